@@ -1,0 +1,445 @@
+/**
+ * The scoring engine: applies a scheme to the findings recorded for one unit and explains
+ * every point. Pure: everything comes in as arguments, nothing is read or written.
+ */
+import { KaoheError } from '../errors.ts';
+import { fromCents, percentCents, type Cents } from '../numbers.ts';
+import { holds, type Attributes } from '../scheme/conditions.ts';
+import type { GradeBand, Rule, Scheme, SchemeNode } from '../scheme/model.ts';
+
+/** One occurrence (or `count` occurrences) of a shortcoming or merit named by an item. */
+export interface Finding {
+  item: string;
+  /** Whole number ≥ 0; default 1. For an all-or-nothing item any count ≥ 1 means "not met". */
+  count?: number;
+  /** Code of the checklist element that failed. */
+  element?: string;
+  note?: string;
+  /** Household or person concerned, if any (an id or name, shown as given). */
+  household?: string;
+  id?: string;
+}
+
+export interface Unit {
+  name?: string;
+  attributes?: Attributes;
+}
+
+export interface FindingProblem {
+  /** Position of the finding in the list given (0-based). */
+  index: number;
+  item: unknown;
+  field: 'item' | 'count' | 'element';
+  code: string;
+  message: string;
+}
+
+/** Thrown when findings cannot be scored; lists every offending finding. */
+export class FindingsError extends KaoheError {
+  readonly problems: FindingProblem[];
+  constructor(problems: FindingProblem[]) {
+    super(
+      'invalid-findings',
+      problems.map((p) => `findings[${p.index}] (item ${String(p.item)}), ${p.field}: ${p.message}`).join('\n'),
+      problems,
+    );
+    this.problems = problems;
+  }
+}
+
+/** A finding's effect on its item, before pooling. */
+export interface Deduction {
+  /** Index of the finding in the list given. */
+  finding: number;
+  count: number;
+  element?: string;
+  note?: string;
+  household?: string;
+  /** Points this finding deducts (or adds, for a bonus) before any pool or cap. */
+  amount: Cents;
+}
+
+export interface NodeScore {
+  code: string;
+  kind: 'section' | 'item';
+  applicable: boolean;
+  /** Maximum points of the node for this unit (0 where a non-applicable node leaves the maximum). */
+  max: Cents;
+  /** Deductions recorded under the node, before pooling. */
+  deductedRaw: Cents;
+  /** Deductions that count, after pools and caps. */
+  deducted: Cents;
+  score: Cents;
+  /** Bonus sections and items: points added before and after the cap. */
+  addedRaw?: Cents;
+  added?: Cents;
+  /** Items: the pool their deductions draw on (a node code), innermost first. */
+  pools?: string[];
+  /** Items: the findings that caused the deduction or bonus. */
+  deductions?: Deduction[];
+  /** Items: a veto item that was triggered. */
+  vetoed?: boolean;
+}
+
+export interface ScoreResult {
+  scheme: { id: string; version: number };
+  unit: { name?: string };
+  base: Cents;
+  bonus: Cents;
+  total: Cents;
+  max: Cents;
+  bonusMax: Cents;
+  /** Base as a percentage of the applicable maximum, in hundredths of a percent. */
+  percent: Cents | null;
+  grade: GradeBand | null;
+  veto: { items: string[]; effect: 'zero' | 'grade'; grade?: string } | null;
+  nodes: Record<string, NodeScore>;
+  /** Node codes in scheme order. */
+  order: string[];
+}
+
+interface CompiledNode {
+  node: SchemeNode;
+  parent: number;
+  children: number[];
+  points: Cents;
+  isItem: boolean;
+  inBonus: boolean;
+  /** Items with a deduction rule: indices of the pools they draw on, innermost first. */
+  poolChain: number[];
+}
+
+interface Compiled {
+  nodes: CompiledNode[];
+  byCode: Map<string, number>;
+  conditional: boolean;
+}
+
+const compiledCache = new WeakMap<Scheme, Compiled>();
+
+/** Flattens a scheme into arrays once; reused for every unit scored with it. */
+function compile(scheme: Scheme): Compiled {
+  const cached = compiledCache.get(scheme);
+  if (cached) return cached;
+  const nodes: CompiledNode[] = [];
+  const byCode = new Map<string, number>();
+  let conditional = false;
+  const add = (node: SchemeNode, parent: number, inBonus: boolean, lineage: number[]) => {
+    const index = nodes.length;
+    const entry: CompiledNode = {
+      node,
+      parent,
+      children: [],
+      points: node.points ?? 0,
+      isItem: node.rule !== undefined,
+      inBonus: inBonus || node.bonus,
+      poolChain: [],
+    };
+    nodes.push(entry);
+    byCode.set(node.code, index);
+    if (node.appliesIf) conditional = true;
+    if (parent >= 0) nodes[parent]!.children.push(index);
+    const here = [...lineage, index];
+    if (node.rule && isDeduction(node.rule)) entry.poolChain = poolChainOf(node.rule, here, nodes);
+    for (const child of node.children) add(child, index, entry.inBonus, here);
+  };
+  for (const section of scheme.sections) add(section, -1, false, []);
+  const compiled = { nodes, byCode, conditional };
+  compiledCache.set(scheme, compiled);
+  return compiled;
+}
+
+function isDeduction(rule: Rule): rule is Extract<Rule, { kind: 'perOccurrence' | 'allOrNothing' | 'fixedPenalty' }> {
+  return rule.kind === 'perOccurrence' || rule.kind === 'allOrNothing' || rule.kind === 'fixedPenalty';
+}
+
+/** The designated pool (explicit, else the nearest pool at or above the item, else the item itself) and every pool above it. */
+function poolChainOf(rule: Rule & { pool?: string }, lineage: number[], nodes: CompiledNode[]): number[] {
+  let start = -1;
+  for (let i = lineage.length - 1; i >= 0; i--) {
+    const n = nodes[lineage[i]!]!.node;
+    if (rule.pool !== undefined ? n.code === rule.pool : n.pool) {
+      start = i;
+      break;
+    }
+  }
+  if (start < 0) return [lineage[lineage.length - 1]!];
+  const chain = [lineage[start]!];
+  for (let i = start - 1; i >= 0; i--) if (nodes[lineage[i]!]!.node.pool) chain.push(lineage[i]!);
+  return chain;
+}
+
+/** Checks findings against the scheme and the unit; returns every problem (empty when all are fine). */
+export function checkFindings(scheme: Scheme, unit: Unit, findings: readonly Finding[]): FindingProblem[] {
+  const compiled = compile(scheme);
+  const applicable = applicability(compiled, unit);
+  const problems: FindingProblem[] = [];
+  findings.forEach((f, index) => checkOne(compiled, applicable, f, index, problems));
+  return problems;
+}
+
+function checkOne(compiled: Compiled, applicable: Uint8Array, f: Finding, index: number, problems: FindingProblem[]): boolean {
+  const item = (f as { item?: unknown }).item;
+  const report = (field: FindingProblem['field'], code: string, message: string) => {
+    problems.push({ index, item, field, code, message });
+    return false;
+  };
+  if (typeof item !== 'string' || item === '') return report('item', 'missing-item', 'each finding names an item code');
+  const at = compiled.byCode.get(item);
+  if (at === undefined) return report('item', 'unknown-item', `no item ${item} in the scheme`);
+  const entry = compiled.nodes[at]!;
+  if (!entry.isItem) return report('item', 'not-an-item', `${item} is a section, not an item: record findings on its items`);
+  const count = f.count ?? 1;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
+    return report('count', 'bad-count', `count must be a whole number ≥ 0, not ${JSON.stringify(f.count)}`);
+  }
+  if (f.element !== undefined) {
+    const list = entry.node.checklist;
+    if (!list) return report('element', 'no-checklist', `item ${item} has no checklist to name an element of`);
+    if (!list.some((e) => e.code === f.element)) {
+      return report('element', 'unknown-element', `item ${item} has no element ${JSON.stringify(f.element)} (elements: ${list.map((e) => e.code).join(', ')})`);
+    }
+  }
+  if (!applicable[at]) return report('item', 'not-applicable', `item ${item} does not apply to this unit`);
+  return true;
+}
+
+function applicability(compiled: Compiled, unit: Unit): Uint8Array {
+  const { nodes } = compiled;
+  const out = new Uint8Array(nodes.length).fill(1);
+  if (!compiled.conditional) return out;
+  const attributes = unit.attributes ?? {};
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    const parentOk = n.parent < 0 || out[n.parent] === 1;
+    out[i] = parentOk && (!n.node.appliesIf || holds(n.node.appliesIf, attributes)) ? 1 : 0;
+  }
+  return out;
+}
+
+/** Scores one unit's findings by the scheme; throws FindingsError naming every bad finding. */
+export function score(scheme: Scheme, unit: Unit, findings: readonly Finding[]): ScoreResult {
+  const compiled = compile(scheme);
+  const { nodes } = compiled;
+  const n = nodes.length;
+  const applicable = applicability(compiled, unit);
+
+  const problems: FindingProblem[] = [];
+  const counts = new Float64Array(n);
+  const deductions: Deduction[][] = new Array(n);
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i]!;
+    if (!checkOne(compiled, applicable, f, i, problems)) continue;
+    const at = compiled.byCode.get(f.item)!;
+    const count = f.count ?? 1;
+    counts[at] += count;
+    const d: Deduction = { finding: i, count, amount: 0 };
+    if (f.element !== undefined) d.element = f.element;
+    if (f.note !== undefined) d.note = f.note;
+    if (f.household !== undefined) d.household = f.household;
+    (deductions[at] ??= []).push(d);
+  }
+  if (problems.length > 0) throw new FindingsError(problems);
+
+  // Maximum per node: a non-applicable node leaves the maximum only where the scheme says so.
+  const max = new Float64Array(n);
+  const excluded = new Float64Array(n);
+  const exclude = scheme.notApplicable === 'exclude';
+  for (let i = n - 1; i >= 0; i--) {
+    const c = nodes[i]!;
+    if (exclude && !applicable[i]) excluded[i] = c.points;
+    else for (const child of c.children) excluded[i] += excluded[child]!;
+    max[i] = c.points - excluded[i]!;
+  }
+
+  const raw = new Float64Array(n);
+  const after = new Float64Array(n);
+  const addedRaw = new Float64Array(n);
+  const added = new Float64Array(n);
+  const remaining = new Map<number, Cents>();
+  const vetoItems: string[] = [];
+  let vetoRule: Extract<Rule, { kind: 'veto' }> | null = null;
+
+  for (let i = 0; i < n; i++) {
+    const c = nodes[i]!;
+    const rule = c.node.rule;
+    if (!rule || counts[i] === 0) continue;
+    const count = counts[i]!;
+    switch (rule.kind) {
+      case 'perOccurrence':
+      case 'fixedPenalty': {
+        raw[i] = count * rule.amount;
+        for (const d of deductions[i]!) d.amount = d.count * rule.amount;
+        break;
+      }
+      case 'allOrNothing': {
+        raw[i] = c.points;
+        // The item is lost once, whatever the count: the first finding that says "not met" carries it.
+        let carried = false;
+        for (const d of deductions[i]!) {
+          d.amount = !carried && d.count > 0 ? c.points : 0;
+          if (d.amount > 0) carried = true;
+        }
+        break;
+      }
+      case 'bonus': {
+        addedRaw[i] = count * rule.amount;
+        for (const d of deductions[i]!) d.amount = d.count * rule.amount;
+        break;
+      }
+      case 'veto': {
+        vetoItems.push(c.node.code);
+        vetoRule ??= rule;
+        break;
+      }
+    }
+    if (raw[i]! > 0) {
+      let take = raw[i]!;
+      for (const p of c.poolChain) {
+        if (!remaining.has(p)) remaining.set(p, max[p]!);
+        take = Math.min(take, remaining.get(p)!);
+      }
+      for (const p of c.poolChain) remaining.set(p, remaining.get(p)! - take);
+      after[i] = take;
+    }
+  }
+
+  // Bonus: item caps (an item's own points, where it has them), then the section's cap, in scheme order.
+  for (let i = 0; i < n; i++) {
+    const c = nodes[i]!;
+    if (!c.node.bonus) continue;
+    let room = max[i]!;
+    const visit = (j: number) => {
+      const cj = nodes[j]!;
+      if (cj.isItem && addedRaw[j]! > 0) {
+        const capped = cj.node.points !== null ? Math.min(addedRaw[j]!, max[j]!) : addedRaw[j]!;
+        added[j] = Math.min(capped, room);
+        room -= added[j]!;
+      }
+      for (const child of cj.children) visit(child);
+    };
+    visit(i);
+  }
+
+  // Roll up from the leaves: a node's deductions are its items' deductions after pooling.
+  for (let i = n - 1; i >= 0; i--) {
+    const c = nodes[i]!;
+    if (c.isItem) continue;
+    for (const child of c.children) {
+      raw[i] += raw[child]!;
+      after[i] += after[child]!;
+      addedRaw[i] += addedRaw[child]!;
+      added[i] += added[child]!;
+    }
+  }
+
+  const result: Record<string, NodeScore> = {};
+  const order: string[] = new Array(n);
+  let base = 0;
+  let baseMax = 0;
+  let bonus = 0;
+  let bonusMax = 0;
+  for (let i = 0; i < n; i++) {
+    const c = nodes[i]!;
+    const code = c.node.code;
+    order[i] = code;
+    const entry: NodeScore = {
+      code,
+      kind: c.isItem ? 'item' : 'section',
+      applicable: applicable[i] === 1,
+      max: max[i]!,
+      deductedRaw: raw[i]!,
+      deducted: after[i]!,
+      score: c.inBonus ? added[i]! : Math.max(0, max[i]! - after[i]!),
+    };
+    if (c.inBonus) {
+      entry.addedRaw = addedRaw[i]!;
+      entry.added = added[i]!;
+    }
+    if (c.isItem) {
+      if (c.poolChain.length > 0) entry.pools = c.poolChain.map((p) => nodes[p]!.node.code);
+      entry.deductions = deductions[i] ?? [];
+      if (c.node.rule?.kind === 'veto') entry.vetoed = counts[i]! > 0;
+    }
+    result[code] = entry;
+    if (c.parent < 0) {
+      if (c.node.bonus) {
+        bonus += entry.score;
+        bonusMax += max[i]!;
+      } else {
+        base += entry.score;
+        baseMax += max[i]!;
+      }
+    }
+  }
+
+  let total = base + bonus;
+  let veto: ScoreResult['veto'] = null;
+  if (vetoRule) {
+    veto = vetoRule.effect === 'grade' ? { items: vetoItems, effect: 'grade', grade: vetoRule.grade } : { items: vetoItems, effect: 'zero' };
+    if (vetoRule.effect === 'zero') total = 0;
+  }
+  const percent = percentCents(base, baseMax);
+  const grade = gradeOf(scheme, { total, base, percent }, veto);
+  const out: ScoreResult = {
+    scheme: { id: scheme.id, version: scheme.version },
+    unit: unit.name !== undefined ? { name: unit.name } : {},
+    base,
+    bonus,
+    total,
+    max: baseMax,
+    bonusMax,
+    percent,
+    grade,
+    veto,
+    nodes: result,
+    order,
+  };
+  return out;
+}
+
+function gradeOf(
+  scheme: Scheme,
+  values: { total: Cents; base: Cents; percent: Cents | null },
+  veto: ScoreResult['veto'],
+): GradeBand | null {
+  if (scheme.grades.length === 0) return null;
+  if (veto?.effect === 'grade') return scheme.grades.find((g) => g.code === veto.grade) ?? null;
+  const value = scheme.gradeBasis === 'percent' ? (values.percent ?? 0) : scheme.gradeBasis === 'base' ? values.base : values.total;
+  return scheme.grades.find((g) => value >= g.min) ?? null;
+}
+
+/** Converts a result's cents to decimal points, for JSON output. */
+export function resultToJson(result: ScoreResult): unknown {
+  const nodes: Record<string, unknown> = {};
+  for (const code of result.order) {
+    const n = result.nodes[code]!;
+    const out: Record<string, unknown> = {
+      kind: n.kind,
+      applicable: n.applicable,
+      max: fromCents(n.max),
+      deductedRaw: fromCents(n.deductedRaw),
+      deducted: fromCents(n.deducted),
+      score: fromCents(n.score),
+    };
+    if (n.addedRaw !== undefined) out.addedRaw = fromCents(n.addedRaw);
+    if (n.added !== undefined) out.added = fromCents(n.added);
+    if (n.pools) out.pools = n.pools;
+    if (n.vetoed !== undefined) out.vetoed = n.vetoed;
+    if (n.deductions) out.findings = n.deductions.map((d) => ({ ...d, amount: fromCents(d.amount) }));
+    nodes[code] = out;
+  }
+  return {
+    scheme: result.scheme,
+    unit: result.unit,
+    base: fromCents(result.base),
+    bonus: fromCents(result.bonus),
+    total: fromCents(result.total),
+    max: fromCents(result.max),
+    bonusMax: fromCents(result.bonusMax),
+    percent: result.percent === null ? null : fromCents(result.percent),
+    grade: result.grade ? { code: result.grade.code, title: result.grade.title, min: fromCents(result.grade.min) } : null,
+    veto: result.veto,
+    nodes,
+  };
+}
