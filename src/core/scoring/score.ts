@@ -232,7 +232,7 @@ export function score(scheme: Scheme, unit: Unit, findings: readonly Finding[]):
     if (!checkOne(compiled, applicable, f, i, problems)) continue;
     const at = compiled.byCode.get(f.item)!;
     const count = f.count ?? 1;
-    counts[at] += count;
+    counts[at] = counts[at]! + count;
     const d: Deduction = { finding: i, count, amount: 0 };
     if (f.element !== undefined) d.element = f.element;
     if (f.note !== undefined) d.note = f.note;
@@ -248,7 +248,7 @@ export function score(scheme: Scheme, unit: Unit, findings: readonly Finding[]):
   for (let i = n - 1; i >= 0; i--) {
     const c = nodes[i]!;
     if (exclude && !applicable[i]) excluded[i] = c.points;
-    else for (const child of c.children) excluded[i] += excluded[child]!;
+    else for (const child of c.children) excluded[i] = excluded[i]! + excluded[child]!;
     max[i] = c.points - excluded[i]!;
   }
 
@@ -326,10 +326,10 @@ export function score(scheme: Scheme, unit: Unit, findings: readonly Finding[]):
     const c = nodes[i]!;
     if (c.isItem) continue;
     for (const child of c.children) {
-      raw[i] += raw[child]!;
-      after[i] += after[child]!;
-      addedRaw[i] += addedRaw[child]!;
-      added[i] += added[child]!;
+      raw[i] = raw[i]! + raw[child]!;
+      after[i] = after[i]! + after[child]!;
+      addedRaw[i] = addedRaw[i]! + addedRaw[child]!;
+      added[i] = added[i]! + added[child]!;
     }
   }
 

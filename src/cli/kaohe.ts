@@ -1,0 +1,90 @@
+/** The `kaohe` command line. Thin: parse arguments, call the core or a service, print. */
+import { writeFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { KaoheError } from '../core/errors.ts';
+import { SchemeError } from '../core/scheme/problems.ts';
+import { runScore } from './commands/score.ts';
+import { runSchemeExport, runSchemeLint, runSchemeList, runSchemeShow } from './commands/scheme.ts';
+
+/** Bad input: a message on stderr, nothing on stdout. */
+const EXIT_BAD_INPUT = 2;
+
+const langOption = () => new Option('--lang <lang>', 'language of the output: zh or en').choices(['zh', 'en']).default('zh');
+
+function program(): Command {
+  const cli = new Command('kaohe')
+    .description('Kaohe (考核): assess village poverty-alleviation work by a scoring scheme')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  cli
+    .command('score')
+    .description('score an assessment file (JSON or YAML) and explain every point')
+    .argument('<file>', 'assessment file: {"unit": {...}, "findings": [...]}')
+    .option('--scheme <id|path>', 'scheme id (built-in) or scheme file; default: the file\'s "scheme", else seed-2020')
+    .option('--json', 'print one JSON object')
+    .addOption(langOption())
+    .action((file: string, opts: { scheme?: string; json?: boolean; lang: 'zh' | 'en' }) => {
+      process.stdout.write(runScore(file, opts));
+    });
+
+  const scheme = cli.command('scheme').description('list, show, lint and export schemes');
+  scheme
+    .command('list')
+    .description('list the built-in schemes')
+    .addOption(langOption())
+    .action((opts: { lang: 'zh' | 'en' }) => {
+      process.stdout.write(runSchemeList(opts.lang));
+    });
+  scheme
+    .command('show')
+    .description('print a scheme as a tree with points')
+    .argument('[scheme]', 'scheme id or file', undefined)
+    .option('--json', 'print the scheme as JSON data')
+    .addOption(langOption())
+    .action((ref: string | undefined, opts: { lang: 'zh' | 'en'; json?: boolean }) => {
+      process.stdout.write(runSchemeShow(ref, opts.lang, !!opts.json));
+    });
+  scheme
+    .command('lint')
+    .description('check a scheme file: every problem with its line and node, and notes for a reader')
+    .argument('<file>', 'scheme file (YAML or JSON)')
+    .addOption(new Option('--lang <lang>', 'language of the notes').choices(['zh', 'en']).default('en'))
+    .action((file: string, opts: { lang: 'zh' | 'en' }) => {
+      const { stdout, status } = runSchemeLint(file, opts.lang);
+      process.stdout.write(stdout);
+      process.exitCode = status;
+    });
+  scheme
+    .command('export')
+    .description('write a scheme as a scheme file, e.g. to start your own copy')
+    .argument('[scheme]', 'scheme id or file', undefined)
+    .addOption(new Option('--format <format>', 'yaml or json').choices(['yaml', 'json']).default('yaml'))
+    .option('-o, --out <file>', 'write to a file instead of standard output')
+    .action((ref: string | undefined, opts: { format: 'yaml' | 'json'; out?: string }) => {
+      const text = runSchemeExport(ref, opts.format);
+      if (opts.out) writeFileSync(opts.out, text);
+      else process.stdout.write(text);
+    });
+  return cli;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await program().parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version are not errors; everything else commander rejects is bad input.
+      process.exitCode = e.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+      return;
+    }
+    if (e instanceof SchemeError || e instanceof KaoheError) {
+      process.stderr.write(`kaohe: ${e.message}\n`);
+      process.exitCode = EXIT_BAD_INPUT;
+      return;
+    }
+    throw e;
+  }
+}
+
+await main(process.argv.slice(2));
