@@ -75,7 +75,7 @@ export function lintNotes(scheme: Scheme, lang: Lang = 'en'): LintNote[] {
     }
   });
   if (scheme.grades.length === 0) notes.push({ message: zh ? '本细则未设等级' : 'the scheme has no grade bands' });
-  if (scheme.note) notes.push({ message: (zh ? '说明：' : 'note: ') + textOf(scheme.note, lang) });
+  if (scheme.note) notes.push({ message: (zh ? '细则说明：' : 'scheme note: ') + textOf(scheme.note, lang) });
   return notes;
 }
 
