@@ -1,0 +1,72 @@
+/**
+ * The database: embedded SQLite by default (a file under ./data, WAL mode), PostgreSQL when
+ * DATABASE_URL=postgres://… is set. Same code and migrations on both.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { DB } from './schema.ts';
+import { migrateToLatest } from './migrate.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Store {
+  db: Kysely<DB>;
+  dialect: Dialect;
+  /** The raw SQLite handle, for bulk writes inside a transaction (SQLite only). */
+  sqlite?: Database.Database;
+  /** Where the data lives, for messages: a file path or a URL without password. */
+  location: string;
+  /** PostgreSQL: the schema the store works in (default: public). */
+  pgSchema?: string;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** postgres://… for PostgreSQL; a file path (or ':memory:') for SQLite. */
+  url?: string;
+  /** PostgreSQL: the schema to work in (created if missing); tests use one per run. */
+  pgSchema?: string;
+  /** Apply migrations on open (default true). */
+  migrate?: boolean;
+}
+
+/** The database URL or SQLite file the environment asks for (DATABASE_URL, KAOHE_DATA_DIR). */
+export function configuredUrl(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.DATABASE_URL) return env.DATABASE_URL;
+  return join(resolve(env.KAOHE_DATA_DIR ?? 'data'), 'kaohe.db');
+}
+
+// pg returns bigint (count, sum) as strings; counts here fit a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+/** Opens the store and brings its schema up to date. */
+export async function openStore(options: StoreOptions = {}): Promise<Store> {
+  const url = options.url ?? configuredUrl();
+  let store: Store;
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const schema = options.pgSchema;
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 10,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+    store = { db, dialect: 'postgres', pgSchema: schema ?? 'public', location: url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@'), close: () => db.destroy() };
+  } else {
+    if (url !== ':memory:') mkdirSync(dirname(resolve(url)), { recursive: true });
+    const sqlite = new Database(url);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('synchronous = NORMAL');
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    store = { db, dialect: 'sqlite', sqlite, location: url, close: () => db.destroy() };
+  }
+  if (options.migrate !== false) await migrateToLatest(store);
+  return store;
+}

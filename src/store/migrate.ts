@@ -1,0 +1,31 @@
+/** Versioned migrations, applied on start and by `kaohe db migrate`. */
+import { Migrator, type Migration, type MigrationProvider, type MigrationResult } from 'kysely';
+import type { Store } from './db.ts';
+import { registry } from './migrations/0001-registry.ts';
+import { referenceData } from './migrations/0002-reference-data.ts';
+
+/** Every migration, in order. Static imports, so they work under tsx, in workers and in bundles. */
+function migrations(store: Store): Record<string, Migration> {
+  return {
+    '0001-registry': registry(store.dialect),
+    '0002-reference-data': referenceData,
+  };
+}
+
+/** Applies pending migrations; throws with the failing migration's name. */
+export async function migrateToLatest(store: Store): Promise<MigrationResult[]> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(store) };
+  // On PostgreSQL the migration tables live in the store's schema, so that stores in other
+  // schemas of the same database (tests, several counties) keep their own histories.
+  const migrator = new Migrator({
+    db: store.db,
+    provider,
+    ...(store.pgSchema ? { migrationTableSchema: store.pgSchema } : {}),
+  });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results.find((r) => r.status === 'Error');
+    throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return results;
+}
