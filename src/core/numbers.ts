@@ -16,14 +16,17 @@ export function toCents(value: number | string): Cents | null {
   const [, sign, whole, frac = ''] = match;
   const cents = Number(whole) * CENTS_PER_POINT + Number(frac.padEnd(2, '0'));
   if (!Number.isSafeInteger(cents)) return null;
-  return sign === '-' ? -cents : cents;
+  // "-0" is 0, not negative zero (which Object.is and some formatters tell apart from 0).
+  return sign === '-' && cents !== 0 ? -cents : cents;
 }
 
 function numberToPlainString(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   // toPrecision(15) removes binary noise (0.1 + 0.2) but keeps every digit a person typed.
-  const text = Number(value.toPrecision(15)).toString();
-  return /e/i.test(text) ? value.toFixed(20).replace(/0+$/, '').replace(/\.$/, '') : text;
+  // Exponent notation only appears below 1e-6 or from 1e21 up: never a whole number of cents
+  // (or not a safe one), so it is left as is for the caller to reject. (toFixed(20) used to
+  // turn 1e-21 into "0", accepting it as 0 points.)
+  return Number(value.toPrecision(15)).toString();
 }
 
 /** Converts cents to a JavaScript number of points, for JSON output (exact to two decimals). */
