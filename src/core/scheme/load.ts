@@ -3,7 +3,7 @@
  * on the way and reporting every problem with its line and node code.
  */
 import { z } from 'zod';
-import { LineCounter, parseDocument, isScalar, visit, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isScalar, visit, type Document } from 'yaml';
 import { toCents, type Cents } from '../numbers.ts';
 import {
   RULE_KINDS,
@@ -113,9 +113,19 @@ export function parseScheme(source: string, file?: string): LoadResult {
       }
     },
   });
+  // A missing key has no node of its own: point at the nearest node above it that exists.
   const locate = (path: ReadonlyArray<string | number>) => {
-    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
-    return at(node?.range?.[0]);
+    for (let end = path.length; end >= 0; end--) {
+      const node = doc.getIn(path.slice(0, end), true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) return at(node.range[0]);
+    }
+    return {};
+  };
+  // An unknown key (a typo) is reported on its own line, not on the first line of its node.
+  const locateKey = (path: ReadonlyArray<string | number>, key: string) => {
+    const map = doc.getIn(path, true);
+    const pair = isMap(map) ? map.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
+    return pair && isScalar(pair.key) && pair.key.range ? at(pair.key.range[0]) : locate(path);
   };
 
   const parsed = SchemeFileSchema.safeParse(doc.toJS());
@@ -128,7 +138,7 @@ export function parseScheme(source: string, file?: string): LoadResult {
         message: `${path.join('.') || '(top level)'}: ${issue.message}`,
         file,
         node: nodeCodeAt(doc, path),
-        ...locate(path),
+        ...(issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? locateKey(path, issue.keys[0]) : locate(path)),
       });
     }
     return { problems };
@@ -196,6 +206,9 @@ function buildScheme(raw: RawScheme, report: Report): Scheme {
   });
 
   const seen = new Map<string, Array<string | number>>();
+  // Nodes whose points were already reported as unreadable or negative (and read as 0): the
+  // checks that depend on their points would only repeat that problem in false words.
+  const badPoints = new WeakSet<SchemeNode>();
   const build = (rawNode: RawNode, path: Array<string | number>, ancestors: SchemeNode[], inBonus: boolean): SchemeNode => {
     const code = rawNode.code;
     if (seen.has(code)) {
@@ -211,6 +224,10 @@ function buildScheme(raw: RawScheme, report: Report): Scheme {
       bonus: rawNode.bonus ?? false,
       children: [],
     };
+    if (rawNode.points !== undefined && rawNode.points !== null) {
+      const cents = toCents(rawNode.points);
+      if (cents === null || cents < 0) badPoints.add(node);
+    }
     const t = text(rawNode.text);
     if (t) node.text = t;
     const rt = text(rawNode.ruleText);
@@ -251,7 +268,7 @@ function buildScheme(raw: RawScheme, report: Report): Scheme {
     if (node.checklist && !rawNode.rule) {
       error([...path, 'checklist'], 'checklist-on-section', 'only an item can have a checklist', code);
     }
-    if (node.children.length > 0 && node.points !== null && !node.bonus) {
+    if (node.children.length > 0 && node.points !== null && !node.bonus && !badPoints.has(node) && !node.children.some((c) => badPoints.has(c))) {
       const sum = node.children.reduce((s, c) => s + (c.points ?? 0), 0);
       if (sum !== node.points) {
         const message = `children add up to ${sum / 100} points, not ${node.points / 100}`;
@@ -286,7 +303,8 @@ function buildScheme(raw: RawScheme, report: Report): Scheme {
         error(path, 'missing-amount', `a ${kind} rule needs an amount`, code);
       } else {
         amount = points(rawRule.amount, [...path, 'amount'], code);
-        if (amount === 0) error([...path, 'amount'], 'zero-amount', 'the amount must be more than 0', code);
+        // An amount already reported as unreadable or negative is not also "zero".
+        if (amount === 0 && toCents(rawRule.amount) === 0) error([...path, 'amount'], 'zero-amount', 'the amount must be more than 0', code);
       }
     } else if (rawRule.amount !== undefined) {
       error([...path, 'amount'], 'unexpected-amount', `a ${kind} rule takes no amount`, code);
@@ -301,7 +319,7 @@ function buildScheme(raw: RawScheme, report: Report): Scheme {
     if (rawRule.pool !== undefined && !deducts) {
       error([...path, 'pool'], 'unexpected-pool', `a ${kind} rule draws on no pool`, code);
     }
-    if (kind === 'allOrNothing' && !node.points) {
+    if (kind === 'allOrNothing' && !node.points && !badPoints.has(node)) {
       error(path, 'all-or-nothing-without-points', 'an all-or-nothing item needs points of its own to lose', code);
     }
     if (kind === 'veto') {
@@ -347,9 +365,9 @@ function buildScheme(raw: RawScheme, report: Report): Scheme {
     const rule = node.rule;
     if (rule && (rule.kind === 'perOccurrence' || rule.kind === 'allOrNothing' || rule.kind === 'fixedPenalty')) {
       const poolNode = rule.pool ? here.find((a) => a.code === rule.pool) : [...here].reverse().find((a) => a.pool);
-      if (!poolNode && !node.points) {
+      if (!poolNode && !node.points && !badPoints.has(node)) {
         error(path, 'uncapped-penalty', 'an item without points needs a pool above it (pool: true) to draw on', node.code);
-      } else if (poolNode && !poolNode.points) {
+      } else if (poolNode && !poolNode.points && !badPoints.has(poolNode)) {
         error(path, 'pool-without-points', `pool ${poolNode.code} has no points to draw on`, node.code);
       }
     }
