@@ -3,8 +3,14 @@ import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { KaoheError } from '../core/errors.ts';
 import { SchemeError } from '../core/scheme/problems.ts';
+import { KINDS } from '../core/registry/kinds.ts';
 import { runScore } from './commands/score.ts';
 import { runSchemeExport, runSchemeLint, runSchemeList, runSchemeShow } from './commands/scheme.ts';
+
+// The registry commands pull in the database drivers and exceljs: load them only when used,
+// so that `kaohe score` starts fast.
+const registry = () => import('./commands/registry.ts');
+const kindList = () => KINDS.map((k) => `${k.kind} (${k.title.zh})`).join(', ');
 
 /** Bad input: a message on stderr, nothing on stdout. */
 const EXIT_BAD_INPUT = 2;
@@ -66,6 +72,50 @@ function program(): Command {
       if (opts.out) writeFileSync(opts.out, text);
       else process.stdout.write(text);
     });
+
+  cli
+    .command('import')
+    .description('import a registry sheet (.xlsx or .csv in UTF-8/GBK/GB18030); all rows or none')
+    .argument('<kind>', `record kind: ${kindList()}`)
+    .argument('<file>', 'the sheet')
+    .option('--dry-run', 'check every row and report, write nothing')
+    .option('--errors <out.xlsx>', 'when rows are rejected, write a copy of the file with an error column')
+    .option('--show <n>', 'problems to print', (v) => Number.parseInt(v, 10), 20)
+    .action(async (kind: string, file: string, opts: { dryRun?: boolean; errors?: string; show: number }) => {
+      const { assertKind, runImport } = await registry();
+      assertKind(kind);
+      process.exitCode = await runImport(kind, file, opts);
+    });
+  cli
+    .command('template')
+    .description('write an empty .xlsx import template with a sheet explaining each column')
+    .argument('<kind>', `record kind: ${kindList()}`)
+    .option('-o, --out <file>', 'output file (default KIND-template.xlsx)')
+    .action(async (kind: string, opts: { out?: string }) => {
+      const { assertKind, runTemplate } = await registry();
+      assertKind(kind);
+      await runTemplate(kind, opts.out);
+    });
+  cli
+    .command('export')
+    .description('write a registry list to .xlsx or .csv (ID numbers masked unless --show-ids)')
+    .argument('<kind>', `record kind: ${kindList()}`)
+    .addOption(new Option('--format <format>', 'xlsx or csv').choices(['xlsx', 'csv']).default('xlsx'))
+    .option('-o, --out <file>', 'output file (default KIND.FORMAT)')
+    .option('--show-ids', 'write resident ID numbers in full')
+    .action(async (kind: string, opts: { format: 'xlsx' | 'csv'; out?: string; showIds?: boolean }) => {
+      const { assertKind, runExport } = await registry();
+      assertKind(kind);
+      await runExport(kind, opts);
+    });
+  cli
+    .command('db')
+    .description('database maintenance')
+    .command('migrate')
+    .description('apply pending migrations (they are also applied on start)')
+    .action(async () => {
+      await (await registry()).runMigrate();
+    });
   return cli;
 }
 
@@ -83,7 +133,11 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = EXIT_BAD_INPUT;
       return;
     }
-    throw e;
+    // Anything else is a fault of Kaohe's, not of the input: say so without a stack trace
+    // (KAOHE_DEBUG=1 shows it), and never echo data that may hold ID numbers.
+    process.stderr.write(`kaohe: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env.KAOHE_DEBUG) process.stderr.write(`${e instanceof Error ? e.stack : ''}\n`);
+    process.exitCode = 70;
   }
 }
 

@@ -1,4 +1,4 @@
-/** Terminal layout for Chinese and English text: CJK characters take two columns. */
+/** Display width of Chinese and English text (CJK characters take two columns), for terminals and spreadsheet column widths. */
 
 /** Columns a string occupies on a terminal. */
 export function displayWidth(s: string): number {

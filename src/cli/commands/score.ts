@@ -7,7 +7,7 @@ import { textOf, walk, type Lang, type Scheme } from '../../core/scheme/model.ts
 import { explain } from '../../core/scoring/explain.ts';
 import { FindingsError, resultToJson, score, type ScoreResult } from '../../core/scoring/score.ts';
 import { resolveScheme } from '../../schemes/index.ts';
-import { padEnd, padStart } from '../text.ts';
+import { padEnd, padStart } from '../../core/text-width.ts';
 
 export interface ScoreOptions {
   scheme?: string;

@@ -1,0 +1,100 @@
+/** `kaohe import|template|export|db migrate`: the registry from the command line. */
+import cliProgress from 'cli-progress';
+import { KaoheError } from '../../core/errors.ts';
+import { KINDS } from '../../core/registry/kinds.ts';
+import { writeErrorsFile } from '../../services/import/errors-file.ts';
+import { exportKind, writeTemplate } from '../../services/import/export.service.ts';
+import { importFile, type ImportReport } from '../../services/import/import.service.ts';
+import { openStore, type Store } from '../../store/db.ts';
+import { migrateToLatest } from '../../store/migrate.ts';
+
+/** Exit status of an import whose file was rejected (bad rows): nothing was written. */
+export const EXIT_REJECTED = 1;
+
+export async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore();
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+
+function describe(report: ImportReport, shown: number): string {
+  const lines: string[] = [];
+  const where = `${report.file} (${report.format}${report.encoding ? `, ${report.encoding}` : ''})`;
+  if (report.problems.length === 0) {
+    const verb = report.dryRun ? 'would import' : 'imported';
+    lines.push(`${where}: ${verb} ${report.rows} ${report.kind} rows: ${report.inserted} new, ${report.updated} updated (${(report.elapsedMs / 1000).toFixed(1)} s)`);
+    if (report.dryRun) lines.push('dry run: nothing was written');
+  } else {
+    const more = report.truncated ? '+' : '';
+    lines.push(`${where}: ${report.problems.length}${more} problem${report.problems.length === 1 ? '' : 's'} in ${report.rows} rows; nothing was imported`);
+    for (const p of report.problems.slice(0, shown)) {
+      lines.push(`  row ${p.row}${p.column ? `, ${p.column}` : ''}${p.value ? `, 「${p.value}」` : ''}: ${p.message}`);
+    }
+    if (report.problems.length > shown) lines.push(`  … and ${report.problems.length - shown}${more} more (--errors FILE.xlsx writes them all beside the rows)`);
+  }
+  if (report.ignoredColumns.length) lines.push(`columns not used: ${report.ignoredColumns.join('、')}`);
+  return lines.join('\n') + '\n';
+}
+
+export async function runImport(kind: string, file: string, opts: { dryRun?: boolean; errors?: string; show: number }): Promise<number> {
+  return withStore(async (store) => {
+    const tty = process.stderr.isTTY;
+    const bar = tty
+      ? new cliProgress.SingleBar(
+          { format: ' {bar} {percentage}% | {rows} rows | {rate} rows/s | ETA {eta_formatted}', stream: process.stderr, hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        )
+      : undefined;
+    let started = false;
+    const report = await importFile(store, kind, file, {
+      dryRun: !!opts.dryRun,
+      onProgress: (p) => {
+        if (!bar) return;
+        if (!started) {
+          bar.start(p.totalBytes, 0, { rows: 0, rate: 0 });
+          started = true;
+        }
+        bar.update(p.bytesRead, { rows: p.rows, rate: Math.round(p.rows / Math.max(0.001, p.elapsedMs / 1000)) });
+      },
+    });
+    bar?.stop();
+    if (report.problems.length > 0) {
+      process.stderr.write(describe(report, opts.show));
+      if (opts.errors) {
+        await writeErrorsFile(file, opts.errors, report.problems);
+        process.stderr.write(`wrote ${opts.errors}: the file with an error column\n`);
+      }
+      return EXIT_REJECTED;
+    }
+    process.stdout.write(describe(report, opts.show));
+    return 0;
+  });
+}
+
+export async function runTemplate(kind: string, out: string | undefined): Promise<void> {
+  const file = out ?? `${kind}-template.xlsx`;
+  await writeTemplate(kind, file);
+  process.stdout.write(`wrote ${file}\n`);
+}
+
+export async function runExport(kind: string, opts: { format: 'xlsx' | 'csv'; out?: string; showIds?: boolean }): Promise<void> {
+  const file = opts.out ?? `${kind}.${opts.format}`;
+  const rows = await withStore((store) => exportKind(store, kind, file, { format: opts.format, showIds: !!opts.showIds }));
+  process.stdout.write(`wrote ${file}: ${rows} rows${opts.showIds ? ' (ID numbers in full)' : ''}\n`);
+}
+
+export async function runMigrate(): Promise<void> {
+  await withStore(async (store) => {
+    const results = await migrateToLatest(store);
+    const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : `${store.location}: up to date\n`);
+  });
+}
+
+export function assertKind(kind: string): void {
+  if (!KINDS.some((k) => k.kind === kind)) throw new KaoheError('unknown-kind', `no record kind "${kind}"; kinds: ${KINDS.map((k) => k.kind).join(', ')}`);
+}

@@ -1,0 +1,101 @@
+/**
+ * Bulk writes for imports: upserts by natural key inside one transaction. SQLite runs one
+ * prepared statement per row on the raw handle (inside Kysely's transaction on the same
+ * connection); PostgreSQL sends multi-row INSERT … ON CONFLICT statements.
+ */
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import type { Store } from './db.ts';
+import type { DB } from './schema.ts';
+
+export type Row = Record<string, string | number | null>;
+
+export interface BulkWriter {
+  /** Inserts or updates rows (same columns in every row) by the conflict columns. */
+  upsert(table: string, rows: Row[], conflict: string[]): Promise<void>;
+  /** Inserts or updates one row and returns its id. */
+  upsertReturningId(table: string, row: Row, conflict: string[]): Promise<number>;
+  /** Reads inside the transaction. */
+  db: Kysely<DB>;
+}
+
+/** Thrown from inside `inTransaction` to roll back without it being an error of the store. */
+export class Rollback extends Error {
+  constructor() {
+    super('rolled back');
+  }
+}
+
+const ident = (name: string) => {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad identifier ${name}`);
+  return `"${name}"`;
+};
+
+function upsertSql(table: string, columns: string[], conflict: string[], placeholders: string, returning: boolean): string {
+  const update = columns.filter((c) => !conflict.includes(c));
+  const action = update.length ? `do update set ${update.map((c) => `${ident(c)} = excluded.${ident(c)}`).join(', ')}` : 'do nothing';
+  return (
+    `insert into ${ident(table)} (${columns.map(ident).join(', ')}) values ${placeholders} ` +
+    `on conflict (${conflict.map(ident).join(', ')}) ${action}${returning ? ' returning id' : ''}`
+  );
+}
+
+/** Runs `work` in one transaction with a bulk writer; any throw rolls everything back. */
+export async function inTransaction<T>(store: Store, work: (writer: BulkWriter) => Promise<T>): Promise<T> {
+  return store.db.transaction().execute(async (trx) => work(store.dialect === 'sqlite' ? sqliteWriter(store, trx) : pgWriter(trx)));
+}
+
+function sqliteWriter(store: Store, trx: Transaction<DB>): BulkWriter {
+  const raw = store.sqlite!;
+  const statements = new Map<string, ReturnType<typeof raw.prepare>>();
+  const statement = (table: string, columns: string[], conflict: string[], returning: boolean) => {
+    const k = `${table}|${columns.join(',')}|${conflict.join(',')}|${returning}`;
+    let s = statements.get(k);
+    if (!s) {
+      s = raw.prepare(upsertSql(table, columns, conflict, `(${columns.map(() => '?').join(', ')})`, returning));
+      statements.set(k, s);
+    }
+    return s;
+  };
+  return {
+    db: trx,
+    async upsert(table, rows, conflict) {
+      if (rows.length === 0) return;
+      const columns = Object.keys(rows[0]!);
+      const s = statement(table, columns, conflict, false);
+      for (const r of rows) s.run(columns.map((c) => r[c] ?? null));
+    },
+    async upsertReturningId(table, row, conflict) {
+      const columns = Object.keys(row);
+      const got = statement(table, columns, conflict, true).get(columns.map((c) => row[c] ?? null)) as { id: number } | undefined;
+      if (got) return got.id;
+      // "do nothing" returns no row: the row exists unchanged.
+      const where = conflict.map((c) => `${ident(c)} = ?`).join(' and ');
+      return (raw.prepare(`select id from ${ident(table)} where ${where}`).get(conflict.map((c) => row[c] ?? null)) as { id: number }).id;
+    },
+  };
+}
+
+function pgWriter(trx: Transaction<DB>): BulkWriter {
+  const run = async (table: string, rows: Row[], conflict: string[], returning: boolean) => {
+    const columns = Object.keys(rows[0]!);
+    const params: unknown[] = [];
+    const tuples = rows.map((r) => `(${columns.map((c) => `$${params.push(r[c] ?? null)}`).join(', ')})`).join(', ');
+    const text = upsertSql(table, columns, conflict, tuples, returning);
+    return (await trx.executeQuery<{ id: number }>(CompiledQuery.raw(text, params))).rows;
+  };
+  return {
+    db: trx,
+    async upsert(table, rows, conflict) {
+      // PostgreSQL takes at most 65535 parameters a statement.
+      const per = Math.max(1, Math.floor(60_000 / Math.max(1, Object.keys(rows[0] ?? {}).length)));
+      for (let i = 0; i < rows.length; i += per) await run(table, rows.slice(i, i + per), conflict, false);
+    },
+    async upsertReturningId(table, row, conflict) {
+      const got = await run(table, [row], conflict, true);
+      if (got[0]) return got[0].id;
+      const where = conflict.map((c, i) => `${ident(c)} = $${i + 1}`).join(' and ');
+      const found = await trx.executeQuery<{ id: number }>(CompiledQuery.raw(`select id from ${ident(table)} where ${where}`, conflict.map((c) => row[c] ?? null)));
+      return found.rows[0]!.id;
+    },
+  };
+}
