@@ -19,6 +19,8 @@ export interface Store {
   sqlite?: Database.Database;
   /** Where the data lives, for messages: a file path or a URL without password. */
   location: string;
+  /** What the store was opened with, so another thread or process can open the same database. */
+  url: string;
   /** PostgreSQL: the schema the store works in (default: public). */
   pgSchema?: string;
   close(): Promise<void>;
@@ -56,7 +58,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
-    store = { db, dialect: 'postgres', pgSchema: schema ?? 'public', location: url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@'), close: () => db.destroy() };
+    store = { db, dialect: 'postgres', url, pgSchema: schema ?? 'public', location: url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@'), close: () => db.destroy() };
   } else {
     if (url !== ':memory:') mkdirSync(dirname(resolve(url)), { recursive: true });
     const sqlite = new Database(url);
@@ -65,7 +67,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
-    store = { db, dialect: 'sqlite', sqlite, location: url, close: () => db.destroy() };
+    store = { db, dialect: 'sqlite', sqlite, url, location: url, close: () => db.destroy() };
   }
   if (options.migrate !== false) await migrateToLatest(store);
   return store;
