@@ -1,6 +1,6 @@
 /** The `kaohe` command line. Thin: parse arguments, call the core or a service, print. */
 import { writeFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { KaoheError } from '../core/errors.ts';
 import { SchemeError } from '../core/scheme/problems.ts';
 import { KINDS } from '../core/registry/kinds.ts';
@@ -107,6 +107,19 @@ function program(): Command {
       const { assertKind, runExport } = await registry();
       assertKind(kind);
       await runExport(kind, opts);
+    });
+  const whole = (name: string) => (v: string) => {
+    if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be a whole number`);
+    return Number(v);
+  };
+  cli
+    .command('demo')
+    .description('fill an empty registry with the demo county (deterministic from a seed)')
+    .option('--seed <n>', 'generator seed', whole('--seed'))
+    .option('--households <n>', 'households in the county (default 3000)', whole('--households'))
+    .option('--year <year>', 'assessment year the records cover (default 2020)', whole('--year'))
+    .action(async (opts: { seed?: number; households?: number; year?: number }) => {
+      await (await registry()).runDemo(opts);
     });
   cli
     .command('db')

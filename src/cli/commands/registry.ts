@@ -98,3 +98,16 @@ export async function runMigrate(): Promise<void> {
 export function assertKind(kind: string): void {
   if (!KINDS.some((k) => k.kind === kind)) throw new KaoheError('unknown-kind', `no record kind "${kind}"; kinds: ${KINDS.map((k) => k.kind).join(', ')}`);
 }
+
+export async function runDemo(opts: { seed?: number; households?: number; year?: number }): Promise<void> {
+  const { generateDemo } = await import('../../services/demo.service.ts');
+  await withStore(async (store) => {
+    const summary = await generateDemo(store, opts);
+    const c = summary.counts;
+    process.stdout.write(
+      `${store.location}: demo county ${summary.county.name} (${summary.county.code}), seed ${summary.seed}, year ${summary.year}\n` +
+        `  ${summary.villages.total} villages (${summary.villages.poverty} poverty villages), ${c.households} households, ${c.members} members\n` +
+        `  ${c.work_teams} work teams, ${c.helpers} helpers, ${c.visits} visits, ${c.meetings} meetings, ${c.surveys} survey answers, ${c.publicity} publicity records\n`,
+    );
+  });
+}

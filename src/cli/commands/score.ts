@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describeFindingProblems, parseAssessment } from '../../core/assessment.ts';
 import { KaoheError } from '../../core/errors.ts';
+import { SchemeError } from '../../core/scheme/problems.ts';
 import { formatPoints as fp } from '../../core/numbers.ts';
 import { textOf, walk, type Lang, type Scheme } from '../../core/scheme/model.ts';
 import { explain } from '../../core/scoring/explain.ts';
@@ -24,7 +25,7 @@ export function runScore(file: string, options: ScoreOptions): string {
     throw new KaoheError('unreadable-file', `cannot read assessment file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   const assessment = parseAssessment(source, file);
-  const scheme = resolveScheme(options.scheme ?? assessment.scheme);
+  const scheme = resolveAssessmentScheme(file, options.scheme, assessment.scheme);
   let result: ScoreResult;
   try {
     result = score(scheme, assessment.unit, assessment.findings);
@@ -39,6 +40,19 @@ export function runScore(file: string, options: ScoreOptions): string {
     return JSON.stringify({ ...(resultToJson(result) as object), explanation: lines }, null, 2) + '\n';
   }
   return scoreSheet(scheme, result, lines, options.lang);
+}
+
+/** `--scheme` wins over the file's own "scheme"; an error in the latter names the file and the field. */
+function resolveAssessmentScheme(file: string, option: string | undefined, fromFile: string | undefined): Scheme {
+  if (option !== undefined || fromFile === undefined) return resolveScheme(option);
+  try {
+    return resolveScheme(fromFile);
+  } catch (e) {
+    if (e instanceof KaoheError || e instanceof SchemeError) {
+      throw new KaoheError(e instanceof KaoheError ? e.code : 'invalid-scheme', `${file}: scheme ${JSON.stringify(fromFile)}: ${e.message}`);
+    }
+    throw e;
+  }
 }
 
 const LABELS = {
