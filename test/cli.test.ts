@@ -351,11 +351,9 @@ describe.concurrent('kaohe score: bad input exits 2, names the finding or field,
     await expectBadInput(['scheme', 'list', '--verbose'], "error: unknown option '--verbose'\n");
   });
 
-  // KNOWN BUG (src/core/assessment.ts): a YAML assessment that writes `item: 1.1` unquoted gets the
-  // number 1.1 and is rejected ("each finding names an item code"); `item: 1.10` would even become 1.1.
-  // The scheme loader keeps such codes as written (CODE_KEYS in load.ts); the assessment parser does not.
-  // `it.fails` passes while the bug is there: once it is fixed, turn this into a plain `it`.
-  it.fails('YAML item codes written unquoted (item: 1.1) are read as codes, as in scheme files', async () => {
+  // A YAML assessment may write `item: 1.1` unquoted: it is read as the code "1.1" (and 1.10 as "1.10"),
+  // as scheme files read codes.
+  it('YAML item codes written unquoted (item: 1.1) are read as codes, as in scheme files', async () => {
     const j = await scoreJson(['assessments/yaml-unquoted-codes.yaml']);
     expect(j.nodes['1']!.score).toBe(2);
   });

@@ -3,7 +3,7 @@
  * `{"scheme"?: id, "unit": {"name": "…", "attributes": {…}}, "findings": [{"item": "1.1", "count": 2}]}`
  */
 import { z } from 'zod';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, isScalar, parseDocument, visit } from 'yaml';
 import { KaoheError } from './errors.ts';
 import type { Finding, FindingProblem, Unit } from './scoring/score.ts';
 
@@ -36,12 +36,21 @@ export interface Assessment {
 /** Parses an assessment file's text (JSON or YAML); throws KaoheError('invalid-assessment') naming the field and line. */
 export function parseAssessment(source: string, file = '<assessment>'): Assessment {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, uniqueKeys: true });
+  const doc = parseDocument(source, { lineCounter, uniqueKeys: true, keepSourceTokens: true });
   const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     throw new KaoheError('invalid-assessment', `${file}:${lineOf(e.pos[0])}: not valid JSON or YAML: ${e.message.split('\n')[0]}`);
   }
+  // An unquoted `item: 1.10` is a code, not the number 1.1: keep it as written.
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && (pair.key.value === 'item' || pair.key.value === 'element') && isScalar(pair.value)) {
+        const v = pair.value;
+        if (typeof v.value === 'number') v.value = v.source ?? String(v.value);
+      }
+    },
+  });
   const parsed = AssessmentSchema.safeParse(doc.toJS());
   if (!parsed.success) {
     const messages = parsed.error.issues.map((issue) => {

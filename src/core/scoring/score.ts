@@ -100,19 +100,41 @@ export interface ScoreResult {
 
 interface CompiledNode {
   node: SchemeNode;
+  code: string;
   parent: number;
   children: number[];
   points: Cents;
   isItem: boolean;
+  isVeto: boolean;
   inBonus: boolean;
   /** Items with a deduction rule: indices of the pools they draw on, innermost first. */
   poolChain: number[];
+  /** The same pools by code, shared by every result. */
+  poolCodes: string[] | undefined;
 }
 
 interface Compiled {
   nodes: CompiledNode[];
   byCode: Map<string, number>;
   conditional: boolean;
+  /** Bonus sections, each with its bonus items in scheme order. */
+  bonusSections: Array<{ section: number; items: number[] }>;
+  /** Every node applies (shared, never written to). */
+  allApplicable: Uint8Array;
+  /**
+   * Working arrays reused by every call (score() is synchronous, so calls never overlap):
+   * scoring 100,000 units allocates no typed arrays.
+   */
+  scratch: {
+    counts: Float64Array;
+    max: Float64Array;
+    excluded: Float64Array;
+    raw: Float64Array;
+    after: Float64Array;
+    addedRaw: Float64Array;
+    added: Float64Array;
+    remaining: Float64Array;
+  };
 }
 
 const compiledCache = new WeakMap<Scheme, Compiled>();
@@ -128,23 +150,57 @@ function compile(scheme: Scheme): Compiled {
     const index = nodes.length;
     const entry: CompiledNode = {
       node,
+      code: node.code,
       parent,
       children: [],
       points: node.points ?? 0,
       isItem: node.rule !== undefined,
+      isVeto: node.rule?.kind === 'veto',
       inBonus: inBonus || node.bonus,
       poolChain: [],
+      poolCodes: undefined,
     };
     nodes.push(entry);
     byCode.set(node.code, index);
     if (node.appliesIf) conditional = true;
     if (parent >= 0) nodes[parent]!.children.push(index);
     const here = [...lineage, index];
-    if (node.rule && isDeduction(node.rule)) entry.poolChain = poolChainOf(node.rule, here, nodes);
+    if (node.rule && isDeduction(node.rule)) {
+      entry.poolChain = poolChainOf(node.rule, here, nodes);
+      entry.poolCodes = Object.freeze(entry.poolChain.map((p) => nodes[p]!.code)) as string[];
+    }
     for (const child of node.children) add(child, index, entry.inBonus, here);
   };
   for (const section of scheme.sections) add(section, -1, false, []);
-  const compiled = { nodes, byCode, conditional };
+  const n = nodes.length;
+  const bonusSections: Compiled['bonusSections'] = [];
+  nodes.forEach((c, i) => {
+    if (!c.node.bonus) return;
+    const items: number[] = [];
+    const collect = (j: number) => {
+      if (nodes[j]!.isItem) items.push(j);
+      for (const child of nodes[j]!.children) collect(child);
+    };
+    collect(i);
+    bonusSections.push({ section: i, items });
+  });
+  const compiled: Compiled = {
+    nodes,
+    byCode,
+    conditional,
+    bonusSections,
+    allApplicable: new Uint8Array(n).fill(1),
+    scratch: {
+      counts: new Float64Array(n),
+      max: new Float64Array(n),
+      excluded: new Float64Array(n),
+      raw: new Float64Array(n),
+      after: new Float64Array(n),
+      addedRaw: new Float64Array(n),
+      added: new Float64Array(n),
+      remaining: new Float64Array(n),
+    },
+  };
   compiledCache.set(scheme, compiled);
   return compiled;
 }
@@ -174,40 +230,50 @@ export function checkFindings(scheme: Scheme, unit: Unit, findings: readonly Fin
   const compiled = compile(scheme);
   const applicable = applicability(compiled, unit);
   const problems: FindingProblem[] = [];
-  findings.forEach((f, index) => checkOne(compiled, applicable, f, index, problems));
+  for (let i = 0; i < findings.length; i++) {
+    const p = problemOf(compiled, applicable, findings[i]!, i);
+    if (p) problems.push(p);
+  }
   return problems;
 }
 
-function checkOne(compiled: Compiled, applicable: Uint8Array, f: Finding, index: number, problems: FindingProblem[]): boolean {
+/** The problem with one finding, or null when it can be scored. (No closures: this runs for every finding.) */
+function problemOf(compiled: Compiled, applicable: Uint8Array, f: Finding, index: number): FindingProblem | null {
   const item = (f as { item?: unknown }).item;
-  const report = (field: FindingProblem['field'], code: string, message: string) => {
-    problems.push({ index, item, field, code, message });
-    return false;
-  };
-  if (typeof item !== 'string' || item === '') return report('item', 'missing-item', 'each finding names an item code');
+  if (typeof item !== 'string' || item === '') {
+    return { index, item, field: 'item', code: 'missing-item', message: 'each finding names an item code (a string such as "1.1")' };
+  }
   const at = compiled.byCode.get(item);
-  if (at === undefined) return report('item', 'unknown-item', `no item ${item} in the scheme`);
+  if (at === undefined) return { index, item, field: 'item', code: 'unknown-item', message: `no item ${item} in the scheme` };
   const entry = compiled.nodes[at]!;
-  if (!entry.isItem) return report('item', 'not-an-item', `${item} is a section, not an item: record findings on its items`);
-  const count = f.count ?? 1;
+  if (!entry.isItem) {
+    return { index, item, field: 'item', code: 'not-an-item', message: `${item} is a section, not an item: record findings on its items` };
+  }
+  const count = f.count === undefined ? 1 : f.count;
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
-    return report('count', 'bad-count', `count must be a whole number ≥ 0, not ${JSON.stringify(f.count)}`);
+    return { index, item, field: 'count', code: 'bad-count', message: `count must be a whole number ≥ 0, not ${String(f.count)}` };
   }
   if (f.element !== undefined) {
     const list = entry.node.checklist;
-    if (!list) return report('element', 'no-checklist', `item ${item} has no checklist to name an element of`);
+    if (!list) return { index, item, field: 'element', code: 'no-checklist', message: `item ${item} has no checklist to name an element of` };
     if (!list.some((e) => e.code === f.element)) {
-      return report('element', 'unknown-element', `item ${item} has no element ${JSON.stringify(f.element)} (elements: ${list.map((e) => e.code).join(', ')})`);
+      return {
+        index,
+        item,
+        field: 'element',
+        code: 'unknown-element',
+        message: `item ${item} has no element ${JSON.stringify(f.element)} (elements: ${list.map((e) => e.code).join(', ')})`,
+      };
     }
   }
-  if (!applicable[at]) return report('item', 'not-applicable', `item ${item} does not apply to this unit`);
-  return true;
+  if (!applicable[at]) return { index, item, field: 'item', code: 'not-applicable', message: `item ${item} does not apply to this unit` };
+  return null;
 }
 
 function applicability(compiled: Compiled, unit: Unit): Uint8Array {
+  if (!compiled.conditional) return compiled.allApplicable;
   const { nodes } = compiled;
-  const out = new Uint8Array(nodes.length).fill(1);
-  if (!compiled.conditional) return out;
+  const out = new Uint8Array(nodes.length);
   const attributes = unit.attributes ?? {};
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
@@ -223,102 +289,100 @@ export function score(scheme: Scheme, unit: Unit, findings: readonly Finding[]):
   const { nodes } = compiled;
   const n = nodes.length;
   const applicable = applicability(compiled, unit);
+  const { counts, max, excluded, raw, after, addedRaw, added, remaining } = compiled.scratch;
+  counts.fill(0);
+  raw.fill(0);
+  after.fill(0);
+  addedRaw.fill(0);
+  added.fill(0);
 
-  const problems: FindingProblem[] = [];
-  const counts = new Float64Array(n);
-  const deductions: Deduction[][] = new Array(n);
+  let problems: FindingProblem[] | undefined;
+  const deductions: Array<Deduction[] | undefined> = new Array(n);
   for (let i = 0; i < findings.length; i++) {
     const f = findings[i]!;
-    if (!checkOne(compiled, applicable, f, i, problems)) continue;
+    const problem = problemOf(compiled, applicable, f, i);
+    if (problem) {
+      (problems ??= []).push(problem);
+      continue;
+    }
     const at = compiled.byCode.get(f.item)!;
-    const count = f.count ?? 1;
+    const count = f.count === undefined ? 1 : f.count;
     counts[at] = counts[at]! + count;
     const d: Deduction = { finding: i, count, amount: 0 };
     if (f.element !== undefined) d.element = f.element;
     if (f.note !== undefined) d.note = f.note;
     if (f.household !== undefined) d.household = f.household;
-    (deductions[at] ??= []).push(d);
+    const list = deductions[at];
+    if (list) list.push(d);
+    else deductions[at] = [d];
   }
-  if (problems.length > 0) throw new FindingsError(problems);
+  if (problems) throw new FindingsError(problems);
 
   // Maximum per node: a non-applicable node leaves the maximum only where the scheme says so.
-  const max = new Float64Array(n);
-  const excluded = new Float64Array(n);
   const exclude = scheme.notApplicable === 'exclude';
   for (let i = n - 1; i >= 0; i--) {
     const c = nodes[i]!;
-    if (exclude && !applicable[i]) excluded[i] = c.points;
-    else for (const child of c.children) excluded[i] = excluded[i]! + excluded[child]!;
-    max[i] = c.points - excluded[i]!;
+    let x = 0;
+    if (exclude && !applicable[i]) x = c.points;
+    else for (const child of c.children) x += excluded[child]!;
+    excluded[i] = x;
+    max[i] = c.points - x;
   }
+  remaining.set(max);
 
-  const raw = new Float64Array(n);
-  const after = new Float64Array(n);
-  const addedRaw = new Float64Array(n);
-  const added = new Float64Array(n);
-  const remaining = new Map<number, Cents>();
   const vetoItems: string[] = [];
   let vetoRule: Extract<Rule, { kind: 'veto' }> | null = null;
 
   for (let i = 0; i < n; i++) {
-    const c = nodes[i]!;
-    const rule = c.node.rule;
-    if (!rule || counts[i] === 0) continue;
     const count = counts[i]!;
+    if (count === 0) continue;
+    const c = nodes[i]!;
+    const rule = c.node.rule!;
+    const list = deductions[i]!;
     switch (rule.kind) {
       case 'perOccurrence':
-      case 'fixedPenalty': {
+      case 'fixedPenalty':
         raw[i] = count * rule.amount;
-        for (const d of deductions[i]!) d.amount = d.count * rule.amount;
+        for (const d of list) d.amount = d.count * rule.amount;
         break;
-      }
       case 'allOrNothing': {
         raw[i] = c.points;
         // The item is lost once, whatever the count: the first finding that says "not met" carries it.
         let carried = false;
-        for (const d of deductions[i]!) {
+        for (const d of list) {
           d.amount = !carried && d.count > 0 ? c.points : 0;
           if (d.amount > 0) carried = true;
         }
         break;
       }
-      case 'bonus': {
+      case 'bonus':
         addedRaw[i] = count * rule.amount;
-        for (const d of deductions[i]!) d.amount = d.count * rule.amount;
+        for (const d of list) d.amount = d.count * rule.amount;
         break;
-      }
-      case 'veto': {
-        vetoItems.push(c.node.code);
+      case 'veto':
+        vetoItems.push(c.code);
         vetoRule ??= rule;
         break;
-      }
     }
     if (raw[i]! > 0) {
+      // Pools give in scheme order: a deduction must fit in every pool from the item's own up.
       let take = raw[i]!;
-      for (const p of c.poolChain) {
-        if (!remaining.has(p)) remaining.set(p, max[p]!);
-        take = Math.min(take, remaining.get(p)!);
-      }
-      for (const p of c.poolChain) remaining.set(p, remaining.get(p)! - take);
+      const chain = c.poolChain;
+      for (let k = 0; k < chain.length; k++) take = Math.min(take, remaining[chain[k]!]!);
+      for (let k = 0; k < chain.length; k++) remaining[chain[k]!] = remaining[chain[k]!]! - take;
       after[i] = take;
     }
   }
 
   // Bonus: item caps (an item's own points, where it has them), then the section's cap, in scheme order.
-  for (let i = 0; i < n; i++) {
-    const c = nodes[i]!;
-    if (!c.node.bonus) continue;
-    let room = max[i]!;
-    const visit = (j: number) => {
-      const cj = nodes[j]!;
-      if (cj.isItem && addedRaw[j]! > 0) {
-        const capped = cj.node.points !== null ? Math.min(addedRaw[j]!, max[j]!) : addedRaw[j]!;
-        added[j] = Math.min(capped, room);
-        room -= added[j]!;
-      }
-      for (const child of cj.children) visit(child);
-    };
-    visit(i);
+  for (const { section, items } of compiled.bonusSections) {
+    let room = max[section]!;
+    for (const j of items) {
+      if (addedRaw[j]! === 0) continue;
+      const capped = nodes[j]!.node.points !== null ? Math.min(addedRaw[j]!, max[j]!) : addedRaw[j]!;
+      added[j] = Math.min(capped, room);
+      room -= added[j]!;
+    }
   }
 
   // Roll up from the leaves: a node's deductions are its items' deductions after pooling.
@@ -341,8 +405,11 @@ export function score(scheme: Scheme, unit: Unit, findings: readonly Finding[]):
   let bonusMax = 0;
   for (let i = 0; i < n; i++) {
     const c = nodes[i]!;
-    const code = c.node.code;
+    const code = c.code;
     order[i] = code;
+    // An item's score reflects its own findings (an all-or-nothing item not met scores 0 even
+    // when the pool gave up less for it); a section's score is what its pool gave up.
+    const lost = c.isItem ? raw[i]! : after[i]!;
     const entry: NodeScore = {
       code,
       kind: c.isItem ? 'item' : 'section',
@@ -350,16 +417,16 @@ export function score(scheme: Scheme, unit: Unit, findings: readonly Finding[]):
       max: max[i]!,
       deductedRaw: raw[i]!,
       deducted: after[i]!,
-      score: c.inBonus ? added[i]! : Math.max(0, max[i]! - after[i]!),
+      score: c.inBonus ? added[i]! : Math.max(0, max[i]! - lost),
     };
     if (c.inBonus) {
       entry.addedRaw = addedRaw[i]!;
       entry.added = added[i]!;
     }
     if (c.isItem) {
-      if (c.poolChain.length > 0) entry.pools = c.poolChain.map((p) => nodes[p]!.node.code);
+      if (c.poolCodes) entry.pools = c.poolCodes;
       entry.deductions = deductions[i] ?? [];
-      if (c.node.rule?.kind === 'veto') entry.vetoed = counts[i]! > 0;
+      if (c.isVeto) entry.vetoed = counts[i]! > 0;
     }
     result[code] = entry;
     if (c.parent < 0) {
@@ -381,7 +448,7 @@ export function score(scheme: Scheme, unit: Unit, findings: readonly Finding[]):
   }
   const percent = percentCents(base, baseMax);
   const grade = gradeOf(scheme, { total, base, percent }, veto);
-  const out: ScoreResult = {
+  return {
     scheme: { id: scheme.id, version: scheme.version },
     unit: unit.name !== undefined ? { name: unit.name } : {},
     base,
@@ -395,7 +462,6 @@ export function score(scheme: Scheme, unit: Unit, findings: readonly Finding[]):
     nodes: result,
     order,
   };
-  return out;
 }
 
 function gradeOf(
