@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import type { Scheme, SchemeNode } from '../src/core/scheme/model.ts';
 import { score, type Finding, type Unit } from '../src/core/scoring/score.ts';
 import { builtinScheme, DEFAULT_SCHEME_ID } from '../src/schemes/index.ts';
+import { Random } from '../src/core/random.ts';
 
 const runStart = performance.now();
 
@@ -31,18 +32,6 @@ const FINDINGS_PER_UNIT = Number(args.findings);
 const SEED = Number(args.seed);
 for (const [name, v] of [['units', UNITS], ['findings', FINDINGS_PER_UNIT], ['seed', SEED]] as const) {
   if (!Number.isSafeInteger(v) || v < 0) throw new Error(`--${name} must be a whole number ≥ 0`);
-}
-
-/** mulberry32: a small, fast, seeded 32-bit PRNG (no Math.random anywhere in this file). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -118,7 +107,8 @@ const allItems = items;
 const nonPovertyItems = items.filter((i) => !i.povertyOnly);
 
 const genStart = performance.now();
-const random = mulberry32(SEED);
+const rng = new Random(SEED);
+const random = () => rng.next();
 const units: Unit[] = new Array(UNITS);
 const findingsOf: Finding[][] = new Array(UNITS);
 const totalRows = UNITS * FINDINGS_PER_UNIT;
