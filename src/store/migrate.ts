@@ -3,12 +3,16 @@ import { Migrator, type Migration, type MigrationProvider, type MigrationResult 
 import type { Store } from './db.ts';
 import { registry } from './migrations/0001-registry.ts';
 import { referenceData } from './migrations/0002-reference-data.ts';
+import { campaigns } from './migrations/0003-campaigns.ts';
+import { derivationSources } from './migrations/0004-derivation-sources.ts';
 
 /** Every migration, in order. Static imports, so they work under tsx, in workers and in bundles. */
 function migrations(store: Store): Record<string, Migration> {
   return {
     '0001-registry': registry(store.dialect),
     '0002-reference-data': referenceData,
+    '0003-campaigns': campaigns(store.dialect),
+    '0004-derivation-sources': derivationSources(store.dialect),
   };
 }
 

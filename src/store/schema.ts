@@ -200,6 +200,186 @@ export interface PublicityTable {
   reference: string | null;
 }
 
+export interface HouseholdSourcesTable {
+  id: Generated<number>;
+  household_id: number;
+  source: 'handbook' | 'collection-form';
+  head_name: string | null;
+  head_id_number: string | null;
+  size: number | null;
+  workers: number | null;
+  attribute: string | null;
+  main_cause: string | null;
+  status: string | null;
+  income_fen: number | null;
+  phone: string | null;
+}
+
+export interface LeaderDutiesTable {
+  id: Generated<number>;
+  village_code: string;
+  year: number;
+  element: string;
+  title: string;
+  done: Generated<Flag>;
+  note: string | null;
+}
+
+export interface SchemeVersionsTable {
+  id: Generated<number>;
+  scheme_id: string;
+  version: number;
+  title: string;
+  source_text: string;
+  derive_text: string | null;
+  created_at: string;
+  created_by: string;
+}
+
+export interface CampaignsTable {
+  id: Generated<number>;
+  name: string;
+  year: number;
+  period_from: string;
+  period_to: string;
+  scheme_version_id: number;
+  appeal_days: Generated<number>;
+  created_at: string;
+  created_by: string;
+}
+
+export interface InspectionTeamsTable {
+  id: Generated<number>;
+  campaign_id: number;
+  name: string;
+}
+
+export interface InspectionTeamMembersTable {
+  team_id: number;
+  username: string;
+}
+
+export type AssessmentStatus = 'draft' | 'submitted' | 'reviewed' | 'published';
+
+export interface AssessmentsTable {
+  id: Generated<number>;
+  campaign_id: number;
+  village_code: string;
+  team_id: number | null;
+  status: Generated<AssessmentStatus>;
+  version: Generated<number>;
+  comment: string | null;
+  base: Generated<number>;
+  bonus: Generated<number>;
+  total: Generated<number>;
+  result: string | null;
+  updated_at: string;
+  submitted_at: string | null;
+  submitted_by: string | null;
+  reviewed_at: string | null;
+  reviewed_by: string | null;
+  published_at: string | null;
+  published_by: string | null;
+}
+
+export interface FindingsTable {
+  id: Generated<number>;
+  assessment_id: number;
+  item: string;
+  count: number;
+  element: string | null;
+  note: string | null;
+  household_no: string | null;
+  person: string | null;
+  source: 'inspector' | 'suggestion' | 'appeal';
+  suggestion_id: number | null;
+  appeal_id: number | null;
+  supersedes_id: number | null;
+  status: Generated<'active' | 'withdrawn' | 'superseded'>;
+  created_at: string;
+  created_by: string;
+  withdrawn_at: string | null;
+  withdrawn_by: string | null;
+  withdraw_reason: string | null;
+}
+
+export interface EvidenceTable {
+  id: Generated<number>;
+  finding_id: number | null;
+  appeal_id: number | null;
+  sha256: string;
+  filename: string;
+  mime: string;
+  size: number;
+  taken_at: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  status: Generated<'active' | 'withdrawn'>;
+  uploaded_at: string;
+  uploaded_by: string;
+}
+
+export interface SuggestionsTable {
+  id: Generated<number>;
+  assessment_id: number;
+  key: string;
+  item: string;
+  count: number;
+  element: string | null;
+  household_no: string | null;
+  summary_zh: string;
+  summary_en: string;
+  records: string;
+  status: Generated<'open' | 'accepted' | 'dismissed'>;
+  reason: string | null;
+  finding_id: number | null;
+  created_at: string;
+  decided_at: string | null;
+  decided_by: string | null;
+}
+
+export interface AppealsTable {
+  id: Generated<number>;
+  assessment_id: number;
+  item: string;
+  reason: string;
+  status: Generated<'open' | 'upheld' | 'adjusted' | 'rejected'>;
+  decision_reason: string | null;
+  adjusted_count: number | null;
+  created_at: string;
+  created_by: string;
+  decided_at: string | null;
+  decided_by: string | null;
+}
+
+export interface RankingSnapshotsTable {
+  id: Generated<number>;
+  campaign_id: number;
+  created_at: string;
+  created_by: string;
+  reason: string;
+  data: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  action: string;
+  entity: string;
+  entity_id: string;
+  before: string | null;
+  after: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  hash: string;
+  entries: number;
+}
+
 export interface DB {
   areas: AreasTable;
   code_lists: CodeListsTable;
@@ -219,4 +399,18 @@ export interface DB {
   students: StudentsTable;
   petitions: PetitionsTable;
   publicity: PublicityTable;
+  household_sources: HouseholdSourcesTable;
+  leader_duties: LeaderDutiesTable;
+  scheme_versions: SchemeVersionsTable;
+  campaigns: CampaignsTable;
+  inspection_teams: InspectionTeamsTable;
+  inspection_team_members: InspectionTeamMembersTable;
+  assessments: AssessmentsTable;
+  findings: FindingsTable;
+  evidence: EvidenceTable;
+  suggestions: SuggestionsTable;
+  appeals: AppealsTable;
+  ranking_snapshots: RankingSnapshotsTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
 }
