@@ -134,7 +134,14 @@ function program(): Command {
 
 async function main(argv: string[]): Promise<void> {
   try {
-    await program().parseAsync(argv, { from: 'user' });
+    const cli = program();
+    // Campaign commands need the database and evidence store: loaded only when asked for.
+    if (argv[0] === 'campaign' || argv[0] === 'audit') (await import('./commands/campaign.ts')).addCampaignCommands(cli);
+    else {
+      cli.command('campaign').description('assessment campaigns (kaohe campaign --help)');
+      cli.command('audit').description('the audit log: verify, log (kaohe audit --help)');
+    }
+    await cli.parseAsync(argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version are not errors; everything else commander rejects is bad input.
@@ -153,5 +160,11 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = 70;
   }
 }
+
+// `kaohe … | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 
 await main(process.argv.slice(2));

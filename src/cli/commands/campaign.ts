@@ -1,0 +1,325 @@
+/** `kaohe campaign …` and `kaohe audit …`: campaigns for scripted use. Acts as the county office (admin). */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import type { Command } from 'commander';
+import { KaoheError } from '../../core/errors.ts';
+import { formatPoints as fp } from '../../core/numbers.ts';
+import { BUILTIN_DIR, DEFAULT_SCHEME_ID } from '../../schemes/index.ts';
+import { CampaignService } from '../../services/campaign.service.ts';
+import { EvidenceStore, defaultEvidenceRoot } from '../../services/evidence/evidence-store.ts';
+import type { Actor } from '../../services/policies.ts';
+import { openStore } from '../../store/db.ts';
+import { padEnd, padStart } from '../../core/text-width.ts';
+
+async function withService<T>(work: (service: CampaignService) => Promise<T>): Promise<T> {
+  const store = await openStore();
+  try {
+    return await work(new CampaignService({ store, evidence: new EvidenceStore(defaultEvidenceRoot()) }));
+  } finally {
+    await store.close();
+  }
+}
+
+function actorOf(opts: { user?: string }): Actor {
+  return { user: opts.user ?? process.env.KAOHE_USER ?? 'cli', role: 'admin' };
+}
+
+/** Scheme text and its derivation rules: a built-in id, or a file (rules from FILE.derive.yaml beside it). */
+function schemeSource(ref: string | undefined): { text: string; derive: string | null; file: string } {
+  const name = ref ?? DEFAULT_SCHEME_ID;
+  const isPath = /[\\/]/.test(name) || ['.yaml', '.yml', '.json'].includes(extname(name));
+  const file = isPath ? name : join(BUILTIN_DIR, `${name}.yaml`);
+  if (!existsSync(file)) throw new KaoheError('unknown-scheme', isPath ? `cannot read scheme file ${name}` : `no built-in scheme "${name}"`);
+  const deriveFile = join(dirname(file), `${basename(file, extname(file))}.derive.yaml`);
+  return { text: readFileSync(file, 'utf8'), derive: existsSync(deriveFile) ? readFileSync(deriveFile, 'utf8') : null, file };
+}
+
+const int = (name: string) => (v: string) => {
+  if (!/^\d+$/.test(v)) throw new KaoheError('validation', `${name} must be a whole number, not "${v}"`);
+  return Number(v);
+};
+
+async function campaignId(service: CampaignService, ref: string): Promise<number> {
+  return /^\d+$/.test(ref) ? Number(ref) : service.campaignByName(ref);
+}
+
+async function assessmentOf(service: CampaignService, campaign: string, village: string) {
+  const id = await service.assessmentId(await campaignId(service, campaign), village);
+  const a = await service.getAssessment({ user: 'cli', role: 'admin' }, id);
+  return { id, version: a.version };
+}
+
+const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : s + '\n');
+
+export function addCampaignCommands(cli: Command): void {
+  const c = cli.command('campaign').description('assessment campaigns: scope, teams, findings, suggestions, workflow, appeals, rankings');
+  const user = (cmd: Command) => cmd.option('--user <name>', 'who is acting, for the audit log (default $KAOHE_USER or "cli")');
+
+  user(
+    c
+      .command('create')
+      .description('start a campaign: the scheme is frozen (stored as a version), every village (or those named) gets a draft assessment')
+      .argument('<name>', 'campaign name, e.g. 2020年度考核')
+      .requiredOption('--year <year>', 'the assessed year', int('--year'))
+      .option('--scheme <id|path>', 'built-in scheme id or scheme file (its rules: FILE.derive.yaml beside it)')
+      .option('--villages <codes>', 'comma-separated village codes (default: every village)')
+      .option('--appeal-days <n>', 'days after publication a village may appeal (default 10)', int('--appeal-days')),
+  ).action(async (name: string, opts: { year: number; scheme?: string; villages?: string; appealDays?: number; user?: string }) => {
+    await withService(async (service) => {
+      const actor = actorOf(opts);
+      const src = schemeSource(opts.scheme);
+      const version = await service.storeSchemeVersion(actor, src.text, src.derive, src.file);
+      const id = await service.createCampaign(actor, {
+        name,
+        year: opts.year,
+        schemeVersionId: version.id,
+        ...(opts.villages ? { villages: opts.villages.split(',').map((v) => v.trim()).filter(Boolean) } : {}),
+        ...(opts.appealDays !== undefined ? { appealDays: opts.appealDays } : {}),
+      });
+      out(`campaign ${id} "${name}" (${opts.year}) by ${version.schemeId} v${version.version}${version.created ? ' (scheme version stored)' : ''}`);
+    });
+  });
+
+  c.command('list')
+    .description('campaigns with their progress')
+    .action(async () => {
+      await withService(async (service) => {
+        for (const x of await service.listCampaigns()) {
+          const progress = Object.entries(x.byStatus).map(([s, n]) => `${s} ${n}`).join(', ');
+          out(`${x.id}\t${x.name}\t${x.year}\t${x.scheme}\t${x.villages} villages: ${progress}`);
+        }
+      });
+    });
+
+  user(c.command('team').description('create an inspection team or set its members').argument('<campaign>').argument('<team>').requiredOption('--members <users>', 'comma-separated user names')).action(
+    async (campaign: string, team: string, opts: { members: string; user?: string }) => {
+      await withService(async (service) => {
+        const id = await service.setTeam(actorOf(opts), await campaignId(service, campaign), team, opts.members.split(','));
+        out(`team ${id} "${team}": ${opts.members}`);
+      });
+    },
+  );
+
+  user(c.command('assign').description('assign villages to an inspection team').argument('<campaign>').argument('<team>').argument('<villages...>')).action(
+    async (campaign: string, team: string, villages: string[], opts: { user?: string }) => {
+      await withService(async (service) => {
+        await service.assignVillages(actorOf(opts), await campaignId(service, campaign), team, villages);
+        out(`${villages.length} villages assigned to ${team}`);
+      });
+    },
+  );
+
+  c.command('show')
+    .description("one village's assessment: status, findings, suggestions, appeals, score and its explanation")
+    .argument('<campaign>')
+    .argument('<village>')
+    .option('--json', 'print JSON')
+    .option('--lang <lang>', 'zh or en', 'zh')
+    .action(async (campaign: string, village: string, opts: { json?: boolean; lang: string }) => {
+      await withService(async (service) => {
+        const id = await service.assessmentId(await campaignId(service, campaign), village);
+        const a = await service.getAssessment({ user: 'cli', role: 'admin' }, id, opts.lang === 'en' ? 'en' : 'zh');
+        if (opts.json) return out(JSON.stringify(a, null, 2));
+        const s = a.score as { base: number; bonus: number; total: number; max: number };
+        out(`${a.village.name} (${a.village.code}) — ${a.campaign}, ${a.scheme.id} v${a.scheme.version} — ${a.status}, version ${a.version}`);
+        out(`total ${s.total} = base ${s.base}/${s.max} + bonus ${s.bonus}`);
+        if (a.comment) out(`comment: ${a.comment}`);
+        out('findings:');
+        for (const f of a.findings) out(`  #${f.id} ${f.item}${f.element ? `/${f.element}` : ''} ×${f.count} [${f.status}, ${f.source}]${f.note ? ` ${f.note}` : ''}`);
+        const open = a.suggestions.filter((x) => x.status === 'open');
+        out(`suggestions: ${a.suggestions.length} (${open.length} open)`);
+        for (const x of open.slice(0, 30)) out(`  #${x.id} ${x.item} ×${x.count} ${x.summary_zh}`);
+        if (open.length > 30) out(`  … ${open.length - 30} more (--json lists all)`);
+        if (a.appeals.length) out('appeals:');
+        for (const ap of a.appeals) out(`  #${ap.id} ${ap.item} [${ap.status}] ${ap.reason}${ap.decision_reason ? ` → ${ap.decision_reason}` : ''}`);
+        out('explanation:');
+        for (const line of a.explanation) out(`  ${line}`);
+      });
+    });
+
+  user(c.command('suggest').description('derive suggested findings from the registry for a village').argument('<campaign>').argument('<village>')).action(
+    async (campaign: string, village: string, opts: { user?: string }) => {
+      await withService(async (service) => {
+        const id = await service.assessmentId(await campaignId(service, campaign), village);
+        const r = await service.deriveSuggestions(actorOf(opts), id);
+        out(`${r.total} suggestions derived, ${r.added} new`);
+      });
+    },
+  );
+
+  user(c.command('accept').description('accept a suggestion: it becomes a finding').argument('<campaign>').argument('<village>').argument('<suggestion>', 'suggestion id', int('suggestion'))).action(
+    async (campaign: string, village: string, suggestion: number, opts: { user?: string }) => {
+      await withService(async (service) => {
+        const a = await assessmentOf(service, campaign, village);
+        const findingId = await service.acceptSuggestion(actorOf(opts), a.id, a.version, suggestion);
+        out(`suggestion ${suggestion} accepted: finding ${findingId}`);
+      });
+    },
+  );
+
+  user(c.command('dismiss').description('dismiss a suggestion with a reason').argument('<campaign>').argument('<village>').argument('<suggestion>', 'suggestion id', int('suggestion')).requiredOption('--reason <text>')).action(
+    async (campaign: string, village: string, suggestion: number, opts: { reason: string; user?: string }) => {
+      await withService(async (service) => {
+        const a = await assessmentOf(service, campaign, village);
+        await service.dismissSuggestion(actorOf(opts), a.id, a.version, suggestion, opts.reason);
+        out(`suggestion ${suggestion} dismissed`);
+      });
+    },
+  );
+
+  const finding = c.command('finding').description('record or withdraw findings');
+  user(
+    finding
+      .command('add')
+      .argument('<campaign>')
+      .argument('<village>')
+      .argument('<item>', 'scheme item code, e.g. 1.1')
+      .option('--count <n>', 'occurrences (default 1)', int('--count'))
+      .option('--element <code>', 'the checklist element that failed')
+      .option('--note <text>')
+      .option('--household <no>', 'household number concerned')
+      .option('--evidence <files...>', 'photos, scans or PDFs'),
+  ).action(async (campaign: string, village: string, item: string, opts: { count?: number; element?: string; note?: string; household?: string; evidence?: string[]; user?: string }) => {
+    await withService(async (service) => {
+      const a = await assessmentOf(service, campaign, village);
+      const actor = actorOf(opts);
+      const id = await service.addFinding(actor, a.id, a.version, {
+        item,
+        ...(opts.count !== undefined ? { count: opts.count } : {}),
+        ...(opts.element ? { element: opts.element } : {}),
+        ...(opts.note ? { note: opts.note } : {}),
+        ...(opts.household ? { household: opts.household } : {}),
+      });
+      for (const file of opts.evidence ?? []) await service.addEvidence(actor, { findingId: id }, { filename: basename(file), path: file });
+      out(`finding ${id} recorded${opts.evidence?.length ? ` with ${opts.evidence.length} evidence file(s)` : ''}`);
+    });
+  });
+  user(finding.command('withdraw').argument('<campaign>').argument('<village>').argument('<finding>', 'finding id', int('finding')).requiredOption('--reason <text>')).action(
+    async (campaign: string, village: string, findingId: number, opts: { reason: string; user?: string }) => {
+      await withService(async (service) => {
+        const a = await assessmentOf(service, campaign, village);
+        await service.withdrawFinding(actorOf(opts), a.id, a.version, findingId, opts.reason);
+        out(`finding ${findingId} withdrawn`);
+      });
+    },
+  );
+
+  for (const [name, step, desc] of [
+    ['submit', 'submit', 'the inspection team submits the assessment'],
+    ['send-back', 'sendBack', 'the reviewer sends it back to the team, with a comment'],
+    ['review', 'review', 'the reviewer approves it'],
+    ['publish', 'publish', 'the office publishes it'],
+  ] as const) {
+    user(c.command(name).description(desc).argument('<campaign>').argument('<village>').option('--comment <text>')).action(
+      async (campaign: string, village: string, opts: { comment?: string; user?: string }) => {
+        await withService(async (service) => {
+          const a = await assessmentOf(service, campaign, village);
+          await service.transition(actorOf(opts), a.id, a.version, step, opts.comment);
+          out(`${village}: ${name} done`);
+        });
+      },
+    );
+  }
+
+  user(c.command('publish-all').description('publish every reviewed assessment and snapshot the ranking').argument('<campaign>')).action(async (campaign: string, opts: { user?: string }) => {
+    await withService(async (service) => {
+      const r = await service.publishCampaign(actorOf(opts), await campaignId(service, campaign));
+      out(`${r.published} assessments published; ranking snapshot ${r.snapshotId}`);
+    });
+  });
+
+  user(c.command('appeal').description("a village appeals an item of its published result").argument('<campaign>').argument('<village>').argument('<item>').requiredOption('--reason <text>')).action(
+    async (campaign: string, village: string, item: string, opts: { reason: string; user?: string }) => {
+      await withService(async (service) => {
+        const id = await service.assessmentId(await campaignId(service, campaign), village);
+        const appealId = await service.appeal(actorOf(opts), id, { item, reason: opts.reason });
+        out(`appeal ${appealId} opened`);
+      });
+    },
+  );
+
+  user(
+    c
+      .command('decide')
+      .description('decide an appeal: upheld, adjusted (with --count) or rejected')
+      .argument('<appeal>', 'appeal id', int('appeal'))
+      .argument('<outcome>', 'upheld | adjusted | rejected')
+      .requiredOption('--reason <text>')
+      .option('--count <n>', 'the adjusted count', int('--count')),
+  ).action(async (appeal: number, outcome: string, opts: { reason: string; count?: number; user?: string }) => {
+    if (outcome !== 'upheld' && outcome !== 'adjusted' && outcome !== 'rejected') throw new KaoheError('validation', `outcome must be upheld, adjusted or rejected, not "${outcome}"`);
+    await withService(async (service) => {
+      await service.decideAppeal(actorOf(opts), appeal, { outcome, reason: opts.reason, ...(opts.count !== undefined ? { count: opts.count } : {}) });
+      out(`appeal ${appeal}: ${outcome}`);
+    });
+  });
+
+  c.command('ranking')
+    .description('the ranking: county and per township (competition ranks), change vs the previous campaign')
+    .argument('<campaign>')
+    .option('--json', 'print JSON')
+    .option('--published', 'published results only')
+    .action(async (campaign: string, opts: { json?: boolean; published?: boolean }) => {
+      await withService(async (service) => {
+        const r = await service.ranking({ user: 'cli', role: 'admin' }, await campaignId(service, campaign), { publishedOnly: !!opts.published });
+        if (opts.json) return out(JSON.stringify(r, null, 2));
+        out(`${r.campaign.name} (${r.scheme.id} v${r.scheme.version})${r.publishedOnly ? ', published only' : ''}`);
+        out(padEnd('县排名', 8) + padEnd('乡镇排名', 10) + padEnd('村', 14) + padEnd('乡镇', 12) + padStart('总分', 8) + padStart('变化', 8));
+        for (const row of r.county) {
+          const delta = row.change?.totalDelta == null ? '—' : (row.change.totalDelta >= 0 ? '+' : '') + fp(row.change.totalDelta);
+          out(padEnd(String(row.countyRank), 8) + padEnd(String(row.townshipRank), 10) + padEnd(row.name, 14) + padEnd(row.townshipName, 12) + padStart(fp(row.total), 8) + padStart(delta, 8));
+        }
+      });
+    });
+
+  user(
+    c
+      .command('rescore')
+      .description('rescore a campaign with another version of its scheme: shows old and new score and rank, applies with --yes')
+      .argument('<campaign>')
+      .requiredOption('--scheme <id|path>', 'the corrected scheme (same id, higher version)')
+      .option('--yes', 'apply after showing the preview'),
+  ).action(async (campaign: string, opts: { scheme: string; yes?: boolean; user?: string }) => {
+    await withService(async (service) => {
+      const actor = actorOf(opts);
+      const id = await campaignId(service, campaign);
+      const src = schemeSource(opts.scheme);
+      const version = await service.storeSchemeVersion(actor, src.text, src.derive, src.file);
+      const preview = await service.rescorePreview(actor, id, version.id);
+      out(`${preview.from} → ${preview.to}`);
+      for (const r of preview.rows) {
+        if (r.error) out(`  ${r.village} ${r.name}: ${r.error}`);
+        else if (r.newTotal !== r.oldTotal || r.newRank !== r.oldRank) out(`  ${r.village} ${r.name}: ${fp(r.oldTotal)} (#${r.oldRank}) → ${fp(r.newTotal!)} (#${r.newRank})`);
+      }
+      const changed = preview.rows.filter((r) => r.newTotal !== r.oldTotal).length;
+      out(`${changed} of ${preview.rows.length} villages change`);
+      if (!opts.yes) return out('nothing applied: run again with --yes to apply');
+      const r = await service.rescoreApply(actor, id, version.id);
+      out(`applied: ${r.changed} villages rescored`);
+    });
+  });
+
+  const audit = cli.command('audit').description('the audit log');
+  audit
+    .command('verify')
+    .description('check the hash chain of the audit log and name the first broken entry')
+    .action(async () => {
+      await withService(async (service) => {
+        const v = await service.verifyAudit();
+        if (v.ok) return out(`audit log intact: ${v.entries} entries`);
+        process.stderr.write(`audit log BROKEN at entry ${v.broken!.id ?? '(end)'} (position ${v.broken!.position}): ${v.broken!.reason}; ${v.entries} entries before it are intact\n`);
+        process.exitCode = 1;
+      });
+    });
+  audit
+    .command('log')
+    .description('the latest audit entries')
+    .option('--limit <n>', 'entries', int('--limit'), 50)
+    .action(async (opts: { limit: number }) => {
+      await withService(async (service) => {
+        for (const e of await service.auditLog({ user: 'cli', role: 'admin' }, { limit: opts.limit })) {
+          out(`${e.id}\t${e.at}\t${e.actor}\t${e.action}\t${e.entity} ${e.entity_id}\t${e.after ?? ''}`);
+        }
+      });
+    });
+}

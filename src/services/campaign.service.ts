@@ -1,0 +1,834 @@
+/**
+ * Assessment campaigns, as a county office runs them once a year: a frozen scheme, villages
+ * and inspection teams; findings with evidence; suggestions derived from the registry;
+ * draft → submitted → reviewed → published; appeals; rankings; rescoring; and an audit entry
+ * for every change that can move a score. Every write that belongs together is one transaction.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import { KaoheError } from '../core/errors.ts';
+import { fromCents } from '../core/numbers.ts';
+import { loadScheme } from '../core/scheme/load.ts';
+import type { Scheme } from '../core/scheme/model.ts';
+import { checkFindings, resultToJson, score, type Finding, type ScoreResult, type Unit } from '../core/scoring/score.ts';
+import { explain } from '../core/scoring/explain.ts';
+import { deriveSuggestions } from '../core/derivation/derive.ts';
+import { DeriveConfigError, loadDeriveConfig } from '../core/derivation/config.ts';
+import { rank } from '../core/ranking/ranking.ts';
+import { appendAudit, verifyAudit, type AuditInput, type AuditVerification } from '../store/audit.repository.ts';
+import type { Store } from '../store/db.ts';
+import { loadVillageRecords } from '../store/records.repository.ts';
+import type { AssessmentStatus, DB } from '../store/schema.ts';
+import { assertAppeal, assertRead, assertRecord, assertReview, requireRole, type Actor, type AssessmentContext } from './policies.ts';
+
+export interface StoredEvidenceLike {
+  sha256: string;
+  size: number;
+  mime: string;
+  filename: string;
+  takenAt?: string;
+  latitude?: number;
+  longitude?: number;
+}
+
+/** Where evidence files go (content-addressed); see services/evidence. */
+export interface EvidenceSink {
+  put(input: { filename: string; bytes: Buffer } | { filename: string; path: string }): Promise<StoredEvidenceLike>;
+}
+
+export interface CampaignServiceDeps {
+  store: Store;
+  evidence?: EvidenceSink;
+  clock?: () => Date;
+}
+
+export interface FindingInput {
+  item: string;
+  count?: number;
+  element?: string;
+  note?: string;
+  household?: string;
+  person?: string;
+}
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+const conflict = (current: number, expected: number) =>
+  new KaoheError('conflict', `the assessment was changed by someone else (now version ${current}, you edited version ${expected}): reload and apply your change again`, { current });
+const notFound = (what: string) => new KaoheError('not-found', `${what} not found`);
+const invalidState = (message: string) => new KaoheError('invalid-state', message);
+
+/** The transitions of the workflow; anything else is refused. */
+const TRANSITIONS: Record<string, { from: AssessmentStatus; to: AssessmentStatus }> = {
+  submit: { from: 'draft', to: 'submitted' },
+  sendBack: { from: 'submitted', to: 'draft' },
+  review: { from: 'submitted', to: 'reviewed' },
+  publish: { from: 'reviewed', to: 'published' },
+};
+
+export class CampaignService {
+  private readonly store: Store;
+  private readonly evidence?: EvidenceSink;
+  private readonly clock: () => Date;
+  private readonly schemes = new Map<number, { scheme: Scheme; deriveText: string | null }>();
+
+  constructor(deps: CampaignServiceDeps) {
+    this.store = deps.store;
+    this.evidence = deps.evidence;
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  private now(): string {
+    return this.clock().toISOString();
+  }
+
+  private get db(): Kysely<DB> {
+    return this.store.db;
+  }
+
+  private audit(trx: Db, actor: Actor, e: Omit<AuditInput, 'at' | 'actor'>): Promise<void> {
+    return appendAudit(trx, this.store.dialect, { at: this.now(), actor: actor.user, ...e });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Scheme versions
+
+  /** Stores a scheme (and its derivation rules) as a version; the same id+version with other content is refused. */
+  async storeSchemeVersion(actor: Actor, sourceText: string, deriveText?: string | null, file = '<scheme>'): Promise<{ id: number; schemeId: string; version: number; created: boolean }> {
+    requireRole(actor, 'admin');
+    const scheme = loadScheme(sourceText, file);
+    if (deriveText) {
+      try {
+        loadDeriveConfig(deriveText, { scheme, file: `${file} (derivation rules)` });
+      } catch (e) {
+        if (e instanceof DeriveConfigError) throw new KaoheError('invalid-derive-config', e.message);
+        throw e;
+      }
+    }
+    return this.db.transaction().execute(async (trx) => {
+      const existing = await trx
+        .selectFrom('scheme_versions')
+        .selectAll()
+        .where('scheme_id', '=', scheme.id)
+        .where('version', '=', scheme.version)
+        .executeTakeFirst();
+      if (existing) {
+        if (existing.source_text !== sourceText || (existing.derive_text ?? null) !== (deriveText ?? null)) {
+          throw new KaoheError(
+            'scheme-version-exists',
+            `scheme ${scheme.id} version ${scheme.version} is already stored with other content: raise its version to store a change`,
+          );
+        }
+        return { id: existing.id, schemeId: scheme.id, version: scheme.version, created: false };
+      }
+      const row = await trx
+        .insertInto('scheme_versions')
+        .values({ scheme_id: scheme.id, version: scheme.version, title: scheme.title.zh, source_text: sourceText, derive_text: deriveText ?? null, created_at: this.now(), created_by: actor.user })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await this.audit(trx, actor, { action: 'scheme.version', entity: 'scheme_version', entityId: row.id, after: { scheme: scheme.id, version: scheme.version } });
+      return { id: row.id, schemeId: scheme.id, version: scheme.version, created: true };
+    });
+  }
+
+  async listSchemeVersions(): Promise<Array<{ id: number; schemeId: string; version: number; title: string; createdAt: string }>> {
+    const rows = await this.db.selectFrom('scheme_versions').select(['id', 'scheme_id', 'version', 'title', 'created_at']).orderBy('scheme_id').orderBy('version').execute();
+    return rows.map((r) => ({ id: r.id, schemeId: r.scheme_id, version: r.version, title: r.title, createdAt: r.created_at }));
+  }
+
+  private async schemeOf(versionId: number, db: Db = this.db): Promise<{ scheme: Scheme; deriveText: string | null }> {
+    const hit = this.schemes.get(versionId);
+    if (hit) return hit;
+    const row = await db.selectFrom('scheme_versions').select(['source_text', 'derive_text', 'scheme_id', 'version']).where('id', '=', versionId).executeTakeFirst();
+    if (!row) throw notFound(`scheme version ${versionId}`);
+    const loaded = { scheme: loadScheme(row.source_text, `${row.scheme_id} v${row.version}`), deriveText: row.derive_text };
+    this.schemes.set(versionId, loaded);
+    return loaded;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Campaigns, teams, scope
+
+  /** Creates a campaign with a frozen scheme version and a draft assessment for every village in scope. */
+  async createCampaign(
+    actor: Actor,
+    input: { name: string; year: number; schemeVersionId: number; villages?: string[]; from?: string; to?: string; appealDays?: number },
+  ): Promise<number> {
+    requireRole(actor, 'admin');
+    if (!input.name.trim()) throw new KaoheError('validation', 'name: a campaign needs a name');
+    if (!Number.isInteger(input.year) || input.year < 2000 || input.year > 2100) throw new KaoheError('validation', `year: ${input.year} is not a year`);
+    const from = input.from ?? `${input.year}-01-01`;
+    const to = input.to ?? `${input.year}-12-31`;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to) || to < from) {
+      throw new KaoheError('validation', `period: ${from} – ${to} is not a period (YYYY-MM-DD, from ≤ to)`);
+    }
+    const appealDays = input.appealDays ?? 10;
+    if (!Number.isInteger(appealDays) || appealDays < 0 || appealDays > 365) throw new KaoheError('validation', 'appealDays: 0 to 365 days');
+    const { scheme } = await this.schemeOf(input.schemeVersionId);
+    return this.db.transaction().execute(async (trx) => {
+      const taken = await trx.selectFrom('campaigns').select('id').where('name', '=', input.name).executeTakeFirst();
+      if (taken) throw new KaoheError('validation', `name: a campaign "${input.name}" exists already`);
+      const villages = input.villages ?? (await trx.selectFrom('areas').select('code').where('level', '=', 'village').orderBy('code').execute()).map((v) => v.code);
+      if (villages.length === 0) throw new KaoheError('validation', 'villages: no villages in the registry to assess (import areas first)');
+      const known = new Set((await trx.selectFrom('areas').select('code').where('level', '=', 'village').execute()).map((v) => v.code));
+      const unknown = villages.filter((v) => !known.has(v));
+      if (unknown.length) throw new KaoheError('validation', `villages: not villages in the registry: ${unknown.slice(0, 10).join(', ')}`);
+      const now = this.now();
+      const campaign = await trx
+        .insertInto('campaigns')
+        .values({ name: input.name, year: input.year, period_from: from, period_to: to, scheme_version_id: input.schemeVersionId, appeal_days: appealDays, created_at: now, created_by: actor.user })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const empty = JSON.stringify(resultToJson(score(scheme, { name: '' }, [])));
+      const emptyScore = score(scheme, { name: '' }, []);
+      for (let i = 0; i < villages.length; i += 500) {
+        await trx
+          .insertInto('assessments')
+          .values(
+            villages.slice(i, i + 500).map((v) => ({
+              campaign_id: campaign.id,
+              village_code: v,
+              updated_at: now,
+              base: emptyScore.base,
+              bonus: emptyScore.bonus,
+              total: emptyScore.total,
+              result: empty,
+            })),
+          )
+          .execute();
+      }
+      await this.audit(trx, actor, {
+        action: 'campaign.create',
+        entity: 'campaign',
+        entityId: campaign.id,
+        after: { name: input.name, year: input.year, from, to, schemeVersionId: input.schemeVersionId, scheme: `${scheme.id} v${scheme.version}`, villages: villages.length, appealDays },
+      });
+      return campaign.id;
+    });
+  }
+
+  async listCampaigns(): Promise<Array<{ id: number; name: string; year: number; scheme: string; villages: number; byStatus: Record<string, number> }>> {
+    const campaigns = await this.db
+      .selectFrom('campaigns as c')
+      .innerJoin('scheme_versions as s', 's.id', 'c.scheme_version_id')
+      .select(['c.id', 'c.name', 'c.year', 's.scheme_id', 's.version'])
+      .orderBy('c.year', 'desc')
+      .orderBy('c.id', 'desc')
+      .execute();
+    const counts = await this.db
+      .selectFrom('assessments')
+      .select(['campaign_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy(['campaign_id', 'status'])
+      .execute();
+    return campaigns.map((c) => {
+      const byStatus: Record<string, number> = {};
+      for (const r of counts) if (r.campaign_id === c.id) byStatus[r.status] = Number(r.n);
+      return { id: c.id, name: c.name, year: c.year, scheme: `${c.scheme_id} v${c.version}`, villages: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus };
+    });
+  }
+
+  async campaignByName(name: string): Promise<number> {
+    const row = await this.db.selectFrom('campaigns').select('id').where('name', '=', name).executeTakeFirst();
+    if (!row) throw notFound(`campaign "${name}"`);
+    return row.id;
+  }
+
+  /** Creates (or updates the members of) an inspection team of a campaign. */
+  async setTeam(actor: Actor, campaignId: number, name: string, members: string[]): Promise<number> {
+    requireRole(actor, 'admin');
+    if (!name.trim()) throw new KaoheError('validation', 'name: a team needs a name');
+    return this.db.transaction().execute(async (trx) => {
+      await this.campaignRow(trx, campaignId);
+      let team = await trx.selectFrom('inspection_teams').select('id').where('campaign_id', '=', campaignId).where('name', '=', name).executeTakeFirst();
+      const before = team ? (await trx.selectFrom('inspection_team_members').select('username').where('team_id', '=', team.id).execute()).map((m) => m.username) : undefined;
+      if (!team) team = await trx.insertInto('inspection_teams').values({ campaign_id: campaignId, name }).returning('id').executeTakeFirstOrThrow();
+      await trx.deleteFrom('inspection_team_members').where('team_id', '=', team.id).execute();
+      const unique = [...new Set(members.map((m) => m.trim()).filter(Boolean))];
+      if (unique.length) await trx.insertInto('inspection_team_members').values(unique.map((username) => ({ team_id: team.id, username }))).execute();
+      await this.audit(trx, actor, { action: 'campaign.team', entity: 'inspection_team', entityId: team.id, before: before ? { members: before } : undefined, after: { campaignId, name, members: unique } });
+      return team.id;
+    });
+  }
+
+  /** Assigns villages of the campaign to a team. */
+  async assignVillages(actor: Actor, campaignId: number, teamName: string, villages: string[]): Promise<void> {
+    requireRole(actor, 'admin');
+    await this.db.transaction().execute(async (trx) => {
+      const team = await trx.selectFrom('inspection_teams').select('id').where('campaign_id', '=', campaignId).where('name', '=', teamName).executeTakeFirst();
+      if (!team) throw notFound(`team "${teamName}" in campaign ${campaignId}`);
+      const inScope = new Set((await trx.selectFrom('assessments').select('village_code').where('campaign_id', '=', campaignId).execute()).map((a) => a.village_code));
+      const outside = villages.filter((v) => !inScope.has(v));
+      if (outside.length) throw new KaoheError('validation', `villages: not in the campaign's scope: ${outside.join(', ')}`);
+      await trx.updateTable('assessments').set({ team_id: team.id }).where('campaign_id', '=', campaignId).where('village_code', 'in', villages).execute();
+      await this.audit(trx, actor, { action: 'campaign.assign', entity: 'inspection_team', entityId: team.id, after: { campaignId, villages } });
+    });
+  }
+
+  private async campaignRow(db: Db, campaignId: number) {
+    const c = await db.selectFrom('campaigns').selectAll().where('id', '=', campaignId).executeTakeFirst();
+    if (!c) throw notFound(`campaign ${campaignId}`);
+    return c;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // One village's assessment
+
+  async assessmentId(campaignId: number, villageCode: string): Promise<number> {
+    const row = await this.db.selectFrom('assessments').select('id').where('campaign_id', '=', campaignId).where('village_code', '=', villageCode).executeTakeFirst();
+    if (!row) throw notFound(`village ${villageCode} in campaign ${campaignId}`);
+    return row.id;
+  }
+
+  private async context(db: Db, assessmentId: number) {
+    const a = await db
+      .selectFrom('assessments as a')
+      .innerJoin('areas as v', 'v.code', 'a.village_code')
+      .innerJoin('campaigns as c', 'c.id', 'a.campaign_id')
+      .select([
+        'a.id', 'a.campaign_id', 'a.village_code', 'a.team_id', 'a.status', 'a.version', 'a.comment', 'a.published_at',
+        'v.name as village_name', 'v.parent_code as township_code', 'v.poverty_village', 'v.planned_exit_year', 'v.exit_year', 'v.population',
+        'c.scheme_version_id', 'c.year', 'c.period_from', 'c.period_to', 'c.appeal_days', 'c.name as campaign_name',
+      ])
+      .where('a.id', '=', assessmentId)
+      .executeTakeFirst();
+    if (!a) throw notFound(`assessment ${assessmentId}`);
+    const inspectors = a.team_id === null ? [] : (await db.selectFrom('inspection_team_members').select('username').where('team_id', '=', a.team_id).execute()).map((m) => m.username);
+    const ctx: AssessmentContext = { villageCode: a.village_code, townshipCode: a.township_code, status: a.status, inspectors };
+    return { a, ctx };
+  }
+
+  private unitOf(a: { village_name: string; poverty_village: number; planned_exit_year: number | null; exit_year: number | null; population: number | null }): Unit {
+    const attributes: Record<string, string | number | boolean> = { povertyVillage: Number(a.poverty_village) === 1 };
+    if (a.planned_exit_year !== null) attributes.plannedExitYear = a.planned_exit_year;
+    if (a.exit_year !== null) attributes.exitYear = a.exit_year;
+    if (a.population !== null) attributes.population = a.population;
+    return { name: a.village_name, attributes };
+  }
+
+  /** Takes the assessment's edit token: refuses a stale version, and bumps it (the row lock of the transaction). */
+  private async bump(trx: Db, assessmentId: number, expectedVersion: number): Promise<void> {
+    const r = await trx
+      .updateTable('assessments')
+      .set((eb) => ({ version: eb('version', '+', 1), updated_at: this.now() }))
+      .where('id', '=', assessmentId)
+      .where('version', '=', expectedVersion)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) {
+      const cur = await trx.selectFrom('assessments').select('version').where('id', '=', assessmentId).executeTakeFirst();
+      if (!cur) throw notFound(`assessment ${assessmentId}`);
+      throw conflict(cur.version, expectedVersion);
+    }
+  }
+
+  private async activeFindings(db: Db, assessmentId: number): Promise<Finding[]> {
+    const rows = await db.selectFrom('findings').selectAll().where('assessment_id', '=', assessmentId).where('status', '=', 'active').orderBy('id').execute();
+    return rows.map((f) => {
+      const out: Finding = { item: f.item, count: f.count, id: String(f.id) };
+      if (f.element) out.element = f.element;
+      if (f.note) out.note = f.note;
+      if (f.household_no) out.household = f.household_no;
+      return out;
+    });
+  }
+
+  /** Recomputes and stores the score of an assessment from its active findings. */
+  private async rescore(trx: Db, assessmentId: number, schemeVersionId?: number): Promise<ScoreResult> {
+    const { a } = await this.context(trx, assessmentId);
+    const { scheme } = await this.schemeOf(schemeVersionId ?? a.scheme_version_id, trx);
+    const result = score(scheme, this.unitOf(a), await this.activeFindings(trx, assessmentId));
+    await trx
+      .updateTable('assessments')
+      .set({ base: result.base, bonus: result.bonus, total: result.total, result: JSON.stringify(resultToJson(result)) })
+      .where('id', '=', assessmentId)
+      .execute();
+    return result;
+  }
+
+  private editable(status: AssessmentStatus): void {
+    if (status !== 'draft') throw invalidState(`the assessment is ${status}: findings change only while it is a draft (a reviewer can send it back)`);
+  }
+
+  /** The whole assessment as its reader may see it: findings, evidence, suggestions, appeals, score and explanation. */
+  async getAssessment(actor: Actor, assessmentId: number, lang: 'zh' | 'en' = 'zh') {
+    const { a, ctx } = await this.context(this.db, assessmentId);
+    assertRead(actor, ctx);
+    const { scheme } = await this.schemeOf(a.scheme_version_id);
+    const findings = await this.db.selectFrom('findings').selectAll().where('assessment_id', '=', assessmentId).orderBy('id').execute();
+    const evidence = await this.db
+      .selectFrom('evidence')
+      .selectAll()
+      .where((eb) => eb.or([eb('finding_id', 'in', eb.selectFrom('findings').select('id').where('assessment_id', '=', assessmentId)), eb('appeal_id', 'in', eb.selectFrom('appeals').select('id').where('assessment_id', '=', assessmentId))]))
+      .orderBy('id')
+      .execute();
+    const suggestions = await this.db.selectFrom('suggestions').selectAll().where('assessment_id', '=', assessmentId).orderBy('id').execute();
+    const appeals = await this.db.selectFrom('appeals').selectAll().where('assessment_id', '=', assessmentId).orderBy('id').execute();
+    const result = score(scheme, this.unitOf(a), await this.activeFindings(this.db, assessmentId));
+    return {
+      id: a.id,
+      campaignId: a.campaign_id,
+      campaign: a.campaign_name,
+      village: { code: a.village_code, name: a.village_name, township: a.township_code, povertyVillage: Number(a.poverty_village) === 1 },
+      status: a.status,
+      version: a.version,
+      comment: a.comment,
+      publishedAt: a.published_at,
+      scheme: { id: scheme.id, version: scheme.version },
+      findings,
+      evidence,
+      suggestions: suggestions.map((s) => ({ ...s, records: JSON.parse(s.records) as unknown })),
+      appeals,
+      score: resultToJson(result),
+      explanation: explain(result, scheme, lang).map((l) => l.text),
+    };
+  }
+
+  /** Records a finding on a draft assessment. */
+  async addFinding(actor: Actor, assessmentId: number, expectedVersion: number, input: FindingInput): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const { a, ctx } = await this.context(trx, assessmentId);
+      assertRecord(actor, ctx);
+      this.editable(a.status);
+      const id = await this.insertFinding(trx, actor, a, input, 'inspector');
+      await this.bump(trx, assessmentId, expectedVersion);
+      await this.rescore(trx, assessmentId);
+      return id;
+    });
+  }
+
+  private async insertFinding(
+    trx: Db,
+    actor: Actor,
+    a: { id: number; scheme_version_id: number; village_name: string; poverty_village: number; planned_exit_year: number | null; exit_year: number | null; population: number | null },
+    input: FindingInput,
+    source: 'inspector' | 'suggestion' | 'appeal',
+    links: { suggestionId?: number; appealId?: number; supersedes?: number } = {},
+  ): Promise<number> {
+    const { scheme } = await this.schemeOf(a.scheme_version_id, trx);
+    const finding: Finding = { item: input.item, count: input.count ?? 1 };
+    if (input.element !== undefined) finding.element = input.element;
+    const problems = checkFindings(scheme, this.unitOf(a), [finding]);
+    if (problems.length) throw new KaoheError('validation', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
+    const row = await trx
+      .insertInto('findings')
+      .values({
+        assessment_id: a.id,
+        item: input.item,
+        count: input.count ?? 1,
+        element: input.element ?? null,
+        note: input.note ?? null,
+        household_no: input.household ?? null,
+        person: input.person ?? null,
+        source,
+        suggestion_id: links.suggestionId ?? null,
+        appeal_id: links.appealId ?? null,
+        supersedes_id: links.supersedes ?? null,
+        created_at: this.now(),
+        created_by: actor.user,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await this.audit(trx, actor, { action: 'finding.add', entity: 'finding', entityId: row.id, after: { assessmentId: a.id, source, ...input, count: input.count ?? 1, ...links } });
+    return row.id;
+  }
+
+  /** Withdraws a finding (it is kept, marked withdrawn, with who, when and why). */
+  async withdrawFinding(actor: Actor, assessmentId: number, expectedVersion: number, findingId: number, reason: string): Promise<void> {
+    if (!reason.trim()) throw new KaoheError('validation', 'reason: say why the finding is withdrawn');
+    await this.db.transaction().execute(async (trx) => {
+      const { a, ctx } = await this.context(trx, assessmentId);
+      assertRecord(actor, ctx);
+      this.editable(a.status);
+      const f = await trx.selectFrom('findings').selectAll().where('id', '=', findingId).where('assessment_id', '=', assessmentId).executeTakeFirst();
+      if (!f) throw notFound(`finding ${findingId} of assessment ${assessmentId}`);
+      if (f.status !== 'active') throw invalidState(`finding ${findingId} is ${f.status} already`);
+      await trx.updateTable('findings').set({ status: 'withdrawn', withdrawn_at: this.now(), withdrawn_by: actor.user, withdraw_reason: reason }).where('id', '=', findingId).execute();
+      await trx.updateTable('evidence').set({ status: 'withdrawn' }).where('finding_id', '=', findingId).execute();
+      if (f.suggestion_id !== null) await trx.updateTable('suggestions').set({ status: 'open', finding_id: null, decided_at: null, decided_by: null }).where('id', '=', f.suggestion_id).execute();
+      await this.audit(trx, actor, { action: 'finding.withdraw', entity: 'finding', entityId: findingId, before: { status: 'active', item: f.item, count: f.count }, after: { status: 'withdrawn', reason } });
+      await this.bump(trx, assessmentId, expectedVersion);
+      await this.rescore(trx, assessmentId);
+    });
+  }
+
+  /** Attaches an evidence file to a finding (a draft's, or an open appeal's). */
+  async addEvidence(actor: Actor, target: { findingId: number } | { appealId: number }, file: { filename: string; bytes: Buffer } | { filename: string; path: string }): Promise<number> {
+    if (!this.evidence) throw new KaoheError('internal', 'no evidence store configured');
+    const owner =
+      'findingId' in target
+        ? await this.db.selectFrom('findings').select(['assessment_id', 'status']).where('id', '=', target.findingId).executeTakeFirst()
+        : await this.db.selectFrom('appeals').select(['assessment_id', 'status']).where('id', '=', target.appealId).executeTakeFirst();
+    if (!owner) throw notFound('findingId' in target ? `finding ${target.findingId}` : `appeal ${target.appealId}`);
+    const { a, ctx } = await this.context(this.db, owner.assessment_id);
+    if ('findingId' in target) {
+      assertRecord(actor, ctx);
+      this.editable(a.status);
+      if (owner.status !== 'active') throw invalidState(`finding ${target.findingId} is ${owner.status}`);
+    } else {
+      assertAppeal(actor, ctx);
+      if (owner.status !== 'open') throw invalidState(`appeal ${target.appealId} is decided`);
+    }
+    // The file is stored (content-addressed, never overwritten) before the row that names it.
+    const stored = await this.evidence.put(file);
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('evidence')
+        .values({
+          finding_id: 'findingId' in target ? target.findingId : null,
+          appeal_id: 'appealId' in target ? target.appealId : null,
+          sha256: stored.sha256,
+          filename: stored.filename,
+          mime: stored.mime,
+          size: stored.size,
+          taken_at: stored.takenAt ?? null,
+          latitude: stored.latitude ?? null,
+          longitude: stored.longitude ?? null,
+          uploaded_at: this.now(),
+          uploaded_by: actor.user,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await this.audit(trx, actor, { action: 'evidence.add', entity: 'evidence', entityId: row.id, after: { ...target, sha256: stored.sha256, filename: stored.filename, mime: stored.mime, size: stored.size } });
+      return row.id;
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Suggestions derived from the registry
+
+  /** Derives suggestions for the assessment's village and period; new ones open, known ones kept as decided. */
+  async deriveSuggestions(actor: Actor, assessmentId: number): Promise<{ added: number; total: number }> {
+    return this.db.transaction().execute(async (trx) => {
+      const { a, ctx } = await this.context(trx, assessmentId);
+      assertRecord(actor, ctx);
+      this.editable(a.status);
+      const { scheme, deriveText } = await this.schemeOf(a.scheme_version_id, trx);
+      if (!deriveText) return { added: 0, total: 0 };
+      const config = loadDeriveConfig(deriveText, { scheme });
+      const period = { year: a.year, from: a.period_from, to: a.period_to };
+      const records = await loadVillageRecords(trx, a.village_code, period);
+      const derived = deriveSuggestions(config, scheme, records, period);
+      const known = new Set((await trx.selectFrom('suggestions').select('key').where('assessment_id', '=', assessmentId).execute()).map((s) => s.key));
+      const fresh = derived.filter((s) => !known.has(s.key));
+      const now = this.now();
+      for (let i = 0; i < fresh.length; i += 200) {
+        await trx
+          .insertInto('suggestions')
+          .values(
+            fresh.slice(i, i + 200).map((s) => ({
+              assessment_id: assessmentId,
+              key: s.key,
+              item: s.item,
+              count: s.count,
+              element: s.element ?? null,
+              household_no: s.household ?? null,
+              summary_zh: s.summary.zh,
+              summary_en: s.summary.en,
+              records: JSON.stringify(s.records),
+              created_at: now,
+            })),
+          )
+          .execute();
+      }
+      if (fresh.length) {
+        await this.audit(trx, actor, { action: 'suggestion.derive', entity: 'assessment', entityId: assessmentId, after: { added: fresh.length, keys: fresh.map((s) => s.key) } });
+      }
+      return { added: fresh.length, total: derived.length };
+    });
+  }
+
+  /** Accepts a suggestion: it becomes a finding (source: suggestion). */
+  async acceptSuggestion(actor: Actor, assessmentId: number, expectedVersion: number, suggestionId: number, note?: string): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const { a, ctx } = await this.context(trx, assessmentId);
+      assertRecord(actor, ctx);
+      this.editable(a.status);
+      const s = await trx.selectFrom('suggestions').selectAll().where('id', '=', suggestionId).where('assessment_id', '=', assessmentId).executeTakeFirst();
+      if (!s) throw notFound(`suggestion ${suggestionId} of assessment ${assessmentId}`);
+      if (s.status !== 'open') throw invalidState(`suggestion ${suggestionId} is ${s.status} already`);
+      const input: FindingInput = { item: s.item, count: s.count, note: note ?? s.summary_zh };
+      if (s.element) input.element = s.element;
+      if (s.household_no) input.household = s.household_no;
+      const findingId = await this.insertFinding(trx, actor, a, input, 'suggestion', { suggestionId });
+      await trx.updateTable('suggestions').set({ status: 'accepted', finding_id: findingId, decided_at: this.now(), decided_by: actor.user }).where('id', '=', suggestionId).execute();
+      await this.audit(trx, actor, { action: 'suggestion.accept', entity: 'suggestion', entityId: suggestionId, before: { status: 'open' }, after: { status: 'accepted', findingId } });
+      await this.bump(trx, assessmentId, expectedVersion);
+      await this.rescore(trx, assessmentId);
+      return findingId;
+    });
+  }
+
+  /** Dismisses a suggestion, with a reason. */
+  async dismissSuggestion(actor: Actor, assessmentId: number, expectedVersion: number, suggestionId: number, reason: string): Promise<void> {
+    if (!reason.trim()) throw new KaoheError('validation', 'reason: say why the suggestion is dismissed');
+    await this.db.transaction().execute(async (trx) => {
+      const { a, ctx } = await this.context(trx, assessmentId);
+      assertRecord(actor, ctx);
+      this.editable(a.status);
+      const s = await trx.selectFrom('suggestions').select(['status']).where('id', '=', suggestionId).where('assessment_id', '=', assessmentId).executeTakeFirst();
+      if (!s) throw notFound(`suggestion ${suggestionId} of assessment ${assessmentId}`);
+      if (s.status !== 'open') throw invalidState(`suggestion ${suggestionId} is ${s.status} already`);
+      await trx.updateTable('suggestions').set({ status: 'dismissed', reason, decided_at: this.now(), decided_by: actor.user }).where('id', '=', suggestionId).execute();
+      await this.audit(trx, actor, { action: 'suggestion.dismiss', entity: 'suggestion', entityId: suggestionId, before: { status: 'open' }, after: { status: 'dismissed', reason } });
+      await this.bump(trx, assessmentId, expectedVersion);
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Workflow
+
+  /** Moves an assessment along: submit (team), sendBack / review (reviewer), publish (office). */
+  async transition(actor: Actor, assessmentId: number, expectedVersion: number, step: 'submit' | 'sendBack' | 'review' | 'publish', comment?: string): Promise<void> {
+    const t = TRANSITIONS[step]!;
+    if (step === 'sendBack' && !comment?.trim()) throw new KaoheError('validation', 'comment: say what must be corrected when sending back');
+    await this.db.transaction().execute(async (trx) => {
+      const { a, ctx } = await this.context(trx, assessmentId);
+      if (step === 'submit') assertRecord(actor, ctx);
+      else if (step === 'publish') requireRole(actor, 'admin');
+      else assertReview(actor, ctx);
+      if (a.status !== t.from) throw invalidState(`cannot ${step} an assessment that is ${a.status} (it must be ${t.from})`);
+      await this.bump(trx, assessmentId, expectedVersion);
+      const now = this.now();
+      const set: Partial<Record<string, string | null>> = { status: t.to };
+      if (step === 'submit') Object.assign(set, { submitted_at: now, submitted_by: actor.user });
+      if (step === 'review') Object.assign(set, { reviewed_at: now, reviewed_by: actor.user });
+      if (step === 'publish') Object.assign(set, { published_at: now, published_by: actor.user });
+      if (comment !== undefined) set.comment = comment;
+      await trx.updateTable('assessments').set(set).where('id', '=', assessmentId).execute();
+      await this.audit(trx, actor, { action: `assessment.${step}`, entity: 'assessment', entityId: assessmentId, before: { status: a.status }, after: { status: t.to, ...(comment ? { comment } : {}) } });
+    });
+  }
+
+  /** Publishes every reviewed assessment of a campaign and snapshots the ranking. */
+  async publishCampaign(actor: Actor, campaignId: number): Promise<{ published: number; snapshotId: number }> {
+    requireRole(actor, 'admin');
+    return this.db.transaction().execute(async (trx) => {
+      await this.campaignRow(trx, campaignId);
+      const reviewed = await trx.selectFrom('assessments').select(['id', 'version']).where('campaign_id', '=', campaignId).where('status', '=', 'reviewed').execute();
+      const now = this.now();
+      for (const r of reviewed) {
+        await trx.updateTable('assessments').set({ status: 'published', published_at: now, published_by: actor.user, version: r.version + 1, updated_at: now }).where('id', '=', r.id).execute();
+        await this.audit(trx, actor, { action: 'assessment.publish', entity: 'assessment', entityId: r.id, before: { status: 'reviewed' }, after: { status: 'published' } });
+      }
+      const snapshotId = await this.snapshot(trx, actor, campaignId, 'publish');
+      return { published: reviewed.length, snapshotId };
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Appeals
+
+  /** A village appeals an item of its published result, within the campaign's window. */
+  async appeal(actor: Actor, assessmentId: number, input: { item: string; reason: string }): Promise<number> {
+    if (!input.reason.trim()) throw new KaoheError('validation', 'reason: an appeal gives its reasons');
+    return this.db.transaction().execute(async (trx) => {
+      const { a, ctx } = await this.context(trx, assessmentId);
+      assertAppeal(actor, ctx);
+      if (a.status !== 'published') throw invalidState('only a published result can be appealed');
+      const deadline = new Date(Date.parse(a.published_at!) + a.appeal_days * 86_400_000);
+      if (this.clock() > deadline) throw invalidState(`the appeal window closed on ${deadline.toISOString().slice(0, 10)} (${a.appeal_days} days after publication)`);
+      const { scheme } = await this.schemeOf(a.scheme_version_id, trx);
+      if (checkFindings(scheme, this.unitOf(a), [{ item: input.item, count: 0 }]).length) throw new KaoheError('validation', `item: ${input.item} is not an item of the scheme that applies to this village`);
+      const open = await trx.selectFrom('appeals').select('id').where('assessment_id', '=', assessmentId).where('item', '=', input.item).where('status', '=', 'open').executeTakeFirst();
+      if (open) throw invalidState(`item ${input.item} has an open appeal already (${open.id})`);
+      const row = await trx
+        .insertInto('appeals')
+        .values({ assessment_id: assessmentId, item: input.item, reason: input.reason, created_at: this.now(), created_by: actor.user })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await this.audit(trx, actor, { action: 'appeal.open', entity: 'appeal', entityId: row.id, after: { assessmentId, item: input.item, reason: input.reason } });
+      return row.id;
+    });
+  }
+
+  /**
+   * The office decides an appeal. Upheld: the item's findings are superseded by a count of 0;
+   * adjusted: by a new finding with the adjusted count; rejected: nothing changes. Superseded
+   * findings are kept; the ranking is snapshotted again.
+   */
+  async decideAppeal(actor: Actor, appealId: number, decision: { outcome: 'upheld' | 'adjusted' | 'rejected'; reason: string; count?: number }): Promise<void> {
+    requireRole(actor, 'admin');
+    if (!decision.reason.trim()) throw new KaoheError('validation', 'reason: a decision gives its reasons');
+    if (decision.outcome === 'adjusted' && (!Number.isInteger(decision.count) || decision.count! < 0)) {
+      throw new KaoheError('validation', 'count: an adjustment gives the new count (a whole number ≥ 0)');
+    }
+    await this.db.transaction().execute(async (trx) => {
+      const ap = await trx.selectFrom('appeals').selectAll().where('id', '=', appealId).executeTakeFirst();
+      if (!ap) throw notFound(`appeal ${appealId}`);
+      if (ap.status !== 'open') throw invalidState(`appeal ${appealId} is ${ap.status} already`);
+      const { a } = await this.context(trx, ap.assessment_id);
+      const before = await trx.selectFrom('assessments').select(['total', 'version']).where('id', '=', ap.assessment_id).executeTakeFirstOrThrow();
+      if (decision.outcome !== 'rejected') {
+        const old = await trx.selectFrom('findings').selectAll().where('assessment_id', '=', ap.assessment_id).where('item', '=', ap.item).where('status', '=', 'active').orderBy('id').execute();
+        const count = decision.outcome === 'upheld' ? 0 : decision.count!;
+        await trx.updateTable('findings').set({ status: 'superseded' }).where('id', 'in', old.length ? old.map((f) => f.id) : [-1]).execute();
+        const first = old[0];
+        const input: FindingInput = { item: ap.item, count, note: `申诉${decision.outcome === 'upheld' ? '成立' : '调整'}：${decision.reason}` };
+        if (first?.element) input.element = first.element;
+        if (first?.household_no) input.household = first.household_no;
+        const findingId = await this.insertFinding(trx, actor, a, input, 'appeal', { appealId, ...(first ? { supersedes: first.id } : {}) });
+        await this.audit(trx, actor, { action: 'finding.supersede', entity: 'finding', entityId: findingId, before: { findings: old.map((f) => ({ id: f.id, count: f.count })) }, after: { count } });
+      }
+      await trx
+        .updateTable('appeals')
+        .set({ status: decision.outcome, decision_reason: decision.reason, adjusted_count: decision.outcome === 'adjusted' ? decision.count! : null, decided_at: this.now(), decided_by: actor.user })
+        .where('id', '=', appealId)
+        .execute();
+      await trx.updateTable('assessments').set({ version: before.version + 1, updated_at: this.now() }).where('id', '=', ap.assessment_id).execute();
+      const result = await this.rescore(trx, ap.assessment_id);
+      await this.audit(trx, actor, {
+        action: `appeal.${decision.outcome}`,
+        entity: 'appeal',
+        entityId: appealId,
+        before: { status: 'open', total: fromCents(before.total) },
+        after: { status: decision.outcome, reason: decision.reason, total: fromCents(result.total), ...(decision.count !== undefined ? { count: decision.count } : {}) },
+      });
+      if (decision.outcome !== 'rejected') await this.snapshot(trx, actor, a.campaign_id, `appeal ${appealId}`);
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Rankings
+
+  /** The campaign's ranking now: county and per township, competition ranks, change vs the previous campaign. */
+  async ranking(actor: Actor, campaignId: number, options: { publishedOnly?: boolean } = {}) {
+    const publishedOnly = options.publishedOnly ?? !(actor.role === 'admin' || actor.role === 'reviewer');
+    return this.computeRanking(this.db, campaignId, publishedOnly);
+  }
+
+  private async computeRanking(db: Db, campaignId: number, publishedOnly: boolean, schemeVersionId?: number) {
+    const campaign = await this.campaignRow(db, campaignId);
+    const { scheme } = await this.schemeOf(schemeVersionId ?? campaign.scheme_version_id, db);
+    let q = db
+      .selectFrom('assessments as a')
+      .innerJoin('areas as v', 'v.code', 'a.village_code')
+      .leftJoin('areas as t', 't.code', 'v.parent_code')
+      .select(['a.village_code', 'a.status', 'a.total', 'a.base', 'a.bonus', 'a.result', 'v.name', 'v.parent_code', 't.name as township_name'])
+      .where('a.campaign_id', '=', campaignId);
+    if (publishedOnly) q = q.where('a.status', '=', 'published');
+    const rows = await q.execute();
+    const previous = await this.previousTotals(db, campaign.year, campaignId);
+    const input = rows.map((r) => {
+      const result = r.result ? (JSON.parse(r.result) as { nodes: Record<string, { score: number }>; grade: { code: string } | null }) : null;
+      const sections: Record<string, number> = {};
+      for (const s of scheme.sections) sections[s.code] = Math.round((result?.nodes[s.code]?.score ?? 0) * 100);
+      return {
+        village: r.village_code,
+        name: r.name,
+        township: r.parent_code ?? '',
+        townshipName: r.township_name ?? '',
+        total: r.total,
+        base: r.base,
+        bonus: r.bonus,
+        sections,
+        grade: result?.grade?.code ?? null,
+      };
+    });
+    return { campaign: { id: campaign.id, name: campaign.name, year: campaign.year }, scheme: { id: scheme.id, version: scheme.version }, publishedOnly, ...rank(input, { previous }) };
+  }
+
+  /** Totals and county ranks of the latest earlier campaign (by year), for the change column. */
+  private async previousTotals(db: Db, year: number, campaignId: number) {
+    const prev = await db.selectFrom('campaigns').select('id').where('year', '<', year).where('id', '!=', campaignId).orderBy('year', 'desc').orderBy('id', 'desc').executeTakeFirst();
+    const out = new Map<string, { total: number; countyRank: number }>();
+    if (!prev) return out;
+    const rows = await db.selectFrom('assessments').select(['village_code', 'total']).where('campaign_id', '=', prev.id).where('status', '=', 'published').execute();
+    const totals = rows.map((r) => r.total).sort((x, y) => y - x);
+    for (const r of rows) out.set(r.village_code, { total: r.total, countyRank: 1 + totals.filter((t) => t > r.total).length });
+    return out;
+  }
+
+  private async snapshot(trx: Db, actor: Actor, campaignId: number, reason: string): Promise<number> {
+    const data = await this.computeRanking(trx, campaignId, true);
+    const row = await trx
+      .insertInto('ranking_snapshots')
+      .values({ campaign_id: campaignId, created_at: this.now(), created_by: actor.user, reason, data: JSON.stringify(data) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await this.audit(trx, actor, { action: 'ranking.snapshot', entity: 'ranking_snapshot', entityId: row.id, after: { campaignId, reason, villages: data.county.length } });
+    return row.id;
+  }
+
+  async snapshots(campaignId: number) {
+    const rows = await this.db.selectFrom('ranking_snapshots').selectAll().where('campaign_id', '=', campaignId).orderBy('id').execute();
+    return rows.map((r) => ({ id: r.id, createdAt: r.created_at, createdBy: r.created_by, reason: r.reason, data: JSON.parse(r.data) as unknown }));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Rescoring with a corrected scheme version
+
+  /** For every village: the old and new score and rank under another scheme version (nothing is changed). */
+  async rescorePreview(actor: Actor, campaignId: number, schemeVersionId: number) {
+    requireRole(actor, 'admin');
+    const campaign = await this.campaignRow(this.db, campaignId);
+    const { scheme: oldScheme } = await this.schemeOf(campaign.scheme_version_id);
+    const { scheme: newScheme } = await this.schemeOf(schemeVersionId);
+    if (newScheme.id !== oldScheme.id) throw new KaoheError('validation', `scheme version ${schemeVersionId} is ${newScheme.id}, not a version of ${oldScheme.id}`);
+    const assessments = await this.db
+      .selectFrom('assessments as a')
+      .innerJoin('areas as v', 'v.code', 'a.village_code')
+      .select(['a.id', 'a.village_code', 'a.total', 'v.name', 'v.poverty_village', 'v.planned_exit_year', 'v.exit_year', 'v.population'])
+      .where('a.campaign_id', '=', campaignId)
+      .orderBy('a.village_code')
+      .execute();
+    const rows = [];
+    for (const a of assessments) {
+      const findings = await this.activeFindings(this.db, a.id);
+      let total: number | null = null;
+      let error: string | undefined;
+      try {
+        total = score(newScheme, this.unitOf({ ...a, village_name: a.name }), findings).total;
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+      }
+      rows.push({ village: a.village_code, name: a.name, oldTotal: a.total, newTotal: total, error });
+    }
+    const rankOf = (values: Array<number | null>) => values.map((v) => (v === null ? null : 1 + values.filter((o) => o !== null && o > v).length));
+    const oldRanks = rankOf(rows.map((r) => r.oldTotal));
+    const newRanks = rankOf(rows.map((r) => r.newTotal));
+    return {
+      from: `${oldScheme.id} v${oldScheme.version}`,
+      to: `${newScheme.id} v${newScheme.version}`,
+      rows: rows.map((r, i) => ({ ...r, oldRank: oldRanks[i]!, newRank: newRanks[i] ?? null })),
+      errors: rows.filter((r) => r.error).length,
+    };
+  }
+
+  /** Applies a scheme version to the campaign after its preview; refused if any village's findings do not fit it. */
+  async rescoreApply(actor: Actor, campaignId: number, schemeVersionId: number): Promise<{ changed: number }> {
+    const preview = await this.rescorePreview(actor, campaignId, schemeVersionId);
+    if (preview.errors) throw new KaoheError('validation', `${preview.errors} villages' findings do not fit ${preview.to}: ${preview.rows.filter((r) => r.error).map((r) => `${r.village}: ${r.error}`).slice(0, 5).join('; ')}`);
+    return this.db.transaction().execute(async (trx) => {
+      const campaign = await this.campaignRow(trx, campaignId);
+      await trx.updateTable('campaigns').set({ scheme_version_id: schemeVersionId }).where('id', '=', campaignId).execute();
+      const ids = await trx.selectFrom('assessments').select('id').where('campaign_id', '=', campaignId).execute();
+      for (const { id } of ids) {
+        await this.rescore(trx, id, schemeVersionId);
+        await trx.updateTable('assessments').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', id).execute();
+      }
+      const changed = preview.rows.filter((r) => r.newTotal !== r.oldTotal).length;
+      await this.audit(trx, actor, {
+        action: 'campaign.rescore',
+        entity: 'campaign',
+        entityId: campaignId,
+        before: { schemeVersionId: campaign.scheme_version_id, scheme: preview.from },
+        after: { schemeVersionId, scheme: preview.to, changed, totals: preview.rows.filter((r) => r.newTotal !== r.oldTotal).map((r) => ({ village: r.village, from: fromCents(r.oldTotal), to: fromCents(r.newTotal!) })) },
+      });
+      await this.snapshot(trx, actor, campaignId, `rescore with ${preview.to}`);
+      return { changed };
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Audit
+
+  async verifyAudit(): Promise<AuditVerification> {
+    return verifyAudit(this.db);
+  }
+
+  async auditLog(actor: Actor, options: { entity?: string; entityId?: string; limit?: number } = {}) {
+    requireRole(actor, 'admin');
+    let q = this.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(options.limit ?? 200);
+    if (options.entity) q = q.where('entity', '=', options.entity);
+    if (options.entityId) q = q.where('entity_id', '=', options.entityId);
+    return q.execute();
+  }
+}
