@@ -41,7 +41,25 @@ function upsertSql(table: string, columns: string[], conflict: string[], placeho
 
 /** Runs `work` in one transaction with a bulk writer; any throw rolls everything back. */
 export async function inTransaction<T>(store: Store, work: (writer: BulkWriter) => Promise<T>): Promise<T> {
-  return store.db.transaction().execute(async (trx) => work(store.dialect === 'sqlite' ? sqliteWriter(store, trx) : pgWriter(trx)));
+  if (store.dialect !== 'sqlite') return store.db.transaction().execute(async (trx) => work(pgWriter(trx)));
+  // Each upsert inside the transaction keeps a statement journal (foreign keys are on); past
+  // 64 KiB SQLite spills it to a temp file, which cost about as much as the row itself. Keep
+  // temp storage in memory while the transaction runs (it can only change outside one).
+  const raw = store.sqlite!;
+  const tempStore = raw.pragma('temp_store', { simple: true }) as number;
+  const setTempStore = (mode: number) => {
+    try {
+      raw.pragma(`temp_store = ${mode}`);
+    } catch {
+      // an open transaction on the connection: leave it as it is
+    }
+  };
+  if (tempStore !== 2) setTempStore(2);
+  try {
+    return await store.db.transaction().execute(async (trx) => work(sqliteWriter(store, trx)));
+  } finally {
+    if (tempStore !== 2) setTempStore(tempStore);
+  }
 }
 
 function sqliteWriter(store: Store, trx: Transaction<DB>): BulkWriter {

@@ -66,6 +66,11 @@ function csvSheet(path: string, size: number): Sheet {
     size,
     bytesRead: () => read,
     async *rows() {
+      const breaks = encoding === 'utf-8' ? await plainLineBreaks(path) : undefined;
+      if (breaks) {
+        yield* plainUtf8Rows(path, breaks === 'crlf', (bytes) => (read += bytes));
+        return;
+      }
       const decoder = new TextDecoder(encoding, { fatal: false });
       const decode = new Transform({
         transform(chunk: Buffer, _enc, done) {
@@ -88,6 +93,86 @@ function csvSheet(path: string, size: number): Sheet {
       }
     },
   };
+}
+
+/**
+ * 'lf' or 'crlf' when a CSV file has no quote character and ends every line alike (all \n, or all
+ * \r\n); otherwise undefined, and csv-parse reads it. For such a file csv-parse's records are
+ * just its non-empty lines split at commas, which plainUtf8Rows does several times faster.
+ */
+async function plainLineBreaks(path: string): Promise<'lf' | 'crlf' | undefined> {
+  let cr = 0;
+  let lf = 0;
+  let lfAlone = 0;
+  let last = -1;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    if (chunk.includes(0x22)) return undefined;
+    for (let i = chunk.indexOf(0x0d); i !== -1; i = chunk.indexOf(0x0d, i + 1)) cr++;
+    for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) {
+      lf++;
+      if ((i > 0 ? chunk[i - 1] : last) !== 0x0d) lfAlone++;
+    }
+    last = chunk[chunk.length - 1]!;
+  }
+  if (cr === 0) return 'lf';
+  return lfAlone === 0 && cr === lf ? 'crlf' : undefined;
+}
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * The rows of a UTF-8 CSV file that plainLineBreaks found plain, as csv-parse gives them (behind
+ * the TextDecoder, which drops one BOM, and csv-parse's bom option, which drops a second): each
+ * non-empty line split at commas, numbered by its line. Each field is decoded from the bytes on
+ * its own, so no field keeps a chunk of the file's text alive.
+ */
+async function* plainUtf8Rows(path: string, crlf: boolean, onRead: (bytes: number) => void): AsyncGenerator<SheetRow> {
+  const record = (buf: Buffer, start: number, end: number): string[] => {
+    const cells: string[] = [];
+    for (let i = start; i < end; i++) {
+      if (buf[i] === 0x2c) {
+        cells.push(buf.toString('utf8', start, i));
+        start = i + 1;
+      }
+    }
+    cells.push(buf.toString('utf8', start, end));
+    return cells;
+  };
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let rest: Buffer = Buffer.alloc(0);
+  let line = 0;
+  let bomsDropped = false;
+  try {
+    for (let eof = false; !eof; ) {
+      const next = await chunks.next();
+      eof = next.done === true;
+      let buf: Buffer = rest;
+      if (!next.done) {
+        onRead(next.value.length);
+        buf = rest.length > 0 ? Buffer.concat([rest, next.value]) : next.value;
+      }
+      let start = 0;
+      if (!bomsDropped) {
+        if (buf.length < 2 * BOM.length && !eof) {
+          rest = buf;
+          continue;
+        }
+        while (start < 2 * BOM.length && buf.subarray(start, start + BOM.length).equals(BOM)) start += BOM.length;
+        bomsDropped = true;
+      }
+      for (let nl = buf.indexOf(0x0a, start); nl !== -1; nl = buf.indexOf(0x0a, start)) {
+        line++;
+        const end = crlf ? nl - 1 : nl;
+        if (end > start) yield { row: line, cells: record(buf, start, end) };
+        start = nl + 1;
+      }
+      if (eof && start < buf.length) yield { row: line + 1, cells: record(buf, start, buf.length) };
+      rest = buf.subarray(start);
+    }
+  } finally {
+    stream.destroy();
+  }
 }
 
 function cellValue(v: ExcelJS.CellValue): Cell {
@@ -118,6 +203,13 @@ function xlsxSheet(path: string, size: number): Sheet {
         worksheets: 'emit',
         entries: 'emit',
       });
+      // exceljs parses a worksheet as soon as it has the shared strings and the workbook's rels,
+      // reading the sheet list of xl/workbook.xml; a file that stores workbook.xml after them
+      // (exceljs's own writer may) failed with "reading 'sheets'". Empty until it is read.
+      const parts = reader as unknown as { model?: { sheets?: unknown[] }; properties?: object };
+      parts.model ??= { sheets: [] };
+      parts.properties ??= {};
+      decodeAcrossChunks(reader);
       try {
         for await (const worksheet of reader) {
           for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
@@ -136,6 +228,36 @@ function xlsxSheet(path: string, size: number): Sheet {
       }
     },
   };
+}
+
+/**
+ * exceljs's streaming reader decodes each inflated chunk of a part's XML on its own, so a Chinese
+ * character cut at a chunk boundary came out as U+FFFD (exceljs issues #2063, #2084; about one row
+ * in a few thousand). Hand its XML parser text decoded across chunks instead: the worksheet's
+ * chunks through a streaming TextDecoder, the shared strings by the entry's own string decoder.
+ */
+function decodeAcrossChunks(reader: ExcelJS.stream.xlsx.WorkbookReader): void {
+  const r = reader as unknown as {
+    _parseWorksheet(chunks: AsyncIterable<Buffer | string>, sheetNo: string): unknown;
+    _parseSharedStrings(entry: NodeJS.ReadableStream): unknown;
+  };
+  const parseWorksheet = r._parseWorksheet.bind(r);
+  const parseSharedStrings = r._parseSharedStrings.bind(r);
+  r._parseWorksheet = (chunks, sheetNo) => parseWorksheet(utf8Text(chunks), sheetNo);
+  r._parseSharedStrings = (entry) => {
+    entry.setEncoding('utf8');
+    return parseSharedStrings(entry);
+  };
+}
+
+async function* utf8Text(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  for await (const chunk of chunks) {
+    const s = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    if (s) yield s;
+  }
+  const rest = decoder.decode();
+  if (rest) yield rest;
 }
 
 /** Excel-style column letters: 0 → A, 26 → AA. */

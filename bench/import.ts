@@ -1,0 +1,533 @@
+/**
+ * Import benchmark: `importFile(store, 'households', …)` on a generated sheet of households
+ * (full validation, one transaction), against the sqlite3 shell's `.import` of the same CSV.
+ *
+ *   npm run bench:import                     (tsx bench/import.ts; 1,000,000 rows)
+ *   tsx bench/import.ts --rows 20000         (a quick try)
+ *   tsx bench/import.ts --rows 1000000 --xlsx-rows 100000 --seed 7 --pg postgres://…  [--no-pg] [--keep]
+ *
+ * Environment: KAOHE_BENCH_ROWS, KAOHE_BENCH_XLSX_ROWS, KAOHE_BENCH_SEED, and the PostgreSQL URL from
+ * KAOHE_BENCH_PG, else KAOHE_TEST_PG, else postgres://postgres@127.0.0.1:5432/test (skipped with a
+ * message when no server answers; KAOHE_BENCH_PG=off skips it too).
+ *
+ * What runs, in order (all files in a fresh directory under os.tmpdir(), removed at the end):
+ *   1. a deterministic (seeded mulberry32) CSV of valid households with the kind's 21 Chinese
+ *      headers, and an areas CSV of one county, its townships and ~300 villages;
+ *   2. Kaohe: areas, then the households CSV (timed) into a fresh SQLite file store;
+ *   3. the baseline: /usr/bin/sqlite3 `.import --csv --skip 1` of the same CSV into a plain table of
+ *      the same 21 columns (timed as a child process; also once with Kaohe's indexes, for reference);
+ *   4. the first N/10 households as .xlsx (exceljs streaming writer, timed on its own), imported into
+ *      a fresh SQLite store (timed);
+ *   5. the CSV into PostgreSQL, in a fresh schema kaohe_bench_<pid> dropped afterwards.
+ * Every import is checked for its row count; any mismatch or problem exits 1. Peak memory is the
+ * RSS sampled every 100 ms during each import, plus process.resourceUsage().maxRSS (the process's
+ * peak so far). Targets: Kaohe's SQLite CSV import within 3× sqlite3 and under 1 GiB.
+ */
+import { execFileSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import ExcelJS from 'exceljs';
+import pg from 'pg';
+import { sql } from 'kysely';
+import { checkCharacter } from '../src/core/ids/gb11643.ts';
+import { kindSpec } from '../src/core/registry/kinds.ts';
+import { importFile, type ImportReport } from '../src/services/import/import.service.ts';
+import { openStore, type Store } from '../src/store/db.ts';
+
+const runStart = performance.now();
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: 'string' },
+    'xlsx-rows': { type: 'string' },
+    seed: { type: 'string' },
+    pg: { type: 'string' },
+    'no-pg': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const wholeNumber = (name: string, raw: string | undefined, fallback: number, min = 0): number => {
+  const v = raw === undefined || raw === '' ? fallback : Number(raw.replace(/[_,]/g, ''));
+  if (!Number.isSafeInteger(v) || v < min) {
+    console.error(`--${name} must be a whole number ≥ ${min} (got ${raw})`);
+    process.exit(2);
+  }
+  return v;
+};
+const ROWS = wholeNumber('rows', args.rows ?? process.env.KAOHE_BENCH_ROWS, 1_000_000, 1);
+const XLSX_ROWS = wholeNumber('xlsx-rows', args['xlsx-rows'] ?? process.env.KAOHE_BENCH_XLSX_ROWS, Math.max(1, Math.round(ROWS / 10)));
+const SEED = wholeNumber('seed', args.seed ?? process.env.KAOHE_BENCH_SEED, 20200101);
+const PG_URL = args['no-pg'] ? undefined : (args.pg ?? process.env.KAOHE_BENCH_PG ?? process.env.KAOHE_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test');
+const SQLITE3 = '/usr/bin/sqlite3';
+const GIB = 1024 ** 3;
+/** Dates after today are errors on import; the generated data is all before 2021. */
+const TODAY = new Date().toISOString().slice(0, 10);
+
+// ---------------------------------------------------------------------------------------------
+// Deterministic data
+
+/** mulberry32: a small, fast, seeded 32-bit PRNG (no Math.random anywhere in this file). */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const COUNTY = '522425';
+const TOWNSHIPS = 15;
+const VILLAGES_PER_TOWNSHIP = 20; // 300 villages
+const TOWNSHIP_NAMES = ['城关', '石桥', '龙场', '大坪', '新店', '白岩', '双河', '马场', '高山', '青龙', '柳塘', '坪上', '沙坝', '羊街', '黄泥'];
+const VILLAGE_WORDS = ['石', '龙', '新', '大', '小', '上', '下', '坪', '河', '岩', '山', '田', '水', '沟', '坝', '寨', '林', '花', '桥', '塘'];
+const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '罗', '龙', '石', '潘', '韦', '蒙', '田', '熊', '邓', '杜'];
+const GIVEN = ['大', '小', '明', '华', '国', '建', '德', '山', '富', '贵', '强', '平', '兰', '芳', '英', '秀', '云', '林', '发', '荣', '军', '海', '成', '江'];
+const CAUSES = ['因病', '因残', '因学', '因灾', '缺土地', '缺水', '缺技术', '缺劳力', '缺资金', '交通条件落后', '自身发展动力不足', '其他'];
+const YN = (b: boolean) => (b ? '是' : '否');
+
+interface Village {
+  code: string;
+  /** Households of this village in the file. */
+  households: number;
+}
+
+/** County → townships → villages, as the rows of an areas sheet; and the villages with their share of the households. */
+function areas(rows: number, rand: () => number): { csv: string; villages: Village[] } {
+  const lines = ['区划代码,名称,级别,上级区划代码,是否贫困村,计划出列年度,出列年度,人口数'];
+  const county = `${COUNTY}000000`;
+  lines.push(`${county},示例县,县,,,,,`);
+  const villages: Array<{ code: string; weight: number }> = [];
+  for (let t = 0; t < TOWNSHIPS; t++) {
+    const tcode = `${COUNTY}${100 + t}000`;
+    lines.push(`${tcode},${TOWNSHIP_NAMES[t]}镇,乡镇,${county},,,,`);
+    for (let v = 0; v < VILLAGES_PER_TOWNSHIP; v++) {
+      const code = `${COUNTY}${100 + t}${201 + v}`;
+      const name = `${VILLAGE_WORDS[Math.floor(rand() * 20)]}${VILLAGE_WORDS[Math.floor(rand() * 20)]}村`;
+      const poverty = rand() < 0.4;
+      const planned = poverty ? 2016 + Math.floor(rand() * 5) : null;
+      const exited = poverty && planned! <= 2019 && rand() < 0.8 ? planned : null;
+      lines.push(`${code},${name},村,${tcode},${YN(poverty)},${planned ?? ''},${exited ?? ''},${800 + Math.floor(rand() * 3000)}`);
+      villages.push({ code, weight: 0.5 + rand() });
+    }
+  }
+  // Share the households out in proportion to the weights, exactly `rows` in all.
+  const total = villages.reduce((s, v) => s + v.weight, 0);
+  let given = 0;
+  const out = villages.map((v, i) => {
+    const n = i === villages.length - 1 ? rows - given : Math.floor((rows * v.weight) / total);
+    given += n;
+    return { code: v.code, households: n };
+  });
+  return { csv: lines.join('\n') + '\n', villages: out };
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/** One household row: strings and numbers (numbers become numeric cells in the .xlsx). */
+type GenRow = Array<string | number | null>;
+
+/**
+ * The households, village by village (as offices' sheets come). Head ID numbers are unique: row i
+ * gets slot (i·A + B) mod N of N = days × 1000 (birth date × 3-digit sequence), A coprime to N.
+ */
+function* households(villages: Village[], rows: number, seed: number): Generator<GenRow> {
+  const rand = mulberry32(seed ^ 0x5bd1e995);
+  const birthStart = Date.UTC(1940, 0, 1);
+  const days = Math.max(20_000, Math.ceil(rows / 1000) + 1);
+  if (birthStart + days * 86_400_000 > Date.UTC(2000, 0, 1)) throw new Error(`--rows ${rows}: too many for unique head ID numbers`);
+  const slots = days * 1000;
+  let mult = 2_654_435_761 % slots;
+  while (gcd(mult, slots) !== 1) mult++;
+  const offset = Math.floor(rand() * slots);
+  const maxPerVillage = Math.max(...villages.map((v) => v.households));
+  const width = Math.max(4, String(maxPerVillage).length);
+  let i = 0;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  for (const v of villages) {
+    for (let n = 1; n <= v.households; n++, i++) {
+      const slot = (i * mult + offset) % slots;
+      const birth = new Date(birthStart + Math.floor(slot / 1000) * 86_400_000);
+      const first17 =
+        COUNTY +
+        String(birth.getUTCFullYear()) +
+        String(birth.getUTCMonth() + 1).padStart(2, '0') +
+        String(birth.getUTCDate()).padStart(2, '0') +
+        String(slot % 1000).padStart(3, '0');
+      const size = 1 + Math.floor(rand() * rand() * 8);
+      const workers = Math.floor(rand() * (size + 1));
+      const r = rand();
+      const attribute = r < 0.7 ? '一般贫困户' : r < 0.93 ? '低保贫困户' : '特困供养贫困户';
+      const main = Math.floor(rand() * CAUSES.length);
+      const others: string[] = [];
+      const nOthers = Math.floor(rand() * 3);
+      for (let k = 0; k < nOthers; k++) {
+        const c = Math.floor(rand() * CAUSES.length);
+        if (c !== main && !others.includes(CAUSES[c]!)) others.push(CAUSES[c]!);
+      }
+      const identified = 2014 + Math.floor(rand() * 3);
+      const planned = Math.max(identified, 2016) + Math.floor(rand() * 4);
+      const s = rand();
+      const status = s < 0.8 ? '已脱贫' : s < 0.95 ? '未脱贫' : '返贫';
+      const exitYear = status === '未脱贫' ? null : Math.min(2020, planned + Math.floor(rand() * 2));
+      const st = rand();
+      yield [
+        v.code + String(n).padStart(width, '0'),
+        v.code,
+        2020,
+        pick(SURNAMES) + pick(GIVEN) + (rand() < 0.7 ? pick(GIVEN) : ''),
+        first17 + checkCharacter(first17),
+        size,
+        workers,
+        st < 0.9 ? '国家标准' : st < 0.97 ? '省定标准' : '市定标准',
+        attribute,
+        CAUSES[main]!,
+        others.length ? others.join('、') : null,
+        status,
+        identified,
+        planned,
+        exitYear,
+        (150_000 + Math.floor(rand() * 1_200_000)) / 100,
+        rand() < 0.9 ? `1${pick(['3', '5', '8', '9'])}${String(Math.floor(rand() * 1e9)).padStart(9, '0')}` : null,
+        pick(['A', 'B', 'B', 'C', 'C', 'D']),
+        YN(rand() < 0.93),
+        YN(rand() < 0.99),
+        YN(rand() < 0.95),
+      ];
+    }
+  }
+}
+
+const HEADERS = kindSpec('households')!.fields.map((f) => f.header);
+if (HEADERS.length !== 21) throw new Error(`the households kind has ${HEADERS.length} columns, the bench writes 21`);
+/** Columns written as money (two decimals in the CSV). */
+const MONEY_COLUMN = kindSpec('households')!.fields.findIndex((f) => f.type.kind === 'money');
+
+function csvCell(v: string | number | null, column: number): string {
+  if (v === null) return '';
+  if (column === MONEY_COLUMN) return (v as number).toFixed(2);
+  return String(v);
+}
+
+function writeCsv(path: string, rows: Iterable<GenRow>): number {
+  const fd = openSync(path, 'w');
+  let buf = HEADERS.join(',') + '\n';
+  let n = 0;
+  for (const r of rows) {
+    let line = '';
+    for (let c = 0; c < r.length; c++) line += (c ? ',' : '') + csvCell(r[c]!, c);
+    buf += line + '\n';
+    n++;
+    if (buf.length > 1 << 20) {
+      writeSync(fd, buf);
+      buf = '';
+    }
+  }
+  writeSync(fd, buf);
+  closeSync(fd);
+  return n;
+}
+
+async function writeXlsx(path: string, rows: Iterable<GenRow>): Promise<number> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: false, useStyles: false });
+  const ws = wb.addWorksheet('贫困户');
+  ws.addRow(HEADERS).commit();
+  let n = 0;
+  for (const r of rows) {
+    ws.addRow(r).commit();
+    n++;
+  }
+  ws.commit();
+  await wb.commit();
+  return n;
+}
+
+function* take<T>(it: Iterable<T>, n: number): Generator<T> {
+  if (n <= 0) return;
+  let i = 0;
+  for (const x of it) {
+    yield x;
+    if (++i >= n) return;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+
+interface Measured<T> {
+  value: T;
+  ms: number;
+  /** Highest RSS sampled (every 100 ms) while it ran, bytes. */
+  peakRss: number;
+  /** process.resourceUsage().maxRSS after it ran (the process's peak so far), bytes. */
+  maxRss: number;
+}
+
+async function measure<T>(work: () => Promise<T> | T): Promise<Measured<T>> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    const rss = process.memoryUsage().rss;
+    if (rss > peak) peak = rss;
+  }, 100);
+  const t0 = performance.now();
+  try {
+    const value = await work();
+    const ms = performance.now() - t0;
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { value, ms, peakRss: peak, maxRss: process.resourceUsage().maxRSS * 1024 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+const fmtMiB = (b: number) => `${(b / 1024 ** 2).toFixed(0)} MiB`;
+const fmtInt = (n: number) => n.toLocaleString('en-US');
+const perSec = (rows: number, ms: number) => fmtInt(Math.round((rows * 1000) / ms));
+const log = (s: string) => console.log(s);
+
+let failed = false;
+function verify(what: string, got: number, want: number): void {
+  if (got === want) log(`  check:  ${fmtInt(got)} rows in the table ✓`);
+  else {
+    failed = true;
+    console.error(`  CHECK FAILED (${what}): ${fmtInt(got)} rows in the table, expected ${fmtInt(want)}`);
+  }
+}
+function checkReport(what: string, r: ImportReport, want: number): void {
+  if (r.committed && r.rows === want && r.inserted === want && r.problems.length === 0) return;
+  failed = true;
+  console.error(
+    `  IMPORT FAILED (${what}): committed ${r.committed}, rows ${r.rows}, inserted ${r.inserted}, updated ${r.updated}, problems ${r.problems.length}` +
+      r.problems
+        .slice(0, 5)
+        .map((p) => `\n    row ${p.row} ${p.column ?? ''} ${p.value ?? ''}: ${p.message}`)
+        .join(''),
+  );
+}
+
+/** Progress on stderr (a terminal only), every 10,000 rows from the importer. */
+const progress = (label: string) =>
+  process.stderr.isTTY
+    ? (p: { rows: number; bytesRead: number; totalBytes: number; elapsedMs: number }) =>
+        process.stderr.write(`\r  ${label}: ${fmtInt(p.rows)} rows, ${Math.round((100 * p.bytesRead) / Math.max(1, p.totalBytes))}% read, ${fmtMs(p.elapsedMs)}   `)
+    : undefined;
+const endProgress = () => process.stderr.isTTY && process.stderr.write('\r\x1b[K');
+
+interface SummaryRow {
+  what: string;
+  rows: number;
+  ms: number;
+  peakRss?: number;
+  maxRss?: number;
+  note?: string;
+}
+const summary: SummaryRow[] = [];
+
+/** Imports the areas (untimed), then times the households file. */
+async function kaoheImport(store: Store, label: string, areasCsv: string, file: string, rows: number): Promise<Measured<ImportReport>> {
+  const a = await importFile(store, 'areas', areasCsv, { today: TODAY });
+  const areaCount = 1 + TOWNSHIPS + TOWNSHIPS * VILLAGES_PER_TOWNSHIP;
+  checkReport(`${label} areas`, a, areaCount);
+  const m = await measure(() => importFile(store, 'households', file, { today: TODAY, onProgress: progress(label) }));
+  endProgress();
+  checkReport(label, m.value, rows);
+  return m;
+}
+
+async function countHouseholds(store: Store): Promise<number> {
+  const r = await store.db.selectFrom('households').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run
+
+const dir = mkdtempSync(join(tmpdir(), 'kaohe-bench-import-'));
+const areasCsv = join(dir, 'areas.csv');
+const householdsCsv = join(dir, 'households.csv');
+const householdsXlsx = join(dir, 'households.xlsx');
+
+async function main(): Promise<void> {
+  log(`kaohe import benchmark: ${fmtInt(ROWS)} households (CSV), ${fmtInt(XLSX_ROWS)} (xlsx), seed ${SEED}, node ${process.version}`);
+  log(`  files in ${dir}${args.keep ? ' (kept)' : ''}`);
+
+  // 1. Data.
+  const { csv, villages } = areas(ROWS, mulberry32(SEED));
+  {
+    const fd = openSync(areasCsv, 'w');
+    writeSync(fd, csv);
+    closeSync(fd);
+  }
+  const gen = await measure(() => writeCsv(householdsCsv, households(villages, ROWS, SEED)));
+  const csvBytes = statSync(householdsCsv).size;
+  log(
+    `\nCSV written: ${fmtInt(gen.value)} rows, ${(csvBytes / 1024 ** 2).toFixed(1)} MiB, ${villages.length} villages, in ${fmtMs(gen.ms)} (untimed for the imports)`,
+  );
+
+  // 2. Kaohe into SQLite.
+  log(`\n[1] Kaohe importFile('households', CSV) → fresh SQLite file (full validation, one transaction)`);
+  const sqliteStore = await openStore({ url: join(dir, 'kaohe-csv.db') });
+  let kaoheMs: number;
+  try {
+    const m = await kaoheImport(sqliteStore, 'SQLite CSV', areasCsv, householdsCsv, ROWS);
+    kaoheMs = m.ms;
+    log(`  time:   ${fmtMs(m.ms)}  (${perSec(ROWS, m.ms)} rows/s)  inserted ${fmtInt(m.value.inserted)}, problems ${m.value.problems.length}`);
+    log(`  memory: peak RSS ${fmtMiB(m.peakRss)} (sampled), maxRSS ${fmtMiB(m.maxRss)}  — target < 1 GiB: ${m.peakRss < GIB && m.maxRss < GIB ? 'met' : 'MISSED'}`);
+    verify('SQLite CSV', await countHouseholds(sqliteStore), ROWS);
+    summary.push({ what: 'Kaohe → SQLite, CSV', rows: ROWS, ms: m.ms, peakRss: m.peakRss, maxRss: m.maxRss });
+  } finally {
+    await sqliteStore.close();
+  }
+
+  // 3. The sqlite3 shell's .import.
+  log(`\n[2] Baseline: sqlite3 .import --csv --skip 1 → fresh database, plain table of the same 21 columns`);
+  let sqlite3Ms: number | undefined;
+  if (!existsSync(SQLITE3)) {
+    log(`  skipped: ${SQLITE3} is missing (install it: apt-get install sqlite3)`);
+  } else {
+    const version = execFileSync(SQLITE3, ['--version'], { encoding: 'utf8' }).split(' ')[0];
+    const table = baselineTable();
+    const plain = sqlite3Import(join(dir, 'sqlite3-plain.db'), table, []);
+    sqlite3Ms = plain.ms;
+    log(`  sqlite3 ${version}: ${fmtMs(plain.ms)}  (${perSec(ROWS, plain.ms)} rows/s)`);
+    verify('sqlite3 plain', plain.count, ROWS);
+    summary.push({ what: 'sqlite3 .import (plain table)', rows: ROWS, ms: plain.ms, note: 'child process' });
+    const indexed = sqlite3Import(join(dir, 'sqlite3-indexed.db'), table, [
+      'create unique index households_no on households(household_no);',
+      'create index households_village on households(village_code);',
+      'create index households_head_id on households(head_id_number);',
+    ]);
+    log(`  for reference, with Kaohe's three indexes on the table: ${fmtMs(indexed.ms)}  (${perSec(ROWS, indexed.ms)} rows/s)`);
+    verify('sqlite3 indexed', indexed.count, ROWS);
+    summary.push({ what: 'sqlite3 .import (+ Kaohe indexes)', rows: ROWS, ms: indexed.ms, note: 'reference only' });
+    const ratio = kaoheMs / plain.ms;
+    log(`  ratio:  Kaohe / sqlite3 = ${ratio.toFixed(2)}×  — target within 3×: ${ratio <= 3 ? 'met' : 'MISSED'}  (vs. indexed table: ${(kaoheMs / indexed.ms).toFixed(2)}×)`);
+  }
+
+  // 4. xlsx.
+  log(`\n[3] ${fmtInt(XLSX_ROWS)} households as .xlsx → fresh SQLite file`);
+  const wx = await measure(() => writeXlsx(householdsXlsx, take(households(villages, ROWS, SEED), XLSX_ROWS)));
+  log(`  written with exceljs' streaming WorkbookWriter: ${fmtMs(wx.ms)}, ${(statSync(householdsXlsx).size / 1024 ** 2).toFixed(1)} MiB (not part of the import time)`);
+  summary.push({ what: 'write .xlsx (exceljs stream)', rows: wx.value, ms: wx.ms, peakRss: wx.peakRss, note: 'generation, not import' });
+  const xlsxStore = await openStore({ url: join(dir, 'kaohe-xlsx.db') });
+  try {
+    const m = await kaoheImport(xlsxStore, 'SQLite xlsx', areasCsv, householdsXlsx, wx.value);
+    log(`  import: ${fmtMs(m.ms)}  (${perSec(wx.value, m.ms)} rows/s)`);
+    log(`  memory: peak RSS ${fmtMiB(m.peakRss)} (sampled), maxRSS ${fmtMiB(m.maxRss)} (process peak so far)`);
+    verify('SQLite xlsx', await countHouseholds(xlsxStore), wx.value);
+    summary.push({ what: 'Kaohe → SQLite, xlsx', rows: wx.value, ms: m.ms, peakRss: m.peakRss, maxRss: m.maxRss });
+  } finally {
+    await xlsxStore.close();
+  }
+
+  // 5. PostgreSQL.
+  log(`\n[4] Kaohe importFile('households', CSV) → PostgreSQL`);
+  if (!PG_URL || PG_URL === 'off') {
+    log('  skipped (--no-pg / KAOHE_BENCH_PG=off)');
+  } else {
+    const shownUrl = PG_URL.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+    const reason = await pgAnswers(PG_URL);
+    if (reason) {
+      log(`  skipped: no PostgreSQL server answers at ${shownUrl} (${reason}); set KAOHE_BENCH_PG to one`);
+    } else {
+      const schema = `kaohe_bench_${process.pid}`;
+      const store = await openStore({ url: PG_URL, pgSchema: schema });
+      try {
+        const m = await kaoheImport(store, 'PostgreSQL CSV', areasCsv, householdsCsv, ROWS);
+        log(`  ${shownUrl}, schema ${schema}`);
+        log(`  time:   ${fmtMs(m.ms)}  (${perSec(ROWS, m.ms)} rows/s)`);
+        log(`  memory: peak RSS ${fmtMiB(m.peakRss)} (sampled), maxRSS ${fmtMiB(m.maxRss)} (process peak so far)`);
+        if (sqlite3Ms !== undefined) log(`  ratio:  Kaohe on PostgreSQL / sqlite3 .import = ${(m.ms / sqlite3Ms).toFixed(2)}×`);
+        verify('PostgreSQL CSV', await countHouseholds(store), ROWS);
+        summary.push({ what: 'Kaohe → PostgreSQL, CSV', rows: ROWS, ms: m.ms, peakRss: m.peakRss, maxRss: m.maxRss });
+      } finally {
+        await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(store.db).catch((e: Error) => console.error(`  could not drop schema ${schema}: ${e.message}`));
+        await store.close();
+      }
+    }
+  }
+
+  // Summary.
+  const base = summary.find((s) => s.what.startsWith('sqlite3 .import (plain'));
+  log(`\nSummary (${fmtInt(ROWS)} rows; ratio = time / sqlite3 .import of the same CSV)`);
+  const table = [
+    ['', 'rows', 'time', 'rows/s', 'ratio', 'peak RSS', 'maxRSS', ''],
+    ...summary.map((s) => [
+      s.what,
+      fmtInt(s.rows),
+      fmtMs(s.ms),
+      perSec(s.rows, s.ms),
+      base && s.rows === base.rows && !s.what.startsWith('write') ? `${(s.ms / base.ms).toFixed(2)}×` : '',
+      s.peakRss === undefined ? '' : fmtMiB(s.peakRss),
+      s.maxRss === undefined ? '' : fmtMiB(s.maxRss),
+      s.note ?? '',
+    ]),
+  ];
+  const widths = table[0]!.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
+  for (const r of table) log('  ' + r.map((cell, c) => (c === 0 || c === r.length - 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd());
+  log(`  (maxRSS is the process's peak up to the end of that step; peak RSS is sampled every 100 ms during it)`);
+  log(`  run time: ${fmtMs(performance.now() - runStart)} in all`);
+}
+
+/** The households table for the baseline: the kind's 21 columns, integer where Kaohe stores integers. */
+function baselineTable(): string {
+  const integer = new Set(['int', 'year', 'money', 'bool']);
+  const cols = kindSpec('households')!.fields.map((f) => `"${f.key}" ${integer.has(f.type.kind) ? 'integer' : 'text'}`);
+  return `create table households (${cols.join(', ')});`;
+}
+
+function sqlite3Import(db: string, table: string, indexes: string[]): { ms: number; count: number } {
+  const script = [
+    '.bail on',
+    '.mode csv',
+    table,
+    ...indexes,
+    `.import --csv --skip 1 '${householdsCsv.replace(/'/g, "''")}' households`,
+    '.mode list',
+    'select count(*) from households;',
+    '',
+  ].join('\n');
+  const t0 = performance.now();
+  const out = execFileSync(SQLITE3, [db], { input: script, encoding: 'utf8', maxBuffer: 1 << 20 });
+  const ms = performance.now() - t0;
+  return { ms, count: Number(out.trim().split('\n').pop()) };
+}
+
+/** Undefined when a PostgreSQL server answers `select 1`; otherwise why not. */
+async function pgAnswers(url: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return undefined;
+  } catch (e) {
+    return (e as Error).message || (e as { code?: string }).code || String(e);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+try {
+  await main();
+} catch (e) {
+  failed = true;
+  console.error(e);
+} finally {
+  if (!args.keep) rmSync(dir, { recursive: true, force: true });
+}
+if (failed) {
+  console.error('\nbench:import FAILED (see above)');
+  process.exit(1);
+}

@@ -1,0 +1,126 @@
+/**
+ * The CSV reader's fast path (a UTF-8 file without quotes whose lines all end alike is split at
+ * line breaks and commas, without csv-parse) must give exactly the rows csv-parse gives; and the
+ * xlsx reader must not break a character that straddles two inflated chunks of the sheet's XML.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openSheet } from './readers.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'kaohe-readers-fast-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** What the csv-parse path makes of the same bytes (decoded as UTF-8, as it does). */
+function reference(bytes: Buffer): Array<{ row: number; cells: string[] }> {
+  const text = new TextDecoder('utf-8').decode(bytes);
+  const records = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true, trim: false }) as unknown as Array<{
+    record: string[];
+    info: { lines: number };
+  }>;
+  return records.map((r) => ({ row: r.info.lines, cells: r.record }));
+}
+
+async function read(bytes: Buffer, name = 'x.csv'): Promise<Array<{ row: number; cells: unknown[] }>> {
+  const file = join(dir, name);
+  writeFileSync(file, bytes);
+  const out: Array<{ row: number; cells: unknown[] }> = [];
+  for await (const r of openSheet(file).rows()) out.push(r);
+  return out;
+}
+
+/** mulberry32 */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('CSV fast path', () => {
+  it.each([
+    ['LF lines', 'a,b\n1,2\n'],
+    ['CRLF lines', 'a,b\r\n1,2\r\n'],
+    ['no final line break', 'a,b\n1,2'],
+    ['empty lines skipped, still counted', '\n\na,b\n\n1,2\n\n'],
+    ['CRLF empty lines', '\r\n\r\na,b\r\n\r\n1,2'],
+    ['a BOM', '\uFEFFa,b\n1,2\n'],
+    ['two BOMs (the decoder drops one, csv-parse the other)', '\uFEFF\uFEFFa,b\n1,2\n'],
+    ['three BOMs: the third is data', '\uFEFF\uFEFF\uFEFFa,b\n1,2\n'],
+    ['a BOM inside a line is data', 'a,\uFEFFb\n'],
+    ['spaces and empty fields kept', ' a , ,\n,,\n  \n'],
+    ['ragged rows', 'a\na,b,c\n,\n'],
+    ['Chinese text', '户编号,户主姓名\n5224251002010001,王大山\n'],
+    ['a lone CR falls back to csv-parse', 'a,b\r1,2\n3,4\r\n'],
+    ['mixed CRLF and LF falls back', 'a,b\r\n1,2\n'],
+    ['a quote falls back', 'a,"b,c"\n1,2\n'],
+    ['only a BOM', '\uFEFF'],
+    ['empty', ''],
+  ])('%s', async (_name, text) => {
+    const bytes = Buffer.from(text);
+    expect(await read(bytes)).toEqual(reference(bytes));
+  });
+
+  it('matches csv-parse on generated files', async () => {
+    const rand = prng(11643);
+    const tokens = ['a', '1', ' ', ',', ',', '中', '文', '\t', '\uFEFF', '\n', '\n', '\r\n', '\r'];
+    for (let i = 0; i < 300; i++) {
+      const eol = i % 3 === 0 ? '\r\n' : '\n';
+      const allowed = i % 5 === 4 ? tokens : tokens.filter((t) => !t.includes('\r') && t !== '\n');
+      let s = '\uFEFF'.repeat(Math.floor(rand() * 3));
+      for (let k = Math.floor(rand() * 80); k > 0; k--) s += rand() < 0.15 ? eol : allowed[Math.floor(rand() * allowed.length)];
+      const bytes = Buffer.from(s);
+      expect(await read(bytes), JSON.stringify(s)).toEqual(reference(bytes));
+    }
+  });
+
+  it('matches csv-parse across 1 MiB read chunks, with characters cut at their edges and bad bytes after the sample', async () => {
+    const rand = prng(2020);
+    const words = ['522425100201', '王大山', '自身发展动力不足', '缺技术、缺资金', '', '5230.50', '是'];
+    for (const eol of ['\n', '\r\n']) {
+      const parts: Buffer[] = [];
+      let size = 0;
+      while (size < 1_300_000) {
+        const cells = Array.from({ length: 1 + Math.floor(rand() * 8) }, () => words[Math.floor(rand() * words.length)]);
+        const line = Buffer.from((rand() < 0.02 ? '' : cells.join(',')) + eol);
+        // Past the 64 KiB encoding sample: a truncated sequence and a stray byte become U+FFFD.
+        if (size > 70_000 && rand() < 0.005) parts.push(Buffer.from([0xe4, 0xb8, 0x2c, 0xff]));
+        parts.push(line);
+        size += line.length;
+      }
+      parts.push(Buffer.from('last,line'));
+      const bytes = Buffer.concat(parts);
+      const got = await read(bytes, `big${eol.length}.csv`);
+      const want = reference(bytes);
+      expect(got.length).toBe(want.length);
+      const differs = got.findIndex((r, i) => JSON.stringify(r) !== JSON.stringify(want[i]));
+      expect(differs === -1 ? undefined : { got: got[differs], want: want[differs] }).toBeUndefined();
+    }
+  });
+});
+
+describe('xlsx reader', () => {
+  it('keeps Chinese text whole where the sheet XML is split into chunks (inline and shared strings)', async () => {
+    const words = '自身发展动力不足交通条件落后缺技术缺资金王大山石桥村';
+    const want = Array.from({ length: 20_000 }, (_, i) => words.slice(i % 7, (i % 7) + 3 + (i % 11)) + i);
+    for (const useSharedStrings of [false, true]) {
+      const file = join(dir, `cjk-${useSharedStrings}.xlsx`);
+      const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings, useStyles: false });
+      const ws = wb.addWorksheet('s');
+      for (const v of want) ws.addRow([v]).commit();
+      ws.commit();
+      await wb.commit();
+      const got: unknown[] = [];
+      for await (const r of openSheet(file).rows()) got.push(r.cells[0]);
+      expect(got.filter((v, i) => v !== want[i]).slice(0, 3)).toEqual([]);
+      expect(got.length).toBe(want.length);
+    }
+  });
+});
