@@ -1,0 +1,289 @@
+/**
+ * The derivation configuration: which registry rules suggest findings on which scheme item,
+ * and with which thresholds. It lives next to its scheme (seed-2020.yaml →
+ * seed-2020.derive.yaml). Every rule is optional: leave one out to switch it off.
+ * Reading it reports every problem with its line, like the scheme loader does.
+ */
+import { z } from 'zod';
+import { LineCounter, isMap, isScalar, parseDocument, visit } from 'yaml';
+import { isItem, walk, type Scheme, type SchemeNode } from '../scheme/model.ts';
+import { formatProblem, type SchemeProblem } from '../scheme/problems.ts';
+import { COMPARED_FIELDS, HOUSEHOLD_SOURCE_KINDS, type ComparedField, type HouseholdSourceKind } from './types.ts';
+
+export const REPORT_STATUSES = ['on-time', 'late', 'returned', 'missing'] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
+export const PETITION_KINDS = ['petition', 'complaint'] as const;
+export type PetitionKind = (typeof PETITION_KINDS)[number];
+
+/** Settings every rule has: the item its suggestions are on, and optionally a checklist element. */
+interface RuleBase {
+  item: string;
+  /** Checklist element of the item that the rule's suggestions name. */
+  element?: string;
+}
+
+export interface DeriveRules {
+  /** 1.3: months with no topic meeting (element), months whose topic meetings all lack minutes (minutesElement). */
+  topicMeetings?: RuleBase & { minutesElement?: string };
+  /** 1.3: ISO weeks fully inside the period with no team-leader meeting. */
+  leaderMeetings?: RuleBase;
+  /** 2.2.1: one per household, source and field that differs from the system record. */
+  recordsAgree?: RuleBase & { fields: ComparedField[]; sources: HouseholdSourceKind[] };
+  /** 2.3.1: one per 'unaware' answer. */
+  policyAwareness?: RuleBase;
+  /** 2.4.1: one per person-month with fewer days on duty than minDaysPerMonth. */
+  dutyDays?: RuleBase & { minDaysPerMonth: number };
+  /** 2.4.1: one per "ten ones" duty not done (element: the duty's own code, where the item lists it). */
+  leaderDuties?: Omit<RuleBase, 'element'>;
+  /** 2.5.3: one per eligible student of the period's school year not told to apply or not applied. */
+  rainDew?: RuleBase;
+  /** 2.5.4 (all-or-nothing): ONE suggestion listing every household-month below the required visits. */
+  homeVisits?: RuleBase & { helperPerMonth: number; leaderPerMonth: number };
+  /** 2.5.5 (all-or-nothing): ONE suggestion if any satisfaction answer is below 'satisfied'. */
+  satisfaction?: RuleBase;
+  /** 2.6.1: a poverty village planned to exit in the period's year that did not. */
+  villageExit?: RuleBase;
+  /** 2.6.2: one per household planned to exit in the period's year that did not. */
+  householdExit?: RuleBase & { exitedStatus: string };
+  /** 3.2.1: one per report due in the period whose status is listed. */
+  reports?: RuleBase & { statuses: ReportStatus[] };
+  /** 3.4.1: one per absence without leave. */
+  meetingAbsence?: RuleBase;
+  /** 3.5.1: one per petition of the listed kinds in the period (or only those over the county's head). */
+  petitions?: RuleBase & { overCountyOnly: boolean; kinds: PetitionKind[] };
+}
+
+export type RuleName = keyof DeriveRules;
+
+export const RULE_NAMES: readonly RuleName[] = [
+  'topicMeetings',
+  'leaderMeetings',
+  'recordsAgree',
+  'policyAwareness',
+  'dutyDays',
+  'leaderDuties',
+  'rainDew',
+  'homeVisits',
+  'satisfaction',
+  'villageExit',
+  'householdExit',
+  'reports',
+  'meetingAbsence',
+  'petitions',
+];
+
+export interface DeriveConfig {
+  /** Id of the scheme the configuration is for. */
+  scheme: string;
+  rules: DeriveRules;
+}
+
+/** A problem in a derivation configuration; `path` is where in the file it is. */
+export interface DeriveProblem extends SchemeProblem {
+  path?: Array<string | number>;
+}
+
+const Code = z.string().min(1);
+const base = { item: Code, element: Code.optional() };
+const Count = z.number().int().min(0);
+const uniqueList = <T extends z.ZodType>(of: T) => z.array(of).min(1);
+
+const RulesSchema = z.strictObject({
+  topicMeetings: z.strictObject({ ...base, minutesElement: Code.optional() }).optional(),
+  leaderMeetings: z.strictObject(base).optional(),
+  recordsAgree: z
+    .strictObject({
+      ...base,
+      fields: uniqueList(z.enum(COMPARED_FIELDS)),
+      sources: uniqueList(z.enum(HOUSEHOLD_SOURCE_KINDS as [HouseholdSourceKind, ...HouseholdSourceKind[]])).default([...HOUSEHOLD_SOURCE_KINDS]),
+    })
+    .optional(),
+  policyAwareness: z.strictObject(base).optional(),
+  dutyDays: z.strictObject({ ...base, minDaysPerMonth: z.number().int().min(1).max(31) }).optional(),
+  leaderDuties: z.strictObject({ item: Code }).optional(),
+  rainDew: z.strictObject(base).optional(),
+  homeVisits: z.strictObject({ ...base, helperPerMonth: Count, leaderPerMonth: Count }).optional(),
+  satisfaction: z.strictObject(base).optional(),
+  villageExit: z.strictObject(base).optional(),
+  householdExit: z.strictObject({ ...base, exitedStatus: Code.default('exited') }).optional(),
+  reports: z.strictObject({ ...base, statuses: uniqueList(z.enum(REPORT_STATUSES)) }).optional(),
+  meetingAbsence: z.strictObject(base).optional(),
+  petitions: z
+    .strictObject({ ...base, overCountyOnly: z.boolean().default(false), kinds: uniqueList(z.enum(PETITION_KINDS)).default(['petition']) })
+    .optional(),
+});
+
+const DeriveFileSchema = z.strictObject({
+  scheme: z.string().min(1),
+  rules: RulesSchema,
+});
+
+// The schema's output must be the public type.
+const _sameShape: (x: z.output<typeof DeriveFileSchema>) => DeriveConfig = (x) => x;
+void _sameShape;
+
+/** Keys whose values are codes: a plain `1.3` in YAML must stay "1.3", and `2.10` must not become 2.1. */
+const CODE_KEYS = new Set(['scheme', 'item', 'element', 'minutesElement', 'exitedStatus']);
+
+export interface DeriveLoadResult {
+  config?: DeriveConfig;
+  problems: DeriveProblem[];
+}
+
+export interface DeriveLoadOptions {
+  file?: string;
+  /** When given, the configuration is also checked against it (checkDeriveConfig). */
+  scheme?: Scheme;
+}
+
+/** Parses and checks a derivation configuration; returns it only when there is no error. */
+export function parseDeriveConfig(source: string, options: DeriveLoadOptions = {}): DeriveLoadResult {
+  const { file } = options;
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, keepSourceTokens: true, uniqueKeys: true });
+  const problems: DeriveProblem[] = [];
+  const at = (offset: number | undefined) => {
+    if (offset === undefined) return {};
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+  for (const e of doc.errors) {
+    problems.push({ severity: 'error', code: 'syntax', message: e.message.split('\n')[0] ?? e.message, file, ...at(e.pos[0]) });
+  }
+  if (problems.length > 0) return { problems };
+
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && CODE_KEYS.has(String(pair.key.value)) && isScalar(pair.value)) {
+        const v = pair.value;
+        if (typeof v.value === 'number') v.value = v.source ?? String(v.value);
+      }
+    },
+  });
+  // A missing key has no node of its own: point at the nearest node above it that exists.
+  const locate = (path: ReadonlyArray<string | number>) => {
+    for (let end = path.length; end >= 0; end--) {
+      const node = doc.getIn(path.slice(0, end), true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) return at(node.range[0]);
+    }
+    return {};
+  };
+  // An unknown key (a typo) is reported on its own line.
+  const locateKey = (path: ReadonlyArray<string | number>, key: string) => {
+    const map = doc.getIn(path, true);
+    const pair = isMap(map) ? map.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
+    return pair && isScalar(pair.key) && pair.key.range ? at(pair.key.range[0]) : locate(path);
+  };
+
+  const parsed = DeriveFileSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
+      const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+      const message =
+        unknownKey !== undefined && path.length === 1 && path[0] === 'rules'
+          ? `${issue.message} (known rules: ${RULE_NAMES.join(', ')})`
+          : issue.message;
+      problems.push({
+        severity: 'error',
+        code: 'shape',
+        message: `${path.join('.') || '(top level)'}: ${message}`,
+        file,
+        path,
+        ...(unknownKey !== undefined ? locateKey(path, unknownKey) : locate(path)),
+      });
+    }
+    return { problems };
+  }
+  const config: DeriveConfig = parsed.data;
+  for (const name of RULE_NAMES) {
+    for (const list of ['fields', 'sources', 'statuses', 'kinds'] as const) {
+      const values = (config.rules[name] as Record<string, unknown> | undefined)?.[list];
+      if (!Array.isArray(values)) continue;
+      values.forEach((v, i) => {
+        if (values.indexOf(v) !== i) {
+          const path = ['rules', name, list, i];
+          problems.push({ severity: 'error', code: 'duplicate-value', message: `${path.join('.')}: ${String(v)} is listed twice`, file, path, ...locate(path) });
+        }
+      });
+    }
+  }
+  if (options.scheme) {
+    for (const p of checkDeriveConfig(config, options.scheme)) problems.push({ ...p, file, ...(p.path ? locate(p.path) : {}) });
+  }
+  const hasError = problems.some((p) => p.severity === 'error');
+  return { config: hasError ? undefined : config, problems };
+}
+
+/** Thrown when a derivation configuration cannot be used; carries every problem found. */
+export class DeriveConfigError extends Error {
+  readonly problems: DeriveProblem[];
+  constructor(problems: DeriveProblem[]) {
+    const errors = problems.filter((p) => p.severity === 'error');
+    super(
+      `invalid derivation configuration (${errors.length} error${errors.length === 1 ? '' : 's'}):\n` +
+        errors.map((p) => '  ' + formatProblem({ ...p, file: p.file ?? '<derive>' })).join('\n'),
+    );
+    this.name = 'DeriveConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Parses a derivation configuration and throws a DeriveConfigError listing every error if it is invalid. */
+export function loadDeriveConfig(source: string, options: DeriveLoadOptions = {}): DeriveConfig {
+  const result = parseDeriveConfig(source, options);
+  if (!result.config) throw new DeriveConfigError(result.problems);
+  return result.config;
+}
+
+/** Rules that give ONE suggestion for the whole period: meant for an all-or-nothing item. */
+const ONE_SUGGESTION_RULES: readonly RuleName[] = ['homeVisits', 'satisfaction'];
+
+/**
+ * Checks a configuration against its scheme: the scheme's id, that each rule's item exists
+ * and is an item (a node with a rule), and that each named element is in that item's checklist.
+ */
+export function checkDeriveConfig(config: DeriveConfig, scheme: Scheme): DeriveProblem[] {
+  const problems: DeriveProblem[] = [];
+  const error = (path: Array<string | number>, code: string, message: string, node?: string) =>
+    problems.push({ severity: 'error', code, message, path, ...(node ? { node } : {}) });
+  const nodes = new Map<string, SchemeNode>();
+  walk(scheme, (n) => nodes.set(n.code, n));
+
+  if (config.scheme !== scheme.id) {
+    error(['scheme'], 'scheme-mismatch', `the configuration is for scheme ${config.scheme}, not ${scheme.id}`);
+  }
+  for (const name of RULE_NAMES) {
+    const rule = config.rules[name] as (RuleBase & { minutesElement?: string }) | undefined;
+    if (!rule) continue;
+    const node = nodes.get(rule.item);
+    if (!node) {
+      error(['rules', name, 'item'], 'unknown-item', `${name}: scheme ${scheme.id} has no node ${rule.item}`, rule.item);
+      continue;
+    }
+    if (!isItem(node)) {
+      error(['rules', name, 'item'], 'not-an-item', `${name}: ${rule.item} is a section, not an item: name an item (a node with a rule)`, rule.item);
+      continue;
+    }
+    for (const key of ['element', 'minutesElement'] as const) {
+      const element = rule[key];
+      if (element === undefined) continue;
+      const codes = (node.checklist ?? []).map((e) => e.code);
+      if (codes.length === 0) {
+        error(['rules', name, key], 'unknown-element', `${name}: item ${rule.item} has no checklist, so no element ${element}`, rule.item);
+      } else if (!codes.includes(element)) {
+        error(['rules', name, key], 'unknown-element', `${name}: item ${rule.item} has no checklist element ${element} (it has: ${codes.join(', ')})`, rule.item);
+      }
+    }
+    if (ONE_SUGGESTION_RULES.includes(name) && node.rule?.kind !== 'allOrNothing') {
+      problems.push({
+        severity: 'warning',
+        code: 'not-all-or-nothing',
+        message: `${name} gives one suggestion for the whole period, meant for an all-or-nothing item; ${rule.item} is ${node.rule?.kind}`,
+        path: ['rules', name, 'item'],
+        node: rule.item,
+      });
+    }
+  }
+  return problems;
+}

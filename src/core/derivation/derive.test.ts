@@ -1,0 +1,954 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { builtinScheme } from '../../schemes/index.ts';
+import { KaoheError } from '../errors.ts';
+import { Random } from '../random.ts';
+import { walk, type Scheme } from '../scheme/model.ts';
+import { DeriveConfigError, loadDeriveConfig, type DeriveConfig, type DeriveRules, type RuleName } from './config.ts';
+import { deriveSuggestions } from './derive.ts';
+import type {
+  AttendanceRow,
+  DutyDayRow,
+  HelperAssignmentRow,
+  HouseholdRow,
+  HouseholdSource,
+  MeetingRow,
+  PetitionRow,
+  ReportRow,
+  StudentRow,
+  Suggestion,
+  SurveyRow,
+  TeamMemberRow,
+  VillageRecords,
+  VisitRow,
+} from './types.ts';
+
+const seed = builtinScheme('seed-2020');
+const SEED_CONFIG = loadDeriveConfig(readFileSync(new URL('../../schemes/seed-2020.derive.yaml', import.meta.url), 'utf8'), { scheme: seed });
+const YEAR = { year: 2020, from: '2020-01-01', to: '2020-12-31' };
+
+/** The seed configuration with only the named rules switched on (optionally changed). */
+function only<K extends RuleName>(name: K, change: Partial<NonNullable<DeriveRules[K]>> = {}): DeriveConfig {
+  return { scheme: 'seed-2020', rules: { [name]: { ...SEED_CONFIG.rules[name]!, ...change } } };
+}
+
+// ---------------------------------------------------------------------------------------
+// Hand-made records.
+
+const HEAD_ID = '522425196805120035';
+const MEMBER_ID = '522425198001010016';
+
+function village(change: Partial<VillageRecords['village']> = {}): VillageRecords['village'] {
+  return { code: '522425101001', name: '石桥村', poverty_village: 1, planned_exit_year: 2020, exit_year: 2020, ...change };
+}
+
+function household(id: number, change: Partial<HouseholdRow> = {}): HouseholdRow {
+  return {
+    id,
+    household_no: `5224251010010${String(id).padStart(2, '0')}`,
+    head_name: `户主${id}`,
+    head_id_number: HEAD_ID,
+    size: 4,
+    workers: 2,
+    attribute: 'general',
+    main_cause: 'illness',
+    status: 'not-exited',
+    planned_exit_year: null,
+    exit_year: null,
+    income_fen: 523050,
+    phone: '13800000000',
+    ...change,
+  };
+}
+
+function records(change: Partial<VillageRecords> = {}): VillageRecords {
+  return {
+    village: village(),
+    households: [],
+    householdSources: [],
+    helperAssignments: [],
+    teamMembers: [],
+    visits: [],
+    meetings: [],
+    dutyDays: [],
+    meetingAttendance: [],
+    reports: [],
+    surveys: [],
+    students: [],
+    petitions: [],
+    leaderDuties: [],
+    ...change,
+  };
+}
+
+let nextId = 1000;
+const meeting = (kind: MeetingRow['kind'], date: string, has_minutes = 1, topic: string | null = '产业扶贫'): MeetingRow => ({ id: nextId++, kind, date, has_minutes, topic });
+
+function source(h: HouseholdRow, kind: HouseholdSource['source'], change: Partial<HouseholdSource> = {}): HouseholdSource {
+  const { household_no, head_name, head_id_number, size, workers, attribute, main_cause, status, income_fen, phone } = h;
+  return { id: nextId++, household_no, source: kind, head_name, head_id_number, size, workers, attribute, main_cause, status, income_fen, phone, ...change };
+}
+
+const survey = (household_id: number, kind: SurveyRow['kind'], answer: string, date = '2020-09-15', respondent = '王大山', topic = '健康扶贫'): SurveyRow => ({
+  id: nextId++,
+  household_id,
+  kind,
+  date,
+  respondent,
+  topic,
+  answer,
+});
+
+const member = (name: string, id_number: string, change: Partial<TeamMemberRow> = {}): TeamMemberRow => ({ id: nextId++, name, id_number, is_leader: 0, ...change });
+const duty = (person_name: string, person_id_number: string, month: string, days: number): DutyDayRow => ({ id: nextId++, person_name, person_id_number, month, days });
+const assignment = (household_id: number, start_date: string, end_date: string | null = null, helper_name = '李帮扶'): HelperAssignmentRow => ({
+  id: nextId++,
+  household_id,
+  start_date,
+  end_date,
+  helper_name,
+});
+const visit = (household_id: number, visitor_role: VisitRow['visitor_role'], date: string): VisitRow => ({
+  id: nextId++,
+  household_id,
+  visitor_role,
+  visitor_name: visitor_role === 'helper' ? '李帮扶' : '张队长',
+  date,
+});
+const student = (household_id: number, change: Partial<StudentRow> = {}): StudentRow => ({
+  id: nextId++,
+  household_id,
+  name: '王小军',
+  school_year: 2020,
+  eligible: 1,
+  notified: 1,
+  applied: 1,
+  ...change,
+});
+const report = (title: string, deadline: string, status: ReportRow['status']): ReportRow => ({
+  id: nextId++,
+  title,
+  deadline,
+  submitted_date: status === 'missing' ? null : deadline,
+  status,
+});
+const attendance = (date: string, person_name: string, status: AttendanceRow['status']): AttendanceRow => ({
+  id: nextId++,
+  meeting: '全县脱贫攻坚推进会',
+  organiser: '县扶贫办',
+  date,
+  person_name,
+  status,
+});
+const petition = (date: string, change: Partial<PetitionRow> = {}): PetitionRow => ({
+  id: nextId++,
+  household_id: null,
+  date,
+  kind: 'petition',
+  over_county: 0,
+  handled: 1,
+  summary: '对低保评定有异议',
+  ...change,
+});
+
+/** Every helper visit (4) and leader visit (1) a household needs in a month. */
+function fullMonthOfVisits(household_id: number, month: string): VisitRow[] {
+  return [
+    visit(household_id, 'helper', `${month}-03`),
+    visit(household_id, 'helper', `${month}-10`),
+    visit(household_id, 'helper', `${month}-17`),
+    visit(household_id, 'helper', `${month}-24`),
+    visit(household_id, 'leader', `${month}-25`),
+  ];
+}
+
+const keys = (s: Suggestion[]) => s.map((x) => x.key);
+
+// ---------------------------------------------------------------------------------------
+
+describe('1.3 topic meetings', () => {
+  const config = only('topicMeetings');
+
+  it('suggests every month of the year without a topic meeting, on the monthly-meeting element', () => {
+    const out = deriveSuggestions(config, seed, records(), YEAR);
+    expect(out).toHaveLength(12);
+    expect(out[2]).toEqual({
+      item: '1.3',
+      key: '1.3:monthly-meeting:2020-03',
+      count: 1,
+      element: 'monthly-meeting',
+      summary: { zh: '2020年3月无扶贫专题会议', en: 'No topic meeting in 2020-03' },
+      records: [{ table: 'meetings', label: '2020-03-01 至 2020-03-31：无扶贫专题会议记录' }],
+    });
+  });
+
+  it('counts a meeting on the first or the last day in its own month only', () => {
+    const out = deriveSuggestions(config, seed, records({ meetings: [meeting('topic', '2020-03-31'), meeting('topic', '2020-05-01')] }), YEAR);
+    expect(keys(out)).not.toContain('1.3:monthly-meeting:2020-03');
+    expect(keys(out)).not.toContain('1.3:monthly-meeting:2020-05');
+    expect(keys(out)).toContain('1.3:monthly-meeting:2020-04');
+    expect(out).toHaveLength(10);
+  });
+
+  it('does not count a team-leader meeting as a topic meeting', () => {
+    const out = deriveSuggestions(config, seed, records({ meetings: [meeting('leader', '2020-03-10')] }), YEAR);
+    expect(keys(out)).toContain('1.3:monthly-meeting:2020-03');
+  });
+
+  it('suggests a month whose topic meetings all lack minutes, on the minutes element, listing them', () => {
+    const a = meeting('topic', '2020-03-20', 0, '危房改造');
+    const b = meeting('topic', '2020-03-05', 0, null);
+    const out = deriveSuggestions(config, seed, records({ meetings: [a, b] }), { year: 2020, from: '2020-03-01', to: '2020-03-31' });
+    expect(out).toEqual([
+      {
+        item: '1.3',
+        key: '1.3:minutes:2020-03',
+        count: 1,
+        element: 'minutes',
+        summary: { zh: '2020年3月的扶贫专题会议均无会议记录', en: 'No minutes of any topic meeting in 2020-03' },
+        records: [
+          { table: 'meetings', id: b.id, label: '2020-03-05 扶贫专题会议：无会议记录' },
+          { table: 'meetings', id: a.id, label: '2020-03-20 扶贫专题会议「危房改造」：无会议记录' },
+        ],
+      },
+    ]);
+  });
+
+  it('is content with one meeting of the month that has minutes', () => {
+    const out = deriveSuggestions(config, seed, records({ meetings: [meeting('topic', '2020-03-05', 0), meeting('topic', '2020-03-20', 1)] }), {
+      year: 2020,
+      from: '2020-03-01',
+      to: '2020-03-31',
+    });
+    expect(out).toEqual([]);
+  });
+
+  it('checks only the months wholly inside the period', () => {
+    const out = deriveSuggestions(config, seed, records(), { year: 2020, from: '2020-01-15', to: '2020-04-29' });
+    expect(keys(out)).toEqual(['1.3:monthly-meeting:2020-02', '1.3:monthly-meeting:2020-03']);
+    // February of a leap year ends on the 29th.
+    expect(keys(deriveSuggestions(config, seed, records(), { year: 2020, from: '2020-02-01', to: '2020-02-29' }))).toEqual(['1.3:monthly-meeting:2020-02']);
+    expect(deriveSuggestions(config, seed, records(), { year: 2020, from: '2020-02-01', to: '2020-02-28' })).toEqual([]);
+  });
+
+  it('names no element when the configuration names none', () => {
+    const out = deriveSuggestions({ scheme: 'seed-2020', rules: { topicMeetings: { item: '1.3' } } }, seed, records(), { year: 2020, from: '2020-03-01', to: '2020-03-31' });
+    expect(out).toHaveLength(1);
+    expect(out[0]).not.toHaveProperty('element');
+  });
+});
+
+describe('1.3 weekly team-leader meetings', () => {
+  const config = only('leaderMeetings');
+
+  it('suggests each ISO week wholly inside the year without a leader meeting: 2020-W02 to 2020-W52', () => {
+    const out = deriveSuggestions(config, seed, records(), YEAR);
+    // 2020-01-01 is a Wednesday (W01 began in 2019) and W53 ends on 2021-01-03.
+    expect(out).toHaveLength(51);
+    expect(out[0]).toEqual({
+      item: '1.3',
+      key: '1.3:weekly-meeting:2020-W02',
+      count: 1,
+      element: 'weekly-meeting',
+      summary: { zh: '2020年第2周（2020-01-06 至 2020-01-12）无工作队长碰头会', en: 'No team-leader meeting in week 2020-W02 (2020-01-06 to 2020-01-12)' },
+      records: [{ table: 'meetings', label: '2020-W02：2020-01-06 至 2020-01-12，无工作队长碰头会记录' }],
+    });
+    expect(out[50]!.key).toBe('1.3:weekly-meeting:2020-W52');
+    expect(out[50]!.summary.en).toContain('2020-12-21 to 2020-12-27');
+  });
+
+  it('counts a meeting on Sunday for its week, and one on Monday for the next', () => {
+    const period = { year: 2020, from: '2020-01-06', to: '2020-01-19' };
+    expect(keys(deriveSuggestions(config, seed, records({ meetings: [meeting('leader', '2020-01-12')] }), period))).toEqual(['1.3:weekly-meeting:2020-W03']);
+    expect(keys(deriveSuggestions(config, seed, records({ meetings: [meeting('leader', '2020-01-13')] }), period))).toEqual(['1.3:weekly-meeting:2020-W02']);
+    expect(keys(deriveSuggestions(config, seed, records({ meetings: [meeting('leader', '2020-01-06'), meeting('leader', '2020-01-19')] }), period))).toEqual([]);
+  });
+
+  it('does not count a topic meeting as a leader meeting', () => {
+    const out = deriveSuggestions(config, seed, records({ meetings: [meeting('topic', '2020-01-08')] }), { year: 2020, from: '2020-01-06', to: '2020-01-12' });
+    expect(keys(out)).toEqual(['1.3:weekly-meeting:2020-W02']);
+  });
+
+  it('checks a week only when all seven days are in the period', () => {
+    expect(deriveSuggestions(config, seed, records(), { year: 2020, from: '2020-01-06', to: '2020-01-12' })).toHaveLength(1);
+    expect(deriveSuggestions(config, seed, records(), { year: 2020, from: '2020-01-06', to: '2020-01-11' })).toEqual([]);
+    expect(deriveSuggestions(config, seed, records(), { year: 2020, from: '2020-01-07', to: '2020-01-19' })).toHaveLength(1);
+  });
+
+  it('names weeks by their ISO year across the new year', () => {
+    expect(keys(deriveSuggestions(config, seed, records(), { year: 2020, from: '2020-12-28', to: '2021-01-03' }))).toEqual(['1.3:weekly-meeting:2020-W53']);
+    expect(keys(deriveSuggestions(config, seed, records(), { year: 2019, from: '2018-12-31', to: '2019-01-06' }))).toEqual(['1.3:weekly-meeting:2019-W01']);
+    expect(keys(deriveSuggestions(config, seed, records(), { year: 2021, from: '2021-01-04', to: '2021-01-10' }))).toEqual(['1.3:weekly-meeting:2021-W01']);
+  });
+});
+
+describe('2.2.1 system records agree with the handbook and the collection form', () => {
+  const config = only('recordsAgree');
+  const h = household(1);
+
+  it('suggests each differing field, per household and source, naming the field in Chinese', () => {
+    const hb = source(h, 'handbook', { size: 5 });
+    const out = deriveSuggestions(config, seed, records({ households: [h], householdSources: [hb, source(h, 'collection-form')] }), YEAR);
+    expect(out).toEqual([
+      {
+        item: '2.2.1',
+        key: `2.2.1:records-agree:${h.household_no}:handbook:size`,
+        count: 1,
+        household: h.household_no,
+        summary: {
+          zh: `户 ${h.household_no}（户主 户主1）家庭人口数：系统 4，扶贫手册 5`,
+          en: `Household ${h.household_no}: household size: system 4, handbook 5`,
+        },
+        records: [
+          { table: 'households', id: 1, label: `户 ${h.household_no} 系统记录：家庭人口数 4` },
+          { table: 'household_sources', id: hb.id, label: `户 ${h.household_no} 扶贫手册：家庭人口数 5` },
+        ],
+      },
+    ]);
+  });
+
+  it('compares trimmed text and numbers: spaces, number-as-text and the case of X are no difference', () => {
+    const hx = household(2, { head_id_number: '52242519680512003X' });
+    const same = source(hx, 'handbook', {
+      head_name: '  户主2 ',
+      head_id_number: ' 52242519680512003x',
+      size: '4' as unknown as number,
+      phone: '13800000000 ',
+    });
+    expect(deriveSuggestions(config, seed, records({ households: [hx], householdSources: [same] }), YEAR)).toEqual([]);
+  });
+
+  it('counts an empty field against a filled one, but not two empty ones', () => {
+    const hw = household(3, { workers: null, phone: null });
+    const src = source(hw, 'collection-form', { workers: 2, phone: '' });
+    const out = deriveSuggestions(config, seed, records({ households: [hw], householdSources: [src] }), YEAR);
+    expect(out.map((s) => s.summary.zh)).toEqual([`户 ${hw.household_no}（户主 户主3）劳动力人数：系统 空，信息采集表 2`]);
+    const back = deriveSuggestions(config, seed, records({ households: [household(3)], householdSources: [source(household(3), 'handbook', { workers: null })] }), YEAR);
+    expect(back.map((s) => s.summary.en)).toEqual([`Household ${household(3).household_no}: workers: system 2, handbook empty`]);
+  });
+
+  it('shows income in yuan and codes as they are', () => {
+    const out = deriveSuggestions(config, seed, records({ households: [h], householdSources: [source(h, 'handbook', { income_fen: 480000, main_cause: 'disability' })] }), YEAR);
+    // In key order: income_fen before main_cause.
+    expect(out.map((s) => s.summary.zh)).toEqual([
+      `户 ${h.household_no}（户主 户主1）人均纯收入（元）：系统 5230.50，扶贫手册 4800.00`,
+      `户 ${h.household_no}（户主 户主1）主要致贫原因：系统 illness，扶贫手册 disability`,
+    ]);
+  });
+
+  it('never puts a full ID number in a summary, a label or a key: it masks them and says where they differ', () => {
+    const other = '522425196805120053';
+    const src = source(h, 'handbook', { head_id_number: other });
+    const out = deriveSuggestions(config, seed, records({ households: [h], householdSources: [src] }), YEAR);
+    expect(out).toHaveLength(1);
+    expect(out[0]!.summary.zh).toBe(`户 ${h.household_no}（户主 户主1）户主身份证号：系统 522425********0035，扶贫手册 522425********0053`);
+    expect(out[0]!.summary.en).toContain('system 522425********0035, handbook 522425********0053');
+    const text = JSON.stringify(out);
+    expect(text).not.toContain(HEAD_ID);
+    expect(text).not.toContain(other);
+    expect(text).not.toMatch(/19680512/);
+  });
+
+  it('keeps masked numbers apart when only the hidden middle differs', () => {
+    const src = source(h, 'collection-form', { head_id_number: '522425196805210035' });
+    const out = deriveSuggestions(config, seed, records({ households: [h], householdSources: [src] }), YEAR);
+    expect(out[0]!.summary.zh).toContain('系统 522425********0035，信息采集表 522425********0035（第13、14位不同）');
+    expect(out[0]!.summary.en).toContain('(differ at characters 13, 14)');
+    expect(JSON.stringify(out)).not.toMatch(/196805/);
+  });
+
+  it('compares only the configured fields and sources', () => {
+    const src = [source(h, 'handbook', { size: 5, phone: '1' }), source(h, 'collection-form', { size: 6 })];
+    const out = deriveSuggestions(only('recordsAgree', { fields: ['phone'], sources: ['collection-form'] }), seed, records({ households: [h], householdSources: src }), YEAR);
+    expect(out).toEqual([]);
+    const out2 = deriveSuggestions(only('recordsAgree', { fields: ['size'], sources: ['collection-form'] }), seed, records({ households: [h], householdSources: src }), YEAR);
+    expect(keys(out2)).toEqual([`2.2.1:records-agree:${h.household_no}:collection-form:size`]);
+  });
+
+  it('ignores a source of a household that is not among the village households', () => {
+    const stranger = household(9);
+    expect(deriveSuggestions(config, seed, records({ households: [h], householdSources: [source(stranger, 'handbook', { size: 9 })] }), YEAR)).toEqual([]);
+  });
+});
+
+describe('2.3.1 policy awareness', () => {
+  const config = only('policyAwareness');
+  const h = household(1);
+
+  it('suggests each unaware answer in the period', () => {
+    const s = survey(1, 'awareness', 'unaware', '2020-06-01', '王大山', '教育资助');
+    const out = deriveSuggestions(config, seed, records({ households: [h], surveys: [s, survey(1, 'awareness', 'aware')] }), YEAR);
+    expect(out).toEqual([
+      {
+        item: '2.3.1',
+        key: `2.3.1:unaware:${h.household_no}:2020-06-01:王大山:教育资助`,
+        count: 1,
+        household: h.household_no,
+        summary: { zh: `户 ${h.household_no} 王大山 不知晓政策「教育资助」（2020-06-01）`, en: `王大山 of household ${h.household_no} unaware of "教育资助" (2020-06-01)` },
+        records: [{ table: 'surveys', id: s.id, label: `2020-06-01 政策知晓调查：户 ${h.household_no} 王大山，教育资助：不知晓` }],
+      },
+    ]);
+  });
+
+  it('counts each unaware person and topic once', () => {
+    const out = deriveSuggestions(
+      config,
+      seed,
+      records({ households: [h], surveys: [survey(1, 'awareness', 'unaware', '2020-06-01', '王大山', 'A'), survey(1, 'awareness', 'unaware', '2020-06-01', '李梅', 'A'), survey(1, 'awareness', 'unaware', '2020-06-01', '王大山', 'B')] }),
+      YEAR,
+    );
+    expect(out).toHaveLength(3);
+  });
+
+  it('ignores answers outside the period, of other villages, and satisfaction answers', () => {
+    const out = deriveSuggestions(
+      config,
+      seed,
+      records({ households: [h], surveys: [survey(1, 'awareness', 'unaware', '2019-12-31'), survey(1, 'awareness', 'unaware', '2021-01-01'), survey(7, 'awareness', 'unaware'), survey(1, 'satisfaction', 'dissatisfied')] }),
+      YEAR,
+    );
+    expect(out).toEqual([]);
+  });
+});
+
+describe('2.4.1 days on duty', () => {
+  const config = only('dutyDays');
+  const march = { year: 2020, from: '2020-03-01', to: '2020-03-31' };
+  const zhang = member('张队长', MEMBER_ID, { is_leader: 1 });
+
+  it('accepts exactly 20 days and suggests 19', () => {
+    expect(deriveSuggestions(config, seed, records({ teamMembers: [zhang], dutyDays: [duty('张队长', MEMBER_ID, '2020-03', 20)] }), march)).toEqual([]);
+    const row = duty('张队长', MEMBER_ID, '2020-03', 19);
+    const out = deriveSuggestions(config, seed, records({ teamMembers: [zhang], dutyDays: [row] }), march);
+    expect(out).toEqual([
+      {
+        item: '2.4.1',
+        key: '2.4.1:duty-days:522425********0016 张队长:2020-03',
+        count: 1,
+        summary: { zh: '张队长（队长） 2020年3月在岗19天（要求每月不少于20天）', en: '张队长 (team leader): 19 days on duty in 2020-03 (at least 20 required)' },
+        records: [
+          { table: 'team_members', id: zhang.id, label: '工作队员 张队长（队长）' },
+          { table: 'duty_days', id: row.id, label: '张队长 2020-03：在岗19天' },
+        ],
+      },
+    ]);
+    expect(JSON.stringify(out)).not.toContain(MEMBER_ID);
+  });
+
+  it('follows the configured threshold', () => {
+    const rows = records({ teamMembers: [zhang], dutyDays: [duty('张队长', MEMBER_ID, '2020-03', 19)] });
+    expect(deriveSuggestions(only('dutyDays', { minDaysPerMonth: 19 }), seed, rows, march)).toEqual([]);
+  });
+
+  it('suggests a month of a team member with no duty record at all', () => {
+    const li = member('李队员', '522425199002020027');
+    const out = deriveSuggestions(config, seed, records({ teamMembers: [li] }), { year: 2020, from: '2020-03-01', to: '2020-04-30' });
+    expect(keys(out)).toEqual(['2.4.1:duty-days:522425********0027 李队员:2020-03', '2.4.1:duty-days:522425********0027 李队员:2020-04']);
+    expect(out[0]!.summary.zh).toBe('李队员 2020年3月无在岗记录（要求每月不少于20天）');
+    expect(out[0]!.records).toEqual([
+      { table: 'team_members', id: li.id, label: '工作队员 李队员' },
+      { table: 'duty_days', label: '李队员 2020-03：无在岗记录' },
+    ]);
+  });
+
+  it('holds a member only to the months served whole', () => {
+    const late = member('赵队员', '522425199103030038', { start_date: '2020-03-15', end_date: '2020-05-31' });
+    const out = deriveSuggestions(config, seed, records({ teamMembers: [late] }), { year: 2020, from: '2020-01-01', to: '2020-06-30' });
+    expect(keys(out)).toEqual(['2.4.1:duty-days:522425********0038 赵队员:2020-04', '2.4.1:duty-days:522425********0038 赵队员:2020-05']);
+  });
+
+  it('checks every team member, and a person known only from duty records in the months recorded', () => {
+    const out = deriveSuggestions(
+      config,
+      seed,
+      records({
+        teamMembers: [zhang],
+        dutyDays: [duty('张队长', MEMBER_ID, '2020-03', 22), duty('钱队员', '522425199204040049', '2020-03', 12), duty('钱队员', '522425199204040049', '2019-12', 1)],
+      }),
+      march,
+    );
+    expect(keys(out)).toEqual(['2.4.1:duty-days:522425********0049 钱队员:2020-03']);
+    expect(out[0]!.records).toHaveLength(1);
+  });
+});
+
+describe('2.4.1 the leader\'s "ten ones"', () => {
+  const config = only('leaderDuties');
+
+  it('suggests each duty not done, with no element where the item has no checklist', () => {
+    const out = deriveSuggestions(
+      config,
+      seed,
+      records({ leaderDuties: [{ element: 'diary', title: '一本民情日记', done: false }, { element: 'lecture', title: '一次党课', done: true }] }),
+      YEAR,
+    );
+    expect(out).toEqual([
+      {
+        item: '2.4.1',
+        key: '2.4.1:ten-ones:diary',
+        count: 1,
+        summary: { zh: '工作队长“十个一”未完成：一本民情日记', en: 'Team leader\'s "ten ones" duty not done: 一本民情日记' },
+        records: [{ table: 'leader_duties', label: 'diary 一本民情日记：未完成' }],
+      },
+    ]);
+  });
+
+  it('keeps a monthly duty to the months of the period', () => {
+    const out = deriveSuggestions(
+      config,
+      seed,
+      records({
+        leaderDuties: [
+          { element: 'visit', title: '每月走访', done: false, month: '2020-02' },
+          { element: 'visit', title: '每月走访', done: false, month: '2020-03' },
+          { element: 'visit', title: '每月走访', done: false, month: '2020-05' },
+        ],
+      }),
+      { year: 2020, from: '2020-03-01', to: '2020-04-15' },
+    );
+    expect(keys(out)).toEqual(['2.4.1:ten-ones:visit:2020-03']);
+    expect(out[0]!.summary.zh).toBe('工作队长“十个一”未完成：每月走访（2020年3月）');
+  });
+
+  it('names the element when the office lists the "ten ones" as the item checklist', () => {
+    const own = structuredClone(seed) as Scheme;
+    walk(own, (n) => {
+      if (n.code === '2.4.1') n.checklist = [{ code: 'diary', title: { zh: '一本民情日记' } }];
+    });
+    const out = deriveSuggestions(
+      config,
+      own,
+      records({ leaderDuties: [{ element: 'diary', title: '一本民情日记', done: false }, { element: 'report', title: '一份调研报告', done: false }] }),
+      YEAR,
+    );
+    expect(out.map((s) => [s.key, s.element])).toEqual([
+      ['2.4.1:ten-ones:diary', 'diary'],
+      ['2.4.1:ten-ones:report', undefined],
+    ]);
+  });
+});
+
+describe('2.5.3 Rain-and-Dew students', () => {
+  const config = only('rainDew');
+  const h = household(1);
+
+  it('suggests an eligible student not told to apply, and one told who did not apply', () => {
+    const a = student(1, { name: '王小军', notified: 0, applied: 0 });
+    const b = student(1, { name: '王小红', notified: 1, applied: 0 });
+    const out = deriveSuggestions(config, seed, records({ households: [h], students: [a, b] }), YEAR);
+    expect(out).toEqual([
+      {
+        item: '2.5.3',
+        key: `2.5.3:rain-dew:${h.household_no}:王小军:2020`,
+        count: 1,
+        household: h.household_no,
+        summary: {
+          zh: `户 ${h.household_no} 学生 王小军（2020学年）符合雨露计划条件，未告知申报`,
+          en: `Student 王小军 of household ${h.household_no} (school year 2020) eligible for Rain-and-Dew, not told to apply`,
+        },
+        records: [{ table: 'students', id: a.id, label: `王小军（户 ${h.household_no}，2020学年）：符合条件，未告知，未申报` }],
+      },
+      expect.objectContaining({ key: `2.5.3:rain-dew:${h.household_no}:王小红:2020`, summary: expect.objectContaining({ en: expect.stringContaining('told but did not apply') }) }),
+    ]);
+  });
+
+  it('leaves alone students who applied, who are not eligible, or of another school year', () => {
+    const out = deriveSuggestions(
+      config,
+      seed,
+      records({ households: [h], students: [student(1), student(1, { eligible: 0, notified: 0, applied: 0 }), student(1, { school_year: 2019, notified: 0, applied: 0 })] }),
+      YEAR,
+    );
+    expect(out).toEqual([]);
+  });
+});
+
+describe('2.5.4 home visits (all-or-nothing: one suggestion)', () => {
+  const config = only('homeVisits');
+  const spring = { year: 2020, from: '2020-03-01', to: '2020-04-30' };
+  const h1 = household(1);
+  const h2 = household(2);
+
+  it('accepts 4 helper visits and 1 leader visit a month', () => {
+    const out = deriveSuggestions(
+      config,
+      seed,
+      records({ households: [h1], helperAssignments: [assignment(1, '2019-01-01')], visits: [...fullMonthOfVisits(1, '2020-03'), ...fullMonthOfVisits(1, '2020-04')] }),
+      spring,
+    );
+    expect(out).toEqual([]);
+  });
+
+  it('suggests 3 helper visits in a month, once, listing the household-month', () => {
+    const visits = [...fullMonthOfVisits(1, '2020-03').slice(1), ...fullMonthOfVisits(1, '2020-04')];
+    const out = deriveSuggestions(config, seed, records({ households: [h1], helperAssignments: [assignment(1, '2019-01-01')], visits }), spring);
+    expect(out).toEqual([
+      {
+        item: '2.5.4',
+        key: '2.5.4:home-visits',
+        count: 1,
+        summary: {
+          zh: '入户次数不达标：1户共1个户月（要求每户每月帮扶责任人入户4次、工作队长入户1次）',
+          en: 'Home visits below the required count: 1 household, 1 household-month (required a month: 4 by the helper, 1 by the team leader)',
+        },
+        records: [{ table: 'households', id: 1, label: `户 ${h1.household_no} 2020-03：帮扶责任人（李帮扶）入户3次，要求4次` }],
+      },
+    ]);
+  });
+
+  it('collects every shortfall of every household into the one suggestion, in household and month order', () => {
+    const visits = [
+      ...fullMonthOfVisits(1, '2020-03').filter((v) => v.visitor_role === 'helper'), // no leader visit in March
+      ...fullMonthOfVisits(1, '2020-04'),
+      ...fullMonthOfVisits(2, '2020-03'),
+      // April: nothing for household 2
+    ];
+    const out = deriveSuggestions(
+      config,
+      seed,
+      records({ households: [h2, h1], helperAssignments: [assignment(2, '2020-01-01', null, '陈帮扶'), assignment(1, '2020-01-01')], visits }),
+      spring,
+    );
+    expect(out).toHaveLength(1);
+    expect(out[0]!.count).toBe(1);
+    expect(out[0]!.summary.zh).toContain('2户共2个户月');
+    expect(out[0]!.records.map((r) => r.label)).toEqual([
+      `户 ${h1.household_no} 2020-03：工作队长入户0次，要求1次`,
+      `户 ${h2.household_no} 2020-04：帮扶责任人（陈帮扶）入户0次，要求4次；工作队长入户0次，要求1次`,
+    ]);
+  });
+
+  it('checks a household only in months it has a helper assigned for at least a day', () => {
+    const out = deriveSuggestions(
+      config,
+      seed,
+      records({
+        households: [h1, h2, household(3)],
+        helperAssignments: [assignment(1, '2019-01-01', '2020-02-29'), assignment(2, '2020-04-30')],
+        visits: [],
+      }),
+      spring,
+    );
+    expect(out[0]!.records.map((r) => r.label)).toEqual([`户 ${h2.household_no} 2020-04：帮扶责任人（李帮扶）入户0次，要求4次；工作队长入户0次，要求1次`]);
+  });
+
+  it('counts visits on the first and last day of the month in that month', () => {
+    const visits = [visit(1, 'helper', '2020-03-01'), visit(1, 'helper', '2020-03-02'), visit(1, 'helper', '2020-03-30'), visit(1, 'helper', '2020-03-31'), visit(1, 'leader', '2020-03-31'), visit(1, 'helper', '2020-04-01')];
+    const out = deriveSuggestions(config, seed, records({ households: [h1], helperAssignments: [assignment(1, '2020-01-01')], visits }), { year: 2020, from: '2020-03-01', to: '2020-03-31' });
+    expect(out).toEqual([]);
+  });
+
+  it('follows the configured counts', () => {
+    const visits = [visit(1, 'helper', '2020-03-05')];
+    const rows = records({ households: [h1], helperAssignments: [assignment(1, '2020-01-01')], visits });
+    const march = { year: 2020, from: '2020-03-01', to: '2020-03-31' };
+    expect(deriveSuggestions(only('homeVisits', { helperPerMonth: 1, leaderPerMonth: 0 }), seed, rows, march)).toEqual([]);
+    expect(deriveSuggestions(only('homeVisits', { helperPerMonth: 2, leaderPerMonth: 0 }), seed, rows, march)).toHaveLength(1);
+  });
+});
+
+describe('2.5.5 satisfaction (all-or-nothing: one suggestion)', () => {
+  const config = only('satisfaction');
+  const h = household(1);
+
+  it('is quiet when every answer is satisfied', () => {
+    expect(deriveSuggestions(config, seed, records({ households: [h], surveys: [survey(1, 'satisfaction', 'satisfied')] }), YEAR)).toEqual([]);
+  });
+
+  it('suggests once when any answer is basically satisfied or dissatisfied, listing them', () => {
+    const a = survey(1, 'satisfaction', 'basic', '2020-09-15', '王大山', '帮扶责任人');
+    const b = survey(1, 'satisfaction', 'dissatisfied', '2020-09-15', '王大山', '工作队长');
+    const out = deriveSuggestions(config, seed, records({ households: [h], surveys: [b, a, survey(1, 'satisfaction', 'satisfied'), survey(1, 'satisfaction', 'basic', '2021-01-02')] }), YEAR);
+    expect(out).toEqual([
+      {
+        item: '2.5.5',
+        key: '2.5.5:satisfaction',
+        count: 1,
+        summary: { zh: '满意度调查中有2个“基本满意”或“不满意”回答（1户）', en: '2 satisfaction answers below "satisfied" (1 household)' },
+        records: [
+          { table: 'surveys', id: b.id, label: `2020-09-15 户 ${h.household_no} 王大山 对工作队长：不满意` },
+          { table: 'surveys', id: a.id, label: `2020-09-15 户 ${h.household_no} 王大山 对帮扶责任人：基本满意` },
+        ],
+      },
+    ]);
+  });
+});
+
+describe('2.6.1 village exit', () => {
+  const config = only('villageExit');
+
+  it('suggests a poverty village due to exit this year that did not', () => {
+    const out = deriveSuggestions(config, seed, records({ village: village({ exit_year: null }) }), YEAR);
+    expect(out).toEqual([
+      {
+        item: '2.6.1',
+        key: '2.6.1:village-exit',
+        count: 1,
+        summary: { zh: '贫困村 石桥村 计划2020年出列，未出列', en: 'Poverty village 石桥村 was due to exit in 2020 and did not' },
+        records: [{ table: 'areas', label: '石桥村（522425101001）：贫困村，计划出列2020年，实际出列无' }],
+      },
+    ]);
+    expect(keys(deriveSuggestions(config, seed, records({ village: village({ exit_year: 2021 }) }), YEAR))).toEqual(['2.6.1:village-exit']);
+  });
+
+  it('is quiet for a village that exited, is due another year, or is no poverty village', () => {
+    expect(deriveSuggestions(config, seed, records({ village: village({ exit_year: 2020 }) }), YEAR)).toEqual([]);
+    expect(deriveSuggestions(config, seed, records({ village: village({ exit_year: 2019 }) }), YEAR)).toEqual([]);
+    expect(deriveSuggestions(config, seed, records({ village: village({ planned_exit_year: 2021, exit_year: null }) }), YEAR)).toEqual([]);
+    expect(deriveSuggestions(config, seed, records({ village: village({ poverty_village: 0, exit_year: null }) }), YEAR)).toEqual([]);
+  });
+});
+
+describe('2.6.2 household exit', () => {
+  const config = only('householdExit');
+
+  it('suggests each household due to exit this year that did not', () => {
+    const hs = [
+      household(1, { planned_exit_year: 2020, status: 'not-exited' }),
+      household(2, { planned_exit_year: 2020, status: 'exited', exit_year: 2020 }),
+      household(3, { planned_exit_year: 2020, status: 'exited', exit_year: null }),
+      household(4, { planned_exit_year: 2020, status: 'exited', exit_year: 2021 }),
+      household(5, { planned_exit_year: 2019, status: 'not-exited' }),
+      household(6, { planned_exit_year: 2020, status: 'relapsed', exit_year: 2020 }),
+      household(7, { planned_exit_year: 2020, status: 'exited', exit_year: 2019 }),
+    ];
+    const out = deriveSuggestions(config, seed, records({ households: hs }), YEAR);
+    expect(out.map((s) => s.household)).toEqual([hs[0], hs[2], hs[3], hs[5]].map((h) => h!.household_no));
+    expect(out[0]).toEqual({
+      item: '2.6.2',
+      key: `2.6.2:household-exit:${hs[0]!.household_no}`,
+      count: 1,
+      household: hs[0]!.household_no,
+      summary: { zh: `户 ${hs[0]!.household_no}（户主 户主1）计划2020年脱贫，未脱贫`, en: `Household ${hs[0]!.household_no} was due to exit in 2020 and did not` },
+      records: [{ table: 'households', id: 1, label: `户 ${hs[0]!.household_no}：计划脱贫2020年，状态 not-exited，脱贫年份无` }],
+    });
+  });
+});
+
+describe('3.2.1 reports', () => {
+  const a = report('3月份扶贫月报', '2020-04-05', 'late');
+  const b = report('4月份扶贫月报', '2020-05-05', 'returned');
+  const c = report('5月份扶贫月报', '2020-06-05', 'missing');
+  const d = report('6月份扶贫月报', '2020-07-05', 'on-time');
+  const e = report('12月份扶贫月报', '2021-01-05', 'late');
+
+  it('suggests each report due in the period with a configured status', () => {
+    const out = deriveSuggestions(only('reports'), seed, records({ reports: [e, d, c, b, a] }), YEAR);
+    expect(keys(out)).toEqual(['3.2.1:report:2020-04-05:3月份扶贫月报', '3.2.1:report:2020-05-05:4月份扶贫月报', '3.2.1:report:2020-06-05:5月份扶贫月报']);
+    expect(out[0]).toEqual({
+      item: '3.2.1',
+      key: '3.2.1:report:2020-04-05:3月份扶贫月报',
+      count: 1,
+      summary: { zh: '3月份扶贫月报（报送时限 2020-04-05）延报', en: 'Report "3月份扶贫月报" (due 2020-04-05): late' },
+      records: [{ table: 'reports', id: a.id, label: '3月份扶贫月报：时限 2020-04-05，报送 2020-04-05，延报' }],
+    });
+    expect(out[2]!.records[0]!.label).toBe('5月份扶贫月报：时限 2020-06-05，报送 无，未报');
+  });
+
+  it('follows the configured statuses', () => {
+    expect(keys(deriveSuggestions(only('reports', { statuses: ['returned'] }), seed, records({ reports: [a, b, c, d] }), YEAR))).toEqual(['3.2.1:report:2020-05-05:4月份扶贫月报']);
+  });
+});
+
+describe('3.4.1 meeting absences', () => {
+  it('suggests each absence without leave in the period', () => {
+    const x = attendance('2020-05-06', '张队长', 'absent');
+    const out = deriveSuggestions(
+      only('meetingAbsence'),
+      seed,
+      records({ meetingAttendance: [x, attendance('2020-05-06', '李队员', 'leave'), attendance('2020-05-06', '赵队员', 'attended'), attendance('2021-01-06', '张队长', 'absent')] }),
+      YEAR,
+    );
+    expect(out).toEqual([
+      {
+        item: '3.4.1',
+        key: '3.4.1:absence:2020-05-06:全县脱贫攻坚推进会:张队长',
+        count: 1,
+        summary: { zh: '张队长 无故缺席县扶贫办「全县脱贫攻坚推进会」（2020-05-06）', en: '张队长 absent without leave from "全县脱贫攻坚推进会" (县扶贫办) on 2020-05-06' },
+        records: [{ table: 'meeting_attendance', id: x.id, label: '2020-05-06 全县脱贫攻坚推进会：张队长 缺席，未请假' }],
+      },
+    ]);
+  });
+});
+
+describe('3.5.1 petitions', () => {
+  const h = household(1);
+  const p1 = petition('2020-06-18', { household_id: 1 });
+  const p2 = petition('2020-07-01', { over_county: 1, handled: 0, summary: '到省里反映危房改造补助' });
+  const p3 = petition('2020-08-01', { kind: 'complaint', summary: '帮扶责任人不入户' });
+  const p4 = petition('2021-02-01');
+
+  it('suggests each petition in the period, not complaints unless configured', () => {
+    const out = deriveSuggestions(only('petitions'), seed, records({ households: [h], petitions: [p4, p3, p2, p1] }), YEAR);
+    expect(out).toHaveLength(2);
+    expect(out[0]).toMatchObject({
+      item: '3.5.1',
+      count: 1,
+      household: h.household_no,
+      summary: { zh: `2020-06-18 上访（户 ${h.household_no}）：对低保评定有异议`, en: `Petition on 2020-06-18 (household ${h.household_no})` },
+      records: [{ table: 'petitions', id: p1.id, label: '2020-06-18 上访：对低保评定有异议' }],
+    });
+    expect(out[0]!.key).toMatch(/^3\.5\.1:petition:2020-06-18:[0-9a-f]{8}$/);
+    expect(out[1]!.summary).toEqual({ zh: '2020-07-01 越级上访：到省里反映危房改造补助（未妥善处理）', en: "Petition over the county's head on 2020-07-01, not yet handled" });
+    expect(out[1]).not.toHaveProperty('household');
+    expect(deriveSuggestions(only('petitions', { kinds: ['petition', 'complaint'] }), seed, records({ petitions: [p1, p2, p3, p4] }), YEAR)).toHaveLength(3);
+  });
+
+  it('keeps only petitions over the county head when so configured', () => {
+    const out = deriveSuggestions(only('petitions', { overCountyOnly: true }), seed, records({ petitions: [p1, p2, p3, p4] }), YEAR);
+    expect(out.map((s) => s.records[0]!.id)).toEqual([p2.id]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+
+/** A village with something for every rule. */
+function busyVillage(): VillageRecords {
+  nextId = 1000;
+  const h1 = household(1, { planned_exit_year: 2020 });
+  const h2 = household(2, { planned_exit_year: 2020, status: 'exited', exit_year: 2020 });
+  const h3 = household(3);
+  return records({
+    village: village({ exit_year: null }),
+    households: [h1, h2, h3],
+    householdSources: [source(h1, 'handbook', { size: 5, head_id_number: '522425196805120051' }), source(h2, 'collection-form', { phone: '13900000000' }), source(h3, 'handbook')],
+    helperAssignments: [assignment(1, '2019-01-01'), assignment(2, '2019-01-01', null, '陈帮扶'), assignment(3, '2020-06-01')],
+    teamMembers: [member('张队长', MEMBER_ID, { is_leader: 1 }), member('李队员', '522425199002020027', { start_date: '2020-03-01' })],
+    visits: [...fullMonthOfVisits(1, '2020-03'), ...fullMonthOfVisits(2, '2020-03').slice(2), visit(3, 'helper', '2020-06-09')],
+    meetings: [meeting('topic', '2020-01-10'), meeting('topic', '2020-02-10', 0), meeting('topic', '2020-03-10'), meeting('leader', '2020-01-07'), meeting('leader', '2020-01-14')],
+    dutyDays: [duty('张队长', MEMBER_ID, '2020-01', 22), duty('张队长', MEMBER_ID, '2020-02', 19), duty('李队员', '522425199002020027', '2020-03', 25)],
+    meetingAttendance: [attendance('2020-05-06', '张队长', 'absent'), attendance('2020-06-06', '张队长', 'absent')],
+    reports: [report('3月份扶贫月报', '2020-04-05', 'late'), report('4月份扶贫月报', '2020-05-05', 'on-time')],
+    surveys: [survey(1, 'awareness', 'unaware'), survey(2, 'satisfaction', 'basic'), survey(3, 'satisfaction', 'dissatisfied')],
+    students: [student(1, { notified: 0, applied: 0 }), student(2, { name: '陈小花', applied: 0 })],
+    petitions: [petition('2020-06-18'), petition('2020-07-18', { over_county: 1 })],
+    leaderDuties: [{ element: 'diary', title: '一本民情日记', done: false }, { element: 'lecture', title: '一次党课', done: false }],
+  });
+}
+
+/** The same records, every list in another order. */
+function shuffled(r: VillageRecords, seedNumber: number): VillageRecords {
+  const random = new Random(seedNumber);
+  const mix = <T>(rows: T[]): T[] => {
+    const out = [...rows];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = random.int(0, i);
+      [out[i], out[j]] = [out[j]!, out[i]!];
+    }
+    return out;
+  };
+  return {
+    village: r.village,
+    households: mix(r.households),
+    householdSources: mix(r.householdSources),
+    helperAssignments: mix(r.helperAssignments),
+    teamMembers: mix(r.teamMembers),
+    visits: mix(r.visits),
+    meetings: mix(r.meetings),
+    dutyDays: mix(r.dutyDays),
+    meetingAttendance: mix(r.meetingAttendance),
+    reports: mix(r.reports),
+    surveys: mix(r.surveys),
+    students: mix(r.students),
+    petitions: mix(r.petitions),
+    leaderDuties: mix(r.leaderDuties),
+  };
+}
+
+describe('the whole derivation', () => {
+  const busy = busyVillage();
+  const out = deriveSuggestions(SEED_CONFIG, seed, busy, YEAR);
+
+  it('suggests on every configured item, in the scheme order of items, then by key', () => {
+    const items = [...new Set(out.map((s) => s.item))];
+    expect(items).toEqual(['1.3', '2.2.1', '2.3.1', '2.4.1', '2.5.3', '2.5.4', '2.5.5', '2.6.1', '2.6.2', '3.2.1', '3.4.1', '3.5.1']);
+    for (let i = 1; i < out.length; i++) {
+      const [a, b] = [out[i - 1]!, out[i]!];
+      if (a.item === b.item) expect(a.key < b.key, `${a.key} before ${b.key}`).toBe(true);
+    }
+    // 1.3 mixes the elements of both rules, sorted by key.
+    const meetingKeys = out.filter((s) => s.item === '1.3').map((s) => s.key);
+    expect(meetingKeys[0]).toBe('1.3:minutes:2020-02');
+    expect(meetingKeys).toContain('1.3:monthly-meeting:2020-04');
+    expect(meetingKeys).not.toContain('1.3:weekly-meeting:2020-W02');
+    expect(meetingKeys).toContain('1.3:weekly-meeting:2020-W04');
+  });
+
+  it('gives every suggestion a unique key, a count, and records', () => {
+    expect(new Set(keys(out)).size).toBe(out.length);
+    for (const s of out) {
+      expect(s.count).toBe(1);
+      expect(s.records.length).toBeGreaterThan(0);
+      expect(s.key.startsWith(`${s.item}:`)).toBe(true);
+    }
+  });
+
+  it('never shows a full ID number anywhere', () => {
+    const text = JSON.stringify(out);
+    expect(text).not.toMatch(/\d{17}[\dX]/);
+    const ids = [...busy.households.map((h) => h.head_id_number), ...busy.householdSources.map((s) => s.head_id_number!), ...busy.teamMembers.map((m) => m.id_number)];
+    for (const id of ids) expect(text).not.toContain(id.slice(6, 14));
+  });
+
+  it('gives the same output when derived twice', () => {
+    expect(deriveSuggestions(SEED_CONFIG, seed, busy, YEAR)).toEqual(out);
+    expect(JSON.stringify(deriveSuggestions(SEED_CONFIG, seed, busyVillage(), YEAR))).toBe(JSON.stringify(out));
+  });
+
+  it('gives the same output, byte for byte, whatever the order of the input rows', () => {
+    for (const n of [1, 2, 3, 42, 2020]) {
+      expect(JSON.stringify(deriveSuggestions(SEED_CONFIG, seed, shuffled(busy, n), YEAR))).toBe(JSON.stringify(out));
+    }
+  });
+
+  it('does not change its input', () => {
+    const before = JSON.stringify(busy);
+    deriveSuggestions(SEED_CONFIG, seed, busy, YEAR);
+    expect(JSON.stringify(busy)).toBe(before);
+  });
+
+  it('gives one suggestion for a repeated record (the same key), whatever the order', () => {
+    const twice = { ...busy, reports: [...busy.reports, { ...busy.reports[0]!, id: 9999 }] };
+    const a = deriveSuggestions(SEED_CONFIG, seed, twice, YEAR);
+    expect(a.filter((s) => s.item === '3.2.1')).toHaveLength(1);
+    expect(JSON.stringify(deriveSuggestions(SEED_CONFIG, seed, shuffled(twice, 7), YEAR))).toBe(JSON.stringify(a));
+  });
+
+  it('derives nothing from rules switched off', () => {
+    expect(deriveSuggestions({ scheme: 'seed-2020', rules: {} }, seed, busy, YEAR)).toEqual([]);
+  });
+});
+
+describe('bad arguments', () => {
+  it('refuses a configuration that does not fit the scheme', () => {
+    const bad: DeriveConfig = { scheme: 'seed-2020', rules: { rainDew: { item: '2.5.9' } } };
+    expect(() => deriveSuggestions(bad, seed, records(), YEAR)).toThrow(DeriveConfigError);
+  });
+
+  it('refuses a period that is not two dates in order', () => {
+    const attempt = (period: { year: number; from: string; to: string }) => {
+      try {
+        deriveSuggestions(SEED_CONFIG, seed, records(), period);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    for (const period of [
+      { year: 2020, from: '2020-1-1', to: '2020-12-31' },
+      { year: 2020, from: '2020-02-30', to: '2020-12-31' },
+      { year: 2020, from: '2020-12-31', to: '2020-01-01' },
+      { year: 2020.5, from: '2020-01-01', to: '2020-12-31' },
+    ]) {
+      const e = attempt(period);
+      expect(e).toBeInstanceOf(KaoheError);
+      expect((e as KaoheError).code).toBe('bad-period');
+    }
+  });
+
+  it('accepts a one-day period', () => {
+    expect(deriveSuggestions(SEED_CONFIG, seed, records({ village: village({ exit_year: null }) }), { year: 2020, from: '2020-06-01', to: '2020-06-01' }).map((s) => s.key)).toEqual([
+      '2.6.1:village-exit',
+    ]);
+  });
+});

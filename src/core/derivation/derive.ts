@@ -1,0 +1,700 @@
+/**
+ * Suggested findings derived from the registry's records for one village and one period.
+ * Pure: no I/O, no clock, no randomness; the same arguments always give the same list, in
+ * the same order, with the same keys, whatever the order of the input rows. A suggestion is
+ * only a suggestion: an inspector confirms or dismisses it, and its key lets a dismissed
+ * one stay dismissed when the registry is derived again.
+ *
+ * Absences are judged over whole months and whole ISO weeks inside the period only: a month
+ * or week the period cuts is not over yet (or not assessed), so nothing is missing from it.
+ */
+import { KaoheError } from '../errors.ts';
+import { maskIdNumber } from '../ids/gb11643.ts';
+import { walk, type Scheme, type SchemeNode } from '../scheme/model.ts';
+import { checkDeriveConfig, DeriveConfigError, type DeriveConfig, type DeriveRules, type ReportStatus } from './config.ts';
+import type {
+  ComparedField,
+  HouseholdRow,
+  HouseholdSource,
+  HouseholdSourceKind,
+  Period,
+  Suggestion,
+  SuggestionRecord,
+  VillageRecords,
+} from './types.ts';
+
+/** Derives the suggested findings; throws DeriveConfigError for a configuration that does not fit the scheme, KaoheError('bad-period') for a bad period. */
+export function deriveSuggestions(config: DeriveConfig, scheme: Scheme, records: VillageRecords, period: Period): Suggestion[] {
+  const errors = checkDeriveConfig(config, scheme).filter((p) => p.severity === 'error');
+  if (errors.length > 0) throw new DeriveConfigError(errors);
+  checkPeriod(period);
+  const ctx = new Context(scheme, records, period);
+  const r = config.rules;
+  const out: Suggestion[] = [];
+  if (r.topicMeetings) out.push(...topicMeetings(ctx, r.topicMeetings));
+  if (r.leaderMeetings) out.push(...leaderMeetings(ctx, r.leaderMeetings));
+  if (r.recordsAgree) out.push(...recordsAgree(ctx, r.recordsAgree));
+  if (r.policyAwareness) out.push(...policyAwareness(ctx, r.policyAwareness));
+  if (r.dutyDays) out.push(...dutyDays(ctx, r.dutyDays));
+  if (r.leaderDuties) out.push(...leaderDuties(ctx, r.leaderDuties));
+  if (r.rainDew) out.push(...rainDew(ctx, r.rainDew));
+  if (r.homeVisits) out.push(...homeVisits(ctx, r.homeVisits));
+  if (r.satisfaction) out.push(...satisfaction(ctx, r.satisfaction));
+  if (r.villageExit) out.push(...villageExit(ctx, r.villageExit));
+  if (r.householdExit) out.push(...householdExit(ctx, r.householdExit));
+  if (r.reports) out.push(...reports(ctx, r.reports));
+  if (r.meetingAbsence) out.push(...meetingAbsence(ctx, r.meetingAbsence));
+  if (r.petitions) out.push(...petitions(ctx, r.petitions));
+  return finish(out, scheme);
+}
+
+// ---------------------------------------------------------------------------------------
+// Dates: pure calendar arithmetic on 'YYYY-MM-DD' strings (UTC day numbers, no clock).
+
+const DAY_MS = 86_400_000;
+
+function dayNumber(date: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return undefined;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  const t = Date.UTC(y, mo - 1, d);
+  const back = new Date(t);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return undefined;
+  return t / DAY_MS;
+}
+
+function dateOf(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+function monthStart(month: string): string {
+  return `${month}-01`;
+}
+
+function monthEnd(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return dateOf(Date.UTC(y, m, 0) / DAY_MS);
+}
+
+function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
+/** Months whose every day lies in [from, to]. */
+function wholeMonths(from: string, to: string): string[] {
+  const months: string[] = [];
+  for (let m = from.slice(0, 7); monthStart(m) <= to; m = nextMonth(m)) {
+    if (monthStart(m) >= from && monthEnd(m) <= to) months.push(m);
+  }
+  return months;
+}
+
+interface IsoWeek {
+  /** e.g. 2020-W05 */
+  label: string;
+  monday: string;
+  sunday: string;
+}
+
+/** ISO weeks (Monday to Sunday) whose every day lies in [from, to]. */
+function wholeIsoWeeks(from: string, to: string): IsoWeek[] {
+  const start = dayNumber(from)!;
+  const end = dayNumber(to)!;
+  // 1970-01-01 (day 0) was a Thursday: Monday is 0 in ((n + 3) mod 7).
+  const weekday = (((start + 3) % 7) + 7) % 7;
+  const weeks: IsoWeek[] = [];
+  for (let monday = weekday === 0 ? start : start + 7 - weekday; monday + 6 <= end; monday += 7) {
+    const thursday = monday + 3;
+    const isoYear = new Date(thursday * DAY_MS).getUTCFullYear();
+    const jan1 = Date.UTC(isoYear, 0, 1) / DAY_MS;
+    const week = Math.floor((thursday - jan1) / 7) + 1;
+    weeks.push({ label: `${isoYear}-W${String(week).padStart(2, '0')}`, monday: dateOf(monday), sunday: dateOf(monday + 6) });
+  }
+  return weeks;
+}
+
+function checkPeriod(period: Period): void {
+  const from = dayNumber(period.from);
+  const to = dayNumber(period.to);
+  if (from === undefined || to === undefined) {
+    throw new KaoheError('bad-period', `a period runs between two dates written YYYY-MM-DD (got ${period.from} to ${period.to})`);
+  }
+  if (from > to) throw new KaoheError('bad-period', `the period's start ${period.from} is after its end ${period.to}`);
+  if (!Number.isInteger(period.year)) throw new KaoheError('bad-period', `the period's year must be a whole number (got ${period.year})`);
+}
+
+function zhMonth(month: string): string {
+  const [y, m] = month.split('-');
+  return `${y}年${Number(m)}月`;
+}
+
+// ---------------------------------------------------------------------------------------
+// Shared context and helpers.
+
+class Context {
+  readonly records: VillageRecords;
+  readonly period: Period;
+  readonly households = new Map<number, HouseholdRow>();
+  readonly months: string[];
+  readonly weeks: IsoWeek[];
+  private readonly nodes = new Map<string, SchemeNode>();
+
+  constructor(scheme: Scheme, records: VillageRecords, period: Period) {
+    this.records = records;
+    this.period = period;
+    walk(scheme, (n) => this.nodes.set(n.code, n));
+    for (const h of records.households) this.households.set(h.id, h);
+    this.months = wholeMonths(period.from, period.to);
+    this.weeks = wholeIsoWeeks(period.from, period.to);
+  }
+
+  inPeriod(date: string): boolean {
+    return date >= this.period.from && date <= this.period.to;
+  }
+
+  /** The element code, only when the item's checklist has it. */
+  element(item: string, code: string | undefined): { element?: string } {
+    if (code === undefined) return {};
+    return this.nodes.get(item)?.checklist?.some((e) => e.code === code) ? { element: code } : {};
+  }
+
+  household(id: number | null): HouseholdRow | undefined {
+    return id === null ? undefined : this.households.get(id);
+  }
+}
+
+type Rule<K extends keyof DeriveRules> = NonNullable<DeriveRules[K]>;
+
+/** Compares strings by code unit: the same on every machine and locale. */
+function cmp(a: string | number, b: string | number): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Sorts a copy by the given keys in turn. */
+function sortBy<T>(rows: readonly T[], ...keys: Array<(row: T) => string | number>): T[] {
+  return [...rows].sort((a, b) => {
+    for (const k of keys) {
+      const c = cmp(k(a), k(b));
+      if (c !== 0) return c;
+    }
+    return 0;
+  });
+}
+
+const id = (row: { id?: number }) => row.id ?? -1;
+
+function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const group = groups.get(k);
+    if (group) group.push(row);
+    else groups.set(k, [row]);
+  }
+  return groups;
+}
+
+/** FNV-1a, 32 bits, hex: a short stable stand-in for long free text in a key. */
+function hash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+function clip(text: string, max = 40): string {
+  const chars = [...text.trim()];
+  return chars.length > max ? chars.slice(0, max).join('') + '…' : chars.join('');
+}
+
+/** Sorts by the scheme's item order, then key; drops repeats of a key (the first in that order stays). */
+function finish(suggestions: Suggestion[], scheme: Scheme): Suggestion[] {
+  const order = new Map<string, number>();
+  walk(scheme, (n) => order.set(n.code, order.size));
+  const rank = (s: Suggestion) => order.get(s.item) ?? Number.MAX_SAFE_INTEGER;
+  const tagged = suggestions.map((s) => ({ s, rank: rank(s), json: JSON.stringify(s) }));
+  tagged.sort((a, b) => a.rank - b.rank || cmp(a.s.item, b.s.item) || cmp(a.s.key, b.s.key) || cmp(a.json, b.json));
+  const seen = new Set<string>();
+  const out: Suggestion[] = [];
+  for (const { s } of tagged) {
+    if (seen.has(s.key)) continue;
+    seen.add(s.key);
+    out.push(s);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// 1.3: topic meetings every month, with minutes; a team-leader meeting every week.
+
+function topicMeetings(ctx: Context, rule: Rule<'topicMeetings'>): Suggestion[] {
+  const out: Suggestion[] = [];
+  const topic = ctx.records.meetings.filter((m) => m.kind === 'topic');
+  for (const month of ctx.months) {
+    const held = sortBy(
+      topic.filter((m) => m.date.slice(0, 7) === month),
+      (m) => m.date,
+      id,
+    );
+    if (held.length === 0) {
+      out.push({
+        item: rule.item,
+        key: `${rule.item}:monthly-meeting:${month}`,
+        count: 1,
+        ...ctx.element(rule.item, rule.element),
+        summary: { zh: `${zhMonth(month)}无扶贫专题会议`, en: `No topic meeting in ${month}` },
+        records: [{ table: 'meetings', label: `${monthStart(month)} 至 ${monthEnd(month)}：无扶贫专题会议记录` }],
+      });
+    } else if (held.every((m) => !m.has_minutes)) {
+      out.push({
+        item: rule.item,
+        key: `${rule.item}:minutes:${month}`,
+        count: 1,
+        ...ctx.element(rule.item, rule.minutesElement),
+        summary: {
+          zh: `${zhMonth(month)}的扶贫专题会议均无会议记录`,
+          en: `No minutes of any topic meeting in ${month}`,
+        },
+        records: held.map((m) => ({ table: 'meetings', id: m.id, label: `${m.date} 扶贫专题会议${m.topic ? `「${clip(m.topic)}」` : ''}：无会议记录` })),
+      });
+    }
+  }
+  return out;
+}
+
+function leaderMeetings(ctx: Context, rule: Rule<'leaderMeetings'>): Suggestion[] {
+  const dates = ctx.records.meetings.filter((m) => m.kind === 'leader').map((m) => m.date);
+  return ctx.weeks
+    .filter((w) => !dates.some((d) => d >= w.monday && d <= w.sunday))
+    .map((w) => ({
+      item: rule.item,
+      key: `${rule.item}:weekly-meeting:${w.label}`,
+      count: 1,
+      ...ctx.element(rule.item, rule.element),
+      summary: {
+        zh: `${w.label.slice(0, 4)}年第${Number(w.label.slice(6))}周（${w.monday} 至 ${w.sunday}）无工作队长碰头会`,
+        en: `No team-leader meeting in week ${w.label} (${w.monday} to ${w.sunday})`,
+      },
+      records: [{ table: 'meetings', label: `${w.label}：${w.monday} 至 ${w.sunday}，无工作队长碰头会记录` }],
+    }));
+}
+
+// ---------------------------------------------------------------------------------------
+// 2.2.1: the system record agrees with the handbook and the collection form.
+
+const FIELD_NAMES: Record<ComparedField, { zh: string; en: string }> = {
+  head_name: { zh: '户主姓名', en: 'head of household' },
+  head_id_number: { zh: '户主身份证号', en: "head's ID number" },
+  size: { zh: '家庭人口数', en: 'household size' },
+  workers: { zh: '劳动力人数', en: 'workers' },
+  attribute: { zh: '贫困户属性', en: 'household attribute' },
+  main_cause: { zh: '主要致贫原因', en: 'main cause of poverty' },
+  status: { zh: '贫困户状态', en: 'status' },
+  income_fen: { zh: '人均纯收入（元）', en: 'income per person (yuan)' },
+  phone: { zh: '联系电话', en: 'phone' },
+};
+
+const SOURCE_NAMES: Record<HouseholdSourceKind, { zh: string; en: string }> = {
+  handbook: { zh: '扶贫手册', en: 'handbook' },
+  'collection-form': { zh: '信息采集表', en: 'collection form' },
+};
+
+const NUMERIC_FIELDS = new Set<ComparedField>(['size', 'workers', 'income_fen']);
+
+type Value = string | number | null;
+
+/** Trimmed text (an empty one is no value), numbers as numbers, ID numbers in upper case. */
+function normalise(field: ComparedField, raw: unknown): Value {
+  if (raw === null || raw === undefined) return null;
+  const s = String(raw).trim();
+  if (s === '') return null;
+  if (NUMERIC_FIELDS.has(field)) {
+    const n = Number(s);
+    return Number.isFinite(n) ? n : s;
+  }
+  return field === 'head_id_number' ? s.toUpperCase() : s;
+}
+
+/** A value as the inspector reads it: ID numbers masked, income in yuan. */
+function show(field: ComparedField, v: Value, lang: 'zh' | 'en'): string {
+  if (v === null) return lang === 'zh' ? '空' : 'empty';
+  if (field === 'head_id_number') return maskIdNumber(String(v));
+  if (field === 'income_fen' && typeof v === 'number') return (v / 100).toFixed(2);
+  return String(v);
+}
+
+/** Where two ID numbers differ, when their masked forms look alike (never the characters themselves). */
+function idDifference(a: Value, b: Value): { zh: string; en: string } {
+  if (a === null || b === null) return { zh: '', en: '' };
+  const x = String(a);
+  const y = String(b);
+  if (maskIdNumber(x) !== maskIdNumber(y)) return { zh: '', en: '' };
+  if (x.length !== y.length) return { zh: '（位数不同）', en: ' (lengths differ)' };
+  const at: number[] = [];
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) at.push(i + 1);
+  return { zh: `（第${at.join('、')}位不同）`, en: ` (differ at character${at.length > 1 ? 's' : ''} ${at.join(', ')})` };
+}
+
+function recordsAgree(ctx: Context, rule: Rule<'recordsAgree'>): Suggestion[] {
+  const byNo = new Map(ctx.records.households.map((h) => [h.household_no, h]));
+  const out: Suggestion[] = [];
+  const sources = sortBy(ctx.records.householdSources, (s) => s.household_no, (s) => s.source, id);
+  for (const src of sources) {
+    const h = byNo.get(src.household_no);
+    if (!h || !rule.sources.includes(src.source)) continue;
+    const name = SOURCE_NAMES[src.source];
+    for (const field of rule.fields) {
+      const system = normalise(field, h[field]);
+      const other = normalise(field, (src as HouseholdSource)[field]);
+      if (system === other) continue;
+      const label = FIELD_NAMES[field];
+      const diff = field === 'head_id_number' ? idDifference(system, other) : { zh: '', en: '' };
+      out.push({
+        item: rule.item,
+        key: `${rule.item}:records-agree:${h.household_no}:${src.source}:${field}`,
+        count: 1,
+        ...ctx.element(rule.item, rule.element),
+        household: h.household_no,
+        summary: {
+          zh: `户 ${h.household_no}（户主 ${h.head_name}）${label.zh}：系统 ${show(field, system, 'zh')}，${name.zh} ${show(field, other, 'zh')}${diff.zh}`,
+          en: `Household ${h.household_no}: ${label.en}: system ${show(field, system, 'en')}, ${name.en} ${show(field, other, 'en')}${diff.en}`,
+        },
+        records: [
+          { table: 'households', id: h.id, label: `户 ${h.household_no} 系统记录：${label.zh} ${show(field, system, 'zh')}` },
+          { table: 'household_sources', ...(src.id !== undefined ? { id: src.id } : {}), label: `户 ${h.household_no} ${name.zh}：${label.zh} ${show(field, other, 'zh')}` },
+        ],
+      });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// 2.3.1 policy awareness and 2.5.5 satisfaction surveys.
+
+function policyAwareness(ctx: Context, rule: Rule<'policyAwareness'>): Suggestion[] {
+  const out: Suggestion[] = [];
+  for (const s of ctx.records.surveys) {
+    const h = ctx.household(s.household_id);
+    if (!h || s.kind !== 'awareness' || s.answer !== 'unaware' || !ctx.inPeriod(s.date)) continue;
+    out.push({
+      item: rule.item,
+      key: `${rule.item}:unaware:${h.household_no}:${s.date}:${s.respondent}:${s.topic}`,
+      count: 1,
+      ...ctx.element(rule.item, rule.element),
+      household: h.household_no,
+      summary: {
+        zh: `户 ${h.household_no} ${s.respondent} 不知晓政策「${clip(s.topic)}」（${s.date}）`,
+        en: `${s.respondent} of household ${h.household_no} unaware of "${clip(s.topic)}" (${s.date})`,
+      },
+      records: [{ table: 'surveys', id: s.id, label: `${s.date} 政策知晓调查：户 ${h.household_no} ${s.respondent}，${clip(s.topic)}：不知晓` }],
+    });
+  }
+  return out;
+}
+
+const SATISFACTION_ZH: Record<string, string> = { satisfied: '满意', basic: '基本满意', dissatisfied: '不满意' };
+
+function satisfaction(ctx: Context, rule: Rule<'satisfaction'>): Suggestion[] {
+  const below = sortBy(
+    ctx.records.surveys.filter(
+      (s) => s.kind === 'satisfaction' && (s.answer === 'basic' || s.answer === 'dissatisfied') && ctx.inPeriod(s.date) && ctx.household(s.household_id),
+    ),
+    (s) => ctx.household(s.household_id)!.household_no,
+    (s) => s.date,
+    (s) => s.respondent,
+    (s) => s.topic,
+    id,
+  );
+  if (below.length === 0) return [];
+  const households = new Set(below.map((s) => s.household_id));
+  return [
+    {
+      item: rule.item,
+      key: `${rule.item}:satisfaction`,
+      count: 1,
+      ...ctx.element(rule.item, rule.element),
+      summary: {
+        zh: `满意度调查中有${below.length}个“基本满意”或“不满意”回答（${households.size}户）`,
+        en: `${below.length} satisfaction answer${below.length > 1 ? 's' : ''} below "satisfied" (${households.size} household${households.size > 1 ? 's' : ''})`,
+      },
+      records: below.map((s) => ({
+        table: 'surveys',
+        id: s.id,
+        label: `${s.date} 户 ${ctx.household(s.household_id)!.household_no} ${s.respondent} 对${clip(s.topic)}：${SATISFACTION_ZH[s.answer] ?? s.answer}`,
+      })),
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------
+// 2.4.1: days on duty, and the leader's "ten ones".
+
+function personKey(idNumber: string): string {
+  return idNumber.trim().toUpperCase();
+}
+
+function dutyDays(ctx: Context, rule: Rule<'dutyDays'>): Suggestion[] {
+  interface Person {
+    name: string;
+    leader: boolean;
+    /** The team_members rows (terms on the team); none for someone known only from duty_days. */
+    terms: Array<{ id: number; start?: string | null; end?: string | null }>;
+  }
+  const people = new Map<string, Person>();
+  for (const m of sortBy(ctx.records.teamMembers, (m) => personKey(m.id_number), (m) => m.start_date ?? '', id)) {
+    const k = personKey(m.id_number);
+    const person = people.get(k) ?? { name: m.name, leader: false, terms: [] };
+    person.leader ||= Boolean(m.is_leader);
+    person.terms.push({ id: m.id, start: m.start_date, end: m.end_date });
+    people.set(k, person);
+  }
+  const rows = sortBy(ctx.records.dutyDays, (d) => personKey(d.person_id_number), (d) => d.month, id);
+  for (const d of rows) {
+    const k = personKey(d.person_id_number);
+    if (!people.has(k)) people.set(k, { name: d.person_name, leader: false, terms: [] });
+  }
+  const months = new Set(ctx.months);
+  const rowsOf = groupBy(rows, (d) => personKey(d.person_id_number));
+  const out: Suggestion[] = [];
+  for (const [k, person] of people) {
+    const mine = rowsOf.get(k) ?? [];
+    // A team member is held to the months of the period they served whole; someone known
+    // only from duty_days, to the months they have rows for.
+    const term = (month: string) => person.terms.find((t) => (!t.start || t.start <= monthStart(month)) && (!t.end || t.end >= monthEnd(month)));
+    const checked =
+      person.terms.length > 0 ? ctx.months.filter((month) => term(month)) : [...new Set(mine.map((d) => d.month))].filter((month) => months.has(month));
+    const who = `${person.name}${person.leader ? '（队长）' : ''}`;
+    const whoEn = `${person.name}${person.leader ? ' (team leader)' : ''}`;
+    for (const month of checked) {
+      const got = mine.filter((d) => d.month === month);
+      const days = got.reduce((sum, d) => sum + d.days, 0);
+      if (days >= rule.minDaysPerMonth) continue;
+      const records: SuggestionRecord[] = [];
+      const served = term(month);
+      if (served) records.push({ table: 'team_members', id: served.id, label: `工作队员 ${who}` });
+      if (got.length === 0) records.push({ table: 'duty_days', label: `${person.name} ${month}：无在岗记录` });
+      else for (const d of got) records.push({ table: 'duty_days', id: d.id, label: `${person.name} ${month}：在岗${d.days}天` });
+      out.push({
+        item: rule.item,
+        key: `${rule.item}:duty-days:${maskIdNumber(k)} ${person.name}:${month}`,
+        count: 1,
+        ...ctx.element(rule.item, rule.element),
+        summary: {
+          zh:
+            got.length === 0
+              ? `${who} ${zhMonth(month)}无在岗记录（要求每月不少于${rule.minDaysPerMonth}天）`
+              : `${who} ${zhMonth(month)}在岗${days}天（要求每月不少于${rule.minDaysPerMonth}天）`,
+          en:
+            got.length === 0
+              ? `${whoEn}: no days on duty recorded in ${month} (at least ${rule.minDaysPerMonth} required)`
+              : `${whoEn}: ${days} days on duty in ${month} (at least ${rule.minDaysPerMonth} required)`,
+        },
+        records,
+      });
+    }
+  }
+  return out;
+}
+
+function leaderDuties(ctx: Context, rule: Rule<'leaderDuties'>): Suggestion[] {
+  const first = ctx.period.from.slice(0, 7);
+  const last = ctx.period.to.slice(0, 7);
+  return ctx.records.leaderDuties
+    .filter((d) => !d.done && (!d.month || (d.month >= first && d.month <= last)))
+    .map((d) => ({
+      item: rule.item,
+      key: `${rule.item}:ten-ones:${d.element}${d.month ? `:${d.month}` : ''}`,
+      count: 1,
+      ...ctx.element(rule.item, d.element),
+      summary: {
+        zh: `工作队长“十个一”未完成：${d.title}${d.month ? `（${zhMonth(d.month)}）` : ''}`,
+        en: `Team leader's "ten ones" duty not done: ${d.title}${d.month ? ` (${d.month})` : ''}`,
+      },
+      records: [{ table: 'leader_duties', label: `${d.element} ${d.title}${d.month ? ` ${d.month}` : ''}：未完成` }],
+    }));
+}
+
+// ---------------------------------------------------------------------------------------
+// 2.5.3 Rain-and-Dew students, 2.5.4 home visits.
+
+function rainDew(ctx: Context, rule: Rule<'rainDew'>): Suggestion[] {
+  const out: Suggestion[] = [];
+  for (const s of ctx.records.students) {
+    const h = ctx.household(s.household_id);
+    if (!h || s.school_year !== ctx.period.year || !s.eligible || (s.notified && s.applied)) continue;
+    const what = !s.notified
+      ? { zh: '未告知申报', en: 'not told to apply' }
+      : { zh: '已告知但未申报', en: 'told but did not apply' };
+    out.push({
+      item: rule.item,
+      key: `${rule.item}:rain-dew:${h.household_no}:${s.name}:${s.school_year}`,
+      count: 1,
+      ...ctx.element(rule.item, rule.element),
+      household: h.household_no,
+      summary: {
+        zh: `户 ${h.household_no} 学生 ${s.name}（${s.school_year}学年）符合雨露计划条件，${what.zh}`,
+        en: `Student ${s.name} of household ${h.household_no} (school year ${s.school_year}) eligible for Rain-and-Dew, ${what.en}`,
+      },
+      records: [{ table: 'students', id: s.id, label: `${s.name}（户 ${h.household_no}，${s.school_year}学年）：符合条件，${s.notified ? '已告知' : '未告知'}，${s.applied ? '已申报' : '未申报'}` }],
+    });
+  }
+  return out;
+}
+
+function homeVisits(ctx: Context, rule: Rule<'homeVisits'>): Suggestion[] {
+  const shortfalls: Array<{ no: string; month: string; record: SuggestionRecord }> = [];
+  const assignmentsOf = groupBy(ctx.records.helperAssignments, (a) => a.household_id);
+  const visitsOf = groupBy(ctx.records.visits, (v) => v.household_id);
+  for (const h of ctx.households.values()) {
+    const assignments = assignmentsOf.get(h.id) ?? [];
+    if (assignments.length === 0) continue;
+    const visits = visitsOf.get(h.id) ?? [];
+    for (const month of ctx.months) {
+      const start = monthStart(month);
+      const end = monthEnd(month);
+      const active = assignments.filter((a) => a.start_date <= end && (a.end_date === null || a.end_date >= start));
+      if (active.length === 0) continue;
+      const inMonth = visits.filter((v) => v.date >= start && v.date <= end);
+      const helper = inMonth.filter((v) => v.visitor_role === 'helper').length;
+      const leader = inMonth.filter((v) => v.visitor_role === 'leader').length;
+      if (helper >= rule.helperPerMonth && leader >= rule.leaderPerMonth) continue;
+      const helpers = [...new Set(active.map((a) => a.helper_name))].sort(cmp).join('、');
+      const parts: string[] = [];
+      if (helper < rule.helperPerMonth) parts.push(`帮扶责任人（${helpers}）入户${helper}次，要求${rule.helperPerMonth}次`);
+      if (leader < rule.leaderPerMonth) parts.push(`工作队长入户${leader}次，要求${rule.leaderPerMonth}次`);
+      shortfalls.push({ no: h.household_no, month, record: { table: 'households', id: h.id, label: `户 ${h.household_no} ${month}：${parts.join('；')}` } });
+    }
+  }
+  if (shortfalls.length === 0) return [];
+  const sorted = sortBy(shortfalls, (s) => s.no, (s) => s.month);
+  const households = new Set(sorted.map((s) => s.no)).size;
+  return [
+    {
+      item: rule.item,
+      key: `${rule.item}:home-visits`,
+      count: 1,
+      ...ctx.element(rule.item, rule.element),
+      summary: {
+        zh: `入户次数不达标：${households}户共${sorted.length}个户月（要求每户每月帮扶责任人入户${rule.helperPerMonth}次、工作队长入户${rule.leaderPerMonth}次）`,
+        en: `Home visits below the required count: ${households} household${households > 1 ? 's' : ''}, ${sorted.length} household-month${sorted.length > 1 ? 's' : ''} (required a month: ${rule.helperPerMonth} by the helper, ${rule.leaderPerMonth} by the team leader)`,
+      },
+      records: sorted.map((s) => s.record),
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------
+// 2.6: village and household exit in the period's year.
+
+function villageExit(ctx: Context, rule: Rule<'villageExit'>): Suggestion[] {
+  const v = ctx.records.village;
+  const year = ctx.period.year;
+  if (!v.poverty_village || v.planned_exit_year !== year || (v.exit_year !== null && v.exit_year <= year)) return [];
+  return [
+    {
+      item: rule.item,
+      key: `${rule.item}:village-exit`,
+      count: 1,
+      ...ctx.element(rule.item, rule.element),
+      summary: {
+        zh: `贫困村 ${v.name} 计划${year}年出列，未出列`,
+        en: `Poverty village ${v.name} was due to exit in ${year} and did not`,
+      },
+      records: [{ table: 'areas', label: `${v.name}（${v.code}）：贫困村，计划出列${year}年，实际出列${v.exit_year === null ? '无' : `${v.exit_year}年`}` }],
+    },
+  ];
+}
+
+function householdExit(ctx: Context, rule: Rule<'householdExit'>): Suggestion[] {
+  const year = ctx.period.year;
+  return ctx.records.households
+    .filter((h) => h.planned_exit_year === year && (h.status !== rule.exitedStatus || h.exit_year === null || h.exit_year > year))
+    .map((h) => ({
+      item: rule.item,
+      key: `${rule.item}:household-exit:${h.household_no}`,
+      count: 1,
+      ...ctx.element(rule.item, rule.element),
+      household: h.household_no,
+      summary: {
+        zh: `户 ${h.household_no}（户主 ${h.head_name}）计划${year}年脱贫，未脱贫`,
+        en: `Household ${h.household_no} was due to exit in ${year} and did not`,
+      },
+      records: [{ table: 'households', id: h.id, label: `户 ${h.household_no}：计划脱贫${year}年，状态 ${h.status}，脱贫年份${h.exit_year === null ? '无' : h.exit_year}` }],
+    }));
+}
+
+// ---------------------------------------------------------------------------------------
+// 3.2.1 reports, 3.4.1 meeting absences, 3.5.1 petitions.
+
+const REPORT_STATUS_TEXT: Record<ReportStatus, { zh: string; en: string }> = {
+  'on-time': { zh: '按时报送', en: 'on time' },
+  late: { zh: '延报', en: 'late' },
+  returned: { zh: '错报退回', en: 'returned as wrong' },
+  missing: { zh: '未报', en: 'not submitted' },
+};
+
+function reports(ctx: Context, rule: Rule<'reports'>): Suggestion[] {
+  return ctx.records.reports
+    .filter((r) => ctx.inPeriod(r.deadline) && (rule.statuses as string[]).includes(r.status))
+    .map((r) => {
+      const status = REPORT_STATUS_TEXT[r.status];
+      return {
+        item: rule.item,
+        key: `${rule.item}:report:${r.deadline}:${r.title}`,
+        count: 1,
+        ...ctx.element(rule.item, rule.element),
+        summary: {
+          zh: `${r.title}（报送时限 ${r.deadline}）${status.zh}`,
+          en: `Report "${r.title}" (due ${r.deadline}): ${status.en}`,
+        },
+        records: [{ table: 'reports', id: r.id, label: `${r.title}：时限 ${r.deadline}，报送 ${r.submitted_date ?? '无'}，${status.zh}` }],
+      };
+    });
+}
+
+function meetingAbsence(ctx: Context, rule: Rule<'meetingAbsence'>): Suggestion[] {
+  return ctx.records.meetingAttendance
+    .filter((a) => a.status === 'absent' && ctx.inPeriod(a.date))
+    .map((a) => ({
+      item: rule.item,
+      key: `${rule.item}:absence:${a.date}:${a.meeting}:${a.person_name}`,
+      count: 1,
+      ...ctx.element(rule.item, rule.element),
+      summary: {
+        zh: `${a.person_name} 无故缺席${a.organiser ?? ''}「${clip(a.meeting)}」（${a.date}）`,
+        en: `${a.person_name} absent without leave from "${clip(a.meeting)}"${a.organiser ? ` (${a.organiser})` : ''} on ${a.date}`,
+      },
+      records: [{ table: 'meeting_attendance', id: a.id, label: `${a.date} ${clip(a.meeting)}：${a.person_name} 缺席，未请假` }],
+    }));
+}
+
+function petitions(ctx: Context, rule: Rule<'petitions'>): Suggestion[] {
+  return ctx.records.petitions
+    .filter((p) => ctx.inPeriod(p.date) && (rule.kinds as string[]).includes(p.kind) && (!rule.overCountyOnly || p.over_county))
+    .map((p) => {
+      const h = ctx.household(p.household_id);
+      const what = p.over_county
+        ? { zh: '越级上访', en: "petition over the county's head" }
+        : p.kind === 'petition'
+          ? { zh: '上访', en: 'petition' }
+          : { zh: '投诉', en: 'complaint' };
+      return {
+        item: rule.item,
+        key: `${rule.item}:petition:${p.date}:${hash(p.summary)}`,
+        count: 1,
+        ...ctx.element(rule.item, rule.element),
+        ...(h ? { household: h.household_no } : {}),
+        summary: {
+          zh: `${p.date} ${what.zh}${h ? `（户 ${h.household_no}）` : ''}：${clip(p.summary)}${p.handled ? '' : '（未妥善处理）'}`,
+          en: `${what.en[0]!.toUpperCase()}${what.en.slice(1)} on ${p.date}${h ? ` (household ${h.household_no})` : ''}${p.handled ? '' : ', not yet handled'}`,
+        },
+        records: [{ table: 'petitions', id: p.id, label: `${p.date} ${what.zh}：${clip(p.summary)}` }],
+      };
+    });
+}
