@@ -122,8 +122,9 @@ export function parseField(
       return { ok: false, message: 'write 是 or 否' };
     }
     case 'money': {
-      if (!/^\d+(\.\d{1,2})?$/.test(s.replace(/,/g, ''))) return { ok: false, message: 'not an amount in yuan (at most two decimals)' };
-      const [whole, frac = ''] = s.replace(/,/g, '').split('.');
+      const amount = s.includes(',') ? s.replace(/,/g, '') : s;
+      if (!/^\d+(\.\d{1,2})?$/.test(amount)) return { ok: false, message: 'not an amount in yuan (at most two decimals)' };
+      const [whole, frac = ''] = amount.split('.');
       return { ok: true, value: Number(whole) * 100 + Number(frac.padEnd(2, '0')) };
     }
     case 'phone':
@@ -173,10 +174,25 @@ export function codeLookup(
   }
   const valid = (r: (typeof rows)[number], year: number | undefined) =>
     year === undefined || (r.valid_from <= year && (r.valid_to === null || r.valid_to >= year));
+  // list → code or label → the list's rows it names, in the list's order (looked up per cell).
+  const byInput = new Map<string, Map<string, (typeof rows)[number][]>>();
+  for (const [list, entries] of byList) {
+    const m = new Map<string, (typeof rows)[number][]>();
+    for (const r of entries) {
+      for (const name of new Set([r.code, r.label_zh, r.label_en])) {
+        if (name === null) continue;
+        const named = m.get(name) ?? [];
+        named.push(r);
+        m.set(name, named);
+      }
+    }
+    byInput.set(list, m);
+  }
   return {
     resolve(list, input, year) {
-      const hit = byList.get(list)?.find((r) => valid(r, year) && (r.code === input || r.label_zh === input || r.label_en === input));
-      return hit?.code;
+      // The first row of the list, valid in the year, whose code or a label is the input.
+      for (const r of byInput.get(list)?.get(input) ?? []) if (valid(r, year)) return r.code;
+      return undefined;
     },
     labels(list, year) {
       return (byList.get(list) ?? []).filter((r) => valid(r, year)).map((r) => r.label_zh);
