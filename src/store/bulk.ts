@@ -12,6 +12,14 @@ export type Row = Record<string, string | number | null>;
 export interface BulkWriter {
   /** Inserts or updates rows (same columns in every row) by the conflict columns. */
   upsert(table: string, rows: Row[], conflict: string[]): Promise<void>;
+  /**
+   * Writes rows the caller knows are not in the table (no conflict key of theirs was there when the
+   * transaction read the table, nor is repeated among them). SQLite, where the transaction's
+   * snapshot makes that certain: a plain INSERT, which spares the statement journal an upsert
+   * keeps for every row (a row that is there after all fails the transaction instead of updating).
+   * PostgreSQL, where another session may have added one since: the same upsert as `upsert`.
+   */
+  insertNew(table: string, rows: Row[], conflict: string[]): Promise<void>;
   /** Inserts or updates one row and returns its id. */
   upsertReturningId(table: string, row: Row, conflict: string[]): Promise<number>;
   /** Reads inside the transaction. */
@@ -65,22 +73,33 @@ export async function inTransaction<T>(store: Store, work: (writer: BulkWriter) 
 function sqliteWriter(store: Store, trx: Transaction<DB>): BulkWriter {
   const raw = store.sqlite!;
   const statements = new Map<string, ReturnType<typeof raw.prepare>>();
-  const statement = (table: string, columns: string[], conflict: string[], returning: boolean) => {
-    const k = `${table}|${columns.join(',')}|${conflict.join(',')}|${returning}`;
+  const statement = (table: string, columns: string[], conflict: string[] | 'insert', returning: boolean) => {
+    const k = `${table}|${columns.join(',')}|${conflict === 'insert' ? conflict : conflict.join(',')}|${returning}`;
     let s = statements.get(k);
     if (!s) {
-      s = raw.prepare(upsertSql(table, columns, conflict, `(${columns.map(() => '?').join(', ')})`, returning));
+      const values = `(${columns.map(() => '?').join(', ')})`;
+      s = raw.prepare(
+        conflict === 'insert'
+          ? `insert into ${ident(table)} (${columns.map(ident).join(', ')}) values ${values}`
+          : upsertSql(table, columns, conflict, values, returning),
+      );
       statements.set(k, s);
     }
     return s;
   };
+  const write = (table: string, rows: Row[], conflict: string[] | 'insert') => {
+    if (rows.length === 0) return;
+    const columns = Object.keys(rows[0]!);
+    const s = statement(table, columns, conflict, false);
+    for (const r of rows) s.run(columns.map((c) => r[c] ?? null));
+  };
   return {
     db: trx,
     async upsert(table, rows, conflict) {
-      if (rows.length === 0) return;
-      const columns = Object.keys(rows[0]!);
-      const s = statement(table, columns, conflict, false);
-      for (const r of rows) s.run(columns.map((c) => r[c] ?? null));
+      write(table, rows, conflict);
+    },
+    async insertNew(table, rows) {
+      write(table, rows, 'insert');
     },
     async upsertReturningId(table, row, conflict) {
       const columns = Object.keys(row);
@@ -101,13 +120,15 @@ function pgWriter(trx: Transaction<DB>): BulkWriter {
     const text = upsertSql(table, columns, conflict, tuples, returning);
     return (await trx.executeQuery<{ id: number }>(CompiledQuery.raw(text, params))).rows;
   };
+  const upsert = async (table: string, rows: Row[], conflict: string[]) => {
+    // PostgreSQL takes at most 65535 parameters a statement.
+    const per = Math.max(1, Math.floor(60_000 / Math.max(1, Object.keys(rows[0] ?? {}).length)));
+    for (let i = 0; i < rows.length; i += per) await run(table, rows.slice(i, i + per), conflict, false);
+  };
   return {
     db: trx,
-    async upsert(table, rows, conflict) {
-      // PostgreSQL takes at most 65535 parameters a statement.
-      const per = Math.max(1, Math.floor(60_000 / Math.max(1, Object.keys(rows[0] ?? {}).length)));
-      for (let i = 0; i < rows.length; i += per) await run(table, rows.slice(i, i + per), conflict, false);
-    },
+    upsert,
+    insertNew: upsert,
     async upsertReturningId(table, row, conflict) {
       const got = await run(table, [row], conflict, true);
       if (got[0]) return got[0].id;

@@ -227,13 +227,32 @@ async function runImport(
     }
     report.problems.push(p);
   };
+  // A batch holds rows new to the table or rows already in it, never both, in the file's order:
+  // new rows are plain inserts on SQLite (see BulkWriter.insertNew).
+  let batchNew = true;
   const flush = async () => {
-    if (report.problems.length === 0 && batch.length > 0) await writer.upsert(spec.table, batch, spec.conflict);
+    if (report.problems.length === 0 && batch.length > 0) {
+      if (batchNew) await writer.insertNew(spec.table, batch, spec.conflict);
+      else await writer.upsert(spec.table, batch, spec.conflict);
+    }
     batch = [];
+  };
+  // Worked out once per file, not once per row: each field's column, the references, the key.
+  const fieldByKey = new Map(spec.fields.map((f) => [f.key, f]));
+  const fieldColumns = spec.fields.map((field) => ({ field, at: mapping.columns.get(field) }));
+  const refs = Object.entries(spec.refs).map(([key, ref]) => ({ key, ref, field: fieldByKey.get(key)! }));
+  const keyOf = (record: Record<string, string | number | null>) =>
+    spec.key.length === 1 ? String(record[spec.key[0]!]) : spec.key.map((k) => String(record[k])).join('\u0001');
+  let row = 0;
+  let bad = false;
+  const fail = (field: FieldSpec, cell: Cell, message: string) => {
+    bad = true;
+    problem({ row, column: columnName(field), value: shown(field, cell), message });
   };
 
   for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-    const { row, cells } = next.value;
+    const { cells } = next.value;
+    row = next.value.row;
     if (cells.every((c) => c === null || c === undefined || String(c).trim() === '')) continue;
     report.rows++;
     if (report.rows % 10_000 === 0) {
@@ -242,11 +261,7 @@ async function runImport(
     if (report.truncated) continue;
 
     const record: Record<string, string | number | null> = {};
-    let bad = false;
-    const fail = (field: FieldSpec, cell: Cell, message: string) => {
-      bad = true;
-      problem({ row, column: columnName(field), value: shown(field, cell), message });
-    };
+    bad = false;
     // Year first: code lists are versioned by the record's year.
     let year: number | undefined;
     if (spec.yearField) {
@@ -255,10 +270,10 @@ async function runImport(
       const y = at === undefined ? null : cells[at];
       if (y !== null && y !== undefined && /^\d{4}$/.test(String(y).trim())) year = Number(String(y).trim());
     }
-    for (const field of spec.fields) {
-      const at = mapping.columns.get(field);
+    const ctx = { codes: lookups.codes, year, today: opts.today };
+    for (const { field, at } of fieldColumns) {
       const cell = at === undefined ? null : cells[at];
-      const parsed = parseField(field, cell, { codes: lookups.codes, year, today: opts.today });
+      const parsed = parseField(field, cell, ctx);
       if (!parsed.ok) {
         fail(field, cell, parsed.message);
         record[field.key] = null;
@@ -269,10 +284,9 @@ async function runImport(
     if (bad) continue;
 
     // References to the registry (and, for areas, to rows above in this file).
-    for (const [key, ref] of Object.entries(spec.refs)) {
+    for (const { key, ref, field } of refs) {
       const value = record[key];
       if (value === null || value === undefined) continue;
-      const field = spec.fields.find((f) => f.key === key)!;
       if (ref === 'village' && lookups.areas.get(String(value)) !== 'village') {
         fail(field, value, lookups.areas.has(String(value)) ? `${value} is a ${lookups.areas.get(String(value))}, not a village` : 'no such village in the registry (import areas first)');
       } else if (ref === 'area') {
@@ -286,13 +300,13 @@ async function runImport(
       }
     }
     for (const p of spec.check?.(record) ?? []) {
-      const field = spec.fields.find((f) => f.key === p.field)!;
+      const field = fieldByKey.get(p.field)!;
       const at = mapping.columns.get(field);
       fail(field, at === undefined ? null : cells[at], p.message);
     }
     if (bad) continue;
 
-    const key = spec.key.map((k) => String(record[k])).join('\u0001');
+    const key = keyOf(record);
     const first = seen.get(key);
     if (first !== undefined) {
       const keyFields = spec.key.map((k) => spec.fields.find((f) => f.key === k)!);
@@ -308,7 +322,7 @@ async function runImport(
 
     if (spec.kind === 'households') {
       const head = String(record.head_id_number);
-      const field = spec.fields.find((f) => f.key === 'head_id_number')!;
+      const field = fieldByKey.get('head_id_number')!;
       const other = lookups.heads.get(head);
       const firstRow = seenHeads.get(head);
       if (firstRow !== undefined) {
@@ -324,10 +338,15 @@ async function runImport(
     if (spec.kind === 'areas') lookups.areas.set(String(record.code), String(record.level));
     if (report.problems.length > 0) continue; // keep validating, stop writing
 
-    const out = await toRow(spec, record, lookups, writer, parentIds);
-    const conflictKey = spec.conflict.map((c) => String(out[c])).join('\u0001');
-    if (lookups.existing.has(conflictKey)) report.updated++;
-    else report.inserted++;
+    // Without a parent to write first, the row is made in place (the record is not used after).
+    const out = spec.parent ? await toRow(spec, record, lookups, writer, parentIds) : rowOf(spec, record, lookups);
+    const isNew = lookups.existing.size === 0 || !lookups.existing.has(spec.conflict.map((c) => String(out[c])).join('\u0001'));
+    if (isNew) report.inserted++;
+    else report.updated++;
+    if (isNew !== batchNew) {
+      await flush();
+      batchNew = isNew;
+    }
     batch.push(out);
     if (batch.length >= BATCH) await flush();
   }
@@ -357,11 +376,15 @@ async function toRow(
     for (const k of p.fields) delete out[k];
     out[p.foreignKey] = id;
   }
+  return rowOf(spec, out, lookups);
+}
+
+/** The rest of a row, once its parent's id is in: a household number becomes the household's id; the kind's transform. */
+function rowOf(spec: KindSpec, out: Row, lookups: Lookups): Row {
   if ('household_no' in out && spec.refs.household_no === 'household') {
     const no = out.household_no;
     delete out.household_no;
     out.household_id = no === null ? null : lookups.households.get(String(no))!;
   }
-  if (spec.transform) out = spec.transform(out);
-  return out;
+  return spec.transform ? spec.transform(out) : out;
 }
