@@ -443,7 +443,7 @@ async function main(): Promise<void> {
       log(`  skipped: no PostgreSQL server answers at ${shownUrl} (${reason}); set KAOHE_BENCH_PG to one`);
     } else {
       const schema = `kaohe_bench_${process.pid}`;
-      const store = await openStore({ url: PG_URL, pgSchema: schema });
+      const store = await openPgStore(PG_URL, schema);
       try {
         const m = await kaoheImport(store, 'PostgreSQL CSV', areasCsv, householdsCsv, ROWS);
         log(`  ${shownUrl}, schema ${schema}`);
@@ -503,6 +503,26 @@ function sqlite3Import(db: string, table: string, indexes: string[]): { ms: numb
   const out = execFileSync(SQLITE3, [db], { input: script, encoding: 'utf8', maxBuffer: 1 << 20 });
   const ms = performance.now() - t0;
   return { ms, count: Number(out.trim().split('\n').pop()) };
+}
+
+/**
+ * Opens (and migrates) the store in its own schema. Kysely's migrator lists the tables of every
+ * schema in the database; when tests running at the same time drop their schema in between, it
+ * fails with 'schema "…" does not exist'. That is someone else's schema: try again.
+ */
+async function openPgStore(url: string, schema: string): Promise<Store> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openStore({ url, pgSchema: schema });
+    } catch (e) {
+      const message = (e as Error).message;
+      if (attempt >= 5 || !/schema "(?!kaohe_bench_)[^"]*" does not exist/.test(message)) throw e;
+      log(`  (migrations met a schema dropped meanwhile by another process; trying again: ${message})`);
+      const cleanup = new pg.Client({ connectionString: url });
+      await cleanup.connect();
+      await cleanup.query(`drop schema if exists "${schema}" cascade`).finally(() => cleanup.end());
+    }
+  }
 }
 
 /** Undefined when a PostgreSQL server answers `select 1`; otherwise why not. */
