@@ -167,7 +167,8 @@ export class CampaignService {
     return this.db.transaction().execute(async (trx) => {
       const taken = await trx.selectFrom('campaigns').select('id').where('name', '=', input.name).executeTakeFirst();
       if (taken) throw new KaoheError('validation', `name: a campaign "${input.name}" exists already`);
-      const villages = input.villages ?? (await trx.selectFrom('areas').select('code').where('level', '=', 'village').orderBy('code').execute()).map((v) => v.code);
+      // A village named twice is assessed once.
+      const villages = input.villages ? [...new Set(input.villages)] : (await trx.selectFrom('areas').select('code').where('level', '=', 'village').orderBy('code').execute()).map((v) => v.code);
       if (villages.length === 0) throw new KaoheError('validation', 'villages: no villages in the registry to assess (import areas first)');
       const known = new Set((await trx.selectFrom('areas').select('code').where('level', '=', 'village').execute()).map((v) => v.code));
       const unknown = villages.filter((v) => !known.has(v));
@@ -304,7 +305,11 @@ export class CampaignService {
     return { name: a.village_name, attributes };
   }
 
-  /** Takes the assessment's edit token: refuses a stale version, and bumps it (the row lock of the transaction). */
+  /**
+   * Takes the assessment's edit token: refuses a stale version, and bumps it (the row lock of the
+   * transaction). Call it before any other write: every transaction locks the assessment row
+   * before the audit head, so two of them never wait on each other in opposite order.
+   */
   private async bump(trx: Db, assessmentId: number, expectedVersion: number): Promise<void> {
     const r = await trx
       .updateTable('assessments')
@@ -330,16 +335,21 @@ export class CampaignService {
     });
   }
 
-  /** Recomputes and stores the score of an assessment from its active findings. */
-  private async rescore(trx: Db, assessmentId: number, schemeVersionId?: number): Promise<ScoreResult> {
+  /** Recomputes and stores the score of an assessment from its active findings; a score that moves is audited, before and after. */
+  private async rescore(trx: Db, actor: Actor, assessmentId: number, schemeVersionId?: number): Promise<ScoreResult> {
     const { a } = await this.context(trx, assessmentId);
     const { scheme } = await this.schemeOf(schemeVersionId ?? a.scheme_version_id, trx);
+    const prev = await trx.selectFrom('assessments').select(['base', 'bonus', 'total']).where('id', '=', assessmentId).executeTakeFirstOrThrow();
     const result = score(scheme, this.unitOf(a), await this.activeFindings(trx, assessmentId));
     await trx
       .updateTable('assessments')
       .set({ base: result.base, bonus: result.bonus, total: result.total, result: JSON.stringify(resultToJson(result)) })
       .where('id', '=', assessmentId)
       .execute();
+    if (prev.base !== result.base || prev.bonus !== result.bonus || prev.total !== result.total) {
+      const points = (x: { base: number; bonus: number; total: number }) => ({ base: fromCents(x.base), bonus: fromCents(x.bonus), total: fromCents(x.total) });
+      await this.audit(trx, actor, { action: 'assessment.score', entity: 'assessment', entityId: assessmentId, before: points(prev), after: { ...points(result), scheme: `${scheme.id} v${scheme.version}` } });
+    }
     return result;
   }
 
@@ -387,9 +397,9 @@ export class CampaignService {
       const { a, ctx } = await this.context(trx, assessmentId);
       assertRecord(actor, ctx);
       this.editable(a.status);
-      const id = await this.insertFinding(trx, actor, a, input, 'inspector');
       await this.bump(trx, assessmentId, expectedVersion);
-      await this.rescore(trx, assessmentId);
+      const id = await this.insertFinding(trx, actor, a, input, 'inspector');
+      await this.rescore(trx, actor, assessmentId);
       return id;
     });
   }
@@ -440,12 +450,12 @@ export class CampaignService {
       const f = await trx.selectFrom('findings').selectAll().where('id', '=', findingId).where('assessment_id', '=', assessmentId).executeTakeFirst();
       if (!f) throw notFound(`finding ${findingId} of assessment ${assessmentId}`);
       if (f.status !== 'active') throw invalidState(`finding ${findingId} is ${f.status} already`);
+      await this.bump(trx, assessmentId, expectedVersion);
       await trx.updateTable('findings').set({ status: 'withdrawn', withdrawn_at: this.now(), withdrawn_by: actor.user, withdraw_reason: reason }).where('id', '=', findingId).execute();
       await trx.updateTable('evidence').set({ status: 'withdrawn' }).where('finding_id', '=', findingId).execute();
       if (f.suggestion_id !== null) await trx.updateTable('suggestions').set({ status: 'open', finding_id: null, decided_at: null, decided_by: null }).where('id', '=', f.suggestion_id).execute();
       await this.audit(trx, actor, { action: 'finding.withdraw', entity: 'finding', entityId: findingId, before: { status: 'active', item: f.item, count: f.count }, after: { status: 'withdrawn', reason } });
-      await this.bump(trx, assessmentId, expectedVersion);
-      await this.rescore(trx, assessmentId);
+      await this.rescore(trx, actor, assessmentId);
     });
   }
 
@@ -544,14 +554,14 @@ export class CampaignService {
       const s = await trx.selectFrom('suggestions').selectAll().where('id', '=', suggestionId).where('assessment_id', '=', assessmentId).executeTakeFirst();
       if (!s) throw notFound(`suggestion ${suggestionId} of assessment ${assessmentId}`);
       if (s.status !== 'open') throw invalidState(`suggestion ${suggestionId} is ${s.status} already`);
+      await this.bump(trx, assessmentId, expectedVersion);
       const input: FindingInput = { item: s.item, count: s.count, note: note ?? s.summary_zh };
       if (s.element) input.element = s.element;
       if (s.household_no) input.household = s.household_no;
       const findingId = await this.insertFinding(trx, actor, a, input, 'suggestion', { suggestionId });
       await trx.updateTable('suggestions').set({ status: 'accepted', finding_id: findingId, decided_at: this.now(), decided_by: actor.user }).where('id', '=', suggestionId).execute();
       await this.audit(trx, actor, { action: 'suggestion.accept', entity: 'suggestion', entityId: suggestionId, before: { status: 'open' }, after: { status: 'accepted', findingId } });
-      await this.bump(trx, assessmentId, expectedVersion);
-      await this.rescore(trx, assessmentId);
+      await this.rescore(trx, actor, assessmentId);
       return findingId;
     });
   }
@@ -566,9 +576,9 @@ export class CampaignService {
       const s = await trx.selectFrom('suggestions').select(['status']).where('id', '=', suggestionId).where('assessment_id', '=', assessmentId).executeTakeFirst();
       if (!s) throw notFound(`suggestion ${suggestionId} of assessment ${assessmentId}`);
       if (s.status !== 'open') throw invalidState(`suggestion ${suggestionId} is ${s.status} already`);
+      await this.bump(trx, assessmentId, expectedVersion);
       await trx.updateTable('suggestions').set({ status: 'dismissed', reason, decided_at: this.now(), decided_by: actor.user }).where('id', '=', suggestionId).execute();
       await this.audit(trx, actor, { action: 'suggestion.dismiss', entity: 'suggestion', entityId: suggestionId, before: { status: 'open' }, after: { status: 'dismissed', reason } });
-      await this.bump(trx, assessmentId, expectedVersion);
     });
   }
 
@@ -594,6 +604,8 @@ export class CampaignService {
       if (comment !== undefined) set.comment = comment;
       await trx.updateTable('assessments').set(set).where('id', '=', assessmentId).execute();
       await this.audit(trx, actor, { action: `assessment.${step}`, entity: 'assessment', entityId: assessmentId, before: { status: a.status }, after: { status: t.to, ...(comment ? { comment } : {}) } });
+      // A published result changes the published ranking: snapshot it, as publishCampaign does.
+      if (step === 'publish') await this.snapshot(trx, actor, a.campaign_id, `publish ${a.village_code}`);
     });
   }
 
@@ -602,14 +614,24 @@ export class CampaignService {
     requireRole(actor, 'admin');
     return this.db.transaction().execute(async (trx) => {
       await this.campaignRow(trx, campaignId);
-      const reviewed = await trx.selectFrom('assessments').select(['id', 'version']).where('campaign_id', '=', campaignId).where('status', '=', 'reviewed').execute();
+      const reviewed = await trx.selectFrom('assessments').select(['id', 'version']).where('campaign_id', '=', campaignId).where('status', '=', 'reviewed').orderBy('id').execute();
       const now = this.now();
+      // Every assessment row before the audit head (see bump); one published meanwhile is left alone.
+      const published: number[] = [];
       for (const r of reviewed) {
-        await trx.updateTable('assessments').set({ status: 'published', published_at: now, published_by: actor.user, version: r.version + 1, updated_at: now }).where('id', '=', r.id).execute();
-        await this.audit(trx, actor, { action: 'assessment.publish', entity: 'assessment', entityId: r.id, before: { status: 'reviewed' }, after: { status: 'published' } });
+        const u = await trx
+          .updateTable('assessments')
+          .set((eb) => ({ status: 'published', published_at: now, published_by: actor.user, version: eb('version', '+', 1), updated_at: now }))
+          .where('id', '=', r.id)
+          .where('status', '=', 'reviewed')
+          .executeTakeFirst();
+        if (Number(u.numUpdatedRows) === 1) published.push(r.id);
+      }
+      for (const id of published) {
+        await this.audit(trx, actor, { action: 'assessment.publish', entity: 'assessment', entityId: id, before: { status: 'reviewed' }, after: { status: 'published' } });
       }
       const snapshotId = await this.snapshot(trx, actor, campaignId, 'publish');
-      return { published: reviewed.length, snapshotId };
+      return { published: published.length, snapshotId };
     });
   }
 
@@ -651,11 +673,15 @@ export class CampaignService {
       throw new KaoheError('validation', 'count: an adjustment gives the new count (a whole number ≥ 0)');
     }
     await this.db.transaction().execute(async (trx) => {
-      const ap = await trx.selectFrom('appeals').selectAll().where('id', '=', appealId).executeTakeFirst();
-      if (!ap) throw notFound(`appeal ${appealId}`);
+      const target = await trx.selectFrom('appeals').select('assessment_id').where('id', '=', appealId).executeTakeFirst();
+      if (!target) throw notFound(`appeal ${appealId}`);
+      // The assessment row first (see bump): two decisions on its appeals queue here, and the
+      // appeal is read again once it is ours.
+      await trx.updateTable('assessments').set((eb) => ({ version: eb('version', '+', 1), updated_at: this.now() })).where('id', '=', target.assessment_id).execute();
+      const ap = await trx.selectFrom('appeals').selectAll().where('id', '=', appealId).executeTakeFirstOrThrow();
       if (ap.status !== 'open') throw invalidState(`appeal ${appealId} is ${ap.status} already`);
       const { a } = await this.context(trx, ap.assessment_id);
-      const before = await trx.selectFrom('assessments').select(['total', 'version']).where('id', '=', ap.assessment_id).executeTakeFirstOrThrow();
+      const before = await trx.selectFrom('assessments').select(['total']).where('id', '=', ap.assessment_id).executeTakeFirstOrThrow();
       if (decision.outcome !== 'rejected') {
         const old = await trx.selectFrom('findings').selectAll().where('assessment_id', '=', ap.assessment_id).where('item', '=', ap.item).where('status', '=', 'active').orderBy('id').execute();
         const count = decision.outcome === 'upheld' ? 0 : decision.count!;
@@ -672,8 +698,7 @@ export class CampaignService {
         .set({ status: decision.outcome, decision_reason: decision.reason, adjusted_count: decision.outcome === 'adjusted' ? decision.count! : null, decided_at: this.now(), decided_by: actor.user })
         .where('id', '=', appealId)
         .execute();
-      await trx.updateTable('assessments').set({ version: before.version + 1, updated_at: this.now() }).where('id', '=', ap.assessment_id).execute();
-      const result = await this.rescore(trx, ap.assessment_id);
+      const result = await this.rescore(trx, actor, ap.assessment_id);
       await this.audit(trx, actor, {
         action: `appeal.${decision.outcome}`,
         entity: 'appeal',
@@ -690,7 +715,9 @@ export class CampaignService {
 
   /** The campaign's ranking now: county and per township, competition ranks, change vs the previous campaign. */
   async ranking(actor: Actor, campaignId: number, options: { publishedOnly?: boolean } = {}) {
-    const publishedOnly = options.publishedOnly ?? !(actor.role === 'admin' || actor.role === 'reviewer');
+    // Only the office and the reviewers see results before publication, whatever the caller asks for.
+    const maySeeDrafts = actor.role === 'admin' || actor.role === 'reviewer';
+    const publishedOnly = maySeeDrafts ? (options.publishedOnly ?? false) : true;
     return this.computeRanking(this.db, campaignId, publishedOnly);
   }
 
@@ -799,11 +826,10 @@ export class CampaignService {
     return this.db.transaction().execute(async (trx) => {
       const campaign = await this.campaignRow(trx, campaignId);
       await trx.updateTable('campaigns').set({ scheme_version_id: schemeVersionId }).where('id', '=', campaignId).execute();
-      const ids = await trx.selectFrom('assessments').select('id').where('campaign_id', '=', campaignId).execute();
-      for (const { id } of ids) {
-        await this.rescore(trx, id, schemeVersionId);
-        await trx.updateTable('assessments').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', id).execute();
-      }
+      // Every assessment row before the audit head (see bump).
+      await trx.updateTable('assessments').set((eb) => ({ version: eb('version', '+', 1), updated_at: this.now() })).where('campaign_id', '=', campaignId).execute();
+      const ids = await trx.selectFrom('assessments').select('id').where('campaign_id', '=', campaignId).orderBy('id').execute();
+      for (const { id } of ids) await this.rescore(trx, actor, id, schemeVersionId);
       const changed = preview.rows.filter((r) => r.newTotal !== r.oldTotal).length;
       await this.audit(trx, actor, {
         action: 'campaign.rescore',

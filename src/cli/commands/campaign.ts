@@ -183,6 +183,10 @@ export function addCampaignCommands(cli: Command): void {
     await withService(async (service) => {
       const a = await assessmentOf(service, campaign, village);
       const actor = actorOf(opts);
+      // Every evidence file is checked (and stored: content-addressed, so storing it again below
+      // writes nothing) before the finding is recorded: a bad file leaves no finding behind.
+      const files = new EvidenceStore(defaultEvidenceRoot());
+      for (const file of opts.evidence ?? []) await files.put({ filename: basename(file), path: file });
       const id = await service.addFinding(actor, a.id, a.version, {
         item,
         ...(opts.count !== undefined ? { count: opts.count } : {}),
