@@ -3,7 +3,7 @@
  * `{"scheme"?: id, "unit": {"name": "…", "attributes": {…}}, "findings": [{"item": "1.1", "count": 2}]}`
  */
 import { z } from 'zod';
-import { LineCounter, isScalar, parseDocument, visit } from 'yaml';
+import { readYaml } from './yaml-source.ts';
 import { KaoheError } from './errors.ts';
 import type { Finding, FindingProblem, Unit } from './scoring/score.ts';
 
@@ -25,6 +25,8 @@ const AssessmentSchema = z.strictObject({
   ),
 });
 
+const CODE_KEYS = new Set(['item', 'element']);
+
 export interface Assessment {
   scheme?: string;
   unit: Unit & { name: string };
@@ -35,36 +37,22 @@ export interface Assessment {
 
 /** Parses an assessment file's text (JSON or YAML); throws KaoheError('invalid-assessment') naming the field and line. */
 export function parseAssessment(source: string, file = '<assessment>'): Assessment {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, uniqueKeys: true, keepSourceTokens: true });
-  const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    throw new KaoheError('invalid-assessment', `${file}:${lineOf(e.pos[0])}: not valid JSON or YAML: ${e.message.split('\n')[0]}`);
-  }
   // An unquoted `item: 1.10` is a code, not the number 1.1: keep it as written.
-  visit(doc, {
-    Pair(_, pair) {
-      if (isScalar(pair.key) && (pair.key.value === 'item' || pair.key.value === 'element') && isScalar(pair.value)) {
-        const v = pair.value;
-        if (typeof v.value === 'number') v.value = v.source ?? String(v.value);
-      }
-    },
-  });
+  const read = readYaml(source, CODE_KEYS);
+  if (!read.ok) {
+    const e = read.syntax[0]!;
+    throw new KaoheError('invalid-assessment', `${file}:${e.line}: not valid JSON or YAML: ${e.message}`);
+  }
+  const { doc, locate, placeOf } = read.source;
   const parsed = AssessmentSchema.safeParse(doc.toJS());
   if (!parsed.success) {
     const messages = parsed.error.issues.map((issue) => {
-      const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
-      const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
-      const line = lineOf(node?.range?.[0]);
+      const { path, line } = placeOf(issue);
       return `${file}${line ? `:${line}` : ''}: ${formatPath(path) || '(top level)'}: ${issue.message}`;
     });
     throw new KaoheError('invalid-assessment', messages.join('\n'));
   }
-  const findingLines = parsed.data.findings.map((_, i) => {
-    const node = doc.getIn(['findings', i], true) as { range?: [number, number, number] } | undefined;
-    return lineOf(node?.range?.[0]) ?? 0;
-  });
+  const findingLines = parsed.data.findings.map((_, i) => locate(['findings', i]).line ?? 0);
   const a: Assessment = {
     unit: parsed.data.unit,
     findings: parsed.data.findings as Finding[],

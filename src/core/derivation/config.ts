@@ -5,7 +5,7 @@
  * Reading it reports every problem with its line, like the scheme loader does.
  */
 import { z } from 'zod';
-import { LineCounter, isMap, isScalar, parseDocument, visit } from 'yaml';
+import { readYaml } from '../yaml-source.ts';
 import { isItem, walk, type Scheme, type SchemeNode } from '../scheme/model.ts';
 import { formatProblem, type SchemeProblem } from '../scheme/problems.ts';
 import { COMPARED_FIELDS, HOUSEHOLD_SOURCE_KINDS, type ComparedField, type HouseholdSourceKind } from './types.ts';
@@ -139,59 +139,19 @@ export interface DeriveLoadOptions {
 /** Parses and checks a derivation configuration; returns it only when there is no error. */
 export function parseDeriveConfig(source: string, options: DeriveLoadOptions = {}): DeriveLoadResult {
   const { file } = options;
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, keepSourceTokens: true, uniqueKeys: true });
+  const read = readYaml(source, CODE_KEYS);
+  if (!read.ok) return { problems: read.syntax.map((e) => ({ severity: 'error', code: 'syntax', file, ...e })) };
+  const { doc, locate, placeOf } = read.source;
   const problems: DeriveProblem[] = [];
-  const at = (offset: number | undefined) => {
-    if (offset === undefined) return {};
-    const pos = lineCounter.linePos(offset);
-    return { line: pos.line, column: pos.col };
-  };
-  for (const e of doc.errors) {
-    problems.push({ severity: 'error', code: 'syntax', message: e.message.split('\n')[0] ?? e.message, file, ...at(e.pos[0]) });
-  }
-  if (problems.length > 0) return { problems };
-
-  visit(doc, {
-    Pair(_, pair) {
-      if (isScalar(pair.key) && CODE_KEYS.has(String(pair.key.value)) && isScalar(pair.value)) {
-        const v = pair.value;
-        if (typeof v.value === 'number') v.value = v.source ?? String(v.value);
-      }
-    },
-  });
-  // A missing key has no node of its own: point at the nearest node above it that exists.
-  const locate = (path: ReadonlyArray<string | number>) => {
-    for (let end = path.length; end >= 0; end--) {
-      const node = doc.getIn(path.slice(0, end), true) as { range?: [number, number, number] } | undefined;
-      if (node?.range) return at(node.range[0]);
-    }
-    return {};
-  };
-  // An unknown key (a typo) is reported on its own line.
-  const locateKey = (path: ReadonlyArray<string | number>, key: string) => {
-    const map = doc.getIn(path, true);
-    const pair = isMap(map) ? map.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
-    return pair && isScalar(pair.key) && pair.key.range ? at(pair.key.range[0]) : locate(path);
-  };
-
   const parsed = DeriveFileSchema.safeParse(doc.toJS());
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
-      const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+      const { path, ...place } = placeOf(issue);
       const message =
-        unknownKey !== undefined && path.length === 1 && path[0] === 'rules'
+        issue.code === 'unrecognized_keys' && path.length === 1 && path[0] === 'rules'
           ? `${issue.message} (known rules: ${RULE_NAMES.join(', ')})`
           : issue.message;
-      problems.push({
-        severity: 'error',
-        code: 'shape',
-        message: `${path.join('.') || '(top level)'}: ${message}`,
-        file,
-        path,
-        ...(unknownKey !== undefined ? locateKey(path, unknownKey) : locate(path)),
-      });
+      problems.push({ severity: 'error', code: 'shape', message: `${path.join('.') || '(top level)'}: ${message}`, file, path, ...place });
     }
     return { problems };
   }

@@ -3,7 +3,8 @@
  * on the way and reporting every problem with its line and node code.
  */
 import { z } from 'zod';
-import { LineCounter, parseDocument, isMap, isScalar, visit, type Document } from 'yaml';
+import type { Document } from 'yaml';
+import { readYaml } from '../yaml-source.ts';
 import { toCents, type Cents } from '../numbers.ts';
 import {
   RULE_KINDS,
@@ -92,54 +93,15 @@ export interface LoadResult {
 
 /** Parses and checks scheme text; returns the scheme only when there is no error. */
 export function parseScheme(source: string, file?: string): LoadResult {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, keepSourceTokens: true, uniqueKeys: true });
+  const read = readYaml(source, CODE_KEYS);
+  if (!read.ok) return { problems: read.syntax.map((e) => ({ severity: 'error', code: 'syntax', file, ...e })) };
+  const { doc, locate, placeOf } = read.source;
   const problems: SchemeProblem[] = [];
-  const at = (offset: number | undefined) => {
-    if (offset === undefined) return {};
-    const pos = lineCounter.linePos(offset);
-    return { line: pos.line, column: pos.col };
-  };
-  for (const e of doc.errors) {
-    problems.push({ severity: 'error', code: 'syntax', message: e.message.split('\n')[0] ?? e.message, file, ...at(e.pos[0]) });
-  }
-  if (problems.length > 0) return { problems };
-
-  visit(doc, {
-    Pair(_, pair) {
-      if (isScalar(pair.key) && CODE_KEYS.has(String(pair.key.value)) && isScalar(pair.value)) {
-        const v = pair.value;
-        if (typeof v.value === 'number') v.value = v.source ?? String(v.value);
-      }
-    },
-  });
-  // A missing key has no node of its own: point at the nearest node above it that exists.
-  const locate = (path: ReadonlyArray<string | number>) => {
-    for (let end = path.length; end >= 0; end--) {
-      const node = doc.getIn(path.slice(0, end), true) as { range?: [number, number, number] } | undefined;
-      if (node?.range) return at(node.range[0]);
-    }
-    return {};
-  };
-  // An unknown key (a typo) is reported on its own line, not on the first line of its node.
-  const locateKey = (path: ReadonlyArray<string | number>, key: string) => {
-    const map = doc.getIn(path, true);
-    const pair = isMap(map) ? map.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
-    return pair && isScalar(pair.key) && pair.key.range ? at(pair.key.range[0]) : locate(path);
-  };
-
   const parsed = SchemeFileSchema.safeParse(doc.toJS());
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
-      problems.push({
-        severity: 'error',
-        code: 'shape',
-        message: `${path.join('.') || '(top level)'}: ${issue.message}`,
-        file,
-        node: nodeCodeAt(doc, path),
-        ...(issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? locateKey(path, issue.keys[0]) : locate(path)),
-      });
+      const { path, ...place } = placeOf(issue);
+      problems.push({ severity: 'error', code: 'shape', message: `${path.join('.') || '(top level)'}: ${issue.message}`, file, node: nodeCodeAt(doc, path), ...place });
     }
     return { problems };
   }
