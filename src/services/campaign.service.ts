@@ -384,7 +384,8 @@ export class CampaignService {
       scheme: { id: scheme.id, version: scheme.version },
       findings,
       evidence,
-      suggestions: suggestions.map((s) => ({ ...s, records: JSON.parse(s.records) as unknown })),
+      // Suggestions are the inspectors' working material, not part of a village's result.
+      suggestions: actor.role === 'village' || actor.role === 'viewer' ? [] : suggestions.map((s) => ({ ...s, records: JSON.parse(s.records) as unknown })),
       appeals,
       score: resultToJson(result),
       explanation: explain(result, scheme, lang).map((l) => l.text),
@@ -479,6 +480,20 @@ export class CampaignService {
     // The file is stored (content-addressed, never overwritten) before the row that names it.
     const stored = await this.evidence.put(file);
     return this.db.transaction().execute(async (trx) => {
+      // Checked again under the assessment's row lock: a submit that raced the upload wins,
+      // and the version moves, so other editors see that evidence was added.
+      await trx.updateTable('assessments').set((eb) => ({ version: eb('version', '+', 1), updated_at: this.now() })).where('id', '=', owner.assessment_id).execute();
+      const again =
+        'findingId' in target
+          ? await trx.selectFrom('findings').select('status').where('id', '=', target.findingId).executeTakeFirstOrThrow()
+          : await trx.selectFrom('appeals').select('status').where('id', '=', target.appealId).executeTakeFirstOrThrow();
+      const current = await trx.selectFrom('assessments').select('status').where('id', '=', owner.assessment_id).executeTakeFirstOrThrow();
+      if ('findingId' in target) {
+        this.editable(current.status);
+        if (again.status !== 'active') throw invalidState(`finding ${target.findingId} is ${again.status}`);
+      } else if (again.status !== 'open') {
+        throw invalidState(`appeal ${target.appealId} is decided`);
+      }
       const row = await trx
         .insertInto('evidence')
         .values({
