@@ -26,7 +26,10 @@ export async function* registryRows(store: Store, spec: KindSpec): AsyncGenerato
     return r;
   };
   if (WITHOUT_ID.has(spec.table)) {
-    const rows = await base().orderBy(spec.conflict.map((c) => `t.${c}`)).execute();
+    // One orderBy call a column: kysely prints a deprecation notice on stdout for orderBy(array).
+    let q = base();
+    for (const c of spec.conflict) q = q.orderBy(`t.${c}`);
+    const rows = await q.execute();
     for (const r of rows) yield shape(r);
     return;
   }

@@ -65,7 +65,7 @@ export async function runImport(kind: string, file: string, opts: { dryRun?: boo
     if (report.problems.length > 0) {
       process.stderr.write(describe(report, opts.show));
       if (opts.errors) {
-        await writeErrorsFile(file, opts.errors, report.problems);
+        await writeErrorsFile(file, opts.errors, report.problems, { headerRow: report.headerRow });
         process.stderr.write(`wrote ${opts.errors}: the file with an error column\n`);
       }
       return EXIT_REJECTED;

@@ -3,25 +3,33 @@ import ExcelJS from 'exceljs';
 import type { ImportProblem } from './import.service.ts';
 import { openSheet } from './readers.ts';
 
-/** Writes `out` (.xlsx): every row of `file` as read, plus 错误 (errors) naming column, value and why. */
-export async function writeErrorsFile(file: string, out: string, problems: ImportProblem[]): Promise<void> {
+/**
+ * Writes `out` (.xlsx): every row of `file` as read, at its own row number, plus 错误 (errors) naming column, value and why.
+ * `headerRow` (the import report's) is the row that gets the 错误 header; without it, the first row.
+ */
+export async function writeErrorsFile(file: string, out: string, problems: ImportProblem[], options: { headerRow?: number } = {}): Promise<void> {
   const byRow = new Map<number, string[]>();
   for (const p of problems) {
     const text = `${p.column ? `${p.column}: ` : ''}${p.value ? `「${p.value}」 ` : ''}${p.message}`;
     byRow.set(p.row, [...(byRow.get(p.row) ?? []), text]);
   }
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: out, useSharedStrings: true, useStyles: true });
-  const sheet = workbook.addWorksheet('导入错误', { views: [{ state: 'frozen', ySplit: 1 }] });
+  // One column for the errors, right of every row's cells (a title row is narrower, a row with
+  // stray cells past the header wider): the file is read twice.
   let width = 0;
+  for await (const { cells } of openSheet(file).rows()) width = Math.max(width, cells.length);
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: out, useSharedStrings: true, useStyles: true });
+  const sheet = workbook.addWorksheet('导入错误', { views: [{ state: 'frozen', ySplit: options.headerRow ?? 1 }] });
   let first = true;
   for await (const { row, cells } of openSheet(file).rows()) {
-    width = Math.max(width, cells.length);
+    const header = options.headerRow === undefined ? first : row === options.headerRow;
     const messages = byRow.get(row);
     const values: Array<string | number | boolean | Date | null> = cells.map((c) => (c === undefined ? null : c));
     while (values.length < width) values.push(null);
-    values.push(first ? '错误' : (messages?.join('；') ?? null));
-    const added = sheet.addRow(values);
-    if (first) added.font = { bold: true };
+    values.push(header ? '错误' : (messages?.join('；') ?? null));
+    // The same row number as in the file (and in the problems), even past skipped empty lines.
+    const added = sheet.getRow(row);
+    added.values = values;
+    if (header) added.font = { bold: true };
     if (messages) added.getCell(values.length).font = { color: { argb: 'FFC00000' } };
     added.commit();
     first = false;

@@ -49,6 +49,8 @@ export interface ImportReport {
   /** Problems were cut off at maxProblems. */
   truncated: boolean;
   ignoredColumns: string[];
+  /** The row holding the column headers (the lower one of a two-row header); 0 before it is found. */
+  headerRow: number;
   dryRun: boolean;
   /** True when the rows were written (no problem, not a dry run). */
   committed: boolean;
@@ -90,27 +92,63 @@ function mapHeaders(spec: KindSpec, cells: Cell[]): { mapped: Map<FieldSpec, num
   return { mapped, hits };
 }
 
-/** Finds the header row among the first rows (offices put a title or a merged group header above it). */
-async function readHeader(spec: KindSpec, iterator: AsyncIterator<{ row: number; cells: Cell[] }>, file: string): Promise<Mapping> {
+type SheetRows = AsyncIterator<{ row: number; cells: Cell[] }>;
+
+const blank = (c: Cell) => c === null || c === undefined || String(c).trim() === '';
+
+/** A row iterator that can take back the row it last gave (to look one row ahead). */
+function withPushback(rows: SheetRows): SheetRows & { unread(row: { row: number; cells: Cell[] }): void } {
+  const back: Array<{ row: number; cells: Cell[] }> = [];
+  return {
+    next: () => (back.length > 0 ? Promise.resolve({ done: false as const, value: back.pop()! }) : rows.next()),
+    unread: (row) => back.push(row),
+  };
+}
+
+/**
+ * Finds the header row among the first rows (offices put a title or a merged group header above
+ * it). A two-row header (group titles merged across their columns above the columns' own headers,
+ * other headers merged down over both rows, so empty in the lower one) is read as one row: the
+ * lower row's header where it has one, else the upper row's.
+ */
+async function readHeader(spec: KindSpec, iterator: ReturnType<typeof withPushback>, file: string): Promise<Mapping> {
   const required = spec.fields.filter((f) => f.required);
   for (let i = 0; i < 10; i++) {
     const next = await iterator.next();
     if (next.done) break;
-    const { mapped, hits } = mapHeaders(spec, next.value.cells);
+    let { row, cells } = next.value;
+    let { mapped, hits } = mapHeaders(spec, cells);
     if (hits === 0) continue;
+    if (mapped.size < spec.fields.length) {
+      const below = await iterator.next();
+      if (!below.done) {
+        const combined = Array.from({ length: Math.max(cells.length, below.value.cells.length) }, (_, j) =>
+          blank(below.value.cells[j]) ? cells[j] : below.value.cells[j],
+        );
+        const two = mapHeaders(spec, combined);
+        if (two.hits > hits) {
+          ({ mapped, hits } = two);
+          row = below.value.row;
+          cells = combined;
+          i++;
+        } else {
+          iterator.unread(below.value);
+        }
+      }
+    }
     const missing = required.filter((f) => !mapped.has(f));
     if (missing.length > 0 && hits < Math.max(2, required.length / 2)) continue;
     if (missing.length > 0) {
       throw new KaoheError(
         'missing-columns',
-        `${file}: row ${next.value.row} lacks required column${missing.length > 1 ? 's' : ''} ${missing.map((f) => `「${f.header}」`).join('、')} ` +
+        `${file}: row ${row} lacks required column${missing.length > 1 ? 's' : ''} ${missing.map((f) => `「${f.header}」`).join('、')} ` +
           `(a ${spec.kind} sheet has: ${spec.fields.map((f) => f.header).join('、')}; \`kaohe template ${spec.kind}\` writes one)`,
       );
     }
-    const headers = next.value.cells.map((c) => (c === null || c === undefined ? '' : String(c).trim()));
+    const headers = cells.map((c) => (c === null || c === undefined ? '' : String(c).trim()));
     const used = new Set(mapped.values());
     const ignored = headers.filter((h, idx) => h !== '' && !used.has(idx));
-    return { headerRow: next.value.row, columns: mapped, headers, ignored };
+    return { headerRow: row, columns: mapped, headers, ignored };
   }
   throw new KaoheError(
     'missing-header',
@@ -134,7 +172,11 @@ interface Lookups {
 
 async function loadLookups(writer: BulkWriter, spec: KindSpec): Promise<Lookups> {
   const db = writer.db;
-  const codes = codeLookup(await db.selectFrom('code_lists').selectAll().execute());
+  // In a stable order (older entries first, then as listed): PostgreSQL returns an updated row
+  // last, which reordered the labels in messages.
+  const codes = codeLookup(
+    await db.selectFrom('code_lists').selectAll().orderBy('valid_from').orderBy('sort').orderBy('list').orderBy('code').execute(),
+  );
   const needsAreas = Object.values(spec.refs).some((r) => r === 'village' || r === 'area');
   const areas = new Map<string, string>();
   if (needsAreas || spec.kind === 'areas') {
@@ -183,6 +225,7 @@ export async function importFile(store: Store, kind: string, file: string, optio
     problems: [],
     truncated: false,
     ignoredColumns: [],
+    headerRow: 0,
     dryRun: !!options.dryRun,
     committed: false,
     elapsedMs: 0,
@@ -190,6 +233,11 @@ export async function importFile(store: Store, kind: string, file: string, optio
   try {
     await inTransaction(store, async (writer) => {
       await runImport(spec, sheet, file, writer, report, { today, maxProblems, onProgress: options.onProgress, started });
+      if (report.problems.length > 0) {
+        // Nothing is written: counts of the rows before the first problem would say otherwise.
+        report.inserted = 0;
+        report.updated = 0;
+      }
       if (report.problems.length > 0 || options.dryRun) throw new Rollback();
     });
     report.committed = true;
@@ -209,11 +257,14 @@ async function runImport(
   opts: { today: string; maxProblems: number; onProgress: ImportOptions['onProgress']; started: number },
 ): Promise<void> {
   const lookups = await loadLookups(writer, spec);
-  const iterator = sheet.rows()[Symbol.asyncIterator]();
+  const iterator = withPushback(sheet.rows()[Symbol.asyncIterator]());
   const mapping = await readHeader(spec, iterator, file);
   report.ignoredColumns = mapping.ignored;
+  report.headerRow = mapping.headerRow;
   const columnName = (f: FieldSpec) => {
-    const at = mapping.columns.get(f)!;
+    const at = mapping.columns.get(f);
+    // A cross-field check can name an optional column the file does not have.
+    if (at === undefined) return `${f.header} (not in the file)`;
     return `${mapping.headers[at] || f.header} (${columnLetter(at)})`;
   };
   const seen = new Map<string, number>();
@@ -262,13 +313,14 @@ async function runImport(
 
     const record: Record<string, string | number | null> = {};
     bad = false;
-    // Year first: code lists are versioned by the record's year.
+    // Year first: code lists are versioned by the record's year. A bad year is reported on its
+    // own; the codes are then read against every version, not against an empty year's lists.
     let year: number | undefined;
     if (spec.yearField) {
       const yf = spec.fields.find((f) => f.key === spec.yearField)!;
       const at = mapping.columns.get(yf);
-      const y = at === undefined ? null : cells[at];
-      if (y !== null && y !== undefined && /^\d{4}$/.test(String(y).trim())) year = Number(String(y).trim());
+      const y = parseField(yf, at === undefined ? null : cells[at], { codes: lookups.codes, today: opts.today });
+      if (y.ok && typeof y.value === 'number') year = y.value;
     }
     const ctx = { codes: lookups.codes, year, today: opts.today };
     for (const { field, at } of fieldColumns) {

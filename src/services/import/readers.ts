@@ -84,8 +84,12 @@ function csvSheet(path: string, size: number): Sheet {
       const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, trim: false });
       createReadStream(path, { highWaterMark: 1 << 20 }).pipe(decode).pipe(parser);
       try {
-        for await (const record of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-          yield { row: record.info.lines, cells: record.record };
+        let lines = 0; // lines of the records so far (empty lines are skipped, and counted apart)
+        for await (const record of parser as AsyncIterable<{ record: string[]; info: { lines: number; empty_lines: number } }>) {
+          // The line the record starts on. csv-parse's info.lines is the line it ends on, and counts
+          // a CRLF inside a quoted cell as two lines; count from the records' own line breaks.
+          yield { row: lines + record.info.empty_lines + 1, cells: record.record };
+          lines += 1 + record.record.reduce((n, cell) => n + (cell.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
         }
       } catch (e) {
         const err = e as { code?: string; lines?: number; message: string };
@@ -196,6 +200,7 @@ function xlsxSheet(path: string, size: number): Sheet {
     async *rows() {
       const stream = createReadStream(path, { highWaterMark: 1 << 20 });
       stream.on('data', (chunk) => (read += chunk.length));
+      onlyRealEnd(stream);
       const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
         sharedStrings: 'cache',
         hyperlinks: 'ignore',
@@ -205,7 +210,7 @@ function xlsxSheet(path: string, size: number): Sheet {
       });
       // exceljs parses a worksheet as soon as it has the shared strings and the workbook's rels,
       // reading the sheet list of xl/workbook.xml; a file that stores workbook.xml after them
-      // (exceljs's own writer may) failed with "reading 'sheets'". Empty until it is read.
+      // failed with "reading 'sheets'". Empty until it is read.
       const parts = reader as unknown as { model?: { sheets?: unknown[] }; properties?: object };
       parts.model ??= { sheets: [] };
       parts.properties ??= {};
@@ -258,6 +263,24 @@ async function* utf8Text(chunks: AsyncIterable<Buffer | string>): AsyncGenerator
   }
   const rest = decoder.decode();
   if (rest) yield rest;
+}
+
+/**
+ * exceljs's streaming reader pipes the file into unzipper's Parse and reads its entries until
+ * 'end'. Parse emits an 'end' of its own as soon as it has read the zip's end record, while
+ * entries it parsed may still wait in its buffer (a small file, a busy machine): exceljs stopped
+ * there and silently dropped them (exceljs #683, #3064), so a sheet was read without its shared
+ * strings (cells as {sharedString: n}), styles (dates as numbers) or workbook part. Only the
+ * stream's real end, after its last entry, is let through.
+ */
+function onlyRealEnd(input: NodeJS.ReadableStream): void {
+  const pipe = input.pipe.bind(input);
+  input.pipe = <T extends NodeJS.WritableStream>(dest: T, options?: { end?: boolean }): T => {
+    const zip = dest as unknown as NodeJS.ReadableStream & { readableEnded: boolean };
+    const emit = zip.emit.bind(zip);
+    zip.emit = (event: string | symbol, ...args: unknown[]) => (event === 'end' && !zip.readableEnded ? false : emit(event, ...args));
+    return pipe(dest, options);
+  };
 }
 
 /** Excel-style column letters: 0 → A, 26 → AA. */
