@@ -43,6 +43,8 @@ export const DEMO_TABLES = [
   'students',
   'petitions',
   'publicity',
+  'household_sources',
+  'leader_duties',
 ] as const satisfies ReadonlyArray<keyof DB>;
 
 export type DemoTable = (typeof DEMO_TABLES)[number];
@@ -254,6 +256,20 @@ class Generator {
   }
 }
 
+/** A typical county's "ten ones" of the work-team leader (the seed leaves the list to the county). */
+const TEN_ONES: ReadonlyArray<readonly [string, string]> = [
+  ['diary', '记好一本民情日记'],
+  ['lecture', '讲好一堂党课'],
+  ['survey', '写好一篇调研报告'],
+  ['project', '引进或实施一个发展项目'],
+  ['cooperative', '培育一个合作组织'],
+  ['training', '开展一次技能培训'],
+  ['visit-all', '走访一遍所有农户'],
+  ['rules', '完善一套村规民约'],
+  ['capable', '培养一名致富带头人'],
+  ['dispute', '化解一批矛盾纠纷'],
+];
+
 // ---------------------------------------------------------------------------------------------
 // The data set
 
@@ -275,6 +291,8 @@ export interface DemoData {
   students: Array<Omit<Row<'students'>, 'household_id'> & { household_no: string }>;
   petitions: Array<Omit<Row<'petitions'>, 'household_id'> & { household_no: string | null }>;
   publicity: Array<Omit<Row<'publicity'>, 'household_id'> & { household_no: string }>;
+  householdSources: Array<Omit<Row<'household_sources'>, 'household_id'> & { household_no: string }>;
+  leaderDuties: Row<'leader_duties'>[];
 }
 
 function validate(options: DemoOptions): { seed: number; households: number; year: number } {
@@ -871,6 +889,36 @@ export function buildDemo(options: DemoOptions = {}): DemoData {
     }
   }
 
+  // Handbooks (扶贫手册) agree with the system records where the work is good; in poor villages
+  // some drift (item 2.2.1 compares them field by field).
+  const qualityOf = new Map(villages.map((v) => [v.code, v.quality]));
+  const householdSources: DemoData['householdSources'] = [];
+  const hr = root.fork('household-sources');
+  for (const h of households) {
+    const bad = 1 - (qualityOf.get(h.village_code) ?? 1);
+    householdSources.push({
+      household_no: h.household_no,
+      source: 'handbook',
+      head_name: h.head_name,
+      head_id_number: h.head_id_number,
+      size: hr.chance(bad * 0.08) ? h.size + 1 : h.size,
+      workers: h.workers ?? null,
+      attribute: h.attribute,
+      main_cause: h.main_cause,
+      status: h.status,
+      income_fen: h.income_fen == null ? null : hr.chance(bad * 0.06) ? h.income_fen + hr.int(1, 20) * 10_000 : h.income_fen,
+      phone: hr.chance(bad * 0.05) ? null : (h.phone ?? null),
+    });
+  }
+  // The team leader's "ten ones" (十个一), a typical county list: poor villages leave some undone (2.4.1).
+  const leaderDuties: DemoData['leaderDuties'] = [];
+  for (const v of villages) {
+    const lr = v.rng.fork('ten-ones');
+    for (const [element, title] of TEN_ONES) {
+      leaderDuties.push({ village_code: v.code, year, element, title, done: lr.chance(0.985 - (1 - v.quality) * 0.25) ? 1 : 0, note: null });
+    }
+  }
+
   const data: Omit<DemoData, 'summary'> = {
     areas,
     workTeams,
@@ -888,6 +936,8 @@ export function buildDemo(options: DemoOptions = {}): DemoData {
     students,
     petitions,
     publicity,
+    householdSources,
+    leaderDuties,
   };
   const counts: Record<DemoTable, number> = {
     areas: areas.length,
@@ -906,6 +956,8 @@ export function buildDemo(options: DemoOptions = {}): DemoData {
     students: students.length,
     petitions: petitions.length,
     publicity: publicity.length,
+    household_sources: householdSources.length,
+    leader_duties: leaderDuties.length,
   };
   return {
     ...data,
@@ -987,6 +1039,8 @@ export async function generateDemo(store: Store, options: DemoOptions = {}): Pro
     await insertAll(trx, 'students', data.students.map(({ household_no, ...x }) => ({ ...x, household_id: hid(household_no) })));
     await insertAll(trx, 'petitions', data.petitions.map(({ household_no, ...x }) => ({ ...x, household_id: household_no === null ? null : hid(household_no) })));
     await insertAll(trx, 'publicity', data.publicity.map(({ household_no, ...x }) => ({ ...x, household_id: hid(household_no) })));
+    await insertAll(trx, 'household_sources', data.householdSources.map(({ household_no, ...x }) => ({ ...x, household_id: hid(household_no) })));
+    await insertAll(trx, 'leader_duties', data.leaderDuties);
   });
   return data.summary;
 }
