@@ -164,7 +164,7 @@ describe.concurrent('kaohe template, and bad input', SLOW, () => {
       expect(r.status).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr).toBe(
-        'kaohe: no record kind "househods"; kinds: areas, households, members, helpers, team-members, visits, meetings, duty-days, meeting-attendance, reports, surveys, students, petitions, publicity, code-lists, poverty-lines\n',
+        'kaohe: no record kind "househods"; kinds: areas, households, members, helpers, team-members, visits, meetings, duty-days, meeting-attendance, reports, surveys, students, petitions, publicity, household-sources, leader-duties, code-lists, poverty-lines\n',
       );
     }
   });

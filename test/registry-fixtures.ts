@@ -77,6 +77,8 @@ export const ORDER = [
   'students',
   'petitions',
   'publicity',
+  'household-sources',
+  'leader-duties',
   'code-lists',
   'poverty-lines',
 ] as const;
@@ -199,6 +201,20 @@ export const VALID: Record<KindName, Table> = {
       [H1, '识别', '申请', '2014-05-10', 'SQ-2014-001'],
       [H1, '退出', '第一次公示', '2019-11-20', 'GS-2019-031'],
       [H1, '退出', '公告', '2019-12-10', 'GG-2019-007'],
+    ],
+  },
+  'household-sources': {
+    headers: ['户编号', '来源', '户主姓名', '户主身份证号', '家庭人口数', '劳动力人数', '贫困户属性', '主要致贫原因', '贫困户状态', '人均纯收入（元）', '联系电话'],
+    rows: [
+      [H1, '扶贫手册', '王大山', IDS.wangDashan, '5', '2', '一般贫困户', '因病', '已脱贫', '5230.50', '13800000000'],
+      [H1, '信息采集表', '王大山', '', '4', '', '一般贫困户', '因病', '', '', ''],
+    ],
+  },
+  'leader-duties': {
+    headers: ['村区划代码', '年度', '事项代码', '事项', '是否完成', '备注'],
+    rows: [
+      [VILLAGE, '2020', 'diary', '记好一本民情日记', '是', ''],
+      [VILLAGE, '2020', 'survey', '写好一篇调研报告', '否', '未见调研报告'],
     ],
   },
   'code-lists': {

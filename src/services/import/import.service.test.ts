@@ -1,5 +1,5 @@
 /**
- * Importing registry sheets on every store target: each of the 16 kinds from CSV, households,
+ * Importing registry sheets on every store target: each of the 18 kinds from CSV, households,
  * members and visits from .xlsx (title rows, merged two-row headers, number and Date cells),
  * every encoding, every reason a row is rejected (with its row, column and masked value), the
  * file-level refusals, all-or-nothing, dry runs, idempotent re-imports, and the errors file.
@@ -174,6 +174,20 @@ const STORED: Record<KindName, { table: string; rows: Array<Record<string, unkno
       { household: H1, procedure: 'entry', stage: 'application', date: '2014-05-10', reference: 'SQ-2014-001' },
       { household: H1, procedure: 'exit', stage: 'first-publication', date: '2019-11-20', reference: 'GS-2019-031' },
       { household: H1, procedure: 'exit', stage: 'announcement', date: '2019-12-10', reference: 'GG-2019-007' },
+    ],
+  },
+  'household-sources': {
+    table: 'household_sources',
+    rows: [
+      { household: H1, source: 'handbook', head_name: '王大山', head_id_number: IDS.wangDashan, size: 5, workers: 2, attribute: 'general', main_cause: 'illness', status: 'exited', income_fen: 523050, phone: '13800000000' },
+      { household: H1, source: 'collection-form', head_name: '王大山', head_id_number: null, size: 4, workers: null, attribute: 'general', main_cause: 'illness', status: null, income_fen: null, phone: null },
+    ],
+  },
+  'leader-duties': {
+    table: 'leader_duties',
+    rows: [
+      { village_code: VILLAGE, year: 2020, element: 'diary', title: '记好一本民情日记', done: 1, note: null },
+      { village_code: VILLAGE, year: 2020, element: 'survey', title: '写好一篇调研报告', done: 0, note: '未见调研报告' },
     ],
   },
   'code-lists': { table: 'code_lists', rows: [] }, // checked on their own below
