@@ -26,7 +26,14 @@ export async function migrateToLatest(store: Store): Promise<MigrationResult[]> 
     provider,
     ...(store.pgSchema ? { migrationTableSchema: store.pgSchema } : {}),
   });
-  const { error, results = [] } = await migrator.migrateToLatest();
+  let { error, results = [] } = await migrator.migrateToLatest();
+  // Kysely's migrator lists the tables of every schema before it starts; on a PostgreSQL shared
+  // with others (test runs, counties in schemas of their own) a schema dropped at that moment
+  // makes the listing fail before anything of ours ran. That is safe to try again.
+  for (let attempt = 1; error && attempt <= 5 && results.length === 0 && /schema .* does not exist|relation .* does not exist/.test(String((error as Error).message)); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    ({ error, results = [] } = await migrator.migrateToLatest());
+  }
   if (error) {
     const failed = results.find((r) => r.status === 'Error');
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${error instanceof Error ? error.message : String(error)}`);
