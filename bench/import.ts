@@ -533,12 +533,13 @@ async function openPgStore(url: string, schema: string): Promise<Store> {
     try {
       return await openStore({ url, pgSchema: schema });
     } catch (e) {
-      const message = (e as Error).message;
-      if (attempt >= 5 || !/schema "(?!kaohe_bench_)[^"]*" does not exist/.test(message)) throw e;
-      log(`  (migrations met a schema dropped meanwhile by another process; trying again: ${message})`);
+      // openStore created the schema before its migrations failed: drop it, whatever comes next.
       const cleanup = new pg.Client({ connectionString: url });
       await cleanup.connect();
       await cleanup.query(`drop schema if exists "${schema}" cascade`).finally(() => cleanup.end());
+      const message = (e as Error).message;
+      if (attempt >= 5 || !/schema "(?!kaohe_bench_)[^"]*" does not exist/.test(message)) throw e;
+      log(`  (migrations met a schema dropped meanwhile by another process; trying again: ${message})`);
     }
   }
 }
