@@ -232,12 +232,23 @@ export function addCampaignCommands(cli: Command): void {
     });
   });
 
-  user(c.command('appeal').description("a village appeals an item of its published result").argument('<campaign>').argument('<village>').argument('<item>').requiredOption('--reason <text>')).action(
-    async (campaign: string, village: string, item: string, opts: { reason: string; user?: string }) => {
+  user(
+    c
+      .command('appeal')
+      .description('a village appeals an item of its published result')
+      .argument('<campaign>')
+      .argument('<village>')
+      .argument('<item>')
+      .requiredOption('--reason <text>')
+      .option('--evidence <files...>', 'photos, scans or PDFs supporting the appeal'),
+  ).action(
+    async (campaign: string, village: string, item: string, opts: { reason: string; evidence?: string[]; user?: string }) => {
       await withService(async (service) => {
         const id = await service.assessmentId(await campaignId(service, campaign), village);
-        const appealId = await service.appeal(actorOf(opts), id, { item, reason: opts.reason });
-        out(`appeal ${appealId} opened`);
+        const actor = actorOf(opts);
+        const appealId = await service.appeal(actor, id, { item, reason: opts.reason });
+        for (const file of opts.evidence ?? []) await service.addEvidence(actor, { appealId }, { filename: basename(file), path: file });
+        out(`appeal ${appealId} opened${opts.evidence?.length ? ` with ${opts.evidence.length} evidence file(s)` : ''}`);
       });
     },
   );
