@@ -246,6 +246,9 @@ export function addCampaignCommands(cli: Command): void {
       await withService(async (service) => {
         const id = await service.assessmentId(await campaignId(service, campaign), village);
         const actor = actorOf(opts);
+        // As with findings: every file is checked (and stored) first, so a bad file opens no appeal.
+        const files = new EvidenceStore(defaultEvidenceRoot());
+        for (const file of opts.evidence ?? []) await files.put({ filename: basename(file), path: file });
         const appealId = await service.appeal(actor, id, { item, reason: opts.reason });
         for (const file of opts.evidence ?? []) await service.addEvidence(actor, { appealId }, { filename: basename(file), path: file });
         out(`appeal ${appealId} opened${opts.evidence?.length ? ` with ${opts.evidence.length} evidence file(s)` : ''}`);
