@@ -122,6 +122,27 @@ function program(): Command {
       await (await registry()).runDemo(opts);
     });
   cli
+    .command('serve')
+    .description('start the web application and its API (first start: demo county and one user per role)')
+    .option('--port <port>', 'port (default $PORT or 3000)', whole('--port'), Number(process.env.PORT ?? 3000))
+    .option('--host <host>', 'address to listen on (default $HOST or 127.0.0.1)', process.env.HOST ?? '127.0.0.1')
+    .option('--no-demo', 'on first start of an empty installation, create only the administrator')
+    .action(async (opts: { port: number; host: string; demo: boolean }) => {
+      await (await import('./commands/serve.ts')).runServe(opts);
+    });
+  const user = cli.command('user').description('users of the web application');
+  user
+    .command('add')
+    .description('create a user; prints a one-time password')
+    .argument('<name>', 'user name')
+    .requiredOption('--role <role>', 'admin, reviewer, inspector, village or viewer')
+    .option('--township <code>', 'reviewer: the township reviewed')
+    .option('--village <code>', 'village user: the village')
+    .option('--display-name <text>', 'name shown in the app')
+    .action(async (name: string, opts: { role: string; township?: string; village?: string; displayName?: string }) => {
+      await (await import('./commands/serve.ts')).runUserAdd(name, opts);
+    });
+  cli
     .command('db')
     .description('database maintenance')
     .command('migrate')

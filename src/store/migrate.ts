@@ -5,6 +5,7 @@ import { registry } from './migrations/0001-registry.ts';
 import { referenceData } from './migrations/0002-reference-data.ts';
 import { campaigns } from './migrations/0003-campaigns.ts';
 import { derivationSources } from './migrations/0004-derivation-sources.ts';
+import { users } from './migrations/0005-users.ts';
 
 /** Every migration, in order. Static imports, so they work under tsx, in workers and in bundles. */
 function migrations(store: Store): Record<string, Migration> {
@@ -13,6 +14,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0002-reference-data': referenceData,
     '0003-campaigns': campaigns(store.dialect),
     '0004-derivation-sources': derivationSources(store.dialect),
+    '0005-users': users(store.dialect),
   };
 }
 

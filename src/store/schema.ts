@@ -380,6 +380,26 @@ export interface AuditHeadTable {
   entries: number;
 }
 
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string | null;
+  role: 'admin' | 'reviewer' | 'inspector' | 'village' | 'viewer';
+  township_code: string | null;
+  village_code: string | null;
+  password_hash: string;
+  must_change_password: Generated<Flag>;
+  disabled: Generated<Flag>;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: number;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface DB {
   areas: AreasTable;
   code_lists: CodeListsTable;
@@ -413,4 +433,6 @@ export interface DB {
   ranking_snapshots: RankingSnapshotsTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  users: UsersTable;
+  sessions: SessionsTable;
 }

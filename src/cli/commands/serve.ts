@@ -1,0 +1,48 @@
+/** `kaohe serve`: the web application and its API; `kaohe user add`: users from the command line. */
+import { KaoheError } from '../../core/errors.ts';
+import { buildServer } from '../../http/server.ts';
+import { firstStart } from '../../services/bootstrap.service.ts';
+import { ROLES, type Role } from '../../services/policies.ts';
+import { UserService } from '../../services/user.service.ts';
+import { openStore } from '../../store/db.ts';
+
+export async function runServe(opts: { port: number; host: string; demo: boolean }): Promise<void> {
+  const store = await openStore();
+  const first = await firstStart(store, { demo: opts.demo });
+  const app = await buildServer({ store, logger: process.env.KAOHE_LOG !== '0' });
+  const close = async () => {
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', close);
+  process.once('SIGTERM', close);
+  await app.listen({ port: opts.port, host: opts.host });
+  const address = `http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${opts.port}/`;
+  const lines = ['', `考核 Kaohe is running: ${address}`, `  database: ${store.location}`, `  API: ${address}api/docs`];
+  if (first) {
+    if (first.demo) lines.push(`  first start: the demo county and the campaign "${first.campaign}" were created`);
+    lines.push('  users (one-time passwords, shown only now; each is changed at first sign-in):');
+    for (const c of first.credentials) lines.push(`    ${c.username.padEnd(10)} ${c.password}   ${c.role}${c.scope ? ` — ${c.scope}` : ''}`);
+  } else {
+    lines.push('  sign in with your account (bin/kaohe user add NAME --role ROLE creates one)');
+  }
+  process.stdout.write(lines.join('\n') + '\n\n');
+}
+
+export async function runUserAdd(name: string, opts: { role: string; township?: string; village?: string; displayName?: string }): Promise<void> {
+  if (!ROLES.includes(opts.role as Role)) throw new KaoheError('validation', `--role must be one of ${ROLES.join(', ')}`);
+  const store = await openStore();
+  try {
+    const { user, password } = await new UserService({ store }).create({
+      username: name,
+      role: opts.role as Role,
+      ...(opts.township ? { township: opts.township } : {}),
+      ...(opts.village ? { village: opts.village } : {}),
+      ...(opts.displayName ? { displayName: opts.displayName } : {}),
+    });
+    process.stdout.write(`user ${user.username} (${user.role}) created; one-time password: ${password}\n`);
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,6 @@
+/** API routes: assessments. */
+import type { FastifyInstance } from 'fastify';
+
+export function assessmentsRoutes(app: FastifyInstance): void {
+  void app;
+}

@@ -1,0 +1,107 @@
+/** Signing in and out, the current user, password change; user administration. */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { KaoheError } from '../../core/errors.ts';
+import { ROLES } from '../../services/policies.ts';
+import { csrfTokenFor } from '../../services/user.service.ts';
+import { route } from '../route.ts';
+import { SESSION_COOKIE } from '../server.ts';
+
+export interface AuthOptions {
+  secureCookies: boolean;
+  loginRateLimit: number;
+}
+
+export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
+  const { users } = app.services;
+  const cookieOptions = { path: '/', httpOnly: true, sameSite: 'strict' as const, secure: options.secureCookies, maxAge: 12 * 3600 };
+
+  route(app, {
+    method: 'POST',
+    url: '/auth/login',
+    summary: 'Sign in',
+    tags: ['auth'],
+    roles: 'public',
+    // Login attempts are limited per address and username.
+    config: {
+      rateLimit: {
+        max: options.loginRateLimit,
+        timeWindow: '1 minute',
+        keyGenerator: (req: { ip: string; body?: unknown }) => `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? '')}`,
+      },
+    },
+    body: z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) }),
+    handler: async ({ body, reply, req }) => {
+      const user = await users.authenticate(body.username.trim(), body.password);
+      if (!user) throw new KaoheError('unauthenticated', 'wrong username or password');
+      await users.endSession(req.sessionToken);
+      const token = await users.startSession(user.id);
+      reply.setCookie(SESSION_COOKIE, token, cookieOptions);
+      return { user, csrfToken: csrfTokenFor(token) };
+    },
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/auth/logout',
+    summary: 'Sign out',
+    tags: ['auth'],
+    roles: 'any',
+    handler: async ({ req, reply }) => {
+      await users.endSession(req.sessionToken);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { ok: true };
+    },
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/auth/me',
+    summary: 'The signed-in user',
+    tags: ['auth'],
+    roles: 'any',
+    handler: async ({ user, req }) => ({ user, csrfToken: csrfTokenFor(req.sessionToken!) }),
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/auth/password',
+    summary: 'Change my password',
+    tags: ['auth'],
+    roles: 'any',
+    body: z.object({ currentPassword: z.string().min(1), newPassword: z.string().min(8, 'at least 8 characters').max(200) }),
+    handler: async ({ user, body, req }) => {
+      await users.changePassword(user, body.currentPassword, body.newPassword, req.sessionToken);
+      return { ok: true };
+    },
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/users',
+    summary: 'List users',
+    tags: ['users'],
+    roles: ['admin'],
+    handler: async () => ({ users: await users.list() }),
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/users',
+    summary: 'Create a user',
+    tags: ['users'],
+    roles: ['admin'],
+    body: z.object({
+      username: z.string().min(2).max(40),
+      role: z.enum(ROLES as [string, ...string[]]),
+      displayName: z.string().max(100).optional(),
+      township: z.string().regex(/^\d{12}$/).optional(),
+      village: z.string().regex(/^\d{12}$/).optional(),
+    }),
+    handler: async ({ body }) => {
+      const { user, password } = await users.create(body as Parameters<typeof users.create>[0]);
+      // The one-time password is shown once, to the admin who created the user.
+      return { user, password };
+    },
+  });
+}

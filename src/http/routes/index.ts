@@ -1,0 +1,16 @@
+/** Every API route, grouped by resource. */
+import type { FastifyInstance } from 'fastify';
+import { assessmentsRoutes } from './assessments.ts';
+import { authRoutes, type AuthOptions } from './auth.ts';
+import { campaignsRoutes } from './campaigns.ts';
+import { registryRoutes } from './registry.ts';
+import { schemesRoutes } from './schemes.ts';
+
+export async function registerRoutes(app: FastifyInstance, options: AuthOptions): Promise<void> {
+  authRoutes(app, options);
+  registryRoutes(app);
+  schemesRoutes(app);
+  campaignsRoutes(app);
+  assessmentsRoutes(app);
+  app.get('/health', { schema: { summary: 'Liveness', tags: ['system'] } }, async () => ({ ok: true }));
+}

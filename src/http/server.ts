@@ -1,0 +1,156 @@
+/**
+ * The HTTP server: JSON API under /api (OpenAPI at /api/docs), session cookies with CSRF
+ * protection, the web application's files, and errors as JSON with a stable code.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import { KaoheError } from '../core/errors.ts';
+import { SchemeError } from '../core/scheme/problems.ts';
+import { CampaignService } from '../services/campaign.service.ts';
+import { EvidenceStore, defaultEvidenceRoot } from '../services/evidence/evidence-store.ts';
+import { UserService, csrfTokenFor } from '../services/user.service.ts';
+import type { Store } from '../store/db.ts';
+import { registerRoutes } from './routes/index.ts';
+
+export const SESSION_COOKIE = 'kaohe_session';
+
+export interface ServerDeps {
+  store: Store;
+  evidence?: EvidenceStore;
+  clock?: () => Date;
+  /** Pino logging (off in tests). */
+  logger?: boolean;
+  /** Folder of the built web application; default dist/web when it exists. */
+  webRoot?: string | null;
+  /** Login attempts allowed per minute and address (default 10). */
+  loginRateLimit?: number;
+  /** Secure cookies (behind HTTPS); default: when NODE_ENV=production. */
+  secureCookies?: boolean;
+}
+
+export interface Services {
+  store: Store;
+  users: UserService;
+  campaigns: CampaignService;
+  evidence: EvidenceStore;
+  clock: () => Date;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+const STATUS: Record<string, number> = {
+  validation: 400,
+  'invalid-findings': 400,
+  'invalid-assessment': 400,
+  'invalid-scheme': 400,
+  'invalid-derive-config': 400,
+  'unknown-kind': 400,
+  'unsupported-format': 400,
+  'missing-columns': 400,
+  'missing-header': 400,
+  'evidence-type': 415,
+  'evidence-too-large': 413,
+  'evidence-empty': 400,
+  unauthenticated: 401,
+  'csrf': 403,
+  forbidden: 403,
+  'not-found': 404,
+  'unknown-scheme': 404,
+  conflict: 409,
+  'invalid-state': 409,
+  'scheme-version-exists': 409,
+  'registry-not-empty': 409,
+  'rate-limited': 429,
+};
+
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const clock = deps.clock ?? (() => new Date());
+  const webRoot = deps.webRoot === null ? null : resolve(deps.webRoot ?? join(process.cwd(), 'dist', 'web'));
+  const hasWeb = webRoot !== null && existsSync(join(webRoot, 'index.html'));
+  const evidence = deps.evidence ?? new EvidenceStore(defaultEvidenceRoot());
+  const app = Fastify({
+    logger: deps.logger
+      ? {
+          // Never log ID numbers, passwords or session ids: only method, path and status.
+          redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'],
+          serializers: { req: (r) => ({ method: r.method, url: String(r.url).split('?')[0] }) },
+        }
+      : false,
+    bodyLimit: 2 * 1024 * 1024,
+    trustProxy: true,
+  });
+  app.decorate('services', {
+    store: deps.store,
+    users: new UserService({ store: deps.store, clock }),
+    campaigns: new CampaignService({ store: deps.store, evidence, clock }),
+    evidence,
+    clock,
+  });
+  app.decorateRequest('user', null);
+  app.decorateRequest('sessionToken', undefined);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"] },
+    },
+  });
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: 50 * 1024 * 1024, files: 10 } });
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Kaohe API', description: 'Assessment of village poverty-alleviation work (考核)', version: '1' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+    },
+  });
+
+  // Who is asking, for every request; state changes need the session's CSRF token.
+  app.addHook('onRequest', async (req) => {
+    const token = req.cookies[SESSION_COOKIE];
+    req.sessionToken = token;
+    req.user = await app.services.users.sessionUser(token);
+    const changes = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
+    // Signing in needs no token (SameSite=Strict cookies already keep other sites out of it).
+    if (changes && req.url.startsWith('/api/') && !req.url.startsWith('/api/auth/login') && req.user && token) {
+      if (req.headers['x-csrf-token'] !== csrfTokenFor(token)) throw new KaoheError('csrf', 'missing or wrong X-CSRF-Token header: reload the page');
+    }
+  });
+
+  app.setErrorHandler((error, req, reply) => {
+    if (error instanceof KaoheError) {
+      return reply.status(STATUS[error.code] ?? 400).send({ error: { code: error.code, message: error.message, ...(error.details !== undefined && error.code === 'validation' ? { details: error.details } : {}) } });
+    }
+    if (error instanceof SchemeError) {
+      return reply.status(400).send({ error: { code: 'invalid-scheme', message: error.message, details: error.problems } });
+    }
+    const e = error as { statusCode?: number; code?: string; message?: string };
+    if (e.statusCode === 429) return reply.status(429).send({ error: { code: 'rate-limited', message: 'too many attempts: wait a minute and try again' } });
+    if (e.statusCode && e.statusCode < 500) {
+      return reply.status(e.statusCode).send({ error: { code: e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported-media-type' : 'bad-request', message: e.message ?? 'bad request' } });
+    }
+    req.log.error({ err: { message: e.message, code: e.code } }, 'internal error');
+    return reply.status(500).send({ error: { code: 'internal', message: 'an internal error: the office has been told (see the server log)' } });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api/') || !hasWeb) return reply.status(404).send({ error: { code: 'not-found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+    // The web app routes in the browser: unknown paths get its page.
+    return reply.type('text/html').sendFile('index.html');
+  });
+
+  await app.register(async (api) => registerRoutes(api, { secureCookies: deps.secureCookies ?? process.env.NODE_ENV === 'production', loginRateLimit: deps.loginRateLimit ?? 10 }), { prefix: '/api' });
+  app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());
+
+  if (hasWeb) await app.register(fastifyStatic, { root: webRoot!, prefix: '/', wildcard: false, index: 'index.html' });
+  return app;
+}
