@@ -27,6 +27,8 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
       rateLimit: {
         max: options.loginRateLimit,
         timeWindow: '1 minute',
+        // After the body is parsed, so the key can hold the user name.
+        hook: 'preHandler',
         keyGenerator: (req: { ip: string; body?: unknown }) => `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? '')}`,
       },
     },
