@@ -1,0 +1,84 @@
+/**
+ * HTTP benchmark: the ranking and village-assessment endpoints under 50 concurrent clients
+ * (autocannon) for 20 s each against the demo county, beside a bare endpoint of the same server
+ * returning a fixed JSON body (same session cookie, same hooks). Prints requests/s, p50, p99
+ * and the ratio to the bare endpoint. Targets: p99 under 50 ms, at least a third of the bare
+ * endpoint's requests/s.
+ *
+ *   npm run bench:http                (tsx bench/http.ts)
+ *   tsx bench/http.ts --seconds 5 --connections 50
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { buildServer } from '../src/http/server.ts';
+import { DEMO_CAMPAIGN, firstStart } from '../src/services/bootstrap.service.ts';
+import { openStore } from '../src/store/db.ts';
+
+const { values: args } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '50' } } });
+const SECONDS = Number(args.seconds);
+const CONNECTIONS = Number(args.connections);
+
+process.env.KAOHE_SCRYPT_LOG2N ??= '14';
+const dir = mkdtempSync(join(tmpdir(), 'kaohe-bench-http-'));
+const store = await openStore({ url: join(dir, 'kaohe.db') });
+const setupStart = Date.now();
+const first = (await firstStart(store))!;
+const app = await buildServer({ store, webRoot: null, logger: false, loginRateLimit: 1000 });
+await app.listen({ port: 0, host: '127.0.0.1' });
+const address = app.server.address() as { port: number };
+const base = `http://127.0.0.1:${address.port}`;
+
+const admin = first.credentials.find((c) => c.role === 'admin')!;
+const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: admin.username, password: admin.password }) });
+if (login.status !== 200) throw new Error(`sign-in failed: ${login.status} ${await login.text()}`);
+const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+const get = async (path: string) => {
+  const r = await fetch(base + path, { headers: { cookie } });
+  if (r.status !== 200) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+  return r.json() as Promise<unknown>;
+};
+const campaigns = (await get('/api/campaigns')) as { campaigns?: Array<{ id: number; name: string }> } | Array<{ id: number; name: string }>;
+const list = Array.isArray(campaigns) ? campaigns : (campaigns.campaigns ?? []);
+const campaign = list.find((c) => c.name === DEMO_CAMPAIGN) ?? list[0];
+if (!campaign) throw new Error('no campaign in the demo data');
+const assessment = await store.db.selectFrom('assessments').select('id').where('campaign_id', '=', campaign.id).orderBy('id').executeTakeFirstOrThrow();
+console.log(`kaohe HTTP benchmark: demo county, ${CONNECTIONS} connections, ${SECONDS} s per endpoint (setup ${((Date.now() - setupStart) / 1000).toFixed(1)} s)`);
+
+interface Result {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function run(name: string, path: string): Promise<Result> {
+  await get(path); // warm up and check it answers
+  const r = await autocannon({ url: base + path, connections: CONNECTIONS, duration: SECONDS, headers: { cookie } });
+  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+}
+
+const results: Result[] = [];
+results.push(await run('bare (fixed JSON)', '/api/health'));
+results.push(await run('ranking', `/api/campaigns/${campaign.id}/ranking`));
+results.push(await run('village assessment', `/api/assessments/${assessment.id}`));
+
+const bare = results[0]!;
+console.log('');
+console.log(`${'endpoint'.padEnd(22)}${'req/s'.padStart(10)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'vs bare'.padStart(10)}  target`);
+let ok = true;
+for (const r of results) {
+  const ratio = r.rps / bare.rps;
+  const meets = r === bare ? '' : r.p99 < 50 && ratio >= 1 / 3 ? 'met' : 'MISSED';
+  if (meets === 'MISSED' || r.errors || r.non2xx) ok = false;
+  console.log(`${r.name.padEnd(22)}${r.rps.toFixed(0).padStart(10)}${r.p50.toFixed(1).padStart(9)}${r.p99.toFixed(1).padStart(9)}${ratio.toFixed(2).padStart(10)}  ${meets}${r.errors || r.non2xx ? ` (${r.errors} errors, ${r.non2xx} non-2xx)` : ''}`);
+}
+console.log('');
+console.log(ok ? 'targets met: p99 < 50 ms and ≥ 1/3 of the bare endpoint' : 'targets missed (see above)');
+await app.close();
+await store.close();
+rmSync(dir, { recursive: true, force: true });
