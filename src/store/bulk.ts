@@ -22,6 +22,14 @@ export interface BulkWriter {
   insertNew(table: string, rows: Row[], conflict: string[]): Promise<void>;
   /** Inserts or updates one row and returns its id. */
   upsertReturningId(table: string, row: Row, conflict: string[]): Promise<number>;
+  /**
+   * For a large write into `table`: SQLite drops the table's non-unique indexes now, inside the
+   * transaction, and creates them again (from their own SQL) just before it commits; building an
+   * index once from all rows costs a fraction of keeping it up to date row by row. DDL is
+   * transactional in SQLite, so a rollback brings them back as they were. UNIQUE indexes (and the
+   * constraints behind them) stay. PostgreSQL: nothing.
+   */
+  deferIndexes(table: string): Promise<void>;
   /** Reads inside the transaction. */
   db: Kysely<DB>;
 }
@@ -64,14 +72,21 @@ export async function inTransaction<T>(store: Store, work: (writer: BulkWriter) 
   };
   if (tempStore !== 2) setTempStore(2);
   try {
-    return await store.db.transaction().execute(async (trx) => work(sqliteWriter(store, trx)));
+    return await store.db.transaction().execute(async (trx) => {
+      const writer = sqliteWriter(store, trx);
+      const result = await work(writer);
+      writer.restoreIndexes();
+      return result;
+    });
   } finally {
     if (tempStore !== 2) setTempStore(tempStore);
   }
 }
 
-function sqliteWriter(store: Store, trx: Transaction<DB>): BulkWriter {
+function sqliteWriter(store: Store, trx: Transaction<DB>): BulkWriter & { restoreIndexes(): void } {
   const raw = store.sqlite!;
+  /** Indexes dropped by deferIndexes, by table: their CREATE statements, to run before commit. */
+  const deferred = new Map<string, string[]>();
   const statements = new Map<string, ReturnType<typeof raw.prepare>>();
   const statement = (table: string, columns: string[], conflict: string[] | 'insert', returning: boolean) => {
     const k = `${table}|${columns.join(',')}|${conflict === 'insert' ? conflict : conflict.join(',')}|${returning}`;
@@ -109,6 +124,19 @@ function sqliteWriter(store: Store, trx: Transaction<DB>): BulkWriter {
       const where = conflict.map((c) => `${ident(c)} = ?`).join(' and ');
       return (raw.prepare(`select id from ${ident(table)} where ${where}`).get(conflict.map((c) => row[c] ?? null)) as { id: number }).id;
     },
+    async deferIndexes(table) {
+      if (deferred.has(table)) return;
+      // Indexes with SQL of their own (not a constraint's autoindex), not UNIQUE.
+      const indexes = (
+        raw.prepare(`select name, sql from sqlite_master where type = 'index' and tbl_name = ? and sql is not null`).all(table) as Array<{ name: string; sql: string }>
+      ).filter((i) => !/^\s*create\s+unique\s/i.test(i.sql));
+      for (const i of indexes) raw.exec(`drop index "${i.name.replace(/"/g, '""')}"`);
+      deferred.set(table, indexes.map((i) => i.sql));
+    },
+    restoreIndexes() {
+      for (const sqls of deferred.values()) for (const s of sqls) raw.exec(s);
+      deferred.clear();
+    },
   };
 }
 
@@ -135,6 +163,9 @@ function pgWriter(trx: Transaction<DB>): BulkWriter {
       const where = conflict.map((c, i) => `${ident(c)} = $${i + 1}`).join(' and ');
       const found = await trx.executeQuery<{ id: number }>(CompiledQuery.raw(`select id from ${ident(table)} where ${where}`, conflict.map((c) => row[c] ?? null)));
       return found.rows[0]!.id;
+    },
+    async deferIndexes() {
+      // PostgreSQL keeps its indexes (dropping them would lock the table for other sessions).
     },
   };
 }

@@ -58,6 +58,12 @@ export interface ImportReport {
 }
 
 const BATCH = 500;
+/**
+ * Past this many rows written (and at least as many as the table held), the table's non-unique
+ * indexes are dropped for the rest of the transaction and built again before it commits
+ * (BulkWriter.deferIndexes): cheaper than keeping them up to date row by row.
+ */
+const DEFER_INDEXES_AT = 50_000;
 
 /** Header text compared loosely: no spaces, ASCII brackets, no required-marker asterisk. */
 export function normaliseHeader(h: string): string {
@@ -281,8 +287,12 @@ async function runImport(
   // A batch holds rows new to the table or rows already in it, never both, in the file's order:
   // new rows are plain inserts on SQLite (see BulkWriter.insertNew).
   let batchNew = true;
+  let written = 0;
+  const deferIndexesAt = Math.max(DEFER_INDEXES_AT, lookups.existing.size);
   const flush = async () => {
     if (report.problems.length === 0 && batch.length > 0) {
+      if (written < deferIndexesAt && written + batch.length >= deferIndexesAt) await writer.deferIndexes(spec.table);
+      written += batch.length;
       if (batchNew) await writer.insertNew(spec.table, batch, spec.conflict);
       else await writer.upsert(spec.table, batch, spec.conflict);
     }
