@@ -1,6 +1,229 @@
-/** API routes: registry. */
-import type { FastifyInstance } from 'fastify';
+/**
+ * API routes: the registry (areas, villages, households, work teams, helpers, dated records),
+ * imports, exports and templates. Every read is narrowed to the caller's villages by
+ * RegistryService; ID numbers are masked unless an administrator asks for them (showIds=true).
+ */
+import { createReadStream } from 'node:fs';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { KaoheError } from '../../core/errors.ts';
+import { KINDS } from '../../core/registry/kinds.ts';
+import { RECORD_KINDS, RegistryService, type FileOut } from '../../services/registry.service.ts';
+import { actorOf } from '../../services/user.service.ts';
+import { route } from '../route.ts';
+
+const VillageCode = z.string().regex(/^\d{12}$/, 'a 12-digit division code');
+const DateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+/** A query flag: true or false (absent: false). */
+const Flag = z
+  .enum(['true', 'false'], { message: 'true or false' })
+  .optional()
+  .transform((v) => v === 'true');
+const Paging = {
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+};
+const KindName = z.enum(KINDS.map((k) => k.kind) as [string, ...string[]], { message: `one of ${KINDS.map((k) => k.kind).join(', ')}` });
+
+/** attachment; with an ASCII fallback name and the real (Chinese) one per RFC 6266/5987. */
+function contentDisposition(filename: string, fallback: string): string {
+  // encodeURIComponent leaves ' ( ) * ! alone; RFC 5987's attr-char does not allow them.
+  const encoded = encodeURIComponent(filename).replace(/['()*!]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
+
+function sendFile(reply: FastifyReply, registry: RegistryService, file: FileOut, fallback: string) {
+  const stream = createReadStream(file.path);
+  if (file.temporary) stream.on('close', () => registry.discard(file.path));
+  reply.header('content-type', file.contentType).header('content-disposition', contentDisposition(file.filename, fallback)).header('cache-control', 'no-store');
+  // Returned (not reply.send) so the route helper hands the stream to Fastify once.
+  return stream;
+}
 
 export function registryRoutes(app: FastifyInstance): void {
-  void app;
+  const registry = new RegistryService({ store: app.services.store, clock: app.services.clock });
+  app.addHook('onClose', async () => registry.close());
+  // route() documents no body for a multipart route: describe the upload's parts for OpenAPI
+  // (documentation only: the route's validator accepts anything, the handler checks the parts).
+  app.addHook('onRoute', (options) => {
+    if (options.method === 'POST' && options.url.endsWith('/imports/:kind') && options.schema) {
+      options.schema.body = {
+        type: 'object',
+        required: ['file'],
+        properties: {
+          file: { type: 'string', format: 'binary', description: 'the sheet: .csv (UTF-8 or GB18030) or .xlsx' },
+          dryRun: { type: 'string', enum: ['true', 'false'], description: 'check every row, write nothing' },
+        },
+      };
+    }
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/areas',
+    summary: 'The county, township and village tree (the villages in reach)',
+    tags: ['registry'],
+    roles: 'any',
+    handler: async ({ user }) => registry.areas(actorOf(user)),
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/villages/:code',
+    summary: 'One village with its work teams and helper counts',
+    tags: ['registry'],
+    roles: 'any',
+    params: z.object({ code: VillageCode }),
+    query: z.object({ showIds: Flag }),
+    handler: async ({ user, params, query }) => registry.village(actorOf(user), params.code, { showIds: query.showIds }),
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/households',
+    summary: 'Search households',
+    tags: ['registry'],
+    roles: ['admin', 'reviewer', 'inspector', 'village'],
+    query: z.object({
+      village: VillageCode.optional(),
+      q: z.string().trim().min(1).max(50).optional(),
+      status: z.string().min(1).max(40).optional(),
+      showIds: Flag,
+      ...Paging,
+    }),
+    handler: async ({ user, query }) => {
+      const { page, pageSize, ...filter } = query;
+      return registry.households(actorOf(user), filter, { page, pageSize });
+    },
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/households/:no',
+    summary: 'One household with members, helpers and recent visits',
+    tags: ['registry'],
+    roles: ['admin', 'reviewer', 'inspector', 'village'],
+    params: z.object({ no: z.string().min(1).max(40) }),
+    query: z.object({ showIds: Flag }),
+    handler: async ({ user, params, query }) => registry.household(actorOf(user), params.no, { showIds: query.showIds }),
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/work-teams',
+    summary: 'Village work teams and their members',
+    tags: ['registry'],
+    roles: 'any',
+    query: z.object({ village: VillageCode.optional(), showIds: Flag, ...Paging }),
+    handler: async ({ user, query }) => {
+      const { page, pageSize, ...filter } = query;
+      return registry.workTeams(actorOf(user), filter, { page, pageSize });
+    },
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/helpers',
+    summary: 'Helpers of the villages’ households',
+    tags: ['registry'],
+    roles: ['admin', 'reviewer', 'inspector', 'village'],
+    query: z.object({ village: VillageCode.optional(), showIds: Flag, ...Paging }),
+    handler: async ({ user, query }) => {
+      const { page, pageSize, ...filter } = query;
+      return registry.helpers(actorOf(user), filter, { page, pageSize });
+    },
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/records/:kind',
+    summary: 'Dated records of a kind by village and period',
+    tags: ['registry'],
+    roles: ['admin', 'reviewer', 'inspector', 'village'],
+    params: z.object({ kind: z.enum(RECORD_KINDS, { message: `one of ${RECORD_KINDS.join(', ')}` }) }),
+    query: z
+      .object({ village: VillageCode.optional(), from: DateText.optional(), to: DateText.optional(), showIds: Flag, ...Paging })
+      .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'before from', path: ['to'] }),
+    handler: async ({ user, params, query }) => {
+      const { page, pageSize, ...filter } = query;
+      return registry.records(actorOf(user), params.kind, filter, { page, pageSize });
+    },
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/kinds',
+    summary: 'Record kinds with their Chinese headers and fields',
+    tags: ['registry'],
+    roles: 'any',
+    handler: async () => registry.kinds(),
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/imports/:kind',
+    summary: 'Import a sheet (multipart: file, dryRun)',
+    tags: ['imports'],
+    roles: ['admin'],
+    multipart: true,
+    params: z.object({ kind: KindName }),
+    handler: async ({ req, user, params }) => {
+      const missingFile = () =>
+        new KaoheError('validation', 'body.file: a .csv or .xlsx file is required (multipart/form-data, part "file")', [{ field: 'body.file', message: 'required' }]);
+      if (!req.isMultipart()) throw missingFile();
+      let upload: { path: string; name: string } | undefined;
+      let dryRun: unknown;
+      try {
+        for await (const part of req.parts()) {
+          if (part.type === 'file') {
+            if (part.fieldname === 'file' && !upload) upload = { path: await registry.saveUpload(part.file, part.filename), name: part.filename };
+            else for await (const _ of part.file); // another file: read past it
+          } else if (part.fieldname === 'dryRun') dryRun = part.value;
+        }
+      } catch (e) {
+        if (upload) registry.discard(upload.path);
+        throw e;
+      }
+      const flag = z.enum(['true', 'false', '1', '0', 'on', ''], { message: 'true or false' }).optional().safeParse(dryRun);
+      if (!flag.success || !upload) {
+        if (upload) registry.discard(upload.path);
+        if (!upload) throw missingFile();
+        throw new KaoheError('validation', 'body.dryRun: true or false', [{ field: 'body.dryRun', message: 'true or false' }]);
+      }
+      const isDry = flag.data === 'true' || flag.data === '1' || flag.data === 'on';
+      return registry.importUpload(actorOf(user), params.kind, upload.path, upload.name, isDry);
+    },
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/imports/errors/:token',
+    summary: 'An import’s errors file (.xlsx, kept for an hour)',
+    tags: ['imports'],
+    roles: ['admin'],
+    params: z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a token from an import') }),
+    handler: async ({ reply, user, params }) => sendFile(reply, registry, registry.errorsFile(actorOf(user), params.token), 'errors.xlsx'),
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/exports/:kind',
+    summary: 'Export a kind as .xlsx or .csv',
+    tags: ['imports'],
+    roles: ['admin'],
+    params: z.object({ kind: KindName }),
+    query: z.object({ format: z.enum(['xlsx', 'csv']).default('xlsx'), showIds: Flag }),
+    handler: async ({ reply, user, params, query }) =>
+      sendFile(reply, registry, await registry.exportFile(actorOf(user), params.kind, query.format, query.showIds), `${params.kind}.${query.format}`),
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/templates/:kind',
+    summary: 'The empty import template of a kind',
+    tags: ['imports'],
+    roles: 'any',
+    params: z.object({ kind: KindName }),
+    handler: async ({ reply, params }) => sendFile(reply, registry, await registry.templateFile(params.kind), `${params.kind}-template.xlsx`),
+  });
 }

@@ -1,6 +1,256 @@
-/** API routes: schemes. */
+/**
+ * API routes: assessment schemes. Built-in schemes and stored versions as data, a linter that
+ * reports every problem of a draft (never an error for a bad scheme), storing a version, and a
+ * structural diff of two stored versions for the version history.
+ */
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { KaoheError } from '../../core/errors.ts';
+import { lintNotes } from '../../core/scheme/lint.ts';
+import { loadScheme, parseScheme } from '../../core/scheme/load.ts';
+import { walk, type Scheme, type SchemeNode } from '../../core/scheme/model.ts';
+import type { SchemeProblem } from '../../core/scheme/problems.ts';
+import { schemeToData } from '../../core/scheme/serialize.ts';
+import { builtinScheme, builtinSchemeIds } from '../../schemes/index.ts';
+import { schemeVersionById } from '../../store/registry-queries.ts';
+import { actorOf } from '../../services/user.service.ts';
+import { Id, route } from '../route.ts';
+
+const LangParam = z.enum(['zh', 'en']).default('zh');
+/** Scheme files are a few hundred KB at most. */
+const SchemeText = z.string().min(1, 'the scheme text is empty').max(1_000_000);
 
 export function schemesRoutes(app: FastifyInstance): void {
-  void app;
+  const { campaigns, store } = app.services;
+
+  // A stored version never changes (another text needs another version): parse each once.
+  const parsed = new Map<number, Scheme>();
+  const storedVersion = async (id: number) => {
+    const row = await schemeVersionById(store.db, id);
+    if (!row) throw new KaoheError('not-found', `scheme version ${id} not found`);
+    let scheme = parsed.get(id);
+    if (!scheme) {
+      scheme = loadScheme(row.source_text, `${row.scheme_id} v${row.version}`);
+      parsed.set(id, scheme);
+    }
+    return { row, scheme };
+  };
+
+  route(app, {
+    method: 'GET',
+    url: '/schemes',
+    summary: 'Built-in schemes and stored scheme versions',
+    tags: ['schemes'],
+    roles: 'any',
+    handler: async () => ({
+      builtin: builtinSchemeIds().map((id) => {
+        const s = builtinScheme(id);
+        return { id, schemeId: s.id, version: s.version, title: s.title };
+      }),
+      versions: await campaigns.listSchemeVersions(),
+    }),
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/schemes/:id',
+    summary: 'A built-in scheme as data, with reading notes',
+    tags: ['schemes'],
+    roles: 'any',
+    params: z.object({ id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a built-in scheme id such as seed-2020') }),
+    query: z.object({ lang: LangParam }),
+    handler: async ({ params, query }) => {
+      // Only the listed ids: a FILE.derive.yaml beside a scheme is not one.
+      if (!builtinSchemeIds().includes(params.id)) {
+        throw new KaoheError('unknown-scheme', `no built-in scheme "${params.id}" (built-in: ${builtinSchemeIds().join(', ')})`);
+      }
+      const scheme = builtinScheme(params.id);
+      return { id: params.id, scheme: schemeToData(scheme), notes: lintNotes(scheme, query.lang) };
+    },
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/scheme-versions/:vid',
+    summary: 'A stored scheme version: data, source text and derivation rules',
+    tags: ['schemes'],
+    roles: 'any',
+    params: z.object({ vid: Id }),
+    query: z.object({ lang: LangParam }),
+    handler: async ({ params, query }) => {
+      const { row, scheme } = await storedVersion(params.vid);
+      return {
+        id: row.id,
+        schemeId: row.scheme_id,
+        version: row.version,
+        title: row.title,
+        createdAt: row.created_at,
+        createdBy: row.created_by,
+        scheme: schemeToData(scheme),
+        notes: lintNotes(scheme, query.lang),
+        sourceText: row.source_text,
+        deriveText: row.derive_text,
+      };
+    },
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/schemes/lint',
+    summary: 'Check a scheme text: every problem, and reading notes',
+    tags: ['schemes'],
+    roles: 'any',
+    body: z.object({ text: SchemeText, lang: LangParam }),
+    handler: async ({ body }) => {
+      let problems: SchemeProblem[];
+      let scheme: Scheme | undefined;
+      try {
+        ({ problems, scheme } = parseScheme(body.text));
+      } catch (e) {
+        // A bad scheme is an answer, not an error, whatever the text.
+        problems = [{ severity: 'error', code: 'unreadable', message: e instanceof Error ? e.message.split('\n')[0]! : 'the text could not be read' }];
+      }
+      return {
+        ok: scheme !== undefined,
+        problems: problems.map(({ file: _, ...p }) => p),
+        notes: scheme ? lintNotes(scheme, body.lang) : [],
+        scheme: scheme ? { id: scheme.id, version: scheme.version, title: scheme.title } : null,
+      };
+    },
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/scheme-versions',
+    summary: 'Store a scheme version (with its derivation rules)',
+    tags: ['schemes'],
+    roles: ['admin'],
+    body: z.object({ text: SchemeText, deriveText: z.string().max(1_000_000).nullish() }),
+    handler: async ({ user, body, reply }) => {
+      const stored = await campaigns.storeSchemeVersion(actorOf(user), body.text, body.deriveText || null, 'scheme');
+      reply.status(stored.created ? 201 : 200);
+      return stored;
+    },
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/scheme-versions/:a/diff/:b',
+    summary: 'What changed from one stored scheme version to another',
+    tags: ['schemes'],
+    roles: 'any',
+    params: z.object({ a: Id, b: Id }),
+    handler: async ({ params }) => {
+      const [a, b] = await Promise.all([storedVersion(params.a), storedVersion(params.b)]);
+      const describe = (v: typeof a) => ({ id: v.row.id, schemeId: v.row.scheme_id, version: v.row.version, title: v.row.title });
+      return { from: describe(a), to: describe(b), ...diffSchemes(a.scheme, b.scheme) };
+    },
+  });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Structural diff (pure; a candidate for src/core/scheme/diff.ts)
+
+export interface FieldChange {
+  /** Dotted path within the node (or scheme): `points`, `rule.amount`, `title.zh`, `parent`. */
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface NodeSummary {
+  code: string;
+  title: string;
+  parent: string | null;
+  points: number | null;
+  rule: Record<string, unknown> | null;
+}
+
+export interface SchemeDiff {
+  /** Changes of the scheme's own fields (title, grades, …). */
+  scheme: FieldChange[];
+  added: NodeSummary[];
+  removed: NodeSummary[];
+  changed: Array<{ code: string; title: string; changes: FieldChange[] }>;
+}
+
+type Data = Record<string, unknown>;
+
+/** Leaves of a data tree by dotted path; arrays are compared whole (checklists, grades, conditions). */
+function flatten(data: Data, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
+  for (const [k, v] of Object.entries(data)) {
+    const path = prefix ? `${prefix}.${k}` : k;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) flatten(v as Data, path, out);
+    else out.set(path, v);
+  }
+  return out;
+}
+
+function changes(before: Data, after: Data): FieldChange[] {
+  const a = flatten(before);
+  const b = flatten(after);
+  const out: FieldChange[] = [];
+  for (const field of new Set([...a.keys(), ...b.keys()])) {
+    const x = a.get(field);
+    const y = b.get(field);
+    if (JSON.stringify(x) !== JSON.stringify(y)) out.push({ field, before: x ?? null, after: y ?? null });
+  }
+  return out;
+}
+
+interface Located {
+  data: Data;
+  parent: string | null;
+  node: SchemeNode;
+}
+
+function nodesOf(scheme: Scheme): Map<string, Located> {
+  const data = schemeToData(scheme);
+  const out = new Map<string, Located>();
+  // schemeToData's nodes in the same order as walk's: pair them by code.
+  const byCode = new Map<string, Data>();
+  const collect = (list: unknown) => {
+    for (const n of (list as Data[] | undefined) ?? []) {
+      const { children, ...own } = n;
+      byCode.set(String(n.code), own);
+      collect(children);
+    }
+  };
+  collect(data.sections);
+  walk(scheme, (node, ancestors) => {
+    out.set(node.code, { data: byCode.get(node.code) ?? {}, parent: ancestors.at(-1)?.code ?? null, node });
+  });
+  return out;
+}
+
+function summary(l: Located): NodeSummary {
+  return {
+    code: l.node.code,
+    title: l.node.title.zh,
+    parent: l.parent,
+    points: typeof l.data.points === 'number' ? l.data.points : null,
+    rule: (l.data.rule as Record<string, unknown> | undefined) ?? null,
+  };
+}
+
+/** Nodes added, removed and changed (points, rule, titles, texts, conditions, place) from `a` to `b`, in scheme order. */
+export function diffSchemes(a: Scheme, b: Scheme): SchemeDiff {
+  const { sections: _a, ...ownA } = schemeToData(a);
+  const { sections: _b, ...ownB } = schemeToData(b);
+  const before = nodesOf(a);
+  const after = nodesOf(b);
+  const added: NodeSummary[] = [];
+  const changed: SchemeDiff['changed'] = [];
+  for (const [code, l] of after) {
+    const old = before.get(code);
+    if (!old) {
+      added.push(summary(l));
+      continue;
+    }
+    const c = changes({ ...old.data, parent: old.parent }, { ...l.data, parent: l.parent });
+    if (c.length > 0) changed.push({ code, title: l.node.title.zh, changes: c });
+  }
+  const removed = [...before].filter(([code]) => !after.has(code)).map(([, l]) => summary(l));
+  return { scheme: changes(ownA, ownB), added, removed, changed };
+}
+

@@ -1,0 +1,353 @@
+/**
+ * Reads for the registry's API: the area tree, villages, households, work teams, helpers and
+ * dated records, each narrowed to a set of villages (the caller's reach, decided by the service)
+ * and paged. Rows come back as the tables hold them; the service shapes and masks them.
+ */
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { DB } from './schema.ts';
+
+/** Villages a read is narrowed to; null: every village. */
+export type VillageSet = readonly string[] | null;
+
+export interface PageRequest {
+  page: number;
+  pageSize: number;
+}
+
+export interface PageOf<T> {
+  rows: T[];
+  total: number;
+}
+
+// Dynamic table names (a record kind's table) are outside Kysely's typed schema.
+type AnyDb = Kysely<any>;
+
+const offset = (p: PageRequest) => (p.page - 1) * p.pageSize;
+
+/** `LIKE` pattern text with its wildcards escaped (the query says `escape '\'`). */
+function likeEscape(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Whose villages
+
+/** The villages of a township. */
+export async function villagesOfTownship(db: Kysely<DB>, township: string): Promise<string[]> {
+  const rows = await db.selectFrom('areas').select('code').where('level', '=', 'village').where('parent_code', '=', township).execute();
+  return rows.map((r) => r.code);
+}
+
+/** The villages assigned, in any campaign, to an inspection team the user is a member of. */
+export async function villagesOfInspector(db: Kysely<DB>, username: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('assessments as a')
+    .innerJoin('inspection_team_members as m', 'm.team_id', 'a.team_id')
+    .select('a.village_code')
+    .distinct()
+    .where('m.username', '=', username)
+    .execute();
+  return rows.map((r) => r.village_code);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Areas and villages
+
+export interface AreaRow {
+  code: string;
+  level: 'county' | 'township' | 'village';
+  name: string;
+  parent_code: string | null;
+  poverty_village: number;
+  planned_exit_year: number | null;
+  exit_year: number | null;
+  population: number | null;
+}
+
+/** Every area, in code order. */
+export async function allAreas(db: Kysely<DB>): Promise<AreaRow[]> {
+  return db.selectFrom('areas').selectAll().orderBy('code').execute();
+}
+
+export async function areaByCode(db: Kysely<DB>, code: string): Promise<AreaRow | undefined> {
+  return db.selectFrom('areas').selectAll().where('code', '=', code).executeTakeFirst();
+}
+
+/** Registered households per village (villages without any are absent). */
+export async function householdCounts(db: Kysely<DB>, villages: VillageSet): Promise<Map<string, number>> {
+  let q = db.selectFrom('households').select(['village_code', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('village_code');
+  if (villages) {
+    if (villages.length === 0) return new Map();
+    q = q.where('village_code', 'in', villages);
+  }
+  const rows = await q.execute();
+  return new Map(rows.map((r) => [r.village_code, Number(r.n)]));
+}
+
+/** Helpers of a village's households: all who were ever assigned, and those assigned on `today`. */
+export async function helperCounts(db: Kysely<DB>, village: string, today: string): Promise<{ total: number; current: number }> {
+  const base = () =>
+    db
+      .selectFrom('helper_assignments as a')
+      .innerJoin('households as h', 'h.id', 'a.household_id')
+      .where('h.village_code', '=', village);
+  const total = await base().select((eb) => eb.fn.count<number>('a.helper_id').distinct().as('n')).executeTakeFirstOrThrow();
+  const current = await base()
+    .select((eb) => eb.fn.count<number>('a.helper_id').distinct().as('n'))
+    .where('a.start_date', '<=', today)
+    .where((eb) => eb.or([eb('a.end_date', 'is', null), eb('a.end_date', '>=', today)]))
+    .executeTakeFirstOrThrow();
+  return { total: Number(total.n), current: Number(current.n) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Work teams and helpers
+
+export interface WorkTeamRow {
+  id: number;
+  village_code: string;
+  village_name: string;
+  sending_unit: string;
+  start_date: string | null;
+  end_date: string | null;
+}
+
+export interface TeamMemberRow {
+  id: number;
+  team_id: number;
+  name: string;
+  id_number: string;
+  is_leader: number;
+  is_first_secretary: number;
+  phone: string | null;
+  start_date: string;
+  end_date: string | null;
+}
+
+/** Work teams of the villages (by village, then team), a page of them. */
+export async function workTeams(db: Kysely<DB>, villages: VillageSet, page: PageRequest): Promise<PageOf<WorkTeamRow>> {
+  if (villages && villages.length === 0) return { rows: [], total: 0 };
+  let q = db.selectFrom('work_teams as t').innerJoin('areas as a', 'a.code', 't.village_code');
+  if (villages) q = q.where('t.village_code', 'in', villages);
+  const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const rows = await q
+    .select(['t.id', 't.village_code', 'a.name as village_name', 't.sending_unit', 't.start_date', 't.end_date'])
+    .orderBy('t.village_code')
+    .orderBy('t.id')
+    .limit(page.pageSize)
+    .offset(offset(page))
+    .execute();
+  return { rows, total: Number(n) };
+}
+
+/** Members of the teams, leaders first, then by start date. */
+export async function teamMembers(db: Kysely<DB>, teamIds: number[]): Promise<TeamMemberRow[]> {
+  if (teamIds.length === 0) return [];
+  return db
+    .selectFrom('team_members')
+    .selectAll()
+    .where('team_id', 'in', teamIds)
+    .orderBy('team_id')
+    .orderBy('is_leader', 'desc')
+    .orderBy('is_first_secretary', 'desc')
+    .orderBy('start_date')
+    .orderBy('id')
+    .execute();
+}
+
+export interface HelperRow {
+  id: number;
+  name: string;
+  id_number: string;
+  unit: string | null;
+  position: string | null;
+  phone: string | null;
+  households: number;
+  current_households: number;
+}
+
+/** Helpers assigned (now or before) to households of the villages, with how many households, a page of them. */
+export async function helpers(db: Kysely<DB>, villages: VillageSet, today: string, page: PageRequest): Promise<PageOf<HelperRow>> {
+  if (villages && villages.length === 0) return { rows: [], total: 0 };
+  let assigned = db
+    .selectFrom('helper_assignments as a')
+    .innerJoin('households as h', 'h.id', 'a.household_id');
+  if (villages) assigned = assigned.where('h.village_code', 'in', villages);
+  const { n } = await assigned.select((eb) => eb.fn.count<number>('a.helper_id').distinct().as('n')).executeTakeFirstOrThrow();
+  const rows = await assigned
+    .innerJoin('helpers as p', 'p.id', 'a.helper_id')
+    .select((eb) => [
+      'p.id',
+      'p.name',
+      'p.id_number',
+      'p.unit',
+      'p.position',
+      'p.phone',
+      eb.fn.count<number>('a.household_id').distinct().as('households'),
+      eb.fn
+        .sum<number>(
+          eb
+            .case()
+            .when(eb.and([eb('a.start_date', '<=', today), eb.or([eb('a.end_date', 'is', null), eb('a.end_date', '>=', today)])]))
+            .then(1)
+            .else(0)
+            .end(),
+        )
+        .as('current_households'),
+    ])
+    .groupBy(['p.id', 'p.name', 'p.id_number', 'p.unit', 'p.position', 'p.phone'])
+    .orderBy('p.name')
+    .orderBy('p.id')
+    .limit(page.pageSize)
+    .offset(offset(page))
+    .execute();
+  return { rows: rows.map((r) => ({ ...r, households: Number(r.households), current_households: Number(r.current_households ?? 0) })), total: Number(n) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Households
+
+export interface HouseholdSearch {
+  villages: VillageSet;
+  status?: string;
+  /** Matched anywhere in the household number or the head's name. */
+  text?: string;
+  /** Exact ID number of the head or a member. */
+  idExact?: string;
+  /** Part of the head's or a member's ID number, anywhere in it. */
+  idContains?: string;
+  /** Start of the head's or a member's ID number. */
+  idPrefix?: string;
+  /** End of the head's or a member's ID number. */
+  idSuffix?: string;
+}
+
+export type HouseholdRow = Selectable<DB['households']> & { village_name: string };
+
+/** Households matching a search, by household number, a page of them. */
+export async function searchHouseholds(db: Kysely<DB>, search: HouseholdSearch, page: PageRequest): Promise<PageOf<HouseholdRow>> {
+  if (search.villages && search.villages.length === 0) return { rows: [], total: 0 };
+  let q = db.selectFrom('households as h').innerJoin('areas as a', 'a.code', 'h.village_code');
+  if (search.villages) q = q.where('h.village_code', 'in', search.villages);
+  if (search.status) q = q.where('h.status', '=', search.status);
+  const idMatch = (pattern: string | undefined, exact: boolean) => {
+    if (pattern === undefined) return [];
+    const op = exact ? sql`=` : sql`like`;
+    const esc = exact ? sql`` : sql` escape '\\'`;
+    return [
+      sql<boolean>`h.head_id_number ${op} ${pattern}${esc}`,
+      sql<boolean>`exists (select 1 from members m where m.household_id = h.id and m.id_number ${op} ${pattern}${esc})`,
+    ];
+  };
+  const anyOf = [
+    ...(search.text !== undefined
+      ? [sql<boolean>`h.household_no like ${`%${likeEscape(search.text)}%`} escape '\\'`, sql<boolean>`h.head_name like ${`%${likeEscape(search.text)}%`} escape '\\'`]
+      : []),
+    ...idMatch(search.idExact, true),
+    ...idMatch(search.idContains === undefined ? undefined : `%${likeEscape(search.idContains)}%`, false),
+    ...idMatch(search.idPrefix === undefined ? undefined : `${likeEscape(search.idPrefix)}%`, false),
+    ...idMatch(search.idSuffix === undefined ? undefined : `%${likeEscape(search.idSuffix)}`, false),
+  ];
+  if (anyOf.length > 0) q = q.where(sql<boolean>`(${sql.join(anyOf, sql` or `)})`);
+  const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const rows = await q.selectAll('h').select('a.name as village_name').orderBy('h.household_no').limit(page.pageSize).offset(offset(page)).execute();
+  return { rows: rows as HouseholdRow[], total: Number(n) };
+}
+
+export async function householdByNo(db: Kysely<DB>, householdNo: string): Promise<HouseholdRow | undefined> {
+  const row = await db
+    .selectFrom('households as h')
+    .innerJoin('areas as a', 'a.code', 'h.village_code')
+    .selectAll('h')
+    .select('a.name as village_name')
+    .where('h.household_no', '=', householdNo)
+    .executeTakeFirst();
+  return row as HouseholdRow | undefined;
+}
+
+export async function membersOf(db: Kysely<DB>, householdId: number) {
+  // The head first, then as registered.
+  return db
+    .selectFrom('members')
+    .selectAll()
+    .where('household_id', '=', householdId)
+    .orderBy(sql`case when relation = 'head' then 0 else 1 end`)
+    .orderBy('id')
+    .execute();
+}
+
+export async function helperAssignmentsOf(db: Kysely<DB>, householdId: number) {
+  return db
+    .selectFrom('helper_assignments as a')
+    .innerJoin('helpers as p', 'p.id', 'a.helper_id')
+    .select(['a.id', 'a.start_date', 'a.end_date', 'p.name', 'p.id_number', 'p.unit', 'p.position', 'p.phone'])
+    .where('a.household_id', '=', householdId)
+    .orderBy('a.start_date', 'desc')
+    .orderBy('a.id', 'desc')
+    .execute();
+}
+
+/** The household's latest visits, and how many there are in all. */
+export async function visitsOf(db: Kysely<DB>, householdId: number, limit: number) {
+  const { n } = await db.selectFrom('visits').select((eb) => eb.fn.countAll<number>().as('n')).where('household_id', '=', householdId).executeTakeFirstOrThrow();
+  const rows = await db
+    .selectFrom('visits')
+    .selectAll()
+    .where('household_id', '=', householdId)
+    .orderBy('date', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return { rows, total: Number(n) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dated records of one kind
+
+export interface RecordQuery {
+  table: string;
+  /** The table has its own village_code; else it reaches a village through household_id. */
+  byVillage: boolean;
+  /** The table has a household_id (possibly null): its household number is added. */
+  hasHousehold: boolean;
+  villages: VillageSet;
+  /** The column that dates a record, and the bounds (inclusive) in that column's own form. */
+  dated?: { column: string; from?: string | number; to?: string | number };
+}
+
+/** A page of a kind's records (newest first), each with `village_code` and, where it has one, `household_no`. */
+export async function recordRows(db: Kysely<DB>, query: RecordQuery, page: PageRequest): Promise<PageOf<Record<string, unknown>>> {
+  if (query.villages && query.villages.length === 0) return { rows: [], total: 0 };
+  const any = db as unknown as AnyDb;
+  let q: any = any.selectFrom(`${query.table} as t`);
+  if (query.hasHousehold) q = q.leftJoin('households as h', 'h.id', 't.household_id');
+  const village = query.byVillage ? 't.village_code' : 'h.village_code';
+  if (query.villages) q = q.where(village, 'in', query.villages);
+  if (query.dated) {
+    const c = `t.${query.dated.column}`;
+    if (query.dated.from !== undefined) q = q.where(c, '>=', query.dated.from);
+    if (query.dated.to !== undefined) q = q.where(c, '<=', query.dated.to);
+  }
+  const { n } = (await q.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()) as { n: number };
+  let rows: any = q.selectAll('t');
+  if (query.hasHousehold) rows = rows.select('h.household_no as household_no');
+  if (!query.byVillage) rows = rows.select('h.village_code as village_code');
+  if (query.dated) rows = rows.orderBy(`t.${query.dated.column}`, 'desc');
+  const result = await rows.orderBy('t.id', 'desc').limit(page.pageSize).offset(offset(page)).execute();
+  return { rows: result as Array<Record<string, unknown>>, total: Number(n) };
+}
+
+/** Chinese labels of code-list codes, by list and code (the latest label where a code changed its name). */
+export async function codeLabels(db: Kysely<DB>): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('code_lists').select(['list', 'code', 'label_zh']).orderBy('valid_from').execute();
+  const out = new Map<string, string>();
+  for (const r of rows) out.set(`${r.list}\u0001${r.code}`, r.label_zh);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scheme versions (the stored ones; listing is CampaignService.listSchemeVersions)
+
+export async function schemeVersionById(db: Kysely<DB>, id: number) {
+  return db.selectFrom('scheme_versions').selectAll().where('id', '=', id).executeTakeFirst();
+}
