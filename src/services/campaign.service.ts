@@ -8,7 +8,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { KaoheError } from '../core/errors.ts';
 import { fromCents } from '../core/numbers.ts';
 import { loadScheme } from '../core/scheme/load.ts';
-import type { Scheme } from '../core/scheme/model.ts';
+import { textOf, walk, type Lang, type Scheme, type SchemeNode } from '../core/scheme/model.ts';
 import { checkFindings, resultToJson, score, type Finding, type ScoreResult, type Unit } from '../core/scoring/score.ts';
 import { explain } from '../core/scoring/explain.ts';
 import { deriveSuggestions } from '../core/derivation/derive.ts';
@@ -18,7 +18,7 @@ import { appendAudit, verifyAudit, type AuditInput, type AuditVerification } fro
 import type { Store } from '../store/db.ts';
 import { loadVillageRecords } from '../store/records.repository.ts';
 import type { AssessmentStatus, DB } from '../store/schema.ts';
-import { assertAppeal, assertRead, assertRecord, assertReview, requireRole, type Actor, type AssessmentContext } from './policies.ts';
+import { assertAppeal, assertRead, assertRecord, assertReview, canRead, requireRole, type Actor, type AssessmentContext } from './policies.ts';
 
 export interface StoredEvidenceLike {
   sha256: string;
@@ -70,6 +70,8 @@ export class CampaignService {
   private readonly evidence?: EvidenceSink;
   private readonly clock: () => Date;
   private readonly schemes = new Map<number, { scheme: Scheme; deriveText: string | null }>();
+  /** The ranking's parts of each stored result, by assessment id (see resultParts). */
+  private readonly partsCache = new Map<number, { version: number; schemeVersionId: number; parts: { sections: Record<string, number>; grade: string | null } }>();
 
   constructor(deps: CampaignServiceDeps) {
     this.store = deps.store;
@@ -736,22 +738,22 @@ export class CampaignService {
     return this.computeRanking(this.db, campaignId, publishedOnly);
   }
 
-  private async computeRanking(db: Db, campaignId: number, publishedOnly: boolean, schemeVersionId?: number) {
+  private async computeRanking(db: Db, campaignId: number, publishedOnly: boolean, schemeVersionId?: number, visible?: (r: { status: AssessmentStatus; township: string | null }) => boolean) {
     const campaign = await this.campaignRow(db, campaignId);
-    const { scheme } = await this.schemeOf(schemeVersionId ?? campaign.scheme_version_id, db);
+    const versionId = schemeVersionId ?? campaign.scheme_version_id;
+    const { scheme } = await this.schemeOf(versionId, db);
     let q = db
       .selectFrom('assessments as a')
       .innerJoin('areas as v', 'v.code', 'a.village_code')
       .leftJoin('areas as t', 't.code', 'v.parent_code')
-      .select(['a.village_code', 'a.status', 'a.total', 'a.base', 'a.bonus', 'a.result', 'v.name', 'v.parent_code', 't.name as township_name'])
+      .select(['a.id', 'a.version', 'a.village_code', 'a.status', 'a.total', 'a.base', 'a.bonus', 'v.name', 'v.parent_code', 't.name as township_name'])
       .where('a.campaign_id', '=', campaignId);
     if (publishedOnly) q = q.where('a.status', '=', 'published');
-    const rows = await q.execute();
+    const rows = (await q.execute()).filter((r) => !visible || visible({ status: r.status, township: r.parent_code }));
+    const parts = await this.resultParts(db, scheme, versionId, rows);
     const previous = await this.previousTotals(db, campaign.year, campaignId);
     const input = rows.map((r) => {
-      const result = r.result ? (JSON.parse(r.result) as { nodes: Record<string, { score: number }>; grade: { code: string } | null }) : null;
-      const sections: Record<string, number> = {};
-      for (const s of scheme.sections) sections[s.code] = Math.round((result?.nodes[s.code]?.score ?? 0) * 100);
+      const { sections, grade } = parts.get(r.id)!;
       return {
         village: r.village_code,
         name: r.name,
@@ -761,10 +763,38 @@ export class CampaignService {
         base: r.base,
         bonus: r.bonus,
         sections,
-        grade: result?.grade?.code ?? null,
+        grade,
       };
     });
     return { campaign: { id: campaign.id, name: campaign.name, year: campaign.year }, scheme: { id: scheme.id, version: scheme.version }, publishedOnly, ...rank(input, { previous }) };
+  }
+
+  /**
+   * Section scores and grade of stored results, for the ranking. Outside a transaction they are
+   * kept per assessment and version (every change that rescores moves the version), so a
+   * ranking does not parse every village's whole result each time it is asked for.
+   */
+  private async resultParts(db: Db, scheme: Scheme, schemeVersionId: number, rows: ReadonlyArray<{ id: number; version: number }>) {
+    const out = new Map<number, { sections: Record<string, number>; grade: string | null }>();
+    const cached = db === this.db;
+    const missing: number[] = [];
+    for (const r of rows) {
+      const hit = cached ? this.partsCache.get(r.id) : undefined;
+      if (hit && hit.version === r.version && hit.schemeVersionId === schemeVersionId) out.set(r.id, hit.parts);
+      else missing.push(r.id);
+    }
+    for (let i = 0; i < missing.length; i += 500) {
+      const stored = await db.selectFrom('assessments').select(['id', 'version', 'result']).where('id', 'in', missing.slice(i, i + 500)).execute();
+      for (const r of stored) {
+        const result = r.result ? (JSON.parse(r.result) as { nodes: Record<string, { score: number }>; grade: { code: string } | null }) : null;
+        const sections: Record<string, number> = {};
+        for (const s of scheme.sections) sections[s.code] = Math.round((result?.nodes[s.code]?.score ?? 0) * 100);
+        const parts = { sections, grade: result?.grade?.code ?? null };
+        out.set(r.id, parts);
+        if (cached) this.partsCache.set(r.id, { version: r.version, schemeVersionId, parts });
+      }
+    }
+    return out;
   }
 
   /** Totals and county ranks of the latest earlier campaign (by year), for the change column. */
@@ -859,6 +889,298 @@ export class CampaignService {
   }
 
   // ------------------------------------------------------------------------------------------
+  // Read-only views (for the API), each cut to what its reader may see
+
+  /** Refuses an unknown campaign (not-found). */
+  async requireCampaign(campaignId: number): Promise<void> {
+    await this.campaignRow(this.db, campaignId);
+  }
+
+  /** The campaign's inspection teams with their members. */
+  private async teamsOf(campaignId: number): Promise<Array<{ id: number; name: string; members: string[] }>> {
+    const teams = await this.db.selectFrom('inspection_teams').select(['id', 'name']).where('campaign_id', '=', campaignId).orderBy('id').execute();
+    const members = await this.db
+      .selectFrom('inspection_team_members as m')
+      .innerJoin('inspection_teams as t', 't.id', 'm.team_id')
+      .select(['m.team_id', 'm.username'])
+      .where('t.campaign_id', '=', campaignId)
+      .orderBy('m.username')
+      .execute();
+    return teams.map((t) => ({ id: t.id, name: t.name, members: members.filter((m) => m.team_id === t.id).map((m) => m.username) }));
+  }
+
+  /** Every assessment of a campaign as a list row (village, township, team, status, totals), with the team's members for the policy. */
+  private async campaignRows(campaignId: number, teams: Array<{ id: number; name: string; members: string[] }>) {
+    const rows = await this.db
+      .selectFrom('assessments as a')
+      .innerJoin('areas as v', 'v.code', 'a.village_code')
+      .leftJoin('areas as t', 't.code', 'v.parent_code')
+      .select(['a.id', 'a.village_code', 'a.status', 'a.version', 'a.base', 'a.bonus', 'a.total', 'a.team_id', 'a.updated_at', 'a.published_at', 'v.name as village_name', 'v.parent_code', 't.name as township_name'])
+      .where('a.campaign_id', '=', campaignId)
+      .orderBy('a.village_code')
+      .execute();
+    const byId = new Map(teams.map((t) => [t.id, t]));
+    return rows.map((r) => {
+      const team = r.team_id === null ? undefined : byId.get(r.team_id);
+      return {
+        row: {
+          id: r.id,
+          village: r.village_code,
+          villageName: r.village_name,
+          township: r.parent_code,
+          townshipName: r.township_name,
+          status: r.status,
+          version: r.version,
+          base: fromCents(r.base),
+          bonus: fromCents(r.bonus),
+          total: fromCents(r.total),
+          team: team?.name ?? null,
+          teamId: r.team_id,
+          updatedAt: r.updated_at,
+          publishedAt: r.published_at,
+        },
+        policy: { status: r.status, townshipCode: r.parent_code, inspectors: team?.members ?? [] },
+      };
+    });
+  }
+
+  /** Every campaign, with the progress (assessments by status) over the villages the actor may list. */
+  async listCampaignsFor(actor: Actor) {
+    const campaigns = await this.listCampaigns();
+    const out = [];
+    for (const c of campaigns) {
+      let progress: Progress;
+      if (actor.role === 'admin') {
+        progress = emptyProgress();
+        for (const [status, n] of Object.entries(c.byStatus)) progress[status as AssessmentStatus] = n;
+        progress.total = c.villages;
+      } else {
+        const teams = await this.teamsOf(c.id);
+        progress = progressOf((await this.campaignRows(c.id, teams)).filter((r) => listsRow(actor, r.policy)).map((r) => r.row));
+      }
+      out.push({ id: c.id, name: c.name, year: c.year, scheme: c.scheme, villages: c.villages, progress });
+    }
+    return out;
+  }
+
+  /** A campaign: period, scheme, teams (members for office roles) with their villages, and a progress row per village the actor may list. */
+  async campaignDetail(actor: Actor, campaignId: number) {
+    const c = await this.campaignRow(this.db, campaignId);
+    const sv = await this.db.selectFrom('scheme_versions').select(['id', 'scheme_id', 'version', 'title']).where('id', '=', c.scheme_version_id).executeTakeFirstOrThrow();
+    const teams = await this.teamsOf(campaignId);
+    const all = await this.campaignRows(campaignId, teams);
+    const rows = all.filter((r) => listsRow(actor, r.policy)).map((r) => r.row);
+    const seesMembers = actor.role === 'admin' || actor.role === 'reviewer' || actor.role === 'inspector';
+    const shownTeams = actor.role === 'admin' ? teams : teams.filter((t) => rows.some((r) => r.teamId === t.id));
+    return {
+      id: c.id,
+      name: c.name,
+      year: c.year,
+      period: { from: c.period_from, to: c.period_to },
+      appealDays: c.appeal_days,
+      createdAt: c.created_at,
+      createdBy: c.created_by,
+      scheme: { versionId: sv.id, id: sv.scheme_id, version: sv.version, title: sv.title },
+      scope: { villages: all.length },
+      progress: progressOf(rows),
+      teams: shownTeams.map((t) => ({ id: t.id, name: t.name, ...(seesMembers ? { members: t.members } : {}), villages: rows.filter((r) => r.teamId === t.id).map((r) => r.village) })),
+      ...(actor.role === 'admin' ? { unassigned: rows.filter((r) => r.teamId === null).map((r) => r.village) } : {}),
+      villages: rows,
+    };
+  }
+
+  /** The assessments of a campaign the actor may list, optionally of one township or status. */
+  async listAssessments(actor: Actor, campaignId: number, filter: { township?: string; status?: AssessmentStatus } = {}) {
+    await this.campaignRow(this.db, campaignId);
+    const teams = await this.teamsOf(campaignId);
+    return (await this.campaignRows(campaignId, teams))
+      .filter((r) => listsRow(actor, r.policy))
+      .map((r) => r.row)
+      .filter((r) => (!filter.township || r.township === filter.township) && (!filter.status || r.status === filter.status));
+  }
+
+  /**
+   * The ranking as the actor may see it: the office every result (or published ones only),
+   * a reviewer published results and their township's, everyone else published results.
+   * Ranks are over the results shown; a township filter keeps county ranks.
+   */
+  async rankingFor(actor: Actor, campaignId: number, options: { township?: string; publishedOnly?: boolean } = {}) {
+    const office = actor.role === 'admin' || actor.role === 'reviewer';
+    const publishedOnly = office ? (options.publishedOnly ?? false) : true;
+    const r = await this.computeRanking(this.db, campaignId, publishedOnly, undefined, (row) => seesResult(actor, row));
+    const basis = publishedOnly ? 'published' : actor.role === 'admin' ? 'all' : 'published-and-own-township';
+    if (!options.township) return { ...r, basis };
+    return { ...r, basis, county: r.county.filter((v) => v.township === options.township), townships: r.townships.filter((t) => t.township === options.township) };
+  }
+
+  /** The overview page's figures: progress, score distribution (bins of 10 points), section averages by township, top and bottom 5. */
+  async overview(actor: Actor, campaignId: number) {
+    const c = await this.campaignRow(this.db, campaignId);
+    const { scheme } = await this.schemeOf(c.scheme_version_id);
+    const teams = await this.teamsOf(campaignId);
+    const progress = progressOf((await this.campaignRows(campaignId, teams)).filter((r) => listsRow(actor, r.policy)).map((r) => r.row));
+    const ranking = await this.rankingFor(actor, campaignId);
+    const highest = ranking.county.reduce((m, v) => Math.max(m, v.total), 0);
+    // Bins from 0 up to the most a village can score (base and bonus), or the highest total.
+    const most = score(scheme, { name: '' }, []);
+    const top = Math.max(10, Math.ceil(fromCents(most.max + most.bonusMax) / 10) * 10, Math.ceil(fromCents(highest) / 10) * 10);
+    const bins = Array.from({ length: top / 10 }, (_, i) => ({ from: i * 10, to: i * 10 + 10, count: 0 }));
+    for (const v of ranking.county) bins[Math.min(Math.floor(fromCents(v.total) / 10), bins.length - 1)]!.count++;
+    const points = (cents: Record<string, number>) => Object.fromEntries(Object.entries(cents).map(([k, v]) => [k, fromCents(v)]));
+    const place = (v: (typeof ranking.county)[number]) => ({ village: v.village, name: v.name, township: v.township, townshipName: v.townshipName, total: fromCents(v.total), countyRank: v.countyRank, grade: v.grade ?? null });
+    return {
+      campaign: { id: c.id, name: c.name, year: c.year },
+      basis: ranking.basis,
+      progress,
+      distribution: bins,
+      sections: scheme.sections.map((s) => ({ code: s.code, title: s.title, max: s.points === null ? null : fromCents(s.points), bonus: s.bonus })),
+      county: { count: ranking.countySummary.count, averageTotal: fromCents(ranking.countySummary.averageTotal), averages: points(ranking.countySummary.averages), gradeCounts: ranking.countySummary.gradeCounts ?? null },
+      townships: ranking.townships.map((t) => ({ township: t.township, name: t.townshipName, count: t.count, averageTotal: fromCents(t.averageTotal), averages: points(t.averages) })),
+      top: ranking.county.slice(0, 5).map(place),
+      bottom: ranking.county.slice(-5).reverse().map(place),
+    };
+  }
+
+  /** An assessment's status, version and totals (after a change, for the client's next edit). */
+  async assessmentState(actor: Actor, assessmentId: number) {
+    const { a, ctx } = await this.context(this.db, assessmentId);
+    assertRead(actor, ctx);
+    const t = await this.db.selectFrom('assessments').select(['base', 'bonus', 'total']).where('id', '=', assessmentId).executeTakeFirstOrThrow();
+    return { id: a.id, status: a.status, version: a.version, base: fromCents(t.base), bonus: fromCents(t.bonus), total: fromCents(t.total) };
+  }
+
+  /** An appeal, for a reader of its assessment. */
+  async appealInfo(actor: Actor, appealId: number) {
+    const ap = await this.db.selectFrom('appeals').selectAll().where('id', '=', appealId).executeTakeFirst();
+    if (!ap) throw notFound(`appeal ${appealId}`);
+    const { ctx } = await this.context(this.db, ap.assessment_id);
+    assertRead(actor, ctx);
+    return ap;
+  }
+
+  /** The evidence rows of a finding or an appeal, for a reader of its assessment. */
+  async evidenceOf(actor: Actor, target: { findingId: number } | { appealId: number }) {
+    const owner =
+      'findingId' in target
+        ? await this.db.selectFrom('findings').select('assessment_id').where('id', '=', target.findingId).executeTakeFirst()
+        : await this.db.selectFrom('appeals').select('assessment_id').where('id', '=', target.appealId).executeTakeFirst();
+    if (!owner) throw notFound('findingId' in target ? `finding ${target.findingId}` : `appeal ${target.appealId}`);
+    const { ctx } = await this.context(this.db, owner.assessment_id);
+    assertRead(actor, ctx);
+    let q = this.db.selectFrom('evidence').selectAll().orderBy('id');
+    q = 'findingId' in target ? q.where('finding_id', '=', target.findingId) : q.where('appeal_id', '=', target.appealId);
+    return q.execute();
+  }
+
+  /** One evidence file's row, for a user who may read its assessment; not-found for anyone else (its existence is not told). */
+  async evidenceFile(actor: Actor, evidenceId: number) {
+    const e = await this.db
+      .selectFrom('evidence as e')
+      .leftJoin('findings as f', 'f.id', 'e.finding_id')
+      .leftJoin('appeals as ap', 'ap.id', 'e.appeal_id')
+      .select(['e.id', 'e.sha256', 'e.filename', 'e.mime', 'e.size', 'e.status', 'f.assessment_id as finding_assessment', 'ap.assessment_id as appeal_assessment'])
+      .where('e.id', '=', evidenceId)
+      .executeTakeFirst();
+    const assessmentId = e?.finding_assessment ?? e?.appeal_assessment;
+    if (!e || assessmentId === null || assessmentId === undefined) throw notFound(`evidence ${evidenceId}`);
+    const { ctx } = await this.context(this.db, assessmentId);
+    if (!canRead(actor, ctx)) throw notFound(`evidence ${evidenceId}`);
+    return { id: e.id, sha256: e.sha256, filename: e.filename, mime: e.mime, size: e.size, status: e.status, assessmentId };
+  }
+
+  /**
+   * The printable score sheet: header (county, township, campaign, village, team, date), every
+   * node with its maximum, deduction and score, every deduction with its reason and evidence,
+   * totals, grade and rank (among the results the reader may see).
+   */
+  async scoreSheet(actor: Actor, assessmentId: number, lang: Lang = 'zh') {
+    const { a, ctx } = await this.context(this.db, assessmentId);
+    assertRead(actor, ctx);
+    const { scheme } = await this.schemeOf(a.scheme_version_id);
+    const findings = await this.activeFindings(this.db, assessmentId);
+    const result = score(scheme, this.unitOf(a), findings);
+    const lines = explain(result, scheme, lang);
+    const township = a.township_code ? await this.db.selectFrom('areas').select(['code', 'name', 'parent_code']).where('code', '=', a.township_code).executeTakeFirst() : undefined;
+    const county = township?.parent_code ? await this.db.selectFrom('areas').select(['code', 'name']).where('code', '=', township.parent_code).executeTakeFirst() : undefined;
+    const team = a.team_id === null ? undefined : await this.db.selectFrom('inspection_teams').select('name').where('id', '=', a.team_id).executeTakeFirst();
+    const ids = findings.map((f) => Number(f.id));
+    const evidence = ids.length
+      ? await this.db.selectFrom('evidence').select(['id', 'finding_id', 'filename', 'mime', 'taken_at']).where('finding_id', 'in', ids).where('status', '=', 'active').orderBy('id').execute()
+      : [];
+    const nodes: Array<Record<string, unknown>> = [];
+    const index = new Map<string, SchemeNode>();
+    walk(scheme, (node, ancestors) => {
+      index.set(node.code, node);
+      const n = result.nodes[node.code]!;
+      nodes.push({
+        code: node.code,
+        title: textOf(node.title, lang),
+        depth: ancestors.length,
+        kind: n.kind,
+        applicable: n.applicable,
+        max: fromCents(n.max),
+        deducted: fromCents(n.deducted),
+        score: fromCents(n.score),
+        ...(n.added !== undefined ? { added: fromCents(n.added) } : {}),
+        ...(node.ruleText ? { rule: textOf(node.ruleText, lang) } : {}),
+      });
+    });
+    // explain() gives each counted finding of an item one line, in the item's order.
+    const queue = new Map<string, string[]>();
+    for (const l of lines) if (l.kind === 'finding' || l.kind === 'bonus' || l.kind === 'veto') (queue.get(l.code) ?? queue.set(l.code, []).get(l.code)!).push(l.text);
+    const deductions = [];
+    for (const code of result.order) {
+      const n = result.nodes[code]!;
+      if (n.kind !== 'item') continue;
+      const node = index.get(code)!;
+      for (const d of n.deductions ?? []) {
+        if (d.count === 0) continue;
+        const f = findings[d.finding]!;
+        const element = d.element ? node.checklist?.find((e) => e.code === d.element) : undefined;
+        deductions.push({
+          item: code,
+          title: textOf(node.title, lang),
+          findingId: Number(f.id),
+          count: d.count,
+          element: d.element ?? null,
+          elementTitle: element ? textOf(element.title, lang) : null,
+          note: d.note ?? null,
+          household: d.household ?? null,
+          amount: fromCents(d.amount),
+          bonus: node.rule?.kind === 'bonus',
+          reason: queue.get(code)?.shift() ?? '',
+          evidence: evidence.filter((e) => e.finding_id === Number(f.id)).map((e) => ({ id: e.id, filename: e.filename, mime: e.mime, takenAt: e.taken_at })),
+        });
+      }
+    }
+    const ranking = await this.rankingFor(actor, a.campaign_id);
+    const placed = ranking.county.find((v) => v.village === a.village_code);
+    const inTownship = ranking.townships.find((t) => t.township === a.township_code);
+    return {
+      header: {
+        county: county ? { code: county.code, name: county.name } : null,
+        township: township ? { code: township.code, name: township.name } : null,
+        campaign: { id: a.campaign_id, name: a.campaign_name, year: a.year, period: { from: a.period_from, to: a.period_to } },
+        village: { code: a.village_code, name: a.village_name },
+        team: team?.name ?? null,
+        scheme: { id: scheme.id, version: scheme.version, title: textOf(scheme.title, lang) },
+        status: a.status,
+        publishedAt: a.published_at,
+        date: this.now().slice(0, 10),
+      },
+      nodes,
+      deductions,
+      explanation: lines.map((l) => l.text),
+      totals: { base: fromCents(result.base), bonus: fromCents(result.bonus), total: fromCents(result.total), max: fromCents(result.max), bonusMax: fromCents(result.bonusMax), percent: result.percent === null ? null : fromCents(result.percent) },
+      grade: result.grade ? { code: result.grade.code, title: textOf(result.grade.title, lang) } : null,
+      veto: result.veto,
+      rank: placed
+        ? { basis: ranking.basis, county: placed.countyRank, countyOf: ranking.county.length, township: placed.townshipRank, townshipOf: inTownship?.count ?? null }
+        : null,
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------
   // Audit
 
   async verifyAudit(): Promise<AuditVerification> {
@@ -872,4 +1194,44 @@ export class CampaignService {
     if (options.entityId) q = q.where('entity_id', '=', options.entityId);
     return q.execute();
   }
+}
+
+type Progress = Record<AssessmentStatus, number> & { total: number };
+
+function emptyProgress(): Progress {
+  return { total: 0, draft: 0, submitted: 0, reviewed: 0, published: 0 };
+}
+
+function progressOf(rows: ReadonlyArray<{ status: AssessmentStatus }>): Progress {
+  const p = emptyProgress();
+  for (const r of rows) {
+    p[r.status]++;
+    p.total++;
+  }
+  return p;
+}
+
+/**
+ * The rows of a campaign's lists (progress, assessments) an actor sees: the office every one,
+ * a reviewer their township's, an inspector their team's villages, village users and viewers
+ * published results.
+ */
+export function listsRow(actor: Actor, row: { status: AssessmentStatus; townshipCode: string | null; inspectors: readonly string[] }): boolean {
+  switch (actor.role) {
+    case 'admin':
+      return true;
+    case 'reviewer':
+      return actor.township !== undefined && actor.township === row.townshipCode;
+    case 'inspector':
+      return row.inspectors.includes(actor.user);
+    case 'village':
+    case 'viewer':
+      return row.status === 'published';
+  }
+}
+
+/** The results counted in the rankings an actor sees: the office all, a reviewer published ones and their township's, everyone else published ones. */
+export function seesResult(actor: Actor, row: { status: AssessmentStatus; township: string | null }): boolean {
+  if (actor.role === 'admin' || row.status === 'published') return true;
+  return actor.role === 'reviewer' && actor.township !== undefined && actor.township === row.township;
 }

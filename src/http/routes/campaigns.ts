@@ -1,6 +1,302 @@
-/** API routes: campaigns. */
+/**
+ * API routes: campaigns (scope, teams, assignments, progress), the lists and rankings of their
+ * assessments, publication, rescoring, the overview page's figures, and the audit log. Every
+ * list is cut to what the signed-in user may see (CampaignService decides); ID numbers are
+ * masked in every answer to anyone but the office.
+ */
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { maskIdNumber } from '../../core/ids/gb11643.ts';
+import { fromCents } from '../../core/numbers.ts';
+import type { RankedRow, RankSummary } from '../../core/ranking/ranking.ts';
+import { KaoheError } from '../../core/errors.ts';
+import { actorOf, type User } from '../../services/user.service.ts';
+import { Id, route } from '../route.ts';
+
+/** A division code (县/乡/村: 12 digits). */
+export const DivisionCode = z.string().regex(/^\d{12}$/, 'a 12-digit division code');
+export const AssessmentStatusSchema = z.enum(['draft', 'submitted', 'reviewed', 'published']);
+/** A yes/no query flag: 1, 0, true, false. */
+export const Flag = z
+  .enum(['1', '0', 'true', 'false'])
+  .optional()
+  .transform((v) => v === '1' || v === 'true');
+
+const ID_NUMBER = /\d{17}[\dXx]/g;
+/** Keys whose values are hashes (hex), never ID numbers. */
+const HASH_KEYS = new Set(['sha256', 'hash', 'prev_hash', 'prevHash']);
+
+/** Masks anything shaped like a resident ID number in a string. */
+export function maskIds(text: string): string {
+  return text.replace(ID_NUMBER, (m) => maskIdNumber(m));
+}
+
+function maskDeep(value: unknown, key?: string): unknown {
+  if (typeof value === 'string') return key !== undefined && HASH_KEYS.has(key) ? value : maskIds(value);
+  if (Array.isArray(value)) return value.map((v) => maskDeep(v));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = maskDeep(v, k);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * An answer as its reader may see it: resident ID numbers appear in full only to the office
+ * (wherever one was typed: a note, a reason, a file name).
+ */
+export function present<T>(user: User, value: T): T {
+  return user.role === 'admin' ? value : (maskDeep(value) as T);
+}
+
+const points = (cents: Record<string, number>) => Object.fromEntries(Object.entries(cents).map(([k, v]) => [k, fromCents(v)]));
+
+function rowPoints(r: RankedRow) {
+  return {
+    ...r,
+    total: fromCents(r.total),
+    base: fromCents(r.base),
+    bonus: fromCents(r.bonus),
+    sections: points(r.sections),
+    change: { totalDelta: r.change.totalDelta === null ? null : fromCents(r.change.totalDelta), rankDelta: r.change.rankDelta },
+  };
+}
+
+function summaryPoints<S extends RankSummary>(s: S) {
+  return { ...s, averages: points(s.averages), averageTotal: fromCents(s.averageTotal), averageBase: fromCents(s.averageBase), averageBonus: fromCents(s.averageBonus) };
+}
+
+/** A ranking (live or snapshotted, kept in hundredths) in points. */
+export function rankingInPoints<R extends { county: RankedRow[]; countySummary: RankSummary; townships: Array<RankSummary & { rows: RankedRow[] }> }>(r: R) {
+  return {
+    ...r,
+    county: r.county.map(rowPoints),
+    countySummary: summaryPoints(r.countySummary),
+    townships: r.townships.map((t) => ({ ...summaryPoints(t), rows: t.rows.map(rowPoints) })),
+  };
+}
+
+const CampaignParams = z.object({ id: Id });
+const Version = z.number({ error: 'the version of the assessment you edited (a whole number)' }).int().positive();
+export { Version };
 
 export function campaignsRoutes(app: FastifyInstance): void {
-  void app;
+  const { campaigns, users } = app.services;
+  const tags = ['campaigns'];
+
+  route(app, {
+    method: 'GET',
+    url: '/campaigns',
+    summary: 'List campaigns with their progress',
+    tags,
+    roles: 'any',
+    handler: async ({ user }) => present(user, { campaigns: await campaigns.listCampaignsFor(actorOf(user)) }),
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/campaigns',
+    summary: 'Create a campaign',
+    tags,
+    roles: ['admin'],
+    body: z.object({
+      name: z.string().trim().min(1, 'a campaign needs a name').max(100),
+      year: z.number().int().min(2000).max(2100),
+      schemeVersionId: z.number().int().positive(),
+      villages: z.array(DivisionCode).min(1).max(20_000).optional(),
+      from: z.iso.date().optional(),
+      to: z.iso.date().optional(),
+      appealDays: z.number().int().min(0).max(365).optional(),
+    }),
+    handler: async ({ user, body, reply }) => {
+      const input: Parameters<typeof campaigns.createCampaign>[1] = { name: body.name, year: body.year, schemeVersionId: body.schemeVersionId };
+      if (body.villages) input.villages = body.villages;
+      if (body.from) input.from = body.from;
+      if (body.to) input.to = body.to;
+      if (body.appealDays !== undefined) input.appealDays = body.appealDays;
+      const id = await campaigns.createCampaign(actorOf(user), input);
+      reply.code(201);
+      return { id, campaign: await campaigns.campaignDetail(actorOf(user), id) };
+    },
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/campaigns/:id',
+    summary: 'A campaign: scope, teams, assignments and progress per village',
+    tags,
+    roles: 'any',
+    params: CampaignParams,
+    handler: async ({ user, params }) => present(user, await campaigns.campaignDetail(actorOf(user), params.id)),
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/campaigns/:id/teams',
+    summary: 'Create an inspection team or set its members',
+    tags,
+    roles: ['admin'],
+    params: CampaignParams,
+    body: z.object({
+      name: z.string().trim().min(1, 'a team needs a name').max(100),
+      members: z.array(z.string().trim().min(1).max(40)).max(100),
+    }),
+    handler: async ({ user, params, body }) => {
+      const inspectors = new Set((await users.list()).filter((u) => u.role === 'inspector').map((u) => u.username));
+      const unknown = body.members.findIndex((m) => !inspectors.has(m));
+      if (unknown >= 0) throw new KaoheError('validation', `body.members.${unknown}: ${body.members[unknown]} is not an inspector's user name`);
+      const id = await campaigns.setTeam(actorOf(user), params.id, body.name, body.members);
+      return { id, name: body.name, members: [...new Set(body.members)] };
+    },
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/campaigns/:id/assign',
+    summary: "Assign villages to a team",
+    tags,
+    roles: ['admin'],
+    params: CampaignParams,
+    body: z.object({ team: z.string().trim().min(1).max(100), villages: z.array(DivisionCode).min(1).max(20_000) }),
+    handler: async ({ user, params, body }) => {
+      await campaigns.assignVillages(actorOf(user), params.id, body.team, [...new Set(body.villages)]);
+      return { ok: true, team: body.team, villages: body.villages.length };
+    },
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/campaigns/:id/assessments',
+    summary: "List a campaign's assessments",
+    tags,
+    roles: 'any',
+    params: CampaignParams,
+    query: z.object({ township: DivisionCode.optional(), status: AssessmentStatusSchema.optional() }),
+    handler: async ({ user, params, query }) => {
+      const filter: { township?: string; status?: 'draft' | 'submitted' | 'reviewed' | 'published' } = {};
+      if (query.township) filter.township = query.township;
+      if (query.status) filter.status = query.status;
+      return present(user, { assessments: await campaigns.listAssessments(actorOf(user), params.id, filter) });
+    },
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/campaigns/:id/ranking',
+    summary: 'The ranking: county and township ranks, grades, change, section averages',
+    tags,
+    roles: 'any',
+    params: CampaignParams,
+    query: z.object({ township: DivisionCode.optional(), published: Flag }),
+    handler: async ({ user, params, query }) => {
+      const options: { township?: string; publishedOnly?: boolean } = { publishedOnly: query.published };
+      if (query.township) options.township = query.township;
+      return present(user, rankingInPoints(await campaigns.rankingFor(actorOf(user), params.id, options)));
+    },
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/campaigns/:id/snapshots',
+    summary: 'The dated ranking snapshots (published results)',
+    tags,
+    roles: 'any',
+    params: CampaignParams,
+    handler: async ({ user, params }) => {
+      await campaigns.requireCampaign(params.id);
+      const snapshots = await campaigns.snapshots(params.id);
+      return present(user, {
+        snapshots: snapshots.map((s) => ({ ...s, data: rankingInPoints(s.data as Parameters<typeof rankingInPoints>[0]) })),
+      });
+    },
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/campaigns/:id/publish',
+    summary: 'Publish every reviewed assessment and snapshot the ranking',
+    tags,
+    roles: ['admin'],
+    params: CampaignParams,
+    handler: async ({ user, params }) => campaigns.publishCampaign(actorOf(user), params.id),
+  });
+
+  const Rescore = z.object({ schemeVersionId: z.number().int().positive() });
+  route(app, {
+    method: 'POST',
+    url: '/campaigns/:id/rescore/preview',
+    summary: "Preview every village's score and rank under another scheme version",
+    tags,
+    roles: ['admin'],
+    params: CampaignParams,
+    body: Rescore,
+    handler: async ({ user, params, body }) => {
+      const p = await campaigns.rescorePreview(actorOf(user), params.id, body.schemeVersionId);
+      return { ...p, rows: p.rows.map((r) => ({ ...r, oldTotal: fromCents(r.oldTotal), newTotal: r.newTotal === null ? null : fromCents(r.newTotal) })) };
+    },
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/campaigns/:id/rescore',
+    summary: 'Rescore the campaign with another scheme version',
+    tags,
+    roles: ['admin'],
+    params: CampaignParams,
+    body: Rescore,
+    handler: async ({ user, params, body }) => campaigns.rescoreApply(actorOf(user), params.id, body.schemeVersionId),
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/campaigns/:id/overview',
+    summary: "The overview page's figures: progress, distribution, section averages, top and bottom villages",
+    tags,
+    roles: 'any',
+    params: CampaignParams,
+    handler: async ({ user, params }) => present(user, await campaigns.overview(actorOf(user), params.id)),
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/audit',
+    summary: 'The audit log',
+    tags: ['audit'],
+    roles: ['admin'],
+    query: z.object({
+      entity: z.string().trim().min(1).max(40).optional(),
+      entityId: z.string().trim().min(1).max(40).optional(),
+      limit: z.coerce.number().int().min(1).max(1000).optional(),
+    }),
+    handler: async ({ user, query }) => {
+      const options: { entity?: string; entityId?: string; limit?: number } = {};
+      if (query.entity) options.entity = query.entity;
+      if (query.entityId) options.entityId = query.entityId;
+      if (query.limit) options.limit = query.limit;
+      const rows = await campaigns.auditLog(actorOf(user), options);
+      return {
+        entries: rows.map((r) => ({
+          id: r.id,
+          at: r.at,
+          actor: r.actor,
+          action: r.action,
+          entity: r.entity,
+          entityId: r.entity_id,
+          before: r.before === null ? null : (JSON.parse(r.before) as unknown),
+          after: r.after === null ? null : (JSON.parse(r.after) as unknown),
+          hash: r.hash,
+        })),
+      };
+    },
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/audit/verify',
+    summary: "Verify the audit log's hash chain",
+    tags: ['audit'],
+    roles: ['admin'],
+    handler: async () => campaigns.verifyAudit(),
+  });
 }
