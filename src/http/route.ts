@@ -64,7 +64,11 @@ export function route<P extends z.ZodType = z.ZodType<Record<string, never>>, Q 
   if (spec.params) schema.params = jsonSchema(spec.params);
   if (spec.query) schema.querystring = jsonSchema(spec.query);
   if (spec.body && !spec.multipart) schema.body = jsonSchema(spec.body);
-  if (spec.multipart) schema.consumes = ['multipart/form-data'];
+  if (spec.multipart) {
+    schema.consumes = ['multipart/form-data'];
+    // Described for the OpenAPI document (the handler reads and checks the parts itself).
+    schema.body = { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] };
+  }
   if (spec.roles !== 'public') schema.security = [{ session: [] }];
   app.route({
     method: spec.method,
