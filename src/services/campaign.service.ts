@@ -70,6 +70,8 @@ export class CampaignService {
   private readonly evidence?: EvidenceSink;
   private readonly clock: () => Date;
   private readonly schemes = new Map<number, { scheme: Scheme; deriveText: string | null }>();
+  /** Rankings by campaign, reader and state of the assessments (see rankingFor). */
+  private readonly rankings = new Map<string, Awaited<ReturnType<CampaignService['computeRanking']>>>();
   /** The ranking's parts of each stored result, by assessment id (see resultParts). */
   private readonly partsCache = new Map<number, { version: number; schemeVersionId: number; parts: { sections: Record<string, number>; grade: string | null } }>();
 
@@ -1007,7 +1009,19 @@ export class CampaignService {
   async rankingFor(actor: Actor, campaignId: number, options: { township?: string; publishedOnly?: boolean } = {}) {
     const office = actor.role === 'admin' || actor.role === 'reviewer';
     const publishedOnly = office ? (options.publishedOnly ?? false) : true;
-    const r = await this.computeRanking(this.db, campaignId, publishedOnly, undefined, (row) => seesResult(actor, row));
+    // Every change to any assessment moves its version, so the count and the sum of versions
+    // say whether a ranking computed before is still the ranking (one cheap query instead of all).
+    const stamp = await this.db
+      .selectFrom('assessments')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('version').as('v')])
+      .executeTakeFirstOrThrow();
+    const key = `${campaignId}|${publishedOnly}|${actor.user}|${actor.role}|${actor.township ?? ''}|${actor.village ?? ''}|${stamp.n}|${stamp.v}`;
+    let r = this.rankings.get(key);
+    if (!r) {
+      r = await this.computeRanking(this.db, campaignId, publishedOnly, undefined, (row) => seesResult(actor, row));
+      if (this.rankings.size >= 200) this.rankings.clear();
+      this.rankings.set(key, r);
+    }
     const basis = publishedOnly ? 'published' : actor.role === 'admin' ? 'all' : 'published-and-own-township';
     if (!options.township) return { ...r, basis };
     return { ...r, basis, county: r.county.filter((v) => v.township === options.township), townships: r.townships.filter((t) => t.township === options.township) };
