@@ -1,0 +1,144 @@
+/** The app: sign-in first (and a forced password change), then the pages of the user's role. */
+import { Component, lazy, Suspense, useEffect, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
+import { Button } from 'antd';
+import { Result, Spin } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { useAuth } from './lib/auth.tsx';
+import { navigate, pathTo, useRoute, type RouteName } from './lib/router.tsx';
+import { homeFor, navFor, type NavKey } from './lib/roles.ts';
+import { AppLayout } from './components/AppLayout.tsx';
+import { Loading } from './components/common.tsx';
+import { LoginPage } from './pages/LoginPage.tsx';
+import { ChangePasswordPage } from './pages/ChangePasswordPage.tsx';
+
+type Page = LazyExoticComponent<ComponentType>;
+
+/** Pages are loaded on first visit: the sign-in page does not carry the charts or the editor. */
+const PAGES: Partial<Record<RouteName, Page>> = {
+  overview: lazy(() => import('./pages/OverviewPage.tsx')),
+  villages: lazy(() => import('./pages/registry/VillagesPage.tsx')),
+  households: lazy(() => import('./pages/registry/HouseholdsPage.tsx')),
+  workTeams: lazy(() => import('./pages/registry/WorkTeamsPage.tsx')),
+  helpers: lazy(() => import('./pages/registry/HelpersPage.tsx')),
+  records: lazy(() => import('./pages/registry/RecordsPage.tsx')),
+  imports: lazy(() => import('./pages/registry/ImportWizardPage.tsx')),
+  exports: lazy(() => import('./pages/registry/ExportsPage.tsx')),
+  schemes: lazy(() => import('./pages/schemes/SchemesPage.tsx')),
+  scheme: lazy(() => import('./pages/schemes/SchemePage.tsx')),
+  schemeVersion: lazy(() => import('./pages/schemes/SchemePage.tsx')),
+  schemeEdit: lazy(() => import('./pages/schemes/SchemeEditorPage.tsx')),
+  campaigns: lazy(() => import('./pages/campaigns/CampaignsPage.tsx')),
+  campaign: lazy(() => import('./pages/campaigns/CampaignPage.tsx')),
+  villageAssessment: lazy(() => import('./pages/assessment/AssessmentPage.tsx')),
+  assessment: lazy(() => import('./pages/assessment/AssessmentPage.tsx')),
+  review: lazy(() => import('./pages/ReviewPage.tsx')),
+  rankings: lazy(() => import('./pages/RankingsPage.tsx')),
+  appeals: lazy(() => import('./pages/AppealsPage.tsx')),
+  audit: lazy(() => import('./pages/AuditPage.tsx')),
+};
+const SheetPage = lazy(() => import('./pages/assessment/SheetPage.tsx'));
+
+/** Which menu entry a route belongs to (for the highlight and the role check). */
+export const ROUTE_NAV: Partial<Record<RouteName, NavKey>> = {
+  overview: 'overview',
+  villages: 'villages',
+  households: 'households',
+  workTeams: 'workTeams',
+  helpers: 'helpers',
+  records: 'records',
+  imports: 'imports',
+  exports: 'exports',
+  schemes: 'schemes',
+  scheme: 'schemes',
+  schemeVersion: 'schemes',
+  schemeEdit: 'schemes',
+  campaigns: 'campaigns',
+  campaign: 'campaigns',
+  villageAssessment: 'campaigns',
+  assessment: 'campaigns',
+  review: 'review',
+  rankings: 'rankings',
+  appeals: 'appeals',
+  audit: 'audit',
+};
+
+/**
+ * A page that fails to load or render shows why, with a reload: after a new build the old
+ * page's chunks are gone, and a reload fetches the new ones.
+ */
+class PageBoundary extends Component<{ children: ReactNode; resetKey: string; title: string; reload: string }, { error: Error | null; key: string }> {
+  override state = { error: null as Error | null, key: this.props.resetKey };
+  static getDerivedStateFromError(error: Error) {
+    return { error };
+  }
+  static getDerivedStateFromProps(props: { resetKey: string }, state: { key: string; error: Error | null }) {
+    return props.resetKey !== state.key ? { error: null, key: props.resetKey } : null;
+  }
+  override render() {
+    if (!this.state.error) return this.props.children;
+    return (
+      <Result
+        status="error"
+        title={this.props.title}
+        subTitle={this.state.error.message}
+        extra={
+          <Button type="primary" onClick={() => window.location.reload()} data-testid="page-reload">
+            {this.props.reload}
+          </Button>
+        }
+      />
+    );
+  }
+}
+
+export function App() {
+  const { user } = useAuth();
+  const route = useRoute();
+  const { t } = useTranslation();
+
+  const redirectHome = !!user && route.name === 'overview' && !navFor(user.role).includes('overview');
+  useEffect(() => {
+    if (user && route.name === 'login') {
+      const next = route.query.get('next');
+      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : pathTo(homeFor(user.role)), { replace: true });
+    } else if (user && redirectHome) {
+      // A role without the overview starts on its own first page.
+      navigate(pathTo(homeFor(user.role)), { replace: true });
+    }
+  }, [user, route.name, route.query, redirectHome]);
+
+  if (user === undefined) {
+    return (
+      <div style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center' }}>
+        <Spin size="large" />
+      </div>
+    );
+  }
+  if (user === null) return <LoginPage />;
+  if (user.mustChangePassword) return <ChangePasswordPage forced />;
+
+  if (route.name === 'sheet') {
+    return (
+      <PageBoundary resetKey="sheet" title={t('errors.pageFailed')} reload={t('common.reload')}>
+        <Suspense fallback={<Loading />}>
+          <SheetPage />
+        </Suspense>
+      </PageBoundary>
+    );
+  }
+
+  let content;
+  if (route.name === 'password') content = <ChangePasswordPage />;
+  else if (route.name === 'login' || redirectHome) content = <Loading />;
+  else {
+    const Page = route.name === 'notFound' ? undefined : PAGES[route.name];
+    content = Page ? <Page /> : <Result status="404" title={t('errors.pageNotFound')} />;
+  }
+  return (
+    <AppLayout active={route.name === 'notFound' ? undefined : ROUTE_NAV[route.name]}>
+      <PageBoundary resetKey={route.name} title={t('errors.pageFailed')} reload={t('common.reload')}>
+        <Suspense fallback={<Loading />}>{content}</Suspense>
+      </PageBoundary>
+    </AppLayout>
+  );
+}

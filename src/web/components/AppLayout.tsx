@@ -1,0 +1,175 @@
+/** The shell: a menu by role (a drawer on a phone), the language switch, the user's menu. */
+import { useState, type ReactNode } from 'react';
+import { App, Button, Drawer, Dropdown, Layout, Menu, Segmented, type MenuProps } from 'antd';
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  BookOutlined,
+  CheckSquareOutlined,
+  DashboardOutlined,
+  DatabaseOutlined,
+  ExportOutlined,
+  FileSearchOutlined,
+  FlagOutlined,
+  HomeOutlined,
+  ImportOutlined,
+  KeyOutlined,
+  LogoutOutlined,
+  MenuOutlined,
+  MessageOutlined,
+  SolutionOutlined,
+  TeamOutlined,
+  TrophyOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { useAuth, useUser } from '../lib/auth.tsx';
+import { navigate, pathTo, type RouteName } from '../lib/router.tsx';
+import { navFor, type NavKey } from '../lib/roles.ts';
+import { setLang, type AppLang } from '../i18n/index.ts';
+import { useIsNarrow } from '../lib/hooks.ts';
+
+const ICONS: Record<NavKey, ReactNode> = {
+  overview: <DashboardOutlined />,
+  villages: <ApartmentOutlined />,
+  households: <HomeOutlined />,
+  workTeams: <TeamOutlined />,
+  helpers: <SolutionOutlined />,
+  records: <FileSearchOutlined />,
+  imports: <ImportOutlined />,
+  exports: <ExportOutlined />,
+  schemes: <BookOutlined />,
+  campaigns: <FlagOutlined />,
+  review: <CheckSquareOutlined />,
+  rankings: <TrophyOutlined />,
+  appeals: <MessageOutlined />,
+  audit: <AuditOutlined />,
+};
+
+const REGISTRY: NavKey[] = ['villages', 'households', 'workTeams', 'helpers', 'records', 'imports', 'exports'];
+
+/** The navigation's test hook: nav-overview, nav-work-teams … */
+export const navTestId = (key: NavKey) => `nav-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+export function LanguageSwitch({ size }: { size?: 'small' | 'middle' }) {
+  const { i18n } = useTranslation();
+  return (
+    <Segmented
+      size={size ?? 'small'}
+      data-testid="lang-switch"
+      value={i18n.language.startsWith('en') ? 'en' : 'zh-CN'}
+      options={[
+        { label: <span data-testid="lang-zh">中文</span>, value: 'zh-CN' },
+        { label: <span data-testid="lang-en">EN</span>, value: 'en' },
+      ]}
+      onChange={(v) => setLang(v as AppLang)}
+    />
+  );
+}
+
+export function AppLayout({ active, children }: { active: NavKey | undefined; children: ReactNode }) {
+  const { t } = useTranslation();
+  const user = useUser();
+  const { signOut } = useAuth();
+  const { message } = App.useApp();
+  const narrow = useIsNarrow(992);
+  const [drawer, setDrawer] = useState(false);
+  const allowed = navFor(user.role);
+
+  const item = (key: NavKey) => ({ key, icon: ICONS[key], label: <span data-testid={navTestId(key)}>{t(`nav.${key}`)}</span> });
+  const items: MenuProps['items'] = [];
+  for (const key of allowed) {
+    if (REGISTRY.includes(key)) continue;
+    items.push(item(key));
+    // The registry's pages sit together, after the overview (or first, for roles without one).
+    if ((key === 'overview' || (key === allowed[0] && !allowed.includes('overview'))) && allowed.some((k) => REGISTRY.includes(k))) {
+      items.push({
+        key: 'registry',
+        icon: <DatabaseOutlined />,
+        label: <span data-testid="nav-registry">{t('nav.registry')}</span>,
+        children: REGISTRY.filter((k) => allowed.includes(k)).map(item),
+      });
+    }
+  }
+  const menu = (
+    <Menu
+      mode="inline"
+      selectedKeys={active ? [active] : []}
+      defaultOpenKeys={active && REGISTRY.includes(active) ? ['registry'] : []}
+      items={items}
+      onClick={({ key }) => {
+        setDrawer(false);
+        navigate(pathTo(key as RouteName));
+      }}
+      style={{ borderInlineEnd: 'none' }}
+    />
+  );
+
+  const onSignOut = async () => {
+    try {
+      await signOut();
+      navigate('/login', { replace: true });
+    } catch (e) {
+      message.error(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  const userMenu: MenuProps['items'] = [
+    { key: 'who', disabled: true, label: <span>{user.displayName ?? user.username} · {t(`roles.${user.role}`)}</span> },
+    { type: 'divider' },
+    { key: 'password', icon: <KeyOutlined />, label: <span data-testid="nav-password">{t('auth.changePassword')}</span> },
+    { key: 'logout', icon: <LogoutOutlined />, label: <span data-testid="logout">{t('auth.signOut')}</span> },
+  ];
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      {!narrow ? (
+        <Layout.Sider width={216} theme="light" style={{ borderInlineEnd: '1px solid #f0f0f0' }}>
+          <div className="app-brand" style={{ height: 56, padding: '0 16px' }}>
+            <span className="app-brand-mark">考</span>
+            <span>{t('app.name')}</span>
+          </div>
+          {menu}
+        </Layout.Sider>
+      ) : (
+        <Drawer open={drawer} onClose={() => setDrawer(false)} placement="left" size={260} title={t('app.name')} styles={{ body: { padding: 0 } }}>
+          {menu}
+        </Drawer>
+      )}
+      <Layout>
+        <Layout.Header className="app-header">
+          {narrow ? <Button type="text" icon={<MenuOutlined />} aria-label={t('nav.menu')} onClick={() => setDrawer(true)} data-testid="nav-toggle" /> : null}
+          {narrow ? (
+            <div className="app-brand">
+              <span className="app-brand-mark">考</span>
+              <span className="hide-narrow">{t('app.name')}</span>
+            </div>
+          ) : (
+            <div className="muted" style={{ fontSize: 13, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+              {t('app.office')}
+            </div>
+          )}
+          <div className="app-header-spacer" />
+          <LanguageSwitch />
+          <Dropdown
+            trigger={['click']}
+            menu={{
+              items: userMenu,
+              onClick: ({ key }) => {
+                if (key === 'password') navigate(pathTo('password'));
+                if (key === 'logout') void onSignOut();
+              },
+            }}
+          >
+            <Button type="text" icon={<UserOutlined />} data-testid="user-menu">
+              <span className="hide-narrow">{user.displayName ?? user.username}</span>
+            </Button>
+          </Dropdown>
+        </Layout.Header>
+        <Layout.Content>
+          <div className="app-content">{children}</div>
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

@@ -1,0 +1,95 @@
+/** Small pieces every page uses: the page header, error states, status tags, loading. */
+import type { ReactNode } from 'react';
+import { Alert, Button, Result, Spin, Tag } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { ApiError } from '../lib/api.ts';
+import type { AssessmentStatus } from '../lib/types.ts';
+
+export function PageHeader({ title, sub, extra, testId }: { title: ReactNode; sub?: ReactNode; extra?: ReactNode; testId?: string }) {
+  return (
+    <div className="page-header" data-testid={testId}>
+      <div>
+        <h2>{title}</h2>
+        {sub ? <div className="page-header-sub">{sub}</div> : null}
+      </div>
+      {extra ? <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>{extra}</div> : null}
+    </div>
+  );
+}
+
+/** An error from the API, in words the reader can act on. */
+export function ErrorView({ error, onRetry, compact }: { error: ApiError | Error; onRetry?: () => void; compact?: boolean }) {
+  const { t } = useTranslation();
+  const status = (error as ApiError).status;
+  const code = (error as ApiError).code;
+  const retry = onRetry ? (
+    <Button onClick={onRetry} size={compact ? 'small' : 'middle'}>
+      {t('common.retry')}
+    </Button>
+  ) : undefined;
+  if (!compact && status === 403) return <Result status="403" title={t('errors.forbidden')} subTitle={error.message} extra={retry} />;
+  if (!compact && status === 404 && code === 'not-found' && /no route/.test(error.message)) {
+    return <Result status="warning" title={t('errors.notAvailable')} subTitle={error.message} extra={retry} />;
+  }
+  if (!compact && status === 404) return <Result status="404" title={t('errors.notFound')} subTitle={error.message} extra={retry} />;
+  const title = status === 0 ? t('errors.network') : t('errors.failed');
+  return <Alert type="error" showIcon title={title} description={error.message} action={retry} style={{ marginBottom: 12 }} data-testid="error" />;
+}
+
+export function Loading({ tip }: { tip?: string }) {
+  return (
+    <div style={{ padding: 48, textAlign: 'center' }}>
+      <Spin description={tip} />
+    </div>
+  );
+}
+
+const STATUS_COLOURS: Record<AssessmentStatus, string> = { draft: 'default', submitted: 'processing', reviewed: 'warning', published: 'success' };
+
+export function StatusTag({ status }: { status: AssessmentStatus }) {
+  const { t } = useTranslation();
+  return (
+    <Tag color={STATUS_COLOURS[status] ?? 'default'} data-testid="status-tag" data-status={status}>
+      {t(`status.${status}`)}
+    </Tag>
+  );
+}
+
+const APPEAL_COLOURS: Record<string, string> = { open: 'processing', upheld: 'success', adjusted: 'warning', rejected: 'error' };
+
+export function AppealStatusTag({ status }: { status: string }) {
+  const { t } = useTranslation();
+  return <Tag color={APPEAL_COLOURS[status] ?? 'default'}>{t(`appeals.status.${status}`)}</Tag>;
+}
+
+/** Yes / no for 0/1 flags and booleans. */
+export function YesNo({ value }: { value: unknown }) {
+  const { t } = useTranslation();
+  if (value === null || value === undefined || value === '') return <span className="muted">—</span>;
+  const yes = value === true || value === 1 || value === '1';
+  return <span>{yes ? t('common.yes') : t('common.no')}</span>;
+}
+
+/** Triggers a download of text the page made (CSV exports). */
+export function downloadText(filename: string, text: string, type = 'text/csv;charset=utf-8'): void {
+  // A byte-order mark so that Excel reads the Chinese of a CSV file as UTF-8.
+  const blob = new Blob([type.startsWith('text/csv') ? '\ufeff' + text : text], { type });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** One CSV line (RFC 4180 quoting). */
+export function csvLine(values: Array<string | number | null | undefined>): string {
+  return values
+    .map((v) => {
+      const s = v === null || v === undefined ? '' : String(v);
+      return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    })
+    .join(',');
+}

@@ -1,0 +1,86 @@
+/** The signed-in user for the whole app: who it is, the CSRF token, signing in and out. */
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { api, ApiError, onUnauthenticated, setCsrfToken } from './api.ts';
+import type { Session, User } from './types.ts';
+
+interface AuthState {
+  /** undefined while asking the server; null when nobody is signed in. */
+  user: User | null | undefined;
+  signIn(username: string, password: string): Promise<User>;
+  signOut(): Promise<void>;
+  changePassword(currentPassword: string, newPassword: string): Promise<void>;
+  /** Forgets the session locally (after the server said it is gone). */
+  expire(): void;
+}
+
+const AuthContext = createContext<AuthState | null>(null);
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [user, setUser] = useState<User | null | undefined>(undefined);
+
+  useEffect(() => {
+    let live = true;
+    api
+      .get<Session>('/auth/me')
+      .then((s) => {
+        if (!live) return;
+        setCsrfToken(s.csrfToken);
+        setUser(s.user);
+      })
+      .catch(() => live && setUser(null));
+    const off = onUnauthenticated(() => {
+      setCsrfToken(null);
+      setUser(null);
+    });
+    return () => {
+      live = false;
+      off();
+    };
+  }, []);
+
+  const signIn = useCallback(async (username: string, password: string) => {
+    const s = await api.post<Session>('/auth/login', { username, password });
+    setCsrfToken(s.csrfToken);
+    setUser(s.user);
+    return s.user;
+  }, []);
+
+  const signOut = useCallback(async () => {
+    try {
+      await api.post('/auth/logout');
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 401) throw e;
+    }
+    setCsrfToken(null);
+    setUser(null);
+  }, []);
+
+  const changePassword = useCallback(
+    async (currentPassword: string, newPassword: string) => {
+      await api.post('/auth/password', { currentPassword, newPassword });
+      if (user) setUser({ ...user, mustChangePassword: false });
+    },
+    [user],
+  );
+
+  const expire = useCallback(() => {
+    setCsrfToken(null);
+    setUser(null);
+  }, []);
+
+  const value = useMemo(() => ({ user, signIn, signOut, changePassword, expire }), [user, signIn, signOut, changePassword, expire]);
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthState {
+  const ctx = useContext(AuthContext);
+  if (!ctx) throw new Error('useAuth outside AuthProvider');
+  return ctx;
+}
+
+/** The signed-in user (pages behind the sign-in only). */
+export function useUser(): User {
+  const { user } = useAuth();
+  if (!user) throw new Error('no user signed in');
+  return user;
+}

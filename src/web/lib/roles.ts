@@ -1,0 +1,52 @@
+/**
+ * What each role sees in the menu and which buttons it gets. The server decides again (policies
+ * in src/services/policies.ts); this only spares people buttons that would be refused.
+ */
+export type Role = 'admin' | 'reviewer' | 'inspector' | 'village' | 'viewer';
+
+export type NavKey =
+  | 'overview'
+  | 'villages'
+  | 'households'
+  | 'workTeams'
+  | 'helpers'
+  | 'records'
+  | 'imports'
+  | 'exports'
+  | 'schemes'
+  | 'campaigns'
+  | 'review'
+  | 'rankings'
+  | 'appeals'
+  | 'audit';
+
+const ALL: NavKey[] = ['overview', 'villages', 'households', 'workTeams', 'helpers', 'records', 'imports', 'exports', 'schemes', 'campaigns', 'review', 'rankings', 'appeals', 'audit'];
+
+const NAV: Record<Role, NavKey[]> = {
+  admin: ALL,
+  reviewer: ['overview', 'villages', 'households', 'workTeams', 'helpers', 'records', 'schemes', 'campaigns', 'review', 'rankings'],
+  inspector: ['campaigns', 'villages', 'households', 'workTeams', 'helpers', 'records', 'schemes', 'rankings'],
+  village: ['campaigns', 'rankings', 'appeals'],
+  viewer: ['overview', 'campaigns', 'rankings'],
+};
+
+export function navFor(role: Role): NavKey[] {
+  return NAV[role] ?? [];
+}
+
+/** The page a role starts on. */
+export function homeFor(role: Role): NavKey {
+  return navFor(role)[0] ?? 'campaigns';
+}
+
+export const can = {
+  manage: (role: Role) => role === 'admin',
+  record: (role: Role) => role === 'admin' || role === 'inspector',
+  review: (role: Role) => role === 'admin' || role === 'reviewer',
+  publish: (role: Role) => role === 'admin',
+  appeal: (role: Role) => role === 'admin' || role === 'village',
+  decideAppeal: (role: Role) => role === 'admin',
+  seeDrafts: (role: Role) => role === 'admin' || role === 'reviewer' || role === 'inspector',
+  import: (role: Role) => role === 'admin',
+  editScheme: (role: Role) => role === 'admin',
+};

@@ -1,0 +1,133 @@
+/**
+ * A small router on the History API: the server answers every non-API path with the app's page,
+ * so `/campaigns/3` can be bookmarked. Routes are path patterns with `:param` segments.
+ */
+import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent, type ReactNode } from 'react';
+
+export const ROUTES = {
+  login: '/login',
+  password: '/account/password',
+  overview: '/',
+  villages: '/registry/villages',
+  households: '/registry/households',
+  workTeams: '/registry/work-teams',
+  helpers: '/registry/helpers',
+  records: '/registry/records',
+  imports: '/registry/import',
+  exports: '/registry/export',
+  schemes: '/schemes',
+  schemeEdit: '/schemes/edit',
+  schemeVersion: '/schemes/versions/:vid',
+  scheme: '/schemes/:id',
+  campaigns: '/campaigns',
+  campaign: '/campaigns/:id',
+  villageAssessment: '/campaigns/:id/villages/:code',
+  assessment: '/assessments/:id',
+  sheet: '/assessments/:id/sheet',
+  review: '/review',
+  rankings: '/rankings',
+  appeals: '/appeals',
+  audit: '/audit',
+} as const;
+
+export type RouteName = keyof typeof ROUTES;
+
+export interface Match {
+  name: RouteName | 'notFound';
+  params: Record<string, string>;
+  query: URLSearchParams;
+}
+
+const compiled = (Object.entries(ROUTES) as Array<[RouteName, string]>).map(([name, pattern]) => {
+  const keys: string[] = [];
+  const source = pattern
+    .split('/')
+    .map((seg) => {
+      if (seg.startsWith(':')) {
+        keys.push(seg.slice(1));
+        return '([^/]+)';
+      }
+      return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  return { name, keys, re: new RegExp(`^${source || '/'}/?$`) };
+});
+
+/** The route a path names (the first pattern that fits, in declaration order). */
+export function matchPath(pathname: string, search = ''): Match {
+  const query = new URLSearchParams(search);
+  for (const r of compiled) {
+    const m = r.re.exec(pathname);
+    if (!m) continue;
+    const params: Record<string, string> = {};
+    r.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1]!)));
+    return { name: r.name, params, query };
+  }
+  return { name: 'notFound', params: {}, query };
+}
+
+/** The path of a route with its parameters (and an optional query). */
+export function pathTo(name: RouteName, params: Record<string, string | number> = {}, query?: Record<string, string | number | undefined>): string {
+  let path: string = ROUTES[name];
+  for (const [k, v] of Object.entries(params)) path = path.replace(`:${k}`, encodeURIComponent(String(v)));
+  if (query) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') q.set(k, String(v));
+    const s = q.toString();
+    if (s) path += `?${s}`;
+  }
+  return path;
+}
+
+const listeners = new Set<() => void>();
+const notify = () => listeners.forEach((l) => l());
+if (typeof window !== 'undefined') window.addEventListener('popstate', notify);
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+const snapshot = () => window.location.pathname + window.location.search;
+
+/** Goes to a path (pushes a history entry, or replaces the current one). */
+export function navigate(to: string, options: { replace?: boolean } = {}): void {
+  if (to === snapshot()) return;
+  if (options.replace) window.history.replaceState(null, '', to);
+  else window.history.pushState(null, '', to);
+  window.scrollTo(0, 0);
+  notify();
+}
+
+/** Changes the current URL's query (replacing the entry: filters are not pages of their own). */
+export function setQuery(changes: Record<string, string | number | undefined | null>): void {
+  const q = new URLSearchParams(window.location.search);
+  for (const [k, v] of Object.entries(changes)) {
+    if (v === undefined || v === null || v === '') q.delete(k);
+    else q.set(k, String(v));
+  }
+  const s = q.toString();
+  navigate(window.location.pathname + (s ? `?${s}` : ''), { replace: true });
+}
+
+/** The current route; re-renders on navigation. */
+export function useRoute(): Match {
+  const path = useSyncExternalStore(subscribe, snapshot, () => '/');
+  const [pathname, search = ''] = path.split('?');
+  return matchPath(pathname ?? '/', search);
+}
+
+/** An anchor that navigates in the app (a modified click opens a new tab as usual). */
+export function Link({ to, children, ...rest }: { to: string; children: ReactNode } & Omit<AnchorHTMLAttributes<HTMLAnchorElement>, 'href'>) {
+  const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
+    rest.onClick?.(e);
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey || rest.target) return;
+    e.preventDefault();
+    navigate(to);
+  };
+  return (
+    <a href={to} {...rest} onClick={onClick}>
+      {children}
+    </a>
+  );
+}

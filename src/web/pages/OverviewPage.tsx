@@ -1,0 +1,188 @@
+/**
+ * The overview of the current campaign: progress of the villages' assessments, the score
+ * distribution, section averages by township (as a share of each section's points), and the
+ * top and bottom villages.
+ */
+import { useMemo } from 'react';
+import { Card, Col, Empty, Progress as AntProgress, Row, Statistic, Table, Tag } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { PageHeader, ErrorView, Loading } from '../components/common.tsx';
+import { CampaignPicker, useCurrentCampaign } from '../components/CampaignPicker.tsx';
+import { EChart, type ChartOption } from '../components/EChart.tsx';
+import { useApi } from '../lib/hooks.ts';
+import { useFormat } from '../lib/format.ts';
+import { Link, pathTo } from '../lib/router.tsx';
+import { schemeLang } from '../i18n/index.ts';
+import { STATUSES, type Overview, type OverviewPlace } from '../lib/types.ts';
+import { textOf } from '../../core/scheme/model.ts';
+
+const STATUS_COLOURS = { draft: '#bfbfbf', submitted: '#1677ff', reviewed: '#faad14', published: '#52c41a' };
+
+export default function OverviewPage() {
+  const { t, i18n } = useTranslation();
+  const fmt = useFormat();
+  const lang = schemeLang(i18n.language);
+  const { campaigns, current, setCurrent, error: listError, loading: listLoading, reload: reloadList } = useCurrentCampaign();
+  const { data, error, loading, reload } = useApi<Overview>(current ? `/campaigns/${current.id}/overview` : null);
+
+  const progressOption = useMemo<ChartOption | null>(() => {
+    if (!data) return null;
+    return {
+      tooltip: { trigger: 'item' },
+      legend: { bottom: 0 },
+      series: [
+        {
+          type: 'pie',
+          radius: ['45%', '70%'],
+          center: ['50%', '45%'],
+          label: { formatter: '{b}\n{c}' },
+          data: STATUSES.map((s) => ({ name: t(`status.${s}`), value: data.progress[s], itemStyle: { color: STATUS_COLOURS[s] } })).filter((d) => d.value > 0),
+        },
+      ],
+    };
+  }, [data, t]);
+
+  const distributionOption = useMemo<ChartOption | null>(() => {
+    if (!data) return null;
+    // Only the bins from the lowest score up: a campaign scored 150–200 shows those bins.
+    const first = data.distribution.findIndex((b) => b.count > 0);
+    const bins = first < 0 ? data.distribution : data.distribution.slice(Math.max(0, first - 1));
+    return {
+      tooltip: { trigger: 'axis', formatter: (p: unknown) => {
+        const x = (p as Array<{ name: string; value: number }>)[0];
+        return x ? `${x.name}<br/>${t('overview.villagesCount', { count: x.value })}` : '';
+      } },
+      grid: { left: 40, right: 16, top: 24, bottom: 40 },
+      xAxis: { type: 'category', data: bins.map((b) => `${fmt.points(b.from)}–${fmt.points(b.to)}`), name: t('overview.totalAxis'), nameLocation: 'middle', nameGap: 28 },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: [{ type: 'bar', data: bins.map((b) => b.count), itemStyle: { color: '#b7282e' }, barMaxWidth: 36 }],
+    };
+  }, [data, fmt, t]);
+
+  const sectionOption = useMemo<ChartOption | null>(() => {
+    if (!data || data.townships.length === 0) return null;
+    const sections = data.sections.filter((s) => s.max);
+    const rate = (avg: number | undefined, max: number | null) => (avg === undefined || !max ? null : Math.round((avg / max) * 1000) / 10);
+    const groups = [
+      ...data.townships.map((tw) => ({ name: tw.name, averages: tw.averages })),
+      { name: t('overview.county'), averages: data.county.averages },
+    ];
+    return {
+      tooltip: {
+        trigger: 'axis',
+        formatter: (params: unknown) => {
+          const list = params as Array<{ seriesName: string; dataIndex: number; value: number | null; marker: string }>;
+          const s = sections[list[0]?.dataIndex ?? 0];
+          if (!s) return '';
+          const head = `${s.code} ${textOf(s.title, lang)}（${t('overview.maxPoints', { points: fmt.points(s.max) })}）`;
+          return [head, ...list.map((p) => {
+            const g = groups.find((x) => x.name === p.seriesName);
+            return `${p.marker}${p.seriesName}: ${fmt.points(g?.averages[s.code])} (${p.value === null ? '—' : `${fmt.points(p.value)}%`})`;
+          })].join('<br/>');
+        },
+      },
+      legend: { bottom: 0, type: 'scroll' },
+      grid: { left: 44, right: 16, top: 24, bottom: 56 },
+      xAxis: { type: 'category', data: sections.map((s) => `${s.code} ${textOf(s.title, lang)}`), axisLabel: { interval: 0, width: 90, overflow: 'truncate' } },
+      yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
+      series: groups.map((g, i) => ({
+        name: g.name,
+        type: 'bar',
+        barMaxWidth: 22,
+        data: sections.map((s) => rate(g.averages[s.code], s.max)),
+        ...(i === groups.length - 1 ? { itemStyle: { color: '#595959' } } : {}),
+      })),
+    };
+  }, [data, fmt, lang, t]);
+
+  const placeColumns = [
+    { title: t('rankings.countyRank'), dataIndex: 'countyRank', width: 64 },
+    {
+      title: t('common.village'),
+      key: 'name',
+      render: (_: unknown, r: OverviewPlace) => (
+        <Link to={pathTo('villageAssessment', { id: data!.campaign.id, code: r.village })}>{r.name}</Link>
+      ),
+    },
+    { title: t('common.township'), dataIndex: 'townshipName', className: 'hide-narrow' },
+    { title: t('score.total'), key: 'total', align: 'right' as const, render: (_: unknown, r: OverviewPlace) => <b>{fmt.points(r.total)}</b> },
+  ];
+
+  if (listError) return <ErrorView error={listError} onRetry={reloadList} />;
+  if (listLoading) return <Loading />;
+  if (!current) {
+    return (
+      <>
+        <PageHeader title={t('nav.overview')} />
+        <Empty description={t('overview.noCampaign')} />
+      </>
+    );
+  }
+
+  const p = data?.progress;
+  return (
+    <div data-testid="overview-page">
+      <PageHeader
+        title={t('nav.overview')}
+        sub={data ? t('overview.basis', { basis: t(`overview.basisKinds.${data.basis}`, { defaultValue: data.basis }) }) : undefined}
+        extra={<CampaignPicker campaigns={campaigns} value={current.id} onChange={setCurrent} />}
+      />
+      {error ? <ErrorView error={error} onRetry={reload} /> : null}
+      {loading && !data ? <Loading /> : null}
+      {data && p ? (
+        <>
+          <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
+            <Col xs={12} md={6}>
+              <Card size="small">
+                <Statistic title={t('overview.villages')} value={fmt.int(p.total)} />
+              </Card>
+            </Col>
+            <Col xs={12} md={6}>
+              <Card size="small">
+                <Statistic title={t('status.published')} value={fmt.int(p.published)} suffix={p.total ? `/ ${fmt.int(p.total)}` : undefined} />
+                <AntProgress percent={p.total ? Math.round((p.published / p.total) * 100) : 0} size="small" showInfo={false} strokeColor="#52c41a" />
+              </Card>
+            </Col>
+            <Col xs={12} md={6}>
+              <Card size="small">
+                <Statistic title={t('overview.inProgress')} value={fmt.int(p.submitted + p.reviewed)} suffix={<span className="muted" style={{ fontSize: 12 }}>{t('overview.draftsLeft', { count: p.draft })}</span>} />
+              </Card>
+            </Col>
+            <Col xs={12} md={6}>
+              <Card size="small">
+                <Statistic title={t('overview.averageTotal')} value={data.county.count ? fmt.points(data.county.averageTotal) : '—'} />
+              </Card>
+            </Col>
+          </Row>
+          <Row gutter={[12, 12]}>
+            <Col xs={24} lg={10}>
+              <Card size="small" title={t('overview.progress')}>
+                {progressOption && p.total > 0 ? <EChart option={progressOption} height={280} testId="chart-progress" /> : <Empty />}
+              </Card>
+            </Col>
+            <Col xs={24} lg={14}>
+              <Card size="small" title={t('overview.distribution')}>
+                {distributionOption && data.county.count > 0 ? <EChart option={distributionOption} height={280} testId="chart-distribution" /> : <Empty description={t('overview.noScores')} />}
+              </Card>
+            </Col>
+            <Col xs={24}>
+              <Card size="small" title={t('overview.sectionAverages')} extra={<span className="muted hide-narrow">{t('overview.sectionAveragesHelp')}</span>}>
+                {sectionOption ? <EChart option={sectionOption} height={340} testId="chart-sections" /> : <Empty description={t('overview.noScores')} />}
+              </Card>
+            </Col>
+            <Col xs={24} md={12}>
+              <Card size="small" title={<span>{t('overview.top')} <Tag color="green">{t('overview.topTag')}</Tag></span>}>
+                <Table size="small" rowKey="village" pagination={false} columns={placeColumns} dataSource={data.top} data-testid="overview-top" />
+              </Card>
+            </Col>
+            <Col xs={24} md={12}>
+              <Card size="small" title={<span>{t('overview.bottom')} <Tag color="red">{t('overview.bottomTag')}</Tag></span>}>
+                <Table size="small" rowKey="village" pagination={false} columns={placeColumns} dataSource={data.bottom} data-testid="overview-bottom" />
+              </Card>
+            </Col>
+          </Row>
+        </>
+      ) : null}
+    </div>
+  );
+}

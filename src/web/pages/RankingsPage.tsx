@@ -1,0 +1,180 @@
+/**
+ * Rankings of a campaign: county and township ranks (competition ranking), section scores,
+ * change against the previous campaign; filter by township, sort by any column, export as CSV.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { Button, Card, Empty, Select, Space, Switch, Table, Tag, Tooltip } from 'antd';
+import { ArrowDownOutlined, ArrowUpOutlined, DownloadOutlined } from '@ant-design/icons';
+import type { ColumnsType } from 'antd/es/table';
+import { useTranslation } from 'react-i18next';
+import { textOf, type Scheme } from '../../core/scheme/model.ts';
+import { csvLine, downloadText, ErrorView, Loading, PageHeader } from '../components/common.tsx';
+import { CampaignPicker, useCurrentCampaign } from '../components/CampaignPicker.tsx';
+import { useApi } from '../lib/hooks.ts';
+import { useUser } from '../lib/auth.tsx';
+import { Link, pathTo, setQuery, useRoute } from '../lib/router.tsx';
+import { useFormat } from '../lib/format.ts';
+import { fetchSchemeVersion } from '../lib/scoring.ts';
+import { schemeLang } from '../i18n/index.ts';
+import type { RankedRow, Ranking } from '../lib/types.ts';
+import type { SchemesAnswer } from './schemes/schemes-data.ts';
+
+type RankingAnswer = Ranking & { basis?: string };
+
+/** The frozen scheme of a campaign, for section titles ("seed-2020 v1" → its stored version). */
+function useCampaignScheme(label: string | undefined): Scheme | undefined {
+  const schemes = useApi<SchemesAnswer>(label ? '/schemes' : null);
+  const [scheme, setScheme] = useState<Scheme>();
+  useEffect(() => {
+    const v = schemes.data?.versions.find((x) => `${x.schemeId} v${x.version}` === label);
+    if (!v) return;
+    let live = true;
+    fetchSchemeVersion(v.id)
+      .then((r) => live && setScheme(r.scheme))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [schemes.data, label]);
+  return scheme;
+}
+
+export default function RankingsPage() {
+  const { t, i18n } = useTranslation();
+  const lang = schemeLang(i18n.language);
+  const fmt = useFormat();
+  const user = useUser();
+  const route = useRoute();
+  const { campaigns, current, setCurrent, error: listError, loading: listLoading } = useCurrentCampaign();
+  const township = route.query.get('township') ?? undefined;
+  const office = user.role === 'admin' || user.role === 'reviewer';
+  const [publishedOnly, setPublishedOnly] = useState(!office);
+  const { data, error, loading, reload } = useApi<RankingAnswer>(current ? `/campaigns/${current.id}/ranking` : null, { township, published: publishedOnly ? '1' : undefined });
+  // The township list comes from the whole ranking, so choosing one still lists the others.
+  const all = useApi<RankingAnswer>(current && township ? `/campaigns/${current.id}/ranking` : null, { published: publishedOnly ? '1' : undefined });
+  const scheme = useCampaignScheme(current?.scheme);
+  const townships = useMemo(() => ((township ? all.data : data)?.townships ?? []).map((x) => ({ value: x.township, label: x.townshipName })), [data, all.data, township]);
+  const sections = scheme?.sections ?? (data?.county[0] ? Object.keys(data.county[0].sections).map((code) => ({ code, title: { zh: code }, bonus: false, points: null })) : []);
+
+  const columns: ColumnsType<RankedRow> = [
+    { title: t('rankings.countyRank'), dataIndex: 'countyRank', width: 74, fixed: 'left', sorter: (a, b) => a.countyRank - b.countyRank, defaultSortOrder: 'ascend' },
+    { title: t('rankings.townshipRank'), dataIndex: 'townshipRank', width: 74, sorter: (a, b) => a.townshipRank - b.townshipRank || a.township.localeCompare(b.township) },
+    {
+      title: t('common.village'),
+      key: 'name',
+      width: 110,
+      fixed: 'left',
+      render: (_, r) => (current ? <Link to={pathTo('villageAssessment', { id: current.id, code: r.village })}>{r.name}</Link> : r.name),
+      sorter: (a, b) => a.name.localeCompare(b.name, 'zh-CN'),
+    },
+    { title: t('common.township'), dataIndex: 'townshipName', width: 100, sorter: (a, b) => a.township.localeCompare(b.township) },
+    ...sections.map((s) => ({
+      title: (
+        <Tooltip title={textOf(s.title, lang)}>
+          <span>
+            {s.code} {textOf(s.title, lang).slice(0, lang === 'zh' ? 6 : 14)}
+          </span>
+        </Tooltip>
+      ),
+      key: `s${s.code}`,
+      width: 96,
+      align: 'right' as const,
+      render: (_: unknown, r: RankedRow) => fmt.points(r.sections[s.code]),
+      sorter: (a: RankedRow, b: RankedRow) => (a.sections[s.code] ?? 0) - (b.sections[s.code] ?? 0),
+    })),
+    { title: t('score.base'), dataIndex: 'base', width: 80, align: 'right', render: (v: number) => fmt.points(v), sorter: (a, b) => a.base - b.base },
+    { title: t('score.bonus'), dataIndex: 'bonus', width: 70, align: 'right', render: (v: number) => fmt.points(v), sorter: (a, b) => a.bonus - b.bonus },
+    { title: t('score.total'), dataIndex: 'total', width: 80, align: 'right', render: (v: number) => <b>{fmt.points(v)}</b>, sorter: (a, b) => a.total - b.total },
+    ...(data?.county.some((r) => r.grade) ? [{ title: t('score.grade'), dataIndex: 'grade', width: 80 }] : []),
+    {
+      title: t('rankings.change'),
+      key: 'change',
+      width: 110,
+      render: (_, r) =>
+        r.change.totalDelta === null ? (
+          <span className="muted">{t('rankings.new')}</span>
+        ) : (
+          <span>
+            {fmt.delta(r.change.totalDelta)}{' '}
+            {r.change.rankDelta ? (
+              <Tag color={r.change.rankDelta > 0 ? 'green' : 'red'} icon={r.change.rankDelta > 0 ? <ArrowUpOutlined /> : <ArrowDownOutlined />}>
+                {Math.abs(r.change.rankDelta)}
+              </Tag>
+            ) : null}
+          </span>
+        ),
+      sorter: (a, b) => (a.change.totalDelta ?? 0) - (b.change.totalDelta ?? 0),
+    },
+  ];
+
+  const exportCsv = () => {
+    if (!data || !current) return;
+    const header = [t('rankings.countyRank'), t('rankings.townshipRank'), t('common.villageCode'), t('common.village'), t('common.township'), ...sections.map((s) => `${s.code} ${textOf(s.title, lang)}`), t('score.base'), t('score.bonus'), t('score.total'), t('rankings.change')];
+    const lines = [csvLine(header)];
+    for (const r of data.county) {
+      lines.push(csvLine([r.countyRank, r.townshipRank, r.village, r.name, r.townshipName, ...sections.map((s) => r.sections[s.code]), r.base, r.bonus, r.total, r.change.totalDelta]));
+    }
+    downloadText(`${current.name}-${t('nav.rankings')}${township ? `-${townships.find((x) => x.value === township)?.label ?? township}` : ''}.csv`, lines.join('\r\n') + '\r\n');
+  };
+
+  if (listError) return <ErrorView error={listError} />;
+  if (listLoading) return <Loading />;
+  return (
+    <div data-testid="rankings-page">
+      <PageHeader
+        title={t('nav.rankings')}
+        sub={data?.basis ? t(`overview.basisKinds.${data.basis}`, { defaultValue: data.basis }) : undefined}
+        extra={
+          <>
+            <CampaignPicker campaigns={campaigns} value={current?.id} onChange={setCurrent} />
+            <Button icon={<DownloadOutlined />} onClick={exportCsv} disabled={!data?.county.length} data-testid="ranking-export">
+              {t('rankings.export')}
+            </Button>
+          </>
+        }
+      />
+      {error ? <ErrorView error={error} onRetry={reload} /> : null}
+      <Card size="small">
+        <Space wrap style={{ marginBottom: 12 }}>
+          <Select allowClear placeholder={t('rankings.allTownships')} style={{ width: 180 }} options={townships} value={township} onChange={(v) => setQuery({ township: v })} data-testid="ranking-township" />
+          {office ? (
+            <Space size={4}>
+              <Switch size="small" checked={publishedOnly} onChange={setPublishedOnly} data-testid="ranking-published-only" />
+              <span>{t('rankings.publishedOnly')}</span>
+            </Space>
+          ) : null}
+          {data ? <span className="muted">{t('rankings.summary', { count: data.countySummary.count, average: fmt.points(data.countySummary.averageTotal) })}</span> : null}
+        </Space>
+        <Table<RankedRow>
+          rowKey="village"
+          size="small"
+          loading={loading}
+          columns={columns}
+          dataSource={data?.county ?? []}
+          pagination={{ pageSize: 100, hideOnSinglePage: true }}
+          scroll={{ x: 900 }}
+          data-testid="ranking-table"
+          locale={{ emptyText: <Empty description={t('rankings.empty')} /> }}
+        />
+      </Card>
+      {data && data.townships.length > 1 ? (
+        <Card size="small" title={t('rankings.townshipSummary')} style={{ marginTop: 12 }}>
+          <Table
+            rowKey="township"
+            size="small"
+            pagination={false}
+            dataSource={data.townships}
+            scroll={{ x: 600 }}
+            data-testid="ranking-townships"
+            columns={[
+              { title: t('common.township'), dataIndex: 'townshipName', fixed: 'left' as const },
+              { title: t('rankings.villages'), dataIndex: 'count', align: 'right' as const },
+              ...sections.map((s) => ({ title: `${s.code}`, key: s.code, align: 'right' as const, render: (_: unknown, r: Ranking['townships'][number]) => fmt.points(r.averages[s.code]) })),
+              { title: t('rankings.averageTotal'), dataIndex: 'averageTotal', align: 'right' as const, render: (v: number) => <b>{fmt.points(v)}</b> },
+            ]}
+          />
+        </Card>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,1016 @@
+/**
+ * One village's assessment. The scheme's items with their scores and findings; recording a
+ * finding (count, checklist element, household, note, photos from the phone's camera) with
+ * the LIVE score computed in the browser by the server's own engine while it is typed;
+ * withdrawing; suggested findings to accept or dismiss; the workflow by role; appeals.
+ * Every change carries the version it was made on: a 409 asks to reload.
+ */
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Alert, App, Badge, Button, Card, Collapse, Empty, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Switch, Tabs, Tag, AutoComplete, Drawer } from 'antd';
+import { PlusOutlined, PrinterOutlined, ReloadOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { textOf } from '../../../core/scheme/model.ts';
+import { ErrorView, Loading, PageHeader, StatusTag, AppealStatusTag } from '../../components/common.tsx';
+import { ruleWords } from '../../components/SchemeTree.tsx';
+import { api } from '../../lib/api.ts';
+import { useUser } from '../../lib/auth.tsx';
+import { useDebounced, useIsNarrow } from '../../lib/hooks.ts';
+import { useFormat } from '../../lib/format.ts';
+import { can } from '../../lib/roles.ts';
+import { Link, pathTo, useRoute } from '../../lib/router.tsx';
+import { engineFindings, itemsOf, liveScore, nodeIndex, type Finding, type Scheme, type SchemeNode } from '../../lib/scoring.ts';
+import { schemeLang } from '../../i18n/index.ts';
+import type { AppealRow, AssessmentDetail, EvidenceRow, FindingRow, ScoreJson, SuggestionRow } from '../../lib/types.ts';
+import { useAssessment } from './useAssessment.ts';
+import { EvidenceList, EvidencePicker, ScorePanel, uploadEvidence, useChanges } from './parts.tsx';
+
+interface Draft {
+  item?: string;
+  count?: number | null;
+  element?: string;
+  household?: string;
+  note?: string;
+}
+
+export default function AssessmentPage() {
+  const { t, i18n } = useTranslation();
+  const lang = schemeLang(i18n.language);
+  const route = useRoute();
+  const user = useUser();
+  const fmt = useFormat();
+  const narrow = useIsNarrow();
+  const target = route.name === 'villageAssessment' ? { campaignId: Number(route.params.id), village: route.params.code! } : { id: Number(route.params.id) };
+  const { assessment: a, scheme, unit, error, loading, reload } = useAssessment(target, lang);
+  const { run, busy, conflictModal } = useChanges(reload);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [withdrawing, setWithdrawing] = useState<FindingRow | null>(null);
+  const [tab, setTab] = useState(route.query.get('tab') ?? 'items');
+
+  const saved = useMemo(() => (a ? engineFindings(a.findings) : []), [a]);
+  const draftFinding = useMemo<Finding | null>(() => {
+    if (!draft?.item) return null;
+    const f: Finding = { item: draft.item, count: draft.count ?? 1 };
+    if (draft.element) f.element = draft.element;
+    if (draft.household) f.household = draft.household;
+    if (draft.note) f.note = draft.note;
+    return f;
+  }, [draft]);
+  const live = useMemo(() => {
+    if (!scheme || !unit) return null;
+    return liveScore(scheme, unit, draftFinding ? [...saved, draftFinding] : saved, lang);
+  }, [scheme, unit, saved, draftFinding, lang]);
+  const savedLive = useMemo(() => (scheme && unit ? liveScore(scheme, unit, saved, lang) : null), [scheme, unit, saved, lang]);
+
+  if (error) return <ErrorView error={error} onRetry={() => void reload()} />;
+  if (!a || !scheme || !unit) return <Loading />;
+
+  const editable = a.status === 'draft' && can.record(user.role);
+  const shown = live?.json ?? savedLive?.json ?? a.score;
+  // The browser's engine and the server's stored score should agree on the saved findings.
+  const disagrees = savedLive?.json && Math.abs(savedLive.json.total - a.score.total) > 0.001;
+  const openSuggestions = a.suggestions.filter((s) => s.status === 'open');
+  const openAppeals = a.appeals.filter((x) => x.status === 'open');
+  const version = a.version;
+
+  const transition = (step: 'submit' | 'sendBack' | 'review' | 'publish', comment?: string) =>
+    run(() => api.post(`/assessments/${a.id}/transition`, { version, step, ...(comment ? { comment } : {}) }), t(`assessment.done.${step}`));
+
+  const workflow = <Workflow a={a} busy={busy} onStep={transition} />;
+  const panel = (
+    <ScorePanel
+      score={live?.json}
+      saved={savedLive?.json ?? (a.score as ScoreJson)}
+      lines={live?.lines ?? []}
+      preview={!!draftFinding}
+      problems={live?.problems.map((p) => p.message) ?? []}
+    />
+  );
+
+  const tabs = [
+    {
+      key: 'items',
+      label: t('assessment.itemsTab'),
+      children: (
+        <ItemsTree
+          scheme={scheme}
+          a={a}
+          score={shown}
+          editable={editable}
+          onAdd={(item) => setDraft({ item, count: 1 })}
+          onWithdraw={setWithdrawing}
+          onEvidence={(findingId, files) => run(() => uploadEvidence({ findingId }, files), t('evidence.uploaded'))}
+        />
+      ),
+    },
+    ...(a.suggestions.length || editable
+      ? [
+          {
+            key: 'suggestions',
+            label: (
+              <Badge count={openSuggestions.length} size="small" offset={[8, -2]}>
+                <span data-testid="tab-suggestions">{t('assessment.suggestionsTab')}</span>
+              </Badge>
+            ),
+            children: <Suggestions a={a} scheme={scheme} saved={saved} unit={unit} editable={editable} run={run} busy={busy} />,
+          },
+        ]
+      : []),
+    {
+      key: 'appeals',
+      label: (
+        <Badge count={openAppeals.length} size="small" offset={[8, -2]}>
+          <span data-testid="tab-appeals">{t('assessment.appealsTab')}</span>
+        </Badge>
+      ),
+      children: <Appeals a={a} scheme={scheme} saved={saved} unit={unit} run={run} busy={busy} />,
+    },
+    ...(narrow ? [{ key: 'score', label: t('assessment.scoreTab'), children: panel }] : []),
+  ];
+
+  return (
+    <div data-testid="assessment-page" data-status={a.status} data-version={a.version}>
+      <PageHeader
+        title={
+          <span>
+            {a.village.name} <StatusTag status={a.status} />
+          </span>
+        }
+        sub={
+          <span>
+            <Link to={pathTo('campaign', { id: a.campaignId })}>{a.campaign}</Link> · {a.scheme.id} v{a.scheme.version} · {t('assessment.version', { version: a.version })}
+          </span>
+        }
+        extra={
+          <>
+            <Button icon={<ReloadOutlined />} onClick={() => void reload()} loading={loading} aria-label={t('common.reload')} />
+            <a href={pathTo('sheet', { id: a.id })} target="_blank" rel="noreferrer" data-testid="sheet-open">
+              <Button icon={<PrinterOutlined />}>{t('assessment.sheet')}</Button>
+            </a>
+            <span className="hide-narrow">{workflow}</span>
+          </>
+        }
+      />
+      {a.comment && a.status === 'draft' ? <Alert type="warning" showIcon title={t('assessment.sentBackComment')} description={a.comment} style={{ marginBottom: 12 }} data-testid="sendback-comment-shown" /> : null}
+      {a.status !== 'draft' && can.record(user.role) ? <Alert type="info" showIcon title={t('assessment.readOnly', { status: t(`status.${a.status}`) })} style={{ marginBottom: 12 }} /> : null}
+      {disagrees ? <Alert type="warning" showIcon title={t('assessment.engineDisagrees', { browser: fmt.points(savedLive!.json!.total), server: fmt.points(a.score.total) })} style={{ marginBottom: 12 }} /> : null}
+
+      <div className="assess-grid">
+        <Card size="small" styles={{ body: { paddingTop: 4 } }}>
+          {editable ? (
+            <div style={{ display: 'flex', justifyContent: 'flex-end', marginTop: 8 }}>
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => setDraft({ count: 1 })} data-testid="finding-add">
+                {t('assessment.addFinding')}
+              </Button>
+            </div>
+          ) : null}
+          <Tabs activeKey={tab} onChange={setTab} items={tabs} />
+        </Card>
+        {!narrow ? (
+          <Card size="small" className="assess-side" title={t('assessment.liveScore')}>
+            {panel}
+          </Card>
+        ) : null}
+      </div>
+
+      {narrow ? (
+        <div className="mobile-score-bar" data-testid="mobile-score-bar">
+          <div>
+            <div className="muted" style={{ fontSize: 12 }}>
+              {t('score.total')}
+            </div>
+            <b style={{ fontSize: 20 }}>{fmt.points(shown.total)}</b>
+          </div>
+          <Space>
+            {editable ? (
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => setDraft({ count: 1 })} data-testid="finding-add-mobile">
+                {t('assessment.addShort')}
+              </Button>
+            ) : null}
+            {workflow}
+          </Space>
+        </div>
+      ) : null}
+
+      {draft ? (
+        <FindingDrawer
+          a={a}
+          scheme={scheme}
+          draft={draft}
+          onChange={setDraft}
+          live={live}
+          savedTotal={savedLive?.json?.total ?? a.score.total}
+          onClose={() => setDraft(null)}
+          busy={busy}
+          onSave={async (files) => {
+            const d = draft;
+            if (!d.item) return;
+            let findingId: number | undefined;
+            const ok = await run(async () => {
+              const r = await api.post<{ id: number }>(`/assessments/${a.id}/findings`, {
+                version,
+                item: d.item,
+                count: d.count ?? 1,
+                ...(d.element ? { element: d.element } : {}),
+                ...(d.note?.trim() ? { note: d.note.trim() } : {}),
+                ...(d.household?.trim() ? { household: d.household.trim() } : {}),
+              });
+              findingId = r.id;
+              await uploadEvidence({ findingId: r.id }, files);
+            }, t('assessment.findingSaved'));
+            // A finding saved but whose photos failed stays saved: the photos can be added on the finding.
+            if (ok || findingId !== undefined) setDraft(null);
+          }}
+        />
+      ) : null}
+      {withdrawing ? (
+        <WithdrawModal
+          finding={withdrawing}
+          scheme={scheme}
+          deltaTotal={(() => {
+            const rest = saved.filter((f) => f.id !== String(withdrawing.id));
+            const r = liveScore(scheme, unit, rest, lang);
+            return r.json ? r.json.total - (savedLive?.json?.total ?? a.score.total) : null;
+          })()}
+          onClose={() => setWithdrawing(null)}
+          onConfirm={async (reason) => {
+            const ok = await run(() => api.post(`/assessments/${a.id}/findings/${withdrawing.id}/withdraw`, { version, reason }), t('assessment.withdrawn'));
+            if (ok) setWithdrawing(null);
+          }}
+          busy={busy}
+        />
+      ) : null}
+      {conflictModal}
+    </div>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workflow
+
+function Workflow({ a, busy, onStep }: { a: AssessmentDetail; busy: boolean; onStep: (step: 'submit' | 'sendBack' | 'review' | 'publish', comment?: string) => Promise<boolean> }) {
+  const { t } = useTranslation();
+  const user = useUser();
+  const [sendingBack, setSendingBack] = useState(false);
+  const [comment, setComment] = useState('');
+  const buttons = [];
+  if (a.status === 'draft' && can.record(user.role)) {
+    buttons.push(
+      <Popconfirm key="submit" title={t('assessment.submitConfirm')} onConfirm={() => onStep('submit')}>
+        <Button type="primary" loading={busy} data-testid="submit-assessment">
+          {t('assessment.submit')}
+        </Button>
+      </Popconfirm>,
+    );
+  }
+  if (a.status === 'submitted' && can.review(user.role)) {
+    buttons.push(
+      <Button key="sendBack" danger onClick={() => setSendingBack(true)} data-testid="sendback-assessment">
+        {t('assessment.sendBack')}
+      </Button>,
+      <Popconfirm key="review" title={t('assessment.reviewConfirm')} onConfirm={() => onStep('review')}>
+        <Button type="primary" loading={busy} data-testid="review-assessment">
+          {t('assessment.review')}
+        </Button>
+      </Popconfirm>,
+    );
+  }
+  if (a.status === 'reviewed' && can.publish(user.role)) {
+    buttons.push(
+      <Popconfirm key="publish" title={t('assessment.publishConfirm')} onConfirm={() => onStep('publish')}>
+        <Button type="primary" loading={busy} data-testid="publish-assessment">
+          {t('assessment.publish')}
+        </Button>
+      </Popconfirm>,
+    );
+  }
+  return (
+    <>
+      <Space wrap>{buttons}</Space>
+      <Modal
+        open={sendingBack}
+        title={t('assessment.sendBack')}
+        onCancel={() => setSendingBack(false)}
+        okButtonProps={{ disabled: !comment.trim(), danger: true, 'data-testid': 'sendback-confirm' }}
+        confirmLoading={busy}
+        onOk={async () => {
+          if (await onStep('sendBack', comment.trim())) {
+            setSendingBack(false);
+            setComment('');
+          }
+        }}
+      >
+        <p>{t('assessment.sendBackHelp')}</p>
+        <Input.TextArea rows={4} value={comment} onChange={(e) => setComment(e.target.value)} data-testid="sendback-comment" maxLength={2000} />
+      </Modal>
+    </>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scheme's items with scores and findings
+
+function ItemsTree({
+  scheme,
+  a,
+  score,
+  editable,
+  onAdd,
+  onWithdraw,
+  onEvidence,
+}: {
+  scheme: Scheme;
+  a: AssessmentDetail;
+  score: ScoreJson;
+  editable: boolean;
+  onAdd: (item: string) => void;
+  onWithdraw: (f: FindingRow) => void;
+  onEvidence: (findingId: number, files: File[]) => Promise<boolean>;
+}) {
+  const { t, i18n } = useTranslation();
+  const lang = schemeLang(i18n.language);
+  const fmt = useFormat();
+  const [showAll, setShowAll] = useState(false);
+  const [onlyFindings, setOnlyFindings] = useState(false);
+  const findingsByItem = useMemo(() => {
+    const m = new Map<string, FindingRow[]>();
+    for (const f of a.findings) {
+      if (!showAll && f.status !== 'active') continue;
+      (m.get(f.item) ?? m.set(f.item, []).get(f.item)!).push(f);
+    }
+    return m;
+  }, [a.findings, showAll]);
+  const evidenceByFinding = useMemo(() => {
+    const m = new Map<number, EvidenceRow[]>();
+    for (const e of a.evidence) if (e.findingId !== null) (m.get(e.findingId) ?? m.set(e.findingId, []).get(e.findingId)!).push(e);
+    return m;
+  }, [a.evidence]);
+  // The engine numbers findings by their place among the active ones (as engineFindings lists them).
+  const activeIds = useMemo(() => a.findings.filter((f) => f.status === 'active').map((f) => f.id), [a.findings]);
+  const hasFindings = (n: SchemeNode): boolean => (n.rule ? (findingsByItem.get(n.code)?.length ?? 0) > 0 : n.children.some(hasFindings));
+
+  const nodeScore = (code: string) => score.nodes[code];
+  const scoreText = (n: SchemeNode) => {
+    const s = nodeScore(n.code);
+    if (!s) return '';
+    if (!s.applicable) return t('assessment.notApplicable');
+    if (n.bonus || s.added !== undefined) return s.max ? `+${fmt.points(s.added ?? s.score)} / ${fmt.points(s.max)}` : `+${fmt.points(s.added ?? s.score)}`;
+    if (n.points === null) return s.deductedRaw ? fmt.delta(-s.deductedRaw) : '—';
+    return `${fmt.points(s.score)} / ${fmt.points(s.max)}`;
+  };
+
+  const item = (n: SchemeNode) => {
+    const s = nodeScore(n.code);
+    const list = findingsByItem.get(n.code) ?? [];
+    const applicable = s?.applicable !== false;
+    const lost = s && s.deductedRaw > 0;
+    return (
+      <div key={n.code} style={{ padding: '8px 0', borderBottom: '1px solid #f5f5f5', opacity: applicable ? 1 : 0.55 }} data-testid={`item-${n.code}`}>
+        <div className="item-row">
+          <div style={{ minWidth: 0 }}>
+            <span className="mono" style={{ marginInlineEnd: 6 }}>
+              {n.code}
+            </span>
+            <span className="item-title">{textOf(n.title, lang)}</span>
+            <div className="muted" style={{ fontSize: 12 }}>
+              {ruleWords(n.rule, t, fmt)}
+              {n.ruleText ? ` · ${textOf(n.ruleText, lang)}` : ''}
+            </div>
+          </div>
+          <div style={{ textAlign: 'right' }}>
+            <div className="item-score" data-testid={`item-score-${n.code}`} style={{ color: lost ? '#cf1322' : undefined, fontWeight: lost ? 600 : 400 }}>
+              {scoreText(n)}
+            </div>
+            {editable && applicable ? (
+              <Button size="small" type="link" icon={<PlusOutlined />} onClick={() => onAdd(n.code)} data-testid={`finding-add-${n.code}`} style={{ paddingInline: 0 }}>
+                {t('assessment.addShort')}
+              </Button>
+            ) : null}
+          </div>
+        </div>
+        {list.map((f) => (
+          <FindingLine key={f.id} f={f} node={n} evidence={evidenceByFinding.get(f.id) ?? []} editable={editable} onWithdraw={onWithdraw} onEvidence={onEvidence} amount={s?.findings?.find((d) => activeIds[d.finding] === f.id)?.amount} />
+        ))}
+      </div>
+    );
+  };
+
+  const group = (n: SchemeNode, depth: number): ReactNode => {
+    if (onlyFindings && !hasFindings(n)) return null;
+    if (n.rule) return item(n);
+    return (
+      <div key={n.code} style={{ marginTop: depth > 1 ? 8 : 0 }}>
+        <div className="item-row" style={{ background: '#fafafa', padding: '4px 8px', borderRadius: 4, marginTop: 6 }}>
+          <b>
+            {n.code} {textOf(n.title, lang)} {n.pool ? <Tag color="volcano">{t('scheme.pool')}</Tag> : null}
+          </b>
+          <span className="item-score">{scoreText(n)}</span>
+        </div>
+        <div style={{ paddingInlineStart: 8 }}>{n.children.map((c) => group(c, depth + 1))}</div>
+      </div>
+    );
+  };
+
+  return (
+    <div data-testid="items-tree">
+      <Space wrap style={{ marginBottom: 8 }}>
+        <Space size={4}>
+          <Switch size="small" checked={onlyFindings} onChange={setOnlyFindings} data-testid="only-findings" />
+          <span>{t('assessment.onlyWithFindings')}</span>
+        </Space>
+        <Space size={4}>
+          <Switch size="small" checked={showAll} onChange={setShowAll} />
+          <span>{t('assessment.showWithdrawn')}</span>
+        </Space>
+      </Space>
+      <Collapse
+        defaultActiveKey={scheme.sections.map((s) => s.code)}
+        items={scheme.sections
+          .filter((s) => !onlyFindings || hasFindings(s))
+          .map((s) => ({
+            key: s.code,
+            label: (
+              <span style={{ display: 'flex', justifyContent: 'space-between', gap: 8 }}>
+                <b>
+                  {s.code} {textOf(s.title, lang)}
+                </b>
+                <span className="item-score" data-testid={`section-score-${s.code}`}>
+                  {scoreText(s)}
+                </span>
+              </span>
+            ),
+            children: s.rule ? item(s) : s.children.map((c) => group(c, 1)),
+          }))}
+      />
+    </div>
+  );
+}
+
+function FindingLine({
+  f,
+  node,
+  evidence,
+  editable,
+  onWithdraw,
+  onEvidence,
+  amount,
+}: {
+  f: FindingRow;
+  node: SchemeNode;
+  evidence: EvidenceRow[];
+  editable: boolean;
+  onWithdraw: (f: FindingRow) => void;
+  onEvidence: (findingId: number, files: File[]) => Promise<boolean>;
+  amount: number | undefined;
+}) {
+  const { t, i18n } = useTranslation();
+  const lang = schemeLang(i18n.language);
+  const fmt = useFormat();
+  const element = f.element ? node.checklist?.find((e) => e.code === f.element) : undefined;
+  const active = f.status === 'active';
+  return (
+    <div className="finding-line" data-testid={`finding-${f.id}`} data-status={f.status}>
+      <div style={{ minWidth: 0, flex: 1 }}>
+        <div className={active ? undefined : 'finding-withdrawn'}>
+          <Tag color={f.source === 'suggestion' ? 'purple' : f.source === 'appeal' ? 'gold' : 'default'}>{t(`finding.source.${f.source}`)}</Tag>
+          {element ? <b>{t('finding.missing', { what: textOf(element.title, lang) })} </b> : null}×{f.count}
+          {amount !== undefined && active ? <b className="score-delta-down"> {node.rule?.kind === 'bonus' ? `+${fmt.points(amount)}` : fmt.delta(-amount)}</b> : null}
+          {f.householdNo ? <span> · {t('finding.household')} {f.householdNo}</span> : null}
+          {f.note ? <div style={{ fontSize: 13 }}>{f.note}</div> : null}
+        </div>
+        <div className="muted" style={{ fontSize: 12 }}>
+          {f.createdBy} · {fmt.dateTime(f.createdAt)}
+          {f.status === 'withdrawn' ? ` · ${t('finding.withdrawnBy', { by: f.withdrawnBy ?? '', reason: f.withdrawReason ?? '' })}` : ''}
+          {f.status === 'superseded' ? ` · ${t('finding.superseded')}` : ''}
+        </div>
+        <EvidenceList items={evidence} />
+      </div>
+      {editable && active ? (
+        <Space orientation="vertical" size={4} align="end">
+          <label style={{ cursor: 'pointer', fontSize: 12, color: '#b7282e' }}>
+            {t('evidence.add')}
+            <input
+              type="file"
+              accept="image/*,application/pdf"
+              capture="environment"
+              multiple
+              data-testid={`evidence-input-${f.id}`}
+              style={{ display: 'none' }}
+              onChange={(e) => {
+                const files = Array.from(e.target.files ?? []);
+                e.target.value = '';
+                if (files.length) void onEvidence(f.id, files);
+              }}
+            />
+          </label>
+          <Button size="small" type="link" danger onClick={() => onWithdraw(f)} data-testid={`finding-withdraw-${f.id}`} style={{ paddingInline: 0 }}>
+            {t('assessment.withdraw')}
+          </Button>
+        </Space>
+      ) : null}
+    </div>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recording a finding, with the live score
+
+function FindingDrawer({
+  a,
+  scheme,
+  draft,
+  onChange,
+  live,
+  savedTotal,
+  onClose,
+  onSave,
+  busy,
+}: {
+  a: AssessmentDetail;
+  scheme: Scheme;
+  draft: Draft;
+  onChange: (d: Draft) => void;
+  live: ReturnType<typeof liveScore> | null;
+  savedTotal: number;
+  onClose: () => void;
+  onSave: (files: File[]) => Promise<void>;
+  busy: boolean;
+}) {
+  const { t, i18n } = useTranslation();
+  const lang = schemeLang(i18n.language);
+  const fmt = useFormat();
+  const narrow = useIsNarrow();
+  const [files, setFiles] = useState<File[]>([]);
+  const [householdQuery, setHouseholdQuery] = useState('');
+  const q = useDebounced(householdQuery, 300);
+  const [households, setHouseholds] = useState<Array<{ value: string; label: string }>>([]);
+  const index = useMemo(() => nodeIndex(scheme), [scheme]);
+  const node = draft.item ? index.get(draft.item) : undefined;
+  const items = useMemo(
+    () =>
+      itemsOf(scheme)
+        .filter(({ node: n }) => a.score.nodes[n.code]?.applicable !== false)
+        .map(({ node: n }) => ({ value: n.code, label: `${n.code} ${textOf(n.title, lang)}` })),
+    [scheme, a.score.nodes, lang],
+  );
+
+  // Households of the village, searched as the inspector types (name or household number).
+  useEffect(() => {
+    if (!q.trim()) return;
+    api
+      .get<{ items: Array<{ householdNo: string; headName: string }> }>('/households', { village: a.village.code, q: q.trim(), pageSize: 10 })
+      .then((r) => setHouseholds(r.items.map((h) => ({ value: h.householdNo, label: `${h.headName} · ${h.householdNo}` }))))
+      .catch(() => setHouseholds([]));
+  }, [q, a.village.code]);
+
+  const total = live?.json?.total;
+  const delta = total !== undefined ? total - savedTotal : undefined;
+  const itemLines = (live?.lines ?? []).filter((l) => draft.item && (l.code === draft.item || (node && live?.json?.nodes[draft.item]?.pools?.includes(l.code))));
+  const problem = live?.problems[0]?.message;
+  const allOrNothing = node?.rule?.kind === 'allOrNothing';
+
+  return (
+    <Drawer
+      open
+      title={t('assessment.addFinding')}
+      placement={narrow ? 'bottom' : 'right'}
+      size={narrow ? '92%' : 460}
+      onClose={onClose}
+      destroyOnHidden
+      data-testid="finding-drawer"
+      footer={
+        <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 8 }}>
+          <div data-testid="finding-preview">
+            {delta !== undefined ? (
+              <span>
+                {t('assessment.totalAfter')} <b>{fmt.points(total)}</b>{' '}
+                <b className={delta < 0 ? 'score-delta-down' : delta > 0 ? 'score-delta-up' : undefined} data-testid="finding-preview-delta">
+                  ({fmt.delta(delta)})
+                </b>
+              </span>
+            ) : null}
+          </div>
+          <Space>
+            <Button onClick={onClose}>{t('common.cancel')}</Button>
+            <Button type="primary" loading={busy} disabled={!draft.item || !!problem} onClick={() => void onSave(files)} data-testid="finding-save">
+              {t('common.save')}
+            </Button>
+          </Space>
+        </div>
+      }
+    >
+      <Form layout="vertical">
+        <Form.Item label={t('finding.item')} required>
+          <Select
+            showSearch
+            optionFilterProp="label"
+            options={items}
+            value={draft.item}
+            onChange={(item) => onChange({ ...draft, item, element: undefined })}
+            placeholder={t('finding.chooseItem')}
+            data-testid="finding-item"
+          />
+        </Form.Item>
+        {node ? (
+          <Alert
+            type="info"
+            style={{ marginBottom: 12 }}
+            title={<span>{ruleWords(node.rule, t, fmt)}{node.points !== null ? ` · ${t('finding.itemPoints', { points: fmt.cents(node.points) })}` : ''}</span>}
+            description={node.ruleText ? textOf(node.ruleText, lang) : node.text ? textOf(node.text, lang) : undefined}
+          />
+        ) : null}
+        <Form.Item label={allOrNothing ? t('finding.notMet') : t('finding.count')} help={allOrNothing ? t('finding.allOrNothingHelp') : undefined}>
+          <InputNumber min={0} max={100000} precision={0} value={draft.count ?? null} onChange={(v) => onChange({ ...draft, count: v === null ? null : Number(v) })} style={{ width: '100%' }} inputMode="numeric" data-testid="finding-count" />
+        </Form.Item>
+        {node?.checklist?.length ? (
+          <Form.Item label={t('finding.element')}>
+            <Select
+              allowClear
+              value={draft.element}
+              onChange={(element) => onChange({ ...draft, element })}
+              options={node.checklist.map((e) => ({ value: e.code, label: textOf(e.title, lang) }))}
+              placeholder={t('finding.elementPlaceholder')}
+              data-testid="finding-element"
+            />
+          </Form.Item>
+        ) : null}
+        <Form.Item label={t('finding.household')} extra={t('finding.householdHelp')}>
+          <AutoComplete
+            value={draft.household}
+            options={households}
+            onSearch={setHouseholdQuery}
+            onChange={(household: string) => onChange({ ...draft, household })}
+            placeholder={t('finding.householdPlaceholder')}
+            data-testid="finding-household"
+          />
+        </Form.Item>
+        <Form.Item label={t('finding.note')}>
+          <Input.TextArea rows={3} value={draft.note} onChange={(e) => onChange({ ...draft, note: e.target.value })} maxLength={2000} data-testid="finding-note" />
+        </Form.Item>
+        <Form.Item label={t('evidence.title')}>
+          <EvidencePicker files={files} onChange={setFiles} testId="evidence-input" />
+        </Form.Item>
+      </Form>
+      {problem ? <Alert type="error" showIcon title={problem} data-testid="finding-problem" /> : null}
+      {draft.item && itemLines.length ? (
+        <Card size="small" title={t('assessment.livePreview')} data-testid="finding-live">
+          <ul className="explain-list">
+            {itemLines.map((l, i) => (
+              <li key={i}>{l.text}</li>
+            ))}
+          </ul>
+        </Card>
+      ) : null}
+    </Drawer>
+  );
+}
+
+function WithdrawModal({ finding, scheme, deltaTotal, onClose, onConfirm, busy }: { finding: FindingRow; scheme: Scheme; deltaTotal: number | null; onClose: () => void; onConfirm: (reason: string) => Promise<void>; busy: boolean }) {
+  const { t, i18n } = useTranslation();
+  const fmt = useFormat();
+  const [reason, setReason] = useState('');
+  const node = nodeIndex(scheme).get(finding.item);
+  return (
+    <Modal
+      open
+      title={t('assessment.withdrawTitle', { item: `${finding.item} ${node ? textOf(node.title, schemeLang(i18n.language)) : ''}` })}
+      onCancel={onClose}
+      okText={t('assessment.withdraw')}
+      okButtonProps={{ danger: true, disabled: !reason.trim(), 'data-testid': 'withdraw-confirm' }}
+      confirmLoading={busy}
+      onOk={() => onConfirm(reason.trim())}
+    >
+      {deltaTotal !== null ? <p>{t('assessment.withdrawEffect', { delta: fmt.delta(deltaTotal) })}</p> : null}
+      <p className="muted">{t('assessment.withdrawHelp')}</p>
+      <Input.TextArea rows={3} value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('assessment.reasonPlaceholder')} data-testid="withdraw-reason" maxLength={2000} />
+    </Modal>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Suggestions
+
+function Suggestions({
+  a,
+  scheme,
+  saved,
+  unit,
+  editable,
+  run,
+  busy,
+}: {
+  a: AssessmentDetail;
+  scheme: Scheme;
+  saved: Finding[];
+  unit: Parameters<typeof liveScore>[1];
+  editable: boolean;
+  run: ReturnType<typeof useChanges>['run'];
+  busy: boolean;
+}) {
+  const { t, i18n } = useTranslation();
+  const lang = schemeLang(i18n.language);
+  const fmt = useFormat();
+  const { message } = App.useApp();
+  const [dismissing, setDismissing] = useState<SuggestionRow | null>(null);
+  const [reason, setReason] = useState('');
+  const index = useMemo(() => nodeIndex(scheme), [scheme]);
+  const base = useMemo(() => liveScore(scheme, unit, saved, lang).json?.total ?? a.score.total, [scheme, unit, saved, lang, a.score.total]);
+  const effect = (s: SuggestionRow) => {
+    const f: Finding = { item: s.item, count: s.count };
+    if (s.element) f.element = s.element;
+    const r = liveScore(scheme, unit, [...saved, f], lang);
+    return r.json ? r.json.total - base : null;
+  };
+  const open = a.suggestions.filter((s) => s.status === 'open');
+  const decided = a.suggestions.filter((s) => s.status !== 'open');
+
+  const card = (s: SuggestionRow) => {
+    const node = index.get(s.item);
+    const d = s.status === 'open' ? effect(s) : null;
+    return (
+      <Card
+        key={s.id}
+        size="small"
+        style={{ marginBottom: 8 }}
+        data-testid={`suggestion-${s.id}`}
+        title={
+          <span style={{ whiteSpace: 'normal' }}>
+            <span className="mono">{s.item}</span> {node ? textOf(node.title, lang) : ''} ×{s.count}
+          </span>
+        }
+        extra={
+          s.status === 'open' ? (
+            d !== null ? (
+              <b className={d < 0 ? 'score-delta-down' : 'score-delta-up'}>{fmt.delta(d)}</b>
+            ) : null
+          ) : (
+            <Tag color={s.status === 'accepted' ? 'success' : 'default'}>{t(`suggestion.status.${s.status}`)}</Tag>
+          )
+        }
+      >
+        <div>{lang === 'en' ? s.summaryEn : s.summaryZh}</div>
+        {s.householdNo ? <div className="muted">{t('finding.household')} {s.householdNo}</div> : null}
+        {s.reason ? <div className="muted">{t('suggestion.dismissedBecause', { reason: s.reason })}</div> : null}
+        <Records records={s.records} />
+        {s.status === 'open' && editable ? (
+          <Space style={{ marginTop: 8 }}>
+            <Button type="primary" size="small" loading={busy} onClick={() => run(() => api.post(`/assessments/${a.id}/suggestions/${s.id}/accept`, { version: a.version }), t('suggestion.accepted'))} data-testid={`suggestion-accept-${s.id}`}>
+              {t('suggestion.accept')}
+            </Button>
+            <Button size="small" onClick={() => (setDismissing(s), setReason(''))} data-testid={`suggestion-dismiss-${s.id}`}>
+              {t('suggestion.dismiss')}
+            </Button>
+          </Space>
+        ) : null}
+      </Card>
+    );
+  };
+
+  return (
+    <div data-testid="suggestions">
+      {editable ? (
+        <Space style={{ marginBottom: 12 }} wrap>
+          <Button
+            loading={busy}
+            onClick={async () => {
+              let added = 0;
+              const ok = await run(async () => {
+                const r = await api.post<{ added: number; total: number }>(`/assessments/${a.id}/suggestions/derive`);
+                added = r.added;
+              });
+              if (ok) message.info(t('suggestion.derived', { count: added }));
+            }}
+            data-testid="suggestions-derive"
+          >
+            {t('suggestion.derive')}
+          </Button>
+          <span className="muted">{t('suggestion.deriveHelp')}</span>
+        </Space>
+      ) : null}
+      {open.length === 0 ? <Empty description={t('suggestion.noneOpen')} /> : open.map(card)}
+      {decided.length ? (
+        <Collapse
+          style={{ marginTop: 12 }}
+          items={[{ key: 'decided', label: t('suggestion.decided', { count: decided.length }), children: decided.map(card) }]}
+        />
+      ) : null}
+      <Modal
+        open={dismissing !== null}
+        title={t('suggestion.dismissTitle')}
+        onCancel={() => setDismissing(null)}
+        okButtonProps={{ disabled: !reason.trim(), 'data-testid': 'dismiss-confirm' }}
+        confirmLoading={busy}
+        onOk={async () => {
+          if (!dismissing) return;
+          const ok = await run(() => api.post(`/assessments/${a.id}/suggestions/${dismissing.id}/dismiss`, { version: a.version, reason: reason.trim() }), t('suggestion.dismissed'));
+          if (ok) setDismissing(null);
+        }}
+      >
+        <Input.TextArea rows={3} value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('assessment.reasonPlaceholder')} data-testid="dismiss-reason" />
+      </Modal>
+    </div>
+  );
+}
+
+/** The registry records behind a suggestion, as a compact list. */
+function Records({ records }: { records: unknown }) {
+  const { t } = useTranslation();
+  const list = Array.isArray(records) ? records : records && typeof records === 'object' ? [records] : [];
+  if (list.length === 0) return null;
+  return (
+    <details style={{ marginTop: 6 }}>
+      <summary className="muted" style={{ cursor: 'pointer' }}>
+        {t('suggestion.records', { count: list.length })}
+      </summary>
+      <ul style={{ margin: '4px 0', paddingInlineStart: 18, fontSize: 12 }}>
+        {list.slice(0, 50).map((r, i) => (
+          <li key={i}>
+            {typeof r === 'object' && r !== null
+              ? Object.entries(r as Record<string, unknown>)
+                  .filter(([, v]) => v !== null && v !== undefined && v !== '')
+                  .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+                  .join(' · ')
+              : String(r)}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Appeals
+
+function Appeals({ a, scheme, saved, unit, run, busy }: { a: AssessmentDetail; scheme: Scheme; saved: Finding[]; unit: Parameters<typeof liveScore>[1]; run: ReturnType<typeof useChanges>['run']; busy: boolean }) {
+  const { t, i18n } = useTranslation();
+  const lang = schemeLang(i18n.language);
+  const fmt = useFormat();
+  const user = useUser();
+  const [creating, setCreating] = useState(false);
+  const [deciding, setDeciding] = useState<AppealRow | null>(null);
+  const index = useMemo(() => nodeIndex(scheme), [scheme]);
+  const evidence = (id: number) => a.evidence.filter((e) => e.appealId === id);
+  const mayAppeal = a.status === 'published' && can.appeal(user.role);
+  return (
+    <div data-testid="appeals">
+      {mayAppeal ? (
+        <Button type="primary" onClick={() => setCreating(true)} style={{ marginBottom: 12 }} data-testid="appeal-create">
+          {t('appeals.create')}
+        </Button>
+      ) : null}
+      {a.status !== 'published' ? <Alert type="info" showIcon title={t('appeals.onlyPublished')} style={{ marginBottom: 12 }} /> : null}
+      {a.appeals.length === 0 ? (
+        <Empty description={t('appeals.none')} />
+      ) : (
+        a.appeals.map((ap) => (
+          <Card
+            key={ap.id}
+            size="small"
+            style={{ marginBottom: 8 }}
+            data-testid={`appeal-${ap.id}`}
+            title={
+              <span style={{ whiteSpace: 'normal' }}>
+                <span className="mono">{ap.item}</span> {index.get(ap.item) ? textOf(index.get(ap.item)!.title, lang) : ''}
+              </span>
+            }
+            extra={<AppealStatusTag status={ap.status} />}
+          >
+            <div>{ap.reason}</div>
+            <div className="muted" style={{ fontSize: 12 }}>
+              {ap.createdBy} · {fmt.dateTime(ap.createdAt)}
+            </div>
+            <EvidenceList items={evidence(ap.id)} />
+            {ap.status !== 'open' ? (
+              <Alert
+                style={{ marginTop: 8 }}
+                type={ap.status === 'rejected' ? 'warning' : 'success'}
+                title={t(`appeals.outcome.${ap.status}`, { count: ap.adjustedCount ?? 0 })}
+                description={`${ap.decisionReason ?? ''}（${ap.decidedBy ?? ''} · ${fmt.dateTime(ap.decidedAt)}）`}
+              />
+            ) : can.decideAppeal(user.role) ? (
+              <Button style={{ marginTop: 8 }} onClick={() => setDeciding(ap)} data-testid={`appeal-decide-${ap.id}`}>
+                {t('appeals.decide')}
+              </Button>
+            ) : null}
+          </Card>
+        ))
+      )}
+      {creating ? <AppealForm a={a} scheme={scheme} run={run} busy={busy} onClose={() => setCreating(false)} /> : null}
+      {deciding ? <DecideModal appeal={deciding} scheme={scheme} saved={saved} unit={unit} savedTotal={a.score.total} run={run} busy={busy} onClose={() => setDeciding(null)} /> : null}
+    </div>
+  );
+}
+
+function AppealForm({ a, scheme, run, busy, onClose }: { a: AssessmentDetail; scheme: Scheme; run: ReturnType<typeof useChanges>['run']; busy: boolean; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const lang = schemeLang(i18n.language);
+  const [item, setItem] = useState<string | undefined>();
+  const [reason, setReason] = useState('');
+  const [files, setFiles] = useState<File[]>([]);
+  // Items with a deduction first: those are what a village appeals.
+  const options = itemsOf(scheme)
+    .filter(({ node }) => a.score.nodes[node.code]?.applicable !== false)
+    .map(({ node }) => ({ value: node.code, label: `${node.code} ${textOf(node.title, lang)}${(a.score.nodes[node.code]?.deductedRaw ?? 0) > 0 ? ` (−${a.score.nodes[node.code]!.deductedRaw})` : ''}`, lost: (a.score.nodes[node.code]?.deductedRaw ?? 0) > 0 }))
+    .sort((x, y) => Number(y.lost) - Number(x.lost));
+  return (
+    <Modal
+      open
+      title={t('appeals.create')}
+      onCancel={onClose}
+      confirmLoading={busy}
+      okButtonProps={{ disabled: !item || !reason.trim(), 'data-testid': 'appeal-submit' }}
+      onOk={async () => {
+        const ok = await run(async () => {
+          const r = await api.post<{ id: number }>(`/assessments/${a.id}/appeals`, { item, reason: reason.trim() });
+          await uploadEvidence({ appealId: r.id }, files);
+        }, t('appeals.created'));
+        if (ok) onClose();
+      }}
+    >
+      <Form layout="vertical">
+        <Form.Item label={t('finding.item')} required>
+          <Select showSearch optionFilterProp="label" options={options} value={item} onChange={setItem} data-testid="appeal-item" />
+        </Form.Item>
+        <Form.Item label={t('appeals.reason')} required>
+          <Input.TextArea rows={4} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={2000} data-testid="appeal-reason" />
+        </Form.Item>
+        <Form.Item label={t('evidence.title')}>
+          <EvidencePicker files={files} onChange={setFiles} testId="appeal-evidence-input" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+function DecideModal({
+  appeal,
+  scheme,
+  saved,
+  unit,
+  savedTotal,
+  run,
+  busy,
+  onClose,
+}: {
+  appeal: AppealRow;
+  scheme: Scheme;
+  saved: Finding[];
+  unit: Parameters<typeof liveScore>[1];
+  savedTotal: number;
+  run: ReturnType<typeof useChanges>['run'];
+  busy: boolean;
+  onClose: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const fmt = useFormat();
+  const [outcome, setOutcome] = useState<'upheld' | 'adjusted' | 'rejected'>('upheld');
+  const [count, setCount] = useState<number | null>(0);
+  const [reason, setReason] = useState('');
+  // What the decision would do: the item's findings replaced by one of the new count.
+  const after = useMemo(() => {
+    if (outcome === 'rejected') return savedTotal;
+    const rest = saved.filter((f) => f.item !== appeal.item);
+    const r = liveScore(scheme, unit, [...rest, { item: appeal.item, count: outcome === 'upheld' ? 0 : (count ?? 0) }], schemeLang(i18n.language));
+    return r.json?.total ?? null;
+  }, [outcome, count, saved, appeal.item, scheme, unit, savedTotal, i18n.language]);
+  return (
+    <Modal
+      open
+      title={t('appeals.decideTitle', { item: appeal.item })}
+      onCancel={onClose}
+      confirmLoading={busy}
+      okButtonProps={{ disabled: !reason.trim() || (outcome === 'adjusted' && count === null), 'data-testid': 'appeal-decide' }}
+      onOk={async () => {
+        const ok = await run(
+          () => api.post(`/appeals/${appeal.id}/decide`, { outcome, reason: reason.trim(), ...(outcome === 'adjusted' ? { count } : {}) }),
+          t('appeals.decided'),
+        );
+        if (ok) onClose();
+      }}
+    >
+      <p>{appeal.reason}</p>
+      <Form layout="vertical">
+        <Form.Item label={t('appeals.outcomeLabel')}>
+          <Select
+            value={outcome}
+            onChange={setOutcome}
+            options={(['upheld', 'adjusted', 'rejected'] as const).map((o) => ({ value: o, label: t(`appeals.status.${o}`) }))}
+            data-testid="appeal-outcome"
+          />
+        </Form.Item>
+        {outcome === 'adjusted' ? (
+          <Form.Item label={t('appeals.newCount')}>
+            <InputNumber min={0} precision={0} value={count} onChange={(v) => setCount(v === null ? null : Number(v))} data-testid="appeal-count" />
+          </Form.Item>
+        ) : null}
+        <Form.Item label={t('appeals.decisionReason')} required>
+          <Input.TextArea rows={3} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="appeal-decision-reason" />
+        </Form.Item>
+      </Form>
+      {after !== null ? (
+        <p data-testid="appeal-effect">
+          {t('appeals.effect', { before: fmt.points(savedTotal), after: fmt.points(after), delta: fmt.delta(after - savedTotal) })}
+        </p>
+      ) : null}
+    </Modal>
+  );
+}

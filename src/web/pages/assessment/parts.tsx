@@ -1,0 +1,197 @@
+/** Pieces of the assessment page: evidence, the live score panel, uploads, conflict handling. */
+import { useCallback, useState, type ReactNode } from 'react';
+import { App, Button, Image, Modal, Space, Tag, Tooltip } from 'antd';
+import { FilePdfOutlined, PaperClipOutlined, CameraOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../../lib/api.ts';
+import { useFormat } from '../../lib/format.ts';
+import type { EvidenceRow, ScoreJson } from '../../lib/types.ts';
+import type { ExplanationLine } from '../../lib/scoring.ts';
+
+/** Thumbnails (photos) and links (PDFs) of evidence files. */
+export function EvidenceList({ items }: { items: EvidenceRow[] }) {
+  const fmt = useFormat();
+  const { t } = useTranslation();
+  if (items.length === 0) return null;
+  return (
+    <Space size={6} wrap style={{ marginTop: 4 }} data-testid="evidence-list">
+      {items.map((e) => {
+        const url = e.url ?? `/api/evidence/${e.id}`;
+        const info = [e.filename, fmt.size(e.size), e.takenAt ? t('evidence.takenAt', { at: fmt.dateTime(e.takenAt) }) : null].filter(Boolean).join(' · ');
+        if (e.mime.startsWith('image/') && e.mime !== 'image/heic') {
+          return (
+            <Tooltip key={e.id} title={info}>
+              <Image src={url} width={56} height={56} style={{ objectFit: 'cover', borderRadius: 4, opacity: e.status === 'withdrawn' ? 0.4 : 1 }} alt={e.filename} data-testid={`evidence-${e.id}`} />
+            </Tooltip>
+          );
+        }
+        return (
+          <Tooltip key={e.id} title={info}>
+            <a href={url} target="_blank" rel="noreferrer" data-testid={`evidence-${e.id}`}>
+              <Tag icon={e.mime === 'application/pdf' ? <FilePdfOutlined /> : <PaperClipOutlined />}>{e.filename.length > 18 ? `${e.filename.slice(0, 16)}…` : e.filename}</Tag>
+            </a>
+          </Tooltip>
+        );
+      })}
+    </Space>
+  );
+}
+
+export const EVIDENCE_ACCEPT = 'image/*,application/pdf';
+
+/**
+ * A file input that opens the phone's camera (capture="environment") and takes PDFs too.
+ * `testId` marks the input itself, so a test can set files on it.
+ */
+export function EvidencePicker({ files, onChange, testId, label }: { files: File[]; onChange: (files: File[]) => void; testId: string; label?: string }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  return (
+    <div>
+      <label className="ant-btn ant-btn-default ant-btn-sm" style={{ display: 'inline-flex', alignItems: 'center', gap: 6, cursor: 'pointer', padding: '4px 10px', border: '1px dashed #d9d9d9', borderRadius: 6 }}>
+        <CameraOutlined />
+        <span>{label ?? t('evidence.add')}</span>
+        <input
+          type="file"
+          accept={EVIDENCE_ACCEPT}
+          capture="environment"
+          multiple
+          data-testid={testId}
+          style={{ position: 'absolute', width: 1, height: 1, opacity: 0, overflow: 'hidden' }}
+          onChange={(e) => {
+            const list = Array.from(e.target.files ?? []);
+            onChange([...files, ...list]);
+            e.target.value = '';
+          }}
+        />
+      </label>
+      {files.length ? (
+        <div style={{ marginTop: 6 }}>
+          {files.map((f, i) => (
+            <Tag key={`${f.name}-${i}`} closable onClose={() => onChange(files.filter((_, j) => j !== i))}>
+              {f.name} ({fmt.size(f.size)})
+            </Tag>
+          ))}
+        </div>
+      ) : null}
+      <div className="muted" style={{ fontSize: 12, marginTop: 4 }}>
+        {t('evidence.help')}
+      </div>
+    </div>
+  );
+}
+
+/** Uploads files as parts named `file` to a finding or an appeal. */
+export async function uploadEvidence(target: { findingId: number } | { appealId: number }, files: File[]): Promise<void> {
+  if (files.length === 0) return;
+  const form = new FormData();
+  for (const f of files) form.append('file', f, f.name);
+  const path = 'findingId' in target ? `/findings/${target.findingId}/evidence` : `/appeals/${target.appealId}/evidence`;
+  await api.upload(path, form);
+}
+
+/** Runs changes; a 409 conflict asks to reload instead of showing an error. */
+export function useChanges(reload: () => Promise<void>) {
+  const { message } = App.useApp();
+  const { t } = useTranslation();
+  const [conflict, setConflict] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = useCallback(
+    async (change: () => Promise<unknown>, success?: string): Promise<boolean> => {
+      setBusy(true);
+      try {
+        await change();
+        if (success) message.success(success);
+        await reload();
+        return true;
+      } catch (e) {
+        if (e instanceof ApiError && e.isConflict) setConflict(e.message);
+        else if (e instanceof ApiError && e.code === 'invalid-state') {
+          message.error(e.message);
+          await reload();
+        } else message.error(e instanceof Error ? e.message : String(e));
+        return false;
+      } finally {
+        setBusy(false);
+      }
+    },
+    [message, reload],
+  );
+  const conflictModal: ReactNode = (
+    <Modal
+      open={conflict !== null}
+      title={t('assessment.conflictTitle')}
+      closable={false}
+      mask={{ closable: false }}
+      footer={
+        <Button
+          type="primary"
+          data-testid="conflict-reload"
+          onClick={async () => {
+            setConflict(null);
+            await reload();
+          }}
+        >
+          {t('assessment.reload')}
+        </Button>
+      }
+    >
+      <p data-testid="conflict-message">{t('assessment.conflictText')}</p>
+      <p className="muted" style={{ fontSize: 12 }}>
+        {conflict}
+      </p>
+    </Modal>
+  );
+  return { run, busy, conflictModal };
+}
+
+/** The score as it stands (or would stand), with the engine's explanation. */
+export function ScorePanel({ score, saved, lines, preview, problems }: { score: ScoreJson | undefined; saved: ScoreJson; lines: ExplanationLine[]; preview: boolean; problems: string[] }) {
+  const { t, i18n } = useTranslation();
+  const fmt = useFormat();
+  const s = score ?? saved;
+  const gradeTitle = s.grade ? (i18n.language.startsWith('en') ? (s.grade.title.en ?? s.grade.title.zh) : s.grade.title.zh) : '';
+  const delta = score ? score.total - saved.total : 0;
+  return (
+    <div data-testid="score-panel">
+      <div style={{ display: 'flex', alignItems: 'baseline', gap: 8, flexWrap: 'wrap' }}>
+        <span className="score-big" data-testid="score-total" data-total={s.total}>
+          {fmt.points(s.total)}
+        </span>
+        <span className="muted">/ {fmt.points(s.max + s.bonusMax)}</span>
+        {preview ? (
+          <Tag color="orange" data-testid="score-preview">
+            {t('assessment.previewUnsaved')} {delta !== 0 ? <b className={delta < 0 ? 'score-delta-down' : 'score-delta-up'}>{fmt.delta(delta)}</b> : null}
+          </Tag>
+        ) : null}
+      </div>
+      <div className="muted" style={{ fontSize: 13, marginTop: 2 }}>
+        {t('score.base')} {fmt.points(s.base)} / {fmt.points(s.max)} · {t('score.bonus')} {fmt.points(s.bonus)} / {fmt.points(s.bonusMax)}
+        {s.percent !== null ? ` · ${fmt.points(s.percent)}%` : ''}
+        {s.grade ? ` · ${t('score.grade')} ${gradeTitle}` : ''}
+      </div>
+      {s.veto ? <Tag color="error" style={{ marginTop: 6 }}>{t('score.veto', { items: s.veto.items.join(', ') })}</Tag> : null}
+      {problems.length ? (
+        <div style={{ marginTop: 8 }}>
+          {problems.map((p, i) => (
+            <Tag color="error" key={i} style={{ whiteSpace: 'normal' }}>
+              {p}
+            </Tag>
+          ))}
+        </div>
+      ) : null}
+      <div style={{ marginTop: 12, fontWeight: 500 }}>{t('assessment.explanation')}</div>
+      {lines.length === 0 ? (
+        <div className="muted">{t('assessment.noDeductions')}</div>
+      ) : (
+        <ul className="explain-list" data-testid="explanation">
+          {lines.map((l, i) => (
+            <li key={i} style={{ color: l.kind === 'pool' || l.kind === 'cap' ? '#ad4e00' : l.kind === 'bonus' ? '#237804' : undefined }}>
+              {l.text}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+/**
+ * Loading one village's assessment with what the live score needs: the campaign's frozen scheme
+ * (parsed in the browser) and the village's attributes (the unit the engine scores).
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, ApiError } from '../../lib/api.ts';
+import { schemeForAssessment, unitOf, type Scheme } from '../../lib/scoring.ts';
+import { toAssessment, type AssessmentDetail } from '../../lib/types.ts';
+import type { Unit } from '../../../core/scoring/score.ts';
+
+export interface AssessmentState {
+  assessment: AssessmentDetail | undefined;
+  scheme: Scheme | undefined;
+  schemeVersionId: number | undefined;
+  unit: Unit | undefined;
+  error: ApiError | Error | undefined;
+  loading: boolean;
+  reload: () => Promise<void>;
+}
+
+/** Loads by assessment id, or by campaign and village code (the route /campaigns/:id/villages/:code). */
+export function useAssessment(target: { id: number } | { campaignId: number; village: string }, lang: 'zh' | 'en'): AssessmentState {
+  const [assessment, setAssessment] = useState<AssessmentDetail>();
+  const [scheme, setScheme] = useState<Scheme>();
+  const [schemeVersionId, setSchemeVersionId] = useState<number>();
+  const [unit, setUnit] = useState<Unit>();
+  const [error, setError] = useState<ApiError | Error>();
+  const [loading, setLoading] = useState(true);
+  const key = 'id' in target ? `a${target.id}` : `c${target.campaignId}v${target.village}`;
+  const latest = useRef(0);
+
+  const load = useCallback(async () => {
+    const ticket = ++latest.current;
+    setLoading(true);
+    try {
+      const path = 'id' in target ? `/assessments/${target.id}` : `/campaigns/${target.campaignId}/villages/${target.village}/assessment`;
+      const a = toAssessment(await api.get<unknown>(path, { lang }));
+      if (ticket !== latest.current) return;
+      setAssessment(a);
+      setError(undefined);
+      // The scheme and the village change rarely: fetched once per assessment.
+      if (!scheme || scheme.id !== a.scheme.id || scheme.version !== a.scheme.version) {
+        const s = await schemeForAssessment(a);
+        if (ticket !== latest.current) return;
+        setScheme(s.scheme);
+        setSchemeVersionId(s.versionId);
+      }
+      if (!unit) {
+        let village: Parameters<typeof unitOf>[0] = { name: a.village.name, povertyVillage: a.village.povertyVillage };
+        try {
+          const v = await api.get<{ name: string; povertyVillage?: boolean; plannedExitYear?: number | null; exitYear?: number | null; population?: number | null }>(`/villages/${a.village.code}`);
+          village = { ...v, name: a.village.name };
+        } catch {
+          // Readers outside the registry's reach score with what the assessment says of the village.
+        }
+        if (ticket !== latest.current) return;
+        setUnit(unitOf(village));
+      }
+    } catch (e) {
+      if (ticket !== latest.current) return;
+      setError(e instanceof Error ? e : new Error(String(e)));
+    } finally {
+      if (ticket === latest.current) setLoading(false);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, lang, scheme, unit]);
+
+  useEffect(() => {
+    void load();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, lang]);
+
+  return { assessment, scheme, schemeVersionId, unit, error, loading, reload: load };
+}

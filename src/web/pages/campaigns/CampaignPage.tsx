@@ -1,0 +1,434 @@
+/**
+ * One campaign: its period, frozen scheme and scope; progress per village (each opens the
+ * village's assessment); inspection teams and their villages; ranking snapshots; rescoring
+ * with a corrected scheme version (office).
+ */
+import { useMemo, useState } from 'react';
+import { Alert, App, Button, Card, Descriptions, Empty, Form, Input, Modal, Popconfirm, Select, Space, Statistic, Table, Tabs, Tag, Row, Col } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { useTranslation } from 'react-i18next';
+import { ErrorView, Loading, PageHeader, StatusTag } from '../../components/common.tsx';
+import { api, ApiError } from '../../lib/api.ts';
+import { useApi } from '../../lib/hooks.ts';
+import { useUser } from '../../lib/auth.tsx';
+import { can } from '../../lib/roles.ts';
+import { Link, pathTo, useRoute } from '../../lib/router.tsx';
+import { useFormat } from '../../lib/format.ts';
+import { STATUSES, type AssessmentRow, type CampaignDetail, type Ranking, type User } from '../../lib/types.ts';
+import type { SchemesAnswer } from '../schemes/schemes-data.ts';
+
+export default function CampaignPage() {
+  const { t } = useTranslation();
+  const user = useUser();
+  const fmt = useFormat();
+  const route = useRoute();
+  const id = Number(route.params.id);
+  const { data, error, loading, reload } = useApi<CampaignDetail>(`/campaigns/${id}`);
+  const [tab, setTab] = useState(route.query.get('tab') ?? 'villages');
+
+  if (error) return <ErrorView error={error} onRetry={reload} />;
+  if (loading && !data) return <Loading />;
+  if (!data) return null;
+  const p = data.progress;
+  const tabs = [
+    { key: 'villages', label: t('campaign.villagesTab'), children: <VillagesTab campaign={data} /> },
+    ...(can.seeDrafts(user.role) ? [{ key: 'teams', label: t('campaign.teamsTab'), children: <TeamsTab campaign={data} onChanged={reload} /> }] : []),
+    { key: 'snapshots', label: t('campaign.snapshotsTab'), children: <SnapshotsTab campaignId={id} /> },
+    ...(can.manage(user.role) ? [{ key: 'rescore', label: t('campaign.rescoreTab'), children: <RescoreTab campaign={data} onApplied={reload} /> }] : []),
+  ];
+
+  return (
+    <div data-testid="campaign-page">
+      <PageHeader
+        title={data.name}
+        sub={
+          <span>
+            {fmt.date(data.period.from)} – {fmt.date(data.period.to)} · <Link to={pathTo('schemeVersion', { vid: data.scheme.versionId })}>{data.scheme.title}（{data.scheme.id} v{data.scheme.version}）</Link>
+          </span>
+        }
+        extra={
+          <>
+            <Link to={pathTo('rankings', {}, { campaign: data.id })}>
+              <Button>{t('nav.rankings')}</Button>
+            </Link>
+            {can.publish(user.role) ? <PublishAll campaign={data} onDone={reload} /> : null}
+          </>
+        }
+      />
+      <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
+        <Col xs={12} sm={8} md={4}>
+          <Card size="small">
+            <Statistic title={t('campaign.scope')} value={fmt.int(data.scope.villages)} />
+          </Card>
+        </Col>
+        {STATUSES.map((s) => (
+          <Col xs={12} sm={8} md={4} key={s}>
+            <Card size="small">
+              <Statistic title={t(`status.${s}`)} value={fmt.int(p[s])} />
+            </Card>
+          </Col>
+        ))}
+        <Col xs={12} sm={8} md={4}>
+          <Card size="small">
+            <Statistic title={t('campaign.appealDays')} value={fmt.int(data.appealDays)} suffix={t('common.days')} />
+          </Card>
+        </Col>
+      </Row>
+      <Card size="small">
+        <Tabs activeKey={tab} onChange={setTab} items={tabs} />
+      </Card>
+    </div>
+  );
+}
+
+function PublishAll({ campaign, onDone }: { campaign: CampaignDetail; onDone: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [busy, setBusy] = useState(false);
+  const reviewed = campaign.progress.reviewed;
+  return (
+    <Popconfirm
+      title={t('campaign.publishAllConfirm', { count: reviewed })}
+      onConfirm={async () => {
+        setBusy(true);
+        try {
+          const r = await api.post<{ published: number; snapshotId: number }>(`/campaigns/${campaign.id}/publish`);
+          message.success(t('campaign.publishedAll', { count: r.published }));
+          onDone();
+        } catch (e) {
+          message.error(e instanceof Error ? e.message : String(e));
+        } finally {
+          setBusy(false);
+        }
+      }}
+      disabled={reviewed === 0}
+    >
+      <Button type="primary" loading={busy} disabled={reviewed === 0} data-testid="publish-all">
+        {t('campaign.publishAll', { count: reviewed })}
+      </Button>
+    </Popconfirm>
+  );
+}
+
+function VillagesTab({ campaign }: { campaign: CampaignDetail }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const [status, setStatus] = useState<string | undefined>();
+  const [township, setTownship] = useState<string | undefined>();
+  const [q, setQ] = useState('');
+  const townships = useMemo(() => {
+    const seen = new Map<string, string>();
+    for (const v of campaign.villages) if (v.township) seen.set(v.township, v.townshipName ?? v.township);
+    return [...seen].map(([value, label]) => ({ value, label }));
+  }, [campaign.villages]);
+  const rows = campaign.villages.filter(
+    (v) => (!status || v.status === status) && (!township || v.township === township) && (!q || v.villageName.includes(q.trim()) || v.village.includes(q.trim())),
+  );
+  const columns: ColumnsType<AssessmentRow> = [
+    {
+      title: t('common.village'),
+      key: 'village',
+      render: (_, r) => (
+        <Link to={pathTo('assessment', { id: r.id })} data-testid={`assessment-link-${r.village}`}>
+          {r.villageName}
+        </Link>
+      ),
+      sorter: (a, b) => a.village.localeCompare(b.village),
+    },
+    { title: t('common.township'), dataIndex: 'townshipName', className: 'hide-narrow' },
+    { title: t('campaign.team'), dataIndex: 'team', render: (v: string | null) => v ?? <span className="muted">{t('campaign.unassigned')}</span>, className: 'hide-narrow' },
+    { title: t('common.status'), dataIndex: 'status', render: (s: AssessmentRow['status']) => <StatusTag status={s} />, sorter: (a, b) => STATUSES.indexOf(a.status) - STATUSES.indexOf(b.status) },
+    { title: t('score.total'), dataIndex: 'total', align: 'right', render: (v: number) => fmt.points(v), sorter: (a, b) => a.total - b.total },
+    { title: t('common.updated'), dataIndex: 'updatedAt', render: (v: string) => fmt.dateTime(v), className: 'hide-narrow' },
+  ];
+  return (
+    <>
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Input.Search placeholder={t('campaign.searchVillage')} allowClear onChange={(e) => setQ(e.target.value)} style={{ width: 200 }} />
+        <Select allowClear placeholder={t('common.township')} options={townships} value={township} onChange={setTownship} style={{ width: 160 }} />
+        <Select allowClear placeholder={t('common.status')} options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))} value={status} onChange={setStatus} style={{ width: 140 }} />
+      </Space>
+      <Table<AssessmentRow> rowKey="id" size="small" columns={columns} dataSource={rows} pagination={{ pageSize: 50, hideOnSinglePage: true }} scroll={{ x: 480 }} data-testid="campaign-villages" />
+    </>
+  );
+}
+
+function TeamsTab({ campaign, onChanged }: { campaign: CampaignDetail; onChanged: () => void }) {
+  const { t } = useTranslation();
+  const user = useUser();
+  const admin = can.manage(user.role);
+  const [editing, setEditing] = useState<{ name: string; members: string[] } | null>(null);
+  const [assigning, setAssigning] = useState<string | null>(null);
+  const names = new Map(campaign.villages.map((v) => [v.village, v.villageName]));
+  return (
+    <>
+      {admin ? (
+        <Space style={{ marginBottom: 12 }} wrap>
+          <Button type="primary" onClick={() => setEditing({ name: '', members: [] })} data-testid="team-create">
+            {t('campaign.newTeam')}
+          </Button>
+          {campaign.unassigned?.length ? <Tag color="warning">{t('campaign.unassignedCount', { count: campaign.unassigned.length })}</Tag> : null}
+        </Space>
+      ) : null}
+      <Table
+        rowKey="id"
+        size="small"
+        dataSource={campaign.teams}
+        pagination={false}
+        scroll={{ x: 480 }}
+        data-testid="teams-table"
+        locale={{ emptyText: <Empty description={t('campaign.noTeams')} /> }}
+        columns={[
+          { title: t('campaign.team'), dataIndex: 'name' },
+          { title: t('campaign.members'), key: 'members', render: (_: unknown, r: CampaignDetail['teams'][number]) => (r.members ?? []).map((m) => <Tag key={m}>{m}</Tag>) },
+          {
+            title: t('campaign.assignedVillages'),
+            key: 'villages',
+            render: (_: unknown, r: CampaignDetail['teams'][number]) => (
+              <span>
+                {r.villages.slice(0, 8).map((v) => names.get(v) ?? v).join('、')}
+                {r.villages.length > 8 ? ` … (${r.villages.length})` : ''}
+              </span>
+            ),
+          },
+          ...(admin
+            ? [
+                {
+                  title: '',
+                  key: 'actions',
+                  width: 170,
+                  render: (_: unknown, r: CampaignDetail['teams'][number]) => (
+                    <Space size={4}>
+                      <Button size="small" onClick={() => setEditing({ name: r.name, members: r.members ?? [] })}>
+                        {t('campaign.editMembers')}
+                      </Button>
+                      <Button size="small" onClick={() => setAssigning(r.name)} data-testid={`team-assign-${r.id}`}>
+                        {t('campaign.assign')}
+                      </Button>
+                    </Space>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
+      {editing ? (
+        <TeamModal campaignId={campaign.id} initial={editing} onClose={() => setEditing(null)} onSaved={() => (setEditing(null), onChanged())} />
+      ) : null}
+      {assigning ? <AssignModal campaign={campaign} team={assigning} onClose={() => setAssigning(null)} onSaved={() => (setAssigning(null), onChanged())} /> : null}
+    </>
+  );
+}
+
+function TeamModal({ campaignId, initial, onClose, onSaved }: { campaignId: number; initial: { name: string; members: string[] }; onClose: () => void; onSaved: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const users = useApi<{ users: User[] }>('/users');
+  const [form] = Form.useForm<{ name: string; members: string[] }>();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const inspectors = (users.data?.users ?? []).filter((u) => u.role === 'inspector').map((u) => ({ value: u.username, label: u.displayName ? `${u.displayName}（${u.username}）` : u.username }));
+  return (
+    <Modal open title={initial.name ? t('campaign.editTeam', { name: initial.name }) : t('campaign.newTeam')} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy} destroyOnHidden>
+      {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} /> : null}
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={initial}
+        onFinish={async (v) => {
+          setBusy(true);
+          setError(null);
+          try {
+            await api.post(`/campaigns/${campaignId}/teams`, { name: v.name.trim(), members: v.members ?? [] });
+            message.success(t('common.saved'));
+            onSaved();
+          } catch (e) {
+            setError(e instanceof ApiError ? e.message : String(e));
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <Form.Item name="name" label={t('campaign.team')} rules={[{ required: true, message: t('common.required') }]}>
+          <Input disabled={!!initial.name} data-testid="team-name" />
+        </Form.Item>
+        <Form.Item name="members" label={t('campaign.members')} extra={t('campaign.membersHelp')}>
+          <Select mode="multiple" options={inspectors} loading={users.loading} data-testid="team-members" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+function AssignModal({ campaign, team, onClose, onSaved }: { campaign: CampaignDetail; team: string; onClose: () => void; onSaved: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [chosen, setChosen] = useState<string[]>(campaign.teams.find((x) => x.name === team)?.villages ?? []);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const options = campaign.villages.map((v) => ({ value: v.village, label: `${v.villageName}（${v.townshipName ?? ''}${v.team && v.team !== team ? ` · ${v.team}` : ''}）` }));
+  return (
+    <Modal
+      open
+      title={t('campaign.assignTo', { team })}
+      onCancel={onClose}
+      confirmLoading={busy}
+      okButtonProps={{ disabled: chosen.length === 0 }}
+      onOk={async () => {
+        setBusy(true);
+        setError(null);
+        try {
+          await api.post(`/campaigns/${campaign.id}/assign`, { team, villages: chosen });
+          message.success(t('common.saved'));
+          onSaved();
+        } catch (e) {
+          setError(e instanceof ApiError ? e.message : String(e));
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} /> : null}
+      <p className="muted">{t('campaign.assignHelp')}</p>
+      <Select mode="multiple" style={{ width: '100%' }} value={chosen} onChange={setChosen} options={options} optionFilterProp="label" maxTagCount={12} data-testid="assign-villages" />
+    </Modal>
+  );
+}
+
+interface Snapshot {
+  id: number;
+  createdAt: string;
+  createdBy: string;
+  reason: string;
+  data: Ranking;
+}
+
+function SnapshotsTab({ campaignId }: { campaignId: number }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const { data, error, loading, reload } = useApi<{ snapshots: Snapshot[] }>(`/campaigns/${campaignId}/snapshots`);
+  if (error) return <ErrorView error={error} onRetry={reload} compact />;
+  return (
+    <Table<Snapshot>
+      rowKey="id"
+      size="small"
+      loading={loading}
+      dataSource={[...(data?.snapshots ?? [])].reverse()}
+      pagination={{ pageSize: 20, hideOnSinglePage: true }}
+      data-testid="snapshots-table"
+      locale={{ emptyText: <Empty description={t('campaign.noSnapshots')} /> }}
+      expandable={{
+        expandedRowRender: (s) => (
+          <Table
+            size="small"
+            rowKey="village"
+            pagination={false}
+            dataSource={s.data.county.slice(0, 10)}
+            columns={[
+              { title: t('rankings.countyRank'), dataIndex: 'countyRank', width: 70 },
+              { title: t('common.village'), dataIndex: 'name' },
+              { title: t('common.township'), dataIndex: 'townshipName' },
+              { title: t('score.total'), dataIndex: 'total', align: 'right' as const, render: (v: number) => fmt.points(v) },
+            ]}
+          />
+        ),
+      }}
+      columns={[
+        { title: '#', dataIndex: 'id', width: 60 },
+        { title: t('common.date'), dataIndex: 'createdAt', render: (v: string) => fmt.dateTime(v) },
+        { title: t('campaign.snapshotReason'), dataIndex: 'reason' },
+        { title: t('common.by'), dataIndex: 'createdBy', className: 'hide-narrow' },
+        { title: t('campaign.villages'), key: 'n', align: 'right' as const, render: (_: unknown, s: Snapshot) => fmt.int(s.data.county.length) },
+      ]}
+    />
+  );
+}
+
+interface RescorePreview {
+  from: string;
+  to: string;
+  rows: Array<{ village: string; name: string; oldTotal: number; newTotal: number | null; oldRank: number; newRank: number | null; error?: string }>;
+  errors: number;
+}
+
+function RescoreTab({ campaign, onApplied }: { campaign: CampaignDetail; onApplied: () => void }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const { message } = App.useApp();
+  const schemes = useApi<SchemesAnswer>('/schemes');
+  const [versionId, setVersionId] = useState<number | undefined>();
+  const [preview, setPreview] = useState<RescorePreview | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const options = (schemes.data?.versions ?? [])
+    .filter((v) => v.schemeId === campaign.scheme.id && v.id !== campaign.scheme.versionId)
+    .map((v) => ({ value: v.id, label: `${v.schemeId} v${v.version} · ${v.title}` }));
+  const run = async (apply: boolean) => {
+    if (!versionId) return;
+    setBusy(true);
+    setError(null);
+    try {
+      if (apply) {
+        const r = await api.post<{ changed: number }>(`/campaigns/${campaign.id}/rescore`, { schemeVersionId: versionId });
+        message.success(t('campaign.rescored', { count: r.changed }));
+        setPreview(null);
+        onApplied();
+      } else {
+        setPreview(await api.post<RescorePreview>(`/campaigns/${campaign.id}/rescore/preview`, { schemeVersionId: versionId }));
+      }
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const changed = preview?.rows.filter((r) => r.newTotal !== r.oldTotal || r.newRank !== r.oldRank) ?? [];
+  return (
+    <div data-testid="rescore">
+      <Alert type="info" showIcon title={t('campaign.rescoreHelp', { scheme: `${campaign.scheme.id} v${campaign.scheme.version}` })} style={{ marginBottom: 12 }} />
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Select style={{ minWidth: 260 }} placeholder={t('campaign.rescoreVersion')} options={options} value={versionId} onChange={(v) => (setVersionId(v), setPreview(null))} notFoundContent={t('campaign.noOtherVersion')} />
+        <Button onClick={() => run(false)} disabled={!versionId} loading={busy && !preview}>
+          {t('campaign.preview')}
+        </Button>
+        {preview ? (
+          <Popconfirm title={t('campaign.rescoreConfirm', { count: preview.rows.filter((r) => r.newTotal !== r.oldTotal).length })} onConfirm={() => run(true)} disabled={preview.errors > 0}>
+            <Button type="primary" danger disabled={preview.errors > 0} loading={busy}>
+              {t('campaign.apply')}
+            </Button>
+          </Popconfirm>
+        ) : null}
+      </Space>
+      {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} /> : null}
+      {preview ? (
+        <>
+          <Descriptions size="small" column={{ xs: 1, md: 3 }} style={{ marginBottom: 8 }}>
+            <Descriptions.Item label={t('campaign.from')}>{preview.from}</Descriptions.Item>
+            <Descriptions.Item label={t('campaign.to')}>{preview.to}</Descriptions.Item>
+            <Descriptions.Item label={t('campaign.changedVillages')}>{fmt.int(changed.length)}</Descriptions.Item>
+          </Descriptions>
+          <Table
+            size="small"
+            rowKey="village"
+            dataSource={preview.rows}
+            pagination={{ pageSize: 50, hideOnSinglePage: true }}
+            scroll={{ x: 520 }}
+            columns={[
+              { title: t('common.village'), dataIndex: 'name' },
+              { title: t('campaign.oldTotal'), dataIndex: 'oldTotal', align: 'right' as const, render: (v: number) => fmt.points(v) },
+              { title: t('campaign.oldRank'), dataIndex: 'oldRank', align: 'right' as const },
+              {
+                title: t('campaign.newTotal'),
+                key: 'newTotal',
+                align: 'right' as const,
+                render: (_: unknown, r: RescorePreview['rows'][number]) =>
+                  r.error ? <Tag color="error">{r.error}</Tag> : <b style={{ color: r.newTotal !== r.oldTotal ? '#b7282e' : undefined }}>{fmt.points(r.newTotal)}</b>,
+              },
+              { title: t('campaign.newRank'), dataIndex: 'newRank', align: 'right' as const },
+            ]}
+          />
+        </>
+      ) : null}
+    </div>
+  );
+}

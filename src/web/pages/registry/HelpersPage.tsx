@@ -1,0 +1,62 @@
+/** Helpers (帮扶责任人) of the villages' households, with how many households each helps now. */
+import { useState } from 'react';
+import { Card, Space, Table } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { useTranslation } from 'react-i18next';
+import { ErrorView, PageHeader } from '../../components/common.tsx';
+import { useApi } from '../../lib/hooks.ts';
+import { useFormat } from '../../lib/format.ts';
+import { setQuery, useRoute } from '../../lib/router.tsx';
+import type { Page } from '../../lib/types.ts';
+import { VillageSelect } from './VillageSelect.tsx';
+
+interface Helper {
+  id: number;
+  name: string;
+  idNumber: string;
+  unit: string | null;
+  position: string | null;
+  phone: string | null;
+  households: number;
+  currentHouseholds: number;
+}
+
+export default function HelpersPage() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const route = useRoute();
+  const village = route.query.get('village') ?? undefined;
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(50);
+  const { data, error, loading, reload } = useApi<Page<Helper>>('/helpers', { village, page, pageSize });
+  const columns: ColumnsType<Helper> = [
+    { title: t('person.name'), dataIndex: 'name' },
+    { title: t('person.idNumber'), dataIndex: 'idNumber', className: 'mono' },
+    { title: t('helper.unit'), dataIndex: 'unit' },
+    { title: t('helper.position'), dataIndex: 'position', className: 'hide-narrow' },
+    { title: t('person.phone'), dataIndex: 'phone', className: 'hide-narrow' },
+    { title: t('helper.current'), dataIndex: 'currentHouseholds', align: 'right', render: (v: number) => fmt.int(v) },
+    { title: t('helper.total'), dataIndex: 'households', align: 'right', render: (v: number) => fmt.int(v), className: 'hide-narrow' },
+  ];
+  return (
+    <div data-testid="helpers-page">
+      <PageHeader title={t('nav.helpers')} />
+      {error ? <ErrorView error={error} onRetry={reload} /> : null}
+      <Card size="small">
+        <Space wrap style={{ marginBottom: 12 }}>
+          <VillageSelect value={village} onChange={(v) => (setQuery({ village: v }), setPage(1))} />
+        </Space>
+        <Table<Helper>
+          rowKey="id"
+          size="small"
+          loading={loading}
+          columns={columns}
+          dataSource={data?.items ?? []}
+          scroll={{ x: 560 }}
+          data-testid="helpers-table"
+          pagination={{ current: page, pageSize, total: data?.total ?? 0, onChange: (p, s) => (setPage(p), setPageSize(s)), showTotal: (n) => t('common.totalRows', { count: n }) }}
+        />
+      </Card>
+    </div>
+  );
+}

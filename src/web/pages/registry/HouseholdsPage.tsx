@@ -1,0 +1,161 @@
+/**
+ * Registered households: search by the head's name, the household number or an ID number,
+ * by village and status; ID numbers masked. A household opens with its members, helpers and
+ * recent home visits.
+ */
+import { useState } from 'react';
+import { Card, Descriptions, Drawer, Empty, Input, Select, Space, Table, Tag } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { useTranslation } from 'react-i18next';
+import { ErrorView, PageHeader } from '../../components/common.tsx';
+import { useApi, useDebounced, useIsNarrow } from '../../lib/hooks.ts';
+import { useFormat } from '../../lib/format.ts';
+import { setQuery, useRoute } from '../../lib/router.tsx';
+import { schemeLang } from '../../i18n/index.ts';
+import type { Page } from '../../lib/types.ts';
+import { VillageSelect } from './VillageSelect.tsx';
+import { fieldLabel, fieldValue, useKinds, type KindInfo } from './kinds.tsx';
+
+type Row = Record<string, unknown> & { id: number; householdNo: string; headName: string; headIdNumber: string; villageName: string; size: number; status: string; statusLabel?: string; attributeLabel?: string; mainCauseLabel?: string; attribute?: string; mainCause?: string };
+
+interface HouseholdDetail extends Row {
+  members: Array<Record<string, unknown> & { id: number }>;
+  helpers: Array<{ id: number; name: string; idNumber: string; unit: string | null; position: string | null; phone: string | null; startDate: string; endDate: string | null; current: boolean }>;
+  visits: { total: number; recent: Array<{ id: number; visitorRole: string; visitorName: string; date: string; content: string | null }> };
+}
+
+const STATUSES = ['not-exited', 'exited', 'relapsed'];
+
+export default function HouseholdsPage() {
+  const { t, i18n } = useTranslation();
+  const lang = schemeLang(i18n.language);
+  const route = useRoute();
+  const village = route.query.get('village') ?? undefined;
+  const [text, setText] = useState(route.query.get('q') ?? '');
+  const q = useDebounced(text.trim(), 350);
+  const [status, setStatus] = useState<string | undefined>();
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(20);
+  const [open, setOpen] = useState<string | null>(null);
+  const { data, error, loading, reload } = useApi<Page<Row>>('/households', { village, q: q || undefined, status, page, pageSize });
+
+  const columns: ColumnsType<Row> = [
+    {
+      title: t('household.headName'),
+      key: 'head',
+      render: (_, r) => (
+        <a onClick={() => setOpen(r.householdNo)} data-testid={`household-${r.householdNo}`}>
+          {r.headName}
+        </a>
+      ),
+    },
+    { title: t('household.no'), dataIndex: 'householdNo', className: 'mono hide-narrow' },
+    { title: t('person.idNumber'), dataIndex: 'headIdNumber', className: 'mono', render: (v: string) => <span data-testid="masked-id">{v}</span> },
+    { title: t('common.village'), dataIndex: 'villageName' },
+    { title: t('household.size'), dataIndex: 'size', align: 'right', width: 70 },
+    { title: t('household.attribute'), key: 'attr', render: (_, r) => (lang === 'zh' ? (r.attributeLabel ?? r.attribute) : r.attribute), className: 'hide-narrow' },
+    { title: t('household.mainCause'), key: 'cause', render: (_, r) => (lang === 'zh' ? (r.mainCauseLabel ?? r.mainCause) : r.mainCause), className: 'hide-narrow' },
+    { title: t('common.status'), key: 'status', render: (_, r) => <Tag color={r.status === 'exited' ? 'success' : r.status === 'relapsed' ? 'error' : 'warning'}>{t(`household.statuses.${r.status}`, { defaultValue: r.statusLabel ?? r.status })}</Tag> },
+  ];
+
+  return (
+    <div data-testid="households-page">
+      <PageHeader title={t('nav.households')} sub={t('household.help')} />
+      {error ? <ErrorView error={error} onRetry={reload} /> : null}
+      <Card size="small">
+        <Space wrap style={{ marginBottom: 12 }}>
+          <Input.Search
+            placeholder={t('household.search')}
+            allowClear
+            value={text}
+            onChange={(e) => (setText(e.target.value), setPage(1))}
+            style={{ width: 260 }}
+            data-testid="household-search"
+          />
+          <VillageSelect value={village} onChange={(v) => (setQuery({ village: v }), setPage(1))} />
+          <Select allowClear placeholder={t('common.status')} value={status} onChange={(v) => (setStatus(v), setPage(1))} options={STATUSES.map((s) => ({ value: s, label: t(`household.statuses.${s}`) }))} style={{ width: 130 }} />
+        </Space>
+        <Table<Row>
+          rowKey="id"
+          size="small"
+          loading={loading}
+          columns={columns}
+          dataSource={data?.items ?? []}
+          scroll={{ x: 640 }}
+          data-testid="households-table"
+          pagination={{
+            current: page,
+            pageSize,
+            total: data?.total ?? 0,
+            showSizeChanger: true,
+            pageSizeOptions: [20, 50, 100],
+            onChange: (p, s) => (setPage(p), setPageSize(s)),
+            showTotal: (n) => t('common.totalRows', { count: n }),
+          }}
+        />
+      </Card>
+      {open ? <HouseholdDrawer no={open} onClose={() => setOpen(null)} /> : null}
+    </div>
+  );
+}
+
+function HouseholdDrawer({ no, onClose }: { no: string; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const lang = schemeLang(i18n.language);
+  const fmt = useFormat();
+  const narrow = useIsNarrow();
+  const { data, error } = useApi<HouseholdDetail>(`/households/${encodeURIComponent(no)}`);
+  const kinds = useKinds();
+  const kind = (k: string): KindInfo | undefined => kinds.data?.kinds.find((x) => x.kind === k);
+  const hh = kind('households');
+  const mem = kind('members');
+  const memberFields = (mem?.fields ?? []).filter((f) => f.key !== 'household_no');
+  return (
+    <Drawer open onClose={onClose} size={narrow ? '100%' : 760} title={data ? `${data.headName} · ${data.householdNo}` : no} data-testid="household-drawer">
+      {error ? <ErrorView error={error} compact /> : null}
+      {data && hh ? (
+        <>
+          <Descriptions size="small" bordered column={{ xs: 1, sm: 2 }}>
+            <Descriptions.Item label={t('common.village')}>{data.villageName}</Descriptions.Item>
+            {hh.fields
+              .filter((f) => f.key !== 'village_code')
+              .map((f) => (
+                <Descriptions.Item key={f.key} label={fieldLabel(f, lang)}>
+                  {fieldValue(f, data, lang, fmt, t)}
+                </Descriptions.Item>
+              ))}
+          </Descriptions>
+          <h4 style={{ marginTop: 16 }}>{t('household.members', { count: data.members.length })}</h4>
+          <Table
+            rowKey="id"
+            size="small"
+            pagination={false}
+            dataSource={data.members}
+            scroll={{ x: 900 }}
+            data-testid="household-members"
+            columns={memberFields.map((f) => ({ title: fieldLabel(f, lang), key: f.key, render: (_: unknown, m: Record<string, unknown>) => fieldValue(f, m, lang, fmt, t) }))}
+          />
+          <h4 style={{ marginTop: 16 }}>{t('nav.helpers')}</h4>
+          {data.helpers.length === 0 ? <Empty /> : null}
+          {data.helpers.map((h) => (
+            <div key={h.id} style={{ marginBottom: 4 }}>
+              {h.current ? <Tag color="green">{t('household.currentHelper')}</Tag> : <Tag>{t('household.formerHelper')}</Tag>} <b>{h.name}</b> {h.unit} {h.position} · {h.phone} · {fmt.date(h.startDate)} – {h.endDate ? fmt.date(h.endDate) : t('workTeam.now')}
+            </div>
+          ))}
+          <h4 style={{ marginTop: 16 }}>{t('household.visits', { count: data.visits.total })}</h4>
+          <Table
+            rowKey="id"
+            size="small"
+            pagination={false}
+            dataSource={data.visits.recent}
+            columns={[
+              { title: t('common.date'), dataIndex: 'date', render: (v: string) => fmt.date(v) },
+              { title: t('household.visitor'), key: 'v', render: (_: unknown, v: HouseholdDetail['visits']['recent'][number]) => `${v.visitorName}（${t(`household.visitorRoles.${v.visitorRole}`, { defaultValue: v.visitorRole })}）` },
+              { title: t('household.visitContent'), dataIndex: 'content' },
+            ]}
+          />
+        </>
+      ) : null}
+    </Drawer>
+  );
+}

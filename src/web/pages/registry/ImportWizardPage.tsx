@@ -1,0 +1,294 @@
+/**
+ * The import wizard: choose the kind → choose the file → its columns checked against the kind
+ * (read in the browser) → a dry run on the server lists every problem (row, column, value,
+ * why) → confirm → the result. Nothing is written unless every row is valid.
+ */
+import { useMemo, useState } from 'react';
+import { Alert, Button, Card, Descriptions, Empty, Result, Select, Space, Steps, Table, Tag, Upload } from 'antd';
+import { InboxOutlined, DownloadOutlined, FileExcelOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { textOf } from '../../../core/scheme/model.ts';
+import { ErrorView, PageHeader } from '../../components/common.tsx';
+import { api, apiUrl } from '../../lib/api.ts';
+import { useFormat } from '../../lib/format.ts';
+import { Link, pathTo } from '../../lib/router.tsx';
+import { schemeLang } from '../../i18n/index.ts';
+import { checkHeaders, columnLetter, readFirstRows, type HeaderCheck } from '../../lib/sheet-headers.ts';
+import type { ImportProblem, ImportReport } from '../../lib/types.ts';
+import { fieldLabel, useKinds, type KindFieldInfo } from './kinds.tsx';
+
+type Report = ImportReport & { file?: string; headerRow?: number; format?: string; encoding?: string };
+
+export default function ImportWizardPage() {
+  const { t, i18n } = useTranslation();
+  const lang = schemeLang(i18n.language);
+  const fmt = useFormat();
+  const kinds = useKinds();
+  const [kind, setKind] = useState<string | undefined>();
+  const [file, setFile] = useState<File | null>(null);
+  const [check, setCheck] = useState<(HeaderCheck & { format: string; encoding?: string }) | null>(null);
+  const [checkError, setCheckError] = useState<string | null>(null);
+  const [dry, setDry] = useState<Report | null>(null);
+  const [result, setResult] = useState<Report | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error | null>(null);
+  const spec = kinds.data?.kinds.find((k) => k.kind === kind);
+
+  const step = result ? 4 : dry ? 3 : file ? 2 : kind ? 1 : 0;
+
+  const reset = (keepKind = true) => {
+    setFile(null);
+    setCheck(null);
+    setCheckError(null);
+    setDry(null);
+    setResult(null);
+    setError(null);
+    if (!keepKind) setKind(undefined);
+  };
+
+  const choose = async (f: File) => {
+    reset();
+    setFile(f);
+    if (!spec) return;
+    try {
+      const read = await readFirstRows(f);
+      setCheck({ ...checkHeaders(spec.fields, read.rows), format: read.format, ...(read.encoding ? { encoding: read.encoding } : {}) });
+    } catch (e) {
+      setCheckError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  const send = async (dryRun: boolean) => {
+    if (!file || !kind) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const form = new FormData();
+      form.append('dryRun', dryRun ? 'true' : 'false');
+      form.append('file', file, file.name);
+      const r = await api.upload<Report>(`/imports/${kind}`, form);
+      if (dryRun) setDry(r);
+      else setResult(r);
+    } catch (e) {
+      setError(e instanceof Error ? e : new Error(String(e)));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const fieldColumns = [
+    { title: t('imports.column'), key: 'h', render: (_: unknown, f: KindFieldInfo) => <b>{fieldLabel(f, lang)}</b> },
+    { title: t('imports.required'), key: 'r', width: 70, render: (_: unknown, f: KindFieldInfo) => (f.required ? <Tag color="red">{t('common.yes')}</Tag> : null) },
+    { title: t('imports.fieldHelp'), dataIndex: 'help', className: 'hide-narrow' },
+    { title: t('imports.example'), dataIndex: 'example', className: 'hide-narrow mono' },
+  ];
+
+  const checkRows = useMemo(() => {
+    if (!spec || !check) return [];
+    return spec.fields.map((f) => {
+      const m = check.matched.find((x) => x.field.key === f.key);
+      return { key: f.key, field: f, found: m ? `${columnLetter(m.column)} · ${m.text}` : null, required: f.required };
+    });
+  }, [spec, check]);
+
+  return (
+    <div data-testid="import-wizard">
+      <PageHeader title={t('nav.imports')} sub={t('imports.help')} />
+      {kinds.error ? <ErrorView error={kinds.error} onRetry={kinds.reload} /> : null}
+      <Card size="small" style={{ marginBottom: 12 }}>
+        <Steps
+          size="small"
+          current={step}
+          responsive
+          items={[{ title: t('imports.stepKind') }, { title: t('imports.stepFile') }, { title: t('imports.stepColumns') }, { title: t('imports.stepDryRun') }, { title: t('imports.stepResult') }]}
+        />
+      </Card>
+
+      <Card size="small" title={t('imports.stepKind')} style={{ marginBottom: 12 }}>
+        <Space wrap>
+          <Select
+            style={{ width: 240 }}
+            placeholder={t('imports.chooseKind')}
+            value={kind}
+            onChange={(k) => (reset(false), setKind(k))}
+            options={(kinds.data?.kinds ?? []).map((k) => ({ value: k.kind, label: textOf(k.title, lang) }))}
+            loading={kinds.loading}
+            data-testid="import-kind"
+          />
+          {kind ? (
+            <a href={apiUrl(`/templates/${kind}`)} download data-testid="import-template">
+              <Button icon={<FileExcelOutlined />}>{t('imports.template')}</Button>
+            </a>
+          ) : null}
+        </Space>
+        {spec ? <Table rowKey="key" size="small" style={{ marginTop: 12 }} pagination={false} dataSource={spec.fields} columns={fieldColumns} scroll={{ x: 520 }} data-testid="import-fields" /> : null}
+      </Card>
+
+      {spec ? (
+        <Card size="small" title={t('imports.stepFile')} style={{ marginBottom: 12 }}>
+          <Upload.Dragger
+            accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            multiple={false}
+            showUploadList={false}
+            beforeUpload={(f) => {
+              void choose(f as File);
+              return false;
+            }}
+            data-testid="import-dropzone"
+          >
+            <p className="ant-upload-drag-icon">
+              <InboxOutlined />
+            </p>
+            <p>{file ? `${file.name}（${fmt.size(file.size)}）` : t('imports.drop')}</p>
+            <p className="muted">{t('imports.formats')}</p>
+          </Upload.Dragger>
+          {/* A plain input as well, for tests and keyboards. */}
+          <input
+            type="file"
+            accept=".csv,.xlsx"
+            data-testid="import-file"
+            style={{ marginTop: 8 }}
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              e.target.value = '';
+              if (f) void choose(f);
+            }}
+          />
+        </Card>
+      ) : null}
+
+      {file && spec ? (
+        <Card size="small" title={t('imports.stepColumns')} style={{ marginBottom: 12 }} data-testid="import-columns">
+          {checkError ? <Alert type="warning" showIcon title={t('imports.unreadable')} description={checkError} style={{ marginBottom: 12 }} /> : null}
+          {check ? (
+            <>
+              {check.headerRow === 0 ? (
+                <Alert type="error" showIcon title={t('imports.noHeader')} style={{ marginBottom: 12 }} data-testid="import-columns-missing" />
+              ) : check.missingRequired.length ? (
+                <Alert type="error" showIcon title={t('imports.missingRequired', { columns: check.missingRequired.map((f) => f.header).join('、') })} style={{ marginBottom: 12 }} data-testid="import-columns-missing" />
+              ) : (
+                <Alert
+                  type="success"
+                  showIcon
+                  title={t('imports.columnsOk', { row: check.headerRow, count: check.matched.length })}
+                  description={check.encoding ? t('imports.encoding', { encoding: check.encoding.toUpperCase() }) : undefined}
+                  style={{ marginBottom: 12 }}
+                  data-testid="import-columns-ok"
+                />
+              )}
+              {check.ignored.length ? <Alert type="info" showIcon title={t('imports.ignored', { columns: check.ignored.join('、') })} style={{ marginBottom: 12 }} /> : null}
+              <Table
+                size="small"
+                pagination={false}
+                dataSource={checkRows}
+                scroll={{ x: 420 }}
+                columns={[
+                  { title: t('imports.column'), key: 'c', render: (_: unknown, r: (typeof checkRows)[number]) => fieldLabel(r.field, lang) },
+                  { title: t('imports.required'), key: 'r', render: (_: unknown, r: (typeof checkRows)[number]) => (r.required ? <Tag color="red">{t('common.yes')}</Tag> : null) },
+                  {
+                    title: t('imports.inFile'),
+                    key: 'f',
+                    render: (_: unknown, r: (typeof checkRows)[number]) => (r.found ? <Tag color="green">{r.found}</Tag> : <Tag color={r.required ? 'error' : 'default'}>{t('imports.absent')}</Tag>),
+                  },
+                ]}
+              />
+            </>
+          ) : null}
+          <Space style={{ marginTop: 12 }}>
+            <Button type="primary" onClick={() => send(true)} loading={busy && !dry} data-testid="import-dry-run">
+              {t('imports.dryRun')}
+            </Button>
+          </Space>
+        </Card>
+      ) : null}
+
+      {error ? <ErrorView error={error} /> : null}
+
+      {dry ? (
+        <Card size="small" title={t('imports.stepDryRun')} style={{ marginBottom: 12 }} data-testid="import-dry-result">
+          <Descriptions size="small" column={{ xs: 1, sm: 2, md: 4 }}>
+            <Descriptions.Item label={t('imports.rows')}>{fmt.int(dry.rows)}</Descriptions.Item>
+            <Descriptions.Item label={t('imports.wouldInsert')}>{fmt.int(dry.inserted)}</Descriptions.Item>
+            <Descriptions.Item label={t('imports.wouldUpdate')}>{fmt.int(dry.updated)}</Descriptions.Item>
+            <Descriptions.Item label={t('imports.problems')}>
+              <b style={{ color: dry.problems.length ? '#cf1322' : '#389e0d' }} data-testid="import-problem-count">
+                {fmt.int(dry.problems.length)}
+                {dry.truncated ? '+' : ''}
+              </b>
+            </Descriptions.Item>
+          </Descriptions>
+          {dry.problems.length ? (
+            <>
+              <Alert type="error" showIcon title={t('imports.fixAndRetry')} style={{ marginBottom: 12 }} action={dry.errorsFile ? <ErrorsFileLink token={dry.errorsFile} /> : undefined} />
+              <ProblemsTable problems={dry.problems} />
+            </>
+          ) : (
+            <Space wrap>
+              <Alert type="success" showIcon title={t('imports.readyToImport', { count: dry.rows })} />
+              <Button type="primary" onClick={() => send(false)} loading={busy} data-testid="import-confirm">
+                {t('imports.confirm')}
+              </Button>
+            </Space>
+          )}
+        </Card>
+      ) : null}
+
+      {result ? (
+        <Card size="small" data-testid="import-result">
+          {result.committed ? (
+            <Result
+              status="success"
+              title={t('imports.done', { rows: result.rows })}
+              subTitle={t('imports.doneDetail', { inserted: result.inserted, updated: result.updated })}
+              extra={[
+                <Button key="again" onClick={() => reset()}>
+                  {t('imports.another')}
+                </Button>,
+                <Link key="records" to={kind && spec?.records ? pathTo('records', {}, { kind }) : pathTo('villages')}>
+                  <Button type="primary">{t('imports.view')}</Button>
+                </Link>,
+              ]}
+            />
+          ) : (
+            <>
+              <Alert type="error" showIcon title={t('imports.notWritten')} style={{ marginBottom: 12 }} action={result.errorsFile ? <ErrorsFileLink token={result.errorsFile} /> : undefined} />
+              <ProblemsTable problems={result.problems} />
+            </>
+          )}
+        </Card>
+      ) : null}
+      {!kind && !kinds.loading ? <Empty description={t('imports.startHere')} /> : null}
+    </div>
+  );
+}
+
+function ErrorsFileLink({ token }: { token: string }) {
+  const { t } = useTranslation();
+  return (
+    <a href={apiUrl(`/imports/errors/${token}`)} download data-testid="import-errors-file">
+      <Button size="small" icon={<DownloadOutlined />}>
+        {t('imports.errorsFile')}
+      </Button>
+    </a>
+  );
+}
+
+function ProblemsTable({ problems }: { problems: ImportProblem[] }) {
+  const { t } = useTranslation();
+  return (
+    <Table<ImportProblem & { n: number }>
+      rowKey="n"
+      size="small"
+      dataSource={problems.map((p, n) => ({ ...p, n }))}
+      pagination={{ pageSize: 20, hideOnSinglePage: true }}
+      scroll={{ x: 560 }}
+      data-testid="import-problems"
+      columns={[
+        { title: t('imports.row'), dataIndex: 'row', width: 64, render: (r: number) => (r === 0 ? t('imports.wholeFile') : r) },
+        { title: t('imports.column'), dataIndex: 'column', width: 160, render: (v?: string) => v ?? '—' },
+        { title: t('imports.value'), dataIndex: 'value', width: 160, render: (v?: string) => (v === undefined ? '—' : <code>{v}</code>) },
+        { title: t('imports.why'), dataIndex: 'message' },
+      ]}
+    />
+  );
+}

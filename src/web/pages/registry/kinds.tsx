@@ -1,0 +1,55 @@
+/** The registry's record kinds (GET /api/kinds): field labels and values shown the same way everywhere. */
+import type { ReactNode } from 'react';
+import type { TFunction } from 'i18next';
+import type { Formatter } from '../../lib/format.ts';
+import { useApi } from '../../lib/hooks.ts';
+
+export interface KindFieldInfo {
+  key: string;
+  property: string;
+  header: string;
+  aliases: string[];
+  en: string;
+  type: string;
+  required: boolean;
+  help: string;
+  example: string | null;
+  values?: Array<{ value: string; labels: string[] }>;
+  list?: string;
+}
+
+export interface KindInfo {
+  kind: string;
+  title: { zh: string; en?: string };
+  key: string[];
+  records: boolean;
+  fields: KindFieldInfo[];
+}
+
+export function useKinds() {
+  return useApi<{ kinds: KindInfo[] }>('/kinds');
+}
+
+/** A field's label in the UI language: the sheet's Chinese header, or its English name. */
+export function fieldLabel(f: KindFieldInfo, lang: 'zh' | 'en'): string {
+  return lang === 'en' ? f.en.charAt(0).toUpperCase() + f.en.slice(1) : f.header;
+}
+
+/** A value as the office reads it: code-list labels (Chinese) or codes (English), yes/no, yuan, dates. */
+export function fieldValue(f: KindFieldInfo, row: Record<string, unknown>, lang: 'zh' | 'en', fmt: Formatter, t: TFunction): ReactNode {
+  const v = row[f.property];
+  if (v === null || v === undefined || v === '') return <span className="muted">—</span>;
+  if (f.type === 'code' || f.type === 'codes') {
+    const label = row[`${f.property}Label`];
+    return lang === 'zh' && typeof label === 'string' ? label : String(v);
+  }
+  if (f.type === 'enum' && f.values) {
+    const e = f.values.find((x) => x.value === v);
+    return lang === 'zh' && e?.labels[0] ? e.labels[0] : String(v);
+  }
+  if (f.type === 'bool') return v === true || v === 1 ? t('common.yes') : t('common.no');
+  if (f.type === 'money') return fmt.yuan(Number(v));
+  if (f.type === 'date') return fmt.date(String(v));
+  if (f.type === 'idNumber') return <span className="mono">{String(v)}</span>;
+  return String(v);
+}
