@@ -14,7 +14,6 @@ const VENDOR_GROUPS: Array<{ name: string; test: RegExp; priority: number }> = [
   { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 30 },
   { name: 'echarts', test: /node_modules[\\/](echarts|zrender|tslib)[\\/]/, priority: 20 },
   { name: 'core-parse', test: /node_modules[\\/](yaml|zod)[\\/]/, priority: 15 },
-  { name: 'antd', test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[a-z-]+|@babel[\\/]runtime|dayjs|clsx|classnames|throttle-debounce|scroll-into-view-if-needed|compute-scroll-into-view|stylis|@emotion|json2mq|copy-to-clipboard|toggle-selection|resize-observer-polyfill)[\\/]/, priority: 10 },
   { name: 'i18n', test: /node_modules[\\/](i18next|react-i18next|html-parse-stringify|void-elements|use-sync-external-store)[\\/]/, priority: 10 },
 ];
 

@@ -146,7 +146,7 @@ export default function AssessmentPage() {
             <a href={pathTo('sheet', { id: a.id })} target="_blank" rel="noreferrer" data-testid="sheet-open">
               <Button icon={<PrinterOutlined />}>{t('assessment.sheet')}</Button>
             </a>
-            <span className="hide-narrow">{workflow}</span>
+            {!narrow ? workflow : null}
           </>
         }
       />
@@ -219,6 +219,7 @@ export default function AssessmentPage() {
             }, t('assessment.findingSaved'));
             // A finding saved but whose photos failed stays saved: the photos can be added on the finding.
             if (ok || findingId !== undefined) setDraft(null);
+            if (!ok && findingId !== undefined) await reload();
           }}
         />
       ) : null}

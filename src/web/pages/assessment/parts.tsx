@@ -120,6 +120,7 @@ export function useChanges(reload: () => Promise<void>) {
   const conflictModal: ReactNode = (
     <Modal
       open={conflict !== null}
+      zIndex={2000}
       title={t('assessment.conflictTitle')}
       closable={false}
       mask={{ closable: false }}

@@ -387,13 +387,13 @@ function RescoreTab({ campaign, onApplied }: { campaign: CampaignDetail; onAppli
     <div data-testid="rescore">
       <Alert type="info" showIcon title={t('campaign.rescoreHelp', { scheme: `${campaign.scheme.id} v${campaign.scheme.version}` })} style={{ marginBottom: 12 }} />
       <Space wrap style={{ marginBottom: 12 }}>
-        <Select style={{ minWidth: 260 }} placeholder={t('campaign.rescoreVersion')} options={options} value={versionId} onChange={(v) => (setVersionId(v), setPreview(null))} notFoundContent={t('campaign.noOtherVersion')} />
-        <Button onClick={() => run(false)} disabled={!versionId} loading={busy && !preview}>
+        <Select style={{ minWidth: 260 }} data-testid="rescore-version" placeholder={t('campaign.rescoreVersion')} options={options} value={versionId} onChange={(v) => (setVersionId(v), setPreview(null))} notFoundContent={t('campaign.noOtherVersion')} />
+        <Button onClick={() => run(false)} disabled={!versionId} loading={busy && !preview} data-testid="rescore-preview">
           {t('campaign.preview')}
         </Button>
         {preview ? (
           <Popconfirm title={t('campaign.rescoreConfirm', { count: preview.rows.filter((r) => r.newTotal !== r.oldTotal).length })} onConfirm={() => run(true)} disabled={preview.errors > 0}>
-            <Button type="primary" danger disabled={preview.errors > 0} loading={busy}>
+            <Button type="primary" danger disabled={preview.errors > 0} loading={busy} data-testid="rescore-apply">
               {t('campaign.apply')}
             </Button>
           </Popconfirm>
@@ -410,6 +410,7 @@ function RescoreTab({ campaign, onApplied }: { campaign: CampaignDetail; onAppli
           <Table
             size="small"
             rowKey="village"
+            data-testid="rescore-table"
             dataSource={preview.rows}
             pagination={{ pageSize: 50, hideOnSinglePage: true }}
             scroll={{ x: 520 }}

@@ -43,6 +43,8 @@ export default function HouseholdsPage() {
     {
       title: t('household.headName'),
       key: 'head',
+      width: 88,
+      className: 'nowrap',
       render: (_, r) => (
         <a onClick={() => setOpen(r.householdNo)} data-testid={`household-${r.householdNo}`}>
           {r.headName}
@@ -50,8 +52,8 @@ export default function HouseholdsPage() {
       ),
     },
     { title: t('household.no'), dataIndex: 'householdNo', className: 'mono hide-narrow' },
-    { title: t('person.idNumber'), dataIndex: 'headIdNumber', className: 'mono', render: (v: string) => <span data-testid="masked-id">{v}</span> },
-    { title: t('common.village'), dataIndex: 'villageName' },
+    { title: t('person.idNumber'), dataIndex: 'headIdNumber', className: 'mono nowrap', render: (v: string) => <span data-testid="masked-id">{v}</span> },
+    { title: t('common.village'), dataIndex: 'villageName', className: 'nowrap' },
     { title: t('household.size'), dataIndex: 'size', align: 'right', width: 70 },
     { title: t('household.attribute'), key: 'attr', render: (_, r) => (lang === 'zh' ? (r.attributeLabel ?? r.attribute) : r.attribute), className: 'hide-narrow' },
     { title: t('household.mainCause'), key: 'cause', render: (_, r) => (lang === 'zh' ? (r.mainCauseLabel ?? r.mainCause) : r.mainCause), className: 'hide-narrow' },

@@ -21,7 +21,7 @@ import { useDebounced } from '../../lib/hooks.ts';
 import { useFormat } from '../../lib/format.ts';
 import { navigate, pathTo, useRoute } from '../../lib/router.tsx';
 import { schemeLang } from '../../i18n/index.ts';
-import type { BuiltinAnswer, VersionAnswer } from './schemes-data.ts';
+import type { BuiltinAnswer, SchemesAnswer, VersionAnswer } from './schemes-data.ts';
 
 const TEMPLATE = `# 考核细则 — raise "version" for every change
 id: my-county
@@ -66,7 +66,17 @@ export default function SchemeEditorPage() {
             setDeriveText(v.deriveText ?? '');
             return v.sourceText;
           })
-        : api.get<BuiltinAnswer>(`/schemes/${id}`).then((b) => `# ${t('schemes.copyOf', { id })}\n${stringify(b.scheme, { lineWidth: 0 })}`);
+        : api.get<BuiltinAnswer>(`/schemes/${id}`).then(async (b) => {
+            // A built-in scheme's derivation rules come with its stored versions: the latest one's are kept.
+            const schemeId = (b.scheme as { id?: string }).id;
+            const list = await api.get<SchemesAnswer>('/schemes').catch(() => null);
+            const latest = list?.versions.filter((v) => v.schemeId === schemeId).sort((x, y) => y.version - x.version)[0];
+            if (latest) {
+              const v = await api.get<VersionAnswer>(`/scheme-versions/${latest.id}`).catch(() => null);
+              if (v?.deriveText) setDeriveText(v.deriveText);
+            }
+            return `# ${t('schemes.copyOf', { id })}\n${stringify(b.scheme, { lineWidth: 0 })}`;
+          });
     load.then(setText).catch((e: unknown) => setLoadError(e instanceof Error ? e : new Error(String(e))));
   }, [from, t]);
 
