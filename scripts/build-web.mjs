@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'dist', 'web');
-const stampFile = join(outDir, '.build-stamp.json');
+// Beside the build, not in it: dist/web is served as it is.
+const stampFile = join(root, 'dist', '.web-build-stamp.json');
 
 /** What the bundle is made of: the app, the core it imports, and the build's own configuration. */
 const INPUT_DIRS = ['src/web', 'src/core'];

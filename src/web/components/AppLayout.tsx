@@ -95,7 +95,7 @@ export function AppLayout({ active, children }: { active: NavKey | undefined; ch
     <Menu
       mode="inline"
       selectedKeys={active ? [active] : []}
-      defaultOpenKeys={active && REGISTRY.includes(active) ? ['registry'] : []}
+      defaultOpenKeys={['registry']}
       items={items}
       onClick={({ key }) => {
         setDrawer(false);

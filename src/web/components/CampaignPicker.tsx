@@ -1,6 +1,7 @@
 /** The campaign a page is about: chosen once, remembered, the latest by default. */
 import { Select } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { useFormat } from '../lib/format.ts';
 import { useApi, useStored } from '../lib/hooks.ts';
 import type { CampaignSummary } from '../lib/types.ts';
 import { setQuery, useRoute } from '../lib/router.tsx';
@@ -31,6 +32,7 @@ export function useCurrentCampaign(): { campaigns: CampaignSummary[] | undefined
 
 export function CampaignPicker({ campaigns, value, onChange }: { campaigns: CampaignSummary[] | undefined; value: number | undefined; onChange: (id: number) => void }) {
   const { t } = useTranslation();
+  const fmt = useFormat();
   return (
     <Select
       data-testid="campaign-picker"
@@ -38,7 +40,7 @@ export function CampaignPicker({ campaigns, value, onChange }: { campaigns: Camp
       placeholder={t('campaigns.choose')}
       value={value}
       onChange={onChange}
-      options={(campaigns ?? []).map((c) => ({ value: c.id, label: `${c.name}（${c.year}）` }))}
+      options={(campaigns ?? []).map((c) => ({ value: c.id, label: `${c.name}${fmt.paren(c.year)}` }))}
       loading={!campaigns}
     />
   );

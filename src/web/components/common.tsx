@@ -93,3 +93,17 @@ export function csvLine(values: Array<string | number | null | undefined>): stri
     })
     .join(',');
 }
+
+/** Reading notes of a scheme (lint): the node, then what a reader should know. */
+export function NoteList({ notes, testId }: { notes: Array<{ node?: string; message: string }>; testId?: string }) {
+  return (
+    <div data-testid={testId}>
+      {notes.map((n, i) => (
+        <div key={i} className="list-row">
+          {n.node ? <Tag>{n.node}</Tag> : null}
+          {n.message}
+        </div>
+      ))}
+    </div>
+  );
+}

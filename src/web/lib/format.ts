@@ -23,6 +23,12 @@ export interface Formatter {
   size(bytes: number | null | undefined): string;
   /** Money in fen → yuan. */
   yuan(fen: number | null | undefined): string;
+  /** A parenthesis in the language's style: "（x）" or " (x)". */
+  paren(text: string | number): string;
+  /** The label separator: "：" or ": ". */
+  colon: string;
+  /** A list: "a、b、c" or "a, b, c". */
+  join(items: readonly string[]): string;
 }
 
 const cache = new Map<string, Formatter>();
@@ -70,6 +76,9 @@ export function formatterFor(lang: string): Formatter {
       return `${pts.format(Math.round(b / (1024 * 102.4)) / 10)} MB`;
     },
     yuan: (fen) => (fen === null || fen === undefined ? dash : money.format(fen / 100)),
+    paren: (text) => (locale === 'zh-CN' ? `（${text}）` : ` (${text})`),
+    colon: locale === 'zh-CN' ? '：' : ': ',
+    join: (items) => items.join(locale === 'zh-CN' ? '、' : ', '),
   };
   cache.set(lang, f);
   return f;

@@ -74,7 +74,7 @@ export default function OverviewPage() {
           const list = params as Array<{ seriesName: string; dataIndex: number; value: number | null; marker: string }>;
           const s = sections[list[0]?.dataIndex ?? 0];
           if (!s) return '';
-          const head = `${s.code} ${textOf(s.title, lang)}（${t('overview.maxPoints', { points: fmt.points(s.max) })}）`;
+          const head = `${s.code} ${textOf(s.title, lang)}${fmt.paren(t('overview.maxPoints', { points: fmt.points(s.max) }))}`;
           return [head, ...list.map((p) => {
             const g = groups.find((x) => x.name === p.seriesName);
             return `${p.marker}${p.seriesName}: ${fmt.points(g?.averages[s.code])} (${p.value === null ? '—' : `${fmt.points(p.value)}%`})`;

@@ -166,7 +166,7 @@ export default function AssessmentPage() {
           <Tabs activeKey={tab} onChange={setTab} items={tabs} />
         </Card>
         {!narrow ? (
-          <Card size="small" className="assess-side" title={t('assessment.liveScore')}>
+          <Card size="small" className="assess-side" title={a.status === 'draft' ? t('assessment.liveScore') : t('assessment.scoreTitle')}>
             {panel}
           </Card>
         ) : null}
@@ -885,7 +885,7 @@ function Appeals({ a, scheme, saved, unit, run, busy }: { a: AssessmentDetail; s
                 style={{ marginTop: 8 }}
                 type={ap.status === 'rejected' ? 'warning' : 'success'}
                 title={t(`appeals.outcome.${ap.status}`, { count: ap.adjustedCount ?? 0 })}
-                description={`${ap.decisionReason ?? ''}（${ap.decidedBy ?? ''} · ${fmt.dateTime(ap.decidedAt)}）`}
+                description={`${ap.decisionReason ?? ''}${fmt.paren(`${ap.decidedBy ?? ''} · ${fmt.dateTime(ap.decidedAt)}`)}`}
               />
             ) : can.decideAppeal(user.role) ? (
               <Button style={{ marginTop: 8 }} onClick={() => setDeciding(ap)} data-testid={`appeal-decide-${ap.id}`}>

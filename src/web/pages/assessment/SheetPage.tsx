@@ -81,27 +81,36 @@ export default function SheetPage() {
       <div className="sheet" data-testid="score-sheet">
         <h1>{t('sheet.title')}</h1>
         <div className="sheet-sub">
-          {h.campaign.name} · {h.scheme.title}（{h.scheme.id} v{h.scheme.version}）
+          {h.campaign.name} · {h.scheme.title}
+          {fmt.paren(`${h.scheme.id} v${h.scheme.version}`)}
         </div>
         <div className="sheet-meta">
           <div>
-            {t('sheet.county')}：{h.county?.name ?? '—'}
+            {t('sheet.county')}
+            {fmt.colon}{h.county?.name ?? '—'}
           </div>
           <div>
-            {t('sheet.township')}：{h.township?.name ?? '—'}
+            {t('sheet.township')}
+            {fmt.colon}{h.township?.name ?? '—'}
           </div>
           <div>
-            {t('sheet.village')}：<b>{h.village.name}</b>（{h.village.code}）
+            {t('sheet.village')}
+            {fmt.colon}
+            <b>{h.village.name}</b>
+            {fmt.paren(h.village.code)}
           </div>
           <div>
-            {t('sheet.team')}：{h.team ?? '—'}
+            {t('sheet.team')}
+            {fmt.colon}{h.team ?? '—'}
           </div>
           <div>
-            {t('sheet.period')}：{fmt.date(h.campaign.period.from)} – {fmt.date(h.campaign.period.to)}
+            {t('sheet.period')}
+            {fmt.colon}{fmt.date(h.campaign.period.from)} – {fmt.date(h.campaign.period.to)}
           </div>
           <div>
-            {t('sheet.status')}：{t(`status.${h.status}`)}
-            {h.publishedAt ? `（${t('sheet.publishedAt', { date: fmt.date(h.publishedAt) })}）` : ''}
+            {t('sheet.status')}
+            {fmt.colon}{t(`status.${h.status}`)}
+            {h.publishedAt ? fmt.paren(t('sheet.publishedAt', { date: fmt.date(h.publishedAt) })) : ''}
           </div>
         </div>
 
@@ -128,7 +137,7 @@ export default function SheetPage() {
                 <td>{n.code}</td>
                 <td style={{ paddingInlineStart: 4 + n.depth * 12 }}>
                   {n.title}
-                  {!n.applicable ? `（${t('assessment.notApplicable')}）` : ''}
+                  {!n.applicable ? fmt.paren(t('assessment.notApplicable')) : ''}
                 </td>
                 <td className="num">{n.max ? fmt.points(n.max) : '—'}</td>
                 <td className="num">{n.added !== undefined ? (n.added ? `+${fmt.points(n.added)}` : '') : n.deducted ? fmt.points(n.deducted) : ''}</td>
@@ -173,9 +182,13 @@ export default function SheetPage() {
                   <td>
                     <div>
                       {d.title}
-                      {d.elementTitle ? `：${t('finding.missing', { what: d.elementTitle })}` : ''}
+                      {d.elementTitle ? `${fmt.colon}${t('finding.missing', { what: d.elementTitle })}` : ''}
                     </div>
-                    {d.household ? <div>{t('finding.household')}：{d.household}</div> : null}
+                    {d.household ? <div>
+                        {t('finding.household')}
+                        {fmt.colon}
+                        {d.household}
+                      </div> : null}
                     {d.note ? <div>{d.note}</div> : null}
                   </td>
                   <td className="num">{fmt.int(d.count)}</td>
@@ -186,7 +199,7 @@ export default function SheetPage() {
                       : d.evidence.map((e) => (
                           <div key={e.id}>
                             {t('sheet.evidenceRef', { id: e.id })} {e.filename}
-                            {e.takenAt ? `（${fmt.date(e.takenAt)}）` : ''}
+                            {e.takenAt ? fmt.paren(fmt.date(e.takenAt)) : ''}
                           </div>
                         ))}
                   </td>
@@ -200,13 +213,17 @@ export default function SheetPage() {
           <tbody>
             <tr className="total-row">
               <td>
-                {t('score.base')}：{fmt.points(data.totals.base)} / {fmt.points(data.totals.max)}
+                {t('score.base')}
+                {fmt.colon}{fmt.points(data.totals.base)} / {fmt.points(data.totals.max)}
               </td>
               <td>
-                {t('score.bonus')}：{fmt.points(data.totals.bonus)} / {fmt.points(data.totals.bonusMax)}
+                {t('score.bonus')}
+                {fmt.colon}{fmt.points(data.totals.bonus)} / {fmt.points(data.totals.bonusMax)}
               </td>
               <td>
-                {t('score.total')}：<span data-testid="sheet-total">{fmt.points(data.totals.total)}</span>
+                {t('score.total')}
+                {fmt.colon}
+                <span data-testid="sheet-total">{fmt.points(data.totals.total)}</span>
               </td>
               <td>
                 {data.rank ? t('sheet.rank', { county: data.rank.county, countyOf: data.rank.countyOf, township: data.rank.township, townshipOf: data.rank.townshipOf ?? '—' }) : t('sheet.noRank')}
@@ -215,7 +232,7 @@ export default function SheetPage() {
             {data.grade || data.veto ? (
               <tr>
                 <td colSpan={4}>
-                  {data.grade ? `${t('score.grade')}：${data.grade.title}` : ''} {data.veto ? t('score.veto', { items: data.veto.items.join(', ') }) : ''}
+                  {data.grade ? `${t('score.grade')}${fmt.colon}${data.grade.title}` : ''} {data.veto ? t('score.veto', { items: data.veto.items.join(', ') }) : ''}
                 </td>
               </tr>
             ) : null}

@@ -43,7 +43,8 @@ export default function CampaignPage() {
         title={data.name}
         sub={
           <span>
-            {fmt.date(data.period.from)} – {fmt.date(data.period.to)} · <Link to={pathTo('schemeVersion', { vid: data.scheme.versionId })}>{data.scheme.title}（{data.scheme.id} v{data.scheme.version}）</Link>
+            {fmt.date(data.period.from)} – {fmt.date(data.period.to)} · <Link to={pathTo('schemeVersion', { vid: data.scheme.versionId })}>{data.scheme.title}
+              {fmt.paren(`${data.scheme.id} v${data.scheme.version}`)}</Link>
           </span>
         }
         extra={
@@ -155,6 +156,7 @@ function VillagesTab({ campaign }: { campaign: CampaignDetail }) {
 
 function TeamsTab({ campaign, onChanged }: { campaign: CampaignDetail; onChanged: () => void }) {
   const { t } = useTranslation();
+  const fmt = useFormat();
   const user = useUser();
   const admin = can.manage(user.role);
   const [editing, setEditing] = useState<{ name: string; members: string[] } | null>(null);
@@ -186,7 +188,7 @@ function TeamsTab({ campaign, onChanged }: { campaign: CampaignDetail; onChanged
             key: 'villages',
             render: (_: unknown, r: CampaignDetail['teams'][number]) => (
               <span>
-                {r.villages.slice(0, 8).map((v) => names.get(v) ?? v).join('、')}
+                {fmt.join(r.villages.slice(0, 8).map((v) => names.get(v) ?? v))}
                 {r.villages.length > 8 ? ` … (${r.villages.length})` : ''}
               </span>
             ),
@@ -222,12 +224,13 @@ function TeamsTab({ campaign, onChanged }: { campaign: CampaignDetail; onChanged
 
 function TeamModal({ campaignId, initial, onClose, onSaved }: { campaignId: number; initial: { name: string; members: string[] }; onClose: () => void; onSaved: () => void }) {
   const { t } = useTranslation();
+  const fmt = useFormat();
   const { message } = App.useApp();
   const users = useApi<{ users: User[] }>('/users');
   const [form] = Form.useForm<{ name: string; members: string[] }>();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const inspectors = (users.data?.users ?? []).filter((u) => u.role === 'inspector').map((u) => ({ value: u.username, label: u.displayName ? `${u.displayName}（${u.username}）` : u.username }));
+  const inspectors = (users.data?.users ?? []).filter((u) => u.role === 'inspector').map((u) => ({ value: u.username, label: u.displayName ? `${u.displayName}${fmt.paren(u.username)}` : u.username }));
   return (
     <Modal open title={initial.name ? t('campaign.editTeam', { name: initial.name }) : t('campaign.newTeam')} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy} destroyOnHidden>
       {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} /> : null}
@@ -262,11 +265,12 @@ function TeamModal({ campaignId, initial, onClose, onSaved }: { campaignId: numb
 
 function AssignModal({ campaign, team, onClose, onSaved }: { campaign: CampaignDetail; team: string; onClose: () => void; onSaved: () => void }) {
   const { t } = useTranslation();
+  const fmt = useFormat();
   const { message } = App.useApp();
   const [chosen, setChosen] = useState<string[]>(campaign.teams.find((x) => x.name === team)?.villages ?? []);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const options = campaign.villages.map((v) => ({ value: v.village, label: `${v.villageName}（${v.townshipName ?? ''}${v.team && v.team !== team ? ` · ${v.team}` : ''}）` }));
+  const options = campaign.villages.map((v) => ({ value: v.village, label: `${v.villageName}${fmt.paren(`${v.townshipName ?? ''}${v.team && v.team !== team ? ` · ${v.team}` : ''}`)}` }));
   return (
     <Modal
       open

@@ -52,6 +52,21 @@ export default function CampaignsPage() {
     { title: t('campaigns.scheme'), dataIndex: 'scheme', className: 'hide-narrow' },
     { title: t('campaigns.villages'), key: 'villages', width: 90, align: 'right' as const, render: (_: unknown, c: CampaignSummary) => fmt.int(c.progress.total) },
     { title: t('campaigns.progress'), key: 'progress', render: (_: unknown, c: CampaignSummary) => progressCell(c) },
+    ...(user.village
+      ? [
+          {
+            title: '',
+            key: 'mine',
+            render: (_: unknown, c: CampaignSummary) => (
+              <Link to={pathTo('villageAssessment', { id: c.id, code: user.village! })} data-testid={`my-result-${c.id}`}>
+                <Button size="small" type="primary">
+                  {t('campaigns.myResult')}
+                </Button>
+              </Link>
+            ),
+          },
+        ]
+      : []),
   ];
 
   return (
@@ -73,6 +88,13 @@ export default function CampaignsPage() {
           {(data ?? []).map((c) => (
             <Card key={c.id} size="small" title={<Link to={pathTo('campaign', { id: c.id })} data-testid={`campaign-link-${c.id}`}>{c.name}</Link>} extra={<span className="muted">{c.year}</span>}>
               {progressCell(c)}
+              {user.village ? (
+                <Link to={pathTo('villageAssessment', { id: c.id, code: user.village })} data-testid={`my-result-${c.id}`}>
+                  <Button size="small" type="primary" style={{ marginTop: 8 }}>
+                    {t('campaigns.myResult')}
+                  </Button>
+                </Link>
+              ) : null}
               <div className="muted" style={{ marginTop: 4 }}>
                 {c.scheme} · {t('campaigns.villages')} {fmt.int(c.progress.total)}
               </div>

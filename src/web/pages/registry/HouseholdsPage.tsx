@@ -5,6 +5,7 @@
  */
 import { useState } from 'react';
 import { Card, Descriptions, Drawer, Empty, Input, Select, Space, Table, Tag } from 'antd';
+import { SearchOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { ErrorView, PageHeader } from '../../components/common.tsx';
@@ -66,7 +67,8 @@ export default function HouseholdsPage() {
       {error ? <ErrorView error={error} onRetry={reload} /> : null}
       <Card size="small">
         <Space wrap style={{ marginBottom: 12 }}>
-          <Input.Search
+          <Input
+            prefix={<SearchOutlined />}
             placeholder={t('household.search')}
             allowClear
             value={text}
@@ -152,7 +154,7 @@ function HouseholdDrawer({ no, onClose }: { no: string; onClose: () => void }) {
             dataSource={data.visits.recent}
             columns={[
               { title: t('common.date'), dataIndex: 'date', render: (v: string) => fmt.date(v) },
-              { title: t('household.visitor'), key: 'v', render: (_: unknown, v: HouseholdDetail['visits']['recent'][number]) => `${v.visitorName}（${t(`household.visitorRoles.${v.visitorRole}`, { defaultValue: v.visitorRole })}）` },
+              { title: t('household.visitor'), key: 'v', render: (_: unknown, v: HouseholdDetail['visits']['recent'][number]) => `${v.visitorName}${fmt.paren(t(`household.visitorRoles.${v.visitorRole}`, { defaultValue: v.visitorRole }))}` },
               { title: t('household.visitContent'), dataIndex: 'content' },
             ]}
           />

@@ -139,7 +139,7 @@ export default function ImportWizardPage() {
             <p className="ant-upload-drag-icon">
               <InboxOutlined />
             </p>
-            <p>{file ? `${file.name}（${fmt.size(file.size)}）` : t('imports.drop')}</p>
+            <p>{file ? `${file.name}${fmt.paren(fmt.size(file.size))}` : t('imports.drop')}</p>
             <p className="muted">{t('imports.formats')}</p>
           </Upload.Dragger>
           {/* A plain input as well, for tests and keyboards. */}
@@ -165,7 +165,7 @@ export default function ImportWizardPage() {
               {check.headerRow === 0 ? (
                 <Alert type="error" showIcon title={t('imports.noHeader')} style={{ marginBottom: 12 }} data-testid="import-columns-missing" />
               ) : check.missingRequired.length ? (
-                <Alert type="error" showIcon title={t('imports.missingRequired', { columns: check.missingRequired.map((f) => f.header).join('、') })} style={{ marginBottom: 12 }} data-testid="import-columns-missing" />
+                <Alert type="error" showIcon title={t('imports.missingRequired', { columns: fmt.join(check.missingRequired.map((f) => fieldLabel(f as KindFieldInfo, lang))) })} style={{ marginBottom: 12 }} data-testid="import-columns-missing" />
               ) : (
                 <Alert
                   type="success"
@@ -176,7 +176,7 @@ export default function ImportWizardPage() {
                   data-testid="import-columns-ok"
                 />
               )}
-              {check.ignored.length ? <Alert type="info" showIcon title={t('imports.ignored', { columns: check.ignored.join('、') })} style={{ marginBottom: 12 }} /> : null}
+              {check.ignored.length ? <Alert type="info" showIcon title={t('imports.ignored', { columns: fmt.join(check.ignored) })} style={{ marginBottom: 12 }} /> : null}
               <Table
                 size="small"
                 pagination={false}

@@ -63,7 +63,7 @@ export default function WorkTeamsPage() {
     { title: t('common.village'), dataIndex: 'villageName' },
     { title: t('workTeam.sendingUnit'), dataIndex: 'sendingUnit' },
     { title: t('workTeam.period'), key: 'p', render: (_, x) => `${fmt.date(x.startDate)} – ${x.endDate ? fmt.date(x.endDate) : t('workTeam.now')}` },
-    { title: t('workTeam.leader'), key: 'l', render: (_, x) => x.members.filter((m) => m.role !== 'member' && m.current).map((m) => m.name).join('、') || '—' },
+    { title: t('workTeam.leader'), key: 'l', render: (_, x) => fmt.join(x.members.filter((m) => m.role !== 'member' && m.current).map((m) => m.name)) || '—' },
     { title: t('workTeam.members'), key: 'n', align: 'right', render: (_, x) => fmt.int(x.members.filter((m) => m.current).length) },
   ];
   return (

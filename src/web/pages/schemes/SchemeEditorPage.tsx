@@ -5,7 +5,7 @@
  * scheme version (raise `version` for every change).
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, App, Button, Card, Collapse, Empty, Input, List, Space, Tabs, Tag } from 'antd';
+import { Alert, App, Button, Card, Collapse, Empty, Input, Space, Tabs, Tag } from 'antd';
 import { SaveOutlined, CheckOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { stringify } from 'yaml';
@@ -13,7 +13,7 @@ import { parseScheme } from '../../../core/scheme/load.ts';
 import { lintNotes } from '../../../core/scheme/lint.ts';
 import { textOf } from '../../../core/scheme/model.ts';
 import type { SchemeProblem } from '../../../core/scheme/problems.ts';
-import { ErrorView, Loading, PageHeader } from '../../components/common.tsx';
+import { ErrorView, Loading, NoteList, PageHeader } from '../../components/common.tsx';
 import { CodeArea, type CodeAreaHandle } from '../../components/CodeArea.tsx';
 import { SchemeTree, schemeTotals } from '../../components/SchemeTree.tsx';
 import { api, ApiError } from '../../lib/api.ts';
@@ -122,8 +122,8 @@ export default function SchemeEditorPage() {
   if (loadError) return <ErrorView error={loadError} />;
   if (text === null) return <Loading />;
   const totals = parsed.scheme ? schemeTotals(parsed.scheme) : null;
-  const problemItem = (p: SchemeProblem) => (
-    <List.Item style={{ cursor: p.line ? 'pointer' : undefined }} onClick={() => jump(p.line)} data-testid="scheme-problem" data-line={p.line}>
+  const problemItem = (p: SchemeProblem, i: number) => (
+    <div key={i} className="list-row" style={{ cursor: p.line ? 'pointer' : undefined }} onClick={() => jump(p.line)} data-testid="scheme-problem" data-line={p.line}>
       <Space align="start" wrap={false}>
         <Tag color={p.severity === 'error' ? 'error' : 'warning'}>{p.line ? t('schemes.lineCol', { line: p.line, column: p.column ?? 1 }) : t('schemes.noLine')}</Tag>
         <span>
@@ -131,7 +131,7 @@ export default function SchemeEditorPage() {
           {p.message}
         </span>
       </Space>
-    </List.Item>
+    </div>
   );
 
   return (
@@ -184,7 +184,7 @@ export default function SchemeEditorPage() {
             {parsed.problems.length === 0 ? (
               <Alert type="success" showIcon title={t('schemes.noProblems')} />
             ) : (
-              <List size="small" dataSource={[...errors, ...warnings]} renderItem={problemItem} style={{ maxHeight: 260, overflow: 'auto' }} />
+              <div style={{ maxHeight: 260, overflow: 'auto' }}>{[...errors, ...warnings].map(problemItem)}</div>
             )}
           </Card>
           <Card size="small" title={t('schemes.preview')}>
@@ -208,16 +208,7 @@ export default function SchemeEditorPage() {
                     key: 'notes',
                     label: t('schemes.notes'),
                     children: (
-                      <List
-                        size="small"
-                        dataSource={notes}
-                        renderItem={(n) => (
-                          <List.Item>
-                            {n.node ? <Tag>{n.node}</Tag> : null}
-                            {n.message}
-                          </List.Item>
-                        )}
-                      />
+                      <NoteList notes={notes} testId="scheme-preview-notes" />
                     ),
                   },
                 ]}

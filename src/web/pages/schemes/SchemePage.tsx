@@ -4,11 +4,11 @@
  * its other versions and what changed between two of them.
  */
 import { useMemo, useState } from 'react';
-import { Alert, Button, Card, Descriptions, Empty, List, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Empty, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { EditOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { textOf } from '../../../core/scheme/model.ts';
-import { ErrorView, Loading, PageHeader } from '../../components/common.tsx';
+import { ErrorView, Loading, NoteList, PageHeader } from '../../components/common.tsx';
 import { SchemeTree, schemeTotals } from '../../components/SchemeTree.tsx';
 import { useApi } from '../../lib/hooks.ts';
 import { useUser } from '../../lib/auth.tsx';
@@ -70,17 +70,7 @@ export default function SchemePage() {
       key: 'notes',
       label: t('schemes.notes'),
       children: (
-        <List
-          size="small"
-          data-testid="scheme-lint-notes"
-          dataSource={body.data.notes}
-          renderItem={(n) => (
-            <List.Item>
-              {n.node ? <Tag>{n.node}</Tag> : null}
-              {n.message}
-            </List.Item>
-          )}
-        />
+        <NoteList notes={body.data.notes} testId="scheme-lint-notes" />
       ),
     },
     ...(v
@@ -145,7 +135,8 @@ export default function SchemePage() {
         {scheme.note ? <Alert type="warning" showIcon title={textOf(scheme.note, lang)} style={{ marginTop: 8 }} /> : null}
         {scheme.grades.length ? (
           <div style={{ marginTop: 8 }}>
-            {t('schemes.grades')}：
+            {t('schemes.grades')}
+            {fmt.colon}
             {scheme.grades.map((g) => (
               <Tag key={g.code}>
                 {textOf(g.title, lang)} ≥ {fmt.cents(g.min)}
