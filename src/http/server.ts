@@ -102,7 +102,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   await app.register(helmet, {
     contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"] },
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        // Offices often open the app over plain HTTP on their own network: no upgrade to HTTPS.
+        upgradeInsecureRequests: null,
+      },
     },
   });
   await app.register(cookie);
@@ -143,7 +150,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     return reply.status(500).send({ error: { code: 'internal', message: 'an internal error: the office has been told (see the server log)' } });
   });
   app.setNotFoundHandler((req, reply) => {
-    if (req.url.startsWith('/api/') || !hasWeb) return reply.status(404).send({ error: { code: 'not-found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+    if (req.url.startsWith('/api/') || req.url.startsWith('/assets/') || !hasWeb) return reply.status(404).send({ error: { code: 'not-found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
     // The web app routes in the browser: unknown paths get its page.
     return reply.type('text/html').sendFile('index.html');
   });
@@ -151,6 +158,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(async (api) => registerRoutes(api, { secureCookies: deps.secureCookies ?? process.env.NODE_ENV === 'production', loginRateLimit: deps.loginRateLimit ?? 10 }), { prefix: '/api' });
   app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());
 
-  if (hasWeb) await app.register(fastifyStatic, { root: webRoot!, prefix: '/', wildcard: false, index: 'index.html' });
+  // wildcard: files are looked up per request, so a rebuilt app is served without a restart.
+  if (hasWeb) await app.register(fastifyStatic, { root: webRoot!, prefix: '/', wildcard: true, index: 'index.html' });
   return app;
 }
