@@ -27,7 +27,7 @@ interface AssessmentJson {
   version: number;
   score: Score;
   findings: Array<{ id: number; item: string; count: number; status: string; source: string }>;
-  evidence: Array<{ id: number; findingId?: number | null; finding_id?: number | null; mime: string }>;
+  evidence: Array<{ id: number; finding_id: number | null; mime: string }>;
   appeals: Array<{ id: number; item: string; status: string }>;
 }
 
@@ -210,16 +210,16 @@ describe.skipIf(!available)('browser: the assessment flow', () => {
       const afterFinding = await assessment(p);
       expect(afterFinding.score.total).toBeCloseTo(expectedLive, 5);
       const finding = afterFinding.findings.find((f) => f.item === item && f.status === 'active')!;
-      // The API sends evidence rows in snake_case (finding_id) while the web app reads findingId,
-      // so the thumbnail is not shown under the finding (an app bug, see the report): checked
-      // through the API here, and the stored file is served back as the same PNG.
-      const photoRow = afterFinding.evidence.find((e) => (e.findingId ?? e.finding_id) === finding.id && e.mime === 'image/png');
+      // The API sends evidence rows as stored (finding_id; the web app camel-cases them): the
+      // photo is on the finding, and the stored file is served back as the same PNG.
+      const photoRow = afterFinding.evidence.find((e) => e.finding_id === finding.id && e.mime === 'image/png');
       expect(photoRow, JSON.stringify(afterFinding.evidence)).toBeDefined();
       const served = await p.request.get(`${app.url}/api/evidence/${photoRow!.id}`);
       expect(served.status()).toBe(200);
       expect(Buffer.compare(await served.body(), tinyPng())).toBe(0);
       await expect.poll(() => bar.innerText(), UI).toContain(points(afterFinding.score.total));
-      await p.getByTestId(`finding-${finding.id}`).waitFor(UI);
+      // Its thumbnail under the finding.
+      await p.getByTestId(`finding-${finding.id}`).locator(`[data-testid=evidence-list] img[alt="photo.png"]`).first().waitFor(UI);
       await shot(p, '08-assessment-phone');
 
       // Submit (the workflow button is in the bar on a phone).
