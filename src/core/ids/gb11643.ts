@@ -27,29 +27,72 @@ export function checkCharacter(first17: string): string {
   return CHECK[sum % 11]!;
 }
 
+const MESSAGES = {
+  format: 'an ID number has 18 characters: 17 digits and a digit or X',
+  // The messages do not quote the date: with the masked number (first 6, last 4) it would give
+  // the number away.
+  'not-a-date': 'the birth date in the ID number (characters 7–14) is not a real date',
+  future: 'the birth date in the ID number (characters 7–14) is in the future',
+  'check-character': 'the check character (last character) does not match: a digit is mistyped',
+} as const;
+
+const digitAt = (s: string, i: number) => s.charCodeAt(i) - 48;
+
+/** Why `id` (trimmed, upper case) is not a valid number, checked in that order; undefined when it is. */
+function idProblem(id: string, today: string | undefined): keyof typeof MESSAGES | undefined {
+  if (id.length !== 18) return 'format';
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    const d = id.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return 'format';
+    sum += d * WEIGHTS[i]!;
+  }
+  const last = id.charCodeAt(17);
+  if ((last < 48 || last > 57) && last !== 88 /* X */) return 'format';
+  const y = digitAt(id, 6) * 1000 + digitAt(id, 7) * 100 + digitAt(id, 8) * 10 + digitAt(id, 9);
+  const m = digitAt(id, 10) * 10 + digitAt(id, 11);
+  const d = digitAt(id, 12) * 10 + digitAt(id, 13);
+  // A real date of the (proleptic) Gregorian calendar. The standard's own example
+  // (440524188001010014) was born in 1880.
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+  if (y < 1800 || m < 1 || m > 12 || d < 1 || d > days) return 'not-a-date';
+  if (today !== undefined && afterToday(y * 10000 + m * 100 + d, id, today)) return 'future';
+  if (CHECK.charCodeAt(sum % 11) !== last) return 'check-character';
+  return undefined;
+}
+
+/** A "today" (YYYY-MM-DD) as the number YYYYMMDD, remembered for the next call. */
+let todaySeen: string | undefined;
+let todayNumber = NaN;
+
+/** Whether the birth date (YYYYMMDD) comes after `today`, compared as the YYYY-MM-DD strings are. */
+function afterToday(birth: number, id: string, today: string): boolean {
+  if (today !== todaySeen) {
+    todaySeen = today;
+    todayNumber = /^\d{4}-\d{2}-\d{2}$/.test(today) ? Number(today.slice(0, 4) + today.slice(5, 7) + today.slice(8, 10)) : NaN;
+  }
+  if (!Number.isNaN(todayNumber)) return birth > todayNumber;
+  return `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}` > today;
+}
+
+/**
+ * The problem with an ID number (trimmed, upper case), as checkIdNumber words it, or undefined
+ * when it is valid (sex aside). For checking many numbers: nothing is allocated for a valid one.
+ */
+export function idNumberMessage(id: string, today?: string): string | undefined {
+  const problem = idProblem(id, today);
+  return problem === undefined ? undefined : MESSAGES[problem];
+}
+
 /** Validates an ID number: format, a real birth date (not in the future of `today`), the check character, and the sex digit against `sex` when given. */
 export function checkIdNumber(raw: string, options: { sex?: Sex; today?: string } = {}): IdCheck {
   const id = raw.trim().toUpperCase();
-  if (!/^\d{17}[\dX]$/.test(id)) {
-    return { ok: false, problem: 'format', message: 'an ID number has 18 characters: 17 digits and a digit or X' };
+  const problem = idProblem(id, options.today);
+  if (problem !== undefined) {
+    return { ok: false, problem: problem === 'not-a-date' || problem === 'future' ? 'birth-date' : problem, message: MESSAGES[problem] };
   }
-  const y = Number(id.slice(6, 10));
-  const m = Number(id.slice(10, 12));
-  const d = Number(id.slice(12, 14));
   const birthDate = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
-  const date = new Date(Date.UTC(y, m - 1, d));
-  // The standard's own example (440524188001010014) was born in 1880. The messages do not
-  // quote the date: with the masked number (first 6, last 4) it would give the number away.
-  const real = y >= 1800 && date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-  if (!real) {
-    return { ok: false, problem: 'birth-date', message: 'the birth date in the ID number (characters 7–14) is not a real date' };
-  }
-  if (options.today !== undefined && birthDate > options.today) {
-    return { ok: false, problem: 'birth-date', message: 'the birth date in the ID number (characters 7–14) is in the future' };
-  }
-  if (checkCharacter(id.slice(0, 17)) !== id[17]) {
-    return { ok: false, problem: 'check-character', message: 'the check character (last character) does not match: a digit is mistyped' };
-  }
   const sex: Sex = Number(id[16]) % 2 === 1 ? 'M' : 'F';
   if (options.sex !== undefined && options.sex !== sex) {
     return {

@@ -2,7 +2,7 @@
  * Cell values from an office's sheets, parsed and checked one field at a time. Pure: code
  * lists and "today" come in as arguments.
  */
-import { checkIdNumber } from '../ids/gb11643.ts';
+import { idNumberMessage } from '../ids/gb11643.ts';
 
 /** What a reader hands over for one cell: text, a number, a date (xlsx), a boolean, or nothing. */
 export type Cell = string | number | boolean | Date | null | undefined;
@@ -87,78 +87,162 @@ export function parseField(
   cell: Cell,
   ctx: { codes: CodeLookup; year?: number; today: string },
 ): Parsed {
-  const s = text(cell);
-  if (s === '') return field.required ? { ok: false, message: 'required, but empty' } : { ok: true, value: field.default ?? null };
-  const t = field.type;
+  const v = fieldParser(field, ctx)(cell, ctx.year);
+  return v instanceof Invalid ? { ok: false, message: v.message } : { ok: true, value: v };
+}
+
+/** Why a cell is not a value of its field (what a FieldParser gives instead of the value). */
+export class Invalid {
+  constructor(readonly message: string) {}
+}
+
+/** A field's cell to its value, or Invalid; `year` is the record's year, for versioned code lists. */
+export type FieldParser = (cell: Cell, year: number | undefined) => string | number | null | Invalid;
+
+const WHOLE = /^-?\d+(\.0+)?$/;
+const AMOUNT = /^\d+(\.\d{1,2})?$/;
+const PHONE = /^[\d\s()+-]{5,20}$/;
+
+/** Whether s is 1 to 15 ASCII digits (a whole number that Number reads exactly). */
+function shortDigits(s: string): boolean {
+  if (s.length === 0 || s.length > 15) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/**
+ * The parser of one field, for many cells (an import's column): what parseField does, with the
+ * field's type looked at once, and no object made for a valid cell.
+ */
+export function fieldParser(field: FieldSpec, ctx: { codes: CodeLookup; today: string }): FieldParser {
+  const empty: string | number | null | Invalid = field.required ? new Invalid('required, but empty') : (field.default ?? null);
+  const parse = typeParser(field.type, ctx);
+  return (cell, year) => {
+    // text(cell), with a string cell as it is when it has no space to trim.
+    let s: string;
+    if (typeof cell === 'string') s = cell.trim();
+    else if (cell === null || cell === undefined) s = '';
+    else if (cell instanceof Date) s = isoDate(cell);
+    else s = String(cell).trim();
+    if (s === '') return empty;
+    return parse(s, cell, year);
+  };
+}
+
+function typeParser(t: FieldType, ctx: { codes: CodeLookup; today: string }): (s: string, cell: Cell, year: number | undefined) => string | number | null | Invalid {
   switch (t.kind) {
-    case 'text':
-      if (t.max !== undefined && s.length > t.max) return { ok: false, message: `longer than ${t.max} characters` };
-      return { ok: true, value: s };
+    case 'text': {
+      const tooLong = t.max === undefined ? undefined : new Invalid(`longer than ${t.max} characters`);
+      const max = t.max ?? Infinity;
+      return (s) => (s.length > max ? tooLong! : s);
+    }
     case 'int':
     case 'year': {
-      if (!/^-?\d+(\.0+)?$/.test(s)) return { ok: false, message: 'not a whole number' };
-      const n = Number(s);
       const min = t.kind === 'year' ? 1949 : t.min;
       const max = t.kind === 'year' ? 2100 : t.max;
-      if (min !== undefined && n < min) return { ok: false, message: t.kind === 'year' ? 'not a year' : `less than ${min}` };
-      if (max !== undefined && n > max) return { ok: false, message: t.kind === 'year' ? 'not a year' : `more than ${max}` };
-      return { ok: true, value: n };
+      const notWhole = new Invalid('not a whole number');
+      const low = new Invalid(t.kind === 'year' ? 'not a year' : `less than ${min}`);
+      const high = new Invalid(t.kind === 'year' ? 'not a year' : `more than ${max}`);
+      return (s) => {
+        if (!shortDigits(s) && !WHOLE.test(s)) return notWhole;
+        const n = Number(s);
+        if (min !== undefined && n < min) return low;
+        if (max !== undefined && n > max) return high;
+        return n;
+      };
     }
     case 'date': {
-      const d = parseDate(cell);
-      if (!d) return { ok: false, message: 'not a date (write 2020-03-05)' };
-      if (d > ctx.today) return { ok: false, message: 'a date in the future' };
-      return { ok: true, value: d };
+      const notADate = new Invalid('not a date (write 2020-03-05)');
+      const future = new Invalid('a date in the future');
+      return (_s, cell) => {
+        const d = parseDate(cell);
+        if (!d) return notADate;
+        if (d > ctx.today) return future;
+        return d;
+      };
     }
     case 'month': {
-      const m = /^(\d{4})[-/.年](\d{1,2})月?$/.exec(s) ?? (cell instanceof Date ? [, String(cell.getUTCFullYear()), String(cell.getUTCMonth() + 1)] : null);
-      if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) return { ok: false, message: 'not a month (write 2020-03)' };
-      return { ok: true, value: `${m[1]}-${String(Number(m[2])).padStart(2, '0')}` };
+      const notAMonth = new Invalid('not a month (write 2020-03)');
+      return (s, cell) => {
+        const m = /^(\d{4})[-/.年](\d{1,2})月?$/.exec(s) ?? (cell instanceof Date ? [, String(cell.getUTCFullYear()), String(cell.getUTCMonth() + 1)] : null);
+        if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) return notAMonth;
+        return `${m[1]}-${String(Number(m[2])).padStart(2, '0')}`;
+      };
     }
     case 'bool': {
-      const v = s.toLowerCase();
-      if (TRUE.has(v)) return { ok: true, value: 1 };
-      if (FALSE.has(v)) return { ok: true, value: 0 };
-      return { ok: false, message: 'write 是 or 否' };
+      const neither = new Invalid('write 是 or 否');
+      return (s) => {
+        // Every word in TRUE and FALSE is its own lower case: one found as it is needs no lowering.
+        if (TRUE.has(s)) return 1;
+        if (FALSE.has(s)) return 0;
+        const v = s.toLowerCase();
+        if (TRUE.has(v)) return 1;
+        if (FALSE.has(v)) return 0;
+        return neither;
+      };
     }
     case 'money': {
-      const amount = s.includes(',') ? s.replace(/,/g, '') : s;
-      if (!/^\d+(\.\d{1,2})?$/.test(amount)) return { ok: false, message: 'not an amount in yuan (at most two decimals)' };
-      const [whole, frac = ''] = amount.split('.');
-      return { ok: true, value: Number(whole) * 100 + Number(frac.padEnd(2, '0')) };
+      const notAnAmount = new Invalid('not an amount in yuan (at most two decimals)');
+      return (s) => {
+        const amount = s.includes(',') ? s.replace(/,/g, '') : s;
+        const dot = amount.indexOf('.');
+        const whole = dot === -1 ? amount : amount.slice(0, dot);
+        const frac = dot === -1 ? '' : amount.slice(dot + 1);
+        // \d+(\.\d{1,2})?, with the whole yuan short enough to read directly.
+        if (shortDigits(whole) && (dot === -1 || (frac.length >= 1 && frac.length <= 2 && shortDigits(frac)))) {
+          return Number(whole) * 100 + (frac.length === 0 ? 0 : frac.length === 1 ? Number(frac) * 10 : Number(frac));
+        }
+        if (!AMOUNT.test(amount)) return notAnAmount;
+        const [w, f = ''] = amount.split('.');
+        return Number(w) * 100 + Number(f.padEnd(2, '0'));
+      };
     }
-    case 'phone':
-      if (!/^[\d\s()+-]{5,20}$/.test(s)) return { ok: false, message: 'not a phone number' };
-      return { ok: true, value: s.replace(/\s/g, '') };
-    case 'idNumber': {
-      const check = checkIdNumber(s, { today: ctx.today });
-      if (!check.ok) return { ok: false, message: check.message! };
-      return { ok: true, value: s.toUpperCase() };
+    case 'phone': {
+      const notAPhone = new Invalid('not a phone number');
+      return (s) => {
+        if (!PHONE.test(s)) return notAPhone;
+        return s.replace(/\s/g, '');
+      };
     }
-    case 'divisionCode':
-      if (!/^\d{12}$/.test(s)) return { ok: false, message: 'a division code has 12 digits' };
-      return { ok: true, value: s };
+    case 'idNumber':
+      return (s) => {
+        const id = s.toUpperCase();
+        const message = idNumberMessage(id, ctx.today);
+        return message === undefined ? id : new Invalid(message);
+      };
+    case 'divisionCode': {
+      const not12 = new Invalid('a division code has 12 digits');
+      // /^\d{12}$/: twelve ASCII digits.
+      return (s) => (s.length === 12 && shortDigits(s) ? s : not12);
+    }
     case 'enum': {
-      const hit = t.values.find((v) => v.value === s || v.labels.includes(s));
-      if (!hit) return { ok: false, message: `not one of ${t.values.map((v) => v.labels[0]).join('、')}` };
-      return { ok: true, value: hit.value };
+      // The first value whose value or a label is the cell.
+      const byInput = new Map<string, string>();
+      for (const v of t.values) for (const name of [v.value, ...v.labels]) if (!byInput.has(name)) byInput.set(name, v.value);
+      const none = new Invalid(`not one of ${t.values.map((v) => v.labels[0]).join('、')}`);
+      return (s) => byInput.get(s) ?? none;
     }
-    case 'code': {
-      const code = ctx.codes.resolve(t.list, s, ctx.year);
-      if (!code) return { ok: false, message: `not in the code list (${ctx.codes.labels(t.list, ctx.year).join('、')})` };
-      return { ok: true, value: code };
-    }
-    case 'codes': {
-      const parts = s.split(/[、,，;；\s]+/).filter(Boolean);
-      if (parts.length > t.max) return { ok: false, message: `at most ${t.max}` };
-      const codes: string[] = [];
-      for (const p of parts) {
-        const code = ctx.codes.resolve(t.list, p, ctx.year);
-        if (!code) return { ok: false, message: `"${p}" is not in the code list (${ctx.codes.labels(t.list, ctx.year).join('、')})` };
-        codes.push(code);
-      }
-      return { ok: true, value: codes.join(',') };
-    }
+    case 'code':
+      return (s, _cell, year) => {
+        const code = ctx.codes.resolve(t.list, s, year);
+        if (!code) return new Invalid(`not in the code list (${ctx.codes.labels(t.list, year).join('、')})`);
+        return code;
+      };
+    case 'codes':
+      return (s, _cell, year) => {
+        const parts = s.split(/[、,，;；\s]+/).filter(Boolean);
+        if (parts.length > t.max) return new Invalid(`at most ${t.max}`);
+        const codes: string[] = [];
+        for (const p of parts) {
+          const code = ctx.codes.resolve(t.list, p, year);
+          if (!code) return new Invalid(`"${p}" is not in the code list (${ctx.codes.labels(t.list, year).join('、')})`);
+          codes.push(code);
+        }
+        return codes.join(',');
+      };
   }
 }
 
