@@ -7,7 +7,8 @@ import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { Store } from './db.ts';
 import type { DB } from './schema.ts';
 
-export type Row = Record<string, string | number | null>;
+export type Value = string | number | null;
+export type Row = Record<string, Value>;
 
 export interface BulkWriter {
   /** Inserts or updates rows (same columns in every row) by the conflict columns. */
@@ -20,6 +21,11 @@ export interface BulkWriter {
    * PostgreSQL, where another session may have added one since: the same upsert as `upsert`.
    */
   insertNew(table: string, rows: Row[], conflict: string[]): Promise<void>;
+  /**
+   * `upsert` (onlyNew false) or `insertNew` (onlyNew true) of rows given as one flat array of
+   * values, `columns.length` to a row, in the order of `columns`: no object per row.
+   */
+  writeValues(table: string, columns: string[], values: Value[], conflict: string[], onlyNew: boolean): Promise<void>;
   /** Inserts or updates one row and returns its id. */
   upsertReturningId(table: string, row: Row, conflict: string[]): Promise<number>;
   /**
@@ -55,6 +61,19 @@ function upsertSql(table: string, columns: string[], conflict: string[], placeho
   );
 }
 
+/** A statement's parameters at most (SQLite's default limit before 3.32, well under today's). */
+const SQLITE_MAX_PARAMS = 999;
+/** Rows in one SQLite INSERT (fewer when they would pass SQLITE_MAX_PARAMS). */
+const SQLITE_ROWS_PER_STATEMENT = 32;
+
+/** The rows' values in the order of `columns`, one flat array. */
+function flatten(rows: Row[], columns: string[]): Value[] {
+  const out: Value[] = new Array(rows.length * columns.length);
+  let k = 0;
+  for (const r of rows) for (const c of columns) out[k++] = r[c] ?? null;
+  return out;
+}
+
 /** Runs `work` in one transaction with a bulk writer; any throw rolls everything back. */
 export async function inTransaction<T>(store: Store, work: (writer: BulkWriter) => Promise<T>): Promise<T> {
   if (store.dialect !== 'sqlite') return store.db.transaction().execute(async (trx) => work(pgWriter(trx)));
@@ -88,11 +107,13 @@ function sqliteWriter(store: Store, trx: Transaction<DB>): BulkWriter & { restor
   /** Indexes dropped by deferIndexes, by table: their CREATE statements, to run before commit. */
   const deferred = new Map<string, string[]>();
   const statements = new Map<string, ReturnType<typeof raw.prepare>>();
-  const statement = (table: string, columns: string[], conflict: string[] | 'insert', returning: boolean) => {
-    const k = `${table}|${columns.join(',')}|${conflict === 'insert' ? conflict : conflict.join(',')}|${returning}`;
+  /** The statement for `rows` rows of `columns` at once (`returning`: one row, its id back). */
+  const statement = (table: string, columns: string[], conflict: string[] | 'insert', returning: boolean, rows = 1) => {
+    const k = `${table}|${columns.join(',')}|${conflict === 'insert' ? conflict : conflict.join(',')}|${returning}|${rows}`;
     let s = statements.get(k);
     if (!s) {
-      const values = `(${columns.map(() => '?').join(', ')})`;
+      const one = `(${columns.map(() => '?').join(', ')})`;
+      const values = rows === 1 ? one : Array.from({ length: rows }, () => one).join(', ');
       s = raw.prepare(
         conflict === 'insert'
           ? `insert into ${ident(table)} (${columns.map(ident).join(', ')}) values ${values}`
@@ -102,11 +123,29 @@ function sqliteWriter(store: Store, trx: Transaction<DB>): BulkWriter & { restor
     }
     return s;
   };
+  /**
+   * Rows go SQLITE_ROWS_PER_STATEMENT to a statement (one VALUES list): a statement's own work
+   * (binding the call, starting and ending it, the AUTOINCREMENT counter) is spread over them.
+   */
+  const writeFlat = (table: string, columns: string[], values: Value[], conflict: string[] | 'insert') => {
+    const width = columns.length;
+    if (values.length === 0 || width === 0) return;
+    const per = Math.max(1, Math.min(SQLITE_ROWS_PER_STATEMENT, Math.floor(SQLITE_MAX_PARAMS / width)));
+    let i = 0;
+    const many = per * width;
+    if (per > 1 && values.length >= many) {
+      const s = statement(table, columns, conflict, false, per);
+      for (; i + many <= values.length; i += many) s.run(values.slice(i, i + many));
+    }
+    if (i < values.length) {
+      const s = statement(table, columns, conflict, false, 1);
+      for (; i < values.length; i += width) s.run(values.slice(i, i + width));
+    }
+  };
   const write = (table: string, rows: Row[], conflict: string[] | 'insert') => {
     if (rows.length === 0) return;
     const columns = Object.keys(rows[0]!);
-    const s = statement(table, columns, conflict, false);
-    for (const r of rows) s.run(columns.map((c) => r[c] ?? null));
+    writeFlat(table, columns, flatten(rows, columns), conflict);
   };
   return {
     db: trx,
@@ -115,6 +154,9 @@ function sqliteWriter(store: Store, trx: Transaction<DB>): BulkWriter & { restor
     },
     async insertNew(table, rows) {
       write(table, rows, 'insert');
+    },
+    async writeValues(table, columns, values, conflict, onlyNew) {
+      writeFlat(table, columns, values, onlyNew ? 'insert' : conflict);
     },
     async upsertReturningId(table, row, conflict) {
       const columns = Object.keys(row);
@@ -141,22 +183,40 @@ function sqliteWriter(store: Store, trx: Transaction<DB>): BulkWriter & { restor
 }
 
 function pgWriter(trx: Transaction<DB>): BulkWriter {
-  const run = async (table: string, rows: Row[], conflict: string[], returning: boolean) => {
-    const columns = Object.keys(rows[0]!);
+  const runValues = async (table: string, columns: string[], values: Value[], conflict: string[], returning: boolean) => {
+    const width = columns.length;
     const params: unknown[] = [];
-    const tuples = rows.map((r) => `(${columns.map((c) => `$${params.push(r[c] ?? null)}`).join(', ')})`).join(', ');
-    const text = upsertSql(table, columns, conflict, tuples, returning);
+    const tuples: string[] = [];
+    for (let i = 0; i < values.length; i += width) {
+      const cells: string[] = [];
+      for (let c = 0; c < width; c++) cells.push(`$${params.push(values[i + c] ?? null)}`);
+      tuples.push(`(${cells.join(', ')})`);
+    }
+    const text = upsertSql(table, columns, conflict, tuples.join(', '), returning);
     return (await trx.executeQuery<{ id: number }>(CompiledQuery.raw(text, params))).rows;
   };
-  const upsert = async (table: string, rows: Row[], conflict: string[]) => {
+  const run = (table: string, rows: Row[], conflict: string[], returning: boolean) => {
+    const columns = Object.keys(rows[0]!);
+    return runValues(table, columns, flatten(rows, columns), conflict, returning);
+  };
+  const upsertValues = async (table: string, columns: string[], values: Value[], conflict: string[]) => {
+    if (values.length === 0 || columns.length === 0) return;
     // PostgreSQL takes at most 65535 parameters a statement.
-    const per = Math.max(1, Math.floor(60_000 / Math.max(1, Object.keys(rows[0] ?? {}).length)));
-    for (let i = 0; i < rows.length; i += per) await run(table, rows.slice(i, i + per), conflict, false);
+    const per = Math.max(1, Math.floor(60_000 / columns.length)) * columns.length;
+    for (let i = 0; i < values.length; i += per) await runValues(table, columns, values.slice(i, i + per), conflict, false);
+  };
+  const upsert = async (table: string, rows: Row[], conflict: string[]) => {
+    if (rows.length === 0) return;
+    const columns = Object.keys(rows[0]!);
+    await upsertValues(table, columns, flatten(rows, columns), conflict);
   };
   return {
     db: trx,
     upsert,
     insertNew: upsert,
+    async writeValues(table, columns, values, conflict) {
+      await upsertValues(table, columns, values, conflict);
+    },
     async upsertReturningId(table, row, conflict) {
       const got = await run(table, [row], conflict, true);
       if (got[0]) return got[0].id;

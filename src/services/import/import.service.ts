@@ -4,21 +4,14 @@
  * transaction, all or nothing. Re-importing a file updates rows by their natural key.
  */
 import { KaoheError } from '../../core/errors.ts';
-import { maskIdNumber } from '../../core/ids/gb11643.ts';
-import { codeLookup, parseField, type Cell, type CodeLookup, type FieldSpec } from '../../core/registry/fields.ts';
 import { kindSpec, KINDS, type KindSpec } from '../../core/registry/kinds.ts';
 import { inTransaction, Rollback, type BulkWriter, type Row } from '../../store/bulk.ts';
 import type { Store } from '../../store/db.ts';
-import { columnLetter, openSheet, type Sheet } from './readers.ts';
+import { openSheet, type Sheet } from './readers.ts';
+import { recordMaker, validateSheet, type CodeRow, type ImportProblem, type ValidationData, type Value } from './validate.ts';
 
-export interface ImportProblem {
-  /** Row in the file (1-based, as a spreadsheet shows it); 0 for a problem with the whole file. */
-  row: number;
-  /** Column header as in the file, with its letter: `户主身份证号 (E)`. */
-  column?: string;
-  value?: string;
-  message: string;
-}
+export type { ImportProblem } from './validate.ts';
+export { normaliseHeader } from './validate.ts';
 
 export interface ImportProgress {
   rows: number;
@@ -57,116 +50,22 @@ export interface ImportReport {
   elapsedMs: number;
 }
 
-const BATCH = 500;
 /**
- * Past this many rows written (and at least as many as the table held), the table's non-unique
- * indexes are dropped for the rest of the transaction and built again before it commits
- * (BulkWriter.deferIndexes): cheaper than keeping them up to date row by row.
+ * Sizes of large imports. Tests lower them to take small files down the same paths.
  */
-const DEFER_INDEXES_AT = 50_000;
-
-/** Header text compared loosely: no spaces, ASCII brackets, no required-marker asterisk. */
-export function normaliseHeader(h: string): string {
-  return h
-    .replace(/\s+/g, '')
-    .replace(/（/g, '(')
-    .replace(/）/g, ')')
-    .replace(/^\*+|\*+$/g, '')
-    .toLowerCase();
-}
-
-interface Mapping {
-  headerRow: number;
-  /** Column index in the file for each field (-1: not present). */
-  columns: Map<FieldSpec, number>;
-  headers: string[];
-  ignored: string[];
-}
-
-function mapHeaders(spec: KindSpec, cells: Cell[]): { mapped: Map<FieldSpec, number>; hits: number } {
-  const mapped = new Map<FieldSpec, number>();
-  let hits = 0;
-  const names = cells.map((c) => normaliseHeader(c === null || c === undefined ? '' : String(c)));
-  for (const field of spec.fields) {
-    const wanted = [field.header, ...(field.aliases ?? [])].map(normaliseHeader);
-    const at = names.findIndex((n) => n !== '' && wanted.includes(n));
-    if (at >= 0 && ![...mapped.values()].includes(at)) {
-      mapped.set(field, at);
-      hits++;
-    }
-  }
-  return { mapped, hits };
-}
-
-type SheetRows = AsyncIterator<{ row: number; cells: Cell[] }>;
-
-const blank = (c: Cell) => c === null || c === undefined || String(c).trim() === '';
-
-/** A row iterator that can take back the row it last gave (to look one row ahead). */
-function withPushback(rows: SheetRows): SheetRows & { unread(row: { row: number; cells: Cell[] }): void } {
-  const back: Array<{ row: number; cells: Cell[] }> = [];
-  return {
-    next: () => (back.length > 0 ? Promise.resolve({ done: false as const, value: back.pop()! }) : rows.next()),
-    unread: (row) => back.push(row),
-  };
-}
-
-/**
- * Finds the header row among the first rows (offices put a title or a merged group header above
- * it). A two-row header (group titles merged across their columns above the columns' own headers,
- * other headers merged down over both rows, so empty in the lower one) is read as one row: the
- * lower row's header where it has one, else the upper row's.
- */
-async function readHeader(spec: KindSpec, iterator: ReturnType<typeof withPushback>, file: string): Promise<Mapping> {
-  const required = spec.fields.filter((f) => f.required);
-  for (let i = 0; i < 10; i++) {
-    const next = await iterator.next();
-    if (next.done) break;
-    let { row, cells } = next.value;
-    let { mapped, hits } = mapHeaders(spec, cells);
-    if (hits === 0) continue;
-    if (mapped.size < spec.fields.length) {
-      const below = await iterator.next();
-      if (!below.done) {
-        const combined = Array.from({ length: Math.max(cells.length, below.value.cells.length) }, (_, j) =>
-          blank(below.value.cells[j]) ? cells[j] : below.value.cells[j],
-        );
-        const two = mapHeaders(spec, combined);
-        if (two.hits > hits) {
-          ({ mapped, hits } = two);
-          row = below.value.row;
-          cells = combined;
-          i++;
-        } else {
-          iterator.unread(below.value);
-        }
-      }
-    }
-    const missing = required.filter((f) => !mapped.has(f));
-    if (missing.length > 0 && hits < Math.max(2, required.length / 2)) continue;
-    if (missing.length > 0) {
-      throw new KaoheError(
-        'missing-columns',
-        `${file}: row ${row} lacks required column${missing.length > 1 ? 's' : ''} ${missing.map((f) => `「${f.header}」`).join('、')} ` +
-          `(a ${spec.kind} sheet has: ${spec.fields.map((f) => f.header).join('、')}; \`kaohe template ${spec.kind}\` writes one)`,
-      );
-    }
-    const headers = cells.map((c) => (c === null || c === undefined ? '' : String(c).trim()));
-    const used = new Set(mapped.values());
-    const ignored = headers.filter((h, idx) => h !== '' && !used.has(idx));
-    return { headerRow: row, columns: mapped, headers, ignored };
-  }
-  throw new KaoheError(
-    'missing-header',
-    `${file}: no header row with the columns of a ${spec.kind} sheet in its first rows (expected: ${spec.fields
-      .filter((f) => f.required)
-      .map((f) => f.header)
-      .join('、')})`,
-  );
-}
+export const importTuning = {
+  /** Rows handed to the bulk writer at a time. */
+  batch: 5000,
+  /**
+   * Past this many rows written (and at least as many as the table held), the table's non-unique
+   * indexes are dropped for the rest of the transaction and built again before it commits
+   * (BulkWriter.deferIndexes): cheaper than keeping them up to date row by row.
+   */
+  deferIndexesAt: 50_000,
+};
 
 interface Lookups {
-  codes: CodeLookup;
+  codeRows: CodeRow[];
   /** area code → level, including areas added earlier in this file. */
   areas: Map<string, string>;
   households: Map<string, number>;
@@ -180,9 +79,7 @@ async function loadLookups(writer: BulkWriter, spec: KindSpec): Promise<Lookups>
   const db = writer.db;
   // In a stable order (older entries first, then as listed): PostgreSQL returns an updated row
   // last, which reordered the labels in messages.
-  const codes = codeLookup(
-    await db.selectFrom('code_lists').selectAll().orderBy('valid_from').orderBy('sort').orderBy('list').orderBy('code').execute(),
-  );
+  const codeRows = await db.selectFrom('code_lists').selectAll().orderBy('valid_from').orderBy('sort').orderBy('list').orderBy('code').execute();
   const needsAreas = Object.values(spec.refs).some((r) => r === 'village' || r === 'area');
   const areas = new Map<string, string>();
   if (needsAreas || spec.kind === 'areas') {
@@ -202,14 +99,13 @@ async function loadLookups(writer: BulkWriter, spec: KindSpec): Promise<Lookups>
     .select(spec.conflict as never[])
     .execute();
   for (const r of rows as Array<Record<string, unknown>>) existing.add(spec.conflict.map((c) => String(r[c])).join('\u0001'));
-  return { codes, areas, households, heads, existing };
-}
-
-const isIdField = (f: FieldSpec) => f.type.kind === 'idNumber';
-
-function shown(field: FieldSpec, cell: Cell): string {
-  const s = cell === null || cell === undefined ? '' : cell instanceof Date ? cell.toISOString().slice(0, 10) : String(cell);
-  return isIdField(field) ? maskIdNumber(s) : s;
+  return {
+    codeRows: codeRows.map((r) => ({ list: r.list, code: r.code, label_zh: r.label_zh, label_en: r.label_en, valid_from: r.valid_from, valid_to: r.valid_to })),
+    areas,
+    households,
+    heads,
+    existing,
+  };
 }
 
 /** Imports one file of a kind. Writes nothing unless every row is valid (and not a dry run). */
@@ -262,158 +158,110 @@ async function runImport(
   report: ImportReport,
   opts: { today: string; maxProblems: number; onProgress: ImportOptions['onProgress']; started: number },
 ): Promise<void> {
+  const progress = (rows: number, bytesRead: number) =>
+    opts.onProgress?.({ rows, bytesRead, totalBytes: sheet.size, elapsedMs: Date.now() - opts.started });
+  const header = (m: { headerRow: number; ignored: string[] }) => {
+    report.ignoredColumns = m.ignored;
+    report.headerRow = m.headerRow;
+  };
   const lookups = await loadLookups(writer, spec);
-  const iterator = withPushback(sheet.rows()[Symbol.asyncIterator]());
-  const mapping = await readHeader(spec, iterator, file);
-  report.ignoredColumns = mapping.ignored;
-  report.headerRow = mapping.headerRow;
-  const columnName = (f: FieldSpec) => {
-    const at = mapping.columns.get(f);
-    // A cross-field check can name an optional column the file does not have.
-    if (at === undefined) return `${f.header} (not in the file)`;
-    return `${mapping.headers[at] || f.header} (${columnLetter(at)})`;
-  };
-  const seen = new Map<string, number>();
-  const seenHeads = new Map<string, number>();
-  const parentIds = new Map<string, number>();
-  let batch: Row[] = [];
-  const problem = (p: ImportProblem) => {
-    if (report.problems.length >= opts.maxProblems) {
-      report.truncated = true;
-      return;
-    }
-    report.problems.push(p);
-  };
-  // A batch holds rows new to the table or rows already in it, never both, in the file's order:
-  // new rows are plain inserts on SQLite (see BulkWriter.insertNew).
-  let batchNew = true;
-  let written = 0;
-  const deferIndexesAt = Math.max(DEFER_INDEXES_AT, lookups.existing.size);
-  const flush = async () => {
-    if (report.problems.length === 0 && batch.length > 0) {
-      if (written < deferIndexesAt && written + batch.length >= deferIndexesAt) await writer.deferIndexes(spec.table);
-      written += batch.length;
-      if (batchNew) await writer.insertNew(spec.table, batch, spec.conflict);
-      else await writer.upsert(spec.table, batch, spec.conflict);
-    }
-    batch = [];
-  };
-  // Worked out once per file, not once per row: each field's column, the references, the key.
-  const fieldByKey = new Map(spec.fields.map((f) => [f.key, f]));
-  const fieldColumns = spec.fields.map((field) => ({ field, at: mapping.columns.get(field) }));
-  const refs = Object.entries(spec.refs).map(([key, ref]) => ({ key, ref, field: fieldByKey.get(key)! }));
-  const keyOf = (record: Record<string, string | number | null>) =>
-    spec.key.length === 1 ? String(record[spec.key[0]!]) : spec.key.map((k) => String(record[k])).join('\u0001');
-  let row = 0;
-  let bad = false;
-  const fail = (field: FieldSpec, cell: Cell, message: string) => {
-    bad = true;
-    problem({ row, column: columnName(field), value: shown(field, cell), message });
-  };
+  const table = new TableWriter(spec, lookups, writer, report);
+  const data: ValidationData = { codeRows: lookups.codeRows, areas: lookups.areas, households: lookups.households, heads: lookups.heads };
+  const result = await validateSheet(spec, sheet, file, data, { today: opts.today, maxProblems: opts.maxProblems, problems: report.problems }, {
+    header,
+    row: (values) => table.add(values),
+    progress: (rows) => progress(rows, sheet.bytesRead()),
+  });
+  report.rows = result.rows;
+  report.truncated = result.truncated;
+  await table.flush();
+  progress(report.rows, sheet.bytesRead());
+}
 
-  for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-    const { cells } = next.value;
-    row = next.value.row;
-    if (cells.every((c) => c === null || c === undefined || String(c).trim() === '')) continue;
-    report.rows++;
-    if (report.rows % 10_000 === 0) {
-      opts.onProgress?.({ rows: report.rows, bytesRead: sheet.bytesRead(), totalBytes: sheet.size, elapsedMs: Date.now() - opts.started });
-    }
-    if (report.truncated) continue;
+/**
+ * Turns valid rows (their values in the order of spec.fields) into rows of the kind's table and
+ * writes them in batches, new rows apart from rows already there; stops writing at the first
+ * problem of the file.
+ */
+class TableWriter {
+  /** Columns of the table rows; for a kind written as it is parsed, known from the start. */
+  private columns: string[] | undefined;
+  /** Values of the batch's rows, `columns.length` to a row. */
+  private values: Value[] = [];
+  private count = 0;
+  /**
+   * A batch holds rows new to the table or rows already in it, never both, in the file's order:
+   * new rows are plain inserts on SQLite (see BulkWriter.insertNew).
+   */
+  private batchNew = true;
+  private written = 0;
+  private readonly deferIndexesAt: number;
+  /** Written as parsed (no parent to write first, no transform): the household number, if any, becomes the household's id in place. */
+  private readonly direct: boolean;
+  private readonly householdAt: number;
+  private conflictAt: number[] | undefined;
+  private readonly makeRecord: (values: readonly Value[]) => Record<string, Value>;
+  private readonly parentIds = new Map<string, number>();
 
-    const record: Record<string, string | number | null> = {};
-    bad = false;
-    // Year first: code lists are versioned by the record's year. A bad year is reported on its
-    // own; the codes are then read against every version, not against an empty year's lists.
-    let year: number | undefined;
-    if (spec.yearField) {
-      const yf = spec.fields.find((f) => f.key === spec.yearField)!;
-      const at = mapping.columns.get(yf);
-      const y = parseField(yf, at === undefined ? null : cells[at], { codes: lookups.codes, today: opts.today });
-      if (y.ok && typeof y.value === 'number') year = y.value;
+  constructor(
+    private readonly spec: KindSpec,
+    private readonly lookups: Lookups,
+    private readonly writer: BulkWriter,
+    private readonly report: ImportReport,
+  ) {
+    this.deferIndexesAt = Math.max(importTuning.deferIndexesAt, lookups.existing.size);
+    this.direct = !spec.parent && !spec.transform;
+    this.householdAt = spec.refs.household_no === 'household' ? spec.fields.findIndex((f) => f.key === 'household_no') : -1;
+    this.makeRecord = recordMaker(spec);
+    if (this.direct) {
+      const columns = spec.fields.map((f, i) => (i === this.householdAt ? 'household_id' : f.key));
+      this.columns = columns;
+      this.conflictAt = spec.conflict.map((c) => columns.indexOf(c));
     }
-    const ctx = { codes: lookups.codes, year, today: opts.today };
-    for (const { field, at } of fieldColumns) {
-      const cell = at === undefined ? null : cells[at];
-      const parsed = parseField(field, cell, ctx);
-      if (!parsed.ok) {
-        fail(field, cell, parsed.message);
-        record[field.key] = null;
-      } else {
-        record[field.key] = parsed.value;
-      }
-    }
-    if (bad) continue;
-
-    // References to the registry (and, for areas, to rows above in this file).
-    for (const { key, ref, field } of refs) {
-      const value = record[key];
-      if (value === null || value === undefined) continue;
-      if (ref === 'village' && lookups.areas.get(String(value)) !== 'village') {
-        fail(field, value, lookups.areas.has(String(value)) ? `${value} is a ${lookups.areas.get(String(value))}, not a village` : 'no such village in the registry (import areas first)');
-      } else if (ref === 'area') {
-        const level = lookups.areas.get(String(value));
-        const wantParent = record.level === 'village' ? 'township' : record.level === 'township' ? 'county' : undefined;
-        if (!level) fail(field, value, 'no such area in the registry or in the rows above');
-        else if (wantParent && level !== wantParent) fail(field, value, `the parent of a ${record.level} must be a ${wantParent}, not a ${level}`);
-        else if (!wantParent) fail(field, value, 'a county has no parent here');
-      } else if (ref === 'household' && !lookups.households.has(String(value))) {
-        fail(field, value, 'no such household in the registry (import households first)');
-      }
-    }
-    for (const p of spec.check?.(record) ?? []) {
-      const field = fieldByKey.get(p.field)!;
-      const at = mapping.columns.get(field);
-      fail(field, at === undefined ? null : cells[at], p.message);
-    }
-    if (bad) continue;
-
-    const key = keyOf(record);
-    const first = seen.get(key);
-    if (first !== undefined) {
-      const keyFields = spec.key.map((k) => spec.fields.find((f) => f.key === k)!);
-      problem({
-        row,
-        column: keyFields.map(columnName).join(' + '),
-        value: keyFields.map((f) => shown(f, record[f.key] as Cell)).join(' / '),
-        message: `duplicate of row ${first}`,
-      });
-      continue;
-    }
-    seen.set(key, row);
-
-    if (spec.kind === 'households') {
-      const head = String(record.head_id_number);
-      const field = fieldByKey.get('head_id_number')!;
-      const other = lookups.heads.get(head);
-      const firstRow = seenHeads.get(head);
-      if (firstRow !== undefined) {
-        fail(field, head, `the same head ID number as row ${firstRow}`);
-        continue;
-      }
-      if (other !== undefined && other !== record.household_no) {
-        fail(field, head, `already the head of household ${other} in the registry`);
-        continue;
-      }
-      seenHeads.set(head, row);
-    }
-    if (spec.kind === 'areas') lookups.areas.set(String(record.code), String(record.level));
-    if (report.problems.length > 0) continue; // keep validating, stop writing
-
-    // Without a parent to write first, the row is made in place (the record is not used after).
-    const out = spec.parent ? await toRow(spec, record, lookups, writer, parentIds) : rowOf(spec, record, lookups);
-    const isNew = lookups.existing.size === 0 || !lookups.existing.has(spec.conflict.map((c) => String(out[c])).join('\u0001'));
-    if (isNew) report.inserted++;
-    else report.updated++;
-    if (isNew !== batchNew) {
-      await flush();
-      batchNew = isNew;
-    }
-    batch.push(out);
-    if (batch.length >= BATCH) await flush();
   }
-  await flush();
-  opts.onProgress?.({ rows: report.rows, bytesRead: sheet.bytesRead(), totalBytes: sheet.size, elapsedMs: Date.now() - opts.started });
+
+  /** One valid row. */
+  async add(values: Value[]): Promise<void> {
+    let row: Value[];
+    if (this.direct) {
+      if (this.householdAt >= 0) {
+        const no = values[this.householdAt];
+        values[this.householdAt] = no === null || no === undefined ? null : this.lookups.households.get(String(no))!;
+      }
+      row = values;
+    } else {
+      // Without a parent to write first, the row is made in place (the record is not used after).
+      const record = this.makeRecord(values);
+      const out = this.spec.parent ? await toRow(this.spec, record, this.lookups, this.writer, this.parentIds) : rowOf(this.spec, record, this.lookups);
+      if (this.columns === undefined) {
+        const columns = Object.keys(out);
+        this.columns = columns;
+        this.conflictAt = this.spec.conflict.map((c) => columns.indexOf(c));
+      }
+      row = this.columns.map((c) => out[c] ?? null);
+    }
+    const existing = this.lookups.existing;
+    const isNew = existing.size === 0 || !existing.has(this.conflictAt!.map((i) => String(row[i])).join('\u0001'));
+    if (isNew) this.report.inserted++;
+    else this.report.updated++;
+    if (isNew !== this.batchNew) {
+      await this.flush();
+      this.batchNew = isNew;
+    }
+    for (let i = 0; i < row.length; i++) this.values.push(row[i]!);
+    this.count++;
+    if (this.count >= importTuning.batch) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.report.problems.length === 0 && this.count > 0) {
+      if (this.written < this.deferIndexesAt && this.written + this.count >= this.deferIndexesAt) await this.writer.deferIndexes(this.spec.table);
+      this.written += this.count;
+      await this.writer.writeValues(this.spec.table, this.columns!, this.values, this.spec.conflict, this.batchNew);
+    }
+    this.values = [];
+    this.count = 0;
+  }
 }
 
 async function toRow(

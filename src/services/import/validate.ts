@@ -1,0 +1,399 @@
+/**
+ * Validating an office's sheet, row by row: the header row found and mapped to the kind's
+ * fields, every cell parsed, references, cross-field checks and duplicates checked, problems
+ * collected with row, column and (masked) value. Needs no database: what it looks up (code
+ * lists, areas, households, head ID numbers) is handed over once, so it runs on the importing
+ * thread or on a worker thread alike (see import.service.ts).
+ */
+import { KaoheError } from '../../core/errors.ts';
+import { maskIdNumber } from '../../core/ids/gb11643.ts';
+import { codeLookup, fieldParser, Invalid, type Cell, type CodeLookup, type FieldParser, type FieldSpec } from '../../core/registry/fields.ts';
+import type { KindSpec } from '../../core/registry/kinds.ts';
+import { KeyRows } from './key-rows.ts';
+import { columnLetter, type Sheet, type SheetRow } from './readers.ts';
+
+/** A parsed field's value: what is stored. */
+export type Value = string | number | null;
+
+export interface ImportProblem {
+  /** Row in the file (1-based, as a spreadsheet shows it); 0 for a problem with the whole file. */
+  row: number;
+  /** Column header as in the file, with its letter: `户主身份证号 (E)`. */
+  column?: string;
+  value?: string;
+  message: string;
+}
+
+/** A code_lists row, as loaded for the lookup. */
+export interface CodeRow {
+  list: string;
+  code: string;
+  label_zh: string;
+  label_en: string | null;
+  valid_from: number;
+  valid_to: number | null;
+}
+
+/** What validation looks up in the registry, loaded once per import (plain data: it can go to a worker). */
+export interface ValidationData {
+  codeRows: CodeRow[];
+  /** area code → level; for the areas kind, areas added by earlier rows of the file go in too. */
+  areas: Map<string, string>;
+  /** Household numbers in the registry (for kinds that refer to a household). */
+  households: { has(no: string): boolean };
+  /** head ID number → household_no, for households. */
+  heads: Map<string, string>;
+}
+
+/** Header text compared loosely: no spaces, ASCII brackets, no required-marker asterisk. */
+export function normaliseHeader(h: string): string {
+  return h
+    .replace(/\s+/g, '')
+    .replace(/（/g, '(')
+    .replace(/）/g, ')')
+    .replace(/^\*+|\*+$/g, '')
+    .toLowerCase();
+}
+
+export interface Mapping {
+  headerRow: number;
+  /** Column index in the file for each field (-1: not present). */
+  columns: Map<FieldSpec, number>;
+  headers: string[];
+  ignored: string[];
+}
+
+function mapHeaders(spec: KindSpec, cells: Cell[]): { mapped: Map<FieldSpec, number>; hits: number } {
+  const mapped = new Map<FieldSpec, number>();
+  let hits = 0;
+  const names = cells.map((c) => normaliseHeader(c === null || c === undefined ? '' : String(c)));
+  for (const field of spec.fields) {
+    const wanted = [field.header, ...(field.aliases ?? [])].map(normaliseHeader);
+    const at = names.findIndex((n) => n !== '' && wanted.includes(n));
+    if (at >= 0 && ![...mapped.values()].includes(at)) {
+      mapped.set(field, at);
+      hits++;
+    }
+  }
+  return { mapped, hits };
+}
+
+type SheetRows = AsyncIterator<SheetRow>;
+
+/** A row iterator that can take back the row it last gave (to look one row ahead). */
+function withPushback(rows: SheetRows): SheetRows & { unread(row: SheetRow): void } {
+  const back: SheetRow[] = [];
+  return {
+    next: () => (back.length > 0 ? Promise.resolve({ done: false as const, value: back.pop()! }) : rows.next()),
+    unread: (row) => back.push(row),
+  };
+}
+
+const blank = (c: Cell) => c === null || c === undefined || String(c).trim() === '';
+
+/**
+ * Finds the header row among the first rows (offices put a title or a merged group header above
+ * it). A two-row header (group titles merged across their columns above the columns' own headers,
+ * other headers merged down over both rows, so empty in the lower one) is read as one row: the
+ * lower row's header where it has one, else the upper row's.
+ */
+async function readHeader(spec: KindSpec, iterator: ReturnType<typeof withPushback>, file: string): Promise<Mapping> {
+  const required = spec.fields.filter((f) => f.required);
+  for (let i = 0; i < 10; i++) {
+    const next = await iterator.next();
+    if (next.done) break;
+    let { row, cells } = next.value;
+    let { mapped, hits } = mapHeaders(spec, cells);
+    if (hits === 0) continue;
+    if (mapped.size < spec.fields.length) {
+      const below = await iterator.next();
+      if (!below.done) {
+        const combined = Array.from({ length: Math.max(cells.length, below.value.cells.length) }, (_, j) =>
+          blank(below.value.cells[j]) ? cells[j] : below.value.cells[j],
+        );
+        const two = mapHeaders(spec, combined);
+        if (two.hits > hits) {
+          ({ mapped, hits } = two);
+          row = below.value.row;
+          cells = combined;
+          i++;
+        } else {
+          iterator.unread(below.value);
+        }
+      }
+    }
+    const missing = required.filter((f) => !mapped.has(f));
+    if (missing.length > 0 && hits < Math.max(2, required.length / 2)) continue;
+    if (missing.length > 0) {
+      throw new KaoheError(
+        'missing-columns',
+        `${file}: row ${row} lacks required column${missing.length > 1 ? 's' : ''} ${missing.map((f) => `「${f.header}」`).join('、')} ` +
+          `(a ${spec.kind} sheet has: ${spec.fields.map((f) => f.header).join('、')}; \`kaohe template ${spec.kind}\` writes one)`,
+      );
+    }
+    const headers = cells.map((c) => (c === null || c === undefined ? '' : String(c).trim()));
+    const used = new Set(mapped.values());
+    const ignored = headers.filter((h, idx) => h !== '' && !used.has(idx));
+    return { headerRow: row, columns: mapped, headers, ignored };
+  }
+  throw new KaoheError(
+    'missing-header',
+    `${file}: no header row with the columns of a ${spec.kind} sheet in its first rows (expected: ${spec.fields
+      .filter((f) => f.required)
+      .map((f) => f.header)
+      .join('、')})`,
+  );
+}
+
+const isIdField = (f: FieldSpec) => f.type.kind === 'idNumber';
+
+function shown(field: FieldSpec, cell: Cell): string {
+  const s = cell === null || cell === undefined ? '' : cell instanceof Date ? cell.toISOString().slice(0, 10) : String(cell);
+  return isIdField(field) ? maskIdNumber(s) : s;
+}
+
+/**
+ * A copy of `s` that keeps nothing else alive, for a string kept to the end of the file (an area
+ * added by the file). A cell may be a slice of its line's text (see readers.ts): kept as it is,
+ * it would keep the whole line. Strings shorter than 13 characters are copies already in V8.
+ */
+function detached(s: string): string {
+  // `${s}\0` is a new string (a cons of s and the NUL); slicing it makes V8 flatten it into a new
+  // flat string, which the slice then points into: s and whatever s points into are let go.
+  return s.length < 13 ? s : `${s}\u0000`.slice(0, -1);
+}
+
+/**
+ * A function making a kind's record (field key → value) from its values in field order: an
+ * object literal of a fixed shape, much cheaper than setting the keys one by one.
+ */
+export function recordMaker(spec: KindSpec): (values: readonly Value[]) => Record<string, Value> {
+  const body = `return {${spec.fields.map((f, i) => `${JSON.stringify(f.key)}: v[${i}]`).join(', ')}};`;
+  return new Function('v', body) as (values: readonly Value[]) => Record<string, Value>;
+}
+
+export interface ValidateOptions {
+  /** Dates after today (YYYY-MM-DD) are errors. */
+  today: string;
+  /** Problems past this many are not kept; the rows after them are counted, not checked. */
+  maxProblems: number;
+  /** Where the problems go (live: a row is only written while it stays empty). */
+  problems: ImportProblem[];
+}
+
+/**
+ * Checks the rows of one sheet against a kind. `validate` takes each non-blank data row and gives
+ * back its values (in the order of spec.fields) when the row is to be written: valid, and no
+ * problem in the file so far. The problems are collected in file order, up to maxProblems.
+ */
+export class RowValidator {
+  /** The problems so far, in file order (the array handed in, added to as rows are read). */
+  readonly problems: ImportProblem[];
+  truncated = false;
+  private readonly codes: CodeLookup;
+  private readonly fields: FieldSpec[];
+  private readonly parsers: FieldParser[];
+  /** Column in the file of each field (spec.fields order); -1 when the file does not have it. */
+  private readonly at: number[];
+  private readonly index = new Map<string, number>();
+  private readonly yearIndex: number;
+  private readonly yearReadOnce: boolean;
+  private readonly refs: Array<{ index: number; ref: string; field: FieldSpec }>;
+  private readonly keyIndexes: number[];
+  private readonly makeRecord: (values: readonly Value[]) => Record<string, Value>;
+  private readonly seen = new KeyRows();
+  private readonly seenHeads = new KeyRows();
+  /** Fields the checks of some kinds read (-1: the kind has none). */
+  private readonly levelAt: number;
+  private readonly headAt: number;
+  private readonly householdNoAt: number;
+  private readonly codeAt: number;
+  private row = 0;
+  private bad = false;
+
+  constructor(
+    private readonly spec: KindSpec,
+    private readonly mapping: Mapping,
+    private readonly data: ValidationData,
+    private readonly opts: ValidateOptions,
+  ) {
+    this.problems = opts.problems;
+    this.codes = codeLookup(data.codeRows);
+    this.fields = spec.fields;
+    this.parsers = spec.fields.map((f) => fieldParser(f, { codes: this.codes, today: opts.today }));
+    this.at = spec.fields.map((f) => mapping.columns.get(f) ?? -1);
+    spec.fields.forEach((f, i) => this.index.set(f.key, i));
+    this.yearIndex = spec.yearField === undefined ? -1 : this.index.get(spec.yearField)!;
+    const yearKind = this.yearIndex >= 0 ? spec.fields[this.yearIndex]!.type.kind : undefined;
+    this.yearReadOnce = yearKind !== 'code' && yearKind !== 'codes';
+    this.refs = Object.entries(spec.refs).map(([key, ref]) => ({ index: this.index.get(key)!, ref: ref!, field: spec.fields[this.index.get(key)!]! }));
+    this.keyIndexes = spec.key.map((k) => this.index.get(k)!);
+    const at = (key: string) => this.index.get(key) ?? -1;
+    this.levelAt = at('level');
+    this.headAt = at('head_id_number');
+    this.householdNoAt = at('household_no');
+    this.codeAt = at('code');
+    this.makeRecord = recordMaker(spec);
+  }
+
+  private columnName(f: FieldSpec): string {
+    const at = this.mapping.columns.get(f);
+    // A cross-field check can name an optional column the file does not have.
+    if (at === undefined) return `${f.header} (not in the file)`;
+    return `${this.mapping.headers[at] || f.header} (${columnLetter(at)})`;
+  }
+
+  private problem(p: ImportProblem): void {
+    if (this.problems.length >= this.opts.maxProblems) {
+      this.truncated = true;
+      return;
+    }
+    // Kept to the end: the value and message (which may quote a cell) copied, not slices of the file's text.
+    p.message = detached(p.message);
+    if (p.value !== undefined) p.value = detached(p.value);
+    this.problems.push(p);
+  }
+
+  private fail(field: FieldSpec, cell: Cell, message: string): void {
+    this.bad = true;
+    this.problem({ row: this.row, column: this.columnName(field), value: shown(field, cell), message });
+  }
+
+  /** A data row (not blank). Its values when it is to be written; otherwise undefined. */
+  validate(row: number, cells: Cell[]): Value[] | undefined {
+    if (this.truncated) return undefined;
+    const { spec, fields, at } = this;
+    this.row = row;
+    this.bad = false;
+    const n = fields.length;
+    const values: Value[] = new Array(n);
+    // Year first: code lists are versioned by the record's year. A bad year is reported on its
+    // own; the codes are then read against every version, not against an empty year's lists.
+    let year: number | undefined;
+    let yearValue: Value | Invalid | undefined;
+    if (this.yearIndex >= 0) {
+      const a = at[this.yearIndex]!;
+      yearValue = this.parsers[this.yearIndex]!(a === -1 ? null : cells[a], undefined);
+      if (typeof yearValue === 'number') year = yearValue;
+    }
+    const parsers = this.parsers;
+    for (let i = 0; i < n; i++) {
+      const a = at[i]!;
+      const cell = a === -1 ? null : cells[a];
+      // The year's own field reads the same with the year as without (unless it were a code).
+      const v = i === this.yearIndex && this.yearReadOnce ? yearValue! : parsers[i]!(cell, year);
+      if (v instanceof Invalid) {
+        this.fail(fields[i]!, cell, v.message);
+        values[i] = null;
+      } else {
+        values[i] = v;
+      }
+    }
+    if (this.bad) return undefined;
+
+    // References to the registry (and, for areas, to rows above in this file).
+    const { areas, households } = this.data;
+    for (const { index, ref, field } of this.refs) {
+      const value = values[index];
+      if (value === null || value === undefined) continue;
+      if (ref === 'village' && areas.get(String(value)) !== 'village') {
+        this.fail(field, value, areas.has(String(value)) ? `${value} is a ${areas.get(String(value))}, not a village` : 'no such village in the registry (import areas first)');
+      } else if (ref === 'area') {
+        const level = areas.get(String(value));
+        const own = this.levelAt === -1 ? undefined : values[this.levelAt];
+        const wantParent = own === 'village' ? 'township' : own === 'township' ? 'county' : undefined;
+        if (!level) this.fail(field, value, 'no such area in the registry or in the rows above');
+        else if (wantParent && level !== wantParent) this.fail(field, value, `the parent of a ${own} must be a ${wantParent}, not a ${level}`);
+        else if (!wantParent) this.fail(field, value, 'a county has no parent here');
+      } else if (ref === 'household' && !households.has(String(value))) {
+        this.fail(field, value, 'no such household in the registry (import households first)');
+      }
+    }
+    if (spec.check) {
+      for (const p of spec.check(this.makeRecord(values))) {
+        const field = fields[this.index.get(p.field)!]!;
+        const a = this.mapping.columns.get(field);
+        this.fail(field, a === undefined ? null : cells[a], p.message);
+      }
+    }
+    if (this.bad) return undefined;
+
+    const keys = this.keyIndexes;
+    const key = keys.length === 1 ? String(values[keys[0]!]) : keys.map((k) => String(values[k])).join('\u0001');
+    const first = this.seen.add(key, row);
+    if (first !== undefined) {
+      const keyFields = keys.map((k) => fields[k]!);
+      this.problem({
+        row,
+        column: keyFields.map((f) => this.columnName(f)).join(' + '),
+        value: keys.map((k) => shown(fields[k]!, values[k] as Cell)).join(' / '),
+        message: `duplicate of row ${first}`,
+      });
+      return undefined;
+    }
+
+    if (spec.kind === 'households') {
+      const head = String(values[this.headAt]);
+      const field = fields[this.headAt]!;
+      const other = this.data.heads.get(head);
+      if (other !== undefined && other !== values[this.householdNoAt]) {
+        const firstRow = this.seenHeads.get(head);
+        if (firstRow !== undefined) this.fail(field, head, `the same head ID number as row ${firstRow}`);
+        else this.fail(field, head, `already the head of household ${other} in the registry`);
+        return undefined;
+      }
+      const firstRow = this.seenHeads.add(head, row);
+      if (firstRow !== undefined) {
+        this.fail(field, head, `the same head ID number as row ${firstRow}`);
+        return undefined;
+      }
+    }
+    if (spec.kind === 'areas') areas.set(detached(String(values[this.codeAt])), detached(String(values[this.levelAt])));
+    if (this.problems.length > 0) return undefined; // keep validating, stop writing
+    return values;
+  }
+}
+
+/** Where validated rows go: the importing thread's writer, or a worker's messages to it. */
+export interface RowSink {
+  /** The header row was found (before any row). */
+  header(mapping: Mapping): void;
+  /** A row to write. A promise when the sink wants the reading to wait. */
+  row(values: Value[]): void | Promise<void>;
+  /** Every 10,000 rows read. */
+  progress(rows: number): void;
+}
+
+export interface SheetResult {
+  /** Data rows read (blank ones not counted). */
+  rows: number;
+  truncated: boolean;
+}
+
+/** Reads and validates a whole sheet, handing each row to write to the sink. */
+export async function validateSheet(
+  spec: KindSpec,
+  sheet: Sheet,
+  file: string,
+  data: ValidationData,
+  opts: ValidateOptions,
+  sink: RowSink,
+): Promise<SheetResult> {
+  const iterator = withPushback(sheet.rows()[Symbol.asyncIterator]());
+  const mapping = await readHeader(spec, iterator, file);
+  sink.header(mapping);
+  const validator = new RowValidator(spec, mapping, data, opts);
+  let rows = 0;
+  for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+    const { row, cells } = next.value;
+    if (cells.every(blank)) continue;
+    rows++;
+    if (rows % 10_000 === 0) sink.progress(rows);
+    const values = validator.validate(row, cells);
+    if (values !== undefined) {
+      const wait = sink.row(values);
+      if (wait) await wait;
+    }
+  }
+  return { rows, truncated: validator.truncated };
+}
