@@ -6,7 +6,7 @@ import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:
 import { extname } from 'node:path';
 import { Transform } from 'node:stream';
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { KaoheError } from '../../core/errors.ts';
 import type { Cell } from '../../core/registry/fields.ts';
 
@@ -24,6 +24,8 @@ export interface Sheet {
   /** Bytes of the file read so far (for progress). */
   bytesRead(): number;
   rows(): AsyncIterable<SheetRow>;
+  /** The same rows, a few at a time (as many as one read of the file gives, for a plain CSV). */
+  batches(): AsyncIterable<SheetRow[]>;
 }
 
 /** Detects UTF-8 (with or without BOM) or GB18030 (a superset of GBK) from the first 64 KiB. */
@@ -66,9 +68,12 @@ function csvSheet(path: string, size: number): Sheet {
     size,
     bytesRead: () => read,
     async *rows() {
+      for await (const batch of this.batches()) yield* batch;
+    },
+    async *batches() {
       const breaks = encoding === 'utf-8' ? await plainLineBreaks(path) : undefined;
       if (breaks) {
-        yield* plainUtf8Rows(path, breaks === 'crlf', (bytes) => (read += bytes));
+        yield* plainUtf8Batches(path, breaks === 'crlf', (bytes) => (read += bytes));
         return;
       }
       const decoder = new TextDecoder(encoding, { fatal: false });
@@ -88,7 +93,7 @@ function csvSheet(path: string, size: number): Sheet {
         for await (const record of parser as AsyncIterable<{ record: string[]; info: { lines: number; empty_lines: number } }>) {
           // The line the record starts on. csv-parse's info.lines is the line it ends on, and counts
           // a CRLF inside a quoted cell as two lines; count from the records' own line breaks.
-          yield { row: lines + record.info.empty_lines + 1, cells: record.record };
+          yield [{ row: lines + record.info.empty_lines + 1, cells: record.record }];
           lines += 1 + record.record.reduce((n, cell) => n + (cell.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
         }
       } catch (e) {
@@ -127,21 +132,14 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 /**
  * The rows of a UTF-8 CSV file that plainLineBreaks found plain, as csv-parse gives them (behind
  * the TextDecoder, which drops one BOM, and csv-parse's bom option, which drops a second): each
- * non-empty line split at commas, numbered by its line. Each field is decoded from the bytes on
- * its own, so no field keeps a chunk of the file's text alive.
+ * non-empty line split at commas, numbered by its line; the rows of each read of the file (1 MiB)
+ * at once. The complete lines of a read are decoded at once (a line break and a comma are bytes
+ * of their own in UTF-8, never part of a character) and split: a cell of 13 characters or more
+ * is then a V8 slice of that text and keeps it alive while it is kept. What is kept to the end of
+ * a file is copied: the importer's keys (key-rows.ts), the areas it adds and its problems
+ * (validate.ts).
  */
-async function* plainUtf8Rows(path: string, crlf: boolean, onRead: (bytes: number) => void): AsyncGenerator<SheetRow> {
-  const record = (buf: Buffer, start: number, end: number): string[] => {
-    const cells: string[] = [];
-    for (let i = start; i < end; i++) {
-      if (buf[i] === 0x2c) {
-        cells.push(buf.toString('utf8', start, i));
-        start = i + 1;
-      }
-    }
-    cells.push(buf.toString('utf8', start, end));
-    return cells;
-  };
+async function* plainUtf8Batches(path: string, crlf: boolean, onRead: (bytes: number) => void): AsyncGenerator<SheetRow[]> {
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let rest: Buffer = Buffer.alloc(0);
@@ -165,14 +163,22 @@ async function* plainUtf8Rows(path: string, crlf: boolean, onRead: (bytes: numbe
         while (start < 2 * BOM.length && buf.subarray(start, start + BOM.length).equals(BOM)) start += BOM.length;
         bomsDropped = true;
       }
-      for (let nl = buf.indexOf(0x0a, start); nl !== -1; nl = buf.indexOf(0x0a, start)) {
-        line++;
-        const end = crlf ? nl - 1 : nl;
-        if (end > start) yield { row: line, cells: record(buf, start, end) };
-        start = nl + 1;
+      // The complete lines (and at the end of the file, the last one without its line break).
+      const end = eof ? buf.length : buf.lastIndexOf(0x0a) + 1;
+      if (end > start) {
+        const text = buf.toString('utf8', start, end);
+        const rows: SheetRow[] = [];
+        let from = 0;
+        for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', from)) {
+          line++;
+          const to = crlf ? nl - 1 : nl;
+          if (to > from) rows.push({ row: line, cells: text.slice(from, to).split(',') });
+          from = nl + 1;
+        }
+        if (eof && from < text.length) rows.push({ row: line + 1, cells: text.slice(from).split(',') });
+        if (rows.length > 0) yield rows;
       }
-      if (eof && start < buf.length) yield { row: line + 1, cells: record(buf, start, buf.length) };
-      rest = buf.subarray(start);
+      rest = buf.subarray(Math.max(start, end));
     }
   } finally {
     stream.destroy();
@@ -197,11 +203,17 @@ function xlsxSheet(path: string, size: number): Sheet {
     format: 'xlsx',
     size,
     bytesRead: () => read,
+    async *batches() {
+      for await (const row of this.rows()) yield [row];
+    },
     async *rows() {
+      // Loaded here, not with this module: exceljs takes a few hundred milliseconds to load, which
+      // a CSV import (on a worker thread, too) need not wait for.
+      const { default: Excel } = await import('exceljs');
       const stream = createReadStream(path, { highWaterMark: 1 << 20 });
       stream.on('data', (chunk) => (read += chunk.length));
       onlyRealEnd(stream);
-      const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
+      const reader = new Excel.stream.xlsx.WorkbookReader(stream, {
         sharedStrings: 'cache',
         hyperlinks: 'ignore',
         styles: 'cache',

@@ -78,15 +78,44 @@ function mapHeaders(spec: KindSpec, cells: Cell[]): { mapped: Map<FieldSpec, num
   return { mapped, hits };
 }
 
-type SheetRows = AsyncIterator<SheetRow>;
+/**
+ * The sheet's rows, one at a time (for the header, with one row to take back) or the rest of a
+ * batch at a time (for the data rows: no promise a row).
+ */
+class RowReader {
+  private batch: SheetRow[] = [];
+  private at = 0;
+  private readonly batches: AsyncIterator<SheetRow[]>;
 
-/** A row iterator that can take back the row it last gave (to look one row ahead). */
-function withPushback(rows: SheetRows): SheetRows & { unread(row: SheetRow): void } {
-  const back: SheetRow[] = [];
-  return {
-    next: () => (back.length > 0 ? Promise.resolve({ done: false as const, value: back.pop()! }) : rows.next()),
-    unread: (row) => back.push(row),
-  };
+  constructor(sheet: Sheet) {
+    this.batches = sheet.batches()[Symbol.asyncIterator]();
+  }
+
+  async next(): Promise<IteratorResult<SheetRow, undefined>> {
+    while (this.at >= this.batch.length) {
+      const next = await this.batches.next();
+      if (next.done) return { done: true, value: undefined };
+      this.batch = next.value;
+      this.at = 0;
+    }
+    return { done: false, value: this.batch[this.at++]! };
+  }
+
+  /** Takes back the row `next` gave last. */
+  unread(row: SheetRow): void {
+    this.batch[--this.at] = row;
+  }
+
+  /** The rows not yet read of the batch at hand, else the next batch; undefined at the end. */
+  async rest(): Promise<SheetRow[] | undefined> {
+    if (this.at < this.batch.length) {
+      const rows = this.at === 0 ? this.batch : this.batch.slice(this.at);
+      this.at = this.batch.length;
+      return rows;
+    }
+    const next = await this.batches.next();
+    return next.done ? undefined : next.value;
+  }
 }
 
 const blank = (c: Cell) => c === null || c === undefined || String(c).trim() === '';
@@ -97,7 +126,7 @@ const blank = (c: Cell) => c === null || c === undefined || String(c).trim() ===
  * other headers merged down over both rows, so empty in the lower one) is read as one row: the
  * lower row's header where it has one, else the upper row's.
  */
-async function readHeader(spec: KindSpec, iterator: ReturnType<typeof withPushback>, file: string): Promise<Mapping> {
+async function readHeader(spec: KindSpec, iterator: RowReader, file: string): Promise<Mapping> {
   const required = spec.fields.filter((f) => f.required);
   for (let i = 0; i < 10; i++) {
     const next = await iterator.next();
@@ -379,20 +408,21 @@ export async function validateSheet(
   opts: ValidateOptions,
   sink: RowSink,
 ): Promise<SheetResult> {
-  const iterator = withPushback(sheet.rows()[Symbol.asyncIterator]());
-  const mapping = await readHeader(spec, iterator, file);
+  const reader = new RowReader(sheet);
+  const mapping = await readHeader(spec, reader, file);
   sink.header(mapping);
   const validator = new RowValidator(spec, mapping, data, opts);
   let rows = 0;
-  for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-    const { row, cells } = next.value;
-    if (cells.every(blank)) continue;
-    rows++;
-    if (rows % 10_000 === 0) sink.progress(rows);
-    const values = validator.validate(row, cells);
-    if (values !== undefined) {
-      const wait = sink.row(values);
-      if (wait) await wait;
+  for (let batch = await reader.rest(); batch !== undefined; batch = await reader.rest()) {
+    for (const { row, cells } of batch) {
+      if (cells.every(blank)) continue;
+      rows++;
+      if (rows % 10_000 === 0) sink.progress(rows);
+      const values = validator.validate(row, cells);
+      if (values !== undefined) {
+        const wait = sink.row(values);
+        if (wait) await wait;
+      }
     }
   }
   return { rows, truncated: validator.truncated };
