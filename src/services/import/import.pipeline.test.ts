@@ -1,0 +1,157 @@
+/**
+ * A large import on two threads (a worker reads and validates, the importing thread writes; the
+ * indexes deferred) against the same import on one thread: the same reports (problems, counts,
+ * progress), the same rows in the tables, the same indexes after it, for files with problems of
+ * every sort spread through them, for valid files, re-imports and dry runs.
+ */
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { storeTargets } from '../../../test/stores.ts';
+import { H1, idNumber, IDS, seed, stored, tempDir, TODAY, VALID, VILLAGE, VILLAGE2, writeCsv, type Table, type Value } from '../../../test/registry-fixtures.ts';
+import type { Store } from '../../store/db.ts';
+import { importFile, importTuning, type ImportOptions, type ImportReport } from './import.service.ts';
+
+const tmp = tempDir('kaohe-pipeline-');
+afterAll(() => tmp.remove());
+
+const H = VALID.households.headers;
+const col = (h: string) => H.indexOf(h);
+
+/** n households; `spoil(i, row)` may change row i (a copy of a valid row). */
+function households(n: number, spoil: (i: number, row: Value[]) => void = () => {}): Table {
+  const template = VALID.households.rows[1]!;
+  const rows: Value[][] = [];
+  for (let i = 0; i < n; i++) {
+    const r = [...template];
+    const birth = new Date(Date.UTC(1950, 0, 1) + Math.floor(i / 900) * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+    r[col('户编号')] = `5224251002${String(i).padStart(8, '0')}`;
+    r[col('村区划代码')] = i % 3 === 0 ? VILLAGE2 : VILLAGE;
+    r[col('户主姓名')] = `户主${i}`;
+    r[col('户主身份证号')] = idNumber('522425', birth, String(100 + (i % 900)).padStart(3, '0'));
+    r[col('家庭人口数')] = String(1 + (i % 7));
+    r[col('劳动力人数')] = String(i % 2);
+    spoil(i, r);
+    rows.push(r);
+  }
+  return { headers: H, rows };
+}
+
+/** Problems of every sort, here and there in 30,000 rows (and an empty line or two). */
+function spoiled(i: number, r: Value[]): void {
+  if (i === 5) r[col('户主身份证号')] = '522425196805120018'; // check character
+  if (i === 777) r[col('户编号')] = `5224251002${String(700).padStart(8, '0')}`; // duplicate of row 702
+  if (i === 4321) r[col('户主身份证号')] = IDS.wangDashan; // the head of H1 in the registry
+  if (i === 4322) r[col('户主身份证号')] = idNumber('522425', '19500101', '100'); // the head of row 2
+  if (i === 9000) r[col('村区划代码')] = '522425999999'; // no such village
+  if (i === 12_345) r[col('劳动力人数')] = '9'; // more than the household size
+  if (i === 15_000) r.fill('');
+  if (i === 20_000) r[col('年度')] = '20'; // not a year
+  if (i === 29_999) r[col('贫困户属性')] = '五保贫困户'; // not in the code list in 2020
+}
+
+type Mode = 'one thread' | 'two threads';
+
+async function run(store: Store, mode: Mode, file: string, options: ImportOptions = {}): Promise<{ report: Omit<ImportReport, 'elapsedMs'>; progress: number[] }> {
+  const saved = { ...importTuning };
+  if (mode === 'two threads') Object.assign(importTuning, { workerMinBytes: 0, batch: 997, deferIndexesAt: 5_000 });
+  else Object.assign(importTuning, { workerMinBytes: Infinity });
+  try {
+    const progress: number[] = [];
+    const { elapsedMs: _, ...report } = await importFile(store, 'households', file, { today: TODAY, ...options, onProgress: (p) => progress.push(p.rows) });
+    return { report, progress };
+  } finally {
+    Object.assign(importTuning, saved);
+  }
+}
+
+async function indexes(store: Store): Promise<string[]> {
+  if (store.dialect === 'sqlite') {
+    return (store.sqlite!.prepare(`select name || ': ' || coalesce(sql, '') as i from sqlite_master where type = 'index' and tbl_name = 'households' order by name`).all() as Array<{ i: string }>).map((r) => r.i);
+  }
+  const r = await sql<{ i: string }>`select indexname || ': ' || indexdef as i from pg_indexes where schemaname = ${store.pgSchema!} and tablename = 'households' order by indexname`.execute(store.db);
+  return r.rows.map((x) => x.i.replace(` ${store.pgSchema}.`, ' '));
+}
+
+for (const target of storeTargets()) {
+  describe(`one thread or two, on ${target.dialect}`, () => {
+    const opened: Store[] = [];
+    afterAll(async () => {
+      for (const s of opened) await s.close();
+    });
+    /** A fresh store per mode, with the areas and the three valid households. */
+    const stores = async (): Promise<Record<Mode, Store>> => {
+      const out = {} as Record<Mode, Store>;
+      for (const mode of ['one thread', 'two threads'] as const) {
+        const store = await target.open();
+        opened.push(store);
+        await seed(store, tmp.dir, ['areas', 'households']);
+        out[mode] = store;
+      }
+      return out;
+    };
+    const both = async (s: Record<Mode, Store>, file: string, options: ImportOptions = {}) => {
+      const one = await run(s['one thread'], 'one thread', file, options);
+      const two = await run(s['two threads'], 'two threads', file, options);
+      expect(two).toEqual(one);
+      expect(await stored(s['two threads'], 'households')).toEqual(await stored(s['one thread'], 'households'));
+      expect(await indexes(s['two threads'])).toEqual(await indexes(s['one thread']));
+      return one;
+    };
+
+    it('reports the same problems, in the same order, and writes nothing', async () => {
+      const s = await stores();
+      const file = writeCsv(join(tmp.dir, 'spoiled.csv'), households(30_000, spoiled));
+      const { report, progress } = await both(s, file);
+      expect(report).toMatchObject({ rows: 29_999, committed: false, inserted: 0, updated: 0, truncated: false });
+      expect(report.problems.map((p) => [p.row, p.message])).toEqual([
+        [7, 'the check character (last character) does not match: a digit is mistyped'],
+        [779, 'duplicate of row 702'],
+        [4323, `already the head of household ${H1} in the registry`],
+        [4324, 'the same head ID number as row 2'],
+        [9002, 'no such village in the registry (import areas first)'],
+        [12_347, 'more than the household size (5)'],
+        [20_002, 'not a year'],
+        [30_001, expect.stringMatching(/^not in the code list/)],
+      ]);
+      expect(progress).toEqual([10_000, 20_000, 29_999]);
+      expect(await stored(s['one thread'], 'households')).toHaveLength(3);
+      // Cut off after a few: the same few.
+      const few = await both(s, file, { maxProblems: 3 });
+      expect(few.report).toMatchObject({ truncated: true });
+      expect(few.report.problems.map((p) => p.row)).toEqual([7, 779, 4323]);
+      expect(few.progress).toEqual([10_000, 20_000, 29_999]);
+    });
+
+    it('writes the same rows, updates the same rows, and builds the same indexes; a dry run counts the same', async () => {
+      const s = await stores();
+      const file = writeCsv(join(tmp.dir, 'valid.csv'), households(12_000));
+      const dry = await both(s, file, { dryRun: true });
+      expect(dry.report).toMatchObject({ rows: 12_000, inserted: 12_000, updated: 0, committed: false, problems: [] });
+      expect(await stored(s['one thread'], 'households')).toHaveLength(3);
+      const first = await both(s, file);
+      expect(first.report).toMatchObject({ rows: 12_000, inserted: 12_000, updated: 0, committed: true, problems: [] });
+      expect(await stored(s['one thread'], 'households')).toHaveLength(12_003);
+      // Again, with some rows changed and some new: updates and inserts, in batches of each.
+      const again = writeCsv(
+        join(tmp.dir, 'again.csv'),
+        households(13_000, (i, r) => {
+          if (i % 5 === 0) r[col('联系电话')] = '13912345678';
+        }),
+      );
+      const second = await both(s, again);
+      expect(second.report).toMatchObject({ rows: 13_000, inserted: 1_000, updated: 12_000, committed: true, problems: [] });
+      expect((await stored(s['two threads'], 'households')).filter((h) => h.phone === '13912345678')).toHaveLength(2_600);
+    });
+
+    it('the file as a whole: a missing column is the same error', async () => {
+      const s = await stores();
+      const table = households(10);
+      const file = writeCsv(join(tmp.dir, 'no-head.csv'), { headers: table.headers.map((h) => (h === '户主身份证号' ? '备注' : h)), rows: table.rows });
+      const one = await run(s['one thread'], 'one thread', file).catch((e: Error) => e);
+      const two = await run(s['two threads'], 'two threads', file).catch((e: Error) => e);
+      expect(one).toMatchObject({ code: 'missing-columns' });
+      expect(two).toEqual(one);
+    });
+  });
+}

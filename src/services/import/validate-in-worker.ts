@@ -1,0 +1,189 @@
+/**
+ * A large import's two threads: a worker reads and validates the file (validate.worker.ts, with
+ * the lookups handed over once), this thread writes the valid rows it sends, in the import's
+ * transaction. The problems, the header, the row count and the progress come back in the order
+ * of the file; the problems come with the rows or before them, so nothing past a problem is
+ * written. The same validation runs on this thread for a small file (validateSheet).
+ */
+import { Worker } from 'node:worker_threads';
+import { KaoheError } from '../../core/errors.ts';
+import type { KindSpec } from '../../core/registry/kinds.ts';
+import type { CodeRow, ImportProblem, SheetResult, ValidationData, Value } from './validate.ts';
+import { decodeValueBatch, type ValueBatch } from './value-batch.ts';
+
+export interface ValidationJob {
+  kind: string;
+  file: string;
+  today: string;
+  maxProblems: number;
+  /** Rows a batch. */
+  batch: number;
+  /** Batches sent and not yet written, at most. */
+  inFlight: number;
+}
+
+export type ToWorker =
+  | { type: 'job'; job: ValidationJob; data: { codeRows: CodeRow[]; areas: Map<string, string>; households: string[]; heads: Map<string, string> } }
+  | { type: 'ack' };
+
+export type FromWorker =
+  | { type: 'header'; headerRow: number; ignored: string[] }
+  | { type: 'rows'; batch: ValueBatch; problems: ImportProblem[] }
+  | { type: 'problems'; problems: ImportProblem[] }
+  | { type: 'progress'; rows: number; bytesRead: number; problems: ImportProblem[] }
+  | { type: 'done'; rows: number; truncated: boolean; bytesRead: number; problems: ImportProblem[] }
+  | { type: 'error'; error: { code?: string; message: string; stack?: string } };
+
+export interface ValidationHandlers {
+  header(m: { headerRow: number; ignored: string[] }): void;
+  /** `count` valid rows, values in the order of the kind's fields, one row after another. */
+  rows(values: Value[], count: number): Promise<void>;
+  progress(rows: number, bytesRead: number): void;
+}
+
+export interface ValidationWorker {
+  /**
+   * Hands the worker the lookups, then takes its messages until the file is read: the problems go
+   * into `problems` (the report's), the rows to `handlers.rows` while `problems` is empty.
+   */
+  run(data: ValidationData, problems: ImportProblem[], handlers: ValidationHandlers): Promise<SheetResult & { bytesRead: number }>;
+  /** Ends the worker (done or not). */
+  stop(): Promise<void>;
+}
+
+type Inbox = FromWorker | { type: 'crash'; error: Error } | { type: 'exit'; code: number };
+
+/** How long a worker is kept after its job, for the next import (it does not keep the process alive). */
+const KEEP_IDLE_MS = 10_000;
+let idle: { worker: Worker; timer: NodeJS.Timeout } | undefined;
+
+function takeWorker(): Worker {
+  if (idle) {
+    const { worker, timer } = idle;
+    idle = undefined;
+    clearTimeout(timer);
+    worker.ref();
+    return worker;
+  }
+  const worker = new Worker(new URL('../worker-boot.mjs', import.meta.url), {
+    workerData: { module: new URL('./validate.worker.ts', import.meta.url).href },
+    // Nearly all it makes is garbage a row old: a young generation larger than the default is
+    // collected less often, for less (a second of the collector's threads in a million rows).
+    resourceLimits: { maxYoungGenerationSizeMb: 64 },
+  });
+  worker.once('exit', () => {
+    if (idle?.worker === worker) {
+      clearTimeout(idle.timer);
+      idle = undefined;
+    }
+  });
+  return worker;
+}
+
+/** Keeps a worker that finished its job cleanly for the next one (one at most), for a while. */
+function keepWorker(worker: Worker): void {
+  if (idle) {
+    void worker.terminate();
+    return;
+  }
+  worker.unref();
+  const timer = setTimeout(() => {
+    if (idle?.worker === worker) idle = undefined;
+    void worker.terminate();
+  }, KEEP_IDLE_MS);
+  timer.unref();
+  idle = { worker, timer };
+}
+
+/**
+ * Gets a worker for `file` (one kept from an earlier import, or a new one, which loads while the
+ * caller reads the lookups).
+ */
+export function startValidationWorker(spec: KindSpec, file: string, opts: { today: string; maxProblems: number; batch: number }): ValidationWorker {
+  const job: ValidationJob = { kind: spec.kind, file, today: opts.today, maxProblems: opts.maxProblems, batch: opts.batch, inFlight: 3 };
+  const worker = takeWorker();
+  const inbox: Inbox[] = [];
+  let wake: (() => void) | undefined;
+  const arrive = (m: Inbox) => {
+    inbox.push(m);
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const onMessage = (m: FromWorker) => arrive(m);
+  const onError = (error: Error) => arrive({ type: 'crash', error });
+  const onExit = (code: number) => arrive({ type: 'exit', code });
+  worker.on('message', onMessage);
+  worker.on('error', onError);
+  worker.on('exit', onExit);
+  let head = 0;
+  const next = async (): Promise<Inbox> => {
+    while (head === inbox.length) await new Promise<void>((resolve) => (wake = resolve));
+    const m = inbox[head++]!;
+    if (head > 64 && head * 2 > inbox.length) {
+      inbox.splice(0, head);
+      head = 0;
+    }
+    return m;
+  };
+  /** The job ended with its 'done': the worker can take another. */
+  let clean = false;
+  let stopped = false;
+
+  return {
+    async run(data, problems, handlers) {
+      const start: ToWorker = {
+        type: 'job',
+        job,
+        data: { codeRows: data.codeRows, areas: data.areas, households: [...keysOf(data.households)], heads: data.heads },
+      };
+      worker.postMessage(start);
+      for (;;) {
+        const m = await next();
+        if ('problems' in m && m.problems.length > 0) problems.push(...m.problems);
+        switch (m.type) {
+          case 'header':
+            handlers.header(m);
+            break;
+          case 'rows':
+            if (problems.length === 0) await handlers.rows(decodeValueBatch(m.batch), m.batch.count);
+            worker.postMessage({ type: 'ack' } satisfies ToWorker);
+            break;
+          case 'problems':
+            break;
+          case 'progress':
+            handlers.progress(m.rows, m.bytesRead);
+            break;
+          case 'done':
+            clean = true;
+            return { rows: m.rows, truncated: m.truncated, bytesRead: m.bytesRead };
+          case 'error': {
+            if (m.error.code !== undefined) throw new KaoheError(m.error.code, m.error.message);
+            const e = new Error(m.error.message);
+            if (m.error.stack) e.stack = m.error.stack;
+            throw e;
+          }
+          case 'crash':
+            throw m.error;
+          case 'exit':
+            throw new KaoheError('internal', `the import's validation thread stopped (exit code ${m.code})`);
+        }
+      }
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      // A job that did not end cleanly (an error here or there) may have left the worker mid-file.
+      if (clean && inbox.length === head) keepWorker(worker);
+      else await worker.terminate();
+    },
+  };
+}
+
+function keysOf(households: ValidationData['households']): Iterable<string> {
+  if (households instanceof Map || households instanceof Set) return households.keys();
+  throw new Error('households: a Map or a Set');
+}
