@@ -77,14 +77,14 @@ export async function signIn(page: Page, base: string, username: string, passwor
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
   if (firstTime) {
-    await expect.poll(() => page.getByTestId('must-change-password').isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => page.getByTestId('must-change-password').isVisible(), { timeout: 45_000 }).toBe(true);
     await page.getByTestId('password-current').fill(password);
     await page.getByTestId('password-new').fill(NEW_PASSWORD);
     await page.getByTestId('password-confirm').fill(NEW_PASSWORD);
     await page.getByTestId('password-submit').click();
-    await expect.poll(() => page.getByTestId('must-change-password').count(), { timeout: 20_000 }).toBe(0);
+    await expect.poll(() => page.getByTestId('must-change-password').count(), { timeout: 45_000 }).toBe(0);
   }
-  await page.waitForURL((u) => !u.pathname.startsWith('/login') && !u.pathname.startsWith('/account'), { timeout: 20_000 });
+  await page.waitForURL((u) => !u.pathname.startsWith('/login') && !u.pathname.startsWith('/account'), { timeout: 45_000 });
 }
 
 export async function shot(page: Page, name: string): Promise<void> {
