@@ -65,13 +65,15 @@ const TRANSITIONS: Record<string, { from: AssessmentStatus; to: AssessmentStatus
   publish: { from: 'reviewed', to: 'published' },
 };
 
+type RankingView = Awaited<ReturnType<CampaignService['computeRanking']>> & { basis: string };
+
 export class CampaignService {
   private readonly store: Store;
   private readonly evidence?: EvidenceSink;
   private readonly clock: () => Date;
   private readonly schemes = new Map<number, { scheme: Scheme; deriveText: string | null }>();
   /** Rankings by campaign, reader and state of the assessments (see rankingFor). */
-  private readonly rankings = new Map<string, Awaited<ReturnType<CampaignService['computeRanking']>>>();
+  private readonly rankings = new Map<string, unknown>();
   /** The ranking's parts of each stored result, by assessment id (see resultParts). */
   private readonly partsCache = new Map<number, { version: number; schemeVersionId: number; parts: { sections: Record<string, number>; grade: string | null } }>();
 
@@ -1016,15 +1018,18 @@ export class CampaignService {
       .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('version').as('v')])
       .executeTakeFirstOrThrow();
     const key = `${campaignId}|${publishedOnly}|${actor.user}|${actor.role}|${actor.township ?? ''}|${actor.village ?? ''}|${stamp.n}|${stamp.v}`;
-    let r = this.rankings.get(key);
-    if (!r) {
-      r = await this.computeRanking(this.db, campaignId, publishedOnly, undefined, (row) => seesResult(actor, row));
-      if (this.rankings.size >= 200) this.rankings.clear();
-      this.rankings.set(key, r);
-    }
+    const cacheKey = `${key}|${options.township ?? ''}`;
+    const hit = this.rankings.get(cacheKey);
+    if (hit) return hit as RankingView;
+    const r = await this.computeRanking(this.db, campaignId, publishedOnly, undefined, (row) => seesResult(actor, row));
     const basis = publishedOnly ? 'published' : actor.role === 'admin' ? 'all' : 'published-and-own-township';
-    if (!options.township) return { ...r, basis };
-    return { ...r, basis, county: r.county.filter((v) => v.township === options.township), townships: r.townships.filter((t) => t.township === options.township) };
+    const view = !options.township
+      ? { ...r, basis }
+      : { ...r, basis, county: r.county.filter((v) => v.township === options.township), townships: r.townships.filter((t) => t.township === options.township) };
+    if (this.rankings.size >= 200) this.rankings.clear();
+    // The same object is returned while nothing changed, so presenters may memoise on it.
+    this.rankings.set(cacheKey, view);
+    return view;
   }
 
   /** The overview page's figures: progress, score distribution (bins of 10 points), section averages by township, top and bottom 5. */
