@@ -3,15 +3,12 @@
  * and the operational records the scheme's items check. Portable types only: text dates
  * (YYYY-MM-DD), integer flags (0/1) and integer money in fen, the same on SQLite and PostgreSQL.
  */
-import { sql, type CreateTableBuilder, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from '../db.ts';
+import { withIdFor } from './columns.ts';
 
 export function registry(dialect: Dialect): Migration {
-  // An auto-numbered primary key, spelled per dialect.
-  const withId = <T extends string>(t: CreateTableBuilder<T, never>) =>
-    dialect === 'postgres'
-      ? t.addColumn('id', 'serial', (c) => c.primaryKey())
-      : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+  const withId = withIdFor(dialect);
   const flag = (c: any) => c.notNull().defaultTo(0);
 
   return {

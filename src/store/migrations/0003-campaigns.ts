@@ -3,14 +3,12 @@
  * teams, one assessment per village with findings, evidence, suggestions and appeals,
  * published ranking snapshots, and the tamper-evident audit log.
  */
-import { sql, type CreateTableBuilder, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from '../db.ts';
+import { withIdFor } from './columns.ts';
 
 export function campaigns(dialect: Dialect): Migration {
-  const withId = <T extends string>(t: CreateTableBuilder<T, never>) =>
-    dialect === 'postgres'
-      ? t.addColumn('id', 'serial', (c) => c.primaryKey())
-      : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+  const withId = withIdFor(dialect);
 
   return {
     async up(db: Kysely<any>) {

@@ -2,14 +2,12 @@
  * Records some derivation rules compare against: the household handbook's and the paper
  * collection form's data (item 2.2.1), and the work-team leader's "ten ones" (item 2.4.1).
  */
-import { type CreateTableBuilder, type Kysely, type Migration, sql } from 'kysely';
+import { type Kysely, type Migration, sql } from 'kysely';
 import type { Dialect } from '../db.ts';
+import { withIdFor } from './columns.ts';
 
 export function derivationSources(dialect: Dialect): Migration {
-  const withId = <T extends string>(t: CreateTableBuilder<T, never>) =>
-    dialect === 'postgres'
-      ? t.addColumn('id', 'serial', (c) => c.primaryKey())
-      : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+  const withId = withIdFor(dialect);
   return {
     async up(db: Kysely<any>) {
       await withId(db.schema.createTable('household_sources'))

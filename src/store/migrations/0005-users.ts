@@ -1,12 +1,10 @@
 /** Users of the web application and their sessions. */
-import { sql, type CreateTableBuilder, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from '../db.ts';
+import { withIdFor } from './columns.ts';
 
 export function users(dialect: Dialect): Migration {
-  const withId = <T extends string>(t: CreateTableBuilder<T, never>) =>
-    dialect === 'postgres'
-      ? t.addColumn('id', 'serial', (c) => c.primaryKey())
-      : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+  const withId = withIdFor(dialect);
   return {
     async up(db: Kysely<any>) {
       await withId(db.schema.createTable('users'))
