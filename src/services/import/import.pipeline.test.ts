@@ -144,6 +144,34 @@ for (const target of storeTargets()) {
       expect((await stored(s['two threads'], 'households')).filter((h) => h.phone === '13912345678')).toHaveLength(2_600);
     });
 
+    it('defers the indexes of a table no larger than the file looks to be, not of a larger one', async () => {
+      if (target.dialect !== 'sqlite') return;
+      const s = await stores();
+      const saved = { ...importTuning };
+      try {
+        // Past the first progress (10,000 rows), so that there is an estimate of the file's rows.
+        Object.assign(importTuning, { workerMinBytes: Infinity, deferIndexesAt: 15_000, batch: 1_000 });
+        const store = s['one thread'];
+        const all = await indexes(store);
+        const during: string[][] = [];
+        const onProgress = () => during.push(store.sqlite!.prepare(`select name from sqlite_master where type = 'index' and tbl_name = 'households' order by name`).all().map((r) => (r as { name: string }).name));
+        // 30,000 rows into 3: deferred from the 15,000th row on.
+        const big = writeCsv(join(tmp.dir, 'defer-30k.csv'), households(30_000));
+        expect(await importFile(store, 'households', big, { today: TODAY, onProgress })).toMatchObject({ committed: true, inserted: 30_000 });
+        expect(during.map((names) => names.includes('households_head_id'))).toEqual([true, false, false, false]);
+        expect(await indexes(store)).toEqual(all);
+        // 60,000 more rows in, then 16,000 (updated) into 90,003: the indexes stay.
+        expect(await importFile(store, 'households', writeCsv(join(tmp.dir, 'defer-90k.csv'), households(90_000)), { today: TODAY })).toMatchObject({ committed: true, inserted: 60_000 });
+        during.length = 0;
+        const smaller = writeCsv(join(tmp.dir, 'defer-16k.csv'), households(16_000));
+        expect(await importFile(store, 'households', smaller, { today: TODAY, onProgress })).toMatchObject({ committed: true, updated: 16_000 });
+        expect(during.map((names) => names.includes('households_head_id'))).toEqual([true, true]);
+        expect(await indexes(store)).toEqual(all);
+      } finally {
+        Object.assign(importTuning, saved);
+      }
+    });
+
     it('the file as a whole: a missing column is the same error', async () => {
       const s = await stores();
       const table = households(10);

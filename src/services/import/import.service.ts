@@ -58,9 +58,12 @@ export const importTuning = {
   /** Rows handed to the bulk writer at a time. */
   batch: 5000,
   /**
-   * Past this many rows written (and at least as many as the table held), the table's non-unique
-   * indexes are dropped for the rest of the transaction and built again before it commits
-   * (BulkWriter.deferIndexes): cheaper than keeping them up to date row by row.
+   * Past this many rows written, when the file looks to hold at least a quarter as many rows as
+   * the table held (from the rows and bytes read at the last progress, every 10,000 rows; before
+   * the first, it is taken to be large), the table's non-unique indexes are dropped for the rest
+   * of the transaction and built again before it commits (BulkWriter.deferIndexes). Building an
+   * index from all its rows at once costs a fraction of keeping it up to date row by row (new or
+   * updated): a few times less a row.
    */
   deferIndexesAt: 50_000,
   /**
@@ -165,8 +168,14 @@ async function runImport(
   report: ImportReport,
   opts: { today: string; maxProblems: number; onProgress: ImportOptions['onProgress']; started: number },
 ): Promise<void> {
-  const progress = (rows: number, bytesRead: number) =>
+  // Rows and bytes read at the last progress, for the rows the file may hold.
+  const read = { rows: 0, bytes: 0 };
+  const progress = (rows: number, bytesRead: number) => {
+    read.rows = rows;
+    read.bytes = bytesRead;
     opts.onProgress?.({ rows, bytesRead, totalBytes: sheet.size, elapsedMs: Date.now() - opts.started });
+  };
+  const fileRows = () => (read.bytes > 0 ? (read.rows * sheet.size) / read.bytes : Infinity);
   const header = (m: { headerRow: number; ignored: string[] }) => {
     report.ignoredColumns = m.ignored;
     report.headerRow = m.headerRow;
@@ -178,7 +187,7 @@ async function runImport(
       : undefined;
   try {
     const lookups = await loadLookups(writer, spec);
-    const table = new TableWriter(spec, lookups, writer, report);
+    const table = new TableWriter(spec, lookups, writer, report, fileRows);
     const data: ValidationData = { codeRows: lookups.codeRows, areas: lookups.areas, households: lookups.households, heads: lookups.heads };
     let result: SheetResult & { bytesRead: number };
     if (worker) {
@@ -217,7 +226,7 @@ class TableWriter {
    */
   private batchNew = true;
   private written = 0;
-  private readonly deferIndexesAt: number;
+  private indexesDeferred = false;
   /** Written as parsed (no parent to write first, no transform): the household number, if any, becomes the household's id in place. */
   private readonly direct: boolean;
   private readonly householdAt: number;
@@ -230,8 +239,9 @@ class TableWriter {
     private readonly lookups: Lookups,
     private readonly writer: BulkWriter,
     private readonly report: ImportReport,
+    /** An estimate of the rows in the file. */
+    private readonly fileRows: () => number,
   ) {
-    this.deferIndexesAt = Math.max(importTuning.deferIndexesAt, lookups.existing.size);
     this.direct = !spec.parent && !spec.transform;
     this.householdAt = spec.refs.household_no === 'household' ? spec.fields.findIndex((f) => f.key === 'household_no') : -1;
     this.makeRecord = recordMaker(spec);
@@ -292,7 +302,10 @@ class TableWriter {
 
   async flush(): Promise<void> {
     if (this.report.problems.length === 0 && this.count > 0) {
-      if (this.written < this.deferIndexesAt && this.written + this.count >= this.deferIndexesAt) await this.writer.deferIndexes(this.spec.table);
+      if (!this.indexesDeferred && this.written + this.count >= importTuning.deferIndexesAt && this.fileRows() * 4 >= this.lookups.existing.size) {
+        await this.writer.deferIndexes(this.spec.table);
+        this.indexesDeferred = true;
+      }
       this.written += this.count;
       await this.writer.writeValues(this.spec.table, this.columns!, this.values, this.spec.conflict, this.batchNew);
     }
