@@ -55,6 +55,8 @@ type Inbox = FromWorker | { type: 'crash'; error: Error } | { type: 'exit'; code
 
 /** How long a worker is kept after its job, for the next import (it does not keep the process alive). */
 const KEEP_IDLE_MS = 10_000;
+/** A worker that read a larger file is not kept: its heap grew with the file's keys, and the next import can wait a quarter of a second. */
+const KEEP_AFTER_BYTES_MAX = 64 * 1024 * 1024;
 let idle: { worker: Worker; timer: NodeJS.Timeout } | undefined;
 
 function takeWorker(): Worker {
@@ -126,7 +128,7 @@ export function startValidationWorker(spec: KindSpec, file: string, opts: { toda
     }
     return m;
   };
-  /** The job ended with its 'done': the worker can take another. */
+  /** The job ended with its 'done' (and the file was not large): the worker can take another. */
   let clean = false;
   let stopped = false;
 
@@ -155,7 +157,7 @@ export function startValidationWorker(spec: KindSpec, file: string, opts: { toda
             handlers.progress(m.rows, m.bytesRead);
             break;
           case 'done':
-            clean = true;
+            clean = m.bytesRead <= KEEP_AFTER_BYTES_MAX;
             return { rows: m.rows, truncated: m.truncated, bytesRead: m.bytesRead };
           case 'error': {
             if (m.error.code !== undefined) throw new KaoheError(m.error.code, m.error.message);
