@@ -13,7 +13,7 @@ import { loadScheme } from '../../core/scheme/load.ts';
 import { BUILTIN_DIR, DEFAULT_SCHEME_ID } from '../../schemes/index.ts';
 import { firstStart } from '../../services/bootstrap.service.ts';
 import type { Role } from '../../services/policies.ts';
-import { diffSchemes } from './schemes.ts';
+import { diffSchemes } from '../../core/scheme/diff.ts';
 
 const ROLES: Role[] = ['admin', 'reviewer', 'inspector', 'village', 'viewer'];
 const seedText = readFileSync(join(BUILTIN_DIR, `${DEFAULT_SCHEME_ID}.yaml`), 'utf8');
