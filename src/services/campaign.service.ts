@@ -8,7 +8,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { KaoheError } from '../core/errors.ts';
 import { fromCents } from '../core/numbers.ts';
 import { loadScheme } from '../core/scheme/load.ts';
-import { textOf, walk, type Lang, type Scheme, type SchemeNode } from '../core/scheme/model.ts';
+import { textOf, type Lang, type Scheme } from '../core/scheme/model.ts';
 import { checkFindings, resultToJson, score, type Finding, type ScoreResult, type Unit } from '../core/scoring/score.ts';
 import { explain } from '../core/scoring/explain.ts';
 import { deriveSuggestions } from '../core/derivation/derive.ts';
@@ -18,6 +18,7 @@ import { appendAudit, verifyAudit, type AuditInput, type AuditVerification } fro
 import type { Store } from '../store/db.ts';
 import { loadVillageRecords } from '../store/records.repository.ts';
 import type { AssessmentStatus, DB } from '../store/schema.ts';
+import { buildScoreSheet, unitOfVillage, type ScoreSheet } from './score-sheet.ts';
 import { assertAppeal, assertRead, assertRecord, assertReview, canRead, requireRole, type Actor, type AssessmentContext } from './policies.ts';
 
 export interface StoredEvidenceLike {
@@ -141,7 +142,8 @@ export class CampaignService {
     return rows.map((r) => ({ id: r.id, schemeId: r.scheme_id, version: r.version, title: r.title, createdAt: r.created_at }));
   }
 
-  private async schemeOf(versionId: number, db: Db = this.db): Promise<{ scheme: Scheme; deriveText: string | null }> {
+  /** The scheme of a stored version (parsed once per version). */
+  async schemeOf(versionId: number, db: Db = this.db): Promise<{ scheme: Scheme; deriveText: string | null }> {
     const hit = this.schemes.get(versionId);
     if (hit) return hit;
     const row = await db.selectFrom('scheme_versions').select(['source_text', 'derive_text', 'scheme_id', 'version']).where('id', '=', versionId).executeTakeFirst();
@@ -303,14 +305,6 @@ export class CampaignService {
     return { a, ctx };
   }
 
-  private unitOf(a: { village_name: string; poverty_village: number; planned_exit_year: number | null; exit_year: number | null; population: number | null }): Unit {
-    const attributes: Record<string, string | number | boolean> = { povertyVillage: Number(a.poverty_village) === 1 };
-    if (a.planned_exit_year !== null) attributes.plannedExitYear = a.planned_exit_year;
-    if (a.exit_year !== null) attributes.exitYear = a.exit_year;
-    if (a.population !== null) attributes.population = a.population;
-    return { name: a.village_name, attributes };
-  }
-
   /**
    * Takes the assessment's edit token: refuses a stale version, and bumps it (the row lock of the
    * transaction). Call it before any other write: every transaction locks the assessment row
@@ -346,7 +340,7 @@ export class CampaignService {
     const { a } = await this.context(trx, assessmentId);
     const { scheme } = await this.schemeOf(schemeVersionId ?? a.scheme_version_id, trx);
     const prev = await trx.selectFrom('assessments').select(['base', 'bonus', 'total']).where('id', '=', assessmentId).executeTakeFirstOrThrow();
-    const result = score(scheme, this.unitOf(a), await this.activeFindings(trx, assessmentId));
+    const result = score(scheme, unitOfVillage(a), await this.activeFindings(trx, assessmentId));
     await trx
       .updateTable('assessments')
       .set({ base: result.base, bonus: result.bonus, total: result.total, result: JSON.stringify(resultToJson(result)) })
@@ -377,7 +371,7 @@ export class CampaignService {
       .execute();
     const suggestions = await this.db.selectFrom('suggestions').selectAll().where('assessment_id', '=', assessmentId).orderBy('id').execute();
     const appeals = await this.db.selectFrom('appeals').selectAll().where('assessment_id', '=', assessmentId).orderBy('id').execute();
-    const result = score(scheme, this.unitOf(a), await this.activeFindings(this.db, assessmentId));
+    const result = score(scheme, unitOfVillage(a), await this.activeFindings(this.db, assessmentId));
     return {
       id: a.id,
       campaignId: a.campaign_id,
@@ -422,7 +416,7 @@ export class CampaignService {
     const { scheme } = await this.schemeOf(a.scheme_version_id, trx);
     const finding: Finding = { item: input.item, count: input.count ?? 1 };
     if (input.element !== undefined) finding.element = input.element;
-    const problems = checkFindings(scheme, this.unitOf(a), [finding]);
+    const problems = checkFindings(scheme, unitOfVillage(a), [finding]);
     if (problems.length) throw new KaoheError('validation', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
     const row = await trx
       .insertInto('findings')
@@ -669,7 +663,7 @@ export class CampaignService {
       const deadline = new Date(Date.parse(a.published_at!) + a.appeal_days * 86_400_000);
       if (this.clock() > deadline) throw invalidState(`the appeal window closed on ${deadline.toISOString().slice(0, 10)} (${a.appeal_days} days after publication)`);
       const { scheme } = await this.schemeOf(a.scheme_version_id, trx);
-      if (checkFindings(scheme, this.unitOf(a), [{ item: input.item, count: 0 }]).length) throw new KaoheError('validation', `item: ${input.item} is not an item of the scheme that applies to this village`);
+      if (checkFindings(scheme, unitOfVillage(a), [{ item: input.item, count: 0 }]).length) throw new KaoheError('validation', `item: ${input.item} is not an item of the scheme that applies to this village`);
       const open = await trx.selectFrom('appeals').select('id').where('assessment_id', '=', assessmentId).where('item', '=', input.item).where('status', '=', 'open').executeTakeFirst();
       if (open) throw invalidState(`item ${input.item} has an open appeal already (${open.id})`);
       const row = await trx
@@ -851,7 +845,7 @@ export class CampaignService {
       let total: number | null = null;
       let error: string | undefined;
       try {
-        total = score(newScheme, this.unitOf({ ...a, village_name: a.name }), findings).total;
+        total = score(newScheme, unitOfVillage({ ...a, village_name: a.name }), findings).total;
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
       }
@@ -1112,13 +1106,11 @@ export class CampaignService {
    * node with its maximum, deduction and score, every deduction with its reason and evidence,
    * totals, grade and rank (among the results the reader may see).
    */
-  async scoreSheet(actor: Actor, assessmentId: number, lang: Lang = 'zh') {
+  async scoreSheet(actor: Actor, assessmentId: number, lang: Lang = 'zh'): Promise<ScoreSheet> {
     const { a, ctx } = await this.context(this.db, assessmentId);
     assertRead(actor, ctx);
     const { scheme } = await this.schemeOf(a.scheme_version_id);
     const findings = await this.activeFindings(this.db, assessmentId);
-    const result = score(scheme, this.unitOf(a), findings);
-    const lines = explain(result, scheme, lang);
     const township = a.township_code ? await this.db.selectFrom('areas').select(['code', 'name', 'parent_code']).where('code', '=', a.township_code).executeTakeFirst() : undefined;
     const county = township?.parent_code ? await this.db.selectFrom('areas').select(['code', 'name']).where('code', '=', township.parent_code).executeTakeFirst() : undefined;
     const team = a.team_id === null ? undefined : await this.db.selectFrom('inspection_teams').select('name').where('id', '=', a.team_id).executeTakeFirst();
@@ -1126,56 +1118,15 @@ export class CampaignService {
     const evidence = ids.length
       ? await this.db.selectFrom('evidence').select(['id', 'finding_id', 'filename', 'mime', 'taken_at']).where('finding_id', 'in', ids).where('status', '=', 'active').orderBy('id').execute()
       : [];
-    const nodes: Array<Record<string, unknown>> = [];
-    const index = new Map<string, SchemeNode>();
-    walk(scheme, (node, ancestors) => {
-      index.set(node.code, node);
-      const n = result.nodes[node.code]!;
-      nodes.push({
-        code: node.code,
-        title: textOf(node.title, lang),
-        depth: ancestors.length,
-        kind: n.kind,
-        applicable: n.applicable,
-        max: fromCents(n.max),
-        deducted: fromCents(n.deducted),
-        score: fromCents(n.score),
-        ...(n.added !== undefined ? { added: fromCents(n.added) } : {}),
-        ...(node.ruleText ? { rule: textOf(node.ruleText, lang) } : {}),
-      });
-    });
-    // explain() gives each counted finding of an item one line, in the item's order.
-    const queue = new Map<string, string[]>();
-    for (const l of lines) if (l.kind === 'finding' || l.kind === 'bonus' || l.kind === 'veto') (queue.get(l.code) ?? queue.set(l.code, []).get(l.code)!).push(l.text);
-    const deductions = [];
-    for (const code of result.order) {
-      const n = result.nodes[code]!;
-      if (n.kind !== 'item') continue;
-      const node = index.get(code)!;
-      for (const d of n.deductions ?? []) {
-        if (d.count === 0) continue;
-        const f = findings[d.finding]!;
-        const element = d.element ? node.checklist?.find((e) => e.code === d.element) : undefined;
-        deductions.push({
-          item: code,
-          title: textOf(node.title, lang),
-          findingId: Number(f.id),
-          count: d.count,
-          element: d.element ?? null,
-          elementTitle: element ? textOf(element.title, lang) : null,
-          note: d.note ?? null,
-          household: d.household ?? null,
-          amount: fromCents(d.amount),
-          bonus: node.rule?.kind === 'bonus',
-          reason: queue.get(code)?.shift() ?? '',
-          evidence: evidence.filter((e) => e.finding_id === Number(f.id)).map((e) => ({ id: e.id, filename: e.filename, mime: e.mime, takenAt: e.taken_at })),
-        });
-      }
-    }
     const ranking = await this.rankingFor(actor, a.campaign_id);
     const placed = ranking.county.find((v) => v.village === a.village_code);
     const inTownship = ranking.townships.find((t) => t.township === a.township_code);
-    return {
+    return buildScoreSheet({
+      scheme,
+      unit: unitOfVillage(a),
+      findings,
+      evidence,
+      lang,
       header: {
         county: county ? { code: county.code, name: county.name } : null,
         township: township ? { code: township.code, name: township.name } : null,
@@ -1187,16 +1138,10 @@ export class CampaignService {
         publishedAt: a.published_at,
         date: this.now().slice(0, 10),
       },
-      nodes,
-      deductions,
-      explanation: lines.map((l) => l.text),
-      totals: { base: fromCents(result.base), bonus: fromCents(result.bonus), total: fromCents(result.total), max: fromCents(result.max), bonusMax: fromCents(result.bonusMax), percent: result.percent === null ? null : fromCents(result.percent) },
-      grade: result.grade ? { code: result.grade.code, title: textOf(result.grade.title, lang) } : null,
-      veto: result.veto,
       rank: placed
         ? { basis: ranking.basis, county: placed.countyRank, countyOf: ranking.county.length, township: placed.townshipRank, townshipOf: inTownship?.count ?? null }
         : null,
-    };
+    });
   }
 
   // ------------------------------------------------------------------------------------------
