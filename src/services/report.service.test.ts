@@ -1,0 +1,307 @@
+/**
+ * ReportService on every database (test/stores.ts), on the demo county of the first start
+ * (3 townships, 30 villages): a published 2019 campaign, then the 2020 campaign with findings
+ * (a capped pool, a capped bonus, notes that look like formulas, evidence), a withdrawn finding,
+ * an appeal decided by adjustment, most villages published and one left a draft. Checks the
+ * batch of score sheets against CampaignService.scoreSheet for every village, the ranking and
+ * deduction data, and who may read what.
+ */
+import type { KyselyPlugin } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FixedClock, tinyPng, versionOf } from '../../test/campaign-fixtures.ts';
+import { storeTargets } from '../../test/stores.ts';
+import { KaoheError } from '../core/errors.ts';
+import { fromCents } from '../core/numbers.ts';
+import type { Store } from '../store/db.ts';
+import { DEMO_CAMPAIGN, firstStart } from './bootstrap.service.ts';
+import { CampaignService } from './campaign.service.ts';
+import { EvidenceStore } from './evidence/evidence-store.ts';
+import type { Actor } from './policies.ts';
+import { ReportService, sectionAverages } from './report.service.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+process.env.KAOHE_SCRYPT_LOG2N ??= '12';
+
+const HOOK = 240_000;
+const admin: Actor = { user: 'office', role: 'admin' };
+const inspector: Actor = { user: 'inspector', role: 'inspector' };
+const viewer: Actor = { user: 'viewer', role: 'viewer' };
+
+const FORMULAS = ['=HYPERLINK("http://x","y")', '+1+2', '-3', '@SUM(A1)'];
+
+async function refused(p: Promise<unknown>, code: string): Promise<void> {
+  const e = await p.then(
+    () => new Error('expected a refusal, but the call succeeded'),
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(KaoheError);
+  expect((e as KaoheError).code, (e as Error).message).toBe(code);
+}
+
+/** Counts the statements run through a store (a Kysely plugin sees each one as it is compiled). */
+function countingStore(store: Store): { store: Store; count: () => number; reset: () => void } {
+  let n = 0;
+  const plugin: KyselyPlugin = {
+    transformQuery: (args) => {
+      n++;
+      return args.node;
+    },
+    transformResult: async (args) => args.result,
+  };
+  return { store: { ...store, db: store.db.withPlugin(plugin) }, count: () => n, reset: () => (n = 0) };
+}
+
+for (const target of storeTargets()) {
+  describe(`report service on ${target.dialect}`, () => {
+    let store: Store;
+    let dir: string;
+    const clock = new FixedClock('2020-12-01T08:00:00.000Z');
+    let campaigns: CampaignService;
+    let reports: ReportService;
+    let campaignId: number;
+    let T: string[]; // townships by code
+    let villages: Record<string, string[]>; // villages by township
+    let names: Record<string, string>; // village and township names by code
+    const ids: Record<string, number> = {}; // 2020 assessments by village
+    let A: string; // T1's first village: the village user's; capped pool, evidence, appeal adjusted
+    let B: string; // T1's second: stays a draft
+    let C: string; // T2's first: a withdrawn finding, a capped bonus
+    let reviewer: Actor;
+    let villageUser: Actor;
+    const f = {} as { pool: number; meeting: number; office: number; withdrawn: number; bonus: number; c: number; adjusted: number };
+    let evidenceId: number;
+    let appealId: number;
+
+    const version = (id: number) => versionOf(store, id);
+    const add = async (village: string, input: { item: string; count?: number; note?: string; household?: string; element?: string }) =>
+      campaigns.addFinding(admin, ids[village]!, await version(ids[village]!), input);
+    const advance = async (assessmentId: number, steps: Array<'submit' | 'review' | 'publish'>) => {
+      for (const step of steps) await campaigns.transition(admin, assessmentId, await version(assessmentId), step);
+    };
+
+    beforeAll(async () => {
+      store = await target.open();
+      dir = mkdtempSync(join(tmpdir(), 'kaohe-report-'));
+      await firstStart(store);
+      campaigns = new CampaignService({ store, evidence: new EvidenceStore(join(dir, 'evidence')), clock: clock.now });
+      reports = new ReportService({ store, campaigns, clock: clock.now });
+      const db = store.db;
+      T = (await db.selectFrom('areas').select('code').where('level', '=', 'township').orderBy('code').execute()).map((t) => t.code);
+      villages = {};
+      for (const t of T) villages[t] = (await db.selectFrom('areas').select('code').where('parent_code', '=', t).orderBy('code').execute()).map((v) => v.code);
+      names = Object.fromEntries((await db.selectFrom('areas').select(['code', 'name']).execute()).map((a) => [a.code, a.name]));
+      A = villages[T[0]!]![0]!;
+      B = villages[T[0]!]![1]!;
+      C = villages[T[1]!]![0]!;
+      reviewer = { user: 'reviewer', role: 'reviewer', township: T[0]! };
+      villageUser = { user: 'village', role: 'village', village: A };
+      campaignId = await campaigns.campaignByName(DEMO_CAMPAIGN);
+      const schemeVersionId = (await db.selectFrom('campaigns').select('scheme_version_id').where('id', '=', campaignId).executeTakeFirstOrThrow()).scheme_version_id;
+
+      // 2019, published: the previous results.
+      clock.set('2020-01-10T08:00:00.000Z');
+      const c2019 = await campaigns.createCampaign(admin, { name: '2019年度考核', year: 2019, schemeVersionId });
+      const all = Object.values(villages).flat();
+      for (const [i, v] of all.entries()) {
+        const id = await campaigns.assessmentId(c2019, v);
+        if (i % 3 === 0) await campaigns.addFinding(admin, id, await version(id), { item: '3.2.1', count: 1 + (i % 5) });
+        await advance(id, ['submit', 'review']);
+      }
+      await campaigns.publishCampaign(admin, c2019);
+
+      // 2020.
+      clock.set('2020-11-20T08:00:00.000Z');
+      for (const v of all) ids[v] = await campaigns.assessmentId(campaignId, v);
+      f.pool = await add(A, { item: '3.2.1', count: 30, note: FORMULAS[0]!, household: FORMULAS[1]! });
+      f.meeting = await add(A, { item: '1.3', count: 2, element: 'minutes', note: FORMULAS[2]! });
+      f.office = await add(A, { item: '1.2', count: 1, note: FORMULAS[3]! });
+      evidenceId = await campaigns.addEvidence(admin, { findingId: f.pool }, { filename: '=现场照片.png', bytes: tinyPng() });
+      await campaigns.addEvidence(admin, { findingId: f.meeting }, { filename: '会议记录.png', bytes: tinyPng([10, 20, 30]) });
+      await campaigns.addEvidence(admin, { findingId: f.meeting }, { filename: '签到表.png', bytes: tinyPng([40, 50, 60]) });
+      f.withdrawn = await add(C, { item: '1.1', count: 2, note: '误记' });
+      await campaigns.withdrawFinding(admin, ids[C]!, await version(ids[C]!), f.withdrawn, '重复记录');
+      f.bonus = await add(C, { item: '4.1', count: 3, note: '国检排名靠前' });
+      f.c = await add(C, { item: '3.4.1', count: 1 });
+      await campaigns.addEvidence(admin, { findingId: f.c }, { filename: 'absent.png', bytes: tinyPng([1, 2, 3]) });
+      for (const [i, v] of all.entries()) if (v !== A && v !== B && v !== C && i % 4 === 1) await add(v, { item: '2.3.1', count: 1 + (i % 3) });
+      for (const v of all) if (v !== B) await advance(ids[v]!, ['submit', 'review', 'publish']);
+      await advance(ids[B]!, ['submit']);
+      // The village appeals 3.2.1; the office lowers the count to 10.
+      clock.set('2020-11-25T08:00:00.000Z');
+      appealId = await campaigns.appeal(villageUser, ids[A]!, { item: '3.2.1', reason: '部分报表已按时报送' });
+      await campaigns.decideAppeal(admin, appealId, { outcome: 'adjusted', reason: '核实20次按时报送', count: 10 });
+      f.adjusted = (await db.selectFrom('findings').select('id').where('appeal_id', '=', appealId).executeTakeFirstOrThrow()).id;
+      clock.set('2020-12-01T08:00:00.000Z');
+    }, HOOK);
+    afterAll(async () => {
+      await store?.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    describe('score sheets in a batch', () => {
+      it('gives every village exactly the sheet CampaignService.scoreSheet gives, in zh and en', async () => {
+        for (const lang of ['zh', 'en'] as const) {
+          const batch = await reports.scoreSheets(admin, campaignId, { lang });
+          const all = Object.values(villages).flat();
+          expect(batch.map((s) => s.header.village.code)).toEqual(all);
+          for (const [i, v] of all.entries()) expect(batch[i], `${v} (${lang})`).toEqual(await campaigns.scoreSheet(admin, ids[v]!, lang));
+        }
+        // The sheets carry what the campaign recorded: the adjusted 3.2.1 and its evidence is gone with it.
+        const [a] = await reports.scoreSheets(admin, campaignId, { villages: [A] });
+        expect(a!.deductions.map((d) => [d.item, d.findingId, d.count, d.evidence.map((e) => e.filename)])).toEqual([
+          ['1.2', f.office, 1, []],
+          ['1.3', f.meeting, 2, ['会议记录.png', '签到表.png']],
+          ['3.2.1', f.adjusted, 10, []],
+        ]);
+      });
+
+      it('gives each reader the sheets they may read, equal to the single sheet, and refuses a named village they may not', async () => {
+        const readers: Array<[Actor, string[]]> = [
+          [reviewer, villages[T[0]!]!],
+          [inspector, villages[T[0]!]!],
+          [villageUser, [A]],
+          [viewer, Object.values(villages).flat().filter((v) => v !== B)],
+        ];
+        for (const [actor, expected] of readers) {
+          const batch = await reports.scoreSheets(actor, campaignId);
+          expect(batch.map((s) => s.header.village.code), actor.user).toEqual(expected);
+          for (const s of batch) expect(s).toEqual(await campaigns.scoreSheet(actor, ids[s.header.village.code]!, 'zh'));
+        }
+        await refused(reports.scoreSheets(reviewer, campaignId, { villages: [A, C] }), 'forbidden');
+        await refused(reports.scoreSheets(villageUser, campaignId, { villages: [B] }), 'forbidden');
+        await refused(reports.scoreSheets(admin, campaignId, { villages: ['522425999999'] }), 'not-found');
+        expect((await reports.scoreSheets(admin, campaignId, { township: T[1]! })).map((s) => s.header.village.code)).toEqual(villages[T[1]!]);
+        // Named villages come in the order named.
+        expect((await reports.scoreSheets(admin, campaignId, { villages: [C, A] })).map((s) => s.header.village.code)).toEqual([C, A]);
+      });
+
+      it('reads with the same number of statements for 30 villages as for 3', async () => {
+        const counting = countingStore(store);
+        const r = new ReportService({ store: counting.store, campaigns, clock: clock.now });
+        await r.scoreSheets(admin, campaignId); // warm the campaign service's caches
+        counting.reset();
+        await r.scoreSheets(admin, campaignId);
+        const whole = counting.count();
+        counting.reset();
+        await r.scoreSheets(admin, campaignId, { villages: villages[T[2]!]!.slice(0, 3) });
+        expect(counting.count()).toBe(whole);
+        expect(whole).toBeLessThanOrEqual(8);
+      });
+    });
+
+    describe('ranking report', () => {
+      it('takes rows, ranks, averages and changes from rankingFor and names the previous campaign', async () => {
+        const report = await reports.rankingReport(admin, campaignId);
+        const ranking = await campaigns.rankingFor(admin, campaignId);
+        expect(report.previous).toMatchObject({ name: '2019年度考核', year: 2019 });
+        expect(report.header).toMatchObject({ county: { name: names[report.header.county!.code] }, date: '2020-12-01', basis: 'all', publishedOnly: false, township: null });
+        expect(report.sections.map((s) => [s.code, s.max, s.bonus])).toEqual([
+          ['1', 20, false],
+          ['2', 120, false],
+          ['3', 60, false],
+          ['4', 10, true],
+        ]);
+        expect(report.rows.map((r) => [r.village, r.total, r.countyRank, r.townshipRank, r.change.total, r.change.rank])).toEqual(
+          ranking.county.map((r) => [r.village, fromCents(r.total), r.countyRank, r.townshipRank, r.change.totalDelta === null ? null : fromCents(r.change.totalDelta), r.change.rankDelta]),
+        );
+        expect(report.county.total).toBe(fromCents(ranking.countySummary.averageTotal));
+        expect(report.townships.map((t) => [t.code, t.rows.length, t.summary.averages['3']])).toEqual(ranking.townships.map((t) => [t.township, t.count, fromCents(t.averages['3']!)]));
+        // A: 3.2.1 ×10 (−10), 1.3 ×2 (−4), 1.2 ×1 (−2) → 184; last year it lost 1 point (199).
+        const a = report.rows.find((r) => r.village === A)!;
+        expect(a).toMatchObject({ total: 184, base: 184, sections: { '1': 14, '2': 120, '3': 50, '4': 0 }, change: { total: -15, previousTotal: 199 } });
+        expect(a.change.previousRank).toBe(a.countyRank + a.change.rank!);
+        const avg = sectionAverages(report);
+        expect(avg.map((x) => x.code)).toEqual([...T, null]);
+        expect(avg.at(-1)!.total).toBe(report.county.total);
+      });
+
+      it('cuts the report to what the reader may see', async () => {
+        const mine = await reports.rankingReport(reviewer, campaignId);
+        expect(mine.header.basis).toBe('published-and-own-township');
+        expect(mine.rows.map((r) => r.village)).toContain(B); // a draft of their own township
+        const published = await reports.rankingReport(viewer, campaignId, { publishedOnly: false });
+        expect(published.header).toMatchObject({ publishedOnly: true, basis: 'published' });
+        expect(published.rows.map((r) => r.village)).not.toContain(B);
+        const one = await reports.rankingReport(admin, campaignId, { township: T[1]! });
+        expect(one.header.township).toEqual({ code: T[1]!, name: names[T[1]!] });
+        expect(one.rows.every((r) => r.township === T[1])).toBe(true);
+        expect(one.townships.map((t) => t.code)).toEqual([T[1]]);
+        expect(one.county.count).toBe(30); // the county's averages stay the whole county's
+        await refused(reports.rankingReport(admin, campaignId, { township: A }), 'not-found');
+      });
+
+    });
+
+    describe('deduction detail', () => {
+      it('lists every finding with its rule, points, pool effect, evidence, source and status, withdrawn and superseded ones as 0', async () => {
+        const d = await reports.deductionDetail(admin, campaignId);
+        expect(d.villages.map((v) => v.village)).toEqual(Object.values(villages).flat());
+        const a = d.villages.find((v) => v.village === A)!;
+        expect(a.rows.map((r) => [r.item, r.findingId, r.count, r.points, r.status, r.source])).toEqual([
+          ['1.2', f.office, 1, 2, 'accepted', 'inspector'],
+          ['1.3', f.meeting, 2, 4, 'accepted', 'inspector'],
+          ['3.2.1', f.pool, 30, 0, 'adjusted-on-appeal', 'inspector'],
+          ['3.2.1', f.adjusted, 10, 10, 'accepted', 'appeal'],
+        ]);
+        const [office, meeting, pool, adjusted] = a.rows as [typeof a.rows[number], typeof a.rows[number], typeof a.rows[number], typeof a.rows[number]];
+        expect(office).toMatchObject({ title: '扶贫工作室', rule: expect.stringContaining('扣2分'), unitPoints: 2, recorded: 2, note: FORMULAS[3] });
+        expect(meeting).toMatchObject({ elementTitle: '扶贫会议记录', note: FORMULAS[2] });
+        expect(pool).toMatchObject({ recorded: 30, points: 0, statusLabel: '申诉调整', appealId, note: FORMULAS[0], household: FORMULAS[1] });
+        expect(pool.statusNote).toBe(`申诉#${appealId} 调整为10处（原扣30分）：核实20次按时报送`);
+        expect(pool.evidenceText).toBe(`证据#${evidenceId} =现场照片.png`);
+        expect(adjusted.statusNote).toBe(`申诉#${appealId} 裁定后的记录`);
+        expect(a.totals).toMatchObject({ recorded: 16, deducted: 16, base: 184, total: 184 });
+        expect(a.counts).toEqual({ accepted: 3, withdrawn: 0, adjusted: 1 });
+
+        const c = d.villages.find((v) => v.village === C)!;
+        const withdrawn = c.rows.find((r) => r.findingId === f.withdrawn)!;
+        expect(withdrawn).toMatchObject({ status: 'withdrawn', statusLabel: '已撤回', points: 0, recorded: 4, poolEffect: '' });
+        expect(withdrawn.statusNote).toBe('撤回（原扣4分）：重复记录（office 2020-11-20）');
+        const bonus = c.rows.find((r) => r.findingId === f.bonus)!;
+        expect(bonus).toMatchObject({ kind: 'bonus', points: 15, poolEffect: '加分 4（上限10分）：记加15分，计10分' });
+        expect(c.totals).toMatchObject({ bonus: 10, base: 195, total: 205 });
+      });
+
+      it('names a capped pool in the pool effect, in zh and en', async () => {
+        // A's 3.2.1 ×30 was adjusted on appeal; a later campaign of one village shows pool 3.2 (25) capped.
+        const v = villages[T[2]!]![9]!;
+        const schemeVersionId = (await store.db.selectFrom('campaigns').select('scheme_version_id').where('id', '=', campaignId).executeTakeFirstOrThrow()).scheme_version_id;
+        const later = await campaigns.createCampaign(admin, { name: '2021年度考核', year: 2021, schemeVersionId, villages: [v] });
+        const id = await campaigns.assessmentId(later, v);
+        await campaigns.addFinding(admin, id, await version(id), { item: '3.2.1', count: 30 });
+        await campaigns.addFinding(admin, id, await version(id), { item: '3.3.1', count: 1 });
+        const zh = await reports.deductionDetail(admin, later);
+        expect(zh.villages[0]!.rows.map((r) => r.poolEffect)).toEqual(['扣分池 3.2（25分）：记扣30分，封顶25分', '']);
+        expect(zh.villages[0]!.totals).toMatchObject({ recorded: 35, deducted: 30, base: 170 });
+        const en = await reports.deductionDetail(admin, later, { lang: 'en' });
+        expect(en.villages[0]!.rows.map((r) => [r.poolEffect, r.statusLabel, r.sourceLabel, r.title])).toEqual([
+          ['pool 3.2 (25): 30 recorded, capped at 25', 'accepted', 'inspection team', expect.any(String)],
+          ['', 'accepted', 'inspection team', expect.any(String)],
+        ]);
+        expect(en.header.lang).toBe('en');
+        // The 2021 ranking compares with 2020: the latest earlier campaign.
+        expect((await reports.rankingReport(admin, later)).previous).toMatchObject({ id: campaignId, name: DEMO_CAMPAIGN });
+      });
+
+      it('lets each role read only its part, and viewers none', async () => {
+        await refused(reports.deductionDetail(viewer, campaignId), 'forbidden');
+        await refused(reports.deductionDetail(viewer, campaignId, { village: A }), 'forbidden');
+        // The village: its own village, published; no other; not before publication.
+        expect((await reports.deductionDetail(villageUser, campaignId)).villages.map((v) => v.village)).toEqual([A]);
+        expect((await reports.deductionDetail(villageUser, campaignId, { village: A })).header.village).toEqual({ code: A, name: names[A] });
+        await refused(reports.deductionDetail(villageUser, campaignId, { village: C }), 'forbidden');
+        await refused(reports.deductionDetail({ user: 'v2', role: 'village', village: B }, campaignId), 'forbidden');
+        // The reviewer: their township, drafts too; not another township's village.
+        expect((await reports.deductionDetail(reviewer, campaignId)).villages.map((v) => v.village)).toEqual(villages[T[0]!]);
+        await refused(reports.deductionDetail(reviewer, campaignId, { village: C }), 'forbidden');
+        // The inspector: the team's villages.
+        expect((await reports.deductionDetail(inspector, campaignId)).villages.map((v) => v.village)).toEqual(villages[T[0]!]);
+        expect((await reports.deductionDetail({ user: 'nobody', role: 'inspector' }, campaignId)).villages).toEqual([]);
+        await refused(reports.deductionDetail(admin, campaignId, { village: '522425999999' }), 'not-found');
+      });
+
+    });
+  });
+}

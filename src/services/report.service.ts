@@ -1,0 +1,873 @@
+/**
+ * The data of a campaign's reports, cut to what the reader may see: the score sheets of many
+ * villages at once (for the campaign PDF), the ranking with section averages and the change
+ * against the previous campaign, and the deduction detail (扣分明细) of one village or all.
+ * Rendering (xlsx, PDF) is elsewhere and pure; this file reads, checks access and shapes.
+ * Ranks are never computed here: they come from CampaignService.rankingFor.
+ */
+import type { Kysely } from 'kysely';
+import { KaoheError } from '../core/errors.ts';
+import { formatPoints, fromCents, type Cents } from '../core/numbers.ts';
+import { divideRounded } from '../core/ranking/ranking.ts';
+import { textOf, walk, type Lang, type Scheme, type SchemeNode } from '../core/scheme/model.ts';
+import { score, type Finding, type ScoreResult } from '../core/scoring/score.ts';
+import type { Store } from '../store/db.ts';
+import type { AssessmentStatus, DB } from '../store/schema.ts';
+import type { CampaignService } from './campaign.service.ts';
+import { canRead, forbidden, type Actor, type AssessmentContext } from './policies.ts';
+import { buildScoreSheet, unitOfVillage, type ScoreSheet } from './score-sheet.ts';
+
+export interface ReportServiceDeps {
+  store: Store;
+  campaigns: CampaignService;
+  /** The same clock as the campaign service's, so a batch of sheets carries the same date as one. */
+  clock?: () => Date;
+}
+
+/** `in (…)` lists are cut to this many values (SQLite and PostgreSQL limit a statement's parameters). */
+const CHUNK = 500;
+
+// ---------------------------------------------------------------------------------------------
+// Data shapes (points are decimal numbers of points, exact to two places: cents / 100)
+
+export interface ReportCampaign {
+  id: number;
+  name: string;
+  year: number;
+  period: { from: string; to: string };
+}
+
+export interface ReportHeader {
+  county: { code: string; name: string } | null;
+  /** Set when the report is cut to one township. */
+  township: { code: string; name: string } | null;
+  /** Set when the report is of one village (the deduction detail). */
+  village: { code: string; name: string } | null;
+  campaign: ReportCampaign;
+  scheme: { id: string; version: number; title: string };
+  /** The day the report was made (YYYY-MM-DD). */
+  date: string;
+  lang: Lang;
+  /** Only published results are in it. */
+  publishedOnly: boolean;
+  /** Which results ranks are among: 'all', 'published', 'published-and-own-township' (see rankingFor). */
+  basis: string;
+}
+
+/** A top-level section of the scheme, as a column. */
+export interface ReportSection {
+  code: string;
+  title: string;
+  /** Its points (for a bonus section: the cap); null when it has none. */
+  max: number | null;
+  bonus: boolean;
+}
+
+export interface ReportChange {
+  /** total − previous total; null when the village was not ranked in the previous campaign. */
+  total: number | null;
+  /** previous county rank − county rank (positive: moved up); null when new. */
+  rank: number | null;
+  previousTotal: number | null;
+  previousRank: number | null;
+}
+
+export interface RankingReportRow {
+  township: string;
+  townshipName: string;
+  village: string;
+  name: string;
+  /** Score of each section (bonus sections: points added), by section code. */
+  sections: Record<string, number>;
+  base: number;
+  bonus: number;
+  total: number;
+  grade: { code: string; title: string } | null;
+  townshipRank: number;
+  countyRank: number;
+  change: ReportChange;
+}
+
+export interface ReportSummary {
+  count: number;
+  /** Average score of each section, by code (rounded half away from zero to 0.01, as the ranking does). */
+  averages: Record<string, number>;
+  base: number;
+  bonus: number;
+  total: number;
+  /** Villages per grade code, when the scheme has grades. */
+  gradeCounts: Record<string, number> | null;
+}
+
+export interface ReportTownship {
+  code: string;
+  name: string;
+  summary: ReportSummary;
+  /** Its villages from township rank 1 down. */
+  rows: RankingReportRow[];
+}
+
+export interface RankingReport {
+  header: ReportHeader;
+  sections: ReportSection[];
+  /** Most base points a village can have (the non-bonus sections), and the bonus cap. */
+  maxBase: number;
+  maxBonus: number;
+  grades: Array<{ code: string; title: string }>;
+  /** The campaign the change columns compare with (the latest earlier year), or null. */
+  previous: { id: number; name: string; year: number } | null;
+  /** Every ranked village shown, from county rank 1 down (one township's when cut to it). */
+  rows: RankingReportRow[];
+  /** Townships by code, each with its villages. */
+  townships: ReportTownship[];
+  /** Over every village ranked in the county (also when the report is cut to one township). */
+  county: ReportSummary;
+  /** Villages ranked in the county (the "of N" of county ranks). */
+  countyCount: number;
+}
+
+export type FindingStatusKind = 'accepted' | 'withdrawn' | 'adjusted-on-appeal';
+export type FindingSource = 'inspector' | 'suggestion' | 'appeal';
+
+export interface DeductionEvidence {
+  id: number;
+  filename: string;
+  status: 'active' | 'withdrawn';
+}
+
+export interface DeductionRow {
+  findingId: number;
+  township: string | null;
+  townshipName: string | null;
+  village: string;
+  villageName: string;
+  item: string;
+  /** The item's title. */
+  title: string;
+  /** The scheme's scoring wording (评分标准). */
+  rule: string;
+  element: string | null;
+  elementTitle: string | null;
+  count: number;
+  /** What the item is: a deduction, a bonus, or a veto. */
+  kind: 'deduction' | 'bonus' | 'veto';
+  /** Points per occurrence (all-or-nothing items: the item's points); null for a veto. */
+  unitPoints: number | null;
+  /** Points the finding takes off (or adds) as recorded, before pools: count × unit points. */
+  recorded: number;
+  /** Points counted toward the total: `recorded` for an accepted finding, 0 for a withdrawn or superseded one. */
+  points: number;
+  /** What a capped pool (or a bonus cap, or a veto) did to the item, in words; '' when nothing. */
+  poolEffect: string;
+  note: string | null;
+  household: string | null;
+  evidence: DeductionEvidence[];
+  /** "证据#12 photo.jpg；证据#13 …" / "evidence #12 photo.jpg; …". */
+  evidenceText: string;
+  source: FindingSource;
+  sourceLabel: string;
+  status: FindingStatusKind;
+  statusLabel: string;
+  /** Why withdrawn (reason, who, when) or how the appeal changed it; '' for an accepted finding. */
+  statusNote: string;
+  appealId: number | null;
+  createdAt: string;
+  createdBy: string;
+}
+
+export interface DeductionVillage {
+  township: string | null;
+  townshipName: string | null;
+  village: string;
+  name: string;
+  assessmentStatus: AssessmentStatus;
+  assessmentStatusLabel: string;
+  totals: {
+    /** Sum of the accepted deductions as recorded (before pools). */
+    recorded: number;
+    /** What the deductions took off after pools and caps. */
+    deducted: number;
+    base: number;
+    bonus: number;
+    total: number;
+    max: number;
+  };
+  counts: { accepted: number; withdrawn: number; adjusted: number };
+  /** Its findings in scheme order (then as recorded). */
+  rows: DeductionRow[];
+}
+
+export interface DeductionDetail {
+  header: ReportHeader;
+  /** Villages by code, each with its findings (villages without findings too). */
+  villages: DeductionVillage[];
+}
+
+/** Section averages of one township (or the county: `code` null). */
+export interface SectionAverageRow {
+  code: string | null;
+  name: string;
+  count: number;
+  averages: Record<string, number>;
+  base: number;
+  bonus: number;
+  total: number;
+}
+
+export interface ChangeReport {
+  previous: { id: number; name: string; year: number } | null;
+  rows: Array<{
+    township: string;
+    townshipName: string;
+    village: string;
+    name: string;
+    total: number;
+    countyRank: number;
+    change: ReportChange;
+  }>;
+  /** Per township (and the county: code null): villages compared and their average change of total. */
+  townships: Array<{ code: string | null; name: string; count: number; compared: number; averageChange: number | null }>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Words
+
+const WORDS = {
+  zh: {
+    county: '全县',
+    source: { inspector: '考核组', suggestion: '系统提示', appeal: '申诉裁定' } as Record<FindingSource, string>,
+    status: { accepted: '有效', withdrawn: '已撤回', 'adjusted-on-appeal': '申诉调整' } as Record<FindingStatusKind, string>,
+    assessment: { draft: '草稿', submitted: '已提交', reviewed: '已审核', published: '已公布' } as Record<AssessmentStatus, string>,
+    evidence: (id: number, filename: string, withdrawn: boolean) => `证据#${id} ${filename}${withdrawn ? '（已撤回）' : ''}`,
+    evidenceJoin: '；',
+    withdrawn: (recorded: string, reason: string, by: string, at: string) => `撤回（原扣${recorded}分）：${reason}（${by} ${at}）`,
+    upheld: (id: number, recorded: string, reason: string) => `申诉#${id} 成立（原扣${recorded}分）：${reason}`,
+    adjusted: (id: number, recorded: string, count: number, reason: string) => `申诉#${id} 调整为${count}处（原扣${recorded}分）：${reason}`,
+    superseded: (recorded: string) => `已被申诉裁定取代（原扣${recorded}分）`,
+    appealFinding: (id: number) => `申诉#${id} 裁定后的记录`,
+    pool: (code: string, max: string, raw: string, after: string) =>
+      after === max ? `扣分池 ${code}（${max}分）：记扣${raw}分，封顶${max}分` : `扣分池 ${code}（${max}分）：记扣${raw}分，实扣${after}分`,
+    itemCap: (code: string, max: string, raw: string, after: string) => `${code} 本项（${max}分）：记扣${raw}分，实扣${after}分`,
+    bonusCap: (code: string, max: string, raw: string, after: string) => `加分 ${code}（上限${max}分）：记加${raw}分，计${after}分`,
+    veto: (effect: string) => `一票否决：${effect}`,
+    vetoZero: '总分计0分',
+    vetoGrade: (grade: string) => `等次定为${grade}`,
+    join: '；',
+  },
+  en: {
+    county: 'County',
+    source: { inspector: 'inspection team', suggestion: 'registry suggestion', appeal: 'appeal decision' } as Record<FindingSource, string>,
+    status: { accepted: 'accepted', withdrawn: 'withdrawn', 'adjusted-on-appeal': 'adjusted on appeal' } as Record<FindingStatusKind, string>,
+    assessment: { draft: 'draft', submitted: 'submitted', reviewed: 'reviewed', published: 'published' } as Record<AssessmentStatus, string>,
+    evidence: (id: number, filename: string, withdrawn: boolean) => `evidence #${id} ${filename}${withdrawn ? ' (withdrawn)' : ''}`,
+    evidenceJoin: '; ',
+    withdrawn: (recorded: string, reason: string, by: string, at: string) => `withdrawn (was −${recorded}): ${reason} (${by} ${at})`,
+    upheld: (id: number, recorded: string, reason: string) => `appeal #${id} upheld (was −${recorded}): ${reason}`,
+    adjusted: (id: number, recorded: string, count: number, reason: string) => `appeal #${id} adjusted to ${count} (was −${recorded}): ${reason}`,
+    superseded: (recorded: string) => `superseded by an appeal decision (was −${recorded})`,
+    appealFinding: (id: number) => `recorded by the decision on appeal #${id}`,
+    pool: (code: string, max: string, raw: string, after: string) =>
+      after === max ? `pool ${code} (${max}): ${raw} recorded, capped at ${max}` : `pool ${code} (${max}): ${raw} recorded, ${after} counted`,
+    itemCap: (code: string, max: string, raw: string, after: string) => `item ${code} (${max}): ${raw} recorded, ${after} counted`,
+    bonusCap: (code: string, max: string, raw: string, after: string) => `bonus ${code} (cap ${max}): +${raw} recorded, +${after} counted`,
+    veto: (effect: string) => `veto: ${effect}`,
+    vetoZero: 'total set to 0',
+    vetoGrade: (grade: string) => `grade set to ${grade}`,
+    join: '; ',
+  },
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+
+type Db = Kysely<DB>;
+
+/** Cuts a list into pieces of at most `size`. */
+function chunks<T>(list: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+/** Runs a query once for everything (ids null) or once per piece of the ids, and joins the rows. */
+async function byChunks<T>(ids: readonly number[] | null, query: (part: number[] | null) => Promise<T[]>): Promise<T[]> {
+  if (!ids) return query(null);
+  const out: T[] = [];
+  for (const part of chunks(ids)) out.push(...(await query(part)));
+  return out;
+}
+
+const notFound = (what: string) => new KaoheError('not-found', `${what} not found`);
+
+export class ReportService {
+  private readonly store: Store;
+  private readonly campaigns: CampaignService;
+  private readonly clock: () => Date;
+
+  constructor(deps: ReportServiceDeps) {
+    this.store = deps.store;
+    this.campaigns = deps.campaigns;
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  private get db(): Db {
+    return this.store.db;
+  }
+
+  private today(): string {
+    return this.clock().toISOString().slice(0, 10);
+  }
+
+  private async campaignRow(campaignId: number) {
+    const c = await this.db.selectFrom('campaigns').selectAll().where('id', '=', campaignId).executeTakeFirst();
+    if (!c) throw notFound(`campaign ${campaignId}`);
+    return c;
+  }
+
+  /** Counties and townships by code (a few dozen rows: read whole). */
+  private async upperAreas(): Promise<Map<string, { code: string; name: string; parent: string | null; level: string }>> {
+    const rows = await this.db.selectFrom('areas').select(['code', 'name', 'parent_code', 'level']).where('level', 'in', ['county', 'township']).execute();
+    return new Map(rows.map((r) => [r.code, { code: r.code, name: r.name, parent: r.parent_code, level: r.level }]));
+  }
+
+  /** The campaign's teams with their members, by team id. */
+  private async teams(campaignId: number): Promise<Map<number, { name: string; members: string[] }>> {
+    const teams = await this.db.selectFrom('inspection_teams').select(['id', 'name']).where('campaign_id', '=', campaignId).execute();
+    const members = await this.db
+      .selectFrom('inspection_team_members as m')
+      .innerJoin('inspection_teams as t', 't.id', 'm.team_id')
+      .select(['m.team_id', 'm.username'])
+      .where('t.campaign_id', '=', campaignId)
+      .orderBy('m.username')
+      .execute();
+    const out = new Map(teams.map((t) => [t.id, { name: t.name, members: [] as string[] }]));
+    for (const m of members) out.get(m.team_id)?.members.push(m.username);
+    return out;
+  }
+
+  /** Every assessment of the campaign with its village (optionally one township's), by village code. */
+  private async assessments(campaignId: number, township?: string) {
+    let q = this.db
+      .selectFrom('assessments as a')
+      .innerJoin('areas as v', 'v.code', 'a.village_code')
+      .select([
+        'a.id', 'a.village_code', 'a.team_id', 'a.status', 'a.published_at',
+        'v.name as village_name', 'v.parent_code as township_code', 'v.poverty_village', 'v.planned_exit_year', 'v.exit_year', 'v.population',
+      ])
+      .where('a.campaign_id', '=', campaignId)
+      .orderBy('a.village_code');
+    if (township) q = q.where('v.parent_code', '=', township);
+    return q.execute();
+  }
+
+  private countyOf(areas: Awaited<ReturnType<ReportService['upperAreas']>>, townshipCode: string | null | undefined) {
+    const township = townshipCode ? areas.get(townshipCode) : undefined;
+    const county = township?.parent ? areas.get(township.parent) : [...areas.values()].find((a) => a.level === 'county');
+    return county ? { code: county.code, name: county.name } : null;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Score sheets, many at once
+
+  /**
+   * The score sheets of many villages (the given ones, in that order; else one township's or
+   * the whole campaign's, by village code), each exactly as CampaignService.scoreSheet gives it,
+   * read with a constant number of queries. Named villages the actor may not read are refused;
+   * without names, only the villages the actor may read are included.
+   */
+  async scoreSheets(actor: Actor, campaignId: number, options: { villages?: string[]; township?: string; lang?: Lang } = {}): Promise<ScoreSheet[]> {
+    const lang = options.lang ?? 'zh';
+    const c = await this.campaignRow(campaignId);
+    const { scheme } = await this.campaigns.schemeOf(c.scheme_version_id);
+    const teams = await this.teams(campaignId);
+    const all = await this.assessments(campaignId, options.township);
+    const ctxOf = (a: (typeof all)[number]): AssessmentContext => ({
+      villageCode: a.village_code,
+      townshipCode: a.township_code,
+      status: a.status,
+      inspectors: a.team_id === null ? [] : (teams.get(a.team_id)?.members ?? []),
+    });
+    let chosen: typeof all;
+    if (options.villages) {
+      const byCode = new Map(all.map((a) => [a.village_code, a]));
+      chosen = [];
+      for (const code of new Set(options.villages)) {
+        const a = byCode.get(code);
+        if (!a) throw notFound(`village ${code} in campaign ${campaignId}${options.township ? ` (township ${options.township})` : ''}`);
+        if (!canRead(actor, ctxOf(a))) throw forbidden(`${actor.user} may not read the assessment of village ${code}`);
+        chosen.push(a);
+      }
+    } else {
+      chosen = all.filter((a) => canRead(actor, ctxOf(a)));
+    }
+    if (chosen.length === 0) return [];
+
+    const ids = chosen.map((a) => a.id);
+    // Every assessment of the campaign: read by the campaign, without id lists.
+    const whole = !options.villages && !options.township && chosen.length === all.length;
+    const findingRows = await this.activeFindingRows(campaignId, whole ? null : ids);
+    const findingsOf = new Map<number, Finding[]>();
+    for (const f of findingRows) {
+      const out: Finding = { item: f.item, count: f.count, id: String(f.id) };
+      if (f.element) out.element = f.element;
+      if (f.note) out.note = f.note;
+      if (f.household_no) out.household = f.household_no;
+      (findingsOf.get(f.assessment_id) ?? findingsOf.set(f.assessment_id, []).get(f.assessment_id)!).push(out);
+    }
+    const evidence = await this.activeEvidenceRows(campaignId, whole ? null : ids);
+    const evidenceOf = new Map<number, typeof evidence>();
+    for (const e of evidence) (evidenceOf.get(e.assessment_id) ?? evidenceOf.set(e.assessment_id, []).get(e.assessment_id)!).push(e);
+    const areas = await this.upperAreas();
+    const ranking = await this.campaigns.rankingFor(actor, campaignId);
+    const placed = new Map(ranking.county.map((v) => [v.village, v]));
+    const townshipCount = new Map(ranking.townships.map((t) => [t.township, t.count]));
+    const date = this.today();
+    const schemeHeader = { id: scheme.id, version: scheme.version, title: textOf(scheme.title, lang) };
+    const campaign = { id: c.id, name: c.name, year: c.year, period: { from: c.period_from, to: c.period_to } };
+
+    return chosen.map((a) => {
+      const township = a.township_code ? areas.get(a.township_code) : undefined;
+      const county = township?.parent ? areas.get(township.parent) : undefined;
+      const p = placed.get(a.village_code);
+      return buildScoreSheet({
+        scheme,
+        unit: unitOfVillage(a),
+        findings: findingsOf.get(a.id) ?? [],
+        evidence: (evidenceOf.get(a.id) ?? []).map((e) => ({ id: e.id, finding_id: e.finding_id, filename: e.filename, mime: e.mime, taken_at: e.taken_at })),
+        lang,
+        header: {
+          county: county ? { code: county.code, name: county.name } : null,
+          township: township ? { code: township.code, name: township.name } : null,
+          campaign,
+          village: { code: a.village_code, name: a.village_name },
+          team: a.team_id === null ? null : (teams.get(a.team_id)?.name ?? null),
+          scheme: schemeHeader,
+          status: a.status,
+          publishedAt: a.published_at,
+          date,
+        },
+        rank: p
+          ? { basis: ranking.basis, county: p.countyRank, countyOf: ranking.county.length, township: p.townshipRank, townshipOf: townshipCount.get(a.township_code ?? '') ?? null }
+          : null,
+      });
+    });
+  }
+
+  /** Active findings of the campaign (or of some assessments), by assessment then id. */
+  private async activeFindingRows(campaignId: number, ids: number[] | null) {
+    const query = (part: number[] | null) => {
+      let q = this.db
+        .selectFrom('findings as f')
+        .innerJoin('assessments as a', 'a.id', 'f.assessment_id')
+        .select(['f.id', 'f.assessment_id', 'f.item', 'f.count', 'f.element', 'f.note', 'f.household_no'])
+        .where('a.campaign_id', '=', campaignId)
+        .where('f.status', '=', 'active');
+      if (part) q = q.where('f.assessment_id', 'in', part);
+      return q.orderBy('f.assessment_id').orderBy('f.id').execute();
+    };
+    return byChunks(ids, query);
+  }
+
+  /** Active evidence of the campaign's active findings (or of some assessments'), by id. */
+  private async activeEvidenceRows(campaignId: number, ids: number[] | null) {
+    const query = (part: number[] | null) => {
+      let q = this.db
+        .selectFrom('evidence as e')
+        .innerJoin('findings as f', 'f.id', 'e.finding_id')
+        .innerJoin('assessments as a', 'a.id', 'f.assessment_id')
+        .select(['e.id', 'e.finding_id', 'e.filename', 'e.mime', 'e.taken_at', 'f.assessment_id'])
+        .where('a.campaign_id', '=', campaignId)
+        .where('f.status', '=', 'active')
+        .where('e.status', '=', 'active');
+      if (part) q = q.where('f.assessment_id', 'in', part);
+      return q.orderBy('e.id').execute();
+    };
+    return (await byChunks(ids, query)).sort((x, y) => x.id - y.id);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Ranking
+
+  /**
+   * The ranking as a report: header, section columns, every ranked village the actor may see
+   * (one township's when asked), township and county averages, the previous campaign compared.
+   */
+  async rankingReport(actor: Actor, campaignId: number, options: { township?: string; publishedOnly?: boolean; lang?: Lang } = {}): Promise<RankingReport> {
+    const lang = options.lang ?? 'zh';
+    const c = await this.campaignRow(campaignId);
+    const { scheme } = await this.campaigns.schemeOf(c.scheme_version_id);
+    const whole = await this.campaigns.rankingFor(actor, campaignId, options.publishedOnly !== undefined ? { publishedOnly: options.publishedOnly } : {});
+    const areas = await this.upperAreas();
+    if (options.township && areas.get(options.township)?.level !== 'township') throw notFound(`township ${options.township}`);
+    const gradeTitle = new Map(scheme.grades.map((g) => [g.code, textOf(g.title, lang)]));
+    const row = (r: (typeof whole.county)[number]): RankingReportRow => ({
+      township: r.township,
+      townshipName: r.townshipName,
+      village: r.village,
+      name: r.name,
+      sections: pointsOf(r.sections),
+      base: fromCents(r.base),
+      bonus: fromCents(r.bonus),
+      total: fromCents(r.total),
+      grade: r.grade ? { code: r.grade, title: gradeTitle.get(r.grade) ?? r.grade } : null,
+      townshipRank: r.townshipRank,
+      countyRank: r.countyRank,
+      change: {
+        total: r.change.totalDelta === null ? null : fromCents(r.change.totalDelta),
+        rank: r.change.rankDelta,
+        previousTotal: r.change.totalDelta === null ? null : fromCents(r.total - r.change.totalDelta),
+        previousRank: r.change.rankDelta === null ? null : r.countyRank + r.change.rankDelta,
+      },
+    });
+    const rows = whole.county.filter((r) => !options.township || r.township === options.township).map(row);
+    const byVillage = new Map(rows.map((r) => [r.village, r]));
+    const townships = whole.townships
+      .filter((t) => !options.township || t.township === options.township)
+      .map((t) => ({ code: t.township, name: t.townshipName || (areas.get(t.township)?.name ?? t.township), summary: summaryOf(t), rows: t.rows.map((r) => byVillage.get(r.village)!) }));
+    const shownTownship = options.township ? areas.get(options.township)! : null;
+    const previous = await this.previousCampaign(c.year, campaignId);
+    return {
+      header: {
+        county: this.countyOf(areas, options.township ?? whole.townships[0]?.township),
+        township: shownTownship ? { code: shownTownship.code, name: shownTownship.name } : null,
+        village: null,
+        campaign: { id: c.id, name: c.name, year: c.year, period: { from: c.period_from, to: c.period_to } },
+        scheme: { id: scheme.id, version: scheme.version, title: textOf(scheme.title, lang) },
+        date: this.today(),
+        lang,
+        publishedOnly: whole.publishedOnly,
+        basis: whole.basis,
+      },
+      sections: sectionsOf(scheme, lang),
+      maxBase: fromCents(scheme.sections.filter((s) => !s.bonus).reduce((n, s) => n + (s.points ?? 0), 0)),
+      maxBonus: fromCents(scheme.sections.filter((s) => s.bonus).reduce((n, s) => n + (s.points ?? 0), 0)),
+      grades: scheme.grades.map((g) => ({ code: g.code, title: textOf(g.title, lang) })),
+      previous,
+      rows,
+      townships,
+      county: summaryOf(whole.countySummary),
+      countyCount: whole.county.length,
+    };
+  }
+
+  /**
+   * The campaign the ranking's change columns compare with: the latest earlier year, as
+   * CampaignService's previousTotals picks it (that choice is private there, so it is read
+   * again here; the two must stay the same query).
+   */
+  private async previousCampaign(year: number, campaignId: number) {
+    const prev = await this.db
+      .selectFrom('campaigns')
+      .select(['id', 'name', 'year'])
+      .where('year', '<', year)
+      .where('id', '!=', campaignId)
+      .orderBy('year', 'desc')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    return prev ? { id: prev.id, name: prev.name, year: prev.year } : null;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Deduction detail
+
+  /**
+   * Every finding of the campaign (or of one village, or one township) with its rule, points,
+   * pool effect, note, household, evidence, source and status — withdrawn and superseded ones
+   * too, counted as 0. Who may: the office all; a reviewer their township; an inspector their
+   * team's villages; a village its own once published; a viewer not at all.
+   */
+  async deductionDetail(actor: Actor, campaignId: number, options: { village?: string; township?: string; lang?: Lang } = {}): Promise<DeductionDetail> {
+    const lang = options.lang ?? 'zh';
+    const words = WORDS[lang];
+    if (actor.role === 'viewer') throw forbidden(`${actor.user} (viewer) may not read deduction details: they are for the office, the teams and the village concerned`);
+    const c = await this.campaignRow(campaignId);
+    const { scheme } = await this.campaigns.schemeOf(c.scheme_version_id);
+    const teams = await this.teams(campaignId);
+    const inScope = await this.assessments(campaignId, options.township);
+    let all = inScope;
+    const ctxOf = (a: (typeof all)[number]): AssessmentContext => ({
+      villageCode: a.village_code,
+      townshipCode: a.township_code,
+      status: a.status,
+      inspectors: a.team_id === null ? [] : (teams.get(a.team_id)?.members ?? []),
+    });
+    // A village user's report is their own village's, named or not.
+    const village = options.village ?? (actor.role === 'village' ? actor.village : undefined);
+    if (village) {
+      const a = all.find((x) => x.village_code === village);
+      if (!a) throw notFound(`village ${village} in campaign ${campaignId}`);
+      if (!canRead(actor, ctxOf(a))) throw forbidden(`${actor.user} may not read the deductions of village ${village}`);
+      all = [a];
+    } else {
+      all = all.filter((a) => canRead(actor, ctxOf(a)));
+    }
+    const ids = all.map((a) => a.id);
+    const whole = !village && !options.township && all.length === inScope.length;
+
+    const findings = await byChunks(whole ? null : ids, (part) => {
+      let q = this.db
+        .selectFrom('findings as f')
+        .innerJoin('assessments as a', 'a.id', 'f.assessment_id')
+        .select([
+          'f.id', 'f.assessment_id', 'f.item', 'f.count', 'f.element', 'f.note', 'f.household_no', 'f.source', 'f.appeal_id', 'f.supersedes_id',
+          'f.status', 'f.created_at', 'f.created_by', 'f.withdrawn_at', 'f.withdrawn_by', 'f.withdraw_reason',
+        ])
+        .where('a.campaign_id', '=', campaignId);
+      if (part) q = q.where('f.assessment_id', 'in', part);
+      return q.orderBy('f.id').execute();
+    });
+    findings.sort((x, y) => x.id - y.id);
+    const evidence = await byChunks(whole ? null : ids, (part) => {
+      let q = this.db
+        .selectFrom('evidence as e')
+        .innerJoin('findings as f', 'f.id', 'e.finding_id')
+        .innerJoin('assessments as a', 'a.id', 'f.assessment_id')
+        .select(['e.id', 'e.finding_id', 'e.filename', 'e.status'])
+        .where('a.campaign_id', '=', campaignId);
+      if (part) q = q.where('f.assessment_id', 'in', part);
+      return q.orderBy('e.id').execute();
+    });
+    evidence.sort((x, y) => x.id - y.id);
+    const appeals = await byChunks(whole ? null : ids, (part) => {
+      let q = this.db
+        .selectFrom('appeals as ap')
+        .innerJoin('assessments as a', 'a.id', 'ap.assessment_id')
+        .select(['ap.id', 'ap.assessment_id', 'ap.item', 'ap.status', 'ap.decision_reason', 'ap.adjusted_count', 'ap.decided_at'])
+        .where('a.campaign_id', '=', campaignId);
+      if (part) q = q.where('ap.assessment_id', 'in', part);
+      return q.orderBy('ap.id').execute();
+    });
+    const areas = await this.upperAreas();
+
+    // The scheme's items: order, title, rule text and unit points.
+    const order = new Map<string, number>();
+    const nodes = new Map<string, SchemeNode>();
+    walk(scheme, (node) => {
+      order.set(node.code, order.size);
+      nodes.set(node.code, node);
+    });
+    const evidenceOf = new Map<number, DeductionEvidence[]>();
+    for (const e of evidence) {
+      if (e.finding_id === null) continue;
+      (evidenceOf.get(e.finding_id) ?? evidenceOf.set(e.finding_id, []).get(e.finding_id)!).push({ id: e.id, filename: e.filename, status: e.status });
+    }
+    const appealById = new Map(appeals.map((ap) => [ap.id, ap]));
+    const findingsOf = new Map<number, typeof findings>();
+    for (const f of findings) (findingsOf.get(f.assessment_id) ?? findingsOf.set(f.assessment_id, []).get(f.assessment_id)!).push(f);
+    // A superseded finding's appeal: the one whose decision names it (supersedes_id), else the
+    // first upheld or adjusted appeal on its item decided after it was recorded.
+    const supersededBy = new Map<number, number>();
+    for (const f of findings) if (f.supersedes_id !== null && f.appeal_id !== null) supersededBy.set(f.supersedes_id, f.appeal_id);
+
+    const villages: DeductionVillage[] = all.map((a) => {
+      const own = findingsOf.get(a.id) ?? [];
+      const active = own.filter((f) => f.status === 'active');
+      const engineFindings: Finding[] = active.map((f) => {
+        const out: Finding = { item: f.item, count: f.count, id: String(f.id) };
+        if (f.element) out.element = f.element;
+        return out;
+      });
+      const result = score(scheme, unitOfVillage(a), engineFindings);
+      const amountOf = new Map<number, Cents>();
+      for (const code of result.order) for (const d of result.nodes[code]!.deductions ?? []) amountOf.set(Number(engineFindings[d.finding]!.id), d.amount);
+      const township = a.township_code ? areas.get(a.township_code) : undefined;
+      const rows: DeductionRow[] = own.map((f) => {
+        const node = nodes.get(f.item);
+        const rule = node?.rule;
+        const kind: DeductionRow['kind'] = rule?.kind === 'bonus' ? 'bonus' : rule?.kind === 'veto' ? 'veto' : 'deduction';
+        const unit = unitCents(node);
+        // allOrNothing: the item is lost once; any count ≥ 1 records its points.
+        const recordedCents = f.status === 'active' ? (amountOf.get(f.id) ?? 0) : rule?.kind === 'allOrNothing' ? (f.count > 0 ? (unit ?? 0) : 0) : f.count * (unit ?? 0);
+        const status: FindingStatusKind = f.status === 'active' ? 'accepted' : f.status === 'withdrawn' ? 'withdrawn' : 'adjusted-on-appeal';
+        const recordedText = formatPoints(recordedCents);
+        let statusNote = '';
+        let appealId: number | null = f.appeal_id;
+        if (f.status === 'withdrawn') {
+          statusNote = words.withdrawn(recordedText, f.withdraw_reason ?? '', f.withdrawn_by ?? '', (f.withdrawn_at ?? '').slice(0, 10));
+        } else if (f.status === 'superseded') {
+          const ap =
+            appealById.get(supersededBy.get(f.id) ?? -1) ??
+            appeals.find((x) => x.assessment_id === f.assessment_id && x.item === f.item && (x.status === 'upheld' || x.status === 'adjusted') && (x.decided_at ?? '') >= f.created_at);
+          appealId = ap?.id ?? null;
+          statusNote = !ap
+            ? words.superseded(recordedText)
+            : ap.status === 'adjusted'
+              ? words.adjusted(ap.id, recordedText, ap.adjusted_count ?? 0, ap.decision_reason ?? '')
+              : words.upheld(ap.id, recordedText, ap.decision_reason ?? '');
+        } else if (f.source === 'appeal' && f.appeal_id !== null) {
+          statusNote = words.appealFinding(f.appeal_id);
+        }
+        const ev = evidenceOf.get(f.id) ?? [];
+        const element = f.element && node?.checklist ? node.checklist.find((e) => e.code === f.element) : undefined;
+        return {
+          findingId: f.id,
+          township: a.township_code,
+          townshipName: township?.name ?? null,
+          village: a.village_code,
+          villageName: a.village_name,
+          item: f.item,
+          title: node ? textOf(node.title, lang) : f.item,
+          rule: node?.ruleText ? textOf(node.ruleText, lang) : '',
+          element: f.element,
+          elementTitle: element ? textOf(element.title, lang) : null,
+          count: f.count,
+          kind,
+          unitPoints: unit === null ? null : fromCents(unit),
+          recorded: fromCents(recordedCents),
+          points: f.status === 'active' ? fromCents(recordedCents) : 0,
+          poolEffect: f.status === 'active' && f.count > 0 ? poolEffectOf(result, scheme, f.item, lang) : '',
+          note: f.note,
+          household: f.household_no,
+          evidence: ev,
+          evidenceText: ev.map((e) => words.evidence(e.id, e.filename, e.status === 'withdrawn' && f.status === 'active')).join(words.evidenceJoin),
+          source: f.source,
+          sourceLabel: words.source[f.source],
+          status,
+          statusLabel: words.status[status],
+          statusNote,
+          appealId,
+          createdAt: f.created_at,
+          createdBy: f.created_by,
+        };
+      });
+      rows.sort((x, y) => (order.get(x.item) ?? 0) - (order.get(y.item) ?? 0) || x.findingId - y.findingId);
+      let recorded = 0;
+      let deducted = 0;
+      for (const s of scheme.sections) {
+        if (s.bonus) continue;
+        recorded += result.nodes[s.code]!.deductedRaw;
+        deducted += result.nodes[s.code]!.deducted;
+      }
+      return {
+        township: a.township_code,
+        townshipName: township?.name ?? null,
+        village: a.village_code,
+        name: a.village_name,
+        assessmentStatus: a.status,
+        assessmentStatusLabel: words.assessment[a.status],
+        totals: { recorded: fromCents(recorded), deducted: fromCents(deducted), base: fromCents(result.base), bonus: fromCents(result.bonus), total: fromCents(result.total), max: fromCents(result.max) },
+        counts: {
+          accepted: rows.filter((r) => r.status === 'accepted').length,
+          withdrawn: rows.filter((r) => r.status === 'withdrawn').length,
+          adjusted: rows.filter((r) => r.status === 'adjusted-on-appeal').length,
+        },
+        rows,
+      };
+    });
+    const shownTownship = options.township ? areas.get(options.township) : undefined;
+    const shownVillage = village ? all[0] : undefined;
+    return {
+      header: {
+        county: this.countyOf(areas, options.township ?? all[0]?.township_code),
+        township: shownTownship ? { code: shownTownship.code, name: shownTownship.name } : null,
+        village: shownVillage ? { code: shownVillage.village_code, name: shownVillage.village_name } : null,
+        campaign: { id: c.id, name: c.name, year: c.year, period: { from: c.period_from, to: c.period_to } },
+        scheme: { id: scheme.id, version: scheme.version, title: textOf(scheme.title, lang) },
+        date: this.today(),
+        lang,
+        publishedOnly: actor.role === 'village',
+        basis: actor.role === 'admin' ? 'all' : actor.role === 'village' ? 'published' : 'own',
+      },
+      villages,
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pure helpers
+
+function pointsOf(cents: Record<string, Cents>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(cents)) out[k] = fromCents(v);
+  return out;
+}
+
+function summaryOf(s: { count: number; averages: Record<string, Cents>; averageBase: Cents; averageBonus: Cents; averageTotal: Cents; gradeCounts?: Record<string, number> }): ReportSummary {
+  return { count: s.count, averages: pointsOf(s.averages), base: fromCents(s.averageBase), bonus: fromCents(s.averageBonus), total: fromCents(s.averageTotal), gradeCounts: s.gradeCounts ?? null };
+}
+
+/** The scheme's top-level sections as report columns. */
+export function sectionsOf(scheme: Scheme, lang: Lang): ReportSection[] {
+  return scheme.sections.map((s) => ({ code: s.code, title: textOf(s.title, lang), max: s.points === null ? null : fromCents(s.points), bonus: s.bonus }));
+}
+
+/** Points one occurrence of the item records (all-or-nothing: the item's points); null for a veto or no rule. */
+function unitCents(node: SchemeNode | undefined): Cents | null {
+  const rule = node?.rule;
+  if (!rule) return null;
+  switch (rule.kind) {
+    case 'perOccurrence':
+    case 'fixedPenalty':
+    case 'bonus':
+      return rule.amount;
+    case 'allOrNothing':
+      return node!.points ?? 0;
+    case 'veto':
+      return null;
+  }
+}
+
+/**
+ * What caps did to an item's findings, in words: each pool it draws on whose recorded
+ * deductions exceed what it gave up ("扣分池 2.3（10分）：记扣12分，封顶10分"), the item's own cap,
+ * a bonus section's cap, or a veto. '' when nothing was cut.
+ */
+export function poolEffectOf(result: ScoreResult, scheme: Scheme, item: string, lang: Lang): string {
+  const words = WORDS[lang];
+  const n = result.nodes[item];
+  if (!n) return '';
+  const parts: string[] = [];
+  if (n.vetoed) {
+    parts.push(words.veto(result.veto?.effect === 'grade' ? words.vetoGrade(result.veto.grade ?? '') : words.vetoZero));
+  }
+  for (const p of n.pools ?? []) {
+    const pn = result.nodes[p]!;
+    if (pn.deductedRaw <= pn.deducted) continue;
+    const fn = p === item ? words.itemCap : words.pool;
+    parts.push(fn(p, formatPoints(pn.max), formatPoints(pn.deductedRaw), formatPoints(pn.deducted)));
+  }
+  if (n.addedRaw !== undefined && n.addedRaw > 0) {
+    // A bonus item is cut by its own points (where it has them), else by its section's cap.
+    const section = scheme.sections.find((s) => s.bonus && (item === s.code || item.startsWith(`${s.code}.`)));
+    const sn = section ? result.nodes[section.code] : undefined;
+    const ownCap = nodeOf(scheme, item)?.points != null;
+    const itemCapped = ownCap ? Math.min(n.addedRaw, n.max) : n.addedRaw;
+    if (itemCapped < n.addedRaw) parts.push(words.bonusCap(item, formatPoints(n.max), formatPoints(n.addedRaw), formatPoints(itemCapped)));
+    if (sn && sn.added !== undefined && sn.addedRaw !== undefined && (n.added ?? 0) < itemCapped) {
+      parts.push(words.bonusCap(sn.code, formatPoints(sn.max), formatPoints(sn.addedRaw), formatPoints(sn.added)));
+    }
+  }
+  return parts.join(words.join);
+}
+
+const nodeIndexes = new WeakMap<Scheme, Map<string, SchemeNode>>();
+
+function nodeOf(scheme: Scheme, code: string): SchemeNode | undefined {
+  let index = nodeIndexes.get(scheme);
+  if (!index) {
+    index = new Map();
+    const map = index;
+    walk(scheme, (node) => map.set(node.code, node));
+    nodeIndexes.set(scheme, index);
+  }
+  return index.get(code);
+}
+
+/** Section averages by township, then the county (code null), from a ranking report. */
+export function sectionAverages(report: RankingReport): SectionAverageRow[] {
+  const rows: SectionAverageRow[] = report.townships.map((t) => ({ code: t.code, name: t.name, count: t.summary.count, averages: t.summary.averages, base: t.summary.base, bonus: t.summary.bonus, total: t.summary.total }));
+  const s = report.county;
+  rows.push({ code: null, name: WORDS[report.header.lang].county, count: s.count, averages: s.averages, base: s.base, bonus: s.bonus, total: s.total });
+  return rows;
+}
+
+/** The change against the previous campaign: every village shown, and per township the average change of the villages in both. */
+export function changesOf(report: RankingReport): ChangeReport {
+  const rows = report.rows.map((r) => ({ township: r.township, townshipName: r.townshipName, village: r.village, name: r.name, total: r.total, countyRank: r.countyRank, change: r.change }));
+  const average = (list: readonly RankingReportRow[]) => {
+    const deltas = list.filter((r) => r.change.total !== null).map((r) => Math.round(r.change.total! * 100));
+    return { count: list.length, compared: deltas.length, averageChange: deltas.length ? fromCents(divideRounded(deltas.reduce((a, b) => a + b, 0), deltas.length)) : null };
+  };
+  const townships: ChangeReport['townships'] = report.townships.map((t) => ({ code: t.code, name: t.name, ...average(t.rows) }));
+  if (!report.header.township) townships.push({ code: null, name: WORDS[report.header.lang].county, ...average(report.rows) });
+  return { previous: report.previous, rows, townships };
+}
