@@ -4,14 +4,17 @@
  * (a capped pool, a capped bonus, notes that look like formulas, evidence), a withdrawn finding,
  * an appeal decided by adjustment, most villages published and one left a draft. Checks the
  * batch of score sheets against CampaignService.scoreSheet for every village, the ranking and
- * deduction data, and who may read what.
+ * deduction data and their workbooks read back, and who may read what.
  */
+import ExcelJS from 'exceljs';
 import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock, tinyPng, versionOf } from '../../test/campaign-fixtures.ts';
 import { storeTargets } from '../../test/stores.ts';
 import { KaoheError } from '../core/errors.ts';
 import { fromCents } from '../core/numbers.ts';
+import { deductionsXlsx } from '../reports/xlsx/deductions.ts';
+import { rankingXlsx } from '../reports/xlsx/ranking.ts';
 import type { Store } from '../store/db.ts';
 import { DEMO_CAMPAIGN, firstStart } from './bootstrap.service.ts';
 import { CampaignService } from './campaign.service.ts';
@@ -38,6 +41,12 @@ async function refused(p: Promise<unknown>, code: string): Promise<void> {
   );
   expect(e).toBeInstanceOf(KaoheError);
   expect((e as KaoheError).code, (e as Error).message).toBe(code);
+}
+
+async function read(buffer: Buffer): Promise<ExcelJS.Workbook> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(buffer as unknown as ArrayBuffer);
+  return wb;
 }
 
 /** Counts the statements run through a store (a Kysely plugin sees each one as it is compiled). */
@@ -232,6 +241,36 @@ for (const target of storeTargets()) {
         await refused(reports.rankingReport(admin, campaignId, { township: A }), 'not-found');
       });
 
+      it('writes a workbook whose numbers are the ranking’s numbers', async () => {
+        const report = await reports.rankingReport(admin, campaignId);
+        const wb = await read(await rankingXlsx(report));
+        expect(wb.worksheets.map((w) => w.name)).toEqual(['全县', '分项平均', '较上年变化', ...T.map((t) => names[t])]);
+        const county = wb.getWorksheet('全县')!;
+        // 乡镇 村 1 2 3 基础分 加分 总分 乡镇排名 全县排名 较上年(总分 名次) 区划代码
+        expect((county.getRow(4).values as unknown[]).slice(1)).toEqual(['乡镇', '村', '组织领导（20）', '精准扶贫精准脱贫（120）', '日常工作（60）', '基础分（200）', '加分（10）', '总分', '乡镇排名', '全县排名', '总分', '名次', '区划代码']);
+        expect(county.model.merges).toEqual(expect.arrayContaining(['C3:E3', 'K3:L3', 'A3:A4', 'H3:H4']));
+        report.rows.forEach((r, i) => {
+          const row = county.getRow(5 + i);
+          const numbers = [r.sections['1'], r.sections['2'], r.sections['3'], r.base, r.bonus, r.total, r.townshipRank, r.countyRank];
+          numbers.forEach((n, k) => {
+            const cell = row.getCell(3 + k);
+            expect(cell.type, `${r.village} column ${3 + k}`).toBe(ExcelJS.ValueType.Number);
+            expect(cell.value).toBe(n);
+          });
+          expect(row.getCell(2).value).toBe(r.name);
+          expect(row.getCell(13).value).toBe(r.village);
+          expect(row.getCell(13).type).toBe(ExcelJS.ValueType.String);
+        });
+        const averages = county.getRow(5 + report.rows.length);
+        expect(averages.getCell(1).value).toBe('平均（30个村）');
+        expect(averages.getCell(8).value).toBe(report.county.total);
+        for (const t of report.townships) {
+          const ws = wb.getWorksheet(t.name)!;
+          expect(ws.getRow(5).getCell(2).value).toBe(t.rows[0]!.name);
+          expect(ws.getRow(5 + t.rows.length).getCell(8).value).toBe(t.summary.total);
+          expect(ws.getRow(6 + t.rows.length).getCell(8).value).toBe(report.county.total);
+        }
+      });
     });
 
     describe('deduction detail', () => {
@@ -302,6 +341,41 @@ for (const target of storeTargets()) {
         await refused(reports.deductionDetail(admin, campaignId, { village: '522425999999' }), 'not-found');
       });
 
+      it('writes a workbook with a row per finding, subtotals, and typed notes as text', async () => {
+        const d = await reports.deductionDetail(admin, campaignId);
+        const wb = await read(await deductionsXlsx(d));
+        expect(wb.worksheets.map((w) => w.name)).toEqual(['扣分明细', '汇总']);
+        const ws = wb.getWorksheet('扣分明细')!;
+        const header = (ws.getRow(3).values as unknown[]).slice(1);
+        expect(header).toEqual(['乡镇', '村', '项目编号', '考核项目', '评分标准', '未达要素', '次数', '每处分值', '扣分', '加分', '扣分池影响', '情况说明', '农户', '证据', '来源', '状态', '撤回或申诉说明', '记录号', '记录人', '记录时间']);
+        expect(ws.autoFilter).toBeTruthy();
+        const rows: ExcelJS.Row[] = [];
+        ws.eachRow((row, n) => {
+          if (n > 3) rows.push(row);
+        });
+        const withFindings = d.villages.filter((v) => v.rows.length);
+        expect(rows).toHaveLength(withFindings.reduce((n, v) => n + v.rows.length + 1, 0));
+        const byFinding = new Map(rows.filter((r) => typeof r.getCell(18).value === 'number').map((r) => [r.getCell(18).value as number, r]));
+        const pool = byFinding.get(f.pool)!;
+        expect(pool.getCell(16).value).toBe('申诉调整');
+        expect(pool.getCell(9).value).toBe(0);
+        expect(pool.getCell(9).type).toBe(ExcelJS.ValueType.Number);
+        expect(byFinding.get(f.withdrawn)!.getCell(16).value).toBe('已撤回');
+        expect(byFinding.get(f.adjusted)!.getCell(9).value).toBe(10);
+        // Text that looks like a formula is stored as the text typed, never as a formula.
+        const cells = [pool.getCell(12), pool.getCell(13), byFinding.get(f.meeting)!.getCell(12), byFinding.get(f.office)!.getCell(12), pool.getCell(14)];
+        expect(cells.map((c) => c.value)).toEqual([...FORMULAS.slice(0, 2), FORMULAS[2], FORMULAS[3], `证据#${evidenceId} =现场照片.png`]);
+        for (const c of cells) {
+          expect(c.type, String(c.value)).toBe(ExcelJS.ValueType.String);
+          expect(c.formula).toBeUndefined();
+        }
+        // A's subtotal follows its findings.
+        const subtotal = rows.find((r) => r.getCell(2).value === names[A] && r.getCell(3).value === '小计')!;
+        expect(subtotal.getCell(9).value).toBe(16);
+        const summary = wb.getWorksheet('汇总')!;
+        const aRow = summary.getRow(4 + d.villages.findIndex((v) => v.village === A));
+        expect((aRow.values as unknown[]).slice(1)).toEqual([names[T[0]!], names[A], '已公布', 3, 0, 1, 16, 16, 184, 0, 184, A]);
+      });
     });
   });
 }
