@@ -1,9 +1,9 @@
 /**
- * HTTP benchmark: the ranking and village-assessment endpoints under 50 concurrent clients
- * (autocannon) for 20 s each against the demo county, beside a bare endpoint of the same server
- * returning a fixed JSON body (same session cookie, same hooks). Prints requests/s, p50, p99
- * and the ratio to the bare endpoint. Targets: p99 under 50 ms, at least a third of the bare
- * endpoint's requests/s.
+ * HTTP benchmark: the ranking and village-assessment endpoints (an empty draft, and one with its
+ * suggestions derived and three accepted) under 50 concurrent clients (autocannon) for 20 s each
+ * against the demo county, beside a bare endpoint of the same server returning a fixed JSON body
+ * (same session cookie, same hooks). Prints requests/s, p50, p99 and the ratio to the bare
+ * endpoint. Targets: p99 under 50 ms, at least a third of the bare endpoint's requests/s.
  *
  *   npm run bench:http                (tsx bench/http.ts)
  *   tsx bench/http.ts --seconds 5 --connections 50
@@ -44,7 +44,23 @@ const campaigns = (await get('/api/campaigns')) as { campaigns?: Array<{ id: num
 const list = Array.isArray(campaigns) ? campaigns : (campaigns.campaigns ?? []);
 const campaign = list.find((c) => c.name === DEMO_CAMPAIGN) ?? list[0];
 if (!campaign) throw new Error('no campaign in the demo data');
-const assessment = await store.db.selectFrom('assessments').select('id').where('campaign_id', '=', campaign.id).orderBy('id').executeTakeFirstOrThrow();
+const [assessment, worked] = await store.db.selectFrom('assessments').select('id').where('campaign_id', '=', campaign.id).orderBy('id').limit(2).execute();
+if (!assessment || !worked) throw new Error('the demo campaign has fewer than two assessments');
+// A second assessment as an inspection leaves it: suggestions derived from the registry, a few
+// accepted as findings, so its answer is the size of a real one (the first stays an empty draft).
+{
+  const csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
+  const post = async (path: string, body: unknown = {}) => {
+    const r = await fetch(base + path, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (r.status >= 300) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+    return r.json() as Promise<{ assessment: { version: number } }>;
+  };
+  let version = (await post(`/api/assessments/${worked.id}/suggestions/derive`)).assessment.version;
+  const view = (await get(`/api/assessments/${worked.id}`)) as { suggestions: Array<{ id: number; status: string }> };
+  for (const s of view.suggestions.filter((x) => x.status === 'open').slice(0, 3)) {
+    version = (await post(`/api/assessments/${worked.id}/suggestions/${s.id}/accept`, { version })).assessment.version;
+  }
+}
 console.log(`kaohe HTTP benchmark: demo county, ${CONNECTIONS} connections, ${SECONDS} s per endpoint (setup ${((Date.now() - setupStart) / 1000).toFixed(1)} s)`);
 
 interface Result {
@@ -57,8 +73,10 @@ interface Result {
 }
 
 async function run(name: string, path: string): Promise<Result> {
-  await get(path); // warm up and check it answers
-  const r = await autocannon({ url: base + path, connections: CONNECTIONS, duration: SECONDS, headers: { cookie } });
+  const body = JSON.stringify(await get(path)); // warm up and check it answers
+  console.log(`${name.trim()}: ${path} (${(Buffer.byteLength(body) / 1024).toFixed(1)} KiB)`);
+  // As a browser asks: gzip accepted (large answers are sent gzipped, see src/http/kept-json.ts).
+  const r = await autocannon({ url: base + path, connections: CONNECTIONS, duration: SECONDS, headers: { cookie, 'accept-encoding': 'gzip, deflate, br' } });
   return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
 }
 
@@ -66,6 +84,7 @@ const results: Result[] = [];
 results.push(await run('bare (fixed JSON)', '/api/health'));
 results.push(await run('ranking', `/api/campaigns/${campaign.id}/ranking`));
 results.push(await run('village assessment', `/api/assessments/${assessment.id}`));
+results.push(await run('  … with suggestions', `/api/assessments/${worked.id}`));
 
 const bare = results[0]!;
 console.log('');

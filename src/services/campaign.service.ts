@@ -67,6 +67,12 @@ const TRANSITIONS: Record<string, { from: AssessmentStatus; to: AssessmentStatus
 };
 
 type RankingView = Awaited<ReturnType<CampaignService['computeRanking']>> & { basis: string };
+/** Who reads an assessment: the office, reviewers and inspectors see the working material (suggestions); a village and viewers the result. */
+type AssessmentReader = 'work' | 'result';
+/** One assessment as getAssessment returns it. */
+export type AssessmentView = Awaited<ReturnType<CampaignService['assessmentView']>>;
+/** Assessment views kept at most (a few per village: reader kinds and languages). */
+const MAX_VIEWS = 2000;
 
 export class CampaignService {
   private readonly store: Store;
@@ -75,6 +81,8 @@ export class CampaignService {
   private readonly schemes = new Map<number, { scheme: Scheme; deriveText: string | null }>();
   /** Rankings by campaign, reader and state of the assessments (see rankingFor). */
   private readonly rankings = new Map<string, unknown>();
+  /** Assessment views by assessment, kind of reader and language (see getAssessment). */
+  private readonly views = new Map<string, { stamp: string; view: AssessmentView }>();
   /** The ranking's parts of each stored result, by assessment id (see resultParts). */
   private readonly partsCache = new Map<number, { version: number; schemeVersionId: number; parts: { sections: Record<string, number>; grade: string | null } }>();
 
@@ -287,7 +295,11 @@ export class CampaignService {
     return row.id;
   }
 
-  private async context(db: Db, assessmentId: number) {
+  /**
+   * The assessment row with its village and campaign, and what the policies need. The team's
+   * members are read only when asked (`withInspectors`: only an inspector's access depends on them).
+   */
+  private async context(db: Db, assessmentId: number, withInspectors = true) {
     const a = await db
       .selectFrom('assessments as a')
       .innerJoin('areas as v', 'v.code', 'a.village_code')
@@ -300,7 +312,7 @@ export class CampaignService {
       .where('a.id', '=', assessmentId)
       .executeTakeFirst();
     if (!a) throw notFound(`assessment ${assessmentId}`);
-    const inspectors = a.team_id === null ? [] : (await db.selectFrom('inspection_team_members').select('username').where('team_id', '=', a.team_id).execute()).map((m) => m.username);
+    const inspectors = a.team_id === null || !withInspectors ? [] : (await db.selectFrom('inspection_team_members').select('username').where('team_id', '=', a.team_id).execute()).map((m) => m.username);
     const ctx: AssessmentContext = { villageCode: a.village_code, townshipCode: a.township_code, status: a.status, inspectors };
     return { a, ctx };
   }
@@ -322,6 +334,11 @@ export class CampaignService {
       if (!cur) throw notFound(`assessment ${assessmentId}`);
       throw conflict(cur.version, expectedVersion);
     }
+  }
+
+  /** Moves the version of an assessment changed without an edit token (new suggestions, an appeal, a decision). */
+  private async touch(trx: Db, assessmentId: number): Promise<void> {
+    await trx.updateTable('assessments').set((eb) => ({ version: eb('version', '+', 1), updated_at: this.now() })).where('id', '=', assessmentId).execute();
   }
 
   private async activeFindings(db: Db, assessmentId: number): Promise<Finding[]> {
@@ -357,10 +374,38 @@ export class CampaignService {
     if (status !== 'draft') throw invalidState(`the assessment is ${status}: findings change only while it is a draft (a reviewer can send it back)`);
   }
 
-  /** The whole assessment as its reader may see it: findings, evidence, suggestions, appeals, score and explanation. */
-  async getAssessment(actor: Actor, assessmentId: number, lang: 'zh' | 'en' = 'zh') {
-    const { a, ctx } = await this.context(this.db, assessmentId);
+  /**
+   * The whole assessment as its reader may see it: findings, evidence, suggestions, appeals,
+   * score and explanation. The view is kept per assessment, kind of reader and language, and
+   * reused while the assessment row read for the access check is unchanged: its version moves
+   * in the transaction of every change to its findings, evidence, suggestions, appeals or
+   * status, and the rest of the row (village attributes, scheme version, comment) is compared
+   * too. The same object is returned while nothing changed (presenters may memoise on it); it
+   * must not be modified.
+   */
+  async getAssessment(actor: Actor, assessmentId: number, lang: Lang = 'zh'): Promise<AssessmentView> {
+    const { a, ctx } = await this.context(this.db, assessmentId, actor.role === 'inspector');
     assertRead(actor, ctx);
+    // Suggestions are the inspectors' working material, not part of a village's result.
+    const sees: AssessmentReader = actor.role === 'village' || actor.role === 'viewer' ? 'result' : 'work';
+    const key = `${assessmentId}|${sees}|${lang}`;
+    const stamp = JSON.stringify(a);
+    const hit = this.views.get(key);
+    if (hit && hit.stamp === stamp) {
+      // Most recently used last, so the oldest entry is the first one dropped.
+      this.views.delete(key);
+      this.views.set(key, hit);
+      return hit.view;
+    }
+    const view = await this.assessmentView(a, lang, sees);
+    this.views.delete(key);
+    if (this.views.size >= MAX_VIEWS) this.views.delete(this.views.keys().next().value!);
+    this.views.set(key, { stamp, view });
+    return view;
+  }
+
+  private async assessmentView(a: Awaited<ReturnType<CampaignService['context']>>['a'], lang: Lang, sees: AssessmentReader) {
+    const assessmentId = a.id;
     const { scheme } = await this.schemeOf(a.scheme_version_id);
     const findings = await this.db.selectFrom('findings').selectAll().where('assessment_id', '=', assessmentId).orderBy('id').execute();
     const evidence = await this.db
@@ -369,9 +414,19 @@ export class CampaignService {
       .where((eb) => eb.or([eb('finding_id', 'in', eb.selectFrom('findings').select('id').where('assessment_id', '=', assessmentId)), eb('appeal_id', 'in', eb.selectFrom('appeals').select('id').where('assessment_id', '=', assessmentId))]))
       .orderBy('id')
       .execute();
-    const suggestions = await this.db.selectFrom('suggestions').selectAll().where('assessment_id', '=', assessmentId).orderBy('id').execute();
+    const suggestions = sees === 'work' ? await this.db.selectFrom('suggestions').selectAll().where('assessment_id', '=', assessmentId).orderBy('id').execute() : [];
     const appeals = await this.db.selectFrom('appeals').selectAll().where('assessment_id', '=', assessmentId).orderBy('id').execute();
-    const result = score(scheme, unitOfVillage(a), await this.activeFindings(this.db, assessmentId));
+    // Scored from the findings read here (not the stored result), so the view agrees with its findings.
+    const active: Finding[] = [];
+    for (const f of findings) {
+      if (f.status !== 'active') continue;
+      const out: Finding = { item: f.item, count: f.count, id: String(f.id) };
+      if (f.element) out.element = f.element;
+      if (f.note) out.note = f.note;
+      if (f.household_no) out.household = f.household_no;
+      active.push(out);
+    }
+    const result = score(scheme, unitOfVillage(a), active);
     return {
       id: a.id,
       campaignId: a.campaign_id,
@@ -384,8 +439,7 @@ export class CampaignService {
       scheme: { id: scheme.id, version: scheme.version },
       findings,
       evidence,
-      // Suggestions are the inspectors' working material, not part of a village's result.
-      suggestions: actor.role === 'village' || actor.role === 'viewer' ? [] : suggestions.map((s) => ({ ...s, records: JSON.parse(s.records) as unknown })),
+      suggestions: suggestions.map((s) => ({ ...s, records: JSON.parse(s.records) as unknown })),
       appeals,
       score: resultToJson(result),
       explanation: explain(result, scheme, lang).map((l) => l.text),
@@ -534,6 +588,9 @@ export class CampaignService {
       const known = new Set((await trx.selectFrom('suggestions').select('key').where('assessment_id', '=', assessmentId).execute()).map((s) => s.key));
       const fresh = derived.filter((s) => !known.has(s.key));
       const now = this.now();
+      // New suggestions change what the assessment shows: its version moves (before any other
+      // write, see bump), so editors and cached views see them.
+      if (fresh.length) await this.touch(trx, assessmentId);
       for (let i = 0; i < fresh.length; i += 200) {
         await trx
           .insertInto('suggestions')
@@ -664,6 +721,9 @@ export class CampaignService {
       if (this.clock() > deadline) throw invalidState(`the appeal window closed on ${deadline.toISOString().slice(0, 10)} (${a.appeal_days} days after publication)`);
       const { scheme } = await this.schemeOf(a.scheme_version_id, trx);
       if (checkFindings(scheme, unitOfVillage(a), [{ item: input.item, count: 0 }]).length) throw new KaoheError('validation', `item: ${input.item} is not an item of the scheme that applies to this village`);
+      // An appeal is part of the assessment's page: its version moves (see bump). The row is
+      // ours from here, so two appeals of one item cannot both pass the check below.
+      await this.touch(trx, assessmentId);
       const open = await trx.selectFrom('appeals').select('id').where('assessment_id', '=', assessmentId).where('item', '=', input.item).where('status', '=', 'open').executeTakeFirst();
       if (open) throw invalidState(`item ${input.item} has an open appeal already (${open.id})`);
       const row = await trx
@@ -692,7 +752,7 @@ export class CampaignService {
       if (!target) throw notFound(`appeal ${appealId}`);
       // The assessment row first (see bump): two decisions on its appeals queue here, and the
       // appeal is read again once it is ours.
-      await trx.updateTable('assessments').set((eb) => ({ version: eb('version', '+', 1), updated_at: this.now() })).where('id', '=', target.assessment_id).execute();
+      await this.touch(trx, target.assessment_id);
       const ap = await trx.selectFrom('appeals').selectAll().where('id', '=', appealId).executeTakeFirstOrThrow();
       if (ap.status !== 'open') throw invalidState(`appeal ${appealId} is ${ap.status} already`);
       const { a } = await this.context(trx, ap.assessment_id);

@@ -139,6 +139,7 @@ interface Assessment {
   id: number;
   status: string;
   version: number;
+  comment: string | null;
   village: { code: string; name: string };
   findings: Array<{ id: number; item: string; count: number; note: string | null; status: string; source: string }>;
   evidence: Array<{ id: number; finding_id: number | null; appeal_id: number | null; filename: string; mime: string; url: string }>;
@@ -651,5 +652,146 @@ describe.each(storeTargets())('assessment routes ($dialect)', (target) => {
     }
     const admin = await as.admin.get(`/api/assessments/${C}`);
     expect(admin.body).toContain(`${RESIDENT_ID.slice(0, 17)}X`);
+  });
+});
+
+/**
+ * The assessment view is kept between requests (CampaignService.getAssessment) and its JSON made
+ * once per view (the route): after every kind of change the answer must be the new one, equal
+ * to a view built from scratch, and each kind of reader must still get only what it may see.
+ */
+describe.each(storeTargets())('assessment views kept between requests ($dialect)', (target) => {
+  let server: TestServer;
+  const as = {} as Record<'admin' | 'reviewer' | 'inspector' | 'village' | 'viewer', Client>;
+  let A: number;
+  let village: string;
+
+  beforeAll(async () => {
+    server = await startServer(target);
+    const first = (await firstStart(server.store))!;
+    for (const c of first.credentials) as[c.role] = await signIn(server.app, c.username, c.password);
+    const service = new CampaignService({ store: server.store });
+    const campaignId = await service.campaignByName(DEMO_CAMPAIGN);
+    village = (await server.store.db.selectFrom('users').select('village_code').where('username', '=', 'village').executeTakeFirstOrThrow()).village_code!;
+    A = await service.assessmentId(campaignId, village);
+  }, HOOK);
+  afterAll(() => server?.close());
+
+  const read = async (who: keyof typeof as, lang = '') => {
+    const res = await as[who].get(`/api/assessments/${A}${lang}`);
+    expect(res.statusCode, res.body).toBe(200);
+    return res.body;
+  };
+  /** The office's view now, checked against one built by a service that has kept nothing. */
+  const current = async () => {
+    const body = await read('admin');
+    const fresh = await new CampaignService({ store: server.store }).getAssessment({ user: 'admin', role: 'admin' }, A);
+    const parsed = JSON.parse(body) as Assessment;
+    expect({ ...parsed, evidence: parsed.evidence.map(({ url, ...e }) => (expect(url).toBe(`/api/evidence/${e.id}`), e)) }).toEqual(JSON.parse(JSON.stringify(fresh)));
+    // Unchanged, it is the same object (kept), and the same JSON.
+    const kept = server.app.services.campaigns;
+    expect(await kept.getAssessment({ user: 'admin', role: 'admin' }, A)).toBe(await kept.getAssessment({ user: 'admin', role: 'admin' }, A));
+    expect(await read('admin')).toBe(body);
+    return parsed;
+  };
+  /** Runs a change and checks the view moved: a higher version and a different body. */
+  const changes = async (label: string, change: (a: Assessment) => Promise<LightMyRequestResponse>, check: (before: Assessment, after: Assessment) => void) => {
+    const before = await current();
+    const res = await change(before);
+    expect(res.statusCode, `${label}: ${res.body}`).toBeLessThan(300);
+    const after = await current();
+    expect(after.version, label).toBeGreaterThan(before.version);
+    check(before, after);
+  };
+
+  it('shows every kind of change at once, to every reader, never a kept view that is out of date', async () => {
+    // Read by everyone who may, so that views are kept before the changes.
+    await read('inspector');
+    await read('reviewer');
+    await read('admin', '?lang=en');
+    let suggestion = 0;
+    await changes('derive', () => as.inspector.post(`/api/assessments/${A}/suggestions/derive`), (b, a) => {
+      expect(b.suggestions).toEqual([]);
+      expect(a.suggestions.length).toBeGreaterThan(1);
+      suggestion = a.suggestions.find((s) => s.item !== '3.2.1')!.id;
+    });
+    expect(JSON.parse(await read('inspector')).suggestions.length).toBeGreaterThan(1);
+    expect(JSON.parse(await read('reviewer')).suggestions.length).toBeGreaterThan(1);
+
+    await changes('accept', (a) => as.inspector.post(`/api/assessments/${A}/suggestions/${suggestion}/accept`, { version: a.version }), (b, a) => {
+      expect(a.findings.length).toBe(b.findings.length + 1);
+      expect(a.suggestions.find((s) => s.id === suggestion)!.status).toBe('accepted');
+    });
+    const dismissed = JSON.parse(await read('inspector')).suggestions.find((s: { status: string }) => s.status === 'open').id as number;
+    await changes('dismiss', (a) => as.inspector.post(`/api/assessments/${A}/suggestions/${dismissed}/dismiss`, { version: a.version, reason: '已核实' }), (_, a) => {
+      expect(a.suggestions.find((s) => s.id === dismissed)!.status).toBe('dismissed');
+    });
+    let finding = 0;
+    await changes('finding', (a) => as.inspector.post(`/api/assessments/${A}/findings`, { version: a.version, item: '3.2.1', count: 2, note: `经办人 ${RESIDENT_ID}` }), (b, a) => {
+      expect(a.findings.length).toBe(b.findings.length + 1);
+      expect(a.score.total).toBe(b.score.total - 2);
+      finding = a.findings.at(-1)!.id;
+    });
+    await changes('evidence', () => {
+      const m = multipart([photo('现场.jpg')]);
+      return as.inspector.request('POST', `/api/findings/${finding}/evidence`, m.payload, m.headers);
+    }, (b, a) => expect(a.evidence.length).toBe(b.evidence.length + 1));
+    const extra = JSON.parse((await as.inspector.post(`/api/assessments/${A}/findings`, { version: (await current()).version, item: '1.1' })).body).id as number;
+    await changes('withdraw', (a) => as.inspector.post(`/api/assessments/${A}/findings/${extra}/withdraw`, { version: a.version, reason: '重复' }), (b, a) => {
+      expect(a.findings.find((f) => f.id === extra)!.status).toBe('withdrawn');
+      expect(a.score.total).toBe(b.score.total + 2);
+    });
+    // The English view is kept apart, and moves too.
+    const en = JSON.parse(await read('admin', '?lang=en')) as Assessment;
+    expect(en.version).toBe((await current()).version);
+    expect(en.explanation.join('\n')).not.toEqual((await current()).explanation.join('\n'));
+
+    for (const [step, extraBody] of [['submit', {}], ['sendBack', { comment: '请补充照片' }], ['submit', {}], ['review', {}], ['publish', {}]] as const) {
+      const who = step === 'submit' ? as.inspector : step === 'publish' ? as.admin : as.reviewer;
+      await changes(step, (a) => who.post(`/api/assessments/${A}/transition`, { version: a.version, step, ...extraBody }), (b, a) => {
+        expect(a.status).not.toBe(b.status);
+        if (step === 'sendBack') expect(a.comment).toBe('请补充照片');
+      });
+      expect(JSON.parse(await read('reviewer')).status).toBe((await current()).status);
+    }
+
+    // Published: the village and viewers see the result without the working material, masked.
+    for (const who of ['village', 'viewer'] as const) {
+      const body = await read(who);
+      const v = JSON.parse(body) as Assessment;
+      expect(v.status).toBe('published');
+      expect(v.suggestions).toEqual([]);
+      expect(body).not.toContain(RESIDENT_ID);
+      expect(body).toContain('522425********0051');
+    }
+    expect(JSON.parse(await read('reviewer')).suggestions.length).toBeGreaterThan(1);
+    expect(await read('reviewer')).not.toContain(RESIDENT_ID);
+    expect(await read('admin')).toContain(RESIDENT_ID);
+
+    let appeal = 0;
+    await changes('appeal', () => as.village.post(`/api/assessments/${A}/appeals`, { item: '3.2.1', reason: '只迟报一次' }), (b, a) => {
+      expect(a.appeals.length).toBe(b.appeals.length + 1);
+      appeal = a.appeals.at(-1)!.id;
+    });
+    expect((JSON.parse(await read('village')) as Assessment).appeals.map((x) => x.status)).toEqual(['open']);
+    await changes('appeal evidence', () => {
+      const m = multipart([photo('材料.jpg')]);
+      return as.village.request('POST', `/api/appeals/${appeal}/evidence`, m.payload, m.headers);
+    }, (b, a) => expect(a.evidence.length).toBe(b.evidence.length + 1));
+    await changes('decide', () => as.admin.post(`/api/appeals/${appeal}/decide`, { outcome: 'adjusted', reason: '核实迟报一次', count: 1 }), (b, a) => {
+      expect(a.appeals.find((x) => x.id === appeal)!.status).toBe('adjusted');
+      expect(a.score.total).toBe(b.score.total + 1);
+    });
+    const mine = JSON.parse(await read('village')) as Assessment;
+    expect(mine.appeals.map((x) => x.status)).toEqual(['adjusted']);
+    expect(mine.suggestions).toEqual([]);
+
+    // A change to the village in the registry (no assessment version) shows too.
+    const before = await current();
+    await server.store.db.updateTable('areas').set({ name: '石桥新村' }).where('code', '=', village).execute();
+    const renamed = await current();
+    expect(renamed.version).toBe(before.version);
+    expect(renamed.village.name).toBe('石桥新村');
+    expect((JSON.parse(await read('village')) as Assessment).village.name).toBe('石桥新村');
   });
 });

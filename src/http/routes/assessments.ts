@@ -5,11 +5,13 @@
  * refused with 409 `conflict`. Who may do what to which assessment is decided by
  * CampaignService (policies.ts); a file is served only to a user who may read its assessment.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { KaoheError } from '../../core/errors.ts';
+import type { AssessmentView } from '../../services/campaign.service.ts';
 import { DEFAULT_EVIDENCE_TYPES, DEFAULT_MAX_EVIDENCE_BYTES, detectEvidenceType } from '../../services/evidence/evidence-store.ts';
 import { actorOf, type User } from '../../services/user.service.ts';
+import { KeptJson } from '../kept-json.ts';
 import { Id, route } from '../route.ts';
 import { DivisionCode, Flag, maskIds, present, Version } from './campaigns.ts';
 
@@ -17,6 +19,8 @@ const Lang = z.object({ lang: z.enum(['zh', 'en']).default('zh') });
 const AssessmentParams = z.object({ id: Id });
 const Reason = z.string().trim().min(1, 'give a reason').max(2000);
 const MAX_FILES = 10;
+/** Assessments as JSON, by the service's view object and the reader's kind (see sendView). */
+const viewJson = new KeptJson<'office' | 'masked'>();
 
 interface Upload {
   filename: string;
@@ -82,6 +86,14 @@ export function assessmentsRoutes(app: FastifyInstance): void {
   const withUrls = <A extends { evidence: Array<{ id: number }> }>(a: A) => ({ ...a, evidence: a.evidence.map((e) => ({ ...e, url: `/api/evidence/${e.id}` })) });
   const state = (user: User, id: number) => campaigns.assessmentState(actorOf(user), id);
 
+  /**
+   * Sends an assessment as its reader may see it. While it is unchanged the service hands back
+   * the same view object (per kind of reader and language), so its JSON — with file URLs, and
+   * ID numbers masked for anyone but the office — is made once per view and kind.
+   */
+  const sendView = (user: User, req: FastifyRequest, reply: FastifyReply, view: AssessmentView) =>
+    viewJson.send(req, reply, view, user.role === 'admin' ? 'office' : 'masked', () => present(user, withUrls(view)));
+
   /** Stores the uploads one by one on a finding or an appeal; returns their rows. */
   const upload = async (user: User, req: FastifyRequest, target: { findingId: number } | { appealId: number }) => {
     const actor = actorOf(user);
@@ -102,7 +114,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     roles: 'any',
     params: AssessmentParams,
     query: Lang,
-    handler: async ({ user, params, query }) => present(user, withUrls(await campaigns.getAssessment(actorOf(user), params.id, query.lang))),
+    handler: async ({ user, params, query, req, reply }) => sendView(user, req, reply, await campaigns.getAssessment(actorOf(user), params.id, query.lang)),
   });
 
   route(app, {
@@ -113,9 +125,9 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     roles: 'any',
     params: z.object({ id: Id, code: DivisionCode }),
     query: Lang,
-    handler: async ({ user, params, query }) => {
+    handler: async ({ user, params, query, req, reply }) => {
       const id = await campaigns.assessmentId(params.id, params.code);
-      return present(user, withUrls(await campaigns.getAssessment(actorOf(user), id, query.lang)));
+      return sendView(user, req, reply, await campaigns.getAssessment(actorOf(user), id, query.lang));
     },
   });
 

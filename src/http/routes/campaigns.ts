@@ -11,6 +11,7 @@ import { fromCents } from '../../core/numbers.ts';
 import type { RankedRow, RankSummary } from '../../core/ranking/ranking.ts';
 import { KaoheError } from '../../core/errors.ts';
 import { actorOf, type User } from '../../services/user.service.ts';
+import { KeptJson } from '../kept-json.ts';
 import { Id, route } from '../route.ts';
 
 /** A division code (县/乡/村: 12 digits). */
@@ -24,7 +25,7 @@ export const Flag = z
 
 const ID_NUMBER = /\d{17}[\dXx]/g;
 /** Presented rankings, by the service's ranking object and the reader's kind. */
-const rankingJson = new WeakMap<object, Map<string, string>>();
+const rankingJson = new KeptJson<'office' | 'masked'>();
 /** Keys whose values are hashes (hex), never ID numbers. */
 const HASH_KEYS = new Set(['sha256', 'hash', 'prev_hash', 'prevHash']);
 
@@ -191,18 +192,13 @@ export function campaignsRoutes(app: FastifyInstance): void {
     roles: 'any',
     params: CampaignParams,
     query: z.object({ township: DivisionCode.optional(), published: Flag }),
-    handler: async ({ user, params, query, reply }) => {
+    handler: async ({ user, params, query, req, reply }) => {
       const options: { township?: string; publishedOnly?: boolean } = { publishedOnly: query.published };
       if (query.township) options.township = query.township;
       // While no assessment changed, the service hands back the same ranking object: its JSON
       // (as this reader may see it) is made once.
       const ranking = await campaigns.rankingFor(actorOf(user), params.id, options);
-      const kind = user.role === 'admin' ? 'office' : 'masked';
-      let byKind = rankingJson.get(ranking);
-      if (!byKind) rankingJson.set(ranking, (byKind = new Map()));
-      let json = byKind.get(kind);
-      if (json === undefined) byKind.set(kind, (json = JSON.stringify(present(user, rankingInPoints(ranking)))));
-      return reply.type('application/json; charset=utf-8').send(json);
+      return rankingJson.send(req, reply, ranking, user.role === 'admin' ? 'office' : 'masked', () => present(user, rankingInPoints(ranking)));
     },
   });
 
