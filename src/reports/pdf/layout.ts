@@ -130,6 +130,9 @@ export function tokenize(text: string): string[] {
 /** Text widths from the document's embedded fonts, cached per font and token. */
 export class Measurer {
   private readonly widths = new Map<string, number>();
+  /** Whole texts measured and wrapped: a campaign repeats its titles, codes and numbers on every sheet. */
+  private readonly texts = new Map<string, number>();
+  private readonly wrapped = new Map<string, string[]>();
 
   constructor(private readonly doc: Doc) {}
 
@@ -148,13 +151,29 @@ export class Measurer {
 
   /** Width of text in points (tokens measured apart: kerning across a token boundary is ignored). */
   width(text: string, font: FontName, size: number): number {
-    let w = 0;
-    for (const t of tokenize(text)) if (t !== '\n') w += this.unit(t, font);
+    const key = `${font}\u0000${text}`;
+    let w = this.texts.get(key);
+    if (w === undefined) {
+      w = 0;
+      for (const t of tokenize(text)) if (t !== '\n') w += this.unit(t, font);
+      if (this.texts.size > 20_000) this.texts.clear();
+      this.texts.set(key, w);
+    }
     return w * size;
   }
 
   /** Breaks text into lines no wider than maxWidth (a word wider than that is broken between characters). */
   wrap(text: string, font: FontName, size: number, maxWidth: number): string[] {
+    const key = `${font}\u0000${size}\u0000${maxWidth}\u0000${text}`;
+    const hit = this.wrapped.get(key);
+    if (hit) return hit;
+    const lines = this.wrapUncached(text, font, size, maxWidth);
+    if (this.wrapped.size > 20_000) this.wrapped.clear();
+    this.wrapped.set(key, lines);
+    return lines;
+  }
+
+  private wrapUncached(text: string, font: FontName, size: number, maxWidth: number): string[] {
     const limit = maxWidth / size;
     const lines: string[] = [];
     let line = '';

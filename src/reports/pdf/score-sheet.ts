@@ -7,6 +7,7 @@
  * count is known before its first page is written and nothing of it is kept afterwards.
  */
 import { PassThrough } from 'node:stream';
+import { KaoheError } from '../../core/errors.ts';
 import type { Lang } from '../../core/scheme/model.ts';
 import type { ScoreSheet, ScoreSheetDeduction, ScoreSheetNode } from '../../services/score-sheet.ts';
 import { FONT_BOLD, FONT_REGULAR } from './fonts.ts';
@@ -277,7 +278,8 @@ export function pagesSoFar(doc: Doc): number {
 export async function scoreSheetPdf(sheets: ScoreSheet | readonly ScoreSheet[], options: ScoreSheetOptions): Promise<Buffer> {
   const list = Array.isArray(sheets) ? (sheets as readonly ScoreSheet[]) : [sheets as ScoreSheet];
   const first = list[0];
-  const doc = createReportDocument({ title: first ? labels(options.lang).sheetTitle(first.header.village.name) : 'Kaohe', author: first?.header.county?.name });
+  if (!first) throw new KaoheError('no-score-sheets', 'no score sheet to print: choose at least one village');
+  const doc = createReportDocument({ title: labels(options.lang).sheetTitle(first.header.village.name), author: first.header.county?.name });
   const sink = new PassThrough();
   const chunks: Buffer[] = [];
   sink.on('data', (c: Buffer) => chunks.push(c));
