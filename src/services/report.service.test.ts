@@ -333,7 +333,9 @@ for (const target of storeTargets()) {
         await refused(reports.deductionDetail(villageUser, campaignId, { village: C }), 'forbidden');
         await refused(reports.deductionDetail({ user: 'v2', role: 'village', village: B }, campaignId), 'forbidden');
         // The reviewer: their township, drafts too; not another township's village.
-        expect((await reports.deductionDetail(reviewer, campaignId)).villages.map((v) => v.village)).toEqual(villages[T[0]!]);
+        const township = await reports.deductionDetail(reviewer, campaignId);
+        expect(township.villages.map((v) => v.village)).toEqual(villages[T[0]!]);
+        expect(township.header).toMatchObject({ basis: 'own-township', village: null });
         await refused(reports.deductionDetail(reviewer, campaignId, { village: C }), 'forbidden');
         // The inspector: the team's villages.
         expect((await reports.deductionDetail(inspector, campaignId)).villages.map((v) => v.village)).toEqual(villages[T[0]!]);

@@ -50,7 +50,11 @@ export interface ReportHeader {
   lang: Lang;
   /** Only published results are in it. */
   publishedOnly: boolean;
-  /** Which results ranks are among: 'all', 'published', 'published-and-own-township' (see rankingFor). */
+  /**
+   * Ranking: which results ranks are among — 'all', 'published', 'published-and-own-township'
+   * (see rankingFor). Deduction detail: which villages it covers — 'all', 'own-township',
+   * 'own-team', 'own-village-published'.
+   */
   basis: string;
 }
 
@@ -295,6 +299,9 @@ async function byChunks<T>(ids: readonly number[] | null, query: (part: number[]
   for (const part of chunks(ids)) out.push(...(await query(part)));
   return out;
 }
+
+/** Which villages a deduction detail covers, by the reader's role (see deductionDetail). */
+const DETAIL_BASIS: Record<Actor['role'], string> = { admin: 'all', reviewer: 'own-township', inspector: 'own-team', village: 'own-village-published', viewer: 'none' };
 
 const notFound = (what: string) => new KaoheError('not-found', `${what} not found`);
 
@@ -765,7 +772,7 @@ export class ReportService {
         date: this.today(),
         lang,
         publishedOnly: actor.role === 'village',
-        basis: actor.role === 'admin' ? 'all' : actor.role === 'village' ? 'published' : 'own',
+        basis: DETAIL_BASIS[actor.role],
       },
       villages,
     };

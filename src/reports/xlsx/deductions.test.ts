@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DeductionDetail } from '../../services/report.service.ts';
-import { deductionsXlsx, writeDeductionsXlsx } from './deductions.ts';
+import { deductionsBook, deductionsXlsx, writeDeductionsXlsx } from './deductions.ts';
+import { workbookBufferInMemory } from './sheet-kit.ts';
 import { syntheticDeductionDetail } from './synthetic.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kaohe-xlsx-'));
@@ -114,7 +115,7 @@ describe('deduction detail workbook', () => {
     expect(sum.getCell(4).value).toBe(detail.villages.reduce((n, v) => n + v.counts.accepted, 0));
   });
 
-  it('says so when there are no findings, and streams the same workbook to a file', async () => {
+  it('says so when there are no findings, and streams the workbook exceljs builds in memory', async () => {
     const empty: DeductionDetail = { ...detail, villages: detail.villages.map((v) => ({ ...v, rows: [] })) };
     const ws = (await load(await deductionsXlsx(empty))).getWorksheet('扣分明细')!;
     expect(ws.getCell('A4').value).toBe('无扣分记录');
@@ -122,9 +123,10 @@ describe('deduction detail workbook', () => {
     await writeDeductionsXlsx(detail, path);
     const streamed = new ExcelJS.Workbook();
     await streamed.xlsx.readFile(path);
-    const inMemory = await load(await deductionsXlsx(detail));
-    const values = (wb: ExcelJS.Workbook) => wb.worksheets.map((w) => w.getSheetValues());
+    const inMemory = await load(await workbookBufferInMemory(deductionsBook(detail)));
+    const values = (wb: ExcelJS.Workbook) => wb.worksheets.map((w) => [w.getSheetValues(), [...w.model.merges].sort(), w.autoFilter, w.columns.map((c) => c.width)]);
     expect(values(streamed)).toEqual(values(inMemory));
+    expect(values(await load(await deductionsXlsx(detail)))).toEqual(values(inMemory));
   });
 
   it('is written in English for an English detail', async () => {

@@ -230,7 +230,8 @@ function summarySheet(book: Book, detail: DeductionDetail, name: string): void {
   });
 }
 
-function build(detail: DeductionDetail): (book: Book) => void {
+/** Writes the workbook's sheets into a book (in memory or streamed: see sheet-kit). */
+export function deductionsBook(detail: DeductionDetail): (book: Book) => void {
   return (book) => {
     const w = WORDS[detail.header.lang];
     const [detailName, summaryName] = sheetNames([w.detail, w.summary]);
@@ -241,10 +242,10 @@ function build(detail: DeductionDetail): (book: Book) => void {
 
 /** The deduction detail workbook as bytes. */
 export function deductionsXlsx(detail: DeductionDetail): Promise<Buffer> {
-  return workbookBuffer(build(detail), createdOf(detail.header));
+  return workbookBuffer(deductionsBook(detail), createdOf(detail.header));
 }
 
 /** The deduction detail workbook streamed to a file. */
 export function writeDeductionsXlsx(detail: DeductionDetail, path: string): Promise<void> {
-  return workbookFile(path, build(detail), createdOf(detail.header));
+  return workbookFile(path, deductionsBook(detail), createdOf(detail.header));
 }

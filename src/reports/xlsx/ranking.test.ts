@@ -10,7 +10,8 @@ import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { displayWidth } from '../../core/text-width.ts';
 import type { RankingReport } from '../../services/report.service.ts';
-import { rankingXlsx, writeRankingXlsx } from './ranking.ts';
+import { rankingBook, rankingXlsx, writeRankingXlsx } from './ranking.ts';
+import { workbookBufferInMemory } from './sheet-kit.ts';
 import { syntheticRankingReport } from './synthetic.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kaohe-xlsx-'));
@@ -152,13 +153,15 @@ describe('ranking workbook', () => {
     expect(ws.getColumn(4).width).toBe(Math.ceil(displayWidth('精准扶贫精准脱贫（120）') / 2) + 2);
   });
 
-  it('streams the same workbook to a file', async () => {
+  it('streams the same workbook exceljs builds in memory, to bytes or to a file', async () => {
     const path = join(dir, 'ranking.xlsx');
     await writeRankingXlsx(report, path);
-    const streamed = new ExcelJS.Workbook();
-    await streamed.xlsx.readFile(path);
-    expect(dump(streamed)).toEqual(dump(await load(await rankingXlsx(report))));
-    expect(streamed.getWorksheet('全县')!.pageSetup.printTitlesRow).toBe('3:4');
+    const file = new ExcelJS.Workbook();
+    await file.xlsx.readFile(path);
+    const inMemory = dump(await load(await workbookBufferInMemory(rankingBook(report))));
+    expect(dump(await load(await rankingXlsx(report)))).toEqual(inMemory);
+    expect(dump(file)).toEqual(inMemory);
+    expect(file.getWorksheet('全县')!.pageSetup.printTitlesRow).toBe('3:4');
   });
 
   it('leaves out the grade and change columns, and the change sheet, when there are none', async () => {

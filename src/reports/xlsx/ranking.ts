@@ -218,7 +218,8 @@ function changeSheet(book: Book, report: RankingReport, name: string): void {
   });
 }
 
-function build(report: RankingReport): (book: Book) => void {
+/** Writes the workbook's sheets into a book (in memory or streamed: see sheet-kit). */
+export function rankingBook(report: RankingReport): (book: Book) => void {
   return (book) => {
     const w = WORDS[report.header.lang];
     const cut = report.header.township;
@@ -238,12 +239,12 @@ function build(report: RankingReport): (book: Book) => void {
 
 /** The ranking workbook as bytes. */
 export function rankingXlsx(report: RankingReport): Promise<Buffer> {
-  return workbookBuffer(build(report), createdOf(report.header));
+  return workbookBuffer(rankingBook(report), createdOf(report.header));
 }
 
 /** The ranking workbook streamed to a file (rows leave memory as they are written). */
 export function writeRankingXlsx(report: RankingReport, path: string): Promise<void> {
-  return workbookFile(path, build(report), createdOf(report.header));
+  return workbookFile(path, rankingBook(report), createdOf(report.header));
 }
 
 export function createdOf(header: ReportHeader): Date | undefined {
