@@ -322,6 +322,10 @@ for (const target of storeTargets()) {
         expect(en.header.lang).toBe('en');
         // The 2021 ranking compares with 2020: the latest earlier campaign.
         expect((await reports.rankingReport(admin, later)).previous).toMatchObject({ id: campaignId, name: DEMO_CAMPAIGN });
+        // Nothing of it is published: a viewer's report of the township has its sheet, empty.
+        const none = await reports.rankingReport(viewer, later, { township: T[2]! });
+        expect(none.rows).toEqual([]);
+        expect(none.townships).toEqual([{ code: T[2], name: names[T[2]!], summary: expect.objectContaining({ count: 0 }), rows: [] }]);
       });
 
       it('lets each role read only its part, and viewers none', async () => {

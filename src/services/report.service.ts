@@ -531,6 +531,8 @@ export class ReportService {
       .filter((t) => !options.township || t.township === options.township)
       .map((t) => ({ code: t.township, name: t.townshipName || (areas.get(t.township)?.name ?? t.township), summary: summaryOf(t), rows: t.rows.map((r) => byVillage.get(r.village)!) }));
     const shownTownship = options.township ? areas.get(options.township)! : null;
+    // A township none of whose results the reader may see still gets its (empty) sheet.
+    if (shownTownship && townships.length === 0) townships.push({ code: shownTownship.code, name: shownTownship.name, summary: { count: 0, averages: {}, base: 0, bonus: 0, total: 0, gradeCounts: null }, rows: [] });
     const previous = await this.previousCampaign(c.year, campaignId);
     return {
       header: {

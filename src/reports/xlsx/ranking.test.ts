@@ -186,6 +186,14 @@ describe('ranking workbook', () => {
     expect(wb.worksheets[2]!.getCell('A1').value).toBe('100村考核排名（新区/开发区:一*）');
   });
 
+  it('writes a ranking with nothing ranked yet (a viewer before publication)', async () => {
+    const empty = syntheticRankingReport({ villages: 0 });
+    const wb = await load(await rankingXlsx(empty));
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['全县', '分项平均']);
+    expect(wb.getWorksheet('全县')!.rowCount).toBe(4);
+    expect((wb.getWorksheet('分项平均')!.getRow(5).values as unknown[]).slice(1, 3)).toEqual(['全县平均（0个村）', 0]);
+  });
+
   it('is written in English for an English report', async () => {
     const en = syntheticRankingReport({ villages: 60, lang: 'en', previous: true });
     const wb = await load(await rankingXlsx(en));
