@@ -8,7 +8,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { KaoheError } from '../core/errors.ts';
 import { fromCents } from '../core/numbers.ts';
 import { loadScheme } from '../core/scheme/load.ts';
-import { textOf, type Lang, type Scheme } from '../core/scheme/model.ts';
+import { textOf, walk, type Lang, type Scheme } from '../core/scheme/model.ts';
 import { checkFindings, resultToJson, score, type Finding, type ScoreResult, type Unit } from '../core/scoring/score.ts';
 import { explain } from '../core/scoring/explain.ts';
 import { deriveSuggestions } from '../core/derivation/derive.ts';
@@ -71,6 +71,8 @@ type RankingView = Awaited<ReturnType<CampaignService['computeRanking']>> & { ba
 type AssessmentReader = 'work' | 'result';
 /** One assessment as getAssessment returns it. */
 export type AssessmentView = Awaited<ReturnType<CampaignService['assessmentView']>>;
+/** Which appeals a list shows: open, decided (any outcome) or one outcome. */
+export type AppealFilter = 'open' | 'decided' | 'upheld' | 'adjusted' | 'rejected';
 /** Assessment views kept at most (a few per village: reader kinds and languages). */
 const MAX_VIEWS = 2000;
 
@@ -734,6 +736,78 @@ export class CampaignService {
       await this.audit(trx, actor, { action: 'appeal.open', entity: 'appeal', entityId: row.id, after: { assessmentId, item: input.item, reason: input.reason } });
       return row.id;
     });
+  }
+
+  /**
+   * The appeals of a campaign the actor may see — the office every one, a reviewer their
+   * township's, an inspector those of their team's villages, a village its own; viewers none
+   * (refused) — open first, each with its village, the item's title, its evidence files and
+   * the item's count as it stands (the count appealed against, or the decided one).
+   */
+  async listAppeals(actor: Actor, campaignId: number, filter: { status?: AppealFilter; township?: string } = {}, lang: Lang = 'zh') {
+    requireRole(actor, 'admin', 'reviewer', 'inspector', 'village');
+    const c = await this.campaignRow(this.db, campaignId);
+    const { scheme } = await this.schemeOf(c.scheme_version_id);
+    let q = this.db
+      .selectFrom('appeals as ap')
+      .innerJoin('assessments as a', 'a.id', 'ap.assessment_id')
+      .innerJoin('areas as v', 'v.code', 'a.village_code')
+      .leftJoin('areas as t', 't.code', 'v.parent_code')
+      .select([
+        'ap.id', 'ap.assessment_id', 'ap.item', 'ap.reason', 'ap.status', 'ap.decision_reason', 'ap.adjusted_count',
+        'ap.created_at', 'ap.created_by', 'ap.decided_at', 'ap.decided_by',
+        'a.village_code', 'a.team_id', 'a.total', 'v.name as village_name', 'v.parent_code', 't.name as township_name',
+        (eb) => eb.selectFrom('evidence as e').select(eb.fn.countAll<number>().as('n')).whereRef('e.appeal_id', '=', 'ap.id').where('e.status', '=', 'active').as('evidence_count'),
+      ])
+      .where('a.campaign_id', '=', campaignId);
+    // Cut in the query for the roles bounded by a place; an inspector's team is checked below.
+    if (actor.role === 'village') q = q.where('a.village_code', '=', actor.village ?? '');
+    if (actor.role === 'reviewer') q = q.where('v.parent_code', '=', actor.township ?? '');
+    if (filter.township) q = q.where('v.parent_code', '=', filter.township);
+    if (filter.status === 'decided') q = q.where('ap.status', '!=', 'open');
+    else if (filter.status) q = q.where('ap.status', '=', filter.status);
+    let rows = await q.orderBy('ap.id').execute();
+    if (actor.role === 'inspector') {
+      const mine = new Set((await this.teamsOf(campaignId)).filter((t) => t.members.includes(actor.user)).map((t) => t.id));
+      rows = rows.filter((r) => r.team_id !== null && mine.has(r.team_id));
+    }
+    const counts = new Map<string, number>();
+    const ids = [...new Set(rows.map((r) => r.assessment_id))];
+    for (let i = 0; i < ids.length; i += 500) {
+      const found = await this.db
+        .selectFrom('findings')
+        .select(['assessment_id', 'item', (eb) => eb.fn.sum<number>('count').as('n')])
+        .where('assessment_id', 'in', ids.slice(i, i + 500))
+        .where('status', '=', 'active')
+        .groupBy(['assessment_id', 'item'])
+        .execute();
+      for (const f of found) counts.set(`${f.assessment_id}|${f.item}`, Number(f.n));
+    }
+    const titles = new Map<string, string>();
+    walk(scheme, (node) => titles.set(node.code, textOf(node.title, lang)));
+    return rows
+      .map((r) => ({
+        id: r.id,
+        assessmentId: r.assessment_id,
+        village: r.village_code,
+        villageName: r.village_name,
+        township: r.parent_code,
+        townshipName: r.township_name,
+        item: r.item,
+        itemTitle: titles.get(r.item) ?? null,
+        reason: r.reason,
+        status: r.status,
+        decisionReason: r.decision_reason,
+        adjustedCount: r.adjusted_count,
+        currentCount: counts.get(`${r.assessment_id}|${r.item}`) ?? 0,
+        total: fromCents(r.total),
+        evidenceCount: Number(r.evidence_count ?? 0),
+        createdAt: r.created_at,
+        createdBy: r.created_by,
+        decidedAt: r.decided_at,
+        decidedBy: r.decided_by,
+      }))
+      .sort((x, y) => Number(x.status !== 'open') - Number(y.status !== 'open') || x.id - y.id);
   }
 
   /**

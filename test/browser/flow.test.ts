@@ -296,13 +296,16 @@ describe.skipIf(!available)('browser: the assessment flow', () => {
     const open = (await assessment(page)).appeals.find((a) => a.status === 'open')!;
     await page.getByTestId(`appeal-open-${open.id}`).waitFor(UI);
     await shot(page, '12-appeals');
+    // Opened on the appeals page: the village's reasons, the item's findings, the decision form.
     await page.getByTestId(`appeal-open-${open.id}`).click();
-    await page.getByTestId(`appeal-decide-${open.id}`).click();
-    // Upheld is the default outcome; the modal shows the effect on the total.
-    await page.getByTestId('appeal-decision-reason').fill('复核属实');
+    const drawer = page.getByTestId('appeal-drawer');
+    await drawer.waitFor(UI);
+    // Upheld is the default outcome; the form shows the effect on the total.
+    await drawer.getByTestId('appeal-decision-reason').fill('复核属实');
     await expect.poll(() => page.getByTestId('appeal-effect').innerText(), UI).toContain(points(publishedTotal + 4));
-    await page.getByTestId('appeal-decide').click();
+    await drawer.getByTestId('appeal-decide').click();
     await expect.poll(async () => (await assessment(page)).appeals.find((a) => a.id === open.id)!.status, UI).toBe('upheld');
+    await drawer.getByTestId('appeal-decision').waitFor(UI);
     const after = await assessment(page);
     expect(after.score.total).toBeCloseTo(publishedTotal + 4, 5);
     expect(await rankingTotal(page)).toBeCloseTo(after.score.total, 5);

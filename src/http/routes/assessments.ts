@@ -276,6 +276,25 @@ export function assessmentsRoutes(app: FastifyInstance): void {
   });
 
   route(app, {
+    method: 'GET',
+    url: '/campaigns/:id/appeals',
+    summary: "List a campaign's appeals: the office all, a reviewer their township's, an inspector their villages', a village its own",
+    tags: ['appeals'],
+    roles: ['admin', 'reviewer', 'inspector', 'village'],
+    params: z.object({ id: Id }),
+    query: Lang.extend({
+      status: z.enum(['open', 'decided', 'upheld', 'adjusted', 'rejected']).optional(),
+      township: DivisionCode.optional(),
+    }),
+    handler: async ({ user, params, query }) => {
+      const filter: Parameters<typeof campaigns.listAppeals>[2] = {};
+      if (query.status) filter.status = query.status;
+      if (query.township) filter.township = query.township;
+      return present(user, { appeals: await campaigns.listAppeals(actorOf(user), params.id, filter, query.lang) });
+    },
+  });
+
+  route(app, {
     method: 'POST',
     url: '/assessments/:id/appeals',
     summary: 'Appeal an item of a published result',

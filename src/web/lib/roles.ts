@@ -24,8 +24,8 @@ const ALL: NavKey[] = ['overview', 'villages', 'households', 'workTeams', 'helpe
 
 const NAV: Record<Role, NavKey[]> = {
   admin: ALL,
-  reviewer: ['overview', 'villages', 'households', 'workTeams', 'helpers', 'records', 'schemes', 'campaigns', 'review', 'rankings'],
-  inspector: ['campaigns', 'villages', 'households', 'workTeams', 'helpers', 'records', 'schemes', 'rankings'],
+  reviewer: ['overview', 'villages', 'households', 'workTeams', 'helpers', 'records', 'schemes', 'campaigns', 'review', 'rankings', 'appeals'],
+  inspector: ['campaigns', 'villages', 'households', 'workTeams', 'helpers', 'records', 'schemes', 'rankings', 'appeals'],
   village: ['campaigns', 'rankings', 'appeals'],
   viewer: ['overview', 'campaigns', 'rankings'],
 };

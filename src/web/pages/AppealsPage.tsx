@@ -1,87 +1,146 @@
 /**
- * Appeals of a campaign. The office sees every appeal (open first) and decides on the village's
- * assessment page; a village sees its own result's appeals and opens a new one there.
+ * Appeals of a campaign (GET /campaigns/:id/appeals). The office sees every appeal, filters by
+ * status and township, opens one — the village's reasons and evidence, the item's findings, the
+ * count as it stands — and decides it there (upheld, adjusted with a new count, or rejected,
+ * with a reason; the total it gives is shown before it is sent). Reviewers and inspectors see
+ * those of their villages; a village sees its own with the decisions, and appeals from its
+ * result's page.
  */
-import { useEffect, useState } from 'react';
-import { Alert, Button, Card, Empty, Segmented, Table } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import { Alert, Button, Card, Descriptions, Drawer, Empty, Segmented, Select, Space, Table, Tag } from 'antd';
+import { PaperClipOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { AppealStatusTag, ErrorView, Loading, PageHeader } from '../components/common.tsx';
 import { CampaignPicker, useCurrentCampaign } from '../components/CampaignPicker.tsx';
+import { schemeLang } from '../i18n/index.ts';
 import { api, ApiError } from '../lib/api.ts';
 import { useUser } from '../lib/auth.tsx';
-import { Link, pathTo } from '../lib/router.tsx';
+import { useApi, useIsNarrow } from '../lib/hooks.ts';
+import { can } from '../lib/roles.ts';
+import { Link, pathTo, setQuery, useRoute } from '../lib/router.tsx';
 import { useFormat } from '../lib/format.ts';
-import { toAssessment, type AppealRow, type AssessmentDetail } from '../lib/types.ts';
+import { engineFindings } from '../lib/scoring.ts';
+import { decisionBody, decisionReady, DecisionFields, NEW_DECISION, useDecisionEffect, type Decision } from './assessment/AppealDecision.tsx';
+import { EvidenceList, useChanges } from './assessment/parts.tsx';
+import { useAssessment } from './assessment/useAssessment.ts';
 
-interface AppealListed extends AppealRow {
+/** An appeal as the list gives it. */
+export interface AppealListed {
+  id: number;
   assessmentId: number;
   village: string;
   villageName: string;
-  campaignId: number;
+  township: string | null;
+  townshipName: string | null;
+  item: string;
+  itemTitle: string | null;
+  reason: string;
+  status: 'open' | 'upheld' | 'adjusted' | 'rejected';
+  decisionReason: string | null;
+  adjustedCount: number | null;
+  /** The item's count as it stands: the one appealed against while open, the decided one after. */
+  currentCount: number;
+  total: number;
+  evidenceCount: number;
+  createdAt: string;
+  createdBy: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
 }
 
-const listed = (a: AssessmentDetail): AppealListed[] => a.appeals.map((ap) => ({ ...ap, assessmentId: a.id, village: a.village.code, villageName: a.village.name, campaignId: a.campaignId }));
-
-/**
- * Every appeal of a campaign. The API has no list of appeals: the audit log names the appealed
- * assessments (office only), and each of them is read once.
- */
-async function loadAppeals(campaignId: number): Promise<AppealListed[]> {
-  const audit = await api.get<{ entries: Array<{ action: string; after: { assessmentId?: number } | null }> }>('/audit', { entity: 'appeal', limit: 1000 });
-  const ids = [...new Set(audit.entries.filter((e) => e.action === 'appeal.open' && e.after?.assessmentId).map((e) => e.after!.assessmentId!))];
-  const out: AppealListed[] = [];
-  for (const id of ids) {
-    const a = toAssessment(await api.get<unknown>(`/assessments/${id}`));
-    if (a.campaignId === campaignId) out.push(...listed(a));
-  }
-  return out;
-}
+type StatusFilter = 'open' | 'decided' | 'all';
+const STATUS_FILTERS: StatusFilter[] = ['open', 'decided', 'all'];
+const fits = (a: AppealListed, s: StatusFilter) => s === 'all' || (s === 'open' ? a.status === 'open' : a.status !== 'open');
 
 export default function AppealsPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const lang = schemeLang(i18n.language);
   const fmt = useFormat();
   const user = useUser();
+  const route = useRoute();
   const { campaigns, current, setCurrent, error: listError, loading: listLoading } = useCurrentCampaign();
-  const [appeals, setAppeals] = useState<AppealListed[]>();
-  const [error, setError] = useState<Error>();
-  const [status, setStatus] = useState<string>('open');
-  const [tick, setTick] = useState(0);
+  const { data, error, loading, reload } = useApi<{ appeals: AppealListed[] }>(current ? `/campaigns/${current.id}/appeals` : null, { lang });
+  const status = (STATUS_FILTERS as string[]).includes(route.query.get('status') ?? '') ? (route.query.get('status') as StatusFilter) : user.role === 'admin' ? 'open' : 'all';
+  const township = route.query.get('township') ?? undefined;
+  const opened = Number(route.query.get('appeal') ?? NaN);
 
+  // A village's own result: whether it is published yet (appeals open only then).
+  const [villageState, setVillageState] = useState<'published' | 'unpublished' | undefined>();
   useEffect(() => {
-    if (!current) return;
+    if (user.role !== 'village' || !user.village || !current) return;
     let live = true;
-    setAppeals(undefined);
-    setError(undefined);
-    const load =
-      user.role === 'village' && user.village
-        ? api.get<unknown>(`/campaigns/${current.id}/villages/${user.village}/assessment`).then((b) => listed(toAssessment(b)))
-        : loadAppeals(current.id);
-    load
-      .then((list) => live && setAppeals(list))
-      .catch((e: unknown) => live && setError(e instanceof Error ? e : new Error(String(e))));
+    setVillageState(undefined);
+    api
+      .get<{ status: string }>(`/campaigns/${current.id}/villages/${user.village}/assessment`)
+      .then((a) => live && setVillageState(a.status === 'published' ? 'published' : 'unpublished'))
+      .catch((e: unknown) => live && e instanceof ApiError && (e.isForbidden || e.isNotFound) && setVillageState('unpublished'));
     return () => {
       live = false;
     };
-  }, [current, user.role, user.village, tick]);
+  }, [current, user.role, user.village]);
 
-  const rows = (appeals ?? []).filter((a) => status === 'all' || (status === 'open' ? a.status === 'open' : a.status !== 'open'));
+  const all = useMemo(() => data?.appeals ?? [], [data]);
+  const inTownship = all.filter((a) => !township || a.township === township);
+  const rows = inTownship.filter((a) => fits(a, status));
+  const townships = useMemo(() => {
+    const seen = new Map<string, { name: string; count: number }>();
+    for (const a of all) {
+      if (!a.township) continue;
+      const entry = seen.get(a.township) ?? { name: a.townshipName ?? a.township, count: 0 };
+      entry.count++;
+      seen.set(a.township, entry);
+    }
+    return [...seen].sort(([x], [y]) => x.localeCompare(y)).map(([code, v]) => ({ value: code, label: `${v.name}${fmt.paren(v.count)}` }));
+  }, [all, fmt]);
+  const selected = all.find((a) => a.id === opened);
+  const open = (a: AppealListed | null) => setQuery({ appeal: a?.id });
+  const decides = (a: AppealListed) => a.status === 'open' && can.decideAppeal(user.role);
+
   const columns: ColumnsType<AppealListed> = [
     { title: '#', dataIndex: 'id', width: 56 },
-    { title: t('common.village'), key: 'village', render: (_, r) => <Link to={pathTo('assessment', { id: r.assessmentId }, { tab: 'appeals' })}>{r.villageName}</Link> },
-    { title: t('finding.item'), dataIndex: 'item', width: 70 },
-    { title: t('appeals.reason'), dataIndex: 'reason', ellipsis: true },
-    { title: t('common.date'), dataIndex: 'createdAt', render: (v: string) => fmt.dateTime(v), className: 'hide-narrow' },
+    {
+      title: t('common.village'),
+      key: 'village',
+      render: (_, r) => (
+        <a onClick={() => open(r)} data-testid={`appeal-village-${r.id}`}>
+          {r.villageName}
+        </a>
+      ),
+    },
+    { title: t('common.township'), dataIndex: 'townshipName', className: 'hide-narrow' },
+    {
+      title: t('finding.item'),
+      key: 'item',
+      render: (_, r) => (
+        <span>
+          <span className="mono">{r.item}</span> <span className="hide-narrow">{r.itemTitle}</span>
+        </span>
+      ),
+    },
+    { title: t('appeals.reason'), dataIndex: 'reason', ellipsis: true, className: 'hide-narrow' },
+    {
+      title: t('evidence.title'),
+      dataIndex: 'evidenceCount',
+      width: 64,
+      className: 'hide-narrow',
+      render: (n: number) => (n ? <Tag icon={<PaperClipOutlined />}>{fmt.int(n)}</Tag> : null),
+    },
+    { title: t('common.date'), dataIndex: 'createdAt', render: (v: string) => fmt.date(v), className: 'hide-narrow' },
     { title: t('common.status'), dataIndex: 'status', render: (s: string) => <AppealStatusTag status={s} /> },
+    {
+      title: t('appeals.decision'),
+      key: 'decision',
+      className: 'hide-narrow',
+      render: (_, r) => (r.status === 'open' ? null : <span>{t(`appeals.outcome.${r.status}`, { count: r.adjustedCount ?? 0 })}</span>),
+    },
     {
       title: '',
       key: 'open',
       render: (_, r) => (
-        <Link to={pathTo('assessment', { id: r.assessmentId }, { tab: 'appeals' })} data-testid={`appeal-open-${r.id}`}>
-          <Button size="small" type={r.status === 'open' && user.role === 'admin' ? 'primary' : 'default'}>
-            {r.status === 'open' && user.role === 'admin' ? t('appeals.decide') : t('common.open')}
-          </Button>
-        </Link>
+        <Button size="small" type={decides(r) ? 'primary' : 'default'} onClick={() => open(r)} data-testid={`appeal-open-${r.id}`}>
+          {decides(r) ? t('appeals.decide') : t('common.open')}
+        </Button>
       ),
     },
   ];
@@ -91,14 +150,9 @@ export default function AppealsPage() {
   return (
     <div data-testid="appeals-page">
       <PageHeader title={t('nav.appeals')} sub={user.role === 'village' ? t('appeals.villageHelp') : t('appeals.officeHelp')} extra={<CampaignPicker campaigns={campaigns} value={current?.id} onChange={setCurrent} />} />
-      {error ? (
-        error instanceof ApiError && error.status === 403 && user.role === 'village' ? (
-          <Alert type="info" showIcon title={t('appeals.notPublishedYet')} />
-        ) : (
-          <ErrorView error={error} onRetry={() => setTick((x) => x + 1)} />
-        )
-      ) : null}
-      {user.role === 'village' && user.village && current ? (
+      {error ? <ErrorView error={error} onRetry={reload} /> : null}
+      {user.role === 'village' && villageState === 'unpublished' ? <Alert type="info" showIcon title={t('appeals.notPublishedYet')} style={{ marginBottom: 12 }} /> : null}
+      {user.role === 'village' && user.village && current && villageState === 'published' ? (
         <Card size="small" style={{ marginBottom: 12 }}>
           <Link to={pathTo('villageAssessment', { id: current.id, code: user.village }, { tab: 'appeals' })}>
             <Button type="primary" data-testid="appeal-go">
@@ -108,20 +162,29 @@ export default function AppealsPage() {
         </Card>
       ) : null}
       <Card size="small">
-        <Segmented
-          style={{ marginBottom: 12 }}
-          value={status}
-          onChange={(v) => setStatus(String(v))}
-          options={[
-            { value: 'open', label: t('appeals.filterOpen') },
-            { value: 'decided', label: t('appeals.filterDecided') },
-            { value: 'all', label: t('appeals.filterAll') },
-          ]}
-        />
+        <Space wrap style={{ marginBottom: 12 }}>
+          <Segmented
+            value={status}
+            onChange={(v) => setQuery({ status: String(v), appeal: undefined })}
+            options={STATUS_FILTERS.map((s) => ({ value: s, label: `${t(`appeals.filters.${s}`)}${fmt.paren(inTownship.filter((a) => fits(a, s)).length)}` }))}
+            data-testid="appeals-status"
+          />
+          {townships.length > 1 || township ? (
+            <Select
+              allowClear
+              style={{ minWidth: 180 }}
+              placeholder={t('appeals.allTownships')}
+              value={township}
+              onChange={(v?: string) => setQuery({ township: v, appeal: undefined })}
+              options={townships}
+              data-testid="appeals-township"
+            />
+          ) : null}
+        </Space>
         <Table<AppealListed>
           rowKey="id"
           size="small"
-          loading={!appeals && !error}
+          loading={loading}
           columns={columns}
           dataSource={rows}
           pagination={{ pageSize: 50, hideOnSinglePage: true }}
@@ -130,6 +193,114 @@ export default function AppealsPage() {
           locale={{ emptyText: <Empty description={t('appeals.none')} /> }}
         />
       </Card>
+      {selected ? <AppealDrawer key={selected.id} appeal={selected} onClose={() => open(null)} onDecided={reload} /> : null}
     </div>
+  );
+}
+
+/** One appeal: the village's reasons and evidence, the item's findings, and the decision (or the form for it). */
+function AppealDrawer({ appeal, onClose, onDecided }: { appeal: AppealListed; onClose: () => void; onDecided: () => void }) {
+  const { t, i18n } = useTranslation();
+  const fmt = useFormat();
+  const user = useUser();
+  const narrow = useIsNarrow();
+  const { assessment: a, scheme, unit, error, reload } = useAssessment({ id: appeal.assessmentId }, schemeLang(i18n.language));
+  const { run, busy, conflictModal } = useChanges(reload);
+  const [decision, setDecision] = useState<Decision>(NEW_DECISION);
+  const saved = useMemo(() => (a ? engineFindings(a.findings) : []), [a]);
+  const after = useDecisionEffect(decision, appeal.item, scheme, unit, saved, a?.score.total ?? appeal.total);
+  // The appeal as the assessment has it now (it may have been decided meanwhile).
+  const now = a?.appeals.find((x) => x.id === appeal.id);
+  const state = now?.status ?? appeal.status;
+  const findings = (a?.findings ?? []).filter((f) => f.item === appeal.item);
+
+  return (
+    <Drawer
+      open
+      onClose={onClose}
+      size={narrow ? '100%' : 640}
+      title={t('appeals.drawerTitle', { village: appeal.villageName, item: appeal.item })}
+      data-testid="appeal-drawer"
+      extra={
+        <Link to={pathTo('assessment', { id: appeal.assessmentId }, { tab: 'appeals' })} data-testid="appeal-assessment-link">
+          {t('appeals.toAssessment')}
+        </Link>
+      }
+    >
+      {conflictModal}
+      {error ? <ErrorView error={error} compact onRetry={() => void reload()} /> : null}
+      <Descriptions size="small" column={1} bordered>
+        <Descriptions.Item label={t('common.village')}>
+          {appeal.villageName}
+          {appeal.townshipName ? fmt.paren(appeal.townshipName) : ''}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('finding.item')}>
+          <span className="mono">{appeal.item}</span> {appeal.itemTitle}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('common.status')}>
+          <AppealStatusTag status={state} />
+        </Descriptions.Item>
+        <Descriptions.Item label={t('appeals.reason')}>
+          <div style={{ whiteSpace: 'pre-wrap' }} data-testid="appeal-reason-text">
+            {appeal.reason}
+          </div>
+          <div className="muted" style={{ fontSize: 12 }}>
+            {appeal.createdBy} · {fmt.dateTime(appeal.createdAt)}
+          </div>
+          <EvidenceList items={(a?.evidence ?? []).filter((e) => e.appealId === appeal.id)} />
+        </Descriptions.Item>
+        <Descriptions.Item label={t('appeals.currentCount')}>
+          <span data-testid="appeal-current-count">{fmt.int(findings.filter((f) => f.status === 'active').reduce((n, f) => n + f.count, 0))}</span>
+          {' · '}
+          {t('score.total')} {fmt.points(a?.score.total ?? appeal.total)}
+        </Descriptions.Item>
+      </Descriptions>
+
+      <h4 style={{ marginTop: 16 }}>{t('appeals.itemFindings')}</h4>
+      {findings.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('appeals.noFindings')} />
+      ) : (
+        findings.map((f) => (
+          <Card key={f.id} size="small" style={{ marginBottom: 8, opacity: f.status === 'active' ? 1 : 0.6 }} data-testid={`appeal-finding-${f.id}`}>
+            <Space wrap size={4}>
+              <b>×{fmt.int(f.count)}</b>
+              <Tag>{t(`finding.source.${f.source}`)}</Tag>
+              {f.status !== 'active' ? <Tag>{t(`appeals.findingStatus.${f.status}`)}</Tag> : null}
+            </Space>
+            {f.note ? <div>{f.note}</div> : null}
+            <div className="muted" style={{ fontSize: 12 }}>
+              {f.createdBy} · {fmt.dateTime(f.createdAt)}
+            </div>
+            <EvidenceList items={(a?.evidence ?? []).filter((e) => e.findingId === f.id)} />
+          </Card>
+        ))
+      )}
+
+      {state !== 'open' ? (
+        <Alert
+          style={{ marginTop: 12 }}
+          type={state === 'rejected' ? 'warning' : 'success'}
+          title={t(`appeals.outcome.${state}`, { count: now?.adjustedCount ?? appeal.adjustedCount ?? 0 })}
+          description={`${now?.decisionReason ?? appeal.decisionReason ?? ''}${fmt.paren(`${now?.decidedBy ?? appeal.decidedBy ?? ''} · ${fmt.dateTime(now?.decidedAt ?? appeal.decidedAt)}`)}`}
+          data-testid="appeal-decision"
+        />
+      ) : can.decideAppeal(user.role) ? (
+        <Card size="small" style={{ marginTop: 12 }} title={t('appeals.decide')}>
+          <DecisionFields value={decision} onChange={setDecision} before={a?.score.total ?? appeal.total} after={a ? after : null} />
+          <Button
+            type="primary"
+            disabled={!decisionReady(decision) || !a}
+            loading={busy}
+            data-testid="appeal-decide"
+            onClick={async () => {
+              const ok = await run(() => api.post(`/appeals/${appeal.id}/decide`, decisionBody(decision)), t('appeals.decided'));
+              if (ok) onDecided();
+            }}
+          >
+            {t('appeals.decideSend')}
+          </Button>
+        </Card>
+      ) : null}
+    </Drawer>
   );
 }

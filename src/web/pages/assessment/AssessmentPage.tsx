@@ -23,6 +23,7 @@ import { schemeLang } from '../../i18n/index.ts';
 import type { AppealRow, AssessmentDetail, EvidenceRow, FindingRow, ScoreJson, SuggestionRow } from '../../lib/types.ts';
 import { useAssessment } from './useAssessment.ts';
 import { EvidenceList, EvidencePicker, ScorePanel, uploadEvidence, useChanges } from './parts.tsx';
+import { decisionBody, decisionReady, DecisionFields, NEW_DECISION, useDecisionEffect, type Decision } from './AppealDecision.tsx';
 
 interface Draft {
   item?: string;
@@ -961,57 +962,23 @@ function DecideModal({
   busy: boolean;
   onClose: () => void;
 }) {
-  const { t, i18n } = useTranslation();
-  const fmt = useFormat();
-  const [outcome, setOutcome] = useState<'upheld' | 'adjusted' | 'rejected'>('upheld');
-  const [count, setCount] = useState<number | null>(0);
-  const [reason, setReason] = useState('');
-  // What the decision would do: the item's findings replaced by one of the new count.
-  const after = useMemo(() => {
-    if (outcome === 'rejected') return savedTotal;
-    const rest = saved.filter((f) => f.item !== appeal.item);
-    const r = liveScore(scheme, unit, [...rest, { item: appeal.item, count: outcome === 'upheld' ? 0 : (count ?? 0) }], schemeLang(i18n.language));
-    return r.json?.total ?? null;
-  }, [outcome, count, saved, appeal.item, scheme, unit, savedTotal, i18n.language]);
+  const { t } = useTranslation();
+  const [decision, setDecision] = useState<Decision>(NEW_DECISION);
+  const after = useDecisionEffect(decision, appeal.item, scheme, unit, saved, savedTotal);
   return (
     <Modal
       open
       title={t('appeals.decideTitle', { item: appeal.item })}
       onCancel={onClose}
       confirmLoading={busy}
-      okButtonProps={{ disabled: !reason.trim() || (outcome === 'adjusted' && count === null), 'data-testid': 'appeal-decide' }}
+      okButtonProps={{ disabled: !decisionReady(decision), 'data-testid': 'appeal-decide' }}
       onOk={async () => {
-        const ok = await run(
-          () => api.post(`/appeals/${appeal.id}/decide`, { outcome, reason: reason.trim(), ...(outcome === 'adjusted' ? { count } : {}) }),
-          t('appeals.decided'),
-        );
+        const ok = await run(() => api.post(`/appeals/${appeal.id}/decide`, decisionBody(decision)), t('appeals.decided'));
         if (ok) onClose();
       }}
     >
       <p>{appeal.reason}</p>
-      <Form layout="vertical">
-        <Form.Item label={t('appeals.outcomeLabel')}>
-          <Select
-            value={outcome}
-            onChange={setOutcome}
-            options={(['upheld', 'adjusted', 'rejected'] as const).map((o) => ({ value: o, label: t(`appeals.status.${o}`) }))}
-            data-testid="appeal-outcome"
-          />
-        </Form.Item>
-        {outcome === 'adjusted' ? (
-          <Form.Item label={t('appeals.newCount')}>
-            <InputNumber min={0} precision={0} value={count} onChange={(v) => setCount(v === null ? null : Number(v))} data-testid="appeal-count" />
-          </Form.Item>
-        ) : null}
-        <Form.Item label={t('appeals.decisionReason')} required>
-          <Input.TextArea rows={3} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="appeal-decision-reason" />
-        </Form.Item>
-      </Form>
-      {after !== null ? (
-        <p data-testid="appeal-effect">
-          {t('appeals.effect', { before: fmt.points(savedTotal), after: fmt.points(after), delta: fmt.delta(after - savedTotal) })}
-        </p>
-      ) : null}
+      <DecisionFields value={decision} onChange={setDecision} before={savedTotal} after={after} />
     </Modal>
   );
 }
