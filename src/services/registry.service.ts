@@ -589,9 +589,10 @@ function teamMember(m: TeamMemberRow, showIds: boolean, today: string) {
 
 /**
  * A stored row as the API shows it: the kind's fields by camelCase name, flags as booleans, ID
- * numbers masked (unless shown), and a `…Label` (Chinese) beside each code-list code.
+ * numbers masked (unless shown), and beside each code-list code its `…Label` (Chinese) and
+ * `…LabelEn` (English; the Chinese label where the list has no English one).
  */
-function present(spec: KindSpec, row: object, labels: Map<string, string>, showIds: boolean): Record<string, unknown> {
+function present(spec: KindSpec, row: object, labels: Map<string, { zh: string; en: string | null }>, showIds: boolean): Record<string, unknown> {
   const r = row as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const f of spec.fields) {
@@ -600,10 +601,9 @@ function present(spec: KindSpec, row: object, labels: Map<string, string>, showI
     out[key] = value(f, v, showIds);
     if ((f.type.kind === 'code' || f.type.kind === 'codes') && v !== null && v !== undefined) {
       const list = f.type.list;
-      out[`${key}Label`] = String(v)
-        .split(',')
-        .map((c) => labels.get(`${list}\u0001${c}`) ?? c)
-        .join('、');
+      const codes = String(v).split(',');
+      out[`${key}Label`] = codes.map((c) => labels.get(`${list}\u0001${c}`)?.zh ?? c).join('、');
+      out[`${key}LabelEn`] = codes.map((c) => labels.get(`${list}\u0001${c}`)?.en ?? labels.get(`${list}\u0001${c}`)?.zh ?? c).join(', ');
     }
   }
   return out;

@@ -337,11 +337,11 @@ export async function recordRows(db: Kysely<DB>, query: RecordQuery, page: PageR
   return { rows: result as Array<Record<string, unknown>>, total: Number(n) };
 }
 
-/** Chinese labels of code-list codes, by list and code (the latest label where a code changed its name). */
-export async function codeLabels(db: Kysely<DB>): Promise<Map<string, string>> {
-  const rows = await db.selectFrom('code_lists').select(['list', 'code', 'label_zh']).orderBy('valid_from').execute();
-  const out = new Map<string, string>();
-  for (const r of rows) out.set(`${r.list}\u0001${r.code}`, r.label_zh);
+/** The labels of code-list codes (Chinese, and English where the list has one), by list and code (the latest where a code changed its name). */
+export async function codeLabels(db: Kysely<DB>): Promise<Map<string, { zh: string; en: string | null }>> {
+  const rows = await db.selectFrom('code_lists').select(['list', 'code', 'label_zh', 'label_en']).orderBy('valid_from').execute();
+  const out = new Map<string, { zh: string; en: string | null }>();
+  for (const r of rows) out.set(`${r.list}\u0001${r.code}`, { zh: r.label_zh, en: r.label_en || null });
   return out;
 }
 

@@ -220,6 +220,17 @@ describe.each(storeTargets())('registry API ($dialect)', (target) => {
         expect(typeof h.statusLabel).toBe('string');
       }
       const all = (await as.admin.get('/api/households?pageSize=1')).json();
+      // Every code-list code comes with its Chinese and English label (the seeded lists have both).
+      const codes = await server.store.db.selectFrom('code_lists').select(['list', 'code', 'label_zh', 'label_en']).execute();
+      const label = (list: string, code: string) => codes.find((c) => c.list === list && c.code === code)!;
+      for (const h of body.items) {
+        for (const [property, list] of [['attribute', 'attribute'], ['mainCause', 'cause'], ['status', 'status']] as const) {
+          expect(h[`${property}Label`], property).toBe(label(list, h[property]).label_zh);
+          expect(h[`${property}LabelEn`], property).toBe(label(list, h[property]).label_en);
+          expect(h[`${property}LabelEn`], property).toMatch(/^[\x20-\x7e]+$/);
+        }
+        if (h.otherCauses) expect(h.otherCausesLabelEn).toBe(String(h.otherCauses).split(',').map((c: string) => label('cause', c).label_en).join(', '));
+      }
       const count = await server.store.db.selectFrom('households').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       expect(all.total).toBe(Number(count.n));
     });
@@ -301,6 +312,8 @@ describe.each(storeTargets())('registry API ($dialect)', (target) => {
         expect(h.members.length).toBeGreaterThan(0);
         expect(h.members[0].relation).toBe('head');
         expect(h.members[0].relationLabel).toBe('户主');
+        expect(h.members[0].relationLabelEn).toBe('head');
+        expect(h.attributeLabelEn).toMatch(/household$/);
         for (const m of h.members) expect(m.idNumber).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
         expect(Array.isArray(h.helpers)).toBe(true);
         for (const p of h.helpers) expect(typeof p.current).toBe('boolean');

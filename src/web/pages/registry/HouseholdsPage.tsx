@@ -15,9 +15,9 @@ import { setQuery, useRoute } from '../../lib/router.tsx';
 import { schemeLang } from '../../i18n/index.ts';
 import type { Page } from '../../lib/types.ts';
 import { VillageSelect } from './VillageSelect.tsx';
-import { fieldLabel, fieldValue, useKinds, type KindInfo } from './kinds.tsx';
+import { codeLabel, fieldLabel, fieldValue, useKinds, type KindInfo } from './kinds.tsx';
 
-type Row = Record<string, unknown> & { id: number; householdNo: string; headName: string; headIdNumber: string; villageName: string; size: number; status: string; statusLabel?: string; attributeLabel?: string; mainCauseLabel?: string; attribute?: string; mainCause?: string };
+type Row = Record<string, unknown> & { id: number; householdNo: string; headName: string; headIdNumber: string; villageName: string; size: number; status: string; attribute?: string; mainCause?: string };
 
 interface HouseholdDetail extends Row {
   members: Array<Record<string, unknown> & { id: number }>;
@@ -56,9 +56,9 @@ export default function HouseholdsPage() {
     { title: t('person.idNumber'), dataIndex: 'headIdNumber', className: 'mono nowrap', render: (v: string) => <span data-testid="masked-id">{v}</span> },
     { title: t('common.village'), dataIndex: 'villageName', className: 'nowrap' },
     { title: t('household.size'), dataIndex: 'size', align: 'right', width: 70 },
-    { title: t('household.attribute'), key: 'attr', render: (_, r) => (lang === 'zh' ? (r.attributeLabel ?? r.attribute) : r.attribute), className: 'hide-narrow' },
-    { title: t('household.mainCause'), key: 'cause', render: (_, r) => (lang === 'zh' ? (r.mainCauseLabel ?? r.mainCause) : r.mainCause), className: 'hide-narrow' },
-    { title: t('common.status'), key: 'status', render: (_, r) => <Tag color={r.status === 'exited' ? 'success' : r.status === 'relapsed' ? 'error' : 'warning'}>{t(`household.statuses.${r.status}`, { defaultValue: r.statusLabel ?? r.status })}</Tag> },
+    { title: t('household.attribute'), key: 'attr', render: (_, r) => codeLabel(r, 'attribute', lang), className: 'hide-narrow' },
+    { title: t('household.mainCause'), key: 'cause', render: (_, r) => codeLabel(r, 'mainCause', lang), className: 'hide-narrow' },
+    { title: t('common.status'), key: 'status', render: (_, r) => <Tag color={r.status === 'exited' ? 'success' : r.status === 'relapsed' ? 'error' : 'warning'}>{t(`household.statuses.${r.status}`, { defaultValue: codeLabel(r, 'status', lang) })}</Tag> },
   ];
 
   return (
