@@ -99,7 +99,7 @@ export function layoutSummary(m: Measurer, input: CampaignPdfInput, options: Cam
   // Averages by township.
   flow.paragraph(L.byTownship, { font: FONT_BOLD, size: 11, gapAfter: 4 });
   const sections = input.sections;
-  const fixed = [options.lang === 'en' ? 86 : 78, 40];
+  const fixed = [options.lang === 'en' ? 66 : 78, 40];
   const numeric = sections.length + 3;
   const each = (w - fixed[0]! - fixed[1]!) / numeric;
   const columns: Column[] = [{ width: fixed[0]! }, { width: fixed[1]!, align: 'right' }, ...Array.from({ length: numeric }, () => ({ width: each, align: 'right' as const }))];
@@ -111,7 +111,8 @@ export function layoutSummary(m: Measurer, input: CampaignPdfInput, options: Cam
       L.base,
       L.bonus,
       L.total,
-    ].map((text) => ({ text, font: FONT_BOLD, align: 'center' as const, size: 8 })),
+      // English section titles are long words: a smaller size keeps them whole.
+    ].map((text) => ({ text, font: FONT_BOLD, align: 'center' as const, size: options.lang === 'en' ? 7.5 : 8 })),
   };
   const avgRow = (name: string, sum: { count: number; averages: Record<string, number>; averageBase: number; averageBonus: number; averageTotal: number }, county = false): Row => ({
     fill: county ? '#e6e6e6' : undefined,
@@ -228,7 +229,7 @@ export async function writeCampaignPdf(input: CampaignPdfInput, out: string | Wr
     summary.forEach((p, i) => {
       doc.addPage({ size: 'A4', margin: 0 });
       page++;
-      const footer = footerOps(m, PAGE_FRAME, { left: `${input.county ?? ''} ${input.ranking.campaign.name}`.trim(), center: overall(), right: `${L.summaryPart} ${L.page(i + 1, summary.length)}` });
+      const footer = footerOps(m, PAGE_FRAME, { left: `${input.county ?? ''} ${input.ranking.campaign.name}`.trim(), center: overall(), right: `${L.summaryPart}${options.lang === 'en' ? ' · ' : ' '}${L.page(i + 1, summary.length)}` });
       drawOps(doc, [...p.ops, ...footer], drawSvg);
     });
     const villages: SheetPages[] = [];
