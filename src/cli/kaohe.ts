@@ -162,6 +162,9 @@ async function main(argv: string[]): Promise<void> {
       cli.command('campaign').description('assessment campaigns (kaohe campaign --help)');
       cli.command('audit').description('the audit log: verify, log (kaohe audit --help)');
     }
+    // Reports load the PDF and spreadsheet libraries: only when asked for.
+    if (argv[0] === 'report') (await import('./commands/report.ts')).addReportCommands(cli);
+    else cli.command('report').description('Excel workbooks and PDF score sheets (kaohe report --help)');
     await cli.parseAsync(argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {

@@ -375,6 +375,16 @@ export class ReportService {
   // -------------------------------------------------------------------------------------------
   // Score sheets, many at once
 
+  /** The villages of a campaign (or of one township) whose score sheets the actor may read, by village code. */
+  async readableVillages(actor: Actor, campaignId: number, township?: string): Promise<string[]> {
+    await this.campaignRow(campaignId);
+    const teams = await this.teams(campaignId);
+    const all = await this.assessments(campaignId, township);
+    return all
+      .filter((a) => canRead(actor, { villageCode: a.village_code, townshipCode: a.township_code, status: a.status, inspectors: a.team_id === null ? [] : (teams.get(a.team_id)?.members ?? []) }))
+      .map((a) => a.village_code);
+  }
+
   /**
    * The score sheets of many villages (the given ones, in that order; else one township's or
    * the whole campaign's, by village code), each exactly as CampaignService.scoreSheet gives it,

@@ -20,7 +20,7 @@ async function withService<T>(work: (service: CampaignService) => Promise<T>): P
   }
 }
 
-function actorOf(opts: { user?: string }): Actor {
+export function actorOf(opts: { user?: string }): Actor {
   return { user: opts.user ?? process.env.KAOHE_USER ?? 'cli', role: 'admin' };
 }
 
@@ -39,7 +39,7 @@ const int = (name: string) => (v: string) => {
   return Number(v);
 };
 
-async function campaignId(service: CampaignService, ref: string): Promise<number> {
+export async function campaignId(service: CampaignService, ref: string): Promise<number> {
   return /^\d+$/.test(ref) ? Number(ref) : service.campaignByName(ref);
 }
 
