@@ -21,6 +21,7 @@ import { can } from '../lib/roles.ts';
 import { Link, pathTo, setQuery, useRoute } from '../lib/router.tsx';
 import { useFormat } from '../lib/format.ts';
 import { engineFindings } from '../lib/scoring.ts';
+import type { CampaignDetail } from '../lib/types.ts';
 import { decisionBody, decisionReady, DecisionFields, NEW_DECISION, useDecisionEffect, type Decision } from './assessment/AppealDecision.tsx';
 import { EvidenceList, useChanges } from './assessment/parts.tsx';
 import { useAssessment } from './assessment/useAssessment.ts';
@@ -83,8 +84,11 @@ export default function AppealsPage() {
   const all = useMemo(() => data?.appeals ?? [], [data]);
   const inTownship = all.filter((a) => !township || a.township === township);
   const rows = inTownship.filter((a) => fits(a, status));
+  // The campaign's townships (those of the villages the reader may list), with their appeals.
+  const detail = useApi<CampaignDetail>(current && user.role !== 'village' ? `/campaigns/${current.id}` : null);
   const townships = useMemo(() => {
     const seen = new Map<string, { name: string; count: number }>();
+    for (const v of detail.data?.villages ?? []) if (v.township) seen.set(v.township, { name: v.townshipName ?? v.township, count: 0 });
     for (const a of all) {
       if (!a.township) continue;
       const entry = seen.get(a.township) ?? { name: a.townshipName ?? a.township, count: 0 };
@@ -92,7 +96,7 @@ export default function AppealsPage() {
       seen.set(a.township, entry);
     }
     return [...seen].sort(([x], [y]) => x.localeCompare(y)).map(([code, v]) => ({ value: code, label: `${v.name}${fmt.paren(v.count)}` }));
-  }, [all, fmt]);
+  }, [all, detail.data, fmt]);
   const selected = all.find((a) => a.id === opened);
   const open = (a: AppealListed | null) => setQuery({ appeal: a?.id });
   const decides = (a: AppealListed) => a.status === 'open' && can.decideAppeal(user.role);
@@ -120,11 +124,11 @@ export default function AppealsPage() {
     },
     { title: t('appeals.reason'), dataIndex: 'reason', ellipsis: true, className: 'hide-narrow' },
     {
-      title: t('evidence.title'),
+      title: <PaperClipOutlined aria-label={t('evidence.title')} />,
       dataIndex: 'evidenceCount',
-      width: 64,
+      width: 56,
       className: 'hide-narrow',
-      render: (n: number) => (n ? <Tag icon={<PaperClipOutlined />}>{fmt.int(n)}</Tag> : null),
+      render: (n: number) => (n ? <Tag>{fmt.int(n)}</Tag> : null),
     },
     { title: t('common.date'), dataIndex: 'createdAt', render: (v: string) => fmt.date(v), className: 'hide-narrow' },
     { title: t('common.status'), dataIndex: 'status', render: (s: string) => <AppealStatusTag status={s} /> },
@@ -169,7 +173,7 @@ export default function AppealsPage() {
             options={STATUS_FILTERS.map((s) => ({ value: s, label: `${t(`appeals.filters.${s}`)}${fmt.paren(inTownship.filter((a) => fits(a, s)).length)}` }))}
             data-testid="appeals-status"
           />
-          {townships.length > 1 || township ? (
+          {user.role !== 'village' ? (
             <Select
               allowClear
               style={{ minWidth: 180 }}

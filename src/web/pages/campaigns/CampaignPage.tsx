@@ -232,7 +232,7 @@ function TeamModal({ campaignId, initial, onClose, onSaved }: { campaignId: numb
   const [busy, setBusy] = useState(false);
   const inspectors = (users.data?.users ?? []).filter((u) => u.role === 'inspector').map((u) => ({ value: u.username, label: u.displayName ? `${u.displayName}${fmt.paren(u.username)}` : u.username }));
   return (
-    <Modal open title={initial.name ? t('campaign.editTeam', { name: initial.name }) : t('campaign.newTeam')} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy} destroyOnHidden>
+    <Modal open title={initial.name ? t('campaign.editTeam', { name: initial.name }) : t('campaign.newTeam')} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy} destroyOnHidden okButtonProps={{ 'data-testid': 'team-save' }}>
       {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} /> : null}
       <Form
         form={form}
@@ -277,7 +277,7 @@ function AssignModal({ campaign, team, onClose, onSaved }: { campaign: CampaignD
       title={t('campaign.assignTo', { team })}
       onCancel={onClose}
       confirmLoading={busy}
-      okButtonProps={{ disabled: chosen.length === 0 }}
+      okButtonProps={{ disabled: chosen.length === 0, 'data-testid': 'assign-save' }}
       onOk={async () => {
         setBusy(true);
         setError(null);

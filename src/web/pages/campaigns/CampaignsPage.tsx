@@ -1,6 +1,6 @@
 /** Campaigns: the list with each one's progress; the office creates one (scheme version, period, scope). */
 import { useMemo, useState, type ReactNode } from 'react';
-import { Alert, App, Button, Card, DatePicker, Empty, Form, Input, InputNumber, Modal, Progress, Select, Space, Table, Tag, TreeSelect } from 'antd';
+import { Alert, App, Button, Card, DatePicker, Divider, Empty, Form, Input, InputNumber, Modal, Progress, Select, Space, Table, Tag, TreeSelect } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
@@ -12,7 +12,7 @@ import { useUser } from '../../lib/auth.tsx';
 import { can } from '../../lib/roles.ts';
 import { Link, navigate, pathTo } from '../../lib/router.tsx';
 import { useFormat } from '../../lib/format.ts';
-import { STATUSES, type Area, type CampaignSummary } from '../../lib/types.ts';
+import { STATUSES, type Area, type CampaignDetail, type CampaignSummary, type User } from '../../lib/types.ts';
 import { schemeVersionOptions, type SchemesAnswer } from '../schemes/schemes-data.ts';
 
 const STATUS_COLOURS = { draft: 'default', submitted: 'processing', reviewed: 'warning', published: 'success' } as const;
@@ -137,6 +137,9 @@ interface CreateValues {
   period?: [Dayjs, Dayjs];
   appealDays?: number;
   villages?: string[];
+  /** A first inspection team, assigned every village in scope (optional). */
+  teamName?: string;
+  teamMembers?: string[];
 }
 
 /** Areas as TreeSelect nodes: choosing a township chooses its villages. */
@@ -178,6 +181,8 @@ function CreateCampaign({ onClose, onCreated }: { onClose: () => void; onCreated
   const [error, setError] = useState<string | null>(null);
   const schemes = useApi<SchemesAnswer>('/schemes');
   const areas = useApi<{ areas: Area[] }>('/areas');
+  const users = useApi<{ users: User[] }>('/users');
+  const fmt = useFormat();
   const versions = useMemo(() => schemeVersionOptions(schemes.data, i18n.language), [schemes.data, i18n.language]);
 
   const submit = async (v: CreateValues) => {
@@ -191,8 +196,19 @@ function CreateCampaign({ onClose, onCreated }: { onClose: () => void; onCreated
       }
       if (v.appealDays !== undefined && v.appealDays !== null) body.appealDays = v.appealDays;
       if (v.villages?.length) body.villages = villagesUnder(areas.data?.areas, v.villages);
-      const r = await api.post<{ id: number }>('/campaigns', body);
+      const r = await api.post<{ id: number; campaign: CampaignDetail }>('/campaigns', body);
       message.success(t('campaigns.created'));
+      const team = v.teamName?.trim();
+      if (team && v.teamMembers?.length) {
+        // The team is a second step: the campaign stands even if it fails (teams are set on its page too).
+        try {
+          await api.post(`/campaigns/${r.id}/teams`, { name: team, members: v.teamMembers });
+          await api.post(`/campaigns/${r.id}/assign`, { team, villages: r.campaign.villages.map((x) => x.village) });
+          message.success(t('campaigns.teamCreated', { team, count: r.campaign.villages.length }));
+        } catch (e) {
+          message.error(t('campaigns.teamFailed', { message: e instanceof Error ? e.message : String(e) }));
+        }
+      }
       onCreated(r.id);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
@@ -200,6 +216,8 @@ function CreateCampaign({ onClose, onCreated }: { onClose: () => void; onCreated
       setBusy(false);
     }
   };
+  const inspectors = (users.data?.users ?? []).filter((u) => u.role === 'inspector').map((u) => ({ value: u.username, label: u.displayName ? `${u.displayName}${fmt.paren(u.username)}` : u.username }));
+  const roots = (areas.data?.areas ?? []).map((a) => a.code);
 
   return (
     <Modal open title={t('campaigns.create')} onCancel={onClose} onOk={() => form.submit()} okText={t('common.create')} confirmLoading={busy} destroyOnHidden okButtonProps={{ 'data-testid': 'campaign-create-submit' }}>
@@ -218,11 +236,42 @@ function CreateCampaign({ onClose, onCreated }: { onClose: () => void; onCreated
           <DatePicker.RangePicker style={{ width: '100%' }} />
         </Form.Item>
         <Form.Item name="appealDays" label={t('campaigns.appealDays')}>
-          <InputNumber min={0} max={365} style={{ width: '100%' }} />
+          <InputNumber min={0} max={365} style={{ width: '100%' }} data-testid="campaign-appeal-days" />
         </Form.Item>
         <Form.Item name="villages" label={t('campaigns.scope')} extra={t('campaigns.scopeHelp')}>
-          <TreeSelect treeData={areaTreeData(areas.data?.areas)} treeCheckable showCheckedStrategy={TreeSelect.SHOW_PARENT} placeholder={t('campaigns.allVillages')} allowClear maxTagCount={6} loading={areas.loading} />
+          <TreeSelect
+            key={roots.join()}
+            treeData={areaTreeData(areas.data?.areas)}
+            treeCheckable
+            showCheckedStrategy={TreeSelect.SHOW_PARENT}
+            treeDefaultExpandedKeys={roots}
+            placeholder={t('campaigns.allVillages')}
+            allowClear
+            maxTagCount={6}
+            loading={areas.loading}
+            data-testid="campaign-scope"
+          />
         </Form.Item>
+        <Divider plain titlePlacement="start">
+          {t('campaigns.firstTeam')}
+        </Divider>
+        <Space.Compact block>
+          <Form.Item name="teamName" label={t('campaign.team')} style={{ flex: 1, marginInlineEnd: 8 }}>
+            <Input placeholder={t('campaigns.teamNamePlaceholder')} data-testid="campaign-team-name" />
+          </Form.Item>
+          <Form.Item
+            name="teamMembers"
+            label={t('campaign.members')}
+            style={{ flex: 2 }}
+            dependencies={['teamName']}
+            rules={[({ getFieldValue }) => ({ validator: (_, v?: string[]) => (!String(getFieldValue('teamName') ?? '').trim() || v?.length ? Promise.resolve() : Promise.reject(new Error(t('campaigns.teamNeedsMembers')))) })]}
+          >
+            <Select mode="multiple" options={inspectors} loading={users.loading} optionFilterProp="label" data-testid="campaign-team-members" />
+          </Form.Item>
+        </Space.Compact>
+        <div className="muted" style={{ fontSize: 12, marginTop: -8 }}>
+          {t('campaigns.firstTeamHelp')}
+        </div>
       </Form>
     </Modal>
   );
