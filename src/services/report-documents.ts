@@ -4,20 +4,37 @@
  * summary. The same documents for the web app's downloads and for `kaohe report …`; what a
  * reader may see is decided by ReportService and CampaignService, never here.
  */
-import type { Writable } from 'node:stream';
+import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import { PassThrough, type Writable } from 'node:stream';
 import { KaoheError } from '../core/errors.ts';
 import { textOf, type Lang } from '../core/scheme/model.ts';
 import { chartSections } from '../reports/charts.ts';
-import { campaignPdf, writeCampaignPdf, type CampaignPdfInput, type CampaignPdfPlan } from '../reports/pdf/campaign.ts';
+import { writeCampaignPdf, type CampaignPdfInput, type CampaignPdfPlan } from '../reports/pdf/campaign.ts';
 import { scoreSheetPdf } from '../reports/pdf/score-sheet.ts';
 import { deductionsXlsx, writeDeductionsXlsx } from '../reports/xlsx/deductions.ts';
 import { rankingXlsx, writeRankingXlsx } from '../reports/xlsx/ranking.ts';
 import type { CampaignService } from './campaign.service.ts';
 import type { Actor } from './policies.ts';
-import type { ReportService } from './report.service.ts';
+import type { DeductionDetail, RankingReport, ReportService } from './report.service.ts';
 
 export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const PDF = 'application/pdf';
+
+/** A report read and ready to be written. */
+export interface PreparedReport {
+  filename: string;
+  contentType: string;
+  write(out: string | Writable, onProgress?: (done: number) => void): Promise<{ pages?: number }>;
+}
+
+/** Ends a stream with a body and waits until it has taken it. */
+async function endWith(out: Writable, body: Buffer): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    out.once('error', reject);
+    out.end(body, () => resolve());
+  });
+}
 
 /** A report made in memory, with the name a browser saves it under. */
 export interface ReportFile {
@@ -44,8 +61,34 @@ const NAMES = {
   en: { ranking: 'ranking', deductions: 'deductions', sheet: 'score-sheet', campaign: 'campaign', summary: 'summary' },
 } as const;
 
+export interface ReportDocumentsDeps {
+  reports: ReportService;
+  campaigns: CampaignService;
+  /**
+   * What a reader may see of the data before it is laid out (the web masks resident ID numbers
+   * typed into notes and reasons for everyone but the office); default: all of it.
+   */
+  present?: <T>(actor: Actor, value: T) => T;
+}
+
 export class ReportDocuments {
-  constructor(private readonly deps: { reports: ReportService; campaigns: CampaignService }) {}
+  private readonly present: <T>(actor: Actor, value: T) => T;
+
+  constructor(private readonly deps: ReportDocumentsDeps) {
+    this.present = deps.present ?? ((_actor, value) => value);
+  }
+
+  private async ranking(actor: Actor, campaignId: number, request: ReportRequest) {
+    return this.present(actor, await this.deps.reports.rankingReport(actor, campaignId, { lang: request.lang ?? 'zh', ...(request.township ? { township: request.township } : {}) }));
+  }
+
+  private async deductions(actor: Actor, campaignId: number, request: ReportRequest) {
+    return this.present(actor, await this.deps.reports.deductionDetail(actor, campaignId, { lang: request.lang ?? 'zh', ...cut(request) }));
+  }
+
+  private async sheets(actor: Actor, campaignId: number, villages: string[], lang: Lang) {
+    return this.present(actor, await this.deps.reports.scoreSheets(actor, campaignId, { villages, lang }));
+  }
 
   /** The file name of a report: campaign, what it is, and the township or village it is cut to. */
   async filename(campaignId: number, kind: ReportKind, request: ReportRequest = {}): Promise<string> {
@@ -59,67 +102,65 @@ export class ReportDocuments {
 
   /** Makes a report in memory. */
   async make(actor: Actor, campaignId: number, kind: ReportKind, request: ReportRequest = {}): Promise<ReportFile> {
-    const lang = request.lang ?? 'zh';
-    const filename = await this.filename(campaignId, kind, request);
-    switch (kind) {
-      case 'ranking':
-        return { filename, contentType: XLSX, body: await rankingXlsx(await this.deps.reports.rankingReport(actor, campaignId, { lang, ...(request.township ? { township: request.township } : {}) })) };
-      case 'deductions':
-        return { filename, contentType: XLSX, body: await deductionsXlsx(await this.deps.reports.deductionDetail(actor, campaignId, { lang, ...cut(request) })) };
-      case 'sheet': {
-        if (!request.village) throw new KaoheError('validation', 'village: a score sheet is of one village (give its code)');
-        const sheets = await this.deps.reports.scoreSheets(actor, campaignId, { villages: [request.village], lang });
-        return { filename, contentType: PDF, body: await scoreSheetPdf(sheets, { lang }) };
-      }
-      case 'campaign':
-      case 'summary': {
-        const input = await this.campaignInput(actor, campaignId, kind, request);
-        return { filename, contentType: PDF, body: (await campaignPdf(input, { lang })).pdf };
-      }
-    }
+    const prepared = await this.prepare(actor, campaignId, kind, request);
+    const sink = new PassThrough();
+    const chunks: Buffer[] = [];
+    sink.on('data', (c: Buffer) => chunks.push(c));
+    const ended = once(sink, 'end');
+    await prepared.write(sink);
+    await ended;
+    return { filename: prepared.filename, contentType: prepared.contentType, body: Buffer.concat(chunks) };
   }
 
-  /** Writes a report to a file or a stream: the workbooks and the campaign PDF without holding the whole file. */
-  async write(actor: Actor, campaignId: number, kind: ReportKind, request: ReportRequest, out: string | Writable, onProgress?: (done: number) => void): Promise<{ pages?: number }> {
+  /**
+   * Reads everything a report needs (so whatever refuses — the campaign, the reader, a township
+   * or village — refuses here), and returns the writer of its file. The whole-campaign PDF reads
+   * its villages' sheets in batches while it is written; the workbooks go to a file without
+   * holding it whole.
+   */
+  async prepare(actor: Actor, campaignId: number, kind: ReportKind, request: ReportRequest = {}): Promise<PreparedReport> {
     const lang = request.lang ?? 'zh';
+    const filename = await this.filename(campaignId, kind, request);
     if (kind === 'campaign' || kind === 'summary') {
-      const plan: CampaignPdfPlan = await writeCampaignPdf(await this.campaignInput(actor, campaignId, kind, request), out, { lang, ...(onProgress ? { onProgress } : {}) });
-      return { pages: plan.pages };
+      const input = await this.campaignInput(actor, campaignId, kind, request);
+      return {
+        filename,
+        contentType: PDF,
+        write: async (out, onProgress) => ({ pages: (await writeCampaignPdf(input, out, { lang, ...(onProgress ? { onProgress } : {}) })).pages }),
+      };
     }
-    if (typeof out === 'string' && kind === 'ranking') {
-      await writeRankingXlsx(await this.deps.reports.rankingReport(actor, campaignId, { lang, ...(request.township ? { township: request.township } : {}) }), out);
-      return {};
+    if (kind === 'ranking' || kind === 'deductions') {
+      const data = kind === 'ranking' ? await this.ranking(actor, campaignId, request) : await this.deductions(actor, campaignId, request);
+      const toFile = (path: string) => (kind === 'ranking' ? writeRankingXlsx(data as RankingReport, path) : writeDeductionsXlsx(data as DeductionDetail, path));
+      const toBuffer = () => (kind === 'ranking' ? rankingXlsx(data as RankingReport) : deductionsXlsx(data as DeductionDetail));
+      return { filename, contentType: XLSX, write: async (out) => (typeof out === 'string' ? toFile(out) : endWith(out, await toBuffer())).then(() => ({})) };
     }
-    if (typeof out === 'string' && kind === 'deductions') {
-      await writeDeductionsXlsx(await this.deps.reports.deductionDetail(actor, campaignId, { lang, ...cut(request) }), out);
-      return {};
-    }
-    const file = await this.make(actor, campaignId, kind, request);
-    if (typeof out === 'string') {
-      const { writeFile } = await import('node:fs/promises');
-      await writeFile(out, file.body);
-    } else {
-      await new Promise<void>((resolve, reject) => out.end(file.body, () => resolve()).once('error', reject));
-    }
-    return {};
+    if (!request.village) throw new KaoheError('validation', 'village: a score sheet is of one village (give its code)');
+    const sheets = await this.sheets(actor, campaignId, [request.village], lang);
+    return { filename, contentType: PDF, write: async (out) => (typeof out === 'string' ? writeFile(out, await scoreSheetPdf(sheets, { lang })) : endWith(out, await scoreSheetPdf(sheets, { lang }))).then(() => ({})) };
+  }
+
+  /** Writes a report to a file or a stream. */
+  async write(actor: Actor, campaignId: number, kind: ReportKind, request: ReportRequest, out: string | Writable, onProgress?: (done: number) => void): Promise<{ pages?: number }> {
+    return (await this.prepare(actor, campaignId, kind, request)).write(out, onProgress);
   }
 
   /** The county summary and, for the whole campaign, every village the reader may see, read in batches as the PDF is written. */
   private async campaignInput(actor: Actor, campaignId: number, kind: 'campaign' | 'summary', request: ReportRequest): Promise<CampaignPdfInput> {
     const lang = request.lang ?? 'zh';
-    const report = await this.deps.reports.rankingReport(actor, campaignId, { lang, ...(request.township ? { township: request.township } : {}) });
+    const report = await this.ranking(actor, campaignId, request);
     const detail = await this.deps.campaigns.campaignDetail(actor, campaignId);
     const { scheme } = await this.deps.campaigns.schemeOf(detail.scheme.versionId);
     const full = await this.deps.campaigns.rankingFor(actor, campaignId, request.township ? { township: request.township } : {});
     // Each village the reader may read, in the order of village codes (township by township), read in batches as the PDF is written.
     const villages = kind === 'summary' ? [] : await this.deps.reports.readableVillages(actor, campaignId, request.township);
-    const reports = this.deps.reports;
+    const read = (part: string[]) => this.sheets(actor, campaignId, part, lang);
     const sheets = () =>
       (async function* () {
-        for (let i = 0; i < villages.length; i += SHEET_BATCH) yield* await reports.scoreSheets(actor, campaignId, { villages: villages.slice(i, i + SHEET_BATCH), lang });
+        for (let i = 0; i < villages.length; i += SHEET_BATCH) yield* await read(villages.slice(i, i + SHEET_BATCH));
       })();
     return {
-      ranking: full,
+      ranking: this.present(actor, full),
       sections: chartSections(scheme, lang),
       grades: scheme.grades.map((g) => ({ code: g.code, title: textOf(g.title, lang) })),
       county: report.header.county?.name ?? null,
