@@ -15,6 +15,7 @@ import { KaoheError } from '../core/errors.ts';
 import { SchemeError } from '../core/scheme/problems.ts';
 import { CampaignService } from '../services/campaign.service.ts';
 import { EvidenceStore, defaultEvidenceRoot } from '../services/evidence/evidence-store.ts';
+import { RegistryService } from '../services/registry.service.ts';
 import { UserService, csrfTokenFor } from '../services/user.service.ts';
 import type { Store } from '../store/db.ts';
 import { registerRoutes } from './routes/index.ts';
@@ -39,6 +40,7 @@ export interface Services {
   store: Store;
   users: UserService;
   campaigns: CampaignService;
+  registry: RegistryService;
   evidence: EvidenceStore;
   clock: () => Date;
 }
@@ -94,9 +96,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     store: deps.store,
     users: new UserService({ store: deps.store, clock }),
     campaigns: new CampaignService({ store: deps.store, evidence, clock }),
+    registry: new RegistryService({ store: deps.store, clock }),
     evidence,
     clock,
   });
+  // The registry's worker threads and temporary files go with the server.
+  app.addHook('onClose', async () => app.services.registry.close());
   app.decorateRequest('user', null);
   app.decorateRequest('sessionToken', undefined);
 

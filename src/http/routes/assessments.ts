@@ -13,7 +13,8 @@ import { DEFAULT_EVIDENCE_TYPES, DEFAULT_MAX_EVIDENCE_BYTES, detectEvidenceType 
 import { actorOf, type User } from '../../services/user.service.ts';
 import { KeptJson } from '../kept-json.ts';
 import { Id, route } from '../route.ts';
-import { DivisionCode, Flag, maskIds, present, Version } from './campaigns.ts';
+import { maskIds, present } from '../presenters.ts';
+import { DivisionCode, Flag, Version } from './campaigns.ts';
 
 const Lang = z.object({ lang: z.enum(['zh', 'en']).default('zh') });
 const AssessmentParams = z.object({ id: Id });

@@ -6,16 +6,18 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { maskIdNumber } from '../../core/ids/gb11643.ts';
 import { fromCents } from '../../core/numbers.ts';
 import type { RankedRow, RankSummary } from '../../core/ranking/ranking.ts';
 import { KaoheError } from '../../core/errors.ts';
-import { actorOf, type User } from '../../services/user.service.ts';
+import { actorOf } from '../../services/user.service.ts';
 import { KeptJson } from '../kept-json.ts';
+import { present } from '../presenters.ts';
 import { Id, route } from '../route.ts';
 
 /** A division code (县/乡/村: 12 digits). */
 export const DivisionCode = z.string().regex(/^\d{12}$/, 'a 12-digit division code');
+// Routes that took the presenter from here before it moved to ../presenters.ts.
+export { maskIds, present } from '../presenters.ts';
 export const AssessmentStatusSchema = z.enum(['draft', 'submitted', 'reviewed', 'published']);
 /** A yes/no query flag: 1, 0, true, false. */
 export const Flag = z
@@ -23,35 +25,8 @@ export const Flag = z
   .optional()
   .transform((v) => v === '1' || v === 'true');
 
-const ID_NUMBER = /\d{17}[\dXx]/g;
 /** Presented rankings, by the service's ranking object and the reader's kind. */
 const rankingJson = new KeptJson<'office' | 'masked'>();
-/** Keys whose values are hashes (hex), never ID numbers. */
-const HASH_KEYS = new Set(['sha256', 'hash', 'prev_hash', 'prevHash']);
-
-/** Masks anything shaped like a resident ID number in a string. */
-export function maskIds(text: string): string {
-  return text.replace(ID_NUMBER, (m) => maskIdNumber(m));
-}
-
-function maskDeep(value: unknown, key?: string): unknown {
-  if (typeof value === 'string') return key !== undefined && HASH_KEYS.has(key) ? value : maskIds(value);
-  if (Array.isArray(value)) return value.map((v) => maskDeep(v));
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = maskDeep(v, k);
-    return out;
-  }
-  return value;
-}
-
-/**
- * An answer as its reader may see it: resident ID numbers appear in full only to the office
- * (wherever one was typed: a note, a reason, a file name).
- */
-export function present<T>(user: User, value: T): T {
-  return user.role === 'admin' ? value : (maskDeep(value) as T);
-}
 
 const points = (cents: Record<string, number>) => Object.fromEntries(Object.entries(cents).map(([k, v]) => [k, fromCents(v)]));
 

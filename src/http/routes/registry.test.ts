@@ -430,6 +430,28 @@ describe.each(storeTargets())('registry API ($dialect)', (target) => {
       expect(visits.items[0].householdNo).toMatch(new RegExp(`^${own}`));
     });
 
+    it('masks an ID number typed into a record unless the office asks for ID numbers', async () => {
+      const typed = '522425196805120051';
+      const visit = await server.store.db
+        .selectFrom('visits')
+        .innerJoin('households as h', 'h.id', 'visits.household_id')
+        .select(['visits.id', 'h.household_no'])
+        .where('h.village_code', '=', own)
+        .orderBy('visits.date', 'desc')
+        .executeTakeFirstOrThrow();
+      await server.store.db.updateTable('visits').set({ content: `核对户主身份证 ${typed}` }).where('id', '=', visit.id).execute();
+      const content = async (c: Client, url: string) => JSON.stringify((await c.get(url)).json());
+      for (const c of [as.village, as.reviewer, as.inspector, as.admin]) {
+        for (const url of [`/api/records/visits?village=${own}&pageSize=200`, `/api/households/${visit.household_no}`]) {
+          const body = await content(c, url);
+          expect(body, url).not.toContain(typed);
+          expect(body, url).toContain('522425********0051');
+        }
+      }
+      expect(await content(as.admin, `/api/records/visits?village=${own}&pageSize=200&showIds=true`)).toContain(typed);
+      expect(await content(as.admin, `/api/households/${visit.household_no}?showIds=true`)).toContain(typed);
+    });
+
     it('narrows by period (dates, months and years alike)', async () => {
       const visits = (await as.admin.get(`/api/records/visits?village=${own}&from=2020-03-01&to=2020-03-31&pageSize=200`)).json();
       expect(visits.items.every((v: { date: string }) => v.date >= '2020-03-01' && v.date <= '2020-03-31')).toBe(true);

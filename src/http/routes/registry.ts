@@ -1,7 +1,8 @@
 /**
  * API routes: the registry (areas, villages, households, work teams, helpers, dated records),
  * imports, exports and templates. Every read is narrowed to the caller's villages by
- * RegistryService; ID numbers are masked unless an administrator asks for them (showIds=true).
+ * RegistryService; ID numbers — in their fields and wherever one was typed into a text — are
+ * masked unless an administrator asks for them (showIds=true).
  */
 import { createReadStream } from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -9,7 +10,8 @@ import { z } from 'zod';
 import { KaoheError } from '../../core/errors.ts';
 import { KINDS } from '../../core/registry/kinds.ts';
 import { RECORD_KINDS, RegistryService, type FileOut } from '../../services/registry.service.ts';
-import { actorOf } from '../../services/user.service.ts';
+import { actorOf, type User } from '../../services/user.service.ts';
+import { presentIds } from '../presenters.ts';
 import { route } from '../route.ts';
 
 const VillageCode = z.string().regex(/^\d{12}$/, 'a 12-digit division code');
@@ -40,9 +42,14 @@ function sendFile(reply: FastifyReply, registry: RegistryService, file: FileOut,
   return stream;
 }
 
+/**
+ * A registry answer with ID numbers masked — those typed into a text too — unless an
+ * administrator asked for them (the service masks the ID-number fields the same way).
+ */
+const shown = <T>(user: User, showIds: boolean, value: T): T => presentIds(user.role === 'admin' && showIds, value);
+
 export function registryRoutes(app: FastifyInstance): void {
-  const registry = new RegistryService({ store: app.services.store, clock: app.services.clock });
-  app.addHook('onClose', async () => registry.close());
+  const { registry } = app.services;
   // route() documents no body for a multipart route: describe the upload's parts for OpenAPI
   // (documentation only: the route's validator accepts anything, the handler checks the parts).
   app.addHook('onRoute', (options) => {
@@ -75,7 +82,7 @@ export function registryRoutes(app: FastifyInstance): void {
     roles: 'any',
     params: z.object({ code: VillageCode }),
     query: z.object({ showIds: Flag }),
-    handler: async ({ user, params, query }) => registry.village(actorOf(user), params.code, { showIds: query.showIds }),
+    handler: async ({ user, params, query }) => shown(user, query.showIds, await registry.village(actorOf(user), params.code, { showIds: query.showIds })),
   });
 
   route(app, {
@@ -93,7 +100,7 @@ export function registryRoutes(app: FastifyInstance): void {
     }),
     handler: async ({ user, query }) => {
       const { page, pageSize, ...filter } = query;
-      return registry.households(actorOf(user), filter, { page, pageSize });
+      return shown(user, filter.showIds, await registry.households(actorOf(user), filter, { page, pageSize }));
     },
   });
 
@@ -105,7 +112,7 @@ export function registryRoutes(app: FastifyInstance): void {
     roles: ['admin', 'reviewer', 'inspector', 'village'],
     params: z.object({ no: z.string().min(1).max(40) }),
     query: z.object({ showIds: Flag }),
-    handler: async ({ user, params, query }) => registry.household(actorOf(user), params.no, { showIds: query.showIds }),
+    handler: async ({ user, params, query }) => shown(user, query.showIds, await registry.household(actorOf(user), params.no, { showIds: query.showIds })),
   });
 
   route(app, {
@@ -117,7 +124,7 @@ export function registryRoutes(app: FastifyInstance): void {
     query: z.object({ village: VillageCode.optional(), showIds: Flag, ...Paging }),
     handler: async ({ user, query }) => {
       const { page, pageSize, ...filter } = query;
-      return registry.workTeams(actorOf(user), filter, { page, pageSize });
+      return shown(user, filter.showIds, await registry.workTeams(actorOf(user), filter, { page, pageSize }));
     },
   });
 
@@ -130,7 +137,7 @@ export function registryRoutes(app: FastifyInstance): void {
     query: z.object({ village: VillageCode.optional(), showIds: Flag, ...Paging }),
     handler: async ({ user, query }) => {
       const { page, pageSize, ...filter } = query;
-      return registry.helpers(actorOf(user), filter, { page, pageSize });
+      return shown(user, filter.showIds, await registry.helpers(actorOf(user), filter, { page, pageSize }));
     },
   });
 
@@ -146,7 +153,7 @@ export function registryRoutes(app: FastifyInstance): void {
       .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'before from', path: ['to'] }),
     handler: async ({ user, params, query }) => {
       const { page, pageSize, ...filter } = query;
-      return registry.records(actorOf(user), params.kind, filter, { page, pageSize });
+      return shown(user, filter.showIds, await registry.records(actorOf(user), params.kind, filter, { page, pageSize }));
     },
   });
 
