@@ -4,6 +4,7 @@ import { assessmentsRoutes } from './assessments.ts';
 import { authRoutes, type AuthOptions } from './auth.ts';
 import { campaignsRoutes } from './campaigns.ts';
 import { registryRoutes } from './registry.ts';
+import { reportsRoutes } from './reports.ts';
 import { schemesRoutes } from './schemes.ts';
 
 export async function registerRoutes(app: FastifyInstance, options: AuthOptions): Promise<void> {
@@ -12,5 +13,6 @@ export async function registerRoutes(app: FastifyInstance, options: AuthOptions)
   schemesRoutes(app);
   campaignsRoutes(app);
   assessmentsRoutes(app);
+  reportsRoutes(app);
   app.get('/health', { schema: { summary: 'Liveness', tags: ['system'] } }, async () => ({ ok: true }));
 }
