@@ -9,10 +9,12 @@
  * ranking and the village reads the decision. Screenshots of every main page (and of one in
  * English) go to test-output/screenshots/.
  */
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
+import { pdfText, popplerAvailable, squeeze } from '../../src/reports/pdf/poppler.ts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { checkCharacter } from '../../src/core/ids/gb11643.ts';
 import { chromiumAvailable, chooseOption, confirmPopover, launchBrowser, NEW_PASSWORD, points, shot, signIn, startApp, tinyPng, type App } from './helpers.ts';
@@ -80,6 +82,12 @@ describe.skipIf(!available)('browser: the assessment flow', () => {
     const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     ctx.setDefaultTimeout(45_000);
     return ctx;
+  };
+  /** Saves a download among the test's files and gives its path. */
+  const saved = async (d: Download, name: string) => {
+    const path = join(files, name);
+    await d.saveAs(path);
+    return path;
   };
   /** The language switch in the header (the choice is kept in the browser). */
   const language = async (p: Page, lang: 'en' | 'zh') => {
@@ -348,6 +356,18 @@ describe.skipIf(!available)('browser: the assessment flow', () => {
     await expect.poll(() => rankingRowTotal(page).innerText(), UI).toBe(points(publishedTotal));
     expect(await rankingRow(page).locator('td').first().innerText()).toBe(String(scope));
     await shot(page, '11-ranking');
+    // The ranking workbook, downloaded from the page: the village's row holds its total as a number.
+    await page.getByTestId('report-downloads').click();
+    const [workbook] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-ranking-xlsx').click()]);
+    expect(workbook.suggestedFilename()).toBe(`${CAMPAIGN}-排名.xlsx`);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(await saved(workbook, 'ranking.xlsx'));
+    let row: unknown[] | undefined;
+    book.getWorksheet('全县')!.eachRow((r) => {
+      const values = (r.values as unknown[]).slice(1);
+      if (values.includes(village.name)) row = values;
+    });
+    expect(row).toContain(publishedTotal);
     await page.goto(`${app.url}/assessments/${assessmentId}/sheet`);
     await page.getByTestId('score-sheet').waitFor(UI);
     await expect.poll(() => page.getByTestId('sheet-total').innerText(), UI).toBe(points(publishedTotal));
@@ -355,6 +375,15 @@ describe.skipIf(!available)('browser: the assessment flow', () => {
     expect(await page.getByTestId('sheet-totals').innerText()).toContain(`全县第${scope}名（共${scope}），乡镇第${scope}名（共${scope}）`);
     expect(await page.getByTestId('score-sheet').innerText()).toContain(CAMPAIGN);
     await shot(page, '12-score-sheet');
+    // The server's PDF of the same sheet.
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByTestId('sheet-pdf').click()]);
+    expect(pdf.suggestedFilename()).toMatch(/\.pdf$/);
+    if (popplerAvailable()) {
+      const text = squeeze(pdfText(readFileSync(await saved(pdf, 'sheet.pdf'))));
+      expect(text).toContain(`${squeeze(village.name)}考核扣分明细表`);
+      expect(text).toContain(`总分${publishedTotal}`);
+      expect(text).toContain(item);
+    }
   }, STEP);
 
   test("7) the village appeals the deduction on the inspector's item", async () => {

@@ -7,6 +7,7 @@ import { useMemo } from 'react';
 import { Card, Col, Empty, Progress as AntProgress, Row, Statistic, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { PageHeader, ErrorView, Loading } from '../components/common.tsx';
+import { ReportDownloads } from '../components/ReportDownloads.tsx';
 import { CampaignPicker, useCurrentCampaign } from '../components/CampaignPicker.tsx';
 import { EChart, type ChartOption } from '../components/EChart.tsx';
 import { useApi } from '../lib/hooks.ts';
@@ -125,7 +126,12 @@ export default function OverviewPage() {
       <PageHeader
         title={t('nav.overview')}
         sub={data ? t('overview.basis', { basis: t(`overview.basisKinds.${data.basis}`, { defaultValue: data.basis }) }) : undefined}
-        extra={<CampaignPicker campaigns={campaigns} value={current.id} onChange={setCurrent} />}
+        extra={
+          <>
+            <CampaignPicker campaigns={campaigns} value={current.id} onChange={setCurrent} />
+            <ReportDownloads campaignId={current.id} reports={['summary.pdf', 'ranking.xlsx']} />
+          </>
+        }
       />
       {error ? <ErrorView error={error} onRetry={reload} /> : null}
       {loading && !data ? <Loading /> : null}

@@ -1,6 +1,7 @@
 /**
  * Rankings of a campaign: county and township ranks (competition ranking), section scores,
- * change against the previous campaign; filter by township, sort by any column, export as CSV.
+ * change against the previous campaign; filter by township, sort by any column, export as CSV;
+ * the report files (workbooks, PDFs) of the township shown.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { Button, Card, Empty, Select, Space, Switch, Table, Tag, Tooltip } from 'antd';
@@ -10,6 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { textOf, type Scheme } from '../../core/scheme/model.ts';
 import { csvLine, downloadText, ErrorView, Loading, PageHeader } from '../components/common.tsx';
 import { CampaignPicker, useCurrentCampaign } from '../components/CampaignPicker.tsx';
+import { ReportDownloads } from '../components/ReportDownloads.tsx';
 import { useApi } from '../lib/hooks.ts';
 import { useUser } from '../lib/auth.tsx';
 import { Link, pathTo, setQuery, useRoute } from '../lib/router.tsx';
@@ -130,6 +132,13 @@ export default function RankingsPage() {
             <Button icon={<DownloadOutlined />} onClick={exportCsv} disabled={!data?.county.length} data-testid="ranking-export">
               {t('rankings.export')}
             </Button>
+            {current ? (
+              <ReportDownloads
+                campaignId={current.id}
+                township={township}
+                reports={user.role === 'viewer' ? ['ranking.xlsx', 'summary.pdf', 'campaign.pdf'] : ['ranking.xlsx', 'deductions.xlsx', 'campaign.pdf', 'summary.pdf']}
+              />
+            ) : null}
           </>
         }
       />

@@ -1,13 +1,15 @@
 /**
  * The printable score sheet of one village (考核扣分明细): header, every node's points, every
  * deduction with its reason and evidence reference, totals and signature lines. Printed on A4
- * (see the @media print rules in styles.css); opened from the assessment page.
+ * (see the @media print rules in styles.css), or downloaded as the server's PDF; opened from
+ * the assessment page.
  */
 import { useEffect } from 'react';
 import { Button, Result } from 'antd';
-import { PrinterOutlined, ArrowLeftOutlined } from '@ant-design/icons';
+import { PrinterOutlined, ArrowLeftOutlined, FilePdfOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { ErrorView, Loading } from '../../components/common.tsx';
+import { reportUrl } from '../../components/ReportDownloads.tsx';
 import { LanguageSwitch } from '../../components/AppLayout.tsx';
 import { useApi } from '../../lib/hooks.ts';
 import { useFormat } from '../../lib/format.ts';
@@ -74,6 +76,9 @@ export default function SheetPage() {
         </Link>
         <div style={{ flex: 1 }} />
         <LanguageSwitch />
+        <a href={reportUrl(h.campaign.id, 'sheet.pdf', { lang, village: h.village.code })} download data-testid="sheet-pdf">
+          <Button icon={<FilePdfOutlined />}>{t('reports.sheet')}</Button>
+        </a>
         <Button type="primary" icon={<PrinterOutlined />} onClick={() => window.print()} data-testid="sheet-print">
           {t('sheet.print')}
         </Button>
