@@ -277,7 +277,7 @@ export function addTable(book: Book, spec: TableSpec): { headerRows: [number, nu
 /**
  * Builds a workbook and returns its bytes. Written with the streaming writer into memory: the
  * rows leave exceljs's object model as they are committed, so a 30,000-finding detail takes
- * a fifth of the time and memory of the in-memory workbook (see docs/reports-xlsx.md).
+ * a fifth of the time and memory of the in-memory workbook (see docs/reports.md).
  */
 export async function workbookBuffer(build: (book: Book) => void, created?: Date): Promise<Buffer> {
   const chunks: Buffer[] = [];
