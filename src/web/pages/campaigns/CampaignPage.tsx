@@ -8,6 +8,7 @@ import { Alert, App, Button, Card, Descriptions, Empty, Form, Input, Modal, Popc
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { ErrorView, Loading, PageHeader, StatusTag } from '../../components/common.tsx';
+import { ReportDownloads } from '../../components/ReportDownloads.tsx';
 import { api, ApiError } from '../../lib/api.ts';
 import { useApi } from '../../lib/hooks.ts';
 import { useUser } from '../../lib/auth.tsx';
@@ -52,6 +53,7 @@ export default function CampaignPage() {
             <Link to={pathTo('rankings', {}, { campaign: data.id })}>
               <Button>{t('nav.rankings')}</Button>
             </Link>
+            <ReportDownloads campaignId={data.id} reports={user.role === 'viewer' ? ['ranking.xlsx', 'summary.pdf', 'campaign.pdf'] : ['ranking.xlsx', 'deductions.xlsx', 'campaign.pdf', 'summary.pdf']} />
             {can.publish(user.role) ? <PublishAll campaign={data} onDone={reload} /> : null}
           </>
         }
