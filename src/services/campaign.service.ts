@@ -73,6 +73,8 @@ type AssessmentReader = 'work' | 'result';
 export type AssessmentView = Awaited<ReturnType<CampaignService['assessmentView']>>;
 /** Which appeals a list shows: open, decided (any outcome) or one outcome. */
 export type AppealFilter = 'open' | 'decided' | 'upheld' | 'adjusted' | 'rejected';
+/** The records of a suggestion an assessment view carries (the rest: suggestionRecords). */
+export const SHOWN_RECORDS = 50;
 /** Assessment views kept at most (a few per village: reader kinds and languages). */
 const MAX_VIEWS = 2000;
 
@@ -441,11 +443,28 @@ export class CampaignService {
       scheme: { id: scheme.id, version: scheme.version },
       findings,
       evidence,
-      suggestions: suggestions.map((s) => ({ ...s, records: JSON.parse(s.records) as unknown })),
+      // A suggestion can rest on a thousand records (every household-month short of visits):
+      // the view carries the first ones and their number; suggestionRecords gives them all.
+      suggestions: suggestions.map((s) => {
+        const records = JSON.parse(s.records) as unknown;
+        const list = Array.isArray(records) ? records : [records];
+        return { ...s, records: list.slice(0, SHOWN_RECORDS), recordCount: list.length };
+      }),
       appeals,
       score: resultToJson(result),
       explanation: explain(result, scheme, lang).map((l) => l.text),
     };
+  }
+
+  /** Every registry record behind a suggestion, for those who see suggestions (not villages, not viewers). */
+  async suggestionRecords(actor: Actor, assessmentId: number, suggestionId: number): Promise<{ id: number; item: string; records: unknown[] }> {
+    const { ctx } = await this.context(this.db, assessmentId, actor.role === 'inspector');
+    assertRead(actor, ctx);
+    if (actor.role === 'village' || actor.role === 'viewer') throw new KaoheError('forbidden', `${actor.user} (${actor.role}) does not see suggested findings`);
+    const s = await this.db.selectFrom('suggestions').select(['id', 'item', 'records']).where('id', '=', suggestionId).where('assessment_id', '=', assessmentId).executeTakeFirst();
+    if (!s) throw notFound(`suggestion ${suggestionId} of assessment ${assessmentId}`);
+    const records = JSON.parse(s.records) as unknown;
+    return { id: s.id, item: s.item, records: Array.isArray(records) ? records : [records] };
   }
 
   /** Records a finding on a draft assessment. */

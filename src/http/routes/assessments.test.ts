@@ -664,6 +664,8 @@ describe.each(storeTargets())('assessment views kept between requests ($dialect)
   let server: TestServer;
   const as = {} as Record<'admin' | 'reviewer' | 'inspector' | 'village' | 'viewer', Client>;
   let A: number;
+  /** Another village of the same township and team (stays a draft). */
+  let B: number;
   let village: string;
 
   beforeAll(async () => {
@@ -672,8 +674,12 @@ describe.each(storeTargets())('assessment views kept between requests ($dialect)
     for (const c of first.credentials) as[c.role] = await signIn(server.app, c.username, c.password);
     const service = new CampaignService({ store: server.store });
     const campaignId = await service.campaignByName(DEMO_CAMPAIGN);
-    village = (await server.store.db.selectFrom('users').select('village_code').where('username', '=', 'village').executeTakeFirstOrThrow()).village_code!;
+    const db = server.store.db;
+    village = (await db.selectFrom('users').select('village_code').where('username', '=', 'village').executeTakeFirstOrThrow()).village_code!;
+    const township = (await db.selectFrom('areas').select('parent_code').where('code', '=', village).executeTakeFirstOrThrow()).parent_code!;
+    const sibling = (await db.selectFrom('areas').select('code').where('parent_code', '=', township).where('code', '!=', village).orderBy('code').executeTakeFirstOrThrow()).code;
     A = await service.assessmentId(campaignId, village);
+    B = await service.assessmentId(campaignId, sibling);
   }, HOOK);
   afterAll(() => server?.close());
 
@@ -786,6 +792,12 @@ describe.each(storeTargets())('assessment views kept between requests ($dialect)
     expect(mine.appeals.map((x) => x.status)).toEqual(['adjusted']);
     expect(mine.suggestions).toEqual([]);
 
+    // The records behind a suggestion: only for those who see suggestions.
+    for (const who of ['village', 'viewer'] as const) {
+      const res = await as[who].get(`/api/assessments/${A}/suggestions/${suggestion}/records`);
+      expect(res.statusCode, res.body).toBe(403);
+    }
+
     // A change to the village in the registry (no assessment version) shows too.
     const before = await current();
     await server.store.db.updateTable('areas').set({ name: '石桥新村' }).where('code', '=', village).execute();
@@ -793,5 +805,23 @@ describe.each(storeTargets())('assessment views kept between requests ($dialect)
     expect(renamed.version).toBe(before.version);
     expect(renamed.village.name).toBe('石桥新村');
     expect((JSON.parse(await read('village')) as Assessment).village.name).toBe('石桥新村');
+  });
+
+  it('carries the first 50 records of a suggestion, with their number; the rest on request', async () => {
+    expect((await as.inspector.post(`/api/assessments/${B}/suggestions/derive`)).statusCode).toBe(200);
+    const b = JSON.parse((await as.inspector.get(`/api/assessments/${B}`)).body) as { suggestions: Array<{ id: number; records: unknown[]; recordCount: number }> };
+    for (const s of b.suggestions) expect(s.records.length).toBe(Math.min(50, s.recordCount));
+    const many = b.suggestions.reduce((m, s) => (s.recordCount > m.recordCount ? s : m));
+    expect(many.recordCount).toBeGreaterThan(50);
+    const stored = JSON.parse((await server.store.db.selectFrom('suggestions').select('records').where('id', '=', many.id).executeTakeFirstOrThrow()).records) as unknown[];
+    const all = await as.reviewer.get(`/api/assessments/${B}/suggestions/${many.id}/records`);
+    expect(all.statusCode, all.body).toBe(200);
+    expect(JSON.parse(all.body)).toMatchObject({ id: many.id, records: stored });
+    expect(stored.length).toBe(many.recordCount);
+    expect(many.records).toEqual(stored.slice(0, 50));
+    // Another assessment's suggestion, or a bad id, is not found or refused by name.
+    const other = await as.admin.get(`/api/assessments/${A}/suggestions/${many.id}/records`);
+    expect(other.statusCode).toBe(404);
+    expect((await as.admin.get(`/api/assessments/${B}/suggestions/x/records`)).json()).toMatchObject({ error: { code: 'validation', message: expect.stringMatching(/^params\.sid:/) } });
   });
 });

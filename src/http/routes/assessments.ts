@@ -235,6 +235,16 @@ export function assessmentsRoutes(app: FastifyInstance): void {
   });
 
   route(app, {
+    method: 'GET',
+    url: '/assessments/:id/suggestions/:sid/records',
+    summary: 'Every registry record behind a suggested finding (the assessment carries the first 50)',
+    tags,
+    roles: ['admin', 'reviewer', 'inspector'],
+    params: z.object({ id: Id, sid: Id }),
+    handler: async ({ user, params }) => present(user, await campaigns.suggestionRecords(actorOf(user), params.id, params.sid)),
+  });
+
+  route(app, {
     method: 'POST',
     url: '/assessments/:id/suggestions/:sid/accept',
     summary: 'Accept a suggested finding',

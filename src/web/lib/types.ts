@@ -257,7 +257,10 @@ export interface SuggestionRow {
   householdNo: string | null;
   summaryZh: string;
   summaryEn: string;
+  /** The first records behind the suggestion (GET …/suggestions/:sid/records gives them all). */
   records: unknown;
+  /** How many records there are in all. */
+  recordCount?: number;
   status: 'open' | 'accepted' | 'dismissed';
   reason: string | null;
   findingId: number | null;

@@ -752,7 +752,7 @@ function Suggestions({
         <div>{lang === 'en' ? s.summaryEn : s.summaryZh}</div>
         {s.householdNo ? <div className="muted">{t('finding.household')} {s.householdNo}</div> : null}
         {s.reason ? <div className="muted">{t('suggestion.dismissedBecause', { reason: s.reason })}</div> : null}
-        <Records records={s.records} />
+        <Records records={s.records} count={s.recordCount} url={`/assessments/${a.id}/suggestions/${s.id}/records`} />
         {s.status === 'open' && editable ? (
           <Space style={{ marginTop: 8 }}>
             <Button type="primary" size="small" loading={busy} onClick={() => run(() => api.post(`/assessments/${a.id}/suggestions/${s.id}/accept`, { version: a.version }), t('suggestion.accepted'))} data-testid={`suggestion-accept-${s.id}`}>
@@ -813,18 +813,22 @@ function Suggestions({
   );
 }
 
-/** The registry records behind a suggestion, as a compact list. */
-function Records({ records }: { records: unknown }) {
+/** The registry records behind a suggestion, as a compact list; the rest on request. */
+function Records({ records, count, url }: { records: unknown; count: number | undefined; url: string }) {
   const { t } = useTranslation();
-  const list = Array.isArray(records) ? records : records && typeof records === 'object' ? [records] : [];
-  if (list.length === 0) return null;
+  const [all, setAll] = useState<unknown[] | null>(null);
+  const [loading, setLoading] = useState(false);
+  const first = Array.isArray(records) ? records : records && typeof records === 'object' ? [records] : [];
+  const list = all ?? first;
+  const total = count ?? first.length;
+  if (total === 0) return null;
   return (
     <details style={{ marginTop: 6 }}>
       <summary className="muted" style={{ cursor: 'pointer' }}>
-        {t('suggestion.records', { count: list.length })}
+        {t('suggestion.records', { count: total })}
       </summary>
-      <ul style={{ margin: '4px 0', paddingInlineStart: 18, fontSize: 12 }}>
-        {list.slice(0, 50).map((r, i) => (
+      <ul style={{ margin: '4px 0', paddingInlineStart: 18, fontSize: 12, maxHeight: all ? 320 : undefined, overflowY: all ? 'auto' : undefined }}>
+        {list.map((r, i) => (
           <li key={i}>
             {typeof r === 'object' && r !== null
               ? Object.entries(r as Record<string, unknown>)
@@ -835,6 +839,24 @@ function Records({ records }: { records: unknown }) {
           </li>
         ))}
       </ul>
+      {list.length < total ? (
+        <Button
+          size="small"
+          type="link"
+          loading={loading}
+          onClick={async () => {
+            setLoading(true);
+            try {
+              setAll((await api.get<{ records: unknown[] }>(url)).records);
+            } finally {
+              setLoading(false);
+            }
+          }}
+          data-testid="suggestion-records-all"
+        >
+          {t('suggestion.recordsAll', { count: total })}
+        </Button>
+      ) : null}
     </details>
   );
 }
