@@ -17,9 +17,11 @@ import { buildServer } from '../src/http/server.ts';
 import { DEMO_CAMPAIGN, firstStart } from '../src/services/bootstrap.service.ts';
 import { openStore } from '../src/store/db.ts';
 
-const { values: args } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '50' } } });
+const { values: args } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '50' }, workers: { type: 'string', default: '1' } } });
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
+/** Threads the clients run on (autocannon's workers); 0: on the server's own thread. */
+const WORKERS = Number(args.workers);
 
 process.env.KAOHE_SCRYPT_LOG2N ??= '14';
 const dir = mkdtempSync(join(tmpdir(), 'kaohe-bench-http-'));
@@ -76,7 +78,7 @@ async function run(name: string, path: string): Promise<Result> {
   const body = JSON.stringify(await get(path)); // warm up and check it answers
   console.log(`${name.trim()}: ${path} (${(Buffer.byteLength(body) / 1024).toFixed(1)} KiB)`);
   // As a browser asks: gzip accepted (large answers are sent gzipped, see src/http/kept-json.ts).
-  const r = await autocannon({ url: base + path, connections: CONNECTIONS, duration: SECONDS, headers: { cookie, 'accept-encoding': 'gzip, deflate, br' } });
+  const r = await autocannon({ url: base + path, connections: CONNECTIONS, duration: SECONDS, ...(WORKERS > 0 ? { workers: WORKERS } : {}), headers: { cookie, 'accept-encoding': 'gzip, deflate, br' } });
   return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
 }
 
