@@ -193,6 +193,9 @@ describe.each(storeTargets())('report routes ($dialect)', (target) => {
     const ownText = squeeze(pdfText(own.rawPayload));
     expect(ownText).toContain(`${squeeze(t1[0]!.name)}考核扣分明细表`);
     expect(ownText).not.toContain(`${squeeze(t2[0]!.name)}考核扣分明细表`);
+    // Drawn in the worker, the note's ID number is masked all the same.
+    expect(ownText).toContain(MASKED);
+    expect(ownText).not.toContain(ID);
 
     // The reviewer's township: its ten villages' sheets, another township's not.
     const reviewer = squeeze(pdfText((await as.reviewer.get(url(`campaign.pdf?township=${T1}`))).rawPayload));
@@ -202,6 +205,17 @@ describe.each(storeTargets())('report routes ($dialect)', (target) => {
     const summary = await as.viewer.get(url('summary.pdf?lang=en'));
     expect(summary.statusCode).toBe(200);
     expect(pdfText(summary.rawPayload)).toMatch(/Score distribution/);
+  });
+
+  it.skipIf(!poppler)('draws at most two long reports at once: a third is asked to come back later', async () => {
+    const answers = await Promise.all([as.admin.get(url('campaign.pdf')), as.admin.get(url('campaign.pdf')), as.reviewer.get(url('campaign.pdf'))]);
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 200, 429]);
+    const busy = answers.find((r) => r.statusCode === 429)!;
+    expectError(busy, 429, 'rate-limited', /try again/);
+    expect(busy.headers['retry-after']).toBe('30');
+    for (const r of answers.filter((a) => a.statusCode === 200)) expect(Number(pdfInfo(r.rawPayload).Pages)).toBeGreaterThan(30);
+    // Once they are done, the next one is drawn.
+    expect((await as.reviewer.get(url('summary.pdf'))).statusCode).toBe(200);
   });
 
   it('validates the request, naming the field, and answers a missing campaign or township with 404', async () => {

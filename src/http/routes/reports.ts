@@ -3,17 +3,19 @@
  * village's score sheet, the whole campaign and its county summary (.pdf). What a reader gets is
  * decided by the report and campaign services (a village's user: its own published sheet and
  * detail; a viewer: published results, no deduction detail); resident ID numbers typed into
- * notes are masked for everyone but the office. The whole-campaign PDF is streamed as it is
- * drawn, at most two at a time.
+ * notes are masked for everyone but the office. The county summary and the whole campaign are
+ * drawn in a worker thread (the event loop stays free) and streamed as they are drawn, at most
+ * two at a time.
  */
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { KaoheError } from '../../core/errors.ts';
-import { ReportDocuments, PDF, type ReportKind } from '../../services/report-documents.ts';
+import { ReportDocuments, PDF, type ReportKind, type ReportRequest } from '../../services/report-documents.ts';
 import { ReportService } from '../../services/report.service.ts';
 import { actorOf } from '../../services/user.service.ts';
 import { contentDisposition } from '../content-disposition.ts';
+import { reportInWorker, workerCanOpen, type StreamedReport } from '../report-in-worker.ts';
 import { Id, route } from '../route.ts';
 import { present } from '../presenters.ts';
 import { DivisionCode } from './campaigns.ts';
@@ -23,8 +25,8 @@ const Common = z.object({ lang: z.enum(['zh', 'en']).default('zh'), township: Di
 const DeductionsQuery = Common.extend({ village: DivisionCode.optional() });
 const SheetQuery = z.object({ lang: z.enum(['zh', 'en']).default('zh'), village: DivisionCode });
 
-/** Whole-campaign PDFs drawn at once (each takes a core for seconds); more wait for a 429. */
-const MAX_CAMPAIGN_PDFS = 2;
+/** Long reports (campaign, summary PDFs) drawn at once, each in a worker taking a core for seconds; more get a 429. */
+const MAX_LONG_REPORTS = 2;
 
 export function reportsRoutes(app: FastifyInstance): void {
   const { campaigns, store } = app.services;
@@ -59,34 +61,56 @@ export function reportsRoutes(app: FastifyInstance): void {
   file('ranking', 'ranking.xlsx', 'The ranking workbook: the county, one sheet per township, section averages, change against the previous campaign', Common);
   file('deductions', 'deductions.xlsx', 'The deduction detail workbook (扣分明细): a row per finding, of the campaign, a township or a village', DeductionsQuery);
   file('sheet', 'sheet.pdf', "A village's score sheet (考核扣分明细表) as an A4 PDF", SheetQuery);
-  file('summary', 'summary.pdf', 'The county summary PDF: figures, averages by township, charts, top and bottom villages', Common);
+  // The summary (charts) and the whole campaign (every village) are drawn in a worker thread.
+  const long = (kind: 'campaign' | 'summary', summary: string) =>
+    route(app, {
+      method: 'GET',
+      url: `/campaigns/:id/reports/${kind}.pdf`,
+      summary,
+      tags,
+      params: Params,
+      query: Common,
+      roles: 'any',
+      handler: async ({ reply, params, query, user }) => {
+        // The cheap refusal on this thread, before a worker is started for nothing.
+        await app.services.campaigns.requireCampaign(params.id);
+        // Counted and taken with no await between: concurrent requests cannot both slip through.
+        if (drawing >= MAX_LONG_REPORTS) {
+          reply.header('retry-after', '30');
+          throw new KaoheError('rate-limited', `${MAX_LONG_REPORTS} long reports are being drawn; try again in a minute`);
+        }
+        drawing++;
+        let streamed: StreamedReport;
+        try {
+          // Everything that can refuse (the campaign, the reader, the township) is asked before
+          // the answer starts: a refusal is a JSON error, never half a PDF.
+          streamed = workerCanOpen(store)
+            ? await reportInWorker(store, { actor: actorOf(user), campaignId: params.id, kind, request: query, now: app.services.clock().toISOString() })
+            : await inProcess(kind, actorOf(user), params.id, query);
+        } catch (e) {
+          drawing--;
+          throw e;
+        }
+        streamed.finished
+          .catch((e: unknown) => app.log.error({ err: e instanceof Error ? { message: e.message, name: e.name } : String(e) }, `${kind} PDF failed while streaming`))
+          .finally(() => drawing--);
+        return reply
+          .header('content-type', PDF)
+          .header('content-disposition', contentDisposition('attachment', streamed.filename, `${kind}.pdf`))
+          .header('cache-control', 'no-store')
+          .send(streamed.body);
+      },
+    });
 
-  route(app, {
-    method: 'GET',
-    url: '/campaigns/:id/reports/campaign.pdf',
-    summary: 'The whole campaign as one PDF: the county summary, then every village the reader may read (streamed)',
-    tags,
-    params: Params,
-    query: Common,
-    roles: 'any',
-    handler: async ({ reply, params, query, user }) => {
-      if (drawing >= MAX_CAMPAIGN_PDFS) {
-        reply.header('retry-after', '30');
-        throw new KaoheError('rate-limited', `${MAX_CAMPAIGN_PDFS} campaign PDFs are being drawn; try again in a minute`);
-      }
-      // Everything that can refuse (the campaign, the reader, the township) is asked before the
-      // answer starts: a refusal is a JSON error, never half a PDF.
-      const prepared = await docs.prepare(actorOf(user), params.id, 'campaign', query);
-      drawing++;
-      const body = new PassThrough();
-      prepared
-        .write(body)
-        .catch((e: unknown) => {
-          app.log.error({ err: e instanceof Error ? { message: e.message, name: e.name } : String(e) }, 'campaign PDF failed while streaming');
-          body.destroy(e instanceof Error ? e : new Error(String(e)));
-        })
-        .finally(() => drawing--);
-      return reply.header('content-type', PDF).header('content-disposition', contentDisposition('attachment', prepared.filename, 'campaign.pdf')).header('cache-control', 'no-store').send(body);
-    },
-  });
+  /** The same, on the server's thread (a store a worker cannot open: an in-memory database). */
+  const inProcess = async (kind: 'campaign' | 'summary', actor: ReturnType<typeof actorOf>, campaignId: number, query: ReportRequest): Promise<StreamedReport> => {
+    const prepared = await docs.prepare(actor, campaignId, kind, query);
+    const body = new PassThrough();
+    const finished = prepared.write(body);
+    finished.catch((e: unknown) => body.destroy(e instanceof Error ? e : new Error(String(e))));
+    return { filename: prepared.filename, contentType: prepared.contentType, body, finished };
+  };
+
+  long('summary', 'The county summary PDF: figures, averages by township, charts, top and bottom villages');
+  long('campaign', 'The whole campaign as one PDF: the county summary, then every village the reader may read (streamed)');
 }
