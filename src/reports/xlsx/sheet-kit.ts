@@ -134,6 +134,20 @@ export function fittedWidths(columns: readonly ColumnSpec[], rows: readonly Tabl
   });
 }
 
+/** Lines the tallest wrapped cell of a row takes at the columns' widths. */
+function wrappedLines(columns: readonly ColumnSpec[], widths: readonly number[], row: TableRow): number {
+  let most = 1;
+  columns.forEach((c, i) => {
+    const v = row.values[i];
+    if (!c.wrap || typeof v !== 'string' || (row.span !== undefined && i < row.span)) return;
+    const room = Math.max(1, widths[i]! - 1);
+    let lines = 0;
+    for (const line of v.split('\n')) lines += Math.max(1, Math.ceil(displayWidth(line) / room));
+    most = Math.max(most, lines);
+  });
+  return most;
+}
+
 function longestLine(s: string): number {
   let w = 0;
   for (const line of s.split('\n')) w = Math.max(w, displayWidth(line));
@@ -214,7 +228,8 @@ export function addTable(book: Book, spec: TableSpec): { headerRows: [number, nu
     headerFooter: { oddFooter: FOOTER[spec.lang], evenFooter: FOOTER[spec.lang] },
     properties: { defaultRowHeight: 18 },
   });
-  ws.columns = fittedWidths(spec.columns, spec.rows).map((width) => ({ width }));
+  const widths = fittedWidths(spec.columns, spec.rows);
+  ws.columns = widths.map((width) => ({ width }));
 
   const commit = (row: ExcelJS.Row) => {
     if (book.streaming) row.commit();
@@ -267,6 +282,10 @@ export function addTable(book: Book, spec: TableSpec): { headerRows: [number, nu
       row.getCell(c + 1).style = cellStyle(spec.columns[c]!, kind, typeof v === 'number');
     }
     if (tr.span !== undefined && tr.span > 1) ws.mergeCells(rowNumber, 1, rowNumber, tr.span);
+    // Wrapped text taller than one line: the row is made tall enough (no spreadsheet program
+    // grows a row on opening a file whose text overflows it).
+    const lines = wrappedLines(spec.columns, widths, tr);
+    if (lines > 1) row.height = 15 * lines + 3;
     commit(row);
   }
   if (spec.autoFilter) ws.autoFilter = { from: { row: headerBottom, column: 1 }, to: { row: Math.max(rowNumber, headerBottom), column: n } };
