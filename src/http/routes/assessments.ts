@@ -11,6 +11,7 @@ import { KaoheError } from '../../core/errors.ts';
 import type { AssessmentView } from '../../services/campaign.service.ts';
 import { DEFAULT_EVIDENCE_TYPES, DEFAULT_MAX_EVIDENCE_BYTES, detectEvidenceType } from '../../services/evidence/evidence-store.ts';
 import { actorOf, type User } from '../../services/user.service.ts';
+import { contentDisposition } from '../content-disposition.ts';
 import { KeptJson } from '../kept-json.ts';
 import { Id, route } from '../route.ts';
 import { maskIds, present } from '../presenters.ts';
@@ -72,12 +73,6 @@ async function readUploads(req: FastifyRequest): Promise<Upload[]> {
     }
   }
   return files;
-}
-
-/** Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987). */
-function disposition(kind: 'inline' | 'attachment', filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\;]/g, '_');
-  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 }
 
 export function assessmentsRoutes(app: FastifyInstance): void {
@@ -214,7 +209,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
       reply
         .header('content-type', e.mime)
         .header('content-length', String(e.size))
-        .header('content-disposition', disposition(query.download ? 'attachment' : 'inline', filename))
+        .header('content-disposition', contentDisposition(query.download ? 'attachment' : 'inline', filename))
         .header('cache-control', 'private, no-store')
         .header('x-content-type-options', 'nosniff');
       return reply.send(evidence.get(e.sha256));

@@ -13,6 +13,7 @@ import { RECORD_KINDS, RegistryService, type FileOut } from '../../services/regi
 import { actorOf, type User } from '../../services/user.service.ts';
 import { presentIds } from '../presenters.ts';
 import { route } from '../route.ts';
+import { contentDisposition } from '../content-disposition.ts';
 
 const VillageCode = z.string().regex(/^\d{12}$/, 'a 12-digit division code');
 const DateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
@@ -27,17 +28,10 @@ const Paging = {
 };
 const KindName = z.enum(KINDS.map((k) => k.kind) as [string, ...string[]], { message: `one of ${KINDS.map((k) => k.kind).join(', ')}` });
 
-/** attachment; with an ASCII fallback name and the real (Chinese) one per RFC 6266/5987. */
-function contentDisposition(filename: string, fallback: string): string {
-  // encodeURIComponent leaves ' ( ) * ! alone; RFC 5987's attr-char does not allow them.
-  const encoded = encodeURIComponent(filename).replace(/['()*!]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
-}
-
 function sendFile(reply: FastifyReply, registry: RegistryService, file: FileOut, fallback: string) {
   const stream = createReadStream(file.path);
   if (file.temporary) stream.on('close', () => registry.discard(file.path));
-  reply.header('content-type', file.contentType).header('content-disposition', contentDisposition(file.filename, fallback)).header('cache-control', 'no-store');
+  reply.header('content-type', file.contentType).header('content-disposition', contentDisposition('attachment', file.filename, fallback)).header('cache-control', 'no-store');
   // Returned (not reply.send) so the route helper hands the stream to Fastify once.
   return stream;
 }

@@ -213,7 +213,8 @@ describe.each(storeTargets())('report routes ($dialect)', (target) => {
     const busy = answers.find((r) => r.statusCode === 429)!;
     expectError(busy, 429, 'rate-limited', /try again/);
     expect(busy.headers['retry-after']).toBe('30');
-    for (const r of answers.filter((a) => a.statusCode === 200)) expect(Number(pdfInfo(r.rawPayload).Pages)).toBeGreaterThan(30);
+    // The office's has all 30 villages, the reviewer's its township's 10 (and the summary).
+    for (const r of answers.filter((a) => a.statusCode === 200)) expect(Number(pdfInfo(r.rawPayload).Pages)).toBeGreaterThan(10);
     // Once they are done, the next one is drawn.
     expect((await as.reviewer.get(url('summary.pdf'))).statusCode).toBe(200);
   });
