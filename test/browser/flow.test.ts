@@ -62,6 +62,8 @@ describe.skipIf(!available)('browser: the assessment flow', () => {
   let appealId: number;
   /** A step failed: the later steps depend on it and are skipped. */
   let broken = false;
+  /** The page a step works on (for a screenshot if it fails). */
+  let shown: Page | undefined;
 
   /** The village's assessment as the API gives it to the signed-in user of `p`. */
   const assessment = async (p: Page): Promise<AssessmentJson> => {
@@ -106,13 +108,17 @@ describe.skipIf(!available)('browser: the assessment flow', () => {
     expect(scope).toBeGreaterThanOrEqual(5);
     desk = await desktop();
     page = await desk.newPage();
+    shown = page;
   }, STEP);
 
   beforeEach((ctx) => {
     if (broken) ctx.skip();
   });
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === 'fail') broken = true;
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    broken = true;
+    // What the page looked like when the step failed.
+    if (shown && !shown.isClosed()) await shot(shown, `failed-${ctx.task.name.slice(0, 2).replace(/\W/g, '')}`).catch(() => undefined);
   });
 
   afterAll(async () => {
@@ -245,6 +251,7 @@ describe.skipIf(!available)('browser: the assessment flow', () => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     phone.setDefaultTimeout(45_000);
     const p = await phone.newPage();
+    shown = p;
     try {
       await signIn(p, app.url, 'inspector', app.passwords.inspector!, true);
       // The new campaign is in the inspector's list.
@@ -309,13 +316,15 @@ describe.skipIf(!available)('browser: the assessment flow', () => {
       await p.getByTestId(`finding-${finding.id}`).locator(`[data-testid=evidence-list] img[alt="photo.png"]`).first().waitFor(UI);
       await shot(p, '09-assessment-phone');
 
-      // Submit (the workflow button is in the bar on a phone).
+      // Submit (the workflow button is in the bar on a phone), once no change is in flight.
+      await expect.poll(() => p.getByTestId('submit-assessment').getAttribute('class'), UI).not.toContain('ant-btn-loading');
       await p.getByTestId('submit-assessment').click();
       await confirmPopover(p);
       await expect.poll(() => p.getByTestId('assessment-page').getAttribute('data-status'), UI).toBe('submitted');
       publishedTotal = afterFinding.score.total;
+      shown = page;
     } finally {
-      await phone.close();
+      if (shown !== p) await phone.close();
     }
   }, STEP);
 
