@@ -3,25 +3,16 @@
  * SQLite file under KAOHE_DATA_DIR (a temporary directory), filled by `kaohe demo`. The file is
  * read (and, at the end, tampered with) through better-sqlite3 directly.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kaoheIn, type Run } from './kaohe-cli.ts';
 import { tinyPng } from './campaign-fixtures.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(ROOT, 'bin', 'kaohe');
 const CAMPAIGN = '2020年度考核';
-
-interface Run {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
 
 describe('kaohe campaign and audit (child processes, SQLite)', { timeout: 120_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'kaohe-campaign-cli-'));
@@ -31,24 +22,7 @@ describe('kaohe campaign and audit (child processes, SQLite)', { timeout: 120_00
   let V1: string;
   let V2: string;
 
-  function kaohe(...args: string[]): Promise<Run> {
-    const env: NodeJS.ProcessEnv = { ...process.env, KAOHE_DATA_DIR: data, KAOHE_USER: 'cli-test', NO_COLOR: '1' };
-    delete env.DATABASE_URL;
-    return new Promise((done, fail) => {
-      execFile(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env }, (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') return fail(error);
-        done({ status: error ? (error.code as number) : 0, stdout, stderr });
-      });
-    });
-  }
-
-  /** Runs and expects success; a failure shows its stderr. */
-  async function ok(...args: string[]): Promise<string> {
-    const r = await kaohe(...args);
-    expect(r.stderr, `kaohe ${args.join(' ')}`).toBe('');
-    expect(r.status, `kaohe ${args.join(' ')}`).toBe(0);
-    return r.stdout;
-  }
+  const { kaohe, ok } = kaoheIn(dir, data);
 
   /** Reads the database file (readonly unless told). */
   function db<T>(work: (d: Database.Database) => T, readonly = true): T {

@@ -3,26 +3,17 @@
  * KAOHE_DATA_DIR, filled by `kaohe demo` and `kaohe campaign …`. Workbooks are read back with
  * exceljs, PDFs with poppler's pdftotext and pdfinfo.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kaoheIn } from './kaohe-cli.ts';
 import { pdfInfo, pdfText, popplerAvailable, squeeze } from '../src/reports/pdf/poppler.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(ROOT, 'bin', 'kaohe');
 const CAMPAIGN = '2020年度考核';
 const poppler = popplerAvailable();
-
-interface Run {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
 
 describe('kaohe report (child processes, SQLite)', { timeout: 180_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'kaohe-report-cli-'));
@@ -31,22 +22,7 @@ describe('kaohe report (child processes, SQLite)', { timeout: 180_000 }, () => {
   let V1name: string;
   let villages: number;
 
-  function kaohe(...args: string[]): Promise<Run> {
-    const env: NodeJS.ProcessEnv = { ...process.env, KAOHE_DATA_DIR: data, KAOHE_USER: 'cli-test', NO_COLOR: '1' };
-    delete env.DATABASE_URL;
-    return new Promise((done, fail) => {
-      execFile(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env }, (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') return fail(error);
-        done({ status: error ? (error.code as number) : 0, stdout, stderr });
-      });
-    });
-  }
-  async function ok(...args: string[]): Promise<string> {
-    const r = await kaohe(...args);
-    expect(r.stderr, `kaohe ${args.join(' ')}`).toBe('');
-    expect(r.status, `kaohe ${args.join(' ')}`).toBe(0);
-    return r.stdout;
-  }
+  const { kaohe, ok } = kaoheIn(dir, data);
   const one = <T>(query: string, ...params: unknown[]) => {
     const d = new Database(join(data, 'kaohe.db'), { readonly: true });
     try {

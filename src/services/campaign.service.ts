@@ -1048,7 +1048,7 @@ export class CampaignService {
   }
 
   /** The campaign's inspection teams with their members. */
-  private async teamsOf(campaignId: number): Promise<Array<{ id: number; name: string; members: string[] }>> {
+  async teamsOf(campaignId: number): Promise<Array<{ id: number; name: string; members: string[] }>> {
     const teams = await this.db.selectFrom('inspection_teams').select(['id', 'name']).where('campaign_id', '=', campaignId).orderBy('id').execute();
     const members = await this.db
       .selectFrom('inspection_team_members as m')

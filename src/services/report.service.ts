@@ -338,17 +338,7 @@ export class ReportService {
 
   /** The campaign's teams with their members, by team id. */
   private async teams(campaignId: number): Promise<Map<number, { name: string; members: string[] }>> {
-    const teams = await this.db.selectFrom('inspection_teams').select(['id', 'name']).where('campaign_id', '=', campaignId).execute();
-    const members = await this.db
-      .selectFrom('inspection_team_members as m')
-      .innerJoin('inspection_teams as t', 't.id', 'm.team_id')
-      .select(['m.team_id', 'm.username'])
-      .where('t.campaign_id', '=', campaignId)
-      .orderBy('m.username')
-      .execute();
-    const out = new Map(teams.map((t) => [t.id, { name: t.name, members: [] as string[] }]));
-    for (const m of members) out.get(m.team_id)?.members.push(m.username);
-    return out;
+    return new Map((await this.campaigns.teamsOf(campaignId)).map((t) => [t.id, { name: t.name, members: t.members }]));
   }
 
   /** Every assessment of the campaign with its village (optionally one township's), by village code. */

@@ -15,41 +15,10 @@ import { useApi } from '../../lib/hooks.ts';
 import { useFormat } from '../../lib/format.ts';
 import { Link, pathTo, useRoute } from '../../lib/router.tsx';
 import { schemeLang } from '../../i18n/index.ts';
-import type { AssessmentStatus } from '../../lib/types.ts';
+import type { ScoreSheet } from '../../../services/score-sheet.ts';
 
-interface Sheet {
-  header: {
-    county: { code: string; name: string } | null;
-    township: { code: string; name: string } | null;
-    campaign: { id: number; name: string; year: number; period: { from: string; to: string } };
-    village: { code: string; name: string };
-    team: string | null;
-    scheme: { id: string; version: number; title: string };
-    status: AssessmentStatus;
-    publishedAt: string | null;
-    date: string;
-  };
-  nodes: Array<{ code: string; title: string; depth: number; kind: 'section' | 'item'; applicable: boolean; max: number; deducted: number; score: number; added?: number; rule?: string }>;
-  deductions: Array<{
-    item: string;
-    title: string;
-    findingId: number;
-    count: number;
-    element: string | null;
-    elementTitle: string | null;
-    note: string | null;
-    household: string | null;
-    amount: number;
-    bonus: boolean;
-    reason: string;
-    evidence: Array<{ id: number; filename: string; mime: string; takenAt: string | null }>;
-  }>;
-  explanation: string[];
-  totals: { base: number; bonus: number; total: number; max: number; bonusMax: number; percent: number | null };
-  grade: { code: string; title: string } | null;
-  veto: { items: string[]; effect: string } | null;
-  rank: { basis: string; county: number; countyOf: number; township: number; townshipOf: number | null } | null;
-}
+/** The sheet as the API gives it: the server's own type (services/score-sheet.ts). */
+type Sheet = ScoreSheet;
 
 export default function SheetPage() {
   const { t, i18n } = useTranslation();
