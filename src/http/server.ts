@@ -14,6 +14,9 @@ import swagger from '@fastify/swagger';
 import { KaoheError } from '../core/errors.ts';
 import { SchemeError } from '../core/scheme/problems.ts';
 import { CampaignService } from '../services/campaign.service.ts';
+import { ReportDocuments } from '../services/report-documents.ts';
+import { ReportService } from '../services/report.service.ts';
+import { present } from './presenters.ts';
 import { EvidenceStore, defaultEvidenceRoot } from '../services/evidence/evidence-store.ts';
 import { RegistryService } from '../services/registry.service.ts';
 import { UserService, csrfTokenFor } from '../services/user.service.ts';
@@ -41,6 +44,8 @@ export interface Services {
   users: UserService;
   campaigns: CampaignService;
   registry: RegistryService;
+  /** Report files (workbooks, PDFs), cut to the reader, ID numbers masked but for the office. */
+  reports: ReportDocuments;
   evidence: EvidenceStore;
   clock: () => Date;
 }
@@ -92,11 +97,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     bodyLimit: 2 * 1024 * 1024,
     trustProxy: true,
   });
+  const campaigns = new CampaignService({ store: deps.store, evidence, clock });
   app.decorate('services', {
     store: deps.store,
     users: new UserService({ store: deps.store, clock }),
-    campaigns: new CampaignService({ store: deps.store, evidence, clock }),
+    campaigns,
     registry: new RegistryService({ store: deps.store, clock }),
+    reports: new ReportDocuments({ reports: new ReportService({ store: deps.store, campaigns, clock }), campaigns, present }),
     evidence,
     clock,
   });

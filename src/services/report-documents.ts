@@ -71,6 +71,14 @@ export interface ReportDocumentsDeps {
   present?: <T>(actor: Actor, value: T) => T;
 }
 
+function fileNameOf(campaign: string, kind: ReportKind, request: ReportRequest): string {
+  const parts = [campaign, NAMES[request.lang ?? 'zh'][kind]];
+  if (request.village) parts.push(request.village);
+  else if (request.township) parts.push(request.township);
+  const name = parts.join('-').replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_');
+  return `${name}.${kind === 'ranking' || kind === 'deductions' ? 'xlsx' : 'pdf'}`;
+}
+
 export class ReportDocuments {
   private readonly present: <T>(actor: Actor, value: T) => T;
 
@@ -92,12 +100,7 @@ export class ReportDocuments {
 
   /** The file name of a report: campaign, what it is, and the township or village it is cut to. */
   async filename(campaignId: number, kind: ReportKind, request: ReportRequest = {}): Promise<string> {
-    const detail = await this.deps.campaigns.campaignDetail({ user: 'system', role: 'admin' }, campaignId);
-    const parts = [detail.name, NAMES[request.lang ?? 'zh'][kind]];
-    if (request.village) parts.push(request.village);
-    else if (request.township) parts.push(request.township);
-    const name = parts.join('-').replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_');
-    return `${name}.${kind === 'ranking' || kind === 'deductions' ? 'xlsx' : 'pdf'}`;
+    return fileNameOf((await this.deps.reports.campaignRow(campaignId)).name, kind, request);
   }
 
   /** Makes a report in memory. */
@@ -120,9 +123,10 @@ export class ReportDocuments {
    */
   async prepare(actor: Actor, campaignId: number, kind: ReportKind, request: ReportRequest = {}): Promise<PreparedReport> {
     const lang = request.lang ?? 'zh';
-    const filename = await this.filename(campaignId, kind, request);
+    const campaign = await this.deps.reports.campaignRow(campaignId);
+    const filename = fileNameOf(campaign.name, kind, request);
     if (kind === 'campaign' || kind === 'summary') {
-      const input = await this.campaignInput(actor, campaignId, kind, request);
+      const input = await this.campaignInput(actor, campaign, kind, request);
       return {
         filename,
         contentType: PDF,
@@ -146,11 +150,11 @@ export class ReportDocuments {
   }
 
   /** The county summary and, for the whole campaign, every village the reader may see, read in batches as the PDF is written. */
-  private async campaignInput(actor: Actor, campaignId: number, kind: 'campaign' | 'summary', request: ReportRequest): Promise<CampaignPdfInput> {
+  private async campaignInput(actor: Actor, campaign: { id: number; scheme_version_id: number }, kind: 'campaign' | 'summary', request: ReportRequest): Promise<CampaignPdfInput> {
     const lang = request.lang ?? 'zh';
+    const campaignId = campaign.id;
     const report = await this.ranking(actor, campaignId, request);
-    const detail = await this.deps.campaigns.campaignDetail(actor, campaignId);
-    const { scheme } = await this.deps.campaigns.schemeOf(detail.scheme.versionId);
+    const { scheme } = await this.deps.campaigns.schemeOf(campaign.scheme_version_id);
     const full = await this.deps.campaigns.rankingFor(actor, campaignId, request.township ? { township: request.township } : {});
     // Each village the reader may read, in the order of village codes (township by township), read in batches as the PDF is written.
     const villages = kind === 'summary' ? [] : await this.deps.reports.readableVillages(actor, campaignId, request.township);

@@ -324,7 +324,8 @@ export class ReportService {
     return this.clock().toISOString().slice(0, 10);
   }
 
-  private async campaignRow(campaignId: number) {
+  /** The campaign's row (not-found when there is none). */
+  async campaignRow(campaignId: number) {
     const c = await this.db.selectFrom('campaigns').selectAll().where('id', '=', campaignId).executeTakeFirst();
     if (!c) throw notFound(`campaign ${campaignId}`);
     return c;

@@ -11,13 +11,11 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { KaoheError } from '../../core/errors.ts';
-import { ReportDocuments, PDF, type ReportKind, type ReportRequest } from '../../services/report-documents.ts';
-import { ReportService } from '../../services/report.service.ts';
+import { PDF, type ReportKind, type ReportRequest } from '../../services/report-documents.ts';
 import { actorOf } from '../../services/user.service.ts';
 import { contentDisposition } from '../content-disposition.ts';
 import { reportInWorker, workerCanOpen, type StreamedReport } from '../report-in-worker.ts';
 import { Id, route } from '../route.ts';
-import { present } from '../presenters.ts';
 import { DivisionCode } from './campaigns.ts';
 
 const Params = z.object({ id: Id });
@@ -29,12 +27,7 @@ const SheetQuery = z.object({ lang: z.enum(['zh', 'en']).default('zh'), village:
 const MAX_LONG_REPORTS = 2;
 
 export function reportsRoutes(app: FastifyInstance): void {
-  const { campaigns, store } = app.services;
-  const docs = new ReportDocuments({
-    reports: new ReportService({ store, campaigns, clock: app.services.clock }),
-    campaigns,
-    present: (actor, value) => present(actor, value),
-  });
+  const { store, reports: docs } = app.services;
   const tags = ['reports'];
   let drawing = 0;
 
