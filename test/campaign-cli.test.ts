@@ -58,7 +58,7 @@ describe('kaohe campaign and audit (child processes, SQLite)', { timeout: 120_00
     const villages = all<{ code: string }>("select code from areas where level = 'village' order by code");
     expect(villages).toHaveLength(30);
     [V1, V2] = [villages[0]!.code, villages[1]!.code];
-  });
+  }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('runs a campaign from creation to a decided appeal and a ranking', async () => {

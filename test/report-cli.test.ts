@@ -39,7 +39,7 @@ describe('kaohe report (child processes, SQLite)', { timeout: 180_000 }, () => {
     await ok('campaign', 'create', CAMPAIGN, '--year', '2020');
     await ok('campaign', 'finding', 'add', CAMPAIGN, V1, '1.1', '--count', '2', '--note', '=HYPERLINK("http://x","y")');
     await ok('campaign', 'finding', 'add', CAMPAIGN, V1, '3.1.2', '--element', 'diary', '--note', '缺5月工作日志');
-  });
+  }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes the ranking workbook under its own name, numbers as numbers, one sheet per township', async () => {

@@ -205,7 +205,7 @@ describe.each(storeTargets())('report routes ($dialect)', (target) => {
     const summary = await as.viewer.get(url('summary.pdf?lang=en'));
     expect(summary.statusCode).toBe(200);
     expect(pdfText(summary.rawPayload)).toMatch(/Score distribution/);
-  });
+  }, 120_000);
 
   it.skipIf(!poppler)('draws at most two long reports at once: a third is asked to come back later', async () => {
     const answers = await Promise.all([as.admin.get(url('campaign.pdf')), as.admin.get(url('campaign.pdf')), as.reviewer.get(url('campaign.pdf'))]);
@@ -217,7 +217,7 @@ describe.each(storeTargets())('report routes ($dialect)', (target) => {
     for (const r of answers.filter((a) => a.statusCode === 200)) expect(Number(pdfInfo(r.rawPayload).Pages)).toBeGreaterThan(10);
     // Once they are done, the next one is drawn.
     expect((await as.reviewer.get(url('summary.pdf'))).statusCode).toBe(200);
-  });
+  }, 120_000);
 
   it('validates the request, naming the field, and answers a missing campaign or township with 404', async () => {
     expectError(await as.admin.get(url('ranking.xlsx?lang=fr')), 400, 'validation', /^query\.lang:/);
