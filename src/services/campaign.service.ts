@@ -14,10 +14,11 @@ import { explain } from '../core/scoring/explain.ts';
 import { deriveSuggestions } from '../core/derivation/derive.ts';
 import { DeriveConfigError, loadDeriveConfig } from '../core/derivation/config.ts';
 import { rank } from '../core/ranking/ranking.ts';
-import { appendAudit, verifyAudit, type AuditInput, type AuditVerification } from '../store/audit.repository.ts';
+import { appendAudit, auditHead, verifyAudit, type AuditAnchor, type AuditInput, type AuditVerification } from '../store/audit.repository.ts';
 import type { Store } from '../store/db.ts';
 import { loadVillageRecords } from '../store/records.repository.ts';
 import type { AssessmentStatus, DB } from '../store/schema.ts';
+import { formatAnchor } from '../core/audit-anchor.ts';
 import { buildScoreSheet, unitOfVillage, type ScoreSheet } from './score-sheet.ts';
 import { assertAppeal, assertRead, assertRecord, assertReview, canRead, requireRole, type Actor, type AssessmentContext } from './policies.ts';
 
@@ -105,7 +106,7 @@ export class CampaignService {
   }
 
   private audit(trx: Db, actor: Actor, e: Omit<AuditInput, 'at' | 'actor'>): Promise<void> {
-    return appendAudit(trx, this.store.dialect, { at: this.now(), actor: actor.user, ...e });
+    return appendAudit(trx, this.store, { at: this.now(), actor: actor.user, ...e });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -967,6 +968,9 @@ export class CampaignService {
       .returning('id')
       .executeTakeFirstOrThrow();
     await this.audit(trx, actor, { action: 'ranking.snapshot', entity: 'ranking_snapshot', entityId: row.id, after: { campaignId, reason, villages: data.county.length } });
+    // The log's head with the snapshot's own entry: an anchor that a later truncation cannot move.
+    const head = await auditHead(trx);
+    if (head) await trx.updateTable('ranking_snapshots').set({ audit_entries: head.entries, audit_hash: head.hash }).where('id', '=', row.id).execute();
     return row.id;
   }
 
@@ -1290,6 +1294,7 @@ export class CampaignService {
         status: a.status,
         publishedAt: a.published_at,
         date: this.now().slice(0, 10),
+        auditAnchor: await this.auditAnchor().then((head) => (head ? formatAnchor(head) : null)),
       },
       rank: placed
         ? { basis: ranking.basis, county: placed.countyRank, countyOf: ranking.county.length, township: placed.townshipRank, townshipOf: inTownship?.count ?? null }
@@ -1300,8 +1305,14 @@ export class CampaignService {
   // ------------------------------------------------------------------------------------------
   // Audit
 
-  async verifyAudit(): Promise<AuditVerification> {
-    return verifyAudit(this.db);
+  /** Verifies the audit chain, its head and every anchor: the ranking snapshots' and those given (printed on reports). */
+  async verifyAudit(anchors: AuditAnchor[] = []): Promise<AuditVerification> {
+    return verifyAudit(this.db, this.store.auditKey, anchors);
+  }
+
+  /** The audit log's head now, to print on a report as an anchor (`N:first 16 hex digits`). */
+  async auditAnchor(): Promise<{ entries: number; hash: string } | null> {
+    return auditHead(this.db);
   }
 
   async auditLog(actor: Actor, options: { entity?: string; entityId?: string; limit?: number } = {}) {

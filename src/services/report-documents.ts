@@ -169,6 +169,7 @@ export class ReportDocuments {
       grades: scheme.grades.map((g) => ({ code: g.code, title: textOf(g.title, lang) })),
       county: report.header.county?.name ?? null,
       date: report.header.date,
+      auditAnchor: report.header.auditAnchor,
       maxTotal: report.maxBase + report.maxBonus,
       sheets,
     };

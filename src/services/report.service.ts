@@ -15,6 +15,7 @@ import type { Store } from '../store/db.ts';
 import type { AssessmentStatus, DB } from '../store/schema.ts';
 import type { CampaignService } from './campaign.service.ts';
 import { canRead, forbidden, type Actor, type AssessmentContext } from './policies.ts';
+import { formatAnchor } from '../core/audit-anchor.ts';
 import { buildScoreSheet, unitOfVillage, type ScoreSheet } from './score-sheet.ts';
 
 export interface ReportServiceDeps {
@@ -47,6 +48,8 @@ export interface ReportHeader {
   scheme: { id: string; version: number; title: string };
   /** The day the report was made (YYYY-MM-DD). */
   date: string;
+  /** The audit log's head when the report was made, `N:HEX` (审计锚点), for `kaohe audit verify --anchor`. */
+  auditAnchor: string | null;
   lang: Lang;
   /** Only published results are in it. */
   publishedOnly: boolean;
@@ -324,6 +327,11 @@ export class ReportService {
     return this.clock().toISOString().slice(0, 10);
   }
 
+  private async auditAnchor(): Promise<string | null> {
+    const head = await this.campaigns.auditAnchor();
+    return head ? formatAnchor(head) : null;
+  }
+
   /** The campaign's row (not-found when there is none). */
   async campaignRow(campaignId: number) {
     const c = await this.db.selectFrom('campaigns').selectAll().where('id', '=', campaignId).executeTakeFirst();
@@ -429,6 +437,7 @@ export class ReportService {
     const placed = new Map(ranking.county.map((v) => [v.village, v]));
     const townshipCount = new Map(ranking.townships.map((t) => [t.township, t.count]));
     const date = this.today();
+    const auditAnchor = await this.auditAnchor();
     const schemeHeader = { id: scheme.id, version: scheme.version, title: textOf(scheme.title, lang) };
     const campaign = { id: c.id, name: c.name, year: c.year, period: { from: c.period_from, to: c.period_to } };
 
@@ -452,6 +461,7 @@ export class ReportService {
           status: a.status,
           publishedAt: a.published_at,
           date,
+          auditAnchor,
         },
         rank: p
           ? { basis: ranking.basis, county: p.countyRank, countyOf: ranking.county.length, township: p.townshipRank, townshipOf: townshipCount.get(a.township_code ?? '') ?? null }
@@ -543,6 +553,7 @@ export class ReportService {
         campaign: { id: c.id, name: c.name, year: c.year, period: { from: c.period_from, to: c.period_to } },
         scheme: { id: scheme.id, version: scheme.version, title: textOf(scheme.title, lang) },
         date: this.today(),
+        auditAnchor: await this.auditAnchor(),
         lang,
         publishedOnly: whole.publishedOnly,
         basis: whole.basis,
@@ -773,6 +784,7 @@ export class ReportService {
         campaign: { id: c.id, name: c.name, year: c.year, period: { from: c.period_from, to: c.period_to } },
         scheme: { id: scheme.id, version: scheme.version, title: textOf(scheme.title, lang) },
         date: this.today(),
+        auditAnchor: await this.auditAnchor(),
         lang,
         publishedOnly: actor.role === 'village',
         basis: DETAIL_BASIS[actor.role],

@@ -37,6 +37,8 @@ export interface ScoreSheetHeader {
   publishedAt: string | null;
   /** The day the sheet was produced (YYYY-MM-DD). */
   date: string;
+  /** The audit log's head when the sheet was produced, `N:HEX` (审计锚点): kept on paper, checked by `kaohe audit verify --anchor`. */
+  auditAnchor: string | null;
 }
 
 export interface ScoreSheetNode {

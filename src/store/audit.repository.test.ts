@@ -3,6 +3,7 @@
  * workflow the chain verifies and every score-moving action is in it with its actor and the
  * state before and after; an edited, deleted, reordered or cut-off entry is found and named.
  */
+import { createHash } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -22,7 +23,7 @@ import {
   type Harness,
 } from '../../test/campaign-fixtures.ts';
 import { storeTargets } from '../../test/stores.ts';
-import { appendAudit, canonicalJson, entryHash, GENESIS, verifyAudit } from './audit.repository.ts';
+import { appendAudit, canonicalJson, entryHash, GENESIS, headMac, rekeyLegacyChain, verifyAudit } from './audit.repository.ts';
 import type { Store } from './db.ts';
 import type { AuditLogTable } from './schema.ts';
 
@@ -36,8 +37,11 @@ describe('canonicalJson', () => {
   });
   it('hashes the same content the same whatever the key order', () => {
     const e = (after: string) => ({ at: 't', actor: 'a', action: 'x', entity: 'e', entity_id: '1', before: null, after });
-    expect(entryHash(GENESIS, 1, e(canonicalJson({ a: 1, b: 2 })))).toBe(entryHash(GENESIS, 1, e(canonicalJson({ b: 2, a: 1 }))));
-    expect(entryHash(GENESIS, 1, e('{}'))).not.toBe(entryHash(GENESIS, 2, e('{}')));
+    const key = Buffer.alloc(32, 7);
+    expect(entryHash(key, GENESIS, 1, e(canonicalJson({ a: 1, b: 2 })))).toBe(entryHash(key, GENESIS, 1, e(canonicalJson({ b: 2, a: 1 }))));
+    expect(entryHash(key, GENESIS, 1, e('{}'))).not.toBe(entryHash(key, GENESIS, 2, e('{}')));
+    // Keyed: another key gives another hash.
+    expect(entryHash(key, GENESIS, 1, e('{}'))).not.toBe(entryHash(Buffer.alloc(32, 8), GENESIS, 1, e('{}')));
   });
 });
 
@@ -95,7 +99,14 @@ for (const target of storeTargets()) {
     });
 
     const entries = () => store.db.selectFrom('audit_log').selectAll().orderBy('id').execute();
-    const verify = () => verifyAudit(store.db);
+    const verify = () => verifyAudit(store.db, store.auditKey);
+    const intact = (n: number) => ({ ok: true, entries: n, anchors: expect.any(Number) });
+
+    /** Puts the head back as it is after `log`. */
+    async function restoreHead(log: Entry[]): Promise<void> {
+      const last = log.at(-1)!.hash;
+      await store.db.updateTable('audit_head').set({ hash: last, entries: log.length, mac: headMac(store.auditKey, log.length, last) }).where('id', '=', 1).execute();
+    }
 
     /** Puts rows back exactly as they were (re-inserting deleted ones with their ids). */
     async function restore(rows: Entry[]): Promise<void> {
@@ -104,15 +115,15 @@ for (const target of storeTargets()) {
         const u = await store.db.updateTable('audit_log').set(rest).where('id', '=', id).executeTakeFirst();
         if (Number(u.numUpdatedRows) === 0) await store.db.insertInto('audit_log').values(r).execute();
       }
-      expect(await verify()).toEqual({ ok: true, entries: (await entries()).length });
+      expect(await verify()).toEqual(intact((await entries()).length));
     }
 
     it('verifies after the workflow; the head holds the last hash and the count', async () => {
       const log = await entries();
       expect(log.length).toBeGreaterThan(30);
-      expect(await verify()).toEqual({ ok: true, entries: log.length });
+      expect(await verify()).toEqual({ ok: true, entries: log.length, anchors: 4 });
       const head = await store.db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow();
-      expect(head).toEqual({ id: 1, hash: log.at(-1)!.hash, entries: log.length });
+      expect(head).toEqual({ id: 1, hash: log.at(-1)!.hash, entries: log.length, mac: headMac(store.auditKey, log.length, log.at(-1)!.hash) });
       expect(log[0]!.prev_hash).toBe(GENESIS);
       for (let i = 1; i < log.length; i++) expect(log[i]!.prev_hash).toBe(log[i - 1]!.hash);
     });
@@ -199,12 +210,22 @@ for (const target of storeTargets()) {
       const victim = log.find((e) => e.action === 'appeal.upheld')!;
       const position = log.indexOf(victim) + 1;
       await store.db.updateTable('audit_log').set({ after: victim.after!.replace('"total":196', '"total":200') }).where('id', '=', victim.id).execute();
-      expect(await verify()).toEqual({ ok: false, entries: position - 1, broken: { id: victim.id, position, reason: expect.stringMatching(/content or hash was changed/) } });
-      // Edited and re-hashed: then the next entry no longer follows it.
-      const forged = { ...victim, after: '{"forged":true}' };
-      await store.db.updateTable('audit_log').set({ after: forged.after, hash: entryHash(victim.prev_hash, position, forged) }).where('id', '=', victim.id).execute();
-      const next = log[position]!;
-      expect((await verify()).broken).toMatchObject({ id: next.id, position: position + 1, reason: expect.stringMatching(/does not follow/) });
+      expect(await verify()).toEqual({ ok: false, entries: position - 1, anchors: expect.any(Number), broken: { id: victim.id, position, reason: expect.stringMatching(/content or hash was changed/) } });
+      // Edited and the whole rest of the chain computed again, as SHA-256 or with a guessed key:
+      // without the audit key, the edited entry itself no longer fits.
+      for (const forgery of [Buffer.alloc(32), Buffer.from('kaohe')]) {
+        let prev = victim.prev_hash;
+        for (const e of log.slice(position - 1)) {
+          const row = e.id === victim.id ? { ...e, after: '{"forged":true}' } : e;
+          const hash = entryHash(forgery, prev, log.indexOf(e) + 1, row);
+          await store.db.updateTable('audit_log').set({ after: row.after, prev_hash: prev, hash }).where('id', '=', e.id).execute();
+          prev = hash;
+        }
+        await store.db.updateTable('audit_head').set({ hash: prev, mac: headMac(forgery, log.length, prev) }).where('id', '=', 1).execute();
+        expect((await verify()).broken).toMatchObject({ id: victim.id, position, reason: expect.stringMatching(/content or hash was changed/) });
+        await restoreHead(log);
+        await restore(log.slice(position - 1));
+      }
       // Another column: the actor.
       await restore([victim]);
       await store.db.updateTable('audit_log').set({ actor: 'someone-else' }).where('id', '=', log[3]!.id).execute();
@@ -216,7 +237,7 @@ for (const target of storeTargets()) {
       const log = await entries();
       const victim = log[10]!;
       await store.db.deleteFrom('audit_log').where('id', '=', victim.id).execute();
-      expect(await verify()).toEqual({ ok: false, entries: 10, broken: { id: log[11]!.id, position: 11, reason: expect.stringMatching(/deleted, or entries were reordered/) } });
+      expect(await verify()).toEqual({ ok: false, entries: 10, anchors: expect.any(Number), broken: { id: log[11]!.id, position: 11, reason: expect.stringMatching(/deleted, or entries were reordered/) } });
       await restore([victim]);
     });
 
@@ -246,6 +267,7 @@ for (const target of storeTargets()) {
       expect(await verify()).toEqual({
         ok: false,
         entries: log.length - 1,
+        anchors: expect.any(Number),
         broken: { id: null, position: log.length, reason: `the log ends after ${log.length - 1} entries but ${log.length} were written: the last entries were deleted` },
       });
       await restore([last]);
@@ -255,24 +277,76 @@ for (const target of storeTargets()) {
       await restore(log);
     });
 
+    it('finds a log cut short whose head was reset to an earlier entry (the head MAC), even all of it', async () => {
+      const log = await entries();
+      const cut = log.slice(-3);
+      await store.db.deleteFrom('audit_log').where('id', 'in', cut.map((e) => e.id)).execute();
+      const last = log.at(-4)!;
+      await store.db.updateTable('audit_head').set({ hash: last.hash, entries: log.length - 3 }).where('id', '=', 1).execute();
+      expect((await verify()).broken).toMatchObject({ id: null, position: log.length - 2, reason: expect.stringMatching(/not written with the audit key: the log was cut short/) });
+      // The head's MAC computed again with a guessed key does not help either.
+      await store.db.updateTable('audit_head').set({ mac: headMac(Buffer.alloc(32), log.length - 3, last.hash) }).where('id', '=', 1).execute();
+      expect((await verify()).ok).toBe(false);
+      // Everything deleted and the head reset to the start.
+      await store.db.deleteFrom('audit_log').execute();
+      await store.db.updateTable('audit_head').set({ hash: GENESIS, entries: 0, mac: null }).where('id', '=', 1).execute();
+      expect(await verify()).toMatchObject({ ok: false, entries: 0, broken: { id: null, position: 1 } });
+      await restoreHead(log);
+      await restore(log);
+    });
+
+    it('finds an earlier copy of the log put back (head and MAC included) through the ranking snapshots and printed anchors', async () => {
+      const log = await entries();
+      const snapshots = await store.db.selectFrom('ranking_snapshots').select(['id', 'audit_entries', 'audit_hash']).orderBy('id').execute();
+      expect(snapshots.map((s) => s.audit_entries)).toEqual(snapshots.map((s) => log.findIndex((e) => e.action === 'ranking.snapshot' && e.entity_id === String(s.id)) + 1));
+      // The head as it was after the second snapshot, taken from an old copy (its MAC is genuine).
+      const earlier = Number(snapshots[1]!.audit_entries);
+      const oldHead = { hash: log[earlier - 1]!.hash, entries: earlier, mac: headMac(store.auditKey, earlier, log[earlier - 1]!.hash) };
+      const later = log.slice(earlier);
+      await store.db.deleteFrom('audit_log').where('id', 'in', later.map((e) => e.id)).execute();
+      await store.db.updateTable('audit_head').set(oldHead).where('id', '=', 1).execute();
+      const v = await verify();
+      expect(v).toMatchObject({ ok: false, entries: earlier, broken: { id: null, position: earlier + 1, reason: expect.stringMatching(/^ranking snapshot \d+ .*recorded the log at \d+ entries.*cut short or rewritten/) } });
+      // The snapshots deleted as well: a printed anchor still finds it.
+      const anchor = { entries: log.length, hash: log.at(-1)!.hash.slice(0, 16), source: 'the printed anchor' };
+      await store.db.updateTable('ranking_snapshots').set({ audit_entries: null, audit_hash: null }).execute();
+      expect((await verifyAudit(store.db, store.auditKey)).ok).toBe(true);
+      expect(await verifyAudit(store.db, store.auditKey, [anchor])).toMatchObject({ ok: false, broken: { reason: expect.stringMatching(/^the printed anchor recorded the log at/) } });
+      for (const s of snapshots) await store.db.updateTable('ranking_snapshots').set({ audit_entries: s.audit_entries, audit_hash: s.audit_hash }).where('id', '=', s.id).execute();
+      await restoreHead(log);
+      await restore(later);
+      // A printed anchor that fits; one whose hash differs.
+      expect(await verifyAudit(store.db, store.auditKey, [anchor])).toMatchObject({ ok: true, anchors: 5 });
+      expect((await verifyAudit(store.db, store.auditKey, [{ ...anchor, hash: '0123456789abcdef' }])).broken).toMatchObject({ position: log.length, reason: expect.stringMatching(/but entry \d+ now has hash/) });
+    });
+
+    it('does not crash when the head row is deleted, and says so', async () => {
+      const log = await entries();
+      await store.db.deleteFrom('audit_head').execute();
+      expect(await verify()).toMatchObject({ ok: false, broken: { id: null, reason: expect.stringMatching(/head row of the log is missing/) } });
+      await store.db.insertInto('audit_head').values({ id: 1, hash: GENESIS, entries: 0, mac: null }).execute();
+      await restoreHead(log);
+      expect(await verify()).toEqual(intact(log.length));
+    });
+
     it('keeps the chain across many entries (the verifier reads them in pages)', async () => {
       const before = (await entries()).length;
       // 5,100 more entries, chained exactly as appendAudit chains them, written in batches.
-      await appendAudit(store.db, store.dialect, { at: '2021-03-01T00:00:00.000Z', actor: 'bulk', action: 'test.entry', entity: 'test', entityId: 0, after: { i: 0 } });
+      await appendAudit(store.db, store, { at: '2021-03-01T00:00:00.000Z', actor: 'bulk', action: 'test.entry', entity: 'test', entityId: 0, after: { i: 0 } });
       const head = await store.db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow();
       let prev = head.hash;
       const rows: Array<Omit<Entry, 'id'>> = [];
       for (let i = 1; i < 5100; i++) {
         const row = { at: '2021-03-01T00:00:00.000Z', actor: 'bulk', action: 'test.entry', entity: 'test', entity_id: String(i), before: null, after: canonicalJson({ i }) };
-        const hash = entryHash(prev, head.entries + i, row);
+        const hash = entryHash(store.auditKey, prev, head.entries + i, row);
         rows.push({ ...row, prev_hash: prev, hash });
         prev = hash;
       }
       await store.db.transaction().execute(async (trx) => {
         for (let i = 0; i < rows.length; i += 500) await trx.insertInto('audit_log').values(rows.slice(i, i + 500)).execute();
-        await trx.updateTable('audit_head').set({ hash: prev, entries: head.entries + rows.length }).where('id', '=', 1).execute();
+        await trx.updateTable('audit_head').set({ hash: prev, entries: head.entries + rows.length, mac: headMac(store.auditKey, head.entries + rows.length, prev) }).where('id', '=', 1).execute();
       });
-      expect(await verify()).toEqual({ ok: true, entries: before + 5100 });
+      expect(await verify()).toEqual(intact(before + 5100));
       const tampered = await store.db.selectFrom('audit_log').selectAll().where('action', '=', 'test.entry').where('entity_id', '=', '5050').executeTakeFirstOrThrow();
       await store.db.updateTable('audit_log').set({ after: '{"i":1}' }).where('id', '=', tampered.id).execute();
       expect((await verify()).broken).toMatchObject({ id: tampered.id, position: before + 5051 });
@@ -280,3 +354,45 @@ for (const target of storeTargets()) {
     }, 60_000);
   });
 }
+
+describe.each(storeTargets())('an audit log written before the key ($dialect)', (target) => {
+  /** Entries chained as before the key: plain SHA-256 of the previous hash and the content. */
+  async function legacyLog(store: Store, n: number): Promise<Entry[]> {
+    await store.db.deleteFrom('audit_log').execute();
+    let prev = GENESIS;
+    for (let i = 1; i <= n; i++) {
+      const row = { at: `2020-01-0${i}T00:00:00.000Z`, actor: 'office', action: 'test.legacy', entity: 'test', entity_id: String(i), before: null, after: canonicalJson({ i }) };
+      const hash = createHash('sha256').update(prev).update('\n').update(canonicalJson({ seq: i, ...row })).digest('hex');
+      await store.db.insertInto('audit_log').values({ ...row, prev_hash: prev, hash }).execute();
+      prev = hash;
+    }
+    await store.db.updateTable('audit_head').set({ hash: prev, entries: n, mac: null }).where('id', '=', 1).execute();
+    return store.db.selectFrom('audit_log').selectAll().orderBy('id').execute();
+  }
+
+  it('is chained again with the key when intact, and then verifies and goes on', async () => {
+    const store = await target.open();
+    try {
+      await legacyLog(store, 5);
+      expect((await verifyAudit(store.db, store.auditKey)).broken).toMatchObject({ position: 1 });
+      expect(await rekeyLegacyChain(store.db, store.auditKey)).toEqual({ rekeyed: 5, intact: true });
+      expect(await verifyAudit(store.db, store.auditKey)).toEqual({ ok: true, entries: 5, anchors: 0 });
+      await appendAudit(store.db, store, { at: '2021-01-01T00:00:00.000Z', actor: 'office', action: 'test.after', entity: 'test', entityId: 6 });
+      expect(await verifyAudit(store.db, store.auditKey)).toEqual({ ok: true, entries: 6, anchors: 0 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('keeps a broken legacy chain broken where it broke', async () => {
+    const store = await target.open();
+    try {
+      const log = await legacyLog(store, 5);
+      await store.db.updateTable('audit_log').set({ actor: 'someone-else' }).where('id', '=', log[2]!.id).execute();
+      expect(await rekeyLegacyChain(store.db, store.auditKey)).toEqual({ rekeyed: 2, intact: false });
+      expect((await verifyAudit(store.db, store.auditKey)).broken).toMatchObject({ id: log[2]!.id, position: 3 });
+    } finally {
+      await store.close();
+    }
+  });
+});

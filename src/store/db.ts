@@ -9,6 +9,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.ts';
 import { migrateToLatest } from './migrate.ts';
+import { resolveAuditKey } from './audit-key.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -23,6 +24,8 @@ export interface Store {
   url: string;
   /** PostgreSQL: the schema the store works in (default: public). */
   pgSchema?: string;
+  /** The audit log's key, kept outside the database (see audit-key.ts). */
+  auditKey: Buffer;
   close(): Promise<void>;
 }
 
@@ -33,6 +36,8 @@ export interface StoreOptions {
   pgSchema?: string;
   /** Apply migrations on open (default true). */
   migrate?: boolean;
+  /** The audit key; default from the environment or the key file (resolveAuditKey). */
+  auditKey?: Buffer;
 }
 
 /** The database URL or SQLite file the environment asks for (DATABASE_URL, KAOHE_DATA_DIR). */
@@ -48,6 +53,7 @@ pg.types.setTypeParser(1700, (v) => Number(v));
 /** Opens the store and brings its schema up to date. */
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const url = options.url ?? configuredUrl();
+  const auditKey = options.auditKey ?? resolveAuditKey(url);
   let store: Store;
   if (/^postgres(ql)?:\/\//.test(url)) {
     const schema = options.pgSchema;
@@ -58,7 +64,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
-    store = { db, dialect: 'postgres', url, pgSchema: schema ?? 'public', location: url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@'), close: () => db.destroy() };
+    store = { db, dialect: 'postgres', url, pgSchema: schema ?? 'public', auditKey, location: url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@'), close: () => db.destroy() };
   } else {
     if (url !== ':memory:') mkdirSync(dirname(resolve(url)), { recursive: true });
     const sqlite = new Database(url);
@@ -67,7 +73,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
-    store = { db, dialect: 'sqlite', sqlite, url, location: url, close: () => db.destroy() };
+    store = { db, dialect: 'sqlite', sqlite, url, auditKey, location: url, close: () => db.destroy() };
   }
   if (options.migrate !== false) await migrateToLatest(store);
   return store;

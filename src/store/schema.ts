@@ -359,6 +359,9 @@ export interface RankingSnapshotsTable {
   created_by: string;
   reason: string;
   data: string;
+  /** The audit head when the snapshot was taken (an anchor for verify). */
+  audit_entries: number | null;
+  audit_hash: string | null;
 }
 
 export interface AuditLogTable {
@@ -378,6 +381,16 @@ export interface AuditHeadTable {
   id: number;
   hash: string;
   entries: number;
+  /** HMAC of (entries, hash) with the audit key. */
+  mac: string | null;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  last_failure_at: string;
+  lockouts: number;
+  locked_until: string | null;
 }
 
 export interface UsersTable {
@@ -435,4 +448,5 @@ export interface DB {
   audit_head: AuditHeadTable;
   users: UsersTable;
   sessions: SessionsTable;
+  login_throttle: LoginThrottleTable;
 }

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
+import { parseAnchor } from '../../core/audit-anchor.ts';
 import { KaoheError } from '../../core/errors.ts';
 import { formatPoints as fp } from '../../core/numbers.ts';
 import { BUILTIN_DIR, DEFAULT_SCHEME_ID } from '../../schemes/index.ts';
@@ -320,11 +321,17 @@ export function addCampaignCommands(cli: Command): void {
   const audit = cli.command('audit').description('the audit log');
   audit
     .command('verify')
-    .description('check the hash chain of the audit log and name the first broken entry')
-    .action(async () => {
+    .description('check the keyed chain of the audit log, its head and its anchors (ranking snapshots, and --anchor N:HEX as printed on a report); name the first break')
+    .option('--anchor <N:HEX...>', 'an anchor printed on a report (审计锚点): the number of entries and the first hex digits of the hash')
+    .action(async (opts: { anchor?: string[] }) => {
+      const anchors = (opts.anchor ?? []).map((text) => {
+        const a = parseAnchor(text, `the printed anchor ${text}`);
+        if (!a) throw new KaoheError('validation', `--anchor: ${text.slice(0, 80)} is not an anchor: write N:HEX as printed on a report (the number of entries, a colon, at least 16 hex digits)`);
+        return a;
+      });
       await withService(async (service) => {
-        const v = await service.verifyAudit();
-        if (v.ok) return out(`audit log intact: ${v.entries} entries`);
+        const v = await service.verifyAudit(anchors);
+        if (v.ok) return out(`audit log intact: ${v.entries} entries, ${v.anchors} anchors checked`);
         process.stderr.write(`audit log BROKEN at entry ${v.broken!.id ?? '(end)'} (position ${v.broken!.position}): ${v.broken!.reason}; ${v.entries} entries before it are intact\n`);
         process.exitCode = 1;
       });

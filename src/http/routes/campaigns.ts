@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { fromCents } from '../../core/numbers.ts';
 import type { RankedRow, RankSummary } from '../../core/ranking/ranking.ts';
+import { parseAnchor } from '../../core/audit-anchor.ts';
 import { KaoheError } from '../../core/errors.ts';
 import { actorOf } from '../../services/user.service.ts';
 import { KeptJson } from '../kept-json.ts';
@@ -274,9 +275,18 @@ export function campaignsRoutes(app: FastifyInstance): void {
   route(app, {
     method: 'GET',
     url: '/audit/verify',
-    summary: "Verify the audit log's hash chain",
+    summary: "Verify the audit log's keyed chain, its head and its anchors (ranking snapshots', and printed ones given as anchor=N:HEX)",
     tags: ['audit'],
     roles: ['admin'],
-    handler: async () => campaigns.verifyAudit(),
+    query: z.object({ anchor: z.union([z.string(), z.array(z.string())]).optional() }),
+    handler: async ({ query }) => {
+      const given = query.anchor === undefined ? [] : Array.isArray(query.anchor) ? query.anchor : [query.anchor];
+      const anchors = given.map((text, i) => {
+        const a = parseAnchor(text, `the printed anchor ${text}`);
+        if (!a) throw new KaoheError('validation', `query.anchor${given.length > 1 ? `[${i}]` : ''}: ${text.slice(0, 80)} is not an anchor: write N:HEX as printed on a report (the number of entries, a colon, at least 16 hex digits)`);
+        return a;
+      });
+      return campaigns.verifyAudit(anchors);
+    },
   });
 }

@@ -34,6 +34,8 @@ export interface CampaignPdfInput {
   county?: string | null;
   /** The day the report is made (YYYY-MM-DD). */
   date: string;
+  /** The audit log's head when the report is made (`N:HEX`), printed as an anchor. */
+  auditAnchor?: string | null;
   /** The most a village can score (base and bonus): the distribution's bins go up to it. */
   maxTotal?: number;
   sheets: SheetSource;
@@ -70,7 +72,8 @@ export function layoutSummary(m: Measurer, input: CampaignPdfInput, options: Cam
   flow.newPage();
   flow.paragraph(input.county ? `${input.county} ${title}` : title, { font: FONT_BOLD, size: 16, align: 'center', gapAfter: 2 });
   const basis = r.basis ? L.basis(L.bases[r.basis] ?? r.basis) : '';
-  flow.paragraph([basis, L.produced(input.date)].filter(Boolean).join(' · '), { size: 9, color: '#555555', align: 'center', gapAfter: 8 });
+  flow.paragraph([basis, L.produced(input.date)].filter(Boolean).join(' · '), { size: 9, color: '#555555', align: 'center', gapAfter: input.auditAnchor ? 2 : 8 });
+  if (input.auditAnchor) flow.paragraph(L.anchor(input.auditAnchor), { size: 7.5, color: '#555555', align: 'center', gapAfter: 8 });
 
   // Key figures.
   const s = r.countySummary;

@@ -69,6 +69,8 @@ export interface Labels {
   townshipRank: string;
   charts: string;
   produced: (date: string) => string;
+  /** The audit log's head when the report was made (an anchor to check the log against later). */
+  anchor: (anchor: string) => string;
   villagesOf: (n: number) => string;
 }
 
@@ -136,6 +138,7 @@ const zh: Labels = {
   townshipRank: '乡镇排名',
   charts: '统计图',
   produced: (date) => `制表日期：${date}`,
+  anchor: (a) => `审计锚点：${a}（制表时审计日志的条数与校验值，可据此核验日志此后未被删改）`,
   villagesOf: (n) => `${n}个村`,
 };
 
@@ -203,6 +206,7 @@ const en: Labels = {
   townshipRank: 'Township rank',
   charts: 'Charts',
   produced: (date) => `Produced ${date}`,
+  anchor: (a) => `Audit anchor: ${a} (the audit log's entries and hash when this was made; kaohe audit verify --anchor ${a} checks the log was not cut or rewritten since)`,
   villagesOf: (n) => `${n} villages`,
 };
 

@@ -45,6 +45,7 @@ function shiqiao(lang: 'zh' | 'en' = 'zh', extra: Finding[] = []): ScoreSheet {
       status: 'published',
       publishedAt: '2021-01-10T08:00:00.000Z',
       date: '2021-01-15',
+      auditAnchor: '57:a1b2c3d4e5f60718',
     },
     rank: { basis: 'all', county: 7, countyOf: 30, township: 3, townshipOf: 10 },
     lang,

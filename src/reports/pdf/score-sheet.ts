@@ -183,6 +183,7 @@ export function layoutScoreSheet(m: Measurer, sheet: ScoreSheet, options: ScoreS
     }
     flow.y += 30;
   }
+  if (h.auditAnchor) flow.paragraph(L.anchor(h.auditAnchor), { size: 7.5, color: GREY });
 
   const place = [h.county?.name, h.township?.name, h.village.name].filter(Boolean).join(' ');
   return { village: { code: h.village.code, name: h.village.name }, footer: `${place} · ${h.campaign.name}`, pages: flow.pages };

@@ -56,7 +56,7 @@ const WORDS = {
     subtotalNote: (v: DeductionVillage) => `记录扣分${fp(v.totals.recorded)}分，扣分池封顶后实扣${fp(v.totals.deducted)}分；基础分${fp(v.totals.base)}，加分${fp(v.totals.bonus)}，总分${fp(v.totals.total)}`,
     sum: '合计',
     subtitle: (h: ReportHeader) =>
-      [h.county ? `县：${h.county.name}` : null, `考核细则：${h.scheme.title}（${h.scheme.id} 第${h.scheme.version}版）`, `考核期：${h.campaign.period.from} 至 ${h.campaign.period.to}`, `制表日期：${h.date}`]
+      [h.county ? `县：${h.county.name}` : null, `考核细则：${h.scheme.title}（${h.scheme.id} 第${h.scheme.version}版）`, `考核期：${h.campaign.period.from} 至 ${h.campaign.period.to}`, `制表日期：${h.date}`, h.auditAnchor ? `审计锚点：${h.auditAnchor}` : null]
         .filter(Boolean)
         .join('　　') + '\n扣分：有效记录按每处分值×次数计（扣分池封顶见“扣分池影响”）；已撤回和被申诉裁定取代的记录计0分。',
     none: '无扣分记录',
@@ -102,7 +102,7 @@ const WORDS = {
     subtotalNote: (v: DeductionVillage) => `${fp(v.totals.recorded)} recorded, ${fp(v.totals.deducted)} deducted after pools; base ${fp(v.totals.base)}, bonus ${fp(v.totals.bonus)}, total ${fp(v.totals.total)}`,
     sum: 'Sum',
     subtitle: (h: ReportHeader) =>
-      [h.county ? `County: ${h.county.name}` : null, `Scheme: ${h.scheme.title} (${h.scheme.id} v${h.scheme.version})`, `Period: ${h.campaign.period.from} to ${h.campaign.period.to}`, `Made on ${h.date}`]
+      [h.county ? `County: ${h.county.name}` : null, `Scheme: ${h.scheme.title} (${h.scheme.id} v${h.scheme.version})`, `Period: ${h.campaign.period.from} to ${h.campaign.period.to}`, `Made on ${h.date}`, h.auditAnchor ? `Audit anchor: ${h.auditAnchor}` : null]
         .filter(Boolean)
         .join('    ') + '\nDeducted: count × points each for accepted findings (pool caps under "Pool effect"); withdrawn and superseded findings count 0.',
     none: 'no findings',

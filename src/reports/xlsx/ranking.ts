@@ -57,7 +57,7 @@ const WORDS = {
         .filter(Boolean)
         .join('　　') +
       '\n' +
-      [`口径：${BASIS.zh[h.basis] ?? h.basis}`, previous ? `对比：${previous}` : null, `制表日期：${h.date}`].filter(Boolean).join('　　'),
+      [`口径：${BASIS.zh[h.basis] ?? h.basis}`, previous ? `对比：${previous}` : null, `制表日期：${h.date}`, h.auditAnchor ? `审计锚点：${h.auditAnchor}` : null].filter(Boolean).join('　　'),
     none: '（无）',
   },
   en: {
@@ -99,7 +99,7 @@ const WORDS = {
         .filter(Boolean)
         .join('    ') +
       '\n' +
-      [`Results: ${BASIS.en[h.basis] ?? h.basis}`, previous ? `Compared with: ${previous}` : null, `Made on ${h.date}`].filter(Boolean).join('    '),
+      [`Results: ${BASIS.en[h.basis] ?? h.basis}`, previous ? `Compared with: ${previous}` : null, `Made on ${h.date}`, h.auditAnchor ? `Audit anchor: ${h.auditAnchor}` : null].filter(Boolean).join('    '),
     none: '(none)',
   },
 } as const;

@@ -35,6 +35,7 @@ function header(lang: Lang, villages: number): ReportHeader {
     campaign: { id: 2, name: `${villages}村考核`, year: 2020, period: { from: '2020-01-01', to: '2020-12-31' } },
     scheme: { id: 'seed-2020', version: 1, title: lang === 'zh' ? '脱贫攻坚考核方案考核细则' : 'Poverty alleviation assessment scheme' },
     date: '2020-12-31',
+    auditAnchor: '890:fedcba9876543210',
     lang,
     publishedOnly: false,
     basis: 'all',
