@@ -21,10 +21,10 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(target: StoreTarget, options: { clock?: () => Date; loginRateLimit?: number } = {}): Promise<TestServer> {
+export async function startServer(target: StoreTarget, options: { clock?: () => Date; loginRateLimit?: number; trustProxy?: boolean | string } = {}): Promise<TestServer> {
   const store = await target.open();
   const dir = mkdtempSync(join(tmpdir(), 'kaohe-http-'));
-  const app = await buildServer({ store, evidence: new EvidenceStore(join(dir, 'evidence')), webRoot: null, loginRateLimit: options.loginRateLimit ?? 1000, ...(options.clock ? { clock: options.clock } : {}) });
+  const app = await buildServer({ store, evidence: new EvidenceStore(join(dir, 'evidence')), webRoot: null, loginRateLimit: options.loginRateLimit ?? 1000, ...(options.clock ? { clock: options.clock } : {}), ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}) });
   await app.ready();
   return {
     app,
@@ -47,10 +47,18 @@ export interface Client {
   headers: Record<string, string>;
 }
 
-/** Signs a user in and returns a client that sends their cookie and CSRF token. */
-export async function signIn(app: FastifyInstance, username: string, password: string): Promise<Client> {
+/**
+ * Signs a user in and returns a client that sends their cookie and CSRF token. A user who still
+ * holds a one-time password is taken to have changed it (the flag cleared, the password kept, so
+ * a test can sign them in again), since the API answers such a user 403 on everything but the
+ * change; `keepOneTimePassword` leaves them as they are (for the tests of that rule).
+ */
+export async function signIn(app: FastifyInstance, username: string, password: string, options: { keepOneTimePassword?: boolean } = {}): Promise<Client> {
   const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
   if (res.statusCode !== 200) throw new Error(`sign-in of ${username} failed: ${res.statusCode} ${res.body}`);
+  if ((res.json() as { user: { mustChangePassword: boolean } }).user.mustChangePassword && !options.keepOneTimePassword) {
+    await app.services.store.db.updateTable('users').set({ must_change_password: 0 }).where('username', '=', username).execute();
+  }
   const cookie = res.cookies.find((c) => c.name === 'kaohe_session')!;
   const headers = { cookie: `kaohe_session=${cookie.value}`, 'x-csrf-token': (res.json() as { csrfToken: string }).csrfToken };
   const request: Client['request'] = (method, url, body, extra = {}) =>

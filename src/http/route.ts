@@ -23,6 +23,11 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   config?: Record<string, unknown>;
   /** multipart/form-data upload (the handler reads the parts itself). */
   multipart?: boolean;
+  /**
+   * Open to a user who still holds a one-time password (signing in and out, who am I, the
+   * password change); every other route answers them 403 `password-change-required`.
+   */
+  whileMustChangePassword?: boolean;
   handler: (ctx: {
     req: FastifyRequest;
     reply: FastifyReply;
@@ -81,6 +86,9 @@ export function route<P extends z.ZodType = z.ZodType<Record<string, never>>, Q 
       const user = req.user;
       if (spec.roles !== 'public') {
         if (!user) throw new KaoheError('unauthenticated', 'sign in first');
+        if (user.mustChangePassword && !spec.whileMustChangePassword) {
+          throw new KaoheError('password-change-required', 'change the one-time password first (POST /api/auth/password)');
+        }
         if (spec.roles !== 'any' && !spec.roles.includes(user.role)) {
           throw new KaoheError('forbidden', `${user.username} (${user.role}) may not ${spec.summary.toLowerCase()}`);
         }

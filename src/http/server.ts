@@ -37,6 +37,20 @@ export interface ServerDeps {
   loginRateLimit?: number;
   /** Secure cookies (behind HTTPS); default: when NODE_ENV=production. */
   secureCookies?: boolean;
+  /**
+   * Which proxies' X-Forwarded-For to believe, as Fastify's trustProxy takes it (addresses or
+   * CIDRs separated by commas, or true for any). Default KAOHE_TRUST_PROXY, else none: a
+   * client's own header never chooses the address the sign-in limits count.
+   */
+  trustProxy?: boolean | string;
+}
+
+/** KAOHE_TRUST_PROXY: addresses / CIDRs of the proxies in front, separated by commas, or "true"; unset: none. */
+export function trustProxyFrom(value: string | undefined): boolean | string {
+  const v = value?.trim();
+  if (!v || v === 'false') return false;
+  if (v === 'true') return true;
+  return v;
 }
 
 export interface Services {
@@ -79,7 +93,22 @@ const STATUS: Record<string, number> = {
   'scheme-version-exists': 409,
   'registry-not-empty': 409,
   'rate-limited': 429,
+  locked: 429,
+  'weak-password': 400,
+  'password-change-required': 403,
+  busy: 503,
 };
+
+/** Codes whose details are sent to the client (what to fix, or until when to wait). */
+const DETAILED = new Set(['validation', 'weak-password', 'locked', 'rate-limited', 'busy']);
+
+/** Seconds to send in Retry-After for a refusal that says until when, or how long, to wait. */
+function retryAfterSeconds(error: KaoheError, now: Date): number | undefined {
+  const d = error.details as { until?: string; retryAfterSeconds?: number } | undefined;
+  if (d?.retryAfterSeconds !== undefined) return d.retryAfterSeconds;
+  if (d?.until) return Math.max(1, Math.ceil((Date.parse(d.until) - now.getTime()) / 1000));
+  return undefined;
+}
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const clock = deps.clock ?? (() => new Date());
@@ -95,7 +124,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         }
       : false,
     bodyLimit: 2 * 1024 * 1024,
-    trustProxy: true,
+    trustProxy: deps.trustProxy ?? trustProxyFrom(process.env.KAOHE_TRUST_PROXY),
   });
   const campaigns = new CampaignService({ store: deps.store, evidence, clock });
   app.decorate('services', {
@@ -135,20 +164,26 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   // Who is asking, for every request; state changes need the session's CSRF token.
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     const token = req.cookies[SESSION_COOKIE];
     req.sessionToken = token;
     req.user = await app.services.users.sessionUser(token);
+    // Answers may hold personal data: no cache keeps them (files and reports set their own).
+    if (req.url.startsWith('/api/') || req.routeOptions.url?.startsWith('/api/')) reply.header('cache-control', 'no-store');
     const changes = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
-    // Signing in needs no token (SameSite=Strict cookies already keep other sites out of it).
-    if (changes && req.url.startsWith('/api/') && !req.url.startsWith('/api/auth/login') && req.user && token) {
+    // Every change with a session, whatever the spelling of its path (the router decodes
+    // /%61pi/… to /api/…): the route matched is what counts, never the raw URL. Signing in
+    // needs no token (SameSite=Strict cookies already keep other sites out of it).
+    if (changes && token && req.user && req.routeOptions.url !== '/api/auth/login') {
       if (req.headers['x-csrf-token'] !== csrfTokenFor(token)) throw new KaoheError('csrf', 'missing or wrong X-CSRF-Token header: reload the page');
     }
   });
 
   app.setErrorHandler((error, req, reply) => {
     if (error instanceof KaoheError) {
-      return reply.status(STATUS[error.code] ?? 400).send({ error: { code: error.code, message: error.message, ...(error.details !== undefined && error.code === 'validation' ? { details: error.details } : {}) } });
+      const retry = retryAfterSeconds(error, clock());
+      if (retry !== undefined) reply.header('retry-after', String(retry));
+      return reply.status(STATUS[error.code] ?? 400).send({ error: { code: error.code, message: error.message, ...(error.details !== undefined && DETAILED.has(error.code) ? { details: error.details } : {}) } });
     }
     if (error instanceof SchemeError) {
       return reply.status(400).send({ error: { code: 'invalid-scheme', message: error.message, details: error.problems } });

@@ -4,7 +4,11 @@
  */
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { KaoheError } from '../core/errors.ts';
+import { appendAudit } from '../store/audit.repository.ts';
 import type { Store } from '../store/db.ts';
+import { LoginThrottleRepository } from '../store/login-throttle.repository.ts';
+import { HashGate } from './hash-gate.ts';
+import { PASSWORD_MAX_LENGTH, passwordMinLength, weakPasswordMessage, weakPasswordReason } from './password-policy.ts';
 import { ROLES, type Actor, type Role } from './policies.ts';
 
 function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
@@ -62,15 +66,45 @@ export function actorOf(user: User): Actor {
 const SESSION_HOURS = 12;
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
+/**
+ * Failed sign-ins of one user name (known or not, so a refusal never tells which names exist):
+ * from the 4th on, each must wait longer than the one before (1 s, 2 s, 4 s … at most a minute);
+ * the 10th locks the name for 15 minutes, each later lock twice as long as the one before (at
+ * most a day). A sign-in that succeeds forgets them; so do 24 hours without a failure.
+ */
+export const signInLimits = {
+  freeFailures: 3,
+  maxDelaySeconds: 60,
+  lockAfter: 10,
+  lockMinutes: 15,
+  maxLockMinutes: 24 * 60,
+  forgetHours: 24,
+};
+
+/** The user name as the sign-in limits count it: every spelling of a name is one key. */
+export function signInKey(username: string): string {
+  return username.normalize('NFKC').trim().toLowerCase();
+}
+
+export interface SignInContext {
+  /** The client's address (for the audit entry of a lockout). */
+  ip?: string;
+}
+
 export class UserService {
   private readonly store: Store;
   private readonly clock: () => Date;
   /** A hash to compare against when the user does not exist, so timing does not tell. */
   private dummyHash: Promise<string> | undefined;
+  private readonly throttle: LoginThrottleRepository;
+  /** Password hashing, a few at a time (see HashGate). */
+  readonly gate: HashGate;
 
-  constructor(deps: { store: Store; clock?: () => Date }) {
+  constructor(deps: { store: Store; clock?: () => Date; gate?: HashGate }) {
     this.store = deps.store;
     this.clock = deps.clock ?? (() => new Date());
+    this.throttle = new LoginThrottleRepository(deps.store.db);
+    this.gate = deps.gate ?? new HashGate();
   }
 
   private toUser(r: { id: number; username: string; display_name: string | null; role: Role; township_code: string | null; village_code: string | null; must_change_password: number }): User {
@@ -109,7 +143,7 @@ export class UserService {
     if (await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()) {
       throw new KaoheError('validation', `username: ${username} exists already`);
     }
-    if (input.password !== undefined) checkNewPassword(input.password);
+    if (input.password !== undefined) checkNewPassword(input.password, username, 'password');
     const password = input.password ?? generatePassword();
     const row = await db
       .insertInto('users')
@@ -119,7 +153,7 @@ export class UserService {
         role: input.role,
         township_code: input.role === 'reviewer' ? input.township! : null,
         village_code: input.role === 'village' ? input.village! : null,
-        password_hash: await hashPassword(password),
+        password_hash: await this.gate.run(() => hashPassword(password)),
         must_change_password: input.password === undefined ? 1 : 0,
         created_at: this.clock().toISOString(),
       })
@@ -133,15 +167,59 @@ export class UserService {
     return rows.map((r) => this.toUser(r));
   }
 
-  /** The user for a username and password, or null (the same time either way). */
-  async authenticate(username: string, password: string): Promise<User | null> {
-    const row = await this.store.db.selectFrom('users').selectAll().where('username', '=', username).where('disabled', '=', 0).executeTakeFirst();
-    if (!row) {
+  /**
+   * The user for a user name and password, or a refusal: `unauthenticated` (wrong name or
+   * password, the same answer and the same time either way), `rate-limited` while a delay after
+   * earlier failures runs, `locked` after too many (details.until says until when), `busy` when
+   * too many sign-ins are being checked at once. The name is trimmed, as the limits count it.
+   */
+  async signIn(username: string, password: string, context: SignInContext = {}): Promise<User> {
+    const name = username.trim();
+    const key = signInKey(name);
+    const now = this.clock();
+    const state = await this.throttle.get(key);
+    if (state?.locked_until && state.locked_until > now.toISOString()) {
+      throw new KaoheError('locked', `too many failed sign-ins: the user name ${name} is locked until ${state.locked_until}`, { until: state.locked_until });
+    }
+    if (state && state.failures >= signInLimits.freeFailures) {
+      const delay = Math.min(signInLimits.maxDelaySeconds, 2 ** (state.failures - signInLimits.freeFailures));
+      const until = new Date(Date.parse(state.last_failure_at) + delay * 1000);
+      if (until > now) throw new KaoheError('rate-limited', `${state.failures} failed sign-ins: wait until ${until.toISOString()} before trying again`, { until: until.toISOString() });
+    }
+    const row = await this.store.db.selectFrom('users').selectAll().where('username', '=', name).where('disabled', '=', 0).executeTakeFirst();
+    const ok = await this.gate.run(async () => {
+      if (row) return verifyPassword(password, row.password_hash);
+      // An unknown name costs what a known one does.
       this.dummyHash ??= hashPassword(generatePassword());
       await verifyPassword(password, await this.dummyHash);
-      return null;
+      return false;
+    });
+    if (ok && row) {
+      if (state) await this.throttle.clear(key);
+      return this.toUser(row);
     }
-    return (await verifyPassword(password, row.password_hash)) ? this.toUser(row) : null;
+    await this.failedSignIn(key, context);
+    throw new KaoheError('unauthenticated', 'wrong username or password');
+  }
+
+  private async failedSignIn(key: string, context: SignInContext): Promise<void> {
+    const now = this.clock();
+    await this.throttle.forgetBefore(new Date(now.getTime() - signInLimits.forgetHours * 3_600_000).toISOString());
+    const after = await this.throttle.fail(key, now.toISOString());
+    if (after.failures < signInLimits.lockAfter) return;
+    const minutes = Math.min(signInLimits.maxLockMinutes, signInLimits.lockMinutes * 2 ** after.lockouts);
+    const until = new Date(now.getTime() + minutes * 60_000).toISOString();
+    await this.store.db.transaction().execute(async (trx) => {
+      await new LoginThrottleRepository(trx).lock(key, until);
+      await appendAudit(trx, this.store, {
+        at: now.toISOString(),
+        actor: 'sign-in',
+        action: 'user.lockout',
+        entity: 'user',
+        entityId: key,
+        after: { failures: after.failures, until, minutes, ...(context.ip ? { ip: context.ip } : {}) },
+      });
+    });
   }
 
   /** Starts a session; returns the token for the cookie. */
@@ -175,19 +253,23 @@ export class UserService {
   /** Changes a password after checking the current one; ends the user's other sessions. */
   async changePassword(user: User, current: string, next: string, keepToken?: string): Promise<void> {
     const row = await this.store.db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
-    if (!(await verifyPassword(current, row.password_hash))) throw new KaoheError('validation', 'currentPassword: the current password is not right');
-    checkNewPassword(next);
+    if (!(await this.gate.run(() => verifyPassword(current, row.password_hash)))) throw new KaoheError('validation', 'currentPassword: the current password is not right');
+    checkNewPassword(next, user.username, 'newPassword');
     if (next === current) throw new KaoheError('validation', 'newPassword: choose a password different from the current one');
-    await this.store.db.updateTable('users').set({ password_hash: await hashPassword(next), must_change_password: 0 }).where('id', '=', user.id).execute();
+    const hash = await this.gate.run(() => hashPassword(next));
+    await this.store.db.updateTable('users').set({ password_hash: hash, must_change_password: 0 }).where('id', '=', user.id).execute();
     let q = this.store.db.deleteFrom('sessions').where('user_id', '=', user.id);
     if (keepToken) q = q.where('id', '!=', tokenHash(keepToken));
     await q.execute();
   }
 }
 
-function checkNewPassword(password: string): void {
-  if (password.length < 8) throw new KaoheError('validation', 'newPassword: at least 8 characters');
-  if (password.length > 200) throw new KaoheError('validation', 'newPassword: at most 200 characters');
+/** Refuses a password the policy does not allow (password-policy.ts), naming the field and why. */
+function checkNewPassword(password: string, username: string, field: string): void {
+  const reason = weakPasswordReason(password, username);
+  if (reason) {
+    throw new KaoheError('weak-password', weakPasswordMessage(reason).replace(/^newPassword/, field), { field, reason, minLength: passwordMinLength(), maxLength: PASSWORD_MAX_LENGTH });
+  }
 }
 
 /** The CSRF token of a session: derived from its token, sent back in X-CSRF-Token on every change. */

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstStart } from '../../services/bootstrap.service.ts';
 import { UserService } from '../../services/user.service.ts';
 import { storeTargets } from '../../../test/stores.ts';
-import { signIn, startServer, type TestServer } from '../../../test/http.ts';
+import { signIn, startServer, type Client, type TestServer } from '../../../test/http.ts';
+import { HashGate } from '../../services/hash-gate.ts';
+import { signInLimits } from '../../services/user.service.ts';
 
 describe.each(storeTargets())('auth and users ($dialect)', (target) => {
   let server: TestServer;
@@ -13,6 +15,9 @@ describe.each(storeTargets())('auth and users ($dialect)', (target) => {
     passwords = Object.fromEntries(first!.credentials.map((c) => [c.username, c.password]));
   }, 60_000);
   afterAll(() => server.close());
+  // The office, signed in once (the login route allows 5 attempts a minute per name here).
+  let office: Promise<Client> | undefined;
+  const admin = () => (office ??= signIn(server.app, 'admin', passwords.admin!));
 
   it('signs in with a session cookie that is HttpOnly and SameSite, and returns the user and a CSRF token', async () => {
     const res = await server.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'reviewer', password: passwords.reviewer } });
@@ -24,7 +29,9 @@ describe.each(storeTargets())('auth and users ($dialect)', (target) => {
     expect(body.user).toMatchObject({ username: 'reviewer', role: 'reviewer', mustChangePassword: true });
     expect(body.user.township).toMatch(/^\d{12}$/);
     expect(body.csrfToken.length).toBeGreaterThan(20);
-    expect(JSON.stringify(body)).not.toContain('password');
+    expect(JSON.stringify(body)).not.toContain(passwords.reviewer!);
+    expect(JSON.stringify(body)).not.toMatch(/hash|scrypt/i);
+    expect(body).toMatchObject({ passwordMinLength: 10 });
   });
 
   it('refuses a wrong password or an unknown user alike, with a JSON error', async () => {
@@ -43,44 +50,81 @@ describe.each(storeTargets())('auth and users ($dialect)', (target) => {
     expect(body.error.message).toMatch(/^body\.password:/);
   });
 
-  it('limits login attempts per address and user name', async () => {
+  it('limits login attempts per address and user name, however the name is spelled', async () => {
     const codes: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      const res = await server.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'viewer', password: 'guess' + i } });
+    // Spellings of one name: spaces around it, another case, full-width letters (NFKC).
+    for (const username of ['admin2', ' admin2', 'admin2  ', 'ADMIN2', 'ａｄｍｉｎ2', 'Admin2', 'admin2']) {
+      const res = await server.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: 'guess' } });
       codes.push(res.statusCode);
     }
-    expect(codes.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
-    expect(codes.slice(5)).toEqual([429, 429]);
-    const limited = await server.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'viewer', password: passwords.viewer } });
-    expect(limited.json()).toMatchObject({ error: { code: 'rate-limited' } });
-    // Another user name from the same address is not held up.
+    // Three failures, then a wait (the service's delay), then the address's limit: one key for all.
+    expect(codes).toEqual([401, 401, 401, 429, 429, 429, 429]);
+    // Another user name from the same address is not held up by this one.
     const other = await server.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'village', password: passwords.village } });
     expect(other.statusCode).toBe(200);
   });
 
+  it('answers a user who still holds a one-time password 403 on everything but the change', async () => {
+    await new UserService({ store: server.store }).create({ username: 'otp', role: 'admin' }).then(async ({ password }) => {
+      const otp = await signIn(server.app, 'otp', password, { keepOneTimePassword: true });
+      for (const [method, url] of [['GET', '/api/households'], ['GET', '/api/users'], ['GET', '/api/campaigns'], ['POST', '/api/users']] as const) {
+        const res = await otp.request(method, url, method === 'POST' ? { username: 'zz', role: 'admin' } : undefined);
+        expect(res.statusCode, url).toBe(403);
+        expect(res.json(), url).toMatchObject({ error: { code: 'password-change-required' } });
+      }
+      expect((await otp.get('/api/auth/me')).statusCode).toBe(200);
+      expect((await otp.post('/api/auth/password', { currentPassword: password, newPassword: 'replaced-at-last-1' })).statusCode).toBe(200);
+      expect((await otp.get('/api/households')).statusCode).toBe(200);
+      expect((await otp.get('/api/auth/me')).json()).toMatchObject({ user: { mustChangePassword: false } });
+    });
+  });
+
+  it('checks the CSRF token on every change whatever the spelling of the path', async () => {
+    const a = await admin();
+    const before = (await a.get('/api/users')).json() as { users: unknown[] };
+    for (const url of ['/%61pi/users', '/ap%69/users', '/%61%70%69/users', '/api/%75sers', '/api//users', '/API/users', '/api/users/', '/api/users?x=1']) {
+      const res = await server.app.inject({ method: 'POST', url, headers: { cookie: a.headers.cookie! }, payload: { username: `csrf${Math.random().toString(36).slice(2, 8)}`, role: 'admin' } });
+      expect([403, 404], url).toContain(res.statusCode);
+      if (res.statusCode === 403) expect(res.json(), url).toMatchObject({ error: { code: 'csrf' } });
+    }
+    // The campaign routes too (publish, findings): refused before any service is asked.
+    for (const url of ['/%61pi/campaigns/1/publish', '/%61pi/assessments/5/findings']) {
+      const res = await server.app.inject({ method: 'POST', url, headers: { cookie: a.headers.cookie! }, payload: {} });
+      expect(res.statusCode, url).toBe(403);
+      expect(res.json()).toMatchObject({ error: { code: 'csrf' } });
+    }
+    expect(((await a.get('/api/users')).json() as { users: unknown[] }).users).toHaveLength(before.users.length);
+  });
+
+  it('sends no answer of the API to a cache', async () => {
+    const a = await admin();
+    for (const url of ['/api/auth/me', '/api/users', '/api/households']) expect((await a.get(url)).headers['cache-control'], url).toBe('no-store');
+    expect((await server.app.inject({ method: 'GET', url: '/api/auth/me' })).headers['cache-control']).toBe('no-store');
+  });
+
   it('needs a session for /auth/me, and the CSRF token for changes', async () => {
     expect((await server.app.inject({ method: 'GET', url: '/api/auth/me' })).statusCode).toBe(401);
-    const admin = await signIn(server.app, 'admin', passwords.admin!);
-    const me = await admin.get('/api/auth/me');
+    const a = await admin();
+    const me = await a.get('/api/auth/me');
     expect(me.statusCode).toBe(200);
     expect(me.json()).toMatchObject({ user: { username: 'admin', role: 'admin' } });
-    const noToken = await server.app.inject({ method: 'POST', url: '/api/users', headers: { cookie: admin.headers.cookie! }, payload: { username: 'x1', role: 'viewer' } });
+    const noToken = await server.app.inject({ method: 'POST', url: '/api/users', headers: { cookie: a.headers.cookie! }, payload: { username: 'x1', role: 'viewer' } });
     expect(noToken.statusCode).toBe(403);
     expect(noToken.json()).toMatchObject({ error: { code: 'csrf' } });
-    const wrong = await server.app.inject({ method: 'POST', url: '/api/users', headers: { cookie: admin.headers.cookie!, 'x-csrf-token': 'nope' }, payload: { username: 'x1', role: 'viewer' } });
+    const wrong = await server.app.inject({ method: 'POST', url: '/api/users', headers: { cookie: a.headers.cookie!, 'x-csrf-token': 'nope' }, payload: { username: 'x1', role: 'viewer' } });
     expect(wrong.statusCode).toBe(403);
   });
 
   it('lets only the office create users; a new user gets a one-time password', async () => {
-    const admin = await signIn(server.app, 'admin', passwords.admin!);
-    const created = await admin.post('/api/users', { username: 'wang', role: 'viewer', displayName: '王' });
+    const a = await admin();
+    const created = await a.post('/api/users', { username: 'wang', role: 'viewer', displayName: '王' });
     expect(created.statusCode).toBe(200);
     const { user, password } = created.json() as { user: { username: string; mustChangePassword: boolean }; password: string };
     expect(user).toMatchObject({ username: 'wang', mustChangePassword: true });
     expect(password).toMatch(/^[A-Za-z2-9]{12}$/);
-    const list = await admin.get('/api/users');
+    const list = await a.get('/api/users');
     expect((list.json() as { users: Array<{ username: string }> }).users.map((u) => u.username)).toContain('wang');
-    const bad = await admin.post('/api/users', { username: 'li', role: 'reviewer' });
+    const bad = await a.post('/api/users', { username: 'li', role: 'reviewer' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: { code: 'validation', message: expect.stringMatching(/^township:/) } });
 
@@ -99,7 +143,25 @@ describe.each(storeTargets())('auth and users ($dialect)', (target) => {
     const b = await signIn(server.app, 'zhao', 'first-password');
     const short = await a.post('/api/auth/password', { currentPassword: 'first-password', newPassword: 'short' });
     expect(short.statusCode).toBe(400);
-    expect(short.json()).toMatchObject({ error: { code: 'validation', message: expect.stringMatching(/newPassword/) } });
+    expect(short.json()).toMatchObject({ error: { code: 'weak-password', message: expect.stringMatching(/^newPassword: at least 10 characters/), details: { reason: 'too-short', minLength: 10 } } });
+    // Common, blank, one character over and over, the user name in it: each refused with its reason.
+    for (const [newPassword, reason] of [
+      ['12345678', 'too-short'],
+      ['password', 'too-short'],
+      ['        ', 'blank'],
+      ['          ', 'blank'],
+      ['1234567890', 'common'],
+      ['password123!', 'common'],
+      ['qwertyuiop', 'common'],
+      ['woaini1314', 'common'],
+      ['aaaaaaaaaaaa', 'too-few-different'],
+      ['zhao-is-my-name', 'contains-username'],
+      ['ZHAO2020-spring', 'contains-username'],
+    ] as const) {
+      const res = await a.post('/api/auth/password', { currentPassword: 'first-password', newPassword });
+      expect(res.statusCode, newPassword).toBe(400);
+      expect(res.json(), newPassword).toMatchObject({ error: { code: 'weak-password', details: { reason, field: 'newPassword' } } });
+    }
     const wrong = await a.post('/api/auth/password', { currentPassword: 'not-it', newPassword: 'second-password' });
     expect(wrong.json()).toMatchObject({ error: { code: 'validation', message: expect.stringMatching(/^currentPassword/) } });
     const ok = await a.post('/api/auth/password', { currentPassword: 'first-password', newPassword: 'second-password' });
@@ -138,5 +200,160 @@ describe.each(storeTargets())('auth and users ($dialect)', (target) => {
     const missing = await server.app.inject({ method: 'GET', url: '/api/nothing-here' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ error: { code: 'not-found' } });
+  });
+});
+
+describe.each(storeTargets())('sign-in limits ($dialect)', (target) => {
+  let now = Date.parse('2021-03-01T08:00:00.000Z');
+  const clock = () => new Date(now);
+  const later = (seconds: number) => (now += seconds * 1000);
+  // The service's limits (per name) are tested on `server`, whose route limit (per address and
+  // name, in real minutes) is out of the way; the address limit on `limited` and `proxied`.
+  let server: TestServer;
+  let limited: TestServer;
+  let proxied: TestServer;
+  beforeAll(async () => {
+    server = await startServer(target, { clock });
+    limited = await startServer(target, { clock, loginRateLimit: 5 });
+    proxied = await startServer(target, { clock, loginRateLimit: 5, trustProxy: '127.0.0.1' });
+    for (const s of [server, limited, proxied]) await new UserService({ store: s.store, clock }).create({ username: 'liu', role: 'viewer', password: 'river-stone-2021' });
+    await new UserService({ store: server.store, clock }).create({ username: 'village', role: 'viewer', password: 'river-stone-2021' });
+  }, 60_000);
+  afterAll(async () => {
+    for (const s of [server, limited, proxied]) await s?.close();
+  });
+  const login = (s: TestServer, username: string, password: string, headers: Record<string, string> = {}) =>
+    s.app.inject({ method: 'POST', url: '/api/auth/login', headers, payload: { username, password } });
+
+  it('counts by the connection address, not a client-sent X-Forwarded-For, unless a proxy is configured', async () => {
+    const codes = async (s: TestServer, name: string) => {
+      const out: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        later(120); // past the per-name delays: only the address's limit can refuse
+        out.push((await login(s, name, 'guess', { 'x-forwarded-for': `10.0.${i}.${i + 1}` })).statusCode);
+      }
+      return out;
+    };
+    expect(await codes(limited, 'xff1')).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+    // Behind a configured proxy (the inject's own address), its header names the client.
+    expect(await codes(proxied, 'xff1')).toEqual([401, 401, 401, 401, 401, 401, 401, 401]);
+  });
+
+  it('makes each failure after the third wait longer, then locks the name and says until when, with an audit entry', async () => {
+    later(3600);
+    const failures: Array<{ code: number; error?: { code: string; details?: { until?: string } }; retry?: string }> = [];
+    const attempt = async () => {
+      const res = await login(server, 'liu', 'not-the-password');
+      failures.push({ code: res.statusCode, error: (res.json() as { error: { code: string; details?: { until?: string } } }).error, retry: res.headers['retry-after'] as string | undefined });
+      return res;
+    };
+    for (let i = 0; i < 3; i++) expect((await attempt()).statusCode).toBe(401);
+    // The fourth at once: a second's wait, said with its time and Retry-After.
+    const waited = await attempt();
+    expect(waited.statusCode).toBe(429);
+    expect(failures.at(-1)).toMatchObject({ error: { code: 'rate-limited', details: { until: new Date(now + 1000).toISOString() } }, retry: '1' });
+    // Each wait is twice the one before: 1, 2, 4, 8, 16, 32 s.
+    const delays: number[] = [];
+    for (let i = 3; i < signInLimits.lockAfter - 1; i++) {
+      later(2 ** (i - 3));
+      expect((await attempt()).statusCode).toBe(401);
+      delays.push(2 ** (i - 2));
+      const early = await attempt();
+      expect(early.statusCode).toBe(429);
+      expect(Number(early.headers['retry-after'])).toBe(Math.min(60, 2 ** (i - 2)));
+    }
+    // The tenth failure locks the name for 15 minutes.
+    later(60);
+    expect((await attempt()).statusCode).toBe(401);
+    const locked = await login(server, 'liu', 'river-stone-2021');
+    expect(locked.statusCode).toBe(429);
+    const until = new Date(now + 15 * 60_000).toISOString();
+    expect(locked.json()).toEqual({ error: { code: 'locked', message: `too many failed sign-ins: the user name liu is locked until ${until}`, details: { until } } });
+    expect(locked.headers['retry-after']).toBe(String(15 * 60));
+    const audit = await server.store.db.selectFrom('audit_log').selectAll().where('action', '=', 'user.lockout').execute();
+    expect(audit).toHaveLength(1);
+    expect(JSON.parse(audit[0]!.after!)).toMatchObject({ failures: 10, until, minutes: 15 });
+    expect(audit[0]).toMatchObject({ entity: 'user', entity_id: 'liu' });
+    expect(await server.app.services.campaigns.verifyAudit()).toMatchObject({ ok: true });
+    // Even the right password waits for the lock to end; then it works and the count starts again.
+    later(15 * 60 + 1);
+    expect((await login(server, ' liu  ', 'river-stone-2021')).statusCode).toBe(200);
+    expect(await server.store.db.selectFrom('login_throttle').selectAll().where('key', '=', 'liu').execute()).toEqual([]);
+  });
+
+  it('locks an unknown name as it locks a known one (a refusal never tells which names exist)', async () => {
+    later(3600);
+    const answers = async (name: string) => {
+      const out: string[] = [];
+      for (let i = 0; i < signInLimits.lockAfter + 1; i++) {
+        later(61);
+        const res = await login(server, name, 'wrong-wrong');
+        out.push(`${res.statusCode} ${(res.json() as { error: { code: string } }).error.code}`);
+      }
+      return out;
+    };
+    const known = await answers('liu');
+    const unknown = await answers('nobody-here');
+    expect(unknown).toEqual(known);
+    expect(known.at(-1)).toBe('429 locked');
+    // The second lock of a name lasts twice as long.
+    later(15 * 60 + 1);
+    for (let i = 0; i < signInLimits.lockAfter; i++) {
+      later(61);
+      await login(server, 'liu', 'wrong-wrong');
+    }
+    const second = await login(server, 'liu', 'river-stone-2021');
+    expect(second.json()).toMatchObject({ error: { code: 'locked', details: { until: new Date(now + 30 * 60_000).toISOString() } } });
+  });
+
+  it('hashes a few passwords at a time: past the queue a sign-in is refused at once with 503, and a real one still gets in', async () => {
+    const gate = server.app.services.users.gate;
+    let most = 0;
+    const run = gate.run.bind(gate);
+    gate.run = async (work) => run(async () => {
+      most = Math.max(most, gate.load().active);
+      return work();
+    });
+    try {
+      later(3600);
+      // 24 sign-ins at once with unknown names (each its own, so no per-name delay interferes).
+      const flood = Array.from({ length: 24 }, (_, i) => login(server, `flood${i}`, 'guess'));
+      const real = login(server, 'village', 'not-known-here');
+      const answers = await Promise.all([...flood, real]);
+      const codes = answers.map((r) => r.statusCode);
+      expect(most).toBeLessThanOrEqual(gate.concurrent);
+      expect(codes.filter((c) => c === 503).length).toBeGreaterThan(0);
+      expect(codes.every((c) => c === 401 || c === 503 || c === 429)).toBe(true);
+      const busy = answers.find((r) => r.statusCode === 503)!;
+      expect(busy.json()).toMatchObject({ error: { code: 'busy' } });
+      expect(busy.headers['retry-after']).toBe('2');
+      // Once the flood has passed, the real user signs in.
+      expect((await login(server, 'liu', 'river-stone-2021')).statusCode).toBe(200);
+    } finally {
+      gate.run = run;
+    }
+  });
+});
+
+describe('HashGate', () => {
+  it('runs at most `concurrent` at once, queues `queued`, refuses the rest with busy', async () => {
+    const gate = new HashGate(2, 3);
+    let active = 0;
+    let most = 0;
+    const work = () =>
+      gate.run(async () => {
+        most = Math.max(most, ++active);
+        await new Promise((r) => setTimeout(r, 20));
+        active--;
+        return 'done';
+      });
+    const results = await Promise.allSettled(Array.from({ length: 9 }, work));
+    expect(most).toBe(2);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(['busy', 'busy', 'busy', 'busy']);
+    expect(gate.load()).toEqual({ active: 0, waiting: 0 });
+    // A failing job frees its slot.
+    await expect(gate.run(async () => Promise.reject(new Error('x')))).rejects.toThrow('x');
+    expect(gate.load()).toEqual({ active: 0, waiting: 0 });
   });
 });

@@ -11,12 +11,15 @@ interface AuthState {
   changePassword(currentPassword: string, newPassword: string): Promise<void>;
   /** Forgets the session locally (after the server said it is gone). */
   expire(): void;
+  /** The least number of characters of a new password, as the server said (10 until it did). */
+  passwordMinLength: number;
 }
 
 const AuthContext = createContext<AuthState | null>(null);
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null | undefined>(undefined);
+  const [passwordMinLength, setPasswordMinLength] = useState(10);
 
   useEffect(() => {
     let live = true;
@@ -25,6 +28,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       .then((s) => {
         if (!live) return;
         setCsrfToken(s.csrfToken);
+        setPasswordMinLength(s.passwordMinLength);
         setUser(s.user);
       })
       .catch(() => live && setUser(null));
@@ -41,6 +45,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const signIn = useCallback(async (username: string, password: string) => {
     const s = await api.post<Session>('/auth/login', { username, password });
     setCsrfToken(s.csrfToken);
+    setPasswordMinLength(s.passwordMinLength);
     setUser(s.user);
     return s.user;
   }, []);
@@ -68,7 +73,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setUser(null);
   }, []);
 
-  const value = useMemo(() => ({ user, signIn, signOut, changePassword, expire }), [user, signIn, signOut, changePassword, expire]);
+  const value = useMemo(() => ({ user, signIn, signOut, changePassword, expire, passwordMinLength }), [user, signIn, signOut, changePassword, expire, passwordMinLength]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

@@ -20,6 +20,8 @@ export interface User {
 export interface Session {
   user: User;
   csrfToken: string;
+  /** The least number of characters a new password must have (the server's policy). */
+  passwordMinLength: number;
 }
 
 export interface Page<T> {

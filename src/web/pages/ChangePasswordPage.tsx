@@ -18,7 +18,7 @@ interface Values {
 export function ChangePasswordPage({ forced }: { forced?: boolean }) {
   const { t } = useTranslation();
   const user = useUser();
-  const { changePassword, signOut } = useAuth();
+  const { changePassword, signOut, passwordMinLength } = useAuth();
   const { message } = App.useApp();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -34,6 +34,10 @@ export function ChangePasswordPage({ forced }: { forced?: boolean }) {
       if (forced) navigate(pathTo(homeFor(user.role)), { replace: true });
     } catch (e) {
       if (e instanceof ApiError && /currentPassword/.test(e.message)) setError(t('auth.currentWrong'));
+      else if (e instanceof ApiError && e.code === 'weak-password') {
+        const d = e.details as { reason?: string; minLength?: number } | undefined;
+        setError(t(`auth.weak.${d?.reason ?? 'common'}`, { min: d?.minLength ?? passwordMinLength }));
+      } else if (e instanceof ApiError && e.code === 'busy') setError(t('auth.busy'));
       else setError(e instanceof Error ? e.message : String(e));
     } finally {
       setBusy(false);
@@ -50,10 +54,10 @@ export function ChangePasswordPage({ forced }: { forced?: boolean }) {
       <Form.Item
         name="newPassword"
         label={t('auth.newPassword')}
-        extra={t('auth.newPasswordHelp')}
+        extra={t('auth.newPasswordHelp', { min: passwordMinLength })}
         rules={[
           { required: true, message: t('auth.passwordRequired') },
-          { min: 8, message: t('auth.newPasswordHelp') },
+          { min: passwordMinLength, message: t('auth.weak.too-short', { min: passwordMinLength }) },
         ]}
       >
         <Input.Password autoComplete="new-password" data-testid="password-new" />

@@ -2,10 +2,17 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Form, Input } from 'antd';
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
+import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../lib/auth.tsx';
 import { ApiError } from '../lib/api.ts';
 import { LanguageSwitch } from '../components/AppLayout.tsx';
+
+/** Until when a refused sign-in must wait (the server's details.until), if it said. */
+function untilOf(e: ApiError): string | null {
+  const until = (e.details as { until?: unknown } | undefined)?.until;
+  return typeof until === 'string' ? until : null;
+}
 
 export function LoginPage() {
   const { t } = useTranslation();
@@ -20,7 +27,10 @@ export function LoginPage() {
       await signIn(values.username.trim(), values.password);
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) setError(t('auth.wrongPassword'));
-      else if (e instanceof ApiError && e.status === 429) setError(t('auth.tooManyAttempts'));
+      else if (e instanceof ApiError && (e.code === 'locked' || e.code === 'rate-limited') && untilOf(e)) {
+        setError(t(e.code === 'locked' ? 'auth.lockedUntil' : 'auth.waitUntil', { time: dayjs(untilOf(e)).format('YYYY-MM-DD HH:mm:ss') }));
+      } else if (e instanceof ApiError && e.status === 429) setError(t('auth.tooManyAttempts'));
+      else if (e instanceof ApiError && e.code === 'busy') setError(t('auth.busy'));
       else setError(e instanceof Error ? e.message : String(e));
     } finally {
       setBusy(false);
