@@ -104,7 +104,19 @@ describe('kaohe campaign and audit (child processes, SQLite)', { timeout: 120_00
 
     const verified = await ok('audit', 'verify');
     const n = one<{ n: number }>('select count(*) n from audit_log').n;
-    expect(verified).toBe(`audit log intact: ${n} entries\n`);
+    const snapshots = one<{ n: number }>('select count(*) n from ranking_snapshots').n;
+    expect(verified).toBe(`audit log intact: ${n} entries, ${snapshots} anchors checked\n`);
+    // An anchor as a report prints it: the head now fits; another hash, or more entries than the log holds, do not.
+    const head = one<{ entries: number; hash: string }>('select entries, hash from audit_head');
+    expect(await ok('audit', 'verify', '--anchor', `${head.entries}:${head.hash.slice(0, 16)}`)).toBe(`audit log intact: ${n} entries, ${snapshots + 1} anchors checked\n`);
+    for (const anchor of [`${head.entries}:0123456789abcdef`, `${head.entries + 5}:${head.hash.slice(0, 16)}`]) {
+      const r = await kaohe('audit', 'verify', '--anchor', anchor);
+      expect(r.status, anchor).toBe(1);
+      expect(r.stderr).toMatch(/^audit log BROKEN at entry \(end\) \(position \d+\): the printed anchor .* recorded the log at \d+ entries/);
+    }
+    const malformed = await kaohe('audit', 'verify', '--anchor', 'abc');
+    expect(malformed.status).toBe(2);
+    expect(malformed.stderr).toMatch(/^kaohe: --anchor: abc is not an anchor: write N:HEX/);
     expect(all<{ actor: string }>('select distinct actor from audit_log').map((r) => r.actor)).toEqual(['cli-test']);
   });
 
@@ -141,5 +153,33 @@ describe('kaohe campaign and audit (child processes, SQLite)', { timeout: 120_00
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(new RegExp(`audit log BROKEN at entry ${victim.id} \\(position \\d+\\): its content or hash was changed`));
+    db((d) => d.prepare('update audit_log set after = ? where id = ?').run(victim.after, victim.id), false);
+    expect((await kaohe('audit', 'verify')).status).toBe(0);
+  });
+
+  it('finds a log cut short with its head reset, or its head row deleted, and never crashes', async () => {
+    const entries = all<{ id: number; hash: string }>('select id, hash from audit_log order by id');
+    const head = one<Record<string, unknown>>('select * from audit_head');
+    const cut = entries.slice(-2);
+    const removed = all<Record<string, unknown>>(`select * from audit_log where id >= ${cut[0]!.id} order by id`);
+    db((d) => {
+      d.prepare('delete from audit_log where id >= ?').run(cut[0]!.id);
+      d.prepare('update audit_head set hash = ?, entries = ?').run(entries.at(-3)!.hash, entries.length - 2);
+    }, false);
+    const truncated = await kaohe('audit', 'verify');
+    expect(truncated.status).toBe(1);
+    expect(truncated.stderr).toMatch(/BROKEN at entry \(end\).*(not written with the audit key|cut short)/);
+    db((d) => d.prepare('delete from audit_head').run(), false);
+    const headless = await kaohe('audit', 'verify');
+    expect(headless.status).toBe(1);
+    expect(headless.stderr).toMatch(/BROKEN/);
+    expect(headless.stderr).not.toMatch(/internal error/);
+    // Put back as it was: intact again.
+    db((d) => {
+      const insert = d.prepare('insert into audit_log (id, at, actor, action, entity, entity_id, before, after, prev_hash, hash) values (@id, @at, @actor, @action, @entity, @entity_id, @before, @after, @prev_hash, @hash)');
+      for (const r of removed) insert.run(r);
+      d.prepare('insert into audit_head (id, hash, entries, mac) values (@id, @hash, @entries, @mac)').run(head);
+    }, false);
+    expect((await kaohe('audit', 'verify')).status).toBe(0);
   });
 });

@@ -8,13 +8,20 @@
 import { availableParallelism } from 'node:os';
 import { KaoheError } from '../core/errors.ts';
 
+/** A whole number from the environment within bounds, or the default. */
+function envCount(value: string | undefined, fallback: number, min: number, max: number): number {
+  const n = Number(value);
+  return value !== undefined && Number.isInteger(n) && n >= min && n <= max ? n : fallback;
+}
+
 export class HashGate {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
 
+  /** Defaults: KAOHE_HASH_CONCURRENCY (else 2, or 1 on one core) and KAOHE_HASH_QUEUE (else 8). */
   constructor(
-    readonly concurrent = Math.max(1, Math.min(2, availableParallelism())),
-    readonly queued = 8,
+    readonly concurrent = envCount(process.env.KAOHE_HASH_CONCURRENCY, Math.max(1, Math.min(2, availableParallelism())), 1, 64),
+    readonly queued = envCount(process.env.KAOHE_HASH_QUEUE, 8, 0, 1000),
   ) {}
 
   /** Runs `work` when a slot is free; refuses when too many are waiting already. */
