@@ -127,7 +127,26 @@ describe.skipIf(!available)('browser: the assessment flow', () => {
   });
 
   test('1) admin signs in, changes the one-time password and sees the overview', async () => {
-    await signIn(page, app.url, 'admin', app.passwords.admin!, true);
+    // A wrong password first: the refusal in Chinese. Then a common password refused, in Chinese.
+    await page.goto(`${app.url}/login`);
+    await page.getByTestId('login-username').fill('admin');
+    await page.getByTestId('login-password').fill('not-the-password');
+    await page.getByTestId('login-submit').click();
+    await expect.poll(() => page.getByTestId('login-error').textContent(), UI).toBe('用户名或密码不正确');
+    await page.getByTestId('login-password').fill(app.passwords.admin!);
+    await page.getByTestId('login-submit').click();
+    await expect.poll(() => page.getByTestId('must-change-password').isVisible(), UI).toBe(true);
+    await page.getByTestId('password-current').fill(app.passwords.admin!);
+    await page.getByTestId('password-new').fill('password123!');
+    await page.getByTestId('password-confirm').fill('password123!');
+    await page.getByTestId('password-submit').click();
+    await expect.poll(() => page.getByTestId('password-error').textContent(), UI).toBe('这是常见密码，容易被猜中，请换一个');
+    await shot(page, '00-weak-password');
+    await page.getByTestId('password-new').fill(NEW_PASSWORD);
+    await page.getByTestId('password-confirm').fill(NEW_PASSWORD);
+    await page.getByTestId('password-submit').click();
+    await expect.poll(() => page.getByTestId('must-change-password').count(), UI).toBe(0);
+    await page.waitForURL((u) => !u.pathname.startsWith('/login') && !u.pathname.startsWith('/account'), UI);
     await page.goto(`${app.url}/`);
     await page.getByTestId('overview-page').waitFor(UI);
     await page.getByTestId('chart-progress').waitFor(UI);
