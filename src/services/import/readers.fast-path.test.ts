@@ -90,27 +90,56 @@ describe('CSV fast path', () => {
     }
   });
 
-  it('matches csv-parse across 1 MiB read chunks, with characters cut at their edges and bad bytes after the sample', async () => {
+  /** A UTF-8 file of about 1.3 MB: lines of words, some empty; with `bad`, a truncated sequence and a stray byte on one line past the 64 KiB sample. */
+  function bigFile(eol: string, bad: boolean): { bytes: Buffer; badLine: number } {
     const rand = prng(2020);
     const words = ['522425100201', '王大山', '自身发展动力不足', '缺技术、缺资金', '', '5230.50', '是'];
-    for (const eol of ['\n', '\r\n']) {
-      const parts: Buffer[] = [];
-      let size = 0;
-      while (size < 1_300_000) {
-        const cells = Array.from({ length: 1 + Math.floor(rand() * 8) }, () => words[Math.floor(rand() * words.length)]);
-        const line = Buffer.from((rand() < 0.02 ? '' : cells.join(',')) + eol);
-        // Past the 64 KiB encoding sample: a truncated sequence and a stray byte become U+FFFD.
-        if (size > 70_000 && rand() < 0.005) parts.push(Buffer.from([0xe4, 0xb8, 0x2c, 0xff]));
-        parts.push(line);
-        size += line.length;
+    const parts: Buffer[] = [];
+    let size = 0;
+    let lines = 0;
+    let badLine = 0;
+    while (size < 1_300_000) {
+      const cells = Array.from({ length: 1 + Math.floor(rand() * 8) }, () => words[Math.floor(rand() * words.length)]);
+      const line = Buffer.from((rand() < 0.02 ? '' : cells.join(',')) + eol);
+      if (bad && badLine === 0 && size > 900_000) {
+        parts.push(Buffer.from([0xe4, 0xb8, 0x2c, 0xff]));
+        badLine = lines + 1;
       }
-      parts.push(Buffer.from('last,line'));
-      const bytes = Buffer.concat(parts);
+      parts.push(line);
+      size += line.length;
+      lines++;
+    }
+    parts.push(Buffer.from('last,line'));
+    return { bytes: Buffer.concat(parts), badLine };
+  }
+
+  it('matches csv-parse across 1 MiB read chunks, with characters cut at their edges', async () => {
+    for (const eol of ['\n', '\r\n']) {
+      const { bytes } = bigFile(eol, false);
       const got = await read(bytes, `big${eol.length}.csv`);
       const want = reference(bytes);
       expect(got.length).toBe(want.length);
       const differs = got.findIndex((r, i) => JSON.stringify(r) !== JSON.stringify(want[i]));
       expect(differs === -1 ? undefined : { got: got[differs], want: want[differs] }).toBeUndefined();
+    }
+  });
+
+  it('refuses bytes that are not UTF-8 past the sample, naming their line, on the fast path and off it', async () => {
+    // LF lines take the fast path; a lone CR at the end sends the file to csv-parse.
+    for (const [name, tail] of [['fast', ''], ['csv-parse', '\r']] as const) {
+      const { bytes, badLine } = bigFile('\n', true);
+      const file = join(dir, `bad-${name}.csv`);
+      writeFileSync(file, Buffer.concat([bytes, Buffer.from(tail)]));
+      const error = await (async () => {
+        for await (const _ of openSheet(file).rows());
+      })().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error, name).toMatchObject({
+        code: 'invalid-encoding',
+        message: `${file}: line ${badLine} has bytes that are not UTF-8 (the file was read as UTF-8, as its first 64 KiB are): the file is damaged or mixes encodings (UTF-8 and GBK?); save it again in one, as CSV UTF-8`,
+      });
     }
   });
 });
