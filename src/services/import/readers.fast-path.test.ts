@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSheet } from './readers.ts';
+import { openSheet, withCellReferences } from './readers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kaohe-readers-fast-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,6 +34,11 @@ async function read(bytes: Buffer, name = 'x.csv'): Promise<Array<{ row: number;
   const out: Array<{ row: number; cells: unknown[] }> = [];
   for await (const r of openSheet(file).rows()) out.push(r);
   return out;
+}
+
+/** Column letters of a 0-based index (A … Z, AA …). */
+function colName(i: number): string {
+  return i < 26 ? String.fromCharCode(65 + i) : `${colName(Math.floor(i / 26) - 1)}${String.fromCharCode(65 + (i % 26))}`;
 }
 
 /** mulberry32 */
@@ -145,6 +150,37 @@ describe('CSV fast path', () => {
 });
 
 describe('xlsx reader', () => {
+  it('gives rows and cells without r attributes the r they have by position, across any chunking', async () => {
+    // Rows of cells (gaps in some), then a row far below; as Excel writes them, every tag with its r.
+    const model = Array.from({ length: 300 }, (_, i) => ({ n: i + 1, cols: Array.from({ length: 30 }, (_, j) => j).filter((j) => !(j === 7 && i % 5 === 0)) }));
+    model.push({ n: 400, cols: [1] });
+    const render = (rowR: (n: number) => boolean, cellR: (n: number, col: number) => boolean) =>
+      `<worksheet><sheetData>${model
+        .map(({ n, cols }) => {
+          const cells = cols.map((col, k) => {
+            // A cell's r may be left out only where it follows the cell before it (the rule a reader applies).
+            const placed = (k === 0 ? col === 0 : cols[k - 1] === col - 1) && !cellR(n, col);
+            return `<c${placed ? '' : ` r="${colName(col)}${n}"`} t="s"><v>${n * 30 + col}</v></c>`;
+          });
+          const rowPlaced = n > 1 && model.some((m) => m.n === n - 1) && !rowR(n);
+          return `<row${rowPlaced ? '' : ` r="${n}"`} spans="1:30">${cells.join('')}</row>`;
+        })
+        .join('')}</sheetData></worksheet>`;
+    const xml = render(() => true, () => true);
+    const rand = prng(7);
+    const variants = [render(() => false, () => false), render(() => rand() < 0.5, () => rand() < 0.5), render(() => true, () => rand() < 0.1), render(() => rand() < 0.5, () => true)];
+    for (const text of variants) {
+      for (const size of [1, 7, 64, 1000, 65536]) {
+        async function* chunks() {
+          for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
+        }
+        let out = '';
+        for await (const c of withCellReferences(chunks())) out += c;
+        expect(out === xml, `chunks of ${size}`).toBe(true);
+      }
+    }
+  });
+
   it('keeps Chinese text whole where the sheet XML is split into chunks (inline and shared strings)', async () => {
     const words = '自身发展动力不足交通条件落后缺技术缺资金王大山石桥村';
     const want = Array.from({ length: 20_000 }, (_, i) => words.slice(i % 7, (i % 7) + 3 + (i % 11)) + i);

@@ -375,13 +375,17 @@ const SHARED_STRINGS = 'xl/sharedStrings.xml';
 /** The worksheet parts exceljs's streaming reader reads. */
 const WORKSHEET = /^xl\/worksheets\/sheet\d+\.xml$/;
 
-function tooLarge(path: string, what: string, bytes: number, limit: number): KaoheError {
+/**
+ * A workbook (or its shared strings: `what`) past a limit: by the size its zip directory declares
+ * (`declared`, nothing inflated), or found while inflating (undefined).
+ */
+function tooLarge(path: string, what: string, limit: number, declared?: number): KaoheError {
   const mib = (n: number) => `${Math.round((n / MiB) * 10) / 10} MiB`;
-  return new KaoheError(
-    'xlsx-too-large',
-    `${path}: ${what} to ${bytes > limit ? `more than ${mib(limit)}` : mib(bytes)} when unzipped, past the ${mib(limit)} a .xlsx file may expand to ` +
-      `(a zip bomb, or a sheet too large to read safely): nothing was read; save a large sheet as CSV UTF-8, which has no such limit`,
-  );
+  const found =
+    declared !== undefined
+      ? `${what} would expand to ${mib(declared)} when unzipped (by its zip directory), more than the ${mib(limit)} a .xlsx file may`
+      : `${what} expands to more than ${mib(limit)} when unzipped, the most a .xlsx file may (its zip directory said less)`;
+  return new KaoheError('xlsx-too-large', `${path}: ${found}: a zip bomb, or a sheet too large to read safely; nothing was imported. Save a large sheet as CSV UTF-8, which has no such limit`);
 }
 
 interface ZipEntry {
@@ -464,10 +468,10 @@ function checkZipDirectory(path: string, size: number): ZipEntry[] {
     for (const e of entries) {
       total += e.uncompressed;
       if (e.name === SHARED_STRINGS && e.uncompressed > xlsxLimits.maxSharedStringsBytes) {
-        throw tooLarge(path, `its shared strings (${SHARED_STRINGS}) expand`, e.uncompressed, xlsxLimits.maxSharedStringsBytes);
+        throw tooLarge(path, `its shared strings (${SHARED_STRINGS})`, xlsxLimits.maxSharedStringsBytes, e.uncompressed);
       }
     }
-    if (total > xlsxLimits.maxInflatedBytes) throw tooLarge(path, 'the workbook expands', total, xlsxLimits.maxInflatedBytes);
+    if (total > xlsxLimits.maxInflatedBytes) throw tooLarge(path, 'the workbook', xlsxLimits.maxInflatedBytes, total);
     if (!entries.some((e) => WORKSHEET.test(e.name))) throw noWorksheet(path);
     return entries;
   } finally {
@@ -531,11 +535,11 @@ class InflateGuard {
       bytes += chunk.length;
       this.total += chunk.length;
       if (entry.path === SHARED_STRINGS && bytes > xlsxLimits.maxSharedStringsBytes) {
-        this.fail(tooLarge(this.path, `its shared strings (${SHARED_STRINGS}) expand`, bytes, xlsxLimits.maxSharedStringsBytes), entry, destinations);
+        this.fail(tooLarge(this.path, `its shared strings (${SHARED_STRINGS})`, xlsxLimits.maxSharedStringsBytes), entry, destinations);
         return true;
       }
       if (this.total > xlsxLimits.maxInflatedBytes) {
-        this.fail(tooLarge(this.path, 'the workbook expands', this.total, xlsxLimits.maxInflatedBytes), entry, destinations);
+        this.fail(tooLarge(this.path, 'the workbook', xlsxLimits.maxInflatedBytes), entry, destinations);
         return true;
       }
       return write(chunk, ...rest);
@@ -588,6 +592,23 @@ export async function* withCellReferences(chunks: AsyncIterable<string>): AsyncG
       column++;
       return `<c r="${columnLetter(column - 1)}${row}"${attributes ?? ''}${close}>`;
     });
+  /**
+   * A text whose every row and cell tag has its r first (as Excel and exceljs write them) is
+   * passed as it is (most files: a regex scan, several times faster than filling); only where and
+   * which it ends on is noted.
+   */
+  const pass = (text: string): string => {
+    if (LACKS_R.test(text)) return fill(text);
+    const lastRow = text.lastIndexOf('<row r="');
+    const lastCell = text.lastIndexOf('<c r="');
+    if (lastRow !== -1) row = Number.parseInt(text.slice(lastRow + 8, lastRow + 20), 10);
+    if (lastRow > lastCell) column = 0;
+    else if (lastCell !== -1) {
+      const letters = /^[A-Za-z]+/.exec(text.slice(lastCell + 6, lastCell + 10))?.[0];
+      if (letters) column = columnNumber(letters);
+    }
+    return text;
+  };
   let carry = '';
   for await (const chunk of chunks) {
     let text = carry + chunk;
@@ -597,10 +618,13 @@ export async function* withCellReferences(chunks: AsyncIterable<string>): AsyncG
       carry = text.slice(open);
       text = text.slice(0, open);
     } else carry = '';
-    if (text) yield fill(text);
+    if (text) yield pass(text);
   }
-  if (carry) yield fill(carry);
+  if (carry) yield pass(carry);
 }
+
+/** A row or cell tag whose first attribute is not its r (or that has none). */
+const LACKS_R = /<(?:row|c)(?=[\s>/])(?!\sr=")/;
 
 /** Column letters to the column's number: A → 1, AA → 27. */
 function columnNumber(letters: string): number {

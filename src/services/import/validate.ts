@@ -182,7 +182,7 @@ async function readHeader(spec: KindSpec, iterator: RowReader, file: string): Pr
     return { headerRow: row, columns: mapped, headers, ignored };
   }
   if (first === undefined && ended) {
-    throw new KaoheError('empty-file', last === 0 ? `${file}: the file is empty: it has no rows` : `${file}: the file has no rows with anything in them (${last} empty)`);
+    throw new KaoheError('empty-file', last === 0 ? `${file}: the file is empty: it has no rows` : `${file}: the file has no rows with anything in them (rows 1–${last} are empty)`);
   }
   const looked = first === undefined ? `rows 1–${last} (all empty)` : last === first.row ? `row ${last}` : `rows ${first.row}–${last}`;
   const reads = first === undefined ? '' : `; row ${first.row} reads ${quoteList(first.cells.filter((c) => !blank(c)).map((c) => `「${quoteCell(String(c).trim(), 30)}」`), ' ', 12)}`;
