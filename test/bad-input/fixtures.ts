@@ -286,6 +286,13 @@ export const CASES: Case[] = [
     expect: { imports: 4 },
   },
   { file: 'multiline-note.csv', kind: 'visits', about: 'a note (走访内容) over two lines: a note may; stored with LF', expect: { imports: 1 } },
+  {
+    file: 'wide-header.csv',
+    kind: 'households',
+    about: 'the households with 200,000 more columns in the header: imports; the report names 50 of the columns not used',
+    expect: { imports: 3 },
+    generated: true,
+  },
 ];
 
 export const caseOf = (file: string): Case => CASES.find((c) => c.file === file)!;
@@ -454,6 +461,8 @@ export function generate(dir: string): void {
   for (let i = 0; i < 2; i++) at = mixed.indexOf(0x0a, at) + 1;
   const gbkLine = mixed.subarray(at, mixed.indexOf(0x0a, at) + 1);
   const lines = csvText(HOUSEHOLDS).split('\r\n');
+  const extra = Array.from({ length: 200_000 }, (_, i) => `备用${i + 1}`);
+  writeFileSync(join(dir, 'wide-header.csv'), utf8({ headers: [...HOUSEHOLDS.headers, ...extra], rows: HOUSEHOLDS.rows }));
   writeFileSync(join(dir, 'mixed-after-sample.csv'), Buffer.concat([Buffer.from(`${lines[0]}\r\n${lines[1]}\r\n${',,,,\r\n'.repeat(14_000)}`, 'utf8'), gbkLine]));
 }
 

@@ -179,6 +179,8 @@ async function readHeader(spec: KindSpec, iterator: RowReader, file: string): Pr
     const headers = cells.map((c) => (c === null || c === undefined ? '' : quoteCell(String(c).trim(), HEADER_QUOTE_MAX)));
     const used = new Set(mapped.values());
     const ignored = headers.filter((h, idx) => h !== '' && !used.has(idx));
+    // Named in the report: a few dozen at most (a header row can be a million cells wide).
+    if (ignored.length > IGNORED_MAX) ignored.splice(IGNORED_MAX, ignored.length, `…(${ignored.length} in all)`);
     return { headerRow: row, columns: mapped, headers, ignored };
   }
   if (first === undefined && ended) {
@@ -198,6 +200,8 @@ async function readHeader(spec: KindSpec, iterator: RowReader, file: string): Pr
 const HEADER_ROWS = 10;
 /** Most characters of a header cell quoted back. */
 const HEADER_QUOTE_MAX = 40;
+/** Most columns not used named in a report. */
+const IGNORED_MAX = 50;
 
 const isIdField = (f: FieldSpec) => f.type.kind === 'idNumber';
 
