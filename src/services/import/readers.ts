@@ -36,14 +36,6 @@ export interface Sheet {
   batches(): AsyncIterable<SheetRow[]>;
 }
 
-/** Detects UTF-8 (with or without BOM) or GB18030 (a superset of GBK) from the first 64 KiB. */
-export function detectEncoding(sample: Buffer): 'utf-8' | 'gb18030' {
-  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return 'utf-8';
-  // A multi-byte character cut at the sample's end passes.
-  const scan = scanUtf8(sample, 0, sample.length);
-  return scan.at === -1 || scan.cut ? 'utf-8' : 'gb18030';
-}
-
 /**
  * The first byte in [from, to) that does not start a valid UTF-8 sequence (-1: none), whether the
  * sequence there is only cut short by `to`, and how many multi-byte characters come before it.
@@ -97,7 +89,8 @@ function badBytes(path: string, line: number, encoding: 'utf-8' | 'gb18030', why
 }
 
 /**
- * Refuses, from its first bytes, a ".csv" that is no CSV this reader reads: UTF-16 (a byte-order
+ * Detects a CSV's encoding from its first 64 KiB: UTF-8 (with or without BOM), else GB18030 (a
+ * superset of GBK). Refuses a ".csv" that is no CSV this reader reads: UTF-16 (a byte-order
  * mark, or NUL bytes where text has none), a zip (a .xlsx workbook), an old .xls; and a file
  * whose first 64 KiB start as UTF-8 and then are not (a file of two encodings, named at the line).
  */
