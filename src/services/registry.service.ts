@@ -21,6 +21,7 @@ import { pipeline } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
 import { KaoheError } from '../core/errors.ts';
 import { maskIdNumber } from '../core/ids/gb11643.ts';
+import { quoteCell } from '../core/registry/cell-text.ts';
 import type { FieldSpec } from '../core/registry/fields.ts';
 import { kindSpec, KINDS, type KindSpec } from '../core/registry/kinds.ts';
 import type { Store } from '../store/db.ts';
@@ -95,6 +96,12 @@ const RECORD_DATES: Record<RecordKind, { column: string; form: 'date' | 'month' 
 const RESIDENT_READERS: Role[] = ['admin', 'reviewer', 'inspector', 'village'];
 
 const ERRORS_FILE_HOURS = 1;
+
+/**
+ * Refusals about the table a file holds (not its format): answered as an import report with one
+ * problem for the whole file (row 0, with the code), which the import wizard lists with the rest.
+ */
+const TABLE_REFUSALS = new Set(['missing-columns', 'missing-header', 'empty-file', 'no-data-rows']);
 const RECENT_VISITS = 20;
 
 /** snake_case column → camelCase property. */
@@ -456,7 +463,8 @@ export class RegistryService {
   async importUpload(actor: Actor, kind: string, path: string, originalName: string, dryRun: boolean): Promise<ImportResult> {
     requireRole(actor, 'admin');
     if (!kindSpec(kind)) throw new KaoheError('unknown-kind', `no record kind "${kind}" (kinds: ${KINDS.map((k) => k.kind).join(', ')})`);
-    const name = basename(originalName) || 'upload';
+    // The name as the office knows it, as messages and the errors file's name quote it: one line, not too long.
+    const name = quoteCell(basename(originalName).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '_'), 100) || 'upload';
     // Messages name the file as the office knows it, not the temporary copy.
     const relabel = (text: string) => maskIdsInText(text.split(path).join(name).split(basename(path)).join(name));
     try {
@@ -464,7 +472,7 @@ export class RegistryService {
       try {
         report = await importInWorker(this.store, kind, path, { dryRun, today: this.today() });
       } catch (e) {
-        if (e instanceof KaoheError && (e.code === 'missing-columns' || e.code === 'missing-header')) {
+        if (e instanceof KaoheError && TABLE_REFUSALS.has(e.code)) {
           return {
             kind,
             file: name,
@@ -472,7 +480,7 @@ export class RegistryService {
             rows: 0,
             inserted: 0,
             updated: 0,
-            problems: [{ row: 0, message: relabel(e.message) }],
+            problems: [{ row: 0, code: e.code, message: relabel(e.message) }],
             truncated: false,
             ignoredColumns: [],
             headerRow: 0,

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CODE_LISTS } from '../../store/reference-data.ts';
 import { checkIdNumber, checkCharacter } from '../ids/gb11643.ts';
 import { codeLookup, fieldParser, Invalid, parseDate, parseField, type Cell, type CodeLookup, type FieldSpec, type FieldType, type Parsed } from './fields.ts';
+import { quoteCell } from './cell-text.ts';
 import { KINDS } from './kinds.ts';
 
 const codes: CodeLookup = codeLookup(
@@ -67,9 +68,24 @@ function refParseField(
   if (s === '') return field.required ? { ok: false, message: 'required, but empty' } : { ok: true, value: field.default ?? null };
   const t = field.type;
   switch (t.kind) {
-    case 'text':
+    case 'text': {
       if (t.max !== undefined && s.length > t.max) return { ok: false, message: `longer than ${t.max} characters` };
-      return { ok: true, value: s };
+      // Added with the bad-input corpus: control characters, and in a one-line field line breaks and tabs.
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        const lineBreak = c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029;
+        if (t.multiline && (lineBreak || c === 0x09)) continue;
+        if (!(c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0xfffd || lineBreak)) continue;
+        const at = `at character ${i + 1}`;
+        const code = `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+        if (lineBreak) return { ok: false, message: `contains a line break (${at}): this column takes one line` };
+        if (c === 0x09) return { ok: false, message: `contains a tab (${at}): this column takes one line of text` };
+        if (c === 0) return { ok: false, message: `contains a NUL character (U+0000, ${at}): remove it` };
+        if (c === 0xfffd) return { ok: false, message: `contains U+FFFD (${at}), the mark of a character lost in an encoding conversion: type the character again` };
+        return { ok: false, message: `contains a control character (${code}, ${at}): remove it` };
+      }
+      return { ok: true, value: t.multiline ? s.replace(/\r\n?/g, '\n') : s };
+    }
     case 'int':
     case 'year': {
       if (!/^-?\d+(\.0+)?$/.test(s)) return { ok: false, message: 'not a whole number' };
@@ -78,6 +94,13 @@ function refParseField(
       const max = t.kind === 'year' ? 2100 : t.max;
       if (min !== undefined && n < min) return { ok: false, message: t.kind === 'year' ? 'not a year' : `less than ${min}` };
       if (max !== undefined && n > max) return { ok: false, message: t.kind === 'year' ? 'not a year' : `more than ${max}` };
+      // Added with the bad-input corpus: a year no later than today's plus what the field allows.
+      if (t.kind === 'year' && /^\d{4}-\d{2}-\d{2}$/.test(ctx.today)) {
+        const thisYear = Number(ctx.today.slice(0, 4));
+        if (n > thisYear + t.ahead) {
+          return { ok: false, message: t.ahead === 0 ? `in the future (this year is ${thisYear})` : `more than ${t.ahead} year${t.ahead === 1 ? '' : 's'} ahead (this year is ${thisYear})` };
+        }
+      }
       return { ok: true, value: n };
     }
     case 'date': {
@@ -89,7 +112,10 @@ function refParseField(
     case 'month': {
       const m = /^(\d{4})[-/.年](\d{1,2})月?$/.exec(s) ?? (cell instanceof Date ? [, String(cell.getUTCFullYear()), String(cell.getUTCMonth() + 1)] : null);
       if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) return { ok: false, message: 'not a month (write 2020-03)' };
-      return { ok: true, value: `${m[1]}-${String(Number(m[2])).padStart(2, '0')}` };
+      const month = `${m[1]}-${String(Number(m[2])).padStart(2, '0')}`;
+      // Added with the bad-input corpus: not a month after today's.
+      if (/^\d{4}-\d{2}-\d{2}$/.test(ctx.today) && month > ctx.today.slice(0, 7)) return { ok: false, message: `in the future (this month is ${ctx.today.slice(0, 7)})` };
+      return { ok: true, value: month };
     }
     case 'bool': {
       const v = s.toLowerCase();
@@ -130,7 +156,8 @@ function refParseField(
       const codes: string[] = [];
       for (const p of parts) {
         const code = ctx.codes.resolve(t.list, p, ctx.year);
-        if (!code) return { ok: false, message: `"${p}" is not in the code list (${ctx.codes.labels(t.list, ctx.year).join('、')})` };
+        // Quoted (since the bad-input corpus) as every message quotes a cell.
+        if (!code) return { ok: false, message: `"${quoteCell(p)}" is not in the code list (${ctx.codes.labels(t.list, ctx.year).join('、')})` };
         codes.push(code);
       }
       return { ok: true, value: codes.join(',') };
@@ -149,6 +176,8 @@ const PIECES = [
   '0', '1', '2', '5', '9', '00', '12', '2020', '1949', '2100', '2101', '19680512', '5224251968', '522425', '001', '.', ',', '-', '+', ' ', '\t', '(', ')', '/',
   '年', '月', '日', 'X', 'x', 'ß', '是', '否', 'Y', 'Yes', 'TRUE', 'No', '√', '×', '已', '未', 'A', 'B级', '村', '县', '乡镇', '因病', 'illness', '缺技术', '、', '，', ';',
   '一般贫困户', '五保贫困户', '低保贫困户', 'general', '国家标准', '已脱贫', '未脱贫', '1e3', '0x1F', 'Infinity', '１', '٣',
+  // Bad input: control characters, line breaks, a lost character; years and months ahead.
+  '\n', '\r\n', '\r', '\u0000', '\u001b', '\u007f', '\u0085', '\u2028', '\ufffd', '2022', '2031', '2032', '2021-07', '2099',
 ];
 const textCell = fc.array(fc.constantFrom(...PIECES), { maxLength: 8 }).map((parts) => parts.join(''));
 const idLike = fc
@@ -169,9 +198,12 @@ const cell: fc.Arbitrary<Cell> = fc.oneof(
 const TYPES: FieldType[] = [
   { kind: 'text' },
   { kind: 'text', max: 3 },
+  { kind: 'text', max: 20, multiline: true },
   { kind: 'int' },
   { kind: 'int', min: 1, max: 30 },
-  { kind: 'year' },
+  { kind: 'year', ahead: 0 },
+  { kind: 'year', ahead: 1 },
+  { kind: 'year', ahead: 10 },
   { kind: 'date' },
   { kind: 'month' },
   { kind: 'bool' },

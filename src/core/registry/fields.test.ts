@@ -94,6 +94,36 @@ describe('parseField: text', () => {
     expect(parse({ kind: 'text' }, true)).toEqual(ok('true'));
     expect(parse({ kind: 'text' }, new Date(Date.UTC(2020, 2, 5)))).toEqual(ok('2020-03-05'));
   });
+
+  it('refuses control characters anywhere, naming the character and where it is', () => {
+    const one: FieldType = { kind: 'text', max: 50 };
+    const note: FieldType = { kind: 'text', max: 50, multiline: true };
+    for (const t of [one, note]) {
+      expect(parse(t, '王\u0000大山')).toEqual(bad('contains a NUL character (U+0000, at character 2): remove it'));
+      expect(parse(t, '王大山\u001b[31m')).toEqual(bad('contains a control character (U+001B, at character 4): remove it'));
+      expect(parse(t, 'a\u007fb')).toEqual(bad('contains a control character (U+007F, at character 2): remove it'));
+      expect(parse(t, 'a\u0085b')).toEqual(bad('contains a control character (U+0085, at character 2): remove it'));
+      expect(parse(t, '王\ufffd山')).toEqual(bad(/^contains U\+FFFD \(at character 2\), the mark of a character lost/));
+    }
+  });
+
+  it('refuses line breaks and tabs in a one-line field; a note takes them (line breaks stored as LF)', () => {
+    const one: FieldType = { kind: 'text', max: 50 };
+    const note: FieldType = { kind: 'text', max: 50, multiline: true };
+    expect(parse(one, '王大山\n李四')).toEqual(bad('contains a line break (at character 4): this column takes one line'));
+    expect(parse(one, '王大山\r\n李四')).toEqual(bad('contains a line break (at character 4): this column takes one line'));
+    expect(parse(one, '王\u2028山')).toEqual(bad('contains a line break (at character 2): this column takes one line'));
+    expect(parse(one, '王\t山')).toEqual(bad('contains a tab (at character 2): this column takes one line of text'));
+    // Leading and trailing ones are trimmed, as spaces are.
+    expect(parse(one, '\t王大山\r\n')).toEqual(ok('王大山'));
+    expect(parse(note, '第一行\r\n第二行\r第三行\n\t第四行')).toEqual(ok('第一行\n第二行\n第三行\n\t第四行'));
+  });
+
+  it('every text field of every kind is one line but the notes', () => {
+    const notes = KINDS.flatMap((k) => k.fields.filter((f) => f.type.kind === 'text' && f.type.multiline).map((f) => `${k.kind}.${f.key}`));
+    expect(notes).toEqual(['visits.content', 'reports.note', 'petitions.summary', 'leader-duties.note']);
+    for (const k of KINDS) for (const f of k.fields) if (f.type.kind === 'text') expect(f.type.max, `${k.kind}.${f.key}`).toBeGreaterThan(0);
+  });
 });
 
 describe('parseField: whole numbers and years', () => {
@@ -120,14 +150,44 @@ describe('parseField: whole numbers and years', () => {
   });
 
   it('reads years from 1949 to 2100', () => {
-    expect(parse({ kind: 'year' }, '2020')).toEqual(ok(2020));
-    expect(parse({ kind: 'year' }, 2014)).toEqual(ok(2014));
-    expect(parse({ kind: 'year' }, '1949')).toEqual(ok(1949));
-    expect(parse({ kind: 'year' }, '2100')).toEqual(ok(2100));
-    expect(parse({ kind: 'year' }, '1948')).toEqual(bad('not a year'));
-    expect(parse({ kind: 'year' }, '20')).toEqual(bad('not a year'));
-    expect(parse({ kind: 'year' }, '2101')).toEqual(bad('not a year'));
-    expect(parse({ kind: 'year' }, '2020年')).toEqual(bad('not a whole number'));
+    const any: FieldType = { kind: 'year', ahead: 1000 };
+    expect(parse(any, '2020')).toEqual(ok(2020));
+    expect(parse(any, 2014)).toEqual(ok(2014));
+    expect(parse(any, '1949')).toEqual(ok(1949));
+    expect(parse(any, '2100')).toEqual(ok(2100));
+    expect(parse(any, '1948')).toEqual(bad('not a year'));
+    expect(parse(any, '20')).toEqual(bad('not a year'));
+    expect(parse(any, '2101')).toEqual(bad('not a year'));
+    expect(parse(any, '2020年')).toEqual(bad('not a whole number'));
+  });
+
+  it('takes a year that has happened up to this year, a planned one up to its fields years ahead', () => {
+    const past: FieldType = { kind: 'year', ahead: 0 };
+    expect(parse(past, '2021')).toEqual(ok(2021));
+    expect(parse(past, '2022')).toEqual(bad('in the future (this year is 2021)'));
+    expect(parse(past, '2099')).toEqual(bad('in the future (this year is 2021)'));
+    expect(parse(past, 2022, { today: '2022-01-01' })).toEqual(ok(2022));
+    const planned: FieldType = { kind: 'year', ahead: 10 };
+    expect(parse(planned, '2031')).toEqual(ok(2031));
+    expect(parse(planned, '2032')).toEqual(bad('more than 10 years ahead (this year is 2021)'));
+    expect(parse({ kind: 'year', ahead: 1 }, '2023')).toEqual(bad('more than 1 year ahead (this year is 2021)'));
+  });
+
+  it('says per field of every kind how far ahead its year may be', () => {
+    const ahead = Object.fromEntries(KINDS.flatMap((k) => k.fields.flatMap((f) => (f.type.kind === 'year' ? [[`${k.kind}.${f.key}`, f.type.ahead]] : []))));
+    expect(ahead).toEqual({
+      'areas.planned_exit_year': 10,
+      'areas.exit_year': 0,
+      'households.year': 0,
+      'households.identified_year': 0,
+      'households.planned_exit_year': 10,
+      'households.exit_year': 0,
+      'students.school_year': 0,
+      'leader-duties.year': 0,
+      'code-lists.valid_from': 10,
+      'code-lists.valid_to': 10,
+      'poverty-lines.year': 1,
+    });
   });
 });
 
@@ -156,6 +216,12 @@ describe('parseField: dates and months', () => {
     for (const cell of ['2020-13', '2020-00', '2020', '202003', '三月', '2020-03-05']) {
       expect(parse({ kind: 'month' }, cell), cell).toEqual(bad('not a month (write 2020-03)'));
     }
+  });
+
+  it('rejects a month after this one', () => {
+    expect(parse({ kind: 'month' }, '2021-06')).toEqual(ok('2021-06'));
+    expect(parse({ kind: 'month' }, '2021-07')).toEqual(bad('in the future (this month is 2021-06)'));
+    expect(parse({ kind: 'month' }, '2099年1月')).toEqual(bad('in the future (this month is 2021-06)'));
   });
 });
 

@@ -3,14 +3,23 @@
  * lists and "today" come in as arguments.
  */
 import { idNumberMessage } from '../ids/gb11643.ts';
+import { quoteCell, quoteList, textCharacterProblem } from './cell-text.ts';
 
 /** What a reader hands over for one cell: text, a number, a date (xlsx), a boolean, or nothing. */
 export type Cell = string | number | boolean | Date | null | undefined;
 
 export type FieldType =
-  | { kind: 'text'; max?: number }
+  /**
+   * Text of one line (a name, a code, a title) unless `multiline` (a note): see cell-text.ts for
+   * the characters each refuses. A note's line breaks are stored as LF.
+   */
+  | { kind: 'text'; max?: number; multiline?: boolean }
   | { kind: 'int'; min?: number; max?: number }
-  | { kind: 'year' }
+  /**
+   * A year from 1949 to 2100, and at most `ahead` years after today's: 0 for a fact (a year
+   * identified, an exit, a record's year: it cannot lie ahead), more for a plan. Each field says.
+   */
+  | { kind: 'year'; ahead: number }
   | { kind: 'date' }
   | { kind: 'month' }
   | { kind: 'bool' }
@@ -137,7 +146,13 @@ function typeParser(t: FieldType, ctx: { codes: CodeLookup; today: string }): (s
     case 'text': {
       const tooLong = t.max === undefined ? undefined : new Invalid(`longer than ${t.max} characters`);
       const max = t.max ?? Infinity;
-      return (s) => (s.length > max ? tooLong! : s);
+      const multiline = !!t.multiline;
+      return (s) => {
+        if (s.length > max) return tooLong!;
+        const bad = textCharacterProblem(s, multiline);
+        if (bad !== undefined) return new Invalid(bad);
+        return multiline && s.includes('\r') ? s.replace(/\r\n?/g, '\n') : s;
+      };
     }
     case 'int':
     case 'year': {
@@ -146,11 +161,19 @@ function typeParser(t: FieldType, ctx: { codes: CodeLookup; today: string }): (s
       const notWhole = new Invalid('not a whole number');
       const low = new Invalid(t.kind === 'year' ? 'not a year' : `less than ${min}`);
       const high = new Invalid(t.kind === 'year' ? 'not a year' : `more than ${max}`);
+      // The latest year a year field takes: today's year plus what the field allows ahead.
+      const thisYear = yearOf(ctx.today);
+      const latest = t.kind === 'year' && thisYear !== undefined ? thisYear + t.ahead : Infinity;
+      const ahead =
+        t.kind !== 'year' || thisYear === undefined
+          ? undefined
+          : new Invalid(t.ahead === 0 ? `in the future (this year is ${thisYear})` : `more than ${t.ahead} year${t.ahead === 1 ? '' : 's'} ahead (this year is ${thisYear})`);
       return (s) => {
         if (!shortDigits(s) && !WHOLE.test(s)) return notWhole;
         const n = Number(s);
         if (min !== undefined && n < min) return low;
         if (max !== undefined && n > max) return high;
+        if (n > latest) return ahead!;
         return n;
       };
     }
@@ -166,10 +189,15 @@ function typeParser(t: FieldType, ctx: { codes: CodeLookup; today: string }): (s
     }
     case 'month': {
       const notAMonth = new Invalid('not a month (write 2020-03)');
+      // A month is a record's (days on duty in it): it cannot lie ahead.
+      const thisMonth = yearOf(ctx.today) === undefined ? undefined : ctx.today.slice(0, 7);
+      const future = new Invalid(`in the future (this month is ${thisMonth})`);
       return (s, cell) => {
         const m = /^(\d{4})[-/.年](\d{1,2})月?$/.exec(s) ?? (cell instanceof Date ? [, String(cell.getUTCFullYear()), String(cell.getUTCMonth() + 1)] : null);
         if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) return notAMonth;
-        return `${m[1]}-${String(Number(m[2])).padStart(2, '0')}`;
+        const month = `${m[1]}-${String(Number(m[2])).padStart(2, '0')}`;
+        if (thisMonth !== undefined && month > thisMonth) return future;
+        return month;
       };
     }
     case 'bool': {
@@ -228,7 +256,7 @@ function typeParser(t: FieldType, ctx: { codes: CodeLookup; today: string }): (s
     case 'code':
       return (s, _cell, year) => {
         const code = ctx.codes.resolve(t.list, s, year);
-        if (!code) return new Invalid(`not in the code list (${ctx.codes.labels(t.list, year).join('、')})`);
+        if (!code) return new Invalid(`not in the code list (${quoteList(ctx.codes.labels(t.list, year))})`);
         return code;
       };
     case 'codes':
@@ -238,12 +266,17 @@ function typeParser(t: FieldType, ctx: { codes: CodeLookup; today: string }): (s
         const codes: string[] = [];
         for (const p of parts) {
           const code = ctx.codes.resolve(t.list, p, year);
-          if (!code) return new Invalid(`"${p}" is not in the code list (${ctx.codes.labels(t.list, year).join('、')})`);
+          if (!code) return new Invalid(`"${quoteCell(p)}" is not in the code list (${quoteList(ctx.codes.labels(t.list, year))})`);
           codes.push(code);
         }
         return codes.join(',');
       };
   }
+}
+
+/** The year of a "today" (YYYY-MM-DD); undefined when it is not one (then nothing is "in the future"). */
+function yearOf(today: string): number | undefined {
+  return /^\d{4}-\d{2}-\d{2}$/.test(today) ? Number(today.slice(0, 4)) : undefined;
 }
 
 /** Builds a code lookup from code-list rows. */

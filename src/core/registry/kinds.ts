@@ -43,6 +43,12 @@ const req = { required: true };
 const text: FieldType = { kind: 'text', max: 200 };
 const bool: FieldType = { kind: 'bool' };
 const date: FieldType = { kind: 'date' };
+/** A year that has happened (an exit, a year identified, a record's year): never after today's. */
+const pastYear: FieldType = { kind: 'year', ahead: 0 };
+/** A planned year: ahead of today's by at most ten years. */
+const plannedYear: FieldType = { kind: 'year', ahead: 10 };
+/** A note: several lines (and tabs) allowed, unlike a name or a code. */
+const note = (max: number): FieldType => ({ kind: 'text', max, multiline: true });
 
 const villageCode = f('village_code', '村区划代码', 'village division code', { kind: 'divisionCode' }, '村的12位统计用区划代码，须已在区划中', {
   ...req,
@@ -73,8 +79,8 @@ export const KINDS: KindSpec[] = [
       f('level', '级别', 'level', { kind: 'enum', values: [{ value: 'county', labels: ['县', '县级', 'county'] }, { value: 'township', labels: ['乡镇', '乡', '镇', 'township'] }, { value: 'village', labels: ['村', '行政村', 'village'] }] }, '县、乡镇或村', { ...req, example: '村' }),
       f('parent_code', '上级区划代码', 'parent division code', { kind: 'divisionCode' }, '上级（县或乡镇）的区划代码；县可空；上级须已在区划中或在本表的前面行', { example: '522425100000' }),
       f('poverty_village', '是否贫困村', 'poverty village', bool, '是或否（仅村）；空为否', { example: '是', default: 0 }),
-      f('planned_exit_year', '计划出列年度', 'planned exit year', { kind: 'year' }, '贫困村计划出列的年份', { example: '2020' }),
-      f('exit_year', '出列年度', 'exit year', { kind: 'year' }, '贫困村实际出列的年份；未出列留空', { example: '2019' }),
+      f('planned_exit_year', '计划出列年度', 'planned exit year', plannedYear, '贫困村计划出列的年份（最晚为今后10年内）', { example: '2020' }),
+      f('exit_year', '出列年度', 'exit year', pastYear, '贫困村实际出列的年份，不晚于今年；未出列留空', { example: '2019' }),
       f('population', '人口数', 'population', { kind: 'int', min: 0, max: 1_000_000 }, '户籍人口', { aliases: ['人口'], example: '1860' }),
     ],
     check: (r) => {
@@ -96,7 +102,7 @@ export const KINDS: KindSpec[] = [
     fields: [
       householdNo(),
       villageCode,
-      f('year', '年度', 'year', { kind: 'year' }, '数据年度', { ...req, example: '2020' }),
+      f('year', '年度', 'year', pastYear, '数据年度，不晚于今年', { ...req, example: '2020' }),
       f('head_name', '户主姓名', 'head of household', { kind: 'text', max: 50 }, '户主姓名', { ...req, aliases: ['户主'], example: '王大山' }),
       f('head_id_number', '户主身份证号', 'head ID number', { kind: 'idNumber' }, '18位公民身份号码', { ...req, aliases: ['户主证件号码', '身份证号码'], example: '522425196805120019' }),
       f('size', '家庭人口数', 'household size', { kind: 'int', min: 1, max: 30 }, '共同生活的家庭人口', { ...req, aliases: ['家庭人口', '人口数'], example: '4' }),
@@ -106,9 +112,9 @@ export const KINDS: KindSpec[] = [
       f('main_cause', '主要致贫原因', 'main cause of poverty', { kind: 'code', list: 'cause' }, '只填一项', { ...req, aliases: ['致贫原因'], example: '因病' }),
       f('other_causes', '其他致贫原因', 'other causes', { kind: 'codes', list: 'cause', max: 2 }, '最多两项，用顿号分隔', { example: '缺技术、缺资金' }),
       f('status', '贫困户状态', 'status', { kind: 'code', list: 'status' }, '未脱贫、已脱贫或返贫', { ...req, aliases: ['脱贫状态'], example: '已脱贫' }),
-      f('identified_year', '识别年度', 'year identified', { kind: 'year' }, '识别为贫困户的年份', { example: '2014' }),
-      f('planned_exit_year', '计划脱贫年度', 'planned exit year', { kind: 'year' }, '计划脱贫的年份', { example: '2019' }),
-      f('exit_year', '脱贫年度', 'exit year', { kind: 'year' }, '实际脱贫的年份；未脱贫留空', { example: '2019' }),
+      f('identified_year', '识别年度', 'year identified', pastYear, '识别为贫困户的年份，不晚于今年', { example: '2014' }),
+      f('planned_exit_year', '计划脱贫年度', 'planned exit year', plannedYear, '计划脱贫的年份（最晚为今后10年内）', { example: '2019' }),
+      f('exit_year', '脱贫年度', 'exit year', pastYear, '实际脱贫的年份，不晚于今年；未脱贫留空', { example: '2019' }),
       f('income_fen', '人均纯收入（元）', 'income per person (yuan)', { kind: 'money' }, '家庭年人均纯收入，元', { aliases: ['人均纯收入'], example: '5230.50' }),
       f('phone', '联系电话', 'phone', { kind: 'phone' }, '户主联系电话', { example: '13800000000' }),
       f('housing_grade', '住房安全等级', 'housing safety grade', { kind: 'enum', values: ['A', 'B', 'C', 'D'].map((g) => ({ value: g, labels: [g, `${g}级`] })) }, 'A、B、C或D级', { example: 'B' }),
@@ -217,7 +223,7 @@ export const KINDS: KindSpec[] = [
       f('visitor_name', '走访人姓名', 'visitor name', { kind: 'text', max: 50 }, '走访人', { ...req, aliases: ['走访人'], example: '李明' }),
       f('visitor_id_number', '走访人身份证号', 'visitor ID number', { kind: 'idNumber' }, '可空', { example: '' }),
       f('date', '走访日期', 'date', date, '入户日期', { ...req, aliases: ['入户日期'], example: '2020-03-05' }),
-      f('content', '走访内容', 'content', { kind: 'text', max: 1000 }, '了解的情况、落实的措施', { example: '宣讲教育资助政策' }),
+      f('content', '走访内容', 'content', note(1000), '了解的情况、落实的措施；可分多行', { example: '宣讲教育资助政策' }),
     ],
   },
   {
@@ -286,7 +292,7 @@ export const KINDS: KindSpec[] = [
       f('deadline', '报送时限', 'deadline', { kind: 'date' }, '截止日期', { ...req, aliases: ['截止日期'], example: '2020-04-05' }),
       f('submitted_date', '报送日期', 'submitted', date, '实际报送日期；未报留空', { example: '2020-04-03' }),
       f('status', '报送情况', 'status', { kind: 'enum', values: [{ value: 'on-time', labels: ['按时', '按时报送'] }, { value: 'late', labels: ['延报', '逾期'] }, { value: 'returned', labels: ['错报', '错报退回', '退回'] }, { value: 'missing', labels: ['未报'] }] }, '按时、延报、错报退回或未报', { ...req, example: '按时' }),
-      f('note', '备注', 'note', { kind: 'text', max: 500 }, '', { example: '' }),
+      f('note', '备注', 'note', note(500), '可分多行', { example: '' }),
     ],
     check: (r) => {
       const out: Array<{ field: string; message: string }> = [];
@@ -334,7 +340,7 @@ export const KINDS: KindSpec[] = [
       householdNo(),
       f('name', '学生姓名', 'student', { kind: 'text', max: 50 }, '学生姓名', { ...req, example: '王小军' }),
       f('id_number', '学生身份证号', 'student ID number', { kind: 'idNumber' }, '18位公民身份号码', { ...req, example: '522425200301010018' }),
-      f('school_year', '学年', 'school year', { kind: 'year' }, '学年开始的年份', { ...req, example: '2020' }),
+      f('school_year', '学年', 'school year', pastYear, '学年开始的年份，不晚于今年', { ...req, example: '2020' }),
       f('school', '就读学校', 'school', text, '中职或高职院校', { example: '县职业技术学校' }),
       f('eligible', '符合条件', 'eligible', bool, '是否符合雨露计划条件', { ...req, example: '是' }),
       f('notified', '已告知', 'told to apply', bool, '是否已通知申报', { ...req, aliases: ['已通知'], example: '是' }),
@@ -355,7 +361,7 @@ export const KINDS: KindSpec[] = [
       f('kind', '类型', 'kind', { kind: 'enum', values: [{ value: 'petition', labels: ['上访', '信访'] }, { value: 'complaint', labels: ['投诉'] }] }, '上访或投诉', { ...req, example: '投诉' }),
       f('over_county', '越级上访', 'over the county', bool, '是否越级到省市县上访', { ...req, example: '否' }),
       f('handled', '已妥善处理', 'handled', bool, '是否已及时回应、妥善处理', { ...req, example: '是' }),
-      f('summary', '事由', 'summary', { kind: 'text', max: 1000 }, '简要事由', { ...req, example: '对低保评定有异议' }),
+      f('summary', '事由', 'summary', note(1000), '简要事由；可分多行', { ...req, example: '对低保评定有异议' }),
     ],
   },
   {
@@ -403,11 +409,11 @@ export const KINDS: KindSpec[] = [
     refs: { village_code: 'village' },
     fields: [
       villageCode,
-      f('year', '年度', 'year', { kind: 'year' }, '考核年度', { ...req, example: '2020' }),
+      f('year', '年度', 'year', pastYear, '考核年度，不晚于今年', { ...req, example: '2020' }),
       f('element', '事项代码', 'duty code', { kind: 'text', max: 40 }, '本县“十个一”清单中的代码（与考核细则2.4.1的清单一致）', { ...req, example: 'diary' }),
       f('title', '事项', 'duty', { kind: 'text', max: 100 }, '事项名称', { ...req, example: '记好一本民情日记' }),
       f('done', '是否完成', 'done', bool, '是或否', { ...req, example: '是' }),
-      f('note', '备注', 'note', { kind: 'text', max: 500 }, '', { example: '' }),
+      f('note', '备注', 'note', note(500), '可分多行', { example: '' }),
     ],
   },
   {
@@ -422,8 +428,9 @@ export const KINDS: KindSpec[] = [
       f('code', '代码', 'code', { kind: 'text', max: 40 }, '代码', { ...req, example: 'illness' }),
       f('label_zh', '中文名称', 'Chinese label', { kind: 'text', max: 100 }, '表格中使用的中文名称', { ...req, example: '因病' }),
       f('label_en', '英文名称', 'English label', { kind: 'text', max: 100 }, '', { example: 'illness' }),
-      f('valid_from', '起始年度', 'valid from', { kind: 'year' }, '从该年起有效', { ...req, example: '2014' }),
-      f('valid_to', '截止年度', 'valid to', { kind: 'year' }, '到该年止有效；仍有效留空', { example: '' }),
+      // A code list may be set up ahead of the year it takes effect (or ends).
+      f('valid_from', '起始年度', 'valid from', plannedYear, '从该年起有效（最晚为今后10年内）', { ...req, example: '2014' }),
+      f('valid_to', '截止年度', 'valid to', plannedYear, '到该年止有效；仍有效留空', { example: '' }),
     ],
     check: (r) => (r.valid_to !== null && Number(r.valid_to) < Number(r.valid_from) ? [{ field: 'valid_to', message: 'before the start year' }] : []),
   },
@@ -435,7 +442,8 @@ export const KINDS: KindSpec[] = [
     conflict: ['year'],
     refs: {},
     fields: [
-      f('year', '年度', 'year', { kind: 'year' }, '年份', { ...req, example: '2020' }),
+      // Next year's line is announced before the year begins.
+      f('year', '年度', 'year', { kind: 'year', ahead: 1 }, '年份，最晚为明年', { ...req, example: '2020' }),
       f('amount_fen', '贫困线（元）', 'poverty line (yuan)', { kind: 'money' }, '当年扶贫标准，元/人·年', { ...req, aliases: ['扶贫标准'], example: '4000' }),
     ],
   },

@@ -1,7 +1,11 @@
 /** A copy of an imported file with an error column, so an office can fix its sheet row by row. */
 import ExcelJS from 'exceljs';
+import { quoteCell } from '../../core/registry/cell-text.ts';
 import type { ImportProblem } from './import.service.ts';
 import { openSheet } from './readers.ts';
+
+/** Characters of a cell copied into the errors file (Excel holds at most 32,767 in a cell). */
+const CELL_MAX = 32_000;
 
 /**
  * Writes `out` (.xlsx): every row of `file` as read, at its own row number, plus 错误 (errors) naming column, value and why.
@@ -23,7 +27,9 @@ export async function writeErrorsFile(file: string, out: string, problems: Impor
   for await (const { row, cells } of openSheet(file).rows()) {
     const header = options.headerRow === undefined ? first : row === options.headerRow;
     const messages = byRow.get(row);
-    const values: Array<string | number | boolean | Date | null> = cells.map((c) => (c === undefined ? null : c));
+    // A cell as the office wrote it, but what a workbook cannot hold: control characters (XML has
+    // no NUL) shown as ␀ ␛ …, and at most Excel's 32,767 characters in a cell.
+    const values: Array<string | number | boolean | Date | null> = cells.map((c) => (c === undefined ? null : typeof c === 'string' ? quoteCell(c, CELL_MAX) : c));
     while (values.length < width) values.push(null);
     values.push(header ? '错误' : (messages?.join('；') ?? null));
     // The same row number as in the file (and in the problems), even past skipped empty lines.

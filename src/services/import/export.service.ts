@@ -9,6 +9,7 @@ import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import { KaoheError } from '../../core/errors.ts';
 import { maskIdNumber } from '../../core/ids/gb11643.ts';
+import { exportText } from '../../core/registry/cell-text.ts';
 import type { FieldSpec } from '../../core/registry/fields.ts';
 import { kindSpec, KINDS, type KindSpec } from '../../core/registry/kinds.ts';
 import type { Store } from '../../store/db.ts';
@@ -57,6 +58,12 @@ function present(field: FieldSpec, value: unknown, labels: Map<string, string>, 
   }
 }
 
+/** A stored value as written out: whatever an older import let in, no NUL or other control character leaves in a file. */
+function cleanPresent(field: FieldSpec, value: unknown, labels: Map<string, string>, showIds: boolean): Value {
+  const v = present(field, value, labels, showIds);
+  return typeof v === 'string' ? exportText(v) : v;
+}
+
 /** Text a spreadsheet could take for a formula is written so it stays text (CSV). */
 function safeText(v: Value): Value {
   return typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
@@ -80,7 +87,7 @@ export async function exportKind(store: Store, kind: string, out: string, option
     };
     await write(headers);
     for await (const r of registryRows(store, s)) {
-      await write(s.fields.map((f) => safeText(present(f, r[f.key], labels, showIds))));
+      await write(s.fields.map((f) => safeText(cleanPresent(f, r[f.key], labels, showIds))));
       count++;
     }
     csv.end();
@@ -94,7 +101,7 @@ export async function exportKind(store: Store, kind: string, out: string, option
   sheet.getRow(1).font = { bold: true };
   sheet.getRow(1).commit();
   for await (const r of registryRows(store, s)) {
-    sheet.addRow(s.fields.map((f) => present(f, r[f.key], labels, showIds))).commit();
+    sheet.addRow(s.fields.map((f) => cleanPresent(f, r[f.key], labels, showIds))).commit();
     count++;
   }
   sheet.commit();

@@ -763,7 +763,7 @@ for (const target of targets) {
         await refused('households', csv({ headers: ['a', 'b', 'c'], rows: [['1', '2', '3']] }), 'missing-header', /no header row/);
         const empty = join(tmp.dir, 'empty.csv');
         writeFileSync(empty, '');
-        await refused('households', empty, 'missing-header');
+        await refused('households', empty, 'empty-file', /empty\.csv: the file is empty: it has no rows$/);
         // A members sheet is not a households sheet.
         await refused('households', csv(VALID.visits), 'missing-header');
       });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSheet } from './readers.ts';
+import { openSheet, withCellReferences } from './readers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kaohe-readers-fast-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,6 +34,11 @@ async function read(bytes: Buffer, name = 'x.csv'): Promise<Array<{ row: number;
   const out: Array<{ row: number; cells: unknown[] }> = [];
   for await (const r of openSheet(file).rows()) out.push(r);
   return out;
+}
+
+/** Column letters of a 0-based index (A … Z, AA …). */
+function colName(i: number): string {
+  return i < 26 ? String.fromCharCode(65 + i) : `${colName(Math.floor(i / 26) - 1)}${String.fromCharCode(65 + (i % 26))}`;
 }
 
 /** mulberry32 */
@@ -90,22 +95,32 @@ describe('CSV fast path', () => {
     }
   });
 
-  it('matches csv-parse across 1 MiB read chunks, with characters cut at their edges and bad bytes after the sample', async () => {
+  /** A UTF-8 file of about 1.3 MB: lines of words, some empty; with `bad`, a truncated sequence and a stray byte on one line past the 64 KiB sample. */
+  function bigFile(eol: string, bad: boolean): { bytes: Buffer; badLine: number } {
     const rand = prng(2020);
     const words = ['522425100201', '王大山', '自身发展动力不足', '缺技术、缺资金', '', '5230.50', '是'];
-    for (const eol of ['\n', '\r\n']) {
-      const parts: Buffer[] = [];
-      let size = 0;
-      while (size < 1_300_000) {
-        const cells = Array.from({ length: 1 + Math.floor(rand() * 8) }, () => words[Math.floor(rand() * words.length)]);
-        const line = Buffer.from((rand() < 0.02 ? '' : cells.join(',')) + eol);
-        // Past the 64 KiB encoding sample: a truncated sequence and a stray byte become U+FFFD.
-        if (size > 70_000 && rand() < 0.005) parts.push(Buffer.from([0xe4, 0xb8, 0x2c, 0xff]));
-        parts.push(line);
-        size += line.length;
+    const parts: Buffer[] = [];
+    let size = 0;
+    let lines = 0;
+    let badLine = 0;
+    while (size < 1_300_000) {
+      const cells = Array.from({ length: 1 + Math.floor(rand() * 8) }, () => words[Math.floor(rand() * words.length)]);
+      const line = Buffer.from((rand() < 0.02 ? '' : cells.join(',')) + eol);
+      if (bad && badLine === 0 && size > 900_000) {
+        parts.push(Buffer.from([0xe4, 0xb8, 0x2c, 0xff]));
+        badLine = lines + 1;
       }
-      parts.push(Buffer.from('last,line'));
-      const bytes = Buffer.concat(parts);
+      parts.push(line);
+      size += line.length;
+      lines++;
+    }
+    parts.push(Buffer.from('last,line'));
+    return { bytes: Buffer.concat(parts), badLine };
+  }
+
+  it('matches csv-parse across 1 MiB read chunks, with characters cut at their edges', async () => {
+    for (const eol of ['\n', '\r\n']) {
+      const { bytes } = bigFile(eol, false);
       const got = await read(bytes, `big${eol.length}.csv`);
       const want = reference(bytes);
       expect(got.length).toBe(want.length);
@@ -113,9 +128,59 @@ describe('CSV fast path', () => {
       expect(differs === -1 ? undefined : { got: got[differs], want: want[differs] }).toBeUndefined();
     }
   });
+
+  it('refuses bytes that are not UTF-8 past the sample, naming their line, on the fast path and off it', async () => {
+    // LF lines take the fast path; a lone CR at the end sends the file to csv-parse.
+    for (const [name, tail] of [['fast', ''], ['csv-parse', '\r']] as const) {
+      const { bytes, badLine } = bigFile('\n', true);
+      const file = join(dir, `bad-${name}.csv`);
+      writeFileSync(file, Buffer.concat([bytes, Buffer.from(tail)]));
+      const error = await (async () => {
+        for await (const _ of openSheet(file).rows());
+      })().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error, name).toMatchObject({
+        code: 'invalid-encoding',
+        message: `${file}: line ${badLine} has bytes that are not UTF-8 (the file was read as UTF-8, as its first 64 KiB are): the file is damaged or mixes encodings (UTF-8 and GBK?); save it again in one, as CSV UTF-8`,
+      });
+    }
+  });
 });
 
 describe('xlsx reader', () => {
+  it('gives rows and cells without r attributes the r they have by position, across any chunking', async () => {
+    // Rows of cells (gaps in some), then a row far below; as Excel writes them, every tag with its r.
+    const model = Array.from({ length: 300 }, (_, i) => ({ n: i + 1, cols: Array.from({ length: 30 }, (_, j) => j).filter((j) => !(j === 7 && i % 5 === 0)) }));
+    model.push({ n: 400, cols: [1] });
+    const render = (rowR: (n: number) => boolean, cellR: (n: number, col: number) => boolean) =>
+      `<worksheet><sheetData>${model
+        .map(({ n, cols }) => {
+          const cells = cols.map((col, k) => {
+            // A cell's r may be left out only where it follows the cell before it (the rule a reader applies).
+            const placed = (k === 0 ? col === 0 : cols[k - 1] === col - 1) && !cellR(n, col);
+            return `<c${placed ? '' : ` r="${colName(col)}${n}"`} t="s"><v>${n * 30 + col}</v></c>`;
+          });
+          const rowPlaced = n > 1 && model.some((m) => m.n === n - 1) && !rowR(n);
+          return `<row${rowPlaced ? '' : ` r="${n}"`} spans="1:30">${cells.join('')}</row>`;
+        })
+        .join('')}</sheetData></worksheet>`;
+    const xml = render(() => true, () => true);
+    const rand = prng(7);
+    const variants = [render(() => false, () => false), render(() => rand() < 0.5, () => rand() < 0.5), render(() => true, () => rand() < 0.1), render(() => rand() < 0.5, () => true)];
+    for (const text of variants) {
+      for (const size of [1, 7, 64, 1000, 65536]) {
+        async function* chunks() {
+          for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
+        }
+        let out = '';
+        for await (const c of withCellReferences(chunks())) out += c;
+        expect(out === xml, `chunks of ${size}`).toBe(true);
+      }
+    }
+  });
+
   it('keeps Chinese text whole where the sheet XML is split into chunks (inline and shared strings)', async () => {
     const words = '自身发展动力不足交通条件落后缺技术缺资金王大山石桥村';
     const want = Array.from({ length: 20_000 }, (_, i) => words.slice(i % 7, (i % 7) + 3 + (i % 11)) + i);

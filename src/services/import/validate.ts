@@ -7,6 +7,7 @@
  */
 import { KaoheError } from '../../core/errors.ts';
 import { maskIdNumber } from '../../core/ids/gb11643.ts';
+import { quoteCell, quoteList } from '../../core/registry/cell-text.ts';
 import { codeLookup, fieldParser, Invalid, type Cell, type CodeLookup, type FieldParser, type FieldSpec } from '../../core/registry/fields.ts';
 import type { KindSpec } from '../../core/registry/kinds.ts';
 import { KeyRows } from './key-rows.ts';
@@ -20,8 +21,11 @@ export interface ImportProblem {
   row: number;
   /** Column header as in the file, with its letter: `户主身份证号 (E)`. */
   column?: string;
+  /** The cell as quoted back: ID numbers masked, at most 100 characters (see quoteCell). */
   value?: string;
   message: string;
+  /** For a problem with the whole file (row 0): the refusal's code (`missing-header`, `no-data-rows` …). */
+  code?: string;
 }
 
 /** A code_lists row, as loaded for the lookup. */
@@ -128,11 +132,22 @@ const blank = (c: Cell) => c === null || c === undefined || String(c).trim() ===
  */
 async function readHeader(spec: KindSpec, iterator: RowReader, file: string): Promise<Mapping> {
   const required = spec.fields.filter((f) => f.required);
-  for (let i = 0; i < 10; i++) {
+  // What was looked at, for the message when no header is found.
+  let first: SheetRow | undefined;
+  let last = 0;
+  let closest: { row: number; fields: FieldSpec[] } | undefined;
+  let ended = false;
+  for (let i = 0; i < HEADER_ROWS; i++) {
     const next = await iterator.next();
-    if (next.done) break;
+    if (next.done) {
+      ended = true;
+      break;
+    }
     let { row, cells } = next.value;
+    last = row;
+    if (first === undefined && !cells.every(blank)) first = next.value;
     let { mapped, hits } = mapHeaders(spec, cells);
+    if (hits > (closest?.fields.length ?? 0)) closest = { row, fields: [...mapped.keys()] };
     if (hits === 0) continue;
     if (mapped.size < spec.fields.length) {
       const below = await iterator.next();
@@ -160,25 +175,40 @@ async function readHeader(spec: KindSpec, iterator: RowReader, file: string): Pr
           `(a ${spec.kind} sheet has: ${spec.fields.map((f) => f.header).join('、')}; \`kaohe template ${spec.kind}\` writes one)`,
       );
     }
-    const headers = cells.map((c) => (c === null || c === undefined ? '' : String(c).trim()));
+    // Headers are quoted back (problems' columns, columns not used): short, and without control characters.
+    const headers = cells.map((c) => (c === null || c === undefined ? '' : quoteCell(String(c).trim(), HEADER_QUOTE_MAX)));
     const used = new Set(mapped.values());
     const ignored = headers.filter((h, idx) => h !== '' && !used.has(idx));
+    // Named in the report: a few dozen at most (a header row can be a million cells wide).
+    if (ignored.length > IGNORED_MAX) ignored.splice(IGNORED_MAX, ignored.length, `…(${ignored.length} in all)`);
     return { headerRow: row, columns: mapped, headers, ignored };
   }
+  if (first === undefined && ended) {
+    throw new KaoheError('empty-file', last === 0 ? `${file}: the file is empty: it has no rows` : `${file}: the file has no rows with anything in them (rows 1–${last} are empty)`);
+  }
+  const looked = first === undefined ? `rows 1–${last} (all empty)` : last === first.row ? `row ${last}` : `rows ${first.row}–${last}`;
+  const reads = first === undefined ? '' : `; row ${first.row} reads ${quoteList(first.cells.filter((c) => !blank(c)).map((c) => `「${quoteCell(String(c).trim(), 30)}」`), ' ', 12)}`;
+  const near = closest === undefined ? '' : `; row ${closest.row} has only ${quoteList(closest.fields.map((f) => f.header))}`;
   throw new KaoheError(
     'missing-header',
-    `${file}: no header row with the columns of a ${spec.kind} sheet in its first rows (expected: ${spec.fields
-      .filter((f) => f.required)
-      .map((f) => f.header)
-      .join('、')})`,
+    `${file}: no header row with the columns of a ${spec.kind} sheet in ${looked}${ended ? ', where the file ends' : ''} ` +
+      `(expected: ${required.map((f) => f.header).join('、')})${reads}${near}`,
   );
 }
 
+/** Rows the header is looked for in. */
+const HEADER_ROWS = 10;
+/** Most characters of a header cell quoted back. */
+const HEADER_QUOTE_MAX = 40;
+/** Most columns not used named in a report. */
+const IGNORED_MAX = 50;
+
 const isIdField = (f: FieldSpec) => f.type.kind === 'idNumber';
 
+/** A cell as a problem quotes it: an ID number masked, at most 100 characters, control characters visible. */
 function shown(field: FieldSpec, cell: Cell): string {
   const s = cell === null || cell === undefined ? '' : cell instanceof Date ? cell.toISOString().slice(0, 10) : String(cell);
-  return isIdField(field) ? maskIdNumber(s) : s;
+  return quoteCell(isIdField(field) ? maskIdNumber(s) : s);
 }
 
 /**
@@ -425,5 +455,6 @@ export async function validateSheet(
       }
     }
   }
+  if (rows === 0) throw new KaoheError('no-data-rows', `${file}: no rows with data below the header (row ${mapping.headerRow}): nothing to import`);
   return { rows, truncated: validator.truncated };
 }
