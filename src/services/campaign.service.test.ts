@@ -215,8 +215,8 @@ for (const target of storeTargets()) {
       expect(existsSync(h.evidence.pathOf(sha))).toBe(true);
       expect(readFileSync(h.evidence.pathOf(sha)).equals(png)).toBe(true);
       expect(await h.evidence.verify(sha)).toBe(true);
-      // Not on the team: no evidence; not an image: refused, nothing written.
-      await refused(service.addEvidence(li, { findingId: photoFinding }, { filename: 'x.png', bytes: png }), 'forbidden');
+      // Not on the team: no evidence (the finding is not there for li); not an image: refused, nothing written.
+      await refused(service.addEvidence(li, { findingId: photoFinding }, { filename: 'x.png', bytes: png }), 'not-found', new RegExp(`^finding ${photoFinding} not found$`));
       await refused(service.addEvidence(zhang, { findingId: photoFinding }, { filename: 'notes.png', bytes: Buffer.from('just some text') }), 'evidence-type');
       expect(await countRows(store, 'evidence')).toBe(1);
       // A finding the scheme does not know, or on an element the item lacks, is refused.
@@ -332,7 +332,8 @@ for (const target of storeTargets()) {
 
     it('lets the village appeal within the window only, and only for itself', async () => {
       h.clock.set('2021-01-18T10:00:00.000Z'); // 3 days after publication
-      await refused(service.appeal(villageV2, a[V1]!, { item: '2.6.2', reason: 'x' }), 'forbidden');
+      // Another village's result is not there for V2; a viewer reads it but may not appeal.
+      await refused(service.appeal(villageV2, a[V1]!, { item: '2.6.2', reason: 'x' }), 'not-found');
       await refused(service.appeal(viewer, a[V1]!, { item: '2.6.2', reason: 'x' }), 'forbidden');
       await refused(service.appeal(zhang, a[V1]!, { item: '2.6.2', reason: 'x' }), 'forbidden');
       await refused(service.appeal(villageV1, a[V1]!, { item: '2.6.2', reason: ' ' }), 'validation');
@@ -349,7 +350,7 @@ for (const target of storeTargets()) {
 
       // The village reads its own published result, never another village's.
       expect((await service.getAssessment(villageV1, a[V1]!)).status).toBe('published');
-      await refused(service.getAssessment(villageV1, a[V2]!), 'forbidden');
+      await refused(service.getAssessment(villageV1, a[V2]!), 'not-found');
 
       // Exactly at the end of the window still counts; a second later it is closed.
       h.clock.set('2021-01-25T02:00:00.000Z');
@@ -603,20 +604,26 @@ for (const target of storeTargets()) {
 
     it('lets only the assigned team (or the office) record', async () => {
       const id = ids[V1]!;
-      await refused(service.addFinding(li, id, await versionOf(store, id), { item: '1.1' }), 'forbidden', /not on the inspection team/);
-      await refused(service.addFinding(wang, id, await versionOf(store, id), { item: '1.1' }), 'forbidden');
-      await refused(service.addFinding(reviewerT1, id, await versionOf(store, id), { item: '1.1' }), 'forbidden');
-      await refused(service.addFinding(villageV1, id, await versionOf(store, id), { item: '1.1' }), 'forbidden');
-      await refused(service.deriveSuggestions(li, id), 'forbidden');
-      await refused(service.transition(li, id, await versionOf(store, id), 'submit'), 'forbidden');
-      await refused(service.getAssessment(li, id), 'forbidden');
+      // Who may not read the assessment is told it is not there, as for a missing one; who reads it
+      // but is not on the team, 403.
+      const missing = await refused(service.addFinding(admin, 999_999, 1, { item: '1.1' }), 'not-found');
+      const hidden = await refused(service.addFinding(li, id, await versionOf(store, id), { item: '1.1' }), 'not-found');
+      expect(hidden.message).toBe(missing.message.replace('999999', String(id)));
+      await refused(service.addFinding(wang, id, await versionOf(store, id), { item: '1.1' }), 'not-found');
+      const refusal = await refused(service.addFinding(reviewerT1, id, await versionOf(store, id), { item: '1.1' }), 'forbidden', /not on the inspection team/);
+      expect(refusal.message).not.toContain(V1);
+      // Its own draft is not there for the village (it sees its result once published).
+      await refused(service.addFinding(villageV1, id, await versionOf(store, id), { item: '1.1' }), 'not-found');
+      await refused(service.deriveSuggestions(li, id), 'not-found');
+      await refused(service.transition(li, id, await versionOf(store, id), 'submit'), 'not-found');
+      await refused(service.getAssessment(li, id), 'not-found');
       expect(await countRows(store, 'findings')).toBe(0);
       await service.addFinding(zhang, id, await versionOf(store, id), { item: '1.1', element: 'plan' });
       await service.addFinding(admin, id, await versionOf(store, id), { item: '1.2', element: 'office' });
       expect((await service.getAssessment(zhang, id)).findings).toHaveLength(2);
       // Team membership is per campaign: changing the team changes who may record.
       await service.setTeam(admin, campaignId, 'A', ['li']);
-      await refused(service.addFinding(zhang, id, await versionOf(store, id), { item: '1.1' }), 'forbidden');
+      await refused(service.addFinding(zhang, id, await versionOf(store, id), { item: '1.1' }), 'not-found');
       await service.addFinding(li, id, await versionOf(store, id), { item: '1.1', element: 'organisation' });
       await service.setTeam(admin, campaignId, 'A', ['zhang']);
       // Only the office sets up campaigns and teams.
@@ -627,26 +634,29 @@ for (const target of storeTargets()) {
     it("lets a township's reviewer review its villages only", async () => {
       const id = ids[V1]!;
       await service.transition(zhang, id, await versionOf(store, id), 'submit');
-      await refused(service.transition(reviewerT2, id, await versionOf(store, id), 'review'), 'forbidden', new RegExp(T1));
-      await refused(service.transition(reviewerT2, id, await versionOf(store, id), 'sendBack', 'no'), 'forbidden');
+      // Another township's village is not there for its reviewer: nothing names it or its township.
+      const other = await refused(service.transition(reviewerT2, id, await versionOf(store, id), 'review'), 'not-found', new RegExp(`^assessment ${id} not found$`));
+      expect(other.message).not.toMatch(new RegExp(`${T1}|${V1}`));
+      await refused(service.transition(reviewerT2, id, await versionOf(store, id), 'sendBack', 'no'), 'not-found');
       await refused(service.transition(zhang, id, await versionOf(store, id), 'review'), 'forbidden');
-      await refused(service.getAssessment(reviewerT2, id), 'forbidden');
+      await refused(service.getAssessment(reviewerT2, id), 'not-found');
       expect((await service.getAssessment(reviewerT1, id)).status).toBe('submitted');
       await service.transition(reviewerT1, id, await versionOf(store, id), 'review');
     });
 
     it('lets a village read only its own result, and only once published', async () => {
       const id = ids[V1]!;
-      await refused(service.getAssessment(villageV1, id), 'forbidden');
-      await refused(service.getAssessment(viewer, id), 'forbidden');
+      // Before publication the result is not there for the village or a viewer.
+      await refused(service.getAssessment(villageV1, id), 'not-found');
+      await refused(service.getAssessment(viewer, id), 'not-found');
       await refused(service.transition(reviewerT1, id, await versionOf(store, id), 'publish'), 'forbidden');
       await refused(service.transition(zhang, id, await versionOf(store, id), 'publish'), 'forbidden');
       await service.transition(admin, id, await versionOf(store, id), 'publish');
       expect((await service.getAssessment(villageV1, id)).status).toBe('published');
       expect((await service.getAssessment(viewer, id)).status).toBe('published');
-      await refused(service.getAssessment(villageV2, id), 'forbidden');
-      await refused(service.getAssessment(villageV1, ids[V2]!), 'forbidden');
-      await refused(service.getAssessment(viewer, ids[V2]!), 'forbidden');
+      await refused(service.getAssessment(villageV2, id), 'not-found');
+      await refused(service.getAssessment(villageV1, ids[V2]!), 'not-found');
+      await refused(service.getAssessment(viewer, ids[V2]!), 'not-found');
     });
 
     it('shows a viewer or a village only published results in the ranking, whatever they ask for', async () => {

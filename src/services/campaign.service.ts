@@ -20,7 +20,7 @@ import { loadVillageRecords } from '../store/records.repository.ts';
 import type { AssessmentStatus, DB } from '../store/schema.ts';
 import { formatAnchor } from '../core/audit-anchor.ts';
 import { buildScoreSheet, unitOfVillage, type ScoreSheet } from './score-sheet.ts';
-import { assertAppeal, assertRead, assertRecord, assertReview, canRead, requireRole, type Actor, type AssessmentContext } from './policies.ts';
+import { assertAppeal, assertPublish, assertRead, assertRecord, assertReview, canRead, requireRole, type Actor, type AssessmentContext } from './policies.ts';
 
 export interface StoredEvidenceLike {
   sha256: string;
@@ -57,6 +57,8 @@ type Db = Kysely<DB> | Transaction<DB>;
 const conflict = (current: number, expected: number) =>
   new KaoheError('conflict', `the assessment was changed by someone else (now version ${current}, you edited version ${expected}): reload and apply your change again`, { current });
 const notFound = (what: string) => new KaoheError('not-found', `${what} not found`);
+/** What a caller who may not see an assessment is told: what a missing one gets (see policies.ts). */
+const hiddenAssessment = (assessmentId: number) => () => notFound(`assessment ${assessmentId}`);
 const invalidState = (message: string) => new KaoheError('invalid-state', message);
 
 /** The transitions of the workflow; anything else is refused. */
@@ -301,6 +303,15 @@ export class CampaignService {
   }
 
   /**
+   * A village's assessment in a campaign, by the village's code. Who may not read it is told the
+   * village is not in the campaign, word for word what a village that is not gets.
+   */
+  async getVillageAssessment(actor: Actor, campaignId: number, villageCode: string, lang: Lang = 'zh'): Promise<AssessmentView> {
+    const id = await this.assessmentId(campaignId, villageCode);
+    return this.getAssessment(actor, id, lang, () => notFound(`village ${villageCode} in campaign ${campaignId}`));
+  }
+
+  /**
    * The assessment row with its village and campaign, and what the policies need. The team's
    * members are read only when asked (`withInspectors`: only an inspector's access depends on them).
    */
@@ -388,9 +399,9 @@ export class CampaignService {
    * too. The same object is returned while nothing changed (presenters may memoise on it); it
    * must not be modified.
    */
-  async getAssessment(actor: Actor, assessmentId: number, lang: Lang = 'zh'): Promise<AssessmentView> {
+  async getAssessment(actor: Actor, assessmentId: number, lang: Lang = 'zh', hidden: () => KaoheError = hiddenAssessment(assessmentId)): Promise<AssessmentView> {
     const { a, ctx } = await this.context(this.db, assessmentId, actor.role === 'inspector');
-    assertRead(actor, ctx);
+    assertRead(actor, ctx, hidden);
     // Suggestions are the inspectors' working material, not part of a village's result.
     const sees: AssessmentReader = actor.role === 'village' || actor.role === 'viewer' ? 'result' : 'work';
     const key = `${assessmentId}|${sees}|${lang}`;
@@ -460,7 +471,7 @@ export class CampaignService {
   /** Every registry record behind a suggestion, for those who see suggestions (not villages, not viewers). */
   async suggestionRecords(actor: Actor, assessmentId: number, suggestionId: number): Promise<{ id: number; item: string; records: unknown[] }> {
     const { ctx } = await this.context(this.db, assessmentId, actor.role === 'inspector');
-    assertRead(actor, ctx);
+    assertRead(actor, ctx, hiddenAssessment(assessmentId));
     if (actor.role === 'village' || actor.role === 'viewer') throw new KaoheError('forbidden', `${actor.user} (${actor.role}) does not see suggested findings`);
     const s = await this.db.selectFrom('suggestions').select(['id', 'item', 'records']).where('id', '=', suggestionId).where('assessment_id', '=', assessmentId).executeTakeFirst();
     if (!s) throw notFound(`suggestion ${suggestionId} of assessment ${assessmentId}`);
@@ -472,7 +483,7 @@ export class CampaignService {
   async addFinding(actor: Actor, assessmentId: number, expectedVersion: number, input: FindingInput): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
       const { a, ctx } = await this.context(trx, assessmentId);
-      assertRecord(actor, ctx);
+      assertRecord(actor, ctx, hiddenAssessment(assessmentId));
       this.editable(a.status);
       await this.bump(trx, assessmentId, expectedVersion);
       const id = await this.insertFinding(trx, actor, a, input, 'inspector');
@@ -522,7 +533,7 @@ export class CampaignService {
     if (!reason.trim()) throw new KaoheError('validation', 'reason: say why the finding is withdrawn');
     await this.db.transaction().execute(async (trx) => {
       const { a, ctx } = await this.context(trx, assessmentId);
-      assertRecord(actor, ctx);
+      assertRecord(actor, ctx, hiddenAssessment(assessmentId));
       this.editable(a.status);
       const f = await trx.selectFrom('findings').selectAll().where('id', '=', findingId).where('assessment_id', '=', assessmentId).executeTakeFirst();
       if (!f) throw notFound(`finding ${findingId} of assessment ${assessmentId}`);
@@ -546,11 +557,11 @@ export class CampaignService {
     if (!owner) throw notFound('findingId' in target ? `finding ${target.findingId}` : `appeal ${target.appealId}`);
     const { a, ctx } = await this.context(this.db, owner.assessment_id);
     if ('findingId' in target) {
-      assertRecord(actor, ctx);
+      assertRecord(actor, ctx, () => notFound(`finding ${target.findingId}`));
       this.editable(a.status);
       if (owner.status !== 'active') throw invalidState(`finding ${target.findingId} is ${owner.status}`);
     } else {
-      assertAppeal(actor, ctx);
+      assertAppeal(actor, ctx, () => notFound(`appeal ${target.appealId}`));
       if (owner.status !== 'open') throw invalidState(`appeal ${target.appealId} is decided`);
     }
     // The file is stored (content-addressed, never overwritten) before the row that names it.
@@ -599,7 +610,7 @@ export class CampaignService {
   async deriveSuggestions(actor: Actor, assessmentId: number): Promise<{ added: number; total: number }> {
     return this.db.transaction().execute(async (trx) => {
       const { a, ctx } = await this.context(trx, assessmentId);
-      assertRecord(actor, ctx);
+      assertRecord(actor, ctx, hiddenAssessment(assessmentId));
       this.editable(a.status);
       const { scheme, deriveText } = await this.schemeOf(a.scheme_version_id, trx);
       if (!deriveText) return { added: 0, total: 0 };
@@ -643,7 +654,7 @@ export class CampaignService {
   async acceptSuggestion(actor: Actor, assessmentId: number, expectedVersion: number, suggestionId: number, note?: string): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
       const { a, ctx } = await this.context(trx, assessmentId);
-      assertRecord(actor, ctx);
+      assertRecord(actor, ctx, hiddenAssessment(assessmentId));
       this.editable(a.status);
       const s = await trx.selectFrom('suggestions').selectAll().where('id', '=', suggestionId).where('assessment_id', '=', assessmentId).executeTakeFirst();
       if (!s) throw notFound(`suggestion ${suggestionId} of assessment ${assessmentId}`);
@@ -665,7 +676,7 @@ export class CampaignService {
     if (!reason.trim()) throw new KaoheError('validation', 'reason: say why the suggestion is dismissed');
     await this.db.transaction().execute(async (trx) => {
       const { a, ctx } = await this.context(trx, assessmentId);
-      assertRecord(actor, ctx);
+      assertRecord(actor, ctx, hiddenAssessment(assessmentId));
       this.editable(a.status);
       const s = await trx.selectFrom('suggestions').select(['status']).where('id', '=', suggestionId).where('assessment_id', '=', assessmentId).executeTakeFirst();
       if (!s) throw notFound(`suggestion ${suggestionId} of assessment ${assessmentId}`);
@@ -685,9 +696,9 @@ export class CampaignService {
     if (step === 'sendBack' && !comment?.trim()) throw new KaoheError('validation', 'comment: say what must be corrected when sending back');
     await this.db.transaction().execute(async (trx) => {
       const { a, ctx } = await this.context(trx, assessmentId);
-      if (step === 'submit') assertRecord(actor, ctx);
-      else if (step === 'publish') requireRole(actor, 'admin');
-      else assertReview(actor, ctx);
+      if (step === 'submit') assertRecord(actor, ctx, hiddenAssessment(assessmentId));
+      else if (step === 'publish') assertPublish(actor, ctx, hiddenAssessment(assessmentId));
+      else assertReview(actor, ctx, hiddenAssessment(assessmentId));
       if (a.status !== t.from) throw invalidState(`cannot ${step} an assessment that is ${a.status} (it must be ${t.from})`);
       await this.bump(trx, assessmentId, expectedVersion);
       const now = this.now();
@@ -737,7 +748,7 @@ export class CampaignService {
     if (!input.reason.trim()) throw new KaoheError('validation', 'reason: an appeal gives its reasons');
     return this.db.transaction().execute(async (trx) => {
       const { a, ctx } = await this.context(trx, assessmentId);
-      assertAppeal(actor, ctx);
+      assertAppeal(actor, ctx, hiddenAssessment(assessmentId));
       if (a.status !== 'published') throw invalidState('only a published result can be appealed');
       const deadline = new Date(Date.parse(a.published_at!) + a.appeal_days * 86_400_000);
       if (this.clock() > deadline) throw invalidState(`the appeal window closed on ${deadline.toISOString().slice(0, 10)} (${a.appeal_days} days after publication)`);
@@ -1214,7 +1225,7 @@ export class CampaignService {
   /** An assessment's status, version and totals (after a change, for the client's next edit). */
   async assessmentState(actor: Actor, assessmentId: number) {
     const { a, ctx } = await this.context(this.db, assessmentId);
-    assertRead(actor, ctx);
+    assertRead(actor, ctx, hiddenAssessment(assessmentId));
     const t = await this.db.selectFrom('assessments').select(['base', 'bonus', 'total']).where('id', '=', assessmentId).executeTakeFirstOrThrow();
     return { id: a.id, status: a.status, version: a.version, base: fromCents(t.base), bonus: fromCents(t.bonus), total: fromCents(t.total) };
   }
@@ -1224,7 +1235,7 @@ export class CampaignService {
     const ap = await this.db.selectFrom('appeals').selectAll().where('id', '=', appealId).executeTakeFirst();
     if (!ap) throw notFound(`appeal ${appealId}`);
     const { ctx } = await this.context(this.db, ap.assessment_id);
-    assertRead(actor, ctx);
+    assertRead(actor, ctx, () => notFound(`appeal ${appealId}`));
     return ap;
   }
 
@@ -1236,7 +1247,7 @@ export class CampaignService {
         : await this.db.selectFrom('appeals').select('assessment_id').where('id', '=', target.appealId).executeTakeFirst();
     if (!owner) throw notFound('findingId' in target ? `finding ${target.findingId}` : `appeal ${target.appealId}`);
     const { ctx } = await this.context(this.db, owner.assessment_id);
-    assertRead(actor, ctx);
+    assertRead(actor, ctx, () => notFound('findingId' in target ? `finding ${target.findingId}` : `appeal ${target.appealId}`));
     let q = this.db.selectFrom('evidence').selectAll().orderBy('id');
     q = 'findingId' in target ? q.where('finding_id', '=', target.findingId) : q.where('appeal_id', '=', target.appealId);
     return q.execute();
@@ -1265,7 +1276,7 @@ export class CampaignService {
    */
   async scoreSheet(actor: Actor, assessmentId: number, lang: Lang = 'zh'): Promise<ScoreSheet> {
     const { a, ctx } = await this.context(this.db, assessmentId);
-    assertRead(actor, ctx);
+    assertRead(actor, ctx, hiddenAssessment(assessmentId));
     const { scheme } = await this.schemeOf(a.scheme_version_id);
     const findings = await this.activeFindings(this.db, assessmentId);
     const township = a.township_code ? await this.db.selectFrom('areas').select(['code', 'name', 'parent_code']).where('code', '=', a.township_code).executeTakeFirst() : undefined;

@@ -1,6 +1,12 @@
 /**
  * Who may do what, decided once, here. Every service call names its actor; routes and the CLI
  * only say who is asking.
+ *
+ * 403 or 404: who may not see an object at all (another village's assessment, another
+ * township's, a village outside an inspector's team, an unpublished result for a village user
+ * or a viewer) is answered as if it did not exist (`not-found`, the message a missing id gets).
+ * `forbidden` is for a caller who sees the object but may not do this to it, or whose role may
+ * not do it at all; its message never names an object outside the caller's reach.
  */
 import { KaoheError } from '../core/errors.ts';
 
@@ -54,24 +60,40 @@ export function canRead(actor: Actor, a: AssessmentContext): boolean {
   }
 }
 
-export function assertRead(actor: Actor, a: AssessmentContext): void {
-  if (!canRead(actor, a)) throw forbidden(`${actor.user} may not read the assessment of village ${a.villageCode}`);
+/**
+ * Reading: who may not read an assessment is told it is not there — `hidden` makes the error a
+ * missing one would get, word for word — so a refusal never tells that it exists, or whose it is.
+ */
+export function assertRead(actor: Actor, a: AssessmentContext, hidden: () => KaoheError): void {
+  if (!canRead(actor, a)) throw hidden();
 }
 
-/** Recording findings, evidence and suggestion decisions: the assigned team, or the office. */
-export function assertRecord(actor: Actor, a: AssessmentContext): void {
+/**
+ * Recording findings, evidence and suggestion decisions: the assigned team, or the office. Who
+ * may not even read the assessment gets `hidden` (not found); who reads it but may not record, 403.
+ */
+export function assertRecord(actor: Actor, a: AssessmentContext, hidden: () => KaoheError): void {
+  assertRead(actor, a, hidden);
   const allowed = actor.role === 'admin' || (actor.role === 'inspector' && a.inspectors.includes(actor.user));
-  if (!allowed) throw forbidden(`${actor.user} is not on the inspection team of village ${a.villageCode}`);
+  if (!allowed) throw forbidden(`${actor.user} (${actor.role}) is not on the inspection team of this village: only its team or the office record`);
 }
 
-/** Reviewing or sending back: the township's reviewer, or the office. */
-export function assertReview(actor: Actor, a: AssessmentContext): void {
+/** Reviewing or sending back: the township's reviewer, or the office (hidden / 403 as for recording). */
+export function assertReview(actor: Actor, a: AssessmentContext, hidden: () => KaoheError): void {
+  assertRead(actor, a, hidden);
   const allowed = actor.role === 'admin' || (actor.role === 'reviewer' && actor.township === a.townshipCode);
-  if (!allowed) throw forbidden(`${actor.user} does not review the villages of township ${a.townshipCode ?? '?'}`);
+  if (!allowed) throw forbidden(`${actor.user} (${actor.role}) does not review this village: only its township's reviewer or the office do`);
 }
 
-/** Appealing: the village itself (or the office on its behalf). */
-export function assertAppeal(actor: Actor, a: AssessmentContext): void {
+/** Appealing: the village itself (or the office on its behalf) (hidden / 403 as for recording). */
+export function assertAppeal(actor: Actor, a: AssessmentContext, hidden: () => KaoheError): void {
+  assertRead(actor, a, hidden);
   const allowed = actor.role === 'admin' || (actor.role === 'village' && actor.village === a.villageCode);
-  if (!allowed) throw forbidden(`${actor.user} may not appeal for village ${a.villageCode}`);
+  if (!allowed) throw forbidden(`${actor.user} (${actor.role}) may not appeal: only the village itself or the office do`);
+}
+
+/** Publishing one assessment: the office (hidden / 403 as for recording). */
+export function assertPublish(actor: Actor, a: AssessmentContext, hidden: () => KaoheError): void {
+  assertRead(actor, a, hidden);
+  requireRole(actor, 'admin');
 }

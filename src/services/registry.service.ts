@@ -19,6 +19,7 @@ import { basename, extname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
+import ExcelJS from 'exceljs';
 import { KaoheError } from '../core/errors.ts';
 import { maskIdNumber } from '../core/ids/gb11643.ts';
 import { quoteCell } from '../core/registry/cell-text.ts';
@@ -542,11 +543,16 @@ export class RegistryService {
     return { path: out, filename: `${spec.title.zh}.${format}`, contentType: CONTENT_TYPES[format], temporary: true };
   }
 
-  /** The empty import template of a kind (small: written here). */
+  /**
+   * The empty import template of a kind (small: written here). Any signed-in user gets it, so
+   * its invented example ID numbers are masked, as kinds() shows them: no whole one leaves the
+   * server unasked (the CLI's template, for the office, keeps them).
+   */
   async templateFile(kind: string): Promise<FileOut> {
     const spec = specOf(kind);
     const out = join(this.tempDir(), `template-${randomUUID()}.xlsx`);
     await writeTemplate(kind, out);
+    await maskWorkbookIds(out);
     return { path: out, filename: `${spec.title.zh}模板.xlsx`, contentType: CONTENT_TYPES.xlsx, temporary: true };
   }
 
@@ -557,6 +563,26 @@ export class RegistryService {
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
     this.dir = undefined;
   }
+}
+
+/** Masks every ID number in the text cells of a small workbook, in place (rewritten only if one was found). */
+async function maskWorkbookIds(path: string): Promise<void> {
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile(path);
+  let masked = false;
+  for (const sheet of book.worksheets) {
+    sheet.eachRow((row) =>
+      row.eachCell((cell) => {
+        if (typeof cell.value !== 'string') return;
+        const text = maskIdsInText(cell.value);
+        if (text !== cell.value) {
+          cell.value = text;
+          masked = true;
+        }
+      }),
+    );
+  }
+  if (masked) await book.xlsx.writeFile(path);
 }
 
 function specOf(kind: string): KindSpec {

@@ -34,13 +34,14 @@ const viewer: Actor = { user: 'viewer', role: 'viewer' };
 
 const FORMULAS = ['=HYPERLINK("http://x","y")', '+1+2', '-3', '@SUM(A1)'];
 
-async function refused(p: Promise<unknown>, code: string): Promise<void> {
+async function refused(p: Promise<unknown>, code: string): Promise<KaoheError> {
   const e = await p.then(
     () => new Error('expected a refusal, but the call succeeded'),
     (err: unknown) => err,
   );
   expect(e).toBeInstanceOf(KaoheError);
   expect((e as KaoheError).code, (e as Error).message).toBe(code);
+  return e as KaoheError;
 }
 
 async function read(buffer: Buffer): Promise<ExcelJS.Workbook> {
@@ -178,9 +179,12 @@ for (const target of storeTargets()) {
           expect(batch.map((s) => s.header.village.code), actor.user).toEqual(expected);
           for (const s of batch) expect(s).toEqual(await campaigns.scoreSheet(actor, ids[s.header.village.code]!, 'zh'));
         }
-        await refused(reports.scoreSheets(reviewer, campaignId, { villages: [A, C] }), 'forbidden');
-        await refused(reports.scoreSheets(villageUser, campaignId, { villages: [B] }), 'forbidden');
-        await refused(reports.scoreSheets(admin, campaignId, { villages: ['522425999999'] }), 'not-found');
+        // A village out of reach is not found, in the words a missing one gets (its existence is not told).
+        const hidden = await refused(reports.scoreSheets(reviewer, campaignId, { villages: [A, C] }), 'not-found');
+        expect(hidden.message).toBe(`village ${C} in campaign ${campaignId} not found`);
+        await refused(reports.scoreSheets(villageUser, campaignId, { villages: [B] }), 'not-found');
+        const missing = await refused(reports.scoreSheets(admin, campaignId, { villages: ['522425999999'] }), 'not-found');
+        expect(missing.message).toBe(`village 522425999999 in campaign ${campaignId} not found`);
         expect((await reports.scoreSheets(admin, campaignId, { township: T[1]! })).map((s) => s.header.village.code)).toEqual(villages[T[1]!]);
         // Named villages come in the order named.
         expect((await reports.scoreSheets(admin, campaignId, { villages: [C, A] })).map((s) => s.header.village.code)).toEqual([C, A]);
@@ -334,13 +338,14 @@ for (const target of storeTargets()) {
         // The village: its own village, published; no other; not before publication.
         expect((await reports.deductionDetail(villageUser, campaignId)).villages.map((v) => v.village)).toEqual([A]);
         expect((await reports.deductionDetail(villageUser, campaignId, { village: A })).header.village).toEqual({ code: A, name: names[A] });
-        await refused(reports.deductionDetail(villageUser, campaignId, { village: C }), 'forbidden');
-        await refused(reports.deductionDetail({ user: 'v2', role: 'village', village: B }, campaignId), 'forbidden');
+        // Another village's, or its own before publication, is not there for it (not-found, as a missing one).
+        expect((await refused(reports.deductionDetail(villageUser, campaignId, { village: C }), 'not-found')).message).toBe(`village ${C} in campaign ${campaignId} not found`);
+        await refused(reports.deductionDetail({ user: 'v2', role: 'village', village: B }, campaignId), 'not-found');
         // The reviewer: their township, drafts too; not another township's village.
         const township = await reports.deductionDetail(reviewer, campaignId);
         expect(township.villages.map((v) => v.village)).toEqual(villages[T[0]!]);
         expect(township.header).toMatchObject({ basis: 'own-township', village: null });
-        await refused(reports.deductionDetail(reviewer, campaignId, { village: C }), 'forbidden');
+        await refused(reports.deductionDetail(reviewer, campaignId, { village: C }), 'not-found');
         // The inspector: the team's villages.
         expect((await reports.deductionDetail(inspector, campaignId)).villages.map((v) => v.village)).toEqual(villages[T[0]!]);
         expect((await reports.deductionDetail({ user: 'nobody', role: 'inspector' }, campaignId)).villages).toEqual([]);

@@ -387,8 +387,8 @@ export class ReportService {
   /**
    * The score sheets of many villages (the given ones, in that order; else one township's or
    * the whole campaign's, by village code), each exactly as CampaignService.scoreSheet gives it,
-   * read with a constant number of queries. Named villages the actor may not read are refused;
-   * without names, only the villages the actor may read are included.
+   * read with a constant number of queries. A named village the actor may not read is not found,
+   * as a missing one; without names, only the villages the actor may read are included.
    */
   async scoreSheets(actor: Actor, campaignId: number, options: { villages?: string[]; township?: string; lang?: Lang } = {}): Promise<ScoreSheet[]> {
     const lang = options.lang ?? 'zh';
@@ -408,8 +408,8 @@ export class ReportService {
       chosen = [];
       for (const code of new Set(options.villages)) {
         const a = byCode.get(code);
-        if (!a) throw notFound(`village ${code} in campaign ${campaignId}${options.township ? ` (township ${options.township})` : ''}`);
-        if (!canRead(actor, ctxOf(a))) throw forbidden(`${actor.user} may not read the assessment of village ${code}`);
+        // One the actor may not read is not there for them (policies.ts): the same answer.
+        if (!a || !canRead(actor, ctxOf(a))) throw notFound(`village ${code} in campaign ${campaignId}${options.township ? ` (township ${options.township})` : ''}`);
         chosen.push(a);
       }
     } else {
@@ -615,8 +615,8 @@ export class ReportService {
     const village = options.village ?? (actor.role === 'village' ? actor.village : undefined);
     if (village) {
       const a = all.find((x) => x.village_code === village);
-      if (!a) throw notFound(`village ${village} in campaign ${campaignId}`);
-      if (!canRead(actor, ctxOf(a))) throw forbidden(`${actor.user} may not read the deductions of village ${village}`);
+      // One the actor may not read is not there for them (policies.ts): the same answer.
+      if (!a || !canRead(actor, ctxOf(a))) throw notFound(`village ${village} in campaign ${campaignId}`);
       all = [a];
     } else {
       all = all.filter((a) => canRead(actor, ctxOf(a)));

@@ -129,9 +129,12 @@ function expectError(res: LightMyRequestResponse, status: number, code: string, 
   if (message) expect(body.error.message).toMatch(message);
 }
 
-/** Refused without any of the record's data: 403 or 404 and nothing but the error. */
-function expectNoData(res: LightMyRequestResponse, label: string): void {
-  expect([403, 404], `${label}: ${res.statusCode} ${res.body.slice(0, 200)}`).toContain(res.statusCode);
+/**
+ * Refused without any of the record's data: 403 or 404 (or exactly `status`: 404 for a record the
+ * caller may not read, as for a missing one) and nothing but the error.
+ */
+function expectNoData(res: LightMyRequestResponse, label: string, status?: 403 | 404): void {
+  expect(status === undefined ? [403, 404] : [status], `${label}: ${res.statusCode} ${res.body.slice(0, 200)}`).toContain(res.statusCode);
   expect(Object.keys(json(res)), label).toEqual(['error']);
 }
 
@@ -256,8 +259,8 @@ describe.each(storeTargets())('assessment routes ($dialect)', (target) => {
     expect(submitted.statusCode, submitted.body).toBe(200);
     expect(json(submitted)).toMatchObject({ assessment: { status: 'submitted', version: version + 1 } });
     // A village sees nothing before publication.
-    expectNoData(await as.village.get(`/api/assessments/${A}`), 'village before publication');
-    expectNoData(await as.village.get(`/api/evidence/${evidenceA[0]}`), 'village evidence before publication');
+    expectNoData(await as.village.get(`/api/assessments/${A}`), 'village before publication', 404);
+    expectNoData(await as.village.get(`/api/evidence/${evidenceA[0]}`), 'village evidence before publication', 404);
     const reviewed = await as.reviewer.post(`/api/assessments/${A}/transition`, { version: version + 1, step: 'review', comment: '已审核' });
     expect(reviewed.statusCode, reviewed.body).toBe(200);
     // Only the office publishes.
@@ -361,8 +364,8 @@ describe.each(storeTargets())('assessment routes ($dialect)', (target) => {
     const v = await sheet('village');
     expect(v.rank).toMatchObject({ county: 1, countyOf: 1 });
     expect(v.deductions.find((x) => x.findingId === findingA)!.note).toContain('522425********0051');
-    for (const who of ['reviewer2', 'inspector2', 'village2'] as const) expectNoData(await as[who].get(`/api/assessments/${A}/sheet`), `${who} sheet of A`);
-    for (const who of ['village', 'viewer', 'reviewer2', 'inspector2', 'village2'] as const) expectNoData(await as[who].get(`/api/assessments/${B}/sheet`), `${who} sheet of B`);
+    for (const who of ['reviewer2', 'inspector2', 'village2'] as const) expectNoData(await as[who].get(`/api/assessments/${A}/sheet`), `${who} sheet of A`, 404);
+    for (const who of ['village', 'viewer', 'reviewer2', 'inspector2', 'village2'] as const) expectNoData(await as[who].get(`/api/assessments/${B}/sheet`), `${who} sheet of B`, 404);
     expectError(await as.admin.get(`/api/assessments/${A}/sheet?lang=fr`), 400, 'validation', /^query\.lang:/);
     expectError(await as.admin.get('/api/assessments/99999/sheet'), 404, 'not-found');
   });
@@ -497,7 +500,12 @@ describe.each(storeTargets())('assessment routes ($dialect)', (target) => {
           for (const u of urls) {
             const res = await as[who].get(u);
             if (may) expect(res.statusCode, `${who} ${u}`).toBe(200);
-            else expectNoData(res, `${who} ${u}`);
+            else {
+              // Not there for this reader: 404, and the message names neither the village nor its
+              // township (only what was asked for, as for a missing one).
+              expectNoData(res, `${who} ${u}`, 404);
+              if (!u.includes(t.code)) expect(res.body, `${who} ${u}`).not.toContain(t.code.slice(0, 9));
+            }
           }
         }
       }

@@ -121,10 +121,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     roles: 'any',
     params: z.object({ id: Id, code: DivisionCode }),
     query: Lang,
-    handler: async ({ user, params, query, req, reply }) => {
-      const id = await campaigns.assessmentId(params.id, params.code);
-      return sendView(user, req, reply, await campaigns.getAssessment(actorOf(user), id, query.lang));
-    },
+    handler: async ({ user, params, query, req, reply }) => sendView(user, req, reply, await campaigns.getVillageAssessment(actorOf(user), params.id, params.code, query.lang)),
   });
 
   route(app, {

@@ -148,11 +148,12 @@ describe.each(storeTargets())('report routes ($dialect)', (target) => {
     expect(own).toContain(t1[0]!.name);
     expect(own).not.toContain(t2[0]!.name);
     expect(own).not.toContain('草稿中的扣分');
-    expectError(await as.village.get(url(`deductions.xlsx?village=${t2[0]!.code}`)), 403, 'forbidden');
-    expectError(await as.village2.get(url(`deductions.xlsx?village=${t1[0]!.code}`)), 403, 'forbidden');
-    // A reviewer of another township, an inspector of no team, a viewer: not this village's detail.
-    expectError(await as.reviewer2.get(url(`deductions.xlsx?village=${t1[0]!.code}`)), 403, 'forbidden');
-    expectError(await as.inspector2.get(url(`deductions.xlsx?village=${t1[0]!.code}`)), 403, 'forbidden');
+    // Another village's detail is not there for it (404, as for a village not in the campaign).
+    expectError(await as.village.get(url(`deductions.xlsx?village=${t2[0]!.code}`)), 404, 'not-found', new RegExp(`^village ${t2[0]!.code} in campaign ${campaignId} not found$`));
+    expectError(await as.village2.get(url(`deductions.xlsx?village=${t1[0]!.code}`)), 404, 'not-found');
+    // A reviewer of another township, an inspector of no team: not there; a viewer: no detail at all (403).
+    expectError(await as.reviewer2.get(url(`deductions.xlsx?village=${t1[0]!.code}`)), 404, 'not-found');
+    expectError(await as.inspector2.get(url(`deductions.xlsx?village=${t1[0]!.code}`)), 404, 'not-found');
     expectError(await as.viewer.get(url('deductions.xlsx')), 403, 'forbidden');
     // The reviewer's whole-campaign detail holds its township only.
     const township = texts(await workbook(await as.reviewer.get(url('deductions.xlsx'))));
@@ -173,9 +174,9 @@ describe.each(storeTargets())('report routes ($dialect)', (target) => {
     const en = squeeze(pdfText((await as.admin.get(url(`sheet.pdf?village=${t1[0]!.code}&lang=en`))).rawPayload));
     expect(en).toMatch(/Total/);
 
-    for (const who of ['village2', 'reviewer2', 'inspector2'] as const) expectError(await as[who].get(url(`sheet.pdf?village=${t1[0]!.code}`)), 403, 'forbidden');
+    for (const who of ['village2', 'reviewer2', 'inspector2'] as const) expectError(await as[who].get(url(`sheet.pdf?village=${t1[0]!.code}`)), 404, 'not-found');
     // A draft is not a village's to read, even its own (village2 is t1[1]'s, still a draft).
-    expectError(await as.village2.get(url(`sheet.pdf?village=${t1[1]!.code}`)), 403, 'forbidden');
+    expectError(await as.village2.get(url(`sheet.pdf?village=${t1[1]!.code}`)), 404, 'not-found');
   });
 
   it.skipIf(!poppler)('streams the whole campaign as one PDF: the summary, then each village the reader may read', async () => {
