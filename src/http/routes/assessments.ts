@@ -81,12 +81,36 @@ async function receiveUploads(req: FastifyRequest, store: EvidenceStore, room: E
   return staged;
 }
 
+/** How long the rest of a refused upload is read (and thrown away) at most. */
+const DRAIN_MS = 10_000;
+
 /**
- * After a refusal part way through an upload: the answer goes out at once, and the connection
- * closes once it is sent, so the rest of the body is never read (nor kept).
+ * After a refusal part way through an upload, the answer goes out at once. A browser reads it
+ * only once it has sent its whole request, so the rest of the body is read and thrown away (no
+ * memory kept) — but at most one more file's worth and for at most 10 s; a larger or endless
+ * body is not read at all: the connection closes after the answer.
  */
-function closeAfterReply(req: FastifyRequest, reply: FastifyReply): void {
-  if (!req.raw.complete) reply.header('connection', 'close');
+function finishRefusedUpload(req: FastifyRequest, reply: FastifyReply, store: EvidenceStore): void {
+  const raw = req.raw;
+  if (raw.complete) return;
+  const cap = store.maxBytes + store.maxFiles * PART_OVERHEAD;
+  const declared = Number(req.headers['content-length']);
+  if (!(declared <= 2 * cap)) {
+    reply.header('connection', 'close');
+    return;
+  }
+  let drained = 0;
+  const cutOff = () => raw.socket?.destroy();
+  const timer = setTimeout(cutOff, DRAIN_MS);
+  timer.unref();
+  raw.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > cap) cutOff();
+  });
+  raw.once('end', () => clearTimeout(timer));
+  raw.once('close', () => clearTimeout(timer));
+  raw.unpipe();
+  raw.resume();
 }
 
 export function assessmentsRoutes(app: FastifyInstance): void {
@@ -115,7 +139,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
       const rows = (await campaigns.evidenceOf(actor, target)).filter((r) => ids.includes(r.id));
       return rows.map((r) => ({ ...r, url: `/api/evidence/${r.id}` }));
     } catch (e) {
-      closeAfterReply(req, reply);
+      finishRefusedUpload(req, reply, evidence);
       throw e;
     }
   };
