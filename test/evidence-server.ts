@@ -13,6 +13,7 @@ import { UserService } from '../src/services/user.service.ts';
 import { signIn, startServer, type Client, type TestServer } from './http.ts';
 import { filesUnder } from './crash/server-process.ts';
 import type { StoreTarget } from './stores.ts';
+import type { Store } from '../src/store/db.ts';
 
 export interface EvidenceServer {
   server: TestServer;
@@ -29,9 +30,18 @@ export interface EvidenceServer {
   counts(): Promise<{ rows: number; stored: number; temporary: number }>;
 }
 
-export async function evidenceServer(target: StoreTarget, limits?: EvidenceLimits): Promise<EvidenceServer> {
-  const server = await startServer(target, limits ? { evidence: limits } : {});
-  const { store } = server;
+export interface EvidenceSeed {
+  campaignId: number;
+  /** A draft assessment with a finding. */
+  assessmentId: number;
+  findingId: number;
+  /** A published assessment with an open appeal. */
+  publishedId: number;
+  appealId: number;
+}
+
+/** The small demo county, a campaign, a finding on a draft assessment and an open appeal on a published one. */
+export async function seedForEvidence(store: Store): Promise<EvidenceSeed> {
   const system = { user: 'system', role: 'admin' as const };
   await generateDemo(store, { households: 60 });
   const campaigns = new CampaignService({ store });
@@ -42,24 +52,25 @@ export async function evidenceServer(target: StoreTarget, limits?: EvidenceLimit
   const villages = (await store.db.selectFrom('areas').select('code').where('level', '=', 'village').orderBy('code').limit(2).execute()).map((v) => v.code);
   const assessmentId = await campaigns.assessmentId(campaignId, villages[0]!);
   const findingId = await campaigns.addFinding(system, assessmentId, (await campaigns.getAssessment(system, assessmentId)).version, { item: '1.1' });
-  const published = await campaigns.assessmentId(campaignId, villages[1]!);
-  await campaigns.addFinding(system, published, (await campaigns.getAssessment(system, published)).version, { item: '1.1' });
-  for (const step of ['submit', 'review', 'publish'] as const) await campaigns.transition(system, published, (await campaigns.getAssessment(system, published)).version, step);
-  const appealId = await campaigns.appeal(system, published, { item: '1.1', reason: '已有工作计划' });
-  await new UserService({ store }).create({ username: 'office', role: 'admin', password: 'office-password' });
+  const publishedId = await campaigns.assessmentId(campaignId, villages[1]!);
+  await campaigns.addFinding(system, publishedId, (await campaigns.getAssessment(system, publishedId)).version, { item: '1.1' });
+  for (const step of ['submit', 'review', 'publish'] as const) await campaigns.transition(system, publishedId, (await campaigns.getAssessment(system, publishedId)).version, step);
+  const appealId = await campaigns.appeal(system, publishedId, { item: '1.1', reason: '已有工作计划' });
+  return { campaignId, assessmentId, findingId, publishedId, appealId };
+}
+
+/** Rows of `evidence`, files stored, files in the store's tmp. */
+export async function evidenceCounts(store: Store, root: string): Promise<{ rows: number; stored: number; temporary: number }> {
+  const { n } = await store.db.selectFrom('evidence').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+  const files = filesUnder(root);
+  return { rows: Number(n), stored: files.filter((f) => !f.startsWith('tmp/')).length, temporary: files.filter((f) => f.startsWith('tmp/')).length };
+}
+
+export async function evidenceServer(target: StoreTarget, limits?: EvidenceLimits): Promise<EvidenceServer> {
+  const server = await startServer(target, limits ? { evidence: limits } : {});
+  const seed = await seedForEvidence(server.store);
+  await new UserService({ store: server.store }).create({ username: 'office', role: 'admin', password: 'office-password' });
   const office = await signIn(server.app, 'office', 'office-password');
   const root = join(server.dir, 'evidence');
-  return {
-    server,
-    office,
-    findingId,
-    appealId,
-    assessmentId,
-    root,
-    async counts() {
-      const { n } = await store.db.selectFrom('evidence').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
-      const files = filesUnder(root);
-      return { rows: Number(n), stored: files.filter((f) => !f.startsWith('tmp/')).length, temporary: files.filter((f) => f.startsWith('tmp/')).length };
-    },
-  };
+  return { server, office, findingId: seed.findingId, appealId: seed.appealId, assessmentId: seed.assessmentId, root, counts: () => evidenceCounts(server.store, root) };
 }

@@ -399,7 +399,8 @@ export class EvidenceStore {
     if (size > this.maxBytes) {
       throw new KaoheError(
         'evidence-too-large',
-        `${filename} is ${atLeast ? 'more than ' : ''}${describeBytes(atLeast ? size - 1 : size)}; the limit is ${describeBytes(this.maxBytes)}`,
+        // Stopped part way, its size is not known: only that it passed the limit.
+        `${filename} is ${atLeast ? 'more than ' : ''}${describeBytes(atLeast ? this.maxBytes : size)}; the limit is ${describeBytes(this.maxBytes)}`,
         { filename, size, limit: this.maxBytes },
       );
     }
