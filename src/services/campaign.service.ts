@@ -52,7 +52,7 @@ export interface EvidenceSink {
   stage(input: EvidenceFile): Promise<StagedEvidenceLike>;
 }
 
-/** Where evidence goes: a finding, an appeal, or (asking for room only) an assessment's findings. */
+/** Where evidence goes: a finding or an appeal. */
 export type EvidenceTarget = { findingId: number } | { appealId: number };
 
 /** What an assessment's evidence takes, and its quota. */
@@ -570,9 +570,9 @@ export class CampaignService {
 
   /**
    * Who may attach evidence to a finding or an appeal (or to an assessment's findings or, with
-   * `appeal`, its appeals), and what
-   * its assessment's evidence takes against the quota: asked before an upload is read (so a
-   * refusal costs no transfer), and again under the assessment's lock when the files are added.
+   * `appeal`, its appeals: files checked before the finding or appeal is made), and what its
+   * assessment's evidence takes against the quota. Asked before an upload is read (a refusal
+   * costs no transfer), and again under the assessment's lock when the files are added.
    */
   async evidenceRoom(actor: Actor, target: EvidenceTarget | { assessmentId: number; appeal?: boolean }): Promise<EvidenceRoom> {
     if (!this.evidence) throw new KaoheError('internal', 'no evidence store configured');
