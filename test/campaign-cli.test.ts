@@ -11,6 +11,9 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kaoheIn, type Run } from './kaohe-cli.ts';
 import { tinyPng } from './campaign-fixtures.ts';
+import { filesUnder } from './crash/server-process.ts';
+
+const BAD_EVIDENCE = join(import.meta.dirname, 'fixtures', 'bad-input', 'evidence');
 
 const CAMPAIGN = '2020年度考核';
 
@@ -49,6 +52,7 @@ describe('kaohe campaign and audit (child processes, SQLite)', { timeout: 120_00
       evidence: d.prepare('select count(*) n from evidence').get(),
       assessments: d.prepare('select id, status, version, total, team_id from assessments order by id').all(),
       appeals: d.prepare('select id, status from appeals order by id').all(),
+      store: filesUnder(join(data, 'evidence')),
     }));
 
   beforeAll(async () => {
@@ -126,6 +130,8 @@ describe('kaohe campaign and audit (child processes, SQLite)', { timeout: 120_00
       [['campaign', 'finding', 'add', CAMPAIGN, '522425999999', '1.1'], /village 522425999999 in campaign 1 not found/],
       [['campaign', 'finding', 'add', CAMPAIGN, V2, '9.9'], /item: no item 9\.9 in the scheme/],
       [['campaign', 'finding', 'add', CAMPAIGN, V2, '3.1.2', '--evidence', notes], /notes\.png is not a file type accepted as evidence/],
+      [['campaign', 'finding', 'add', CAMPAIGN, V2, '3.1.2', '--evidence', photo, join(BAD_EVIDENCE, 'js.pdf')], /js\.pdf is a PDF with active content \(.*\/JavaScript/],
+      [['campaign', 'appeal', CAMPAIGN, V1, '1.1', '--reason', '有材料', '--evidence', join(BAD_EVIDENCE, 'html-as.jpg')], /html-as\.jpg is not a file type accepted as evidence/],
       [['campaign', 'review', CAMPAIGN, V2], /cannot review an assessment that is draft \(it must be submitted\)/],
       [['campaign', 'publish', CAMPAIGN, V1], /cannot publish an assessment that is published/],
       [['campaign', 'finding', 'add', CAMPAIGN, V1, '1.1'], /the assessment is published/],

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildServer } from '../src/http/server.ts';
-import { EvidenceStore } from '../src/services/evidence/evidence-store.ts';
+import { EvidenceStore, type EvidenceLimits } from '../src/services/evidence/evidence-store.ts';
 import type { Store } from '../src/store/db.ts';
 import type { StoreTarget } from './stores.ts';
 
@@ -21,10 +21,17 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(target: StoreTarget, options: { clock?: () => Date; loginRateLimit?: number; trustProxy?: boolean | string } = {}): Promise<TestServer> {
+export async function startServer(target: StoreTarget, options: { clock?: () => Date; loginRateLimit?: number; trustProxy?: boolean | string; evidence?: EvidenceLimits } = {}): Promise<TestServer> {
   const store = await target.open();
   const dir = mkdtempSync(join(tmpdir(), 'kaohe-http-'));
-  const app = await buildServer({ store, evidence: new EvidenceStore(join(dir, 'evidence')), webRoot: null, loginRateLimit: options.loginRateLimit ?? 1000, ...(options.clock ? { clock: options.clock } : {}), ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}) });
+  const app = await buildServer({
+    store,
+    evidence: new EvidenceStore(join(dir, 'evidence'), options.evidence),
+    webRoot: null,
+    loginRateLimit: options.loginRateLimit ?? 1000,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+  });
   await app.ready();
   return {
     app,

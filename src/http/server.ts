@@ -17,7 +17,7 @@ import { CampaignService } from '../services/campaign.service.ts';
 import { ReportDocuments } from '../services/report-documents.ts';
 import { ReportService } from '../services/report.service.ts';
 import { present } from './presenters.ts';
-import { EvidenceStore, defaultEvidenceRoot } from '../services/evidence/evidence-store.ts';
+import { EvidenceStore, defaultEvidenceRoot, evidenceLimitsFromEnv } from '../services/evidence/evidence-store.ts';
 import { RegistryService } from '../services/registry.service.ts';
 import { UserService, csrfTokenFor } from '../services/user.service.ts';
 import type { Store } from '../store/db.ts';
@@ -82,7 +82,10 @@ const STATUS: Record<string, number> = {
   'missing-header': 400,
   'evidence-type': 415,
   'evidence-too-large': 413,
+  'evidence-quota': 413,
+  'evidence-active-content': 415,
   'evidence-empty': 400,
+  'evidence-unreadable': 400,
   unauthenticated: 401,
   'csrf': 403,
   forbidden: 403,
@@ -114,7 +117,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const clock = deps.clock ?? (() => new Date());
   const webRoot = deps.webRoot === null ? null : resolve(deps.webRoot ?? join(process.cwd(), 'dist', 'web'));
   const hasWeb = webRoot !== null && existsSync(join(webRoot, 'index.html'));
-  const evidence = deps.evidence ?? new EvidenceStore(defaultEvidenceRoot());
+  const evidence = deps.evidence ?? new EvidenceStore(defaultEvidenceRoot(), evidenceLimitsFromEnv());
   const app = Fastify({
     logger: deps.logger
       ? {

@@ -19,6 +19,7 @@ import type { Store } from '../store/db.ts';
 import { loadVillageRecords } from '../store/records.repository.ts';
 import type { AssessmentStatus, DB } from '../store/schema.ts';
 import { formatAnchor } from '../core/audit-anchor.ts';
+import { evidenceQuotaError } from './evidence/evidence-store.ts';
 import { buildScoreSheet, unitOfVillage, type ScoreSheet } from './score-sheet.ts';
 import { assertAppeal, assertPublish, assertRead, assertRecord, assertReview, canRead, requireRole, type Actor, type AssessmentContext } from './policies.ts';
 
@@ -32,9 +33,34 @@ export interface StoredEvidenceLike {
   longitude?: number;
 }
 
+/** A file to attach: bytes in memory or a file on disk. */
+export type EvidenceFile = { filename: string; bytes: Buffer } | { filename: string; path: string };
+
+/** A file checked and written to a temporary place, not yet stored (see services/evidence). */
+export interface StagedEvidenceLike extends StoredEvidenceLike {
+  /** Puts the file in the store (done right before the row naming it is committed). */
+  place(): Promise<void>;
+  /** Takes back what place() created, after a failed commit. */
+  unplace(): Promise<void>;
+  /** Removes the temporary file. */
+  discard(): Promise<void>;
+}
+
 /** Where evidence files go (content-addressed); see services/evidence. */
 export interface EvidenceSink {
-  put(input: { filename: string; bytes: Buffer } | { filename: string; path: string }): Promise<StoredEvidenceLike>;
+  /** Evidence bytes one assessment may hold, its findings' and appeals' files together. */
+  readonly quotaBytes: number;
+  stage(input: EvidenceFile): Promise<StagedEvidenceLike>;
+}
+
+/** Where evidence goes: a finding or an appeal. */
+export type EvidenceTarget = { findingId: number } | { appealId: number };
+
+/** What an assessment's evidence takes, and its quota. */
+export interface EvidenceRoom {
+  assessmentId: number;
+  usedBytes: number;
+  quotaBytes: number;
 }
 
 export interface CampaignServiceDeps {
@@ -60,6 +86,13 @@ const notFound = (what: string) => new KaoheError('not-found', `${what} not foun
 /** What a caller who may not see an assessment is told: what a missing one gets (see policies.ts). */
 const hiddenAssessment = (assessmentId: number) => () => notFound(`assessment ${assessmentId}`);
 const invalidState = (message: string) => new KaoheError('invalid-state', message);
+
+const isStaged = (f: EvidenceFile | StagedEvidenceLike): f is StagedEvidenceLike => typeof (f as Partial<StagedEvidenceLike>).place === 'function';
+
+/** Refuses files that would take an assessment's evidence past its quota. */
+function checkQuota(room: EvidenceRoom, adding: number): void {
+  if (room.usedBytes + adding > room.quotaBytes) throw evidenceQuotaError(room, adding);
+}
 
 /** The transitions of the workflow; anything else is refused. */
 const TRANSITIONS: Record<string, { from: AssessmentStatus; to: AssessmentStatus }> = {
@@ -547,60 +580,141 @@ export class CampaignService {
     });
   }
 
-  /** Attaches an evidence file to a finding (a draft's, or an open appeal's). */
-  async addEvidence(actor: Actor, target: { findingId: number } | { appealId: number }, file: { filename: string; bytes: Buffer } | { filename: string; path: string }): Promise<number> {
+  /**
+   * Who may attach evidence to a finding or an appeal (or to an assessment's findings or, with
+   * `appeal`, its appeals: files checked before the finding or appeal is made), and what its
+   * assessment's evidence takes against the quota. Asked before an upload is read (a refusal
+   * costs no transfer), and again under the assessment's lock when the files are added.
+   */
+  async evidenceRoom(actor: Actor, target: EvidenceTarget | { assessmentId: number; appeal?: boolean }): Promise<EvidenceRoom> {
     if (!this.evidence) throw new KaoheError('internal', 'no evidence store configured');
-    const owner =
-      'findingId' in target
-        ? await this.db.selectFrom('findings').select(['assessment_id', 'status']).where('id', '=', target.findingId).executeTakeFirst()
-        : await this.db.selectFrom('appeals').select(['assessment_id', 'status']).where('id', '=', target.appealId).executeTakeFirst();
-    if (!owner) throw notFound('findingId' in target ? `finding ${target.findingId}` : `appeal ${target.appealId}`);
-    const { a, ctx } = await this.context(this.db, owner.assessment_id);
-    if ('findingId' in target) {
-      assertRecord(actor, ctx, () => notFound(`finding ${target.findingId}`));
-      this.editable(a.status);
-      if (owner.status !== 'active') throw invalidState(`finding ${target.findingId} is ${owner.status}`);
-    } else {
-      assertAppeal(actor, ctx, () => notFound(`appeal ${target.appealId}`));
-      if (owner.status !== 'open') throw invalidState(`appeal ${target.appealId} is decided`);
-    }
-    // The file is stored (content-addressed, never overwritten) before the row that names it.
-    const stored = await this.evidence.put(file);
-    return this.db.transaction().execute(async (trx) => {
-      // Checked again under the assessment's row lock: a submit that raced the upload wins,
-      // and the version moves, so other editors see that evidence was added.
-      await trx.updateTable('assessments').set((eb) => ({ version: eb('version', '+', 1), updated_at: this.now() })).where('id', '=', owner.assessment_id).execute();
-      const again =
+    let assessmentId: number;
+    let ownerStatus: string | null = null;
+    if ('assessmentId' in target) assessmentId = target.assessmentId;
+    else {
+      const owner =
         'findingId' in target
-          ? await trx.selectFrom('findings').select('status').where('id', '=', target.findingId).executeTakeFirstOrThrow()
-          : await trx.selectFrom('appeals').select('status').where('id', '=', target.appealId).executeTakeFirstOrThrow();
-      const current = await trx.selectFrom('assessments').select('status').where('id', '=', owner.assessment_id).executeTakeFirstOrThrow();
-      if ('findingId' in target) {
-        this.editable(current.status);
-        if (again.status !== 'active') throw invalidState(`finding ${target.findingId} is ${again.status}`);
-      } else if (again.status !== 'open') {
-        throw invalidState(`appeal ${target.appealId} is decided`);
+          ? await this.db.selectFrom('findings').select(['assessment_id', 'status']).where('id', '=', target.findingId).executeTakeFirst()
+          : await this.db.selectFrom('appeals').select(['assessment_id', 'status']).where('id', '=', target.appealId).executeTakeFirst();
+      if (!owner) throw notFound('findingId' in target ? `finding ${target.findingId}` : `appeal ${target.appealId}`);
+      assessmentId = owner.assessment_id;
+      ownerStatus = owner.status;
+    }
+    const { a, ctx } = await this.context(this.db, assessmentId);
+    // Out of reach reads as missing: the finding, appeal or assessment the caller named.
+    const hidden = 'findingId' in target ? () => notFound(`finding ${target.findingId}`) : 'appealId' in target ? () => notFound(`appeal ${target.appealId}`) : hiddenAssessment(assessmentId);
+    assertRead(actor, ctx, hidden);
+    if ('appealId' in target) {
+      assertAppeal(actor, ctx, hidden);
+      if (ownerStatus !== 'open') throw invalidState(`appeal ${target.appealId} is decided`);
+    } else if ('assessmentId' in target && target.appeal) {
+      assertAppeal(actor, ctx, hidden);
+    } else {
+      assertRecord(actor, ctx, hidden);
+      this.editable(a.status);
+      if ('findingId' in target && ownerStatus !== 'active') throw invalidState(`finding ${target.findingId} is ${ownerStatus}`);
+    }
+    return { assessmentId, usedBytes: await this.evidenceBytes(this.db, assessmentId), quotaBytes: this.evidence.quotaBytes };
+  }
+
+  /** Attaches an evidence file to a finding (a draft's, or an open appeal's). */
+  async addEvidence(actor: Actor, target: EvidenceTarget, file: EvidenceFile | StagedEvidenceLike): Promise<number> {
+    return (await this.addEvidenceFiles(actor, target, [file]))[0]!;
+  }
+
+  /**
+   * Attaches files to a finding or an appeal: all or none, within the assessment's quota. Files
+   * given as bytes or paths are checked and staged first; staged files (an upload's) are taken
+   * over: placed in the store inside the transaction, right before its commit, so a committed
+   * row always has its file; taken back if the commit fails; their temporary files removed.
+   */
+  async addEvidenceFiles(actor: Actor, target: EvidenceTarget, files: Array<EvidenceFile | StagedEvidenceLike>): Promise<number[]> {
+    const staged: StagedEvidenceLike[] = files.filter(isStaged);
+    let placed = false;
+    try {
+      if (!this.evidence) throw new KaoheError('internal', 'no evidence store configured');
+      const room = await this.evidenceRoom(actor, target);
+      const adding = files.filter(isStaged).reduce((n, f) => n + f.size, 0);
+      checkQuota(room, adding);
+      const ordered: StagedEvidenceLike[] = [];
+      for (const f of files) {
+        if (isStaged(f)) ordered.push(f);
+        else {
+          const s = await this.evidence.stage(f);
+          staged.push(s);
+          ordered.push(s);
+        }
       }
-      const row = await trx
-        .insertInto('evidence')
-        .values({
-          finding_id: 'findingId' in target ? target.findingId : null,
-          appeal_id: 'appealId' in target ? target.appealId : null,
-          sha256: stored.sha256,
-          filename: stored.filename,
-          mime: stored.mime,
-          size: stored.size,
-          taken_at: stored.takenAt ?? null,
-          latitude: stored.latitude ?? null,
-          longitude: stored.longitude ?? null,
-          uploaded_at: this.now(),
-          uploaded_by: actor.user,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await this.audit(trx, actor, { action: 'evidence.add', entity: 'evidence', entityId: row.id, after: { ...target, sha256: stored.sha256, filename: stored.filename, mime: stored.mime, size: stored.size } });
-      return row.id;
-    });
+      const ids = await this.db.transaction().execute(async (trx) => {
+        // Checked again under the assessment's row lock: a submit that raced the upload wins,
+        // and the version moves, so other editors see that evidence was added.
+        await trx.updateTable('assessments').set((eb) => ({ version: eb('version', '+', 1), updated_at: this.now() })).where('id', '=', room.assessmentId).execute();
+        const again =
+          'findingId' in target
+            ? await trx.selectFrom('findings').select('status').where('id', '=', target.findingId).executeTakeFirstOrThrow()
+            : await trx.selectFrom('appeals').select('status').where('id', '=', target.appealId).executeTakeFirstOrThrow();
+        const current = await trx.selectFrom('assessments').select('status').where('id', '=', room.assessmentId).executeTakeFirstOrThrow();
+        if ('findingId' in target) {
+          this.editable(current.status);
+          if (again.status !== 'active') throw invalidState(`finding ${target.findingId} is ${again.status}`);
+        } else if (again.status !== 'open') {
+          throw invalidState(`appeal ${target.appealId} is decided`);
+        }
+        checkQuota({ ...room, usedBytes: await this.evidenceBytes(trx, room.assessmentId) }, ordered.reduce((n, f) => n + f.size, 0));
+        const ids: number[] = [];
+        for (const stored of ordered) {
+          const row = await trx
+            .insertInto('evidence')
+            .values({
+              finding_id: 'findingId' in target ? target.findingId : null,
+              appeal_id: 'appealId' in target ? target.appealId : null,
+              sha256: stored.sha256,
+              filename: stored.filename,
+              mime: stored.mime,
+              size: stored.size,
+              taken_at: stored.takenAt ?? null,
+              latitude: stored.latitude ?? null,
+              longitude: stored.longitude ?? null,
+              uploaded_at: this.now(),
+              uploaded_by: actor.user,
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          await this.audit(trx, actor, { action: 'evidence.add', entity: 'evidence', entityId: row.id, after: { ...target, sha256: stored.sha256, filename: stored.filename, mime: stored.mime, size: stored.size } });
+          ids.push(row.id);
+        }
+        // The files go into the store last, right before the commit.
+        placed = true;
+        for (const f of staged) await f.place();
+        return ids;
+      });
+      // Another upload of the same content whose commit failed may have taken the file back
+      // between our place() and our commit: put it back (nothing is written when it is there).
+      for (const f of staged) await f.place();
+      return ids;
+    } catch (e) {
+      if (placed) {
+        for (const f of staged) {
+          const named = await this.db.selectFrom('evidence').select('id').where('sha256', '=', f.sha256).executeTakeFirst();
+          if (!named) await f.unplace();
+        }
+      }
+      throw e;
+    } finally {
+      for (const f of staged) await f.discard();
+    }
+  }
+
+  /** Bytes of evidence an assessment holds: its findings' and appeals' files, withdrawn ones too (their files are kept). */
+  private async evidenceBytes(db: Db, assessmentId: number): Promise<number> {
+    const r = await db
+      .selectFrom('evidence as e')
+      .leftJoin('findings as f', 'f.id', 'e.finding_id')
+      .leftJoin('appeals as ap', 'ap.id', 'e.appeal_id')
+      .select((eb) => eb.fn.sum<number | string | null>('e.size').as('n'))
+      .where((eb) => eb.or([eb('f.assessment_id', '=', assessmentId), eb('ap.assessment_id', '=', assessmentId)]))
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
   }
 
   // ------------------------------------------------------------------------------------------

@@ -6,18 +6,45 @@ import { parseAnchor } from '../../core/audit-anchor.ts';
 import { KaoheError } from '../../core/errors.ts';
 import { formatPoints as fp } from '../../core/numbers.ts';
 import { BUILTIN_DIR, DEFAULT_SCHEME_ID } from '../../schemes/index.ts';
-import { CampaignService } from '../../services/campaign.service.ts';
-import { EvidenceStore, defaultEvidenceRoot } from '../../services/evidence/evidence-store.ts';
+import { CampaignService, type EvidenceRoom } from '../../services/campaign.service.ts';
+import { EvidenceStore, defaultEvidenceRoot, evidenceLimitsFromEnv, evidenceQuotaError, type StagedEvidence } from '../../services/evidence/evidence-store.ts';
 import type { Actor } from '../../services/policies.ts';
 import { openStore } from '../../store/db.ts';
 import { padEnd, padStart } from '../../core/text-width.ts';
 
-async function withService<T>(work: (service: CampaignService) => Promise<T>): Promise<T> {
+async function withService<T>(work: (service: CampaignService, evidence: EvidenceStore) => Promise<T>): Promise<T> {
   const store = await openStore();
   try {
-    return await work(new CampaignService({ store, evidence: new EvidenceStore(defaultEvidenceRoot()) }));
+    const evidence = new EvidenceStore(defaultEvidenceRoot(), evidenceLimitsFromEnv());
+    return await work(new CampaignService({ store, evidence }), evidence);
   } finally {
     await store.close();
+  }
+}
+
+/**
+ * Checks evidence files (type, size, a PDF's content) and stages them before anything is
+ * recorded, and refuses them when they would pass the assessment's quota: a bad file leaves no
+ * finding or appeal behind. `record` then writes and attaches them; the staged copies go either way.
+ */
+async function withEvidence<T>(
+  evidence: EvidenceStore,
+  paths: string[],
+  room: () => Promise<EvidenceRoom>,
+  record: (files: StagedEvidence[]) => Promise<T>,
+): Promise<T> {
+  if (paths.length > evidence.maxFiles) throw new KaoheError('validation', `--evidence: at most ${evidence.maxFiles} files at once`);
+  const staged: StagedEvidence[] = [];
+  try {
+    for (const file of paths) staged.push(await evidence.stage({ filename: basename(file), path: file }));
+    if (staged.length > 0) {
+      const r = await room();
+      const adding = staged.reduce((n, f) => n + f.size, 0);
+      if (r.usedBytes + adding > r.quotaBytes) throw evidenceQuotaError(r, adding);
+    }
+    return await record(staged);
+  } finally {
+    for (const f of staged) await f.discard();
   }
 }
 
@@ -181,22 +208,22 @@ export function addCampaignCommands(cli: Command): void {
       .option('--household <no>', 'household number concerned')
       .option('--evidence <files...>', 'photos, scans or PDFs'),
   ).action(async (campaign: string, village: string, item: string, opts: { count?: number; element?: string; note?: string; household?: string; evidence?: string[]; user?: string }) => {
-    await withService(async (service) => {
+    await withService(async (service, evidence) => {
       const a = await assessmentOf(service, campaign, village);
       const actor = actorOf(opts);
-      // Every evidence file is checked (and stored: content-addressed, so storing it again below
-      // writes nothing) before the finding is recorded: a bad file leaves no finding behind.
-      const files = new EvidenceStore(defaultEvidenceRoot());
-      for (const file of opts.evidence ?? []) await files.put({ filename: basename(file), path: file });
-      const id = await service.addFinding(actor, a.id, a.version, {
-        item,
-        ...(opts.count !== undefined ? { count: opts.count } : {}),
-        ...(opts.element ? { element: opts.element } : {}),
-        ...(opts.note ? { note: opts.note } : {}),
-        ...(opts.household ? { household: opts.household } : {}),
+      const files = opts.evidence ?? [];
+      const id = await withEvidence(evidence, files, () => service.evidenceRoom(actor, { assessmentId: a.id }), async (staged) => {
+        const id = await service.addFinding(actor, a.id, a.version, {
+          item,
+          ...(opts.count !== undefined ? { count: opts.count } : {}),
+          ...(opts.element ? { element: opts.element } : {}),
+          ...(opts.note ? { note: opts.note } : {}),
+          ...(opts.household ? { household: opts.household } : {}),
+        });
+        if (staged.length > 0) await service.addEvidenceFiles(actor, { findingId: id }, staged);
+        return id;
       });
-      for (const file of opts.evidence ?? []) await service.addEvidence(actor, { findingId: id }, { filename: basename(file), path: file });
-      out(`finding ${id} recorded${opts.evidence?.length ? ` with ${opts.evidence.length} evidence file(s)` : ''}`);
+      out(`finding ${id} recorded${files.length ? ` with ${files.length} evidence file(s)` : ''}`);
     });
   });
   user(finding.command('withdraw').argument('<campaign>').argument('<village>').argument('<finding>', 'finding id', int('finding')).requiredOption('--reason <text>')).action(
@@ -244,15 +271,17 @@ export function addCampaignCommands(cli: Command): void {
       .option('--evidence <files...>', 'photos, scans or PDFs supporting the appeal'),
   ).action(
     async (campaign: string, village: string, item: string, opts: { reason: string; evidence?: string[]; user?: string }) => {
-      await withService(async (service) => {
+      await withService(async (service, evidence) => {
         const id = await service.assessmentId(await campaignId(service, campaign), village);
         const actor = actorOf(opts);
-        // As with findings: every file is checked (and stored) first, so a bad file opens no appeal.
-        const files = new EvidenceStore(defaultEvidenceRoot());
-        for (const file of opts.evidence ?? []) await files.put({ filename: basename(file), path: file });
-        const appealId = await service.appeal(actor, id, { item, reason: opts.reason });
-        for (const file of opts.evidence ?? []) await service.addEvidence(actor, { appealId }, { filename: basename(file), path: file });
-        out(`appeal ${appealId} opened${opts.evidence?.length ? ` with ${opts.evidence.length} evidence file(s)` : ''}`);
+        const files = opts.evidence ?? [];
+        // As with findings: every file is checked first, so a bad file opens no appeal.
+        const appealId = await withEvidence(evidence, files, () => service.evidenceRoom(actor, { assessmentId: id, appeal: true }), async (staged) => {
+          const appealId = await service.appeal(actor, id, { item, reason: opts.reason });
+          if (staged.length > 0) await service.addEvidenceFiles(actor, { appealId }, staged);
+          return appealId;
+        });
+        out(`appeal ${appealId} opened${files.length ? ` with ${files.length} evidence file(s)` : ''}`);
       });
     },
   );

@@ -4,12 +4,14 @@
  * Every change carries the assessment version the client edited (`version`): a stale one is
  * refused with 409 `conflict`. Who may do what to which assessment is decided by
  * CampaignService (policies.ts); a file is served only to a user who may read its assessment.
+ * Uploads stream to disk (see receiveUploads); files are served so that none can run (see
+ * EVIDENCE_CSP), photos inline, PDFs as attachments.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { KaoheError } from '../../core/errors.ts';
-import type { AssessmentView } from '../../services/campaign.service.ts';
-import { DEFAULT_EVIDENCE_TYPES, DEFAULT_MAX_EVIDENCE_BYTES, detectEvidenceType } from '../../services/evidence/evidence-store.ts';
+import type { AssessmentView, EvidenceRoom, EvidenceTarget } from '../../services/campaign.service.ts';
+import { evidenceQuotaError, INLINE_EVIDENCE_TYPES, shortBytes, type EvidenceStore, type StagedEvidence } from '../../services/evidence/evidence-store.ts';
 import { actorOf, type User } from '../../services/user.service.ts';
 import { contentDisposition } from '../content-disposition.ts';
 import { KeptJson } from '../kept-json.ts';
@@ -20,59 +22,95 @@ import { DivisionCode, Flag, Version } from './campaigns.ts';
 const Lang = z.object({ lang: z.enum(['zh', 'en']).default('zh') });
 const AssessmentParams = z.object({ id: Id });
 const Reason = z.string().trim().min(1, 'give a reason').max(2000);
-const MAX_FILES = 10;
 /** Assessments as JSON, by the service's view object and the reader's kind (see sendView). */
 const viewJson = new KeptJson<'office' | 'masked'>();
-
-interface Upload {
-  filename: string;
-  bytes: Buffer;
-}
-
-function describe(n: number): string {
-  return `${Number((n / (1024 * 1024)).toFixed(1))} MiB`;
-}
+/** Bytes a multipart part takes besides its file (boundary, headers), generously. */
+const PART_OVERHEAD = 16 * 1024;
+/**
+ * Served with every evidence file: nothing in it runs or loads anything, even opened on its
+ * own (a sandbox without any source; inline styles only, for the browser's image page).
+ */
+const EVIDENCE_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'";
 
 /**
- * The `file` parts of a multipart request, read into memory (each at most the evidence limit),
- * and checked by their first bytes before anything is stored: a bad file in a batch stores none.
+ * The `file` parts of a multipart request, each streamed to the evidence store's temporary
+ * folder as it arrives and checked on the way: its type by its first bytes, its size and the
+ * assessment's quota on every chunk (stopping at the first byte past either), a PDF's content at
+ * its end. One chunk in memory at a time. A refusal removes the files staged so far.
  */
-async function readUploads(req: FastifyRequest): Promise<Upload[]> {
+async function receiveUploads(req: FastifyRequest, store: EvidenceStore, room: EvidenceRoom): Promise<StagedEvidence[]> {
   if (!req.isMultipart()) throw new KaoheError('validation', 'file: send multipart/form-data with one or more parts named "file"');
-  const files: Upload[] = [];
-  let misnamed: string | undefined;
+  const left = room.quotaBytes - room.usedBytes;
+  // What the request says it carries: refused before a byte is read when it cannot fit.
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared)) {
+    if (declared > store.maxFiles * (store.maxBytes + PART_OVERHEAD)) {
+      throw new KaoheError('evidence-too-large', `file: this upload is ${shortBytes(declared)}; an upload carries at most ${store.maxFiles} files of at most ${shortBytes(store.maxBytes)} each`, {
+        size: declared,
+        limit: store.maxBytes,
+        files: store.maxFiles,
+      });
+    }
+    if (declared > left + store.maxFiles * PART_OVERHEAD) throw evidenceQuotaError(room, declared);
+  }
+  if (left <= 0) throw evidenceQuotaError(room, Number.isFinite(declared) ? declared : 0);
+  const staged: StagedEvidence[] = [];
+  let taken = 0;
   try {
-    for await (const part of req.parts({ limits: { fileSize: DEFAULT_MAX_EVIDENCE_BYTES, files: MAX_FILES } })) {
+    // busboy cuts a file at maxBytes + 1: the store sees that byte and refuses, naming the limit.
+    const limits = { fileSize: store.maxBytes + 1, files: store.maxFiles, fields: 20, fieldSize: 64 * 1024, parts: store.maxFiles + 20 };
+    for await (const part of req.parts({ limits, throwFileSizeLimit: false } as Parameters<FastifyRequest['parts']>[0])) {
       if (part.type !== 'file') continue;
-      const bytes = await part.toBuffer();
-      if (part.fieldname !== 'file') misnamed ??= part.fieldname;
-      else files.push({ filename: part.filename || 'evidence', bytes });
+      if (part.fieldname !== 'file') throw new KaoheError('validation', `${part.fieldname}: files go in parts named "file"`);
+      const before = taken;
+      const file = await store.stage({ filename: part.filename || 'evidence', stream: part.file }, { roomBytes: left - taken, overRoom: (atLeast) => evidenceQuotaError(room, before + atLeast, true) });
+      staged.push(file);
+      taken += file.size;
     }
   } catch (e) {
+    await Promise.all(staged.map((f) => f.discard()));
     const code = (e as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') {
-      throw new KaoheError('evidence-too-large', `file: a file is more than ${describe(DEFAULT_MAX_EVIDENCE_BYTES)}; the limit is ${describe(DEFAULT_MAX_EVIDENCE_BYTES)}`, { limit: DEFAULT_MAX_EVIDENCE_BYTES });
-    }
-    if (code === 'FST_FILES_LIMIT') throw new KaoheError('validation', `file: at most ${MAX_FILES} files at once`);
+    if (code === 'FST_FILES_LIMIT') throw new KaoheError('validation', `file: at most ${store.maxFiles} files at once`);
+    if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') throw new KaoheError('validation', `file: too many parts: send at most ${store.maxFiles} parts named "file"`);
     if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' || code === 'FST_MULTIPART_INVALID_CONTENT_TYPE') {
       throw new KaoheError('validation', 'file: send multipart/form-data with one or more parts named "file"');
     }
     throw e;
   }
-  if (misnamed !== undefined) throw new KaoheError('validation', `${misnamed}: files go in parts named "file"`);
-  if (files.length === 0) throw new KaoheError('validation', 'file: no file: send one or more parts named "file"');
-  for (const f of files) {
-    if (f.bytes.length === 0) throw new KaoheError('evidence-empty', `file: ${f.filename} is empty (0 bytes)`, { filename: f.filename });
-    const mime = detectEvidenceType(f.bytes.subarray(0, 12));
-    if (mime === null || !DEFAULT_EVIDENCE_TYPES.includes(mime)) {
-      throw new KaoheError('evidence-type', `file: ${f.filename} is not a file type accepted as evidence (its content is checked, not its name); accepted: ${DEFAULT_EVIDENCE_TYPES.join(', ')}`, {
-        filename: f.filename,
-        detected: mime,
-        allowed: [...DEFAULT_EVIDENCE_TYPES],
-      });
-    }
+  if (staged.length === 0) throw new KaoheError('validation', 'file: no file: send one or more parts named "file"');
+  return staged;
+}
+
+/** How long the rest of a refused upload is read (and thrown away) at most. */
+const DRAIN_MS = 10_000;
+
+/**
+ * After a refusal part way through an upload, the answer goes out at once. A browser reads it
+ * only once it has sent its whole request, so the rest of the body is read and thrown away (no
+ * memory kept) — but at most one more file's worth and for at most 10 s; a larger or endless
+ * body is not read at all: the connection closes after the answer.
+ */
+function finishRefusedUpload(req: FastifyRequest, reply: FastifyReply, store: EvidenceStore): void {
+  const raw = req.raw;
+  if (raw.complete) return;
+  const cap = store.maxBytes + store.maxFiles * PART_OVERHEAD;
+  const declared = Number(req.headers['content-length']);
+  if (!(declared <= 2 * cap)) {
+    reply.header('connection', 'close');
+    return;
   }
-  return files;
+  let drained = 0;
+  const cutOff = () => raw.socket?.destroy();
+  const timer = setTimeout(cutOff, DRAIN_MS);
+  timer.unref();
+  raw.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > cap) cutOff();
+  });
+  raw.once('end', () => clearTimeout(timer));
+  raw.once('close', () => clearTimeout(timer));
+  raw.unpipe();
+  raw.resume();
 }
 
 export function assessmentsRoutes(app: FastifyInstance): void {
@@ -90,16 +128,20 @@ export function assessmentsRoutes(app: FastifyInstance): void {
   const sendView = (user: User, req: FastifyRequest, reply: FastifyReply, view: AssessmentView) =>
     viewJson.send(req, reply, view, user.role === 'admin' ? 'office' : 'masked', () => present(user, withUrls(view)));
 
-  /** Stores the uploads one by one on a finding or an appeal; returns their rows. */
-  const upload = async (user: User, req: FastifyRequest, target: { findingId: number } | { appealId: number }) => {
+  /** Stores the uploads on a finding or an appeal, all or none; returns their rows. */
+  const upload = async (user: User, req: FastifyRequest, reply: FastifyReply, target: EvidenceTarget) => {
     const actor = actorOf(user);
-    // Who may not even read the assessment is turned away before the upload is read.
-    await campaigns.evidenceOf(actor, target);
-    const files = await readUploads(req);
-    const ids: number[] = [];
-    for (const f of files) ids.push(await campaigns.addEvidence(actor, target, f));
-    const rows = (await campaigns.evidenceOf(actor, target)).filter((r) => ids.includes(r.id));
-    return rows.map((r) => ({ ...r, url: `/api/evidence/${r.id}` }));
+    try {
+      // Who may not add evidence here, or to an assessment whose quota is used up, is turned away before the upload is read.
+      const room = await campaigns.evidenceRoom(actor, target);
+      const files = await receiveUploads(req, evidence, room);
+      const ids = await campaigns.addEvidenceFiles(actor, target, files);
+      const rows = (await campaigns.evidenceOf(actor, target)).filter((r) => ids.includes(r.id));
+      return rows.map((r) => ({ ...r, url: `/api/evidence/${r.id}` }));
+    } catch (e) {
+      finishRefusedUpload(req, reply, evidence);
+      throw e;
+    }
   };
 
   route(app, {
@@ -185,7 +227,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     params: z.object({ fid: Id }),
     multipart: true,
     handler: async ({ user, params, req, reply }) => {
-      const rows = await upload(user, req, { findingId: params.fid });
+      const rows = await upload(user, req, reply, { findingId: params.fid });
       reply.code(201);
       return present(user, { evidence: rows });
     },
@@ -194,7 +236,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
   route(app, {
     method: 'GET',
     url: '/evidence/:id',
-    summary: 'An evidence file (inline; ?download=1 as an attachment)',
+    summary: 'An evidence file: a photo inline (?download=1 as an attachment), a PDF always as an attachment',
     tags,
     roles: 'any',
     params: z.object({ id: Id }),
@@ -203,10 +245,14 @@ export function assessmentsRoutes(app: FastifyInstance): void {
       const e = await campaigns.evidenceFile(actorOf(user), params.id);
       if (!(await evidence.has(e.sha256))) throw new KaoheError('not-found', `the file of evidence ${e.id} is missing from the evidence store`);
       const filename = user.role === 'admin' ? e.filename : maskIds(e.filename);
+      // Only a raster image of an accepted type is shown in the browser; a PDF (or anything
+      // else) is saved, never rendered by the browser's viewer on our origin.
+      const inline = !query.download && INLINE_EVIDENCE_TYPES.includes(e.mime) && evidence.types.includes(e.mime);
       reply
         .header('content-type', e.mime)
         .header('content-length', String(e.size))
-        .header('content-disposition', contentDisposition(query.download ? 'attachment' : 'inline', filename))
+        .header('content-disposition', contentDisposition(inline ? 'inline' : 'attachment', filename))
+        .header('content-security-policy', EVIDENCE_CSP)
         .header('cache-control', 'private, no-store')
         .header('x-content-type-options', 'nosniff');
       return reply.send(evidence.get(e.sha256));
@@ -321,7 +367,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     params: z.object({ id: Id }),
     multipart: true,
     handler: async ({ user, params, req, reply }) => {
-      const rows = await upload(user, req, { appealId: params.id });
+      const rows = await upload(user, req, reply, { appealId: params.id });
       reply.code(201);
       return present(user, { evidence: rows });
     },

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KaoheError } from '../../core/errors.ts';
-import { defaultEvidenceRoot, detectEvidenceType, EvidenceStore, exifDate, readExif } from './evidence-store.ts';
+import { defaultEvidenceRoot, detectEvidenceType, evidenceLimitsFromEnv, EvidenceStore, exifDate, readExif } from './evidence-store.ts';
 
 // ---------------------------------------------------------------------------------------
 // Test files built byte by byte: a real baseline JPEG (1×1 grey) with an Exif APP1 segment,
@@ -243,6 +243,19 @@ describe('detectEvidenceType', () => {
     expect(detectEvidenceType(Buffer.from([0xff, 0xd8]))).toBeNull();
     expect(detectEvidenceType(Buffer.alloc(0))).toBeNull();
   });
+
+  it('wants whole signatures, at the very start: text, HTML and SVG are none of the types', () => {
+    // "\x89PNG" alone is not a PNG: the signature has 8 bytes.
+    expect(detectEvidenceType(Buffer.concat([Buffer.from([0x89]), Buffer.from('PNG<html><script>', 'latin1')]))).toBeNull();
+    // A RIFF of WEBP with no VP8 chunk.
+    expect(detectEvidenceType(Buffer.from('RIFF\0\0\0\0WEBP<svg onload=', 'latin1'))).toBeNull();
+    // "%PDF-" after anything (a PDF reader would look further; Kaohe does not).
+    expect(detectEvidenceType(Buffer.from('<html>%PDF-1.4', 'latin1'))).toBeNull();
+    expect(detectEvidenceType(Buffer.from(' %PDF-1.4 padded', 'latin1'))).toBeNull();
+    for (const text of ['<!DOCTYPE html><html>', '<?xml version="1.0"?><svg>', '<svg xmlns="http://www.w3.org/2000/svg">', '村委会会议记录', 'GIF89a\x01\0\x01\0']) {
+      expect(detectEvidenceType(Buffer.from(text, 'utf8')), text).toBeNull();
+    }
+  });
 });
 
 describe('EvidenceStore.put', () => {
@@ -428,6 +441,132 @@ describe('EvidenceStore.put', () => {
   });
 });
 
+describe('EvidenceStore.stage: checked on the way in, stored only when placed', () => {
+  /** A source that counts what was taken from it. */
+  function source(total: number, chunk: number, first: Buffer) {
+    const pulled = { bytes: 0 };
+    async function* gen() {
+      for (let at = 0; at < total; at += chunk) {
+        const n = Math.min(chunk, total - at);
+        const b = Buffer.alloc(n, 7);
+        if (at === 0) first.copy(b, 0, 0, Math.min(first.length, n));
+        pulled.bytes += n;
+        yield b;
+      }
+    }
+    return { stream: gen(), pulled };
+  }
+
+  it('writes only a temporary file; place() stores it by content, discard() removes the temporary file', async () => {
+    const store = new EvidenceStore(root);
+    const bytes = jpeg({ date: '2020:06:15 10:30:05' });
+    const staged = await store.stage({ filename: 'IMG_0001.JPG', bytes });
+    expect(await storedFiles()).toEqual([]);
+    expect(await tmpFiles()).toEqual([expect.stringMatching(new RegExp(`^${process.pid}-[0-9a-f-]{36}\\.part$`))]);
+    expect(await store.has(staged.sha256)).toBe(false);
+    await staged.place();
+    expect(await store.verify(staged.sha256)).toBe(true);
+    await staged.discard();
+    expect(await tmpFiles()).toEqual([]);
+    expect(staged.stored()).toEqual({ sha256: sha(bytes), size: bytes.length, mime: 'image/jpeg', filename: 'IMG_0001.JPG', takenAt: '2020-06-15T10:30:05' });
+  });
+
+  it('unplace() takes back only what place() created', async () => {
+    const store = new EvidenceStore(root);
+    const staged = await store.stage({ filename: 'a.png', bytes: png(1) });
+    await staged.place();
+    await staged.unplace();
+    expect(await storedFiles()).toEqual([]);
+    // Content stored before stays.
+    const kept = await store.put({ filename: 'b.png', bytes: png(2) });
+    const same = await store.stage({ filename: 'c.png', bytes: png(2) });
+    await same.place();
+    await same.unplace();
+    expect(await store.verify(kept.sha256)).toBe(true);
+    await same.discard();
+    await staged.discard();
+    expect(await tmpFiles()).toEqual([]);
+  });
+
+  it('takes a stream in chunks of any size, the same as the bytes', async () => {
+    const store = new EvidenceStore(root);
+    const bytes = Buffer.concat([PDF, Buffer.alloc(3000, 1)]);
+    for (const size of [1, 5, 17, 65_536]) {
+      async function* pieces() {
+        for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+      }
+      const staged = await store.stage({ filename: 'scan.pdf', stream: pieces() });
+      expect(staged.stored()).toEqual({ sha256: sha(bytes), size: bytes.length, mime: 'application/pdf', filename: 'scan.pdf' });
+      await staged.discard();
+    }
+    expect(await tmpFiles()).toEqual([]);
+  });
+
+  it('stops reading a stream at the first byte past the limit, and keeps nothing', async () => {
+    const store = new EvidenceStore(root, { maxBytes: 1000 });
+    const { stream, pulled } = source(10 * 1024 * 1024, 100, jpeg());
+    const e = await rejection(store.stage({ filename: 'IMG_big.jpg', stream }));
+    expect(e.code).toBe('evidence-too-large');
+    expect(e.message).toBe('IMG_big.jpg is more than 1 KiB (1,000 bytes); the limit is 1 KiB (1,000 bytes)');
+    expect(pulled.bytes).toBe(1100);
+    expect(await tmpFiles()).toEqual([]);
+    // Exactly the limit is fine.
+    const exact = source(1000, 100, jpeg());
+    const ok = await store.stage({ filename: 'IMG_exact.jpg', stream: exact.stream });
+    expect(ok.size).toBe(1000);
+    await ok.discard();
+  });
+
+  it('stops at the room left (a quota) with the refusal it is given', async () => {
+    const store = new EvidenceStore(root, { maxBytes: 10_000 });
+    const { stream, pulled } = source(5000, 100, jpeg());
+    const seen: number[] = [];
+    const e = await rejection(
+      store.stage({ filename: 'a.jpg', stream }, {
+        roomBytes: 700,
+        overRoom: (atLeast, filename) => {
+          seen.push(atLeast);
+          return new KaoheError('evidence-quota', `${filename}: no room`);
+        },
+      }),
+    );
+    expect([e.code, e.message, seen, pulled.bytes]).toEqual(['evidence-quota', 'a.jpg: no room', [800], 800]);
+    // Bytes and paths are refused on their size, before they are copied.
+    expect((await rejection(store.stage({ filename: 'b.jpg', bytes: Buffer.concat([jpeg(), Buffer.alloc(2000)]) }, { roomBytes: 700 }))).code).toBe('evidence-quota');
+    expect(await tmpFiles()).toEqual([]);
+  });
+
+  it('refuses a stream that breaks off (a client gone) as cut off, and keeps nothing', async () => {
+    const store = new EvidenceStore(root);
+    async function* broken() {
+      yield jpeg();
+      yield Buffer.alloc(1000);
+      throw new Error('aborted');
+    }
+    const e = await rejection(store.stage({ filename: 'IMG_1.jpg', stream: broken() }));
+    expect([e.code, e.message]).toEqual(['evidence-unreadable', 'IMG_1.jpg: the upload was cut off: aborted']);
+    expect(await tmpFiles()).toEqual([]);
+  });
+
+  it('refuses a PDF with active content or one that cannot be checked, saying why', async () => {
+    const store = new EvidenceStore(root);
+    const js = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /OpenAction 2 0 R >> endobj\n2 0 obj << /S /JavaScript /JS (app.alert\\(1\\)) >> endobj\n%%EOF\n', 'latin1');
+    const e = await rejection(store.stage({ filename: '会议记录.pdf', bytes: js }));
+    expect(e.code).toBe('evidence-active-content');
+    expect(e.message).toBe(
+      '会议记录.pdf is a PDF with active content (/JavaScript, /JS, /OpenAction → /JavaScript): scripts, actions run on opening, embedded files and interactive forms are not accepted in evidence; print it to a new PDF or scan the paper',
+    );
+    const lzw = Buffer.from('%PDF-1.5\n5 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /LZWDecode /Length 3 >> stream\nabc\nendstream endobj\n%%EOF', 'latin1');
+    expect((await rejection(store.stage({ filename: 'odd.pdf', bytes: lzw }))).message).toMatch(/^odd\.pdf is a PDF whose content cannot be checked for scripts \(an object stream is compressed with \/LZWDecode/);
+    // The same checks on a file given by path.
+    const path = join(dir, 'js.pdf');
+    await writeFile(path, js);
+    expect((await rejection(store.put({ filename: 'js.pdf', path }))).code).toBe('evidence-active-content');
+    expect(await storedFiles()).toEqual([]);
+    expect(await tmpFiles()).toEqual([]);
+  });
+});
+
 describe('EvidenceStore: one copy of each content, never rewritten', () => {
   it('stores the same bytes once and returns the same sha256', async () => {
     const store = new EvidenceStore(root);
@@ -546,6 +685,42 @@ describe('EvidenceStore: housekeeping', () => {
     expect(await store.sweepTemp()).toBe(1);
     expect(await tmpFiles()).toEqual(['fresh.part']);
     expect(await new EvidenceStore(join(dir, 'never-used')).sweepTemp()).toBe(0);
+  });
+
+  it('at start, sweeps the temporary files of processes no longer running (and of an earlier one with its own id)', async () => {
+    const store = new EvidenceStore(root);
+    await mkdir(join(root, 'tmp'), { recursive: true });
+    const uuid = '0b7e5a3c-8d4f-4c5e-9a1b-2c3d4e5f6a7b';
+    // 2^31 - 2 is past any pid_max: no process has it.
+    const names = [`2147483646-${uuid}.part`, `${process.pid}-${uuid}.part`, `${process.ppid}-${uuid}.part`, 'fresh.part'];
+    for (const n of names) await writeFile(join(root, 'tmp', n), 'x');
+    expect(await store.sweepTemp()).toBe(0);
+    expect(await store.sweepTemp({ startup: true })).toBe(2);
+    expect((await tmpFiles()).sort()).toEqual([`${process.ppid}-${uuid}.part`, 'fresh.part'].sort());
+  });
+
+  it('lists stored files and removes one', async () => {
+    const store = new EvidenceStore(root);
+    const a = await store.put({ filename: 'a.png', bytes: png(1) });
+    const b = await store.put({ filename: 'b.png', bytes: png(2) });
+    await mkdir(join(root, 'tmp'), { recursive: true });
+    await writeFile(join(root, 'tmp', 'x.part'), 'x');
+    await writeFile(join(root, 'README'), 'not evidence');
+    const listed: string[] = [];
+    for await (const f of store.list()) listed.push(f.sha256);
+    expect(listed).toEqual([a.sha256, b.sha256].sort());
+    await store.removeFile(a.sha256);
+    expect(await store.has(a.sha256)).toBe(false);
+    expect(await store.has(b.sha256)).toBe(true);
+  });
+
+  it('reads its limits from the environment', () => {
+    expect(evidenceLimitsFromEnv({})).toEqual({});
+    expect(evidenceLimitsFromEnv({ KAOHE_EVIDENCE_MAX_MB: '10', KAOHE_EVIDENCE_QUOTA_MB: '500', KAOHE_EVIDENCE_MAX_FILES: '5' })).toEqual({ maxBytes: 10 * 1024 * 1024, quotaBytes: 500 * 1024 * 1024, maxFiles: 5 });
+    expect(() => evidenceLimitsFromEnv({ KAOHE_EVIDENCE_QUOTA_MB: '200MB' })).toThrow('KAOHE_EVIDENCE_QUOTA_MB must be a whole number ≥ 1, not "200MB"');
+    expect(() => evidenceLimitsFromEnv({ KAOHE_EVIDENCE_MAX_FILES: '0' })).toThrow(/KAOHE_EVIDENCE_MAX_FILES/);
+    const store = new EvidenceStore(root);
+    expect([store.maxBytes, store.quotaBytes, store.maxFiles]).toEqual([20 * 1024 * 1024, 200 * 1024 * 1024, 10]);
   });
 
   it('defaults to ${KAOHE_DATA_DIR}/evidence', () => {
