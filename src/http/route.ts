@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { KaoheError } from '../core/errors.ts';
+import { textCharacterProblem } from '../core/registry/cell-text.ts';
 import type { Role } from '../services/policies.ts';
 import type { User } from '../services/user.service.ts';
 
@@ -97,6 +98,7 @@ export function route<P extends z.ZodType = z.ZodType<Record<string, never>>, Q 
         if (!s) return undefined as z.infer<T>;
         const r = s.safeParse(data ?? {});
         if (!r.success) throw issueMessage(where, r.error);
+        checkTextCharacters(where, r.data);
         return r.data;
       };
       const params = parse('params', spec.params, req.params);
@@ -107,6 +109,31 @@ export function route<P extends z.ZodType = z.ZodType<Record<string, never>>, Q 
       return result ?? { ok: true };
     },
   });
+}
+
+/** Body fields that are notes (line breaks and tabs allowed); passwords are checked by their own rules. */
+const MULTILINE_FIELDS = new Set(['note', 'reason', 'comment', 'text', 'deriveText']);
+const UNCHECKED_FIELDS = new Set(['password', 'currentPassword', 'newPassword']);
+
+/**
+ * Refuses control characters (NUL, ESC, …) and U+FFFD in every string of a request, and line
+ * breaks and tabs but in notes, as imports refuse them (core/registry/cell-text.ts): a name typed
+ * in a form is held to what a name in a sheet is.
+ */
+export function checkTextCharacters(where: string, value: unknown, path: string[] = []): void {
+  if (typeof value === 'string') {
+    const field = path.at(-1) ?? where;
+    if (UNCHECKED_FIELDS.has(field)) return;
+    const problem = textCharacterProblem(value, MULTILINE_FIELDS.has(field));
+    if (problem) {
+      const name = [where, ...path].join('.');
+      throw new KaoheError('validation', `${name}: ${problem.replace('this column', 'this field')}`, [{ field: name, message: problem }]);
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => checkTextCharacters(where, v, [...path, String(i)]));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) checkTextCharacters(where, v, [...path, k]);
+  }
 }
 
 /** Path parameter: a positive integer id. */
