@@ -187,13 +187,10 @@ export class UserService {
       if (until > now) throw new KaoheError('rate-limited', `${state.failures} failed sign-ins: wait until ${until.toISOString()} before trying again`, { until: until.toISOString() });
     }
     const row = await this.store.db.selectFrom('users').selectAll().where('username', '=', name).where('disabled', '=', 0).executeTakeFirst();
-    const ok = await this.gate.run(async () => {
-      if (row) return verifyPassword(password, row.password_hash);
-      // An unknown name costs what a known one does.
-      this.dummyHash ??= hashPassword(generatePassword());
-      await verifyPassword(password, await this.dummyHash);
-      return false;
-    });
+    // An unknown name costs what a known one does (the dummy hash is made before, not inside, its turn).
+    this.dummyHash ??= hashPassword(generatePassword());
+    const compareWith = row?.password_hash ?? (await this.dummyHash);
+    const ok = await this.gate.run(() => verifyPassword(password, compareWith), context.ip);
     if (ok && row) {
       if (state) await this.throttle.clear(key);
       return this.toUser(row);

@@ -306,29 +306,39 @@ describe.each(storeTargets())('sign-in limits ($dialect)', (target) => {
     expect(second.json()).toMatchObject({ error: { code: 'locked', details: { until: new Date(now + 30 * 60_000).toISOString() } } });
   });
 
-  it('hashes a few passwords at a time: past the queue a sign-in is refused at once with 503, and a real one still gets in', async () => {
+  it('hashes a few passwords at a time: one address gets two, the queue eight, the rest 429 or 503 at once; a real user still gets in', async () => {
     const gate = server.app.services.users.gate;
     let most = 0;
     const run = gate.run.bind(gate);
-    gate.run = async (work) => run(async () => {
-      most = Math.max(most, gate.load().active);
-      return work();
-    });
+    gate.run = async (work, key) =>
+      run(async () => {
+        most = Math.max(most, gate.load().active);
+        return work();
+      }, key);
+    const from = (address: string, username: string, password: string) =>
+      server.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: address, payload: { username, password } });
+    const codeOf = (r: { statusCode: number; json(): unknown }) => `${r.statusCode} ${(r.json() as { error?: { code: string } }).error?.code ?? 'ok'}`;
     try {
       later(3600);
-      // 24 sign-ins at once with unknown names (each its own, so no per-name delay interferes).
-      const flood = Array.from({ length: 24 }, (_, i) => login(server, `flood${i}`, 'guess'));
-      const real = login(server, 'village', 'not-known-here');
-      const answers = await Promise.all([...flood, real]);
-      const codes = answers.map((r) => r.statusCode);
+      // 24 at once from one address, with unknown names (each its own: no per-name delay): two are checked.
+      const one = await Promise.all([...Array.from({ length: 24 }, (_, i) => from('10.9.9.9', `flood${i}`, 'guess')), from('10.1.1.1', 'liu', 'river-stone-2021')]);
+      const codes = one.map(codeOf);
+      expect(codes.slice(0, 24).filter((c) => c === '401 unauthenticated')).toHaveLength(2);
+      expect(codes.slice(0, 24).filter((c) => c === '429 rate-limited')).toHaveLength(22);
+      expect(one.find((r) => r.statusCode === 429)!.headers['retry-after']).toBe('1');
+      // The real user, from elsewhere, got in at once.
+      expect(codes[24]).toBe('200 ok');
+      // 24 at once from 24 addresses: two run, eight wait, the rest are told the server is busy.
+      later(3600);
+      const many = (await Promise.all(Array.from({ length: 24 }, (_, i) => from(`10.8.0.${i + 1}`, `spread${i}`, 'guess')))).map(codeOf);
+      expect(many.filter((c) => c === '401 unauthenticated')).toHaveLength(gate.concurrent + gate.queued);
+      expect(many.filter((c) => c === '503 busy')).toHaveLength(24 - gate.concurrent - gate.queued);
       expect(most).toBeLessThanOrEqual(gate.concurrent);
-      expect(codes.filter((c) => c === 503).length).toBeGreaterThan(0);
-      expect(codes.every((c) => c === 401 || c === 503 || c === 429)).toBe(true);
-      const busy = answers.find((r) => r.statusCode === 503)!;
-      expect(busy.json()).toMatchObject({ error: { code: 'busy' } });
-      expect(busy.headers['retry-after']).toBe('2');
+      const busy = await Promise.all(Array.from({ length: 12 }, (_, i) => from(`10.7.0.${i + 1}`, `again${i}`, 'guess')));
+      expect(busy.find((r) => r.statusCode === 503)?.headers['retry-after']).toBe('2');
+      expect(gate.load()).toEqual({ active: 0, waiting: 0, keys: 0 });
       // Once the flood has passed, the real user signs in.
-      expect((await login(server, 'liu', 'river-stone-2021')).statusCode).toBe(200);
+      expect((await from('10.1.1.1', 'liu', 'river-stone-2021')).statusCode).toBe(200);
     } finally {
       gate.run = run;
     }
@@ -337,7 +347,7 @@ describe.each(storeTargets())('sign-in limits ($dialect)', (target) => {
 
 describe('HashGate', () => {
   it('runs at most `concurrent` at once, queues `queued`, refuses the rest with busy', async () => {
-    const gate = new HashGate(2, 3);
+    const gate = new HashGate(2, 3, 100);
     let active = 0;
     let most = 0;
     const work = () =>
@@ -351,9 +361,18 @@ describe('HashGate', () => {
     expect(most).toBe(2);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
     expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(['busy', 'busy', 'busy', 'busy']);
-    expect(gate.load()).toEqual({ active: 0, waiting: 0 });
+    expect(gate.load()).toEqual({ active: 0, waiting: 0, keys: 0 });
     // A failing job frees its slot.
-    await expect(gate.run(async () => Promise.reject(new Error('x')))).rejects.toThrow('x');
-    expect(gate.load()).toEqual({ active: 0, waiting: 0 });
+    await expect(gate.run(async () => Promise.reject(new Error('x')), 'k')).rejects.toThrow('x');
+    expect(gate.load()).toEqual({ active: 0, waiting: 0, keys: 0 });
+  });
+
+  it('lets one key have at most `perKey` in at once, others not held up by it', async () => {
+    const gate = new HashGate(4, 10, 2);
+    const slow = (key: string) => gate.run(() => new Promise((r) => setTimeout(() => r(key), 20)), key);
+    const results = await Promise.allSettled([slow('a'), slow('a'), slow('a'), slow('b'), slow('a')]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as { code: string }).code))).toEqual(['a', 'a', 'rate-limited', 'b', 'rate-limited']);
+    expect(gate.load()).toEqual({ active: 0, waiting: 0, keys: 0 });
+    expect(await slow('a')).toBe('a');
   });
 });
