@@ -78,9 +78,10 @@ describe.each(storeTargets())('CampaignService evidence ($dialect)', (target) =>
   });
 
   it('turns away who may not add evidence, and a finding that cannot take it, before a file is read', async () => {
+    // Out of reach reads as missing (404), in the words a missing finding or appeal gets.
     const inspector: Actor = { user: 'nobody', role: 'inspector' };
-    await refused(service.evidenceRoom(inspector, { findingId: seed.findingId }), 'forbidden');
-    await refused(service.evidenceRoom({ user: 'v', role: 'village', village: '000000000000' }, { appealId: seed.appealId }), 'forbidden');
+    expect((await refused(service.evidenceRoom(inspector, { findingId: seed.findingId }), 'not-found')).message).toBe(`finding ${seed.findingId} not found`);
+    expect((await refused(service.evidenceRoom({ user: 'v', role: 'village', village: '000000000000' }, { appealId: seed.appealId }), 'not-found')).message).toBe(`appeal ${seed.appealId} not found`);
     // The first finding was withdrawn above.
     await refused(service.evidenceRoom(admin, { findingId: seed.findingId }), 'invalid-state');
     await refused(service.evidenceRoom(admin, { findingId: 999_999 }), 'not-found');

@@ -215,6 +215,6 @@ describe('the server killed with SIGKILL (child process, SQLite)', { timeout: 12
     await expectConsistent('after the restart (campaign PDF)');
     // Nothing left behind: no temporary file of the server's own (tsx's compile cache aside).
     expect(readdirSync(serverTmp).filter((f) => !f.startsWith('tsx-'))).toEqual([]);
-    expect(filesUnder(data).filter((f) => !/^(kaohe\.db(-wal|-shm)?|evidence\/[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64})$/.test(f))).toEqual([]);
+    expect(filesUnder(data).filter((f) => !/^(kaohe\.db(-wal|-shm)?|audit\.key|evidence\/[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64})$/.test(f))).toEqual([]);
   });
 });
