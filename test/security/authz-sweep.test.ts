@@ -859,4 +859,42 @@ describe.each(storeTargets())('authorisation sweep ($dialect)', (target) => {
     },
     240_000,
   );
+
+  it('refuses every change of the OpenAPI document without the CSRF token, whatever the spelling of /api, and every route but the password change to a user holding a one-time password', async () => {
+    const doc = server.app.swagger() as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+    const admin = sessions.get('admin')!;
+    const cookieOnly = { cookie: admin.cookie! };
+    // A user who still holds a one-time password (the office's role: every route is open to it).
+    const otp = await server.app.services.users.create({ username: 'otp-office', role: 'admin' });
+    const otpSession = await server.app.services.users.startSession(otp.user.id);
+    const otpHeaders = { cookie: `${SESSION_COOKIE}=${otpSession}`, 'x-csrf-token': csrfTokenFor(otpSession) };
+    const openToOtp = new Set(['POST /api/auth/login', 'POST /api/auth/logout', 'GET /api/auth/me', 'POST /api/auth/password']);
+    const before = await stateDigest(server);
+    let csrf = 0;
+    let otpRefused = 0;
+    const problems: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const method of Object.keys(ops).map((m) => m.toUpperCase())) {
+        if (!['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) continue;
+        const url = path.replace(/\{[^}]+\}/g, '1');
+        if (method !== 'GET' && url !== '/api/auth/login') {
+          for (const spelt of [url, url.replace(/^\/api/, '/%61pi'), url.replace(/^\/api/, '/ap%69'), url.replace(/^\/api/, '/%61%70%69')]) {
+            const res = await server.app.inject({ method: method as 'POST', url: spelt, headers: { ...cookieOnly, 'content-type': 'application/json' }, payload: '{}' });
+            csrf++;
+            if (res.statusCode !== 403 || (json(res)?.error as { code?: string } | undefined)?.code !== 'csrf') problems.push(`${method} ${spelt} without the token: ${res.statusCode} ${res.body.slice(0, 120)}`);
+          }
+        }
+        const isPublic = !ops[method.toLowerCase()]?.security?.length;
+        if (!openToOtp.has(`${method} ${path}`) && !isPublic) {
+          const res = await server.app.inject({ method: method as 'POST', url, headers: { ...otpHeaders, ...(method !== 'GET' ? { 'content-type': 'application/json' } : {}) }, ...(method !== 'GET' ? { payload: '{}' } : {}) });
+          otpRefused++;
+          if (res.statusCode !== 403 || (json(res)?.error as { code?: string } | undefined)?.code !== 'password-change-required') problems.push(`${method} ${url} with a one-time password: ${res.statusCode} ${res.body.slice(0, 120)}`);
+        }
+      }
+    }
+    console.log(`authz sweep (${target.dialect}): ${csrf} changes without the CSRF token (4 spellings of /api each): all 403 csrf; ${otpRefused} routes asked with a one-time password: all 403 password-change-required`);
+    expect(problems).toEqual([]);
+    expect(csrf).toBeGreaterThan(80);
+    expect(await stateDigest(server)).toBe(before);
+  });
 });
