@@ -9,6 +9,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.ts';
 import { migrateToLatest } from './migrate.ts';
+import { WaitingSqliteDriver } from './sqlite-driver.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -33,6 +34,20 @@ export interface StoreOptions {
   pgSchema?: string;
   /** Apply migrations on open (default true). */
   migrate?: boolean;
+  /**
+   * SQLite: how long a write waits for another connection's write (an import's merge, another
+   * process's save) before it fails, in ms. Default: KAOHE_SQLITE_BUSY_MS, else 30,000.
+   */
+  busyTimeoutMs?: number;
+}
+
+/** SQLite's wait for the write lock when neither the options nor KAOHE_SQLITE_BUSY_MS say. */
+export const DEFAULT_SQLITE_BUSY_MS = 30_000;
+
+/** The SQLite busy timeout the environment asks for (KAOHE_SQLITE_BUSY_MS), else the default. */
+export function configuredBusyTimeout(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.KAOHE_SQLITE_BUSY_MS);
+  return env.KAOHE_SQLITE_BUSY_MS && Number.isSafeInteger(v) && v >= 0 ? v : DEFAULT_SQLITE_BUSY_MS;
 }
 
 /** The database URL or SQLite file the environment asks for (DATABASE_URL, KAOHE_DATA_DIR). */
@@ -62,13 +77,32 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   } else {
     if (url !== ':memory:') mkdirSync(dirname(resolve(url)), { recursive: true });
     const sqlite = new Database(url);
+    const busyMs = options.busyTimeoutMs ?? configuredBusyTimeout();
+    // WAL: readers never wait for the writer. The busy timeout is the backstop for statements run
+    // on the raw handle; Kysely's queries wait for the lock without blocking the thread (below).
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma(`busy_timeout = ${busyMs}`);
     sqlite.pragma('synchronous = NORMAL');
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<DB>({ dialect: new WaitingSqliteDialect(sqlite, busyMs) });
     store = { db, dialect: 'sqlite', sqlite, url, location: url, close: () => db.destroy() };
   }
   if (options.migrate !== false) await migrateToLatest(store);
   return store;
+}
+
+/**
+ * Kysely's SQLite dialect with a driver that begins transactions IMMEDIATE and waits for the write
+ * lock without blocking the thread (see sqlite-driver.ts).
+ */
+class WaitingSqliteDialect extends SqliteDialect {
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly busyMs: number,
+  ) {
+    super({ database: sqlite });
+  }
+  override createDriver() {
+    return new WaitingSqliteDriver(this.sqlite, this.busyMs);
+  }
 }
