@@ -246,15 +246,14 @@ class SqliteStage implements Stage {
   }
 }
 
-/** PostgreSQL takes at most 65,535 parameters a statement. */
-const PG_MAX_PARAMS = 60_000;
-
 class PostgresStage implements Stage {
   rows = 0;
   private readonly name = `import_stage_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   /** Named with its schema: a table of the search path never stands in for it. */
   private readonly table = `pg_temp.${ident(this.name)}`;
   private created = false;
+  /** The staging table's column types (seq first), for the arrays appended. */
+  private types: string[] = [];
 
   constructor(
     /** The import's own connection. */
@@ -272,21 +271,24 @@ class PostgresStage implements Stage {
     if (!this.created) {
       await this.run(`create temp table ${ident(this.name)} as ${shapeOf(this.plan, '', '0::bigint as seq, ')} with no data`);
       this.created = true;
+      const types = await this.run(
+        `select format_type(atttypid, atttypmod) as type from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped order by attnum`,
+        [this.table],
+      );
+      this.types = (types.rows as Array<{ type: string }>).map((r) => r.type);
     }
-    const perStatement = Math.max(1, Math.floor(PG_MAX_PARAMS / (width + 1)));
-    const columns = ['seq', ...this.plan.columns].map((c) => (c === 'seq' ? c : ident(c))).join(', ');
-    for (let i = 0; i < values.length; i += perStatement * width) {
-      const end = Math.min(values.length, i + perStatement * width);
-      const params: unknown[] = [];
-      const tuples: string[] = [];
-      for (let r = i; r < end; r += width) {
-        const cells = [`$${params.push(this.rows + (r - i) / width + 1)}`];
-        for (let c = 0; c < width; c++) cells.push(`$${params.push(values[r + c] ?? null)}`);
-        tuples.push(`(${cells.join(', ')})`);
-      }
-      await this.run(`insert into ${this.table} (${columns}) values ${tuples.join(', ')}`, params);
-      this.rows += (end - i) / width;
+    // One array a column, unnested into rows: one parameter a column, where a VALUES list takes
+    // one a cell (and PostgreSQL spends its time parsing them).
+    const rows = values.length / width;
+    const columns: Value[][] = [Array.from({ length: rows }, (_, r) => this.rows + r + 1)];
+    for (let c = 0; c < width; c++) {
+      const column: Value[] = new Array(rows);
+      for (let r = 0; r < rows; r++) column[r] = values[r * width + c] ?? null;
+      columns.push(column);
     }
+    const unnest = this.types.map((t, i) => `$${i + 1}::${t}[]`).join(', ');
+    await this.run(`insert into ${this.table} (seq, ${this.plan.columns.map(ident).join(', ')}) select * from unnest(${unnest})`, columns);
+    this.rows += rows;
   }
 
   async merge(): Promise<void> {
