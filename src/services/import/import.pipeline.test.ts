@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { storeTargets } from '../../../test/stores.ts';
-import { H1, idNumber, IDS, seed, stored, tempDir, TODAY, VALID, VILLAGE, VILLAGE2, writeCsv, type Table, type Value } from '../../../test/registry-fixtures.ts';
+import { H1, idNumber, IDS, manyHouseholds, seed, stored, tempDir, TODAY, VALID, writeCsv, type Value } from '../../../test/registry-fixtures.ts';
 import type { Store } from '../../store/db.ts';
 import { importFile, importTuning, type ImportOptions, type ImportReport } from './import.service.ts';
 
@@ -19,23 +19,7 @@ const H = VALID.households.headers;
 const col = (h: string) => H.indexOf(h);
 
 /** n households; `spoil(i, row)` may change row i (a copy of a valid row). */
-function households(n: number, spoil: (i: number, row: Value[]) => void = () => {}): Table {
-  const template = VALID.households.rows[1]!;
-  const rows: Value[][] = [];
-  for (let i = 0; i < n; i++) {
-    const r = [...template];
-    const birth = new Date(Date.UTC(1950, 0, 1) + Math.floor(i / 900) * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
-    r[col('户编号')] = `5224251002${String(i).padStart(8, '0')}`;
-    r[col('村区划代码')] = i % 3 === 0 ? VILLAGE2 : VILLAGE;
-    r[col('户主姓名')] = `户主${i}`;
-    r[col('户主身份证号')] = idNumber('522425', birth, String(100 + (i % 900)).padStart(3, '0'));
-    r[col('家庭人口数')] = String(1 + (i % 7));
-    r[col('劳动力人数')] = String(i % 2);
-    spoil(i, r);
-    rows.push(r);
-  }
-  return { headers: H, rows };
-}
+const households = manyHouseholds;
 
 /** Problems of every sort, here and there in 30,000 rows (and an empty line or two). */
 function spoiled(i: number, r: Value[]): void {
