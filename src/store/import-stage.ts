@@ -15,9 +15,10 @@
  *   sessions, not written to the WAL, dropped at the end and by the server with the session
  *   should the process die.
  *
- * The merge holds the write lock (SQLite) for as long as it runs: about a second for 300,000 new
- * households here (see docs/operations.md); other connections wait for it (db.ts gives SQLite a
- * busy timeout well beyond that) instead of failing.
+ * The merge holds the write lock (SQLite) for as long as it runs: under two seconds for 300,000
+ * new households on a busy two-core machine, about four for a million (docs/operations.md);
+ * other connections wait for it (sqlite-driver.ts, up to a busy timeout well beyond that)
+ * instead of failing.
  */
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Store } from './db.ts';

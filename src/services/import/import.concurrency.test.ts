@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ACTORS, buildRegistry, countRows, harness, setUpCampaign, V1, versionOf } from '../../../test/campaign-fixtures.ts';
-import { manyHouseholds, tempDir, TODAY, writeCsv } from '../../../test/registry-fixtures.ts';
+import { count, H2, manyHouseholds, seed, tempDir, TODAY, VALID, writeCsv } from '../../../test/registry-fixtures.ts';
 import { storeTargets } from '../../../test/stores.ts';
 import { openStore, type Store } from '../../store/db.ts';
 import { importFile } from './import.service.ts';
@@ -86,6 +86,18 @@ for (const target of storeTargets()) {
       } finally {
         h.cleanup();
       }
+    });
+
+    it('refuses the file whole when a household it names is removed while it is read (code conflict)', async () => {
+      if (target.dialect !== 'sqlite') return; // the removal must come between the last row and the merge: SQLite's synchronous handle can
+      const store = await target.open();
+      opened.push(store);
+      await seed(store, tmp.dir, ['areas', 'households']);
+      const file = writeCsv(join(tmp.dir, 'visits.csv'), VALID.visits);
+      // The last progress comes after the last row is staged, before the merge.
+      const onProgress = () => store.sqlite!.prepare('delete from households where household_no = ?').run(H2);
+      await expect(importFile(store, 'visits', file, { today: TODAY, onProgress })).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('import the file again') });
+      expect(await count(store, 'visits')).toBe(0);
     });
   });
 }
