@@ -16,7 +16,12 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Store {
   db: Kysely<DB>;
   dialect: Dialect;
-  /** The raw SQLite handle, for bulk writes inside a transaction (SQLite only). */
+  /**
+   * The raw SQLite handle (SQLite only), for an import's staging and merge; use it with the
+   * connection held (inside a transaction, or `db.connection()`). A statement on it that needs
+   * the write lock waits for it on the thread, up to the busy timeout; Kysely's queries wait
+   * without holding the thread (sqlite-driver.ts).
+   */
   sqlite?: Database.Database;
   /** Where the data lives, for messages: a file path or a URL without password. */
   location: string;
