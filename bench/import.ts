@@ -1,6 +1,7 @@
 /**
  * Import benchmark: `importFile(store, 'households', …)` on a generated sheet of households
- * (full validation, one transaction), against the sqlite3 shell's `.import` of the same CSV.
+ * (full validation, staged, merged in one transaction), against the sqlite3 shell's `.import` of
+ * the same CSV; and how long a writer in another process waits meanwhile.
  *
  *   npm run bench:import                     (tsx bench/import.ts; 1,000,000 rows)
  *   tsx bench/import.ts --rows 20000         (a quick try)
@@ -19,11 +20,15 @@
  *   4. the first N/10 households as .xlsx (exceljs streaming writer, timed on its own), imported into
  *      a fresh SQLite store (timed);
  *   5. the CSV into PostgreSQL, in a fresh schema kaohe_bench_<pid> dropped afterwards.
+ * During each Kaohe import another process (bench/concurrent-writer.ts) runs a read-then-write
+ * transaction every 100 ms on the same database, as an inspector's saves do: its longest wait
+ * during the import is printed beside the import's time and beside its longest wait in the second
+ * before the import (the baseline), with the ratios; a write that fails fails the run.
  * Every import is checked for its row count; any mismatch or problem exits 1. Peak memory is the
  * RSS sampled every 100 ms during each import, plus process.resourceUsage().maxRSS (the process's
  * peak so far). Targets: Kaohe's SQLite CSV import within 3× sqlite3 and under 1 GiB.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -340,15 +345,86 @@ interface SummaryRow {
 }
 const summary: SummaryRow[] = [];
 
-/** Imports the areas (untimed), then times the households file. */
-async function kaoheImport(store: Store, label: string, areasCsv: string, file: string, rows: number): Promise<Measured<ImportReport>> {
+/** What a concurrent writer (bench/concurrent-writer.ts) met while an import ran, and before it. */
+interface WriterFigures {
+  /** Writes begun during the import; failed ones among them. */
+  during: number;
+  failed: number;
+  errors: string[];
+  /** Longest and median time a write took during the import, and in the second before it (the baseline), ms. */
+  longest: number;
+  median: number;
+  idleLongest: number;
+  idleMedian: number;
+}
+const writerSummary: Array<{ what: string; importMs: number; w: WriterFigures }> = [];
+
+/** Starts a writer process on the store's database; resolves once it runs. */
+async function startWriter(store: Store) {
+  const child = fork(new URL('./concurrent-writer.ts', import.meta.url).pathname, [store.url, ...(store.dialect === 'postgres' && store.pgSchema ? [store.pgSchema] : [])], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the concurrent writer stopped (exit ${code})`)));
+  });
+  return {
+    async stop(from: number, to: number): Promise<WriterFigures> {
+      const got = new Promise<{ samples: Array<[number, number]>; errors: string[] }>((resolve) => child.once('message', (m) => resolve(m as never)));
+      child.send('stop');
+      const { samples, errors } = await got;
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+      const during = samples.filter(([at]) => at >= from && at <= to);
+      const idle = samples.filter(([at]) => at < from).map(([, ms]) => ms).filter((ms) => ms >= 0);
+      const ok = during.map(([, ms]) => ms).filter((ms) => ms >= 0);
+      return {
+        during: during.length,
+        failed: during.length - ok.length,
+        errors,
+        longest: Math.max(...ok),
+        median: median(ok),
+        idleLongest: Math.max(...idle),
+        idleMedian: median(idle),
+      };
+    },
+  };
+}
+
+/**
+ * Imports the areas (untimed), then times the households file, while another process writes
+ * every 100 ms (the second before the import is its baseline).
+ */
+async function kaoheImport(store: Store, label: string, areasCsv: string, file: string, rows: number): Promise<Measured<ImportReport> & { writer: WriterFigures }> {
   const a = await importFile(store, 'areas', areasCsv, { today: TODAY });
   const areaCount = 1 + TOWNSHIPS + TOWNSHIPS * VILLAGES_PER_TOWNSHIP;
   checkReport(`${label} areas`, a, areaCount);
+  const writer = await startWriter(store);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const from = Date.now();
   const m = await measure(() => importFile(store, 'households', file, { today: TODAY, onProgress: progress(label) }));
+  const to = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const w = await writer.stop(from, to);
   endProgress();
   checkReport(label, m.value, rows);
-  return m;
+  if (w.failed > 0 || w.during === 0) {
+    failed = true;
+    console.error(`  CONCURRENT WRITER (${label}): ${w.failed} of ${w.during} writes during the import failed: ${w.errors.join('; ')}`);
+  }
+  writerSummary.push({ what: label, importMs: m.ms, w });
+  return { ...m, writer: w };
+}
+
+const times = (x: number) => `${x >= 10 ? x.toFixed(0) : x.toFixed(1)}×`;
+
+/** The writer's figures, one line. */
+function writerLine(w: WriterFigures, importMs: number): string {
+  return (
+    `  writer: ${w.during} read-then-write transactions from another process during the import, ${w.failed} failed; ` +
+    `longest wait ${fmtMs(w.longest)} (median ${fmtMs(w.median)}) beside ${fmtMs(w.idleLongest)} (median ${fmtMs(w.idleMedian)}) with no import: ` +
+    `${times(w.longest / w.idleLongest)} the idle longest, ${((100 * w.longest) / importMs).toFixed(1)}% of the import's time`
+  );
 }
 
 async function countHouseholds(store: Store): Promise<number> {
@@ -382,7 +458,7 @@ async function main(): Promise<void> {
   );
 
   // 2. Kaohe into SQLite.
-  log(`\n[1] Kaohe importFile('households', CSV) → fresh SQLite file (full validation, one transaction)`);
+  log(`\n[1] Kaohe importFile('households', CSV) → fresh SQLite file (full validation, staged, merged in one transaction)`);
   const sqliteStore = await openStore({ url: join(dir, 'kaohe-csv.db') });
   let kaohe: { ms: number; cpuMs: number };
   try {
@@ -390,6 +466,7 @@ async function main(): Promise<void> {
     kaohe = m;
     log(`  time:   ${fmtMs(m.ms)}  (${perSec(ROWS, m.ms)} rows/s), CPU ${fmtMs(m.cpuMs)}; inserted ${fmtInt(m.value.inserted)}, problems ${m.value.problems.length}`);
     log(`  memory: peak RSS ${fmtMiB(m.peakRss)} (sampled), maxRSS ${fmtMiB(m.maxRss)}  — target < 1 GiB: ${m.peakRss < GIB && m.maxRss < GIB ? 'met' : 'MISSED'}`);
+    log(writerLine(m.writer, m.ms));
     verify('SQLite CSV', await countHouseholds(sqliteStore), ROWS);
     summary.push({ what: 'Kaohe → SQLite, CSV', rows: ROWS, ms: m.ms, cpuMs: m.cpuMs, peakRss: m.peakRss, maxRss: m.maxRss });
   } finally {
@@ -431,6 +508,7 @@ async function main(): Promise<void> {
   try {
     const m = await kaoheImport(xlsxStore, 'SQLite xlsx', areasCsv, householdsXlsx, wx.value);
     log(`  import: ${fmtMs(m.ms)}  (${perSec(wx.value, m.ms)} rows/s), CPU ${fmtMs(m.cpuMs)}`);
+    log(writerLine(m.writer, m.ms));
     log(`  memory: peak RSS ${fmtMiB(m.peakRss)} (sampled), maxRSS ${fmtMiB(m.maxRss)} (process peak so far)`);
     verify('SQLite xlsx', await countHouseholds(xlsxStore), wx.value);
     summary.push({ what: 'Kaohe → SQLite, xlsx', rows: wx.value, ms: m.ms, cpuMs: m.cpuMs, peakRss: m.peakRss, maxRss: m.maxRss });
@@ -455,6 +533,7 @@ async function main(): Promise<void> {
         log(`  ${shownUrl}, schema ${schema}`);
         log(`  time:   ${fmtMs(m.ms)}  (${perSec(ROWS, m.ms)} rows/s), CPU here ${fmtMs(m.cpuMs)} (the rest is the server's)`);
         log(`  memory: peak RSS ${fmtMiB(m.peakRss)} (sampled), maxRSS ${fmtMiB(m.maxRss)} (process peak so far)`);
+        log(writerLine(m.writer, m.ms));
         if (sqlite3Ms !== undefined) log(`  ratio:  Kaohe on PostgreSQL / sqlite3 .import = ${(m.ms / sqlite3Ms).toFixed(2)}×`);
         verify('PostgreSQL CSV', await countHouseholds(store), ROWS);
         summary.push({ what: 'Kaohe → PostgreSQL, CSV', rows: ROWS, ms: m.ms, cpuMs: m.cpuMs, peakRss: m.peakRss, maxRss: m.maxRss, note: 'CPU: this process only' });
@@ -485,6 +564,24 @@ async function main(): Promise<void> {
   const widths = table[0]!.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
   for (const r of table) log('  ' + r.map((cell, c) => (c === 0 || c === r.length - 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd());
   log(`  (maxRSS is the process's peak up to the end of that step; peak RSS is sampled every 100 ms during it)`);
+  log(`\nA writer beside each import (another process, a read-then-write transaction every 100 ms; baseline: the second before the import)`);
+  const wtable = [
+    ['', 'import', 'writes', 'failed', 'longest wait', 'median', 'idle longest', 'idle median', 'longest / idle', 'longest / import'],
+    ...writerSummary.map(({ what, importMs, w }) => [
+      what,
+      fmtMs(importMs),
+      String(w.during),
+      String(w.failed),
+      fmtMs(w.longest),
+      fmtMs(w.median),
+      fmtMs(w.idleLongest),
+      fmtMs(w.idleMedian),
+      times(w.longest / w.idleLongest),
+      `${((100 * w.longest) / importMs).toFixed(1)}%`,
+    ]),
+  ];
+  const wwidths = wtable[0]!.map((_, c) => Math.max(...wtable.map((r) => r[c]!.length)));
+  for (const r of wtable) log('  ' + r.map((cell, c) => (c === 0 ? cell.padEnd(wwidths[c]!) : cell.padStart(wwidths[c]!))).join('  ').trimEnd());
   log(`  run time: ${fmtMs(performance.now() - runStart)} in all; load average now ${loadavg()[0]!.toFixed(1)}`);
 }
 

@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kindSpec } from '../src/core/registry/kinds.ts';
 import { openStore } from '../src/store/db.ts';
-import { count, FIXTURES, IDS, readXlsx, tempDir, VALID, withCell, withoutColumns, writeCsv } from './registry-fixtures.ts';
+import { ACTORS, buildRegistry, harness, setUpCampaign, V1, versionOf } from './campaign-fixtures.ts';
+import { kaoheIn } from './kaohe-cli.ts';
+import { count, FIXTURES, IDS, manyHouseholds, readXlsx, tempDir, VALID, withCell, withoutColumns, writeCsv } from './registry-fixtures.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'kaohe');
@@ -177,5 +179,58 @@ describe.concurrent('kaohe template, and bad input', SLOW, () => {
     ]);
     expect(xls).toEqual({ status: 2, stdout: '', stderr: 'kaohe: old.xls: the old .xls format is not read; save it as .xlsx or .csv\n' });
     expect(missing).toEqual({ status: 2, stdout: '', stderr: 'kaohe: cannot read nowhere.csv: ENOENT\n' });
+  });
+});
+
+describe('kaohe import beside the web’s saves (another process, the same SQLite file)', () => {
+  const ROWS = 100_000;
+  const tmp = tempDir('kaohe-cli-concurrent-');
+  afterAll(() => tmp.remove());
+
+  it(`imports ${ROWS.toLocaleString('en')} households (exit 0) while this process saves a finding every 100 ms: every save succeeds`, { timeout: 240_000 }, async () => {
+    const data = join(tmp.dir, 'data');
+    const store = await openStore({ url: join(data, 'kaohe.db') });
+    const h = harness(store);
+    try {
+      await buildRegistry(store);
+      const { assessments } = await setUpCampaign(h.service);
+      const assessment = assessments[V1]!;
+      const file = writeCsv(join(tmp.dir, 'households.csv'), manyHouseholds(ROWS));
+      const saves: Array<{ at: number; ms: number; error?: string }> = [];
+      let stopped = false;
+      const loop = (async () => {
+        while (!stopped) {
+          const at = performance.now();
+          try {
+            await h.service.addFinding(ACTORS.zhang, assessment, await versionOf(store, assessment), { item: '3.2.1', count: 1 });
+            saves.push({ at, ms: performance.now() - at });
+          } catch (e) {
+            saves.push({ at, ms: performance.now() - at, error: String((e as Error).message ?? e) });
+          }
+          await new Promise((resolve) => setTimeout(resolve, Math.max(0, 100 - (performance.now() - at))));
+        }
+      })();
+      const started = performance.now();
+      const run = await kaoheIn(tmp.dir, data).kaohe('import', 'households', file);
+      const ended = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      stopped = true;
+      await loop;
+
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain(`imported ${ROWS} households rows: ${ROWS} new, 0 updated`);
+      expect(saves.filter((s) => s.error)).toEqual([]);
+      const during = saves.filter((s) => s.at >= started && s.at <= ended);
+      expect(during.length).toBeGreaterThanOrEqual(3);
+      expect(await count(store, 'households')).toBe(ROWS + 3);
+      console.log(
+        `kaohe import of ${ROWS} households: ${(ended - started).toFixed(0)} ms (the process's start included); ${saves.length} findings saved ` +
+          `(${during.length} begun during it), the longest ${Math.max(...saves.map((s) => s.ms)).toFixed(0)} ms`,
+      );
+    } finally {
+      h.cleanup();
+      await store.close();
+    }
   });
 });

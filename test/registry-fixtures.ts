@@ -361,6 +361,31 @@ export async function readXlsx(path: string): Promise<Array<{ name: string; rows
   });
 }
 
+/**
+ * `n` valid households for the large-file tests, in the villages of the fixtures (one in three in
+ * VILLAGE2): household numbers 5224251002000000nn…, unique head ID numbers born from 1950 on (none
+ * of them a head in VALID). `spoil(i, row)` may change row i (a copy of a valid row).
+ */
+export function manyHouseholds(n: number, spoil: (i: number, row: Value[]) => void = () => {}): Table {
+  const H = VALID.households.headers;
+  const col = (h: string) => H.indexOf(h);
+  const template = VALID.households.rows[1]!;
+  const rows: Value[][] = [];
+  for (let i = 0; i < n; i++) {
+    const r = [...template];
+    const birth = new Date(Date.UTC(1950, 0, 1) + Math.floor(i / 900) * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+    r[col('户编号')] = `5224251002${String(i).padStart(8, '0')}`;
+    r[col('村区划代码')] = i % 3 === 0 ? VILLAGE2 : VILLAGE;
+    r[col('户主姓名')] = `户主${i}`;
+    r[col('户主身份证号')] = idNumber('522425', birth, String(100 + (i % 900)).padStart(3, '0'));
+    r[col('家庭人口数')] = String(1 + (i % 7));
+    r[col('劳动力人数')] = String(i % 2);
+    spoil(i, r);
+    rows.push(r);
+  }
+  return { headers: H, rows };
+}
+
 /** A temporary directory, removed by the returned function. */
 export function tempDir(prefix = 'kaohe-registry-'): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));

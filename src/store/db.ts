@@ -10,13 +10,19 @@ import pg from 'pg';
 import type { DB } from './schema.ts';
 import { migrateToLatest } from './migrate.ts';
 import { resolveAuditKey } from './audit-key.ts';
+import { WaitingSqliteDriver } from './sqlite-driver.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface Store {
   db: Kysely<DB>;
   dialect: Dialect;
-  /** The raw SQLite handle, for bulk writes inside a transaction (SQLite only). */
+  /**
+   * The raw SQLite handle (SQLite only), for an import's staging and merge; use it with the
+   * connection held (inside a transaction, or `db.connection()`). A statement on it that needs
+   * the write lock waits for it on the thread, up to the busy timeout; Kysely's queries wait
+   * without holding the thread (sqlite-driver.ts).
+   */
   sqlite?: Database.Database;
   /** Where the data lives, for messages: a file path or a URL without password. */
   location: string;
@@ -38,6 +44,20 @@ export interface StoreOptions {
   migrate?: boolean;
   /** The audit key; default from the environment or the key file (resolveAuditKey). */
   auditKey?: Buffer;
+  /**
+   * SQLite: how long a write waits for another connection's write (an import's merge, another
+   * process's save) before it fails, in ms. Default: KAOHE_SQLITE_BUSY_MS, else 30,000.
+   */
+  busyTimeoutMs?: number;
+}
+
+/** SQLite's wait for the write lock when neither the options nor KAOHE_SQLITE_BUSY_MS say. */
+export const DEFAULT_SQLITE_BUSY_MS = 30_000;
+
+/** The SQLite busy timeout the environment asks for (KAOHE_SQLITE_BUSY_MS), else the default. */
+export function configuredBusyTimeout(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.KAOHE_SQLITE_BUSY_MS);
+  return env.KAOHE_SQLITE_BUSY_MS && Number.isSafeInteger(v) && v >= 0 ? v : DEFAULT_SQLITE_BUSY_MS;
 }
 
 /** The database URL or SQLite file the environment asks for (DATABASE_URL, KAOHE_DATA_DIR). */
@@ -68,13 +88,32 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   } else {
     if (url !== ':memory:') mkdirSync(dirname(resolve(url)), { recursive: true });
     const sqlite = new Database(url);
+    const busyMs = options.busyTimeoutMs ?? configuredBusyTimeout();
+    // WAL: readers never wait for the writer. The busy timeout is the backstop for statements run
+    // on the raw handle; Kysely's queries wait for the lock without blocking the thread (below).
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma(`busy_timeout = ${busyMs}`);
     sqlite.pragma('synchronous = NORMAL');
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<DB>({ dialect: new WaitingSqliteDialect(sqlite, busyMs) });
     store = { db, dialect: 'sqlite', sqlite, url, auditKey, location: url, close: () => db.destroy() };
   }
   if (options.migrate !== false) await migrateToLatest(store);
   return store;
+}
+
+/**
+ * Kysely's SQLite dialect with a driver that begins transactions IMMEDIATE and waits for the write
+ * lock without blocking the thread (see sqlite-driver.ts).
+ */
+class WaitingSqliteDialect extends SqliteDialect {
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly busyMs: number,
+  ) {
+    super({ database: sqlite });
+  }
+  override createDriver() {
+    return new WaitingSqliteDriver(this.sqlite, this.busyMs);
+  }
 }

@@ -1,6 +1,6 @@
 /**
- * A large import on two threads (a worker reads and validates, the importing thread writes; the
- * indexes deferred) against the same import on one thread: the same reports (problems, counts,
+ * A large import on two threads (a worker reads and validates, the importing thread stages the
+ * rows; the indexes deferred in the merge) against the same import on one thread: the same reports (problems, counts,
  * progress), the same rows in the tables, the same indexes after it, for files with problems of
  * every sort spread through them, for valid files, re-imports and dry runs.
  */
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { storeTargets } from '../../../test/stores.ts';
-import { H1, idNumber, IDS, seed, stored, tempDir, TODAY, VALID, VILLAGE, VILLAGE2, writeCsv, type Table, type Value } from '../../../test/registry-fixtures.ts';
+import { H1, idNumber, IDS, manyHouseholds, seed, stored, tempDir, TODAY, VALID, writeCsv, type Value } from '../../../test/registry-fixtures.ts';
 import type { Store } from '../../store/db.ts';
 import { importFile, importTuning, type ImportOptions, type ImportReport } from './import.service.ts';
 
@@ -19,23 +19,7 @@ const H = VALID.households.headers;
 const col = (h: string) => H.indexOf(h);
 
 /** n households; `spoil(i, row)` may change row i (a copy of a valid row). */
-function households(n: number, spoil: (i: number, row: Value[]) => void = () => {}): Table {
-  const template = VALID.households.rows[1]!;
-  const rows: Value[][] = [];
-  for (let i = 0; i < n; i++) {
-    const r = [...template];
-    const birth = new Date(Date.UTC(1950, 0, 1) + Math.floor(i / 900) * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
-    r[col('户编号')] = `5224251002${String(i).padStart(8, '0')}`;
-    r[col('村区划代码')] = i % 3 === 0 ? VILLAGE2 : VILLAGE;
-    r[col('户主姓名')] = `户主${i}`;
-    r[col('户主身份证号')] = idNumber('522425', birth, String(100 + (i % 900)).padStart(3, '0'));
-    r[col('家庭人口数')] = String(1 + (i % 7));
-    r[col('劳动力人数')] = String(i % 2);
-    spoil(i, r);
-    rows.push(r);
-  }
-  return { headers: H, rows };
-}
+const households = manyHouseholds;
 
 /** Problems of every sort, here and there in 30,000 rows (and an empty line or two). */
 function spoiled(i: number, r: Value[]): void {
@@ -144,31 +128,48 @@ for (const target of storeTargets()) {
       expect((await stored(s['two threads'], 'households')).filter((h) => h.phone === '13912345678')).toHaveLength(2_600);
     });
 
-    it('defers the indexes of a table no larger than the file looks to be, not of a larger one', async () => {
+    it('defers the indexes in the merge of a file at least a quarter the size of the table, not of a smaller one; never while the file is read', async () => {
       if (target.dialect !== 'sqlite') return;
       const s = await stores();
       const saved = { ...importTuning };
+      const store = s['one thread'];
+      const raw = store.sqlite!;
       try {
-        // Past the first progress (10,000 rows), so that there is an estimate of the file's rows.
         Object.assign(importTuning, { workerMinBytes: Infinity, deferIndexesAt: 15_000, batch: 1_000 });
-        const store = s['one thread'];
         const all = await indexes(store);
-        const during: string[][] = [];
-        const onProgress = () => during.push(store.sqlite!.prepare(`select name from sqlite_master where type = 'index' and tbl_name = 'households' order by name`).all().map((r) => (r as { name: string }).name));
-        // 30,000 rows into 3: deferred from the 15,000th row on.
+        // What the merge sees when it writes its first row: whether households_head_id is there.
+        raw.exec(`create temp table seen (has_index integer)`);
+        for (const event of ['insert', 'update']) {
+          raw.exec(
+            `create temp trigger seen_${event} after ${event} on main.households when not exists (select 1 from temp.seen) begin ` +
+              `insert into seen select count(*) from main.sqlite_master where type = 'index' and name = 'households_head_id'; end`,
+          );
+        }
+        const merged = () => {
+          const r = raw.prepare('select has_index from temp.seen').all() as Array<{ has_index: number }>;
+          raw.exec('delete from temp.seen');
+          return r.map((x) => x.has_index === 1);
+        };
+        // While the file is read, the table is not touched: its indexes are all there.
+        const during: boolean[] = [];
+        const onProgress = () => during.push((raw.prepare(`select count(*) as n from sqlite_master where type = 'index' and name = 'households_head_id'`).get() as { n: number }).n === 1);
+        // 30,000 rows into 3: deferred.
         const big = writeCsv(join(tmp.dir, 'defer-30k.csv'), households(30_000));
         expect(await importFile(store, 'households', big, { today: TODAY, onProgress })).toMatchObject({ committed: true, inserted: 30_000 });
-        expect(during.map((names) => names.includes('households_head_id'))).toEqual([true, false, false, false]);
+        expect(merged()).toEqual([false]);
+        expect(during).toEqual([true, true, true, true]);
         expect(await indexes(store)).toEqual(all);
-        // 60,000 more rows in, then 16,000 (updated) into 90,003: the indexes stay.
+        // 90,000 (60,000 new) into 30,003: deferred.
         expect(await importFile(store, 'households', writeCsv(join(tmp.dir, 'defer-90k.csv'), households(90_000)), { today: TODAY })).toMatchObject({ committed: true, inserted: 60_000 });
-        during.length = 0;
-        const smaller = writeCsv(join(tmp.dir, 'defer-16k.csv'), households(16_000));
-        expect(await importFile(store, 'households', smaller, { today: TODAY, onProgress })).toMatchObject({ committed: true, updated: 16_000 });
-        expect(during.map((names) => names.includes('households_head_id'))).toEqual([true, true]);
+        expect(merged()).toEqual([false]);
+        // 16,000 changed rows into 90,003: the indexes stay.
+        const changed = households(16_000, (_, r) => (r[col('联系电话')] = '13900000000'));
+        expect(await importFile(store, 'households', writeCsv(join(tmp.dir, 'defer-16k.csv'), changed), { today: TODAY })).toMatchObject({ committed: true, updated: 16_000 });
+        expect(merged()).toEqual([true]);
         expect(await indexes(store)).toEqual(all);
       } finally {
         Object.assign(importTuning, saved);
+        raw.exec('drop trigger if exists temp.seen_insert; drop trigger if exists temp.seen_update; drop table if exists temp.seen');
       }
     });
 

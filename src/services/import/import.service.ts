@@ -1,12 +1,17 @@
 /**
  * Importing an office's sheet into the registry: every row validated (fields, ID numbers,
- * code lists, references, duplicates in the file and against the registry), written in one
- * transaction, all or nothing. Re-importing a file updates rows by their natural key.
+ * code lists, references, duplicates in the file and against the registry), all or nothing.
+ * Re-importing a file updates rows by their natural key.
+ *
+ * The valid rows are staged while the file is read (store/import-stage.ts: a table private to
+ * the import, written in bounded transactions that lock nothing the daily work needs) and merged
+ * into the registry in one short transaction once the whole file is known to be valid. A long
+ * import and an inspector's saves go on side by side; the registry never holds half a file.
  */
 import { KaoheError } from '../../core/errors.ts';
 import { kindSpec, KINDS, type KindSpec } from '../../core/registry/kinds.ts';
-import { inTransaction, Rollback, type BulkWriter, type Row } from '../../store/bulk.ts';
 import type { Store } from '../../store/db.ts';
+import { StaleReference, withStage, type Stage, type StagePlan } from '../../store/import-stage.ts';
 import { openSheet, type Sheet } from './readers.ts';
 import { recordMaker, validateSheet, type CodeRow, type ImportProblem, type SheetResult, type ValidationData, type Value } from './validate.ts';
 import { startValidationWorker } from './validate-in-worker.ts';
@@ -55,20 +60,21 @@ export interface ImportReport {
  * Sizes of large imports. Tests lower them to take small files down the same paths.
  */
 export const importTuning = {
-  /** Rows handed to the bulk writer at a time. */
+  /**
+   * Rows staged in one transaction of the staging table (and handed over at a time by the
+   * validating worker).
+   */
   batch: 5000,
   /**
-   * Past this many rows written, when the file looks to hold at least a quarter as many rows as
-   * the table held (from the rows and bytes read at the last progress, every 10,000 rows; before
-   * the first, it is taken to be large), the table's non-unique indexes are dropped for the rest
-   * of the transaction and built again before it commits (BulkWriter.deferIndexes). Building an
-   * index from all its rows at once costs a fraction of keeping it up to date row by row (new or
-   * updated): a few times less a row.
+   * When at least this many rows are merged, and at least a quarter as many as the table held,
+   * the merge drops the table's non-unique indexes and builds them again before it commits
+   * (SQLite; see MergeOptions.deferIndexes): building an index from all its rows at once costs
+   * less than keeping it up to date row by row once the index outgrows SQLite's page cache.
    */
   deferIndexesAt: 50_000,
   /**
    * A file of at least this many bytes is read and validated on a worker thread, while this one
-   * writes the rows it hands over (see validate.worker.ts); a smaller one is done here, sparing
+   * stages the rows it hands over (see validate.worker.ts); a smaller one is done here, sparing
    * the worker's start (about a quarter of a second).
    */
   workerMinBytes: 4 * 1024 * 1024,
@@ -83,10 +89,20 @@ interface Lookups {
   heads: Map<string, string>;
   /** Existing conflict keys of the kind's table, to tell inserts from updates. */
   existing: Set<string>;
+  /** The kind's parents already in the registry: key values (joined by \u0001) → id. */
+  parents: Map<string, number>;
 }
 
-async function loadLookups(writer: BulkWriter, spec: KindSpec): Promise<Lookups> {
-  const db = writer.db;
+const SEP = '\u0001';
+
+/**
+ * What the import reads of the registry, once, before the file: outside any transaction, so that
+ * it holds no lock while the file is read. A row another connection adds or removes meanwhile can
+ * make the counts of new and updated rows a little off; a reference removed meanwhile makes the
+ * merge refuse the file (StaleReference).
+ */
+async function loadLookups(store: Store, spec: KindSpec): Promise<Lookups> {
+  const db = store.db;
   // In a stable order (older entries first, then as listed): PostgreSQL returns an updated row
   // last, which reordered the labels in messages.
   const codeRows = await db.selectFrom('code_lists').selectAll().orderBy('valid_from').orderBy('sort').orderBy('list').orderBy('code').execute();
@@ -108,13 +124,23 @@ async function loadLookups(writer: BulkWriter, spec: KindSpec): Promise<Lookups>
     .selectFrom(spec.table as 'areas')
     .select(spec.conflict as never[])
     .execute();
-  for (const r of rows as Array<Record<string, unknown>>) existing.add(spec.conflict.map((c) => String(r[c])).join('\u0001'));
+  for (const r of rows as Array<Record<string, unknown>>) existing.add(spec.conflict.map((c) => String(r[c])).join(SEP));
+  const parents = new Map<string, number>();
+  if (spec.parent) {
+    const p = spec.parent;
+    const found = await db
+      .selectFrom(p.table as 'helpers')
+      .select(['id', ...p.key] as never[])
+      .execute();
+    for (const r of found as Array<Record<string, unknown>>) parents.set(p.key.map((k) => String(r[k])).join(SEP), r.id as number);
+  }
   return {
     codeRows: codeRows.map((r) => ({ list: r.list, code: r.code, label_zh: r.label_zh, label_en: r.label_en, valid_from: r.valid_from, valid_to: r.valid_to })),
     areas,
     households,
     heads,
     existing,
+    parents,
   };
 }
 
@@ -142,40 +168,52 @@ export async function importFile(store: Store, kind: string, file: string, optio
     committed: false,
     elapsedMs: 0,
   };
-  try {
-    await inTransaction(store, async (writer) => {
-      await runImport(spec, sheet, file, writer, report, { today, maxProblems, onProgress: options.onProgress, started });
-      if (report.problems.length > 0) {
-        // Nothing is written: counts of the rows before the first problem would say otherwise.
-        report.inserted = 0;
-        report.updated = 0;
-      }
-      if (report.problems.length > 0 || options.dryRun) throw new Rollback();
-    });
+  const dryRun = !!options.dryRun;
+  await withStage(store, stagePlan(spec), async (stage) => {
+    const lookups = await runImport(spec, sheet, file, store, stage, report, { today, maxProblems, onProgress: options.onProgress, started, dryRun });
+    if (report.problems.length > 0) {
+      // Nothing is written: counts of the rows before the first problem would say otherwise.
+      report.inserted = 0;
+      report.updated = 0;
+      return;
+    }
+    if (dryRun) return;
+    try {
+      await stage.merge({ deferIndexes: stage.rows >= importTuning.deferIndexesAt && stage.rows * 4 >= lookups.existing.size });
+    } catch (e) {
+      if (!(e instanceof StaleReference)) throw e;
+      throw new KaoheError(
+        'conflict',
+        `${file}: a household or area the file refers to was removed from the registry while the file was being imported; nothing was imported: import the file again`,
+      );
+    }
     report.committed = true;
-  } catch (e) {
-    if (!(e instanceof Rollback)) throw e;
-  }
+  });
   report.elapsedMs = Date.now() - started;
   return report;
+}
+
+/**
+ * The staged columns of a kind, known before the first row: a row of its table as TableWriter
+ * makes it, the parent's fields kept in place of its id (the merge looks the id up).
+ */
+function stagePlan(spec: KindSpec): StagePlan {
+  const columns = TableWriter.columnsOf(spec);
+  return { table: spec.table, columns, conflict: spec.conflict, ...(spec.parent ? { parent: spec.parent } : {}) };
 }
 
 async function runImport(
   spec: KindSpec,
   sheet: Sheet,
   file: string,
-  writer: BulkWriter,
+  store: Store,
+  stage: Stage,
   report: ImportReport,
-  opts: { today: string; maxProblems: number; onProgress: ImportOptions['onProgress']; started: number },
-): Promise<void> {
-  // Rows and bytes read at the last progress, for the rows the file may hold.
-  const read = { rows: 0, bytes: 0 };
+  opts: { today: string; maxProblems: number; onProgress: ImportOptions['onProgress']; started: number; dryRun: boolean },
+): Promise<Lookups> {
   const progress = (rows: number, bytesRead: number) => {
-    read.rows = rows;
-    read.bytes = bytesRead;
     opts.onProgress?.({ rows, bytesRead, totalBytes: sheet.size, elapsedMs: Date.now() - opts.started });
   };
-  const fileRows = () => (read.bytes > 0 ? (read.rows * sheet.size) / read.bytes : Infinity);
   const header = (m: { headerRow: number; ignored: string[] }) => {
     report.ignoredColumns = m.ignored;
     report.headerRow = m.headerRow;
@@ -186,8 +224,8 @@ async function runImport(
       ? startValidationWorker(spec, file, { today: opts.today, maxProblems: opts.maxProblems, batch: importTuning.batch })
       : undefined;
   try {
-    const lookups = await loadLookups(writer, spec);
-    const table = new TableWriter(spec, lookups, writer, report, fileRows);
+    const lookups = await loadLookups(store, spec);
+    const table = new TableWriter(spec, lookups, opts.dryRun ? undefined : stage, report);
     const data: ValidationData = { codeRows: lookups.codeRows, areas: lookups.areas, households: lookups.households, heads: lookups.heads };
     let result: SheetResult & { bytesRead: number };
     if (worker) {
@@ -204,52 +242,55 @@ async function runImport(
     report.truncated = result.truncated;
     await table.flush();
     progress(report.rows, result.bytesRead);
+    return lookups;
   } finally {
     await worker?.stop();
   }
 }
 
 /**
- * Turns valid rows (their values in the order of spec.fields) into rows of the kind's table and
- * writes them in batches, new rows apart from rows already there; stops writing at the first
- * problem of the file.
+ * Turns valid rows (their values in the order of spec.fields) into staged rows of the kind's
+ * table, counts them new or updated, and stages them in batches; stops staging at the first
+ * problem of the file. A dry run (no stage) only counts.
  */
 class TableWriter {
-  /** Columns of the table rows; for a kind written as it is parsed, known from the start. */
-  private columns: string[] | undefined;
+  /** The staged columns of a kind (see stagePlan). */
+  static columnsOf(spec: KindSpec): string[] {
+    const householdAt = spec.refs.household_no === 'household' ? spec.fields.findIndex((f) => f.key === 'household_no') : -1;
+    if (!spec.parent && !spec.transform) return spec.fields.map((f, i) => (i === householdAt ? 'household_id' : f.key));
+    // The shape of a row made from an empty record (what the kind's transform gives back).
+    const empty: Record<string, Value> = {};
+    for (const f of spec.fields) empty[f.key] = null;
+    return Object.keys(rowOf(spec, empty, new Map()));
+  }
+
+  private readonly columns: string[];
   /** Values of the batch's rows, `columns.length` to a row. */
   private values: Value[] = [];
   private count = 0;
-  /**
-   * A batch holds rows new to the table or rows already in it, never both, in the file's order:
-   * new rows are plain inserts on SQLite (see BulkWriter.insertNew).
-   */
-  private batchNew = true;
-  private written = 0;
-  private indexesDeferred = false;
-  /** Written as parsed (no parent to write first, no transform): the household number, if any, becomes the household's id in place. */
+  /** Written as parsed (no parent, no transform): the household number, if any, becomes the household's id in place. */
   private readonly direct: boolean;
   private readonly householdAt: number;
-  private conflictAt: number[] | undefined;
+  /** Where each conflict column's value is in a staged row; -1 for the parent's id. */
+  private readonly conflictAt: number[];
+  /** Where each of the parent's key fields is in a staged row. */
+  private readonly parentKeyAt: number[];
   private readonly makeRecord: (values: readonly Value[]) => Record<string, Value>;
-  private readonly parentIds = new Map<string, number>();
 
   constructor(
     private readonly spec: KindSpec,
     private readonly lookups: Lookups,
-    private readonly writer: BulkWriter,
+    /** Where the rows go; none for a dry run. */
+    private readonly stage: Stage | undefined,
     private readonly report: ImportReport,
-    /** An estimate of the rows in the file. */
-    private readonly fileRows: () => number,
   ) {
     this.direct = !spec.parent && !spec.transform;
     this.householdAt = spec.refs.household_no === 'household' ? spec.fields.findIndex((f) => f.key === 'household_no') : -1;
     this.makeRecord = recordMaker(spec);
-    if (this.direct) {
-      const columns = spec.fields.map((f, i) => (i === this.householdAt ? 'household_id' : f.key));
-      this.columns = columns;
-      this.conflictAt = spec.conflict.map((c) => columns.indexOf(c));
-    }
+    const columns = TableWriter.columnsOf(spec);
+    this.columns = columns;
+    this.conflictAt = spec.conflict.map((c) => (c === spec.parent?.foreignKey ? -1 : columns.indexOf(c)));
+    this.parentKeyAt = spec.parent ? spec.parent.key.map((k) => columns.indexOf(k)) : [];
   }
 
   /** One valid row. */
@@ -262,34 +303,34 @@ class TableWriter {
       }
       row = values;
     } else {
-      // Without a parent to write first, the row is made in place (the record is not used after).
-      const record = this.makeRecord(values);
-      const out = this.spec.parent ? await toRow(this.spec, record, this.lookups, this.writer, this.parentIds) : rowOf(this.spec, record, this.lookups);
-      if (this.columns === undefined) {
-        const columns = Object.keys(out);
-        this.columns = columns;
-        this.conflictAt = this.spec.conflict.map((c) => columns.indexOf(c));
-      }
+      const out = rowOf(this.spec, this.makeRecord(values), this.lookups.households);
       row = this.columns.map((c) => out[c] ?? null);
     }
-    const existing = this.lookups.existing;
-    const isNew = existing.size === 0 || !existing.has(this.conflictAt!.map((i) => String(row[i])).join('\u0001'));
-    if (isNew) this.report.inserted++;
+    if (this.isNew(row)) this.report.inserted++;
     else this.report.updated++;
-    if (isNew !== this.batchNew) {
-      await this.flush();
-      this.batchNew = isNew;
-    }
     for (let i = 0; i < row.length; i++) this.values.push(row[i]!);
     this.count++;
     if (this.count >= importTuning.batch) await this.flush();
   }
 
+  /** Whether the row's natural key was not in the table when the import began. */
+  private isNew(row: Value[]): boolean {
+    const existing = this.lookups.existing;
+    if (existing.size === 0) return true;
+    let parentId: number | undefined;
+    if (this.spec.parent) {
+      parentId = this.lookups.parents.get(this.parentKeyAt.map((i) => String(row[i])).join(SEP));
+      // A parent the file brings: its rows are new.
+      if (parentId === undefined) return true;
+    }
+    return !existing.has(this.conflictAt.map((i) => String(i < 0 ? parentId : row[i])).join(SEP));
+  }
+
   /** `count` valid rows, their values one after another in one array. */
   async addMany(values: Value[], count: number): Promise<void> {
     const width = this.spec.fields.length;
-    if (this.direct && this.householdAt < 0 && this.lookups.existing.size === 0 && this.batchNew) {
-      // All new, written as parsed: the values are the batch's.
+    if (this.direct && this.householdAt < 0 && this.lookups.existing.size === 0) {
+      // All new, staged as parsed: the values are the batch's.
       this.report.inserted += count;
       if (this.count === 0) this.values = values;
       else for (let i = 0; i < values.length; i++) this.values.push(values[i]!);
@@ -301,50 +342,22 @@ class TableWriter {
   }
 
   async flush(): Promise<void> {
-    if (this.report.problems.length === 0 && this.count > 0) {
-      if (!this.indexesDeferred && this.written + this.count >= importTuning.deferIndexesAt && this.fileRows() * 4 >= this.lookups.existing.size) {
-        await this.writer.deferIndexes(this.spec.table);
-        this.indexesDeferred = true;
-      }
-      this.written += this.count;
-      await this.writer.writeValues(this.spec.table, this.columns!, this.values, this.spec.conflict, this.batchNew);
-    }
+    if (this.stage && this.report.problems.length === 0 && this.count > 0) await this.stage.append(this.values);
     this.values = [];
     this.count = 0;
   }
 }
 
-async function toRow(
-  spec: KindSpec,
-  record: Record<string, string | number | null>,
-  lookups: Lookups,
-  writer: BulkWriter,
-  parentIds: Map<string, number>,
-): Promise<Row> {
-  let out: Row = { ...record };
-  if (spec.parent) {
-    const p = spec.parent;
-    const pkey = p.key.map((k) => String(record[k])).join('\u0001');
-    let id = parentIds.get(pkey);
-    if (id === undefined) {
-      const parentRow: Row = {};
-      for (const k of p.fields) parentRow[k] = record[k] ?? null;
-      id = await writer.upsertReturningId(p.table, parentRow, p.key);
-      parentIds.set(pkey, id);
-    }
-    // The parent's columns live in the parent's table; the row keeps its id.
-    for (const k of p.fields) delete out[k];
-    out[p.foreignKey] = id;
-  }
-  return rowOf(spec, out, lookups);
-}
-
-/** The rest of a row, once its parent's id is in: a household number becomes the household's id; the kind's transform. */
-function rowOf(spec: KindSpec, out: Row, lookups: Lookups): Row {
+/**
+ * A record as its table stores it, but for the parent (whose fields stay, for the merge to look
+ * its id up): a household number becomes the household's id; the kind's transform.
+ */
+function rowOf(spec: KindSpec, record: Record<string, Value>, households: Map<string, number>): Record<string, Value> {
+  const out = record;
   if ('household_no' in out && spec.refs.household_no === 'household') {
     const no = out.household_no;
     delete out.household_no;
-    out.household_id = no === null ? null : lookups.households.get(String(no))!;
+    out.household_id = no === null ? null : households.get(String(no))!;
   }
   return spec.transform ? spec.transform(out) : out;
 }

@@ -1,0 +1,160 @@
+/**
+ * Staging for imports, on SQLite and PostgreSQL: staged rows are seen by no one until the merge;
+ * the merge upserts them in one transaction (parents first), all or nothing; the non-unique
+ * indexes deferred during it (SQLite) come back as they were, after a commit or a rollback; the
+ * staging table is gone afterwards, however the work ended.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeTargets } from '../../test/stores.ts';
+import { openStore, type Store } from './db.ts';
+import { StaleReference, withStage, type StagePlan, type Value } from './import-stage.ts';
+
+const VILLAGE = '522425100201';
+
+const indexes = async (store: Store, table: string): Promise<string[]> => {
+  if (store.dialect === 'sqlite') {
+    const rows = store.sqlite!.prepare(`select name, sql from sqlite_master where type = 'index' and tbl_name = ? order by name`).all(table) as Array<{ name: string; sql: string | null }>;
+    return rows.map((r) => `${r.name}: ${r.sql ?? '(constraint)'}`);
+  }
+  const r = await sql<{ indexname: string; indexdef: string }>`select indexname, indexdef from pg_indexes where schemaname = ${store.pgSchema!} and tablename = ${table} order by indexname`.execute(store.db);
+  return r.rows.map((x) => `${x.indexname}: ${x.indexdef}`);
+};
+
+/** Staging tables (or databases) that exist now: SQLite's attached databases; PostgreSQL's TEMP tables of this process's imports. */
+const stagings = async (store: Store): Promise<string[]> => {
+  if (store.dialect === 'sqlite') return (store.sqlite!.pragma('database_list') as Array<{ name: string }>).map((d) => d.name).filter((n) => n !== 'main' && n !== 'temp');
+  const r = await sql<{ relname: string }>`select relname from pg_class where relname like ${`import_stage_${process.pid}_%`}`.execute(store.db);
+  return r.rows.map((x) => x.relname);
+};
+
+const HOUSEHOLD_COLUMNS = ['household_no', 'village_code', 'year', 'head_name', 'head_id_number', 'size', 'attribute', 'main_cause', 'status', 'phone'];
+const householdPlan: StagePlan = { table: 'households', columns: HOUSEHOLD_COLUMNS, conflict: ['household_no'] };
+const household = (i: number, phone: string | null = null, village = VILLAGE): Value[] => [`H${i}`, village, 2020, `户主${i}`, `ID${i}`, 1 + (i % 5), 'general', 'illness', 'exited', phone];
+
+const phones = async (store: Store) =>
+  (await store.db.selectFrom('households').select(['household_no', 'phone']).orderBy('id').execute()).map((h) => `${h.household_no}:${h.phone ?? '-'}`);
+
+for (const target of storeTargets()) {
+  describe(`import staging on ${target.dialect}`, () => {
+    let store: Store;
+    let before: string[];
+    beforeAll(async () => {
+      store = await target.open();
+      before = await indexes(store, 'households');
+      await store.db.insertInto('areas').values({ code: '522425000000', level: 'county', name: '县' }).execute();
+      await store.db.insertInto('areas').values({ code: '522425100000', level: 'township', name: '镇', parent_code: '522425000000' }).execute();
+      await store.db.insertInto('areas').values({ code: VILLAGE, level: 'village', name: '村', parent_code: '522425100000' }).execute();
+      await store.db.insertInto('households').values({ household_no: 'H1', village_code: VILLAGE, year: 2020, head_name: '户主1', head_id_number: 'ID1', size: 2, attribute: 'general', main_cause: 'illness', status: 'exited', phone: 'old' }).execute();
+    });
+    afterAll(() => store?.close());
+
+    it('stages rows no one sees, then merges them in one go: new rows inserted in order, existing ones updated', async () => {
+      // Another connection to the same database (the server, while the CLI imports).
+      const other = store.dialect === 'sqlite' ? await openStore({ url: store.url, migrate: false }) : store;
+      try {
+        await withStage(store, householdPlan, async (stage) => {
+          await stage.append([...household(3, 'p3'), ...household(1, 'new'), ...household(2, 'p2')]);
+          await stage.append(household(4));
+          expect(stage.rows).toBe(4);
+          expect(await phones(other)).toEqual(['H1:old']);
+          expect(await stagings(store)).toHaveLength(1);
+          await stage.merge();
+          expect(await phones(other)).toEqual(['H1:new', 'H3:p3', 'H2:p2', 'H4:-']);
+        });
+        expect(await stagings(store)).toEqual([]);
+      } finally {
+        if (other !== store) await other.close();
+      }
+    });
+
+    it('changes nothing and leaves nothing behind when the work throws before or during the merge', async () => {
+      const was = await phones(store);
+      await expect(
+        withStage(store, householdPlan, async (stage) => {
+          await stage.append(household(9, 'x'));
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      // A row that names a village not in the registry: the merge fails as a whole.
+      await expect(
+        withStage(store, householdPlan, async (stage) => {
+          await stage.append([...household(1, 'changed'), ...household(10), ...household(11, null, '522425100299')]);
+          await stage.merge({ deferIndexes: true });
+        }),
+      ).rejects.toBeInstanceOf(StaleReference);
+      expect(await phones(store)).toEqual(was);
+      expect(await indexes(store, 'households')).toEqual(before);
+      expect(await stagings(store)).toEqual([]);
+      // A stage with nothing appended merges nothing and creates nothing.
+      await withStage(store, householdPlan, async (stage) => {
+        await stage.merge();
+        expect(await stagings(store)).toEqual([]);
+      });
+    });
+
+    it('defers the non-unique indexes during the merge (SQLite), and builds them again before it commits', async () => {
+      if (store.dialect === 'sqlite') {
+        const raw = store.sqlite!;
+        raw.exec(`create temp table seen (indexes text)`);
+        raw.exec(
+          `create temp trigger seen_insert after insert on main.households when not exists (select 1 from temp.seen) begin ` +
+            `insert into seen select group_concat(name) from (select name from main.sqlite_master where type = 'index' and tbl_name = 'households' order by name); end`,
+        );
+      }
+      await withStage(store, householdPlan, async (stage) => {
+        await stage.append([...household(20), ...household(21)]);
+        await stage.merge({ deferIndexes: true });
+      });
+      expect(await indexes(store, 'households')).toEqual(before);
+      if (store.dialect === 'sqlite') {
+        // Only the UNIQUE constraint's own index was there while the rows went in.
+        expect(store.sqlite!.prepare('select indexes from temp.seen').all()).toEqual([{ indexes: 'sqlite_autoindex_households_1' }]);
+        store.sqlite!.exec('drop trigger temp.seen_insert; drop table temp.seen');
+      }
+      expect((await phones(store)).slice(-2)).toEqual(['H20:-', 'H21:-']);
+    });
+
+    it('merges a kind with a parent: each parent upserted once, with its first row’s values; the rows carry its id', async () => {
+      await store.db.insertInto('helpers').values({ id_number: 'P1', name: '旧名', unit: null, position: null, phone: null }).execute();
+      const plan: StagePlan = {
+        table: 'helper_assignments',
+        columns: ['id_number', 'name', 'unit', 'position', 'phone', 'start_date', 'end_date', 'household_id'],
+        conflict: ['helper_id', 'household_id', 'start_date'],
+        parent: { table: 'helpers', fields: ['id_number', 'name', 'unit', 'position', 'phone'], key: ['id_number'], foreignKey: 'helper_id' },
+      };
+      const hid = async (no: string) => (await store.db.selectFrom('households').select('id').where('household_no', '=', no).executeTakeFirstOrThrow()).id;
+      const [h1, h2] = [await hid('H1'), await hid('H2')];
+      await withStage(store, plan, async (stage) => {
+        await stage.append([
+          ...['P2', '新人', '县教育局', null, null, '2018-03-01', null, h1],
+          ...['P1', '新名', '县财政局', '科员', null, '2018-03-01', null, h1],
+          ...['P2', '别名', null, null, null, '2019-01-01', '2019-12-31', h2],
+          ...['P1', '又一名', null, null, null, '2018-03-01', null, h2],
+        ]);
+        await stage.merge();
+      });
+      const helpers = await store.db.selectFrom('helpers').select(['id', 'id_number', 'name', 'unit']).orderBy('id').execute();
+      expect(helpers.map((h) => [h.id_number, h.name, h.unit])).toEqual([
+        ['P1', '新名', '县财政局'],
+        ['P2', '新人', '县教育局'],
+      ]);
+      const id = new Map(helpers.map((h) => [h.id, h.id_number]));
+      const rows = await store.db.selectFrom('helper_assignments').select(['helper_id', 'household_id', 'start_date', 'end_date']).orderBy('id').execute();
+      expect(rows.map((r) => [id.get(r.helper_id), r.household_id, r.start_date, r.end_date])).toEqual([
+        ['P2', h1, '2018-03-01', null],
+        ['P1', h1, '2018-03-01', null],
+        ['P2', h2, '2019-01-01', '2019-12-31'],
+        ['P1', h2, '2018-03-01', null],
+      ]);
+      // Again, one row changed: updated in place, nothing added.
+      await withStage(store, plan, async (stage) => {
+        await stage.append(['P2', '新人', '县教育局', null, null, '2019-01-01', '2020-06-30', h2]);
+        await stage.merge();
+      });
+      const again = await store.db.selectFrom('helper_assignments').select(['end_date']).orderBy('id').execute();
+      expect(again.map((r) => r.end_date)).toEqual([null, null, '2020-06-30', null]);
+      expect(await stagings(store)).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,314 @@
+/**
+ * Staging for imports, so that a long import and the daily writes coexist. An import's valid rows
+ * go first into a staging table private to the import's connection, in bounded transactions that
+ * take no lock any other connection could meet; only once the whole file is read and valid are
+ * they merged into the registry's table, in one short transaction of set-based SQL
+ * (INSERT … SELECT … ON CONFLICT DO UPDATE). The registry is never seen half imported: a file with
+ * a problem, a dry run, an error or a crash leaves it as it was.
+ *
+ * Where the staging table lives:
+ * - SQLite: a private temporary database ATTACHed as '' to the import's connection. Writing to it
+ *   locks nothing of the main database (the server's and the other processes' writes go on); it
+ *   is a file SQLite deletes as soon as it opens it (in SQLITE_TMPDIR, else TMPDIR, else /var/tmp
+ *   or /tmp), so not even a kill -9 leaves it behind, and it is never visible to another connection.
+ * - PostgreSQL: a TEMP table on a connection the import keeps for its whole run: invisible to other
+ *   sessions, not written to the WAL, dropped at the end and by the server with the session
+ *   should the process die.
+ *
+ * The merge holds the write lock (SQLite) for as long as it runs: under two seconds for 300,000
+ * new households on a busy two-core machine, about four for a million (docs/operations.md);
+ * other connections wait for it (sqlite-driver.ts, up to a busy timeout well beyond that)
+ * instead of failing.
+ */
+import { CompiledQuery, type Kysely } from 'kysely';
+import type { Store } from './db.ts';
+import type { DB } from './schema.ts';
+
+export type Value = string | number | null;
+
+/** What is staged, and how it is merged. */
+export interface StagePlan {
+  /** The registry table the rows are merged into. */
+  table: string;
+  /** The staged columns, in the order of the values appended: the table's, and the parent's fields. */
+  columns: string[];
+  /** The table's columns for ON CONFLICT (the natural key). */
+  conflict: string[];
+  /**
+   * A parent row each staged row names by its fields (among `columns`): the parents are upserted
+   * into their table by key first (each with the values of its first row in the file), then the
+   * rows go in with the parent's id in `foreignKey` instead of the parent's fields.
+   */
+  parent?: { table: string; fields: string[]; key: string[]; foreignKey: string };
+}
+
+export interface MergeOptions {
+  /**
+   * SQLite: drop the table's non-unique indexes for the merge and build them again (from their
+   * own SQL) before it commits: for a merge of many rows into a table not much larger, building an
+   * index from all its rows at once costs less than keeping it up to date row by row. UNIQUE
+   * indexes stay. PostgreSQL: ignored (dropping an index would lock the table for everyone).
+   */
+  deferIndexes?: boolean;
+}
+
+export interface Stage {
+  /** Rows appended so far. */
+  readonly rows: number;
+  /** Appends rows given as one flat array of values, `columns.length` to a row; in one transaction of the staging database. */
+  append(values: readonly Value[]): Promise<void>;
+  /** Merges every staged row into the registry, in one transaction; all of them or, on any error, none. */
+  merge(options?: MergeOptions): Promise<void>;
+}
+
+/**
+ * The merge met a row that refers to one no longer there (a household or village deleted since
+ * the file was validated): nothing was merged.
+ */
+export class StaleReference extends Error {
+  constructor(cause: unknown) {
+    super(`a row refers to one that is no longer in the registry: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'StaleReference';
+  }
+}
+
+const ident = (name: string) => {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad identifier ${name}`);
+  return `"${name}"`;
+};
+
+/**
+ * Runs `work` with a new, empty staging table for `plan`; the table is dropped afterwards however
+ * `work` ends. Nothing is staged until the first append (a dry run or an empty file creates nothing).
+ */
+export async function withStage<T>(store: Store, plan: StagePlan, work: (stage: Stage) => Promise<T>): Promise<T> {
+  const known = new Set([...plan.columns, ...(plan.parent ? [plan.parent.foreignKey] : [])]);
+  for (const c of [...plan.conflict, ...(plan.parent?.fields ?? [])]) if (!known.has(c)) throw new Error(`staging ${plan.table}: no column ${c}`);
+  if (store.dialect === 'sqlite') {
+    const stage = new SqliteStage(store, plan);
+    try {
+      return await work(stage);
+    } finally {
+      await stage.drop();
+    }
+  }
+  // One connection for the whole import: the TEMP table is that session's.
+  return store.db.connection().execute(async (db) => {
+    const stage = new PostgresStage(db, plan);
+    try {
+      return await work(stage);
+    } finally {
+      await stage.drop();
+    }
+  });
+}
+
+/** The SQL of the merge, statement by statement, from the staged rows in `source`, in the order of `seq`. */
+function mergeStatements(plan: StagePlan, dialect: Store['dialect'], source: string, seq: string): string[] {
+  const list = (cols: string[], prefix = '') => cols.map((c) => prefix + ident(c)).join(', ');
+  const upsert = (table: string, columns: string[], conflict: string[]) => {
+    const update = columns.filter((c) => !conflict.includes(c));
+    if (update.length === 0) return `on conflict (${list(conflict)}) do nothing`;
+    // A row that is there already with the same values is left alone: re-importing a file writes
+    // (and locks) only what changed.
+    const differs = dialect === 'sqlite' ? 'is not' : 'is distinct from';
+    return (
+      `on conflict (${list(conflict)}) do update set ${update.map((c) => `${ident(c)} = excluded.${ident(c)}`).join(', ')} ` +
+      `where (${list(update, `${ident(table)}.`)}) ${differs} (${list(update, 'excluded.')})`
+    );
+  };
+  const p = plan.parent;
+  if (!p) {
+    // "where true": SQLite would otherwise read ON CONFLICT as the ON of a join.
+    return [`insert into ${ident(plan.table)} (${list(plan.columns)}) select ${list(plan.columns)} from ${source} where true order by ${seq} ${upsert(plan.table, plan.columns, plan.conflict)}`];
+  }
+  const own = plan.columns.filter((c) => !p.fields.includes(c));
+  const target = [...own, p.foreignKey];
+  return [
+    `insert into ${ident(p.table)} (${list(p.fields)}) select ${list(p.fields)} from ${source} ` +
+      `where ${seq} in (select min(${seq}) from ${source} group by ${list(p.key)}) order by ${seq} ${upsert(p.table, p.fields, p.key)}`,
+    `insert into ${ident(plan.table)} (${list(target)}) select ${list(own, 's.')}, p.id from ${source} s join ${ident(p.table)} p on ` +
+      `${p.key.map((k) => `p.${ident(k)} = s.${ident(k)}`).join(' and ')} where true order by s.${seq} ${upsert(plan.table, target, plan.conflict)}`,
+  ];
+}
+
+/**
+ * A query of the staged columns, each from the table it belongs to, for the staging table's
+ * column types (CREATE TABLE … AS, with no rows); `lead` comes before them.
+ */
+function shapeOf(plan: StagePlan, schema: string, lead = ''): string {
+  const p = plan.parent;
+  const cols = plan.columns.map((c) => (p?.fields.includes(c) ? `p.${ident(c)}` : `t.${ident(c)}`)).join(', ');
+  return `select ${lead}${cols} from ${schema}${ident(plan.table)} t${p ? ` cross join ${schema}${ident(p.table)} p` : ''}`;
+}
+
+const isForeignKeyViolation = (e: unknown) => {
+  const code = (e as { code?: unknown })?.code;
+  return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503';
+};
+
+/** A statement's parameters at most (SQLite's default limit before 3.32, well under today's). */
+const SQLITE_MAX_PARAMS = 999;
+/** Rows in one SQLite INSERT (fewer when they would pass SQLITE_MAX_PARAMS). */
+const SQLITE_ROWS_PER_STATEMENT = 32;
+
+/** Distinguishes the staging databases attached to connections of this thread. */
+let attached = 0;
+
+class SqliteStage implements Stage {
+  rows = 0;
+  private readonly schema = `kaohe_stage_${++attached}`;
+  private readonly table = `${ident(this.schema)}."rows"`;
+  private created = false;
+  private readonly raw;
+  private readonly width: number;
+  private readonly per: number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly plan: StagePlan,
+  ) {
+    this.raw = store.sqlite!;
+    this.width = plan.columns.length;
+    this.per = Math.max(1, Math.min(SQLITE_ROWS_PER_STATEMENT, Math.floor(SQLITE_MAX_PARAMS / this.width)));
+  }
+
+  /** Runs `work` on the raw handle with the store's connection held (no one else's transaction is open on it meanwhile). */
+  private exclusive<T>(work: () => T): Promise<T> {
+    return this.store.db.connection().execute(async () => work());
+  }
+
+  private create(): void {
+    const raw = this.raw;
+    raw.exec(`attach database '' as ${ident(this.schema)}`);
+    this.created = true;
+    // Thrown away at the end, never rolled back past a chunk: no journal.
+    raw.exec(`pragma ${ident(this.schema)}.journal_mode = off`);
+    raw.exec(`create table ${this.table} as ${shapeOf(this.plan, 'main.')} where false`);
+  }
+
+  async append(values: readonly Value[]): Promise<void> {
+    const width = this.width;
+    if (values.length === 0) return;
+    await this.exclusive(() => {
+      const raw = this.raw;
+      if (!this.created) this.create();
+      const one = `(${this.plan.columns.map(() => '?').join(', ')})`;
+      const insert = (rows: number) => raw.prepare(`insert into ${this.table} (${this.plan.columns.map(ident).join(', ')}) values ${Array.from({ length: rows }, () => one).join(', ')}`);
+      // A deferred transaction that writes only the staging database: it locks nothing else.
+      raw.exec('begin');
+      try {
+        let i = 0;
+        const many = this.per * width;
+        if (values.length >= many) {
+          const s = insert(this.per);
+          for (; i + many <= values.length; i += many) s.run(values.slice(i, i + many));
+        }
+        if (i < values.length) {
+          const s = insert(1);
+          for (; i < values.length; i += width) s.run(values.slice(i, i + width));
+        }
+        raw.exec('commit');
+      } catch (e) {
+        if (raw.inTransaction) raw.exec('rollback');
+        throw e;
+      }
+    });
+    this.rows += values.length / width;
+  }
+
+  async merge(options: MergeOptions = {}): Promise<void> {
+    if (!this.created || this.rows === 0) return;
+    const raw = this.raw;
+    const statements = mergeStatements(this.plan, 'sqlite', this.table, 'rowid');
+    try {
+      // BEGIN IMMEDIATE (db.ts): the write lock from the start, waited for if someone has it.
+      await this.store.db.transaction().execute(async () => {
+        const indexes = options.deferIndexes
+          ? (raw.prepare(`select name, sql from main.sqlite_master where type = 'index' and tbl_name = ? and sql is not null`).all(this.plan.table) as Array<{ name: string; sql: string }>).filter(
+              (i) => !/^\s*create\s+unique\s/i.test(i.sql),
+            )
+          : [];
+        // DDL is transactional: a rollback brings them back as they were.
+        for (const i of indexes) raw.exec(`drop index main."${i.name.replace(/"/g, '""')}"`);
+        for (const s of statements) raw.exec(s);
+        for (const i of indexes) raw.exec(i.sql);
+      });
+    } catch (e) {
+      if (isForeignKeyViolation(e)) throw new StaleReference(e);
+      throw e;
+    }
+  }
+
+  async drop(): Promise<void> {
+    if (!this.created) return;
+    this.created = false;
+    await this.exclusive(() => this.raw.exec(`detach database ${ident(this.schema)}`));
+  }
+}
+
+class PostgresStage implements Stage {
+  rows = 0;
+  private readonly name = `import_stage_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  /** Named with its schema: a table of the search path never stands in for it. */
+  private readonly table = `pg_temp.${ident(this.name)}`;
+  private created = false;
+  /** The staging table's column types (seq first), for the arrays appended. */
+  private types: string[] = [];
+
+  constructor(
+    /** The import's own connection. */
+    private readonly db: Kysely<DB>,
+    private readonly plan: StagePlan,
+  ) {}
+
+  private run(text: string, params: unknown[] = []) {
+    return this.db.executeQuery(CompiledQuery.raw(text, params));
+  }
+
+  async append(values: readonly Value[]): Promise<void> {
+    const width = this.plan.columns.length;
+    if (values.length === 0) return;
+    if (!this.created) {
+      await this.run(`create temp table ${ident(this.name)} as ${shapeOf(this.plan, '', '0::bigint as seq, ')} with no data`);
+      this.created = true;
+      const types = await this.run(
+        `select format_type(atttypid, atttypmod) as type from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped order by attnum`,
+        [this.table],
+      );
+      this.types = (types.rows as Array<{ type: string }>).map((r) => r.type);
+    }
+    // One array a column, unnested into rows: one parameter a column, where a VALUES list takes
+    // one a cell (and PostgreSQL spends its time parsing them).
+    const rows = values.length / width;
+    const columns: Value[][] = [Array.from({ length: rows }, (_, r) => this.rows + r + 1)];
+    for (let c = 0; c < width; c++) {
+      const column: Value[] = new Array(rows);
+      for (let r = 0; r < rows; r++) column[r] = values[r * width + c] ?? null;
+      columns.push(column);
+    }
+    const unnest = this.types.map((t, i) => `$${i + 1}::${t}[]`).join(', ');
+    await this.run(`insert into ${this.table} (seq, ${this.plan.columns.map(ident).join(', ')}) select * from unnest(${unnest})`, columns);
+    this.rows += rows;
+  }
+
+  async merge(): Promise<void> {
+    if (!this.created || this.rows === 0) return;
+    const statements = mergeStatements(this.plan, 'postgres', this.table, 'seq');
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        for (const s of statements) await trx.executeQuery(CompiledQuery.raw(s));
+      });
+    } catch (e) {
+      if (isForeignKeyViolation(e)) throw new StaleReference(e);
+      throw e;
+    }
+  }
+
+  async drop(): Promise<void> {
+    if (!this.created) return;
+    this.created = false;
+    // A connection that broke took the table with it.
+    await this.run(`drop table if exists ${this.table}`).catch(() => {});
+  }
+}
