@@ -288,3 +288,28 @@ export function tinyPng(rgb: [number, number, number] = [200, 30, 30]): Buffer {
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
+
+/** Saves a finding every `everyMs` until stopped; each save's start, time taken and error. */
+export function saver(save: () => Promise<unknown>, everyMs: number) {
+  const saves: Array<{ at: number; ms: number; error?: string }> = [];
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const at = performance.now();
+      try {
+        await save();
+        saves.push({ at, ms: performance.now() - at });
+      } catch (e) {
+        saves.push({ at, ms: performance.now() - at, error: String((e as Error).message ?? e) });
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, everyMs - (performance.now() - at))));
+    }
+  })();
+  return {
+    saves,
+    async stop() {
+      stopped = true;
+      await loop;
+    },
+  };
+}

@@ -2,6 +2,7 @@
  * Helpers for API tests: a server on a fresh store (SQLite or PostgreSQL), users of every role,
  * and signed-in clients that carry the session cookie and the CSRF token.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,4 +72,26 @@ export async function signIn(app: FastifyInstance, username: string, password: s
   const request: Client['request'] = (method, url, body, extra = {}) =>
     app.inject({ method, url, headers: { ...headers, ...extra }, ...(body !== undefined ? { payload: body as object } : {}) });
   return { username, headers, request, get: (url) => request('GET', url), post: (url, body) => request('POST', url, body ?? {}) };
+}
+
+/** One part of a multipart/form-data body: a field, or a file when it has a filename. */
+export interface Part {
+  name: string;
+  filename?: string;
+  type?: string;
+  data: Buffer | string;
+}
+
+/** A multipart/form-data body and its content type, as a browser sends it. */
+export function multipart(parts: Part[]): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = `----kaohe${randomBytes(8).toString('hex')}`;
+  const chunks: Buffer[] = [];
+  for (const p of parts) {
+    const disposition = `form-data; name="${p.name}"${p.filename !== undefined ? `; filename="${p.filename}"` : ''}`;
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n`, 'utf8'));
+    chunks.push(Buffer.isBuffer(p.data) ? p.data : Buffer.from(p.data, 'utf8'));
+    chunks.push(Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }

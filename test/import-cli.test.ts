@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kindSpec } from '../src/core/registry/kinds.ts';
 import { openStore } from '../src/store/db.ts';
-import { ACTORS, buildRegistry, harness, setUpCampaign, V1, versionOf } from './campaign-fixtures.ts';
+import { ACTORS, buildRegistry, harness, saver, setUpCampaign, V1, versionOf } from './campaign-fixtures.ts';
 import { kaoheIn } from './kaohe-cli.ts';
 import { count, FIXTURES, IDS, manyHouseholds, readXlsx, tempDir, VALID, withCell, withoutColumns, writeCsv } from './registry-fixtures.ts';
 
@@ -196,26 +196,13 @@ describe('kaohe import beside the web’s saves (another process, the same SQLit
       const { assessments } = await setUpCampaign(h.service);
       const assessment = assessments[V1]!;
       const file = writeCsv(join(tmp.dir, 'households.csv'), manyHouseholds(ROWS));
-      const saves: Array<{ at: number; ms: number; error?: string }> = [];
-      let stopped = false;
-      const loop = (async () => {
-        while (!stopped) {
-          const at = performance.now();
-          try {
-            await h.service.addFinding(ACTORS.zhang, assessment, await versionOf(store, assessment), { item: '3.2.1', count: 1 });
-            saves.push({ at, ms: performance.now() - at });
-          } catch (e) {
-            saves.push({ at, ms: performance.now() - at, error: String((e as Error).message ?? e) });
-          }
-          await new Promise((resolve) => setTimeout(resolve, Math.max(0, 100 - (performance.now() - at))));
-        }
-      })();
+      const saving = saver(async () => h.service.addFinding(ACTORS.zhang, assessment, await versionOf(store, assessment), { item: '3.2.1', count: 1 }), 100);
+      const { saves } = saving;
       const started = performance.now();
       const run = await kaoheIn(tmp.dir, data).kaohe('import', 'households', file);
       const ended = performance.now();
       await new Promise((resolve) => setTimeout(resolve, 300));
-      stopped = true;
-      await loop;
+      await saving.stop();
 
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);

@@ -21,13 +21,12 @@
  * destructive one on a fresh object (a new finding to withdraw, a new appeal to decide, the
  * workflow villages A3/B3 set to the step about to be taken). See docs/security-authz.md.
  */
-import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRegistry, DERIVE_TEXT, H1, H3, SEED_TEXT, T1, T2, tinyPng, V1, V2, V3, V4 } from '../campaign-fixtures.ts';
-import { startServer, type TestServer } from '../http.ts';
+import { multipart, startServer, type Part, type TestServer } from '../http.ts';
 import { storeTargets } from '../stores.ts';
 import { checkCharacter } from '../../src/core/ids/gb11643.ts';
 import { pdfText, popplerAvailable } from '../../src/reports/pdf/poppler.ts';
@@ -193,12 +192,6 @@ interface Entry {
   drawnFor?: CallerName[];
 }
 
-interface Part {
-  name: string;
-  filename?: string;
-  type?: string;
-  data: Buffer | string;
-}
 
 const ROLES_RESIDENTS: Role[] = ['admin', 'reviewer', 'inspector', 'village'];
 
@@ -408,19 +401,6 @@ interface Fixture {
   setStatus(assessmentId: number, status: string): Promise<void>;
 }
 
-/** Multipart/form-data, as a browser sends it. */
-function multipart(parts: Part[]): { payload: Buffer; headers: Record<string, string> } {
-  const boundary = `----kaohe${randomBytes(8).toString('hex')}`;
-  const chunks: Buffer[] = [];
-  for (const p of parts) {
-    const disposition = `form-data; name="${p.name}"${p.filename !== undefined ? `; filename="${p.filename}"` : ''}`;
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n`, 'utf8'));
-    chunks.push(Buffer.isBuffer(p.data) ? p.data : Buffer.from(p.data, 'utf8'));
-    chunks.push(Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 /** The registry beyond test/campaign-fixtures.ts: A3, B3, households in B1 and B2, members, helpers, work teams, visits — ID numbers everywhere. */
 async function buildMore(server: TestServer): Promise<void> {

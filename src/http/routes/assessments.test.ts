@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn, startServer, type Client, type TestServer } from '../../../test/http.ts';
+import { multipart, signIn, startServer, type Client, type Part, type TestServer } from '../../../test/http.ts';
 import { storeTargets } from '../../../test/stores.ts';
 import { DEMO_CAMPAIGN, firstStart } from '../../services/bootstrap.service.ts';
 import { CampaignService } from '../../services/campaign.service.ts';
@@ -70,26 +70,7 @@ function png(): Buffer {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(Buffer.from([0, 200, 30, 30]))), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
-interface Part {
-  name: string;
-  filename?: string;
-  type?: string;
-  data: Buffer | string;
-}
 
-/** A multipart/form-data body, as a phone's browser sends it. */
-function multipart(parts: Part[]): { payload: Buffer; headers: Record<string, string> } {
-  const boundary = `----kaohe${randomBytes(8).toString('hex')}`;
-  const chunks: Buffer[] = [];
-  for (const p of parts) {
-    const disposition = `form-data; name="${p.name}"${p.filename !== undefined ? `; filename="${p.filename}"` : ''}`;
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n`, 'utf8'));
-    chunks.push(Buffer.isBuffer(p.data) ? p.data : Buffer.from(p.data, 'utf8'));
-    chunks.push(Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 const photo = (filename = 'photo.jpg'): Part => ({ name: 'file', filename, type: 'image/jpeg', data: jpeg() });
 

@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ACTORS, buildRegistry, countRows, harness, setUpCampaign, V1, versionOf } from '../../../test/campaign-fixtures.ts';
+import { ACTORS, buildRegistry, countRows, harness, saver, setUpCampaign, V1, versionOf } from '../../../test/campaign-fixtures.ts';
 import { count, H2, manyHouseholds, seed, tempDir, TODAY, VALID, writeCsv } from '../../../test/registry-fixtures.ts';
 import { storeTargets } from '../../../test/stores.ts';
 import { openStore, type Store } from '../../store/db.ts';
@@ -18,30 +18,6 @@ const ROWS = 60_000;
 const tmp = tempDir('kaohe-concurrency-');
 afterAll(() => tmp.remove());
 
-/** Saves a finding every `everyMs` until stopped; each save's start, time taken and error. */
-function saver(save: () => Promise<unknown>, everyMs: number) {
-  const saves: Array<{ at: number; ms: number; error?: string }> = [];
-  let stopped = false;
-  const loop = (async () => {
-    while (!stopped) {
-      const at = performance.now();
-      try {
-        await save();
-        saves.push({ at, ms: performance.now() - at });
-      } catch (e) {
-        saves.push({ at, ms: performance.now() - at, error: String((e as Error).message ?? e) });
-      }
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, everyMs - (performance.now() - at))));
-    }
-  })();
-  return {
-    saves,
-    async stop() {
-      stopped = true;
-      await loop;
-    },
-  };
-}
 
 for (const target of storeTargets()) {
   describe(`an import beside an inspector's saves, on ${target.dialect}`, () => {
