@@ -11,6 +11,7 @@ import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock, tinyPng, versionOf } from '../../test/campaign-fixtures.ts';
 import { storeTargets } from '../../test/stores.ts';
+import { parseAnchor } from '../core/audit-anchor.ts';
 import { KaoheError } from '../core/errors.ts';
 import { fromCents } from '../core/numbers.ts';
 import { deductionsXlsx } from '../reports/xlsx/deductions.ts';
@@ -210,6 +211,10 @@ for (const target of storeTargets()) {
         const ranking = await campaigns.rankingFor(admin, campaignId);
         expect(report.previous).toMatchObject({ name: '2019年度考核', year: 2019 });
         expect(report.header).toMatchObject({ county: { name: names[report.header.county!.code] }, date: '2020-12-01', basis: 'all', publishedOnly: false, township: null });
+        // The audit log's head when the report was made, as printed (审计锚点), and it verifies.
+        const head = (await campaigns.auditAnchor())!;
+        expect(report.header.auditAnchor).toBe(`${head.entries}:${head.hash.slice(0, 16)}`);
+        expect(await campaigns.verifyAudit([parseAnchor(report.header.auditAnchor!)!])).toMatchObject({ ok: true });
         expect(report.sections.map((s) => [s.code, s.max, s.bonus])).toEqual([
           ['1', 20, false],
           ['2', 120, false],

@@ -121,6 +121,8 @@ describe.skipIf(!poppler)('score sheet PDF, read back with poppler', () => {
     expect(text).toMatch(/等次\s+—/);
     expect(flat).toContain('考核组成员签字');
     expect(flat).toContain('村负责人签字');
+    // The audit anchor under the signatures: the log's head when the sheet was made.
+    expect(flat).toContain('审计锚点：57:a1b2c3d4e5f60718');
   });
 
   it('shows each deduction with count, household, points, note and evidence beside its item', () => {

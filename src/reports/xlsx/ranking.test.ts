@@ -49,6 +49,7 @@ describe('ranking workbook', () => {
     expect(ws.getCell('A1').value).toBe('120村考核排名（全县）');
     expect(String(ws.getCell('A2').value)).toContain('县：青山县');
     expect(String(ws.getCell('A2').value)).toContain('对比：2019年度考核');
+    expect(String(ws.getCell('A2').value)).toContain('审计锚点：890:fedcba9876543210');
     const top = (ws.getRow(3).values as unknown[]).slice(1);
     const bottom = (ws.getRow(4).values as unknown[]).slice(1);
     expect(top).toEqual(['乡镇', '村', '各部分得分', '各部分得分', '各部分得分', '基础分（200）', '加分（10）', '总分', '等次', '乡镇排名', '全县排名', '较上年变化', '较上年变化', '区划代码']);
