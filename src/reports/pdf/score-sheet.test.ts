@@ -176,6 +176,8 @@ describe.skipIf(!poppler)('score sheet PDF, read back with poppler', () => {
   it('renders page 1 to a PNG for a person to look at (test-output/reports)', () => {
     const png = pageToPng(pdf, 'score-sheet-zh-page1');
     expect(existsSync(png)).toBe(true);
+    // The last page too: the signatures and the audit anchor under them.
+    expect(existsSync(pageToPng(pdf, 'score-sheet-zh-last', pdfPages(pdf).length))).toBe(true);
     // An A4 page at 80 dpi with a full table is far from blank.
     expect(statSync(png).size).toBeGreaterThan(40_000);
   });

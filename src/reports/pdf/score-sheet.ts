@@ -165,7 +165,8 @@ export function layoutScoreSheet(m: Measurer, sheet: ScoreSheet, options: ScoreS
   }
 
   // Signatures: both lines on one page.
-  const signHeight = 2 * 30 + 6;
+  // The audit anchor (up to two small lines) stays on the signatures' page.
+  const signHeight = 2 * 30 + 6 + (h.auditAnchor ? 2 * 7.5 * 1.4 + 4 : 0);
   flow.ensure(signHeight);
   flow.y += 6;
   const signLabels = [L.inspectorsSign, L.villageSign];
