@@ -70,7 +70,12 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [...layers('store', 'services', 'http', 'cli', 'web', 'reports'), { ...DATABASE, allowTypeImports: false, message: 'Core uses no database library, not even its types.' }] },
+        {
+          patterns: [
+            ...layers('store', 'services', 'http', 'cli', 'web', 'reports'),
+            { ...DATABASE, allowTypeImports: false, message: 'Core uses no database library, not even its types.' },
+          ],
+        },
       ],
     },
   },
@@ -102,10 +107,7 @@ export default tseslint.config(
       'src/http/routes/schemes.ts',
     ],
     rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        { patterns: [{ ...layers('store')[0], allowTypeImports: true }, DATABASE] },
-      ],
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ ...layers('store')[0], allowTypeImports: true }, DATABASE] }],
     },
   },
   // The listed exceptions above still must not use the drivers directly.
@@ -129,11 +131,7 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          patterns: [
-            ...layers('store', 'http', 'cli', 'reports'),
-            { ...layers('services')[0], allowTypeImports: true },
-            DATABASE,
-          ],
+          patterns: [...layers('store', 'http', 'cli', 'reports'), { ...layers('services')[0], allowTypeImports: true }, DATABASE],
         },
       ],
     },
