@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kaoheIn } from './kaohe-cli.ts';
-import { pdfInfo, pdfText, popplerAvailable, squeeze } from '../src/reports/pdf/poppler.ts';
+import { pdfInfo, pdfText, popplerAvailable, squeeze } from './reports/pdf/poppler.ts';
 
 const CAMPAIGN = '2020年度考核';
 const poppler = popplerAvailable();

@@ -13,7 +13,7 @@ import { KaoheError } from '../core/errors.ts';
 import { checkCharacter, type Sex } from '../core/ids/gb11643.ts';
 import { Random } from '../core/random.ts';
 import type { Store } from '../store/db.ts';
-import { CODE_LISTS, POVERTY_LINES } from '../store/reference-data.ts';
+import { CODE_LISTS, POVERTY_LINES } from '../core/registry/reference-data.ts';
 import type { DB } from '../store/schema.ts';
 
 export interface DemoOptions {

@@ -14,7 +14,7 @@ import ExcelJS from 'exceljs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
-import { pdfText, popplerAvailable, squeeze } from '../../src/reports/pdf/poppler.ts';
+import { pdfText, popplerAvailable, squeeze } from '../reports/pdf/poppler.ts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { checkCharacter } from '../../src/core/ids/gb11643.ts';
 import { chromiumAvailable, chooseOption, confirmPopover, launchBrowser, NEW_PASSWORD, points, shot, signIn, startApp, tinyPng, type App } from './helpers.ts';

@@ -29,7 +29,7 @@ import { buildRegistry, DERIVE_TEXT, H1, H3, SEED_TEXT, T1, T2, tinyPng, V1, V2,
 import { multipart, startServer, type Part, type TestServer } from '../http.ts';
 import { storeTargets } from '../stores.ts';
 import { checkCharacter } from '../../src/core/ids/gb11643.ts';
-import { pdfText, popplerAvailable } from '../../src/reports/pdf/poppler.ts';
+import { pdfText, popplerAvailable } from '../reports/pdf/poppler.ts';
 import { SESSION_COOKIE } from '../../src/http/server.ts';
 import type { Actor, Role } from '../../src/services/policies.ts';
 import { csrfTokenFor } from '../../src/services/user.service.ts';

@@ -1,24 +1,14 @@
 /**
  * What the derivation of suggested findings reads and what it returns. The rows are shaped
- * like the registry's tables (src/store/schema.ts, imported for its types only: core does
- * no I/O); each keeps only the columns the rules need, so a caller may pass whole rows.
+ * like the registry's tables (src/store/schema.ts) but defined here, so core depends on no
+ * other part of the project: each keeps only the columns the rules need, and a store row
+ * (Selectable<…Table>) satisfies it structurally, so a caller may pass whole rows
+ * (src/store/derivation-rows.ts checks that at compile time).
  * Flags are 0/1, dates 'YYYY-MM-DD', months 'YYYY-MM'.
  */
-import type { Selectable } from 'kysely';
-import type {
-  AreasTable,
-  DutyDaysTable,
-  HelperAssignmentsTable,
-  HouseholdsTable,
-  MeetingAttendanceTable,
-  MeetingsTable,
-  PetitionsTable,
-  ReportsTable,
-  StudentsTable,
-  SurveysTable,
-  TeamMembersTable,
-  VisitsTable,
-} from '../../store/schema.ts';
+
+/** 0 or 1, as both databases store flags. */
+type Flag = number;
 
 /** Household fields that 2.2.1 compares between the system record and a paper source. */
 export const COMPARED_FIELDS = [
@@ -34,12 +24,29 @@ export const COMPARED_FIELDS = [
 ] as const;
 export type ComparedField = (typeof COMPARED_FIELDS)[number];
 
-export type VillageRow = Pick<Selectable<AreasTable>, 'code' | 'name' | 'poverty_village' | 'planned_exit_year' | 'exit_year'>;
+export interface VillageRow {
+  code: string;
+  name: string;
+  poverty_village: Flag;
+  planned_exit_year: number | null;
+  exit_year: number | null;
+}
 
-export type HouseholdRow = Pick<
-  Selectable<HouseholdsTable>,
-  'id' | 'household_no' | 'status' | 'planned_exit_year' | 'exit_year' | ComparedField
->;
+export interface HouseholdRow {
+  id: number;
+  household_no: string;
+  head_name: string;
+  head_id_number: string;
+  size: number;
+  workers: number | null;
+  attribute: string;
+  main_cause: string;
+  status: string;
+  planned_exit_year: number | null;
+  exit_year: number | null;
+  income_fen: number | null;
+  phone: string | null;
+}
 
 export type HouseholdSourceKind = 'handbook' | 'collection-form';
 export const HOUSEHOLD_SOURCE_KINDS: readonly HouseholdSourceKind[] = ['handbook', 'collection-form'];
@@ -65,22 +72,87 @@ export interface HouseholdSource {
 }
 
 /** A helper's assignment to a household, with the helper's name (helpers.name). */
-export type HelperAssignmentRow = Pick<Selectable<HelperAssignmentsTable>, 'id' | 'household_id' | 'start_date' | 'end_date'> & {
+export interface HelperAssignmentRow {
+  id: number;
+  household_id: number;
+  start_date: string;
+  end_date: string | null;
   helper_name: string;
-};
+}
 
 /** A member of the village's work team; without dates the member counts for the whole period. */
-export type TeamMemberRow = Pick<Selectable<TeamMembersTable>, 'id' | 'name' | 'id_number' | 'is_leader'> &
-  Partial<Pick<Selectable<TeamMembersTable>, 'start_date' | 'end_date'>>;
+export interface TeamMemberRow {
+  id: number;
+  name: string;
+  id_number: string;
+  is_leader: Flag;
+  start_date?: string;
+  end_date?: string | null;
+}
 
-export type VisitRow = Pick<Selectable<VisitsTable>, 'id' | 'household_id' | 'visitor_role' | 'visitor_name' | 'date'>;
-export type MeetingRow = Pick<Selectable<MeetingsTable>, 'id' | 'kind' | 'date' | 'has_minutes' | 'topic'>;
-export type DutyDayRow = Pick<Selectable<DutyDaysTable>, 'id' | 'person_name' | 'person_id_number' | 'month' | 'days'>;
-export type AttendanceRow = Pick<Selectable<MeetingAttendanceTable>, 'id' | 'meeting' | 'organiser' | 'date' | 'person_name' | 'status'>;
-export type ReportRow = Pick<Selectable<ReportsTable>, 'id' | 'title' | 'deadline' | 'submitted_date' | 'status'>;
-export type SurveyRow = Pick<Selectable<SurveysTable>, 'id' | 'household_id' | 'kind' | 'date' | 'respondent' | 'topic' | 'answer'>;
-export type StudentRow = Pick<Selectable<StudentsTable>, 'id' | 'household_id' | 'name' | 'school_year' | 'eligible' | 'notified' | 'applied'>;
-export type PetitionRow = Pick<Selectable<PetitionsTable>, 'id' | 'household_id' | 'date' | 'kind' | 'over_county' | 'handled' | 'summary'>;
+export interface VisitRow {
+  id: number;
+  household_id: number;
+  visitor_role: 'helper' | 'leader';
+  visitor_name: string;
+  date: string;
+}
+export interface MeetingRow {
+  id: number;
+  kind: 'topic' | 'leader';
+  date: string;
+  has_minutes: Flag;
+  topic: string | null;
+}
+export interface DutyDayRow {
+  id: number;
+  person_name: string;
+  person_id_number: string;
+  month: string;
+  days: number;
+}
+export interface AttendanceRow {
+  id: number;
+  meeting: string;
+  organiser: string | null;
+  date: string;
+  person_name: string;
+  status: 'attended' | 'leave' | 'absent';
+}
+export interface ReportRow {
+  id: number;
+  title: string;
+  deadline: string;
+  submitted_date: string | null;
+  status: 'on-time' | 'late' | 'returned' | 'missing';
+}
+export interface SurveyRow {
+  id: number;
+  household_id: number;
+  kind: 'awareness' | 'satisfaction';
+  date: string;
+  respondent: string;
+  topic: string;
+  answer: string;
+}
+export interface StudentRow {
+  id: number;
+  household_id: number;
+  name: string;
+  school_year: number;
+  eligible: Flag;
+  notified: Flag;
+  applied: Flag;
+}
+export interface PetitionRow {
+  id: number;
+  household_id: number | null;
+  date: string;
+  kind: 'petition' | 'complaint';
+  over_county: Flag;
+  handled: Flag;
+  summary: string;
+}
 
 /** One of the work-team leader's "ten ones" (十个一), as the county lists them, and whether it was done. */
 export interface LeaderDuty {

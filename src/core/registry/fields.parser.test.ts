@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CODE_LISTS } from '../../store/reference-data.ts';
+import { CODE_LISTS } from './reference-data.ts';
 import { checkIdNumber, checkCharacter } from '../ids/gb11643.ts';
 import { codeLookup, fieldParser, Invalid, parseDate, parseField, type Cell, type CodeLookup, type FieldSpec, type FieldType, type Parsed } from './fields.ts';
 import { quoteCell } from './cell-text.ts';

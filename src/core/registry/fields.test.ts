@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CODE_LISTS } from '../../store/reference-data.ts';
+import { CODE_LISTS } from './reference-data.ts';
 import { codeLookup, parseDate, parseField, type Cell, type CodeLookup, type FieldSpec, type FieldType } from './fields.ts';
 import { KINDS } from './kinds.ts';
 

@@ -10,7 +10,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, startServer, type Client, type TestServer } from '../../../test/http.ts';
 import { storeTargets } from '../../../test/stores.ts';
-import { pdfInfo, pdfText, popplerAvailable, squeeze } from '../../reports/pdf/poppler.ts';
+import { pdfInfo, pdfText, popplerAvailable, squeeze } from '../../../test/reports/pdf/poppler.ts';
 import { DEMO_CAMPAIGN, firstStart } from '../../services/bootstrap.service.ts';
 import { CampaignService } from '../../services/campaign.service.ts';
 import type { Actor } from '../../services/policies.ts';

@@ -5,9 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinScheme } from '../../schemes/index.ts';
 import { chartSections } from '../charts.ts';
 import { campaignPdf, writeCampaignPdf, type CampaignPdfInput, type CampaignPdfPlan } from './campaign.ts';
-import { syntheticCampaign } from './fixtures.ts';
+import { syntheticCampaign } from '../../../test/reports/pdf/fixtures.ts';
 import { createReportDocument, Measurer } from './layout.ts';
-import { pageToPng, pdfInfo, pdfPages, popplerAvailable, squeeze } from './poppler.ts';
+import { pageToPng, pdfInfo, pdfPages, popplerAvailable, squeeze } from '../../../test/reports/pdf/poppler.ts';
 import { layoutScoreSheet, type ScoreSheet } from './score-sheet.ts';
 
 const poppler = popplerAvailable();

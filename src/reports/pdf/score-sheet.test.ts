@@ -4,7 +4,7 @@ import type { Finding } from '../../core/scoring/score.ts';
 import { builtinScheme } from '../../schemes/index.ts';
 import { buildScoreSheet, type ScoreSheet } from '../../services/score-sheet.ts';
 import { A4, createReportDocument, Measurer, type TextOp } from './layout.ts';
-import { pageToPng, pdfInfo, pdfPages, pdfText, popplerAvailable, squeeze } from './poppler.ts';
+import { pageToPng, pdfInfo, pdfPages, pdfText, popplerAvailable, squeeze } from '../../../test/reports/pdf/poppler.ts';
 import { layoutScoreSheet, PAGE_FRAME, scoreSheetPdf } from './score-sheet.ts';
 
 const poppler = popplerAvailable();

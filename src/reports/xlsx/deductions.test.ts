@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { DeductionDetail } from '../../services/report.service.ts';
 import { deductionsBook, deductionsXlsx, writeDeductionsXlsx } from './deductions.ts';
 import { workbookBufferInMemory } from './sheet-kit.ts';
-import { syntheticDeductionDetail } from './synthetic.ts';
+import { syntheticDeductionDetail } from '../../../test/reports/xlsx/synthetic.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kaohe-xlsx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

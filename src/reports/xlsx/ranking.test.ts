@@ -12,7 +12,7 @@ import { displayWidth } from '../../core/text-width.ts';
 import type { RankingReport } from '../../services/report.service.ts';
 import { rankingBook, rankingXlsx, writeRankingXlsx } from './ranking.ts';
 import { workbookBufferInMemory } from './sheet-kit.ts';
-import { syntheticRankingReport } from './synthetic.ts';
+import { syntheticRankingReport } from '../../../test/reports/xlsx/synthetic.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kaohe-xlsx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 /** Seeds the default code lists and poverty lines (an office edits them afterwards). */
 import type { Kysely, Migration } from 'kysely';
-import { CODE_LISTS, POVERTY_LINES } from '../reference-data.ts';
+import { CODE_LISTS, POVERTY_LINES } from '../../core/registry/reference-data.ts';
 
 export const referenceData: Migration = {
   async up(db: Kysely<any>) {

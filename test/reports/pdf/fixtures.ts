@@ -3,12 +3,12 @@
  * findings scored by the real engine on a real scheme, ranked by the real ranking, each turned
  * into the score sheet the service would give. Seeded, so a failure can be replayed.
  */
-import { toCents } from '../../core/numbers.ts';
-import { Random } from '../../core/random.ts';
-import { rank, type Rankings } from '../../core/ranking/ranking.ts';
-import { isItem, walk, type Lang, type Scheme, type SchemeNode } from '../../core/scheme/model.ts';
-import type { Finding } from '../../core/scoring/score.ts';
-import { buildScoreSheet, type ScoreSheet } from '../../services/score-sheet.ts';
+import { toCents } from '../../../src/core/numbers.ts';
+import { Random } from '../../../src/core/random.ts';
+import { rank, type Rankings } from '../../../src/core/ranking/ranking.ts';
+import { isItem, walk, type Lang, type Scheme, type SchemeNode } from '../../../src/core/scheme/model.ts';
+import type { Finding } from '../../../src/core/scoring/score.ts';
+import { buildScoreSheet, type ScoreSheet } from '../../../src/services/score-sheet.ts';
 
 const TOWNSHIPS = ['龙场镇', '石桥镇', '新华乡', '永和镇', '清水乡', '长岭镇', '白云乡', '桃源镇'];
 const VILLAGE_WORDS = [...'石桥大坪新寨红岩青山水口长田柏杨沙坝黄泥麻柳花园马场龙井凤凰双河白果桐梓枫香'];

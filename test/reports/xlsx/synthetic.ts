@@ -4,11 +4,11 @@
  * scheme's sections, optional grades and a previous campaign; and a deduction detail with
  * every status. Deterministic (a seeded generator).
  */
-import { rank, type RankInput } from '../../core/ranking/ranking.ts';
-import { fromCents } from '../../core/numbers.ts';
-import { Random } from '../../core/random.ts';
-import type { Lang } from '../../core/scheme/model.ts';
-import type { DeductionDetail, DeductionRow, RankingReport, ReportHeader, ReportSection } from '../../services/report.service.ts';
+import { rank, type RankInput } from '../../../src/core/ranking/ranking.ts';
+import { fromCents } from '../../../src/core/numbers.ts';
+import { Random } from '../../../src/core/random.ts';
+import type { Lang } from '../../../src/core/scheme/model.ts';
+import type { DeductionDetail, DeductionRow, RankingReport, ReportHeader, ReportSection } from '../../../src/services/report.service.ts';
 
 const SECTIONS: Record<Lang, ReportSection[]> = {
   zh: [

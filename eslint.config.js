@@ -1,0 +1,139 @@
+// ESLint (flat config): a modest rule set that passes on the code as it is, and the layer rules
+// of docs/architecture.md ("Layers and how they are checked") as errors. Formatting is
+// Prettier's business (`npm run format:check`), not the linter's.
+import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import tseslint from 'typescript-eslint';
+
+/** Test code: unit tests beside the code, and the test/ and bench/ trees. */
+const TESTS = ['**/*.test.ts', '**/*.test.tsx', 'test/**', 'bench/**'];
+
+/**
+ * Folders of src/ a layer must not import, as no-restricted-imports patterns (gitignore syntax,
+ * matched against the import's text): `../store/…` up to four levels up, so that a folder of the
+ * same name elsewhere (test/reports) does not match.
+ */
+function layers(...folders) {
+  return folders.map((folder) => ({
+    group: ['../', '../../', '../../../', '../../../../'].map((up) => `${up}${folder}/**`),
+    message: `This layer does not import src/${folder} (docs/architecture.md, "Layers").`,
+  }));
+}
+
+/** The database drivers and the query builder: only src/store uses them at run time. */
+const DATABASE = {
+  group: ['kysely', 'kysely/*', 'pg', 'pg/*', 'better-sqlite3'],
+  allowTypeImports: true,
+  message: 'Only src/store uses kysely, pg and better-sqlite3 at run time (type-only imports are allowed elsewhere).',
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'tmp/**', 'test-output/**', 'src/web/dist/**'] },
+  {
+    files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.mjs'],
+    extends: [js.configs.recommended, ...tseslint.configs.recommended],
+    languageOptions: {
+      ecmaVersion: 2023,
+      sourceType: 'module',
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'warn' },
+    rules: {
+      // TypeScript already reports undefined names, per tsconfig (Node for src, DOM for src/web).
+      'no-undef': 'off',
+      '@typescript-eslint/no-unused-vars': ['warn', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'warn',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      // Warnings: they fire on code as it is, deliberately or harmlessly.
+      '@typescript-eslint/consistent-type-imports': ['warn', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      'no-sparse-arrays': 'warn', // a hole stands for a RegExpExecArray's whole match
+      'prefer-const': 'warn',
+      // Cleaning text of control characters is what those regular expressions are for.
+      'no-control-regex': 'off',
+    },
+  },
+  {
+    files: ['src/web/**/*.ts', 'src/web/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'warn',
+    },
+  },
+
+  // ---- Layers (docs/architecture.md). Each block's patterns replace, not add to, the others'
+  // for the same files, so every block lists all that applies to its files.
+
+  // Core depends on nothing else in the project: pure functions over its own types.
+  // Its tests may import test fixtures (test/**) but no other layer either.
+  {
+    files: ['src/core/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...layers('store', 'services', 'http', 'cli', 'web', 'reports'),
+            { ...DATABASE, allowTypeImports: false, message: 'Core uses no database library, not even its types.' },
+          ],
+        },
+      ],
+    },
+  },
+
+  // Services, reports, schemes: the database only through src/store (type-only imports allowed).
+  {
+    files: ['src/services/**', 'src/reports/**', 'src/schemes/**'],
+    ignores: TESTS,
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [DATABASE] }] },
+  },
+
+  // The HTTP server and the command line reach the store only through services, and are handed
+  // the Store by a composition root. Type-only imports of the store (the Store interface passed
+  // in) are allowed.
+  {
+    files: ['src/http/**', 'src/cli/**'],
+    ignores: [
+      ...TESTS,
+      // Listed exceptions, existing when the rule came in. TODO(issue 16, composition root): one
+      // place opens and migrates the store and hands it to the CLI commands and the server; then
+      // these go.
+      'src/cli/commands/serve.ts', // opens the store for the server
+      'src/cli/commands/registry.ts', // opens and migrates the store
+      'src/cli/commands/report.ts', // opens the store
+      'src/cli/commands/campaign.ts', // opens the store
+      // A worker thread is its own process root: it opens its own connection.
+      'src/http/report.worker.ts',
+      // Reads a scheme version straight from the store's queries; belongs in a service.
+      'src/http/routes/schemes.ts',
+    ],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ ...layers('store')[0], allowTypeImports: true }, DATABASE] }],
+    },
+  },
+  // The listed exceptions above still must not use the drivers directly.
+  {
+    files: [
+      'src/cli/commands/serve.ts',
+      'src/cli/commands/registry.ts',
+      'src/cli/commands/report.ts',
+      'src/cli/commands/campaign.ts',
+      'src/http/report.worker.ts',
+      'src/http/routes/schemes.ts',
+    ],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [DATABASE] }] },
+  },
+
+  // The web application runs in the browser: core and its own code only; types from services
+  // (the shapes the API answers with) are allowed.
+  {
+    files: ['src/web/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [...layers('store', 'http', 'cli', 'reports'), { ...layers('services')[0], allowTypeImports: true }, DATABASE],
+        },
+      ],
+    },
+  },
+);
