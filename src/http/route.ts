@@ -111,9 +111,12 @@ export function route<P extends z.ZodType = z.ZodType<Record<string, never>>, Q 
   });
 }
 
-/** Body fields that are notes (line breaks and tabs allowed); passwords are checked by their own rules. */
-const MULTILINE_FIELDS = new Set(['note', 'reason', 'comment', 'text', 'deriveText']);
-const UNCHECKED_FIELDS = new Set(['password', 'currentPassword', 'newPassword']);
+/**
+ * Body fields that are notes (line breaks and tabs allowed). Passwords go by their own rules, and
+ * scheme documents (`text`, `deriveText`) by the scheme linter, which names the line of a bad character.
+ */
+const MULTILINE_FIELDS = new Set(['note', 'reason', 'comment']);
+const UNCHECKED_FIELDS = new Set(['password', 'currentPassword', 'newPassword', 'text', 'deriveText']);
 
 /**
  * Refuses control characters (NUL, ESC, …) and U+FFFD in every string of a request, and line
