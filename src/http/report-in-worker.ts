@@ -6,7 +6,7 @@
  */
 import { PassThrough } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import { KaoheError } from '../core/errors.ts';
+import { KaoheError, errorFromWorker } from '../core/errors.ts';
 import type { Actor } from '../services/policies.ts';
 import type { ReportKind, ReportRequest } from '../services/report-documents.ts';
 import type { Store } from '../store/db.ts';
@@ -83,11 +83,12 @@ export function reportInWorker(store: Pick<Store, 'url' | 'pgSchema'>, job: Omit
           finish.resolve(m.pages !== undefined ? { pages: m.pages } : {});
           break;
         case 'error':
-          fail(new KaoheError(m.error.code, m.error.message));
+          fail(errorFromWorker(m.error.code, m.error.message));
           break;
       }
     });
-    worker.on('error', (e) => fail(e));
+    // A crash of the thread itself (an error thrown outside its try, such as a store it cannot open).
+    worker.on('error', (e) => fail(new KaoheError('internal', `the report worker failed: ${e.message}`)));
     worker.on('exit', (code) => fail(new KaoheError('internal', `the report worker stopped (exit code ${code})`)));
     // The client went away: stop drawing.
     body.on('close', () => {

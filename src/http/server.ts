@@ -4,14 +4,15 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
-import { KaoheError } from '../core/errors.ts';
+import { KaoheError, type ErrorCode } from '../core/errors.ts';
+import { errorLanguage, errorText, type ErrorLanguage } from '../core/error-messages.ts';
 import { SchemeError } from '../core/scheme/problems.ts';
 import { CampaignService } from '../services/campaign.service.ts';
 import { ReportDocuments } from '../services/report-documents.ts';
@@ -70,25 +71,46 @@ declare module 'fastify' {
   }
 }
 
-const STATUS: Record<string, number> = {
+/** One HTTP status for every error code: a code without one is a compile error. */
+export const STATUS: Record<ErrorCode, number> = {
   validation: 400,
+  'bad-request': 400,
+  'unsupported-media-type': 415,
   'invalid-findings': 400,
   'invalid-assessment': 400,
   'invalid-scheme': 400,
   'invalid-derive-config': 400,
   'unknown-kind': 400,
+  'bad-period': 400,
+  'demo-option': 400,
+  'demo-code-list': 400,
+  'weak-password': 400,
+  'unreadable-file': 400,
+  'unreadable-xlsx': 400,
+  'unreadable-csv': 400,
   'unsupported-format': 400,
-  'missing-columns': 400,
+  'unsupported-encoding': 400,
+  'invalid-encoding': 400,
+  'xlsx-too-large': 400,
+  'empty-file': 400,
+  'no-data-rows': 400,
+  'no-score-sheets': 400,
   'missing-header': 400,
+  'missing-columns': 400,
   'evidence-type': 415,
   'evidence-too-large': 413,
   'evidence-quota': 413,
   'evidence-active-content': 415,
   'evidence-empty': 400,
   'evidence-unreadable': 400,
+  'evidence-bad-id': 400,
+  'ranking-bad-points': 400,
+  'ranking-duplicate-village': 400,
+  'ranking-overflow': 400,
   unauthenticated: 401,
-  'csrf': 403,
+  csrf: 403,
   forbidden: 403,
+  'password-change-required': 403,
   'not-found': 404,
   'unknown-scheme': 404,
   conflict: 409,
@@ -97,13 +119,47 @@ const STATUS: Record<string, number> = {
   'registry-not-empty': 409,
   'rate-limited': 429,
   locked: 429,
-  'weak-password': 400,
-  'password-change-required': 403,
   busy: 503,
+  internal: 500,
 };
 
 /** Codes whose details are sent to the client (what to fix, or until when to wait). */
-const DETAILED = new Set(['validation', 'weak-password', 'locked', 'rate-limited', 'busy']);
+const DETAILED: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['validation', 'weak-password', 'locked', 'rate-limited', 'busy']);
+
+const INTERNAL_MESSAGE = 'an internal error: the office has been told (see the server log)';
+
+/** The JSON body of every error answer. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; text: string; details?: unknown };
+}
+
+/**
+ * The answer to a failed request: its status and body, and what to write to the server log
+ * (only for internal errors, whose own message never goes to the client: it may name paths).
+ * Anything that is not a refusal of ours (a crashed worker, a driver error) is `internal`, 500.
+ */
+export function errorResponse(error: unknown, lang: ErrorLanguage): { status: number; body: ErrorBody; log?: { message?: string; code?: unknown } } {
+  const body = (code: ErrorCode, message: string, details?: unknown): ErrorBody => ({
+    error: { code, message, text: errorText(code, lang), ...(details !== undefined ? { details } : {}) },
+  });
+  if (error instanceof KaoheError) {
+    if (error.code === 'internal') return { status: 500, body: body('internal', INTERNAL_MESSAGE), log: { message: error.message, code: error.code } };
+    return { status: STATUS[error.code], body: body(error.code, error.message, DETAILED.has(error.code) ? error.details : undefined) };
+  }
+  if (error instanceof SchemeError) return { status: 400, body: body('invalid-scheme', error.message, error.problems) };
+  const e = error as { statusCode?: number; code?: string; message?: string };
+  if (e.statusCode === 429) return { status: 429, body: body('rate-limited', 'too many attempts: wait a minute and try again') };
+  if (e.statusCode && e.statusCode < 500) {
+    return { status: e.statusCode, body: body(e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported-media-type' : 'bad-request', e.message ?? 'bad request') };
+  }
+  return { status: 500, body: body('internal', INTERNAL_MESSAGE), log: { message: e?.message, code: e?.code } };
+}
+
+/** The language of a request's error texts: `?lang=`, else Accept-Language, else Chinese. */
+function requestLanguage(req: FastifyRequest): ErrorLanguage {
+  const lang = (req.query as Record<string, unknown> | undefined)?.lang;
+  return errorLanguage(typeof lang === 'string' ? lang : undefined, req.headers['accept-language']);
+}
 
 /** Seconds to send in Retry-After for a refusal that says until when, or how long, to wait. */
 function retryAfterSeconds(error: KaoheError, now: Date): number | undefined {
@@ -186,21 +242,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     if (error instanceof KaoheError) {
       const retry = retryAfterSeconds(error, clock());
       if (retry !== undefined) reply.header('retry-after', String(retry));
-      return reply.status(STATUS[error.code] ?? 400).send({ error: { code: error.code, message: error.message, ...(error.details !== undefined && DETAILED.has(error.code) ? { details: error.details } : {}) } });
     }
-    if (error instanceof SchemeError) {
-      return reply.status(400).send({ error: { code: 'invalid-scheme', message: error.message, details: error.problems } });
-    }
-    const e = error as { statusCode?: number; code?: string; message?: string };
-    if (e.statusCode === 429) return reply.status(429).send({ error: { code: 'rate-limited', message: 'too many attempts: wait a minute and try again' } });
-    if (e.statusCode && e.statusCode < 500) {
-      return reply.status(e.statusCode).send({ error: { code: e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported-media-type' : 'bad-request', message: e.message ?? 'bad request' } });
-    }
-    req.log.error({ err: { message: e.message, code: e.code } }, 'internal error');
-    return reply.status(500).send({ error: { code: 'internal', message: 'an internal error: the office has been told (see the server log)' } });
+    const answer = errorResponse(error, requestLanguage(req));
+    if (answer.log) req.log.error({ err: answer.log }, 'internal error');
+    return reply.status(answer.status).send(answer.body);
   });
   app.setNotFoundHandler((req, reply) => {
-    if (req.url.startsWith('/api/') || req.url.startsWith('/assets/') || !hasWeb) return reply.status(404).send({ error: { code: 'not-found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+    if (req.url.startsWith('/api/') || req.url.startsWith('/assets/') || !hasWeb) {
+      const answer = errorResponse(new KaoheError('not-found', `no route ${req.method} ${req.url.split('?')[0]}`), requestLanguage(req));
+      return reply.status(answer.status).send(answer.body);
+    }
     // The web app routes in the browser: unknown paths get its page.
     return reply.type('text/html').sendFile('index.html');
   });

@@ -20,7 +20,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
 import ExcelJS from 'exceljs';
-import { KaoheError } from '../core/errors.ts';
+import { KaoheError, errorFromWorker, isErrorCode } from '../core/errors.ts';
 import { maskIdNumber } from '../core/ids/gb11643.ts';
 import { quoteCell } from '../core/registry/cell-text.ts';
 import type { FieldSpec } from '../core/registry/fields.ts';
@@ -707,7 +707,7 @@ function runFileTask(task: FileTask): Promise<void> {
       settled = true;
       if (m.ok) resolve();
       // An internal error's message stays in the server (it may name paths); the client gets the code.
-      else reject(m.code === 'internal' ? new Error(`file worker: ${maskIdsInText(m.message)}`) : new KaoheError(m.code, m.message));
+      else reject(!isErrorCode(m.code) || m.code === 'internal' ? new Error(`file worker: ${maskIdsInText(m.message)}`) : errorFromWorker(m.code, m.message));
     });
     worker.on('error', (e) => {
       settled = true;

@@ -9,6 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ErrorCode } from '../../core/errors.ts';
+import { ERROR_MESSAGES } from '../../core/error-messages.ts';
 import { evidenceServer, type EvidenceServer } from '../../../test/evidence-server.ts';
 import { storeTargets } from '../../../test/stores.ts';
 
@@ -31,8 +33,11 @@ function multipart(files: File[]): { payload: Buffer; headers: Record<string, st
   return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
+/** The error's code and message (and details); its text is checked here to be the catalogue's Chinese one. */
 function errorOf(body: string): { code: string; message: string } {
-  return (JSON.parse(body) as { error: { code: string; message: string } }).error;
+  const { text, ...error } = (JSON.parse(body) as { error: { code: ErrorCode; message: string; text: string } }).error;
+  expect(text).toBe(ERROR_MESSAGES[error.code].zh);
+  return error;
 }
 
 describe.each(storeTargets())('evidence upload and download rules ($dialect)', (target) => {

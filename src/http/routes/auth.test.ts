@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_MESSAGES } from '../../core/error-messages.ts';
 import { firstStart } from '../../services/bootstrap.service.ts';
 import { UserService } from '../../services/user.service.ts';
 import { storeTargets } from '../../../test/stores.ts';
@@ -38,7 +39,7 @@ describe.each(storeTargets())('auth and users ($dialect)', (target) => {
     for (const payload of [{ username: 'admin', password: 'wrong-password' }, { username: 'nobody', password: 'x' }]) {
       const res = await server.app.inject({ method: 'POST', url: '/api/auth/login', payload });
       expect(res.statusCode).toBe(401);
-      expect(res.json()).toEqual({ error: { code: 'unauthenticated', message: 'wrong username or password' } });
+      expect(res.json()).toEqual({ error: { code: 'unauthenticated', message: 'wrong username or password', text: ERROR_MESSAGES.unauthenticated.zh } });
     }
   });
 
@@ -268,7 +269,7 @@ describe.each(storeTargets())('sign-in limits ($dialect)', (target) => {
     const locked = await login(server, 'liu', 'river-stone-2021');
     expect(locked.statusCode).toBe(429);
     const until = new Date(now + 15 * 60_000).toISOString();
-    expect(locked.json()).toEqual({ error: { code: 'locked', message: `too many failed sign-ins: the user name liu is locked until ${until}`, details: { until } } });
+    expect(locked.json()).toEqual({ error: { code: 'locked', message: `too many failed sign-ins: the user name liu is locked until ${until}`, text: ERROR_MESSAGES.locked.zh, details: { until } } });
     expect(locked.headers['retry-after']).toBe(String(15 * 60));
     const audit = await server.store.db.selectFrom('audit_log').selectAll().where('action', '=', 'user.lockout').execute();
     expect(audit).toHaveLength(1);

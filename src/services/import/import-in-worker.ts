@@ -3,7 +3,7 @@
  * server's event loop; progress comes back as messages.
  */
 import { Worker } from 'node:worker_threads';
-import { KaoheError } from '../../core/errors.ts';
+import { KaoheError, errorFromWorker } from '../../core/errors.ts';
 import type { Store } from '../../store/db.ts';
 import type { ImportOptions, ImportProgress, ImportReport } from './import.service.ts';
 
@@ -36,12 +36,12 @@ export function importInWorker(
         resolve(m.report);
       } else {
         settled = true;
-        reject(new KaoheError(m.error.code, m.error.message));
+        reject(errorFromWorker(m.error.code, m.error.message));
       }
     });
     worker.on('error', (e) => {
       settled = true;
-      reject(e);
+      reject(new KaoheError('internal', `the import worker failed: ${e.message}`));
     });
     worker.on('exit', (code) => {
       if (!settled) reject(new KaoheError('internal', `the import worker stopped (exit code ${code})`));

@@ -6,7 +6,7 @@
  * written. The same validation runs on this thread for a small file (validateSheet).
  */
 import { Worker } from 'node:worker_threads';
-import { KaoheError } from '../../core/errors.ts';
+import { KaoheError, errorFromWorker } from '../../core/errors.ts';
 import type { KindSpec } from '../../core/registry/kinds.ts';
 import type { CodeRow, ImportProblem, SheetResult, ValidationData, Value } from './validate.ts';
 import { decodeValueBatch, type ValueBatch } from './value-batch.ts';
@@ -160,7 +160,7 @@ export function startValidationWorker(spec: KindSpec, file: string, opts: { toda
             clean = m.bytesRead <= KEEP_AFTER_BYTES_MAX;
             return { rows: m.rows, truncated: m.truncated, bytesRead: m.bytesRead };
           case 'error': {
-            if (m.error.code !== undefined) throw new KaoheError(m.error.code, m.error.message);
+            if (m.error.code !== undefined) throw errorFromWorker(m.error.code, m.error.message);
             const e = new Error(m.error.message);
             if (m.error.stack) e.stack = m.error.stack;
             throw e;

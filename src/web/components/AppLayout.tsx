@@ -1,5 +1,6 @@
 /** The shell: a menu by role (a drawer on a phone), the language switch, the user's menu. */
 import { useState, type ReactNode } from 'react';
+import { errorText } from '../lib/api.ts';
 import { App, Button, Drawer, Dropdown, Layout, Menu, Segmented, type MenuProps } from 'antd';
 import {
   ApartmentOutlined,
@@ -110,7 +111,7 @@ export function AppLayout({ active, children }: { active: NavKey | undefined; ch
       await signOut();
       navigate('/login', { replace: true });
     } catch (e) {
-      message.error(e instanceof Error ? e.message : String(e));
+      message.error(errorText(e));
     }
   };
 

@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react';
 import { Alert, Button, Result, Spin, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { ApiError } from '../lib/api.ts';
+import { errorText, type ApiError } from '../lib/api.ts';
 import type { AssessmentStatus } from '../lib/types.ts';
 
 export function PageHeader({ title, sub, extra, testId }: { title: ReactNode; sub?: ReactNode; extra?: ReactNode; testId?: string }) {
@@ -19,21 +19,22 @@ export function PageHeader({ title, sub, extra, testId }: { title: ReactNode; su
 
 /** An error from the API, in words the reader can act on. */
 export function ErrorView({ error, onRetry, compact }: { error: ApiError | Error; onRetry?: () => void; compact?: boolean }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const status = (error as ApiError).status;
+  const text = errorText(error, i18n.language);
   const code = (error as ApiError).code;
   const retry = onRetry ? (
     <Button onClick={onRetry} size={compact ? 'small' : 'middle'}>
       {t('common.retry')}
     </Button>
   ) : undefined;
-  if (!compact && status === 403) return <Result status="403" title={t('errors.forbidden')} subTitle={error.message} extra={retry} />;
+  if (!compact && status === 403) return <Result status="403" title={t('errors.forbidden')} subTitle={text} extra={retry} />;
   if (!compact && status === 404 && code === 'not-found' && /no route/.test(error.message)) {
-    return <Result status="warning" title={t('errors.notAvailable')} subTitle={error.message} extra={retry} />;
+    return <Result status="warning" title={t('errors.notAvailable')} subTitle={text} extra={retry} />;
   }
-  if (!compact && status === 404) return <Result status="404" title={t('errors.notFound')} subTitle={error.message} extra={retry} />;
+  if (!compact && status === 404) return <Result status="404" title={t('errors.notFound')} subTitle={text} extra={retry} />;
   const title = status === 0 ? t('errors.network') : t('errors.failed');
-  return <Alert type="error" showIcon title={title} description={error.message} action={retry} style={{ marginBottom: 12 }} data-testid="error" />;
+  return <Alert type="error" showIcon title={title} description={text} action={retry} style={{ marginBottom: 12 }} data-testid="error" />;
 }
 
 export function Loading({ tip }: { tip?: string }) {

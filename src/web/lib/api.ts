@@ -2,6 +2,9 @@
  * The API client: JSON over fetch with the session cookie, the CSRF token on every change, and
  * errors as ApiError carrying the server's stable code ({error: {code, message}}).
  */
+import i18next from 'i18next';
+import { isErrorCode } from '../../core/errors.ts';
+import { ERROR_MESSAGES } from '../../core/error-messages.ts';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -24,6 +27,38 @@ export class ApiError extends Error {
   get isForbidden(): boolean {
     return this.status === 403 && this.code !== 'csrf';
   }
+}
+
+/**
+ * Codes whose server message names the place to fix (field, row, column): shown after the
+ * catalogue's text. Other codes show the catalogue's text alone.
+ */
+const SHOWS_PLACE: ReadonlySet<string> = new Set([
+  'validation',
+  'invalid-findings',
+  'invalid-assessment',
+  'invalid-scheme',
+  'invalid-derive-config',
+  'missing-header',
+  'missing-columns',
+  'weak-password',
+  'evidence-too-large',
+  'evidence-quota',
+]);
+
+/**
+ * The words to show for an error, in the app's language (`zh-CN` or `en`): the catalogue's text
+ * for the server's code, followed by the server's message where it names what to fix; a network
+ * or client error's own message otherwise.
+ */
+export function errorText(error: unknown, lang: string = i18next.language): string {
+  if (error instanceof ApiError && isErrorCode(error.code)) {
+    const en = lang === 'en';
+    const text = ERROR_MESSAGES[error.code][en ? 'en' : 'zh'];
+    if (!SHOWS_PLACE.has(error.code) || !error.message) return text;
+    return en ? `${text} (${error.message})` : `${text}（${error.message}）`;
+  }
+  return error instanceof Error ? error.message : String(error);
 }
 
 let csrfToken: string | null = null;

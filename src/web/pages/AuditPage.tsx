@@ -5,7 +5,7 @@ import { SafetyCertificateOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { ErrorView, PageHeader } from '../components/common.tsx';
-import { api } from '../lib/api.ts';
+import { api, errorText } from '../lib/api.ts';
 import { useApi } from '../lib/hooks.ts';
 import { useFormat } from '../lib/format.ts';
 import type { AuditEntry, AuditVerification } from '../lib/types.ts';
@@ -39,7 +39,7 @@ export default function AuditPage() {
     try {
       setVerify(await api.get<AuditVerification>('/audit/verify'));
     } catch (e) {
-      setVerifyError(e instanceof Error ? e.message : String(e));
+      setVerifyError(errorText(e));
     } finally {
       setVerifying(false);
     }

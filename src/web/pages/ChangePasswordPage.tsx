@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Alert, App, Button, Card, Form, Input } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useAuth, useUser } from '../lib/auth.tsx';
-import { ApiError } from '../lib/api.ts';
+import { ApiError, errorText } from '../lib/api.ts';
 import { LanguageSwitch } from '../components/AppLayout.tsx';
 import { PageHeader } from '../components/common.tsx';
 import { navigate, pathTo } from '../lib/router.tsx';
@@ -38,7 +38,7 @@ export function ChangePasswordPage({ forced }: { forced?: boolean }) {
         const d = e.details as { reason?: string; minLength?: number } | undefined;
         setError(t(`auth.weak.${d?.reason ?? 'common'}`, { min: d?.minLength ?? passwordMinLength }));
       } else if (e instanceof ApiError && e.code === 'busy') setError(t('auth.busy'));
-      else setError(e instanceof Error ? e.message : String(e));
+      else setError(errorText(e));
     } finally {
       setBusy(false);
     }

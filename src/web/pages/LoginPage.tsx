@@ -5,7 +5,7 @@ import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../lib/auth.tsx';
-import { ApiError } from '../lib/api.ts';
+import { ApiError, errorText } from '../lib/api.ts';
 import { LanguageSwitch } from '../components/AppLayout.tsx';
 
 /** Until when a refused sign-in must wait (the server's details.until), if it said. */
@@ -31,7 +31,7 @@ export function LoginPage() {
         setError(t(e.code === 'locked' ? 'auth.lockedUntil' : 'auth.waitUntil', { time: dayjs(untilOf(e)).format('YYYY-MM-DD HH:mm:ss') }));
       } else if (e instanceof ApiError && e.status === 429) setError(t('auth.tooManyAttempts'));
       else if (e instanceof ApiError && e.code === 'busy') setError(t('auth.busy'));
-      else setError(e instanceof Error ? e.message : String(e));
+      else setError(errorText(e));
     } finally {
       setBusy(false);
     }

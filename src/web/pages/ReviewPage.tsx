@@ -8,7 +8,7 @@ import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { ErrorView, Loading, PageHeader, StatusTag } from '../components/common.tsx';
 import { CampaignPicker, useCurrentCampaign } from '../components/CampaignPicker.tsx';
-import { api, ApiError } from '../lib/api.ts';
+import { api, ApiError, errorText } from '../lib/api.ts';
 import { useApi } from '../lib/hooks.ts';
 import { useUser } from '../lib/auth.tsx';
 import { can } from '../lib/roles.ts';
@@ -41,7 +41,7 @@ export default function ReviewPage() {
     } catch (e) {
       if (e instanceof ApiError && e.isConflict) {
         modal.warning({ title: t('assessment.conflictTitle'), content: t('review.conflict', { village: r.villageName }) });
-      } else message.error(e instanceof Error ? e.message : String(e));
+      } else message.error(errorText(e));
       return false;
     } finally {
       setBusy(null);
@@ -58,7 +58,7 @@ export default function ReviewPage() {
         await api.post(`/assessments/${r.id}/transition`, { version: r.version, step: status === 'submitted' ? 'review' : 'publish' });
         done++;
       } catch (e) {
-        message.error(`${r.villageName}: ${e instanceof Error ? e.message : String(e)}`);
+        message.error(`${r.villageName}: ${errorText(e)}`);
       }
     }
     message.success(t('review.bulkDone', { count: done }));

@@ -3,7 +3,7 @@ import { useCallback, useState, type ReactNode } from 'react';
 import { App, Button, Image, Modal, Space, Tag, Tooltip } from 'antd';
 import { FilePdfOutlined, PaperClipOutlined, CameraOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../../lib/api.ts';
+import { api, ApiError, errorText } from '../../lib/api.ts';
 import { useFormat } from '../../lib/format.ts';
 import type { EvidenceRow, ScoreJson } from '../../lib/types.ts';
 import type { ExplanationLine } from '../../lib/scoring.ts';
@@ -107,9 +107,9 @@ export function useChanges(reload: () => Promise<void>) {
       } catch (e) {
         if (e instanceof ApiError && e.isConflict) setConflict(e.message);
         else if (e instanceof ApiError && e.code === 'invalid-state') {
-          message.error(e.message);
+          message.error(errorText(e));
           await reload();
-        } else message.error(e instanceof Error ? e.message : String(e));
+        } else message.error(errorText(e));
         return false;
       } finally {
         setBusy(false);

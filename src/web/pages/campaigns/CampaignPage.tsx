@@ -9,7 +9,7 @@ import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { ErrorView, Loading, PageHeader, StatusTag } from '../../components/common.tsx';
 import { ReportDownloads } from '../../components/ReportDownloads.tsx';
-import { api, ApiError } from '../../lib/api.ts';
+import { api, errorText } from '../../lib/api.ts';
 import { useApi } from '../../lib/hooks.ts';
 import { useUser } from '../../lib/auth.tsx';
 import { can } from '../../lib/roles.ts';
@@ -99,7 +99,7 @@ function PublishAll({ campaign, onDone }: { campaign: CampaignDetail; onDone: ()
           message.success(t('campaign.publishedAll', { count: r.published }));
           onDone();
         } catch (e) {
-          message.error(e instanceof Error ? e.message : String(e));
+          message.error(errorText(e));
         } finally {
           setBusy(false);
         }
@@ -248,7 +248,7 @@ function TeamModal({ campaignId, initial, onClose, onSaved }: { campaignId: numb
             message.success(t('common.saved'));
             onSaved();
           } catch (e) {
-            setError(e instanceof ApiError ? e.message : String(e));
+            setError(errorText(e));
           } finally {
             setBusy(false);
           }
@@ -288,7 +288,7 @@ function AssignModal({ campaign, team, onClose, onSaved }: { campaign: CampaignD
           message.success(t('common.saved'));
           onSaved();
         } catch (e) {
-          setError(e instanceof ApiError ? e.message : String(e));
+          setError(errorText(e));
         } finally {
           setBusy(false);
         }
@@ -383,7 +383,7 @@ function RescoreTab({ campaign, onApplied }: { campaign: CampaignDetail; onAppli
         setPreview(await api.post<RescorePreview>(`/campaigns/${campaign.id}/rescore/preview`, { schemeVersionId: versionId }));
       }
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }

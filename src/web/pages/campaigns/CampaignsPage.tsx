@@ -6,7 +6,7 @@ import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { ErrorView, PageHeader } from '../../components/common.tsx';
 import { useCampaigns } from '../../components/CampaignPicker.tsx';
-import { api, ApiError } from '../../lib/api.ts';
+import { api, errorText } from '../../lib/api.ts';
 import { useApi, useIsNarrow } from '../../lib/hooks.ts';
 import { useUser } from '../../lib/auth.tsx';
 import { can } from '../../lib/roles.ts';
@@ -206,12 +206,12 @@ function CreateCampaign({ onClose, onCreated }: { onClose: () => void; onCreated
           await api.post(`/campaigns/${r.id}/assign`, { team, villages: r.campaign.villages.map((x) => x.village) });
           message.success(t('campaigns.teamCreated', { team, count: r.campaign.villages.length }));
         } catch (e) {
-          message.error(t('campaigns.teamFailed', { message: e instanceof Error ? e.message : String(e) }));
+          message.error(t('campaigns.teamFailed', { message: errorText(e) }));
         }
       }
       onCreated(r.id);
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }

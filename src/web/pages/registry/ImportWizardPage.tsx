@@ -9,7 +9,7 @@ import { InboxOutlined, DownloadOutlined, FileExcelOutlined } from '@ant-design/
 import { useTranslation } from 'react-i18next';
 import { textOf } from '../../../core/scheme/model.ts';
 import { ErrorView, PageHeader } from '../../components/common.tsx';
-import { api, apiUrl } from '../../lib/api.ts';
+import { api, apiUrl, errorText } from '../../lib/api.ts';
 import { useFormat } from '../../lib/format.ts';
 import { Link, pathTo } from '../../lib/router.tsx';
 import { schemeLang } from '../../i18n/index.ts';
@@ -54,7 +54,7 @@ export default function ImportWizardPage() {
       const read = await readFirstRows(f);
       setCheck({ ...checkHeaders(spec.fields, read.rows), format: read.format, ...(read.encoding ? { encoding: read.encoding } : {}) });
     } catch (e) {
-      setCheckError(e instanceof Error ? e.message : String(e));
+      setCheckError(errorText(e));
     }
   };
 

@@ -16,7 +16,7 @@ import type { SchemeProblem } from '../../../core/scheme/problems.ts';
 import { ErrorView, Loading, NoteList, PageHeader } from '../../components/common.tsx';
 import { CodeArea, type CodeAreaHandle } from '../../components/CodeArea.tsx';
 import { SchemeTree, schemeTotals } from '../../components/SchemeTree.tsx';
-import { api, ApiError } from '../../lib/api.ts';
+import { api, errorText } from '../../lib/api.ts';
 import { useDebounced } from '../../lib/hooks.ts';
 import { useFormat } from '../../lib/format.ts';
 import { navigate, pathTo, useRoute } from '../../lib/router.tsx';
@@ -104,7 +104,7 @@ export default function SchemeEditorPage() {
       message.success(r.created ? t('schemes.saved') : t('schemes.alreadyStored'));
       navigate(pathTo('schemeVersion', { vid: r.id }));
     } catch (e) {
-      setSaveError(e instanceof ApiError ? e.message : String(e));
+      setSaveError(errorText(e));
     } finally {
       setSaving(false);
     }
@@ -115,7 +115,7 @@ export default function SchemeEditorPage() {
     try {
       setServerCheck(await api.post<{ ok: boolean; problems: SchemeProblem[] }>('/schemes/lint', { text, lang }));
     } catch (e) {
-      setSaveError(e instanceof Error ? e.message : String(e));
+      setSaveError(errorText(e));
     }
   };
 
