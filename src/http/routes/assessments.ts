@@ -100,7 +100,11 @@ function finishRefusedUpload(req: FastifyRequest, reply: FastifyReply, store: Ev
     return;
   }
   let drained = 0;
-  const cutOff = () => raw.socket?.destroy();
+  // A socket may be a stand-in with no destroy (Fastify's inject): then there is nothing to cut.
+  const cutOff = () => {
+    const socket = raw.socket as { destroy?: () => void } | null | undefined;
+    if (typeof socket?.destroy === 'function') socket.destroy();
+  };
   const timer = setTimeout(cutOff, DRAIN_MS);
   timer.unref();
   raw.on('data', (chunk: Buffer) => {
