@@ -16,6 +16,7 @@ import autocannon from 'autocannon';
 import { buildServer } from '../src/http/server.ts';
 import { DEMO_CAMPAIGN, firstStart } from '../src/services/bootstrap.service.ts';
 import { openStore } from '../src/store/db.ts';
+import { compose } from '../src/compose.ts';
 
 const { values: args } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '50' }, workers: { type: 'string', default: '1' } } });
 const SECONDS = Number(args.seconds);
@@ -27,7 +28,7 @@ process.env.KAOHE_SCRYPT_LOG2N ??= '14';
 const dir = mkdtempSync(join(tmpdir(), 'kaohe-bench-http-'));
 const store = await openStore({ url: join(dir, 'kaohe.db') });
 const setupStart = Date.now();
-const first = (await firstStart(store))!;
+const first = (await firstStart(compose({ store })))!;
 const app = await buildServer({ store, webRoot: null, logger: false, loginRateLimit: 1000 });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address() as { port: number };

@@ -17,11 +17,12 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
 import { openStore } from '../src/store/db.ts';
-import { CampaignService } from '../src/services/campaign.service.ts';
+import { type CampaignServices } from '../src/services/campaign/index.ts';
 import { ReportService } from '../src/services/report.service.ts';
 import { ReportDocuments } from '../src/services/report-documents.ts';
 import { CLI_ADMIN } from '../src/services/policies.ts';
 import { buildCampaignFixture } from './fixtures/campaign-villages.ts';
+import { compose } from '../src/compose.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,7 +39,7 @@ type Job = 'ranking' | 'ranking-csv' | 'campaign' | 'sheets-read';
 if (args.child) {
   // One measured job, in its own process: prints {ms, rss, bytes, pages?} as JSON.
   const store = await openStore({ url: args.db! });
-  const campaigns = new CampaignService({ store });
+  const campaigns = compose({ store }).campaigns;
   const reports = new ReportService({ store, campaigns });
   const docs = new ReportDocuments({ reports, campaigns });
   const id = Number(args.campaign);

@@ -62,6 +62,8 @@ describe('kaohe campaign and audit (child processes, SQLite)', { timeout: 120_00
     const villages = all<{ code: string }>("select code from areas where level = 'village' order by code");
     expect(villages).toHaveLength(30);
     [V1, V2] = [villages[0]!.code, villages[1]!.code];
+    // A team's members are inspectors' user names.
+    for (const name of ['zhang', 'li']) expect(await ok('user', 'add', name, '--role', 'inspector')).toMatch(new RegExp(name));
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -137,6 +139,8 @@ describe('kaohe campaign and audit (child processes, SQLite)', { timeout: 120_00
       [['campaign', 'finding', 'add', CAMPAIGN, V1, '1.1'], /the assessment is published/],
       [['campaign', 'decide', '1', 'upheld', '--reason', 'again'], /appeal 1 is adjusted already/],
       [['campaign', 'decide', '1', 'maybe', '--reason', 'x'], /outcome must be upheld, adjusted or rejected/],
+      // As over HTTP: a team member must be an inspector's user name.
+      [['campaign', 'team', CAMPAIGN, '第二组', '--members', 'zhang,nobody'], /members\.1: nobody is not an inspector's user name/],
     ];
     // Four at a time: none of them may write, so they cannot disturb each other.
     const runs: Run[] = [];

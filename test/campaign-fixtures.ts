@@ -18,10 +18,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { BUILTIN_DIR } from '../src/schemes/index.ts';
-import { CampaignService } from '../src/services/campaign.service.ts';
+import { type CampaignServices } from '../src/services/campaign/index.ts';
 import { EvidenceStore } from '../src/services/evidence/evidence-store.ts';
 import type { Actor } from '../src/services/policies.ts';
 import type { Store } from '../src/store/db.ts';
+import { compose } from '../src/compose.ts';
 
 export const COUNTY = '522425000000';
 export const T1 = '522425100000';
@@ -94,7 +95,7 @@ export class FixedClock {
 }
 
 export interface Harness {
-  service: CampaignService;
+  service: CampaignServices;
   evidence: EvidenceStore;
   clock: FixedClock;
   evidenceDir: string;
@@ -107,7 +108,7 @@ export function harness(store: Store, start = '2020-12-01T08:00:00.000Z'): Harne
   const evidenceDir = mkdtempSync(join(tmpdir(), 'kaohe-evidence-'));
   const evidence = new EvidenceStore(evidenceDir);
   const clock = new FixedClock(start);
-  const service = new CampaignService({ store, evidence, clock: clock.now });
+  const service = compose({ store, evidence, clock: clock.now }).campaigns;
   return { service, evidence, clock, evidenceDir, cleanup: () => rmSync(evidenceDir, { recursive: true, force: true }) };
 }
 
@@ -120,8 +121,21 @@ function mondays(year: number): string[] {
   return out;
 }
 
+/**
+ * The inspectors' user accounts (zhang, wang, li): a team's members must be inspectors' user
+ * names. They cannot sign in (no password hash is valid); the services take actors directly.
+ */
+export async function addInspectors(store: Store): Promise<void> {
+  const inspectors = [ACTORS.zhang, ACTORS.wang, ACTORS.li];
+  await store.db
+    .insertInto('users')
+    .values(inspectors.map((a) => ({ username: a.user, display_name: null, role: 'inspector' as const, township_code: null, village_code: null, password_hash: '!', created_at: '2020-01-01T00:00:00.000Z' })))
+    .execute();
+}
+
 /** Writes the hand-made registry (see the file's comment) into an empty store. */
 export async function buildRegistry(store: Store): Promise<void> {
+  await addInspectors(store);
   await store.db.transaction().execute(async (trx) => {
     await trx
       .insertInto('areas')
@@ -220,25 +234,25 @@ export async function countRows(store: Store, table: 'audit_log' | 'findings' | 
 
 /** A campaign over the four villages with team A (zhang: V1, V2) and team B (wang: V3, V4). */
 export async function setUpCampaign(
-  service: CampaignService,
+  service: CampaignServices,
   options: { name?: string; year?: number; appealDays?: number; schemeVersionId?: number } = {},
 ): Promise<{ campaignId: number; schemeVersionId: number; assessments: Record<string, number> }> {
   const admin = ACTORS.admin;
-  const schemeVersionId = options.schemeVersionId ?? (await service.storeSchemeVersion(admin, SEED_TEXT, DERIVE_TEXT, 'seed-2020.yaml')).id;
+  const schemeVersionId = options.schemeVersionId ?? (await service.schemes.storeSchemeVersion(admin, SEED_TEXT, DERIVE_TEXT, 'seed-2020.yaml')).id;
   const year = options.year ?? 2020;
-  const campaignId = await service.createCampaign(admin, {
+  const campaignId = await service.setup.createCampaign(admin, {
     name: options.name ?? `${year}年度考核`,
     year,
     schemeVersionId,
     villages: [...VILLAGES],
     ...(options.appealDays !== undefined ? { appealDays: options.appealDays } : {}),
   });
-  await service.setTeam(admin, campaignId, 'A', [ACTORS.zhang.user]);
-  await service.setTeam(admin, campaignId, 'B', [ACTORS.wang.user]);
-  await service.assignVillages(admin, campaignId, 'A', [V1, V2]);
-  await service.assignVillages(admin, campaignId, 'B', [V3, V4]);
+  await service.setup.setTeam(admin, campaignId, 'A', [ACTORS.zhang.user]);
+  await service.setup.setTeam(admin, campaignId, 'B', [ACTORS.wang.user]);
+  await service.setup.assignVillages(admin, campaignId, 'A', [V1, V2]);
+  await service.setup.assignVillages(admin, campaignId, 'B', [V3, V4]);
   const assessments: Record<string, number> = {};
-  for (const v of VILLAGES) assessments[v] = await service.assessmentId(campaignId, v);
+  for (const v of VILLAGES) assessments[v] = await service.assessments.assessmentId(campaignId, v);
   return { campaignId, schemeVersionId, assessments };
 }
 

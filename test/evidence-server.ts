@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILTIN_DIR, DEFAULT_SCHEME_ID } from '../src/schemes/index.ts';
-import { CampaignService } from '../src/services/campaign.service.ts';
+import { type CampaignServices } from '../src/services/campaign/index.ts';
 import { generateDemo } from '../src/services/demo.service.ts';
 import type { EvidenceLimits } from '../src/services/evidence/evidence-store.ts';
 import { UserService } from '../src/services/user.service.ts';
@@ -14,6 +14,7 @@ import { signIn, startServer, type Client, type TestServer } from './http.ts';
 import { filesUnder } from './crash/server-process.ts';
 import type { StoreTarget } from './stores.ts';
 import type { Store } from '../src/store/db.ts';
+import { compose } from '../src/compose.ts';
 
 export interface EvidenceServer {
   server: TestServer;
@@ -44,18 +45,18 @@ export interface EvidenceSeed {
 export async function seedForEvidence(store: Store): Promise<EvidenceSeed> {
   const system = { user: 'system', role: 'admin' as const };
   await generateDemo(store, { households: 60 });
-  const campaigns = new CampaignService({ store });
+  const campaigns = compose({ store }).campaigns;
   const schemeText = readFileSync(join(BUILTIN_DIR, `${DEFAULT_SCHEME_ID}.yaml`), 'utf8');
   const derivePath = join(BUILTIN_DIR, `${DEFAULT_SCHEME_ID}.derive.yaml`);
-  const version = await campaigns.storeSchemeVersion(system, schemeText, existsSync(derivePath) ? readFileSync(derivePath, 'utf8') : null, `${DEFAULT_SCHEME_ID}.yaml`);
-  const campaignId = await campaigns.createCampaign(system, { name: '2020年度考核', year: 2020, schemeVersionId: version.id, appealDays: 15 });
+  const version = await campaigns.schemes.storeSchemeVersion(system, schemeText, existsSync(derivePath) ? readFileSync(derivePath, 'utf8') : null, `${DEFAULT_SCHEME_ID}.yaml`);
+  const campaignId = await campaigns.setup.createCampaign(system, { name: '2020年度考核', year: 2020, schemeVersionId: version.id, appealDays: 15 });
   const villages = (await store.db.selectFrom('areas').select('code').where('level', '=', 'village').orderBy('code').limit(2).execute()).map((v) => v.code);
-  const assessmentId = await campaigns.assessmentId(campaignId, villages[0]!);
-  const findingId = await campaigns.addFinding(system, assessmentId, (await campaigns.getAssessment(system, assessmentId)).version, { item: '1.1' });
-  const publishedId = await campaigns.assessmentId(campaignId, villages[1]!);
-  await campaigns.addFinding(system, publishedId, (await campaigns.getAssessment(system, publishedId)).version, { item: '1.1' });
-  for (const step of ['submit', 'review', 'publish'] as const) await campaigns.transition(system, publishedId, (await campaigns.getAssessment(system, publishedId)).version, step);
-  const appealId = await campaigns.appeal(system, publishedId, { item: '1.1', reason: '已有工作计划' });
+  const assessmentId = await campaigns.assessments.assessmentId(campaignId, villages[0]!);
+  const findingId = await campaigns.findings.addFinding(system, assessmentId, (await campaigns.assessments.getAssessment(system, assessmentId)).version, { item: '1.1' });
+  const publishedId = await campaigns.assessments.assessmentId(campaignId, villages[1]!);
+  await campaigns.findings.addFinding(system, publishedId, (await campaigns.assessments.getAssessment(system, publishedId)).version, { item: '1.1' });
+  for (const step of ['submit', 'review', 'publish'] as const) await campaigns.workflow.transition(system, publishedId, (await campaigns.assessments.getAssessment(system, publishedId)).version, step);
+  const appealId = await campaigns.appeals.appeal(system, publishedId, { item: '1.1', reason: '已有工作计划' });
   return { campaignId, assessmentId, findingId, publishedId, appealId };
 }
 

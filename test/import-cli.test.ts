@@ -196,7 +196,7 @@ describe('kaohe import beside the web’s saves (another process, the same SQLit
       const { assessments } = await setUpCampaign(h.service);
       const assessment = assessments[V1]!;
       const file = writeCsv(join(tmp.dir, 'households.csv'), manyHouseholds(ROWS));
-      const saving = saver(async () => h.service.addFinding(ACTORS.zhang, assessment, await versionOf(store, assessment), { item: '3.2.1', count: 1 }), 100);
+      const saving = saver(async () => h.service.findings.addFinding(ACTORS.zhang, assessment, await versionOf(store, assessment), { item: '3.2.1', count: 1 }), 100);
       const { saves } = saving;
       const started = performance.now();
       const run = await kaoheIn(tmp.dir, data).kaohe('import', 'households', file);

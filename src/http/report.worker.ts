@@ -1,12 +1,9 @@
-/** Worker-thread side of `reportInWorker`: its own store connection, the same services, the file streamed back. */
+/** Worker-thread side of `reportInWorker`: its own store connection, the same services (the composition root's), the file streamed back. */
 import { Writable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import { KaoheError } from '../core/errors.ts';
-import { CampaignService } from '../services/campaign.service.ts';
-import { ReportDocuments } from '../services/report-documents.ts';
-import { ReportService } from '../services/report.service.ts';
+import { compose } from '../compose.ts';
 import { openStore } from '../store/db.ts';
-import { present } from './presenters.ts';
 import type { ReportJob, WorkerMessage } from './report-in-worker.ts';
 
 const job = workerData.job as ReportJob;
@@ -14,8 +11,7 @@ const post = (m: WorkerMessage, transfer?: ArrayBuffer[]) => parentPort!.postMes
 const store = await openStore({ url: job.url, ...(job.pgSchema ? { pgSchema: job.pgSchema } : {}) });
 try {
   const clock = () => new Date(job.now);
-  const campaigns = new CampaignService({ store, clock });
-  const docs = new ReportDocuments({ reports: new ReportService({ store, campaigns, clock }), campaigns, present });
+  const docs = compose({ store, clock }).reports;
   const prepared = await docs.prepare(job.actor, job.campaignId, job.kind, job.request);
   post({ type: 'ready', filename: prepared.filename, contentType: prepared.contentType });
   const out = new Writable({

@@ -14,13 +14,9 @@ import swagger from '@fastify/swagger';
 import { KaoheError, type ErrorCode } from '../core/errors.ts';
 import { errorLanguage, errorText, type ErrorLanguage } from '../core/error-messages.ts';
 import { SchemeError } from '../core/scheme/problems.ts';
-import { CampaignService } from '../services/campaign.service.ts';
-import { ReportDocuments } from '../services/report-documents.ts';
-import { ReportService } from '../services/report.service.ts';
-import { present } from './presenters.ts';
 import { EvidenceStore, defaultEvidenceRoot, evidenceLimitsFromEnv } from '../services/evidence/evidence-store.ts';
-import { RegistryService } from '../services/registry.service.ts';
-import { UserService, csrfTokenFor } from '../services/user.service.ts';
+import { csrfTokenFor } from '../services/user.service.ts';
+import { compose, type Services } from '../compose.ts';
 import type { Store } from '../store/db.ts';
 import { registerRoutes } from './routes/index.ts';
 
@@ -54,16 +50,7 @@ export function trustProxyFrom(value: string | undefined): boolean | string {
   return v;
 }
 
-export interface Services {
-  store: Store;
-  users: UserService;
-  campaigns: CampaignService;
-  registry: RegistryService;
-  /** Report files (workbooks, PDFs), cut to the reader, ID numbers masked but for the office. */
-  reports: ReportDocuments;
-  evidence: EvidenceStore;
-  clock: () => Date;
-}
+export type { Services } from '../compose.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -185,16 +172,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     bodyLimit: 2 * 1024 * 1024,
     trustProxy: deps.trustProxy ?? trustProxyFrom(process.env.KAOHE_TRUST_PROXY),
   });
-  const campaigns = new CampaignService({ store: deps.store, evidence, clock });
-  app.decorate('services', {
-    store: deps.store,
-    users: new UserService({ store: deps.store, clock }),
-    campaigns,
-    registry: new RegistryService({ store: deps.store, clock }),
-    reports: new ReportDocuments({ reports: new ReportService({ store: deps.store, campaigns, clock }), campaigns, present }),
-    evidence,
-    clock,
-  });
+  app.decorate('services', compose({ store: deps.store, evidence, clock }));
   // The registry's worker threads and temporary files go with the server.
   app.addHook('onClose', async () => app.services.registry.close());
   app.decorateRequest('user', null);

@@ -23,7 +23,7 @@ export const DISTRIBUTION_COLOUR = '#b7282e';
 /** ECharts' default palette, the overview page's colours for its series. */
 export const SERIES_COLOURS = ['#5070dd', '#b6d634', '#505372', '#ff994d', '#0ca8df', '#ffd10a', '#fb628b', '#785db0', '#3fbe95'];
 
-/** The parts of a ranking (CampaignService.rankingFor, core/ranking) the charts read. */
+/** The parts of a ranking (CampaignServices.rankingFor, core/ranking) the charts read. */
 export interface ChartRanking {
   county: ReadonlyArray<{ total: Cents }>;
   countySummary: { averages: Record<string, Cents> };

@@ -7,10 +7,10 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILTIN_DIR, DEFAULT_SCHEME_ID } from '../schemes/index.ts';
 import type { Store } from '../store/db.ts';
-import { CampaignService } from './campaign.service.ts';
+import type { CampaignServices } from './campaign/index.ts';
 import { generateDemo } from './demo.service.ts';
 import type { Actor, Role } from './policies.ts';
-import { UserService } from './user.service.ts';
+import type { UserService } from './user.service.ts';
 
 export interface Credential {
   username: string;
@@ -28,8 +28,8 @@ export interface FirstStart {
 export const DEMO_CAMPAIGN = '2020年度考核';
 
 /** Prepares an installation on its first start; returns what was created (nothing on later starts). */
-export async function firstStart(store: Store, options: { demo?: boolean } = {}): Promise<FirstStart | null> {
-  const users = new UserService({ store });
+export async function firstStart(services: { store: Store; users: UserService; campaigns: CampaignServices }, options: { demo?: boolean } = {}): Promise<FirstStart | null> {
+  const { store, users, campaigns } = services;
   if ((await users.count()) > 0) return null;
   const { n } = await store.db.selectFrom('areas').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const credentials: Credential[] = [];
@@ -39,15 +39,12 @@ export async function firstStart(store: Store, options: { demo?: boolean } = {})
 
   await generateDemo(store);
   const system: Actor = { user: 'system', role: 'admin' };
-  const campaigns = new CampaignService({ store });
   const schemeText = readFileSync(join(BUILTIN_DIR, `${DEFAULT_SCHEME_ID}.yaml`), 'utf8');
   const derivePath = join(BUILTIN_DIR, `${DEFAULT_SCHEME_ID}.derive.yaml`);
-  const version = await campaigns.storeSchemeVersion(system, schemeText, existsSync(derivePath) ? readFileSync(derivePath, 'utf8') : null, `${DEFAULT_SCHEME_ID}.yaml`);
-  const campaignId = await campaigns.createCampaign(system, { name: DEMO_CAMPAIGN, year: 2020, schemeVersionId: version.id, appealDays: 15 });
+  const version = await campaigns.schemes.storeSchemeVersion(system, schemeText, existsSync(derivePath) ? readFileSync(derivePath, 'utf8') : null, `${DEFAULT_SCHEME_ID}.yaml`);
+  const campaignId = await campaigns.setup.createCampaign(system, { name: DEMO_CAMPAIGN, year: 2020, schemeVersionId: version.id, appealDays: 15 });
   const township = await store.db.selectFrom('areas').select(['code', 'name']).where('level', '=', 'township').orderBy('code').executeTakeFirstOrThrow();
   const villages = await store.db.selectFrom('areas').select(['code', 'name']).where('parent_code', '=', township.code).orderBy('code').execute();
-  await campaigns.setTeam(system, campaignId, '第一考核组', ['inspector']);
-  await campaigns.assignVillages(system, campaignId, '第一考核组', villages.map((v) => v.code));
 
   const add = async (username: string, role: Role, displayName: string, scope: { township?: string; village?: string }, label?: string) => {
     const r = await users.create({ username, role, displayName, ...scope });
@@ -57,5 +54,8 @@ export async function firstStart(store: Store, options: { demo?: boolean } = {})
   await add('inspector', 'inspector', '考核组检查员', {}, `第一考核组: ${township.name} ${villages.length} 个村`);
   await add('village', 'village', `${villages[0]!.name}工作队`, { village: villages[0]!.code }, villages[0]!.name);
   await add('viewer', 'viewer', '查询用户', {});
+  // The team after its inspector: a team's members are inspectors' user names.
+  await campaigns.setup.setTeam(system, campaignId, '第一考核组', ['inspector']);
+  await campaigns.setup.assignVillages(system, campaignId, '第一考核组', villages.map((v) => v.code));
   return { demo: true, campaign: DEMO_CAMPAIGN, credentials };
 }

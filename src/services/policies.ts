@@ -97,3 +97,131 @@ export function assertPublish(actor: Actor, a: AssessmentContext, hidden: () => 
   assertRead(actor, a, hidden);
   requireRole(actor, 'admin');
 }
+
+// ---- The office's own work: schemes, campaigns, publication, appeals, rescoring, the audit log.
+
+/** Storing scheme versions: the office. */
+export function assertManageSchemes(actor: Actor): void {
+  requireRole(actor, 'admin');
+}
+
+/** Setting up campaigns (scope, teams, assignments): the office. */
+export function assertManageCampaigns(actor: Actor): void {
+  requireRole(actor, 'admin');
+}
+
+/** Publishing a whole campaign: the office. */
+export function assertPublishCampaign(actor: Actor): void {
+  requireRole(actor, 'admin');
+}
+
+/** Deciding appeals: the office. */
+export function assertDecideAppeal(actor: Actor): void {
+  requireRole(actor, 'admin');
+}
+
+/** Rescoring a campaign with another scheme version (and its preview): the office. */
+export function assertRescore(actor: Actor): void {
+  requireRole(actor, 'admin');
+}
+
+/** Reading the audit log: the office. */
+export function assertReadAuditLog(actor: Actor): void {
+  requireRole(actor, 'admin');
+}
+
+/** Listing a campaign's appeals: everyone but viewers (each sees those within reach, see appealsCut). */
+export function assertListAppeals(actor: Actor): void {
+  requireRole(actor, 'admin', 'reviewer', 'inspector', 'village');
+}
+
+/** A team member must be an inspector (the users that exist and their roles are the caller's to give). */
+export function assertTeamMembers(members: readonly string[], inspectors: ReadonlySet<string>): void {
+  const unknown = members.findIndex((m) => !inspectors.has(m));
+  if (unknown >= 0) throw new KaoheError('validation', `members.${unknown}: ${members[unknown]} is not an inspector's user name`);
+}
+
+// ---- What a reader sees.
+
+/** Suggested findings are the inspectors' working material: the office, reviewers and inspectors see them; villages and viewers the result only. */
+export function canSeeSuggestions(actor: Actor): boolean {
+  return actor.role !== 'village' && actor.role !== 'viewer';
+}
+
+/** Results before publication: the office and the reviewers (a reviewer's ranking counts their township's, see seesResult). */
+export function canSeeUnpublished(actor: Actor): boolean {
+  return actor.role === 'admin' || actor.role === 'reviewer';
+}
+
+/** Team members' names: the office, reviewers and inspectors. */
+export function canSeeTeamMembers(actor: Actor): boolean {
+  return actor.role === 'admin' || actor.role === 'reviewer' || actor.role === 'inspector';
+}
+
+/** The office sees a campaign whole: every team and the villages not yet assigned. */
+export function seesWholeCampaign(actor: Actor): boolean {
+  return actor.role === 'admin';
+}
+
+/** Whether an inspector's access to an assessment depends on its team (only then are the members read). */
+export function needsTeam(actor: Actor): boolean {
+  return actor.role === 'inspector';
+}
+
+/**
+ * The rows of a campaign's lists (progress, assessments) an actor sees: the office every one,
+ * a reviewer their township's, an inspector their team's villages, village users and viewers
+ * published results.
+ */
+export function listsRow(actor: Actor, row: { status: AssessmentContext['status']; townshipCode: string | null; inspectors: readonly string[] }): boolean {
+  switch (actor.role) {
+    case 'admin':
+      return true;
+    case 'reviewer':
+      return actor.township !== undefined && actor.township === row.townshipCode;
+    case 'inspector':
+      return row.inspectors.includes(actor.user);
+    case 'village':
+    case 'viewer':
+      return row.status === 'published';
+  }
+}
+
+/** The results counted in the rankings an actor sees: the office all, a reviewer published ones and their township's, everyone else published ones. */
+export function seesResult(actor: Actor, row: { status: AssessmentContext['status']; township: string | null }): boolean {
+  if (actor.role === 'admin' || row.status === 'published') return true;
+  return actor.role === 'reviewer' && actor.township !== undefined && actor.township === row.township;
+}
+
+/** What a ranking shown to an actor rests on. */
+export function rankingBasis(actor: Actor, publishedOnly: boolean): 'published' | 'all' | 'published-and-own-township' {
+  return publishedOnly ? 'published' : actor.role === 'admin' ? 'all' : 'published-and-own-township';
+}
+
+/**
+ * Which of a campaign's appeals an actor sees, as far as the query can cut them: a village its
+ * own, a reviewer their township's; an inspector's (their team's villages) are cut after
+ * (`inspectorTeams`), the office sees every one.
+ */
+export function appealsCut(actor: Actor): { village?: string; township?: string; byTeamOf?: string } {
+  switch (actor.role) {
+    case 'village':
+      return { village: actor.village ?? '' };
+    case 'reviewer':
+      return { township: actor.township ?? '' };
+    case 'inspector':
+      return { byTeamOf: actor.user };
+    default:
+      return {};
+  }
+}
+
+/** Resident ID numbers in full: the office only; everyone else gets them masked. */
+export function canSeeFullIds(actor: { role: Role }): boolean {
+  return actor.role === 'admin';
+}
+
+/** Whether a user can be put on an inspection team. */
+export function isInspector(user: { role: Role }): boolean {
+  return user.role === 'inspector';
+}

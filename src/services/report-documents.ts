@@ -2,7 +2,7 @@
  * The report files an office downloads, files and prints: the ranking workbook, the deduction
  * detail workbook, a village's PDF score sheet, the whole campaign as one PDF and its county
  * summary. The same documents for the web app's downloads and for `kaohe report …`; what a
- * reader may see is decided by ReportService and CampaignService, never here.
+ * reader may see is decided by ReportService and CampaignServices, never here.
  */
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
@@ -14,7 +14,7 @@ import { writeCampaignPdf, type CampaignPdfInput, type CampaignPdfPlan } from '.
 import { scoreSheetPdf } from '../reports/pdf/score-sheet.ts';
 import { deductionsXlsx, writeDeductionsXlsx } from '../reports/xlsx/deductions.ts';
 import { rankingXlsx, writeRankingXlsx } from '../reports/xlsx/ranking.ts';
-import type { CampaignService } from './campaign.service.ts';
+import type { CampaignServices } from './campaign/index.ts';
 import type { Actor } from './policies.ts';
 import type { DeductionDetail, RankingReport, ReportService } from './report.service.ts';
 
@@ -63,7 +63,7 @@ const NAMES = {
 
 export interface ReportDocumentsDeps {
   reports: ReportService;
-  campaigns: CampaignService;
+  campaigns: CampaignServices;
   /**
    * What a reader may see of the data before it is laid out (the web masks resident ID numbers
    * typed into notes and reasons for everyone but the office); default: all of it.
@@ -154,8 +154,8 @@ export class ReportDocuments {
     const lang = request.lang ?? 'zh';
     const campaignId = campaign.id;
     const report = await this.ranking(actor, campaignId, request);
-    const { scheme } = await this.deps.campaigns.schemeOf(campaign.scheme_version_id);
-    const full = await this.deps.campaigns.rankingFor(actor, campaignId, request.township ? { township: request.township } : {});
+    const { scheme } = await this.deps.campaigns.schemes.schemeOf(campaign.scheme_version_id);
+    const full = await this.deps.campaigns.rankings.rankingFor(actor, campaignId, request.township ? { township: request.township } : {});
     // Each village the reader may read, in the order of village codes (township by township), read in batches as the PDF is written.
     const villages = kind === 'summary' ? [] : await this.deps.reports.readableVillages(actor, campaignId, request.township);
     const read = (part: string[]) => this.sheets(actor, campaignId, part, lang);

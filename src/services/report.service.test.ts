@@ -3,7 +3,7 @@
  * (3 townships, 30 villages): a published 2019 campaign, then the 2020 campaign with findings
  * (a capped pool, a capped bonus, notes that look like formulas, evidence), a withdrawn finding,
  * an appeal decided by adjustment, most villages published and one left a draft. Checks the
- * batch of score sheets against CampaignService.scoreSheet for every village, the ranking and
+ * batch of score sheets against CampaignServices.scoreSheet for every village, the ranking and
  * deduction data and their workbooks read back, and who may read what.
  */
 import ExcelJS from 'exceljs';
@@ -18,13 +18,14 @@ import { deductionsXlsx } from '../reports/xlsx/deductions.ts';
 import { rankingXlsx } from '../reports/xlsx/ranking.ts';
 import type { Store } from '../store/db.ts';
 import { DEMO_CAMPAIGN, firstStart } from './bootstrap.service.ts';
-import { CampaignService } from './campaign.service.ts';
+import { type CampaignServices } from './campaign/index.ts';
 import { EvidenceStore } from './evidence/evidence-store.ts';
 import type { Actor } from './policies.ts';
 import { ReportService, sectionAverages } from './report.service.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compose } from '../compose.ts';
 
 process.env.KAOHE_SCRYPT_LOG2N ??= '12';
 
@@ -69,7 +70,7 @@ for (const target of storeTargets()) {
     let store: Store;
     let dir: string;
     const clock = new FixedClock('2020-12-01T08:00:00.000Z');
-    let campaigns: CampaignService;
+    let campaigns: CampaignServices;
     let reports: ReportService;
     let campaignId: number;
     let T: string[]; // townships by code
@@ -87,16 +88,16 @@ for (const target of storeTargets()) {
 
     const version = (id: number) => versionOf(store, id);
     const add = async (village: string, input: { item: string; count?: number; note?: string; household?: string; element?: string }) =>
-      campaigns.addFinding(admin, ids[village]!, await version(ids[village]!), input);
+      campaigns.findings.addFinding(admin, ids[village]!, await version(ids[village]!), input);
     const advance = async (assessmentId: number, steps: Array<'submit' | 'review' | 'publish'>) => {
-      for (const step of steps) await campaigns.transition(admin, assessmentId, await version(assessmentId), step);
+      for (const step of steps) await campaigns.workflow.transition(admin, assessmentId, await version(assessmentId), step);
     };
 
     beforeAll(async () => {
       store = await target.open();
       dir = mkdtempSync(join(tmpdir(), 'kaohe-report-'));
-      await firstStart(store);
-      campaigns = new CampaignService({ store, evidence: new EvidenceStore(join(dir, 'evidence')), clock: clock.now });
+      await firstStart(compose({ store }));
+      campaigns = compose({ store, evidence: new EvidenceStore(join(dir, 'evidence')), clock: clock.now }).campaigns;
       reports = new ReportService({ store, campaigns, clock: clock.now });
       const db = store.db;
       T = (await db.selectFrom('areas').select('code').where('level', '=', 'township').orderBy('code').execute()).map((t) => t.code);
@@ -108,41 +109,41 @@ for (const target of storeTargets()) {
       C = villages[T[1]!]![0]!;
       reviewer = { user: 'reviewer', role: 'reviewer', township: T[0]! };
       villageUser = { user: 'village', role: 'village', village: A };
-      campaignId = await campaigns.campaignByName(DEMO_CAMPAIGN);
+      campaignId = await campaigns.setup.campaignByName(DEMO_CAMPAIGN);
       const schemeVersionId = (await db.selectFrom('campaigns').select('scheme_version_id').where('id', '=', campaignId).executeTakeFirstOrThrow()).scheme_version_id;
 
       // 2019, published: the previous results.
       clock.set('2020-01-10T08:00:00.000Z');
-      const c2019 = await campaigns.createCampaign(admin, { name: '2019年度考核', year: 2019, schemeVersionId });
+      const c2019 = await campaigns.setup.createCampaign(admin, { name: '2019年度考核', year: 2019, schemeVersionId });
       const all = Object.values(villages).flat();
       for (const [i, v] of all.entries()) {
-        const id = await campaigns.assessmentId(c2019, v);
-        if (i % 3 === 0) await campaigns.addFinding(admin, id, await version(id), { item: '3.2.1', count: 1 + (i % 5) });
+        const id = await campaigns.assessments.assessmentId(c2019, v);
+        if (i % 3 === 0) await campaigns.findings.addFinding(admin, id, await version(id), { item: '3.2.1', count: 1 + (i % 5) });
         await advance(id, ['submit', 'review']);
       }
-      await campaigns.publishCampaign(admin, c2019);
+      await campaigns.workflow.publishCampaign(admin, c2019);
 
       // 2020.
       clock.set('2020-11-20T08:00:00.000Z');
-      for (const v of all) ids[v] = await campaigns.assessmentId(campaignId, v);
+      for (const v of all) ids[v] = await campaigns.assessments.assessmentId(campaignId, v);
       f.pool = await add(A, { item: '3.2.1', count: 30, note: FORMULAS[0]!, household: FORMULAS[1]! });
       f.meeting = await add(A, { item: '1.3', count: 2, element: 'minutes', note: FORMULAS[2]! });
       f.office = await add(A, { item: '1.2', count: 1, note: FORMULAS[3]! });
-      evidenceId = await campaigns.addEvidence(admin, { findingId: f.pool }, { filename: '=现场照片.png', bytes: tinyPng() });
-      await campaigns.addEvidence(admin, { findingId: f.meeting }, { filename: '会议记录.png', bytes: tinyPng([10, 20, 30]) });
-      await campaigns.addEvidence(admin, { findingId: f.meeting }, { filename: '签到表.png', bytes: tinyPng([40, 50, 60]) });
+      evidenceId = await campaigns.evidence.addEvidence(admin, { findingId: f.pool }, { filename: '=现场照片.png', bytes: tinyPng() });
+      await campaigns.evidence.addEvidence(admin, { findingId: f.meeting }, { filename: '会议记录.png', bytes: tinyPng([10, 20, 30]) });
+      await campaigns.evidence.addEvidence(admin, { findingId: f.meeting }, { filename: '签到表.png', bytes: tinyPng([40, 50, 60]) });
       f.withdrawn = await add(C, { item: '1.1', count: 2, note: '误记' });
-      await campaigns.withdrawFinding(admin, ids[C]!, await version(ids[C]!), f.withdrawn, '重复记录');
+      await campaigns.findings.withdrawFinding(admin, ids[C]!, await version(ids[C]!), f.withdrawn, '重复记录');
       f.bonus = await add(C, { item: '4.1', count: 3, note: '国检排名靠前' });
       f.c = await add(C, { item: '3.4.1', count: 1 });
-      await campaigns.addEvidence(admin, { findingId: f.c }, { filename: 'absent.png', bytes: tinyPng([1, 2, 3]) });
+      await campaigns.evidence.addEvidence(admin, { findingId: f.c }, { filename: 'absent.png', bytes: tinyPng([1, 2, 3]) });
       for (const [i, v] of all.entries()) if (v !== A && v !== B && v !== C && i % 4 === 1) await add(v, { item: '2.3.1', count: 1 + (i % 3) });
       for (const v of all) if (v !== B) await advance(ids[v]!, ['submit', 'review', 'publish']);
       await advance(ids[B]!, ['submit']);
       // The village appeals 3.2.1; the office lowers the count to 10.
       clock.set('2020-11-25T08:00:00.000Z');
-      appealId = await campaigns.appeal(villageUser, ids[A]!, { item: '3.2.1', reason: '部分报表已按时报送' });
-      await campaigns.decideAppeal(admin, appealId, { outcome: 'adjusted', reason: '核实20次按时报送', count: 10 });
+      appealId = await campaigns.appeals.appeal(villageUser, ids[A]!, { item: '3.2.1', reason: '部分报表已按时报送' });
+      await campaigns.appeals.decideAppeal(admin, appealId, { outcome: 'adjusted', reason: '核实20次按时报送', count: 10 });
       f.adjusted = (await db.selectFrom('findings').select('id').where('appeal_id', '=', appealId).executeTakeFirstOrThrow()).id;
       clock.set('2020-12-01T08:00:00.000Z');
     }, HOOK);
@@ -152,12 +153,12 @@ for (const target of storeTargets()) {
     });
 
     describe('score sheets in a batch', () => {
-      it('gives every village exactly the sheet CampaignService.scoreSheet gives, in zh and en', async () => {
+      it('gives every village exactly the sheet CampaignServices.scoreSheet gives, in zh and en', async () => {
         for (const lang of ['zh', 'en'] as const) {
           const batch = await reports.scoreSheets(admin, campaignId, { lang });
           const all = Object.values(villages).flat();
           expect(batch.map((s) => s.header.village.code)).toEqual(all);
-          for (const [i, v] of all.entries()) expect(batch[i], `${v} (${lang})`).toEqual(await campaigns.scoreSheet(admin, ids[v]!, lang));
+          for (const [i, v] of all.entries()) expect(batch[i], `${v} (${lang})`).toEqual(await campaigns.assessments.scoreSheet(admin, ids[v]!, lang));
         }
         // The sheets carry what the campaign recorded: the adjusted 3.2.1 and its evidence is gone with it.
         const [a] = await reports.scoreSheets(admin, campaignId, { villages: [A] });
@@ -178,7 +179,7 @@ for (const target of storeTargets()) {
         for (const [actor, expected] of readers) {
           const batch = await reports.scoreSheets(actor, campaignId);
           expect(batch.map((s) => s.header.village.code), actor.user).toEqual(expected);
-          for (const s of batch) expect(s).toEqual(await campaigns.scoreSheet(actor, ids[s.header.village.code]!, 'zh'));
+          for (const s of batch) expect(s).toEqual(await campaigns.assessments.scoreSheet(actor, ids[s.header.village.code]!, 'zh'));
         }
         // A village out of reach is not found, in the words a missing one gets (its existence is not told).
         const hidden = await refused(reports.scoreSheets(reviewer, campaignId, { villages: [A, C] }), 'not-found');
@@ -208,13 +209,13 @@ for (const target of storeTargets()) {
     describe('ranking report', () => {
       it('takes rows, ranks, averages and changes from rankingFor and names the previous campaign', async () => {
         const report = await reports.rankingReport(admin, campaignId);
-        const ranking = await campaigns.rankingFor(admin, campaignId);
+        const ranking = await campaigns.rankings.rankingFor(admin, campaignId);
         expect(report.previous).toMatchObject({ name: '2019年度考核', year: 2019 });
         expect(report.header).toMatchObject({ county: { name: names[report.header.county!.code] }, date: '2020-12-01', basis: 'all', publishedOnly: false, township: null });
         // The audit log's head when the report was made, as printed (审计锚点), and it verifies.
-        const head = (await campaigns.auditAnchor())!;
+        const head = (await campaigns.audit.auditAnchor())!;
         expect(report.header.auditAnchor).toBe(`${head.entries}:${head.hash.slice(0, 16)}`);
-        expect(await campaigns.verifyAudit([parseAnchor(report.header.auditAnchor!)!])).toMatchObject({ ok: true });
+        expect(await campaigns.audit.verifyAudit([parseAnchor(report.header.auditAnchor!)!])).toMatchObject({ ok: true });
         expect(report.sections.map((s) => [s.code, s.max, s.bonus])).toEqual([
           ['1', 20, false],
           ['2', 120, false],
@@ -316,10 +317,10 @@ for (const target of storeTargets()) {
         // A's 3.2.1 ×30 was adjusted on appeal; a later campaign of one village shows pool 3.2 (25) capped.
         const v = villages[T[2]!]![9]!;
         const schemeVersionId = (await store.db.selectFrom('campaigns').select('scheme_version_id').where('id', '=', campaignId).executeTakeFirstOrThrow()).scheme_version_id;
-        const later = await campaigns.createCampaign(admin, { name: '2021年度考核', year: 2021, schemeVersionId, villages: [v] });
-        const id = await campaigns.assessmentId(later, v);
-        await campaigns.addFinding(admin, id, await version(id), { item: '3.2.1', count: 30 });
-        await campaigns.addFinding(admin, id, await version(id), { item: '3.3.1', count: 1 });
+        const later = await campaigns.setup.createCampaign(admin, { name: '2021年度考核', year: 2021, schemeVersionId, villages: [v] });
+        const id = await campaigns.assessments.assessmentId(later, v);
+        await campaigns.findings.addFinding(admin, id, await version(id), { item: '3.2.1', count: 30 });
+        await campaigns.findings.addFinding(admin, id, await version(id), { item: '3.3.1', count: 1 });
         const zh = await reports.deductionDetail(admin, later);
         expect(zh.villages[0]!.rows.map((r) => r.poolEffect)).toEqual(['扣分池 3.2（25分）：记扣30分，封顶25分', '']);
         expect(zh.villages[0]!.totals).toMatchObject({ recorded: 35, deducted: 30, base: 170 });

@@ -3,7 +3,7 @@
  * villages at once (for the campaign PDF), the ranking with section averages and the change
  * against the previous campaign, and the deduction detail (扣分明细) of one village or all.
  * Rendering (xlsx, PDF) is elsewhere and pure; this file reads, checks access and shapes.
- * Ranks are never computed here: they come from CampaignService.rankingFor.
+ * Ranks are never computed here: they come from CampaignServices.rankingFor.
  */
 import type { Kysely } from 'kysely';
 import { KaoheError } from '../core/errors.ts';
@@ -13,14 +13,14 @@ import { textOf, walk, type Lang, type Scheme, type SchemeNode } from '../core/s
 import { score, type Finding, type ScoreResult } from '../core/scoring/score.ts';
 import type { Store } from '../store/db.ts';
 import type { AssessmentStatus, DB } from '../store/schema.ts';
-import type { CampaignService } from './campaign.service.ts';
+import type { CampaignServices } from './campaign/index.ts';
 import { canRead, forbidden, type Actor, type AssessmentContext } from './policies.ts';
 import { formatAnchor } from '../core/audit-anchor.ts';
 import { buildScoreSheet, unitOfVillage, type ScoreSheet } from './score-sheet.ts';
 
 export interface ReportServiceDeps {
   store: Store;
-  campaigns: CampaignService;
+  campaigns: CampaignServices;
   /** The same clock as the campaign service's, so a batch of sheets carries the same date as one. */
   clock?: () => Date;
 }
@@ -310,7 +310,7 @@ const notFound = (what: string) => new KaoheError('not-found', `${what} not foun
 
 export class ReportService {
   private readonly store: Store;
-  private readonly campaigns: CampaignService;
+  private readonly campaigns: CampaignServices;
   private readonly clock: () => Date;
 
   constructor(deps: ReportServiceDeps) {
@@ -328,7 +328,7 @@ export class ReportService {
   }
 
   private async auditAnchor(): Promise<string | null> {
-    const head = await this.campaigns.auditAnchor();
+    const head = await this.campaigns.audit.auditAnchor();
     return head ? formatAnchor(head) : null;
   }
 
@@ -347,7 +347,7 @@ export class ReportService {
 
   /** The campaign's teams with their members, by team id. */
   private async teams(campaignId: number): Promise<Map<number, { name: string; members: string[] }>> {
-    return new Map((await this.campaigns.teamsOf(campaignId)).map((t) => [t.id, { name: t.name, members: t.members }]));
+    return new Map((await this.campaigns.setup.teamsOf(campaignId)).map((t) => [t.id, { name: t.name, members: t.members }]));
   }
 
   /** Every assessment of the campaign with its village (optionally one township's), by village code. */
@@ -386,14 +386,14 @@ export class ReportService {
 
   /**
    * The score sheets of many villages (the given ones, in that order; else one township's or
-   * the whole campaign's, by village code), each exactly as CampaignService.scoreSheet gives it,
+   * the whole campaign's, by village code), each exactly as CampaignServices.scoreSheet gives it,
    * read with a constant number of queries. A named village the actor may not read is not found,
    * as a missing one; without names, only the villages the actor may read are included.
    */
   async scoreSheets(actor: Actor, campaignId: number, options: { villages?: string[]; township?: string; lang?: Lang } = {}): Promise<ScoreSheet[]> {
     const lang = options.lang ?? 'zh';
     const c = await this.campaignRow(campaignId);
-    const { scheme } = await this.campaigns.schemeOf(c.scheme_version_id);
+    const { scheme } = await this.campaigns.schemes.schemeOf(c.scheme_version_id);
     const teams = await this.teams(campaignId);
     const all = await this.assessments(campaignId, options.township);
     const ctxOf = (a: (typeof all)[number]): AssessmentContext => ({
@@ -433,7 +433,7 @@ export class ReportService {
     const evidenceOf = new Map<number, typeof evidence>();
     for (const e of evidence) (evidenceOf.get(e.assessment_id) ?? evidenceOf.set(e.assessment_id, []).get(e.assessment_id)!).push(e);
     const areas = await this.upperAreas();
-    const ranking = await this.campaigns.rankingFor(actor, campaignId);
+    const ranking = await this.campaigns.rankings.rankingFor(actor, campaignId);
     const placed = new Map(ranking.county.map((v) => [v.village, v]));
     const townshipCount = new Map(ranking.townships.map((t) => [t.township, t.count]));
     const date = this.today();
@@ -447,9 +447,9 @@ export class ReportService {
       const p = placed.get(a.village_code);
       return buildScoreSheet({
         scheme,
-        unit: unitOfVillage(a),
+        unit: unitOfVillage(villageAttributes(a)),
         findings: findingsOf.get(a.id) ?? [],
-        evidence: (evidenceOf.get(a.id) ?? []).map((e) => ({ id: e.id, finding_id: e.finding_id, filename: e.filename, mime: e.mime, taken_at: e.taken_at })),
+        evidence: (evidenceOf.get(a.id) ?? []).map((e) => ({ id: e.id, findingId: e.finding_id, filename: e.filename, mime: e.mime, takenAt: e.taken_at })),
         lang,
         header: {
           county: county ? { code: county.code, name: county.name } : null,
@@ -512,8 +512,8 @@ export class ReportService {
   async rankingReport(actor: Actor, campaignId: number, options: { township?: string; publishedOnly?: boolean; lang?: Lang } = {}): Promise<RankingReport> {
     const lang = options.lang ?? 'zh';
     const c = await this.campaignRow(campaignId);
-    const { scheme } = await this.campaigns.schemeOf(c.scheme_version_id);
-    const whole = await this.campaigns.rankingFor(actor, campaignId, options.publishedOnly !== undefined ? { publishedOnly: options.publishedOnly } : {});
+    const { scheme } = await this.campaigns.schemes.schemeOf(c.scheme_version_id);
+    const whole = await this.campaigns.rankings.rankingFor(actor, campaignId, options.publishedOnly !== undefined ? { publishedOnly: options.publishedOnly } : {});
     const areas = await this.upperAreas();
     if (options.township && areas.get(options.township)?.level !== 'township') throw notFound(`township ${options.township}`);
     const gradeTitle = new Map(scheme.grades.map((g) => [g.code, textOf(g.title, lang)]));
@@ -572,7 +572,7 @@ export class ReportService {
 
   /**
    * The campaign the ranking's change columns compare with: the latest earlier year, as
-   * CampaignService's previousTotals picks it (that choice is private there, so it is read
+   * CampaignServices's previousTotals picks it (that choice is private there, so it is read
    * again here; the two must stay the same query).
    */
   private async previousCampaign(year: number, campaignId: number) {
@@ -601,7 +601,7 @@ export class ReportService {
     const words = WORDS[lang];
     if (actor.role === 'viewer') throw forbidden(`${actor.user} (viewer) may not read deduction details: they are for the office, the teams and the village concerned`);
     const c = await this.campaignRow(campaignId);
-    const { scheme } = await this.campaigns.schemeOf(c.scheme_version_id);
+    const { scheme } = await this.campaigns.schemes.schemeOf(c.scheme_version_id);
     const teams = await this.teams(campaignId);
     const inScope = await this.assessments(campaignId, options.township);
     let all = inScope;
@@ -687,7 +687,7 @@ export class ReportService {
         if (f.element) out.element = f.element;
         return out;
       });
-      const result = score(scheme, unitOfVillage(a), engineFindings);
+      const result = score(scheme, unitOfVillage(villageAttributes(a)), engineFindings);
       const amountOf = new Map<number, Cents>();
       for (const code of result.order) for (const d of result.nodes[code]!.deductions ?? []) amountOf.set(Number(engineFindings[d.finding]!.id), d.amount);
       const township = a.township_code ? areas.get(a.township_code) : undefined;
@@ -892,4 +892,9 @@ export function changesOf(report: RankingReport): ChangeReport {
   const townships: ChangeReport['townships'] = report.townships.map((t) => ({ code: t.code, name: t.name, ...average(t.rows) }));
   if (!report.header.township) townships.push({ code: null, name: WORDS[report.header.lang].county, ...average(report.rows) });
   return { previous: report.previous, rows, townships };
+}
+
+/** A village row of the report queries as the scoring unit's attributes. */
+function villageAttributes(a: { village_name: string; poverty_village: number; planned_exit_year: number | null; exit_year: number | null; population: number | null }) {
+  return { villageName: a.village_name, povertyVillage: Number(a.poverty_village) === 1, plannedExitYear: a.planned_exit_year, exitYear: a.exit_year, population: a.population };
 }

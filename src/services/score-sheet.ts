@@ -7,23 +7,16 @@ import { fromCents } from '../core/numbers.ts';
 import { textOf, walk, type Lang, type Scheme, type SchemeNode } from '../core/scheme/model.ts';
 import { explain } from '../core/scoring/explain.ts';
 import { score, type Finding, type ScoreResult, type Unit } from '../core/scoring/score.ts';
+import type { VillageAttributes } from '../core/campaign/records.ts';
 
-/** A village row as the assessment queries read it, enough to score it. */
-export interface VillageAttributesRow {
-  village_name: string;
-  poverty_village: number;
-  planned_exit_year: number | null;
-  exit_year: number | null;
-  population: number | null;
-}
 
 /** The scoring unit of a village: the attributes the scheme's conditions test. */
-export function unitOfVillage(a: VillageAttributesRow): Unit {
-  const attributes: Record<string, string | number | boolean> = { povertyVillage: Number(a.poverty_village) === 1 };
-  if (a.planned_exit_year !== null) attributes.plannedExitYear = a.planned_exit_year;
-  if (a.exit_year !== null) attributes.exitYear = a.exit_year;
+export function unitOfVillage(a: VillageAttributes): Unit {
+  const attributes: Record<string, string | number | boolean> = { povertyVillage: a.povertyVillage };
+  if (a.plannedExitYear !== null) attributes.plannedExitYear = a.plannedExitYear;
+  if (a.exitYear !== null) attributes.exitYear = a.exitYear;
   if (a.population !== null) attributes.population = a.population;
-  return { name: a.village_name, attributes };
+  return { name: a.villageName, attributes };
 }
 
 export interface ScoreSheetHeader {
@@ -105,7 +98,7 @@ export interface ScoreSheetInput {
   /** The active findings, each with its id (as a string, the engine's finding id). */
   findings: readonly Finding[];
   /** Active evidence of those findings. */
-  evidence: ReadonlyArray<{ id: number; finding_id: number | null; filename: string; mime: string; taken_at: string | null }>;
+  evidence: ReadonlyArray<{ id: number; findingId: number | null; filename: string; mime: string; takenAt: string | null }>;
   header: ScoreSheetHeader;
   rank: ScoreSheetRank | null;
   lang: Lang;
@@ -137,10 +130,10 @@ export function buildScoreSheet(input: ScoreSheetInput): ScoreSheet {
   });
   const evidenceOf = new Map<number, ScoreSheetEvidence[]>();
   for (const e of input.evidence) {
-    if (e.finding_id === null) continue;
-    const list = evidenceOf.get(e.finding_id) ?? [];
-    list.push({ id: e.id, filename: e.filename, mime: e.mime, takenAt: e.taken_at });
-    evidenceOf.set(e.finding_id, list);
+    if (e.findingId === null) continue;
+    const list = evidenceOf.get(e.findingId) ?? [];
+    list.push({ id: e.id, filename: e.filename, mime: e.mime, takenAt: e.takenAt });
+    evidenceOf.set(e.findingId, list);
   }
   // explain() gives each counted finding of an item one line, in the item's order.
   const queue = new Map<string, string[]>();

@@ -63,28 +63,28 @@ for (const target of storeTargets()) {
       const v = (id: number) => versionOf(store, id);
       const id = a[V1]!;
       clock.set('2020-12-03T01:00:00.000Z');
-      await service.deriveSuggestions(zhang, id);
+      await service.suggestions.deriveSuggestions(zhang, id);
       const sugs = new Map((await store.db.selectFrom('suggestions').select(['id', 'key']).where('assessment_id', '=', id).execute()).map((s) => [s.key, s.id]));
-      await service.acceptSuggestion(zhang, id, await v(id), sugs.get(`2.6.2:household-exit:${H1}`)!); // 200 → 190
-      await service.dismissSuggestion(zhang, id, await v(id), sugs.get(V1_SUGGESTIONS_2020[1])!, '已核实');
-      const diary = await service.addFinding(zhang, id, await v(id), { item: '3.1.2', element: 'diary', count: 2 }); // → 186
-      await service.addEvidence(zhang, { findingId: diary }, { filename: 'diary.png', bytes: tinyPng() });
-      const absence = await service.addFinding(zhang, id, await v(id), { item: '3.4.1' }); // → 181
-      await service.withdrawFinding(zhang, id, await v(id), absence, '已请假'); // → 186
-      await service.addFinding(wang, a[V4]!, await v(a[V4]!), { item: '3.2.1', count: 3 }); // V4: 200 → 197
-      await service.transition(zhang, id, await v(id), 'submit');
-      await service.transition(reviewerT1, id, await v(id), 'review');
+      await service.suggestions.acceptSuggestion(zhang, id, await v(id), sugs.get(`2.6.2:household-exit:${H1}`)!); // 200 → 190
+      await service.suggestions.dismissSuggestion(zhang, id, await v(id), sugs.get(V1_SUGGESTIONS_2020[1])!, '已核实');
+      const diary = await service.findings.addFinding(zhang, id, await v(id), { item: '3.1.2', element: 'diary', count: 2 }); // → 186
+      await service.evidence.addEvidence(zhang, { findingId: diary }, { filename: 'diary.png', bytes: tinyPng() });
+      const absence = await service.findings.addFinding(zhang, id, await v(id), { item: '3.4.1' }); // → 181
+      await service.findings.withdrawFinding(zhang, id, await v(id), absence, '已请假'); // → 186
+      await service.findings.addFinding(wang, a[V4]!, await v(a[V4]!), { item: '3.2.1', count: 3 }); // V4: 200 → 197
+      await service.workflow.transition(zhang, id, await v(id), 'submit');
+      await service.workflow.transition(reviewerT1, id, await v(id), 'review');
       clock.set('2021-01-10T00:00:00.000Z');
-      await service.transition(admin, id, await v(id), 'publish');
+      await service.workflow.transition(admin, id, await v(id), 'publish');
       clock.set('2021-01-12T00:00:00.000Z');
-      appealUpheld = await service.appeal(villageV1, id, { item: '2.6.2', reason: '已脱贫' });
-      appealAdjusted = await service.appeal(villageV1, id, { item: '3.1.2', reason: '只缺一次' });
+      appealUpheld = await service.appeals.appeal(villageV1, id, { item: '2.6.2', reason: '已脱贫' });
+      appealAdjusted = await service.appeals.appeal(villageV1, id, { item: '3.1.2', reason: '只缺一次' });
       clock.set('2021-01-14T00:00:00.000Z');
-      await service.decideAppeal(admin, appealUpheld, { outcome: 'upheld', reason: '成立' }); // → 196
-      await service.decideAppeal(admin, appealAdjusted, { outcome: 'adjusted', reason: '部分成立', count: 1 }); // → 198
-      const v2 = await service.storeSchemeVersion(admin, seedV2Text(), DERIVE_TEXT);
+      await service.appeals.decideAppeal(admin, appealUpheld, { outcome: 'upheld', reason: '成立' }); // → 196
+      await service.appeals.decideAppeal(admin, appealAdjusted, { outcome: 'adjusted', reason: '部分成立', count: 1 }); // → 198
+      const v2 = await service.schemes.storeSchemeVersion(admin, seedV2Text(), DERIVE_TEXT);
       clock.set('2021-02-01T00:00:00.000Z');
-      await service.rescoreApply(admin, campaignId, v2.id); // V4: 197 → 194
+      await service.rescoring.rescoreApply(admin, campaignId, v2.id); // V4: 197 → 194
     }
 
     beforeAll(async () => {

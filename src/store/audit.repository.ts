@@ -11,6 +11,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { AuditAnchor } from '../core/audit-anchor.ts';
+import type { AuditEntryRecord } from '../core/campaign/records.ts';
 import type { Dialect } from './db.ts';
 
 export type { AuditAnchor } from '../core/audit-anchor.ts';
@@ -207,4 +208,45 @@ export async function rekeyLegacyChain(db: Kysely<any>, key: Buffer): Promise<{ 
     await typed.updateTable('audit_head').set({ hash: prevKeyed, mac: headMac(key, position, prevKeyed) }).where('id', '=', 1).execute();
   }
   return { rekeyed: position, intact: intact && head?.entries === position };
+}
+
+/** The audit log as the services use it: bound to the database or to a transaction. */
+export class AuditRepository {
+  constructor(
+    private readonly db: Transaction<DB> | Kysely<DB>,
+    private readonly store: { dialect: Dialect; auditKey: Buffer },
+  ) {}
+
+  /** Appends an entry (inside the caller's transaction, after its other row locks). */
+  append(input: AuditInput): Promise<void> {
+    return appendAudit(this.db, this.store, input);
+  }
+
+  head(): Promise<{ entries: number; hash: string } | null> {
+    return auditHead(this.db);
+  }
+
+  verify(anchors: AuditAnchor[] = []): Promise<AuditVerification> {
+    return verifyAudit(this.db as Kysely<DB>, this.store.auditKey, anchors);
+  }
+
+  /** The latest entries, newest first, optionally of one entity. */
+  async list(options: { entity?: string; entityId?: string; limit?: number } = {}): Promise<AuditEntryRecord[]> {
+    let q = this.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(options.limit ?? 200);
+    if (options.entity) q = q.where('entity', '=', options.entity);
+    if (options.entityId) q = q.where('entity_id', '=', options.entityId);
+    const rows = await q.execute();
+    return rows.map((r) => ({
+      id: r.id,
+      at: r.at,
+      actor: r.actor,
+      action: r.action,
+      entity: r.entity,
+      entityId: r.entity_id,
+      before: r.before === null ? null : (JSON.parse(r.before) as unknown),
+      after: r.after === null ? null : (JSON.parse(r.after) as unknown),
+      prevHash: r.prev_hash,
+      hash: r.hash,
+    }));
+  }
 }

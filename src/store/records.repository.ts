@@ -1,10 +1,10 @@
 /** One village's registry records for a period, shaped for the derivation rules. */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { LeaderDuty, Period, VillageRecords } from '../core/derivation/types.ts';
 import type { DB } from './schema.ts';
 
 /** Everything the derivation rules read for one village and period. */
-export async function loadVillageRecords(db: Kysely<DB>, villageCode: string, period: Period): Promise<VillageRecords> {
+export async function loadVillageRecords(db: Kysely<DB> | Transaction<DB>, villageCode: string, period: Period): Promise<VillageRecords> {
   const village = await db
     .selectFrom('areas')
     .select(['code', 'name', 'poverty_village', 'planned_exit_year', 'exit_year'])

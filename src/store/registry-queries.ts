@@ -346,7 +346,7 @@ export async function codeLabels(db: Kysely<DB>): Promise<Map<string, { zh: stri
 }
 
 // ---------------------------------------------------------------------------------------------
-// Scheme versions (the stored ones; listing is CampaignService.listSchemeVersions)
+// Scheme versions (the stored ones; listing is CampaignServices.listSchemeVersions)
 
 export async function schemeVersionById(db: Kysely<DB>, id: number) {
   return db.selectFrom('scheme_versions').selectAll().where('id', '=', id).executeTakeFirst();

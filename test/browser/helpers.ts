@@ -15,6 +15,7 @@ import { buildServer } from '../../src/http/server.ts';
 import { firstStart, type Credential } from '../../src/services/bootstrap.service.ts';
 import { EvidenceStore } from '../../src/services/evidence/evidence-store.ts';
 import { openStore, type Store } from '../../src/store/db.ts';
+import { compose } from '../../src/compose.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const CHROMIUM = process.env.KAOHE_CHROMIUM ?? '/usr/bin/chromium';
@@ -50,7 +51,7 @@ export async function startApp(): Promise<App> {
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-web.mjs')], { cwd: ROOT, stdio: 'pipe' });
   const dir = mkdtempSync(join(tmpdir(), 'kaohe-browser-'));
   const store = await openStore({ url: join(dir, 'kaohe.db') });
-  const first = await firstStart(store);
+  const first = await firstStart(compose({ store }));
   if (!first) throw new Error('firstStart created nothing on a fresh store');
   const passwords = Object.fromEntries(first.credentials.map((c: Credential) => [c.username, c.password]));
   const app = await buildServer({ store, evidence: new EvidenceStore(join(dir, 'evidence')), webRoot: join(ROOT, 'dist', 'web'), loginRateLimit: 1000 });

@@ -12,11 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_DIR, DEFAULT_SCHEME_ID } from '../../src/schemes/index.ts';
-import { CampaignService } from '../../src/services/campaign.service.ts';
+import { type CampaignServices } from '../../src/services/campaign/index.ts';
 import { generateDemo } from '../../src/services/demo.service.ts';
 import { UserService } from '../../src/services/user.service.ts';
 import { openStore } from '../../src/store/db.ts';
 import { checkStore, filesUnder, signIn, startServerProcess, type ServerProcess, type Session } from './server-process.ts';
+import { compose } from '../../src/compose.ts';
 
 const PASSWORD = 'crash-test-password';
 const CAMPAIGN = '2020年度考核';
@@ -107,16 +108,16 @@ describe('the server killed with SIGKILL (child process, SQLite)', { timeout: 12
     try {
       await generateDemo(store, { households: 300 });
       const system = { user: 'system', role: 'admin' as const };
-      const campaigns = new CampaignService({ store });
+      const campaigns = compose({ store }).campaigns;
       const schemeText = readFileSync(join(BUILTIN_DIR, `${DEFAULT_SCHEME_ID}.yaml`), 'utf8');
       const derivePath = join(BUILTIN_DIR, `${DEFAULT_SCHEME_ID}.derive.yaml`);
-      const version = await campaigns.storeSchemeVersion(system, schemeText, existsSync(derivePath) ? readFileSync(derivePath, 'utf8') : null, `${DEFAULT_SCHEME_ID}.yaml`);
-      campaignId = await campaigns.createCampaign(system, { name: CAMPAIGN, year: 2020, schemeVersionId: version.id, appealDays: 15 });
+      const version = await campaigns.schemes.storeSchemeVersion(system, schemeText, existsSync(derivePath) ? readFileSync(derivePath, 'utf8') : null, `${DEFAULT_SCHEME_ID}.yaml`);
+      campaignId = await campaigns.setup.createCampaign(system, { name: CAMPAIGN, year: 2020, schemeVersionId: version.id, appealDays: 15 });
       const village = await store.db.selectFrom('areas').select(['code', 'parent_code']).where('level', '=', 'village').orderBy('code').executeTakeFirstOrThrow();
       township = village.parent_code!;
-      const assessmentId = await campaigns.assessmentId(campaignId, village.code);
-      const a = await campaigns.getAssessment(system, assessmentId);
-      findingId = await campaigns.addFinding(system, assessmentId, a.version, { item: '1.1', note: '未见工作计划' });
+      const assessmentId = await campaigns.assessments.assessmentId(campaignId, village.code);
+      const a = await campaigns.assessments.getAssessment(system, assessmentId);
+      findingId = await campaigns.findings.addFinding(system, assessmentId, a.version, { item: '1.1', note: '未见工作计划' });
       await new UserService({ store }).create({ username: 'office', role: 'admin', password: PASSWORD });
     } finally {
       await store.close();

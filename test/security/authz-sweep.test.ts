@@ -455,12 +455,12 @@ async function buildFixture(server: TestServer): Promise<Fixture> {
     await users.create({ username: c.name, role: c.role, password, ...(township ? { township } : {}), ...(village ? { village } : {}) });
   }
 
-  const schemeVersionId = (await campaigns.storeSchemeVersion(office, SEED_TEXT, DERIVE_TEXT, 'seed-2020.yaml')).id;
-  const campaignId = await campaigns.createCampaign(office, { name: '2020年度考核', year: 2020, schemeVersionId, villages: [A1, A2, A3, B1, B2, B3] });
-  await campaigns.setTeam(office, campaignId, '第一考核组', ['inspector1']);
-  await campaigns.setTeam(office, campaignId, '第二考核组', ['inspector2']);
-  await campaigns.assignVillages(office, campaignId, '第一考核组', [A1, A2, A3]);
-  await campaigns.assignVillages(office, campaignId, '第二考核组', [B1, B2, B3]);
+  const schemeVersionId = (await campaigns.schemes.storeSchemeVersion(office, SEED_TEXT, DERIVE_TEXT, 'seed-2020.yaml')).id;
+  const campaignId = await campaigns.setup.createCampaign(office, { name: '2020年度考核', year: 2020, schemeVersionId, villages: [A1, A2, A3, B1, B2, B3] });
+  await campaigns.setup.setTeam(office, campaignId, '第一考核组', ['inspector1']);
+  await campaigns.setup.setTeam(office, campaignId, '第二考核组', ['inspector2']);
+  await campaigns.setup.assignVillages(office, campaignId, '第一考核组', [A1, A2, A3]);
+  await campaigns.setup.assignVillages(office, campaignId, '第二考核组', [B1, B2, B3]);
 
   // A missing assessment's "version" is 1: the request is well formed, the object is not there.
   const versionOf = async (id: number) => (await db.selectFrom('assessments').select('version').where('id', '=', id).executeTakeFirst())?.version ?? 1;
@@ -468,29 +468,29 @@ async function buildFixture(server: TestServer): Promise<Fixture> {
   const finding: Record<string, number> = {};
   const evidence: Record<string, number> = {};
   const suggestion: Record<string, number> = {};
-  for (const v of [A1, A2, A3, B1, B2, B3]) assessment[v] = await campaigns.assessmentId(campaignId, v);
+  for (const v of [A1, A2, A3, B1, B2, B3]) assessment[v] = await campaigns.assessments.assessmentId(campaignId, v);
   for (const v of [A1, A2, B1, B2]) {
     const id = assessment[v]!;
-    await campaigns.deriveSuggestions(office, id);
+    await campaigns.suggestions.deriveSuggestions(office, id);
     const s = await db.selectFrom('suggestions').select('id').where('assessment_id', '=', id).orderBy('id').executeTakeFirst();
     if (!s) throw new Error(`the registry suggests nothing for ${v}: the sweep needs a suggestion there`);
     suggestion[v] = s.id;
-    finding[v] = await campaigns.addFinding(office, id, await versionOf(id), { item: '1.2', note: `户主身份证 ${TYPED_ID} 未核实` });
-    evidence[v] = await campaigns.addEvidence(office, { findingId: finding[v]! }, { filename: `${TYPED_ID}.png`, bytes: png });
+    finding[v] = await campaigns.findings.addFinding(office, id, await versionOf(id), { item: '1.2', note: `户主身份证 ${TYPED_ID} 未核实` });
+    evidence[v] = await campaigns.evidence.addEvidence(office, { findingId: finding[v]! }, { filename: `${TYPED_ID}.png`, bytes: png });
   }
   for (const v of [A1, B1]) {
     const id = assessment[v]!;
-    for (const step of ['submit', 'review', 'publish'] as const) await campaigns.transition(office, id, await versionOf(id), step);
+    for (const step of ['submit', 'review', 'publish'] as const) await campaigns.workflow.transition(office, id, await versionOf(id), step);
   }
   const appeal: Record<string, number> = {};
   const appealEvidence: Record<string, number> = {};
   for (const [v, user] of [[A1, 'villageA1'], [B1, 'villageB1']] as const) {
     const actor: Actor = { user, role: 'village', village: v };
-    appeal[v] = await campaigns.appeal(actor, assessment[v]!, { item: '1.2', reason: `户主 ${TYPED_ID} 的材料已补齐` });
-    appealEvidence[v] = await campaigns.addEvidence(actor, { appealId: appeal[v]! }, { filename: `${TYPED_ID}.png`, bytes: png });
+    appeal[v] = await campaigns.appeals.appeal(actor, assessment[v]!, { item: '1.2', reason: `户主 ${TYPED_ID} 的材料已补齐` });
+    appealEvidence[v] = await campaigns.evidence.addEvidence(actor, { appealId: appeal[v]! }, { filename: `${TYPED_ID}.png`, bytes: png });
   }
-  const scratchId = await campaigns.createCampaign(office, { name: '临时考核', year: 2020, schemeVersionId, villages: [A1] });
-  await campaigns.setTeam(office, scratchId, '临时组', []);
+  const scratchId = await campaigns.setup.createCampaign(office, { name: '临时考核', year: 2020, schemeVersionId, villages: [A1] });
+  await campaigns.setup.setTeam(office, scratchId, '临时组', []);
 
   return {
     campaignId,
@@ -506,13 +506,13 @@ async function buildFixture(server: TestServer): Promise<Fixture> {
     versionOf,
     statusOf: async (village) =>
       (await db.selectFrom('assessments').select('status').where('campaign_id', '=', campaignId).where('village_code', '=', village).executeTakeFirstOrThrow()).status,
-    addFinding: async (id) => campaigns.addFinding(office, id, await versionOf(id), { item: '1.1', note: '待撤回' }),
+    addFinding: async (id) => campaigns.findings.addFinding(office, id, await versionOf(id), { item: '1.1', note: '待撤回' }),
     openSuggestion: async (id) => {
       const s = await db.selectFrom('suggestions').select('id').where('assessment_id', '=', id).where('status', '=', 'open').orderBy('id').executeTakeFirst();
       if (!s) throw new Error(`no open suggestion left on assessment ${id}: the sweep needs more`);
       return s.id;
     },
-    openAppeal: async (village) => campaigns.appeal(office, assessment[village]!, { item: nextAppealItem(), reason: '代村申诉' }),
+    openAppeal: async (village) => campaigns.appeals.appeal(office, assessment[village]!, { item: nextAppealItem(), reason: '代村申诉' }),
     // The workflow villages are put where a step starts (a test's shortcut past the steps before it).
     setStatus: async (id, status) => {
       await db.updateTable('assessments').set((eb) => ({ status: status as 'draft', version: eb('version', '+', 1) })).where('id', '=', id).execute();

@@ -6,50 +6,28 @@ import { parseAnchor } from '../../core/audit-anchor.ts';
 import { KaoheError } from '../../core/errors.ts';
 import { formatPoints as fp } from '../../core/numbers.ts';
 import { BUILTIN_DIR, DEFAULT_SCHEME_ID } from '../../schemes/index.ts';
-import { CampaignService, type EvidenceRoom } from '../../services/campaign.service.ts';
-import { EvidenceStore, defaultEvidenceRoot, evidenceLimitsFromEnv, evidenceQuotaError, type StagedEvidence } from '../../services/evidence/evidence-store.ts';
-import type { Actor } from '../../services/policies.ts';
-import { openStore } from '../../store/db.ts';
+import { openServices } from '../../compose.ts';
+import type { CampaignServices, EvidenceFile } from '../../services/campaign/index.ts';
+import { CLI_ADMIN, type Actor } from '../../services/policies.ts';
 import { padEnd, padStart } from '../../core/text-width.ts';
 
-async function withService<T>(work: (service: CampaignService, evidence: EvidenceStore) => Promise<T>): Promise<T> {
-  const store = await openStore();
+/** Runs a command with the campaign side's services (the composition root's) over the configured store. */
+async function withService<T>(work: (service: CampaignServices) => Promise<T>): Promise<T> {
+  const services = await openServices();
   try {
-    const evidence = new EvidenceStore(defaultEvidenceRoot(), evidenceLimitsFromEnv());
-    return await work(new CampaignService({ store, evidence }), evidence);
+    return await work(services.campaigns);
   } finally {
-    await store.close();
+    await services.close();
   }
 }
 
-/**
- * Checks evidence files (type, size, a PDF's content) and stages them before anything is
- * recorded, and refuses them when they would pass the assessment's quota: a bad file leaves no
- * finding or appeal behind. `record` then writes and attaches them; the staged copies go either way.
- */
-async function withEvidence<T>(
-  evidence: EvidenceStore,
-  paths: string[],
-  room: () => Promise<EvidenceRoom>,
-  record: (files: StagedEvidence[]) => Promise<T>,
-): Promise<T> {
-  if (paths.length > evidence.maxFiles) throw new KaoheError('validation', `--evidence: at most ${evidence.maxFiles} files at once`);
-  const staged: StagedEvidence[] = [];
-  try {
-    for (const file of paths) staged.push(await evidence.stage({ filename: basename(file), path: file }));
-    if (staged.length > 0) {
-      const r = await room();
-      const adding = staged.reduce((n, f) => n + f.size, 0);
-      if (r.usedBytes + adding > r.quotaBytes) throw evidenceQuotaError(r, adding);
-    }
-    return await record(staged);
-  } finally {
-    for (const f of staged) await f.discard();
-  }
+/** Evidence files named on the command line, checked by the service before anything is recorded. */
+function evidenceFiles(paths: string[]): EvidenceFile[] {
+  return paths.map((path) => ({ filename: basename(path), path }));
 }
 
 export function actorOf(opts: { user?: string }): Actor {
-  return { user: opts.user ?? process.env.KAOHE_USER ?? 'cli', role: 'admin' };
+  return { ...CLI_ADMIN, user: opts.user ?? process.env.KAOHE_USER ?? CLI_ADMIN.user };
 }
 
 /** Scheme text and its derivation rules: a built-in id, or a file (rules from FILE.derive.yaml beside it). */
@@ -67,13 +45,13 @@ const int = (name: string) => (v: string) => {
   return Number(v);
 };
 
-export async function campaignId(service: CampaignService, ref: string): Promise<number> {
-  return /^\d+$/.test(ref) ? Number(ref) : service.campaignByName(ref);
+export async function campaignId(service: CampaignServices, ref: string): Promise<number> {
+  return /^\d+$/.test(ref) ? Number(ref) : service.setup.campaignByName(ref);
 }
 
-async function assessmentOf(service: CampaignService, campaign: string, village: string) {
-  const id = await service.assessmentId(await campaignId(service, campaign), village);
-  const a = await service.getAssessment({ user: 'cli', role: 'admin' }, id);
+async function assessmentOf(service: CampaignServices, campaign: string, village: string) {
+  const id = await service.assessments.assessmentId(await campaignId(service, campaign), village);
+  const a = await service.assessments.getAssessment(CLI_ADMIN, id);
   return { id, version: a.version };
 }
 
@@ -96,8 +74,8 @@ export function addCampaignCommands(cli: Command): void {
     await withService(async (service) => {
       const actor = actorOf(opts);
       const src = schemeSource(opts.scheme);
-      const version = await service.storeSchemeVersion(actor, src.text, src.derive, src.file);
-      const id = await service.createCampaign(actor, {
+      const version = await service.schemes.storeSchemeVersion(actor, src.text, src.derive, src.file);
+      const id = await service.setup.createCampaign(actor, {
         name,
         year: opts.year,
         schemeVersionId: version.id,
@@ -112,7 +90,7 @@ export function addCampaignCommands(cli: Command): void {
     .description('campaigns with their progress')
     .action(async () => {
       await withService(async (service) => {
-        for (const x of await service.listCampaigns()) {
+        for (const x of await service.setup.listCampaigns()) {
           const progress = Object.entries(x.byStatus).map(([s, n]) => `${s} ${n}`).join(', ');
           out(`${x.id}\t${x.name}\t${x.year}\t${x.scheme}\t${x.villages} villages: ${progress}`);
         }
@@ -122,7 +100,7 @@ export function addCampaignCommands(cli: Command): void {
   user(c.command('team').description('create an inspection team or set its members').argument('<campaign>').argument('<team>').requiredOption('--members <users>', 'comma-separated user names')).action(
     async (campaign: string, team: string, opts: { members: string; user?: string }) => {
       await withService(async (service) => {
-        const id = await service.setTeam(actorOf(opts), await campaignId(service, campaign), team, opts.members.split(','));
+        const id = await service.setup.setTeam(actorOf(opts), await campaignId(service, campaign), team, opts.members.split(','));
         out(`team ${id} "${team}": ${opts.members}`);
       });
     },
@@ -131,7 +109,7 @@ export function addCampaignCommands(cli: Command): void {
   user(c.command('assign').description('assign villages to an inspection team').argument('<campaign>').argument('<team>').argument('<villages...>')).action(
     async (campaign: string, team: string, villages: string[], opts: { user?: string }) => {
       await withService(async (service) => {
-        await service.assignVillages(actorOf(opts), await campaignId(service, campaign), team, villages);
+        await service.setup.assignVillages(actorOf(opts), await campaignId(service, campaign), team, villages);
         out(`${villages.length} villages assigned to ${team}`);
       });
     },
@@ -145,8 +123,8 @@ export function addCampaignCommands(cli: Command): void {
     .option('--lang <lang>', 'zh or en', 'zh')
     .action(async (campaign: string, village: string, opts: { json?: boolean; lang: string }) => {
       await withService(async (service) => {
-        const id = await service.assessmentId(await campaignId(service, campaign), village);
-        const a = await service.getAssessment({ user: 'cli', role: 'admin' }, id, opts.lang === 'en' ? 'en' : 'zh');
+        const id = await service.assessments.assessmentId(await campaignId(service, campaign), village);
+        const a = await service.assessments.getAssessment(CLI_ADMIN, id, opts.lang === 'en' ? 'en' : 'zh');
         if (opts.json) return out(JSON.stringify(a, null, 2));
         const s = a.score as { base: number; bonus: number; total: number; max: number };
         out(`${a.village.name} (${a.village.code}) — ${a.campaign}, ${a.scheme.id} v${a.scheme.version} — ${a.status}, version ${a.version}`);
@@ -156,10 +134,10 @@ export function addCampaignCommands(cli: Command): void {
         for (const f of a.findings) out(`  #${f.id} ${f.item}${f.element ? `/${f.element}` : ''} ×${f.count} [${f.status}, ${f.source}]${f.note ? ` ${f.note}` : ''}`);
         const open = a.suggestions.filter((x) => x.status === 'open');
         out(`suggestions: ${a.suggestions.length} (${open.length} open)`);
-        for (const x of open.slice(0, 30)) out(`  #${x.id} ${x.item} ×${x.count} ${x.summary_zh}`);
+        for (const x of open.slice(0, 30)) out(`  #${x.id} ${x.item} ×${x.count} ${x.summaryZh}`);
         if (open.length > 30) out(`  … ${open.length - 30} more (--json lists all)`);
         if (a.appeals.length) out('appeals:');
-        for (const ap of a.appeals) out(`  #${ap.id} ${ap.item} [${ap.status}] ${ap.reason}${ap.decision_reason ? ` → ${ap.decision_reason}` : ''}`);
+        for (const ap of a.appeals) out(`  #${ap.id} ${ap.item} [${ap.status}] ${ap.reason}${ap.decisionReason ? ` → ${ap.decisionReason}` : ''}`);
         out('explanation:');
         for (const line of a.explanation) out(`  ${line}`);
       });
@@ -168,8 +146,8 @@ export function addCampaignCommands(cli: Command): void {
   user(c.command('suggest').description('derive suggested findings from the registry for a village').argument('<campaign>').argument('<village>')).action(
     async (campaign: string, village: string, opts: { user?: string }) => {
       await withService(async (service) => {
-        const id = await service.assessmentId(await campaignId(service, campaign), village);
-        const r = await service.deriveSuggestions(actorOf(opts), id);
+        const id = await service.assessments.assessmentId(await campaignId(service, campaign), village);
+        const r = await service.suggestions.deriveSuggestions(actorOf(opts), id);
         out(`${r.total} suggestions derived, ${r.added} new`);
       });
     },
@@ -179,7 +157,7 @@ export function addCampaignCommands(cli: Command): void {
     async (campaign: string, village: string, suggestion: number, opts: { user?: string }) => {
       await withService(async (service) => {
         const a = await assessmentOf(service, campaign, village);
-        const findingId = await service.acceptSuggestion(actorOf(opts), a.id, a.version, suggestion);
+        const findingId = await service.suggestions.acceptSuggestion(actorOf(opts), a.id, a.version, suggestion);
         out(`suggestion ${suggestion} accepted: finding ${findingId}`);
       });
     },
@@ -189,7 +167,7 @@ export function addCampaignCommands(cli: Command): void {
     async (campaign: string, village: string, suggestion: number, opts: { reason: string; user?: string }) => {
       await withService(async (service) => {
         const a = await assessmentOf(service, campaign, village);
-        await service.dismissSuggestion(actorOf(opts), a.id, a.version, suggestion, opts.reason);
+        await service.suggestions.dismissSuggestion(actorOf(opts), a.id, a.version, suggestion, opts.reason);
         out(`suggestion ${suggestion} dismissed`);
       });
     },
@@ -208,21 +186,17 @@ export function addCampaignCommands(cli: Command): void {
       .option('--household <no>', 'household number concerned')
       .option('--evidence <files...>', 'photos, scans or PDFs'),
   ).action(async (campaign: string, village: string, item: string, opts: { count?: number; element?: string; note?: string; household?: string; evidence?: string[]; user?: string }) => {
-    await withService(async (service, evidence) => {
+    await withService(async (service) => {
       const a = await assessmentOf(service, campaign, village);
-      const actor = actorOf(opts);
       const files = opts.evidence ?? [];
-      const id = await withEvidence(evidence, files, () => service.evidenceRoom(actor, { assessmentId: a.id }), async (staged) => {
-        const id = await service.addFinding(actor, a.id, a.version, {
-          item,
-          ...(opts.count !== undefined ? { count: opts.count } : {}),
-          ...(opts.element ? { element: opts.element } : {}),
-          ...(opts.note ? { note: opts.note } : {}),
-          ...(opts.household ? { household: opts.household } : {}),
-        });
-        if (staged.length > 0) await service.addEvidenceFiles(actor, { findingId: id }, staged);
-        return id;
-      });
+      const input = {
+        item,
+        ...(opts.count !== undefined ? { count: opts.count } : {}),
+        ...(opts.element ? { element: opts.element } : {}),
+        ...(opts.note ? { note: opts.note } : {}),
+        ...(opts.household ? { household: opts.household } : {}),
+      };
+      const id = await service.findings.addFinding(actorOf(opts), a.id, a.version, input, evidenceFiles(files));
       out(`finding ${id} recorded${files.length ? ` with ${files.length} evidence file(s)` : ''}`);
     });
   });
@@ -230,7 +204,7 @@ export function addCampaignCommands(cli: Command): void {
     async (campaign: string, village: string, findingId: number, opts: { reason: string; user?: string }) => {
       await withService(async (service) => {
         const a = await assessmentOf(service, campaign, village);
-        await service.withdrawFinding(actorOf(opts), a.id, a.version, findingId, opts.reason);
+        await service.findings.withdrawFinding(actorOf(opts), a.id, a.version, findingId, opts.reason);
         out(`finding ${findingId} withdrawn`);
       });
     },
@@ -246,7 +220,7 @@ export function addCampaignCommands(cli: Command): void {
       async (campaign: string, village: string, opts: { comment?: string; user?: string }) => {
         await withService(async (service) => {
           const a = await assessmentOf(service, campaign, village);
-          await service.transition(actorOf(opts), a.id, a.version, step, opts.comment);
+          await service.workflow.transition(actorOf(opts), a.id, a.version, step, opts.comment);
           out(`${village}: ${name} done`);
         });
       },
@@ -255,7 +229,7 @@ export function addCampaignCommands(cli: Command): void {
 
   user(c.command('publish-all').description('publish every reviewed assessment and snapshot the ranking').argument('<campaign>')).action(async (campaign: string, opts: { user?: string }) => {
     await withService(async (service) => {
-      const r = await service.publishCampaign(actorOf(opts), await campaignId(service, campaign));
+      const r = await service.workflow.publishCampaign(actorOf(opts), await campaignId(service, campaign));
       out(`${r.published} assessments published; ranking snapshot ${r.snapshotId}`);
     });
   });
@@ -271,16 +245,11 @@ export function addCampaignCommands(cli: Command): void {
       .option('--evidence <files...>', 'photos, scans or PDFs supporting the appeal'),
   ).action(
     async (campaign: string, village: string, item: string, opts: { reason: string; evidence?: string[]; user?: string }) => {
-      await withService(async (service, evidence) => {
-        const id = await service.assessmentId(await campaignId(service, campaign), village);
-        const actor = actorOf(opts);
+      await withService(async (service) => {
+        const id = await service.assessments.assessmentId(await campaignId(service, campaign), village);
         const files = opts.evidence ?? [];
         // As with findings: every file is checked first, so a bad file opens no appeal.
-        const appealId = await withEvidence(evidence, files, () => service.evidenceRoom(actor, { assessmentId: id, appeal: true }), async (staged) => {
-          const appealId = await service.appeal(actor, id, { item, reason: opts.reason });
-          if (staged.length > 0) await service.addEvidenceFiles(actor, { appealId }, staged);
-          return appealId;
-        });
+        const appealId = await service.appeals.appeal(actorOf(opts), id, { item, reason: opts.reason }, evidenceFiles(files));
         out(`appeal ${appealId} opened${files.length ? ` with ${files.length} evidence file(s)` : ''}`);
       });
     },
@@ -297,7 +266,7 @@ export function addCampaignCommands(cli: Command): void {
   ).action(async (appeal: number, outcome: string, opts: { reason: string; count?: number; user?: string }) => {
     if (outcome !== 'upheld' && outcome !== 'adjusted' && outcome !== 'rejected') throw new KaoheError('validation', `outcome must be upheld, adjusted or rejected, not "${outcome}"`);
     await withService(async (service) => {
-      await service.decideAppeal(actorOf(opts), appeal, { outcome, reason: opts.reason, ...(opts.count !== undefined ? { count: opts.count } : {}) });
+      await service.appeals.decideAppeal(actorOf(opts), appeal, { outcome, reason: opts.reason, ...(opts.count !== undefined ? { count: opts.count } : {}) });
       out(`appeal ${appeal}: ${outcome}`);
     });
   });
@@ -309,7 +278,7 @@ export function addCampaignCommands(cli: Command): void {
     .option('--published', 'published results only')
     .action(async (campaign: string, opts: { json?: boolean; published?: boolean }) => {
       await withService(async (service) => {
-        const r = await service.ranking({ user: 'cli', role: 'admin' }, await campaignId(service, campaign), { publishedOnly: !!opts.published });
+        const r = await service.rankings.ranking(CLI_ADMIN, await campaignId(service, campaign), { publishedOnly: !!opts.published });
         if (opts.json) return out(JSON.stringify(r, null, 2));
         out(`${r.campaign.name} (${r.scheme.id} v${r.scheme.version})${r.publishedOnly ? ', published only' : ''}`);
         out(padEnd('县排名', 8) + padEnd('乡镇排名', 10) + padEnd('村', 14) + padEnd('乡镇', 12) + padStart('总分', 8) + padStart('变化', 8));
@@ -332,8 +301,8 @@ export function addCampaignCommands(cli: Command): void {
       const actor = actorOf(opts);
       const id = await campaignId(service, campaign);
       const src = schemeSource(opts.scheme);
-      const version = await service.storeSchemeVersion(actor, src.text, src.derive, src.file);
-      const preview = await service.rescorePreview(actor, id, version.id);
+      const version = await service.schemes.storeSchemeVersion(actor, src.text, src.derive, src.file);
+      const preview = await service.rescoring.rescorePreview(actor, id, version.id);
       out(`${preview.from} → ${preview.to}`);
       for (const r of preview.rows) {
         if (r.error) out(`  ${r.village} ${r.name}: ${r.error}`);
@@ -342,7 +311,7 @@ export function addCampaignCommands(cli: Command): void {
       const changed = preview.rows.filter((r) => r.newTotal !== r.oldTotal).length;
       out(`${changed} of ${preview.rows.length} villages change`);
       if (!opts.yes) return out('nothing applied: run again with --yes to apply');
-      const r = await service.rescoreApply(actor, id, version.id);
+      const r = await service.rescoring.rescoreApply(actor, id, version.id);
       out(`applied: ${r.changed} villages rescored`);
     });
   });
@@ -359,7 +328,7 @@ export function addCampaignCommands(cli: Command): void {
         return a;
       });
       await withService(async (service) => {
-        const v = await service.verifyAudit(anchors);
+        const v = await service.audit.verifyAudit(anchors);
         if (v.ok) return out(`audit log intact: ${v.entries} entries, ${v.anchors} anchors checked`);
         process.stderr.write(`audit log BROKEN at entry ${v.broken!.id ?? '(end)'} (position ${v.broken!.position}): ${v.broken!.reason}; ${v.entries} entries before it are intact\n`);
         process.exitCode = 1;
@@ -371,8 +340,8 @@ export function addCampaignCommands(cli: Command): void {
     .option('--limit <n>', 'entries', int('--limit'), 50)
     .action(async (opts: { limit: number }) => {
       await withService(async (service) => {
-        for (const e of await service.auditLog({ user: 'cli', role: 'admin' }, { limit: opts.limit })) {
-          out(`${e.id}\t${e.at}\t${e.actor}\t${e.action}\t${e.entity} ${e.entity_id}\t${e.after ?? ''}`);
+        for (const e of await service.audit.auditLog(CLI_ADMIN, { limit: opts.limit })) {
+          out(`${e.id}\t${e.at}\t${e.actor}\t${e.action}\t${e.entity} ${e.entityId}\t${e.after === null ? '' : JSON.stringify(e.after)}`);
         }
       });
     });

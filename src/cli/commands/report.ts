@@ -4,10 +4,8 @@ import { dirname, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { KaoheError } from '../../core/errors.ts';
-import { CampaignService } from '../../services/campaign.service.ts';
-import { ReportDocuments, type ReportKind, type ReportRequest } from '../../services/report-documents.ts';
-import { ReportService } from '../../services/report.service.ts';
-import { openStore } from '../../store/db.ts';
+import { openServices } from '../../compose.ts';
+import type { ReportKind, ReportRequest } from '../../services/report-documents.ts';
 import { actorOf, campaignId } from './campaign.ts';
 
 interface Options {
@@ -51,11 +49,10 @@ async function run(kind: ReportKind, campaign: string, opts: Options): Promise<v
     const dir = dirname(resolve(opts.output));
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new KaoheError('validation', `--output: folder ${dir} does not exist`);
   }
-  const store = await openStore();
+  const services = await openServices();
   try {
-    const campaigns = new CampaignService({ store });
-    const docs = new ReportDocuments({ reports: new ReportService({ store, campaigns }), campaigns });
-    const id = await campaignId(campaigns, campaign);
+    const docs = services.reports;
+    const id = await campaignId(services.campaigns, campaign);
     const request: ReportRequest = { lang: (opts.lang as 'zh' | 'en' | undefined) ?? 'zh', ...(opts.township ? { township: opts.township } : {}), ...(opts.village ? { village: opts.village } : {}) };
     const file = opts.output ?? (await docs.filename(id, kind, request));
     const bar = kind === 'campaign' && process.stderr.isTTY ? new cliProgress.SingleBar({ format: '  {bar} {value} villages', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
@@ -75,6 +72,6 @@ async function run(kind: ReportKind, campaign: string, opts: Options): Promise<v
     const size = statSync(file).size;
     process.stdout.write(`${file}: ${(size / 1024).toFixed(0)} KiB${written.pages !== undefined ? `, ${written.pages} pages` : ''}\n`);
   } finally {
-    await store.close();
+    await services.close();
   }
 }

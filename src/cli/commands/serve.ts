@@ -10,11 +10,11 @@ import { openStore } from '../../store/db.ts';
 
 export async function runServe(opts: { port: number; host: string; demo: boolean }): Promise<void> {
   const store = await openStore();
-  const first = await firstStart(store, { demo: opts.demo });
   const evidence = new EvidenceStore(defaultEvidenceRoot(), evidenceLimitsFromEnv());
   // What a crash or a kill left in the evidence store (half-written uploads) goes first.
   const tidied = await tidyEvidence(store.db, evidence);
   const app = await buildServer({ store, evidence, logger: process.env.KAOHE_LOG !== '0' });
+  const first = await firstStart(app.services, { demo: opts.demo });
   const close = async () => {
     await app.close();
     await store.close();

@@ -10,9 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, startServer, type Client, type TestServer } from '../../../test/http.ts';
 import { storeTargets } from '../../../test/stores.ts';
 import { DEMO_CAMPAIGN, firstStart } from '../../services/bootstrap.service.ts';
-import { CampaignService } from '../../services/campaign.service.ts';
+import { type CampaignServices } from '../../services/campaign/index.ts';
 import type { Actor } from '../../services/policies.ts';
 import { UserService } from '../../services/user.service.ts';
+import { compose } from '../../compose.ts';
 
 const HOOK = 120_000;
 /** A resident ID number typed into an appeal's reason (valid check digit). */
@@ -84,7 +85,7 @@ describe.each(storeTargets())('appeals list ($dialect)', (target) => {
 
   beforeAll(async () => {
     server = await startServer(target);
-    const first = (await firstStart(server.store))!;
+    const first = (await firstStart(server.app.services))!;
     const db = server.store.db;
     const townships = await db.selectFrom('areas').select('code').where('level', '=', 'township').orderBy('code').execute();
     township1 = townships[0]!.code;
@@ -101,16 +102,16 @@ describe.each(storeTargets())('appeals list ($dialect)', (target) => {
     for (const who of EVERYONE) as[who] = await signIn(server.app, who, passwords[who]!);
 
     // Three villages assessed and published: a finding of 3.2.1 ×2 on each.
-    const service = new CampaignService({ store: server.store });
+    const service = compose({ store: server.store }).campaigns;
     const admin: Actor = { user: 'admin', role: 'admin' };
-    campaignId = await service.campaignByName(DEMO_CAMPAIGN);
-    await service.setTeam(admin, campaignId, '第二考核组', ['inspector2']);
-    await service.assignVillages(admin, campaignId, '第二考核组', t2.slice(0, 3));
+    campaignId = await service.setup.campaignByName(DEMO_CAMPAIGN);
+    await service.setup.setTeam(admin, campaignId, '第二考核组', ['inspector2']);
+    await service.setup.assignVillages(admin, campaignId, '第二考核组', t2.slice(0, 3));
     const version = async (id: number) => (await db.selectFrom('assessments').select('version').where('id', '=', id).executeTakeFirstOrThrow()).version;
-    const ids = { A: await service.assessmentId(campaignId, t1[0]!), B: await service.assessmentId(campaignId, t1[1]!), C: await service.assessmentId(campaignId, t2[0]!) };
+    const ids = { A: await service.assessments.assessmentId(campaignId, t1[0]!), B: await service.assessments.assessmentId(campaignId, t1[1]!), C: await service.assessments.assessmentId(campaignId, t2[0]!) };
     for (const id of Object.values(ids)) {
-      await service.addFinding(admin, id, await version(id), { item: '3.2.1', count: 2 });
-      for (const step of ['submit', 'review', 'publish'] as const) await service.transition(admin, id, await version(id), step);
+      await service.findings.addFinding(admin, id, await version(id), { item: '3.2.1', count: 2 });
+      for (const step of ['submit', 'review', 'publish'] as const) await service.workflow.transition(admin, id, await version(id), step);
     }
     const opened = await as.village.post(`/api/assessments/${ids.A}/appeals`, { item: '3.2.1', reason: `已按时报送，经办人 ${RESIDENT_ID}` });
     expect(opened.statusCode, opened.body).toBe(201);

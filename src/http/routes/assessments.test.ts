@@ -13,8 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { multipart, signIn, startServer, type Client, type Part, type TestServer } from '../../../test/http.ts';
 import { storeTargets } from '../../../test/stores.ts';
 import { DEMO_CAMPAIGN, firstStart } from '../../services/bootstrap.service.ts';
-import { CampaignService } from '../../services/campaign.service.ts';
+import { type CampaignServices } from '../../services/campaign/index.ts';
 import { UserService } from '../../services/user.service.ts';
+import { compose } from '../../compose.ts';
 
 const HOOK = 120_000;
 const ID_NUMBER = /\d{17}[\dX]/;
@@ -161,7 +162,7 @@ describe.each(storeTargets())('assessment routes ($dialect)', (target) => {
 
   beforeAll(async () => {
     server = await startServer(target);
-    const first = (await firstStart(server.store))!;
+    const first = (await firstStart(server.app.services))!;
     const db = server.store.db;
     const townships = await db.selectFrom('areas').select('code').where('level', '=', 'township').orderBy('code').execute();
     t1 = (await db.selectFrom('areas').select('code').where('parent_code', '=', townships[0]!.code).orderBy('code').execute()).map((v) => v.code);
@@ -175,11 +176,11 @@ describe.each(storeTargets())('assessment routes ($dialect)', (target) => {
     for (const c of first.credentials) passwords[c.username] = c.password;
     for (const who of EVERYONE) as[who] = watched(await signIn(server.app, who, passwords[who]!), who);
 
-    const service = new CampaignService({ store: server.store });
-    campaignId = await service.campaignByName(DEMO_CAMPAIGN);
-    A = await service.assessmentId(campaignId, t1[0]!);
-    B = await service.assessmentId(campaignId, t1[1]!);
-    C = await service.assessmentId(campaignId, t2[0]!);
+    const service = compose({ store: server.store }).campaigns;
+    campaignId = await service.setup.campaignByName(DEMO_CAMPAIGN);
+    A = await service.assessments.assessmentId(campaignId, t1[0]!);
+    B = await service.assessments.assessmentId(campaignId, t1[1]!);
+    C = await service.assessments.assessmentId(campaignId, t2[0]!);
     expect((await as.admin.post(`/api/campaigns/${campaignId}/teams`, { name: '第二考核组', members: ['inspector2'] })).statusCode).toBe(200);
     expect((await as.admin.post(`/api/campaigns/${campaignId}/assign`, { team: '第二考核组', villages: t2.slice(0, 3) })).statusCode).toBe(200);
   }, HOOK);
@@ -645,7 +646,7 @@ describe.each(storeTargets())('assessment routes ($dialect)', (target) => {
 });
 
 /**
- * The assessment view is kept between requests (CampaignService.getAssessment) and its JSON made
+ * The assessment view is kept between requests (CampaignServices.getAssessment) and its JSON made
  * once per view (the route): after every kind of change the answer must be the new one, equal
  * to a view built from scratch, and each kind of reader must still get only what it may see.
  */
@@ -659,16 +660,16 @@ describe.each(storeTargets())('assessment views kept between requests ($dialect)
 
   beforeAll(async () => {
     server = await startServer(target);
-    const first = (await firstStart(server.store))!;
+    const first = (await firstStart(server.app.services))!;
     for (const c of first.credentials) as[c.role] = await signIn(server.app, c.username, c.password);
-    const service = new CampaignService({ store: server.store });
-    const campaignId = await service.campaignByName(DEMO_CAMPAIGN);
+    const service = compose({ store: server.store }).campaigns;
+    const campaignId = await service.setup.campaignByName(DEMO_CAMPAIGN);
     const db = server.store.db;
     village = (await db.selectFrom('users').select('village_code').where('username', '=', 'village').executeTakeFirstOrThrow()).village_code!;
     const township = (await db.selectFrom('areas').select('parent_code').where('code', '=', village).executeTakeFirstOrThrow()).parent_code!;
     const sibling = (await db.selectFrom('areas').select('code').where('parent_code', '=', township).where('code', '!=', village).orderBy('code').executeTakeFirstOrThrow()).code;
-    A = await service.assessmentId(campaignId, village);
-    B = await service.assessmentId(campaignId, sibling);
+    A = await service.assessments.assessmentId(campaignId, village);
+    B = await service.assessments.assessmentId(campaignId, sibling);
   }, HOOK);
   afterAll(() => server?.close());
 
@@ -680,12 +681,12 @@ describe.each(storeTargets())('assessment views kept between requests ($dialect)
   /** The office's view now, checked against one built by a service that has kept nothing. */
   const current = async () => {
     const body = await read('admin');
-    const fresh = await new CampaignService({ store: server.store }).getAssessment({ user: 'admin', role: 'admin' }, A);
+    const fresh = await compose({ store: server.store }).campaigns.assessments.getAssessment({ user: 'admin', role: 'admin' }, A);
     const parsed = JSON.parse(body) as Assessment;
     expect({ ...parsed, evidence: parsed.evidence.map(({ url, ...e }) => (expect(url).toBe(`/api/evidence/${e.id}`), e)) }).toEqual(JSON.parse(JSON.stringify(fresh)));
     // Unchanged, it is the same object (kept), and the same JSON.
     const kept = server.app.services.campaigns;
-    expect(await kept.getAssessment({ user: 'admin', role: 'admin' }, A)).toBe(await kept.getAssessment({ user: 'admin', role: 'admin' }, A));
+    expect(await kept.assessments.getAssessment({ user: 'admin', role: 'admin' }, A)).toBe(await kept.assessments.getAssessment({ user: 'admin', role: 'admin' }, A));
     expect(await read('admin')).toBe(body);
     return parsed;
   };

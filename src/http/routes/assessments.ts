@@ -3,14 +3,14 @@
  * evidence files (upload and download), suggestions, the workflow, appeals and their decision.
  * Every change carries the assessment version the client edited (`version`): a stale one is
  * refused with 409 `conflict`. Who may do what to which assessment is decided by
- * CampaignService (policies.ts); a file is served only to a user who may read its assessment.
+ * CampaignServices (policies.ts); a file is served only to a user who may read its assessment.
  * Uploads stream to disk (see receiveUploads); files are served so that none can run (see
  * EVIDENCE_CSP), photos inline, PDFs as attachments.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { KaoheError } from '../../core/errors.ts';
-import type { AssessmentView, EvidenceRoom, EvidenceTarget } from '../../services/campaign.service.ts';
+import type { AssessmentView, EvidenceRoom, EvidenceTarget } from '../../services/campaign/index.ts';
 import { evidenceQuotaError, INLINE_EVIDENCE_TYPES, shortBytes, type EvidenceStore, type StagedEvidence } from '../../services/evidence/evidence-store.ts';
 import { actorOf, type User } from '../../services/user.service.ts';
 import { contentDisposition } from '../content-disposition.ts';
@@ -118,11 +118,11 @@ function finishRefusedUpload(req: FastifyRequest, reply: FastifyReply, store: Ev
 }
 
 export function assessmentsRoutes(app: FastifyInstance): void {
-  const { campaigns, evidence } = app.services;
+  const { campaigns, evidenceStore: evidence } = app.services;
   const tags = ['assessments'];
 
   const withUrls = <A extends { evidence: Array<{ id: number }> }>(a: A) => ({ ...a, evidence: a.evidence.map((e) => ({ ...e, url: `/api/evidence/${e.id}` })) });
-  const state = (user: User, id: number) => campaigns.assessmentState(actorOf(user), id);
+  const state = (user: User, id: number) => campaigns.assessments.assessmentState(actorOf(user), id);
 
   /**
    * Sends an assessment as its reader may see it. While it is unchanged the service hands back
@@ -137,10 +137,10 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     const actor = actorOf(user);
     try {
       // Who may not add evidence here, or to an assessment whose quota is used up, is turned away before the upload is read.
-      const room = await campaigns.evidenceRoom(actor, target);
+      const room = await campaigns.evidence.evidenceRoom(actor, target);
       const files = await receiveUploads(req, evidence, room);
-      const ids = await campaigns.addEvidenceFiles(actor, target, files);
-      const rows = (await campaigns.evidenceOf(actor, target)).filter((r) => ids.includes(r.id));
+      const ids = await campaigns.evidence.addEvidenceFiles(actor, target, files);
+      const rows = (await campaigns.evidence.evidenceOf(actor, target)).filter((r) => ids.includes(r.id));
       return rows.map((r) => ({ ...r, url: `/api/evidence/${r.id}` }));
     } catch (e) {
       finishRefusedUpload(req, reply, evidence);
@@ -156,7 +156,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     roles: 'any',
     params: AssessmentParams,
     query: Lang,
-    handler: async ({ user, params, query, req, reply }) => sendView(user, req, reply, await campaigns.getAssessment(actorOf(user), params.id, query.lang)),
+    handler: async ({ user, params, query, req, reply }) => sendView(user, req, reply, await campaigns.assessments.getAssessment(actorOf(user), params.id, query.lang)),
   });
 
   route(app, {
@@ -167,7 +167,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     roles: 'any',
     params: z.object({ id: Id, code: DivisionCode }),
     query: Lang,
-    handler: async ({ user, params, query, req, reply }) => sendView(user, req, reply, await campaigns.getVillageAssessment(actorOf(user), params.id, params.code, query.lang)),
+    handler: async ({ user, params, query, req, reply }) => sendView(user, req, reply, await campaigns.assessments.getVillageAssessment(actorOf(user), params.id, params.code, query.lang)),
   });
 
   route(app, {
@@ -178,7 +178,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     roles: 'any',
     params: AssessmentParams,
     query: Lang,
-    handler: async ({ user, params, query }) => present(user, await campaigns.scoreSheet(actorOf(user), params.id, query.lang)),
+    handler: async ({ user, params, query }) => present(user, await campaigns.assessments.scoreSheet(actorOf(user), params.id, query.lang)),
   });
 
   route(app, {
@@ -197,12 +197,12 @@ export function assessmentsRoutes(app: FastifyInstance): void {
       household: z.string().trim().max(60).optional(),
     }),
     handler: async ({ user, params, body, reply }) => {
-      const input: Parameters<typeof campaigns.addFinding>[3] = { item: body.item };
+      const input: Parameters<typeof campaigns.findings.addFinding>[3] = { item: body.item };
       if (body.count !== undefined) input.count = body.count;
       if (body.element) input.element = body.element;
       if (body.note) input.note = body.note;
       if (body.household) input.household = body.household;
-      const id = await campaigns.addFinding(actorOf(user), params.id, body.version, input);
+      const id = await campaigns.findings.addFinding(actorOf(user), params.id, body.version, input);
       reply.code(201);
       return present(user, { id, assessment: await state(user, params.id) });
     },
@@ -217,7 +217,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     params: z.object({ id: Id, fid: Id }),
     body: z.object({ version: Version, reason: Reason }),
     handler: async ({ user, params, body }) => {
-      await campaigns.withdrawFinding(actorOf(user), params.id, body.version, params.fid, body.reason);
+      await campaigns.findings.withdrawFinding(actorOf(user), params.id, body.version, params.fid, body.reason);
       return { ok: true, assessment: await state(user, params.id) };
     },
   });
@@ -246,7 +246,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     params: z.object({ id: Id }),
     query: z.object({ download: Flag }),
     handler: async ({ user, params, query, reply }) => {
-      const e = await campaigns.evidenceFile(actorOf(user), params.id);
+      const e = await campaigns.evidence.evidenceFile(actorOf(user), params.id);
       if (!(await evidence.has(e.sha256))) throw new KaoheError('not-found', `the file of evidence ${e.id} is missing from the evidence store`);
       const filename = user.role === 'admin' ? e.filename : maskIds(e.filename);
       // Only a raster image of an accepted type is shown in the browser; a PDF (or anything
@@ -271,7 +271,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     roles: ['admin', 'inspector'],
     params: AssessmentParams,
     handler: async ({ user, params }) => {
-      const r = await campaigns.deriveSuggestions(actorOf(user), params.id);
+      const r = await campaigns.suggestions.deriveSuggestions(actorOf(user), params.id);
       return { ...r, assessment: await state(user, params.id) };
     },
   });
@@ -283,7 +283,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     tags,
     roles: ['admin', 'reviewer', 'inspector'],
     params: z.object({ id: Id, sid: Id }),
-    handler: async ({ user, params }) => present(user, await campaigns.suggestionRecords(actorOf(user), params.id, params.sid)),
+    handler: async ({ user, params }) => present(user, await campaigns.suggestions.suggestionRecords(actorOf(user), params.id, params.sid)),
   });
 
   route(app, {
@@ -295,7 +295,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     params: z.object({ id: Id, sid: Id }),
     body: z.object({ version: Version, note: z.string().max(2000).optional() }),
     handler: async ({ user, params, body }) => {
-      const findingId = await campaigns.acceptSuggestion(actorOf(user), params.id, body.version, params.sid, body.note || undefined);
+      const findingId = await campaigns.suggestions.acceptSuggestion(actorOf(user), params.id, body.version, params.sid, body.note || undefined);
       return present(user, { findingId, assessment: await state(user, params.id) });
     },
   });
@@ -309,7 +309,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     params: z.object({ id: Id, sid: Id }),
     body: z.object({ version: Version, reason: Reason }),
     handler: async ({ user, params, body }) => {
-      await campaigns.dismissSuggestion(actorOf(user), params.id, body.version, params.sid, body.reason);
+      await campaigns.suggestions.dismissSuggestion(actorOf(user), params.id, body.version, params.sid, body.reason);
       return { ok: true, assessment: await state(user, params.id) };
     },
   });
@@ -323,7 +323,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     params: AssessmentParams,
     body: z.object({ version: Version, step: z.enum(['submit', 'sendBack', 'review', 'publish']), comment: z.string().trim().max(2000).optional() }),
     handler: async ({ user, params, body }) => {
-      await campaigns.transition(actorOf(user), params.id, body.version, body.step, body.comment || undefined);
+      await campaigns.workflow.transition(actorOf(user), params.id, body.version, body.step, body.comment || undefined);
       return { ok: true, assessment: await state(user, params.id) };
     },
   });
@@ -340,10 +340,10 @@ export function assessmentsRoutes(app: FastifyInstance): void {
       township: DivisionCode.optional(),
     }),
     handler: async ({ user, params, query }) => {
-      const filter: Parameters<typeof campaigns.listAppeals>[2] = {};
+      const filter: Parameters<typeof campaigns.appeals.listAppeals>[2] = {};
       if (query.status) filter.status = query.status;
       if (query.township) filter.township = query.township;
-      return present(user, { appeals: await campaigns.listAppeals(actorOf(user), params.id, filter, query.lang) });
+      return present(user, { appeals: await campaigns.appeals.listAppeals(actorOf(user), params.id, filter, query.lang) });
     },
   });
 
@@ -356,9 +356,9 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     params: AssessmentParams,
     body: z.object({ item: z.string().trim().min(1, 'the item appealed (e.g. 2.5.5)').max(40), reason: Reason }),
     handler: async ({ user, params, body, reply }) => {
-      const id = await campaigns.appeal(actorOf(user), params.id, body);
+      const id = await campaigns.appeals.appeal(actorOf(user), params.id, body);
       reply.code(201);
-      return present(user, { id, appeal: await campaigns.appealInfo(actorOf(user), id) });
+      return present(user, { id, appeal: await campaigns.appeals.appealInfo(actorOf(user), id) });
     },
   });
 
@@ -388,11 +388,11 @@ export function assessmentsRoutes(app: FastifyInstance): void {
       .object({ outcome: z.enum(['upheld', 'adjusted', 'rejected']), reason: Reason, count: z.number().int().min(0).max(100_000).optional() })
       .refine((b) => b.outcome !== 'adjusted' || b.count !== undefined, { path: ['count'], message: 'an adjustment gives the new count (a whole number ≥ 0)' }),
     handler: async ({ user, params, body }) => {
-      const decision: Parameters<typeof campaigns.decideAppeal>[2] = { outcome: body.outcome, reason: body.reason };
+      const decision: Parameters<typeof campaigns.appeals.decideAppeal>[2] = { outcome: body.outcome, reason: body.reason };
       if (body.count !== undefined) decision.count = body.count;
-      await campaigns.decideAppeal(actorOf(user), params.id, decision);
-      const appeal = await campaigns.appealInfo(actorOf(user), params.id);
-      return { appeal, assessment: await state(user, appeal.assessment_id) };
+      await campaigns.appeals.decideAppeal(actorOf(user), params.id, decision);
+      const appeal = await campaigns.appeals.appealInfo(actorOf(user), params.id);
+      return { appeal, assessment: await state(user, appeal.assessmentId) };
     },
   });
 }

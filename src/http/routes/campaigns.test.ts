@@ -10,9 +10,10 @@ import { seedV2Text } from '../../../test/campaign-fixtures.ts';
 import { signIn, startServer, type Client, type TestServer } from '../../../test/http.ts';
 import { storeTargets } from '../../../test/stores.ts';
 import { DEMO_CAMPAIGN, firstStart } from '../../services/bootstrap.service.ts';
-import { CampaignService } from '../../services/campaign.service.ts';
+import { type CampaignServices } from '../../services/campaign/index.ts';
 import type { Actor } from '../../services/policies.ts';
 import { UserService } from '../../services/user.service.ts';
+import { compose } from '../../compose.ts';
 
 const HOOK = 120_000;
 const ID_NUMBER = /\d{17}[\dX]/;
@@ -65,7 +66,7 @@ interface Row {
 describe.each(storeTargets())('campaign routes ($dialect)', (target) => {
   let server: TestServer;
   const as = {} as Record<Who, Client>;
-  let service: CampaignService;
+  let service: CampaignServices;
   let campaignId: number;
   let schemeVersionId: number;
   let T1: string;
@@ -79,7 +80,7 @@ describe.each(storeTargets())('campaign routes ($dialect)', (target) => {
 
   beforeAll(async () => {
     server = await startServer(target);
-    const first = (await firstStart(server.store))!;
+    const first = (await firstStart(server.app.services))!;
     const db = server.store.db;
     const townships = await db.selectFrom('areas').select('code').where('level', '=', 'township').orderBy('code').execute();
     T1 = townships[0]!.code;
@@ -95,8 +96,8 @@ describe.each(storeTargets())('campaign routes ($dialect)', (target) => {
     for (const c of first.credentials) passwords[c.username] = c.password;
     for (const who of EVERYONE) as[who] = watched(await signIn(server.app, who, passwords[who]!), who);
 
-    service = new CampaignService({ store: server.store });
-    campaignId = await service.campaignByName(DEMO_CAMPAIGN);
+    service = compose({ store: server.store }).campaigns;
+    campaignId = await service.setup.campaignByName(DEMO_CAMPAIGN);
     schemeVersionId = (await db.selectFrom('campaigns').select('scheme_version_id').where('id', '=', campaignId).executeTakeFirstOrThrow()).scheme_version_id;
     for (const a of await db.selectFrom('assessments').select(['id', 'village_code']).where('campaign_id', '=', campaignId).execute()) ids[a.village_code] = a.id;
   }, HOOK);
@@ -105,13 +106,13 @@ describe.each(storeTargets())('campaign routes ($dialect)', (target) => {
   /** Moves an assessment along as the office, with some findings first. */
   async function advance(village: string | number, to: 'submitted' | 'reviewed' | 'published', findings: Array<{ item: string; count?: number }>): Promise<void> {
     const id = typeof village === 'number' ? village : ids[village]!;
-    const v = async () => (await service.getAssessment(SYSTEM, id)).version;
-    for (const f of findings) await service.addFinding(SYSTEM, id, await v(), f);
-    await service.transition(SYSTEM, id, await v(), 'submit');
+    const v = async () => (await service.assessments.getAssessment(SYSTEM, id)).version;
+    for (const f of findings) await service.findings.addFinding(SYSTEM, id, await v(), f);
+    await service.workflow.transition(SYSTEM, id, await v(), 'submit');
     if (to === 'submitted') return;
-    await service.transition(SYSTEM, id, await v(), 'review');
+    await service.workflow.transition(SYSTEM, id, await v(), 'review');
     if (to === 'reviewed') return;
-    await service.transition(SYSTEM, id, await v(), 'publish');
+    await service.workflow.transition(SYSTEM, id, await v(), 'publish');
   }
 
   describe('teams and assignments', () => {
@@ -358,7 +359,7 @@ describe.each(storeTargets())('campaign routes ($dialect)', (target) => {
     });
 
     it('previews and applies a rescore with a corrected scheme version, for the office only', async () => {
-      const v2 = await service.storeSchemeVersion(SYSTEM, seedV2Text(), null, 'seed-2020-v2.yaml');
+      const v2 = await service.schemes.storeSchemeVersion(SYSTEM, seedV2Text(), null, 'seed-2020-v2.yaml');
       for (const who of NOT_ADMIN) {
         expectError(await as[who].post(url('/rescore/preview'), { schemeVersionId: v2.id }), 403, 'forbidden');
         expectError(await as[who].post(url('/rescore'), { schemeVersionId: v2.id }), 403, 'forbidden');
@@ -403,7 +404,7 @@ describe.each(storeTargets())('campaign routes ($dialect)', (target) => {
       const list = json<{ campaigns: Array<{ id: number; year: number }> }>(await as.viewer.get('/api/campaigns')).campaigns;
       expect(list.map((c) => c.year)).toEqual([2021, 2020]);
       // The 2021 ranking shows the change since 2020's published results.
-      await advance(await service.assessmentId(body.id, t1[0]!), 'published', []);
+      await advance(await service.assessments.assessmentId(body.id, t1[0]!), 'published', []);
       const r = json<{ county: Array<{ village: string; change: { totalDelta: number | null; rankDelta: number | null } }> }>(await as.viewer.get(`/api/campaigns/${body.id}/ranking`));
       expect(r.county).toHaveLength(1);
       expect(r.county[0]!.change.totalDelta).toBeGreaterThan(0);

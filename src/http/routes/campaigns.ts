@@ -1,7 +1,7 @@
 /**
  * API routes: campaigns (scope, teams, assignments, progress), the lists and rankings of their
  * assessments, publication, rescoring, the overview page's figures, and the audit log. Every
- * list is cut to what the signed-in user may see (CampaignService decides); ID numbers are
+ * list is cut to what the signed-in user may see (CampaignServices decides); ID numbers are
  * masked in every answer to anyone but the office.
  */
 import type { FastifyInstance } from 'fastify';
@@ -69,7 +69,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
     summary: 'List campaigns with their progress',
     tags,
     roles: 'any',
-    handler: async ({ user }) => present(user, { campaigns: await campaigns.listCampaignsFor(actorOf(user)) }),
+    handler: async ({ user }) => present(user, { campaigns: await campaigns.setup.listCampaignsFor(actorOf(user)) }),
   });
 
   route(app, {
@@ -88,14 +88,14 @@ export function campaignsRoutes(app: FastifyInstance): void {
       appealDays: z.number().int().min(0).max(365).optional(),
     }),
     handler: async ({ user, body, reply }) => {
-      const input: Parameters<typeof campaigns.createCampaign>[1] = { name: body.name, year: body.year, schemeVersionId: body.schemeVersionId };
+      const input: Parameters<typeof campaigns.setup.createCampaign>[1] = { name: body.name, year: body.year, schemeVersionId: body.schemeVersionId };
       if (body.villages) input.villages = body.villages;
       if (body.from) input.from = body.from;
       if (body.to) input.to = body.to;
       if (body.appealDays !== undefined) input.appealDays = body.appealDays;
-      const id = await campaigns.createCampaign(actorOf(user), input);
+      const id = await campaigns.setup.createCampaign(actorOf(user), input);
       reply.code(201);
-      return { id, campaign: await campaigns.campaignDetail(actorOf(user), id) };
+      return { id, campaign: await campaigns.setup.campaignDetail(actorOf(user), id) };
     },
   });
 
@@ -106,7 +106,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
     tags,
     roles: 'any',
     params: CampaignParams,
-    handler: async ({ user, params }) => present(user, await campaigns.campaignDetail(actorOf(user), params.id)),
+    handler: async ({ user, params }) => present(user, await campaigns.setup.campaignDetail(actorOf(user), params.id)),
   });
 
   route(app, {
@@ -124,7 +124,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
       const inspectors = new Set((await users.list()).filter((u) => u.role === 'inspector').map((u) => u.username));
       const unknown = body.members.findIndex((m) => !inspectors.has(m));
       if (unknown >= 0) throw new KaoheError('validation', `body.members.${unknown}: ${body.members[unknown]} is not an inspector's user name`);
-      const id = await campaigns.setTeam(actorOf(user), params.id, body.name, body.members);
+      const id = await campaigns.setup.setTeam(actorOf(user), params.id, body.name, body.members);
       return { id, name: body.name, members: [...new Set(body.members)] };
     },
   });
@@ -138,7 +138,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
     params: CampaignParams,
     body: z.object({ team: z.string().trim().min(1).max(100), villages: z.array(DivisionCode).min(1).max(20_000) }),
     handler: async ({ user, params, body }) => {
-      await campaigns.assignVillages(actorOf(user), params.id, body.team, [...new Set(body.villages)]);
+      await campaigns.setup.assignVillages(actorOf(user), params.id, body.team, [...new Set(body.villages)]);
       return { ok: true, team: body.team, villages: body.villages.length };
     },
   });
@@ -155,7 +155,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
       const filter: { township?: string; status?: 'draft' | 'submitted' | 'reviewed' | 'published' } = {};
       if (query.township) filter.township = query.township;
       if (query.status) filter.status = query.status;
-      return present(user, { assessments: await campaigns.listAssessments(actorOf(user), params.id, filter) });
+      return present(user, { assessments: await campaigns.setup.listAssessments(actorOf(user), params.id, filter) });
     },
   });
 
@@ -172,7 +172,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
       if (query.township) options.township = query.township;
       // While no assessment changed, the service hands back the same ranking object: its JSON
       // (as this reader may see it) is made once.
-      const ranking = await campaigns.rankingFor(actorOf(user), params.id, options);
+      const ranking = await campaigns.rankings.rankingFor(actorOf(user), params.id, options);
       return rankingJson.send(req, reply, ranking, user.role === 'admin' ? 'office' : 'masked', () => present(user, rankingInPoints(ranking)));
     },
   });
@@ -185,8 +185,8 @@ export function campaignsRoutes(app: FastifyInstance): void {
     roles: 'any',
     params: CampaignParams,
     handler: async ({ user, params }) => {
-      await campaigns.requireCampaign(params.id);
-      const snapshots = await campaigns.snapshots(params.id);
+      await campaigns.setup.requireCampaign(params.id);
+      const snapshots = await campaigns.rankings.snapshots(params.id);
       return present(user, {
         snapshots: snapshots.map((s) => ({ ...s, data: rankingInPoints(s.data as Parameters<typeof rankingInPoints>[0]) })),
       });
@@ -200,7 +200,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
     tags,
     roles: ['admin'],
     params: CampaignParams,
-    handler: async ({ user, params }) => campaigns.publishCampaign(actorOf(user), params.id),
+    handler: async ({ user, params }) => campaigns.workflow.publishCampaign(actorOf(user), params.id),
   });
 
   const Rescore = z.object({ schemeVersionId: z.number().int().positive() });
@@ -213,7 +213,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
     params: CampaignParams,
     body: Rescore,
     handler: async ({ user, params, body }) => {
-      const p = await campaigns.rescorePreview(actorOf(user), params.id, body.schemeVersionId);
+      const p = await campaigns.rescoring.rescorePreview(actorOf(user), params.id, body.schemeVersionId);
       return { ...p, rows: p.rows.map((r) => ({ ...r, oldTotal: fromCents(r.oldTotal), newTotal: r.newTotal === null ? null : fromCents(r.newTotal) })) };
     },
   });
@@ -226,7 +226,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
     roles: ['admin'],
     params: CampaignParams,
     body: Rescore,
-    handler: async ({ user, params, body }) => campaigns.rescoreApply(actorOf(user), params.id, body.schemeVersionId),
+    handler: async ({ user, params, body }) => campaigns.rescoring.rescoreApply(actorOf(user), params.id, body.schemeVersionId),
   });
 
   route(app, {
@@ -236,7 +236,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
     tags,
     roles: 'any',
     params: CampaignParams,
-    handler: async ({ user, params }) => present(user, await campaigns.overview(actorOf(user), params.id)),
+    handler: async ({ user, params }) => present(user, await campaigns.rankings.overview(actorOf(user), params.id)),
   });
 
   route(app, {
@@ -255,7 +255,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
       if (query.entity) options.entity = query.entity;
       if (query.entityId) options.entityId = query.entityId;
       if (query.limit) options.limit = query.limit;
-      const rows = await campaigns.auditLog(actorOf(user), options);
+      const rows = await campaigns.audit.auditLog(actorOf(user), options);
       return {
         entries: rows.map((r) => ({
           id: r.id,
@@ -263,9 +263,9 @@ export function campaignsRoutes(app: FastifyInstance): void {
           actor: r.actor,
           action: r.action,
           entity: r.entity,
-          entityId: r.entity_id,
-          before: r.before === null ? null : (JSON.parse(r.before) as unknown),
-          after: r.after === null ? null : (JSON.parse(r.after) as unknown),
+          entityId: r.entityId,
+          before: r.before,
+          after: r.after,
           hash: r.hash,
         })),
       };
@@ -286,7 +286,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
         if (!a) throw new KaoheError('validation', `query.anchor${given.length > 1 ? `[${i}]` : ''}: ${text.slice(0, 80)} is not an anchor: write N:HEX as printed on a report (the number of entries, a colon, at least 16 hex digits)`);
         return a;
       });
-      return campaigns.verifyAudit(anchors);
+      return campaigns.audit.verifyAudit(anchors);
     },
   });
 }

@@ -34,7 +34,7 @@ describe.each(storeTargets())('POST /api/imports/households beside the findings 
 
   beforeAll(async () => {
     server = await startServer(target);
-    const started = (await firstStart(server.store))!;
+    const started = (await firstStart(server.app.services))!;
     const password = (role: string) => started.credentials.find((c) => c.role === role)!.password;
     admin = await signIn(server.app, 'admin', password('admin'));
     inspector = await signIn(server.app, 'inspector', password('inspector'));

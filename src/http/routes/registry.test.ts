@@ -68,7 +68,7 @@ describe.each(storeTargets())('registry API ($dialect)', (target) => {
 
   beforeAll(async () => {
     server = await startServer(target);
-    const started = (await firstStart(server.store))!;
+    const started = (await firstStart(server.app.services))!;
     const password = (role: Role) => started.credentials.find((c) => c.role === role)!.password;
     const watch = (c: Client): Client => {
       const request: Client['request'] = async (method, url, body, headers) => {

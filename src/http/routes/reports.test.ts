@@ -12,9 +12,10 @@ import { signIn, startServer, type Client, type TestServer } from '../../../test
 import { storeTargets } from '../../../test/stores.ts';
 import { pdfInfo, pdfText, popplerAvailable, squeeze } from '../../../test/reports/pdf/poppler.ts';
 import { DEMO_CAMPAIGN, firstStart } from '../../services/bootstrap.service.ts';
-import { CampaignService } from '../../services/campaign.service.ts';
+import { type CampaignServices } from '../../services/campaign/index.ts';
 import type { Actor } from '../../services/policies.ts';
 import { UserService } from '../../services/user.service.ts';
+import { compose } from '../../compose.ts';
 
 const HOOK = 180_000;
 const SYSTEM: Actor = { user: 'system', role: 'admin' };
@@ -51,7 +52,7 @@ function texts(book: ExcelJS.Workbook): string[] {
 describe.each(storeTargets())('report routes ($dialect)', (target) => {
   let server: TestServer;
   const as = {} as Record<Who, Client>;
-  let service: CampaignService;
+  let service: CampaignServices;
   let campaignId: number;
   let t1: Array<{ code: string; name: string }>;
   let t2: Array<{ code: string; name: string }>;
@@ -60,7 +61,7 @@ describe.each(storeTargets())('report routes ($dialect)', (target) => {
 
   beforeAll(async () => {
     server = await startServer(target);
-    const first = (await firstStart(server.store))!;
+    const first = (await firstStart(server.app.services))!;
     const db = server.store.db;
     const townships = await db.selectFrom('areas').select('code').where('level', '=', 'township').orderBy('code').execute();
     T1 = townships[0]!.code;
@@ -76,19 +77,19 @@ describe.each(storeTargets())('report routes ($dialect)', (target) => {
     for (const c of first.credentials) passwords[c.username] = c.password;
     for (const who of EVERYONE) as[who] = await signIn(server.app, who, passwords[who]!);
 
-    service = new CampaignService({ store: server.store });
-    campaignId = await service.campaignByName(DEMO_CAMPAIGN);
+    service = compose({ store: server.store }).campaigns;
+    campaignId = await service.setup.campaignByName(DEMO_CAMPAIGN);
     // The village's own result (t1[0]) and one of another township (t2[0]) are published; t1[1] stays a draft.
     for (const [village, findings] of [
       [t1[0]!.code, [{ item: '1.1', count: 2, note: `户主身份证 ${ID} 未核实` }, { item: '3.1.2', element: 'diary', note: '=HYPERLINK("http://x","y")' }]],
       [t2[0]!.code, [{ item: '1.2' }]],
     ] as const) {
-      const id = await service.assessmentId(campaignId, village);
-      const v = async () => (await service.getAssessment(SYSTEM, id)).version;
-      for (const f of findings) await service.addFinding(SYSTEM, id, await v(), { ...f });
-      for (const step of ['submit', 'review', 'publish'] as const) await service.transition(SYSTEM, id, await v(), step);
+      const id = await service.assessments.assessmentId(campaignId, village);
+      const v = async () => (await service.assessments.getAssessment(SYSTEM, id)).version;
+      for (const f of findings) await service.findings.addFinding(SYSTEM, id, await v(), { ...f });
+      for (const step of ['submit', 'review', 'publish'] as const) await service.workflow.transition(SYSTEM, id, await v(), step);
     }
-    await service.addFinding(SYSTEM, await service.assessmentId(campaignId, t1[1]!.code), (await service.getAssessment(SYSTEM, await service.assessmentId(campaignId, t1[1]!.code))).version, { item: '1.3', note: '草稿中的扣分' });
+    await service.findings.addFinding(SYSTEM, await service.assessments.assessmentId(campaignId, t1[1]!.code), (await service.assessments.getAssessment(SYSTEM, await service.assessments.assessmentId(campaignId, t1[1]!.code))).version, { item: '1.3', note: '草稿中的扣分' });
   }, HOOK);
   afterAll(() => server?.close());
 

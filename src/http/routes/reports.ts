@@ -66,7 +66,7 @@ export function reportsRoutes(app: FastifyInstance): void {
       roles: 'any',
       handler: async ({ reply, params, query, user }) => {
         // The cheap refusal on this thread, before a worker is started for nothing.
-        await app.services.campaigns.requireCampaign(params.id);
+        await app.services.campaigns.setup.requireCampaign(params.id);
         // Counted and taken with no await between: concurrent requests cannot both slip through.
         if (drawing >= MAX_LONG_REPORTS) {
           reply.header('retry-after', '30');

@@ -68,7 +68,7 @@ describe.each(storeTargets())('scheme API ($dialect)', (target) => {
 
   beforeAll(async () => {
     server = await startServer(target);
-    const started = (await firstStart(server.store))!;
+    const started = (await firstStart(server.app.services))!;
     for (const role of ROLES) as[role] = await signIn(server.app, role, started.credentials.find((c) => c.role === role)!.password);
     seedVersionId = (await server.store.db.selectFrom('scheme_versions').select('id').executeTakeFirstOrThrow()).id;
     anon = (url, method = 'GET', payload) => server.app.inject({ method, url, ...(payload ? { payload } : {}) });

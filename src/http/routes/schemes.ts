@@ -48,7 +48,7 @@ export function schemesRoutes(app: FastifyInstance): void {
         const s = builtinScheme(id);
         return { id, schemeId: s.id, version: s.version, title: s.title };
       }),
-      versions: await campaigns.listSchemeVersions(),
+      versions: await campaigns.schemes.listSchemeVersions(),
     }),
   });
 
@@ -128,7 +128,7 @@ export function schemesRoutes(app: FastifyInstance): void {
     roles: ['admin'],
     body: z.object({ text: SchemeText, deriveText: z.string().max(1_000_000).nullish() }),
     handler: async ({ user, body, reply }) => {
-      const stored = await campaigns.storeSchemeVersion(actorOf(user), body.text, body.deriveText || null, 'scheme');
+      const stored = await campaigns.schemes.storeSchemeVersion(actorOf(user), body.text, body.deriveText || null, 'scheme');
       reply.status(stored.created ? 201 : 200);
       return stored;
     },

@@ -25,7 +25,7 @@ import { footerOps, layoutScoreSheet, PAGE_FRAME, type ScoreSheet, type SheetPag
 export type SheetSource = readonly ScoreSheet[] | (() => Iterable<ScoreSheet> | AsyncIterable<ScoreSheet>) | Iterable<ScoreSheet> | AsyncIterable<ScoreSheet>;
 
 export interface CampaignPdfInput {
-  /** As CampaignService.rankingFor gives it. */
+  /** As CampaignServices.rankingFor gives it. */
   ranking: Rankings & { campaign: { name: string; year: number }; basis?: string };
   /** The scheme's sections, titles in the report's language (charts.chartSections). */
   sections: readonly ChartSection[];

@@ -32,8 +32,8 @@ function shiqiao(lang: 'zh' | 'en' = 'zh', extra: Finding[] = []): ScoreSheet {
     unit: { name: '石桥村', attributes: { povertyVillage: true } },
     findings,
     evidence: [
-      { id: 12, finding_id: 3, filename: 'photo.jpg', mime: 'image/jpeg', taken_at: '2020-11-02T09:00:00Z' },
-      { id: 13, finding_id: 6, filename: '脱贫验收表.pdf', mime: 'application/pdf', taken_at: null },
+      { id: 12, findingId: 3, filename: 'photo.jpg', mime: 'image/jpeg', takenAt: '2020-11-02T09:00:00Z' },
+      { id: 13, findingId: 6, filename: '脱贫验收表.pdf', mime: 'application/pdf', takenAt: null },
     ],
     header: {
       county: { code: '520102', name: '南明县' },

@@ -202,7 +202,7 @@ export class EvidenceStore {
   /**
    * Stores a file (checked by its bytes, not its name) and returns what it is. Storing the
    * same content again writes nothing and returns the same sha256. (A file that a database
-   * row will name goes through stage() and place() instead, see CampaignService.addEvidence.)
+   * row will name goes through stage() and place() instead, see CampaignServices.addEvidence.)
    */
   async put(input: EvidenceInput): Promise<StoredEvidence> {
     const staged = await this.stage(input);

@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedForEvidence, type EvidenceSeed } from '../../../test/evidence-server.ts';
 import { storeTargets } from '../../../test/stores.ts';
 import type { Store } from '../../store/db.ts';
-import { CampaignService } from '../campaign.service.ts';
+import { type CampaignServices } from '../campaign/index.ts';
 import { EvidenceStore } from './evidence-store.ts';
 import { tidyEvidence } from './housekeeping.ts';
+import { compose } from '../../compose.ts';
 
 const png = (n: number) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(`pixel ${n}`)]);
 
@@ -28,9 +29,9 @@ describe.each(storeTargets())('tidyEvidence at start ($dialect)', (target) => {
 
   it('removes what a crash left: temporary files of dead processes, and old files no row names', async () => {
     const files = new EvidenceStore(join(dir, 'evidence'));
-    const service = new CampaignService({ store, evidence: files });
+    const service = compose({ store, evidence: files }).campaigns;
     const admin = { user: 'office', role: 'admin' as const };
-    const id = await service.addEvidence(admin, { findingId: seed.findingId }, { filename: 'named.png', bytes: png(1) });
+    const id = await service.evidence.addEvidence(admin, { findingId: seed.findingId }, { filename: 'named.png', bytes: png(1) });
     const named = (await store.db.selectFrom('evidence').select('sha256').where('id', '=', id).executeTakeFirstOrThrow()).sha256;
     const orphan = (await files.put({ filename: 'orphan.png', bytes: png(2) })).sha256;
     const fresh = (await files.put({ filename: 'fresh.png', bytes: png(3) })).sha256;

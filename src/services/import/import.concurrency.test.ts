@@ -40,7 +40,7 @@ for (const target of storeTargets()) {
         const file = writeCsv(join(tmp.dir, `households-${target.dialect}.csv`), manyHouseholds(ROWS));
         const findingsBefore = await countRows(store, 'findings');
 
-        const s = saver(async () => h.service.addFinding(ACTORS.zhang, assessment, await versionOf(other, assessment), { item: '3.2.1', count: 1, note: 'during the import' }), 100);
+        const s = saver(async () => h.service.findings.addFinding(ACTORS.zhang, assessment, await versionOf(other, assessment), { item: '3.2.1', count: 1, note: 'during the import' }), 100);
         await new Promise((resolve) => setTimeout(resolve, 300));
         const started = performance.now();
         const report = await importFile(store, 'households', file, { today: TODAY });

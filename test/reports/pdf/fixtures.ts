@@ -24,7 +24,7 @@ const NOTES_ZH = [
 ];
 
 export interface SyntheticCampaign {
-  /** As CampaignService.rankingFor gives it. */
+  /** As CampaignServices.rankingFor gives it. */
   ranking: Rankings & { campaign: { id: number; name: string; year: number }; scheme: { id: string; version: number }; publishedOnly: boolean; basis: string };
   sheets: ScoreSheet[];
 }
@@ -46,7 +46,7 @@ export function syntheticCampaign(scheme: Scheme, options: { villages: number; s
     const code = `5201020${String(t + 1).padStart(2, '0')}${String(i + 1).padStart(4, '0')}`;
     const poverty = random.chance(0.6);
     const findings: Finding[] = [];
-    const evidence: Array<{ id: number; finding_id: number; filename: string; mime: string; taken_at: string | null }> = [];
+    const evidence: Array<{ id: number; findingId: number; filename: string; mime: string; takenAt: string | null }> = [];
     const n = random.int(0, maxFindings);
     for (let k = 0; k < n; k++) {
       const item = random.pick(items);
@@ -62,7 +62,7 @@ export function syntheticCampaign(scheme: Scheme, options: { villages: number; s
         ...(note ? { note } : {}),
         ...(random.chance(0.4) ? { household: `${random.pick(SURNAMES)}${random.pick(['某', '小', '大', '二'])}家` } : {}),
       });
-      if (random.chance(0.3)) evidence.push({ id: evidenceId++, finding_id: id, filename: `IMG_2020${String(random.int(1, 12)).padStart(2, '0')}${String(random.int(10, 28))}_${random.int(1000, 9999)}.jpg`, mime: 'image/jpeg', taken_at: null });
+      if (random.chance(0.3)) evidence.push({ id: evidenceId++, findingId: id, filename: `IMG_2020${String(random.int(1, 12)).padStart(2, '0')}${String(random.int(10, 28))}_${random.int(1000, 9999)}.jpg`, mime: 'image/jpeg', takenAt: null });
     }
     return { code, name, township: `52010200${t + 1}`, townshipName: townships[t]!, findings, evidence, poverty };
   });

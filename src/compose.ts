@@ -1,0 +1,71 @@
+/**
+ * The composition root: the one place that builds the store's unit of work and every service
+ * over it. The HTTP server, its report worker and the command line all get their services here,
+ * so the adapters cannot drift apart (one campaign side, one set of policies, the same options).
+ */
+import { present } from './http/presenters.ts';
+import { campaignServices, type CampaignServices } from './services/campaign/index.ts';
+import { EvidenceStore, defaultEvidenceRoot, evidenceLimitsFromEnv } from './services/evidence/evidence-store.ts';
+import { isInspector } from './services/policies.ts';
+import { RegistryService } from './services/registry.service.ts';
+import { ReportDocuments } from './services/report-documents.ts';
+import { ReportService } from './services/report.service.ts';
+import { UserService } from './services/user.service.ts';
+import { openStore, type Store, type StoreOptions } from './store/db.ts';
+import { unitOfWork } from './store/unit-of-work.ts';
+
+export interface Services {
+  store: Store;
+  users: UserService;
+  /** The campaign side, one service per use case (see services/campaign). */
+  campaigns: CampaignServices;
+  registry: RegistryService;
+  /** Report files (workbooks, PDFs), cut to the reader, ID numbers masked but for the office. */
+  reports: ReportDocuments;
+  /** Where evidence files are kept (content-addressed). */
+  evidenceStore: EvidenceStore;
+  clock: () => Date;
+}
+
+export interface ComposeOptions {
+  store: Store;
+  /** Default: the evidence folder the environment names (KAOHE_EVIDENCE_DIR, limits from KAOHE_EVIDENCE_*). */
+  evidence?: EvidenceStore;
+  clock?: () => Date;
+}
+
+/** Every service over one store. */
+export function compose(options: ComposeOptions): Services {
+  const { store } = options;
+  const clock = options.clock ?? (() => new Date());
+  const evidenceStore = options.evidence ?? new EvidenceStore(defaultEvidenceRoot(), evidenceLimitsFromEnv());
+  const users = new UserService({ store, clock });
+  const campaigns = campaignServices({
+    uow: unitOfWork(store),
+    clock,
+    evidence: evidenceStore,
+    inspectors: async (names) => new Set((await users.list()).filter((u) => names.includes(u.username) && isInspector(u)).map((u) => u.username)),
+  });
+  return {
+    store,
+    users,
+    campaigns,
+    registry: new RegistryService({ store, clock }),
+    reports: new ReportDocuments({ reports: new ReportService({ store, campaigns, clock }), campaigns, present }),
+    evidenceStore,
+    clock,
+  };
+}
+
+/** Opens the store (migrated) and builds the services over it; `close()` releases both. */
+export async function openServices(options: Omit<ComposeOptions, 'store'> & { store?: StoreOptions } = {}): Promise<Services & { close(): Promise<void> }> {
+  const store = await openStore(options.store ?? {});
+  const services = compose({ ...options, store });
+  return {
+    ...services,
+    close: async () => {
+      await services.registry.close();
+      await store.close();
+    },
+  };
+}

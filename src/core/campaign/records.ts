@@ -1,0 +1,172 @@
+/**
+ * The campaign side's records as the store hands them up: camelCase, booleans and numbers
+ * normalised (SQLite's 0/1, PostgreSQL's numeric strings), JSON columns parsed. Points are
+ * integer hundredths (cents) as the scoring engine keeps them.
+ */
+
+export type AssessmentStatus = 'draft' | 'submitted' | 'reviewed' | 'published';
+export type FindingSource = 'inspector' | 'suggestion' | 'appeal';
+export type FindingStatus = 'active' | 'withdrawn' | 'superseded';
+export type EvidenceStatus = 'active' | 'withdrawn';
+export type SuggestionStatus = 'open' | 'accepted' | 'dismissed';
+export type AppealStatus = 'open' | 'upheld' | 'adjusted' | 'rejected';
+
+/** A stored version of a scheme, with its source and derivation rules. */
+export interface SchemeVersionRecord {
+  id: number;
+  schemeId: string;
+  version: number;
+  title: string;
+  sourceText: string;
+  deriveText: string | null;
+  createdAt: string;
+  createdBy: string;
+}
+
+export interface CampaignRecord {
+  id: number;
+  name: string;
+  year: number;
+  periodFrom: string;
+  periodTo: string;
+  schemeVersionId: number;
+  appealDays: number;
+  createdAt: string;
+  createdBy: string;
+}
+
+export interface TeamRecord {
+  id: number;
+  name: string;
+  members: string[];
+}
+
+/** The attributes of a village the scheme's conditions test. */
+export interface VillageAttributes {
+  villageName: string;
+  povertyVillage: boolean;
+  plannedExitYear: number | null;
+  exitYear: number | null;
+  population: number | null;
+}
+
+/** One village's assessment with its village and campaign: what a use case and the policies need. */
+export interface AssessmentContextRecord extends VillageAttributes {
+  id: number;
+  campaignId: number;
+  villageCode: string;
+  teamId: number | null;
+  status: AssessmentStatus;
+  version: number;
+  comment: string | null;
+  publishedAt: string | null;
+  townshipCode: string | null;
+  schemeVersionId: number;
+  year: number;
+  periodFrom: string;
+  periodTo: string;
+  appealDays: number;
+  campaignName: string;
+}
+
+/** Stored totals of an assessment, in cents. */
+export interface Totals {
+  base: number;
+  bonus: number;
+  total: number;
+}
+
+export interface FindingRecord {
+  id: number;
+  assessmentId: number;
+  item: string;
+  count: number;
+  element: string | null;
+  note: string | null;
+  householdNo: string | null;
+  person: string | null;
+  source: FindingSource;
+  suggestionId: number | null;
+  appealId: number | null;
+  supersedesId: number | null;
+  status: FindingStatus;
+  createdAt: string;
+  createdBy: string;
+  withdrawnAt: string | null;
+  withdrawnBy: string | null;
+  withdrawReason: string | null;
+}
+
+export interface EvidenceRecord {
+  id: number;
+  findingId: number | null;
+  appealId: number | null;
+  sha256: string;
+  filename: string;
+  mime: string;
+  size: number;
+  takenAt: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  status: EvidenceStatus;
+  uploadedAt: string;
+  uploadedBy: string;
+}
+
+export interface SuggestionRecord {
+  id: number;
+  assessmentId: number;
+  key: string;
+  item: string;
+  count: number;
+  element: string | null;
+  householdNo: string | null;
+  summaryZh: string;
+  summaryEn: string;
+  /** The registry records the suggestion rests on (always a list). */
+  records: unknown[];
+  status: SuggestionStatus;
+  reason: string | null;
+  findingId: number | null;
+  createdAt: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+}
+
+export interface AppealRecord {
+  id: number;
+  assessmentId: number;
+  item: string;
+  reason: string;
+  status: AppealStatus;
+  decisionReason: string | null;
+  adjustedCount: number | null;
+  createdAt: string;
+  createdBy: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+}
+
+export interface RankingSnapshotRecord {
+  id: number;
+  campaignId: number;
+  createdAt: string;
+  createdBy: string;
+  reason: string;
+  data: unknown;
+  auditEntries: number | null;
+  auditHash: string | null;
+}
+
+export interface AuditEntryRecord {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  entity: string;
+  entityId: string;
+  before: unknown;
+  after: unknown;
+  prevHash: string;
+  hash: string;
+}

@@ -1,0 +1,226 @@
+/**
+ * Campaigns as the office sets them up — a frozen scheme version, the villages in scope with a
+ * draft assessment each, inspection teams and their villages — and the campaign lists and pages,
+ * each cut to what its reader may see.
+ */
+import type { AssessmentStatus, TeamRecord } from '../../core/campaign/records.ts';
+import { KaoheError } from '../../core/errors.ts';
+import { fromCents } from '../../core/numbers.ts';
+import { resultToJson, score } from '../../core/scoring/score.ts';
+import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
+import { assertManageCampaigns, assertTeamMembers, canSeeTeamMembers, listsRow, seesWholeCampaign, type Actor } from '../policies.ts';
+import type { SchemeVersions } from './scheme-versions.service.ts';
+import { audit, notFound, type Clock } from './shared.ts';
+
+type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'areas' | 'schemeVersions' | 'audit'>;
+
+/** Which of some user names are inspectors' (the users the office has made). */
+export type InspectorDirectory = (names: readonly string[]) => Promise<ReadonlySet<string>>;
+
+export type Progress = Record<AssessmentStatus, number> & { total: number };
+
+export function emptyProgress(): Progress {
+  return { total: 0, draft: 0, submitted: 0, reviewed: 0, published: 0 };
+}
+
+export function progressOf(rows: ReadonlyArray<{ status: AssessmentStatus }>): Progress {
+  const p = emptyProgress();
+  for (const r of rows) {
+    p[r.status]++;
+    p.total++;
+  }
+  return p;
+}
+
+export class CampaignSetupService {
+  constructor(private readonly deps: { uow: UnitOfWork<Repos>; clock: Clock; schemes: SchemeVersions; inspectors: InspectorDirectory }) {}
+
+  private async campaign(tx: Pick<Repositories, 'campaigns'>, campaignId: number) {
+    const c = await tx.campaigns.byId(campaignId);
+    if (!c) throw notFound(`campaign ${campaignId}`);
+    return c;
+  }
+
+  /** Creates a campaign with a frozen scheme version and a draft assessment for every village in scope. */
+  async createCampaign(
+    actor: Actor,
+    input: { name: string; year: number; schemeVersionId: number; villages?: string[]; from?: string; to?: string; appealDays?: number },
+  ): Promise<number> {
+    assertManageCampaigns(actor);
+    if (!input.name.trim()) throw new KaoheError('validation', 'name: a campaign needs a name');
+    if (!Number.isInteger(input.year) || input.year < 2000 || input.year > 2100) throw new KaoheError('validation', `year: ${input.year} is not a year`);
+    const from = input.from ?? `${input.year}-01-01`;
+    const to = input.to ?? `${input.year}-12-31`;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to) || to < from) {
+      throw new KaoheError('validation', `period: ${from} – ${to} is not a period (YYYY-MM-DD, from ≤ to)`);
+    }
+    const appealDays = input.appealDays ?? 10;
+    if (!Number.isInteger(appealDays) || appealDays < 0 || appealDays > 365) throw new KaoheError('validation', 'appealDays: 0 to 365 days');
+    const { scheme } = await this.deps.schemes.schemeOf(input.schemeVersionId);
+    const { clock } = this.deps;
+    return this.deps.uow.transaction(async (tx) => {
+      if ((await tx.campaigns.idByName(input.name)) !== undefined) throw new KaoheError('validation', `name: a campaign "${input.name}" exists already`);
+      const all = await tx.areas.villageCodes();
+      // A village named twice is assessed once.
+      const villages = input.villages ? [...new Set(input.villages)] : all;
+      if (villages.length === 0) throw new KaoheError('validation', 'villages: no villages in the registry to assess (import areas first)');
+      const known = new Set(all);
+      const unknown = villages.filter((v) => !known.has(v));
+      if (unknown.length) throw new KaoheError('validation', `villages: not villages in the registry: ${unknown.slice(0, 10).join(', ')}`);
+      const now = clock().toISOString();
+      const campaignId = await tx.campaigns.insert({ name: input.name, year: input.year, periodFrom: from, periodTo: to, schemeVersionId: input.schemeVersionId, appealDays, createdAt: now, createdBy: actor.user });
+      const empty = score(scheme, { name: '' }, []);
+      await tx.assessments.insertDrafts(campaignId, villages, now, { base: empty.base, bonus: empty.bonus, total: empty.total, result: JSON.stringify(resultToJson(empty)) });
+      await audit(tx, clock, actor, {
+        action: 'campaign.create',
+        entity: 'campaign',
+        entityId: campaignId,
+        after: { name: input.name, year: input.year, from, to, schemeVersionId: input.schemeVersionId, scheme: `${scheme.id} v${scheme.version}`, villages: villages.length, appealDays },
+      });
+      return campaignId;
+    });
+  }
+
+  async listCampaigns(): Promise<Array<{ id: number; name: string; year: number; scheme: string; villages: number; byStatus: Record<string, number> }>> {
+    const read = this.deps.uow.read;
+    const campaigns = await read.campaigns.listWithScheme();
+    const counts = await read.assessments.statusCounts();
+    return campaigns.map((c) => {
+      const byStatus: Record<string, number> = {};
+      for (const r of counts) if (r.campaignId === c.id) byStatus[r.status] = r.n;
+      return { id: c.id, name: c.name, year: c.year, scheme: `${c.schemeId} v${c.schemeVersion}`, villages: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus };
+    });
+  }
+
+  async campaignByName(name: string): Promise<number> {
+    const id = await this.deps.uow.read.campaigns.idByName(name);
+    if (id === undefined) throw notFound(`campaign "${name}"`);
+    return id;
+  }
+
+  /** Creates (or updates the members of) an inspection team of a campaign; every member must be an inspector's user name. */
+  async setTeam(actor: Actor, campaignId: number, name: string, members: string[]): Promise<number> {
+    assertManageCampaigns(actor);
+    if (!name.trim()) throw new KaoheError('validation', 'name: a team needs a name');
+    const unique = [...new Set(members.map((m) => m.trim()).filter(Boolean))];
+    assertTeamMembers(members.map((m) => m.trim()).filter(Boolean), await this.deps.inspectors(unique));
+    const { clock } = this.deps;
+    return this.deps.uow.transaction(async (tx) => {
+      await this.campaign(tx, campaignId);
+      let teamId = await tx.campaigns.teamId(campaignId, name);
+      const before = teamId === undefined ? undefined : await tx.campaigns.teamMembers(teamId);
+      if (teamId === undefined) teamId = await tx.campaigns.insertTeam(campaignId, name);
+      await tx.campaigns.replaceTeamMembers(teamId, unique);
+      await audit(tx, clock, actor, { action: 'campaign.team', entity: 'inspection_team', entityId: teamId, before: before ? { members: before } : undefined, after: { campaignId, name, members: unique } });
+      return teamId;
+    });
+  }
+
+  /** Assigns villages of the campaign to a team. */
+  async assignVillages(actor: Actor, campaignId: number, teamName: string, villages: string[]): Promise<void> {
+    assertManageCampaigns(actor);
+    const { clock } = this.deps;
+    await this.deps.uow.transaction(async (tx) => {
+      const teamId = await tx.campaigns.teamId(campaignId, teamName);
+      if (teamId === undefined) throw notFound(`team "${teamName}" in campaign ${campaignId}`);
+      const inScope = new Set(await tx.assessments.villageCodes(campaignId));
+      const outside = villages.filter((v) => !inScope.has(v));
+      if (outside.length) throw new KaoheError('validation', `villages: not in the campaign's scope: ${outside.join(', ')}`);
+      await tx.assessments.assignTeam(campaignId, teamId, villages);
+      await audit(tx, clock, actor, { action: 'campaign.assign', entity: 'inspection_team', entityId: teamId, after: { campaignId, villages } });
+    });
+  }
+
+  /** Refuses an unknown campaign (not-found). */
+  async requireCampaign(campaignId: number): Promise<void> {
+    await this.campaign(this.deps.uow.read, campaignId);
+  }
+
+  /** The campaign's inspection teams with their members. */
+  teamsOf(campaignId: number): Promise<TeamRecord[]> {
+    return this.deps.uow.read.campaigns.teams(campaignId);
+  }
+
+  /** Every assessment of a campaign as a list row (village, township, team, status, totals), with the team's members for the policy. */
+  private async campaignRows(campaignId: number, teams: TeamRecord[]) {
+    const byId = new Map(teams.map((t) => [t.id, t]));
+    return (await this.deps.uow.read.assessments.list(campaignId)).map((r) => {
+      const team = r.teamId === null ? undefined : byId.get(r.teamId);
+      return {
+        row: {
+          id: r.id,
+          village: r.villageCode,
+          villageName: r.villageName,
+          township: r.townshipCode,
+          townshipName: r.townshipName,
+          status: r.status,
+          version: r.version,
+          base: fromCents(r.base),
+          bonus: fromCents(r.bonus),
+          total: fromCents(r.total),
+          team: team?.name ?? null,
+          teamId: r.teamId,
+          updatedAt: r.updatedAt,
+          publishedAt: r.publishedAt,
+        },
+        policy: { status: r.status, townshipCode: r.townshipCode, inspectors: team?.members ?? [] },
+      };
+    });
+  }
+
+  /** Every campaign, with the progress (assessments by status) over the villages the actor may list. */
+  async listCampaignsFor(actor: Actor) {
+    const campaigns = await this.listCampaigns();
+    const out = [];
+    for (const c of campaigns) {
+      let progress: Progress;
+      if (seesWholeCampaign(actor)) {
+        progress = emptyProgress();
+        for (const [status, n] of Object.entries(c.byStatus)) progress[status as AssessmentStatus] = n;
+        progress.total = c.villages;
+      } else {
+        const teams = await this.teamsOf(c.id);
+        progress = progressOf((await this.campaignRows(c.id, teams)).filter((r) => listsRow(actor, r.policy)).map((r) => r.row));
+      }
+      out.push({ id: c.id, name: c.name, year: c.year, scheme: c.scheme, villages: c.villages, progress });
+    }
+    return out;
+  }
+
+  /** A campaign: period, scheme, teams (members for office roles) with their villages, and a progress row per village the actor may list. */
+  async campaignDetail(actor: Actor, campaignId: number) {
+    const c = await this.campaign(this.deps.uow.read, campaignId);
+    const sv = await this.deps.schemes.schemeVersion(c.schemeVersionId);
+    const teams = await this.teamsOf(campaignId);
+    const all = await this.campaignRows(campaignId, teams);
+    const rows = all.filter((r) => listsRow(actor, r.policy)).map((r) => r.row);
+    const seesMembers = canSeeTeamMembers(actor);
+    const whole = seesWholeCampaign(actor);
+    const shownTeams = whole ? teams : teams.filter((t) => rows.some((r) => r.teamId === t.id));
+    return {
+      id: c.id,
+      name: c.name,
+      year: c.year,
+      period: { from: c.periodFrom, to: c.periodTo },
+      appealDays: c.appealDays,
+      createdAt: c.createdAt,
+      createdBy: c.createdBy,
+      scheme: { versionId: sv.id, id: sv.schemeId, version: sv.version, title: sv.title },
+      scope: { villages: all.length },
+      progress: progressOf(rows),
+      teams: shownTeams.map((t) => ({ id: t.id, name: t.name, ...(seesMembers ? { members: t.members } : {}), villages: rows.filter((r) => r.teamId === t.id).map((r) => r.village) })),
+      ...(whole ? { unassigned: rows.filter((r) => r.teamId === null).map((r) => r.village) } : {}),
+      villages: rows,
+    };
+  }
+
+  /** The assessments of a campaign the actor may list, optionally of one township or status. */
+  async listAssessments(actor: Actor, campaignId: number, filter: { township?: string; status?: AssessmentStatus } = {}) {
+    await this.requireCampaign(campaignId);
+    const teams = await this.teamsOf(campaignId);
+    return (await this.campaignRows(campaignId, teams))
+      .filter((r) => listsRow(actor, r.policy))
+      .map((r) => r.row)
+      .filter((r) => (!filter.township || r.township === filter.township) && (!filter.status || r.status === filter.status));
+  }
+}

@@ -1,0 +1,59 @@
+/** Recording findings on a draft assessment, and withdrawing them (kept, with who, when and why). */
+import { KaoheError } from '../../core/errors.ts';
+import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
+import { assertRecord, type Actor } from '../policies.ts';
+import type { EvidenceFile, EvidenceService } from './evidence.service.ts';
+import type { SchemeVersions } from './scheme-versions.service.ts';
+import { assertDraft, assessmentContext, audit, hiddenAssessment, insertFinding, invalidState, notFound, rescore, takeEditToken, type Clock, type FindingInput } from './shared.ts';
+
+type Repos = Pick<Repositories, 'assessments' | 'campaigns' | 'findings' | 'evidence' | 'suggestions' | 'schemeVersions' | 'audit'>;
+
+export class FindingService {
+  constructor(private readonly deps: { uow: UnitOfWork<Repos>; clock: Clock; schemes: SchemeVersions; evidence: EvidenceService }) {}
+
+  /**
+   * Records a finding on a draft assessment. Evidence files given with it are checked (type,
+   * size, content, the assessment's quota) before the finding is recorded: a bad file leaves no
+   * finding behind.
+   */
+  async addFinding(actor: Actor, assessmentId: number, expectedVersion: number, input: FindingInput, files: EvidenceFile[] = []): Promise<number> {
+    const { uow, clock, schemes, evidence } = this.deps;
+    return evidence.checkedFirst(
+      files,
+      () => evidence.evidenceRoom(actor, { assessmentId }),
+      async (staged) => {
+        const id = await uow.transaction(async (tx) => {
+          const { a, ctx } = await assessmentContext(tx, assessmentId);
+          assertRecord(actor, ctx, hiddenAssessment(assessmentId));
+          assertDraft(a.status);
+          await takeEditToken(tx, clock, assessmentId, expectedVersion);
+          const id = await insertFinding(tx, schemes, clock, actor, a, input, 'inspector');
+          await rescore(tx, schemes, clock, actor, assessmentId);
+          return id;
+        });
+        if (staged.length > 0) await evidence.addEvidenceFiles(actor, { findingId: id }, staged);
+        return id;
+      },
+    );
+  }
+
+  /** Withdraws a finding (it is kept, marked withdrawn, with who, when and why); its suggestion opens again. */
+  async withdrawFinding(actor: Actor, assessmentId: number, expectedVersion: number, findingId: number, reason: string): Promise<void> {
+    if (!reason.trim()) throw new KaoheError('validation', 'reason: say why the finding is withdrawn');
+    const { uow, clock, schemes } = this.deps;
+    await uow.transaction(async (tx) => {
+      const { a, ctx } = await assessmentContext(tx, assessmentId);
+      assertRecord(actor, ctx, hiddenAssessment(assessmentId));
+      assertDraft(a.status);
+      const f = await tx.findings.byId(assessmentId, findingId);
+      if (!f) throw notFound(`finding ${findingId} of assessment ${assessmentId}`);
+      if (f.status !== 'active') throw invalidState(`finding ${findingId} is ${f.status} already`);
+      await takeEditToken(tx, clock, assessmentId, expectedVersion);
+      await tx.findings.withdraw(findingId, clock().toISOString(), actor.user, reason);
+      await tx.evidence.withdrawOfFinding(findingId);
+      if (f.suggestionId !== null) await tx.suggestions.reopen(f.suggestionId);
+      await audit(tx, clock, actor, { action: 'finding.withdraw', entity: 'finding', entityId: findingId, before: { status: 'active', item: f.item, count: f.count }, after: { status: 'withdrawn', reason } });
+      await rescore(tx, schemes, clock, actor, assessmentId);
+    });
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * Rankings: county and per township, competition ranks, the change against the previous
+ * campaign; as each reader may see them; snapshots taken when results are published or change;
+ * the overview page's figures.
+ */
+import type { AssessmentStatus } from '../../core/campaign/records.ts';
+import { fromCents } from '../../core/numbers.ts';
+import { rank } from '../../core/ranking/ranking.ts';
+import type { Scheme } from '../../core/scheme/model.ts';
+import { score } from '../../core/scoring/score.ts';
+import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
+import { canSeeUnpublished, listsRow, rankingBasis, seesResult, type Actor } from '../policies.ts';
+import { progressOf } from './campaign-setup.service.ts';
+import type { SchemeVersions } from './scheme-versions.service.ts';
+import { audit, notFound, type Clock } from './shared.ts';
+
+type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'snapshots' | 'schemeVersions' | 'audit'>;
+
+type Parts = { sections: Record<string, number>; grade: string | null };
+type RankingView = Awaited<ReturnType<RankingService['computeRanking']>> & { basis: string };
+
+export class RankingService {
+  /** Rankings by campaign, reader and state of the assessments (see rankingFor). */
+  private readonly rankings = new Map<string, RankingView>();
+  /** The ranking's parts of each stored result, by assessment id (see resultParts). */
+  private readonly partsCache = new Map<number, { version: number; schemeVersionId: number; parts: Parts }>();
+
+  constructor(private readonly deps: { uow: UnitOfWork<Repos>; clock: Clock; schemes: SchemeVersions }) {}
+
+  /** The campaign's ranking now: county and per township, competition ranks, change vs the previous campaign. */
+  async ranking(actor: Actor, campaignId: number, options: { publishedOnly?: boolean } = {}) {
+    // Only the office and the reviewers see results before publication, whatever the caller asks for.
+    const publishedOnly = canSeeUnpublished(actor) ? (options.publishedOnly ?? false) : true;
+    return this.computeRanking(this.deps.uow.read, campaignId, publishedOnly);
+  }
+
+  private async computeRanking(
+    tx: Repos,
+    campaignId: number,
+    publishedOnly: boolean,
+    schemeVersionId?: number,
+    visible?: (r: { status: AssessmentStatus; township: string | null }) => boolean,
+  ) {
+    const campaign = await tx.campaigns.byId(campaignId);
+    if (!campaign) throw notFound(`campaign ${campaignId}`);
+    const versionId = schemeVersionId ?? campaign.schemeVersionId;
+    const { scheme } = await this.deps.schemes.schemeOf(versionId, tx);
+    const rows = (await tx.assessments.forRanking(campaignId, publishedOnly)).filter((r) => !visible || visible({ status: r.status, township: r.townshipCode }));
+    const parts = await this.resultParts(tx, scheme, versionId, rows);
+    const previous = await this.previousTotals(tx, campaign.year, campaignId);
+    const input = rows.map((r) => {
+      const { sections, grade } = parts.get(r.id)!;
+      return { village: r.villageCode, name: r.villageName, township: r.townshipCode ?? '', townshipName: r.townshipName ?? '', total: r.total, base: r.base, bonus: r.bonus, sections, grade };
+    });
+    return { campaign: { id: campaign.id, name: campaign.name, year: campaign.year }, scheme: { id: scheme.id, version: scheme.version }, publishedOnly, ...rank(input, { previous }) };
+  }
+
+  /**
+   * Section scores and grade of stored results, for the ranking. Outside a transaction they are
+   * kept per assessment and version (every change that rescores moves the version), so a
+   * ranking does not parse every village's whole result each time it is asked for.
+   */
+  private async resultParts(tx: Repos, scheme: Scheme, schemeVersionId: number, rows: ReadonlyArray<{ id: number; version: number }>) {
+    const out = new Map<number, Parts>();
+    const cached = tx === this.deps.uow.read;
+    const missing: number[] = [];
+    for (const r of rows) {
+      const hit = cached ? this.partsCache.get(r.id) : undefined;
+      if (hit && hit.version === r.version && hit.schemeVersionId === schemeVersionId) out.set(r.id, hit.parts);
+      else missing.push(r.id);
+    }
+    for (const r of await tx.assessments.results(missing)) {
+      const result = r.result as { nodes: Record<string, { score: number }>; grade: { code: string } | null } | null;
+      const sections: Record<string, number> = {};
+      for (const s of scheme.sections) sections[s.code] = Math.round((result?.nodes[s.code]?.score ?? 0) * 100);
+      const parts = { sections, grade: result?.grade?.code ?? null };
+      out.set(r.id, parts);
+      if (cached) this.partsCache.set(r.id, { version: r.version, schemeVersionId, parts });
+    }
+    return out;
+  }
+
+  /** Totals and county ranks of the latest earlier campaign (by year), for the change column. */
+  private async previousTotals(tx: Repos, year: number, campaignId: number) {
+    const prev = await tx.campaigns.previousId(year, campaignId);
+    const out = new Map<string, { total: number; countyRank: number }>();
+    if (prev === undefined) return out;
+    const rows = await tx.assessments.publishedTotals(prev);
+    const totals = rows.map((r) => r.total).sort((x, y) => y - x);
+    for (const r of rows) out.set(r.villageCode, { total: r.total, countyRank: 1 + totals.filter((t) => t > r.total).length });
+    return out;
+  }
+
+  /** Snapshots the published ranking in the caller's transaction, anchored to the audit log's head with its own entry. */
+  async snapshot(tx: Repos, actor: Actor, campaignId: number, reason: string): Promise<number> {
+    const data = await this.computeRanking(tx, campaignId, true);
+    const id = await tx.snapshots.insert({ campaignId, createdAt: this.deps.clock().toISOString(), createdBy: actor.user, reason, data });
+    await audit(tx, this.deps.clock, actor, { action: 'ranking.snapshot', entity: 'ranking_snapshot', entityId: id, after: { campaignId, reason, villages: data.county.length } });
+    // The log's head with the snapshot's own entry: an anchor that a later truncation cannot move.
+    const head = await tx.audit.head();
+    if (head) await tx.snapshots.anchor(id, head);
+    return id;
+  }
+
+  async snapshots(campaignId: number) {
+    const rows = await this.deps.uow.read.snapshots.ofCampaign(campaignId);
+    return rows.map((r) => ({ id: r.id, createdAt: r.createdAt, createdBy: r.createdBy, reason: r.reason, data: r.data }));
+  }
+
+  /**
+   * The ranking as the actor may see it: the office every result (or published ones only),
+   * a reviewer published results and their township's, everyone else published results.
+   * Ranks are over the results shown; a township filter keeps county ranks.
+   */
+  async rankingFor(actor: Actor, campaignId: number, options: { township?: string; publishedOnly?: boolean } = {}): Promise<RankingView> {
+    const publishedOnly = canSeeUnpublished(actor) ? (options.publishedOnly ?? false) : true;
+    // Every change to any assessment moves its version, so the count and the sum of versions
+    // say whether a ranking computed before is still the ranking (one cheap query instead of all).
+    const stamp = await this.deps.uow.read.assessments.versionStamp();
+    const cacheKey = `${campaignId}|${publishedOnly}|${actor.user}|${actor.role}|${actor.township ?? ''}|${actor.village ?? ''}|${stamp}|${options.township ?? ''}`;
+    const hit = this.rankings.get(cacheKey);
+    if (hit) return hit;
+    const r = await this.computeRanking(this.deps.uow.read, campaignId, publishedOnly, undefined, (row) => seesResult(actor, row));
+    const basis = rankingBasis(actor, publishedOnly);
+    const view = !options.township
+      ? { ...r, basis }
+      : { ...r, basis, county: r.county.filter((v) => v.township === options.township), townships: r.townships.filter((t) => t.township === options.township) };
+    if (this.rankings.size >= 200) this.rankings.clear();
+    // The same object is returned while nothing changed, so presenters may memoise on it.
+    this.rankings.set(cacheKey, view);
+    return view;
+  }
+
+  /** The overview page's figures: progress, score distribution (bins of 10 points), section averages by township, top and bottom 5. */
+  async overview(actor: Actor, campaignId: number) {
+    const read = this.deps.uow.read;
+    const c = await read.campaigns.byId(campaignId);
+    if (!c) throw notFound(`campaign ${campaignId}`);
+    const { scheme } = await this.deps.schemes.schemeOf(c.schemeVersionId);
+    const teams = new Map((await read.campaigns.teams(campaignId)).map((t) => [t.id, t.members]));
+    const listed = (await read.assessments.list(campaignId)).filter((r) =>
+      listsRow(actor, { status: r.status, townshipCode: r.townshipCode, inspectors: r.teamId === null ? [] : (teams.get(r.teamId) ?? []) }),
+    );
+    const progress = progressOf(listed);
+    const ranking = await this.rankingFor(actor, campaignId);
+    const highest = ranking.county.reduce((m, v) => Math.max(m, v.total), 0);
+    // Bins from 0 up to the most a village can score (base and bonus), or the highest total.
+    const most = score(scheme, { name: '' }, []);
+    const top = Math.max(10, Math.ceil(fromCents(most.max + most.bonusMax) / 10) * 10, Math.ceil(fromCents(highest) / 10) * 10);
+    const bins = Array.from({ length: top / 10 }, (_, i) => ({ from: i * 10, to: i * 10 + 10, count: 0 }));
+    for (const v of ranking.county) bins[Math.min(Math.floor(fromCents(v.total) / 10), bins.length - 1)]!.count++;
+    const points = (cents: Record<string, number>) => Object.fromEntries(Object.entries(cents).map(([k, v]) => [k, fromCents(v)]));
+    const place = (v: (typeof ranking.county)[number]) => ({ village: v.village, name: v.name, township: v.township, townshipName: v.townshipName, total: fromCents(v.total), countyRank: v.countyRank, grade: v.grade ?? null });
+    return {
+      campaign: { id: c.id, name: c.name, year: c.year },
+      basis: ranking.basis,
+      progress,
+      distribution: bins,
+      sections: scheme.sections.map((s) => ({ code: s.code, title: s.title, max: s.points === null ? null : fromCents(s.points), bonus: s.bonus })),
+      county: { count: ranking.countySummary.count, averageTotal: fromCents(ranking.countySummary.averageTotal), averages: points(ranking.countySummary.averages), gradeCounts: ranking.countySummary.gradeCounts ?? null },
+      townships: ranking.townships.map((t) => ({ township: t.township, name: t.townshipName, count: t.count, averageTotal: fromCents(t.averageTotal), averages: points(t.averages) })),
+      top: ranking.county.slice(0, 5).map(place),
+      bottom: ranking.county.slice(-5).reverse().map(place),
+    };
+  }
+}

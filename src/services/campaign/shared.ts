@@ -1,0 +1,133 @@
+/**
+ * What the campaign side's use cases share: the errors they answer with, reading an assessment
+ * with what its policies need, the edit token, recording a finding and rescoring. Every write
+ * here runs in the caller's transaction (its repositories are bound to it).
+ */
+import type { AssessmentContextRecord, AssessmentStatus, FindingRecord, FindingSource } from '../../core/campaign/records.ts';
+import { KaoheError } from '../../core/errors.ts';
+import { fromCents } from '../../core/numbers.ts';
+import { checkFindings, resultToJson, score, type Finding, type ScoreResult } from '../../core/scoring/score.ts';
+import type { AuditInput } from '../../store/audit.repository.ts';
+import type { Repositories } from '../../store/unit-of-work.ts';
+import type { Actor, AssessmentContext } from '../policies.ts';
+import { unitOfVillage } from '../score-sheet.ts';
+import type { SchemeVersions } from './scheme-versions.service.ts';
+
+export type Clock = () => Date;
+
+export const notFound = (what: string) => new KaoheError('not-found', `${what} not found`);
+/** What a caller who may not see an assessment is told: what a missing one gets (see policies.ts). */
+export const hiddenAssessment = (assessmentId: number) => () => notFound(`assessment ${assessmentId}`);
+export const invalidState = (message: string) => new KaoheError('invalid-state', message);
+const conflict = (current: number, expected: number) =>
+  new KaoheError('conflict', `the assessment was changed by someone else (now version ${current}, you edited version ${expected}): reload and apply your change again`, { current });
+
+/** Appends an audit entry by an actor, now. */
+export function audit(tx: Pick<Repositories, 'audit'>, clock: Clock, actor: Actor, e: Omit<AuditInput, 'at' | 'actor'>): Promise<void> {
+  return tx.audit.append({ at: clock().toISOString(), actor: actor.user, ...e });
+}
+
+/**
+ * The assessment with its village and campaign, and what the policies need. The team's members
+ * are read only when asked (`withInspectors`: only an inspector's access depends on them).
+ */
+export async function assessmentContext(
+  tx: Pick<Repositories, 'assessments' | 'campaigns'>,
+  assessmentId: number,
+  withInspectors = true,
+): Promise<{ a: AssessmentContextRecord; ctx: AssessmentContext }> {
+  const a = await tx.assessments.context(assessmentId);
+  if (!a) throw notFound(`assessment ${assessmentId}`);
+  const inspectors = a.teamId === null || !withInspectors ? [] : await tx.campaigns.teamMembers(a.teamId);
+  return { a, ctx: { villageCode: a.villageCode, townshipCode: a.townshipCode, status: a.status, inspectors } };
+}
+
+/**
+ * Takes the assessment's edit token: refuses a stale version, and bumps it (the row lock of the
+ * transaction). Call it before any other write: every transaction locks the assessment row
+ * before the audit head, so two of them never wait on each other in opposite order.
+ */
+export async function takeEditToken(tx: Pick<Repositories, 'assessments'>, clock: Clock, assessmentId: number, expectedVersion: number): Promise<void> {
+  if (await tx.assessments.bump(assessmentId, expectedVersion, clock().toISOString())) return;
+  const current = await tx.assessments.version(assessmentId);
+  if (current === undefined) throw notFound(`assessment ${assessmentId}`);
+  throw conflict(current, expectedVersion);
+}
+
+/** Findings change only on a draft. */
+export function assertDraft(status: AssessmentStatus): void {
+  if (status !== 'draft') throw invalidState(`the assessment is ${status}: findings change only while it is a draft (a reviewer can send it back)`);
+}
+
+/** A stored finding as the scoring engine takes it. */
+export function engineFinding(f: FindingRecord): Finding {
+  const out: Finding = { item: f.item, count: f.count, id: String(f.id) };
+  if (f.element) out.element = f.element;
+  if (f.note) out.note = f.note;
+  if (f.householdNo) out.household = f.householdNo;
+  return out;
+}
+
+export async function activeFindings(tx: Pick<Repositories, 'findings'>, assessmentId: number): Promise<Finding[]> {
+  return (await tx.findings.active(assessmentId)).map(engineFinding);
+}
+
+export interface FindingInput {
+  item: string;
+  count?: number;
+  element?: string;
+  note?: string;
+  household?: string;
+  person?: string;
+}
+
+type WriteRepos = Pick<Repositories, 'assessments' | 'campaigns' | 'findings' | 'schemeVersions' | 'audit'>;
+
+/** Records a finding checked against the scheme (audited); the caller rescores. */
+export async function insertFinding(
+  tx: WriteRepos,
+  schemes: SchemeVersions,
+  clock: Clock,
+  actor: Actor,
+  a: AssessmentContextRecord,
+  input: FindingInput,
+  source: FindingSource,
+  links: { suggestionId?: number; appealId?: number; supersedes?: number } = {},
+): Promise<number> {
+  const { scheme } = await schemes.schemeOf(a.schemeVersionId, tx);
+  const finding: Finding = { item: input.item, count: input.count ?? 1 };
+  if (input.element !== undefined) finding.element = input.element;
+  const problems = checkFindings(scheme, unitOfVillage(a), [finding]);
+  if (problems.length) throw new KaoheError('validation', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
+  const id = await tx.findings.insert({
+    assessmentId: a.id,
+    item: input.item,
+    count: input.count ?? 1,
+    element: input.element ?? null,
+    note: input.note ?? null,
+    householdNo: input.household ?? null,
+    person: input.person ?? null,
+    source,
+    suggestionId: links.suggestionId ?? null,
+    appealId: links.appealId ?? null,
+    supersedesId: links.supersedes ?? null,
+    createdAt: clock().toISOString(),
+    createdBy: actor.user,
+  });
+  await audit(tx, clock, actor, { action: 'finding.add', entity: 'finding', entityId: id, after: { assessmentId: a.id, source, ...input, count: input.count ?? 1, ...links } });
+  return id;
+}
+
+/** Recomputes and stores the score of an assessment from its active findings; a score that moves is audited, before and after. */
+export async function rescore(tx: WriteRepos, schemes: SchemeVersions, clock: Clock, actor: Actor, assessmentId: number, schemeVersionId?: number): Promise<ScoreResult> {
+  const { a } = await assessmentContext(tx, assessmentId);
+  const { scheme } = await schemes.schemeOf(schemeVersionId ?? a.schemeVersionId, tx);
+  const prev = (await tx.assessments.totals(assessmentId))!;
+  const result = score(scheme, unitOfVillage(a), await activeFindings(tx, assessmentId));
+  await tx.assessments.saveScore(assessmentId, { base: result.base, bonus: result.bonus, total: result.total, result: JSON.stringify(resultToJson(result)) });
+  if (prev.base !== result.base || prev.bonus !== result.bonus || prev.total !== result.total) {
+    const points = (x: { base: number; bonus: number; total: number }) => ({ base: fromCents(x.base), bonus: fromCents(x.bonus), total: fromCents(x.total) });
+    await audit(tx, clock, actor, { action: 'assessment.score', entity: 'assessment', entityId: assessmentId, before: points(prev), after: { ...points(result), scheme: `${scheme.id} v${scheme.version}` } });
+  }
+  return result;
+}

@@ -1,0 +1,95 @@
+/** Suggested findings derived from the registry: derived, accepted (they become findings) or dismissed. */
+import { KaoheError } from '../../core/errors.ts';
+import { loadDeriveConfig } from '../../core/derivation/config.ts';
+import { deriveSuggestions } from '../../core/derivation/derive.ts';
+import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
+import { assertRead, assertRecord, canSeeSuggestions, needsTeam, type Actor } from '../policies.ts';
+import type { SchemeVersions } from './scheme-versions.service.ts';
+import { assertDraft, assessmentContext, audit, hiddenAssessment, insertFinding, invalidState, notFound, rescore, takeEditToken, type Clock, type FindingInput } from './shared.ts';
+
+type Repos = Pick<Repositories, 'assessments' | 'campaigns' | 'findings' | 'suggestions' | 'records' | 'schemeVersions' | 'audit'>;
+
+export class SuggestionService {
+  constructor(private readonly deps: { uow: UnitOfWork<Repos>; clock: Clock; schemes: SchemeVersions }) {}
+
+  /** Derives suggestions for the assessment's village and period; new ones open, known ones kept as decided. */
+  async deriveSuggestions(actor: Actor, assessmentId: number): Promise<{ added: number; total: number }> {
+    const { uow, clock, schemes } = this.deps;
+    return uow.transaction(async (tx) => {
+      const { a, ctx } = await assessmentContext(tx, assessmentId);
+      assertRecord(actor, ctx, hiddenAssessment(assessmentId));
+      assertDraft(a.status);
+      const { scheme, deriveText } = await schemes.schemeOf(a.schemeVersionId, tx);
+      if (!deriveText) return { added: 0, total: 0 };
+      const config = loadDeriveConfig(deriveText, { scheme });
+      const period = { year: a.year, from: a.periodFrom, to: a.periodTo };
+      const records = await tx.records.load(a.villageCode, period);
+      const derived = deriveSuggestions(config, scheme, records, period);
+      const known = await tx.suggestions.keys(assessmentId);
+      const fresh = derived.filter((s) => !known.has(s.key));
+      const now = clock().toISOString();
+      // New suggestions change what the assessment shows: its version moves (before any other
+      // write, see takeEditToken), so editors and cached views see them.
+      if (fresh.length) await tx.assessments.touch(assessmentId, now);
+      await tx.suggestions.insertMany(
+        assessmentId,
+        fresh.map((s) => ({ key: s.key, item: s.item, count: s.count, element: s.element ?? null, householdNo: s.household ?? null, summaryZh: s.summary.zh, summaryEn: s.summary.en, records: s.records })),
+        now,
+      );
+      if (fresh.length) {
+        await audit(tx, clock, actor, { action: 'suggestion.derive', entity: 'assessment', entityId: assessmentId, after: { added: fresh.length, keys: fresh.map((s) => s.key) } });
+      }
+      return { added: fresh.length, total: derived.length };
+    });
+  }
+
+  /** Accepts a suggestion: it becomes a finding (source: suggestion). */
+  async acceptSuggestion(actor: Actor, assessmentId: number, expectedVersion: number, suggestionId: number, note?: string): Promise<number> {
+    const { uow, clock, schemes } = this.deps;
+    return uow.transaction(async (tx) => {
+      const { a, ctx } = await assessmentContext(tx, assessmentId);
+      assertRecord(actor, ctx, hiddenAssessment(assessmentId));
+      assertDraft(a.status);
+      const s = await tx.suggestions.byId(assessmentId, suggestionId);
+      if (!s) throw notFound(`suggestion ${suggestionId} of assessment ${assessmentId}`);
+      if (s.status !== 'open') throw invalidState(`suggestion ${suggestionId} is ${s.status} already`);
+      await takeEditToken(tx, clock, assessmentId, expectedVersion);
+      const input: FindingInput = { item: s.item, count: s.count, note: note ?? s.summaryZh };
+      if (s.element) input.element = s.element;
+      if (s.householdNo) input.household = s.householdNo;
+      const findingId = await insertFinding(tx, schemes, clock, actor, a, input, 'suggestion', { suggestionId });
+      await tx.suggestions.accept(suggestionId, findingId, clock().toISOString(), actor.user);
+      await audit(tx, clock, actor, { action: 'suggestion.accept', entity: 'suggestion', entityId: suggestionId, before: { status: 'open' }, after: { status: 'accepted', findingId } });
+      await rescore(tx, schemes, clock, actor, assessmentId);
+      return findingId;
+    });
+  }
+
+  /** Dismisses a suggestion, with a reason. */
+  async dismissSuggestion(actor: Actor, assessmentId: number, expectedVersion: number, suggestionId: number, reason: string): Promise<void> {
+    if (!reason.trim()) throw new KaoheError('validation', 'reason: say why the suggestion is dismissed');
+    const { uow, clock } = this.deps;
+    await uow.transaction(async (tx) => {
+      const { a, ctx } = await assessmentContext(tx, assessmentId);
+      assertRecord(actor, ctx, hiddenAssessment(assessmentId));
+      assertDraft(a.status);
+      const s = await tx.suggestions.byId(assessmentId, suggestionId);
+      if (!s) throw notFound(`suggestion ${suggestionId} of assessment ${assessmentId}`);
+      if (s.status !== 'open') throw invalidState(`suggestion ${suggestionId} is ${s.status} already`);
+      await takeEditToken(tx, clock, assessmentId, expectedVersion);
+      await tx.suggestions.dismiss(suggestionId, reason, clock().toISOString(), actor.user);
+      await audit(tx, clock, actor, { action: 'suggestion.dismiss', entity: 'suggestion', entityId: suggestionId, before: { status: 'open' }, after: { status: 'dismissed', reason } });
+    });
+  }
+
+  /** Every registry record behind a suggestion, for those who see suggestions (not villages, not viewers). */
+  async suggestionRecords(actor: Actor, assessmentId: number, suggestionId: number): Promise<{ id: number; item: string; records: unknown[] }> {
+    const read = this.deps.uow.read;
+    const { ctx } = await assessmentContext(read, assessmentId, needsTeam(actor));
+    assertRead(actor, ctx, hiddenAssessment(assessmentId));
+    if (!canSeeSuggestions(actor)) throw new KaoheError('forbidden', `${actor.user} (${actor.role}) does not see suggested findings`);
+    const s = await read.suggestions.byId(assessmentId, suggestionId);
+    if (!s) throw notFound(`suggestion ${suggestionId} of assessment ${assessmentId}`);
+    return { id: s.id, item: s.item, records: s.records };
+  }
+}

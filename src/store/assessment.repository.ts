@@ -1,0 +1,261 @@
+/** Assessments: one per village and campaign, with its status, edit version and stored score. */
+import type { AssessmentContextRecord, AssessmentStatus, Totals } from '../core/campaign/records.ts';
+import type { Executor } from './executor.ts';
+
+/** A stored score: totals in cents and the engine's result as JSON text. */
+export interface StoredScore extends Totals {
+  result: string;
+}
+
+/** An assessment as the campaign's lists and rankings show it. */
+export interface AssessmentListRecord extends Totals {
+  id: number;
+  villageCode: string;
+  villageName: string;
+  townshipCode: string | null;
+  townshipName: string | null;
+  status: AssessmentStatus;
+  version: number;
+  teamId: number | null;
+  updatedAt: string;
+  publishedAt: string | null;
+}
+
+/** What a workflow step writes besides the status. */
+export interface StepStamp {
+  status: AssessmentStatus;
+  submittedAt?: string;
+  submittedBy?: string;
+  reviewedAt?: string;
+  reviewedBy?: string;
+  publishedAt?: string;
+  publishedBy?: string;
+  comment?: string;
+}
+
+export class AssessmentRepository {
+  constructor(private readonly db: Executor) {}
+
+  /** Draft assessments for the villages of a new campaign, each with the empty score. */
+  async insertDrafts(campaignId: number, villages: readonly string[], now: string, empty: StoredScore): Promise<void> {
+    for (let i = 0; i < villages.length; i += 500) {
+      await this.db
+        .insertInto('assessments')
+        .values(villages.slice(i, i + 500).map((v) => ({ campaign_id: campaignId, village_code: v, updated_at: now, base: empty.base, bonus: empty.bonus, total: empty.total, result: empty.result })))
+        .execute();
+    }
+  }
+
+  async villageCodes(campaignId: number): Promise<string[]> {
+    return (await this.db.selectFrom('assessments').select('village_code').where('campaign_id', '=', campaignId).execute()).map((a) => a.village_code);
+  }
+
+  async ids(campaignId: number): Promise<number[]> {
+    return (await this.db.selectFrom('assessments').select('id').where('campaign_id', '=', campaignId).orderBy('id').execute()).map((r) => r.id);
+  }
+
+  async assignTeam(campaignId: number, teamId: number, villages: readonly string[]): Promise<void> {
+    await this.db.updateTable('assessments').set({ team_id: teamId }).where('campaign_id', '=', campaignId).where('village_code', 'in', villages).execute();
+  }
+
+  async idOf(campaignId: number, villageCode: string): Promise<number | undefined> {
+    return (await this.db.selectFrom('assessments').select('id').where('campaign_id', '=', campaignId).where('village_code', '=', villageCode).executeTakeFirst())?.id;
+  }
+
+  /** The assessment with its village and campaign. */
+  async context(id: number): Promise<AssessmentContextRecord | undefined> {
+    const a = await this.db
+      .selectFrom('assessments as a')
+      .innerJoin('areas as v', 'v.code', 'a.village_code')
+      .innerJoin('campaigns as c', 'c.id', 'a.campaign_id')
+      .select([
+        'a.id', 'a.campaign_id', 'a.village_code', 'a.team_id', 'a.status', 'a.version', 'a.comment', 'a.published_at',
+        'v.name as village_name', 'v.parent_code as township_code', 'v.poverty_village', 'v.planned_exit_year', 'v.exit_year', 'v.population',
+        'c.scheme_version_id', 'c.year', 'c.period_from', 'c.period_to', 'c.appeal_days', 'c.name as campaign_name',
+      ])
+      .where('a.id', '=', id)
+      .executeTakeFirst();
+    if (!a) return undefined;
+    return {
+      id: a.id,
+      campaignId: a.campaign_id,
+      villageCode: a.village_code,
+      teamId: a.team_id,
+      status: a.status,
+      version: Number(a.version),
+      comment: a.comment,
+      publishedAt: a.published_at,
+      villageName: a.village_name,
+      townshipCode: a.township_code,
+      povertyVillage: Number(a.poverty_village) === 1,
+      plannedExitYear: a.planned_exit_year,
+      exitYear: a.exit_year,
+      population: a.population,
+      schemeVersionId: a.scheme_version_id,
+      year: Number(a.year),
+      periodFrom: a.period_from,
+      periodTo: a.period_to,
+      appealDays: Number(a.appeal_days),
+      campaignName: a.campaign_name,
+    };
+  }
+
+  /** Moves the version from `expected` by one (the row lock of the transaction); false when it is not at `expected`. */
+  async bump(id: number, expected: number, now: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('assessments')
+      .set((eb) => ({ version: eb('version', '+', 1), updated_at: now }))
+      .where('id', '=', id)
+      .where('version', '=', expected)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async version(id: number): Promise<number | undefined> {
+    const r = await this.db.selectFrom('assessments').select('version').where('id', '=', id).executeTakeFirst();
+    return r && Number(r.version);
+  }
+
+  /** Moves the version whatever it is (and takes the row lock). */
+  async touch(id: number, now: string): Promise<void> {
+    await this.db.updateTable('assessments').set((eb) => ({ version: eb('version', '+', 1), updated_at: now })).where('id', '=', id).execute();
+  }
+
+  /** Moves the version of every assessment of a campaign. */
+  async touchCampaign(campaignId: number, now: string): Promise<void> {
+    await this.db.updateTable('assessments').set((eb) => ({ version: eb('version', '+', 1), updated_at: now })).where('campaign_id', '=', campaignId).execute();
+  }
+
+  async status(id: number): Promise<AssessmentStatus | undefined> {
+    return (await this.db.selectFrom('assessments').select('status').where('id', '=', id).executeTakeFirst())?.status;
+  }
+
+  async totals(id: number): Promise<Totals | undefined> {
+    const t = await this.db.selectFrom('assessments').select(['base', 'bonus', 'total']).where('id', '=', id).executeTakeFirst();
+    return t && { base: Number(t.base), bonus: Number(t.bonus), total: Number(t.total) };
+  }
+
+  async saveScore(id: number, s: StoredScore): Promise<void> {
+    await this.db.updateTable('assessments').set({ base: s.base, bonus: s.bonus, total: s.total, result: s.result }).where('id', '=', id).execute();
+  }
+
+  async setStep(id: number, step: StepStamp): Promise<void> {
+    const set: Partial<Record<string, string | null>> = { status: step.status };
+    if (step.submittedAt !== undefined) Object.assign(set, { submitted_at: step.submittedAt, submitted_by: step.submittedBy });
+    if (step.reviewedAt !== undefined) Object.assign(set, { reviewed_at: step.reviewedAt, reviewed_by: step.reviewedBy });
+    if (step.publishedAt !== undefined) Object.assign(set, { published_at: step.publishedAt, published_by: step.publishedBy });
+    if (step.comment !== undefined) set.comment = step.comment;
+    await this.db.updateTable('assessments').set(set).where('id', '=', id).execute();
+  }
+
+  async reviewedIds(campaignId: number): Promise<number[]> {
+    return (await this.db.selectFrom('assessments').select('id').where('campaign_id', '=', campaignId).where('status', '=', 'reviewed').orderBy('id').execute()).map((r) => r.id);
+  }
+
+  /** Publishes an assessment that is still reviewed (moving its version); false when it is not. */
+  async publishIfReviewed(id: number, now: string, by: string): Promise<boolean> {
+    const u = await this.db
+      .updateTable('assessments')
+      .set((eb) => ({ status: 'published', published_at: now, published_by: by, version: eb('version', '+', 1), updated_at: now }))
+      .where('id', '=', id)
+      .where('status', '=', 'reviewed')
+      .executeTakeFirst();
+    return Number(u.numUpdatedRows) === 1;
+  }
+
+  /** Every assessment of a campaign with its village and township, by village code. */
+  async list(campaignId: number): Promise<AssessmentListRecord[]> {
+    return this.listed(campaignId, false, true);
+  }
+
+  /** The assessments a ranking is computed from (all, or published ones), in the store's order. */
+  async forRanking(campaignId: number, publishedOnly: boolean): Promise<AssessmentListRecord[]> {
+    return this.listed(campaignId, publishedOnly, false);
+  }
+
+  private async listed(campaignId: number, publishedOnly: boolean, byVillage: boolean): Promise<AssessmentListRecord[]> {
+    let q = this.db
+      .selectFrom('assessments as a')
+      .innerJoin('areas as v', 'v.code', 'a.village_code')
+      .leftJoin('areas as t', 't.code', 'v.parent_code')
+      .select(['a.id', 'a.village_code', 'a.status', 'a.version', 'a.base', 'a.bonus', 'a.total', 'a.team_id', 'a.updated_at', 'a.published_at', 'v.name as village_name', 'v.parent_code', 't.name as township_name'])
+      .where('a.campaign_id', '=', campaignId);
+    if (publishedOnly) q = q.where('a.status', '=', 'published');
+    if (byVillage) q = q.orderBy('a.village_code');
+    const rows = await q.execute();
+    return rows.map((r) => ({
+      id: r.id,
+      villageCode: r.village_code,
+      villageName: r.village_name,
+      townshipCode: r.parent_code,
+      townshipName: r.township_name,
+      status: r.status,
+      version: Number(r.version),
+      base: Number(r.base),
+      bonus: Number(r.bonus),
+      total: Number(r.total),
+      teamId: r.team_id,
+      updatedAt: r.updated_at,
+      publishedAt: r.published_at,
+    }));
+  }
+
+  /** Every assessment of a campaign with its village's attributes, by village code (for rescoring). */
+  async withVillages(campaignId: number): Promise<Array<{ id: number; villageCode: string; total: number; villageName: string; povertyVillage: boolean; plannedExitYear: number | null; exitYear: number | null; population: number | null }>> {
+    const rows = await this.db
+      .selectFrom('assessments as a')
+      .innerJoin('areas as v', 'v.code', 'a.village_code')
+      .select(['a.id', 'a.village_code', 'a.total', 'v.name', 'v.poverty_village', 'v.planned_exit_year', 'v.exit_year', 'v.population'])
+      .where('a.campaign_id', '=', campaignId)
+      .orderBy('a.village_code')
+      .execute();
+    return rows.map((a) => ({
+      id: a.id,
+      villageCode: a.village_code,
+      total: Number(a.total),
+      villageName: a.name,
+      povertyVillage: Number(a.poverty_village) === 1,
+      plannedExitYear: a.planned_exit_year,
+      exitYear: a.exit_year,
+      population: a.population,
+    }));
+  }
+
+  /** The stored results (engine JSON, parsed) of some assessments, with their versions. */
+  async results(ids: readonly number[]): Promise<Array<{ id: number; version: number; result: unknown }>> {
+    const out: Array<{ id: number; version: number; result: unknown }> = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db.selectFrom('assessments').select(['id', 'version', 'result']).where('id', 'in', ids.slice(i, i + 500)).execute();
+      for (const r of rows) out.push({ id: r.id, version: Number(r.version), result: r.result ? (JSON.parse(r.result) as unknown) : null });
+    }
+    return out;
+  }
+
+  /** Published totals of a campaign by village. */
+  async publishedTotals(campaignId: number): Promise<Array<{ villageCode: string; total: number }>> {
+    const rows = await this.db.selectFrom('assessments').select(['village_code', 'total']).where('campaign_id', '=', campaignId).where('status', '=', 'published').execute();
+    return rows.map((r) => ({ villageCode: r.village_code, total: Number(r.total) }));
+  }
+
+  /** Assessments by campaign and status, counted. */
+  async statusCounts(): Promise<Array<{ campaignId: number; status: AssessmentStatus; n: number }>> {
+    const rows = await this.db
+      .selectFrom('assessments')
+      .select(['campaign_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy(['campaign_id', 'status'])
+      .execute();
+    return rows.map((r) => ({ campaignId: r.campaign_id, status: r.status, n: Number(r.n) }));
+  }
+
+  /**
+   * The number of assessments and the sum of their versions: every change to any assessment
+   * moves its version, so the pair says whether something computed from them is still current.
+   */
+  async versionStamp(): Promise<string> {
+    const s = await this.db
+      .selectFrom('assessments')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('version').as('v')])
+      .executeTakeFirstOrThrow();
+    return `${s.n}|${s.v}`;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The store's repositories, bound to the database or to one transaction. Services read through
+ * `read` and open a transaction with `transaction(work)`: the repositories handed to `work` all
+ * run in it, and it commits when `work` resolves (rolls back when it throws). A service declares
+ * the repositories it uses as a Pick of `Repositories`; the composition root hands every service
+ * the same unit of work.
+ */
+import type { Period, VillageRecords } from '../core/derivation/types.ts';
+import { AppealRepository } from './appeal.repository.ts';
+import { AreaRepository } from './area.repository.ts';
+import { AssessmentRepository } from './assessment.repository.ts';
+import { AuditRepository } from './audit.repository.ts';
+import { CampaignRepository, SchemeVersionRepository } from './campaign.repository.ts';
+import type { Store } from './db.ts';
+import { EvidenceRepository } from './evidence.repository.ts';
+import type { Executor } from './executor.ts';
+import { FindingRepository } from './finding.repository.ts';
+import { RankingSnapshotRepository } from './ranking-snapshot.repository.ts';
+import { loadVillageRecords } from './records.repository.ts';
+import { SuggestionRepository } from './suggestion.repository.ts';
+
+/** One village's registry records for a period, as the derivation rules read them. */
+export class VillageRecordsRepository {
+  constructor(private readonly db: Executor) {}
+  load(villageCode: string, period: Period): Promise<VillageRecords> {
+    return loadVillageRecords(this.db, villageCode, period);
+  }
+}
+
+export class Repositories {
+  readonly schemeVersions: SchemeVersionRepository;
+  readonly campaigns: CampaignRepository;
+  readonly areas: AreaRepository;
+  readonly assessments: AssessmentRepository;
+  readonly findings: FindingRepository;
+  readonly evidence: EvidenceRepository;
+  readonly suggestions: SuggestionRepository;
+  readonly appeals: AppealRepository;
+  readonly snapshots: RankingSnapshotRepository;
+  readonly audit: AuditRepository;
+  readonly records: VillageRecordsRepository;
+
+  constructor(db: Executor, store: Pick<Store, 'dialect' | 'auditKey'>) {
+    this.schemeVersions = new SchemeVersionRepository(db);
+    this.campaigns = new CampaignRepository(db);
+    this.areas = new AreaRepository(db);
+    this.assessments = new AssessmentRepository(db);
+    this.findings = new FindingRepository(db);
+    this.evidence = new EvidenceRepository(db);
+    this.suggestions = new SuggestionRepository(db);
+    this.appeals = new AppealRepository(db);
+    this.snapshots = new RankingSnapshotRepository(db);
+    this.audit = new AuditRepository(db, store);
+    this.records = new VillageRecordsRepository(db);
+  }
+}
+
+export interface UnitOfWork<R = Repositories> {
+  /** The repositories outside any transaction. */
+  readonly read: R;
+  /** Runs `work` in one transaction, with the repositories bound to it. */
+  transaction<T>(work: (tx: R) => Promise<T>): Promise<T>;
+}
+
+export function unitOfWork(store: Store): UnitOfWork<Repositories> {
+  return {
+    read: new Repositories(store.db, store),
+    transaction: (work) => store.db.transaction().execute((trx) => work(new Repositories(trx, store))),
+  };
+}
