@@ -31,7 +31,7 @@ if (args.serve) {
   const { openStore } = await import('../src/store/db.ts');
   const { UserService } = await import('../src/services/user.service.ts');
   const store = await openStore({ url: join(args.serve, 'kaohe.db') });
-  await new UserService({ store }).create({ username: 'zhao', role: 'viewer', password: 'a-real-password-2021' });
+  await UserService.forStore(store).create({ user: 'admin', role: 'admin' }, { username: 'zhao', role: 'viewer', password: 'a-real-password-2021' });
   const app = await buildServer({ store, webRoot: null, logger: false, loginRateLimit: 1000 });
   await app.listen({ port: 0, host: '127.0.0.1' });
   process.stdout.write(`${(app.server.address() as { port: number }).port}\n`);

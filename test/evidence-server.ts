@@ -69,7 +69,7 @@ export async function evidenceCounts(store: Store, root: string): Promise<{ rows
 export async function evidenceServer(target: StoreTarget, limits?: EvidenceLimits): Promise<EvidenceServer> {
   const server = await startServer(target, limits ? { evidence: limits } : {});
   const seed = await seedForEvidence(server.store);
-  await new UserService({ store: server.store }).create({ username: 'office', role: 'admin', password: 'desk-and-lamp-2021' });
+  await UserService.forStore(server.store).create({ user: 'admin', role: 'admin' }, { username: 'office', role: 'admin', password: 'desk-and-lamp-2021' });
   const office = await signIn(server.app, 'office', 'desk-and-lamp-2021');
   const root = join(server.dir, 'evidence');
   return { server, office, findingId: seed.findingId, appealId: seed.appealId, assessmentId: seed.assessmentId, root, counts: () => evidenceCounts(server.store, root) };

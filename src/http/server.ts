@@ -188,7 +188,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const campaigns = new CampaignService({ store: deps.store, evidence, clock });
   app.decorate('services', {
     store: deps.store,
-    users: new UserService({ store: deps.store, clock }),
+    users: UserService.forStore(deps.store, { clock }),
     campaigns,
     registry: new RegistryService({ store: deps.store, clock }),
     reports: new ReportDocuments({ reports: new ReportService({ store: deps.store, campaigns, clock }), campaigns, present }),

@@ -27,7 +27,7 @@ describe.each(storeTargets())('forms over HTTP ($dialect)', (target) => {
   let admin: Client;
   beforeAll(async () => {
     server = await startServer(target);
-    await new UserService({ store: server.store }).create({ username: 'office', role: 'admin', password: 'desk-lamp-2021' });
+    await UserService.forStore(server.store).create({ user: 'admin', role: 'admin' }, { username: 'office', role: 'admin', password: 'desk-lamp-2021' });
     admin = await signIn(server.app, 'office', 'desk-lamp-2021');
   }, 60_000);
   afterAll(() => server?.close());

@@ -188,7 +188,7 @@ describe.each(storeTargets())('bad input through POST /api/imports/:kind ($diale
   beforeAll(async () => {
     server = await startServer(target, { clock: () => new Date(`${TODAY}T08:00:00Z`) });
     await seed(server.store, tmp.dir, ['areas', 'households', 'members']);
-    await new UserService({ store: server.store }).create({ username: 'office', role: 'admin', password: 'a-long-test-password' });
+    await UserService.forStore(server.store).create({ user: 'admin', role: 'admin' }, { username: 'office', role: 'admin', password: 'a-long-test-password' });
     admin = await signIn(server.app, 'office', 'a-long-test-password');
   }, 60_000);
   afterAll(async () => {

@@ -117,7 +117,7 @@ describe('the server killed with SIGKILL (child process, SQLite)', { timeout: 12
       const assessmentId = await campaigns.assessmentId(campaignId, village.code);
       const a = await campaigns.getAssessment(system, assessmentId);
       findingId = await campaigns.addFinding(system, assessmentId, a.version, { item: '1.1', note: '未见工作计划' });
-      await new UserService({ store }).create({ username: 'office', role: 'admin', password: PASSWORD });
+      await UserService.forStore(store).create({ user: 'admin', role: 'admin' }, { username: 'office', role: 'admin', password: PASSWORD });
     } finally {
       await store.close();
     }

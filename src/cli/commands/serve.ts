@@ -4,7 +4,7 @@ import { buildServer } from '../../http/server.ts';
 import { firstStart } from '../../services/bootstrap.service.ts';
 import { EvidenceStore, defaultEvidenceRoot, evidenceLimitsFromEnv } from '../../services/evidence/evidence-store.ts';
 import { tidyEvidence } from '../../services/evidence/housekeeping.ts';
-import { ROLES, type Role } from '../../services/policies.ts';
+import { CLI_ADMIN, ROLES, type Role } from '../../services/policies.ts';
 import { UserService } from '../../services/user.service.ts';
 import { openStore } from '../../store/db.ts';
 
@@ -40,7 +40,9 @@ export async function runUserAdd(name: string, opts: { role: string; township?: 
   if (!ROLES.includes(opts.role as Role)) throw new KaoheError('validation', `--role must be one of ${ROLES.join(', ')}`);
   const store = await openStore();
   try {
-    const { user, password } = await new UserService({ store }).create({
+    // The command line acts as the office; KAOHE_USER names the person in the audit log, as for `kaohe campaign`.
+    const actor = { ...CLI_ADMIN, user: process.env.KAOHE_USER ?? CLI_ADMIN.user };
+    const { user, password } = await UserService.forStore(store).create(actor, {
       username: name,
       role: opts.role as Role,
       ...(opts.township ? { township: opts.township } : {}),

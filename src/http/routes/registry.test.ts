@@ -95,9 +95,9 @@ describe.each(storeTargets())('registry API ($dialect)', (target) => {
     foreignHousehold = (await household(foreign)).household_no;
 
     // Users outside the first township: another village, another township's reviewer, an inspector with no villages, a second admin.
-    const users = new UserService({ store: server.store });
+    const users = UserService.forStore(server.store);
     const extra = async (username: string, role: Role, scope: { village?: string; township?: string } = {}) => {
-      await users.create({ username, role, password: 'a-long-test-password', ...scope });
+      await users.create({ user: 'admin', role: 'admin' }, { username, role, password: 'a-long-test-password', ...scope });
       return watch(await signIn(server.app, username, 'a-long-test-password'));
     };
     as.otherVillage = await extra('village-2', 'village', { village: foreign });
@@ -692,7 +692,7 @@ describe.each(storeTargets())('import errors files expire ($dialect)', (target) 
     let now = Date.now();
     const server = await startServer(target, { clock: () => new Date(now) });
     try {
-      await new UserService({ store: server.store }).create({ username: 'office', role: 'admin', password: 'a-long-test-password' });
+      await UserService.forStore(server.store).create({ user: 'admin', role: 'admin' }, { username: 'office', role: 'admin', password: 'a-long-test-password' });
       const admin = await signIn(server.app, 'office', 'a-long-test-password');
       const csv = '区划代码,名称,级别,上级区划代码\n522425000000,青山县,县,\n52242510000X,坏代码,乡镇,522425000000\n';
       const form = multipart({}, { name: 'areas.csv', content: csv });
