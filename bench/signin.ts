@@ -22,6 +22,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { compose } from '../src/compose.ts';
 
 const { values: args } = parseArgs({ options: { serve: { type: 'string' }, flood: { type: 'string', default: '24' } } });
 
@@ -31,7 +32,7 @@ if (args.serve) {
   const { openStore } = await import('../src/store/db.ts');
   const { UserService } = await import('../src/services/user.service.ts');
   const store = await openStore({ url: join(args.serve, 'kaohe.db') });
-  await new UserService({ store }).create({ username: 'zhao', role: 'viewer', password: 'a-real-password-2021' });
+  await compose({ store: store }).users.create({ user: 'admin', role: 'admin' }, { username: 'zhao', role: 'viewer', password: 'a-real-password-2021' });
   const app = await buildServer({ store, webRoot: null, logger: false, loginRateLimit: 1000 });
   await app.listen({ port: 0, host: '127.0.0.1' });
   process.stdout.write(`${(app.server.address() as { port: number }).port}\n`);

@@ -4,6 +4,8 @@
  * so the adapters cannot drift apart (one campaign side, one set of policies, the same options).
  */
 import { present } from './http/presenters.ts';
+import { BootstrapService } from './services/bootstrap.service.ts';
+import { generateDemo } from './services/demo.service.ts';
 import { campaignServices, type CampaignServices } from './services/campaign/index.ts';
 import { EvidenceStore, defaultEvidenceRoot, evidenceLimitsFromEnv } from './services/evidence/evidence-store.ts';
 import { isInspector } from './services/policies.ts';
@@ -17,6 +19,8 @@ import { unitOfWork } from './store/unit-of-work.ts';
 export interface Services {
   store: Store;
   users: UserService;
+  /** The first start: the demo county and campaign, one user per role. */
+  bootstrap: BootstrapService;
   /** The campaign side, one service per use case (see services/campaign). */
   campaigns: CampaignServices;
   registry: RegistryService;
@@ -39,17 +43,20 @@ export function compose(options: ComposeOptions): Services {
   const { store } = options;
   const clock = options.clock ?? (() => new Date());
   const evidenceStore = options.evidence ?? new EvidenceStore(defaultEvidenceRoot(), evidenceLimitsFromEnv());
-  const users = new UserService({ store, clock });
+  const uow = unitOfWork(store);
+  const { users: userRepository, throttle, areas } = uow.read;
+  const users = new UserService({ users: userRepository, throttle, areas, clock });
   const campaigns = campaignServices({
-    uow: unitOfWork(store),
+    uow,
     clock,
     evidence: evidenceStore,
-    inspectors: async (names) => new Set((await users.list()).filter((u) => names.includes(u.username) && isInspector(u)).map((u) => u.username)),
+    inspectors: async (names) => new Set((await userRepository.list()).filter((u) => names.includes(u.username) && isInspector(u)).map((u) => u.username)),
   });
   return {
     store,
     users,
     campaigns,
+    bootstrap: new BootstrapService({ users, areas, campaigns, generateDemo: () => generateDemo(store) }),
     registry: new RegistryService({ store, clock }),
     reports: new ReportDocuments({ reports: new ReportService({ store, campaigns, clock }), campaigns, present }),
     evidenceStore,

@@ -9,7 +9,6 @@ import { BUILTIN_DIR, DEFAULT_SCHEME_ID } from '../src/schemes/index.ts';
 import { type CampaignServices } from '../src/services/campaign/index.ts';
 import { generateDemo } from '../src/services/demo.service.ts';
 import type { EvidenceLimits } from '../src/services/evidence/evidence-store.ts';
-import { UserService } from '../src/services/user.service.ts';
 import { signIn, startServer, type Client, type TestServer } from './http.ts';
 import { filesUnder } from './crash/server-process.ts';
 import type { StoreTarget } from './stores.ts';
@@ -70,7 +69,7 @@ export async function evidenceCounts(store: Store, root: string): Promise<{ rows
 export async function evidenceServer(target: StoreTarget, limits?: EvidenceLimits): Promise<EvidenceServer> {
   const server = await startServer(target, limits ? { evidence: limits } : {});
   const seed = await seedForEvidence(server.store);
-  await new UserService({ store: server.store }).create({ username: 'office', role: 'admin', password: 'desk-and-lamp-2021' });
+  await server.app.services.users.create({ user: 'admin', role: 'admin' }, { username: 'office', role: 'admin', password: 'desk-and-lamp-2021' });
   const office = await signIn(server.app, 'office', 'desk-and-lamp-2021');
   const root = join(server.dir, 'evidence');
   return { server, office, findingId: seed.findingId, appealId: seed.appealId, assessmentId: seed.assessmentId, root, counts: () => evidenceCounts(server.store, root) };

@@ -6,9 +6,8 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILTIN_DIR, DEFAULT_SCHEME_ID } from '../schemes/index.ts';
-import type { Store } from '../store/db.ts';
+import type { AreaRepository } from '../store/area.repository.ts';
 import type { CampaignServices } from './campaign/index.ts';
-import { generateDemo } from './demo.service.ts';
 import type { Actor, Role } from './policies.ts';
 import type { UserService } from './user.service.ts';
 
@@ -27,35 +26,55 @@ export interface FirstStart {
 
 export const DEMO_CAMPAIGN = '2020年度考核';
 
-/** Prepares an installation on its first start; returns what was created (nothing on later starts). */
-export async function firstStart(services: { store: Store; users: UserService; campaigns: CampaignServices }, options: { demo?: boolean } = {}): Promise<FirstStart | null> {
-  const { store, users, campaigns } = services;
-  if ((await users.count()) > 0) return null;
-  const { n } = await store.db.selectFrom('areas').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  const credentials: Credential[] = [];
-  const admin = await users.create({ username: 'admin', role: 'admin', displayName: '县扶贫办管理员' });
-  credentials.push({ username: 'admin', role: 'admin', password: admin.password });
-  if (Number(n) > 0 || options.demo === false) return { demo: false, credentials };
+/** Who the first start acts as: the installation itself, in the office's role (so named in the audit log). */
+const SYSTEM: Actor = { user: 'system', role: 'admin' };
 
-  await generateDemo(store);
-  const system: Actor = { user: 'system', role: 'admin' };
-  const schemeText = readFileSync(join(BUILTIN_DIR, `${DEFAULT_SCHEME_ID}.yaml`), 'utf8');
-  const derivePath = join(BUILTIN_DIR, `${DEFAULT_SCHEME_ID}.derive.yaml`);
-  const version = await campaigns.schemes.storeSchemeVersion(system, schemeText, existsSync(derivePath) ? readFileSync(derivePath, 'utf8') : null, `${DEFAULT_SCHEME_ID}.yaml`);
-  const campaignId = await campaigns.setup.createCampaign(system, { name: DEMO_CAMPAIGN, year: 2020, schemeVersionId: version.id, appealDays: 15 });
-  const township = await store.db.selectFrom('areas').select(['code', 'name']).where('level', '=', 'township').orderBy('code').executeTakeFirstOrThrow();
-  const villages = await store.db.selectFrom('areas').select(['code', 'name']).where('parent_code', '=', township.code).orderBy('code').execute();
+export interface BootstrapDeps {
+  users: UserService;
+  areas: AreaRepository;
+  campaigns: CampaignServices;
+  /** Fills the empty registry with the demo county (generateDemo over the store). */
+  generateDemo: () => Promise<unknown>;
+}
 
-  const add = async (username: string, role: Role, displayName: string, scope: { township?: string; village?: string }, label?: string) => {
-    const r = await users.create({ username, role, displayName, ...scope });
-    credentials.push({ username, role, password: r.password, ...(label ? { scope: label } : {}) });
-  };
-  await add('reviewer', 'reviewer', `${township.name}审核员`, { township: township.code }, township.name);
-  await add('inspector', 'inspector', '考核组检查员', {}, `第一考核组: ${township.name} ${villages.length} 个村`);
-  await add('village', 'village', `${villages[0]!.name}工作队`, { village: villages[0]!.code }, villages[0]!.name);
-  await add('viewer', 'viewer', '查询用户', {});
-  // The team after its inspector: a team's members are inspectors' user names.
-  await campaigns.setup.setTeam(system, campaignId, '第一考核组', ['inspector']);
-  await campaigns.setup.assignVillages(system, campaignId, '第一考核组', villages.map((v) => v.code));
-  return { demo: true, campaign: DEMO_CAMPAIGN, credentials };
+export class BootstrapService {
+  constructor(private readonly deps: BootstrapDeps) {}
+
+  /** Prepares an installation on its first start; returns what was created (nothing on later starts). */
+  async firstStart(options: { demo?: boolean } = {}): Promise<FirstStart | null> {
+    const { users, areas, campaigns } = this.deps;
+    if ((await users.count()) > 0) return null;
+    const areaCount = await areas.count();
+    const credentials: Credential[] = [];
+    const admin = await users.create(SYSTEM, { username: 'admin', role: 'admin', displayName: '县扶贫办管理员' });
+    credentials.push({ username: 'admin', role: 'admin', password: admin.password });
+    if (areaCount > 0 || options.demo === false) return { demo: false, credentials };
+
+    await this.deps.generateDemo();
+    const schemeText = readFileSync(join(BUILTIN_DIR, `${DEFAULT_SCHEME_ID}.yaml`), 'utf8');
+    const derivePath = join(BUILTIN_DIR, `${DEFAULT_SCHEME_ID}.derive.yaml`);
+    const version = await campaigns.schemes.storeSchemeVersion(SYSTEM, schemeText, existsSync(derivePath) ? readFileSync(derivePath, 'utf8') : null, `${DEFAULT_SCHEME_ID}.yaml`);
+    const campaignId = await campaigns.setup.createCampaign(SYSTEM, { name: DEMO_CAMPAIGN, year: 2020, schemeVersionId: version.id, appealDays: 15 });
+    const township = await areas.firstTownship();
+    if (!township) throw new Error('the demo county has no township');
+    const villages = await areas.childrenOf(township.code);
+
+    const add = async (username: string, role: Role, displayName: string, scope: { township?: string; village?: string }, label?: string) => {
+      const r = await users.create(SYSTEM, { username, role, displayName, ...scope });
+      credentials.push({ username, role, password: r.password, ...(label ? { scope: label } : {}) });
+    };
+    await add('reviewer', 'reviewer', `${township.name}审核员`, { township: township.code }, township.name);
+    await add('inspector', 'inspector', '考核组检查员', {}, `第一考核组: ${township.name} ${villages.length} 个村`);
+    await add('village', 'village', `${villages[0]!.name}工作队`, { village: villages[0]!.code }, villages[0]!.name);
+    await add('viewer', 'viewer', '查询用户', {});
+    // The team after its inspector: a team's members are inspectors' user names.
+    await campaigns.setup.setTeam(SYSTEM, campaignId, '第一考核组', ['inspector']);
+    await campaigns.setup.assignVillages(SYSTEM, campaignId, '第一考核组', villages.map((v) => v.code));
+    return { demo: true, campaign: DEMO_CAMPAIGN, credentials };
+  }
+}
+
+/** Prepares an installation on its first start (the composition root's BootstrapService); nothing on later starts. */
+export function firstStart(services: { bootstrap: BootstrapService }, options: { demo?: boolean } = {}): Promise<FirstStart | null> {
+  return services.bootstrap.firstStart(options);
 }

@@ -43,6 +43,15 @@ export function requireRole(actor: Actor, ...roles: Role[]): void {
   if (!roles.includes(actor.role)) throw forbidden(`${actor.user} (${actor.role}) may not do this: it needs ${roles.join(' or ')}`);
 }
 
+/** Creating users (and, when there are such changes, their roles and passwords): the office only. */
+export function canManageUsers(actor: Actor): boolean {
+  return actor.role === 'admin';
+}
+
+export function assertManageUsers(actor: Actor): void {
+  if (!canManageUsers(actor)) throw forbidden(`${actor.user} (${actor.role}) may not manage users: only the office does`);
+}
+
 /** Reading an assessment: its findings, evidence, suggestions and score. */
 export function canRead(actor: Actor, a: AssessmentContext): boolean {
   switch (actor.role) {

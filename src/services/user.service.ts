@@ -4,12 +4,15 @@
  */
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { KaoheError } from '../core/errors.ts';
-import { appendAudit } from '../store/audit.repository.ts';
+import { AreaRepository } from '../store/area.repository.ts';
 import type { Store } from '../store/db.ts';
 import { LoginThrottleRepository } from '../store/login-throttle.repository.ts';
+import { UserRepository, type User } from '../store/user.repository.ts';
 import { HashGate } from './hash-gate.ts';
 import { PASSWORD_MAX_LENGTH, passwordMinLength, weakPasswordMessage, weakPasswordReason } from './password-policy.ts';
-import { ROLES, type Actor, type Role } from './policies.ts';
+import { assertManageUsers, ROLES, type Actor, type Role } from './policies.ts';
+
+export type { User } from '../store/user.repository.ts';
 
 function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))));
@@ -43,16 +46,6 @@ export function generatePassword(): string {
   const alphabet = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
   const bytes = randomBytes(12);
   return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
-}
-
-export interface User {
-  id: number;
-  username: string;
-  displayName: string | null;
-  role: Role;
-  township: string | null;
-  village: string | null;
-  mustChangePassword: boolean;
 }
 
 /** The actor a user acts as in the services. */
@@ -91,80 +84,92 @@ export interface SignInContext {
   ip?: string;
 }
 
+/** What a new user is given. */
+export interface NewUserInput {
+  username: string;
+  role: Role;
+  displayName?: string;
+  township?: string;
+  village?: string;
+  /** Without one, a one-time password is generated (to be changed at first sign-in). */
+  password?: string;
+}
+
+export interface UserServiceDeps {
+  users: UserRepository;
+  throttle: LoginThrottleRepository;
+  /** To check the township or village a user is scoped to. */
+  areas: AreaRepository;
+  clock?: () => Date;
+  gate?: HashGate;
+}
+
 export class UserService {
-  private readonly store: Store;
+  private readonly users: UserRepository;
+  private readonly throttle: LoginThrottleRepository;
+  private readonly areas: AreaRepository;
   private readonly clock: () => Date;
   /** A hash to compare against when the user does not exist, so timing does not tell. */
   private dummyHash: Promise<string> | undefined;
-  private readonly throttle: LoginThrottleRepository;
   /** Password hashing, a few at a time (see HashGate). */
   readonly gate: HashGate;
 
-  constructor(deps: { store: Store; clock?: () => Date; gate?: HashGate }) {
-    this.store = deps.store;
+  constructor(deps: UserServiceDeps) {
+    this.users = deps.users;
+    this.throttle = deps.throttle;
+    this.areas = deps.areas;
     this.clock = deps.clock ?? (() => new Date());
-    this.throttle = new LoginThrottleRepository(deps.store.db);
     this.gate = deps.gate ?? new HashGate();
   }
 
-  private toUser(r: { id: number; username: string; display_name: string | null; role: Role; township_code: string | null; village_code: string | null; must_change_password: number }): User {
-    return {
-      id: r.id,
-      username: r.username,
-      displayName: r.display_name,
-      role: r.role,
-      township: r.township_code,
-      village: r.village_code,
-      mustChangePassword: Number(r.must_change_password) === 1,
-    };
-  }
-
   async count(): Promise<number> {
-    const { n } = await this.store.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return Number(n);
+    return this.users.count();
   }
 
-  /** Creates a user; without a password, a one-time one is generated (to be changed at first login) and returned. */
-  async create(input: { username: string; role: Role; displayName?: string; township?: string; village?: string; password?: string }): Promise<{ user: User; password: string }> {
+  /**
+   * Creates a user, for the office only; without a password, a one-time one is generated (to be
+   * changed at first sign-in) and returned. The audit entry says who created whom, with which
+   * role and scope, never the password or its hash.
+   */
+  async create(actor: Actor, input: NewUserInput): Promise<{ user: User; password: string }> {
+    assertManageUsers(actor);
     const username = input.username.trim();
     if (!/^[\p{L}\p{N}._-]{2,40}$/u.test(username)) throw new KaoheError('validation', 'username: 2 to 40 letters, digits, dot, dash or underscore');
     if (!ROLES.includes(input.role)) throw new KaoheError('validation', `role: one of ${ROLES.join(', ')}`);
     if (input.role === 'reviewer' && !input.township) throw new KaoheError('validation', 'township: a reviewer reviews the villages of a township (its division code)');
     if (input.role === 'village' && !input.village) throw new KaoheError('validation', "village: a village user belongs to a village (its division code)");
-    const db = this.store.db;
-    if (input.township) {
-      const t = await db.selectFrom('areas').select('level').where('code', '=', input.township).executeTakeFirst();
-      if (t?.level !== 'township') throw new KaoheError('validation', `township: ${input.township} is not a township in the registry`);
+    if (input.township && (await this.areas.levelOf(input.township)) !== 'township') {
+      throw new KaoheError('validation', `township: ${input.township} is not a township in the registry`);
     }
-    if (input.village) {
-      const v = await db.selectFrom('areas').select('level').where('code', '=', input.village).executeTakeFirst();
-      if (v?.level !== 'village') throw new KaoheError('validation', `village: ${input.village} is not a village in the registry`);
+    if (input.village && (await this.areas.levelOf(input.village)) !== 'village') {
+      throw new KaoheError('validation', `village: ${input.village} is not a village in the registry`);
     }
-    if (await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()) {
-      throw new KaoheError('validation', `username: ${username} exists already`);
-    }
+    if (await this.users.exists(username)) throw new KaoheError('validation', `username: ${username} exists already`);
     if (input.password !== undefined) checkNewPassword(input.password, username, 'password');
     const password = input.password ?? generatePassword();
-    const row = await db
-      .insertInto('users')
-      .values({
+    const passwordHash = await this.gate.run(() => hashPassword(password));
+    const at = this.clock().toISOString();
+    const user = await this.users.transaction(async (tx) => {
+      const created = await tx.users.insert({
         username,
-        display_name: input.displayName ?? null,
+        displayName: input.displayName ?? null,
         role: input.role,
-        township_code: input.role === 'reviewer' ? input.township! : null,
-        village_code: input.role === 'village' ? input.village! : null,
-        password_hash: await this.gate.run(() => hashPassword(password)),
-        must_change_password: input.password === undefined ? 1 : 0,
-        created_at: this.clock().toISOString(),
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return { user: this.toUser(row), password };
+        township: input.role === 'reviewer' ? input.township! : null,
+        village: input.role === 'village' ? input.village! : null,
+        passwordHash,
+        mustChangePassword: input.password === undefined,
+        createdAt: at,
+      });
+      // Named field by field, so that nothing of the password (or its hash) can slip into the log.
+      const after = { username: created.username, displayName: created.displayName, role: created.role, township: created.township, village: created.village, mustChangePassword: created.mustChangePassword };
+      await tx.audit({ at, actor: actor.user, action: 'user.create', entity: 'user', entityId: created.id, after });
+      return created;
+    });
+    return { user, password };
   }
 
   async list(): Promise<User[]> {
-    const rows = await this.store.db.selectFrom('users').selectAll().where('disabled', '=', 0).orderBy('id').execute();
-    return rows.map((r) => this.toUser(r));
+    return this.users.list();
   }
 
   /**
@@ -178,22 +183,22 @@ export class UserService {
     const key = signInKey(name);
     const now = this.clock();
     const state = await this.throttle.get(key);
-    if (state?.locked_until && state.locked_until > now.toISOString()) {
-      throw new KaoheError('locked', `too many failed sign-ins: the user name ${name} is locked until ${state.locked_until}`, { until: state.locked_until });
+    if (state?.lockedUntil && state.lockedUntil > now.toISOString()) {
+      throw new KaoheError('locked', `too many failed sign-ins: the user name ${name} is locked until ${state.lockedUntil}`, { until: state.lockedUntil });
     }
     if (state && state.failures >= signInLimits.freeFailures) {
       const delay = Math.min(signInLimits.maxDelaySeconds, 2 ** (state.failures - signInLimits.freeFailures));
-      const until = new Date(Date.parse(state.last_failure_at) + delay * 1000);
+      const until = new Date(Date.parse(state.lastFailureAt) + delay * 1000);
       if (until > now) throw new KaoheError('rate-limited', `${state.failures} failed sign-ins: wait until ${until.toISOString()} before trying again`, { until: until.toISOString() });
     }
-    const row = await this.store.db.selectFrom('users').selectAll().where('username', '=', name).where('disabled', '=', 0).executeTakeFirst();
+    const found = await this.users.credentialsOf(name);
     // An unknown name costs what a known one does (the dummy hash is made before, not inside, its turn).
     this.dummyHash ??= hashPassword(generatePassword());
-    const compareWith = row?.password_hash ?? (await this.dummyHash);
+    const compareWith = found?.passwordHash ?? (await this.dummyHash);
     const ok = await this.gate.run(() => verifyPassword(password, compareWith), context.ip);
-    if (ok && row) {
+    if (ok && found) {
       if (state) await this.throttle.clear(key);
-      return this.toUser(row);
+      return found.user;
     }
     await this.failedSignIn(key, context);
     throw new KaoheError('unauthenticated', 'wrong username or password');
@@ -206,9 +211,9 @@ export class UserService {
     if (after.failures < signInLimits.lockAfter) return;
     const minutes = Math.min(signInLimits.maxLockMinutes, signInLimits.lockMinutes * 2 ** after.lockouts);
     const until = new Date(now.getTime() + minutes * 60_000).toISOString();
-    await this.store.db.transaction().execute(async (trx) => {
-      await new LoginThrottleRepository(trx).lock(key, until);
-      await appendAudit(trx, this.store, {
+    await this.users.transaction(async (tx) => {
+      await tx.throttle.lock(key, until);
+      await tx.audit({
         at: now.toISOString(),
         actor: 'sign-in',
         action: 'user.lockout',
@@ -223,41 +228,34 @@ export class UserService {
   async startSession(userId: number): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = this.clock();
-    await this.store.db
-      .insertInto('sessions')
-      .values({ id: tokenHash(token), user_id: userId, created_at: now.toISOString(), expires_at: new Date(now.getTime() + SESSION_HOURS * 3_600_000).toISOString() })
-      .execute();
+    await this.users.insertSession({ id: tokenHash(token), userId, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + SESSION_HOURS * 3_600_000).toISOString() });
     return token;
   }
 
   /** The user of a live session, or null. */
   async sessionUser(token: string | undefined): Promise<User | null> {
     if (!token) return null;
-    const row = await this.store.db
-      .selectFrom('sessions as s')
-      .innerJoin('users as u', 'u.id', 's.user_id')
-      .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.township_code', 'u.village_code', 'u.must_change_password', 'u.disabled', 's.expires_at'])
-      .where('s.id', '=', tokenHash(token))
-      .executeTakeFirst();
-    if (!row || Number(row.disabled) === 1 || row.expires_at <= this.clock().toISOString()) return null;
-    return this.toUser(row);
+    const owner = await this.users.sessionOwner(tokenHash(token));
+    if (!owner || owner.disabled || owner.expiresAt <= this.clock().toISOString()) return null;
+    return owner.user;
   }
 
   async endSession(token: string | undefined): Promise<void> {
-    if (token) await this.store.db.deleteFrom('sessions').where('id', '=', tokenHash(token)).execute();
+    if (token) await this.users.deleteSession(tokenHash(token));
   }
 
   /** Changes a password after checking the current one; ends the user's other sessions. */
   async changePassword(user: User, current: string, next: string, keepToken?: string): Promise<void> {
-    const row = await this.store.db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
-    if (!(await this.gate.run(() => verifyPassword(current, row.password_hash)))) throw new KaoheError('validation', 'currentPassword: the current password is not right');
+    const currentHash = await this.users.passwordHashOf(user.id);
+    if (!(await this.gate.run(() => verifyPassword(current, currentHash)))) throw new KaoheError('validation', 'currentPassword: the current password is not right');
     checkNewPassword(next, user.username, 'newPassword');
     if (next === current) throw new KaoheError('validation', 'newPassword: choose a password different from the current one');
     const hash = await this.gate.run(() => hashPassword(next));
-    await this.store.db.updateTable('users').set({ password_hash: hash, must_change_password: 0 }).where('id', '=', user.id).execute();
-    let q = this.store.db.deleteFrom('sessions').where('user_id', '=', user.id);
-    if (keepToken) q = q.where('id', '!=', tokenHash(keepToken));
-    await q.execute();
+    // One transaction: a password changed must never leave the other sessions alive.
+    await this.users.transaction(async (tx) => {
+      await tx.users.setPassword(user.id, hash);
+      await tx.users.deleteSessionsOf(user.id, keepToken ? tokenHash(keepToken) : undefined);
+    });
   }
 }
 

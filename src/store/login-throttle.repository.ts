@@ -2,17 +2,26 @@
  * Failed sign-ins per account key (the user name as typed, normalised), in the database so the
  * count holds across restarts and across the server's and the CLI's processes.
  */
-import type { Kysely } from 'kysely';
-import type { DB, LoginThrottleTable } from './schema.ts';
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from './schema.ts';
 
-export type LoginThrottle = LoginThrottleTable;
+export interface LoginThrottle {
+  key: string;
+  /** Failures since the last lock or success. */
+  failures: number;
+  lastFailureAt: string;
+  /** Locks so far: each lasts twice as long as the one before. */
+  lockouts: number;
+  lockedUntil: string | null;
+}
 
 export class LoginThrottleRepository {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(private readonly db: Kysely<DB> | Transaction<DB>) {}
 
   async get(key: string): Promise<LoginThrottle | undefined> {
     const row = await this.db.selectFrom('login_throttle').selectAll().where('key', '=', key).executeTakeFirst();
-    return row ? { ...row, failures: Number(row.failures), lockouts: Number(row.lockouts) } : undefined;
+    // PostgreSQL may hand integers back as strings: numbers here, whatever the database.
+    return row ? { key: row.key, failures: Number(row.failures), lastFailureAt: row.last_failure_at, lockouts: Number(row.lockouts), lockedUntil: row.locked_until } : undefined;
   }
 
   /** Counts one more failure (atomically: racing sign-ins each count); returns the row after it. */

@@ -18,6 +18,8 @@ import { FindingRepository } from './finding.repository.ts';
 import { RankingSnapshotRepository } from './ranking-snapshot.repository.ts';
 import { loadVillageRecords } from './records.repository.ts';
 import { SuggestionRepository } from './suggestion.repository.ts';
+import { LoginThrottleRepository } from './login-throttle.repository.ts';
+import { UserRepository } from './user.repository.ts';
 
 /** One village's registry records for a period, as the derivation rules read them. */
 export class VillageRecordsRepository {
@@ -39,6 +41,8 @@ export class Repositories {
   readonly snapshots: RankingSnapshotRepository;
   readonly audit: AuditRepository;
   readonly records: VillageRecordsRepository;
+  readonly users: UserRepository;
+  readonly throttle: LoginThrottleRepository;
 
   constructor(db: Executor, store: Pick<Store, 'dialect' | 'auditKey'>) {
     this.schemeVersions = new SchemeVersionRepository(db);
@@ -52,6 +56,8 @@ export class Repositories {
     this.snapshots = new RankingSnapshotRepository(db);
     this.audit = new AuditRepository(db, store);
     this.records = new VillageRecordsRepository(db);
+    this.users = new UserRepository(db, store);
+    this.throttle = new LoginThrottleRepository(db);
   }
 }
 

@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkTextCharacters } from '../../src/http/route.ts';
-import { UserService } from '../../src/services/user.service.ts';
 import { signIn, startServer, type Client, type TestServer } from '../http.ts';
 import { storeTargets } from '../stores.ts';
 
@@ -27,7 +26,7 @@ describe.each(storeTargets())('forms over HTTP ($dialect)', (target) => {
   let admin: Client;
   beforeAll(async () => {
     server = await startServer(target);
-    await new UserService({ store: server.store }).create({ username: 'office', role: 'admin', password: 'desk-lamp-2021' });
+    await server.app.services.users.create({ user: 'admin', role: 'admin' }, { username: 'office', role: 'admin', password: 'desk-lamp-2021' });
     admin = await signIn(server.app, 'office', 'desk-lamp-2021');
   }, 60_000);
   afterAll(() => server?.close());

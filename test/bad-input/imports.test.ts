@@ -15,7 +15,6 @@ import { KaoheError } from '../../src/core/errors.ts';
 import { KINDS } from '../../src/core/registry/kinds.ts';
 import { exportKind } from '../../src/services/import/export.service.ts';
 import { importFile, importTuning, type ImportReport } from '../../src/services/import/import.service.ts';
-import { UserService } from '../../src/services/user.service.ts';
 import type { Store } from '../../src/store/db.ts';
 import { startServer, signIn, type Client, type TestServer } from '../http.ts';
 import { kaoheIn } from '../kaohe-cli.ts';
@@ -188,7 +187,7 @@ describe.each(storeTargets())('bad input through POST /api/imports/:kind ($diale
   beforeAll(async () => {
     server = await startServer(target, { clock: () => new Date(`${TODAY}T08:00:00Z`) });
     await seed(server.store, tmp.dir, ['areas', 'households', 'members']);
-    await new UserService({ store: server.store }).create({ username: 'office', role: 'admin', password: 'a-long-test-password' });
+    await server.app.services.users.create({ user: 'admin', role: 'admin' }, { username: 'office', role: 'admin', password: 'a-long-test-password' });
     admin = await signIn(server.app, 'office', 'a-long-test-password');
   }, 60_000);
   afterAll(async () => {

@@ -14,7 +14,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_DIR, DEFAULT_SCHEME_ID } from '../../src/schemes/index.ts';
 import { type CampaignServices } from '../../src/services/campaign/index.ts';
 import { generateDemo } from '../../src/services/demo.service.ts';
-import { UserService } from '../../src/services/user.service.ts';
 import { openStore } from '../../src/store/db.ts';
 import { checkStore, filesUnder, signIn, startServerProcess, type ServerProcess, type Session } from './server-process.ts';
 import { compose } from '../../src/compose.ts';
@@ -118,7 +117,7 @@ describe('the server killed with SIGKILL (child process, SQLite)', { timeout: 12
       const assessmentId = await campaigns.assessments.assessmentId(campaignId, village.code);
       const a = await campaigns.assessments.getAssessment(system, assessmentId);
       findingId = await campaigns.findings.addFinding(system, assessmentId, a.version, { item: '1.1', note: '未见工作计划' });
-      await new UserService({ store }).create({ username: 'office', role: 'admin', password: PASSWORD });
+      await compose({ store }).users.create({ user: 'admin', role: 'admin' }, { username: 'office', role: 'admin', password: PASSWORD });
     } finally {
       await store.close();
     }

@@ -452,7 +452,7 @@ async function buildFixture(server: TestServer): Promise<Fixture> {
     if (!c.role) continue;
     const township = c.township;
     const village = c.village;
-    await users.create({ username: c.name, role: c.role, password, ...(township ? { township } : {}), ...(village ? { village } : {}) });
+    await users.create({ user: 'admin', role: 'admin' }, { username: c.name, role: c.role, password, ...(township ? { township } : {}), ...(village ? { village } : {}) });
   }
 
   const schemeVersionId = (await campaigns.schemes.storeSchemeVersion(office, SEED_TEXT, DERIVE_TEXT, 'seed-2020.yaml')).id;
@@ -845,7 +845,7 @@ describe.each(storeTargets())('authorisation sweep ($dialect)', (target) => {
     const admin = sessions.get('admin')!;
     const cookieOnly = { cookie: admin.cookie! };
     // A user who still holds a one-time password (the office's role: every route is open to it).
-    const otp = await server.app.services.users.create({ username: 'otp-office', role: 'admin' });
+    const otp = await server.app.services.users.create({ user: 'admin', role: 'admin' }, { username: 'otp-office', role: 'admin' });
     const otpSession = await server.app.services.users.startSession(otp.user.id);
     const otpHeaders = { cookie: `${SESSION_COOKIE}=${otpSession}`, 'x-csrf-token': csrfTokenFor(otpSession) };
     const openToOtp = new Set(['POST /api/auth/login', 'POST /api/auth/logout', 'GET /api/auth/me', 'POST /api/auth/password']);

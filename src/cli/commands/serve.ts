@@ -4,8 +4,8 @@ import { buildServer } from '../../http/server.ts';
 import { firstStart } from '../../services/bootstrap.service.ts';
 import { EvidenceStore, defaultEvidenceRoot, evidenceLimitsFromEnv } from '../../services/evidence/evidence-store.ts';
 import { tidyEvidence } from '../../services/evidence/housekeeping.ts';
-import { ROLES, type Role } from '../../services/policies.ts';
-import { UserService } from '../../services/user.service.ts';
+import { CLI_ADMIN, ROLES, type Role } from '../../services/policies.ts';
+import { openServices } from '../../compose.ts';
 import { openStore } from '../../store/db.ts';
 
 export async function runServe(opts: { port: number; host: string; demo: boolean }): Promise<void> {
@@ -38,9 +38,11 @@ export async function runServe(opts: { port: number; host: string; demo: boolean
 
 export async function runUserAdd(name: string, opts: { role: string; township?: string; village?: string; displayName?: string }): Promise<void> {
   if (!ROLES.includes(opts.role as Role)) throw new KaoheError('validation', `--role must be one of ${ROLES.join(', ')}`);
-  const store = await openStore();
+  const services = await openServices();
   try {
-    const { user, password } = await new UserService({ store }).create({
+    // The command line acts as the office; KAOHE_USER names the person in the audit log, as for `kaohe campaign`.
+    const actor = { ...CLI_ADMIN, user: process.env.KAOHE_USER ?? CLI_ADMIN.user };
+    const { user, password } = await services.users.create(actor, {
       username: name,
       role: opts.role as Role,
       ...(opts.township ? { township: opts.township } : {}),
@@ -49,6 +51,6 @@ export async function runUserAdd(name: string, opts: { role: string; township?: 
     });
     process.stdout.write(`user ${user.username} (${user.role}) created; one-time password: ${password}\n`);
   } finally {
-    await store.close();
+    await services.close();
   }
 }

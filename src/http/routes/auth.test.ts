@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_MESSAGES } from '../../core/error-messages.ts';
 import { firstStart } from '../../services/bootstrap.service.ts';
-import { UserService } from '../../services/user.service.ts';
 import { storeTargets } from '../../../test/stores.ts';
 import { signIn, startServer, type Client, type TestServer } from '../../../test/http.ts';
 import { HashGate } from '../../services/hash-gate.ts';
@@ -66,7 +65,7 @@ describe.each(storeTargets())('auth and users ($dialect)', (target) => {
   });
 
   it('answers a user who still holds a one-time password 403 on everything but the change', async () => {
-    await new UserService({ store: server.store }).create({ username: 'otp', role: 'admin' }).then(async ({ password }) => {
+    await server.app.services.users.create({ user: 'admin', role: 'admin' }, { username: 'otp', role: 'admin' }).then(async ({ password }) => {
       const otp = await signIn(server.app, 'otp', password, { keepOneTimePassword: true });
       for (const [method, url] of [['GET', '/api/households'], ['GET', '/api/users'], ['GET', '/api/campaigns'], ['POST', '/api/users']] as const) {
         const res = await otp.request(method, url, method === 'POST' ? { username: 'zz', role: 'admin' } : undefined);
@@ -137,9 +136,31 @@ describe.each(storeTargets())('auth and users ($dialect)', (target) => {
     }
   });
 
+  it('records each user the office creates in the audit log, naming the admin, never the password; a refused creation records nothing', async () => {
+    const a = await admin();
+    const created = await a.post('/api/users', { username: 'feng', role: 'inspector', displayName: '冯' });
+    expect(created.statusCode).toBe(200);
+    const { user, password } = created.json() as { user: { id: number }; password: string };
+    const entriesOf = () => server.store.db.selectFrom('audit_log').selectAll().where('action', '=', 'user.create').orderBy('id').execute();
+    const entries = (await entriesOf()).filter((e) => e.entity_id === String(user.id));
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ actor: 'admin', entity: 'user' });
+    expect(JSON.parse(entries[0]!.after!)).toEqual({ username: 'feng', displayName: '冯', role: 'inspector', township: null, village: null, mustChangePassword: true });
+    expect(JSON.stringify(entries[0])).not.toContain(password);
+    expect(JSON.stringify(entries[0])).not.toMatch(/scrypt/);
+
+    const before = await entriesOf();
+    const inspector = await signIn(server.app, 'inspector', passwords.inspector!);
+    const refused = await inspector.post('/api/users', { username: 'by-inspector', role: 'admin' });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ error: { code: 'forbidden' } });
+    expect(await entriesOf()).toEqual(before);
+    expect(await server.app.services.campaigns.audit.verifyAudit()).toMatchObject({ ok: true });
+  });
+
   it('changes a password (the old one stops working) and ends the other sessions', async () => {
-    const users = new UserService({ store: server.store });
-    await users.create({ username: 'zhao', role: 'viewer', password: 'first-password' });
+    const users = server.app.services.users;
+    await users.create({ user: 'admin', role: 'admin' }, { username: 'zhao', role: 'viewer', password: 'first-password' });
     const a = await signIn(server.app, 'zhao', 'first-password');
     const b = await signIn(server.app, 'zhao', 'first-password');
     const short = await a.post('/api/auth/password', { currentPassword: 'first-password', newPassword: 'short' });
@@ -217,8 +238,8 @@ describe.each(storeTargets())('sign-in limits ($dialect)', (target) => {
     server = await startServer(target, { clock });
     limited = await startServer(target, { clock, loginRateLimit: 5 });
     proxied = await startServer(target, { clock, loginRateLimit: 5, trustProxy: '127.0.0.1' });
-    for (const s of [server, limited, proxied]) await new UserService({ store: s.store, clock }).create({ username: 'liu', role: 'viewer', password: 'river-stone-2021' });
-    await new UserService({ store: server.store, clock }).create({ username: 'village', role: 'viewer', password: 'river-stone-2021' });
+    for (const s of [server, limited, proxied]) await s.app.services.users.create({ user: 'admin', role: 'admin' }, { username: 'liu', role: 'viewer', password: 'river-stone-2021' });
+    await server.app.services.users.create({ user: 'admin', role: 'admin' }, { username: 'village', role: 'viewer', password: 'river-stone-2021' });
   }, 60_000);
   afterAll(async () => {
     for (const s of [server, limited, proxied]) await s?.close();

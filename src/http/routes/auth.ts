@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { passwordMinLength } from '../../services/password-policy.ts';
 import { ROLES } from '../../services/policies.ts';
-import { csrfTokenFor, signInKey } from '../../services/user.service.ts';
+import { actorOf, csrfTokenFor, signInKey, type NewUserInput } from '../../services/user.service.ts';
 import { route } from '../route.ts';
 import { SESSION_COOKIE } from '../server.ts';
 
@@ -106,8 +106,8 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
       township: z.string().regex(/^\d{12}$/).optional(),
       village: z.string().regex(/^\d{12}$/).optional(),
     }),
-    handler: async ({ body }) => {
-      const { user, password } = await users.create(body as Parameters<typeof users.create>[0]);
+    handler: async ({ user: admin, body }) => {
+      const { user, password } = await users.create(actorOf(admin), body as NewUserInput);
       // The one-time password is shown once, to the admin who created the user.
       return { user, password };
     },

@@ -12,7 +12,6 @@ import { storeTargets } from '../../../test/stores.ts';
 import { checkCharacter } from '../../core/ids/gb11643.ts';
 import { firstStart } from '../../services/bootstrap.service.ts';
 import type { Role } from '../../services/policies.ts';
-import { UserService } from '../../services/user.service.ts';
 import { RECORD_KINDS } from '../../services/registry.service.ts';
 
 const FULL_ID = /\d{17}[\dX]/;
@@ -95,9 +94,9 @@ describe.each(storeTargets())('registry API ($dialect)', (target) => {
     foreignHousehold = (await household(foreign)).household_no;
 
     // Users outside the first township: another village, another township's reviewer, an inspector with no villages, a second admin.
-    const users = new UserService({ store: server.store });
+    const users = server.app.services.users;
     const extra = async (username: string, role: Role, scope: { village?: string; township?: string } = {}) => {
-      await users.create({ username, role, password: 'a-long-test-password', ...scope });
+      await users.create({ user: 'admin', role: 'admin' }, { username, role, password: 'a-long-test-password', ...scope });
       return watch(await signIn(server.app, username, 'a-long-test-password'));
     };
     as.otherVillage = await extra('village-2', 'village', { village: foreign });
@@ -692,7 +691,7 @@ describe.each(storeTargets())('import errors files expire ($dialect)', (target) 
     let now = Date.now();
     const server = await startServer(target, { clock: () => new Date(now) });
     try {
-      await new UserService({ store: server.store }).create({ username: 'office', role: 'admin', password: 'a-long-test-password' });
+      await server.app.services.users.create({ user: 'admin', role: 'admin' }, { username: 'office', role: 'admin', password: 'a-long-test-password' });
       const admin = await signIn(server.app, 'office', 'a-long-test-password');
       const csv = '区划代码,名称,级别,上级区划代码\n522425000000,青山县,县,\n52242510000X,坏代码,乡镇,522425000000\n';
       const form = multipart({}, { name: 'areas.csv', content: csv });

@@ -14,7 +14,6 @@ import { pdfInfo, pdfText, popplerAvailable, squeeze } from '../../../test/repor
 import { DEMO_CAMPAIGN, firstStart } from '../../services/bootstrap.service.ts';
 import { type CampaignServices } from '../../services/campaign/index.ts';
 import type { Actor } from '../../services/policies.ts';
-import { UserService } from '../../services/user.service.ts';
 import { compose } from '../../compose.ts';
 
 const HOOK = 180_000;
@@ -68,11 +67,11 @@ describe.each(storeTargets())('report routes ($dialect)', (target) => {
     const T2 = townships[1]!.code;
     t1 = await db.selectFrom('areas').select(['code', 'name']).where('parent_code', '=', T1).orderBy('code').execute();
     t2 = await db.selectFrom('areas').select(['code', 'name']).where('parent_code', '=', T2).orderBy('code').execute();
-    const users = new UserService({ store: server.store });
+    const users = server.app.services.users;
     const password = 'a-good-password';
-    await users.create({ username: 'reviewer2', role: 'reviewer', township: T2, password });
-    await users.create({ username: 'inspector2', role: 'inspector', password });
-    await users.create({ username: 'village2', role: 'village', village: t1[1]!.code, password });
+    await users.create({ user: 'admin', role: 'admin' }, { username: 'reviewer2', role: 'reviewer', township: T2, password });
+    await users.create({ user: 'admin', role: 'admin' }, { username: 'inspector2', role: 'inspector', password });
+    await users.create({ user: 'admin', role: 'admin' }, { username: 'village2', role: 'village', village: t1[1]!.code, password });
     const passwords: Record<string, string> = { reviewer2: password, inspector2: password, village2: password };
     for (const c of first.credentials) passwords[c.username] = c.password;
     for (const who of EVERYONE) as[who] = await signIn(server.app, who, passwords[who]!);

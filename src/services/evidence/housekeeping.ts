@@ -5,6 +5,7 @@
  * ones may belong to a command-line upload committing right now).
  */
 import type { Kysely } from 'kysely';
+import { hashesNamedByEvidence } from '../../store/evidence-housekeeping.ts';
 import type { DB } from '../../store/schema.ts';
 import type { EvidenceStore } from './evidence-store.ts';
 
@@ -24,7 +25,7 @@ export async function tidyEvidence(db: Kysely<DB>, store: EvidenceStore, options
   let batch: string[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    const named = new Set((await db.selectFrom('evidence').select('sha256').distinct().where('sha256', 'in', batch).execute()).map((r) => r.sha256));
+    const named = await hashesNamedByEvidence(db, batch);
     for (const sha of batch) {
       if (named.has(sha)) continue;
       await store.removeFile(sha);

@@ -13,6 +13,7 @@ import { exportText } from '../../core/registry/cell-text.ts';
 import type { FieldSpec } from '../../core/registry/fields.ts';
 import { kindSpec, KINDS, type KindSpec } from '../../core/registry/kinds.ts';
 import type { Store } from '../../store/db.ts';
+import { codeLabels } from '../../store/registry-queries.ts';
 import { registryRows } from '../../store/registry.repository.ts';
 import { displayWidth as displayWidthOf } from '../../core/text-width.ts';
 
@@ -72,8 +73,9 @@ function safeText(v: Value): Value {
 /** Writes every row of a kind to a file; returns the number of rows written. */
 export async function exportKind(store: Store, kind: string, out: string, options: ExportOptions): Promise<number> {
   const s = spec(kind);
+  // A code that changed its name is written with its latest one, as the registry's API shows it.
   const labels = new Map<string, string>();
-  for (const c of await store.db.selectFrom('code_lists').select(['list', 'code', 'label_zh']).execute()) labels.set(`${c.list}\u0001${c.code}`, c.label_zh);
+  for (const [key, label] of await codeLabels(store.db)) labels.set(key, label.zh);
   const showIds = !!options.showIds;
   const headers = s.fields.map((f) => f.header);
   let count = 0;

@@ -12,8 +12,9 @@ import { KaoheError } from '../../core/errors.ts';
 import { kindSpec, KINDS, type KindSpec } from '../../core/registry/kinds.ts';
 import type { Store } from '../../store/db.ts';
 import { StaleReference, withStage, type Stage, type StagePlan } from '../../store/import-stage.ts';
+import { IMPORT_KEY_SEPARATOR, readImportLookups, type ImportLookups } from '../../store/import-lookups.ts';
 import { openSheet, type Sheet } from './readers.ts';
-import { recordMaker, validateSheet, type CodeRow, type ImportProblem, type SheetResult, type ValidationData, type Value } from './validate.ts';
+import { recordMaker, validateSheet, type ImportProblem, type SheetResult, type ValidationData, type Value } from './validate.ts';
 import { startValidationWorker } from './validate-in-worker.ts';
 
 export type { ImportProblem } from './validate.ts';
@@ -80,69 +81,10 @@ export const importTuning = {
   workerMinBytes: 4 * 1024 * 1024,
 };
 
-interface Lookups {
-  codeRows: CodeRow[];
-  /** area code → level, including areas added earlier in this file. */
-  areas: Map<string, string>;
-  households: Map<string, number>;
-  /** head ID number → household_no, for households. */
-  heads: Map<string, string>;
-  /** Existing conflict keys of the kind's table, to tell inserts from updates. */
-  existing: Set<string>;
-  /** The kind's parents already in the registry: key values (joined by \u0001) → id. */
-  parents: Map<string, number>;
-}
+/** What the import reads of the registry before the file (store/import-lookups.ts). */
+type Lookups = ImportLookups;
 
-const SEP = '\u0001';
-
-/**
- * What the import reads of the registry, once, before the file: outside any transaction, so that
- * it holds no lock while the file is read. A row another connection adds or removes meanwhile can
- * make the counts of new and updated rows a little off; a reference removed meanwhile makes the
- * merge refuse the file (StaleReference).
- */
-async function loadLookups(store: Store, spec: KindSpec): Promise<Lookups> {
-  const db = store.db;
-  // In a stable order (older entries first, then as listed): PostgreSQL returns an updated row
-  // last, which reordered the labels in messages.
-  const codeRows = await db.selectFrom('code_lists').selectAll().orderBy('valid_from').orderBy('sort').orderBy('list').orderBy('code').execute();
-  const needsAreas = Object.values(spec.refs).some((r) => r === 'village' || r === 'area');
-  const areas = new Map<string, string>();
-  if (needsAreas || spec.kind === 'areas') {
-    for (const a of await db.selectFrom('areas').select(['code', 'level']).execute()) areas.set(a.code, a.level);
-  }
-  const households = new Map<string, number>();
-  if (Object.values(spec.refs).includes('household')) {
-    for (const h of await db.selectFrom('households').select(['household_no', 'id']).execute()) households.set(h.household_no, h.id);
-  }
-  const heads = new Map<string, string>();
-  if (spec.kind === 'households') {
-    for (const h of await db.selectFrom('households').select(['household_no', 'head_id_number']).execute()) heads.set(h.head_id_number, h.household_no);
-  }
-  const existing = new Set<string>();
-  const rows = await db
-    .selectFrom(spec.table as 'areas')
-    .select(spec.conflict as never[])
-    .execute();
-  for (const r of rows as Array<Record<string, unknown>>) existing.add(spec.conflict.map((c) => String(r[c])).join(SEP));
-  const parents = new Map<string, number>();
-  if (spec.parent) {
-    const p = spec.parent;
-    const found = await db
-      .selectFrom(p.table as 'helpers')
-      .select(['id', ...p.key] as never[])
-      .execute();
-    for (const r of found as Array<Record<string, unknown>>) parents.set(p.key.map((k) => String(r[k])).join(SEP), r.id as number);
-  }
-  return {
-    codeRows: codeRows.map((r) => ({ list: r.list, code: r.code, label_zh: r.label_zh, label_en: r.label_en, valid_from: r.valid_from, valid_to: r.valid_to })),
-    areas,
-    households,
-    heads,
-    existing,
-    parents,
-  };
-}
+const SEP = IMPORT_KEY_SEPARATOR;
 
 /** Imports one file of a kind. Writes nothing unless every row is valid (and not a dry run). */
 export async function importFile(store: Store, kind: string, file: string, options: ImportOptions = {}): Promise<ImportReport> {
@@ -224,7 +166,7 @@ async function runImport(
       ? startValidationWorker(spec, file, { today: opts.today, maxProblems: opts.maxProblems, batch: importTuning.batch })
       : undefined;
   try {
-    const lookups = await loadLookups(store, spec);
+    const lookups = await readImportLookups(store.db, spec);
     const table = new TableWriter(spec, lookups, opts.dryRun ? undefined : stage, report);
     const data: ValidationData = { codeRows: lookups.codeRows, areas: lookups.areas, households: lookups.households, heads: lookups.heads };
     let result: SheetResult & { bytesRead: number };

@@ -1,0 +1,190 @@
+/**
+ * Users and their sessions. Rows become `User` here (camelCase, flags as booleans: SQLite and
+ * PostgreSQL alike); the password hash leaves the store only through the two reads that check a
+ * password. Sessions are kept by the SHA-256 of their token: the service hashes, this stores.
+ */
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import { appendAudit, type AuditInput } from './audit.repository.ts';
+import type { Dialect } from './db.ts';
+import { LoginThrottleRepository } from './login-throttle.repository.ts';
+import type { DB, UsersTable } from './schema.ts';
+
+/** What a repository runs its queries on: the store's connection pool, or a transaction of it. */
+export type Executor = Kysely<DB> | Transaction<DB>;
+
+/** What the audit log is written with (the Store has both). */
+export interface AuditSigning {
+  dialect: Dialect;
+  auditKey: Buffer;
+}
+
+export type UserRole = UsersTable['role'];
+
+export interface User {
+  id: number;
+  username: string;
+  displayName: string | null;
+  role: UserRole;
+  /** Reviewer: the township (division code) they review. */
+  township: string | null;
+  /** Village user: their village (division code). */
+  village: string | null;
+  mustChangePassword: boolean;
+}
+
+export interface NewUser {
+  username: string;
+  displayName: string | null;
+  role: UserRole;
+  township: string | null;
+  village: string | null;
+  passwordHash: string;
+  mustChangePassword: boolean;
+  createdAt: string;
+}
+
+export interface NewSession {
+  /** The SHA-256 of the session's token, never the token. */
+  id: string;
+  userId: number;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** The user a session belongs to, with what decides whether the session still holds. */
+export interface SessionOwner {
+  user: User;
+  disabled: boolean;
+  expiresAt: string;
+}
+
+/** The repositories a transaction of the user service works with, each bound to the transaction. */
+export interface UserWork {
+  users: UserRepository;
+  throttle: LoginThrottleRepository;
+  /** Appends an entry to the audit log, in the transaction: it commits or rolls back with the change it records. */
+  audit(entry: AuditInput): Promise<void>;
+}
+
+type UserColumns = Pick<Selectable<UsersTable>, 'id' | 'username' | 'display_name' | 'role' | 'township_code' | 'village_code' | 'must_change_password'>;
+
+const USER_COLUMNS = ['id', 'username', 'display_name', 'role', 'township_code', 'village_code', 'must_change_password'] as const;
+
+function toUser(r: UserColumns): User {
+  return {
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    role: r.role,
+    township: r.township_code,
+    village: r.village_code,
+    mustChangePassword: Number(r.must_change_password) === 1,
+  };
+}
+
+export class UserRepository {
+  /**
+   * Over the store's pool (`new UserRepository(store.db, store)`) or a transaction; the audit
+   * key is needed only by `transaction(work)`'s `audit`.
+   */
+  constructor(
+    private readonly db: Executor,
+    private readonly signing: AuditSigning,
+  ) {}
+
+  /**
+   * Runs `work` in one transaction, with the repositories it needs bound to it. Inside a
+   * transaction already (a repository bound to one), the work joins it: Kysely does not nest them.
+   */
+  async transaction<T>(work: (tx: UserWork) => Promise<T>): Promise<T> {
+    const bound = (trx: Transaction<DB>): UserWork => ({
+      users: new UserRepository(trx, this.signing),
+      throttle: new LoginThrottleRepository(trx),
+      audit: (entry) => appendAudit(trx, this.signing, entry),
+    });
+    if (this.db.isTransaction) return work(bound(this.db as Transaction<DB>));
+    return this.db.transaction().execute((trx) => work(bound(trx)));
+  }
+
+  async count(): Promise<number> {
+    const { n } = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(n);
+  }
+
+  /** Whether a user of that exact name exists (disabled ones too: a name is never given twice). */
+  async exists(username: string): Promise<boolean> {
+    return (await this.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()) !== undefined;
+  }
+
+  async insert(user: NewUser): Promise<User> {
+    const row = await this.db
+      .insertInto('users')
+      .values({
+        username: user.username,
+        display_name: user.displayName,
+        role: user.role,
+        township_code: user.township,
+        village_code: user.village,
+        password_hash: user.passwordHash,
+        must_change_password: user.mustChangePassword ? 1 : 0,
+        created_at: user.createdAt,
+      })
+      .returning(USER_COLUMNS)
+      .executeTakeFirstOrThrow();
+    return toUser(row);
+  }
+
+  /** The users who may sign in, in the order they were created. */
+  async list(): Promise<User[]> {
+    const rows = await this.db.selectFrom('users').select(USER_COLUMNS).where('disabled', '=', 0).orderBy('id').execute();
+    return rows.map(toUser);
+  }
+
+  /** A user who may sign in, by exact name, with their password hash (to check a sign-in against). */
+  async credentialsOf(username: string): Promise<{ user: User; passwordHash: string } | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .select([...USER_COLUMNS, 'password_hash'])
+      .where('username', '=', username)
+      .where('disabled', '=', 0)
+      .executeTakeFirst();
+    return row ? { user: toUser(row), passwordHash: row.password_hash } : undefined;
+  }
+
+  /** The password hash of a user; throws when there is no such user. */
+  async passwordHashOf(userId: number): Promise<string> {
+    const row = await this.db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirstOrThrow();
+    return row.password_hash;
+  }
+
+  /** A new password, chosen by its owner: the one-time password is then gone. */
+  async setPassword(userId: number, passwordHash: string): Promise<void> {
+    await this.db.updateTable('users').set({ password_hash: passwordHash, must_change_password: 0 }).where('id', '=', userId).execute();
+  }
+
+  async insertSession(session: NewSession): Promise<void> {
+    await this.db.insertInto('sessions').values({ id: session.id, user_id: session.userId, created_at: session.createdAt, expires_at: session.expiresAt }).execute();
+  }
+
+  /** The user of a session (by its id, the token's hash), disabled or not, and when the session ends. */
+  async sessionOwner(sessionId: string): Promise<SessionOwner | undefined> {
+    const row = await this.db
+      .selectFrom('sessions as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.township_code', 'u.village_code', 'u.must_change_password', 'u.disabled', 's.expires_at'])
+      .where('s.id', '=', sessionId)
+      .executeTakeFirst();
+    return row ? { user: toUser(row), disabled: Number(row.disabled) === 1, expiresAt: row.expires_at } : undefined;
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+  }
+
+  /** Ends every session of a user but the one kept (the one that changed the password). */
+  async deleteSessionsOf(userId: number, keepSessionId?: string): Promise<void> {
+    let q = this.db.deleteFrom('sessions').where('user_id', '=', userId);
+    if (keepSessionId !== undefined) q = q.where('id', '!=', keepSessionId);
+    await q.execute();
+  }
+}
