@@ -6,7 +6,7 @@ import { CampaignService } from '../services/campaign.service.ts';
 import { ReportDocuments } from '../services/report-documents.ts';
 import { ReportService } from '../services/report.service.ts';
 import { openStore } from '../store/db.ts';
-import { present } from './presenters.ts';
+import { present } from './presenters/ids.ts';
 import type { ReportJob, WorkerMessage } from './report-in-worker.ts';
 
 const job = workerData.job as ReportJob;

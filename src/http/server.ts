@@ -17,7 +17,7 @@ import { SchemeError } from '../core/scheme/problems.ts';
 import { CampaignService } from '../services/campaign.service.ts';
 import { ReportDocuments } from '../services/report-documents.ts';
 import { ReportService } from '../services/report.service.ts';
-import { present } from './presenters.ts';
+import { present } from './presenters/ids.ts';
 import { EvidenceStore, defaultEvidenceRoot, evidenceLimitsFromEnv } from '../services/evidence/evidence-store.ts';
 import { RegistryService } from '../services/registry.service.ts';
 import { UserService, csrfTokenFor } from '../services/user.service.ts';

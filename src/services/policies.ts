@@ -9,10 +9,9 @@
  * not do it at all; its message never names an object outside the caller's reach.
  */
 import { KaoheError } from '../core/errors.ts';
+import type { Role } from '../core/roles.ts';
 
-export type Role = 'admin' | 'reviewer' | 'inspector' | 'village' | 'viewer';
-
-export const ROLES: readonly Role[] = ['admin', 'reviewer', 'inspector', 'village', 'viewer'];
+export { ROLES, type Role } from '../core/roles.ts';
 
 export interface Actor {
   user: string;
@@ -25,6 +24,74 @@ export interface Actor {
 
 /** The command line acts as the county office unless told otherwise. */
 export const CLI_ADMIN: Actor = { user: 'cli', role: 'admin' };
+
+// ---------------------------------------------------------------------------------------------
+// Permissions by role alone: what a route (or a command) asks before it calls a service. The
+// services check the record again (the village, the team, the status) with the rules below.
+
+/** Whoever has a role: a signed-in user, an actor, a user row. */
+export interface RoleHolder {
+  role: Role;
+}
+
+/** A permission that depends on the role alone. */
+export type RolePolicy = (who: RoleHolder) => boolean;
+
+const isOffice = (who: RoleHolder) => who.role === 'admin';
+
+/** Resident ID numbers in full (in their fields and wherever one was typed into a text): the county office only; everyone else sees them masked. */
+export const canSeeFullIds: RolePolicy = isOffice;
+
+/** Listing and creating users. */
+export const mayManageUsers: RolePolicy = isOffice;
+
+/** Roles that read residents' data (households, members, helpers, records) of the villages in their reach. */
+export const RESIDENT_READERS: readonly Role[] = ['admin', 'reviewer', 'inspector', 'village'];
+
+/** Households, helpers and dated records of the villages in reach (viewers see none). */
+export const mayReadResidents: RolePolicy = (who) => RESIDENT_READERS.includes(who.role);
+
+/** Importing registry sheets, and reading an import's errors file. */
+export const mayImportRegistry: RolePolicy = isOffice;
+
+/** Exporting a registry kind as a workbook or CSV. */
+export const mayExportRegistry: RolePolicy = isOffice;
+
+/** Storing a scheme version. */
+export const mayStoreSchemeVersions: RolePolicy = isOffice;
+
+/** Creating a campaign, setting its inspection teams, assigning villages to them. */
+export const mayManageCampaigns: RolePolicy = isOffice;
+
+/** Publishing a campaign's reviewed assessments at once. */
+export const mayPublishCampaigns: RolePolicy = isOffice;
+
+/** Previewing and applying another scheme version to a campaign. */
+export const mayRescoreCampaigns: RolePolicy = isOffice;
+
+/** Reading and verifying the audit log. */
+export const mayReadAudit: RolePolicy = isOffice;
+
+/** Who can be a member of an inspection team: inspectors. */
+export const mayJoinInspectionTeams: RolePolicy = (who) => who.role === 'inspector';
+
+/** Recording findings and their evidence, deriving, accepting and dismissing suggestions (on the villages of one's team: assertRecord). */
+export const mayRecordFindings: RolePolicy = (who) => who.role === 'admin' || who.role === 'inspector';
+
+/** Suggested findings are the inspectors' working material: not a village's, not a viewer's. */
+export const maySeeSuggestions: RolePolicy = (who) => who.role === 'admin' || who.role === 'reviewer' || who.role === 'inspector';
+
+/** Moving an assessment along (submit, send back, review, publish: each step checked by the service). */
+export const mayMoveAssessments: RolePolicy = (who) => who.role === 'admin' || who.role === 'reviewer' || who.role === 'inspector';
+
+/** Listing a campaign's appeals (each reader those in reach; viewers none). */
+export const mayListAppeals: RolePolicy = (who) => who.role === 'admin' || who.role === 'reviewer' || who.role === 'inspector' || who.role === 'village';
+
+/** Appealing an item of a published result, with evidence: the village itself, or the office on its behalf (assertAppeal). */
+export const mayAppeal: RolePolicy = (who) => who.role === 'admin' || who.role === 'village';
+
+/** Deciding an appeal. */
+export const mayDecideAppeals: RolePolicy = isOffice;
 
 /** What a decision about one village's assessment needs to know. */
 export interface AssessmentContext {

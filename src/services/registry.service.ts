@@ -53,7 +53,7 @@ import {
 import { writeTemplate } from './import/export.service.ts';
 import type { ImportReport } from './import/import.service.ts';
 import { importInWorker } from './import/import-in-worker.ts';
-import { forbidden, requireRole, type Actor, type Role } from './policies.ts';
+import { canSeeFullIds, forbidden, requireRole, RESIDENT_READERS, type Actor } from './policies.ts';
 
 export interface Page<T> {
   items: T[];
@@ -92,9 +92,6 @@ const RECORD_DATES: Record<RecordKind, { column: string; form: 'date' | 'month' 
   'household-sources': null,
   'leader-duties': { column: 'year', form: 'year' },
 };
-
-/** Roles that read residents' data (households, members, helpers, records) of the villages in their reach. */
-const RESIDENT_READERS: Role[] = ['admin', 'reviewer', 'inspector', 'village'];
 
 const ERRORS_FILE_HOURS = 1;
 
@@ -184,7 +181,7 @@ export class RegistryService {
   /** Full ID numbers: only an administrator, only when asked. */
   private showIds(actor: Actor, asked: boolean | undefined): boolean {
     if (!asked) return false;
-    if (actor.role !== 'admin') throw forbidden(`${actor.user} (${actor.role}) may not see ID numbers in full: only the county office may`);
+    if (!canSeeFullIds(actor)) throw forbidden(`${actor.user} (${actor.role}) may not see ID numbers in full: only the county office may`);
     return true;
   }
 
@@ -300,7 +297,7 @@ export class RegistryService {
       const id = q.toUpperCase();
       if (/^\d{17}[\dX]$/.test(id)) search.idExact = id;
       else if (/^[\dX]+$/.test(id)) {
-        if (actor.role === 'admin') search.idContains = id;
+        if (canSeeFullIds(actor)) search.idContains = id;
         else {
           if (id.length <= 6 && !id.includes('X')) search.idPrefix = id;
           if (id.length <= 4) search.idSuffix = id;

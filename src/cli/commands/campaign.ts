@@ -8,7 +8,7 @@ import { formatPoints as fp } from '../../core/numbers.ts';
 import { BUILTIN_DIR, DEFAULT_SCHEME_ID } from '../../schemes/index.ts';
 import { CampaignService, type EvidenceRoom } from '../../services/campaign.service.ts';
 import { EvidenceStore, defaultEvidenceRoot, evidenceLimitsFromEnv, evidenceQuotaError, type StagedEvidence } from '../../services/evidence/evidence-store.ts';
-import type { Actor } from '../../services/policies.ts';
+import { CLI_ADMIN, type Actor } from '../../services/policies.ts';
 import { openStore } from '../../store/db.ts';
 import { padEnd, padStart } from '../../core/text-width.ts';
 
@@ -49,7 +49,7 @@ async function withEvidence<T>(
 }
 
 export function actorOf(opts: { user?: string }): Actor {
-  return { user: opts.user ?? process.env.KAOHE_USER ?? 'cli', role: 'admin' };
+  return { ...CLI_ADMIN, user: opts.user ?? process.env.KAOHE_USER ?? CLI_ADMIN.user };
 }
 
 /** Scheme text and its derivation rules: a built-in id, or a file (rules from FILE.derive.yaml beside it). */
@@ -73,7 +73,7 @@ export async function campaignId(service: CampaignService, ref: string): Promise
 
 async function assessmentOf(service: CampaignService, campaign: string, village: string) {
   const id = await service.assessmentId(await campaignId(service, campaign), village);
-  const a = await service.getAssessment({ user: 'cli', role: 'admin' }, id);
+  const a = await service.getAssessment(CLI_ADMIN, id);
   return { id, version: a.version };
 }
 
@@ -146,7 +146,7 @@ export function addCampaignCommands(cli: Command): void {
     .action(async (campaign: string, village: string, opts: { json?: boolean; lang: string }) => {
       await withService(async (service) => {
         const id = await service.assessmentId(await campaignId(service, campaign), village);
-        const a = await service.getAssessment({ user: 'cli', role: 'admin' }, id, opts.lang === 'en' ? 'en' : 'zh');
+        const a = await service.getAssessment(CLI_ADMIN, id, opts.lang === 'en' ? 'en' : 'zh');
         if (opts.json) return out(JSON.stringify(a, null, 2));
         const s = a.score as { base: number; bonus: number; total: number; max: number };
         out(`${a.village.name} (${a.village.code}) — ${a.campaign}, ${a.scheme.id} v${a.scheme.version} — ${a.status}, version ${a.version}`);
@@ -309,7 +309,7 @@ export function addCampaignCommands(cli: Command): void {
     .option('--published', 'published results only')
     .action(async (campaign: string, opts: { json?: boolean; published?: boolean }) => {
       await withService(async (service) => {
-        const r = await service.ranking({ user: 'cli', role: 'admin' }, await campaignId(service, campaign), { publishedOnly: !!opts.published });
+        const r = await service.ranking(CLI_ADMIN, await campaignId(service, campaign), { publishedOnly: !!opts.published });
         if (opts.json) return out(JSON.stringify(r, null, 2));
         out(`${r.campaign.name} (${r.scheme.id} v${r.scheme.version})${r.publishedOnly ? ', published only' : ''}`);
         out(padEnd('县排名', 8) + padEnd('乡镇排名', 10) + padEnd('村', 14) + padEnd('乡镇', 12) + padStart('总分', 8) + padStart('变化', 8));
@@ -371,7 +371,7 @@ export function addCampaignCommands(cli: Command): void {
     .option('--limit <n>', 'entries', int('--limit'), 50)
     .action(async (opts: { limit: number }) => {
       await withService(async (service) => {
-        for (const e of await service.auditLog({ user: 'cli', role: 'admin' }, { limit: opts.limit })) {
+        for (const e of await service.auditLog(CLI_ADMIN, { limit: opts.limit })) {
           out(`${e.id}\t${e.at}\t${e.actor}\t${e.action}\t${e.entity} ${e.entity_id}\t${e.after ?? ''}`);
         }
       });
