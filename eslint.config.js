@@ -123,15 +123,57 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [DATABASE] }] },
   },
 
-  // The web application runs in the browser: core and its own code only; types from services
-  // (the shapes the API answers with) are allowed.
+  // Who may do what is decided in src/services/policies.ts, each permission a named function:
+  // routes and commands name a policy (`access: mayRecordFindings`, `canSeeFullIds(user)`,
+  // CLI_ADMIN), never a role of their own.
+  {
+    files: ['src/http/**', 'src/cli/**'],
+    ignores: TESTS,
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "BinaryExpression[operator=/^[!=]==?$/] > MemberExpression[property.name='role']",
+          message: 'Compare no roles here: name a policy of src/services/policies.ts (or add one there).',
+        },
+        {
+          selector: "CallExpression[callee.property.name='includes'] > MemberExpression.arguments[property.name='role']",
+          message: 'Keep no role lists here: name a policy of src/services/policies.ts (or add one there).',
+        },
+        {
+          selector: 'Literal[value=/^(admin|reviewer|inspector|viewer)$/]',
+          message: 'Name no roles here: name a policy of src/services/policies.ts (CLI_ADMIN for the command line).',
+        },
+      ],
+    },
+  },
+
+  // The API's contract: types of every request and answer, shared by the server's presenters and
+  // the web app. It imports nothing of the project but core (types), and no database library.
+  {
+    files: ['src/contract/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...layers('store', 'services', 'http', 'cli', 'web', 'reports'),
+            { ...DATABASE, allowTypeImports: false, message: 'The contract uses no database library, not even its types.' },
+          ],
+        },
+      ],
+    },
+  },
+
+  // The web application runs in the browser: its own code, core, and the API's contract (the
+  // shapes the API answers with). Nothing of the server: not even types from services.
   {
     files: ['src/web/**'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          patterns: [...layers('store', 'http', 'cli', 'reports'), { ...layers('services')[0], allowTypeImports: true }, DATABASE],
+          patterns: [...layers('store', 'services', 'http', 'cli', 'reports'), DATABASE],
         },
       ],
     },

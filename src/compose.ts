@@ -3,12 +3,12 @@
  * over it. The HTTP server, its report worker and the command line all get their services here,
  * so the adapters cannot drift apart (one campaign side, one set of policies, the same options).
  */
-import { present } from './http/presenters.ts';
+import { present } from './http/presenters/ids.ts';
 import { BootstrapService } from './services/bootstrap.service.ts';
 import { generateDemo } from './services/demo.service.ts';
 import { campaignServices, type CampaignServices } from './services/campaign/index.ts';
 import { EvidenceStore, defaultEvidenceRoot, evidenceLimitsFromEnv } from './services/evidence/evidence-store.ts';
-import { isInspector } from './services/policies.ts';
+import { mayJoinInspectionTeams } from './services/policies.ts';
 import { RegistryService } from './services/registry.service.ts';
 import { ReportDocuments } from './services/report-documents.ts';
 import { ReportService } from './services/report.service.ts';
@@ -50,7 +50,7 @@ export function compose(options: ComposeOptions): Services {
     uow,
     clock,
     evidence: evidenceStore,
-    inspectors: async (names) => new Set((await userRepository.list()).filter((u) => names.includes(u.username) && isInspector(u)).map((u) => u.username)),
+    inspectors: async (names) => new Set((await userRepository.list()).filter((u) => names.includes(u.username) && mayJoinInspectionTeams(u)).map((u) => u.username)),
   });
   return {
     store,

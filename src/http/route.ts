@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { KaoheError } from '../core/errors.ts';
 import { textCharacterProblem } from '../core/registry/cell-text.ts';
-import type { Role } from '../services/policies.ts';
+import type { RolePolicy } from '../services/policies.ts';
 import type { User } from '../services/user.service.ts';
 
 export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
@@ -18,8 +18,11 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   params?: P;
   query?: Q;
   body?: B;
-  /** Roles that may call it; `public` needs no session. Records are checked again by the services. */
-  roles: Role[] | 'public' | 'any';
+  /**
+   * Who may call it: a role-level policy of services/policies.ts (e.g. `mayRecordFindings`),
+   * `any` signed-in user, or `public` (no session). Records are checked again by the services.
+   */
+  access: RolePolicy | 'public' | 'any';
   /** Route options for plugins, e.g. `{ rateLimit: { max: 10, timeWindow: '1 minute' } }`. */
   config?: Record<string, unknown>;
   /** multipart/form-data upload (the handler reads the parts itself). */
@@ -75,7 +78,7 @@ export function route<P extends z.ZodType = z.ZodType<Record<string, never>>, Q 
     // Described for the OpenAPI document (the handler reads and checks the parts itself).
     schema.body = { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] };
   }
-  if (spec.roles !== 'public') schema.security = [{ session: [] }];
+  if (spec.access !== 'public') schema.security = [{ session: [] }];
   app.route({
     method: spec.method,
     url: spec.url,
@@ -85,12 +88,12 @@ export function route<P extends z.ZodType = z.ZodType<Record<string, never>>, Q 
     validatorCompiler: () => () => true,
     handler: async (req, reply) => {
       const user = req.user;
-      if (spec.roles !== 'public') {
+      if (spec.access !== 'public') {
         if (!user) throw new KaoheError('unauthenticated', 'sign in first');
         if (user.mustChangePassword && !spec.whileMustChangePassword) {
           throw new KaoheError('password-change-required', 'change the one-time password first (POST /api/auth/password)');
         }
-        if (spec.roles !== 'any' && !spec.roles.includes(user.role)) {
+        if (spec.access !== 'any' && !spec.access(user)) {
           throw new KaoheError('forbidden', `${user.username} (${user.role}) may not ${spec.summary.toLowerCase()}`);
         }
       }

@@ -9,10 +9,9 @@
  * not do it at all; its message never names an object outside the caller's reach.
  */
 import { KaoheError } from '../core/errors.ts';
+import { ROLES, type Role } from '../core/roles.ts';
 
-export type Role = 'admin' | 'reviewer' | 'inspector' | 'village' | 'viewer';
-
-export const ROLES: readonly Role[] = ['admin', 'reviewer', 'inspector', 'village', 'viewer'];
+export { ROLES, type Role };
 
 export interface Actor {
   user: string;
@@ -25,6 +24,74 @@ export interface Actor {
 
 /** The command line acts as the county office unless told otherwise. */
 export const CLI_ADMIN: Actor = { user: 'cli', role: 'admin' };
+
+// ---------------------------------------------------------------------------------------------
+// Permissions by role alone: what a route (or a command) asks before it calls a service. The
+// services check the record again (the village, the team, the status) with the rules below.
+
+/** Whoever has a role: a signed-in user, an actor, a user row. */
+export interface RoleHolder {
+  role: Role;
+}
+
+/** A permission that depends on the role alone. */
+export type RolePolicy = (who: RoleHolder) => boolean;
+
+const isOffice = (who: RoleHolder) => who.role === 'admin';
+
+/** Resident ID numbers in full (in their fields and wherever one was typed into a text): the county office only; everyone else sees them masked. */
+export const canSeeFullIds: RolePolicy = isOffice;
+
+/** Listing and creating users. */
+export const mayManageUsers: RolePolicy = isOffice;
+
+/** Roles that read residents' data (households, members, helpers, records) of the villages in their reach. */
+export const RESIDENT_READERS: readonly Role[] = ['admin', 'reviewer', 'inspector', 'village'];
+
+/** Households, helpers and dated records of the villages in reach (viewers see none). */
+export const mayReadResidents: RolePolicy = (who) => RESIDENT_READERS.includes(who.role);
+
+/** Importing registry sheets, and reading an import's errors file. */
+export const mayImportRegistry: RolePolicy = isOffice;
+
+/** Exporting a registry kind as a workbook or CSV. */
+export const mayExportRegistry: RolePolicy = isOffice;
+
+/** Storing a scheme version. */
+export const mayStoreSchemeVersions: RolePolicy = isOffice;
+
+/** Creating a campaign, setting its inspection teams, assigning villages to them. */
+export const mayManageCampaigns: RolePolicy = isOffice;
+
+/** Publishing a campaign's reviewed assessments at once. */
+export const mayPublishCampaigns: RolePolicy = isOffice;
+
+/** Previewing and applying another scheme version to a campaign. */
+export const mayRescoreCampaigns: RolePolicy = isOffice;
+
+/** Reading and verifying the audit log. */
+export const mayReadAudit: RolePolicy = isOffice;
+
+/** Who can be a member of an inspection team: inspectors. */
+export const mayJoinInspectionTeams: RolePolicy = (who) => who.role === 'inspector';
+
+/** Recording findings and their evidence, deriving, accepting and dismissing suggestions (on the villages of one's team: assertRecord). */
+export const mayRecordFindings: RolePolicy = (who) => who.role === 'admin' || who.role === 'inspector';
+
+/** Suggested findings are the inspectors' working material: not a village's, not a viewer's. */
+export const maySeeSuggestions: RolePolicy = (who) => who.role === 'admin' || who.role === 'reviewer' || who.role === 'inspector';
+
+/** Moving an assessment along (submit, send back, review, publish: each step checked by the service). */
+export const mayMoveAssessments: RolePolicy = (who) => who.role === 'admin' || who.role === 'reviewer' || who.role === 'inspector';
+
+/** Listing a campaign's appeals (each reader those in reach; viewers none). */
+export const mayListAppeals: RolePolicy = (who) => who.role === 'admin' || who.role === 'reviewer' || who.role === 'inspector' || who.role === 'village';
+
+/** Appealing an item of a published result, with evidence: the village itself, or the office on its behalf (assertAppeal). */
+export const mayAppeal: RolePolicy = (who) => who.role === 'admin' || who.role === 'village';
+
+/** Deciding an appeal. */
+export const mayDecideAppeals: RolePolicy = isOffice;
 
 /** What a decision about one village's assessment needs to know. */
 export interface AssessmentContext {
@@ -43,13 +110,17 @@ export function requireRole(actor: Actor, ...roles: Role[]): void {
   if (!roles.includes(actor.role)) throw forbidden(`${actor.user} (${actor.role}) may not do this: it needs ${roles.join(' or ')}`);
 }
 
-/** Creating users (and, when there are such changes, their roles and passwords): the office only. */
-export function canManageUsers(actor: Actor): boolean {
-  return actor.role === 'admin';
+/**
+ * Refuses an actor a role-level policy does not allow, naming the roles it allows (as
+ * requireRole does): one definition per permission, the policy, and its refusal from it.
+ */
+export function requirePolicy(actor: Actor, policy: RolePolicy): void {
+  if (!policy(actor)) requireRole(actor, ...ROLES.filter((role) => policy({ role })));
 }
 
+/** Creating users (and, when there are such changes, their roles and passwords): the office only. */
 export function assertManageUsers(actor: Actor): void {
-  if (!canManageUsers(actor)) throw forbidden(`${actor.user} (${actor.role}) may not manage users: only the office does`);
+  if (!mayManageUsers(actor)) throw forbidden(`${actor.user} (${actor.role}) may not manage users: only the office does`);
 }
 
 /** Reading an assessment: its findings, evidence, suggestions and score. */
@@ -111,37 +182,37 @@ export function assertPublish(actor: Actor, a: AssessmentContext, hidden: () => 
 
 /** Storing scheme versions: the office. */
 export function assertManageSchemes(actor: Actor): void {
-  requireRole(actor, 'admin');
+  requirePolicy(actor, mayStoreSchemeVersions);
 }
 
 /** Setting up campaigns (scope, teams, assignments): the office. */
 export function assertManageCampaigns(actor: Actor): void {
-  requireRole(actor, 'admin');
+  requirePolicy(actor, mayManageCampaigns);
 }
 
 /** Publishing a whole campaign: the office. */
 export function assertPublishCampaign(actor: Actor): void {
-  requireRole(actor, 'admin');
+  requirePolicy(actor, mayPublishCampaigns);
 }
 
 /** Deciding appeals: the office. */
 export function assertDecideAppeal(actor: Actor): void {
-  requireRole(actor, 'admin');
+  requirePolicy(actor, mayDecideAppeals);
 }
 
 /** Rescoring a campaign with another scheme version (and its preview): the office. */
 export function assertRescore(actor: Actor): void {
-  requireRole(actor, 'admin');
+  requirePolicy(actor, mayRescoreCampaigns);
 }
 
 /** Reading the audit log: the office. */
 export function assertReadAuditLog(actor: Actor): void {
-  requireRole(actor, 'admin');
+  requirePolicy(actor, mayReadAudit);
 }
 
 /** Listing a campaign's appeals: everyone but viewers (each sees those within reach, see appealsCut). */
 export function assertListAppeals(actor: Actor): void {
-  requireRole(actor, 'admin', 'reviewer', 'inspector', 'village');
+  requirePolicy(actor, mayListAppeals);
 }
 
 /** A team member must be an inspector (the users that exist and their roles are the caller's to give). */
@@ -151,11 +222,6 @@ export function assertTeamMembers(members: readonly string[], inspectors: Readon
 }
 
 // ---- What a reader sees.
-
-/** Suggested findings are the inspectors' working material: the office, reviewers and inspectors see them; villages and viewers the result only. */
-export function canSeeSuggestions(actor: Actor): boolean {
-  return actor.role !== 'village' && actor.role !== 'viewer';
-}
 
 /** Results before publication: the office and the reviewers (a reviewer's ranking counts their township's, see seesResult). */
 export function canSeeUnpublished(actor: Actor): boolean {
@@ -223,14 +289,4 @@ export function appealsCut(actor: Actor): { village?: string; township?: string;
     default:
       return {};
   }
-}
-
-/** Resident ID numbers in full: the office only; everyone else gets them masked. */
-export function canSeeFullIds(actor: { role: Role }): boolean {
-  return actor.role === 'admin';
-}
-
-/** Whether a user can be put on an inspection team. */
-export function isInspector(user: { role: Role }): boolean {
-  return user.role === 'inspector';
 }

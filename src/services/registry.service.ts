@@ -53,7 +53,7 @@ import {
 import { writeTemplate } from './import/export.service.ts';
 import type { ImportReport } from './import/import.service.ts';
 import { importInWorker } from './import/import-in-worker.ts';
-import { forbidden, requireRole, type Actor, type Role } from './policies.ts';
+import { canSeeFullIds, forbidden, mayExportRegistry, mayImportRegistry, mayReadResidents, requirePolicy, type Actor } from './policies.ts';
 
 export interface Page<T> {
   items: T[];
@@ -92,9 +92,6 @@ const RECORD_DATES: Record<RecordKind, { column: string; form: 'date' | 'month' 
   'household-sources': null,
   'leader-duties': { column: 'year', form: 'year' },
 };
-
-/** Roles that read residents' data (households, members, helpers, records) of the villages in their reach. */
-const RESIDENT_READERS: Role[] = ['admin', 'reviewer', 'inspector', 'village'];
 
 const ERRORS_FILE_HOURS = 1;
 
@@ -184,7 +181,7 @@ export class RegistryService {
   /** Full ID numbers: only an administrator, only when asked. */
   private showIds(actor: Actor, asked: boolean | undefined): boolean {
     if (!asked) return false;
-    if (actor.role !== 'admin') throw forbidden(`${actor.user} (${actor.role}) may not see ID numbers in full: only the county office may`);
+    if (!canSeeFullIds(actor)) throw forbidden(`${actor.user} (${actor.role}) may not see ID numbers in full: only the county office may`);
     return true;
   }
 
@@ -260,7 +257,7 @@ export class RegistryService {
   }
 
   async helpers(actor: Actor, filter: { village?: string; showIds?: boolean }, page: PageRequest): Promise<Page<unknown>> {
-    requireRole(actor, ...RESIDENT_READERS);
+    requirePolicy(actor, mayReadResidents);
     const showIds = this.showIds(actor, filter.showIds);
     const villages = await this.narrow(actor, filter.village);
     const result = await helpers(this.db, villages, this.today(), page);
@@ -290,7 +287,7 @@ export class RegistryService {
    * six characters, the last four), so a search cannot be used to read a masked number digit by digit.
    */
   async households(actor: Actor, filter: { village?: string; q?: string; status?: string; showIds?: boolean }, page: PageRequest): Promise<Page<unknown>> {
-    requireRole(actor, ...RESIDENT_READERS);
+    requirePolicy(actor, mayReadResidents);
     const showIds = this.showIds(actor, filter.showIds);
     const search: HouseholdSearch = { villages: await this.narrow(actor, filter.village) };
     if (filter.status) search.status = filter.status;
@@ -300,7 +297,7 @@ export class RegistryService {
       const id = q.toUpperCase();
       if (/^\d{17}[\dX]$/.test(id)) search.idExact = id;
       else if (/^[\dX]+$/.test(id)) {
-        if (actor.role === 'admin') search.idContains = id;
+        if (canSeeFullIds(actor)) search.idContains = id;
         else {
           if (id.length <= 6 && !id.includes('X')) search.idPrefix = id;
           if (id.length <= 4) search.idSuffix = id;
@@ -318,7 +315,7 @@ export class RegistryService {
 
   /** One household: its record, members, helpers (now and before) and latest visits. */
   async household(actor: Actor, householdNo: string, options: { showIds?: boolean } = {}) {
-    requireRole(actor, ...RESIDENT_READERS);
+    requirePolicy(actor, mayReadResidents);
     const showIds = this.showIds(actor, options.showIds);
     const scope = await this.villageScope(actor);
     const h = await householdByNo(this.db, householdNo);
@@ -361,7 +358,7 @@ export class RegistryService {
 
   /** A kind's records by village and period (inclusive), newest first. */
   async records(actor: Actor, kind: RecordKind, filter: { village?: string; from?: string; to?: string; showIds?: boolean }, page: PageRequest): Promise<Page<unknown>> {
-    requireRole(actor, ...RESIDENT_READERS);
+    requirePolicy(actor, mayReadResidents);
     const showIds = this.showIds(actor, filter.showIds);
     const spec = kindSpec(kind)!;
     const villages = await this.narrow(actor, filter.village);
@@ -462,7 +459,7 @@ export class RegistryService {
    * rows have problems, an errors file (the sheet with an error column) is kept for an hour.
    */
   async importUpload(actor: Actor, kind: string, path: string, originalName: string, dryRun: boolean): Promise<ImportResult> {
-    requireRole(actor, 'admin');
+    requirePolicy(actor, mayImportRegistry);
     if (!kindSpec(kind)) throw new KaoheError('unknown-kind', `no record kind "${kind}" (kinds: ${KINDS.map((k) => k.kind).join(', ')})`);
     // The name as the office knows it, as messages and the errors file's name quote it: one line, not too long.
     const name = quoteCell(basename(originalName).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '_'), 100) || 'upload';
@@ -521,7 +518,7 @@ export class RegistryService {
 
   /** An import's errors file, for the administrator who imported, within the hour. */
   errorsFile(actor: Actor, token: string): FileOut {
-    requireRole(actor, 'admin');
+    requirePolicy(actor, mayImportRegistry);
     this.sweep();
     const f = this.errorFiles.get(token);
     if (!f || f.owner !== actor.user) throw notFound('errors file (they are kept for an hour)');
@@ -530,7 +527,7 @@ export class RegistryService {
 
   /** Every row of a kind as .xlsx or .csv, written in a worker thread; ID numbers masked unless asked for. */
   async exportFile(actor: Actor, kind: string, format: 'xlsx' | 'csv', showIdsAsked: boolean): Promise<FileOut> {
-    requireRole(actor, 'admin');
+    requirePolicy(actor, mayExportRegistry);
     const showIds = this.showIds(actor, showIdsAsked);
     const spec = specOf(kind);
     const out = join(this.tempDir(), `export-${randomUUID()}.${format}`);

@@ -6,8 +6,9 @@
 import { fromCents } from '../core/numbers.ts';
 import { textOf, walk, type Lang, type Scheme, type SchemeNode } from '../core/scheme/model.ts';
 import { explain } from '../core/scoring/explain.ts';
-import { score, type Finding, type ScoreResult, type Unit } from '../core/scoring/score.ts';
+import { score, type Finding, type Unit } from '../core/scoring/score.ts';
 import type { VillageAttributes } from '../core/campaign/records.ts';
+import type { ScoreSheet, ScoreSheetDeduction, ScoreSheetEvidence, ScoreSheetHeader, ScoreSheetNode, ScoreSheetRank } from '../contract/score-sheet.ts';
 
 
 /** The scoring unit of a village: the attributes the scheme's conditions test. */
@@ -19,78 +20,8 @@ export function unitOfVillage(a: VillageAttributes): Unit {
   return { name: a.villageName, attributes };
 }
 
-export interface ScoreSheetHeader {
-  county: { code: string; name: string } | null;
-  township: { code: string; name: string } | null;
-  campaign: { id: number; name: string; year: number; period: { from: string; to: string } };
-  village: { code: string; name: string };
-  team: string | null;
-  scheme: { id: string; version: number; title: string };
-  status: string;
-  publishedAt: string | null;
-  /** The day the sheet was produced (YYYY-MM-DD). */
-  date: string;
-  /** The audit log's head when the sheet was produced, `N:HEX` (审计锚点): kept on paper, checked by `kaohe audit verify --anchor`. */
-  auditAnchor: string | null;
-}
-
-export interface ScoreSheetNode {
-  code: string;
-  title: string;
-  /** 0 for a section, 1 for its children, … */
-  depth: number;
-  kind: string;
-  applicable: boolean;
-  max: number;
-  deducted: number;
-  score: number;
-  added?: number;
-  rule?: string;
-}
-
-export interface ScoreSheetEvidence {
-  id: number;
-  filename: string;
-  mime: string;
-  takenAt: string | null;
-}
-
-export interface ScoreSheetDeduction {
-  item: string;
-  title: string;
-  findingId: number;
-  count: number;
-  element: string | null;
-  elementTitle: string | null;
-  note: string | null;
-  household: string | null;
-  /** Points this finding takes off (or adds, for a bonus item), before any pool cap. */
-  amount: number;
-  bonus: boolean;
-  /** The explanation line of this finding. */
-  reason: string;
-  evidence: ScoreSheetEvidence[];
-}
-
-export interface ScoreSheetRank {
-  /** Which results the rank is among: 'all', 'published', 'published-and-own-township'. */
-  basis: string;
-  county: number;
-  countyOf: number;
-  township: number;
-  townshipOf: number | null;
-}
-
-export interface ScoreSheet {
-  header: ScoreSheetHeader;
-  nodes: ScoreSheetNode[];
-  deductions: ScoreSheetDeduction[];
-  explanation: string[];
-  totals: { base: number; bonus: number; total: number; max: number; bonusMax: number; percent: number | null };
-  grade: { code: string; title: string } | null;
-  veto: ScoreResult['veto'];
-  rank: ScoreSheetRank | null;
-}
+// The sheet's shape is the API's (GET /api/assessments/:id/sheet): defined in the contract.
+export type { ScoreSheet, ScoreSheetDeduction, ScoreSheetEvidence, ScoreSheetHeader, ScoreSheetNode, ScoreSheetRank } from '../contract/score-sheet.ts';
 
 export interface ScoreSheetInput {
   scheme: Scheme;

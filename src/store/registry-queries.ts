@@ -344,10 +344,3 @@ export async function codeLabels(db: Kysely<DB>): Promise<Map<string, { zh: stri
   for (const r of rows) out.set(`${r.list}\u0001${r.code}`, { zh: r.label_zh, en: r.label_en || null });
   return out;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Scheme versions (the stored ones; listing is CampaignServices.listSchemeVersions)
-
-export async function schemeVersionById(db: Kysely<DB>, id: number) {
-  return db.selectFrom('scheme_versions').selectAll().where('id', '=', id).executeTakeFirst();
-}

@@ -35,7 +35,7 @@ interface AssessmentJson {
   version: number;
   score: Score;
   findings: Array<{ id: number; item: string; count: number; status: string; source: string }>;
-  evidence: Array<{ id: number; finding_id: number | null; mime: string }>;
+  evidence: Array<{ id: number; findingId: number | null; mime: string }>;
   appeals: Array<{ id: number; item: string; status: string }>;
 }
 interface RankedJson {
@@ -323,9 +323,9 @@ describe.skipIf(!available)('browser: the assessment flow', () => {
       const afterFinding = await assessment(p);
       expect(afterFinding.score.total).toBeCloseTo(expectedLive, 5);
       const finding = afterFinding.findings.find((f) => f.item === item && f.status === 'active')!;
-      // The API sends evidence rows as stored (finding_id; the web app camel-cases them): the
-      // photo is on the finding, and the stored file is served back as the same PNG.
-      const photoRow = afterFinding.evidence.find((e) => e.finding_id === finding.id && e.mime === 'image/png');
+      // The photo is on the finding (the API's evidence row names it: findingId), and the stored
+      // file is served back as the same PNG.
+      const photoRow = afterFinding.evidence.find((e) => e.findingId === finding.id && e.mime === 'image/png');
       expect(photoRow, JSON.stringify(afterFinding.evidence)).toBeDefined();
       const served = await p.request.get(`${app.url}/api/evidence/${photoRow!.id}`);
       expect(served.status()).toBe(200);

@@ -124,7 +124,7 @@ describe('the worked examples of READING.md', () => {
       { item: '4.2' },
       { item: '4.3' },
     ]);
-    const json = resultToJson(r) as Record<string, unknown> & { nodes: Record<string, Record<string, unknown>> };
+    const json = resultToJson(r);
     expect(json).toMatchObject({ base: 132, bonus: 10, total: 142, max: 200, bonusMax: 10, percent: 66, grade: null, veto: null });
     expect(json.nodes['1']).toMatchObject({ score: 2, deducted: 18 });
     expect(json.nodes['2']).toMatchObject({ score: 70, deducted: 50, deductedRaw: 62 });

@@ -5,7 +5,7 @@
 import { KaoheError } from '../errors.ts';
 import { fromCents, percentCents, type Cents } from '../numbers.ts';
 import { holds, type Attributes } from '../scheme/conditions.ts';
-import type { GradeBand, Rule, Scheme, SchemeNode } from '../scheme/model.ts';
+import type { GradeBand, Rule, Scheme, SchemeNode, Text } from '../scheme/model.ts';
 
 /** One occurrence (or `count` occurrences) of a shortcoming or merit named by an item. */
 export interface Finding {
@@ -475,12 +475,52 @@ function gradeOf(
   return scheme.grades.find((g) => value >= g.min) ?? null;
 }
 
+/** A finding's effect on its item in a result's JSON (points as decimals). */
+export interface DeductionJson {
+  finding: number;
+  count: number;
+  element?: string;
+  note?: string;
+  household?: string;
+  amount: number;
+}
+
+/** A node of a result's JSON (points as decimals). */
+export interface ScoreNodeJson {
+  kind: 'section' | 'item';
+  applicable: boolean;
+  max: number;
+  deductedRaw: number;
+  deducted: number;
+  score: number;
+  addedRaw?: number;
+  added?: number;
+  pools?: string[];
+  vetoed?: boolean;
+  findings?: DeductionJson[];
+}
+
+/** A result as JSON: points as decimals, nodes by code in scheme order. */
+export interface ScoreJson {
+  scheme: { id: string; version: number };
+  unit: { name?: string };
+  base: number;
+  bonus: number;
+  total: number;
+  max: number;
+  bonusMax: number;
+  percent: number | null;
+  grade: { code: string; title: Text; min: number } | null;
+  veto: ScoreResult['veto'];
+  nodes: Record<string, ScoreNodeJson>;
+}
+
 /** Converts a result's cents to decimal points, for JSON output. */
-export function resultToJson(result: ScoreResult): unknown {
-  const nodes: Record<string, unknown> = {};
+export function resultToJson(result: ScoreResult): ScoreJson {
+  const nodes: Record<string, ScoreNodeJson> = {};
   for (const code of result.order) {
     const n = result.nodes[code]!;
-    const out: Record<string, unknown> = {
+    const out: ScoreNodeJson = {
       kind: n.kind,
       applicable: n.applicable,
       max: fromCents(n.max),

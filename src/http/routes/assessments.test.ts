@@ -13,8 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { multipart, signIn, startServer, type Client, type Part, type TestServer } from '../../../test/http.ts';
 import { storeTargets } from '../../../test/stores.ts';
 import { DEMO_CAMPAIGN, firstStart } from '../../services/bootstrap.service.ts';
-import { type CampaignServices } from '../../services/campaign/index.ts';
+import type { CampaignServices } from '../../services/campaign/index.ts';
 import { compose } from '../../compose.ts';
+import { presentAssessment } from '../presenters/assessments.ts';
 
 const HOOK = 120_000;
 const ID_NUMBER = /\d{17}[\dX]/;
@@ -126,7 +127,7 @@ interface Assessment {
   comment: string | null;
   village: { code: string; name: string };
   findings: Array<{ id: number; item: string; count: number; note: string | null; status: string; source: string }>;
-  evidence: Array<{ id: number; finding_id: number | null; appeal_id: number | null; filename: string; mime: string; url: string }>;
+  evidence: Array<{ id: number; findingId: number | null; appealId: number | null; filename: string; mime: string; url: string }>;
   suggestions: Array<{ id: number; item: string; status: string; key: string }>;
   appeals: Array<{ id: number; item: string; status: string }>;
   score: { total: number; base: number };
@@ -216,8 +217,8 @@ describe.each(storeTargets())('assessment routes ($dialect)', (target) => {
     // Two photos from a phone in one upload: a JPEG and a PNG with a Chinese name.
     const up = await as.inspector.upload(`/api/findings/${findingA}/evidence`, [photo('IMG_0001.jpg'), { name: 'file', filename: '现场照片.png', type: 'image/png', data: png() }]);
     expect(up.statusCode, up.body).toBe(201);
-    const rows = json<{ evidence: Array<{ id: number; finding_id: number; filename: string; mime: string; size: number; url: string }> }>(up).evidence;
-    expect(rows.map((r) => [r.finding_id, r.filename, r.mime, r.size])).toEqual([
+    const rows = json<{ evidence: Array<{ id: number; findingId: number; filename: string; mime: string; size: number; url: string }> }>(up).evidence;
+    expect(rows.map((r) => [r.findingId, r.filename, r.mime, r.size])).toEqual([
       [findingA, 'IMG_0001.jpg', 'image/jpeg', jpeg().length],
       [findingA, '现场照片.png', 'image/png', png().length],
     ]);
@@ -277,21 +278,21 @@ describe.each(storeTargets())('assessment routes ($dialect)', (target) => {
     // The village appeals the accepted suggestion's item, with a photo.
     const appeal = await as.village.post(`/api/assessments/${A}/appeals`, { item: suggestion.item, reason: '该户已于年内脱贫，有验收材料' });
     expect(appeal.statusCode, appeal.body).toBe(201);
-    const appealBody = json<{ id: number; appeal: { status: string; item: string; created_by: string } }>(appeal);
+    const appealBody = json<{ id: number; appeal: { status: string; item: string; createdBy: string } }>(appeal);
     appealA = appealBody.id;
-    expect(appealBody.appeal).toMatchObject({ status: 'open', item: suggestion.item, created_by: 'village' });
+    expect(appealBody.appeal).toMatchObject({ status: 'open', item: suggestion.item, createdBy: 'village' });
     const appealPhoto = await as.village.upload(`/api/appeals/${appealA}/evidence`, [photo('验收材料.jpg')]);
     expect(appealPhoto.statusCode, appealPhoto.body).toBe(201);
-    const appealRows = json<{ evidence: Array<{ id: number; appeal_id: number; mime: string }> }>(appealPhoto).evidence;
-    expect(appealRows).toMatchObject([{ appeal_id: appealA, mime: 'image/jpeg' }]);
+    const appealRows = json<{ evidence: Array<{ id: number; appealId: number; mime: string }> }>(appealPhoto).evidence;
+    expect(appealRows).toMatchObject([{ appealId: appealA, mime: 'image/jpeg' }]);
     appealEvidenceA = appealRows[0]!.id;
     expect((await as.admin.get(`/api/evidence/${appealEvidenceA}`)).statusCode).toBe(200);
 
     // The office upholds it: the item's findings are superseded by a count of 0.
     const decided = await as.admin.post(`/api/appeals/${appealA}/decide`, { outcome: 'upheld', reason: '材料属实' });
     expect(decided.statusCode, decided.body).toBe(200);
-    const decidedBody = json<{ appeal: { status: string; decided_by: string }; assessment: { total: number } }>(decided);
-    expect(decidedBody.appeal).toMatchObject({ status: 'upheld', decided_by: 'admin' });
+    const decidedBody = json<{ appeal: { status: string; decidedBy: string }; assessment: { total: number } }>(decided);
+    expect(decidedBody.appeal).toMatchObject({ status: 'upheld', decidedBy: 'admin' });
     expect(decidedBody.assessment.total).toBeGreaterThan(publishedTotal.total);
 
     const after = await rankOf();
@@ -358,7 +359,7 @@ describe.each(storeTargets())('assessment routes ($dialect)', (target) => {
     expect(adjust.statusCode, adjust.body).toBe(201);
     const adjusted = await as.admin.post(`/api/appeals/${json<{ id: number }>(adjust).id}/decide`, { outcome: 'adjusted', reason: '核实迟报一次', count: 1 });
     expect(adjusted.statusCode, adjusted.body).toBe(200);
-    expect(json(adjusted)).toMatchObject({ appeal: { status: 'adjusted', adjusted_count: 1 }, assessment: { total: start + 1 } });
+    expect(json(adjusted)).toMatchObject({ appeal: { status: 'adjusted', adjustedCount: 1 }, assessment: { total: start + 1 } });
     const reject = await as.village.post(`/api/assessments/${A}/appeals`, { item: '3.2.1', reason: '一次也没有迟报' });
     expect(reject.statusCode, reject.body).toBe(201);
     // One open appeal per item.
@@ -682,7 +683,8 @@ describe.each(storeTargets())('assessment views kept between requests ($dialect)
     const body = await read('admin');
     const fresh = await compose({ store: server.store }).campaigns.assessments.getAssessment({ user: 'admin', role: 'admin' }, A);
     const parsed = JSON.parse(body) as Assessment;
-    expect({ ...parsed, evidence: parsed.evidence.map(({ url, ...e }) => (expect(url).toBe(`/api/evidence/${e.id}`), e)) }).toEqual(JSON.parse(JSON.stringify(fresh)));
+    for (const e of parsed.evidence) expect(e.url).toBe(`/api/evidence/${e.id}`);
+    expect(parsed).toEqual(JSON.parse(JSON.stringify(presentAssessment(fresh))));
     // Unchanged, it is the same object (kept), and the same JSON.
     const kept = server.app.services.campaigns;
     expect(await kept.assessments.getAssessment({ user: 'admin', role: 'admin' }, A)).toBe(await kept.assessments.getAssessment({ user: 'admin', role: 'admin' }, A));

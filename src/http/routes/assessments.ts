@@ -13,17 +13,45 @@ import { KaoheError } from '../../core/errors.ts';
 import type { AssessmentView, EvidenceRoom, EvidenceTarget } from '../../services/campaign/index.ts';
 import { evidenceQuotaError, INLINE_EVIDENCE_TYPES, shortBytes, type EvidenceStore, type StagedEvidence } from '../../services/evidence/evidence-store.ts';
 import { actorOf, type User } from '../../services/user.service.ts';
+import {
+  canSeeFullIds,
+  mayAppeal,
+  mayDecideAppeals,
+  mayListAppeals,
+  mayMoveAssessments,
+  mayRecordFindings,
+  maySeeSuggestions,
+} from '../../services/policies.ts';
+import type {
+  AppealCreated,
+  AppealDecided,
+  AppealsAnswer,
+  AssessmentChanged,
+  EvidenceUploaded,
+  FindingAdded,
+  SuggestionAccepted,
+  SuggestionsDerived,
+} from '../../contract/assessments.ts';
 import { contentDisposition } from '../content-disposition.ts';
 import { KeptJson } from '../kept-json.ts';
 import { Id, route } from '../route.ts';
-import { maskIds, present } from '../presenters.ts';
+import { maskIds, present, readerKind, type ReaderKind } from '../presenters/ids.ts';
+import {
+  presentAppealListed,
+  presentAppealRow,
+  presentAssessment,
+  presentAssessmentState,
+  presentEvidenceRow,
+  presentScoreSheet,
+  presentSuggestionRecords,
+} from '../presenters/assessments.ts';
 import { DivisionCode, Flag, Version } from './campaigns.ts';
 
 const Lang = z.object({ lang: z.enum(['zh', 'en']).default('zh') });
 const AssessmentParams = z.object({ id: Id });
 const Reason = z.string().trim().min(1, 'give a reason').max(2000);
 /** Assessments as JSON, by the service's view object and the reader's kind (see sendView). */
-const viewJson = new KeptJson<'office' | 'masked'>();
+const viewJson = new KeptJson<ReaderKind>();
 /** Bytes a multipart part takes besides its file (boundary, headers), generously. */
 const PART_OVERHEAD = 16 * 1024;
 /**
@@ -121,8 +149,8 @@ export function assessmentsRoutes(app: FastifyInstance): void {
   const { campaigns, evidenceStore: evidence } = app.services;
   const tags = ['assessments'];
 
-  const withUrls = <A extends { evidence: Array<{ id: number }> }>(a: A) => ({ ...a, evidence: a.evidence.map((e) => ({ ...e, url: `/api/evidence/${e.id}` })) });
-  const state = (user: User, id: number) => campaigns.assessments.assessmentState(actorOf(user), id);
+  const state = async (user: User, id: number) => presentAssessmentState(await campaigns.assessments.assessmentState(actorOf(user), id));
+  const changed = async (user: User, id: number): Promise<AssessmentChanged> => ({ ok: true, assessment: await state(user, id) });
 
   /**
    * Sends an assessment as its reader may see it. While it is unchanged the service hands back
@@ -130,7 +158,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
    * ID numbers masked for anyone but the office — is made once per view and kind.
    */
   const sendView = (user: User, req: FastifyRequest, reply: FastifyReply, view: AssessmentView) =>
-    viewJson.send(req, reply, view, user.role === 'admin' ? 'office' : 'masked', () => present(user, withUrls(view)));
+    viewJson.send(req, reply, view, readerKind(user), () => present(user, presentAssessment(view)));
 
   /** Stores the uploads on a finding or an appeal, all or none; returns their rows. */
   const upload = async (user: User, req: FastifyRequest, reply: FastifyReply, target: EvidenceTarget) => {
@@ -141,7 +169,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
       const files = await receiveUploads(req, evidence, room);
       const ids = await campaigns.evidence.addEvidenceFiles(actor, target, files);
       const rows = (await campaigns.evidence.evidenceOf(actor, target)).filter((r) => ids.includes(r.id));
-      return rows.map((r) => ({ ...r, url: `/api/evidence/${r.id}` }));
+      return rows.map(presentEvidenceRow);
     } catch (e) {
       finishRefusedUpload(req, reply, evidence);
       throw e;
@@ -153,7 +181,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     url: '/assessments/:id',
     summary: "A village's assessment: findings, evidence, suggestions, appeals, score and explanation",
     tags,
-    roles: 'any',
+    access: 'any',
     params: AssessmentParams,
     query: Lang,
     handler: async ({ user, params, query, req, reply }) => sendView(user, req, reply, await campaigns.assessments.getAssessment(actorOf(user), params.id, query.lang)),
@@ -164,7 +192,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     url: '/campaigns/:id/villages/:code/assessment',
     summary: "A village's assessment in a campaign, by the village's code",
     tags,
-    roles: 'any',
+    access: 'any',
     params: z.object({ id: Id, code: DivisionCode }),
     query: Lang,
     handler: async ({ user, params, query, req, reply }) => sendView(user, req, reply, await campaigns.assessments.getVillageAssessment(actorOf(user), params.id, params.code, query.lang)),
@@ -175,10 +203,10 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     url: '/assessments/:id/sheet',
     summary: 'The printable score sheet',
     tags,
-    roles: 'any',
+    access: 'any',
     params: AssessmentParams,
     query: Lang,
-    handler: async ({ user, params, query }) => present(user, await campaigns.assessments.scoreSheet(actorOf(user), params.id, query.lang)),
+    handler: async ({ user, params, query }) => present(user, presentScoreSheet(await campaigns.assessments.scoreSheet(actorOf(user), params.id, query.lang))),
   });
 
   route(app, {
@@ -186,7 +214,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     url: '/assessments/:id/findings',
     summary: 'Record a finding',
     tags,
-    roles: ['admin', 'inspector'],
+    access: mayRecordFindings,
     params: AssessmentParams,
     body: z.object({
       version: Version,
@@ -196,7 +224,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
       note: z.string().max(2000).optional(),
       household: z.string().trim().max(60).optional(),
     }),
-    handler: async ({ user, params, body, reply }) => {
+    handler: async ({ user, params, body, reply }): Promise<FindingAdded> => {
       const input: Parameters<typeof campaigns.findings.addFinding>[3] = { item: body.item };
       if (body.count !== undefined) input.count = body.count;
       if (body.element) input.element = body.element;
@@ -213,12 +241,12 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     url: '/assessments/:id/findings/:fid/withdraw',
     summary: 'Withdraw a finding',
     tags,
-    roles: ['admin', 'inspector'],
+    access: mayRecordFindings,
     params: z.object({ id: Id, fid: Id }),
     body: z.object({ version: Version, reason: Reason }),
     handler: async ({ user, params, body }) => {
       await campaigns.findings.withdrawFinding(actorOf(user), params.id, body.version, params.fid, body.reason);
-      return { ok: true, assessment: await state(user, params.id) };
+      return changed(user, params.id);
     },
   });
 
@@ -227,10 +255,10 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     url: '/findings/:fid/evidence',
     summary: "Upload evidence files for a finding (multipart, parts named 'file')",
     tags,
-    roles: ['admin', 'inspector'],
+    access: mayRecordFindings,
     params: z.object({ fid: Id }),
     multipart: true,
-    handler: async ({ user, params, req, reply }) => {
+    handler: async ({ user, params, req, reply }): Promise<EvidenceUploaded> => {
       const rows = await upload(user, req, reply, { findingId: params.fid });
       reply.code(201);
       return present(user, { evidence: rows });
@@ -242,13 +270,13 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     url: '/evidence/:id',
     summary: 'An evidence file: a photo inline (?download=1 as an attachment), a PDF always as an attachment',
     tags,
-    roles: 'any',
+    access: 'any',
     params: z.object({ id: Id }),
     query: z.object({ download: Flag }),
     handler: async ({ user, params, query, reply }) => {
       const e = await campaigns.evidence.evidenceFile(actorOf(user), params.id);
       if (!(await evidence.has(e.sha256))) throw new KaoheError('not-found', `the file of evidence ${e.id} is missing from the evidence store`);
-      const filename = user.role === 'admin' ? e.filename : maskIds(e.filename);
+      const filename = canSeeFullIds(user) ? e.filename : maskIds(e.filename);
       // Only a raster image of an accepted type is shown in the browser; a PDF (or anything
       // else) is saved, never rendered by the browser's viewer on our origin.
       const inline = !query.download && INLINE_EVIDENCE_TYPES.includes(e.mime) && evidence.types.includes(e.mime);
@@ -268,11 +296,11 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     url: '/assessments/:id/suggestions/derive',
     summary: "Derive suggested findings from the registry's records",
     tags,
-    roles: ['admin', 'inspector'],
+    access: mayRecordFindings,
     params: AssessmentParams,
-    handler: async ({ user, params }) => {
+    handler: async ({ user, params }): Promise<SuggestionsDerived> => {
       const r = await campaigns.suggestions.deriveSuggestions(actorOf(user), params.id);
-      return { ...r, assessment: await state(user, params.id) };
+      return { added: r.added, total: r.total, assessment: await state(user, params.id) };
     },
   });
 
@@ -281,9 +309,9 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     url: '/assessments/:id/suggestions/:sid/records',
     summary: 'Every registry record behind a suggested finding (the assessment carries the first 50)',
     tags,
-    roles: ['admin', 'reviewer', 'inspector'],
+    access: maySeeSuggestions,
     params: z.object({ id: Id, sid: Id }),
-    handler: async ({ user, params }) => present(user, await campaigns.suggestions.suggestionRecords(actorOf(user), params.id, params.sid)),
+    handler: async ({ user, params }) => present(user, presentSuggestionRecords(await campaigns.suggestions.suggestionRecords(actorOf(user), params.id, params.sid))),
   });
 
   route(app, {
@@ -291,10 +319,10 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     url: '/assessments/:id/suggestions/:sid/accept',
     summary: 'Accept a suggested finding',
     tags,
-    roles: ['admin', 'inspector'],
+    access: mayRecordFindings,
     params: z.object({ id: Id, sid: Id }),
     body: z.object({ version: Version, note: z.string().max(2000).optional() }),
-    handler: async ({ user, params, body }) => {
+    handler: async ({ user, params, body }): Promise<SuggestionAccepted> => {
       const findingId = await campaigns.suggestions.acceptSuggestion(actorOf(user), params.id, body.version, params.sid, body.note || undefined);
       return present(user, { findingId, assessment: await state(user, params.id) });
     },
@@ -305,12 +333,12 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     url: '/assessments/:id/suggestions/:sid/dismiss',
     summary: 'Dismiss a suggested finding',
     tags,
-    roles: ['admin', 'inspector'],
+    access: mayRecordFindings,
     params: z.object({ id: Id, sid: Id }),
     body: z.object({ version: Version, reason: Reason }),
     handler: async ({ user, params, body }) => {
       await campaigns.suggestions.dismissSuggestion(actorOf(user), params.id, body.version, params.sid, body.reason);
-      return { ok: true, assessment: await state(user, params.id) };
+      return changed(user, params.id);
     },
   });
 
@@ -319,12 +347,12 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     url: '/assessments/:id/transition',
     summary: 'Move an assessment along: submit, sendBack, review, publish',
     tags,
-    roles: ['admin', 'reviewer', 'inspector'],
+    access: mayMoveAssessments,
     params: AssessmentParams,
     body: z.object({ version: Version, step: z.enum(['submit', 'sendBack', 'review', 'publish']), comment: z.string().trim().max(2000).optional() }),
     handler: async ({ user, params, body }) => {
       await campaigns.workflow.transition(actorOf(user), params.id, body.version, body.step, body.comment || undefined);
-      return { ok: true, assessment: await state(user, params.id) };
+      return changed(user, params.id);
     },
   });
 
@@ -333,17 +361,17 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     url: '/campaigns/:id/appeals',
     summary: "List a campaign's appeals: the office all, a reviewer their township's, an inspector their villages', a village its own",
     tags: ['appeals'],
-    roles: ['admin', 'reviewer', 'inspector', 'village'],
+    access: mayListAppeals,
     params: z.object({ id: Id }),
     query: Lang.extend({
       status: z.enum(['open', 'decided', 'upheld', 'adjusted', 'rejected']).optional(),
       township: DivisionCode.optional(),
     }),
-    handler: async ({ user, params, query }) => {
+    handler: async ({ user, params, query }): Promise<AppealsAnswer> => {
       const filter: Parameters<typeof campaigns.appeals.listAppeals>[2] = {};
       if (query.status) filter.status = query.status;
       if (query.township) filter.township = query.township;
-      return present(user, { appeals: await campaigns.appeals.listAppeals(actorOf(user), params.id, filter, query.lang) });
+      return present(user, { appeals: (await campaigns.appeals.listAppeals(actorOf(user), params.id, filter, query.lang)).map(presentAppealListed) });
     },
   });
 
@@ -352,13 +380,13 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     url: '/assessments/:id/appeals',
     summary: 'Appeal an item of a published result',
     tags: ['appeals'],
-    roles: ['admin', 'village'],
+    access: mayAppeal,
     params: AssessmentParams,
     body: z.object({ item: z.string().trim().min(1, 'the item appealed (e.g. 2.5.5)').max(40), reason: Reason }),
-    handler: async ({ user, params, body, reply }) => {
+    handler: async ({ user, params, body, reply }): Promise<AppealCreated> => {
       const id = await campaigns.appeals.appeal(actorOf(user), params.id, body);
       reply.code(201);
-      return present(user, { id, appeal: await campaigns.appeals.appealInfo(actorOf(user), id) });
+      return present(user, { id, appeal: presentAppealRow(await campaigns.appeals.appealInfo(actorOf(user), id)) });
     },
   });
 
@@ -367,10 +395,10 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     url: '/appeals/:id/evidence',
     summary: "Upload evidence files for an appeal (multipart, parts named 'file')",
     tags: ['appeals'],
-    roles: ['admin', 'village'],
+    access: mayAppeal,
     params: z.object({ id: Id }),
     multipart: true,
-    handler: async ({ user, params, req, reply }) => {
+    handler: async ({ user, params, req, reply }): Promise<EvidenceUploaded> => {
       const rows = await upload(user, req, reply, { appealId: params.id });
       reply.code(201);
       return present(user, { evidence: rows });
@@ -382,16 +410,16 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     url: '/appeals/:id/decide',
     summary: 'Decide an appeal',
     tags: ['appeals'],
-    roles: ['admin'],
+    access: mayDecideAppeals,
     params: z.object({ id: Id }),
     body: z
       .object({ outcome: z.enum(['upheld', 'adjusted', 'rejected']), reason: Reason, count: z.number().int().min(0).max(100_000).optional() })
       .refine((b) => b.outcome !== 'adjusted' || b.count !== undefined, { path: ['count'], message: 'an adjustment gives the new count (a whole number ≥ 0)' }),
-    handler: async ({ user, params, body }) => {
+    handler: async ({ user, params, body }): Promise<AppealDecided> => {
       const decision: Parameters<typeof campaigns.appeals.decideAppeal>[2] = { outcome: body.outcome, reason: body.reason };
       if (body.count !== undefined) decision.count = body.count;
       await campaigns.appeals.decideAppeal(actorOf(user), params.id, decision);
-      const appeal = await campaigns.appeals.appealInfo(actorOf(user), params.id);
+      const appeal = presentAppealRow(await campaigns.appeals.appealInfo(actorOf(user), params.id));
       return { appeal, assessment: await state(user, appeal.assessmentId) };
     },
   });

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { passwordMinLength } from '../../services/password-policy.ts';
-import { ROLES } from '../../services/policies.ts';
+import { mayManageUsers, ROLES } from '../../services/policies.ts';
 import { actorOf, csrfTokenFor, signInKey, type NewUserInput } from '../../services/user.service.ts';
 import { route } from '../route.ts';
 import { SESSION_COOKIE } from '../server.ts';
@@ -21,7 +21,7 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
     url: '/auth/login',
     summary: 'Sign in',
     tags: ['auth'],
-    roles: 'public',
+    access: 'public',
     // Attempts per address and user name, in a minute; the user name as the service counts it
     // (trimmed, one case), so no spelling of it escapes. The service adds the per-name delays and
     // lockout, and bounds the hashing.
@@ -50,7 +50,7 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
     url: '/auth/logout',
     summary: 'Sign out',
     tags: ['auth'],
-    roles: 'any',
+    access: 'any',
     whileMustChangePassword: true,
     handler: async ({ req, reply }) => {
       await users.endSession(req.sessionToken);
@@ -64,7 +64,7 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
     url: '/auth/me',
     summary: 'The signed-in user',
     tags: ['auth'],
-    roles: 'any',
+    access: 'any',
     whileMustChangePassword: true,
     handler: async ({ user, req }) => ({ user, csrfToken: csrfTokenFor(req.sessionToken!), passwordMinLength: passwordMinLength() }),
   });
@@ -74,7 +74,7 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
     url: '/auth/password',
     summary: 'Change my password',
     tags: ['auth'],
-    roles: 'any',
+    access: 'any',
     // The password rules are the service's (password-policy.ts): it names what is wrong.
     body: z.object({ currentPassword: z.string().min(1).max(200), newPassword: z.string().max(1000) }),
     whileMustChangePassword: true,
@@ -89,7 +89,7 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
     url: '/users',
     summary: 'List users',
     tags: ['users'],
-    roles: ['admin'],
+    access: mayManageUsers,
     handler: async () => ({ users: await users.list() }),
   });
 
@@ -98,7 +98,7 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
     url: '/users',
     summary: 'Create a user',
     tags: ['users'],
-    roles: ['admin'],
+    access: mayManageUsers,
     body: z.object({
       username: z.string().min(2).max(40),
       role: z.enum(ROLES as [string, ...string[]]),

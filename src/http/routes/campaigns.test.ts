@@ -130,8 +130,8 @@ describe.each(storeTargets())('campaign routes ($dialect)', (target) => {
     it('validates teams and assignments, naming the field', async () => {
       expectError(await as.admin.post(url('/teams'), { name: '', members: [] }), 400, 'validation', /^body\.name:/);
       expectError(await as.admin.post(url('/teams'), { name: 'x' }), 400, 'validation', /^body\.members:/);
-      expectError(await as.admin.post(url('/teams'), { name: 'x', members: ['nobody'] }), 400, 'validation', /^body\.members\.0: nobody is not an inspector/);
-      expectError(await as.admin.post(url('/teams'), { name: 'x', members: ['viewer'] }), 400, 'validation', /^body\.members\.0:/);
+      expectError(await as.admin.post(url('/teams'), { name: 'x', members: ['nobody'] }), 400, 'validation', /^members\.0: nobody is not an inspector/);
+      expectError(await as.admin.post(url('/teams'), { name: 'x', members: ['viewer'] }), 400, 'validation', /^members\.0: viewer is not an inspector/);
       expectError(await as.admin.post('/api/campaigns/abc/teams', { name: 'x', members: [] }), 400, 'validation', /^params\.id:/);
       expectError(await as.admin.post('/api/campaigns/99999/teams', { name: 'x', members: [] }), 404, 'not-found');
       expectError(await as.admin.post(url('/assign'), { team: '第二考核组', villages: ['12'] }), 400, 'validation', /^body\.villages\.0:/);

@@ -6,13 +6,26 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { fromCents } from '../../core/numbers.ts';
-import type { RankedRow, RankSummary } from '../../core/ranking/ranking.ts';
 import { parseAnchor } from '../../core/audit-anchor.ts';
 import { KaoheError } from '../../core/errors.ts';
 import { actorOf } from '../../services/user.service.ts';
+import { mayJoinInspectionTeams, mayManageCampaigns, mayPublishCampaigns, mayReadAudit, mayRescoreCampaigns } from '../../services/policies.ts';
 import { KeptJson } from '../kept-json.ts';
-import { present } from '../presenters.ts';
+import { present, readerKind, type ReaderKind } from '../presenters/ids.ts';
+import {
+  presentAssessmentRow,
+  presentAuditEntry,
+  presentAuditVerification,
+  presentCampaignDetail,
+  presentCampaignSummary,
+  presentOverview,
+  presentPublished,
+  presentRanking,
+  presentRescored,
+  presentRescorePreview,
+  presentSnapshot,
+} from '../presenters/campaigns.ts';
+import type { Assigned, CampaignCreated, TeamSet } from '../../contract/campaigns.ts';
 import { Id, route } from '../route.ts';
 
 /** A division code (县/乡/村: 12 digits). */
@@ -26,34 +39,7 @@ export const Flag = z
   .transform((v) => v === '1' || v === 'true');
 
 /** Presented rankings, by the service's ranking object and the reader's kind. */
-const rankingJson = new KeptJson<'office' | 'masked'>();
-
-const points = (cents: Record<string, number>) => Object.fromEntries(Object.entries(cents).map(([k, v]) => [k, fromCents(v)]));
-
-function rowPoints(r: RankedRow) {
-  return {
-    ...r,
-    total: fromCents(r.total),
-    base: fromCents(r.base),
-    bonus: fromCents(r.bonus),
-    sections: points(r.sections),
-    change: { totalDelta: r.change.totalDelta === null ? null : fromCents(r.change.totalDelta), rankDelta: r.change.rankDelta },
-  };
-}
-
-function summaryPoints<S extends RankSummary>(s: S) {
-  return { ...s, averages: points(s.averages), averageTotal: fromCents(s.averageTotal), averageBase: fromCents(s.averageBase), averageBonus: fromCents(s.averageBonus) };
-}
-
-/** A ranking (live or snapshotted, kept in hundredths) in points. */
-export function rankingInPoints<R extends { county: RankedRow[]; countySummary: RankSummary; townships: Array<RankSummary & { rows: RankedRow[] }> }>(r: R) {
-  return {
-    ...r,
-    county: r.county.map(rowPoints),
-    countySummary: summaryPoints(r.countySummary),
-    townships: r.townships.map((t) => ({ ...summaryPoints(t), rows: t.rows.map(rowPoints) })),
-  };
-}
+const rankingJson = new KeptJson<ReaderKind>();
 
 const CampaignParams = z.object({ id: Id });
 const Version = z.number({ error: 'the version of the assessment you edited (a whole number)' }).int().positive();
@@ -68,8 +54,8 @@ export function campaignsRoutes(app: FastifyInstance): void {
     url: '/campaigns',
     summary: 'List campaigns with their progress',
     tags,
-    roles: 'any',
-    handler: async ({ user }) => present(user, { campaigns: await campaigns.setup.listCampaignsFor(actorOf(user)) }),
+    access: 'any',
+    handler: async ({ user }) => present(user, { campaigns: (await campaigns.setup.listCampaignsFor(actorOf(user))).map(presentCampaignSummary) }),
   });
 
   route(app, {
@@ -77,7 +63,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
     url: '/campaigns',
     summary: 'Create a campaign',
     tags,
-    roles: ['admin'],
+    access: mayManageCampaigns,
     body: z.object({
       name: z.string().trim().min(1, 'a campaign needs a name').max(100),
       year: z.number().int().min(2000).max(2100),
@@ -87,7 +73,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
       to: z.iso.date().optional(),
       appealDays: z.number().int().min(0).max(365).optional(),
     }),
-    handler: async ({ user, body, reply }) => {
+    handler: async ({ user, body, reply }): Promise<CampaignCreated> => {
       const input: Parameters<typeof campaigns.setup.createCampaign>[1] = { name: body.name, year: body.year, schemeVersionId: body.schemeVersionId };
       if (body.villages) input.villages = body.villages;
       if (body.from) input.from = body.from;
@@ -95,7 +81,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
       if (body.appealDays !== undefined) input.appealDays = body.appealDays;
       const id = await campaigns.setup.createCampaign(actorOf(user), input);
       reply.code(201);
-      return { id, campaign: await campaigns.setup.campaignDetail(actorOf(user), id) };
+      return { id, campaign: presentCampaignDetail(await campaigns.setup.campaignDetail(actorOf(user), id)) };
     },
   });
 
@@ -104,9 +90,9 @@ export function campaignsRoutes(app: FastifyInstance): void {
     url: '/campaigns/:id',
     summary: 'A campaign: scope, teams, assignments and progress per village',
     tags,
-    roles: 'any',
+    access: 'any',
     params: CampaignParams,
-    handler: async ({ user, params }) => present(user, await campaigns.setup.campaignDetail(actorOf(user), params.id)),
+    handler: async ({ user, params }) => present(user, presentCampaignDetail(await campaigns.setup.campaignDetail(actorOf(user), params.id))),
   });
 
   route(app, {
@@ -114,16 +100,13 @@ export function campaignsRoutes(app: FastifyInstance): void {
     url: '/campaigns/:id/teams',
     summary: 'Create an inspection team or set its members',
     tags,
-    roles: ['admin'],
+    access: mayManageCampaigns,
     params: CampaignParams,
     body: z.object({
       name: z.string().trim().min(1, 'a team needs a name').max(100),
       members: z.array(z.string().trim().min(1).max(40)).max(100),
     }),
-    handler: async ({ user, params, body }) => {
-      const inspectors = new Set((await users.list()).filter((u) => u.role === 'inspector').map((u) => u.username));
-      const unknown = body.members.findIndex((m) => !inspectors.has(m));
-      if (unknown >= 0) throw new KaoheError('validation', `body.members.${unknown}: ${body.members[unknown]} is not an inspector's user name`);
+    handler: async ({ user, params, body }): Promise<TeamSet> => {
       const id = await campaigns.setup.setTeam(actorOf(user), params.id, body.name, body.members);
       return { id, name: body.name, members: [...new Set(body.members)] };
     },
@@ -134,10 +117,10 @@ export function campaignsRoutes(app: FastifyInstance): void {
     url: '/campaigns/:id/assign',
     summary: "Assign villages to a team",
     tags,
-    roles: ['admin'],
+    access: mayManageCampaigns,
     params: CampaignParams,
     body: z.object({ team: z.string().trim().min(1).max(100), villages: z.array(DivisionCode).min(1).max(20_000) }),
-    handler: async ({ user, params, body }) => {
+    handler: async ({ user, params, body }): Promise<Assigned> => {
       await campaigns.setup.assignVillages(actorOf(user), params.id, body.team, [...new Set(body.villages)]);
       return { ok: true, team: body.team, villages: body.villages.length };
     },
@@ -148,14 +131,14 @@ export function campaignsRoutes(app: FastifyInstance): void {
     url: '/campaigns/:id/assessments',
     summary: "List a campaign's assessments",
     tags,
-    roles: 'any',
+    access: 'any',
     params: CampaignParams,
     query: z.object({ township: DivisionCode.optional(), status: AssessmentStatusSchema.optional() }),
     handler: async ({ user, params, query }) => {
       const filter: { township?: string; status?: 'draft' | 'submitted' | 'reviewed' | 'published' } = {};
       if (query.township) filter.township = query.township;
       if (query.status) filter.status = query.status;
-      return present(user, { assessments: await campaigns.setup.listAssessments(actorOf(user), params.id, filter) });
+      return present(user, { assessments: (await campaigns.setup.listAssessments(actorOf(user), params.id, filter)).map(presentAssessmentRow) });
     },
   });
 
@@ -164,7 +147,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
     url: '/campaigns/:id/ranking',
     summary: 'The ranking: county and township ranks, grades, change, section averages',
     tags,
-    roles: 'any',
+    access: 'any',
     params: CampaignParams,
     query: z.object({ township: DivisionCode.optional(), published: Flag }),
     handler: async ({ user, params, query, req, reply }) => {
@@ -173,7 +156,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
       // While no assessment changed, the service hands back the same ranking object: its JSON
       // (as this reader may see it) is made once.
       const ranking = await campaigns.rankings.rankingFor(actorOf(user), params.id, options);
-      return rankingJson.send(req, reply, ranking, user.role === 'admin' ? 'office' : 'masked', () => present(user, rankingInPoints(ranking)));
+      return rankingJson.send(req, reply, ranking, readerKind(user), () => present(user, presentRanking(ranking)));
     },
   });
 
@@ -182,14 +165,12 @@ export function campaignsRoutes(app: FastifyInstance): void {
     url: '/campaigns/:id/snapshots',
     summary: 'The dated ranking snapshots (published results)',
     tags,
-    roles: 'any',
+    access: 'any',
     params: CampaignParams,
     handler: async ({ user, params }) => {
       await campaigns.setup.requireCampaign(params.id);
       const snapshots = await campaigns.rankings.snapshots(params.id);
-      return present(user, {
-        snapshots: snapshots.map((s) => ({ ...s, data: rankingInPoints(s.data as Parameters<typeof rankingInPoints>[0]) })),
-      });
+      return present(user, { snapshots: snapshots.map(presentSnapshot) });
     },
   });
 
@@ -198,9 +179,9 @@ export function campaignsRoutes(app: FastifyInstance): void {
     url: '/campaigns/:id/publish',
     summary: 'Publish every reviewed assessment and snapshot the ranking',
     tags,
-    roles: ['admin'],
+    access: mayPublishCampaigns,
     params: CampaignParams,
-    handler: async ({ user, params }) => campaigns.workflow.publishCampaign(actorOf(user), params.id),
+    handler: async ({ user, params }) => presentPublished(await campaigns.workflow.publishCampaign(actorOf(user), params.id)),
   });
 
   const Rescore = z.object({ schemeVersionId: z.number().int().positive() });
@@ -209,13 +190,10 @@ export function campaignsRoutes(app: FastifyInstance): void {
     url: '/campaigns/:id/rescore/preview',
     summary: "Preview every village's score and rank under another scheme version",
     tags,
-    roles: ['admin'],
+    access: mayRescoreCampaigns,
     params: CampaignParams,
     body: Rescore,
-    handler: async ({ user, params, body }) => {
-      const p = await campaigns.rescoring.rescorePreview(actorOf(user), params.id, body.schemeVersionId);
-      return { ...p, rows: p.rows.map((r) => ({ ...r, oldTotal: fromCents(r.oldTotal), newTotal: r.newTotal === null ? null : fromCents(r.newTotal) })) };
-    },
+    handler: async ({ user, params, body }) => presentRescorePreview(await campaigns.rescoring.rescorePreview(actorOf(user), params.id, body.schemeVersionId)),
   });
 
   route(app, {
@@ -223,10 +201,10 @@ export function campaignsRoutes(app: FastifyInstance): void {
     url: '/campaigns/:id/rescore',
     summary: 'Rescore the campaign with another scheme version',
     tags,
-    roles: ['admin'],
+    access: mayRescoreCampaigns,
     params: CampaignParams,
     body: Rescore,
-    handler: async ({ user, params, body }) => campaigns.rescoring.rescoreApply(actorOf(user), params.id, body.schemeVersionId),
+    handler: async ({ user, params, body }) => presentRescored(await campaigns.rescoring.rescoreApply(actorOf(user), params.id, body.schemeVersionId)),
   });
 
   route(app, {
@@ -234,9 +212,9 @@ export function campaignsRoutes(app: FastifyInstance): void {
     url: '/campaigns/:id/overview',
     summary: "The overview page's figures: progress, distribution, section averages, top and bottom villages",
     tags,
-    roles: 'any',
+    access: 'any',
     params: CampaignParams,
-    handler: async ({ user, params }) => present(user, await campaigns.rankings.overview(actorOf(user), params.id)),
+    handler: async ({ user, params }) => present(user, presentOverview(await campaigns.rankings.overview(actorOf(user), params.id))),
   });
 
   route(app, {
@@ -244,7 +222,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
     url: '/audit',
     summary: 'The audit log',
     tags: ['audit'],
-    roles: ['admin'],
+    access: mayReadAudit,
     query: z.object({
       entity: z.string().trim().min(1).max(40).optional(),
       entityId: z.string().trim().min(1).max(40).optional(),
@@ -255,20 +233,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
       if (query.entity) options.entity = query.entity;
       if (query.entityId) options.entityId = query.entityId;
       if (query.limit) options.limit = query.limit;
-      const rows = await campaigns.audit.auditLog(actorOf(user), options);
-      return {
-        entries: rows.map((r) => ({
-          id: r.id,
-          at: r.at,
-          actor: r.actor,
-          action: r.action,
-          entity: r.entity,
-          entityId: r.entityId,
-          before: r.before,
-          after: r.after,
-          hash: r.hash,
-        })),
-      };
+      return { entries: (await campaigns.audit.auditLog(actorOf(user), options)).map(presentAuditEntry) };
     },
   });
 
@@ -277,7 +242,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
     url: '/audit/verify',
     summary: "Verify the audit log's keyed chain, its head and its anchors (ranking snapshots', and printed ones given as anchor=N:HEX)",
     tags: ['audit'],
-    roles: ['admin'],
+    access: mayReadAudit,
     query: z.object({ anchor: z.union([z.string(), z.array(z.string())]).optional() }),
     handler: async ({ query }) => {
       const given = query.anchor === undefined ? [] : Array.isArray(query.anchor) ? query.anchor : [query.anchor];
@@ -286,7 +251,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
         if (!a) throw new KaoheError('validation', `query.anchor${given.length > 1 ? `[${i}]` : ''}: ${text.slice(0, 80)} is not an anchor: write N:HEX as printed on a report (the number of entries, a colon, at least 16 hex digits)`);
         return a;
       });
-      return campaigns.audit.verifyAudit(anchors);
+      return presentAuditVerification(await campaigns.audit.verifyAudit(anchors));
     },
   });
 }

@@ -11,7 +11,19 @@ import { KaoheError } from '../../core/errors.ts';
 import { KINDS } from '../../core/registry/kinds.ts';
 import { RECORD_KINDS, RegistryService, type FileOut } from '../../services/registry.service.ts';
 import { actorOf, type User } from '../../services/user.service.ts';
-import { presentIds } from '../presenters.ts';
+import { presentIds } from '../presenters/ids.ts';
+import {
+  presentAreas,
+  presentHelpers,
+  presentHousehold,
+  presentHouseholds,
+  presentImportReport,
+  presentKinds,
+  presentRecords,
+  presentVillage,
+  presentWorkTeams,
+} from '../presenters/registry.ts';
+import { canSeeFullIds, mayExportRegistry, mayImportRegistry, mayReadResidents } from '../../services/policies.ts';
 import { route } from '../route.ts';
 import { contentDisposition } from '../content-disposition.ts';
 
@@ -40,7 +52,7 @@ function sendFile(reply: FastifyReply, registry: RegistryService, file: FileOut,
  * A registry answer with ID numbers masked — those typed into a text too — unless an
  * administrator asked for them (the service masks the ID-number fields the same way).
  */
-const shown = <T>(user: User, showIds: boolean, value: T): T => presentIds(user.role === 'admin' && showIds, value);
+const shown = <T>(user: User, showIds: boolean, value: T): T => presentIds(canSeeFullIds(user) && showIds, value);
 
 export function registryRoutes(app: FastifyInstance): void {
   const { registry } = app.services;
@@ -64,8 +76,8 @@ export function registryRoutes(app: FastifyInstance): void {
     url: '/areas',
     summary: 'The county, township and village tree (the villages in reach)',
     tags: ['registry'],
-    roles: 'any',
-    handler: async ({ user }) => registry.areas(actorOf(user)),
+    access: 'any',
+    handler: async ({ user }) => presentAreas(await registry.areas(actorOf(user))),
   });
 
   route(app, {
@@ -73,10 +85,10 @@ export function registryRoutes(app: FastifyInstance): void {
     url: '/villages/:code',
     summary: 'One village with its work teams and helper counts',
     tags: ['registry'],
-    roles: 'any',
+    access: 'any',
     params: z.object({ code: VillageCode }),
     query: z.object({ showIds: Flag }),
-    handler: async ({ user, params, query }) => shown(user, query.showIds, await registry.village(actorOf(user), params.code, { showIds: query.showIds })),
+    handler: async ({ user, params, query }) => shown(user, query.showIds, presentVillage(await registry.village(actorOf(user), params.code, { showIds: query.showIds }))),
   });
 
   route(app, {
@@ -84,7 +96,7 @@ export function registryRoutes(app: FastifyInstance): void {
     url: '/households',
     summary: 'Search households',
     tags: ['registry'],
-    roles: ['admin', 'reviewer', 'inspector', 'village'],
+    access: mayReadResidents,
     query: z.object({
       village: VillageCode.optional(),
       q: z.string().trim().min(1).max(50).optional(),
@@ -94,7 +106,7 @@ export function registryRoutes(app: FastifyInstance): void {
     }),
     handler: async ({ user, query }) => {
       const { page, pageSize, ...filter } = query;
-      return shown(user, filter.showIds, await registry.households(actorOf(user), filter, { page, pageSize }));
+      return shown(user, filter.showIds, presentHouseholds(await registry.households(actorOf(user), filter, { page, pageSize })));
     },
   });
 
@@ -103,10 +115,10 @@ export function registryRoutes(app: FastifyInstance): void {
     url: '/households/:no',
     summary: 'One household with members, helpers and recent visits',
     tags: ['registry'],
-    roles: ['admin', 'reviewer', 'inspector', 'village'],
+    access: mayReadResidents,
     params: z.object({ no: z.string().min(1).max(40) }),
     query: z.object({ showIds: Flag }),
-    handler: async ({ user, params, query }) => shown(user, query.showIds, await registry.household(actorOf(user), params.no, { showIds: query.showIds })),
+    handler: async ({ user, params, query }) => shown(user, query.showIds, presentHousehold(await registry.household(actorOf(user), params.no, { showIds: query.showIds }))),
   });
 
   route(app, {
@@ -114,11 +126,11 @@ export function registryRoutes(app: FastifyInstance): void {
     url: '/work-teams',
     summary: 'Village work teams and their members',
     tags: ['registry'],
-    roles: 'any',
+    access: 'any',
     query: z.object({ village: VillageCode.optional(), showIds: Flag, ...Paging }),
     handler: async ({ user, query }) => {
       const { page, pageSize, ...filter } = query;
-      return shown(user, filter.showIds, await registry.workTeams(actorOf(user), filter, { page, pageSize }));
+      return shown(user, filter.showIds, presentWorkTeams(await registry.workTeams(actorOf(user), filter, { page, pageSize })));
     },
   });
 
@@ -127,11 +139,11 @@ export function registryRoutes(app: FastifyInstance): void {
     url: '/helpers',
     summary: 'Helpers of the villages’ households',
     tags: ['registry'],
-    roles: ['admin', 'reviewer', 'inspector', 'village'],
+    access: mayReadResidents,
     query: z.object({ village: VillageCode.optional(), showIds: Flag, ...Paging }),
     handler: async ({ user, query }) => {
       const { page, pageSize, ...filter } = query;
-      return shown(user, filter.showIds, await registry.helpers(actorOf(user), filter, { page, pageSize }));
+      return shown(user, filter.showIds, presentHelpers(await registry.helpers(actorOf(user), filter, { page, pageSize })));
     },
   });
 
@@ -140,14 +152,14 @@ export function registryRoutes(app: FastifyInstance): void {
     url: '/records/:kind',
     summary: 'Dated records of a kind by village and period',
     tags: ['registry'],
-    roles: ['admin', 'reviewer', 'inspector', 'village'],
+    access: mayReadResidents,
     params: z.object({ kind: z.enum(RECORD_KINDS, { message: `one of ${RECORD_KINDS.join(', ')}` }) }),
     query: z
       .object({ village: VillageCode.optional(), from: DateText.optional(), to: DateText.optional(), showIds: Flag, ...Paging })
       .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'before from', path: ['to'] }),
     handler: async ({ user, params, query }) => {
       const { page, pageSize, ...filter } = query;
-      return shown(user, filter.showIds, await registry.records(actorOf(user), params.kind, filter, { page, pageSize }));
+      return shown(user, filter.showIds, presentRecords(await registry.records(actorOf(user), params.kind, filter, { page, pageSize })));
     },
   });
 
@@ -156,8 +168,8 @@ export function registryRoutes(app: FastifyInstance): void {
     url: '/kinds',
     summary: 'Record kinds with their Chinese headers and fields',
     tags: ['registry'],
-    roles: 'any',
-    handler: async () => registry.kinds(),
+    access: 'any',
+    handler: async () => presentKinds(registry.kinds()),
   });
 
   route(app, {
@@ -165,7 +177,7 @@ export function registryRoutes(app: FastifyInstance): void {
     url: '/imports/:kind',
     summary: 'Import a sheet (multipart: file, dryRun)',
     tags: ['imports'],
-    roles: ['admin'],
+    access: mayImportRegistry,
     multipart: true,
     params: z.object({ kind: KindName }),
     handler: async ({ req, user, params }) => {
@@ -192,7 +204,7 @@ export function registryRoutes(app: FastifyInstance): void {
         throw new KaoheError('validation', 'body.dryRun: true or false', [{ field: 'body.dryRun', message: 'true or false' }]);
       }
       const isDry = flag.data === 'true' || flag.data === '1' || flag.data === 'on';
-      return registry.importUpload(actorOf(user), params.kind, upload.path, upload.name, isDry);
+      return presentImportReport(await registry.importUpload(actorOf(user), params.kind, upload.path, upload.name, isDry));
     },
   });
 
@@ -201,7 +213,7 @@ export function registryRoutes(app: FastifyInstance): void {
     url: '/imports/errors/:token',
     summary: 'An import’s errors file (.xlsx, kept for an hour)',
     tags: ['imports'],
-    roles: ['admin'],
+    access: mayImportRegistry,
     params: z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a token from an import') }),
     handler: async ({ reply, user, params }) => sendFile(reply, registry, registry.errorsFile(actorOf(user), params.token), 'errors.xlsx'),
   });
@@ -211,7 +223,7 @@ export function registryRoutes(app: FastifyInstance): void {
     url: '/exports/:kind',
     summary: 'Export a kind as .xlsx or .csv',
     tags: ['imports'],
-    roles: ['admin'],
+    access: mayExportRegistry,
     params: z.object({ kind: KindName }),
     query: z.object({ format: z.enum(['xlsx', 'csv']).default('xlsx'), showIds: Flag }),
     handler: async ({ reply, user, params, query }) =>
@@ -223,7 +235,7 @@ export function registryRoutes(app: FastifyInstance): void {
     url: '/templates/:kind',
     summary: 'The empty import template of a kind',
     tags: ['imports'],
-    roles: 'any',
+    access: 'any',
     params: z.object({ kind: KindName }),
     handler: async ({ reply, params }) => sendFile(reply, registry, await registry.templateFile(params.kind), `${params.kind}-template.xlsx`),
   });

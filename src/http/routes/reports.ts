@@ -39,7 +39,7 @@ export function reportsRoutes(app: FastifyInstance): void {
       tags,
       params: Params,
       query,
-      roles: 'any',
+      access: 'any',
       handler: async ({ reply, params, query, user }) => {
         const request = query as { lang: 'zh' | 'en'; township?: string; village?: string };
         const made = await docs.make(actorOf(user), params.id, kind, request);
@@ -63,7 +63,7 @@ export function reportsRoutes(app: FastifyInstance): void {
       tags,
       params: Params,
       query: Common,
-      roles: 'any',
+      access: 'any',
       handler: async ({ reply, params, query, user }) => {
         // The cheap refusal on this thread, before a worker is started for nothing.
         await app.services.campaigns.setup.requireCampaign(params.id);

@@ -12,9 +12,11 @@ import type { Scheme } from '../../core/scheme/model.ts';
 import { diffSchemes } from '../../core/scheme/diff.ts';
 import type { SchemeProblem } from '../../core/scheme/problems.ts';
 import { schemeToData } from '../../core/scheme/serialize.ts';
+import type { BuiltinSchemeAnswer, LintAnswer } from '../../contract/schemes.ts';
 import { builtinScheme, builtinSchemeIds } from '../../schemes/index.ts';
-import { schemeVersionById } from '../../store/registry-queries.ts';
 import { actorOf } from '../../services/user.service.ts';
+import { mayStoreSchemeVersions } from '../../services/policies.ts';
+import { presentSchemeDiff, presentSchemes, presentSchemeVersion, presentSchemeVersionStored } from '../presenters/schemes.ts';
 import { Id, route } from '../route.ts';
 
 const LangParam = z.enum(['zh', 'en']).default('zh');
@@ -22,19 +24,12 @@ const LangParam = z.enum(['zh', 'en']).default('zh');
 const SchemeText = z.string().min(1, 'the scheme text is empty').max(1_000_000);
 
 export function schemesRoutes(app: FastifyInstance): void {
-  const { campaigns, store } = app.services;
+  const { campaigns } = app.services;
 
-  // A stored version never changes (another text needs another version): parse each once.
-  const parsed = new Map<number, Scheme>();
+  // A stored version never changes (another text needs another version): the service parses each once.
   const storedVersion = async (id: number) => {
-    const row = await schemeVersionById(store.db, id);
-    if (!row) throw new KaoheError('not-found', `scheme version ${id} not found`);
-    let scheme = parsed.get(id);
-    if (!scheme) {
-      scheme = loadScheme(row.source_text, `${row.scheme_id} v${row.version}`);
-      parsed.set(id, scheme);
-    }
-    return { row, scheme };
+    const row = await campaigns.schemes.schemeVersion(id);
+    return { row, scheme: (await campaigns.schemes.schemeOf(id)).scheme };
   };
 
   route(app, {
@@ -42,14 +37,15 @@ export function schemesRoutes(app: FastifyInstance): void {
     url: '/schemes',
     summary: 'Built-in schemes and stored scheme versions',
     tags: ['schemes'],
-    roles: 'any',
-    handler: async () => ({
-      builtin: builtinSchemeIds().map((id) => {
-        const s = builtinScheme(id);
-        return { id, schemeId: s.id, version: s.version, title: s.title };
-      }),
-      versions: await campaigns.schemes.listSchemeVersions(),
-    }),
+    access: 'any',
+    handler: async () =>
+      presentSchemes(
+        builtinSchemeIds().map((id) => {
+          const s = builtinScheme(id);
+          return { id, schemeId: s.id, version: s.version, title: s.title };
+        }),
+        await campaigns.schemes.listSchemeVersions(),
+      ),
   });
 
   route(app, {
@@ -57,10 +53,10 @@ export function schemesRoutes(app: FastifyInstance): void {
     url: '/schemes/:id',
     summary: 'A built-in scheme as data, with reading notes',
     tags: ['schemes'],
-    roles: 'any',
+    access: 'any',
     params: z.object({ id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a built-in scheme id such as seed-2020') }),
     query: z.object({ lang: LangParam }),
-    handler: async ({ params, query }) => {
+    handler: async ({ params, query }): Promise<BuiltinSchemeAnswer> => {
       // Only the listed ids: a FILE.derive.yaml beside a scheme is not one.
       if (!builtinSchemeIds().includes(params.id)) {
         throw new KaoheError('unknown-scheme', `no built-in scheme "${params.id}" (built-in: ${builtinSchemeIds().join(', ')})`);
@@ -75,23 +71,12 @@ export function schemesRoutes(app: FastifyInstance): void {
     url: '/scheme-versions/:vid',
     summary: 'A stored scheme version: data, source text and derivation rules',
     tags: ['schemes'],
-    roles: 'any',
+    access: 'any',
     params: z.object({ vid: Id }),
     query: z.object({ lang: LangParam }),
     handler: async ({ params, query }) => {
       const { row, scheme } = await storedVersion(params.vid);
-      return {
-        id: row.id,
-        schemeId: row.scheme_id,
-        version: row.version,
-        title: row.title,
-        createdAt: row.created_at,
-        createdBy: row.created_by,
-        scheme: schemeToData(scheme),
-        notes: lintNotes(scheme, query.lang),
-        sourceText: row.source_text,
-        deriveText: row.derive_text,
-      };
+      return presentSchemeVersion(row, scheme, lintNotes(scheme, query.lang));
     },
   });
 
@@ -100,9 +85,9 @@ export function schemesRoutes(app: FastifyInstance): void {
     url: '/schemes/lint',
     summary: 'Check a scheme text: every problem, and reading notes',
     tags: ['schemes'],
-    roles: 'any',
+    access: 'any',
     body: z.object({ text: SchemeText, lang: LangParam }),
-    handler: async ({ body }) => {
+    handler: async ({ body }): Promise<LintAnswer> => {
       let problems: SchemeProblem[];
       let scheme: Scheme | undefined;
       try {
@@ -125,12 +110,12 @@ export function schemesRoutes(app: FastifyInstance): void {
     url: '/scheme-versions',
     summary: 'Store a scheme version (with its derivation rules)',
     tags: ['schemes'],
-    roles: ['admin'],
+    access: mayStoreSchemeVersions,
     body: z.object({ text: SchemeText, deriveText: z.string().max(1_000_000).nullish() }),
     handler: async ({ user, body, reply }) => {
       const stored = await campaigns.schemes.storeSchemeVersion(actorOf(user), body.text, body.deriveText || null, 'scheme');
       reply.status(stored.created ? 201 : 200);
-      return stored;
+      return presentSchemeVersionStored(stored);
     },
   });
 
@@ -139,12 +124,11 @@ export function schemesRoutes(app: FastifyInstance): void {
     url: '/scheme-versions/:a/diff/:b',
     summary: 'What changed from one stored scheme version to another',
     tags: ['schemes'],
-    roles: 'any',
+    access: 'any',
     params: z.object({ a: Id, b: Id }),
     handler: async ({ params }) => {
       const [a, b] = await Promise.all([storedVersion(params.a), storedVersion(params.b)]);
-      const describe = (v: typeof a) => ({ id: v.row.id, schemeId: v.row.scheme_id, version: v.row.version, title: v.row.title });
-      return { from: describe(a), to: describe(b), ...diffSchemes(a.scheme, b.scheme) };
+      return presentSchemeDiff(a.row, b.row, diffSchemes(a.scheme, b.scheme));
     },
   });
 }

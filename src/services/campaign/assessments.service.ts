@@ -10,7 +10,7 @@ import { textOf, type Lang } from '../../core/scheme/model.ts';
 import { explain } from '../../core/scoring/explain.ts';
 import { resultToJson, score } from '../../core/scoring/score.ts';
 import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
-import { assertRead, canSeeSuggestions, needsTeam, type Actor } from '../policies.ts';
+import { assertRead, maySeeSuggestions, needsTeam, type Actor } from '../policies.ts';
 import { buildScoreSheet, unitOfVillage, type ScoreSheet } from '../score-sheet.ts';
 import type { RankingService } from './rankings.service.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
@@ -61,7 +61,7 @@ export class AssessmentService {
     const { a, ctx } = await assessmentContext(this.deps.uow.read, assessmentId, needsTeam(actor));
     assertRead(actor, ctx, hidden);
     // Suggestions are the inspectors' working material, not part of a village's result.
-    const sees: AssessmentReader = canSeeSuggestions(actor) ? 'work' : 'result';
+    const sees: AssessmentReader = maySeeSuggestions(actor) ? 'work' : 'result';
     const key = `${assessmentId}|${sees}|${lang}`;
     const stamp = JSON.stringify(a);
     const hit = this.views.get(key);

@@ -3,7 +3,7 @@ import { KaoheError } from '../../core/errors.ts';
 import { loadDeriveConfig } from '../../core/derivation/config.ts';
 import { deriveSuggestions } from '../../core/derivation/derive.ts';
 import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
-import { assertRead, assertRecord, canSeeSuggestions, needsTeam, type Actor } from '../policies.ts';
+import { assertRead, assertRecord, maySeeSuggestions, needsTeam, type Actor } from '../policies.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
 import { assertDraft, assessmentContext, audit, hiddenAssessment, insertFinding, invalidState, notFound, rescore, takeEditToken, type Clock, type FindingInput } from './shared.ts';
 
@@ -87,7 +87,7 @@ export class SuggestionService {
     const read = this.deps.uow.read;
     const { ctx } = await assessmentContext(read, assessmentId, needsTeam(actor));
     assertRead(actor, ctx, hiddenAssessment(assessmentId));
-    if (!canSeeSuggestions(actor)) throw new KaoheError('forbidden', `${actor.user} (${actor.role}) does not see suggested findings`);
+    if (!maySeeSuggestions(actor)) throw new KaoheError('forbidden', `${actor.user} (${actor.role}) does not see suggested findings`);
     const s = await read.suggestions.byId(assessmentId, suggestionId);
     if (!s) throw notFound(`suggestion ${suggestionId} of assessment ${assessmentId}`);
     return { id: s.id, item: s.item, records: s.records };

@@ -2,6 +2,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, ApiError, onUnauthenticated, setCsrfToken } from './api.ts';
 import type { Session, User } from './types.ts';
+import type { LoginRequest, Ok, PasswordChangeRequest } from '../../contract/index.ts';
 
 interface AuthState {
   /** undefined while asking the server; null when nobody is signed in. */
@@ -43,7 +44,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const signIn = useCallback(async (username: string, password: string) => {
-    const s = await api.post<Session>('/auth/login', { username, password });
+    const s = await api.post<Session>('/auth/login', { username, password } satisfies LoginRequest);
     setCsrfToken(s.csrfToken);
     setPasswordMinLength(s.passwordMinLength);
     setUser(s.user);
@@ -62,7 +63,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const changePassword = useCallback(
     async (currentPassword: string, newPassword: string) => {
-      await api.post('/auth/password', { currentPassword, newPassword });
+      await api.post<Ok>('/auth/password', { currentPassword, newPassword } satisfies PasswordChangeRequest);
       if (user) setUser({ ...user, mustChangePassword: false });
     },
     [user],

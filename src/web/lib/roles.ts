@@ -2,7 +2,9 @@
  * What each role sees in the menu and which buttons it gets. The server decides again (policies
  * in src/services/policies.ts); this only spares people buttons that would be refused.
  */
-export type Role = 'admin' | 'reviewer' | 'inspector' | 'village' | 'viewer';
+import type { Role } from '../../core/roles.ts';
+
+export type { Role };
 
 export type NavKey =
   | 'overview'

@@ -9,15 +9,23 @@ const scheme = schemeFromText(text).scheme!;
 
 const row = (id: number, item: string, count: number, status: FindingRow['status'] = 'active', extra: Partial<FindingRow> = {}): FindingRow => ({
   id,
+  assessmentId: 1,
   item,
   count,
   element: null,
   note: null,
   householdNo: null,
+  person: null,
   source: 'inspector',
+  suggestionId: null,
+  appealId: null,
+  supersedesId: null,
   status,
   createdAt: '2020-06-01T00:00:00Z',
   createdBy: 'inspector',
+  withdrawnAt: null,
+  withdrawnBy: null,
+  withdrawReason: null,
   ...extra,
 });
 

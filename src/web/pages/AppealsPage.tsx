@@ -21,34 +21,11 @@ import { can } from '../lib/roles.ts';
 import { Link, pathTo, setQuery, useRoute } from '../lib/router.tsx';
 import { useFormat } from '../lib/format.ts';
 import { engineFindings } from '../lib/scoring.ts';
-import type { CampaignDetail } from '../lib/types.ts';
+import type { AppealListed, AppealsAnswer, CampaignDetail } from '../lib/types.ts';
+import type { AppealDecided } from '../../contract/index.ts';
 import { decisionBody, decisionReady, DecisionFields, NEW_DECISION, useDecisionEffect, type Decision } from './assessment/AppealDecision.tsx';
 import { EvidenceList, useChanges } from './assessment/parts.tsx';
 import { useAssessment } from './assessment/useAssessment.ts';
-
-/** An appeal as the list gives it. */
-export interface AppealListed {
-  id: number;
-  assessmentId: number;
-  village: string;
-  villageName: string;
-  township: string | null;
-  townshipName: string | null;
-  item: string;
-  itemTitle: string | null;
-  reason: string;
-  status: 'open' | 'upheld' | 'adjusted' | 'rejected';
-  decisionReason: string | null;
-  adjustedCount: number | null;
-  /** The item's count as it stands: the one appealed against while open, the decided one after. */
-  currentCount: number;
-  total: number;
-  evidenceCount: number;
-  createdAt: string;
-  createdBy: string;
-  decidedAt: string | null;
-  decidedBy: string | null;
-}
 
 type StatusFilter = 'open' | 'decided' | 'all';
 const STATUS_FILTERS: StatusFilter[] = ['open', 'decided', 'all'];
@@ -61,7 +38,7 @@ export default function AppealsPage() {
   const user = useUser();
   const route = useRoute();
   const { campaigns, current, setCurrent, error: listError, loading: listLoading } = useCurrentCampaign();
-  const { data, error, loading, reload } = useApi<{ appeals: AppealListed[] }>(current ? `/campaigns/${current.id}/appeals` : null, { lang });
+  const { data, error, loading, reload } = useApi<AppealsAnswer>(current ? `/campaigns/${current.id}/appeals` : null, { lang });
   const status = (STATUS_FILTERS as string[]).includes(route.query.get('status') ?? '') ? (route.query.get('status') as StatusFilter) : user.role === 'admin' ? 'open' : 'all';
   const township = route.query.get('township') ?? undefined;
   const opened = Number(route.query.get('appeal') ?? NaN);
@@ -297,7 +274,7 @@ function AppealDrawer({ appeal, onClose, onDecided }: { appeal: AppealListed; on
             loading={busy}
             data-testid="appeal-decide"
             onClick={async () => {
-              const ok = await run(() => api.post(`/appeals/${appeal.id}/decide`, decisionBody(decision)), t('appeals.decided'));
+              const ok = await run(() => api.post<AppealDecided>(`/appeals/${appeal.id}/decide`, decisionBody(decision)), t('appeals.decided'));
               if (ok) onDecided();
             }}
           >

@@ -21,7 +21,7 @@ import { schemeLang } from '../i18n/index.ts';
 import type { RankedRow, Ranking } from '../lib/types.ts';
 import type { SchemesAnswer } from './schemes/schemes-data.ts';
 
-type RankingAnswer = Ranking & { basis?: string };
+type RankingAnswer = Ranking;
 
 /** The frozen scheme of a campaign, for section titles ("seed-2020 v1" → its stored version). */
 function useCampaignScheme(label: string | undefined): Scheme | undefined {

@@ -15,6 +15,7 @@ import { can } from '../lib/roles.ts';
 import { Link, pathTo } from '../lib/router.tsx';
 import { useFormat } from '../lib/format.ts';
 import type { AssessmentRow, AssessmentStatus } from '../lib/types.ts';
+import type { AssessmentChanged, AssessmentsAnswer, TransitionRequest } from '../../contract/index.ts';
 
 export default function ReviewPage() {
   const { t } = useTranslation();
@@ -23,7 +24,7 @@ export default function ReviewPage() {
   const { message, modal } = App.useApp();
   const { campaigns, current, setCurrent, error: listError, loading: listLoading } = useCurrentCampaign();
   const [status, setStatus] = useState<AssessmentStatus>('submitted');
-  const { data, error, loading, reload } = useApi<{ assessments: AssessmentRow[] }>(current ? `/campaigns/${current.id}/assessments` : null);
+  const { data, error, loading, reload } = useApi<AssessmentsAnswer>(current ? `/campaigns/${current.id}/assessments` : null);
   const [busy, setBusy] = useState<number | null>(null);
   const [sendBack, setSendBack] = useState<AssessmentRow | null>(null);
   const [comment, setComment] = useState('');
@@ -35,7 +36,7 @@ export default function ReviewPage() {
   const step = async (r: AssessmentRow, s: 'review' | 'publish' | 'sendBack', text?: string) => {
     setBusy(r.id);
     try {
-      await api.post(`/assessments/${r.id}/transition`, { version: r.version, step: s, ...(text ? { comment: text } : {}) });
+      await api.post<AssessmentChanged>(`/assessments/${r.id}/transition`, { version: r.version, step: s, ...(text ? { comment: text } : {}) } satisfies TransitionRequest);
       message.success(t(`assessment.done.${s}`));
       return true;
     } catch (e) {
@@ -55,7 +56,7 @@ export default function ReviewPage() {
     let done = 0;
     for (const r of chosen) {
       try {
-        await api.post(`/assessments/${r.id}/transition`, { version: r.version, step: status === 'submitted' ? 'review' : 'publish' });
+        await api.post<AssessmentChanged>(`/assessments/${r.id}/transition`, { version: r.version, step: status === 'submitted' ? 'review' : 'publish' } satisfies TransitionRequest);
         done++;
       } catch (e) {
         message.error(`${r.villageName}: ${errorText(e)}`);

@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { schemeLang } from '../../i18n/index.ts';
 import { useFormat } from '../../lib/format.ts';
 import { liveScore, type Finding, type Scheme } from '../../lib/scoring.ts';
+import type { AppealDecisionRequest } from '../../../contract/index.ts';
 
 export type Outcome = 'upheld' | 'adjusted' | 'rejected';
 
@@ -27,7 +28,7 @@ export function decisionReady(d: Decision): boolean {
 }
 
 /** The body of POST /appeals/:id/decide. */
-export function decisionBody(d: Decision): { outcome: Outcome; reason: string; count?: number } {
+export function decisionBody(d: Decision): AppealDecisionRequest {
   return { outcome: d.outcome, reason: d.reason.trim(), ...(d.outcome === 'adjusted' ? { count: d.count ?? 0 } : {}) };
 }
 

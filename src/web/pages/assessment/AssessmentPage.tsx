@@ -21,6 +21,20 @@ import { Link, pathTo, useRoute } from '../../lib/router.tsx';
 import { engineFindings, itemsOf, liveScore, nodeIndex, type Finding, type Scheme, type SchemeNode } from '../../lib/scoring.ts';
 import { schemeLang } from '../../i18n/index.ts';
 import type { AppealRow, AssessmentDetail, EvidenceRow, FindingRow, ScoreJson, SuggestionRow } from '../../lib/types.ts';
+import type {
+  AcceptRequest,
+  AppealCreated,
+  AppealDecided,
+  AppealRequest,
+  AssessmentChanged,
+  DismissRequest,
+  FindingAdded,
+  SuggestionRecords,
+  SuggestionAccepted,
+  SuggestionsDerived,
+  TransitionRequest,
+  WithdrawRequest,
+} from '../../../contract/index.ts';
 import { useAssessment } from './useAssessment.ts';
 import { EvidenceList, EvidencePicker, ScorePanel, uploadEvidence, useChanges } from './parts.tsx';
 import { decisionBody, decisionReady, DecisionFields, NEW_DECISION, useDecisionEffect, type Decision } from './AppealDecision.tsx';
@@ -74,7 +88,7 @@ export default function AssessmentPage() {
   const version = a.version;
 
   const transition = (step: 'submit' | 'sendBack' | 'review' | 'publish', comment?: string) =>
-    run(() => api.post(`/assessments/${a.id}/transition`, { version, step, ...(comment ? { comment } : {}) }), t(`assessment.done.${step}`));
+    run(() => api.post<AssessmentChanged>(`/assessments/${a.id}/transition`, { version, step, ...(comment ? { comment } : {}) } satisfies TransitionRequest), t(`assessment.done.${step}`));
 
   const workflow = <Workflow a={a} busy={busy} onStep={transition} />;
   const panel = (
@@ -207,7 +221,7 @@ export default function AssessmentPage() {
             if (!d.item) return;
             let findingId: number | undefined;
             const ok = await run(async () => {
-              const r = await api.post<{ id: number }>(`/assessments/${a.id}/findings`, {
+              const r = await api.post<FindingAdded>(`/assessments/${a.id}/findings`, {
                 version,
                 item: d.item,
                 count: d.count ?? 1,
@@ -235,7 +249,7 @@ export default function AssessmentPage() {
           })()}
           onClose={() => setWithdrawing(null)}
           onConfirm={async (reason) => {
-            const ok = await run(() => api.post(`/assessments/${a.id}/findings/${withdrawing.id}/withdraw`, { version, reason }), t('assessment.withdrawn'));
+            const ok = await run(() => api.post<AssessmentChanged>(`/assessments/${a.id}/findings/${withdrawing.id}/withdraw`, { version, reason } satisfies WithdrawRequest), t('assessment.withdrawn'));
             if (ok) setWithdrawing(null);
           }}
           busy={busy}
@@ -755,7 +769,7 @@ function Suggestions({
         <Records records={s.records} count={s.recordCount} url={`/assessments/${a.id}/suggestions/${s.id}/records`} />
         {s.status === 'open' && editable ? (
           <Space style={{ marginTop: 8 }}>
-            <Button type="primary" size="small" loading={busy} onClick={() => run(() => api.post(`/assessments/${a.id}/suggestions/${s.id}/accept`, { version: a.version }), t('suggestion.accepted'))} data-testid={`suggestion-accept-${s.id}`}>
+            <Button type="primary" size="small" loading={busy} onClick={() => run(() => api.post<SuggestionAccepted>(`/assessments/${a.id}/suggestions/${s.id}/accept`, { version: a.version } satisfies AcceptRequest), t('suggestion.accepted'))} data-testid={`suggestion-accept-${s.id}`}>
               {t('suggestion.accept')}
             </Button>
             <Button size="small" onClick={() => (setDismissing(s), setReason(''))} data-testid={`suggestion-dismiss-${s.id}`}>
@@ -776,7 +790,7 @@ function Suggestions({
             onClick={async () => {
               let added = 0;
               const ok = await run(async () => {
-                const r = await api.post<{ added: number; total: number }>(`/assessments/${a.id}/suggestions/derive`);
+                const r = await api.post<SuggestionsDerived>(`/assessments/${a.id}/suggestions/derive`);
                 added = r.added;
               });
               if (ok) message.info(t('suggestion.derived', { count: added }));
@@ -803,7 +817,7 @@ function Suggestions({
         confirmLoading={busy}
         onOk={async () => {
           if (!dismissing) return;
-          const ok = await run(() => api.post(`/assessments/${a.id}/suggestions/${dismissing.id}/dismiss`, { version: a.version, reason: reason.trim() }), t('suggestion.dismissed'));
+          const ok = await run(() => api.post<AssessmentChanged>(`/assessments/${a.id}/suggestions/${dismissing.id}/dismiss`, { version: a.version, reason: reason.trim() } satisfies DismissRequest), t('suggestion.dismissed'));
           if (ok) setDismissing(null);
         }}
       >
@@ -847,7 +861,7 @@ function Records({ records, count, url }: { records: unknown; count: number | un
           onClick={async () => {
             setLoading(true);
             try {
-              setAll((await api.get<{ records: unknown[] }>(url)).records);
+              setAll((await api.get<SuggestionRecords>(url)).records);
             } finally {
               setLoading(false);
             }
@@ -944,7 +958,7 @@ function AppealForm({ a, scheme, run, busy, onClose }: { a: AssessmentDetail; sc
       okButtonProps={{ disabled: !item || !reason.trim(), 'data-testid': 'appeal-submit' }}
       onOk={async () => {
         const ok = await run(async () => {
-          const r = await api.post<{ id: number }>(`/assessments/${a.id}/appeals`, { item, reason: reason.trim() });
+          const r = await api.post<AppealCreated>(`/assessments/${a.id}/appeals`, { item: item ?? '', reason: reason.trim() } satisfies AppealRequest);
           await uploadEvidence({ appealId: r.id }, files);
         }, t('appeals.created'));
         if (ok) onClose();
@@ -995,7 +1009,7 @@ function DecideModal({
       confirmLoading={busy}
       okButtonProps={{ disabled: !decisionReady(decision), 'data-testid': 'appeal-decide' }}
       onOk={async () => {
-        const ok = await run(() => api.post(`/appeals/${appeal.id}/decide`, decisionBody(decision)), t('appeals.decided'));
+        const ok = await run(() => api.post<AppealDecided>(`/appeals/${appeal.id}/decide`, decisionBody(decision)), t('appeals.decided'));
         if (ok) onClose();
       }}
     >

@@ -15,9 +15,9 @@ import { useApi } from '../../lib/hooks.ts';
 import { useFormat } from '../../lib/format.ts';
 import { Link, pathTo, useRoute } from '../../lib/router.tsx';
 import { schemeLang } from '../../i18n/index.ts';
-import type { ScoreSheet } from '../../../services/score-sheet.ts';
+import type { ScoreSheet } from '../../../contract/score-sheet.ts';
 
-/** The sheet as the API gives it: the server's own type (services/score-sheet.ts). */
+/** The sheet as the API gives it (GET /api/assessments/:id/sheet). */
 type Sheet = ScoreSheet;
 
 export default function SheetPage() {

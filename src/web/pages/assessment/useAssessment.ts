@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../../lib/api.ts';
 import { schemeForAssessment, unitOf, type Scheme } from '../../lib/scoring.ts';
-import { toAssessment, type AssessmentDetail } from '../../lib/types.ts';
+import type { AssessmentDetail } from '../../lib/types.ts';
 import type { Unit } from '../../../core/scoring/score.ts';
 
 export interface AssessmentState {
@@ -34,7 +34,7 @@ export function useAssessment(target: { id: number } | { campaignId: number; vil
     setLoading(true);
     try {
       const path = 'id' in target ? `/assessments/${target.id}` : `/campaigns/${target.campaignId}/villages/${target.village}/assessment`;
-      const a = toAssessment(await api.get<unknown>(path, { lang }));
+      const a = await api.get<AssessmentDetail>(path, { lang });
       if (ticket !== latest.current) return;
       setAssessment(a);
       setError(undefined);

@@ -15,7 +15,8 @@ import { useUser } from '../../lib/auth.tsx';
 import { can } from '../../lib/roles.ts';
 import { Link, pathTo, useRoute } from '../../lib/router.tsx';
 import { useFormat } from '../../lib/format.ts';
-import { STATUSES, type AssessmentRow, type CampaignDetail, type Ranking, type User } from '../../lib/types.ts';
+import { STATUSES, type AssessmentRow, type CampaignDetail } from '../../lib/types.ts';
+import type { Assigned, AssignRequest, Published, RescorePreview, RescoreRequest, Rescored, Snapshot, SnapshotsAnswer, TeamRequest, TeamSet, UsersAnswer } from '../../../contract/index.ts';
 import type { SchemesAnswer } from '../schemes/schemes-data.ts';
 
 export default function CampaignPage() {
@@ -95,7 +96,7 @@ function PublishAll({ campaign, onDone }: { campaign: CampaignDetail; onDone: ()
       onConfirm={async () => {
         setBusy(true);
         try {
-          const r = await api.post<{ published: number; snapshotId: number }>(`/campaigns/${campaign.id}/publish`);
+          const r = await api.post<Published>(`/campaigns/${campaign.id}/publish`);
           message.success(t('campaign.publishedAll', { count: r.published }));
           onDone();
         } catch (e) {
@@ -228,7 +229,7 @@ function TeamModal({ campaignId, initial, onClose, onSaved }: { campaignId: numb
   const { t } = useTranslation();
   const fmt = useFormat();
   const { message } = App.useApp();
-  const users = useApi<{ users: User[] }>('/users');
+  const users = useApi<UsersAnswer>('/users');
   const [form] = Form.useForm<{ name: string; members: string[] }>();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -244,7 +245,7 @@ function TeamModal({ campaignId, initial, onClose, onSaved }: { campaignId: numb
           setBusy(true);
           setError(null);
           try {
-            await api.post(`/campaigns/${campaignId}/teams`, { name: v.name.trim(), members: v.members ?? [] });
+            await api.post<TeamSet>(`/campaigns/${campaignId}/teams`, { name: v.name.trim(), members: v.members ?? [] } satisfies TeamRequest);
             message.success(t('common.saved'));
             onSaved();
           } catch (e) {
@@ -284,7 +285,7 @@ function AssignModal({ campaign, team, onClose, onSaved }: { campaign: CampaignD
         setBusy(true);
         setError(null);
         try {
-          await api.post(`/campaigns/${campaign.id}/assign`, { team, villages: chosen });
+          await api.post<Assigned>(`/campaigns/${campaign.id}/assign`, { team, villages: chosen } satisfies AssignRequest);
           message.success(t('common.saved'));
           onSaved();
         } catch (e) {
@@ -301,18 +302,10 @@ function AssignModal({ campaign, team, onClose, onSaved }: { campaign: CampaignD
   );
 }
 
-interface Snapshot {
-  id: number;
-  createdAt: string;
-  createdBy: string;
-  reason: string;
-  data: Ranking;
-}
-
 function SnapshotsTab({ campaignId }: { campaignId: number }) {
   const { t } = useTranslation();
   const fmt = useFormat();
-  const { data, error, loading, reload } = useApi<{ snapshots: Snapshot[] }>(`/campaigns/${campaignId}/snapshots`);
+  const { data, error, loading, reload } = useApi<SnapshotsAnswer>(`/campaigns/${campaignId}/snapshots`);
   if (error) return <ErrorView error={error} onRetry={reload} compact />;
   return (
     <Table<Snapshot>
@@ -350,13 +343,6 @@ function SnapshotsTab({ campaignId }: { campaignId: number }) {
   );
 }
 
-interface RescorePreview {
-  from: string;
-  to: string;
-  rows: Array<{ village: string; name: string; oldTotal: number; newTotal: number | null; oldRank: number; newRank: number | null; error?: string }>;
-  errors: number;
-}
-
 function RescoreTab({ campaign, onApplied }: { campaign: CampaignDetail; onApplied: () => void }) {
   const { t } = useTranslation();
   const fmt = useFormat();
@@ -375,12 +361,12 @@ function RescoreTab({ campaign, onApplied }: { campaign: CampaignDetail; onAppli
     setError(null);
     try {
       if (apply) {
-        const r = await api.post<{ changed: number }>(`/campaigns/${campaign.id}/rescore`, { schemeVersionId: versionId });
+        const r = await api.post<Rescored>(`/campaigns/${campaign.id}/rescore`, { schemeVersionId: versionId } satisfies RescoreRequest);
         message.success(t('campaign.rescored', { count: r.changed }));
         setPreview(null);
         onApplied();
       } else {
-        setPreview(await api.post<RescorePreview>(`/campaigns/${campaign.id}/rescore/preview`, { schemeVersionId: versionId }));
+        setPreview(await api.post<RescorePreview>(`/campaigns/${campaign.id}/rescore/preview`, { schemeVersionId: versionId } satisfies RescoreRequest));
       }
     } catch (e) {
       setError(errorText(e));

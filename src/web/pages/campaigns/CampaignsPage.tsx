@@ -12,7 +12,8 @@ import { useUser } from '../../lib/auth.tsx';
 import { can } from '../../lib/roles.ts';
 import { Link, navigate, pathTo } from '../../lib/router.tsx';
 import { useFormat } from '../../lib/format.ts';
-import { STATUSES, type Area, type CampaignDetail, type CampaignSummary, type User } from '../../lib/types.ts';
+import { STATUSES, type Area, type CampaignSummary } from '../../lib/types.ts';
+import type { AreasAnswer, AssignRequest, Assigned, CampaignCreated, CreateCampaignRequest, TeamRequest, TeamSet, UsersAnswer } from '../../../contract/index.ts';
 import { schemeVersionOptions, type SchemesAnswer } from '../schemes/schemes-data.ts';
 
 const STATUS_COLOURS = { draft: 'default', submitted: 'processing', reviewed: 'warning', published: 'success' } as const;
@@ -180,8 +181,8 @@ function CreateCampaign({ onClose, onCreated }: { onClose: () => void; onCreated
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const schemes = useApi<SchemesAnswer>('/schemes');
-  const areas = useApi<{ areas: Area[] }>('/areas');
-  const users = useApi<{ users: User[] }>('/users');
+  const areas = useApi<AreasAnswer>('/areas');
+  const users = useApi<UsersAnswer>('/users');
   const fmt = useFormat();
   const versions = useMemo(() => schemeVersionOptions(schemes.data, i18n.language), [schemes.data, i18n.language]);
 
@@ -189,21 +190,21 @@ function CreateCampaign({ onClose, onCreated }: { onClose: () => void; onCreated
     setBusy(true);
     setError(null);
     try {
-      const body: Record<string, unknown> = { name: v.name.trim(), year: v.year, schemeVersionId: v.schemeVersionId };
+      const body: CreateCampaignRequest = { name: v.name.trim(), year: v.year, schemeVersionId: v.schemeVersionId };
       if (v.period) {
         body.from = v.period[0].format('YYYY-MM-DD');
         body.to = v.period[1].format('YYYY-MM-DD');
       }
       if (v.appealDays !== undefined && v.appealDays !== null) body.appealDays = v.appealDays;
       if (v.villages?.length) body.villages = villagesUnder(areas.data?.areas, v.villages);
-      const r = await api.post<{ id: number; campaign: CampaignDetail }>('/campaigns', body);
+      const r = await api.post<CampaignCreated>('/campaigns', body);
       message.success(t('campaigns.created'));
       const team = v.teamName?.trim();
       if (team && v.teamMembers?.length) {
         // The team is a second step: the campaign stands even if it fails (teams are set on its page too).
         try {
-          await api.post(`/campaigns/${r.id}/teams`, { name: team, members: v.teamMembers });
-          await api.post(`/campaigns/${r.id}/assign`, { team, villages: r.campaign.villages.map((x) => x.village) });
+          await api.post<TeamSet>(`/campaigns/${r.id}/teams`, { name: team, members: v.teamMembers } satisfies TeamRequest);
+          await api.post<Assigned>(`/campaigns/${r.id}/assign`, { team, villages: r.campaign.villages.map((x) => x.village) } satisfies AssignRequest);
           message.success(t('campaigns.teamCreated', { team, count: r.campaign.villages.length }));
         } catch (e) {
           message.error(t('campaigns.teamFailed', { message: errorText(e) }));

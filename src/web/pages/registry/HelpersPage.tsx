@@ -7,19 +7,8 @@ import { ErrorView, PageHeader } from '../../components/common.tsx';
 import { useApi } from '../../lib/hooks.ts';
 import { useFormat } from '../../lib/format.ts';
 import { setQuery, useRoute } from '../../lib/router.tsx';
-import type { Page } from '../../lib/types.ts';
+import type { Helper, Page } from '../../../contract/index.ts';
 import { VillageSelect } from './VillageSelect.tsx';
-
-interface Helper {
-  id: number;
-  name: string;
-  idNumber: string;
-  unit: string | null;
-  position: string | null;
-  phone: string | null;
-  households: number;
-  currentHouseholds: number;
-}
 
 export default function HelpersPage() {
   const { t } = useTranslation();

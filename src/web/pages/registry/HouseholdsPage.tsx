@@ -13,17 +13,11 @@ import { useApi, useDebounced, useIsNarrow } from '../../lib/hooks.ts';
 import { useFormat } from '../../lib/format.ts';
 import { setQuery, useRoute } from '../../lib/router.tsx';
 import { schemeLang } from '../../i18n/index.ts';
-import type { Page } from '../../lib/types.ts';
+import type { HouseholdDetail, HouseholdRow, Page } from '../../../contract/index.ts';
 import { VillageSelect } from './VillageSelect.tsx';
 import { codeLabel, fieldLabel, fieldValue, useKinds, type KindInfo } from './kinds.tsx';
 
-type Row = Record<string, unknown> & { id: number; householdNo: string; headName: string; headIdNumber: string; villageName: string; size: number; status: string; attribute?: string; mainCause?: string };
-
-interface HouseholdDetail extends Row {
-  members: Array<Record<string, unknown> & { id: number }>;
-  helpers: Array<{ id: number; name: string; idNumber: string; unit: string | null; position: string | null; phone: string | null; startDate: string; endDate: string | null; current: boolean }>;
-  visits: { total: number; recent: Array<{ id: number; visitorRole: string; visitorName: string; date: string; content: string | null }> };
-}
+type Row = HouseholdRow;
 
 const STATUSES = ['not-exited', 'exited', 'relapsed'];
 

@@ -17,7 +17,7 @@ import { checkHeaders, columnLetter, readFirstRows, type HeaderCheck } from '../
 import type { ImportProblem, ImportReport } from '../../lib/types.ts';
 import { fieldLabel, useKinds, type KindFieldInfo } from './kinds.tsx';
 
-type Report = ImportReport & { file?: string; headerRow?: number; format?: string; encoding?: string };
+type Report = ImportReport;
 
 export default function ImportWizardPage() {
   const { t, i18n } = useTranslation();

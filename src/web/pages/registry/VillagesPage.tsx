@@ -7,20 +7,13 @@ import { ErrorView, PageHeader, YesNo } from '../../components/common.tsx';
 import { useApi, useIsNarrow } from '../../lib/hooks.ts';
 import { useFormat } from '../../lib/format.ts';
 import { Link, pathTo } from '../../lib/router.tsx';
-import type { Area } from '../../lib/types.ts';
-import { TeamMembers, type WorkTeam } from './WorkTeamsPage.tsx';
+import type { Area, VillageDetail } from '../../../contract/index.ts';
+import { TeamMembers } from './WorkTeamsPage.tsx';
 
 interface VillageRow extends Area {
   households?: number;
   townshipName: string;
   townshipCode: string;
-}
-
-interface VillageDetail extends Area {
-  households: number;
-  township: { code: string; name: string } | null;
-  workTeams: WorkTeam[];
-  helpers: { total: number; current: number };
 }
 
 function flattenVillages(areas: Area[]): VillageRow[] {

@@ -7,29 +7,10 @@ import { ErrorView, PageHeader } from '../../components/common.tsx';
 import { useApi } from '../../lib/hooks.ts';
 import { useFormat } from '../../lib/format.ts';
 import { setQuery, useRoute } from '../../lib/router.tsx';
-import type { Page } from '../../lib/types.ts';
+import type { Page, TeamMember, WorkTeam } from '../../../contract/index.ts';
+
+export type { TeamMember, WorkTeam };
 import { VillageSelect } from './VillageSelect.tsx';
-
-export interface TeamMember {
-  id: number;
-  name: string;
-  idNumber: string;
-  role: 'leader+secretary' | 'leader' | 'secretary' | 'member';
-  phone: string | null;
-  startDate: string;
-  endDate: string | null;
-  current: boolean;
-}
-
-export interface WorkTeam {
-  id: number;
-  villageCode: string;
-  villageName: string;
-  sendingUnit: string;
-  startDate: string | null;
-  endDate: string | null;
-  members: TeamMember[];
-}
 
 export function TeamMembers({ members }: { members: TeamMember[] }) {
   const { t } = useTranslation();

@@ -3,31 +3,12 @@ import type { ReactNode } from 'react';
 import type { TFunction } from 'i18next';
 import type { Formatter } from '../../lib/format.ts';
 import { useApi } from '../../lib/hooks.ts';
+import type { KindField as KindFieldInfo, KindsAnswer } from '../../../contract/registry.ts';
 
-export interface KindFieldInfo {
-  key: string;
-  property: string;
-  header: string;
-  aliases: string[];
-  en: string;
-  type: string;
-  required: boolean;
-  help: string;
-  example: string | null;
-  values?: Array<{ value: string; labels: string[] }>;
-  list?: string;
-}
-
-export interface KindInfo {
-  kind: string;
-  title: { zh: string; en?: string };
-  key: string[];
-  records: boolean;
-  fields: KindFieldInfo[];
-}
+export type { Kind as KindInfo, KindField as KindFieldInfo } from '../../../contract/registry.ts';
 
 export function useKinds() {
-  return useApi<{ kinds: KindInfo[] }>('/kinds');
+  return useApi<KindsAnswer>('/kinds');
 }
 
 /** A field's label in the UI language: the sheet's Chinese header, or its English name. */

@@ -22,6 +22,7 @@ import { useFormat } from '../../lib/format.ts';
 import { navigate, pathTo, useRoute } from '../../lib/router.tsx';
 import { schemeLang } from '../../i18n/index.ts';
 import type { BuiltinAnswer, SchemesAnswer, VersionAnswer } from './schemes-data.ts';
+import type { LintAnswer, LintRequest, SchemeVersionStored, StoreSchemeRequest } from '../../../contract/index.ts';
 
 const TEMPLATE = `# 考核细则 — raise "version" for every change
 id: my-county
@@ -100,7 +101,7 @@ export default function SchemeEditorPage() {
     setSaving(true);
     setSaveError(null);
     try {
-      const r = await api.post<{ id: number; created: boolean }>('/scheme-versions', { text, deriveText: deriveText.trim() ? deriveText : null });
+      const r = await api.post<SchemeVersionStored>('/scheme-versions', { text, deriveText: deriveText.trim() ? deriveText : null } satisfies StoreSchemeRequest);
       message.success(r.created ? t('schemes.saved') : t('schemes.alreadyStored'));
       navigate(pathTo('schemeVersion', { vid: r.id }));
     } catch (e) {
@@ -113,7 +114,7 @@ export default function SchemeEditorPage() {
   const checkOnServer = async () => {
     if (text === null) return;
     try {
-      setServerCheck(await api.post<{ ok: boolean; problems: SchemeProblem[] }>('/schemes/lint', { text, lang }));
+      setServerCheck(await api.post<LintAnswer>('/schemes/lint', { text, lang } satisfies LintRequest));
     } catch (e) {
       setSaveError(errorText(e));
     }

@@ -17,27 +17,10 @@ import { navigate, pathTo, setQuery, useRoute } from '../../lib/router.tsx';
 import { useFormat } from '../../lib/format.ts';
 import { schemeLang } from '../../i18n/index.ts';
 import { schemeFromData, type BuiltinAnswer, type SchemesAnswer, type VersionAnswer } from './schemes-data.ts';
+import type { SchemeVersionDiff } from '../../../contract/schemes.ts';
 
-interface FieldChange {
-  field: string;
-  before: unknown;
-  after: unknown;
-}
-interface NodeSummary {
-  code: string;
-  title: string;
-  parent: string | null;
-  points: number | null;
-  rule: Record<string, unknown> | null;
-}
-interface DiffAnswer {
-  from: { id: number; schemeId: string; version: number; title: string };
-  to: { id: number; schemeId: string; version: number; title: string };
-  scheme: FieldChange[];
-  added: NodeSummary[];
-  removed: NodeSummary[];
-  changed: Array<{ code: string; title: string; changes: FieldChange[] }>;
-}
+/** GET /api/scheme-versions/:a/diff/:b */
+type DiffAnswer = SchemeVersionDiff;
 
 const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 

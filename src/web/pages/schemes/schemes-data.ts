@@ -1,47 +1,13 @@
 /** What GET /api/schemes answers, and helpers on it. */
 import { parseScheme } from '../../../core/scheme/load.ts';
 import type { Scheme } from '../../../core/scheme/model.ts';
-import type { LangText } from '../../lib/types.ts';
+import type { BuiltinSchemeAnswer, SchemesAnswer, SchemeVersionAnswer } from '../../../contract/schemes.ts';
 
-export interface BuiltinScheme {
-  /** The file's name (e.g. seed-2020). */
-  id: string;
-  schemeId: string;
-  version: number;
-  title: LangText;
-}
-
-export interface StoredVersion {
-  id: number;
-  schemeId: string;
-  version: number;
-  title: string;
-  createdAt: string;
-}
-
-export interface SchemesAnswer {
-  builtin: BuiltinScheme[];
-  versions: StoredVersion[];
-}
-
-export interface VersionAnswer {
-  id: number;
-  schemeId: string;
-  version: number;
-  title: string;
-  createdAt: string;
-  createdBy: string;
-  scheme: unknown;
-  notes: Array<{ node?: string; message: string }>;
-  sourceText: string;
-  deriveText: string | null;
-}
-
-export interface BuiltinAnswer {
-  id: string;
-  scheme: unknown;
-  notes: Array<{ node?: string; message: string }>;
-}
+export type { BuiltinScheme, SchemesAnswer, StoredVersion } from '../../../contract/schemes.ts';
+/** GET /api/scheme-versions/:vid */
+export type VersionAnswer = SchemeVersionAnswer;
+/** GET /api/schemes/:id */
+export type BuiltinAnswer = BuiltinSchemeAnswer;
 
 /** Stored versions for a Select, newest version of each scheme first. */
 export function schemeVersionOptions(data: SchemesAnswer | undefined, _lang: string): Array<{ value: number; label: string }> {

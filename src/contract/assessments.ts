@@ -1,0 +1,259 @@
+/**
+ * One village's assessment: its findings, evidence files, suggested findings, appeals, score and
+ * explanation; the changes to it and their answers. Every change carries the version of the
+ * assessment the client edited (`version`): a stale one is refused with 409 `conflict`.
+ * Findings, evidence, suggestions and appeals are their stored records, every column in camelCase.
+ */
+import type { ScoreJson } from '../core/scoring/score.ts';
+import type { AssessmentStatus } from './common.ts';
+
+export type { DeductionJson, ScoreJson, ScoreNodeJson } from '../core/scoring/score.ts';
+
+/** A recorded finding (a deduction, or a bonus, on an item of the scheme). */
+export interface FindingRow {
+  id: number;
+  assessmentId: number;
+  item: string;
+  count: number;
+  element: string | null;
+  note: string | null;
+  householdNo: string | null;
+  person: string | null;
+  /** Recorded by an inspector, accepted from a suggestion, or set by an appeal's decision. */
+  source: 'inspector' | 'suggestion' | 'appeal';
+  suggestionId: number | null;
+  appealId: number | null;
+  /** The finding an appeal's decision replaced. */
+  supersedesId: number | null;
+  status: 'active' | 'withdrawn' | 'superseded';
+  createdAt: string;
+  createdBy: string;
+  withdrawnAt: string | null;
+  withdrawnBy: string | null;
+  withdrawReason: string | null;
+}
+
+/** An evidence file of a finding or an appeal. */
+export interface EvidenceRow {
+  id: number;
+  findingId: number | null;
+  appealId: number | null;
+  sha256: string;
+  filename: string;
+  mime: string;
+  size: number;
+  takenAt: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  status: 'active' | 'withdrawn';
+  uploadedAt: string;
+  uploadedBy: string;
+  /** Where the file is served (GET /api/evidence/:id). */
+  url: string;
+}
+
+/** A finding suggested by the registry's records (the office and inspectors see them, villages and viewers not). */
+export interface SuggestionRow {
+  id: number;
+  assessmentId: number;
+  key: string;
+  item: string;
+  count: number;
+  element: string | null;
+  householdNo: string | null;
+  summaryZh: string;
+  summaryEn: string;
+  /** The first records behind the suggestion (GET …/suggestions/:sid/records gives them all). */
+  records: unknown[];
+  /** How many records there are in all. */
+  recordCount: number;
+  status: 'open' | 'accepted' | 'dismissed';
+  /** Why it was dismissed. */
+  reason: string | null;
+  /** The finding accepting it recorded. */
+  findingId: number | null;
+  createdAt: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+}
+
+export type AppealStatus = 'open' | 'upheld' | 'adjusted' | 'rejected';
+
+/** A village's appeal of an item of its published result. */
+export interface AppealRow {
+  id: number;
+  assessmentId: number;
+  item: string;
+  reason: string;
+  status: AppealStatus;
+  decisionReason: string | null;
+  adjustedCount: number | null;
+  createdAt: string;
+  createdBy: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+}
+
+/** GET /api/assessments/:id, GET /api/campaigns/:id/villages/:code/assessment (`?lang=zh|en` for the explanation). */
+export interface AssessmentDetail {
+  id: number;
+  campaignId: number;
+  /** The campaign's name. */
+  campaign: string;
+  village: { code: string; name: string; township: string | null; povertyVillage: boolean };
+  status: AssessmentStatus;
+  version: number;
+  comment: string | null;
+  publishedAt: string | null;
+  scheme: { id: string; version: number };
+  findings: FindingRow[];
+  evidence: EvidenceRow[];
+  /** Empty for villages and viewers. */
+  suggestions: SuggestionRow[];
+  appeals: AppealRow[];
+  /** Scored from the findings above. */
+  score: ScoreJson;
+  /** The explanation's lines, in the language asked for. */
+  explanation: string[];
+}
+
+/** An assessment's status, version and totals after a change, for the client's next edit. */
+export interface AssessmentState {
+  id: number;
+  status: AssessmentStatus;
+  version: number;
+  base: number;
+  bonus: number;
+  total: number;
+}
+
+/** The answer of a change to an assessment that has nothing else to tell. */
+export interface AssessmentChanged {
+  ok: true;
+  assessment: AssessmentState;
+}
+
+/** POST /api/assessments/:id/findings */
+export interface FindingRequest {
+  version: number;
+  /** The item of the scheme, e.g. 3.2.1. */
+  item: string;
+  count?: number;
+  element?: string;
+  note?: string;
+  /** The household's number. */
+  household?: string;
+}
+
+/** POST /api/assessments/:id/findings (201) */
+export interface FindingAdded {
+  id: number;
+  assessment: AssessmentState;
+}
+
+/** POST /api/assessments/:id/findings/:fid/withdraw, POST /api/assessments/:id/suggestions/:sid/dismiss */
+export interface WithdrawRequest {
+  version: number;
+  reason: string;
+}
+
+/** POST /api/findings/:fid/evidence, POST /api/appeals/:id/evidence (201; multipart, parts named `file`) */
+export interface EvidenceUploaded {
+  evidence: EvidenceRow[];
+}
+
+/** POST /api/assessments/:id/suggestions/derive */
+export interface SuggestionsDerived {
+  /** Suggestions new this time. */
+  added: number;
+  total: number;
+  assessment: AssessmentState;
+}
+
+/** GET /api/assessments/:id/suggestions/:sid/records */
+export interface SuggestionRecords {
+  id: number;
+  item: string;
+  records: unknown[];
+}
+
+/** POST /api/assessments/:id/suggestions/:sid/accept */
+export interface AcceptRequest {
+  version: number;
+  note?: string;
+}
+
+/** POST /api/assessments/:id/suggestions/:sid/accept */
+export interface SuggestionAccepted {
+  findingId: number;
+  assessment: AssessmentState;
+}
+
+/** POST /api/assessments/:id/suggestions/:sid/dismiss */
+export type DismissRequest = WithdrawRequest;
+
+export type TransitionStep = 'submit' | 'sendBack' | 'review' | 'publish';
+
+/** POST /api/assessments/:id/transition */
+export interface TransitionRequest {
+  version: number;
+  step: TransitionStep;
+  comment?: string;
+}
+
+/** POST /api/assessments/:id/appeals */
+export interface AppealRequest {
+  item: string;
+  reason: string;
+}
+
+/** POST /api/assessments/:id/appeals (201) */
+export interface AppealCreated {
+  id: number;
+  appeal: AppealRow;
+}
+
+/** POST /api/appeals/:id/decide */
+export interface AppealDecisionRequest {
+  outcome: 'upheld' | 'adjusted' | 'rejected';
+  reason: string;
+  /** The new count, for an adjustment. */
+  count?: number;
+}
+
+/** POST /api/appeals/:id/decide */
+export interface AppealDecided {
+  appeal: AppealRow;
+  assessment: AssessmentState;
+}
+
+/** An appeal as a campaign's list gives it (GET /api/campaigns/:id/appeals). */
+export interface AppealListed {
+  id: number;
+  assessmentId: number;
+  village: string;
+  villageName: string;
+  township: string | null;
+  townshipName: string | null;
+  item: string;
+  /** The item's title in the language asked for. */
+  itemTitle: string | null;
+  reason: string;
+  status: AppealStatus;
+  decisionReason: string | null;
+  adjustedCount: number | null;
+  /** The item's count as it stands: the one appealed against while open, the decided one after. */
+  currentCount: number;
+  /** The village's total. */
+  total: number;
+  evidenceCount: number;
+  createdAt: string;
+  createdBy: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+}
+
+/** GET /api/campaigns/:id/appeals */
+export interface AppealsAnswer {
+  appeals: AppealListed[];
+}

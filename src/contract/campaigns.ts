@@ -1,0 +1,254 @@
+/**
+ * Campaigns: scope, teams and assignments, progress, the lists and rankings of their
+ * assessments, snapshots, publication, rescoring and the overview page's figures. Points are
+ * decimals (two places at most).
+ */
+import type { AssessmentStatus, LangText } from './common.ts';
+
+/** Assessments by status over the villages the reader may list. */
+export interface Progress {
+  total: number;
+  draft: number;
+  submitted: number;
+  reviewed: number;
+  published: number;
+}
+
+/** A campaign as GET /api/campaigns lists it. */
+export interface CampaignSummary {
+  id: number;
+  name: string;
+  year: number;
+  /** "seed-2020 v1" */
+  scheme: string;
+  villages: number;
+  /** Over the villages the reader may list. */
+  progress: Progress;
+}
+
+/** GET /api/campaigns */
+export interface CampaignsAnswer {
+  campaigns: CampaignSummary[];
+}
+
+/** POST /api/campaigns */
+export interface CreateCampaignRequest {
+  name: string;
+  year: number;
+  schemeVersionId: number;
+  villages?: string[];
+  /** The inspection period, YYYY-MM-DD. */
+  from?: string;
+  to?: string;
+  appealDays?: number;
+}
+
+/** An inspection team of a campaign with the villages the reader may list. */
+export interface Team {
+  id: number;
+  name: string;
+  /** Shown to the office's roles only. */
+  members?: string[];
+  villages: string[];
+}
+
+/** One village's assessment as a row of a campaign's lists. */
+export interface AssessmentRow {
+  id: number;
+  village: string;
+  villageName: string;
+  township: string | null;
+  townshipName: string | null;
+  status: AssessmentStatus;
+  version: number;
+  base: number;
+  bonus: number;
+  total: number;
+  team: string | null;
+  teamId: number | null;
+  updatedAt: string;
+  publishedAt: string | null;
+}
+
+/** GET /api/campaigns/:id */
+export interface CampaignDetail {
+  id: number;
+  name: string;
+  year: number;
+  period: { from: string; to: string };
+  appealDays: number;
+  createdAt: string;
+  createdBy: string;
+  scheme: { versionId: number; id: string; version: number; title: string };
+  scope: { villages: number };
+  progress: Progress;
+  teams: Team[];
+  /** Villages of no team: the office only. */
+  unassigned?: string[];
+  villages: AssessmentRow[];
+}
+
+/** POST /api/campaigns (201) */
+export interface CampaignCreated {
+  id: number;
+  campaign: CampaignDetail;
+}
+
+/** POST /api/campaigns/:id/teams */
+export interface TeamRequest {
+  name: string;
+  /** Inspectors' user names. */
+  members: string[];
+}
+
+/** POST /api/campaigns/:id/teams */
+export interface TeamSet {
+  id: number;
+  name: string;
+  members: string[];
+}
+
+/** POST /api/campaigns/:id/assign */
+export interface AssignRequest {
+  team: string;
+  villages: string[];
+}
+
+/** POST /api/campaigns/:id/assign */
+export interface Assigned {
+  ok: true;
+  team: string;
+  villages: number;
+}
+
+/** GET /api/campaigns/:id/assessments */
+export interface AssessmentsAnswer {
+  assessments: AssessmentRow[];
+}
+
+/** A village's place in a ranking. */
+export interface RankedRow {
+  village: string;
+  name: string;
+  township: string;
+  townshipName: string;
+  total: number;
+  base: number;
+  bonus: number;
+  /** Score of each section, by section code. */
+  sections: Record<string, number>;
+  grade?: string | null;
+  countyRank: number;
+  townshipRank: number;
+  /** Against the previous campaign: null where the village was not in it. */
+  change: { totalDelta: number | null; rankDelta: number | null };
+}
+
+/** Averages and counts over a group of villages (a township or the county). */
+export interface RankSummary {
+  count: number;
+  averages: Record<string, number>;
+  averageTotal: number;
+  averageBase: number;
+  averageBonus: number;
+  gradeCounts?: Record<string, number>;
+}
+
+export interface TownshipRanking extends RankSummary {
+  township: string;
+  townshipName: string;
+  rows: RankedRow[];
+}
+
+/** A ranking as a snapshot keeps it. */
+export interface RankingData {
+  campaign: { id: number; name: string; year: number };
+  scheme: { id: string; version: number };
+  publishedOnly: boolean;
+  county: RankedRow[];
+  countySummary: RankSummary;
+  townships: TownshipRanking[];
+}
+
+/** GET /api/campaigns/:id/ranking */
+export interface Ranking extends RankingData {
+  /** Which results are ranked: `all`, `published` or `published-and-own-township`. */
+  basis: string;
+}
+
+/** A dated ranking snapshot (published results). */
+export interface Snapshot {
+  id: number;
+  createdAt: string;
+  createdBy: string;
+  reason: string;
+  data: RankingData;
+}
+
+/** GET /api/campaigns/:id/snapshots */
+export interface SnapshotsAnswer {
+  snapshots: Snapshot[];
+}
+
+/** POST /api/campaigns/:id/publish */
+export interface Published {
+  published: number;
+  snapshotId: number;
+}
+
+/** POST /api/campaigns/:id/rescore/preview, POST /api/campaigns/:id/rescore */
+export interface RescoreRequest {
+  schemeVersionId: number;
+}
+
+/** A village under the current and another scheme version. */
+export interface RescoreRow {
+  village: string;
+  name: string;
+  oldTotal: number;
+  /** null where the village's findings do not fit the other version (see error). */
+  newTotal: number | null;
+  error?: string;
+  oldRank: number;
+  newRank: number | null;
+}
+
+/** POST /api/campaigns/:id/rescore/preview */
+export interface RescorePreview {
+  /** "seed-2020 v1" */
+  from: string;
+  to: string;
+  rows: RescoreRow[];
+  /** Villages whose findings do not fit the other version. */
+  errors: number;
+}
+
+/** POST /api/campaigns/:id/rescore */
+export interface Rescored {
+  changed: number;
+}
+
+/** A village at the top or the bottom of the overview. */
+export interface OverviewPlace {
+  village: string;
+  name: string;
+  township: string;
+  townshipName: string;
+  total: number;
+  countyRank: number;
+  grade: string | null;
+}
+
+/** GET /api/campaigns/:id/overview */
+export interface Overview {
+  campaign: { id: number; name: string; year: number };
+  basis: string;
+  progress: Progress;
+  /** Villages per 10 points of total. */
+  distribution: Array<{ from: number; to: number; count: number }>;
+  sections: Array<{ code: string; title: LangText; max: number | null; bonus: boolean }>;
+  county: { count: number; averageTotal: number; averages: Record<string, number>; gradeCounts: Record<string, number> | null };
+  townships: Array<{ township: string; name: string; count: number; averageTotal: number; averages: Record<string, number> }>;
+  top: OverviewPlace[];
+  bottom: OverviewPlace[];
+}

@@ -1,0 +1,38 @@
+/** Shapes shared by several resources of the API. */
+import type { ErrorCode } from '../core/errors.ts';
+import type { Role } from '../core/roles.ts';
+import type { Text } from '../core/scheme/model.ts';
+
+export type { Role };
+
+/** The language of scheme titles and explanations in an answer (`?lang=zh|en`). */
+export type Lang = 'zh' | 'en';
+
+/** A text in Chinese with an optional English rendering (scheme titles, kinds): core's scheme text. */
+export type LangText = Text;
+
+export type AssessmentStatus = 'draft' | 'submitted' | 'reviewed' | 'published';
+
+/** The answer of a change that has nothing else to tell. */
+export interface Ok {
+  ok: true;
+}
+
+/** One page of a list. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/** Paging of a list request (query). */
+export interface PageQuery {
+  page?: number;
+  pageSize?: number;
+}
+
+/** Every refusal and failure: a stable code, an English message naming the place, the catalogue's text in the request's language. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; text: string; details?: unknown };
+}

@@ -1,0 +1,78 @@
+/**
+ * The printable score sheet of one village (考核扣分明细表): GET /api/assessments/:id/sheet, and
+ * what the PDF reports lay out (services/score-sheet.ts builds it). Points as decimals.
+ */
+import type { ScoreResult } from '../core/scoring/score.ts';
+
+export interface ScoreSheetHeader {
+  county: { code: string; name: string } | null;
+  township: { code: string; name: string } | null;
+  campaign: { id: number; name: string; year: number; period: { from: string; to: string } };
+  village: { code: string; name: string };
+  team: string | null;
+  scheme: { id: string; version: number; title: string };
+  status: string;
+  publishedAt: string | null;
+  /** The day the sheet was produced (YYYY-MM-DD). */
+  date: string;
+  /** The audit log's head when the sheet was produced, `N:HEX` (审计锚点): kept on paper, checked by `kaohe audit verify --anchor`. */
+  auditAnchor: string | null;
+}
+
+export interface ScoreSheetNode {
+  code: string;
+  title: string;
+  /** 0 for a section, 1 for its children, … */
+  depth: number;
+  kind: string;
+  applicable: boolean;
+  max: number;
+  deducted: number;
+  score: number;
+  added?: number;
+  rule?: string;
+}
+
+export interface ScoreSheetEvidence {
+  id: number;
+  filename: string;
+  mime: string;
+  takenAt: string | null;
+}
+
+export interface ScoreSheetDeduction {
+  item: string;
+  title: string;
+  findingId: number;
+  count: number;
+  element: string | null;
+  elementTitle: string | null;
+  note: string | null;
+  household: string | null;
+  /** Points this finding takes off (or adds, for a bonus item), before any pool cap. */
+  amount: number;
+  bonus: boolean;
+  /** The explanation line of this finding. */
+  reason: string;
+  evidence: ScoreSheetEvidence[];
+}
+
+export interface ScoreSheetRank {
+  /** Which results the rank is among: 'all', 'published', 'published-and-own-township'. */
+  basis: string;
+  county: number;
+  countyOf: number;
+  township: number;
+  townshipOf: number | null;
+}
+
+export interface ScoreSheet {
+  header: ScoreSheetHeader;
+  nodes: ScoreSheetNode[];
+  deductions: ScoreSheetDeduction[];
+  explanation: string[];
+  totals: { base: number; bonus: number; total: number; max: number; bonusMax: number; percent: number | null };
+  grade: { code: string; title: string } | null;
+  veto: ScoreResult['veto'];
+  rank: ScoreSheetRank | null;
+}

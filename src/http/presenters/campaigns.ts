@@ -1,0 +1,210 @@
+/**
+ * Presenters of campaigns, their lists and rankings, and of the audit log: each answer picked
+ * field by field from what CampaignService returns, in the contract's camelCase
+ * (src/contract/campaigns.ts, src/contract/audit.ts), points as decimals.
+ */
+import { fromCents } from '../../core/numbers.ts';
+import type { RankedRow as RankedCents, RankSummary as SummaryCents, TownshipRanking as TownshipCents } from '../../core/ranking/ranking.ts';
+import type { AuditEntry, AuditVerification } from '../../contract/audit.ts';
+import type {
+  AssessmentRow,
+  CampaignDetail,
+  CampaignSummary,
+  Overview,
+  OverviewPlace,
+  Progress,
+  Published,
+  RankedRow,
+  Ranking,
+  RankingData,
+  RankSummary,
+  Rescored,
+  RescorePreview,
+  Snapshot,
+  TownshipRanking,
+} from '../../contract/campaigns.ts';
+import type { Result } from './results.ts';
+
+const points = (cents: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(cents).map(([k, v]) => [k, fromCents(v)]));
+
+export function presentProgress(p: Progress): Progress {
+  return { total: p.total, draft: p.draft, submitted: p.submitted, reviewed: p.reviewed, published: p.published };
+}
+
+/** A campaign of GET /api/campaigns. */
+export function presentCampaignSummary(c: Result<'listCampaignsFor'>[number]): CampaignSummary {
+  return { id: c.id, name: c.name, year: c.year, scheme: c.scheme, villages: c.villages, progress: presentProgress(c.progress) };
+}
+
+/** An assessment as a row of a campaign's lists. */
+export function presentAssessmentRow(r: Result<'listAssessments'>[number]): AssessmentRow {
+  return {
+    id: r.id,
+    village: r.village,
+    villageName: r.villageName,
+    township: r.township,
+    townshipName: r.townshipName,
+    status: r.status,
+    version: r.version,
+    base: r.base,
+    bonus: r.bonus,
+    total: r.total,
+    team: r.team,
+    teamId: r.teamId,
+    updatedAt: r.updatedAt,
+    publishedAt: r.publishedAt,
+  };
+}
+
+/** GET /api/campaigns/:id: teams' members and unassigned villages only where the service gives them. */
+export function presentCampaignDetail(c: Result<'campaignDetail'>): CampaignDetail {
+  return {
+    id: c.id,
+    name: c.name,
+    year: c.year,
+    period: { from: c.period.from, to: c.period.to },
+    appealDays: c.appealDays,
+    createdAt: c.createdAt,
+    createdBy: c.createdBy,
+    scheme: { versionId: c.scheme.versionId, id: c.scheme.id, version: c.scheme.version, title: c.scheme.title },
+    scope: { villages: c.scope.villages },
+    progress: presentProgress(c.progress),
+    teams: c.teams.map((t) => ({ id: t.id, name: t.name, ...(t.members !== undefined ? { members: t.members } : {}), villages: t.villages })),
+    ...(c.unassigned !== undefined ? { unassigned: c.unassigned } : {}),
+    villages: c.villages.map(presentAssessmentRow),
+  };
+}
+
+function presentRankedRow(r: RankedCents): RankedRow {
+  return {
+    village: r.village,
+    name: r.name,
+    township: r.township,
+    townshipName: r.townshipName,
+    total: fromCents(r.total),
+    base: fromCents(r.base),
+    bonus: fromCents(r.bonus),
+    sections: points(r.sections),
+    ...(r.grade !== undefined ? { grade: r.grade } : {}),
+    countyRank: r.countyRank,
+    townshipRank: r.townshipRank,
+    change: { totalDelta: r.change.totalDelta === null ? null : fromCents(r.change.totalDelta), rankDelta: r.change.rankDelta },
+  };
+}
+
+function presentRankSummary(s: SummaryCents): RankSummary {
+  return {
+    count: s.count,
+    averages: points(s.averages),
+    averageTotal: fromCents(s.averageTotal),
+    averageBase: fromCents(s.averageBase),
+    averageBonus: fromCents(s.averageBonus),
+    ...(s.gradeCounts !== undefined ? { gradeCounts: s.gradeCounts } : {}),
+  };
+}
+
+function presentTownshipRanking(t: TownshipCents): TownshipRanking {
+  return { ...presentRankSummary(t), township: t.township, townshipName: t.townshipName, rows: t.rows.map(presentRankedRow) };
+}
+
+/** A ranking as computed (live or snapshotted, kept in hundredths). */
+interface RankingCents {
+  campaign: { id: number; name: string; year: number };
+  scheme: { id: string; version: number };
+  publishedOnly: boolean;
+  county: RankedCents[];
+  countySummary: SummaryCents;
+  townships: TownshipCents[];
+}
+
+/** A ranking in points (a snapshot's data). */
+export function presentRankingData(r: RankingCents): RankingData {
+  return {
+    campaign: { id: r.campaign.id, name: r.campaign.name, year: r.campaign.year },
+    scheme: { id: r.scheme.id, version: r.scheme.version },
+    publishedOnly: r.publishedOnly,
+    county: r.county.map(presentRankedRow),
+    countySummary: presentRankSummary(r.countySummary),
+    townships: r.townships.map(presentTownshipRanking),
+  };
+}
+
+/** GET /api/campaigns/:id/ranking */
+export function presentRanking(r: Result<'rankingFor'>): Ranking {
+  return { ...presentRankingData(r), basis: r.basis };
+}
+
+/** A dated snapshot of the published ranking (its data as stored: a ranking in hundredths). */
+export function presentSnapshot(s: Result<'snapshots'>[number]): Snapshot {
+  return { id: s.id, createdAt: s.createdAt, createdBy: s.createdBy, reason: s.reason, data: presentRankingData(s.data as RankingCents) };
+}
+
+/** POST /api/campaigns/:id/publish */
+export function presentPublished(p: Result<'publishCampaign'>): Published {
+  return { published: p.published, snapshotId: p.snapshotId };
+}
+
+/** POST /api/campaigns/:id/rescore/preview */
+export function presentRescorePreview(p: Result<'rescorePreview'>): RescorePreview {
+  return {
+    from: p.from,
+    to: p.to,
+    rows: p.rows.map((r) => ({
+      village: r.village,
+      name: r.name,
+      oldTotal: fromCents(r.oldTotal),
+      newTotal: r.newTotal === null ? null : fromCents(r.newTotal),
+      ...(r.error !== undefined ? { error: r.error } : {}),
+      oldRank: r.oldRank,
+      newRank: r.newRank,
+    })),
+    errors: p.errors,
+  };
+}
+
+/** POST /api/campaigns/:id/rescore */
+export function presentRescored(r: Result<'rescoreApply'>): Rescored {
+  return { changed: r.changed };
+}
+
+function presentOverviewPlace(p: Result<'overview'>['top'][number]): OverviewPlace {
+  return { village: p.village, name: p.name, township: p.township, townshipName: p.townshipName, total: p.total, countyRank: p.countyRank, grade: p.grade };
+}
+
+/** GET /api/campaigns/:id/overview */
+export function presentOverview(o: Result<'overview'>): Overview {
+  return {
+    campaign: { id: o.campaign.id, name: o.campaign.name, year: o.campaign.year },
+    basis: o.basis,
+    progress: presentProgress(o.progress),
+    distribution: o.distribution.map((b) => ({ from: b.from, to: b.to, count: b.count })),
+    sections: o.sections.map((s) => ({ code: s.code, title: s.title, max: s.max, bonus: s.bonus })),
+    county: { count: o.county.count, averageTotal: o.county.averageTotal, averages: o.county.averages, gradeCounts: o.county.gradeCounts },
+    townships: o.townships.map((t) => ({ township: t.township, name: t.name, count: t.count, averageTotal: t.averageTotal, averages: t.averages })),
+    top: o.top.map(presentOverviewPlace),
+    bottom: o.bottom.map(presentOverviewPlace),
+  };
+}
+
+/** An entry of the audit log as the service hands it over (the store's row: snake_case, before/after as JSON text). */
+export type AuditSource = Result<'auditLog'>[number];
+
+export function presentAuditEntry(r: AuditSource): AuditEntry {
+  return {
+    id: r.id,
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    entity: r.entity,
+    entityId: r.entityId,
+    before: r.before,
+    after: r.after,
+    prevHash: r.prevHash,
+    hash: r.hash,
+  };
+}
+
+/** GET /api/audit/verify */
+export function presentAuditVerification(v: Result<'verifyAudit'>): AuditVerification {
+  return { ok: v.ok, entries: v.entries, anchors: v.anchors, ...(v.broken ? { broken: { id: v.broken.id, position: v.broken.position, reason: v.broken.reason } } : {}) };
+}
