@@ -17,13 +17,33 @@ export interface VillageAttributesRow {
   population: number | null;
 }
 
+/** A village as a repository gives it, enough to score it. */
+export interface VillageAttributes {
+  villageName: string;
+  povertyVillage: boolean;
+  plannedExitYear: number | null;
+  exitYear: number | null;
+  population: number | null;
+}
+
 /** The scoring unit of a village: the attributes the scheme's conditions test. */
-export function unitOfVillage(a: VillageAttributesRow): Unit {
-  const attributes: Record<string, string | number | boolean> = { povertyVillage: Number(a.poverty_village) === 1 };
-  if (a.planned_exit_year !== null) attributes.plannedExitYear = a.planned_exit_year;
-  if (a.exit_year !== null) attributes.exitYear = a.exit_year;
+export function villageUnit(a: VillageAttributes): Unit {
+  const attributes: Record<string, string | number | boolean> = { povertyVillage: a.povertyVillage };
+  if (a.plannedExitYear !== null) attributes.plannedExitYear = a.plannedExitYear;
+  if (a.exitYear !== null) attributes.exitYear = a.exitYear;
   if (a.population !== null) attributes.population = a.population;
-  return { name: a.village_name, attributes };
+  return { name: a.villageName, attributes };
+}
+
+/** The scoring unit of a village read as a row (snake_case, the flag 0/1): see villageUnit. */
+export function unitOfVillage(a: VillageAttributesRow): Unit {
+  return villageUnit({
+    villageName: a.village_name,
+    povertyVillage: Number(a.poverty_village) === 1,
+    plannedExitYear: a.planned_exit_year,
+    exitYear: a.exit_year,
+    population: a.population,
+  });
 }
 
 export interface ScoreSheetHeader {
