@@ -37,7 +37,7 @@ export async function firstStart(store: Store, options: { demo?: boolean } = {})
   credentials.push({ username: 'admin', role: 'admin', password: admin.password });
   if (Number(n) > 0 || options.demo === false) return { demo: false, credentials };
 
-  await generateDemo(store);
+  await generateDemo({ store });
   const system: Actor = { user: 'system', role: 'admin' };
   const campaigns = new CampaignService({ store });
   const schemeText = readFileSync(join(BUILTIN_DIR, `${DEFAULT_SCHEME_ID}.yaml`), 'utf8');

@@ -5,6 +5,7 @@ import { storeTargets } from '../../test/stores.ts';
 import { KaoheError } from '../core/errors.ts';
 import { checkIdNumber } from '../core/ids/gb11643.ts';
 import type { Store } from '../store/db.ts';
+import { DemoLoadRepository } from '../store/demo-load.repository.ts';
 import { buildDemo, generateDemo, type DemoSummary } from './demo.service.ts';
 
 const HOOK_TIMEOUT = 120_000;
@@ -54,7 +55,7 @@ for (const target of storeTargets()) {
     beforeAll(async () => {
       store = await target.open();
       const t = performance.now();
-      summary = await generateDemo(store);
+      summary = await generateDemo({ demoLoad: new DemoLoadRepository(store.db) });
       millis = performance.now() - t;
     }, HOOK_TIMEOUT);
     afterAll(async () => {
@@ -258,7 +259,7 @@ for (const target of storeTargets()) {
 
     it('refuses to run on a registry that is not empty, and leaves it alone', async () => {
       const before = await Promise.all((['areas', 'households', 'members', 'visits'] as const).map((t) => tableCount(store, t)));
-      const failure = await generateDemo(store, { seed: 99 }).then(
+      const failure = await generateDemo({ store }, { seed: 99 }).then(
         () => null,
         (e: unknown) => e,
       );
@@ -277,11 +278,29 @@ for (const target of storeTargets()) {
       expect(buildDemo().summary).toEqual(summary);
     });
 
+    it('writes in the transaction its repository is bound to (a unit of work), and goes with its rollback', async () => {
+      const s = await target.open();
+      try {
+        const failure = await s.db
+          .transaction()
+          .execute(async (trx) => {
+            const result = await generateDemo({ demoLoad: new DemoLoadRepository(trx) }, { households: 60 });
+            expect(await tableCount({ ...s, db: trx }, 'households')).toBe(result.counts.households);
+            throw new Error('rolled back');
+          })
+          .catch((e: unknown) => e);
+        expect((failure as Error).message).toBe('rolled back');
+        expect(await tableCount(s, 'households')).toBe(0);
+      } finally {
+        await s.close();
+      }
+    }, HOOK_TIMEOUT);
+
     it('is deterministic: the same seed gives the same data, another seed other data', async () => {
       const run = async (seed: number) => {
         const s = await target.open();
         try {
-          const result = await generateDemo(s, { seed, households: 300 });
+          const result = await generateDemo({ store: s }, { seed, households: 300 });
           return { summary: result, keys: await householdKeys(s) };
         } finally {
           await s.close();
