@@ -23,6 +23,7 @@ import { ReportDocuments } from '../src/services/report-documents.ts';
 import { CLI_ADMIN } from '../src/services/policies.ts';
 import { buildCampaignFixture } from './fixtures/campaign-villages.ts';
 import { compose } from '../src/compose.ts';
+import { ReportRepository } from '../src/store/report.repository.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -40,7 +41,7 @@ if (args.child) {
   // One measured job, in its own process: prints {ms, rss, bytes, pages?} as JSON.
   const store = await openStore({ url: args.db! });
   const campaigns = compose({ store }).campaigns;
-  const reports = new ReportService({ store, campaigns });
+  const reports = new ReportService({ repository: new ReportRepository(store.db), campaigns });
   const docs = new ReportDocuments({ reports, campaigns });
   const id = Number(args.campaign);
   const job = args.child as Job;

@@ -56,9 +56,9 @@ export function compose(options: ComposeOptions): Services {
     store,
     users,
     campaigns,
-    bootstrap: new BootstrapService({ users, areas, campaigns, generateDemo: () => generateDemo(store) }),
+    bootstrap: new BootstrapService({ users, areas, campaigns, generateDemo: () => generateDemo({ store }) }),
     registry: new RegistryService({ store, clock }),
-    reports: new ReportDocuments({ reports: new ReportService({ store, campaigns, clock }), campaigns, present }),
+    reports: new ReportDocuments({ reports: new ReportService({ repository: uow.read.reports, campaigns, clock }), campaigns, present }),
     evidenceStore,
     clock,
   };

@@ -43,7 +43,7 @@ export interface EvidenceSeed {
 /** The small demo county, a campaign, a finding on a draft assessment and an open appeal on a published one. */
 export async function seedForEvidence(store: Store): Promise<EvidenceSeed> {
   const system = { user: 'system', role: 'admin' as const };
-  await generateDemo(store, { households: 60 });
+  await generateDemo({ store }, { households: 60 });
   const campaigns = compose({ store }).campaigns;
   const schemeText = readFileSync(join(BUILTIN_DIR, `${DEFAULT_SCHEME_ID}.yaml`), 'utf8');
   const derivePath = join(BUILTIN_DIR, `${DEFAULT_SCHEME_ID}.derive.yaml`);

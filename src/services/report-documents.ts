@@ -150,11 +150,11 @@ export class ReportDocuments {
   }
 
   /** The county summary and, for the whole campaign, every village the reader may see, read in batches as the PDF is written. */
-  private async campaignInput(actor: Actor, campaign: { id: number; scheme_version_id: number }, kind: 'campaign' | 'summary', request: ReportRequest): Promise<CampaignPdfInput> {
+  private async campaignInput(actor: Actor, campaign: { id: number; schemeVersionId: number }, kind: 'campaign' | 'summary', request: ReportRequest): Promise<CampaignPdfInput> {
     const lang = request.lang ?? 'zh';
     const campaignId = campaign.id;
     const report = await this.ranking(actor, campaignId, request);
-    const { scheme } = await this.deps.campaigns.schemes.schemeOf(campaign.scheme_version_id);
+    const { scheme } = await this.deps.campaigns.schemes.schemeOf(campaign.schemeVersionId);
     const full = await this.deps.campaigns.rankings.rankingFor(actor, campaignId, request.township ? { township: request.township } : {});
     // Each village the reader may read, in the order of village codes (township by township), read in batches as the PDF is written.
     const villages = kind === 'summary' ? [] : await this.deps.reports.readableVillages(actor, campaignId, request.township);

@@ -26,6 +26,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compose } from '../compose.ts';
+import { ReportRepository } from '../store/report.repository.ts';
 
 process.env.KAOHE_SCRYPT_LOG2N ??= '12';
 
@@ -98,7 +99,7 @@ for (const target of storeTargets()) {
       dir = mkdtempSync(join(tmpdir(), 'kaohe-report-'));
       await firstStart(compose({ store }));
       campaigns = compose({ store, evidence: new EvidenceStore(join(dir, 'evidence')), clock: clock.now }).campaigns;
-      reports = new ReportService({ store, campaigns, clock: clock.now });
+      reports = new ReportService({ repository: new ReportRepository(store.db), campaigns, clock: clock.now });
       const db = store.db;
       T = (await db.selectFrom('areas').select('code').where('level', '=', 'township').orderBy('code').execute()).map((t) => t.code);
       villages = {};
@@ -194,7 +195,7 @@ for (const target of storeTargets()) {
 
       it('reads with the same number of statements for 30 villages as for 3', async () => {
         const counting = countingStore(store);
-        const r = new ReportService({ store: counting.store, campaigns, clock: clock.now });
+        const r = new ReportService({ repository: new ReportRepository(counting.store.db), campaigns, clock: clock.now });
         await r.scoreSheets(admin, campaignId); // warm the campaign service's caches
         counting.reset();
         await r.scoreSheets(admin, campaignId);

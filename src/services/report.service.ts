@@ -5,235 +5,40 @@
  * Rendering (xlsx, PDF) is elsewhere and pure; this file reads, checks access and shapes.
  * Ranks are never computed here: they come from CampaignServices.rankingFor.
  */
-import type { Kysely } from 'kysely';
 import { KaoheError } from '../core/errors.ts';
 import { formatPoints, fromCents, type Cents } from '../core/numbers.ts';
 import { divideRounded } from '../core/ranking/ranking.ts';
 import { textOf, walk, type Lang, type Scheme, type SchemeNode } from '../core/scheme/model.ts';
 import { score, type Finding, type ScoreResult } from '../core/scoring/score.ts';
-import type { Store } from '../store/db.ts';
-import type { AssessmentStatus, DB } from '../store/schema.ts';
+import type { ReportRepository, CampaignRecord, UpperArea } from '../store/report.repository.ts';
+import type { AssessmentStatus } from '../store/schema.ts';
 import type { CampaignServices } from './campaign/index.ts';
 import { canRead, forbidden, type Actor, type AssessmentContext } from './policies.ts';
 import { formatAnchor } from '../core/audit-anchor.ts';
 import { buildScoreSheet, unitOfVillage, type ScoreSheet } from './score-sheet.ts';
+import type {
+  ReportSection,
+  RankingReportRow,
+  ReportSummary,
+  RankingReport,
+  FindingStatusKind,
+  FindingSource,
+  DeductionEvidence,
+  DeductionRow,
+  DeductionVillage,
+  DeductionDetail,
+  SectionAverageRow,
+  ChangeReport,
+} from './report-shapes.ts';
 
+export type * from './report-shapes.ts';
+
+/** What the service reads with: its repository (the composition root hands the unit of work's). */
 export interface ReportServiceDeps {
-  store: Store;
+  repository: ReportRepository;
   campaigns: CampaignServices;
   /** The same clock as the campaign service's, so a batch of sheets carries the same date as one. */
   clock?: () => Date;
-}
-
-/** `in (…)` lists are cut to this many values (SQLite and PostgreSQL limit a statement's parameters). */
-const CHUNK = 500;
-
-// ---------------------------------------------------------------------------------------------
-// Data shapes (points are decimal numbers of points, exact to two places: cents / 100)
-
-export interface ReportCampaign {
-  id: number;
-  name: string;
-  year: number;
-  period: { from: string; to: string };
-}
-
-export interface ReportHeader {
-  county: { code: string; name: string } | null;
-  /** Set when the report is cut to one township. */
-  township: { code: string; name: string } | null;
-  /** Set when the report is of one village (the deduction detail). */
-  village: { code: string; name: string } | null;
-  campaign: ReportCampaign;
-  scheme: { id: string; version: number; title: string };
-  /** The day the report was made (YYYY-MM-DD). */
-  date: string;
-  /** The audit log's head when the report was made, `N:HEX` (审计锚点), for `kaohe audit verify --anchor`. */
-  auditAnchor: string | null;
-  lang: Lang;
-  /** Only published results are in it. */
-  publishedOnly: boolean;
-  /**
-   * Ranking: which results ranks are among — 'all', 'published', 'published-and-own-township'
-   * (see rankingFor). Deduction detail: which villages it covers — 'all', 'own-township',
-   * 'own-team', 'own-village-published'.
-   */
-  basis: string;
-}
-
-/** A top-level section of the scheme, as a column. */
-export interface ReportSection {
-  code: string;
-  title: string;
-  /** Its points (for a bonus section: the cap); null when it has none. */
-  max: number | null;
-  bonus: boolean;
-}
-
-export interface ReportChange {
-  /** total − previous total; null when the village was not ranked in the previous campaign. */
-  total: number | null;
-  /** previous county rank − county rank (positive: moved up); null when new. */
-  rank: number | null;
-  previousTotal: number | null;
-  previousRank: number | null;
-}
-
-export interface RankingReportRow {
-  township: string;
-  townshipName: string;
-  village: string;
-  name: string;
-  /** Score of each section (bonus sections: points added), by section code. */
-  sections: Record<string, number>;
-  base: number;
-  bonus: number;
-  total: number;
-  grade: { code: string; title: string } | null;
-  townshipRank: number;
-  countyRank: number;
-  change: ReportChange;
-}
-
-export interface ReportSummary {
-  count: number;
-  /** Average score of each section, by code (rounded half away from zero to 0.01, as the ranking does). */
-  averages: Record<string, number>;
-  base: number;
-  bonus: number;
-  total: number;
-  /** Villages per grade code, when the scheme has grades. */
-  gradeCounts: Record<string, number> | null;
-}
-
-export interface ReportTownship {
-  code: string;
-  name: string;
-  summary: ReportSummary;
-  /** Its villages from township rank 1 down. */
-  rows: RankingReportRow[];
-}
-
-export interface RankingReport {
-  header: ReportHeader;
-  sections: ReportSection[];
-  /** Most base points a village can have (the non-bonus sections), and the bonus cap. */
-  maxBase: number;
-  maxBonus: number;
-  grades: Array<{ code: string; title: string }>;
-  /** The campaign the change columns compare with (the latest earlier year), or null. */
-  previous: { id: number; name: string; year: number } | null;
-  /** Every ranked village shown, from county rank 1 down (one township's when cut to it). */
-  rows: RankingReportRow[];
-  /** Townships by code, each with its villages. */
-  townships: ReportTownship[];
-  /** Over every village ranked in the county (also when the report is cut to one township). */
-  county: ReportSummary;
-  /** Villages ranked in the county (the "of N" of county ranks). */
-  countyCount: number;
-}
-
-export type FindingStatusKind = 'accepted' | 'withdrawn' | 'adjusted-on-appeal';
-export type FindingSource = 'inspector' | 'suggestion' | 'appeal';
-
-export interface DeductionEvidence {
-  id: number;
-  filename: string;
-  status: 'active' | 'withdrawn';
-}
-
-export interface DeductionRow {
-  findingId: number;
-  township: string | null;
-  townshipName: string | null;
-  village: string;
-  villageName: string;
-  item: string;
-  /** The item's title. */
-  title: string;
-  /** The scheme's scoring wording (评分标准). */
-  rule: string;
-  element: string | null;
-  elementTitle: string | null;
-  count: number;
-  /** What the item is: a deduction, a bonus, or a veto. */
-  kind: 'deduction' | 'bonus' | 'veto';
-  /** Points per occurrence (all-or-nothing items: the item's points); null for a veto. */
-  unitPoints: number | null;
-  /** Points the finding takes off (or adds) as recorded, before pools: count × unit points. */
-  recorded: number;
-  /** Points counted toward the total: `recorded` for an accepted finding, 0 for a withdrawn or superseded one. */
-  points: number;
-  /** What a capped pool (or a bonus cap, or a veto) did to the item, in words; '' when nothing. */
-  poolEffect: string;
-  note: string | null;
-  household: string | null;
-  evidence: DeductionEvidence[];
-  /** "证据#12 photo.jpg；证据#13 …" / "evidence #12 photo.jpg; …". */
-  evidenceText: string;
-  source: FindingSource;
-  sourceLabel: string;
-  status: FindingStatusKind;
-  statusLabel: string;
-  /** Why withdrawn (reason, who, when) or how the appeal changed it; '' for an accepted finding. */
-  statusNote: string;
-  appealId: number | null;
-  createdAt: string;
-  createdBy: string;
-}
-
-export interface DeductionVillage {
-  township: string | null;
-  townshipName: string | null;
-  village: string;
-  name: string;
-  assessmentStatus: AssessmentStatus;
-  assessmentStatusLabel: string;
-  totals: {
-    /** Sum of the accepted deductions as recorded (before pools). */
-    recorded: number;
-    /** What the deductions took off after pools and caps. */
-    deducted: number;
-    base: number;
-    bonus: number;
-    total: number;
-    max: number;
-  };
-  counts: { accepted: number; withdrawn: number; adjusted: number };
-  /** Its findings in scheme order (then as recorded). */
-  rows: DeductionRow[];
-}
-
-export interface DeductionDetail {
-  header: ReportHeader;
-  /** Villages by code, each with its findings (villages without findings too). */
-  villages: DeductionVillage[];
-}
-
-/** Section averages of one township (or the county: `code` null). */
-export interface SectionAverageRow {
-  code: string | null;
-  name: string;
-  count: number;
-  averages: Record<string, number>;
-  base: number;
-  bonus: number;
-  total: number;
-}
-
-export interface ChangeReport {
-  previous: { id: number; name: string; year: number } | null;
-  rows: Array<{
-    township: string;
-    townshipName: string;
-    village: string;
-    name: string;
-    total: number;
-    countyRank: number;
-    change: ReportChange;
-  }>;
-  /** Per township (and the county: code null): villages compared and their average change of total. */
-  townships: Array<{ code: string | null; name: string; count: number; compared: number; averageChange: number | null }>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -286,41 +91,20 @@ const WORDS = {
 
 // ---------------------------------------------------------------------------------------------
 
-type Db = Kysely<DB>;
-
-/** Cuts a list into pieces of at most `size`. */
-function chunks<T>(list: readonly T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
-}
-
-/** Runs a query once for everything (ids null) or once per piece of the ids, and joins the rows. */
-async function byChunks<T>(ids: readonly number[] | null, query: (part: number[] | null) => Promise<T[]>): Promise<T[]> {
-  if (!ids) return query(null);
-  const out: T[] = [];
-  for (const part of chunks(ids)) out.push(...(await query(part)));
-  return out;
-}
-
 /** Which villages a deduction detail covers, by the reader's role (see deductionDetail). */
 const DETAIL_BASIS: Record<Actor['role'], string> = { admin: 'all', reviewer: 'own-township', inspector: 'own-team', village: 'own-village-published', viewer: 'none' };
 
 const notFound = (what: string) => new KaoheError('not-found', `${what} not found`);
 
 export class ReportService {
-  private readonly store: Store;
+  private readonly repository: ReportRepository;
   private readonly campaigns: CampaignServices;
   private readonly clock: () => Date;
 
   constructor(deps: ReportServiceDeps) {
-    this.store = deps.store;
+    this.repository = deps.repository;
     this.campaigns = deps.campaigns;
     this.clock = deps.clock ?? (() => new Date());
-  }
-
-  private get db(): Db {
-    return this.store.db;
   }
 
   private today(): string {
@@ -332,17 +116,16 @@ export class ReportService {
     return head ? formatAnchor(head) : null;
   }
 
-  /** The campaign's row (not-found when there is none). */
-  async campaignRow(campaignId: number) {
-    const c = await this.db.selectFrom('campaigns').selectAll().where('id', '=', campaignId).executeTakeFirst();
+  /** The campaign (not-found when there is none). */
+  async campaignRow(campaignId: number): Promise<CampaignRecord> {
+    const c = await this.repository.campaign(campaignId);
     if (!c) throw notFound(`campaign ${campaignId}`);
     return c;
   }
 
-  /** Counties and townships by code (a few dozen rows: read whole). */
-  private async upperAreas(): Promise<Map<string, { code: string; name: string; parent: string | null; level: string }>> {
-    const rows = await this.db.selectFrom('areas').select(['code', 'name', 'parent_code', 'level']).where('level', 'in', ['county', 'township']).execute();
-    return new Map(rows.map((r) => [r.code, { code: r.code, name: r.name, parent: r.parent_code, level: r.level }]));
+  /** Counties and townships by code. */
+  private async upperAreas(): Promise<Map<string, UpperArea>> {
+    return new Map((await this.repository.upperAreas()).map((a) => [a.code, a]));
   }
 
   /** The campaign's teams with their members, by team id. */
@@ -350,22 +133,7 @@ export class ReportService {
     return new Map((await this.campaigns.setup.teamsOf(campaignId)).map((t) => [t.id, { name: t.name, members: t.members }]));
   }
 
-  /** Every assessment of the campaign with its village (optionally one township's), by village code. */
-  private async assessments(campaignId: number, township?: string) {
-    let q = this.db
-      .selectFrom('assessments as a')
-      .innerJoin('areas as v', 'v.code', 'a.village_code')
-      .select([
-        'a.id', 'a.village_code', 'a.team_id', 'a.status', 'a.published_at',
-        'v.name as village_name', 'v.parent_code as township_code', 'v.poverty_village', 'v.planned_exit_year', 'v.exit_year', 'v.population',
-      ])
-      .where('a.campaign_id', '=', campaignId)
-      .orderBy('a.village_code');
-    if (township) q = q.where('v.parent_code', '=', township);
-    return q.execute();
-  }
-
-  private countyOf(areas: Awaited<ReturnType<ReportService['upperAreas']>>, townshipCode: string | null | undefined) {
+  private countyOf(areas: Map<string, UpperArea>, townshipCode: string | null | undefined) {
     const township = townshipCode ? areas.get(townshipCode) : undefined;
     const county = township?.parent ? areas.get(township.parent) : [...areas.values()].find((a) => a.level === 'county');
     return county ? { code: county.code, name: county.name } : null;
@@ -378,10 +146,10 @@ export class ReportService {
   async readableVillages(actor: Actor, campaignId: number, township?: string): Promise<string[]> {
     await this.campaignRow(campaignId);
     const teams = await this.teams(campaignId);
-    const all = await this.assessments(campaignId, township);
+    const all = await this.repository.assessments(campaignId, township);
     return all
-      .filter((a) => canRead(actor, { villageCode: a.village_code, townshipCode: a.township_code, status: a.status, inspectors: a.team_id === null ? [] : (teams.get(a.team_id)?.members ?? []) }))
-      .map((a) => a.village_code);
+      .filter((a) => canRead(actor, { villageCode: a.villageCode, townshipCode: a.townshipCode, status: a.status, inspectors: a.teamId === null ? [] : (teams.get(a.teamId)?.members ?? []) }))
+      .map((a) => a.villageCode);
   }
 
   /**
@@ -393,18 +161,18 @@ export class ReportService {
   async scoreSheets(actor: Actor, campaignId: number, options: { villages?: string[]; township?: string; lang?: Lang } = {}): Promise<ScoreSheet[]> {
     const lang = options.lang ?? 'zh';
     const c = await this.campaignRow(campaignId);
-    const { scheme } = await this.campaigns.schemes.schemeOf(c.scheme_version_id);
+    const { scheme } = await this.campaigns.schemes.schemeOf(c.schemeVersionId);
     const teams = await this.teams(campaignId);
-    const all = await this.assessments(campaignId, options.township);
+    const all = await this.repository.assessments(campaignId, options.township);
     const ctxOf = (a: (typeof all)[number]): AssessmentContext => ({
-      villageCode: a.village_code,
-      townshipCode: a.township_code,
+      villageCode: a.villageCode,
+      townshipCode: a.townshipCode,
       status: a.status,
-      inspectors: a.team_id === null ? [] : (teams.get(a.team_id)?.members ?? []),
+      inspectors: a.teamId === null ? [] : (teams.get(a.teamId)?.members ?? []),
     });
     let chosen: typeof all;
     if (options.villages) {
-      const byCode = new Map(all.map((a) => [a.village_code, a]));
+      const byCode = new Map(all.map((a) => [a.villageCode, a]));
       chosen = [];
       for (const code of new Set(options.villages)) {
         const a = byCode.get(code);
@@ -420,18 +188,18 @@ export class ReportService {
     const ids = chosen.map((a) => a.id);
     // Every assessment of the campaign: read by the campaign, without id lists.
     const whole = !options.villages && !options.township && chosen.length === all.length;
-    const findingRows = await this.activeFindingRows(campaignId, whole ? null : ids);
+    const findingRows = await this.repository.activeFindings(campaignId, whole ? null : ids);
     const findingsOf = new Map<number, Finding[]>();
     for (const f of findingRows) {
       const out: Finding = { item: f.item, count: f.count, id: String(f.id) };
       if (f.element) out.element = f.element;
       if (f.note) out.note = f.note;
-      if (f.household_no) out.household = f.household_no;
-      (findingsOf.get(f.assessment_id) ?? findingsOf.set(f.assessment_id, []).get(f.assessment_id)!).push(out);
+      if (f.householdNo) out.household = f.householdNo;
+      (findingsOf.get(f.assessmentId) ?? findingsOf.set(f.assessmentId, []).get(f.assessmentId)!).push(out);
     }
-    const evidence = await this.activeEvidenceRows(campaignId, whole ? null : ids);
+    const evidence = await this.repository.activeEvidence(campaignId, whole ? null : ids);
     const evidenceOf = new Map<number, typeof evidence>();
-    for (const e of evidence) (evidenceOf.get(e.assessment_id) ?? evidenceOf.set(e.assessment_id, []).get(e.assessment_id)!).push(e);
+    for (const e of evidence) (evidenceOf.get(e.assessmentId) ?? evidenceOf.set(e.assessmentId, []).get(e.assessmentId)!).push(e);
     const areas = await this.upperAreas();
     const ranking = await this.campaigns.rankings.rankingFor(actor, campaignId);
     const placed = new Map(ranking.county.map((v) => [v.village, v]));
@@ -439,67 +207,35 @@ export class ReportService {
     const date = this.today();
     const auditAnchor = await this.auditAnchor();
     const schemeHeader = { id: scheme.id, version: scheme.version, title: textOf(scheme.title, lang) };
-    const campaign = { id: c.id, name: c.name, year: c.year, period: { from: c.period_from, to: c.period_to } };
+    const campaign = { id: c.id, name: c.name, year: c.year, period: { from: c.periodFrom, to: c.periodTo } };
 
     return chosen.map((a) => {
-      const township = a.township_code ? areas.get(a.township_code) : undefined;
+      const township = a.townshipCode ? areas.get(a.townshipCode) : undefined;
       const county = township?.parent ? areas.get(township.parent) : undefined;
-      const p = placed.get(a.village_code);
+      const p = placed.get(a.villageCode);
       return buildScoreSheet({
         scheme,
-        unit: unitOfVillage(villageAttributes(a)),
+        unit: unitOfVillage(a),
         findings: findingsOf.get(a.id) ?? [],
-        evidence: (evidenceOf.get(a.id) ?? []).map((e) => ({ id: e.id, findingId: e.finding_id, filename: e.filename, mime: e.mime, takenAt: e.taken_at })),
+        evidence: evidenceOf.get(a.id) ?? [],
         lang,
         header: {
           county: county ? { code: county.code, name: county.name } : null,
           township: township ? { code: township.code, name: township.name } : null,
           campaign,
-          village: { code: a.village_code, name: a.village_name },
-          team: a.team_id === null ? null : (teams.get(a.team_id)?.name ?? null),
+          village: { code: a.villageCode, name: a.villageName },
+          team: a.teamId === null ? null : (teams.get(a.teamId)?.name ?? null),
           scheme: schemeHeader,
           status: a.status,
-          publishedAt: a.published_at,
+          publishedAt: a.publishedAt,
           date,
           auditAnchor,
         },
         rank: p
-          ? { basis: ranking.basis, county: p.countyRank, countyOf: ranking.county.length, township: p.townshipRank, townshipOf: townshipCount.get(a.township_code ?? '') ?? null }
+          ? { basis: ranking.basis, county: p.countyRank, countyOf: ranking.county.length, township: p.townshipRank, townshipOf: townshipCount.get(a.townshipCode ?? '') ?? null }
           : null,
       });
     });
-  }
-
-  /** Active findings of the campaign (or of some assessments), by assessment then id. */
-  private async activeFindingRows(campaignId: number, ids: number[] | null) {
-    const query = (part: number[] | null) => {
-      let q = this.db
-        .selectFrom('findings as f')
-        .innerJoin('assessments as a', 'a.id', 'f.assessment_id')
-        .select(['f.id', 'f.assessment_id', 'f.item', 'f.count', 'f.element', 'f.note', 'f.household_no'])
-        .where('a.campaign_id', '=', campaignId)
-        .where('f.status', '=', 'active');
-      if (part) q = q.where('f.assessment_id', 'in', part);
-      return q.orderBy('f.assessment_id').orderBy('f.id').execute();
-    };
-    return byChunks(ids, query);
-  }
-
-  /** Active evidence of the campaign's active findings (or of some assessments'), by id. */
-  private async activeEvidenceRows(campaignId: number, ids: number[] | null) {
-    const query = (part: number[] | null) => {
-      let q = this.db
-        .selectFrom('evidence as e')
-        .innerJoin('findings as f', 'f.id', 'e.finding_id')
-        .innerJoin('assessments as a', 'a.id', 'f.assessment_id')
-        .select(['e.id', 'e.finding_id', 'e.filename', 'e.mime', 'e.taken_at', 'f.assessment_id'])
-        .where('a.campaign_id', '=', campaignId)
-        .where('f.status', '=', 'active')
-        .where('e.status', '=', 'active');
-      if (part) q = q.where('f.assessment_id', 'in', part);
-      return q.orderBy('e.id').execute();
-    };
-    return (await byChunks(ids, query)).sort((x, y) => x.id - y.id);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -512,7 +248,7 @@ export class ReportService {
   async rankingReport(actor: Actor, campaignId: number, options: { township?: string; publishedOnly?: boolean; lang?: Lang } = {}): Promise<RankingReport> {
     const lang = options.lang ?? 'zh';
     const c = await this.campaignRow(campaignId);
-    const { scheme } = await this.campaigns.schemes.schemeOf(c.scheme_version_id);
+    const { scheme } = await this.campaigns.schemes.schemeOf(c.schemeVersionId);
     const whole = await this.campaigns.rankings.rankingFor(actor, campaignId, options.publishedOnly !== undefined ? { publishedOnly: options.publishedOnly } : {});
     const areas = await this.upperAreas();
     if (options.township && areas.get(options.township)?.level !== 'township') throw notFound(`township ${options.township}`);
@@ -544,13 +280,13 @@ export class ReportService {
     const shownTownship = options.township ? areas.get(options.township)! : null;
     // A township none of whose results the reader may see still gets its (empty) sheet.
     if (shownTownship && townships.length === 0) townships.push({ code: shownTownship.code, name: shownTownship.name, summary: { count: 0, averages: {}, base: 0, bonus: 0, total: 0, gradeCounts: null }, rows: [] });
-    const previous = await this.previousCampaign(c.year, campaignId);
+    const previous = await this.repository.previousCampaign(c.year, campaignId);
     return {
       header: {
         county: this.countyOf(areas, options.township ?? whole.townships[0]?.township),
         township: shownTownship ? { code: shownTownship.code, name: shownTownship.name } : null,
         village: null,
-        campaign: { id: c.id, name: c.name, year: c.year, period: { from: c.period_from, to: c.period_to } },
+        campaign: { id: c.id, name: c.name, year: c.year, period: { from: c.periodFrom, to: c.periodTo } },
         scheme: { id: scheme.id, version: scheme.version, title: textOf(scheme.title, lang) },
         date: this.today(),
         auditAnchor: await this.auditAnchor(),
@@ -570,23 +306,6 @@ export class ReportService {
     };
   }
 
-  /**
-   * The campaign the ranking's change columns compare with: the latest earlier year, as
-   * CampaignServices's previousTotals picks it (that choice is private there, so it is read
-   * again here; the two must stay the same query).
-   */
-  private async previousCampaign(year: number, campaignId: number) {
-    const prev = await this.db
-      .selectFrom('campaigns')
-      .select(['id', 'name', 'year'])
-      .where('year', '<', year)
-      .where('id', '!=', campaignId)
-      .orderBy('year', 'desc')
-      .orderBy('id', 'desc')
-      .executeTakeFirst();
-    return prev ? { id: prev.id, name: prev.name, year: prev.year } : null;
-  }
-
   // -------------------------------------------------------------------------------------------
   // Deduction detail
 
@@ -601,20 +320,20 @@ export class ReportService {
     const words = WORDS[lang];
     if (actor.role === 'viewer') throw forbidden(`${actor.user} (viewer) may not read deduction details: they are for the office, the teams and the village concerned`);
     const c = await this.campaignRow(campaignId);
-    const { scheme } = await this.campaigns.schemes.schemeOf(c.scheme_version_id);
+    const { scheme } = await this.campaigns.schemes.schemeOf(c.schemeVersionId);
     const teams = await this.teams(campaignId);
-    const inScope = await this.assessments(campaignId, options.township);
+    const inScope = await this.repository.assessments(campaignId, options.township);
     let all = inScope;
     const ctxOf = (a: (typeof all)[number]): AssessmentContext => ({
-      villageCode: a.village_code,
-      townshipCode: a.township_code,
+      villageCode: a.villageCode,
+      townshipCode: a.townshipCode,
       status: a.status,
-      inspectors: a.team_id === null ? [] : (teams.get(a.team_id)?.members ?? []),
+      inspectors: a.teamId === null ? [] : (teams.get(a.teamId)?.members ?? []),
     });
     // A village user's report is their own village's, named or not.
     const village = options.village ?? (actor.role === 'village' ? actor.village : undefined);
     if (village) {
-      const a = all.find((x) => x.village_code === village);
+      const a = all.find((x) => x.villageCode === village);
       // One the actor may not read is not there for them (policies.ts): the same answer.
       if (!a || !canRead(actor, ctxOf(a))) throw notFound(`village ${village} in campaign ${campaignId}`);
       all = [a];
@@ -624,39 +343,9 @@ export class ReportService {
     const ids = all.map((a) => a.id);
     const whole = !village && !options.township && all.length === inScope.length;
 
-    const findings = await byChunks(whole ? null : ids, (part) => {
-      let q = this.db
-        .selectFrom('findings as f')
-        .innerJoin('assessments as a', 'a.id', 'f.assessment_id')
-        .select([
-          'f.id', 'f.assessment_id', 'f.item', 'f.count', 'f.element', 'f.note', 'f.household_no', 'f.source', 'f.appeal_id', 'f.supersedes_id',
-          'f.status', 'f.created_at', 'f.created_by', 'f.withdrawn_at', 'f.withdrawn_by', 'f.withdraw_reason',
-        ])
-        .where('a.campaign_id', '=', campaignId);
-      if (part) q = q.where('f.assessment_id', 'in', part);
-      return q.orderBy('f.id').execute();
-    });
-    findings.sort((x, y) => x.id - y.id);
-    const evidence = await byChunks(whole ? null : ids, (part) => {
-      let q = this.db
-        .selectFrom('evidence as e')
-        .innerJoin('findings as f', 'f.id', 'e.finding_id')
-        .innerJoin('assessments as a', 'a.id', 'f.assessment_id')
-        .select(['e.id', 'e.finding_id', 'e.filename', 'e.status'])
-        .where('a.campaign_id', '=', campaignId);
-      if (part) q = q.where('f.assessment_id', 'in', part);
-      return q.orderBy('e.id').execute();
-    });
-    evidence.sort((x, y) => x.id - y.id);
-    const appeals = await byChunks(whole ? null : ids, (part) => {
-      let q = this.db
-        .selectFrom('appeals as ap')
-        .innerJoin('assessments as a', 'a.id', 'ap.assessment_id')
-        .select(['ap.id', 'ap.assessment_id', 'ap.item', 'ap.status', 'ap.decision_reason', 'ap.adjusted_count', 'ap.decided_at'])
-        .where('a.campaign_id', '=', campaignId);
-      if (part) q = q.where('ap.assessment_id', 'in', part);
-      return q.orderBy('ap.id').execute();
-    });
+    const findings = await this.repository.findings(campaignId, whole ? null : ids);
+    const evidence = await this.repository.findingEvidence(campaignId, whole ? null : ids);
+    const appeals = await this.repository.appeals(campaignId, whole ? null : ids);
     const areas = await this.upperAreas();
 
     // The scheme's items: order, title, rule text and unit points.
@@ -668,16 +357,16 @@ export class ReportService {
     });
     const evidenceOf = new Map<number, DeductionEvidence[]>();
     for (const e of evidence) {
-      if (e.finding_id === null) continue;
-      (evidenceOf.get(e.finding_id) ?? evidenceOf.set(e.finding_id, []).get(e.finding_id)!).push({ id: e.id, filename: e.filename, status: e.status });
+      if (e.findingId === null) continue;
+      (evidenceOf.get(e.findingId) ?? evidenceOf.set(e.findingId, []).get(e.findingId)!).push({ id: e.id, filename: e.filename, status: e.status });
     }
     const appealById = new Map(appeals.map((ap) => [ap.id, ap]));
     const findingsOf = new Map<number, typeof findings>();
-    for (const f of findings) (findingsOf.get(f.assessment_id) ?? findingsOf.set(f.assessment_id, []).get(f.assessment_id)!).push(f);
-    // A superseded finding's appeal: the one whose decision names it (supersedes_id), else the
+    for (const f of findings) (findingsOf.get(f.assessmentId) ?? findingsOf.set(f.assessmentId, []).get(f.assessmentId)!).push(f);
+    // A superseded finding's appeal: the one whose decision names it (supersedesId), else the
     // first upheld or adjusted appeal on its item decided after it was recorded.
     const supersededBy = new Map<number, number>();
-    for (const f of findings) if (f.supersedes_id !== null && f.appeal_id !== null) supersededBy.set(f.supersedes_id, f.appeal_id);
+    for (const f of findings) if (f.supersedesId !== null && f.appealId !== null) supersededBy.set(f.supersedesId, f.appealId);
 
     const villages: DeductionVillage[] = all.map((a) => {
       const own = findingsOf.get(a.id) ?? [];
@@ -687,10 +376,10 @@ export class ReportService {
         if (f.element) out.element = f.element;
         return out;
       });
-      const result = score(scheme, unitOfVillage(villageAttributes(a)), engineFindings);
+      const result = score(scheme, unitOfVillage(a), engineFindings);
       const amountOf = new Map<number, Cents>();
       for (const code of result.order) for (const d of result.nodes[code]!.deductions ?? []) amountOf.set(Number(engineFindings[d.finding]!.id), d.amount);
-      const township = a.township_code ? areas.get(a.township_code) : undefined;
+      const township = a.townshipCode ? areas.get(a.townshipCode) : undefined;
       const rows: DeductionRow[] = own.map((f) => {
         const node = nodes.get(f.item);
         const rule = node?.rule;
@@ -701,30 +390,30 @@ export class ReportService {
         const status: FindingStatusKind = f.status === 'active' ? 'accepted' : f.status === 'withdrawn' ? 'withdrawn' : 'adjusted-on-appeal';
         const recordedText = formatPoints(recordedCents);
         let statusNote = '';
-        let appealId: number | null = f.appeal_id;
+        let appealId: number | null = f.appealId;
         if (f.status === 'withdrawn') {
-          statusNote = words.withdrawn(recordedText, f.withdraw_reason ?? '', f.withdrawn_by ?? '', (f.withdrawn_at ?? '').slice(0, 10));
+          statusNote = words.withdrawn(recordedText, f.withdrawReason ?? '', f.withdrawnBy ?? '', (f.withdrawnAt ?? '').slice(0, 10));
         } else if (f.status === 'superseded') {
           const ap =
             appealById.get(supersededBy.get(f.id) ?? -1) ??
-            appeals.find((x) => x.assessment_id === f.assessment_id && x.item === f.item && (x.status === 'upheld' || x.status === 'adjusted') && (x.decided_at ?? '') >= f.created_at);
+            appeals.find((x) => x.assessmentId === f.assessmentId && x.item === f.item && (x.status === 'upheld' || x.status === 'adjusted') && (x.decidedAt ?? '') >= f.createdAt);
           appealId = ap?.id ?? null;
           statusNote = !ap
             ? words.superseded(recordedText)
             : ap.status === 'adjusted'
-              ? words.adjusted(ap.id, recordedText, ap.adjusted_count ?? 0, ap.decision_reason ?? '')
-              : words.upheld(ap.id, recordedText, ap.decision_reason ?? '');
-        } else if (f.source === 'appeal' && f.appeal_id !== null) {
-          statusNote = words.appealFinding(f.appeal_id);
+              ? words.adjusted(ap.id, recordedText, ap.adjustedCount ?? 0, ap.decisionReason ?? '')
+              : words.upheld(ap.id, recordedText, ap.decisionReason ?? '');
+        } else if (f.source === 'appeal' && f.appealId !== null) {
+          statusNote = words.appealFinding(f.appealId);
         }
         const ev = evidenceOf.get(f.id) ?? [];
         const element = f.element && node?.checklist ? node.checklist.find((e) => e.code === f.element) : undefined;
         return {
           findingId: f.id,
-          township: a.township_code,
+          township: a.townshipCode,
           townshipName: township?.name ?? null,
-          village: a.village_code,
-          villageName: a.village_name,
+          village: a.villageCode,
+          villageName: a.villageName,
           item: f.item,
           title: node ? textOf(node.title, lang) : f.item,
           rule: node?.ruleText ? textOf(node.ruleText, lang) : '',
@@ -737,7 +426,7 @@ export class ReportService {
           points: f.status === 'active' ? fromCents(recordedCents) : 0,
           poolEffect: f.status === 'active' && f.count > 0 ? poolEffectOf(result, scheme, f.item, lang) : '',
           note: f.note,
-          household: f.household_no,
+          household: f.householdNo,
           evidence: ev,
           evidenceText: ev.map((e) => words.evidence(e.id, e.filename, e.status === 'withdrawn' && f.status === 'active')).join(words.evidenceJoin),
           source: f.source,
@@ -746,8 +435,8 @@ export class ReportService {
           statusLabel: words.status[status],
           statusNote,
           appealId,
-          createdAt: f.created_at,
-          createdBy: f.created_by,
+          createdAt: f.createdAt,
+          createdBy: f.createdBy,
         };
       });
       rows.sort((x, y) => (order.get(x.item) ?? 0) - (order.get(y.item) ?? 0) || x.findingId - y.findingId);
@@ -759,10 +448,10 @@ export class ReportService {
         deducted += result.nodes[s.code]!.deducted;
       }
       return {
-        township: a.township_code,
+        township: a.townshipCode,
         townshipName: township?.name ?? null,
-        village: a.village_code,
-        name: a.village_name,
+        village: a.villageCode,
+        name: a.villageName,
         assessmentStatus: a.status,
         assessmentStatusLabel: words.assessment[a.status],
         totals: { recorded: fromCents(recorded), deducted: fromCents(deducted), base: fromCents(result.base), bonus: fromCents(result.bonus), total: fromCents(result.total), max: fromCents(result.max) },
@@ -778,10 +467,10 @@ export class ReportService {
     const shownVillage = village ? all[0] : undefined;
     return {
       header: {
-        county: this.countyOf(areas, options.township ?? all[0]?.township_code),
+        county: this.countyOf(areas, options.township ?? all[0]?.townshipCode),
         township: shownTownship ? { code: shownTownship.code, name: shownTownship.name } : null,
-        village: shownVillage ? { code: shownVillage.village_code, name: shownVillage.village_name } : null,
-        campaign: { id: c.id, name: c.name, year: c.year, period: { from: c.period_from, to: c.period_to } },
+        village: shownVillage ? { code: shownVillage.villageCode, name: shownVillage.villageName } : null,
+        campaign: { id: c.id, name: c.name, year: c.year, period: { from: c.periodFrom, to: c.periodTo } },
         scheme: { id: scheme.id, version: scheme.version, title: textOf(scheme.title, lang) },
         date: this.today(),
         auditAnchor: await this.auditAnchor(),
@@ -892,9 +581,4 @@ export function changesOf(report: RankingReport): ChangeReport {
   const townships: ChangeReport['townships'] = report.townships.map((t) => ({ code: t.code, name: t.name, ...average(t.rows) }));
   if (!report.header.township) townships.push({ code: null, name: WORDS[report.header.lang].county, ...average(report.rows) });
   return { previous: report.previous, rows, townships };
-}
-
-/** A village row of the report queries as the scoring unit's attributes. */
-function villageAttributes(a: { village_name: string; poverty_village: number; planned_exit_year: number | null; exit_year: number | null; population: number | null }) {
-  return { villageName: a.village_name, povertyVillage: Number(a.poverty_village) === 1, plannedExitYear: a.planned_exit_year, exitYear: a.exit_year, population: a.population };
 }

@@ -20,6 +20,7 @@ import { loadVillageRecords } from './records.repository.ts';
 import { SuggestionRepository } from './suggestion.repository.ts';
 import { LoginThrottleRepository } from './login-throttle.repository.ts';
 import { UserRepository } from './user.repository.ts';
+import { ReportRepository } from './report.repository.ts';
 
 /** One village's registry records for a period, as the derivation rules read them. */
 export class VillageRecordsRepository {
@@ -43,6 +44,7 @@ export class Repositories {
   readonly records: VillageRecordsRepository;
   readonly users: UserRepository;
   readonly throttle: LoginThrottleRepository;
+  readonly reports: ReportRepository;
 
   constructor(db: Executor, store: Pick<Store, 'dialect' | 'auditKey'>) {
     this.schemeVersions = new SchemeVersionRepository(db);
@@ -58,6 +60,7 @@ export class Repositories {
     this.records = new VillageRecordsRepository(db);
     this.users = new UserRepository(db, store);
     this.throttle = new LoginThrottleRepository(db);
+    this.reports = new ReportRepository(db);
   }
 }
 

@@ -105,7 +105,7 @@ describe('the server killed with SIGKILL (child process, SQLite)', { timeout: 12
     mkdirSync(serverTmp, { recursive: true });
     const store = await openStore({ url: join(data, 'kaohe.db') });
     try {
-      await generateDemo(store, { households: 300 });
+      await generateDemo({ store }, { households: 300 });
       const system = { user: 'system', role: 'admin' as const };
       const campaigns = compose({ store }).campaigns;
       const schemeText = readFileSync(join(BUILTIN_DIR, `${DEFAULT_SCHEME_ID}.yaml`), 'utf8');

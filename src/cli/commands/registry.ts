@@ -102,7 +102,7 @@ export function assertKind(kind: string): void {
 export async function runDemo(opts: { seed?: number; households?: number; year?: number }): Promise<void> {
   const { generateDemo } = await import('../../services/demo.service.ts');
   await withStore(async (store) => {
-    const summary = await generateDemo(store, opts);
+    const summary = await generateDemo({ store }, opts);
     const c = summary.counts;
     process.stdout.write(
       `${store.location}: demo county ${summary.county.name} (${summary.county.code}), seed ${summary.seed}, year ${summary.year}\n` +

@@ -1,0 +1,211 @@
+/**
+ * The shapes of a campaign's report data, as ReportService gives them and the renderers (xlsx,
+ * PDF) read them. Points are decimal numbers of points, exact to two places: cents / 100.
+ */
+import type { Lang } from '../core/scheme/model.ts';
+import type { AssessmentStatus } from '../store/schema.ts';
+
+export interface ReportCampaign {
+  id: number;
+  name: string;
+  year: number;
+  period: { from: string; to: string };
+}
+
+export interface ReportHeader {
+  county: { code: string; name: string } | null;
+  /** Set when the report is cut to one township. */
+  township: { code: string; name: string } | null;
+  /** Set when the report is of one village (the deduction detail). */
+  village: { code: string; name: string } | null;
+  campaign: ReportCampaign;
+  scheme: { id: string; version: number; title: string };
+  /** The day the report was made (YYYY-MM-DD). */
+  date: string;
+  /** The audit log's head when the report was made, `N:HEX` (审计锚点), for `kaohe audit verify --anchor`. */
+  auditAnchor: string | null;
+  lang: Lang;
+  /** Only published results are in it. */
+  publishedOnly: boolean;
+  /**
+   * Ranking: which results ranks are among — 'all', 'published', 'published-and-own-township'
+   * (see rankingFor). Deduction detail: which villages it covers — 'all', 'own-township',
+   * 'own-team', 'own-village-published'.
+   */
+  basis: string;
+}
+
+/** A top-level section of the scheme, as a column. */
+export interface ReportSection {
+  code: string;
+  title: string;
+  /** Its points (for a bonus section: the cap); null when it has none. */
+  max: number | null;
+  bonus: boolean;
+}
+
+export interface ReportChange {
+  /** total − previous total; null when the village was not ranked in the previous campaign. */
+  total: number | null;
+  /** previous county rank − county rank (positive: moved up); null when new. */
+  rank: number | null;
+  previousTotal: number | null;
+  previousRank: number | null;
+}
+
+export interface RankingReportRow {
+  township: string;
+  townshipName: string;
+  village: string;
+  name: string;
+  /** Score of each section (bonus sections: points added), by section code. */
+  sections: Record<string, number>;
+  base: number;
+  bonus: number;
+  total: number;
+  grade: { code: string; title: string } | null;
+  townshipRank: number;
+  countyRank: number;
+  change: ReportChange;
+}
+
+export interface ReportSummary {
+  count: number;
+  /** Average score of each section, by code (rounded half away from zero to 0.01, as the ranking does). */
+  averages: Record<string, number>;
+  base: number;
+  bonus: number;
+  total: number;
+  /** Villages per grade code, when the scheme has grades. */
+  gradeCounts: Record<string, number> | null;
+}
+
+export interface ReportTownship {
+  code: string;
+  name: string;
+  summary: ReportSummary;
+  /** Its villages from township rank 1 down. */
+  rows: RankingReportRow[];
+}
+
+export interface RankingReport {
+  header: ReportHeader;
+  sections: ReportSection[];
+  /** Most base points a village can have (the non-bonus sections), and the bonus cap. */
+  maxBase: number;
+  maxBonus: number;
+  grades: Array<{ code: string; title: string }>;
+  /** The campaign the change columns compare with (the latest earlier year), or null. */
+  previous: { id: number; name: string; year: number } | null;
+  /** Every ranked village shown, from county rank 1 down (one township's when cut to it). */
+  rows: RankingReportRow[];
+  /** Townships by code, each with its villages. */
+  townships: ReportTownship[];
+  /** Over every village ranked in the county (also when the report is cut to one township). */
+  county: ReportSummary;
+  /** Villages ranked in the county (the "of N" of county ranks). */
+  countyCount: number;
+}
+
+export type FindingStatusKind = 'accepted' | 'withdrawn' | 'adjusted-on-appeal';
+export type FindingSource = 'inspector' | 'suggestion' | 'appeal';
+
+export interface DeductionEvidence {
+  id: number;
+  filename: string;
+  status: 'active' | 'withdrawn';
+}
+
+export interface DeductionRow {
+  findingId: number;
+  township: string | null;
+  townshipName: string | null;
+  village: string;
+  villageName: string;
+  item: string;
+  /** The item's title. */
+  title: string;
+  /** The scheme's scoring wording (评分标准). */
+  rule: string;
+  element: string | null;
+  elementTitle: string | null;
+  count: number;
+  /** What the item is: a deduction, a bonus, or a veto. */
+  kind: 'deduction' | 'bonus' | 'veto';
+  /** Points per occurrence (all-or-nothing items: the item's points); null for a veto. */
+  unitPoints: number | null;
+  /** Points the finding takes off (or adds) as recorded, before pools: count × unit points. */
+  recorded: number;
+  /** Points counted toward the total: `recorded` for an accepted finding, 0 for a withdrawn or superseded one. */
+  points: number;
+  /** What a capped pool (or a bonus cap, or a veto) did to the item, in words; '' when nothing. */
+  poolEffect: string;
+  note: string | null;
+  household: string | null;
+  evidence: DeductionEvidence[];
+  /** "证据#12 photo.jpg；证据#13 …" / "evidence #12 photo.jpg; …". */
+  evidenceText: string;
+  source: FindingSource;
+  sourceLabel: string;
+  status: FindingStatusKind;
+  statusLabel: string;
+  /** Why withdrawn (reason, who, when) or how the appeal changed it; '' for an accepted finding. */
+  statusNote: string;
+  appealId: number | null;
+  createdAt: string;
+  createdBy: string;
+}
+
+export interface DeductionVillage {
+  township: string | null;
+  townshipName: string | null;
+  village: string;
+  name: string;
+  assessmentStatus: AssessmentStatus;
+  assessmentStatusLabel: string;
+  totals: {
+    /** Sum of the accepted deductions as recorded (before pools). */
+    recorded: number;
+    /** What the deductions took off after pools and caps. */
+    deducted: number;
+    base: number;
+    bonus: number;
+    total: number;
+    max: number;
+  };
+  counts: { accepted: number; withdrawn: number; adjusted: number };
+  /** Its findings in scheme order (then as recorded). */
+  rows: DeductionRow[];
+}
+
+export interface DeductionDetail {
+  header: ReportHeader;
+  /** Villages by code, each with its findings (villages without findings too). */
+  villages: DeductionVillage[];
+}
+
+/** Section averages of one township (or the county: `code` null). */
+export interface SectionAverageRow {
+  code: string | null;
+  name: string;
+  count: number;
+  averages: Record<string, number>;
+  base: number;
+  bonus: number;
+  total: number;
+}
+
+export interface ChangeReport {
+  previous: { id: number; name: string; year: number } | null;
+  rows: Array<{
+    township: string;
+    townshipName: string;
+    village: string;
+    name: string;
+    total: number;
+    countyRank: number;
+    change: ReportChange;
+  }>;
+  /** Per township (and the county: code null): villages compared and their average change of total. */
+  townships: Array<{ code: string | null; name: string; count: number; compared: number; averageChange: number | null }>;
+}
