@@ -87,40 +87,15 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [DATABASE] }] },
   },
 
-  // The HTTP server and the command line reach the store only through services, and are handed
-  // the Store by a composition root. Type-only imports of the store (the Store interface passed
-  // in) are allowed.
+  // The HTTP server and the command line reach the store only through services, which the
+  // composition root (src/compose.ts) builds; it also opens and migrates the store for them.
+  // Type-only imports of the store (the Store interface passed along) are allowed.
   {
     files: ['src/http/**', 'src/cli/**'],
-    ignores: [
-      ...TESTS,
-      // Listed exceptions, existing when the rule came in. TODO(issue 16, composition root): one
-      // place opens and migrates the store and hands it to the CLI commands and the server; then
-      // these go.
-      'src/cli/commands/serve.ts', // opens the store for the server
-      'src/cli/commands/registry.ts', // opens and migrates the store
-      'src/cli/commands/report.ts', // opens the store
-      'src/cli/commands/campaign.ts', // opens the store
-      // A worker thread is its own process root: it opens its own connection.
-      'src/http/report.worker.ts',
-      // Reads a scheme version straight from the store's queries; belongs in a service.
-      'src/http/routes/schemes.ts',
-    ],
+    ignores: TESTS,
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ ...layers('store')[0], allowTypeImports: true }, DATABASE] }],
     },
-  },
-  // The listed exceptions above still must not use the drivers directly.
-  {
-    files: [
-      'src/cli/commands/serve.ts',
-      'src/cli/commands/registry.ts',
-      'src/cli/commands/report.ts',
-      'src/cli/commands/campaign.ts',
-      'src/http/report.worker.ts',
-      'src/http/routes/schemes.ts',
-    ],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [DATABASE] }] },
   },
 
   // Who may do what is decided in src/services/policies.ts, each permission a named function:

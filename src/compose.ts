@@ -8,6 +8,8 @@ import { BootstrapService } from './services/bootstrap.service.ts';
 import { generateDemo } from './services/demo.service.ts';
 import { campaignServices, type CampaignServices } from './services/campaign/index.ts';
 import { EvidenceStore, defaultEvidenceRoot, evidenceLimitsFromEnv } from './services/evidence/evidence-store.ts';
+import { tidyEvidence, type Tidied } from './services/evidence/housekeeping.ts';
+import { migrateToLatest } from './store/migrate.ts';
 import { mayJoinInspectionTeams } from './services/policies.ts';
 import { RegistryService } from './services/registry.service.ts';
 import { ReportDocuments } from './services/report-documents.ts';
@@ -29,6 +31,8 @@ export interface Services {
   /** Where evidence files are kept (content-addressed). */
   evidenceStore: EvidenceStore;
   clock: () => Date;
+  /** Removes what a crash or a kill left in the evidence store (half-written uploads, files no row names). */
+  tidyEvidence(): Promise<Tidied>;
 }
 
 export interface ComposeOptions {
@@ -61,6 +65,7 @@ export function compose(options: ComposeOptions): Services {
     reports: new ReportDocuments({ reports: new ReportService({ repository: uow.read.reports, campaigns, clock }), campaigns, present }),
     evidenceStore,
     clock,
+    tidyEvidence: () => tidyEvidence(store.db, evidenceStore),
   };
 }
 
@@ -75,4 +80,15 @@ export async function openServices(options: Omit<ComposeOptions, 'store'> & { st
       await store.close();
     },
   };
+}
+
+/** Brings the configured database's schema up to date; says where it is and which migrations ran. */
+export async function migrateConfiguredStore(): Promise<{ location: string; applied: string[] }> {
+  const store = await openStore({ migrate: false });
+  try {
+    const results = await migrateToLatest(store);
+    return { location: store.location, applied: results.filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+  } finally {
+    await store.close();
+  }
 }

@@ -2,16 +2,15 @@
 import { Writable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import { KaoheError } from '../core/errors.ts';
-import { compose } from '../compose.ts';
-import { openStore } from '../store/db.ts';
+import { openServices } from '../compose.ts';
 import type { ReportJob, WorkerMessage } from './report-in-worker.ts';
 
 const job = workerData.job as ReportJob;
 const post = (m: WorkerMessage, transfer?: ArrayBuffer[]) => parentPort!.postMessage(m, transfer);
-const store = await openStore({ url: job.url, ...(job.pgSchema ? { pgSchema: job.pgSchema } : {}) });
+// Its own connection to the same database, and the same services over it as the server's.
+const services = await openServices({ store: { url: job.url, ...(job.pgSchema ? { pgSchema: job.pgSchema } : {}) }, clock: () => new Date(job.now) });
 try {
-  const clock = () => new Date(job.now);
-  const docs = compose({ store, clock }).reports;
+  const docs = services.reports;
   const prepared = await docs.prepare(job.actor, job.campaignId, job.kind, job.request);
   post({ type: 'ready', filename: prepared.filename, contentType: prepared.contentType });
   const out = new Writable({
@@ -28,5 +27,5 @@ try {
 } catch (e) {
   post({ type: 'error', error: e instanceof KaoheError ? { code: e.code, message: e.message } : { code: 'internal', message: e instanceof Error ? e.message : String(e) } });
 } finally {
-  await store.close();
+  await services.close();
 }

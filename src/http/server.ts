@@ -14,7 +14,7 @@ import swagger from '@fastify/swagger';
 import { KaoheError, type ErrorCode } from '../core/errors.ts';
 import { errorLanguage, errorText, type ErrorLanguage } from '../core/error-messages.ts';
 import { SchemeError } from '../core/scheme/problems.ts';
-import { EvidenceStore, defaultEvidenceRoot, evidenceLimitsFromEnv } from '../services/evidence/evidence-store.ts';
+import type { EvidenceStore } from '../services/evidence/evidence-store.ts';
 import { csrfTokenFor } from '../services/user.service.ts';
 import { compose, type Services } from '../compose.ts';
 import type { Store } from '../store/db.ts';
@@ -24,6 +24,8 @@ export const SESSION_COOKIE = 'kaohe_session';
 
 export interface ServerDeps {
   store: Store;
+  /** The services over `store`, when the caller has composed them already (kaohe serve); else composed here. */
+  services?: Services;
   evidence?: EvidenceStore;
   clock?: () => Date;
   /** Pino logging (off in tests). */
@@ -160,7 +162,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const clock = deps.clock ?? (() => new Date());
   const webRoot = deps.webRoot === null ? null : resolve(deps.webRoot ?? join(process.cwd(), 'dist', 'web'));
   const hasWeb = webRoot !== null && existsSync(join(webRoot, 'index.html'));
-  const evidence = deps.evidence ?? new EvidenceStore(defaultEvidenceRoot(), evidenceLimitsFromEnv());
   const app = Fastify({
     logger: deps.logger
       ? {
@@ -172,7 +173,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     bodyLimit: 2 * 1024 * 1024,
     trustProxy: deps.trustProxy ?? trustProxyFrom(process.env.KAOHE_TRUST_PROXY),
   });
-  app.decorate('services', compose({ store: deps.store, evidence, clock }));
+  app.decorate('services', deps.services ?? compose({ store: deps.store, ...(deps.evidence ? { evidence: deps.evidence } : {}), clock }));
   // The registry's worker threads and temporary files go with the server.
   app.addHook('onClose', async () => app.services.registry.close());
   app.decorateRequest('user', null);

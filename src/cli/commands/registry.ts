@@ -5,18 +5,19 @@ import { KINDS } from '../../core/registry/kinds.ts';
 import { writeErrorsFile } from '../../services/import/errors-file.ts';
 import { exportKind, writeTemplate } from '../../services/import/export.service.ts';
 import { importFile, type ImportReport } from '../../services/import/import.service.ts';
-import { openStore, type Store } from '../../store/db.ts';
-import { migrateToLatest } from '../../store/migrate.ts';
+import { migrateConfiguredStore, openServices } from '../../compose.ts';
+import type { Store } from '../../store/db.ts';
 
 /** Exit status of an import whose file was rejected (bad rows): nothing was written. */
 export const EXIT_REJECTED = 1;
 
+/** Runs a command over the configured store, opened (and migrated) by the composition root. */
 export async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore();
+  const services = await openServices();
   try {
-    return await work(store);
+    return await work(services.store);
   } finally {
-    await store.close();
+    await services.close();
   }
 }
 
@@ -88,11 +89,8 @@ export async function runExport(kind: string, opts: { format: 'xlsx' | 'csv'; ou
 }
 
 export async function runMigrate(): Promise<void> {
-  await withStore(async (store) => {
-    const results = await migrateToLatest(store);
-    const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
-    process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : `${store.location}: up to date\n`);
-  });
+  const { location, applied } = await migrateConfiguredStore();
+  process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : `${location}: up to date\n`);
 }
 
 export function assertKind(kind: string): void {

@@ -2,29 +2,25 @@
 import { KaoheError } from '../../core/errors.ts';
 import { buildServer } from '../../http/server.ts';
 import { firstStart } from '../../services/bootstrap.service.ts';
-import { EvidenceStore, defaultEvidenceRoot, evidenceLimitsFromEnv } from '../../services/evidence/evidence-store.ts';
-import { tidyEvidence } from '../../services/evidence/housekeeping.ts';
 import { CLI_ADMIN, ROLES, type Role } from '../../services/policies.ts';
 import { openServices } from '../../compose.ts';
-import { openStore } from '../../store/db.ts';
 
 export async function runServe(opts: { port: number; host: string; demo: boolean }): Promise<void> {
-  const store = await openStore();
-  const evidence = new EvidenceStore(defaultEvidenceRoot(), evidenceLimitsFromEnv());
+  const services = await openServices();
   // What a crash or a kill left in the evidence store (half-written uploads) goes first.
-  const tidied = await tidyEvidence(store.db, evidence);
-  const app = await buildServer({ store, evidence, logger: process.env.KAOHE_LOG !== '0' });
-  const first = await firstStart(app.services, { demo: opts.demo });
+  const tidied = await services.tidyEvidence();
+  const app = await buildServer({ store: services.store, services, logger: process.env.KAOHE_LOG !== '0' });
+  const first = await firstStart(services, { demo: opts.demo });
   const close = async () => {
     await app.close();
-    await store.close();
+    await services.close();
     process.exit(0);
   };
   process.once('SIGINT', close);
   process.once('SIGTERM', close);
   await app.listen({ port: opts.port, host: opts.host });
   const address = `http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${opts.port}/`;
-  const lines = ['', `考核 Kaohe is running: ${address}`, `  database: ${store.location}`, `  API: ${address}api/docs`];
+  const lines = ['', `考核 Kaohe is running: ${address}`, `  database: ${services.store.location}`, `  API: ${address}api/docs`];
   if (tidied.temporary || tidied.orphans) lines.push(`  evidence: removed ${tidied.temporary} unfinished upload(s) and ${tidied.orphans} file(s) no record names, left by an earlier run`);
   if (first) {
     if (first.demo) lines.push(`  first start: the demo county and the campaign "${first.campaign}" were created`);
