@@ -5,94 +5,34 @@
  * Findings, evidence, suggestions and appeals are their stored records, every column in camelCase.
  */
 import type { ScoreJson } from '../core/scoring/score.ts';
+import type { AppealRecord, AppealStatus, EvidenceRecord, FindingRecord, SuggestionRecord } from '../core/campaign/records.ts';
 import type { AssessmentStatus } from './common.ts';
 
 export type { DeductionJson, ScoreJson, ScoreNodeJson } from '../core/scoring/score.ts';
 
-/** A recorded finding (a deduction, or a bonus, on an item of the scheme). */
-export interface FindingRow {
-  id: number;
-  assessmentId: number;
-  item: string;
-  count: number;
-  element: string | null;
-  note: string | null;
-  householdNo: string | null;
-  person: string | null;
-  /** Recorded by an inspector, accepted from a suggestion, or set by an appeal's decision. */
-  source: 'inspector' | 'suggestion' | 'appeal';
-  suggestionId: number | null;
-  appealId: number | null;
-  /** The finding an appeal's decision replaced. */
-  supersedesId: number | null;
-  status: 'active' | 'withdrawn' | 'superseded';
-  createdAt: string;
-  createdBy: string;
-  withdrawnAt: string | null;
-  withdrawnBy: string | null;
-  withdrawReason: string | null;
-}
+/** A recorded finding (a deduction, or a bonus, on an item of the scheme): its stored record. */
+export type FindingRow = FindingRecord;
 
 /** An evidence file of a finding or an appeal. */
-export interface EvidenceRow {
-  id: number;
-  findingId: number | null;
-  appealId: number | null;
-  sha256: string;
-  filename: string;
-  mime: string;
-  size: number;
-  takenAt: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  status: 'active' | 'withdrawn';
-  uploadedAt: string;
-  uploadedBy: string;
+export interface EvidenceRow extends EvidenceRecord {
   /** Where the file is served (GET /api/evidence/:id). */
   url: string;
 }
 
-/** A finding suggested by the registry's records (the office and inspectors see them, villages and viewers not). */
-export interface SuggestionRow {
-  id: number;
-  assessmentId: number;
-  key: string;
-  item: string;
-  count: number;
-  element: string | null;
-  householdNo: string | null;
-  summaryZh: string;
-  summaryEn: string;
-  /** The first records behind the suggestion (GET …/suggestions/:sid/records gives them all). */
-  records: unknown[];
+/**
+ * A finding suggested by the registry's records (the office and inspectors see them, villages and
+ * viewers not). `records` are the first records behind it (GET …/suggestions/:sid/records gives
+ * them all).
+ */
+export interface SuggestionRow extends SuggestionRecord {
   /** How many records there are in all. */
   recordCount: number;
-  status: 'open' | 'accepted' | 'dismissed';
-  /** Why it was dismissed. */
-  reason: string | null;
-  /** The finding accepting it recorded. */
-  findingId: number | null;
-  createdAt: string;
-  decidedAt: string | null;
-  decidedBy: string | null;
 }
 
-export type AppealStatus = 'open' | 'upheld' | 'adjusted' | 'rejected';
+export type { AppealStatus };
 
 /** A village's appeal of an item of its published result. */
-export interface AppealRow {
-  id: number;
-  assessmentId: number;
-  item: string;
-  reason: string;
-  status: AppealStatus;
-  decisionReason: string | null;
-  adjustedCount: number | null;
-  createdAt: string;
-  createdBy: string;
-  decidedAt: string | null;
-  decidedBy: string | null;
-}
+export type AppealRow = AppealRecord;
 
 /** GET /api/assessments/:id, GET /api/campaigns/:id/villages/:code/assessment (`?lang=zh|en` for the explanation). */
 export interface AssessmentDetail {

@@ -1,19 +1,8 @@
 /** The audit log (the office only) and its verification. */
+import type { AuditEntryRecord } from '../core/campaign/records.ts';
 
-/** An entry of the audit log: who did what to which entity, the state before and after. */
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  entity: string;
-  entityId: string;
-  before: unknown;
-  after: unknown;
-  /** The chain: the previous entry's hash, and this entry's (keyed). */
-  prevHash: string;
-  hash: string;
-}
+/** An entry of the audit log: who did what to which entity, the state before and after, its place in the chain. */
+export type AuditEntry = AuditEntryRecord;
 
 /** GET /api/audit */
 export interface AuditAnswer {

@@ -11,7 +11,7 @@ export type Lang = 'zh' | 'en';
 /** A text in Chinese with an optional English rendering (scheme titles, kinds): core's scheme text. */
 export type LangText = Text;
 
-export type AssessmentStatus = 'draft' | 'submitted' | 'reviewed' | 'published';
+export type { AssessmentStatus } from '../core/campaign/records.ts';
 
 /** The answer of a change that has nothing else to tell. */
 export interface Ok {

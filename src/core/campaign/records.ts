@@ -85,9 +85,11 @@ export interface FindingRecord {
   note: string | null;
   householdNo: string | null;
   person: string | null;
+  /** Recorded by an inspector, accepted from a suggestion, or set by an appeal's decision. */
   source: FindingSource;
   suggestionId: number | null;
   appealId: number | null;
+  /** The finding an appeal's decision replaced. */
   supersedesId: number | null;
   status: FindingStatus;
   createdAt: string;
@@ -126,7 +128,9 @@ export interface SuggestionRecord {
   /** The registry records the suggestion rests on (always a list). */
   records: unknown[];
   status: SuggestionStatus;
+  /** Why it was dismissed. */
   reason: string | null;
+  /** The finding accepting it recorded. */
   findingId: number | null;
   createdAt: string;
   decidedAt: string | null;
@@ -167,6 +171,7 @@ export interface AuditEntryRecord {
   entityId: string;
   before: unknown;
   after: unknown;
+  /** The chain: the previous entry's hash, and this entry's (keyed). */
   prevHash: string;
   hash: string;
 }
