@@ -20,6 +20,12 @@ function layers(...folders) {
   }));
 }
 
+/** The composition root (src/compose.ts): only the adapters' entry points and tests import it. */
+const compositionRoot = {
+  group: ['../compose.ts', '../../compose.ts', '../../../compose.ts'],
+  message: 'Only entry points (server, CLI, workers) import the composition root; a layer is handed what it needs.',
+};
+
 /** The database drivers and the query builder: only src/store uses them at run time. */
 const DATABASE = {
   group: ['kysely', 'kysely/*', 'pg', 'pg/*', 'better-sqlite3'],
@@ -80,11 +86,26 @@ export default tseslint.config(
     },
   },
 
-  // Services, reports, schemes: the database only through src/store (type-only imports allowed).
+  // The store: SQL and the mapping of rows to core's records; nothing above it.
   {
-    files: ['src/services/**', 'src/reports/**', 'src/schemes/**'],
+    files: ['src/store/**'],
     ignores: TESTS,
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [DATABASE] }] },
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: layers('services', 'http', 'cli', 'web', 'reports', 'contract') }] },
+  },
+
+  // Services: the database only through src/store's repositories (type-only imports of kysely
+  // allowed); never the adapters or the composition root that builds them.
+  {
+    files: ['src/services/**', 'src/schemes/**'],
+    ignores: TESTS,
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [DATABASE, ...layers('http', 'cli', 'web'), compositionRoot] }] },
+  },
+
+  // Reports: renderers of the shapes services give them (src/reports/shapes.ts); no services, no store.
+  {
+    files: ['src/reports/**'],
+    ignores: TESTS,
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [DATABASE, ...layers('services', 'store', 'http', 'cli', 'web'), compositionRoot] }] },
   },
 
   // The HTTP server and the command line reach the store only through services, which the

@@ -17,7 +17,6 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
 import { openStore } from '../src/store/db.ts';
-import { type CampaignServices } from '../src/services/campaign/index.ts';
 import { ReportService } from '../src/services/report.service.ts';
 import { ReportDocuments } from '../src/services/report-documents.ts';
 import { CLI_ADMIN } from '../src/services/policies.ts';

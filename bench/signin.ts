@@ -30,9 +30,8 @@ if (args.serve) {
   // The server process: a fresh database with one user, on a free port; prints the port.
   const { buildServer } = await import('../src/http/server.ts');
   const { openStore } = await import('../src/store/db.ts');
-  const { UserService } = await import('../src/services/user.service.ts');
   const store = await openStore({ url: join(args.serve, 'kaohe.db') });
-  await compose({ store: store }).users.create({ user: 'admin', role: 'admin' }, { username: 'zhao', role: 'viewer', password: 'a-real-password-2021' });
+  await compose({ store }).users.create({ user: 'admin', role: 'admin' }, { username: 'zhao', role: 'viewer', password: 'a-real-password-2021' });
   const app = await buildServer({ store, webRoot: null, logger: false, loginRateLimit: 1000 });
   await app.listen({ port: 0, host: '127.0.0.1' });
   process.stdout.write(`${(app.server.address() as { port: number }).port}\n`);

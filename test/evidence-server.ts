@@ -6,7 +6,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILTIN_DIR, DEFAULT_SCHEME_ID } from '../src/schemes/index.ts';
-import { type CampaignServices } from '../src/services/campaign/index.ts';
 import { generateDemo } from '../src/services/demo.service.ts';
 import type { EvidenceLimits } from '../src/services/evidence/evidence-store.ts';
 import { signIn, startServer, type Client, type TestServer } from './http.ts';

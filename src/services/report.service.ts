@@ -7,7 +7,6 @@
  */
 import { KaoheError } from '../core/errors.ts';
 import { formatPoints, fromCents, type Cents } from '../core/numbers.ts';
-import { divideRounded } from '../core/ranking/ranking.ts';
 import { textOf, walk, type Lang, type Scheme, type SchemeNode } from '../core/scheme/model.ts';
 import { score, type Finding, type ScoreResult } from '../core/scoring/score.ts';
 import type { ReportRepository, CampaignRecord, UpperArea } from '../store/report.repository.ts';
@@ -27,11 +26,9 @@ import type {
   DeductionRow,
   DeductionVillage,
   DeductionDetail,
-  SectionAverageRow,
-  ChangeReport,
-} from './report-shapes.ts';
+} from '../reports/shapes.ts';
 
-export type * from './report-shapes.ts';
+export type * from '../reports/shapes.ts';
 
 /** What the service reads with: its repository (the composition root hands the unit of work's). */
 export interface ReportServiceDeps {
@@ -561,24 +558,4 @@ function nodeOf(scheme: Scheme, code: string): SchemeNode | undefined {
     nodeIndexes.set(scheme, index);
   }
   return index.get(code);
-}
-
-/** Section averages by township, then the county (code null), from a ranking report. */
-export function sectionAverages(report: RankingReport): SectionAverageRow[] {
-  const rows: SectionAverageRow[] = report.townships.map((t) => ({ code: t.code, name: t.name, count: t.summary.count, averages: t.summary.averages, base: t.summary.base, bonus: t.summary.bonus, total: t.summary.total }));
-  const s = report.county;
-  rows.push({ code: null, name: WORDS[report.header.lang].county, count: s.count, averages: s.averages, base: s.base, bonus: s.bonus, total: s.total });
-  return rows;
-}
-
-/** The change against the previous campaign: every village shown, and per township the average change of the villages in both. */
-export function changesOf(report: RankingReport): ChangeReport {
-  const rows = report.rows.map((r) => ({ township: r.township, townshipName: r.townshipName, village: r.village, name: r.name, total: r.total, countyRank: r.countyRank, change: r.change }));
-  const average = (list: readonly RankingReportRow[]) => {
-    const deltas = list.filter((r) => r.change.total !== null).map((r) => Math.round(r.change.total! * 100));
-    return { count: list.length, compared: deltas.length, averageChange: deltas.length ? fromCents(divideRounded(deltas.reduce((a, b) => a + b, 0), deltas.length)) : null };
-  };
-  const townships: ChangeReport['townships'] = report.townships.map((t) => ({ code: t.code, name: t.name, ...average(t.rows) }));
-  if (!report.header.township) townships.push({ code: null, name: WORDS[report.header.lang].county, ...average(report.rows) });
-  return { previous: report.previous, rows, townships };
 }

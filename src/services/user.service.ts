@@ -4,10 +4,9 @@
  */
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { KaoheError } from '../core/errors.ts';
-import { AreaRepository } from '../store/area.repository.ts';
-import type { Store } from '../store/db.ts';
-import { LoginThrottleRepository } from '../store/login-throttle.repository.ts';
-import { UserRepository, type User } from '../store/user.repository.ts';
+import type { AreaRepository } from '../store/area.repository.ts';
+import type { LoginThrottleRepository } from '../store/login-throttle.repository.ts';
+import type { UserRepository, User } from '../store/user.repository.ts';
 import { HashGate } from './hash-gate.ts';
 import { PASSWORD_MAX_LENGTH, passwordMinLength, weakPasswordMessage, weakPasswordReason } from './password-policy.ts';
 import { assertManageUsers, ROLES, type Actor, type Role } from './policies.ts';

@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_DIR, DEFAULT_SCHEME_ID } from '../../src/schemes/index.ts';
-import { type CampaignServices } from '../../src/services/campaign/index.ts';
 import { generateDemo } from '../../src/services/demo.service.ts';
 import { openStore } from '../../src/store/db.ts';
 import { checkStore, filesUnder, signIn, startServerProcess, type ServerProcess, type Session } from './server-process.ts';

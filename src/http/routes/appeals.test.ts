@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, startServer, type Client, type TestServer } from '../../../test/http.ts';
 import { storeTargets } from '../../../test/stores.ts';
 import { DEMO_CAMPAIGN, firstStart } from '../../services/bootstrap.service.ts';
-import { type CampaignServices } from '../../services/campaign/index.ts';
 import type { Actor } from '../../services/policies.ts';
 import { compose } from '../../compose.ts';
 

@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { multipart, signIn, startServer, type Client, type Part, type TestServer } from '../../../test/http.ts';
 import { storeTargets } from '../../../test/stores.ts';
 import { DEMO_CAMPAIGN, firstStart } from '../../services/bootstrap.service.ts';
-import type { CampaignServices } from '../../services/campaign/index.ts';
 import { compose } from '../../compose.ts';
 import { presentAssessment } from '../presenters/assessments.ts';
 

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { parseAnchor } from '../../core/audit-anchor.ts';
 import { KaoheError } from '../../core/errors.ts';
 import { actorOf } from '../../services/user.service.ts';
-import { mayJoinInspectionTeams, mayManageCampaigns, mayPublishCampaigns, mayReadAudit, mayRescoreCampaigns } from '../../services/policies.ts';
+import { mayManageCampaigns, mayPublishCampaigns, mayReadAudit, mayRescoreCampaigns } from '../../services/policies.ts';
 import { KeptJson } from '../kept-json.ts';
 import { present, readerKind, type ReaderKind } from '../presenters/ids.ts';
 import {
@@ -46,7 +46,7 @@ const Version = z.number({ error: 'the version of the assessment you edited (a w
 export { Version };
 
 export function campaignsRoutes(app: FastifyInstance): void {
-  const { campaigns, users } = app.services;
+  const { campaigns } = app.services;
   const tags = ['campaigns'];
 
   route(app, {

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { KaoheError } from '../../core/errors.ts';
 import { lintNotes } from '../../core/scheme/lint.ts';
-import { loadScheme, parseScheme } from '../../core/scheme/load.ts';
+import { parseScheme } from '../../core/scheme/load.ts';
 import type { Scheme } from '../../core/scheme/model.ts';
 import { diffSchemes } from '../../core/scheme/diff.ts';
 import type { SchemeProblem } from '../../core/scheme/problems.ts';

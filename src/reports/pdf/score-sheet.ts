@@ -9,7 +9,7 @@
 import { PassThrough } from 'node:stream';
 import { KaoheError } from '../../core/errors.ts';
 import type { Lang } from '../../core/scheme/model.ts';
-import type { ScoreSheet, ScoreSheetDeduction, ScoreSheetNode } from '../../services/score-sheet.ts';
+import type { ScoreSheet, ScoreSheetDeduction, ScoreSheetNode } from '../../contract/score-sheet.ts';
 import { FONT_BOLD, FONT_REGULAR } from './fonts.ts';
 import { labels, points, type Labels } from './labels.ts';
 import { A4, createReportDocument, drawOps, Flow, Measurer, table, type Column, type Doc, type Frame, type Op, type PagePlan, type Row } from './layout.ts';

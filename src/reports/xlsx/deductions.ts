@@ -5,7 +5,7 @@
  * summary sheet (汇总) with one row per village. Pure: data in, bytes out.
  */
 import { formatPoints } from '../../core/numbers.ts';
-import type { DeductionDetail, DeductionRow, DeductionVillage, ReportHeader } from '../../services/report.service.ts';
+import type { DeductionDetail, DeductionRow, DeductionVillage, ReportHeader } from '../shapes.ts';
 import { createdOf } from './ranking.ts';
 import { addTable, sheetNames, workbookBuffer, workbookFile, type Book, type ColumnSpec, type TableRow } from './sheet-kit.ts';
 

@@ -5,7 +5,7 @@
  */
 import { formatPoints } from '../../core/numbers.ts';
 import type { Lang } from '../../core/scheme/model.ts';
-import { changesOf, sectionAverages, type RankingReport, type RankingReportRow, type ReportHeader, type ReportSummary } from '../../services/report.service.ts';
+import { changesOf, sectionAverages, type RankingReport, type RankingReportRow, type ReportHeader, type ReportSummary } from '../shapes.ts';
 import { addTable, sheetNames, workbookBuffer, workbookFile, type Book, type ColumnSpec, type TableRow } from './sheet-kit.ts';
 
 const POINTS = '0.00';

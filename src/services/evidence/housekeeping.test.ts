@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedForEvidence, type EvidenceSeed } from '../../../test/evidence-server.ts';
 import { storeTargets } from '../../../test/stores.ts';
 import type { Store } from '../../store/db.ts';
-import { type CampaignServices } from '../campaign/index.ts';
 import { EvidenceStore } from './evidence-store.ts';
 import { tidyEvidence } from './housekeeping.ts';
 import { compose } from '../../compose.ts';

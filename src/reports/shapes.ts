@@ -1,9 +1,11 @@
 /**
- * The shapes of a campaign's report data, as ReportService gives them and the renderers (xlsx,
- * PDF) read them. Points are decimal numbers of points, exact to two places: cents / 100.
+ * The shapes of a campaign's report data, as ReportService (src/services) gives them and the
+ * renderers (xlsx, PDF) read them, and the tables derived from them for the renderers. Points are decimal numbers of points, exact to two places: cents / 100.
  */
 import type { Lang } from '../core/scheme/model.ts';
-import type { AssessmentStatus } from '../store/schema.ts';
+import type { AssessmentStatus } from '../core/campaign/records.ts';
+import { fromCents } from '../core/numbers.ts';
+import { divideRounded } from '../core/ranking/ranking.ts';
 
 export interface ReportCampaign {
   id: number;
@@ -208,4 +210,27 @@ export interface ChangeReport {
   }>;
   /** Per township (and the county: code null): villages compared and their average change of total. */
   townships: Array<{ code: string | null; name: string; count: number; compared: number; averageChange: number | null }>;
+}
+
+/** The county's row label in the derived tables. */
+const COUNTY: Record<Lang, string> = { zh: '全县', en: 'County' };
+
+/** Section averages by township, then the county (code null), from a ranking report. */
+export function sectionAverages(report: RankingReport): SectionAverageRow[] {
+  const rows: SectionAverageRow[] = report.townships.map((t) => ({ code: t.code, name: t.name, count: t.summary.count, averages: t.summary.averages, base: t.summary.base, bonus: t.summary.bonus, total: t.summary.total }));
+  const s = report.county;
+  rows.push({ code: null, name: COUNTY[report.header.lang], count: s.count, averages: s.averages, base: s.base, bonus: s.bonus, total: s.total });
+  return rows;
+}
+
+/** The change against the previous campaign: every village shown, and per township the average change of the villages in both. */
+export function changesOf(report: RankingReport): ChangeReport {
+  const rows = report.rows.map((r) => ({ township: r.township, townshipName: r.townshipName, village: r.village, name: r.name, total: r.total, countyRank: r.countyRank, change: r.change }));
+  const average = (list: readonly RankingReportRow[]) => {
+    const deltas = list.filter((r) => r.change.total !== null).map((r) => Math.round(r.change.total! * 100));
+    return { count: list.length, compared: deltas.length, averageChange: deltas.length ? fromCents(divideRounded(deltas.reduce((a, b) => a + b, 0), deltas.length)) : null };
+  };
+  const townships: ChangeReport['townships'] = report.townships.map((t) => ({ code: t.code, name: t.name, ...average(t.rows) }));
+  if (!report.header.township) townships.push({ code: null, name: COUNTY[report.header.lang], ...average(report.rows) });
+  return { previous: report.previous, rows, townships };
 }
