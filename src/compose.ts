@@ -9,7 +9,7 @@ import { generateDemo } from './services/demo.service.ts';
 import { campaignServices, type CampaignServices } from './services/campaign/index.ts';
 import { EvidenceStore, defaultEvidenceRoot, evidenceLimitsFromEnv } from './services/evidence/evidence-store.ts';
 import { mayJoinInspectionTeams } from './services/policies.ts';
-import { RegistryService } from './services/registry.service.ts';
+import { registryServices, type RegistryServices } from './services/registry/index.ts';
 import { ReportDocuments } from './services/report-documents.ts';
 import { ReportService } from './services/report.service.ts';
 import { UserService } from './services/user.service.ts';
@@ -23,7 +23,8 @@ export interface Services {
   bootstrap: BootstrapService;
   /** The campaign side, one service per use case (see services/campaign). */
   campaigns: CampaignServices;
-  registry: RegistryService;
+  /** The registry: what its pages read (`read`), and its files: imports, exports, templates (`files`). */
+  registry: RegistryServices;
   /** Report files (workbooks, PDFs), cut to the reader, ID numbers masked but for the office. */
   reports: ReportDocuments;
   /** Where evidence files are kept (content-addressed). */
@@ -57,7 +58,7 @@ export function compose(options: ComposeOptions): Services {
     users,
     campaigns,
     bootstrap: new BootstrapService({ users, areas, campaigns, generateDemo: () => generateDemo({ store }) }),
-    registry: new RegistryService({ store, clock }),
+    registry: registryServices({ repositories: uow.read, store, clock }),
     reports: new ReportDocuments({ reports: new ReportService({ repository: uow.read.reports, campaigns, clock }), campaigns, present }),
     evidenceStore,
     clock,
