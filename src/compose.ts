@@ -11,7 +11,7 @@ import { EvidenceStore, defaultEvidenceRoot, evidenceLimitsFromEnv } from './ser
 import { tidyEvidence, type Tidied } from './services/evidence/housekeeping.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { mayJoinInspectionTeams } from './services/policies.ts';
-import { RegistryService } from './services/registry.service.ts';
+import { registryServices, type RegistryServices } from './services/registry/index.ts';
 import { ReportDocuments } from './services/report-documents.ts';
 import { ReportService } from './services/report.service.ts';
 import { UserService } from './services/user.service.ts';
@@ -25,7 +25,8 @@ export interface Services {
   bootstrap: BootstrapService;
   /** The campaign side, one service per use case (see services/campaign). */
   campaigns: CampaignServices;
-  registry: RegistryService;
+  /** The registry: what its pages read (`read`), and its files: imports, exports, templates (`files`). */
+  registry: RegistryServices;
   /** Report files (workbooks, PDFs), cut to the reader, ID numbers masked but for the office. */
   reports: ReportDocuments;
   /** Where evidence files are kept (content-addressed). */
@@ -61,7 +62,7 @@ export function compose(options: ComposeOptions): Services {
     users,
     campaigns,
     bootstrap: new BootstrapService({ users, areas, campaigns, generateDemo: () => generateDemo({ store }) }),
-    registry: new RegistryService({ store, clock }),
+    registry: registryServices({ repositories: uow.read, store, clock }),
     reports: new ReportDocuments({ reports: new ReportService({ repository: uow.read.reports, campaigns, clock }), campaigns, present }),
     evidenceStore,
     clock,

@@ -1,6 +1,130 @@
-/** Reading registry lists back as records keyed like the import's fields (references as natural keys). */
+/**
+ * The registry as its API and exports read it: RegistryRepository (the registry pages' reads)
+ * and registryRows (every row of a kind, for an export, references as natural keys). Rows keep
+ * the keys of the import's fields (the data dictionary, core/registry/kinds.ts: `household_no`,
+ * `village_code`, …): the registry services show them by the dictionary, so they are not mapped
+ * to other names here.
+ */
 import type { KindSpec } from '../core/registry/kinds.ts';
 import type { Store } from './db.ts';
+import type { Executor } from './executor.ts';
+import {
+  allAreas,
+  areaByCode,
+  codeLabels,
+  helperAssignmentsOf,
+  helperCounts,
+  helpers,
+  householdByNo,
+  householdCounts,
+  membersOf,
+  recordRows,
+  searchHouseholds,
+  teamMembers,
+  villagesOfInspector,
+  villagesOfTownship,
+  visitsOf,
+  workTeams,
+  type AreaRow,
+  type HelperRow,
+  type HouseholdRow,
+  type HouseholdSearch,
+  type PageOf,
+  type PageRequest,
+  type RecordQuery,
+  type TeamMemberRow,
+  type VillageSet,
+  type WorkTeamRow,
+} from './registry-queries.ts';
+
+export type { AreaRow, HelperRow, HouseholdRow, HouseholdSearch, PageOf, PageRequest, RecordQuery, TeamMemberRow, VillageSet, WorkTeamRow };
+
+/**
+ * The registry's reads (store/registry-queries.ts) over the database or a transaction: the area
+ * tree, villages, households, work teams, helpers and dated records, narrowed to a set of
+ * villages and paged, as the tables hold them.
+ */
+export class RegistryRepository {
+  constructor(private readonly db: Executor) {}
+
+  /** The villages of a township. */
+  villagesOfTownship(township: string): Promise<string[]> {
+    return villagesOfTownship(this.db, township);
+  }
+
+  /** The villages assigned, in any campaign, to an inspection team the user is a member of. */
+  villagesOfInspector(username: string): Promise<string[]> {
+    return villagesOfInspector(this.db, username);
+  }
+
+  /** Every area, in code order. */
+  allAreas(): Promise<AreaRow[]> {
+    return allAreas(this.db);
+  }
+
+  areaByCode(code: string): Promise<AreaRow | undefined> {
+    return areaByCode(this.db, code);
+  }
+
+  /** Registered households per village (villages without any are absent). */
+  householdCounts(villages: VillageSet): Promise<Map<string, number>> {
+    return householdCounts(this.db, villages);
+  }
+
+  /** Helpers of a village's households: all who were ever assigned, and those assigned on `today`. */
+  helperCounts(village: string, today: string): Promise<{ total: number; current: number }> {
+    return helperCounts(this.db, village, today);
+  }
+
+  /** Work teams of the villages (by village, then team), a page of them. */
+  workTeams(villages: VillageSet, page: PageRequest): Promise<PageOf<WorkTeamRow>> {
+    return workTeams(this.db, villages, page);
+  }
+
+  /** Members of the teams, leaders first, then by start date. */
+  teamMembers(teamIds: number[]): Promise<TeamMemberRow[]> {
+    return teamMembers(this.db, teamIds);
+  }
+
+  /** Helpers assigned (now or before) to households of the villages, with how many households, a page of them. */
+  helpers(villages: VillageSet, today: string, page: PageRequest): Promise<PageOf<HelperRow>> {
+    return helpers(this.db, villages, today, page);
+  }
+
+  /** Households matching a search, by household number, a page of them. */
+  searchHouseholds(search: HouseholdSearch, page: PageRequest): Promise<PageOf<HouseholdRow>> {
+    return searchHouseholds(this.db, search, page);
+  }
+
+  householdByNo(householdNo: string): Promise<HouseholdRow | undefined> {
+    return householdByNo(this.db, householdNo);
+  }
+
+  /** A household's members, the head first. */
+  membersOf(householdId: number) {
+    return membersOf(this.db, householdId);
+  }
+
+  /** A household's helpers, now and before, latest first. */
+  helperAssignmentsOf(householdId: number) {
+    return helperAssignmentsOf(this.db, householdId);
+  }
+
+  /** The household's latest visits, and how many there are in all. */
+  visitsOf(householdId: number, limit: number) {
+    return visitsOf(this.db, householdId, limit);
+  }
+
+  /** A page of a kind's records (newest first), each with `village_code` and, where it has one, `household_no`. */
+  recordRows(query: RecordQuery, page: PageRequest): Promise<PageOf<Record<string, unknown>>> {
+    return recordRows(this.db, query, page);
+  }
+
+  /** The labels of code-list codes, by list and code. */
+  codeLabels(): Promise<Map<string, { zh: string; en: string | null }>> {
+    return codeLabels(this.db);
+  }
+}
 
 const PAGE = 5000;
 const WITHOUT_ID = new Set(['areas', 'code_lists', 'poverty_lines']);

@@ -17,6 +17,7 @@ import type { Executor } from './executor.ts';
 import { FindingRepository } from './finding.repository.ts';
 import { RankingSnapshotRepository } from './ranking-snapshot.repository.ts';
 import { loadVillageRecords } from './records.repository.ts';
+import { RegistryRepository } from './registry.repository.ts';
 import { SuggestionRepository } from './suggestion.repository.ts';
 import { LoginThrottleRepository } from './login-throttle.repository.ts';
 import { UserRepository } from './user.repository.ts';
@@ -45,6 +46,8 @@ export class Repositories {
   readonly users: UserRepository;
   readonly throttle: LoginThrottleRepository;
   readonly reports: ReportRepository;
+  /** The registry as its API reads it (areas, villages, households, work teams, helpers, records). */
+  readonly registry: RegistryRepository;
 
   constructor(db: Executor, store: Pick<Store, 'dialect' | 'auditKey'>) {
     this.schemeVersions = new SchemeVersionRepository(db);
@@ -61,6 +64,7 @@ export class Repositories {
     this.users = new UserRepository(db, store);
     this.throttle = new LoginThrottleRepository(db);
     this.reports = new ReportRepository(db);
+    this.registry = new RegistryRepository(db);
   }
 }
 

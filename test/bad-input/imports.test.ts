@@ -29,7 +29,7 @@ const MESSAGE_MAX = 1_000;
 /** The largest an API answer to a bad file may be (a 1M-character cell once came back whole: 3 MB). */
 const BODY_MAX = 16_000;
 
-/** Refusals the API answers as a report with one whole-file problem (see RegistryService.importUpload); the others as a 400. */
+/** Refusals the API answers as a report with one whole-file problem (see RegistryFileService.importUpload); the others as a 400. */
 const AS_REPORT = new Set(['missing-columns', 'missing-header', 'empty-file', 'no-data-rows']);
 
 /** Every table an import writes to. */

@@ -1,5 +1,5 @@
 /**
- * Presenters of the registry (src/contract/registry.ts). The registry service already shapes
+ * Presenters of the registry (src/contract/registry.ts). The registry read service already shapes
  * its answers for the API: a record of a kind is shown by its kind's fields (the data
  * dictionary, core/registry/kinds.ts) under their camelCase names, with code labels beside the
  * codes, and ID numbers masked unless the office asked; lists come as pages of such records.
@@ -8,9 +8,13 @@
  */
 import type { Page } from '../../contract/common.ts';
 import type { AreasAnswer, DatedRecord, Helper, HouseholdDetail, HouseholdRow, ImportReport, KindsAnswer, VillageDetail, WorkTeam } from '../../contract/registry.ts';
-import type { RegistryService } from '../../services/registry.service.ts';
+import type { ImportResult, RegistryReadService } from '../../services/registry/index.ts';
 
-type Result<K extends keyof RegistryService> = RegistryService[K] extends (...args: never[]) => Promise<infer R> ? R : RegistryService[K] extends (...args: never[]) => infer R ? R : never;
+type Result<K extends keyof RegistryReadService> = RegistryReadService[K] extends (...args: never[]) => Promise<infer R>
+  ? R
+  : RegistryReadService[K] extends (...args: never[]) => infer R
+    ? R
+    : never;
 
 /** GET /api/areas */
 export function presentAreas(a: Result<'areas'>): AreasAnswer {
@@ -53,6 +57,6 @@ export function presentKinds(k: Result<'kinds'>): KindsAnswer {
 }
 
 /** POST /api/imports/:kind */
-export function presentImportReport(r: Result<'importUpload'>): ImportReport {
+export function presentImportReport(r: ImportResult): ImportReport {
   return r;
 }

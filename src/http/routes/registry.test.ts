@@ -12,7 +12,7 @@ import { storeTargets } from '../../../test/stores.ts';
 import { checkCharacter } from '../../core/ids/gb11643.ts';
 import { firstStart } from '../../services/bootstrap.service.ts';
 import type { Role } from '../../services/policies.ts';
-import { RECORD_KINDS } from '../../services/registry.service.ts';
+import { RECORD_KINDS } from '../../services/registry/index.ts';
 
 const FULL_ID = /\d{17}[\dX]/;
 

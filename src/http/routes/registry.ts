@@ -1,15 +1,16 @@
 /**
  * API routes: the registry (areas, villages, households, work teams, helpers, dated records),
  * imports, exports and templates. Every read is narrowed to the caller's villages by
- * RegistryService; ID numbers — in their fields and wherever one was typed into a text — are
- * masked unless an administrator asks for them (showIds=true).
+ * RegistryReadService; files go through RegistryFileService. ID numbers — in their fields and
+ * wherever one was typed into a text — are masked unless an administrator asks for them
+ * (showIds=true).
  */
 import { createReadStream } from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { KaoheError } from '../../core/errors.ts';
 import { KINDS } from '../../core/registry/kinds.ts';
-import { RECORD_KINDS, RegistryService, type FileOut } from '../../services/registry.service.ts';
+import { RECORD_KINDS, type FileOut, type RegistryFileService } from '../../services/registry/index.ts';
 import { actorOf, type User } from '../../services/user.service.ts';
 import { presentIds } from '../presenters/ids.ts';
 import {
@@ -40,9 +41,9 @@ const Paging = {
 };
 const KindName = z.enum(KINDS.map((k) => k.kind) as [string, ...string[]], { message: `one of ${KINDS.map((k) => k.kind).join(', ')}` });
 
-function sendFile(reply: FastifyReply, registry: RegistryService, file: FileOut, fallback: string) {
+function sendFile(reply: FastifyReply, files: RegistryFileService, file: FileOut, fallback: string) {
   const stream = createReadStream(file.path);
-  if (file.temporary) stream.on('close', () => registry.discard(file.path));
+  if (file.temporary) stream.on('close', () => files.discard(file.path));
   reply.header('content-type', file.contentType).header('content-disposition', contentDisposition('attachment', file.filename, fallback)).header('cache-control', 'no-store');
   // Returned (not reply.send) so the route helper hands the stream to Fastify once.
   return stream;
@@ -55,7 +56,7 @@ function sendFile(reply: FastifyReply, registry: RegistryService, file: FileOut,
 const shown = <T>(user: User, showIds: boolean, value: T): T => presentIds(canSeeFullIds(user) && showIds, value);
 
 export function registryRoutes(app: FastifyInstance): void {
-  const { registry } = app.services;
+  const { read, files } = app.services.registry;
   // route() documents no body for a multipart route: describe the upload's parts for OpenAPI
   // (documentation only: the route's validator accepts anything, the handler checks the parts).
   app.addHook('onRoute', (options) => {
@@ -77,7 +78,7 @@ export function registryRoutes(app: FastifyInstance): void {
     summary: 'The county, township and village tree (the villages in reach)',
     tags: ['registry'],
     access: 'any',
-    handler: async ({ user }) => presentAreas(await registry.areas(actorOf(user))),
+    handler: async ({ user }) => presentAreas(await read.areas(actorOf(user))),
   });
 
   route(app, {
@@ -88,7 +89,7 @@ export function registryRoutes(app: FastifyInstance): void {
     access: 'any',
     params: z.object({ code: VillageCode }),
     query: z.object({ showIds: Flag }),
-    handler: async ({ user, params, query }) => shown(user, query.showIds, presentVillage(await registry.village(actorOf(user), params.code, { showIds: query.showIds }))),
+    handler: async ({ user, params, query }) => shown(user, query.showIds, presentVillage(await read.village(actorOf(user), params.code, { showIds: query.showIds }))),
   });
 
   route(app, {
@@ -106,7 +107,7 @@ export function registryRoutes(app: FastifyInstance): void {
     }),
     handler: async ({ user, query }) => {
       const { page, pageSize, ...filter } = query;
-      return shown(user, filter.showIds, presentHouseholds(await registry.households(actorOf(user), filter, { page, pageSize })));
+      return shown(user, filter.showIds, presentHouseholds(await read.households(actorOf(user), filter, { page, pageSize })));
     },
   });
 
@@ -118,7 +119,7 @@ export function registryRoutes(app: FastifyInstance): void {
     access: mayReadResidents,
     params: z.object({ no: z.string().min(1).max(40) }),
     query: z.object({ showIds: Flag }),
-    handler: async ({ user, params, query }) => shown(user, query.showIds, presentHousehold(await registry.household(actorOf(user), params.no, { showIds: query.showIds }))),
+    handler: async ({ user, params, query }) => shown(user, query.showIds, presentHousehold(await read.household(actorOf(user), params.no, { showIds: query.showIds }))),
   });
 
   route(app, {
@@ -130,7 +131,7 @@ export function registryRoutes(app: FastifyInstance): void {
     query: z.object({ village: VillageCode.optional(), showIds: Flag, ...Paging }),
     handler: async ({ user, query }) => {
       const { page, pageSize, ...filter } = query;
-      return shown(user, filter.showIds, presentWorkTeams(await registry.workTeams(actorOf(user), filter, { page, pageSize })));
+      return shown(user, filter.showIds, presentWorkTeams(await read.workTeams(actorOf(user), filter, { page, pageSize })));
     },
   });
 
@@ -143,7 +144,7 @@ export function registryRoutes(app: FastifyInstance): void {
     query: z.object({ village: VillageCode.optional(), showIds: Flag, ...Paging }),
     handler: async ({ user, query }) => {
       const { page, pageSize, ...filter } = query;
-      return shown(user, filter.showIds, presentHelpers(await registry.helpers(actorOf(user), filter, { page, pageSize })));
+      return shown(user, filter.showIds, presentHelpers(await read.helpers(actorOf(user), filter, { page, pageSize })));
     },
   });
 
@@ -159,7 +160,7 @@ export function registryRoutes(app: FastifyInstance): void {
       .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'before from', path: ['to'] }),
     handler: async ({ user, params, query }) => {
       const { page, pageSize, ...filter } = query;
-      return shown(user, filter.showIds, presentRecords(await registry.records(actorOf(user), params.kind, filter, { page, pageSize })));
+      return shown(user, filter.showIds, presentRecords(await read.records(actorOf(user), params.kind, filter, { page, pageSize })));
     },
   });
 
@@ -169,7 +170,7 @@ export function registryRoutes(app: FastifyInstance): void {
     summary: 'Record kinds with their Chinese headers and fields',
     tags: ['registry'],
     access: 'any',
-    handler: async () => presentKinds(registry.kinds()),
+    handler: async () => presentKinds(read.kinds()),
   });
 
   route(app, {
@@ -189,22 +190,22 @@ export function registryRoutes(app: FastifyInstance): void {
       try {
         for await (const part of req.parts()) {
           if (part.type === 'file') {
-            if (part.fieldname === 'file' && !upload) upload = { path: await registry.saveUpload(part.file, part.filename), name: part.filename };
+            if (part.fieldname === 'file' && !upload) upload = { path: await files.saveUpload(part.file, part.filename), name: part.filename };
             else for await (const _ of part.file); // another file: read past it
           } else if (part.fieldname === 'dryRun') dryRun = part.value;
         }
       } catch (e) {
-        if (upload) registry.discard(upload.path);
+        if (upload) files.discard(upload.path);
         throw e;
       }
       const flag = z.enum(['true', 'false', '1', '0', 'on', ''], { message: 'true or false' }).optional().safeParse(dryRun);
       if (!flag.success || !upload) {
-        if (upload) registry.discard(upload.path);
+        if (upload) files.discard(upload.path);
         if (!upload) throw missingFile();
         throw new KaoheError('validation', 'body.dryRun: true or false', [{ field: 'body.dryRun', message: 'true or false' }]);
       }
       const isDry = flag.data === 'true' || flag.data === '1' || flag.data === 'on';
-      return presentImportReport(await registry.importUpload(actorOf(user), params.kind, upload.path, upload.name, isDry));
+      return presentImportReport(await files.importUpload(actorOf(user), params.kind, upload.path, upload.name, isDry));
     },
   });
 
@@ -215,7 +216,7 @@ export function registryRoutes(app: FastifyInstance): void {
     tags: ['imports'],
     access: mayImportRegistry,
     params: z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a token from an import') }),
-    handler: async ({ reply, user, params }) => sendFile(reply, registry, registry.errorsFile(actorOf(user), params.token), 'errors.xlsx'),
+    handler: async ({ reply, user, params }) => sendFile(reply, files, files.errorsFile(actorOf(user), params.token), 'errors.xlsx'),
   });
 
   route(app, {
@@ -227,7 +228,7 @@ export function registryRoutes(app: FastifyInstance): void {
     params: z.object({ kind: KindName }),
     query: z.object({ format: z.enum(['xlsx', 'csv']).default('xlsx'), showIds: Flag }),
     handler: async ({ reply, user, params, query }) =>
-      sendFile(reply, registry, await registry.exportFile(actorOf(user), params.kind, query.format, query.showIds), `${params.kind}.${query.format}`),
+      sendFile(reply, files, await files.exportFile(actorOf(user), params.kind, query.format, query.showIds), `${params.kind}.${query.format}`),
   });
 
   route(app, {
@@ -237,6 +238,6 @@ export function registryRoutes(app: FastifyInstance): void {
     tags: ['imports'],
     access: 'any',
     params: z.object({ kind: KindName }),
-    handler: async ({ reply, params }) => sendFile(reply, registry, await registry.templateFile(params.kind), `${params.kind}-template.xlsx`),
+    handler: async ({ reply, params }) => sendFile(reply, files, await files.templateFile(params.kind), `${params.kind}-template.xlsx`),
   });
 }

@@ -1,0 +1,286 @@
+/**
+ * The registry's files: uploads saved for an import, imports run in a worker thread (with an
+ * errors file for the rows refused, kept an hour for the administrator who imported), exports
+ * written in a worker thread, import templates, and the temporary files of all of them. No
+ * file work runs on the server's event loop but the small template.
+ *
+ * The workers open their own connection to the store: this service is handed only where the
+ * store is (its URL and PostgreSQL schema), not the store.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, extname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Worker } from 'node:worker_threads';
+import ExcelJS from 'exceljs';
+import { KaoheError, errorFromWorker, isErrorCode } from '../../core/errors.ts';
+import { quoteCell } from '../../core/registry/cell-text.ts';
+import { kindSpec, KINDS, type KindSpec } from '../../core/registry/kinds.ts';
+import type { Store } from '../../store/db.ts';
+import { writeTemplate } from '../import/export.service.ts';
+import type { ImportReport } from '../import/import.service.ts';
+import { importInWorker } from '../import/import-in-worker.ts';
+import { mayExportRegistry, mayImportRegistry, requirePolicy, type Actor } from '../policies.ts';
+import { CONTENT_TYPES, maskIdsInText, notFound, showFullIds, today, type Clock, type FileOut, type ImportResult } from './shared.ts';
+
+/** Where the store is, for a worker thread to open its own connection. */
+export type StoreLocation = Pick<Store, 'url' | 'pgSchema'>;
+
+const ERRORS_FILE_HOURS = 1;
+
+/**
+ * Refusals about the table a file holds (not its format): answered as an import report with one
+ * problem for the whole file (row 0, with the code), which the import wizard lists with the rest.
+ */
+const TABLE_REFUSALS = new Set(['missing-columns', 'missing-header', 'empty-file', 'no-data-rows']);
+
+export interface RegistryFileServiceDeps {
+  /** Where the store is: the import and export workers open their own connection to it. */
+  store: StoreLocation;
+  clock?: Clock;
+}
+
+export class RegistryFileService {
+  private readonly store: StoreLocation;
+  private readonly clock: Clock;
+  private dir: string | undefined;
+  private readonly errorFiles = new Map<string, { path: string; filename: string; owner: string; expires: number }>();
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(deps: RegistryFileServiceDeps) {
+    this.store = { url: deps.store.url, ...(deps.store.pgSchema ? { pgSchema: deps.store.pgSchema } : {}) };
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  private today(): string {
+    return today(this.clock);
+  }
+
+  private tempDir(): string {
+    if (!this.dir) {
+      this.dir = mkdtempSync(join(tmpdir(), 'kaohe-registry-'));
+      this.sweeper = setInterval(() => this.sweep(), 10 * 60_000);
+      this.sweeper.unref();
+    }
+    return this.dir;
+  }
+
+  private sweep(): void {
+    const now = this.clock().getTime();
+    for (const [token, f] of this.errorFiles) {
+      if (f.expires <= now) {
+        rmSync(f.path, { force: true });
+        this.errorFiles.delete(token);
+      }
+    }
+  }
+
+  /** Saves an upload to a temporary file with the original's extension (the readers go by it). */
+  async saveUpload(stream: Readable, filename: string): Promise<string> {
+    const ext = extname(filename).toLowerCase();
+    const path = join(this.tempDir(), `upload-${randomUUID()}${/^\.[a-z0-9]{1,8}$/.test(ext) ? ext : ''}`);
+    await pipeline(stream, createWriteStream(path));
+    return path;
+  }
+
+  /** Removes a temporary file this service made. */
+  discard(path: string): void {
+    if (this.dir && path.startsWith(this.dir)) rmSync(path, { force: true });
+  }
+
+  /**
+   * Imports a saved upload in a worker thread (all or nothing; a dry run writes nothing). A file
+   * with bad rows, or without the kind's columns, is a report with problems, not an error; when
+   * rows have problems, an errors file (the sheet with an error column) is kept for an hour.
+   */
+  async importUpload(actor: Actor, kind: string, path: string, originalName: string, dryRun: boolean): Promise<ImportResult> {
+    requirePolicy(actor, mayImportRegistry);
+    if (!kindSpec(kind)) throw new KaoheError('unknown-kind', `no record kind "${kind}" (kinds: ${KINDS.map((k) => k.kind).join(', ')})`);
+    // The name as the office knows it, as messages and the errors file's name quote it: one line, not too long.
+    const name = quoteCell(basename(originalName).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '_'), 100) || 'upload';
+    // Messages name the file as the office knows it, not the temporary copy.
+    const relabel = (text: string) => maskIdsInText(text.split(path).join(name).split(basename(path)).join(name));
+    try {
+      let report: ImportReport;
+      try {
+        report = await importInWorker(this.store, kind, path, { dryRun, today: this.today() });
+      } catch (e) {
+        if (e instanceof KaoheError && TABLE_REFUSALS.has(e.code)) {
+          return {
+            kind,
+            file: name,
+            format: extname(path).toLowerCase() === '.xlsx' ? 'xlsx' : 'csv',
+            rows: 0,
+            inserted: 0,
+            updated: 0,
+            problems: [{ row: 0, code: e.code, message: relabel(e.message) }],
+            truncated: false,
+            ignoredColumns: [],
+            headerRow: 0,
+            dryRun,
+            committed: false,
+            elapsedMs: 0,
+          };
+        }
+        // The worker's own failure is the server's (500, logged), not the client's to read.
+        if (e instanceof KaoheError && e.code === 'internal') throw new Error(`import worker: ${maskIdsInText(e.message)}`);
+        if (e instanceof KaoheError) throw new KaoheError(e.code, relabel(e.message), e.details);
+        throw e;
+      }
+      const result: ImportResult = {
+        ...report,
+        file: name,
+        problems: report.problems.map((p) => ({
+          ...p,
+          message: relabel(p.message),
+          ...(p.value !== undefined ? { value: maskIdsInText(p.value) } : {}),
+        })),
+      };
+      if (report.problems.some((p) => p.row > 0)) {
+        const token = randomBytes(32).toString('base64url');
+        const out = join(this.tempDir(), `errors-${token}.xlsx`);
+        await runFileTask({ type: 'errors-file', file: path, out, problems: report.problems, headerRow: report.headerRow || undefined });
+        this.sweep();
+        const stem = basename(name, extname(name)) || kind;
+        this.errorFiles.set(token, { path: out, filename: `${stem}-错误.xlsx`, owner: actor.user, expires: this.clock().getTime() + ERRORS_FILE_HOURS * 3_600_000 });
+        result.errorsFile = token;
+      }
+      return result;
+    } finally {
+      this.discard(path);
+    }
+  }
+
+  /** An import's errors file, for the administrator who imported, within the hour. */
+  errorsFile(actor: Actor, token: string): FileOut {
+    requirePolicy(actor, mayImportRegistry);
+    this.sweep();
+    const f = this.errorFiles.get(token);
+    if (!f || f.owner !== actor.user) throw notFound('errors file (they are kept for an hour)');
+    return { path: f.path, filename: f.filename, contentType: CONTENT_TYPES.xlsx, temporary: false };
+  }
+
+  /** Every row of a kind as .xlsx or .csv, written in a worker thread; ID numbers masked unless asked for. */
+  async exportFile(actor: Actor, kind: string, format: 'xlsx' | 'csv', showIdsAsked: boolean): Promise<FileOut> {
+    requirePolicy(actor, mayExportRegistry);
+    const showIds = showFullIds(actor, showIdsAsked);
+    const spec = specOf(kind);
+    const out = join(this.tempDir(), `export-${randomUUID()}.${format}`);
+    try {
+      await runFileTask({ type: 'export', url: this.store.url, ...(this.store.pgSchema ? { pgSchema: this.store.pgSchema } : {}), kind, out, format, showIds });
+    } catch (e) {
+      rmSync(out, { force: true });
+      throw e;
+    }
+    return { path: out, filename: `${spec.title.zh}.${format}`, contentType: CONTENT_TYPES[format], temporary: true };
+  }
+
+  /**
+   * The empty import template of a kind (small: written here). Any signed-in user gets it, so
+   * its invented example ID numbers are masked, as kinds() shows them: no whole one leaves the
+   * server unasked (the CLI's template, for the office, keeps them).
+   */
+  async templateFile(kind: string): Promise<FileOut> {
+    const spec = specOf(kind);
+    const out = join(this.tempDir(), `template-${randomUUID()}.xlsx`);
+    await writeTemplate(kind, out);
+    await maskWorkbookIds(out);
+    return { path: out, filename: `${spec.title.zh}模板.xlsx`, contentType: CONTENT_TYPES.xlsx, temporary: true };
+  }
+
+  /** Removes the temporary files (on server close). */
+  close(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.errorFiles.clear();
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = undefined;
+  }
+}
+
+/** Masks every ID number in the text cells of a small workbook, in place (rewritten only if one was found). */
+async function maskWorkbookIds(path: string): Promise<void> {
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile(path);
+  let masked = false;
+  for (const sheet of book.worksheets) {
+    sheet.eachRow((row) =>
+      row.eachCell((cell) => {
+        if (typeof cell.value !== 'string') return;
+        const text = maskIdsInText(cell.value);
+        if (text !== cell.value) {
+          cell.value = text;
+          masked = true;
+        }
+      }),
+    );
+  }
+  if (masked) await book.xlsx.writeFile(path);
+}
+
+function specOf(kind: string): KindSpec {
+  const s = kindSpec(kind);
+  if (!s) throw new KaoheError('unknown-kind', `no record kind "${kind}" (kinds: ${KINDS.map((k) => k.kind).join(', ')})`);
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// File work in a worker thread (never on the server's event loop)
+
+type FileTask =
+  | { type: 'errors-file'; file: string; out: string; problems: ImportReport['problems']; headerRow: number | undefined }
+  | { type: 'export'; url: string; pgSchema?: string; kind: string; out: string; format: 'xlsx' | 'csv'; showIds: boolean };
+
+const MODULES = {
+  errors: new URL('../import/errors-file.ts', import.meta.url).href,
+  exporter: new URL('../import/export.service.ts', import.meta.url).href,
+  db: new URL('../../store/db.ts', import.meta.url).href,
+};
+
+// The worker's module, inline: worker-boot.mjs registers tsx, then imports this from a data: URL.
+const TASK_MODULE = `
+import { parentPort, workerData } from 'node:worker_threads';
+const task = workerData.task;
+try {
+  if (task.type === 'errors-file') {
+    const { writeErrorsFile } = await import(${JSON.stringify(MODULES.errors)});
+    await writeErrorsFile(task.file, task.out, task.problems, task.headerRow === undefined ? {} : { headerRow: task.headerRow });
+    parentPort.postMessage({ ok: true });
+  } else {
+    const { openStore } = await import(${JSON.stringify(MODULES.db)});
+    const { exportKind } = await import(${JSON.stringify(MODULES.exporter)});
+    const store = await openStore(task.pgSchema ? { url: task.url, pgSchema: task.pgSchema } : { url: task.url });
+    try {
+      const rows = await exportKind(store, task.kind, task.out, { format: task.format, showIds: task.showIds });
+      parentPort.postMessage({ ok: true, rows });
+    } finally {
+      await store.close();
+    }
+  }
+} catch (e) {
+  parentPort.postMessage({ ok: false, code: typeof e?.code === 'string' ? e.code : 'internal', message: e instanceof Error ? e.message : String(e) });
+}
+`;
+
+function runFileTask(task: FileTask): Promise<void> {
+  const worker = new Worker(new URL('../worker-boot.mjs', import.meta.url), {
+    workerData: { module: `data:text/javascript,${encodeURIComponent(TASK_MODULE)}`, task },
+  });
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    worker.on('message', (m: { ok: true } | { ok: false; code: string; message: string }) => {
+      settled = true;
+      if (m.ok) resolve();
+      // An internal error's message stays in the server (it may name paths); the client gets the code.
+      else reject(!isErrorCode(m.code) || m.code === 'internal' ? new Error(`file worker: ${maskIdsInText(m.message)}`) : errorFromWorker(m.code, m.message));
+    });
+    worker.on('error', (e) => {
+      settled = true;
+      reject(e);
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`the file worker stopped (exit code ${code})`));
+    });
+  });
+}
