@@ -1,10 +1,10 @@
 /** Recording findings on a draft assessment, and withdrawing them (kept, with who, when and why). */
 import { KaoheError } from '../../core/errors.ts';
 import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
-import { assertRecord, type Actor } from '../policies.ts';
+import type { Actor } from '../policies.ts';
 import type { EvidenceFile, EvidenceService } from './evidence.service.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
-import { assertDraft, assessmentContext, audit, hiddenAssessment, insertFinding, invalidState, notFound, rescore, takeEditToken, type Clock, type FindingInput } from './shared.ts';
+import { audit, draftToRecord, insertFinding, invalidState, notFound, rescore, takeEditToken, type Clock, type FindingInput } from './shared.ts';
 
 type Repos = Pick<Repositories, 'assessments' | 'campaigns' | 'findings' | 'evidence' | 'suggestions' | 'schemeVersions' | 'audit'>;
 
@@ -23,9 +23,7 @@ export class FindingService {
       () => evidence.evidenceRoom(actor, { assessmentId }),
       async (staged) => {
         const id = await uow.transaction(async (tx) => {
-          const { a, ctx } = await assessmentContext(tx, assessmentId);
-          assertRecord(actor, ctx, hiddenAssessment(assessmentId));
-          assertDraft(a.status);
+          const a = await draftToRecord(tx, actor, assessmentId);
           await takeEditToken(tx, clock, assessmentId, expectedVersion);
           const id = await insertFinding(tx, schemes, clock, actor, a, input, 'inspector');
           await rescore(tx, schemes, clock, actor, assessmentId);
@@ -42,9 +40,7 @@ export class FindingService {
     if (!reason.trim()) throw new KaoheError('validation', 'reason: say why the finding is withdrawn');
     const { uow, clock, schemes } = this.deps;
     await uow.transaction(async (tx) => {
-      const { a, ctx } = await assessmentContext(tx, assessmentId);
-      assertRecord(actor, ctx, hiddenAssessment(assessmentId));
-      assertDraft(a.status);
+      await draftToRecord(tx, actor, assessmentId);
       const f = await tx.findings.byId(assessmentId, findingId);
       if (!f) throw notFound(`finding ${findingId} of assessment ${assessmentId}`);
       if (f.status !== 'active') throw invalidState(`finding ${findingId} is ${f.status} already`);

@@ -9,7 +9,7 @@ import { fromCents } from '../../core/numbers.ts';
 import { checkFindings, resultToJson, score, type Finding, type ScoreResult } from '../../core/scoring/score.ts';
 import type { AuditInput } from '../../store/audit.repository.ts';
 import type { Repositories } from '../../store/unit-of-work.ts';
-import type { Actor, AssessmentContext } from '../policies.ts';
+import { assertRecord, type Actor, type AssessmentContext } from '../policies.ts';
 import { unitOfVillage } from '../score-sheet.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
 
@@ -52,6 +52,18 @@ export async function takeEditToken(tx: Pick<Repositories, 'assessments'>, clock
   const current = await tx.assessments.version(assessmentId);
   if (current === undefined) throw notFound(`assessment ${assessmentId}`);
   throw conflict(current, expectedVersion);
+}
+
+/**
+ * A draft the actor may record on (findings, evidence, suggestion decisions), read in the caller's
+ * transaction: who may not read it is told it does not exist, who may not record gets 403, and a
+ * submitted or later assessment is refused.
+ */
+export async function draftToRecord(tx: Pick<Repositories, 'assessments' | 'campaigns'>, actor: Actor, assessmentId: number): Promise<AssessmentContextRecord> {
+  const { a, ctx } = await assessmentContext(tx, assessmentId);
+  assertRecord(actor, ctx, hiddenAssessment(assessmentId));
+  assertDraft(a.status);
+  return a;
 }
 
 /** Findings change only on a draft. */

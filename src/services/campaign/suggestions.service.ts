@@ -3,9 +3,9 @@ import { KaoheError } from '../../core/errors.ts';
 import { loadDeriveConfig } from '../../core/derivation/config.ts';
 import { deriveSuggestions } from '../../core/derivation/derive.ts';
 import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
-import { assertRead, assertRecord, maySeeSuggestions, needsTeam, type Actor } from '../policies.ts';
+import { assertRead, maySeeSuggestions, needsTeam, type Actor } from '../policies.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
-import { assertDraft, assessmentContext, audit, hiddenAssessment, insertFinding, invalidState, notFound, rescore, takeEditToken, type Clock, type FindingInput } from './shared.ts';
+import { assessmentContext, audit, draftToRecord, hiddenAssessment, insertFinding, invalidState, notFound, rescore, takeEditToken, type Clock, type FindingInput } from './shared.ts';
 
 type Repos = Pick<Repositories, 'assessments' | 'campaigns' | 'findings' | 'suggestions' | 'records' | 'schemeVersions' | 'audit'>;
 
@@ -16,9 +16,7 @@ export class SuggestionService {
   async deriveSuggestions(actor: Actor, assessmentId: number): Promise<{ added: number; total: number }> {
     const { uow, clock, schemes } = this.deps;
     return uow.transaction(async (tx) => {
-      const { a, ctx } = await assessmentContext(tx, assessmentId);
-      assertRecord(actor, ctx, hiddenAssessment(assessmentId));
-      assertDraft(a.status);
+      const a = await draftToRecord(tx, actor, assessmentId);
       const { scheme, deriveText } = await schemes.schemeOf(a.schemeVersionId, tx);
       if (!deriveText) return { added: 0, total: 0 };
       const config = loadDeriveConfig(deriveText, { scheme });
@@ -47,9 +45,7 @@ export class SuggestionService {
   async acceptSuggestion(actor: Actor, assessmentId: number, expectedVersion: number, suggestionId: number, note?: string): Promise<number> {
     const { uow, clock, schemes } = this.deps;
     return uow.transaction(async (tx) => {
-      const { a, ctx } = await assessmentContext(tx, assessmentId);
-      assertRecord(actor, ctx, hiddenAssessment(assessmentId));
-      assertDraft(a.status);
+      const a = await draftToRecord(tx, actor, assessmentId);
       const s = await tx.suggestions.byId(assessmentId, suggestionId);
       if (!s) throw notFound(`suggestion ${suggestionId} of assessment ${assessmentId}`);
       if (s.status !== 'open') throw invalidState(`suggestion ${suggestionId} is ${s.status} already`);
@@ -70,9 +66,7 @@ export class SuggestionService {
     if (!reason.trim()) throw new KaoheError('validation', 'reason: say why the suggestion is dismissed');
     const { uow, clock } = this.deps;
     await uow.transaction(async (tx) => {
-      const { a, ctx } = await assessmentContext(tx, assessmentId);
-      assertRecord(actor, ctx, hiddenAssessment(assessmentId));
-      assertDraft(a.status);
+      await draftToRecord(tx, actor, assessmentId);
       const s = await tx.suggestions.byId(assessmentId, suggestionId);
       if (!s) throw notFound(`suggestion ${suggestionId} of assessment ${assessmentId}`);
       if (s.status !== 'open') throw invalidState(`suggestion ${suggestionId} is ${s.status} already`);
