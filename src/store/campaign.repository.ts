@@ -93,10 +93,17 @@ export class CampaignRepository {
     await this.db.updateTable('campaigns').set({ scheme_version_id: schemeVersionId }).where('id', '=', campaignId).execute();
   }
 
-  /** The latest campaign of an earlier year (by year, then id), for the change column of a ranking. */
-  async previousId(year: number, campaignId: number): Promise<number | undefined> {
-    const prev = await this.db.selectFrom('campaigns').select('id').where('year', '<', year).where('id', '!=', campaignId).orderBy('year', 'desc').orderBy('id', 'desc').executeTakeFirst();
-    return prev?.id;
+  /** The latest campaign of an earlier year (by year, then id): what a ranking's change columns compare with. */
+  async previous(year: number, campaignId: number): Promise<{ id: number; name: string; year: number } | undefined> {
+    const prev = await this.db
+      .selectFrom('campaigns')
+      .select(['id', 'name', 'year'])
+      .where('year', '<', year)
+      .where('id', '!=', campaignId)
+      .orderBy('year', 'desc')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    return prev && { id: prev.id, name: prev.name, year: Number(prev.year) };
   }
 
   // Inspection teams

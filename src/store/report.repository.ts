@@ -8,6 +8,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AssessmentStatus, DB } from './schema.ts';
 import type { CampaignRecord } from '../core/campaign/records.ts';
+import { CampaignRepository } from './campaign.repository.ts';
 
 export type { CampaignRecord };
 
@@ -122,20 +123,9 @@ export class ReportRepository {
     };
   }
 
-  /**
-   * The campaign the ranking's change columns compare with: the latest earlier year, as
-   * CampaignService's previousTotals picks it (the two must stay the same query).
-   */
+  /** The campaign the ranking's change columns compare with (the one RankingService compares with). */
   async previousCampaign(year: number, campaignId: number): Promise<{ id: number; name: string; year: number } | null> {
-    const prev = await this.db
-      .selectFrom('campaigns')
-      .select(['id', 'name', 'year'])
-      .where('year', '<', year)
-      .where('id', '!=', campaignId)
-      .orderBy('year', 'desc')
-      .orderBy('id', 'desc')
-      .executeTakeFirst();
-    return prev ? { id: num(prev.id), name: prev.name, year: num(prev.year) } : null;
+    return (await new CampaignRepository(this.db).previous(year, campaignId)) ?? null;
   }
 
   /** Counties and townships (a few dozen rows: read whole). */

@@ -102,7 +102,7 @@ const CALLERS: Caller[] = [
   { name: 'villageB1', role: 'village', village: B1 },
   { name: 'viewer', role: 'viewer' },
 ];
-/** Who may see whole ID numbers (src/http/presenters.ts: the office). */
+/** Who may see whole ID numbers (canSeeFullIds in src/services/policies.ts: the office). */
 const SEES_FULL_IDS: readonly CallerName[] = ['admin'];
 
 /**

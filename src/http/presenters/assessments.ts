@@ -1,6 +1,6 @@
 /**
  * Presenters of an assessment and what hangs on it: each answer picked field by field from what
- * CampaignService returns, in the contract's camelCase (src/contract/assessments.ts).
+ * the campaign services return, in the contract's camelCase (src/contract/assessments.ts).
  *
  * The records of findings, evidence, suggestions and appeals come from the service as the store's
  * repositories map them (camelCase domain records, src/core/campaign/records.ts); each is picked

@@ -1,6 +1,6 @@
 /**
  * Presenters of campaigns, their lists and rankings, and of the audit log: each answer picked
- * field by field from what CampaignService returns, in the contract's camelCase
+ * field by field from what the campaign services return, in the contract's camelCase
  * (src/contract/campaigns.ts, src/contract/audit.ts), points as decimals.
  */
 import { fromCents } from '../../core/numbers.ts';

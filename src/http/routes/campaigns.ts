@@ -30,7 +30,6 @@ import { Id, route } from '../route.ts';
 
 /** A division code (县/乡/村: 12 digits). */
 export const DivisionCode = z.string().regex(/^\d{12}$/, 'a 12-digit division code');
-// Routes that took the presenter from here before it moved to ../presenters.ts.
 export const AssessmentStatusSchema = z.enum(['draft', 'submitted', 'reviewed', 'published']);
 /** A yes/no query flag: 1, 0, true, false. */
 export const Flag = z

@@ -82,10 +82,10 @@ export class RankingService {
 
   /** Totals and county ranks of the latest earlier campaign (by year), for the change column. */
   private async previousTotals(tx: Repos, year: number, campaignId: number) {
-    const prev = await tx.campaigns.previousId(year, campaignId);
+    const prev = await tx.campaigns.previous(year, campaignId);
     const out = new Map<string, { total: number; countyRank: number }>();
-    if (prev === undefined) return out;
-    const rows = await tx.assessments.publishedTotals(prev);
+    if (!prev) return out;
+    const rows = await tx.assessments.publishedTotals(prev.id);
     const totals = rows.map((r) => r.total).sort((x, y) => y - x);
     for (const r of rows) out.set(r.villageCode, { total: r.total, countyRank: 1 + totals.filter((t) => t > r.total).length });
     return out;
