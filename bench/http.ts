@@ -38,6 +38,16 @@ const admin = first.credentials.find((c) => c.role === 'admin')!;
 const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: admin.username, password: admin.password }) });
 if (login.status !== 200) throw new Error(`sign-in failed: ${login.status} ${await login.text()}`);
 const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+// The demo's passwords are one-time: the first thing a user does is choose their own.
+{
+  const { csrfToken } = (await login.clone().json()) as { csrfToken: string };
+  const changed = await fetch(`${base}/api/auth/password`, {
+    method: 'POST',
+    headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+    body: JSON.stringify({ currentPassword: admin.password, newPassword: 'bench-desk-lamp-2021' }),
+  });
+  if (changed.status !== 200) throw new Error(`password change failed: ${changed.status} ${await changed.text()}`);
+}
 const get = async (path: string) => {
   const r = await fetch(base + path, { headers: { cookie } });
   if (r.status !== 200) throw new Error(`${path}: ${r.status} ${await r.text()}`);
