@@ -18,7 +18,9 @@ import { DEMO_CAMPAIGN, firstStart } from '../src/services/bootstrap.service.ts'
 import { openStore } from '../src/store/db.ts';
 import { compose } from '../src/compose.ts';
 
-const { values: args } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '50' }, workers: { type: 'string', default: '1' } } });
+const { values: args } = parseArgs({
+  options: { seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '50' }, workers: { type: 'string', default: '1' } },
+});
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
 /** Threads the clients run on (autocannon's workers); 0: on the server's own thread. */
@@ -35,7 +37,11 @@ const address = app.server.address() as { port: number };
 const base = `http://127.0.0.1:${address.port}`;
 
 const admin = first.credentials.find((c) => c.role === 'admin')!;
-const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: admin.username, password: admin.password }) });
+const login = await fetch(`${base}/api/auth/login`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ username: admin.username, password: admin.password }),
+});
 if (login.status !== 200) throw new Error(`sign-in failed: ${login.status} ${await login.text()}`);
 const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
 // The demo's passwords are one-time: the first thing a user does is choose their own.
@@ -89,7 +95,13 @@ async function run(name: string, path: string): Promise<Result> {
   const body = JSON.stringify(await get(path)); // warm up and check it answers
   console.log(`${name.trim()}: ${path} (${(Buffer.byteLength(body) / 1024).toFixed(1)} KiB)`);
   // As a browser asks: gzip accepted (large answers are sent gzipped, see src/http/kept-json.ts).
-  const r = await autocannon({ url: base + path, connections: CONNECTIONS, duration: SECONDS, ...(WORKERS > 0 ? { workers: WORKERS } : {}), headers: { cookie, 'accept-encoding': 'gzip, deflate, br' } });
+  const r = await autocannon({
+    url: base + path,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    ...(WORKERS > 0 ? { workers: WORKERS } : {}),
+    headers: { cookie, 'accept-encoding': 'gzip, deflate, br' },
+  });
   return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
 }
 
@@ -107,7 +119,9 @@ for (const r of results) {
   const ratio = r.rps / bare.rps;
   const meets = r === bare ? '' : r.p99 < 50 && ratio >= 1 / 3 ? 'met' : 'MISSED';
   if (meets === 'MISSED' || r.errors || r.non2xx) ok = false;
-  console.log(`${r.name.padEnd(22)}${r.rps.toFixed(0).padStart(10)}${r.p50.toFixed(1).padStart(9)}${r.p99.toFixed(1).padStart(9)}${ratio.toFixed(2).padStart(10)}  ${meets}${r.errors || r.non2xx ? ` (${r.errors} errors, ${r.non2xx} non-2xx)` : ''}`);
+  console.log(
+    `${r.name.padEnd(22)}${r.rps.toFixed(0).padStart(10)}${r.p50.toFixed(1).padStart(9)}${r.p99.toFixed(1).padStart(9)}${ratio.toFixed(2).padStart(10)}  ${meets}${r.errors || r.non2xx ? ` (${r.errors} errors, ${r.non2xx} non-2xx)` : ''}`,
+  );
 }
 console.log('');
 console.log(ok ? 'targets met: p99 < 50 ms and ≥ 1/3 of the bare endpoint' : 'targets missed (see above)');

@@ -376,7 +376,10 @@ async function startWriter(store: Store) {
       const { samples, errors } = await got;
       const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
       const during = samples.filter(([at]) => at >= from && at <= to);
-      const idle = samples.filter(([at]) => at < from).map(([, ms]) => ms).filter((ms) => ms >= 0);
+      const idle = samples
+        .filter(([at]) => at < from)
+        .map(([, ms]) => ms)
+        .filter((ms) => ms >= 0);
       const ok = during.map(([, ms]) => ms).filter((ms) => ms >= 0);
       return {
         during: during.length,
@@ -428,7 +431,10 @@ function writerLine(w: WriterFigures, importMs: number): string {
 }
 
 async function countHouseholds(store: Store): Promise<number> {
-  const r = await store.db.selectFrom('households').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await store.db
+    .selectFrom('households')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -453,9 +459,7 @@ async function main(): Promise<void> {
   }
   const gen = await measure(() => writeCsv(householdsCsv, households(villages, ROWS, SEED)));
   const csvBytes = statSync(householdsCsv).size;
-  log(
-    `\nCSV written: ${fmtInt(gen.value)} rows, ${(csvBytes / 1024 ** 2).toFixed(1)} MiB, ${villages.length} villages, in ${fmtMs(gen.ms)} (untimed for the imports)`,
-  );
+  log(`\nCSV written: ${fmtInt(gen.value)} rows, ${(csvBytes / 1024 ** 2).toFixed(1)} MiB, ${villages.length} villages, in ${fmtMs(gen.ms)} (untimed for the imports)`);
 
   // 2. Kaohe into SQLite.
   log(`\n[1] Kaohe importFile('households', CSV) → fresh SQLite file (full validation, staged, merged in one transaction)`);
@@ -562,7 +566,14 @@ async function main(): Promise<void> {
     ]),
   ];
   const widths = table[0]!.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
-  for (const r of table) log('  ' + r.map((cell, c) => (c === 0 || c === r.length - 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd());
+  for (const r of table)
+    log(
+      '  ' +
+        r
+          .map((cell, c) => (c === 0 || c === r.length - 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+          .join('  ')
+          .trimEnd(),
+    );
   log(`  (maxRSS is the process's peak up to the end of that step; peak RSS is sampled every 100 ms during it)`);
   log(`\nA writer beside each import (another process, a read-then-write transaction every 100 ms; baseline: the second before the import)`);
   const wtable = [
@@ -581,7 +592,14 @@ async function main(): Promise<void> {
     ]),
   ];
   const wwidths = wtable[0]!.map((_, c) => Math.max(...wtable.map((r) => r[c]!.length)));
-  for (const r of wtable) log('  ' + r.map((cell, c) => (c === 0 ? cell.padEnd(wwidths[c]!) : cell.padStart(wwidths[c]!))).join('  ').trimEnd());
+  for (const r of wtable)
+    log(
+      '  ' +
+        r
+          .map((cell, c) => (c === 0 ? cell.padEnd(wwidths[c]!) : cell.padStart(wwidths[c]!)))
+          .join('  ')
+          .trimEnd(),
+    );
   log(`  run time: ${fmtMs(performance.now() - runStart)} in all; load average now ${loadavg()[0]!.toFixed(1)}`);
 }
 
@@ -616,7 +634,11 @@ function sqlite3Import(db: string, table: string, indexes: string[]): { ms: numb
     const m = /^(\d+)m([\d.]+)s$/.exec(t);
     return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
   };
-  const cpuMs = 1000 * lines[lines.length - 1]!.split(' ').map(seconds).reduce((a, b) => a + b, 0);
+  const cpuMs =
+    1000 *
+    lines[lines.length - 1]!.split(' ')
+      .map(seconds)
+      .reduce((a, b) => a + b, 0);
   return { ms, cpuMs, count: Number(lines[lines.length - 3]) };
 }
 

@@ -50,7 +50,17 @@ if (args.child) {
     await docs.write(CLI_ADMIN, id, 'ranking', {}, args.out!);
   } else if (job === 'ranking-csv') {
     const report = await reports.rankingReport(CLI_ADMIN, id);
-    const rows = report.rows.map((r) => [r.townshipName, r.name, ...report.sections.map((s) => r.sections[s.code] ?? ''), r.base, r.bonus, r.total, r.grade?.title ?? '', r.townshipRank, r.countyRank]);
+    const rows = report.rows.map((r) => [
+      r.townshipName,
+      r.name,
+      ...report.sections.map((s) => r.sections[s.code] ?? ''),
+      r.base,
+      r.bonus,
+      r.total,
+      r.grade?.title ?? '',
+      r.townshipRank,
+      r.countyRank,
+    ]);
     const header = ['乡镇', '村', ...report.sections.map((s) => s.title), '基础分', '加分', '总分', '等次', '乡镇排名', '全县排名'];
     const out = createWriteStream(args.out!);
     out.end(stringify([header, ...rows], { bom: true }));
@@ -79,10 +89,15 @@ try {
   const t0 = performance.now();
   const fixture = await buildCampaignFixture(store, { villages: VILLAGES });
   await store.close();
-  console.log(`campaign of ${fixture.villages} villages in ${fixture.townships} townships, ${fixture.findings} findings recorded through the service: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `campaign of ${fixture.villages} villages in ${fixture.townships} townships, ${fixture.findings} findings recorded through the service: ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
 
   const run = (job: Job, out: string) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/reports.ts', '--child', job, '--db', db, '--out', out, '--campaign', String(fixture.campaignId)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/reports.ts', '--child', job, '--db', db, '--out', out, '--campaign', String(fixture.campaignId)], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    });
     if (r.status !== 0) throw new Error(`${job} failed (${r.status}): ${r.stderr}`);
     const last = r.stdout.trim().split('\n').pop()!;
     const m = JSON.parse(last) as { ms: number; rss: number; pages?: number };

@@ -30,7 +30,11 @@ const { values: args } = parseArgs({
 const UNITS = Number(args.units);
 const FINDINGS_PER_UNIT = Number(args.findings);
 const SEED = Number(args.seed);
-for (const [name, v] of [['units', UNITS], ['findings', FINDINGS_PER_UNIT], ['seed', SEED]] as const) {
+for (const [name, v] of [
+  ['units', UNITS],
+  ['findings', FINDINGS_PER_UNIT],
+  ['seed', SEED],
+] as const) {
   if (!Number.isSafeInteger(v) || v < 0) throw new Error(`--${name} must be a whole number ≥ 0`);
 }
 
@@ -174,9 +178,7 @@ db.exec(`
     count INTEGER NOT NULL
   );
 `);
-const insertItem = db.prepare(
-  'INSERT INTO items (id, code, pool, kind, amount, points, pool_cap, bonus) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-);
+const insertItem = db.prepare('INSERT INTO items (id, code, pool, kind, amount, points, pool_cap, bonus) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
 for (const i of items) insertItem.run(i.id, i.code, i.pool, i.kind, i.amount, i.points, i.poolCap, i.bonus);
 // Rows go in as multi-row INSERTs of BATCH rows each (bound parameters), in one transaction.
 const BATCH = 5_000; // 15,000 parameters per statement; SQLite allows 32,766

@@ -41,7 +41,10 @@ if (args.serve) {
 
   async function run(name: string, env: Record<string, string>, flood: number, spread = false) {
     const dir = mkdtempSync(join(tmpdir(), 'kaohe-bench-signin-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/signin.ts', '--serve', dir], { env: { ...process.env, KAOHE_SCRYPT_LOG2N: '17', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/signin.ts', '--serve', dir], {
+      env: { ...process.env, KAOHE_SCRYPT_LOG2N: '17', ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const port = await new Promise<number>((resolve, reject) => {
       child.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim())));
       child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
@@ -50,10 +53,20 @@ if (args.serve) {
     const login = (username: string, password: string, localAddress = '127.0.0.1') =>
       new Promise<{ status: number; retryAfter: number }>((resolve, reject) => {
         const body = JSON.stringify({ username, password });
-        const req = request({ host: '127.0.0.1', port, path: '/api/auth/login', method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-          res.resume();
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 1) }));
-        });
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/api/auth/login',
+            method: 'POST',
+            localAddress,
+            headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 1) }));
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });

@@ -68,7 +68,9 @@ describe('kaohe campaign and audit (child processes, SQLite)', { timeout: 120_00
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('runs a campaign from creation to a decided appeal and a ranking', async () => {
-    expect(await ok('campaign', 'create', CAMPAIGN, '--year', '2020', '--appeal-days', '15')).toMatch(/campaign 1 "2020年度考核" \(2020\) by seed-2020 v1 \(scheme version stored\)/);
+    expect(await ok('campaign', 'create', CAMPAIGN, '--year', '2020', '--appeal-days', '15')).toMatch(
+      /campaign 1 "2020年度考核" \(2020\) by seed-2020 v1 \(scheme version stored\)/,
+    );
     expect(await ok('campaign', 'team', CAMPAIGN, '第一组', '--members', 'zhang,li')).toMatch(/第一组/);
     expect(await ok('campaign', 'assign', CAMPAIGN, '第一组', V1, V2)).toMatch(/2 villages assigned/);
     expect(one<{ n: number }>('select count(distinct team_id) n from assessments where team_id is not null').n).toBe(1);
@@ -186,7 +188,9 @@ describe('kaohe campaign and audit (child processes, SQLite)', { timeout: 120_00
     expect(headless.stderr).not.toMatch(/internal error/);
     // Put back as it was: intact again.
     db((d) => {
-      const insert = d.prepare('insert into audit_log (id, at, actor, action, entity, entity_id, before, after, prev_hash, hash) values (@id, @at, @actor, @action, @entity, @entity_id, @before, @after, @prev_hash, @hash)');
+      const insert = d.prepare(
+        'insert into audit_log (id, at, actor, action, entity, entity_id, before, after, prev_hash, hash) values (@id, @at, @actor, @action, @entity, @entity_id, @before, @after, @prev_hash, @hash)',
+      );
       for (const r of removed) insert.run(r);
       d.prepare('insert into audit_head (id, hash, entries, mac) values (@id, @hash, @entries, @mac)').run(head);
     }, false);

@@ -129,7 +129,17 @@ export async function addInspectors(store: Store): Promise<void> {
   const inspectors = [ACTORS.zhang, ACTORS.wang, ACTORS.li];
   await store.db
     .insertInto('users')
-    .values(inspectors.map((a) => ({ username: a.user, display_name: null, role: 'inspector' as const, township_code: null, village_code: null, password_hash: '!', created_at: '2020-01-01T00:00:00.000Z' })))
+    .values(
+      inspectors.map((a) => ({
+        username: a.user,
+        display_name: null,
+        role: 'inspector' as const,
+        township_code: null,
+        village_code: null,
+        password_hash: '!',
+        created_at: '2020-01-01T00:00:00.000Z',
+      })),
+    )
     .execute();
 }
 
@@ -194,7 +204,10 @@ export async function buildRegistry(store: Store): Promise<void> {
       attendees: 12,
     }));
     const leader = mondays(2020).map((date) => ({ village_code: V1, kind: 'leader' as const, date, has_minutes: 1, topic: '队长碰头会', attendees: 4 }));
-    await trx.insertInto('meetings').values([...topic, ...leader]).execute();
+    await trx
+      .insertInto('meetings')
+      .values([...topic, ...leader])
+      .execute();
 
     await trx
       .insertInto('surveys')
@@ -228,7 +241,10 @@ export async function totalOf(store: Store, assessmentId: number): Promise<numbe
 }
 
 export async function countRows(store: Store, table: 'audit_log' | 'findings' | 'evidence' | 'suggestions' | 'appeals' | 'ranking_snapshots' | 'campaigns'): Promise<number> {
-  const { n } = await store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const { n } = await store.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(n);
 }
 
@@ -295,12 +311,7 @@ export function tinyPng(rgb: [number, number, number] = [200, 30, 30]): Buffer {
   ihdr[11] = 0; // filter
   ihdr[12] = 0; // interlace
   const scanline = Buffer.from([0, ...rgb]); // filter byte 0, then the pixel
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(scanline)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(scanline)), chunk('IEND', Buffer.alloc(0))]);
 }
 
 /** Saves a finding every `everyMs` until stopped; each save's start, time taken and error. */

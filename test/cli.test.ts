@@ -79,21 +79,51 @@ async function expectBadInput(args: string[], stderr: string | RegExp): Promise<
 
 /** Every node code of seed-2020, in scheme order. */
 const SEED_CODES = [
-  '1', '1.1', '1.2', '1.3',
+  '1',
+  '1.1',
+  '1.2',
+  '1.3',
   '2',
-  '2.1', '2.1.1', '2.1.2', '2.1.3', '2.1.4', '2.1.5',
-  '2.2', '2.2.1', '2.2.2',
-  '2.3', '2.3.1', '2.3.2',
-  '2.4', '2.4.1',
-  '2.5', '2.5.1', '2.5.2', '2.5.3', '2.5.4', '2.5.5',
-  '2.6', '2.6.1', '2.6.2',
+  '2.1',
+  '2.1.1',
+  '2.1.2',
+  '2.1.3',
+  '2.1.4',
+  '2.1.5',
+  '2.2',
+  '2.2.1',
+  '2.2.2',
+  '2.3',
+  '2.3.1',
+  '2.3.2',
+  '2.4',
+  '2.4.1',
+  '2.5',
+  '2.5.1',
+  '2.5.2',
+  '2.5.3',
+  '2.5.4',
+  '2.5.5',
+  '2.6',
+  '2.6.1',
+  '2.6.2',
   '3',
-  '3.1', '3.1.1', '3.1.2', '3.1.3',
-  '3.2', '3.2.1',
-  '3.3', '3.3.1',
-  '3.4', '3.4.1',
-  '3.5', '3.5.1',
-  '4', '4.1', '4.2', '4.3',
+  '3.1',
+  '3.1.1',
+  '3.1.2',
+  '3.1.3',
+  '3.2',
+  '3.2.1',
+  '3.3',
+  '3.3.1',
+  '3.4',
+  '3.4.1',
+  '3.5',
+  '3.5.1',
+  '4',
+  '4.1',
+  '4.2',
+  '4.3',
 ];
 
 /** Each test spawns a few node processes; a busy 2-core machine can make that slow. */
@@ -133,7 +163,10 @@ describe.concurrent('kaohe score --json: the worked examples of READING.md', SLO
     expect([j.base, j.bonus, j.total]).toEqual([190, 0, 190]);
     expect(j.nodes['2.3']).toEqual({ kind: 'section', applicable: true, max: 10, deductedRaw: 12, deducted: 10, score: 0 });
     expect(j.nodes['2.3.1']).toMatchObject({ deductedRaw: 7, pools: ['2.3'] });
-    expect(j.nodes['2.3.1']!.findings!.map((f) => [f.count, f.amount])).toEqual([[4, 4], [3, 3]]);
+    expect(j.nodes['2.3.1']!.findings!.map((f) => [f.count, f.amount])).toEqual([
+      [4, 4],
+      [3, 3],
+    ]);
     expect(j.nodes['2.3.2']).toMatchObject({ deductedRaw: 5, pools: ['2.3'] });
     expect(j.nodes['2']).toMatchObject({ max: 120, deductedRaw: 12, deducted: 10, score: 110 });
     expect(j.nodes['1']!.score).toBe(20);
@@ -262,10 +295,7 @@ describe.concurrent('kaohe score: bad input exits 2, names the finding or field,
   });
 
   it('unknown item code', async () => {
-    await expectBadInput(
-      ['score', 'assessments/bad-unknown-item.json'],
-      'kaohe: assessments/bad-unknown-item.json:5: findings[1] (item "1.9") item: no item 1.9 in the scheme\n',
-    );
+    await expectBadInput(['score', 'assessments/bad-unknown-item.json'], 'kaohe: assessments/bad-unknown-item.json:5: findings[1] (item "1.9") item: no item 1.9 in the scheme\n');
   });
 
   it('a section code used as an item', async () => {
@@ -329,10 +359,7 @@ describe.concurrent('kaohe score: bad input exits 2, names the finding or field,
   it('a file that is not JSON or YAML, a missing unit name, an unknown field', async () => {
     await expectBadInput(['score', 'assessments/bad-syntax.json'], /^kaohe: assessments\/bad-syntax\.json:5: not valid JSON or YAML: /);
     await expectBadInput(['score', 'assessments/bad-missing-name.yaml'], /^kaohe: assessments\/bad-missing-name\.yaml(:\d+)?: unit\.name: /);
-    await expectBadInput(
-      ['score', 'assessments/bad-unknown-field.json'],
-      'kaohe: assessments/bad-unknown-field.json:4: findings[0]: Unrecognized key: "cout"\n',
-    );
+    await expectBadInput(['score', 'assessments/bad-unknown-field.json'], 'kaohe: assessments/bad-unknown-field.json:4: findings[0]: Unrecognized key: "cout"\n');
   });
 
   it('a finding on an item that does not apply under a custom scheme', async () => {
@@ -377,13 +404,7 @@ describe.concurrent('kaohe score: choosing the scheme', SLOW, () => {
     expect(j.nodes['2.1']).toMatchObject({ max: 30, deducted: 6, score: 24, pools: ['2.1'] });
     expect(j.nodes['3']).toMatchObject({ addedRaw: 3, added: 3, score: 3 });
     expect(Object.keys(j.nodes).sort()).toEqual(['1', '1.1', '1.2', '2', '2.1', '2.2', '2.3', '3', '3.1']);
-    expect(j.explanation).toEqual([
-      '1.1 工作制度 ×3: −7.5',
-      '扣分池 1（40分）：共扣7.5分 → 得32.5分',
-      '2.1 入户走访 ×2: −6',
-      '3.1 经验推广 ×2: +3',
-      '加分 3（上限5分）：共加3分',
-    ]);
+    expect(j.explanation).toEqual(['1.1 工作制度 ×3: −7.5', '扣分池 1（40分）：共扣7.5分 → 得32.5分', '2.1 入户走访 ×2: −6', '3.1 经验推广 ×2: +3', '加分 3（上限5分）：共加3分']);
   });
 
   it('--scheme PATH: a veto that forces the grade, whatever the total', async () => {
@@ -504,7 +525,9 @@ describe.concurrent('kaohe scheme', SLOW, () => {
     const r = await kaohe(['scheme', 'lint', 'schemes/broken.yaml']);
     expect(r.status).toBe(1);
     const out = r.stdout.split('\n');
-    expect(out).toContain('schemes/broken.yaml:14:23: error [unknown-rule-kind] node 1.1: unknown rule kind "perOccurence" (known: perOccurrence, allOrNothing, fixedPenalty, bonus, veto)');
+    expect(out).toContain(
+      'schemes/broken.yaml:14:23: error [unknown-rule-kind] node 1.1: unknown rule kind "perOccurence" (known: perOccurrence, allOrNothing, fixedPenalty, bonus, veto)',
+    );
     expect(out).toContain('schemes/broken.yaml:18:55: error [pool-not-ancestor] node 1.2: pool 2 is not 1.2 itself or a node above it');
     expect(out).toContain('schemes/broken.yaml:23:15: error [duplicate-code] node 1.1: code 1.1 is used twice (first at sections.0.children.0)');
     expect(out).toContain('schemes/broken.yaml:6:5: error [uneven-children] node 1: children add up to 10 points, not 20; fix the points, or say why with unevenChildren');
@@ -521,10 +544,7 @@ describe.concurrent('kaohe scheme', SLOW, () => {
     const dir = mkdtempSync(join(tmpdir(), 'kaohe-cli-'));
     const file = (format: 'yaml' | 'json') => join(dir, `seed.${format}`);
     beforeAll(async () => {
-      const [yaml, json] = await Promise.all([
-        kaohe(['scheme', 'export', '-o', file('yaml')]),
-        kaohe(['scheme', 'export', '--format', 'json', '--out', file('json')]),
-      ]);
+      const [yaml, json] = await Promise.all([kaohe(['scheme', 'export', '-o', file('yaml')]), kaohe(['scheme', 'export', '--format', 'json', '--out', file('json')])]);
       expect(yaml).toEqual({ status: 0, stdout: '', stderr: '' });
       expect(json).toEqual({ status: 0, stdout: '', stderr: '' });
     }, SLOW.timeout);
@@ -538,17 +558,21 @@ describe.concurrent('kaohe scheme', SLOW, () => {
       else expect(r.stdout).toMatch(/^id: seed-2020$/m);
     });
 
-    it.each(['yaml', 'json'] as const)('lint of the exported %s file is clean: the built-in file\'s notes, one deliberate warning', async (format) => {
+    it.each(['yaml', 'json'] as const)("lint of the exported %s file is clean: the built-in file's notes, one deliberate warning", async (format) => {
       const [lint, builtinLint] = await Promise.all([kaohe(['scheme', 'lint', file(format)]), kaohe(['scheme', 'lint', SEED_FILE])]);
       expect(lint.status).toBe(0);
       expect(lint.stdout).toContain(`${file(format)}: note node 1.1: item 1.1 (6 points) can lose up to 20: its pool is section 1\n`);
       expect(lint.stdout.endsWith('0 errors, 1 warning\n')).toBe(true);
       // Same problems and notes as the built-in file, apart from the file name and the line of the 2.6 warning.
-      const normalise = (text: string, name: string) => text.split(name).join('FILE').replace(/^FILE:\d+:\d+:/m, 'FILE:L:C:');
+      const normalise = (text: string, name: string) =>
+        text
+          .split(name)
+          .join('FILE')
+          .replace(/^FILE:\d+:\d+:/m, 'FILE:L:C:');
       expect(normalise(lint.stdout, file(format))).toBe(normalise(builtinLint.stdout, SEED_FILE));
     });
 
-    it.each(['yaml', 'json'] as const)('scoring with the exported %s file gives the built-in\'s JSON and text, byte for byte', async (format) => {
+    it.each(['yaml', 'json'] as const)("scoring with the exported %s file gives the built-in's JSON and text, byte for byte", async (format) => {
       const runs = await Promise.all(
         ['assessments/combined.yaml', 'assessments/example-exit.json', 'assessments/clean.json'].flatMap((a) => [
           kaohe(['score', a, '--scheme', file(format), '--json']),

@@ -53,14 +53,18 @@ export async function seedForEvidence(store: Store): Promise<EvidenceSeed> {
   const findingId = await campaigns.findings.addFinding(system, assessmentId, (await campaigns.assessments.getAssessment(system, assessmentId)).version, { item: '1.1' });
   const publishedId = await campaigns.assessments.assessmentId(campaignId, villages[1]!);
   await campaigns.findings.addFinding(system, publishedId, (await campaigns.assessments.getAssessment(system, publishedId)).version, { item: '1.1' });
-  for (const step of ['submit', 'review', 'publish'] as const) await campaigns.workflow.transition(system, publishedId, (await campaigns.assessments.getAssessment(system, publishedId)).version, step);
+  for (const step of ['submit', 'review', 'publish'] as const)
+    await campaigns.workflow.transition(system, publishedId, (await campaigns.assessments.getAssessment(system, publishedId)).version, step);
   const appealId = await campaigns.appeals.appeal(system, publishedId, { item: '1.1', reason: '已有工作计划' });
   return { campaignId, assessmentId, findingId, publishedId, appealId };
 }
 
 /** Rows of `evidence`, files stored, files in the store's tmp. */
 export async function evidenceCounts(store: Store, root: string): Promise<{ rows: number; stored: number; temporary: number }> {
-  const { n } = await store.db.selectFrom('evidence').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+  const { n } = await store.db
+    .selectFrom('evidence')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
   const files = filesUnder(root);
   return { rows: Number(n), stored: files.filter((f) => !f.startsWith('tmp/')).length, temporary: files.filter((f) => f.startsWith('tmp/')).length };
 }

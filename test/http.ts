@@ -22,7 +22,10 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(target: StoreTarget, options: { clock?: () => Date; loginRateLimit?: number; trustProxy?: boolean | string; evidence?: EvidenceLimits } = {}): Promise<TestServer> {
+export async function startServer(
+  target: StoreTarget,
+  options: { clock?: () => Date; loginRateLimit?: number; trustProxy?: boolean | string; evidence?: EvidenceLimits } = {},
+): Promise<TestServer> {
   const store = await target.open();
   const dir = mkdtempSync(join(tmpdir(), 'kaohe-http-'));
   const app = await buildServer({

@@ -97,17 +97,95 @@ export const VALID: Record<KindName, Table> = {
   },
   households: {
     headers: [
-      '户编号', '村区划代码', '年度', '户主姓名', '户主身份证号', '家庭人口数', '劳动力人数', '识别标准', '贫困户属性', '主要致贫原因', '其他致贫原因',
-      '贫困户状态', '识别年度', '计划脱贫年度', '脱贫年度', '人均纯收入（元）', '联系电话', '住房安全等级', '饮水安全', '通生活用电', '通硬化路',
+      '户编号',
+      '村区划代码',
+      '年度',
+      '户主姓名',
+      '户主身份证号',
+      '家庭人口数',
+      '劳动力人数',
+      '识别标准',
+      '贫困户属性',
+      '主要致贫原因',
+      '其他致贫原因',
+      '贫困户状态',
+      '识别年度',
+      '计划脱贫年度',
+      '脱贫年度',
+      '人均纯收入（元）',
+      '联系电话',
+      '住房安全等级',
+      '饮水安全',
+      '通生活用电',
+      '通硬化路',
     ],
     rows: [
-      [H1, VILLAGE, '2020', '王大山', IDS.wangDashan, '4', '2', '国家标准', '一般贫困户', '因病', '缺技术、缺资金', '已脱贫', '2014', '2019', '2019', '5230.50', '13800000000', 'B', '是', '是', '是'],
+      [
+        H1,
+        VILLAGE,
+        '2020',
+        '王大山',
+        IDS.wangDashan,
+        '4',
+        '2',
+        '国家标准',
+        '一般贫困户',
+        '因病',
+        '缺技术、缺资金',
+        '已脱贫',
+        '2014',
+        '2019',
+        '2019',
+        '5230.50',
+        '13800000000',
+        'B',
+        '是',
+        '是',
+        '是',
+      ],
       [H2, VILLAGE, '2020', '李秀英', IDS.liXiuying, '3', '1', '国家标准', '低保贫困户', '因残', '', '未脱贫', '2015', '2020', '', '3100', '', 'C级', '是', '是', '否'],
-      [H3, VILLAGE2, '2020', '张国强', IDS.zhangGuoqiang, '1', '0', '省定标准', '特困供养贫困户', '缺劳力', '因病', '返贫', '2014', '2018', '2018', '2980.00', '0857-7712345', 'A', '是', '否', '是'],
+      [
+        H3,
+        VILLAGE2,
+        '2020',
+        '张国强',
+        IDS.zhangGuoqiang,
+        '1',
+        '0',
+        '省定标准',
+        '特困供养贫困户',
+        '缺劳力',
+        '因病',
+        '返贫',
+        '2014',
+        '2018',
+        '2018',
+        '2980.00',
+        '0857-7712345',
+        'A',
+        '是',
+        '否',
+        '是',
+      ],
     ],
   },
   members: {
-    headers: ['户编号', '姓名', '身份证号', '性别', '与户主关系', '民族', '文化程度', '在校生状况', '健康状况', '劳动技能', '是否外出务工', '是否参加医疗保险', '是否享受低保', '是否特困供养'],
+    headers: [
+      '户编号',
+      '姓名',
+      '身份证号',
+      '性别',
+      '与户主关系',
+      '民族',
+      '文化程度',
+      '在校生状况',
+      '健康状况',
+      '劳动技能',
+      '是否外出务工',
+      '是否参加医疗保险',
+      '是否享受低保',
+      '是否特困供养',
+    ],
     rows: [
       [H1, '王大山', IDS.wangDashan, '男', '户主', '汉族', '小学', '非在校生', '健康', '普通劳动力', '否', '是', '否', '否'],
       [H1, '陈桂花', IDS.chenGuihua, '女', '配偶', '苗族', '文盲或半文盲', '非在校生', '长期慢性病', '弱劳动力或半劳动力', '否', '是', '否', '否'],
@@ -355,7 +433,10 @@ export async function readXlsx(path: string): Promise<Array<{ name: string; rows
     const rows = new Map<number, unknown[]>();
     ws.eachRow({ includeEmpty: false }, (r, number) => {
       const values = r.values as unknown[];
-      rows.set(number, Array.from(values.slice(1), (v) => v ?? null));
+      rows.set(
+        number,
+        Array.from(values.slice(1), (v) => v ?? null),
+      );
     });
     return { name: ws.name, rows };
   });
@@ -496,7 +577,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
 /** Rows in a table of the store. */
 export async function count(store: Store, table: string): Promise<number> {
   const db = store.db as unknown as import('kysely').Kysely<any>;
-  const r = await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 

@@ -60,7 +60,14 @@ describe('Random', () => {
     for (let i = 0; i < 50; i++) expect(items).toContain(r.pick(items));
     expect(() => r.pick([])).toThrow(RangeError);
 
-    for (let i = 0; i < 200; i++) expect(r.weighted([['x', 0], ['y', 1], ['z', 0]])).toBe('y');
+    for (let i = 0; i < 200; i++)
+      expect(
+        r.weighted([
+          ['x', 0],
+          ['y', 1],
+          ['z', 0],
+        ]),
+      ).toBe('y');
     expect(() => r.weighted([['x', 0]])).toThrow(RangeError);
 
     const shuffled = r.shuffle(items);
@@ -75,7 +82,7 @@ describe('Random', () => {
     expect(r.sample(items, 10)).toHaveLength(4);
   });
 
-  it('fork gives independent streams that do not depend on the parent\'s use', () => {
+  it("fork gives independent streams that do not depend on the parent's use", () => {
     const a = new Random(11);
     const b = new Random(11);
     draw(b, 100);

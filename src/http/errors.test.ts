@@ -16,7 +16,10 @@ describe('errorResponse', () => {
   });
 
   it('answers our refusals by their status, and anything else as internal 500 without its message', () => {
-    expect(errorResponse(new KaoheError('locked', 'wait', { until: 'x' }), 'zh')).toMatchObject({ status: 429, body: { error: { code: 'locked', message: 'wait', text: ERROR_MESSAGES.locked.zh, details: { until: 'x' } } } });
+    expect(errorResponse(new KaoheError('locked', 'wait', { until: 'x' }), 'zh')).toMatchObject({
+      status: 429,
+      body: { error: { code: 'locked', message: 'wait', text: ERROR_MESSAGES.locked.zh, details: { until: 'x' } } },
+    });
     const crash = errorResponse(new Error('ENOENT: /srv/secret/path'), 'en');
     expect(crash.status).toBe(500);
     expect(crash.body.error.code).toBe('internal');
@@ -29,13 +32,16 @@ describe('errorResponse', () => {
   });
 
   it('answers a report worker that crashes (its store cannot be opened) as internal 500', async () => {
-    const failed = await reportInWorker({ url: '/dev/null/no-such-dir/kaohe.db' }, {
-      actor: { user: 'admin', role: 'admin' },
-      campaignId: 1,
-      kind: 'summary',
-      request: {},
-      now: new Date().toISOString(),
-    }).then(
+    const failed = await reportInWorker(
+      { url: '/dev/null/no-such-dir/kaohe.db' },
+      {
+        actor: { user: 'admin', role: 'admin' },
+        campaignId: 1,
+        kind: 'summary',
+        request: {},
+        now: new Date().toISOString(),
+      },
+    ).then(
       () => undefined,
       (e: unknown) => e,
     );

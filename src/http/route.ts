@@ -32,14 +32,7 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
    * password change); every other route answers them 403 `password-change-required`.
    */
   whileMustChangePassword?: boolean;
-  handler: (ctx: {
-    req: FastifyRequest;
-    reply: FastifyReply;
-    params: z.infer<P>;
-    query: z.infer<Q>;
-    body: z.infer<B>;
-    user: User;
-  }) => Promise<unknown>;
+  handler: (ctx: { req: FastifyRequest; reply: FastifyReply; params: z.infer<P>; query: z.infer<Q>; body: z.infer<B>; user: User }) => Promise<unknown>;
 }
 
 declare module 'fastify' {
@@ -52,7 +45,11 @@ declare module 'fastify' {
 function issueMessage(where: string, error: z.ZodError): KaoheError {
   const first = error.issues[0]!;
   const field = [where, ...first.path.map(String)].filter(Boolean).join('.');
-  return new KaoheError('validation', `${field}: ${first.message}`, error.issues.map((i) => ({ field: [where, ...i.path.map(String)].join('.'), message: i.message })));
+  return new KaoheError(
+    'validation',
+    `${field}: ${first.message}`,
+    error.issues.map((i) => ({ field: [where, ...i.path.map(String)].join('.'), message: i.message })),
+  );
 }
 
 function jsonSchema(schema: z.ZodType | undefined): unknown {

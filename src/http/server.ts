@@ -235,7 +235,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     return reply.type('text/html').sendFile('index.html');
   });
 
-  await app.register(async (api) => registerRoutes(api, { secureCookies: deps.secureCookies ?? process.env.NODE_ENV === 'production', loginRateLimit: deps.loginRateLimit ?? 10 }), { prefix: '/api' });
+  await app.register(
+    async (api) => registerRoutes(api, { secureCookies: deps.secureCookies ?? process.env.NODE_ENV === 'production', loginRateLimit: deps.loginRateLimit ?? 10 }),
+    { prefix: '/api' },
+  );
   app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());
 
   // wildcard: files are looked up per request, so a rebuilt app is served without a restart.

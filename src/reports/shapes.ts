@@ -217,7 +217,15 @@ const COUNTY: Record<Lang, string> = { zh: '全县', en: 'County' };
 
 /** Section averages by township, then the county (code null), from a ranking report. */
 export function sectionAverages(report: RankingReport): SectionAverageRow[] {
-  const rows: SectionAverageRow[] = report.townships.map((t) => ({ code: t.code, name: t.name, count: t.summary.count, averages: t.summary.averages, base: t.summary.base, bonus: t.summary.bonus, total: t.summary.total }));
+  const rows: SectionAverageRow[] = report.townships.map((t) => ({
+    code: t.code,
+    name: t.name,
+    count: t.summary.count,
+    averages: t.summary.averages,
+    base: t.summary.base,
+    bonus: t.summary.bonus,
+    total: t.summary.total,
+  }));
   const s = report.county;
   rows.push({ code: null, name: COUNTY[report.header.lang], count: s.count, averages: s.averages, base: s.base, bonus: s.bonus, total: s.total });
   return rows;
@@ -225,10 +233,29 @@ export function sectionAverages(report: RankingReport): SectionAverageRow[] {
 
 /** The change against the previous campaign: every village shown, and per township the average change of the villages in both. */
 export function changesOf(report: RankingReport): ChangeReport {
-  const rows = report.rows.map((r) => ({ township: r.township, townshipName: r.townshipName, village: r.village, name: r.name, total: r.total, countyRank: r.countyRank, change: r.change }));
+  const rows = report.rows.map((r) => ({
+    township: r.township,
+    townshipName: r.townshipName,
+    village: r.village,
+    name: r.name,
+    total: r.total,
+    countyRank: r.countyRank,
+    change: r.change,
+  }));
   const average = (list: readonly RankingReportRow[]) => {
     const deltas = list.filter((r) => r.change.total !== null).map((r) => Math.round(r.change.total! * 100));
-    return { count: list.length, compared: deltas.length, averageChange: deltas.length ? fromCents(divideRounded(deltas.reduce((a, b) => a + b, 0), deltas.length)) : null };
+    return {
+      count: list.length,
+      compared: deltas.length,
+      averageChange: deltas.length
+        ? fromCents(
+            divideRounded(
+              deltas.reduce((a, b) => a + b, 0),
+              deltas.length,
+            ),
+          )
+        : null,
+    };
   };
   const townships: ChangeReport['townships'] = report.townships.map((t) => ({ code: t.code, name: t.name, ...average(t.rows) }));
   if (!report.header.township) townships.push({ code: null, name: COUNTY[report.header.lang], ...average(report.rows) });

@@ -25,11 +25,13 @@ export function loadSchemeFile(path: string): Scheme {
 
 /** Built-in scheme files, by id (the file name without extension). */
 export function builtinSchemeIds(): string[] {
-  return readdirSync(BUILTIN_DIR)
-    // FILE.derive.yaml beside a scheme holds its derivation rules, not a scheme.
-    .filter((f) => ['.yaml', '.yml', '.json'].includes(extname(f)) && !/\.derive\.(ya?ml|json)$/.test(f))
-    .map((f) => f.slice(0, -extname(f).length))
-    .sort();
+  return (
+    readdirSync(BUILTIN_DIR)
+      // FILE.derive.yaml beside a scheme holds its derivation rules, not a scheme.
+      .filter((f) => ['.yaml', '.yml', '.json'].includes(extname(f)) && !/\.derive\.(ya?ml|json)$/.test(f))
+      .map((f) => f.slice(0, -extname(f).length))
+      .sort()
+  );
 }
 
 /** A built-in scheme by id, loaded once. */

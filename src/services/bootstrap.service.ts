@@ -69,7 +69,12 @@ export class BootstrapService {
     await add('viewer', 'viewer', '查询用户', {});
     // The team after its inspector: a team's members are inspectors' user names.
     await campaigns.setup.setTeam(SYSTEM, campaignId, '第一考核组', ['inspector']);
-    await campaigns.setup.assignVillages(SYSTEM, campaignId, '第一考核组', villages.map((v) => v.code));
+    await campaigns.setup.assignVillages(
+      SYSTEM,
+      campaignId,
+      '第一考核组',
+      villages.map((v) => v.code),
+    );
     return { demo: true, campaign: DEMO_CAMPAIGN, credentials };
   }
 }

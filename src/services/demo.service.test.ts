@@ -17,7 +17,10 @@ async function householdKeys(store: Store): Promise<string[]> {
 }
 
 async function tableCount(store: Store, table: 'areas' | 'households' | 'members' | 'visits'): Promise<number> {
-  const { n } = await store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const { n } = await store.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(n);
 }
 
@@ -39,7 +42,10 @@ describe('buildDemo (no database)', () => {
   it('gives the same data, byte for byte, as it always has for the same options', () => {
     // Digests of JSON.stringify(buildDemo(options)), taken before the generator was cut into steps:
     // a change of any row, its order or its fields' order changes them.
-    const digest = (options: Parameters<typeof buildDemo>[0]) => createHash('sha256').update(JSON.stringify(buildDemo(options))).digest('hex');
+    const digest = (options: Parameters<typeof buildDemo>[0]) =>
+      createHash('sha256')
+        .update(JSON.stringify(buildDemo(options)))
+        .digest('hex');
     expect(digest({ households: 30 })).toBe('7e6a4cc3ec76bcd10cc0fbad648700bb71d79b670140603586b7bf6ce882b991');
     expect(digest({ seed: 7, households: 600 })).toBe('6f5c98fa41f9e8656f76d7eb46749720cb334c920c5061421582fa42bfa7cfa8');
     expect(digest({ year: 2100, households: 301, seed: -12345 })).toBe('80b7a5940d34fc920dbaf5a0f22188b5e32372199257ff64b70ee959bd902f0c');
@@ -212,13 +218,23 @@ for (const target of storeTargets()) {
       for (const a of assignments) if (a.end_date !== null) expect(a.end_date >= a.start_date).toBe(true);
     });
 
-    it('writes the year\'s records for every kind', async () => {
+    it("writes the year's records for every kind", async () => {
       for (const table of ['visits', 'meetings', 'duty_days', 'meeting_attendance', 'reports', 'surveys', 'students', 'petitions', 'publicity'] as const) {
         expect(summary.counts[table], table).toBeGreaterThan(0);
       }
       const answers = await store.db.selectFrom('surveys').select(['kind', 'answer']).distinct().execute();
-      expect(answers.filter((a) => a.kind === 'awareness').map((a) => a.answer).sort()).toEqual(['aware', 'unaware']);
-      expect(answers.filter((a) => a.kind === 'satisfaction').map((a) => a.answer).sort()).toEqual(['basic', 'dissatisfied', 'satisfied']);
+      expect(
+        answers
+          .filter((a) => a.kind === 'awareness')
+          .map((a) => a.answer)
+          .sort(),
+      ).toEqual(['aware', 'unaware']);
+      expect(
+        answers
+          .filter((a) => a.kind === 'satisfaction')
+          .map((a) => a.answer)
+          .sort(),
+      ).toEqual(['basic', 'dissatisfied', 'satisfied']);
       const students = await store.db.selectFrom('students').selectAll().execute();
       expect(students.some((s) => s.eligible === 1 && s.notified === 0)).toBe(true);
       expect(students.some((s) => s.eligible === 1 && s.notified === 1 && s.applied === 1)).toBe(true);
@@ -229,7 +245,10 @@ for (const target of storeTargets()) {
       const publicity = await store.db.selectFrom('publicity').select(['procedure']).distinct().execute();
       expect(publicity.map((p) => p.procedure).sort()).toEqual(['entry', 'exit']);
       // All records of the year are dated in it (December's report deadline too).
-      const visitRange = await store.db.selectFrom('visits').select((eb) => [eb.fn.min('date').as('first'), eb.fn.max('date').as('last')]).executeTakeFirstOrThrow();
+      const visitRange = await store.db
+        .selectFrom('visits')
+        .select((eb) => [eb.fn.min('date').as('first'), eb.fn.max('date').as('last')])
+        .executeTakeFirstOrThrow();
       expect(visitRange).toEqual({ first: expect.stringMatching(/^2020-01/), last: expect.stringMatching(/^2020-12/) });
     });
 
@@ -278,42 +297,50 @@ for (const target of storeTargets()) {
       expect(buildDemo().summary).toEqual(summary);
     });
 
-    it('writes in the transaction its repository is bound to (a unit of work), and goes with its rollback', async () => {
-      const s = await target.open();
-      try {
-        const failure = await s.db
-          .transaction()
-          .execute(async (trx) => {
-            const result = await generateDemo({ demoLoad: new DemoLoadRepository(trx) }, { households: 60 });
-            expect(await tableCount({ ...s, db: trx }, 'households')).toBe(result.counts.households);
-            throw new Error('rolled back');
-          })
-          .catch((e: unknown) => e);
-        expect((failure as Error).message).toBe('rolled back');
-        expect(await tableCount(s, 'households')).toBe(0);
-      } finally {
-        await s.close();
-      }
-    }, HOOK_TIMEOUT);
-
-    it('is deterministic: the same seed gives the same data, another seed other data', async () => {
-      const run = async (seed: number) => {
+    it(
+      'writes in the transaction its repository is bound to (a unit of work), and goes with its rollback',
+      async () => {
         const s = await target.open();
         try {
-          const result = await generateDemo({ store: s }, { seed, households: 300 });
-          return { summary: result, keys: await householdKeys(s) };
+          const failure = await s.db
+            .transaction()
+            .execute(async (trx) => {
+              const result = await generateDemo({ demoLoad: new DemoLoadRepository(trx) }, { households: 60 });
+              expect(await tableCount({ ...s, db: trx }, 'households')).toBe(result.counts.households);
+              throw new Error('rolled back');
+            })
+            .catch((e: unknown) => e);
+          expect((failure as Error).message).toBe('rolled back');
+          expect(await tableCount(s, 'households')).toBe(0);
         } finally {
           await s.close();
         }
-      };
-      const a = await run(7);
-      const b = await run(7);
-      const c = await run(8);
-      expect(b.summary).toEqual(a.summary);
-      expect(b.keys).toEqual(a.keys);
-      expect(a.keys).toHaveLength(300);
-      expect(c.keys).not.toEqual(a.keys);
-      expect(c.summary.counts).not.toEqual(a.summary.counts);
-    }, HOOK_TIMEOUT);
+      },
+      HOOK_TIMEOUT,
+    );
+
+    it(
+      'is deterministic: the same seed gives the same data, another seed other data',
+      async () => {
+        const run = async (seed: number) => {
+          const s = await target.open();
+          try {
+            const result = await generateDemo({ store: s }, { seed, households: 300 });
+            return { summary: result, keys: await householdKeys(s) };
+          } finally {
+            await s.close();
+          }
+        };
+        const a = await run(7);
+        const b = await run(7);
+        const c = await run(8);
+        expect(b.summary).toEqual(a.summary);
+        expect(b.keys).toEqual(a.keys);
+        expect(a.keys).toHaveLength(300);
+        expect(c.keys).not.toEqual(a.keys);
+        expect(c.summary.counts).not.toEqual(a.summary.counts);
+      },
+      HOOK_TIMEOUT,
+    );
   });
 }

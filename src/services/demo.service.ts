@@ -66,21 +66,46 @@ export async function generateDemo(deps: DemoDeps, options: DemoOptions = {}): P
     const hh = await trx.householdIds();
     const hid = (no: string) => lookup(hh, no, 'household');
 
-    await trx.insert('members', data.members.map(({ household_no, ...m }) => ({ ...m, household_id: hid(household_no) })));
+    await trx.insert(
+      'members',
+      data.members.map(({ household_no, ...m }) => ({ ...m, household_id: hid(household_no) })),
+    );
     await trx.insert(
       'helper_assignments',
-      data.helperAssignments.map(({ household_no, helper_id_number, ...a }) => ({ ...a, household_id: hid(household_no), helper_id: lookup(helperIds, helper_id_number, 'helper') })),
+      data.helperAssignments.map(({ household_no, helper_id_number, ...a }) => ({
+        ...a,
+        household_id: hid(household_no),
+        helper_id: lookup(helperIds, helper_id_number, 'helper'),
+      })),
     );
-    await trx.insert('visits', data.visits.map(({ household_no, ...x }) => ({ ...x, household_id: hid(household_no) })));
+    await trx.insert(
+      'visits',
+      data.visits.map(({ household_no, ...x }) => ({ ...x, household_id: hid(household_no) })),
+    );
     await trx.insert('meetings', data.meetings);
     await trx.insert('duty_days', data.dutyDays);
     await trx.insert('meeting_attendance', data.meetingAttendance);
     await trx.insert('reports', data.reports);
-    await trx.insert('surveys', data.surveys.map(({ household_no, ...x }) => ({ ...x, household_id: hid(household_no) })));
-    await trx.insert('students', data.students.map(({ household_no, ...x }) => ({ ...x, household_id: hid(household_no) })));
-    await trx.insert('petitions', data.petitions.map(({ household_no, ...x }) => ({ ...x, household_id: household_no === null ? null : hid(household_no) })));
-    await trx.insert('publicity', data.publicity.map(({ household_no, ...x }) => ({ ...x, household_id: hid(household_no) })));
-    await trx.insert('household_sources', data.householdSources.map(({ household_no, ...x }) => ({ ...x, household_id: hid(household_no) })));
+    await trx.insert(
+      'surveys',
+      data.surveys.map(({ household_no, ...x }) => ({ ...x, household_id: hid(household_no) })),
+    );
+    await trx.insert(
+      'students',
+      data.students.map(({ household_no, ...x }) => ({ ...x, household_id: hid(household_no) })),
+    );
+    await trx.insert(
+      'petitions',
+      data.petitions.map(({ household_no, ...x }) => ({ ...x, household_id: household_no === null ? null : hid(household_no) })),
+    );
+    await trx.insert(
+      'publicity',
+      data.publicity.map(({ household_no, ...x }) => ({ ...x, household_id: hid(household_no) })),
+    );
+    await trx.insert(
+      'household_sources',
+      data.householdSources.map(({ household_no, ...x }) => ({ ...x, household_id: hid(household_no) })),
+    );
     await trx.insert('leader_duties', data.leaderDuties);
   });
   return data.summary;

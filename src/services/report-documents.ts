@@ -87,7 +87,10 @@ export class ReportDocuments {
   }
 
   private async ranking(actor: Actor, campaignId: number, request: ReportRequest) {
-    return this.present(actor, await this.deps.reports.rankingReport(actor, campaignId, { lang: request.lang ?? 'zh', ...(request.township ? { township: request.township } : {}) }));
+    return this.present(
+      actor,
+      await this.deps.reports.rankingReport(actor, campaignId, { lang: request.lang ?? 'zh', ...(request.township ? { township: request.township } : {}) }),
+    );
   }
 
   private async deductions(actor: Actor, campaignId: number, request: ReportRequest) {
@@ -141,11 +144,23 @@ export class ReportDocuments {
     }
     if (!request.village) throw new KaoheError('validation', 'village: a score sheet is of one village (give its code)');
     const sheets = await this.sheets(actor, campaignId, [request.village], lang);
-    return { filename, contentType: PDF, write: async (out) => (typeof out === 'string' ? writeFile(out, await scoreSheetPdf(sheets, { lang })) : endWith(out, await scoreSheetPdf(sheets, { lang }))).then(() => ({})) };
+    return {
+      filename,
+      contentType: PDF,
+      write: async (out) =>
+        (typeof out === 'string' ? writeFile(out, await scoreSheetPdf(sheets, { lang })) : endWith(out, await scoreSheetPdf(sheets, { lang }))).then(() => ({})),
+    };
   }
 
   /** Writes a report to a file or a stream. */
-  async write(actor: Actor, campaignId: number, kind: ReportKind, request: ReportRequest, out: string | Writable, onProgress?: (done: number) => void): Promise<{ pages?: number }> {
+  async write(
+    actor: Actor,
+    campaignId: number,
+    kind: ReportKind,
+    request: ReportRequest,
+    out: string | Writable,
+    onProgress?: (done: number) => void,
+  ): Promise<{ pages?: number }> {
     return (await this.prepare(actor, campaignId, kind, request)).write(out, onProgress);
   }
 

@@ -176,11 +176,19 @@ for (const target of storeTargets()) {
           [reviewer, villages[T[0]!]!],
           [inspector, villages[T[0]!]!],
           [villageUser, [A]],
-          [viewer, Object.values(villages).flat().filter((v) => v !== B)],
+          [
+            viewer,
+            Object.values(villages)
+              .flat()
+              .filter((v) => v !== B),
+          ],
         ];
         for (const [actor, expected] of readers) {
           const batch = await reports.scoreSheets(actor, campaignId);
-          expect(batch.map((s) => s.header.village.code), actor.user).toEqual(expected);
+          expect(
+            batch.map((s) => s.header.village.code),
+            actor.user,
+          ).toEqual(expected);
           for (const s of batch) expect(s).toEqual(await campaigns.assessments.scoreSheet(actor, ids[s.header.village.code]!, 'zh'));
         }
         // A village out of reach is not found, in the words a missing one gets (its existence is not told).
@@ -225,10 +233,19 @@ for (const target of storeTargets()) {
           ['4', 10, true],
         ]);
         expect(report.rows.map((r) => [r.village, r.total, r.countyRank, r.townshipRank, r.change.total, r.change.rank])).toEqual(
-          ranking.county.map((r) => [r.village, fromCents(r.total), r.countyRank, r.townshipRank, r.change.totalDelta === null ? null : fromCents(r.change.totalDelta), r.change.rankDelta]),
+          ranking.county.map((r) => [
+            r.village,
+            fromCents(r.total),
+            r.countyRank,
+            r.townshipRank,
+            r.change.totalDelta === null ? null : fromCents(r.change.totalDelta),
+            r.change.rankDelta,
+          ]),
         );
         expect(report.county.total).toBe(fromCents(ranking.countySummary.averageTotal));
-        expect(report.townships.map((t) => [t.code, t.rows.length, t.summary.averages['3']])).toEqual(ranking.townships.map((t) => [t.township, t.count, fromCents(t.averages['3']!)]));
+        expect(report.townships.map((t) => [t.code, t.rows.length, t.summary.averages['3']])).toEqual(
+          ranking.townships.map((t) => [t.township, t.count, fromCents(t.averages['3']!)]),
+        );
         // A: 3.2.1 ×10 (−10), 1.3 ×2 (−4), 1.2 ×1 (−2) → 184; last year it lost 1 point (199).
         const a = report.rows.find((r) => r.village === A)!;
         expect(a).toMatchObject({ total: 184, base: 184, sections: { '1': 14, '2': 120, '3': 50, '4': 0 }, change: { total: -15, previousTotal: 199 } });
@@ -259,7 +276,21 @@ for (const target of storeTargets()) {
         expect(wb.worksheets.map((w) => w.name)).toEqual(['全县', '分项平均', '较上年变化', ...T.map((t) => names[t])]);
         const county = wb.getWorksheet('全县')!;
         // 乡镇 村 1 2 3 基础分 加分 总分 乡镇排名 全县排名 较上年(总分 名次) 区划代码
-        expect((county.getRow(4).values as unknown[]).slice(1)).toEqual(['乡镇', '村', '组织领导（20）', '精准扶贫精准脱贫（120）', '日常工作（60）', '基础分（200）', '加分（10）', '总分', '乡镇排名', '全县排名', '总分', '名次', '区划代码']);
+        expect((county.getRow(4).values as unknown[]).slice(1)).toEqual([
+          '乡镇',
+          '村',
+          '组织领导（20）',
+          '精准扶贫精准脱贫（120）',
+          '日常工作（60）',
+          '基础分（200）',
+          '加分（10）',
+          '总分',
+          '乡镇排名',
+          '全县排名',
+          '总分',
+          '名次',
+          '区划代码',
+        ]);
         expect(county.model.merges).toEqual(expect.arrayContaining(['C3:E3', 'K3:L3', 'A3:A4', 'H3:H4']));
         report.rows.forEach((r, i) => {
           const row = county.getRow(5 + i);
@@ -296,7 +327,7 @@ for (const target of storeTargets()) {
           ['3.2.1', f.pool, 30, 0, 'adjusted-on-appeal', 'inspector'],
           ['3.2.1', f.adjusted, 10, 10, 'accepted', 'appeal'],
         ]);
-        const [office, meeting, pool, adjusted] = a.rows as [typeof a.rows[number], typeof a.rows[number], typeof a.rows[number], typeof a.rows[number]];
+        const [office, meeting, pool, adjusted] = a.rows as [(typeof a.rows)[number], (typeof a.rows)[number], (typeof a.rows)[number], (typeof a.rows)[number]];
         expect(office).toMatchObject({ title: '扶贫工作室', rule: expect.stringContaining('扣2分'), unitPoints: 2, recorded: 2, note: FORMULAS[3] });
         expect(meeting).toMatchObject({ elementTitle: '扶贫会议记录', note: FORMULAS[2] });
         expect(pool).toMatchObject({ recorded: 30, points: 0, statusLabel: '申诉调整', appealId, note: FORMULAS[0], household: FORMULAS[1] });
@@ -366,7 +397,28 @@ for (const target of storeTargets()) {
         expect(wb.worksheets.map((w) => w.name)).toEqual(['扣分明细', '汇总']);
         const ws = wb.getWorksheet('扣分明细')!;
         const header = (ws.getRow(3).values as unknown[]).slice(1);
-        expect(header).toEqual(['乡镇', '村', '项目编号', '考核项目', '评分标准', '未达要素', '次数', '每处分值', '扣分', '加分', '扣分池影响', '情况说明', '农户', '证据', '来源', '状态', '撤回或申诉说明', '记录号', '记录人', '记录时间']);
+        expect(header).toEqual([
+          '乡镇',
+          '村',
+          '项目编号',
+          '考核项目',
+          '评分标准',
+          '未达要素',
+          '次数',
+          '每处分值',
+          '扣分',
+          '加分',
+          '扣分池影响',
+          '情况说明',
+          '农户',
+          '证据',
+          '来源',
+          '状态',
+          '撤回或申诉说明',
+          '记录号',
+          '记录人',
+          '记录时间',
+        ]);
         expect(ws.autoFilter).toBeTruthy();
         const rows: ExcelJS.Row[] = [];
         ws.eachRow((row, n) => {

@@ -145,7 +145,9 @@ export class ReportService {
     const teams = await this.teams(campaignId);
     const all = await this.repository.assessments(campaignId, township);
     return all
-      .filter((a) => canRead(actor, { villageCode: a.villageCode, townshipCode: a.townshipCode, status: a.status, inspectors: a.teamId === null ? [] : (teams.get(a.teamId)?.members ?? []) }))
+      .filter((a) =>
+        canRead(actor, { villageCode: a.villageCode, townshipCode: a.townshipCode, status: a.status, inspectors: a.teamId === null ? [] : (teams.get(a.teamId)?.members ?? []) }),
+      )
       .map((a) => a.villageCode);
   }
 
@@ -273,10 +275,16 @@ export class ReportService {
     const byVillage = new Map(rows.map((r) => [r.village, r]));
     const townships = whole.townships
       .filter((t) => !options.township || t.township === options.township)
-      .map((t) => ({ code: t.township, name: t.townshipName || (areas.get(t.township)?.name ?? t.township), summary: summaryOf(t), rows: t.rows.map((r) => byVillage.get(r.village)!) }));
+      .map((t) => ({
+        code: t.township,
+        name: t.townshipName || (areas.get(t.township)?.name ?? t.township),
+        summary: summaryOf(t),
+        rows: t.rows.map((r) => byVillage.get(r.village)!),
+      }));
     const shownTownship = options.township ? areas.get(options.township)! : null;
     // A township none of whose results the reader may see still gets its (empty) sheet.
-    if (shownTownship && townships.length === 0) townships.push({ code: shownTownship.code, name: shownTownship.name, summary: { count: 0, averages: {}, base: 0, bonus: 0, total: 0, gradeCounts: null }, rows: [] });
+    if (shownTownship && townships.length === 0)
+      townships.push({ code: shownTownship.code, name: shownTownship.name, summary: { count: 0, averages: {}, base: 0, bonus: 0, total: 0, gradeCounts: null }, rows: [] });
     const previous = await this.repository.previousCampaign(c.year, campaignId);
     return {
       header: {
@@ -451,7 +459,14 @@ export class ReportService {
         name: a.villageName,
         assessmentStatus: a.status,
         assessmentStatusLabel: words.assessment[a.status],
-        totals: { recorded: fromCents(recorded), deducted: fromCents(deducted), base: fromCents(result.base), bonus: fromCents(result.bonus), total: fromCents(result.total), max: fromCents(result.max) },
+        totals: {
+          recorded: fromCents(recorded),
+          deducted: fromCents(deducted),
+          base: fromCents(result.base),
+          bonus: fromCents(result.bonus),
+          total: fromCents(result.total),
+          max: fromCents(result.max),
+        },
         counts: {
           accepted: rows.filter((r) => r.status === 'accepted').length,
           withdrawn: rows.filter((r) => r.status === 'withdrawn').length,
@@ -489,8 +504,22 @@ function pointsOf(cents: Record<string, Cents>): Record<string, number> {
   return out;
 }
 
-function summaryOf(s: { count: number; averages: Record<string, Cents>; averageBase: Cents; averageBonus: Cents; averageTotal: Cents; gradeCounts?: Record<string, number> }): ReportSummary {
-  return { count: s.count, averages: pointsOf(s.averages), base: fromCents(s.averageBase), bonus: fromCents(s.averageBonus), total: fromCents(s.averageTotal), gradeCounts: s.gradeCounts ?? null };
+function summaryOf(s: {
+  count: number;
+  averages: Record<string, Cents>;
+  averageBase: Cents;
+  averageBonus: Cents;
+  averageTotal: Cents;
+  gradeCounts?: Record<string, number>;
+}): ReportSummary {
+  return {
+    count: s.count,
+    averages: pointsOf(s.averages),
+    base: fromCents(s.averageBase),
+    bonus: fromCents(s.averageBonus),
+    total: fromCents(s.averageTotal),
+    gradeCounts: s.gradeCounts ?? null,
+  };
 }
 
 /** The scheme's top-level sections as report columns. */

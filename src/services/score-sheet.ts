@@ -10,7 +10,6 @@ import { score, type Finding, type Unit } from '../core/scoring/score.ts';
 import type { VillageAttributes } from '../core/campaign/records.ts';
 import type { ScoreSheet, ScoreSheetDeduction, ScoreSheetEvidence, ScoreSheetHeader, ScoreSheetNode, ScoreSheetRank } from '../contract/score-sheet.ts';
 
-
 /** The scoring unit of a village: the attributes the scheme's conditions test. */
 export function unitOfVillage(a: VillageAttributes): Unit {
   const attributes: Record<string, string | number | boolean> = { povertyVillage: a.povertyVillage };

@@ -32,7 +32,14 @@ describe.each(storeTargets())('UserService.create ($dialect)', (target) => {
   };
   const counts = async () => ({
     users: await users.count(),
-    audit: Number((await store.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
+    audit: Number(
+      (
+        await store.db
+          .selectFrom('audit_log')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    ),
   });
 
   beforeAll(async () => {

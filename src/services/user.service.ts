@@ -136,7 +136,7 @@ export class UserService {
     if (!/^[\p{L}\p{N}._-]{2,40}$/u.test(username)) throw new KaoheError('validation', 'username: 2 to 40 letters, digits, dot, dash or underscore');
     if (!ROLES.includes(input.role)) throw new KaoheError('validation', `role: one of ${ROLES.join(', ')}`);
     if (input.role === 'reviewer' && !input.township) throw new KaoheError('validation', 'township: a reviewer reviews the villages of a township (its division code)');
-    if (input.role === 'village' && !input.village) throw new KaoheError('validation', "village: a village user belongs to a village (its division code)");
+    if (input.role === 'village' && !input.village) throw new KaoheError('validation', 'village: a village user belongs to a village (its division code)');
     if (input.township && (await this.areas.levelOf(input.township)) !== 'township') {
       throw new KaoheError('validation', `township: ${input.township} is not a township in the registry`);
     }
@@ -160,7 +160,14 @@ export class UserService {
         createdAt: at,
       });
       // Named field by field, so that nothing of the password (or its hash) can slip into the log.
-      const after = { username: created.username, displayName: created.displayName, role: created.role, township: created.township, village: created.village, mustChangePassword: created.mustChangePassword };
+      const after = {
+        username: created.username,
+        displayName: created.displayName,
+        role: created.role,
+        township: created.township,
+        village: created.village,
+        mustChangePassword: created.mustChangePassword,
+      };
       await tx.audit({ at, actor: actor.user, action: 'user.create', entity: 'user', entityId: created.id, after });
       return created;
     });
@@ -188,7 +195,8 @@ export class UserService {
     if (state && state.failures >= signInLimits.freeFailures) {
       const delay = Math.min(signInLimits.maxDelaySeconds, 2 ** (state.failures - signInLimits.freeFailures));
       const until = new Date(Date.parse(state.lastFailureAt) + delay * 1000);
-      if (until > now) throw new KaoheError('rate-limited', `${state.failures} failed sign-ins: wait until ${until.toISOString()} before trying again`, { until: until.toISOString() });
+      if (until > now)
+        throw new KaoheError('rate-limited', `${state.failures} failed sign-ins: wait until ${until.toISOString()} before trying again`, { until: until.toISOString() });
     }
     const found = await this.users.credentialsOf(name);
     // An unknown name costs what a known one does (the dummy hash is made before, not inside, its turn).
@@ -262,7 +270,12 @@ export class UserService {
 function checkNewPassword(password: string, username: string, field: string): void {
   const reason = weakPasswordReason(password, username);
   if (reason) {
-    throw new KaoheError('weak-password', weakPasswordMessage(reason).replace(/^newPassword/, field), { field, reason, minLength: passwordMinLength(), maxLength: PASSWORD_MAX_LENGTH });
+    throw new KaoheError('weak-password', weakPasswordMessage(reason).replace(/^newPassword/, field), {
+      field,
+      reason,
+      minLength: passwordMinLength(),
+      maxLength: PASSWORD_MAX_LENGTH,
+    });
   }
 }
 

@@ -45,7 +45,8 @@ export class AppealRepository {
 
   /** The open appeal of an item, if there is one. */
   async openOfItem(assessmentId: number, item: string): Promise<number | undefined> {
-    return (await this.db.selectFrom('appeals').select('id').where('assessment_id', '=', assessmentId).where('item', '=', item).where('status', '=', 'open').executeTakeFirst())?.id;
+    return (await this.db.selectFrom('appeals').select('id').where('assessment_id', '=', assessmentId).where('item', '=', item).where('status', '=', 'open').executeTakeFirst())
+      ?.id;
   }
 
   async insert(a: { assessmentId: number; item: string; reason: string; createdAt: string; createdBy: string }): Promise<number> {
@@ -77,7 +78,12 @@ export class AppealRepository {
       .leftJoin('areas as t', 't.code', 'v.parent_code')
       .selectAll('ap')
       .select([
-        'a.village_code', 'a.team_id', 'a.total', 'v.name as village_name', 'v.parent_code', 't.name as township_name',
+        'a.village_code',
+        'a.team_id',
+        'a.total',
+        'v.name as village_name',
+        'v.parent_code',
+        't.name as township_name',
         (eb) => eb.selectFrom('evidence as e').select(eb.fn.countAll<number>().as('n')).whereRef('e.appeal_id', '=', 'ap.id').where('e.status', '=', 'active').as('evidence_count'),
       ])
       .where('a.campaign_id', '=', campaignId);

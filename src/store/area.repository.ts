@@ -17,13 +17,21 @@ export interface Area {
 
 const AREA_COLUMNS = ['code', 'name', 'level', 'parent_code'] as const;
 
-const toArea = (r: { code: string; name: string; level: AreaLevel; parent_code: string | null }): Area => ({ code: r.code, name: r.name, level: r.level, parentCode: r.parent_code });
+const toArea = (r: { code: string; name: string; level: AreaLevel; parent_code: string | null }): Area => ({
+  code: r.code,
+  name: r.name,
+  level: r.level,
+  parentCode: r.parent_code,
+});
 
 export class AreaRepository {
   constructor(private readonly db: Kysely<DB> | Transaction<DB>) {}
 
   async count(): Promise<number> {
-    const { n } = await this.db.selectFrom('areas').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const { n } = await this.db
+      .selectFrom('areas')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(n);
   }
 

@@ -41,7 +41,11 @@ export class AssessmentRepository {
     for (let i = 0; i < villages.length; i += 500) {
       await this.db
         .insertInto('assessments')
-        .values(villages.slice(i, i + 500).map((v) => ({ campaign_id: campaignId, village_code: v, updated_at: now, base: empty.base, bonus: empty.bonus, total: empty.total, result: empty.result })))
+        .values(
+          villages
+            .slice(i, i + 500)
+            .map((v) => ({ campaign_id: campaignId, village_code: v, updated_at: now, base: empty.base, bonus: empty.bonus, total: empty.total, result: empty.result })),
+        )
         .execute();
     }
   }
@@ -69,9 +73,26 @@ export class AssessmentRepository {
       .innerJoin('areas as v', 'v.code', 'a.village_code')
       .innerJoin('campaigns as c', 'c.id', 'a.campaign_id')
       .select([
-        'a.id', 'a.campaign_id', 'a.village_code', 'a.team_id', 'a.status', 'a.version', 'a.comment', 'a.published_at',
-        'v.name as village_name', 'v.parent_code as township_code', 'v.poverty_village', 'v.planned_exit_year', 'v.exit_year', 'v.population',
-        'c.scheme_version_id', 'c.year', 'c.period_from', 'c.period_to', 'c.appeal_days', 'c.name as campaign_name',
+        'a.id',
+        'a.campaign_id',
+        'a.village_code',
+        'a.team_id',
+        'a.status',
+        'a.version',
+        'a.comment',
+        'a.published_at',
+        'v.name as village_name',
+        'v.parent_code as township_code',
+        'v.poverty_village',
+        'v.planned_exit_year',
+        'v.exit_year',
+        'v.population',
+        'c.scheme_version_id',
+        'c.year',
+        'c.period_from',
+        'c.period_to',
+        'c.appeal_days',
+        'c.name as campaign_name',
       ])
       .where('a.id', '=', id)
       .executeTakeFirst();
@@ -118,12 +139,20 @@ export class AssessmentRepository {
 
   /** Moves the version whatever it is (and takes the row lock). */
   async touch(id: number, now: string): Promise<void> {
-    await this.db.updateTable('assessments').set((eb) => ({ version: eb('version', '+', 1), updated_at: now })).where('id', '=', id).execute();
+    await this.db
+      .updateTable('assessments')
+      .set((eb) => ({ version: eb('version', '+', 1), updated_at: now }))
+      .where('id', '=', id)
+      .execute();
   }
 
   /** Moves the version of every assessment of a campaign. */
   async touchCampaign(campaignId: number, now: string): Promise<void> {
-    await this.db.updateTable('assessments').set((eb) => ({ version: eb('version', '+', 1), updated_at: now })).where('campaign_id', '=', campaignId).execute();
+    await this.db
+      .updateTable('assessments')
+      .set((eb) => ({ version: eb('version', '+', 1), updated_at: now }))
+      .where('campaign_id', '=', campaignId)
+      .execute();
   }
 
   async status(id: number): Promise<AssessmentStatus | undefined> {
@@ -178,7 +207,21 @@ export class AssessmentRepository {
       .selectFrom('assessments as a')
       .innerJoin('areas as v', 'v.code', 'a.village_code')
       .leftJoin('areas as t', 't.code', 'v.parent_code')
-      .select(['a.id', 'a.village_code', 'a.status', 'a.version', 'a.base', 'a.bonus', 'a.total', 'a.team_id', 'a.updated_at', 'a.published_at', 'v.name as village_name', 'v.parent_code', 't.name as township_name'])
+      .select([
+        'a.id',
+        'a.village_code',
+        'a.status',
+        'a.version',
+        'a.base',
+        'a.bonus',
+        'a.total',
+        'a.team_id',
+        'a.updated_at',
+        'a.published_at',
+        'v.name as village_name',
+        'v.parent_code',
+        't.name as township_name',
+      ])
       .where('a.campaign_id', '=', campaignId);
     if (publishedOnly) q = q.where('a.status', '=', 'published');
     if (byVillage) q = q.orderBy('a.village_code');
@@ -201,7 +244,18 @@ export class AssessmentRepository {
   }
 
   /** Every assessment of a campaign with its village's attributes, by village code (for rescoring). */
-  async withVillages(campaignId: number): Promise<Array<{ id: number; villageCode: string; total: number; villageName: string; povertyVillage: boolean; plannedExitYear: number | null; exitYear: number | null; population: number | null }>> {
+  async withVillages(campaignId: number): Promise<
+    Array<{
+      id: number;
+      villageCode: string;
+      total: number;
+      villageName: string;
+      povertyVillage: boolean;
+      plannedExitYear: number | null;
+      exitYear: number | null;
+      population: number | null;
+    }>
+  > {
     const rows = await this.db
       .selectFrom('assessments as a')
       .innerJoin('areas as v', 'v.code', 'a.village_code')
@@ -225,7 +279,11 @@ export class AssessmentRepository {
   async results(ids: readonly number[]): Promise<Array<{ id: number; version: number; result: unknown }>> {
     const out: Array<{ id: number; version: number; result: unknown }> = [];
     for (let i = 0; i < ids.length; i += 500) {
-      const rows = await this.db.selectFrom('assessments').select(['id', 'version', 'result']).where('id', 'in', ids.slice(i, i + 500)).execute();
+      const rows = await this.db
+        .selectFrom('assessments')
+        .select(['id', 'version', 'result'])
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute();
       for (const r of rows) out.push({ id: r.id, version: Number(r.version), result: r.result ? (JSON.parse(r.result) as unknown) : null });
     }
     return out;

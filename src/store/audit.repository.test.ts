@@ -105,7 +105,11 @@ for (const target of storeTargets()) {
     /** Puts the head back as it is after `log`. */
     async function restoreHead(log: Entry[]): Promise<void> {
       const last = log.at(-1)!.hash;
-      await store.db.updateTable('audit_head').set({ hash: last, entries: log.length, mac: headMac(store.auditKey, log.length, last) }).where('id', '=', 1).execute();
+      await store.db
+        .updateTable('audit_head')
+        .set({ hash: last, entries: log.length, mac: headMac(store.auditKey, log.length, last) })
+        .where('id', '=', 1)
+        .execute();
     }
 
     /** Puts rows back exactly as they were (re-inserting deleted ones with their ids). */
@@ -196,7 +200,12 @@ for (const target of storeTargets()) {
       expect(json(rescore[0]!.after)).toMatchObject({ scheme: 'seed-2020 v2', changed: 1, totals: [{ village: V4, from: 197, to: 194 }] });
 
       // Snapshots: publication, the upheld and the adjusted appeal, the rescore.
-      expect(find('ranking.snapshot').map((e) => json(e.after)!.reason)).toEqual([`publish ${V1}`, `appeal ${appealUpheld}`, `appeal ${appealAdjusted}`, 'rescore with seed-2020 v2']);
+      expect(find('ranking.snapshot').map((e) => json(e.after)!.reason)).toEqual([
+        `publish ${V1}`,
+        `appeal ${appealUpheld}`,
+        `appeal ${appealAdjusted}`,
+        'rescore with seed-2020 v2',
+      ]);
       // Everything else has an actor and a time too.
       for (const e of log) {
         expect(e.actor).not.toBe('');
@@ -209,8 +218,17 @@ for (const target of storeTargets()) {
       const log = await entries();
       const victim = log.find((e) => e.action === 'appeal.upheld')!;
       const position = log.indexOf(victim) + 1;
-      await store.db.updateTable('audit_log').set({ after: victim.after!.replace('"total":196', '"total":200') }).where('id', '=', victim.id).execute();
-      expect(await verify()).toEqual({ ok: false, entries: position - 1, anchors: expect.any(Number), broken: { id: victim.id, position, reason: expect.stringMatching(/content or hash was changed/) } });
+      await store.db
+        .updateTable('audit_log')
+        .set({ after: victim.after!.replace('"total":196', '"total":200') })
+        .where('id', '=', victim.id)
+        .execute();
+      expect(await verify()).toEqual({
+        ok: false,
+        entries: position - 1,
+        anchors: expect.any(Number),
+        broken: { id: victim.id, position, reason: expect.stringMatching(/content or hash was changed/) },
+      });
       // Edited and the whole rest of the chain computed again, as SHA-256 or with a guessed key:
       // without the audit key, the edited entry itself no longer fits.
       for (const forgery of [Buffer.alloc(32), Buffer.from('kaohe')]) {
@@ -221,7 +239,11 @@ for (const target of storeTargets()) {
           await store.db.updateTable('audit_log').set({ after: row.after, prev_hash: prev, hash }).where('id', '=', e.id).execute();
           prev = hash;
         }
-        await store.db.updateTable('audit_head').set({ hash: prev, mac: headMac(forgery, log.length, prev) }).where('id', '=', 1).execute();
+        await store.db
+          .updateTable('audit_head')
+          .set({ hash: prev, mac: headMac(forgery, log.length, prev) })
+          .where('id', '=', 1)
+          .execute();
         expect((await verify()).broken).toMatchObject({ id: victim.id, position, reason: expect.stringMatching(/content or hash was changed/) });
         await restoreHead(log);
         await restore(log.slice(position - 1));
@@ -237,7 +259,12 @@ for (const target of storeTargets()) {
       const log = await entries();
       const victim = log[10]!;
       await store.db.deleteFrom('audit_log').where('id', '=', victim.id).execute();
-      expect(await verify()).toEqual({ ok: false, entries: 10, anchors: expect.any(Number), broken: { id: log[11]!.id, position: 11, reason: expect.stringMatching(/deleted, or entries were reordered/) } });
+      expect(await verify()).toEqual({
+        ok: false,
+        entries: 10,
+        anchors: expect.any(Number),
+        broken: { id: log[11]!.id, position: 11, reason: expect.stringMatching(/deleted, or entries were reordered/) },
+      });
       await restore([victim]);
     });
 
@@ -246,7 +273,11 @@ for (const target of storeTargets()) {
       const [x, y] = [log[5]!, log[9]!];
       const swap = async (from: Entry, to: Entry, withHashes: boolean) => {
         const { id: _id, prev_hash, hash, ...content } = from;
-        await store.db.updateTable('audit_log').set(withHashes ? { ...content, prev_hash, hash } : content).where('id', '=', to.id).execute();
+        await store.db
+          .updateTable('audit_log')
+          .set(withHashes ? { ...content, prev_hash, hash } : content)
+          .where('id', '=', to.id)
+          .execute();
       };
       // Whole rows swapped, hashes and all.
       await swap(x, y, true);
@@ -280,12 +311,27 @@ for (const target of storeTargets()) {
     it('finds a log cut short whose head was reset to an earlier entry (the head MAC), even all of it', async () => {
       const log = await entries();
       const cut = log.slice(-3);
-      await store.db.deleteFrom('audit_log').where('id', 'in', cut.map((e) => e.id)).execute();
+      await store.db
+        .deleteFrom('audit_log')
+        .where(
+          'id',
+          'in',
+          cut.map((e) => e.id),
+        )
+        .execute();
       const last = log.at(-4)!;
-      await store.db.updateTable('audit_head').set({ hash: last.hash, entries: log.length - 3 }).where('id', '=', 1).execute();
+      await store.db
+        .updateTable('audit_head')
+        .set({ hash: last.hash, entries: log.length - 3 })
+        .where('id', '=', 1)
+        .execute();
       expect((await verify()).broken).toMatchObject({ id: null, position: log.length - 2, reason: expect.stringMatching(/not written with the audit key: the log was cut short/) });
       // The head's MAC computed again with a guessed key does not help either.
-      await store.db.updateTable('audit_head').set({ mac: headMac(Buffer.alloc(32), log.length - 3, last.hash) }).where('id', '=', 1).execute();
+      await store.db
+        .updateTable('audit_head')
+        .set({ mac: headMac(Buffer.alloc(32), log.length - 3, last.hash) })
+        .where('id', '=', 1)
+        .execute();
       expect((await verify()).ok).toBe(false);
       // Everything deleted and the head reset to the start.
       await store.db.deleteFrom('audit_log').execute();
@@ -303,21 +349,38 @@ for (const target of storeTargets()) {
       const earlier = Number(snapshots[1]!.audit_entries);
       const oldHead = { hash: log[earlier - 1]!.hash, entries: earlier, mac: headMac(store.auditKey, earlier, log[earlier - 1]!.hash) };
       const later = log.slice(earlier);
-      await store.db.deleteFrom('audit_log').where('id', 'in', later.map((e) => e.id)).execute();
+      await store.db
+        .deleteFrom('audit_log')
+        .where(
+          'id',
+          'in',
+          later.map((e) => e.id),
+        )
+        .execute();
       await store.db.updateTable('audit_head').set(oldHead).where('id', '=', 1).execute();
       const v = await verify();
-      expect(v).toMatchObject({ ok: false, entries: earlier, broken: { id: null, position: earlier + 1, reason: expect.stringMatching(/^ranking snapshot \d+ .*recorded the log at \d+ entries.*cut short or rewritten/) } });
+      expect(v).toMatchObject({
+        ok: false,
+        entries: earlier,
+        broken: { id: null, position: earlier + 1, reason: expect.stringMatching(/^ranking snapshot \d+ .*recorded the log at \d+ entries.*cut short or rewritten/) },
+      });
       // The snapshots deleted as well: a printed anchor still finds it.
       const anchor = { entries: log.length, hash: log.at(-1)!.hash.slice(0, 16), source: 'the printed anchor' };
       await store.db.updateTable('ranking_snapshots').set({ audit_entries: null, audit_hash: null }).execute();
       expect((await verifyAudit(store.db, store.auditKey)).ok).toBe(true);
-      expect(await verifyAudit(store.db, store.auditKey, [anchor])).toMatchObject({ ok: false, broken: { reason: expect.stringMatching(/^the printed anchor recorded the log at/) } });
+      expect(await verifyAudit(store.db, store.auditKey, [anchor])).toMatchObject({
+        ok: false,
+        broken: { reason: expect.stringMatching(/^the printed anchor recorded the log at/) },
+      });
       for (const s of snapshots) await store.db.updateTable('ranking_snapshots').set({ audit_entries: s.audit_entries, audit_hash: s.audit_hash }).where('id', '=', s.id).execute();
       await restoreHead(log);
       await restore(later);
       // A printed anchor that fits; one whose hash differs.
       expect(await verifyAudit(store.db, store.auditKey, [anchor])).toMatchObject({ ok: true, anchors: 5 });
-      expect((await verifyAudit(store.db, store.auditKey, [{ ...anchor, hash: '0123456789abcdef' }])).broken).toMatchObject({ position: log.length, reason: expect.stringMatching(/but entry \d+ now has hash/) });
+      expect((await verifyAudit(store.db, store.auditKey, [{ ...anchor, hash: '0123456789abcdef' }])).broken).toMatchObject({
+        position: log.length,
+        reason: expect.stringMatching(/but entry \d+ now has hash/),
+      });
     });
 
     it('does not crash when the head row is deleted, and says so', async () => {
@@ -343,8 +406,16 @@ for (const target of storeTargets()) {
         prev = hash;
       }
       await store.db.transaction().execute(async (trx) => {
-        for (let i = 0; i < rows.length; i += 500) await trx.insertInto('audit_log').values(rows.slice(i, i + 500)).execute();
-        await trx.updateTable('audit_head').set({ hash: prev, entries: head.entries + rows.length, mac: headMac(store.auditKey, head.entries + rows.length, prev) }).where('id', '=', 1).execute();
+        for (let i = 0; i < rows.length; i += 500)
+          await trx
+            .insertInto('audit_log')
+            .values(rows.slice(i, i + 500))
+            .execute();
+        await trx
+          .updateTable('audit_head')
+          .set({ hash: prev, entries: head.entries + rows.length, mac: headMac(store.auditKey, head.entries + rows.length, prev) })
+          .where('id', '=', 1)
+          .execute();
       });
       expect(await verify()).toEqual(intact(before + 5100));
       const tampered = await store.db.selectFrom('audit_log').selectAll().where('action', '=', 'test.entry').where('entity_id', '=', '5050').executeTakeFirstOrThrow();
@@ -362,8 +433,15 @@ describe.each(storeTargets())('an audit log written before the key ($dialect)', 
     let prev = GENESIS;
     for (let i = 1; i <= n; i++) {
       const row = { at: `2020-01-0${i}T00:00:00.000Z`, actor: 'office', action: 'test.legacy', entity: 'test', entity_id: String(i), before: null, after: canonicalJson({ i }) };
-      const hash = createHash('sha256').update(prev).update('\n').update(canonicalJson({ seq: i, ...row })).digest('hex');
-      await store.db.insertInto('audit_log').values({ ...row, prev_hash: prev, hash }).execute();
+      const hash = createHash('sha256')
+        .update(prev)
+        .update('\n')
+        .update(canonicalJson({ seq: i, ...row }))
+        .digest('hex');
+      await store.db
+        .insertInto('audit_log')
+        .values({ ...row, prev_hash: prev, hash })
+        .execute();
       prev = hash;
     }
     await store.db.updateTable('audit_head').set({ hash: prev, entries: n, mac: null }).where('id', '=', 1).execute();

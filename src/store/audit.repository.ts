@@ -80,8 +80,15 @@ export async function appendAudit(trx: Transaction<DB> | Kysely<DB>, store: { di
   };
   const seq = Number(head.entries) + 1;
   const hash = entryHash(store.auditKey, head.hash, seq, row);
-  await trx.insertInto('audit_log').values({ ...row, prev_hash: head.hash, hash }).execute();
-  await trx.updateTable('audit_head').set({ hash, entries: seq, mac: headMac(store.auditKey, seq, hash) }).where('id', '=', 1).execute();
+  await trx
+    .insertInto('audit_log')
+    .values({ ...row, prev_hash: head.hash, hash })
+    .execute();
+  await trx
+    .updateTable('audit_head')
+    .set({ hash, entries: seq, mac: headMac(store.auditKey, seq, hash) })
+    .where('id', '=', 1)
+    .execute();
 }
 
 /** The head of the log now: its number of entries and last hash (an anchor to keep or print). */
@@ -116,7 +123,8 @@ export async function verifyAudit(db: Kysely<DB>, key: Buffer, extra: AuditAncho
   ];
   const byPosition = new Map<number, AuditAnchor[]>();
   for (const a of anchors) byPosition.set(a.entries, [...(byPosition.get(a.entries) ?? []), a]);
-  const anchorBreak = (a: AuditAnchor, at: string) => `${a.source} recorded the log at ${a.entries} entries with hash ${a.hash.slice(0, 16)}…, ${at}: the log was cut short or rewritten`;
+  const anchorBreak = (a: AuditAnchor, at: string) =>
+    `${a.source} recorded the log at ${a.entries} entries with hash ${a.hash.slice(0, 16)}…, ${at}: the log was cut short or rewritten`;
 
   let prev = GENESIS;
   let position = 0;
@@ -125,7 +133,13 @@ export async function verifyAudit(db: Kysely<DB>, key: Buffer, extra: AuditAncho
   const checkAnchors = (pos: number, hash: string): AuditVerification | null => {
     for (const a of byPosition.get(pos) ?? []) {
       checked.add(a);
-      if (!hash.startsWith(a.hash)) return { ok: false, entries: pos, anchors: checked.size, broken: { id: null, position: pos, reason: anchorBreak(a, `but entry ${pos} now has hash ${hash.slice(0, 16)}…`) } };
+      if (!hash.startsWith(a.hash))
+        return {
+          ok: false,
+          entries: pos,
+          anchors: checked.size,
+          broken: { id: null, position: pos, reason: anchorBreak(a, `but entry ${pos} now has hash ${hash.slice(0, 16)}…`) },
+        };
     }
     return null;
   };
@@ -136,11 +150,21 @@ export async function verifyAudit(db: Kysely<DB>, key: Buffer, extra: AuditAncho
     for (const r of rows) {
       position++;
       if (r.prev_hash !== prev) {
-        return { ok: false, entries: position - 1, anchors: checked.size, broken: { id: r.id, position, reason: 'it does not follow the entry before it (an entry before it was deleted, or entries were reordered)' } };
+        return {
+          ok: false,
+          entries: position - 1,
+          anchors: checked.size,
+          broken: { id: r.id, position, reason: 'it does not follow the entry before it (an entry before it was deleted, or entries were reordered)' },
+        };
       }
       const expected = entryHash(key, prev, position, r);
       if (!sameHex(expected, r.hash)) {
-        return { ok: false, entries: position - 1, anchors: checked.size, broken: { id: r.id, position, reason: 'its content or hash was changed (or it was written without the audit key)' } };
+        return {
+          ok: false,
+          entries: position - 1,
+          anchors: checked.size,
+          broken: { id: r.id, position, reason: 'its content or hash was changed (or it was written without the audit key)' },
+        };
       }
       prev = r.hash;
       const anchored = checkAnchors(position, r.hash);
@@ -150,7 +174,8 @@ export async function verifyAudit(db: Kysely<DB>, key: Buffer, extra: AuditAncho
     lastId = rows[rows.length - 1]!.id;
   }
   const head = await db.selectFrom('audit_head').select(['hash', 'entries', 'mac']).where('id', '=', 1).executeTakeFirst();
-  if (!head) return { ok: false, entries: position, anchors: checked.size, broken: { id: null, position: position + 1, reason: 'the head row of the log is missing (it was deleted)' } };
+  if (!head)
+    return { ok: false, entries: position, anchors: checked.size, broken: { id: null, position: position + 1, reason: 'the head row of the log is missing (it was deleted)' } };
   if (head.hash !== prev || Number(head.entries) !== position) {
     return {
       ok: false,
@@ -164,13 +189,22 @@ export async function verifyAudit(db: Kysely<DB>, key: Buffer, extra: AuditAncho
       ok: false,
       entries: position,
       anchors: checked.size,
-      broken: { id: null, position: position + 1, reason: `the head of the log (${position} entries) was not written with the audit key: the log was cut short and its head reset, or the key is not the one it was written with` },
+      broken: {
+        id: null,
+        position: position + 1,
+        reason: `the head of the log (${position} entries) was not written with the audit key: the log was cut short and its head reset, or the key is not the one it was written with`,
+      },
     };
   }
   // A head put back from an earlier copy of the database fits its MAC: the anchors kept since find it.
   const beyond = anchors.filter((a) => a.entries > position).sort((a, b) => b.entries - a.entries)[0];
   if (beyond) {
-    return { ok: false, entries: position, anchors: checked.size + 1, broken: { id: null, position: position + 1, reason: anchorBreak(beyond, `but the log now ends after ${position}`) } };
+    return {
+      ok: false,
+      entries: position,
+      anchors: checked.size + 1,
+      broken: { id: null, position: position + 1, reason: anchorBreak(beyond, `but the log now ends after ${position}`) },
+    };
   }
   return { ok: true, entries: position, anchors: checked.size };
 }
@@ -205,7 +239,11 @@ export async function rekeyLegacyChain(db: Kysely<any>, key: Buffer): Promise<{ 
   }
   const head = await auditHead(typed);
   if (head && intact && head.entries === position && head.hash === prevLegacy) {
-    await typed.updateTable('audit_head').set({ hash: prevKeyed, mac: headMac(key, position, prevKeyed) }).where('id', '=', 1).execute();
+    await typed
+      .updateTable('audit_head')
+      .set({ hash: prevKeyed, mac: headMac(key, position, prevKeyed) })
+      .where('id', '=', 1)
+      .execute();
   }
   return { rekeyed: position, intact: intact && head?.entries === position };
 }
@@ -232,7 +270,11 @@ export class AuditRepository {
 
   /** The latest entries, newest first, optionally of one entity. */
   async list(options: { entity?: string; entityId?: string; limit?: number } = {}): Promise<AuditEntryRecord[]> {
-    let q = this.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(options.limit ?? 200);
+    let q = this.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(options.limit ?? 200);
     if (options.entity) q = q.where('entity', '=', options.entity);
     if (options.entityId) q = q.where('entity_id', '=', options.entityId);
     const rows = await q.execute();

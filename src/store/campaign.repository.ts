@@ -71,7 +71,16 @@ export class CampaignRepository {
   async insert(c: Omit<CampaignRecord, 'id'>): Promise<number> {
     const row = await this.db
       .insertInto('campaigns')
-      .values({ name: c.name, year: c.year, period_from: c.periodFrom, period_to: c.periodTo, scheme_version_id: c.schemeVersionId, appeal_days: c.appealDays, created_at: c.createdAt, created_by: c.createdBy })
+      .values({
+        name: c.name,
+        year: c.year,
+        period_from: c.periodFrom,
+        period_to: c.periodTo,
+        scheme_version_id: c.schemeVersionId,
+        appeal_days: c.appealDays,
+        created_at: c.createdAt,
+        created_by: c.createdBy,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;
@@ -126,7 +135,11 @@ export class CampaignRepository {
 
   async replaceTeamMembers(teamId: number, usernames: readonly string[]): Promise<void> {
     await this.db.deleteFrom('inspection_team_members').where('team_id', '=', teamId).execute();
-    if (usernames.length) await this.db.insertInto('inspection_team_members').values(usernames.map((username) => ({ team_id: teamId, username }))).execute();
+    if (usernames.length)
+      await this.db
+        .insertInto('inspection_team_members')
+        .values(usernames.map((username) => ({ team_id: teamId, username })))
+        .execute();
   }
 
   /** The campaign's teams with their members (members by user name). */

@@ -19,7 +19,10 @@ export class DemoLoadRepository {
 
   /** Rows in a registry table. */
   async count(table: 'areas' | 'households' | 'helpers'): Promise<number> {
-    const { n } = await this.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const { n } = await this.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(n);
   }
 
@@ -27,7 +30,10 @@ export class DemoLoadRepository {
   async insert<T extends keyof DB & string>(table: T, rows: ReadonlyArray<Insertable<DB[T]>>): Promise<void> {
     for (let i = 0; i < rows.length; i += BATCH) {
       // Kysely's generic insert types do not narrow over a table parameter; the rows are typed above.
-      await (this.db as unknown as Kysely<any>).insertInto(table).values(rows.slice(i, i + BATCH) as any[]).execute();
+      await (this.db as unknown as Kysely<any>)
+        .insertInto(table)
+        .values(rows.slice(i, i + BATCH) as any[])
+        .execute();
     }
   }
 

@@ -14,10 +14,16 @@ const VILLAGE = '522425100201';
 
 const indexes = async (store: Store, table: string): Promise<string[]> => {
   if (store.dialect === 'sqlite') {
-    const rows = store.sqlite!.prepare(`select name, sql from sqlite_master where type = 'index' and tbl_name = ? order by name`).all(table) as Array<{ name: string; sql: string | null }>;
+    const rows = store.sqlite!.prepare(`select name, sql from sqlite_master where type = 'index' and tbl_name = ? order by name`).all(table) as Array<{
+      name: string;
+      sql: string | null;
+    }>;
     return rows.map((r) => `${r.name}: ${r.sql ?? '(constraint)'}`);
   }
-  const r = await sql<{ indexname: string; indexdef: string }>`select indexname, indexdef from pg_indexes where schemaname = ${store.pgSchema!} and tablename = ${table} order by indexname`.execute(store.db);
+  const r = await sql<{
+    indexname: string;
+    indexdef: string;
+  }>`select indexname, indexdef from pg_indexes where schemaname = ${store.pgSchema!} and tablename = ${table} order by indexname`.execute(store.db);
   return r.rows.map((x) => `${x.indexname}: ${x.indexdef}`);
 };
 
@@ -30,7 +36,18 @@ const stagings = async (store: Store): Promise<string[]> => {
 
 const HOUSEHOLD_COLUMNS = ['household_no', 'village_code', 'year', 'head_name', 'head_id_number', 'size', 'attribute', 'main_cause', 'status', 'phone'];
 const householdPlan: StagePlan = { table: 'households', columns: HOUSEHOLD_COLUMNS, conflict: ['household_no'] };
-const household = (i: number, phone: string | null = null, village = VILLAGE): Value[] => [`H${i}`, village, 2020, `户主${i}`, `ID${i}`, 1 + (i % 5), 'general', 'illness', 'exited', phone];
+const household = (i: number, phone: string | null = null, village = VILLAGE): Value[] => [
+  `H${i}`,
+  village,
+  2020,
+  `户主${i}`,
+  `ID${i}`,
+  1 + (i % 5),
+  'general',
+  'illness',
+  'exited',
+  phone,
+];
 
 const phones = async (store: Store) =>
   (await store.db.selectFrom('households').select(['household_no', 'phone']).orderBy('id').execute()).map((h) => `${h.household_no}:${h.phone ?? '-'}`);
@@ -45,7 +62,21 @@ for (const target of storeTargets()) {
       await store.db.insertInto('areas').values({ code: '522425000000', level: 'county', name: '县' }).execute();
       await store.db.insertInto('areas').values({ code: '522425100000', level: 'township', name: '镇', parent_code: '522425000000' }).execute();
       await store.db.insertInto('areas').values({ code: VILLAGE, level: 'village', name: '村', parent_code: '522425100000' }).execute();
-      await store.db.insertInto('households').values({ household_no: 'H1', village_code: VILLAGE, year: 2020, head_name: '户主1', head_id_number: 'ID1', size: 2, attribute: 'general', main_cause: 'illness', status: 'exited', phone: 'old' }).execute();
+      await store.db
+        .insertInto('households')
+        .values({
+          household_no: 'H1',
+          village_code: VILLAGE,
+          year: 2020,
+          head_name: '户主1',
+          head_id_number: 'ID1',
+          size: 2,
+          attribute: 'general',
+          main_cause: 'illness',
+          status: 'exited',
+          phone: 'old',
+        })
+        .execute();
     });
     afterAll(() => store?.close());
 

@@ -120,7 +120,9 @@ function mergeStatements(plan: StagePlan, dialect: Store['dialect'], source: str
   const p = plan.parent;
   if (!p) {
     // "where true": SQLite would otherwise read ON CONFLICT as the ON of a join.
-    return [`insert into ${ident(plan.table)} (${list(plan.columns)}) select ${list(plan.columns)} from ${source} where true order by ${seq} ${upsert(plan.table, plan.columns, plan.conflict)}`];
+    return [
+      `insert into ${ident(plan.table)} (${list(plan.columns)}) select ${list(plan.columns)} from ${source} where true order by ${seq} ${upsert(plan.table, plan.columns, plan.conflict)}`,
+    ];
   }
   const own = plan.columns.filter((c) => !p.fields.includes(c));
   const target = [...own, p.foreignKey];
@@ -194,7 +196,8 @@ class SqliteStage implements Stage {
       const raw = this.raw;
       if (!this.created) this.create();
       const one = `(${this.plan.columns.map(() => '?').join(', ')})`;
-      const insert = (rows: number) => raw.prepare(`insert into ${this.table} (${this.plan.columns.map(ident).join(', ')}) values ${Array.from({ length: rows }, () => one).join(', ')}`);
+      const insert = (rows: number) =>
+        raw.prepare(`insert into ${this.table} (${this.plan.columns.map(ident).join(', ')}) values ${Array.from({ length: rows }, () => one).join(', ')}`);
       // A deferred transaction that writes only the staging database: it locks nothing else.
       raw.exec('begin');
       try {
@@ -225,9 +228,12 @@ class SqliteStage implements Stage {
       // BEGIN IMMEDIATE (db.ts): the write lock from the start, waited for if someone has it.
       await this.store.db.transaction().execute(async () => {
         const indexes = options.deferIndexes
-          ? (raw.prepare(`select name, sql from main.sqlite_master where type = 'index' and tbl_name = ? and sql is not null`).all(this.plan.table) as Array<{ name: string; sql: string }>).filter(
-              (i) => !/^\s*create\s+unique\s/i.test(i.sql),
-            )
+          ? (
+              raw.prepare(`select name, sql from main.sqlite_master where type = 'index' and tbl_name = ? and sql is not null`).all(this.plan.table) as Array<{
+                name: string;
+                sql: string;
+              }>
+            ).filter((i) => !/^\s*create\s+unique\s/i.test(i.sql))
           : [];
         // DDL is transactional: a rollback brings them back as they were.
         for (const i of indexes) raw.exec(`drop index main."${i.name.replace(/"/g, '""')}"`);

@@ -36,7 +36,11 @@ export class LoginThrottleRepository {
 
   /** Locks the key until a time; the failures start again from zero after it. */
   async lock(key: string, until: string): Promise<void> {
-    await this.db.updateTable('login_throttle').set((eb) => ({ locked_until: until, failures: 0, lockouts: eb('lockouts', '+', 1) })).where('key', '=', key).execute();
+    await this.db
+      .updateTable('login_throttle')
+      .set((eb) => ({ locked_until: until, failures: 0, lockouts: eb('lockouts', '+', 1) }))
+      .where('key', '=', key)
+      .execute();
   }
 
   /** Forgets the failures of a key after a sign-in that succeeded. */

@@ -90,12 +90,7 @@ export async function loadVillageRecords(db: Kysely<DB> | Transaction<DB>, villa
     .where('date', '>=', period.from)
     .where('date', '<=', period.to)
     .execute();
-  const duties = await db
-    .selectFrom('leader_duties')
-    .select(['element', 'title', 'done'])
-    .where('village_code', '=', villageCode)
-    .where('year', '=', period.year)
-    .execute();
+  const duties = await db.selectFrom('leader_duties').select(['element', 'title', 'done']).where('village_code', '=', villageCode).where('year', '=', period.year).execute();
   const leaderDuties: LeaderDuty[] = duties.map((d) => ({ element: d.element, title: d.title, done: Number(d.done) === 1 }));
   return {
     village,

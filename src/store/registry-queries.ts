@@ -75,7 +75,10 @@ export async function areaByCode(db: Kysely<DB>, code: string): Promise<AreaRow 
 
 /** Registered households per village (villages without any are absent). */
 export async function householdCounts(db: Kysely<DB>, villages: VillageSet): Promise<Map<string, number>> {
-  let q = db.selectFrom('households').select(['village_code', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('village_code');
+  let q = db
+    .selectFrom('households')
+    .select(['village_code', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('village_code');
   if (villages) {
     if (villages.length === 0) return new Map();
     q = q.where('village_code', 'in', villages);
@@ -86,12 +89,10 @@ export async function householdCounts(db: Kysely<DB>, villages: VillageSet): Pro
 
 /** Helpers of a village's households: all who were ever assigned, and those assigned on `today`. */
 export async function helperCounts(db: Kysely<DB>, village: string, today: string): Promise<{ total: number; current: number }> {
-  const base = () =>
-    db
-      .selectFrom('helper_assignments as a')
-      .innerJoin('households as h', 'h.id', 'a.household_id')
-      .where('h.village_code', '=', village);
-  const total = await base().select((eb) => eb.fn.count<number>('a.helper_id').distinct().as('n')).executeTakeFirstOrThrow();
+  const base = () => db.selectFrom('helper_assignments as a').innerJoin('households as h', 'h.id', 'a.household_id').where('h.village_code', '=', village);
+  const total = await base()
+    .select((eb) => eb.fn.count<number>('a.helper_id').distinct().as('n'))
+    .executeTakeFirstOrThrow();
   const current = await base()
     .select((eb) => eb.fn.count<number>('a.helper_id').distinct().as('n'))
     .where('a.start_date', '<=', today)
@@ -169,9 +170,7 @@ export interface HelperRow {
 /** Helpers assigned (now or before) to households of the villages, with how many households, a page of them. */
 export async function helpers(db: Kysely<DB>, villages: VillageSet, today: string, page: PageRequest): Promise<PageOf<HelperRow>> {
   if (villages && villages.length === 0) return { rows: [], total: 0 };
-  let assigned = db
-    .selectFrom('helper_assignments as a')
-    .innerJoin('households as h', 'h.id', 'a.household_id');
+  let assigned = db.selectFrom('helper_assignments as a').innerJoin('households as h', 'h.id', 'a.household_id');
   if (villages) assigned = assigned.where('h.village_code', 'in', villages);
   const { n } = await assigned.select((eb) => eb.fn.count<number>('a.helper_id').distinct().as('n')).executeTakeFirstOrThrow();
   const rows = await assigned
@@ -289,15 +288,12 @@ export async function helperAssignmentsOf(db: Kysely<DB>, householdId: number) {
 
 /** The household's latest visits, and how many there are in all. */
 export async function visitsOf(db: Kysely<DB>, householdId: number, limit: number) {
-  const { n } = await db.selectFrom('visits').select((eb) => eb.fn.countAll<number>().as('n')).where('household_id', '=', householdId).executeTakeFirstOrThrow();
-  const rows = await db
+  const { n } = await db
     .selectFrom('visits')
-    .selectAll()
+    .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('household_id', '=', householdId)
-    .orderBy('date', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
+    .executeTakeFirstOrThrow();
+  const rows = await db.selectFrom('visits').selectAll().where('household_id', '=', householdId).orderBy('date', 'desc').orderBy('id', 'desc').limit(limit).execute();
   return { rows, total: Number(n) };
 }
 

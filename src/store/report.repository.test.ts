@@ -34,7 +34,10 @@ for (const target of storeTargets()) {
         .values({ scheme_id: 's', version: 1, title: 't', source_text: 'x', derive_text: null, created_at: AT, created_by: 'office' })
         .returning('id')
         .executeTakeFirstOrThrow();
-      for (const [name, year] of [['2019', 2019], ['2020', 2020]] as const) {
+      for (const [name, year] of [
+        ['2019', 2019],
+        ['2020', 2020],
+      ] as const) {
         const c = await db
           .insertInto('campaigns')
           .values({ name, year, period_from: `${year}-01-01`, period_to: `${year}-12-31`, scheme_version_id: version.id, created_at: AT, created_by: 'office' })
@@ -49,7 +52,16 @@ for (const target of storeTargets()) {
       const finding = (assessment: number, item: string, status: 'active' | 'withdrawn') =>
         db
           .insertInto('findings')
-          .values({ assessment_id: assessment, item, count: 2, source: 'inspector', status, created_at: AT, created_by: 'inspector', household_no: status === 'active' ? 'H1' : null })
+          .values({
+            assessment_id: assessment,
+            item,
+            count: 2,
+            source: 'inspector',
+            status,
+            created_at: AT,
+            created_by: 'inspector',
+            household_no: status === 'active' ? 'H1' : null,
+          })
           .returning('id')
           .executeTakeFirstOrThrow();
       id.f1 = (await finding(id['520100000201']!, '1.1', 'active')).id;
@@ -63,7 +75,17 @@ for (const target of storeTargets()) {
         .execute();
       await db
         .insertInto('appeals')
-        .values({ assessment_id: id['520100000201']!, item: '1.1', reason: 'r', status: 'adjusted', adjusted_count: 1, decision_reason: 'd', decided_at: AT, created_at: AT, created_by: 'village' })
+        .values({
+          assessment_id: id['520100000201']!,
+          item: '1.1',
+          reason: 'r',
+          status: 'adjusted',
+          adjusted_count: 1,
+          decision_reason: 'd',
+          decided_at: AT,
+          created_at: AT,
+          created_by: 'village',
+        })
         .execute();
     }, 120_000);
     afterAll(async () => {

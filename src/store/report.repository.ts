@@ -140,8 +140,17 @@ export class ReportRepository {
       .selectFrom('assessments as a')
       .innerJoin('areas as v', 'v.code', 'a.village_code')
       .select([
-        'a.id', 'a.village_code', 'a.team_id', 'a.status', 'a.published_at',
-        'v.name as village_name', 'v.parent_code as township_code', 'v.poverty_village', 'v.planned_exit_year', 'v.exit_year', 'v.population',
+        'a.id',
+        'a.village_code',
+        'a.team_id',
+        'a.status',
+        'a.published_at',
+        'v.name as village_name',
+        'v.parent_code as township_code',
+        'v.poverty_village',
+        'v.planned_exit_year',
+        'v.exit_year',
+        'v.population',
       ])
       .where('a.campaign_id', '=', campaignId)
       .orderBy('a.village_code');
@@ -210,8 +219,22 @@ export class ReportRepository {
         .selectFrom('findings as f')
         .innerJoin('assessments as a', 'a.id', 'f.assessment_id')
         .select([
-          'f.id', 'f.assessment_id', 'f.item', 'f.count', 'f.element', 'f.note', 'f.household_no', 'f.source', 'f.appeal_id', 'f.supersedes_id',
-          'f.status', 'f.created_at', 'f.created_by', 'f.withdrawn_at', 'f.withdrawn_by', 'f.withdraw_reason',
+          'f.id',
+          'f.assessment_id',
+          'f.item',
+          'f.count',
+          'f.element',
+          'f.note',
+          'f.household_no',
+          'f.source',
+          'f.appeal_id',
+          'f.supersedes_id',
+          'f.status',
+          'f.created_at',
+          'f.created_by',
+          'f.withdrawn_at',
+          'f.withdrawn_by',
+          'f.withdraw_reason',
         ])
         .where('a.campaign_id', '=', campaignId);
       if (part) q = q.where('f.assessment_id', 'in', part);

@@ -89,7 +89,9 @@ describe('SQLite writers wait for each other', () => {
     try {
       other.exec('begin immediate');
       const started = Date.now();
-      await expect(impatient.db.transaction().execute((trx) => trx.insertInto('poverty_lines').values({ year: 1905, amount_fen: 5 }).execute())).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+      await expect(impatient.db.transaction().execute((trx) => trx.insertInto('poverty_lines').values({ year: 1905, amount_fen: 5 }).execute())).rejects.toMatchObject({
+        code: 'SQLITE_BUSY',
+      });
       await expect(impatient.db.insertInto('poverty_lines').values({ year: 1906, amount_fen: 6 }).execute()).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
       expect(Date.now() - started).toBeGreaterThanOrEqual(190);
       other.exec('rollback');

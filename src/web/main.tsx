@@ -25,7 +25,11 @@ function Root() {
       locale={en ? enUS : zhCN}
       theme={{
         algorithm: theme.defaultAlgorithm,
-        token: { colorPrimary: '#b7282e', borderRadius: 6, fontFamily: '-apple-system, BlinkMacSystemFont, "Segoe UI", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC", sans-serif' },
+        token: {
+          colorPrimary: '#b7282e',
+          borderRadius: 6,
+          fontFamily: '-apple-system, BlinkMacSystemFont, "Segoe UI", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC", sans-serif',
+        },
       }}
     >
       <AntApp>

@@ -67,7 +67,6 @@ const CAUSES = '因病、因残、因学、因灾、缺土地、缺水、缺技�
 const REQUIRED_HOUSEHOLDS = '户编号、村区划代码、年度、户主姓名、户主身份证号、家庭人口数、贫困户属性、主要致贫原因、贫困户状态';
 const FORMULAS = [`=cmd|' /C calc'!A0`, '+1+1', '-2+3', '@SUM(A1:A2)'];
 
-
 export const CASES: Case[] = [
   // --- the file as a whole: refused with a code, nothing read into the registry -------------
   { file: 'empty.csv', kind: 'households', about: 'no bytes at all', expect: { refused: 'empty-file', tail: /^: the file is empty: it has no rows$/ } },
@@ -95,7 +94,9 @@ export const CASES: Case[] = [
     about: 'no row with the columns of a households sheet',
     expect: {
       refused: 'missing-header',
-      tail: new RegExp(`^: no header row with the columns of a households sheet in rows 1–2, where the file ends \\(expected: ${REQUIRED_HOUSEHOLDS}\\); row 1 reads 「姓名」 「年龄」$`),
+      tail: new RegExp(
+        `^: no header row with the columns of a households sheet in rows 1–2, where the file ends \\(expected: ${REQUIRED_HOUSEHOLDS}\\); row 1 reads 「姓名」 「年龄」$`,
+      ),
     },
   },
   {
@@ -147,14 +148,27 @@ export const CASES: Case[] = [
     about: 'a GBK file with a byte (0xFF) no GBK character has, on line 3',
     expect: { refused: 'invalid-encoding', tail: /^: line 3 has bytes that are not GBK\/GB18030 \(the file was read as GBK\/GB18030, as its first 64 KiB are not UTF-8\)/ },
   },
-  { file: 'xlsx-as-csv.csv', kind: 'households', about: 'a .xlsx workbook named .csv', expect: { refused: 'unsupported-format', tail: /^: a zip archive \(a \.xlsx workbook\?\) named \.csv: give it its \.xlsx name$/ } },
+  {
+    file: 'xlsx-as-csv.csv',
+    kind: 'households',
+    about: 'a .xlsx workbook named .csv',
+    expect: { refused: 'unsupported-format', tail: /^: a zip archive \(a \.xlsx workbook\?\) named \.csv: give it its \.xlsx name$/ },
+  },
   {
     file: 'not-a-zip.xlsx',
     kind: 'households',
     about: 'a CSV named .xlsx',
-    expect: { refused: 'unreadable-xlsx', tail: /^: not a \.xlsx workbook: a \.xlsx file is a zip archive, and this one is not \(it looks like text: a \.csv file named \.xlsx\?\)$/ },
+    expect: {
+      refused: 'unreadable-xlsx',
+      tail: /^: not a \.xlsx workbook: a \.xlsx file is a zip archive, and this one is not \(it looks like text: a \.csv file named \.xlsx\?\)$/,
+    },
   },
-  { file: 'xls-as-xlsx.xlsx', kind: 'households', about: 'an old .xls (OLE2) named .xlsx', expect: { refused: 'unreadable-xlsx', tail: /^: an old \.xls workbook, or a password-protected one, with a \.xlsx name/ } },
+  {
+    file: 'xls-as-xlsx.xlsx',
+    kind: 'households',
+    about: 'an old .xls (OLE2) named .xlsx',
+    expect: { refused: 'unreadable-xlsx', tail: /^: an old \.xls workbook, or a password-protected one, with a \.xlsx name/ },
+  },
   {
     file: 'truncated.xlsx',
     kind: 'households',
@@ -171,14 +185,20 @@ export const CASES: Case[] = [
     file: 'zip-bomb.xlsx',
     kind: 'households',
     about: '600 KiB whose sheet expands to 600 MiB, as its zip directory says: refused before inflating',
-    expect: { refused: 'xlsx-too-large', tail: /^: the workbook would expand to 600 MiB when unzipped \(by its zip directory\), more than the 512 MiB a \.xlsx file may: a zip bomb/ },
+    expect: {
+      refused: 'xlsx-too-large',
+      tail: /^: the workbook would expand to 600 MiB when unzipped \(by its zip directory\), more than the 512 MiB a \.xlsx file may: a zip bomb/,
+    },
     generated: true,
   },
   {
     file: 'zip-bomb-lying.xlsx',
     kind: 'households',
     about: 'a part that says it is 100 bytes and expands to 600 MiB: stopped while inflating, at 512 MiB',
-    expect: { refused: 'xlsx-too-large', tail: /^: the workbook expands to more than 512 MiB when unzipped, the most a \.xlsx file may \(its zip directory said less\): a zip bomb/ },
+    expect: {
+      refused: 'xlsx-too-large',
+      tail: /^: the workbook expands to more than 512 MiB when unzipped, the most a \.xlsx file may \(its zip directory said less\): a zip bomb/,
+    },
     generated: true,
   },
 
@@ -377,7 +397,10 @@ function workbook(table: Table, refs: 'all' | 'none', options: { sheet?: boolean
     },
   ];
   const sheet = `${XML}<worksheet xmlns="${MAIN}" xmlns:r="${REL}"><sheetData>${xmlRows.join('')}</sheetData></worksheet>`;
-  parts.push({ name: 'xl/sharedStrings.xml', data: `${XML}<sst xmlns="${MAIN}" count="${strings.length}" uniqueCount="${strings.length}">${strings.map((s) => `<si><t>${xmlText(s)}</t></si>`).join('')}</sst>` });
+  parts.push({
+    name: 'xl/sharedStrings.xml',
+    data: `${XML}<sst xmlns="${MAIN}" count="${strings.length}" uniqueCount="${strings.length}">${strings.map((s) => `<si><t>${xmlText(s)}</t></si>`).join('')}</sst>`,
+  });
   if (options.sheet !== false) parts.push({ name: 'xl/worksheets/sheet1.xml', data: sheet });
   return zip(parts);
 }
@@ -414,7 +437,9 @@ export function committedFiles(): Record<string, Buffer> {
     'xls-as-xlsx.xlsx': Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]),
     'truncated.xlsx': noR.subarray(0, Math.floor(noR.length / 2)),
     'sheet-missing.xlsx': workbook(HOUSEHOLDS, 'all', { sheet: false }),
-    'invalid-id-number.csv': utf8(withCell(withCell(withCell(HOUSEHOLDS, 0, '户主身份证号', wrongCheck(IDS.wangDashan)), 1, '户主身份证号', IDS.liXiuying.slice(0, 17)), 2, '户主身份证号', FEB_30)),
+    'invalid-id-number.csv': utf8(
+      withCell(withCell(withCell(HOUSEHOLDS, 0, '户主身份证号', wrongCheck(IDS.wangDashan)), 1, '户主身份证号', IDS.liXiuying.slice(0, 17)), 2, '户主身份证号', FEB_30),
+    ),
     'future-exit-year.csv': utf8(withCell(withCell(withCell(withCell(HOUSEHOLDS, 0, '脱贫年度', '2099'), 1, '计划脱贫年度', '2099'), 2, '年度', '2022'), 2, '识别年度', '2022')),
     'control-chars.csv': utf8(
       withRows(
@@ -425,7 +450,10 @@ export function committedFiles(): Record<string, Buffer> {
     ),
     'duplicate-rows.csv': utf8(withRows({ headers: HOUSEHOLDS.headers, rows: HOUSEHOLDS.rows.slice(0, 2) }, HOUSEHOLDS.rows[0]!)),
     'unknown-codes.csv': utf8(withCell(withCell(withCell(HOUSEHOLDS, 0, '主要致贫原因', '因穷'), 1, '其他致贫原因', '缺技术、缺钱'), 2, '贫困户属性', '五保贫困户')),
-    'wrong-references.csv': utf8({ headers: HOUSEHOLDS.headers, rows: [withCell(HOUSEHOLDS, 0, '村区划代码', '522425100299').rows[0]!, withCell(HOUSEHOLDS, 1, '村区划代码', TOWNSHIP).rows[1]!] }),
+    'wrong-references.csv': utf8({
+      headers: HOUSEHOLDS.headers,
+      rows: [withCell(HOUSEHOLDS, 0, '村区划代码', '522425100299').rows[0]!, withCell(HOUSEHOLDS, 1, '村区划代码', TOWNSHIP).rows[1]!],
+    }),
     'wrong-household.csv': utf8({ headers: VALID.members.headers, rows: [withCell(VALID.members, 0, '户编号', '5224251002019999').rows[0]!] }),
     'utf8-bom.csv': utf8(HOUSEHOLDS, { bom: true }),
     'gbk.csv': gbk,
@@ -450,7 +478,11 @@ export function generate(dir: string): void {
   // The same zeros in a part exceljs only drains, saying it holds 100 bytes; then a good sheet.
   writeFileSync(
     join(dir, 'zip-bomb-lying.xlsx'),
-    zip([...base, { name: 'xl/media/image1.png', deflated: bomb, declaredSize: 100 }, { name: 'xl/worksheets/sheet1.xml', data: `${XML}<worksheet xmlns="${MAIN}"><sheetData/></worksheet>` }]),
+    zip([
+      ...base,
+      { name: 'xl/media/image1.png', deflated: bomb, declaredSize: 100 },
+      { name: 'xl/worksheets/sheet1.xml', data: `${XML}<worksheet xmlns="${MAIN}"><sheetData/></worksheet>` },
+    ]),
   );
   const long = withCell(withCell(HOUSEHOLDS, 0, '户主姓名', '王'.repeat(1_000_000)), 1, '村区划代码', '5'.repeat(1_000_000));
   writeFileSync(join(dir, 'long-cell.csv'), utf8(long));
@@ -469,7 +501,10 @@ export function generate(dir: string): void {
 /** A workbook's parts but its sheet: content types, rels, workbook, shared strings. */
 function workbookParts(): ZipPart[] {
   return [
-    { name: '[Content_Types].xml', data: `${XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>` },
+    {
+      name: '[Content_Types].xml',
+      data: `${XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>`,
+    },
     { name: 'xl/workbook.xml', data: `${XML}<workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets><sheet name="贫困户" sheetId="1" r:id="rId1"/></sheets></workbook>` },
     {
       name: 'xl/_rels/workbook.xml.rels',

@@ -33,9 +33,30 @@ describe.each(storeTargets())('forms over HTTP ($dialect)', (target) => {
 
   it('refuses a campaign, a team or a user whose name holds a NUL, an escape or a line break, changing nothing', async () => {
     const count = async () => ({
-      campaigns: Number((await server.store.db.selectFrom('campaigns').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
-      users: Number((await server.store.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
-      audit: Number((await server.store.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
+      campaigns: Number(
+        (
+          await server.store.db
+            .selectFrom('campaigns')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+      users: Number(
+        (
+          await server.store.db
+            .selectFrom('users')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+      audit: Number(
+        (
+          await server.store.db
+            .selectFrom('audit_log')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
     });
     const before = await count();
     const cases: Array<[string, unknown, RegExp]> = [

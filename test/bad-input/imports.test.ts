@@ -114,7 +114,9 @@ describe.each(storeTargets())('bad input through the import service ($dialect)',
     const db = store.db;
     const note = await db.selectFrom('visits').select('content').where('visitor_name', '=', '李明').where('date', '=', '2020-04-01').executeTakeFirstOrThrow();
     expect(note.content).toBe('第一行：了解收入\n第二行：宣讲政策');
-    const names = (await db.selectFrom('visits').select('visitor_name').where('date', '>=', '2020-03-11').where('date', '<=', '2020-03-14').orderBy('date').execute()).map((r) => r.visitor_name);
+    const names = (await db.selectFrom('visits').select('visitor_name').where('date', '>=', '2020-03-11').where('date', '<=', '2020-03-14').orderBy('date').execute()).map(
+      (r) => r.visitor_name,
+    );
     expect(names).toEqual(FORMULA_NAMES);
   });
 
@@ -142,7 +144,10 @@ describe.each(storeTargets())('bad input through the import service ($dialect)',
     const household = await db.selectFrom('households').select('id').where('household_no', '=', H1).executeTakeFirstOrThrow();
     // PostgreSQL's text holds no NUL at all; SQLite's does.
     const bad = target.dialect === 'sqlite' ? '旧\u0000数\u001b据' : '旧\u001b数\u001b据';
-    await db.insertInto('visits').values({ household_id: household.id, visitor_role: 'helper', visitor_name: bad, visitor_id_number: null, date: '2019-01-02', content: `a\u0007b` }).execute();
+    await db
+      .insertInto('visits')
+      .values({ household_id: household.id, visitor_role: 'helper', visitor_name: bad, visitor_id_number: null, date: '2019-01-02', content: `a\u0007b` })
+      .execute();
     try {
       const csv = join(tmp.dir, `nul-${target.dialect}.csv`);
       await exportKind(store, 'visits', csv, { format: 'csv' });
@@ -164,7 +169,16 @@ describe.each(storeTargets())('bad input through the import service ($dialect)',
   });
 
   describe('through the validation worker (as a file of 4 MiB or more goes)', () => {
-    const SAMPLE = ['mixed-after-sample.csv', 'gbk-bad-sequence.csv', 'control-chars.csv', 'long-cell.csv', 'no-header.csv', 'header-only.xlsx', 'zip-bomb-lying.xlsx', 'no-r-attributes.xlsx'];
+    const SAMPLE = [
+      'mixed-after-sample.csv',
+      'gbk-bad-sequence.csv',
+      'control-chars.csv',
+      'long-cell.csv',
+      'no-header.csv',
+      'header-only.xlsx',
+      'zip-bomb-lying.xlsx',
+      'no-r-attributes.xlsx',
+    ];
     const workerMinBytes = importTuning.workerMinBytes;
     beforeAll(() => {
       importTuning.workerMinBytes = 0;

@@ -44,7 +44,9 @@ async function inspect(): Promise<{ integrity: string; tables: Record<string, st
     const raw = store.sqlite!;
     const integrity = (raw.pragma('integrity_check') as Array<{ integrity_check: string }>).map((r) => r.integrity_check).join('; ');
     const tables: Record<string, string> = {};
-    const names = (raw.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`).all() as Array<{ name: string }>).map((t) => t.name);
+    const names = (raw.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`).all() as Array<{ name: string }>).map(
+      (t) => t.name,
+    );
     for (const name of names) {
       const hash = createHash('sha1');
       for (const row of raw.prepare(`select * from "${name}" order by rowid`).raw().iterate()) hash.update(JSON.stringify(row));
@@ -80,7 +82,10 @@ describe('kaohe import killed at random moments', () => {
   it(`leaves the registry exactly as it was, ${KILLS_BEFORE_COMMIT}+ times, and leaves nothing of the staging behind`, { timeout: 180_000 }, async () => {
     mkdirSync(data, { recursive: true });
     mkdirSync(stageDir, { recursive: true });
-    const file = writeCsv(join(tmp.dir, 'households.csv'), manyHouseholds(ROWS, (i, r) => (r[PHONE] = `139${String(i).padStart(8, '0')}`)));
+    const file = writeCsv(
+      join(tmp.dir, 'households.csv'),
+      manyHouseholds(ROWS, (i, r) => (r[PHONE] = `139${String(i).padStart(8, '0')}`)),
+    );
     // The registry before: areas, the fixtures' households, and the first BEFORE of the file's households as they were.
     const store = await openStore({ url: dbFile });
     try {

@@ -151,7 +151,9 @@ describe('the server killed with SIGKILL (child process, SQLite)', { timeout: 12
       const tmpBytes = tmpFiles.reduce((n, f) => n + statSync(join(tmp, f)).size, 0);
       await server!.kill();
       const answer = await up.done;
-      log(`killed ${m.label}: ${(up.sent() / MiB).toFixed(1)} MiB sent, ${tmpFiles.length} temporary file(s) of ${(tmpBytes / MiB).toFixed(1)} MiB in the store; the client got ${answer instanceof Error ? (answer as NodeJS.ErrnoException).code ?? answer.message : answer.status}`);
+      log(
+        `killed ${m.label}: ${(up.sent() / MiB).toFixed(1)} MiB sent, ${tmpFiles.length} temporary file(s) of ${(tmpBytes / MiB).toFixed(1)} MiB in the store; the client got ${answer instanceof Error ? ((answer as NodeJS.ErrnoException).code ?? answer.message) : answer.status}`,
+      );
       server = await startServerProcess(dir, data, env);
       log(`started again in ${server.startMs} ms`);
       await expectConsistent(`after the restart (${m.label})`);

@@ -73,7 +73,10 @@ export interface Session {
 export async function signIn(url: string, username: string, password: string): Promise<Session> {
   const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
   if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('kaohe_session='))!.split(';')[0]!;
+  const cookie = res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('kaohe_session='))!
+    .split(';')[0]!;
   return { cookie, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
 }
 

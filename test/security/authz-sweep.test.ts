@@ -192,7 +192,6 @@ interface Entry {
   drawnFor?: CallerName[];
 }
 
-
 const ROLES_RESIDENTS: Role[] = ['admin', 'reviewer', 'inspector', 'village'];
 
 const png = tinyPng();
@@ -257,12 +256,18 @@ const TABLE: Record<string, Entry> = {
 
   // schemes
   'GET /api/schemes': { roles: 'any' },
-  'GET /api/schemes/{id}': { roles: 'any', subject: () => ({ reach: 'open', targets: [{ label: 'seed-2020', values: { id: 'seed-2020' } }], missing: { id: 'no-such-scheme' }, missingCode: 'unknown-scheme' }) },
+  'GET /api/schemes/{id}': {
+    roles: 'any',
+    subject: () => ({ reach: 'open', targets: [{ label: 'seed-2020', values: { id: 'seed-2020' } }], missing: { id: 'no-such-scheme' }, missingCode: 'unknown-scheme' }),
+  },
   'GET /api/scheme-versions/{vid}': { roles: 'any', subject: (f) => ({ reach: 'open', targets: [{ label: 'version', values: { vid: f.schemeVersionId } }] }) },
   'POST /api/schemes/lint': { roles: 'any', body: () => ({ text: 'id: x\n' }) },
   // The stored text again: answered with the stored version (200), nothing added.
   'POST /api/scheme-versions': { roles: ['admin'], body: () => ({ text: SEED_TEXT, deriveText: DERIVE_TEXT }) },
-  'GET /api/scheme-versions/{a}/diff/{b}': { roles: 'any', subject: (f) => ({ reach: 'open', targets: [{ label: 'versions', values: { a: f.schemeVersionId, b: f.schemeVersionId } }] }) },
+  'GET /api/scheme-versions/{a}/diff/{b}': {
+    roles: 'any',
+    subject: (f) => ({ reach: 'open', targets: [{ label: 'versions', values: { a: f.schemeVersionId, b: f.schemeVersionId } }] }),
+  },
 
   // campaigns
   'GET /api/campaigns': { roles: 'any' },
@@ -401,7 +406,6 @@ interface Fixture {
   setStatus(assessmentId: number, status: string): Promise<void>;
 }
 
-
 /** The registry beyond test/campaign-fixtures.ts: A3, B3, households in B1 and B2, members, helpers, work teams, visits — ID numbers everywhere. */
 async function buildMore(server: TestServer): Promise<void> {
   const db = server.store.db;
@@ -413,30 +417,113 @@ async function buildMore(server: TestServer): Promise<void> {
     ])
     .execute();
   const household = (no: string, village: string, head: string, id: string) => ({
-    household_no: no, village_code: village, year: 2020, head_name: head, head_id_number: id, size: 2, workers: 1, attribute: 'general', main_cause: 'illness',
-    status: 'not-exited', identified_year: 2015, planned_exit_year: 2020, exit_year: null, income_fen: 400_000, phone: null, standard: null, other_causes: null,
-    housing_grade: null, safe_water: 1, electricity: 1, road: 1,
+    household_no: no,
+    village_code: village,
+    year: 2020,
+    head_name: head,
+    head_id_number: id,
+    size: 2,
+    workers: 1,
+    attribute: 'general',
+    main_cause: 'illness',
+    status: 'not-exited',
+    identified_year: 2015,
+    planned_exit_year: 2020,
+    exit_year: null,
+    income_fen: 400_000,
+    phone: null,
+    standard: null,
+    other_causes: null,
+    housing_grade: null,
+    safe_water: 1,
+    electricity: 1,
+    road: 1,
   });
-  await db.insertInto('households').values([household(H4, B1, '刘成', idNumber('522425', '19700101', '013')), household(H5, B2, '杨梅', idNumber('522425', '19750505', '024'))]).execute();
+  await db
+    .insertInto('households')
+    .values([household(H4, B1, '刘成', idNumber('522425', '19700101', '013')), household(H5, B2, '杨梅', idNumber('522425', '19750505', '024'))])
+    .execute();
   const households = await db.selectFrom('households').select(['id', 'household_no', 'head_name', 'head_id_number']).orderBy('id').execute();
   await db
     .insertInto('members')
     .values(
       households.flatMap((h, i) => [
-        { household_id: h.id, name: h.head_name, id_number: h.head_id_number, sex: 'M' as const, relation: 'head', ethnicity: null, education: null, schooling: null, health: null, labour_ability: null, migrant_work: 0, insured: 1, dibao: 0, wubao: 0 },
-        { household_id: h.id, name: `家属${i}`, id_number: idNumber('522425', '19990101', String(100 + i * 2).padStart(3, '0')), sex: 'F' as const, relation: 'spouse', ethnicity: null, education: null, schooling: null, health: null, labour_ability: null, migrant_work: 0, insured: 1, dibao: 0, wubao: 0 },
+        {
+          household_id: h.id,
+          name: h.head_name,
+          id_number: h.head_id_number,
+          sex: 'M' as const,
+          relation: 'head',
+          ethnicity: null,
+          education: null,
+          schooling: null,
+          health: null,
+          labour_ability: null,
+          migrant_work: 0,
+          insured: 1,
+          dibao: 0,
+          wubao: 0,
+        },
+        {
+          household_id: h.id,
+          name: `家属${i}`,
+          id_number: idNumber('522425', '19990101', String(100 + i * 2).padStart(3, '0')),
+          sex: 'F' as const,
+          relation: 'spouse',
+          ethnicity: null,
+          education: null,
+          schooling: null,
+          health: null,
+          labour_ability: null,
+          migrant_work: 0,
+          insured: 1,
+          dibao: 0,
+          wubao: 0,
+        },
       ]),
     )
     .execute();
-  const helper = await db.insertInto('helpers').values({ id_number: idNumber('522425', '19800808', '035'), name: '帮扶人', unit: '县教育局', position: '科员', phone: null }).returning('id').executeTakeFirstOrThrow();
-  await db.insertInto('helper_assignments').values(households.map((h) => ({ helper_id: helper.id, household_id: h.id, start_date: '2018-01-01', end_date: null }))).execute();
+  const helper = await db
+    .insertInto('helpers')
+    .values({ id_number: idNumber('522425', '19800808', '035'), name: '帮扶人', unit: '县教育局', position: '科员', phone: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('helper_assignments')
+    .values(households.map((h) => ({ helper_id: helper.id, household_id: h.id, start_date: '2018-01-01', end_date: null })))
+    .execute();
   for (const [i, village] of [A1, A2, B1, B2].entries()) {
-    const team = await db.insertInto('work_teams').values({ village_code: village, sending_unit: '县农业农村局', start_date: '2018-01-01', end_date: null }).returning('id').executeTakeFirstOrThrow();
-    await db.insertInto('team_members').values({ team_id: team.id, name: `队员${i}`, id_number: idNumber('522425', '19850101', String(201 + i * 2).padStart(3, '0')), is_leader: 1, is_first_secretary: 0, phone: null, start_date: '2018-01-01', end_date: null }).execute();
+    const team = await db
+      .insertInto('work_teams')
+      .values({ village_code: village, sending_unit: '县农业农村局', start_date: '2018-01-01', end_date: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('team_members')
+      .values({
+        team_id: team.id,
+        name: `队员${i}`,
+        id_number: idNumber('522425', '19850101', String(201 + i * 2).padStart(3, '0')),
+        is_leader: 1,
+        is_first_secretary: 0,
+        phone: null,
+        start_date: '2018-01-01',
+        end_date: null,
+      })
+      .execute();
   }
   await db
     .insertInto('visits')
-    .values(households.map((h) => ({ household_id: h.id, visitor_role: 'helper' as const, visitor_name: '帮扶人', visitor_id_number: idNumber('522425', '19800808', '035'), date: '2020-04-01', content: `走访，核对身份证 ${h.head_id_number}` })))
+    .values(
+      households.map((h) => ({
+        household_id: h.id,
+        visitor_role: 'helper' as const,
+        visitor_name: '帮扶人',
+        visitor_id_number: idNumber('522425', '19800808', '035'),
+        date: '2020-04-01',
+        content: `走访，核对身份证 ${h.head_id_number}`,
+      })),
+    )
     .execute();
 }
 
@@ -484,7 +571,10 @@ async function buildFixture(server: TestServer): Promise<Fixture> {
   }
   const appeal: Record<string, number> = {};
   const appealEvidence: Record<string, number> = {};
-  for (const [v, user] of [[A1, 'villageA1'], [B1, 'villageB1']] as const) {
+  for (const [v, user] of [
+    [A1, 'villageA1'],
+    [B1, 'villageB1'],
+  ] as const) {
     const actor: Actor = { user, role: 'village', village: v };
     appeal[v] = await campaigns.appeals.appeal(actor, assessment[v]!, { item: '1.2', reason: `户主 ${TYPED_ID} 的材料已补齐` });
     appealEvidence[v] = await campaigns.evidence.addEvidence(actor, { appealId: appeal[v]! }, { filename: `${TYPED_ID}.png`, bytes: png });
@@ -515,7 +605,11 @@ async function buildFixture(server: TestServer): Promise<Fixture> {
     openAppeal: async (village) => campaigns.appeals.appeal(office, assessment[village]!, { item: nextAppealItem(), reason: '代村申诉' }),
     // The workflow villages are put where a step starts (a test's shortcut past the steps before it).
     setStatus: async (id, status) => {
-      await db.updateTable('assessments').set((eb) => ({ status: status as 'draft', version: eb('version', '+', 1) })).where('id', '=', id).execute();
+      await db
+        .updateTable('assessments')
+        .set((eb) => ({ status: status as 'draft', version: eb('version', '+', 1) }))
+        .where('id', '=', id)
+        .execute();
     },
   };
 }
@@ -639,206 +733,206 @@ describe.each(storeTargets())('authorisation sweep ($dialect)', (target) => {
   }, HOOK);
   afterAll(() => server?.close());
 
-  it(
-    'answers every operation of the OpenAPI document, for every caller and object, as the roles and reach allow — and never with a whole ID number',
-    async () => {
-      const started = Date.now();
-      // Every operation of the document has an entry, and every entry an operation.
-      const doc = server.app.swagger() as { paths: Record<string, Record<string, { security?: unknown[] }>> };
-      const operations = new Map<string, { public: boolean }>();
-      for (const [path, ops] of Object.entries(doc.paths)) {
-        for (const [method, op] of Object.entries(ops)) {
-          if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
-          operations.set(`${method.toUpperCase()} ${path}`, { public: !op.security?.length });
-        }
+  it('answers every operation of the OpenAPI document, for every caller and object, as the roles and reach allow — and never with a whole ID number', async () => {
+    const started = Date.now();
+    // Every operation of the document has an entry, and every entry an operation.
+    const doc = server.app.swagger() as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+    const operations = new Map<string, { public: boolean }>();
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
+        operations.set(`${method.toUpperCase()} ${path}`, { public: !op.security?.length });
       }
-      const unswept = [...operations.keys()].filter((k) => !(k in TABLE));
-      expect(unswept, 'OpenAPI operations with no entry in the sweep (add them to TABLE in test/security/authz-sweep.test.ts)').toEqual([]);
-      expect(Object.keys(TABLE).filter((k) => !operations.has(k)), 'entries for operations the OpenAPI document does not have').toEqual([]);
-      for (const [key, op] of operations) expect(op.public, `${key}: public in the document and the table alike`).toBe(TABLE[key]!.roles === 'public');
+    }
+    const unswept = [...operations.keys()].filter((k) => !(k in TABLE));
+    expect(unswept, 'OpenAPI operations with no entry in the sweep (add them to TABLE in test/security/authz-sweep.test.ts)').toEqual([]);
+    expect(
+      Object.keys(TABLE).filter((k) => !operations.has(k)),
+      'entries for operations the OpenAPI document does not have',
+    ).toEqual([]);
+    for (const [key, op] of operations) expect(op.public, `${key}: public in the document and the table alike`).toBe(TABLE[key]!.roles === 'public');
 
-      const counts = { requests: 0, 401: 0, 403: 0, 404: 0, allowed: 0, other: 0, refusedChanges: 0, scanned: 0, maskedIds: 0, unmaskedIds: 0 };
-      const kinds = new Map<string, number>();
-      const problems: string[] = [];
-      const objectsPerRoute: number[] = [];
-      const timeOf = new Map<string, number>();
-      /** Allowed requests for long reports not drawn for this caller (see drawnFor). */
-      let skipped = 0;
+    const counts = { requests: 0, 401: 0, 403: 0, 404: 0, allowed: 0, other: 0, refusedChanges: 0, scanned: 0, maskedIds: 0, unmaskedIds: 0 };
+    const kinds = new Map<string, number>();
+    const problems: string[] = [];
+    const objectsPerRoute: number[] = [];
+    const timeOf = new Map<string, number>();
+    /** Allowed requests for long reports not drawn for this caller (see drawnFor). */
+    let skipped = 0;
 
-      interface Planned {
-        key: string;
-        entry: Entry;
-        caller: Caller;
-        target: Target | null;
-        /** in: in the caller's reach; out: not; missing; any: the route is about no object, or reach does not matter. */
-        variant: 'in' | 'out' | 'missing' | 'any';
-        expected: 'allowed' | Outcome;
-        missingValues?: Values;
-      }
+    interface Planned {
+      key: string;
+      entry: Entry;
+      caller: Caller;
+      target: Target | null;
+      /** in: in the caller's reach; out: not; missing; any: the route is about no object, or reach does not matter. */
+      variant: 'in' | 'out' | 'missing' | 'any';
+      expected: 'allowed' | Outcome;
+      missingValues?: Values;
+    }
 
-      const roleAllowed = (entry: Entry, c: Caller) => entry.roles === 'public' || (c.role !== null && (entry.roles === 'any' || entry.roles.includes(c.role)));
+    const roleAllowed = (entry: Entry, c: Caller) => entry.roles === 'public' || (c.role !== null && (entry.roles === 'any' || entry.roles.includes(c.role)));
 
-      // Which requests to make: refusals first (on the fixture as built), then the allowed ones.
-      const plan = async (): Promise<Planned[]> => {
-        const out: Planned[] = [];
-        for (const [key, entry] of Object.entries(TABLE)) {
-          const subject = entry.subject?.(f);
-          const objects = new Set<string>();
-          for (const caller of CALLERS) {
-            const allowedRole = roleAllowed(entry, caller);
-            const denial = (target: Target | null, variant: Planned['variant'], missingValues?: Values): Planned => ({
-              key,
-              entry,
-              caller,
-              target,
-              variant,
-              missingValues,
-              expected: caller.role === null && entry.roles !== 'public' ? { status: 401, code: 'unauthenticated' } : { status: 403, code: 'forbidden' },
-            });
-            if (!subject) {
-              if (allowedRole && entry.drawnFor && !entry.drawnFor.includes(caller.name)) {
-                skipped++;
-                continue;
-              }
-              out.push(allowedRole ? { key, entry, caller, target: null, variant: 'any', expected: 'allowed' } : denial(null, 'any'));
-              objects.add('-');
+    // Which requests to make: refusals first (on the fixture as built), then the allowed ones.
+    const plan = async (): Promise<Planned[]> => {
+      const out: Planned[] = [];
+      for (const [key, entry] of Object.entries(TABLE)) {
+        const subject = entry.subject?.(f);
+        const objects = new Set<string>();
+        for (const caller of CALLERS) {
+          const allowedRole = roleAllowed(entry, caller);
+          const denial = (target: Target | null, variant: Planned['variant'], missingValues?: Values): Planned => ({
+            key,
+            entry,
+            caller,
+            target,
+            variant,
+            missingValues,
+            expected: caller.role === null && entry.roles !== 'public' ? { status: 401, code: 'unauthenticated' } : { status: 403, code: 'forbidden' },
+          });
+          if (!subject) {
+            if (allowedRole && entry.drawnFor && !entry.drawnFor.includes(caller.name)) {
+              skipped++;
               continue;
             }
-            const missing = Object.fromEntries(Object.keys(subject.targets[0]!.values).map((k) => [k, subject.missing?.[k] ?? MISSING[k]!]));
-            objects.add('missing');
-            if (!allowedRole) {
-              // Whatever the object, the role may not use the route.
-              for (const t of caller.role === null ? subject.targets.slice(0, 1) : subject.targets) out.push(denial(t, 'any'));
-              out.push(denial(null, 'missing', missing));
-              continue;
+            out.push(allowedRole ? { key, entry, caller, target: null, variant: 'any', expected: 'allowed' } : denial(null, 'any'));
+            objects.add('-');
+            continue;
+          }
+          const missing = Object.fromEntries(Object.keys(subject.targets[0]!.values).map((k) => [k, subject.missing?.[k] ?? MISSING[k]!]));
+          objects.add('missing');
+          if (!allowedRole) {
+            // Whatever the object, the role may not use the route.
+            for (const t of caller.role === null ? subject.targets.slice(0, 1) : subject.targets) out.push(denial(t, 'any'));
+            out.push(denial(null, 'missing', missing));
+            continue;
+          }
+          let firstIn = true;
+          for (const t of subject.targets) {
+            const inReach =
+              subject.reach === 'open' || (subject.reach === 'village' ? reachesVillage(caller, t.village!) : readsAssessment(caller, t.village!, await f.statusOf(t.village!)));
+            objects.add(`${inReach ? 'in' : 'out'}:${t.label}`);
+            if (inReach) {
+              // Every object in reach is read; a change is made once, on the first.
+              if (entry.drawnFor && !entry.drawnFor.includes(caller.name)) skipped++;
+              else if (firstIn || key.startsWith('GET ')) out.push({ key, entry, caller, target: t, variant: 'in', expected: 'allowed' });
+              firstIn = false;
+            } else {
+              out.push({ key, entry, caller, target: t, variant: 'out', expected: { status: 404, code: 'not-found' } });
             }
-            let firstIn = true;
-            for (const t of subject.targets) {
-              const inReach =
-                subject.reach === 'open' || (subject.reach === 'village' ? reachesVillage(caller, t.village!) : readsAssessment(caller, t.village!, await f.statusOf(t.village!)));
-              objects.add(`${inReach ? 'in' : 'out'}:${t.label}`);
-              if (inReach) {
-                // Every object in reach is read; a change is made once, on the first.
-                if (entry.drawnFor && !entry.drawnFor.includes(caller.name)) skipped++;
-                else if (firstIn || key.startsWith('GET ')) out.push({ key, entry, caller, target: t, variant: 'in', expected: 'allowed' });
-                firstIn = false;
-              } else {
-                out.push({ key, entry, caller, target: t, variant: 'out', expected: { status: 404, code: 'not-found' } });
-              }
-            }
-            out.push({ key, entry, caller, target: null, variant: 'missing', missingValues: missing, expected: { status: 404, code: subject.missingCode ?? 'not-found' } });
           }
-          objectsPerRoute.push(objects.size);
+          out.push({ key, entry, caller, target: null, variant: 'missing', missingValues: missing, expected: { status: 404, code: subject.missingCode ?? 'not-found' } });
         }
-        return [...out.filter((p) => p.expected !== 'allowed'), ...out.filter((p) => p.expected === 'allowed')];
-      };
+        objectsPerRoute.push(objects.size);
+      }
+      return [...out.filter((p) => p.expected !== 'allowed'), ...out.filter((p) => p.expected === 'allowed')];
+    };
 
-      /** The message a missing object got, per route and caller (an out-of-reach one must get the same). */
-      const missingMessages = new Map<string, string>();
-      const planned = await plan();
-      // Missing ones before the out-of-reach ones they are compared with.
-      planned.sort((a, b) => Number(a.expected === 'allowed') - Number(b.expected === 'allowed') || Number(a.variant !== 'missing') - Number(b.variant !== 'missing'));
+    /** The message a missing object got, per route and caller (an out-of-reach one must get the same). */
+    const missingMessages = new Map<string, string>();
+    const planned = await plan();
+    // Missing ones before the out-of-reach ones they are compared with.
+    planned.sort((a, b) => Number(a.expected === 'allowed') - Number(b.expected === 'allowed') || Number(a.variant !== 'missing') - Number(b.variant !== 'missing'));
 
-      for (const p of planned) {
-        const { key, entry, caller } = p;
-        const [method, path] = key.split(' ') as ['GET' | 'POST', string];
-        const ask: Ask = { caller, target: p.target, values: { ...(entry.fixed?.(f) ?? {}), ...(p.target?.values ?? {}), ...(p.missingValues ?? {}) } };
-        if (p.expected === 'allowed' && entry.prepare) Object.assign(ask.values, (await entry.prepare(f, ask)) ?? {});
-        const { url } = fill(path, ask.values);
-        let headers: Record<string, string> = {};
-        if (caller.role) headers = entry.ownSession && p.expected === 'allowed' ? await sessionOf(caller.name) : { ...sessions.get(caller.name)! };
-        let payload: string | Buffer | undefined;
-        if (entry.upload) {
-          const m = multipart(entry.upload(f, ask));
-          payload = m.payload;
-          Object.assign(headers, m.headers);
-        } else if (method !== 'GET') {
-          payload = JSON.stringify((await entry.body?.(f, ask)) ?? {});
-          headers['content-type'] = 'application/json';
+    for (const p of planned) {
+      const { key, entry, caller } = p;
+      const [method, path] = key.split(' ') as ['GET' | 'POST', string];
+      const ask: Ask = { caller, target: p.target, values: { ...(entry.fixed?.(f) ?? {}), ...(p.target?.values ?? {}), ...(p.missingValues ?? {}) } };
+      if (p.expected === 'allowed' && entry.prepare) Object.assign(ask.values, (await entry.prepare(f, ask)) ?? {});
+      const { url } = fill(path, ask.values);
+      let headers: Record<string, string> = {};
+      if (caller.role) headers = entry.ownSession && p.expected === 'allowed' ? await sessionOf(caller.name) : { ...sessions.get(caller.name)! };
+      let payload: string | Buffer | undefined;
+      if (entry.upload) {
+        const m = multipart(entry.upload(f, ask));
+        payload = m.payload;
+        Object.assign(headers, m.headers);
+      } else if (method !== 'GET') {
+        payload = JSON.stringify((await entry.body?.(f, ask)) ?? {});
+        headers['content-type'] = 'application/json';
+      }
+      const changes = method !== 'GET';
+      const before = changes ? await stateDigest(server) : '';
+      const sent = Date.now();
+      const res = await server.app.inject({ method, url, headers, ...(payload !== undefined ? { payload } : {}) });
+      timeOf.set(key, (timeOf.get(key) ?? 0) + Date.now() - sent);
+      counts.requests++;
+      const label = `${caller.name} ${method} ${url} (${p.variant}${p.target ? ` ${p.target.label}` : ''})`;
+      const body = json(res);
+      const error = body?.error as { code?: string; message?: string } | undefined;
+
+      if (res.statusCode >= 500) problems.push(`${label}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+      if (p.expected === 'allowed') {
+        const ok = entry.ok ? entry.ok.includes(res.statusCode) : res.statusCode >= 200 && res.statusCode < 300;
+        if (!ok) problems.push(`${label}: expected ${entry.ok?.join(' or ') ?? '2xx'}, got ${res.statusCode} ${res.body.slice(0, 200)}`);
+        if (res.statusCode >= 200 && res.statusCode < 300) counts.allowed++;
+        else counts.other++;
+      } else {
+        const want = p.expected;
+        if (res.statusCode !== want.status || error?.code !== want.code)
+          problems.push(`${label}: expected ${want.status} ${want.code}, got ${res.statusCode} ${res.body.slice(0, 200)}`);
+        else if (body && Object.keys(body).join() !== 'error') problems.push(`${label}: a refusal with more than the error: ${res.body.slice(0, 200)}`);
+        if (res.statusCode === 401 || res.statusCode === 403 || res.statusCode === 404) counts[res.statusCode]++;
+        else counts.other++;
+        const routeCaller = `${key}|${caller.name}`;
+        if (p.variant === 'missing' && error?.message) missingMessages.set(routeCaller, error.message);
+        if (p.variant === 'out' && res.statusCode === 404) {
+          // Word for word what a missing one gets: nothing tells that it exists, or whose it is.
+          const missingValues = Object.fromEntries(Object.keys(p.target!.values).map((k) => [k, entry.subject!(f).missing?.[k] ?? MISSING[k]!]));
+          let expected = missingMessages.get(routeCaller);
+          for (const [k, v] of Object.entries(missingValues)) expected = expected?.split(String(v)).join(String(p.target!.values[k]));
+          if (expected !== undefined && error?.message !== expected) problems.push(`${label}: the refusal "${error?.message}" is not what a missing one gets ("${expected}")`);
         }
-        const changes = method !== 'GET';
-        const before = changes ? await stateDigest(server) : '';
-        const sent = Date.now();
-        const res = await server.app.inject({ method, url, headers, ...(payload !== undefined ? { payload } : {}) });
-        timeOf.set(key, (timeOf.get(key) ?? 0) + Date.now() - sent);
-        counts.requests++;
-        const label = `${caller.name} ${method} ${url} (${p.variant}${p.target ? ` ${p.target.label}` : ''})`;
-        const body = json(res);
-        const error = body?.error as { code?: string; message?: string } | undefined;
-
-        if (res.statusCode >= 500) problems.push(`${label}: ${res.statusCode} ${res.body.slice(0, 200)}`);
-        if (p.expected === 'allowed') {
-          const ok = entry.ok ? entry.ok.includes(res.statusCode) : res.statusCode >= 200 && res.statusCode < 300;
-          if (!ok) problems.push(`${label}: expected ${entry.ok?.join(' or ') ?? '2xx'}, got ${res.statusCode} ${res.body.slice(0, 200)}`);
-          if (res.statusCode >= 200 && res.statusCode < 300) counts.allowed++;
-          else counts.other++;
-        } else {
-          const want = p.expected;
-          if (res.statusCode !== want.status || error?.code !== want.code) problems.push(`${label}: expected ${want.status} ${want.code}, got ${res.statusCode} ${res.body.slice(0, 200)}`);
-          else if (body && Object.keys(body).join() !== 'error') problems.push(`${label}: a refusal with more than the error: ${res.body.slice(0, 200)}`);
-          if (res.statusCode === 401 || res.statusCode === 403 || res.statusCode === 404) counts[res.statusCode]++;
-          else counts.other++;
-          const routeCaller = `${key}|${caller.name}`;
-          if (p.variant === 'missing' && error?.message) missingMessages.set(routeCaller, error.message);
-          if (p.variant === 'out' && res.statusCode === 404) {
-            // Word for word what a missing one gets: nothing tells that it exists, or whose it is.
-            const missingValues = Object.fromEntries(Object.keys(p.target!.values).map((k) => [k, entry.subject!(f).missing?.[k] ?? MISSING[k]!]));
-            let expected = missingMessages.get(routeCaller);
-            for (const [k, v] of Object.entries(missingValues)) expected = expected?.split(String(v)).join(String(p.target!.values[k]));
-            if (expected !== undefined && error?.message !== expected) problems.push(`${label}: the refusal "${error?.message}" is not what a missing one gets ("${expected}")`);
-          }
-          if (p.target?.village && res.statusCode >= 400) {
-            // A refusal names nothing of an object out of reach that the request did not name.
-            const v = p.target.village;
-            const named = [NAMES[v]!, NAMES[TOWNSHIP_OF[v]!]!, TOWNSHIP_OF[v]!, ...(url.includes(v) ? [] : [v])];
-            if (p.variant !== 'in' && named.some((n) => res.body.includes(n))) problems.push(`${label}: the refusal names the object: ${res.body.slice(0, 200)}`);
-          }
-          if (changes) {
-            counts.refusedChanges++;
-            const after = await stateDigest(server);
-            if (after !== before) problems.push(`${label}: refused, but something changed: ${before} → ${after}`);
-          }
+        if (p.target?.village && res.statusCode >= 400) {
+          // A refusal names nothing of an object out of reach that the request did not name.
+          const v = p.target.village;
+          const named = [NAMES[v]!, NAMES[TOWNSHIP_OF[v]!]!, TOWNSHIP_OF[v]!, ...(url.includes(v) ? [] : [v])];
+          if (p.variant !== 'in' && named.some((n) => res.body.includes(n))) problems.push(`${label}: the refusal names the object: ${res.body.slice(0, 200)}`);
         }
-
-        if (!SEES_FULL_IDS.includes(caller.name)) {
-          const { text, kind } = await textsOf(res);
-          kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
-          counts.scanned++;
-          const whole = text.match(WHOLE_ID) ?? [];
-          counts.maskedIds += (text.match(MASKED_ID) ?? []).length;
-          if (whole.length) {
-            counts.unmaskedIds += whole.length;
-            problems.push(`${label}: ${whole.length} whole ID numbers in the ${kind} answer, e.g. ${whole[0]}`);
-          }
-          if (kind === 'pdf' || kind === 'xlsx') {
-            if (p.expected !== 'allowed') problems.push(`${label}: a ${kind} file for a caller who was to be refused`);
-          }
+        if (changes) {
+          counts.refusedChanges++;
+          const after = await stateDigest(server);
+          if (after !== before) problems.push(`${label}: refused, but something changed: ${before} → ${after}`);
         }
       }
 
-      // The chain the sweep's changes were audited in still holds.
-      const verify = await server.app.inject({ method: 'GET', url: '/api/audit/verify', headers: sessions.get('admin')! });
-      expect(verify.statusCode, verify.body).toBe(200);
-      expect(verify.json()).toMatchObject({ ok: true });
+      if (!SEES_FULL_IDS.includes(caller.name)) {
+        const { text, kind } = await textsOf(res);
+        kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+        counts.scanned++;
+        const whole = text.match(WHOLE_ID) ?? [];
+        counts.maskedIds += (text.match(MASKED_ID) ?? []).length;
+        if (whole.length) {
+          counts.unmaskedIds += whole.length;
+          problems.push(`${label}: ${whole.length} whole ID numbers in the ${kind} answer, e.g. ${whole[0]}`);
+        }
+        if (kind === 'pdf' || kind === 'xlsx') {
+          if (p.expected !== 'allowed') problems.push(`${label}: a ${kind} file for a caller who was to be refused`);
+        }
+      }
+    }
 
-      const routes = operations.size;
-      const callers = CALLERS.length;
-      const objects = Math.round((objectsPerRoute.reduce((a, b) => a + b, 0) / objectsPerRoute.length) * 10) / 10;
-      const n = (x: number) => x.toLocaleString('en');
-      console.log(
-        `authz sweep (${target.dialect}): ${routes} routes × ${callers} callers × ${objects} objects on average = ${n(counts.requests)} requests; ` +
-          `401: ${n(counts[401])}, 403: ${n(counts[403])}, 404: ${n(counts[404])}, allowed: ${n(counts.allowed)}, other: ${n(counts.other)}; long PDFs not drawn: ${skipped}; ` +
-          `refused changes checked: ${n(counts.refusedChanges)}; answers scanned: ${n(counts.scanned)} (${[...kinds].map(([k, v]) => `${k} ${v}`).join(', ')}), masked IDs seen: ${n(counts.maskedIds)}; ` +
-          `unmasked IDs: ${counts.unmaskedIds}; ${((Date.now() - started) / 1000).toFixed(1)} s${poppler ? '' : ' (no pdftotext: PDFs checked by status only)'}`,
-      );
-      const slowest = [...timeOf].sort((a, b) => b[1] - a[1]).slice(0, 6);
-      console.log(`slowest: ${slowest.map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join('; ')}`);
-      expect(problems).toEqual([]);
-      // The fixture's ID numbers did reach the callers, masked: the scan looked at real answers.
-      expect(counts.maskedIds).toBeGreaterThan(50);
-    },
-    240_000,
-  );
+    // The chain the sweep's changes were audited in still holds.
+    const verify = await server.app.inject({ method: 'GET', url: '/api/audit/verify', headers: sessions.get('admin')! });
+    expect(verify.statusCode, verify.body).toBe(200);
+    expect(verify.json()).toMatchObject({ ok: true });
+
+    const routes = operations.size;
+    const callers = CALLERS.length;
+    const objects = Math.round((objectsPerRoute.reduce((a, b) => a + b, 0) / objectsPerRoute.length) * 10) / 10;
+    const n = (x: number) => x.toLocaleString('en');
+    console.log(
+      `authz sweep (${target.dialect}): ${routes} routes × ${callers} callers × ${objects} objects on average = ${n(counts.requests)} requests; ` +
+        `401: ${n(counts[401])}, 403: ${n(counts[403])}, 404: ${n(counts[404])}, allowed: ${n(counts.allowed)}, other: ${n(counts.other)}; long PDFs not drawn: ${skipped}; ` +
+        `refused changes checked: ${n(counts.refusedChanges)}; answers scanned: ${n(counts.scanned)} (${[...kinds].map(([k, v]) => `${k} ${v}`).join(', ')}), masked IDs seen: ${n(counts.maskedIds)}; ` +
+        `unmasked IDs: ${counts.unmaskedIds}; ${((Date.now() - started) / 1000).toFixed(1)} s${poppler ? '' : ' (no pdftotext: PDFs checked by status only)'}`,
+    );
+    const slowest = [...timeOf].sort((a, b) => b[1] - a[1]).slice(0, 6);
+    console.log(`slowest: ${slowest.map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join('; ')}`);
+    expect(problems).toEqual([]);
+    // The fixture's ID numbers did reach the callers, masked: the scan looked at real answers.
+    expect(counts.maskedIds).toBeGreaterThan(50);
+  }, 240_000);
 
   it('refuses every change of the OpenAPI document without the CSRF token, whatever the spelling of /api, and every route but the password change to a user holding a one-time password', async () => {
     const doc = server.app.swagger() as { paths: Record<string, Record<string, { security?: unknown[] }>> };
@@ -861,18 +955,27 @@ describe.each(storeTargets())('authorisation sweep ($dialect)', (target) => {
           for (const spelt of [url, url.replace(/^\/api/, '/%61pi'), url.replace(/^\/api/, '/ap%69'), url.replace(/^\/api/, '/%61%70%69')]) {
             const res = await server.app.inject({ method: method as 'POST', url: spelt, headers: { ...cookieOnly, 'content-type': 'application/json' }, payload: '{}' });
             csrf++;
-            if (res.statusCode !== 403 || (json(res)?.error as { code?: string } | undefined)?.code !== 'csrf') problems.push(`${method} ${spelt} without the token: ${res.statusCode} ${res.body.slice(0, 120)}`);
+            if (res.statusCode !== 403 || (json(res)?.error as { code?: string } | undefined)?.code !== 'csrf')
+              problems.push(`${method} ${spelt} without the token: ${res.statusCode} ${res.body.slice(0, 120)}`);
           }
         }
         const isPublic = !ops[method.toLowerCase()]?.security?.length;
         if (!openToOtp.has(`${method} ${path}`) && !isPublic) {
-          const res = await server.app.inject({ method: method as 'POST', url, headers: { ...otpHeaders, ...(method !== 'GET' ? { 'content-type': 'application/json' } : {}) }, ...(method !== 'GET' ? { payload: '{}' } : {}) });
+          const res = await server.app.inject({
+            method: method as 'POST',
+            url,
+            headers: { ...otpHeaders, ...(method !== 'GET' ? { 'content-type': 'application/json' } : {}) },
+            ...(method !== 'GET' ? { payload: '{}' } : {}),
+          });
           otpRefused++;
-          if (res.statusCode !== 403 || (json(res)?.error as { code?: string } | undefined)?.code !== 'password-change-required') problems.push(`${method} ${url} with a one-time password: ${res.statusCode} ${res.body.slice(0, 120)}`);
+          if (res.statusCode !== 403 || (json(res)?.error as { code?: string } | undefined)?.code !== 'password-change-required')
+            problems.push(`${method} ${url} with a one-time password: ${res.statusCode} ${res.body.slice(0, 120)}`);
         }
       }
     }
-    console.log(`authz sweep (${target.dialect}): ${csrf} changes without the CSRF token (4 spellings of /api each): all 403 csrf; ${otpRefused} routes asked with a one-time password: all 403 password-change-required`);
+    console.log(
+      `authz sweep (${target.dialect}): ${csrf} changes without the CSRF token (4 spellings of /api each): all 403 csrf; ${otpRefused} routes asked with a one-time password: all 403 password-change-required`,
+    );
     expect(problems).toEqual([]);
     expect(csrf).toBeGreaterThan(80);
     expect(await stateDigest(server)).toBe(before);

@@ -79,7 +79,14 @@ export function addCampaignCommands(cli: Command): void {
         name,
         year: opts.year,
         schemeVersionId: version.id,
-        ...(opts.villages ? { villages: opts.villages.split(',').map((v) => v.trim()).filter(Boolean) } : {}),
+        ...(opts.villages
+          ? {
+              villages: opts.villages
+                .split(',')
+                .map((v) => v.trim())
+                .filter(Boolean),
+            }
+          : {}),
         ...(opts.appealDays !== undefined ? { appealDays: opts.appealDays } : {}),
       });
       out(`campaign ${id} "${name}" (${opts.year}) by ${version.schemeId} v${version.version}${version.created ? ' (scheme version stored)' : ''}`);
@@ -91,20 +98,27 @@ export function addCampaignCommands(cli: Command): void {
     .action(async () => {
       await withService(async (service) => {
         for (const x of await service.setup.listCampaigns()) {
-          const progress = Object.entries(x.byStatus).map(([s, n]) => `${s} ${n}`).join(', ');
+          const progress = Object.entries(x.byStatus)
+            .map(([s, n]) => `${s} ${n}`)
+            .join(', ');
           out(`${x.id}\t${x.name}\t${x.year}\t${x.scheme}\t${x.villages} villages: ${progress}`);
         }
       });
     });
 
-  user(c.command('team').description('create an inspection team or set its members').argument('<campaign>').argument('<team>').requiredOption('--members <users>', 'comma-separated user names')).action(
-    async (campaign: string, team: string, opts: { members: string; user?: string }) => {
-      await withService(async (service) => {
-        const id = await service.setup.setTeam(actorOf(opts), await campaignId(service, campaign), team, opts.members.split(','));
-        out(`team ${id} "${team}": ${opts.members}`);
-      });
-    },
-  );
+  user(
+    c
+      .command('team')
+      .description('create an inspection team or set its members')
+      .argument('<campaign>')
+      .argument('<team>')
+      .requiredOption('--members <users>', 'comma-separated user names'),
+  ).action(async (campaign: string, team: string, opts: { members: string; user?: string }) => {
+    await withService(async (service) => {
+      const id = await service.setup.setTeam(actorOf(opts), await campaignId(service, campaign), team, opts.members.split(','));
+      out(`team ${id} "${team}": ${opts.members}`);
+    });
+  });
 
   user(c.command('assign').description('assign villages to an inspection team').argument('<campaign>').argument('<team>').argument('<villages...>')).action(
     async (campaign: string, team: string, villages: string[], opts: { user?: string }) => {
@@ -153,25 +167,36 @@ export function addCampaignCommands(cli: Command): void {
     },
   );
 
-  user(c.command('accept').description('accept a suggestion: it becomes a finding').argument('<campaign>').argument('<village>').argument('<suggestion>', 'suggestion id', int('suggestion'))).action(
-    async (campaign: string, village: string, suggestion: number, opts: { user?: string }) => {
-      await withService(async (service) => {
-        const a = await assessmentOf(service, campaign, village);
-        const findingId = await service.suggestions.acceptSuggestion(actorOf(opts), a.id, a.version, suggestion);
-        out(`suggestion ${suggestion} accepted: finding ${findingId}`);
-      });
-    },
-  );
+  user(
+    c
+      .command('accept')
+      .description('accept a suggestion: it becomes a finding')
+      .argument('<campaign>')
+      .argument('<village>')
+      .argument('<suggestion>', 'suggestion id', int('suggestion')),
+  ).action(async (campaign: string, village: string, suggestion: number, opts: { user?: string }) => {
+    await withService(async (service) => {
+      const a = await assessmentOf(service, campaign, village);
+      const findingId = await service.suggestions.acceptSuggestion(actorOf(opts), a.id, a.version, suggestion);
+      out(`suggestion ${suggestion} accepted: finding ${findingId}`);
+    });
+  });
 
-  user(c.command('dismiss').description('dismiss a suggestion with a reason').argument('<campaign>').argument('<village>').argument('<suggestion>', 'suggestion id', int('suggestion')).requiredOption('--reason <text>')).action(
-    async (campaign: string, village: string, suggestion: number, opts: { reason: string; user?: string }) => {
-      await withService(async (service) => {
-        const a = await assessmentOf(service, campaign, village);
-        await service.suggestions.dismissSuggestion(actorOf(opts), a.id, a.version, suggestion, opts.reason);
-        out(`suggestion ${suggestion} dismissed`);
-      });
-    },
-  );
+  user(
+    c
+      .command('dismiss')
+      .description('dismiss a suggestion with a reason')
+      .argument('<campaign>')
+      .argument('<village>')
+      .argument('<suggestion>', 'suggestion id', int('suggestion'))
+      .requiredOption('--reason <text>'),
+  ).action(async (campaign: string, village: string, suggestion: number, opts: { reason: string; user?: string }) => {
+    await withService(async (service) => {
+      const a = await assessmentOf(service, campaign, village);
+      await service.suggestions.dismissSuggestion(actorOf(opts), a.id, a.version, suggestion, opts.reason);
+      out(`suggestion ${suggestion} dismissed`);
+    });
+  });
 
   const finding = c.command('finding').description('record or withdraw findings');
   user(
@@ -185,21 +210,23 @@ export function addCampaignCommands(cli: Command): void {
       .option('--note <text>')
       .option('--household <no>', 'household number concerned')
       .option('--evidence <files...>', 'photos, scans or PDFs'),
-  ).action(async (campaign: string, village: string, item: string, opts: { count?: number; element?: string; note?: string; household?: string; evidence?: string[]; user?: string }) => {
-    await withService(async (service) => {
-      const a = await assessmentOf(service, campaign, village);
-      const files = opts.evidence ?? [];
-      const input = {
-        item,
-        ...(opts.count !== undefined ? { count: opts.count } : {}),
-        ...(opts.element ? { element: opts.element } : {}),
-        ...(opts.note ? { note: opts.note } : {}),
-        ...(opts.household ? { household: opts.household } : {}),
-      };
-      const id = await service.findings.addFinding(actorOf(opts), a.id, a.version, input, evidenceFiles(files));
-      out(`finding ${id} recorded${files.length ? ` with ${files.length} evidence file(s)` : ''}`);
-    });
-  });
+  ).action(
+    async (campaign: string, village: string, item: string, opts: { count?: number; element?: string; note?: string; household?: string; evidence?: string[]; user?: string }) => {
+      await withService(async (service) => {
+        const a = await assessmentOf(service, campaign, village);
+        const files = opts.evidence ?? [];
+        const input = {
+          item,
+          ...(opts.count !== undefined ? { count: opts.count } : {}),
+          ...(opts.element ? { element: opts.element } : {}),
+          ...(opts.note ? { note: opts.note } : {}),
+          ...(opts.household ? { household: opts.household } : {}),
+        };
+        const id = await service.findings.addFinding(actorOf(opts), a.id, a.version, input, evidenceFiles(files));
+        out(`finding ${id} recorded${files.length ? ` with ${files.length} evidence file(s)` : ''}`);
+      });
+    },
+  );
   user(finding.command('withdraw').argument('<campaign>').argument('<village>').argument('<finding>', 'finding id', int('finding')).requiredOption('--reason <text>')).action(
     async (campaign: string, village: string, findingId: number, opts: { reason: string; user?: string }) => {
       await withService(async (service) => {
@@ -227,12 +254,14 @@ export function addCampaignCommands(cli: Command): void {
     );
   }
 
-  user(c.command('publish-all').description('publish every reviewed assessment and snapshot the ranking').argument('<campaign>')).action(async (campaign: string, opts: { user?: string }) => {
-    await withService(async (service) => {
-      const r = await service.workflow.publishCampaign(actorOf(opts), await campaignId(service, campaign));
-      out(`${r.published} assessments published; ranking snapshot ${r.snapshotId}`);
-    });
-  });
+  user(c.command('publish-all').description('publish every reviewed assessment and snapshot the ranking').argument('<campaign>')).action(
+    async (campaign: string, opts: { user?: string }) => {
+      await withService(async (service) => {
+        const r = await service.workflow.publishCampaign(actorOf(opts), await campaignId(service, campaign));
+        out(`${r.published} assessments published; ranking snapshot ${r.snapshotId}`);
+      });
+    },
+  );
 
   user(
     c
@@ -243,17 +272,15 @@ export function addCampaignCommands(cli: Command): void {
       .argument('<item>')
       .requiredOption('--reason <text>')
       .option('--evidence <files...>', 'photos, scans or PDFs supporting the appeal'),
-  ).action(
-    async (campaign: string, village: string, item: string, opts: { reason: string; evidence?: string[]; user?: string }) => {
-      await withService(async (service) => {
-        const id = await service.assessments.assessmentId(await campaignId(service, campaign), village);
-        const files = opts.evidence ?? [];
-        // As with findings: every file is checked first, so a bad file opens no appeal.
-        const appealId = await service.appeals.appeal(actorOf(opts), id, { item, reason: opts.reason }, evidenceFiles(files));
-        out(`appeal ${appealId} opened${files.length ? ` with ${files.length} evidence file(s)` : ''}`);
-      });
-    },
-  );
+  ).action(async (campaign: string, village: string, item: string, opts: { reason: string; evidence?: string[]; user?: string }) => {
+    await withService(async (service) => {
+      const id = await service.assessments.assessmentId(await campaignId(service, campaign), village);
+      const files = opts.evidence ?? [];
+      // As with findings: every file is checked first, so a bad file opens no appeal.
+      const appealId = await service.appeals.appeal(actorOf(opts), id, { item, reason: opts.reason }, evidenceFiles(files));
+      out(`appeal ${appealId} opened${files.length ? ` with ${files.length} evidence file(s)` : ''}`);
+    });
+  });
 
   user(
     c
@@ -264,7 +291,8 @@ export function addCampaignCommands(cli: Command): void {
       .requiredOption('--reason <text>')
       .option('--count <n>', 'the adjusted count', int('--count')),
   ).action(async (appeal: number, outcome: string, opts: { reason: string; count?: number; user?: string }) => {
-    if (outcome !== 'upheld' && outcome !== 'adjusted' && outcome !== 'rejected') throw new KaoheError('validation', `outcome must be upheld, adjusted or rejected, not "${outcome}"`);
+    if (outcome !== 'upheld' && outcome !== 'adjusted' && outcome !== 'rejected')
+      throw new KaoheError('validation', `outcome must be upheld, adjusted or rejected, not "${outcome}"`);
     await withService(async (service) => {
       await service.appeals.decideAppeal(actorOf(opts), appeal, { outcome, reason: opts.reason, ...(opts.count !== undefined ? { count: opts.count } : {}) });
       out(`appeal ${appeal}: ${outcome}`);
@@ -284,7 +312,14 @@ export function addCampaignCommands(cli: Command): void {
         out(padEnd('县排名', 8) + padEnd('乡镇排名', 10) + padEnd('村', 14) + padEnd('乡镇', 12) + padStart('总分', 8) + padStart('变化', 8));
         for (const row of r.county) {
           const delta = row.change?.totalDelta == null ? '—' : (row.change.totalDelta >= 0 ? '+' : '') + fp(row.change.totalDelta);
-          out(padEnd(String(row.countyRank), 8) + padEnd(String(row.townshipRank), 10) + padEnd(row.name, 14) + padEnd(row.townshipName, 12) + padStart(fp(row.total), 8) + padStart(delta, 8));
+          out(
+            padEnd(String(row.countyRank), 8) +
+              padEnd(String(row.townshipRank), 10) +
+              padEnd(row.name, 14) +
+              padEnd(row.townshipName, 12) +
+              padStart(fp(row.total), 8) +
+              padStart(delta, 8),
+          );
         }
       });
     });
@@ -324,13 +359,19 @@ export function addCampaignCommands(cli: Command): void {
     .action(async (opts: { anchor?: string[] }) => {
       const anchors = (opts.anchor ?? []).map((text) => {
         const a = parseAnchor(text, `the printed anchor ${text}`);
-        if (!a) throw new KaoheError('validation', `--anchor: ${text.slice(0, 80)} is not an anchor: write N:HEX as printed on a report (the number of entries, a colon, at least 16 hex digits)`);
+        if (!a)
+          throw new KaoheError(
+            'validation',
+            `--anchor: ${text.slice(0, 80)} is not an anchor: write N:HEX as printed on a report (the number of entries, a colon, at least 16 hex digits)`,
+          );
         return a;
       });
       await withService(async (service) => {
         const v = await service.audit.verifyAudit(anchors);
         if (v.ok) return out(`audit log intact: ${v.entries} entries, ${v.anchors} anchors checked`);
-        process.stderr.write(`audit log BROKEN at entry ${v.broken!.id ?? '(end)'} (position ${v.broken!.position}): ${v.broken!.reason}; ${v.entries} entries before it are intact\n`);
+        process.stderr.write(
+          `audit log BROKEN at entry ${v.broken!.id ?? '(end)'} (position ${v.broken!.position}): ${v.broken!.reason}; ${v.entries} entries before it are intact\n`,
+        );
         process.exitCode = 1;
       });
     });

@@ -21,7 +21,6 @@ export async function withStore<T>(work: (store: Store) => Promise<T>): Promise<
   }
 }
 
-
 function describe(report: ImportReport, shown: number): string {
   const lines: string[] = [];
   const where = `${report.file} (${report.format}${report.encoding ? `, ${report.encoding}` : ''})`;

@@ -17,7 +17,11 @@ interface Options {
 }
 
 const KINDS: Array<{ kind: ReportKind; command: string; description: string; args?: 'village' }> = [
-  { kind: 'ranking', command: 'ranking', description: 'the ranking workbook (.xlsx): the county and one sheet per township, section averages, change against the previous campaign' },
+  {
+    kind: 'ranking',
+    command: 'ranking',
+    description: 'the ranking workbook (.xlsx): the county and one sheet per township, section averages, change against the previous campaign',
+  },
   { kind: 'deductions', command: 'deductions', description: 'the deduction detail workbook (.xlsx, 扣分明细): a row per finding, of the campaign or of one village (--village)' },
   { kind: 'sheet', command: 'sheet', description: "a village's score sheet (.pdf, 考核扣分明细表) on A4", args: 'village' },
   { kind: 'campaign', command: 'campaign', description: 'the whole campaign as one PDF: the county summary with charts, then every village' },
@@ -30,7 +34,7 @@ export function addReportCommands(cli: Command): void {
     let cmd = r.command(spec.command).description(spec.description).argument('<campaign>', 'campaign name or id');
     if (spec.args === 'village') cmd = cmd.argument('<village>', 'village code');
     cmd = cmd
-      .option('-o, --output <file>', 'where to write it (default: the report\'s name in the current folder)')
+      .option('-o, --output <file>', "where to write it (default: the report's name in the current folder)")
       .option('--lang <lang>', 'zh (default) or en')
       .option('--user <name>', 'who is asking (default $KAOHE_USER or "cli")');
     if (spec.kind !== 'sheet') cmd = cmd.option('--township <code>', 'only the villages of one township');
@@ -53,9 +57,16 @@ async function run(kind: ReportKind, campaign: string, opts: Options): Promise<v
   try {
     const docs = services.reports;
     const id = await campaignId(services.campaigns, campaign);
-    const request: ReportRequest = { lang: (opts.lang as 'zh' | 'en' | undefined) ?? 'zh', ...(opts.township ? { township: opts.township } : {}), ...(opts.village ? { village: opts.village } : {}) };
+    const request: ReportRequest = {
+      lang: (opts.lang as 'zh' | 'en' | undefined) ?? 'zh',
+      ...(opts.township ? { township: opts.township } : {}),
+      ...(opts.village ? { village: opts.village } : {}),
+    };
     const file = opts.output ?? (await docs.filename(id, kind, request));
-    const bar = kind === 'campaign' && process.stderr.isTTY ? new cliProgress.SingleBar({ format: '  {bar} {value} villages', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+    const bar =
+      kind === 'campaign' && process.stderr.isTTY
+        ? new cliProgress.SingleBar({ format: '  {bar} {value} villages', stream: process.stderr }, cliProgress.Presets.shades_classic)
+        : null;
     bar?.start(0, 0);
     // Written beside the target and moved onto it when whole: a failure leaves no half-written report.
     const part = `${file}.${process.pid}.part`;

@@ -56,8 +56,42 @@ function resolveAssessmentScheme(file: string, option: string | undefined, fromF
 }
 
 const LABELS = {
-  zh: { scheme: '考核细则', unit: '考核单位', code: '代码', item: '考核项目', max: '满分', deducted: '扣分', score: '得分', base: '基础分', bonus: '加分', total: '总分', grade: '等级', none: '无', explanation: '扣分说明', veto: '一票否决', na: '不适用', noFindings: '无扣分' },
-  en: { scheme: 'Scheme', unit: 'Unit', code: 'Code', item: 'Item', max: 'Max', deducted: 'Lost', score: 'Score', base: 'Base', bonus: 'Bonus', total: 'Total', grade: 'Grade', none: 'none', explanation: 'Deductions explained', veto: 'Veto', na: 'n/a', noFindings: 'no deductions' },
+  zh: {
+    scheme: '考核细则',
+    unit: '考核单位',
+    code: '代码',
+    item: '考核项目',
+    max: '满分',
+    deducted: '扣分',
+    score: '得分',
+    base: '基础分',
+    bonus: '加分',
+    total: '总分',
+    grade: '等级',
+    none: '无',
+    explanation: '扣分说明',
+    veto: '一票否决',
+    na: '不适用',
+    noFindings: '无扣分',
+  },
+  en: {
+    scheme: 'Scheme',
+    unit: 'Unit',
+    code: 'Code',
+    item: 'Item',
+    max: 'Max',
+    deducted: 'Lost',
+    score: 'Score',
+    base: 'Base',
+    bonus: 'Bonus',
+    total: 'Total',
+    grade: 'Grade',
+    none: 'none',
+    explanation: 'Deductions explained',
+    veto: 'Veto',
+    na: 'n/a',
+    noFindings: 'no deductions',
+  },
 } as const;
 
 /** A readable score sheet: a table by section, then every deduction explained. */
@@ -88,9 +122,7 @@ export function scoreSheet(scheme: Scheme, result: ScoreResult, explanation: str
   });
   out.push('-'.repeat(W.code + W.title + 3 * W.num));
   const grade = result.grade ? textOf(result.grade.title, lang) : L.none;
-  out.push(
-    `${L.base} ${fp(result.base)}/${fp(result.max)}   ${L.bonus} ${fp(result.bonus)}/${fp(result.bonusMax)}   ${L.total} ${fp(result.total)}   ${L.grade} ${grade}`,
-  );
+  out.push(`${L.base} ${fp(result.base)}/${fp(result.max)}   ${L.bonus} ${fp(result.bonus)}/${fp(result.bonusMax)}   ${L.total} ${fp(result.total)}   ${L.grade} ${grade}`);
   if (result.veto) out.push(`${L.veto}: ${result.veto.items.join(', ')}`);
   out.push('');
   out.push(`${L.explanation}:`);

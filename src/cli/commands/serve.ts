@@ -21,7 +21,8 @@ export async function runServe(opts: { port: number; host: string; demo: boolean
   await app.listen({ port: opts.port, host: opts.host });
   const address = `http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${opts.port}/`;
   const lines = ['', `考核 Kaohe is running: ${address}`, `  database: ${services.store.location}`, `  API: ${address}api/docs`];
-  if (tidied.temporary || tidied.orphans) lines.push(`  evidence: removed ${tidied.temporary} unfinished upload(s) and ${tidied.orphans} file(s) no record names, left by an earlier run`);
+  if (tidied.temporary || tidied.orphans)
+    lines.push(`  evidence: removed ${tidied.temporary} unfinished upload(s) and ${tidied.orphans} file(s) no record names, left by an earlier run`);
   if (first) {
     if (first.demo) lines.push(`  first start: the demo county and the campaign "${first.campaign}" were created`);
     lines.push('  users (one-time passwords, shown only now; each is changed at first sign-in):');

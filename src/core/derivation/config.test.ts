@@ -2,15 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { builtinScheme } from '../../schemes/index.ts';
 import { formatProblem } from '../scheme/problems.ts';
-import {
-  checkDeriveConfig,
-  DeriveConfigError,
-  loadDeriveConfig,
-  parseDeriveConfig,
-  RULE_NAMES,
-  type DeriveConfig,
-  type DeriveProblem,
-} from './config.ts';
+import { checkDeriveConfig, DeriveConfigError, loadDeriveConfig, parseDeriveConfig, RULE_NAMES, type DeriveConfig, type DeriveProblem } from './config.ts';
 
 const SEED_DERIVE = readFileSync(new URL('../../schemes/seed-2020.derive.yaml', import.meta.url), 'utf8');
 const seed = builtinScheme('seed-2020');
@@ -77,13 +69,7 @@ describe('reading a configuration', () => {
 
   it('fills the defaults of the optional settings', () => {
     const config = loadDeriveConfig(
-      [
-        'scheme: seed-2020',
-        'rules:',
-        '  recordsAgree: { item: "2.2.1", fields: [size] }',
-        '  householdExit: { item: "2.6.2" }',
-        '  petitions: { item: "3.5.1" }',
-      ].join('\n'),
+      ['scheme: seed-2020', 'rules:', '  recordsAgree: { item: "2.2.1", fields: [size] }', '  householdExit: { item: "2.6.2" }', '  petitions: { item: "3.5.1" }'].join('\n'),
       { scheme: seed },
     );
     expect(config.rules.recordsAgree!.sources).toEqual(['handbook', 'collection-form']);
@@ -133,13 +119,20 @@ describe('problems, each on its line', () => {
   });
 
   it('reports a threshold that is not a whole number, or out of range, on its line', () => {
-    const source = ['scheme: seed-2020', 'rules:', '  dutyDays:', '    item: "2.4.1"', '    minDaysPerMonth: 32', '  homeVisits:', '    item: "2.5.4"', '    helperPerMonth: 2.5', '    leaderPerMonth: -1', ''].join('\n');
+    const source = [
+      'scheme: seed-2020',
+      'rules:',
+      '  dutyDays:',
+      '    item: "2.4.1"',
+      '    minDaysPerMonth: 32',
+      '  homeVisits:',
+      '    item: "2.5.4"',
+      '    helperPerMonth: 2.5',
+      '    leaderPerMonth: -1',
+      '',
+    ].join('\n');
     const problems = problemsOf(source);
-    expect(problems.map((p) => p.line).sort((a, b) => a! - b!)).toEqual([
-      lineOf(source, 'minDaysPerMonth'),
-      lineOf(source, 'helperPerMonth'),
-      lineOf(source, 'leaderPerMonth'),
-    ]);
+    expect(problems.map((p) => p.line).sort((a, b) => a! - b!)).toEqual([lineOf(source, 'minDaysPerMonth'), lineOf(source, 'helperPerMonth'), lineOf(source, 'leaderPerMonth')]);
   });
 
   it('reports an unknown field, status or kind on its line', () => {

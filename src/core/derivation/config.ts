@@ -108,9 +108,7 @@ const RulesSchema = z.strictObject({
   householdExit: z.strictObject({ ...base, exitedStatus: Code.default('exited') }).optional(),
   reports: z.strictObject({ ...base, statuses: uniqueList(z.enum(REPORT_STATUSES)) }).optional(),
   meetingAbsence: z.strictObject(base).optional(),
-  petitions: z
-    .strictObject({ ...base, overCountyOnly: z.boolean().default(false), kinds: uniqueList(z.enum(PETITION_KINDS)).default(['petition']) })
-    .optional(),
+  petitions: z.strictObject({ ...base, overCountyOnly: z.boolean().default(false), kinds: uniqueList(z.enum(PETITION_KINDS)).default(['petition']) }).optional(),
 });
 
 const DeriveFileSchema = z.strictObject({
@@ -147,10 +145,7 @@ export function parseDeriveConfig(source: string, options: DeriveLoadOptions = {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const { path, ...place } = placeOf(issue);
-      const message =
-        issue.code === 'unrecognized_keys' && path.length === 1 && path[0] === 'rules'
-          ? `${issue.message} (known rules: ${RULE_NAMES.join(', ')})`
-          : issue.message;
+      const message = issue.code === 'unrecognized_keys' && path.length === 1 && path[0] === 'rules' ? `${issue.message} (known rules: ${RULE_NAMES.join(', ')})` : issue.message;
       problems.push({ severity: 'error', code: 'shape', message: `${path.join('.') || '(top level)'}: ${message}`, file, path, ...place });
     }
     return { problems };

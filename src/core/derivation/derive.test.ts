@@ -394,7 +394,14 @@ describe('2.3.1 policy awareness', () => {
     const out = deriveSuggestions(
       config,
       seed,
-      records({ households: [h], surveys: [survey(1, 'awareness', 'unaware', '2020-06-01', '王大山', 'A'), survey(1, 'awareness', 'unaware', '2020-06-01', '李梅', 'A'), survey(1, 'awareness', 'unaware', '2020-06-01', '王大山', 'B')] }),
+      records({
+        households: [h],
+        surveys: [
+          survey(1, 'awareness', 'unaware', '2020-06-01', '王大山', 'A'),
+          survey(1, 'awareness', 'unaware', '2020-06-01', '李梅', 'A'),
+          survey(1, 'awareness', 'unaware', '2020-06-01', '王大山', 'B'),
+        ],
+      }),
       YEAR,
     );
     expect(out).toHaveLength(3);
@@ -404,7 +411,15 @@ describe('2.3.1 policy awareness', () => {
     const out = deriveSuggestions(
       config,
       seed,
-      records({ households: [h], surveys: [survey(1, 'awareness', 'unaware', '2019-12-31'), survey(1, 'awareness', 'unaware', '2021-01-01'), survey(7, 'awareness', 'unaware'), survey(1, 'satisfaction', 'dissatisfied')] }),
+      records({
+        households: [h],
+        surveys: [
+          survey(1, 'awareness', 'unaware', '2019-12-31'),
+          survey(1, 'awareness', 'unaware', '2021-01-01'),
+          survey(7, 'awareness', 'unaware'),
+          survey(1, 'satisfaction', 'dissatisfied'),
+        ],
+      }),
       YEAR,
     );
     expect(out).toEqual([]);
@@ -479,7 +494,12 @@ describe('2.4.1 the leader\'s "ten ones"', () => {
     const out = deriveSuggestions(
       config,
       seed,
-      records({ leaderDuties: [{ element: 'diary', title: '一本民情日记', done: false }, { element: 'lecture', title: '一次党课', done: true }] }),
+      records({
+        leaderDuties: [
+          { element: 'diary', title: '一本民情日记', done: false },
+          { element: 'lecture', title: '一次党课', done: true },
+        ],
+      }),
       YEAR,
     );
     expect(out).toEqual([
@@ -518,7 +538,12 @@ describe('2.4.1 the leader\'s "ten ones"', () => {
     const out = deriveSuggestions(
       config,
       own,
-      records({ leaderDuties: [{ element: 'diary', title: '一本民情日记', done: false }, { element: 'report', title: '一份调研报告', done: false }] }),
+      records({
+        leaderDuties: [
+          { element: 'diary', title: '一本民情日记', done: false },
+          { element: 'report', title: '一份调研报告', done: false },
+        ],
+      }),
       YEAR,
     );
     expect(out.map((s) => [s.key, s.element])).toEqual([
@@ -633,8 +658,19 @@ describe('2.5.4 home visits (all-or-nothing: one suggestion)', () => {
   });
 
   it('counts visits on the first and last day of the month in that month', () => {
-    const visits = [visit(1, 'helper', '2020-03-01'), visit(1, 'helper', '2020-03-02'), visit(1, 'helper', '2020-03-30'), visit(1, 'helper', '2020-03-31'), visit(1, 'leader', '2020-03-31'), visit(1, 'helper', '2020-04-01')];
-    const out = deriveSuggestions(config, seed, records({ households: [h1], helperAssignments: [assignment(1, '2020-01-01')], visits }), { year: 2020, from: '2020-03-01', to: '2020-03-31' });
+    const visits = [
+      visit(1, 'helper', '2020-03-01'),
+      visit(1, 'helper', '2020-03-02'),
+      visit(1, 'helper', '2020-03-30'),
+      visit(1, 'helper', '2020-03-31'),
+      visit(1, 'leader', '2020-03-31'),
+      visit(1, 'helper', '2020-04-01'),
+    ];
+    const out = deriveSuggestions(config, seed, records({ households: [h1], helperAssignments: [assignment(1, '2020-01-01')], visits }), {
+      year: 2020,
+      from: '2020-03-01',
+      to: '2020-03-31',
+    });
     expect(out).toEqual([]);
   });
 
@@ -658,7 +694,12 @@ describe('2.5.5 satisfaction (all-or-nothing: one suggestion)', () => {
   it('suggests once when any answer is basically satisfied or dissatisfied, listing them', () => {
     const a = survey(1, 'satisfaction', 'basic', '2020-09-15', '王大山', '帮扶责任人');
     const b = survey(1, 'satisfaction', 'dissatisfied', '2020-09-15', '王大山', '工作队长');
-    const out = deriveSuggestions(config, seed, records({ households: [h], surveys: [b, a, survey(1, 'satisfaction', 'satisfied'), survey(1, 'satisfaction', 'basic', '2021-01-02')] }), YEAR);
+    const out = deriveSuggestions(
+      config,
+      seed,
+      records({ households: [h], surveys: [b, a, survey(1, 'satisfaction', 'satisfied'), survey(1, 'satisfaction', 'basic', '2021-01-02')] }),
+      YEAR,
+    );
     expect(out).toEqual([
       {
         item: '2.5.5',
@@ -756,7 +797,9 @@ describe('3.4.1 meeting absences', () => {
     const out = deriveSuggestions(
       only('meetingAbsence'),
       seed,
-      records({ meetingAttendance: [x, attendance('2020-05-06', '李队员', 'leave'), attendance('2020-05-06', '赵队员', 'attended'), attendance('2021-01-06', '张队长', 'absent')] }),
+      records({
+        meetingAttendance: [x, attendance('2020-05-06', '李队员', 'leave'), attendance('2020-05-06', '赵队员', 'attended'), attendance('2021-01-06', '张队长', 'absent')],
+      }),
       YEAR,
     );
     expect(out).toEqual([
@@ -822,7 +865,10 @@ function busyVillage(): VillageRecords {
     surveys: [survey(1, 'awareness', 'unaware'), survey(2, 'satisfaction', 'basic'), survey(3, 'satisfaction', 'dissatisfied')],
     students: [student(1, { notified: 0, applied: 0 }), student(2, { name: '陈小花', applied: 0 })],
     petitions: [petition('2020-06-18'), petition('2020-07-18', { over_county: 1 })],
-    leaderDuties: [{ element: 'diary', title: '一本民情日记', done: false }, { element: 'lecture', title: '一次党课', done: false }],
+    leaderDuties: [
+      { element: 'diary', title: '一本民情日记', done: false },
+      { element: 'lecture', title: '一次党课', done: false },
+    ],
   });
 }
 
@@ -947,8 +993,8 @@ describe('bad arguments', () => {
   });
 
   it('accepts a one-day period', () => {
-    expect(deriveSuggestions(SEED_CONFIG, seed, records({ village: village({ exit_year: null }) }), { year: 2020, from: '2020-06-01', to: '2020-06-01' }).map((s) => s.key)).toEqual([
-      '2.6.1:village-exit',
-    ]);
+    expect(
+      deriveSuggestions(SEED_CONFIG, seed, records({ village: village({ exit_year: null }) }), { year: 2020, from: '2020-06-01', to: '2020-06-01' }).map((s) => s.key),
+    ).toEqual(['2.6.1:village-exit']);
   });
 });

@@ -12,16 +12,7 @@ import { KaoheError } from '../errors.ts';
 import { maskIdNumber } from '../ids/gb11643.ts';
 import { walk, type Scheme, type SchemeNode } from '../scheme/model.ts';
 import { checkDeriveConfig, DeriveConfigError, type DeriveConfig, type DeriveRules, type ReportStatus } from './config.ts';
-import type {
-  ComparedField,
-  HouseholdRow,
-  HouseholdSource,
-  HouseholdSourceKind,
-  Period,
-  Suggestion,
-  SuggestionRecord,
-  VillageRecords,
-} from './types.ts';
+import type { ComparedField, HouseholdRow, HouseholdSource, HouseholdSourceKind, Period, Suggestion, SuggestionRecord, VillageRecords } from './types.ts';
 
 /** Derives the suggested findings; throws DeriveConfigError for a configuration that does not fit the scheme, KaoheError('bad-period') for a bad period. */
 export function deriveSuggestions(config: DeriveConfig, scheme: Scheme, records: VillageRecords, period: Period): Suggestion[] {
@@ -343,7 +334,12 @@ function idDifference(a: Value, b: Value): { zh: string; en: string } {
 function recordsAgree(ctx: Context, rule: Rule<'recordsAgree'>): Suggestion[] {
   const byNo = new Map(ctx.records.households.map((h) => [h.household_no, h]));
   const out: Suggestion[] = [];
-  const sources = sortBy(ctx.records.householdSources, (s) => s.household_no, (s) => s.source, id);
+  const sources = sortBy(
+    ctx.records.householdSources,
+    (s) => s.household_no,
+    (s) => s.source,
+    id,
+  );
   for (const src of sources) {
     const h = byNo.get(src.household_no);
     if (!h || !rule.sources.includes(src.source)) continue;
@@ -402,9 +398,7 @@ const SATISFACTION_ZH: Record<string, string> = { satisfied: '满意', basic: '�
 
 function satisfaction(ctx: Context, rule: Rule<'satisfaction'>): Suggestion[] {
   const below = sortBy(
-    ctx.records.surveys.filter(
-      (s) => s.kind === 'satisfaction' && (s.answer === 'basic' || s.answer === 'dissatisfied') && ctx.inPeriod(s.date) && ctx.household(s.household_id),
-    ),
+    ctx.records.surveys.filter((s) => s.kind === 'satisfaction' && (s.answer === 'basic' || s.answer === 'dissatisfied') && ctx.inPeriod(s.date) && ctx.household(s.household_id)),
     (s) => ctx.household(s.household_id)!.household_no,
     (s) => s.date,
     (s) => s.respondent,
@@ -447,14 +441,24 @@ function dutyDays(ctx: Context, rule: Rule<'dutyDays'>): Suggestion[] {
     terms: Array<{ id: number; start?: string | null; end?: string | null }>;
   }
   const people = new Map<string, Person>();
-  for (const m of sortBy(ctx.records.teamMembers, (m) => personKey(m.id_number), (m) => m.start_date ?? '', id)) {
+  for (const m of sortBy(
+    ctx.records.teamMembers,
+    (m) => personKey(m.id_number),
+    (m) => m.start_date ?? '',
+    id,
+  )) {
     const k = personKey(m.id_number);
     const person = people.get(k) ?? { name: m.name, leader: false, terms: [] };
     person.leader ||= Boolean(m.is_leader);
     person.terms.push({ id: m.id, start: m.start_date, end: m.end_date });
     people.set(k, person);
   }
-  const rows = sortBy(ctx.records.dutyDays, (d) => personKey(d.person_id_number), (d) => d.month, id);
+  const rows = sortBy(
+    ctx.records.dutyDays,
+    (d) => personKey(d.person_id_number),
+    (d) => d.month,
+    id,
+  );
   for (const d of rows) {
     const k = personKey(d.person_id_number);
     if (!people.has(k)) people.set(k, { name: d.person_name, leader: false, terms: [] });
@@ -467,8 +471,7 @@ function dutyDays(ctx: Context, rule: Rule<'dutyDays'>): Suggestion[] {
     // A team member is held to the months of the period they served whole; someone known
     // only from duty_days, to the months they have rows for.
     const term = (month: string) => person.terms.find((t) => (!t.start || t.start <= monthStart(month)) && (!t.end || t.end >= monthEnd(month)));
-    const checked =
-      person.terms.length > 0 ? ctx.months.filter((month) => term(month)) : [...new Set(mine.map((d) => d.month))].filter((month) => months.has(month));
+    const checked = person.terms.length > 0 ? ctx.months.filter((month) => term(month)) : [...new Set(mine.map((d) => d.month))].filter((month) => months.has(month));
     const who = `${person.name}${person.leader ? '（队长）' : ''}`;
     const whoEn = `${person.name}${person.leader ? ' (team leader)' : ''}`;
     for (const month of checked) {
@@ -528,9 +531,7 @@ function rainDew(ctx: Context, rule: Rule<'rainDew'>): Suggestion[] {
   for (const s of ctx.records.students) {
     const h = ctx.household(s.household_id);
     if (!h || s.school_year !== ctx.period.year || !s.eligible || (s.notified && s.applied)) continue;
-    const what = !s.notified
-      ? { zh: '未告知申报', en: 'not told to apply' }
-      : { zh: '已告知但未申报', en: 'told but did not apply' };
+    const what = !s.notified ? { zh: '未告知申报', en: 'not told to apply' } : { zh: '已告知但未申报', en: 'told but did not apply' };
     out.push({
       item: rule.item,
       key: `${rule.item}:rain-dew:${h.household_no}:${s.name}:${s.school_year}`,
@@ -541,7 +542,13 @@ function rainDew(ctx: Context, rule: Rule<'rainDew'>): Suggestion[] {
         zh: `户 ${h.household_no} 学生 ${s.name}（${s.school_year}学年）符合雨露计划条件，${what.zh}`,
         en: `Student ${s.name} of household ${h.household_no} (school year ${s.school_year}) eligible for Rain-and-Dew, ${what.en}`,
       },
-      records: [{ table: 'students', id: s.id, label: `${s.name}（户 ${h.household_no}，${s.school_year}学年）：符合条件，${s.notified ? '已告知' : '未告知'}，${s.applied ? '已申报' : '未申报'}` }],
+      records: [
+        {
+          table: 'students',
+          id: s.id,
+          label: `${s.name}（户 ${h.household_no}，${s.school_year}学年）：符合条件，${s.notified ? '已告知' : '未告知'}，${s.applied ? '已申报' : '未申报'}`,
+        },
+      ],
     });
   }
   return out;
@@ -572,7 +579,11 @@ function homeVisits(ctx: Context, rule: Rule<'homeVisits'>): Suggestion[] {
     }
   }
   if (shortfalls.length === 0) return [];
-  const sorted = sortBy(shortfalls, (s) => s.no, (s) => s.month);
+  const sorted = sortBy(
+    shortfalls,
+    (s) => s.no,
+    (s) => s.month,
+  );
   const households = new Set(sorted.map((s) => s.no)).size;
   return [
     {

@@ -11,17 +11,7 @@
 type Flag = number;
 
 /** Household fields that 2.2.1 compares between the system record and a paper source. */
-export const COMPARED_FIELDS = [
-  'head_name',
-  'head_id_number',
-  'size',
-  'workers',
-  'attribute',
-  'main_cause',
-  'status',
-  'income_fen',
-  'phone',
-] as const;
+export const COMPARED_FIELDS = ['head_name', 'head_id_number', 'size', 'workers', 'attribute', 'main_cause', 'status', 'income_fen', 'phone'] as const;
 export type ComparedField = (typeof COMPARED_FIELDS)[number];
 
 export interface VillageRow {

@@ -97,9 +97,7 @@ describe('rank: competition ranking', () => {
   });
 
   it('refuses a village listed twice and points that are not whole cents', () => {
-    expect(() => rank([village('A', 1), village('A', 2)])).toThrow(
-      expect.objectContaining({ code: 'ranking-duplicate-village' }),
-    );
+    expect(() => rank([village('A', 1), village('A', 2)])).toThrow(expect.objectContaining({ code: 'ranking-duplicate-village' }));
     try {
       rank([village('A', 10.5)]);
       expect.unreachable();
@@ -114,11 +112,7 @@ describe('rank: competition ranking', () => {
 
 describe('rank: averages', () => {
   it('averages exactly and rounds half away from zero: 10.01, 10.02, 10.02 → 10.02', () => {
-    const rows = [
-      village('A', 1001, { sections: { s: 1001 } }),
-      village('B', 1002, { sections: { s: 1002 } }),
-      village('C', 1002, { sections: { s: 1002 } }),
-    ];
+    const rows = [village('A', 1001, { sections: { s: 1001 } }), village('B', 1002, { sections: { s: 1002 } }), village('C', 1002, { sections: { s: 1002 } })];
     const { townships, countySummary } = rank(rows);
     // 3005 / 3 = 1001.67 → 1002
     expect(townships[0]!.averages).toEqual({ s: 1002 });
@@ -218,8 +212,7 @@ describe('rank: properties', () => {
       ),
     ),
   );
-  const toRows = (list: Array<{ village: string; total: number; township: string }>) =>
-    list.map((r) => village(r.village, r.total, { township: r.township }));
+  const toRows = (list: Array<{ village: string; total: number; township: string }>) => list.map((r) => village(r.village, r.total, { township: r.township }));
 
   it('ranks lie in [1, n] and equal 1 + the number of strictly higher totals', () => {
     fc.assert(

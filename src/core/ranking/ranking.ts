@@ -110,9 +110,7 @@ export function rank(rows: readonly RankInput[], options: RankOptions = {}): Ran
       ...row,
       countyRank,
       townshipRank: townshipRanks[i]!,
-      change: before
-        ? { totalDelta: row.total - before.total, rankDelta: before.countyRank - countyRank }
-        : { totalDelta: null, rankDelta: null },
+      change: before ? { totalDelta: row.total - before.total, rankDelta: before.countyRank - countyRank } : { totalDelta: null, rankDelta: null },
     };
   });
 
@@ -155,10 +153,7 @@ function check(rows: readonly RankInput[]): void {
       ...Object.entries(row.sections).map(([code, v]) => [`sections.${code}`, v] as const),
     ] as const) {
       if (!Number.isSafeInteger(value)) {
-        throw new KaoheError(
-          'ranking-bad-points',
-          `village ${row.village} (${row.name}), ${field}: ${String(value)} is not a whole number of hundredths of a point`,
-        );
+        throw new KaoheError('ranking-bad-points', `village ${row.village} (${row.name}), ${field}: ${String(value)} is not a whole number of hundredths of a point`);
       }
     }
   }

@@ -11,9 +11,7 @@ import { codeLookup, fieldParser, Invalid, parseDate, parseField, type Cell, typ
 import { quoteCell } from './cell-text.ts';
 import { KINDS } from './kinds.ts';
 
-const codes: CodeLookup = codeLookup(
-  CODE_LISTS.map((e) => ({ list: e.list, code: e.code, label_zh: e.zh, label_en: e.en, valid_from: e.validFrom, valid_to: e.validTo ?? null })),
-);
+const codes: CodeLookup = codeLookup(CODE_LISTS.map((e) => ({ list: e.list, code: e.code, label_zh: e.zh, label_en: e.en, valid_from: e.validFrom, valid_to: e.validTo ?? null })));
 
 // ---------------------------------------------------------------------------------------------
 // The reference: parseField and checkIdNumber before they were made fast, unchanged.
@@ -59,11 +57,7 @@ function refText(cell: Cell): string {
 }
 
 /** Parses one cell for a field. `year` is the record's year, for versioned code lists. */
-function refParseField(
-  field: FieldSpec,
-  cell: Cell,
-  ctx: { codes: CodeLookup; year?: number; today: string },
-): Parsed {
+function refParseField(field: FieldSpec, cell: Cell, ctx: { codes: CodeLookup; year?: number; today: string }): Parsed {
   const s = refText(cell);
   if (s === '') return field.required ? { ok: false, message: 'required, but empty' } : { ok: true, value: field.default ?? null };
   const t = field.type;
@@ -98,7 +92,10 @@ function refParseField(
       if (t.kind === 'year' && /^\d{4}-\d{2}-\d{2}$/.test(ctx.today)) {
         const thisYear = Number(ctx.today.slice(0, 4));
         if (n > thisYear + t.ahead) {
-          return { ok: false, message: t.ahead === 0 ? `in the future (this year is ${thisYear})` : `more than ${t.ahead} year${t.ahead === 1 ? '' : 's'} ahead (this year is ${thisYear})` };
+          return {
+            ok: false,
+            message: t.ahead === 0 ? `in the future (this year is ${thisYear})` : `more than ${t.ahead} year${t.ahead === 1 ? '' : 's'} ahead (this year is ${thisYear})`,
+          };
         }
       }
       return { ok: true, value: n };
@@ -173,15 +170,96 @@ function isoDate(d: Date): string {
 // Cells: text made of the pieces the parsers look at, numbers, dates, booleans, nothing.
 
 const PIECES = [
-  '0', '1', '2', '5', '9', '00', '12', '2020', '1949', '2100', '2101', '19680512', '5224251968', '522425', '001', '.', ',', '-', '+', ' ', '\t', '(', ')', '/',
-  '年', '月', '日', 'X', 'x', 'ß', '是', '否', 'Y', 'Yes', 'TRUE', 'No', '√', '×', '已', '未', 'A', 'B级', '村', '县', '乡镇', '因病', 'illness', '缺技术', '、', '，', ';',
-  '一般贫困户', '五保贫困户', '低保贫困户', 'general', '国家标准', '已脱贫', '未脱贫', '1e3', '0x1F', 'Infinity', '１', '٣',
+  '0',
+  '1',
+  '2',
+  '5',
+  '9',
+  '00',
+  '12',
+  '2020',
+  '1949',
+  '2100',
+  '2101',
+  '19680512',
+  '5224251968',
+  '522425',
+  '001',
+  '.',
+  ',',
+  '-',
+  '+',
+  ' ',
+  '\t',
+  '(',
+  ')',
+  '/',
+  '年',
+  '月',
+  '日',
+  'X',
+  'x',
+  'ß',
+  '是',
+  '否',
+  'Y',
+  'Yes',
+  'TRUE',
+  'No',
+  '√',
+  '×',
+  '已',
+  '未',
+  'A',
+  'B级',
+  '村',
+  '县',
+  '乡镇',
+  '因病',
+  'illness',
+  '缺技术',
+  '、',
+  '，',
+  ';',
+  '一般贫困户',
+  '五保贫困户',
+  '低保贫困户',
+  'general',
+  '国家标准',
+  '已脱贫',
+  '未脱贫',
+  '1e3',
+  '0x1F',
+  'Infinity',
+  '１',
+  '٣',
   // Bad input: control characters, line breaks, a lost character; years and months ahead.
-  '\n', '\r\n', '\r', '\u0000', '\u001b', '\u007f', '\u0085', '\u2028', '\ufffd', '2022', '2031', '2032', '2021-07', '2099',
+  '\n',
+  '\r\n',
+  '\r',
+  '\u0000',
+  '\u001b',
+  '\u007f',
+  '\u0085',
+  '\u2028',
+  '\ufffd',
+  '2022',
+  '2031',
+  '2032',
+  '2021-07',
+  '2099',
 ];
 const textCell = fc.array(fc.constantFrom(...PIECES), { maxLength: 8 }).map((parts) => parts.join(''));
 const idLike = fc
-  .tuple(fc.constantFrom('522425', '110105', '440524', '000000'), fc.integer({ min: 1700, max: 2300 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 999 }), fc.boolean(), fc.constantFrom('', ' ', 'x'))
+  .tuple(
+    fc.constantFrom('522425', '110105', '440524', '000000'),
+    fc.integer({ min: 1700, max: 2300 }),
+    fc.integer({ min: 0, max: 13 }),
+    fc.integer({ min: 0, max: 32 }),
+    fc.integer({ min: 0, max: 999 }),
+    fc.boolean(),
+    fc.constantFrom('', ' ', 'x'),
+  )
   .map(([area, y, m, d, seq, right, extra]) => {
     const first17 = `${area}${String(y).padStart(4, '0')}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}${String(seq).padStart(3, '0')}`;
     const check = refCheckCharacter(first17);
@@ -211,7 +289,14 @@ const TYPES: FieldType[] = [
   { kind: 'phone' },
   { kind: 'idNumber' },
   { kind: 'divisionCode' },
-  { kind: 'enum', values: [{ value: 'A', labels: ['A', 'A级'] }, { value: 'B', labels: ['B', 'B级', 'A'] }, { value: 'village', labels: ['村', '行政村'] }] },
+  {
+    kind: 'enum',
+    values: [
+      { value: 'A', labels: ['A', 'A级'] },
+      { value: 'B', labels: ['B', 'B级', 'A'] },
+      { value: 'village', labels: ['村', '行政村'] },
+    ],
+  },
   { kind: 'code', list: 'cause' },
   { kind: 'code', list: 'attribute' },
   { kind: 'codes', list: 'cause', max: 2 },
@@ -227,13 +312,18 @@ describe('fieldParser and parseField agree with the code they replaced', () => {
   ]);
   it.each(fields.map((f, i) => [i, f.type.kind, f] as const))('field %i (%s), every cell, any year and today', (_i, _kind, field) => {
     fc.assert(
-      fc.property(cell, fc.option(fc.integer({ min: 2010, max: 2022 }), { nil: undefined }), fc.constantFrom('2021-06-30', '1970-01-01', '2999-12-31', 'someday', ''), (c, year, today) => {
-        const ctx = { codes, today, ...(year !== undefined ? { year } : {}) };
-        const want = refParseField(field, c, ctx);
-        expect(parseField(field, c, ctx)).toEqual(want);
-        const v = fieldParser(field, { codes, today })(c, year);
-        expect(v instanceof Invalid ? { ok: false, message: v.message } : { ok: true, value: v }).toEqual(want);
-      }),
+      fc.property(
+        cell,
+        fc.option(fc.integer({ min: 2010, max: 2022 }), { nil: undefined }),
+        fc.constantFrom('2021-06-30', '1970-01-01', '2999-12-31', 'someday', ''),
+        (c, year, today) => {
+          const ctx = { codes, today, ...(year !== undefined ? { year } : {}) };
+          const want = refParseField(field, c, ctx);
+          expect(parseField(field, c, ctx)).toEqual(want);
+          const v = fieldParser(field, { codes, today })(c, year);
+          expect(v instanceof Invalid ? { ok: false, message: v.message } : { ok: true, value: v }).toEqual(want);
+        },
+      ),
       { numRuns: 400 },
     );
   });

@@ -4,9 +4,7 @@ import { codeLookup, parseDate, parseField, type Cell, type CodeLookup, type Fie
 import { KINDS } from './kinds.ts';
 
 /** The default code lists, as the store holds them. */
-const codes: CodeLookup = codeLookup(
-  CODE_LISTS.map((e) => ({ list: e.list, code: e.code, label_zh: e.zh, label_en: e.en, valid_from: e.validFrom, valid_to: e.validTo ?? null })),
-);
+const codes: CodeLookup = codeLookup(CODE_LISTS.map((e) => ({ list: e.list, code: e.code, label_zh: e.zh, label_en: e.en, valid_from: e.validFrom, valid_to: e.validTo ?? null })));
 const TODAY = '2021-06-30';
 
 const field = (type: FieldType, extra: Partial<FieldSpec> = {}): FieldSpec => ({ key: 'k', header: '列', en: 'column', type, help: '', ...extra });
@@ -33,12 +31,25 @@ describe('parseDate', () => {
     expect(parseDate(input)).toBe(expected);
   });
 
-  it.each(['2019-02-29', '1900-02-29', '2020-13-01', '2020-00-10', '2020-04-31', '2020-01-32', '2020-01-00', '20201305', '2020030', '202003055', '05/03/2020', '2020-03', 'yesterday', '2020年3月', ''])(
-    'rejects %j',
-    (input) => {
-      expect(parseDate(input)).toBeUndefined();
-    },
-  );
+  it.each([
+    '2019-02-29',
+    '1900-02-29',
+    '2020-13-01',
+    '2020-00-10',
+    '2020-04-31',
+    '2020-01-32',
+    '2020-01-00',
+    '20201305',
+    '2020030',
+    '202003055',
+    '05/03/2020',
+    '2020-03',
+    'yesterday',
+    '2020年3月',
+    '',
+  ])('rejects %j', (input) => {
+    expect(parseDate(input)).toBeUndefined();
+  });
 
   it('reads Excel day serials (1900 date system)', () => {
     expect(parseDate(43895)).toBe('2020-03-05');
@@ -284,7 +295,13 @@ describe('parseField: phone, ID number, division code', () => {
 });
 
 describe('parseField: choices', () => {
-  const sex: FieldType = { kind: 'enum', values: [{ value: 'M', labels: ['男', 'M'] }, { value: 'F', labels: ['女', 'F'] }] };
+  const sex: FieldType = {
+    kind: 'enum',
+    values: [
+      { value: 'M', labels: ['男', 'M'] },
+      { value: 'F', labels: ['女', 'F'] },
+    ],
+  };
 
   it('reads an enum by its value or any label', () => {
     expect(parse(sex, '男')).toEqual(ok('M'));

@@ -91,11 +91,7 @@ export function parseDate(cell: Cell): string | undefined {
 }
 
 /** Parses one cell for a field. `year` is the record's year, for versioned code lists. */
-export function parseField(
-  field: FieldSpec,
-  cell: Cell,
-  ctx: { codes: CodeLookup; year?: number; today: string },
-): Parsed {
+export function parseField(field: FieldSpec, cell: Cell, ctx: { codes: CodeLookup; year?: number; today: string }): Parsed {
   const v = fieldParser(field, ctx)(cell, ctx.year);
   return v instanceof Invalid ? { ok: false, message: v.message } : { ok: true, value: v };
 }
@@ -283,14 +279,13 @@ function yearOf(today: string): number | undefined {
 export function codeLookup(
   rows: ReadonlyArray<{ list: string; code: string; label_zh: string; label_en: string | null; valid_from: number; valid_to: number | null }>,
 ): CodeLookup {
-  const byList = new Map<string, typeof rows[number][]>();
+  const byList = new Map<string, (typeof rows)[number][]>();
   for (const r of rows) {
     const l = byList.get(r.list) ?? [];
     l.push(r);
     byList.set(r.list, l);
   }
-  const valid = (r: (typeof rows)[number], year: number | undefined) =>
-    year === undefined || (r.valid_from <= year && (r.valid_to === null || r.valid_to >= year));
+  const valid = (r: (typeof rows)[number], year: number | undefined) => year === undefined || (r.valid_from <= year && (r.valid_to === null || r.valid_to >= year));
   // list → code or label → the list's rows it names, in the list's order (looked up per cell).
   const byInput = new Map<string, Map<string, (typeof rows)[number][]>>();
   for (const [list, entries] of byList) {

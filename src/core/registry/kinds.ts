@@ -76,8 +76,24 @@ export const KINDS: KindSpec[] = [
     fields: [
       f('code', '区划代码', 'division code', { kind: 'divisionCode' }, '12位统计用区划代码', { ...req, aliases: ['统计用区划代码'], example: '522425100201' }),
       f('name', '名称', 'name', text, '县、乡镇或村的名称', { ...req, aliases: ['村名', '单位名称'], example: '石桥村' }),
-      f('level', '级别', 'level', { kind: 'enum', values: [{ value: 'county', labels: ['县', '县级', 'county'] }, { value: 'township', labels: ['乡镇', '乡', '镇', 'township'] }, { value: 'village', labels: ['村', '行政村', 'village'] }] }, '县、乡镇或村', { ...req, example: '村' }),
-      f('parent_code', '上级区划代码', 'parent division code', { kind: 'divisionCode' }, '上级（县或乡镇）的区划代码；县可空；上级须已在区划中或在本表的前面行', { example: '522425100000' }),
+      f(
+        'level',
+        '级别',
+        'level',
+        {
+          kind: 'enum',
+          values: [
+            { value: 'county', labels: ['县', '县级', 'county'] },
+            { value: 'township', labels: ['乡镇', '乡', '镇', 'township'] },
+            { value: 'village', labels: ['村', '行政村', 'village'] },
+          ],
+        },
+        '县、乡镇或村',
+        { ...req, example: '村' },
+      ),
+      f('parent_code', '上级区划代码', 'parent division code', { kind: 'divisionCode' }, '上级（县或乡镇）的区划代码；县可空；上级须已在区划中或在本表的前面行', {
+        example: '522425100000',
+      }),
       f('poverty_village', '是否贫困村', 'poverty village', bool, '是或否（仅村）；空为否', { example: '是', default: 0 }),
       f('planned_exit_year', '计划出列年度', 'planned exit year', plannedYear, '贫困村计划出列的年份（最晚为今后10年内）', { example: '2020' }),
       f('exit_year', '出列年度', 'exit year', pastYear, '贫困村实际出列的年份，不晚于今年；未出列留空', { example: '2019' }),
@@ -104,11 +120,22 @@ export const KINDS: KindSpec[] = [
       villageCode,
       f('year', '年度', 'year', pastYear, '数据年度，不晚于今年', { ...req, example: '2020' }),
       f('head_name', '户主姓名', 'head of household', { kind: 'text', max: 50 }, '户主姓名', { ...req, aliases: ['户主'], example: '王大山' }),
-      f('head_id_number', '户主身份证号', 'head ID number', { kind: 'idNumber' }, '18位公民身份号码', { ...req, aliases: ['户主证件号码', '身份证号码'], example: '522425196805120019' }),
+      f('head_id_number', '户主身份证号', 'head ID number', { kind: 'idNumber' }, '18位公民身份号码', {
+        ...req,
+        aliases: ['户主证件号码', '身份证号码'],
+        example: '522425196805120019',
+      }),
       f('size', '家庭人口数', 'household size', { kind: 'int', min: 1, max: 30 }, '共同生活的家庭人口', { ...req, aliases: ['家庭人口', '人口数'], example: '4' }),
       f('workers', '劳动力人数', 'workers', { kind: 'int', min: 0, max: 30 }, '有劳动能力的人数', { aliases: ['劳动力'], example: '2' }),
       f('standard', '识别标准', 'identification standard', { kind: 'code', list: 'standard' }, '国家标准、省定标准或市定标准', { example: '国家标准' }),
-      f('attribute', '贫困户属性', 'household attribute', { kind: 'code', list: 'attribute' }, '按年度有效的属性：一般贫困户、低保贫困户、特困供养贫困户（2016年起；此前为五保贫困户）', { ...req, example: '一般贫困户' }),
+      f(
+        'attribute',
+        '贫困户属性',
+        'household attribute',
+        { kind: 'code', list: 'attribute' },
+        '按年度有效的属性：一般贫困户、低保贫困户、特困供养贫困户（2016年起；此前为五保贫困户）',
+        { ...req, example: '一般贫困户' },
+      ),
       f('main_cause', '主要致贫原因', 'main cause of poverty', { kind: 'code', list: 'cause' }, '只填一项', { ...req, aliases: ['致贫原因'], example: '因病' }),
       f('other_causes', '其他致贫原因', 'other causes', { kind: 'codes', list: 'cause', max: 2 }, '最多两项，用顿号分隔', { example: '缺技术、缺资金' }),
       f('status', '贫困户状态', 'status', { kind: 'code', list: 'status' }, '未脱贫、已脱贫或返贫', { ...req, aliases: ['脱贫状态'], example: '已脱贫' }),
@@ -117,7 +144,9 @@ export const KINDS: KindSpec[] = [
       f('exit_year', '脱贫年度', 'exit year', pastYear, '实际脱贫的年份，不晚于今年；未脱贫留空', { example: '2019' }),
       f('income_fen', '人均纯收入（元）', 'income per person (yuan)', { kind: 'money' }, '家庭年人均纯收入，元', { aliases: ['人均纯收入'], example: '5230.50' }),
       f('phone', '联系电话', 'phone', { kind: 'phone' }, '户主联系电话', { example: '13800000000' }),
-      f('housing_grade', '住房安全等级', 'housing safety grade', { kind: 'enum', values: ['A', 'B', 'C', 'D'].map((g) => ({ value: g, labels: [g, `${g}级`] })) }, 'A、B、C或D级', { example: 'B' }),
+      f('housing_grade', '住房安全等级', 'housing safety grade', { kind: 'enum', values: ['A', 'B', 'C', 'D'].map((g) => ({ value: g, labels: [g, `${g}级`] })) }, 'A、B、C或D级', {
+        example: 'B',
+      }),
       f('safe_water', '饮水安全', 'safe drinking water', bool, '是或否', { example: '是' }),
       f('electricity', '通生活用电', 'electricity', bool, '是或否', { example: '是' }),
       f('road', '通硬化路', 'paved road', bool, '是或否', { example: '是' }),
@@ -147,13 +176,28 @@ export const KINDS: KindSpec[] = [
       householdNo(),
       f('name', '姓名', 'name', { kind: 'text', max: 50 }, '成员姓名', { ...req, aliases: ['成员姓名'], example: '王小花' }),
       f('id_number', '身份证号', 'ID number', { kind: 'idNumber' }, '18位公民身份号码', { ...req, aliases: ['证件号码', '身份证号码'], example: '52242519700304002X' }),
-      f('sex', '性别', 'sex', { kind: 'enum', values: [{ value: 'M', labels: ['男', 'M', 'male'] }, { value: 'F', labels: ['女', 'F', 'female'] }] }, '男或女，须与身份证号第17位一致', { ...req, example: '女' }),
+      f(
+        'sex',
+        '性别',
+        'sex',
+        {
+          kind: 'enum',
+          values: [
+            { value: 'M', labels: ['男', 'M', 'male'] },
+            { value: 'F', labels: ['女', 'F', 'female'] },
+          ],
+        },
+        '男或女，须与身份证号第17位一致',
+        { ...req, example: '女' },
+      ),
       f('relation', '与户主关系', 'relation to head', { kind: 'code', list: 'relation' }, '户主、配偶、之子、之女……', { ...req, example: '配偶' }),
       f('ethnicity', '民族', 'ethnicity', { kind: 'text', max: 20 }, '如汉族、苗族', { example: '汉族' }),
       f('education', '文化程度', 'education', { kind: 'code', list: 'education' }, '文盲或半文盲、小学、初中、高中、大专及以上、学龄前儿童', { example: '初中' }),
       f('schooling', '在校生状况', 'schooling', { kind: 'code', list: 'schooling' }, '非在校生、小学、初中、普通高中、中职、高职……', { example: '非在校生' }),
       f('health', '健康状况', 'health', { kind: 'code', list: 'health' }, '健康、长期慢性病、患有大病、残疾', { example: '健康' }),
-      f('labour_ability', '劳动技能', 'labour ability', { kind: 'code', list: 'labour' }, '普通劳动力、技能劳动力、弱劳动力或半劳动力、丧失劳动力、无劳动力', { example: '普通劳动力' }),
+      f('labour_ability', '劳动技能', 'labour ability', { kind: 'code', list: 'labour' }, '普通劳动力、技能劳动力、弱劳动力或半劳动力、丧失劳动力、无劳动力', {
+        example: '普通劳动力',
+      }),
       f('migrant_work', '是否外出务工', 'migrant work', bool, '是或否', { aliases: ['务工状况'], example: '否' }),
       f('insured', '是否参加医疗保险', 'medical insurance', bool, '是或否', { aliases: ['参加医保'], example: '是' }),
       f('dibao', '是否享受低保', 'minimum living allowance', bool, '是或否', { example: '否' }),
@@ -198,7 +242,22 @@ export const KINDS: KindSpec[] = [
       f('sending_unit', '派出单位', 'sending unit', text, '派出工作队的单位', { ...req, example: '县教育局' }),
       f('name', '姓名', 'name', { kind: 'text', max: 50 }, '队员姓名', { ...req, example: '张伟' }),
       f('id_number', '身份证号', 'ID number', { kind: 'idNumber' }, '18位公民身份号码', { ...req, example: '522425198507070032' }),
-      f('role', '职务', 'role', { kind: 'enum', values: [{ value: 'leader+secretary', labels: ['队长兼第一书记', '第一书记兼队长'] }, { value: 'leader', labels: ['队长', '工作队长'] }, { value: 'secretary', labels: ['第一书记'] }, { value: 'member', labels: ['队员'] }] }, '队长、第一书记、队长兼第一书记或队员', { ...req, aliases: ['队内职务'], example: '队长兼第一书记' }),
+      f(
+        'role',
+        '职务',
+        'role',
+        {
+          kind: 'enum',
+          values: [
+            { value: 'leader+secretary', labels: ['队长兼第一书记', '第一书记兼队长'] },
+            { value: 'leader', labels: ['队长', '工作队长'] },
+            { value: 'secretary', labels: ['第一书记'] },
+            { value: 'member', labels: ['队员'] },
+          ],
+        },
+        '队长、第一书记、队长兼第一书记或队员',
+        { ...req, aliases: ['队内职务'], example: '队长兼第一书记' },
+      ),
       f('phone', '联系电话', 'phone', { kind: 'phone' }, '电话', { example: '13700000000' }),
       f('start_date', '驻村开始日期', 'start date', date, '进驻日期', { ...req, example: '2018-01-15' }),
       f('end_date', '驻村结束日期', 'end date', date, '离开日期；仍在驻村留空', { example: '' }),
@@ -219,7 +278,20 @@ export const KINDS: KindSpec[] = [
     refs: { household_no: 'household' },
     fields: [
       householdNo(),
-      f('visitor_role', '走访人类型', 'visitor', { kind: 'enum', values: [{ value: 'helper', labels: ['帮扶责任人', 'helper'] }, { value: 'leader', labels: ['工作队长', '队长', '第一书记', 'leader'] }] }, '帮扶责任人或工作队长', { ...req, example: '帮扶责任人' }),
+      f(
+        'visitor_role',
+        '走访人类型',
+        'visitor',
+        {
+          kind: 'enum',
+          values: [
+            { value: 'helper', labels: ['帮扶责任人', 'helper'] },
+            { value: 'leader', labels: ['工作队长', '队长', '第一书记', 'leader'] },
+          ],
+        },
+        '帮扶责任人或工作队长',
+        { ...req, example: '帮扶责任人' },
+      ),
       f('visitor_name', '走访人姓名', 'visitor name', { kind: 'text', max: 50 }, '走访人', { ...req, aliases: ['走访人'], example: '李明' }),
       f('visitor_id_number', '走访人身份证号', 'visitor ID number', { kind: 'idNumber' }, '可空', { example: '' }),
       f('date', '走访日期', 'date', date, '入户日期', { ...req, aliases: ['入户日期'], example: '2020-03-05' }),
@@ -235,7 +307,20 @@ export const KINDS: KindSpec[] = [
     refs: { village_code: 'village' },
     fields: [
       villageCode,
-      f('kind', '会议类型', 'kind', { kind: 'enum', values: [{ value: 'topic', labels: ['扶贫专题会议', '专题会', '专题会议'] }, { value: 'leader', labels: ['工作队长碰头会', '碰头会'] }] }, '扶贫专题会议（每月）或工作队长碰头会（每周）', { ...req, example: '专题会' }),
+      f(
+        'kind',
+        '会议类型',
+        'kind',
+        {
+          kind: 'enum',
+          values: [
+            { value: 'topic', labels: ['扶贫专题会议', '专题会', '专题会议'] },
+            { value: 'leader', labels: ['工作队长碰头会', '碰头会'] },
+          ],
+        },
+        '扶贫专题会议（每月）或工作队长碰头会（每周）',
+        { ...req, example: '专题会' },
+      ),
       f('date', '会议日期', 'date', date, '召开日期', { ...req, example: '2020-03-10' }),
       f('has_minutes', '有会议记录', 'minutes kept', bool, '是或否', { aliases: ['会议记录'], example: '是' }),
       f('topic', '会议主题', 'topic', text, '议题', { example: '研究产业扶贫项目' }),
@@ -276,7 +361,21 @@ export const KINDS: KindSpec[] = [
       f('organiser', '召开单位', 'convened by', text, '召开会议的部门', { example: '县扶贫办' }),
       f('date', '会议日期', 'date', date, '日期', { ...req, example: '2020-04-02' }),
       f('person_name', '参会人', 'attendee', { kind: 'text', max: 50 }, '应参会人员', { ...req, example: '张伟' }),
-      f('status', '出席情况', 'attendance', { kind: 'enum', values: [{ value: 'attended', labels: ['出席', '参加', 'attended'] }, { value: 'leave', labels: ['请假', 'leave'] }, { value: 'absent', labels: ['缺席', '无故缺席', 'absent'] }] }, '出席、请假或缺席', { ...req, example: '出席' }),
+      f(
+        'status',
+        '出席情况',
+        'attendance',
+        {
+          kind: 'enum',
+          values: [
+            { value: 'attended', labels: ['出席', '参加', 'attended'] },
+            { value: 'leave', labels: ['请假', 'leave'] },
+            { value: 'absent', labels: ['缺席', '无故缺席', 'absent'] },
+          ],
+        },
+        '出席、请假或缺席',
+        { ...req, example: '出席' },
+      ),
     ],
   },
   {
@@ -291,7 +390,22 @@ export const KINDS: KindSpec[] = [
       f('title', '材料名称', 'report', text, '报送的材料', { ...req, example: '3月份扶贫月报' }),
       f('deadline', '报送时限', 'deadline', { kind: 'date' }, '截止日期', { ...req, aliases: ['截止日期'], example: '2020-04-05' }),
       f('submitted_date', '报送日期', 'submitted', date, '实际报送日期；未报留空', { example: '2020-04-03' }),
-      f('status', '报送情况', 'status', { kind: 'enum', values: [{ value: 'on-time', labels: ['按时', '按时报送'] }, { value: 'late', labels: ['延报', '逾期'] }, { value: 'returned', labels: ['错报', '错报退回', '退回'] }, { value: 'missing', labels: ['未报'] }] }, '按时、延报、错报退回或未报', { ...req, example: '按时' }),
+      f(
+        'status',
+        '报送情况',
+        'status',
+        {
+          kind: 'enum',
+          values: [
+            { value: 'on-time', labels: ['按时', '按时报送'] },
+            { value: 'late', labels: ['延报', '逾期'] },
+            { value: 'returned', labels: ['错报', '错报退回', '退回'] },
+            { value: 'missing', labels: ['未报'] },
+          ],
+        },
+        '按时、延报、错报退回或未报',
+        { ...req, example: '按时' },
+      ),
       f('note', '备注', 'note', note(500), '可分多行', { example: '' }),
     ],
     check: (r) => {
@@ -316,11 +430,40 @@ export const KINDS: KindSpec[] = [
     refs: { household_no: 'household' },
     fields: [
       householdNo(),
-      f('kind', '调查类型', 'kind', { kind: 'enum', values: [{ value: 'awareness', labels: ['政策知晓', '知晓率'] }, { value: 'satisfaction', labels: ['满意度'] }] }, '政策知晓或满意度', { ...req, example: '满意度' }),
+      f(
+        'kind',
+        '调查类型',
+        'kind',
+        {
+          kind: 'enum',
+          values: [
+            { value: 'awareness', labels: ['政策知晓', '知晓率'] },
+            { value: 'satisfaction', labels: ['满意度'] },
+          ],
+        },
+        '政策知晓或满意度',
+        { ...req, example: '满意度' },
+      ),
       f('date', '调查日期', 'date', date, '日期', { ...req, example: '2020-09-15' }),
       f('respondent', '受访人', 'respondent', { kind: 'text', max: 50 }, '回答问题的家庭成员', { ...req, example: '王大山' }),
       f('topic', '调查内容', 'question', text, '政策名称或满意度对象（帮扶工作、帮扶责任人、工作队长）', { ...req, aliases: ['调查项目'], example: '帮扶责任人' }),
-      f('answer', '回答', 'answer', { kind: 'enum', values: [{ value: 'aware', labels: ['知晓', '知道'] }, { value: 'unaware', labels: ['不知晓', '不知道'] }, { value: 'satisfied', labels: ['满意'] }, { value: 'basic', labels: ['基本满意'] }, { value: 'dissatisfied', labels: ['不满意'] }] }, '政策知晓：知晓/不知晓；满意度：满意/基本满意/不满意', { ...req, example: '满意' }),
+      f(
+        'answer',
+        '回答',
+        'answer',
+        {
+          kind: 'enum',
+          values: [
+            { value: 'aware', labels: ['知晓', '知道'] },
+            { value: 'unaware', labels: ['不知晓', '不知道'] },
+            { value: 'satisfied', labels: ['满意'] },
+            { value: 'basic', labels: ['基本满意'] },
+            { value: 'dissatisfied', labels: ['不满意'] },
+          ],
+        },
+        '政策知晓：知晓/不知晓；满意度：满意/基本满意/不满意',
+        { ...req, example: '满意' },
+      ),
     ],
     check: (r) => {
       const awareness = r.answer === 'aware' || r.answer === 'unaware';
@@ -358,7 +501,20 @@ export const KINDS: KindSpec[] = [
       villageCode,
       householdNo(false),
       f('date', '日期', 'date', date, '发生日期', { ...req, example: '2020-06-18' }),
-      f('kind', '类型', 'kind', { kind: 'enum', values: [{ value: 'petition', labels: ['上访', '信访'] }, { value: 'complaint', labels: ['投诉'] }] }, '上访或投诉', { ...req, example: '投诉' }),
+      f(
+        'kind',
+        '类型',
+        'kind',
+        {
+          kind: 'enum',
+          values: [
+            { value: 'petition', labels: ['上访', '信访'] },
+            { value: 'complaint', labels: ['投诉'] },
+          ],
+        },
+        '上访或投诉',
+        { ...req, example: '投诉' },
+      ),
       f('over_county', '越级上访', 'over the county', bool, '是否越级到省市县上访', { ...req, example: '否' }),
       f('handled', '已妥善处理', 'handled', bool, '是否已及时回应、妥善处理', { ...req, example: '是' }),
       f('summary', '事由', 'summary', note(1000), '简要事由；可分多行', { ...req, example: '对低保评定有异议' }),
@@ -373,8 +529,37 @@ export const KINDS: KindSpec[] = [
     refs: { household_no: 'household' },
     fields: [
       householdNo(),
-      f('procedure', '程序', 'procedure', { kind: 'enum', values: [{ value: 'entry', labels: ['识别', '进入', '纳入'] }, { value: 'exit', labels: ['退出', '脱贫退出'] }] }, '识别（进入）或退出', { ...req, example: '退出' }),
-      f('stage', '环节', 'stage', { kind: 'enum', values: [{ value: 'application', labels: ['申请', '申请表'] }, { value: 'review', labels: ['民主评议', '评议', '评议表'] }, { value: 'first-publication', labels: ['第一次公示', '村公示'] }, { value: 'second-publication', labels: ['第二次公示', '乡镇公示'] }, { value: 'announcement', labels: ['公告', '县公告'] }] }, '申请、民主评议、第一次公示、第二次公示或公告', { ...req, example: '第一次公示' }),
+      f(
+        'procedure',
+        '程序',
+        'procedure',
+        {
+          kind: 'enum',
+          values: [
+            { value: 'entry', labels: ['识别', '进入', '纳入'] },
+            { value: 'exit', labels: ['退出', '脱贫退出'] },
+          ],
+        },
+        '识别（进入）或退出',
+        { ...req, example: '退出' },
+      ),
+      f(
+        'stage',
+        '环节',
+        'stage',
+        {
+          kind: 'enum',
+          values: [
+            { value: 'application', labels: ['申请', '申请表'] },
+            { value: 'review', labels: ['民主评议', '评议', '评议表'] },
+            { value: 'first-publication', labels: ['第一次公示', '村公示'] },
+            { value: 'second-publication', labels: ['第二次公示', '乡镇公示'] },
+            { value: 'announcement', labels: ['公告', '县公告'] },
+          ],
+        },
+        '申请、民主评议、第一次公示、第二次公示或公告',
+        { ...req, example: '第一次公示' },
+      ),
       f('date', '日期', 'date', date, '该环节的日期', { ...req, example: '2019-11-20' }),
       f('reference', '材料编号', 'reference', text, '存档材料编号或照片编号', { example: 'GS-2019-031' }),
     ],
@@ -388,7 +573,20 @@ export const KINDS: KindSpec[] = [
     refs: { household_no: 'household' },
     fields: [
       householdNo(),
-      f('source', '来源', 'source', { kind: 'enum', values: [{ value: 'handbook', labels: ['扶贫手册', '手册'] }, { value: 'collection-form', labels: ['信息采集表', '采集表'] }] }, '扶贫手册或信息采集表：与系统记录逐项比对（2.2.1）', { ...req, example: '扶贫手册' }),
+      f(
+        'source',
+        '来源',
+        'source',
+        {
+          kind: 'enum',
+          values: [
+            { value: 'handbook', labels: ['扶贫手册', '手册'] },
+            { value: 'collection-form', labels: ['信息采集表', '采集表'] },
+          ],
+        },
+        '扶贫手册或信息采集表：与系统记录逐项比对（2.2.1）',
+        { ...req, example: '扶贫手册' },
+      ),
       f('head_name', '户主姓名', 'head of household', { kind: 'text', max: 50 }, '按手册或采集表填写', { example: '王大山' }),
       f('head_id_number', '户主身份证号', 'head ID number', { kind: 'idNumber' }, '按手册或采集表填写', { example: '522425196805120019' }),
       f('size', '家庭人口数', 'household size', { kind: 'int', min: 1, max: 30 }, '按手册或采集表填写', { example: '4' }),
@@ -424,7 +622,10 @@ export const KINDS: KindSpec[] = [
     conflict: ['list', 'code', 'valid_from'],
     refs: {},
     fields: [
-      f('list', '代码表', 'list', { kind: 'text', max: 40 }, 'cause（致贫原因）、attribute（贫困户属性）、status、standard、relation、education、schooling、health、labour', { ...req, example: 'cause' }),
+      f('list', '代码表', 'list', { kind: 'text', max: 40 }, 'cause（致贫原因）、attribute（贫困户属性）、status、standard、relation、education、schooling、health、labour', {
+        ...req,
+        example: 'cause',
+      }),
       f('code', '代码', 'code', { kind: 'text', max: 40 }, '代码', { ...req, example: 'illness' }),
       f('label_zh', '中文名称', 'Chinese label', { kind: 'text', max: 100 }, '表格中使用的中文名称', { ...req, example: '因病' }),
       f('label_en', '英文名称', 'English label', { kind: 'text', max: 100 }, '', { example: 'illness' }),

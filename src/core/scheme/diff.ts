@@ -104,4 +104,3 @@ export function diffSchemes(a: Scheme, b: Scheme): SchemeDiff {
   const removed = [...before].filter(([code]) => !after.has(code)).map(([, l]) => summary(l));
   return { scheme: changes(ownA, ownB), added, removed, changed };
 }
-

@@ -51,8 +51,12 @@ export function lintNotes(scheme: Scheme, lang: Lang = 'en'): LintNote[] {
       const cond = describeCondition(node.appliesIf);
       const effect =
         scheme.notApplicable === 'keep'
-          ? zh ? '不适用时保留其分值' : 'where it does not apply, the node keeps its points'
-          : zh ? '不适用时从满分中扣除，按适用部分的百分比计分' : 'where it does not apply, it leaves the maximum and scores are a percentage of what applies';
+          ? zh
+            ? '不适用时保留其分值'
+            : 'where it does not apply, the node keeps its points'
+          : zh
+            ? '不适用时从满分中扣除，按适用部分的百分比计分'
+            : 'where it does not apply, it leaves the maximum and scores are a percentage of what applies';
       notes.push({
         node: node.code,
         message: zh ? `${node.code} 仅适用于 ${cond} 的单位；${effect}` : `${node.code} applies only when ${cond}; ${effect}`,

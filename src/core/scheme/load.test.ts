@@ -209,9 +209,7 @@ describe('the seed scheme', () => {
   });
 
   it('has checklists on the items whose rule counts missing elements', () => {
-    const lists = Object.fromEntries(
-      [...nodes.values()].filter((n) => n.checklist).map((n) => [n.code, n.checklist!.map((e) => e.code)]),
-    );
+    const lists = Object.fromEntries([...nodes.values()].filter((n) => n.checklist).map((n) => [n.code, n.checklist!.map((e) => e.code)]));
     expect(lists).toEqual({
       '1.1': ['organisation', 'plan'],
       '1.2': ['office', 'facilities', 'cabinets'],
@@ -237,7 +235,10 @@ describe('the seed scheme', () => {
     // Sub-sections add up to their section (2.6's items deliberately have no points).
     for (const code of ['1', '2', '3', '2.1', '2.2', '2.3', '2.4', '2.5', '3.1', '3.2', '3.3', '3.4', '3.5']) {
       const node = nodes.get(code)!;
-      expect(node.children.reduce((s, c) => s + c.points!, 0), code).toBe(node.points);
+      expect(
+        node.children.reduce((s, c) => s + c.points!, 0),
+        code,
+      ).toBe(node.points);
     }
   });
 
@@ -362,9 +363,7 @@ describe('loading problems', () => {
 
   it('a zero amount', () => {
     const source = VALID.replace('amount: 2', 'amount: 0');
-    expect(problemsOf(source)).toEqual([
-      expect.objectContaining({ severity: 'error', code: 'zero-amount', node: '1.1', line: lineOf(source, 'amount: 0') }),
-    ]);
+    expect(problemsOf(source)).toEqual([expect.objectContaining({ severity: 'error', code: 'zero-amount', node: '1.1', line: lineOf(source, 'amount: 0') })]);
   });
 
   it('two decimals are fine', () => {
@@ -493,12 +492,7 @@ sections:
     ['unexpected-amount', VALID.replace('kind: allOrNothing', 'kind: allOrNothing, amount: 2'), '1.2', 'allOrNothing, amount'],
     ['unexpected-pool', VALID.replace('kind: allOrNothing }', 'kind: veto, effect: zero, pool: "1" }').replace('        points: 4\n', ''), '1.2', 'kind: veto'],
     ['checklist-on-section', VALID.replace('    pool: true\n', '    pool: true\n    checklist: [{ code: x, title: X }]\n'), '1', 'checklist:'],
-    [
-      'duplicate-element',
-      VALID.replace('amount: 2 }\n', 'amount: 2 }\n        checklist: [{ code: x, title: X }, { code: x, title: Y }]\n'),
-      '1.1',
-      'checklist:',
-    ],
+    ['duplicate-element', VALID.replace('amount: 2 }\n', 'amount: 2 }\n        checklist: [{ code: x, title: X }, { code: x, title: Y }]\n'), '1.1', 'checklist:'],
     ['uncapped-penalty', VALID.replace('    pool: true\n', '') + ITEM_1_3, '1.3', 'code: "1.3"'],
     ['veto-with-points', VALID.replace('kind: allOrNothing }', 'kind: veto, effect: zero }'), '1.2', 'kind: veto'],
     ['missing-effect', VALID.replace('kind: allOrNothing }', 'kind: veto }').replace('        points: 4\n', ''), '1.2', 'kind: veto'],

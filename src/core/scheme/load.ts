@@ -6,22 +6,10 @@ import { z } from 'zod';
 import type { Document } from 'yaml';
 import { readYaml } from '../yaml-source.ts';
 import { toCents, type Cents } from '../numbers.ts';
-import {
-  RULE_KINDS,
-  type AttributeTest,
-  type ChecklistElement,
-  type GradeBand,
-  type Rule,
-  type Scheme,
-  type SchemeNode,
-  type Text,
-} from './model.ts';
+import { RULE_KINDS, type AttributeTest, type ChecklistElement, type GradeBand, type Rule, type Scheme, type SchemeNode, type Text } from './model.ts';
 import { SchemeError, type SchemeProblem } from './problems.ts';
 
-const TextSchema = z.union([
-  z.string().min(1),
-  z.strictObject({ zh: z.string().min(1), en: z.string().min(1).optional() }),
-]);
+const TextSchema = z.union([z.string().min(1), z.strictObject({ zh: z.string().min(1), en: z.string().min(1).optional() })]);
 const PointsSchema = z.union([z.number(), z.string()]);
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 const AttributeTestSchema = z.union([
@@ -134,10 +122,8 @@ function text(raw: string | Text | undefined): Text | undefined {
 }
 
 function buildScheme(raw: RawScheme, report: Report): Scheme {
-  const error = (path: Array<string | number>, code: string, message: string, node?: string) =>
-    report(path, { severity: 'error', code, message, node });
-  const warn = (path: Array<string | number>, code: string, message: string, node?: string) =>
-    report(path, { severity: 'warning', code, message, node });
+  const error = (path: Array<string | number>, code: string, message: string, node?: string) => report(path, { severity: 'error', code, message, node });
+  const warn = (path: Array<string | number>, code: string, message: string, node?: string) => report(path, { severity: 'warning', code, message, node });
 
   const points = (value: number | string, path: Array<string | number>, node?: string): Cents => {
     const cents = toCents(value);
@@ -245,13 +231,7 @@ function buildScheme(raw: RawScheme, report: Report): Scheme {
     return node;
   };
 
-  const buildRule = (
-    rawRule: z.infer<typeof RuleSchema>,
-    path: Array<string | number>,
-    node: SchemeNode,
-    lineage: SchemeNode[],
-    inBonus: boolean,
-  ): Rule | undefined => {
+  const buildRule = (rawRule: z.infer<typeof RuleSchema>, path: Array<string | number>, node: SchemeNode, lineage: SchemeNode[], inBonus: boolean): Rule | undefined => {
     const code = node.code;
     const kind = rawRule.kind;
     if (!(RULE_KINDS as readonly string[]).includes(kind)) {
@@ -292,9 +272,7 @@ function buildScheme(raw: RawScheme, report: Report): Scheme {
         // Grade existence is checked once all grades are known (they are, above).
         else if (!gradeCodes.has(rawRule.grade)) error([...path, 'grade'], 'unknown-grade', `grade ${rawRule.grade} is not among the scheme's grades`, code);
       }
-      return rawRule.effect === 'grade'
-        ? { kind: 'veto', effect: 'grade', grade: rawRule.grade ?? '' }
-        : { kind: 'veto', effect: 'zero' };
+      return rawRule.effect === 'grade' ? { kind: 'veto', effect: 'grade', grade: rawRule.grade ?? '' } : { kind: 'veto', effect: 'zero' };
     }
     if (rawRule.effect !== undefined || rawRule.grade !== undefined) {
       error(path, 'unexpected-effect', `a ${kind} rule takes no effect or grade`, code);

@@ -17,14 +17,7 @@ export type Lang = 'zh' | 'en';
 export type Condition = Record<string, AttributeTest>;
 
 /** A literal value means "equals"; the object forms compare. */
-export type AttributeTest =
-  | string
-  | number
-  | boolean
-  | { in: Array<string | number | boolean> }
-  | { ne: string | number | boolean }
-  | { gte: number }
-  | { lte: number };
+export type AttributeTest = string | number | boolean | { in: Array<string | number | boolean> } | { ne: string | number | boolean } | { gte: number } | { lte: number };
 
 export type RuleKind = 'perOccurrence' | 'allOrNothing' | 'fixedPenalty' | 'bonus' | 'veto';
 

@@ -23,10 +23,7 @@ export class SchemeError extends Error {
   readonly problems: SchemeProblem[];
   constructor(problems: SchemeProblem[]) {
     const errors = problems.filter((p) => p.severity === 'error');
-    super(
-      `invalid scheme (${errors.length} error${errors.length === 1 ? '' : 's'}):\n` +
-        errors.map((p) => '  ' + formatProblem(p)).join('\n'),
-    );
+    super(`invalid scheme (${errors.length} error${errors.length === 1 ? '' : 's'}):\n` + errors.map((p) => '  ' + formatProblem(p)).join('\n'));
     this.name = 'SchemeError';
     this.problems = problems;
   }

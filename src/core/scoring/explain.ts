@@ -106,4 +106,3 @@ function findingText(code: string, node: SchemeNode, d: Deduction, lang: Lang): 
   const note = d.note ? (lang === 'zh' ? `（${d.note}）` : ` (${d.note})`) : '';
   return `${code} ${what}${who} ×${d.count}${effect}${note}`;
 }
-

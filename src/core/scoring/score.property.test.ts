@@ -28,13 +28,16 @@ function itemsFor(unit: Unit): SchemeNode[] {
 }
 
 function findingArb(unit: Unit, maxCount = 6): fc.Arbitrary<Finding> {
-  return fc.constantFrom(...itemsFor(unit)).chain((node) =>
-    fc.record({
-      item: fc.constant(node.code),
-      count: fc.integer({ min: 0, max: maxCount }),
-      element: node.checklist ? fc.option(fc.constantFrom(...node.checklist.map((e) => e.code)), { nil: undefined }) : fc.constant(undefined),
-    }),
-  ).map((f) => (f.element === undefined ? { item: f.item, count: f.count } : f));
+  return fc
+    .constantFrom(...itemsFor(unit))
+    .chain((node) =>
+      fc.record({
+        item: fc.constant(node.code),
+        count: fc.integer({ min: 0, max: maxCount }),
+        element: node.checklist ? fc.option(fc.constantFrom(...node.checklist.map((e) => e.code)), { nil: undefined }) : fc.constant(undefined),
+      }),
+    )
+    .map((f) => (f.element === undefined ? { item: f.item, count: f.count } : f));
 }
 
 const caseArb = unitArb.chain((unit) => fc.tuple(fc.constant(unit), fc.array(findingArb(unit), { maxLength: 30 })));

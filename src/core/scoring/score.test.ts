@@ -297,7 +297,10 @@ sections:
   });
 
   it('count 0 does nothing for the other kinds either', () => {
-    const r = run(kinds, [{ item: '1.1', count: 0 }, { item: '1.3', count: 0 }]);
+    const r = run(kinds, [
+      { item: '1.1', count: 0 },
+      { item: '1.3', count: 0 },
+    ]);
     expect(r.base).toBe(4000);
     expect(node(r, '1.1').deductions).toEqual([{ finding: 0, count: 0, amount: 0 }]);
   });
@@ -356,7 +359,10 @@ sections:
   });
 
   it('caps an item at its own points, then the section at its cap', () => {
-    const r = run(scheme, [{ item: '2.1', count: 3 }, { item: '2.2', count: 2 }]);
+    const r = run(scheme, [
+      { item: '2.1', count: 3 },
+      { item: '2.2', count: 2 },
+    ]);
     expect(node(r, '2.1')).toMatchObject({ addedRaw: 600, added: 300 });
     expect(node(r, '2.2')).toMatchObject({ addedRaw: 1000, added: 700 });
     expect(node(r, '2')).toMatchObject({ addedRaw: 1600, added: 1000, score: 1000 });
@@ -366,7 +372,10 @@ sections:
   });
 
   it('a bonus cannot make up for deductions beyond its cap', () => {
-    const r = run(scheme, [{ item: '1.1', count: 30 }, { item: '2.2', count: 5 }]);
+    const r = run(scheme, [
+      { item: '1.1', count: 30 },
+      { item: '2.2', count: 5 },
+    ]);
     expect(r).toMatchObject({ base: 7000, bonus: 1000, total: 8000, percent: 7000 });
   });
 });
@@ -544,11 +553,7 @@ sections:
     expect(node(r, '2.1')).toMatchObject({ deductedRaw: 1000, deducted: 500, score: 0, pools: ['2.1', '2'] });
     expect(node(r, '2.2')).toMatchObject({ deductedRaw: 2000, deducted: 1500, score: 0, pools: ['2'] });
     expect(node(r, '2')).toMatchObject({ deductedRaw: 3000, deducted: 2000, score: 0 });
-    expect(lines(r, scheme)).toEqual([
-      '2.1 capped at its own points inside a pool ×5: −10',
-      '2.2 d ×4: −20',
-      '扣分池 2（20分）：记录扣分30分，扣完20分为止，实扣20分 → 得0分',
-    ]);
+    expect(lines(r, scheme)).toEqual(['2.1 capped at its own points inside a pool ×5: −10', '2.2 d ×4: −20', '扣分池 2（20分）：记录扣分30分，扣完20分为止，实扣20分 → 得0分']);
   });
 
   it('explicit pool: the item alone loses only its own points', () => {
@@ -557,20 +562,22 @@ sections:
   });
 
   it('items without a pool above them are each capped at their own points', () => {
-    const r = run(scheme, [{ item: '3.1', count: 5 }, { item: '3.2', count: 2 }]);
+    const r = run(scheme, [
+      { item: '3.1', count: 5 },
+      { item: '3.2', count: 2 },
+    ]);
     expect(node(r, '3.1')).toMatchObject({ deductedRaw: 1500, deducted: 400, score: 0, pools: ['3.1'] });
     expect(node(r, '3.2')).toMatchObject({ deductedRaw: 600, deducted: 600, score: 0, pools: ['3.2'] });
     expect(node(r, '3')).toMatchObject({ deductedRaw: 2100, deducted: 1000, score: 0 });
     expect(lines(r, scheme)).toEqual(['3.1 e ×5: −15', '3.1 本项扣分15分，超出可扣分值，计4分', '3.2 f ×2: −6（不得分）']);
-    expect(lines(r, scheme, 'en')).toEqual([
-      '3.1 e ×5: −15',
-      '3.1: 15 recorded, more than the item can lose: 4 counted',
-      '3.2 f ×2: −6 (not met: item lost)',
-    ]);
+    expect(lines(r, scheme, 'en')).toEqual(['3.1 e ×5: −15', '3.1: 15 recorded, more than the item can lose: 4 counted', '3.2 f ×2: −6 (not met: item lost)']);
   });
 
   it('nothing below 0 however much is recorded', () => {
-    const r = run(scheme, ['1.1.1', '1.1.2', '1.2.1', '2.1', '2.2', '3.1', '3.2'].map((item) => ({ item, count: 100 })));
+    const r = run(
+      scheme,
+      ['1.1.1', '1.1.2', '1.2.1', '2.1', '2.2', '3.1', '3.2'].map((item) => ({ item, count: 100 })),
+    );
     expect(r.base).toBe(0);
     for (const code of r.order) {
       const n = node(r, code);
@@ -599,9 +606,7 @@ describe('applicability', () => {
     ['povertyVillage null', { name: 'x', attributes: { povertyVillage: null } }],
   ] as Array<[string, Unit]>)('seed 2.6.1 on a unit with %s is a not-applicable error', (_, unit) => {
     const e = findingsError(() => score(seed, unit, [{ item: '2.6.2' }, { item: '2.6.1' }]));
-    expect(e.problems).toEqual([
-      { index: 1, item: '2.6.1', field: 'item', code: 'not-applicable', message: 'item 2.6.1 does not apply to this unit' },
-    ]);
+    expect(e.problems).toEqual([{ index: 1, item: '2.6.1', field: 'item', code: 'not-applicable', message: 'item 2.6.1 does not apply to this unit' }]);
     // Without the finding, the node is just marked as not applying; with "keep", 2.6 keeps its 40.
     const r = score(seed, unit, [{ item: '2.6.2' }]);
     expect(node(r, '2.6.1').applicable).toBe(false);
@@ -691,7 +696,10 @@ sections:
 
 describe('checklists', () => {
   it('a finding may name the element of the checklist that failed', () => {
-    const r = run(seed, [{ item: '1.1', count: 2, element: 'plan' }, { item: '3.1.2', element: 'diary' }]);
+    const r = run(seed, [
+      { item: '1.1', count: 2, element: 'plan' },
+      { item: '3.1.2', element: 'diary' },
+    ]);
     expect(node(r, '1.1').deductions).toEqual([{ finding: 0, count: 2, element: 'plan', amount: 400 }]);
     expect(node(r, '3.1.2').deductions).toEqual([{ finding: 1, count: 1, element: 'diary', amount: 200 }]);
     expect(r.base).toBe(19400);
@@ -712,9 +720,7 @@ describe('checklists', () => {
 
   it('an element on an item without a checklist is an error', () => {
     const e = findingsError(() => run(seed, [{ item: '2.1.1', element: 'name' }]));
-    expect(e.problems).toEqual([
-      { index: 0, item: '2.1.1', field: 'element', code: 'no-checklist', message: 'item 2.1.1 has no checklist to name an element of' },
-    ]);
+    expect(e.problems).toEqual([{ index: 0, item: '2.1.1', field: 'element', code: 'no-checklist', message: 'item 2.1.1 has no checklist to name an element of' }]);
   });
 });
 
@@ -822,14 +828,20 @@ sections:
   });
 
   it('0.1 recorded ten times as separate findings is exactly 1', () => {
-    const r = run(scheme, Array.from({ length: 10 }, () => ({ item: '1.3' })));
+    const r = run(
+      scheme,
+      Array.from({ length: 10 }, () => ({ item: '1.3' })),
+    );
     expect(node(r, '1.3').deducted).toBe(100);
     expect(r.base).toBe(9900);
     expect((resultToJson(r) as { base: number }).base).toBe(99);
   });
 
   it('0.1 × 3 is 0.3 and 0.07 × 3 is 0.21, not 0.30000000000000004 and 0.21000000000000002', () => {
-    const r = run(scheme, [{ item: '1.3', count: 3 }, { item: '1.4', count: 3 }]);
+    const r = run(scheme, [
+      { item: '1.3', count: 3 },
+      { item: '1.4', count: 3 },
+    ]);
     expect(node(r, '1.3').deducted).toBe(30);
     expect(node(r, '1.4').deducted).toBe(21);
     const json = resultToJson(r) as { base: number; nodes: Record<string, { deducted: number; score: number }> };
@@ -959,11 +971,7 @@ describe('explanations', () => {
 
   it('a pool that runs out says so', () => {
     const r = run(seed, [{ item: '2.3.1', count: 7 }, { item: '2.3.2' }]);
-    expect(lines(r, seed)).toEqual([
-      '2.3.1 政策知晓 ×7: −7',
-      '2.3.2 宣传方式 ×1: −5（不得分）',
-      '扣分池 2.3（10分）：记录扣分12分，扣完10分为止，实扣10分 → 得0分',
-    ]);
+    expect(lines(r, seed)).toEqual(['2.3.1 政策知晓 ×7: −7', '2.3.2 宣传方式 ×1: −5（不得分）', '扣分池 2.3（10分）：记录扣分12分，扣完10分为止，实扣10分 → 得0分']);
     expect(lines(r, seed, 'en').at(-1)).toBe('pool 2.3 (10): 12 recorded, capped at 10, 10 deducted → 0');
   });
 

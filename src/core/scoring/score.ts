@@ -38,11 +38,7 @@ export interface FindingProblem {
 export class FindingsError extends KaoheError {
   readonly problems: FindingProblem[];
   constructor(problems: FindingProblem[]) {
-    super(
-      'invalid-findings',
-      problems.map((p) => `findings[${p.index}] (item ${String(p.item)}), ${p.field}: ${p.message}`).join('\n'),
-      problems,
-    );
+    super('invalid-findings', problems.map((p) => `findings[${p.index}] (item ${String(p.item)}), ${p.field}: ${p.message}`).join('\n'), problems);
     this.problems = problems;
   }
 }
@@ -464,11 +460,7 @@ export function score(scheme: Scheme, unit: Unit, findings: readonly Finding[]):
   };
 }
 
-function gradeOf(
-  scheme: Scheme,
-  values: { total: Cents; base: Cents; percent: Cents | null },
-  veto: ScoreResult['veto'],
-): GradeBand | null {
+function gradeOf(scheme: Scheme, values: { total: Cents; base: Cents; percent: Cents | null }, veto: ScoreResult['veto']): GradeBand | null {
   if (scheme.grades.length === 0) return null;
   if (veto?.effect === 'grade') return scheme.grades.find((g) => g.code === veto.grade) ?? null;
   const value = scheme.gradeBasis === 'percent' ? (values.percent ?? 0) : scheme.gradeBasis === 'base' ? values.base : values.total;

@@ -6,16 +6,7 @@
  * repositories map them (camelCase domain records, src/core/campaign/records.ts); each is picked
  * field by field in one small function per record type (`present…Row`).
  */
-import type {
-  AppealListed,
-  AppealRow,
-  AssessmentDetail,
-  AssessmentState,
-  EvidenceRow,
-  FindingRow,
-  SuggestionRecords,
-  SuggestionRow,
-} from '../../contract/assessments.ts';
+import type { AppealListed, AppealRow, AssessmentDetail, AssessmentState, EvidenceRow, FindingRow, SuggestionRecords, SuggestionRow } from '../../contract/assessments.ts';
 import type { ScoreSheet } from '../../contract/score-sheet.ts';
 import type { AssessmentView } from '../../services/campaign/index.ts';
 import type { Result } from './results.ts';

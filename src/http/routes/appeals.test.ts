@@ -106,7 +106,11 @@ describe.each(storeTargets())('appeals list ($dialect)', (target) => {
     await service.setup.setTeam(admin, campaignId, '第二考核组', ['inspector2']);
     await service.setup.assignVillages(admin, campaignId, '第二考核组', t2.slice(0, 3));
     const version = async (id: number) => (await db.selectFrom('assessments').select('version').where('id', '=', id).executeTakeFirstOrThrow()).version;
-    const ids = { A: await service.assessments.assessmentId(campaignId, t1[0]!), B: await service.assessments.assessmentId(campaignId, t1[1]!), C: await service.assessments.assessmentId(campaignId, t2[0]!) };
+    const ids = {
+      A: await service.assessments.assessmentId(campaignId, t1[0]!),
+      B: await service.assessments.assessmentId(campaignId, t1[1]!),
+      C: await service.assessments.assessmentId(campaignId, t2[0]!),
+    };
     for (const id of Object.values(ids)) {
       await service.findings.addFinding(admin, id, await version(id), { item: '3.2.1', count: 2 });
       for (const step of ['submit', 'review', 'publish'] as const) await service.workflow.transition(admin, id, await version(id), step);
@@ -175,7 +179,10 @@ describe.each(storeTargets())('appeals list ($dialect)', (target) => {
       village2: ['B'],
     };
     for (const [who, expected] of Object.entries(seen) as Array<[Exclude<Who, 'viewer'>, Array<'A' | 'B' | 'C'>]>) {
-      expect((await list(who)).map((a) => a.id), who).toEqual(expected.map((k) => appeal[k]));
+      expect(
+        (await list(who)).map((a) => a.id),
+        who,
+      ).toEqual(expected.map((k) => appeal[k]));
     }
     expectError(await as.viewer.get(`/api/campaigns/${campaignId}/appeals`), 403, 'forbidden');
     expectError(await server.app.inject({ method: 'GET', url: `/api/campaigns/${campaignId}/appeals` }), 401, 'unauthenticated');

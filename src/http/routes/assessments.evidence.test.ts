@@ -28,7 +28,12 @@ type File = { filename: string; type: string; data: Buffer };
 function multipart(files: File[]): { payload: Buffer; headers: Record<string, string> } {
   const boundary = `----kaohe${randomBytes(8).toString('hex')}`;
   const chunks: Buffer[] = [];
-  for (const f of files) chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${f.filename}"\r\nContent-Type: ${f.type}\r\n\r\n`), f.data, Buffer.from('\r\n'));
+  for (const f of files)
+    chunks.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${f.filename}"\r\nContent-Type: ${f.type}\r\n\r\n`),
+      f.data,
+      Buffer.from('\r\n'),
+    );
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
@@ -64,7 +69,11 @@ describe.each(storeTargets())('evidence upload and download rules ($dialect)', (
     const [img, pdf] = (up.json() as { evidence: Array<{ id: number; mime: string; url: string }> }).evidence;
     expect([img!.mime, pdf!.mime]).toEqual(['image/jpeg', 'application/pdf']);
 
-    const common = { 'x-content-type-options': 'nosniff', 'content-security-policy': "sandbox; default-src 'none'; style-src 'unsafe-inline'", 'cache-control': 'private, no-store' };
+    const common = {
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "sandbox; default-src 'none'; style-src 'unsafe-inline'",
+      'cache-control': 'private, no-store',
+    };
     const shown = await s.office.get(img!.url);
     expect(shown.statusCode).toBe(200);
     expect(shown.headers).toMatchObject({ ...common, 'content-type': 'image/jpeg', 'content-disposition': `inline; filename="IMG_0001.jpg"; filename*=UTF-8''IMG_0001.jpg` });
@@ -150,7 +159,13 @@ describe.each(storeTargets())('evidence upload and download rules ($dialect)', (
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
     // Within what the request may declare (3 files of 2 MiB) and the appeal's assessment's quota, past one file's limit.
     const fileSize = 2.5 * MiB;
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: `/api/appeals/${s.appealId}/evidence`, headers: { ...s.office.headers, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + fileSize + tail.length) } });
+    const req = request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: `/api/appeals/${s.appealId}/evidence`,
+      headers: { ...s.office.headers, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + fileSize + tail.length) },
+    });
     let sent = 0;
     let answered = false;
     const answer = new Promise<{ status: number; body: string; sentThen: number }>((resolve, reject) => {
@@ -193,7 +208,9 @@ describe('the memory a 10 × 19 MiB upload takes (sqlite, a real socket)', () =>
     const files = 10;
     const fileSize = 19 * MiB;
     const boundary = 'kaohe-memory-test';
-    const heads = Array.from({ length: files }, (_, i) => Buffer.from(`${i ? '\r\n' : ''}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="IMG_${i}.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`));
+    const heads = Array.from({ length: files }, (_, i) =>
+      Buffer.from(`${i ? '\r\n' : ''}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="IMG_${i}.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
+    );
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
     const length = heads.reduce((n, h) => n + h.length, 0) + files * fileSize + tail.length;
     // One 256 KiB block, written again and again (its first bytes changed per file): the client keeps nothing.
@@ -204,7 +221,13 @@ describe('the memory a 10 × 19 MiB upload takes (sqlite, a real socket)', () =>
     const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
     const started = Date.now();
     try {
-      const req = request({ host: '127.0.0.1', port, method: 'POST', path: `/api/findings/${s.findingId}/evidence`, headers: { ...s.office.headers, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(length) } });
+      const req = request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: `/api/findings/${s.findingId}/evidence`,
+        headers: { ...s.office.headers, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(length) },
+      });
       const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
         req.on('response', (res) => {
           let body = '';
@@ -233,7 +256,9 @@ describe('the memory a 10 × 19 MiB upload takes (sqlite, a real socket)', () =>
       clearInterval(sample);
     }
     const growth = (peak - baseline) / MiB;
-    process.stdout.write(`[memory] 10 × 19 MiB upload (190 MiB) in ${Date.now() - started} ms: RSS ${(baseline / MiB).toFixed(0)} MiB before, peak ${(peak / MiB).toFixed(0)} MiB, growth ${growth.toFixed(1)} MiB\n`);
+    process.stdout.write(
+      `[memory] 10 × 19 MiB upload (190 MiB) in ${Date.now() - started} ms: RSS ${(baseline / MiB).toFixed(0)} MiB before, peak ${(peak / MiB).toFixed(0)} MiB, growth ${growth.toFixed(1)} MiB\n`,
+    );
     expect(growth).toBeLessThan(60);
     expect(await s.counts()).toEqual({ rows: files, stored: files, temporary: 0 });
   });

@@ -67,10 +67,13 @@ function png(): Buffer {
   ihdr.writeUInt32BE(1, 4);
   ihdr[8] = 8;
   ihdr[9] = 2;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(Buffer.from([0, 200, 30, 30]))), pngChunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', deflateSync(Buffer.from([0, 200, 30, 30]))),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
 }
-
-
 
 const photo = (filename = 'photo.jpg'): Part => ({ name: 'file', filename, type: 'image/jpeg', data: jpeg() });
 
@@ -202,7 +205,13 @@ describe.each(storeTargets())('assessment routes ($dialect)', (target) => {
     expect(open.length).toBeGreaterThan(0);
     const suggestion = open.find((s) => s.item !== '3.2.1') ?? open[0]!;
 
-    const added = await as.inspector.post(`/api/assessments/${A}/findings`, { version: a.version, item: '3.2.1', count: 2, note: `迟报两次，经办人身份证号 ${RESIDENT_ID}`, household: '5224251002010001' });
+    const added = await as.inspector.post(`/api/assessments/${A}/findings`, {
+      version: a.version,
+      item: '3.2.1',
+      count: 2,
+      note: `迟报两次，经办人身份证号 ${RESIDENT_ID}`,
+      household: '5224251002010001',
+    });
     expect(added.statusCode, added.body).toBe(201);
     const addedBody = json<{ id: number; assessment: { version: number; total: number; status: string } }>(added);
     findingA = addedBody.id;
@@ -310,9 +319,27 @@ describe.each(storeTargets())('assessment routes ($dialect)', (target) => {
 
   it('gives the printable score sheet: header, every node, every deduction with its reason and evidence, totals, rank', async () => {
     type Sheet = {
-      header: { county: { name: string }; township: { name: string }; campaign: { name: string; year: number }; village: { code: string; name: string }; team: string; date: string; status: string; scheme: { id: string } };
+      header: {
+        county: { name: string };
+        township: { name: string };
+        campaign: { name: string; year: number };
+        village: { code: string; name: string };
+        team: string;
+        date: string;
+        status: string;
+        scheme: { id: string };
+      };
       nodes: Array<{ code: string; title: string; depth: number; max: number; deducted: number; score: number }>;
-      deductions: Array<{ item: string; findingId: number; count: number; amount: number; reason: string; household: string | null; note: string | null; evidence: Array<{ id: number; filename: string }> }>;
+      deductions: Array<{
+        item: string;
+        findingId: number;
+        count: number;
+        amount: number;
+        reason: string;
+        household: string | null;
+        note: string | null;
+        evidence: Array<{ id: number; filename: string }>;
+      }>;
       explanation: string[];
       totals: { base: number; bonus: number; total: number; max: number };
       grade: unknown;
@@ -324,7 +351,15 @@ describe.each(storeTargets())('assessment routes ($dialect)', (target) => {
       return json<Sheet>(res);
     };
     const s = await sheet('admin');
-    expect(s.header).toMatchObject({ county: { name: '青山县' }, township: { name: '龙场镇' }, campaign: { name: DEMO_CAMPAIGN, year: 2020 }, village: { code: t1[0] }, team: '第一考核组', status: 'published', scheme: { id: 'seed-2020' } });
+    expect(s.header).toMatchObject({
+      county: { name: '青山县' },
+      township: { name: '龙场镇' },
+      campaign: { name: DEMO_CAMPAIGN, year: 2020 },
+      village: { code: t1[0] },
+      team: '第一考核组',
+      status: 'published',
+      scheme: { id: 'seed-2020' },
+    });
     expect(s.header.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(s.nodes.map((n) => n.code).slice(0, 2)).toEqual(['1', '1.1']);
     expect(s.nodes.map((n) => n.code)).toContain('4');
@@ -346,7 +381,8 @@ describe.each(storeTargets())('assessment routes ($dialect)', (target) => {
     expect(v.rank).toMatchObject({ county: 1, countyOf: 1 });
     expect(v.deductions.find((x) => x.findingId === findingA)!.note).toContain('522425********0051');
     for (const who of ['reviewer2', 'inspector2', 'village2'] as const) expectNoData(await as[who].get(`/api/assessments/${A}/sheet`), `${who} sheet of A`, 404);
-    for (const who of ['village', 'viewer', 'reviewer2', 'inspector2', 'village2'] as const) expectNoData(await as[who].get(`/api/assessments/${B}/sheet`), `${who} sheet of B`, 404);
+    for (const who of ['village', 'viewer', 'reviewer2', 'inspector2', 'village2'] as const)
+      expectNoData(await as[who].get(`/api/assessments/${B}/sheet`), `${who} sheet of B`, 404);
     expectError(await as.admin.get(`/api/assessments/${A}/sheet?lang=fr`), 400, 'validation', /^query\.lang:/);
     expectError(await as.admin.get('/api/assessments/99999/sheet'), 404, 'not-found');
   });
@@ -438,14 +474,24 @@ describe.each(storeTargets())('assessment routes ($dialect)', (target) => {
 
   it('refuses evidence that is too large (413), not a photo or PDF (415), empty or missing (400)', async () => {
     const url = `/api/findings/${findingC}/evidence`;
-    expectError(await as.inspector2.upload(url, [{ name: 'file', filename: 'notes.txt', type: 'text/plain', data: 'not a photo' }]), 415, 'evidence-type', /notes\.txt is not a file type accepted/);
+    expectError(
+      await as.inspector2.upload(url, [{ name: 'file', filename: 'notes.txt', type: 'text/plain', data: 'not a photo' }]),
+      415,
+      'evidence-type',
+      /notes\.txt is not a file type accepted/,
+    );
     // A JPEG's name and type do not make one: the content is checked.
     expectError(await as.inspector2.upload(url, [{ name: 'file', filename: 'fake.jpg', type: 'image/jpeg', data: '<html>' }]), 415, 'evidence-type');
     const big = Buffer.concat([jpeg(), Buffer.alloc(20 * 1024 * 1024)]);
     expectError(await as.inspector2.upload(url, [{ name: 'file', filename: 'big.jpg', type: 'image/jpeg', data: big }]), 413, 'evidence-too-large', /limit is 20 MiB/);
     expectError(await as.inspector2.upload(url, [{ name: 'file', filename: 'empty.jpg', type: 'image/jpeg', data: Buffer.alloc(0) }]), 400, 'evidence-empty');
     expectError(await as.inspector2.upload(url, [{ name: 'note', data: 'just a field' }]), 400, 'validation', /^file: no file/);
-    expectError(await as.inspector2.upload(url, [{ name: 'photo', filename: 'a.jpg', type: 'image/jpeg', data: jpeg() }]), 400, 'validation', /^photo: files go in parts named "file"/);
+    expectError(
+      await as.inspector2.upload(url, [{ name: 'photo', filename: 'a.jpg', type: 'image/jpeg', data: jpeg() }]),
+      400,
+      'validation',
+      /^photo: files go in parts named "file"/,
+    );
     expectError(await as.inspector2.post(url, { file: 'x' }), 400, 'validation', /^file: send multipart\/form-data/);
     // A bad file in a batch stores none of it.
     expectError(await as.inspector2.upload(url, [photo('ok.jpg'), { name: 'file', filename: 'bad.txt', data: 'text' }]), 415, 'evidence-type');
@@ -619,7 +665,9 @@ describe.each(storeTargets())('assessment routes ($dialect)', (target) => {
     });
 
     it('describes every route in the OpenAPI document', async () => {
-      const doc = json<{ paths: Record<string, Record<string, { consumes?: string[]; requestBody?: { content: Record<string, unknown> } }>> }>(await server.app.inject({ method: 'GET', url: '/api/docs' }));
+      const doc = json<{ paths: Record<string, Record<string, { consumes?: string[]; requestBody?: { content: Record<string, unknown> } }>> }>(
+        await server.app.inject({ method: 'GET', url: '/api/docs' }),
+      );
       const path = (u: string) =>
         u
           .replace(`/campaigns/${campaignId}/villages/${t1[0]}`, '/campaigns/{id}/villages/{code}')
@@ -706,48 +754,82 @@ describe.each(storeTargets())('assessment views kept between requests ($dialect)
     await read('reviewer');
     await read('admin', '?lang=en');
     let suggestion = 0;
-    await changes('derive', () => as.inspector.post(`/api/assessments/${A}/suggestions/derive`), (b, a) => {
-      expect(b.suggestions).toEqual([]);
-      expect(a.suggestions.length).toBeGreaterThan(1);
-      suggestion = a.suggestions.find((s) => s.item !== '3.2.1')!.id;
-    });
+    await changes(
+      'derive',
+      () => as.inspector.post(`/api/assessments/${A}/suggestions/derive`),
+      (b, a) => {
+        expect(b.suggestions).toEqual([]);
+        expect(a.suggestions.length).toBeGreaterThan(1);
+        suggestion = a.suggestions.find((s) => s.item !== '3.2.1')!.id;
+      },
+    );
     expect(JSON.parse(await read('inspector')).suggestions.length).toBeGreaterThan(1);
     expect(JSON.parse(await read('reviewer')).suggestions.length).toBeGreaterThan(1);
 
-    await changes('accept', (a) => as.inspector.post(`/api/assessments/${A}/suggestions/${suggestion}/accept`, { version: a.version }), (b, a) => {
-      expect(a.findings.length).toBe(b.findings.length + 1);
-      expect(a.suggestions.find((s) => s.id === suggestion)!.status).toBe('accepted');
-    });
+    await changes(
+      'accept',
+      (a) => as.inspector.post(`/api/assessments/${A}/suggestions/${suggestion}/accept`, { version: a.version }),
+      (b, a) => {
+        expect(a.findings.length).toBe(b.findings.length + 1);
+        expect(a.suggestions.find((s) => s.id === suggestion)!.status).toBe('accepted');
+      },
+    );
     const dismissed = JSON.parse(await read('inspector')).suggestions.find((s: { status: string }) => s.status === 'open').id as number;
-    await changes('dismiss', (a) => as.inspector.post(`/api/assessments/${A}/suggestions/${dismissed}/dismiss`, { version: a.version, reason: '已核实' }), (_, a) => {
-      expect(a.suggestions.find((s) => s.id === dismissed)!.status).toBe('dismissed');
-    });
+    await changes(
+      'dismiss',
+      (a) => as.inspector.post(`/api/assessments/${A}/suggestions/${dismissed}/dismiss`, { version: a.version, reason: '已核实' }),
+      (_, a) => {
+        expect(a.suggestions.find((s) => s.id === dismissed)!.status).toBe('dismissed');
+      },
+    );
     let finding = 0;
-    await changes('finding', (a) => as.inspector.post(`/api/assessments/${A}/findings`, { version: a.version, item: '3.2.1', count: 2, note: `经办人 ${RESIDENT_ID}` }), (b, a) => {
-      expect(a.findings.length).toBe(b.findings.length + 1);
-      expect(a.score.total).toBe(b.score.total - 2);
-      finding = a.findings.at(-1)!.id;
-    });
-    await changes('evidence', () => {
-      const m = multipart([photo('现场.jpg')]);
-      return as.inspector.request('POST', `/api/findings/${finding}/evidence`, m.payload, m.headers);
-    }, (b, a) => expect(a.evidence.length).toBe(b.evidence.length + 1));
+    await changes(
+      'finding',
+      (a) => as.inspector.post(`/api/assessments/${A}/findings`, { version: a.version, item: '3.2.1', count: 2, note: `经办人 ${RESIDENT_ID}` }),
+      (b, a) => {
+        expect(a.findings.length).toBe(b.findings.length + 1);
+        expect(a.score.total).toBe(b.score.total - 2);
+        finding = a.findings.at(-1)!.id;
+      },
+    );
+    await changes(
+      'evidence',
+      () => {
+        const m = multipart([photo('现场.jpg')]);
+        return as.inspector.request('POST', `/api/findings/${finding}/evidence`, m.payload, m.headers);
+      },
+      (b, a) => expect(a.evidence.length).toBe(b.evidence.length + 1),
+    );
     const extra = JSON.parse((await as.inspector.post(`/api/assessments/${A}/findings`, { version: (await current()).version, item: '1.1' })).body).id as number;
-    await changes('withdraw', (a) => as.inspector.post(`/api/assessments/${A}/findings/${extra}/withdraw`, { version: a.version, reason: '重复' }), (b, a) => {
-      expect(a.findings.find((f) => f.id === extra)!.status).toBe('withdrawn');
-      expect(a.score.total).toBe(b.score.total + 2);
-    });
+    await changes(
+      'withdraw',
+      (a) => as.inspector.post(`/api/assessments/${A}/findings/${extra}/withdraw`, { version: a.version, reason: '重复' }),
+      (b, a) => {
+        expect(a.findings.find((f) => f.id === extra)!.status).toBe('withdrawn');
+        expect(a.score.total).toBe(b.score.total + 2);
+      },
+    );
     // The English view is kept apart, and moves too.
     const en = JSON.parse(await read('admin', '?lang=en')) as Assessment;
     expect(en.version).toBe((await current()).version);
     expect(en.explanation.join('\n')).not.toEqual((await current()).explanation.join('\n'));
 
-    for (const [step, extraBody] of [['submit', {}], ['sendBack', { comment: '请补充照片' }], ['submit', {}], ['review', {}], ['publish', {}]] as const) {
+    for (const [step, extraBody] of [
+      ['submit', {}],
+      ['sendBack', { comment: '请补充照片' }],
+      ['submit', {}],
+      ['review', {}],
+      ['publish', {}],
+    ] as const) {
       const who = step === 'submit' ? as.inspector : step === 'publish' ? as.admin : as.reviewer;
-      await changes(step, (a) => who.post(`/api/assessments/${A}/transition`, { version: a.version, step, ...extraBody }), (b, a) => {
-        expect(a.status).not.toBe(b.status);
-        if (step === 'sendBack') expect(a.comment).toBe('请补充照片');
-      });
+      await changes(
+        step,
+        (a) => who.post(`/api/assessments/${A}/transition`, { version: a.version, step, ...extraBody }),
+        (b, a) => {
+          expect(a.status).not.toBe(b.status);
+          if (step === 'sendBack') expect(a.comment).toBe('请补充照片');
+        },
+      );
       expect(JSON.parse(await read('reviewer')).status).toBe((await current()).status);
     }
 
@@ -765,19 +847,31 @@ describe.each(storeTargets())('assessment views kept between requests ($dialect)
     expect(await read('admin')).toContain(RESIDENT_ID);
 
     let appeal = 0;
-    await changes('appeal', () => as.village.post(`/api/assessments/${A}/appeals`, { item: '3.2.1', reason: '只迟报一次' }), (b, a) => {
-      expect(a.appeals.length).toBe(b.appeals.length + 1);
-      appeal = a.appeals.at(-1)!.id;
-    });
+    await changes(
+      'appeal',
+      () => as.village.post(`/api/assessments/${A}/appeals`, { item: '3.2.1', reason: '只迟报一次' }),
+      (b, a) => {
+        expect(a.appeals.length).toBe(b.appeals.length + 1);
+        appeal = a.appeals.at(-1)!.id;
+      },
+    );
     expect((JSON.parse(await read('village')) as Assessment).appeals.map((x) => x.status)).toEqual(['open']);
-    await changes('appeal evidence', () => {
-      const m = multipart([photo('材料.jpg')]);
-      return as.village.request('POST', `/api/appeals/${appeal}/evidence`, m.payload, m.headers);
-    }, (b, a) => expect(a.evidence.length).toBe(b.evidence.length + 1));
-    await changes('decide', () => as.admin.post(`/api/appeals/${appeal}/decide`, { outcome: 'adjusted', reason: '核实迟报一次', count: 1 }), (b, a) => {
-      expect(a.appeals.find((x) => x.id === appeal)!.status).toBe('adjusted');
-      expect(a.score.total).toBe(b.score.total + 1);
-    });
+    await changes(
+      'appeal evidence',
+      () => {
+        const m = multipart([photo('材料.jpg')]);
+        return as.village.request('POST', `/api/appeals/${appeal}/evidence`, m.payload, m.headers);
+      },
+      (b, a) => expect(a.evidence.length).toBe(b.evidence.length + 1),
+    );
+    await changes(
+      'decide',
+      () => as.admin.post(`/api/appeals/${appeal}/decide`, { outcome: 'adjusted', reason: '核实迟报一次', count: 1 }),
+      (b, a) => {
+        expect(a.appeals.find((x) => x.id === appeal)!.status).toBe('adjusted');
+        expect(a.score.total).toBe(b.score.total + 1);
+      },
+    );
     const mine = JSON.parse(await read('village')) as Assessment;
     expect(mine.appeals.map((x) => x.status)).toEqual(['adjusted']);
     expect(mine.suggestions).toEqual([]);
@@ -812,6 +906,8 @@ describe.each(storeTargets())('assessment views kept between requests ($dialect)
     // Another assessment's suggestion, or a bad id, is not found or refused by name.
     const other = await as.admin.get(`/api/assessments/${A}/suggestions/${many.id}/records`);
     expect(other.statusCode).toBe(404);
-    expect((await as.admin.get(`/api/assessments/${B}/suggestions/x/records`)).json()).toMatchObject({ error: { code: 'validation', message: expect.stringMatching(/^params\.sid:/) } });
+    expect((await as.admin.get(`/api/assessments/${B}/suggestions/x/records`)).json()).toMatchObject({
+      error: { code: 'validation', message: expect.stringMatching(/^params\.sid:/) },
+    });
   });
 });

@@ -13,15 +13,7 @@ import { KaoheError } from '../../core/errors.ts';
 import type { AssessmentView, EvidenceRoom, EvidenceTarget } from '../../services/campaign/index.ts';
 import { evidenceQuotaError, INLINE_EVIDENCE_TYPES, shortBytes, type EvidenceStore, type StagedEvidence } from '../../services/evidence/evidence-store.ts';
 import { actorOf, type User } from '../../services/user.service.ts';
-import {
-  canSeeFullIds,
-  mayAppeal,
-  mayDecideAppeals,
-  mayListAppeals,
-  mayMoveAssessments,
-  mayRecordFindings,
-  maySeeSuggestions,
-} from '../../services/policies.ts';
+import { canSeeFullIds, mayAppeal, mayDecideAppeals, mayListAppeals, mayMoveAssessments, mayRecordFindings, maySeeSuggestions } from '../../services/policies.ts';
 import type {
   AppealCreated,
   AppealDecided,
@@ -73,11 +65,15 @@ async function receiveUploads(req: FastifyRequest, store: EvidenceStore, room: E
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared)) {
     if (declared > store.maxFiles * (store.maxBytes + PART_OVERHEAD)) {
-      throw new KaoheError('evidence-too-large', `file: this upload is ${shortBytes(declared)}; an upload carries at most ${store.maxFiles} files of at most ${shortBytes(store.maxBytes)} each`, {
-        size: declared,
-        limit: store.maxBytes,
-        files: store.maxFiles,
-      });
+      throw new KaoheError(
+        'evidence-too-large',
+        `file: this upload is ${shortBytes(declared)}; an upload carries at most ${store.maxFiles} files of at most ${shortBytes(store.maxBytes)} each`,
+        {
+          size: declared,
+          limit: store.maxBytes,
+          files: store.maxFiles,
+        },
+      );
     }
     if (declared > left + store.maxFiles * PART_OVERHEAD) throw evidenceQuotaError(room, declared);
   }
@@ -91,7 +87,10 @@ async function receiveUploads(req: FastifyRequest, store: EvidenceStore, room: E
       if (part.type !== 'file') continue;
       if (part.fieldname !== 'file') throw new KaoheError('validation', `${part.fieldname}: files go in parts named "file"`);
       const before = taken;
-      const file = await store.stage({ filename: part.filename || 'evidence', stream: part.file }, { roomBytes: left - taken, overRoom: (atLeast) => evidenceQuotaError(room, before + atLeast, true) });
+      const file = await store.stage(
+        { filename: part.filename || 'evidence', stream: part.file },
+        { roomBytes: left - taken, overRoom: (atLeast) => evidenceQuotaError(room, before + atLeast, true) },
+      );
       staged.push(file);
       taken += file.size;
     }
@@ -195,7 +194,8 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     access: 'any',
     params: z.object({ id: Id, code: DivisionCode }),
     query: Lang,
-    handler: async ({ user, params, query, req, reply }) => sendView(user, req, reply, await campaigns.assessments.getVillageAssessment(actorOf(user), params.id, params.code, query.lang)),
+    handler: async ({ user, params, query, req, reply }) =>
+      sendView(user, req, reply, await campaigns.assessments.getVillageAssessment(actorOf(user), params.id, params.code, query.lang)),
   });
 
   route(app, {

@@ -35,7 +35,10 @@ describe.each(storeTargets())('auth and users ($dialect)', (target) => {
   });
 
   it('refuses a wrong password or an unknown user alike, with a JSON error', async () => {
-    for (const payload of [{ username: 'admin', password: 'wrong-password' }, { username: 'nobody', password: 'x' }]) {
+    for (const payload of [
+      { username: 'admin', password: 'wrong-password' },
+      { username: 'nobody', password: 'x' },
+    ]) {
       const res = await server.app.inject({ method: 'POST', url: '/api/auth/login', payload });
       expect(res.statusCode).toBe(401);
       expect(res.json()).toEqual({ error: { code: 'unauthenticated', message: 'wrong username or password', text: ERROR_MESSAGES.unauthenticated.zh } });
@@ -67,7 +70,12 @@ describe.each(storeTargets())('auth and users ($dialect)', (target) => {
   it('answers a user who still holds a one-time password 403 on everything but the change', async () => {
     await server.app.services.users.create({ user: 'admin', role: 'admin' }, { username: 'otp', role: 'admin' }).then(async ({ password }) => {
       const otp = await signIn(server.app, 'otp', password, { keepOneTimePassword: true });
-      for (const [method, url] of [['GET', '/api/households'], ['GET', '/api/users'], ['GET', '/api/campaigns'], ['POST', '/api/users']] as const) {
+      for (const [method, url] of [
+        ['GET', '/api/households'],
+        ['GET', '/api/users'],
+        ['GET', '/api/campaigns'],
+        ['POST', '/api/users'],
+      ] as const) {
         const res = await otp.request(method, url, method === 'POST' ? { username: 'zz', role: 'admin' } : undefined);
         expect(res.statusCode, url).toBe(403);
         expect(res.json(), url).toMatchObject({ error: { code: 'password-change-required' } });
@@ -83,7 +91,12 @@ describe.each(storeTargets())('auth and users ($dialect)', (target) => {
     const a = await admin();
     const before = (await a.get('/api/users')).json() as { users: unknown[] };
     for (const url of ['/%61pi/users', '/ap%69/users', '/%61%70%69/users', '/api/%75sers', '/api//users', '/API/users', '/api/users/', '/api/users?x=1']) {
-      const res = await server.app.inject({ method: 'POST', url, headers: { cookie: a.headers.cookie! }, payload: { username: `csrf${Math.random().toString(36).slice(2, 8)}`, role: 'admin' } });
+      const res = await server.app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie: a.headers.cookie! },
+        payload: { username: `csrf${Math.random().toString(36).slice(2, 8)}`, role: 'admin' },
+      });
       expect([403, 404], url).toContain(res.statusCode);
       if (res.statusCode === 403) expect(res.json(), url).toMatchObject({ error: { code: 'csrf' } });
     }
@@ -111,7 +124,12 @@ describe.each(storeTargets())('auth and users ($dialect)', (target) => {
     const noToken = await server.app.inject({ method: 'POST', url: '/api/users', headers: { cookie: a.headers.cookie! }, payload: { username: 'x1', role: 'viewer' } });
     expect(noToken.statusCode).toBe(403);
     expect(noToken.json()).toMatchObject({ error: { code: 'csrf' } });
-    const wrong = await server.app.inject({ method: 'POST', url: '/api/users', headers: { cookie: a.headers.cookie!, 'x-csrf-token': 'nope' }, payload: { username: 'x1', role: 'viewer' } });
+    const wrong = await server.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: { cookie: a.headers.cookie!, 'x-csrf-token': 'nope' },
+      payload: { username: 'x1', role: 'viewer' },
+    });
     expect(wrong.statusCode).toBe(403);
   });
 
@@ -129,7 +147,10 @@ describe.each(storeTargets())('auth and users ($dialect)', (target) => {
     expect(bad.json()).toMatchObject({ error: { code: 'validation', message: expect.stringMatching(/^township:/) } });
 
     const wang = await signIn(server.app, 'wang', password);
-    for (const [method, url] of [['GET', '/api/users'], ['POST', '/api/users']] as const) {
+    for (const [method, url] of [
+      ['GET', '/api/users'],
+      ['POST', '/api/users'],
+    ] as const) {
       const res = await wang.request(method, url, method === 'POST' ? { username: 'zz', role: 'admin' } : undefined);
       expect(res.statusCode).toBe(403);
       expect(res.json()).toMatchObject({ error: { code: 'forbidden' } });
@@ -165,7 +186,9 @@ describe.each(storeTargets())('auth and users ($dialect)', (target) => {
     const b = await signIn(server.app, 'zhao', 'first-password');
     const short = await a.post('/api/auth/password', { currentPassword: 'first-password', newPassword: 'short' });
     expect(short.statusCode).toBe(400);
-    expect(short.json()).toMatchObject({ error: { code: 'weak-password', message: expect.stringMatching(/^newPassword: at least 10 characters/), details: { reason: 'too-short', minLength: 10 } } });
+    expect(short.json()).toMatchObject({
+      error: { code: 'weak-password', message: expect.stringMatching(/^newPassword: at least 10 characters/), details: { reason: 'too-short', minLength: 10 } },
+    });
     // Common, blank, one character over and over, the user name in it: each refused with its reason.
     for (const [newPassword, reason] of [
       ['12345678', 'too-short'],
@@ -238,7 +261,8 @@ describe.each(storeTargets())('sign-in limits ($dialect)', (target) => {
     server = await startServer(target, { clock });
     limited = await startServer(target, { clock, loginRateLimit: 5 });
     proxied = await startServer(target, { clock, loginRateLimit: 5, trustProxy: '127.0.0.1' });
-    for (const s of [server, limited, proxied]) await s.app.services.users.create({ user: 'admin', role: 'admin' }, { username: 'liu', role: 'viewer', password: 'river-stone-2021' });
+    for (const s of [server, limited, proxied])
+      await s.app.services.users.create({ user: 'admin', role: 'admin' }, { username: 'liu', role: 'viewer', password: 'river-stone-2021' });
     await server.app.services.users.create({ user: 'admin', role: 'admin' }, { username: 'village', role: 'viewer', password: 'river-stone-2021' });
   }, 60_000);
   afterAll(async () => {
@@ -266,7 +290,11 @@ describe.each(storeTargets())('sign-in limits ($dialect)', (target) => {
     const failures: Array<{ code: number; error?: { code: string; details?: { until?: string } }; retry?: string }> = [];
     const attempt = async () => {
       const res = await login(server, 'liu', 'not-the-password');
-      failures.push({ code: res.statusCode, error: (res.json() as { error: { code: string; details?: { until?: string } } }).error, retry: res.headers['retry-after'] as string | undefined });
+      failures.push({
+        code: res.statusCode,
+        error: (res.json() as { error: { code: string; details?: { until?: string } } }).error,
+        retry: res.headers['retry-after'] as string | undefined,
+      });
       return res;
     };
     for (let i = 0; i < 3; i++) expect((await attempt()).statusCode).toBe(401);
@@ -290,7 +318,9 @@ describe.each(storeTargets())('sign-in limits ($dialect)', (target) => {
     const locked = await login(server, 'liu', 'river-stone-2021');
     expect(locked.statusCode).toBe(429);
     const until = new Date(now + 15 * 60_000).toISOString();
-    expect(locked.json()).toEqual({ error: { code: 'locked', message: `too many failed sign-ins: the user name liu is locked until ${until}`, text: ERROR_MESSAGES.locked.zh, details: { until } } });
+    expect(locked.json()).toEqual({
+      error: { code: 'locked', message: `too many failed sign-ins: the user name liu is locked until ${until}`, text: ERROR_MESSAGES.locked.zh, details: { until } },
+    });
     expect(locked.headers['retry-after']).toBe(String(15 * 60));
     const audit = await server.store.db.selectFrom('audit_log').selectAll().where('action', '=', 'user.lockout').execute();
     expect(audit).toHaveLength(1);

@@ -103,8 +103,14 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
       username: z.string().min(2).max(40),
       role: z.enum(ROLES as [string, ...string[]]),
       displayName: z.string().max(100).optional(),
-      township: z.string().regex(/^\d{12}$/).optional(),
-      village: z.string().regex(/^\d{12}$/).optional(),
+      township: z
+        .string()
+        .regex(/^\d{12}$/)
+        .optional(),
+      village: z
+        .string()
+        .regex(/^\d{12}$/)
+        .optional(),
     }),
     handler: async ({ user: admin, body }) => {
       const { user, password } = await users.create(actorOf(admin), body as NewUserInput);

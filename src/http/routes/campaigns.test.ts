@@ -179,7 +179,16 @@ describe.each(storeTargets())('campaign routes ($dialect)', (target) => {
       const detail = async (who: Who) => {
         const res = await as[who].get(url());
         expect(res.statusCode, res.body).toBe(200);
-        return json<{ name: string; period: { from: string; to: string }; appealDays: number; scheme: { id: string }; scope: { villages: number }; teams: Array<{ name: string; members?: string[]; villages: string[] }>; unassigned?: string[]; villages: Row[] }>(res);
+        return json<{
+          name: string;
+          period: { from: string; to: string };
+          appealDays: number;
+          scheme: { id: string };
+          scope: { villages: number };
+          teams: Array<{ name: string; members?: string[]; villages: string[] }>;
+          unassigned?: string[];
+          villages: Row[];
+        }>(res);
       };
       const admin = await detail('admin');
       expect(admin).toMatchObject({ name: DEMO_CAMPAIGN, period: { from: '2020-01-01', to: '2020-12-31' }, appealDays: 15, scheme: { id: 'seed-2020' }, scope: { villages: 30 } });
@@ -219,7 +228,20 @@ describe.each(storeTargets())('campaign routes ($dialect)', (target) => {
       };
       const all = await list('admin');
       expect(all).toHaveLength(30);
-      expect(all[0]).toEqual(expect.objectContaining({ id: expect.any(Number), village: expect.any(String), villageName: expect.any(String), township: expect.any(String), townshipName: expect.any(String), status: expect.any(String), version: expect.any(Number), base: expect.any(Number), bonus: expect.any(Number), total: expect.any(Number) }));
+      expect(all[0]).toEqual(
+        expect.objectContaining({
+          id: expect.any(Number),
+          village: expect.any(String),
+          villageName: expect.any(String),
+          township: expect.any(String),
+          townshipName: expect.any(String),
+          status: expect.any(String),
+          version: expect.any(Number),
+          base: expect.any(Number),
+          bonus: expect.any(Number),
+          total: expect.any(Number),
+        }),
+      );
       expect((await list('admin', `?township=${T2}`)).map((r) => r.village)).toEqual(t2);
       expect((await list('admin', '?status=reviewed')).map((r) => r.village)).toEqual([t1[1]]);
       expect((await list('admin', `?status=published&township=${T1}`)).map((r) => r.village)).toEqual([t1[0]]);
@@ -240,7 +262,15 @@ describe.each(storeTargets())('campaign routes ($dialect)', (target) => {
     it('ranks: the office every result, reviewers published ones and their township, everyone else published ones', async () => {
       type Ranking = {
         basis: string;
-        county: Array<{ village: string; total: number; countyRank: number; townshipRank: number; sections: Record<string, number>; change: { totalDelta: number | null; rankDelta: number | null }; grade: string | null }>;
+        county: Array<{
+          village: string;
+          total: number;
+          countyRank: number;
+          townshipRank: number;
+          sections: Record<string, number>;
+          change: { totalDelta: number | null; rankDelta: number | null };
+          grade: string | null;
+        }>;
         countySummary: { count: number; averages: Record<string, number>; averageTotal: number };
         townships: Array<{ township: string; count: number; averages: Record<string, number>; rows: unknown[] }>;
       };
@@ -380,7 +410,8 @@ describe.each(storeTargets())('campaign routes ($dialect)', (target) => {
       const before = json<{ assessments: Row[] }>(await as.admin.get(url('/assessments'))).assessments.find((r) => r.village === t1[0])!;
       expect(before.total).toBe(a.oldTotal);
 
-      const sectionsOfA = async () => json<{ county: Array<{ village: string; sections: Record<string, number> }> }>(await as.admin.get(url('/ranking'))).county.find((v) => v.village === t1[0])!.sections;
+      const sectionsOfA = async () =>
+        json<{ county: Array<{ village: string; sections: Record<string, number> }> }>(await as.admin.get(url('/ranking'))).county.find((v) => v.village === t1[0])!.sections;
       const sectionsBefore = await sectionsOfA();
       const applied = await as.admin.post(url('/rescore'), { schemeVersionId: v2.id });
       expect(applied.statusCode, applied.body).toBe(200);
@@ -404,7 +435,9 @@ describe.each(storeTargets())('campaign routes ($dialect)', (target) => {
       expect(list.map((c) => c.year)).toEqual([2021, 2020]);
       // The 2021 ranking shows the change since 2020's published results.
       await advance(await service.assessments.assessmentId(body.id, t1[0]!), 'published', []);
-      const r = json<{ county: Array<{ village: string; change: { totalDelta: number | null; rankDelta: number | null } }> }>(await as.viewer.get(`/api/campaigns/${body.id}/ranking`));
+      const r = json<{ county: Array<{ village: string; change: { totalDelta: number | null; rankDelta: number | null } }> }>(
+        await as.viewer.get(`/api/campaigns/${body.id}/ranking`),
+      );
       expect(r.county).toHaveLength(1);
       expect(r.county[0]!.change.totalDelta).toBeGreaterThan(0);
     });
@@ -417,7 +450,12 @@ describe.each(storeTargets())('campaign routes ($dialect)', (target) => {
       expectError(await as.admin.post('/api/campaigns', { name: '2022', year: 2022, schemeVersionId, villages: ['x'] }), 400, 'validation', /^body\.villages\.0:/);
       expectError(await as.admin.post('/api/campaigns', { name: '2022', year: 2022, schemeVersionId, appealDays: -1 }), 400, 'validation', /^body\.appealDays:/);
       expectError(await as.admin.post('/api/campaigns', { name: '2022', year: 2022, schemeVersionId, from: '2022-13-01' }), 400, 'validation', /^body\.from:/);
-      expectError(await as.admin.post('/api/campaigns', { name: '2021年度考核', year: 2022, schemeVersionId }), 400, 'validation', /^name: a campaign "2021年度考核" exists already/);
+      expectError(
+        await as.admin.post('/api/campaigns', { name: '2021年度考核', year: 2022, schemeVersionId }),
+        400,
+        'validation',
+        /^name: a campaign "2021年度考核" exists already/,
+      );
       expectError(await as.admin.post('/api/campaigns', { name: '2022', year: 2022, schemeVersionId, villages: ['522425999999'] }), 400, 'validation', /^villages: not villages/);
       expectError(await as.admin.post('/api/campaigns', { name: '2022', year: 2022, schemeVersionId: 99999 }), 404, 'not-found');
     });

@@ -114,7 +114,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
   route(app, {
     method: 'POST',
     url: '/campaigns/:id/assign',
-    summary: "Assign villages to a team",
+    summary: 'Assign villages to a team',
     tags,
     access: mayManageCampaigns,
     params: CampaignParams,
@@ -247,7 +247,11 @@ export function campaignsRoutes(app: FastifyInstance): void {
       const given = query.anchor === undefined ? [] : Array.isArray(query.anchor) ? query.anchor : [query.anchor];
       const anchors = given.map((text, i) => {
         const a = parseAnchor(text, `the printed anchor ${text}`);
-        if (!a) throw new KaoheError('validation', `query.anchor${given.length > 1 ? `[${i}]` : ''}: ${text.slice(0, 80)} is not an anchor: write N:HEX as printed on a report (the number of entries, a colon, at least 16 hex digits)`);
+        if (!a)
+          throw new KaoheError(
+            'validation',
+            `query.anchor${given.length > 1 ? `[${i}]` : ''}: ${text.slice(0, 80)} is not an anchor: write N:HEX as printed on a report (the number of entries, a colon, at least 16 hex digits)`,
+          );
         return a;
       });
       return presentAuditVerification(await campaigns.audit.verifyAudit(anchors));

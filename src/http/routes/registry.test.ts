@@ -24,7 +24,9 @@ function multipart(fields: Record<string, string>, file?: { name: string; conten
     chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
   }
   if (file) {
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'file'}"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`));
+    chunks.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'file'}"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    );
     chunks.push(Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content));
     chunks.push(Buffer.from('\r\n'));
   }
@@ -87,7 +89,12 @@ describe.each(storeTargets())('registry API ($dialect)', (target) => {
     sibling = firstTownshipVillages[1]!;
     foreign = (await db.selectFrom('areas').select('code').where('parent_code', '=', townships[1]!.code).orderBy('code').executeTakeFirstOrThrow()).code;
     const household = async (village: string) =>
-      db.selectFrom('households').select(['id', 'household_no', 'head_name', 'head_id_number']).where('village_code', '=', village).orderBy('household_no').executeTakeFirstOrThrow();
+      db
+        .selectFrom('households')
+        .select(['id', 'household_no', 'head_name', 'head_id_number'])
+        .where('village_code', '=', village)
+        .orderBy('household_no')
+        .executeTakeFirstOrThrow();
     const h = await household(own);
     ownHousehold = { no: h.household_no, head: h.head_name, headId: h.head_id_number, id: h.id };
     siblingHousehold = (await household(sibling)).household_no;
@@ -128,7 +135,10 @@ describe.each(storeTargets())('registry API ($dialect)', (target) => {
         expect(Object.keys(village).sort()).toEqual(['code', 'exitYear', 'households', 'level', 'name', 'plannedExitYear', 'population', 'povertyVillage'].sort());
         expect(typeof village.povertyVillage).toBe('boolean');
       }
-      const total = await server.store.db.selectFrom('households').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const total = await server.store.db
+        .selectFrom('households')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       const res = await as.admin.get('/api/areas');
       const sum = (nodes: Array<{ households?: number; children?: unknown[] }>): number =>
         nodes.reduce((s, n) => s + (n.households ?? 0) + sum((n.children ?? []) as typeof nodes), 0);
@@ -223,14 +233,27 @@ describe.each(storeTargets())('registry API ($dialect)', (target) => {
       const codes = await server.store.db.selectFrom('code_lists').select(['list', 'code', 'label_zh', 'label_en']).execute();
       const label = (list: string, code: string) => codes.find((c) => c.list === list && c.code === code)!;
       for (const h of body.items) {
-        for (const [property, list] of [['attribute', 'attribute'], ['mainCause', 'cause'], ['status', 'status']] as const) {
+        for (const [property, list] of [
+          ['attribute', 'attribute'],
+          ['mainCause', 'cause'],
+          ['status', 'status'],
+        ] as const) {
           expect(h[`${property}Label`], property).toBe(label(list, h[property]).label_zh);
           expect(h[`${property}LabelEn`], property).toBe(label(list, h[property]).label_en);
           expect(h[`${property}LabelEn`], property).toMatch(/^[\x20-\x7e]+$/);
         }
-        if (h.otherCauses) expect(h.otherCausesLabelEn).toBe(String(h.otherCauses).split(',').map((c: string) => label('cause', c).label_en).join(', '));
+        if (h.otherCauses)
+          expect(h.otherCausesLabelEn).toBe(
+            String(h.otherCauses)
+              .split(',')
+              .map((c: string) => label('cause', c).label_en)
+              .join(', '),
+          );
       }
-      const count = await server.store.db.selectFrom('households').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const count = await server.store.db
+        .selectFrom('households')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       expect(all.total).toBe(Number(count.n));
     });
 
@@ -416,11 +439,17 @@ describe.each(storeTargets())('registry API ($dialect)', (target) => {
         const res = await as.village.get(`/api/records/${kind}?pageSize=50`);
         expect(res.statusCode, `${kind}: ${res.body}`).toBe(200);
         const body = res.json();
-        expect(body.items.every((r: { villageCode: string }) => r.villageCode === own), kind).toBe(true);
+        expect(
+          body.items.every((r: { villageCode: string }) => r.villageCode === own),
+          kind,
+        ).toBe(true);
         const admin = (await as.admin.get(`/api/records/${kind}?village=${own}&pageSize=1`)).json();
         expect(admin.total, kind).toBe(body.total);
         const reviewer = (await as.reviewer.get(`/api/records/${kind}?pageSize=200`)).json();
-        expect(reviewer.items.every((r: { villageCode: string }) => firstTownshipVillages.includes(r.villageCode)), kind).toBe(true);
+        expect(
+          reviewer.items.every((r: { villageCode: string }) => firstTownshipVillages.includes(r.villageCode)),
+          kind,
+        ).toBe(true);
       }
       const visits = (await as.admin.get(`/api/records/visits?village=${own}&pageSize=200`)).json();
       expect(visits.total).toBeGreaterThan(0);
@@ -438,7 +467,11 @@ describe.each(storeTargets())('registry API ($dialect)', (target) => {
         .where('h.village_code', '=', own)
         .orderBy('visits.date', 'desc')
         .executeTakeFirstOrThrow();
-      await server.store.db.updateTable('visits').set({ content: `核对户主身份证 ${typed}` }).where('id', '=', visit.id).execute();
+      await server.store.db
+        .updateTable('visits')
+        .set({ content: `核对户主身份证 ${typed}` })
+        .where('id', '=', visit.id)
+        .execute();
       const content = async (c: Client, url: string) => JSON.stringify((await c.get(url)).json());
       for (const c of [as.village, as.reviewer, as.inspector, as.admin]) {
         for (const url of [`/api/records/visits?village=${own}&pageSize=200`, `/api/households/${visit.household_no}`]) {
@@ -528,7 +561,12 @@ describe.each(storeTargets())('registry API ($dialect)', (target) => {
 
     it('answers a rejected file with its problems (IDs masked) and an errors file for the importer', async () => {
       const badId = idWith('52242519850707003').replace(/.$/, (c) => (c === '1' ? '2' : '1')); // wrong check character
-      const csv = [header, `${ownHousehold.no},帮扶责任人,错误身份证,${badId},2020-06-02,`, `${ownHousehold.no},帮扶责任人,错误日期,,2020-13-01,`, `NO-SUCH-HOUSEHOLD,帮扶责任人,无此户,,2020-06-03,`].join('\n');
+      const csv = [
+        header,
+        `${ownHousehold.no},帮扶责任人,错误身份证,${badId},2020-06-02,`,
+        `${ownHousehold.no},帮扶责任人,错误日期,,2020-13-01,`,
+        `NO-SUCH-HOUSEHOLD,帮扶责任人,无此户,,2020-06-03,`,
+      ].join('\n');
       const res = await upload(as.admin, 'visits', multipart({ dryRun: 'false' }, { name: 'bad.csv', content: csv }));
       expect(res.statusCode, res.body).toBe(200);
       const report = res.json();
@@ -633,7 +671,20 @@ describe.each(storeTargets())('registry API ($dialect)', (target) => {
   describe('OpenAPI', () => {
     it('describes every registry route with its parameters', async () => {
       const doc = (await anon('/api/docs')).json();
-      for (const path of ['/api/areas', '/api/villages/{code}', '/api/households', '/api/households/{no}', '/api/work-teams', '/api/helpers', '/api/records/{kind}', '/api/kinds', '/api/imports/{kind}', '/api/imports/errors/{token}', '/api/exports/{kind}', '/api/templates/{kind}']) {
+      for (const path of [
+        '/api/areas',
+        '/api/villages/{code}',
+        '/api/households',
+        '/api/households/{no}',
+        '/api/work-teams',
+        '/api/helpers',
+        '/api/records/{kind}',
+        '/api/kinds',
+        '/api/imports/{kind}',
+        '/api/imports/errors/{token}',
+        '/api/exports/{kind}',
+        '/api/templates/{kind}',
+      ]) {
         expect(doc.paths[path], path).toBeDefined();
       }
       const search = doc.paths['/api/households'].get;

@@ -44,7 +44,10 @@ const KindName = z.enum(KINDS.map((k) => k.kind) as [string, ...string[]], { mes
 function sendFile(reply: FastifyReply, files: RegistryFileService, file: FileOut, fallback: string) {
   const stream = createReadStream(file.path);
   if (file.temporary) stream.on('close', () => files.discard(file.path));
-  reply.header('content-type', file.contentType).header('content-disposition', contentDisposition('attachment', file.filename, fallback)).header('cache-control', 'no-store');
+  reply
+    .header('content-type', file.contentType)
+    .header('content-disposition', contentDisposition('attachment', file.filename, fallback))
+    .header('cache-control', 'no-store');
   // Returned (not reply.send) so the route helper hands the stream to Fastify once.
   return stream;
 }

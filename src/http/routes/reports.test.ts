@@ -80,7 +80,13 @@ describe.each(storeTargets())('report routes ($dialect)', (target) => {
     campaignId = await service.setup.campaignByName(DEMO_CAMPAIGN);
     // The village's own result (t1[0]) and one of another township (t2[0]) are published; t1[1] stays a draft.
     for (const [village, findings] of [
-      [t1[0]!.code, [{ item: '1.1', count: 2, note: `户主身份证 ${ID} 未核实` }, { item: '3.1.2', element: 'diary', note: '=HYPERLINK("http://x","y")' }]],
+      [
+        t1[0]!.code,
+        [
+          { item: '1.1', count: 2, note: `户主身份证 ${ID} 未核实` },
+          { item: '3.1.2', element: 'diary', note: '=HYPERLINK("http://x","y")' },
+        ],
+      ],
       [t2[0]!.code, [{ item: '1.2' }]],
     ] as const) {
       const id = await service.assessments.assessmentId(campaignId, village);
@@ -88,7 +94,12 @@ describe.each(storeTargets())('report routes ($dialect)', (target) => {
       for (const f of findings) await service.findings.addFinding(SYSTEM, id, await v(), { ...f });
       for (const step of ['submit', 'review', 'publish'] as const) await service.workflow.transition(SYSTEM, id, await v(), step);
     }
-    await service.findings.addFinding(SYSTEM, await service.assessments.assessmentId(campaignId, t1[1]!.code), (await service.assessments.getAssessment(SYSTEM, await service.assessments.assessmentId(campaignId, t1[1]!.code))).version, { item: '1.3', note: '草稿中的扣分' });
+    await service.findings.addFinding(
+      SYSTEM,
+      await service.assessments.assessmentId(campaignId, t1[1]!.code),
+      (await service.assessments.getAssessment(SYSTEM, await service.assessments.assessmentId(campaignId, t1[1]!.code))).version,
+      { item: '1.3', note: '草稿中的扣分' },
+    );
   }, HOOK);
   afterAll(() => server?.close());
 
@@ -127,7 +138,7 @@ describe.each(storeTargets())('report routes ($dialect)', (target) => {
     expect(texts(await workbook(await as.admin.get(url('ranking.xlsx'))))).toContain(t1[2]!.name);
   });
 
-  it('gives the deduction detail to those who may read it, never another village\'s, with ID numbers masked but for the office', async () => {
+  it("gives the deduction detail to those who may read it, never another village's, with ID numbers masked but for the office", async () => {
     const office = texts(await workbook(await as.admin.get(url(`deductions.xlsx?village=${t1[0]!.code}`))));
     expect(office.some((t) => t.includes(ID))).toBe(true);
     // The formula-looking note is a text cell.
@@ -140,8 +151,14 @@ describe.each(storeTargets())('report routes ($dialect)', (target) => {
 
     for (const who of ['reviewer', 'village', 'inspector'] as const) {
       const all = texts(await workbook(await as[who].get(url(`deductions.xlsx?village=${t1[0]!.code}`))));
-      expect(all.some((t) => t.includes(MASKED)), who).toBe(true);
-      expect(all.some((t) => t.includes(ID)), who).toBe(false);
+      expect(
+        all.some((t) => t.includes(MASKED)),
+        who,
+      ).toBe(true);
+      expect(
+        all.some((t) => t.includes(ID)),
+        who,
+      ).toBe(false);
     }
     // The village's user: its own published village only, whatever it asks for.
     const own = texts(await workbook(await as.village.get(url('deductions.xlsx'))));
@@ -179,46 +196,60 @@ describe.each(storeTargets())('report routes ($dialect)', (target) => {
     expectError(await as.village2.get(url(`sheet.pdf?village=${t1[1]!.code}`)), 404, 'not-found');
   });
 
-  it.skipIf(!poppler)('streams the whole campaign as one PDF: the summary, then each village the reader may read', async () => {
-    const res = await as.admin.get(url('campaign.pdf'));
-    expect(res.statusCode, res.body.slice(0, 200)).toBe(200);
-    expect(res.headers['content-type']).toBe('application/pdf');
-    const pages = pdfText(res.rawPayload).split('\f').filter((p) => p.trim());
-    expect(Number(pdfInfo(res.rawPayload).Pages)).toBe(pages.length);
-    // Every village of the county has its sheet.
-    for (const v of [...t1, ...t2]) expect(pages.some((p) => squeeze(p).includes(`${squeeze(v.name)}考核扣分明细表`)), v.name).toBe(true);
+  it.skipIf(!poppler)(
+    'streams the whole campaign as one PDF: the summary, then each village the reader may read',
+    async () => {
+      const res = await as.admin.get(url('campaign.pdf'));
+      expect(res.statusCode, res.body.slice(0, 200)).toBe(200);
+      expect(res.headers['content-type']).toBe('application/pdf');
+      const pages = pdfText(res.rawPayload)
+        .split('\f')
+        .filter((p) => p.trim());
+      expect(Number(pdfInfo(res.rawPayload).Pages)).toBe(pages.length);
+      // Every village of the county has its sheet.
+      for (const v of [...t1, ...t2])
+        expect(
+          pages.some((p) => squeeze(p).includes(`${squeeze(v.name)}考核扣分明细表`)),
+          v.name,
+        ).toBe(true);
 
-    // The village's user: the summary of published results and its own sheet only.
-    const own = await as.village.get(url('campaign.pdf'));
-    expect(own.statusCode).toBe(200);
-    const ownText = squeeze(pdfText(own.rawPayload));
-    expect(ownText).toContain(`${squeeze(t1[0]!.name)}考核扣分明细表`);
-    expect(ownText).not.toContain(`${squeeze(t2[0]!.name)}考核扣分明细表`);
-    // Drawn in the worker, the note's ID number is masked all the same.
-    expect(ownText).toContain(MASKED);
-    expect(ownText).not.toContain(ID);
+      // The village's user: the summary of published results and its own sheet only.
+      const own = await as.village.get(url('campaign.pdf'));
+      expect(own.statusCode).toBe(200);
+      const ownText = squeeze(pdfText(own.rawPayload));
+      expect(ownText).toContain(`${squeeze(t1[0]!.name)}考核扣分明细表`);
+      expect(ownText).not.toContain(`${squeeze(t2[0]!.name)}考核扣分明细表`);
+      // Drawn in the worker, the note's ID number is masked all the same.
+      expect(ownText).toContain(MASKED);
+      expect(ownText).not.toContain(ID);
 
-    // The reviewer's township: its ten villages' sheets, another township's not.
-    const reviewer = squeeze(pdfText((await as.reviewer.get(url(`campaign.pdf?township=${T1}`))).rawPayload));
-    expect(reviewer).toContain(`${squeeze(t1[9]!.name)}考核扣分明细表`);
-    expect(reviewer).not.toContain(`${squeeze(t2[0]!.name)}考核扣分明细表`);
+      // The reviewer's township: its ten villages' sheets, another township's not.
+      const reviewer = squeeze(pdfText((await as.reviewer.get(url(`campaign.pdf?township=${T1}`))).rawPayload));
+      expect(reviewer).toContain(`${squeeze(t1[9]!.name)}考核扣分明细表`);
+      expect(reviewer).not.toContain(`${squeeze(t2[0]!.name)}考核扣分明细表`);
 
-    const summary = await as.viewer.get(url('summary.pdf?lang=en'));
-    expect(summary.statusCode).toBe(200);
-    expect(pdfText(summary.rawPayload)).toMatch(/Score distribution/);
-  }, 120_000);
+      const summary = await as.viewer.get(url('summary.pdf?lang=en'));
+      expect(summary.statusCode).toBe(200);
+      expect(pdfText(summary.rawPayload)).toMatch(/Score distribution/);
+    },
+    120_000,
+  );
 
-  it.skipIf(!poppler)('draws at most two long reports at once: a third is asked to come back later', async () => {
-    const answers = await Promise.all([as.admin.get(url('campaign.pdf')), as.admin.get(url('campaign.pdf')), as.reviewer.get(url('campaign.pdf'))]);
-    expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 200, 429]);
-    const busy = answers.find((r) => r.statusCode === 429)!;
-    expectError(busy, 429, 'rate-limited', /try again/);
-    expect(busy.headers['retry-after']).toBe('30');
-    // The office's has all 30 villages, the reviewer's its township's 10 (and the summary).
-    for (const r of answers.filter((a) => a.statusCode === 200)) expect(Number(pdfInfo(r.rawPayload).Pages)).toBeGreaterThan(10);
-    // Once they are done, the next one is drawn.
-    expect((await as.reviewer.get(url('summary.pdf'))).statusCode).toBe(200);
-  }, 120_000);
+  it.skipIf(!poppler)(
+    'draws at most two long reports at once: a third is asked to come back later',
+    async () => {
+      const answers = await Promise.all([as.admin.get(url('campaign.pdf')), as.admin.get(url('campaign.pdf')), as.reviewer.get(url('campaign.pdf'))]);
+      expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 200, 429]);
+      const busy = answers.find((r) => r.statusCode === 429)!;
+      expectError(busy, 429, 'rate-limited', /try again/);
+      expect(busy.headers['retry-after']).toBe('30');
+      // The office's has all 30 villages, the reviewer's its township's 10 (and the summary).
+      for (const r of answers.filter((a) => a.statusCode === 200)) expect(Number(pdfInfo(r.rawPayload).Pages)).toBeGreaterThan(10);
+      // Once they are done, the next one is drawn.
+      expect((await as.reviewer.get(url('summary.pdf'))).statusCode).toBe(200);
+    },
+    120_000,
+  );
 
   it('validates the request, naming the field, and answers a missing campaign or township with 404', async () => {
     expectError(await as.admin.get(url('ranking.xlsx?lang=fr')), 400, 'validation', /^query\.lang:/);

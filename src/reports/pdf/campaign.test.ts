@@ -113,7 +113,15 @@ describe('campaign PDF in English', () => {
     const c = syntheticCampaign(scheme, { villages: 3, seed: 5, lang: 'en' });
     const { pdf, plan } = await campaignPdf({ ...input(c.sheets, c), sections: chartSections(scheme, 'en') }, { lang: 'en' });
     const text = pdfPages(pdf).join('\n');
-    for (const s of ['2020 assessment: results summary', 'Villages assessed', 'Averages by township', 'Score distribution', 'Section averages by township', 'Top 2 villages', 'Reasons and evidence']) {
+    for (const s of [
+      '2020 assessment: results summary',
+      'Villages assessed',
+      'Averages by township',
+      'Score distribution',
+      'Section averages by township',
+      'Top 2 villages',
+      'Reasons and evidence',
+    ]) {
       expect(text).toContain(s);
     }
     expect(text).toContain(`page 1 of ${plan.pages} overall`);

@@ -94,7 +94,17 @@ export function layoutSummary(m: Measurer, input: CampaignPdfInput, options: Cam
   ];
   if (s.gradeCounts) {
     const titleOf = (code: string) => input.grades?.find((g) => g.code === code)?.title ?? code;
-    figures.push(pair([L.gradeCounts, Object.entries(s.gradeCounts).map(([code, n]) => `${titleOf(code)} ${n}`).join(options.lang === 'zh' ? '，' : ', ')], ['', '']));
+    figures.push(
+      pair(
+        [
+          L.gradeCounts,
+          Object.entries(s.gradeCounts)
+            .map(([code, n]) => `${titleOf(code)} ${n}`)
+            .join(options.lang === 'zh' ? '，' : ', '),
+        ],
+        ['', ''],
+      ),
+    );
   }
   table(flow, pairColumns, figures, { size: 9, padY: 3 });
   flow.y += 12;
@@ -117,7 +127,11 @@ export function layoutSummary(m: Measurer, input: CampaignPdfInput, options: Cam
       // English section titles are long words: a smaller size keeps them whole.
     ].map((text) => ({ text, font: FONT_BOLD, align: 'center' as const, size: options.lang === 'en' ? 7.5 : 8 })),
   };
-  const avgRow = (name: string, sum: { count: number; averages: Record<string, number>; averageBase: number; averageBonus: number; averageTotal: number }, county = false): Row => ({
+  const avgRow = (
+    name: string,
+    sum: { count: number; averages: Record<string, number>; averageBase: number; averageBonus: number; averageTotal: number },
+    county = false,
+  ): Row => ({
     fill: county ? '#e6e6e6' : undefined,
     cells: [
       { text: name, font: county ? FONT_BOLD : undefined },
@@ -158,7 +172,12 @@ export function layoutSummary(m: Measurer, input: CampaignPdfInput, options: Cam
     if (grades) placeColumns.push({ width: w - placeColumns.reduce((a, c) => a + c.width, 0) });
     else placeColumns[3]!.width += w - placeColumns.reduce((a, c) => a + c.width, 0);
     const placeHeader: Row = {
-      cells: [L.countyRank, L.townshipRank, L.village, L.township, L.base, L.bonus, L.total, ...(grades ? [L.grade] : [])].map((text) => ({ text, font: FONT_BOLD, align: 'center' as const, size: 8 })),
+      cells: [L.countyRank, L.townshipRank, L.village, L.township, L.base, L.bonus, L.total, ...(grades ? [L.grade] : [])].map((text) => ({
+        text,
+        font: FONT_BOLD,
+        align: 'center' as const,
+        size: 8,
+      })),
     };
     const gradeTitle = (code: string | null | undefined) => (code == null ? '—' : (input.grades?.find((g) => g.code === code)?.title ?? code));
     const placeRow = (v: RankedRow): Row => ({
@@ -232,7 +251,11 @@ export async function writeCampaignPdf(input: CampaignPdfInput, out: string | Wr
     summary.forEach((p, i) => {
       doc.addPage({ size: 'A4', margin: 0 });
       page++;
-      const footer = footerOps(m, PAGE_FRAME, { left: `${input.county ?? ''} ${input.ranking.campaign.name}`.trim(), center: overall(), right: `${L.summaryPart}${options.lang === 'en' ? ' · ' : ' '}${L.page(i + 1, summary.length)}` });
+      const footer = footerOps(m, PAGE_FRAME, {
+        left: `${input.county ?? ''} ${input.ranking.campaign.name}`.trim(),
+        center: overall(),
+        right: `${L.summaryPart}${options.lang === 'en' ? ' · ' : ' '}${L.page(i + 1, summary.length)}`,
+      });
       drawOps(doc, [...p.ops, ...footer], drawSvg);
     });
     const villages: SheetPages[] = [];

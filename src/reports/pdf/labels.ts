@@ -106,8 +106,7 @@ const zh: Labels = {
   vetoText: (items, effect, grade) => `${items}：${effect === 'zero' ? '总分计0分' : `等次定为${grade ?? ''}`}`,
   outOf: (max) => `满分${max}`,
   bonusCap: (max) => `上限${max}`,
-  rankText: (c, cOf, t, tOf, tName) =>
-    `全县第${c}名（共${cOf}个村）` + (t !== null ? `；${tName ?? '乡镇'}第${t}名${tOf !== null ? `（共${tOf}个村）` : ''}` : ''),
+  rankText: (c, cOf, t, tOf, tName) => `全县第${c}名（共${cOf}个村）` + (t !== null ? `；${tName ?? '乡镇'}第${t}名${tOf !== null ? `（共${tOf}个村）` : ''}` : ''),
   noRank: '未排名',
   missing: (what) => `缺少${what}`,
   evidence: (refs) => `证据${refs}`,
@@ -174,8 +173,7 @@ const en: Labels = {
   vetoText: (items, effect, grade) => `${items}: ${effect === 'zero' ? 'total set to 0' : `grade set to ${grade ?? ''}`}`,
   outOf: (max) => `out of ${max}`,
   bonusCap: (max) => `cap ${max}`,
-  rankText: (c, cOf, t, tOf, tName) =>
-    `${c} of ${cOf} in the county` + (t !== null ? `; ${t}${tOf !== null ? ` of ${tOf}` : ''} in ${tName ?? 'the township'}` : ''),
+  rankText: (c, cOf, t, tOf, tName) => `${c} of ${cOf} in the county` + (t !== null ? `; ${t}${tOf !== null ? ` of ${tOf}` : ''} in ${tName ?? 'the township'}` : ''),
   noRank: 'not ranked',
   missing: (what) => `missing ${what}`,
   evidence: (refs) => `evidence ${refs}`,

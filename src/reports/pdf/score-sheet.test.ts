@@ -55,7 +55,13 @@ function shiqiao(lang: 'zh' | 'en' = 'zh', extra: Finding[] = []): ScoreSheet {
 describe('score sheet layout', () => {
   it('keeps every text inside the page frame and every table cell inside its column', () => {
     // Sixty findings on one item make a row taller than a page: it must be split, not overflow.
-    const many: Finding[] = Array.from({ length: 60 }, (_, i) => ({ id: String(100 + i), item: '3.1.2', element: 'diary', household: `户${i + 1}`, note: `第${i + 1}处：${LONG_NOTE.slice(0, 20 + (i % 30))}` }));
+    const many: Finding[] = Array.from({ length: 60 }, (_, i) => ({
+      id: String(100 + i),
+      item: '3.1.2',
+      element: 'diary',
+      household: `户${i + 1}`,
+      note: `第${i + 1}处：${LONG_NOTE.slice(0, 20 + (i % 30))}`,
+    }));
     const sheet = shiqiao('zh', many);
     const doc = createReportDocument();
     const m = new Measurer(doc);
@@ -161,7 +167,18 @@ describe.skipIf(!poppler)('score sheet PDF, read back with poppler', () => {
   it('prints English labels in the English variant', async () => {
     const en = await scoreSheetPdf(shiqiao('en'), { lang: 'en' });
     const t = pdfText(en);
-    for (const s of ['score sheet and deductions', 'Code', 'Item', 'Points', 'Deducted', 'Reasons and evidence', 'Poverty-work office', 'Regular meetings', 'Inspectors’ signatures', 'Village head’s signature']) {
+    for (const s of [
+      'score sheet and deductions',
+      'Code',
+      'Item',
+      'Points',
+      'Deducted',
+      'Reasons and evidence',
+      'Poverty-work office',
+      'Regular meetings',
+      'Inspectors’ signatures',
+      'Village head’s signature',
+    ]) {
       expect(t).toContain(s);
     }
     expect(t).toMatch(/Total\s+173\b/);

@@ -92,12 +92,7 @@ export function layoutScoreSheet(m: Measurer, sheet: ScoreSheet, options: ScoreS
   const labelW = options.lang === 'en' ? 72 : 62;
   const pairColumns: Column[] = [{ width: labelW }, { width: w / 2 - labelW }, { width: labelW }, { width: w / 2 - labelW }];
   const pair = (a: [string, string], b: [string, string]): Row => ({
-    cells: [
-      { text: a[0], fill: LABEL_FILL },
-      { text: a[1] },
-      { text: b[0], fill: LABEL_FILL },
-      { text: b[1] },
-    ],
+    cells: [{ text: a[0], fill: LABEL_FILL }, { text: a[1] }, { text: b[0], fill: LABEL_FILL }, { text: b[1] }],
   });
   const status = (L.statuses[h.status] ?? h.status) + (h.publishedAt ? L.paren(h.publishedAt.slice(0, 10)) : '');
   table(

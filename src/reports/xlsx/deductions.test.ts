@@ -16,7 +16,7 @@ import { syntheticDeductionDetail } from '../../../test/reports/xlsx/synthetic.t
 const dir = mkdtempSync(join(tmpdir(), 'kaohe-xlsx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const FORMULAS = ['=HYPERLINK("http://x","y")', '+1+2', '-3', '@SUM(A1)', '\t=1+1', '\r=2', '=cmd|\' /C calc\'!A0'];
+const FORMULAS = ['=HYPERLINK("http://x","y")', '+1+2', '-3', '@SUM(A1)', '\t=1+1', '\r=2', "=cmd|' /C calc'!A0"];
 
 async function load(buffer: Buffer): Promise<ExcelJS.Workbook> {
   const wb = new ExcelJS.Workbook();
@@ -106,9 +106,35 @@ describe('deduction detail workbook', () => {
   it('sums each village on the summary sheet', async () => {
     const wb = await load(await deductionsXlsx(detail));
     const ws = wb.getWorksheet('汇总')!;
-    expect((ws.getRow(3).values as unknown[]).slice(1)).toEqual(['乡镇', '村', '考核状态', '有效记录', '已撤回', '申诉调整', '记录扣分', '实扣分', '基础分', '加分', '总分', '区划代码']);
+    expect((ws.getRow(3).values as unknown[]).slice(1)).toEqual([
+      '乡镇',
+      '村',
+      '考核状态',
+      '有效记录',
+      '已撤回',
+      '申诉调整',
+      '记录扣分',
+      '实扣分',
+      '基础分',
+      '加分',
+      '总分',
+      '区划代码',
+    ]);
     detail.villages.forEach((v, i) => {
-      expect((ws.getRow(4 + i).values as unknown[]).slice(1)).toEqual([v.townshipName, v.name, '已公布', v.counts.accepted, v.counts.withdrawn, v.counts.adjusted, v.totals.recorded, v.totals.deducted, v.totals.base, v.totals.bonus, v.totals.total, v.village]);
+      expect((ws.getRow(4 + i).values as unknown[]).slice(1)).toEqual([
+        v.townshipName,
+        v.name,
+        '已公布',
+        v.counts.accepted,
+        v.counts.withdrawn,
+        v.counts.adjusted,
+        v.totals.recorded,
+        v.totals.deducted,
+        v.totals.base,
+        v.totals.bonus,
+        v.totals.total,
+        v.village,
+      ]);
     });
     const sum = ws.getRow(4 + detail.villages.length);
     expect(sum.getCell(1).value).toBe('合计');
@@ -133,6 +159,18 @@ describe('deduction detail workbook', () => {
     const en = syntheticDeductionDetail({ villages: 2, perVillage: 3, lang: 'en' });
     const wb = await load(await deductionsXlsx(en));
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Deductions', 'Summary']);
-    expect((wb.getWorksheet('Deductions')!.getRow(3).values as unknown[]).slice(1, 12)).toEqual(['Township', 'Village', 'Item', 'Item title', 'Scoring rule', 'Element missing', 'Count', 'Points each', 'Deducted', 'Added', 'Pool effect']);
+    expect((wb.getWorksheet('Deductions')!.getRow(3).values as unknown[]).slice(1, 12)).toEqual([
+      'Township',
+      'Village',
+      'Item',
+      'Item title',
+      'Scoring rule',
+      'Element missing',
+      'Count',
+      'Points each',
+      'Deducted',
+      'Added',
+      'Pool effect',
+    ]);
   });
 });

@@ -53,10 +53,17 @@ const WORDS = {
       total: '总分',
     },
     subtotal: '小计',
-    subtotalNote: (v: DeductionVillage) => `记录扣分${fp(v.totals.recorded)}分，扣分池封顶后实扣${fp(v.totals.deducted)}分；基础分${fp(v.totals.base)}，加分${fp(v.totals.bonus)}，总分${fp(v.totals.total)}`,
+    subtotalNote: (v: DeductionVillage) =>
+      `记录扣分${fp(v.totals.recorded)}分，扣分池封顶后实扣${fp(v.totals.deducted)}分；基础分${fp(v.totals.base)}，加分${fp(v.totals.bonus)}，总分${fp(v.totals.total)}`,
     sum: '合计',
     subtitle: (h: ReportHeader) =>
-      [h.county ? `县：${h.county.name}` : null, `考核细则：${h.scheme.title}（${h.scheme.id} 第${h.scheme.version}版）`, `考核期：${h.campaign.period.from} 至 ${h.campaign.period.to}`, `制表日期：${h.date}`, h.auditAnchor ? `审计锚点：${h.auditAnchor}` : null]
+      [
+        h.county ? `县：${h.county.name}` : null,
+        `考核细则：${h.scheme.title}（${h.scheme.id} 第${h.scheme.version}版）`,
+        `考核期：${h.campaign.period.from} 至 ${h.campaign.period.to}`,
+        `制表日期：${h.date}`,
+        h.auditAnchor ? `审计锚点：${h.auditAnchor}` : null,
+      ]
         .filter(Boolean)
         .join('　　') + '\n扣分：有效记录按每处分值×次数计（扣分池封顶见“扣分池影响”）；已撤回和被申诉裁定取代的记录计0分。',
     none: '无扣分记录',
@@ -99,10 +106,17 @@ const WORDS = {
       total: 'Total',
     },
     subtotal: 'Subtotal',
-    subtotalNote: (v: DeductionVillage) => `${fp(v.totals.recorded)} recorded, ${fp(v.totals.deducted)} deducted after pools; base ${fp(v.totals.base)}, bonus ${fp(v.totals.bonus)}, total ${fp(v.totals.total)}`,
+    subtotalNote: (v: DeductionVillage) =>
+      `${fp(v.totals.recorded)} recorded, ${fp(v.totals.deducted)} deducted after pools; base ${fp(v.totals.base)}, bonus ${fp(v.totals.bonus)}, total ${fp(v.totals.total)}`,
     sum: 'Sum',
     subtitle: (h: ReportHeader) =>
-      [h.county ? `County: ${h.county.name}` : null, `Scheme: ${h.scheme.title} (${h.scheme.id} v${h.scheme.version})`, `Period: ${h.campaign.period.from} to ${h.campaign.period.to}`, `Made on ${h.date}`, h.auditAnchor ? `Audit anchor: ${h.auditAnchor}` : null]
+      [
+        h.county ? `County: ${h.county.name}` : null,
+        `Scheme: ${h.scheme.title} (${h.scheme.id} v${h.scheme.version})`,
+        `Period: ${h.campaign.period.from} to ${h.campaign.period.to}`,
+        `Made on ${h.date}`,
+        h.auditAnchor ? `Audit anchor: ${h.auditAnchor}` : null,
+      ]
         .filter(Boolean)
         .join('    ') + '\nDeducted: count × points each for accepted findings (pool caps under "Pool effect"); withdrawn and superseded findings count 0.',
     none: 'no findings',
@@ -172,7 +186,28 @@ function detailSheet(book: Book, detail: DeductionDetail, name: string): void {
     const deducted = v.rows.filter((r) => r.kind !== 'bonus').reduce((n, r) => n + Math.round(r.points * 100), 0) / 100;
     const added = v.rows.filter((r) => r.kind === 'bonus').reduce((n, r) => n + Math.round(r.points * 100), 0) / 100;
     rows.push({
-      values: [v.townshipName, v.name, w.subtotal, null, null, null, null, null, deducted, added, w.subtotalNote(v), null, null, null, null, v.assessmentStatusLabel, null, null, null, null],
+      values: [
+        v.townshipName,
+        v.name,
+        w.subtotal,
+        null,
+        null,
+        null,
+        null,
+        null,
+        deducted,
+        added,
+        w.subtotalNote(v),
+        null,
+        null,
+        null,
+        null,
+        v.assessmentStatusLabel,
+        null,
+        null,
+        null,
+        null,
+      ],
       kind: 'subtotal',
     });
   }
@@ -208,12 +243,38 @@ function summarySheet(book: Book, detail: DeductionDetail, name: string): void {
     { header: c.code },
   ];
   const rows: TableRow[] = detail.villages.map((v) => ({
-    values: [v.townshipName, v.name, v.assessmentStatusLabel, v.counts.accepted, v.counts.withdrawn, v.counts.adjusted, v.totals.recorded, v.totals.deducted, v.totals.base, v.totals.bonus, v.totals.total, v.village],
+    values: [
+      v.townshipName,
+      v.name,
+      v.assessmentStatusLabel,
+      v.counts.accepted,
+      v.counts.withdrawn,
+      v.counts.adjusted,
+      v.totals.recorded,
+      v.totals.deducted,
+      v.totals.base,
+      v.totals.bonus,
+      v.totals.total,
+      v.village,
+    ],
   }));
   if (detail.villages.length > 1) {
     const sum = (f: (v: DeductionVillage) => number) => detail.villages.reduce((n, v) => n + Math.round(f(v) * 100), 0) / 100;
     rows.push({
-      values: [w.sum, null, null, sum((v) => v.counts.accepted), sum((v) => v.counts.withdrawn), sum((v) => v.counts.adjusted), sum((v) => v.totals.recorded), sum((v) => v.totals.deducted), null, null, null, null],
+      values: [
+        w.sum,
+        null,
+        null,
+        sum((v) => v.counts.accepted),
+        sum((v) => v.counts.withdrawn),
+        sum((v) => v.counts.adjusted),
+        sum((v) => v.totals.recorded),
+        sum((v) => v.totals.deducted),
+        null,
+        null,
+        null,
+        null,
+      ],
       kind: 'average',
       span: 3,
     });

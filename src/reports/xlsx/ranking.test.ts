@@ -52,8 +52,38 @@ describe('ranking workbook', () => {
     expect(String(ws.getCell('A2').value)).toContain('审计锚点：890:fedcba9876543210');
     const top = (ws.getRow(3).values as unknown[]).slice(1);
     const bottom = (ws.getRow(4).values as unknown[]).slice(1);
-    expect(top).toEqual(['乡镇', '村', '各部分得分', '各部分得分', '各部分得分', '基础分（200）', '加分（10）', '总分', '等次', '乡镇排名', '全县排名', '较上年变化', '较上年变化', '区划代码']);
-    expect(bottom).toEqual(['乡镇', '村', '组织领导（20）', '精准扶贫精准脱贫（120）', '日常工作（60）', '基础分（200）', '加分（10）', '总分', '等次', '乡镇排名', '全县排名', '总分', '名次', '区划代码']);
+    expect(top).toEqual([
+      '乡镇',
+      '村',
+      '各部分得分',
+      '各部分得分',
+      '各部分得分',
+      '基础分（200）',
+      '加分（10）',
+      '总分',
+      '等次',
+      '乡镇排名',
+      '全县排名',
+      '较上年变化',
+      '较上年变化',
+      '区划代码',
+    ]);
+    expect(bottom).toEqual([
+      '乡镇',
+      '村',
+      '组织领导（20）',
+      '精准扶贫精准脱贫（120）',
+      '日常工作（60）',
+      '基础分（200）',
+      '加分（10）',
+      '总分',
+      '等次',
+      '乡镇排名',
+      '全县排名',
+      '总分',
+      '名次',
+      '区划代码',
+    ]);
     expect([...ws.model.merges].sort()).toEqual(
       ['A1:N1', 'A2:N2', 'A3:A4', 'B3:B4', 'C3:E3', 'F3:F4', 'G3:G4', 'H3:H4', 'I3:I4', 'J3:J4', 'K3:K4', 'L3:M3', 'N3:N4', 'A125:B125'].sort(),
     );
@@ -99,7 +129,14 @@ describe('ranking workbook', () => {
     expect(report.rows.some((r) => r.change.total === null)).toBe(true);
     const avg = ws.getRow(5 + report.rows.length);
     expect(avg.getCell(1).value).toBe('平均（120个村）');
-    expect([3, 4, 5, 6, 7, 8].map((c) => avg.getCell(c).value)).toEqual([report.county.averages['1'], report.county.averages['2'], report.county.averages['3'], report.county.base, report.county.bonus, report.county.total]);
+    expect([3, 4, 5, 6, 7, 8].map((c) => avg.getCell(c).value)).toEqual([
+      report.county.averages['1'],
+      report.county.averages['2'],
+      report.county.averages['3'],
+      report.county.base,
+      report.county.bonus,
+      report.county.total,
+    ]);
     expect([3, 4, 5, 6, 7, 8].every((c) => avg.getCell(c).type === ExcelJS.ValueType.Number)).toBe(true);
     expect(avg.getCell(11).value).toBeNull();
     expect(ws.rowCount).toBe(5 + report.rows.length);
@@ -125,15 +162,43 @@ describe('ranking workbook', () => {
   it('has the section averages by township and the change against last year', async () => {
     const wb = await load(await rankingXlsx(report));
     const avg = wb.getWorksheet('分项平均')!;
-    expect((avg.getRow(4).values as unknown[]).slice(1)).toEqual(['乡镇', '村数', '组织领导（20）', '精准扶贫精准脱贫（120）', '日常工作（60）', '基础分（200）', '加分（10）', '总分']);
+    expect((avg.getRow(4).values as unknown[]).slice(1)).toEqual([
+      '乡镇',
+      '村数',
+      '组织领导（20）',
+      '精准扶贫精准脱贫（120）',
+      '日常工作（60）',
+      '基础分（200）',
+      '加分（10）',
+      '总分',
+    ]);
     expect(avg.model.merges).toContain('C3:E3');
     report.townships.forEach((t, i) => {
-      expect((avg.getRow(5 + i).values as unknown[]).slice(1)).toEqual([t.name, t.summary.count, t.summary.averages['1'], t.summary.averages['2'], t.summary.averages['3'], t.summary.base, t.summary.bonus, t.summary.total]);
+      expect((avg.getRow(5 + i).values as unknown[]).slice(1)).toEqual([
+        t.name,
+        t.summary.count,
+        t.summary.averages['1'],
+        t.summary.averages['2'],
+        t.summary.averages['3'],
+        t.summary.base,
+        t.summary.bonus,
+        t.summary.total,
+      ]);
     });
     expect(avg.getRow(5 + report.townships.length).getCell(8).value).toBe(report.county.total);
 
     const change = wb.getWorksheet('较上年变化')!;
-    expect((change.getRow(3).values as unknown[]).slice(1)).toEqual(['乡镇', '村', '上年总分', '本年总分', '总分变化', '上年全县排名', '本年全县排名', '名次变化（正数为上升）', '区划代码']);
+    expect((change.getRow(3).values as unknown[]).slice(1)).toEqual([
+      '乡镇',
+      '村',
+      '上年总分',
+      '本年总分',
+      '总分变化',
+      '上年全县排名',
+      '本年全县排名',
+      '名次变化（正数为上升）',
+      '区划代码',
+    ]);
     report.rows.forEach((r, i) => {
       const row = change.getRow(4 + i);
       expect([row.getCell(3).value, row.getCell(4).value, row.getCell(5).value, row.getCell(6).value, row.getCell(7).value, row.getCell(8).value]).toEqual([
@@ -169,11 +234,28 @@ describe('ranking workbook', () => {
     const plain = syntheticRankingReport({ villages: 60 });
     const wb = await load(await rankingXlsx(plain));
     expect(wb.worksheets.map((w) => w.name)).toEqual(['全县', '分项平均', '第1镇', '第2镇']);
-    expect((wb.getWorksheet('全县')!.getRow(4).values as unknown[]).slice(1)).toEqual(['乡镇', '村', '组织领导（20）', '精准扶贫精准脱贫（120）', '日常工作（60）', '基础分（200）', '加分（10）', '总分', '乡镇排名', '全县排名', '区划代码']);
+    expect((wb.getWorksheet('全县')!.getRow(4).values as unknown[]).slice(1)).toEqual([
+      '乡镇',
+      '村',
+      '组织领导（20）',
+      '精准扶贫精准脱贫（120）',
+      '日常工作（60）',
+      '基础分（200）',
+      '加分（10）',
+      '总分',
+      '乡镇排名',
+      '全县排名',
+      '区划代码',
+    ]);
   });
 
   it('makes one township’s workbook without the county sheet', async () => {
-    const one: RankingReport = { ...report, header: { ...report.header, township: { code: report.townships[1]!.code, name: '第2镇' } }, townships: [report.townships[1]!], rows: report.townships[1]!.rows };
+    const one: RankingReport = {
+      ...report,
+      header: { ...report.header, township: { code: report.townships[1]!.code, name: '第2镇' } },
+      townships: [report.townships[1]!],
+      rows: report.townships[1]!.rows,
+    };
     const wb = await load(await rankingXlsx(one));
     expect(wb.worksheets.map((w) => w.name)).toEqual(['分项平均', '较上年变化', '第2镇']);
   });
@@ -201,7 +283,14 @@ describe('ranking workbook', () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual(['County', 'Section averages', 'Change', '第1镇', '第2镇']);
     const ws = wb.getWorksheet('County')!;
     expect((ws.getRow(3).values as unknown[]).slice(1, 4)).toEqual(['Township', 'Village', 'Section scores']);
-    expect((ws.getRow(4).values as unknown[]).slice(3, 9)).toEqual(['Organisation (20)', 'Targeted poverty alleviation (120)', 'Daily work (60)', 'Base (200)', 'Bonus (10)', 'Total']);
+    expect((ws.getRow(4).values as unknown[]).slice(3, 9)).toEqual([
+      'Organisation (20)',
+      'Targeted poverty alleviation (120)',
+      'Daily work (60)',
+      'Base (200)',
+      'Bonus (10)',
+      'Total',
+    ]);
     expect(ws.getRow(5 + en.rows.length).getCell(1).value).toBe('Average (60 villages)');
     expect(ws.headerFooter.oddFooter).toBe('&CPage &P of &N');
   });

@@ -57,7 +57,9 @@ const WORDS = {
         .filter(Boolean)
         .join('　　') +
       '\n' +
-      [`口径：${BASIS.zh[h.basis] ?? h.basis}`, previous ? `对比：${previous}` : null, `制表日期：${h.date}`, h.auditAnchor ? `审计锚点：${h.auditAnchor}` : null].filter(Boolean).join('　　'),
+      [`口径：${BASIS.zh[h.basis] ?? h.basis}`, previous ? `对比：${previous}` : null, `制表日期：${h.date}`, h.auditAnchor ? `审计锚点：${h.auditAnchor}` : null]
+        .filter(Boolean)
+        .join('　　'),
     none: '（无）',
   },
   en: {
@@ -95,11 +97,17 @@ const WORDS = {
     countyAverage: (n: number) => `County average (${n} villages)`,
     byTownship: 'by township',
     subtitle: (h: ReportHeader, previous: string | null) =>
-      [h.county ? `County: ${h.county.name}` : null, `Scheme: ${h.scheme.title} (${h.scheme.id} v${h.scheme.version})`, `Period: ${h.campaign.period.from} to ${h.campaign.period.to}`]
+      [
+        h.county ? `County: ${h.county.name}` : null,
+        `Scheme: ${h.scheme.title} (${h.scheme.id} v${h.scheme.version})`,
+        `Period: ${h.campaign.period.from} to ${h.campaign.period.to}`,
+      ]
         .filter(Boolean)
         .join('    ') +
       '\n' +
-      [`Results: ${BASIS.en[h.basis] ?? h.basis}`, previous ? `Compared with: ${previous}` : null, `Made on ${h.date}`, h.auditAnchor ? `Audit anchor: ${h.auditAnchor}` : null].filter(Boolean).join('    '),
+      [`Results: ${BASIS.en[h.basis] ?? h.basis}`, previous ? `Compared with: ${previous}` : null, `Made on ${h.date}`, h.auditAnchor ? `Audit anchor: ${h.auditAnchor}` : null]
+        .filter(Boolean)
+        .join('    '),
     none: '(none)',
   },
 } as const;
@@ -117,7 +125,13 @@ function rankingColumns(report: RankingReport): Array<ColumnSpec & { value: (r: 
   return [
     { header: w.township, value: (r) => r.townshipName },
     { header: w.village, value: (r) => r.name },
-    ...base.map((s) => ({ header: w.points(s.title, s.max), group: w.sections, numFmt: POINTS, value: (r: RankingReportRow) => r.sections[s.code] ?? null, average: (x: ReportSummary) => x.averages[s.code] ?? null })),
+    ...base.map((s) => ({
+      header: w.points(s.title, s.max),
+      group: w.sections,
+      numFmt: POINTS,
+      value: (r: RankingReportRow) => r.sections[s.code] ?? null,
+      average: (x: ReportSummary) => x.averages[s.code] ?? null,
+    })),
     { header: w.points(w.base, report.maxBase), numFmt: POINTS, value: (r) => r.base, average: (x) => x.base },
     ...(hasBonus ? [{ header: w.points(w.bonus, report.maxBonus), numFmt: POINTS, value: (r: RankingReportRow) => r.bonus, average: (x: ReportSummary) => x.bonus }] : []),
     { header: w.total, numFmt: POINTS, value: (r) => r.total, average: (x) => x.total },
@@ -205,7 +219,11 @@ function changeSheet(book: Book, report: RankingReport, name: string): void {
   }));
   // Per township: the average change over its villages ranked both years.
   for (const t of changes.townships) {
-    rows.push({ values: [`${t.code === null ? w.county : t.name} ${w.averageChange}（${w.compared} ${t.compared}/${t.count}）`, null, null, null, t.averageChange, null, null, null, null], kind: t.code === null ? 'average' : 'subtotal', span: 4 });
+    rows.push({
+      values: [`${t.code === null ? w.county : t.name} ${w.averageChange}（${w.compared} ${t.compared}/${t.count}）`, null, null, null, t.averageChange, null, null, null, null],
+      kind: t.code === null ? 'average' : 'subtotal',
+      span: 4,
+    });
   }
   addTable(book, {
     name,

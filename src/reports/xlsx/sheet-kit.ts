@@ -80,7 +80,12 @@ const BAD_SHEET_CHARS = /[[\]:*?/\\]/g;
 export function sheetNames(wanted: readonly string[]): string[] {
   const taken = new Set<string>();
   return wanted.map((w) => {
-    let base = w.replace(BAD_SHEET_CHARS, ' ').replace(/[\u0000-\u001f]/g, ' ').trim().replace(/^'+|'+$/g, '').trim();
+    let base = w
+      .replace(BAD_SHEET_CHARS, ' ')
+      .replace(/[\u0000-\u001f]/g, ' ')
+      .trim()
+      .replace(/^'+|'+$/g, '')
+      .trim();
     if (!base || base.toLowerCase() === 'history') base = base ? `${base} 1` : 'Sheet';
     base = cut(base, 31);
     let name = base;
@@ -175,7 +180,7 @@ const HEADER_STYLE: Partial<ExcelJS.Style> = {
 const styleCache = new Map<string, Partial<ExcelJS.Style>>();
 
 function cellStyle(column: ColumnSpec, kind: RowKind, isNumber: boolean): Partial<ExcelJS.Style> {
-  const key = `${kind}|${isNumber ? column.numFmt ?? '' : ''}|${column.wrap ? 1 : 0}|${column.align ?? ''}|${isNumber ? 1 : 0}`;
+  const key = `${kind}|${isNumber ? (column.numFmt ?? '') : ''}|${column.wrap ? 1 : 0}|${column.align ?? ''}|${isNumber ? 1 : 0}`;
   const hit = styleCache.get(key);
   if (hit) return hit;
   const horizontal = column.align ?? (isNumber ? 'right' : 'left');
@@ -214,7 +219,9 @@ export function addTable(book: Book, spec: TableSpec): { headerRows: [number, nu
   const headerBottom = twoRows ? headerTop + 1 : headerTop;
   const firstDataRow = headerBottom + 1;
   const ws = book.workbook.addWorksheet(spec.name, {
-    views: [{ state: 'frozen', xSplit: spec.freezeColumns, ySplit: headerBottom, topLeftCell: `${columnLetter(spec.freezeColumns + 1)}${firstDataRow}`, activeCell: `A${firstDataRow}` }],
+    views: [
+      { state: 'frozen', xSplit: spec.freezeColumns, ySplit: headerBottom, topLeftCell: `${columnLetter(spec.freezeColumns + 1)}${firstDataRow}`, activeCell: `A${firstDataRow}` },
+    ],
     pageSetup: {
       paperSize: 9, // A4
       orientation: 'landscape',
@@ -257,7 +264,7 @@ export function addTable(book: Book, spec: TableSpec): { headerRows: [number, nu
     const bottom = ws.addRow(spec.columns.map((c) => (c.group !== undefined ? c.header : null)));
     bottom.height = 32;
     pending.push(bottom);
-    for (let i = 0; i < n; ) {
+    for (let i = 0; i < n;) {
       const g = spec.columns[i]!.group;
       let j = i;
       if (g !== undefined) while (j + 1 < n && spec.columns[j + 1]!.group === g) j++;

@@ -37,7 +37,8 @@ export class AppealService {
           const deadline = new Date(Date.parse(a.publishedAt!) + a.appealDays * 86_400_000);
           if (clock() > deadline) throw invalidState(`the appeal window closed on ${deadline.toISOString().slice(0, 10)} (${a.appealDays} days after publication)`);
           const { scheme } = await schemes.schemeOf(a.schemeVersionId, tx);
-          if (checkFindings(scheme, unitOfVillage(a), [{ item: input.item, count: 0 }]).length) throw new KaoheError('validation', `item: ${input.item} is not an item of the scheme that applies to this village`);
+          if (checkFindings(scheme, unitOfVillage(a), [{ item: input.item, count: 0 }]).length)
+            throw new KaoheError('validation', `item: ${input.item} is not an item of the scheme that applies to this village`);
           // An appeal is part of the assessment's page: its version moves (see takeEditToken).
           // The row is ours from here, so two appeals of one item cannot both pass the check below.
           await tx.assessments.touch(assessmentId, clock().toISOString());
@@ -136,9 +137,21 @@ export class AppealService {
         if (first?.element) input.element = first.element;
         if (first?.householdNo) input.household = first.householdNo;
         const findingId = await insertFinding(tx, schemes, clock, actor, a, input, 'appeal', { appealId, ...(first ? { supersedes: first.id } : {}) });
-        await audit(tx, clock, actor, { action: 'finding.supersede', entity: 'finding', entityId: findingId, before: { findings: old.map((f) => ({ id: f.id, count: f.count })) }, after: { count } });
+        await audit(tx, clock, actor, {
+          action: 'finding.supersede',
+          entity: 'finding',
+          entityId: findingId,
+          before: { findings: old.map((f) => ({ id: f.id, count: f.count })) },
+          after: { count },
+        });
       }
-      await tx.appeals.decide(appealId, { status: decision.outcome, reason: decision.reason, adjustedCount: decision.outcome === 'adjusted' ? decision.count! : null, at: clock().toISOString(), by: actor.user });
+      await tx.appeals.decide(appealId, {
+        status: decision.outcome,
+        reason: decision.reason,
+        adjustedCount: decision.outcome === 'adjusted' ? decision.count! : null,
+        at: clock().toISOString(),
+        by: actor.user,
+      });
       const result = await rescore(tx, schemes, clock, actor, ap.assessmentId);
       await audit(tx, clock, actor, {
         action: `appeal.${decision.outcome}`,

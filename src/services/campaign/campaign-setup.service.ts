@@ -68,14 +68,32 @@ export class CampaignSetupService {
       const unknown = villages.filter((v) => !known.has(v));
       if (unknown.length) throw new KaoheError('validation', `villages: not villages in the registry: ${unknown.slice(0, 10).join(', ')}`);
       const now = clock().toISOString();
-      const campaignId = await tx.campaigns.insert({ name: input.name, year: input.year, periodFrom: from, periodTo: to, schemeVersionId: input.schemeVersionId, appealDays, createdAt: now, createdBy: actor.user });
+      const campaignId = await tx.campaigns.insert({
+        name: input.name,
+        year: input.year,
+        periodFrom: from,
+        periodTo: to,
+        schemeVersionId: input.schemeVersionId,
+        appealDays,
+        createdAt: now,
+        createdBy: actor.user,
+      });
       const empty = score(scheme, { name: '' }, []);
       await tx.assessments.insertDrafts(campaignId, villages, now, { base: empty.base, bonus: empty.bonus, total: empty.total, result: JSON.stringify(resultToJson(empty)) });
       await audit(tx, clock, actor, {
         action: 'campaign.create',
         entity: 'campaign',
         entityId: campaignId,
-        after: { name: input.name, year: input.year, from, to, schemeVersionId: input.schemeVersionId, scheme: `${scheme.id} v${scheme.version}`, villages: villages.length, appealDays },
+        after: {
+          name: input.name,
+          year: input.year,
+          from,
+          to,
+          schemeVersionId: input.schemeVersionId,
+          scheme: `${scheme.id} v${scheme.version}`,
+          villages: villages.length,
+          appealDays,
+        },
       });
       return campaignId;
     });
@@ -111,7 +129,13 @@ export class CampaignSetupService {
       const before = teamId === undefined ? undefined : await tx.campaigns.teamMembers(teamId);
       if (teamId === undefined) teamId = await tx.campaigns.insertTeam(campaignId, name);
       await tx.campaigns.replaceTeamMembers(teamId, unique);
-      await audit(tx, clock, actor, { action: 'campaign.team', entity: 'inspection_team', entityId: teamId, before: before ? { members: before } : undefined, after: { campaignId, name, members: unique } });
+      await audit(tx, clock, actor, {
+        action: 'campaign.team',
+        entity: 'inspection_team',
+        entityId: teamId,
+        before: before ? { members: before } : undefined,
+        after: { campaignId, name, members: unique },
+      });
       return teamId;
     });
   }
@@ -208,7 +232,12 @@ export class CampaignSetupService {
       scheme: { versionId: sv.id, id: sv.schemeId, version: sv.version, title: sv.title },
       scope: { villages: all.length },
       progress: progressOf(rows),
-      teams: shownTeams.map((t) => ({ id: t.id, name: t.name, ...(seesMembers ? { members: t.members } : {}), villages: rows.filter((r) => r.teamId === t.id).map((r) => r.village) })),
+      teams: shownTeams.map((t) => ({
+        id: t.id,
+        name: t.name,
+        ...(seesMembers ? { members: t.members } : {}),
+        villages: rows.filter((r) => r.teamId === t.id).map((r) => r.village),
+      })),
       ...(whole ? { unassigned: rows.filter((r) => r.teamId === null).map((r) => r.village) } : {}),
       villages: rows,
     };

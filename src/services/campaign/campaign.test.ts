@@ -177,7 +177,15 @@ for (const target of storeTargets()) {
       expect(before).toBe(pts(200));
       householdExitFinding = await service.suggestions.acceptSuggestion(zhang, a[V1]!, await version(a[V1]!), s[`2.6.2:household-exit:${H1}`]!);
       const f = (await findingsOf(a[V1]!)).find((x) => x.id === householdExitFinding)!;
-      expect(f).toMatchObject({ item: '2.6.2', count: 1, source: 'suggestion', suggestion_id: s[`2.6.2:household-exit:${H1}`], household_no: H1, status: 'active', created_by: 'zhang' });
+      expect(f).toMatchObject({
+        item: '2.6.2',
+        count: 1,
+        source: 'suggestion',
+        suggestion_id: s[`2.6.2:household-exit:${H1}`],
+        household_no: H1,
+        status: 'active',
+        created_by: 'zhang',
+      });
       const sug = await store.db.selectFrom('suggestions').selectAll().where('id', '=', s[`2.6.2:household-exit:${H1}`]!).executeTakeFirstOrThrow();
       expect(sug).toMatchObject({ status: 'accepted', finding_id: householdExitFinding, decided_by: 'zhang' });
       expect(await total(a[V1]!)).toBe(before - pts(10)); // 2.6.2: −10 per household
@@ -211,12 +219,25 @@ for (const target of storeTargets()) {
       const evidenceId = await service.evidence.addEvidence(zhang, { findingId: photoFinding }, { filename: 'C:\\photos\\diary.png', bytes: png });
       const row = await store.db.selectFrom('evidence').selectAll().where('id', '=', evidenceId).executeTakeFirstOrThrow();
       const sha = createHash('sha256').update(png).digest('hex');
-      expect(row).toMatchObject({ finding_id: photoFinding, appeal_id: null, sha256: sha, filename: 'diary.png', mime: 'image/png', size: png.length, status: 'active', uploaded_by: 'zhang' });
+      expect(row).toMatchObject({
+        finding_id: photoFinding,
+        appeal_id: null,
+        sha256: sha,
+        filename: 'diary.png',
+        mime: 'image/png',
+        size: png.length,
+        status: 'active',
+        uploaded_by: 'zhang',
+      });
       expect(existsSync(h.evidence.pathOf(sha))).toBe(true);
       expect(readFileSync(h.evidence.pathOf(sha)).equals(png)).toBe(true);
       expect(await h.evidence.verify(sha)).toBe(true);
       // Not on the team: no evidence (the finding is not there for li); not an image: refused, nothing written.
-      await refused(service.evidence.addEvidence(li, { findingId: photoFinding }, { filename: 'x.png', bytes: png }), 'not-found', new RegExp(`^finding ${photoFinding} not found$`));
+      await refused(
+        service.evidence.addEvidence(li, { findingId: photoFinding }, { filename: 'x.png', bytes: png }),
+        'not-found',
+        new RegExp(`^finding ${photoFinding} not found$`),
+      );
       await refused(service.evidence.addEvidence(zhang, { findingId: photoFinding }, { filename: 'notes.png', bytes: Buffer.from('just some text') }), 'evidence-type');
       expect(await countRows(store, 'evidence')).toBe(1);
       // A finding the scheme does not know, or on an element the item lacks, is refused.
@@ -344,7 +365,10 @@ for (const target of storeTargets()) {
       appeals['1.3'] = await service.appeals.appeal(villageV1, a[V1]!, { item: '1.3', reason: '3月因疫情改为线上会议' });
       // Evidence for an appeal, from the village.
       const ev = await service.evidence.addEvidence(villageV1, { appealId: appeals['2.6.2']! }, { filename: 'exit-certificate.png', bytes: tinyPng([0, 128, 0]) });
-      expect((await store.db.selectFrom('evidence').select(['appeal_id', 'finding_id']).where('id', '=', ev).executeTakeFirstOrThrow())).toEqual({ appeal_id: appeals['2.6.2'], finding_id: null });
+      expect(await store.db.selectFrom('evidence').select(['appeal_id', 'finding_id']).where('id', '=', ev).executeTakeFirstOrThrow()).toEqual({
+        appeal_id: appeals['2.6.2'],
+        finding_id: null,
+      });
       const row = await store.db.selectFrom('appeals').selectAll().where('id', '=', appeals['2.6.2']!).executeTakeFirstOrThrow();
       expect(row).toMatchObject({ assessment_id: a[V1], item: '2.6.2', status: 'open', created_by: 'shiqiao', created_at: '2021-01-18T10:00:00.000Z' });
 
@@ -397,7 +421,10 @@ for (const target of storeTargets()) {
       const adjusted = (await findingsOf(a[V1]!)).find((f) => f.supersedes_id === photoFinding)!;
       expect(adjusted).toMatchObject({ item: '3.1.2', count: 1, element: 'diary', source: 'appeal', appeal_id: appeals['3.1.2'], status: 'active' });
       expect(await total(a[V1]!)).toBe(pts(196));
-      expect((await store.db.selectFrom('appeals').select(['status', 'adjusted_count']).where('id', '=', appeals['3.1.2']!).executeTakeFirstOrThrow())).toEqual({ status: 'adjusted', adjusted_count: 1 });
+      expect(await store.db.selectFrom('appeals').select(['status', 'adjusted_count']).where('id', '=', appeals['3.1.2']!).executeTakeFirstOrThrow()).toEqual({
+        status: 'adjusted',
+        adjusted_count: 1,
+      });
 
       const findings = await findingsOf(a[V1]!);
       const snapshots = await countRows(store, 'ranking_snapshots');
@@ -549,10 +576,7 @@ for (const target of storeTargets()) {
       for (let round = 0; round < 10; round++) {
         const id = ids[round % 2 === 0 ? V3 : V4]!;
         const v = await versionOf(store, id);
-        const results = await Promise.allSettled([
-          service.findings.addFinding(wang, id, v, { item: '3.3.1' }),
-          service.workflow.transition(wang, id, v, 'submit'),
-        ]);
+        const results = await Promise.allSettled([service.findings.addFinding(wang, id, v, { item: '3.3.1' }), service.workflow.transition(wang, id, v, 'submit')]);
         const errors = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as Error);
         expect(errors).toHaveLength(1);
         expect(errors[0] instanceof KaoheError ? errors[0].code : errors[0]!.message).toMatch(/^(conflict|invalid-state)$/);

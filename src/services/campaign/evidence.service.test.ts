@@ -82,7 +82,9 @@ describe.each(storeTargets())('CampaignServices evidence ($dialect)', (target) =
     // Out of reach reads as missing (404), in the words a missing finding or appeal gets.
     const inspector: Actor = { user: 'nobody', role: 'inspector' };
     expect((await refused(service.evidence.evidenceRoom(inspector, { findingId: seed.findingId }), 'not-found')).message).toBe(`finding ${seed.findingId} not found`);
-    expect((await refused(service.evidence.evidenceRoom({ user: 'v', role: 'village', village: '000000000000' }, { appealId: seed.appealId }), 'not-found')).message).toBe(`appeal ${seed.appealId} not found`);
+    expect((await refused(service.evidence.evidenceRoom({ user: 'v', role: 'village', village: '000000000000' }, { appealId: seed.appealId }), 'not-found')).message).toBe(
+      `appeal ${seed.appealId} not found`,
+    );
     // The first finding was withdrawn above.
     await refused(service.evidence.evidenceRoom(admin, { findingId: seed.findingId }), 'invalid-state');
     await refused(service.evidence.evidenceRoom(admin, { findingId: 999_999 }), 'not-found');
@@ -130,7 +132,9 @@ describe.each(storeTargets())('CampaignServices evidence ($dialect)', (target) =
       const before = await counts();
       const again = await big.stage({ filename: 'again.jpg', bytes });
       const second = await big.stage({ filename: 'second.jpg', bytes: jpeg(500) });
-      const failing: StagedEvidenceLike = Object.assign(Object.create(Object.getPrototypeOf(second) as object) as StagedEvidenceLike, second, { place: () => Promise.reject(new Error('disk gone')) });
+      const failing: StagedEvidenceLike = Object.assign(Object.create(Object.getPrototypeOf(second) as object) as StagedEvidenceLike, second, {
+        place: () => Promise.reject(new Error('disk gone')),
+      });
       await expect(other.evidence.addEvidenceFiles(admin, { findingId: finding }, [again, failing])).rejects.toThrow(/disk gone/);
       expect(await big.verify(again.sha256)).toBe(true);
       expect(await counts()).toEqual(before);

@@ -88,7 +88,8 @@ export class EvidenceService {
     }
     const { a, ctx } = await assessmentContext(read, assessmentId);
     // Out of reach reads as missing: the finding, appeal or assessment the caller named.
-    const hidden = 'findingId' in target ? () => notFound(`finding ${target.findingId}`) : 'appealId' in target ? () => notFound(`appeal ${target.appealId}`) : hiddenAssessment(assessmentId);
+    const hidden =
+      'findingId' in target ? () => notFound(`finding ${target.findingId}`) : 'appealId' in target ? () => notFound(`appeal ${target.appealId}`) : hiddenAssessment(assessmentId);
     assertRead(actor, ctx, hidden);
     if ('appealId' in target) {
       assertAppeal(actor, ctx, hidden);
@@ -120,7 +121,11 @@ export class EvidenceService {
     const staged: StagedEvidenceLike[] = [];
     try {
       for (const f of files) staged.push(await sink!.stage(f));
-      if (staged.length > 0) checkQuota(await room(), staged.reduce((n, f) => n + f.size, 0));
+      if (staged.length > 0)
+        checkQuota(
+          await room(),
+          staged.reduce((n, f) => n + f.size, 0),
+        );
       return await record(staged);
     } finally {
       for (const f of staged) await f.discard();
@@ -139,7 +144,10 @@ export class EvidenceService {
     try {
       const sink = this.sink();
       const room = await this.evidenceRoom(actor, target);
-      checkQuota(room, files.filter(isStaged).reduce((n, f) => n + f.size, 0));
+      checkQuota(
+        room,
+        files.filter(isStaged).reduce((n, f) => n + f.size, 0),
+      );
       const ordered: StagedEvidenceLike[] = [];
       for (const f of files) {
         if (isStaged(f)) ordered.push(f);
@@ -162,7 +170,10 @@ export class EvidenceService {
         } else if (again.status !== 'open') {
           throw invalidState(`appeal ${target.appealId} is decided`);
         }
-        checkQuota({ ...room, usedBytes: await tx.evidence.bytesOf(room.assessmentId) }, ordered.reduce((n, f) => n + f.size, 0));
+        checkQuota(
+          { ...room, usedBytes: await tx.evidence.bytesOf(room.assessmentId) },
+          ordered.reduce((n, f) => n + f.size, 0),
+        );
         const ids: number[] = [];
         for (const stored of ordered) {
           const id = await tx.evidence.insert({
@@ -178,7 +189,12 @@ export class EvidenceService {
             uploadedAt: now,
             uploadedBy: actor.user,
           });
-          await audit(tx, this.deps.clock, actor, { action: 'evidence.add', entity: 'evidence', entityId: id, after: { ...target, sha256: stored.sha256, filename: stored.filename, mime: stored.mime, size: stored.size } });
+          await audit(tx, this.deps.clock, actor, {
+            action: 'evidence.add',
+            entity: 'evidence',
+            entityId: id,
+            after: { ...target, sha256: stored.sha256, filename: stored.filename, mime: stored.mime, size: stored.size },
+          });
           ids.push(id);
         }
         // The files go into the store last, right before the commit.

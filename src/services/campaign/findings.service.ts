@@ -48,7 +48,13 @@ export class FindingService {
       await tx.findings.withdraw(findingId, clock().toISOString(), actor.user, reason);
       await tx.evidence.withdrawOfFinding(findingId);
       if (f.suggestionId !== null) await tx.suggestions.reopen(f.suggestionId);
-      await audit(tx, clock, actor, { action: 'finding.withdraw', entity: 'finding', entityId: findingId, before: { status: 'active', item: f.item, count: f.count }, after: { status: 'withdrawn', reason } });
+      await audit(tx, clock, actor, {
+        action: 'finding.withdraw',
+        entity: 'finding',
+        entityId: findingId,
+        before: { status: 'active', item: f.item, count: f.count },
+        after: { status: 'withdrawn', reason },
+      });
       await rescore(tx, schemes, clock, actor, assessmentId);
     });
   }

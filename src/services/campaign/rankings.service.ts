@@ -50,9 +50,24 @@ export class RankingService {
     const previous = await this.previousTotals(tx, campaign.year, campaignId);
     const input = rows.map((r) => {
       const { sections, grade } = parts.get(r.id)!;
-      return { village: r.villageCode, name: r.villageName, township: r.townshipCode ?? '', townshipName: r.townshipName ?? '', total: r.total, base: r.base, bonus: r.bonus, sections, grade };
+      return {
+        village: r.villageCode,
+        name: r.villageName,
+        township: r.townshipCode ?? '',
+        townshipName: r.townshipName ?? '',
+        total: r.total,
+        base: r.base,
+        bonus: r.bonus,
+        sections,
+        grade,
+      };
     });
-    return { campaign: { id: campaign.id, name: campaign.name, year: campaign.year }, scheme: { id: scheme.id, version: scheme.version }, publishedOnly, ...rank(input, { previous }) };
+    return {
+      campaign: { id: campaign.id, name: campaign.name, year: campaign.year },
+      scheme: { id: scheme.id, version: scheme.version },
+      publishedOnly,
+      ...rank(input, { previous }),
+    };
   }
 
   /**
@@ -150,15 +165,34 @@ export class RankingService {
     const bins = Array.from({ length: top / 10 }, (_, i) => ({ from: i * 10, to: i * 10 + 10, count: 0 }));
     for (const v of ranking.county) bins[Math.min(Math.floor(fromCents(v.total) / 10), bins.length - 1)]!.count++;
     const points = (cents: Record<string, number>) => Object.fromEntries(Object.entries(cents).map(([k, v]) => [k, fromCents(v)]));
-    const place = (v: (typeof ranking.county)[number]) => ({ village: v.village, name: v.name, township: v.township, townshipName: v.townshipName, total: fromCents(v.total), countyRank: v.countyRank, grade: v.grade ?? null });
+    const place = (v: (typeof ranking.county)[number]) => ({
+      village: v.village,
+      name: v.name,
+      township: v.township,
+      townshipName: v.townshipName,
+      total: fromCents(v.total),
+      countyRank: v.countyRank,
+      grade: v.grade ?? null,
+    });
     return {
       campaign: { id: c.id, name: c.name, year: c.year },
       basis: ranking.basis,
       progress,
       distribution: bins,
       sections: scheme.sections.map((s) => ({ code: s.code, title: s.title, max: s.points === null ? null : fromCents(s.points), bonus: s.bonus })),
-      county: { count: ranking.countySummary.count, averageTotal: fromCents(ranking.countySummary.averageTotal), averages: points(ranking.countySummary.averages), gradeCounts: ranking.countySummary.gradeCounts ?? null },
-      townships: ranking.townships.map((t) => ({ township: t.township, name: t.townshipName, count: t.count, averageTotal: fromCents(t.averageTotal), averages: points(t.averages) })),
+      county: {
+        count: ranking.countySummary.count,
+        averageTotal: fromCents(ranking.countySummary.averageTotal),
+        averages: points(ranking.countySummary.averages),
+        gradeCounts: ranking.countySummary.gradeCounts ?? null,
+      },
+      townships: ranking.townships.map((t) => ({
+        township: t.township,
+        name: t.townshipName,
+        count: t.count,
+        averageTotal: fromCents(t.averageTotal),
+        averages: points(t.averages),
+      })),
       top: ranking.county.slice(0, 5).map(place),
       bottom: ranking.county.slice(-5).reverse().map(place),
     };

@@ -49,7 +49,15 @@ export class RescoringService {
   /** Applies a scheme version to the campaign after its preview; refused if any village's findings do not fit it. */
   async rescoreApply(actor: Actor, campaignId: number, schemeVersionId: number): Promise<{ changed: number }> {
     const preview = await this.rescorePreview(actor, campaignId, schemeVersionId);
-    if (preview.errors) throw new KaoheError('validation', `${preview.errors} villages' findings do not fit ${preview.to}: ${preview.rows.filter((r) => r.error).map((r) => `${r.village}: ${r.error}`).slice(0, 5).join('; ')}`);
+    if (preview.errors)
+      throw new KaoheError(
+        'validation',
+        `${preview.errors} villages' findings do not fit ${preview.to}: ${preview.rows
+          .filter((r) => r.error)
+          .map((r) => `${r.village}: ${r.error}`)
+          .slice(0, 5)
+          .join('; ')}`,
+      );
     const { uow, clock, schemes, rankings } = this.deps;
     return uow.transaction(async (tx) => {
       const campaign = await tx.campaigns.byId(campaignId);
@@ -64,7 +72,12 @@ export class RescoringService {
         entity: 'campaign',
         entityId: campaignId,
         before: { schemeVersionId: campaign.schemeVersionId, scheme: preview.from },
-        after: { schemeVersionId, scheme: preview.to, changed, totals: preview.rows.filter((r) => r.newTotal !== r.oldTotal).map((r) => ({ village: r.village, from: fromCents(r.oldTotal), to: fromCents(r.newTotal!) })) },
+        after: {
+          schemeVersionId,
+          scheme: preview.to,
+          changed,
+          totals: preview.rows.filter((r) => r.newTotal !== r.oldTotal).map((r) => ({ village: r.village, from: fromCents(r.oldTotal), to: fromCents(r.newTotal!) })),
+        },
       });
       await rankings.snapshot(tx, actor, campaignId, `rescore with ${preview.to}`);
       return { changed };

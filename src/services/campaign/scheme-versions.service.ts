@@ -20,7 +20,12 @@ export class SchemeVersions {
   constructor(private readonly deps: { uow: UnitOfWork<Repos>; clock: Clock }) {}
 
   /** Stores a scheme (and its derivation rules) as a version; the same id+version with other content is refused. */
-  async storeSchemeVersion(actor: Actor, sourceText: string, deriveText?: string | null, file = '<scheme>'): Promise<{ id: number; schemeId: string; version: number; created: boolean }> {
+  async storeSchemeVersion(
+    actor: Actor,
+    sourceText: string,
+    deriveText?: string | null,
+    file = '<scheme>',
+  ): Promise<{ id: number; schemeId: string; version: number; created: boolean }> {
     assertManageSchemes(actor);
     const scheme = loadScheme(sourceText, file);
     if (deriveText) {
@@ -35,10 +40,7 @@ export class SchemeVersions {
       const existing = await tx.schemeVersions.find(scheme.id, scheme.version);
       if (existing) {
         if (existing.sourceText !== sourceText || (existing.deriveText ?? null) !== (deriveText ?? null)) {
-          throw new KaoheError(
-            'scheme-version-exists',
-            `scheme ${scheme.id} version ${scheme.version} is already stored with other content: raise its version to store a change`,
-          );
+          throw new KaoheError('scheme-version-exists', `scheme ${scheme.id} version ${scheme.version} is already stored with other content: raise its version to store a change`);
         }
         return { id: existing.id, schemeId: scheme.id, version: scheme.version, created: false };
       }

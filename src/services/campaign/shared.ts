@@ -20,7 +20,9 @@ export const notFound = (what: string) => new KaoheError('not-found', `${what} n
 export const hiddenAssessment = (assessmentId: number) => () => notFound(`assessment ${assessmentId}`);
 export const invalidState = (message: string) => new KaoheError('invalid-state', message);
 const conflict = (current: number, expected: number) =>
-  new KaoheError('conflict', `the assessment was changed by someone else (now version ${current}, you edited version ${expected}): reload and apply your change again`, { current });
+  new KaoheError('conflict', `the assessment was changed by someone else (now version ${current}, you edited version ${expected}): reload and apply your change again`, {
+    current,
+  });
 
 /** Appends an audit entry by an actor, now. */
 export function audit(tx: Pick<Repositories, 'audit'>, clock: Clock, actor: Actor, e: Omit<AuditInput, 'at' | 'actor'>): Promise<void> {
@@ -139,7 +141,13 @@ export async function rescore(tx: WriteRepos, schemes: SchemeVersions, clock: Cl
   await tx.assessments.saveScore(assessmentId, { base: result.base, bonus: result.bonus, total: result.total, result: JSON.stringify(resultToJson(result)) });
   if (prev.base !== result.base || prev.bonus !== result.bonus || prev.total !== result.total) {
     const points = (x: { base: number; bonus: number; total: number }) => ({ base: fromCents(x.base), bonus: fromCents(x.bonus), total: fromCents(x.total) });
-    await audit(tx, clock, actor, { action: 'assessment.score', entity: 'assessment', entityId: assessmentId, before: points(prev), after: { ...points(result), scheme: `${scheme.id} v${scheme.version}` } });
+    await audit(tx, clock, actor, {
+      action: 'assessment.score',
+      entity: 'assessment',
+      entityId: assessmentId,
+      before: points(prev),
+      after: { ...points(result), scheme: `${scheme.id} v${scheme.version}` },
+    });
   }
   return result;
 }

@@ -5,7 +5,19 @@ import { deriveSuggestions } from '../../core/derivation/derive.ts';
 import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
 import { assertRead, maySeeSuggestions, needsTeam, type Actor } from '../policies.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
-import { assessmentContext, audit, draftToRecord, hiddenAssessment, insertFinding, invalidState, notFound, rescore, takeEditToken, type Clock, type FindingInput } from './shared.ts';
+import {
+  assessmentContext,
+  audit,
+  draftToRecord,
+  hiddenAssessment,
+  insertFinding,
+  invalidState,
+  notFound,
+  rescore,
+  takeEditToken,
+  type Clock,
+  type FindingInput,
+} from './shared.ts';
 
 type Repos = Pick<Repositories, 'assessments' | 'campaigns' | 'findings' | 'suggestions' | 'records' | 'schemeVersions' | 'audit'>;
 
@@ -31,7 +43,16 @@ export class SuggestionService {
       if (fresh.length) await tx.assessments.touch(assessmentId, now);
       await tx.suggestions.insertMany(
         assessmentId,
-        fresh.map((s) => ({ key: s.key, item: s.item, count: s.count, element: s.element ?? null, householdNo: s.household ?? null, summaryZh: s.summary.zh, summaryEn: s.summary.en, records: s.records })),
+        fresh.map((s) => ({
+          key: s.key,
+          item: s.item,
+          count: s.count,
+          element: s.element ?? null,
+          householdNo: s.household ?? null,
+          summaryZh: s.summary.zh,
+          summaryEn: s.summary.en,
+          records: s.records,
+        })),
         now,
       );
       if (fresh.length) {
@@ -55,7 +76,13 @@ export class SuggestionService {
       if (s.householdNo) input.household = s.householdNo;
       const findingId = await insertFinding(tx, schemes, clock, actor, a, input, 'suggestion', { suggestionId });
       await tx.suggestions.accept(suggestionId, findingId, clock().toISOString(), actor.user);
-      await audit(tx, clock, actor, { action: 'suggestion.accept', entity: 'suggestion', entityId: suggestionId, before: { status: 'open' }, after: { status: 'accepted', findingId } });
+      await audit(tx, clock, actor, {
+        action: 'suggestion.accept',
+        entity: 'suggestion',
+        entityId: suggestionId,
+        before: { status: 'open' },
+        after: { status: 'accepted', findingId },
+      });
       await rescore(tx, schemes, clock, actor, assessmentId);
       return findingId;
     });
@@ -72,7 +99,13 @@ export class SuggestionService {
       if (s.status !== 'open') throw invalidState(`suggestion ${suggestionId} is ${s.status} already`);
       await takeEditToken(tx, clock, assessmentId, expectedVersion);
       await tx.suggestions.dismiss(suggestionId, reason, clock().toISOString(), actor.user);
-      await audit(tx, clock, actor, { action: 'suggestion.dismiss', entity: 'suggestion', entityId: suggestionId, before: { status: 'open' }, after: { status: 'dismissed', reason } });
+      await audit(tx, clock, actor, {
+        action: 'suggestion.dismiss',
+        entity: 'suggestion',
+        entityId: suggestionId,
+        before: { status: 'open' },
+        after: { status: 'dismissed', reason },
+      });
     });
   }
 

@@ -41,7 +41,13 @@ export class WorkflowService {
         ...(step === 'publish' ? { publishedAt: now, publishedBy: actor.user } : {}),
         ...(comment !== undefined ? { comment } : {}),
       });
-      await audit(tx, clock, actor, { action: `assessment.${step}`, entity: 'assessment', entityId: assessmentId, before: { status: a.status }, after: { status: t.to, ...(comment ? { comment } : {}) } });
+      await audit(tx, clock, actor, {
+        action: `assessment.${step}`,
+        entity: 'assessment',
+        entityId: assessmentId,
+        before: { status: a.status },
+        after: { status: t.to, ...(comment ? { comment } : {}) },
+      });
       // A published result changes the published ranking: snapshot it, as publishCampaign does.
       if (step === 'publish') await rankings.snapshot(tx, actor, a.campaignId, `publish ${a.villageCode}`);
     });

@@ -19,14 +19,22 @@ export function buildAreas(ctx: DemoContext): AreasStep {
   const { year } = ctx;
   const root = ctx.rng;
   const areaRng = root.fork('areas');
-  const areas: Row<'areas'>[] = [{ code: COUNTY.code, level: 'county', name: COUNTY.name, parent_code: null, poverty_village: 0, planned_exit_year: null, exit_year: null, population: null }];
-  for (const t of TOWNSHIPS) areas.push({ code: t.code, level: 'township', name: t.name, parent_code: COUNTY.code, poverty_village: 0, planned_exit_year: null, exit_year: null, population: null });
+  const areas: Row<'areas'>[] = [
+    { code: COUNTY.code, level: 'county', name: COUNTY.name, parent_code: null, poverty_village: 0, planned_exit_year: null, exit_year: null, population: null },
+  ];
+  for (const t of TOWNSHIPS)
+    areas.push({ code: t.code, level: 'township', name: t.name, parent_code: COUNTY.code, poverty_village: 0, planned_exit_year: null, exit_year: null, population: null });
 
   const villageSlots: Array<{ code: string; name: string; townshipCode: string }> = [];
   TOWNSHIPS.forEach((t, ti) => {
     VILLAGE_NAMES[ti]!.forEach((name, vi) => villageSlots.push({ code: t.code.slice(0, 9) + String(201 + vi), name, townshipCode: t.code }));
   });
-  const povertyIdx = new Set(areaRng.sample(villageSlots.map((_, i) => i), 15));
+  const povertyIdx = new Set(
+    areaRng.sample(
+      villageSlots.map((_, i) => i),
+      15,
+    ),
+  );
   // Quality tiers, shuffled: 12 good, 12 middling, 6 poor.
   const tiers = areaRng.shuffle([...Array(12).fill('good'), ...Array(12).fill('mid'), ...Array(6).fill('poor')] as string[]);
   const qualities = tiers.map((t) => (t === 'good' ? areaRng.float(0.86, 0.99) : t === 'mid' ? areaRng.float(0.62, 0.85) : areaRng.float(0.3, 0.58)));

@@ -23,7 +23,11 @@ export function buildSurveys(ctx: DemoContext, villages: Village[], householdsOf
       }
       for (const topic of SATISFACTION_TOPICS) {
         const bad = 1 - v.quality;
-        const answer = sr.weighted([['satisfied', 1], ['basic', 0.03 + bad * 0.35], ['dissatisfied', bad * 0.1]] as const);
+        const answer = sr.weighted([
+          ['satisfied', 1],
+          ['basic', 0.03 + bad * 0.35],
+          ['dissatisfied', bad * 0.1],
+        ] as const);
         surveys.push({ household_no: d.no, kind: 'satisfaction', date, respondent, topic, answer });
       }
     }
@@ -90,7 +94,12 @@ export function buildPetitions(ctx: DemoContext, villages: Village[], households
   for (const v of villages) {
     const list = householdsOf.get(v.code) ?? [];
     const qr = v.rng.fork('petitions');
-    const n = qr.weighted([[0, v.quality], [1, 0.3 + (1 - v.quality)], [2, (1 - v.quality) * 0.8], [3, (1 - v.quality) * 0.3]] as const);
+    const n = qr.weighted([
+      [0, v.quality],
+      [1, 0.3 + (1 - v.quality)],
+      [2, (1 - v.quality) * 0.8],
+      [3, (1 - v.quality) * 0.3],
+    ] as const);
     const seen = new Set<string>();
     for (let k = 0; k < n; k++) {
       const date = isoDate(year, qr.int(1, 12), qr.int(1, 28));

@@ -82,7 +82,14 @@ function villageHelpers(ctx: DemoContext, v: Village, households: number): Row<'
 function addHousehold(ctx: DemoContext, step: HouseholdsStep, v: Village, r: Random, h: number, surname: SurnameDraw, ethnicity: string): void {
   const { year, attributeOf } = ctx;
   const no = `${v.code}${pad(h + 1, 4)}`;
-  const size = r.weighted([[1, 12], [2, 20], [3, 22], [4, 22], [5, 15], [6, 9]] as const);
+  const size = r.weighted([
+    [1, 12],
+    [2, 20],
+    [3, 22],
+    [4, 22],
+    [5, 15],
+    [6, 9],
+  ] as const);
   const people = familyOf(ctx, r, size, surname);
   const headAge = people[0]!.age;
   const { memberRows, students, headId, workers, flags } = memberDetails(ctx, r, no, people, ethnicity);
@@ -98,7 +105,13 @@ function addHousehold(ctx: DemoContext, step: HouseholdsStep, v: Village, r: Ran
   const { mainCause, others } = causesOf(ctx, r, flags, workers);
 
   // Status and years.
-  const identifiedYear = r.weighted([[2014, 70], [2015, 18], [2016, 12]].filter(([y]) => y! <= ctx.lastIdentified) as Array<[number, number]>);
+  const identifiedYear = r.weighted(
+    [
+      [2014, 70],
+      [2015, 18],
+      [2016, 12],
+    ].filter(([y]) => y! <= ctx.lastIdentified) as Array<[number, number]>,
+  );
   const plannedExit = r.int(identifiedYear + 1, year);
   let status = 'exited';
   let exitYear: number | null = plannedExit;
@@ -124,7 +137,11 @@ function addHousehold(ctx: DemoContext, step: HouseholdsStep, v: Village, r: Ran
     head_id_number: headId,
     size,
     workers,
-    standard: r.weighted([['national', 85], ['provincial', 12], ['city', 3]] as const),
+    standard: r.weighted([
+      ['national', 85],
+      ['provincial', 12],
+      ['city', 3],
+    ] as const),
     attribute,
     main_cause: mainCause,
     other_causes: others.length ? others.join(',') : null,
@@ -134,7 +151,18 @@ function addHousehold(ctx: DemoContext, step: HouseholdsStep, v: Village, r: Ran
     exit_year: exitYear,
     income_fen: income,
     phone: r.chance(0.92) ? ctx.phone(r) : null,
-    housing_grade: poor ? r.weighted([['A', 20], ['B', 40], ['C', 30], ['D', 10]] as const) : r.weighted([['A', 50], ['B', 45], ['C', 5]] as const),
+    housing_grade: poor
+      ? r.weighted([
+          ['A', 20],
+          ['B', 40],
+          ['C', 30],
+          ['D', 10],
+        ] as const)
+      : r.weighted([
+          ['A', 50],
+          ['B', 45],
+          ['C', 5],
+        ] as const),
     safe_water: r.chance(poor ? 0.85 : 0.99) ? 1 : 0,
     electricity: r.chance(0.997) ? 1 : 0,
     road: r.chance(poor ? 0.85 : 0.97) ? 1 : 0,
@@ -187,7 +215,12 @@ function familyOf(ctx: DemoContext, r: Random, size: number, surname: SurnameDra
   } else {
     if (headAge < 50 && size - people.length >= 2 && r.chance(0.3)) {
       const sex: Sex = r.chance(0.4) ? 'M' : 'F';
-      people.push({ name: (sex === 'M' ? familyName : surname()) + ctx.givenName(r, sex), sex, age: Math.min(92, headAge + r.int(22, 36)), relation: sex === 'M' ? 'father' : 'mother' });
+      people.push({
+        name: (sex === 'M' ? familyName : surname()) + ctx.givenName(r, sex),
+        sex,
+        age: Math.min(92, headAge + r.int(22, 36)),
+        relation: sex === 'M' ? 'father' : 'mother',
+      });
     }
     while (people.length < size) child(0, Math.min(headAge - 20, 30), childSurname, false);
   }
@@ -219,17 +252,47 @@ function memberDetails(ctx: DemoContext, r: Random, no: string, people: FamilyMe
     if (p.age >= 3 && p.age <= 5) schooling = 'preschool';
     else if (p.age >= 6 && p.age <= 11) schooling = 'primary';
     else if (p.age >= 12 && p.age <= 14) schooling = 'junior';
-    else if (p.age >= 15 && p.age <= 17) schooling = r.weighted([['senior', 45], ['vocational', 30], ['none', 25]] as const);
+    else if (p.age >= 15 && p.age <= 17)
+      schooling = r.weighted([
+        ['senior', 45],
+        ['vocational', 30],
+        ['none', 25],
+      ] as const);
     else if (p.age >= 18 && p.age <= 21 && p.relation !== 'head' && p.relation !== 'spouse') {
-      schooling = r.weighted([['higher-vocational', 20], ['university', 10], ['vocational', p.age === 18 ? 8 : 0], ['none', 62]] as const);
+      schooling = r.weighted([
+        ['higher-vocational', 20],
+        ['university', 10],
+        ['vocational', p.age === 18 ? 8 : 0],
+        ['none', 62],
+      ] as const);
     }
     let education: string;
     if (p.age < 6) education = 'preschool';
     else if (schooling !== 'none') {
-      education = { preschool: 'preschool', primary: 'primary', junior: 'junior', senior: 'senior', vocational: 'senior', 'higher-vocational': 'college', university: 'college' }[schooling] ?? 'primary';
-    } else if (p.age >= 60) education = r.weighted([['illiterate', 45], ['primary', 45], ['junior', 10]] as const);
-    else if (p.age >= 40) education = r.weighted([['illiterate', 15], ['primary', 45], ['junior', 35], ['senior', 5]] as const);
-    else if (p.age >= 15) education = r.weighted([['primary', 15], ['junior', 55], ['senior', 20], ['college', 10]] as const);
+      education =
+        { preschool: 'preschool', primary: 'primary', junior: 'junior', senior: 'senior', vocational: 'senior', 'higher-vocational': 'college', university: 'college' }[
+          schooling
+        ] ?? 'primary';
+    } else if (p.age >= 60)
+      education = r.weighted([
+        ['illiterate', 45],
+        ['primary', 45],
+        ['junior', 10],
+      ] as const);
+    else if (p.age >= 40)
+      education = r.weighted([
+        ['illiterate', 15],
+        ['primary', 45],
+        ['junior', 35],
+        ['senior', 5],
+      ] as const);
+    else if (p.age >= 15)
+      education = r.weighted([
+        ['primary', 15],
+        ['junior', 55],
+        ['senior', 20],
+        ['college', 10],
+      ] as const);
     else education = 'primary';
     const health = r.weighted([
       ['healthy', p.age > 50 ? 62 : 88],
@@ -272,17 +335,29 @@ function memberDetails(ctx: DemoContext, r: Random, no: string, people: FamilyMe
 function causesOf(ctx: DemoContext, r: Random, flags: MemberDetails['flags'], workers: number): { mainCause: string; others: string[] } {
   const causeWeights = ctx.causes.map((c) => {
     const w =
-      c === 'illness' ? 2 + 12 * flags.illness
-      : c === 'disability' ? 1 + 12 * flags.disability
-      : c === 'schooling' ? 1 + 10 * flags.schooling
-      : c === 'labour' ? (workers === 0 ? 14 : 1)
-      : c === 'other' ? 1
-      : c === 'disaster' ? 2
-      : 5;
+      c === 'illness'
+        ? 2 + 12 * flags.illness
+        : c === 'disability'
+          ? 1 + 12 * flags.disability
+          : c === 'schooling'
+            ? 1 + 10 * flags.schooling
+            : c === 'labour'
+              ? workers === 0
+                ? 14
+                : 1
+              : c === 'other'
+                ? 1
+                : c === 'disaster'
+                  ? 2
+                  : 5;
     return [c, w] as const;
   });
   const mainCause = r.weighted(causeWeights);
-  const otherCount = r.weighted([[0, 35], [1, 40], [2, 25]] as const);
+  const otherCount = r.weighted([
+    [0, 35],
+    [1, 40],
+    [2, 25],
+  ] as const);
   const others: string[] = [];
   for (let k = 0; k < otherCount; k++) {
     const rest = causeWeights.filter(([c]) => c !== mainCause && !others.includes(c));

@@ -25,7 +25,14 @@ export function buildMeetings(ctx: DemoContext, villages: Village[]): Row<'meeti
       for (let d = 1; d <= daysInMonth(year, m); d++) {
         if (weekday(year, m, d) !== 1) continue;
         if (r.chance((1 - v.quality) * 0.4)) continue;
-        const date = addDays(isoDate(year, m, d), r.weighted([[0, 6], [1, 2], [2, 1]] as const));
+        const date = addDays(
+          isoDate(year, m, d),
+          r.weighted([
+            [0, 6],
+            [1, 2],
+            [2, 1],
+          ] as const),
+        );
         if (date > isoDate(year, 12, 31)) continue;
         meetings.push({
           village_code: v.code,
@@ -80,11 +87,13 @@ export function buildReports(ctx: DemoContext, villages: Village[]): Row<'report
     due.push(['扶贫手册填写情况自查报告', isoDate(year, 9, 15)]);
     for (const [title, deadline] of due) {
       const bad = 1 - v.quality;
-      const outcome = rr.weighted([['on-time', 1], ['late', bad * 0.35], ['returned', bad * 0.15], ['missing', bad * 0.08]] as const);
-      const submitted =
-        outcome === 'missing' ? null
-        : outcome === 'late' ? addDays(deadline, rr.int(1, 12))
-        : addDays(deadline, -rr.int(0, 4));
+      const outcome = rr.weighted([
+        ['on-time', 1],
+        ['late', bad * 0.35],
+        ['returned', bad * 0.15],
+        ['missing', bad * 0.08],
+      ] as const);
+      const submitted = outcome === 'missing' ? null : outcome === 'late' ? addDays(deadline, rr.int(1, 12)) : addDays(deadline, -rr.int(0, 4));
       reports.push({
         village_code: v.code,
         title,
@@ -136,7 +145,11 @@ export function buildMeetingAttendance(ctx: DemoContext, villages: Village[]): R
       if (mt.township && mt.township !== v.townshipCode) continue;
       for (const p of people) {
         const bad = 1 - v.quality;
-        const status = r.weighted([['attended', 1], ['leave', 0.04 + bad * 0.2], ['absent', bad * 0.12]] as const);
+        const status = r.weighted([
+          ['attended', 1],
+          ['leave', 0.04 + bad * 0.2],
+          ['absent', bad * 0.12],
+        ] as const);
         meetingAttendance.push({ village_code: v.code, meeting: mt.name, organiser: mt.organiser, date: mt.date, person_name: p.name, status });
       }
     }

@@ -24,7 +24,12 @@ export function buildVisits(ctx: DemoContext, villages: Village[], householdsOf:
       const missWeek = Math.max(0, 0.93 - diligence) * 0.75;
       for (let m = 1; m <= 12; m++) {
         const dim = daysInMonth(year, m);
-        const windows: Array<[number, number]> = [[1, 7], [8, 14], [15, 21], [22, dim]];
+        const windows: Array<[number, number]> = [
+          [1, 7],
+          [8, 14],
+          [15, 21],
+          [22, dim],
+        ];
         for (const [a, b] of windows) {
           const date = isoDate(year, m, r.int(a, b));
           const helper = d.assignments.find((x) => x.start <= date && (x.end === null || date <= x.end))?.helper;
@@ -34,10 +39,24 @@ export function buildVisits(ctx: DemoContext, villages: Village[], householdsOf:
         // The team leader: once a month in good villages, sometimes twice; poor ones skip months.
         if (r.chance(0.45 + 0.55 * v.quality)) {
           const day = r.int(1, dim);
-          visits.push({ household_no: d.no, visitor_role: 'leader', visitor_name: v.leader.name, visitor_id_number: v.leader.idNumber, date: isoDate(year, m, day), content: r.pick(VISIT_CONTENT) });
+          visits.push({
+            household_no: d.no,
+            visitor_role: 'leader',
+            visitor_name: v.leader.name,
+            visitor_id_number: v.leader.idNumber,
+            date: isoDate(year, m, day),
+            content: r.pick(VISIT_CONTENT),
+          });
           if (r.chance(0.3 * v.quality)) {
             const day2 = ((day - 1 + r.int(7, 20)) % dim) + 1;
-            visits.push({ household_no: d.no, visitor_role: 'leader', visitor_name: v.leader.name, visitor_id_number: v.leader.idNumber, date: isoDate(year, m, day2), content: r.pick(VISIT_CONTENT) });
+            visits.push({
+              household_no: d.no,
+              visitor_role: 'leader',
+              visitor_name: v.leader.name,
+              visitor_id_number: v.leader.idNumber,
+              date: isoDate(year, m, day2),
+              content: r.pick(VISIT_CONTENT),
+            });
           }
         }
       }

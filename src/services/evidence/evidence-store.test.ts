@@ -12,10 +12,7 @@ import { defaultEvidenceRoot, detectEvidenceType, evidenceLimitsFromEnv, Evidenc
 // a HEIC container with an Exif item, a PNG, a PDF.
 // ---------------------------------------------------------------------------------------
 
-type TiffEntry =
-  | { tag: number; ascii: string }
-  | { tag: number; long: number[] }
-  | { tag: number; rational: Array<[number, number]> };
+type TiffEntry = { tag: number; ascii: string } | { tag: number; long: number[] } | { tag: number; rational: Array<[number, number]> };
 
 /** A little-endian TIFF structure: IFD0 pointing to an Exif IFD and a GPS IFD. */
 function tiff(exif: TiffEntry[], gps: TiffEntry[]): Buffer {
@@ -182,7 +179,10 @@ function png(grey = 0x80): Buffer {
   ]);
 }
 
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n',
+  'latin1',
+);
 const WEBP = Buffer.concat([Buffer.from('RIFF', 'latin1'), Buffer.from([26, 0, 0, 0]), Buffer.from('WEBPVP8L', 'latin1'), Buffer.alloc(18)]);
 /** The start of a Windows executable. */
 const EXE = Buffer.concat([Buffer.from('MZ', 'latin1'), Buffer.from([0x90, 0, 3, 0, 0, 0, 4, 0, 0, 0, 0xff, 0xff]), Buffer.alloc(200)]);
@@ -522,13 +522,16 @@ describe('EvidenceStore.stage: checked on the way in, stored only when placed', 
     const { stream, pulled } = source(5000, 100, jpeg());
     const seen: number[] = [];
     const e = await rejection(
-      store.stage({ filename: 'a.jpg', stream }, {
-        roomBytes: 700,
-        overRoom: (atLeast, filename) => {
-          seen.push(atLeast);
-          return new KaoheError('evidence-quota', `${filename}: no room`);
+      store.stage(
+        { filename: 'a.jpg', stream },
+        {
+          roomBytes: 700,
+          overRoom: (atLeast, filename) => {
+            seen.push(atLeast);
+            return new KaoheError('evidence-quota', `${filename}: no room`);
+          },
         },
-      }),
+      ),
     );
     expect([e.code, e.message, seen, pulled.bytes]).toEqual(['evidence-quota', 'a.jpg: no room', [800], 800]);
     // Bytes and paths are refused on their size, before they are copied.
@@ -557,7 +560,9 @@ describe('EvidenceStore.stage: checked on the way in, stored only when placed', 
       '会议记录.pdf is a PDF with active content (/JavaScript, /JS, /OpenAction → /JavaScript): scripts, actions run on opening, embedded files and interactive forms are not accepted in evidence; print it to a new PDF or scan the paper',
     );
     const lzw = Buffer.from('%PDF-1.5\n5 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /LZWDecode /Length 3 >> stream\nabc\nendstream endobj\n%%EOF', 'latin1');
-    expect((await rejection(store.stage({ filename: 'odd.pdf', bytes: lzw }))).message).toMatch(/^odd\.pdf is a PDF whose content cannot be checked for scripts \(an object stream is compressed with \/LZWDecode/);
+    expect((await rejection(store.stage({ filename: 'odd.pdf', bytes: lzw }))).message).toMatch(
+      /^odd\.pdf is a PDF whose content cannot be checked for scripts \(an object stream is compressed with \/LZWDecode/,
+    );
     // The same checks on a file given by path.
     const path = join(dir, 'js.pdf');
     await writeFile(path, js);
@@ -716,7 +721,11 @@ describe('EvidenceStore: housekeeping', () => {
 
   it('reads its limits from the environment', () => {
     expect(evidenceLimitsFromEnv({})).toEqual({});
-    expect(evidenceLimitsFromEnv({ KAOHE_EVIDENCE_MAX_MB: '10', KAOHE_EVIDENCE_QUOTA_MB: '500', KAOHE_EVIDENCE_MAX_FILES: '5' })).toEqual({ maxBytes: 10 * 1024 * 1024, quotaBytes: 500 * 1024 * 1024, maxFiles: 5 });
+    expect(evidenceLimitsFromEnv({ KAOHE_EVIDENCE_MAX_MB: '10', KAOHE_EVIDENCE_QUOTA_MB: '500', KAOHE_EVIDENCE_MAX_FILES: '5' })).toEqual({
+      maxBytes: 10 * 1024 * 1024,
+      quotaBytes: 500 * 1024 * 1024,
+      maxFiles: 5,
+    });
     expect(() => evidenceLimitsFromEnv({ KAOHE_EVIDENCE_QUOTA_MB: '200MB' })).toThrow('KAOHE_EVIDENCE_QUOTA_MB must be a whole number ≥ 1, not "200MB"');
     expect(() => evidenceLimitsFromEnv({ KAOHE_EVIDENCE_MAX_FILES: '0' })).toThrow(/KAOHE_EVIDENCE_MAX_FILES/);
     const store = new EvidenceStore(root);

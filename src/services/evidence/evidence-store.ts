@@ -339,7 +339,13 @@ export class EvidenceStore {
    * first bytes, the size on every chunk (stopping at the first byte past the limit), a PDF's
    * content at its end. One chunk in memory at a time.
    */
-  private async receive(filename: string, source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, tmp: string, options: StageOptions, from: 'bytes' | 'file' | 'upload'): Promise<Written> {
+  private async receive(
+    filename: string,
+    source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+    tmp: string,
+    options: StageOptions,
+    from: 'bytes' | 'file' | 'upload',
+  ): Promise<Written> {
     const hash = createHash('sha256');
     let size = 0;
     let head = Buffer.alloc(0);
@@ -405,7 +411,10 @@ export class EvidenceStore {
       );
     }
     if (options.roomBytes !== undefined && size > options.roomBytes) {
-      throw options.overRoom?.(size, filename) ?? new KaoheError('evidence-quota', `${filename} does not fit: ${describeBytes(Math.max(0, options.roomBytes))} left`, { filename, size, room: options.roomBytes });
+      throw (
+        options.overRoom?.(size, filename) ??
+        new KaoheError('evidence-quota', `${filename} does not fit: ${describeBytes(Math.max(0, options.roomBytes))} left`, { filename, size, room: options.roomBytes })
+      );
     }
   }
 
@@ -432,10 +441,14 @@ export class EvidenceStore {
       );
     }
     if (r.unreadable !== undefined) {
-      throw new KaoheError('evidence-active-content', `${filename} is a PDF whose content cannot be checked for scripts (${r.unreadable}); print it to a new PDF or scan the paper`, {
-        filename,
-        unreadable: r.unreadable,
-      });
+      throw new KaoheError(
+        'evidence-active-content',
+        `${filename} is a PDF whose content cannot be checked for scripts (${r.unreadable}); print it to a new PDF or scan the paper`,
+        {
+          filename,
+          unreadable: r.unreadable,
+        },
+      );
     }
   }
 
@@ -509,7 +522,11 @@ function normaliseSha(sha256: string): string {
 /** The last segment of a name as given by a browser or a path, without control characters. */
 function displayName(name: string): string {
   // eslint-disable-next-line no-control-regex
-  const base = String(name).split(/[/\\]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const base = String(name)
+    .split(/[/\\]/)
+    .pop()!
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim();
   return base === '' || base === '.' || base === '..' ? 'evidence' : base;
 }
 

@@ -20,7 +20,10 @@ function objectStream(objects: Array<[number, string]>, filter: string | null = 
   const data = Buffer.from(head + bodies.join(' '), 'latin1');
   const stored = filter === '/FlateDecode' ? deflateSync(data) : data;
   return Buffer.concat([
-    Buffer.from(`%PDF-1.5\n1 0 obj\n<< /Type /ObjStm /N ${objects.length} /First ${head.length}${filter ? ` /Filter ${filter}` : ''} /Length ${stored.length} >>\nstream\r\n`, 'latin1'),
+    Buffer.from(
+      `%PDF-1.5\n1 0 obj\n<< /Type /ObjStm /N ${objects.length} /First ${head.length}${filter ? ` /Filter ${filter}` : ''} /Length ${stored.length} >>\nstream\r\n`,
+      'latin1',
+    ),
     stored,
     Buffer.from('\r\nendstream\nendobj\ntrailer << /Root 6 0 R >>\n%%EOF\n', 'latin1'),
   ]);
@@ -71,7 +74,14 @@ describe('checkPdf: active content', () => {
     expect(checkPdf(bytes).active).toEqual(expected);
     for (const size of [1, 2, 7, 9, 64]) expect(inPieces(bytes, size).active, `chunks of ${size}`).toEqual(expected);
     // A destination inside one is fine.
-    expect(checkPdf(objectStream([[6, '<< /Type /Catalog /OpenAction 7 0 R >>'], [7, '[3 0 R /Fit]']])).active).toEqual([]);
+    expect(
+      checkPdf(
+        objectStream([
+          [6, '<< /Type /Catalog /OpenAction 7 0 R >>'],
+          [7, '[3 0 R /Fit]'],
+        ]),
+      ).active,
+    ).toEqual([]);
     // Not compressed at all: read the same.
     expect(checkPdf(objectStream([[6, '<< /AA << /O 7 0 R >> >>']], null)).active).toEqual(['/AA']);
   });
@@ -99,7 +109,9 @@ describe('checkPdf: ordinary PDFs pass', () => {
     expect(checkPdf(pdf('1 0 obj << /Title (about /JavaScript) >> endobj')).active).toEqual(['/JavaScript']);
     for (let i = 0; i < 5; i++) {
       const data = randomBytes(1024 * 1024);
-      expect(checkPdf(Buffer.concat([Buffer.from('%PDF-1.4\n1 0 obj << /Length 1048576 /Filter /DCTDecode >> stream\n'), data, Buffer.from('\nendstream endobj\n%%EOF')])).active).toEqual([]);
+      expect(
+        checkPdf(Buffer.concat([Buffer.from('%PDF-1.4\n1 0 obj << /Length 1048576 /Filter /DCTDecode >> stream\n'), data, Buffer.from('\nendstream endobj\n%%EOF')])).active,
+      ).toEqual([]);
     }
   });
 
@@ -114,5 +126,4 @@ describe('checkPdf: ordinary PDFs pass', () => {
       expect(checkPdf(Buffer.concat(chunks))).toEqual({ active: [] });
     }
   });
-
 });

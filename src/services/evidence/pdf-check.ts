@@ -46,7 +46,25 @@ for (const c of '()<>[]{}/%') DELIM[c.charCodeAt(0)] = 1;
 const REGULAR = new Uint8Array(256).map((_, c) => (WHITE[c] || DELIM[c] ? 0 : 1));
 
 const ENDSTREAM = Buffer.from('endstream', 'latin1');
-const FILTERS = new Set(['FlateDecode', 'Fl', 'LZWDecode', 'LZW', 'ASCIIHexDecode', 'AHx', 'ASCII85Decode', 'A85', 'RunLengthDecode', 'RL', 'CCITTFaxDecode', 'CCF', 'DCTDecode', 'DCT', 'JBIG2Decode', 'JPXDecode', 'Crypt']);
+const FILTERS = new Set([
+  'FlateDecode',
+  'Fl',
+  'LZWDecode',
+  'LZW',
+  'ASCIIHexDecode',
+  'AHx',
+  'ASCII85Decode',
+  'A85',
+  'RunLengthDecode',
+  'RL',
+  'CCITTFaxDecode',
+  'CCF',
+  'DCTDecode',
+  'DCT',
+  'JBIG2Decode',
+  'JPXDecode',
+  'Crypt',
+]);
 
 const enum S {
   Normal,
@@ -230,7 +248,9 @@ class Lexer {
     }
     this.keep(chunk.subarray(i));
     const rest = chunk.subarray(i);
-    this.tail = Buffer.from(rest.length >= ENDSTREAM.length - 1 ? rest.subarray(rest.length - (ENDSTREAM.length - 1)) : Buffer.concat([this.tail, rest]).subarray(-(ENDSTREAM.length - 1)));
+    this.tail = Buffer.from(
+      rest.length >= ENDSTREAM.length - 1 ? rest.subarray(rest.length - (ENDSTREAM.length - 1)) : Buffer.concat([this.tail, rest]).subarray(-(ENDSTREAM.length - 1)),
+    );
     return chunk.length;
   }
 

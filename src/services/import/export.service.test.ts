@@ -13,23 +13,7 @@ import { maskIdNumber } from '../../core/ids/gb11643.ts';
 import { kindSpec, KINDS } from '../../core/registry/kinds.ts';
 import type { Store } from '../../store/db.ts';
 import { storeTargets } from '../../../test/stores.ts';
-import {
-  count,
-  H1,
-  idNumber,
-  IDS,
-  ORDER,
-  readXlsx,
-  seed,
-  stored,
-  tempDir,
-  TODAY,
-  VALID,
-  VILLAGE,
-  withRows,
-  writeCsv,
-  type KindName,
-} from '../../../test/registry-fixtures.ts';
+import { count, H1, idNumber, IDS, ORDER, readXlsx, seed, stored, tempDir, TODAY, VALID, VILLAGE, withRows, writeCsv, type KindName } from '../../../test/registry-fixtures.ts';
 import { exportKind, writeTemplate } from './export.service.ts';
 import { importFile } from './import.service.ts';
 
@@ -120,8 +104,27 @@ for (const target of storeTargets()) {
       const rows = parseCsv(bytes.toString('utf8'));
       expect(rows[0]).toEqual(VALID.households.headers);
       expect(rows[1]).toEqual([
-        H1, VILLAGE, '2020', '王大山', IDS.wangDashan, '4', '2', '国家标准', '一般贫困户', '因病', '缺技术、缺资金', '已脱贫', '2014', '2019', '2019', '5230.5',
-        '13800000000', 'B', '是', '是', '是',
+        H1,
+        VILLAGE,
+        '2020',
+        '王大山',
+        IDS.wangDashan,
+        '4',
+        '2',
+        '国家标准',
+        '一般贫困户',
+        '因病',
+        '缺技术、缺资金',
+        '已脱贫',
+        '2014',
+        '2019',
+        '2019',
+        '5230.5',
+        '13800000000',
+        'B',
+        '是',
+        '是',
+        '是',
       ]);
       expect(rows[2]![15]).toBe('3100');
       expect(rows[2]![17]).toBe('C'); // 'C级' in the file, stored as C
@@ -169,15 +172,7 @@ for (const target of storeTargets()) {
       const csvFile = join(tmp.dir, 'visits-formulas.csv');
       await exportKind(store, 'visits', csvFile, { format: 'csv' });
       const rows = parseCsv(readFileSync(csvFile, 'utf8'));
-      expect(rows.slice(1).map((r) => r[5])).toEqual([
-        `'=HYPERLINK("http://example.com","点我")`,
-        "'+86 13800000000",
-        "'-1",
-        "'@SUM(A1)",
-        "'=1+2",
-        'a=b',
-        '正常内容',
-      ]);
+      expect(rows.slice(1).map((r) => r[5])).toEqual([`'=HYPERLINK("http://example.com","点我")`, "'+86 13800000000", "'-1", "'@SUM(A1)", "'=1+2", 'a=b', '正常内容']);
       // The raw text: the quote is inside the CSV cell, not a CSV quote.
       expect(readFileSync(csvFile, 'utf8')).toContain(`"'=HYPERLINK(""http://example.com"",""点我"")"`);
 
@@ -234,14 +229,20 @@ for (const target of storeTargets()) {
       for (let i = 0; i < n; i++) {
         const r = [...(VALID.households.rows[1] as string[])];
         r[0] = `H${String(i).padStart(6, '0')}`;
-        r[4] = idNumber('522425', `1960${String(1 + (i % 12)).padStart(2, '0')}${String(1 + Math.floor(i / 12) % 28).padStart(2, '0')}`, String(100 + Math.floor(i / 336)).padStart(3, '0'));
+        r[4] = idNumber(
+          '522425',
+          `1960${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (Math.floor(i / 12) % 28)).padStart(2, '0')}`,
+          String(100 + Math.floor(i / 336)).padStart(3, '0'),
+        );
         t.rows.push(r);
       }
       const imported = await importFile(store, 'households', writeCsv(join(tmp.dir, 'many.csv'), t), { today: TODAY });
       expect(imported.problems).toEqual([]);
       const file = join(tmp.dir, 'many-out.csv');
       expect(await exportKind(store, 'households', file, { format: 'csv' })).toBe(n);
-      const nos = parseCsv(readFileSync(file, 'utf8')).slice(1).map((r) => r[0]);
+      const nos = parseCsv(readFileSync(file, 'utf8'))
+        .slice(1)
+        .map((r) => r[0]);
       expect(nos).toHaveLength(n);
       expect(new Set(nos).size).toBe(n);
       expect(nos).toEqual(t.rows.map((r) => r[0]));

@@ -21,8 +21,8 @@ function files(rows: number) {
   for (let i = 0; i < rows; i++) {
     const first17 = `52242519${String(50 + (i % 40)).padStart(2, '0')}0101${String(i % 1000).padStart(3, '0')}`;
     // Vary the birth date's day-of-year through the sequence so every ID number is unique.
-    const day = 1 + Math.floor(i / 1000) % 28;
-    const month = 1 + Math.floor(i / 28000) % 12;
+    const day = 1 + (Math.floor(i / 1000) % 28);
+    const month = 1 + (Math.floor(i / 28000) % 12);
     const base = `${first17.slice(0, 10)}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}${first17.slice(14)}`;
     lines.push(`H${String(i).padStart(8, '0')},522425100201,2020,户主${i},${base}${checkCharacter(base)},3,一般贫困户,因病,未脱贫`);
   }
@@ -50,7 +50,10 @@ describe.each(storeTargets())('import in a worker thread ($dialect)', (target) =
       expect(report.committed).toBe(true);
       expect(report.inserted).toBe(30_000);
       expect(progress.at(-1)).toBe(30_000);
-      const { n } = await store.db.selectFrom('households').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const { n } = await store.db
+        .selectFrom('households')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       expect(Number(n)).toBe(30_000);
       // The main thread kept ticking while 30,000 rows were validated and written.
       expect(worstGap).toBeLessThan(250);

@@ -16,12 +16,7 @@ export interface WorkerJob {
 }
 
 /** Imports `file` into the store's database from a worker thread (with its own connection). */
-export function importInWorker(
-  store: Pick<Store, 'url' | 'pgSchema'>,
-  kind: string,
-  file: string,
-  options: ImportOptions = {},
-): Promise<ImportReport> {
+export function importInWorker(store: Pick<Store, 'url' | 'pgSchema'>, kind: string, file: string, options: ImportOptions = {}): Promise<ImportReport> {
   const { onProgress, ...rest } = options;
   const job: WorkerJob = { url: store.url, kind, file, options: rest, ...(store.pgSchema ? { pgSchema: store.pgSchema } : {}) };
   const worker = new Worker(new URL('../worker-boot.mjs', import.meta.url), {
@@ -29,16 +24,19 @@ export function importInWorker(
   });
   return new Promise((resolve, reject) => {
     let settled = false;
-    worker.on('message', (m: { type: 'progress'; progress: ImportProgress } | { type: 'done'; report: ImportReport } | { type: 'error'; error: { code: string; message: string } }) => {
-      if (m.type === 'progress') onProgress?.(m.progress);
-      else if (m.type === 'done') {
-        settled = true;
-        resolve(m.report);
-      } else {
-        settled = true;
-        reject(errorFromWorker(m.error.code, m.error.message));
-      }
-    });
+    worker.on(
+      'message',
+      (m: { type: 'progress'; progress: ImportProgress } | { type: 'done'; report: ImportReport } | { type: 'error'; error: { code: string; message: string } }) => {
+        if (m.type === 'progress') onProgress?.(m.progress);
+        else if (m.type === 'done') {
+          settled = true;
+          resolve(m.report);
+        } else {
+          settled = true;
+          reject(errorFromWorker(m.error.code, m.error.message));
+        }
+      },
+    );
     worker.on('error', (e) => {
       settled = true;
       reject(new KaoheError('internal', `the import worker failed: ${e.message}`));

@@ -18,7 +18,6 @@ const ROWS = 60_000;
 const tmp = tempDir('kaohe-concurrency-');
 afterAll(() => tmp.remove());
 
-
 for (const target of storeTargets()) {
   describe(`an import beside an inspector's saves, on ${target.dialect}`, () => {
     const opened: Store[] = [];
@@ -40,7 +39,10 @@ for (const target of storeTargets()) {
         const file = writeCsv(join(tmp.dir, `households-${target.dialect}.csv`), manyHouseholds(ROWS));
         const findingsBefore = await countRows(store, 'findings');
 
-        const s = saver(async () => h.service.findings.addFinding(ACTORS.zhang, assessment, await versionOf(other, assessment), { item: '3.2.1', count: 1, note: 'during the import' }), 100);
+        const s = saver(
+          async () => h.service.findings.addFinding(ACTORS.zhang, assessment, await versionOf(other, assessment), { item: '3.2.1', count: 1, note: 'during the import' }),
+          100,
+        );
         await new Promise((resolve) => setTimeout(resolve, 300));
         const started = performance.now();
         const report = await importFile(store, 'households', file, { today: TODAY });
@@ -72,7 +74,10 @@ for (const target of storeTargets()) {
       const file = writeCsv(join(tmp.dir, 'visits.csv'), VALID.visits);
       // The last progress comes after the last row is staged, before the merge.
       const onProgress = () => store.sqlite!.prepare('delete from households where household_no = ?').run(H2);
-      await expect(importFile(store, 'visits', file, { today: TODAY, onProgress })).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('import the file again') });
+      await expect(importFile(store, 'visits', file, { today: TODAY, onProgress })).rejects.toMatchObject({
+        code: 'conflict',
+        message: expect.stringContaining('import the file again'),
+      });
       expect(await count(store, 'visits')).toBe(0);
     });
   });

@@ -51,9 +51,15 @@ async function run(store: Store, mode: Mode, file: string, options: ImportOption
 
 async function indexes(store: Store): Promise<string[]> {
   if (store.dialect === 'sqlite') {
-    return (store.sqlite!.prepare(`select name || ': ' || coalesce(sql, '') as i from sqlite_master where type = 'index' and tbl_name = 'households' order by name`).all() as Array<{ i: string }>).map((r) => r.i);
+    return (
+      store.sqlite!.prepare(`select name || ': ' || coalesce(sql, '') as i from sqlite_master where type = 'index' and tbl_name = 'households' order by name`).all() as Array<{
+        i: string;
+      }>
+    ).map((r) => r.i);
   }
-  const r = await sql<{ i: string }>`select indexname || ': ' || indexdef as i from pg_indexes where schemaname = ${store.pgSchema!} and tablename = 'households' order by indexname`.execute(store.db);
+  const r = await sql<{
+    i: string;
+  }>`select indexname || ': ' || indexdef as i from pg_indexes where schemaname = ${store.pgSchema!} and tablename = 'households' order by indexname`.execute(store.db);
   return r.rows.map((x) => x.i.replace(` ${store.pgSchema}.`, ' '));
 }
 
@@ -152,7 +158,8 @@ for (const target of storeTargets()) {
         };
         // While the file is read, the table is not touched: its indexes are all there.
         const during: boolean[] = [];
-        const onProgress = () => during.push((raw.prepare(`select count(*) as n from sqlite_master where type = 'index' and name = 'households_head_id'`).get() as { n: number }).n === 1);
+        const onProgress = () =>
+          during.push((raw.prepare(`select count(*) as n from sqlite_master where type = 'index' and name = 'households_head_id'`).get() as { n: number }).n === 1);
         // 30,000 rows into 3: deferred.
         const big = writeCsv(join(tmp.dir, 'defer-30k.csv'), households(30_000));
         expect(await importFile(store, 'households', big, { today: TODAY, onProgress })).toMatchObject({ committed: true, inserted: 30_000 });
@@ -160,7 +167,10 @@ for (const target of storeTargets()) {
         expect(during).toEqual([true, true, true, true]);
         expect(await indexes(store)).toEqual(all);
         // 90,000 (60,000 new) into 30,003: deferred.
-        expect(await importFile(store, 'households', writeCsv(join(tmp.dir, 'defer-90k.csv'), households(90_000)), { today: TODAY })).toMatchObject({ committed: true, inserted: 60_000 });
+        expect(await importFile(store, 'households', writeCsv(join(tmp.dir, 'defer-90k.csv'), households(90_000)), { today: TODAY })).toMatchObject({
+          committed: true,
+          inserted: 60_000,
+        });
         expect(merged()).toEqual([false]);
         // 16,000 changed rows into 90,003: the indexes stay.
         const changed = households(16_000, (_, r) => (r[col('联系电话')] = '13900000000'));

@@ -63,30 +63,159 @@ const STORED: Record<KindName, { table: string; rows: Array<Record<string, unkno
     table: 'households',
     rows: [
       {
-        household_no: H1, village_code: VILLAGE, year: 2020, head_name: '王大山', head_id_number: IDS.wangDashan, size: 4, workers: 2, standard: 'national',
-        attribute: 'general', main_cause: 'illness', other_causes: 'skills,capital', status: 'exited', identified_year: 2014, planned_exit_year: 2019,
-        exit_year: 2019, income_fen: 523050, phone: '13800000000', housing_grade: 'B', safe_water: 1, electricity: 1, road: 1,
+        household_no: H1,
+        village_code: VILLAGE,
+        year: 2020,
+        head_name: '王大山',
+        head_id_number: IDS.wangDashan,
+        size: 4,
+        workers: 2,
+        standard: 'national',
+        attribute: 'general',
+        main_cause: 'illness',
+        other_causes: 'skills,capital',
+        status: 'exited',
+        identified_year: 2014,
+        planned_exit_year: 2019,
+        exit_year: 2019,
+        income_fen: 523050,
+        phone: '13800000000',
+        housing_grade: 'B',
+        safe_water: 1,
+        electricity: 1,
+        road: 1,
       },
       {
-        household_no: H2, village_code: VILLAGE, year: 2020, head_name: '李秀英', head_id_number: IDS.liXiuying, size: 3, workers: 1, standard: 'national',
-        attribute: 'dibao', main_cause: 'disability', other_causes: null, status: 'not-exited', identified_year: 2015, planned_exit_year: 2020,
-        exit_year: null, income_fen: 310000, phone: null, housing_grade: 'C', safe_water: 1, electricity: 1, road: 0,
+        household_no: H2,
+        village_code: VILLAGE,
+        year: 2020,
+        head_name: '李秀英',
+        head_id_number: IDS.liXiuying,
+        size: 3,
+        workers: 1,
+        standard: 'national',
+        attribute: 'dibao',
+        main_cause: 'disability',
+        other_causes: null,
+        status: 'not-exited',
+        identified_year: 2015,
+        planned_exit_year: 2020,
+        exit_year: null,
+        income_fen: 310000,
+        phone: null,
+        housing_grade: 'C',
+        safe_water: 1,
+        electricity: 1,
+        road: 0,
       },
       {
-        household_no: H3, village_code: VILLAGE2, year: 2020, head_name: '张国强', head_id_number: IDS.zhangGuoqiang, size: 1, workers: 0, standard: 'provincial',
-        attribute: 'tekun', main_cause: 'labour', other_causes: 'illness', status: 'relapsed', identified_year: 2014, planned_exit_year: 2018,
-        exit_year: 2018, income_fen: 298000, phone: '0857-7712345', housing_grade: 'A', safe_water: 1, electricity: 0, road: 1,
+        household_no: H3,
+        village_code: VILLAGE2,
+        year: 2020,
+        head_name: '张国强',
+        head_id_number: IDS.zhangGuoqiang,
+        size: 1,
+        workers: 0,
+        standard: 'provincial',
+        attribute: 'tekun',
+        main_cause: 'labour',
+        other_causes: 'illness',
+        status: 'relapsed',
+        identified_year: 2014,
+        planned_exit_year: 2018,
+        exit_year: 2018,
+        income_fen: 298000,
+        phone: '0857-7712345',
+        housing_grade: 'A',
+        safe_water: 1,
+        electricity: 0,
+        road: 1,
       },
     ],
   },
   members: {
     table: 'members',
     rows: [
-      { household: H1, name: '王大山', id_number: IDS.wangDashan, sex: 'M', relation: 'head', ethnicity: '汉族', education: 'primary', schooling: 'none', health: 'healthy', labour_ability: 'ordinary', migrant_work: 0, insured: 1, dibao: 0, wubao: 0 },
-      { household: H1, name: '陈桂花', id_number: IDS.chenGuihua, sex: 'F', relation: 'spouse', ethnicity: '苗族', education: 'illiterate', schooling: 'none', health: 'chronic', labour_ability: 'weak', migrant_work: 0, insured: 1, dibao: 0, wubao: 0 },
-      { household: H1, name: '王小军', id_number: IDS.wangXiaojun, sex: 'M', relation: 'son', ethnicity: '汉族', education: 'junior', schooling: 'vocational', health: 'healthy', labour_ability: 'ordinary', migrant_work: 0, insured: 1, dibao: 0, wubao: 0 },
-      { household: H2, name: '李秀英', id_number: IDS.liXiuying, sex: 'F', relation: 'head', ethnicity: '汉族', education: 'primary', schooling: 'none', health: 'disabled', labour_ability: 'lost', migrant_work: 0, insured: 1, dibao: 1, wubao: 0 },
-      { household: H3, name: '张国强', id_number: IDS.zhangGuoqiang, sex: 'M', relation: 'head', ethnicity: '汉族', education: 'illiterate', schooling: 'none', health: 'serious', labour_ability: 'none', migrant_work: 0, insured: 1, dibao: 0, wubao: 1 },
+      {
+        household: H1,
+        name: '王大山',
+        id_number: IDS.wangDashan,
+        sex: 'M',
+        relation: 'head',
+        ethnicity: '汉族',
+        education: 'primary',
+        schooling: 'none',
+        health: 'healthy',
+        labour_ability: 'ordinary',
+        migrant_work: 0,
+        insured: 1,
+        dibao: 0,
+        wubao: 0,
+      },
+      {
+        household: H1,
+        name: '陈桂花',
+        id_number: IDS.chenGuihua,
+        sex: 'F',
+        relation: 'spouse',
+        ethnicity: '苗族',
+        education: 'illiterate',
+        schooling: 'none',
+        health: 'chronic',
+        labour_ability: 'weak',
+        migrant_work: 0,
+        insured: 1,
+        dibao: 0,
+        wubao: 0,
+      },
+      {
+        household: H1,
+        name: '王小军',
+        id_number: IDS.wangXiaojun,
+        sex: 'M',
+        relation: 'son',
+        ethnicity: '汉族',
+        education: 'junior',
+        schooling: 'vocational',
+        health: 'healthy',
+        labour_ability: 'ordinary',
+        migrant_work: 0,
+        insured: 1,
+        dibao: 0,
+        wubao: 0,
+      },
+      {
+        household: H2,
+        name: '李秀英',
+        id_number: IDS.liXiuying,
+        sex: 'F',
+        relation: 'head',
+        ethnicity: '汉族',
+        education: 'primary',
+        schooling: 'none',
+        health: 'disabled',
+        labour_ability: 'lost',
+        migrant_work: 0,
+        insured: 1,
+        dibao: 1,
+        wubao: 0,
+      },
+      {
+        household: H3,
+        name: '张国强',
+        id_number: IDS.zhangGuoqiang,
+        sex: 'M',
+        relation: 'head',
+        ethnicity: '汉族',
+        education: 'illiterate',
+        schooling: 'none',
+        health: 'serious',
+        labour_ability: 'none',
+        migrant_work: 0,
+        insured: 1,
+        dibao: 0,
+        wubao: 1,
+      },
     ],
   },
   helpers: {
@@ -102,7 +231,16 @@ const STORED: Record<KindName, { table: string; rows: Array<Record<string, unkno
     rows: [
       { team: `${VILLAGE}/县教育局`, name: '张伟', id_number: IDS.zhangWei, is_leader: 1, is_first_secretary: 1, phone: '13700000000', start_date: '2018-01-15', end_date: null },
       { team: `${VILLAGE}/县教育局`, name: '赵磊', id_number: IDS.zhaoLei, is_leader: 0, is_first_secretary: 0, phone: null, start_date: '2018-01-15', end_date: '2020-06-30' },
-      { team: `${VILLAGE2}/县农业农村局`, name: '吴芳', id_number: IDS.wuFang, is_leader: 0, is_first_secretary: 1, phone: '13700000002', start_date: '2019-03-01', end_date: null },
+      {
+        team: `${VILLAGE2}/县农业农村局`,
+        name: '吴芳',
+        id_number: IDS.wuFang,
+        is_leader: 0,
+        is_first_secretary: 1,
+        phone: '13700000002',
+        start_date: '2019-03-01',
+        end_date: null,
+      },
     ],
   },
   visits: {
@@ -179,8 +317,32 @@ const STORED: Record<KindName, { table: string; rows: Array<Record<string, unkno
   'household-sources': {
     table: 'household_sources',
     rows: [
-      { household: H1, source: 'handbook', head_name: '王大山', head_id_number: IDS.wangDashan, size: 5, workers: 2, attribute: 'general', main_cause: 'illness', status: 'exited', income_fen: 523050, phone: '13800000000' },
-      { household: H1, source: 'collection-form', head_name: '王大山', head_id_number: null, size: 4, workers: null, attribute: 'general', main_cause: 'illness', status: null, income_fen: null, phone: null },
+      {
+        household: H1,
+        source: 'handbook',
+        head_name: '王大山',
+        head_id_number: IDS.wangDashan,
+        size: 5,
+        workers: 2,
+        attribute: 'general',
+        main_cause: 'illness',
+        status: 'exited',
+        income_fen: 523050,
+        phone: '13800000000',
+      },
+      {
+        household: H1,
+        source: 'collection-form',
+        head_name: '王大山',
+        head_id_number: null,
+        size: 4,
+        workers: null,
+        attribute: 'general',
+        main_cause: 'illness',
+        status: null,
+        income_fen: null,
+        phone: null,
+      },
     ],
   },
   'leader-duties': {
@@ -463,7 +625,12 @@ for (const target of targets) {
 
       it('reads only the first worksheet', async () => {
         const file = join(tmp.dir, 'with-notes.xlsx');
-        await writeXlsx(file, VALID.meetings, { notes: [['村区划代码', '会议类型', '会议日期'], [VILLAGE, '专题会', 'bad date']] });
+        await writeXlsx(file, VALID.meetings, {
+          notes: [
+            ['村区划代码', '会议类型', '会议日期'],
+            [VILLAGE, '专题会', 'bad date'],
+          ],
+        });
         const r = await importFile(store, 'meetings', file, { today: TODAY, dryRun: true });
         expect(r.problems).toEqual([]);
         expect(r.rows).toBe(2);
@@ -492,9 +659,7 @@ for (const target of targets) {
         expect(await problems('households', withCell(VALID.households, 1, '户主姓名', ''))).toEqual([
           { row: 3, column: '户主姓名 (D)', value: '', message: 'required, but empty' },
         ]);
-        expect(await problems('visits', withCell(VALID.visits, 2, '走访日期', '  '))).toEqual([
-          { row: 4, column: '走访日期 (E)', value: '  ', message: 'required, but empty' },
-        ]);
+        expect(await problems('visits', withCell(VALID.visits, 2, '走访日期', '  '))).toEqual([{ row: 4, column: '走访日期 (E)', value: '  ', message: 'required, but empty' }]);
       });
 
       it('a bad ID number, shown masked and never in full anywhere in the report', async () => {
@@ -505,7 +670,9 @@ for (const target of targets) {
         ]);
         const impossible = idNumber('522425', '19990229', '001');
         const report2 = await rejected('members', withCell(VALID.members, 2, '身份证号', impossible));
-        expect(report2.problems).toEqual([{ row: 4, column: '身份证号 (C)', value: `522425********${impossible.slice(-4)}`, message: expect.stringMatching(/birth date.*not a real date/) }]);
+        expect(report2.problems).toEqual([
+          { row: 4, column: '身份证号 (C)', value: `522425********${impossible.slice(-4)}`, message: expect.stringMatching(/birth date.*not a real date/) },
+        ]);
         const future = idNumber('522425', '20210701', '001');
         const report3 = await rejected('members', withCell(VALID.members, 2, '身份证号', future));
         expect(report3.problems).toEqual([{ row: 4, column: '身份证号 (C)', value: `522425********${future.slice(-4)}`, message: expect.stringMatching(/birth date.*future/) }]);
@@ -553,26 +720,25 @@ for (const target of targets) {
         expect(await problems('households', withCell(VALID.households, 2, '家庭人口数', '1.5'))).toEqual([
           { row: 4, column: '家庭人口数 (F)', value: '1.5', message: 'not a whole number' },
         ]);
-        expect(await problems('meetings', withCell(VALID.meetings, 0, '参会人数', '八'))).toEqual([
-          { row: 2, column: '参会人数 (F)', value: '八', message: 'not a whole number' },
-        ]);
+        expect(await problems('meetings', withCell(VALID.meetings, 0, '参会人数', '八'))).toEqual([{ row: 2, column: '参会人数 (F)', value: '八', message: 'not a whole number' }]);
         expect(await problems('households', withCell(VALID.households, 0, '家庭人口数', '31'))).toEqual([
           { row: 2, column: '家庭人口数 (F)', value: '31', message: 'more than 30' },
         ]);
         expect(await problems('households', withCell(VALID.households, 2, '劳动力人数', '-1'))).toEqual([
           { row: 4, column: '劳动力人数 (G)', value: '-1', message: 'less than 0' },
         ]);
-        expect(await problems('duty-days', withCell(VALID['duty-days'], 1, '在岗天数', '32'))).toEqual([
-          { row: 3, column: '在岗天数 (E)', value: '32', message: 'more than 31' },
-        ]);
-        expect(await problems('households', withCell(VALID.households, 0, '年度', '1900'))).toEqual([
-          { row: 2, column: '年度 (C)', value: '1900', message: 'not a year' },
-        ]);
+        expect(await problems('duty-days', withCell(VALID['duty-days'], 1, '在岗天数', '32'))).toEqual([{ row: 3, column: '在岗天数 (E)', value: '32', message: 'more than 31' }]);
+        expect(await problems('households', withCell(VALID.households, 0, '年度', '1900'))).toEqual([{ row: 2, column: '年度 (C)', value: '1900', message: 'not a year' }]);
       });
 
       it('a value not in the code list, versioned by the record year', async () => {
         expect(await problems('households', withCell(VALID.households, 0, '主要致贫原因', '因穷'))).toEqual([
-          { row: 2, column: '主要致贫原因 (J)', value: '因穷', message: 'not in the code list (因病、因残、因学、因灾、缺土地、缺水、缺技术、缺劳力、缺资金、交通条件落后、自身发展动力不足、其他、因疫)' },
+          {
+            row: 2,
+            column: '主要致贫原因 (J)',
+            value: '因穷',
+            message: 'not in the code list (因病、因残、因学、因灾、缺土地、缺水、缺技术、缺劳力、缺资金、交通条件落后、自身发展动力不足、其他、因疫)',
+          },
         ]);
         expect(await problems('households', withCell(VALID.households, 1, '贫困户属性', '五保贫困户'))).toEqual([
           { row: 3, column: '贫困户属性 (I)', value: '五保贫困户', message: 'not in the code list (一般贫困户、低保贫困户、特困供养贫困户)' },
@@ -756,7 +922,12 @@ for (const target of targets) {
       it('a missing required column', async () => {
         const e = await refused('households', csv(withoutColumns(VALID.households, '户主身份证号')), 'missing-columns', /row 1 lacks required column 「户主身份证号」/);
         expect(e.message).toContain('kaohe template households');
-        await refused('households', csv(withoutColumns(VALID.households, '户主身份证号', '贫困户属性')), 'missing-columns', /lacks required columns 「户主身份证号」、「贫困户属性」/);
+        await refused(
+          'households',
+          csv(withoutColumns(VALID.households, '户主身份证号', '贫困户属性')),
+          'missing-columns',
+          /lacks required columns 「户主身份证号」、「贫困户属性」/,
+        );
       });
 
       it('no header row at all', async () => {
@@ -905,7 +1076,11 @@ for (const target of targets) {
         // A team member who changes role keeps one row.
         const promoted = withCell(VALID['team-members'], 1, '职务', '队长');
         expect(await importFile(store, 'team-members', csv(promoted), { today: TODAY })).toMatchObject({ inserted: 0, updated: 3 });
-        expect((await stored(store, 'team_members', ['name', 'is_leader', 'is_first_secretary'])).find((m) => m.name === '赵磊')).toEqual({ name: '赵磊', is_leader: 1, is_first_secretary: 0 });
+        expect((await stored(store, 'team_members', ['name', 'is_leader', 'is_first_secretary'])).find((m) => m.name === '赵磊')).toEqual({
+          name: '赵磊',
+          is_leader: 1,
+          is_first_secretary: 0,
+        });
       });
 
       it('a row whose parent is written in the same file counts its own insert', async () => {
@@ -930,10 +1105,22 @@ for (const target of targets) {
       const errorColumn = (rows: Map<number, unknown[]>, width: number) => new Map([...rows].map(([row, cells]) => [row, cells[width] ?? null]));
 
       it('copies the file with an error column naming column, value and reason on the rows at fault', async () => {
-        const t = withRows(
-          withCell(withCell(withCell(VALID.members, 1, '性别', '男'), 3, '姓名', ''), 3, '与户主关系', '老伴'),
-          [H3, '张小强', 'x', '男', '之子', '', '', '', '', '', '', '', '', ''],
-        );
+        const t = withRows(withCell(withCell(withCell(VALID.members, 1, '性别', '男'), 3, '姓名', ''), 3, '与户主关系', '老伴'), [
+          H3,
+          '张小强',
+          'x',
+          '男',
+          '之子',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+        ]);
         const file = csv(t);
         const report = await importFile(store, 'members', file, { today: TODAY });
         const out = join(tmp.dir, 'members-errors.xlsx');

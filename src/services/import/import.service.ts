@@ -162,9 +162,7 @@ async function runImport(
   };
   // A worker is started first: it gets going while the lookups load.
   const worker =
-    sheet.size >= importTuning.workerMinBytes
-      ? startValidationWorker(spec, file, { today: opts.today, maxProblems: opts.maxProblems, batch: importTuning.batch })
-      : undefined;
+    sheet.size >= importTuning.workerMinBytes ? startValidationWorker(spec, file, { today: opts.today, maxProblems: opts.maxProblems, batch: importTuning.batch }) : undefined;
   try {
     const lookups = await readImportLookups(store.db, spec);
     const table = new TableWriter(spec, lookups, opts.dryRun ? undefined : stage, report);
@@ -173,11 +171,18 @@ async function runImport(
     if (worker) {
       result = await worker.run(data, report.problems, { header, rows: (values, count) => table.addMany(values, count), progress });
     } else {
-      const done = await validateSheet(spec, sheet, file, data, { today: opts.today, maxProblems: opts.maxProblems, problems: report.problems }, {
-        header,
-        row: (values) => table.add(values),
-        progress: (rows) => progress(rows, sheet.bytesRead()),
-      });
+      const done = await validateSheet(
+        spec,
+        sheet,
+        file,
+        data,
+        { today: opts.today, maxProblems: opts.maxProblems, problems: report.problems },
+        {
+          header,
+          row: (values) => table.add(values),
+          progress: (rows) => progress(rows, sheet.bytesRead()),
+        },
+      );
       result = { ...done, bytesRead: sheet.bytesRead() };
     }
     report.rows = result.rows;

@@ -5,20 +5,25 @@ import { hashOf, KeyRows } from './key-rows.ts';
 describe('KeyRows', () => {
   it('gives the row a key was first added on, as a Map would, through growth and collisions', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom('add', 'get'), fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('', 'a', 'ab', '王', '王大山', '\u0000', '5224251002010001'))), { maxLength: 3000 }), (ops) => {
-        const keys = new KeyRows();
-        const map = new Map<string, number>();
-        ops.forEach(([op, key], row) => {
-          if (op === 'get') {
-            expect(keys.get(key)).toBe(map.get(key));
-            return;
-          }
-          const first = map.get(key);
-          expect(keys.add(key, row)).toBe(first);
-          if (first === undefined) map.set(key, row);
-        });
-        expect(keys.size).toBe(map.size);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('add', 'get'), fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('', 'a', 'ab', '王', '王大山', '\u0000', '5224251002010001'))), {
+          maxLength: 3000,
+        }),
+        (ops) => {
+          const keys = new KeyRows();
+          const map = new Map<string, number>();
+          ops.forEach(([op, key], row) => {
+            if (op === 'get') {
+              expect(keys.get(key)).toBe(map.get(key));
+              return;
+            }
+            const first = map.get(key);
+            expect(keys.add(key, row)).toBe(first);
+            if (first === undefined) map.set(key, row);
+          });
+          expect(keys.size).toBe(map.size);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -131,7 +131,10 @@ describe('CSV fast path', () => {
 
   it('refuses bytes that are not UTF-8 past the sample, naming their line, on the fast path and off it', async () => {
     // LF lines take the fast path; a lone CR at the end sends the file to csv-parse.
-    for (const [name, tail] of [['fast', ''], ['csv-parse', '\r']] as const) {
+    for (const [name, tail] of [
+      ['fast', ''],
+      ['csv-parse', '\r'],
+    ] as const) {
       const { bytes, badLine } = bigFile('\n', true);
       const file = join(dir, `bad-${name}.csv`);
       writeFileSync(file, Buffer.concat([bytes, Buffer.from(tail)]));
@@ -166,9 +169,29 @@ describe('xlsx reader', () => {
           return `<row${rowPlaced ? '' : ` r="${n}"`} spans="1:30">${cells.join('')}</row>`;
         })
         .join('')}</sheetData></worksheet>`;
-    const xml = render(() => true, () => true);
+    const xml = render(
+      () => true,
+      () => true,
+    );
     const rand = prng(7);
-    const variants = [render(() => false, () => false), render(() => rand() < 0.5, () => rand() < 0.5), render(() => true, () => rand() < 0.1), render(() => rand() < 0.5, () => true)];
+    const variants = [
+      render(
+        () => false,
+        () => false,
+      ),
+      render(
+        () => rand() < 0.5,
+        () => rand() < 0.5,
+      ),
+      render(
+        () => true,
+        () => rand() < 0.1,
+      ),
+      render(
+        () => rand() < 0.5,
+        () => true,
+      ),
+    ];
     for (const text of variants) {
       for (const size of [1, 7, 64, 1000, 65536]) {
         async function* chunks() {

@@ -42,7 +42,7 @@ export interface Sheet {
  */
 export function scanUtf8(b: Uint8Array, from: number, to: number): { at: number; cut: boolean; multibyte: number } {
   let multibyte = 0;
-  for (let i = from; i < to; ) {
+  for (let i = from; i < to;) {
     const c = b[i]!;
     if (c < 0x80) {
       i++;
@@ -97,10 +97,14 @@ function badBytes(path: string, line: number, encoding: 'utf-8' | 'gb18030', why
 function sniffCsv(path: string, sample: Buffer, size: number): 'utf-8' | 'gb18030' {
   const starts = (...bytes: number[]) => bytes.every((b, i) => sample[i] === b);
   if (starts(0xff, 0xfe) || starts(0xfe, 0xff)) {
-    throw new KaoheError('unsupported-encoding', `${path}: a UTF-16 text file (it starts with a UTF-16 byte-order mark), which is not read: save it as CSV UTF-8 (逗号分隔) or as .xlsx`);
+    throw new KaoheError(
+      'unsupported-encoding',
+      `${path}: a UTF-16 text file (it starts with a UTF-16 byte-order mark), which is not read: save it as CSV UTF-8 (逗号分隔) or as .xlsx`,
+    );
   }
   if (starts(0x50, 0x4b, 0x03, 0x04)) throw new KaoheError('unsupported-format', `${path}: a zip archive (a .xlsx workbook?) named .csv: give it its .xlsx name`);
-  if (starts(0xd0, 0xcf, 0x11, 0xe0)) throw new KaoheError('unsupported-format', `${path}: an old .xls workbook (or another Office file) named .csv: save it as .xlsx or as CSV UTF-8`);
+  if (starts(0xd0, 0xcf, 0x11, 0xe0))
+    throw new KaoheError('unsupported-format', `${path}: an old .xls workbook (or another Office file) named .csv: save it as .xlsx or as CSV UTF-8`);
   let nuls = 0;
   for (let i = sample.indexOf(0); i !== -1; i = sample.indexOf(0, i + 1)) nuls++;
   if (nuls >= 8 && nuls * 100 > sample.length) {
@@ -294,7 +298,7 @@ async function* plainUtf8Batches(path: string, crlf: boolean, onRead: (bytes: nu
   let line = 0;
   let bomsDropped = false;
   try {
-    for (let eof = false; !eof; ) {
+    for (let eof = false; !eof;) {
       const next = await chunks.next();
       eof = next.done === true;
       let buf: Buffer = rest;
@@ -378,7 +382,10 @@ function tooLarge(path: string, what: string, limit: number, declared?: number):
     declared !== undefined
       ? `${what} would expand to ${mib(declared)} when unzipped (by its zip directory), more than the ${mib(limit)} a .xlsx file may`
       : `${what} expands to more than ${mib(limit)} when unzipped, the most a .xlsx file may (its zip directory said less)`;
-  return new KaoheError('xlsx-too-large', `${path}: ${found}: a zip bomb, or a sheet too large to read safely; nothing was imported. Save a large sheet as CSV UTF-8, which has no such limit`);
+  return new KaoheError(
+    'xlsx-too-large',
+    `${path}: ${found}: a zip bomb, or a sheet too large to read safely; nothing was imported. Save a large sheet as CSV UTF-8, which has no such limit`,
+  );
 }
 
 interface ZipEntry {
@@ -410,7 +417,11 @@ function checkZipDirectory(path: string, size: number): ZipEntry[] {
       }
     }
     if (eocd === -1) throw notAZip(path, head);
-    const damaged = (why: string) => new KaoheError('unreadable-xlsx', `${path}: not a readable .xlsx workbook: its zip archive is damaged (${why}); copy or download it again, or save it again from Excel or WPS`);
+    const damaged = (why: string) =>
+      new KaoheError(
+        'unreadable-xlsx',
+        `${path}: not a readable .xlsx workbook: its zip archive is damaged (${why}); copy or download it again, or save it again from Excel or WPS`,
+      );
     let count = tail.readUInt16LE(eocd + 10);
     let cdSize = tail.readUInt32LE(eocd + 12);
     let cdOffset = tail.readUInt32LE(eocd + 16);
@@ -430,7 +441,7 @@ function checkZipDirectory(path: string, size: number): ZipEntry[] {
     const cd = Buffer.alloc(cdSize);
     readSync(fd, cd, 0, cdSize, cdOffset);
     const entries: ZipEntry[] = [];
-    for (let p = 0; p + 46 <= cd.length && entries.length < count; ) {
+    for (let p = 0; p + 46 <= cd.length && entries.length < count;) {
       if (cd.readUInt32LE(p) !== 0x02014b50) throw damaged('a bad directory entry');
       let compressed = cd.readUInt32LE(p + 20);
       let uncompressed = cd.readUInt32LE(p + 24);
@@ -440,7 +451,7 @@ function checkZipDirectory(path: string, size: number): ZipEntry[] {
       const name = cd.toString('utf8', p + 46, p + 46 + nameLength);
       if (uncompressed === 0xffffffff || compressed === 0xffffffff) {
         // The ZIP64 extra field (0x0001) holds the sizes that did not fit, uncompressed first.
-        for (let x = p + 46 + nameLength; x + 4 <= p + 46 + nameLength + extraLength; ) {
+        for (let x = p + 46 + nameLength; x + 4 <= p + 46 + nameLength + extraLength;) {
           const id = cd.readUInt16LE(x);
           const length = cd.readUInt16LE(x + 2);
           if (id === 0x0001) {
@@ -473,7 +484,10 @@ function checkZipDirectory(path: string, size: number): ZipEntry[] {
 }
 
 function noWorksheet(path: string): KaoheError {
-  return new KaoheError('unreadable-xlsx', `${path}: the workbook has no worksheet that can be read (no part xl/worksheets/sheet1.xml or the like): save it again from Excel or WPS`);
+  return new KaoheError(
+    'unreadable-xlsx',
+    `${path}: the workbook has no worksheet that can be read (no part xl/worksheets/sheet1.xml or the like): save it again from Excel or WPS`,
+  );
 }
 
 /** Why a ".xlsx" file without a zip end record is none: what its first bytes say it is. */
@@ -482,10 +496,16 @@ function notAZip(path: string, head: Buffer): KaoheError {
     return new KaoheError('unreadable-xlsx', `${path}: not a whole .xlsx workbook: the file is cut short (the end of its zip archive is missing); copy or download it again`);
   }
   if (head.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) {
-    return new KaoheError('unreadable-xlsx', `${path}: an old .xls workbook, or a password-protected one, with a .xlsx name: open it in Excel or WPS and save it as .xlsx without a password`);
+    return new KaoheError(
+      'unreadable-xlsx',
+      `${path}: an old .xls workbook, or a password-protected one, with a .xlsx name: open it in Excel or WPS and save it as .xlsx without a password`,
+    );
   }
   const text = head.length > 0 && (scanUtf8(head, 0, head.length).at === -1 || scanUtf8(head, 0, head.length).cut) && !head.includes(0);
-  return new KaoheError('unreadable-xlsx', `${path}: not a .xlsx workbook: a .xlsx file is a zip archive, and this one is not${text ? ' (it looks like text: a .csv file named .xlsx?)' : ''}`);
+  return new KaoheError(
+    'unreadable-xlsx',
+    `${path}: not a .xlsx workbook: a .xlsx file is a zip archive, and this one is not${text ? ' (it looks like text: a .csv file named .xlsx?)' : ''}`,
+  );
 }
 
 /**

@@ -23,8 +23,7 @@ export interface ValidationJob {
 }
 
 export type ToWorker =
-  | { type: 'job'; job: ValidationJob; data: { codeRows: CodeRow[]; areas: Map<string, string>; households: string[]; heads: Map<string, string> } }
-  | { type: 'ack' };
+  { type: 'job'; job: ValidationJob; data: { codeRows: CodeRow[]; areas: Map<string, string>; households: string[]; heads: Map<string, string> } } | { type: 'ack' };
 
 export type FromWorker =
   | { type: 'header'; headerRow: number; ignored: string[] }

@@ -152,9 +152,7 @@ async function readHeader(spec: KindSpec, iterator: RowReader, file: string): Pr
     if (mapped.size < spec.fields.length) {
       const below = await iterator.next();
       if (!below.done) {
-        const combined = Array.from({ length: Math.max(cells.length, below.value.cells.length) }, (_, j) =>
-          blank(below.value.cells[j]) ? cells[j] : below.value.cells[j],
-        );
+        const combined = Array.from({ length: Math.max(cells.length, below.value.cells.length) }, (_, j) => (blank(below.value.cells[j]) ? cells[j] : below.value.cells[j]));
         const two = mapHeaders(spec, combined);
         if (two.hits > hits) {
           ({ mapped, hits } = two);
@@ -184,10 +182,20 @@ async function readHeader(spec: KindSpec, iterator: RowReader, file: string): Pr
     return { headerRow: row, columns: mapped, headers, ignored };
   }
   if (first === undefined && ended) {
-    throw new KaoheError('empty-file', last === 0 ? `${file}: the file is empty: it has no rows` : `${file}: the file has no rows with anything in them (rows 1–${last} are empty)`);
+    throw new KaoheError(
+      'empty-file',
+      last === 0 ? `${file}: the file is empty: it has no rows` : `${file}: the file has no rows with anything in them (rows 1–${last} are empty)`,
+    );
   }
   const looked = first === undefined ? `rows 1–${last} (all empty)` : last === first.row ? `row ${last}` : `rows ${first.row}–${last}`;
-  const reads = first === undefined ? '' : `; row ${first.row} reads ${quoteList(first.cells.filter((c) => !blank(c)).map((c) => `「${quoteCell(String(c).trim(), 30)}」`), ' ', 12)}`;
+  const reads =
+    first === undefined
+      ? ''
+      : `; row ${first.row} reads ${quoteList(
+          first.cells.filter((c) => !blank(c)).map((c) => `「${quoteCell(String(c).trim(), 30)}」`),
+          ' ',
+          12,
+        )}`;
   const near = closest === undefined ? '' : `; row ${closest.row} has only ${quoteList(closest.fields.map((f) => f.header))}`;
   throw new KaoheError(
     'missing-header',
@@ -430,14 +438,7 @@ export interface SheetResult {
 }
 
 /** Reads and validates a whole sheet, handing each row to write to the sink. */
-export async function validateSheet(
-  spec: KindSpec,
-  sheet: Sheet,
-  file: string,
-  data: ValidationData,
-  opts: ValidateOptions,
-  sink: RowSink,
-): Promise<SheetResult> {
+export async function validateSheet(spec: KindSpec, sheet: Sheet, file: string, data: ValidationData, opts: ValidateOptions, sink: RowSink): Promise<SheetResult> {
   const reader = new RowReader(sheet);
   const mapping = await readHeader(spec, reader, file);
   sink.header(mapping);

@@ -83,7 +83,8 @@ async function run({ job, data }: Extract<ToWorker, { type: 'job' }>): Promise<v
   } catch (e) {
     post({
       type: 'error',
-      error: e instanceof KaoheError ? { code: e.code, message: e.message } : { message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined },
+      error:
+        e instanceof KaoheError ? { code: e.code, message: e.message } : { message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined },
     });
   }
 }

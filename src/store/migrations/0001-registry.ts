@@ -211,9 +211,7 @@ export function registry(dialect: Dialect): Migration {
       await withId(db.schema.createTable('publicity'))
         .addColumn('household_id', 'integer', (c) => c.notNull().references('households.id').onDelete('cascade'))
         .addColumn('procedure', 'text', (c) => c.notNull().check(sql`procedure in ('entry', 'exit')`))
-        .addColumn('stage', 'text', (c) =>
-          c.notNull().check(sql`stage in ('application', 'review', 'first-publication', 'second-publication', 'announcement')`),
-        )
+        .addColumn('stage', 'text', (c) => c.notNull().check(sql`stage in ('application', 'review', 'first-publication', 'second-publication', 'announcement')`))
         .addColumn('date', 'text', (c) => c.notNull())
         .addColumn('reference', 'text')
         .addUniqueConstraint('publicity_nk', ['household_id', 'procedure', 'stage'])
@@ -235,8 +233,24 @@ export function registry(dialect: Dialect): Migration {
     },
     async down(db: Kysely<any>) {
       for (const t of [
-        'publicity', 'petitions', 'students', 'surveys', 'reports', 'meeting_attendance', 'duty_days', 'meetings', 'visits',
-        'helper_assignments', 'members', 'households', 'helpers', 'team_members', 'work_teams', 'poverty_lines', 'code_lists', 'areas',
+        'publicity',
+        'petitions',
+        'students',
+        'surveys',
+        'reports',
+        'meeting_attendance',
+        'duty_days',
+        'meetings',
+        'visits',
+        'helper_assignments',
+        'members',
+        'households',
+        'helpers',
+        'team_members',
+        'work_teams',
+        'poverty_lines',
+        'code_lists',
+        'areas',
       ]) {
         await db.schema.dropTable(t).ifExists().execute();
       }

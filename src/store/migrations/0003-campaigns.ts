@@ -52,7 +52,10 @@ export function campaigns(dialect: Dialect): Migration {
         .addColumn('village_code', 'text', (c) => c.notNull().references('areas.code'))
         .addColumn('team_id', 'integer', (c) => c.references('inspection_teams.id').onDelete('set null'))
         .addColumn('status', 'text', (c) =>
-          c.notNull().defaultTo('draft').check(sql`status in ('draft', 'submitted', 'reviewed', 'published')`),
+          c
+            .notNull()
+            .defaultTo('draft')
+            .check(sql`status in ('draft', 'submitted', 'reviewed', 'published')`),
         )
         .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
         .addColumn('comment', 'text')
@@ -82,7 +85,12 @@ export function campaigns(dialect: Dialect): Migration {
         .addColumn('suggestion_id', 'integer')
         .addColumn('appeal_id', 'integer')
         .addColumn('supersedes_id', 'integer', (c) => c.references('findings.id'))
-        .addColumn('status', 'text', (c) => c.notNull().defaultTo('active').check(sql`status in ('active', 'withdrawn', 'superseded')`))
+        .addColumn('status', 'text', (c) =>
+          c
+            .notNull()
+            .defaultTo('active')
+            .check(sql`status in ('active', 'withdrawn', 'superseded')`),
+        )
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('created_by', 'text', (c) => c.notNull())
         .addColumn('withdrawn_at', 'text')
@@ -101,7 +109,12 @@ export function campaigns(dialect: Dialect): Migration {
         .addColumn('taken_at', 'text')
         .addColumn('latitude', 'double precision')
         .addColumn('longitude', 'double precision')
-        .addColumn('status', 'text', (c) => c.notNull().defaultTo('active').check(sql`status in ('active', 'withdrawn')`))
+        .addColumn('status', 'text', (c) =>
+          c
+            .notNull()
+            .defaultTo('active')
+            .check(sql`status in ('active', 'withdrawn')`),
+        )
         .addColumn('uploaded_at', 'text', (c) => c.notNull())
         .addColumn('uploaded_by', 'text', (c) => c.notNull())
         .execute();
@@ -117,7 +130,12 @@ export function campaigns(dialect: Dialect): Migration {
         .addColumn('summary_zh', 'text', (c) => c.notNull())
         .addColumn('summary_en', 'text', (c) => c.notNull())
         .addColumn('records', 'text', (c) => c.notNull())
-        .addColumn('status', 'text', (c) => c.notNull().defaultTo('open').check(sql`status in ('open', 'accepted', 'dismissed')`))
+        .addColumn('status', 'text', (c) =>
+          c
+            .notNull()
+            .defaultTo('open')
+            .check(sql`status in ('open', 'accepted', 'dismissed')`),
+        )
         .addColumn('reason', 'text')
         .addColumn('finding_id', 'integer', (c) => c.references('findings.id'))
         .addColumn('created_at', 'text', (c) => c.notNull())
@@ -130,7 +148,12 @@ export function campaigns(dialect: Dialect): Migration {
         .addColumn('assessment_id', 'integer', (c) => c.notNull().references('assessments.id').onDelete('cascade'))
         .addColumn('item', 'text', (c) => c.notNull())
         .addColumn('reason', 'text', (c) => c.notNull())
-        .addColumn('status', 'text', (c) => c.notNull().defaultTo('open').check(sql`status in ('open', 'upheld', 'adjusted', 'rejected')`))
+        .addColumn('status', 'text', (c) =>
+          c
+            .notNull()
+            .defaultTo('open')
+            .check(sql`status in ('open', 'upheld', 'adjusted', 'rejected')`),
+        )
         .addColumn('decision_reason', 'text')
         .addColumn('adjusted_count', 'integer')
         .addColumn('created_at', 'text', (c) => c.notNull())
@@ -165,12 +188,25 @@ export function campaigns(dialect: Dialect): Migration {
         .addColumn('hash', 'text', (c) => c.notNull())
         .addColumn('entries', 'integer', (c) => c.notNull())
         .execute();
-      await db.insertInto('audit_head').values({ id: 1, hash: '0'.repeat(64), entries: 0 }).execute();
+      await db
+        .insertInto('audit_head')
+        .values({ id: 1, hash: '0'.repeat(64), entries: 0 })
+        .execute();
     },
     async down(db: Kysely<any>) {
       for (const t of [
-        'audit_head', 'audit_log', 'ranking_snapshots', 'appeals', 'suggestions', 'evidence', 'findings', 'assessments',
-        'inspection_team_members', 'inspection_teams', 'campaigns', 'scheme_versions',
+        'audit_head',
+        'audit_log',
+        'ranking_snapshots',
+        'appeals',
+        'suggestions',
+        'evidence',
+        'findings',
+        'assessments',
+        'inspection_team_members',
+        'inspection_teams',
+        'campaigns',
+        'scheme_versions',
       ]) {
         await db.schema.dropTable(t).ifExists().execute();
       }

@@ -116,7 +116,15 @@ export function AppLayout({ active, children }: { active: NavKey | undefined; ch
   };
 
   const userMenu: MenuProps['items'] = [
-    { key: 'who', disabled: true, label: <span>{user.displayName ?? user.username} · {t(`roles.${user.role}`)}</span> },
+    {
+      key: 'who',
+      disabled: true,
+      label: (
+        <span>
+          {user.displayName ?? user.username} · {t(`roles.${user.role}`)}
+        </span>
+      ),
+    },
     { type: 'divider' },
     { key: 'password', icon: <KeyOutlined />, label: <span data-testid="nav-password">{t('auth.changePassword')}</span> },
     { key: 'logout', icon: <LogoutOutlined />, label: <span data-testid="logout">{t('auth.signOut')}</span> },

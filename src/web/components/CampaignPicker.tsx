@@ -16,7 +16,14 @@ export function useCampaigns() {
 }
 
 /** The current campaign: ?campaign= in the URL, else the remembered one, else the newest. */
-export function useCurrentCampaign(): { campaigns: CampaignSummary[] | undefined; current: CampaignSummary | undefined; setCurrent: (id: number) => void; loading: boolean; error: ReturnType<typeof useCampaigns>['error']; reload: () => void } {
+export function useCurrentCampaign(): {
+  campaigns: CampaignSummary[] | undefined;
+  current: CampaignSummary | undefined;
+  setCurrent: (id: number) => void;
+  loading: boolean;
+  error: ReturnType<typeof useCampaigns>['error'];
+  reload: () => void;
+} {
   const { data, loading, error, reload } = useCampaigns();
   const route = useRoute();
   const [stored, setStored] = useStored<number | null>('kaohe.campaign', null);

@@ -11,10 +11,10 @@ export interface CodeAreaHandle {
 
 const LINE_HEIGHT = 20;
 
-export const CodeArea = forwardRef<CodeAreaHandle, { value: string; onChange: (v: string) => void; marks?: Map<number, 'error' | 'warning'>; height?: CSSProperties['height']; testId?: string }>(function CodeArea(
-  { value, onChange, marks, height = '65vh', testId },
-  ref,
-) {
+export const CodeArea = forwardRef<
+  CodeAreaHandle,
+  { value: string; onChange: (v: string) => void; marks?: Map<number, 'error' | 'warning'>; height?: CSSProperties['height']; testId?: string }
+>(function CodeArea({ value, onChange, marks, height = '65vh', testId }, ref) {
   const area = useRef<HTMLTextAreaElement>(null);
   const gutter = useRef<HTMLDivElement>(null);
   const lines = useMemo(() => value.split('\n').length, [value]);
@@ -39,11 +39,34 @@ export const CodeArea = forwardRef<CodeAreaHandle, { value: string; onChange: (v
   const font: CSSProperties = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace', fontSize: 13, lineHeight: `${LINE_HEIGHT}px` };
   return (
     <div style={{ display: 'flex', border: '1px solid #d9d9d9', borderRadius: 6, height, overflow: 'hidden', background: '#fff' }}>
-      <div ref={gutter} aria-hidden style={{ ...font, overflow: 'hidden', background: '#fafafa', color: '#8c8c8c', textAlign: 'right', padding: '8px 0', minWidth: 44, userSelect: 'none', borderInlineEnd: '1px solid #f0f0f0' }}>
+      <div
+        ref={gutter}
+        aria-hidden
+        style={{
+          ...font,
+          overflow: 'hidden',
+          background: '#fafafa',
+          color: '#8c8c8c',
+          textAlign: 'right',
+          padding: '8px 0',
+          minWidth: 44,
+          userSelect: 'none',
+          borderInlineEnd: '1px solid #f0f0f0',
+        }}
+      >
         {Array.from({ length: lines }, (_, i) => {
           const mark = marks?.get(i + 1);
           return (
-            <div key={i} style={{ padding: '0 8px', height: LINE_HEIGHT, background: mark === 'error' ? '#fff1f0' : mark === 'warning' ? '#fffbe6' : undefined, color: mark === 'error' ? '#cf1322' : mark === 'warning' ? '#ad6800' : undefined, fontWeight: mark ? 600 : 400 }}>
+            <div
+              key={i}
+              style={{
+                padding: '0 8px',
+                height: LINE_HEIGHT,
+                background: mark === 'error' ? '#fff1f0' : mark === 'warning' ? '#fffbe6' : undefined,
+                color: mark === 'error' ? '#cf1322' : mark === 'warning' ? '#ad6800' : undefined,
+                fontWeight: mark ? 600 : 400,
+              }}
+            >
               {i + 1}
             </div>
           );

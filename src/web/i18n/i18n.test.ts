@@ -45,7 +45,9 @@ describe('translations', () => {
       'schemes.na': ['keep', 'exclude'],
       'overview.basisKinds': ['all', 'published', 'published-and-own-township'],
     };
-    const missing = Object.entries(families).flatMap(([prefix, values]) => values.map((v) => `${prefix}.${v}`)).filter((k) => !zhKeys.has(k) || !enKeys.has(k));
+    const missing = Object.entries(families)
+      .flatMap(([prefix, values]) => values.map((v) => `${prefix}.${v}`))
+      .filter((k) => !zhKeys.has(k) || !enKeys.has(k));
     expect(missing).toEqual([]);
   });
 
@@ -53,7 +55,11 @@ describe('translations', () => {
     const flat = (tree: Tree) => new Map(keys(tree).map((k) => [k, k.split('.').reduce<unknown>((t, p) => (t as Tree)[p], tree) as string]));
     const z = flat(zh as Tree);
     const e = flat(en as Tree);
-    const vars = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort().join(',');
+    const vars = (s: string) =>
+      [...s.matchAll(/\{\{(\w+)\}\}/g)]
+        .map((m) => m[1])
+        .sort()
+        .join(',');
     const differ: string[] = [];
     for (const [k, text] of z) {
       const counterpart = e.get(k) ?? e.get(`${k}_other`);

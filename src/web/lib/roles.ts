@@ -7,22 +7,24 @@ import type { Role } from '../../core/roles.ts';
 export type { Role };
 
 export type NavKey =
-  | 'overview'
-  | 'villages'
-  | 'households'
-  | 'workTeams'
-  | 'helpers'
-  | 'records'
-  | 'imports'
-  | 'exports'
-  | 'schemes'
-  | 'campaigns'
-  | 'review'
-  | 'rankings'
-  | 'appeals'
-  | 'audit';
+  'overview' | 'villages' | 'households' | 'workTeams' | 'helpers' | 'records' | 'imports' | 'exports' | 'schemes' | 'campaigns' | 'review' | 'rankings' | 'appeals' | 'audit';
 
-const ALL: NavKey[] = ['overview', 'villages', 'households', 'workTeams', 'helpers', 'records', 'imports', 'exports', 'schemes', 'campaigns', 'review', 'rankings', 'appeals', 'audit'];
+const ALL: NavKey[] = [
+  'overview',
+  'villages',
+  'households',
+  'workTeams',
+  'helpers',
+  'records',
+  'imports',
+  'exports',
+  'schemes',
+  'campaigns',
+  'review',
+  'rankings',
+  'appeals',
+  'audit',
+];
 
 const NAV: Record<Role, NavKey[]> = {
   admin: ALL,

@@ -31,7 +31,14 @@ const row = (id: number, item: string, count: number, status: FindingRow['status
 
 describe('live score', () => {
   it('scores as the server does and explains in both languages', () => {
-    const rows = [row(1, '1.1', 4), row(2, '1.2', 2), row(3, '1.3', 3), row(4, '2.3.1', 7), row(5, '2.3.2', 1, 'withdrawn'), row(6, '4.1', 1, 'active', { householdNo: '5224251002010001', note: '媒体报道' })];
+    const rows = [
+      row(1, '1.1', 4),
+      row(2, '1.2', 2),
+      row(3, '1.3', 3),
+      row(4, '2.3.1', 7),
+      row(5, '2.3.2', 1, 'withdrawn'),
+      row(6, '4.1', 1, 'active', { householdNo: '5224251002010001', note: '媒体报道' }),
+    ];
     const unit = unitOf({ name: '石桥村', povertyVillage: true, plannedExitYear: 2020, exitYear: null, population: 2107 });
     const live = liveScore(scheme, unit, engineFindings(rows), 'zh');
     const server = resultToJson(score(scheme, unit, engineFindings(rows)));

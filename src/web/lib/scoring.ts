@@ -44,7 +44,13 @@ export function engineFindings(rows: readonly FindingRow[]): Finding[] {
 }
 
 /** The unit the engine scores: the village's attributes, named as the scheme's `appliesIf` names them. */
-export function unitOf(village: { name: string; povertyVillage?: boolean | number | null; plannedExitYear?: number | null; exitYear?: number | null; population?: number | null }): Unit {
+export function unitOf(village: {
+  name: string;
+  povertyVillage?: boolean | number | null;
+  plannedExitYear?: number | null;
+  exitYear?: number | null;
+  population?: number | null;
+}): Unit {
   const attributes: Record<string, string | number | boolean> = { povertyVillage: village.povertyVillage === true || village.povertyVillage === 1 };
   if (village.plannedExitYear !== null && village.plannedExitYear !== undefined) attributes.plannedExitYear = village.plannedExitYear;
   if (village.exitYear !== null && village.exitYear !== undefined) attributes.exitYear = village.exitYear;

@@ -23,7 +23,10 @@ describe('sheet headers', () => {
   });
 
   it('finds the header row below a title, loosely (spaces, brackets, asterisks, aliases)', () => {
-    const rows = [['2020年贫困户名册'], ['*户编号', '村区划代码', '年度', '户 主', '户主身份证号', '家庭人口数', '贫困户属性', '主要致贫原因', '贫困户状态', '备注', '人均纯收入(元)']];
+    const rows = [
+      ['2020年贫困户名册'],
+      ['*户编号', '村区划代码', '年度', '户 主', '户主身份证号', '家庭人口数', '贫困户属性', '主要致贫原因', '贫困户状态', '备注', '人均纯收入(元)'],
+    ];
     const check = checkHeaders(households, rows);
     expect(check.headerRow).toBe(2);
     expect(check.missingRequired).toEqual([]);
@@ -74,6 +77,13 @@ describe('sheet headers', () => {
 
   it('reads CSV files by their first bytes', async () => {
     const file = new File([new TextEncoder().encode('户编号,户主姓名\n1,王\n')], 'a.csv');
-    expect(await readFirstRows(file)).toEqual({ format: 'csv', encoding: 'utf-8', rows: [['户编号', '户主姓名'], ['1', '王']] });
+    expect(await readFirstRows(file)).toEqual({
+      format: 'csv',
+      encoding: 'utf-8',
+      rows: [
+        ['户编号', '户主姓名'],
+        ['1', '王'],
+      ],
+    });
   });
 });

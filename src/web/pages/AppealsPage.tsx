@@ -130,7 +130,11 @@ export default function AppealsPage() {
   if (listLoading) return <Loading />;
   return (
     <div data-testid="appeals-page">
-      <PageHeader title={t('nav.appeals')} sub={user.role === 'village' ? t('appeals.villageHelp') : t('appeals.officeHelp')} extra={<CampaignPicker campaigns={campaigns} value={current?.id} onChange={setCurrent} />} />
+      <PageHeader
+        title={t('nav.appeals')}
+        sub={user.role === 'village' ? t('appeals.villageHelp') : t('appeals.officeHelp')}
+        extra={<CampaignPicker campaigns={campaigns} value={current?.id} onChange={setCurrent} />}
+      />
       {error ? <ErrorView error={error} onRetry={reload} /> : null}
       {user.role === 'village' && villageState === 'unpublished' ? <Alert type="info" showIcon title={t('appeals.notPublishedYet')} style={{ marginBottom: 12 }} /> : null}
       {user.role === 'village' && user.village && current && villageState === 'published' ? (

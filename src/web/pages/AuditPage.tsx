@@ -88,7 +88,16 @@ export default function AuditPage() {
             <InputNumber min={1} max={1000} value={limit} onChange={(v) => setLimit(Number(v ?? 200))} style={{ width: 90 }} />
           </Space>
         </Space>
-        <Table<AuditEntry> rowKey="id" size="small" loading={loading} columns={columns} dataSource={data?.entries ?? []} pagination={{ pageSize: 50 }} scroll={{ x: 900 }} data-testid="audit-table" />
+        <Table<AuditEntry>
+          rowKey="id"
+          size="small"
+          loading={loading}
+          columns={columns}
+          dataSource={data?.entries ?? []}
+          pagination={{ pageSize: 50 }}
+          scroll={{ x: 900 }}
+          data-testid="audit-table"
+        />
       </Card>
     </div>
   );

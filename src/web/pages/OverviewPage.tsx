@@ -49,10 +49,13 @@ export default function OverviewPage() {
     const first = data.distribution.findIndex((b) => b.count > 0);
     const bins = first < 0 ? data.distribution : data.distribution.slice(Math.max(0, first - 1));
     return {
-      tooltip: { trigger: 'axis', formatter: (p: unknown) => {
-        const x = (p as Array<{ name: string; value: number }>)[0];
-        return x ? `${x.name}<br/>${t('overview.villagesCount', { count: x.value })}` : '';
-      } },
+      tooltip: {
+        trigger: 'axis',
+        formatter: (p: unknown) => {
+          const x = (p as Array<{ name: string; value: number }>)[0];
+          return x ? `${x.name}<br/>${t('overview.villagesCount', { count: x.value })}` : '';
+        },
+      },
       grid: { left: 40, right: 16, top: 24, bottom: 40 },
       xAxis: { type: 'category', data: bins.map((b) => `${fmt.points(b.from)}–${fmt.points(b.to)}`), name: t('overview.totalAxis'), nameLocation: 'middle', nameGap: 28 },
       yAxis: { type: 'value', minInterval: 1 },
@@ -64,10 +67,7 @@ export default function OverviewPage() {
     if (!data || data.townships.length === 0) return null;
     const sections = data.sections.filter((s) => s.max);
     const rate = (avg: number | undefined, max: number | null) => (avg === undefined || !max ? null : Math.round((avg / max) * 1000) / 10);
-    const groups = [
-      ...data.townships.map((tw) => ({ name: tw.name, averages: tw.averages })),
-      { name: t('overview.county'), averages: data.county.averages },
-    ];
+    const groups = [...data.townships.map((tw) => ({ name: tw.name, averages: tw.averages })), { name: t('overview.county'), averages: data.county.averages }];
     return {
       tooltip: {
         trigger: 'axis',
@@ -76,10 +76,13 @@ export default function OverviewPage() {
           const s = sections[list[0]?.dataIndex ?? 0];
           if (!s) return '';
           const head = `${s.code} ${textOf(s.title, lang)}${fmt.paren(t('overview.maxPoints', { points: fmt.points(s.max) }))}`;
-          return [head, ...list.map((p) => {
-            const g = groups.find((x) => x.name === p.seriesName);
-            return `${p.marker}${p.seriesName}: ${fmt.points(g?.averages[s.code])} (${p.value === null ? '—' : `${fmt.points(p.value)}%`})`;
-          })].join('<br/>');
+          return [
+            head,
+            ...list.map((p) => {
+              const g = groups.find((x) => x.name === p.seriesName);
+              return `${p.marker}${p.seriesName}: ${fmt.points(g?.averages[s.code])} (${p.value === null ? '—' : `${fmt.points(p.value)}%`})`;
+            }),
+          ].join('<br/>');
         },
       },
       legend: { bottom: 0, type: 'scroll' },
@@ -101,9 +104,7 @@ export default function OverviewPage() {
     {
       title: t('common.village'),
       key: 'name',
-      render: (_: unknown, r: OverviewPlace) => (
-        <Link to={pathTo('villageAssessment', { id: data!.campaign.id, code: r.village })}>{r.name}</Link>
-      ),
+      render: (_: unknown, r: OverviewPlace) => <Link to={pathTo('villageAssessment', { id: data!.campaign.id, code: r.village })}>{r.name}</Link>,
     },
     { title: t('common.township'), dataIndex: 'townshipName', className: 'hide-narrow' },
     { title: t('score.total'), key: 'total', align: 'right' as const, render: (_: unknown, r: OverviewPlace) => <b>{fmt.points(r.total)}</b> },
@@ -151,7 +152,15 @@ export default function OverviewPage() {
             </Col>
             <Col xs={12} md={6}>
               <Card size="small">
-                <Statistic title={t('overview.inProgress')} value={fmt.int(p.submitted + p.reviewed)} suffix={<span className="muted" style={{ fontSize: 12 }}>{t('overview.draftsLeft', { count: p.draft })}</span>} />
+                <Statistic
+                  title={t('overview.inProgress')}
+                  value={fmt.int(p.submitted + p.reviewed)}
+                  suffix={
+                    <span className="muted" style={{ fontSize: 12 }}>
+                      {t('overview.draftsLeft', { count: p.draft })}
+                    </span>
+                  }
+                />
               </Card>
             </Col>
             <Col xs={12} md={6}>
@@ -168,7 +177,11 @@ export default function OverviewPage() {
             </Col>
             <Col xs={24} lg={14}>
               <Card size="small" title={t('overview.distribution')}>
-                {distributionOption && data.county.count > 0 ? <EChart option={distributionOption} height={280} testId="chart-distribution" /> : <Empty description={t('overview.noScores')} />}
+                {distributionOption && data.county.count > 0 ? (
+                  <EChart option={distributionOption} height={280} testId="chart-distribution" />
+                ) : (
+                  <Empty description={t('overview.noScores')} />
+                )}
               </Card>
             </Col>
             <Col xs={24}>
@@ -177,12 +190,26 @@ export default function OverviewPage() {
               </Card>
             </Col>
             <Col xs={24} md={12}>
-              <Card size="small" title={<span>{t('overview.top')} <Tag color="green">{t('overview.topTag')}</Tag></span>}>
+              <Card
+                size="small"
+                title={
+                  <span>
+                    {t('overview.top')} <Tag color="green">{t('overview.topTag')}</Tag>
+                  </span>
+                }
+              >
                 <Table size="small" rowKey="village" pagination={false} columns={placeColumns} dataSource={data.top} data-testid="overview-top" />
               </Card>
             </Col>
             <Col xs={24} md={12}>
-              <Card size="small" title={<span>{t('overview.bottom')} <Tag color="red">{t('overview.bottomTag')}</Tag></span>}>
+              <Card
+                size="small"
+                title={
+                  <span>
+                    {t('overview.bottom')} <Tag color="red">{t('overview.bottomTag')}</Tag>
+                  </span>
+                }
+              >
                 <Table size="small" rowKey="village" pagination={false} columns={placeColumns} dataSource={data.bottom} data-testid="overview-bottom" />
               </Card>
             </Col>

@@ -111,10 +111,23 @@ export default function RankingsPage() {
 
   const exportCsv = () => {
     if (!data || !current) return;
-    const header = [t('rankings.countyRank'), t('rankings.townshipRank'), t('common.villageCode'), t('common.village'), t('common.township'), ...sections.map((s) => `${s.code} ${textOf(s.title, lang)}`), t('score.base'), t('score.bonus'), t('score.total'), t('rankings.change')];
+    const header = [
+      t('rankings.countyRank'),
+      t('rankings.townshipRank'),
+      t('common.villageCode'),
+      t('common.village'),
+      t('common.township'),
+      ...sections.map((s) => `${s.code} ${textOf(s.title, lang)}`),
+      t('score.base'),
+      t('score.bonus'),
+      t('score.total'),
+      t('rankings.change'),
+    ];
     const lines = [csvLine(header)];
     for (const r of data.county) {
-      lines.push(csvLine([r.countyRank, r.townshipRank, r.village, r.name, r.townshipName, ...sections.map((s) => r.sections[s.code]), r.base, r.bonus, r.total, r.change.totalDelta]));
+      lines.push(
+        csvLine([r.countyRank, r.townshipRank, r.village, r.name, r.townshipName, ...sections.map((s) => r.sections[s.code]), r.base, r.bonus, r.total, r.change.totalDelta]),
+      );
     }
     downloadText(`${current.name}-${t('nav.rankings')}${township ? `-${townships.find((x) => x.value === township)?.label ?? township}` : ''}.csv`, lines.join('\r\n') + '\r\n');
   };
@@ -145,7 +158,15 @@ export default function RankingsPage() {
       {error ? <ErrorView error={error} onRetry={reload} /> : null}
       <Card size="small">
         <Space wrap style={{ marginBottom: 12 }}>
-          <Select allowClear placeholder={t('rankings.allTownships')} style={{ width: 180 }} options={townships} value={township} onChange={(v) => setQuery({ township: v })} data-testid="ranking-township" />
+          <Select
+            allowClear
+            placeholder={t('rankings.allTownships')}
+            style={{ width: 180 }}
+            options={townships}
+            value={township}
+            onChange={(v) => setQuery({ township: v })}
+            data-testid="ranking-township"
+          />
           {office ? (
             <Space size={4}>
               <Switch size="small" checked={publishedOnly} onChange={setPublishedOnly} data-testid="ranking-published-only" />
@@ -178,7 +199,12 @@ export default function RankingsPage() {
             columns={[
               { title: t('common.township'), dataIndex: 'townshipName', fixed: 'left' as const },
               { title: t('rankings.villages'), dataIndex: 'count', align: 'right' as const },
-              ...sections.map((s) => ({ title: `${s.code}`, key: s.code, align: 'right' as const, render: (_: unknown, r: Ranking['townships'][number]) => fmt.points(r.averages[s.code]) })),
+              ...sections.map((s) => ({
+                title: `${s.code}`,
+                key: s.code,
+                align: 'right' as const,
+                render: (_: unknown, r: Ranking['townships'][number]) => fmt.points(r.averages[s.code]),
+              })),
               { title: t('rankings.averageTotal'), dataIndex: 'averageTotal', align: 'right' as const, render: (v: number) => <b>{fmt.points(v)}</b> },
             ]}
           />

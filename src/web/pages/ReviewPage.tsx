@@ -56,7 +56,10 @@ export default function ReviewPage() {
     let done = 0;
     for (const r of chosen) {
       try {
-        await api.post<AssessmentChanged>(`/assessments/${r.id}/transition`, { version: r.version, step: status === 'submitted' ? 'review' : 'publish' } satisfies TransitionRequest);
+        await api.post<AssessmentChanged>(`/assessments/${r.id}/transition`, {
+          version: r.version,
+          step: status === 'submitted' ? 'review' : 'publish',
+        } satisfies TransitionRequest);
         done++;
       } catch (e) {
         message.error(`${r.villageName}: ${errorText(e)}`);

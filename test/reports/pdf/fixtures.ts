@@ -62,7 +62,14 @@ export function syntheticCampaign(scheme: Scheme, options: { villages: number; s
         ...(note ? { note } : {}),
         ...(random.chance(0.4) ? { household: `${random.pick(SURNAMES)}${random.pick(['某', '小', '大', '二'])}家` } : {}),
       });
-      if (random.chance(0.3)) evidence.push({ id: evidenceId++, findingId: id, filename: `IMG_2020${String(random.int(1, 12)).padStart(2, '0')}${String(random.int(10, 28))}_${random.int(1000, 9999)}.jpg`, mime: 'image/jpeg', takenAt: null });
+      if (random.chance(0.3))
+        evidence.push({
+          id: evidenceId++,
+          findingId: id,
+          filename: `IMG_2020${String(random.int(1, 12)).padStart(2, '0')}${String(random.int(10, 28))}_${random.int(1000, 9999)}.jpg`,
+          mime: 'image/jpeg',
+          takenAt: null,
+        });
     }
     return { code, name, township: `52010200${t + 1}`, townshipName: townships[t]!, findings, evidence, poverty };
   });
@@ -87,7 +94,16 @@ export function syntheticCampaign(scheme: Scheme, options: { villages: number; s
       const s = first[i]!;
       const sections: Record<string, number> = {};
       for (const c of sectionCodes) sections[c] = toCents(s.nodes.find((n) => n.code === c)!.score)!;
-      return { village: v.code, name: v.name, township: v.township, townshipName: v.townshipName, total: toCents(s.totals.total)!, base: toCents(s.totals.base)!, bonus: toCents(s.totals.bonus)!, sections };
+      return {
+        village: v.code,
+        name: v.name,
+        township: v.township,
+        townshipName: v.townshipName,
+        total: toCents(s.totals.total)!,
+        base: toCents(s.totals.base)!,
+        bonus: toCents(s.totals.bonus)!,
+        sections,
+      };
     }),
   );
   const byVillage = new Map(rankings.county.map((r) => [r.village, r]));
@@ -97,7 +113,13 @@ export function syntheticCampaign(scheme: Scheme, options: { villages: number; s
     return { ...s, rank: { basis: 'all', county: r.countyRank, countyOf: rankings.county.length, township: r.townshipRank, townshipOf: townshipCount.get(r.township) ?? null } };
   });
   return {
-    ranking: { campaign: { id: 1, name: header(villages[0]!).campaign.name, year: 2020 }, scheme: { id: scheme.id, version: scheme.version }, publishedOnly: false, basis: 'all', ...rankings },
+    ranking: {
+      campaign: { id: 1, name: header(villages[0]!).campaign.name, year: 2020 },
+      scheme: { id: scheme.id, version: scheme.version },
+      publishedOnly: false,
+      basis: 'all',
+      ...rankings,
+    },
     sheets,
   };
 }

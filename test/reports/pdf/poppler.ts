@@ -37,7 +37,9 @@ function withFile<T>(pdf: Buffer, run: (file: string) => T): T {
 
 /** The PDF's text, laid out as on the page (`pdftotext -layout`); pages are separated by form feeds. */
 export function pdfText(pdf: Buffer, options: { layout?: boolean } = {}): string {
-  return withFile(pdf, (file) => execFileSync('pdftotext', [...(options.layout === false ? [] : ['-layout']), '-enc', 'UTF-8', file, '-'], { encoding: 'utf8', maxBuffer: 1 << 28 }));
+  return withFile(pdf, (file) =>
+    execFileSync('pdftotext', [...(options.layout === false ? [] : ['-layout']), '-enc', 'UTF-8', file, '-'], { encoding: 'utf8', maxBuffer: 1 << 28 }),
+  );
 }
 
 /** The text of each page. */
@@ -51,7 +53,12 @@ export function pdfPages(pdf: Buffer, options: { layout?: boolean } = {}): strin
 /** `pdfinfo` as a map of its fields. */
 export function pdfInfo(pdf: Buffer): Record<string, string> {
   const out = withFile(pdf, (file) => execFileSync('pdfinfo', [file], { encoding: 'utf8' }));
-  return Object.fromEntries(out.split('\n').filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')).trim(), l.slice(l.indexOf(':') + 1).trim()]));
+  return Object.fromEntries(
+    out
+      .split('\n')
+      .filter((l) => l.includes(':'))
+      .map((l) => [l.slice(0, l.indexOf(':')).trim(), l.slice(l.indexOf(':') + 1).trim()]),
+  );
 }
 
 /** `pdffonts` lines (font name, type, embedded …), when the tool is there. */

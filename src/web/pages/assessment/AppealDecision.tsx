@@ -33,7 +33,14 @@ export function decisionBody(d: Decision): AppealDecisionRequest {
 }
 
 /** The total after the decision (null when the engine cannot score it). */
-export function useDecisionEffect(decision: Decision, item: string, scheme: Scheme | undefined, unit: Parameters<typeof liveScore>[1] | undefined, saved: Finding[], savedTotal: number): number | null {
+export function useDecisionEffect(
+  decision: Decision,
+  item: string,
+  scheme: Scheme | undefined,
+  unit: Parameters<typeof liveScore>[1] | undefined,
+  saved: Finding[],
+  savedTotal: number,
+): number | null {
   const { i18n } = useTranslation();
   const { outcome, count } = decision;
   return useMemo(() => {
@@ -71,9 +78,7 @@ export function DecisionFields({ value, onChange, before, after }: { value: Deci
           <Input.TextArea rows={3} value={value.reason} onChange={(e) => onChange({ ...value, reason: e.target.value })} maxLength={2000} data-testid="appeal-decision-reason" />
         </Form.Item>
       </Form>
-      {after !== null ? (
-        <p data-testid="appeal-effect">{t('appeals.effect', { before: fmt.points(before), after: fmt.points(after), delta: fmt.delta(after - before) })}</p>
-      ) : null}
+      {after !== null ? <p data-testid="appeal-effect">{t('appeals.effect', { before: fmt.points(before), after: fmt.points(after), delta: fmt.delta(after - before) })}</p> : null}
     </>
   );
 }

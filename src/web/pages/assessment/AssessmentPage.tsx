@@ -88,7 +88,10 @@ export default function AssessmentPage() {
   const version = a.version;
 
   const transition = (step: 'submit' | 'sendBack' | 'review' | 'publish', comment?: string) =>
-    run(() => api.post<AssessmentChanged>(`/assessments/${a.id}/transition`, { version, step, ...(comment ? { comment } : {}) } satisfies TransitionRequest), t(`assessment.done.${step}`));
+    run(
+      () => api.post<AssessmentChanged>(`/assessments/${a.id}/transition`, { version, step, ...(comment ? { comment } : {}) } satisfies TransitionRequest),
+      t(`assessment.done.${step}`),
+    );
 
   const workflow = <Workflow a={a} busy={busy} onStep={transition} />;
   const panel = (
@@ -165,9 +168,20 @@ export default function AssessmentPage() {
           </>
         }
       />
-      {a.comment && a.status === 'draft' ? <Alert type="warning" showIcon title={t('assessment.sentBackComment')} description={a.comment} style={{ marginBottom: 12 }} data-testid="sendback-comment-shown" /> : null}
-      {a.status !== 'draft' && can.record(user.role) ? <Alert type="info" showIcon title={t('assessment.readOnly', { status: t(`status.${a.status}`) })} style={{ marginBottom: 12 }} /> : null}
-      {disagrees ? <Alert type="warning" showIcon title={t('assessment.engineDisagrees', { browser: fmt.points(savedLive!.json!.total), server: fmt.points(a.score.total) })} style={{ marginBottom: 12 }} /> : null}
+      {a.comment && a.status === 'draft' ? (
+        <Alert type="warning" showIcon title={t('assessment.sentBackComment')} description={a.comment} style={{ marginBottom: 12 }} data-testid="sendback-comment-shown" />
+      ) : null}
+      {a.status !== 'draft' && can.record(user.role) ? (
+        <Alert type="info" showIcon title={t('assessment.readOnly', { status: t(`status.${a.status}`) })} style={{ marginBottom: 12 }} />
+      ) : null}
+      {disagrees ? (
+        <Alert
+          type="warning"
+          showIcon
+          title={t('assessment.engineDisagrees', { browser: fmt.points(savedLive!.json!.total), server: fmt.points(a.score.total) })}
+          style={{ marginBottom: 12 }}
+        />
+      ) : null}
 
       <div className="assess-grid">
         <Card size="small" styles={{ body: { paddingTop: 4 } }}>
@@ -249,7 +263,10 @@ export default function AssessmentPage() {
           })()}
           onClose={() => setWithdrawing(null)}
           onConfirm={async (reason) => {
-            const ok = await run(() => api.post<AssessmentChanged>(`/assessments/${a.id}/findings/${withdrawing.id}/withdraw`, { version, reason } satisfies WithdrawRequest), t('assessment.withdrawn'));
+            const ok = await run(
+              () => api.post<AssessmentChanged>(`/assessments/${a.id}/findings/${withdrawing.id}/withdraw`, { version, reason } satisfies WithdrawRequest),
+              t('assessment.withdrawn'),
+            );
             if (ok) setWithdrawing(null);
           }}
           busy={busy}
@@ -404,7 +421,16 @@ function ItemsTree({
           </div>
         </div>
         {list.map((f) => (
-          <FindingLine key={f.id} f={f} node={n} evidence={evidenceByFinding.get(f.id) ?? []} editable={editable} onWithdraw={onWithdraw} onEvidence={onEvidence} amount={s?.findings?.find((d) => activeIds[d.finding] === f.id)?.amount} />
+          <FindingLine
+            key={f.id}
+            f={f}
+            node={n}
+            evidence={evidenceByFinding.get(f.id) ?? []}
+            editable={editable}
+            onWithdraw={onWithdraw}
+            onEvidence={onEvidence}
+            amount={s?.findings?.find((d) => activeIds[d.finding] === f.id)?.amount}
+          />
         ))}
       </div>
     );
@@ -490,7 +516,12 @@ function FindingLine({
           <Tag color={f.source === 'suggestion' ? 'purple' : f.source === 'appeal' ? 'gold' : 'default'}>{t(`finding.source.${f.source}`)}</Tag>
           {element ? <b>{t('finding.missing', { what: textOf(element.title, lang) })} </b> : null}×{f.count}
           {amount !== undefined && active ? <b className="score-delta-down"> {node.rule?.kind === 'bonus' ? `+${fmt.points(amount)}` : fmt.delta(-amount)}</b> : null}
-          {f.householdNo ? <span> · {t('finding.household')} {f.householdNo}</span> : null}
+          {f.householdNo ? (
+            <span>
+              {' '}
+              · {t('finding.household')} {f.householdNo}
+            </span>
+          ) : null}
           {f.note ? <div style={{ fontSize: 13 }}>{f.note}</div> : null}
         </div>
         <div className="muted" style={{ fontSize: 12 }}>
@@ -630,12 +661,26 @@ function FindingDrawer({
           <Alert
             type="info"
             style={{ marginBottom: 12 }}
-            title={<span>{ruleWords(node.rule, t, fmt)}{node.points !== null ? ` · ${t('finding.itemPoints', { points: fmt.cents(node.points) })}` : ''}</span>}
+            title={
+              <span>
+                {ruleWords(node.rule, t, fmt)}
+                {node.points !== null ? ` · ${t('finding.itemPoints', { points: fmt.cents(node.points) })}` : ''}
+              </span>
+            }
             description={node.ruleText ? textOf(node.ruleText, lang) : node.text ? textOf(node.text, lang) : undefined}
           />
         ) : null}
         <Form.Item label={allOrNothing ? t('finding.notMet') : t('finding.count')} help={allOrNothing ? t('finding.allOrNothingHelp') : undefined}>
-          <InputNumber min={0} max={100000} precision={0} value={draft.count ?? null} onChange={(v) => onChange({ ...draft, count: v === null ? null : Number(v) })} style={{ width: '100%' }} inputMode="numeric" data-testid="finding-count" />
+          <InputNumber
+            min={0}
+            max={100000}
+            precision={0}
+            value={draft.count ?? null}
+            onChange={(v) => onChange({ ...draft, count: v === null ? null : Number(v) })}
+            style={{ width: '100%' }}
+            inputMode="numeric"
+            data-testid="finding-count"
+          />
         </Form.Item>
         {node?.checklist?.length ? (
           <Form.Item label={t('finding.element')}>
@@ -680,7 +725,21 @@ function FindingDrawer({
   );
 }
 
-function WithdrawModal({ finding, scheme, deltaTotal, onClose, onConfirm, busy }: { finding: FindingRow; scheme: Scheme; deltaTotal: number | null; onClose: () => void; onConfirm: (reason: string) => Promise<void>; busy: boolean }) {
+function WithdrawModal({
+  finding,
+  scheme,
+  deltaTotal,
+  onClose,
+  onConfirm,
+  busy,
+}: {
+  finding: FindingRow;
+  scheme: Scheme;
+  deltaTotal: number | null;
+  onClose: () => void;
+  onConfirm: (reason: string) => Promise<void>;
+  busy: boolean;
+}) {
   const { t, i18n } = useTranslation();
   const fmt = useFormat();
   const [reason, setReason] = useState('');
@@ -697,7 +756,14 @@ function WithdrawModal({ finding, scheme, deltaTotal, onClose, onConfirm, busy }
     >
       {deltaTotal !== null ? <p>{t('assessment.withdrawEffect', { delta: fmt.delta(deltaTotal) })}</p> : null}
       <p className="muted">{t('assessment.withdrawHelp')}</p>
-      <Input.TextArea rows={3} value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('assessment.reasonPlaceholder')} data-testid="withdraw-reason" maxLength={2000} />
+      <Input.TextArea
+        rows={3}
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        placeholder={t('assessment.reasonPlaceholder')}
+        data-testid="withdraw-reason"
+        maxLength={2000}
+      />
     </Modal>
   );
 }
@@ -764,12 +830,24 @@ function Suggestions({
         }
       >
         <div>{lang === 'en' ? s.summaryEn : s.summaryZh}</div>
-        {s.householdNo ? <div className="muted">{t('finding.household')} {s.householdNo}</div> : null}
+        {s.householdNo ? (
+          <div className="muted">
+            {t('finding.household')} {s.householdNo}
+          </div>
+        ) : null}
         {s.reason ? <div className="muted">{t('suggestion.dismissedBecause', { reason: s.reason })}</div> : null}
         <Records records={s.records} count={s.recordCount} url={`/assessments/${a.id}/suggestions/${s.id}/records`} />
         {s.status === 'open' && editable ? (
           <Space style={{ marginTop: 8 }}>
-            <Button type="primary" size="small" loading={busy} onClick={() => run(() => api.post<SuggestionAccepted>(`/assessments/${a.id}/suggestions/${s.id}/accept`, { version: a.version } satisfies AcceptRequest), t('suggestion.accepted'))} data-testid={`suggestion-accept-${s.id}`}>
+            <Button
+              type="primary"
+              size="small"
+              loading={busy}
+              onClick={() =>
+                run(() => api.post<SuggestionAccepted>(`/assessments/${a.id}/suggestions/${s.id}/accept`, { version: a.version } satisfies AcceptRequest), t('suggestion.accepted'))
+              }
+              data-testid={`suggestion-accept-${s.id}`}
+            >
               {t('suggestion.accept')}
             </Button>
             <Button size="small" onClick={() => (setDismissing(s), setReason(''))} data-testid={`suggestion-dismiss-${s.id}`}>
@@ -804,10 +882,7 @@ function Suggestions({
       ) : null}
       {open.length === 0 ? <Empty description={t('suggestion.noneOpen')} /> : open.map(card)}
       {decided.length ? (
-        <Collapse
-          style={{ marginTop: 12 }}
-          items={[{ key: 'decided', label: t('suggestion.decided', { count: decided.length }), children: decided.map(card) }]}
-        />
+        <Collapse style={{ marginTop: 12 }} items={[{ key: 'decided', label: t('suggestion.decided', { count: decided.length }), children: decided.map(card) }]} />
       ) : null}
       <Modal
         open={dismissing !== null}
@@ -817,7 +892,10 @@ function Suggestions({
         confirmLoading={busy}
         onOk={async () => {
           if (!dismissing) return;
-          const ok = await run(() => api.post<AssessmentChanged>(`/assessments/${a.id}/suggestions/${dismissing.id}/dismiss`, { version: a.version, reason: reason.trim() } satisfies DismissRequest), t('suggestion.dismissed'));
+          const ok = await run(
+            () => api.post<AssessmentChanged>(`/assessments/${a.id}/suggestions/${dismissing.id}/dismiss`, { version: a.version, reason: reason.trim() } satisfies DismissRequest),
+            t('suggestion.dismissed'),
+          );
           if (ok) setDismissing(null);
         }}
       >
@@ -878,7 +956,21 @@ function Records({ records, count, url }: { records: unknown; count: number | un
 // ---------------------------------------------------------------------------------------------
 // Appeals
 
-function Appeals({ a, scheme, saved, unit, run, busy }: { a: AssessmentDetail; scheme: Scheme; saved: Finding[]; unit: Parameters<typeof liveScore>[1]; run: ReturnType<typeof useChanges>['run']; busy: boolean }) {
+function Appeals({
+  a,
+  scheme,
+  saved,
+  unit,
+  run,
+  busy,
+}: {
+  a: AssessmentDetail;
+  scheme: Scheme;
+  saved: Finding[];
+  unit: Parameters<typeof liveScore>[1];
+  run: ReturnType<typeof useChanges>['run'];
+  busy: boolean;
+}) {
   const { t, i18n } = useTranslation();
   const lang = schemeLang(i18n.language);
   const fmt = useFormat();
@@ -933,7 +1025,9 @@ function Appeals({ a, scheme, saved, unit, run, busy }: { a: AssessmentDetail; s
         ))
       )}
       {creating ? <AppealForm a={a} scheme={scheme} run={run} busy={busy} onClose={() => setCreating(false)} /> : null}
-      {deciding ? <DecideModal appeal={deciding} scheme={scheme} saved={saved} unit={unit} savedTotal={a.score.total} run={run} busy={busy} onClose={() => setDeciding(null)} /> : null}
+      {deciding ? (
+        <DecideModal appeal={deciding} scheme={scheme} saved={saved} unit={unit} savedTotal={a.score.total} run={run} busy={busy} onClose={() => setDeciding(null)} />
+      ) : null}
     </div>
   );
 }
@@ -947,7 +1041,11 @@ function AppealForm({ a, scheme, run, busy, onClose }: { a: AssessmentDetail; sc
   // Items with a deduction first: those are what a village appeals.
   const options = itemsOf(scheme)
     .filter(({ node }) => a.score.nodes[node.code]?.applicable !== false)
-    .map(({ node }) => ({ value: node.code, label: `${node.code} ${textOf(node.title, lang)}${(a.score.nodes[node.code]?.deductedRaw ?? 0) > 0 ? ` (−${a.score.nodes[node.code]!.deductedRaw})` : ''}`, lost: (a.score.nodes[node.code]?.deductedRaw ?? 0) > 0 }))
+    .map(({ node }) => ({
+      value: node.code,
+      label: `${node.code} ${textOf(node.title, lang)}${(a.score.nodes[node.code]?.deductedRaw ?? 0) > 0 ? ` (−${a.score.nodes[node.code]!.deductedRaw})` : ''}`,
+      lost: (a.score.nodes[node.code]?.deductedRaw ?? 0) > 0,
+    }))
     .sort((x, y) => Number(y.lost) - Number(x.lost));
   return (
     <Modal

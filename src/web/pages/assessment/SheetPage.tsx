@@ -32,7 +32,12 @@ export default function SheetPage() {
     if (data) document.title = `${t('sheet.title')} — ${data.header.village.name}`;
   }, [data, t]);
 
-  if (error) return <div style={{ padding: 16 }}><ErrorView error={error} onRetry={reload} /></div>;
+  if (error)
+    return (
+      <div style={{ padding: 16 }}>
+        <ErrorView error={error} onRetry={reload} />
+      </div>
+    );
   if (loading && !data) return <Loading />;
   if (!data) return <Result status="404" />;
   const h = data.header;
@@ -61,11 +66,13 @@ export default function SheetPage() {
         <div className="sheet-meta">
           <div>
             {t('sheet.county')}
-            {fmt.colon}{h.county?.name ?? '—'}
+            {fmt.colon}
+            {h.county?.name ?? '—'}
           </div>
           <div>
             {t('sheet.township')}
-            {fmt.colon}{h.township?.name ?? '—'}
+            {fmt.colon}
+            {h.township?.name ?? '—'}
           </div>
           <div>
             {t('sheet.village')}
@@ -75,15 +82,18 @@ export default function SheetPage() {
           </div>
           <div>
             {t('sheet.team')}
-            {fmt.colon}{h.team ?? '—'}
+            {fmt.colon}
+            {h.team ?? '—'}
           </div>
           <div>
             {t('sheet.period')}
-            {fmt.colon}{fmt.date(h.campaign.period.from)} – {fmt.date(h.campaign.period.to)}
+            {fmt.colon}
+            {fmt.date(h.campaign.period.from)} – {fmt.date(h.campaign.period.to)}
           </div>
           <div>
             {t('sheet.status')}
-            {fmt.colon}{t(`status.${h.status}`)}
+            {fmt.colon}
+            {t(`status.${h.status}`)}
             {h.publishedAt ? fmt.paren(t('sheet.publishedAt', { date: fmt.date(h.publishedAt) })) : ''}
           </div>
         </div>
@@ -158,11 +168,13 @@ export default function SheetPage() {
                       {d.title}
                       {d.elementTitle ? `${fmt.colon}${t('finding.missing', { what: d.elementTitle })}` : ''}
                     </div>
-                    {d.household ? <div>
+                    {d.household ? (
+                      <div>
                         {t('finding.household')}
                         {fmt.colon}
                         {d.household}
-                      </div> : null}
+                      </div>
+                    ) : null}
                     {d.note ? <div>{d.note}</div> : null}
                   </td>
                   <td className="num">{fmt.int(d.count)}</td>
@@ -188,11 +200,13 @@ export default function SheetPage() {
             <tr className="total-row">
               <td>
                 {t('score.base')}
-                {fmt.colon}{fmt.points(data.totals.base)} / {fmt.points(data.totals.max)}
+                {fmt.colon}
+                {fmt.points(data.totals.base)} / {fmt.points(data.totals.max)}
               </td>
               <td>
                 {t('score.bonus')}
-                {fmt.colon}{fmt.points(data.totals.bonus)} / {fmt.points(data.totals.bonusMax)}
+                {fmt.colon}
+                {fmt.points(data.totals.bonus)} / {fmt.points(data.totals.bonusMax)}
               </td>
               <td>
                 {t('score.total')}
@@ -200,7 +214,9 @@ export default function SheetPage() {
                 <span data-testid="sheet-total">{fmt.points(data.totals.total)}</span>
               </td>
               <td>
-                {data.rank ? t('sheet.rank', { county: data.rank.county, countyOf: data.rank.countyOf, township: data.rank.township, townshipOf: data.rank.townshipOf ?? '—' }) : t('sheet.noRank')}
+                {data.rank
+                  ? t('sheet.rank', { county: data.rank.county, countyOf: data.rank.countyOf, township: data.rank.township, townshipOf: data.rank.townshipOf ?? '—' })
+                  : t('sheet.noRank')}
               </td>
             </tr>
             {data.grade || data.veto ? (

@@ -21,7 +21,14 @@ export function EvidenceList({ items }: { items: EvidenceRow[] }) {
         if (e.mime.startsWith('image/') && e.mime !== 'image/heic') {
           return (
             <Tooltip key={e.id} title={info}>
-              <Image src={url} width={56} height={56} style={{ objectFit: 'cover', borderRadius: 4, opacity: e.status === 'withdrawn' ? 0.4 : 1 }} alt={e.filename} data-testid={`evidence-${e.id}`} />
+              <Image
+                src={url}
+                width={56}
+                height={56}
+                style={{ objectFit: 'cover', borderRadius: 4, opacity: e.status === 'withdrawn' ? 0.4 : 1 }}
+                alt={e.filename}
+                data-testid={`evidence-${e.id}`}
+              />
             </Tooltip>
           );
         }
@@ -48,7 +55,10 @@ export function EvidencePicker({ files, onChange, testId, label }: { files: File
   const fmt = useFormat();
   return (
     <div>
-      <label className="ant-btn ant-btn-default ant-btn-sm" style={{ display: 'inline-flex', alignItems: 'center', gap: 6, cursor: 'pointer', padding: '4px 10px', border: '1px dashed #d9d9d9', borderRadius: 6 }}>
+      <label
+        className="ant-btn ant-btn-default ant-btn-sm"
+        style={{ display: 'inline-flex', alignItems: 'center', gap: 6, cursor: 'pointer', padding: '4px 10px', border: '1px dashed #d9d9d9', borderRadius: 6 }}
+      >
         <CameraOutlined />
         <span>{label ?? t('evidence.add')}</span>
         <input
@@ -147,7 +157,19 @@ export function useChanges(reload: () => Promise<void>) {
 }
 
 /** The score as it stands (or would stand), with the engine's explanation. */
-export function ScorePanel({ score, saved, lines, preview, problems }: { score: ScoreJson | undefined; saved: ScoreJson; lines: ExplanationLine[]; preview: boolean; problems: string[] }) {
+export function ScorePanel({
+  score,
+  saved,
+  lines,
+  preview,
+  problems,
+}: {
+  score: ScoreJson | undefined;
+  saved: ScoreJson;
+  lines: ExplanationLine[];
+  preview: boolean;
+  problems: string[];
+}) {
   const { t, i18n } = useTranslation();
   const fmt = useFormat();
   const s = score ?? saved;
@@ -171,7 +193,11 @@ export function ScorePanel({ score, saved, lines, preview, problems }: { score: 
         {s.percent !== null ? ` · ${fmt.points(s.percent)}%` : ''}
         {s.grade ? ` · ${t('score.grade')} ${gradeTitle}` : ''}
       </div>
-      {s.veto ? <Tag color="error" style={{ marginTop: 6 }}>{t('score.veto', { items: s.veto.items.join(', ') })}</Tag> : null}
+      {s.veto ? (
+        <Tag color="error" style={{ marginTop: 6 }}>
+          {t('score.veto', { items: s.veto.items.join(', ') })}
+        </Tag>
+      ) : null}
       {problems.length ? (
         <div style={{ marginTop: 8 }}>
           {problems.map((p, i) => (

@@ -48,7 +48,9 @@ export function useAssessment(target: { id: number } | { campaignId: number; vil
       if (!unit) {
         let village: Parameters<typeof unitOf>[0] = { name: a.village.name, povertyVillage: a.village.povertyVillage };
         try {
-          const v = await api.get<{ name: string; povertyVillage?: boolean; plannedExitYear?: number | null; exitYear?: number | null; population?: number | null }>(`/villages/${a.village.code}`);
+          const v = await api.get<{ name: string; povertyVillage?: boolean; plannedExitYear?: number | null; exitYear?: number | null; population?: number | null }>(
+            `/villages/${a.village.code}`,
+          );
           village = { ...v, name: a.village.name };
         } catch {
           // Readers outside the registry's reach score with what the assessment says of the village.

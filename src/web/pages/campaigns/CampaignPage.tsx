@@ -16,7 +16,19 @@ import { can } from '../../lib/roles.ts';
 import { Link, pathTo, useRoute } from '../../lib/router.tsx';
 import { useFormat } from '../../lib/format.ts';
 import { STATUSES, type AssessmentRow, type CampaignDetail } from '../../lib/types.ts';
-import type { Assigned, AssignRequest, Published, RescorePreview, RescoreRequest, Rescored, Snapshot, SnapshotsAnswer, TeamRequest, TeamSet, UsersAnswer } from '../../../contract/index.ts';
+import type {
+  Assigned,
+  AssignRequest,
+  Published,
+  RescorePreview,
+  RescoreRequest,
+  Rescored,
+  Snapshot,
+  SnapshotsAnswer,
+  TeamRequest,
+  TeamSet,
+  UsersAnswer,
+} from '../../../contract/index.ts';
 import type { SchemesAnswer } from '../schemes/schemes-data.ts';
 
 export default function CampaignPage() {
@@ -45,8 +57,11 @@ export default function CampaignPage() {
         title={data.name}
         sub={
           <span>
-            {fmt.date(data.period.from)} – {fmt.date(data.period.to)} · <Link to={pathTo('schemeVersion', { vid: data.scheme.versionId })}>{data.scheme.title}
-              {fmt.paren(`${data.scheme.id} v${data.scheme.version}`)}</Link>
+            {fmt.date(data.period.from)} – {fmt.date(data.period.to)} ·{' '}
+            <Link to={pathTo('schemeVersion', { vid: data.scheme.versionId })}>
+              {data.scheme.title}
+              {fmt.paren(`${data.scheme.id} v${data.scheme.version}`)}
+            </Link>
           </span>
         }
         extra={
@@ -54,7 +69,10 @@ export default function CampaignPage() {
             <Link to={pathTo('rankings', {}, { campaign: data.id })}>
               <Button>{t('nav.rankings')}</Button>
             </Link>
-            <ReportDownloads campaignId={data.id} reports={user.role === 'viewer' ? ['ranking.xlsx', 'summary.pdf', 'campaign.pdf'] : ['ranking.xlsx', 'deductions.xlsx', 'campaign.pdf', 'summary.pdf']} />
+            <ReportDownloads
+              campaignId={data.id}
+              reports={user.role === 'viewer' ? ['ranking.xlsx', 'summary.pdf', 'campaign.pdf'] : ['ranking.xlsx', 'deductions.xlsx', 'campaign.pdf', 'summary.pdf']}
+            />
             {can.publish(user.role) ? <PublishAll campaign={data} onDone={reload} /> : null}
           </>
         }
@@ -141,7 +159,12 @@ function VillagesTab({ campaign }: { campaign: CampaignDetail }) {
     },
     { title: t('common.township'), dataIndex: 'townshipName', className: 'hide-narrow' },
     { title: t('campaign.team'), dataIndex: 'team', render: (v: string | null) => v ?? <span className="muted">{t('campaign.unassigned')}</span>, className: 'hide-narrow' },
-    { title: t('common.status'), dataIndex: 'status', render: (s: AssessmentRow['status']) => <StatusTag status={s} />, sorter: (a, b) => STATUSES.indexOf(a.status) - STATUSES.indexOf(b.status) },
+    {
+      title: t('common.status'),
+      dataIndex: 'status',
+      render: (s: AssessmentRow['status']) => <StatusTag status={s} />,
+      sorter: (a, b) => STATUSES.indexOf(a.status) - STATUSES.indexOf(b.status),
+    },
     { title: t('score.total'), dataIndex: 'total', align: 'right', render: (v: number) => fmt.points(v), sorter: (a, b) => a.total - b.total },
     { title: t('common.updated'), dataIndex: 'updatedAt', render: (v: string) => fmt.dateTime(v), className: 'hide-narrow' },
   ];
@@ -150,9 +173,24 @@ function VillagesTab({ campaign }: { campaign: CampaignDetail }) {
       <Space wrap style={{ marginBottom: 12 }}>
         <Input.Search placeholder={t('campaign.searchVillage')} allowClear onChange={(e) => setQ(e.target.value)} style={{ width: 200 }} />
         <Select allowClear placeholder={t('common.township')} options={townships} value={township} onChange={setTownship} style={{ width: 160 }} />
-        <Select allowClear placeholder={t('common.status')} options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))} value={status} onChange={setStatus} style={{ width: 140 }} />
+        <Select
+          allowClear
+          placeholder={t('common.status')}
+          options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
+          value={status}
+          onChange={setStatus}
+          style={{ width: 140 }}
+        />
       </Space>
-      <Table<AssessmentRow> rowKey="id" size="small" columns={columns} dataSource={rows} pagination={{ pageSize: 50, hideOnSinglePage: true }} scroll={{ x: 480 }} data-testid="campaign-villages" />
+      <Table<AssessmentRow>
+        rowKey="id"
+        size="small"
+        columns={columns}
+        dataSource={rows}
+        pagination={{ pageSize: 50, hideOnSinglePage: true }}
+        scroll={{ x: 480 }}
+        data-testid="campaign-villages"
+      />
     </>
   );
 }
@@ -217,9 +255,7 @@ function TeamsTab({ campaign, onChanged }: { campaign: CampaignDetail; onChanged
             : []),
         ]}
       />
-      {editing ? (
-        <TeamModal campaignId={campaign.id} initial={editing} onClose={() => setEditing(null)} onSaved={() => (setEditing(null), onChanged())} />
-      ) : null}
+      {editing ? <TeamModal campaignId={campaign.id} initial={editing} onClose={() => setEditing(null)} onSaved={() => (setEditing(null), onChanged())} /> : null}
       {assigning ? <AssignModal campaign={campaign} team={assigning} onClose={() => setAssigning(null)} onSaved={() => (setAssigning(null), onChanged())} /> : null}
     </>
   );
@@ -233,9 +269,19 @@ function TeamModal({ campaignId, initial, onClose, onSaved }: { campaignId: numb
   const [form] = Form.useForm<{ name: string; members: string[] }>();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const inspectors = (users.data?.users ?? []).filter((u) => u.role === 'inspector').map((u) => ({ value: u.username, label: u.displayName ? `${u.displayName}${fmt.paren(u.username)}` : u.username }));
+  const inspectors = (users.data?.users ?? [])
+    .filter((u) => u.role === 'inspector')
+    .map((u) => ({ value: u.username, label: u.displayName ? `${u.displayName}${fmt.paren(u.username)}` : u.username }));
   return (
-    <Modal open title={initial.name ? t('campaign.editTeam', { name: initial.name }) : t('campaign.newTeam')} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy} destroyOnHidden okButtonProps={{ 'data-testid': 'team-save' }}>
+    <Modal
+      open
+      title={initial.name ? t('campaign.editTeam', { name: initial.name }) : t('campaign.newTeam')}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      confirmLoading={busy}
+      destroyOnHidden
+      okButtonProps={{ 'data-testid': 'team-save' }}
+    >
       {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} /> : null}
       <Form
         form={form}
@@ -273,7 +319,10 @@ function AssignModal({ campaign, team, onClose, onSaved }: { campaign: CampaignD
   const [chosen, setChosen] = useState<string[]>(campaign.teams.find((x) => x.name === team)?.villages ?? []);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const options = campaign.villages.map((v) => ({ value: v.village, label: `${v.villageName}${fmt.paren(`${v.townshipName ?? ''}${v.team && v.team !== team ? ` · ${v.team}` : ''}`)}` }));
+  const options = campaign.villages.map((v) => ({
+    value: v.village,
+    label: `${v.villageName}${fmt.paren(`${v.townshipName ?? ''}${v.team && v.team !== team ? ` · ${v.team}` : ''}`)}`,
+  }));
   return (
     <Modal
       open
@@ -297,7 +346,16 @@ function AssignModal({ campaign, team, onClose, onSaved }: { campaign: CampaignD
     >
       {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} /> : null}
       <p className="muted">{t('campaign.assignHelp')}</p>
-      <Select mode="multiple" style={{ width: '100%' }} value={chosen} onChange={setChosen} options={options} optionFilterProp="label" maxTagCount={12} data-testid="assign-villages" />
+      <Select
+        mode="multiple"
+        style={{ width: '100%' }}
+        value={chosen}
+        onChange={setChosen}
+        options={options}
+        optionFilterProp="label"
+        maxTagCount={12}
+        data-testid="assign-villages"
+      />
     </Modal>
   );
 }
@@ -379,12 +437,24 @@ function RescoreTab({ campaign, onApplied }: { campaign: CampaignDetail; onAppli
     <div data-testid="rescore">
       <Alert type="info" showIcon title={t('campaign.rescoreHelp', { scheme: `${campaign.scheme.id} v${campaign.scheme.version}` })} style={{ marginBottom: 12 }} />
       <Space wrap style={{ marginBottom: 12 }}>
-        <Select style={{ minWidth: 260 }} data-testid="rescore-version" placeholder={t('campaign.rescoreVersion')} options={options} value={versionId} onChange={(v) => (setVersionId(v), setPreview(null))} notFoundContent={t('campaign.noOtherVersion')} />
+        <Select
+          style={{ minWidth: 260 }}
+          data-testid="rescore-version"
+          placeholder={t('campaign.rescoreVersion')}
+          options={options}
+          value={versionId}
+          onChange={(v) => (setVersionId(v), setPreview(null))}
+          notFoundContent={t('campaign.noOtherVersion')}
+        />
         <Button onClick={() => run(false)} disabled={!versionId} loading={busy && !preview} data-testid="rescore-preview">
           {t('campaign.preview')}
         </Button>
         {preview ? (
-          <Popconfirm title={t('campaign.rescoreConfirm', { count: preview.rows.filter((r) => r.newTotal !== r.oldTotal).length })} onConfirm={() => run(true)} disabled={preview.errors > 0}>
+          <Popconfirm
+            title={t('campaign.rescoreConfirm', { count: preview.rows.filter((r) => r.newTotal !== r.oldTotal).length })}
+            onConfirm={() => run(true)}
+            disabled={preview.errors > 0}
+          >
             <Button type="primary" danger disabled={preview.errors > 0} loading={busy} data-testid="rescore-apply">
               {t('campaign.apply')}
             </Button>

@@ -87,7 +87,16 @@ export default function CampaignsPage() {
       {narrow ? (
         <Space orientation="vertical" style={{ width: '100%' }} data-testid="campaigns-table">
           {(data ?? []).map((c) => (
-            <Card key={c.id} size="small" title={<Link to={pathTo('campaign', { id: c.id })} data-testid={`campaign-link-${c.id}`}>{c.name}</Link>} extra={<span className="muted">{c.year}</span>}>
+            <Card
+              key={c.id}
+              size="small"
+              title={
+                <Link to={pathTo('campaign', { id: c.id })} data-testid={`campaign-link-${c.id}`}>
+                  {c.name}
+                </Link>
+              }
+              extra={<span className="muted">{c.year}</span>}
+            >
               {progressCell(c)}
               {user.village ? (
                 <Link to={pathTo('villageAssessment', { id: c.id, code: user.village })} data-testid={`my-result-${c.id}`}>
@@ -104,18 +113,18 @@ export default function CampaignsPage() {
           {!loading && (data ?? []).length === 0 ? <Empty description={t('campaigns.none')} /> : null}
         </Space>
       ) : (
-      <Card size="small">
-        <Table<CampaignSummary>
-          rowKey="id"
-          loading={loading}
-          columns={columns}
-          dataSource={data ?? []}
-          pagination={false}
-          scroll={{ x: 560 }}
-          data-testid="campaigns-table"
-          locale={{ emptyText: <Empty description={t('campaigns.none')} /> }}
-        />
-      </Card>
+        <Card size="small">
+          <Table<CampaignSummary>
+            rowKey="id"
+            loading={loading}
+            columns={columns}
+            dataSource={data ?? []}
+            pagination={false}
+            scroll={{ x: 560 }}
+            data-testid="campaigns-table"
+            locale={{ emptyText: <Empty description={t('campaigns.none')} /> }}
+          />
+        </Card>
       )}
       {creating ? (
         <CreateCampaign
@@ -217,11 +226,22 @@ function CreateCampaign({ onClose, onCreated }: { onClose: () => void; onCreated
       setBusy(false);
     }
   };
-  const inspectors = (users.data?.users ?? []).filter((u) => u.role === 'inspector').map((u) => ({ value: u.username, label: u.displayName ? `${u.displayName}${fmt.paren(u.username)}` : u.username }));
+  const inspectors = (users.data?.users ?? [])
+    .filter((u) => u.role === 'inspector')
+    .map((u) => ({ value: u.username, label: u.displayName ? `${u.displayName}${fmt.paren(u.username)}` : u.username }));
   const roots = (areas.data?.areas ?? []).map((a) => a.code);
 
   return (
-    <Modal open title={t('campaigns.create')} onCancel={onClose} onOk={() => form.submit()} okText={t('common.create')} confirmLoading={busy} destroyOnHidden okButtonProps={{ 'data-testid': 'campaign-create-submit' }}>
+    <Modal
+      open
+      title={t('campaigns.create')}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={t('common.create')}
+      confirmLoading={busy}
+      destroyOnHidden
+      okButtonProps={{ 'data-testid': 'campaign-create-submit' }}
+    >
       {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} /> : null}
       <Form form={form} layout="vertical" onFinish={submit} initialValues={{ year: new Date().getFullYear(), appealDays: 10 }}>
         <Form.Item name="name" label={t('campaigns.name')} rules={[{ required: true, message: t('common.required') }]}>
@@ -265,7 +285,12 @@ function CreateCampaign({ onClose, onCreated }: { onClose: () => void; onCreated
             label={t('campaign.members')}
             style={{ flex: 2 }}
             dependencies={['teamName']}
-            rules={[({ getFieldValue }) => ({ validator: (_, v?: string[]) => (!String(getFieldValue('teamName') ?? '').trim() || v?.length ? Promise.resolve() : Promise.reject(new Error(t('campaigns.teamNeedsMembers')))) })]}
+            rules={[
+              ({ getFieldValue }) => ({
+                validator: (_, v?: string[]) =>
+                  !String(getFieldValue('teamName') ?? '').trim() || v?.length ? Promise.resolve() : Promise.reject(new Error(t('campaigns.teamNeedsMembers'))),
+              }),
+            ]}
           >
             <Select mode="multiple" options={inspectors} loading={users.loading} optionFilterProp="label" data-testid="campaign-team-members" />
           </Form.Item>

@@ -21,7 +21,15 @@ export default function ExportsPage() {
       {kinds.error ? <ErrorView error={kinds.error} onRetry={kinds.reload} /> : null}
       <Card size="small">
         <Space wrap style={{ marginBottom: 12 }}>
-          <Segmented value={format} onChange={(v) => setFormat(v as 'xlsx' | 'csv')} options={[{ value: 'xlsx', label: 'Excel (.xlsx)' }, { value: 'csv', label: 'CSV' }]} data-testid="export-format" />
+          <Segmented
+            value={format}
+            onChange={(v) => setFormat(v as 'xlsx' | 'csv')}
+            options={[
+              { value: 'xlsx', label: 'Excel (.xlsx)' },
+              { value: 'csv', label: 'CSV' },
+            ]}
+            data-testid="export-format"
+          />
           <Checkbox checked={showIds} onChange={(e) => setShowIds(e.target.checked)}>
             {t('exports.showIds')}
           </Checkbox>

@@ -52,7 +52,15 @@ export default function HouseholdsPage() {
     { title: t('household.size'), dataIndex: 'size', align: 'right', width: 70 },
     { title: t('household.attribute'), key: 'attr', render: (_, r) => codeLabel(r, 'attribute', lang), className: 'hide-narrow' },
     { title: t('household.mainCause'), key: 'cause', render: (_, r) => codeLabel(r, 'mainCause', lang), className: 'hide-narrow' },
-    { title: t('common.status'), key: 'status', render: (_, r) => <Tag color={r.status === 'exited' ? 'success' : r.status === 'relapsed' ? 'error' : 'warning'}>{t(`household.statuses.${r.status}`, { defaultValue: codeLabel(r, 'status', lang) })}</Tag> },
+    {
+      title: t('common.status'),
+      key: 'status',
+      render: (_, r) => (
+        <Tag color={r.status === 'exited' ? 'success' : r.status === 'relapsed' ? 'error' : 'warning'}>
+          {t(`household.statuses.${r.status}`, { defaultValue: codeLabel(r, 'status', lang) })}
+        </Tag>
+      ),
+    },
   ];
 
   return (
@@ -71,7 +79,14 @@ export default function HouseholdsPage() {
             data-testid="household-search"
           />
           <VillageSelect value={village} onChange={(v) => (setQuery({ village: v }), setPage(1))} />
-          <Select allowClear placeholder={t('common.status')} value={status} onChange={(v) => (setStatus(v), setPage(1))} options={STATUSES.map((s) => ({ value: s, label: t(`household.statuses.${s}`) }))} style={{ width: 130 }} />
+          <Select
+            allowClear
+            placeholder={t('common.status')}
+            value={status}
+            onChange={(v) => (setStatus(v), setPage(1))}
+            options={STATUSES.map((s) => ({ value: s, label: t(`household.statuses.${s}`) }))}
+            style={{ width: 130 }}
+          />
         </Space>
         <Table<Row>
           rowKey="id"
@@ -137,7 +152,8 @@ function HouseholdDrawer({ no, onClose }: { no: string; onClose: () => void }) {
           {data.helpers.length === 0 ? <Empty /> : null}
           {data.helpers.map((h) => (
             <div key={h.id} style={{ marginBottom: 4 }}>
-              {h.current ? <Tag color="green">{t('household.currentHelper')}</Tag> : <Tag>{t('household.formerHelper')}</Tag>} <b>{h.name}</b> {h.unit} {h.position} · {h.phone} · {fmt.date(h.startDate)} – {h.endDate ? fmt.date(h.endDate) : t('workTeam.now')}
+              {h.current ? <Tag color="green">{t('household.currentHelper')}</Tag> : <Tag>{t('household.formerHelper')}</Tag>} <b>{h.name}</b> {h.unit} {h.position} · {h.phone} ·{' '}
+              {fmt.date(h.startDate)} – {h.endDate ? fmt.date(h.endDate) : t('workTeam.now')}
             </div>
           ))}
           <h4 style={{ marginTop: 16 }}>{t('household.visits', { count: data.visits.total })}</h4>
@@ -148,7 +164,12 @@ function HouseholdDrawer({ no, onClose }: { no: string; onClose: () => void }) {
             dataSource={data.visits.recent}
             columns={[
               { title: t('common.date'), dataIndex: 'date', render: (v: string) => fmt.date(v) },
-              { title: t('household.visitor'), key: 'v', render: (_: unknown, v: HouseholdDetail['visits']['recent'][number]) => `${v.visitorName}${fmt.paren(t(`household.visitorRoles.${v.visitorRole}`, { defaultValue: v.visitorRole }))}` },
+              {
+                title: t('household.visitor'),
+                key: 'v',
+                render: (_: unknown, v: HouseholdDetail['visits']['recent'][number]) =>
+                  `${v.visitorName}${fmt.paren(t(`household.visitorRoles.${v.visitorRole}`, { defaultValue: v.visitorRole }))}`,
+              },
               { title: t('household.visitContent'), dataIndex: 'content' },
             ]}
           />

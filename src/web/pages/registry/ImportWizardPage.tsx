@@ -100,7 +100,13 @@ export default function ImportWizardPage() {
           size="small"
           current={step}
           responsive
-          items={[{ title: t('imports.stepKind') }, { title: t('imports.stepFile') }, { title: t('imports.stepColumns') }, { title: t('imports.stepDryRun') }, { title: t('imports.stepResult') }]}
+          items={[
+            { title: t('imports.stepKind') },
+            { title: t('imports.stepFile') },
+            { title: t('imports.stepColumns') },
+            { title: t('imports.stepDryRun') },
+            { title: t('imports.stepResult') },
+          ]}
         />
       </Card>
 
@@ -121,7 +127,18 @@ export default function ImportWizardPage() {
             </a>
           ) : null}
         </Space>
-        {spec ? <Table rowKey="key" size="small" style={{ marginTop: 12 }} pagination={false} dataSource={spec.fields} columns={fieldColumns} scroll={{ x: 520 }} data-testid="import-fields" /> : null}
+        {spec ? (
+          <Table
+            rowKey="key"
+            size="small"
+            style={{ marginTop: 12 }}
+            pagination={false}
+            dataSource={spec.fields}
+            columns={fieldColumns}
+            scroll={{ x: 520 }}
+            data-testid="import-fields"
+          />
+        ) : null}
       </Card>
 
       {spec ? (
@@ -165,7 +182,13 @@ export default function ImportWizardPage() {
               {check.headerRow === 0 ? (
                 <Alert type="error" showIcon title={t('imports.noHeader')} style={{ marginBottom: 12 }} data-testid="import-columns-missing" />
               ) : check.missingRequired.length ? (
-                <Alert type="error" showIcon title={t('imports.missingRequired', { columns: fmt.join(check.missingRequired.map((f) => fieldLabel(f as KindFieldInfo, lang))) })} style={{ marginBottom: 12 }} data-testid="import-columns-missing" />
+                <Alert
+                  type="error"
+                  showIcon
+                  title={t('imports.missingRequired', { columns: fmt.join(check.missingRequired.map((f) => fieldLabel(f as KindFieldInfo, lang))) })}
+                  style={{ marginBottom: 12 }}
+                  data-testid="import-columns-missing"
+                />
               ) : (
                 <Alert
                   type="success"
@@ -188,7 +211,8 @@ export default function ImportWizardPage() {
                   {
                     title: t('imports.inFile'),
                     key: 'f',
-                    render: (_: unknown, r: (typeof checkRows)[number]) => (r.found ? <Tag color="green">{r.found}</Tag> : <Tag color={r.required ? 'error' : 'default'}>{t('imports.absent')}</Tag>),
+                    render: (_: unknown, r: (typeof checkRows)[number]) =>
+                      r.found ? <Tag color="green">{r.found}</Tag> : <Tag color={r.required ? 'error' : 'default'}>{t('imports.absent')}</Tag>,
                   },
                 ]}
               />
@@ -219,7 +243,13 @@ export default function ImportWizardPage() {
           </Descriptions>
           {dry.problems.length ? (
             <>
-              <Alert type="error" showIcon title={t('imports.fixAndRetry')} style={{ marginBottom: 12 }} action={dry.errorsFile ? <ErrorsFileLink token={dry.errorsFile} /> : undefined} />
+              <Alert
+                type="error"
+                showIcon
+                title={t('imports.fixAndRetry')}
+                style={{ marginBottom: 12 }}
+                action={dry.errorsFile ? <ErrorsFileLink token={dry.errorsFile} /> : undefined}
+              />
               <ProblemsTable problems={dry.problems} />
             </>
           ) : (
@@ -251,7 +281,13 @@ export default function ImportWizardPage() {
             />
           ) : (
             <>
-              <Alert type="error" showIcon title={t('imports.notWritten')} style={{ marginBottom: 12 }} action={result.errorsFile ? <ErrorsFileLink token={result.errorsFile} /> : undefined} />
+              <Alert
+                type="error"
+                showIcon
+                title={t('imports.notWritten')}
+                style={{ marginBottom: 12 }}
+                action={result.errorsFile ? <ErrorsFileLink token={result.errorsFile} /> : undefined}
+              />
               <ProblemsTable problems={result.problems} />
             </>
           )}

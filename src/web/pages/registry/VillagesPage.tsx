@@ -43,7 +43,11 @@ export default function VillagesPage() {
     });
     return (data?.areas ?? []).map(map);
   }, [data]);
-  const rows = villages.filter((v) => (!selected || v.code === selected || v.townshipCode === selected || v.code.startsWith(selected.replace(/0+$/, ''))) && (!q.trim() || v.name.includes(q.trim()) || v.code.includes(q.trim())));
+  const rows = villages.filter(
+    (v) =>
+      (!selected || v.code === selected || v.townshipCode === selected || v.code.startsWith(selected.replace(/0+$/, ''))) &&
+      (!q.trim() || v.name.includes(q.trim()) || v.code.includes(q.trim())),
+  );
 
   const columns: ColumnsType<VillageRow> = [
     {
@@ -58,11 +62,26 @@ export default function VillagesPage() {
     },
     { title: t('common.villageCode'), dataIndex: 'code', className: 'hide-narrow mono' },
     { title: t('common.township'), dataIndex: 'townshipName' },
-    { title: t('village.povertyVillage'), dataIndex: 'povertyVillage', render: (v: boolean) => (v ? <Tag color="red">{t('village.povertyVillageTag')}</Tag> : <YesNo value={false} />), filters: [{ text: t('common.yes'), value: true }, { text: t('common.no'), value: false }], onFilter: (value, r) => !!r.povertyVillage === value },
+    {
+      title: t('village.povertyVillage'),
+      dataIndex: 'povertyVillage',
+      render: (v: boolean) => (v ? <Tag color="red">{t('village.povertyVillageTag')}</Tag> : <YesNo value={false} />),
+      filters: [
+        { text: t('common.yes'), value: true },
+        { text: t('common.no'), value: false },
+      ],
+      onFilter: (value, r) => !!r.povertyVillage === value,
+    },
     { title: t('village.plannedExitYear'), dataIndex: 'plannedExitYear', render: (v: number | null) => v ?? '—', className: 'hide-narrow' },
     { title: t('village.exitYear'), dataIndex: 'exitYear', render: (v: number | null) => v ?? '—' },
     { title: t('village.population'), dataIndex: 'population', align: 'right', render: (v: number | null) => fmt.int(v), className: 'hide-narrow' },
-    { title: t('village.households'), dataIndex: 'households', align: 'right', render: (v: number | undefined) => fmt.int(v), sorter: (a, b) => (a.households ?? 0) - (b.households ?? 0) },
+    {
+      title: t('village.households'),
+      dataIndex: 'households',
+      align: 'right',
+      render: (v: number | undefined) => fmt.int(v),
+      sorter: (a, b) => (a.households ?? 0) - (b.households ?? 0),
+    },
   ];
 
   return (
@@ -87,7 +106,16 @@ export default function VillagesPage() {
         ) : null}
         <Card size="small">
           <Input.Search placeholder={t('village.search')} allowClear onChange={(e) => setQ(e.target.value)} style={{ maxWidth: 280, marginBottom: 12 }} />
-          <Table<VillageRow> rowKey="code" size="small" loading={loading} columns={columns} dataSource={rows} pagination={{ pageSize: 50, hideOnSinglePage: true }} scroll={{ x: 560 }} data-testid="villages-table" />
+          <Table<VillageRow>
+            rowKey="code"
+            size="small"
+            loading={loading}
+            columns={columns}
+            dataSource={rows}
+            pagination={{ pageSize: 50, hideOnSinglePage: true }}
+            scroll={{ x: 560 }}
+            data-testid="villages-table"
+          />
         </Card>
       </div>
       {open ? <VillageDrawer code={open} onClose={() => setOpen(null)} /> : null}
@@ -124,7 +152,17 @@ function VillageDrawer({ code, onClose }: { code: string; onClose: () => void })
           <h4 style={{ marginTop: 16 }}>{t('nav.workTeams')}</h4>
           {data.workTeams.length === 0 ? <Empty /> : null}
           {data.workTeams.map((team) => (
-            <Card key={team.id} size="small" style={{ marginBottom: 8 }} title={team.sendingUnit} extra={<span className="muted">{fmt.date(team.startDate)} – {team.endDate ? fmt.date(team.endDate) : t('workTeam.now')}</span>}>
+            <Card
+              key={team.id}
+              size="small"
+              style={{ marginBottom: 8 }}
+              title={team.sendingUnit}
+              extra={
+                <span className="muted">
+                  {fmt.date(team.startDate)} – {team.endDate ? fmt.date(team.endDate) : t('workTeam.now')}
+                </span>
+              }
+            >
               <TeamMembers members={team.members} />
             </Card>
           ))}

@@ -4,7 +4,18 @@ import type { TFunction } from 'i18next';
 import { formatterFor } from '../../lib/format.ts';
 import { codeLabel, enumWords, fieldValue, type KindFieldInfo } from './kinds.tsx';
 
-const field = (property: string, type: string, extra: Partial<KindFieldInfo> = {}): KindFieldInfo => ({ key: property, property, header: property, aliases: [], en: property, type, required: false, help: '', example: null, ...extra });
+const field = (property: string, type: string, extra: Partial<KindFieldInfo> = {}): KindFieldInfo => ({
+  key: property,
+  property,
+  header: property,
+  aliases: [],
+  en: property,
+  type,
+  required: false,
+  help: '',
+  example: null,
+  ...extra,
+});
 const t = ((k: string) => k) as unknown as TFunction;
 
 // A household as GET /api/households gives it.

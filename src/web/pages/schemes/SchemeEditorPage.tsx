@@ -173,7 +173,14 @@ export default function SchemeEditorPage() {
                 children: (
                   <>
                     <p className="muted">{t('schemes.deriveHelp')}</p>
-                    <Input.TextArea className="editor-textarea" value={deriveText} onChange={(e) => setDeriveText(e.target.value)} autoSize={{ minRows: 6, maxRows: 24 }} spellCheck={false} data-testid="scheme-derive" />
+                    <Input.TextArea
+                      className="editor-textarea"
+                      value={deriveText}
+                      onChange={(e) => setDeriveText(e.target.value)}
+                      autoSize={{ minRows: 6, maxRows: 24 }}
+                      spellCheck={false}
+                      data-testid="scheme-derive"
+                    />
                   </>
                 ),
               },
@@ -208,9 +215,7 @@ export default function SchemeEditorPage() {
                   {
                     key: 'notes',
                     label: t('schemes.notes'),
-                    children: (
-                      <NoteList notes={notes} testId="scheme-preview-notes" />
-                    ),
+                    children: <NoteList notes={notes} testId="scheme-preview-notes" />,
                   },
                 ]}
               />

@@ -52,9 +52,7 @@ export default function SchemePage() {
     {
       key: 'notes',
       label: t('schemes.notes'),
-      children: (
-        <NoteList notes={body.data.notes} testId="scheme-lint-notes" />
-      ),
+      children: <NoteList notes={body.data.notes} testId="scheme-lint-notes" />,
     },
     ...(v
       ? [
@@ -169,7 +167,12 @@ function Versions({ current, siblings, diffWith }: { current: number; siblings: 
         ]}
       />
       {other ? (
-        <Card size="small" style={{ marginTop: 12 }} title={diff.data ? t('schemes.diffTitle', { from: `v${diff.data.from.version}`, to: `v${diff.data.to.version}` }) : t('schemes.diff')} data-testid="scheme-diff-result">
+        <Card
+          size="small"
+          style={{ marginTop: 12 }}
+          title={diff.data ? t('schemes.diffTitle', { from: `v${diff.data.from.version}`, to: `v${diff.data.to.version}` }) : t('schemes.diff')}
+          data-testid="scheme-diff-result"
+        >
           {diff.error ? <ErrorView error={diff.error} compact /> : null}
           {diff.loading ? <Loading /> : null}
           {diff.data ? <DiffView d={diff.data} /> : null}

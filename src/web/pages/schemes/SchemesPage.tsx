@@ -70,7 +70,13 @@ export default function SchemesPage() {
           <Space wrap>
             <Select size="small" placeholder={t('schemes.diffFrom')} options={versionOptions} value={diffA} onChange={setDiffA} style={{ width: 140 }} />
             <Select size="small" placeholder={t('schemes.diffTo')} options={versionOptions} value={diffB} onChange={setDiffB} style={{ width: 140 }} />
-            <Button size="small" icon={<DiffOutlined />} disabled={!diffA || !diffB || diffA === diffB} onClick={() => navigate(pathTo('schemeVersion', { vid: diffB! }, { diff: diffA }))} data-testid="scheme-diff">
+            <Button
+              size="small"
+              icon={<DiffOutlined />}
+              disabled={!diffA || !diffB || diffA === diffB}
+              onClick={() => navigate(pathTo('schemeVersion', { vid: diffB! }, { diff: diffA }))}
+              data-testid="scheme-diff"
+            >
               {t('schemes.compare')}
             </Button>
           </Space>
