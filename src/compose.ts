@@ -63,7 +63,7 @@ export function compose(options: ComposeOptions): Services {
     campaigns,
     bootstrap: new BootstrapService({ users, areas, campaigns, generateDemo: () => generateDemo({ store }) }),
     registry: registryServices({ repositories: uow.read, store, clock }),
-    reports: new ReportDocuments({ reports: new ReportService({ repository: uow.read.reports, campaigns, clock }), campaigns, present }),
+    reports: new ReportDocuments({ reports: new ReportService({ repository: uow.read.reports, campaigns, clock }), campaigns, present, evidence: evidenceStore }),
     evidenceStore,
     clock,
     tidyEvidence: () => tidyEvidence(store.db, evidenceStore),

@@ -37,7 +37,13 @@ export interface ScoreSheetEvidence {
   id: number;
   filename: string;
   mime: string;
+  /** Its content address in the evidence store (as GET /api/assessments/:id answers it). */
+  sha256: string;
+  size: number;
+  /** When and where the photo was taken, from its EXIF data or the inspector (null when unknown). */
   takenAt: string | null;
+  latitude: number | null;
+  longitude: number | null;
 }
 
 export interface ScoreSheetDeduction {

@@ -5,13 +5,13 @@
  * reader may see is decided by ReportService and CampaignServices, never here.
  */
 import { once } from 'node:events';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { PassThrough, type Writable } from 'node:stream';
 import { KaoheError } from '../core/errors.ts';
 import { textOf, type Lang } from '../core/scheme/model.ts';
 import { chartSections } from '../reports/charts.ts';
 import { writeCampaignPdf, type CampaignPdfInput, type CampaignPdfPlan } from '../reports/pdf/campaign.ts';
-import { scoreSheetPdf } from '../reports/pdf/score-sheet.ts';
+import { PHOTO_TYPES, scoreSheetPdf, type ScoreSheet } from '../reports/pdf/score-sheet.ts';
 import { deductionsXlsx, writeDeductionsXlsx } from '../reports/xlsx/deductions.ts';
 import { rankingXlsx, writeRankingXlsx } from '../reports/xlsx/ranking.ts';
 import type { CampaignServices } from './campaign/index.ts';
@@ -69,7 +69,17 @@ export interface ReportDocumentsDeps {
    * typed into notes and reasons for everyone but the office); default: all of it.
    */
   present?: <T>(actor: Actor, value: T) => T;
+  /** Where evidence files are read for the photos on a village's score sheet; none: evidence listed by name only. */
+  evidence?: { pathOf(sha256: string): string };
 }
+
+/**
+ * The photos on one village's score sheet. No image library is installed, so a photo is embedded
+ * as it was uploaded (JPEG as is, PNG recompressed by pdfkit) and only drawn small: a photo
+ * larger than PHOTO_MAX_BYTES, or past SHEET_PHOTOS_MAX_BYTES on the sheet, is listed by name.
+ */
+export const PHOTO_MAX_BYTES = 6 * 1024 * 1024;
+export const SHEET_PHOTOS_MAX_BYTES = 24 * 1024 * 1024;
 
 function fileNameOf(campaign: string, kind: ReportKind, request: ReportRequest): string {
   const parts = [campaign, NAMES[request.lang ?? 'zh'][kind]];
@@ -147,9 +157,34 @@ export class ReportDocuments {
     return {
       filename,
       contentType: PDF,
-      write: async (out) =>
-        (typeof out === 'string' ? writeFile(out, await scoreSheetPdf(sheets, { lang })) : endWith(out, await scoreSheetPdf(sheets, { lang }))).then(() => ({})),
+      write: async (out) => {
+        const photos = await this.photosOf(sheets);
+        const pdf = await scoreSheetPdf(sheets, { lang, ...(photos ? { photos } : {}) });
+        await (typeof out === 'string' ? writeFile(out, pdf) : endWith(out, pdf));
+        return {};
+      },
     };
+  }
+
+  /** The bytes of the sheets' JPEG and PNG evidence, within the caps, by sha256 (undefined without an evidence store). */
+  async photosOf(sheets: readonly ScoreSheet[]): Promise<Map<string, Buffer> | undefined> {
+    const store = this.deps.evidence;
+    if (!store) return undefined;
+    const photos = new Map<string, Buffer>();
+    for (const sheet of sheets) {
+      let bytes = 0;
+      for (const d of sheet.deductions) {
+        for (const e of d.evidence) {
+          if (!PHOTO_TYPES.includes(e.mime) || photos.has(e.sha256) || e.size > PHOTO_MAX_BYTES || bytes + e.size > SHEET_PHOTOS_MAX_BYTES) continue;
+          // A file missing from the store (a restore without the evidence folder) is listed by name, not a failed sheet.
+          const body = await readFile(store.pathOf(e.sha256)).catch(() => null);
+          if (!body) continue;
+          photos.set(e.sha256, body);
+          bytes += body.length;
+        }
+      }
+    }
+    return photos;
   }
 
   /** Writes a report to a file or a stream. */

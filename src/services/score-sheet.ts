@@ -28,7 +28,7 @@ export interface ScoreSheetInput {
   /** The active findings, each with its id (as a string, the engine's finding id). */
   findings: readonly Finding[];
   /** Active evidence of those findings. */
-  evidence: ReadonlyArray<{ id: number; findingId: number | null; filename: string; mime: string; takenAt: string | null }>;
+  evidence: ReadonlyArray<ScoreSheetEvidence & { findingId: number | null }>;
   header: ScoreSheetHeader;
   rank: ScoreSheetRank | null;
   lang: Lang;
@@ -62,7 +62,7 @@ export function buildScoreSheet(input: ScoreSheetInput): ScoreSheet {
   for (const e of input.evidence) {
     if (e.findingId === null) continue;
     const list = evidenceOf.get(e.findingId) ?? [];
-    list.push({ id: e.id, filename: e.filename, mime: e.mime, takenAt: e.takenAt });
+    list.push({ id: e.id, filename: e.filename, mime: e.mime, sha256: e.sha256, size: e.size, takenAt: e.takenAt, latitude: e.latitude, longitude: e.longitude });
     evidenceOf.set(e.findingId, list);
   }
   // explain() gives each counted finding of an item one line, in the item's order.

@@ -55,7 +55,11 @@ export interface ActiveEvidence {
   findingId: number | null;
   filename: string;
   mime: string;
+  sha256: string;
+  size: number;
   takenAt: string | null;
+  latitude: number | null;
+  longitude: number | null;
   assessmentId: number;
 }
 
@@ -200,7 +204,7 @@ export class ReportRepository {
         .selectFrom('evidence as e')
         .innerJoin('findings as f', 'f.id', 'e.finding_id')
         .innerJoin('assessments as a', 'a.id', 'f.assessment_id')
-        .select(['e.id', 'e.finding_id', 'e.filename', 'e.mime', 'e.taken_at', 'f.assessment_id'])
+        .select(['e.id', 'e.finding_id', 'e.filename', 'e.mime', 'e.sha256', 'e.size', 'e.taken_at', 'e.latitude', 'e.longitude', 'f.assessment_id'])
         .where('a.campaign_id', '=', campaignId)
         .where('f.status', '=', 'active')
         .where('e.status', '=', 'active');
@@ -208,7 +212,18 @@ export class ReportRepository {
       return q.orderBy('e.id').execute();
     });
     return rows
-      .map((e) => ({ id: num(e.id), findingId: numOrNull(e.finding_id), filename: e.filename, mime: e.mime, takenAt: e.taken_at, assessmentId: num(e.assessment_id) }))
+      .map((e) => ({
+        id: num(e.id),
+        findingId: numOrNull(e.finding_id),
+        filename: e.filename,
+        mime: e.mime,
+        sha256: e.sha256,
+        size: num(e.size),
+        takenAt: e.taken_at,
+        latitude: e.latitude === null ? null : Number(e.latitude),
+        longitude: e.longitude === null ? null : Number(e.longitude),
+        assessmentId: num(e.assessment_id),
+      }))
       .sort((x, y) => x.id - y.id);
   }
 

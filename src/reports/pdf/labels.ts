@@ -41,6 +41,8 @@ export interface Labels {
   noRank: string;
   missing: (what: string) => string;
   evidence: (refs: string) => string;
+  /** The heading of the evidence photos under the scheme table. */
+  photosTitle: string;
   notes: string;
   inspectorsSign: string;
   villageSign: string;
@@ -110,6 +112,7 @@ const zh: Labels = {
   noRank: '未排名',
   missing: (what) => `缺少${what}`,
   evidence: (refs) => `证据${refs}`,
+  photosTitle: '扣分证据照片',
   notes: '计分说明',
   inspectorsSign: '考核组成员签字：',
   villageSign: '村负责人签字：',
@@ -177,6 +180,7 @@ const en: Labels = {
   noRank: 'not ranked',
   missing: (what) => `missing ${what}`,
   evidence: (refs) => `evidence ${refs}`,
+  photosTitle: 'Evidence photos',
   notes: 'Notes on the score',
   inspectorsSign: 'Inspectors’ signatures:',
   villageSign: 'Village head’s signature:',

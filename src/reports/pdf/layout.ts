@@ -51,7 +51,19 @@ export interface SvgOp {
   w: number;
   h: number;
 }
-export type Op = TextOp | LineOp | RectOp | SvgOp;
+/** A picture fitted into a box, centred; `key` names its bytes in the images handed to drawOps (an evidence file's sha256). */
+export interface ImageOp {
+  op: 'image';
+  key: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+export type Op = TextOp | LineOp | RectOp | SvgOp | ImageOp;
+
+/** Picture bytes (JPEG or PNG) by the key an ImageOp names. */
+export type Images = ReadonlyMap<string, Buffer>;
 
 /** One page of a plan: what to draw on it, in order (fills, then lines and text). */
 export interface PagePlan {
@@ -479,8 +491,14 @@ export function table(flow: Flow, columns: readonly Column[], rows: readonly Row
 // Drawing a plan
 
 /** Draws a page's operations onto the document's current page. */
-export function drawOps(doc: Doc, ops: readonly Op[], svg?: (doc: Doc, op: SvgOp) => void): void {
+export function drawOps(doc: Doc, ops: readonly Op[], svg?: (doc: Doc, op: SvgOp) => void, images?: Images): void {
   for (const op of ops) if (op.op === 'rect') doc.rect(op.x, op.y, op.w, op.h).fill(op.fill);
+  for (const op of ops) {
+    if (op.op !== 'image') continue;
+    const bytes = images?.get(op.key);
+    // A picture the layout planned but the caller did not hand over leaves its frame empty.
+    if (bytes) doc.image(bytes, op.x, op.y, { fit: [op.w, op.h], align: 'center', valign: 'center' });
+  }
   // Lines in one path per width and colour: a ruled table is a few stroke operations a page.
   const groups = new Map<string, LineOp[]>();
   for (const op of ops) {

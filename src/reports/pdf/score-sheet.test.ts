@@ -2,9 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../core/scoring/score.ts';
 import { builtinScheme } from '../../schemes/index.ts';
-import { buildScoreSheet, type ScoreSheet } from '../../services/score-sheet.ts';
+import { buildScoreSheet, type ScoreSheet, type ScoreSheetInput } from '../../services/score-sheet.ts';
 import { A4, createReportDocument, Measurer, type TextOp } from './layout.ts';
-import { pageToPng, pdfInfo, pdfPages, pdfText, popplerAvailable, squeeze } from '../../../test/reports/pdf/poppler.ts';
+import { pageToPng, pdfImages, pdfInfo, pdfPages, pdfText, popplerAvailable, squeeze, testPhoto } from '../../../test/reports/pdf/poppler.ts';
 import { layoutScoreSheet, PAGE_FRAME, scoreSheetPdf } from './score-sheet.ts';
 
 const poppler = popplerAvailable();
@@ -15,7 +15,7 @@ const LONG_NOTE =
   '部分贫困户家庭人口变化未及时更新，要求村工作队在十日内补齐并报乡镇审核，逾期未补齐的按有关规定处理。';
 
 /** The example village of the README, with evidence, a long note and an item with many findings. */
-function shiqiao(lang: 'zh' | 'en' = 'zh', extra: Finding[] = []): ScoreSheet {
+function shiqiao(lang: 'zh' | 'en' = 'zh', extra: Finding[] = [], extraEvidence: ScoreSheetInput['evidence'] = []): ScoreSheet {
   const findings: Finding[] = [
     { id: '1', item: '1.1', element: 'plan', note: '未见2020年度工作计划' },
     { id: '2', item: '1.3', count: 3, element: 'weekly-meeting', note: '3、6、9月缺碰头会记录' },
@@ -32,8 +32,19 @@ function shiqiao(lang: 'zh' | 'en' = 'zh', extra: Finding[] = []): ScoreSheet {
     unit: { name: '石桥村', attributes: { povertyVillage: true } },
     findings,
     evidence: [
-      { id: 12, findingId: 3, filename: 'photo.jpg', mime: 'image/jpeg', takenAt: '2020-11-02T09:00:00Z' },
-      { id: 13, findingId: 6, filename: '脱贫验收表.pdf', mime: 'application/pdf', takenAt: null },
+      {
+        id: 12,
+        findingId: 3,
+        filename: 'photo.jpg',
+        mime: 'image/jpeg',
+        sha256: 'a'.repeat(64),
+        size: 1000,
+        takenAt: '2020-11-02T09:00:00Z',
+        latitude: 26.5712,
+        longitude: 106.7135,
+      },
+      { id: 13, findingId: 6, filename: '脱贫验收表.pdf', mime: 'application/pdf', sha256: 'b'.repeat(64), size: 2000, takenAt: null, latitude: null, longitude: null },
+      ...extraEvidence,
     ],
     header: {
       county: { code: '520102', name: '南明县' },
@@ -197,5 +208,52 @@ describe.skipIf(!poppler)('score sheet PDF, read back with poppler', () => {
     expect(existsSync(pageToPng(pdf, 'score-sheet-zh-last', pdfPages(pdf).length))).toBe(true);
     // An A4 page at 80 dpi with a full table is far from blank.
     expect(statSync(png).size).toBeGreaterThan(40_000);
+  });
+});
+
+describe.skipIf(!poppler)('score sheet PDF with evidence photos', () => {
+  let pdf: Buffer;
+  let plain: Buffer;
+  beforeAll(async () => {
+    // Two photos of finding 3 (a JPEG with time and place, a PNG without), one of finding 6 beside its PDF.
+    const sheet = shiqiao(
+      'zh',
+      [],
+      [
+        { id: 14, findingId: 3, filename: '张三家门口.png', mime: 'image/png', sha256: 'c'.repeat(64), size: 3000, takenAt: null, latitude: null, longitude: null },
+        { id: 15, findingId: 6, filename: '验收现场.jpg', mime: 'image/jpeg', sha256: 'd'.repeat(64), size: 3000, takenAt: '2020-12-01T15:30:00', latitude: null, longitude: null },
+      ],
+    );
+    const photos = new Map([
+      ['a'.repeat(64), await testPhoto('jpeg', 'photo 1', '#c0392b')],
+      ['c'.repeat(64), await testPhoto('png', 'photo 2', '#2c6fbb')],
+      ['d'.repeat(64), await testPhoto('jpeg', 'photo 3', '#8e44ad', 180)],
+    ]);
+    pdf = await scoreSheetPdf(sheet, { lang: 'zh', photos });
+    plain = await scoreSheetPdf(sheet, { lang: 'zh' });
+  });
+
+  it('draws each photo as an image, under its deduction, with its name, time and place', () => {
+    const images = pdfImages(pdf);
+    // The PNG is drawn with its own image; JPEGs stay JPEG (DCT).
+    expect(images.filter((i) => i.encoding === 'jpeg').length).toBe(2);
+    expect(images.length).toBeGreaterThanOrEqual(3);
+    const flat = squeeze(pdfText(pdf));
+    expect(flat).toContain('扣分证据照片');
+    expect(flat).toContain('#12photo.jpg');
+    expect(flat).toContain('2020-11-0209:00');
+    expect(flat).toContain('26.57120,106.71350');
+    expect(flat).toContain('#14张三家门口.png');
+    expect(flat).toContain('2020-12-0115:30');
+    // The PDF beside a photo is listed by name under it.
+    expect(flat).toContain('证据#13脱贫验收表.pdf');
+    // The photos section comes before the signatures.
+    expect(flat.indexOf('扣分证据照片')).toBeLessThan(flat.indexOf('考核组成员签字'));
+    pageToPng(pdf, 'score-sheet-photos', pdfPages(pdf).findIndex((p) => squeeze(p).includes('扣分证据照片')) + 1, 60);
+  });
+
+  it('without photos handed over, lists the evidence by name and draws no image', () => {
+    expect(pdfImages(plain)).toEqual([]);
+    expect(squeeze(pdfText(plain))).not.toContain('扣分证据照片');
   });
 });

@@ -9,16 +9,28 @@
 import { PassThrough } from 'node:stream';
 import { KaoheError } from '../../core/errors.ts';
 import type { Lang } from '../../core/scheme/model.ts';
-import type { ScoreSheet, ScoreSheetDeduction, ScoreSheetNode } from '../../contract/score-sheet.ts';
+import type { ScoreSheet, ScoreSheetDeduction, ScoreSheetEvidence, ScoreSheetNode } from '../../contract/score-sheet.ts';
 import { FONT_BOLD, FONT_REGULAR } from './fonts.ts';
 import { labels, points, type Labels } from './labels.ts';
-import { A4, createReportDocument, drawOps, Flow, Measurer, table, type Column, type Doc, type Frame, type Op, type PagePlan, type Row } from './layout.ts';
+import { A4, createReportDocument, drawOps, Flow, Measurer, table, type Column, type Doc, type Frame, type Images, type Op, type PagePlan, type Row } from './layout.ts';
 
 export type { ScoreSheet };
 
 export interface ScoreSheetOptions {
   lang: Lang;
+  /**
+   * Photos of the evidence by sha256 (JPEG or PNG bytes), printed as thumbnails under the
+   * deductions; evidence without bytes here is listed by name. None: names only.
+   */
+  photos?: Images;
 }
+
+/** Thumbnails per row and the size of each one's frame. */
+const THUMBS_PER_ROW = 4;
+const THUMB_HEIGHT = 96;
+const THUMB_GAP = 8;
+/** Kinds of evidence a PDF can show as a picture (pdfkit draws JPEG and PNG). */
+export const PHOTO_TYPES: readonly string[] = ['image/jpeg', 'image/png'];
 
 /** The printable area of a report page; the footer sits below it. */
 export const PAGE_FRAME: Frame = { left: 42, right: A4.width - 42, top: 40, bottom: A4.height - 52 };
@@ -159,6 +171,9 @@ export function layoutScoreSheet(m: Measurer, sheet: ScoreSheet, options: ScoreS
     flow.y += 8;
   }
 
+  // The evidence photos, deduction by deduction, before the signatures that sign for them.
+  if (options.photos) layoutPhotos(flow, sheet, options.photos, L, options.lang);
+
   // Signatures: both lines on one page.
   // The audit anchor (up to two small lines) stays on the signatures' page.
   const signHeight = 2 * 30 + 6 + (h.auditAnchor ? 2 * 7.5 * 1.4 + 4 : 0);
@@ -224,6 +239,54 @@ function nodeRow(n: ScoreSheetNode, deductions: readonly ScoreSheetDeduction[], 
   };
 }
 
+/** Where and when a photo was taken, as its caption prints it ('' when it carries neither). */
+export function photoCaption(e: ScoreSheetEvidence): string[] {
+  const lines: string[] = [];
+  // Kept as recorded (the camera's local time): the first 16 characters, "YYYY-MM-DD HH:MM".
+  if (e.takenAt) lines.push(e.takenAt.slice(0, 16).replace('T', ' '));
+  if (e.latitude !== null && e.longitude !== null) lines.push(`${e.latitude.toFixed(5)}, ${e.longitude.toFixed(5)}`);
+  return lines;
+}
+
+/**
+ * Each deduction with photos: its item and reason, then its photos as thumbnails in rows of
+ * four, each captioned with its number, name, time and place; evidence of other kinds (PDFs)
+ * and photos not handed over are listed by name under them.
+ */
+function layoutPhotos(flow: Flow, sheet: ScoreSheet, photos: Images, L: Labels, lang: Lang): void {
+  const withPhotos = sheet.deductions.filter((d) => d.evidence.some((e) => PHOTO_TYPES.includes(e.mime) && photos.has(e.sha256)));
+  if (withPhotos.length === 0) return;
+  const w = flow.width;
+  const thumbW = (w - THUMB_GAP * (THUMBS_PER_ROW - 1)) / THUMBS_PER_ROW;
+  const caption = { size: 7, color: GREY, lineHeight: 7 * 1.35 };
+  const captionLines = 3;
+  const cellH = THUMB_HEIGHT + 3 + captionLines * caption.lineHeight;
+  flow.ensure(12 * 1.4 + 9 * 1.4 + cellH);
+  flow.paragraph(L.photosTitle, { font: FONT_BOLD, size: 11, gapAfter: 2 });
+  for (const d of withPhotos) {
+    const shown = d.evidence.filter((e) => PHOTO_TYPES.includes(e.mime) && photos.has(e.sha256));
+    const listed = d.evidence.filter((e) => !shown.includes(e));
+    // The heading stays with the first row of its photos.
+    flow.ensure(9 * 1.4 + cellH);
+    flow.paragraph(`${d.item} ${d.title} · ${reasonText({ ...d, evidence: [] }, L, lang)}`, { font: FONT_BOLD, size: 8.5, gapAfter: 2 });
+    for (let i = 0; i < shown.length; i += THUMBS_PER_ROW) {
+      flow.ensure(cellH + THUMB_GAP);
+      const top = flow.y;
+      shown.slice(i, i + THUMBS_PER_ROW).forEach((e, j) => {
+        const x = flow.frame.left + j * (thumbW + THUMB_GAP);
+        flow.add({ op: 'rect', x, y: top, w: thumbW, h: THUMB_HEIGHT, fill: '#f6f6f6' });
+        flow.add({ op: 'image', key: e.sha256, x, y: top, w: thumbW, h: THUMB_HEIGHT });
+        const name = flow.m.wrap(`#${e.id} ${e.filename}`, FONT_REGULAR, caption.size, thumbW)[0] ?? '';
+        const texts = [name, ...photoCaption(e)];
+        texts.forEach((t, k) => flow.textAt(t, x, top + THUMB_HEIGHT + 3 + k * caption.lineHeight, { ...caption, width: thumbW }));
+      });
+      flow.y = top + cellH + THUMB_GAP;
+    }
+    if (listed.length) flow.paragraph(L.evidence(listed.map((e) => `#${e.id} ${e.filename}`).join(lang === 'zh' ? '、' : ', ')), { size: 8, color: GREY, gapAfter: 4 });
+  }
+  flow.y += 6;
+}
+
 /** One finding in the reasons cell: what, who, how often, how many points, the note and the evidence. */
 export function reasonText(d: ScoreSheetDeduction, L: Labels, lang: Lang): string {
   const what = d.elementTitle ? L.missing(d.elementTitle) : '';
@@ -239,12 +302,12 @@ export function reasonText(d: ScoreSheetDeduction, L: Labels, lang: Lang): strin
  * Draws a laid-out sheet, each page with its footer: the sheet's name, "第 i 页 / 共 n 页" and,
  * when given, a centre text per page (the whole document's page number).
  */
-export function drawSheet(doc: Doc, m: Measurer, layout: SheetLayout, lang: Lang, center?: (pageIndex: number) => string | undefined): void {
+export function drawSheet(doc: Doc, m: Measurer, layout: SheetLayout, lang: Lang, center?: (pageIndex: number) => string | undefined, photos?: Images): void {
   const L = labels(lang);
   layout.pages.forEach((page, i) => {
     doc.addPage({ size: 'A4', margin: 0 });
     const footer = footerOps(m, PAGE_FRAME, { left: layout.footer, center: center?.(i), right: L.page(i + 1, layout.pages.length) });
-    drawOps(doc, [...page.ops, ...footer]);
+    drawOps(doc, [...page.ops, ...footer], undefined, photos);
   });
 }
 
@@ -258,7 +321,7 @@ export function writeScoreSheets(doc: Doc, sheets: Iterable<ScoreSheet>, options
   let page = pagesSoFar(doc);
   for (const sheet of sheets) {
     const layout = layoutScoreSheet(m, sheet, options);
-    drawSheet(doc, m, layout, options.lang);
+    drawSheet(doc, m, layout, options.lang, undefined, options.photos);
     out.push({ village: layout.village, firstPage: page + 1, pages: layout.pages.length });
     page += layout.pages.length;
   }

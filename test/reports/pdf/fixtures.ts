@@ -8,7 +8,7 @@ import { Random } from '../../../src/core/random.ts';
 import { rank, type Rankings } from '../../../src/core/ranking/ranking.ts';
 import { isItem, walk, type Lang, type Scheme, type SchemeNode } from '../../../src/core/scheme/model.ts';
 import type { Finding } from '../../../src/core/scoring/score.ts';
-import { buildScoreSheet, type ScoreSheet } from '../../../src/services/score-sheet.ts';
+import { buildScoreSheet, type ScoreSheet, type ScoreSheetEvidence } from '../../../src/services/score-sheet.ts';
 
 const TOWNSHIPS = ['龙场镇', '石桥镇', '新华乡', '永和镇', '清水乡', '长岭镇', '白云乡', '桃源镇'];
 const VILLAGE_WORDS = [...'石桥大坪新寨红岩青山水口长田柏杨沙坝黄泥麻柳花园马场龙井凤凰双河白果桐梓枫香'];
@@ -46,7 +46,7 @@ export function syntheticCampaign(scheme: Scheme, options: { villages: number; s
     const code = `5201020${String(t + 1).padStart(2, '0')}${String(i + 1).padStart(4, '0')}`;
     const poverty = random.chance(0.6);
     const findings: Finding[] = [];
-    const evidence: Array<{ id: number; findingId: number; filename: string; mime: string; takenAt: string | null }> = [];
+    const evidence: Array<ScoreSheetEvidence & { findingId: number }> = [];
     const n = random.int(0, maxFindings);
     for (let k = 0; k < n; k++) {
       const item = random.pick(items);
@@ -68,7 +68,11 @@ export function syntheticCampaign(scheme: Scheme, options: { villages: number; s
           findingId: id,
           filename: `IMG_2020${String(random.int(1, 12)).padStart(2, '0')}${String(random.int(10, 28))}_${random.int(1000, 9999)}.jpg`,
           mime: 'image/jpeg',
+          sha256: String(evidenceId).padStart(64, '0'),
+          size: 100_000,
           takenAt: null,
+          latitude: null,
+          longitude: null,
         });
     }
     return { code, name, township: `52010200${t + 1}`, townshipName: townships[t]!, findings, evidence, poverty };

@@ -3,7 +3,7 @@
  * person's PDF reader would see them. Test support only.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -77,4 +77,45 @@ export function pageToPng(pdf: Buffer, name: string, page = 1, dpi = 80): string
 /** Whitespace removed: Chinese text that pdftotext spaced or wrapped compares as written. */
 export function squeeze(s: string): string {
   return s.replace(/\s+/g, '');
+}
+
+/** `pdfimages -list` rows: one per image drawn (page, number, type, width, height, …). */
+export function pdfImages(pdf: Buffer): Array<{ page: number; width: number; height: number; encoding: string }> {
+  const out = withFile(pdf, (file) => execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' }));
+  return out
+    .split('\n')
+    .slice(2)
+    .filter((l) => l.trim())
+    .map((l) => l.trim().split(/\s+/))
+    .map((c) => ({ page: Number(c[0]), width: Number(c[3]), height: Number(c[4]), encoding: c[8] ?? '' }));
+}
+
+/**
+ * A test photo: a small page with coloured shapes and a label, rendered by pdftoppm to a JPEG
+ * or a PNG (no image library is installed), `width` pixels wide.
+ */
+export async function testPhoto(kind: 'jpeg' | 'png', label: string, hue: string, width = 320): Promise<Buffer> {
+  const { default: PDFDocument } = await import('pdfkit');
+  const doc = new PDFDocument({ size: [240, 180], margin: 0 });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise<void>((resolve) => doc.on('end', () => resolve()));
+  doc.rect(0, 0, 240, 180).fill('#dfeaf5');
+  doc.rect(0, 120, 240, 60).fill('#7a9a4a');
+  doc.circle(190, 45, 22).fill('#f2c230');
+  doc.polygon([40, 120], [90, 70], [140, 120]).fill(hue);
+  doc.rect(60, 120, 60, 30).fill('#8b5a2b');
+  doc.fillColor('#000000').fontSize(16).text(label, 12, 12);
+  doc.end();
+  await ended;
+  const pdf = Buffer.concat(chunks);
+  const dir = mkdtempSync(join(tmpdir(), 'kaohe-photo-'));
+  try {
+    const file = join(dir, 'p.pdf');
+    writeFileSync(file, pdf);
+    execFileSync('pdftoppm', [kind === 'jpeg' ? '-jpeg' : '-png', '-scale-to-x', String(width), '-scale-to-y', '-1', '-singlefile', file, join(dir, 'out')]);
+    return readFileSync(join(dir, kind === 'jpeg' ? 'out.jpg' : 'out.png'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
