@@ -2,7 +2,8 @@
 import type { AuditEntryRecord } from '../core/campaign/records.ts';
 
 /** An entry of the audit log: who did what to which entity, the state before and after, its place in the chain. */
-export type AuditEntry = AuditEntryRecord;
+/** An entry of the log, with its sentence in the reader's language (core/audit-sentence.ts). */
+export type AuditEntry = AuditEntryRecord & { sentence: string };
 
 /** GET /api/audit */
 export interface AuditAnswer {

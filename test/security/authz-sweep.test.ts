@@ -284,6 +284,7 @@ const TABLE: Record<string, Entry> = {
   'GET /api/campaigns/{id}/overview': { roles: 'any', subject: campaign },
   'GET /api/audit': { roles: ['admin'] },
   'GET /api/audit/verify': { roles: ['admin'] },
+  'GET /api/audit/export.xlsx': { roles: ['admin'] },
 
   // assessments
   'GET /api/assessments/{id}': { roles: 'any', subject: (f) => ({ reach: 'assessment', targets: readTargets(f) }) },

@@ -187,7 +187,7 @@ export function presentOverview(o: Result<'overview'>): Overview {
 }
 
 /** An entry of the audit log as the service hands it over (the store's row: snake_case, before/after as JSON text). */
-export type AuditSource = Result<'auditLog'>[number];
+export type AuditSource = Result<'auditLogWithSentences'>[number];
 
 export function presentAuditEntry(r: AuditSource): AuditEntry {
   return {
@@ -201,6 +201,7 @@ export function presentAuditEntry(r: AuditSource): AuditEntry {
     after: r.after,
     prevHash: r.prevHash,
     hash: r.hash,
+    sentence: r.sentence,
   };
 }
 

@@ -10,6 +10,8 @@ import { parseAnchor } from '../../core/audit-anchor.ts';
 import { KaoheError } from '../../core/errors.ts';
 import { actorOf } from '../../services/user.service.ts';
 import { mayManageCampaigns, mayPublishCampaigns, mayReadAudit, mayRescoreCampaigns } from '../../services/policies.ts';
+import { XLSX } from '../../services/report-documents.ts';
+import { contentDisposition } from '../content-disposition.ts';
 import { KeptJson } from '../kept-json.ts';
 import { present, readerKind, type ReaderKind } from '../presenters/ids.ts';
 import {
@@ -226,13 +228,32 @@ export function campaignsRoutes(app: FastifyInstance): void {
       entity: z.string().trim().min(1).max(40).optional(),
       entityId: z.string().trim().min(1).max(40).optional(),
       limit: z.coerce.number().int().min(1).max(1000).optional(),
+      lang: z.enum(['zh', 'en']).default('zh'),
     }),
     handler: async ({ user, query }) => {
       const options: { entity?: string; entityId?: string; limit?: number } = {};
       if (query.entity) options.entity = query.entity;
       if (query.entityId) options.entityId = query.entityId;
       if (query.limit) options.limit = query.limit;
-      return { entries: (await campaigns.audit.auditLog(actorOf(user), options)).map(presentAuditEntry) };
+      return { entries: (await campaigns.audit.auditLogWithSentences(actorOf(user), options, query.lang)).map(presentAuditEntry) };
+    },
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/audit/export.xlsx',
+    summary: "The audit log as a workbook: each entry's sentence, time, actor, action and entity, with the chain's verification result and the log's anchor in its title rows",
+    tags: ['audit'],
+    access: mayReadAudit,
+    query: z.object({ lang: z.enum(['zh', 'en']).default('zh') }),
+    handler: async ({ user, query, reply }) => {
+      const { body } = await campaigns.audit.exportAudit(actorOf(user), query.lang);
+      const name = query.lang === 'en' ? 'audit-log.xlsx' : '审计日志.xlsx';
+      return reply
+        .header('content-type', XLSX)
+        .header('content-disposition', contentDisposition('attachment', name, 'audit-log.xlsx'))
+        .header('cache-control', 'no-store')
+        .send(body);
     },
   });
 

@@ -53,7 +53,7 @@ export function campaignServices(deps: CampaignServicesDeps): CampaignServices {
     appeals: new AppealService({ uow, clock, schemes, rankings, evidence }),
     rankings,
     rescoring: new RescoringService({ uow, clock, schemes, rankings }),
-    audit: new AuditService({ uow }),
+    audit: new AuditService({ uow, clock }),
   };
 }
 
