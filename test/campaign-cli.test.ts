@@ -114,6 +114,12 @@ describe('kaohe campaign and audit (child processes, SQLite)', { timeout: 120_00
     const n = one<{ n: number }>('select count(*) n from audit_log').n;
     const snapshots = one<{ n: number }>('select count(*) n from ranking_snapshots').n;
     expect(verified).toBe(`audit log intact: ${n} entries, ${snapshots} anchors checked\n`);
+    // The log as sentences, and exported with its verification.
+    const log = await ok('audit', 'log', '--limit', '3');
+    expect(log.trim().split('\n')).toHaveLength(3);
+    expect(log).toMatch(/^\d+\t\S+\t.*[\u4e00-\u9fff]/m);
+    expect(await ok('audit', 'export', '-o', join(dir, 'audit.xlsx'))).toBe(`${join(dir, 'audit.xlsx')}: ${n} entries verified\n`);
+    expect(existsSync(join(dir, 'audit.xlsx'))).toBe(true);
     // An anchor as a report prints it: the head now fits; another hash, or more entries than the log holds, do not.
     const head = one<{ entries: number; hash: string }>('select entries, hash from audit_head');
     expect(await ok('audit', 'verify', '--anchor', `${head.entries}:${head.hash.slice(0, 16)}`)).toBe(`audit log intact: ${n} entries, ${snapshots + 1} anchors checked\n`);

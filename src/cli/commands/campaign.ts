@@ -1,5 +1,6 @@
 /** `kaohe campaign …` and `kaohe audit …`: campaigns for scripted use. Acts as the county office (admin). */
 import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { parseAnchor } from '../../core/audit-anchor.ts';
@@ -379,11 +380,33 @@ export function addCampaignCommands(cli: Command): void {
     .command('log')
     .description('the latest audit entries')
     .option('--limit <n>', 'entries', int('--limit'), 50)
-    .action(async (opts: { limit: number }) => {
+    .option('--lang <zh|en>', 'the language of the sentences', 'zh')
+    .option('--details', 'each entry as before: action, entity and the after values as JSON, instead of its sentence')
+    .action(async (opts: { limit: number; lang: string; details?: boolean }) => {
+      const lang = langOf(opts.lang);
       await withService(async (service) => {
-        for (const e of await service.audit.auditLog(CLI_ADMIN, { limit: opts.limit })) {
-          out(`${e.id}\t${e.at}\t${e.actor}\t${e.action}\t${e.entity} ${e.entityId}\t${e.after === null ? '' : JSON.stringify(e.after)}`);
+        for (const e of await service.audit.auditLogWithSentences(CLI_ADMIN, { limit: opts.limit }, lang)) {
+          if (opts.details) out(`${e.id}\t${e.at}\t${e.actor}\t${e.action}\t${e.entity} ${e.entityId}\t${e.after === null ? '' : JSON.stringify(e.after)}`);
+          else out(`${e.id}\t${e.at}\t${e.sentence}`);
         }
       });
     });
+  audit
+    .command('export')
+    .description('the audit log as a workbook (.xlsx): every entry with its sentence, and the verification result and anchor in its title rows')
+    .requiredOption('-o, --output <file.xlsx>', 'where to write it')
+    .option('--lang <zh|en>', 'the language of the workbook', 'zh')
+    .action(async (opts: { output: string; lang: string }) => {
+      await withService(async (service) => {
+        const { body, verification } = await service.audit.exportAudit(CLI_ADMIN, langOf(opts.lang));
+        await writeFile(opts.output, body);
+        out(`${opts.output}: ${verification.entries} entries verified${verification.ok ? '' : `; BROKEN at position ${verification.broken?.position}`}`);
+        if (!verification.ok) process.exitCode = 1;
+      });
+    });
+}
+
+function langOf(text: string): 'zh' | 'en' {
+  if (text !== 'zh' && text !== 'en') throw new KaoheError('validation', `--lang: ${text.slice(0, 20)} is not a language: write zh or en`);
+  return text;
 }

@@ -1,13 +1,14 @@
 /** The audit log: every change that can move a score, newest first; and the hash chain's check. */
 import { useState } from 'react';
-import { Alert, Button, Card, Input, InputNumber, Select, Space, Table, Tag } from 'antd';
-import { SafetyCertificateOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Descriptions, Input, InputNumber, Select, Space, Table, Tag } from 'antd';
+import { DownloadOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { ErrorView, PageHeader } from '../components/common.tsx';
-import { api, errorText } from '../lib/api.ts';
+import { api, apiUrl, errorText } from '../lib/api.ts';
 import { useApi } from '../lib/hooks.ts';
 import { useFormat } from '../lib/format.ts';
+import { schemeLang } from '../i18n/index.ts';
 import type { AuditEntry, AuditVerification } from '../lib/types.ts';
 
 const ENTITIES = ['assessment', 'finding', 'evidence', 'suggestion', 'appeal', 'campaign', 'inspection_team', 'scheme_version', 'ranking_snapshot'];
@@ -23,12 +24,13 @@ function Json({ value }: { value: unknown }) {
 }
 
 export default function AuditPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const fmt = useFormat();
+  const lang = schemeLang(i18n.language);
   const [entity, setEntity] = useState<string | undefined>();
   const [entityId, setEntityId] = useState('');
   const [limit, setLimit] = useState(200);
-  const { data, error, loading, reload } = useApi<{ entries: AuditEntry[] }>('/audit', { entity, entityId: entityId.trim() || undefined, limit });
+  const { data, error, loading, reload } = useApi<{ entries: AuditEntry[] }>('/audit', { entity, entityId: entityId.trim() || undefined, limit, lang });
   const [verify, setVerify] = useState<AuditVerification | null>(null);
   const [verifyError, setVerifyError] = useState<string | null>(null);
   const [verifying, setVerifying] = useState(false);
@@ -45,15 +47,26 @@ export default function AuditPage() {
     }
   };
 
+  // The sentence first; the action, entity and the before/after values on demand (the row's expander).
   const columns: ColumnsType<AuditEntry> = [
     { title: '#', dataIndex: 'id', width: 64 },
     { title: t('audit.at'), dataIndex: 'at', width: 150, render: (v: string) => fmt.dateTime(v) },
     { title: t('audit.actor'), dataIndex: 'actor', width: 100 },
-    { title: t('audit.action'), dataIndex: 'action', width: 160, render: (v: string) => <Tag>{t(`audit.actions.${v}`, { defaultValue: v })}</Tag> },
-    { title: t('audit.entity'), key: 'entity', width: 150, render: (_, r) => `${r.entity} ${r.entityId}` },
-    { title: t('audit.before'), dataIndex: 'before', width: '28%', render: (v: unknown) => <Json value={v} />, className: 'hide-narrow' },
-    { title: t('audit.after'), dataIndex: 'after', width: '28%', render: (v: unknown) => <Json value={v} /> },
+    { title: t('audit.sentence'), dataIndex: 'sentence', render: (v: string) => <span data-testid="audit-sentence">{v}</span> },
+    { title: t('audit.action'), dataIndex: 'action', width: 140, className: 'hide-narrow', render: (v: string) => <Tag>{t(`audit.actions.${v}`, { defaultValue: v })}</Tag> },
   ];
+  const details = (r: AuditEntry) => (
+    <Descriptions size="small" column={1} bordered data-testid="audit-details">
+      <Descriptions.Item label={t('audit.action')}>{r.action}</Descriptions.Item>
+      <Descriptions.Item label={t('audit.entity')}>{`${r.entity} ${r.entityId}`}</Descriptions.Item>
+      <Descriptions.Item label={t('audit.before')}>
+        <Json value={r.before} />
+      </Descriptions.Item>
+      <Descriptions.Item label={t('audit.after')}>
+        <Json value={r.after} />
+      </Descriptions.Item>
+    </Descriptions>
+  );
 
   return (
     <div data-testid="audit-page">
@@ -61,9 +74,14 @@ export default function AuditPage() {
         title={t('nav.audit')}
         sub={t('audit.help')}
         extra={
-          <Button icon={<SafetyCertificateOutlined />} onClick={runVerify} loading={verifying} data-testid="audit-verify">
-            {t('audit.verify')}
-          </Button>
+          <Space>
+            <Button icon={<SafetyCertificateOutlined />} onClick={runVerify} loading={verifying} data-testid="audit-verify">
+              {t('audit.verify')}
+            </Button>
+            <Button icon={<DownloadOutlined />} href={apiUrl('/audit/export.xlsx', { lang })} download data-testid="audit-export">
+              {t('audit.export')}
+            </Button>
+          </Space>
         }
       />
       {verify ? (
@@ -95,6 +113,7 @@ export default function AuditPage() {
           columns={columns}
           dataSource={data?.entries ?? []}
           pagination={{ pageSize: 50 }}
+          expandable={{ expandedRowRender: details }}
           scroll={{ x: 900 }}
           data-testid="audit-table"
         />
