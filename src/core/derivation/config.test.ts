@@ -224,7 +224,7 @@ describe('checkDeriveConfig on a configuration built in code', () => {
     const config: DeriveConfig = {
       scheme: 'seed-2020',
       rules: {
-        leaderMeetings: { item: '1.3', element: 'weekly' },
+        leaderMeetings: { item: '1.3', element: 'weekly', per: 'month' },
         reports: { item: '3.2', statuses: ['late'] },
         rainDew: { item: '2.5.3' },
       },

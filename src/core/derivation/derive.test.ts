@@ -678,8 +678,8 @@ describe('2.5.4 home visits (all-or-nothing: one suggestion)', () => {
     const visits = [visit(1, 'helper', '2020-03-05')];
     const rows = records({ households: [h1], helperAssignments: [assignment(1, '2020-01-01')], visits });
     const march = { year: 2020, from: '2020-03-01', to: '2020-03-31' };
-    expect(deriveSuggestions(only('homeVisits', { helperPerMonth: 1, leaderPerMonth: 0 }), seed, rows, march)).toEqual([]);
-    expect(deriveSuggestions(only('homeVisits', { helperPerMonth: 2, leaderPerMonth: 0 }), seed, rows, march)).toHaveLength(1);
+    expect(deriveSuggestions(only('homeVisits', { helperVisits: 1, leaderVisits: 0 }), seed, rows, march)).toEqual([]);
+    expect(deriveSuggestions(only('homeVisits', { helperVisits: 2, leaderVisits: 0 }), seed, rows, march)).toHaveLength(1);
   });
 });
 
