@@ -239,7 +239,7 @@ describe('1.3 topic meetings', () => {
 });
 
 describe('1.3 weekly team-leader meetings', () => {
-  const config = only('leaderMeetings');
+  const config = only('leaderMeetings', { per: 'week' });
 
   it('suggests each ISO week wholly inside the year without a leader meeting: 2020-W02 to 2020-W52', () => {
     const out = deriveSuggestions(config, seed, records(), YEAR);
@@ -774,7 +774,7 @@ describe('3.2.1 reports', () => {
   const e = report('12月份扶贫月报', '2021-01-05', 'late');
 
   it('suggests each report due in the period with a configured status', () => {
-    const out = deriveSuggestions(only('reports'), seed, records({ reports: [e, d, c, b, a] }), YEAR);
+    const out = deriveSuggestions(only('reports', { statuses: ['late', 'returned', 'missing'] }), seed, records({ reports: [e, d, c, b, a] }), YEAR);
     expect(keys(out)).toEqual(['3.2.1:report:2020-04-05:3月份扶贫月报', '3.2.1:report:2020-05-05:4月份扶贫月报', '3.2.1:report:2020-06-05:5月份扶贫月报']);
     expect(out[0]).toEqual({
       item: '3.2.1',
@@ -822,7 +822,7 @@ describe('3.5.1 petitions', () => {
   const p4 = petition('2021-02-01');
 
   it('suggests each petition in the period, not complaints unless configured', () => {
-    const out = deriveSuggestions(only('petitions'), seed, records({ households: [h], petitions: [p4, p3, p2, p1] }), YEAR);
+    const out = deriveSuggestions(only('petitions', { overCountyOnly: false }), seed, records({ households: [h], petitions: [p4, p3, p2, p1] }), YEAR);
     expect(out).toHaveLength(2);
     expect(out[0]).toMatchObject({
       item: '3.5.1',
@@ -834,7 +834,7 @@ describe('3.5.1 petitions', () => {
     expect(out[0]!.key).toMatch(/^3\.5\.1:petition:2020-06-18:[0-9a-f]{8}$/);
     expect(out[1]!.summary).toEqual({ zh: '2020-07-01 越级上访：到省里反映危房改造补助（未妥善处理）', en: "Petition over the county's head on 2020-07-01, not yet handled" });
     expect(out[1]).not.toHaveProperty('household');
-    expect(deriveSuggestions(only('petitions', { kinds: ['petition', 'complaint'] }), seed, records({ petitions: [p1, p2, p3, p4] }), YEAR)).toHaveLength(3);
+    expect(deriveSuggestions(only('petitions', { overCountyOnly: false, kinds: ['petition', 'complaint'] }), seed, records({ petitions: [p1, p2, p3, p4] }), YEAR)).toHaveLength(3);
   });
 
   it('keeps only petitions over the county head when so configured', () => {
