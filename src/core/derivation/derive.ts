@@ -448,7 +448,7 @@ function policyAwareness(ctx: Context, rule: Rule<'policyAwareness'>): Suggestio
       household: h.household_no,
       summary: {
         zh: `户 ${h.household_no}（户主 ${h.head_name}）政策不知晓一例：不知晓${topics.map((t) => `「${t}」`).join('、')}（${SAMPLE_TEXT[rule.sample].zh}，共调查${sampled}户）`,
-        en: `Household ${h.household_no}: one case of a policy not known (${topics.length} polic${topics.length > 1 ? 'ies' : 'y'}: ${topics.join('; ')}); sample: ${SAMPLE_TEXT[rule.sample].en}, ${sampled} households`,
+        en: `Household ${h.household_no}: one case of a policy not known (${topics.length} polic${topics.length > 1 ? 'ies' : 'y'}: ${topics.join('; ')}); sample: ${SAMPLE_TEXT[rule.sample].en}, ${sampled} household${sampled === 1 ? '' : 's'}`,
       },
       records: sorted.map((s) => ({ table: 'surveys', id: s.id, label: `${s.date} 政策知晓调查：户 ${h.household_no} ${s.respondent}，「${clip(s.topic)}」：不知晓` })),
     });
@@ -712,7 +712,7 @@ function homeVisits(ctx: Context, rule: Rule<'homeVisits'>): Suggestion[] {
       ...ctx.element(rule.item, rule.element),
       summary: {
         zh: `入户次数不达标：应入户${required}项，达标${met}项（${percent(met, required)}），${households}户有${sorted.length}项不足（本县要求：${req}；达标率须不低于${percent(rule.minShareMet, 1)}）`,
-        en: `Home visits below the required count: ${met} of ${required} visit requirements met (${percent(met, required)}); ${sorted.length} shortfalls in ${households} household${households > 1 ? 's' : ''} (the county's rule: ${reqEn}; at least ${percent(rule.minShareMet, 1)} must be met)`,
+        en: `Home visits below the required count: ${met} of ${required} visit requirements met (${percent(met, required)}); ${sorted.length} shortfall${sorted.length > 1 ? 's' : ''} in ${households} household${households > 1 ? 's' : ''} (the county's rule: ${reqEn}; at least ${percent(rule.minShareMet, 1)} must be met)`,
       },
       records: sorted.map((s) => s.record),
     },
