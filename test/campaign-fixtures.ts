@@ -5,9 +5,13 @@
  *
  *   1.3   no topic meeting in 2020-03 (every other month has one, with minutes; a
  *         team-leader meeting every Monday, so no week is missing one)
- *   2.3.1 one 'unaware' answer of a policy-awareness survey (household H1)
+ *   2.3.1 one 'unaware' answer of a policy-awareness survey (household H1): one case
+ *   2.5.4 no home visit recorded: the team leader visited neither household in any quarter
+ *         (the helper has no assignment here); one all-or-nothing suggestion
  *   2.6.1 V1 is a poverty village due to exit in 2020 that did not
  *   2.6.2 household H1 was due to exit in 2020 and did not (H2 did)
+ *   3.1.3 H2's 2020 exit has no publicity records: application form, review form, two
+ *         publications and one announcement each missing, −2 per kind of paper
  *   3.2.1 one report sent late (another on time)
  *
  * Also: actors for every role, a fixed clock the tests move by hand, a temporary evidence
@@ -39,9 +43,13 @@ export const H3 = '5224251002020001';
 /** The keys of the suggestions the registry gives V1 for 2020, in the scheme's order. */
 export const V1_SUGGESTIONS_2020 = [
   '1.3:monthly-meeting:2020-03',
-  `2.3.1:unaware:${H1}:2020-05-10:王大山:教育扶贫政策`,
+  `2.3.1:unaware:${H1}`,
+  '2.5.4:home-visits',
   '2.6.1:village-exit',
   `2.6.2:household-exit:${H1}`,
+  '3.1.3:papers:application',
+  '3.1.3:papers:publicity',
+  '3.1.3:papers:review',
   '3.2.1:report:2020-06-30:扶贫月报（6月）',
 ] as const;
 

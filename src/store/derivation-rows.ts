@@ -11,6 +11,7 @@ import type {
   HouseholdRow,
   MeetingRow,
   PetitionRow,
+  PublicityRow,
   ReportRow,
   StudentRow,
   SurveyRow,
@@ -26,6 +27,7 @@ import type {
   MeetingAttendanceTable,
   MeetingsTable,
   PetitionsTable,
+  PublicityTable,
   ReportsTable,
   StudentsTable,
   SurveysTable,
@@ -48,4 +50,5 @@ export type DerivationRowsFit = [
   Fits<Selectable<SurveysTable>, SurveyRow>,
   Fits<Selectable<StudentsTable>, StudentRow>,
   Fits<Selectable<PetitionsTable>, PetitionRow>,
+  Fits<Selectable<PublicityTable>, PublicityRow>,
 ];

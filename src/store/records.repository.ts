@@ -12,7 +12,22 @@ export async function loadVillageRecords(db: Kysely<DB> | Transaction<DB>, villa
     .executeTakeFirstOrThrow();
   const households = await db
     .selectFrom('households')
-    .select(['id', 'household_no', 'status', 'planned_exit_year', 'exit_year', 'head_name', 'head_id_number', 'size', 'workers', 'attribute', 'main_cause', 'income_fen', 'phone'])
+    .select([
+      'id',
+      'household_no',
+      'status',
+      'identified_year',
+      'planned_exit_year',
+      'exit_year',
+      'head_name',
+      'head_id_number',
+      'size',
+      'workers',
+      'attribute',
+      'main_cause',
+      'income_fen',
+      'phone',
+    ])
     .where('village_code', '=', villageCode)
     .orderBy('id')
     .execute();
@@ -92,6 +107,7 @@ export async function loadVillageRecords(db: Kysely<DB> | Transaction<DB>, villa
     .execute();
   const duties = await db.selectFrom('leader_duties').select(['element', 'title', 'done']).where('village_code', '=', villageCode).where('year', '=', period.year).execute();
   const leaderDuties: LeaderDuty[] = duties.map((d) => ({ element: d.element, title: d.title, done: Number(d.done) === 1 }));
+  const publicity = await db.selectFrom('publicity').select(['id', 'household_id', 'procedure', 'stage', 'date', 'reference']).where('household_id', 'in', inVillage).execute();
   return {
     village,
     households,
@@ -107,5 +123,6 @@ export async function loadVillageRecords(db: Kysely<DB> | Transaction<DB>, villa
     students,
     petitions,
     leaderDuties,
+    publicity,
   };
 }

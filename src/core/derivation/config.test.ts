@@ -49,14 +49,20 @@ describe('the seed derivation configuration', () => {
       satisfaction: '2.5.5',
       villageExit: '2.6.1',
       householdExit: '2.6.2',
+      publicity: '3.1.3',
       reports: '3.2.1',
       meetingAbsence: '3.4.1',
       petitions: '3.5.1',
     });
     expect(config.rules.topicMeetings).toEqual({ item: '1.3', element: 'monthly-meeting', minutesElement: 'minutes' });
-    expect(config.rules.leaderMeetings).toEqual({ item: '1.3', element: 'weekly-meeting' });
+    expect(config.rules.leaderMeetings).toEqual({ item: '1.3', element: 'weekly-meeting', per: 'month' });
     expect(config.rules.dutyDays!.minDaysPerMonth).toBe(20);
-    expect(config.rules.homeVisits).toMatchObject({ helperPerMonth: 4, leaderPerMonth: 1 });
+    expect(config.rules.homeVisits).toEqual({ item: '2.5.4', helperVisits: 1, helperEvery: 'month', leaderVisits: 1, leaderEvery: 'quarter', minShareMet: 1 });
+    expect(config.rules.satisfaction).toEqual({ item: '2.5.5', sample: 'latest-per-household', maxShareBelow: 0 });
+    expect(config.rules.policyAwareness).toEqual({ item: '2.3.1', sample: 'latest-per-household' });
+    expect(config.rules.reports!.statuses).toEqual(['late', 'returned']);
+    expect(config.rules.petitions).toEqual({ item: '3.5.1', overCountyOnly: true, unhandledAsNote: true, kinds: ['petition'] });
+    expect(config.rules.publicity).toEqual({ item: '3.1.3', per: 'element' });
     expect(config.rules.recordsAgree!.fields).toHaveLength(9);
   });
 });
@@ -69,12 +75,28 @@ describe('reading a configuration', () => {
 
   it('fills the defaults of the optional settings', () => {
     const config = loadDeriveConfig(
-      ['scheme: seed-2020', 'rules:', '  recordsAgree: { item: "2.2.1", fields: [size] }', '  householdExit: { item: "2.6.2" }', '  petitions: { item: "3.5.1" }'].join('\n'),
+      [
+        'scheme: seed-2020',
+        'rules:',
+        '  recordsAgree: { item: "2.2.1", fields: [size] }',
+        '  householdExit: { item: "2.6.2" }',
+        '  petitions: { item: "3.5.1" }',
+        '  leaderMeetings: { item: "1.3" }',
+        '  homeVisits: { item: "2.5.4" }',
+        '  satisfaction: { item: "2.5.5" }',
+        '  policyAwareness: { item: "2.3.1" }',
+        '  publicity: { item: "3.1.3" }',
+      ].join('\n'),
       { scheme: seed },
     );
     expect(config.rules.recordsAgree!.sources).toEqual(['handbook', 'collection-form']);
     expect(config.rules.householdExit!.exitedStatus).toBe('exited');
-    expect(config.rules.petitions).toEqual({ item: '3.5.1', overCountyOnly: false, kinds: ['petition'] });
+    expect(config.rules.petitions).toEqual({ item: '3.5.1', overCountyOnly: true, unhandledAsNote: true, kinds: ['petition'] });
+    expect(config.rules.leaderMeetings).toEqual({ item: '1.3', per: 'month' });
+    expect(config.rules.homeVisits).toEqual({ item: '2.5.4', helperVisits: 1, helperEvery: 'month', leaderVisits: 1, leaderEvery: 'quarter', minShareMet: 1 });
+    expect(config.rules.satisfaction).toEqual({ item: '2.5.5', sample: 'latest-per-household', maxShareBelow: 0 });
+    expect(config.rules.policyAwareness).toEqual({ item: '2.3.1', sample: 'latest-per-household' });
+    expect(config.rules.publicity).toEqual({ item: '3.1.3', per: 'element' });
   });
 
   it('keeps an unquoted item code a code: 1.3 stays "1.3"', () => {
@@ -112,10 +134,10 @@ describe('problems, each on its line', () => {
   });
 
   it('reports a missing threshold on its rule line: thresholds have no default in code', () => {
-    const source = 'scheme: seed-2020\nrules:\n  rainDew: { item: "2.5.3" }\n  homeVisits: { item: "2.5.4", helperPerMonth: 4 }\n';
+    const source = 'scheme: seed-2020\nrules:\n  rainDew: { item: "2.5.3" }\n  dutyDays: { item: "2.4.1" }\n';
     const p = only(problemsOf(source), 'shape');
-    expect(p.message).toContain('rules.homeVisits.leaderPerMonth');
-    expect(p.line).toBe(lineOf(source, 'homeVisits'));
+    expect(p.message).toContain('rules.dutyDays.minDaysPerMonth');
+    expect(p.line).toBe(lineOf(source, 'dutyDays'));
   });
 
   it('reports a threshold that is not a whole number, or out of range, on its line', () => {
@@ -127,12 +149,18 @@ describe('problems, each on its line', () => {
       '    minDaysPerMonth: 32',
       '  homeVisits:',
       '    item: "2.5.4"',
-      '    helperPerMonth: 2.5',
-      '    leaderPerMonth: -1',
+      '    helperVisits: 2.5',
+      '    leaderVisits: -1',
+      '    minShareMet: 1.5',
       '',
     ].join('\n');
     const problems = problemsOf(source);
-    expect(problems.map((p) => p.line).sort((a, b) => a! - b!)).toEqual([lineOf(source, 'minDaysPerMonth'), lineOf(source, 'helperPerMonth'), lineOf(source, 'leaderPerMonth')]);
+    expect(problems.map((p) => p.line).sort((a, b) => a! - b!)).toEqual([
+      lineOf(source, 'minDaysPerMonth'),
+      lineOf(source, 'helperVisits'),
+      lineOf(source, 'leaderVisits'),
+      lineOf(source, 'minShareMet'),
+    ]);
   });
 
   it('reports an unknown field, status or kind on its line', () => {
@@ -224,7 +252,7 @@ describe('checkDeriveConfig on a configuration built in code', () => {
     const config: DeriveConfig = {
       scheme: 'seed-2020',
       rules: {
-        leaderMeetings: { item: '1.3', element: 'weekly' },
+        leaderMeetings: { item: '1.3', element: 'weekly', per: 'month' },
         reports: { item: '3.2', statuses: ['late'] },
         rainDew: { item: '2.5.3' },
       },

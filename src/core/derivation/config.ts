@@ -22,35 +22,48 @@ interface RuleBase {
   element?: string;
 }
 
+export const LEADER_MEETING_UNITS = ['month', 'week'] as const;
+export const VISIT_PERIODS = ['month', 'quarter', 'period'] as const;
+export type VisitPeriod = (typeof VISIT_PERIODS)[number];
+export const SURVEY_SAMPLES = ['latest-per-household', 'whole-period'] as const;
+export type SurveySample = (typeof SURVEY_SAMPLES)[number];
+export const PUBLICITY_UNITS = ['element', 'case'] as const;
+
 export interface DeriveRules {
   /** 1.3: months with no topic meeting (element), months whose topic meetings all lack minutes (minutesElement). */
   topicMeetings?: RuleBase & { minutesElement?: string };
-  /** 1.3: ISO weeks fully inside the period with no team-leader meeting. */
-  leaderMeetings?: RuleBase;
-  /** 2.2.1: one per household, source and field that differs from the system record. */
+  /** 1.3: team-leader meetings: per 'month' with a week lacking one (default, milder) or per ISO 'week' without one. */
+  leaderMeetings?: RuleBase & { per: (typeof LEADER_MEETING_UNITS)[number] };
+  /** 2.2.1: one per household and field whose system value differs from a paper source (however many sources show it). */
   recordsAgree?: RuleBase & { fields: ComparedField[]; sources: HouseholdSourceKind[] };
-  /** 2.3.1: one per 'unaware' answer. */
-  policyAwareness?: RuleBase;
-  /** 2.4.1: one per person-month with fewer days on duty than minDaysPerMonth. */
+  /** 2.3.1: one per household of the survey sample that does not know a policy (a case), not per answer. */
+  policyAwareness?: RuleBase & { sample: SurveySample };
+  /** 2.4.1: NOTES (count 0) on team members below minDaysPerMonth: the source sets no penalty for days on duty. */
   dutyDays?: RuleBase & { minDaysPerMonth: number };
-  /** 2.4.1: one per "ten ones" duty not done (element: the duty's own code, where the item lists it). */
+  /** 2.4.1: one per "ten ones" duty not done in the period (element: the duty's own code, where the item lists it). */
   leaderDuties?: Omit<RuleBase, 'element'>;
   /** 2.5.3: one per eligible student of the period's school year not told to apply or not applied. */
   rainDew?: RuleBase;
-  /** 2.5.4 (all-or-nothing): ONE suggestion listing every household-month below the required visits. */
-  homeVisits?: RuleBase & { helperPerMonth: number; leaderPerMonth: number };
-  /** 2.5.5 (all-or-nothing): ONE suggestion if any satisfaction answer is below 'satisfied'. */
-  satisfaction?: RuleBase;
+  /**
+   * 2.5.4 (all-or-nothing): ONE suggestion when the share of visits met is below minShareMet:
+   * each assigned helper visits each of his or her households helperVisits times every helperEvery
+   * (over the assignment's dates); the team leader visits every household leaderVisits times every leaderEvery.
+   */
+  homeVisits?: RuleBase & { helperVisits: number; helperEvery: VisitPeriod; leaderVisits: number; leaderEvery: VisitPeriod; minShareMet: number };
+  /** 2.5.5 (all-or-nothing): ONE suggestion when the share of sampled households answering 基本满意 or 不满意 exceeds maxShareBelow (0: any). */
+  satisfaction?: RuleBase & { sample: SurveySample; maxShareBelow: number };
   /** 2.6.1: a poverty village planned to exit in the period's year that did not. */
   villageExit?: RuleBase;
   /** 2.6.2: one per household planned to exit in the period's year that did not. */
   householdExit?: RuleBase & { exitedStatus: string };
+  /** 3.1.3: missing entry/exit papers of the period's year's entries and exits: per checklist 'element' missing (default) or per household 'case'. */
+  publicity?: Omit<RuleBase, 'element'> & { per: (typeof PUBLICITY_UNITS)[number] };
   /** 3.2.1: one per report due in the period whose status is listed. */
   reports?: RuleBase & { statuses: ReportStatus[] };
   /** 3.4.1: one per absence without leave. */
   meetingAbsence?: RuleBase;
-  /** 3.5.1: one per petition of the listed kinds in the period (or only those over the county's head). */
-  petitions?: RuleBase & { overCountyOnly: boolean; kinds: PetitionKind[] };
+  /** 3.5.1: one per petition of the listed kinds over the county's head; unhandled others become notes when unhandledAsNote. */
+  petitions?: RuleBase & { overCountyOnly: boolean; unhandledAsNote: boolean; kinds: PetitionKind[] };
 }
 
 export type RuleName = keyof DeriveRules;
@@ -67,6 +80,7 @@ export const RULE_NAMES: readonly RuleName[] = [
   'satisfaction',
   'villageExit',
   'householdExit',
+  'publicity',
   'reports',
   'meetingAbsence',
   'petitions',
@@ -86,11 +100,12 @@ export interface DeriveProblem extends SchemeProblem {
 const Code = z.string().min(1);
 const base = { item: Code, element: Code.optional() };
 const Count = z.number().int().min(0);
+const Share = z.number().min(0).max(1);
 const uniqueList = <T extends z.ZodType>(of: T) => z.array(of).min(1);
 
 const RulesSchema = z.strictObject({
   topicMeetings: z.strictObject({ ...base, minutesElement: Code.optional() }).optional(),
-  leaderMeetings: z.strictObject(base).optional(),
+  leaderMeetings: z.strictObject({ ...base, per: z.enum(LEADER_MEETING_UNITS).default('month') }).optional(),
   recordsAgree: z
     .strictObject({
       ...base,
@@ -98,17 +113,34 @@ const RulesSchema = z.strictObject({
       sources: uniqueList(z.enum(HOUSEHOLD_SOURCE_KINDS as [HouseholdSourceKind, ...HouseholdSourceKind[]])).default([...HOUSEHOLD_SOURCE_KINDS]),
     })
     .optional(),
-  policyAwareness: z.strictObject(base).optional(),
+  policyAwareness: z.strictObject({ ...base, sample: z.enum(SURVEY_SAMPLES).default('latest-per-household') }).optional(),
   dutyDays: z.strictObject({ ...base, minDaysPerMonth: z.number().int().min(1).max(31) }).optional(),
   leaderDuties: z.strictObject({ item: Code }).optional(),
   rainDew: z.strictObject(base).optional(),
-  homeVisits: z.strictObject({ ...base, helperPerMonth: Count, leaderPerMonth: Count }).optional(),
-  satisfaction: z.strictObject(base).optional(),
+  homeVisits: z
+    .strictObject({
+      ...base,
+      helperVisits: Count.default(1),
+      helperEvery: z.enum(VISIT_PERIODS).default('month'),
+      leaderVisits: Count.default(1),
+      leaderEvery: z.enum(VISIT_PERIODS).default('quarter'),
+      minShareMet: Share.default(1),
+    })
+    .optional(),
+  satisfaction: z.strictObject({ ...base, sample: z.enum(SURVEY_SAMPLES).default('latest-per-household'), maxShareBelow: Share.default(0) }).optional(),
   villageExit: z.strictObject(base).optional(),
   householdExit: z.strictObject({ ...base, exitedStatus: Code.default('exited') }).optional(),
+  publicity: z.strictObject({ item: Code, per: z.enum(PUBLICITY_UNITS).default('element') }).optional(),
   reports: z.strictObject({ ...base, statuses: uniqueList(z.enum(REPORT_STATUSES)) }).optional(),
   meetingAbsence: z.strictObject(base).optional(),
-  petitions: z.strictObject({ ...base, overCountyOnly: z.boolean().default(false), kinds: uniqueList(z.enum(PETITION_KINDS)).default(['petition']) }).optional(),
+  petitions: z
+    .strictObject({
+      ...base,
+      overCountyOnly: z.boolean().default(true),
+      unhandledAsNote: z.boolean().default(true),
+      kinds: uniqueList(z.enum(PETITION_KINDS)).default(['petition']),
+    })
+    .optional(),
 });
 
 const DeriveFileSchema = z.strictObject({

@@ -108,11 +108,11 @@ const assignment = (household_id: number, start_date: string, end_date: string |
   end_date,
   helper_name,
 });
-const visit = (household_id: number, visitor_role: VisitRow['visitor_role'], date: string): VisitRow => ({
+const visit = (household_id: number, visitor_role: VisitRow['visitor_role'], date: string, visitor_name = visitor_role === 'helper' ? '李帮扶' : '张队长'): VisitRow => ({
   id: nextId++,
   household_id,
   visitor_role,
-  visitor_name: visitor_role === 'helper' ? '李帮扶' : '张队长',
+  visitor_name,
   date,
 });
 const student = (household_id: number, change: Partial<StudentRow> = {}): StudentRow => ({
@@ -152,12 +152,12 @@ const petition = (date: string, change: Partial<PetitionRow> = {}): PetitionRow 
 });
 
 /** Every helper visit (4) and leader visit (1) a household needs in a month. */
-function fullMonthOfVisits(household_id: number, month: string): VisitRow[] {
+function fullMonthOfVisits(household_id: number, month: string, helper = '李帮扶'): VisitRow[] {
   return [
-    visit(household_id, 'helper', `${month}-03`),
-    visit(household_id, 'helper', `${month}-10`),
-    visit(household_id, 'helper', `${month}-17`),
-    visit(household_id, 'helper', `${month}-24`),
+    visit(household_id, 'helper', `${month}-03`, helper),
+    visit(household_id, 'helper', `${month}-10`, helper),
+    visit(household_id, 'helper', `${month}-17`, helper),
+    visit(household_id, 'helper', `${month}-24`, helper),
     visit(household_id, 'leader', `${month}-25`),
   ];
 }
@@ -239,7 +239,7 @@ describe('1.3 topic meetings', () => {
 });
 
 describe('1.3 weekly team-leader meetings', () => {
-  const config = only('leaderMeetings');
+  const config = only('leaderMeetings', { per: 'week' });
 
   it('suggests each ISO week wholly inside the year without a leader meeting: 2020-W02 to 2020-W52', () => {
     const out = deriveSuggestions(config, seed, records(), YEAR);
@@ -250,8 +250,11 @@ describe('1.3 weekly team-leader meetings', () => {
       key: '1.3:weekly-meeting:2020-W02',
       count: 1,
       element: 'weekly-meeting',
-      summary: { zh: '2020年第2周（2020-01-06 至 2020-01-12）无工作队长碰头会', en: 'No team-leader meeting in week 2020-W02 (2020-01-06 to 2020-01-12)' },
-      records: [{ table: 'meetings', label: '2020-W02：2020-01-06 至 2020-01-12，无工作队长碰头会记录' }],
+      summary: {
+        zh: '2020年第2周（2020-01-06 至 2020-01-12）无工作队长碰头会（每缺一周计一次）',
+        en: 'No team-leader meeting in week 2020-W02 (2020-01-06 to 2020-01-12); each week missed counts once',
+      },
+      records: [{ table: 'meetings', label: '工作队长碰头会记录：2020-01-06 至 2020-01-12 无' }],
     });
     expect(out[50]!.key).toBe('1.3:weekly-meeting:2020-W52');
     expect(out[50]!.summary.en).toContain('2020-12-21 to 2020-12-27');
@@ -286,18 +289,18 @@ describe('2.2.1 system records agree with the handbook and the collection form',
   const config = only('recordsAgree');
   const h = household(1);
 
-  it('suggests each differing field, per household and source, naming the field in Chinese', () => {
+  it('suggests each differing field, per household and field, naming the field in Chinese', () => {
     const hb = source(h, 'handbook', { size: 5 });
     const out = deriveSuggestions(config, seed, records({ households: [h], householdSources: [hb, source(h, 'collection-form')] }), YEAR);
     expect(out).toEqual([
       {
         item: '2.2.1',
-        key: `2.2.1:records-agree:${h.household_no}:handbook:size`,
+        key: `2.2.1:records-agree:${h.household_no}:size`,
         count: 1,
         household: h.household_no,
         summary: {
-          zh: `户 ${h.household_no}（户主 户主1）家庭人口数：系统 4，扶贫手册 5`,
-          en: `Household ${h.household_no}: household size: system 4, handbook 5`,
+          zh: `户 ${h.household_no}（户主 户主1）家庭人口数：系统 4，扶贫手册 5（一处错误）`,
+          en: `Household ${h.household_no}: household size: system 4, handbook 5 (one error)`,
         },
         records: [
           { table: 'households', id: 1, label: `户 ${h.household_no} 系统记录：家庭人口数 4` },
@@ -305,6 +308,16 @@ describe('2.2.1 system records agree with the handbook and the collection form',
         ],
       },
     ]);
+  });
+
+  it('counts a value wrong in the handbook and the collection form alike once, listing both sources', () => {
+    const hb = source(h, 'handbook', { size: 5 });
+    const cf = source(h, 'collection-form', { size: 6 });
+    const out = deriveSuggestions(config, seed, records({ households: [h], householdSources: [cf, hb] }), YEAR);
+    expect(keys(out)).toEqual([`2.2.1:records-agree:${h.household_no}:size`]);
+    expect(out[0]!.count).toBe(1);
+    expect(out[0]!.summary.zh).toBe(`户 ${h.household_no}（户主 户主1）家庭人口数：系统 4，信息采集表 6，扶贫手册 5（一处错误）`);
+    expect(out[0]!.records.map((r) => r.id)).toEqual([1, cf.id, hb.id]);
   });
 
   it('compares trimmed text and numbers: spaces, number-as-text and the case of X are no difference', () => {
@@ -322,17 +335,17 @@ describe('2.2.1 system records agree with the handbook and the collection form',
     const hw = household(3, { workers: null, phone: null });
     const src = source(hw, 'collection-form', { workers: 2, phone: '' });
     const out = deriveSuggestions(config, seed, records({ households: [hw], householdSources: [src] }), YEAR);
-    expect(out.map((s) => s.summary.zh)).toEqual([`户 ${hw.household_no}（户主 户主3）劳动力人数：系统 空，信息采集表 2`]);
+    expect(out.map((s) => s.summary.zh)).toEqual([`户 ${hw.household_no}（户主 户主3）劳动力人数：系统 空，信息采集表 2（一处错误）`]);
     const back = deriveSuggestions(config, seed, records({ households: [household(3)], householdSources: [source(household(3), 'handbook', { workers: null })] }), YEAR);
-    expect(back.map((s) => s.summary.en)).toEqual([`Household ${household(3).household_no}: workers: system 2, handbook empty`]);
+    expect(back.map((s) => s.summary.en)).toEqual([`Household ${household(3).household_no}: workers: system 2, handbook empty (one error)`]);
   });
 
   it('shows income in yuan and codes as they are', () => {
     const out = deriveSuggestions(config, seed, records({ households: [h], householdSources: [source(h, 'handbook', { income_fen: 480000, main_cause: 'disability' })] }), YEAR);
     // In key order: income_fen before main_cause.
     expect(out.map((s) => s.summary.zh)).toEqual([
-      `户 ${h.household_no}（户主 户主1）人均纯收入（元）：系统 5230.50，扶贫手册 4800.00`,
-      `户 ${h.household_no}（户主 户主1）主要致贫原因：系统 illness，扶贫手册 disability`,
+      `户 ${h.household_no}（户主 户主1）人均纯收入（元）：系统 5230.50，扶贫手册 4800.00（一处错误）`,
+      `户 ${h.household_no}（户主 户主1）主要致贫原因：系统 illness，扶贫手册 disability（一处错误）`,
     ]);
   });
 
@@ -341,7 +354,7 @@ describe('2.2.1 system records agree with the handbook and the collection form',
     const src = source(h, 'handbook', { head_id_number: other });
     const out = deriveSuggestions(config, seed, records({ households: [h], householdSources: [src] }), YEAR);
     expect(out).toHaveLength(1);
-    expect(out[0]!.summary.zh).toBe(`户 ${h.household_no}（户主 户主1）户主身份证号：系统 522425********0035，扶贫手册 522425********0053`);
+    expect(out[0]!.summary.zh).toBe(`户 ${h.household_no}（户主 户主1）户主身份证号：系统 522425********0035，扶贫手册 522425********0053（一处错误）`);
     expect(out[0]!.summary.en).toContain('system 522425********0035, handbook 522425********0053');
     const text = JSON.stringify(out);
     expect(text).not.toContain(HEAD_ID);
@@ -362,7 +375,8 @@ describe('2.2.1 system records agree with the handbook and the collection form',
     const out = deriveSuggestions(only('recordsAgree', { fields: ['phone'], sources: ['collection-form'] }), seed, records({ households: [h], householdSources: src }), YEAR);
     expect(out).toEqual([]);
     const out2 = deriveSuggestions(only('recordsAgree', { fields: ['size'], sources: ['collection-form'] }), seed, records({ households: [h], householdSources: src }), YEAR);
-    expect(keys(out2)).toEqual([`2.2.1:records-agree:${h.household_no}:collection-form:size`]);
+    expect(keys(out2)).toEqual([`2.2.1:records-agree:${h.household_no}:size`]);
+    expect(out2[0]!.summary.zh).not.toContain('扶贫手册');
   });
 
   it('ignores a source of a household that is not among the village households', () => {
@@ -375,36 +389,49 @@ describe('2.3.1 policy awareness', () => {
   const config = only('policyAwareness');
   const h = household(1);
 
-  it('suggests each unaware answer in the period', () => {
-    const s = survey(1, 'awareness', 'unaware', '2020-06-01', '王大山', '教育资助');
+  it('suggests one case for a household of the survey sample that does not know a policy', () => {
+    const s = survey(1, 'awareness', 'unaware', '2020-09-15', '王大山', '教育资助');
     const out = deriveSuggestions(config, seed, records({ households: [h], surveys: [s, survey(1, 'awareness', 'aware')] }), YEAR);
     expect(out).toEqual([
       {
         item: '2.3.1',
-        key: `2.3.1:unaware:${h.household_no}:2020-06-01:王大山:教育资助`,
+        key: `2.3.1:unaware:${h.household_no}`,
         count: 1,
         household: h.household_no,
-        summary: { zh: `户 ${h.household_no} 王大山 不知晓政策「教育资助」（2020-06-01）`, en: `王大山 of household ${h.household_no} unaware of "教育资助" (2020-06-01)` },
-        records: [{ table: 'surveys', id: s.id, label: `2020-06-01 政策知晓调查：户 ${h.household_no} 王大山，教育资助：不知晓` }],
+        summary: {
+          zh: `户 ${h.household_no}（户主 户主1）政策不知晓一例：不知晓「教育资助」（各户最近一次调查，共调查1户）`,
+          en: `Household ${h.household_no}: one case of a policy not known (1 policy: 教育资助); sample: each household's latest survey, 1 household`,
+        },
+        records: [{ table: 'surveys', id: s.id, label: `2020-09-15 政策知晓调查：户 ${h.household_no} 王大山，「教育资助」：不知晓` }],
       },
     ]);
   });
 
-  it('counts each unaware person and topic once', () => {
+  it("reads the survey sample: an earlier answer is no case when the household's latest survey knew, unless the whole period is read", () => {
+    const rows = records({ households: [h], surveys: [survey(1, 'awareness', 'unaware', '2020-06-01', '王大山', '教育资助'), survey(1, 'awareness', 'aware')] });
+    expect(deriveSuggestions(config, seed, rows, YEAR)).toEqual([]);
+    expect(keys(deriveSuggestions(only('policyAwareness', { sample: 'whole-period' }), seed, rows, YEAR))).toEqual([`2.3.1:unaware:${h.household_no}`]);
+  });
+
+  it('counts a household once, however many of its people and topics are unaware', () => {
     const out = deriveSuggestions(
       config,
       seed,
       records({
-        households: [h],
+        households: [h, household(2)],
         surveys: [
           survey(1, 'awareness', 'unaware', '2020-06-01', '王大山', 'A'),
           survey(1, 'awareness', 'unaware', '2020-06-01', '李梅', 'A'),
           survey(1, 'awareness', 'unaware', '2020-06-01', '王大山', 'B'),
+          survey(2, 'awareness', 'unaware', '2020-06-01', '王二', 'A'),
         ],
       }),
       YEAR,
     );
-    expect(out).toHaveLength(3);
+    expect(keys(out)).toEqual([`2.3.1:unaware:${h.household_no}`, `2.3.1:unaware:${household(2).household_no}`]);
+    expect(out.map((s) => s.count)).toEqual([1, 1]);
+    expect(out[0]!.records).toHaveLength(3);
+    expect(out[0]!.summary.zh).toContain('不知晓「A」、「B」');
   });
 
   it('ignores answers outside the period, of other villages, and satisfaction answers', () => {
@@ -431,19 +458,22 @@ describe('2.4.1 days on duty', () => {
   const march = { year: 2020, from: '2020-03-01', to: '2020-03-31' };
   const zhang = member('张队长', MEMBER_ID, { is_leader: 1 });
 
-  it('accepts exactly 20 days and suggests 19', () => {
+  it('accepts exactly 20 days and shows 19 as a note with no deduction (count 0)', () => {
     expect(deriveSuggestions(config, seed, records({ teamMembers: [zhang], dutyDays: [duty('张队长', MEMBER_ID, '2020-03', 20)] }), march)).toEqual([]);
     const row = duty('张队长', MEMBER_ID, '2020-03', 19);
     const out = deriveSuggestions(config, seed, records({ teamMembers: [zhang], dutyDays: [row] }), march);
     expect(out).toEqual([
       {
         item: '2.4.1',
-        key: '2.4.1:duty-days:522425********0016 张队长:2020-03',
-        count: 1,
-        summary: { zh: '张队长（队长） 2020年3月在岗19天（要求每月不少于20天）', en: '张队长 (team leader): 19 days on duty in 2020-03 (at least 20 required)' },
+        key: '2.4.1:duty-days:522425********0016 张队长',
+        count: 0,
+        summary: {
+          zh: '【提示，不扣分】张队长（队长） 1个月在岗少于20天（2020年3月19天）；细则对在岗天数未设扣分，请核对请假和公差记录（经批准的请假、公差视为在岗）',
+          en: 'Note, no deduction: 张队长 (team leader) was on duty fewer than 20 days in 1 month (2020-03: 19); the source sets no penalty for days on duty: check approved leave and official trips, which count as on duty',
+        },
         records: [
           { table: 'team_members', id: zhang.id, label: '工作队员 张队长（队长）' },
-          { table: 'duty_days', id: row.id, label: '张队长 2020-03：在岗19天' },
+          { table: 'duty_days', id: row.id, label: '张队长 2020年3月：在岗19天' },
         ],
       },
     ]);
@@ -455,21 +485,24 @@ describe('2.4.1 days on duty', () => {
     expect(deriveSuggestions(only('dutyDays', { minDaysPerMonth: 19 }), seed, rows, march)).toEqual([]);
   });
 
-  it('suggests a month of a team member with no duty record at all', () => {
+  it('notes the months of a team member with no duty record at all, in one note per person', () => {
     const li = member('李队员', '522425199002020027');
     const out = deriveSuggestions(config, seed, records({ teamMembers: [li] }), { year: 2020, from: '2020-03-01', to: '2020-04-30' });
-    expect(keys(out)).toEqual(['2.4.1:duty-days:522425********0027 李队员:2020-03', '2.4.1:duty-days:522425********0027 李队员:2020-04']);
-    expect(out[0]!.summary.zh).toBe('李队员 2020年3月无在岗记录（要求每月不少于20天）');
+    expect(keys(out)).toEqual(['2.4.1:duty-days:522425********0027 李队员']);
+    expect(out[0]!.count).toBe(0);
+    expect(out[0]!.summary.zh).toContain('【提示，不扣分】李队员 2个月在岗少于20天（2020年3月0天、2020年4月0天）');
     expect(out[0]!.records).toEqual([
       { table: 'team_members', id: li.id, label: '工作队员 李队员' },
-      { table: 'duty_days', label: '李队员 2020-03：无在岗记录' },
+      { table: 'duty_days', label: '李队员 2020年3月：无在岗记录' },
+      { table: 'duty_days', label: '李队员 2020年4月：无在岗记录' },
     ]);
   });
 
   it('holds a member only to the months served whole', () => {
     const late = member('赵队员', '522425199103030038', { start_date: '2020-03-15', end_date: '2020-05-31' });
     const out = deriveSuggestions(config, seed, records({ teamMembers: [late] }), { year: 2020, from: '2020-01-01', to: '2020-06-30' });
-    expect(keys(out)).toEqual(['2.4.1:duty-days:522425********0038 赵队员:2020-04', '2.4.1:duty-days:522425********0038 赵队员:2020-05']);
+    expect(keys(out)).toEqual(['2.4.1:duty-days:522425********0038 赵队员']);
+    expect(out[0]!.summary.zh).toContain('2个月在岗少于20天（2020年4月0天、2020年5月0天）');
   });
 
   it('checks every team member, and a person known only from duty records in the months recorded', () => {
@@ -482,7 +515,8 @@ describe('2.4.1 days on duty', () => {
       }),
       march,
     );
-    expect(keys(out)).toEqual(['2.4.1:duty-days:522425********0049 钱队员:2020-03']);
+    expect(keys(out)).toEqual(['2.4.1:duty-days:522425********0049 钱队员']);
+    expect(out[0]!.count).toBe(0);
     expect(out[0]!.records).toHaveLength(1);
   });
 });
@@ -508,12 +542,12 @@ describe('2.4.1 the leader\'s "ten ones"', () => {
         key: '2.4.1:ten-ones:diary',
         count: 1,
         summary: { zh: '工作队长“十个一”未完成：一本民情日记', en: 'Team leader\'s "ten ones" duty not done: 一本民情日记' },
-        records: [{ table: 'leader_duties', label: 'diary 一本民情日记：未完成' }],
+        records: [{ table: 'leader_duties', label: '“十个一” diary 一本民情日记：未完成' }],
       },
     ]);
   });
 
-  it('keeps a monthly duty to the months of the period', () => {
+  it('keeps a monthly duty to the months of the period, one suggestion however many of them failed', () => {
     const out = deriveSuggestions(
       config,
       seed,
@@ -521,13 +555,16 @@ describe('2.4.1 the leader\'s "ten ones"', () => {
         leaderDuties: [
           { element: 'visit', title: '每月走访', done: false, month: '2020-02' },
           { element: 'visit', title: '每月走访', done: false, month: '2020-03' },
+          { element: 'visit', title: '每月走访', done: false, month: '2020-04' },
           { element: 'visit', title: '每月走访', done: false, month: '2020-05' },
         ],
       }),
       { year: 2020, from: '2020-03-01', to: '2020-04-15' },
     );
-    expect(keys(out)).toEqual(['2.4.1:ten-ones:visit:2020-03']);
-    expect(out[0]!.summary.zh).toBe('工作队长“十个一”未完成：每月走访（2020年3月）');
+    expect(keys(out)).toEqual(['2.4.1:ten-ones:visit']);
+    expect(out[0]!.count).toBe(1);
+    expect(out[0]!.summary.zh).toBe('工作队长“十个一”未完成：每月走访（2020年3月、2020年4月）');
+    expect(out[0]!.records).toHaveLength(2);
   });
 
   it('names the element when the office lists the "ten ones" as the item checklist', () => {
@@ -604,19 +641,22 @@ describe('2.5.4 home visits (all-or-nothing: one suggestion)', () => {
     expect(out).toEqual([]);
   });
 
-  it('suggests 3 helper visits in a month, once, listing the household-month', () => {
+  // The old reading's counts (4 helper visits and 1 leader visit every month), pinned.
+  const monthly = only('homeVisits', { helperVisits: 4, leaderVisits: 1, leaderEvery: 'month' });
+
+  it('suggests 3 helper visits in a month, once, listing the shortfall (4 a month required)', () => {
     const visits = [...fullMonthOfVisits(1, '2020-03').slice(1), ...fullMonthOfVisits(1, '2020-04')];
-    const out = deriveSuggestions(config, seed, records({ households: [h1], helperAssignments: [assignment(1, '2019-01-01')], visits }), spring);
+    const out = deriveSuggestions(monthly, seed, records({ households: [h1], helperAssignments: [assignment(1, '2019-01-01')], visits }), spring);
     expect(out).toEqual([
       {
         item: '2.5.4',
         key: '2.5.4:home-visits',
         count: 1,
         summary: {
-          zh: '入户次数不达标：1户共1个户月（要求每户每月帮扶责任人入户4次、工作队长入户1次）',
-          en: 'Home visits below the required count: 1 household, 1 household-month (required a month: 4 by the helper, 1 by the team leader)',
+          zh: '入户次数不达标：应入户4项，达标3项（75%），1户有1项不足（本县要求：帮扶责任人对所帮扶户每月入户4次，工作队长对每户每月入户1次；达标率须不低于100%）',
+          en: "Home visits below the required count: 3 of 4 visit requirements met (75%); 1 shortfall in 1 household (the county's rule: each helper visits each assigned household 4 time(s) a month, the team leader every household 1 time(s) a month; at least 100% must be met)",
         },
-        records: [{ table: 'households', id: 1, label: `户 ${h1.household_no} 2020-03：帮扶责任人（李帮扶）入户3次，要求4次` }],
+        records: [{ table: 'visits', label: `户 ${h1.household_no} 2020年3月：帮扶责任人 李帮扶 入户3次，要求4次` }],
       },
     ]);
   });
@@ -625,36 +665,83 @@ describe('2.5.4 home visits (all-or-nothing: one suggestion)', () => {
     const visits = [
       ...fullMonthOfVisits(1, '2020-03').filter((v) => v.visitor_role === 'helper'), // no leader visit in March
       ...fullMonthOfVisits(1, '2020-04'),
-      ...fullMonthOfVisits(2, '2020-03'),
+      ...fullMonthOfVisits(2, '2020-03', '陈帮扶'),
       // April: nothing for household 2
     ];
     const out = deriveSuggestions(
-      config,
+      monthly,
       seed,
       records({ households: [h2, h1], helperAssignments: [assignment(2, '2020-01-01', null, '陈帮扶'), assignment(1, '2020-01-01')], visits }),
       spring,
     );
     expect(out).toHaveLength(1);
     expect(out[0]!.count).toBe(1);
-    expect(out[0]!.summary.zh).toContain('2户共2个户月');
+    expect(out[0]!.summary.zh).toContain('应入户8项，达标5项（62.5%），2户有3项不足');
     expect(out[0]!.records.map((r) => r.label)).toEqual([
-      `户 ${h1.household_no} 2020-03：工作队长入户0次，要求1次`,
-      `户 ${h2.household_no} 2020-04：帮扶责任人（陈帮扶）入户0次，要求4次；工作队长入户0次，要求1次`,
+      `户 ${h1.household_no} 2020年3月：工作队长入户0次，要求1次`,
+      `户 ${h2.household_no} 2020年4月：工作队长入户0次，要求1次`,
+      `户 ${h2.household_no} 2020年4月：帮扶责任人 陈帮扶 入户0次，要求4次`,
     ]);
   });
 
-  it('checks a household only in months it has a helper assigned for at least a day', () => {
+  it("holds a helper only to the months the assignment covers whole, and counts only that helper's visits", () => {
+    const helperOnly = only('homeVisits', { leaderVisits: 0 });
     const out = deriveSuggestions(
-      config,
+      helperOnly,
       seed,
       records({
         households: [h1, h2, household(3)],
-        helperAssignments: [assignment(1, '2019-01-01', '2020-02-29'), assignment(2, '2020-04-30')],
-        visits: [],
+        // h1's assignment ended before the period, h2's began on the last day of April: neither covers a month whole.
+        helperAssignments: [assignment(1, '2019-01-01', '2020-02-29'), assignment(2, '2020-04-30'), assignment(3, '2020-04-01')],
+        visits: [visit(3, 'helper', '2020-04-10', '陈帮扶')], // another helper's visit: not 李帮扶's
       }),
       spring,
     );
-    expect(out[0]!.records.map((r) => r.label)).toEqual([`户 ${h2.household_no} 2020-04：帮扶责任人（李帮扶）入户0次，要求4次；工作队长入户0次，要求1次`]);
+    expect(out).toHaveLength(1);
+    expect(out[0]!.summary.zh).toContain('应入户1项，达标0项（0%）');
+    expect(out[0]!.records.map((r) => r.label)).toEqual([`户 ${household(3).household_no} 2020年4月：帮扶责任人 李帮扶 入户0次，要求1次`]);
+  });
+
+  it('judges a helper against his or her own households over the assignment dates, and below the rate loses the item', () => {
+    // 李帮扶 is assigned household 1 from July: six months required, five visited.
+    const visits = ['2020-03', '2020-07', '2020-08', '2020-09', '2020-10', '2020-12'].map((m) => visit(1, 'helper', `${m}-10`));
+    const rows = records({ households: [h1], helperAssignments: [assignment(1, '2020-07-01')], visits });
+    const helperOnly = only('homeVisits', { leaderVisits: 0 });
+    const out = deriveSuggestions(helperOnly, seed, rows, YEAR);
+    expect(out).toHaveLength(1);
+    expect(out[0]!.summary.zh).toContain('应入户6项，达标5项（83.3%），1户有1项不足');
+    expect(out[0]!.records.map((r) => r.label)).toEqual([`户 ${h1.household_no} 2020年11月：帮扶责任人 李帮扶 入户0次，要求1次`]);
+    // An office allowing a rate: 80% met keeps the item, 90% does not.
+    expect(deriveSuggestions(only('homeVisits', { leaderVisits: 0, minShareMet: 0.8 }), seed, rows, YEAR)).toEqual([]);
+    expect(deriveSuggestions(only('homeVisits', { leaderVisits: 0, minShareMet: 0.9 }), seed, rows, YEAR)).toHaveLength(1);
+    // The household handed over to 陈帮扶 in November: his visits count for him, 李帮扶 is held to July-October.
+    const julyToOctober = visits.filter((v) => v.date >= '2020-07' && v.date < '2020-11');
+    const handed = records({
+      households: [h1],
+      helperAssignments: [assignment(1, '2020-07-01', '2020-10-31'), assignment(1, '2020-11-01', null, '陈帮扶')],
+      visits: [...julyToOctober, visit(1, 'helper', '2020-11-20', '陈帮扶'), visit(1, 'helper', '2020-12-20', '陈帮扶')],
+    });
+    expect(deriveSuggestions(helperOnly, seed, handed, YEAR)).toEqual([]);
+    // The same November visit by 李帮扶, no longer assigned, does not count for 陈帮扶.
+    const wrong = records({ ...handed, visits: [...julyToOctober, visit(1, 'helper', '2020-11-20', '李帮扶'), visit(1, 'helper', '2020-12-20', '陈帮扶')] });
+    expect(deriveSuggestions(helperOnly, seed, wrong, YEAR)[0]!.records.map((r) => r.label)).toEqual([`户 ${h1.household_no} 2020年11月：帮扶责任人 陈帮扶 入户0次，要求1次`]);
+  });
+
+  it('holds the team leader to every household once a quarter by default', () => {
+    const leaderOnly = only('homeVisits', { helperVisits: 0 });
+    // One leader visit in Q1, Q2 and Q3 (none in March, in June or in September), none in Q4.
+    const visits = [visit(1, 'leader', '2020-01-05'), visit(1, 'leader', '2020-05-20'), visit(1, 'leader', '2020-08-01')];
+    const out = deriveSuggestions(leaderOnly, seed, records({ households: [h1], visits }), YEAR);
+    expect(out).toHaveLength(1);
+    expect(out[0]!.summary.zh).toContain('应入户4项，达标3项（75%）');
+    expect(out[0]!.summary.zh).toContain('工作队长对每户每季度入户1次');
+    expect(out[0]!.records.map((r) => r.label)).toEqual([`户 ${h1.household_no} 2020年第4季度：工作队长入户0次，要求1次`]);
+    expect(deriveSuggestions(leaderOnly, seed, records({ households: [h1], visits: [...visits, visit(1, 'leader', '2020-12-31')] }), YEAR)).toEqual([]);
+    // A helper's visit is not the leader's.
+    expect(deriveSuggestions(leaderOnly, seed, records({ households: [h1], visits: [...visits, visit(1, 'helper', '2020-11-11')] }), YEAR)).toHaveLength(1);
+    // Held to every month instead, the same visits miss 9 of 12.
+    const everyMonth = deriveSuggestions(only('homeVisits', { helperVisits: 0, leaderEvery: 'month' }), seed, records({ households: [h1], visits }), YEAR);
+    expect(everyMonth[0]!.records).toHaveLength(9);
   });
 
   it('counts visits on the first and last day of the month in that month', () => {
@@ -678,8 +765,8 @@ describe('2.5.4 home visits (all-or-nothing: one suggestion)', () => {
     const visits = [visit(1, 'helper', '2020-03-05')];
     const rows = records({ households: [h1], helperAssignments: [assignment(1, '2020-01-01')], visits });
     const march = { year: 2020, from: '2020-03-01', to: '2020-03-31' };
-    expect(deriveSuggestions(only('homeVisits', { helperPerMonth: 1, leaderPerMonth: 0 }), seed, rows, march)).toEqual([]);
-    expect(deriveSuggestions(only('homeVisits', { helperPerMonth: 2, leaderPerMonth: 0 }), seed, rows, march)).toHaveLength(1);
+    expect(deriveSuggestions(only('homeVisits', { helperVisits: 1, leaderVisits: 0 }), seed, rows, march)).toEqual([]);
+    expect(deriveSuggestions(only('homeVisits', { helperVisits: 2, leaderVisits: 0 }), seed, rows, march)).toHaveLength(1);
   });
 });
 
@@ -705,13 +792,47 @@ describe('2.5.5 satisfaction (all-or-nothing: one suggestion)', () => {
         item: '2.5.5',
         key: '2.5.5:satisfaction',
         count: 1,
-        summary: { zh: '满意度调查中有2个“基本满意”或“不满意”回答（1户）', en: '2 satisfaction answers below "satisfied" (1 household)' },
+        summary: {
+          zh: '满意度调查（各户最近一次调查）：1户中1户（100%）回答“基本满意”或“不满意”，共2个回答；任一户不满意即不得分',
+          en: 'Satisfaction survey (each household\'s latest survey): 1 of 1 households (100%) answered "basically satisfied" or "dissatisfied" (2 answers); the item is lost when any household does',
+        },
         records: [
           { table: 'surveys', id: b.id, label: `2020-09-15 户 ${h.household_no} 王大山 对工作队长：不满意` },
           { table: 'surveys', id: a.id, label: `2020-09-15 户 ${h.household_no} 王大山 对帮扶责任人：基本满意` },
         ],
       },
     ]);
+  });
+});
+
+describe('2.5.5 satisfaction: the survey sample, literally or at a rate', () => {
+  const ten = Array.from({ length: 10 }, (_, i) => household(i + 1));
+  // The assessment's visit (each household's latest survey): nine satisfied, household 4 basically satisfied.
+  const sample = ten.map((h) => survey(h.id, 'satisfaction', h.id === 4 ? 'basic' : 'satisfied', '2020-11-20', `户主${h.id}`, '帮扶工作'));
+
+  it("loses the item on one 基本满意 among the sampled households (maxShareBelow 0, the source's words), showing the answers", () => {
+    const out = deriveSuggestions(only('satisfaction'), seed, records({ households: ten, surveys: sample }), YEAR);
+    expect(out).toHaveLength(1);
+    expect(out[0]!.count).toBe(1);
+    expect(out[0]!.summary.zh).toBe('满意度调查（各户最近一次调查）：10户中1户（10%）回答“基本满意”或“不满意”，共1个回答；任一户不满意即不得分');
+    expect(out[0]!.records).toEqual([{ table: 'surveys', id: sample[3]!.id, label: `2020-11-20 户 ${household(4).household_no} 户主4 对帮扶工作：基本满意` }]);
+  });
+
+  it('keeps the item when an office allows a rate the sample stays within, and loses it above', () => {
+    const rows = records({ households: ten, surveys: sample });
+    expect(deriveSuggestions(only('satisfaction', { maxShareBelow: 0.1 }), seed, rows, YEAR)).toEqual([]);
+    const out = deriveSuggestions(only('satisfaction', { maxShareBelow: 0.05 }), seed, rows, YEAR);
+    expect(out).toHaveLength(1);
+    expect(out[0]!.summary.zh).toContain('超过5%不满意即不得分');
+  });
+
+  it('reads only the sample: an earlier 不满意 of a household satisfied at the assessment visit does not count, unless the whole period is read', () => {
+    const earlier = survey(7, 'satisfaction', 'dissatisfied', '2020-04-02', '户主7', '帮扶工作');
+    const satisfiedSample = sample.map((s) => (s.household_id === 4 ? { ...s, answer: 'satisfied' } : s));
+    const rows = records({ households: ten, surveys: [earlier, ...satisfiedSample] });
+    expect(deriveSuggestions(only('satisfaction'), seed, rows, YEAR)).toEqual([]);
+    const whole = deriveSuggestions(only('satisfaction', { sample: 'whole-period' }), seed, rows, YEAR);
+    expect(whole.map((s) => s.records.map((r) => r.id))).toEqual([[earlier.id]]);
   });
 });
 
@@ -774,7 +895,7 @@ describe('3.2.1 reports', () => {
   const e = report('12月份扶贫月报', '2021-01-05', 'late');
 
   it('suggests each report due in the period with a configured status', () => {
-    const out = deriveSuggestions(only('reports'), seed, records({ reports: [e, d, c, b, a] }), YEAR);
+    const out = deriveSuggestions(only('reports', { statuses: ['late', 'returned', 'missing'] }), seed, records({ reports: [e, d, c, b, a] }), YEAR);
     expect(keys(out)).toEqual(['3.2.1:report:2020-04-05:3月份扶贫月报', '3.2.1:report:2020-05-05:4月份扶贫月报', '3.2.1:report:2020-06-05:5月份扶贫月报']);
     expect(out[0]).toEqual({
       item: '3.2.1',
@@ -822,24 +943,37 @@ describe('3.5.1 petitions', () => {
   const p4 = petition('2021-02-01');
 
   it('suggests each petition in the period, not complaints unless configured', () => {
-    const out = deriveSuggestions(only('petitions'), seed, records({ households: [h], petitions: [p4, p3, p2, p1] }), YEAR);
+    const out = deriveSuggestions(only('petitions', { overCountyOnly: false }), seed, records({ households: [h], petitions: [p4, p3, p2, p1] }), YEAR);
     expect(out).toHaveLength(2);
     expect(out[0]).toMatchObject({
       item: '3.5.1',
       count: 1,
       household: h.household_no,
       summary: { zh: `2020-06-18 上访（户 ${h.household_no}）：对低保评定有异议`, en: `Petition on 2020-06-18 (household ${h.household_no})` },
-      records: [{ table: 'petitions', id: p1.id, label: '2020-06-18 上访：对低保评定有异议' }],
+      records: [{ table: 'petitions', id: p1.id, label: '2020-06-18 上访：对低保评定有异议，已处理' }],
     });
     expect(out[0]!.key).toMatch(/^3\.5\.1:petition:2020-06-18:[0-9a-f]{8}$/);
-    expect(out[1]!.summary).toEqual({ zh: '2020-07-01 越级上访：到省里反映危房改造补助（未妥善处理）', en: "Petition over the county's head on 2020-07-01, not yet handled" });
+    expect(out[1]!.summary).toEqual({
+      zh: '2020-07-01 越级上访（到县以上）：到省里反映危房改造补助（未妥善处理）',
+      en: "Petition over the county's head on 2020-07-01, not yet handled",
+    });
     expect(out[1]).not.toHaveProperty('household');
-    expect(deriveSuggestions(only('petitions', { kinds: ['petition', 'complaint'] }), seed, records({ petitions: [p1, p2, p3, p4] }), YEAR)).toHaveLength(3);
+    expect(deriveSuggestions(only('petitions', { overCountyOnly: false, kinds: ['petition', 'complaint'] }), seed, records({ petitions: [p1, p2, p3, p4] }), YEAR)).toHaveLength(3);
   });
 
-  it('keeps only petitions over the county head when so configured', () => {
-    const out = deriveSuggestions(only('petitions', { overCountyOnly: true }), seed, records({ petitions: [p1, p2, p3, p4] }), YEAR);
+  it('keeps only petitions over the county head by default', () => {
+    const out = deriveSuggestions(only('petitions'), seed, records({ petitions: [p1, p2, p3, p4] }), YEAR);
     expect(out.map((s) => s.records[0]!.id)).toEqual([p2.id]);
+    expect(out[0]!.count).toBe(1);
+  });
+
+  it('shows an unhandled petition not marked as over the county as a note (count 0), unless switched off', () => {
+    const open = petition('2020-09-09', { household_id: 1, handled: 0, summary: '危房改造补助未到位' });
+    const out = deriveSuggestions(only('petitions'), seed, records({ households: [h], petitions: [p1, open] }), YEAR);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ item: '3.5.1', count: 0, household: h.household_no, records: [{ table: 'petitions', id: open.id }] });
+    expect(out[0]!.summary.zh).toBe(`【提示，不扣分】2020-09-09 上访（户 ${h.household_no}）未妥善处理：危房改造补助未到位；登记未显示越级，请核实是否越级到县`);
+    expect(deriveSuggestions(only('petitions', { unhandledAsNote: false }), seed, records({ households: [h], petitions: [p1, open] }), YEAR)).toEqual([]);
   });
 });
 
@@ -869,6 +1003,15 @@ function busyVillage(): VillageRecords {
       { element: 'diary', title: '一本民情日记', done: false },
       { element: 'lecture', title: '一次党课', done: false },
     ],
+    // h2 exited in 2020: every paper of its exit but the review form.
+    publicity: (['application', 'first-publication', 'second-publication', 'announcement'] as const).map((stage) => ({
+      id: nextId++,
+      household_id: 2,
+      procedure: 'exit' as const,
+      stage,
+      date: '2020-10-10',
+      reference: null,
+    })),
   });
 }
 
@@ -898,6 +1041,7 @@ function shuffled(r: VillageRecords, seedNumber: number): VillageRecords {
     students: mix(r.students),
     petitions: mix(r.petitions),
     leaderDuties: mix(r.leaderDuties),
+    publicity: mix(r.publicity ?? []),
   };
 }
 
@@ -907,7 +1051,8 @@ describe('the whole derivation', () => {
 
   it('suggests on every configured item, in the scheme order of items, then by key', () => {
     const items = [...new Set(out.map((s) => s.item))];
-    expect(items).toEqual(['1.3', '2.2.1', '2.3.1', '2.4.1', '2.5.3', '2.5.4', '2.5.5', '2.6.1', '2.6.2', '3.2.1', '3.4.1', '3.5.1']);
+    expect(items).toEqual(['1.3', '2.2.1', '2.3.1', '2.4.1', '2.5.3', '2.5.4', '2.5.5', '2.6.1', '2.6.2', '3.1.3', '3.2.1', '3.4.1', '3.5.1']);
+    expect(out.filter((s) => s.item === '3.1.3').map((s) => s.key)).toEqual(['3.1.3:papers:review']);
     for (let i = 1; i < out.length; i++) {
       const [a, b] = [out[i - 1]!, out[i]!];
       if (a.item === b.item) expect(a.key < b.key, `${a.key} before ${b.key}`).toBe(true);
@@ -916,14 +1061,19 @@ describe('the whole derivation', () => {
     const meetingKeys = out.filter((s) => s.item === '1.3').map((s) => s.key);
     expect(meetingKeys[0]).toBe('1.3:minutes:2020-02');
     expect(meetingKeys).toContain('1.3:monthly-meeting:2020-04');
-    expect(meetingKeys).not.toContain('1.3:weekly-meeting:2020-W02');
-    expect(meetingKeys).toContain('1.3:weekly-meeting:2020-W04');
+    // Leader meetings are counted once a month by default: January (W02-W05) missed W04 and W05.
+    expect(meetingKeys.filter((k) => k.includes('weekly-meeting'))).toHaveLength(12);
+    expect(meetingKeys).toContain('1.3:weekly-meeting:2020-01');
+    expect(meetingKeys.some((k) => /W\d\d$/.test(k))).toBe(false);
+    expect(out.find((s) => s.key === '1.3:weekly-meeting:2020-01')!.summary.zh).toBe('2020年1月有2周（共4周）无工作队长碰头会（每月计一次）');
   });
 
-  it('gives every suggestion a unique key, a count, and records', () => {
+  it('gives every suggestion a unique key, a count (0 only for a note), and records', () => {
     expect(new Set(keys(out)).size).toBe(out.length);
+    // The notes: the duty days below 20 (no penalty in the source), one per person.
+    expect(out.filter((s) => s.count === 0).map((s) => s.key)).toEqual(['2.4.1:duty-days:522425********0016 张队长', '2.4.1:duty-days:522425********0027 李队员']);
     for (const s of out) {
-      expect(s.count).toBe(1);
+      expect(s.count).toBe(s.summary.zh.startsWith('【提示，不扣分】') ? 0 : 1);
       expect(s.records.length).toBeGreaterThan(0);
       expect(s.key.startsWith(`${s.item}:`)).toBe(true);
     }

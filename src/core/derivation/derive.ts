@@ -11,8 +11,8 @@
 import { KaoheError } from '../errors.ts';
 import { maskIdNumber } from '../ids/gb11643.ts';
 import { walk, type Scheme, type SchemeNode } from '../scheme/model.ts';
-import { checkDeriveConfig, DeriveConfigError, type DeriveConfig, type DeriveRules, type ReportStatus } from './config.ts';
-import type { ComparedField, HouseholdRow, HouseholdSource, HouseholdSourceKind, Period, Suggestion, SuggestionRecord, VillageRecords } from './types.ts';
+import { checkDeriveConfig, DeriveConfigError, type DeriveConfig, type DeriveRules, type ReportStatus, type SurveySample, type VisitPeriod } from './config.ts';
+import type { ComparedField, HouseholdRow, HouseholdSource, HouseholdSourceKind, Period, PublicityRow, Suggestion, SuggestionRecord, SurveyRow, VillageRecords } from './types.ts';
 
 /** Derives the suggested findings; throws DeriveConfigError for a configuration that does not fit the scheme, KaoheError('bad-period') for a bad period. */
 export function deriveSuggestions(config: DeriveConfig, scheme: Scheme, records: VillageRecords, period: Period): Suggestion[] {
@@ -33,6 +33,7 @@ export function deriveSuggestions(config: DeriveConfig, scheme: Scheme, records:
   if (r.satisfaction) out.push(...satisfaction(ctx, r.satisfaction));
   if (r.villageExit) out.push(...villageExit(ctx, r.villageExit));
   if (r.householdExit) out.push(...householdExit(ctx, r.householdExit));
+  if (r.publicity) out.push(...publicity(ctx, r.publicity));
   if (r.reports) out.push(...reports(ctx, r.reports));
   if (r.meetingAbsence) out.push(...meetingAbsence(ctx, r.meetingAbsence));
   if (r.petitions) out.push(...petitions(ctx, r.petitions));
@@ -260,19 +261,40 @@ function topicMeetings(ctx: Context, rule: Rule<'topicMeetings'>): Suggestion[] 
 
 function leaderMeetings(ctx: Context, rule: Rule<'leaderMeetings'>): Suggestion[] {
   const dates = ctx.records.meetings.filter((m) => m.kind === 'leader').map((m) => m.date);
-  return ctx.weeks
-    .filter((w) => !dates.some((d) => d >= w.monday && d <= w.sunday))
-    .map((w) => ({
+  const missed = ctx.weeks.filter((w) => !dates.some((d) => d >= w.monday && d <= w.sunday));
+  const weekZh = (w: IsoWeek) => `${w.label.slice(0, 4)}年第${Number(w.label.slice(6))}周（${w.monday} 至 ${w.sunday}）`;
+  if (rule.per === 'week') {
+    return missed.map((w) => ({
       item: rule.item,
       key: `${rule.item}:weekly-meeting:${w.label}`,
       count: 1,
       ...ctx.element(rule.item, rule.element),
       summary: {
-        zh: `${w.label.slice(0, 4)}年第${Number(w.label.slice(6))}周（${w.monday} 至 ${w.sunday}）无工作队长碰头会`,
-        en: `No team-leader meeting in week ${w.label} (${w.monday} to ${w.sunday})`,
+        zh: `${weekZh(w)}无工作队长碰头会（每缺一周计一次）`,
+        en: `No team-leader meeting in week ${w.label} (${w.monday} to ${w.sunday}); each week missed counts once`,
       },
-      records: [{ table: 'meetings', label: `${w.label}：${w.monday} 至 ${w.sunday}，无工作队长碰头会记录` }],
+      records: [{ table: 'meetings', label: `工作队长碰头会记录：${w.monday} 至 ${w.sunday} 无` }],
     }));
+  }
+  // A week belongs to the month of its Thursday (as ISO weeks belong to years); a month counts once.
+  const out: Suggestion[] = [];
+  for (const month of ctx.months) {
+    const weeks = ctx.weeks.filter((w) => dateOf(dayNumber(w.monday)! + 3).slice(0, 7) === month);
+    const gaps = missed.filter((w) => weeks.includes(w));
+    if (gaps.length === 0) continue;
+    out.push({
+      item: rule.item,
+      key: `${rule.item}:weekly-meeting:${month}`,
+      count: 1,
+      ...ctx.element(rule.item, rule.element),
+      summary: {
+        zh: `${zhMonth(month)}有${gaps.length}周（共${weeks.length}周）无工作队长碰头会（每月计一次）`,
+        en: `${month}: ${gaps.length} of ${weeks.length} weeks without a team-leader meeting (counted once a month)`,
+      },
+      records: gaps.map((w) => ({ table: 'meetings', label: `工作队长碰头会记录：${weekZh(w)}无` })),
+    });
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -335,34 +357,44 @@ function recordsAgree(ctx: Context, rule: Rule<'recordsAgree'>): Suggestion[] {
   const byNo = new Map(ctx.records.households.map((h) => [h.household_no, h]));
   const out: Suggestion[] = [];
   const sources = sortBy(
-    ctx.records.householdSources,
+    ctx.records.householdSources.filter((src) => byNo.has(src.household_no) && rule.sources.includes(src.source)),
     (s) => s.household_no,
     (s) => s.source,
     id,
   );
-  for (const src of sources) {
-    const h = byNo.get(src.household_no);
-    if (!h || !rule.sources.includes(src.source)) continue;
-    const name = SOURCE_NAMES[src.source];
+  // One error per wrong value: a field that differs in the handbook and the collection form alike is one error.
+  for (const [no, mine] of groupBy(sources, (s) => s.household_no)) {
+    const h = byNo.get(no)!;
     for (const field of rule.fields) {
       const system = normalise(field, h[field]);
-      const other = normalise(field, (src as HouseholdSource)[field]);
-      if (system === other) continue;
+      const differing = mine.filter((src) => normalise(field, (src as HouseholdSource)[field]) !== system);
+      if (differing.length === 0) continue;
       const label = FIELD_NAMES[field];
-      const diff = field === 'head_id_number' ? idDifference(system, other) : { zh: '', en: '' };
+      const shown = (lang: 'zh' | 'en') =>
+        differing
+          .map((src) => {
+            const other = normalise(field, (src as HouseholdSource)[field]);
+            const diff = field === 'head_id_number' ? idDifference(system, other)[lang] : '';
+            return `${SOURCE_NAMES[src.source][lang]} ${show(field, other, lang)}${diff}`;
+          })
+          .join(lang === 'zh' ? '，' : ', ');
       out.push({
         item: rule.item,
-        key: `${rule.item}:records-agree:${h.household_no}:${src.source}:${field}`,
+        key: `${rule.item}:records-agree:${h.household_no}:${field}`,
         count: 1,
         ...ctx.element(rule.item, rule.element),
         household: h.household_no,
         summary: {
-          zh: `户 ${h.household_no}（户主 ${h.head_name}）${label.zh}：系统 ${show(field, system, 'zh')}，${name.zh} ${show(field, other, 'zh')}${diff.zh}`,
-          en: `Household ${h.household_no}: ${label.en}: system ${show(field, system, 'en')}, ${name.en} ${show(field, other, 'en')}${diff.en}`,
+          zh: `户 ${h.household_no}（户主 ${h.head_name}）${label.zh}：系统 ${show(field, system, 'zh')}，${shown('zh')}（一处错误）`,
+          en: `Household ${h.household_no}: ${label.en}: system ${show(field, system, 'en')}, ${shown('en')} (one error)`,
         },
         records: [
           { table: 'households', id: h.id, label: `户 ${h.household_no} 系统记录：${label.zh} ${show(field, system, 'zh')}` },
-          { table: 'household_sources', ...(src.id !== undefined ? { id: src.id } : {}), label: `户 ${h.household_no} ${name.zh}：${label.zh} ${show(field, other, 'zh')}` },
+          ...differing.map((src) => ({
+            table: 'household_sources',
+            ...(src.id !== undefined ? { id: src.id } : {}),
+            label: `户 ${h.household_no} ${SOURCE_NAMES[src.source].zh}：${label.zh} ${show(field, normalise(field, (src as HouseholdSource)[field]), 'zh')}`,
+          })),
         ],
       });
     }
@@ -373,22 +405,52 @@ function recordsAgree(ctx: Context, rule: Rule<'recordsAgree'>): Suggestion[] {
 // ---------------------------------------------------------------------------------------
 // 2.3.1 policy awareness and 2.5.5 satisfaction surveys.
 
+const SAMPLE_TEXT: Record<SurveySample, { zh: string; en: string }> = {
+  'latest-per-household': { zh: '各户最近一次调查', en: "each household's latest survey" },
+  'whole-period': { zh: '考核期内全部调查', en: 'every survey of the period' },
+};
+
+/**
+ * The survey sample a rule judges: the answers of the given kind in the period, of known
+ * households; with 'latest-per-household', only each household's latest survey date (the
+ * assessment's own visit), not the answers of earlier checks in the year.
+ */
+function surveySample(ctx: Context, kind: SurveyRow['kind'], sample: SurveySample): SurveyRow[] {
+  const rows = ctx.records.surveys.filter((s) => s.kind === kind && ctx.inPeriod(s.date) && ctx.household(s.household_id));
+  if (sample === 'whole-period') return rows;
+  const latest = new Map<number, string>();
+  for (const s of rows) if ((latest.get(s.household_id) ?? '') < s.date) latest.set(s.household_id, s.date);
+  return rows.filter((s) => latest.get(s.household_id) === s.date);
+}
+
 function policyAwareness(ctx: Context, rule: Rule<'policyAwareness'>): Suggestion[] {
+  const sample = surveySample(ctx, 'awareness', rule.sample);
+  const sampled = new Set(sample.map((s) => s.household_id)).size;
   const out: Suggestion[] = [];
-  for (const s of ctx.records.surveys) {
-    const h = ctx.household(s.household_id);
-    if (!h || s.kind !== 'awareness' || s.answer !== 'unaware' || !ctx.inPeriod(s.date)) continue;
+  // One case per household that does not know a policy, however many questions it missed.
+  for (const [householdId, rows] of groupBy(
+    sample.filter((s) => s.answer === 'unaware'),
+    (s) => s.household_id,
+  )) {
+    const h = ctx.household(householdId)!;
+    const sorted = sortBy(
+      rows,
+      (s) => s.date,
+      (s) => s.topic,
+      id,
+    );
+    const topics = [...new Set(sorted.map((s) => clip(s.topic)))];
     out.push({
       item: rule.item,
-      key: `${rule.item}:unaware:${h.household_no}:${s.date}:${s.respondent}:${s.topic}`,
+      key: `${rule.item}:unaware:${h.household_no}`,
       count: 1,
       ...ctx.element(rule.item, rule.element),
       household: h.household_no,
       summary: {
-        zh: `户 ${h.household_no} ${s.respondent} 不知晓政策「${clip(s.topic)}」（${s.date}）`,
-        en: `${s.respondent} of household ${h.household_no} unaware of "${clip(s.topic)}" (${s.date})`,
+        zh: `户 ${h.household_no}（户主 ${h.head_name}）政策不知晓一例：不知晓${topics.map((t) => `「${t}」`).join('、')}（${SAMPLE_TEXT[rule.sample].zh}，共调查${sampled}户）`,
+        en: `Household ${h.household_no}: one case of a policy not known (${topics.length} polic${topics.length > 1 ? 'ies' : 'y'}: ${topics.join('; ')}); sample: ${SAMPLE_TEXT[rule.sample].en}, ${sampled} household${sampled === 1 ? '' : 's'}`,
       },
-      records: [{ table: 'surveys', id: s.id, label: `${s.date} 政策知晓调查：户 ${h.household_no} ${s.respondent}，${clip(s.topic)}：不知晓` }],
+      records: sorted.map((s) => ({ table: 'surveys', id: s.id, label: `${s.date} 政策知晓调查：户 ${h.household_no} ${s.respondent}，「${clip(s.topic)}」：不知晓` })),
     });
   }
   return out;
@@ -396,9 +458,15 @@ function policyAwareness(ctx: Context, rule: Rule<'policyAwareness'>): Suggestio
 
 const SATISFACTION_ZH: Record<string, string> = { satisfied: '满意', basic: '基本满意', dissatisfied: '不满意' };
 
+function percent(n: number, of: number): string {
+  return `${((100 * n) / of).toFixed(1).replace(/\.0$/, '')}%`;
+}
+
 function satisfaction(ctx: Context, rule: Rule<'satisfaction'>): Suggestion[] {
+  const sample = surveySample(ctx, 'satisfaction', rule.sample);
+  const sampled = new Set(sample.map((s) => s.household_id));
   const below = sortBy(
-    ctx.records.surveys.filter((s) => s.kind === 'satisfaction' && (s.answer === 'basic' || s.answer === 'dissatisfied') && ctx.inPeriod(s.date) && ctx.household(s.household_id)),
+    sample.filter((s) => s.answer === 'basic' || s.answer === 'dissatisfied'),
     (s) => ctx.household(s.household_id)!.household_no,
     (s) => s.date,
     (s) => s.respondent,
@@ -407,6 +475,9 @@ function satisfaction(ctx: Context, rule: Rule<'satisfaction'>): Suggestion[] {
   );
   if (below.length === 0) return [];
   const households = new Set(below.map((s) => s.household_id));
+  if (households.size / sampled.size <= rule.maxShareBelow) return [];
+  const rate = percent(households.size, sampled.size);
+  const allowed = rule.maxShareBelow === 0 ? '任一户' : `超过${percent(rule.maxShareBelow, 1)}`;
   return [
     {
       item: rule.item,
@@ -414,8 +485,8 @@ function satisfaction(ctx: Context, rule: Rule<'satisfaction'>): Suggestion[] {
       count: 1,
       ...ctx.element(rule.item, rule.element),
       summary: {
-        zh: `满意度调查中有${below.length}个“基本满意”或“不满意”回答（${households.size}户）`,
-        en: `${below.length} satisfaction answer${below.length > 1 ? 's' : ''} below "satisfied" (${households.size} household${households.size > 1 ? 's' : ''})`,
+        zh: `满意度调查（${SAMPLE_TEXT[rule.sample].zh}）：${sampled.size}户中${households.size}户（${rate}）回答“基本满意”或“不满意”，共${below.length}个回答；${allowed}不满意即不得分`,
+        en: `Satisfaction survey (${SAMPLE_TEXT[rule.sample].en}): ${households.size} of ${sampled.size} households (${rate}) answered "basically satisfied" or "dissatisfied" (${below.length} answers); the item is lost when ${rule.maxShareBelow === 0 ? 'any household' : `more than ${percent(rule.maxShareBelow, 1)}`} does`,
       },
       records: below.map((s) => ({
         table: 'surveys',
@@ -474,33 +545,31 @@ function dutyDays(ctx: Context, rule: Rule<'dutyDays'>): Suggestion[] {
     const checked = person.terms.length > 0 ? ctx.months.filter((month) => term(month)) : [...new Set(mine.map((d) => d.month))].filter((month) => months.has(month));
     const who = `${person.name}${person.leader ? '（队长）' : ''}`;
     const whoEn = `${person.name}${person.leader ? ' (team leader)' : ''}`;
+    const short: Array<{ month: string; days: number }> = [];
+    const records: SuggestionRecord[] = [];
     for (const month of checked) {
       const got = mine.filter((d) => d.month === month);
       const days = got.reduce((sum, d) => sum + d.days, 0);
       if (days >= rule.minDaysPerMonth) continue;
-      const records: SuggestionRecord[] = [];
-      const served = term(month);
-      if (served) records.push({ table: 'team_members', id: served.id, label: `工作队员 ${who}` });
-      if (got.length === 0) records.push({ table: 'duty_days', label: `${person.name} ${month}：无在岗记录` });
-      else for (const d of got) records.push({ table: 'duty_days', id: d.id, label: `${person.name} ${month}：在岗${d.days}天` });
-      out.push({
-        item: rule.item,
-        key: `${rule.item}:duty-days:${maskIdNumber(k)} ${person.name}:${month}`,
-        count: 1,
-        ...ctx.element(rule.item, rule.element),
-        summary: {
-          zh:
-            got.length === 0
-              ? `${who} ${zhMonth(month)}无在岗记录（要求每月不少于${rule.minDaysPerMonth}天）`
-              : `${who} ${zhMonth(month)}在岗${days}天（要求每月不少于${rule.minDaysPerMonth}天）`,
-          en:
-            got.length === 0
-              ? `${whoEn}: no days on duty recorded in ${month} (at least ${rule.minDaysPerMonth} required)`
-              : `${whoEn}: ${days} days on duty in ${month} (at least ${rule.minDaysPerMonth} required)`,
-        },
-        records,
-      });
+      short.push({ month, days });
+      if (got.length === 0) records.push({ table: 'duty_days', label: `${person.name} ${zhMonth(month)}：无在岗记录` });
+      else for (const d of got) records.push({ table: 'duty_days', id: d.id, label: `${person.name} ${zhMonth(month)}：在岗${d.days}天` });
     }
+    if (short.length === 0) continue;
+    const served = person.terms[0];
+    if (served) records.unshift({ table: 'team_members', id: served.id, label: `工作队员 ${who}` });
+    // A note, not a deduction: the source requires the days but penalises only the "ten ones".
+    out.push({
+      item: rule.item,
+      key: `${rule.item}:duty-days:${maskIdNumber(k)} ${person.name}`,
+      count: 0,
+      ...ctx.element(rule.item, rule.element),
+      summary: {
+        zh: `【提示，不扣分】${who} ${short.length}个月在岗少于${rule.minDaysPerMonth}天（${short.map((m) => `${zhMonth(m.month)}${m.days}天`).join('、')}）；细则对在岗天数未设扣分，请核对请假和公差记录（经批准的请假、公差视为在岗）`,
+        en: `Note, no deduction: ${whoEn} was on duty fewer than ${rule.minDaysPerMonth} days in ${short.length} month${short.length > 1 ? 's' : ''} (${short.map((m) => `${m.month}: ${m.days}`).join(', ')}); the source sets no penalty for days on duty: check approved leave and official trips, which count as on duty`,
+      },
+      records,
+    });
   }
   return out;
 }
@@ -508,19 +577,23 @@ function dutyDays(ctx: Context, rule: Rule<'dutyDays'>): Suggestion[] {
 function leaderDuties(ctx: Context, rule: Rule<'leaderDuties'>): Suggestion[] {
   const first = ctx.period.from.slice(0, 7);
   const last = ctx.period.to.slice(0, 7);
-  return ctx.records.leaderDuties
-    .filter((d) => !d.done && (!d.month || (d.month >= first && d.month <= last)))
-    .map((d) => ({
+  const missed = ctx.records.leaderDuties.filter((d) => !d.done && (!d.month || (d.month >= first && d.month <= last)));
+  // 「十个一」有一个完成不了，扣10分: one per duty not fulfilled in the period, however many of its months failed.
+  return [...groupBy(missed, (d) => d.element)].map(([element, rows]) => {
+    const months = [...new Set(rows.flatMap((d) => (d.month ? [d.month] : [])))].sort(cmp);
+    const title = rows[0]!.title;
+    return {
       item: rule.item,
-      key: `${rule.item}:ten-ones:${d.element}${d.month ? `:${d.month}` : ''}`,
+      key: `${rule.item}:ten-ones:${element}`,
       count: 1,
-      ...ctx.element(rule.item, d.element),
+      ...ctx.element(rule.item, element),
       summary: {
-        zh: `工作队长“十个一”未完成：${d.title}${d.month ? `（${zhMonth(d.month)}）` : ''}`,
-        en: `Team leader's "ten ones" duty not done: ${d.title}${d.month ? ` (${d.month})` : ''}`,
+        zh: `工作队长“十个一”未完成：${title}${months.length ? `（${months.map(zhMonth).join('、')}）` : ''}`,
+        en: `Team leader's "ten ones" duty not done: ${title}${months.length ? ` (${months.join(', ')})` : ''}`,
       },
-      records: [{ table: 'leader_duties', label: `${d.element} ${d.title}${d.month ? ` ${d.month}` : ''}：未完成` }],
-    }));
+      records: rows.map((d) => ({ table: 'leader_duties', label: `“十个一” ${element} ${d.title}${d.month ? ` ${zhMonth(d.month)}` : ''}：未完成` })),
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -554,37 +627,83 @@ function rainDew(ctx: Context, rule: Rule<'rainDew'>): Suggestion[] {
   return out;
 }
 
+const EVERY_TEXT: Record<VisitPeriod, { zh: string; en: string }> = {
+  month: { zh: '每月', en: 'a month' },
+  quarter: { zh: '每季度', en: 'a quarter' },
+  period: { zh: '考核期内', en: 'in the period' },
+};
+
+/** The windows a visit requirement is judged over: whole months, whole quarters, or the period. */
+function visitWindows(ctx: Context, every: VisitPeriod): Array<{ label: string; from: string; to: string }> {
+  if (every === 'period') return [{ label: `${ctx.period.from} 至 ${ctx.period.to}`, from: ctx.period.from, to: ctx.period.to }];
+  if (every === 'month') return ctx.months.map((m) => ({ label: zhMonth(m), from: monthStart(m), to: monthEnd(m) }));
+  const out: Array<{ label: string; from: string; to: string }> = [];
+  for (const m of ctx.months) {
+    const [y, mo] = m.split('-').map(Number) as [number, number];
+    if ((mo - 1) % 3 !== 0) continue;
+    const third = nextMonth(nextMonth(m));
+    if (!ctx.months.includes(third)) continue;
+    out.push({ label: `${y}年第${(mo + 2) / 3}季度`, from: monthStart(m), to: monthEnd(third) });
+  }
+  return out;
+}
+
 function homeVisits(ctx: Context, rule: Rule<'homeVisits'>): Suggestion[] {
-  const shortfalls: Array<{ no: string; month: string; record: SuggestionRecord }> = [];
-  const assignmentsOf = groupBy(ctx.records.helperAssignments, (a) => a.household_id);
+  let required = 0;
+  const shortfalls: Array<{ no: string; from: string; record: SuggestionRecord }> = [];
   const visitsOf = groupBy(ctx.records.visits, (v) => v.household_id);
-  for (const h of ctx.households.values()) {
-    const assignments = assignmentsOf.get(h.id) ?? [];
-    if (assignments.length === 0) continue;
-    const visits = visitsOf.get(h.id) ?? [];
-    for (const month of ctx.months) {
-      const start = monthStart(month);
-      const end = monthEnd(month);
-      const active = assignments.filter((a) => a.start_date <= end && (a.end_date === null || a.end_date >= start));
-      if (active.length === 0) continue;
-      const inMonth = visits.filter((v) => v.date >= start && v.date <= end);
-      const helper = inMonth.filter((v) => v.visitor_role === 'helper').length;
-      const leader = inMonth.filter((v) => v.visitor_role === 'leader').length;
-      if (helper >= rule.helperPerMonth && leader >= rule.leaderPerMonth) continue;
-      const helpers = [...new Set(active.map((a) => a.helper_name))].sort(cmp).join('、');
-      const parts: string[] = [];
-      if (helper < rule.helperPerMonth) parts.push(`帮扶责任人（${helpers}）入户${helper}次，要求${rule.helperPerMonth}次`);
-      if (leader < rule.leaderPerMonth) parts.push(`工作队长入户${leader}次，要求${rule.leaderPerMonth}次`);
-      shortfalls.push({ no: h.household_no, month, record: { table: 'households', id: h.id, label: `户 ${h.household_no} ${month}：${parts.join('；')}` } });
+  const count = (householdId: number, from: string, to: string, ok: (v: { visitor_role: string; visitor_name: string }) => boolean) =>
+    (visitsOf.get(householdId) ?? []).filter((v) => v.date >= from && v.date <= to && ok(v)).length;
+  // Each helper, for each assigned household, over the windows the assignment covers whole.
+  if (rule.helperVisits > 0) {
+    for (const a of sortBy(
+      ctx.records.helperAssignments,
+      (a) => a.household_id,
+      (a) => a.start_date,
+      id,
+    )) {
+      const h = ctx.household(a.household_id);
+      if (!h) continue;
+      for (const w of visitWindows(ctx, rule.helperEvery)) {
+        if (a.start_date > w.from || (a.end_date !== null && a.end_date < w.to)) continue;
+        required++;
+        const n = count(h.id, w.from, w.to, (v) => v.visitor_role === 'helper' && v.visitor_name.trim() === a.helper_name.trim());
+        if (n >= rule.helperVisits) continue;
+        shortfalls.push({
+          no: h.household_no,
+          from: w.from,
+          record: { table: 'visits', label: `户 ${h.household_no} ${w.label}：帮扶责任人 ${a.helper_name} 入户${n}次，要求${rule.helperVisits}次` },
+        });
+      }
     }
   }
-  if (shortfalls.length === 0) return [];
+  // The team leader, every household of the village.
+  if (rule.leaderVisits > 0) {
+    for (const h of sortBy([...ctx.households.values()], (h) => h.household_no)) {
+      for (const w of visitWindows(ctx, rule.leaderEvery)) {
+        required++;
+        const n = count(h.id, w.from, w.to, (v) => v.visitor_role === 'leader');
+        if (n >= rule.leaderVisits) continue;
+        shortfalls.push({
+          no: h.household_no,
+          from: w.from,
+          record: { table: 'visits', label: `户 ${h.household_no} ${w.label}：工作队长入户${n}次，要求${rule.leaderVisits}次` },
+        });
+      }
+    }
+  }
+  if (required === 0 || shortfalls.length === 0) return [];
+  const met = required - shortfalls.length;
+  if (met / required >= rule.minShareMet) return [];
   const sorted = sortBy(
     shortfalls,
     (s) => s.no,
-    (s) => s.month,
+    (s) => s.from,
+    (s) => s.record.label,
   );
   const households = new Set(sorted.map((s) => s.no)).size;
+  const req = `帮扶责任人对所帮扶户${EVERY_TEXT[rule.helperEvery].zh}入户${rule.helperVisits}次，工作队长对每户${EVERY_TEXT[rule.leaderEvery].zh}入户${rule.leaderVisits}次`;
+  const reqEn = `each helper visits each assigned household ${rule.helperVisits} time(s) ${EVERY_TEXT[rule.helperEvery].en}, the team leader every household ${rule.leaderVisits} time(s) ${EVERY_TEXT[rule.leaderEvery].en}`;
   return [
     {
       item: rule.item,
@@ -592,8 +711,8 @@ function homeVisits(ctx: Context, rule: Rule<'homeVisits'>): Suggestion[] {
       count: 1,
       ...ctx.element(rule.item, rule.element),
       summary: {
-        zh: `入户次数不达标：${households}户共${sorted.length}个户月（要求每户每月帮扶责任人入户${rule.helperPerMonth}次、工作队长入户${rule.leaderPerMonth}次）`,
-        en: `Home visits below the required count: ${households} household${households > 1 ? 's' : ''}, ${sorted.length} household-month${sorted.length > 1 ? 's' : ''} (required a month: ${rule.helperPerMonth} by the helper, ${rule.leaderPerMonth} by the team leader)`,
+        zh: `入户次数不达标：应入户${required}项，达标${met}项（${percent(met, required)}），${households}户有${sorted.length}项不足（本县要求：${req}；达标率须不低于${percent(rule.minShareMet, 1)}）`,
+        en: `Home visits below the required count: ${met} of ${required} visit requirements met (${percent(met, required)}); ${sorted.length} shortfall${sorted.length > 1 ? 's' : ''} in ${households} household${households > 1 ? 's' : ''} (the county's rule: ${reqEn}; at least ${percent(rule.minShareMet, 1)} must be met)`,
       },
       records: sorted.map((s) => s.record),
     },
@@ -638,6 +757,57 @@ function householdExit(ctx: Context, rule: Rule<'householdExit'>): Suggestion[] 
       },
       records: [{ table: 'households', id: h.id, label: `户 ${h.household_no}：计划脱贫${year}年，状态 ${h.status}，脱贫年份${h.exit_year === null ? '无' : h.exit_year}` }],
     }));
+}
+
+// ---------------------------------------------------------------------------------------
+// 3.1.3: the entry and exit papers (申请表、评议表、两公示一公告) of the period's year.
+
+const STAGE_TEXT: Record<PublicityRow['stage'], { zh: string; element: string }> = {
+  application: { zh: '申请表', element: 'application' },
+  review: { zh: '评议表', element: 'review' },
+  'first-publication': { zh: '第一次公示', element: 'publicity' },
+  'second-publication': { zh: '第二次公示', element: 'publicity' },
+  announcement: { zh: '公告', element: 'publicity' },
+};
+const ELEMENT_TEXT: Record<string, { zh: string; en: string }> = {
+  application: { zh: '申请表', en: 'application forms' },
+  review: { zh: '评议表', en: 'review forms' },
+  publicity: { zh: '两公示一公告', en: 'two publications and one announcement' },
+};
+
+function publicity(ctx: Context, rule: Rule<'publicity'>): Suggestion[] {
+  const steps = ctx.records.publicity;
+  if (!steps) return [];
+  const year = ctx.period.year;
+  const missing: Array<{ h: HouseholdRow; procedure: 'entry' | 'exit'; stage: PublicityRow['stage'] }> = [];
+  for (const h of sortBy([...ctx.households.values()], (h) => h.household_no)) {
+    for (const procedure of ['entry', 'exit'] as const) {
+      const due = procedure === 'entry' ? h.identified_year === year : h.exit_year === year;
+      if (!due) continue;
+      const have = new Set(steps.filter((p) => p.household_id === h.id && p.procedure === procedure).map((p) => p.stage));
+      for (const stage of Object.keys(STAGE_TEXT) as Array<PublicityRow['stage']>) if (!have.has(stage)) missing.push({ h, procedure, stage });
+    }
+  }
+  const procZh = (p: 'entry' | 'exit') => (p === 'entry' ? `${year}年识别（进入）` : `${year}年脱贫（退出）`);
+  const label = (m: (typeof missing)[number]) => `户 ${m.h.household_no}（户主 ${m.h.head_name}）${procZh(m.procedure)}：无${STAGE_TEXT[m.stage].zh}`;
+  const groups = groupBy(missing, (m) => (rule.per === 'element' ? STAGE_TEXT[m.stage].element : `${m.h.household_no}:${m.procedure}:${STAGE_TEXT[m.stage].element}`));
+  return [...groups].map(([k, rows]) => {
+    const element = STAGE_TEXT[rows[0]!.stage].element;
+    const text = ELEMENT_TEXT[element]!;
+    const cases = new Set(rows.map((m) => `${m.h.household_no}:${m.procedure}`)).size;
+    return {
+      item: rule.item,
+      key: `${rule.item}:papers:${k}`,
+      count: 1,
+      ...ctx.element(rule.item, element),
+      ...(rule.per === 'case' ? { household: rows[0]!.h.household_no } : {}),
+      summary: {
+        zh: `缺少${text.zh}：${year}年进入和退出的户中${cases}户（次）的${[...new Set(rows.map((m) => STAGE_TEXT[m.stage].zh))].join('、')}无记录`,
+        en: `Missing ${text.en}: no record for ${cases} of the ${year} entries and exits`,
+      },
+      records: rows.map((m) => ({ table: 'publicity', label: label(m) })),
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -686,26 +856,37 @@ function meetingAbsence(ctx: Context, rule: Rule<'meetingAbsence'>): Suggestion[
 }
 
 function petitions(ctx: Context, rule: Rule<'petitions'>): Suggestion[] {
-  return ctx.records.petitions
-    .filter((p) => ctx.inPeriod(p.date) && (rule.kinds as string[]).includes(p.kind) && (!rule.overCountyOnly || p.over_county))
-    .map((p) => {
-      const h = ctx.household(p.household_id);
-      const what = p.over_county
-        ? { zh: '越级上访', en: "petition over the county's head" }
-        : p.kind === 'petition'
-          ? { zh: '上访', en: 'petition' }
-          : { zh: '投诉', en: 'complaint' };
-      return {
-        item: rule.item,
-        key: `${rule.item}:petition:${p.date}:${hash(p.summary)}`,
-        count: 1,
-        ...ctx.element(rule.item, rule.element),
-        ...(h ? { household: h.household_no } : {}),
-        summary: {
-          zh: `${p.date} ${what.zh}${h ? `（户 ${h.household_no}）` : ''}：${clip(p.summary)}${p.handled ? '' : '（未妥善处理）'}`,
-          en: `${what.en[0]!.toUpperCase()}${what.en.slice(1)} on ${p.date}${h ? ` (household ${h.household_no})` : ''}${p.handled ? '' : ', not yet handled'}`,
-        },
-        records: [{ table: 'petitions', id: p.id, label: `${p.date} ${what.zh}：${clip(p.summary)}` }],
-      };
+  const out: Suggestion[] = [];
+  for (const p of sortBy(
+    ctx.records.petitions.filter((p) => ctx.inPeriod(p.date) && (rule.kinds as string[]).includes(p.kind)),
+    (p) => p.date,
+    id,
+  )) {
+    const h = ctx.household(p.household_id);
+    const deduct = Boolean(p.over_county) || !rule.overCountyOnly;
+    // 越级去省市县上访: the registry marks a petition that went over the county; one to the county
+    // itself is not marked, so an unhandled one is shown as a note for the inspector to check.
+    if (!deduct && !(rule.unhandledAsNote && !p.handled)) continue;
+    const kindZh = p.kind === 'petition' ? '上访' : '投诉';
+    const what = p.over_county ? { zh: `越级${kindZh}（到县以上）`, en: `${p.kind} over the county's head` } : { zh: kindZh, en: p.kind };
+    const who = h ? `（户 ${h.household_no}）` : '';
+    out.push({
+      item: rule.item,
+      key: `${rule.item}:petition:${p.date}:${hash(p.summary)}`,
+      count: deduct ? 1 : 0,
+      ...ctx.element(rule.item, rule.element),
+      ...(h ? { household: h.household_no } : {}),
+      summary: deduct
+        ? {
+            zh: `${p.date} ${what.zh}${who}：${clip(p.summary)}${p.handled ? '' : '（未妥善处理）'}`,
+            en: `${what.en[0]!.toUpperCase()}${what.en.slice(1)} on ${p.date}${h ? ` (household ${h.household_no})` : ''}${p.handled ? '' : ', not yet handled'}`,
+          }
+        : {
+            zh: `【提示，不扣分】${p.date} ${kindZh}${who}未妥善处理：${clip(p.summary)}；登记未显示越级，请核实是否越级到县`,
+            en: `Note, no deduction: ${p.kind} on ${p.date}${h ? ` (household ${h.household_no})` : ''} not yet handled; the registry does not show it went over anyone's head: check whether it went to the county`,
+          },
+      records: [{ table: 'petitions', id: p.id, label: `${p.date} ${what.zh}：${clip(p.summary)}，${p.handled ? '已处理' : '未处理'}` }],
     });
+  }
+  return out;
 }

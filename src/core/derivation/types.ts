@@ -34,6 +34,8 @@ export interface HouseholdRow {
   status: string;
   planned_exit_year: number | null;
   exit_year: number | null;
+  /** The year the household was identified (entered the register); 3.1.3 checks that year's entry papers. */
+  identified_year?: number | null;
   income_fen: number | null;
   phone: string | null;
 }
@@ -144,6 +146,16 @@ export interface PetitionRow {
   summary: string;
 }
 
+/** One step of a household's entry or exit procedure (申请、评议、两公示一公告), for 3.1.3. */
+export interface PublicityRow {
+  id: number;
+  household_id: number;
+  procedure: 'entry' | 'exit';
+  stage: 'application' | 'review' | 'first-publication' | 'second-publication' | 'announcement';
+  date: string;
+  reference: string | null;
+}
+
 /** One of the work-team leader's "ten ones" (十个一), as the county lists them, and whether it was done. */
 export interface LeaderDuty {
   /** Code of the duty in the county's list; a checklist element of 2.4.1 where the scheme has one. */
@@ -170,6 +182,8 @@ export interface VillageRecords {
   students: StudentRow[];
   petitions: PetitionRow[];
   leaderDuties: LeaderDuty[];
+  /** Entry and exit procedure steps of the village's households (3.1.3); absent: not read. */
+  publicity?: PublicityRow[];
 }
 
 /** The assessed period: a year, and the dates (inclusive) the records are read between. */
@@ -186,12 +200,17 @@ export interface SuggestionRecord {
   label: string;
 }
 
-/** A finding the registry suggests; an inspector confirms or dismisses it. */
+/**
+ * A finding the registry suggests; an inspector confirms or dismisses it. A suggestion with
+ * count 0 is a NOTE: information for the inspector on a requirement the source sets no penalty
+ * for (days on duty, for one); it carries no deduction and cannot be accepted as a finding.
+ */
 export interface Suggestion {
   /** Scheme item code. */
   item: string;
   /** Stable and unique per village and period, so re-deriving never duplicates a suggestion. */
   key: string;
+  /** Occurrences the finding would record; 0 for a note. */
   count: number;
   /** Checklist element code, only when the scheme's item has that element. */
   element?: string;

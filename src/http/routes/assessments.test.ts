@@ -130,7 +130,7 @@ interface Assessment {
   village: { code: string; name: string };
   findings: Array<{ id: number; item: string; count: number; note: string | null; status: string; source: string }>;
   evidence: Array<{ id: number; findingId: number | null; appealId: number | null; filename: string; mime: string; url: string }>;
-  suggestions: Array<{ id: number; item: string; status: string; key: string }>;
+  suggestions: Array<{ id: number; item: string; status: string; key: string; count: number }>;
   appeals: Array<{ id: number; item: string; status: string }>;
   score: { total: number; base: number };
   explanation: string[];
@@ -203,7 +203,8 @@ describe.each(storeTargets())('assessment routes ($dialect)', (target) => {
     a = await get('inspector', A);
     const open = a.suggestions.filter((s) => s.status === 'open');
     expect(open.length).toBeGreaterThan(0);
-    const suggestion = open.find((s) => s.item !== '3.2.1') ?? open[0]!;
+    // Not a note (count 0): a note cannot be accepted.
+    const suggestion = open.find((s) => s.item !== '3.2.1' && s.count > 0) ?? open.find((s) => s.count > 0)!;
 
     const added = await as.inspector.post(`/api/assessments/${A}/findings`, {
       version: a.version,
@@ -452,6 +453,37 @@ describe.each(storeTargets())('assessment routes ($dialect)', (target) => {
     expect(back.statusCode, back.body).toBe(200);
     expect(json(back)).toMatchObject({ assessment: { status: 'draft' } });
     expectError(await as.reviewer.post(`/api/assessments/${B}/transition`, { version: v + 2, step: 'review' }), 409, 'invalid-state');
+  });
+
+  it('refuses to accept a note (count 0, no deduction): 409 invalid-state and nothing changes; a note is dismissed once read', async () => {
+    // An unhandled petition the registry does not mark as over the county: 3.5.1 shows it as a note.
+    const db = server.store.db;
+    const campaign = await db.selectFrom('campaigns').select(['period_from', 'period_to']).where('id', '=', campaignId).executeTakeFirstOrThrow();
+    const date = `${campaign.period_from.slice(0, 4)}-06-15`;
+    expect(date >= campaign.period_from && date <= campaign.period_to).toBe(true);
+    await db
+      .insertInto('petitions')
+      .values({ village_code: t1[1]!, household_id: null, date, kind: 'petition', over_county: 0, handled: 0, summary: '反映低保评定不公，尚未答复' })
+      .execute();
+    expect((await as.inspector.post(`/api/assessments/${B}/suggestions/derive`)).statusCode).toBe(200);
+    const b = await get('inspector', B);
+    expect(b.status).toBe('draft');
+    const note = b.suggestions.find((s) => s.item === '3.5.1' && s.count === 0 && s.status === 'open');
+    expect(note, JSON.stringify(b.suggestions.filter((s) => s.item === '3.5.1'))).toBeDefined();
+    expectError(
+      await as.inspector.post(`/api/assessments/${B}/suggestions/${note!.id}/accept`, { version: b.version }),
+      409,
+      'invalid-state',
+      new RegExp(`^suggestion ${note!.id} is a note with no deduction: it cannot be accepted as a finding`),
+    );
+    const after = await get('inspector', B);
+    expect(after.version).toBe(b.version);
+    expect(after.findings).toEqual(b.findings);
+    expect(after.score.total).toBe(b.score.total);
+    expect(after.suggestions.find((s) => s.id === note!.id)!.status).toBe('open');
+    const read = await as.inspector.post(`/api/assessments/${B}/suggestions/${note!.id}/dismiss`, { version: b.version, reason: '已阅：乡镇已接访' });
+    expect(read.statusCode, read.body).toBe(200);
+    expect((await get('inspector', B)).score.total).toBe(b.score.total);
   });
 
   it('lets team 2 record on its village (C) with a photo, suggestions too', async () => {

@@ -70,6 +70,8 @@ export class SuggestionService {
       const s = await tx.suggestions.byId(assessmentId, suggestionId);
       if (!s) throw notFound(`suggestion ${suggestionId} of assessment ${assessmentId}`);
       if (s.status !== 'open') throw invalidState(`suggestion ${suggestionId} is ${s.status} already`);
+      // A note (count 0) carries no deduction: it is read, or dismissed, never made a finding.
+      if (s.count <= 0) throw invalidState(`suggestion ${suggestionId} is a note with no deduction: it cannot be accepted as a finding (dismiss it once read)`);
       await takeEditToken(tx, clock, assessmentId, expectedVersion);
       const input: FindingInput = { item: s.item, count: s.count, note: note ?? s.summaryZh };
       if (s.element) input.element = s.element;

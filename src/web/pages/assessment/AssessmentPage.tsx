@@ -807,7 +807,9 @@ function Suggestions({
 
   const card = (s: SuggestionRow) => {
     const node = index.get(s.item);
-    const d = s.status === 'open' ? effect(s) : null;
+    // A note (count 0): a requirement the scheme sets no deduction for; read or dismissed, never accepted.
+    const note = s.count <= 0;
+    const d = s.status === 'open' && !note ? effect(s) : null;
     return (
       <Card
         key={s.id}
@@ -816,7 +818,14 @@ function Suggestions({
         data-testid={`suggestion-${s.id}`}
         title={
           <span style={{ whiteSpace: 'normal' }}>
-            <span className="mono">{s.item}</span> {node ? textOf(node.title, lang) : ''} ×{s.count}
+            <span className="mono">{s.item}</span> {node ? textOf(node.title, lang) : ''}{' '}
+            {note ? (
+              <Tag color="blue" data-testid={`suggestion-note-${s.id}`}>
+                {t('suggestion.note')}
+              </Tag>
+            ) : (
+              <>×{s.count}</>
+            )}
           </span>
         }
         extra={
@@ -835,21 +844,27 @@ function Suggestions({
             {t('finding.household')} {s.householdNo}
           </div>
         ) : null}
+        {note ? <div className="muted">{t('suggestion.noteHelp')}</div> : null}
         {s.reason ? <div className="muted">{t('suggestion.dismissedBecause', { reason: s.reason })}</div> : null}
         <Records records={s.records} count={s.recordCount} url={`/assessments/${a.id}/suggestions/${s.id}/records`} />
         {s.status === 'open' && editable ? (
           <Space style={{ marginTop: 8 }}>
-            <Button
-              type="primary"
-              size="small"
-              loading={busy}
-              onClick={() =>
-                run(() => api.post<SuggestionAccepted>(`/assessments/${a.id}/suggestions/${s.id}/accept`, { version: a.version } satisfies AcceptRequest), t('suggestion.accepted'))
-              }
-              data-testid={`suggestion-accept-${s.id}`}
-            >
-              {t('suggestion.accept')}
-            </Button>
+            {note ? null : (
+              <Button
+                type="primary"
+                size="small"
+                loading={busy}
+                onClick={() =>
+                  run(
+                    () => api.post<SuggestionAccepted>(`/assessments/${a.id}/suggestions/${s.id}/accept`, { version: a.version } satisfies AcceptRequest),
+                    t('suggestion.accepted'),
+                  )
+                }
+                data-testid={`suggestion-accept-${s.id}`}
+              >
+                {t('suggestion.accept')}
+              </Button>
+            )}
             <Button size="small" onClick={() => (setDismissing(s), setReason(''))} data-testid={`suggestion-dismiss-${s.id}`}>
               {t('suggestion.dismiss')}
             </Button>
