@@ -129,8 +129,10 @@ export class RankingService {
    */
   async rankingFor(actor: Actor, campaignId: number, options: { township?: string; publishedOnly?: boolean } = {}): Promise<RankingView> {
     const publishedOnly = canSeeUnpublished(actor) ? (options.publishedOnly ?? false) : true;
-    // Every change to any assessment moves its version, so the count and the sum of versions
-    // say whether a ranking computed before is still the ranking (one cheap query instead of all).
+    // Every change to any assessment moves its version, and triggers count every write to areas
+    // (names, townships) and campaigns: the stamp says whether a ranking computed before is still
+    // the ranking (two cheap queries instead of all), whichever process wrote. The actor's scope
+    // (role, township, village) is read from the session each time and is part of the key.
     const stamp = await this.deps.uow.read.assessments.versionStamp();
     const cacheKey = `${campaignId}|${publishedOnly}|${actor.user}|${actor.role}|${actor.township ?? ''}|${actor.village ?? ''}|${stamp}|${options.township ?? ''}`;
     const hit = this.rankings.get(cacheKey);
