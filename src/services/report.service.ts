@@ -244,11 +244,14 @@ export class ReportService {
    * The ranking as a report: header, section columns, every ranked village the actor may see
    * (one township's when asked), township and county averages, the previous campaign compared.
    */
-  async rankingReport(actor: Actor, campaignId: number, options: { township?: string; publishedOnly?: boolean; lang?: Lang } = {}): Promise<RankingReport> {
+  async rankingReport(actor: Actor, campaignId: number, options: { township?: string; preview?: boolean; publishedOnly?: boolean; lang?: Lang } = {}): Promise<RankingReport> {
     const lang = options.lang ?? 'zh';
     const c = await this.campaignRow(campaignId);
     const { scheme } = await this.campaigns.schemes.schemeOf(c.schemeVersionId);
-    const whole = await this.campaigns.rankings.rankingFor(actor, campaignId, options.publishedOnly !== undefined ? { publishedOnly: options.publishedOnly } : {});
+    const whole = await this.campaigns.rankings.rankingFor(actor, campaignId, {
+      ...(options.preview !== undefined ? { preview: options.preview } : {}),
+      ...(options.publishedOnly !== undefined ? { publishedOnly: options.publishedOnly } : {}),
+    });
     const areas = await this.upperAreas();
     if (options.township && areas.get(options.township)?.level !== 'township') throw notFound(`township ${options.township}`);
     const gradeTitle = new Map(scheme.grades.map((g) => [g.code, textOf(g.title, lang)]));
@@ -308,6 +311,7 @@ export class ReportService {
       townships,
       county: summaryOf(whole.countySummary),
       countyCount: whole.county.length,
+      unranked: whole.unranked.filter((u) => !options.township || u.township === options.township),
     };
   }
 
