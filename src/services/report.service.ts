@@ -284,6 +284,13 @@ export class ReportService {
         summary: summaryOf(t),
         rows: t.rows.map((r) => byVillage.get(r.village)!),
       }));
+    // A township whose villages are all unranked still gets its sheet, listing them (未考核 / 未发布).
+    const empty = { count: 0, averages: {}, base: 0, bonus: 0, total: 0, gradeCounts: null };
+    for (const u of whole.unranked) {
+      if ((options.township && u.township !== options.township) || townships.some((t) => t.code === u.township)) continue;
+      townships.push({ code: u.township, name: u.townshipName || (areas.get(u.township)?.name ?? u.township), summary: empty, rows: [] });
+    }
+    townships.sort((x, y) => (x.code < y.code ? -1 : x.code > y.code ? 1 : 0));
     const shownTownship = options.township ? areas.get(options.township)! : null;
     // A township none of whose results the reader may see still gets its (empty) sheet.
     if (shownTownship && townships.length === 0)
