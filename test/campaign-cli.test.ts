@@ -98,15 +98,21 @@ describe('kaohe campaign and audit (child processes, SQLite)', { timeout: 120_00
     expect(assessment(V1).total).toBe(19_600);
     expect(all<{ reason: string }>('select reason from ranking_snapshots order by id').map((r) => r.reason)).toEqual([`publish ${V1}`, 'appeal 1']);
 
-    // Every other village is an untouched draft at 200: 29 share rank 1, V1 is 30th.
+    // Issue 17: only V1 is published, so it alone is ranked; the 29 untouched drafts are listed
+    // unranked (未考核), not ranked first at 200. A preview ranks submitted and reviewed ones too (none here).
     const ranking = JSON.parse(await ok('campaign', 'ranking', CAMPAIGN, '--json')) as {
       publishedOnly: boolean;
+      basis: string;
       county: Array<{ village: string; total: number; countyRank: number; townshipRank: number }>;
+      unranked: Array<{ village: string; state: string }>;
     };
-    expect(ranking.publishedOnly).toBe(false);
-    expect(ranking.county).toHaveLength(30);
-    expect(ranking.county.slice(0, 29).every((r) => r.total === 20_000 && r.countyRank === 1)).toBe(true);
-    expect(ranking.county[29]).toMatchObject({ village: V1, total: 19_600, countyRank: 30 });
+    expect(ranking.publishedOnly).toBe(true);
+    expect(ranking.county.map((r) => [r.village, r.total, r.countyRank])).toEqual([[V1, 19_600, 1]]);
+    expect(ranking.unranked).toHaveLength(29);
+    expect(ranking.unranked.every((u) => u.state === 'unassessed')).toBe(true);
+    const preview = JSON.parse(await ok('campaign', 'ranking', CAMPAIGN, '--json', '--preview')) as typeof ranking;
+    expect(preview.basis).toBe('preview');
+    expect(preview.county.map((r) => r.village)).toEqual([V1]);
     const published = JSON.parse(await ok('campaign', 'ranking', CAMPAIGN, '--json', '--published')) as typeof ranking;
     expect(published.county.map((r) => [r.village, r.total, r.countyRank, r.townshipRank])).toEqual([[V1, 19_600, 1, 1]]);
 

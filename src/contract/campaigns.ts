@@ -170,10 +170,24 @@ export interface RankingData {
   townships: TownshipRanking[];
 }
 
+/** A village of the campaign listed without a rank: no result handed in (未考核) or one not yet published (未发布). */
+export interface UnrankedVillage {
+  village: string;
+  name: string;
+  township: string;
+  townshipName: string;
+  state: 'unassessed' | 'unpublished';
+}
+
 /** GET /api/campaigns/:id/ranking */
 export interface Ranking extends RankingData {
-  /** Which results are ranked: `all`, `published` or `published-and-own-township`. */
-  basis: string;
+  /**
+   * Which results are ranked: `published`, or `preview` (the office's provisional ranking of
+   * submitted, reviewed and published results, 内部预览; `?preview=1`).
+   */
+  basis: 'published' | 'preview';
+  /** The campaign's villages without a counted result, by code (cut to the township asked for). */
+  unranked: UnrankedVillage[];
 }
 
 /** A dated ranking snapshot (published results). */
@@ -242,7 +256,10 @@ export interface OverviewPlace {
 /** GET /api/campaigns/:id/overview */
 export interface Overview {
   campaign: { id: number; name: string; year: number };
-  basis: string;
+  /** As the ranking's: `published`, or `preview` (`?preview=1`, the office only). */
+  basis: 'published' | 'preview';
+  /** Villages left out of the figures: without a result handed in, and with one not published (in a preview: drafts only). */
+  unranked: { unassessed: number; unpublished: number };
   progress: Progress;
   /** Villages per 10 points of total. */
   distribution: Array<{ from: number; to: number; count: number }>;

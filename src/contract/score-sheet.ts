@@ -64,7 +64,7 @@ export interface ScoreSheetDeduction {
 }
 
 export interface ScoreSheetRank {
-  /** Which results the rank is among: 'all', 'published', 'published-and-own-township'. */
+  /** Which results the rank is among: 'published' (a score sheet is never ranked on a preview). */
   basis: string;
   county: number;
   countyOf: number;
@@ -81,4 +81,9 @@ export interface ScoreSheet {
   grade: { code: string; title: string } | null;
   veto: ScoreResult['veto'];
   rank: ScoreSheetRank | null;
+  /**
+   * Why the sheet has no rank: 'unpublished' (submitted or reviewed, not yet published: printed
+   * as 未发布，暂无名次) or 'unassessed' (a draft); null when it is ranked.
+   */
+  unranked: 'unassessed' | 'unpublished' | null;
 }

@@ -27,11 +27,11 @@ export interface ReportHeader {
   /** The audit log's head when the report was made, `N:HEX` (审计锚点), for `kaohe audit verify --anchor`. */
   auditAnchor: string | null;
   lang: Lang;
-  /** Only published results are in it. */
+  /** Only published results are in it (false for a ranking's internal preview). */
   publishedOnly: boolean;
   /**
-   * Ranking: which results ranks are among — 'all', 'published', 'published-and-own-township'
-   * (see rankingFor). Deduction detail: which villages it covers — 'all', 'own-township',
+   * Ranking: which results ranks are among — 'published', or 'preview' (内部预览: submitted,
+   * reviewed and published results, provisional ranks; see rankingFor). Deduction detail: which villages it covers — 'all', 'own-township',
    * 'own-team', 'own-village-published'.
    */
   basis: string;
@@ -107,6 +107,17 @@ export interface RankingReport {
   county: ReportSummary;
   /** Villages ranked in the county (the "of N" of county ranks). */
   countyCount: number;
+  /** The villages shown without a rank: no result handed in (未考核) or one not published (未发布), by code. */
+  unranked: RankingReportUnranked[];
+}
+
+/** A village of the campaign without a rank in the report. */
+export interface RankingReportUnranked {
+  township: string;
+  townshipName: string;
+  village: string;
+  name: string;
+  state: 'unassessed' | 'unpublished';
 }
 
 export type FindingStatusKind = 'accepted' | 'withdrawn' | 'adjusted-on-appeal';

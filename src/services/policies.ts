@@ -262,15 +262,25 @@ export function listsRow(actor: Actor, row: { status: AssessmentContext['status'
   }
 }
 
-/** The results counted in the rankings an actor sees: the office all, a reviewer published ones and their township's, everyone else published ones. */
-export function seesResult(actor: Actor, row: { status: AssessmentContext['status']; township: string | null }): boolean {
-  if (actor.role === 'admin' || row.status === 'published') return true;
-  return actor.role === 'reviewer' && actor.township !== undefined && actor.township === row.township;
+/**
+ * A provisional ranking of submitted and reviewed results beside the published ones (内部预览,
+ * internal preview): the office only. Reviewers see unpublished results of their own township
+ * (canSeeUnpublished) to review them, village by village; a ranking that put their township's
+ * unreviewed results among other townships' published ones would rank unlike things, so they
+ * get the published ranking like everyone else.
+ */
+export function mayPreviewRanking(actor: Actor): boolean {
+  return actor.role === 'admin';
 }
 
-/** What a ranking shown to an actor rests on. */
-export function rankingBasis(actor: Actor, publishedOnly: boolean): 'published' | 'all' | 'published-and-own-township' {
-  return publishedOnly ? 'published' : actor.role === 'admin' ? 'all' : 'published-and-own-township';
+/** Which results a ranking counts: published ones, or (a preview) submitted, reviewed and published ones. */
+export type RankingBasis = 'published' | 'preview';
+
+/** What a ranking shown to an actor rests on: a preview only for who may ask for it (else `forbidden`). */
+export function rankingBasis(actor: Actor, preview: boolean): RankingBasis {
+  if (!preview) return 'published';
+  if (!mayPreviewRanking(actor)) throw new KaoheError('forbidden', 'only the county office may see a provisional ranking of unpublished results');
+  return 'preview';
 }
 
 /**

@@ -51,6 +51,8 @@ export interface ReportRequest {
   township?: string;
   /** One village: the deduction detail of that village; the score sheet (required for `sheet`). */
   village?: string;
+  /** Ranking, campaign and summary: a provisional ranking of unpublished results (内部预览), the office only. */
+  preview?: boolean;
 }
 
 /** Villages per batch of score sheets read for a whole-campaign PDF (each batch is a few queries). */
@@ -81,10 +83,14 @@ export interface ReportDocumentsDeps {
 export const PHOTO_MAX_BYTES = 6 * 1024 * 1024;
 export const SHEET_PHOTOS_MAX_BYTES = 24 * 1024 * 1024;
 
+/** The file name's mark of a provisional ranking. */
+const PREVIEW_NAME = { zh: '内部预览', en: 'internal-preview' } as const;
+
 function fileNameOf(campaign: string, kind: ReportKind, request: ReportRequest): string {
   const parts = [campaign, NAMES[request.lang ?? 'zh'][kind]];
   if (request.village) parts.push(request.village);
   else if (request.township) parts.push(request.township);
+  if (request.preview && kind !== 'sheet' && kind !== 'deductions') parts.push(PREVIEW_NAME[request.lang ?? 'zh']);
   const name = parts.join('-').replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_');
   return `${name}.${kind === 'ranking' || kind === 'deductions' ? 'xlsx' : 'pdf'}`;
 }
@@ -99,7 +105,11 @@ export class ReportDocuments {
   private async ranking(actor: Actor, campaignId: number, request: ReportRequest) {
     return this.present(
       actor,
-      await this.deps.reports.rankingReport(actor, campaignId, { lang: request.lang ?? 'zh', ...(request.township ? { township: request.township } : {}) }),
+      await this.deps.reports.rankingReport(actor, campaignId, {
+        lang: request.lang ?? 'zh',
+        ...(request.township ? { township: request.township } : {}),
+        ...(request.preview ? { preview: true } : {}),
+      }),
     );
   }
 
@@ -205,7 +215,10 @@ export class ReportDocuments {
     const campaignId = campaign.id;
     const report = await this.ranking(actor, campaignId, request);
     const { scheme } = await this.deps.campaigns.schemes.schemeOf(campaign.schemeVersionId);
-    const full = await this.deps.campaigns.rankings.rankingFor(actor, campaignId, request.township ? { township: request.township } : {});
+    const full = await this.deps.campaigns.rankings.rankingFor(actor, campaignId, {
+      ...(request.township ? { township: request.township } : {}),
+      ...(request.preview ? { preview: true } : {}),
+    });
     // Each village the reader may read, in the order of village codes (township by township), read in batches as the PDF is written.
     const villages = kind === 'summary' ? [] : await this.deps.reports.readableVillages(actor, campaignId, request.township);
     const read = (part: string[]) => this.sheets(actor, campaignId, part, lang);

@@ -221,7 +221,10 @@ for (const target of storeTargets()) {
         const report = await reports.rankingReport(admin, campaignId);
         const ranking = await campaigns.rankings.rankingFor(admin, campaignId);
         expect(report.previous).toMatchObject({ name: '2019年度考核', year: 2019 });
-        expect(report.header).toMatchObject({ county: { name: names[report.header.county!.code] }, date: '2020-12-01', basis: 'all', publishedOnly: false, township: null });
+        expect(report.header).toMatchObject({ county: { name: names[report.header.county!.code] }, date: '2020-12-01', basis: 'published', publishedOnly: true, township: null });
+        // Issue 17: B, not published, is listed without a rank, not ranked at full marks.
+        expect(report.unranked).toEqual([{ township: T[0], townshipName: names[T[0]!], village: B, name: names[B], state: 'unpublished' }]);
+        expect(report.rows.map((r) => r.village)).not.toContain(B);
         // The audit log's head when the report was made, as printed (审计锚点), and it verifies.
         const head = (await campaigns.audit.auditAnchor())!;
         expect(report.header.auditAnchor).toBe(`${head.entries}:${head.hash.slice(0, 16)}`);
@@ -256,9 +259,13 @@ for (const target of storeTargets()) {
       });
 
       it('cuts the report to what the reader may see', async () => {
+        // Issue 17: a reviewer's ranking is the published one (their own township's unpublished B is not ranked); a preview is the office's.
         const mine = await reports.rankingReport(reviewer, campaignId);
-        expect(mine.header.basis).toBe('published-and-own-township');
-        expect(mine.rows.map((r) => r.village)).toContain(B); // a draft of their own township
+        expect(mine.header.basis).toBe('published');
+        expect(mine.rows.map((r) => r.village)).not.toContain(B);
+        await refused(reports.rankingReport(reviewer, campaignId, { preview: true }), 'forbidden');
+        const preview = await reports.rankingReport(admin, campaignId, { preview: true });
+        expect(preview.header).toMatchObject({ basis: 'preview', publishedOnly: false });
         const published = await reports.rankingReport(viewer, campaignId, { publishedOnly: false });
         expect(published.header).toMatchObject({ publishedOnly: true, basis: 'published' });
         expect(published.rows.map((r) => r.village)).not.toContain(B);
@@ -266,7 +273,7 @@ for (const target of storeTargets()) {
         expect(one.header.township).toEqual({ code: T[1]!, name: names[T[1]!] });
         expect(one.rows.every((r) => r.township === T[1])).toBe(true);
         expect(one.townships.map((t) => t.code)).toEqual([T[1]]);
-        expect(one.county.count).toBe(30); // the county's averages stay the whole county's
+        expect(one.county.count).toBe(29); // the county's averages stay the whole county's (its published results: B is not)
         await refused(reports.rankingReport(admin, campaignId, { township: A }), 'not-found');
       });
 
@@ -305,8 +312,11 @@ for (const target of storeTargets()) {
           expect(row.getCell(13).type).toBe(ExcelJS.ValueType.String);
         });
         const averages = county.getRow(5 + report.rows.length);
-        expect(averages.getCell(1).value).toBe('平均（30个村）');
+        expect(averages.getCell(1).value).toBe('平均（29个村）');
         expect(averages.getCell(8).value).toBe(report.county.total);
+        // After the averages, B (not published) without a rank: 未发布 where its ranks would be.
+        const b = county.getRow(6 + report.rows.length);
+        expect([b.getCell(2).value, b.getCell(9).value, b.getCell(10).value, b.getCell(13).value]).toEqual([names[B], '未发布', '未发布', B]);
         for (const t of report.townships) {
           const ws = wb.getWorksheet(t.name)!;
           expect(ws.getRow(5).getCell(2).value).toBe(t.rows[0]!.name);

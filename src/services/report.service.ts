@@ -244,11 +244,14 @@ export class ReportService {
    * The ranking as a report: header, section columns, every ranked village the actor may see
    * (one township's when asked), township and county averages, the previous campaign compared.
    */
-  async rankingReport(actor: Actor, campaignId: number, options: { township?: string; publishedOnly?: boolean; lang?: Lang } = {}): Promise<RankingReport> {
+  async rankingReport(actor: Actor, campaignId: number, options: { township?: string; preview?: boolean; publishedOnly?: boolean; lang?: Lang } = {}): Promise<RankingReport> {
     const lang = options.lang ?? 'zh';
     const c = await this.campaignRow(campaignId);
     const { scheme } = await this.campaigns.schemes.schemeOf(c.schemeVersionId);
-    const whole = await this.campaigns.rankings.rankingFor(actor, campaignId, options.publishedOnly !== undefined ? { publishedOnly: options.publishedOnly } : {});
+    const whole = await this.campaigns.rankings.rankingFor(actor, campaignId, {
+      ...(options.preview !== undefined ? { preview: options.preview } : {}),
+      ...(options.publishedOnly !== undefined ? { publishedOnly: options.publishedOnly } : {}),
+    });
     const areas = await this.upperAreas();
     if (options.township && areas.get(options.township)?.level !== 'township') throw notFound(`township ${options.township}`);
     const gradeTitle = new Map(scheme.grades.map((g) => [g.code, textOf(g.title, lang)]));
@@ -281,6 +284,13 @@ export class ReportService {
         summary: summaryOf(t),
         rows: t.rows.map((r) => byVillage.get(r.village)!),
       }));
+    // A township whose villages are all unranked still gets its sheet, listing them (未考核 / 未发布).
+    const empty = { count: 0, averages: {}, base: 0, bonus: 0, total: 0, gradeCounts: null };
+    for (const u of whole.unranked) {
+      if ((options.township && u.township !== options.township) || townships.some((t) => t.code === u.township)) continue;
+      townships.push({ code: u.township, name: u.townshipName || (areas.get(u.township)?.name ?? u.township), summary: empty, rows: [] });
+    }
+    townships.sort((x, y) => (x.code < y.code ? -1 : x.code > y.code ? 1 : 0));
     const shownTownship = options.township ? areas.get(options.township)! : null;
     // A township none of whose results the reader may see still gets its (empty) sheet.
     if (shownTownship && townships.length === 0)
@@ -308,6 +318,7 @@ export class ReportService {
       townships,
       county: summaryOf(whole.countySummary),
       countyCount: whole.county.length,
+      unranked: whole.unranked.filter((u) => !options.township || u.township === options.township),
     };
   }
 

@@ -109,5 +109,7 @@ export function buildScoreSheet(input: ScoreSheetInput): ScoreSheet {
     grade: result.grade ? { code: result.grade.code, title: textOf(result.grade.title, lang) } : null,
     veto: result.veto,
     rank: input.rank,
+    // Only published results are ranked: a sheet printed before publication says so instead.
+    unranked: input.rank || input.header.status === 'published' ? null : input.header.status === 'draft' ? 'unassessed' : 'unpublished',
   };
 }

@@ -306,14 +306,17 @@ export class AssessmentRepository {
   }
 
   /**
-   * The number of assessments and the sum of their versions: every change to any assessment
-   * moves its version, so the pair says whether something computed from them is still current.
+   * What a ranking rests on, as one string that moves whenever it changes: the number of
+   * assessments and the sum of their versions (every change to an assessment moves its version),
+   * and the change counters of areas (village names, townships) and campaigns, which triggers
+   * move on every write (migration 0007), from whichever process.
    */
   async versionStamp(): Promise<string> {
     const s = await this.db
       .selectFrom('assessments')
       .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('version').as('v')])
       .executeTakeFirstOrThrow();
-    return `${s.n}|${s.v}`;
+    const counters = await this.db.selectFrom('change_counters').select(['name', 'value']).orderBy('name').execute();
+    return [`${s.n}|${s.v}`, ...counters.map((c) => `${c.name}:${c.value}`)].join('|');
   }
 }

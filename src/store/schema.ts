@@ -236,6 +236,12 @@ export interface SchemeVersionsTable {
   created_by: string;
 }
 
+/** A counter per table that kept views rest on, moved by triggers on every write (migration 0007). */
+export interface ChangeCountersTable {
+  name: string;
+  value: number;
+}
+
 export interface CampaignsTable {
   id: Generated<number>;
   name: string;
@@ -436,6 +442,7 @@ export interface DB {
   leader_duties: LeaderDutiesTable;
   scheme_versions: SchemeVersionsTable;
   campaigns: CampaignsTable;
+  change_counters: ChangeCountersTable;
   inspection_teams: InspectionTeamsTable;
   inspection_team_members: InspectionTeamMembersTable;
   assessments: AssessmentsTable;

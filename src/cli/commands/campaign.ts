@@ -304,12 +304,13 @@ export function addCampaignCommands(cli: Command): void {
     .description('the ranking: county and per township (competition ranks), change vs the previous campaign')
     .argument('<campaign>')
     .option('--json', 'print JSON')
-    .option('--published', 'published results only')
-    .action(async (campaign: string, opts: { json?: boolean; published?: boolean }) => {
+    .option('--published', 'published results only (the default; kept for compatibility)')
+    .option('--preview', 'internal preview (内部预览): rank submitted and reviewed results too, provisionally')
+    .action(async (campaign: string, opts: { json?: boolean; published?: boolean; preview?: boolean }) => {
       await withService(async (service) => {
-        const r = await service.rankings.ranking(CLI_ADMIN, await campaignId(service, campaign), { publishedOnly: !!opts.published });
+        const r = await service.rankings.ranking(CLI_ADMIN, await campaignId(service, campaign), { preview: !!opts.preview, publishedOnly: !!opts.published });
         if (opts.json) return out(JSON.stringify(r, null, 2));
-        out(`${r.campaign.name} (${r.scheme.id} v${r.scheme.version})${r.publishedOnly ? ', published only' : ''}`);
+        out(`${r.campaign.name} (${r.scheme.id} v${r.scheme.version})${r.basis === 'preview' ? ' 内部预览 (internal preview: provisional ranks)' : ', published results'}`);
         out(padEnd('县排名', 8) + padEnd('乡镇排名', 10) + padEnd('村', 14) + padEnd('乡镇', 12) + padStart('总分', 8) + padStart('变化', 8));
         for (const row of r.county) {
           const delta = row.change?.totalDelta == null ? '—' : (row.change.totalDelta >= 0 ? '+' : '') + fp(row.change.totalDelta);
@@ -322,6 +323,8 @@ export function addCampaignCommands(cli: Command): void {
               padStart(delta, 8),
           );
         }
+        const states = { unassessed: '未考核', unpublished: '未发布' };
+        for (const u of r.unranked) out(padEnd(states[u.state], 18) + padEnd(u.name, 14) + padEnd(u.townshipName, 12));
       });
     });
 

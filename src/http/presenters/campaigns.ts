@@ -131,7 +131,11 @@ export function presentRankingData(r: RankingCents): RankingData {
 
 /** GET /api/campaigns/:id/ranking */
 export function presentRanking(r: Result<'rankingFor'>): Ranking {
-  return { ...presentRankingData(r), basis: r.basis };
+  return {
+    ...presentRankingData(r),
+    basis: r.basis,
+    unranked: r.unranked.map((u) => ({ village: u.village, name: u.name, township: u.township, townshipName: u.townshipName, state: u.state })),
+  };
 }
 
 /** A dated snapshot of the published ranking (its data as stored: a ranking in hundredths). */
@@ -176,6 +180,7 @@ export function presentOverview(o: Result<'overview'>): Overview {
   return {
     campaign: { id: o.campaign.id, name: o.campaign.name, year: o.campaign.year },
     basis: o.basis,
+    unranked: { unassessed: o.unranked.unassessed, unpublished: o.unranked.unpublished },
     progress: presentProgress(o.progress),
     distribution: o.distribution.map((b) => ({ from: b.from, to: b.to, count: b.count })),
     sections: o.sections.map((s) => ({ code: s.code, title: s.title, max: s.max, bonus: s.bonus })),

@@ -262,6 +262,7 @@ describe.each(storeTargets())('campaign routes ($dialect)', (target) => {
     it('ranks: the office every result, reviewers published ones and their township, everyone else published ones', async () => {
       type Ranking = {
         basis: string;
+        unranked: Array<{ village: string; state: string }>;
         county: Array<{
           village: string;
           total: number;
@@ -279,40 +280,43 @@ describe.each(storeTargets())('campaign routes ($dialect)', (target) => {
         expect(res.statusCode, res.body).toBe(200);
         return json<Ranking>(res);
       };
+      // Issue 17: every ranking counts published results by default, the office's too; the other
+      // villages are listed without a rank (26 drafts 未考核, one submitted and one reviewed 未发布).
       const admin = await ranking('admin');
-      expect(admin.basis).toBe('all');
-      expect(admin.county).toHaveLength(30);
-      // Points, not hundredths; competition ranks (27 untouched villages share rank 1).
-      expect(admin.county[0]).toMatchObject({ total: 200, countyRank: 1, townshipRank: 1, change: { totalDelta: null, rankDelta: null }, grade: null });
-      expect(admin.county[26]).toMatchObject({ total: 200, countyRank: 1 });
-      expect(admin.county.at(-1)).toMatchObject({ village: t1[0], countyRank: 30, total: 197 });
-      expect(Object.keys(admin.county[0]!.sections)).toEqual(['1', '2', '3', '4']);
-      expect(admin.countySummary.count).toBe(30);
-      expect(admin.countySummary.averageTotal).toBeGreaterThan(199);
-      expect(admin.countySummary.averageTotal).toBeLessThan(200);
-      expect(admin.townships.map((t) => t.count)).toEqual([10, 10, 10]);
-      expect(admin.townships[0]!.averages['3']).toBeLessThan(admin.townships[2]!.averages['3']!);
+      expect(admin.basis).toBe('published');
+      expect(admin.county.map((v) => v.village).sort()).toEqual([t1[0], t2[0]].sort());
+      expect(admin.countySummary.count).toBe(2);
+      expect(admin.unranked).toHaveLength(28);
+      expect(admin.unranked.filter((u) => u.state === 'unassessed')).toHaveLength(26);
+      const unpublished = admin.unranked.filter((u) => u.state === 'unpublished').map((u) => u.village);
+      expect(unpublished).toHaveLength(2);
+      expect(unpublished).toContain(t1[1]);
+      expect((await ranking('admin', '?published=1')).county.map((v) => v.village).sort()).toEqual([t1[0], t2[0]].sort());
 
-      const published = await ranking('admin', '?published=1');
-      expect(published.basis).toBe('published');
-      expect(published.county.map((v) => v.village).sort()).toEqual([t1[0], t2[0]].sort());
+      // The office's provisional ranking (内部预览): submitted and reviewed results ranked too, drafts not.
+      const preview = await ranking('admin', '?preview=1');
+      expect(preview.basis).toBe('preview');
+      expect(preview.county).toHaveLength(4);
+      expect(preview.county.map((v) => v.village).sort()).toEqual([t1[0], t2[0], ...unpublished].sort());
+      expect(Object.keys(preview.county[0]!.sections)).toEqual(['1', '2', '3', '4']);
+      expect(preview.county.at(-1)).toMatchObject({ village: t1[0], countyRank: 4, total: 197 });
+      expect(preview.unranked.every((u) => u.state === 'unassessed')).toBe(true);
+      expect((await ranking('admin', '?preview=1&published=1')).basis).toBe('published');
 
-      const reviewer = await ranking('reviewer');
-      expect(reviewer.basis).toBe('published-and-own-township');
-      expect(reviewer.county.map((v) => v.village).sort()).toEqual([...t1, t2[0]].sort());
-      expect((await ranking('reviewer2')).county.map((v) => v.village).sort()).toEqual([t1[0], ...t2].sort());
-      for (const who of ['inspector', 'inspector2', 'village', 'viewer', 'village2'] as const) {
+      for (const who of ['reviewer', 'reviewer2', 'inspector', 'inspector2', 'village', 'viewer', 'village2'] as const) {
         const r = await ranking(who, '?published=0');
         expect(r.basis).toBe('published');
         expect(r.county.map((v) => v.village).sort()).toEqual([t1[0], t2[0]].sort());
         expect(r.county.map((v) => v.countyRank)).toEqual([1, 2]);
+        expectError(await as[who].get(url('/ranking?preview=1')), 403, 'forbidden');
       }
-      const t2Only = await ranking('admin', `?township=${T2}`);
-      expect(t2Only.county.map((v) => v.village).sort()).toEqual([...t2].sort());
+      const t2Only = await ranking('admin', `?township=${T2}&preview=1`);
+      expect(t2Only.county.every((v) => t2.includes(v.village))).toBe(true);
+      expect(t2Only.unranked.every((u) => t2.includes(u.village))).toBe(true);
+      expect(t2Only.county.length + t2Only.unranked.length).toBe(10);
       expect(t2Only.townships.map((t) => t.township)).toEqual([T2]);
       // County ranks are kept under a township filter.
-      expect(t2Only.county.find((v) => v.village === t2[0])!.countyRank).toBe(admin.county.find((v) => v.village === t2[0])!.countyRank);
-      expect(admin.county.find((v) => v.village === t2[0])!.countyRank).toBeGreaterThan(27);
+      expect(t2Only.county.find((v) => v.village === t2[0])!.countyRank).toBe(preview.county.find((v) => v.village === t2[0])!.countyRank);
 
       expectError(await as.admin.get(url('/ranking?published=maybe')), 400, 'validation', /^query\.published:/);
       expectError(await as.admin.get(url('/ranking?township=abc')), 400, 'validation', /^query\.township:/);
@@ -322,6 +326,7 @@ describe.each(storeTargets())('campaign routes ($dialect)', (target) => {
     it('gives the overview: progress, distribution in bins of 10 points, section averages by township, top and bottom 5', async () => {
       type Overview = {
         basis: string;
+        unranked: { unassessed: number; unpublished: number };
         progress: Record<string, number>;
         distribution: Array<{ from: number; to: number; count: number }>;
         sections: Array<{ code: string; title: { zh: string }; max: number | null }>;
@@ -330,8 +335,8 @@ describe.each(storeTargets())('campaign routes ($dialect)', (target) => {
         top: Array<{ village: string; total: number; countyRank: number }>;
         bottom: Array<{ village: string; total: number; countyRank: number }>;
       };
-      const overview = async (who: Who) => {
-        const res = await as[who].get(url('/overview'));
+      const overview = async (who: Who, query = '') => {
+        const res = await as[who].get(url(`/overview${query}`));
         expect(res.statusCode, res.body).toBe(200);
         return json<Overview>(res);
       };
@@ -340,15 +345,27 @@ describe.each(storeTargets())('campaign routes ($dialect)', (target) => {
       // 0 to 210: the seed scheme's 200 points and 10 of bonus.
       expect(admin.distribution).toHaveLength(21);
       expect(admin.distribution[0]).toEqual({ from: 0, to: 10, count: 0 });
-      expect(admin.distribution[20]).toEqual({ from: 200, to: 210, count: 27 });
-      expect(admin.distribution[19]).toEqual({ from: 190, to: 200, count: 3 });
-      expect(admin.distribution.reduce((n, b) => n + b.count, 0)).toBe(30);
+      // Issue 17: the figures are the published results' (no longer 30 villages at an average near 200).
+      expect(admin.basis).toBe('published');
+      expect(admin.unranked).toEqual({ unassessed: 26, unpublished: 2 });
+      expect(admin.county.count).toBe(2);
+      expect(admin.distribution.reduce((n, b) => n + b.count, 0)).toBe(2);
       expect(admin.sections.map((s) => s.code)).toEqual(['1', '2', '3', '4']);
       expect(admin.sections[0]).toMatchObject({ title: { zh: '组织领导' }, max: 20 });
-      expect(admin.townships.map((t) => t.count)).toEqual([10, 10, 10]);
-      expect(admin.top).toHaveLength(5);
-      expect(admin.bottom).toHaveLength(5);
-      expect(admin.bottom[0]).toMatchObject({ village: t1[0], countyRank: 30 });
+      expect(admin.townships.map((t) => [t.township, t.count])).toEqual([
+        [T1, 1],
+        [T2, 1],
+      ]);
+      expect(admin.bottom[0]).toMatchObject({ village: t1[0], countyRank: 2 });
+      // The office's preview counts the submitted and reviewed results too.
+      const preview = await overview('admin', '?preview=1');
+      expect(preview.basis).toBe('preview');
+      expect(preview.unranked).toEqual({ unassessed: 26, unpublished: 0 });
+      expect(preview.county.count).toBe(4);
+      expect(preview.distribution).toHaveLength(21);
+      expect(preview.distribution.reduce((n, b) => n + b.count, 0)).toBe(4);
+      expect(preview.bottom[0]).toMatchObject({ village: t1[0], countyRank: 4 });
+      expectError(await as.viewer.get(url('/overview?preview=1')), 403, 'forbidden');
 
       const viewer = await overview('viewer');
       expect(viewer.basis).toBe('published');
@@ -357,9 +374,7 @@ describe.each(storeTargets())('campaign routes ($dialect)', (target) => {
       expect(viewer.top.map((v) => v.village)).toEqual([t2[0], t1[0]]);
       expect(viewer.bottom.map((v) => v.village)).toEqual([t1[0], t2[0]]);
       expect(viewer.townships.map((t) => t.township)).toEqual([T1, T2]);
-      const reviewer = await overview('reviewer');
-      expect(reviewer.county.count).toBe(11);
-      for (const who of ['inspector', 'inspector2', 'village', 'village2', 'reviewer2'] as const) expect((await overview(who)).county.count).toBe(who === 'reviewer2' ? 11 : 2);
+      for (const who of ['reviewer', 'inspector', 'inspector2', 'village', 'village2', 'reviewer2'] as const) expect((await overview(who)).county.count).toBe(2);
       expectError(await as.admin.get('/api/campaigns/0/overview'), 400, 'validation', /^params\.id:/);
     });
 

@@ -150,9 +150,10 @@ export function campaignsRoutes(app: FastifyInstance): void {
     tags,
     access: 'any',
     params: CampaignParams,
-    query: z.object({ township: DivisionCode.optional(), published: Flag }),
+    // Published results unless the office asks for a preview; `published` is kept for old clients (and wins).
+    query: z.object({ township: DivisionCode.optional(), published: Flag, preview: Flag }),
     handler: async ({ user, params, query, req, reply }) => {
-      const options: { township?: string; publishedOnly?: boolean } = { publishedOnly: query.published };
+      const options: { township?: string; publishedOnly?: boolean; preview?: boolean } = { publishedOnly: query.published, preview: query.preview };
       if (query.township) options.township = query.township;
       // While no assessment changed, the service hands back the same ranking object: its JSON
       // (as this reader may see it) is made once.
@@ -215,7 +216,8 @@ export function campaignsRoutes(app: FastifyInstance): void {
     tags,
     access: 'any',
     params: CampaignParams,
-    handler: async ({ user, params }) => present(user, presentOverview(await campaigns.rankings.overview(actorOf(user), params.id))),
+    query: z.object({ preview: Flag }),
+    handler: async ({ user, params, query }) => present(user, presentOverview(await campaigns.rankings.overview(actorOf(user), params.id, { preview: query.preview }))),
   });
 
   route(app, {

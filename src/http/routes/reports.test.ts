@@ -111,31 +111,51 @@ describe.each(storeTargets())('report routes ($dialect)', (target) => {
     const names = book.worksheets.map((w) => w.name);
     expect(names[0]).toBe('全县');
     expect(names).toEqual(expect.arrayContaining(['龙场镇']));
-    // t1[0]: −4 (1.1 ×2) −2 (3.1.2 diary) = 194, ranked last of 30 (the others have no findings but t1[1]'s 1.3).
-    let row: unknown[] | undefined;
-    book.getWorksheet('全县')!.eachRow((r) => {
-      const values = (r.values as unknown[]).slice(1);
-      if (values.includes(t1[0]!.name)) row = values;
-    });
+    // t1[0]: −4 (1.1 ×2) −2 (3.1.2 diary) = 194. Issue 17: ranked among the published results
+    // only, last of 2 (no longer of 30: the drafts are listed as 未考核, without a score or rank).
+    const rowOf = (b: ExcelJS.Workbook, sheet: string, name: string) => {
+      let row: unknown[] | undefined;
+      b.getWorksheet(sheet)!.eachRow((r) => {
+        const values = (r.values as unknown[]).slice(1);
+        if (values.includes(name)) row = values;
+      });
+      return row;
+    };
+    const row = rowOf(book, '全县', t1[0]!.name);
     expect(row).toBeDefined();
     expect(row).toContain(194);
-    expect(row).toContain(30);
+    expect(row).toContain(2);
+    const draft = rowOf(book, '全县', t1[2]!.name)!;
+    expect(draft.filter((v) => v === '未考核')).toHaveLength(2);
+    expect(draft.some((v) => typeof v === 'number')).toBe(false);
+
+    // The office's provisional ranking says so on the file name, every sheet's name and title.
+    const previewRes = await as.admin.get(url('ranking.xlsx?preview=1'));
+    expect(String(previewRes.headers['content-disposition'])).toContain(encodeURIComponent(`${DEMO_CAMPAIGN}-排名-内部预览.xlsx`));
+    const preview = await workbook(previewRes);
+    expect(preview.worksheets.every((w) => w.name.startsWith('内部预览-'))).toBe(true);
+    expect(preview.worksheets.every((w) => String(w.getRow(1).getCell(1).value).startsWith('【内部预览】'))).toBe(true);
+    for (const who of ['reviewer', 'viewer', 'village'] as const) expectError(await as[who].get(url('ranking.xlsx?preview=1')), 403, 'forbidden');
 
     const en = await workbook(await as.admin.get(url('ranking.xlsx?lang=en')));
     expect(en.worksheets[0]!.name).toBe('County');
   });
 
   it('gives each reader the ranking of the results they may see', async () => {
-    // A viewer and a village see published results only: two villages.
-    for (const who of ['viewer', 'village', 'village2', 'inspector2'] as const) {
+    // Everyone, the office too, gets the ranking of published results: two villages ranked, the
+    // others listed (issue 17: by name, as 未考核 or 未发布, never with a score).
+    for (const who of ['admin', 'reviewer', 'viewer', 'village', 'village2', 'inspector2'] as const) {
       const book = await workbook(await as[who].get(url('ranking.xlsx')));
       const all = texts(book);
       expect(all, who).toContain(t1[0]!.name);
       expect(all, who).toContain(t2[0]!.name);
-      expect(all, who).not.toContain(t1[2]!.name);
+      expect(all, who).toContain(t1[2]!.name);
+      expect(all.filter((t) => t === '未考核' || t === '未发布').length, who).toBeGreaterThan(0);
+      expect(
+        texts(book).some((t) => t.includes('平均（2个村）')),
+        who,
+      ).toBe(true);
     }
-    // The office sees every village's current result.
-    expect(texts(await workbook(await as.admin.get(url('ranking.xlsx'))))).toContain(t1[2]!.name);
   });
 
   it("gives the deduction detail to those who may read it, never another village's, with ID numbers masked but for the office", async () => {

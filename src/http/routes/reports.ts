@@ -16,12 +16,23 @@ import { actorOf } from '../../services/user.service.ts';
 import { contentDisposition } from '../content-disposition.ts';
 import { reportInWorker, workerCanOpen, type StreamedReport } from '../report-in-worker.ts';
 import { Id, route } from '../route.ts';
-import { DivisionCode } from './campaigns.ts';
+import { DivisionCode, Flag } from './campaigns.ts';
 
 const Params = z.object({ id: Id });
 const Common = z.object({ lang: z.enum(['zh', 'en']).default('zh'), township: DivisionCode.optional() });
 const DeductionsQuery = Common.extend({ village: DivisionCode.optional() });
 const SheetQuery = z.object({ lang: z.enum(['zh', 'en']).default('zh'), village: DivisionCode });
+/**
+ * Rankings count published results; `preview=1` asks for the office's provisional ranking of
+ * submitted and reviewed results too (内部预览). `published` is accepted as before and wins.
+ */
+const RankingQuery = Common.extend({ preview: Flag, published: Flag });
+
+/** The report request of a query: a preview only when asked for and not overruled by `published`. */
+function requestOf(query: { lang: 'zh' | 'en'; township?: string; village?: string; preview?: boolean; published?: boolean }): ReportRequest {
+  const { preview, published, ...rest } = query;
+  return preview && !published ? { ...rest, preview: true } : rest;
+}
 
 /** Long reports (campaign, summary PDFs) drawn at once, each in a worker taking a core for seconds; more get a 429. */
 const MAX_LONG_REPORTS = 2;
@@ -31,7 +42,7 @@ export function reportsRoutes(app: FastifyInstance): void {
   const tags = ['reports'];
   let drawing = 0;
 
-  const file = (kind: ReportKind, name: string, summary: string, query: typeof Common | typeof DeductionsQuery | typeof SheetQuery) =>
+  const file = (kind: ReportKind, name: string, summary: string, query: typeof RankingQuery | typeof DeductionsQuery | typeof SheetQuery) =>
     route(app, {
       method: 'GET',
       url: `/campaigns/:id/reports/${name}`,
@@ -41,7 +52,7 @@ export function reportsRoutes(app: FastifyInstance): void {
       query,
       access: 'any',
       handler: async ({ reply, params, query, user }) => {
-        const request = query as { lang: 'zh' | 'en'; township?: string; village?: string };
+        const request = requestOf(query as { lang: 'zh' | 'en'; township?: string; village?: string; preview?: boolean; published?: boolean });
         const made = await docs.make(actorOf(user), params.id, kind, request);
         return reply
           .header('content-type', made.contentType)
@@ -51,7 +62,7 @@ export function reportsRoutes(app: FastifyInstance): void {
       },
     });
 
-  file('ranking', 'ranking.xlsx', 'The ranking workbook: the county, one sheet per township, section averages, change against the previous campaign', Common);
+  file('ranking', 'ranking.xlsx', 'The ranking workbook: the county, one sheet per township, section averages, change against the previous campaign', RankingQuery);
   file('deductions', 'deductions.xlsx', 'The deduction detail workbook (扣分明细): a row per finding, of the campaign, a township or a village', DeductionsQuery);
   file('sheet', 'sheet.pdf', "A village's score sheet (考核扣分明细表) as an A4 PDF", SheetQuery);
   // The summary (charts) and the whole campaign (every village) are drawn in a worker thread.
@@ -62,9 +73,10 @@ export function reportsRoutes(app: FastifyInstance): void {
       summary,
       tags,
       params: Params,
-      query: Common,
+      query: RankingQuery,
       access: 'any',
-      handler: async ({ reply, params, query, user }) => {
+      handler: async ({ reply, params, query: asked, user }) => {
+        const query = requestOf(asked);
         // The cheap refusal on this thread, before a worker is started for nothing.
         await app.services.campaigns.setup.requireCampaign(params.id);
         // Counted and taken with no await between: concurrent requests cannot both slip through.

@@ -62,7 +62,8 @@ const CHART_WIDTH = 640;
 export function layoutSummary(m: Measurer, input: CampaignPdfInput, options: CampaignPdfOptions): PagePlan[] {
   const L = labels(options.lang);
   const r = input.ranking;
-  const title = L.summaryTitle(r.campaign.name);
+  // A provisional ranking is marked in the title, so on every page's running head too.
+  const title = (r.basis === 'preview' ? L.previewMark : '') + L.summaryTitle(r.campaign.name);
   const flow = new Flow(m, PAGE_FRAME, (f) => {
     f.textAt(title + L.continued, f.frame.left, f.y, { font: FONT_BOLD, size: 10 });
     f.y += 16;
@@ -71,6 +72,8 @@ export function layoutSummary(m: Measurer, input: CampaignPdfInput, options: Cam
   });
   flow.newPage();
   flow.paragraph(input.county ? `${input.county} ${title}` : title, { font: FONT_BOLD, size: 16, align: 'center', gapAfter: 2 });
+  // A provisional ranking says so under its title, before any figure.
+  if (r.basis === 'preview') flow.paragraph(L.preview, { font: FONT_BOLD, size: 11, color: '#b00000', align: 'center', gapAfter: 4 });
   const basis = r.basis ? L.basis(L.bases[r.basis] ?? r.basis) : '';
   flow.paragraph([basis, L.produced(input.date)].filter(Boolean).join(' · '), { size: 9, color: '#555555', align: 'center', gapAfter: input.auditAnchor ? 2 : 8 });
   if (input.auditAnchor) flow.paragraph(L.anchor(input.auditAnchor), { size: 7.5, color: '#555555', align: 'center', gapAfter: 8 });
@@ -231,7 +234,10 @@ async function breathe(out: Writable): Promise<void> {
 export async function writeCampaignPdf(input: CampaignPdfInput, out: string | Writable, options: CampaignPdfOptions): Promise<CampaignPdfPlan> {
   const L = labels(options.lang);
   const stream = typeof out === 'string' ? createWriteStream(out) : out;
-  const doc = createReportDocument({ title: L.summaryTitle(input.ranking.campaign.name), author: input.county ?? undefined });
+  const doc = createReportDocument({
+    title: (input.ranking.basis === 'preview' ? L.previewMark : '') + L.summaryTitle(input.ranking.campaign.name),
+    author: input.county ?? undefined,
+  });
   const finished = new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve);
     stream.on('error', reject);

@@ -39,6 +39,12 @@ export interface Labels {
   bonusCap: (max: string) => string;
   rankText: (county: number, countyOf: number, township: number | null, townshipOf: number | null, townshipName: string | null) => string;
   noRank: string;
+  /** The rank cell of a sheet printed before its result is published. */
+  unranked: { unassessed: string; unpublished: string };
+  /** The header line of a provisional ranking (a preview of unpublished results). */
+  preview: string;
+  /** The mark before a provisional ranking's title. */
+  previewMark: string;
   missing: (what: string) => string;
   evidence: (refs: string) => string;
   /** The heading of the evidence photos under the scheme table. */
@@ -110,6 +116,9 @@ const zh: Labels = {
   bonusCap: (max) => `上限${max}`,
   rankText: (c, cOf, t, tOf, tName) => `全县第${c}名（共${cOf}个村）` + (t !== null ? `；${tName ?? '乡镇'}第${t}名${tOf !== null ? `（共${tOf}个村）` : ''}` : ''),
   noRank: '未排名',
+  unranked: { unassessed: '未考核，暂无名次', unpublished: '未发布，暂无名次' },
+  previewMark: '【内部预览】',
+  preview: '内部预览：含未发布结果，名次为暂定，不得对外公布',
   missing: (what) => `缺少${what}`,
   evidence: (refs) => `证据${refs}`,
   photosTitle: '扣分证据照片',
@@ -122,7 +131,7 @@ const zh: Labels = {
   summaryTitle: (campaign) => `${campaign}结果汇总`,
   summaryPart: '汇总',
   basis: (b) => `统计范围：${b}`,
-  bases: { all: '全部考核结果（含未发布）', published: '已发布的考核结果', 'published-and-own-township': '已发布结果及本乡镇结果' },
+  bases: { all: '全部考核结果（含未发布）', published: '已发布的考核结果', 'published-and-own-township': '已发布结果及本乡镇结果', preview: '已提交、已审核及已发布的考核结果' },
   villagesAssessed: '考核村数',
   townships: '乡镇数',
   averageTotal: '平均总分',
@@ -178,6 +187,9 @@ const en: Labels = {
   bonusCap: (max) => `cap ${max}`,
   rankText: (c, cOf, t, tOf, tName) => `${c} of ${cOf} in the county` + (t !== null ? `; ${t}${tOf !== null ? ` of ${tOf}` : ''} in ${tName ?? 'the township'}` : ''),
   noRank: 'not ranked',
+  unranked: { unassessed: 'not assessed: no rank', unpublished: 'not published: no rank' },
+  previewMark: '[Internal preview] ',
+  preview: 'Internal preview: includes unpublished results; ranks are provisional and not for release',
   missing: (what) => `missing ${what}`,
   evidence: (refs) => `evidence ${refs}`,
   photosTitle: 'Evidence photos',
@@ -190,7 +202,12 @@ const en: Labels = {
   summaryTitle: (campaign) => `${campaign}: results summary`,
   summaryPart: 'Summary',
   basis: (b) => `Counted: ${b}`,
-  bases: { all: 'every result, published or not', published: 'published results', 'published-and-own-township': 'published results and your township’s' },
+  bases: {
+    all: 'every result, published or not',
+    published: 'published results',
+    'published-and-own-township': 'published results and your township’s',
+    preview: 'submitted, reviewed and published results',
+  },
   villagesAssessed: 'Villages assessed',
   townships: 'Townships',
   averageTotal: 'Average total',

@@ -148,7 +148,14 @@ export function layoutScoreSheet(m: Measurer, sheet: ScoreSheet, options: ScoreS
     pair([L.total, points(t.total)], [L.percent, t.percent === null ? '—' : `${points(t.percent)}%`]),
     pair(
       [L.grade, sheet.grade?.title ?? '—'],
-      [L.rank, sheet.rank ? L.rankText(sheet.rank.county, sheet.rank.countyOf, sheet.rank.township, sheet.rank.townshipOf, h.township?.name ?? null) : L.noRank],
+      [
+        L.rank,
+        sheet.rank
+          ? L.rankText(sheet.rank.county, sheet.rank.countyOf, sheet.rank.township, sheet.rank.townshipOf, h.township?.name ?? null)
+          : sheet.unranked
+            ? L.unranked[sheet.unranked]
+            : L.noRank,
+      ],
     ),
   ];
   if (sheet.veto) totalsRows.push(pair([L.veto, L.vetoText(sheet.veto.items.join(', '), sheet.veto.effect, sheet.veto.grade)], ['', '']));

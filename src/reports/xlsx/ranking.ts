@@ -21,6 +21,9 @@ const WORDS = {
     rankingTitle: (campaign: string, where: string) => `${campaign}排名（${where}）`,
     averagesTitle: (campaign: string) => `${campaign}各乡镇分项平均得分`,
     changeTitle: (campaign: string, previous: string) => `${campaign}较${previous}变化`,
+    previewTitle: (title: string) => `【内部预览】${title}（名次为暂定，不得对外公布）`,
+    previewSheet: (name: string) => `内部预览-${name}`,
+    unranked: { unassessed: '未考核', unpublished: '未发布' },
     township: '乡镇',
     village: '村',
     code: '区划代码',
@@ -69,6 +72,9 @@ const WORDS = {
     rankingTitle: (campaign: string, where: string) => `${campaign}: ranking (${where})`,
     averagesTitle: (campaign: string) => `${campaign}: section averages by township`,
     changeTitle: (campaign: string, previous: string) => `${campaign}: change since ${previous}`,
+    previewTitle: (title: string) => `[Internal preview] ${title} (provisional ranks, not for release)`,
+    previewSheet: (name: string) => `Preview-${name}`,
+    unranked: { unassessed: 'not assessed', unpublished: 'not published' },
     township: 'Township',
     village: 'Village',
     code: 'Division code',
@@ -113,8 +119,18 @@ const WORDS = {
 } as const;
 
 const BASIS: Record<Lang, Record<string, string>> = {
-  zh: { all: '全部考核结果（含未公布）', published: '已公布结果', 'published-and-own-township': '已公布结果及本乡镇全部结果' },
-  en: { all: 'every result (published or not)', published: 'published results', 'published-and-own-township': 'published results and every result of your township' },
+  zh: {
+    all: '全部考核结果（含未公布）',
+    published: '已发布结果',
+    'published-and-own-township': '已公布结果及本乡镇全部结果',
+    preview: '内部预览：已提交、已审核及已发布结果',
+  },
+  en: {
+    all: 'every result (published or not)',
+    published: 'published results',
+    'published-and-own-township': 'published results and every result of your township',
+    preview: 'internal preview: submitted, reviewed and published results',
+  },
 };
 
 /** The ranking table's columns, in order, with how to fill each from a row. */
@@ -148,7 +164,21 @@ function rankingColumns(report: RankingReport): Array<ColumnSpec & { value: (r: 
   ];
 }
 
-function rankingSheet(book: Book, report: RankingReport, name: string, where: string, rows: readonly RankingReportRow[], summary: ReportSummary, withCounty: boolean): void {
+/** A sheet's title, marked on every sheet of a provisional ranking. */
+function titled(report: RankingReport, title: string): string {
+  return report.header.basis === 'preview' ? WORDS[report.header.lang].previewTitle(title) : title;
+}
+
+function rankingSheet(
+  book: Book,
+  report: RankingReport,
+  name: string,
+  where: string,
+  rows: readonly RankingReportRow[],
+  summary: ReportSummary,
+  withCounty: boolean,
+  unranked: RankingReport['unranked'],
+): void {
   const lang = report.header.lang;
   const w = WORDS[lang];
   const columns = rankingColumns(report);
@@ -160,9 +190,25 @@ function rankingSheet(book: Book, report: RankingReport, name: string, where: st
   const body: TableRow[] = rows.map((r) => ({ values: columns.map((c) => c.value(r)) }));
   if (rows.length) body.push(averageRow(w.average(summary.count), summary));
   if (withCounty) body.push(averageRow(w.countyAverage(report.county.count), report.county));
+  // The villages without a rank, after the averages they are not part of: the state where the ranks go.
+  for (const u of unranked) {
+    body.push({
+      values: columns.map((c) =>
+        c.header === w.township
+          ? u.townshipName
+          : c.header === w.village
+            ? u.name
+            : c.header === w.code
+              ? u.village
+              : c.header === w.countyRank || c.header === w.townshipRank
+                ? w.unranked[u.state]
+                : null,
+      ),
+    });
+  }
   addTable(book, {
     name,
-    title: w.rankingTitle(report.header.campaign.name, where),
+    title: titled(report, w.rankingTitle(report.header.campaign.name, where)),
     subtitle: [w.subtitle(report.header, report.previous?.name ?? null)],
     columns,
     rows: body,
@@ -190,7 +236,7 @@ function averagesSheet(book: Book, report: RankingReport, name: string): void {
   }));
   addTable(book, {
     name,
-    title: w.averagesTitle(report.header.campaign.name),
+    title: titled(report, w.averagesTitle(report.header.campaign.name)),
     subtitle: [w.subtitle(report.header, null)],
     columns,
     rows,
@@ -227,7 +273,7 @@ function changeSheet(book: Book, report: RankingReport, name: string): void {
   }
   addTable(book, {
     name,
-    title: w.changeTitle(report.header.campaign.name, report.previous!.name),
+    title: titled(report, w.changeTitle(report.header.campaign.name, report.previous!.name)),
     subtitle: [w.subtitle(report.header, report.previous!.name)],
     columns,
     rows,
@@ -246,12 +292,23 @@ export function rankingBook(report: RankingReport): (book: Book) => void {
     wanted.push(w.averages);
     if (report.previous) wanted.push(w.change);
     const townshipNames = report.townships.map((t) => t.name || t.code);
-    const names = sheetNames([...wanted, ...townshipNames]);
+    const preview = report.header.basis === 'preview';
+    const names = sheetNames([...wanted, ...townshipNames].map((n) => (preview ? w.previewSheet(n) : n)));
     let k = 0;
-    if (!cut) rankingSheet(book, report, names[k++]!, w.county, report.rows, report.county, false);
+    if (!cut) rankingSheet(book, report, names[k++]!, w.county, report.rows, report.county, false, report.unranked);
     averagesSheet(book, report, names[k++]!);
     if (report.previous) changeSheet(book, report, names[k++]!);
-    for (const t of report.townships) rankingSheet(book, report, names[k++]!, t.name, t.rows, t.summary, true);
+    for (const t of report.townships)
+      rankingSheet(
+        book,
+        report,
+        names[k++]!,
+        t.name,
+        t.rows,
+        t.summary,
+        true,
+        report.unranked.filter((u) => u.township === t.code),
+      );
   };
 }
 

@@ -696,8 +696,16 @@ for (const target of storeTargets()) {
           expect(r.county.map((x) => x.village)).toEqual([V1]);
         }
       }
-      const all = await service.rankings.ranking(admin, campaignId);
-      expect(all.county).toHaveLength(4);
+      // Issue 17: the office's ranking too counts published results by default, the others listed
+      // without a rank; a preview (office only) ranks submitted and reviewed results as well.
+      const office = await service.rankings.ranking(admin, campaignId);
+      expect(office.county.map((x) => x.village)).toEqual([V1]);
+      expect(office.unranked.map((u) => u.village)).toEqual([V2, V3, V4]);
+      const preview = await service.rankings.ranking(admin, campaignId, { preview: true });
+      expect(preview.basis).toBe('preview');
+      expect(preview.county.map((x) => x.village).sort()).toEqual([V1, ...office.unranked.filter((u) => u.state === 'unpublished').map((u) => u.village)].sort());
+      expect(preview.unranked.every((u) => u.state === 'unassessed')).toBe(true);
+      for (const actor of [reviewerT1, viewer, villageV1, zhang]) await refused(service.rankings.ranking(actor, campaignId, { preview: true }), 'forbidden');
     });
 
     it('lets only the office publish, decide appeals, rescore, and read the audit log', async () => {

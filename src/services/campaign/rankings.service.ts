@@ -9,7 +9,7 @@ import { rank } from '../../core/ranking/ranking.ts';
 import type { Scheme } from '../../core/scheme/model.ts';
 import { score } from '../../core/scoring/score.ts';
 import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
-import { canSeeUnpublished, listsRow, rankingBasis, seesResult, type Actor } from '../policies.ts';
+import { listsRow, rankingBasis, type Actor, type RankingBasis } from '../policies.ts';
 import { progressOf } from './campaign-setup.service.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
 import { audit, notFound, type Clock } from './shared.ts';
@@ -17,7 +17,31 @@ import { audit, notFound, type Clock } from './shared.ts';
 type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'snapshots' | 'schemeVersions' | 'audit'>;
 
 type Parts = { sections: Record<string, number>; grade: string | null };
-type RankingView = Awaited<ReturnType<RankingService['computeRanking']>> & { basis: string };
+/** Why a village of the campaign has no rank: no result handed in (未考核) or one not yet published (未发布). */
+export type UnrankedState = 'unassessed' | 'unpublished';
+/** A village of the campaign a ranking lists without a rank. */
+export interface UnrankedVillage {
+  village: string;
+  name: string;
+  township: string;
+  townshipName: string;
+  state: UnrankedState;
+}
+/** What a ranking asks for: a township's part, and (the office) a provisional ranking of unpublished results. */
+export interface RankingOptions {
+  township?: string;
+  /** A provisional ranking of submitted, reviewed and published results (内部预览): the office only. */
+  preview?: boolean;
+  /** Accepted for compatibility: rankings count published results unless a preview is asked for. */
+  publishedOnly?: boolean;
+}
+
+/** Whether a result of this status is ranked on this basis: published ones, and in a preview submitted and reviewed ones. */
+function counted(status: AssessmentStatus, basis: RankingBasis): boolean {
+  return status === 'published' || (basis === 'preview' && status !== 'draft');
+}
+
+type RankingView = Awaited<ReturnType<RankingService['computeRanking']>>;
 
 export class RankingService {
   /** Rankings by campaign, reader and state of the assessments (see rankingFor). */
@@ -28,24 +52,29 @@ export class RankingService {
   constructor(private readonly deps: { uow: UnitOfWork<Repos>; clock: Clock; schemes: SchemeVersions }) {}
 
   /** The campaign's ranking now: county and per township, competition ranks, change vs the previous campaign. */
-  async ranking(actor: Actor, campaignId: number, options: { publishedOnly?: boolean } = {}) {
-    // Only the office and the reviewers see results before publication, whatever the caller asks for.
-    const publishedOnly = canSeeUnpublished(actor) ? (options.publishedOnly ?? false) : true;
-    return this.computeRanking(this.deps.uow.read, campaignId, publishedOnly);
+  async ranking(actor: Actor, campaignId: number, options: Pick<RankingOptions, 'preview' | 'publishedOnly'> = {}) {
+    // Published results only, unless the office asks for a preview (refused to anyone else).
+    return this.computeRanking(this.deps.uow.read, campaignId, rankingBasis(actor, !!options.preview && !options.publishedOnly));
   }
 
-  private async computeRanking(
-    tx: Repos,
-    campaignId: number,
-    publishedOnly: boolean,
-    schemeVersionId?: number,
-    visible?: (r: { status: AssessmentStatus; township: string | null }) => boolean,
-  ) {
+  private async computeRanking(tx: Repos, campaignId: number, basis: RankingBasis, schemeVersionId?: number) {
     const campaign = await tx.campaigns.byId(campaignId);
     if (!campaign) throw notFound(`campaign ${campaignId}`);
     const versionId = schemeVersionId ?? campaign.schemeVersionId;
     const { scheme } = await this.deps.schemes.schemeOf(versionId, tx);
-    const rows = (await tx.assessments.forRanking(campaignId, publishedOnly)).filter((r) => !visible || visible({ status: r.status, township: r.townshipCode }));
+    const all = await tx.assessments.forRanking(campaignId, basis === 'published');
+    const rows = all.filter((r) => counted(r.status, basis));
+    // The villages without a counted result are listed, without a rank (the snapshot's data leaves them out).
+    const unranked: UnrankedVillage[] = (basis === 'published' ? await tx.assessments.forRanking(campaignId, false) : all)
+      .filter((r) => !counted(r.status, basis))
+      .sort((x, y) => (x.villageCode < y.villageCode ? -1 : x.villageCode > y.villageCode ? 1 : 0))
+      .map((r) => ({
+        village: r.villageCode,
+        name: r.villageName,
+        township: r.townshipCode ?? '',
+        townshipName: r.townshipName ?? '',
+        state: r.status === 'draft' ? 'unassessed' : 'unpublished',
+      }));
     const parts = await this.resultParts(tx, scheme, versionId, rows);
     const previous = await this.previousTotals(tx, campaign.year, campaignId);
     const input = rows.map((r) => {
@@ -65,7 +94,9 @@ export class RankingService {
     return {
       campaign: { id: campaign.id, name: campaign.name, year: campaign.year },
       scheme: { id: scheme.id, version: scheme.version },
-      publishedOnly,
+      publishedOnly: basis === 'published',
+      basis,
+      unranked,
       ...rank(input, { previous }),
     };
   }
@@ -108,7 +139,7 @@ export class RankingService {
 
   /** Snapshots the published ranking in the caller's transaction, anchored to the audit log's head with its own entry. */
   async snapshot(tx: Repos, actor: Actor, campaignId: number, reason: string): Promise<number> {
-    const data = await this.computeRanking(tx, campaignId, true);
+    const { basis: _basis, unranked: _unranked, ...data } = await this.computeRanking(tx, campaignId, 'published');
     const id = await tx.snapshots.insert({ campaignId, createdAt: this.deps.clock().toISOString(), createdBy: actor.user, reason, data });
     await audit(tx, this.deps.clock, actor, { action: 'ranking.snapshot', entity: 'ranking_snapshot', entityId: id, after: { campaignId, reason, villages: data.county.length } });
     // The log's head with the snapshot's own entry: an anchor that a later truncation cannot move.
@@ -123,23 +154,31 @@ export class RankingService {
   }
 
   /**
-   * The ranking as the actor may see it: the office every result (or published ones only),
-   * a reviewer published results and their township's, everyone else published results.
-   * Ranks are over the results shown; a township filter keeps county ranks.
+   * The ranking as the actor may see it: published results, every village without one listed
+   * unranked (未考核 / 未发布); or, for the office when asked (`preview`), a provisional ranking
+   * of submitted, reviewed and published results (内部预览), drafts listed unranked. Ranks are
+   * over the results counted; a township filter keeps county ranks.
    */
-  async rankingFor(actor: Actor, campaignId: number, options: { township?: string; publishedOnly?: boolean } = {}): Promise<RankingView> {
-    const publishedOnly = canSeeUnpublished(actor) ? (options.publishedOnly ?? false) : true;
-    // Every change to any assessment moves its version, so the count and the sum of versions
-    // say whether a ranking computed before is still the ranking (one cheap query instead of all).
+  async rankingFor(actor: Actor, campaignId: number, options: RankingOptions = {}): Promise<RankingView> {
+    const basis = rankingBasis(actor, !!options.preview && !options.publishedOnly);
+    // Every change to any assessment moves its version, and triggers count every write to areas
+    // (names, townships) and campaigns: the stamp says whether a ranking computed before is still
+    // the ranking (two cheap queries instead of all), whichever process wrote. The actor's scope
+    // (role, township, village) is read from the session each time and is part of the key.
     const stamp = await this.deps.uow.read.assessments.versionStamp();
-    const cacheKey = `${campaignId}|${publishedOnly}|${actor.user}|${actor.role}|${actor.township ?? ''}|${actor.village ?? ''}|${stamp}|${options.township ?? ''}`;
+    // What a ranking holds depends only on the basis (every reader of a basis sees the same results).
+    const cacheKey = `${campaignId}|${basis}|${stamp}|${options.township ?? ''}`;
     const hit = this.rankings.get(cacheKey);
     if (hit) return hit;
-    const r = await this.computeRanking(this.deps.uow.read, campaignId, publishedOnly, undefined, (row) => seesResult(actor, row));
-    const basis = rankingBasis(actor, publishedOnly);
+    const r = await this.computeRanking(this.deps.uow.read, campaignId, basis);
     const view = !options.township
-      ? { ...r, basis }
-      : { ...r, basis, county: r.county.filter((v) => v.township === options.township), townships: r.townships.filter((t) => t.township === options.township) };
+      ? r
+      : {
+          ...r,
+          county: r.county.filter((v) => v.township === options.township),
+          townships: r.townships.filter((t) => t.township === options.township),
+          unranked: r.unranked.filter((v) => v.township === options.township),
+        };
     if (this.rankings.size >= 200) this.rankings.clear();
     // The same object is returned while nothing changed, so presenters may memoise on it.
     this.rankings.set(cacheKey, view);
@@ -147,7 +186,7 @@ export class RankingService {
   }
 
   /** The overview page's figures: progress, score distribution (bins of 10 points), section averages by township, top and bottom 5. */
-  async overview(actor: Actor, campaignId: number) {
+  async overview(actor: Actor, campaignId: number, options: Pick<RankingOptions, 'preview'> = {}) {
     const read = this.deps.uow.read;
     const c = await read.campaigns.byId(campaignId);
     if (!c) throw notFound(`campaign ${campaignId}`);
@@ -157,7 +196,7 @@ export class RankingService {
       listsRow(actor, { status: r.status, townshipCode: r.townshipCode, inspectors: r.teamId === null ? [] : (teams.get(r.teamId) ?? []) }),
     );
     const progress = progressOf(listed);
-    const ranking = await this.rankingFor(actor, campaignId);
+    const ranking = await this.rankingFor(actor, campaignId, options);
     const highest = ranking.county.reduce((m, v) => Math.max(m, v.total), 0);
     // Bins from 0 up to the most a village can score (base and bonus), or the highest total.
     const most = score(scheme, { name: '' }, []);
@@ -177,6 +216,7 @@ export class RankingService {
     return {
       campaign: { id: c.id, name: c.name, year: c.year },
       basis: ranking.basis,
+      unranked: { unassessed: ranking.unranked.filter((v) => v.state === 'unassessed').length, unpublished: ranking.unranked.filter((v) => v.state === 'unpublished').length },
       progress,
       distribution: bins,
       sections: scheme.sections.map((s) => ({ code: s.code, title: s.title, max: s.points === null ? null : fromCents(s.points), bonus: s.bonus })),

@@ -119,6 +119,7 @@ export function syntheticRankingReport(options: { villages: number; lang?: Lang;
     townships: ranked.townships.map((t) => ({ code: t.township, name: t.townshipName, summary: summary(t), rows: t.rows.map((r) => byVillage.get(r.village)!) })),
     county: summary(ranked.countySummary),
     countyCount: rows.length,
+    unranked: [],
   };
 }
 
