@@ -141,7 +141,18 @@ for (const target of storeTargets()) {
         { id: id.f1, assessmentId: id['520100000201'], item: '1.1', count: 2, element: null, note: null, householdNo: 'H1' },
       ]);
       expect(await repo.activeEvidence(campaign, null)).toEqual([
-        { id: expect.any(Number), findingId: id.f1, filename: 'a.jpg', mime: 'image/jpeg', takenAt: AT, assessmentId: id['520100000201'] },
+        {
+          id: expect.any(Number),
+          findingId: id.f1,
+          filename: 'a.jpg',
+          mime: 'image/jpeg',
+          takenAt: AT,
+          assessmentId: id['520100000201'],
+          sha256: 'a',
+          size: 1,
+          latitude: null,
+          longitude: null,
+        },
       ]);
       const findings = await repo.findings(campaign, null);
       expect(findings.map((f) => [f.id, f.status, f.householdNo, f.withdrawnAt, f.appealId, f.supersedesId])).toEqual([
