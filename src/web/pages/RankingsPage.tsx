@@ -196,7 +196,7 @@ export default function RankingsPage() {
         <Card
           size="small"
           title={t('rankings.unranked', { count: data.unranked.length })}
-          extra={<span className="muted hide-narrow">{t('rankings.unrankedHelp')}</span>}
+          extra={<span className="muted hide-narrow">{t(data.basis === 'preview' ? 'rankings.unrankedHelpPreview' : 'rankings.unrankedHelp')}</span>}
           style={{ marginTop: 12 }}
         >
           <Table<UnrankedVillage>
