@@ -3,8 +3,9 @@
  * household (and reads the households page in English: code-list labels, no raw codes), starts
  * a campaign in the campaigns page (name, year, scheme, one township as scope, a team with the
  * inspector); the inspector assesses a village on a phone (a suggestion accepted, a finding
- * with a photo, the live score) and submits; the reviewer reviews, the office publishes; the
- * ranking and the printable score sheet show the expected total and rank; the village appeals
+ * with a photo, the live score) and submits; the reviewer reviews; before publication the
+ * ranking lists the village without a rank (未发布), the office's internal preview (内部预览)
+ * ranks it and the score sheet says 未发布，暂无名次; the office publishes; the ranking and the printable score sheet show the expected total and rank; the village appeals
  * an item; the office decides it on the appeals page; the village's total rises in the
  * ranking and the village reads the decision. Screenshots of every main page (and of one in
  * English) go to test-output/screenshots/.
@@ -376,7 +377,7 @@ describe.skipIf(!available)('browser: the assessment flow', () => {
   );
 
   test(
-    '5) the reviewer reviews, the admin publishes',
+    '5) the reviewer reviews; before publication the village is unranked (未发布), ranked in the office’s 内部预览; the admin publishes',
     async () => {
       const ctx = await desktop();
       const p = await ctx.newPage();
@@ -390,6 +391,30 @@ describe.skipIf(!available)('browser: the assessment flow', () => {
       } finally {
         await ctx.close();
       }
+      // Before publication the ranking counts published results only: the village is listed
+      // without a rank as 未发布, the untouched drafts of the township as 未考核; the office's
+      // internal preview ranks the reviewed result, under the 内部预览 banner, and asks for the
+      // ranking reports as a preview too.
+      await page.goto(`${app.url}/rankings?campaign=${campaignId}`);
+      await page.getByTestId('rankings-page').waitFor(UI);
+      const unranked = page.getByTestId('ranking-unranked');
+      await expect.poll(() => unranked.locator(`tr[data-row-key="${village.code}"]`).innerText(), UI).toContain('未发布');
+      await expect.poll(() => unranked.innerText(), UI).toContain('未考核');
+      expect(await rankingRow(page).count()).toBe(0);
+      await page.getByTestId('ranking-preview').click();
+      await page.getByTestId('ranking-preview-banner').waitFor(UI);
+      expect(await page.getByTestId('ranking-preview-banner').innerText()).toContain('内部预览');
+      await expect.poll(() => rankingRowTotal(page).innerText(), UI).toBe(points(publishedTotal));
+      await page.getByTestId('report-downloads').click();
+      await expect.poll(() => page.getByTestId('report-ranking-xlsx').getAttribute('href'), UI).toContain('preview=1');
+      await shot(page, '10-ranking-preview');
+      // The overview says how many villages are not counted yet.
+      await page.goto(`${app.url}/?campaign=${campaignId}`);
+      await page.getByTestId('overview-page').waitFor(UI);
+      await expect.poll(() => page.getByTestId('overview-not-counted').innerText(), UI).toContain('未发布 1 个');
+      // The score sheet of the unpublished village has no rank.
+      await page.goto(`${app.url}/assessments/${assessmentId}/sheet`);
+      await expect.poll(() => page.getByTestId('sheet-rank').innerText(), UI).toBe('未发布，暂无名次');
       await page.goto(`${app.url}/review?campaign=${campaignId}`);
       await page.getByTestId('review-page').waitFor(UI);
       await page.getByTestId('review-status').waitFor(UI);
@@ -407,16 +432,17 @@ describe.skipIf(!available)('browser: the assessment flow', () => {
     async () => {
       const api = await assessment(page);
       expect(api.score.total).toBeCloseTo(publishedTotal, 5);
-      // The office ranks every result of the campaign: the other villages of the township are
-      // untouched drafts at 200 points, so the village is last of them.
+      // Rankings count published results: the other villages of the township are untouched
+      // drafts (at 200 points), unranked, so the village is first of one.
       expect(publishedTotal).toBeLessThan(200);
       const placed = await ranked(page);
-      expect(placed).toMatchObject({ countyRank: scope, townshipRank: scope });
+      expect(placed).toMatchObject({ countyRank: 1, townshipRank: 1 });
       expect(placed.total).toBeCloseTo(publishedTotal, 5);
       await page.goto(`${app.url}/rankings?campaign=${campaignId}`);
       await page.getByTestId('rankings-page').waitFor(UI);
       await expect.poll(() => rankingRowTotal(page).innerText(), UI).toBe(points(publishedTotal));
-      expect(await rankingRow(page).locator('td').first().innerText()).toBe(String(scope));
+      expect(await rankingRow(page).locator('td').first().innerText()).toBe('1');
+      await expect.poll(() => page.getByTestId('ranking-unranked').innerText(), UI).not.toContain('未发布');
       await shot(page, '11-ranking');
       // The ranking workbook, downloaded from the page: the village's row holds its total as a number.
       await page.getByTestId('report-downloads').click();
@@ -434,7 +460,7 @@ describe.skipIf(!available)('browser: the assessment flow', () => {
       await page.getByTestId('score-sheet').waitFor(UI);
       await expect.poll(() => page.getByTestId('sheet-total').innerText(), UI).toBe(points(publishedTotal));
       await expect.poll(() => page.getByTestId('sheet-deductions').innerText(), UI).toContain(item);
-      expect(await page.getByTestId('sheet-totals').innerText()).toContain(`全县第${scope}名（共${scope}），乡镇第${scope}名（共${scope}）`);
+      expect(await page.getByTestId('sheet-totals').innerText()).toContain('全县第1名（共1），乡镇第1名（共1）');
       expect(await page.getByTestId('score-sheet').innerText()).toContain(CAMPAIGN);
       await shot(page, '12-score-sheet');
       // The server's PDF of the same sheet.
@@ -508,7 +534,7 @@ describe.skipIf(!available)('browser: the assessment flow', () => {
       expect(after.score.total).toBeCloseTo(publishedTotal + 4, 5);
       const placed = await ranked(page);
       expect(placed.total).toBeCloseTo(after.score.total, 5);
-      expect(placed.countyRank).toBe(after.score.total < 200 ? scope : 1);
+      expect(placed.countyRank).toBe(1);
       expect(placed.countyRank).toBeLessThanOrEqual(before.countyRank);
 
       await page.goto(`${app.url}/rankings?campaign=${campaignId}`);

@@ -12,19 +12,38 @@ import { schemeLang } from '../i18n/index.ts';
 
 export type ReportName = 'ranking.xlsx' | 'deductions.xlsx' | 'campaign.pdf' | 'summary.pdf';
 
+/** The reports that rank villages and so may be asked for as the office's preview (`preview=1`, 内部预览). */
+const RANKED: readonly ReportName[] = ['ranking.xlsx', 'campaign.pdf', 'summary.pdf'];
+
 /** The address of a report of a campaign. */
-export function reportUrl(campaignId: number, name: ReportName | 'sheet.pdf', query: { lang: 'zh' | 'en'; township?: string | undefined; village?: string | undefined }): string {
-  return apiUrl(`/campaigns/${campaignId}/reports/${name}`, query);
+export function reportUrl(
+  campaignId: number,
+  name: ReportName | 'sheet.pdf',
+  query: { lang: 'zh' | 'en'; township?: string | undefined; village?: string | undefined; preview?: boolean | undefined },
+): string {
+  const { preview, ...rest } = query;
+  return apiUrl(`/campaigns/${campaignId}/reports/${name}`, { ...rest, preview: preview && (RANKED as readonly string[]).includes(name) ? '1' : undefined });
 }
 
-export function ReportDownloads({ campaignId, township, reports }: { campaignId: number; township?: string | undefined; reports: readonly ReportName[] }) {
+/** `preview`: the office's provisional ranking is on, so the ranking reports are asked for as 内部预览. */
+export function ReportDownloads({
+  campaignId,
+  township,
+  reports,
+  preview,
+}: {
+  campaignId: number;
+  township?: string | undefined;
+  reports: readonly ReportName[];
+  preview?: boolean | undefined;
+}) {
   const { t, i18n } = useTranslation();
   const lang = schemeLang(i18n.language);
   const items = reports.map((name) => ({
     key: name,
     icon: name.endsWith('.xlsx') ? <FileExcelOutlined /> : <FilePdfOutlined />,
     label: (
-      <a href={reportUrl(campaignId, name, { lang, township })} download data-testid={`report-${name.replace('.', '-')}`}>
+      <a href={reportUrl(campaignId, name, { lang, township, preview })} download data-testid={`report-${name.replace('.', '-')}`}>
         {t(`reports.${name.split('.')[0]}`)}
       </a>
     ),

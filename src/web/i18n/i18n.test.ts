@@ -43,7 +43,8 @@ describe('translations', () => {
       'household.visitorRoles': ['helper', 'leader'],
       'workTeam.roles': ['leader+secretary', 'leader', 'secretary', 'member'],
       'schemes.na': ['keep', 'exclude'],
-      'overview.basisKinds': ['all', 'published', 'published-and-own-township'],
+      'overview.basisKinds': ['published', 'preview'],
+      'rankings.states': ['unassessed', 'unpublished'],
     };
     const missing = Object.entries(families)
       .flatMap(([prefix, values]) => values.map((v) => `${prefix}.${v}`))

@@ -53,4 +53,6 @@ export const can = {
   seeDrafts: (role: Role) => role === 'admin' || role === 'reviewer' || role === 'inspector',
   import: (role: Role) => role === 'admin',
   editScheme: (role: Role) => role === 'admin',
+  /** A provisional ranking of unpublished results (内部预览): mirrors mayPreviewRanking in policies.ts. */
+  previewRanking: (role: Role) => role === 'admin',
 };

@@ -30,6 +30,7 @@ export type {
   ScoreNodeJson,
   Session,
   SuggestionRow,
+  UnrankedVillage,
   User,
 } from '../../contract/index.ts';
 

@@ -3,11 +3,14 @@
  * distribution, section averages by township (as a share of each section's points), and the
  * top and bottom villages.
  */
-import { useMemo } from 'react';
-import { Card, Col, Empty, Progress as AntProgress, Row, Statistic, Table, Tag } from 'antd';
+import { useMemo, useState } from 'react';
+import { Alert, Card, Col, Empty, Progress as AntProgress, Row, Statistic, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { PageHeader, ErrorView, Loading } from '../components/common.tsx';
 import { ReportDownloads } from '../components/ReportDownloads.tsx';
+import { PreviewBanner, PreviewSwitch } from '../components/RankingPreview.tsx';
+import { useUser } from '../lib/auth.tsx';
+import { can } from '../lib/roles.ts';
 import { CampaignPicker, useCurrentCampaign } from '../components/CampaignPicker.tsx';
 import { EChart, type ChartOption } from '../components/EChart.tsx';
 import { useApi } from '../lib/hooks.ts';
@@ -24,7 +27,12 @@ export default function OverviewPage() {
   const fmt = useFormat();
   const lang = schemeLang(i18n.language);
   const { campaigns, current, setCurrent, error: listError, loading: listLoading, reload: reloadList } = useCurrentCampaign();
-  const { data, error, loading, reload } = useApi<Overview>(current ? `/campaigns/${current.id}/overview` : null);
+  const user = useUser();
+  // Published results count; the office may ask for its provisional figures (内部预览).
+  const mayPreview = can.previewRanking(user.role);
+  const [previewAsked, setPreview] = useState(false);
+  const preview = mayPreview && previewAsked;
+  const { data, error, loading, reload } = useApi<Overview>(current ? `/campaigns/${current.id}/overview` : null, { preview: preview ? '1' : undefined });
 
   const progressOption = useMemo<ChartOption | null>(() => {
     if (!data) return null;
@@ -130,14 +138,29 @@ export default function OverviewPage() {
         extra={
           <>
             <CampaignPicker campaigns={campaigns} value={current.id} onChange={setCurrent} />
-            <ReportDownloads campaignId={current.id} reports={['summary.pdf', 'ranking.xlsx']} />
+            {mayPreview ? <PreviewSwitch checked={preview} onChange={setPreview} /> : null}
+            <ReportDownloads campaignId={current.id} preview={preview} reports={['summary.pdf', 'ranking.xlsx']} />
           </>
         }
       />
       {error ? <ErrorView error={error} onRetry={reload} /> : null}
       {loading && !data ? <Loading /> : null}
+      {preview ? <PreviewBanner /> : null}
       {data && p ? (
         <>
+          {data.unranked.unassessed + data.unranked.unpublished > 0 ? (
+            <Alert
+              type="info"
+              showIcon
+              style={{ marginBottom: 12 }}
+              data-testid="overview-not-counted"
+              message={t('overview.notCounted', {
+                count: data.unranked.unassessed + data.unranked.unpublished,
+                unassessed: fmt.int(data.unranked.unassessed),
+                unpublished: fmt.int(data.unranked.unpublished),
+              })}
+            />
+          ) : null}
           <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
             <Col xs={12} md={6}>
               <Card size="small">

@@ -4,7 +4,7 @@
  * the report files (workbooks, PDFs) of the township shown.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { Button, Card, Empty, Select, Space, Switch, Table, Tag, Tooltip } from 'antd';
+import { Button, Card, Empty, Select, Space, Table, Tag, Tooltip } from 'antd';
 import { ArrowDownOutlined, ArrowUpOutlined, DownloadOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
@@ -12,13 +12,15 @@ import { textOf, type Scheme } from '../../core/scheme/model.ts';
 import { csvLine, downloadText, ErrorView, Loading, PageHeader } from '../components/common.tsx';
 import { CampaignPicker, useCurrentCampaign } from '../components/CampaignPicker.tsx';
 import { ReportDownloads } from '../components/ReportDownloads.tsx';
+import { PreviewBanner, PreviewSwitch } from '../components/RankingPreview.tsx';
+import { can } from '../lib/roles.ts';
 import { useApi } from '../lib/hooks.ts';
 import { useUser } from '../lib/auth.tsx';
 import { Link, pathTo, setQuery, useRoute } from '../lib/router.tsx';
 import { useFormat } from '../lib/format.ts';
 import { fetchSchemeVersion } from '../lib/scoring.ts';
 import { schemeLang } from '../i18n/index.ts';
-import type { RankedRow, Ranking } from '../lib/types.ts';
+import type { RankedRow, Ranking, UnrankedVillage } from '../lib/types.ts';
 import type { SchemesAnswer } from './schemes/schemes-data.ts';
 
 type RankingAnswer = Ranking;
@@ -49,11 +51,13 @@ export default function RankingsPage() {
   const route = useRoute();
   const { campaigns, current, setCurrent, error: listError, loading: listLoading } = useCurrentCampaign();
   const township = route.query.get('township') ?? undefined;
-  const office = user.role === 'admin' || user.role === 'reviewer';
-  const [publishedOnly, setPublishedOnly] = useState(!office);
-  const { data, error, loading, reload } = useApi<RankingAnswer>(current ? `/campaigns/${current.id}/ranking` : null, { township, published: publishedOnly ? '1' : undefined });
+  // Published results are ranked; the office may ask for its provisional ranking (内部预览).
+  const mayPreview = can.previewRanking(user.role);
+  const [previewAsked, setPreview] = useState(false);
+  const preview = mayPreview && previewAsked;
+  const { data, error, loading, reload } = useApi<RankingAnswer>(current ? `/campaigns/${current.id}/ranking` : null, { township, preview: preview ? '1' : undefined });
   // The township list comes from the whole ranking, so choosing one still lists the others.
-  const all = useApi<RankingAnswer>(current && township ? `/campaigns/${current.id}/ranking` : null, { published: publishedOnly ? '1' : undefined });
+  const all = useApi<RankingAnswer>(current && township ? `/campaigns/${current.id}/ranking` : null, { preview: preview ? '1' : undefined });
   const scheme = useCampaignScheme(current?.scheme);
   const townships = useMemo(() => ((township ? all.data : data)?.townships ?? []).map((x) => ({ value: x.township, label: x.townshipName })), [data, all.data, township]);
   const sections = scheme?.sections ?? (data?.county[0] ? Object.keys(data.county[0].sections).map((code) => ({ code, title: { zh: code }, bonus: false, points: null })) : []);
@@ -129,7 +133,11 @@ export default function RankingsPage() {
         csvLine([r.countyRank, r.townshipRank, r.village, r.name, r.townshipName, ...sections.map((s) => r.sections[s.code]), r.base, r.bonus, r.total, r.change.totalDelta]),
       );
     }
-    downloadText(`${current.name}-${t('nav.rankings')}${township ? `-${townships.find((x) => x.value === township)?.label ?? township}` : ''}.csv`, lines.join('\r\n') + '\r\n');
+    const previewMark = data.basis === 'preview' ? `-${t('rankings.preview')}` : '';
+    downloadText(
+      `${current.name}-${t('nav.rankings')}${previewMark}${township ? `-${townships.find((x) => x.value === township)?.label ?? township}` : ''}.csv`,
+      lines.join('\r\n') + '\r\n',
+    );
   };
 
   if (listError) return <ErrorView error={listError} />;
@@ -149,6 +157,7 @@ export default function RankingsPage() {
               <ReportDownloads
                 campaignId={current.id}
                 township={township}
+                preview={preview}
                 reports={user.role === 'viewer' ? ['ranking.xlsx', 'summary.pdf', 'campaign.pdf'] : ['ranking.xlsx', 'deductions.xlsx', 'campaign.pdf', 'summary.pdf']}
               />
             ) : null}
@@ -156,6 +165,7 @@ export default function RankingsPage() {
         }
       />
       {error ? <ErrorView error={error} onRetry={reload} /> : null}
+      {preview ? <PreviewBanner /> : null}
       <Card size="small">
         <Space wrap style={{ marginBottom: 12 }}>
           <Select
@@ -167,12 +177,7 @@ export default function RankingsPage() {
             onChange={(v) => setQuery({ township: v })}
             data-testid="ranking-township"
           />
-          {office ? (
-            <Space size={4}>
-              <Switch size="small" checked={publishedOnly} onChange={setPublishedOnly} data-testid="ranking-published-only" />
-              <span>{t('rankings.publishedOnly')}</span>
-            </Space>
-          ) : null}
+          {mayPreview ? <PreviewSwitch checked={preview} onChange={setPreview} /> : null}
           {data ? <span className="muted">{t('rankings.summary', { count: data.countySummary.count, average: fmt.points(data.countySummary.averageTotal) })}</span> : null}
         </Space>
         <Table<RankedRow>
@@ -187,6 +192,35 @@ export default function RankingsPage() {
           locale={{ emptyText: <Empty description={t('rankings.empty')} /> }}
         />
       </Card>
+      {data && data.unranked.length > 0 ? (
+        <Card
+          size="small"
+          title={t('rankings.unranked', { count: data.unranked.length })}
+          extra={<span className="muted hide-narrow">{t(data.basis === 'preview' ? 'rankings.unrankedHelpPreview' : 'rankings.unrankedHelp')}</span>}
+          style={{ marginTop: 12 }}
+        >
+          <Table<UnrankedVillage>
+            rowKey="village"
+            size="small"
+            pagination={{ pageSize: 50, hideOnSinglePage: true }}
+            dataSource={data.unranked}
+            data-testid="ranking-unranked"
+            columns={[
+              {
+                title: t('common.village'),
+                key: 'name',
+                render: (_, r) => (current ? <Link to={pathTo('villageAssessment', { id: current.id, code: r.village })}>{r.name}</Link> : r.name),
+              },
+              { title: t('common.township'), dataIndex: 'townshipName' },
+              {
+                title: t('rankings.state'),
+                key: 'state',
+                render: (_, r) => <Tag color={r.state === 'unpublished' ? 'blue' : 'default'}>{t(`rankings.states.${r.state}`)}</Tag>,
+              },
+            ]}
+          />
+        </Card>
+      ) : null}
       {data && data.townships.length > 1 ? (
         <Card size="small" title={t('rankings.townshipSummary')} style={{ marginTop: 12 }}>
           <Table

@@ -213,10 +213,14 @@ export default function SheetPage() {
                 {fmt.colon}
                 <span data-testid="sheet-total">{fmt.points(data.totals.total)}</span>
               </td>
-              <td>
+              <td data-testid="sheet-rank">
                 {data.rank
                   ? t('sheet.rank', { county: data.rank.county, countyOf: data.rank.countyOf, township: data.rank.township, townshipOf: data.rank.townshipOf ?? '—' })
-                  : t('sheet.noRank')}
+                  : data.unranked === 'unpublished'
+                    ? t('sheet.noRankUnpublished')
+                    : data.unranked === 'unassessed'
+                      ? t('sheet.noRankUnassessed')
+                      : t('sheet.noRank')}
               </td>
             </tr>
             {data.grade || data.veto ? (
