@@ -44,12 +44,10 @@ export const H3 = '5224251002020001';
 export const V1_SUGGESTIONS_2020 = [
   '1.3:monthly-meeting:2020-03',
   `2.3.1:unaware:${H1}`,
-  '2.5.4:home-visits',
+  '2.5.4:home-visits:no-records',
   '2.6.1:village-exit',
   `2.6.2:household-exit:${H1}`,
-  '3.1.3:papers:application',
-  '3.1.3:papers:publicity',
-  '3.1.3:papers:review',
+  '3.1.3:papers:no-records',
   '3.2.1:report:2020-06-30:扶贫月报（6月）',
 ] as const;
 

@@ -693,6 +693,9 @@ function homeVisits(ctx: Context, rule: Rule<'homeVisits'>): Suggestion[] {
     }
   }
   if (required === 0 || shortfalls.length === 0) return [];
+  // A village whose registry holds no visit at all has not had its visits entered: that is no
+  // evidence that nobody visited. The inspector is told to read the paper records instead.
+  if (ctx.records.visits.length === 0) return [noRecordsNote(ctx, rule, 'home-visits', { zh: '入户走访记录', en: 'home visit records' }, required)];
   const met = required - shortfalls.length;
   if (met / required >= rule.minShareMet) return [];
   const sorted = sortBy(
@@ -775,6 +778,24 @@ const ELEMENT_TEXT: Record<string, { zh: string; en: string }> = {
   publicity: { zh: '两公示一公告', en: 'two publications and one announcement' },
 };
 
+/**
+ * A note (no deduction) for a rule whose records the village's registry does not hold at all:
+ * the requirement cannot be judged from the registry, so the inspector checks the paper records.
+ */
+function noRecordsNote(ctx: Context, rule: { item: string; element?: string }, what: string, records: { zh: string; en: string }, cases: number): Suggestion {
+  return {
+    item: rule.item,
+    key: `${rule.item}:${what}:no-records`,
+    count: 0,
+    ...ctx.element(rule.item, rule.element),
+    summary: {
+      zh: `【提示，不扣分】登记中没有本村的${records.zh}（应核对${cases}项）：无法据登记判断，请查阅纸质台账`,
+      en: `Note, no deduction: the registry holds no ${records.en} for this village (${cases} to check): the requirement cannot be judged from the registry; read the paper records`,
+    },
+    records: [],
+  };
+}
+
 function publicity(ctx: Context, rule: Rule<'publicity'>): Suggestion[] {
   const steps = ctx.records.publicity;
   if (!steps) return [];
@@ -788,6 +809,9 @@ function publicity(ctx: Context, rule: Rule<'publicity'>): Suggestion[] {
       for (const stage of Object.keys(STAGE_TEXT) as Array<PublicityRow['stage']>) if (!have.has(stage)) missing.push({ h, procedure, stage });
     }
   }
+  // No publicity record at all for the village: not entered, which proves nothing missing.
+  if (steps.length === 0 && missing.length > 0)
+    return [noRecordsNote(ctx, rule, 'papers', { zh: '公示公告记录', en: 'publicity records' }, new Set(missing.map((m) => `${m.h.id}:${m.procedure}`)).size)];
   const procZh = (p: 'entry' | 'exit') => (p === 'entry' ? `${year}年识别（进入）` : `${year}年脱贫（退出）`);
   const label = (m: (typeof missing)[number]) => `户 ${m.h.household_no}（户主 ${m.h.head_name}）${procZh(m.procedure)}：无${STAGE_TEXT[m.stage].zh}`;
   const groups = groupBy(missing, (m) => (rule.per === 'element' ? STAGE_TEXT[m.stage].element : `${m.h.household_no}:${m.procedure}:${STAGE_TEXT[m.stage].element}`));

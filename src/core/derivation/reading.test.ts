@@ -93,4 +93,19 @@ describe('issue 17 readings', () => {
     const out = of('3.1.3', empty({ households: [{ ...h1, exit_year: 2020 }], publicity }));
     expect(out.map((s) => s.element)).toEqual(['review']);
   });
+  it('3.1.3: a village whose registry holds no publicity record at all gets a note, not a deduction', () => {
+    const out = of('3.1.3', empty({ households: [{ ...h1, exit_year: 2020 }], publicity: [] }));
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ key: '3.1.3:papers:no-records', count: 0 });
+    expect(out[0]!.summary.zh).toContain('不扣分');
+  });
+  it('2.5.4: a village whose registry holds no visit at all gets a note; one visit recorded, and the shortfalls deduct', () => {
+    const helperAssignments = [{ id: 1, household_id: 1, start_date: '2020-01-01', end_date: null, helper_name: '陈帮扶' }];
+    const none = of('2.5.4', empty({ helperAssignments, visits: [] }));
+    expect(none).toHaveLength(1);
+    expect(none[0]).toMatchObject({ key: '2.5.4:home-visits:no-records', count: 0 });
+    const one = of('2.5.4', empty({ helperAssignments, visits: [{ id: 1, household_id: 1, visitor_role: 'helper', visitor_name: '陈帮扶', date: '2020-01-10' }] }));
+    expect(one).toHaveLength(1);
+    expect(one[0]).toMatchObject({ key: '2.5.4:home-visits', count: 1 });
+  });
 });

@@ -166,9 +166,10 @@ for (const target of storeTargets()) {
       // weeks without a team-leader meeting (counted once a month by default, not per ISO week).
       const v2 = await service.suggestions.deriveSuggestions(zhang, a[V2]!);
       const v2Keys = (await store.db.selectFrom('suggestions').select('key').where('assessment_id', '=', a[V2]!).execute()).map((x) => x.key);
-      // 12 + 12 meeting suggestions, and 2.5.4: no leader visit to H3 in any quarter.
+      // 12 + 12 meeting suggestions, and 2.5.4: the registry holds no visit of V2 at all, so a note
+      // (no deduction) tells the inspector to read the paper records.
       expect(v2).toEqual({ added: 12 + 12 + 1, total: 12 + 12 + 1 });
-      expect(v2Keys.filter((k) => !k.startsWith('1.3:'))).toEqual(['2.5.4:home-visits']);
+      expect(v2Keys.filter((k) => !k.startsWith('1.3:'))).toEqual(['2.5.4:home-visits:no-records']);
       expect(v2Keys.filter((k) => k.startsWith('1.3:monthly-meeting:'))).toHaveLength(12);
       expect(v2Keys.filter((k) => k.startsWith('1.3:weekly-meeting:'))).toHaveLength(12);
       expect(v2Keys).toContain('1.3:monthly-meeting:2020-01');
