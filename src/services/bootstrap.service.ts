@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { BUILTIN_DIR, DEFAULT_SCHEME_ID } from '../schemes/index.ts';
 import type { AreaRepository } from '../store/area.repository.ts';
 import type { CampaignServices } from './campaign/index.ts';
+import { demoCampaignInProgress } from './demo/campaign-in-progress.ts';
 import type { Actor, Role } from './policies.ts';
 import type { UserService } from './user.service.ts';
 
@@ -25,6 +26,19 @@ export interface FirstStart {
 }
 
 export const DEMO_CAMPAIGN = '2020年度考核';
+/** The previous year's demo campaign, published in full (with `inProgress`). */
+export const DEMO_PREVIOUS_CAMPAIGN = '2019年度考核';
+
+export interface FirstStartOptions {
+  /** false: no demo county, only the administrator. */
+  demo?: boolean;
+  /**
+   * The demo campaign in progress (what `kaohe serve` asks for): the 2019 campaign published in
+   * full, and in the 2020 one the first township's villages at every stage, with findings,
+   * photos and a decided appeal. Default: every village of the 2020 campaign in draft.
+   */
+  inProgress?: boolean;
+}
 
 /** Who the first start acts as: the installation itself, in the office's role (so named in the audit log). */
 const SYSTEM: Actor = { user: 'system', role: 'admin' };
@@ -41,7 +55,7 @@ export class BootstrapService {
   constructor(private readonly deps: BootstrapDeps) {}
 
   /** Prepares an installation on its first start; returns what was created (nothing on later starts). */
-  async firstStart(options: { demo?: boolean } = {}): Promise<FirstStart | null> {
+  async firstStart(options: FirstStartOptions = {}): Promise<FirstStart | null> {
     const { users, areas, campaigns } = this.deps;
     if ((await users.count()) > 0) return null;
     const areaCount = await areas.count();
@@ -75,11 +89,24 @@ export class BootstrapService {
       '第一考核组',
       villages.map((v) => v.code),
     );
+    if (options.inProgress) {
+      await demoCampaignInProgress(campaigns, {
+        office: SYSTEM,
+        inspector: { user: 'inspector', role: 'inspector' },
+        reviewer: { user: 'reviewer', role: 'reviewer', township: township.code },
+        village: { user: 'village', role: 'village', village: villages[0]!.code },
+        campaignId,
+        villages: villages.map((v) => v.code),
+        schemeVersionId: version.id,
+        previousName: DEMO_PREVIOUS_CAMPAIGN,
+        previousYear: 2019,
+      });
+    }
     return { demo: true, campaign: DEMO_CAMPAIGN, credentials };
   }
 }
 
 /** Prepares an installation on its first start (the composition root's BootstrapService); nothing on later starts. */
-export function firstStart(services: { bootstrap: BootstrapService }, options: { demo?: boolean } = {}): Promise<FirstStart | null> {
+export function firstStart(services: { bootstrap: BootstrapService }, options: FirstStartOptions = {}): Promise<FirstStart | null> {
   return services.bootstrap.firstStart(options);
 }

@@ -10,7 +10,7 @@ export async function runServe(opts: { port: number; host: string; demo: boolean
   // What a crash or a kill left in the evidence store (half-written uploads) goes first.
   const tidied = await services.tidyEvidence();
   const app = await buildServer({ store: services.store, services, logger: process.env.KAOHE_LOG !== '0' });
-  const first = await firstStart(services, { demo: opts.demo });
+  const first = await firstStart(services, { demo: opts.demo, inProgress: true });
   const close = async () => {
     await app.close();
     await services.close();
