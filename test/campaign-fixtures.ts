@@ -27,6 +27,7 @@ import { EvidenceStore } from '../src/services/evidence/evidence-store.ts';
 import type { Actor } from '../src/services/policies.ts';
 import type { Store } from '../src/store/db.ts';
 import { compose } from '../src/compose.ts';
+import { pngChunk } from '../src/services/demo/campaign-in-progress.ts';
 
 export const COUNTY = '522425000000';
 export const T1 = '522425100000';
@@ -281,31 +282,6 @@ export async function setUpCampaign(
 // ---------------------------------------------------------------------------------------------
 // A tiny real PNG (1×1, one red pixel), built by hand: signature, IHDR, IDAT, IEND.
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(bytes: Buffer): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
 /** A valid 1×1 RGB PNG of the given colour. */
 export function tinyPng(rgb: [number, number, number] = [200, 30, 30]): Buffer {
   const ihdr = Buffer.alloc(13);
@@ -317,7 +293,12 @@ export function tinyPng(rgb: [number, number, number] = [200, 30, 30]): Buffer {
   ihdr[11] = 0; // filter
   ihdr[12] = 0; // interlace
   const scanline = Buffer.from([0, ...rgb]); // filter byte 0, then the pixel
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(scanline)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', deflateSync(scanline)),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** Saves a finding every `everyMs` until stopped; each save's start, time taken and error. */

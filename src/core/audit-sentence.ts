@@ -4,17 +4,11 @@
  * values, plus the names the caller could give (users' display names, villages of assessments).
  * Unknown actions get a plain fallback sentence, never an error.
  */
+import type { AuditEntryRecord } from './campaign/records.ts';
 import type { Lang } from './scheme/model.ts';
 
 /** What a sentence is built from: an audit entry's fields. */
-export interface AuditSentenceEntry {
-  actor: string;
-  action: string;
-  entity: string;
-  entityId: string;
-  before: unknown;
-  after: unknown;
-}
+export type AuditSentenceEntry = Pick<AuditEntryRecord, 'actor' | 'action' | 'entity' | 'entityId' | 'before' | 'after'>;
 
 /** Names the caller knows: display names by username, village names by assessment id. */
 export interface AuditNames {

@@ -2,16 +2,12 @@
  * The audit log as a workbook (审计日志): the chain's verification result and the log's anchor in
  * the title rows, then a row per entry with its sentence, time, actor, action and entity.
  */
+import type { AuditEntryRecord } from '../../core/campaign/records.ts';
 import type { Lang } from '../../core/scheme/model.ts';
 import { addTable, text, workbookBuffer, type TableRow } from './sheet-kit.ts';
 
-export interface AuditWorkbookEntry {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  entity: string;
-  entityId: string;
+/** An audit entry as a row of the workbook: the record's fields and its sentence. */
+export interface AuditWorkbookEntry extends Pick<AuditEntryRecord, 'id' | 'at' | 'actor' | 'action' | 'entity' | 'entityId'> {
   sentence: string;
 }
 
