@@ -148,10 +148,14 @@ export interface KindsAnswer {
 
 /** A problem of an imported file: a row and column, or the whole file (row 0, with the refusal's code). */
 export interface ImportProblem {
+  /** Row in the file (1-based, as a spreadsheet shows it); 0 for a problem with the whole file. */
   row: number;
+  /** Column header as in the file, with its letter: `户主身份证号 (E)`. */
   column?: string;
+  /** The cell as quoted back: ID numbers masked, at most 100 characters. */
   value?: string;
   message: string;
+  /** For a problem with the whole file (row 0): the refusal's code (`missing-header`, `no-data-rows` …). */
   code?: string;
 }
 
@@ -162,14 +166,18 @@ export interface ImportReport {
   file: string;
   format: 'csv' | 'xlsx';
   encoding?: string;
+  /** Data rows read. */
   rows: number;
   inserted: number;
   updated: number;
   problems: ImportProblem[];
+  /** Problems were cut off at the most that are collected. */
   truncated: boolean;
   ignoredColumns: string[];
+  /** The row holding the column headers (the lower one of a two-row header); 0 before it is found. */
   headerRow: number;
   dryRun: boolean;
+  /** True when the rows were written (no problem, not a dry run). */
   committed: boolean;
   elapsedMs: number;
   /** The token of the errors file (GET /api/imports/errors/:token), when rows have problems. */

@@ -7,8 +7,9 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { AssessmentStatus, DB } from './schema.ts';
-import type { CampaignRecord } from '../core/campaign/records.ts';
+import type { CampaignRecord, FindingRecord } from '../core/campaign/records.ts';
 import { CampaignRepository } from './campaign.repository.ts';
+import { findingOf } from './finding.repository.ts';
 
 export type { CampaignRecord };
 
@@ -63,25 +64,8 @@ export interface ActiveEvidence {
   assessmentId: number;
 }
 
-/** A finding in any status, with who recorded or withdrew it. */
-export interface FindingRecord {
-  id: number;
-  assessmentId: number;
-  item: string;
-  count: number;
-  element: string | null;
-  note: string | null;
-  householdNo: string | null;
-  source: 'inspector' | 'suggestion' | 'appeal';
-  appealId: number | null;
-  supersedesId: number | null;
-  status: 'active' | 'withdrawn' | 'superseded';
-  createdAt: string;
-  createdBy: string;
-  withdrawnAt: string | null;
-  withdrawnBy: string | null;
-  withdrawReason: string | null;
-}
+/** A finding in any status, with who recorded or withdrew it: the finding's record. */
+export type { FindingRecord };
 
 /** Evidence of a finding, active or withdrawn. */
 export interface FindingEvidence {
@@ -112,19 +96,7 @@ export class ReportRepository {
 
   /** The campaign, or undefined when there is none. */
   async campaign(campaignId: number): Promise<CampaignRecord | undefined> {
-    const c = await this.db.selectFrom('campaigns').selectAll().where('id', '=', campaignId).executeTakeFirst();
-    if (!c) return undefined;
-    return {
-      id: num(c.id),
-      name: c.name,
-      year: num(c.year),
-      periodFrom: c.period_from,
-      periodTo: c.period_to,
-      schemeVersionId: num(c.scheme_version_id),
-      appealDays: num(c.appeal_days),
-      createdAt: c.created_at,
-      createdBy: c.created_by,
-    };
+    return new CampaignRepository(this.db).byId(campaignId);
   }
 
   /** The campaign the ranking's change columns compare with (the one RankingService compares with). */
@@ -230,51 +202,11 @@ export class ReportRepository {
   /** Every finding of the campaign (or of some assessments), withdrawn and superseded ones too, by id. */
   async findings(campaignId: number, assessmentIds: readonly number[] | null): Promise<FindingRecord[]> {
     const rows = await byChunks(assessmentIds, (part) => {
-      let q = this.db
-        .selectFrom('findings as f')
-        .innerJoin('assessments as a', 'a.id', 'f.assessment_id')
-        .select([
-          'f.id',
-          'f.assessment_id',
-          'f.item',
-          'f.count',
-          'f.element',
-          'f.note',
-          'f.household_no',
-          'f.source',
-          'f.appeal_id',
-          'f.supersedes_id',
-          'f.status',
-          'f.created_at',
-          'f.created_by',
-          'f.withdrawn_at',
-          'f.withdrawn_by',
-          'f.withdraw_reason',
-        ])
-        .where('a.campaign_id', '=', campaignId);
+      let q = this.db.selectFrom('findings as f').innerJoin('assessments as a', 'a.id', 'f.assessment_id').selectAll('f').where('a.campaign_id', '=', campaignId);
       if (part) q = q.where('f.assessment_id', 'in', part);
       return q.orderBy('f.id').execute();
     });
-    return rows
-      .map((f) => ({
-        id: num(f.id),
-        assessmentId: num(f.assessment_id),
-        item: f.item,
-        count: num(f.count),
-        element: f.element,
-        note: f.note,
-        householdNo: f.household_no,
-        source: f.source,
-        appealId: numOrNull(f.appeal_id),
-        supersedesId: numOrNull(f.supersedes_id),
-        status: f.status,
-        createdAt: f.created_at,
-        createdBy: f.created_by,
-        withdrawnAt: f.withdrawn_at,
-        withdrawnBy: f.withdrawn_by,
-        withdrawReason: f.withdraw_reason,
-      }))
-      .sort((x, y) => x.id - y.id);
+    return rows.map(findingOf).sort((x, y) => x.id - y.id);
   }
 
   /** The evidence of every finding of the campaign (or of some assessments'), active or withdrawn, by id. */

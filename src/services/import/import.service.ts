@@ -13,6 +13,7 @@ import { kindSpec, KINDS, type KindSpec } from '../../core/registry/kinds.ts';
 import type { Store } from '../../store/db.ts';
 import { StaleReference, withStage, type Stage, type StagePlan } from '../../store/import-stage.ts';
 import { IMPORT_KEY_SEPARATOR, readImportLookups, type ImportLookups } from '../../store/import-lookups.ts';
+import type { ImportReport as ContractImportReport } from '../../contract/registry.ts';
 import { openSheet, type Sheet } from './readers.ts';
 import { recordMaker, validateSheet, type ImportProblem, type SheetResult, type ValidationData, type Value } from './validate.ts';
 import { startValidationWorker } from './validate-in-worker.ts';
@@ -36,26 +37,8 @@ export interface ImportOptions {
   maxProblems?: number;
 }
 
-export interface ImportReport {
-  kind: string;
-  file: string;
-  format: 'csv' | 'xlsx';
-  encoding?: string;
-  /** Data rows read. */
-  rows: number;
-  inserted: number;
-  updated: number;
-  problems: ImportProblem[];
-  /** Problems were cut off at maxProblems. */
-  truncated: boolean;
-  ignoredColumns: string[];
-  /** The row holding the column headers (the lower one of a two-row header); 0 before it is found. */
-  headerRow: number;
-  dryRun: boolean;
-  /** True when the rows were written (no problem, not a dry run). */
-  committed: boolean;
-  elapsedMs: number;
-}
+/** What an import did or would do (the API's answer, less the errors file's token, which the registry's file service adds). */
+export type ImportReport = Omit<ContractImportReport, 'errorsFile'>;
 
 /**
  * Sizes of large imports. Tests lower them to take small files down the same paths.

@@ -12,21 +12,13 @@ import { codeLookup, fieldParser, Invalid, type Cell, type CodeLookup, type Fiel
 import type { KindSpec } from '../../core/registry/kinds.ts';
 import { KeyRows } from './key-rows.ts';
 import { columnLetter, type Sheet, type SheetRow } from './readers.ts';
+import type { ImportProblem } from '../../contract/registry.ts';
 
 /** A parsed field's value: what is stored. */
 export type Value = string | number | null;
 
-export interface ImportProblem {
-  /** Row in the file (1-based, as a spreadsheet shows it); 0 for a problem with the whole file. */
-  row: number;
-  /** Column header as in the file, with its letter: `户主身份证号 (E)`. */
-  column?: string;
-  /** The cell as quoted back: ID numbers masked, at most 100 characters (see quoteCell). */
-  value?: string;
-  message: string;
-  /** For a problem with the whole file (row 0): the refusal's code (`missing-header`, `no-data-rows` …). */
-  code?: string;
-}
+/** A problem of the file: its row and column, or the whole file (the API's shape). */
+export type { ImportProblem };
 
 /** A code_lists row, as loaded for the lookup. */
 export interface CodeRow {
