@@ -10,7 +10,7 @@ import { PassThrough, type Writable } from 'node:stream';
 import { KaoheError } from '../core/errors.ts';
 import { textOf, type Lang } from '../core/scheme/model.ts';
 import { chartSections } from '../reports/charts.ts';
-import { writeCampaignPdf, type CampaignPdfInput, type CampaignPdfPlan } from '../reports/pdf/campaign.ts';
+import { writeCampaignPdf, type CampaignPdfInput } from '../reports/pdf/campaign.ts';
 import { PHOTO_TYPES, scoreSheetPdf, type ScoreSheet } from '../reports/pdf/score-sheet.ts';
 import { deductionsXlsx, writeDeductionsXlsx } from '../reports/xlsx/deductions.ts';
 import { rankingXlsx, writeRankingXlsx } from '../reports/xlsx/ranking.ts';

@@ -13,7 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checkCharacter } from '../../src/core/ids/gb11643.ts';
-import { csvText, H1, H2, H3, IDS, VALID, VILLAGE, VILLAGE2, TOWNSHIP, withCell, withoutColumns, withRows, type Table, type Value } from '../registry-fixtures.ts';
+import { csvText, H1, H2, IDS, VALID, VILLAGE, VILLAGE2, TOWNSHIP, withCell, withoutColumns, withRows, type Table, type Value } from '../registry-fixtures.ts';
 import { deflatedZeros, zip, type ZipPart } from './zip.ts';
 
 export const BAD_INPUT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'bad-input');

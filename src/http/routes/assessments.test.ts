@@ -245,7 +245,7 @@ describe.each(storeTargets())('assessment routes ($dialect)', (target) => {
     expect(download.rawPayload.equals(png())).toBe(true);
 
     // Submit, review, publish: each by its role, each with the version it saw.
-    let version = await versionOf(A);
+    const version = await versionOf(A);
     const submitted = await as.inspector.post(`/api/assessments/${A}/transition`, { version, step: 'submit' });
     expect(submitted.statusCode, submitted.body).toBe(200);
     expect(json(submitted)).toMatchObject({ assessment: { status: 'submitted', version: version + 1 } });

@@ -17,7 +17,7 @@ import type { Lang } from '../../core/scheme/model.ts';
 import type { RankedRow, Rankings } from '../../core/ranking/ranking.ts';
 import { scoreDistributionSvg, sectionAveragesSvg, type ChartSection } from '../charts.ts';
 import { FONT_BOLD, svgFontCallback } from './fonts.ts';
-import { labels, points, type Labels } from './labels.ts';
+import { labels, points } from './labels.ts';
 import { createReportDocument, drawOps, Flow, Measurer, table, type Column, type Doc, type PagePlan, type Row, type SvgOp } from './layout.ts';
 import { footerOps, layoutScoreSheet, PAGE_FRAME, type ScoreSheet, type SheetPages } from './score-sheet.ts';
 

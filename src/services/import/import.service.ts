@@ -15,7 +15,7 @@ import { StaleReference, withStage, type Stage, type StagePlan } from '../../sto
 import { IMPORT_KEY_SEPARATOR, readImportLookups, type ImportLookups } from '../../store/import-lookups.ts';
 import type { ImportReport as ContractImportReport } from '../../contract/registry.ts';
 import { openSheet, type Sheet } from './readers.ts';
-import { recordMaker, validateSheet, type ImportProblem, type SheetResult, type ValidationData, type Value } from './validate.ts';
+import { recordMaker, validateSheet, type SheetResult, type ValidationData, type Value } from './validate.ts';
 import { startValidationWorker } from './validate-in-worker.ts';
 
 export type { ImportProblem } from './validate.ts';

@@ -3,7 +3,7 @@
  * (parsed in the browser) and the village's attributes (the unit the engine scores).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, ApiError } from '../../lib/api.ts';
+import { api, type ApiError } from '../../lib/api.ts';
 import { schemeForAssessment, unitOf, type Scheme } from '../../lib/scoring.ts';
 import type { AssessmentDetail } from '../../lib/types.ts';
 import type { Unit } from '../../../core/scoring/score.ts';

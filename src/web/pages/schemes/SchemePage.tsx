@@ -4,7 +4,7 @@
  * its other versions and what changed between two of them.
  */
 import { useMemo, useState } from 'react';
-import { Alert, Button, Card, Descriptions, Empty, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Empty, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { EditOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { textOf } from '../../../core/scheme/model.ts';
