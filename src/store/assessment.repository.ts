@@ -121,6 +121,21 @@ export class AssessmentRepository {
     };
   }
 
+  /** The village names of some assessments, by assessment id (one query a few hundred ids). */
+  async villageNames(ids: readonly number[]): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('assessments as a')
+        .innerJoin('areas as v', 'v.code', 'a.village_code')
+        .select(['a.id', 'v.name'])
+        .where('a.id', 'in', ids.slice(i, i + 500))
+        .execute();
+      for (const r of rows) out.set(Number(r.id), r.name);
+    }
+    return out;
+  }
+
   /** Moves the version from `expected` by one (the row lock of the transaction); false when it is not at `expected`. */
   async bump(id: number, expected: number, now: string): Promise<boolean> {
     const r = await this.db

@@ -37,11 +37,8 @@ export class AuditService {
     const users = new Map<string, string>();
     for (const u of await userRepository.list()) if (u.displayName) users.set(u.username, u.displayName);
     const ids = [...new Set(entries.filter((e) => e.entity === 'assessment').map((e) => e.entityId))].slice(0, NAMED_ASSESSMENTS_MAX);
-    const assessments = new Map<string, string>();
-    for (const id of ids) {
-      const a = /^\d+$/.test(id) ? await assessmentRepository.context(Number(id)) : undefined;
-      if (a) assessments.set(id, a.villageName);
-    }
+    const named = await assessmentRepository.villageNames(ids.filter((id) => /^\d+$/.test(id)).map(Number));
+    const assessments = new Map([...named].map(([id, name]) => [String(id), name]));
     return { users, assessments };
   }
 
