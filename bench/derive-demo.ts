@@ -2,19 +2,20 @@
  * What accepting every suggestion does to the demo county: generates the demo into a throw-away
  * SQLite registry, reads each village's records as the suggestions service does
  * (loadVillageRecords), derives its suggestions with the built-in rules, accepts every one that
- * carries a deduction (a note, count 0, cannot be accepted) and scores the findings.
+ * carries a deduction (a note, count 0, cannot be accepted) and scores the findings
+ * (acceptEverySuggestion).
  * Prints the distribution of totals, and per item how many villages lose it entirely.
  *
  *   npx tsx bench/derive-demo.ts                    (the demo's defaults)
  *   npx tsx bench/derive-demo.ts --households 3000 --seed 2020 --year 2020
+ *   npx tsx bench/derive-demo.ts --villages       (also each village's total and the points it loses per item)
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDeriveConfig } from '../src/core/derivation/config.ts';
-import { deriveSuggestions } from '../src/core/derivation/derive.ts';
-import { score, type Finding } from '../src/core/scoring/score.ts';
+import { acceptEverySuggestion } from '../src/core/derivation/accept-all.ts';
 import { BUILTIN_DIR, builtinScheme, DEFAULT_SCHEME_ID } from '../src/schemes/index.ts';
 import { DEMO_DEFAULTS, generateDemo } from '../src/services/demo.service.ts';
 import { openStore } from '../src/store/db.ts';
@@ -25,6 +26,7 @@ const { values: args } = parseArgs({
     households: { type: 'string', default: String(DEMO_DEFAULTS.households) },
     seed: { type: 'string', default: String(DEMO_DEFAULTS.seed) },
     year: { type: 'string', default: String(DEMO_DEFAULTS.year) },
+    villages: { type: 'boolean', default: false },
   },
 });
 const year = Number(args.year);
@@ -44,22 +46,15 @@ try {
   let notes = 0;
   for (const v of villages) {
     const records = await loadVillageRecords(store.db, v.code, period);
-    const suggestions = deriveSuggestions(config, scheme, records, period);
-    const findings: Finding[] = [];
-    for (const s of suggestions) {
-      if (s.count === 0) {
-        notes++;
-        continue;
-      }
-      findings.push({ item: s.item, count: s.count, ...(s.element ? { element: s.element } : {}), ...(s.household ? { household: s.household } : {}) });
-      accepted.set(s.item, (accepted.get(s.item) ?? 0) + s.count);
-    }
-    const result = score(scheme, { name: v.name, attributes: { povertyVillage: Boolean(v.poverty_village) } }, findings);
-    totals.push(result.total / 100);
-    for (const code of result.order) {
-      const n = result.nodes[code]!;
-      if (!n.applicable || n.max <= 0 || n.deductedRaw <= 0 || n.score > 0) continue;
-      (n.kind === 'item' ? lostItem : lostSection).set(code, ((n.kind === 'item' ? lostItem : lostSection).get(code) ?? 0) + 1);
+    const outcome = acceptEverySuggestion(config, scheme, records, period);
+    notes += outcome.notes;
+    for (const [item, n] of outcome.accepted) accepted.set(item, (accepted.get(item) ?? 0) + n);
+    for (const code of outcome.itemsLostEntirely) lostItem.set(code, (lostItem.get(code) ?? 0) + 1);
+    for (const code of outcome.poolsLostEntirely) lostSection.set(code, (lostSection.get(code) ?? 0) + 1);
+    totals.push(outcome.total);
+    if (args.villages) {
+      const lost = outcome.lost.map((l) => `${l.item} −${l.points}`).join(' · ');
+      console.log(`${v.code} ${v.poverty_village ? '贫困村' : '      '} ${String(outcome.total).padStart(6)}  ${lost}`);
     }
   }
   totals.sort((a, b) => a - b);

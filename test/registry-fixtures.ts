@@ -226,11 +226,11 @@ export const VALID: Record<KindName, Table> = {
     ],
   },
   'duty-days': {
-    headers: ['村区划代码', '姓名', '身份证号', '月份', '在岗天数'],
+    headers: ['村区划代码', '姓名', '身份证号', '月份', '在岗天数', '请假天数', '公差天数'],
     rows: [
-      [VILLAGE, '张伟', IDS.zhangWei, '2020-02', '29'],
-      [VILLAGE, '张伟', IDS.zhangWei, '2020-03', '22'],
-      [VILLAGE, '赵磊', IDS.zhaoLei, '2020-03', '20'],
+      [VILLAGE, '张伟', IDS.zhangWei, '2020-02', '29', '', ''],
+      [VILLAGE, '张伟', IDS.zhangWei, '2020-03', '22', '2', '1'],
+      [VILLAGE, '赵磊', IDS.zhaoLei, '2020-03', '20', '0', '0'],
     ],
   },
   'meeting-attendance': {

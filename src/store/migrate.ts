@@ -8,6 +8,7 @@ import { derivationSources } from './migrations/0004-derivation-sources.ts';
 import { users } from './migrations/0005-users.ts';
 import { security } from './migrations/0006-security.ts';
 import { changeCounters } from './migrations/0007-change-counters.ts';
+import { dutyLeave } from './migrations/0008-duty-leave.ts';
 
 /** Every migration, in order. Static imports, so they work under tsx, in workers and in bundles. */
 function migrations(store: Store): Record<string, Migration> {
@@ -19,6 +20,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0005-users': users(store.dialect),
     '0006-security': security(store),
     '0007-change-counters': changeCounters(store.dialect),
+    '0008-duty-leave': dutyLeave,
   };
 }
 

@@ -66,7 +66,7 @@ export async function loadVillageRecords(db: Kysely<DB> | Transaction<DB>, villa
     .execute();
   const dutyDays = await db
     .selectFrom('duty_days')
-    .select(['id', 'person_name', 'person_id_number', 'month', 'days'])
+    .select(['id', 'person_name', 'person_id_number', 'month', 'days', 'leave_days', 'trip_days'])
     .where('village_code', '=', villageCode)
     .where('month', '>=', period.from.slice(0, 7))
     .where('month', '<=', period.to.slice(0, 7))

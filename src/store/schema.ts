@@ -136,6 +136,10 @@ export interface DutyDaysTable {
   person_id_number: string;
   month: string;
   days: number;
+  /** Approved leave in the month (migration 0008); null: not recorded. */
+  leave_days: number | null;
+  /** Official trips in the month (migration 0008); null: not recorded. */
+  trip_days: number | null;
 }
 
 export interface MeetingAttendanceTable {

@@ -170,9 +170,9 @@ describe('1.3 topic meetings', () => {
   const config = only('topicMeetings');
 
   it('suggests every month of the year without a topic meeting, on the monthly-meeting element', () => {
-    const out = deriveSuggestions(config, seed, records(), YEAR);
-    expect(out).toHaveLength(12);
-    expect(out[2]).toEqual({
+    const out = deriveSuggestions(config, seed, records({ meetings: [meeting('topic', '2020-01-10')] }), YEAR);
+    expect(out).toHaveLength(11);
+    expect(out[1]).toEqual({
       item: '1.3',
       key: '1.3:monthly-meeting:2020-03',
       count: 1,
@@ -191,8 +191,26 @@ describe('1.3 topic meetings', () => {
   });
 
   it('does not count a team-leader meeting as a topic meeting', () => {
-    const out = deriveSuggestions(config, seed, records({ meetings: [meeting('leader', '2020-03-10')] }), YEAR);
+    const out = deriveSuggestions(config, seed, records({ meetings: [meeting('topic', '2020-01-10'), meeting('leader', '2020-03-10')] }), YEAR);
     expect(keys(out)).toContain('1.3:monthly-meeting:2020-03');
+  });
+
+  it('notes, without a deduction, a period whose registry holds no topic meeting at all (records never entered)', () => {
+    // A leader meeting, or a topic meeting outside the period, is no topic meeting entered for it.
+    const out = deriveSuggestions(config, seed, records({ meetings: [meeting('leader', '2020-03-10'), meeting('topic', '2019-12-10')] }), YEAR);
+    expect(out).toEqual([
+      {
+        item: '1.3',
+        key: '1.3:topic-meetings:no-records',
+        count: 0,
+        element: 'monthly-meeting',
+        summary: {
+          zh: '【提示，不扣分】登记中没有本村的扶贫专题会议记录（应核对12项）：无法据登记判断，请查阅纸质台账',
+          en: 'Note, no deduction: the registry holds no topic meeting records for this village (12 to check): the requirement cannot be judged from the registry; read the paper records',
+        },
+        records: [],
+      },
+    ]);
   });
 
   it('suggests a month whose topic meetings all lack minutes, on the minutes element, listing them', () => {
@@ -224,11 +242,12 @@ describe('1.3 topic meetings', () => {
   });
 
   it('checks only the months wholly inside the period', () => {
-    const out = deriveSuggestions(config, seed, records(), { year: 2020, from: '2020-01-15', to: '2020-04-29' });
+    const january = records({ meetings: [meeting('topic', '2020-01-20')] });
+    const out = deriveSuggestions(config, seed, january, { year: 2020, from: '2020-01-15', to: '2020-04-29' });
     expect(keys(out)).toEqual(['1.3:monthly-meeting:2020-02', '1.3:monthly-meeting:2020-03']);
     // February of a leap year ends on the 29th.
-    expect(keys(deriveSuggestions(config, seed, records(), { year: 2020, from: '2020-02-01', to: '2020-02-29' }))).toEqual(['1.3:monthly-meeting:2020-02']);
-    expect(deriveSuggestions(config, seed, records(), { year: 2020, from: '2020-02-01', to: '2020-02-28' })).toEqual([]);
+    expect(keys(deriveSuggestions(config, seed, january, { year: 2020, from: '2020-01-15', to: '2020-02-29' }))).toEqual(['1.3:monthly-meeting:2020-02']);
+    expect(deriveSuggestions(config, seed, january, { year: 2020, from: '2020-01-15', to: '2020-02-28' })).toEqual([]);
   });
 
   it('names no element when the configuration names none', () => {
@@ -242,7 +261,8 @@ describe('1.3 weekly team-leader meetings', () => {
   const config = only('leaderMeetings', { per: 'week' });
 
   it('suggests each ISO week wholly inside the year without a leader meeting: 2020-W02 to 2020-W52', () => {
-    const out = deriveSuggestions(config, seed, records(), YEAR);
+    // One meeting, in 2020-W01, which began in 2019 and is not checked.
+    const out = deriveSuggestions(config, seed, records({ meetings: [meeting('leader', '2020-01-02')] }), YEAR);
     // 2020-01-01 is a Wednesday (W01 began in 2019) and W53 ends on 2021-01-03.
     expect(out).toHaveLength(51);
     expect(out[0]).toEqual({
@@ -268,20 +288,37 @@ describe('1.3 weekly team-leader meetings', () => {
   });
 
   it('does not count a topic meeting as a leader meeting', () => {
-    const out = deriveSuggestions(config, seed, records({ meetings: [meeting('topic', '2020-01-08')] }), { year: 2020, from: '2020-01-06', to: '2020-01-12' });
+    // The leader meeting on Sunday 2020-01-05 is in W01, not checked (it began in 2019).
+    const out = deriveSuggestions(config, seed, records({ meetings: [meeting('leader', '2020-01-05'), meeting('topic', '2020-01-08')] }), {
+      year: 2020,
+      from: '2020-01-05',
+      to: '2020-01-12',
+    });
     expect(keys(out)).toEqual(['1.3:weekly-meeting:2020-W02']);
   });
 
+  it('notes, without a deduction, a period whose registry holds no leader meeting at all (records never entered)', () => {
+    const out = deriveSuggestions(config, seed, records({ meetings: [meeting('topic', '2020-01-08')] }), YEAR);
+    expect(keys(out)).toEqual(['1.3:leader-meetings:no-records']);
+    expect(out[0]!.count).toBe(0);
+    expect(out[0]!.summary.zh).toBe('【提示，不扣分】登记中没有本村的工作队长碰头会记录（应核对51项）：无法据登记判断，请查阅纸质台账');
+  });
+
   it('checks a week only when all seven days are in the period', () => {
-    expect(deriveSuggestions(config, seed, records(), { year: 2020, from: '2020-01-06', to: '2020-01-12' })).toHaveLength(1);
-    expect(deriveSuggestions(config, seed, records(), { year: 2020, from: '2020-01-06', to: '2020-01-11' })).toEqual([]);
-    expect(deriveSuggestions(config, seed, records(), { year: 2020, from: '2020-01-07', to: '2020-01-19' })).toHaveLength(1);
+    // A meeting on a day of a week the period cuts: entered, but its week is not checked.
+    const sunday = records({ meetings: [meeting('leader', '2020-01-05')] });
+    expect(keys(deriveSuggestions(config, seed, sunday, { year: 2020, from: '2020-01-05', to: '2020-01-12' }))).toEqual(['1.3:weekly-meeting:2020-W02']);
+    expect(deriveSuggestions(config, seed, sunday, { year: 2020, from: '2020-01-05', to: '2020-01-11' })).toEqual([]);
+    const tuesday = records({ meetings: [meeting('leader', '2020-01-07')] });
+    expect(keys(deriveSuggestions(config, seed, tuesday, { year: 2020, from: '2020-01-07', to: '2020-01-19' }))).toEqual(['1.3:weekly-meeting:2020-W03']);
   });
 
   it('names weeks by their ISO year across the new year', () => {
-    expect(keys(deriveSuggestions(config, seed, records(), { year: 2020, from: '2020-12-28', to: '2021-01-03' }))).toEqual(['1.3:weekly-meeting:2020-W53']);
-    expect(keys(deriveSuggestions(config, seed, records(), { year: 2019, from: '2018-12-31', to: '2019-01-06' }))).toEqual(['1.3:weekly-meeting:2019-W01']);
-    expect(keys(deriveSuggestions(config, seed, records(), { year: 2021, from: '2021-01-04', to: '2021-01-10' }))).toEqual(['1.3:weekly-meeting:2021-W01']);
+    // Each period starts on a Sunday with a meeting, in the week before the one checked.
+    const from = (date: string, year: number, to: string) => keys(deriveSuggestions(config, seed, records({ meetings: [meeting('leader', date)] }), { year, from: date, to }));
+    expect(from('2020-12-27', 2020, '2021-01-03')).toEqual(['1.3:weekly-meeting:2020-W53']);
+    expect(from('2018-12-30', 2019, '2019-01-06')).toEqual(['1.3:weekly-meeting:2019-W01']);
+    expect(from('2021-01-03', 2021, '2021-01-10')).toEqual(['1.3:weekly-meeting:2021-W01']);
   });
 });
 
@@ -468,8 +505,8 @@ describe('2.4.1 days on duty', () => {
         key: '2.4.1:duty-days:522425********0016 张队长',
         count: 0,
         summary: {
-          zh: '【提示，不扣分】张队长（队长） 1个月在岗少于20天（2020年3月19天）；细则对在岗天数未设扣分，请核对请假和公差记录（经批准的请假、公差视为在岗）',
-          en: 'Note, no deduction: 张队长 (team leader) was on duty fewer than 20 days in 1 month (2020-03: 19); the source sets no penalty for days on duty: check approved leave and official trips, which count as on duty',
+          zh: '【提示，不扣分】张队长（队长） 1个月在岗少于20天（2020年3月19天，经批准的请假、公差已计为在岗）；细则对在岗天数未设扣分，未登记请假、公差的月份请核对请假和公差记录',
+          en: 'Note, no deduction: 张队长 (team leader) was on duty fewer than 20 days in 1 month (2020-03: 19, approved leave and official trips counted as on duty); the source sets no penalty for days on duty: where no leave or trips are recorded, check the leave book',
         },
         records: [
           { table: 'team_members', id: zhang.id, label: '工作队员 张队长（队长）' },
@@ -478,6 +515,21 @@ describe('2.4.1 days on duty', () => {
       },
     ]);
     expect(JSON.stringify(out)).not.toContain(MEMBER_ID);
+  });
+
+  it('counts approved leave and official trips as on duty', () => {
+    const leave = { ...duty('张队长', MEMBER_ID, '2020-03', 16), leave_days: 3, trip_days: 1 };
+    expect(deriveSuggestions(config, seed, records({ teamMembers: [zhang], dutyDays: [leave] }), march)).toEqual([]);
+    // Still short with them: the note shows them, and does not send the inspector to the leave book.
+    const short = { ...duty('张队长', MEMBER_ID, '2020-03', 15), leave_days: 2, trip_days: 0 };
+    const out = deriveSuggestions(config, seed, records({ teamMembers: [zhang], dutyDays: [short] }), march);
+    expect(out).toHaveLength(1);
+    expect(out[0]!.count).toBe(0);
+    expect(out[0]!.summary.zh).toBe('【提示，不扣分】张队长（队长） 1个月在岗少于20天（2020年3月17天，经批准的请假、公差已计为在岗）；细则对在岗天数未设扣分');
+    expect(out[0]!.records.at(-1)).toEqual({ table: 'duty_days', id: short.id, label: '张队长 2020年3月：在岗15天、请假2天' });
+    // Leave not recorded (null): the note asks for the leave book.
+    const unknown = { ...duty('张队长', MEMBER_ID, '2020-03', 17), leave_days: null, trip_days: null };
+    expect(deriveSuggestions(config, seed, records({ teamMembers: [zhang], dutyDays: [unknown] }), march)[0]!.summary.zh).toContain('请核对请假和公差记录');
   });
 
   it('follows the configured threshold', () => {
@@ -490,7 +542,7 @@ describe('2.4.1 days on duty', () => {
     const out = deriveSuggestions(config, seed, records({ teamMembers: [li] }), { year: 2020, from: '2020-03-01', to: '2020-04-30' });
     expect(keys(out)).toEqual(['2.4.1:duty-days:522425********0027 李队员']);
     expect(out[0]!.count).toBe(0);
-    expect(out[0]!.summary.zh).toContain('【提示，不扣分】李队员 2个月在岗少于20天（2020年3月0天、2020年4月0天）');
+    expect(out[0]!.summary.zh).toContain('【提示，不扣分】李队员 2个月在岗少于20天（2020年3月0天、2020年4月0天，');
     expect(out[0]!.records).toEqual([
       { table: 'team_members', id: li.id, label: '工作队员 李队员' },
       { table: 'duty_days', label: '李队员 2020年3月：无在岗记录' },
@@ -502,7 +554,7 @@ describe('2.4.1 days on duty', () => {
     const late = member('赵队员', '522425199103030038', { start_date: '2020-03-15', end_date: '2020-05-31' });
     const out = deriveSuggestions(config, seed, records({ teamMembers: [late] }), { year: 2020, from: '2020-01-01', to: '2020-06-30' });
     expect(keys(out)).toEqual(['2.4.1:duty-days:522425********0038 赵队员']);
-    expect(out[0]!.summary.zh).toContain('2个月在岗少于20天（2020年4月0天、2020年5月0天）');
+    expect(out[0]!.summary.zh).toContain('2个月在岗少于20天（2020年4月0天、2020年5月0天，');
   });
 
   it('checks every team member, and a person known only from duty records in the months recorded', () => {

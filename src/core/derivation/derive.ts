@@ -12,7 +12,19 @@ import { KaoheError } from '../errors.ts';
 import { maskIdNumber } from '../ids/gb11643.ts';
 import { walk, type Scheme, type SchemeNode } from '../scheme/model.ts';
 import { checkDeriveConfig, DeriveConfigError, type DeriveConfig, type DeriveRules, type ReportStatus, type SurveySample, type VisitPeriod } from './config.ts';
-import type { ComparedField, HouseholdRow, HouseholdSource, HouseholdSourceKind, Period, PublicityRow, Suggestion, SuggestionRecord, SurveyRow, VillageRecords } from './types.ts';
+import type {
+  ComparedField,
+  DutyDayRow,
+  HouseholdRow,
+  HouseholdSource,
+  HouseholdSourceKind,
+  Period,
+  PublicityRow,
+  Suggestion,
+  SuggestionRecord,
+  SurveyRow,
+  VillageRecords,
+} from './types.ts';
 
 /** Derives the suggested findings; throws DeriveConfigError for a configuration that does not fit the scheme, KaoheError('bad-period') for a bad period. */
 export function deriveSuggestions(config: DeriveConfig, scheme: Scheme, records: VillageRecords, period: Period): Suggestion[] {
@@ -227,6 +239,9 @@ function finish(suggestions: Suggestion[], scheme: Scheme): Suggestion[] {
 function topicMeetings(ctx: Context, rule: Rule<'topicMeetings'>): Suggestion[] {
   const out: Suggestion[] = [];
   const topic = ctx.records.meetings.filter((m) => m.kind === 'topic');
+  // No topic meeting entered in the whole period: no evidence that none was held.
+  if (ctx.months.length > 0 && !topic.some((m) => inPeriod(ctx, m.date)))
+    return [noRecordsNote(ctx, rule, 'topic-meetings', { zh: '扶贫专题会议记录', en: 'topic meeting records' }, ctx.months.length)];
   for (const month of ctx.months) {
     const held = sortBy(
       topic.filter((m) => m.date.slice(0, 7) === month),
@@ -261,6 +276,9 @@ function topicMeetings(ctx: Context, rule: Rule<'topicMeetings'>): Suggestion[] 
 
 function leaderMeetings(ctx: Context, rule: Rule<'leaderMeetings'>): Suggestion[] {
   const dates = ctx.records.meetings.filter((m) => m.kind === 'leader').map((m) => m.date);
+  // No leader meeting entered in the whole period: no evidence that none was held.
+  if (ctx.weeks.length > 0 && !dates.some((d) => inPeriod(ctx, d)))
+    return [noRecordsNote(ctx, rule, 'leader-meetings', { zh: '工作队长碰头会记录', en: 'team-leader meeting records' }, ctx.weeks.length)];
   const missed = ctx.weeks.filter((w) => !dates.some((d) => d >= w.monday && d <= w.sunday));
   const weekZh = (w: IsoWeek) => `${w.label.slice(0, 4)}年第${Number(w.label.slice(6))}周（${w.monday} 至 ${w.sunday}）`;
   if (rule.per === 'week') {
@@ -504,6 +522,11 @@ function personKey(idNumber: string): string {
   return idNumber.trim().toUpperCase();
 }
 
+/** A duty_days row in words: 在岗18天、请假2天、公差1天 (leave and trips only where recorded and not 0). */
+function dutyLabel(d: DutyDayRow): string {
+  return [`在岗${d.days}天`, ...(d.leave_days ? [`请假${d.leave_days}天`] : []), ...(d.trip_days ? [`公差${d.trip_days}天`] : [])].join('、');
+}
+
 function dutyDays(ctx: Context, rule: Rule<'dutyDays'>): Suggestion[] {
   interface Person {
     name: string;
@@ -547,13 +570,18 @@ function dutyDays(ctx: Context, rule: Rule<'dutyDays'>): Suggestion[] {
     const whoEn = `${person.name}${person.leader ? ' (team leader)' : ''}`;
     const short: Array<{ month: string; days: number }> = [];
     const records: SuggestionRecord[] = [];
+    // Whether every short month's rows say their leave and trips (0 included): then the note
+    // need not send the inspector to the leave book.
+    let leaveKnown = true;
     for (const month of checked) {
       const got = mine.filter((d) => d.month === month);
-      const days = got.reduce((sum, d) => sum + d.days, 0);
+      // Approved leave and official trips count as on duty.
+      const days = got.reduce((sum, d) => sum + d.days + (d.leave_days ?? 0) + (d.trip_days ?? 0), 0);
       if (days >= rule.minDaysPerMonth) continue;
       short.push({ month, days });
+      leaveKnown &&= got.length > 0 && got.every((d) => d.leave_days != null && d.trip_days != null);
       if (got.length === 0) records.push({ table: 'duty_days', label: `${person.name} ${zhMonth(month)}：无在岗记录` });
-      else for (const d of got) records.push({ table: 'duty_days', id: d.id, label: `${person.name} ${zhMonth(month)}：在岗${d.days}天` });
+      else for (const d of got) records.push({ table: 'duty_days', id: d.id, label: `${person.name} ${zhMonth(month)}：${dutyLabel(d)}` });
     }
     if (short.length === 0) continue;
     const served = person.terms[0];
@@ -565,8 +593,8 @@ function dutyDays(ctx: Context, rule: Rule<'dutyDays'>): Suggestion[] {
       count: 0,
       ...ctx.element(rule.item, rule.element),
       summary: {
-        zh: `【提示，不扣分】${who} ${short.length}个月在岗少于${rule.minDaysPerMonth}天（${short.map((m) => `${zhMonth(m.month)}${m.days}天`).join('、')}）；细则对在岗天数未设扣分，请核对请假和公差记录（经批准的请假、公差视为在岗）`,
-        en: `Note, no deduction: ${whoEn} was on duty fewer than ${rule.minDaysPerMonth} days in ${short.length} month${short.length > 1 ? 's' : ''} (${short.map((m) => `${m.month}: ${m.days}`).join(', ')}); the source sets no penalty for days on duty: check approved leave and official trips, which count as on duty`,
+        zh: `【提示，不扣分】${who} ${short.length}个月在岗少于${rule.minDaysPerMonth}天（${short.map((m) => `${zhMonth(m.month)}${m.days}天`).join('、')}，经批准的请假、公差已计为在岗）；细则对在岗天数未设扣分${leaveKnown ? '' : '，未登记请假、公差的月份请核对请假和公差记录'}`,
+        en: `Note, no deduction: ${whoEn} was on duty fewer than ${rule.minDaysPerMonth} days in ${short.length} month${short.length > 1 ? 's' : ''} (${short.map((m) => `${m.month}: ${m.days}`).join(', ')}, approved leave and official trips counted as on duty); the source sets no penalty for days on duty${leaveKnown ? '' : ': where no leave or trips are recorded, check the leave book'}`,
       },
       records,
     });
@@ -777,6 +805,10 @@ const ELEMENT_TEXT: Record<string, { zh: string; en: string }> = {
   review: { zh: '评议表', en: 'review forms' },
   publicity: { zh: '两公示一公告', en: 'two publications and one announcement' },
 };
+
+function inPeriod(ctx: Context, date: string): boolean {
+  return date >= ctx.period.from && date <= ctx.period.to;
+}
 
 /**
  * A note (no deduction) for a rule whose records the village's registry does not hold at all:

@@ -52,8 +52,17 @@ describe('issue 17 readings', () => {
     expect(out[0]!.summary.zh).toContain('不扣分');
   });
   it('1.3: a month with missed weeks counts once by default', () => {
-    const out = of('1.3', empty({ meetings: [] })).filter((s) => s.element === 'weekly-meeting');
+    // One leader meeting in the year (2020-W02): every month has weeks without one, and counts once.
+    const out = of('1.3', empty({ meetings: [{ id: 1, kind: 'leader', date: '2020-01-07', has_minutes: 1, topic: null }] })).filter((s) => s.element === 'weekly-meeting');
     expect(out).toHaveLength(12);
+    expect(out.every((s) => s.count === 1)).toBe(true);
+  });
+  it('1.3: no meeting entered at all is a note for each kind, no deduction (records never entered)', () => {
+    const out = of('1.3', empty({ meetings: [] }));
+    expect(out.map((s) => [s.key, s.count])).toEqual([
+      ['1.3:leader-meetings:no-records', 0],
+      ['1.3:topic-meetings:no-records', 0],
+    ]);
   });
   it('2.2.1: a value wrong in the handbook and the collection form is one error', () => {
     const src = (source: 'handbook' | 'collection-form', id: number) => ({ ...h1, id, source, size: 4 });

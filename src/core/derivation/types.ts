@@ -102,6 +102,10 @@ export interface DutyDayRow {
   person_id_number: string;
   month: string;
   days: number;
+  /** Approved leave in the month, which counts as on duty; null or absent: not recorded. */
+  leave_days?: number | null;
+  /** Official trips in the month, which count as on duty; null or absent: not recorded. */
+  trip_days?: number | null;
 }
 export interface AttendanceRow {
   id: number;

@@ -339,13 +339,20 @@ export const KINDS: KindSpec[] = [
       f('person_name', '姓名', 'name', { kind: 'text', max: 50 }, '工作队员', { ...req, example: '张伟' }),
       f('person_id_number', '身份证号', 'ID number', { kind: 'idNumber' }, '18位公民身份号码', { ...req, example: '522425198507070032' }),
       f('month', '月份', 'month', { kind: 'month' }, '如2020-03', { ...req, example: '2020-03' }),
-      f('days', '在岗天数', 'days on duty', { kind: 'int', min: 0, max: 31 }, '当月在岗天数', { ...req, example: '22' }),
+      f('days', '在岗天数', 'days on duty', { kind: 'int', min: 0, max: 31 }, '当月在岗天数（不含请假、公差）', { ...req, example: '22' }),
+      f('leave_days', '请假天数', 'days of approved leave', { kind: 'int', min: 0, max: 31 }, '当月经批准的请假天数，视为在岗；不填为未登记', {
+        aliases: ['批准请假天数'],
+        example: '2',
+      }),
+      f('trip_days', '公差天数', 'days on official trips', { kind: 'int', min: 0, max: 31 }, '当月因公出差天数，视为在岗；不填为未登记', { aliases: ['出差天数'], example: '1' }),
     ],
     check: (r) => {
       if (r.month === null || r.days === null) return [];
       const [y, m] = String(r.month).split('-').map(Number);
       const inMonth = new Date(Date.UTC(y!, m!, 0)).getUTCDate();
-      return Number(r.days) > inMonth ? [{ field: 'days', message: `more than the ${inMonth} days of ${r.month}` }] : [];
+      if (Number(r.days) > inMonth) return [{ field: 'days', message: `more than the ${inMonth} days of ${r.month}` }];
+      const all = Number(r.days) + Number(r.leave_days ?? 0) + Number(r.trip_days ?? 0);
+      return all > inMonth ? [{ field: 'leave_days', message: `days on duty, leave and trips add up to ${all}, more than the ${inMonth} days of ${r.month}` }] : [];
     },
   },
   {

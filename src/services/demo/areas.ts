@@ -11,8 +11,8 @@ export interface AreasStep {
 }
 
 /**
- * The county, townships and villages. Every village draws a quality (12 good, 12 middling, 6
- * poor); of the 15 poverty villages, five plan to exit in each of the last three years, and the
+ * The county, townships and villages. Every village draws a quality (18 good, 9 middling, 3
+ * poor, as a county's results spread: most villages do the work well); of the 15 poverty villages, five plan to exit in each of the last three years, and the
  * one or two weakest due this year do not (item 2.6.1).
  */
 export function buildAreas(ctx: DemoContext): AreasStep {
@@ -35,9 +35,9 @@ export function buildAreas(ctx: DemoContext): AreasStep {
       15,
     ),
   );
-  // Quality tiers, shuffled: 12 good, 12 middling, 6 poor.
-  const tiers = areaRng.shuffle([...Array(12).fill('good'), ...Array(12).fill('mid'), ...Array(6).fill('poor')] as string[]);
-  const qualities = tiers.map((t) => (t === 'good' ? areaRng.float(0.86, 0.99) : t === 'mid' ? areaRng.float(0.62, 0.85) : areaRng.float(0.3, 0.58)));
+  // Quality tiers, shuffled: 18 good, 9 middling, 3 poor.
+  const tiers = areaRng.shuffle([...Array(18).fill('good'), ...Array(9).fill('mid'), ...Array(3).fill('poor')] as string[]);
+  const qualities = tiers.map((t) => (t === 'good' ? areaRng.float(0.88, 0.98) : t === 'mid' ? areaRng.float(0.75, 0.88) : areaRng.float(0.5, 0.7)));
   // Planned exit years of the poverty villages: five each in year-2, year-1 and year.
   const povertyList = [...povertyIdx].sort((a, b) => a - b);
   const planned = areaRng.shuffle([...Array(5).fill(year - 2), ...Array(5).fill(year - 1), ...Array(5).fill(year)] as number[]);

@@ -19,14 +19,14 @@ export function buildSurveys(ctx: DemoContext, villages: Village[], householdsOf
       const date = isoDate(year, sr.int(10, 11), sr.int(1, 28));
       const respondent = d.spouseName && sr.chance(0.3) ? d.spouseName : d.head.name;
       for (const topic of sr.sample(AWARENESS_TOPICS, 3)) {
-        surveys.push({ household_no: d.no, kind: 'awareness', date, respondent, topic, answer: sr.chance(0.02 + (1 - v.quality) * 0.25) ? 'unaware' : 'aware' });
+        surveys.push({ household_no: d.no, kind: 'awareness', date, respondent, topic, answer: sr.chance(0.003 + (1 - v.quality) * 0.12) ? 'unaware' : 'aware' });
       }
       for (const topic of SATISFACTION_TOPICS) {
         const bad = 1 - v.quality;
         const answer = sr.weighted([
           ['satisfied', 1],
-          ['basic', 0.03 + bad * 0.35],
-          ['dissatisfied', bad * 0.1],
+          ['basic', 0.001 + bad * bad * 0.5],
+          ['dissatisfied', bad * bad * 0.1],
         ] as const);
         surveys.push({ household_no: d.no, kind: 'satisfaction', date, respondent, topic, answer });
       }
@@ -46,7 +46,7 @@ export function buildStudents(ctx: DemoContext, villages: Village[], householdsO
       for (const s of d.students) {
         // Rain-and-Dew covers secondary and higher vocational education, not universities.
         const eligible = s.schooling !== 'university';
-        const notified = eligible && tr.chance(0.7 + 0.3 * v.quality) ? 1 : 0;
+        const notified = eligible && tr.chance(0.85 + 0.15 * v.quality) ? 1 : 0;
         students.push({
           household_no: d.no,
           name: s.name,
@@ -74,7 +74,7 @@ export function buildPublicity(ctx: DemoContext, villages: Village[], households
       let date = procedure === 'entry' ? isoDate(y, pr.int(3, 6), pr.int(1, 28)) : isoDate(y, pr.int(9, 10), pr.int(1, 28));
       ref++;
       for (const stage of STAGES) {
-        if (pr.chance(0.005 + (1 - v.quality) * 0.12)) continue;
+        if (pr.chance(0.001 + (1 - v.quality) * 0.05)) continue;
         publicity.push({ household_no: d.no, procedure, stage, date, reference: `${procedure === 'entry' ? 'SB' : 'TC'}-${y}-${pad(ref, 3)}` });
         date = addDays(date, stage === 'application' ? pr.int(5, 15) : pr.int(7, 12));
       }
@@ -112,7 +112,7 @@ export function buildPetitions(ctx: DemoContext, villages: Village[], households
         household_no: list.length && qr.chance(0.8) ? qr.pick(list).no : null,
         date,
         kind,
-        over_county: kind === 'petition' && qr.chance(0.25 + (1 - v.quality) * 0.3) ? 1 : 0,
+        over_county: kind === 'petition' && qr.chance(0.1 + (1 - v.quality) * 0.3) ? 1 : 0,
         handled: qr.chance(0.6 + 0.4 * v.quality) ? 1 : 0,
         summary,
       });
@@ -136,13 +136,13 @@ export function buildHandbooks(ctx: DemoContext, villages: Village[], households
       source: 'handbook',
       head_name: h.head_name,
       head_id_number: h.head_id_number,
-      size: hr.chance(bad * 0.08) ? h.size + 1 : h.size,
+      size: hr.chance(bad * 0.03) ? h.size + 1 : h.size,
       workers: h.workers ?? null,
       attribute: h.attribute,
       main_cause: h.main_cause,
       status: h.status,
-      income_fen: h.income_fen == null ? null : hr.chance(bad * 0.06) ? h.income_fen + hr.int(1, 20) * 10_000 : h.income_fen,
-      phone: hr.chance(bad * 0.05) ? null : (h.phone ?? null),
+      income_fen: h.income_fen == null ? null : hr.chance(bad * 0.02) ? h.income_fen + hr.int(1, 20) * 10_000 : h.income_fen,
+      phone: hr.chance(bad * 0.02) ? null : (h.phone ?? null),
     });
   }
   return householdSources;

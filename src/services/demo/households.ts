@@ -116,7 +116,7 @@ function addHousehold(ctx: DemoContext, step: HouseholdsStep, v: Village, r: Ran
   let status = 'exited';
   let exitYear: number | null = plannedExit;
   if (plannedExit === year) {
-    if (!r.chance(0.72 + 0.27 * v.quality)) {
+    if (r.chance((1 - v.quality) ** 2 * 0.8)) {
       status = 'not-exited';
       exitYear = null;
       step.summary.dueNotExited++;

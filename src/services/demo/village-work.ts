@@ -10,7 +10,7 @@ export function buildMeetings(ctx: DemoContext, villages: Village[]): Row<'meeti
   for (const v of villages) {
     const r = v.rng.fork('meetings');
     for (let m = 1; m <= 12; m++) {
-      if (r.chance((1 - v.quality) * 0.45)) continue;
+      if (r.chance((1 - v.quality) * 0.3)) continue;
       meetings.push({
         village_code: v.code,
         kind: 'topic',
@@ -24,7 +24,7 @@ export function buildMeetings(ctx: DemoContext, villages: Village[]): Row<'meeti
     for (let m = 1; m <= 12; m++) {
       for (let d = 1; d <= daysInMonth(year, m); d++) {
         if (weekday(year, m, d) !== 1) continue;
-        if (r.chance((1 - v.quality) * 0.4)) continue;
+        if (r.chance((1 - v.quality) * 0.2)) continue;
         const date = addDays(
           isoDate(year, m, d),
           r.weighted([
@@ -48,7 +48,7 @@ export function buildMeetings(ctx: DemoContext, villages: Village[]): Row<'meeti
   return meetings;
 }
 
-/** Duty days: each team member each month; good villages >= 20, poor ones short months. */
+/** Duty days: each team member each month, with approved leave and official trips; good villages >= 20, poor ones short months. */
 export function buildDutyDays(ctx: DemoContext, villages: Village[]): Row<'duty_days'>[] {
   const { year } = ctx;
   const dutyDays: Row<'duty_days'>[] = [];
@@ -58,12 +58,18 @@ export function buildDutyDays(ctx: DemoContext, villages: Village[]): Row<'duty_
       for (let m = 1; m <= 12; m++) {
         const dim = daysInMonth(year, m);
         const short = dr.chance((1 - v.quality) * 0.5 + 0.01);
+        const days = short ? dr.int(10, 19) : dr.int(20, Math.min(26, dim));
+        // Approved leave and official trips (on duty by the rules): most short months have some.
+        const leave = short && dr.chance(0.6) ? dr.int(1, 20 - days) : dr.chance(0.08) ? dr.int(1, 2) : 0;
+        const trips = dr.chance(short ? 0.3 : 0.1) ? Math.min(dr.int(1, 3), dim - days - leave) : 0;
         dutyDays.push({
           village_code: v.code,
           person_name: p.name,
           person_id_number: p.idNumber,
           month: `${year}-${pad(m)}`,
-          days: short ? dr.int(10, 19) : dr.int(20, Math.min(26, dim)),
+          days,
+          leave_days: leave,
+          trip_days: trips,
         });
       }
     }

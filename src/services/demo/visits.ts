@@ -16,7 +16,7 @@ export function buildVisits(ctx: DemoContext, villages: Village[], householdsOf:
     const lapses = new Map<string, Set<number>>();
     for (const p of v.helpers) {
       const s = new Set<number>();
-      for (let m = 1; m <= 12; m++) if (r.chance((1 - v.quality) * 0.22)) s.add(m);
+      for (let m = 1; m <= 12; m++) if (r.chance((1 - v.quality) ** 2 * 0.5)) s.add(m);
       lapses.set(p.idNumber, s);
     }
     for (const d of householdsOf.get(v.code) ?? []) {

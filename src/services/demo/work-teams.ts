@@ -47,7 +47,7 @@ export function buildLeaderDuties(ctx: DemoContext, villages: Village[]): DemoDa
   for (const v of villages) {
     const lr = v.rng.fork('ten-ones');
     for (const [element, title] of TEN_ONES) {
-      leaderDuties.push({ village_code: v.code, year, element, title, done: lr.chance(0.985 - (1 - v.quality) * 0.25) ? 1 : 0, note: null });
+      leaderDuties.push({ village_code: v.code, year, element, title, done: lr.chance(0.998 - (1 - v.quality) * 0.15) ? 1 : 0, note: null });
     }
   }
   return leaderDuties;

@@ -261,9 +261,9 @@ const STORED: Record<KindName, { table: string; rows: Array<Record<string, unkno
   'duty-days': {
     table: 'duty_days',
     rows: [
-      { village_code: VILLAGE, person_name: '张伟', person_id_number: IDS.zhangWei, month: '2020-02', days: 29 },
-      { village_code: VILLAGE, person_name: '张伟', person_id_number: IDS.zhangWei, month: '2020-03', days: 22 },
-      { village_code: VILLAGE, person_name: '赵磊', person_id_number: IDS.zhaoLei, month: '2020-03', days: 20 },
+      { village_code: VILLAGE, person_name: '张伟', person_id_number: IDS.zhangWei, month: '2020-02', days: 29, leave_days: null, trip_days: null },
+      { village_code: VILLAGE, person_name: '张伟', person_id_number: IDS.zhangWei, month: '2020-03', days: 22, leave_days: 2, trip_days: 1 },
+      { village_code: VILLAGE, person_name: '赵磊', person_id_number: IDS.zhaoLei, month: '2020-03', days: 20, leave_days: 0, trip_days: 0 },
     ],
   },
   'meeting-attendance': {
@@ -864,6 +864,10 @@ for (const target of targets) {
         ]);
         expect(await problems('duty-days', withCell(withCell(VALID['duty-days'], 2, '月份', '2020-04'), 2, '在岗天数', '31'))).toEqual([
           { row: 4, column: '在岗天数 (E)', value: '31', message: 'more than the 30 days of 2020-04' },
+        ]);
+        // Approved leave and official trips count as on duty, within the month's days.
+        expect(await problems('duty-days', withCell(VALID['duty-days'], 1, '请假天数', '9'))).toEqual([
+          { row: 3, column: '请假天数 (F)', value: '9', message: 'days on duty, leave and trips add up to 32, more than the 31 days of 2020-03' },
         ]);
         expect(await problems('helpers', withCell(VALID.helpers, 2, '帮扶结束日期', '2017-04-30'))).toEqual([
           { row: 4, column: '帮扶结束日期 (H)', value: '2017-04-30', message: 'earlier than the start (2017-05-01)' },
