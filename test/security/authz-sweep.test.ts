@@ -599,7 +599,15 @@ async function buildFixture(server: TestServer): Promise<Fixture> {
       (await db.selectFrom('assessments').select('status').where('campaign_id', '=', campaignId).where('village_code', '=', village).executeTakeFirstOrThrow()).status,
     addFinding: async (id) => campaigns.findings.addFinding(office, id, await versionOf(id), { item: '1.1', note: '待撤回' }),
     openSuggestion: async (id) => {
-      const s = await db.selectFrom('suggestions').select('id').where('assessment_id', '=', id).where('status', '=', 'open').orderBy('id').executeTakeFirst();
+      // One with a deduction: a note (count 0) is refused as a finding whoever asks.
+      const s = await db
+        .selectFrom('suggestions')
+        .select('id')
+        .where('assessment_id', '=', id)
+        .where('status', '=', 'open')
+        .where('count', '>', 0)
+        .orderBy('id')
+        .executeTakeFirst();
       if (!s) throw new Error(`no open suggestion left on assessment ${id}: the sweep needs more`);
       return s.id;
     },
