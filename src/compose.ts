@@ -9,6 +9,7 @@ import { generateDemo } from './services/demo.service.ts';
 import { campaignServices, type CampaignServices } from './services/campaign/index.ts';
 import { EvidenceStore, defaultEvidenceRoot, evidenceLimitsFromEnv } from './services/evidence/evidence-store.ts';
 import { tidyEvidence, type Tidied } from './services/evidence/housekeeping.ts';
+import { Thumbnails } from './services/evidence/thumbnails.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { mayJoinInspectionTeams } from './services/policies.ts';
 import { registryServices, type RegistryServices } from './services/registry/index.ts';
@@ -63,7 +64,7 @@ export function compose(options: ComposeOptions): Services {
     campaigns,
     bootstrap: new BootstrapService({ users, areas, campaigns, generateDemo: () => generateDemo({ store }) }),
     registry: registryServices({ repositories: uow.read, store, clock }),
-    reports: new ReportDocuments({ reports: new ReportService({ repository: uow.read.reports, campaigns, clock }), campaigns, present, evidence: evidenceStore }),
+    reports: new ReportDocuments({ reports: new ReportService({ repository: uow.read.reports, campaigns, clock }), campaigns, present, thumbnails: new Thumbnails(evidenceStore) }),
     evidenceStore,
     clock,
     tidyEvidence: () => tidyEvidence(store.db, evidenceStore),

@@ -66,7 +66,7 @@ export async function evidenceCounts(store: Store, root: string): Promise<{ rows
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .executeTakeFirstOrThrow();
   const files = filesUnder(root);
-  return { rows: Number(n), stored: files.filter((f) => !f.startsWith('tmp/')).length, temporary: files.filter((f) => f.startsWith('tmp/')).length };
+  return { rows: Number(n), stored: files.filter((f) => !f.startsWith('tmp/') && !f.startsWith('thumbs/')).length, temporary: files.filter((f) => f.startsWith('tmp/')).length };
 }
 
 export async function evidenceServer(target: StoreTarget, limits?: EvidenceLimits): Promise<EvidenceServer> {

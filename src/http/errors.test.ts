@@ -40,6 +40,7 @@ describe('errorResponse', () => {
         kind: 'summary',
         request: {},
         now: new Date().toISOString(),
+        evidenceRoot: '/dev/null/no-such-dir/evidence',
       },
     ).then(
       () => undefined,

@@ -20,6 +20,8 @@ export interface ReportJob {
   request: ReportRequest;
   /** The server's clock at the request: the report's date is the same as in-process. */
   now: string;
+  /** The server's evidence folder: the photos on the sheets are read (as thumbnails) from it. */
+  evidenceRoot: string;
 }
 
 export type WorkerMessage =

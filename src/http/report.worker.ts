@@ -3,12 +3,17 @@ import { Writable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import { KaoheError } from '../core/errors.ts';
 import { openServices } from '../compose.ts';
+import { EvidenceStore } from '../services/evidence/evidence-store.ts';
 import type { ReportJob, WorkerMessage } from './report-in-worker.ts';
 
 const job = workerData.job as ReportJob;
 const post = (m: WorkerMessage, transfer?: ArrayBuffer[]) => parentPort!.postMessage(m, transfer);
 // Its own connection to the same database, and the same services over it as the server's.
-const services = await openServices({ store: { url: job.url, ...(job.pgSchema ? { pgSchema: job.pgSchema } : {}) }, clock: () => new Date(job.now) });
+const services = await openServices({
+  store: { url: job.url, ...(job.pgSchema ? { pgSchema: job.pgSchema } : {}) },
+  clock: () => new Date(job.now),
+  evidence: new EvidenceStore(job.evidenceRoot),
+});
 try {
   const docs = services.reports;
   const prepared = await docs.prepare(job.actor, job.campaignId, job.kind, job.request);

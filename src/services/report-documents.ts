@@ -5,13 +5,13 @@
  * reader may see is decided by ReportService and CampaignServices, never here.
  */
 import { once } from 'node:events';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { PassThrough, type Writable } from 'node:stream';
 import { KaoheError } from '../core/errors.ts';
 import { textOf, type Lang } from '../core/scheme/model.ts';
 import { chartSections } from '../reports/charts.ts';
 import { writeCampaignPdf, type CampaignPdfInput } from '../reports/pdf/campaign.ts';
-import { PHOTO_TYPES, scoreSheetPdf, type ScoreSheet } from '../reports/pdf/score-sheet.ts';
+import { scoreSheetPdf, type ScoreSheet } from '../reports/pdf/score-sheet.ts';
 import { deductionsXlsx, writeDeductionsXlsx } from '../reports/xlsx/deductions.ts';
 import { rankingXlsx, writeRankingXlsx } from '../reports/xlsx/ranking.ts';
 import type { CampaignServices } from './campaign/index.ts';
@@ -71,17 +71,20 @@ export interface ReportDocumentsDeps {
    * typed into notes and reasons for everyone but the office); default: all of it.
    */
   present?: <T>(actor: Actor, value: T) => T;
-  /** Where evidence files are read for the photos on a village's score sheet; none: evidence listed by name only. */
-  evidence?: { pathOf(sha256: string): string };
+  /**
+   * The thumbnails of photo evidence for the score sheets (see evidence/thumbnails.ts): null for
+   * a file that is no readable photo; none: evidence listed by name only.
+   */
+  thumbnails?: { get(sha256: string, mime: string): Promise<Buffer | null> };
 }
 
 /**
- * The photos on one village's score sheet. No image library is installed, so a photo is embedded
- * as it was uploaded (JPEG as is, PNG recompressed by pdfkit) and only drawn small: a photo
- * larger than PHOTO_MAX_BYTES, or past SHEET_PHOTOS_MAX_BYTES on the sheet, is listed by name.
+ * The photos on a village's score sheet, as thumbnails (at most 640 pixels on a side, some
+ * 30–120 KiB each): at most SHEET_PHOTOS_MAX of them, and SHEET_PHOTOS_MAX_BYTES; any past
+ * that is listed by name, as are PDFs and photos no thumbnail could be made of (HEIC).
  */
-export const PHOTO_MAX_BYTES = 6 * 1024 * 1024;
-export const SHEET_PHOTOS_MAX_BYTES = 24 * 1024 * 1024;
+export const SHEET_PHOTOS_MAX = 48;
+export const SHEET_PHOTOS_MAX_BYTES = 16 * 1024 * 1024;
 
 /** The file name's mark of a provisional ranking. */
 const PREVIEW_NAME = { zh: '内部预览', en: 'internal-preview' } as const;
@@ -176,21 +179,23 @@ export class ReportDocuments {
     };
   }
 
-  /** The bytes of the sheets' JPEG and PNG evidence, within the caps, by sha256 (undefined without an evidence store). */
+  /** The thumbnails of the sheets' photo evidence, within the caps, by sha256 (undefined without thumbnails). */
   async photosOf(sheets: readonly ScoreSheet[]): Promise<Map<string, Buffer> | undefined> {
-    const store = this.deps.evidence;
-    if (!store) return undefined;
+    const thumbnails = this.deps.thumbnails;
+    if (!thumbnails) return undefined;
     const photos = new Map<string, Buffer>();
     for (const sheet of sheets) {
       let bytes = 0;
+      let count = 0;
       for (const d of sheet.deductions) {
         for (const e of d.evidence) {
-          if (!PHOTO_TYPES.includes(e.mime) || photos.has(e.sha256) || e.size > PHOTO_MAX_BYTES || bytes + e.size > SHEET_PHOTOS_MAX_BYTES) continue;
+          if (photos.has(e.sha256) || count >= SHEET_PHOTOS_MAX) continue;
           // A file missing from the store (a restore without the evidence folder) is listed by name, not a failed sheet.
-          const body = await readFile(store.pathOf(e.sha256)).catch(() => null);
-          if (!body) continue;
+          const body = await thumbnails.get(e.sha256, e.mime).catch(() => null);
+          if (!body || bytes + body.length > SHEET_PHOTOS_MAX_BYTES) continue;
           photos.set(e.sha256, body);
           bytes += body.length;
+          count++;
         }
       }
     }
@@ -235,6 +240,7 @@ export class ReportDocuments {
       auditAnchor: report.header.auditAnchor,
       maxTotal: report.maxBase + report.maxBonus,
       sheets,
+      ...(this.deps.thumbnails ? { photos: async (sheet: ScoreSheet) => (await this.photosOf([sheet])) ?? new Map() } : {}),
     };
   }
 }

@@ -18,7 +18,7 @@ import type { RankedRow, Rankings } from '../../core/ranking/ranking.ts';
 import { scoreDistributionSvg, sectionAveragesSvg, type ChartSection } from '../charts.ts';
 import { FONT_BOLD, svgFontCallback } from './fonts.ts';
 import { labels, points } from './labels.ts';
-import { createReportDocument, drawOps, Flow, Measurer, table, type Column, type Doc, type PagePlan, type Row, type SvgOp } from './layout.ts';
+import { createReportDocument, drawOps, Flow, Measurer, table, type Column, type Doc, type Images, type PagePlan, type Row, type SvgOp } from './layout.ts';
 import { footerOps, layoutScoreSheet, PAGE_FRAME, type ScoreSheet, type SheetPages } from './score-sheet.ts';
 
 /** Sheets to print: an array or a function that gives them anew (both read twice), or a one-shot (async) iterable. */
@@ -39,6 +39,12 @@ export interface CampaignPdfInput {
   /** The most a village can score (base and bonus): the distribution's bins go up to it. */
   maxTotal?: number;
   sheets: SheetSource;
+  /**
+   * The photos of a village's sheet (thumbnails by sha256), printed under its deductions as on
+   * the village's own sheet; none: evidence listed by name. Asked for once per pass (the page
+   * count, then the drawing), so it should read from a cache, not hold every village's photos.
+   */
+  photos?: (sheet: ScoreSheet) => Promise<Images>;
 }
 
 export interface CampaignPdfOptions {
@@ -219,6 +225,11 @@ async function* sheetsOf(source: SheetSource): AsyncGenerator<ScoreSheet> {
   else for (const sheet of s as Iterable<ScoreSheet>) yield sheet;
 }
 
+/** A sheet's photos as score-sheet options (none without a source of photos). */
+async function photosOf(input: CampaignPdfInput, sheet: ScoreSheet): Promise<{ photos?: Images }> {
+  return input.photos ? { photos: await input.photos(sheet) } : {};
+}
+
 const rereadable = (source: SheetSource) => Array.isArray(source) || typeof source === 'function';
 
 /** Waits while the output has more than it wants buffered, and lets the event loop run. */
@@ -250,7 +261,7 @@ export async function writeCampaignPdf(input: CampaignPdfInput, out: string | Wr
     let total: number | null = null;
     if (rereadable(input.sheets)) {
       total = summary.length;
-      for await (const sheet of sheetsOf(input.sheets)) total += layoutScoreSheet(m, sheet, options).pages.length;
+      for await (const sheet of sheetsOf(input.sheets)) total += layoutScoreSheet(m, sheet, { ...options, ...(await photosOf(input, sheet)) }).pages.length;
     }
     let page = 0;
     const overall = () => L.overallPage(page, total);
@@ -266,12 +277,13 @@ export async function writeCampaignPdf(input: CampaignPdfInput, out: string | Wr
     });
     const villages: SheetPages[] = [];
     for await (const sheet of sheetsOf(input.sheets)) {
-      const layout = layoutScoreSheet(m, sheet, options);
+      const photos = await photosOf(input, sheet);
+      const layout = layoutScoreSheet(m, sheet, { ...options, ...photos });
       const firstPage = page + 1;
       layout.pages.forEach((p, i) => {
         doc.addPage({ size: 'A4', margin: 0 });
         page++;
-        drawOps(doc, [...p.ops, ...footerOps(m, PAGE_FRAME, { left: layout.footer, center: overall(), right: L.page(i + 1, layout.pages.length) })]);
+        drawOps(doc, [...p.ops, ...footerOps(m, PAGE_FRAME, { left: layout.footer, center: overall(), right: L.page(i + 1, layout.pages.length) })], undefined, photos.photos);
       });
       villages.push({ village: layout.village, firstPage, pages: layout.pages.length });
       options.onProgress?.(villages.length);

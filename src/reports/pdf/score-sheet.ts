@@ -19,8 +19,9 @@ export type { ScoreSheet };
 export interface ScoreSheetOptions {
   lang: Lang;
   /**
-   * Photos of the evidence by sha256 (JPEG or PNG bytes), printed as thumbnails under the
-   * deductions; evidence without bytes here is listed by name. None: names only.
+   * Photos of the evidence by sha256 (JPEG or PNG bytes: the thumbnails the evidence store
+   * makes), printed under the deductions; evidence without bytes here is listed by name. None:
+   * names only.
    */
   photos?: Images;
 }
@@ -29,8 +30,6 @@ export interface ScoreSheetOptions {
 const THUMBS_PER_ROW = 4;
 const THUMB_HEIGHT = 96;
 const THUMB_GAP = 8;
-/** Kinds of evidence a PDF can show as a picture (pdfkit draws JPEG and PNG). */
-export const PHOTO_TYPES: readonly string[] = ['image/jpeg', 'image/png'];
 
 /** The printable area of a report page; the footer sits below it. */
 export const PAGE_FRAME: Frame = { left: 42, right: A4.width - 42, top: 40, bottom: A4.height - 52 };
@@ -261,7 +260,7 @@ export function photoCaption(e: ScoreSheetEvidence): string[] {
  * and photos not handed over are listed by name under them.
  */
 function layoutPhotos(flow: Flow, sheet: ScoreSheet, photos: Images, L: Labels, lang: Lang): void {
-  const withPhotos = sheet.deductions.filter((d) => d.evidence.some((e) => PHOTO_TYPES.includes(e.mime) && photos.has(e.sha256)));
+  const withPhotos = sheet.deductions.filter((d) => d.evidence.some((e) => photos.has(e.sha256)));
   if (withPhotos.length === 0) return;
   const w = flow.width;
   const thumbW = (w - THUMB_GAP * (THUMBS_PER_ROW - 1)) / THUMBS_PER_ROW;
@@ -271,7 +270,7 @@ function layoutPhotos(flow: Flow, sheet: ScoreSheet, photos: Images, L: Labels, 
   flow.ensure(12 * 1.4 + 9 * 1.4 + cellH);
   flow.paragraph(L.photosTitle, { font: FONT_BOLD, size: 11, gapAfter: 2 });
   for (const d of withPhotos) {
-    const shown = d.evidence.filter((e) => PHOTO_TYPES.includes(e.mime) && photos.has(e.sha256));
+    const shown = d.evidence.filter((e) => photos.has(e.sha256));
     const listed = d.evidence.filter((e) => !shown.includes(e));
     // The heading stays with the first row of its photos.
     flow.ensure(9 * 1.4 + cellH);

@@ -326,6 +326,10 @@ export class EvidenceStore {
     const path = this.pathOf(sha256);
     await rm(path, { force: true });
     await syncDir(join(path, '..'));
+    // Its thumbnails (thumbnails.ts keeps them under thumbs/<aa>/<sha256>-<edge>.jpg).
+    const sha = path.slice(-64);
+    const thumbs = join(this.root, 'thumbs', sha.slice(0, 2));
+    for (const name of await readdir(thumbs).catch(() => [] as string[])) if (name.startsWith(sha)) await rm(join(thumbs, name), { force: true });
   }
 
   /** The path of a stored file; refuses anything but 64 hex digits (so never a path outside root). */
