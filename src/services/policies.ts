@@ -263,6 +263,16 @@ export function listsRow(actor: Actor, row: { status: AssessmentContext['status'
 }
 
 /**
+ * Whether a reader is told why a village of a ranking has no rank — 未考核 (no result handed in)
+ * or 未发布 (one awaiting publication) — which is the campaign's progress in that village: only
+ * whoever lists its row (listsRow). To anyone else every village without a published result is
+ * 未发布, which is true of both.
+ */
+export function seesUnrankedState(actor: Actor, row: { status: AssessmentContext['status']; townshipCode: string | null; inspectors: readonly string[] }): boolean {
+  return listsRow(actor, row);
+}
+
+/**
  * A provisional ranking of submitted and reviewed results beside the published ones (内部预览,
  * internal preview): the office only. Reviewers see unpublished results of their own township
  * (canSeeUnpublished) to review them, village by village; a ranking that put their township's

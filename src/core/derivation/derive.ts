@@ -677,6 +677,27 @@ function visitWindows(ctx: Context, every: VisitPeriod): Array<{ label: string; 
 }
 
 function homeVisits(ctx: Context, rule: Rule<'homeVisits'>): Suggestion[] {
+  const judged = homeVisitsJudged(ctx, rule);
+  // A period holding no whole window of the leader's rule (a quarter, by default, in a period of
+  // a month or two) cannot judge it: said as a note, not dropped in silence.
+  if (rule.leaderVisits > 0 && rule.leaderEvery !== 'period' && ctx.months.length > 0 && visitWindows(ctx, rule.leaderEvery).length === 0) {
+    const every = EVERY_TEXT[rule.leaderEvery];
+    judged.push({
+      item: rule.item,
+      key: `${rule.item}:leader-visits:not-judged`,
+      count: 0,
+      ...ctx.element(rule.item, rule.element),
+      summary: {
+        zh: `【提示，不扣分】本期（${ctx.period.from} 至 ${ctx.period.to}）不含完整的考核周期，工作队长${every.zh}入户${rule.leaderVisits}次的要求无法据登记判断，请查阅入户记录`,
+        en: `Note, no deduction: the period (${ctx.period.from} to ${ctx.period.to}) holds no whole window of the team leader's rule (${rule.leaderVisits} visit(s) ${every.en}): it cannot be judged from the registry; read the visit records`,
+      },
+      records: [],
+    });
+  }
+  return judged;
+}
+
+function homeVisitsJudged(ctx: Context, rule: Rule<'homeVisits'>): Suggestion[] {
   let required = 0;
   const shortfalls: Array<{ no: string; from: string; record: SuggestionRecord }> = [];
   const visitsOf = groupBy(ctx.records.visits, (v) => v.household_id);

@@ -309,6 +309,15 @@ describe.each(storeTargets())('campaign routes ($dialect)', (target) => {
         expect(r.county.map((v) => v.village).sort()).toEqual([t1[0], t2[0]].sort());
         expect(r.county.map((v) => v.countyRank)).toEqual([1, 2]);
         expectError(await as[who].get(url('/ranking?preview=1')), 403, 'forbidden');
+        // Every village without a published result is listed; whether it was inspected yet (未考核)
+        // is told only to whoever lists its row: a reviewer their township's, an inspector their
+        // team's; to the others all of them are 未发布.
+        expect(r.unranked.map((u) => u.village)).toEqual(admin.unranked.map((u) => u.village));
+        const told = r.unranked.filter((u) => u.state === 'unassessed').map((u) => u.village);
+        if (who === 'reviewer2') expect(told).toEqual(admin.unranked.filter((u) => u.state === 'unassessed' && t2.includes(u.village)).map((u) => u.village));
+        else if (who === 'inspector2') expect(told).toEqual(t2.slice(1, 4));
+        else if (who === 'village' || who === 'viewer' || who === 'village2') expect(told).toEqual([]);
+        expect(told.every((v) => admin.unranked.find((u) => u.village === v)!.state === 'unassessed')).toBe(true);
       }
       const t2Only = await ranking('admin', `?township=${T2}&preview=1`);
       expect(t2Only.county.every((v) => t2.includes(v.village))).toBe(true);
@@ -375,6 +384,9 @@ describe.each(storeTargets())('campaign routes ($dialect)', (target) => {
       expect(viewer.bottom.map((v) => v.village)).toEqual([t1[0], t2[0]]);
       expect(viewer.townships.map((t) => t.township)).toEqual([T1, T2]);
       for (const who of ['reviewer', 'inspector', 'inspector2', 'village', 'village2', 'reviewer2'] as const) expect((await overview(who)).county.count).toBe(2);
+      // A resident is not told how many villages are still to be inspected: 28 without a published result.
+      expect(viewer.unranked).toEqual({ unassessed: 0, unpublished: 28 });
+      expect((await overview('village')).unranked).toEqual({ unassessed: 0, unpublished: 28 });
       expectError(await as.admin.get('/api/campaigns/0/overview'), 400, 'validation', /^params\.id:/);
     });
 

@@ -9,7 +9,7 @@ import { rank } from '../../core/ranking/ranking.ts';
 import type { Scheme } from '../../core/scheme/model.ts';
 import { score } from '../../core/scoring/score.ts';
 import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
-import { listsRow, rankingBasis, type Actor, type RankingBasis } from '../policies.ts';
+import { listsRow, needsTeam, rankingBasis, seesUnrankedState, seesWholeCampaign, type Actor, type RankingBasis } from '../policies.ts';
 import { progressOf } from './campaign-setup.service.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
 import { audit, notFound, type Clock } from './shared.ts';
@@ -46,6 +46,8 @@ type RankingView = Awaited<ReturnType<RankingService['computeRanking']>>;
 export class RankingService {
   /** Rankings by campaign, reader and state of the assessments (see rankingFor). */
   private readonly rankings = new Map<string, RankingView>();
+  /** The kept views as readers who may not tell 未考核 from 未发布 see them, by reader scope (see unrankedAsSeenBy). */
+  private readonly seen = new WeakMap<RankingView, Map<string, RankingView>>();
   /** The ranking's parts of each stored result, by assessment id (see resultParts). */
   private readonly partsCache = new Map<number, { version: number; schemeVersionId: number; parts: Parts }>();
 
@@ -164,12 +166,12 @@ export class RankingService {
     // Every change to any assessment moves its version, and triggers count every write to areas
     // (names, townships) and campaigns: the stamp says whether a ranking computed before is still
     // the ranking (two cheap queries instead of all), whichever process wrote. The actor's scope
-    // (role, township, village) is read from the session each time and is part of the key.
+    // (role, township, team) shapes only the unranked villages' states (unrankedAsSeenBy).
     const stamp = await this.deps.uow.read.assessments.versionStamp();
     // What a ranking holds depends only on the basis (every reader of a basis sees the same results).
     const cacheKey = `${campaignId}|${basis}|${stamp}|${options.township ?? ''}`;
     const hit = this.rankings.get(cacheKey);
-    if (hit) return hit;
+    if (hit) return this.unrankedAsSeenBy(actor, campaignId, hit);
     const r = await this.computeRanking(this.deps.uow.read, campaignId, basis);
     const view = !options.township
       ? r
@@ -182,7 +184,40 @@ export class RankingService {
     if (this.rankings.size >= 200) this.rankings.clear();
     // The same object is returned while nothing changed, so presenters may memoise on it.
     this.rankings.set(cacheKey, view);
-    return view;
+    return this.unrankedAsSeenBy(actor, campaignId, view);
+  }
+
+  /**
+   * The ranking with the unranked villages' states as the actor may see them (seesUnrankedState):
+   * to a reader who does not list a village's row, 未考核 shows as 未发布. The office sees the
+   * kept view itself; a reviewer's or a resident's is kept beside it; an inspector's depends on
+   * the teams, read each time.
+   */
+  private async unrankedAsSeenBy(actor: Actor, campaignId: number, view: RankingView): Promise<RankingView> {
+    if (seesWholeCampaign(actor) || !view.unranked.some((u) => u.state === 'unassessed')) return view;
+    let inspectorsOf = (_village: string): readonly string[] => [];
+    if (needsTeam(actor)) {
+      const teams = new Map((await this.deps.uow.read.campaigns.teams(campaignId)).map((t) => [t.id, t.members]));
+      const teamOf = new Map((await this.deps.uow.read.assessments.list(campaignId)).map((a) => [a.villageCode, a.teamId]));
+      inspectorsOf = (village) => teams.get(teamOf.get(village) ?? -1) ?? [];
+    }
+    const scope = needsTeam(actor) ? null : `${actor.role}|${actor.township ?? ''}`;
+    const kept = scope ? this.seen.get(view)?.get(scope) : undefined;
+    if (kept) return kept;
+    const seen: RankingView = {
+      ...view,
+      unranked: view.unranked.map((u) =>
+        u.state === 'unpublished' || seesUnrankedState(actor, { status: 'draft', townshipCode: u.township || null, inspectors: inspectorsOf(u.village) })
+          ? u
+          : { ...u, state: 'unpublished' },
+      ),
+    };
+    if (scope) {
+      const byScope = this.seen.get(view) ?? new Map<string, RankingView>();
+      byScope.set(scope, seen);
+      this.seen.set(view, byScope);
+    }
+    return seen;
   }
 
   /** The overview page's figures: progress, score distribution (bins of 10 points), section averages by township, top and bottom 5. */
