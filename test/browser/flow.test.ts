@@ -408,6 +408,22 @@ describe.skipIf(!available)('browser: the assessment flow', () => {
       await page.getByTestId('report-downloads').click();
       await expect.poll(() => page.getByTestId('report-ranking-xlsx').getAttribute('href'), UI).toContain('preview=1');
       await shot(page, '10-ranking-preview');
+      // The switch is kept in the address: a reload (or the link sent to a colleague) shows the preview again.
+      expect(new URL(page.url()).searchParams.get('preview')).toBe('1');
+      await page.reload();
+      await page.getByTestId('ranking-preview-banner').waitFor(UI);
+      await expect.poll(() => rankingRowTotal(page).innerText(), UI).toBe(points(publishedTotal));
+      // The campaign page has the switch too: its report links and its link to the ranking follow it.
+      await page.goto(`${app.url}/campaigns/${campaignId}`);
+      await page.getByTestId('campaign-page').waitFor(UI);
+      await page.getByTestId('report-downloads').click();
+      await expect.poll(() => page.getByTestId('report-campaign-pdf').getAttribute('href'), UI).not.toContain('preview=1');
+      await page.keyboard.press('Escape');
+      await page.getByTestId('ranking-preview').click();
+      await page.getByTestId('ranking-preview-banner').waitFor(UI);
+      await page.getByTestId('report-downloads').click();
+      await expect.poll(() => page.getByTestId('report-campaign-pdf').getAttribute('href'), UI).toContain('preview=1');
+      await page.keyboard.press('Escape');
       // The overview says how many villages are not counted yet.
       await page.goto(`${app.url}/?campaign=${campaignId}`);
       await page.getByTestId('overview-page').waitFor(UI);

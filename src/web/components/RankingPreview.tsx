@@ -5,6 +5,18 @@
  */
 import { Alert, Space, Switch, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { setQuery, useRoute } from '../lib/router.tsx';
+import { can, type Role } from '../lib/roles.ts';
+
+/**
+ * Whether the page shows the office's provisional ranking, and the switch's setter. Kept in the
+ * page's address (`?preview=1`): a reload, a bookmark or a link to another page keeps it; for
+ * anyone who may not ask for it, always off (the server would refuse).
+ */
+export function usePreview(role: Role): [boolean, (on: boolean) => void] {
+  const route = useRoute();
+  return [can.previewRanking(role) && route.query.get('preview') === '1', (on) => setQuery({ preview: on ? '1' : undefined })];
+}
 
 export function PreviewSwitch({ checked, onChange }: { checked: boolean; onChange: (on: boolean) => void }) {
   const { t } = useTranslation();

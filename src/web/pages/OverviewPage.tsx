@@ -3,12 +3,12 @@
  * distribution, section averages by township (as a share of each section's points), and the
  * top and bottom villages.
  */
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { Alert, Card, Col, Empty, Progress as AntProgress, Row, Statistic, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { PageHeader, ErrorView, Loading } from '../components/common.tsx';
 import { ReportDownloads } from '../components/ReportDownloads.tsx';
-import { PreviewBanner, PreviewSwitch } from '../components/RankingPreview.tsx';
+import { PreviewBanner, PreviewSwitch, usePreview } from '../components/RankingPreview.tsx';
 import { useUser } from '../lib/auth.tsx';
 import { can } from '../lib/roles.ts';
 import { CampaignPicker, useCurrentCampaign } from '../components/CampaignPicker.tsx';
@@ -30,8 +30,7 @@ export default function OverviewPage() {
   const user = useUser();
   // Published results count; the office may ask for its provisional figures (内部预览).
   const mayPreview = can.previewRanking(user.role);
-  const [previewAsked, setPreview] = useState(false);
-  const preview = mayPreview && previewAsked;
+  const [preview, setPreview] = usePreview(user.role);
   const { data, error, loading, reload } = useApi<Overview>(current ? `/campaigns/${current.id}/overview` : null, { preview: preview ? '1' : undefined });
 
   const progressOption = useMemo<ChartOption | null>(() => {

@@ -12,7 +12,7 @@ import { textOf, type Scheme } from '../../core/scheme/model.ts';
 import { csvLine, downloadText, ErrorView, Loading, PageHeader } from '../components/common.tsx';
 import { CampaignPicker, useCurrentCampaign } from '../components/CampaignPicker.tsx';
 import { ReportDownloads } from '../components/ReportDownloads.tsx';
-import { PreviewBanner, PreviewSwitch } from '../components/RankingPreview.tsx';
+import { PreviewBanner, PreviewSwitch, usePreview } from '../components/RankingPreview.tsx';
 import { can } from '../lib/roles.ts';
 import { useApi } from '../lib/hooks.ts';
 import { useUser } from '../lib/auth.tsx';
@@ -53,8 +53,7 @@ export default function RankingsPage() {
   const township = route.query.get('township') ?? undefined;
   // Published results are ranked; the office may ask for its provisional ranking (内部预览).
   const mayPreview = can.previewRanking(user.role);
-  const [previewAsked, setPreview] = useState(false);
-  const preview = mayPreview && previewAsked;
+  const [preview, setPreview] = usePreview(user.role);
   const { data, error, loading, reload } = useApi<RankingAnswer>(current ? `/campaigns/${current.id}/ranking` : null, { township, preview: preview ? '1' : undefined });
   // The township list comes from the whole ranking, so choosing one still lists the others.
   const all = useApi<RankingAnswer>(current && township ? `/campaigns/${current.id}/ranking` : null, { preview: preview ? '1' : undefined });

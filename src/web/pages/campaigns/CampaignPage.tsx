@@ -9,6 +9,7 @@ import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { ErrorView, Loading, PageHeader, StatusTag } from '../../components/common.tsx';
 import { ReportDownloads } from '../../components/ReportDownloads.tsx';
+import { PreviewBanner, PreviewSwitch, usePreview } from '../../components/RankingPreview.tsx';
 import { api, errorText } from '../../lib/api.ts';
 import { useApi } from '../../lib/hooks.ts';
 import { useUser } from '../../lib/auth.tsx';
@@ -39,6 +40,8 @@ export default function CampaignPage() {
   const id = Number(route.params.id);
   const { data, error, loading, reload } = useApi<CampaignDetail>(`/campaigns/${id}`);
   const [tab, setTab] = useState(route.query.get('tab') ?? 'villages');
+  // The office may ask for the ranking reports and the ranking as its provisional ones (内部预览).
+  const [preview, setPreview] = usePreview(user.role);
 
   if (error) return <ErrorView error={error} onRetry={reload} />;
   if (loading && !data) return <Loading />;
@@ -66,17 +69,20 @@ export default function CampaignPage() {
         }
         extra={
           <>
-            <Link to={pathTo('rankings', {}, { campaign: data.id })}>
+            {can.previewRanking(user.role) ? <PreviewSwitch checked={preview} onChange={setPreview} /> : null}
+            <Link to={pathTo('rankings', {}, { campaign: data.id, preview: preview ? '1' : undefined })}>
               <Button>{t('nav.rankings')}</Button>
             </Link>
             <ReportDownloads
               campaignId={data.id}
+              preview={preview}
               reports={user.role === 'viewer' ? ['ranking.xlsx', 'summary.pdf', 'campaign.pdf'] : ['ranking.xlsx', 'deductions.xlsx', 'campaign.pdf', 'summary.pdf']}
             />
             {can.publish(user.role) ? <PublishAll campaign={data} onDone={reload} /> : null}
           </>
         }
       />
+      {preview ? <PreviewBanner /> : null}
       <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
         <Col xs={12} sm={8} md={4}>
           <Card size="small">
