@@ -34,9 +34,36 @@ export interface PasswordChangeRequest {
   newPassword: string;
 }
 
+/** A user as the office's list shows them (GET /api/users and the changes below). */
+export interface UserListed extends User {
+  /** Disabled (停用): cannot sign in; their sessions ended when disabled. */
+  disabled: boolean;
+  /** The last sign-in (最近登录), ISO time; null: never signed in. */
+  lastSignInAt: string | null;
+  createdAt: string;
+}
+
 /** GET /api/users */
 export interface UsersAnswer {
-  users: User[];
+  users: UserListed[];
+}
+
+/** PATCH /api/users/:id: a new role and its scope (township for a reviewer, village for a village user). */
+export interface UpdateUserRequest {
+  role: Role;
+  township?: string;
+  village?: string;
+}
+
+/** PATCH /api/users/:id, POST /api/users/:id/disable, POST /api/users/:id/enable */
+export interface UserAnswer {
+  user: UserListed;
+}
+
+/** POST /api/users/:id/reset-password: the new one-time password, shown once; it must be changed at the next sign-in. */
+export interface PasswordReset {
+  user: UserListed;
+  password: string;
 }
 
 /** POST /api/users */

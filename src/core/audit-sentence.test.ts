@@ -99,6 +99,31 @@ const CASES: Array<[AuditSentenceEntry, string, string]> = [
     '张三 创建了用户 李四（li，考核组成员）',
     'zhang created the user 李四 (li, inspector)',
   ],
+  [
+    e(
+      'user.update',
+      'user',
+      '8',
+      { username: 'li', role: 'inspector', township: null, village: null },
+      { username: 'li', role: 'village', township: null, village: '522425100201' },
+    ),
+    '张三 将用户 li 的角色和范围由 考核组成员 改为 村用户（522425100201）',
+    'zhang changed the role and scope of user li from inspector to village user (522425100201)',
+  ],
+  [
+    e('user.update', 'user', '9', { username: 'wu', role: 'admin', township: null, village: null }, { username: 'wu', role: 'reviewer', township: '522425100000', village: null }),
+    '张三 将用户 wu 的角色和范围由 扶贫办 改为 审核员（522425100000）',
+    'zhang changed the role and scope of user wu from office to reviewer (522425100000)',
+  ],
+  [
+    e('user.resetPassword', 'user', '8', { username: 'li', mustChangePassword: false }, { username: 'li', mustChangePassword: true }),
+    '张三 重置了用户 li 的密码（一次性密码，首次登录须修改）',
+    'zhang reset the password of user li (a one-time password, to be changed at the next sign-in)',
+  ],
+  [e('user.disable', 'user', '8', { username: 'li', disabled: false }, { username: 'li', disabled: true }), '张三 停用了用户 li', 'zhang disabled user li'],
+  [e('user.enable', 'user', '8', { username: 'li', disabled: true }, { username: 'li', disabled: false }), '张三 启用了用户 li', 'zhang enabled user li'],
+  // An entry without the user name (written by hand, or damaged) names the user by id.
+  [e('user.disable', 'user', '8', null, null), '张三 停用了用户 8', 'zhang disabled user 8'],
   [e('user.lockout', 'user', 'li', null, { failures: 5, minutes: 15 }), '用户 li 登录失败 5 次，被锁定 15 分钟', 'user li was locked out for 15 minutes after 5 failed sign-ins'],
 ];
 

@@ -138,6 +138,25 @@ export function auditSentence(entry: AuditSentenceEntry, lang: Lang, names: Audi
       const name = str(a.displayName) ?? str(a.username) ?? id;
       return zh ? `${who} 创建了用户 ${name}（${str(a.username) ?? id}，${role}）` : `${who} created the user ${name} (${str(a.username) ?? id}, ${role})`;
     }
+    case 'user.update': {
+      const target = str(a.username) ?? str(b.username) ?? id;
+      const scope = (f: Fields) => {
+        const role = ROLE[lang][str(f.role) ?? ''] ?? str(f.role) ?? '?';
+        const place = str(f.township) ?? str(f.village);
+        return place ? (zh ? `${role}（${place}）` : `${role} (${place})`) : role;
+      };
+      return zh ? `${who} 将用户 ${target} 的角色和范围由 ${scope(b)} 改为 ${scope(a)}` : `${who} changed the role and scope of user ${target} from ${scope(b)} to ${scope(a)}`;
+    }
+    case 'user.resetPassword': {
+      const target = str(a.username) ?? id;
+      return zh
+        ? `${who} 重置了用户 ${target} 的密码（一次性密码，首次登录须修改）`
+        : `${who} reset the password of user ${target} (a one-time password, to be changed at the next sign-in)`;
+    }
+    case 'user.disable':
+      return zh ? `${who} 停用了用户 ${str(a.username) ?? id}` : `${who} disabled user ${str(a.username) ?? id}`;
+    case 'user.enable':
+      return zh ? `${who} 启用了用户 ${str(a.username) ?? id}` : `${who} enabled user ${str(a.username) ?? id}`;
     case 'user.lockout':
       return zh
         ? `用户 ${id} 登录失败 ${str(a.failures) ?? '?'} 次，被锁定 ${str(a.minutes) ?? '?'} 分钟`

@@ -166,6 +166,10 @@ export const ERROR_MESSAGES: Record<ErrorCode, ErrorText> = {
     zh: '请先修改密码，再继续使用系统。',
     en: 'Change your password first, then carry on.',
   },
+  'account-disabled': {
+    zh: '该账号已被停用，无法登录；如需使用，请联系县扶贫办重新启用。',
+    en: 'This account has been disabled and cannot sign in: ask the county office to enable it again.',
+  },
   'not-found': {
     zh: '要找的内容不存在或已被删除，请返回上一页重试。',
     en: 'What you asked for does not exist or was removed: go back and try again.',

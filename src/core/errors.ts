@@ -46,6 +46,7 @@ export const ERROR_CODES = [
   'csrf',
   'forbidden',
   'password-change-required',
+  'account-disabled',
   // What is asked for.
   'not-found',
   'unknown-scheme',

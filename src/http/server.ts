@@ -100,6 +100,7 @@ export const STATUS: Record<ErrorCode, number> = {
   csrf: 403,
   forbidden: 403,
   'password-change-required': 403,
+  'account-disabled': 403,
   'not-found': 404,
   'unknown-scheme': 404,
   conflict: 409,

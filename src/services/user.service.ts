@@ -6,12 +6,12 @@ import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type Scry
 import { KaoheError } from '../core/errors.ts';
 import type { AreaRepository } from '../store/area.repository.ts';
 import type { LoginThrottleRepository } from '../store/login-throttle.repository.ts';
-import type { UserRepository, User } from '../store/user.repository.ts';
+import type { UserRepository, User, UserListed, UserScope, UserWork } from '../store/user.repository.ts';
 import { HashGate } from './hash-gate.ts';
 import { PASSWORD_MAX_LENGTH, passwordMinLength, weakPasswordMessage, weakPasswordReason } from './password-policy.ts';
 import { assertManageUsers, ROLES, type Actor, type Role } from './policies.ts';
 
-export type { User } from '../store/user.repository.ts';
+export type { User, UserListed } from '../store/user.repository.ts';
 
 function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))));
@@ -94,6 +94,13 @@ export interface NewUserInput {
   password?: string;
 }
 
+/** A new role and its scope (township for a reviewer, village for a village user; none for the others). */
+export interface UserScopeInput {
+  role: Role;
+  township?: string;
+  village?: string;
+}
+
 export interface UserServiceDeps {
   users: UserRepository;
   throttle: LoginThrottleRepository;
@@ -134,15 +141,7 @@ export class UserService {
     assertManageUsers(actor);
     const username = input.username.trim();
     if (!/^[\p{L}\p{N}._-]{2,40}$/u.test(username)) throw new KaoheError('validation', 'username: 2 to 40 letters, digits, dot, dash or underscore');
-    if (!ROLES.includes(input.role)) throw new KaoheError('validation', `role: one of ${ROLES.join(', ')}`);
-    if (input.role === 'reviewer' && !input.township) throw new KaoheError('validation', 'township: a reviewer reviews the villages of a township (its division code)');
-    if (input.role === 'village' && !input.village) throw new KaoheError('validation', 'village: a village user belongs to a village (its division code)');
-    if (input.township && (await this.areas.levelOf(input.township)) !== 'township') {
-      throw new KaoheError('validation', `township: ${input.township} is not a township in the registry`);
-    }
-    if (input.village && (await this.areas.levelOf(input.village)) !== 'village') {
-      throw new KaoheError('validation', `village: ${input.village} is not a village in the registry`);
-    }
+    const scope = await this.checkScope(input);
     if (await this.users.exists(username)) throw new KaoheError('validation', `username: ${username} exists already`);
     if (input.password !== undefined) checkNewPassword(input.password, username, 'password');
     const password = input.password ?? generatePassword();
@@ -152,9 +151,7 @@ export class UserService {
       const created = await tx.users.insert({
         username,
         displayName: input.displayName ?? null,
-        role: input.role,
-        township: input.role === 'reviewer' ? input.township! : null,
-        village: input.role === 'village' ? input.village! : null,
+        ...scope,
         passwordHash,
         mustChangePassword: input.password === undefined,
         createdAt: at,
@@ -174,8 +171,150 @@ export class UserService {
     return { user, password };
   }
 
-  async list(): Promise<User[]> {
-    return this.users.list();
+  /**
+   * The role and scope a user may be given, checked: a reviewer needs a township and a village
+   * user a village of the registry; inspectors (scoped by their campaign teams), viewers and the
+   * office have none, and a scope given to them is dropped.
+   */
+  private async checkScope(input: UserScopeInput): Promise<UserScope> {
+    if (!ROLES.includes(input.role)) throw new KaoheError('validation', `role: one of ${ROLES.join(', ')}`);
+    if (input.role === 'reviewer' && !input.township) throw new KaoheError('validation', 'township: a reviewer reviews the villages of a township (its division code)');
+    if (input.role === 'village' && !input.village) throw new KaoheError('validation', 'village: a village user belongs to a village (its division code)');
+    if (input.township && (await this.areas.levelOf(input.township)) !== 'township') {
+      throw new KaoheError('validation', `township: ${input.township} is not a township in the registry`);
+    }
+    if (input.village && (await this.areas.levelOf(input.village)) !== 'village') {
+      throw new KaoheError('validation', `village: ${input.village} is not a village in the registry`);
+    }
+    return {
+      role: input.role,
+      township: input.role === 'reviewer' ? input.township! : null,
+      village: input.role === 'village' ? input.village! : null,
+    };
+  }
+
+  /** Every user, disabled ones too, with the disabled and one-time-password flags and the last sign-in: for the office only. */
+  async list(actor: Actor): Promise<UserListed[]> {
+    assertManageUsers(actor);
+    return this.users.listAll();
+  }
+
+  /**
+   * Gives a user another role or scope (the office only). The last administrator who may sign in
+   * keeps the office's role: nobody would be left to manage users. Audited with the role and
+   * scope before and after; nothing is written when nothing changes.
+   */
+  async updateScope(actor: Actor, id: number, input: UserScopeInput): Promise<UserListed> {
+    assertManageUsers(actor);
+    const scope = await this.checkScope(input);
+    return this.users.transaction(async (tx) => {
+      const before = await this.target(tx, id);
+      const was: UserScope = { role: before.role, township: before.township, village: before.village };
+      if (was.role === scope.role && was.township === scope.township && was.village === scope.village) return before;
+      if (was.role === 'admin' && scope.role !== 'admin' && !before.disabled)
+        await this.keepAnAdmin(tx, before, 'role: the last active administrator keeps the office role (give another user the role first)');
+      await tx.users.setScope(id, scope);
+      await tx.audit({
+        at: this.now(),
+        actor: actor.user,
+        action: 'user.update',
+        entity: 'user',
+        entityId: id,
+        before: { username: before.username, ...was },
+        after: { username: before.username, ...scope },
+      });
+      return { ...before, ...scope };
+    });
+  }
+
+  /**
+   * Gives a user a new one-time password (the office only), returned once: it must be changed at
+   * the next sign-in, and the user's sessions end. The audit entry never holds the password.
+   */
+  async resetPassword(actor: Actor, id: number): Promise<{ user: UserListed; password: string }> {
+    assertManageUsers(actor);
+    const password = generatePassword();
+    const passwordHash = await this.gate.run(() => hashPassword(password));
+    const user = await this.users.transaction(async (tx) => {
+      const before = await this.target(tx, id);
+      await tx.users.setOneTimePassword(id, passwordHash);
+      await tx.users.deleteSessionsOf(id);
+      await tx.audit({
+        at: this.now(),
+        actor: actor.user,
+        action: 'user.resetPassword',
+        entity: 'user',
+        entityId: id,
+        before: { username: before.username, mustChangePassword: before.mustChangePassword },
+        after: { username: before.username, mustChangePassword: true },
+      });
+      return { ...before, mustChangePassword: true };
+    });
+    return { user, password };
+  }
+
+  /**
+   * Disables a user (the office only): they can no longer sign in (`account-disabled`) and their
+   * sessions end at once. The last administrator who may sign in cannot be disabled. Disabling a
+   * disabled user changes nothing and writes nothing.
+   */
+  async disable(actor: Actor, id: number): Promise<UserListed> {
+    assertManageUsers(actor);
+    return this.users.transaction(async (tx) => {
+      const before = await this.target(tx, id);
+      if (before.disabled) return before;
+      if (before.role === 'admin')
+        await this.keepAnAdmin(tx, before, `${before.username} is the last active administrator and cannot be disabled: make another user an administrator first`);
+      await tx.users.setDisabled(id, true);
+      await tx.users.deleteSessionsOf(id);
+      await tx.audit({
+        at: this.now(),
+        actor: actor.user,
+        action: 'user.disable',
+        entity: 'user',
+        entityId: id,
+        before: { username: before.username, disabled: false },
+        after: { username: before.username, disabled: true },
+      });
+      return { ...before, disabled: true };
+    });
+  }
+
+  /** Enables a disabled user again (the office only); enabling an enabled user writes nothing. */
+  async enable(actor: Actor, id: number): Promise<UserListed> {
+    assertManageUsers(actor);
+    return this.users.transaction(async (tx) => {
+      const before = await this.target(tx, id);
+      if (!before.disabled) return before;
+      await tx.users.setDisabled(id, false);
+      await tx.audit({
+        at: this.now(),
+        actor: actor.user,
+        action: 'user.enable',
+        entity: 'user',
+        entityId: id,
+        before: { username: before.username, disabled: true },
+        after: { username: before.username, disabled: false },
+      });
+      return { ...before, disabled: false };
+    });
+  }
+
+  /** The user an office's change is about, or `not-found`. */
+  private async target(tx: UserWork, id: number): Promise<UserListed> {
+    const user = await tx.users.byId(id);
+    if (!user) throw new KaoheError('not-found', `user ${id} not found`);
+    return user;
+  }
+
+  /** Refuses a change that would leave no administrator who may sign in. */
+  private async keepAnAdmin(tx: UserWork, user: UserListed, message: string): Promise<void> {
+    const others = (await tx.users.activeAdminIds()).filter((adminId) => adminId !== user.id);
+    if (others.length === 0) throw new KaoheError('invalid-state', message);
+  }
+
+  private now(): string {
+    return this.clock().toISOString();
   }
 
   /**
@@ -205,6 +344,9 @@ export class UserService {
     const ok = await this.gate.run(() => verifyPassword(password, compareWith), context.ip);
     if (ok && found) {
       if (state) await this.throttle.clear(key);
+      // Only once the password is right: a refusal of a wrong one never tells that the name exists.
+      if (found.disabled) throw new KaoheError('account-disabled', `the account ${found.user.username} is disabled`);
+      await this.users.recordSignIn(found.user.id, now.toISOString());
       return found.user;
     }
     await this.failedSignIn(key, context);

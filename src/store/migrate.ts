@@ -9,6 +9,7 @@ import { users } from './migrations/0005-users.ts';
 import { security } from './migrations/0006-security.ts';
 import { changeCounters } from './migrations/0007-change-counters.ts';
 import { dutyLeave } from './migrations/0008-duty-leave.ts';
+import { userAdmin } from './migrations/0009-user-admin.ts';
 
 /** Every migration, in order. Static imports, so they work under tsx, in workers and in bundles. */
 function migrations(store: Store): Record<string, Migration> {
@@ -21,6 +22,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0006-security': security(store),
     '0007-change-counters': changeCounters(store.dialect),
     '0008-duty-leave': dutyLeave,
+    '0009-user-admin': userAdmin,
   };
 }
 

@@ -414,6 +414,8 @@ export interface UsersTable {
   must_change_password: Generated<Flag>;
   disabled: Generated<Flag>;
   created_at: string;
+  /** When the user last signed in (ISO time); null: never (migration 0009). */
+  last_sign_in_at: string | null;
 }
 
 export interface SessionsTable {

@@ -37,12 +37,40 @@ describe.each(storeTargets())('UserRepository ($dialect)', (target) => {
     expect(await users.exists('ma')).toBe(true);
     expect(await users.exists('MA')).toBe(false);
     expect(await users.list()).toEqual([ma]);
-    expect(await users.credentialsOf('ma')).toEqual({ user: ma, passwordHash: 'not-a-real-hash-of-ma' });
+    expect(await users.credentialsOf('ma')).toEqual({ user: ma, passwordHash: 'not-a-real-hash-of-ma', disabled: false });
     await users.setPassword(ma.id, 'another-hash');
     expect(await users.passwordHashOf(ma.id)).toBe('another-hash');
     await store.db.updateTable('users').set({ disabled: 1 }).where('id', '=', ma.id).execute();
-    expect(await users.credentialsOf('ma')).toBeUndefined();
+    // A disabled user's credentials still come back, flagged: the service refuses them by name once the password is right.
+    expect(await users.credentialsOf('ma')).toEqual({ user: ma, passwordHash: 'another-hash', disabled: true });
+    expect(await users.credentialsOf('nobody')).toBeUndefined();
     expect(await users.list()).toEqual([]);
+  });
+
+  it('lists every user with the disabled flag and the last sign-in, changes the scope, sets a one-time password', async () => {
+    const lu = await users.insert(newUser('lu', { mustChangePassword: false }));
+    expect(await users.byId(lu.id)).toEqual({ ...lu, disabled: false, lastSignInAt: null, createdAt: '2021-03-01T08:00:00.000Z' });
+    expect(await users.byId(999_999)).toBeUndefined();
+    await users.recordSignIn(lu.id, '2021-03-02T09:30:00.000Z');
+    await users.setScope(lu.id, { role: 'reviewer', township: null, village: null });
+    await users.setOneTimePassword(lu.id, 'one-time-hash');
+    await users.setDisabled(lu.id, true);
+    const listed = (await users.listAll()).find((u) => u.id === lu.id);
+    expect(listed).toEqual({ ...lu, role: 'reviewer', mustChangePassword: true, disabled: true, lastSignInAt: '2021-03-02T09:30:00.000Z', createdAt: '2021-03-01T08:00:00.000Z' });
+    expect(await users.passwordHashOf(lu.id)).toBe('one-time-hash');
+    expect((await users.listAll()).map((u) => u.username)).toContain('ma');
+    await users.setDisabled(lu.id, false);
+    expect((await users.byId(lu.id))?.disabled).toBe(false);
+  });
+
+  it('gives the ids of the administrators who may sign in', async () => {
+    const before = await users.activeAdminIds();
+    const a = await users.insert(newUser('guan', { role: 'admin' }));
+    expect(await users.activeAdminIds()).toEqual([...before, a.id]);
+    await users.setDisabled(a.id, true);
+    expect(await users.activeAdminIds()).toEqual(before);
+    // Inside a transaction too (on PostgreSQL the rows are locked FOR UPDATE).
+    expect(await users.transaction((tx) => tx.users.activeAdminIds())).toEqual(before);
   });
 
   it("finds a session's owner, and ends one session or all but one", async () => {

@@ -32,6 +32,21 @@ export interface User {
   mustChangePassword: boolean;
 }
 
+/** A user as the office's list shows them: whether they may sign in, and when they last did. */
+export interface UserListed extends User {
+  disabled: boolean;
+  /** ISO time of the last sign-in; null: never signed in. */
+  lastSignInAt: string | null;
+  createdAt: string;
+}
+
+/** What the office may change of a user: the role and its scope. */
+export interface UserScope {
+  role: UserRole;
+  township: string | null;
+  village: string | null;
+}
+
 export interface NewUser {
   username: string;
   displayName: string | null;
@@ -69,6 +84,14 @@ export interface UserWork {
 type UserColumns = Pick<Selectable<UsersTable>, 'id' | 'username' | 'display_name' | 'role' | 'township_code' | 'village_code' | 'must_change_password'>;
 
 const USER_COLUMNS = ['id', 'username', 'display_name', 'role', 'township_code', 'village_code', 'must_change_password'] as const;
+
+const LISTED_COLUMNS = [...USER_COLUMNS, 'disabled', 'last_sign_in_at', 'created_at'] as const;
+
+type ListedColumns = UserColumns & Pick<Selectable<UsersTable>, 'disabled' | 'last_sign_in_at' | 'created_at'>;
+
+function toListed(r: ListedColumns): UserListed {
+  return { ...toUser(r), disabled: Number(r.disabled) === 1, lastSignInAt: r.last_sign_in_at, createdAt: r.created_at };
+}
 
 function toUser(r: UserColumns): User {
   return {
@@ -143,15 +166,64 @@ export class UserRepository {
     return rows.map(toUser);
   }
 
-  /** A user who may sign in, by exact name, with their password hash (to check a sign-in against). */
-  async credentialsOf(username: string): Promise<{ user: User; passwordHash: string } | undefined> {
+  /** Every user, disabled ones too, with their flags and last sign-in, in the order they were created. */
+  async listAll(): Promise<UserListed[]> {
+    const rows = await this.db.selectFrom('users').select(LISTED_COLUMNS).orderBy('id').execute();
+    return rows.map(toListed);
+  }
+
+  /** One user by id, disabled or not (undefined: no such user). */
+  async byId(id: number): Promise<UserListed | undefined> {
+    const row = await this.db.selectFrom('users').select(LISTED_COLUMNS).where('id', '=', id).executeTakeFirst();
+    return row ? toListed(row) : undefined;
+  }
+
+  /**
+   * The ids of the administrators who may sign in. In a transaction on PostgreSQL their rows are
+   * locked (FOR UPDATE), so two offices demoting or disabling each other at once cannot both pass
+   * a "not the last one" check; SQLite's transactions are serial already.
+   */
+  async activeAdminIds(): Promise<number[]> {
+    let q = this.db.selectFrom('users').select('id').where('role', '=', 'admin').where('disabled', '=', 0).orderBy('id');
+    if (this.signing.dialect === 'postgres' && this.db.isTransaction) q = q.forUpdate();
+    return (await q.execute()).map((r) => r.id);
+  }
+
+  /**
+   * A user by exact name with their password hash (to check a sign-in against), and whether
+   * they are disabled: the service refuses a disabled user only once the password is right.
+   */
+  async credentialsOf(username: string): Promise<{ user: User; passwordHash: string; disabled: boolean } | undefined> {
     const row = await this.db
       .selectFrom('users')
-      .select([...USER_COLUMNS, 'password_hash'])
+      .select([...USER_COLUMNS, 'password_hash', 'disabled'])
       .where('username', '=', username)
-      .where('disabled', '=', 0)
       .executeTakeFirst();
-    return row ? { user: toUser(row), passwordHash: row.password_hash } : undefined;
+    return row ? { user: toUser(row), passwordHash: row.password_hash, disabled: Number(row.disabled) === 1 } : undefined;
+  }
+
+  /** A new role and scope (the fields of the other roles' scopes cleared by the service). */
+  async setScope(userId: number, scope: UserScope): Promise<void> {
+    await this.db.updateTable('users').set({ role: scope.role, township_code: scope.township, village_code: scope.village }).where('id', '=', userId).execute();
+  }
+
+  /** Disables or enables a user (a disabled user's sessions are ended by the service, in the same transaction). */
+  async setDisabled(userId: number, disabled: boolean): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ disabled: disabled ? 1 : 0 })
+      .where('id', '=', userId)
+      .execute();
+  }
+
+  /** A one-time password set by the office: to be changed at the next sign-in. */
+  async setOneTimePassword(userId: number, passwordHash: string): Promise<void> {
+    await this.db.updateTable('users').set({ password_hash: passwordHash, must_change_password: 1 }).where('id', '=', userId).execute();
+  }
+
+  /** Notes a successful sign-in. */
+  async recordSignIn(userId: number, at: string): Promise<void> {
+    await this.db.updateTable('users').set({ last_sign_in_at: at }).where('id', '=', userId).execute();
   }
 
   /** The password hash of a user; throws when there is no such user. */

@@ -203,6 +203,8 @@ const readTargets = (f: Fixture): Target[] => [A1, A2, B1, B2].map((v) => ({ lab
 const draftTargets = (f: Fixture): Target[] => [A2, B2, A1, B1].map((v) => ({ label: v, village: v, values: { id: f.assessment[v]! } }));
 const byCode = (name: 'code' | 'village', villages: string[]) => (): Target[] => villages.map((v) => ({ label: v, village: v, values: { [name]: v } }));
 const campaign = (f: Fixture): Subject => ({ reach: 'open', targets: [{ label: 'campaign', values: { id: f.campaignId } }] });
+/** A user the office manages (the refusals are asked about it; an allowed change gets a fresh one: prepare). */
+const user = (f: Fixture): Subject => ({ reach: 'open', targets: [{ label: 'user', values: { id: f.sweptUser } }] });
 /** The campaign the office's campaign-wide changes are tried on (so the main one stays as built). */
 const scratch = (f: Fixture): Subject => ({ reach: 'open', targets: [{ label: 'scratch campaign', values: { id: f.scratchId } }] });
 const version = (f: Fixture, ask: Ask) => f.versionOf(Number(ask.values.id));
@@ -228,6 +230,11 @@ const TABLE: Record<string, Entry> = {
   'POST /api/auth/password': { roles: 'any', body: () => ({ currentPassword: 'not-the-password', newPassword: 'another-good-password' }), ok: [400] },
   'GET /api/users': { roles: ['admin'] },
   'POST /api/users': { roles: ['admin'], body: () => ({ username: unique('swept-user-'), role: 'viewer' }) },
+  // The office's changes are made on a user made for the request (never one of the callers).
+  'PATCH /api/users/{id}': { roles: ['admin'], subject: user, prepare: async (f) => ({ id: await f.newUser() }), body: () => ({ role: 'inspector' }) },
+  'POST /api/users/{id}/reset-password': { roles: ['admin'], subject: user, prepare: async (f) => ({ id: await f.newUser() }) },
+  'POST /api/users/{id}/disable': { roles: ['admin'], subject: user, prepare: async (f) => ({ id: await f.newUser() }) },
+  'POST /api/users/{id}/enable': { roles: ['admin'], subject: user, prepare: async (f) => ({ id: await f.newUser(true) }) },
   'GET /api/health': { roles: 'public' },
 
   // registry
@@ -399,6 +406,10 @@ interface Fixture {
   appeal: Record<string, number>;
   appealEvidence: Record<string, number>;
   errorsToken: string;
+  /** A user no caller signs in as, for the user administration's refusals. */
+  sweptUser: number;
+  /** A fresh viewer (disabled: for the enable route) for an allowed change. */
+  newUser(disabled?: boolean): Promise<number>;
   versionOf(assessmentId: number): Promise<number>;
   statusOf(village: string): Promise<string>;
   addFinding(assessmentId: number): Promise<number>;
@@ -582,6 +593,12 @@ async function buildFixture(server: TestServer): Promise<Fixture> {
   }
   const scratchId = await campaigns.setup.createCampaign(office, { name: '临时考核', year: 2020, schemeVersionId, villages: [A1] });
   await campaigns.setup.setTeam(office, scratchId, '临时组', []);
+  const newUser = async (disabled = false) => {
+    const { user } = await users.create(office, { username: unique('managed-'), role: 'viewer', password });
+    if (disabled) await users.disable(office, user.id);
+    return user.id;
+  };
+  const sweptUser = await newUser();
 
   return {
     campaignId,
@@ -594,6 +611,8 @@ async function buildFixture(server: TestServer): Promise<Fixture> {
     appeal,
     appealEvidence,
     errorsToken: '',
+    sweptUser,
+    newUser,
     versionOf,
     statusOf: async (village) =>
       (await db.selectFrom('assessments').select('status').where('campaign_id', '=', campaignId).where('village_code', '=', village).executeTakeFirstOrThrow()).status,
@@ -728,7 +747,7 @@ describe.each(storeTargets())('authorisation sweep ($dialect)', (target) => {
   beforeAll(async () => {
     server = await startServer(target);
     f = await buildFixture(server);
-    for (const u of await server.app.services.users.list()) userIds.set(u.username, u.id);
+    for (const u of await server.app.services.users.list({ user: 'admin', role: 'admin' })) userIds.set(u.username, u.id);
     for (const c of CALLERS) if (c.role) sessions.set(c.name, await sessionOf(c.name));
     // An errors file of the office's (a dry run of a sheet with a bad row): the token is the object.
     const bad = multipart([

@@ -1,9 +1,8 @@
-/** Signing in and out, the current user, password change; user administration. */
+/** Signing in and out, the current user, password change (user administration: users.ts). */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { passwordMinLength } from '../../services/password-policy.ts';
-import { mayManageUsers, ROLES } from '../../services/policies.ts';
-import { actorOf, csrfTokenFor, signInKey, type NewUserInput } from '../../services/user.service.ts';
+import { csrfTokenFor, signInKey } from '../../services/user.service.ts';
 import { route } from '../route.ts';
 import { SESSION_COOKIE } from '../server.ts';
 
@@ -81,41 +80,6 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
     handler: async ({ user, body, req }) => {
       await users.changePassword(user, body.currentPassword, body.newPassword, req.sessionToken);
       return { ok: true };
-    },
-  });
-
-  route(app, {
-    method: 'GET',
-    url: '/users',
-    summary: 'List users',
-    tags: ['users'],
-    access: mayManageUsers,
-    handler: async () => ({ users: await users.list() }),
-  });
-
-  route(app, {
-    method: 'POST',
-    url: '/users',
-    summary: 'Create a user',
-    tags: ['users'],
-    access: mayManageUsers,
-    body: z.object({
-      username: z.string().min(2).max(40),
-      role: z.enum(ROLES as [string, ...string[]]),
-      displayName: z.string().max(100).optional(),
-      township: z
-        .string()
-        .regex(/^\d{12}$/)
-        .optional(),
-      village: z
-        .string()
-        .regex(/^\d{12}$/)
-        .optional(),
-    }),
-    handler: async ({ user: admin, body }) => {
-      const { user, password } = await users.create(actorOf(admin), body as NewUserInput);
-      // The one-time password is shown once, to the admin who created the user.
-      return { user, password };
     },
   });
 }

@@ -6,9 +6,11 @@ import { campaignsRoutes } from './campaigns.ts';
 import { registryRoutes } from './registry.ts';
 import { reportsRoutes } from './reports.ts';
 import { schemesRoutes } from './schemes.ts';
+import { usersRoutes } from './users.ts';
 
 export async function registerRoutes(app: FastifyInstance, options: AuthOptions): Promise<void> {
   authRoutes(app, options);
+  usersRoutes(app);
   registryRoutes(app);
   schemesRoutes(app);
   campaignsRoutes(app);
