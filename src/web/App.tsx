@@ -35,6 +35,7 @@ const PAGES: Partial<Record<RouteName, Page>> = {
   rankings: lazy(() => import('./pages/RankingsPage.tsx')),
   appeals: lazy(() => import('./pages/AppealsPage.tsx')),
   audit: lazy(() => import('./pages/AuditPage.tsx')),
+  users: lazy(() => import('./pages/UsersPage.tsx')),
 };
 const SheetPage = lazy(() => import('./pages/assessment/SheetPage.tsx'));
 
@@ -60,6 +61,7 @@ export const ROUTE_NAV: Partial<Record<RouteName, NavKey>> = {
   rankings: 'rankings',
   appeals: 'appeals',
   audit: 'audit',
+  users: 'users',
 };
 
 /**

@@ -22,6 +22,7 @@ import {
   TeamOutlined,
   TrophyOutlined,
   UserOutlined,
+  UsergroupAddOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useAuth, useUser } from '../lib/auth.tsx';
@@ -45,6 +46,7 @@ const ICONS: Record<NavKey, ReactNode> = {
   rankings: <TrophyOutlined />,
   appeals: <MessageOutlined />,
   audit: <AuditOutlined />,
+  users: <UsergroupAddOutlined />,
 };
 
 const REGISTRY: NavKey[] = ['villages', 'households', 'workTeams', 'helpers', 'records', 'imports', 'exports'];

@@ -7,7 +7,21 @@ import type { Role } from '../../core/roles.ts';
 export type { Role };
 
 export type NavKey =
-  'overview' | 'villages' | 'households' | 'workTeams' | 'helpers' | 'records' | 'imports' | 'exports' | 'schemes' | 'campaigns' | 'review' | 'rankings' | 'appeals' | 'audit';
+  | 'overview'
+  | 'villages'
+  | 'households'
+  | 'workTeams'
+  | 'helpers'
+  | 'records'
+  | 'imports'
+  | 'exports'
+  | 'schemes'
+  | 'campaigns'
+  | 'review'
+  | 'rankings'
+  | 'appeals'
+  | 'audit'
+  | 'users';
 
 const ALL: NavKey[] = [
   'overview',
@@ -24,6 +38,7 @@ const ALL: NavKey[] = [
   'rankings',
   'appeals',
   'audit',
+  'users',
 ];
 
 const NAV: Record<Role, NavKey[]> = {
@@ -55,4 +70,6 @@ export const can = {
   editScheme: (role: Role) => role === 'admin',
   /** A provisional ranking of unpublished results (内部预览): mirrors mayPreviewRanking in policies.ts. */
   previewRanking: (role: Role) => role === 'admin',
+  /** Adding users, changing roles and scopes, resetting passwords, disabling: mirrors mayManageUsers in policies.ts. */
+  manageUsers: (role: Role) => role === 'admin',
 };

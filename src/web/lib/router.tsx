@@ -28,6 +28,7 @@ export const ROUTES = {
   rankings: '/rankings',
   appeals: '/appeals',
   audit: '/audit',
+  users: '/users',
 } as const;
 
 export type RouteName = keyof typeof ROUTES;

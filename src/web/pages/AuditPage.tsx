@@ -11,7 +11,7 @@ import { useFormat } from '../lib/format.ts';
 import { schemeLang } from '../i18n/index.ts';
 import type { AuditEntry, AuditVerification } from '../lib/types.ts';
 
-const ENTITIES = ['assessment', 'finding', 'evidence', 'suggestion', 'appeal', 'campaign', 'inspection_team', 'scheme_version', 'ranking_snapshot'];
+const ENTITIES = ['assessment', 'finding', 'evidence', 'suggestion', 'appeal', 'campaign', 'inspection_team', 'scheme_version', 'ranking_snapshot', 'user'];
 
 function Json({ value }: { value: unknown }) {
   if (value === null || value === undefined) return <span className="muted">—</span>;
