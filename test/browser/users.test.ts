@@ -138,6 +138,8 @@ describe.skipIf(!available)('browser: managing users', () => {
       await confirmPopover(page);
       await expect.poll(async () => (await row().getByTestId('user-state').textContent())?.trim(), UI).toBe('停用');
       await page.getByTestId(`user-enable-${USERNAME}`).waitFor(UI);
+      await expect.poll(() => page.locator('.ant-popover:visible').count(), UI).toBe(0);
+      await page.waitForTimeout(300);
       await shot(page, 'users-05-disabled');
 
       const ctx = await desktop();

@@ -251,7 +251,7 @@ export default function UsersPage() {
       render: (_, u) => (
         <Space size={4} wrap>
           {u.disabled ? (
-            <Tag color="default" data-testid="user-state">
+            <Tag color="error" data-testid="user-state">
               {t('users.stateDisabled')}
             </Tag>
           ) : (
