@@ -154,7 +154,13 @@ export interface ImportProblem {
   column?: string;
   /** The cell as quoted back: ID numbers masked, at most 100 characters. */
   value?: string;
+  /** Why, in English (the CLI's and the logs' words). */
   message: string;
+  /**
+   * Why, by code and values, for a cell or a row: its sentence in the reader's language is
+   * `problemText(reason, lang)` of src/core/registry/problems.ts (zh and en, one catalogue).
+   */
+  reason?: { code: string; params?: Record<string, string | number> };
   /** For a problem with the whole file (row 0): the refusal's code (`missing-header`, `no-data-rows` …). */
   code?: string;
 }

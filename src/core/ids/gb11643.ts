@@ -3,6 +3,7 @@
  * sequence (odd = male), check character. Sensitive personal data: mask wherever a list or
  * export is not explicitly asked to show them in full, and never log them.
  */
+import { problem as problemOf, type Problem, type ProblemCode } from '../registry/problems.ts';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const CHECK = '10X98765432';
@@ -16,6 +17,8 @@ export interface IdCheck {
   problem?: IdProblem;
   /** A message a person can act on (never containing the number itself). */
   message?: string;
+  /** The same as a problem of the catalogue (registry/problems.ts), in either language. */
+  issue?: Problem;
   birthDate?: string;
   sex?: Sex;
 }
@@ -27,19 +30,19 @@ export function checkCharacter(first17: string): string {
   return CHECK[sum % 11]!;
 }
 
-const MESSAGES = {
-  format: 'an ID number has 18 characters: 17 digits and a digit or X',
-  // The messages do not quote the date: with the masked number (first 6, last 4) it would give
-  // the number away.
-  'not-a-date': 'the birth date in the ID number (characters 7–14) is not a real date',
-  future: 'the birth date in the ID number (characters 7–14) is in the future',
-  'check-character': 'the check character (last character) does not match: a digit is mistyped',
-} as const;
+// The problems do not quote the date: with the masked number (first 6, last 4) it would give
+// the number away.
+const PROBLEMS = {
+  format: 'id-format',
+  'not-a-date': 'id-birth-date',
+  future: 'id-birth-future',
+  'check-character': 'id-check-character',
+} as const satisfies Record<string, ProblemCode>;
 
 const digitAt = (s: string, i: number) => s.charCodeAt(i) - 48;
 
 /** Why `id` (trimmed, upper case) is not a valid number, checked in that order; undefined when it is. */
-function idProblem(id: string, today: string | undefined): keyof typeof MESSAGES | undefined {
+function idProblem(id: string, today: string | undefined): keyof typeof PROBLEMS | undefined {
   if (id.length !== 18) return 'format';
   let sum = 0;
   for (let i = 0; i < 17; i++) {
@@ -81,8 +84,13 @@ function afterToday(birth: number, id: string, today: string): boolean {
  * when it is valid (sex aside). For checking many numbers: nothing is allocated for a valid one.
  */
 export function idNumberMessage(id: string, today?: string): string | undefined {
-  const problem = idProblem(id, today);
-  return problem === undefined ? undefined : MESSAGES[problem];
+  return idNumberIssue(id, today)?.message;
+}
+
+/** The same, as a problem of the catalogue (registry/problems.ts), with its code. */
+export function idNumberIssue(id: string, today?: string): Problem | undefined {
+  const found = idProblem(id, today);
+  return found === undefined ? undefined : problemOf(PROBLEMS[found]);
 }
 
 /** Validates an ID number: format, a real birth date (not in the future of `today`), the check character, and the sex digit against `sex` when given. */
@@ -90,16 +98,14 @@ export function checkIdNumber(raw: string, options: { sex?: Sex; today?: string 
   const id = raw.trim().toUpperCase();
   const problem = idProblem(id, options.today);
   if (problem !== undefined) {
-    return { ok: false, problem: problem === 'not-a-date' || problem === 'future' ? 'birth-date' : problem, message: MESSAGES[problem] };
+    const issue = idNumberIssue(id, options.today)!;
+    return { ok: false, problem: problem === 'not-a-date' || problem === 'future' ? 'birth-date' : problem, message: issue.message, issue };
   }
   const birthDate = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
   const sex: Sex = Number(id[16]) % 2 === 1 ? 'M' : 'F';
   if (options.sex !== undefined && options.sex !== sex) {
-    return {
-      ok: false,
-      problem: 'sex',
-      message: `the ID number's 17th digit says ${sex === 'M' ? 'male (odd)' : 'female (even)'}, the record says ${options.sex === 'M' ? 'male' : 'female'}`,
-    };
+    const issue = problemOf('id-sex', { idSex: sex, recordSex: options.sex });
+    return { ok: false, problem: 'sex', message: issue.message, issue };
   }
   return { ok: true, birthDate, sex };
 }

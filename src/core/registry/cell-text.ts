@@ -9,6 +9,7 @@
  * - U+FFFD, the mark a decoder leaves for bytes it could not read, is refused too: the character it
  *   stands for is lost and must be typed again.
  */
+import { problem, type Problem } from './problems.ts';
 
 /** Refused anywhere: C0 but tab, LF and CR; DEL; C1; U+FFFD. */
 const NEVER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/;
@@ -23,16 +24,21 @@ const hex = (c: number) => `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
  * its code and its position (1-based), never the character itself.
  */
 export function textCharacterProblem(s: string, multiline: boolean): string | undefined {
+  return textCharacterIssue(s, multiline)?.message;
+}
+
+/** The same, as a problem of the catalogue (problems.ts), with its code. */
+export function textCharacterIssue(s: string, multiline: boolean): Problem | undefined {
   const re = multiline ? NEVER : NOT_ONE_LINE;
   const m = re.exec(s);
   if (!m) return undefined;
   const c = m[0].charCodeAt(0);
-  const at = `at character ${m.index + 1}`;
-  if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) return `contains a line break (${at}): this column takes one line`;
-  if (c === 0x09) return `contains a tab (${at}): this column takes one line of text`;
-  if (c === 0) return `contains a NUL character (U+0000, ${at}): remove it`;
-  if (c === 0xfffd) return `contains U+FFFD (${at}), the mark of a character lost in an encoding conversion: type the character again`;
-  return `contains a control character (${hex(c)}, ${at}): remove it`;
+  const at = m.index + 1;
+  if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) return problem('line-break', { at });
+  if (c === 0x09) return problem('tab', { at });
+  if (c === 0) return problem('nul', { at });
+  if (c === 0xfffd) return problem('lost-character', { at });
+  return problem('control-character', { char: hex(c), at });
 }
 
 /** Most characters of a cell a message quotes. */

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CODE_LISTS } from './reference-data.ts';
-import { checkIdNumber, checkCharacter } from '../ids/gb11643.ts';
+import { checkIdNumber, checkCharacter, type IdCheck } from '../ids/gb11643.ts';
 import { codeLookup, fieldParser, Invalid, parseDate, parseField, type Cell, type CodeLookup, type FieldSpec, type FieldType, type Parsed } from './fields.ts';
 import { quoteCell } from './cell-text.ts';
 import { KINDS } from './kinds.ts';
@@ -329,12 +329,19 @@ describe('fieldParser and parseField agree with the code they replaced', () => {
   });
 });
 
+/** A check without its problem's code (whose English sentence must be the message), to compare with the reference. */
+function withoutIssue(c: IdCheck): IdCheck {
+  const { issue, ...rest } = c;
+  expect(issue?.message).toBe(c.message);
+  return rest;
+}
+
 describe('checkIdNumber agrees with the Date-based check it replaced', () => {
   it('for numbers of every birth date, check character and today', () => {
     fc.assert(
       fc.property(fc.oneof(idLike, textCell), fc.option(fc.constantFrom('2021-06-30', '1970-01-01', '1800-01-01', 'someday', '2020-3-5'), { nil: undefined }), (id, today) => {
         const opts = today === undefined ? {} : { today };
-        expect(checkIdNumber(id, opts)).toEqual(refCheckIdNumber(id, opts));
+        expect(withoutIssue(checkIdNumber(id, opts))).toEqual(refCheckIdNumber(id, opts));
       }),
       { numRuns: 20_000 },
     );
@@ -345,7 +352,7 @@ describe('checkIdNumber agrees with the Date-based check it replaced', () => {
       const day = isoDate(new Date(t)).replace(/-/g, '');
       const first17 = `522425${day}001`;
       const id = first17 + checkCharacter(first17);
-      expect(checkIdNumber(id, { today: '2021-06-30' })).toEqual(refCheckIdNumber(id, { today: '2021-06-30' }));
+      expect(withoutIssue(checkIdNumber(id, { today: '2021-06-30' }))).toEqual(refCheckIdNumber(id, { today: '2021-06-30' }));
     }
     // And the days that are not: 00, 29–32 of each month, month 00 and 13.
     for (const y of [1800, 1900, 2000, 2019, 2020, 2100]) {
@@ -353,7 +360,7 @@ describe('checkIdNumber agrees with the Date-based check it replaced', () => {
         for (const d of [0, 1, 28, 29, 30, 31, 32]) {
           const first17 = `522425${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}001`;
           const id = first17 + checkCharacter(first17);
-          expect(checkIdNumber(id), id).toEqual(refCheckIdNumber(id));
+          expect(withoutIssue(checkIdNumber(id)), id).toEqual(refCheckIdNumber(id));
         }
       }
     }

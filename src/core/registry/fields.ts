@@ -2,8 +2,9 @@
  * Cell values from an office's sheets, parsed and checked one field at a time. Pure: code
  * lists and "today" come in as arguments.
  */
-import { idNumberMessage } from '../ids/gb11643.ts';
-import { quoteCell, quoteList, textCharacterProblem } from './cell-text.ts';
+import { idNumberIssue } from '../ids/gb11643.ts';
+import { quoteCell, quoteList, textCharacterIssue } from './cell-text.ts';
+import { problem, type Problem } from './problems.ts';
 
 /** What a reader hands over for one cell: text, a number, a date (xlsx), a boolean, or nothing. */
 export type Cell = string | number | boolean | Date | null | undefined;
@@ -98,7 +99,11 @@ export function parseField(field: FieldSpec, cell: Cell, ctx: { codes: CodeLooku
 
 /** Why a cell is not a value of its field (what a FieldParser gives instead of the value). */
 export class Invalid {
-  constructor(readonly message: string) {}
+  constructor(readonly problem: Problem) {}
+  /** The problem's English sentence. */
+  get message(): string {
+    return this.problem.message;
+  }
 }
 
 /** A field's cell to its value, or Invalid; `year` is the record's year, for versioned code lists. */
@@ -123,7 +128,7 @@ function shortDigits(s: string): boolean {
  * field's type looked at once, and no object made for a valid cell.
  */
 export function fieldParser(field: FieldSpec, ctx: { codes: CodeLookup; today: string }): FieldParser {
-  const empty: string | number | null | Invalid = field.required ? new Invalid('required, but empty') : (field.default ?? null);
+  const empty: string | number | null | Invalid = field.required ? new Invalid(problem('required')) : (field.default ?? null);
   const parse = typeParser(field.type, ctx);
   return (cell, year) => {
     // text(cell), with a string cell as it is when it has no space to trim.
@@ -140,12 +145,12 @@ export function fieldParser(field: FieldSpec, ctx: { codes: CodeLookup; today: s
 function typeParser(t: FieldType, ctx: { codes: CodeLookup; today: string }): (s: string, cell: Cell, year: number | undefined) => string | number | null | Invalid {
   switch (t.kind) {
     case 'text': {
-      const tooLong = t.max === undefined ? undefined : new Invalid(`longer than ${t.max} characters`);
+      const tooLong = t.max === undefined ? undefined : new Invalid(problem('too-long', { max: t.max }));
       const max = t.max ?? Infinity;
       const multiline = !!t.multiline;
       return (s) => {
         if (s.length > max) return tooLong!;
-        const bad = textCharacterProblem(s, multiline);
+        const bad = textCharacterIssue(s, multiline);
         if (bad !== undefined) return new Invalid(bad);
         return multiline && s.includes('\r') ? s.replace(/\r\n?/g, '\n') : s;
       };
@@ -154,16 +159,16 @@ function typeParser(t: FieldType, ctx: { codes: CodeLookup; today: string }): (s
     case 'year': {
       const min = t.kind === 'year' ? 1949 : t.min;
       const max = t.kind === 'year' ? 2100 : t.max;
-      const notWhole = new Invalid('not a whole number');
-      const low = new Invalid(t.kind === 'year' ? 'not a year' : `less than ${min}`);
-      const high = new Invalid(t.kind === 'year' ? 'not a year' : `more than ${max}`);
+      const notWhole = new Invalid(problem('not-whole'));
+      const low = new Invalid(t.kind === 'year' ? problem('not-a-year') : problem('less-than', { min: String(min) }));
+      const high = new Invalid(t.kind === 'year' ? problem('not-a-year') : problem('more-than', { max: String(max) }));
       // The latest year a year field takes: today's year plus what the field allows ahead.
       const thisYear = yearOf(ctx.today);
       const latest = t.kind === 'year' && thisYear !== undefined ? thisYear + t.ahead : Infinity;
       const ahead =
         t.kind !== 'year' || thisYear === undefined
           ? undefined
-          : new Invalid(t.ahead === 0 ? `in the future (this year is ${thisYear})` : `more than ${t.ahead} year${t.ahead === 1 ? '' : 's'} ahead (this year is ${thisYear})`);
+          : new Invalid(t.ahead === 0 ? problem('year-in-future', { thisYear }) : problem('year-too-far', { ahead: t.ahead, thisYear }));
       return (s) => {
         if (!shortDigits(s) && !WHOLE.test(s)) return notWhole;
         const n = Number(s);
@@ -174,8 +179,8 @@ function typeParser(t: FieldType, ctx: { codes: CodeLookup; today: string }): (s
       };
     }
     case 'date': {
-      const notADate = new Invalid('not a date (write 2020-03-05)');
-      const future = new Invalid('a date in the future');
+      const notADate = new Invalid(problem('not-a-date'));
+      const future = new Invalid(problem('date-in-future'));
       return (_s, cell) => {
         const d = parseDate(cell);
         if (!d) return notADate;
@@ -184,10 +189,10 @@ function typeParser(t: FieldType, ctx: { codes: CodeLookup; today: string }): (s
       };
     }
     case 'month': {
-      const notAMonth = new Invalid('not a month (write 2020-03)');
+      const notAMonth = new Invalid(problem('not-a-month'));
       // A month is a record's (days on duty in it): it cannot lie ahead.
       const thisMonth = yearOf(ctx.today) === undefined ? undefined : ctx.today.slice(0, 7);
-      const future = new Invalid(`in the future (this month is ${thisMonth})`);
+      const future = new Invalid(problem('month-in-future', { thisMonth: String(thisMonth) }));
       return (s, cell) => {
         const m = /^(\d{4})[-/.年](\d{1,2})月?$/.exec(s) ?? (cell instanceof Date ? [, String(cell.getUTCFullYear()), String(cell.getUTCMonth() + 1)] : null);
         if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) return notAMonth;
@@ -197,7 +202,7 @@ function typeParser(t: FieldType, ctx: { codes: CodeLookup; today: string }): (s
       };
     }
     case 'bool': {
-      const neither = new Invalid('write 是 or 否');
+      const neither = new Invalid(problem('not-yes-no'));
       return (s) => {
         // Every word in TRUE and FALSE is its own lower case: one found as it is needs no lowering.
         if (TRUE.has(s)) return 1;
@@ -209,7 +214,7 @@ function typeParser(t: FieldType, ctx: { codes: CodeLookup; today: string }): (s
       };
     }
     case 'money': {
-      const notAnAmount = new Invalid('not an amount in yuan (at most two decimals)');
+      const notAnAmount = new Invalid(problem('not-an-amount'));
       return (s) => {
         const amount = s.includes(',') ? s.replace(/,/g, '') : s;
         const dot = amount.indexOf('.');
@@ -225,7 +230,7 @@ function typeParser(t: FieldType, ctx: { codes: CodeLookup; today: string }): (s
       };
     }
     case 'phone': {
-      const notAPhone = new Invalid('not a phone number');
+      const notAPhone = new Invalid(problem('not-a-phone'));
       return (s) => {
         if (!PHONE.test(s)) return notAPhone;
         return s.replace(/\s/g, '');
@@ -234,11 +239,11 @@ function typeParser(t: FieldType, ctx: { codes: CodeLookup; today: string }): (s
     case 'idNumber':
       return (s) => {
         const id = s.toUpperCase();
-        const message = idNumberMessage(id, ctx.today);
-        return message === undefined ? id : new Invalid(message);
+        const issue = idNumberIssue(id, ctx.today);
+        return issue === undefined ? id : new Invalid(issue);
       };
     case 'divisionCode': {
-      const not12 = new Invalid('a division code has 12 digits');
+      const not12 = new Invalid(problem('not-a-division-code'));
       // /^\d{12}$/: twelve ASCII digits.
       return (s) => (s.length === 12 && shortDigits(s) ? s : not12);
     }
@@ -246,23 +251,23 @@ function typeParser(t: FieldType, ctx: { codes: CodeLookup; today: string }): (s
       // The first value whose value or a label is the cell.
       const byInput = new Map<string, string>();
       for (const v of t.values) for (const name of [v.value, ...v.labels]) if (!byInput.has(name)) byInput.set(name, v.value);
-      const none = new Invalid(`not one of ${t.values.map((v) => v.labels[0]).join('、')}`);
+      const none = new Invalid(problem('not-one-of', { values: t.values.map((v) => v.labels[0]).join('、') }));
       return (s) => byInput.get(s) ?? none;
     }
     case 'code':
       return (s, _cell, year) => {
         const code = ctx.codes.resolve(t.list, s, year);
-        if (!code) return new Invalid(`not in the code list (${quoteList(ctx.codes.labels(t.list, year))})`);
+        if (!code) return new Invalid(problem('not-in-code-list', { labels: quoteList(ctx.codes.labels(t.list, year)) }));
         return code;
       };
     case 'codes':
       return (s, _cell, year) => {
         const parts = s.split(/[、,，;；\s]+/).filter(Boolean);
-        if (parts.length > t.max) return new Invalid(`at most ${t.max}`);
+        if (parts.length > t.max) return new Invalid(problem('too-many', { max: t.max }));
         const codes: string[] = [];
         for (const p of parts) {
           const code = ctx.codes.resolve(t.list, p, year);
-          if (!code) return new Invalid(`"${quoteCell(p)}" is not in the code list (${quoteList(ctx.codes.labels(t.list, year))})`);
+          if (!code) return new Invalid(problem('part-not-in-code-list', { part: quoteCell(p), labels: quoteList(ctx.codes.labels(t.list, year)) }));
           codes.push(code);
         }
         return codes.join(',');

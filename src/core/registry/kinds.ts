@@ -2,11 +2,15 @@
  * The record kinds an office imports and exports, each with the Chinese column headers of
  * its own sheets. One definition drives import validation, the template and the export.
  */
+import { problem, type Problem } from './problems.ts';
 import { checkIdNumber } from '../ids/gb11643.ts';
 import type { Text } from '../scheme/model.ts';
 import type { FieldSpec, FieldType } from './fields.ts';
 
 /** What a kind's row refers to, resolved against the registry (and earlier rows of the file). */
+/** A problem with a row's values together, at the field it is shown against. */
+export type RowProblem = { field: string } & Problem;
+
 export type Reference = 'village' | 'household' | 'area';
 
 export interface KindSpec {
@@ -26,7 +30,7 @@ export interface KindSpec {
   /** A parent row written first (upserted by its own key), whose id the row carries. */
   parent?: { table: string; fields: string[]; key: string[]; foreignKey: string };
   /** Checks across fields of one record: problems by field key. */
-  check?: (r: Record<string, string | number | null>) => Array<{ field: string; message: string }>;
+  check?: (r: Record<string, string | number | null>) => RowProblem[];
   /** Derives stored columns from parsed fields (e.g. a role into two flags). */
   transform?: (r: Record<string, string | number | null>) => Record<string, string | number | null>;
 }
@@ -63,7 +67,7 @@ const householdNo = (required = true) =>
   });
 
 const notBefore = (r: Record<string, string | number | null>, start: string, end: string, field: string) =>
-  r[start] !== null && r[end] !== null && String(r[end]) < String(r[start]) ? [{ field, message: `earlier than the start (${r[start]})` }] : [];
+  r[start] !== null && r[end] !== null && String(r[end]) < String(r[start]) ? [{ field, ...problem('before-start', { start: String(r[start]) }) }] : [];
 
 export const KINDS: KindSpec[] = [
   {
@@ -100,10 +104,10 @@ export const KINDS: KindSpec[] = [
       f('population', '人口数', 'population', { kind: 'int', min: 0, max: 1_000_000 }, '户籍人口', { aliases: ['人口'], example: '1860' }),
     ],
     check: (r) => {
-      const out: Array<{ field: string; message: string }> = [];
-      if (r.level !== 'county' && r.parent_code === null) out.push({ field: 'parent_code', message: 'a township or village needs its parent' });
-      if (r.level !== 'village' && r.poverty_village === 1) out.push({ field: 'poverty_village', message: 'only a village can be a poverty village' });
-      if (r.exit_year !== null && r.poverty_village !== 1) out.push({ field: 'exit_year', message: 'only a poverty village exits' });
+      const out: RowProblem[] = [];
+      if (r.level !== 'county' && r.parent_code === null) out.push({ field: 'parent_code', ...problem('parent-needed') });
+      if (r.level !== 'village' && r.poverty_village === 1) out.push({ field: 'poverty_village', ...problem('poverty-village-only-village') });
+      if (r.exit_year !== null && r.poverty_village !== 1) out.push({ field: 'exit_year', ...problem('exit-poverty-village-only') });
       return out;
     },
   },
@@ -152,15 +156,16 @@ export const KINDS: KindSpec[] = [
       f('road', '通硬化路', 'paved road', bool, '是或否', { example: '是' }),
     ],
     check: (r) => {
-      const out: Array<{ field: string; message: string }> = [];
-      if (r.workers !== null && r.size !== null && Number(r.workers) > Number(r.size)) out.push({ field: 'workers', message: `more than the household size (${r.size})` });
-      if (r.status === 'exited' && r.exit_year === null) out.push({ field: 'exit_year', message: 'an exited household needs its exit year' });
-      if (r.status === 'not-exited' && r.exit_year !== null) out.push({ field: 'exit_year', message: 'a household that has not exited has no exit year' });
+      const out: RowProblem[] = [];
+      if (r.workers !== null && r.size !== null && Number(r.workers) > Number(r.size))
+        out.push({ field: 'workers', ...problem('more-than-household-size', { size: String(r.size) }) });
+      if (r.status === 'exited' && r.exit_year === null) out.push({ field: 'exit_year', ...problem('exit-year-needed') });
+      if (r.status === 'not-exited' && r.exit_year !== null) out.push({ field: 'exit_year', ...problem('exit-year-not-exited') });
       if (r.other_causes !== null && r.main_cause !== null && String(r.other_causes).split(',').includes(String(r.main_cause))) {
-        out.push({ field: 'other_causes', message: 'repeats the main cause' });
+        out.push({ field: 'other_causes', ...problem('repeats-main-cause') });
       }
       if (r.identified_year !== null && r.exit_year !== null && Number(r.exit_year) < Number(r.identified_year)) {
-        out.push({ field: 'exit_year', message: `before the year identified (${r.identified_year})` });
+        out.push({ field: 'exit_year', ...problem('before-identified-year', { year: String(r.identified_year) }) });
       }
       return out;
     },
@@ -206,7 +211,7 @@ export const KINDS: KindSpec[] = [
     check: (r) => {
       if (r.id_number === null || (r.sex !== 'M' && r.sex !== 'F')) return [];
       const c = checkIdNumber(String(r.id_number), { sex: r.sex });
-      return !c.ok && c.problem === 'sex' ? [{ field: 'sex', message: c.message! }] : [];
+      return !c.ok && c.problem === 'sex' ? [{ field: 'sex', ...c.issue! }] : [];
     },
   },
   {
@@ -350,9 +355,9 @@ export const KINDS: KindSpec[] = [
       if (r.month === null || r.days === null) return [];
       const [y, m] = String(r.month).split('-').map(Number);
       const inMonth = new Date(Date.UTC(y!, m!, 0)).getUTCDate();
-      if (Number(r.days) > inMonth) return [{ field: 'days', message: `more than the ${inMonth} days of ${r.month}` }];
+      if (Number(r.days) > inMonth) return [{ field: 'days', ...problem('more-than-days-in-month', { days: inMonth, month: String(r.month) }) }];
       const all = Number(r.days) + Number(r.leave_days ?? 0) + Number(r.trip_days ?? 0);
-      return all > inMonth ? [{ field: 'leave_days', message: `days on duty, leave and trips add up to ${all}, more than the ${inMonth} days of ${r.month}` }] : [];
+      return all > inMonth ? [{ field: 'leave_days', ...problem('duty-over-month', { all, days: inMonth, month: String(r.month) }) }] : [];
     },
   },
   {
@@ -416,14 +421,14 @@ export const KINDS: KindSpec[] = [
       f('note', '备注', 'note', note(500), '可分多行', { example: '' }),
     ],
     check: (r) => {
-      const out: Array<{ field: string; message: string }> = [];
-      if (r.status === 'missing' && r.submitted_date !== null) out.push({ field: 'status', message: 'marked 未报 but has a submission date' });
-      if (r.status !== 'missing' && r.submitted_date === null) out.push({ field: 'submitted_date', message: 'a submitted report needs its date' });
+      const out: RowProblem[] = [];
+      if (r.status === 'missing' && r.submitted_date !== null) out.push({ field: 'status', ...problem('missing-has-date') });
+      if (r.status !== 'missing' && r.submitted_date === null) out.push({ field: 'submitted_date', ...problem('submitted-needs-date') });
       if (r.status === 'on-time' && r.submitted_date !== null && String(r.submitted_date) > String(r.deadline)) {
-        out.push({ field: 'status', message: `marked 按时 but submitted after the deadline (${r.deadline})` });
+        out.push({ field: 'status', ...problem('on-time-but-late', { deadline: String(r.deadline) }) });
       }
       if (r.status === 'late' && r.submitted_date !== null && String(r.submitted_date) <= String(r.deadline)) {
-        out.push({ field: 'status', message: `marked 延报 but submitted by the deadline (${r.deadline})` });
+        out.push({ field: 'status', ...problem('late-but-on-time', { deadline: String(r.deadline) }) });
       }
       return out;
     },
@@ -474,8 +479,8 @@ export const KINDS: KindSpec[] = [
     ],
     check: (r) => {
       const awareness = r.answer === 'aware' || r.answer === 'unaware';
-      if (r.kind === 'awareness' && !awareness) return [{ field: 'answer', message: 'a policy-awareness answer is 知晓 or 不知晓' }];
-      if (r.kind === 'satisfaction' && awareness) return [{ field: 'answer', message: 'a satisfaction answer is 满意, 基本满意 or 不满意' }];
+      if (r.kind === 'awareness' && !awareness) return [{ field: 'answer', ...problem('awareness-answer') }];
+      if (r.kind === 'satisfaction' && awareness) return [{ field: 'answer', ...problem('satisfaction-answer') }];
       return [];
     },
   },
@@ -640,7 +645,7 @@ export const KINDS: KindSpec[] = [
       f('valid_from', '起始年度', 'valid from', plannedYear, '从该年起有效（最晚为今后10年内）', { ...req, example: '2014' }),
       f('valid_to', '截止年度', 'valid to', plannedYear, '到该年止有效；仍有效留空', { example: '' }),
     ],
-    check: (r) => (r.valid_to !== null && Number(r.valid_to) < Number(r.valid_from) ? [{ field: 'valid_to', message: 'before the start year' }] : []),
+    check: (r) => (r.valid_to !== null && Number(r.valid_to) < Number(r.valid_from) ? [{ field: 'valid_to', ...problem('before-start-year') }] : []),
   },
   {
     kind: 'poverty-lines',

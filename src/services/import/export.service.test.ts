@@ -155,7 +155,12 @@ for (const target of storeTargets()) {
       const report = await importFile(copy, 'members', join(tmp.dir, 'members-masked.csv'), { today: TODAY });
       expect(report.committed).toBe(false);
       expect(report.problems).toHaveLength(5);
-      expect(report.problems[0]).toEqual({ row: 2, column: '身份证号 (C)', value: '522425********0019', message: 'an ID number has 18 characters: 17 digits and a digit or X' });
+      expect({ ...report.problems[0], reason: undefined }).toEqual({
+        row: 2,
+        column: '身份证号 (C)',
+        value: '522425********0019',
+        message: 'an ID number has 18 characters: 17 digits and a digit or X',
+      });
       expect(await count(copy, 'members')).toBe(0);
     });
 

@@ -4,11 +4,14 @@
  * every encoding, every reason a row is rejected (with its row, column and masked value), the
  * file-level refusals, all-or-nothing, dry runs, idempotent re-imports, and the errors file.
  */
+import ExcelJS from 'exceljs';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KaoheError } from '../../core/errors.ts';
 import { kindSpec } from '../../core/registry/kinds.ts';
+import { problemText } from '../../core/registry/problems.ts';
+import type { ImportProblem } from '../../contract/registry.ts';
 import type { Store } from '../../store/db.ts';
 import { storeTargets } from '../../../test/stores.ts';
 import {
@@ -45,7 +48,7 @@ import {
   type KindName,
   type Table,
 } from '../../../test/registry-fixtures.ts';
-import { writeErrorsFile } from './errors-file.ts';
+import { BAD_FILL, writeErrorsFile } from './errors-file.ts';
 import { importFile, type ImportReport } from './import.service.ts';
 
 /** What each kind's valid rows look like once stored (surrogate ids as natural keys, see `stored`). */
@@ -389,6 +392,19 @@ function bigHouseholds(rows: number, lastBad: boolean): Table {
 
 const targets = storeTargets();
 
+/**
+ * A problem as the CLI words it: its reason (code and values) must give its message in English
+ * through the catalogue, and a Chinese sentence of its own; the reason is then set aside so the
+ * expectations read as sentences.
+ */
+function inEnglish(p: ImportProblem): ImportProblem {
+  const { reason, ...rest } = p;
+  if (!reason) return rest;
+  expect(problemText({ ...reason, message: '' }, 'en')).toBe(p.message);
+  expect(problemText({ ...reason, message: '' }, 'zh')).toMatch(/[\u4e00-\u9fff]/);
+  return rest;
+}
+
 for (const target of targets) {
   describe(`importFile on ${target.dialect}`, () => {
     const tmp = tempDir();
@@ -457,7 +473,7 @@ for (const target of targets) {
         const ok = await importFile(store, 'households', csv(h), { today: TODAY, dryRun: true });
         expect(ok.problems).toEqual([]);
         const early = await importFile(store, 'households', csv(withCell(h, 0, '年度', '2019')), { today: TODAY, dryRun: true });
-        expect(early.problems).toMatchObject([{ row: 2, column: '主要致贫原因 (J)', value: '因疫', message: expect.stringMatching(/^not in the code list/) }]);
+        expect(early.problems.map(inEnglish)).toMatchObject([{ row: 2, column: '主要致贫原因 (J)', value: '因疫', message: expect.stringMatching(/^not in the code list/) }]);
       });
     });
 
@@ -615,7 +631,7 @@ for (const target of targets) {
         expect(headerRow).toBe(3);
         const before = await stored(store, 'households');
         const r = await importFile(store, 'households', file, { today: TODAY });
-        expect(r.problems).toEqual([
+        expect(r.problems.map(inEnglish)).toEqual([
           { row: 5, column: '家庭人口数 (F)', value: '31', message: 'more than 30' },
           { row: 6, column: '户主身份证号 (E)', value: '522425********0110', message: expect.stringMatching(/check character/) },
         ]);
@@ -653,7 +669,7 @@ for (const target of targets) {
         expect(await stored(store, TABLE[kind])).toEqual(before);
         return report;
       };
-      const problems = async (kind: KindName, table: Table, options: { today?: string } = {}) => (await rejected(kind, table, options)).problems;
+      const problems = async (kind: KindName, table: Table, options: { today?: string } = {}) => (await rejected(kind, table, options)).problems.map(inEnglish);
 
       it('a required cell that is empty', async () => {
         expect(await problems('households', withCell(VALID.households, 1, '户主姓名', ''))).toEqual([
@@ -665,17 +681,19 @@ for (const target of targets) {
       it('a bad ID number, shown masked and never in full anywhere in the report', async () => {
         const bad = `${IDS.wangDashan.slice(0, 17)}X`;
         const report = await rejected('households', withCell(VALID.households, 0, '户主身份证号', bad));
-        expect(report.problems).toEqual([
+        expect(report.problems.map(inEnglish)).toEqual([
           { row: 2, column: '户主身份证号 (E)', value: '522425********001X', message: 'the check character (last character) does not match: a digit is mistyped' },
         ]);
         const impossible = idNumber('522425', '19990229', '001');
         const report2 = await rejected('members', withCell(VALID.members, 2, '身份证号', impossible));
-        expect(report2.problems).toEqual([
+        expect(report2.problems.map(inEnglish)).toEqual([
           { row: 4, column: '身份证号 (C)', value: `522425********${impossible.slice(-4)}`, message: expect.stringMatching(/birth date.*not a real date/) },
         ]);
         const future = idNumber('522425', '20210701', '001');
         const report3 = await rejected('members', withCell(VALID.members, 2, '身份证号', future));
-        expect(report3.problems).toEqual([{ row: 4, column: '身份证号 (C)', value: `522425********${future.slice(-4)}`, message: expect.stringMatching(/birth date.*future/) }]);
+        expect(report3.problems.map(inEnglish)).toEqual([
+          { row: 4, column: '身份证号 (C)', value: `522425********${future.slice(-4)}`, message: expect.stringMatching(/birth date.*future/) },
+        ]);
         for (const [r, id] of [
           [report, bad],
           [report2, impossible],
@@ -991,7 +1009,7 @@ for (const target of targets) {
         );
         const r = await importFile(store, 'visits', file, { today: TODAY });
         expect(r.rows).toBe(4);
-        expect(r.problems).toEqual([
+        expect(r.problems.map(inEnglish)).toEqual([
           { row: 4, column: '走访日期 (E)', value: '2020-02-30', message: 'not a date (write 2020-03-05)' },
           { row: 6, column: '走访日期 (E)', value: '2020-13-01', message: 'not a date (write 2020-03-05)' },
           { row: 9, column: '走访日期 (E)', value: '2020-03-99', message: 'not a date (write 2020-03-05)' },
@@ -1004,7 +1022,7 @@ for (const target of targets) {
         writeFileSync(file, text.replace(`${H1},工作队长`, `${H1},队长`).replace('2020-03-10', '2020-03-99'));
         const r = await importFile(store, 'visits', file, { today: TODAY });
         expect(r.rows).toBe(3);
-        expect(r.problems).toEqual([{ row: 10, column: '走访日期 (E)', value: '2020-03-99', message: 'not a date (write 2020-03-05)' }]);
+        expect(r.problems.map(inEnglish)).toEqual([{ row: 10, column: '走访日期 (E)', value: '2020-03-99', message: 'not a date (write 2020-03-05)' }]);
       });
     });
 
@@ -1017,7 +1035,7 @@ for (const target of targets) {
         const progress: number[] = [];
         const r = await importFile(store, 'households', file, { today: TODAY, onProgress: (p) => progress.push(p.rows) });
         expect(r).toMatchObject({ rows: 20_000, committed: false, inserted: 0, updated: 0 });
-        expect(r.problems).toEqual([{ row: 20_001, column: '家庭人口数 (F)', value: '0', message: 'less than 1' }]);
+        expect(r.problems.map(inEnglish)).toEqual([{ row: 20_001, column: '家庭人口数 (F)', value: '0', message: 'less than 1' }]);
         expect(await count(store, 'households')).toBe(3);
         expect(await stored(store, 'households')).toEqual(before);
         expect(progress).toEqual([10_000, 20_000, 20_000]);
@@ -1047,7 +1065,7 @@ for (const target of targets) {
         expect(await count(store, 'households')).toBe(3);
         // A dry run reports problems the same way.
         const bad = await importFile(store, 'households', csv(withCell(VALID.households, 0, '年度', '20')), { today: TODAY, dryRun: true });
-        expect(bad.problems).toEqual([{ row: 2, column: '年度 (C)', value: '20', message: 'not a year' }]);
+        expect(bad.problems.map(inEnglish)).toEqual([{ row: 2, column: '年度 (C)', value: '20', message: 'not a year' }]);
       });
 
       it('re-importing the same file inserts nothing and updates every row; a changed value is updated', async () => {
@@ -1138,15 +1156,31 @@ for (const target of targets) {
           new Map<number, unknown>([
             [1, '错误'],
             [2, null],
-            [3, "性别 (D): 「男」 the ID number's 17th digit says female (even), the record says male"],
+            [3, '性别 (D): 「男」 身份证号第17位为女（偶数），记录的性别为男'],
             [4, null],
-            [5, expect.stringMatching(/^姓名 \(B\): required, but empty；与户主关系 \(E\): 「老伴」 not in the code list \(户主、/)],
+            [5, expect.stringMatching(/^姓名 \(B\): 必填，但为空；与户主关系 \(E\): 「老伴」 不在代码表中（户主、/)],
             [6, null],
-            [7, '身份证号 (C): 「*」 an ID number has 18 characters: 17 digits and a digit or X'],
+            [7, '身份证号 (C): 「*」 身份证号应为18位：17位数字加1位数字或X'],
           ]),
         );
         // The data cells are copied as read.
         expect(sheet!.rows.get(3)!.slice(0, 3)).toEqual([H1, '陈桂花', IDS.chenGuihua]);
+        // Each bad cell itself is filled, with its reason as a note; the good ones are not.
+        const book = new ExcelJS.Workbook();
+        await book.xlsx.readFile(out);
+        const ws = book.worksheets[0]!;
+        const marked = (ref: string) => {
+          const c = ws.getCell(ref);
+          const fill = c.fill as { fgColor?: { argb?: string } } | undefined;
+          const note = typeof c.note === 'string' ? c.note : (c.note?.texts ?? []).map((t) => t.text).join('');
+          return fill?.fgColor?.argb === BAD_FILL ? note : null;
+        };
+        expect(marked('D3')).toBe('身份证号第17位为女（偶数），记录的性别为男');
+        expect(marked('B5')).toBe('必填，但为空');
+        expect(marked('E5')).toMatch(/^不在代码表中/);
+        expect(marked('C7')).toBe('身份证号应为18位：17位数字加1位数字或X');
+        expect(marked('A3')).toBeNull();
+        expect(marked('C3')).toBeNull();
       });
 
       it('puts the error column after the header of an .xlsx with a title row, on the rows of the sheet', async () => {
@@ -1154,7 +1188,7 @@ for (const target of targets) {
         const file = join(tmp.dir, 'households-errors-in.xlsx');
         await writeXlsx(file, t, XLSX_FIXTURES.households.layout);
         const report = await importFile(store, 'households', file, { today: TODAY });
-        expect(report.problems).toEqual([{ row: 6, column: '年度 (C)', value: '1900', message: 'not a year' }]);
+        expect(report.problems.map(inEnglish)).toEqual([{ row: 6, column: '年度 (C)', value: '1900', message: 'not a year' }]);
         const out = join(tmp.dir, 'households-errors.xlsx');
         await writeErrorsFile(file, out, report.problems, { headerRow: report.headerRow });
         const [sheet] = await readXlsx(out);
@@ -1162,7 +1196,7 @@ for (const target of targets) {
         const errors = errorColumn(sheet!.rows, width);
         expect(errors.get(3)).toBe('错误');
         expect(errors.get(4)).toBeNull();
-        expect(errors.get(6)).toBe('年度 (C): 「1900」 not a year');
+        expect(errors.get(6)).toBe('年度 (C): 「1900」 不是年份');
         expect(sheet!.rows.get(1)![0]).toBe(XLSX_FIXTURES.households.layout.title);
         expect(sheet!.rows.get(1)![width] ?? null).toBeNull();
       });
@@ -1173,14 +1207,14 @@ for (const target of targets) {
         writeFileSync(file, text.replace('2020-03-10', '2020-03-99'));
         const report = await importFile(store, 'visits', file, { today: TODAY });
         expect(report.headerRow).toBe(2);
-        expect(report.problems).toEqual([{ row: 8, column: '走访日期 (E)', value: '2020-03-99', message: 'not a date (write 2020-03-05)' }]);
+        expect(report.problems.map(inEnglish)).toEqual([{ row: 8, column: '走访日期 (E)', value: '2020-03-99', message: 'not a date (write 2020-03-05)' }]);
         const out = join(tmp.dir, 'visits-gaps-errors.xlsx');
         await writeErrorsFile(file, out, report.problems, { headerRow: report.headerRow });
         const [sheet] = await readXlsx(out);
         expect([...sheet!.rows.keys()]).toEqual([2, 4, 6, 8]);
         expect(sheet!.rows.get(2)![6]).toBe('错误');
         expect(sheet!.rows.get(8)!.slice(0, 2)).toEqual([H1, '工作队长']);
-        expect(sheet!.rows.get(8)![6]).toBe('走访日期 (E): 「2020-03-99」 not a date (write 2020-03-05)');
+        expect(sheet!.rows.get(8)![6]).toBe('走访日期 (E): 「2020-03-99」 不是日期（请写作 2020-03-05）');
       });
     });
 

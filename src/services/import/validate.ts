@@ -10,6 +10,7 @@ import { maskIdNumber } from '../../core/ids/gb11643.ts';
 import { quoteCell, quoteList } from '../../core/registry/cell-text.ts';
 import { codeLookup, fieldParser, Invalid, type Cell, type CodeLookup, type FieldParser, type FieldSpec } from '../../core/registry/fields.ts';
 import type { KindSpec } from '../../core/registry/kinds.ts';
+import { problem, type Problem } from '../../core/registry/problems.ts';
 import { KeyRows } from './key-rows.ts';
 import { columnLetter, type Sheet, type SheetRow } from './readers.ts';
 import type { ImportProblem } from '../../contract/registry.ts';
@@ -309,13 +310,15 @@ export class RowValidator {
     }
     // Kept to the end: the value and message (which may quote a cell) copied, not slices of the file's text.
     p.message = detached(p.message);
+    if (p.reason?.params)
+      p.reason = { code: p.reason.code, params: Object.fromEntries(Object.entries(p.reason.params).map(([k, v]) => [k, typeof v === 'string' ? detached(v) : v])) };
     if (p.value !== undefined) p.value = detached(p.value);
     this.problems.push(p);
   }
 
-  private fail(field: FieldSpec, cell: Cell, message: string): void {
+  private fail(field: FieldSpec, cell: Cell, why: Problem): void {
     this.bad = true;
-    this.problem({ row: this.row, column: this.columnName(field), value: shown(field, cell), message });
+    this.problem({ row: this.row, column: this.columnName(field), value: shown(field, cell), message: why.message, reason: reasonOf(why) });
   }
 
   /** A data row (not blank). Its values when it is to be written; otherwise undefined. */
@@ -342,7 +345,7 @@ export class RowValidator {
       // The year's own field reads the same with the year as without (unless it were a code).
       const v = i === this.yearIndex && this.yearReadOnce ? yearValue! : parsers[i]!(cell, year);
       if (v instanceof Invalid) {
-        this.fail(fields[i]!, cell, v.message);
+        this.fail(fields[i]!, cell, v.problem);
         values[i] = null;
       } else {
         values[i] = v;
@@ -356,23 +359,23 @@ export class RowValidator {
       const value = values[index];
       if (value === null || value === undefined) continue;
       if (ref === 'village' && areas.get(String(value)) !== 'village') {
-        this.fail(field, value, areas.has(String(value)) ? `${value} is a ${areas.get(String(value))}, not a village` : 'no such village in the registry (import areas first)');
+        this.fail(field, value, areas.has(String(value)) ? problem('not-a-village', { value: String(value), level: areas.get(String(value))! }) : problem('no-such-village'));
       } else if (ref === 'area') {
         const level = areas.get(String(value));
         const own = this.levelAt === -1 ? undefined : values[this.levelAt];
         const wantParent = own === 'village' ? 'township' : own === 'township' ? 'county' : undefined;
-        if (!level) this.fail(field, value, 'no such area in the registry or in the rows above');
-        else if (wantParent && level !== wantParent) this.fail(field, value, `the parent of a ${own} must be a ${wantParent}, not a ${level}`);
-        else if (!wantParent) this.fail(field, value, 'a county has no parent here');
+        if (!level) this.fail(field, value, problem('no-such-area'));
+        else if (wantParent && level !== wantParent) this.fail(field, value, problem('wrong-parent-level', { own: String(own), want: wantParent, level }));
+        else if (!wantParent) this.fail(field, value, problem('county-no-parent'));
       } else if (ref === 'household' && !households.has(String(value))) {
-        this.fail(field, value, 'no such household in the registry (import households first)');
+        this.fail(field, value, problem('no-such-household'));
       }
     }
     if (spec.check) {
       for (const p of spec.check(this.makeRecord(values))) {
         const field = fields[this.index.get(p.field)!]!;
         const a = this.mapping.columns.get(field);
-        this.fail(field, a === undefined ? null : cells[a], p.message);
+        this.fail(field, a === undefined ? null : cells[a], p);
       }
     }
     if (this.bad) return undefined;
@@ -386,7 +389,7 @@ export class RowValidator {
         row,
         column: keyFields.map((f) => this.columnName(f)).join(' + '),
         value: keys.map((k) => shown(fields[k]!, values[k] as Cell)).join(' / '),
-        message: `duplicate of row ${first}`,
+        ...withReason(problem('duplicate-row', { first })),
       });
       return undefined;
     }
@@ -397,13 +400,13 @@ export class RowValidator {
       const other = this.data.heads.get(head);
       if (other !== undefined && other !== values[this.householdNoAt]) {
         const firstRow = this.seenHeads.get(head);
-        if (firstRow !== undefined) this.fail(field, head, `the same head ID number as row ${firstRow}`);
-        else this.fail(field, head, `already the head of household ${other} in the registry`);
+        if (firstRow !== undefined) this.fail(field, head, problem('same-head-as-row', { row: firstRow }));
+        else this.fail(field, head, problem('head-of-other-household', { household: String(other) }));
         return undefined;
       }
       const firstRow = this.seenHeads.add(head, row);
       if (firstRow !== undefined) {
-        this.fail(field, head, `the same head ID number as row ${firstRow}`);
+        this.fail(field, head, problem('same-head-as-row', { row: firstRow }));
         return undefined;
       }
     }
@@ -450,4 +453,13 @@ export async function validateSheet(spec: KindSpec, sheet: Sheet, file: string, 
   }
   if (rows === 0) throw new KaoheError('no-data-rows', `${file}: no rows with data below the header (row ${mapping.headerRow}): nothing to import`);
   return { rows, truncated: validator.truncated };
+}
+
+/** A problem's code and values, as an import problem carries them (its sentence in either language: problemText). */
+function reasonOf(p: Problem): NonNullable<ImportProblem['reason']> {
+  return { code: p.code, ...(p.params ? { params: { ...p.params } } : {}) };
+}
+
+function withReason(p: Problem): Pick<ImportProblem, 'message' | 'reason'> {
+  return { message: p.message, reason: reasonOf(p) };
 }

@@ -8,6 +8,7 @@ import { Alert, Button, Card, Descriptions, Empty, Result, Select, Space, Steps,
 import { InboxOutlined, DownloadOutlined, FileExcelOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { textOf } from '../../../core/scheme/model.ts';
+import { problemText } from '../../../core/registry/problems.ts';
 import { ErrorView, PageHeader } from '../../components/common.tsx';
 import { api, apiUrl, errorText } from '../../lib/api.ts';
 import { useFormat } from '../../lib/format.ts';
@@ -310,7 +311,10 @@ function ErrorsFileLink({ token }: { token: string }) {
 }
 
 function ProblemsTable({ problems }: { problems: ImportProblem[] }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const lang = schemeLang(i18n.language);
+  // A cell's or row's problem in the reader's language, by its code (problems.ts).
+  const why = (p: ImportProblem) => (p.reason ? problemText({ ...p.reason, message: p.message }, lang) : p.message);
   return (
     <Table<ImportProblem & { n: number }>
       rowKey="n"
@@ -323,7 +327,7 @@ function ProblemsTable({ problems }: { problems: ImportProblem[] }) {
         { title: t('imports.row'), dataIndex: 'row', width: 64, render: (r: number) => (r === 0 ? t('imports.wholeFile') : r) },
         { title: t('imports.column'), dataIndex: 'column', width: 160, render: (v?: string) => v ?? '—' },
         { title: t('imports.value'), dataIndex: 'value', width: 160, render: (v?: string) => (v === undefined ? '—' : <code>{v}</code>) },
-        { title: t('imports.why'), dataIndex: 'message' },
+        { title: t('imports.why'), key: 'why', render: (_: unknown, p: ImportProblem) => why(p) },
       ]}
     />
   );
