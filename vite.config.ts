@@ -26,6 +26,8 @@ export default defineConfig({
     outDir: here('./dist/web'),
     emptyOutDir: true,
     sourcemap: false,
+    // Which chunks each page loads (scripts/page-weights.mjs); the build moves it out of dist/web.
+    manifest: true,
     chunkSizeWarningLimit: 1200,
     rolldownOptions: {
       output: {

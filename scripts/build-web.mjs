@@ -2,24 +2,29 @@
 /**
  * Builds the web application (src/web, with the src/core modules it imports) into dist/web with
  * Vite, but only when something it is built from changed since the last build (newest mtime
- * of its sources against the build's stamp), so `npm start` stays fast.
+ * of its sources against the build's stamp), so `npm start` stays fast. Then writes a brotli and
+ * a gzip copy beside every file that compresses (scripts/compress-assets.mjs), which the server
+ * sends as they are, and moves Vite's manifest out of the served folder (dist/web-manifest.json,
+ * read by scripts/page-weights.mjs and bench/web.ts).
  *
  *   node scripts/build-web.mjs           build when needed
  *   node scripts/build-web.mjs --force   always build
  *   node scripts/build-web.mjs --check   exit 1 when a build is needed, without building
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compressAssets } from './compress-assets.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'dist', 'web');
 // Beside the build, not in it: dist/web is served as it is.
 const stampFile = join(root, 'dist', '.web-build-stamp.json');
+const manifestFile = join(root, 'dist', 'web-manifest.json');
 
 /** What the bundle is made of: the app, the core it imports, and the build's own configuration. */
 const INPUT_DIRS = ['src/web', 'src/core'];
-const INPUT_FILES = ['vite.config.ts', 'scripts/build-web.mjs', 'package-lock.json'];
+const INPUT_FILES = ['vite.config.ts', 'scripts/build-web.mjs', 'scripts/compress-assets.mjs', 'package-lock.json'];
 const SKIP = /(\.test\.tsx?$)|(^|[\\/])(node_modules|\.git)([\\/]|$)/;
 
 function newestInput() {
@@ -76,6 +81,15 @@ try {
   process.stderr.write(`web app: build failed: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 }
+// The manifest says which chunks a page loads; nobody's browser needs it.
+const viteManifest = join(outDir, '.vite', 'manifest.json');
+if (existsSync(viteManifest)) {
+  renameSync(viteManifest, manifestFile);
+  rmSync(join(outDir, '.vite'), { recursive: true, force: true });
+}
+const compressed = compressAssets(outDir);
+const kib = (n) => `${Math.round(n / 1024)} KiB`;
+process.stdout.write(`web app: ${compressed.files} files compressed: ${kib(compressed.bytes)} → ${kib(compressed.gzip)} gzip, ${kib(compressed.brotli)} brotli\n`);
 // The stamp records the newest input seen before the build: a file saved during the build makes the next run build again.
 writeFileSync(stampFile, JSON.stringify({ builtAt: new Date().toISOString(), newestInputMs: newest.mtimeMs, newestInput: relative(root, newest.path) }, null, 2) + '\n');
 process.stdout.write(`web app: built in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

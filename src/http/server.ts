@@ -9,7 +9,6 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import { KaoheError, type ErrorCode } from '../core/errors.ts';
 import { errorLanguage, errorText, type ErrorLanguage } from '../core/error-messages.ts';
@@ -19,6 +18,7 @@ import { csrfTokenFor } from '../services/user.service.ts';
 import { compose, type Services } from '../compose.ts';
 import type { Store } from '../store/db.ts';
 import { registerRoutes } from './routes/index.ts';
+import { registerApiCompression, registerWebAssets } from './web-assets.ts';
 
 export const SESSION_COOKIE = 'kaohe_session';
 
@@ -42,6 +42,12 @@ export interface ServerDeps {
    * client's own header never chooses the address the sign-in limits count.
    */
   trustProxy?: boolean | string;
+  /**
+   * Web app files and API answers as they were before compression and long caching (every
+   * file sent whole and revalidated on every use): the baseline of `npm run bench:web`.
+   * Default: KAOHE_WEB_PLAIN=1.
+   */
+  webPlain?: boolean;
 }
 
 /** KAOHE_TRUST_PROXY: addresses / CIDRs of the proxies in front, separated by commas, or "true"; unset: none. */
@@ -163,6 +169,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const clock = deps.clock ?? (() => new Date());
   const webRoot = deps.webRoot === null ? null : resolve(deps.webRoot ?? join(process.cwd(), 'dist', 'web'));
   const hasWeb = webRoot !== null && existsSync(join(webRoot, 'index.html'));
+  const webPlain = deps.webPlain ?? process.env.KAOHE_WEB_PLAIN === '1';
   const app = Fastify({
     logger: deps.logger
       ? {
@@ -218,6 +225,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     }
   });
 
+  // JSON answers compressed for the phones on mobile data (files and reports are sent as they are).
+  if (!webPlain) registerApiCompression(app);
+
   app.setErrorHandler((error, req, reply) => {
     if (error instanceof KaoheError) {
       const retry = retryAfterSeconds(error, clock());
@@ -242,7 +252,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   );
   app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());
 
-  // wildcard: files are looked up per request, so a rebuilt app is served without a restart.
-  if (hasWeb) await app.register(fastifyStatic, { root: webRoot!, prefix: '/', wildcard: true, index: 'index.html' });
+  if (hasWeb) await registerWebAssets(app, { root: webRoot!, plain: webPlain });
   return app;
 }

@@ -12,32 +12,35 @@ import { LoginPage } from './pages/LoginPage.tsx';
 import { ChangePasswordPage } from './pages/ChangePasswordPage.tsx';
 
 type Page = LazyExoticComponent<ComponentType>;
+type PageModule = () => Promise<{ default: ComponentType }>;
 
-/** Pages are loaded on first visit: the sign-in page does not carry the charts or the editor. */
-const PAGES: Partial<Record<RouteName, Page>> = {
-  overview: lazy(() => import('./pages/OverviewPage.tsx')),
-  villages: lazy(() => import('./pages/registry/VillagesPage.tsx')),
-  households: lazy(() => import('./pages/registry/HouseholdsPage.tsx')),
-  workTeams: lazy(() => import('./pages/registry/WorkTeamsPage.tsx')),
-  helpers: lazy(() => import('./pages/registry/HelpersPage.tsx')),
-  records: lazy(() => import('./pages/registry/RecordsPage.tsx')),
-  imports: lazy(() => import('./pages/registry/ImportWizardPage.tsx')),
-  exports: lazy(() => import('./pages/registry/ExportsPage.tsx')),
-  schemes: lazy(() => import('./pages/schemes/SchemesPage.tsx')),
-  scheme: lazy(() => import('./pages/schemes/SchemePage.tsx')),
-  schemeVersion: lazy(() => import('./pages/schemes/SchemePage.tsx')),
-  schemeEdit: lazy(() => import('./pages/schemes/SchemeEditorPage.tsx')),
-  campaigns: lazy(() => import('./pages/campaigns/CampaignsPage.tsx')),
-  campaign: lazy(() => import('./pages/campaigns/CampaignPage.tsx')),
-  villageAssessment: lazy(() => import('./pages/assessment/AssessmentPage.tsx')),
-  assessment: lazy(() => import('./pages/assessment/AssessmentPage.tsx')),
-  review: lazy(() => import('./pages/ReviewPage.tsx')),
-  rankings: lazy(() => import('./pages/RankingsPage.tsx')),
-  appeals: lazy(() => import('./pages/AppealsPage.tsx')),
-  audit: lazy(() => import('./pages/AuditPage.tsx')),
-  users: lazy(() => import('./pages/UsersPage.tsx')),
+/** Each page's chunk: loaded on first visit, so the sign-in page carries neither the charts nor the editor. */
+const PAGE_MODULES: Partial<Record<RouteName, PageModule>> = {
+  overview: () => import('./pages/OverviewPage.tsx'),
+  villages: () => import('./pages/registry/VillagesPage.tsx'),
+  households: () => import('./pages/registry/HouseholdsPage.tsx'),
+  workTeams: () => import('./pages/registry/WorkTeamsPage.tsx'),
+  helpers: () => import('./pages/registry/HelpersPage.tsx'),
+  records: () => import('./pages/registry/RecordsPage.tsx'),
+  imports: () => import('./pages/registry/ImportWizardPage.tsx'),
+  exports: () => import('./pages/registry/ExportsPage.tsx'),
+  schemes: () => import('./pages/schemes/SchemesPage.tsx'),
+  scheme: () => import('./pages/schemes/SchemePage.tsx'),
+  schemeVersion: () => import('./pages/schemes/SchemePage.tsx'),
+  schemeEdit: () => import('./pages/schemes/SchemeEditorPage.tsx'),
+  campaigns: () => import('./pages/campaigns/CampaignsPage.tsx'),
+  campaign: () => import('./pages/campaigns/CampaignPage.tsx'),
+  villageAssessment: () => import('./pages/assessment/AssessmentPage.tsx'),
+  assessment: () => import('./pages/assessment/AssessmentPage.tsx'),
+  review: () => import('./pages/ReviewPage.tsx'),
+  rankings: () => import('./pages/RankingsPage.tsx'),
+  appeals: () => import('./pages/AppealsPage.tsx'),
+  audit: () => import('./pages/AuditPage.tsx'),
+  sheet: () => import('./pages/assessment/SheetPage.tsx'),
+  users: () => import('./pages/UsersPage.tsx'),
 };
-const SheetPage = lazy(() => import('./pages/assessment/SheetPage.tsx'));
+const PAGES: Partial<Record<RouteName, Page>> = Object.fromEntries(Object.entries(PAGE_MODULES).map(([name, load]) => [name, lazy(load)]));
+const SheetPage = PAGES.sheet!;
 
 /** Which menu entry a route belongs to (for the highlight and the role check). */
 export const ROUTE_NAV: Partial<Record<RouteName, NavKey>> = {
@@ -99,6 +102,13 @@ export function App() {
   const { t } = useTranslation();
 
   const redirectHome = !!user && route.name === 'overview' && !navFor(user.role).includes('overview');
+  // A page opened by its address (a bookmark, a reload) has its chunk fetched while the app asks
+  // who is signed in, not after the answer: a round trip less on a slow link. A signed-out
+  // visitor comes back to the same address after signing in. Not the overview: `/` is where
+  // everyone lands, and roles without an overview would fetch its charts for nothing.
+  useEffect(() => {
+    if (route.name !== 'login' && route.name !== 'notFound' && route.name !== 'overview') void PAGE_MODULES[route.name]?.().catch(() => undefined);
+  }, [route.name]);
   useEffect(() => {
     if (user && route.name === 'login') {
       const next = route.query.get('next');
