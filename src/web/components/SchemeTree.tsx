@@ -3,28 +3,11 @@ import { useMemo } from 'react';
 import { Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
-import type { TFunction } from 'i18next';
 import { describeCondition } from '../../core/scheme/conditions.ts';
-import { textOf, type Rule, type Scheme, type SchemeNode } from '../../core/scheme/model.ts';
+import { textOf, type Scheme, type SchemeNode } from '../../core/scheme/model.ts';
 import { schemeLang } from '../i18n/index.ts';
-import { useFormat, type Formatter } from '../lib/format.ts';
-
-/** A rule in words: "每处扣2分", "未达标不得分" … */
-export function ruleWords(rule: Rule | undefined, t: TFunction, fmt: Formatter): string {
-  if (!rule) return '';
-  switch (rule.kind) {
-    case 'perOccurrence':
-      return t('rule.perOccurrence', { amount: fmt.cents(rule.amount) });
-    case 'fixedPenalty':
-      return t('rule.fixedPenalty', { amount: fmt.cents(rule.amount) });
-    case 'allOrNothing':
-      return t('rule.allOrNothing');
-    case 'bonus':
-      return t('rule.bonus', { amount: fmt.cents(rule.amount) });
-    case 'veto':
-      return rule.effect === 'zero' ? t('rule.vetoZero') : t('rule.vetoGrade', { grade: rule.grade ?? '' });
-  }
-}
+import { useFormat } from '../lib/format.ts';
+import { ruleWords } from '../lib/rule-words.ts';
 
 interface Row {
   key: string;

@@ -11,7 +11,7 @@ import { PlusOutlined, PrinterOutlined, ReloadOutlined } from '@ant-design/icons
 import { useTranslation } from 'react-i18next';
 import { textOf } from '../../../core/scheme/model.ts';
 import { ErrorView, Loading, PageHeader, StatusTag, AppealStatusTag } from '../../components/common.tsx';
-import { ruleWords } from '../../components/SchemeTree.tsx';
+import { ruleWords } from '../../lib/rule-words.ts';
 import { api } from '../../lib/api.ts';
 import { useUser } from '../../lib/auth.tsx';
 import { useDebounced, useIsNarrow } from '../../lib/hooks.ts';
