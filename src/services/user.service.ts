@@ -398,7 +398,14 @@ export class UserService {
     const currentHash = await this.users.passwordHashOf(user.id);
     if (!(await this.gate.run(() => verifyPassword(current, currentHash)))) throw new KaoheError('validation', 'currentPassword: the current password is not right');
     checkNewPassword(next, user.username, 'newPassword');
-    if (next === current) throw new KaoheError('validation', 'newPassword: choose a password different from the current one');
+    if (next === current) {
+      throw new KaoheError('weak-password', 'newPassword: choose a password different from the current one', {
+        field: 'newPassword',
+        reason: 'same-as-current',
+        minLength: passwordMinLength(),
+        maxLength: PASSWORD_MAX_LENGTH,
+      });
+    }
     const hash = await this.gate.run(() => hashPassword(next));
     // One transaction: a password changed must never leave the other sessions alive.
     await this.users.transaction(async (tx) => {

@@ -207,6 +207,10 @@ describe.each(storeTargets())('auth and users ($dialect)', (target) => {
       expect(res.statusCode, newPassword).toBe(400);
       expect(res.json(), newPassword).toMatchObject({ error: { code: 'weak-password', details: { reason, field: 'newPassword' } } });
     }
+    // The same password again: refused with its own reason (the page words it), nothing changed.
+    const same = await a.post('/api/auth/password', { currentPassword: 'first-password', newPassword: 'first-password' });
+    expect(same.statusCode).toBe(400);
+    expect(same.json()).toMatchObject({ error: { code: 'weak-password', details: { reason: 'same-as-current', field: 'newPassword' } } });
     const wrong = await a.post('/api/auth/password', { currentPassword: 'not-it', newPassword: 'second-password' });
     expect(wrong.json()).toMatchObject({ error: { code: 'validation', message: expect.stringMatching(/^currentPassword/) } });
     const ok = await a.post('/api/auth/password', { currentPassword: 'first-password', newPassword: 'second-password' });

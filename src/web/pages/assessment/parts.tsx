@@ -104,7 +104,8 @@ export async function uploadEvidence(target: { findingId: number } | { appealId:
 export function useChanges(reload: () => Promise<void>) {
   const { message } = App.useApp();
   const { t } = useTranslation();
-  const [conflict, setConflict] = useState<string | null>(null);
+  // The server's words for a conflict are for the log, not the inspector: the dialog says it in the page's language.
+  const [conflict, setConflict] = useState(false);
   const [busy, setBusy] = useState(false);
   const run = useCallback(
     async (change: () => Promise<unknown>, success?: string): Promise<boolean> => {
@@ -115,7 +116,7 @@ export function useChanges(reload: () => Promise<void>) {
         await reload();
         return true;
       } catch (e) {
-        if (e instanceof ApiError && e.isConflict) setConflict(e.message);
+        if (e instanceof ApiError && e.isConflict) setConflict(true);
         else if (e instanceof ApiError && e.code === 'invalid-state') {
           message.error(errorText(e));
           await reload();
@@ -129,7 +130,7 @@ export function useChanges(reload: () => Promise<void>) {
   );
   const conflictModal: ReactNode = (
     <Modal
-      open={conflict !== null}
+      open={conflict}
       zIndex={2000}
       title={t('assessment.conflictTitle')}
       closable={false}
@@ -139,7 +140,7 @@ export function useChanges(reload: () => Promise<void>) {
           type="primary"
           data-testid="conflict-reload"
           onClick={async () => {
-            setConflict(null);
+            setConflict(false);
             await reload();
           }}
         >
@@ -148,9 +149,6 @@ export function useChanges(reload: () => Promise<void>) {
       }
     >
       <p data-testid="conflict-message">{t('assessment.conflictText')}</p>
-      <p className="muted" style={{ fontSize: 12 }}>
-        {conflict}
-      </p>
     </Modal>
   );
   return { run, busy, conflictModal };

@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorView, Loading, PageHeader, StatusTag } from '../../components/common.tsx';
 import { ReportDownloads } from '../../components/ReportDownloads.tsx';
 import { PreviewBanner, PreviewSwitch, usePreview } from '../../components/RankingPreview.tsx';
+import { snapshotReason } from '../../../core/campaign/snapshot-reason.ts';
 import { api, errorText } from '../../lib/api.ts';
 import { useApi } from '../../lib/hooks.ts';
 import { useUser } from '../../lib/auth.tsx';
@@ -399,7 +400,25 @@ function SnapshotsTab({ campaignId }: { campaignId: number }) {
       columns={[
         { title: '#', dataIndex: 'id', width: 60 },
         { title: t('common.date'), dataIndex: 'createdAt', render: (v: string) => fmt.dateTime(v) },
-        { title: t('campaign.snapshotReason'), dataIndex: 'reason' },
+        {
+          title: t('campaign.snapshotReason'),
+          key: 'reason',
+          render: (_: unknown, s: Snapshot) => {
+            const why = snapshotReason(s.reason);
+            switch (why.kind) {
+              case 'publishVillage':
+                return t('campaign.snapshotWhy.publishVillage', { name: s.data.county.find((v) => v.village === why.village)?.name ?? why.village });
+              case 'appeal':
+                return t('campaign.snapshotWhy.appeal', { id: why.appeal });
+              case 'rescore':
+                return t('campaign.snapshotWhy.rescore', { version: why.version });
+              case 'publish':
+                return t('campaign.snapshotWhy.publish');
+              default:
+                return t('campaign.snapshotWhy.other', { text: why.text });
+            }
+          },
+        },
         { title: t('common.by'), dataIndex: 'createdBy', className: 'hide-narrow' },
         { title: t('campaign.villages'), key: 'n', align: 'right' as const, render: (_: unknown, s: Snapshot) => fmt.int(s.data.county.length) },
       ]}
