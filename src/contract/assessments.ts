@@ -45,6 +45,8 @@ export interface AssessmentDetail {
   version: number;
   comment: string | null;
   publishedAt: string | null;
+  /** When the village's appeal window closes (publication + the campaign's appeal days); null before publication. */
+  appealsUntil: string | null;
   scheme: { id: string; version: number };
   findings: FindingRow[];
   evidence: EvidenceRow[];

@@ -539,11 +539,15 @@ describe.skipIf(!available)('browser: the assessment flow', () => {
       await drawer.waitFor(UI);
       await expect.poll(() => drawer.getByTestId('appeal-reason-text').innerText(), UI).toContain('会议记录齐全');
       await expect.poll(() => drawer.getByTestId('appeal-current-count').innerText(), UI).toBe('2');
-      // Upheld is the default outcome; the form shows the effect on the total.
+      // No outcome is chosen in advance: with a reason alone the decision cannot be sent.
       await drawer.getByTestId('appeal-decision-reason').fill('复核属实');
+      expect(await drawer.getByTestId('appeal-decide').isDisabled()).toBe(true);
+      await drawer.getByTestId('appeal-outcome').getByText('申诉成立').click();
+      // The form shows the effect on the total; sending asks for a confirmation first.
       await expect.poll(() => drawer.getByTestId('appeal-effect').innerText(), UI).toContain(points(publishedTotal + 4));
       await shot(page, '15-appeal-decide');
       await drawer.getByTestId('appeal-decide').click();
+      await page.getByTestId('appeal-confirm').click();
       await expect.poll(async () => (await assessment(page)).appeals.find((a) => a.id === appealId)!.status, UI).toBe('upheld');
       await drawer.getByTestId('appeal-decision').waitFor(UI);
       const after = await assessment(page);

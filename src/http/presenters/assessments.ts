@@ -114,6 +114,7 @@ export function presentAssessment(v: AssessmentView): AssessmentDetail {
     version: v.version,
     comment: v.comment,
     publishedAt: v.publishedAt,
+    appealsUntil: v.appealsUntil,
     scheme: { id: v.scheme.id, version: v.scheme.version },
     findings: v.findings.map(presentFindingRow),
     evidence: v.evidence.map(presentEvidenceRow),

@@ -9,7 +9,7 @@ import { unitOfVillage } from '../score-sheet.ts';
 import type { EvidenceFile, EvidenceService } from './evidence.service.ts';
 import type { RankingService } from './rankings.service.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
-import { assessmentContext, audit, hiddenAssessment, insertFinding, invalidState, notFound, rescore, type Clock, type FindingInput } from './shared.ts';
+import { appealDeadline, assessmentContext, audit, hiddenAssessment, insertFinding, invalidState, notFound, rescore, type Clock, type FindingInput } from './shared.ts';
 
 type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'findings' | 'appeals' | 'snapshots' | 'schemeVersions' | 'audit'>;
 
@@ -34,7 +34,7 @@ export class AppealService {
           const { a, ctx } = await assessmentContext(tx, assessmentId);
           assertAppeal(actor, ctx, hiddenAssessment(assessmentId));
           if (a.status !== 'published') throw invalidState('only a published result can be appealed');
-          const deadline = new Date(Date.parse(a.publishedAt!) + a.appealDays * 86_400_000);
+          const deadline = appealDeadline(a)!;
           if (clock() > deadline) throw invalidState(`the appeal window closed on ${deadline.toISOString().slice(0, 10)} (${a.appealDays} days after publication)`);
           const { scheme } = await schemes.schemeOf(a.schemeVersionId, tx);
           if (checkFindings(scheme, unitOfVillage(a), [{ item: input.item, count: 0 }]).length)

@@ -14,7 +14,7 @@ import { assertRead, maySeeSuggestions, needsTeam, type Actor } from '../policie
 import { buildScoreSheet, unitOfVillage, type ScoreSheet } from '../score-sheet.ts';
 import type { RankingService } from './rankings.service.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
-import { activeFindings, assessmentContext, engineFinding, hiddenAssessment, notFound, type Clock } from './shared.ts';
+import { activeFindings, appealDeadline, assessmentContext, engineFinding, hiddenAssessment, notFound, type Clock } from './shared.ts';
 
 type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'areas' | 'findings' | 'evidence' | 'suggestions' | 'appeals' | 'schemeVersions' | 'audit'>;
 
@@ -96,6 +96,7 @@ export class AssessmentService {
       version: a.version,
       comment: a.comment,
       publishedAt: a.publishedAt,
+      appealsUntil: appealDeadline(a)?.toISOString() ?? null,
       scheme: { id: scheme.id, version: scheme.version },
       findings,
       evidence,

@@ -375,8 +375,10 @@ for (const target of storeTargets()) {
       const row = await store.db.selectFrom('appeals').selectAll().where('id', '=', appeals['2.6.2']!).executeTakeFirstOrThrow();
       expect(row).toMatchObject({ assessment_id: a[V1], item: '2.6.2', status: 'open', created_by: 'shiqiao', created_at: '2021-01-18T10:00:00.000Z' });
 
-      // The village reads its own published result, never another village's.
-      expect((await service.assessments.getAssessment(villageV1, a[V1]!)).status).toBe('published');
+      // The village reads its own published result, never another village's, with the day its appeal window closes.
+      const own = await service.assessments.getAssessment(villageV1, a[V1]!);
+      expect(own.status).toBe('published');
+      expect(own.appealsUntil).toBe('2021-01-25T02:00:00.000Z');
       await refused(service.assessments.getAssessment(villageV1, a[V2]!), 'not-found');
 
       // Exactly at the end of the window still counts; a second later it is closed.

@@ -69,6 +69,11 @@ export async function draftToRecord(tx: Pick<Repositories, 'assessments' | 'camp
 }
 
 /** Findings change only on a draft. */
+/** When a published result's appeal window closes: `appealDays` days after its publication; null before publication. */
+export function appealDeadline(a: { publishedAt: string | null; appealDays: number }): Date | null {
+  return a.publishedAt === null ? null : new Date(Date.parse(a.publishedAt) + a.appealDays * 86_400_000);
+}
+
 export function assertDraft(status: AssessmentStatus): void {
   if (status !== 'draft') throw invalidState(`the assessment is ${status}: findings change only while it is a draft (a reviewer can send it back)`);
 }

@@ -23,7 +23,7 @@ import { useFormat } from '../lib/format.ts';
 import { engineFindings } from '../lib/scoring.ts';
 import type { AppealListed, AppealsAnswer, CampaignDetail } from '../lib/types.ts';
 import type { AppealDecided } from '../../contract/index.ts';
-import { decisionBody, decisionReady, DecisionFields, NEW_DECISION, useDecisionEffect, type Decision } from './assessment/AppealDecision.tsx';
+import { decisionBody, decisionReady, DecisionFields, NEW_DECISION, useConfirmDecision, useDecisionEffect, type Decision } from './assessment/AppealDecision.tsx';
 import { EvidenceList, useChanges } from './assessment/parts.tsx';
 import { useAssessment } from './assessment/useAssessment.ts';
 
@@ -194,6 +194,7 @@ function AppealDrawer({ appeal, onClose, onDecided }: { appeal: AppealListed; on
   const [decision, setDecision] = useState<Decision>(NEW_DECISION);
   const saved = useMemo(() => (a ? engineFindings(a.findings) : []), [a]);
   const after = useDecisionEffect(decision, appeal.item, scheme, unit, saved, a?.score.total ?? appeal.total);
+  const confirmDecision = useConfirmDecision();
   // The appeal as the assessment has it now (it may have been decided meanwhile).
   const now = a?.appeals.find((x) => x.id === appeal.id);
   const state = now?.status ?? appeal.status;
@@ -278,6 +279,7 @@ function AppealDrawer({ appeal, onClose, onDecided }: { appeal: AppealListed; on
             loading={busy}
             data-testid="appeal-decide"
             onClick={async () => {
+              if (!decisionReady(decision) || !(await confirmDecision(decision, a?.score.total ?? appeal.total, a ? after : null))) return;
               const ok = await run(() => api.post<AppealDecided>(`/appeals/${appeal.id}/decide`, decisionBody(decision)), t('appeals.decided'));
               if (ok) onDecided();
             }}

@@ -1,10 +1,11 @@
 /**
  * Deciding an appeal — upheld (the item's deduction cancelled), adjusted (a new count) or
- * rejected, always with a reason — with the total it would give, computed in the browser by the
- * engine: the item's findings replaced by one of the new count, as the server will do.
+ * rejected, always with a reason, no outcome chosen in advance, confirmed before it is sent —
+ * with the total it would give, computed in the browser by the engine: the item's findings
+ * replaced by one of the new count, as the server will do.
  */
 import { useMemo } from 'react';
-import { Form, Input, InputNumber, Radio } from 'antd';
+import { App, Form, Input, InputNumber, Radio } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { schemeLang } from '../../i18n/index.ts';
 import { useFormat } from '../../lib/format.ts';
@@ -14,22 +15,45 @@ import type { AppealDecisionRequest } from '../../../contract/index.ts';
 export type Outcome = 'upheld' | 'adjusted' | 'rejected';
 
 export interface Decision {
-  outcome: Outcome;
+  /** None until the office chooses: no outcome is preselected. */
+  outcome: Outcome | null;
   /** The new count of an adjustment (null while not typed). */
   count: number | null;
   reason: string;
 }
 
-export const NEW_DECISION: Decision = { outcome: 'upheld', count: 0, reason: '' };
+export const NEW_DECISION: Decision = { outcome: null, count: null, reason: '' };
 
-/** Whether the decision can be sent: a reason, and a count for an adjustment. */
-export function decisionReady(d: Decision): boolean {
-  return d.reason.trim() !== '' && (d.outcome !== 'adjusted' || d.count !== null);
+/** Whether the decision can be sent: an outcome chosen, a reason, and a count for an adjustment. */
+export function decisionReady(d: Decision): d is Decision & { outcome: Outcome } {
+  return d.outcome !== null && d.reason.trim() !== '' && (d.outcome !== 'adjusted' || d.count !== null);
 }
 
-/** The body of POST /appeals/:id/decide. */
-export function decisionBody(d: Decision): AppealDecisionRequest {
+/** The body of POST /appeals/:id/decide (of a decision that is ready). */
+export function decisionBody(d: Decision & { outcome: Outcome }): AppealDecisionRequest {
   return { outcome: d.outcome, reason: d.reason.trim(), ...(d.outcome === 'adjusted' ? { count: d.count ?? 0 } : {}) };
+}
+
+/**
+ * Asks the office to confirm a decision before it is sent: the outcome and the total it gives
+ * (a decision is final, and the village is told at once). Resolves whether to send it.
+ */
+export function useConfirmDecision(): (d: Decision, before: number, after: number | null) => Promise<boolean> {
+  const { modal } = App.useApp();
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  return (d, before, after) =>
+    new Promise((resolve) => {
+      modal.confirm({
+        title: t('appeals.confirmTitle', { outcome: d.outcome ? t(`appeals.status.${d.outcome}`) : '' }),
+        content: after !== null ? t('appeals.effect', { before: fmt.points(before), after: fmt.points(after), delta: fmt.delta(after - before) }) : t('appeals.confirmText'),
+        okText: t('appeals.decideSend'),
+        cancelText: t('common.cancel'),
+        okButtonProps: { 'data-testid': 'appeal-confirm' } as Record<`data-${string}`, string>,
+        onOk: () => resolve(true),
+        onCancel: () => resolve(false),
+      });
+    });
 }
 
 /** The total after the decision (null when the engine cannot score it). */
@@ -44,6 +68,7 @@ export function useDecisionEffect(
   const { i18n } = useTranslation();
   const { outcome, count } = decision;
   return useMemo(() => {
+    if (outcome === null) return null;
     if (outcome === 'rejected') return savedTotal;
     if (!scheme || !unit) return null;
     const rest = saved.filter((f) => f.item !== item);
@@ -59,7 +84,7 @@ export function DecisionFields({ value, onChange, before, after }: { value: Deci
   return (
     <>
       <Form layout="vertical">
-        <Form.Item label={t('appeals.outcomeLabel')}>
+        <Form.Item label={t('appeals.outcomeLabel')} required>
           <Radio.Group
             optionType="button"
             buttonStyle="solid"

@@ -37,7 +37,7 @@ import type {
 } from '../../../contract/index.ts';
 import { useAssessment } from './useAssessment.ts';
 import { EvidenceList, EvidencePicker, ScorePanel, uploadEvidence, useChanges } from './parts.tsx';
-import { decisionBody, decisionReady, DecisionFields, NEW_DECISION, useDecisionEffect, type Decision } from './AppealDecision.tsx';
+import { decisionBody, decisionReady, DecisionFields, NEW_DECISION, useConfirmDecision, useDecisionEffect, type Decision } from './AppealDecision.tsx';
 
 interface Draft {
   item?: string;
@@ -994,9 +994,25 @@ function Appeals({
   const [deciding, setDeciding] = useState<AppealRow | null>(null);
   const index = useMemo(() => nodeIndex(scheme), [scheme]);
   const evidence = (id: number) => a.evidence.filter((e) => e.appealId === id);
-  const mayAppeal = a.status === 'published' && can.appeal(user.role);
+  // The window the campaign gives (publication + its appeal days): said to everyone, the village first.
+  const until = a.appealsUntil ? new Date(a.appealsUntil) : null;
+  const open = until !== null && Date.now() <= until.getTime();
+  const mayAppeal = a.status === 'published' && can.appeal(user.role) && open;
   return (
     <div data-testid="appeals">
+      {until ? (
+        <Alert
+          type={open ? 'info' : 'warning'}
+          showIcon
+          style={{ marginBottom: 12 }}
+          data-testid="appeal-window"
+          title={
+            open
+              ? t('appeals.until', { date: fmt.dateTime(a.appealsUntil!), days: Math.max(0, Math.ceil((until.getTime() - Date.now()) / 86_400_000)) })
+              : t('appeals.closed', { date: fmt.dateTime(a.appealsUntil!) })
+          }
+        />
+      ) : null}
       {mayAppeal ? (
         <Button type="primary" onClick={() => setCreating(true)} style={{ marginBottom: 12 }} data-testid="appeal-create">
           {t('appeals.create')}
@@ -1114,6 +1130,7 @@ function DecideModal({
   const { t } = useTranslation();
   const [decision, setDecision] = useState<Decision>(NEW_DECISION);
   const after = useDecisionEffect(decision, appeal.item, scheme, unit, saved, savedTotal);
+  const confirmDecision = useConfirmDecision();
   return (
     <Modal
       open
@@ -1122,6 +1139,7 @@ function DecideModal({
       confirmLoading={busy}
       okButtonProps={{ disabled: !decisionReady(decision), 'data-testid': 'appeal-decide' }}
       onOk={async () => {
+        if (!decisionReady(decision) || !(await confirmDecision(decision, savedTotal, after))) return;
         const ok = await run(() => api.post<AppealDecided>(`/appeals/${appeal.id}/decide`, decisionBody(decision)), t('appeals.decided'));
         if (ok) onClose();
       }}
