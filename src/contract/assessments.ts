@@ -5,7 +5,8 @@
  * Findings, evidence, suggestions and appeals are their stored records, every column in camelCase.
  */
 import type { ScoreJson } from '../core/scoring/score.ts';
-import type { AppealRecord, AppealStatus, EvidenceRecord, FindingRecord, SuggestionRecord } from '../core/campaign/records.ts';
+import type { AppealRecord, AppealStatus, EvidenceRecord, FindingRecord, ItemCheckRecord, SuggestionRecord } from '../core/campaign/records.ts';
+import type { LookProgress } from '../core/campaign/progress.ts';
 import type { AssessmentStatus } from './common.ts';
 
 export type { DeductionJson, ScoreJson, ScoreNodeJson } from '../core/scoring/score.ts';
@@ -31,6 +32,17 @@ export interface SuggestionRow extends SuggestionRecord {
 
 export type { AppealStatus };
 
+/** An item marked "checked, no deduction" (已查，无扣分): who marked it and when. */
+export type ItemCheckRow = ItemCheckRecord;
+
+/**
+ * Items looked at (已查 n/N) of those the village is assessed on (the scheme's items that apply
+ * to it): an item is looked at once it has a finding (not withdrawn), a decided suggestion or a
+ * mark. `left`: the codes of the others, in scheme order; `openSuggestions`: suggestions not yet
+ * accepted or dismissed.
+ */
+export type AssessmentProgress = LookProgress;
+
 /** A village's appeal of an item of its published result. */
 export type AppealRow = AppealRecord;
 
@@ -53,6 +65,10 @@ export interface AssessmentDetail {
   /** Empty for villages and viewers. */
   suggestions: SuggestionRow[];
   appeals: AppealRow[];
+  /** Items marked "checked, no deduction"; empty for villages and viewers. */
+  checks: ItemCheckRow[];
+  /** What is looked at and what is left; null for villages and viewers. */
+  progress: AssessmentProgress | null;
   /** Scored from the findings above. */
   score: ScoreJson;
   /** The explanation's lines, in the language asked for. */
@@ -133,6 +149,14 @@ export interface SuggestionAccepted {
 
 /** POST /api/assessments/:id/suggestions/:sid/dismiss */
 export type DismissRequest = WithdrawRequest;
+
+/** POST /api/assessments/:id/checks: mark an item "checked, no deduction" (`checked: true`) or take the mark back. Answer: AssessmentChanged. */
+export interface CheckRequest {
+  version: number;
+  /** The item of the scheme, e.g. 3.2.1: one that applies to the village. */
+  item: string;
+  checked: boolean;
+}
 
 export type TransitionStep = 'submit' | 'sendBack' | 'review' | 'publish';
 

@@ -269,3 +269,46 @@ export interface Overview {
   top: OverviewPlace[];
   bottom: OverviewPlace[];
 }
+
+/** A village of an inspector's list (我的考核村) with what is left in it. */
+export interface MyVillage {
+  /** The assessment's id. */
+  id: number;
+  village: string;
+  villageName: string;
+  township: string | null;
+  townshipName: string | null;
+  team: string | null;
+  status: AssessmentStatus;
+  /** A draft a reviewer sent back. */
+  sentBack: boolean;
+  /** The reviewer's comment while the draft is sent back, else null. */
+  comment: string | null;
+  version: number;
+  total: number;
+  /** Items looked at of those the village is assessed on; `left`: the others' codes, in scheme order. */
+  items: { done: number; total: number; left: string[] };
+  openSuggestions: number;
+  updatedAt: string;
+  submittedAt: string | null;
+}
+
+/**
+ * GET /api/campaigns/:id/my-villages: the caller's villages (an inspector's teams', the office's
+ * every one) ordered by what to do next — sent back, drafts with most left, submitted, reviewed,
+ * published — and the figures over them.
+ */
+export interface MyVillagesAnswer {
+  campaign: { id: number; name: string; year: number };
+  figures: {
+    villages: number;
+    draft: number;
+    submitted: number;
+    reviewed: number;
+    published: number;
+    sentBack: number;
+    items: { done: number; total: number };
+    openSuggestions: number;
+  };
+  villages: MyVillage[];
+}

@@ -30,6 +30,26 @@ const CASES: Array<[AuditSentenceEntry, string, string]> = [
   ],
   [e('assessment.submit', 'assessment', '7', { status: 'draft' }, { status: 'submitted' }), '张三 提交了 石桥村 的考核', 'zhang submitted the assessment of 石桥村'],
   [
+    e('assessment.submit', 'assessment', '7', { status: 'draft' }, { status: 'submitted', items: 40, unchecked: 3, uncheckedItems: ['1.1', '1.2', '4.1'], openSuggestions: 1 }),
+    '张三 提交了 石桥村 的考核（3 项未查，1 条提示未处理）',
+    'zhang submitted the assessment of 石桥村 (3 items not looked at, 1 suggestion open)',
+  ],
+  [
+    e('assessment.submit', 'assessment', '7', { status: 'draft' }, { status: 'submitted', items: 40, unchecked: 0, uncheckedItems: [], openSuggestions: 0 }),
+    '张三 提交了 石桥村 的考核',
+    'zhang submitted the assessment of 石桥村',
+  ],
+  [
+    e('item.check', 'assessment', '7', { item: '2.4.1', checked: false }, { item: '2.4.1', checked: true }),
+    '张三 在 石桥村 的考核中将 2.4.1 标为已查，无扣分',
+    'zhang marked 2.4.1 of the assessment of 石桥村 checked, no deduction',
+  ],
+  [
+    e('item.uncheck', 'assessment', '7', { item: '2.4.1', checked: true }, { item: '2.4.1', checked: false }),
+    '张三 在 石桥村 的考核中取消了 2.4.1 的已查标记',
+    'zhang took back the checked mark of 2.4.1 of the assessment of 石桥村',
+  ],
+  [
     e('assessment.sendBack', 'assessment', '7', { status: 'submitted' }, { status: 'draft', comment: '补证据' }),
     '张三 退回了 石桥村 的考核，理由：补证据',
     'zhang sent back the assessment of 石桥村; reason: 补证据',

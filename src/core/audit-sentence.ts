@@ -68,8 +68,22 @@ export function auditSentence(entry: AuditSentenceEntry, lang: Lang, names: Audi
       return zh
         ? `${assessment}总分由 ${str(b.total) ?? '—'} 变为 ${str(a.total) ?? '—'}（${who} 的操作后重新计分）`
         : `the total of ${assessment} went from ${str(b.total) ?? '—'} to ${str(a.total) ?? '—'} (rescored after ${who}'s change)`;
-    case 'assessment.submit':
-      return zh ? `${who} 提交了 ${assessment}` : `${who} submitted ${assessment}`;
+    case 'assessment.submit': {
+      // Since the marks (migration 0010) a submit records what was left: items not looked at, suggestions open.
+      const unchecked = Number(a.unchecked ?? 0);
+      const open = Number(a.openSuggestions ?? 0);
+      const parts = zh
+        ? [unchecked > 0 ? `${unchecked} 项未查` : '', open > 0 ? `${open} 条提示未处理` : ''].filter(Boolean).join('，')
+        : [unchecked > 0 ? `${unchecked} item${unchecked === 1 ? '' : 's'} not looked at` : '', open > 0 ? `${open} suggestion${open === 1 ? '' : 's'} open` : '']
+            .filter(Boolean)
+            .join(', ');
+      const left = parts ? (zh ? `（${parts}）` : ` (${parts})`) : '';
+      return zh ? `${who} 提交了 ${assessment}${left}` : `${who} submitted ${assessment}${left}`;
+    }
+    case 'item.check':
+      return zh ? `${who} 在 ${assessment}中将 ${item} 标为已查，无扣分` : `${who} marked ${item} of ${assessment} checked, no deduction`;
+    case 'item.uncheck':
+      return zh ? `${who} 在 ${assessment}中取消了 ${item} 的已查标记` : `${who} took back the checked mark of ${item} of ${assessment}`;
     case 'assessment.sendBack':
       return zh ? `${who} 退回了 ${assessment}${reason(a.comment)}` : `${who} sent back ${assessment}${reason(a.comment)}`;
     case 'assessment.review':

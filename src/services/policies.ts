@@ -78,6 +78,9 @@ export const mayJoinInspectionTeams: RolePolicy = (who) => who.role === 'inspect
 /** Recording findings and their evidence, deriving, accepting and dismissing suggestions (on the villages of one's team: assertRecord). */
 export const mayRecordFindings: RolePolicy = (who) => who.role === 'admin' || who.role === 'inspector';
 
+/** The list of one's villages with what is left to do in each (我的考核村): inspectors (their teams' villages) and the office (every village). */
+export const mayListMyVillages: RolePolicy = (who) => who.role === 'admin' || who.role === 'inspector';
+
 /** Suggested findings are the inspectors' working material: not a village's, not a viewer's. */
 export const maySeeSuggestions: RolePolicy = (who) => who.role === 'admin' || who.role === 'reviewer' || who.role === 'inspector';
 

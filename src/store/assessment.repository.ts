@@ -1,5 +1,5 @@
 /** Assessments: one per village and campaign, with its status, edit version and stored score. */
-import type { AssessmentContextRecord, AssessmentStatus, Totals } from '../core/campaign/records.ts';
+import type { AssessmentContextRecord, AssessmentStatus, Totals, VillageAttributes } from '../core/campaign/records.ts';
 import type { Executor } from './executor.ts';
 
 /** A stored score: totals in cents and the engine's result as JSON text. */
@@ -19,6 +19,12 @@ export interface AssessmentListRecord extends Totals {
   teamId: number | null;
   updatedAt: string;
   publishedAt: string | null;
+}
+
+/** An assessment as an inspector's list of villages shows it: the list row, the comment, and the village's attributes (what the scheme's conditions test). */
+export interface WorklistRecord extends AssessmentListRecord, VillageAttributes {
+  comment: string | null;
+  submittedAt: string | null;
 }
 
 /** What a workflow step writes besides the status. */
@@ -255,6 +261,59 @@ export class AssessmentRepository {
       teamId: r.team_id,
       updatedAt: r.updated_at,
       publishedAt: r.published_at,
+    }));
+  }
+
+  /** Every assessment of a campaign with its comment and its village's attributes, in one query, by village code (an inspector's list of villages). */
+  async worklist(campaignId: number): Promise<WorklistRecord[]> {
+    const rows = await this.db
+      .selectFrom('assessments as a')
+      .innerJoin('areas as v', 'v.code', 'a.village_code')
+      .leftJoin('areas as t', 't.code', 'v.parent_code')
+      .select([
+        'a.id',
+        'a.village_code',
+        'a.status',
+        'a.version',
+        'a.base',
+        'a.bonus',
+        'a.total',
+        'a.team_id',
+        'a.comment',
+        'a.updated_at',
+        'a.submitted_at',
+        'a.published_at',
+        'v.name as village_name',
+        'v.parent_code',
+        'v.poverty_village',
+        'v.planned_exit_year',
+        'v.exit_year',
+        'v.population',
+        't.name as township_name',
+      ])
+      .where('a.campaign_id', '=', campaignId)
+      .orderBy('a.village_code')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      villageCode: r.village_code,
+      villageName: r.village_name,
+      townshipCode: r.parent_code,
+      townshipName: r.township_name,
+      status: r.status,
+      version: Number(r.version),
+      base: Number(r.base),
+      bonus: Number(r.bonus),
+      total: Number(r.total),
+      teamId: r.team_id,
+      comment: r.comment,
+      updatedAt: r.updated_at,
+      submittedAt: r.submitted_at,
+      publishedAt: r.published_at,
+      povertyVillage: Number(r.poverty_village) === 1,
+      plannedExitYear: r.planned_exit_year === null ? null : Number(r.planned_exit_year),
+      exitYear: r.exit_year === null ? null : Number(r.exit_year),
+      population: r.population === null ? null : Number(r.population),
     }));
   }
 

@@ -56,6 +56,22 @@ export class FindingRepository {
     return (await q.orderBy('id').execute()).map(findingOf);
   }
 
+  /** The items of some assessments that have a finding not withdrawn (one query per 500 ids). */
+  async itemsOf(assessmentIds: readonly number[]): Promise<Array<{ assessmentId: number; item: string }>> {
+    const out: Array<{ assessmentId: number; item: string }> = [];
+    for (let i = 0; i < assessmentIds.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('findings')
+        .select(['assessment_id', 'item'])
+        .distinct()
+        .where('assessment_id', 'in', assessmentIds.slice(i, i + 500))
+        .where('status', '!=', 'withdrawn')
+        .execute();
+      for (const r of rows) out.push({ assessmentId: Number(r.assessment_id), item: r.item });
+    }
+    return out;
+  }
+
   async byId(assessmentId: number, findingId: number): Promise<FindingRecord | undefined> {
     const f = await this.db.selectFrom('findings').selectAll().where('id', '=', findingId).where('assessment_id', '=', assessmentId).executeTakeFirst();
     return f && findingOf(f);

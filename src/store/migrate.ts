@@ -10,6 +10,7 @@ import { security } from './migrations/0006-security.ts';
 import { changeCounters } from './migrations/0007-change-counters.ts';
 import { dutyLeave } from './migrations/0008-duty-leave.ts';
 import { userAdmin } from './migrations/0009-user-admin.ts';
+import { itemChecks } from './migrations/0010-item-checks.ts';
 
 /** Every migration, in order. Static imports, so they work under tsx, in workers and in bundles. */
 function migrations(store: Store): Record<string, Migration> {
@@ -23,6 +24,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0007-change-counters': changeCounters(store.dialect),
     '0008-duty-leave': dutyLeave,
     '0009-user-admin': userAdmin,
+    '0010-item-checks': itemChecks,
   };
 }
 

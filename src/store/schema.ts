@@ -348,6 +348,14 @@ export interface SuggestionsTable {
   decided_by: string | null;
 }
 
+/** An item marked "checked, no deduction" on an assessment (migration 0010). */
+export interface ItemChecksTable {
+  assessment_id: number;
+  item: string;
+  checked_by: string;
+  checked_at: string;
+}
+
 export interface AppealsTable {
   id: Generated<number>;
   assessment_id: number;
@@ -455,6 +463,7 @@ export interface DB {
   findings: FindingsTable;
   evidence: EvidenceTable;
   suggestions: SuggestionsTable;
+  item_checks: ItemChecksTable;
   appeals: AppealsTable;
   ranking_snapshots: RankingSnapshotsTable;
   audit_log: AuditLogTable;

@@ -51,6 +51,20 @@ export class SuggestionRepository {
     return s && suggestionOf(s);
   }
 
+  /** The item and status of every suggestion of some assessments, without their records (one query per 500 ids). */
+  async statusesOf(assessmentIds: readonly number[]): Promise<Array<{ assessmentId: number; item: string; status: SuggestionRecord['status'] }>> {
+    const out: Array<{ assessmentId: number; item: string; status: SuggestionRecord['status'] }> = [];
+    for (let i = 0; i < assessmentIds.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('suggestions')
+        .select(['assessment_id', 'item', 'status'])
+        .where('assessment_id', 'in', assessmentIds.slice(i, i + 500))
+        .execute();
+      for (const r of rows) out.push({ assessmentId: Number(r.assessment_id), item: r.item, status: r.status });
+    }
+    return out;
+  }
+
   /** The keys of the suggestions an assessment has (decided or not). */
   async keys(assessmentId: number): Promise<Set<string>> {
     return new Set((await this.db.selectFrom('suggestions').select('key').where('assessment_id', '=', assessmentId).execute()).map((s) => s.key));

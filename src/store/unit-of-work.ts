@@ -15,6 +15,7 @@ import type { Store } from './db.ts';
 import { EvidenceRepository } from './evidence.repository.ts';
 import type { Executor } from './executor.ts';
 import { FindingRepository } from './finding.repository.ts';
+import { ItemCheckRepository } from './item-check.repository.ts';
 import { RankingSnapshotRepository } from './ranking-snapshot.repository.ts';
 import { loadVillageRecords } from './records.repository.ts';
 import { RegistryRepository } from './registry.repository.ts';
@@ -39,6 +40,8 @@ export class Repositories {
   readonly findings: FindingRepository;
   readonly evidence: EvidenceRepository;
   readonly suggestions: SuggestionRepository;
+  /** Items marked "checked, no deduction" (migration 0010). */
+  readonly checks: ItemCheckRepository;
   readonly appeals: AppealRepository;
   readonly snapshots: RankingSnapshotRepository;
   readonly audit: AuditRepository;
@@ -57,6 +60,7 @@ export class Repositories {
     this.findings = new FindingRepository(db);
     this.evidence = new EvidenceRepository(db);
     this.suggestions = new SuggestionRepository(db);
+    this.checks = new ItemCheckRepository(db);
     this.appeals = new AppealRepository(db);
     this.snapshots = new RankingSnapshotRepository(db);
     this.audit = new AuditRepository(db, store);

@@ -38,6 +38,7 @@ const PAGE_MODULES: Partial<Record<RouteName, PageModule>> = {
   audit: () => import('./pages/AuditPage.tsx'),
   sheet: () => import('./pages/assessment/SheetPage.tsx'),
   users: () => import('./pages/UsersPage.tsx'),
+  myVillages: () => import('./pages/MyVillagesPage.tsx'),
 };
 const PAGES: Partial<Record<RouteName, Page>> = Object.fromEntries(Object.entries(PAGE_MODULES).map(([name, load]) => [name, lazy(load)]));
 const SheetPage = PAGES.sheet!;
@@ -56,6 +57,7 @@ export const ROUTE_NAV: Partial<Record<RouteName, NavKey>> = {
   scheme: 'schemes',
   schemeVersion: 'schemes',
   schemeEdit: 'schemes',
+  myVillages: 'myVillages',
   campaigns: 'campaigns',
   campaign: 'campaigns',
   villageAssessment: 'campaigns',

@@ -289,6 +289,8 @@ const TABLE: Record<string, Entry> = {
   'POST /api/campaigns/{id}/rescore/preview': { roles: ['admin'], subject: scratch, body: (f) => ({ schemeVersionId: f.schemeVersionId }) },
   'POST /api/campaigns/{id}/rescore': { roles: ['admin'], subject: scratch, body: (f) => ({ schemeVersionId: f.schemeVersionId }) },
   'GET /api/campaigns/{id}/overview': { roles: 'any', subject: campaign },
+  // The list of one's villages (我的考核村): inspectors (their teams' villages) and the office.
+  'GET /api/campaigns/{id}/my-villages': { roles: ['admin', 'inspector'], subject: campaign },
   'GET /api/audit': { roles: ['admin'] },
   'GET /api/audit/verify': { roles: ['admin'] },
   'GET /api/audit/export.xlsx': { roles: ['admin'] },
@@ -312,6 +314,12 @@ const TABLE: Record<string, Entry> = {
     // A finding of its own to withdraw.
     prepare: async (f, ask) => ({ fid: await f.addFinding(Number(ask.values.id)) }),
     body: async (f, ask) => ({ version: await version(f, ask), reason: '重复记录' }),
+  },
+  // A mark "checked, no deduction" on a draft: made by the first caller in reach, a no-op (200) for the next.
+  'POST /api/assessments/{id}/checks': {
+    roles: ['admin', 'inspector'],
+    subject: (f) => ({ reach: 'assessment', targets: draftTargets(f) }),
+    body: async (f, ask) => ({ version: await version(f, ask), item: '3.2.1', checked: true }),
   },
   'POST /api/findings/{fid}/evidence': {
     roles: ['admin', 'inspector'],
@@ -656,6 +664,7 @@ async function stateDigest(server: TestServer): Promise<string> {
       (select count(*) from findings where status = 'active') as active_findings,
       (select count(*) from evidence) as evidence,
       (select count(*) from suggestions where status = 'open') as open_suggestions,
+      (select count(*) from item_checks) as item_checks,
       (select count(*) from appeals) as appeals,
       (select count(*) from appeals where status = 'open') as open_appeals,
       (select count(*) from campaigns) as campaigns,

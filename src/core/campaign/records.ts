@@ -137,6 +137,14 @@ export interface SuggestionRecord {
   decidedBy: string | null;
 }
 
+/** An item marked "checked, no deduction" (已查，无扣分) on an assessment. */
+export interface ItemCheckRecord {
+  assessmentId: number;
+  item: string;
+  checkedBy: string;
+  checkedAt: string;
+}
+
 export interface AppealRecord {
   id: number;
   assessmentId: number;

@@ -119,6 +119,8 @@ export function presentAssessment(v: AssessmentView): AssessmentDetail {
     findings: v.findings.map(presentFindingRow),
     evidence: v.evidence.map(presentEvidenceRow),
     suggestions: v.suggestions.map(presentSuggestionRow),
+    checks: v.checks.map((c) => ({ assessmentId: c.assessmentId, item: c.item, checkedBy: c.checkedBy, checkedAt: c.checkedAt })),
+    progress: v.progress && { total: v.progress.total, done: v.progress.done, left: [...v.progress.left], openSuggestions: v.progress.openSuggestions },
     appeals: v.appeals.map(presentAppealRow),
     score: v.score,
     explanation: v.explanation,

@@ -9,6 +9,8 @@ import type { AuditEntry, AuditVerification } from '../../contract/audit.ts';
 import type {
   AssessmentRow,
   CampaignDetail,
+  MyVillage,
+  MyVillagesAnswer,
   CampaignSummary,
   Overview,
   OverviewPlace,
@@ -53,6 +55,41 @@ export function presentAssessmentRow(r: Result<'listAssessments'>[number]): Asse
     teamId: r.teamId,
     updatedAt: r.updatedAt,
     publishedAt: r.publishedAt,
+  };
+}
+
+/** GET /api/campaigns/:id/my-villages */
+export function presentMyVillages(w: Result<'myVillages'>): MyVillagesAnswer {
+  const f = w.figures;
+  return {
+    campaign: { id: w.campaign.id, name: w.campaign.name, year: w.campaign.year },
+    figures: {
+      villages: f.villages,
+      draft: f.draft,
+      submitted: f.submitted,
+      reviewed: f.reviewed,
+      published: f.published,
+      sentBack: f.sentBack,
+      items: { done: f.items.done, total: f.items.total },
+      openSuggestions: f.openSuggestions,
+    },
+    villages: w.villages.map((v): MyVillage => ({
+      id: v.id,
+      village: v.village,
+      villageName: v.villageName,
+      township: v.township,
+      townshipName: v.townshipName,
+      team: v.team,
+      status: v.status,
+      sentBack: v.sentBack,
+      comment: v.comment,
+      version: v.version,
+      total: v.total,
+      items: { done: v.items.done, total: v.items.total, left: [...v.items.left] },
+      openSuggestions: v.openSuggestions,
+      updatedAt: v.updatedAt,
+      submittedAt: v.submittedAt,
+    })),
   };
 }
 

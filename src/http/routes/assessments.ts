@@ -252,6 +252,24 @@ export function assessmentsRoutes(app: FastifyInstance): void {
 
   route(app, {
     method: 'POST',
+    url: '/assessments/:id/checks',
+    summary: 'Mark an item "checked, no deduction" (checked: true), or take the mark back (checked: false)',
+    tags,
+    access: mayRecordFindings,
+    params: AssessmentParams,
+    body: z.object({
+      version: Version,
+      item: z.string().trim().min(1, 'the item of the scheme (e.g. 3.2.1)').max(40),
+      checked: z.boolean({ error: 'checked: true to mark the item checked, false to take the mark back' }),
+    }),
+    handler: async ({ user, params, body }) => {
+      await campaigns.checks.setChecked(actorOf(user), params.id, body.version, body.item, body.checked);
+      return changed(user, params.id);
+    },
+  });
+
+  route(app, {
+    method: 'POST',
     url: '/findings/:fid/evidence',
     summary: "Upload evidence files for a finding (multipart, parts named 'file')",
     tags,

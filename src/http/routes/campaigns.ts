@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { parseAnchor } from '../../core/audit-anchor.ts';
 import { KaoheError } from '../../core/errors.ts';
 import { actorOf } from '../../services/user.service.ts';
-import { mayManageCampaigns, mayPublishCampaigns, mayReadAudit, mayRescoreCampaigns } from '../../services/policies.ts';
+import { mayListMyVillages, mayManageCampaigns, mayPublishCampaigns, mayReadAudit, mayRescoreCampaigns } from '../../services/policies.ts';
 import { XLSX } from '../../services/report-documents.ts';
 import { contentDisposition } from '../content-disposition.ts';
 import { KeptJson } from '../kept-json.ts';
@@ -20,6 +20,7 @@ import {
   presentAuditVerification,
   presentCampaignDetail,
   presentCampaignSummary,
+  presentMyVillages,
   presentOverview,
   presentPublished,
   presentRanking,
@@ -141,6 +142,16 @@ export function campaignsRoutes(app: FastifyInstance): void {
       if (query.status) filter.status = query.status;
       return present(user, { assessments: (await campaigns.setup.listAssessments(actorOf(user), params.id, filter)).map(presentAssessmentRow) });
     },
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/campaigns/:id/my-villages',
+    summary: "The caller's villages (an inspector's teams', the office's all) with what is left in each, ordered by what to do next, and the figures over them",
+    tags,
+    access: mayListMyVillages,
+    params: CampaignParams,
+    handler: async ({ user, params }) => present(user, presentMyVillages(await campaigns.worklist.myVillages(actorOf(user), params.id))),
   });
 
   route(app, {

@@ -3,6 +3,7 @@
  * score and explanation), its state after a change, and its printable score sheet.
  */
 import { formatAnchor } from '../../core/audit-anchor.ts';
+import { itemsToLook, lookProgress } from '../../core/campaign/progress.ts';
 import type { AssessmentContextRecord } from '../../core/campaign/records.ts';
 import type { KaoheError } from '../../core/errors.ts';
 import { fromCents } from '../../core/numbers.ts';
@@ -16,7 +17,7 @@ import type { RankingService } from './rankings.service.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
 import { activeFindings, appealDeadline, assessmentContext, engineFinding, hiddenAssessment, notFound, type Clock } from './shared.ts';
 
-type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'areas' | 'findings' | 'evidence' | 'suggestions' | 'appeals' | 'schemeVersions' | 'audit'>;
+type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'areas' | 'findings' | 'evidence' | 'suggestions' | 'checks' | 'appeals' | 'schemeVersions' | 'audit'>;
 
 /** Who reads an assessment: the office, reviewers and inspectors see the working material (suggestions); a village and viewers the result. */
 type AssessmentReader = 'work' | 'result';
@@ -84,9 +85,19 @@ export class AssessmentService {
     const findings = await read.findings.ofAssessment(a.id);
     const evidence = await read.evidence.ofAssessment(a.id);
     const suggestions = sees === 'work' ? await read.suggestions.ofAssessment(a.id) : [];
+    // The marks "checked, no deduction" and the progress are working material too, like suggestions.
+    const checks = sees === 'work' ? await read.checks.ofAssessment(a.id) : [];
     const appeals = await read.appeals.ofAssessment(a.id);
     // Scored from the findings read here (not the stored result), so the view agrees with its findings.
     const result = score(scheme, unitOfVillage(a), findings.filter((f) => f.status === 'active').map(engineFinding));
+    const progress =
+      sees === 'work'
+        ? lookProgress(itemsToLook(result), {
+            findings: findings.filter((f) => f.status !== 'withdrawn').map((f) => f.item),
+            suggestions,
+            checks: checks.map((c) => c.item),
+          })
+        : null;
     return {
       id: a.id,
       campaignId: a.campaignId,
@@ -104,6 +115,8 @@ export class AssessmentService {
       // the view carries the first ones and their number; suggestionRecords gives them all.
       suggestions: suggestions.map((s) => ({ ...s, records: s.records.slice(0, SHOWN_RECORDS), recordCount: s.records.length })),
       appeals,
+      checks,
+      progress,
       score: resultToJson(result),
       explanation: explain(result, scheme, lang).map((l) => l.text),
     };

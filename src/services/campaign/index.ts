@@ -9,11 +9,13 @@ import { AuditService } from './audit.service.ts';
 import { CampaignSetupService, type InspectorDirectory } from './campaign-setup.service.ts';
 import { EvidenceService, type EvidenceSink } from './evidence.service.ts';
 import { FindingService } from './findings.service.ts';
+import { ItemCheckService } from './item-checks.service.ts';
 import { RankingService } from './rankings.service.ts';
 import { RescoringService } from './rescoring.service.ts';
 import { SchemeVersions } from './scheme-versions.service.ts';
 import { SuggestionService } from './suggestions.service.ts';
 import { WorkflowService } from './workflow.service.ts';
+import { WorklistService } from './worklist.service.ts';
 import type { Clock } from './shared.ts';
 
 export interface CampaignServices {
@@ -21,9 +23,13 @@ export interface CampaignServices {
   setup: CampaignSetupService;
   assessments: AssessmentService;
   findings: FindingService;
+  /** Items marked "checked, no deduction". */
+  checks: ItemCheckService;
   evidence: EvidenceService;
   suggestions: SuggestionService;
   workflow: WorkflowService;
+  /** An inspector's villages with what is left in each (我的考核村). */
+  worklist: WorklistService;
   appeals: AppealService;
   rankings: RankingService;
   rescoring: RescoringService;
@@ -47,9 +53,11 @@ export function campaignServices(deps: CampaignServicesDeps): CampaignServices {
     setup: new CampaignSetupService({ uow, clock, schemes, inspectors: deps.inspectors }),
     assessments: new AssessmentService({ uow, clock, schemes, rankings }),
     findings: new FindingService({ uow, clock, schemes, evidence }),
+    checks: new ItemCheckService({ uow, clock, schemes }),
     evidence,
     suggestions: new SuggestionService({ uow, clock, schemes }),
-    workflow: new WorkflowService({ uow, clock, rankings }),
+    workflow: new WorkflowService({ uow, clock, rankings, schemes }),
+    worklist: new WorklistService({ uow, schemes }),
     appeals: new AppealService({ uow, clock, schemes, rankings, evidence }),
     rankings,
     rescoring: new RescoringService({ uow, clock, schemes, rankings }),
@@ -63,3 +71,4 @@ export { SHOWN_RECORDS } from './assessments.service.ts';
 export type { EvidenceFile, EvidenceRoom, EvidenceSink, EvidenceTarget, StagedEvidenceLike, StoredEvidenceLike } from './evidence.service.ts';
 export type { FindingInput } from './shared.ts';
 export type { Step } from './workflow.service.ts';
+export type { WorklistVillage } from './worklist.service.ts';

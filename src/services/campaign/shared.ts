@@ -4,9 +4,11 @@
  * here runs in the caller's transaction (its repositories are bound to it).
  */
 import type { AssessmentContextRecord, AssessmentStatus, FindingRecord, FindingSource } from '../../core/campaign/records.ts';
+import { itemsToLook, lookProgress, type LookProgress } from '../../core/campaign/progress.ts';
 import { KaoheError } from '../../core/errors.ts';
 import { fromCents } from '../../core/numbers.ts';
-import { checkFindings, resultToJson, score, type Finding, type ScoreResult } from '../../core/scoring/score.ts';
+import type { Scheme } from '../../core/scheme/model.ts';
+import { checkFindings, resultToJson, score, type Finding, type ScoreResult, type Unit } from '../../core/scoring/score.ts';
 import type { AuditInput } from '../../store/audit.repository.ts';
 import type { Repositories } from '../../store/unit-of-work.ts';
 import { assertRecord, type Actor, type AssessmentContext } from '../policies.ts';
@@ -155,4 +157,36 @@ export async function rescore(tx: WriteRepos, schemes: SchemeVersions, clock: Cl
     });
   }
   return result;
+}
+
+/**
+ * The items a village is assessed on (itemsToLook), computed from the scheme and the village's
+ * attributes alone: kept per scheme and attributes, since a campaign's villages share a few.
+ */
+const lookCache = new WeakMap<Scheme, Map<string, string[]>>();
+export function itemsForUnit(scheme: Scheme, unit: Unit): string[] {
+  let byUnit = lookCache.get(scheme);
+  if (!byUnit) lookCache.set(scheme, (byUnit = new Map()));
+  const key = JSON.stringify(unit.attributes ?? {});
+  let items = byUnit.get(key);
+  if (!items) {
+    items = itemsToLook(score(scheme, { attributes: unit.attributes ?? {} }, []));
+    if (byUnit.size >= 1000) byUnit.clear();
+    byUnit.set(key, items);
+  }
+  return items;
+}
+
+/** An assessment's progress (已查 n/N), read in the caller's transaction. */
+export async function progressOf(
+  tx: Pick<Repositories, 'findings' | 'suggestions' | 'checks' | 'schemeVersions'>,
+  schemes: SchemeVersions,
+  a: AssessmentContextRecord,
+): Promise<LookProgress> {
+  const { scheme } = await schemes.schemeOf(a.schemeVersionId, tx);
+  const items = itemsForUnit(scheme, unitOfVillage(a));
+  const findings = (await tx.findings.itemsOf([a.id])).map((f) => f.item);
+  const suggestions = await tx.suggestions.statusesOf([a.id]);
+  const checks = (await tx.checks.itemsOf([a.id])).map((c) => c.item);
+  return lookProgress(items, { findings, suggestions, checks });
 }

@@ -4,9 +4,10 @@ import { KaoheError } from '../../core/errors.ts';
 import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
 import { assertPublish, assertPublishCampaign, assertRecord, assertReview, type Actor } from '../policies.ts';
 import type { RankingService } from './rankings.service.ts';
-import { assessmentContext, audit, hiddenAssessment, invalidState, notFound, takeEditToken, type Clock } from './shared.ts';
+import type { SchemeVersions } from './scheme-versions.service.ts';
+import { assessmentContext, audit, hiddenAssessment, invalidState, notFound, progressOf, takeEditToken, type Clock } from './shared.ts';
 
-type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'snapshots' | 'schemeVersions' | 'audit'>;
+type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'snapshots' | 'schemeVersions' | 'findings' | 'suggestions' | 'checks' | 'audit'>;
 
 export type Step = 'submit' | 'sendBack' | 'review' | 'publish';
 
@@ -19,9 +20,13 @@ const TRANSITIONS: Record<Step, { from: AssessmentStatus; to: AssessmentStatus }
 };
 
 export class WorkflowService {
-  constructor(private readonly deps: { uow: UnitOfWork<Repos>; clock: Clock; rankings: RankingService }) {}
+  constructor(private readonly deps: { uow: UnitOfWork<Repos>; clock: Clock; rankings: RankingService; schemes: SchemeVersions }) {}
 
-  /** Moves an assessment along: submit (team), sendBack / review (reviewer), publish (office). */
+  /**
+   * Moves an assessment along: submit (team), sendBack / review (reviewer), publish (office).
+   * Submitting with items not looked at or suggestions still open is the inspector's call (the
+   * web asks first): the submit's audit entry records how many there were.
+   */
   async transition(actor: Actor, assessmentId: number, expectedVersion: number, step: Step, comment?: string): Promise<void> {
     const t = TRANSITIONS[step];
     if (step === 'sendBack' && !comment?.trim()) throw new KaoheError('validation', 'comment: say what must be corrected when sending back');
@@ -34,6 +39,8 @@ export class WorkflowService {
       if (a.status !== t.from) throw invalidState(`cannot ${step} an assessment that is ${a.status} (it must be ${t.from})`);
       await takeEditToken(tx, clock, assessmentId, expectedVersion);
       const now = clock().toISOString();
+      // What was left when it was handed in (read before the status changes; no write yet but the token).
+      const left = step === 'submit' ? await progressOf(tx, this.deps.schemes, a) : undefined;
       await tx.assessments.setStep(assessmentId, {
         status: t.to,
         ...(step === 'submit' ? { submittedAt: now, submittedBy: actor.user } : {}),
@@ -46,7 +53,11 @@ export class WorkflowService {
         entity: 'assessment',
         entityId: assessmentId,
         before: { status: a.status },
-        after: { status: t.to, ...(comment ? { comment } : {}) },
+        after: {
+          status: t.to,
+          ...(comment ? { comment } : {}),
+          ...(left ? { items: left.total, unchecked: left.left.length, uncheckedItems: left.left, openSuggestions: left.openSuggestions } : {}),
+        },
       });
       // A published result changes the published ranking: snapshot it, as publishCampaign does.
       if (step === 'publish') await rankings.snapshot(tx, actor, a.campaignId, `publish ${a.villageCode}`);

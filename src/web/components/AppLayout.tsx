@@ -6,6 +6,7 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   BookOutlined,
+  CarryOutOutlined,
   CheckSquareOutlined,
   DashboardOutlined,
   DatabaseOutlined,
@@ -32,6 +33,7 @@ import { setLang, type AppLang } from '../i18n/index.ts';
 import { useIsNarrow } from '../lib/hooks.ts';
 
 const ICONS: Record<NavKey, ReactNode> = {
+  myVillages: <CarryOutOutlined />,
   overview: <DashboardOutlined />,
   villages: <ApartmentOutlined />,
   households: <HomeOutlined />,

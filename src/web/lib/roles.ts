@@ -7,6 +7,7 @@ import type { Role } from '../../core/roles.ts';
 export type { Role };
 
 export type NavKey =
+  | 'myVillages'
   | 'overview'
   | 'villages'
   | 'households'
@@ -44,7 +45,8 @@ const ALL: NavKey[] = [
 const NAV: Record<Role, NavKey[]> = {
   admin: ALL,
   reviewer: ['overview', 'villages', 'households', 'workTeams', 'helpers', 'records', 'schemes', 'campaigns', 'review', 'rankings', 'appeals'],
-  inspector: ['campaigns', 'villages', 'households', 'workTeams', 'helpers', 'records', 'schemes', 'rankings', 'appeals'],
+  // An inspector starts on their villages (我的考核村), ordered by what to do next.
+  inspector: ['myVillages', 'campaigns', 'villages', 'households', 'workTeams', 'helpers', 'records', 'schemes', 'rankings', 'appeals'],
   village: ['campaigns', 'rankings', 'appeals'],
   viewer: ['overview', 'campaigns', 'rankings'],
 };
@@ -70,6 +72,8 @@ export const can = {
   editScheme: (role: Role) => role === 'admin',
   /** A provisional ranking of unpublished results (内部预览): mirrors mayPreviewRanking in policies.ts. */
   previewRanking: (role: Role) => role === 'admin',
+  /** The list of one's villages with what is left (我的考核村): mirrors mayListMyVillages in policies.ts. */
+  listMyVillages: (role: Role) => role === 'admin' || role === 'inspector',
   /** Adding users, changing roles and scopes, resetting passwords, disabling: mirrors mayManageUsers in policies.ts. */
   manageUsers: (role: Role) => role === 'admin',
 };

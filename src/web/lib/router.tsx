@@ -19,6 +19,7 @@ export const ROUTES = {
   schemeEdit: '/schemes/edit',
   schemeVersion: '/schemes/versions/:vid',
   scheme: '/schemes/:id',
+  myVillages: '/my-villages',
   campaigns: '/campaigns',
   campaign: '/campaigns/:id',
   villageAssessment: '/campaigns/:id/villages/:code',

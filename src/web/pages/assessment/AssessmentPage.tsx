@@ -6,7 +6,29 @@
  * Every change carries the version it was made on: a 409 asks to reload.
  */
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { Alert, App, Badge, Button, Card, Collapse, Empty, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Switch, Tabs, Tag, AutoComplete, Drawer } from 'antd';
+import {
+  Alert,
+  App,
+  Badge,
+  Button,
+  Card,
+  Checkbox,
+  Collapse,
+  Empty,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Popconfirm,
+  Progress,
+  Select,
+  Space,
+  Switch,
+  Tabs,
+  Tag,
+  AutoComplete,
+  Drawer,
+} from 'antd';
 import { PlusOutlined, PrinterOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { textOf } from '../../../core/scheme/model.ts';
@@ -27,6 +49,7 @@ import type {
   AppealDecided,
   AppealRequest,
   AssessmentChanged,
+  CheckRequest,
   DismissRequest,
   FindingAdded,
   SuggestionRecords,
@@ -93,7 +116,13 @@ export default function AssessmentPage() {
       t(`assessment.done.${step}`),
     );
 
-  const workflow = <Workflow a={a} busy={busy} onStep={transition} />;
+  const setChecked = (item: string, checked: boolean) =>
+    run(
+      () => api.post<AssessmentChanged>(`/assessments/${a.id}/checks`, { version, item, checked } satisfies CheckRequest),
+      t(checked ? 'assessment.marked' : 'assessment.unmarked'),
+    );
+
+  const workflow = <Workflow a={a} scheme={scheme} busy={busy} onStep={transition} />;
   const panel = (
     <ScorePanel
       score={live?.json}
@@ -117,6 +146,8 @@ export default function AssessmentPage() {
           onAdd={(item) => setDraft({ item, count: 1 })}
           onWithdraw={setWithdrawing}
           onEvidence={(findingId, files) => run(() => uploadEvidence({ findingId }, files), t('evidence.uploaded'))}
+          onCheck={setChecked}
+          busy={busy}
         />
       ),
     },
@@ -174,6 +205,7 @@ export default function AssessmentPage() {
       {a.status !== 'draft' && can.record(user.role) ? (
         <Alert type="info" showIcon title={t('assessment.readOnly', { status: t(`status.${a.status}`) })} style={{ marginBottom: 12 }} />
       ) : null}
+      {a.progress ? <CheckProgress done={a.progress.done} total={a.progress.total} /> : null}
       {disagrees ? (
         <Alert
           type="warning"
@@ -280,19 +312,38 @@ export default function AssessmentPage() {
 // ---------------------------------------------------------------------------------------------
 // Workflow
 
-function Workflow({ a, busy, onStep }: { a: AssessmentDetail; busy: boolean; onStep: (step: 'submit' | 'sendBack' | 'review' | 'publish', comment?: string) => Promise<boolean> }) {
+function Workflow({
+  a,
+  scheme,
+  busy,
+  onStep,
+}: {
+  a: AssessmentDetail;
+  scheme: Scheme;
+  busy: boolean;
+  onStep: (step: 'submit' | 'sendBack' | 'review' | 'publish', comment?: string) => Promise<boolean>;
+}) {
   const { t } = useTranslation();
   const user = useUser();
   const [sendingBack, setSendingBack] = useState(false);
   const [comment, setComment] = useState('');
+  const [asking, setAsking] = useState(false);
   const buttons = [];
+  // Items not looked at or suggestions open: the inspector is asked first, with them named (the server accepts the submit all the same).
+  const leftToDo = !!a.progress && (a.progress.left.length > 0 || a.progress.openSuggestions > 0);
   if (a.status === 'draft' && can.record(user.role)) {
     buttons.push(
-      <Popconfirm key="submit" title={t('assessment.submitConfirm')} onConfirm={() => onStep('submit')}>
-        <Button type="primary" loading={busy} data-testid="submit-assessment">
+      leftToDo ? (
+        <Button key="submit" type="primary" loading={busy} data-testid="submit-assessment" onClick={() => setAsking(true)}>
           {t('assessment.submit')}
         </Button>
-      </Popconfirm>,
+      ) : (
+        <Popconfirm key="submit" title={t('assessment.submitConfirm')} onConfirm={() => onStep('submit')}>
+          <Button type="primary" loading={busy} data-testid="submit-assessment">
+            {t('assessment.submit')}
+          </Button>
+        </Popconfirm>
+      ),
     );
   }
   if (a.status === 'submitted' && can.review(user.role)) {
@@ -319,6 +370,18 @@ function Workflow({ a, busy, onStep }: { a: AssessmentDetail; busy: boolean; onS
   return (
     <>
       <Space wrap>{buttons}</Space>
+      {asking && a.progress ? (
+        <SubmitLeftModal
+          scheme={scheme}
+          left={a.progress.left}
+          openSuggestions={a.progress.openSuggestions}
+          busy={busy}
+          onCancel={() => setAsking(false)}
+          onConfirm={async () => {
+            if (await onStep('submit')) setAsking(false);
+          }}
+        />
+      ) : null}
       <Modal
         open={sendingBack}
         title={t('assessment.sendBack')}
@@ -350,6 +413,8 @@ function ItemsTree({
   onAdd,
   onWithdraw,
   onEvidence,
+  onCheck,
+  busy,
 }: {
   scheme: Scheme;
   a: AssessmentDetail;
@@ -358,12 +423,17 @@ function ItemsTree({
   onAdd: (item: string) => void;
   onWithdraw: (f: FindingRow) => void;
   onEvidence: (findingId: number, files: File[]) => Promise<boolean>;
+  onCheck: (item: string, checked: boolean) => Promise<boolean>;
+  busy: boolean;
 }) {
   const { t, i18n } = useTranslation();
   const lang = schemeLang(i18n.language);
   const fmt = useFormat();
   const [showAll, setShowAll] = useState(false);
   const [onlyFindings, setOnlyFindings] = useState(false);
+  const [onlyLeft, setOnlyLeft] = useState(false);
+  const checked = useMemo(() => new Map(a.checks.map((c) => [c.item, c])), [a.checks]);
+  const left = useMemo(() => new Set(a.progress?.left ?? []), [a.progress]);
   const findingsByItem = useMemo(() => {
     const m = new Map<string, FindingRow[]>();
     for (const f of a.findings) {
@@ -380,6 +450,8 @@ function ItemsTree({
   // The engine numbers findings by their place among the active ones (as engineFindings lists them).
   const activeIds = useMemo(() => a.findings.filter((f) => f.status === 'active').map((f) => f.id), [a.findings]);
   const hasFindings = (n: SchemeNode): boolean => (n.rule ? (findingsByItem.get(n.code)?.length ?? 0) > 0 : n.children.some(hasFindings));
+  const hasLeft = (n: SchemeNode): boolean => (n.rule ? left.has(n.code) : n.children.some(hasLeft));
+  const shows = (n: SchemeNode) => (!onlyFindings || hasFindings(n)) && (!onlyLeft || hasLeft(n));
 
   const nodeScore = (code: string) => score.nodes[code];
   const scoreText = (n: SchemeNode) => {
@@ -396,6 +468,10 @@ function ItemsTree({
     const list = findingsByItem.get(n.code) ?? [];
     const applicable = s?.applicable !== false;
     const lost = s && s.deductedRaw > 0;
+    const mark = checked.get(n.code);
+    // The mark is for an item with nothing recorded on it: a finding already says it was looked at.
+    const activeOnItem = list.some((f) => f.status === 'active');
+    const bonusItem = n.rule?.kind === 'bonus';
     return (
       <div key={n.code} style={{ padding: '8px 0', borderBottom: '1px solid #f5f5f5', opacity: applicable ? 1 : 0.55 }} data-testid={`item-${n.code}`}>
         <div className="item-row">
@@ -420,6 +496,27 @@ function ItemsTree({
             ) : null}
           </div>
         </div>
+        {editable && applicable && !activeOnItem ? (
+          <Checkbox
+            checked={!!mark}
+            disabled={busy}
+            onChange={(e) => void onCheck(n.code, e.target.checked)}
+            data-testid={`check-${n.code}`}
+            data-checked={mark ? '1' : '0'}
+            style={{ marginTop: 2 }}
+          >
+            <span style={{ fontSize: 13 }}>{t(bonusItem ? 'assessment.checkMarkBonus' : 'assessment.checkMark')}</span>
+          </Checkbox>
+        ) : mark ? (
+          <Tag color="success" data-testid={`checked-${n.code}`}>
+            {t(bonusItem ? 'assessment.checkMarkBonus' : 'assessment.checkMark')}
+          </Tag>
+        ) : null}
+        {mark ? (
+          <div className="muted" style={{ fontSize: 12 }}>
+            {t('assessment.checkedBy', { by: mark.checkedBy, at: fmt.dateTime(mark.checkedAt) })}
+          </div>
+        ) : null}
         {list.map((f) => (
           <FindingLine
             key={f.id}
@@ -437,7 +534,7 @@ function ItemsTree({
   };
 
   const group = (n: SchemeNode, depth: number): ReactNode => {
-    if (onlyFindings && !hasFindings(n)) return null;
+    if (!shows(n)) return null;
     if (n.rule) return item(n);
     return (
       <div key={n.code} style={{ marginTop: depth > 1 ? 8 : 0 }}>
@@ -463,27 +560,97 @@ function ItemsTree({
           <Switch size="small" checked={showAll} onChange={setShowAll} />
           <span>{t('assessment.showWithdrawn')}</span>
         </Space>
+        {a.progress ? (
+          <Space size={4}>
+            <Switch size="small" checked={onlyLeft} onChange={setOnlyLeft} data-testid="only-left" />
+            <span>{t('assessment.onlyLeft')}</span>
+          </Space>
+        ) : null}
       </Space>
       <Collapse
         defaultActiveKey={scheme.sections.map((s) => s.code)}
-        items={scheme.sections
-          .filter((s) => !onlyFindings || hasFindings(s))
-          .map((s) => ({
-            key: s.code,
-            label: (
-              <span style={{ display: 'flex', justifyContent: 'space-between', gap: 8 }}>
-                <b>
-                  {s.code} {textOf(s.title, lang)}
-                </b>
-                <span className="item-score" data-testid={`section-score-${s.code}`}>
-                  {scoreText(s)}
-                </span>
+        items={scheme.sections.filter(shows).map((s) => ({
+          key: s.code,
+          label: (
+            <span style={{ display: 'flex', justifyContent: 'space-between', gap: 8 }}>
+              <b>
+                {s.code} {textOf(s.title, lang)}
+              </b>
+              <span className="item-score" data-testid={`section-score-${s.code}`}>
+                {scoreText(s)}
               </span>
-            ),
-            children: s.rule ? item(s) : s.children.map((c) => group(c, 1)),
-          }))}
+            </span>
+          ),
+          children: s.rule ? item(s) : s.children.map((c) => group(c, 1)),
+        }))}
       />
     </div>
+  );
+}
+
+/** 已查 n/N: items looked at of those the village is assessed on. */
+function CheckProgress({ done, total }: { done: number; total: number }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  return (
+    <div style={{ display: 'flex', alignItems: 'center', gap: 12, marginBottom: 12 }} data-testid="check-progress" data-done={done} data-total={total}>
+      <b style={{ whiteSpace: 'nowrap' }}>{t('assessment.progress', { done: fmt.int(done), total: fmt.int(total) })}</b>
+      <Progress percent={total ? Math.round((done / total) * 100) : 0} size="small" showInfo={false} style={{ flex: 1, margin: 0 }} />
+      <span className="muted hide-narrow" style={{ fontSize: 12 }}>
+        {t('assessment.progressHelp')}
+      </span>
+    </div>
+  );
+}
+
+/** Submitting with items not looked at or suggestions open: the dialog that names them. */
+function SubmitLeftModal({
+  scheme,
+  left,
+  openSuggestions,
+  busy,
+  onCancel,
+  onConfirm,
+}: {
+  scheme: Scheme;
+  left: string[];
+  openSuggestions: number;
+  busy: boolean;
+  onCancel: () => void;
+  onConfirm: () => Promise<void>;
+}) {
+  const { t, i18n } = useTranslation();
+  const lang = schemeLang(i18n.language);
+  const index = useMemo(() => nodeIndex(scheme), [scheme]);
+  return (
+    <Modal
+      open
+      title={t('assessment.submitLeftTitle')}
+      onCancel={onCancel}
+      onOk={() => void onConfirm()}
+      okText={t('assessment.submitAnyway')}
+      cancelText={t('common.cancel')}
+      confirmLoading={busy}
+      okButtonProps={{ 'data-testid': 'submit-confirm' }}
+      cancelButtonProps={{ 'data-testid': 'submit-cancel' }}
+    >
+      <div data-testid="submit-left">
+        {left.length ? (
+          <>
+            <p style={{ marginBottom: 4 }}>{t('assessment.submitLeftUnchecked', { count: left.length })}</p>
+            <ul style={{ maxHeight: 240, overflowY: 'auto', margin: '0 0 8px', paddingInlineStart: 18 }} data-testid="submit-unchecked">
+              {left.map((code) => (
+                <li key={code} data-item={code}>
+                  <span className="mono">{code}</span> {index.get(code) ? textOf(index.get(code)!.title, lang) : ''}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+        {openSuggestions > 0 ? <p data-testid="submit-open-suggestions">{t('assessment.submitLeftSuggestions', { count: openSuggestions })}</p> : null}
+        <p style={{ marginBottom: 0 }}>{t('assessment.submitLeftAsk')}</p>
+      </div>
+    </Modal>
   );
 }
 

@@ -1,0 +1,129 @@
+/**
+ * An inspector's villages in a campaign (我的考核村): each assessment of their teams with its
+ * state, what is left in it (items not yet looked at, suggestions still open, the reviewer's
+ * comment when it was sent back) and the figures over those villages, ordered by what to do
+ * next. The office gets every village of the campaign. A constant number of queries whatever
+ * the number of villages: the list, the teams, and one read each of findings, suggestions and
+ * marks for all of them.
+ */
+import { lookProgress } from '../../core/campaign/progress.ts';
+import type { AssessmentStatus } from '../../core/campaign/records.ts';
+import { fromCents } from '../../core/numbers.ts';
+import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
+import { listsRow, mayListMyVillages, requirePolicy, type Actor } from '../policies.ts';
+import { unitOfVillage } from '../score-sheet.ts';
+import type { SchemeVersions } from './scheme-versions.service.ts';
+import { itemsForUnit, notFound } from './shared.ts';
+
+type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'findings' | 'suggestions' | 'checks' | 'schemeVersions'>;
+
+/** One village of the list. */
+export interface WorklistVillage {
+  id: number;
+  village: string;
+  villageName: string;
+  township: string | null;
+  townshipName: string | null;
+  team: string | null;
+  status: AssessmentStatus;
+  /** A draft a reviewer sent back (its comment is the latest send-back's). */
+  sentBack: boolean;
+  /** The reviewer's comment, while the draft is sent back. */
+  comment: string | null;
+  version: number;
+  total: number;
+  /** Items looked at of those the village is assessed on, and those left (codes, in scheme order). */
+  items: { done: number; total: number; left: string[] };
+  openSuggestions: number;
+  updatedAt: string;
+  submittedAt: string | null;
+}
+
+/** The order of work: sent back first, then drafts, submitted, reviewed; published last. */
+const RANK: Record<AssessmentStatus, number> = { draft: 1, submitted: 2, reviewed: 3, published: 4 };
+const rankOf = (v: WorklistVillage) => (v.sentBack ? 0 : RANK[v.status]);
+/** What is left in a draft: items not looked at and suggestions not decided. */
+const leftOf = (v: WorklistVillage) => v.items.left.length + v.openSuggestions;
+
+/** Sent back first, then drafts with most left, then submitted, reviewed, published; by village code within. */
+export function byWhatToDoNext(a: WorklistVillage, b: WorklistVillage): number {
+  const r = rankOf(a) - rankOf(b);
+  if (r !== 0) return r;
+  if (a.status === 'draft') {
+    const d = leftOf(b) - leftOf(a);
+    if (d !== 0) return d;
+  }
+  return a.village < b.village ? -1 : a.village > b.village ? 1 : 0;
+}
+
+export class WorklistService {
+  constructor(private readonly deps: { uow: UnitOfWork<Repos>; schemes: SchemeVersions }) {}
+
+  /** The actor's villages in a campaign with what is left in each, and the figures over them. */
+  async myVillages(actor: Actor, campaignId: number) {
+    requirePolicy(actor, mayListMyVillages);
+    const read = this.deps.uow.read;
+    const c = await read.campaigns.byId(campaignId);
+    if (!c) throw notFound(`campaign ${campaignId}`);
+    const { scheme } = await this.deps.schemes.schemeOf(c.schemeVersionId);
+    const teams = new Map((await read.campaigns.teams(campaignId)).map((t) => [t.id, t]));
+    const rows = (await read.assessments.worklist(campaignId)).filter((r) => {
+      const team = r.teamId === null ? undefined : teams.get(r.teamId);
+      return listsRow(actor, { status: r.status, townshipCode: r.townshipCode, inspectors: team?.members ?? [] });
+    });
+    const ids = rows.map((r) => r.id);
+    const findings = groupItems(await read.findings.itemsOf(ids));
+    const checks = groupItems(await read.checks.itemsOf(ids));
+    const suggestions = new Map<number, Array<{ item: string; status: 'open' | 'accepted' | 'dismissed' }>>();
+    for (const s of await read.suggestions.statusesOf(ids)) (suggestions.get(s.assessmentId) ?? suggestions.set(s.assessmentId, []).get(s.assessmentId)!).push(s);
+
+    const villages: WorklistVillage[] = rows.map((r) => {
+      const p = lookProgress(itemsForUnit(scheme, unitOfVillage(r)), {
+        findings: findings.get(r.id) ?? [],
+        suggestions: suggestions.get(r.id) ?? [],
+        checks: checks.get(r.id) ?? [],
+      });
+      const sentBack = r.status === 'draft' && !!r.comment?.trim();
+      return {
+        id: r.id,
+        village: r.villageCode,
+        villageName: r.villageName,
+        township: r.townshipCode,
+        townshipName: r.townshipName,
+        team: r.teamId === null ? null : (teams.get(r.teamId)?.name ?? null),
+        status: r.status,
+        sentBack,
+        comment: sentBack ? r.comment : null,
+        version: r.version,
+        total: fromCents(r.total),
+        items: { done: p.done, total: p.total, left: p.left },
+        openSuggestions: p.openSuggestions,
+        updatedAt: r.updatedAt,
+        submittedAt: r.submittedAt,
+      };
+    });
+    villages.sort(byWhatToDoNext);
+
+    const count = (s: AssessmentStatus) => villages.filter((v) => v.status === s).length;
+    return {
+      campaign: { id: c.id, name: c.name, year: c.year },
+      figures: {
+        villages: villages.length,
+        draft: count('draft'),
+        submitted: count('submitted'),
+        reviewed: count('reviewed'),
+        published: count('published'),
+        sentBack: villages.filter((v) => v.sentBack).length,
+        items: { done: villages.reduce((n, v) => n + v.items.done, 0), total: villages.reduce((n, v) => n + v.items.total, 0) },
+        openSuggestions: villages.reduce((n, v) => n + v.openSuggestions, 0),
+      },
+      villages,
+    };
+  }
+}
+
+function groupItems(rows: ReadonlyArray<{ assessmentId: number; item: string }>): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const r of rows) (out.get(r.assessmentId) ?? out.set(r.assessmentId, []).get(r.assessmentId)!).push(r.item);
+  return out;
+}
