@@ -5,6 +5,8 @@
  * `bin/kaohe import`. A bad file is refused with its code and its place (file, line, row, column)
  * in a bounded message, and leaves every registry table as it was; a valid one imports.
  */
+import { inEnglish } from '../import-problems.ts';
+import type { ImportProblem } from '../../src/contract/registry.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -71,7 +73,7 @@ function expectOutcome(c: Case, name: string, outcome: { report?: ImportReport; 
   expect(JSON.stringify(report).length).toBeLessThanOrEqual(BODY_MAX);
   if (c.file === 'wide-header.csv') expect(report.ignoredColumns).toEqual([...Array.from({ length: 50 }, (_, i) => `备用${i + 1}`), '…(200000 in all)']);
   if ('problems' in e) {
-    expect(report.problems).toEqual(e.problems);
+    expect(report.problems.map(inEnglish)).toEqual(e.problems);
     expect(report).toMatchObject({ committed: false, inserted: 0, updated: 0 });
   } else {
     expect(report.problems).toEqual([]);
@@ -237,7 +239,7 @@ describe.each(storeTargets())('bad input through POST /api/imports/:kind ($diale
     } else if ('problems' in e) {
       expect(res.statusCode, res.body).toBe(200);
       expect(body).toMatchObject({ committed: false, inserted: 0, updated: 0 });
-      expect(body.problems).toEqual(e.problems);
+      expect((body.problems as ImportProblem[]).map(inEnglish)).toEqual(e.problems);
       expect(body.errorsFile).toMatch(/^[A-Za-z0-9_-]{43}$/);
     } else {
       expect(res.statusCode, res.body).toBe(200);

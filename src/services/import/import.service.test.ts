@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KaoheError } from '../../core/errors.ts';
 import { kindSpec } from '../../core/registry/kinds.ts';
-import { problemText } from '../../core/registry/problems.ts';
-import type { ImportProblem } from '../../contract/registry.ts';
+import { inEnglish } from '../../../test/import-problems.ts';
 import type { Store } from '../../store/db.ts';
 import { storeTargets } from '../../../test/stores.ts';
 import {
@@ -391,19 +390,6 @@ function bigHouseholds(rows: number, lastBad: boolean): Table {
 }
 
 const targets = storeTargets();
-
-/**
- * A problem as the CLI words it: its reason (code and values) must give its message in English
- * through the catalogue, and a Chinese sentence of its own; the reason is then set aside so the
- * expectations read as sentences.
- */
-function inEnglish(p: ImportProblem): ImportProblem {
-  const { reason, ...rest } = p;
-  if (!reason) return rest;
-  expect(problemText({ ...reason, message: '' }, 'en')).toBe(p.message);
-  expect(problemText({ ...reason, message: '' }, 'zh')).toMatch(/[\u4e00-\u9fff]/);
-  return rest;
-}
 
 for (const target of targets) {
   describe(`importFile on ${target.dialect}`, () => {
