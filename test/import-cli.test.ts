@@ -92,8 +92,8 @@ describe('kaohe import / export on one database', SLOW, () => {
     const width = VALID.members.headers.length;
     expect(sheet!.rows.get(1)).toEqual([...VALID.members.headers, '错误']);
     expect(sheet!.rows.get(2)![width] ?? null).toBeNull();
-    expect(sheet!.rows.get(3)![width]).toBe("性别 (D): 「男」 the ID number's 17th digit says female (even), the record says male");
-    expect(sheet!.rows.get(5)![width]).toMatch(/^身份证号 \(C\): 「522425\*{8}\d{3}[\dX]」 the check character/);
+    expect(sheet!.rows.get(3)![width]).toBe('性别 (D): 「男」 身份证号第17位为女（偶数），记录的性别为男');
+    expect(sheet!.rows.get(5)![width]).toMatch(/^身份证号 \(C\): 「522425\*{8}\d{3}[\dX]」 身份证号校验位/);
     expect(sheet!.rows.size).toBe(6);
 
     const dry = await kaohe(['import', 'members', 'members.csv', '--dry-run'], cwd);
