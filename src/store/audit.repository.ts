@@ -9,9 +9,11 @@
  * concurrent writers never fork the chain.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { AuditAnchor } from '../core/audit-anchor.ts';
-import type { AuditEntryRecord } from '../core/campaign/records.ts';
+import type { AuditEntryRecord, AuditQuery } from '../core/campaign/records.ts';
+
+export type { AuditQuery };
 import type { Dialect } from './db.ts';
 
 export type { AuditAnchor } from '../core/audit-anchor.ts';
@@ -268,8 +270,12 @@ export class AuditRepository {
     return verifyAudit(this.db as Kysely<DB>, this.store.auditKey, anchors);
   }
 
-  /** The latest entries, newest first, optionally of one entity. */
-  async list(options: { entity?: string; entityId?: string; limit?: number } = {}): Promise<AuditEntryRecord[]> {
+  /**
+   * The latest entries, newest first, optionally of one entity, by one person, between two times
+   * (ISO, inclusive), or about one village: its assessments and their findings, evidence,
+   * suggestions, appeals and checked items.
+   */
+  async list(options: AuditQuery = {}): Promise<AuditEntryRecord[]> {
     let q = this.db
       .selectFrom('audit_log')
       .selectAll()
@@ -277,6 +283,44 @@ export class AuditRepository {
       .limit(options.limit ?? 200);
     if (options.entity) q = q.where('entity', '=', options.entity);
     if (options.entityId) q = q.where('entity_id', '=', options.entityId);
+    if (options.actor) q = q.where('actor', '=', options.actor);
+    if (options.from) q = q.where('at', '>=', options.from);
+    if (options.to) q = q.where('at', '<=', options.to);
+    if (options.village) {
+      const village = options.village;
+      const ofVillage = this.db.selectFrom('assessments').select('id').where('village_code', '=', village);
+      const idText = (table: 'assessments' | 'findings' | 'appeals' | 'suggestions') => sql<string>`cast(${sql.ref(`${table}.id`)} as text)`;
+      q = q.where((eb) =>
+        eb.or([
+          eb.and([
+            eb('entity', '=', 'assessment'),
+            eb('entity_id', 'in', this.db.selectFrom('assessments').select(idText('assessments').as('id')).where('village_code', '=', village)),
+          ]),
+          eb.and([eb('entity', '=', 'finding'), eb('entity_id', 'in', this.db.selectFrom('findings').select(idText('findings').as('id')).where('assessment_id', 'in', ofVillage))]),
+          eb.and([eb('entity', '=', 'appeal'), eb('entity_id', 'in', this.db.selectFrom('appeals').select(idText('appeals').as('id')).where('assessment_id', 'in', ofVillage))]),
+          eb.and([
+            eb('entity', '=', 'suggestion'),
+            eb('entity_id', 'in', this.db.selectFrom('suggestions').select(idText('suggestions').as('id')).where('assessment_id', 'in', ofVillage)),
+          ]),
+          eb.and([
+            eb('entity', '=', 'evidence'),
+            eb(
+              'entity_id',
+              'in',
+              this.db
+                .selectFrom('evidence')
+                .select(sql<string>`cast(evidence.id as text)`.as('id'))
+                .where((w) =>
+                  w.or([
+                    w('finding_id', 'in', this.db.selectFrom('findings').select('findings.id').where('assessment_id', 'in', ofVillage)),
+                    w('appeal_id', 'in', this.db.selectFrom('appeals').select('appeals.id').where('assessment_id', 'in', ofVillage)),
+                  ]),
+                ),
+            ),
+          ]),
+        ]),
+      );
+    }
     const rows = await q.execute();
     return rows.map((r) => ({
       id: r.id,

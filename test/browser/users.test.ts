@@ -156,4 +156,24 @@ describe.skipIf(!available)('browser: managing users', () => {
     },
     STEP,
   );
+
+  test(
+    '5) the office finds these changes in the audit log by person, in words, and the workbook follows the search',
+    async () => {
+      await page.goto(`${app.url}/audit`);
+      await page.getByTestId('audit-page').waitFor(UI);
+      // The office's own changes today: the user added, reset and disabled, each a sentence.
+      await page.getByTestId('audit-actor').click();
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '（admin）' }).first().click();
+      await expect.poll(async () => (await page.getByTestId('audit-sentence').allInnerTexts()).join('\n'), UI).toMatch(new RegExp(USERNAME));
+      const sentences = await page.getByTestId('audit-sentence').allInnerTexts();
+      expect(sentences.length).toBeGreaterThanOrEqual(3);
+      for (const s of sentences) expect(s).toMatch(/[\u4e00-\u9fff]/);
+      // The workbook link carries the same search.
+      const href = (await page.getByTestId('audit-export').getAttribute('href')) ?? '';
+      expect(href).toContain('actor=admin');
+      await shot(page, 'users-07-audit-search');
+    },
+    STEP,
+  );
 });

@@ -183,3 +183,16 @@ export interface AuditEntryRecord {
   prevHash: string;
   hash: string;
 }
+
+/** What the log is searched by (see AuditRepository.list). */
+export interface AuditQuery {
+  entity?: string;
+  entityId?: string;
+  actor?: string;
+  /** ISO date-times, inclusive. */
+  from?: string;
+  to?: string;
+  /** A village's code: the entries about its assessments and everything on them. */
+  village?: string;
+  limit?: number;
+}

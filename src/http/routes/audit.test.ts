@@ -44,6 +44,61 @@ describe.each(storeTargets())('audit log routes ($dialect)', (target) => {
     }
   });
 
+  it('is searched by person, village and span of days, and exported as searched', async () => {
+    // Findings on two villages' assessments, one by the office, one by the system, and evidence on the first.
+    const { campaigns } = server.app.services;
+    const office = { user: 'admin', role: 'admin' as const };
+    const system = { user: 'system', role: 'admin' as const };
+    const [campaign] = await campaigns.setup.listCampaigns();
+    const rows = await campaigns.setup.listAssessments(office, campaign!.id);
+    const [v1, v2] = [rows[0]!, rows[1]!];
+    const version = async (id: number) => (await campaigns.assessments.assessmentState(office, id)).version;
+    const f1 = await campaigns.findings.addFinding(office, v1.id, await version(v1.id), { item: '1.1' });
+    await campaigns.evidence.addEvidence(
+      office,
+      { findingId: f1 },
+      {
+        filename: 'p.png',
+        bytes: Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108020000009077533de0000000c4944415408d763f8cfc00000030101005b0a2e5b0000000049454e44ae426082', 'hex'),
+      },
+    );
+    await campaigns.findings.addFinding(system, v2.id, await version(v2.id), { item: '1.2' });
+    type Entries = { entries: Array<{ action: string; entity: string; actor: string; sentence: string }> };
+    const search = async (q: string) => ((await as.admin!.get(`/api/audit?${q}`)).json() as Entries).entries;
+
+    const first = await search(`village=${v1.village}`);
+    // Its finding, the evidence on it, and the rescoring of its assessment; nothing of the other village.
+    expect(first.map((e) => `${e.entity}:${e.action}`).sort()).toEqual(['assessment:assessment.score', 'evidence:evidence.add', 'finding:finding.add']);
+    expect((await search(`village=${v2.village}`)).map((e) => `${e.entity}:${e.action}`).sort()).toEqual(['assessment:assessment.score', 'finding:finding.add']);
+    const bySystem = await search('actor=system');
+    expect(bySystem.length).toBeGreaterThan(0);
+    expect(bySystem.every((e) => e.actor === 'system')).toBe(true);
+    expect((await search(`actor=admin&village=${v2.village}`)).length).toBe(0);
+    const today = new Date().toISOString().slice(0, 10);
+    expect((await search(`from=${today}&to=${today}`)).length).toBeGreaterThan(0);
+    expect(await search('from=2999-01-01')).toEqual([]);
+    expect(await search('to=2000-01-01')).toEqual([]);
+    // Bad parameters are refused naming the field.
+    for (const [q, field] of [
+      ['village=abc', 'village'],
+      ['from=2020-1-1', 'from'],
+      ['from=2020-02-02&to=2020-01-01', 'to'],
+    ]) {
+      const res = await as.admin!.get(`/api/audit?${q}`);
+      expect(res.statusCode, q).toBe(400);
+      expect((res.json() as { error: { message: string } }).error.message, q).toMatch(new RegExp(`query\\.${field}`));
+    }
+    // The workbook holds what the search found.
+    const book = await sheetText((await as.admin!.get(`/api/audit/export.xlsx?village=${v1.village}`)).rawPayload);
+    const header = book.rows.findIndex((r) => r[0] === '编号');
+    expect(
+      book.rows
+        .slice(header + 1)
+        .map((r) => r[4])
+        .sort(),
+    ).toEqual(['assessment.score', 'evidence.add', 'finding.add']);
+  });
+
   it('exports the log with its verification result and anchor; a tampered entry is named in the file', async () => {
     const res = await as.admin!.get('/api/audit/export.xlsx');
     expect(res.statusCode, res.body).toBe(200);

@@ -4,6 +4,7 @@
  * list is cut to what the signed-in user may see (CampaignServices decides); ID numbers are
  * masked in every answer to anyone but the office.
  */
+import type { AuditQuery } from '../../core/campaign/records.ts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { parseAnchor } from '../../core/audit-anchor.ts';
@@ -32,6 +33,46 @@ import type { Assigned, CampaignCreated, TeamSet } from '../../contract/campaign
 import { Id, route } from '../route.ts';
 
 /** A division code (县/乡/村: 12 digits). */
+/** What the audit log is searched by: entity, person, village, and a span of days (the log's times are UTC). */
+const AUDIT_SEARCH = z
+  .object({
+    entity: z.string().trim().min(1).max(40).optional(),
+    entityId: z.string().trim().min(1).max(40).optional(),
+    actor: z.string().trim().min(1).max(40).optional(),
+    village: z
+      .string()
+      .regex(/^\d{12}$/, 'a village is named by its 12-digit division code')
+      .optional(),
+    from: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD')
+      .optional(),
+    to: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD')
+      .optional(),
+    lang: z.enum(['zh', 'en']).default('zh'),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'the first day is after the last', path: ['to'] });
+
+function auditQuery(q: {
+  entity?: string | undefined;
+  entityId?: string | undefined;
+  actor?: string | undefined;
+  village?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}): AuditQuery {
+  return {
+    ...(q.entity ? { entity: q.entity } : {}),
+    ...(q.entityId ? { entityId: q.entityId } : {}),
+    ...(q.actor ? { actor: q.actor } : {}),
+    ...(q.village ? { village: q.village } : {}),
+    ...(q.from ? { from: `${q.from}T00:00:00.000Z` } : {}),
+    ...(q.to ? { to: `${q.to}T23:59:59.999Z` } : {}),
+  };
+}
+
 export const DivisionCode = z.string().regex(/^\d{12}$/, 'a 12-digit division code');
 export const AssessmentStatusSchema = z.enum(['draft', 'submitted', 'reviewed', 'published']);
 /** A yes/no query flag: 1, 0, true, false. */
@@ -237,16 +278,9 @@ export function campaignsRoutes(app: FastifyInstance): void {
     summary: 'The audit log',
     tags: ['audit'],
     access: mayReadAudit,
-    query: z.object({
-      entity: z.string().trim().min(1).max(40).optional(),
-      entityId: z.string().trim().min(1).max(40).optional(),
-      limit: z.coerce.number().int().min(1).max(1000).optional(),
-      lang: z.enum(['zh', 'en']).default('zh'),
-    }),
+    query: AUDIT_SEARCH.extend({ limit: z.coerce.number().int().min(1).max(1000).optional() }),
     handler: async ({ user, query }) => {
-      const options: { entity?: string; entityId?: string; limit?: number } = {};
-      if (query.entity) options.entity = query.entity;
-      if (query.entityId) options.entityId = query.entityId;
+      const options = auditQuery(query);
       if (query.limit) options.limit = query.limit;
       return { entries: (await campaigns.audit.auditLogWithSentences(actorOf(user), options, query.lang)).map(presentAuditEntry) };
     },
@@ -258,9 +292,9 @@ export function campaignsRoutes(app: FastifyInstance): void {
     summary: "The audit log as a workbook: each entry's sentence, time, actor, action and entity, with the chain's verification result and the log's anchor in its title rows",
     tags: ['audit'],
     access: mayReadAudit,
-    query: z.object({ lang: z.enum(['zh', 'en']).default('zh') }),
+    query: AUDIT_SEARCH,
     handler: async ({ user, query, reply }) => {
-      const { body } = await campaigns.audit.exportAudit(actorOf(user), query.lang);
+      const { body } = await campaigns.audit.exportAudit(actorOf(user), query.lang, auditQuery(query));
       const name = query.lang === 'en' ? 'audit-log.xlsx' : '审计日志.xlsx';
       return reply
         .header('content-type', XLSX)

@@ -4,7 +4,7 @@ import { auditSentence, type AuditNames } from '../../core/audit-sentence.ts';
 import type { AuditEntryRecord } from '../../core/campaign/records.ts';
 import type { Lang } from '../../core/scheme/model.ts';
 import { auditXlsx } from '../../reports/xlsx/audit.ts';
-import type { AuditAnchor, AuditVerification } from '../../store/audit.repository.ts';
+import type { AuditAnchor, AuditQuery, AuditVerification } from '../../store/audit.repository.ts';
 import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
 import { assertReadAuditLog, type Actor } from '../policies.ts';
 
@@ -26,7 +26,7 @@ export class AuditService {
     return this.deps.uow.read.audit.head();
   }
 
-  async auditLog(actor: Actor, options: { entity?: string; entityId?: string; limit?: number } = {}) {
+  async auditLog(actor: Actor, options: AuditQuery = {}) {
     assertReadAuditLog(actor);
     return this.deps.uow.read.audit.list(options);
   }
@@ -43,18 +43,18 @@ export class AuditService {
   }
 
   /** The entries (newest first) each with its sentence in the reader's language. */
-  async auditLogWithSentences(actor: Actor, options: { entity?: string; entityId?: string; limit?: number }, lang: Lang) {
+  async auditLogWithSentences(actor: Actor, options: AuditQuery, lang: Lang) {
     const entries = await this.auditLog(actor, options);
     const names = await this.names(entries);
     return entries.map((e) => ({ ...e, sentence: auditSentence(e, lang, names) }));
   }
 
   /** The log as a workbook (office only): every entry with its sentence, and the chain's verification and anchor in its title rows. */
-  async exportAudit(actor: Actor, lang: Lang): Promise<{ body: Buffer; verification: AuditVerification }> {
+  async exportAudit(actor: Actor, lang: Lang, query: Omit<AuditQuery, 'limit'> = {}): Promise<{ body: Buffer; verification: AuditVerification }> {
     assertReadAuditLog(actor);
     const verification = await this.verifyAudit();
     const head = await this.auditAnchor();
-    const entries = await this.auditLogWithSentences(actor, { limit: AUDIT_EXPORT_MAX }, lang);
+    const entries = await this.auditLogWithSentences(actor, { ...query, limit: AUDIT_EXPORT_MAX }, lang);
     const date = (this.deps.clock?.() ?? new Date()).toISOString();
     const body = await auditXlsx({
       lang,

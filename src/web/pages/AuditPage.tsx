@@ -1,6 +1,7 @@
 /** The audit log: every change that can move a score, newest first; and the hash chain's check. */
 import { useState } from 'react';
-import { Alert, Button, Card, Descriptions, Input, InputNumber, Select, Space, Table, Tag } from 'antd';
+import { Alert, Button, Card, DatePicker, Descriptions, Input, InputNumber, Select, Space, Table, Tag } from 'antd';
+import type { Dayjs } from 'dayjs';
 import { DownloadOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +11,8 @@ import { useApi } from '../lib/hooks.ts';
 import { useFormat } from '../lib/format.ts';
 import { schemeLang } from '../i18n/index.ts';
 import type { AuditEntry, AuditVerification } from '../lib/types.ts';
+import { usePlaces } from '../lib/places.ts';
+import type { UsersAnswer } from '../../contract/index.ts';
 
 const ENTITIES = ['assessment', 'finding', 'evidence', 'suggestion', 'appeal', 'campaign', 'inspection_team', 'scheme_version', 'ranking_snapshot', 'user'];
 
@@ -29,8 +32,23 @@ export default function AuditPage() {
   const lang = schemeLang(i18n.language);
   const [entity, setEntity] = useState<string | undefined>();
   const [entityId, setEntityId] = useState('');
+  const [actor, setActor] = useState<string | undefined>();
+  const [village, setVillage] = useState<string | undefined>();
+  const [days, setDays] = useState<[Dayjs | null, Dayjs | null] | null>(null);
   const [limit, setLimit] = useState(200);
-  const { data, error, loading, reload } = useApi<{ entries: AuditEntry[] }>('/audit', { entity, entityId: entityId.trim() || undefined, limit, lang });
+  // The search, the same for the list and the workbook.
+  const search = {
+    entity,
+    entityId: entityId.trim() || undefined,
+    actor,
+    village,
+    from: days?.[0]?.format('YYYY-MM-DD'),
+    to: days?.[1]?.format('YYYY-MM-DD'),
+    lang,
+  };
+  const { data, error, loading, reload } = useApi<{ entries: AuditEntry[] }>('/audit', { ...search, limit });
+  const users = useApi<UsersAnswer>('/users');
+  const places = usePlaces();
   const [verify, setVerify] = useState<AuditVerification | null>(null);
   const [verifyError, setVerifyError] = useState<string | null>(null);
   const [verifying, setVerifying] = useState(false);
@@ -58,7 +76,7 @@ export default function AuditPage() {
   const details = (r: AuditEntry) => (
     <Descriptions size="small" column={1} bordered data-testid="audit-details">
       <Descriptions.Item label={t('audit.action')}>{r.action}</Descriptions.Item>
-      <Descriptions.Item label={t('audit.entity')}>{`${r.entity} ${r.entityId}`}</Descriptions.Item>
+      <Descriptions.Item label={t('audit.entity')}>{`${t(`audit.entities.${r.entity}`, { defaultValue: r.entity })} ${r.entityId}`}</Descriptions.Item>
       <Descriptions.Item label={t('audit.before')}>
         <Json value={r.before} />
       </Descriptions.Item>
@@ -78,7 +96,7 @@ export default function AuditPage() {
             <Button icon={<SafetyCertificateOutlined />} onClick={runVerify} loading={verifying} data-testid="audit-verify">
               {t('audit.verify')}
             </Button>
-            <Button icon={<DownloadOutlined />} href={apiUrl('/audit/export.xlsx', { lang })} download data-testid="audit-export">
+            <Button icon={<DownloadOutlined />} href={apiUrl('/audit/export.xlsx', search)} download data-testid="audit-export">
               {t('audit.export')}
             </Button>
           </Space>
@@ -99,8 +117,59 @@ export default function AuditPage() {
       {error ? <ErrorView error={error} onRetry={reload} /> : null}
       <Card size="small">
         <Space wrap style={{ marginBottom: 12 }}>
-          <Select allowClear placeholder={t('audit.entity')} style={{ width: 180 }} value={entity} onChange={setEntity} options={ENTITIES.map((e) => ({ value: e, label: e }))} />
-          <Input placeholder={t('audit.entityId')} value={entityId} onChange={(e) => setEntityId(e.target.value)} style={{ width: 120 }} allowClear />
+          <Select
+            allowClear
+            showSearch
+            optionFilterProp="label"
+            aria-label={t('audit.actor')}
+            placeholder={t('audit.actor')}
+            style={{ width: 180 }}
+            value={actor}
+            onChange={setActor}
+            loading={users.loading}
+            options={[
+              { value: 'system', label: t('audit.system') },
+              ...(users.data?.users ?? []).map((u) => ({ value: u.username, label: u.displayName ? `${u.displayName}（${u.username}）` : u.username })),
+            ]}
+            data-testid="audit-actor"
+          />
+          <Select
+            allowClear
+            showSearch
+            optionFilterProp="label"
+            aria-label={t('common.village')}
+            placeholder={t('common.village')}
+            style={{ width: 180 }}
+            value={village}
+            onChange={setVillage}
+            loading={places.loading}
+            options={places.villages}
+            data-testid="audit-village"
+          />
+          <DatePicker.RangePicker
+            allowEmpty={[true, true]}
+            value={days}
+            onChange={(v) => setDays(v as [Dayjs | null, Dayjs | null] | null)}
+            aria-label={t('audit.days')}
+            data-testid="audit-days"
+          />
+          <Select
+            allowClear
+            aria-label={t('audit.entity')}
+            placeholder={t('audit.entity')}
+            style={{ width: 160 }}
+            value={entity}
+            onChange={setEntity}
+            options={ENTITIES.map((e) => ({ value: e, label: t(`audit.entities.${e}`) }))}
+          />
+          <Input
+            aria-label={t('audit.entityId')}
+            placeholder={t('audit.entityId')}
+            value={entityId}
+            onChange={(e) => setEntityId(e.target.value)}
+            style={{ width: 120 }}
+            allowClear
+          />
           <Space size={4}>
             <span>{t('audit.limit')}</span>
             <InputNumber min={1} max={1000} value={limit} onChange={(v) => setLimit(Number(v ?? 200))} style={{ width: 90 }} />

@@ -4,7 +4,7 @@
  * one-time password shown once, with a copy button) and disabling / enabling with confirmation.
  * The server decides again (policies, the last administrator) and audits each change.
  */
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { CopyOutlined, PlusOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
@@ -14,39 +14,11 @@ import { api, errorText } from '../lib/api.ts';
 import { useApi } from '../lib/hooks.ts';
 import { useUser } from '../lib/auth.tsx';
 import { useFormat } from '../lib/format.ts';
-import type { Area } from '../lib/types.ts';
-import type { AreasAnswer, CreateUserRequest, PasswordReset, UpdateUserRequest, UserAnswer, UserCreated, UserListed, UsersAnswer } from '../../contract/index.ts';
+import { usePlaces, type Places } from '../lib/places.ts';
+import type { CreateUserRequest, PasswordReset, UpdateUserRequest, UserAnswer, UserCreated, UserListed, UsersAnswer } from '../../contract/index.ts';
 import type { Role } from '../../core/roles.ts';
 
 const ROLE_ORDER: Role[] = ['admin', 'reviewer', 'inspector', 'village', 'viewer'];
-
-interface Places {
-  names: Map<string, string>;
-  townships: Array<{ value: string; label: string }>;
-  villages: Array<{ label: string; options: Array<{ value: string; label: string }> }>;
-}
-
-/** Townships and villages of the registry: names by code, and the options of the scope selects. */
-function usePlaces(): Places & { loading: boolean } {
-  const { data, loading } = useApi<AreasAnswer>('/areas');
-  const places = useMemo(() => {
-    const names = new Map<string, string>();
-    const townships: Places['townships'] = [];
-    const villages: Places['villages'] = [];
-    const go = (a: Area) => {
-      names.set(a.code, a.name);
-      if (a.level === 'township') {
-        townships.push({ value: a.code, label: a.name });
-        const own = (a.children ?? []).filter((c) => c.level === 'village');
-        own.forEach((c) => names.set(c.code, c.name));
-        if (own.length) villages.push({ label: a.name, options: own.map((c) => ({ value: c.code, label: c.name })) });
-      } else a.children?.forEach(go);
-    };
-    (data?.areas ?? []).forEach(go);
-    return { names, townships, villages };
-  }, [data]);
-  return { ...places, loading };
-}
 
 interface ScopeValues {
   username?: string;
