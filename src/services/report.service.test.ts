@@ -455,7 +455,7 @@ for (const target of storeTargets()) {
         expect(subtotal.getCell(9).value).toBe(16);
         const summary = wb.getWorksheet('汇总')!;
         const aRow = summary.getRow(4 + d.villages.findIndex((v) => v.village === A));
-        expect((aRow.values as unknown[]).slice(1)).toEqual([names[T[0]!], names[A], '已公布', 3, 0, 1, 16, 16, 184, 0, 184, A]);
+        expect((aRow.values as unknown[]).slice(1)).toEqual([names[T[0]!], names[A], '已发布', 3, 0, 1, 16, 16, 184, 0, 184, A]);
       });
     });
   });

@@ -46,7 +46,7 @@ const WORDS = {
     county: '全县',
     source: { inspector: '考核组', suggestion: '系统提示', appeal: '申诉裁定' } as Record<FindingSource, string>,
     status: { accepted: '有效', withdrawn: '已撤回', 'adjusted-on-appeal': '申诉调整' } as Record<FindingStatusKind, string>,
-    assessment: { draft: '草稿', submitted: '已提交', reviewed: '已审核', published: '已公布' } as Record<AssessmentStatus, string>,
+    assessment: { draft: '草稿', submitted: '已提交', reviewed: '已审核', published: '已发布' } as Record<AssessmentStatus, string>,
     evidence: (id: number, filename: string, withdrawn: boolean) => `证据#${id} ${filename}${withdrawn ? '（已撤回）' : ''}`,
     evidenceJoin: '；',
     withdrawn: (recorded: string, reason: string, by: string, at: string) => `撤回（原扣${recorded}分）：${reason}（${by} ${at}）`,

@@ -124,7 +124,7 @@ describe('deduction detail workbook', () => {
       expect((ws.getRow(4 + i).values as unknown[]).slice(1)).toEqual([
         v.townshipName,
         v.name,
-        '已公布',
+        '已发布',
         v.counts.accepted,
         v.counts.withdrawn,
         v.counts.adjusted,

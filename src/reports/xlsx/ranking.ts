@@ -122,7 +122,7 @@ const BASIS: Record<Lang, Record<string, string>> = {
   zh: {
     all: '全部考核结果（含未公布）',
     published: '已发布结果',
-    'published-and-own-township': '已公布结果及本乡镇全部结果',
+    'published-and-own-township': '已发布结果及本乡镇全部结果',
     preview: '内部预览：已提交、已审核及已发布结果',
   },
   en: {

@@ -71,30 +71,6 @@ export function YesNo({ value }: { value: unknown }) {
   return <span>{yes ? t('common.yes') : t('common.no')}</span>;
 }
 
-/** Triggers a download of text the page made (CSV exports). */
-export function downloadText(filename: string, text: string, type = 'text/csv;charset=utf-8'): void {
-  // A byte-order mark so that Excel reads the Chinese of a CSV file as UTF-8.
-  const blob = new Blob([type.startsWith('text/csv') ? '\ufeff' + text : text], { type });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
-/** One CSV line (RFC 4180 quoting). */
-export function csvLine(values: Array<string | number | null | undefined>): string {
-  return values
-    .map((v) => {
-      const s = v === null || v === undefined ? '' : String(v);
-      return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-    })
-    .join(',');
-}
-
 /** Reading notes of a scheme (lint): the node, then what a reader should know. */
 export function NoteList({ notes, testId }: { notes: Array<{ node?: string; message: string }>; testId?: string }) {
   return (

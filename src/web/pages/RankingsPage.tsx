@@ -1,20 +1,20 @@
 /**
  * Rankings of a campaign: county and township ranks (competition ranking), section scores,
- * change against the previous campaign; filter by township, sort by any column, export as CSV;
+ * change against the previous campaign; filter by township, sort by any column, the reports in one download menu;
  * the report files (workbooks, PDFs) of the township shown.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { Button, Card, Empty, Select, Space, Table, Tag, Tooltip } from 'antd';
-import { ArrowDownOutlined, ArrowUpOutlined, DownloadOutlined } from '@ant-design/icons';
+import { Card, Empty, Select, Space, Table, Tag, Tooltip } from 'antd';
+import { ArrowDownOutlined, ArrowUpOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { textOf, type Scheme } from '../../core/scheme/model.ts';
-import { csvLine, downloadText, ErrorView, Loading, PageHeader } from '../components/common.tsx';
+import { ErrorView, Loading, PageHeader } from '../components/common.tsx';
 import { CampaignPicker, useCurrentCampaign } from '../components/CampaignPicker.tsx';
 import { ReportDownloads } from '../components/ReportDownloads.tsx';
 import { PreviewBanner, PreviewSwitch, usePreview } from '../components/RankingPreview.tsx';
 import { can } from '../lib/roles.ts';
-import { useApi } from '../lib/hooks.ts';
+import { useApi, useIsNarrow } from '../lib/hooks.ts';
 import { useUser } from '../lib/auth.tsx';
 import { Link, pathTo, setQuery, useRoute } from '../lib/router.tsx';
 import { useFormat } from '../lib/format.ts';
@@ -61,7 +61,9 @@ export default function RankingsPage() {
   const townships = useMemo(() => ((township ? all.data : data)?.townships ?? []).map((x) => ({ value: x.township, label: x.townshipName })), [data, all.data, township]);
   const sections = scheme?.sections ?? (data?.county[0] ? Object.keys(data.county[0].sections).map((code) => ({ code, title: { zh: code }, bonus: false, points: null })) : []);
 
-  const columns: ColumnsType<RankedRow> = [
+  // On a phone: rank, village, total and change, no sideways scrolling; the sections are on the village's sheet.
+  const narrow = useIsNarrow();
+  const wide: ColumnsType<RankedRow> = [
     { title: t('rankings.countyRank'), dataIndex: 'countyRank', width: 74, fixed: 'left', sorter: (a, b) => a.countyRank - b.countyRank, defaultSortOrder: 'ascend' },
     { title: t('rankings.townshipRank'), dataIndex: 'townshipRank', width: 74, sorter: (a, b) => a.townshipRank - b.townshipRank || a.township.localeCompare(b.township) },
     {
@@ -111,33 +113,9 @@ export default function RankingsPage() {
       sorter: (a, b) => (a.change.totalDelta ?? 0) - (b.change.totalDelta ?? 0),
     },
   ];
-
-  const exportCsv = () => {
-    if (!data || !current) return;
-    const header = [
-      t('rankings.countyRank'),
-      t('rankings.townshipRank'),
-      t('common.villageCode'),
-      t('common.village'),
-      t('common.township'),
-      ...sections.map((s) => `${s.code} ${textOf(s.title, lang)}`),
-      t('score.base'),
-      t('score.bonus'),
-      t('score.total'),
-      t('rankings.change'),
-    ];
-    const lines = [csvLine(header)];
-    for (const r of data.county) {
-      lines.push(
-        csvLine([r.countyRank, r.townshipRank, r.village, r.name, r.townshipName, ...sections.map((s) => r.sections[s.code]), r.base, r.bonus, r.total, r.change.totalDelta]),
-      );
-    }
-    const previewMark = data.basis === 'preview' ? `-${t('rankings.preview')}` : '';
-    downloadText(
-      `${current.name}-${t('nav.rankings')}${previewMark}${township ? `-${townships.find((x) => x.value === township)?.label ?? township}` : ''}.csv`,
-      lines.join('\r\n') + '\r\n',
-    );
-  };
+  const columns = narrow
+    ? wide.filter((c) => ['countyRank', 'name', 'total', 'change'].includes(String(c.key ?? (c as { dataIndex?: string }).dataIndex))).map((c) => ({ ...c, fixed: undefined }))
+    : wide;
 
   if (listError) return <ErrorView error={listError} />;
   if (listLoading) return <Loading />;
@@ -149,9 +127,6 @@ export default function RankingsPage() {
         extra={
           <>
             <CampaignPicker campaigns={campaigns} value={current?.id} onChange={setCurrent} />
-            <Button icon={<DownloadOutlined />} onClick={exportCsv} disabled={!data?.county.length} data-testid="ranking-export">
-              {t('rankings.export')}
-            </Button>
             {current ? (
               <ReportDownloads
                 campaignId={current.id}
@@ -186,7 +161,7 @@ export default function RankingsPage() {
           columns={columns}
           dataSource={data?.county ?? []}
           pagination={{ pageSize: 100, hideOnSinglePage: true }}
-          scroll={{ x: 900 }}
+          {...(narrow ? {} : { scroll: { x: 900 } })}
           data-testid="ranking-table"
           locale={{ emptyText: <Empty description={t('rankings.empty')} /> }}
         />

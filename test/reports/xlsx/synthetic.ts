@@ -175,7 +175,7 @@ export function syntheticDeductionDetail(options: { villages: number; perVillage
       village,
       name,
       assessmentStatus: 'published' as const,
-      assessmentStatusLabel: '已公布',
+      assessmentStatusLabel: '已发布',
       totals: { recorded, deducted: recorded, base: 200 - recorded, bonus: 0, total: 200 - recorded, max: 200 },
       counts: {
         accepted: rows.filter((r) => r.status === 'accepted').length,
