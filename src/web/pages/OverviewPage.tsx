@@ -1,6 +1,6 @@
 /**
  * The overview of the current campaign: progress of the villages' assessments, the score
- * distribution, section averages by township (as a share of each section's points), and the
+ * distribution, the points lost on average in each section by township, and the
  * top and bottom villages.
  */
 import { useMemo } from 'react';
@@ -72,8 +72,10 @@ export default function OverviewPage() {
 
   const sectionOption = useMemo<ChartOption | null>(() => {
     if (!data || data.townships.length === 0) return null;
-    const sections = data.sections.filter((s) => s.max);
-    const rate = (avg: number | undefined, max: number | null) => (avg === undefined || !max ? null : Math.round((avg / max) * 1000) / 10);
+    // Points lost on average in each section (its points less the average score): where the work
+    // falls short shows, which shares of 95–100% did not. Bonus sections add, they lose nothing.
+    const sections = data.sections.filter((s) => s.max && !s.bonus);
+    const lost = (avg: number | undefined, max: number | null) => (avg === undefined || !max ? null : Math.round((max - avg) * 100) / 100);
     const groups = [...data.townships.map((tw) => ({ name: tw.name, averages: tw.averages })), { name: t('overview.county'), averages: data.county.averages }];
     return {
       tooltip: {
@@ -87,7 +89,7 @@ export default function OverviewPage() {
             head,
             ...list.map((p) => {
               const g = groups.find((x) => x.name === p.seriesName);
-              return `${p.marker}${p.seriesName}: ${fmt.points(g?.averages[s.code])} (${p.value === null ? '—' : `${fmt.points(p.value)}%`})`;
+              return `${p.marker}${p.seriesName}: ${p.value === null ? '—' : t('overview.lostPoints', { points: fmt.points(p.value) })}${fmt.paren(t('overview.averageScore', { points: fmt.points(g?.averages[s.code]) }))}`;
             }),
           ].join('<br/>');
         },
@@ -95,12 +97,12 @@ export default function OverviewPage() {
       legend: { bottom: 0, type: 'scroll' },
       grid: { left: 44, right: 16, top: 24, bottom: 56 },
       xAxis: { type: 'category', data: sections.map((s) => `${s.code} ${textOf(s.title, lang)}`), axisLabel: { interval: 0, width: 90, overflow: 'truncate' } },
-      yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
+      yAxis: { type: 'value', name: t('overview.lostAxis'), minInterval: 1 },
       series: groups.map((g, i) => ({
         name: g.name,
         type: 'bar',
         barMaxWidth: 22,
-        data: sections.map((s) => rate(g.averages[s.code], s.max)),
+        data: sections.map((s) => lost(g.averages[s.code], s.max)),
         ...(i === groups.length - 1 ? { itemStyle: { color: '#595959' } } : {}),
       })),
     };
