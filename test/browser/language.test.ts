@@ -1,0 +1,166 @@
+/**
+ * Chinese throughout: every page each role reaches, on the demo county's campaign in progress
+ * (as `npm start` opens), read in zh-CN; a Latin word on screen outside an allow-list (codes,
+ * numbers, user names, file names, units, "Kaohe") fails the test with the page and the words.
+ * The English pages get the same sweep the other way: no Chinese outside the data's own names.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { chromiumAvailable, launchBrowser, NEW_PASSWORD, signIn, startApp, type App } from './helpers.ts';
+
+const available = chromiumAvailable();
+const UI = { timeout: 45_000 };
+const STEP = 240_000;
+
+type Role = 'admin' | 'reviewer' | 'inspector' | 'village' | 'viewer';
+
+/** The pages each role reaches (its menu, an assessment, a score sheet, the campaign); `:c` the campaign, `:a` an assessment. */
+const PAGES: Record<Role, string[]> = {
+  admin: [
+    '/',
+    '/registry/villages',
+    '/registry/households',
+    '/registry/work-teams',
+    '/registry/helpers',
+    '/registry/records',
+    '/registry/import',
+    '/registry/export',
+    '/schemes',
+    '/campaigns',
+    '/campaigns/:c',
+    '/assessments/:a',
+    '/assessments/:a/sheet',
+    '/review',
+    '/rankings',
+    '/appeals',
+    '/audit',
+    '/users',
+    '/my-villages',
+  ],
+  reviewer: ['/', '/registry/villages', '/schemes', '/campaigns', '/campaigns/:c', '/assessments/:a', '/review', '/rankings', '/appeals'],
+  inspector: ['/my-villages', '/campaigns', '/campaigns/:c', '/assessments/:a', '/assessments/:a/sheet', '/rankings', '/appeals'],
+  village: ['/campaigns', '/assessments/:a', '/assessments/:a/sheet', '/rankings', '/appeals'],
+  viewer: ['/', '/campaigns', '/rankings'],
+};
+
+/**
+ * What a Chinese screen may show in Latin letters: codes and numbers of the data (item codes, ID
+ * numbers masked, division codes, scheme ids and versions), user names, file names, units, and
+ * the product's name. Each is removed before the words are looked for.
+ */
+const ALLOWED: RegExp[] = [
+  /\bKaohe\b/g,
+  /\b[\w.-]+\.(png|jpe?g|webp|heic|pdf|xlsx|csv)\b/gi,
+  /\bseed-\d{4}\b/g,
+  /\bv\d+\b/g,
+  /\b(admin|reviewer|inspector|village|viewer|system)\b/g,
+  /\b\d+(\.\d+)?\s?(KiB|MiB|GiB|KB|MB|GB)\b/g,
+  /\bU\+[0-9A-F]{4}\b/g,
+  /\b[0-9X*]{18}\b/g,
+  /\b(PDF|Excel|ID)\b/g,
+  /\b\d{4}-W\d{2}\b/g,
+  /\b[A-Z]\d?\b/g,
+  // The language switch names English in its own script (中文 | EN).
+  /\bEN\b/g,
+  // File formats offered by name on the export page.
+  /\b(CSV|xlsx)\b/g,
+];
+
+/** The Latin words on a zh-CN page's text, after the allowed ones are removed. */
+function latinWords(text: string): string[] {
+  let rest = text;
+  for (const re of ALLOWED) rest = rest.replace(re, ' ');
+  return [...new Set(rest.match(/[A-Za-z]{2,}/g) ?? [])];
+}
+
+describe.skipIf(!available)('browser: Chinese throughout, every page of every role', () => {
+  let app: App;
+  let browser: Browser;
+  let campaign = 0;
+  let assessment = 0;
+  beforeAll(async () => {
+    app = await startApp({ inProgress: true });
+    browser = await launchBrowser();
+    // The 2020 campaign's first published village: every role may read it.
+    const row = await app.store.db
+      .selectFrom('assessments')
+      .innerJoin('campaigns', 'campaigns.id', 'assessments.campaign_id')
+      .select(['assessments.id', 'assessments.campaign_id'])
+      .where('campaigns.year', '=', 2020)
+      .where('assessments.status', '=', 'published')
+      .orderBy('assessments.village_code')
+      .executeTakeFirstOrThrow();
+    campaign = row.campaign_id;
+    assessment = row.id;
+  }, STEP);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  const found: string[] = [];
+
+  async function sweep(ctx: BrowserContext, role: Role, lang: 'zh-CN' | 'en'): Promise<void> {
+    const page: Page = await ctx.newPage();
+    await page.addInitScript(`window.localStorage.setItem('kaohe.lang', ${JSON.stringify(lang)})`);
+    await signIn(page, app.url, role, app.passwords[role]!, lang === 'zh-CN');
+    for (const path of PAGES[role]) {
+      const url = path.replace(':c', String(campaign)).replace(':a', String(assessment));
+      await page.goto(`${app.url}${url}`);
+      // The layout, then the page's data (no spinner left).
+      await page
+        .locator('#root > *')
+        .first()
+        .waitFor(UI)
+        .catch(async (e: Error) => {
+          await page.screenshot({ path: `test-output/screenshots/language-stuck-${role}.png` });
+          throw new Error(`${role} ${url}: ${e.message}`);
+        });
+      await page.waitForLoadState('networkidle', UI).catch(() => undefined);
+      await expect.poll(() => page.locator('.ant-spin-spinning').count(), UI).toBe(0);
+      const text = (await page.evaluate('document.body.innerText')) as string;
+      if (lang === 'zh-CN') {
+        const words = latinWords(text);
+        if (words.length) found.push(`${role} ${url} (zh): ${words.join(' ')}`);
+      } else {
+        // Chinese on an English page only in the data's own names (villages, campaigns, in titles and
+        // cells): the menu, tabs, table headers and form labels are English.
+        const heading = (await page.evaluate(
+          `[...document.querySelectorAll('.ant-menu-title-content, th, .ant-tabs-tab, .ant-form-item-label')].map((e) => e.innerText).join('\\n')`,
+        )) as string;
+        const chinese = [...new Set(heading.match(/[\u4e00-\u9fff]+/g) ?? [])];
+        if (chinese.length) found.push(`${role} ${url} (en headings): ${chinese.join(' ')}`);
+      }
+    }
+    await page.close();
+  }
+
+  test(
+    'zh-CN: no Latin words outside codes, names and units, on every page of every role',
+    async () => {
+      for (const role of ['admin', 'reviewer', 'inspector', 'village', 'viewer'] as const) {
+        const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
+        await sweep(ctx, role, 'zh-CN');
+        await ctx.close();
+      }
+      expect(found, found.join('\n')).toEqual([]);
+    },
+    STEP * 2,
+  );
+
+  test(
+    'en: menus, tabs, table headers and form labels in English on every page of every role',
+    async () => {
+      found.length = 0;
+      for (const role of ['admin', 'reviewer', 'inspector', 'village', 'viewer'] as const) {
+        const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-US' });
+        // The password was changed in the zh-CN sweep.
+        app.passwords[role] = NEW_PASSWORD;
+        await sweep(ctx, role, 'en');
+        await ctx.close();
+      }
+      expect(found, found.join('\n')).toEqual([]);
+    },
+    STEP * 2,
+  );
+});
