@@ -5,7 +5,7 @@
  * Findings, evidence, suggestions and appeals are their stored records, every column in camelCase.
  */
 import type { ScoreJson } from '../core/scoring/score.ts';
-import type { AppealRecord, AppealStatus, EvidenceRecord, FindingRecord, ItemCheckRecord, SuggestionRecord } from '../core/campaign/records.ts';
+import type { AppealRecord, AppealStatus, EvidenceRecord, FindingCommentRecord, FindingRecord, ItemCheckRecord, SuggestionRecord } from '../core/campaign/records.ts';
 import type { LookProgress } from '../core/campaign/progress.ts';
 import type { AssessmentStatus } from './common.ts';
 
@@ -43,6 +43,9 @@ export type ItemCheckRow = ItemCheckRecord;
  */
 export type AssessmentProgress = LookProgress;
 
+/** A reviewer's (or the office's) comment on one finding (评审意见). */
+export type FindingCommentRow = FindingCommentRecord;
+
 /** A village's appeal of an item of its published result. */
 export type AppealRow = AppealRecord;
 
@@ -67,6 +70,8 @@ export interface AssessmentDetail {
   appeals: AppealRow[];
   /** Items marked "checked, no deduction"; empty for villages and viewers. */
   checks: ItemCheckRow[];
+  /** Comments on the findings (each names its finding), oldest first; empty for villages and viewers. */
+  comments: FindingCommentRow[];
   /** What is looked at and what is left; null for villages and viewers. */
   progress: AssessmentProgress | null;
   /** Scored from the findings above. */
@@ -149,6 +154,33 @@ export interface SuggestionAccepted {
 
 /** POST /api/assessments/:id/suggestions/:sid/dismiss */
 export type DismissRequest = WithdrawRequest;
+
+/** POST /api/assessments/:id/suggestions/bulk: accept, or dismiss with one reason, several open suggestions at once (all or none). */
+export interface BulkSuggestionsRequest {
+  version: number;
+  action: 'accept' | 'dismiss';
+  ids: number[];
+  /** Required to dismiss. */
+  reason?: string;
+}
+
+/** POST /api/assessments/:id/suggestions/bulk */
+export interface SuggestionsDecided {
+  /** The findings made (accept), in the order of `ids`; empty for a dismissal. */
+  findingIds: number[];
+  assessment: AssessmentState;
+}
+
+/** POST /api/findings/:fid/comments */
+export interface CommentRequest {
+  text: string;
+}
+
+/** POST /api/findings/:fid/comments (201) */
+export interface CommentAdded {
+  id: number;
+  comment: FindingCommentRow;
+}
 
 /** POST /api/assessments/:id/checks: mark an item "checked, no deduction" (`checked: true`) or take the mark back. Answer: AssessmentChanged. */
 export interface CheckRequest {

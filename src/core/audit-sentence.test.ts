@@ -19,6 +19,11 @@ const CASES: Array<[AuditSentenceEntry, string, string]> = [
     'zhang withdrew finding #31 on 1.1; reason: 重复',
   ],
   [
+    e('finding.comment', 'finding', '31', null, { assessmentId: 7, item: '1.1', commentId: 2, text: '照片看不清，请补拍' }),
+    '张三 对 1.1 的扣分记录 #31 提出评审意见：照片看不清，请补拍',
+    'zhang commented on finding #31 on 1.1: 照片看不清，请补拍',
+  ],
+  [
     e('finding.supersede', 'finding', '32', { findings: [{ id: 31, count: 1 }] }, { count: 2 }),
     '张三 将扣分记录 #32 的扣分次数由 1 改为 2',
     'zhang changed the count of finding #32 from 1 to 2',

@@ -59,6 +59,10 @@ export function auditSentence(entry: AuditSentenceEntry, lang: Lang, names: Audi
     }
     case 'finding.withdraw':
       return zh ? `${who} 撤回了 ${item} 的扣分记录 #${id}${reason(a.reason)}` : `${who} withdrew finding #${id} on ${item}${reason(a.reason)}`;
+    case 'finding.comment': {
+      const text = str(a.text) ?? '';
+      return zh ? `${who} 对 ${item} 的扣分记录 #${id} 提出评审意见：${text}` : `${who} commented on finding #${id} on ${item}: ${text}`;
+    }
     case 'finding.supersede': {
       const old = Array.isArray(b.findings) ? b.findings.map((f) => str(fields(f).count) ?? '?') : [];
       const from = old.length ? old.join('+') : '?';

@@ -84,6 +84,16 @@ export const mayListMyVillages: RolePolicy = (who) => who.role === 'admin' || wh
 /** Suggested findings are the inspectors' working material: not a village's, not a viewer's. */
 export const maySeeSuggestions: RolePolicy = (who) => who.role === 'admin' || who.role === 'reviewer' || who.role === 'inspector';
 
+/** Commenting on one finding (评审意见): a township's reviewer (their villages) and the office (assertCommentFinding). */
+export const mayCommentFindings: RolePolicy = (who) => who.role === 'admin' || who.role === 'reviewer';
+
+/**
+ * Reading the comments on findings: working material like suggestions, so exactly their readers
+ * (the office, reviewers and the village's inspectors; not villages, not viewers). An assessment
+ * view is kept per kind of reader on that line (assessments.service.ts).
+ */
+export const maySeeFindingComments: RolePolicy = (who) => maySeeSuggestions(who);
+
 /** Moving an assessment along (submit, send back, review, publish: each step checked by the service). */
 export const mayMoveAssessments: RolePolicy = (who) => who.role === 'admin' || who.role === 'reviewer' || who.role === 'inspector';
 
@@ -166,6 +176,13 @@ export function assertReview(actor: Actor, a: AssessmentContext, hidden: () => K
   assertRead(actor, a, hidden);
   const allowed = actor.role === 'admin' || (actor.role === 'reviewer' && actor.township === a.townshipCode);
   if (!allowed) throw forbidden(`${actor.user} (${actor.role}) does not review this village: only its township's reviewer or the office do`);
+}
+
+/** Commenting on a finding: the township's reviewer, or the office (hidden / 403 as for recording). */
+export function assertCommentFinding(actor: Actor, a: AssessmentContext, hidden: () => KaoheError): void {
+  assertRead(actor, a, hidden);
+  const allowed = actor.role === 'admin' || (actor.role === 'reviewer' && actor.township === a.townshipCode);
+  if (!allowed) throw forbidden(`${actor.user} (${actor.role}) may not comment on findings: only the township's reviewer or the office do`);
 }
 
 /** Appealing: the village itself (or the office on its behalf) (hidden / 403 as for recording). */

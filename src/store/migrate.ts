@@ -11,6 +11,7 @@ import { changeCounters } from './migrations/0007-change-counters.ts';
 import { dutyLeave } from './migrations/0008-duty-leave.ts';
 import { userAdmin } from './migrations/0009-user-admin.ts';
 import { itemChecks } from './migrations/0010-item-checks.ts';
+import { findingComments } from './migrations/0011-finding-comments.ts';
 
 /** Every migration, in order. Static imports, so they work under tsx, in workers and in bundles. */
 function migrations(store: Store): Record<string, Migration> {
@@ -25,6 +26,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0008-duty-leave': dutyLeave,
     '0009-user-admin': userAdmin,
     '0010-item-checks': itemChecks,
+    '0011-finding-comments': findingComments(store.dialect),
   };
 }
 

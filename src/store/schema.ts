@@ -356,6 +356,15 @@ export interface ItemChecksTable {
   checked_at: string;
 }
 
+/** A reviewer's comment on one finding (migration 0011). */
+export interface FindingCommentsTable {
+  id: Generated<number>;
+  finding_id: number;
+  author: string;
+  text: string;
+  created_at: string;
+}
+
 export interface AppealsTable {
   id: Generated<number>;
   assessment_id: number;
@@ -464,6 +473,7 @@ export interface DB {
   evidence: EvidenceTable;
   suggestions: SuggestionsTable;
   item_checks: ItemChecksTable;
+  finding_comments: FindingCommentsTable;
   appeals: AppealsTable;
   ranking_snapshots: RankingSnapshotsTable;
   audit_log: AuditLogTable;

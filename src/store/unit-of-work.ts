@@ -15,6 +15,7 @@ import type { Store } from './db.ts';
 import { EvidenceRepository } from './evidence.repository.ts';
 import type { Executor } from './executor.ts';
 import { FindingRepository } from './finding.repository.ts';
+import { FindingCommentRepository } from './finding-comment.repository.ts';
 import { ItemCheckRepository } from './item-check.repository.ts';
 import { RankingSnapshotRepository } from './ranking-snapshot.repository.ts';
 import { loadVillageRecords } from './records.repository.ts';
@@ -42,6 +43,8 @@ export class Repositories {
   readonly suggestions: SuggestionRepository;
   /** Items marked "checked, no deduction" (migration 0010). */
   readonly checks: ItemCheckRepository;
+  /** Reviewers' comments on findings (migration 0011). */
+  readonly comments: FindingCommentRepository;
   readonly appeals: AppealRepository;
   readonly snapshots: RankingSnapshotRepository;
   readonly audit: AuditRepository;
@@ -61,6 +64,7 @@ export class Repositories {
     this.evidence = new EvidenceRepository(db);
     this.suggestions = new SuggestionRepository(db);
     this.checks = new ItemCheckRepository(db);
+    this.comments = new FindingCommentRepository(db);
     this.appeals = new AppealRepository(db);
     this.snapshots = new RankingSnapshotRepository(db);
     this.audit = new AuditRepository(db, store);

@@ -12,6 +12,9 @@ import './styles.css';
 import { AuthProvider } from './lib/auth.tsx';
 import { App } from './App.tsx';
 
+/** Fields' hover and focus outline (the brand red, colorPrimary, would read as an error). */
+const FOCUS = { activeBorderColor: '#1677ff', hoverBorderColor: '#4096ff', activeShadow: '0 0 0 2px rgba(5, 145, 255, 0.15)' };
+
 function Root() {
   const { i18n } = useTranslation();
   const en = i18n.language.startsWith('en');
@@ -29,6 +32,13 @@ function Root() {
           colorPrimary: '#b7282e',
           borderRadius: 6,
           fontFamily: '-apple-system, BlinkMacSystemFont, "Segoe UI", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC", sans-serif',
+        },
+        // A field being typed in is outlined in blue: the brand red is the colour of errors there.
+        components: {
+          Input: FOCUS,
+          InputNumber: FOCUS,
+          DatePicker: FOCUS,
+          Select: { activeBorderColor: FOCUS.activeBorderColor, hoverBorderColor: FOCUS.hoverBorderColor, activeOutlineColor: 'rgba(5, 145, 255, 0.15)' },
         },
       }}
     >

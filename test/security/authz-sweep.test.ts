@@ -353,6 +353,19 @@ const TABLE: Record<string, Entry> = {
     prepare: async (f, ask) => ({ sid: await f.openSuggestion(Number(ask.values.id)) }),
     body: async (f, ask) => ({ version: await version(f, ask), reason: '已整改' }),
   },
+  'POST /api/assessments/{id}/suggestions/bulk': {
+    roles: ['admin', 'inspector'],
+    subject: (f) => ({ reach: 'assessment', targets: [A2, B2].map((v) => ({ label: v, village: v, values: { id: f.assessment[v]! } })) }),
+    // Dismissing an open note of the assessment (a missing assessment has none: any id), so the
+    // suggestions with a deduction are left for the single accept and dismiss above.
+    body: async (f, ask) => ({ version: await version(f, ask), action: 'dismiss', ids: [await f.openNote(Number(ask.values.id)).catch(() => 1)], reason: '已核实' }),
+  },
+  // A reviewer's comment on one finding, at any stage: the township's reviewer and the office.
+  'POST /api/findings/{fid}/comments': {
+    roles: ['admin', 'reviewer'],
+    subject: (f) => ({ reach: 'assessment', targets: [A2, B2, A1, B1].map((v) => ({ label: v, village: v, values: { fid: f.finding[v]! } })) }),
+    body: () => ({ text: '请补充现场照片' }),
+  },
   'POST /api/assessments/{id}/transition': {
     roles: ['admin', 'reviewer', 'inspector'],
     subject: (f) => ({ reach: 'assessment', targets: [A3, B3, A1, B1].map((v) => ({ label: v, village: v, values: { id: f.assessment[v]! } })) }),
@@ -422,6 +435,8 @@ interface Fixture {
   statusOf(village: string): Promise<string>;
   addFinding(assessmentId: number): Promise<number>;
   openSuggestion(assessmentId: number): Promise<number>;
+  /** An open suggestion, notes (count 0) first. */
+  openNote(assessmentId: number): Promise<number>;
   openAppeal(village: string): Promise<number>;
   setStatus(assessmentId: number, status: string): Promise<void>;
 }
@@ -638,6 +653,11 @@ async function buildFixture(server: TestServer): Promise<Fixture> {
       if (!s) throw new Error(`no open suggestion left on assessment ${id}: the sweep needs more`);
       return s.id;
     },
+    openNote: async (id) => {
+      const s = await db.selectFrom('suggestions').select('id').where('assessment_id', '=', id).where('status', '=', 'open').orderBy('count').orderBy('id').executeTakeFirst();
+      if (!s) throw new Error(`no open suggestion left on assessment ${id}: the sweep needs more`);
+      return s.id;
+    },
     openAppeal: async (village) => campaigns.appeals.appeal(office, assessment[village]!, { item: nextAppealItem(), reason: '代村申诉' }),
     // The workflow villages are put where a step starts (a test's shortcut past the steps before it).
     setStatus: async (id, status) => {
@@ -665,6 +685,7 @@ async function stateDigest(server: TestServer): Promise<string> {
       (select count(*) from evidence) as evidence,
       (select count(*) from suggestions where status = 'open') as open_suggestions,
       (select count(*) from item_checks) as item_checks,
+      (select count(*) from finding_comments) as finding_comments,
       (select count(*) from appeals) as appeals,
       (select count(*) from appeals where status = 'open') as open_appeals,
       (select count(*) from campaigns) as campaigns,

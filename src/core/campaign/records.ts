@@ -145,6 +145,15 @@ export interface ItemCheckRecord {
   checkedAt: string;
 }
 
+/** A reviewer's (or the office's) comment on one finding. */
+export interface FindingCommentRecord {
+  id: number;
+  findingId: number;
+  author: string;
+  text: string;
+  createdAt: string;
+}
+
 export interface AppealRecord {
   id: number;
   assessmentId: number;

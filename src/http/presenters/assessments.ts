@@ -6,7 +6,17 @@
  * repositories map them (camelCase domain records, src/core/campaign/records.ts); each is picked
  * field by field in one small function per record type (`present…Row`).
  */
-import type { AppealListed, AppealRow, AssessmentDetail, AssessmentState, EvidenceRow, FindingRow, SuggestionRecords, SuggestionRow } from '../../contract/assessments.ts';
+import type {
+  AppealListed,
+  AppealRow,
+  AssessmentDetail,
+  AssessmentState,
+  EvidenceRow,
+  FindingCommentRow,
+  FindingRow,
+  SuggestionRecords,
+  SuggestionRow,
+} from '../../contract/assessments.ts';
 import type { ScoreSheet } from '../../contract/score-sheet.ts';
 import type { AssessmentView } from '../../services/campaign/index.ts';
 import type { Result } from './results.ts';
@@ -19,6 +29,8 @@ export type EvidenceSource = AssessmentView['evidence'][number] | Result<'eviden
 export type SuggestionSource = AssessmentView['suggestions'][number];
 /** An appeal as the service hands it over (in a view, and on its own). */
 export type AppealSource = AssessmentView['appeals'][number] | Result<'appealInfo'>;
+/** A comment on a finding as the service hands it over. */
+export type FindingCommentSource = AssessmentView['comments'][number];
 
 /** Where an evidence file is served. */
 export const evidenceUrl = (id: number) => `/api/evidence/${id}`;
@@ -120,11 +132,17 @@ export function presentAssessment(v: AssessmentView): AssessmentDetail {
     evidence: v.evidence.map(presentEvidenceRow),
     suggestions: v.suggestions.map(presentSuggestionRow),
     checks: v.checks.map((c) => ({ assessmentId: c.assessmentId, item: c.item, checkedBy: c.checkedBy, checkedAt: c.checkedAt })),
+    comments: v.comments.map(presentFindingComment),
     progress: v.progress && { total: v.progress.total, done: v.progress.done, left: [...v.progress.left], openSuggestions: v.progress.openSuggestions },
     appeals: v.appeals.map(presentAppealRow),
     score: v.score,
     explanation: v.explanation,
   };
+}
+
+/** A comment on a finding. */
+export function presentFindingComment(c: FindingCommentSource): FindingCommentRow {
+  return { id: c.id, findingId: c.findingId, author: c.author, text: c.text, createdAt: c.createdAt };
 }
 
 /** An assessment's state after a change. */

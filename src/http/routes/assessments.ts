@@ -13,15 +13,26 @@ import { KaoheError } from '../../core/errors.ts';
 import type { AssessmentView, EvidenceRoom, EvidenceTarget } from '../../services/campaign/index.ts';
 import { evidenceQuotaError, INLINE_EVIDENCE_TYPES, shortBytes, type EvidenceStore, type StagedEvidence } from '../../services/evidence/evidence-store.ts';
 import { actorOf, type User } from '../../services/user.service.ts';
-import { canSeeFullIds, mayAppeal, mayDecideAppeals, mayListAppeals, mayMoveAssessments, mayRecordFindings, maySeeSuggestions } from '../../services/policies.ts';
+import {
+  canSeeFullIds,
+  mayAppeal,
+  mayCommentFindings,
+  mayDecideAppeals,
+  mayListAppeals,
+  mayMoveAssessments,
+  mayRecordFindings,
+  maySeeSuggestions,
+} from '../../services/policies.ts';
 import type {
   AppealCreated,
   AppealDecided,
   AppealsAnswer,
   AssessmentChanged,
+  CommentAdded,
   EvidenceUploaded,
   FindingAdded,
   SuggestionAccepted,
+  SuggestionsDecided,
   SuggestionsDerived,
 } from '../../contract/assessments.ts';
 import { contentDisposition } from '../content-disposition.ts';
@@ -34,6 +45,7 @@ import {
   presentAssessment,
   presentAssessmentState,
   presentEvidenceRow,
+  presentFindingComment,
   presentScoreSheet,
   presentSuggestionRecords,
 } from '../presenters/assessments.ts';
@@ -219,7 +231,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     body: z.object({
       version: Version,
       item: z.string().trim().min(1, 'the item of the scheme (e.g. 3.2.1)').max(40),
-      count: z.number().int().min(0).max(100_000).optional(),
+      count: z.number().int().min(1, 'a finding counts at least 1 occurrence').max(100_000).optional(),
       element: z.string().trim().min(1).max(60).optional(),
       note: z.string().max(2000).optional(),
       household: z.string().trim().max(60).optional(),
@@ -357,6 +369,44 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     handler: async ({ user, params, body }) => {
       await campaigns.suggestions.dismissSuggestion(actorOf(user), params.id, body.version, params.sid, body.reason);
       return changed(user, params.id);
+    },
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/assessments/:id/suggestions/bulk',
+    summary: 'Accept, or dismiss with one reason, several open suggestions at once: all or none, one version step',
+    tags,
+    access: mayRecordFindings,
+    params: AssessmentParams,
+    body: z
+      .object({
+        version: Version,
+        action: z.enum(['accept', 'dismiss']),
+        ids: z.array(Id).min(1, 'choose at least one suggestion').max(500),
+        reason: z.string().trim().max(2000).optional(),
+      })
+      .refine((b) => b.action !== 'dismiss' || !!b.reason, { path: ['reason'], message: 'say why the suggestions are dismissed' }),
+    handler: async ({ user, params, body }): Promise<SuggestionsDecided> => {
+      const decision: Parameters<typeof campaigns.suggestions.decideSuggestions>[3] = { action: body.action, ids: body.ids };
+      if (body.reason) decision.reason = body.reason;
+      const findingIds = await campaigns.suggestions.decideSuggestions(actorOf(user), params.id, body.version, decision);
+      return present(user, { findingIds, assessment: await state(user, params.id) });
+    },
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/findings/:fid/comments',
+    summary: "Comment on one finding (the township's reviewer or the office)",
+    tags,
+    access: mayCommentFindings,
+    params: z.object({ fid: Id }),
+    body: z.object({ text: z.string().trim().min(1, 'write the comment').max(2000) }),
+    handler: async ({ user, params, body, reply }): Promise<CommentAdded> => {
+      const comment = await campaigns.comments.addComment(actorOf(user), params.fid, body.text);
+      reply.code(201);
+      return present(user, { id: comment.id, comment: presentFindingComment(comment) });
     },
   });
 

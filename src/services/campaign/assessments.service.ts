@@ -17,7 +17,7 @@ import type { RankingService } from './rankings.service.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
 import { activeFindings, appealDeadline, assessmentContext, engineFinding, hiddenAssessment, notFound, type Clock } from './shared.ts';
 
-type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'areas' | 'findings' | 'evidence' | 'suggestions' | 'checks' | 'appeals' | 'schemeVersions' | 'audit'>;
+type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'areas' | 'findings' | 'evidence' | 'suggestions' | 'checks' | 'comments' | 'appeals' | 'schemeVersions' | 'audit'>;
 
 /** Who reads an assessment: the office, reviewers and inspectors see the working material (suggestions); a village and viewers the result. */
 type AssessmentReader = 'work' | 'result';
@@ -55,7 +55,8 @@ export class AssessmentService {
    * reused while the assessment row read for the access check is unchanged: its version moves
    * in the transaction of every change to its findings, evidence, suggestions, appeals or
    * status, and the rest of the row (village attributes, scheme version, comment) is compared
-   * too. The same object is returned while nothing changed (presenters may memoise on it); it
+   * too, and so are the comments on its findings (which take no edit token, see
+   * FindingCommentService) for those who read them. The same object is returned while nothing changed (presenters may memoise on it); it
    * must not be modified.
    */
   async getAssessment(actor: Actor, assessmentId: number, lang: Lang = 'zh', hidden: () => KaoheError = hiddenAssessment(assessmentId)): Promise<AssessmentView> {
@@ -64,7 +65,7 @@ export class AssessmentService {
     // Suggestions are the inspectors' working material, not part of a village's result.
     const sees: AssessmentReader = maySeeSuggestions(actor) ? 'work' : 'result';
     const key = `${assessmentId}|${sees}|${lang}`;
-    const stamp = JSON.stringify(a);
+    const stamp = JSON.stringify(a) + (sees === 'work' ? `|${await this.deps.uow.read.comments.stampOf(assessmentId)}` : '');
     const hit = this.views.get(key);
     if (hit && hit.stamp === stamp) {
       // Most recently used last, so the oldest entry is the first one dropped.
@@ -88,6 +89,8 @@ export class AssessmentService {
     // The marks "checked, no deduction" and the progress are working material too, like suggestions.
     const checks = sees === 'work' ? await read.checks.ofAssessment(a.id) : [];
     const appeals = await read.appeals.ofAssessment(a.id);
+    // Reviewers' comments on findings: working material too (maySeeFindingComments: the readers of suggestions).
+    const comments = sees === 'work' ? await read.comments.ofAssessment(a.id) : [];
     // Scored from the findings read here (not the stored result), so the view agrees with its findings.
     const result = score(scheme, unitOfVillage(a), findings.filter((f) => f.status === 'active').map(engineFinding));
     const progress =
@@ -116,6 +119,7 @@ export class AssessmentService {
       suggestions: suggestions.map((s) => ({ ...s, records: s.records.slice(0, SHOWN_RECORDS), recordCount: s.records.length })),
       appeals,
       checks,
+      comments,
       progress,
       score: resultToJson(result),
       explanation: explain(result, scheme, lang).map((l) => l.text),

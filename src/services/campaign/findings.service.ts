@@ -17,6 +17,14 @@ export class FindingService {
    * finding behind.
    */
   async addFinding(actor: Actor, assessmentId: number, expectedVersion: number, input: FindingInput, files: EvidenceFile[] = []): Promise<number> {
+    // A finding records at least one occurrence: an item looked at and found in order is marked
+    // "checked" instead (item-checks). Only an appeal's decision sets a count of 0 (superseding).
+    if (input.count !== undefined && !(Number.isInteger(input.count) && input.count >= 1)) {
+      throw new KaoheError(
+        'validation',
+        `count: a finding counts at least 1 occurrence (a whole number), not ${String(input.count)}; an item found in order is marked checked instead`,
+      );
+    }
     const { uow, clock, schemes, evidence } = this.deps;
     return evidence.checkedFirst(
       files,

@@ -8,6 +8,7 @@ import { AssessmentService } from './assessments.service.ts';
 import { AuditService } from './audit.service.ts';
 import { CampaignSetupService, type InspectorDirectory } from './campaign-setup.service.ts';
 import { EvidenceService, type EvidenceSink } from './evidence.service.ts';
+import { FindingCommentService } from './finding-comments.service.ts';
 import { FindingService } from './findings.service.ts';
 import { ItemCheckService } from './item-checks.service.ts';
 import { RankingService } from './rankings.service.ts';
@@ -23,6 +24,8 @@ export interface CampaignServices {
   setup: CampaignSetupService;
   assessments: AssessmentService;
   findings: FindingService;
+  /** Reviewers' comments on one finding. */
+  comments: FindingCommentService;
   /** Items marked "checked, no deduction". */
   checks: ItemCheckService;
   evidence: EvidenceService;
@@ -53,6 +56,7 @@ export function campaignServices(deps: CampaignServicesDeps): CampaignServices {
     setup: new CampaignSetupService({ uow, clock, schemes, inspectors: deps.inspectors }),
     assessments: new AssessmentService({ uow, clock, schemes, rankings }),
     findings: new FindingService({ uow, clock, schemes, evidence }),
+    comments: new FindingCommentService({ uow, clock }),
     checks: new ItemCheckService({ uow, clock, schemes }),
     evidence,
     suggestions: new SuggestionService({ uow, clock, schemes }),

@@ -1,4 +1,5 @@
 /** Suggested findings derived from the registry: derived, accepted (they become findings) or dismissed. */
+import type { AssessmentContextRecord, SuggestionRecord } from '../../core/campaign/records.ts';
 import { KaoheError } from '../../core/errors.ts';
 import { loadDeriveConfig } from '../../core/derivation/config.ts';
 import { deriveSuggestions } from '../../core/derivation/derive.ts';
@@ -20,6 +21,24 @@ import {
 } from './shared.ts';
 
 type Repos = Pick<Repositories, 'assessments' | 'campaigns' | 'findings' | 'suggestions' | 'records' | 'schemeVersions' | 'audit'>;
+
+/** Suggestions decided at once at most. */
+export const MAX_BULK = 500;
+
+/**
+ * A suggestion of the assessment that is still open, read to be decided: a missing one is not
+ * found, a decided one refused, and a note (count 0) refused to accept — it carries no deduction:
+ * it is read, or dismissed, never made a finding. `at` names its place in a list.
+ */
+async function openSuggestion(tx: Pick<Repositories, 'suggestions'>, assessmentId: number, suggestionId: number, action: 'accept' | 'dismiss', at = ''): Promise<SuggestionRecord> {
+  const s = await tx.suggestions.byId(assessmentId, suggestionId);
+  if (!s) throw notFound(`${at}suggestion ${suggestionId} of assessment ${assessmentId}`);
+  if (s.status !== 'open') throw invalidState(`${at}suggestion ${suggestionId} is ${s.status} already`);
+  if (action === 'accept' && s.count <= 0) {
+    throw invalidState(`${at}suggestion ${suggestionId} is a note with no deduction: it cannot be accepted as a finding (dismiss it once read)`);
+  }
+  return s;
+}
 
 export class SuggestionService {
   constructor(private readonly deps: { uow: UnitOfWork<Repos>; clock: Clock; schemes: SchemeVersions }) {}
@@ -67,24 +86,9 @@ export class SuggestionService {
     const { uow, clock, schemes } = this.deps;
     return uow.transaction(async (tx) => {
       const a = await draftToRecord(tx, actor, assessmentId);
-      const s = await tx.suggestions.byId(assessmentId, suggestionId);
-      if (!s) throw notFound(`suggestion ${suggestionId} of assessment ${assessmentId}`);
-      if (s.status !== 'open') throw invalidState(`suggestion ${suggestionId} is ${s.status} already`);
-      // A note (count 0) carries no deduction: it is read, or dismissed, never made a finding.
-      if (s.count <= 0) throw invalidState(`suggestion ${suggestionId} is a note with no deduction: it cannot be accepted as a finding (dismiss it once read)`);
+      const s = await openSuggestion(tx, assessmentId, suggestionId, 'accept');
       await takeEditToken(tx, clock, assessmentId, expectedVersion);
-      const input: FindingInput = { item: s.item, count: s.count, note: note ?? s.summaryZh };
-      if (s.element) input.element = s.element;
-      if (s.householdNo) input.household = s.householdNo;
-      const findingId = await insertFinding(tx, schemes, clock, actor, a, input, 'suggestion', { suggestionId });
-      await tx.suggestions.accept(suggestionId, findingId, clock().toISOString(), actor.user);
-      await audit(tx, clock, actor, {
-        action: 'suggestion.accept',
-        entity: 'suggestion',
-        entityId: suggestionId,
-        before: { status: 'open' },
-        after: { status: 'accepted', findingId },
-      });
+      const findingId = await this.accept(tx, actor, a, s, note);
       await rescore(tx, schemes, clock, actor, assessmentId);
       return findingId;
     });
@@ -96,18 +100,76 @@ export class SuggestionService {
     const { uow, clock } = this.deps;
     await uow.transaction(async (tx) => {
       await draftToRecord(tx, actor, assessmentId);
-      const s = await tx.suggestions.byId(assessmentId, suggestionId);
-      if (!s) throw notFound(`suggestion ${suggestionId} of assessment ${assessmentId}`);
-      if (s.status !== 'open') throw invalidState(`suggestion ${suggestionId} is ${s.status} already`);
+      const s = await openSuggestion(tx, assessmentId, suggestionId, 'dismiss');
       await takeEditToken(tx, clock, assessmentId, expectedVersion);
-      await tx.suggestions.dismiss(suggestionId, reason, clock().toISOString(), actor.user);
-      await audit(tx, clock, actor, {
-        action: 'suggestion.dismiss',
-        entity: 'suggestion',
-        entityId: suggestionId,
-        before: { status: 'open' },
-        after: { status: 'dismissed', reason },
-      });
+      await this.dismiss(tx, actor, s.id, reason);
+    });
+  }
+
+  /**
+   * Accepts or dismisses several suggestions at once, all or none, in one transaction and one
+   * version step: each is checked first (one missing, not open, or — to accept — a note with no
+   * deduction refuses the whole request, naming it), then decided by the same steps as one alone
+   * and audited as one alone; the score is computed once at the end. Answers the findings made
+   * (accept), in the order of `ids`.
+   */
+  async decideSuggestions(
+    actor: Actor,
+    assessmentId: number,
+    expectedVersion: number,
+    decision: { action: 'accept' | 'dismiss'; ids: readonly number[]; reason?: string },
+  ): Promise<number[]> {
+    const { action, ids } = decision;
+    if (ids.length === 0) throw new KaoheError('validation', 'ids: choose at least one suggestion');
+    if (ids.length > MAX_BULK) throw new KaoheError('validation', `ids: at most ${MAX_BULK} suggestions at once`);
+    const twice = ids.findIndex((id, i) => ids.indexOf(id) !== i);
+    if (twice >= 0) throw new KaoheError('validation', `ids.${twice}: suggestion ${ids[twice]} is listed twice`);
+    const reason = decision.reason?.trim() ?? '';
+    if (action === 'dismiss' && !reason) throw new KaoheError('validation', 'reason: say why the suggestions are dismissed');
+    const { uow, clock, schemes } = this.deps;
+    return uow.transaction(async (tx) => {
+      const a = await draftToRecord(tx, actor, assessmentId);
+      const chosen: SuggestionRecord[] = [];
+      for (const [i, id] of ids.entries()) chosen.push(await openSuggestion(tx, assessmentId, id, action, `ids.${i}: `));
+      await takeEditToken(tx, clock, assessmentId, expectedVersion);
+      const findings: number[] = [];
+      for (const s of chosen) {
+        if (action === 'accept') findings.push(await this.accept(tx, actor, a, s));
+        else await this.dismiss(tx, actor, s.id, reason);
+      }
+      if (action === 'accept') await rescore(tx, schemes, clock, actor, assessmentId);
+      return findings;
+    });
+  }
+
+  /** Makes an open suggestion a finding (audited); the caller has taken the edit token and rescores. */
+  private async accept(tx: Repos, actor: Actor, a: AssessmentContextRecord, s: SuggestionRecord, note?: string): Promise<number> {
+    const { clock, schemes } = this.deps;
+    const input: FindingInput = { item: s.item, count: s.count, note: note ?? s.summaryZh };
+    if (s.element) input.element = s.element;
+    if (s.householdNo) input.household = s.householdNo;
+    const findingId = await insertFinding(tx, schemes, clock, actor, a, input, 'suggestion', { suggestionId: s.id });
+    await tx.suggestions.accept(s.id, findingId, clock().toISOString(), actor.user);
+    await audit(tx, clock, actor, {
+      action: 'suggestion.accept',
+      entity: 'suggestion',
+      entityId: s.id,
+      before: { status: 'open' },
+      after: { status: 'accepted', findingId },
+    });
+    return findingId;
+  }
+
+  /** Dismisses an open suggestion (audited); the caller has taken the edit token. */
+  private async dismiss(tx: Repos, actor: Actor, suggestionId: number, reason: string): Promise<void> {
+    const { clock } = this.deps;
+    await tx.suggestions.dismiss(suggestionId, reason, clock().toISOString(), actor.user);
+    await audit(tx, clock, actor, {
+      action: 'suggestion.dismiss',
+      entity: 'suggestion',
+      entityId: suggestionId,
+      before: { status: 'open' },
+      after: { status: 'dismissed', reason },
     });
   }
 

@@ -2,8 +2,11 @@
  * One village's assessment. The scheme's items with their scores and findings; recording a
  * finding (count, checklist element, household, note, photos from the phone's camera) with
  * the LIVE score computed in the browser by the server's own engine while it is typed;
- * withdrawing; suggested findings to accept or dismiss; the workflow by role; appeals.
- * Every change carries the version it was made on: a 409 asks to reload.
+ * withdrawing; suggested findings to accept or dismiss, one by one or several at once; reviewers'
+ * comments under a finding; the workflow by role; appeals. Bonus items (rule kind bonus) say 加分
+ * throughout; an all-or-nothing item is recorded with a switch (未达标). Every change carries the
+ * version it was made on: a 409 keeps what was typed and offers to save it on top of the other
+ * person's change (useChanges).
  */
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import {
@@ -49,11 +52,16 @@ import type {
   AppealDecided,
   AppealRequest,
   AssessmentChanged,
+  BulkSuggestionsRequest,
   CheckRequest,
+  CommentAdded,
+  CommentRequest,
   DismissRequest,
   FindingAdded,
+  FindingCommentRow,
   SuggestionRecords,
   SuggestionAccepted,
+  SuggestionsDecided,
   SuggestionsDerived,
   TransitionRequest,
   WithdrawRequest,
@@ -70,6 +78,9 @@ interface Draft {
   note?: string;
 }
 
+/** A finding's count as the form takes it: a whole number of 1 or more (0 or empty is refused, naming the field). */
+const countOk = (count: number | null | undefined): count is number => typeof count === 'number' && Number.isInteger(count) && count >= 1;
+
 export default function AssessmentPage() {
   const { t, i18n } = useTranslation();
   const lang = schemeLang(i18n.language);
@@ -79,14 +90,17 @@ export default function AssessmentPage() {
   const narrow = useIsNarrow();
   const target = route.name === 'villageAssessment' ? { campaignId: Number(route.params.id), village: route.params.code! } : { id: Number(route.params.id) };
   const { assessment: a, scheme, unit, error, loading, reload } = useAssessment(target, lang);
-  const { run, busy, conflictModal } = useChanges(reload);
+  const { run, busy, conflictTag, renderConflict } = useChanges(reload, a?.version);
   const [draft, setDraft] = useState<Draft | null>(null);
+  // The photos chosen in the finding form: kept here, so an edit conflict shows them and loses none.
+  const [draftFiles, setDraftFiles] = useState<File[]>([]);
   const [withdrawing, setWithdrawing] = useState<FindingRow | null>(null);
   const [tab, setTab] = useState(route.query.get('tab') ?? 'items');
 
   const saved = useMemo(() => (a ? engineFindings(a.findings) : []), [a]);
   const draftFinding = useMemo<Finding | null>(() => {
-    if (!draft?.item) return null;
+    // No preview of a count the form refuses (0 or empty).
+    if (!draft?.item || !countOk(draft.count)) return null;
     const f: Finding = { item: draft.item, count: draft.count ?? 1 };
     if (draft.element) f.element = draft.element;
     if (draft.household) f.household = draft.household;
@@ -108,19 +122,27 @@ export default function AssessmentPage() {
   const disagrees = savedLive?.json && Math.abs(savedLive.json.total - a.score.total) > 0.001;
   const openSuggestions = a.suggestions.filter((s) => s.status === 'open');
   const openAppeals = a.appeals.filter((x) => x.status === 'open');
-  const version = a.version;
+  const index = nodeIndex(scheme);
+  const isBonus = (item: string | undefined) => !!item && index.get(item)?.rule?.kind === 'bonus';
+  const openDraft = (d: Draft) => {
+    setDraftFiles([]);
+    setDraft(d);
+  };
 
   const transition = (step: 'submit' | 'sendBack' | 'review' | 'publish', comment?: string) =>
     run(
-      () => api.post<AssessmentChanged>(`/assessments/${a.id}/transition`, { version, step, ...(comment ? { comment } : {}) } satisfies TransitionRequest),
+      (version) => api.post<AssessmentChanged>(`/assessments/${a.id}/transition`, { version, step, ...(comment ? { comment } : {}) } satisfies TransitionRequest),
       t(`assessment.done.${step}`),
     );
 
   const setChecked = (item: string, checked: boolean) =>
     run(
-      () => api.post<AssessmentChanged>(`/assessments/${a.id}/checks`, { version, item, checked } satisfies CheckRequest),
+      (version) => api.post<AssessmentChanged>(`/assessments/${a.id}/checks`, { version, item, checked } satisfies CheckRequest),
       t(checked ? 'assessment.marked' : 'assessment.unmarked'),
     );
+
+  const addComment = (findingId: number, text: string) =>
+    run(() => api.post<CommentAdded>(`/findings/${findingId}/comments`, { text } satisfies CommentRequest), t('finding.commentSaved'));
 
   const workflow = <Workflow a={a} scheme={scheme} busy={busy} onStep={transition} />;
   const panel = (
@@ -143,10 +165,11 @@ export default function AssessmentPage() {
           a={a}
           score={shown}
           editable={editable}
-          onAdd={(item) => setDraft({ item, count: 1 })}
+          onAdd={(item) => openDraft({ item, count: 1 })}
           onWithdraw={setWithdrawing}
           onEvidence={(findingId, files) => run(() => uploadEvidence({ findingId }, files), t('evidence.uploaded'))}
           onCheck={setChecked}
+          onComment={addComment}
           busy={busy}
         />
       ),
@@ -219,7 +242,7 @@ export default function AssessmentPage() {
         <Card size="small" styles={{ body: { paddingTop: 4 } }}>
           {editable ? (
             <div style={{ display: 'flex', justifyContent: 'flex-end', marginTop: 8 }}>
-              <Button type="primary" icon={<PlusOutlined />} onClick={() => setDraft({ count: 1 })} data-testid="finding-add">
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => openDraft({ count: 1 })} data-testid="finding-add">
                 {t('assessment.addFinding')}
               </Button>
             </div>
@@ -243,7 +266,7 @@ export default function AssessmentPage() {
           </div>
           <Space>
             {editable ? (
-              <Button type="primary" icon={<PlusOutlined />} onClick={() => setDraft({ count: 1 })} data-testid="finding-add-mobile">
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => openDraft({ count: 1 })} data-testid="finding-add-mobile">
                 {t('assessment.addShort')}
               </Button>
             ) : null}
@@ -258,26 +281,35 @@ export default function AssessmentPage() {
           scheme={scheme}
           draft={draft}
           onChange={setDraft}
+          files={draftFiles}
+          onFiles={setDraftFiles}
           live={live}
           savedTotal={savedLive?.json?.total ?? a.score.total}
           onClose={() => setDraft(null)}
           busy={busy}
-          onSave={async (files) => {
+          onSave={async () => {
             const d = draft;
-            if (!d.item) return;
+            const files = draftFiles;
+            if (!d.item || !countOk(d.count)) return;
+            // An all-or-nothing item is "not met" or not recorded: its count is 1.
+            const count = index.get(d.item)?.rule?.kind === 'allOrNothing' ? 1 : d.count!;
             let findingId: number | undefined;
-            const ok = await run(async () => {
-              const r = await api.post<FindingAdded>(`/assessments/${a.id}/findings`, {
-                version,
-                item: d.item,
-                count: d.count ?? 1,
-                ...(d.element ? { element: d.element } : {}),
-                ...(d.note?.trim() ? { note: d.note.trim() } : {}),
-                ...(d.household?.trim() ? { household: d.household.trim() } : {}),
-              });
-              findingId = r.id;
-              await uploadEvidence({ findingId: r.id }, files);
-            }, t('assessment.findingSaved'));
+            const ok = await run(
+              async (version) => {
+                const r = await api.post<FindingAdded>(`/assessments/${a.id}/findings`, {
+                  version,
+                  item: d.item,
+                  count,
+                  ...(d.element ? { element: d.element } : {}),
+                  ...(d.note?.trim() ? { note: d.note.trim() } : {}),
+                  ...(d.household?.trim() ? { household: d.household.trim() } : {}),
+                });
+                findingId = r.id;
+                await uploadEvidence({ findingId: r.id }, files);
+              },
+              t(isBonus(d.item) ? 'assessment.bonusSaved' : 'assessment.findingSaved'),
+              { tag: 'finding', onDiscard: () => setDraft(null) },
+            );
             // A finding saved but whose photos failed stays saved: the photos can be added on the finding.
             if (ok || findingId !== undefined) setDraft(null);
             if (!ok && findingId !== undefined) await reload();
@@ -296,15 +328,16 @@ export default function AssessmentPage() {
           onClose={() => setWithdrawing(null)}
           onConfirm={async (reason) => {
             const ok = await run(
-              () => api.post<AssessmentChanged>(`/assessments/${a.id}/findings/${withdrawing.id}/withdraw`, { version, reason } satisfies WithdrawRequest),
-              t('assessment.withdrawn'),
+              (version) => api.post<AssessmentChanged>(`/assessments/${a.id}/findings/${withdrawing.id}/withdraw`, { version, reason } satisfies WithdrawRequest),
+              t(isBonus(withdrawing.item) ? 'assessment.bonusWithdrawn' : 'assessment.withdrawn'),
+              { onDiscard: () => setWithdrawing(null) },
             );
             if (ok) setWithdrawing(null);
           }}
           busy={busy}
         />
       ) : null}
-      {conflictModal}
+      {renderConflict(conflictTag === 'finding' && draft ? <ConflictFinding a={a} scheme={scheme} draft={draft} files={draftFiles} /> : null)}
     </div>
   );
 }
@@ -414,6 +447,7 @@ function ItemsTree({
   onWithdraw,
   onEvidence,
   onCheck,
+  onComment,
   busy,
 }: {
   scheme: Scheme;
@@ -424,6 +458,7 @@ function ItemsTree({
   onWithdraw: (f: FindingRow) => void;
   onEvidence: (findingId: number, files: File[]) => Promise<boolean>;
   onCheck: (item: string, checked: boolean) => Promise<boolean>;
+  onComment: (findingId: number, text: string) => Promise<boolean>;
   busy: boolean;
 }) {
   const { t, i18n } = useTranslation();
@@ -442,6 +477,11 @@ function ItemsTree({
     }
     return m;
   }, [a.findings, showAll]);
+  const commentsByFinding = useMemo(() => {
+    const m = new Map<number, FindingCommentRow[]>();
+    for (const c of a.comments) (m.get(c.findingId) ?? m.set(c.findingId, []).get(c.findingId)!).push(c);
+    return m;
+  }, [a.comments]);
   const evidenceByFinding = useMemo(() => {
     const m = new Map<number, EvidenceRow[]>();
     for (const e of a.evidence) if (e.findingId !== null) (m.get(e.findingId) ?? m.set(e.findingId, []).get(e.findingId)!).push(e);
@@ -458,7 +498,11 @@ function ItemsTree({
     const s = nodeScore(n.code);
     if (!s) return '';
     if (!s.applicable) return t('assessment.notApplicable');
-    if (n.bonus || s.added !== undefined) return s.max ? `+${fmt.points(s.added ?? s.score)} / ${fmt.points(s.max)}` : `+${fmt.points(s.added ?? s.score)}`;
+    // Bonus items and sections say 加分, never 扣分.
+    if (n.bonus || s.added !== undefined) {
+      const points = fmt.points(s.added ?? s.score);
+      return s.max ? t('assessment.bonusSectionScore', { points, max: fmt.points(s.max) }) : t('assessment.bonusItemScore', { points });
+    }
     if (n.points === null) return s.deductedRaw ? fmt.delta(-s.deductedRaw) : '—';
     return `${fmt.points(s.score)} / ${fmt.points(s.max)}`;
   };
@@ -486,12 +530,16 @@ function ItemsTree({
             </div>
           </div>
           <div style={{ textAlign: 'right' }}>
-            <div className="item-score" data-testid={`item-score-${n.code}`} style={{ color: lost ? '#cf1322' : undefined, fontWeight: lost ? 600 : 400 }}>
+            <div
+              className={bonusItem && (s?.added ?? 0) > 0 ? 'item-score score-delta-up' : 'item-score'}
+              data-testid={`item-score-${n.code}`}
+              style={{ color: lost ? '#cf1322' : undefined, fontWeight: lost ? 600 : 400 }}
+            >
               {scoreText(n)}
             </div>
             {editable && applicable ? (
               <Button size="small" type="link" icon={<PlusOutlined />} onClick={() => onAdd(n.code)} data-testid={`finding-add-${n.code}`} style={{ paddingInline: 0 }}>
-                {t('assessment.addShort')}
+                {t(bonusItem ? 'assessment.addBonusShort' : 'assessment.addShort')}
               </Button>
             ) : null}
           </div>
@@ -523,9 +571,12 @@ function ItemsTree({
             f={f}
             node={n}
             evidence={evidenceByFinding.get(f.id) ?? []}
+            comments={commentsByFinding.get(f.id) ?? []}
             editable={editable}
             onWithdraw={onWithdraw}
             onEvidence={onEvidence}
+            onComment={onComment}
+            busy={busy}
             amount={s?.findings?.find((d) => activeIds[d.finding] === f.id)?.amount}
           />
         ))}
@@ -658,31 +709,49 @@ function FindingLine({
   f,
   node,
   evidence,
+  comments,
   editable,
   onWithdraw,
   onEvidence,
+  onComment,
+  busy,
   amount,
 }: {
   f: FindingRow;
   node: SchemeNode;
   evidence: EvidenceRow[];
+  comments: FindingCommentRow[];
   editable: boolean;
   onWithdraw: (f: FindingRow) => void;
   onEvidence: (findingId: number, files: File[]) => Promise<boolean>;
+  onComment: (findingId: number, text: string) => Promise<boolean>;
+  busy: boolean;
   amount: number | undefined;
 }) {
   const { t, i18n } = useTranslation();
   const lang = schemeLang(i18n.language);
   const fmt = useFormat();
+  const user = useUser();
   const element = f.element ? node.checklist?.find((e) => e.code === f.element) : undefined;
   const active = f.status === 'active';
+  const bonus = node.rule?.kind === 'bonus';
   return (
     <div className="finding-line" data-testid={`finding-${f.id}`} data-status={f.status}>
       <div style={{ minWidth: 0, flex: 1 }}>
         <div className={active ? undefined : 'finding-withdrawn'}>
           <Tag color={f.source === 'suggestion' ? 'purple' : f.source === 'appeal' ? 'gold' : 'default'}>{t(`finding.source.${f.source}`)}</Tag>
+          {bonus ? (
+            <Tag color="success" data-testid={`finding-bonus-${f.id}`}>
+              {t('finding.bonusTag')}
+            </Tag>
+          ) : null}
           {element ? <b>{t('finding.missing', { what: textOf(element.title, lang) })} </b> : null}×{f.count}
-          {amount !== undefined && active ? <b className="score-delta-down"> {node.rule?.kind === 'bonus' ? `+${fmt.points(amount)}` : fmt.delta(-amount)}</b> : null}
+          {amount !== undefined && active ? (
+            <b className={bonus ? 'score-delta-up' : 'score-delta-down'} data-testid={`finding-amount-${f.id}`}>
+              {' '}
+              {bonus ? t('finding.bonusAmount', { points: fmt.points(amount) }) : fmt.delta(-amount)}
+            </b>
+          ) : null}
           {f.householdNo ? (
             <span>
               {' '}
@@ -697,6 +766,7 @@ function FindingLine({
           {f.status === 'superseded' ? ` · ${t('finding.superseded')}` : ''}
         </div>
         <EvidenceList items={evidence} />
+        <FindingComments findingId={f.id} comments={comments} mayComment={can.review(user.role)} onComment={onComment} busy={busy} />
       </div>
       {editable && active ? (
         <Space orientation="vertical" size={4} align="end">
@@ -725,6 +795,117 @@ function FindingLine({
   );
 }
 
+/** Reviewers' comments under a finding (评审意见), and a field to add one for who may. */
+function FindingComments({
+  findingId,
+  comments,
+  mayComment,
+  onComment,
+  busy,
+}: {
+  findingId: number;
+  comments: FindingCommentRow[];
+  mayComment: boolean;
+  onComment: (findingId: number, text: string) => Promise<boolean>;
+  busy: boolean;
+}) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const [text, setText] = useState('');
+  if (!comments.length && !mayComment) return null;
+  return (
+    <div className="finding-comments" data-testid={`finding-comments-${findingId}`} style={{ marginTop: 4 }}>
+      {comments.map((c) => (
+        <div
+          key={c.id}
+          className="finding-comment"
+          data-testid={`finding-comment-${c.id}`}
+          style={{ fontSize: 13, background: '#f6f8fa', borderRadius: 4, padding: '4px 8px', marginTop: 4 }}
+        >
+          <span className="muted" style={{ fontSize: 12 }}>
+            {t('finding.commentBy', { by: c.author, at: fmt.dateTime(c.createdAt) })}
+          </span>
+          <div>{c.text}</div>
+        </div>
+      ))}
+      {mayComment ? (
+        <Space.Compact style={{ width: '100%', marginTop: 4 }}>
+          <Input
+            size="small"
+            value={text}
+            maxLength={2000}
+            onChange={(e) => setText(e.target.value)}
+            placeholder={t('finding.commentPlaceholder')}
+            aria-label={t('finding.commentPlaceholder')}
+            data-testid={`finding-comment-input-${findingId}`}
+          />
+          <Button
+            size="small"
+            disabled={!text.trim()}
+            loading={busy}
+            data-testid={`finding-comment-send-${findingId}`}
+            onClick={async () => {
+              if (await onComment(findingId, text.trim())) setText('');
+            }}
+          >
+            {t('finding.commentSend')}
+          </Button>
+        </Space.Compact>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * An edit conflict on the finding form: what the inspector typed (kept, unsaved) beside the
+ * item's findings as they are now, after the other person's change.
+ */
+function ConflictFinding({ a, scheme, draft, files }: { a: AssessmentDetail; scheme: Scheme; draft: Draft; files: File[] }) {
+  const { t, i18n } = useTranslation();
+  const lang = schemeLang(i18n.language);
+  const fmt = useFormat();
+  const node = draft.item ? nodeIndex(scheme).get(draft.item) : undefined;
+  const element = draft.element ? node?.checklist?.find((e) => e.code === draft.element) : undefined;
+  const now = a.findings.filter((f) => f.item === draft.item && f.status === 'active');
+  const mine: Array<[string, string]> = [
+    [t('finding.item'), node ? `${node.code} ${textOf(node.title, lang)}` : (draft.item ?? '')],
+    [node?.rule?.kind === 'allOrNothing' ? t('finding.notMet') : t('finding.count'), String(draft.count ?? '')],
+    ...(element ? ([[t('finding.element'), textOf(element.title, lang)]] as Array<[string, string]>) : []),
+    ...(draft.household?.trim() ? ([[t('finding.household'), draft.household.trim()]] as Array<[string, string]>) : []),
+    ...(draft.note?.trim() ? ([[t('finding.note'), draft.note.trim()]] as Array<[string, string]>) : []),
+    ...(files.length ? ([[t('evidence.title'), files.map((f) => f.name).join('、')]] as Array<[string, string]>) : []),
+  ];
+  return (
+    <div className="conflict-compare">
+      <Card size="small" title={t('assessment.conflictMine')} style={{ marginBottom: 8 }} data-testid="conflict-mine">
+        {mine.map(([label, value]) => (
+          <div key={label}>
+            <span className="muted">{label}：</span>
+            {value}
+          </div>
+        ))}
+      </Card>
+      <Card size="small" title={t('assessment.conflictTheirs', { version: a.version })} data-testid="conflict-theirs">
+        {now.length === 0 ? (
+          <div className="muted">{t('assessment.conflictNoFindings')}</div>
+        ) : (
+          now.map((f) => (
+            <div key={f.id} data-testid={`conflict-finding-${f.id}`}>
+              ×{f.count}
+              {f.householdNo ? ` · ${f.householdNo}` : ''}
+              {f.note ? ` · ${f.note}` : ''}
+              <span className="muted" style={{ fontSize: 12 }}>
+                {' '}
+                （{f.createdBy} · {fmt.dateTime(f.createdAt)}）
+              </span>
+            </div>
+          ))
+        )}
+      </Card>
+    </div>
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Recording a finding, with the live score
 
@@ -733,6 +914,8 @@ function FindingDrawer({
   scheme,
   draft,
   onChange,
+  files,
+  onFiles,
   live,
   savedTotal,
   onClose,
@@ -743,17 +926,18 @@ function FindingDrawer({
   scheme: Scheme;
   draft: Draft;
   onChange: (d: Draft) => void;
+  files: File[];
+  onFiles: (files: File[]) => void;
   live: ReturnType<typeof liveScore> | null;
   savedTotal: number;
   onClose: () => void;
-  onSave: (files: File[]) => Promise<void>;
+  onSave: () => Promise<void>;
   busy: boolean;
 }) {
   const { t, i18n } = useTranslation();
   const lang = schemeLang(i18n.language);
   const fmt = useFormat();
   const narrow = useIsNarrow();
-  const [files, setFiles] = useState<File[]>([]);
   const [householdQuery, setHouseholdQuery] = useState('');
   const q = useDebounced(householdQuery, 300);
   const [households, setHouseholds] = useState<Array<{ value: string; label: string }>>([]);
@@ -778,14 +962,20 @@ function FindingDrawer({
 
   const total = live?.json?.total;
   const delta = total !== undefined ? total - savedTotal : undefined;
-  const itemLines = (live?.lines ?? []).filter((l) => draft.item && (l.code === draft.item || (node && live?.json?.nodes[draft.item]?.pools?.includes(l.code))));
+  // The item's lines, its pools', and for a bonus item its section's bonus line (加分 4（上限10分）…).
+  const itemLines = (live?.lines ?? []).filter(
+    (l) => draft.item && (l.code === draft.item || (node && live?.json?.nodes[draft.item]?.pools?.includes(l.code)) || (l.kind === 'bonus' && draft.item.startsWith(`${l.code}.`))),
+  );
   const problem = live?.problems[0]?.message;
   const allOrNothing = node?.rule?.kind === 'allOrNothing';
+  const bonus = node?.rule?.kind === 'bonus';
+  // A count of 0 or none is refused here, naming the field; an all-or-nothing item is recorded only when "not met" is on.
+  const countError = countOk(draft.count) ? undefined : allOrNothing ? t('finding.notMetOff') : t('finding.countRequired');
 
   return (
     <Drawer
       open
-      title={t('assessment.addFinding')}
+      title={t(bonus ? 'assessment.addBonus' : 'assessment.addFinding')}
       placement={narrow ? 'bottom' : 'right'}
       size={narrow ? '92%' : 460}
       onClose={onClose}
@@ -805,7 +995,7 @@ function FindingDrawer({
           </div>
           <Space>
             <Button onClick={onClose}>{t('common.cancel')}</Button>
-            <Button type="primary" loading={busy} disabled={!draft.item || !!problem} onClick={() => void onSave(files)} data-testid="finding-save">
+            <Button type="primary" loading={busy} disabled={!draft.item || !!problem || !!countError} onClick={() => void onSave()} data-testid="finding-save">
               {t('common.save')}
             </Button>
           </Space>
@@ -819,7 +1009,8 @@ function FindingDrawer({
             optionFilterProp="label"
             options={items}
             value={draft.item}
-            onChange={(item) => onChange({ ...draft, item, element: undefined })}
+            // An all-or-nothing item starts "not met" (count 1), as a new finding starts at 1.
+            onChange={(item) => onChange({ ...draft, item, element: undefined, ...(index.get(item)?.rule?.kind === 'allOrNothing' ? { count: 1 } : {}) })}
             placeholder={t('finding.chooseItem')}
             data-testid="finding-item"
           />
@@ -837,18 +1028,42 @@ function FindingDrawer({
             description={node.ruleText ? textOf(node.ruleText, lang) : node.text ? textOf(node.text, lang) : undefined}
           />
         ) : null}
-        <Form.Item label={allOrNothing ? t('finding.notMet') : t('finding.count')} help={allOrNothing ? t('finding.allOrNothingHelp') : undefined}>
-          <InputNumber
-            min={0}
-            max={100000}
-            precision={0}
-            value={draft.count ?? null}
-            onChange={(v) => onChange({ ...draft, count: v === null ? null : Number(v) })}
-            style={{ width: '100%' }}
-            inputMode="numeric"
-            data-testid="finding-count"
-          />
-        </Form.Item>
+        {allOrNothing ? (
+          <Form.Item
+            label={t('finding.notMet')}
+            htmlFor="finding-not-met"
+            validateStatus={countError ? 'error' : undefined}
+            help={<span data-testid="finding-count-help">{countError ?? t('finding.allOrNothingHelp')}</span>}
+          >
+            <Switch
+              id="finding-not-met"
+              checked={countOk(draft.count)}
+              onChange={(on) => onChange({ ...draft, count: on ? 1 : 0 })}
+              checkedChildren={t('finding.notMetOn')}
+              unCheckedChildren={t('finding.notMetOffShort')}
+              data-testid="finding-not-met"
+            />
+          </Form.Item>
+        ) : (
+          <Form.Item
+            label={t('finding.count')}
+            htmlFor="finding-count"
+            validateStatus={countError ? 'error' : undefined}
+            help={countError ? <span data-testid="finding-count-help">{countError}</span> : undefined}
+          >
+            <InputNumber
+              id="finding-count"
+              min={0}
+              max={100000}
+              precision={0}
+              value={draft.count ?? null}
+              onChange={(v) => onChange({ ...draft, count: v === null ? null : Number(v) })}
+              style={{ width: '100%' }}
+              inputMode="numeric"
+              data-testid="finding-count"
+            />
+          </Form.Item>
+        )}
         {node?.checklist?.length ? (
           <Form.Item label={t('finding.element')}>
             <Select
@@ -875,7 +1090,7 @@ function FindingDrawer({
           <Input.TextArea rows={3} value={draft.note} onChange={(e) => onChange({ ...draft, note: e.target.value })} maxLength={2000} data-testid="finding-note" />
         </Form.Item>
         <Form.Item label={t('evidence.title')}>
-          <EvidencePicker files={files} onChange={setFiles} testId="evidence-input" />
+          <EvidencePicker files={files} onChange={onFiles} testId="evidence-input" />
         </Form.Item>
       </Form>
       {problem ? <Alert type="error" showIcon title={problem} data-testid="finding-problem" /> : null}
@@ -914,7 +1129,9 @@ function WithdrawModal({
   return (
     <Modal
       open
-      title={t('assessment.withdrawTitle', { item: `${finding.item} ${node ? textOf(node.title, schemeLang(i18n.language)) : ''}` })}
+      title={t(node?.rule?.kind === 'bonus' ? 'assessment.withdrawBonusTitle' : 'assessment.withdrawTitle', {
+        item: `${finding.item} ${node ? textOf(node.title, schemeLang(i18n.language)) : ''}`,
+      })}
       onCancel={onClose}
       okText={t('assessment.withdraw')}
       okButtonProps={{ danger: true, disabled: !reason.trim(), 'data-testid': 'withdraw-confirm' }}
@@ -959,8 +1176,10 @@ function Suggestions({
   const lang = schemeLang(i18n.language);
   const fmt = useFormat();
   const { message } = App.useApp();
-  const [dismissing, setDismissing] = useState<SuggestionRow | null>(null);
+  // One suggestion being dismissed, or (bulk) the chosen ones.
+  const [dismissing, setDismissing] = useState<SuggestionRow | 'chosen' | null>(null);
   const [reason, setReason] = useState('');
+  const [chosen, setChosen] = useState<ReadonlySet<number>>(new Set());
   const index = useMemo(() => nodeIndex(scheme), [scheme]);
   const base = useMemo(() => liveScore(scheme, unit, saved, lang).json?.total ?? a.score.total, [scheme, unit, saved, lang, a.score.total]);
   const effect = (s: SuggestionRow) => {
@@ -971,6 +1190,29 @@ function Suggestions({
   };
   const open = a.suggestions.filter((s) => s.status === 'open');
   const decided = a.suggestions.filter((s) => s.status !== 'open');
+  // What is chosen among those still open (a reload may have decided some meanwhile).
+  const picked = open.filter((s) => chosen.has(s.id));
+  const notesPicked = picked.some((s) => s.count <= 0);
+  const toggle = (id: number, on: boolean) =>
+    setChosen((prev) => {
+      const next = new Set(prev);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  const decideChosen = async (action: 'accept' | 'dismiss', why?: string) => {
+    const ids = picked.map((s) => s.id);
+    const ok = await run(
+      (version) =>
+        api.post<SuggestionsDecided>(`/assessments/${a.id}/suggestions/bulk`, { version, action, ids, ...(why ? { reason: why } : {}) } satisfies BulkSuggestionsRequest),
+      t(action === 'accept' ? 'suggestion.acceptedMany' : 'suggestion.dismissedMany', { count: ids.length }),
+      { tag: 'suggestions', onDiscard: () => setDismissing(null) },
+    );
+    if (ok) {
+      setChosen(new Set());
+      setDismissing(null);
+    }
+  };
 
   const card = (s: SuggestionRow) => {
     const node = index.get(s.item);
@@ -985,6 +1227,15 @@ function Suggestions({
         data-testid={`suggestion-${s.id}`}
         title={
           <span style={{ whiteSpace: 'normal' }}>
+            {s.status === 'open' && editable ? (
+              <Checkbox
+                checked={chosen.has(s.id)}
+                onChange={(e) => toggle(s.id, e.target.checked)}
+                aria-label={t('suggestion.choose', { item: s.item })}
+                data-testid={`suggestion-choose-${s.id}`}
+                style={{ marginInlineEnd: 8 }}
+              />
+            ) : null}
             <span className="mono">{s.item}</span> {node ? textOf(node.title, lang) : ''}{' '}
             {note ? (
               <Tag color="blue" data-testid={`suggestion-note-${s.id}`}>
@@ -1022,10 +1273,7 @@ function Suggestions({
                 size="small"
                 loading={busy}
                 onClick={() =>
-                  run(
-                    () => api.post<SuggestionAccepted>(`/assessments/${a.id}/suggestions/${s.id}/accept`, { version: a.version } satisfies AcceptRequest),
-                    t('suggestion.accepted'),
-                  )
+                  run((version) => api.post<SuggestionAccepted>(`/assessments/${a.id}/suggestions/${s.id}/accept`, { version } satisfies AcceptRequest), t('suggestion.accepted'))
                 }
                 data-testid={`suggestion-accept-${s.id}`}
               >
@@ -1062,21 +1310,57 @@ function Suggestions({
           <span className="muted">{t('suggestion.deriveHelp')}</span>
         </Space>
       ) : null}
+      {editable && open.length > 0 ? (
+        <div className="suggestion-bulk" data-testid="suggestions-bulk" style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 8, marginBottom: 8 }}>
+          <Checkbox
+            checked={picked.length === open.length}
+            indeterminate={picked.length > 0 && picked.length < open.length}
+            onChange={(e) => setChosen(e.target.checked ? new Set(open.map((s) => s.id)) : new Set())}
+            data-testid="suggestions-choose-all"
+          >
+            {t('suggestion.chooseAll')}
+          </Checkbox>
+          <span className="muted" data-testid="suggestions-chosen">
+            {t('suggestion.chosen', { count: picked.length })}
+          </span>
+          <Button
+            type="primary"
+            size="small"
+            disabled={picked.length === 0 || notesPicked}
+            loading={busy}
+            onClick={() => void decideChosen('accept')}
+            data-testid="suggestions-accept-chosen"
+          >
+            {t('suggestion.acceptChosen')}
+          </Button>
+          <Button size="small" disabled={picked.length === 0} onClick={() => (setDismissing('chosen'), setReason(''))} data-testid="suggestions-dismiss-chosen">
+            {t('suggestion.dismissChosen')}
+          </Button>
+          {notesPicked ? (
+            <span className="muted" style={{ fontSize: 12 }} data-testid="suggestions-notes-chosen">
+              {t('suggestion.notesChosen')}
+            </span>
+          ) : null}
+        </div>
+      ) : null}
       {open.length === 0 ? <Empty description={t('suggestion.noneOpen')} /> : open.map(card)}
       {decided.length ? (
         <Collapse style={{ marginTop: 12 }} items={[{ key: 'decided', label: t('suggestion.decided', { count: decided.length }), children: decided.map(card) }]} />
       ) : null}
       <Modal
         open={dismissing !== null}
-        title={t('suggestion.dismissTitle')}
+        title={dismissing === 'chosen' ? t('suggestion.dismissChosenTitle', { count: picked.length }) : t('suggestion.dismissTitle')}
         onCancel={() => setDismissing(null)}
         okButtonProps={{ disabled: !reason.trim(), 'data-testid': 'dismiss-confirm' }}
         confirmLoading={busy}
         onOk={async () => {
           if (!dismissing) return;
+          if (dismissing === 'chosen') return decideChosen('dismiss', reason.trim());
+          const one = dismissing;
           const ok = await run(
-            () => api.post<AssessmentChanged>(`/assessments/${a.id}/suggestions/${dismissing.id}/dismiss`, { version: a.version, reason: reason.trim() } satisfies DismissRequest),
+            (version) => api.post<AssessmentChanged>(`/assessments/${a.id}/suggestions/${one.id}/dismiss`, { version, reason: reason.trim() } satisfies DismissRequest),
             t('suggestion.dismissed'),
+            { onDiscard: () => setDismissing(null) },
           );
           if (ok) setDismissing(null);
         }}

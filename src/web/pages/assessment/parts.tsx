@@ -1,6 +1,6 @@
-/** Pieces of the assessment page: evidence, the live score panel, uploads, conflict handling. */
-import { useCallback, useState, type ReactNode } from 'react';
-import { App, Button, Image, Modal, Space, Tag, Tooltip } from 'antd';
+/** Pieces of the assessment page: evidence, the live score panel, uploads, edit conflicts. */
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { App, Button, Image, Modal, Space, Spin, Tag, Tooltip } from 'antd';
 import { FilePdfOutlined, PaperClipOutlined, CameraOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, errorText } from '../../lib/api.ts';
@@ -100,58 +100,89 @@ export async function uploadEvidence(target: { findingId: number } | { appealId:
   await api.upload(path, form);
 }
 
-/** Runs changes; a 409 conflict asks to reload instead of showing an error. */
-export function useChanges(reload: () => Promise<void>) {
+/** What a change does when someone else changed the assessment meanwhile (see useChanges). */
+export interface ChangeOptions {
+  /** Names the change, so the page can show what it is beside the other person's (e.g. 'finding'). */
+  tag?: string;
+  /** The inspector gives the change up (放弃我的修改): close its form. */
+  onDiscard?: () => void;
+}
+
+/**
+ * Runs changes to an assessment. A change is given the version to send (the latest one read).
+ * A 409 conflict (someone else changed the assessment meanwhile) loses nothing: the page reloads
+ * the assessment in the background, the change's form stays as it was typed, and a dialog shows
+ * the other person's change (`renderConflict(detail)`: the page's detail for the change's tag)
+ * and offers to save on top of it (the same change again, with the new version) or to give it
+ * up. `run` resolves when the change is saved (true) or given up or refused (false).
+ */
+export function useChanges(reload: () => Promise<void>, version?: number) {
   const { message } = App.useApp();
   const { t } = useTranslation();
+  const latest = useRef(version);
+  useEffect(() => {
+    latest.current = version;
+  }, [version]);
   // The server's words for a conflict are for the log, not the inspector: the dialog says it in the page's language.
-  const [conflict, setConflict] = useState(false);
+  const [conflict, setConflict] = useState<{ tag?: string; decide: (retry: boolean) => void } | null>(null);
+  const [refreshing, setRefreshing] = useState(false);
   const [busy, setBusy] = useState(false);
   const run = useCallback(
-    async (change: () => Promise<unknown>, success?: string): Promise<boolean> => {
-      setBusy(true);
-      try {
-        await change();
-        if (success) message.success(success);
-        await reload();
-        return true;
-      } catch (e) {
-        if (e instanceof ApiError && e.isConflict) setConflict(true);
-        else if (e instanceof ApiError && e.code === 'invalid-state') {
-          message.error(errorText(e));
+    async (change: (version: number) => Promise<unknown>, success?: string, options: ChangeOptions = {}): Promise<boolean> => {
+      for (;;) {
+        setBusy(true);
+        try {
+          await change(latest.current ?? 0);
+          if (success) message.success(success);
           await reload();
-        } else message.error(errorText(e));
-        return false;
-      } finally {
-        setBusy(false);
+          return true;
+        } catch (e) {
+          if (e instanceof ApiError && e.isConflict) {
+            setBusy(false);
+            // The other person's change, read while the dialog opens.
+            setRefreshing(true);
+            void reload().finally(() => setRefreshing(false));
+            const retry = await new Promise<boolean>((decide) => setConflict({ ...(options.tag ? { tag: options.tag } : {}), decide }));
+            setConflict(null);
+            if (retry) continue;
+            options.onDiscard?.();
+            return false;
+          }
+          if (e instanceof ApiError && e.code === 'invalid-state') {
+            message.error(errorText(e));
+            await reload();
+          } else message.error(errorText(e));
+          return false;
+        } finally {
+          setBusy(false);
+        }
       }
     },
     [message, reload],
   );
-  const conflictModal: ReactNode = (
+  const renderConflict = (detail?: ReactNode): ReactNode => (
     <Modal
-      open={conflict}
+      open={conflict !== null}
       zIndex={2000}
       title={t('assessment.conflictTitle')}
       closable={false}
       mask={{ closable: false }}
       footer={
-        <Button
-          type="primary"
-          data-testid="conflict-reload"
-          onClick={async () => {
-            setConflict(false);
-            await reload();
-          }}
-        >
-          {t('assessment.reload')}
-        </Button>
+        <Space wrap style={{ justifyContent: 'flex-end' }}>
+          <Button danger data-testid="conflict-discard" onClick={() => conflict?.decide(false)}>
+            {t('assessment.conflictDiscard')}
+          </Button>
+          <Button type="primary" data-testid="conflict-save" loading={refreshing} onClick={() => conflict?.decide(true)}>
+            {t('assessment.conflictSaveOnTop')}
+          </Button>
+        </Space>
       }
     >
       <p data-testid="conflict-message">{t('assessment.conflictText')}</p>
+      {conflict ? <div data-testid="conflict-detail">{refreshing ? <Spin size="small" /> : detail}</div> : null}
     </Modal>
   );
-  return { run, busy, conflictModal };
+  return { run, busy, conflictTag: conflict?.tag, renderConflict, conflictModal: renderConflict() };
 }
 
 /** The score as it stands (or would stand), with the engine's explanation. */

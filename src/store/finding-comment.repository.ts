@@ -1,0 +1,42 @@
+/** Reviewers' comments on findings (migration 0011): appended, never changed. */
+import type { FindingCommentRecord } from '../core/campaign/records.ts';
+import type { Executor } from './executor.ts';
+
+export class FindingCommentRepository {
+  constructor(private readonly db: Executor) {}
+
+  /** The comments on an assessment's findings, oldest first. */
+  async ofAssessment(assessmentId: number): Promise<FindingCommentRecord[]> {
+    const rows = await this.db
+      .selectFrom('finding_comments as c')
+      .innerJoin('findings as f', 'f.id', 'c.finding_id')
+      .select(['c.id', 'c.finding_id', 'c.author', 'c.text', 'c.created_at'])
+      .where('f.assessment_id', '=', assessmentId)
+      .orderBy('c.id')
+      .execute();
+    return rows.map((r) => ({ id: Number(r.id), findingId: Number(r.finding_id), author: r.author, text: r.text, createdAt: r.created_at }));
+  }
+
+  /**
+   * What changes when a comment is added to an assessment's findings: their number and the last
+   * id (an assessment view is kept while this and the assessment row are unchanged).
+   */
+  async stampOf(assessmentId: number): Promise<string> {
+    const r = await this.db
+      .selectFrom('finding_comments as c')
+      .innerJoin('findings as f', 'f.id', 'c.finding_id')
+      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('c.id').as('last')])
+      .where('f.assessment_id', '=', assessmentId)
+      .executeTakeFirst();
+    return `${Number(r?.n ?? 0)}:${Number(r?.last ?? 0)}`;
+  }
+
+  async insert(c: Omit<FindingCommentRecord, 'id'>): Promise<number> {
+    const r = await this.db
+      .insertInto('finding_comments')
+      .values({ finding_id: c.findingId, author: c.author, text: c.text, created_at: c.createdAt })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(r.id);
+  }
+}
