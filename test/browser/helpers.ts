@@ -54,13 +54,16 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** Builds the web app, then serves it with the API on 127.0.0.1 (a free port) over a fresh demo store. */
-export async function startApp(): Promise<App> {
+/**
+ * Builds the web app, then serves it with the API on 127.0.0.1 (a free port) over a fresh demo
+ * store; `inProgress`: the demo campaign at every stage, as `kaohe serve` starts it.
+ */
+export async function startApp(options: { inProgress?: boolean } = {}): Promise<App> {
   process.env.KAOHE_SCRYPT_LOG2N = '12';
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-web.mjs')], { cwd: ROOT, stdio: 'pipe' });
   const dir = mkdtempSync(join(tmpdir(), 'kaohe-browser-'));
   const store = await openStore({ url: join(dir, 'kaohe.db') });
-  const first = await firstStart(compose({ store }));
+  const first = await firstStart(compose({ store }), { inProgress: options.inProgress ?? false });
   if (!first) throw new Error('firstStart created nothing on a fresh store');
   const passwords = Object.fromEntries(first.credentials.map((c: Credential) => [c.username, c.password]));
   const app = await buildServer({ store, evidence: new EvidenceStore(join(dir, 'evidence')), webRoot: join(ROOT, 'dist', 'web'), loginRateLimit: 1000 });
