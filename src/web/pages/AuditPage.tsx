@@ -99,11 +99,19 @@ export default function AuditPage() {
       {error ? <ErrorView error={error} onRetry={reload} /> : null}
       <Card size="small">
         <Space wrap style={{ marginBottom: 12 }}>
-          <Select allowClear placeholder={t('audit.entity')} style={{ width: 180 }} value={entity} onChange={setEntity} options={ENTITIES.map((e) => ({ value: e, label: e }))} />
+          <Select
+            allowClear
+            placeholder={t('audit.entity')}
+            aria-label={t('audit.entity')}
+            style={{ width: 180 }}
+            value={entity}
+            onChange={setEntity}
+            options={ENTITIES.map((e) => ({ value: e, label: e }))}
+          />
           <Input placeholder={t('audit.entityId')} value={entityId} onChange={(e) => setEntityId(e.target.value)} style={{ width: 120 }} allowClear />
           <Space size={4}>
             <span>{t('audit.limit')}</span>
-            <InputNumber min={1} max={1000} value={limit} onChange={(v) => setLimit(Number(v ?? 200))} style={{ width: 90 }} />
+            <InputNumber min={1} max={1000} aria-label={t('audit.limit')} value={limit} onChange={(v) => setLimit(Number(v ?? 200))} style={{ width: 90 }} />
           </Space>
         </Space>
         <Table<AuditEntry>

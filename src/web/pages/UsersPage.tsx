@@ -15,6 +15,7 @@ import { useApi } from '../lib/hooks.ts';
 import { useUser } from '../lib/auth.tsx';
 import { useFormat } from '../lib/format.ts';
 import type { Area } from '../lib/types.ts';
+import { useReturnFocus } from '../lib/a11y.tsx';
 import type { AreasAnswer, CreateUserRequest, PasswordReset, UpdateUserRequest, UserAnswer, UserCreated, UserListed, UsersAnswer } from '../../contract/index.ts';
 import type { Role } from '../../core/roles.ts';
 
@@ -68,6 +69,7 @@ function UserForm({
   onDone: (created?: UserCreated) => void;
   onCancel: () => void;
 }) {
+  useReturnFocus();
   const { t } = useTranslation();
   const [form] = Form.useForm<ScopeValues>();
   const role = Form.useWatch('role', form);
