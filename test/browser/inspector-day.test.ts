@@ -62,7 +62,7 @@ describe.skipIf(!available)("browser: the inspector's day on a phone", () => {
       await p.waitForURL((u) => u.pathname === '/my-villages', UI);
       await p.getByTestId('my-villages-page').waitFor(UI);
       await p.getByTestId('my-villages').waitFor(UI);
-      expect(await p.locator('.page-header h2').innerText()).toBe('我的考核村');
+      expect(await p.locator('.page-header h1').innerText()).toBe('我的考核村');
       const cards = p.locator('[data-testid^="my-village-open-"]');
       await expect.poll(() => cards.count(), UI).toBeGreaterThan(1);
       // The figures count the inspector's villages only.

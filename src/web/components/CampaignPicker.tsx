@@ -43,6 +43,7 @@ export function CampaignPicker({ campaigns, value, onChange }: { campaigns: Camp
   return (
     <Select
       data-testid="campaign-picker"
+      aria-label={t('campaigns.choose')}
       style={{ minWidth: 200, maxWidth: '100%' }}
       placeholder={t('campaigns.choose')}
       value={value}

@@ -13,8 +13,8 @@ const LINE_HEIGHT = 20;
 
 export const CodeArea = forwardRef<
   CodeAreaHandle,
-  { value: string; onChange: (v: string) => void; marks?: Map<number, 'error' | 'warning'>; height?: CSSProperties['height']; testId?: string }
->(function CodeArea({ value, onChange, marks, height = '65vh', testId }, ref) {
+  { value: string; onChange: (v: string) => void; marks?: Map<number, 'error' | 'warning'>; height?: CSSProperties['height']; testId?: string; label?: string }
+>(function CodeArea({ value, onChange, marks, height = '65vh', testId, label }, ref) {
   const area = useRef<HTMLTextAreaElement>(null);
   const gutter = useRef<HTMLDivElement>(null);
   const lines = useMemo(() => value.split('\n').length, [value]);
@@ -46,7 +46,8 @@ export const CodeArea = forwardRef<
           ...font,
           overflow: 'hidden',
           background: '#fafafa',
-          color: '#8c8c8c',
+          // 5.4:1 on the gutter's #fafafa (WCAG 2.1 AA).
+          color: '#666',
           textAlign: 'right',
           padding: '8px 0',
           minWidth: 44,
@@ -85,6 +86,7 @@ export const CodeArea = forwardRef<
         autoCapitalize="off"
         autoCorrect="off"
         data-testid={testId}
+        aria-label={label}
         style={{ ...font, flex: 1, border: 'none', outline: 'none', resize: 'none', padding: 8, whiteSpace: 'pre', overflow: 'auto', tabSize: 2 }}
       />
     </div>

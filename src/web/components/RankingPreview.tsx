@@ -23,7 +23,7 @@ export function PreviewSwitch({ checked, onChange }: { checked: boolean; onChang
   return (
     <Tooltip title={t('rankings.previewHelp')}>
       <Space size={4}>
-        <Switch size="small" checked={checked} onChange={onChange} data-testid="ranking-preview" />
+        <Switch size="small" checked={checked} onChange={onChange} data-testid="ranking-preview" aria-label={t('rankings.preview')} />
         <span>{t('rankings.preview')}</span>
       </Space>
     </Tooltip>

@@ -5,11 +5,12 @@ import { useTranslation } from 'react-i18next';
 import { errorText, type ApiError } from '../lib/api.ts';
 import type { AssessmentStatus } from '../lib/types.ts';
 
+/** The page's title is its one heading of level one (screen readers list and jump to it). */
 export function PageHeader({ title, sub, extra, testId }: { title: ReactNode; sub?: ReactNode; extra?: ReactNode; testId?: string }) {
   return (
     <div className="page-header" data-testid={testId}>
       <div>
-        <h2>{title}</h2>
+        <h1>{title}</h1>
         {sub ? <div className="page-header-sub">{sub}</div> : null}
       </div>
       {extra ? <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>{extra}</div> : null}

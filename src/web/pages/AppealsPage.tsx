@@ -22,6 +22,7 @@ import { Link, pathTo, setQuery, useRoute } from '../lib/router.tsx';
 import { useFormat } from '../lib/format.ts';
 import { engineFindings } from '../lib/scoring.ts';
 import type { AppealListed, AppealsAnswer, CampaignDetail } from '../lib/types.ts';
+import { useReturnFocus } from '../lib/a11y.tsx';
 import type { AppealDecided } from '../../contract/index.ts';
 import { decisionBody, decisionReady, DecisionFields, NEW_DECISION, useConfirmDecision, useDecisionEffect, type Decision } from './assessment/AppealDecision.tsx';
 import { EvidenceList, useChanges } from './assessment/parts.tsx';
@@ -163,6 +164,7 @@ export default function AppealsPage() {
               onChange={(v?: string) => setQuery({ township: v, appeal: undefined })}
               options={townships}
               data-testid="appeals-township"
+              aria-label={t('common.township')}
             />
           ) : null}
         </Space>
@@ -185,6 +187,7 @@ export default function AppealsPage() {
 
 /** One appeal: the village's reasons and evidence, the item's findings, and the decision (or the form for it). */
 function AppealDrawer({ appeal, onClose, onDecided }: { appeal: AppealListed; onClose: () => void; onDecided: () => void }) {
+  useReturnFocus();
   const { t, i18n } = useTranslation();
   const fmt = useFormat();
   const user = useUser();
@@ -247,7 +250,7 @@ function AppealDrawer({ appeal, onClose, onDecided }: { appeal: AppealListed; on
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('appeals.noFindings')} />
       ) : (
         findings.map((f) => (
-          <Card key={f.id} size="small" style={{ marginBottom: 8, opacity: f.status === 'active' ? 1 : 0.6 }} data-testid={`appeal-finding-${f.id}`}>
+          <Card key={f.id} size="small" style={{ marginBottom: 8, background: f.status === 'active' ? undefined : '#fafafa' }} data-testid={`appeal-finding-${f.id}`}>
             <Space wrap size={4}>
               <b>×{fmt.int(f.count)}</b>
               <Tag>{t(`finding.source.${f.source}`)}</Tag>

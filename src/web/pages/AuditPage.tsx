@@ -172,7 +172,7 @@ export default function AuditPage() {
           />
           <Space size={4}>
             <span>{t('audit.limit')}</span>
-            <InputNumber min={1} max={1000} value={limit} onChange={(v) => setLimit(Number(v ?? 200))} style={{ width: 90 }} />
+            <InputNumber min={1} max={1000} aria-label={t('audit.limit')} value={limit} onChange={(v) => setLimit(Number(v ?? 200))} style={{ width: 90 }} />
           </Space>
         </Space>
         <Table<AuditEntry>

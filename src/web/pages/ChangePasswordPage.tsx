@@ -96,7 +96,7 @@ export function ChangePasswordPage({ forced }: { forced?: boolean }) {
   }
   return (
     <div className="login-wrap">
-      <Card className="login-card" title={t('auth.changePassword')} extra={<LanguageSwitch />} data-testid="password-page">
+      <Card className="login-card" title={<h1 className="card-title">{t('auth.changePassword')}</h1>} extra={<LanguageSwitch />} data-testid="password-page">
         <div className="muted" style={{ marginBottom: 12 }}>
           {user.displayName ?? user.username} · {t(`roles.${user.role}`)}
         </div>

@@ -41,10 +41,13 @@ export function LoginPage() {
     <div className="login-wrap">
       <Card className="login-card" data-testid="login-page">
         <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', marginBottom: 16 }}>
-          <div className="app-brand">
-            <span className="app-brand-mark">考</span>
+          <h1 className="app-brand">
+            <span className="app-brand-mark" aria-hidden>
+              考
+            </span>
             <span>{t('app.name')}</span>
-          </div>
+            <span className="visually-hidden"> · {t('auth.signIn')}</span>
+          </h1>
           <LanguageSwitch />
         </div>
         <div className="muted" style={{ marginBottom: 20 }}>

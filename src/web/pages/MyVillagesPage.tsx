@@ -102,7 +102,13 @@ function VillageCard({ v, campaignId }: { v: MyVillage; campaignId: number }) {
         <span style={{ whiteSpace: 'nowrap' }} data-testid={`my-village-progress-${v.village}`}>
           {t('assessment.progress', { done: fmt.int(v.items.done), total: fmt.int(v.items.total) })}
         </span>
-        <Progress percent={v.items.total ? Math.round((v.items.done / v.items.total) * 100) : 0} size="small" showInfo={false} style={{ flex: 1, margin: 0 }} />
+        <Progress
+          percent={v.items.total ? Math.round((v.items.done / v.items.total) * 100) : 0}
+          size="small"
+          showInfo={false}
+          style={{ flex: 1, margin: 0 }}
+          aria-label={t('assessment.progress', { done: fmt.int(v.items.done), total: fmt.int(v.items.total) })}
+        />
       </div>
       {v.status === 'draft' ? (
         <Space size={4} wrap style={{ marginTop: 4 }}>

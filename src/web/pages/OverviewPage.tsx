@@ -171,7 +171,13 @@ export default function OverviewPage() {
             <Col xs={12} md={6}>
               <Card size="small">
                 <Statistic title={t('status.published')} value={fmt.int(p.published)} suffix={p.total ? `/ ${fmt.int(p.total)}` : undefined} />
-                <AntProgress percent={p.total ? Math.round((p.published / p.total) * 100) : 0} size="small" showInfo={false} strokeColor="#52c41a" />
+                <AntProgress
+                  percent={p.total ? Math.round((p.published / p.total) * 100) : 0}
+                  size="small"
+                  showInfo={false}
+                  strokeColor="#52c41a"
+                  aria-label={`${t('status.published')} ${fmt.int(p.published)}/${fmt.int(p.total)}`}
+                />
               </Card>
             </Col>
             <Col xs={12} md={6}>

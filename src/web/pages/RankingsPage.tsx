@@ -150,6 +150,7 @@ export default function RankingsPage() {
             value={township}
             onChange={(v) => setQuery({ township: v })}
             data-testid="ranking-township"
+            aria-label={t('common.township')}
           />
           {mayPreview ? <PreviewSwitch checked={preview} onChange={setPreview} /> : null}
           {data ? <span className="muted">{t('rankings.summary', { count: data.countySummary.count, average: fmt.points(data.countySummary.averageTotal) })}</span> : null}

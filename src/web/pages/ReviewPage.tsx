@@ -14,6 +14,7 @@ import { useUser } from '../lib/auth.tsx';
 import { can } from '../lib/roles.ts';
 import { Link, pathTo } from '../lib/router.tsx';
 import { useFormat } from '../lib/format.ts';
+import { NotInHiddenRow } from '../lib/a11y.tsx';
 import type { AssessmentRow, AssessmentStatus } from '../lib/types.ts';
 import type { AssessmentChanged, AssessmentsAnswer, TransitionRequest } from '../../contract/index.ts';
 
@@ -138,7 +139,9 @@ export default function ReviewPage() {
           pagination={{ pageSize: 50, hideOnSinglePage: true }}
           scroll={{ x: 560 }}
           data-testid="review-table"
-          rowSelection={bulkAllowed ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as number[]) } : undefined}
+          rowSelection={
+            bulkAllowed ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as number[]), columnTitle: (all) => <NotInHiddenRow>{all}</NotInHiddenRow> } : undefined
+          }
           locale={{ emptyText: <Empty description={t('review.empty')} /> }}
         />
       </Card>

@@ -16,6 +16,7 @@ import { useUser } from '../lib/auth.tsx';
 import { useFormat } from '../lib/format.ts';
 import { usePlaces, type Places } from '../lib/places.ts';
 import type { CreateUserRequest, PasswordReset, UpdateUserRequest, UserAnswer, UserCreated, UserListed, UsersAnswer } from '../../contract/index.ts';
+import { useReturnFocus } from '../lib/a11y.tsx';
 import type { Role } from '../../core/roles.ts';
 
 const ROLE_ORDER: Role[] = ['admin', 'reviewer', 'inspector', 'village', 'viewer'];
@@ -40,6 +41,7 @@ function UserForm({
   onDone: (created?: UserCreated) => void;
   onCancel: () => void;
 }) {
+  useReturnFocus();
   const { t } = useTranslation();
   const [form] = Form.useForm<ScopeValues>();
   const role = Form.useWatch('role', form);

@@ -18,6 +18,7 @@ import { can } from '../../lib/roles.ts';
 import { Link, pathTo, useRoute } from '../../lib/router.tsx';
 import { useFormat } from '../../lib/format.ts';
 import { STATUSES, type AssessmentRow, type CampaignDetail } from '../../lib/types.ts';
+import { useReturnFocus } from '../../lib/a11y.tsx';
 import type {
   Assigned,
   AssignRequest,
@@ -179,10 +180,19 @@ function VillagesTab({ campaign }: { campaign: CampaignDetail }) {
     <>
       <Space wrap style={{ marginBottom: 12 }}>
         <Input.Search placeholder={t('campaign.searchVillage')} allowClear onChange={(e) => setQ(e.target.value)} style={{ width: 200 }} />
-        <Select allowClear placeholder={t('common.township')} options={townships} value={township} onChange={setTownship} style={{ width: 160 }} />
+        <Select
+          allowClear
+          placeholder={t('common.township')}
+          aria-label={t('common.township')}
+          options={townships}
+          value={township}
+          onChange={setTownship}
+          style={{ width: 160 }}
+        />
         <Select
           allowClear
           placeholder={t('common.status')}
+          aria-label={t('common.status')}
           options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
           value={status}
           onChange={setStatus}
@@ -269,6 +279,7 @@ function TeamsTab({ campaign, onChanged }: { campaign: CampaignDetail; onChanged
 }
 
 function TeamModal({ campaignId, initial, onClose, onSaved }: { campaignId: number; initial: { name: string; members: string[] }; onClose: () => void; onSaved: () => void }) {
+  useReturnFocus();
   const { t } = useTranslation();
   const fmt = useFormat();
   const { message } = App.useApp();
@@ -320,6 +331,7 @@ function TeamModal({ campaignId, initial, onClose, onSaved }: { campaignId: numb
 }
 
 function AssignModal({ campaign, team, onClose, onSaved }: { campaign: CampaignDetail; team: string; onClose: () => void; onSaved: () => void }) {
+  useReturnFocus();
   const { t } = useTranslation();
   const fmt = useFormat();
   const { message } = App.useApp();
@@ -362,6 +374,7 @@ function AssignModal({ campaign, team, onClose, onSaved }: { campaign: CampaignD
         optionFilterProp="label"
         maxTagCount={12}
         data-testid="assign-villages"
+        aria-label={t('campaign.assignTo', { team })}
       />
     </Modal>
   );
@@ -465,6 +478,7 @@ function RescoreTab({ campaign, onApplied }: { campaign: CampaignDetail; onAppli
         <Select
           style={{ minWidth: 260 }}
           data-testid="rescore-version"
+          aria-label={t('campaign.rescoreVersion')}
           placeholder={t('campaign.rescoreVersion')}
           options={options}
           value={versionId}

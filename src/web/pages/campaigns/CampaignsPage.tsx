@@ -13,6 +13,7 @@ import { can } from '../../lib/roles.ts';
 import { Link, navigate, pathTo } from '../../lib/router.tsx';
 import { useFormat } from '../../lib/format.ts';
 import { STATUSES, type Area, type CampaignSummary } from '../../lib/types.ts';
+import { useReturnFocus } from '../../lib/a11y.tsx';
 import type { AreasAnswer, AssignRequest, Assigned, CampaignCreated, CreateCampaignRequest, TeamRequest, TeamSet, UsersAnswer } from '../../../contract/index.ts';
 import { schemeVersionOptions, type SchemesAnswer } from '../schemes/schemes-data.ts';
 
@@ -28,7 +29,11 @@ export default function CampaignsPage() {
 
   const progressCell = (c: CampaignSummary): ReactNode => (
     <div style={{ minWidth: 160 }}>
-      <Progress percent={c.progress.total ? Math.round((c.progress.published / c.progress.total) * 100) : 0} size="small" />
+      <Progress
+        percent={c.progress.total ? Math.round((c.progress.published / c.progress.total) * 100) : 0}
+        size="small"
+        aria-label={`${t('status.published')} ${fmt.int(c.progress.published)}/${fmt.int(c.progress.total)}`}
+      />
       <Space size={2} wrap>
         {STATUSES.filter((s) => c.progress[s] > 0).map((s) => (
           <Tag key={s} color={STATUS_COLOURS[s]} style={{ marginInlineEnd: 2 }}>
@@ -184,6 +189,7 @@ export function villagesUnder(areas: Area[] | undefined, chosen: string[]): stri
 }
 
 function CreateCampaign({ onClose, onCreated }: { onClose: () => void; onCreated: (id: number) => void }) {
+  useReturnFocus();
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<CreateValues>();

@@ -12,6 +12,7 @@ import { ErrorView, PageHeader } from '../../components/common.tsx';
 import { useApi, useDebounced, useIsNarrow } from '../../lib/hooks.ts';
 import { useFormat } from '../../lib/format.ts';
 import { setQuery, useRoute } from '../../lib/router.tsx';
+import { useReturnFocus } from '../../lib/a11y.tsx';
 import { schemeLang } from '../../i18n/index.ts';
 import type { HouseholdDetail, HouseholdRow, Page } from '../../../contract/index.ts';
 import { VillageSelect } from './VillageSelect.tsx';
@@ -82,6 +83,7 @@ export default function HouseholdsPage() {
           <Select
             allowClear
             placeholder={t('common.status')}
+            aria-label={t('common.status')}
             value={status}
             onChange={(v) => (setStatus(v), setPage(1))}
             options={STATUSES.map((s) => ({ value: s, label: t(`household.statuses.${s}`) }))}
@@ -113,6 +115,7 @@ export default function HouseholdsPage() {
 }
 
 function HouseholdDrawer({ no, onClose }: { no: string; onClose: () => void }) {
+  useReturnFocus();
   const { t, i18n } = useTranslation();
   const lang = schemeLang(i18n.language);
   const fmt = useFormat();

@@ -121,6 +121,7 @@ export default function ImportWizardPage() {
             options={(kinds.data?.kinds ?? []).map((k) => ({ value: k.kind, label: textOf(k.title, lang) }))}
             loading={kinds.loading}
             data-testid="import-kind"
+            aria-label={t('imports.kind')}
           />
           {kind ? (
             <a href={apiUrl(`/templates/${kind}`)} download data-testid="import-template">

@@ -44,6 +44,7 @@ export default function RecordsPage() {
             options={recordKinds.map((k) => ({ value: k.kind, label: textOf(k.title, lang) }))}
             loading={kinds.loading}
             data-testid="records-kind"
+            aria-label={t('imports.kind')}
           />
           <VillageSelect value={village} onChange={(v) => (setQuery({ village: v }), setPage(1))} />
           <DatePicker.RangePicker allowEmpty={[true, true]} value={period} onChange={(v) => (setPeriod(v as [Dayjs | null, Dayjs | null] | null), setPage(1))} />

@@ -31,6 +31,7 @@ export function VillageSelect({ value, onChange, allowClear = true }: { value: s
       allowClear={allowClear}
       optionFilterProp="label"
       placeholder={t('village.all')}
+      aria-label={t('common.village')}
       style={{ width: 200 }}
       value={value}
       onChange={(v) => onChange(v ?? undefined)}

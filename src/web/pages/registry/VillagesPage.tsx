@@ -7,6 +7,7 @@ import { ErrorView, PageHeader, YesNo } from '../../components/common.tsx';
 import { useApi, useIsNarrow } from '../../lib/hooks.ts';
 import { useFormat } from '../../lib/format.ts';
 import { Link, pathTo } from '../../lib/router.tsx';
+import { useReturnFocus } from '../../lib/a11y.tsx';
 import type { Area, VillageDetail } from '../../../contract/index.ts';
 import { TeamMembers } from './WorkTeamsPage.tsx';
 
@@ -124,6 +125,7 @@ export default function VillagesPage() {
 }
 
 function VillageDrawer({ code, onClose }: { code: string; onClose: () => void }) {
+  useReturnFocus();
   const { t } = useTranslation();
   const fmt = useFormat();
   const narrow = useIsNarrow();

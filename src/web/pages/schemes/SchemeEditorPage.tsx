@@ -163,7 +163,7 @@ export default function SchemeEditorPage() {
       ) : null}
       <div className="editor-grid">
         <Card size="small" title={t('schemes.yaml')} extra={<span className="muted">{t('schemes.lines', { count: text.split('\n').length })}</span>}>
-          <CodeArea ref={editor} value={text} onChange={setText} marks={marks} testId="scheme-yaml" />
+          <CodeArea ref={editor} value={text} onChange={setText} marks={marks} testId="scheme-yaml" label={t('schemes.yaml')} />
           <Collapse
             style={{ marginTop: 12 }}
             items={[

@@ -68,8 +68,24 @@ export default function SchemesPage() {
         title={t('schemes.stored')}
         extra={
           <Space wrap>
-            <Select size="small" placeholder={t('schemes.diffFrom')} options={versionOptions} value={diffA} onChange={setDiffA} style={{ width: 140 }} />
-            <Select size="small" placeholder={t('schemes.diffTo')} options={versionOptions} value={diffB} onChange={setDiffB} style={{ width: 140 }} />
+            <Select
+              size="small"
+              placeholder={t('schemes.diffFrom')}
+              aria-label={t('schemes.diffFrom')}
+              options={versionOptions}
+              value={diffA}
+              onChange={setDiffA}
+              style={{ width: 140 }}
+            />
+            <Select
+              size="small"
+              placeholder={t('schemes.diffTo')}
+              aria-label={t('schemes.diffTo')}
+              options={versionOptions}
+              value={diffB}
+              onChange={setDiffB}
+              style={{ width: 140 }}
+            />
             <Button
               size="small"
               icon={<DiffOutlined />}

@@ -1,0 +1,363 @@
+/**
+ * Accessibility in real Chromium (issue 19, GB/T 37668 and WCAG 2.1 AA): axe-core runs over
+ * every page each role reaches from its menu, and the detail pages behind them (a campaign, a
+ * village's assessment, its score sheet, a scheme and a scheme version, the password page), in
+ * zh-CN at 1366×900; the inspector's 我的考核村 and assessment page also at 390×844. Any violation
+ * of impact critical or serious fails (rules tagged wcag2a, wcag2aa, wcag21a, wcag21aa), and each
+ * page has exactly one h1 that names it. After a drawer or a dialog opened by the keyboard is
+ * closed with Escape, the focus is back on the button that opened it. Every violation found (of
+ * any impact) is written to test-output/a11y-violations.json.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { navFor, type NavKey, type Role } from '../../src/web/lib/roles.ts';
+import { chromiumAvailable, launchBrowser, NEW_PASSWORD, ROOT, shot, startApp, type App } from './helpers.ts';
+
+const available = chromiumAvailable();
+const STEP = 300_000;
+const UI = { timeout: 45_000 };
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const FAILING = new Set(['critical', 'serious']);
+
+/**
+ * Nodes that fail but are not failed on: they sit only in files another change is editing now
+ * (src/web/pages/assessment/AssessmentPage.tsx, parts.tsx, AppealDecision.tsx), to be fixed there.
+ * Each entry names the rule, the node (a pattern over axe's target selector) and why. Listed in
+ * docs/accessibility.md; an entry that no longer matches anything is reported at the end.
+ */
+const ASSESSMENT = /^assessment /;
+const ALLOWED: Array<{ rule: string; page: RegExp; target: RegExp; file: string; why: string }> = [
+  {
+    rule: 'button-name',
+    page: ASSESSMENT,
+    target: /(only-findings|only-left|\.ant-switch)/,
+    file: 'AssessmentPage.tsx',
+    why: 'the tree filters 只看有扣分的项, 显示已撤销 and 只看未查项目: switches whose words sit beside them, not tied to them (aria-label wanted)',
+  },
+  {
+    rule: 'aria-progressbar-name',
+    page: ASSESSMENT,
+    target: /\.ant-progress/,
+    file: 'AssessmentPage.tsx',
+    why: 'the 已查 n/N progress bar has no name (aria-label with the same words wanted)',
+  },
+  {
+    rule: 'color-contrast',
+    page: ASSESSMENT,
+    target: /^div\[data-testid="item-(score-)?[\d.]+"\]/,
+    file: 'AssessmentPage.tsx',
+    why: 'an item that does not apply to the village is drawn at opacity 0.55 (#848484, 3.7:1); a colour of 4.5:1 or more wanted instead',
+  },
+];
+
+/**
+ * The menu's pages (as ROUTES in src/web/lib/router.tsx has them; that file is TSX, which the
+ * tests' type-check does not read). A new menu entry fails to compile here until it is added.
+ */
+const MENU_PATHS = {
+  myVillages: '/my-villages',
+  overview: '/',
+  villages: '/registry/villages',
+  households: '/registry/households',
+  workTeams: '/registry/work-teams',
+  helpers: '/registry/helpers',
+  records: '/registry/records',
+  imports: '/registry/import',
+  exports: '/registry/export',
+  schemes: '/schemes',
+  campaigns: '/campaigns',
+  review: '/review',
+  rankings: '/rankings',
+  appeals: '/appeals',
+  audit: '/audit',
+  users: '/users',
+} satisfies Record<NavKey, string>;
+
+/** What the test reads in the page, inside page.evaluate (the tests are type-checked without the DOM library). */
+interface InPage {
+  document: {
+    activeElement: { tagName: string; getAttribute(name: string): string | null } | null;
+    querySelectorAll(selector: string): Iterable<{ textContent: string | null }>;
+  };
+  axe?: {
+    run(
+      context: unknown,
+      options: unknown,
+    ): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: unknown[]; impact?: string; html: string; failureSummary?: string }> }> }>;
+  };
+}
+
+interface Violation {
+  role: string;
+  viewport: string;
+  page: string;
+  rule: string;
+  impact: string;
+  help: string;
+  target: string;
+  html: string;
+  summary: string;
+}
+
+interface Visit {
+  /** A name for the report. */
+  name: string;
+  path: string;
+  /** What shows that the page is there (default: its page header). */
+  ready?: string;
+}
+
+describe.skipIf(!available)('browser: accessibility (axe-core, headings, focus)', () => {
+  let app: App;
+  let browser: Browser;
+  const found: Violation[] = [];
+  const used = new Set<number>();
+  let campaignId: number;
+  let published: { code: string; assessment: number };
+  let draft: { code: string; assessment: number };
+  let versionId: number;
+  let appealId: number;
+
+  const context = async (phone = false): Promise<BrowserContext> => {
+    const ctx = await browser.newContext({
+      viewport: phone ? { width: 390, height: 844 } : { width: 1366, height: 900 },
+      ...(phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      // axe is injected as an inline script, which the app's Content-Security-Policy forbids.
+      bypassCSP: true,
+      reducedMotion: 'reduce',
+    });
+    ctx.setDefaultTimeout(45_000);
+    return ctx;
+  };
+
+  /** Waits for the page and its data: the ready element, then no spinner for a moment. */
+  const settle = async (p: Page, ready: string) => {
+    await p.locator(ready).first().waitFor(UI);
+    await expect.poll(() => p.locator('.ant-spin-spinning:visible, .ant-skeleton-active:visible').count(), UI).toBe(0);
+    // Entrance animations (a tag fading in is "low contrast" half-way through).
+    await p.waitForTimeout(400);
+    await expect.poll(() => p.locator('.ant-spin-spinning:visible').count(), UI).toBe(0);
+  };
+
+  /** Runs axe over the page; records every violation; checks the one h1. Returns the failing ones. */
+  const scan = async (p: Page, role: string, viewport: string, visit: Visit): Promise<string[]> => {
+    await settle(p, visit.ready ?? '.page-header');
+    if (!(await p.evaluate(() => 'axe' in globalThis))) await p.addScriptTag({ content: AXE });
+    const violations = await p.evaluate(async (tags) => {
+      const { axe, document } = globalThis as unknown as InPage;
+      const r = await axe!.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+      return r.violations.flatMap((v) =>
+        v.nodes.map((n) => ({
+          rule: v.id,
+          impact: n.impact ?? v.impact,
+          help: v.help,
+          target: n.target.map(String).join(' '),
+          html: n.html.slice(0, 240),
+          summary: (n.failureSummary ?? '').slice(0, 400),
+        })),
+      );
+    }, TAGS);
+    const failing: string[] = [];
+    for (const v of violations) {
+      const entry: Violation = { role, viewport, page: visit.name, ...v };
+      found.push(entry);
+      if (!FAILING.has(v.impact)) continue;
+      const allowed = ALLOWED.findIndex((a) => a.rule === v.rule && a.page.test(visit.name) && a.target.test(v.target));
+      if (allowed >= 0) {
+        used.add(allowed);
+        continue;
+      }
+      failing.push(`${role} ${viewport} ${visit.name} (${visit.path}): ${v.impact} ${v.rule} at ${v.target} — ${v.help}`);
+    }
+    // One heading of level one, naming the page.
+    const h1 = await p.evaluate(() => [...(globalThis as unknown as InPage).document.querySelectorAll('h1')].map((h) => (h.textContent ?? '').trim()));
+    if (h1.length !== 1 || !h1[0])
+      failing.push(`${role} ${viewport} ${visit.name} (${visit.path}): ${h1.length} h1 (${JSON.stringify(h1)}), expected exactly one that names the page`);
+    return failing;
+  };
+
+  /** Signs in with the one-time password, scanning the sign-in page and the forced password change on the way. */
+  const signInScanning = async (p: Page, role: Role, viewport: string, failing: string[]) => {
+    await p.goto(`${app.url}/login`);
+    failing.push(...(await scan(p, role, viewport, { name: 'login', path: '/login', ready: '[data-testid=login-page]' })));
+    await p.getByTestId('login-username').fill(role === 'admin' ? 'admin' : role);
+    await p.getByTestId('login-password').fill(app.passwords[role]!);
+    await p.getByTestId('login-submit').click();
+    await p.getByTestId('must-change-password').waitFor(UI);
+    failing.push(...(await scan(p, role, viewport, { name: 'password (forced)', path: '/login', ready: '[data-testid=password-page]' })));
+    await p.getByTestId('password-current').fill(app.passwords[role]!);
+    await p.getByTestId('password-new').fill(NEW_PASSWORD);
+    await p.getByTestId('password-confirm').fill(NEW_PASSWORD);
+    await p.getByTestId('password-submit').click();
+    await expect.poll(() => p.getByTestId('must-change-password').count(), UI).toBe(0);
+    await p.waitForURL((u) => !u.pathname.startsWith('/login') && !u.pathname.startsWith('/account'), UI);
+  };
+
+  /** The pages a role reaches: its menu, then the pages behind it. */
+  const visitsOf = (role: Role): Visit[] => {
+    const menu: Visit[] = navFor(role).map((key) => ({ name: key, path: MENU_PATHS[key] }));
+    const campaign = String(campaignId);
+    const more: Visit[] = [
+      { name: 'campaign', path: `/campaigns/${campaign}` },
+      { name: 'assessment (published)', path: `/campaigns/${campaign}/villages/${published.code}`, ready: '[data-testid=assessment-page] .page-header' },
+      { name: 'score sheet', path: `/assessments/${published.assessment}/sheet`, ready: '[data-testid=score-sheet]' },
+      { name: 'password', path: '/account/password' },
+    ];
+    if (role !== 'village' && role !== 'viewer') more.push({ name: 'scheme', path: '/schemes/seed-2020' }, { name: 'scheme version', path: `/schemes/versions/${versionId}` });
+    if (role === 'admin') {
+      more.push(
+        { name: 'scheme editor', path: '/schemes/edit?from=builtin%3Aseed-2020' },
+        { name: 'appeals, one open', path: `/appeals?status=all&appeal=${appealId}`, ready: '[data-testid=appeal-drawer] .ant-descriptions' },
+      );
+    }
+    if (role === 'inspector' || role === 'admin')
+      more.push({ name: 'assessment (draft)', path: `/campaigns/${campaign}/villages/${draft.code}`, ready: '[data-testid=assessment-page] .page-header' });
+    return [...menu, ...more];
+  };
+
+  const scanRole = async (role: Role) => {
+    const ctx = await context();
+    const p = await ctx.newPage();
+    const failing: string[] = [];
+    try {
+      await signInScanning(p, role, 'desktop', failing);
+      for (const visit of visitsOf(role)) {
+        await p.goto(`${app.url}${visit.path}`);
+        try {
+          failing.push(...(await scan(p, role, 'desktop', visit)));
+        } catch (e) {
+          await shot(p, `a11y-failed-${role}-${visit.name.replace(/\W+/g, '-')}`).catch(() => undefined);
+          throw new Error(`${role}: ${visit.name} (${visit.path}) did not load: ${(e as Error).message}`);
+        }
+      }
+    } finally {
+      await ctx.close();
+    }
+    return failing;
+  };
+
+  beforeAll(async () => {
+    app = await startApp({ inProgress: true });
+    browser = await launchBrowser();
+    const db = app.store.db;
+    const campaign = await db.selectFrom('campaigns').select('id').where('year', '=', 2020).executeTakeFirstOrThrow();
+    campaignId = campaign.id;
+    const byStatus = async (status: 'published' | 'draft') => {
+      const a = await db
+        .selectFrom('assessments')
+        .select(['id', 'village_code'])
+        .where('campaign_id', '=', campaignId)
+        .where('status', '=', status)
+        .orderBy('village_code')
+        .executeTakeFirstOrThrow();
+      return { code: a.village_code, assessment: a.id };
+    };
+    published = await byStatus('published');
+    draft = await byStatus('draft');
+    versionId = (await db.selectFrom('scheme_versions').select('id').orderBy('id').executeTakeFirstOrThrow()).id;
+    appealId = (await db.selectFrom('appeals').select('id').orderBy('id').executeTakeFirstOrThrow()).id;
+  }, STEP);
+
+  afterAll(async () => {
+    if (found.length) {
+      mkdirSync(join(ROOT, 'test-output'), { recursive: true });
+      writeFileSync(join(ROOT, 'test-output', 'a11y-violations.json'), JSON.stringify(found, null, 1));
+      const counts = new Map<string, number>();
+      for (const v of found) counts.set(`${v.impact} ${v.rule}`, (counts.get(`${v.impact} ${v.rule}`) ?? 0) + 1);
+      console.info(`axe violations (nodes, every impact):\n${[...counts].map(([k, n]) => `  ${k}: ${n}`).join('\n')}`);
+    }
+    const stale = ALLOWED.filter((_, i) => !used.has(i));
+    if (stale.length) console.info(`allow-list entries that matched nothing: ${stale.map((a) => `${a.rule} ${a.target}`).join(', ')}`);
+    await browser?.close();
+    await app?.close();
+  });
+
+  for (const role of ['admin', 'reviewer', 'inspector', 'village', 'viewer'] as const) {
+    test(
+      `${role}: every page it reaches has no critical or serious violation and one h1`,
+      async () => {
+        const failing = await scanRole(role);
+        expect(failing, failing.join('\n')).toEqual([]);
+      },
+      STEP,
+    );
+  }
+
+  test(
+    'inspector on a phone (390×844): 我的考核村 and a draft assessment',
+    async () => {
+      const ctx = await context(true);
+      const p = await ctx.newPage();
+      const failing: string[] = [];
+      try {
+        await p.goto(`${app.url}/login`);
+        await p.getByTestId('login-username').fill('inspector');
+        await p.getByTestId('login-password').fill(NEW_PASSWORD);
+        await p.getByTestId('login-submit').click();
+        await p.waitForURL((u) => u.pathname === '/my-villages', UI);
+        const visits: Visit[] = [
+          { name: 'myVillages', path: MENU_PATHS.myVillages, ready: '[data-testid=my-villages]' },
+          { name: 'assessment (draft)', path: `/campaigns/${campaignId}/villages/${draft.code}`, ready: '[data-testid=assessment-page] .page-header' },
+        ];
+        for (const visit of visits) {
+          await p.goto(`${app.url}${visit.path}`);
+          failing.push(...(await scan(p, 'inspector', 'phone', visit)));
+        }
+      } finally {
+        await ctx.close();
+      }
+      expect(failing, failing.join('\n')).toEqual([]);
+    },
+    STEP,
+  );
+
+  test(
+    'focus returns to the opener after a drawer or a dialog opened by the keyboard is closed with Escape',
+    async () => {
+      const ctx = await context();
+      const p = await ctx.newPage();
+      const focused = () =>
+        p.evaluate(() => {
+          const now = (globalThis as unknown as InPage).document.activeElement;
+          return now?.getAttribute('data-testid') ?? now?.tagName ?? null;
+        });
+      try {
+        await p.goto(`${app.url}/login`);
+        await p.getByTestId('login-username').fill('admin');
+        await p.getByTestId('login-password').fill(NEW_PASSWORD);
+        await p.getByTestId('login-submit').click();
+        await p.waitForURL((u) => !u.pathname.startsWith('/login'), UI);
+
+        // The appeals page: an appeal's drawer.
+        await p.goto(`${app.url}${'/appeals?status=all'}`);
+        const opener = `appeal-open-${appealId}`;
+        await p.getByTestId(opener).focus();
+        await p.keyboard.press('Enter');
+        await p.getByTestId('appeal-drawer').waitFor(UI);
+        await expect.poll(focused, UI).not.toBe(opener);
+        await p.keyboard.press('Escape');
+        await expect.poll(() => p.getByTestId('appeal-drawer').count(), UI).toBe(0);
+        await expect.poll(focused, UI).toBe(opener);
+
+        // The campaign page: the new team's dialog.
+        await p.goto(`${app.url}${`/campaigns/${campaignId}?tab=teams`}`);
+        await p.getByTestId('team-create').focus();
+        await p.keyboard.press('Enter');
+        await p.getByTestId('team-name').waitFor(UI);
+        await expect.poll(focused, UI).not.toBe('team-create');
+        await p.keyboard.press('Escape');
+        await expect.poll(() => p.getByTestId('team-name').count(), UI).toBe(0);
+        await expect.poll(focused, UI).toBe('team-create');
+      } finally {
+        await ctx.close();
+      }
+    },
+    STEP,
+  );
+});
