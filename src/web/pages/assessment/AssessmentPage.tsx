@@ -517,7 +517,7 @@ function ItemsTree({
     const activeOnItem = list.some((f) => f.status === 'active');
     const bonusItem = n.rule?.kind === 'bonus';
     return (
-      <div key={n.code} style={{ padding: '8px 0', borderBottom: '1px solid #f5f5f5', opacity: applicable ? 1 : 0.55 }} data-testid={`item-${n.code}`}>
+      <div key={n.code} className={applicable ? undefined : 'not-applicable'} style={{ padding: '8px 0', borderBottom: '1px solid #f5f5f5' }} data-testid={`item-${n.code}`}>
         <div className="item-row">
           <div style={{ minWidth: 0 }}>
             <span className="mono" style={{ marginInlineEnd: 6 }}>
@@ -604,16 +604,16 @@ function ItemsTree({
     <div data-testid="items-tree">
       <Space wrap style={{ marginBottom: 8 }}>
         <Space size={4}>
-          <Switch size="small" checked={onlyFindings} onChange={setOnlyFindings} data-testid="only-findings" />
+          <Switch size="small" checked={onlyFindings} onChange={setOnlyFindings} aria-label={t('assessment.onlyWithFindings')} data-testid="only-findings" />
           <span>{t('assessment.onlyWithFindings')}</span>
         </Space>
         <Space size={4}>
-          <Switch size="small" checked={showAll} onChange={setShowAll} />
+          <Switch size="small" checked={showAll} onChange={setShowAll} aria-label={t('assessment.showWithdrawn')} />
           <span>{t('assessment.showWithdrawn')}</span>
         </Space>
         {a.progress ? (
           <Space size={4}>
-            <Switch size="small" checked={onlyLeft} onChange={setOnlyLeft} data-testid="only-left" />
+            <Switch size="small" checked={onlyLeft} onChange={setOnlyLeft} aria-label={t('assessment.onlyLeft')} data-testid="only-left" />
             <span>{t('assessment.onlyLeft')}</span>
           </Space>
         ) : null}
@@ -646,7 +646,13 @@ function CheckProgress({ done, total }: { done: number; total: number }) {
   return (
     <div style={{ display: 'flex', alignItems: 'center', gap: 12, marginBottom: 12 }} data-testid="check-progress" data-done={done} data-total={total}>
       <b style={{ whiteSpace: 'nowrap' }}>{t('assessment.progress', { done: fmt.int(done), total: fmt.int(total) })}</b>
-      <Progress percent={total ? Math.round((done / total) * 100) : 0} size="small" showInfo={false} style={{ flex: 1, margin: 0 }} />
+      <Progress
+        percent={total ? Math.round((done / total) * 100) : 0}
+        size="small"
+        showInfo={false}
+        style={{ flex: 1, margin: 0 }}
+        aria-label={t('assessment.progress', { done: fmt.int(done), total: fmt.int(total) })}
+      />
       <span className="muted hide-narrow" style={{ fontSize: 12 }}>
         {t('assessment.progressHelp')}
       </span>
