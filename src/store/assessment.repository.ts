@@ -223,8 +223,9 @@ export class AssessmentRepository {
     return this.listed(campaignId, publishedOnly, false);
   }
 
-  private async listed(campaignId: number, publishedOnly: boolean, byVillage: boolean): Promise<AssessmentListRecord[]> {
-    let q = this.db
+  /** A campaign's assessments with their villages and townships: the columns every list reads. */
+  private listQuery(campaignId: number) {
+    return this.db
       .selectFrom('assessments as a')
       .innerJoin('areas as v', 'v.code', 'a.village_code')
       .leftJoin('areas as t', 't.code', 'v.parent_code')
@@ -244,72 +245,25 @@ export class AssessmentRepository {
         't.name as township_name',
       ])
       .where('a.campaign_id', '=', campaignId);
+  }
+
+  private async listed(campaignId: number, publishedOnly: boolean, byVillage: boolean): Promise<AssessmentListRecord[]> {
+    let q = this.listQuery(campaignId);
     if (publishedOnly) q = q.where('a.status', '=', 'published');
     if (byVillage) q = q.orderBy('a.village_code');
-    const rows = await q.execute();
-    return rows.map((r) => ({
-      id: r.id,
-      villageCode: r.village_code,
-      villageName: r.village_name,
-      townshipCode: r.parent_code,
-      townshipName: r.township_name,
-      status: r.status,
-      version: Number(r.version),
-      base: Number(r.base),
-      bonus: Number(r.bonus),
-      total: Number(r.total),
-      teamId: r.team_id,
-      updatedAt: r.updated_at,
-      publishedAt: r.published_at,
-    }));
+    return (await q.execute()).map(toListRecord);
   }
 
   /** Every assessment of a campaign with its comment and its village's attributes, in one query, by village code (an inspector's list of villages). */
   async worklist(campaignId: number): Promise<WorklistRecord[]> {
-    const rows = await this.db
-      .selectFrom('assessments as a')
-      .innerJoin('areas as v', 'v.code', 'a.village_code')
-      .leftJoin('areas as t', 't.code', 'v.parent_code')
-      .select([
-        'a.id',
-        'a.village_code',
-        'a.status',
-        'a.version',
-        'a.base',
-        'a.bonus',
-        'a.total',
-        'a.team_id',
-        'a.comment',
-        'a.updated_at',
-        'a.submitted_at',
-        'a.published_at',
-        'v.name as village_name',
-        'v.parent_code',
-        'v.poverty_village',
-        'v.planned_exit_year',
-        'v.exit_year',
-        'v.population',
-        't.name as township_name',
-      ])
-      .where('a.campaign_id', '=', campaignId)
+    const rows = await this.listQuery(campaignId)
+      .select(['a.comment', 'a.submitted_at', 'v.poverty_village', 'v.planned_exit_year', 'v.exit_year', 'v.population'])
       .orderBy('a.village_code')
       .execute();
     return rows.map((r) => ({
-      id: r.id,
-      villageCode: r.village_code,
-      villageName: r.village_name,
-      townshipCode: r.parent_code,
-      townshipName: r.township_name,
-      status: r.status,
-      version: Number(r.version),
-      base: Number(r.base),
-      bonus: Number(r.bonus),
-      total: Number(r.total),
-      teamId: r.team_id,
+      ...toListRecord(r),
       comment: r.comment,
-      updatedAt: r.updated_at,
       submittedAt: r.submitted_at,
-      publishedAt: r.published_at,
       povertyVillage: Number(r.poverty_village) === 1,
       plannedExitYear: r.planned_exit_year === null ? null : Number(r.planned_exit_year),
       exitYear: r.exit_year === null ? null : Number(r.exit_year),
@@ -393,4 +347,37 @@ export class AssessmentRepository {
     const counters = await this.db.selectFrom('change_counters').select(['name', 'value']).orderBy('name').execute();
     return [`${s.n}|${s.v}`, ...counters.map((c) => `${c.name}:${c.value}`)].join('|');
   }
+}
+
+/** A row of listQuery as the list's record. */
+function toListRecord(r: {
+  id: number;
+  village_code: string;
+  village_name: string;
+  parent_code: string | null;
+  township_name: string | null;
+  status: AssessmentListRecord['status'];
+  version: number | string | bigint;
+  base: number | string | bigint;
+  bonus: number | string | bigint;
+  total: number | string | bigint;
+  team_id: number | null;
+  updated_at: string;
+  published_at: string | null;
+}): AssessmentListRecord {
+  return {
+    id: r.id,
+    villageCode: r.village_code,
+    villageName: r.village_name,
+    townshipCode: r.parent_code,
+    townshipName: r.township_name,
+    status: r.status,
+    version: Number(r.version),
+    base: Number(r.base),
+    bonus: Number(r.bonus),
+    total: Number(r.total),
+    teamId: r.team_id,
+    updatedAt: r.updated_at,
+    publishedAt: r.published_at,
+  };
 }

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evidenceServer, type EvidenceServer } from '../evidence-server.ts';
 import { storeTargets } from '../stores.ts';
+import { multipart } from '../multipart.ts';
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'bad-input', 'evidence');
 
@@ -25,20 +26,6 @@ const CASES: Array<{ file: string; type: string; status: number; code: string; w
   { file: 'embedded-file.pdf', type: 'application/pdf', status: 415, code: 'evidence-active-content', why: /\/EmbeddedFile/ },
   { file: 'objstm-js.pdf', type: 'application/pdf', status: 415, code: 'evidence-active-content', why: /\/JavaScript/ },
 ];
-
-function multipart(files: Array<{ filename: string; type: string; data: Buffer }>): { payload: Buffer; headers: Record<string, string> } {
-  const boundary = `----kaohe${randomBytes(8).toString('hex')}`;
-  const chunks: Buffer[] = [];
-  for (const f of files) {
-    chunks.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${f.filename}"\r\nContent-Type: ${f.type}\r\n\r\n`),
-      f.data,
-      Buffer.from('\r\n'),
-    );
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 describe.each(storeTargets())('bad evidence files through the HTTP routes ($dialect)', (target) => {
   let s: EvidenceServer;

@@ -13,6 +13,7 @@ import type { ErrorCode } from '../../core/errors.ts';
 import { ERROR_MESSAGES } from '../../core/error-messages.ts';
 import { evidenceServer, type EvidenceServer } from '../../../test/evidence-server.ts';
 import { storeTargets } from '../../../test/stores.ts';
+import { multipart, type UploadFile } from '../../../test/multipart.ts';
 
 const MiB = 1024 * 1024;
 const HOOK = 120_000;
@@ -22,21 +23,6 @@ const PDF = Buffer.from(
   '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R /OpenAction [3 0 R /Fit] >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n',
   'latin1',
 );
-
-type File = { filename: string; type: string; data: Buffer };
-
-function multipart(files: File[]): { payload: Buffer; headers: Record<string, string> } {
-  const boundary = `----kaohe${randomBytes(8).toString('hex')}`;
-  const chunks: Buffer[] = [];
-  for (const f of files)
-    chunks.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${f.filename}"\r\nContent-Type: ${f.type}\r\n\r\n`),
-      f.data,
-      Buffer.from('\r\n'),
-    );
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 /** The error's code and message (and details); its text is checked here to be the catalogue's Chinese one. */
 function errorOf(body: string): { code: string; message: string } {
@@ -53,7 +39,7 @@ describe.each(storeTargets())('evidence upload and download rules ($dialect)', (
   }, HOOK);
   afterAll(() => s?.server.close());
 
-  const post = (url: string, files: File[]) => {
+  const post = (url: string, files: UploadFile[]) => {
     const m = multipart(files);
     return s.office.request('POST', url, m.payload, m.headers);
   };

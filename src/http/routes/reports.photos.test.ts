@@ -9,21 +9,9 @@ import sharp from 'sharp';
 import { evidenceServer, type EvidenceServer } from '../../../test/evidence-server.ts';
 import { pdfImages, pdfText, popplerAvailable, squeeze } from '../../../test/reports/pdf/poppler.ts';
 import { storeTargets } from '../../../test/stores.ts';
+import { multipart } from '../../../test/multipart.ts';
 
 const HOOK = 120_000;
-
-function multipart(files: Array<{ filename: string; type: string; data: Buffer }>): { payload: Buffer; headers: Record<string, string> } {
-  const boundary = `----kaohe${randomBytes(8).toString('hex')}`;
-  const chunks: Buffer[] = [];
-  for (const f of files)
-    chunks.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${f.filename}"\r\nContent-Type: ${f.type}\r\n\r\n`),
-      f.data,
-      Buffer.from('\r\n'),
-    );
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 describe.skipIf(!popplerAvailable())('photos on the score sheet and the campaign PDF', () => {
   const target = storeTargets()[0]!;

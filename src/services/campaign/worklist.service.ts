@@ -14,30 +14,12 @@ import { listsRow, mayListMyVillages, requirePolicy, type Actor } from '../polic
 import { unitOfVillage } from '../score-sheet.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
 import { itemsForUnit, notFound } from './shared.ts';
+import type { MyVillage } from '../../contract/campaigns.ts';
 
 type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'findings' | 'suggestions' | 'checks' | 'schemeVersions'>;
 
-/** One village of the list. */
-export interface WorklistVillage {
-  id: number;
-  village: string;
-  villageName: string;
-  township: string | null;
-  townshipName: string | null;
-  team: string | null;
-  status: AssessmentStatus;
-  /** A draft a reviewer sent back (its comment is the latest send-back's). */
-  sentBack: boolean;
-  /** The reviewer's comment, while the draft is sent back. */
-  comment: string | null;
-  version: number;
-  total: number;
-  /** Items looked at of those the village is assessed on, and those left (codes, in scheme order). */
-  items: { done: number; total: number; left: string[] };
-  openSuggestions: number;
-  updatedAt: string;
-  submittedAt: string | null;
-}
+/** One village of the list: as the API gives it (the contract's MyVillage). */
+export type WorklistVillage = MyVillage;
 
 /** The order of work: sent back first, then drafts, submitted, reviewed; published last. */
 const RANK: Record<AssessmentStatus, number> = { draft: 1, submitted: 2, reviewed: 3, published: 4 };
