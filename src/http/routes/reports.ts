@@ -90,7 +90,14 @@ export function reportsRoutes(app: FastifyInstance): void {
           // Everything that can refuse (the campaign, the reader, the township) is asked before
           // the answer starts: a refusal is a JSON error, never half a PDF.
           streamed = workerCanOpen(store)
-            ? await reportInWorker(store, { actor: actorOf(user), campaignId: params.id, kind, request: query, now: app.services.clock().toISOString(), evidenceRoot: app.services.evidenceStore.root })
+            ? await reportInWorker(store, {
+                actor: actorOf(user),
+                campaignId: params.id,
+                kind,
+                request: query,
+                now: app.services.clock().toISOString(),
+                evidenceRoot: app.services.evidenceStore.root,
+              })
             : await inProcess(kind, actorOf(user), params.id, query);
         } catch (e) {
           drawing--;
