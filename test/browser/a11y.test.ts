@@ -318,6 +318,11 @@ describe.skipIf(!available)('browser: accessibility (axe-core, headings, focus)'
         await p.keyboard.press('Enter');
         await p.getByTestId('appeal-drawer').waitFor(UI);
         await expect.poll(focused, UI).not.toBe(opener);
+        // The drawer's content arrives after it opens; Escape is pressed from within it, as a
+        // keyboard user working in the drawer would (a re-render as the data arrives may move the
+        // focus from the panel itself on a slow machine).
+        await p.getByTestId('appeal-reason-text').waitFor(UI);
+        await p.locator('.ant-drawer-open .ant-drawer-close').focus();
         await p.keyboard.press('Escape');
         await expect.poll(() => p.getByTestId('appeal-drawer').count(), UI).toBe(0);
         await expect.poll(focused, UI).toBe(opener);
