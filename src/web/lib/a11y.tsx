@@ -2,7 +2,7 @@
  * Keyboard and screen-reader helpers (docs/accessibility.md): the focus back on the button that
  * opened a drawer or a dialog, and a table's hidden measuring row kept out of the tab order.
  */
-import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 
 /**
  * Gives the focus back to what had it when the component mounted (the button that opened a
@@ -27,6 +27,26 @@ export function useReturnFocus(): void {
       });
     };
   }, [opener]);
+}
+
+/**
+ * Escape closes a drawer when pressed within it (its `onKeyDown`). Ant Design closes drawers
+ * from a page-wide list of open popups and answers only the newest; a tooltip shown in the
+ * drawer (the pointer resting on a photo) can stay on that list after it hides, and Escape then
+ * no longer closes the drawer. Keys pressed in an open dropdown or a dialog opened from the
+ * drawer (which sits outside the drawer's panel) are left to them.
+ */
+export function escapeCloses(onClose: () => void): { onKeyDown: (e: KeyboardEvent<HTMLElement>) => void } {
+  return {
+    onKeyDown: (e) => {
+      if (e.key !== 'Escape' || e.nativeEvent.isComposing || e.defaultPrevented) return;
+      const target = e.target as HTMLElement;
+      if (!e.currentTarget.contains(target) || target.getAttribute('aria-expanded') === 'true') return;
+      // Answered here once: the library's own page-wide handler does not close it a second time.
+      e.stopPropagation();
+      onClose();
+    },
+  };
 }
 
 /**

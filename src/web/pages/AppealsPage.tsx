@@ -22,7 +22,7 @@ import { Link, pathTo, setQuery, useRoute } from '../lib/router.tsx';
 import { useFormat } from '../lib/format.ts';
 import { engineFindings } from '../lib/scoring.ts';
 import type { AppealListed, AppealsAnswer, CampaignDetail } from '../lib/types.ts';
-import { useReturnFocus } from '../lib/a11y.tsx';
+import { escapeCloses, useReturnFocus } from '../lib/a11y.tsx';
 import type { AppealDecided } from '../../contract/index.ts';
 import { decisionBody, decisionReady, DecisionFields, NEW_DECISION, useConfirmDecision, useDecisionEffect, type Decision } from './assessment/AppealDecision.tsx';
 import { EvidenceList, useChanges } from './assessment/parts.tsx';
@@ -207,6 +207,7 @@ function AppealDrawer({ appeal, onClose, onDecided }: { appeal: AppealListed; on
     <Drawer
       open
       onClose={onClose}
+      {...escapeCloses(onClose)}
       size={narrow ? '100%' : 640}
       title={t('appeals.drawerTitle', { village: appeal.villageName, item: appeal.item })}
       data-testid="appeal-drawer"

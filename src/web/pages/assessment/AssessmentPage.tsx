@@ -38,6 +38,7 @@ import { textOf } from '../../../core/scheme/model.ts';
 import { ErrorView, Loading, PageHeader, StatusTag, AppealStatusTag } from '../../components/common.tsx';
 import { ruleWords } from '../../lib/rule-words.ts';
 import { api } from '../../lib/api.ts';
+import { escapeCloses } from '../../lib/a11y.tsx';
 import { useUser } from '../../lib/auth.tsx';
 import { useDebounced, useIsNarrow } from '../../lib/hooks.ts';
 import { useFormat } from '../../lib/format.ts';
@@ -985,6 +986,7 @@ function FindingDrawer({
       placement={narrow ? 'bottom' : 'right'}
       size={narrow ? '92%' : 460}
       onClose={onClose}
+      {...escapeCloses(onClose)}
       destroyOnHidden
       data-testid="finding-drawer"
       footer={

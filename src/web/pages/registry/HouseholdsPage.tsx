@@ -12,7 +12,7 @@ import { ErrorView, PageHeader } from '../../components/common.tsx';
 import { useApi, useDebounced, useIsNarrow } from '../../lib/hooks.ts';
 import { useFormat } from '../../lib/format.ts';
 import { setQuery, useRoute } from '../../lib/router.tsx';
-import { useReturnFocus } from '../../lib/a11y.tsx';
+import { escapeCloses, useReturnFocus } from '../../lib/a11y.tsx';
 import { schemeLang } from '../../i18n/index.ts';
 import type { HouseholdDetail, HouseholdRow, Page } from '../../../contract/index.ts';
 import { VillageSelect } from './VillageSelect.tsx';
@@ -127,7 +127,14 @@ function HouseholdDrawer({ no, onClose }: { no: string; onClose: () => void }) {
   const mem = kind('members');
   const memberFields = (mem?.fields ?? []).filter((f) => f.key !== 'household_no');
   return (
-    <Drawer open onClose={onClose} size={narrow ? '100%' : 760} title={data ? `${data.headName} · ${data.householdNo}` : no} data-testid="household-drawer">
+    <Drawer
+      open
+      onClose={onClose}
+      {...escapeCloses(onClose)}
+      size={narrow ? '100%' : 760}
+      title={data ? `${data.headName} · ${data.householdNo}` : no}
+      data-testid="household-drawer"
+    >
       {error ? <ErrorView error={error} compact /> : null}
       {data && hh ? (
         <>

@@ -7,7 +7,7 @@ import { ErrorView, PageHeader, YesNo } from '../../components/common.tsx';
 import { useApi, useIsNarrow } from '../../lib/hooks.ts';
 import { useFormat } from '../../lib/format.ts';
 import { Link, pathTo } from '../../lib/router.tsx';
-import { useReturnFocus } from '../../lib/a11y.tsx';
+import { escapeCloses, useReturnFocus } from '../../lib/a11y.tsx';
 import type { Area, VillageDetail } from '../../../contract/index.ts';
 import { TeamMembers } from './WorkTeamsPage.tsx';
 
@@ -131,7 +131,7 @@ function VillageDrawer({ code, onClose }: { code: string; onClose: () => void })
   const narrow = useIsNarrow();
   const { data, error } = useApi<VillageDetail>(`/villages/${code}`);
   return (
-    <Drawer open onClose={onClose} size={narrow ? '100%' : 640} title={data?.name ?? code} data-testid="village-drawer">
+    <Drawer open onClose={onClose} {...escapeCloses(onClose)} size={narrow ? '100%' : 640} title={data?.name ?? code} data-testid="village-drawer">
       {error ? <ErrorView error={error} compact /> : null}
       {data ? (
         <>
