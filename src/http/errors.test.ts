@@ -80,4 +80,22 @@ describe('error answers carry the text in the request language', () => {
     expect(en.statusCode).toBe(400);
     expect((en.json() as { error: { text: string } }).error.text).toBe(ERROR_MESSAGES.validation.en);
   });
+
+  it("a refused field is said in the request's language, in the office's words (no zod sentence, no Latin word on the Chinese side)", async () => {
+    type Detail = { field: string; message: string; text: string };
+    const details = async (payload: unknown, lang?: string) => {
+      const res = await server.app.inject({ method: 'POST', url: `/api/auth/login${lang ? `?lang=${lang}` : ''}`, payload: payload as Record<string, unknown> });
+      expect(res.statusCode).toBe(400);
+      return (res.json() as { error: { details: Detail[] } }).error.details;
+    };
+    const missing = await details({ username: 'admin' });
+    expect(missing).toEqual([{ field: 'body.password', message: 'required, but missing', text: '必填，但未填写' }]);
+    expect((await details({ username: 'admin' }, 'en'))[0]!.text).toBe('required, but missing');
+    const typed = await details({ username: 'admin', password: 12 });
+    expect(typed[0]!.text).toBe('类型不对：应为文字');
+    // A control character in a name typed into a form: the import catalogue's sentence, for a field.
+    const nul = await details({ username: 'ad\u0000min', password: 'x' });
+    expect(nul[0]).toMatchObject({ field: 'body.username', text: '含空字符（U+0000，第3个字符）：请删除' });
+    for (const d of [...missing, ...typed, ...nul]) expect(d.text.replace(/U\+[0-9A-F]{4}/g, '')).not.toMatch(/[A-Za-z]{2,}/);
+  });
 });

@@ -6,7 +6,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { KaoheError } from '../core/errors.ts';
-import { textCharacterProblem } from '../core/registry/cell-text.ts';
+import { textCharacterIssue } from '../core/registry/cell-text.ts';
+import { problemText } from '../core/registry/problems.ts';
+import { issueText } from '../core/field-issue.ts';
 import type { RolePolicy } from '../services/policies.ts';
 import type { User } from '../services/user.service.ts';
 
@@ -42,13 +44,18 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * A request refused by its schema: `message` names the first field in English (for the CLI, the
+ * logs and API clients); each detail names its field with the sentence in both languages, and
+ * the error answer keeps the one of the request's language (server.ts).
+ */
 function issueMessage(where: string, error: z.ZodError): KaoheError {
-  const first = error.issues[0]!;
-  const field = [where, ...first.path.map(String)].filter(Boolean).join('.');
+  const details = error.issues.map((i) => ({ field: [where, ...i.path.map(String)].filter(Boolean).join('.'), ...issueText(i) }));
+  const first = details[0]!;
   return new KaoheError(
     'validation',
-    `${field}: ${first.message}`,
-    error.issues.map((i) => ({ field: [where, ...i.path.map(String)].join('.'), message: i.message })),
+    `${first.field}: ${first.en}`,
+    details.map((d) => ({ field: d.field, message: d.en, zh: d.zh, en: d.en })),
   );
 }
 
@@ -127,10 +134,12 @@ export function checkTextCharacters(where: string, value: unknown, path: string[
   if (typeof value === 'string') {
     const field = path.at(-1) ?? where;
     if (UNCHECKED_FIELDS.has(field)) return;
-    const problem = textCharacterProblem(value, MULTILINE_FIELDS.has(field));
+    const problem = textCharacterIssue(value, MULTILINE_FIELDS.has(field));
     if (problem) {
       const name = [where, ...path].join('.');
-      throw new KaoheError('validation', `${name}: ${problem.replace('this column', 'this field')}`, [{ field: name, message: problem }]);
+      const en = problem.message.replace('this column', 'this field');
+      const zh = problemText(problem, 'zh').replace('此列', '此项');
+      throw new KaoheError('validation', `${name}: ${en}`, [{ field: name, message: en, zh, en }]);
     }
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => checkTextCharacters(where, v, [...path, String(i)]));

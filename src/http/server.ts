@@ -140,7 +140,7 @@ export function errorResponse(error: unknown, lang: ErrorLanguage): { status: nu
   });
   if (error instanceof KaoheError) {
     if (error.code === 'internal') return { status: 500, body: body('internal', INTERNAL_MESSAGE), log: { message: error.message, code: error.code } };
-    return { status: STATUS[error.code], body: body(error.code, error.message, DETAILED.has(error.code) ? error.details : undefined) };
+    return { status: STATUS[error.code], body: body(error.code, error.message, DETAILED.has(error.code) ? inLanguage(error.details, lang) : undefined) };
   }
   if (error instanceof SchemeError) return { status: 400, body: body('invalid-scheme', error.message, error.problems) };
   const e = error as { statusCode?: number; code?: string; message?: string };
@@ -149,6 +149,19 @@ export function errorResponse(error: unknown, lang: ErrorLanguage): { status: nu
     return { status: e.statusCode, body: body(e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported-media-type' : 'bad-request', e.message ?? 'bad request') };
   }
   return { status: 500, body: body('internal', INTERNAL_MESSAGE), log: { message: e?.message, code: e?.code } };
+}
+
+/**
+ * Details as the reader's language has them: a detail that carries its sentence in both
+ * languages (a refused field: route.ts) keeps the one of the request as `text`.
+ */
+function inLanguage(details: unknown, lang: ErrorLanguage): unknown {
+  if (!Array.isArray(details)) return details;
+  return details.map((d: unknown) => {
+    if (d === null || typeof d !== 'object' || !('zh' in d) || !('en' in d)) return d;
+    const { zh, en, ...rest } = d as { zh: string; en: string };
+    return { ...rest, text: lang === 'en' ? en : zh };
+  });
 }
 
 /** The language of a request's error texts: `?lang=`, else Accept-Language, else Chinese. */

@@ -51,11 +51,24 @@ const SHOWS_PLACE: ReadonlySet<string> = new Set([
  * for the server's code, followed by the server's message where it names what to fix; a network
  * or client error's own message otherwise.
  */
+/**
+ * The first refused field of a validation error, with its sentence in the request's language
+ * (the server sends it as `text`); the field without the "body." / "query." the API puts before it.
+ */
+function fieldDetail(details: unknown): { field: string; text: string } | undefined {
+  const d = Array.isArray(details) ? (details[0] as unknown) : undefined;
+  if (d === null || typeof d !== 'object' || typeof (d as { text?: unknown }).text !== 'string') return undefined;
+  const { field, text } = d as { field?: unknown; text: string };
+  return { field: typeof field === 'string' ? field.replace(/^(body|query|params)\./, '') : '', text };
+}
+
 export function errorText(error: unknown, lang: string = i18next.language): string {
   if (error instanceof ApiError && isErrorCode(error.code)) {
     const en = lang === 'en';
     const text = ERROR_MESSAGES[error.code][en ? 'en' : 'zh'];
     if (!SHOWS_PLACE.has(error.code) || !error.message) return text;
+    const field = fieldDetail(error.details);
+    if (field) return en ? `${text} (${field.field}: ${field.text})` : `${text}（${field.field}：${field.text}）`;
     return en ? `${text} (${error.message})` : `${text}（${error.message}）`;
   }
   return error instanceof Error ? error.message : String(error);
@@ -105,7 +118,8 @@ async function toError(res: Response): Promise<ApiError> {
 }
 
 async function request<T>(method: string, path: string, options: { query?: Query; body?: unknown; form?: FormData; signal?: AbortSignal } = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  // Refusals come back in the app's language (the browser's own may differ).
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': i18next.language === 'en' ? 'en' : 'zh-CN' };
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let body: BodyInit | undefined;
   if (options.form) body = options.form;
