@@ -28,7 +28,7 @@ describe('issueText', () => {
       { path: 'kind', zh: '应为以下之一：a、b', en: 'one of a, b' },
       { path: 'list', zh: '至少2项', en: 'at least 2 entries' },
       { path: 'flag', zh: '类型不对：应为是或否', en: 'not of the right type: boolean expected' },
-      { path: '', zh: '不认识的字段：extra', en: 'unknown field: extra' },
+      { path: '', zh: '不认识的字段：“extra”', en: 'unknown field: "extra"' },
     ]);
     expect(texts(z.object({ n: z.number() }), {})).toEqual([{ path: 'n', zh: '必填，但未填写', en: 'required, but missing' }]);
     expect(texts(z.object({ n: z.number().int() }), { n: 1.5 })[0]).toMatchObject({ zh: '类型不对：应为整数' });

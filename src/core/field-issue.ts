@@ -80,7 +80,10 @@ export function issueText(issue: Issue): IssueText {
     case 'not_multiple_of':
       return { zh: `应为${limit(issue.divisor)}的倍数`, en: `a multiple of ${limit(issue.divisor)}` };
     case 'unrecognized_keys':
-      return { zh: `不认识的字段：${issue.keys.join('、')}`, en: `unknown field${issue.keys.length === 1 ? '' : 's'}: ${issue.keys.join(', ')}` };
+      return {
+        zh: `不认识的字段：${issue.keys.map((k) => `“${k}”`).join('、')}`,
+        en: `unknown field${issue.keys.length === 1 ? '' : 's'}: ${issue.keys.map((k) => `"${k}"`).join(', ')}`,
+      };
     case 'invalid_union':
     case 'invalid_key':
     case 'invalid_element':

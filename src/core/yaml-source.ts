@@ -22,7 +22,7 @@ export interface YamlSource {
   placeOf(issue: z.core.$ZodIssue): Place & { path: Array<string | number> };
 }
 
-export type YamlRead = { ok: true; source: YamlSource } | { ok: false; syntax: Array<Place & { message: string }> };
+export type YamlRead = { ok: true; source: YamlSource } | { ok: false; syntax: Array<Place & { message: string; yamlCode: string }> };
 
 /**
  * Parses YAML text keeping positions. Values of `codeKeys` written as plain numbers keep the
@@ -37,7 +37,7 @@ export function readYaml(text: string, codeKeys: ReadonlySet<string> = new Set()
     return { line: pos.line, column: pos.col };
   };
   if (doc.errors.length > 0) {
-    return { ok: false, syntax: doc.errors.map((e) => ({ message: e.message.split('\n')[0] ?? e.message, ...at(e.pos[0]) })) };
+    return { ok: false, syntax: doc.errors.map((e) => ({ message: e.message.split('\n')[0] ?? e.message, yamlCode: e.code, ...at(e.pos[0]) })) };
   }
   if (codeKeys.size > 0) {
     visit(doc, {

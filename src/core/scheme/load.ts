@@ -8,6 +8,8 @@ import { readYaml } from '../yaml-source.ts';
 import { toCents, type Cents } from '../numbers.ts';
 import { RULE_KINDS, type AttributeTest, type ChecklistElement, type GradeBand, type Rule, type Scheme, type SchemeNode, type Text } from './model.ts';
 import { SchemeError, type SchemeProblem } from './problems.ts';
+import { schemeProblemMessage, type SchemeProblemCode, type SchemeProblemParams } from './problem-text.ts';
+import { issueText } from '../field-issue.ts';
 
 const TextSchema = z.union([z.string().min(1), z.strictObject({ zh: z.string().min(1), en: z.string().min(1).optional() })]);
 const PointsSchema = z.union([z.number(), z.string()]);
@@ -82,18 +84,28 @@ export interface LoadResult {
 /** Parses and checks scheme text; returns the scheme only when there is no error. */
 export function parseScheme(source: string, file?: string): LoadResult {
   const read = readYaml(source, CODE_KEYS);
-  if (!read.ok) return { problems: read.syntax.map((e) => ({ severity: 'error', code: 'syntax', file, ...e })) };
+  if (!read.ok) {
+    return {
+      problems: read.syntax.map(({ yamlCode, message, ...place }) => ({ severity: 'error', ...schemeProblemMessage('syntax', { detail: message, yamlCode }), file, ...place })),
+    };
+  }
   const { doc, locate, placeOf } = read.source;
   const problems: SchemeProblem[] = [];
   const parsed = SchemeFileSchema.safeParse(doc.toJS());
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const { path, ...place } = placeOf(issue);
-      problems.push({ severity: 'error', code: 'shape', message: `${path.join('.') || '(top level)'}: ${issue.message}`, file, node: nodeCodeAt(doc, path), ...place });
+      const said = issueText(issue);
+      const params = { path: path.join('.'), zh: said.zh, en: said.en };
+      problems.push({ severity: 'error', ...schemeProblemMessage('shape', params), file, node: nodeCodeAt(doc, path), ...place });
     }
     return { problems };
   }
-  const scheme = buildScheme(parsed.data, (path, p) => problems.push({ file, ...locate(path), ...p }));
+  const scheme = buildScheme(
+    parsed.data,
+    (path, p) => problems.push({ file, ...locate(path), ...p }),
+    (path) => locate(path).line,
+  );
   const hasError = problems.some((p) => p.severity === 'error');
   return { scheme: hasError ? undefined : scheme, problems };
 }
@@ -121,18 +133,20 @@ function text(raw: string | Text | undefined): Text | undefined {
   return typeof raw === 'string' ? { zh: raw } : { ...raw };
 }
 
-function buildScheme(raw: RawScheme, report: Report): Scheme {
-  const error = (path: Array<string | number>, code: string, message: string, node?: string) => report(path, { severity: 'error', code, message, node });
-  const warn = (path: Array<string | number>, code: string, message: string, node?: string) => report(path, { severity: 'warning', code, message, node });
+function buildScheme(raw: RawScheme, report: Report, lineOf: (path: Array<string | number>) => number | undefined = () => undefined): Scheme {
+  const error = (path: Array<string | number>, code: SchemeProblemCode, params: SchemeProblemParams, node?: string) =>
+    report(path, { severity: 'error', ...schemeProblemMessage(code, params), node });
+  const warn = (path: Array<string | number>, code: SchemeProblemCode, params: SchemeProblemParams, node?: string) =>
+    report(path, { severity: 'warning', ...schemeProblemMessage(code, params), node });
 
   const points = (value: number | string, path: Array<string | number>, node?: string): Cents => {
     const cents = toCents(value);
     if (cents === null) {
-      error(path, 'bad-points', `${JSON.stringify(value)} is not a number of points (at most two decimals)`, node);
+      error(path, 'bad-points', { value: JSON.stringify(value) }, node);
       return 0;
     }
     if (cents < 0) {
-      error(path, 'negative-points', `points and amounts must not be negative (${value})`, node);
+      error(path, 'negative-points', { value }, node);
       return 0;
     }
     return cents;
@@ -145,11 +159,11 @@ function buildScheme(raw: RawScheme, report: Report): Scheme {
   }));
   const gradeCodes = new Set<string>();
   grades.forEach((g, i) => {
-    if (gradeCodes.has(g.code)) error(['grades', i, 'code'], 'duplicate-grade', `grade ${g.code} is listed twice`);
+    if (gradeCodes.has(g.code)) error(['grades', i, 'code'], 'duplicate-grade', { grade: g.code });
     gradeCodes.add(g.code);
     const previous = grades[i - 1];
     if (previous && previous.min <= g.min) {
-      error(['grades', i, 'min'], 'grade-order', `grades must be listed from the highest minimum down: ${g.code} is not below ${previous.code}`);
+      error(['grades', i, 'min'], 'grade-order', { grade: g.code, previous: previous.code });
     }
   });
 
@@ -160,7 +174,7 @@ function buildScheme(raw: RawScheme, report: Report): Scheme {
   const build = (rawNode: RawNode, path: Array<string | number>, ancestors: SchemeNode[], inBonus: boolean): SchemeNode => {
     const code = rawNode.code;
     if (seen.has(code)) {
-      error([...path, 'code'], 'duplicate-code', `code ${code} is used twice (first at ${seen.get(code)!.join('.')})`, code);
+      error([...path, 'code'], 'duplicate-code', { code, first: seen.get(code)!.join('.'), firstLine: lineOf([...seen.get(code)!, 'code']) ?? '' }, code);
     } else {
       seen.set(code, path);
     }
@@ -188,17 +202,17 @@ function buildScheme(raw: RawScheme, report: Report): Scheme {
       const elementCodes = new Set<string>();
       node.checklist = rawNode.checklist.map((e, i): ChecklistElement => {
         if (elementCodes.has(e.code)) {
-          error([...path, 'checklist', i, 'code'], 'duplicate-element', `checklist element ${e.code} is listed twice`, code);
+          error([...path, 'checklist', i, 'code'], 'duplicate-element', { element: e.code }, code);
         }
         elementCodes.add(e.code);
         return { code: e.code, title: text(e.title)! };
       });
     }
     if (node.bonus && ancestors.length > 0) {
-      error([...path, 'bonus'], 'nested-bonus', 'only a top-level section can be a bonus section', code);
+      error([...path, 'bonus'], 'nested-bonus', {}, code);
     }
     if (node.bonus && node.points === null) {
-      error([...path, 'bonus'], 'bonus-without-cap', 'a bonus section needs points: they are its cap', code);
+      error([...path, 'bonus'], 'bonus-without-cap', {}, code);
     }
     const bonusHere = inBonus || node.bonus;
     const lineage = [...ancestors, node];
@@ -208,20 +222,19 @@ function buildScheme(raw: RawScheme, report: Report): Scheme {
       const rule = buildRule(rawNode.rule, [...path, 'rule'], node, lineage, bonusHere);
       if (rule) node.rule = rule;
       if (node.children.length > 0) {
-        error([...path, 'rule'], 'rule-on-section', 'a node with children cannot carry a rule: put the rule on an item', code);
+        error([...path, 'rule'], 'rule-on-section', {}, code);
       }
     } else if (node.children.length === 0) {
-      error(path, 'missing-rule', 'an item (a node without children) needs a rule', code);
+      error(path, 'missing-rule', {}, code);
     }
     if (node.checklist && !rawNode.rule) {
-      error([...path, 'checklist'], 'checklist-on-section', 'only an item can have a checklist', code);
+      error([...path, 'checklist'], 'checklist-on-section', {}, code);
     }
     if (node.children.length > 0 && node.points !== null && !node.bonus && !badPoints.has(node) && !node.children.some((c) => badPoints.has(c))) {
       const sum = node.children.reduce((s, c) => s + (c.points ?? 0), 0);
       if (sum !== node.points) {
-        const message = `children add up to ${sum / 100} points, not ${node.points / 100}`;
-        if (node.unevenChildren) warn(path, 'uneven-children', `${message} (deliberate: ${node.unevenChildren})`, code);
-        else error(path, 'uneven-children', `${message}; fix the points, or say why with unevenChildren`, code);
+        if (node.unevenChildren) warn(path, 'uneven-children', { sum, points: node.points, deliberate: node.unevenChildren }, code);
+        else error(path, 'uneven-children', { sum, points: node.points }, code);
       }
     }
     if (node.children.length > 0 && node.points === null) {
@@ -235,53 +248,53 @@ function buildScheme(raw: RawScheme, report: Report): Scheme {
     const code = node.code;
     const kind = rawRule.kind;
     if (!(RULE_KINDS as readonly string[]).includes(kind)) {
-      error([...path, 'kind'], 'unknown-rule-kind', `unknown rule kind "${kind}" (known: ${RULE_KINDS.join(', ')})`, code);
+      error([...path, 'kind'], 'unknown-rule-kind', { kind, known: RULE_KINDS.join(', ') }, code);
       return undefined;
     }
     const needsAmount = kind === 'perOccurrence' || kind === 'fixedPenalty' || kind === 'bonus';
     let amount: Cents = 0;
     if (needsAmount) {
       if (rawRule.amount === undefined) {
-        error(path, 'missing-amount', `a ${kind} rule needs an amount`, code);
+        error(path, 'missing-amount', { kind }, code);
       } else {
         amount = points(rawRule.amount, [...path, 'amount'], code);
         // An amount already reported as unreadable or negative is not also "zero".
-        if (amount === 0 && toCents(rawRule.amount) === 0) error([...path, 'amount'], 'zero-amount', 'the amount must be more than 0', code);
+        if (amount === 0 && toCents(rawRule.amount) === 0) error([...path, 'amount'], 'zero-amount', {}, code);
       }
     } else if (rawRule.amount !== undefined) {
-      error([...path, 'amount'], 'unexpected-amount', `a ${kind} rule takes no amount`, code);
+      error([...path, 'amount'], 'unexpected-amount', { kind }, code);
     }
     const deducts = kind === 'perOccurrence' || kind === 'allOrNothing' || kind === 'fixedPenalty';
     if (kind === 'bonus' && !inBonus) {
-      error([...path, 'kind'], 'bonus-outside-bonus-section', 'a bonus rule must sit in a bonus section', code);
+      error([...path, 'kind'], 'bonus-outside-bonus-section', {}, code);
     }
     if (deducts && inBonus) {
-      error([...path, 'kind'], 'deduction-in-bonus-section', 'a bonus section holds only bonus rules', code);
+      error([...path, 'kind'], 'deduction-in-bonus-section', {}, code);
     }
     if (rawRule.pool !== undefined && !deducts) {
-      error([...path, 'pool'], 'unexpected-pool', `a ${kind} rule draws on no pool`, code);
+      error([...path, 'pool'], 'unexpected-pool', { kind }, code);
     }
     if (kind === 'allOrNothing' && !node.points && !badPoints.has(node)) {
-      error(path, 'all-or-nothing-without-points', 'an all-or-nothing item needs points of its own to lose', code);
+      error(path, 'all-or-nothing-without-points', {}, code);
     }
     if (kind === 'veto') {
-      if (node.points) error([...path], 'veto-with-points', 'a veto item has no points', code);
-      if (!rawRule.effect) error(path, 'missing-effect', 'a veto rule needs an effect: zero or grade', code);
+      if (node.points) error([...path], 'veto-with-points', {}, code);
+      if (!rawRule.effect) error(path, 'missing-effect', {}, code);
       if (rawRule.effect === 'grade') {
-        if (!rawRule.grade) error(path, 'missing-grade', 'a veto with effect "grade" names the grade it forces', code);
+        if (!rawRule.grade) error(path, 'missing-grade', {}, code);
         // Grade existence is checked once all grades are known (they are, above).
-        else if (!gradeCodes.has(rawRule.grade)) error([...path, 'grade'], 'unknown-grade', `grade ${rawRule.grade} is not among the scheme's grades`, code);
+        else if (!gradeCodes.has(rawRule.grade)) error([...path, 'grade'], 'unknown-grade', { grade: rawRule.grade }, code);
       }
       return rawRule.effect === 'grade' ? { kind: 'veto', effect: 'grade', grade: rawRule.grade ?? '' } : { kind: 'veto', effect: 'zero' };
     }
     if (rawRule.effect !== undefined || rawRule.grade !== undefined) {
-      error(path, 'unexpected-effect', `a ${kind} rule takes no effect or grade`, code);
+      error(path, 'unexpected-effect', { kind }, code);
     }
     if (deducts) {
       if (rawRule.pool !== undefined) {
         const poolNode = lineage.find((a) => a.code === rawRule.pool);
         if (!poolNode) {
-          error([...path, 'pool'], 'pool-not-ancestor', `pool ${rawRule.pool} is not ${code} itself or a node above it`, code);
+          error([...path, 'pool'], 'pool-not-ancestor', { pool: rawRule.pool, code }, code);
         }
       }
     }
@@ -306,16 +319,16 @@ function buildScheme(raw: RawScheme, report: Report): Scheme {
     if (rule && (rule.kind === 'perOccurrence' || rule.kind === 'allOrNothing' || rule.kind === 'fixedPenalty')) {
       const poolNode = rule.pool ? here.find((a) => a.code === rule.pool) : [...here].reverse().find((a) => a.pool);
       if (!poolNode && !node.points && !badPoints.has(node)) {
-        error(path, 'uncapped-penalty', 'an item without points needs a pool above it (pool: true) to draw on', node.code);
+        error(path, 'uncapped-penalty', {}, node.code);
       } else if (poolNode && !poolNode.points && !badPoints.has(poolNode)) {
-        error(path, 'pool-without-points', `pool ${poolNode.code} has no points to draw on`, node.code);
+        error(path, 'pool-without-points', { pool: poolNode.code }, node.code);
       }
     }
     node.children.forEach((c, i) => checkPools(c, [...path, 'children', i], here));
   };
   sections.forEach((s, i) => checkPools(s, ['sections', i], []));
   for (const [i, s] of sections.entries()) {
-    if (s.pool && s.bonus) error(['sections', i], 'bonus-pool', 'a bonus section cannot also be a deduction pool', s.code);
+    if (s.pool && s.bonus) error(['sections', i], 'bonus-pool', {}, s.code);
   }
   const scheme: Scheme = {
     id: raw.id,
@@ -330,7 +343,7 @@ function buildScheme(raw: RawScheme, report: Report): Scheme {
   const note = text(raw.note);
   if (note) scheme.note = note;
   if (raw.gradeBasis && grades.length === 0) {
-    warn(['gradeBasis'], 'grade-basis-without-grades', 'gradeBasis is set but the scheme has no grades');
+    warn(['gradeBasis'], 'grade-basis-without-grades', {});
   }
   return scheme;
 }

@@ -3,6 +3,9 @@ export interface SchemeProblem {
   severity: 'error' | 'warning';
   /** Stable identifier of the kind of problem, e.g. `duplicate-code`. */
   code: string;
+  /** The values its sentence names (problem-text.ts), for saying it in another language. */
+  params?: Readonly<Record<string, string | number>>;
+  /** The English sentence. */
   message: string;
   file?: string;
   line?: number;

@@ -4,7 +4,7 @@ import { KaoheError } from '../errors.ts';
 import { loadScheme } from '../scheme/load.ts';
 import type { Scheme } from '../scheme/model.ts';
 import { explain } from './explain.ts';
-import { FindingsError, checkFindings, resultToJson, score, type Finding, type ScoreResult, type Unit } from './score.ts';
+import { FindingsError, checkFindings, findingProblemText, resultToJson, score, type Finding, type ScoreResult, type Unit } from './score.ts';
 
 const seed = loadScheme(readFileSync(new URL('../../schemes/seed-2020.yaml', import.meta.url), 'utf8'), 'seed-2020.yaml');
 
@@ -714,7 +714,20 @@ describe('checklists', () => {
         field: 'element',
         code: 'unknown-element',
         message: 'item 1.2 has no element "computer" (elements: office, facilities, cabinets)',
+        params: { element: '"computer"', elements: 'office、facilities、cabinets' },
       },
+    ]);
+    expect(findingProblemText(e.problems[0]!, 'zh')).toBe('考核项目 1.2 没有要素 "computer"（要素：office、facilities、cabinets）');
+    expect(findingProblemText(e.problems[0]!, 'en')).toBe(e.problems[0]!.message);
+  });
+
+  it('says each finding problem in Chinese too', () => {
+    const e = findingsError(() => run(seed, [{ item: '9.9' }, { item: '1' }, { item: '1.1', count: -1 }, { item: '' } as never]));
+    expect(e.problems.map((p) => findingProblemText(p, 'zh'))).toEqual([
+      '考核细则中没有考核项目 9.9',
+      '1 是考核项目的上级，不是考核项目：请记在其下的考核项目上',
+      '次数须为不小于0的整数，不能是 -1',
+      '每条扣分须写明考核项目编号（如 1.1）',
     ]);
   });
 

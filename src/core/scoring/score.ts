@@ -31,7 +31,27 @@ export interface FindingProblem {
   item: unknown;
   field: 'item' | 'count' | 'element';
   code: string;
+  /** The English sentence; `findingProblemText` says it in either language. */
   message: string;
+  /** The values the sentence names beside the item (the count given, the element and the item's elements). */
+  params?: Readonly<Record<string, string>>;
+}
+
+/** What each finding problem says in Chinese, by its code (the English is its message). */
+const FINDING_PROBLEM_ZH: Record<string, (item: string, p: Readonly<Record<string, string>>) => string> = {
+  'missing-item': () => '每条扣分须写明考核项目编号（如 1.1）',
+  'unknown-item': (item) => `考核细则中没有考核项目 ${item}`,
+  'not-an-item': (item) => `${item} 是考核项目的上级，不是考核项目：请记在其下的考核项目上`,
+  'bad-count': (_, p) => `次数须为不小于0的整数，不能是 ${p.count}`,
+  'no-checklist': (item) => `考核项目 ${item} 没有要素清单`,
+  'unknown-element': (item, p) => `考核项目 ${item} 没有要素 ${p.element}（要素：${p.elements}）`,
+  'not-applicable': (item) => `考核项目 ${item} 不适用于本村`,
+};
+
+/** A finding problem's sentence in a language (an unknown code gives its English message). */
+export function findingProblemText(p: FindingProblem, lang: 'zh' | 'en'): string {
+  const zh = lang === 'zh' ? FINDING_PROBLEM_ZH[p.code] : undefined;
+  return zh ? zh(String(p.item), p.params ?? {}) : p.message;
 }
 
 /** Thrown when findings cannot be scored; lists every offending finding. */
@@ -247,7 +267,7 @@ function problemOf(compiled: Compiled, applicable: Uint8Array, f: Finding, index
   }
   const count = f.count === undefined ? 1 : f.count;
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
-    return { index, item, field: 'count', code: 'bad-count', message: `count must be a whole number ≥ 0, not ${String(f.count)}` };
+    return { index, item, field: 'count', code: 'bad-count', message: `count must be a whole number ≥ 0, not ${String(f.count)}`, params: { count: String(f.count) } };
   }
   if (f.element !== undefined) {
     const list = entry.node.checklist;
@@ -259,6 +279,7 @@ function problemOf(compiled: Compiled, applicable: Uint8Array, f: Finding, index
         field: 'element',
         code: 'unknown-element',
         message: `item ${item} has no element ${JSON.stringify(f.element)} (elements: ${list.map((e) => e.code).join(', ')})`,
+        params: { element: JSON.stringify(f.element), elements: list.map((e) => e.code).join('、') },
       };
     }
   }

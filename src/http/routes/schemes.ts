@@ -11,6 +11,7 @@ import { parseScheme } from '../../core/scheme/load.ts';
 import type { Scheme } from '../../core/scheme/model.ts';
 import { diffSchemes } from '../../core/scheme/diff.ts';
 import type { SchemeProblem } from '../../core/scheme/problems.ts';
+import { schemeProblemMessage } from '../../core/scheme/problem-text.ts';
 import { schemeToData } from '../../core/scheme/serialize.ts';
 import type { BuiltinSchemeAnswer, LintAnswer } from '../../contract/schemes.ts';
 import { builtinScheme, builtinSchemeIds } from '../../schemes/index.ts';
@@ -94,7 +95,7 @@ export function schemesRoutes(app: FastifyInstance): void {
         ({ problems, scheme } = parseScheme(body.text));
       } catch (e) {
         // A bad scheme is an answer, not an error, whatever the text.
-        problems = [{ severity: 'error', code: 'unreadable', message: e instanceof Error ? e.message.split('\n')[0]! : 'the text could not be read' }];
+        problems = [{ severity: 'error', ...schemeProblemMessage('unreadable', e instanceof Error ? { detail: e.message.split('\n')[0]! } : {}) }];
       }
       return {
         ok: scheme !== undefined,

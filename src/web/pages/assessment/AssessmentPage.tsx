@@ -35,6 +35,7 @@ import {
 import { PlusOutlined, PrinterOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { textOf } from '../../../core/scheme/model.ts';
+import { findingProblemText } from '../../../core/scoring/score.ts';
 import { ErrorView, Loading, PageHeader, StatusTag, AppealStatusTag } from '../../components/common.tsx';
 import { ruleWords } from '../../lib/rule-words.ts';
 import { api } from '../../lib/api.ts';
@@ -152,7 +153,7 @@ export default function AssessmentPage() {
       saved={savedLive?.json ?? (a.score as ScoreJson)}
       lines={live?.lines ?? []}
       preview={!!draftFinding}
-      problems={live?.problems.map((p) => p.message) ?? []}
+      problems={live?.problems.map((p) => findingProblemText(p, lang)) ?? []}
     />
   );
 
@@ -973,7 +974,7 @@ function FindingDrawer({
   const itemLines = (live?.lines ?? []).filter(
     (l) => draft.item && (l.code === draft.item || (node && live?.json?.nodes[draft.item]?.pools?.includes(l.code)) || (l.kind === 'bonus' && draft.item.startsWith(`${l.code}.`))),
   );
-  const problem = live?.problems[0]?.message;
+  const problem = live?.problems[0] ? findingProblemText(live.problems[0], lang) : undefined;
   const allOrNothing = node?.rule?.kind === 'allOrNothing';
   const bonus = node?.rule?.kind === 'bonus';
   // A count of 0 or none is refused here, naming the field; an all-or-nothing item is recorded only when "not met" is on.

@@ -13,6 +13,7 @@ import { parseScheme } from '../../../core/scheme/load.ts';
 import { lintNotes } from '../../../core/scheme/lint.ts';
 import { textOf } from '../../../core/scheme/model.ts';
 import type { SchemeProblem } from '../../../core/scheme/problems.ts';
+import { schemeProblemText } from '../../../core/scheme/problem-text.ts';
 import { ErrorView, Loading, NoteList, PageHeader } from '../../components/common.tsx';
 import { CodeArea, type CodeAreaHandle } from '../../components/CodeArea.tsx';
 import { SchemeTree, schemeTotals } from '../../components/SchemeTree.tsx';
@@ -124,12 +125,25 @@ export default function SchemeEditorPage() {
   if (text === null) return <Loading />;
   const totals = parsed.scheme ? schemeTotals(parsed.scheme) : null;
   const problemItem = (p: SchemeProblem, i: number) => (
-    <div key={i} className="list-row" style={{ cursor: p.line ? 'pointer' : undefined }} onClick={() => jump(p.line)} data-testid="scheme-problem" data-line={p.line}>
+    <div
+      key={i}
+      className="list-row"
+      style={{ cursor: p.line ? 'pointer' : undefined }}
+      onClick={() => jump(p.line)}
+      data-testid="scheme-problem"
+      data-line={p.line}
+      data-code={p.code}
+    >
       <Space align="start" wrap={false}>
         <Tag color={p.severity === 'error' ? 'error' : 'warning'}>{p.line ? t('schemes.lineCol', { line: p.line, column: p.column ?? 1 }) : t('schemes.noLine')}</Tag>
         <span>
-          <span className="mono muted">[{p.code}]</span> {p.node ? <b>{p.node}: </b> : null}
-          {p.message}
+          {p.node ? (
+            <b>
+              {p.node}
+              {lang === 'en' ? ': ' : '：'}
+            </b>
+          ) : null}
+          {schemeProblemText(p, lang)}
         </span>
       </Space>
     </div>

@@ -1,0 +1,116 @@
+/**
+ * What each problem of a scheme file says, in Chinese and in English: one catalogue by stable
+ * code, as the import problems have theirs (core/registry/problems.ts). A problem carries its
+ * code and the values its sentence names; its `message` is the English sentence (what the CLI,
+ * the logs and the API's `message` say), and every screen shows `schemeProblemText(p, lang)`.
+ */
+import type { Lang } from './model.ts';
+
+export type SchemeProblemParams = Readonly<Record<string, string | number>>;
+
+type Sentence = (p: SchemeProblemParams) => string;
+
+/** The rule kinds as the office names them. */
+const KIND_ZH: Record<string, string> = {
+  perOccurrence: '按次扣分',
+  fixedPenalty: '按项扣分',
+  allOrNothing: '全项扣分',
+  veto: '一票否决',
+  bonus: '加分',
+};
+const kindZh = (k: unknown) => KIND_ZH[String(k)] ?? String(k);
+const pts = (cents: unknown) => String(Number(cents) / 100);
+
+/** A YAML reader's complaint, by its code (the `yaml` library's), in Chinese. */
+const SYNTAX_ZH: Record<string, string> = {
+  DUPLICATE_KEY: '同一层级中有重复的键',
+  BAD_INDENT: '缩进不对',
+  TAB_AS_INDENT: '用了制表符缩进，请改用空格',
+  MISSING_CHAR: '缺少字符（如引号、括号未闭合）',
+  BLOCK_AS_IMPLICIT_KEY: '此处的写法不能作为键',
+  MULTILINE_IMPLICIT_KEY: '键不能跨行',
+  UNEXPECTED_TOKEN: '此处有无法识别的字符',
+  BAD_SCALAR_START: '值的开头字符不对（可加引号）',
+  MULTIPLE_DOCS: '一个文件只能有一个文档',
+  BAD_ALIAS: '引用（别名）写法不对',
+  BAD_DIRECTIVE: '指令写法不对',
+};
+
+export const SCHEME_PROBLEM_TEXT = {
+  syntax: {
+    zh: (p) => `文件格式有误：${SYNTAX_ZH[String(p.yamlCode)] ?? '此处的写法无法读取'}`,
+    en: (p) => String(p.detail),
+  },
+  shape: { zh: (p) => `${p.path || '文件顶层'}：${p.zh}`, en: (p) => `${p.path || '(top level)'}: ${p.en}` },
+  unreadable: { zh: () => '无法读取此文本', en: (p) => String(p.detail ?? 'the text could not be read') },
+  'bad-points': {
+    zh: (p) => `${p.value} 不是分值（最多两位小数）`,
+    en: (p) => `${p.value} is not a number of points (at most two decimals)`,
+  },
+  'negative-points': { zh: (p) => `分值和扣分额不能为负数（${p.value}）`, en: (p) => `points and amounts must not be negative (${p.value})` },
+  'duplicate-grade': { zh: (p) => `等次 ${p.grade} 列了两次`, en: (p) => `grade ${p.grade} is listed twice` },
+  'grade-order': {
+    zh: (p) => `等次须按最低分从高到低排列：${p.grade} 的最低分不低于 ${p.previous}`,
+    en: (p) => `grades must be listed from the highest minimum down: ${p.grade} is not below ${p.previous}`,
+  },
+  'duplicate-code': {
+    zh: (p) => (p.firstLine ? `编号 ${p.code} 用了两次（首次在第${p.firstLine}行）` : `编号 ${p.code} 用了两次`),
+    en: (p) => `code ${p.code} is used twice (first at ${p.first})`,
+  },
+  'duplicate-element': { zh: (p) => `要素 ${p.element} 列了两次`, en: (p) => `checklist element ${p.element} is listed twice` },
+  'nested-bonus': { zh: () => '只有一级部分可以是加分项', en: () => 'only a top-level section can be a bonus section' },
+  'bonus-without-cap': { zh: () => '加分项须有分值：即加分上限', en: () => 'a bonus section needs points: they are its cap' },
+  'rule-on-section': {
+    zh: () => '有下级的项目不能带扣分规则：请把规则放在最下一级的考核项目上',
+    en: () => 'a node with children cannot carry a rule: put the rule on an item',
+  },
+  'missing-rule': { zh: () => '考核项目（没有下级的项）须有扣分规则', en: () => 'an item (a node without children) needs a rule' },
+  'checklist-on-section': { zh: () => '只有考核项目可以列要素清单', en: () => 'only an item can have a checklist' },
+  'uneven-children': {
+    zh: (p) =>
+      p.deliberate !== undefined
+        ? `下级分值合计${pts(p.sum)}分，不等于${pts(p.points)}分（已说明：${p.deliberate}）`
+        : `下级分值合计${pts(p.sum)}分，不等于${pts(p.points)}分：请改正分值，或在 unevenChildren 中说明原因`,
+    en: (p) =>
+      p.deliberate !== undefined
+        ? `children add up to ${pts(p.sum)} points, not ${pts(p.points)} (deliberate: ${p.deliberate})`
+        : `children add up to ${pts(p.sum)} points, not ${pts(p.points)}; fix the points, or say why with unevenChildren`,
+  },
+  'unknown-rule-kind': {
+    zh: (p) => `不认识的规则类型“${p.kind}”（可用：${String(p.known).split(', ').map(kindZh).join('、')}）`,
+    en: (p) => `unknown rule kind "${p.kind}" (known: ${p.known})`,
+  },
+  'missing-amount': { zh: (p) => `${kindZh(p.kind)}规则须有分值（amount）`, en: (p) => `a ${p.kind} rule needs an amount` },
+  'zero-amount': { zh: () => '分值须大于0', en: () => 'the amount must be more than 0' },
+  'unexpected-amount': { zh: (p) => `${kindZh(p.kind)}规则不填分值（amount）`, en: (p) => `a ${p.kind} rule takes no amount` },
+  'bonus-outside-bonus-section': { zh: () => '加分规则只能放在加分项中', en: () => 'a bonus rule must sit in a bonus section' },
+  'deduction-in-bonus-section': { zh: () => '加分项中只能有加分规则', en: () => 'a bonus section holds only bonus rules' },
+  'unexpected-pool': { zh: (p) => `${kindZh(p.kind)}规则不计入扣分池`, en: (p) => `a ${p.kind} rule draws on no pool` },
+  'all-or-nothing-without-points': { zh: () => '全项扣分的考核项目须有自己的分值', en: () => 'an all-or-nothing item needs points of its own to lose' },
+  'veto-with-points': { zh: () => '一票否决项目不设分值', en: () => 'a veto item has no points' },
+  'missing-effect': { zh: () => '一票否决规则须说明后果：得0分（zero）或定为某等次（grade）', en: () => 'a veto rule needs an effect: zero or grade' },
+  'missing-grade': { zh: () => '后果为定等次的一票否决须写明等次', en: () => 'a veto with effect "grade" names the grade it forces' },
+  'unknown-grade': { zh: (p) => `等次 ${p.grade} 不在本细则的等次中`, en: (p) => `grade ${p.grade} is not among the scheme's grades` },
+  'unexpected-effect': { zh: (p) => `${kindZh(p.kind)}规则不填后果或等次`, en: (p) => `a ${p.kind} rule takes no effect or grade` },
+  'pool-not-ancestor': { zh: (p) => `扣分池 ${p.pool} 不是 ${p.code} 本身或其上级`, en: (p) => `pool ${p.pool} is not ${p.code} itself or a node above it` },
+  'uncapped-penalty': {
+    zh: () => '没有分值的考核项目须有上级扣分池（pool: true）可扣',
+    en: () => 'an item without points needs a pool above it (pool: true) to draw on',
+  },
+  'pool-without-points': { zh: (p) => `扣分池 ${p.pool} 没有分值可扣`, en: (p) => `pool ${p.pool} has no points to draw on` },
+  'bonus-pool': { zh: () => '加分项不能同时是扣分池', en: () => 'a bonus section cannot also be a deduction pool' },
+  'grade-basis-without-grades': { zh: () => '设了等次依据（gradeBasis），但细则没有等次', en: () => 'gradeBasis is set but the scheme has no grades' },
+} satisfies Record<string, { zh: Sentence; en: Sentence }>;
+
+export type SchemeProblemCode = keyof typeof SCHEME_PROBLEM_TEXT;
+
+/** A problem's sentence in a language; an unknown code (a newer server) gives its message. */
+export function schemeProblemText(p: { code?: string; params?: SchemeProblemParams; message: string }, lang: Lang): string {
+  const entry = p.code === undefined ? undefined : (SCHEME_PROBLEM_TEXT as Record<string, { zh: Sentence; en: Sentence } | undefined>)[p.code];
+  return entry && p.params !== undefined ? entry[lang](p.params) : p.message;
+}
+
+/** A problem's code, values and English message. */
+export function schemeProblemMessage(code: SchemeProblemCode, params: SchemeProblemParams = {}): { code: SchemeProblemCode; params: SchemeProblemParams; message: string } {
+  return { code, params, message: SCHEME_PROBLEM_TEXT[code].en(params) };
+}
