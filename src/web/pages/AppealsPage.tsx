@@ -83,7 +83,8 @@ export default function AppealsPage() {
   const open = (a: AppealListed | null) => setQuery({ appeal: a?.id });
   const decides = (a: AppealListed) => a.status === 'open' && part === 'decide';
 
-  const columns: ColumnsType<AppealListed> = [
+  const narrow = useIsNarrow();
+  const allColumns: ColumnsType<AppealListed> = [
     { title: '#', dataIndex: 'id', width: 56 },
     {
       title: t('common.village'),
@@ -130,6 +131,10 @@ export default function AppealsPage() {
       ),
     },
   ];
+
+  // On a phone the columns marked hide-narrow are left out, not hidden: the reason's ellipsis
+  // makes the table's layout fixed, where hidden cells would leave the shown ones too narrow.
+  const columns = narrow ? allColumns.filter((c) => !c.className?.split(' ').includes('hide-narrow')) : allColumns;
 
   if (listError) return <ErrorView error={listError} />;
   if (listLoading) return <Loading />;
