@@ -14,7 +14,7 @@ import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Download, FileChooser, Page } from 'playwright-core';
 import { pdfText, popplerAvailable, squeeze } from '../reports/pdf/poppler.ts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { checkCharacter } from '../../src/core/ids/gb11643.ts';
@@ -176,8 +176,38 @@ describe.skipIf(!available)('browser: the assessment flow', () => {
       await page.getByTestId('import-kind').click();
       await chooseOption(page, '贫困户');
       await page.getByTestId('import-fields').waitFor(UI);
-      await page.getByTestId('import-file').setInputFiles(csvPath);
+      // The drop zone is the one file control: a button named by its text; the file input it
+      // holds is hidden, and no other file input is on the page.
+      const dropzone = page.getByTestId('import-dropzone').getByRole('button', { name: '点击或拖入文件' });
+      await dropzone.waitFor(UI);
+      expect(await page.locator('input[type=file]').count()).toBe(1);
+      expect(await page.locator('input[type=file]:visible').count()).toBe(0);
+      expect(await page.getByTestId('import-file').isVisible()).toBe(false);
+      // The keyboard reaches it with Tab (from the template link before it) and opens the file
+      // chooser with Enter and with Space; the file is chosen there. The choosers are caught
+      // from before the first key: Playwright starts catching them without waiting, so a
+      // listener added with the key press can miss the chooser it opens.
+      const choosers: FileChooser[] = [];
+      const caught = (chooser: FileChooser) => void choosers.push(chooser);
+      page.on('filechooser', caught);
+      await page.getByTestId('import-template').focus();
+      const onDropzone = () => page.evaluate(`!!document.activeElement?.closest('[data-testid=import-dropzone] [role=button]')`);
+      for (let tab = 0; tab < 10 && !(await onDropzone()); tab++) await page.keyboard.press('Tab');
+      expect(await onDropzone(), 'Tab reaches the drop zone').toBe(true);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => choosers.length, UI).toBe(1);
+      expect(choosers[0]!.isMultiple()).toBe(false);
+      await choosers[0]!.setFiles(csvPath);
       // The columns are checked in the browser before anything is sent.
+      await page.getByTestId('import-columns-ok').waitFor(UI);
+      expect(await onDropzone(), 'the drop zone keeps the focus').toBe(true);
+      await page.keyboard.press(' ');
+      await expect.poll(() => choosers.length, UI).toBe(2);
+      page.off('filechooser', caught);
+      await choosers[1]!.setFiles(csvPath);
+      await page.getByTestId('import-columns-ok').waitFor(UI);
+      // A test may set the file on the hidden input directly.
+      await page.getByTestId('import-file').setInputFiles(csvPath);
       await page.getByTestId('import-columns-ok').waitFor(UI);
       await page.getByTestId('import-dry-run').click();
       await page.getByTestId('import-dry-result').waitFor(UI);

@@ -3,6 +3,9 @@
  * (as `npm start` opens), read in zh-CN; a Latin word on screen outside an allow-list (codes,
  * numbers, user names, file names, units, "Kaohe") fails the test with the page and the words.
  * The English pages get the same sweep the other way: no Chinese outside the data's own names.
+ * Both sweeps also read every table header at desktop and at phone width: an English header never
+ * breaks inside a word ("Count y rank") and no header's text runs out of its cell (a Chinese one
+ * wraps instead).
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -65,6 +68,52 @@ const ALLOWED: RegExp[] = [
   // File formats offered by name on the export page.
   /\b(CSV|xlsx)\b/g,
 ];
+
+/** The widths the headers are read at: a desktop, and a phone (the sweep's pages are loaded at the first). */
+const DESKTOP = { width: 1366, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+/**
+ * Run in the page: every visible table header cell (`.ant-table-thead th`), as lines of "header
+ * text: problem". A Latin word (letters and digits; a hyphen or a space is a break, not a word's
+ * inside) whose characters lie on more than one line is split; a piece of text that reaches out
+ * of its room runs out: the cell's padding box, or in a sortable column the title's box (which
+ * the sort arrows follow). A header Ant Design cuts with an ellipsis is exempt. Evaluated as a
+ * string: the browser gets the code as it is written, with no helper of the test's compiler.
+ */
+const HEADER_PROBLEMS = `(() => {
+  const problems = [];
+  for (const th of document.querySelectorAll('.ant-table-thead th')) {
+    if (!th.getClientRects().length) continue;
+    const header = th.innerText.replace(/\\s+/g, ' ').trim();
+    if (!header) continue;
+    const box = th.getBoundingClientRect();
+    const style = getComputedStyle(th);
+    const cell = { left: box.left + parseFloat(style.paddingLeft), right: box.right - parseFloat(style.paddingRight) };
+    const clipped = !!th.closest('.ant-table-cell-ellipsis');
+    const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.data.trim() || !node.parentElement || !node.parentElement.getClientRects().length) continue;
+      const title = node.parentElement.closest('.ant-table-column-title');
+      const room = title ? title.getBoundingClientRect() : cell;
+      const whole = document.createRange();
+      whole.selectNodeContents(node);
+      for (const r of whole.getClientRects()) {
+        if (!clipped && r.width > 0 && (r.right > room.right + 1 || r.left < room.left - 1)) problems.push(header + ': "' + node.data.trim() + '" runs out of its cell');
+      }
+      const words = /[A-Za-z0-9'\u2019]+/g;
+      for (let m = words.exec(node.data); m; m = words.exec(node.data)) {
+        if (!/[A-Za-z]/.test(m[0])) continue;
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = [...range.getClientRects()].filter((r) => r.width > 0).map((r) => r.top);
+        if (tops.length && Math.max(...tops) - Math.min(...tops) > 2) problems.push(header + ': "' + m[0] + '" is split across lines');
+      }
+    }
+  }
+  return [...new Set(problems)];
+})()`;
 
 /** The Latin words on a zh-CN page's text, after the allowed ones are removed. */
 function latinWords(text: string): string[] {
@@ -131,15 +180,27 @@ describe.skipIf(!available)('browser: Chinese throughout, every page of every ro
         const chinese = [...new Set(heading.match(/[\u4e00-\u9fff]+/g) ?? [])];
         if (chinese.length) found.push(`${role} ${url} (en headings): ${chinese.join(' ')}`);
       }
+      // The table headers, as laid out here and on a phone (the layout settles after the resize).
+      for (const [width, size] of [
+        ['desktop', DESKTOP],
+        ['phone', PHONE],
+      ] as const) {
+        if (size !== DESKTOP) {
+          await page.setViewportSize(size);
+          await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300))))');
+        }
+        for (const problem of (await page.evaluate(HEADER_PROBLEMS)) as string[]) found.push(`${role} ${url} (${lang}, ${width}) header ${problem}`);
+      }
+      await page.setViewportSize(DESKTOP);
     }
     await page.close();
   }
 
   test(
-    'zh-CN: no Latin words outside codes, names and units, on every page of every role',
+    'zh-CN: no Latin words outside codes, names and units, and no table header out of its cell, on every page of every role',
     async () => {
       for (const role of ['admin', 'reviewer', 'inspector', 'village', 'viewer'] as const) {
-        const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
+        const ctx = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN' });
         await sweep(ctx, role, 'zh-CN');
         await ctx.close();
       }
@@ -149,11 +210,11 @@ describe.skipIf(!available)('browser: Chinese throughout, every page of every ro
   );
 
   test(
-    'en: menus, tabs, table headers and form labels in English on every page of every role',
+    'en: menus, tabs, table headers and form labels in English, and no header broken inside a word, on every page of every role',
     async () => {
       found.length = 0;
       for (const role of ['admin', 'reviewer', 'inspector', 'village', 'viewer'] as const) {
-        const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-US' });
+        const ctx = await browser.newContext({ viewport: DESKTOP, locale: 'en-US' });
         // The password was changed in the zh-CN sweep.
         app.passwords[role] = NEW_PASSWORD;
         await sweep(ctx, role, 'en');

@@ -65,8 +65,12 @@ export const can = {
   record: (role: Role) => role === 'admin' || role === 'inspector',
   review: (role: Role) => role === 'admin' || role === 'reviewer',
   publish: (role: Role) => role === 'admin',
+  /** Appealing an item of a published result: mirrors mayAppeal in policies.ts (the village, or the office on its behalf). */
   appeal: (role: Role) => role === 'admin' || role === 'village',
+  /** Deciding an appeal: mirrors mayDecideAppeals in policies.ts. */
   decideAppeal: (role: Role) => role === 'admin',
+  /** Listing a campaign's appeals (those in reach): mirrors mayListAppeals in policies.ts. */
+  listAppeals: (role: Role) => role === 'admin' || role === 'reviewer' || role === 'inspector' || role === 'village',
   seeDrafts: (role: Role) => role === 'admin' || role === 'reviewer' || role === 'inspector',
   import: (role: Role) => role === 'admin',
   editScheme: (role: Role) => role === 'admin',
@@ -77,3 +81,18 @@ export const can = {
   /** Adding users, changing roles and scopes, resetting passwords, disabling: mirrors mayManageUsers in policies.ts. */
   manageUsers: (role: Role) => role === 'admin',
 };
+
+/**
+ * A role's part in appeals, read off the permissions above: who decides them (`decide`, the
+ * county office), who appeals its own result (`appeal`, a village), who reads those in reach
+ * without deciding (`read`, reviewers and inspectors), or none (`none`). The appeals page says
+ * each part in words and shows the decision form to `decide` only.
+ */
+export type AppealPart = 'decide' | 'appeal' | 'read' | 'none';
+
+export function appealPart(role: Role): AppealPart {
+  if (can.decideAppeal(role)) return 'decide';
+  if (can.appeal(role)) return 'appeal';
+  if (can.listAppeals(role)) return 'read';
+  return 'none';
+}

@@ -3,8 +3,10 @@
  * status and township, opens one — the village's reasons and evidence, the item's findings, the
  * count as it stands — and decides it there (upheld, adjusted with a new count, or rejected,
  * with a reason; the total it gives is shown before it is sent). Reviewers and inspectors see
- * those of their villages; a village sees its own with the decisions, and appeals from its
- * result's page.
+ * those of their villages, and are told, where the office has the form, that the office decides;
+ * a village sees its own with the decisions, and appeals from its result's page. Which of these
+ * a reader is, and so what the page says, is their part (appealPart, from the `can` mirrors of
+ * the server's policies).
  */
 import { useEffect, useMemo, useState } from 'react';
 import { Alert, Button, Card, Descriptions, Drawer, Empty, Segmented, Select, Space, Table, Tag } from 'antd';
@@ -17,7 +19,7 @@ import { schemeLang } from '../i18n/index.ts';
 import { api, ApiError } from '../lib/api.ts';
 import { useUser } from '../lib/auth.tsx';
 import { useApi, useIsNarrow } from '../lib/hooks.ts';
-import { can } from '../lib/roles.ts';
+import { appealPart, type AppealPart } from '../lib/roles.ts';
 import { Link, pathTo, setQuery, useRoute } from '../lib/router.tsx';
 import { useFormat } from '../lib/format.ts';
 import { engineFindings } from '../lib/scoring.ts';
@@ -40,7 +42,9 @@ export default function AppealsPage() {
   const route = useRoute();
   const { campaigns, current, setCurrent, error: listError, loading: listLoading } = useCurrentCampaign();
   const { data, error, loading, reload } = useApi<AppealsAnswer>(current ? `/campaigns/${current.id}/appeals` : null, { lang });
-  const status = (STATUS_FILTERS as string[]).includes(route.query.get('status') ?? '') ? (route.query.get('status') as StatusFilter) : user.role === 'admin' ? 'open' : 'all';
+  const part = appealPart(user.role);
+  // Who decides starts on what waits for them; everyone else on every appeal.
+  const status = (STATUS_FILTERS as string[]).includes(route.query.get('status') ?? '') ? (route.query.get('status') as StatusFilter) : part === 'decide' ? 'open' : 'all';
   const township = route.query.get('township') ?? undefined;
   const opened = Number(route.query.get('appeal') ?? NaN);
 
@@ -77,9 +81,10 @@ export default function AppealsPage() {
   }, [all, detail.data, fmt]);
   const selected = all.find((a) => a.id === opened);
   const open = (a: AppealListed | null) => setQuery({ appeal: a?.id });
-  const decides = (a: AppealListed) => a.status === 'open' && can.decideAppeal(user.role);
+  const decides = (a: AppealListed) => a.status === 'open' && part === 'decide';
 
-  const columns: ColumnsType<AppealListed> = [
+  const narrow = useIsNarrow();
+  const allColumns: ColumnsType<AppealListed> = [
     { title: '#', dataIndex: 'id', width: 56 },
     {
       title: t('common.village'),
@@ -127,13 +132,17 @@ export default function AppealsPage() {
     },
   ];
 
+  // On a phone the columns marked hide-narrow are left out, not hidden: the reason's ellipsis
+  // makes the table's layout fixed, where hidden cells would leave the shown ones too narrow.
+  const columns = narrow ? allColumns.filter((c) => !c.className?.split(' ').includes('hide-narrow')) : allColumns;
+
   if (listError) return <ErrorView error={listError} />;
   if (listLoading) return <Loading />;
   return (
     <div data-testid="appeals-page">
       <PageHeader
         title={t('nav.appeals')}
-        sub={user.role === 'village' ? t('appeals.villageHelp') : t('appeals.officeHelp')}
+        sub={<span data-testid="appeals-part">{partText(part, t(`roles.${user.role}`), t)}</span>}
         extra={<CampaignPicker campaigns={campaigns} value={current?.id} onChange={setCurrent} />}
       />
       {error ? <ErrorView error={error} onRetry={reload} /> : null}
@@ -191,6 +200,7 @@ function AppealDrawer({ appeal, onClose, onDecided }: { appeal: AppealListed; on
   const { t, i18n } = useTranslation();
   const fmt = useFormat();
   const user = useUser();
+  const part = appealPart(user.role);
   const narrow = useIsNarrow();
   const { assessment: a, scheme, unit, error, reload } = useAssessment({ id: appeal.assessmentId }, schemeLang(i18n.language));
   const { run, busy, conflictModal } = useChanges(reload);
@@ -274,8 +284,8 @@ function AppealDrawer({ appeal, onClose, onDecided }: { appeal: AppealListed; on
           description={`${now?.decisionReason ?? appeal.decisionReason ?? ''}${fmt.paren(`${now?.decidedBy ?? appeal.decidedBy ?? ''} · ${fmt.dateTime(now?.decidedAt ?? appeal.decidedAt)}`)}`}
           data-testid="appeal-decision"
         />
-      ) : can.decideAppeal(user.role) ? (
-        <Card size="small" style={{ marginTop: 12 }} title={t('appeals.decide')}>
+      ) : part === 'decide' ? (
+        <Card size="small" style={{ marginTop: 12 }} title={t('appeals.decide')} data-testid="appeal-decision-form">
           <DecisionFields value={decision} onChange={setDecision} before={a?.score.total ?? appeal.total} after={a ? after : null} />
           <Button
             type="primary"
@@ -291,7 +301,38 @@ function AppealDrawer({ appeal, onClose, onDecided }: { appeal: AppealListed; on
             {t('appeals.decideSend')}
           </Button>
         </Card>
-      ) : null}
+      ) : (
+        // Where the office has the form: who decides, and what this reader can do meanwhile.
+        <Alert
+          style={{ marginTop: 12 }}
+          type="info"
+          showIcon
+          title={part === 'read' ? t('appeals.part.readTitle') : t('appeals.part.awaitingTitle')}
+          description={part === 'read' ? t('appeals.part.readText') : t('appeals.part.awaitingText')}
+          action={
+            part === 'read' ? (
+              <Link to={pathTo('assessment', { id: appeal.assessmentId }, { tab: 'appeals' })} data-testid="appeal-note-assessment">
+                {t('appeals.toAssessment')}
+              </Link>
+            ) : undefined
+          }
+          data-testid="appeal-decided-by-office"
+        />
+      )}
     </Drawer>
   );
+}
+
+/** The page's one line on the reader's part in appeals (`role`: their role's name). */
+function partText(part: AppealPart, role: string, t: (key: string, options?: Record<string, string>) => string): string {
+  switch (part) {
+    case 'decide':
+      return t('appeals.officeHelp');
+    case 'appeal':
+      return t('appeals.villageHelp');
+    case 'read':
+      return t('appeals.part.read', { role });
+    case 'none':
+      return t('appeals.part.readTitle');
+  }
 }

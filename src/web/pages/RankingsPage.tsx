@@ -25,6 +25,15 @@ import type { SchemesAnswer } from './schemes/schemes-data.ts';
 
 type RankingAnswer = Ranking;
 
+/** A section's title short enough for its column (the tooltip has it whole): 6 characters, or in English whole words up to 14 letters, with … when cut. */
+function shortTitle(title: string, lang: 'zh' | 'en'): string {
+  const limit = lang === 'zh' ? 6 : 14;
+  if (title.length <= limit) return title;
+  if (lang === 'zh') return title.slice(0, limit);
+  const cut = title.slice(0, limit + 1).replace(/\s+\S*$/, '');
+  return `${cut.length ? cut : title.slice(0, limit)}…`;
+}
+
 /** The frozen scheme of a campaign, for section titles ("seed-2020 v1" → its stored version). */
 function useCampaignScheme(label: string | undefined): Scheme | undefined {
   const schemes = useApi<SchemesAnswer>(label ? '/schemes' : null);
@@ -79,7 +88,7 @@ export default function RankingsPage() {
       title: (
         <Tooltip title={textOf(s.title, lang)}>
           <span>
-            {s.code} {textOf(s.title, lang).slice(0, lang === 'zh' ? 6 : 14)}
+            {s.code} {shortTitle(textOf(s.title, lang), lang)}
           </span>
         </Tooltip>
       ),
@@ -162,7 +171,9 @@ export default function RankingsPage() {
           columns={columns}
           dataSource={data?.county ?? []}
           pagination={{ pageSize: 100, hideOnSinglePage: true }}
-          {...(narrow ? {} : { scroll: { x: 900 } })}
+          // Laid out by content, not by the widths alone (which fixed columns would otherwise
+          // impose): a column is never narrower than its header's longest word ("Township rank").
+          {...(narrow ? {} : { scroll: { x: 900 }, tableLayout: 'auto' as const })}
           data-testid="ranking-table"
           locale={{ emptyText: <Empty description={t('rankings.empty')} /> }}
         />
