@@ -6,6 +6,7 @@ import { loadScheme, parseScheme } from './load.ts';
 import { walk, type Scheme, type SchemeNode } from './model.ts';
 import { SchemeError, formatProblem, type SchemeProblem } from './problems.ts';
 import { schemeToData } from './serialize.ts';
+import { VALID_SCHEME } from './test-scheme.ts';
 
 const SEED_SOURCE = readFileSync(new URL('../../schemes/seed-2020.yaml', import.meta.url), 'utf8');
 
@@ -264,24 +265,7 @@ describe('the seed scheme', () => {
   });
 });
 
-const VALID = `id: t
-version: 1
-title: T
-sections:
-  - code: "1"
-    title: A
-    points: 10
-    pool: true
-    children:
-      - code: "1.1"
-        title: a
-        points: 6
-        rule: { kind: perOccurrence, amount: 2 }
-      - code: "1.2"
-        title: b
-        points: 4
-        rule: { kind: allOrNothing }
-`;
+const VALID = VALID_SCHEME;
 
 describe('loading problems', () => {
   it('a valid file loads with no problem', () => {

@@ -3,28 +3,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseScheme } from './load.ts';
 import { SCHEME_PROBLEM_TEXT, schemeProblemText } from './problem-text.ts';
+import { VALID_SCHEME } from './test-scheme.ts';
 
-const VALID = `id: t
-version: 1
-title: T
-grades:
-  - { code: A, title: 好, min: 90 }
-  - { code: B, title: 中, min: 95 }
-sections:
-  - code: "1"
-    title: A
-    points: 10
-    pool: true
-    children:
-      - code: "1.1"
-        title: a
-        points: 6
-        rule: { kind: perOccurrence, amount: 2 }
-      - code: "1.2"
-        title: b
-        points: 4
-        rule: { kind: allOrNothing }
-`;
+/** With two grades listed out of order (the last case's problem). */
+const VALID = VALID_SCHEME.replace('title: T\n', 'title: T\ngrades:\n  - { code: A, title: 好, min: 90 }\n  - { code: B, title: 中, min: 95 }\n');
 
 /** Sources that each break a rule of the file, and the code each gives. */
 const BROKEN: Array<[string, string]> = [
