@@ -4,6 +4,11 @@ import { startServer, type TestServer } from '../../test/http.ts';
 import { storeTargets } from '../../test/stores.ts';
 import { ERROR_CODES, KaoheError } from '../core/errors.ts';
 import { ERROR_MESSAGES } from '../core/error-messages.ts';
+import { parseDeriveConfig } from '../core/derivation/config.ts';
+import { loadScheme, parseScheme } from '../core/scheme/load.ts';
+import { SchemeError } from '../core/scheme/problems.ts';
+import { VALID_SCHEME } from '../core/scheme/test-scheme.ts';
+import { FindingsError } from '../core/scoring/score.ts';
 import { reportInWorker } from './report-in-worker.ts';
 import { STATUS, errorResponse } from './server.ts';
 
@@ -29,6 +34,22 @@ describe('errorResponse', () => {
     const internal = errorResponse(new KaoheError('internal', 'the report worker stopped (exit code 1)'), 'zh');
     expect(internal.status).toBe(500);
     expect(internal.body.error.message).not.toMatch(/exit code/);
+  });
+
+  it("says a scheme's, a derivation configuration's and findings' problems in the reader's language, led by their line", () => {
+    const bad = parseScheme(VALID_SCHEME.replace('points: 6', 'points: 7'), 'x.yaml');
+    const scheme = errorResponse(new SchemeError(bad.problems), 'zh');
+    expect(scheme.status).toBe(400);
+    const [first] = scheme.body.error.details as Array<{ code: string; text: string }>;
+    expect(first).toMatchObject({ code: 'uneven-children' });
+    expect(first!.text).toMatch(/^第\d+行：下级分值合计11分，不等于10分/);
+    const derive = parseDeriveConfig('scheme: other\nrules: {}\n', { scheme: loadScheme(VALID_SCHEME) });
+    const said = errorResponse(new KaoheError('invalid-derive-config', 'x', derive.problems), 'zh').body.error.details as Array<{ text: string }>;
+    expect(said.map((d) => d.text)).toEqual(['第1行：此配置属于考核细则 other，不是 t']);
+    const en = errorResponse(new KaoheError('invalid-derive-config', 'x', derive.problems), 'en').body.error.details as Array<{ text: string }>;
+    expect(en.map((d) => d.text)).toEqual(['line 1: the configuration is for scheme other, not t']);
+    const findings = errorResponse(new FindingsError([{ index: 0, item: '9.9', field: 'item', code: 'unknown-item', message: 'no item 9.9 in the scheme' }]), 'zh');
+    expect((findings.body.error.details as Array<{ text: string }>)[0]!.text).toBe('考核细则中没有考核项目 9.9');
   });
 
   it('answers a report worker that crashes (its store cannot be opened) as internal 500', async () => {

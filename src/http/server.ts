@@ -12,7 +12,11 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import { KaoheError, type ErrorCode } from '../core/errors.ts';
 import { errorLanguage, errorText, type ErrorLanguage } from '../core/error-messages.ts';
-import { SchemeError } from '../core/scheme/problems.ts';
+import { SchemeError, type SchemeProblem } from '../core/scheme/problems.ts';
+import { schemeProblemText } from '../core/scheme/problem-text.ts';
+import { FindingsError, findingProblemText } from '../core/scoring/score.ts';
+import { deriveProblemText } from '../core/derivation/problem-text.ts';
+import type { DeriveProblem } from '../core/derivation/config.ts';
 import type { EvidenceStore } from '../services/evidence/evidence-store.ts';
 import { csrfTokenFor } from '../services/user.service.ts';
 import { compose, type Services } from '../compose.ts';
@@ -120,7 +124,7 @@ export const STATUS: Record<ErrorCode, number> = {
 };
 
 /** Codes whose details are sent to the client (what to fix, or until when to wait). */
-const DETAILED: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['validation', 'weak-password', 'locked', 'rate-limited', 'busy']);
+const DETAILED: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['validation', 'weak-password', 'locked', 'rate-limited', 'busy', 'invalid-derive-config']);
 
 const INTERNAL_MESSAGE = 'an internal error: the office has been told (see the server log)';
 
@@ -140,9 +144,15 @@ export function errorResponse(error: unknown, lang: ErrorLanguage): { status: nu
   });
   if (error instanceof KaoheError) {
     if (error.code === 'internal') return { status: 500, body: body('internal', INTERNAL_MESSAGE), log: { message: error.message, code: error.code } };
+    if (error instanceof FindingsError) {
+      const details = error.problems.map((p) => ({ ...p, text: lang === 'en' ? `${p.item}: ${findingProblemText(p, 'en')}` : findingProblemText(p, 'zh') }));
+      return { status: 400, body: body(error.code, error.message, details) };
+    }
+    if (error.code === 'invalid-derive-config')
+      return { status: 400, body: body(error.code, error.message, saidProblems(error.details as DeriveProblem[], deriveProblemText, lang)) };
     return { status: STATUS[error.code], body: body(error.code, error.message, DETAILED.has(error.code) ? inLanguage(error.details, lang) : undefined) };
   }
-  if (error instanceof SchemeError) return { status: 400, body: body('invalid-scheme', error.message, error.problems) };
+  if (error instanceof SchemeError) return { status: 400, body: body('invalid-scheme', error.message, saidProblems(error.problems, schemeProblemText, lang)) };
   const e = error as { statusCode?: number; code?: string; message?: string };
   if (e.statusCode === 429) return { status: 429, body: body('rate-limited', 'too many attempts: wait a minute and try again') };
   if (e.statusCode && e.statusCode < 500) {
@@ -161,6 +171,15 @@ function inLanguage(details: unknown, lang: ErrorLanguage): unknown {
     if (d === null || typeof d !== 'object' || !('zh' in d) || !('en' in d)) return d;
     const { zh, en, ...rest } = d as { zh: string; en: string };
     return { ...rest, text: lang === 'en' ? en : zh };
+  });
+}
+
+/** A file's problems, errors first, each with its sentence in the reader's language, led by its line (`text`). */
+function saidProblems<P extends SchemeProblem>(problems: P[], say: (p: P, lang: 'zh' | 'en') => string, lang: ErrorLanguage): Array<P & { text: string }> {
+  const ordered = [...problems].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  return ordered.map((p) => {
+    const place = p.line === undefined ? '' : lang === 'en' ? `line ${p.line}: ` : `第${p.line}行：`;
+    return { ...p, text: place + say(p, lang) };
   });
 }
 

@@ -8,6 +8,9 @@ import { z } from 'zod';
 import { readYaml } from '../yaml-source.ts';
 import { isItem, walk, type Scheme, type SchemeNode } from '../scheme/model.ts';
 import { formatProblem, type SchemeProblem } from '../scheme/problems.ts';
+import type { SchemeProblemParams } from '../scheme/problem-text.ts';
+import { issueText } from '../field-issue.ts';
+import { deriveProblemMessage, type DeriveProblemCode } from './problem-text.ts';
 import { COMPARED_FIELDS, HOUSEHOLD_SOURCE_KINDS, type ComparedField, type HouseholdSourceKind } from './types.ts';
 
 export const REPORT_STATUSES = ['on-time', 'late', 'returned', 'missing'] as const;
@@ -170,15 +173,20 @@ export interface DeriveLoadOptions {
 export function parseDeriveConfig(source: string, options: DeriveLoadOptions = {}): DeriveLoadResult {
   const { file } = options;
   const read = readYaml(source, CODE_KEYS);
-  if (!read.ok) return { problems: read.syntax.map((e) => ({ severity: 'error', code: 'syntax', file, ...e })) };
+  if (!read.ok) {
+    return {
+      problems: read.syntax.map(({ yamlCode, message, ...place }) => ({ severity: 'error', ...deriveProblemMessage('syntax', { detail: message, yamlCode }), file, ...place })),
+    };
+  }
   const { doc, locate, placeOf } = read.source;
   const problems: DeriveProblem[] = [];
   const parsed = DeriveFileSchema.safeParse(doc.toJS());
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const { path, ...place } = placeOf(issue);
-      const message = issue.code === 'unrecognized_keys' && path.length === 1 && path[0] === 'rules' ? `${issue.message} (known rules: ${RULE_NAMES.join(', ')})` : issue.message;
-      problems.push({ severity: 'error', code: 'shape', message: `${path.join('.') || '(top level)'}: ${message}`, file, path, ...place });
+      const said = issueText(issue);
+      const known = issue.code === 'unrecognized_keys' && path.length === 1 && path[0] === 'rules' ? RULE_NAMES.join(', ') : '';
+      problems.push({ severity: 'error', ...deriveProblemMessage('shape', { path: path.join('.'), zh: said.zh, en: said.en, known }), file, path, ...place });
     }
     return { problems };
   }
@@ -190,7 +198,7 @@ export function parseDeriveConfig(source: string, options: DeriveLoadOptions = {
       values.forEach((v, i) => {
         if (values.indexOf(v) !== i) {
           const path = ['rules', name, list, i];
-          problems.push({ severity: 'error', code: 'duplicate-value', message: `${path.join('.')}: ${String(v)} is listed twice`, file, path, ...locate(path) });
+          problems.push({ severity: 'error', ...deriveProblemMessage('duplicate-value', { path: path.join('.'), value: String(v) }), file, path, ...locate(path) });
         }
       });
     }
@@ -232,24 +240,24 @@ const ONE_SUGGESTION_RULES: readonly RuleName[] = ['homeVisits', 'satisfaction']
  */
 export function checkDeriveConfig(config: DeriveConfig, scheme: Scheme): DeriveProblem[] {
   const problems: DeriveProblem[] = [];
-  const error = (path: Array<string | number>, code: string, message: string, node?: string) =>
-    problems.push({ severity: 'error', code, message, path, ...(node ? { node } : {}) });
+  const error = (path: Array<string | number>, code: DeriveProblemCode, params: SchemeProblemParams, node?: string) =>
+    problems.push({ severity: 'error', ...deriveProblemMessage(code, params), path, ...(node ? { node } : {}) });
   const nodes = new Map<string, SchemeNode>();
   walk(scheme, (n) => nodes.set(n.code, n));
 
   if (config.scheme !== scheme.id) {
-    error(['scheme'], 'scheme-mismatch', `the configuration is for scheme ${config.scheme}, not ${scheme.id}`);
+    error(['scheme'], 'scheme-mismatch', { config: config.scheme, scheme: scheme.id });
   }
   for (const name of RULE_NAMES) {
     const rule = config.rules[name] as (RuleBase & { minutesElement?: string }) | undefined;
     if (!rule) continue;
     const node = nodes.get(rule.item);
     if (!node) {
-      error(['rules', name, 'item'], 'unknown-item', `${name}: scheme ${scheme.id} has no node ${rule.item}`, rule.item);
+      error(['rules', name, 'item'], 'unknown-item', { rule: name, scheme: scheme.id, item: rule.item }, rule.item);
       continue;
     }
     if (!isItem(node)) {
-      error(['rules', name, 'item'], 'not-an-item', `${name}: ${rule.item} is a section, not an item: name an item (a node with a rule)`, rule.item);
+      error(['rules', name, 'item'], 'not-an-item', { rule: name, item: rule.item }, rule.item);
       continue;
     }
     for (const key of ['element', 'minutesElement'] as const) {
@@ -257,16 +265,15 @@ export function checkDeriveConfig(config: DeriveConfig, scheme: Scheme): DeriveP
       if (element === undefined) continue;
       const codes = (node.checklist ?? []).map((e) => e.code);
       if (codes.length === 0) {
-        error(['rules', name, key], 'unknown-element', `${name}: item ${rule.item} has no checklist, so no element ${element}`, rule.item);
+        error(['rules', name, key], 'unknown-element', { rule: name, item: rule.item, element, codes: '' }, rule.item);
       } else if (!codes.includes(element)) {
-        error(['rules', name, key], 'unknown-element', `${name}: item ${rule.item} has no checklist element ${element} (it has: ${codes.join(', ')})`, rule.item);
+        error(['rules', name, key], 'unknown-element', { rule: name, item: rule.item, element, codes: codes.join(', ') }, rule.item);
       }
     }
     if (ONE_SUGGESTION_RULES.includes(name) && node.rule?.kind !== 'allOrNothing') {
       problems.push({
         severity: 'warning',
-        code: 'not-all-or-nothing',
-        message: `${name} gives one suggestion for the whole period, meant for an all-or-nothing item; ${rule.item} is ${node.rule?.kind}`,
+        ...deriveProblemMessage('not-all-or-nothing', { rule: name, item: rule.item, kind: String(node.rule?.kind) }),
         path: ['rules', name, 'item'],
         node: rule.item,
       });

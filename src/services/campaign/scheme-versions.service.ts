@@ -32,7 +32,7 @@ export class SchemeVersions {
       try {
         loadDeriveConfig(deriveText, { scheme, file: `${file} (derivation rules)` });
       } catch (e) {
-        if (e instanceof DeriveConfigError) throw new KaoheError('invalid-derive-config', e.message);
+        if (e instanceof DeriveConfigError) throw new KaoheError('invalid-derive-config', e.message, e.problems);
         throw e;
       }
     }

@@ -68,7 +68,10 @@ export function errorText(error: unknown, lang: string = i18next.language): stri
     const text = ERROR_MESSAGES[error.code][en ? 'en' : 'zh'];
     if (!SHOWS_PLACE.has(error.code) || !error.message) return text;
     const field = fieldDetail(error.details);
-    if (field) return en ? `${text} (${field.field}: ${field.text})` : `${text}（${field.field}：${field.text}）`;
+    if (field) {
+      const said = field.field ? (en ? `${field.field}: ${field.text}` : `${field.field}：${field.text}`) : field.text;
+      return en ? `${text} (${said})` : `${text}（${said}）`;
+    }
     return en ? `${text} (${error.message})` : `${text}（${error.message}）`;
   }
   return error instanceof Error ? error.message : String(error);
