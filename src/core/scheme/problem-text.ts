@@ -48,9 +48,9 @@ export const SCHEME_PROBLEM_TEXT = {
     en: (p) => `${p.value} is not a number of points (at most two decimals)`,
   },
   'negative-points': { zh: (p) => `分值和扣分额不能为负数（${p.value}）`, en: (p) => `points and amounts must not be negative (${p.value})` },
-  'duplicate-grade': { zh: (p) => `等次 ${p.grade} 列了两次`, en: (p) => `grade ${p.grade} is listed twice` },
+  'duplicate-grade': { zh: (p) => `等级 ${p.grade} 列了两次`, en: (p) => `grade ${p.grade} is listed twice` },
   'grade-order': {
-    zh: (p) => `等次须按最低分从高到低排列：${p.grade} 的最低分不低于 ${p.previous}`,
+    zh: (p) => `等级须按最低分从高到低排列：${p.grade} 的最低分不低于 ${p.previous}`,
     en: (p) => `grades must be listed from the highest minimum down: ${p.grade} is not below ${p.previous}`,
   },
   'duplicate-code': {
@@ -88,10 +88,10 @@ export const SCHEME_PROBLEM_TEXT = {
   'unexpected-pool': { zh: (p) => `${kindZh(p.kind)}规则不计入扣分池`, en: (p) => `a ${p.kind} rule draws on no pool` },
   'all-or-nothing-without-points': { zh: () => '全项扣分的考核项目须有自己的分值', en: () => 'an all-or-nothing item needs points of its own to lose' },
   'veto-with-points': { zh: () => '一票否决项目不设分值', en: () => 'a veto item has no points' },
-  'missing-effect': { zh: () => '一票否决规则须说明后果：得0分（zero）或定为某等次（grade）', en: () => 'a veto rule needs an effect: zero or grade' },
-  'missing-grade': { zh: () => '后果为定等次的一票否决须写明等次', en: () => 'a veto with effect "grade" names the grade it forces' },
-  'unknown-grade': { zh: (p) => `等次 ${p.grade} 不在本细则的等次中`, en: (p) => `grade ${p.grade} is not among the scheme's grades` },
-  'unexpected-effect': { zh: (p) => `${kindZh(p.kind)}规则不填后果或等次`, en: (p) => `a ${p.kind} rule takes no effect or grade` },
+  'missing-effect': { zh: () => '一票否决规则须说明后果：得0分（zero）或定为某等级（grade）', en: () => 'a veto rule needs an effect: zero or grade' },
+  'missing-grade': { zh: () => '后果为定等级的一票否决须写明等级', en: () => 'a veto with effect "grade" names the grade it forces' },
+  'unknown-grade': { zh: (p) => `等级 ${p.grade} 不在本细则的等级中`, en: (p) => `grade ${p.grade} is not among the scheme's grades` },
+  'unexpected-effect': { zh: (p) => `${kindZh(p.kind)}规则不填后果或等级`, en: (p) => `a ${p.kind} rule takes no effect or grade` },
   'pool-not-ancestor': { zh: (p) => `扣分池 ${p.pool} 不是 ${p.code} 本身或其上级`, en: (p) => `pool ${p.pool} is not ${p.code} itself or a node above it` },
   'uncapped-penalty': {
     zh: () => '没有分值的考核项目须有上级扣分池（pool: true）可扣',
@@ -99,7 +99,7 @@ export const SCHEME_PROBLEM_TEXT = {
   },
   'pool-without-points': { zh: (p) => `扣分池 ${p.pool} 没有分值可扣`, en: (p) => `pool ${p.pool} has no points to draw on` },
   'bonus-pool': { zh: () => '加分项不能同时是扣分池', en: () => 'a bonus section cannot also be a deduction pool' },
-  'grade-basis-without-grades': { zh: () => '设了等次依据（gradeBasis），但细则没有等次', en: () => 'gradeBasis is set but the scheme has no grades' },
+  'grade-basis-without-grades': { zh: () => '设了等级依据（gradeBasis），但细则没有等级', en: () => 'gradeBasis is set but the scheme has no grades' },
 } satisfies Record<string, { zh: Sentence; en: Sentence }>;
 
 export type SchemeProblemCode = keyof typeof SCHEME_PROBLEM_TEXT;
