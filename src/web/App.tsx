@@ -3,6 +3,7 @@ import { Component, lazy, Suspense, useEffect, type ComponentType, type LazyExot
 import { Button } from 'antd';
 import { Result, Spin } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { useLangReady } from './i18n/index.ts';
 import { useAuth } from './lib/auth.tsx';
 import { navigate, pathTo, useRoute, type RouteName } from './lib/router.tsx';
 import { homeFor, navFor, type NavKey } from './lib/roles.ts';
@@ -102,6 +103,7 @@ export function App() {
   const { user } = useAuth();
   const route = useRoute();
   const { t } = useTranslation();
+  const langReady = useLangReady();
 
   const redirectHome = !!user && route.name === 'overview' && !navFor(user.role).includes('overview');
   // A page opened by its address (a bookmark, a reload) has its chunk fetched while the app asks
@@ -121,7 +123,8 @@ export function App() {
     }
   }, [user, route.name, route.query, redirectHome]);
 
-  if (user === undefined) {
+  // Until who is signed in is known, and the saved language's strings are there (English is fetched).
+  if (user === undefined || !langReady) {
     return (
       <div style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center' }}>
         <Spin size="large" />

@@ -2,12 +2,10 @@
 import { StrictMode, useEffect } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App as AntApp, ConfigProvider, theme } from 'antd';
-import zhCN from 'antd/locale/zh_CN';
-import enUS from 'antd/locale/en_US';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { useTranslation } from 'react-i18next';
-import './i18n/index.ts';
+import { antdLocale } from './i18n/index.ts';
 import './styles.css';
 import { AuthProvider } from './lib/auth.tsx';
 import { App } from './App.tsx';
@@ -58,7 +56,7 @@ function Root() {
   }, [en]);
   return (
     <ConfigProvider
-      locale={en ? enUS : zhCN}
+      locale={antdLocale(i18n.language)}
       theme={{
         algorithm: theme.defaultAlgorithm,
         token: {

@@ -67,7 +67,8 @@ export function LanguageSwitch({ size }: { size?: 'small' | 'middle' }) {
         { label: <span data-testid="lang-zh">中文</span>, value: 'zh-CN' },
         { label: <span data-testid="lang-en">EN</span>, value: 'en' },
       ]}
-      onChange={(v) => setLang(v as AppLang)}
+      // English is fetched on first use: until it is there the page stays as it is (a failed fetch too).
+      onChange={(v) => void setLang(v as AppLang).catch(() => undefined)}
     />
   );
 }
