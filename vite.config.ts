@@ -4,7 +4,7 @@
  * (KAOHE_API, default http://localhost:3100: `bin/kaohe serve --port 3100`).
  */
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -17,11 +17,48 @@ const VENDOR_GROUPS: Array<{ name: string; test: RegExp; priority: number }> = [
   { name: 'i18n', test: /node_modules[\\/](i18next|react-i18next|html-parse-stringify|void-elements|use-sync-external-store)[\\/]/, priority: 10 },
 ];
 
+/**
+ * Ant Design's Result imports its three illustrations (403, 404, 500: some 37 KB of SVG) whatever
+ * the status it shows, and the app's error views use Result: they would be in every page's first
+ * load. Here each illustration becomes a component of its own chunk, fetched when a Result shows
+ * it (the illustration's box keeps its size meanwhile; a failed fetch shows no picture). Result
+ * itself, its icons and its styles are unchanged. The build fails if antd moves them.
+ */
+function lazyResultIllustrations(): Plugin {
+  const ILLUSTRATION = /^\.\/(noFound|serverError|unauthorized)(\.js)?$/;
+  const RESULT = /[\\/]antd[\\/]es[\\/]result[\\/]index\.js$/;
+  const PREFIX = '\0kaohe-lazy-illustration:';
+  let redirected = 0;
+  return {
+    name: 'kaohe-lazy-result-illustrations',
+    apply: 'build',
+    enforce: 'pre',
+    async resolveId(source, importer) {
+      if (!importer || !ILLUSTRATION.test(source) || !RESULT.test(importer)) return null;
+      const real = await this.resolve(source, importer, { skipSelf: true });
+      if (!real) return null;
+      redirected++;
+      return PREFIX + real.id;
+    },
+    load(id) {
+      if (!id.startsWith(PREFIX)) return null;
+      return [
+        `import { createElement, lazy, Suspense } from 'react';`,
+        `const Illustration = lazy(() => import(${JSON.stringify(id.slice(PREFIX.length))}).catch(() => ({ default: () => null })));`,
+        `export default function LazyIllustration() { return createElement(Suspense, { fallback: null }, createElement(Illustration)); }`,
+      ].join('\n');
+    },
+    buildEnd(error) {
+      if (!error && redirected === 0) this.error("antd's Result illustrations were not found where lazyResultIllustrations looks (antd/es/result/*.js)");
+    },
+  };
+}
+
 export default defineConfig({
   root: here('./src/web'),
   base: '/',
   publicDir: false,
-  plugins: [react()],
+  plugins: [react(), lazyResultIllustrations()],
   build: {
     outDir: here('./dist/web'),
     emptyOutDir: true,
