@@ -9,7 +9,8 @@
  */
 import i18next from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
-import antdZhCN from 'antd/locale/zh_CN';
+// The ES modules (antd/locale/* are CommonJS and bring the lib/ copies of the pickers' locales).
+import antdZhCN from 'antd/es/locale/zh_CN';
 import zhCN from './zh-CN.json';
 
 type Locale = typeof antdZhCN;
@@ -37,7 +38,7 @@ function loadLang(lang: AppLang): Promise<void> {
   if (lang === 'zh-CN' || antdLocales[lang]) return Promise.resolve();
   let pending = loading.get(lang);
   if (!pending) {
-    pending = Promise.all([import('./en.json'), import('antd/locale/en_US')]).then(([strings, antd]) => {
+    pending = Promise.all([import('./en.json'), import('antd/es/locale/en_US')]).then(([strings, antd]) => {
       i18next.addResourceBundle(lang, 'translation', strings.default, true, true);
       antdLocales[lang] = antd.default;
     });
