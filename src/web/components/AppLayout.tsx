@@ -1,7 +1,7 @@
 /** The shell: a menu by role (a drawer on a phone), the language switch, the user's menu. */
-import { useState, type ReactNode } from 'react';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { errorText } from '../lib/api.ts';
-import { App, Button, Drawer, Dropdown, Layout, Menu, Segmented, type MenuProps } from 'antd';
+import { App, Button, Dropdown, Layout, Menu, Segmented, type MenuProps } from 'antd';
 import {
   ApartmentOutlined,
   AuditOutlined,
@@ -30,7 +30,7 @@ import { useAuth, useUser } from '../lib/auth.tsx';
 import { navigate, pathTo, type RouteName } from '../lib/router.tsx';
 import { navFor, type NavKey } from '../lib/roles.ts';
 import { setLang, type AppLang } from '../i18n/index.ts';
-import { useIsNarrow } from '../lib/hooks.ts';
+import { useIsNarrow, useWhenIdle } from '../lib/hooks.ts';
 
 const ICONS: Record<NavKey, ReactNode> = {
   myVillages: <CarryOutOutlined />,
@@ -50,6 +50,10 @@ const ICONS: Record<NavKey, ReactNode> = {
   audit: <AuditOutlined />,
   users: <UsergroupAddOutlined />,
 };
+
+const loadNavDrawer = () => import('./NavDrawer.tsx');
+const NavDrawer = lazy(loadNavDrawer);
+const preloadNavDrawer = () => void loadNavDrawer().catch(() => undefined);
 
 const REGISTRY: NavKey[] = ['villages', 'households', 'workTeams', 'helpers', 'records', 'imports', 'exports'];
 
@@ -80,6 +84,9 @@ export function AppLayout({ active, children }: { active: NavKey | undefined; ch
   const { message } = App.useApp();
   const narrow = useIsNarrow(992);
   const [drawer, setDrawer] = useState(false);
+  // The phone's menu drawer is mounted from its first opening on (and fetched ahead, when idle).
+  const [drawerUsed, setDrawerUsed] = useState(false);
+  useWhenIdle(narrow, preloadNavDrawer);
   const allowed = navFor(user.role);
 
   const item = (key: NavKey) => ({ key, icon: ICONS[key], label: <span data-testid={navTestId(key)}>{t(`nav.${key}`)}</span> });
@@ -145,14 +152,28 @@ export function AppLayout({ active, children }: { active: NavKey | undefined; ch
           </div>
           {menu}
         </Layout.Sider>
-      ) : (
-        <Drawer open={drawer} onClose={() => setDrawer(false)} placement="left" size={260} title={t('app.name')} styles={{ body: { padding: 0 } }}>
-          {menu}
-        </Drawer>
-      )}
+      ) : drawerUsed ? (
+        <Suspense fallback={null}>
+          <NavDrawer open={drawer} onClose={() => setDrawer(false)} title={t('app.name')}>
+            {menu}
+          </NavDrawer>
+        </Suspense>
+      ) : null}
       <Layout>
         <Layout.Header className="app-header">
-          {narrow ? <Button type="text" icon={<MenuOutlined />} aria-label={t('nav.menu')} onClick={() => setDrawer(true)} data-testid="nav-toggle" /> : null}
+          {narrow ? (
+            <Button
+              type="text"
+              icon={<MenuOutlined />}
+              aria-label={t('nav.menu')}
+              onPointerDown={preloadNavDrawer}
+              onClick={() => {
+                setDrawerUsed(true);
+                setDrawer(true);
+              }}
+              data-testid="nav-toggle"
+            />
+          ) : null}
           {narrow ? (
             <div className="app-brand">
               <span className="app-brand-mark">考</span>
