@@ -5,7 +5,7 @@ import { App as AntApp, ConfigProvider, theme } from 'antd';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { useTranslation } from 'react-i18next';
-import { antdLocale } from './i18n/index.ts';
+import { useAntdLocale } from './i18n/index.ts';
 import './styles.css';
 import { AuthProvider } from './lib/auth.tsx';
 import { App } from './App.tsx';
@@ -49,6 +49,7 @@ const READABLE_TAGS = {
 function Root() {
   const { i18n } = useTranslation();
   const en = i18n.language.startsWith('en');
+  const locale = useAntdLocale();
   useEffect(() => {
     dayjs.locale(en ? 'en' : 'zh-cn');
     document.documentElement.lang = en ? 'en' : 'zh-CN';
@@ -56,7 +57,7 @@ function Root() {
   }, [en]);
   return (
     <ConfigProvider
-      locale={antdLocale(i18n.language)}
+      locale={locale}
       theme={{
         algorithm: theme.defaultAlgorithm,
         token: {

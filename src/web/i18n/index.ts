@@ -8,6 +8,7 @@
  * there (no keys shown meanwhile); at start, the app waits for them (`useLangReady`).
  */
 import i18next from 'i18next';
+import { useSyncExternalStore } from 'react';
 import { initReactI18next, useTranslation } from 'react-i18next';
 // The ES modules (antd/locale/* are CommonJS and bring the lib/ copies of the pickers' locales).
 import antdZhCN from 'antd/es/locale/zh_CN';
@@ -32,6 +33,17 @@ function initialLang(): AppLang {
 /** Ant Design's locale for each language whose strings are loaded. */
 const antdLocales: Partial<Record<AppLang, Locale>> = { 'zh-CN': antdZhCN };
 const loading = new Map<AppLang, Promise<void>>();
+/**
+ * Languages loaded so far, as a store components subscribe to: i18next announces no change when
+ * the strings of the language already set arrive (the start with English saved).
+ */
+let loaded = 0;
+const listeners = new Set<() => void>();
+const subscribe = (listener: () => void) => {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+};
+const useLoaded = () => useSyncExternalStore(subscribe, () => loaded);
 
 /** Fetches a language's strings and Ant Design's locale for it, once. */
 function loadLang(lang: AppLang): Promise<void> {
@@ -41,6 +53,8 @@ function loadLang(lang: AppLang): Promise<void> {
     pending = Promise.all([import('./en.json'), import('antd/es/locale/en_US')]).then(([strings, antd]) => {
       i18next.addResourceBundle(lang, 'translation', strings.default, true, true);
       antdLocales[lang] = antd.default;
+      loaded++;
+      for (const listener of listeners) listener();
     });
     // A failed fetch (a new build, a lost connection) is tried again on the next switch.
     pending.catch(() => loading.delete(lang));
@@ -81,12 +95,15 @@ function appLang(lang: string): AppLang {
 /** Whether the active language's strings are loaded (the app shows a spinner until they are). */
 export function useLangReady(): boolean {
   const { i18n } = useTranslation();
+  useLoaded();
   return antdLocales[appLang(i18n.language)] !== undefined;
 }
 
 /** Ant Design's locale for the active language (Chinese until the other one is loaded). */
-export function antdLocale(lang: string): Locale {
-  return antdLocales[appLang(lang)] ?? antdZhCN;
+export function useAntdLocale(): Locale {
+  const { i18n } = useTranslation();
+  useLoaded();
+  return antdLocales[appLang(i18n.language)] ?? antdZhCN;
 }
 
 /** Switches the language, once its strings are loaded, and remembers it. */
