@@ -2,8 +2,6 @@
 import { StrictMode, useEffect } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App as AntApp, ConfigProvider, theme } from 'antd';
-import dayjs from 'dayjs';
-import 'dayjs/locale/zh-cn';
 import { useTranslation } from 'react-i18next';
 import { useAntdLocale } from './i18n/index.ts';
 import './styles.css';
@@ -51,7 +49,6 @@ function Root() {
   const en = i18n.language.startsWith('en');
   const locale = useAntdLocale();
   useEffect(() => {
-    dayjs.locale(en ? 'en' : 'zh-cn');
     document.documentElement.lang = en ? 'en' : 'zh-CN';
     document.title = en ? 'Kaohe — village assessment' : '考核 — 脱贫攻坚考核系统';
   }, [en]);
