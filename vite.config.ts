@@ -20,6 +20,9 @@ const VENDOR_GROUPS: Array<{ name: string; test?: RegExp; tags?: ['$initial']; p
   // use too (each file compressed apart compresses worse, and costs a request). The app's own
   // modules stay in the entry, so a build that changes only them keeps this chunk cached.
   { name: 'shell', test: /node_modules[\\/]/, tags: ['$initial'], priority: 5 },
+  // The signed-in pages' shell (components/AppLayout.tsx, a chunk the sign-in page goes without):
+  // its menu, dropdown and layout with what they import, in one chunk too.
+  { name: 'layout', test: /node_modules[\\/](antd[\\/]es[\\/](menu|dropdown|layout)|@rc-component[\\/](menu|dropdown|overflow))[\\/]/, priority: 4 },
 ];
 
 /**

@@ -1,7 +1,10 @@
-/** The shell: a menu by role (a drawer on a phone), the language switch, the user's menu. */
+/**
+ * The shell: a menu by role (a drawer on a phone), the language switch, the user's menu. A chunk
+ * of its own (App.tsx): the sign-in page does without it, a signed-in page fetches it beside its own.
+ */
 import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { errorText } from '../lib/api.ts';
-import { App, Button, Dropdown, Layout, Menu, Segmented, type MenuProps } from 'antd';
+import { App, Button, Dropdown, Layout, Menu, type MenuProps } from 'antd';
 import {
   ApartmentOutlined,
   AuditOutlined,
@@ -29,7 +32,7 @@ import { useTranslation } from 'react-i18next';
 import { useAuth, useUser } from '../lib/auth.tsx';
 import { navigate, pathTo, type RouteName } from '../lib/router.tsx';
 import { navFor, type NavKey } from '../lib/roles.ts';
-import { setLang, type AppLang } from '../i18n/index.ts';
+import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { useIsNarrow, useWhenIdle } from '../lib/hooks.ts';
 
 const ICONS: Record<NavKey, ReactNode> = {
@@ -59,23 +62,6 @@ const REGISTRY: NavKey[] = ['villages', 'households', 'workTeams', 'helpers', 'r
 
 /** The navigation's test hook: nav-overview, nav-work-teams … */
 export const navTestId = (key: NavKey) => `nav-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-
-export function LanguageSwitch({ size }: { size?: 'small' | 'middle' }) {
-  const { i18n } = useTranslation();
-  return (
-    <Segmented
-      size={size ?? 'small'}
-      data-testid="lang-switch"
-      value={i18n.language.startsWith('en') ? 'en' : 'zh-CN'}
-      options={[
-        { label: <span data-testid="lang-zh">中文</span>, value: 'zh-CN' },
-        { label: <span data-testid="lang-en">EN</span>, value: 'en' },
-      ]}
-      // English is fetched on first use: until it is there the page stays as it is (a failed fetch too).
-      onChange={(v) => void setLang(v as AppLang).catch(() => undefined)}
-    />
-  );
-}
 
 export function AppLayout({ active, children }: { active: NavKey | undefined; children: ReactNode }) {
   const { t } = useTranslation();

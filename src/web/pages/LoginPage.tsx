@@ -5,7 +5,7 @@ import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../lib/auth.tsx';
 import { ApiError, errorText } from '../lib/api.ts';
-import { LanguageSwitch } from '../components/AppLayout.tsx';
+import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 
 /** A moment as local time, 2020-06-01 08:30:00 (without dayjs, which the sign-in page goes without). */
 function localTime(iso: string): string {
