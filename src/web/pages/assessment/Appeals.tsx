@@ -16,7 +16,8 @@ import { itemsOf, nodeIndex, type Finding, type liveScore, type Scheme } from '.
 import { schemeLang } from '../../i18n/index.ts';
 import type { AppealRow, AssessmentDetail } from '../../lib/types.ts';
 import type { AppealCreated, AppealDecided, AppealRequest } from '../../../contract/index.ts';
-import { EvidenceList, EvidencePicker, uploadEvidence, type useChanges } from './parts.tsx';
+import { EvidenceList, uploadEvidence, type useChanges } from './parts.tsx';
+import { EvidencePicker } from './EvidencePicker.tsx';
 import { decisionBody, decisionReady, DecisionFields, NEW_DECISION, useConfirmDecision, useDecisionEffect, type Decision } from './AppealDecision.tsx';
 
 export default function Appeals({

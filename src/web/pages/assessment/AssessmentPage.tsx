@@ -40,8 +40,8 @@ import { countOk, type Draft } from './draft.ts';
 
 /**
  * What the page shows first (the score, the items and their findings) is in this chunk; the
- * finding form (with its selects and number field), the suggestions and the appeals are chunks of
- * their own, fetched once the page is idle, or at once when the add button is pointed at or a
+ * finding form (with its selects and number field), the other dialogs, the suggestions and the
+ * appeals are chunks of their own, fetched once the page is idle, or at once when the add button is pointed at or a
  * tab opened: a phone on weak data sees the assessment sooner, and the form still opens at once.
  */
 const loadDrawer = () => import('./FindingDrawer.tsx');
@@ -50,6 +50,9 @@ const loadAppeals = () => import('./Appeals.tsx');
 const FindingDrawer = lazy(loadDrawer);
 const ConflictFinding = lazy(() => loadDrawer().then((m) => ({ default: m.ConflictFinding })));
 const Suggestions = lazy(loadSuggestions);
+const loadDialogs = () => import('./dialogs.tsx');
+const WithdrawModal = lazy(() => loadDialogs().then((m) => ({ default: m.WithdrawModal })));
+const SubmitLeftModal = lazy(() => loadDialogs().then((m) => ({ default: m.SubmitLeftModal })));
 const Appeals = lazy(loadAppeals);
 /** Fetches the finding form's chunk ahead of its first use (a failure is tried again on use). */
 const preloadDrawer = () => void loadDrawer().catch(() => undefined);
@@ -144,6 +147,7 @@ export default function AssessmentPage() {
   // Once the assessment shows: the parts the reader may open next (the finding form only for who records).
   useWhenIdle(!!a && !!scheme && !!unit, () => {
     if (mayRecord) preloadDrawer();
+    void loadDialogs().catch(() => undefined);
     void loadSuggestions().catch(() => undefined);
     void loadAppeals().catch(() => undefined);
     preloadEvidencePhoto();
@@ -364,25 +368,27 @@ export default function AssessmentPage() {
         </Suspense>
       ) : null}
       {withdrawing ? (
-        <WithdrawModal
-          finding={withdrawing}
-          scheme={scheme}
-          deltaTotal={(() => {
-            const rest = saved.filter((f) => f.id !== String(withdrawing.id));
-            const r = liveScore(scheme, unit, rest, lang);
-            return r.json ? r.json.total - (savedLive?.json?.total ?? a.score.total) : null;
-          })()}
-          onClose={() => setWithdrawing(null)}
-          onConfirm={async (reason) => {
-            const ok = await run(
-              (version) => api.post<AssessmentChanged>(`/assessments/${a.id}/findings/${withdrawing.id}/withdraw`, { version, reason } satisfies WithdrawRequest),
-              t(isBonus(withdrawing.item) ? 'assessment.bonusWithdrawn' : 'assessment.withdrawn'),
-              { onDiscard: () => setWithdrawing(null) },
-            );
-            if (ok) setWithdrawing(null);
-          }}
-          busy={busy}
-        />
+        <Suspense fallback={null}>
+          <WithdrawModal
+            finding={withdrawing}
+            scheme={scheme}
+            deltaTotal={(() => {
+              const rest = saved.filter((f) => f.id !== String(withdrawing.id));
+              const r = liveScore(scheme, unit, rest, lang);
+              return r.json ? r.json.total - (savedLive?.json?.total ?? a.score.total) : null;
+            })()}
+            onClose={() => setWithdrawing(null)}
+            onConfirm={async (reason) => {
+              const ok = await run(
+                (version) => api.post<AssessmentChanged>(`/assessments/${a.id}/findings/${withdrawing.id}/withdraw`, { version, reason } satisfies WithdrawRequest),
+                t(isBonus(withdrawing.item) ? 'assessment.bonusWithdrawn' : 'assessment.withdrawn'),
+                { onDiscard: () => setWithdrawing(null) },
+              );
+              if (ok) setWithdrawing(null);
+            }}
+            busy={busy}
+          />
+        </Suspense>
       ) : null}
       {renderConflict(
         conflictTag === 'finding' && draft ? (
@@ -457,16 +463,18 @@ function Workflow({
     <>
       <Space wrap>{buttons}</Space>
       {asking && a.progress ? (
-        <SubmitLeftModal
-          scheme={scheme}
-          left={a.progress.left}
-          openSuggestions={a.progress.openSuggestions}
-          busy={busy}
-          onCancel={() => setAsking(false)}
-          onConfirm={async () => {
-            if (await onStep('submit')) setAsking(false);
-          }}
-        />
+        <Suspense fallback={null}>
+          <SubmitLeftModal
+            scheme={scheme}
+            left={a.progress.left}
+            openSuggestions={a.progress.openSuggestions}
+            busy={busy}
+            onCancel={() => setAsking(false)}
+            onConfirm={async () => {
+              if (await onStep('submit')) setAsking(false);
+            }}
+          />
+        </Suspense>
       ) : null}
       <Modal
         open={sendingBack}
@@ -726,57 +734,6 @@ function CheckProgress({ done, total }: { done: number; total: number }) {
   );
 }
 
-/** Submitting with items not looked at or suggestions open: the dialog that names them. */
-function SubmitLeftModal({
-  scheme,
-  left,
-  openSuggestions,
-  busy,
-  onCancel,
-  onConfirm,
-}: {
-  scheme: Scheme;
-  left: string[];
-  openSuggestions: number;
-  busy: boolean;
-  onCancel: () => void;
-  onConfirm: () => Promise<void>;
-}) {
-  const { t, i18n } = useTranslation();
-  const lang = schemeLang(i18n.language);
-  const index = useMemo(() => nodeIndex(scheme), [scheme]);
-  return (
-    <Modal
-      open
-      title={t('assessment.submitLeftTitle')}
-      onCancel={onCancel}
-      onOk={() => void onConfirm()}
-      okText={t('assessment.submitAnyway')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      okButtonProps={{ 'data-testid': 'submit-confirm' }}
-      cancelButtonProps={{ 'data-testid': 'submit-cancel' }}
-    >
-      <div data-testid="submit-left">
-        {left.length ? (
-          <>
-            <p style={{ marginBottom: 4 }}>{t('assessment.submitLeftUnchecked', { count: left.length })}</p>
-            <ul style={{ maxHeight: 240, overflowY: 'auto', margin: '0 0 8px', paddingInlineStart: 18 }} data-testid="submit-unchecked">
-              {left.map((code) => (
-                <li key={code} data-item={code}>
-                  <span className="mono">{code}</span> {index.get(code) ? textOf(index.get(code)!.title, lang) : ''}
-                </li>
-              ))}
-            </ul>
-          </>
-        ) : null}
-        {openSuggestions > 0 ? <p data-testid="submit-open-suggestions">{t('assessment.submitLeftSuggestions', { count: openSuggestions })}</p> : null}
-        <p style={{ marginBottom: 0 }}>{t('assessment.submitLeftAsk')}</p>
-      </div>
-    </Modal>
-  );
-}
-
 function FindingLine({
   f,
   node,
@@ -925,50 +882,5 @@ function FindingComments({
         </Space.Compact>
       ) : null}
     </div>
-  );
-}
-
-function WithdrawModal({
-  finding,
-  scheme,
-  deltaTotal,
-  onClose,
-  onConfirm,
-  busy,
-}: {
-  finding: FindingRow;
-  scheme: Scheme;
-  deltaTotal: number | null;
-  onClose: () => void;
-  onConfirm: (reason: string) => Promise<void>;
-  busy: boolean;
-}) {
-  const { t, i18n } = useTranslation();
-  const fmt = useFormat();
-  const [reason, setReason] = useState('');
-  const node = nodeIndex(scheme).get(finding.item);
-  return (
-    <Modal
-      open
-      title={t(node?.rule?.kind === 'bonus' ? 'assessment.withdrawBonusTitle' : 'assessment.withdrawTitle', {
-        item: `${finding.item} ${node ? textOf(node.title, schemeLang(i18n.language)) : ''}`,
-      })}
-      onCancel={onClose}
-      okText={t('assessment.withdraw')}
-      okButtonProps={{ danger: true, disabled: !reason.trim(), 'data-testid': 'withdraw-confirm' }}
-      confirmLoading={busy}
-      onOk={() => onConfirm(reason.trim())}
-    >
-      {deltaTotal !== null ? <p>{t('assessment.withdrawEffect', { delta: fmt.delta(deltaTotal) })}</p> : null}
-      <p className="muted">{t('assessment.withdrawHelp')}</p>
-      <Input.TextArea
-        rows={3}
-        value={reason}
-        onChange={(e) => setReason(e.target.value)}
-        placeholder={t('assessment.reasonPlaceholder')}
-        data-testid="withdraw-reason"
-        maxLength={2000}
-      />
-    </Modal>
   );
 }

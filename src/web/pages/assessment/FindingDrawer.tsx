@@ -16,7 +16,7 @@ import { useFormat } from '../../lib/format.ts';
 import { itemsOf, nodeIndex, type liveScore, type Scheme } from '../../lib/scoring.ts';
 import { schemeLang } from '../../i18n/index.ts';
 import type { AssessmentDetail } from '../../lib/types.ts';
-import { EvidencePicker } from './parts.tsx';
+import { EvidencePicker } from './EvidencePicker.tsx';
 import { countOk, type Draft } from './draft.ts';
 
 export default function FindingDrawer({
