@@ -41,21 +41,25 @@ import { countOk, type Draft } from './draft.ts';
 /**
  * What the page shows first (the score, the items and their findings) is in this chunk; the
  * finding form (with its selects and number field), the other dialogs, the suggestions and the
- * appeals are chunks of their own, fetched once the page is idle, or at once when the add button is pointed at or a
- * tab opened: a phone on weak data sees the assessment sooner, and the form still opens at once.
+ * appeals are chunks of their own, fetched once the page is idle, or at once when an add button
+ * is pointed at or a tab opened: a phone on weak data sees the assessment sooner, and the form
+ * still opens at once.
  */
 const loadDrawer = () => import('./FindingDrawer.tsx');
+const loadDialogs = () => import('./dialogs.tsx');
 const loadSuggestions = () => import('./Suggestions.tsx');
 const loadAppeals = () => import('./Appeals.tsx');
 const FindingDrawer = lazy(loadDrawer);
 const ConflictFinding = lazy(() => loadDrawer().then((m) => ({ default: m.ConflictFinding })));
-const Suggestions = lazy(loadSuggestions);
-const loadDialogs = () => import('./dialogs.tsx');
 const WithdrawModal = lazy(() => loadDialogs().then((m) => ({ default: m.WithdrawModal })));
 const SubmitLeftModal = lazy(() => loadDialogs().then((m) => ({ default: m.SubmitLeftModal })));
+const Suggestions = lazy(loadSuggestions);
 const Appeals = lazy(loadAppeals);
 /** Fetches the finding form's chunk ahead of its first use (a failure is tried again on use). */
 const preloadDrawer = () => void loadDrawer().catch(() => undefined);
+/** On an add button: pointed at, touched or focused, the form's chunk is on its way before the click. */
+const preloadOnIntent = { onPointerEnter: preloadDrawer, onPointerDown: preloadDrawer, onFocus: preloadDrawer };
+
 /**
  * The parts around the content (extras.ts), fetched from the moment this code runs, while the
  * page asks for the assessment: until they are there (they nearly always are by the time the
@@ -108,9 +112,6 @@ function Confirm({ title, onConfirm, children }: { title: ReactNode; onConfirm: 
     </x.Popconfirm>
   );
 }
-
-/** On an add button: pointed at, touched or focused, the form's chunk is on its way before the click. */
-const preloadOnIntent = { onPointerEnter: preloadDrawer, onPointerDown: preloadDrawer, onFocus: preloadDrawer };
 
 export default function AssessmentPage() {
   const { t, i18n } = useTranslation();
