@@ -6,12 +6,13 @@ export interface ManifestChunk {
   css?: string[];
 }
 export type Manifest = Record<string, ManifestChunk>;
-export const PAGES: Record<string, string | null>;
-export function pageFiles(manifest: Manifest, pageKey: string | null): string[];
+export type PageKeys = string | string[] | null;
+export const PAGES: Record<string, PageKeys>;
+export function pageFiles(manifest: Manifest, pageKeys: PageKeys): string[];
 export interface PageWeight {
   files: string[];
   raw: number;
   gzip: number;
   brotli: number;
 }
-export function pageWeights(root: string, manifest: Manifest, pages?: Record<string, string | null>): Record<string, PageWeight>;
+export function pageWeights(root: string, manifest: Manifest, pages?: Record<string, PageKeys>): Record<string, PageWeight>;

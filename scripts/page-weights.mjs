@@ -1,7 +1,8 @@
 /**
  * What a page of the built web app loads before it can show anything: index.html, the entry's
- * scripts and styles with everything they import statically, and the page's own chunk with its
- * static imports (a page's dynamic imports, such as another page, are not counted). Read from
+ * scripts and styles with everything they import statically, and the page's own chunks (a
+ * signed-in page's and the shell's, which the app fetches side by side) with their static imports
+ * (their dynamic imports, such as another page or a dialog's form, are not counted). Read from
  * Vite's manifest, which scripts/build-web.mjs keeps beside dist/web (dist/web-manifest.json).
  *
  *   node scripts/page-weights.mjs     the table for the pages below, from the last build
@@ -11,15 +12,18 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 
-/** The pages whose first load matters most, by the manifest key of their chunk (null: the entry only). */
+/** The shell of the signed-in pages (menu, header): a chunk the app loads beside the page's. */
+const LAYOUT = 'components/AppLayout.tsx';
+
+/** The pages whose first load matters most, by the manifest keys of their chunks (null: the entry only). */
 export const PAGES = {
   login: null,
-  overview: 'pages/OverviewPage.tsx',
-  assessment: 'pages/assessment/AssessmentPage.tsx',
+  overview: [LAYOUT, 'pages/OverviewPage.tsx'],
+  assessment: [LAYOUT, 'pages/assessment/AssessmentPage.tsx'],
 };
 
 /** The files (paths under the web root) a page loads: index.html, then scripts and styles. */
-export function pageFiles(manifest, pageKey) {
+export function pageFiles(manifest, pageKeys) {
   const files = new Set(['index.html']);
   const seen = new Set();
   const visit = (key) => {
@@ -32,7 +36,7 @@ export function pageFiles(manifest, pageKey) {
     for (const imported of chunk.imports ?? []) visit(imported);
   };
   visit('index.html');
-  if (pageKey) visit(pageKey);
+  for (const key of pageKeys === null ? [] : Array.isArray(pageKeys) ? pageKeys : [pageKeys]) visit(key);
   return [...files];
 }
 

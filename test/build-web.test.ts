@@ -1,14 +1,16 @@
 /**
- * The web build's compression step (scripts/compress-assets.mjs) on a folder like dist/web, and
- * what a page loads according to a Vite manifest (scripts/page-weights.mjs).
+ * The web build's compression step (scripts/compress-assets.mjs) on a folder like dist/web, what
+ * a page loads according to a Vite manifest (scripts/page-weights.mjs), and the budget of issue 19
+ * on the real build: the sign-in and assessment pages load under 300 KiB brotli before they show.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compressAssets } from '../scripts/compress-assets.mjs';
-import { pageFiles } from '../scripts/page-weights.mjs';
+import { pageFiles, pageWeights, type Manifest } from '../scripts/page-weights.mjs';
 
 let dir: string | undefined;
 afterEach(() => {
@@ -82,6 +84,48 @@ describe('pageFiles', () => {
       'assets/table-1.js',
       'assets/table-1.css',
     ]);
+    // A page and the shell it is shown in, fetched side by side: both chunks and their imports, once each.
+    expect(pageFiles(manifest, ['pages/B.tsx', 'pages/A.tsx'])).toEqual([
+      'index.html',
+      'assets/index-1.js',
+      'assets/index-1.css',
+      'assets/react-1.js',
+      'assets/antd-1.js',
+      'assets/B-1.js',
+      'assets/charts-1.js',
+      'assets/A-1.js',
+      'assets/table-1.js',
+      'assets/table-1.css',
+    ]);
     expect(() => pageFiles(manifest, 'pages/C.tsx')).toThrow(/no chunk/);
   });
+});
+
+describe('the first load of the built web app', () => {
+  it('stays under the budget (300 KiB brotli for the sign-in and assessment pages) and leaves out what pages fetch on demand', () => {
+    const root = resolve(import.meta.dirname, '..');
+    // As the browser tests get it: a build only when its sources changed since the last one.
+    execFileSync(process.execPath, [join(root, 'scripts', 'build-web.mjs')], { cwd: root, stdio: 'pipe' });
+    const manifest = JSON.parse(readFileSync(join(root, 'dist', 'web-manifest.json'), 'utf8')) as Manifest;
+    const weights = pageWeights(join(root, 'dist', 'web'), manifest);
+    const kib = (name: string) => Math.round((weights[name]!.brotli / 1024) * 10) / 10;
+    expect(kib('login'), 'sign-in page, KiB brotli').toBeLessThan(300);
+    expect(kib('assessment'), 'assessment page, KiB brotli').toBeLessThan(300);
+
+    const fileOf = (key: (k: string) => boolean) => Object.entries(manifest).find(([k]) => key(k))?.[1].file;
+    const onDemand = {
+      // The other language (English) is fetched when chosen.
+      english: fileOf((k) => k === 'i18n/en.json'),
+      // The scheme's reader (yaml, zod): the browser builds the scheme from the server's data.
+      schemeReader: fileOf((k) => /core-parse/.test(k)),
+      // Result's illustrations, fetched when an error view shows one.
+      illustration: fileOf((k) => k.endsWith('antd/es/result/noFound.js')),
+      // The finding form (selects, number field), fetched when idle or on pointing at an add button.
+      findingForm: fileOf((k) => k === 'pages/assessment/FindingDrawer.tsx'),
+    };
+    for (const [what, file] of Object.entries(onDemand)) {
+      expect(file, `${what}: a chunk of its own`).toBeDefined();
+      for (const [page, w] of Object.entries(weights)) expect(w.files, `${what} in the ${page} page's first load`).not.toContain(file);
+    }
+  }, 180_000);
 });

@@ -3,10 +3,10 @@ import { Component, lazy, Suspense, useEffect, type ComponentType, type LazyExot
 import { Button } from 'antd';
 import { Result, Spin } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { useLangReady } from './i18n/index.ts';
 import { useAuth } from './lib/auth.tsx';
 import { navigate, pathTo, useRoute, type RouteName } from './lib/router.tsx';
 import { homeFor, navFor, type NavKey } from './lib/roles.ts';
-import { AppLayout } from './components/AppLayout.tsx';
 import { Loading } from './components/common.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { ChangePasswordPage } from './pages/ChangePasswordPage.tsx';
@@ -42,6 +42,9 @@ const PAGE_MODULES: Partial<Record<RouteName, PageModule>> = {
 };
 const PAGES: Partial<Record<RouteName, Page>> = Object.fromEntries(Object.entries(PAGE_MODULES).map(([name, load]) => [name, lazy(load)]));
 const SheetPage = PAGES.sheet!;
+/** The shell (menu, header) of the signed-in pages: the sign-in page loads without it. */
+const loadLayout = () => import('./components/AppLayout.tsx').then((m) => ({ default: m.AppLayout }));
+const AppLayout = lazy(loadLayout);
 
 /** Which menu entry a route belongs to (for the highlight and the role check). */
 export const ROUTE_NAV: Partial<Record<RouteName, NavKey>> = {
@@ -102,6 +105,7 @@ export function App() {
   const { user } = useAuth();
   const route = useRoute();
   const { t } = useTranslation();
+  const langReady = useLangReady();
 
   const redirectHome = !!user && route.name === 'overview' && !navFor(user.role).includes('overview');
   // A page opened by its address (a bookmark, a reload) has its chunk fetched while the app asks
@@ -111,6 +115,12 @@ export function App() {
   useEffect(() => {
     if (route.name !== 'login' && route.name !== 'notFound' && route.name !== 'overview') void PAGE_MODULES[route.name]?.().catch(() => undefined);
   }, [route.name]);
+  // The shell likewise, but for the sign-in page and the score sheet (which go without it); once
+  // someone signs in, with the page they land on.
+  const needsLayout = user ? !user.mustChangePassword : route.name !== 'login' && route.name !== 'sheet';
+  useEffect(() => {
+    if (needsLayout) void loadLayout().catch(() => undefined);
+  }, [needsLayout]);
   useEffect(() => {
     if (user && route.name === 'login') {
       const next = route.query.get('next');
@@ -121,13 +131,13 @@ export function App() {
     }
   }, [user, route.name, route.query, redirectHome]);
 
-  if (user === undefined) {
-    return (
-      <div style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center' }}>
-        <Spin size="large" />
-      </div>
-    );
-  }
+  // Until who is signed in is known, and the saved language's strings are there (English is fetched).
+  const starting = (
+    <div style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center' }}>
+      <Spin size="large" />
+    </div>
+  );
+  if (user === undefined || !langReady) return starting;
   if (user === null) return <LoginPage />;
   if (user.mustChangePassword) return <ChangePasswordPage forced />;
 
@@ -149,10 +159,14 @@ export function App() {
     content = Page ? <Page /> : <Result status="404" title={t('errors.pageNotFound')} />;
   }
   return (
-    <AppLayout active={route.name === 'notFound' ? undefined : ROUTE_NAV[route.name]}>
-      <PageBoundary resetKey={route.name} title={t('errors.pageFailed')} reload={t('common.reload')}>
-        <Suspense fallback={<Loading />}>{content}</Suspense>
-      </PageBoundary>
-    </AppLayout>
+    <PageBoundary resetKey="layout" title={t('errors.pageFailed')} reload={t('common.reload')}>
+      <Suspense fallback={starting}>
+        <AppLayout active={route.name === 'notFound' ? undefined : ROUTE_NAV[route.name]}>
+          <PageBoundary resetKey={route.name} title={t('errors.pageFailed')} reload={t('common.reload')}>
+            <Suspense fallback={<Loading />}>{content}</Suspense>
+          </PageBoundary>
+        </AppLayout>
+      </Suspense>
+    </PageBoundary>
   );
 }

@@ -2,12 +2,8 @@
 import { StrictMode, useEffect } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App as AntApp, ConfigProvider, theme } from 'antd';
-import zhCN from 'antd/locale/zh_CN';
-import enUS from 'antd/locale/en_US';
-import dayjs from 'dayjs';
-import 'dayjs/locale/zh-cn';
 import { useTranslation } from 'react-i18next';
-import './i18n/index.ts';
+import { useAntdLocale } from './i18n/index.ts';
 import './styles.css';
 import { AuthProvider } from './lib/auth.tsx';
 import { App } from './App.tsx';
@@ -51,14 +47,14 @@ const READABLE_TAGS = {
 function Root() {
   const { i18n } = useTranslation();
   const en = i18n.language.startsWith('en');
+  const locale = useAntdLocale();
   useEffect(() => {
-    dayjs.locale(en ? 'en' : 'zh-cn');
     document.documentElement.lang = en ? 'en' : 'zh-CN';
     document.title = en ? 'Kaohe — village assessment' : '考核 — 脱贫攻坚考核系统';
   }, [en]);
   return (
     <ConfigProvider
-      locale={en ? enUS : zhCN}
+      locale={locale}
       theme={{
         algorithm: theme.defaultAlgorithm,
         token: {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { lintNotes } from './lint.ts';
+import { schemeFromData } from './build.ts';
 import { loadScheme, parseScheme } from './load.ts';
 import { walk, type Scheme, type SchemeNode } from './model.ts';
 import { SchemeError, formatProblem, type SchemeProblem } from './problems.ts';
@@ -262,6 +263,10 @@ describe('the seed scheme', () => {
     const again = parseScheme(stringify(schemeToData(seed)));
     expect(again.problems.filter((p) => p.severity === 'error')).toEqual([]);
     expect(again.scheme).toEqual(seed);
+  });
+
+  it('is built again from its data as the server sends it (JSON), without the reader: schemeFromData', () => {
+    expect(schemeFromData(JSON.parse(JSON.stringify(schemeToData(seed))))).toEqual(seed);
   });
 });
 
@@ -714,7 +719,32 @@ sections:
     expect(again).toEqual(scheme);
     // And through JSON, which a scheme file may also be.
     expect(loadScheme(JSON.stringify(data))).toEqual(scheme);
+    // And from the data as the browser gets it from the server, without the reader.
+    expect(schemeFromData(JSON.parse(JSON.stringify(data)))).toEqual(scheme);
     expect(nodesOf(scheme).get('1.2.2')!.rule).toEqual({ kind: 'fixedPenalty', amount: 25 });
     expect(scheme.grades.map((g) => g.min)).toEqual([9000, 6050, 0]);
+  });
+});
+
+describe('schemeFromData', () => {
+  it('refuses data whose tree is not a valid scheme, with every error, as the loader would', () => {
+    const data = {
+      id: 't',
+      version: 1,
+      title: 'T',
+      sections: [
+        { code: '1', title: 'A', points: 10, children: [{ code: '1.1', title: 'a', points: 10, rule: { kind: 'perOccurrence', amount: 2 } }] },
+        { code: '1', title: 'B', points: 5, children: [{ code: '2.1', title: 'b', points: 5, rule: { kind: 'nonsense' } }] },
+      ],
+    };
+    let error: unknown;
+    try {
+      schemeFromData(data);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SchemeError);
+    expect((error as SchemeError).problems.map((p) => p.code).sort()).toEqual(['duplicate-code', 'unknown-rule-kind']);
+    expect(() => schemeFromData({} as never)).toThrow(SchemeError);
   });
 });

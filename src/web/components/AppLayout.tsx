@@ -1,7 +1,10 @@
-/** The shell: a menu by role (a drawer on a phone), the language switch, the user's menu. */
-import { useState, type ReactNode } from 'react';
+/**
+ * The shell: a menu by role (a drawer on a phone), the language switch, the user's menu. A chunk
+ * of its own (App.tsx): the sign-in page does without it, a signed-in page fetches it beside its own.
+ */
+import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { errorText } from '../lib/api.ts';
-import { App, Button, Drawer, Dropdown, Layout, Menu, Segmented, type MenuProps } from 'antd';
+import { App, Button, Dropdown, Layout, Menu, type MenuProps } from 'antd';
 import {
   ApartmentOutlined,
   AuditOutlined,
@@ -29,8 +32,8 @@ import { useTranslation } from 'react-i18next';
 import { useAuth, useUser } from '../lib/auth.tsx';
 import { navigate, pathTo, type RouteName } from '../lib/router.tsx';
 import { navFor, type NavKey } from '../lib/roles.ts';
-import { setLang, type AppLang } from '../i18n/index.ts';
-import { useIsNarrow } from '../lib/hooks.ts';
+import { LanguageSwitch } from './LanguageSwitch.tsx';
+import { useIsNarrow, useWhenIdle } from '../lib/hooks.ts';
 
 const ICONS: Record<NavKey, ReactNode> = {
   myVillages: <CarryOutOutlined />,
@@ -51,26 +54,14 @@ const ICONS: Record<NavKey, ReactNode> = {
   users: <UsergroupAddOutlined />,
 };
 
+const loadNavDrawer = () => import('./NavDrawer.tsx');
+const NavDrawer = lazy(loadNavDrawer);
+const preloadNavDrawer = () => void loadNavDrawer().catch(() => undefined);
+
 const REGISTRY: NavKey[] = ['villages', 'households', 'workTeams', 'helpers', 'records', 'imports', 'exports'];
 
 /** The navigation's test hook: nav-overview, nav-work-teams … */
 export const navTestId = (key: NavKey) => `nav-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-
-export function LanguageSwitch({ size }: { size?: 'small' | 'middle' }) {
-  const { i18n } = useTranslation();
-  return (
-    <Segmented
-      size={size ?? 'small'}
-      data-testid="lang-switch"
-      value={i18n.language.startsWith('en') ? 'en' : 'zh-CN'}
-      options={[
-        { label: <span data-testid="lang-zh">中文</span>, value: 'zh-CN' },
-        { label: <span data-testid="lang-en">EN</span>, value: 'en' },
-      ]}
-      onChange={(v) => setLang(v as AppLang)}
-    />
-  );
-}
 
 export function AppLayout({ active, children }: { active: NavKey | undefined; children: ReactNode }) {
   const { t } = useTranslation();
@@ -79,6 +70,9 @@ export function AppLayout({ active, children }: { active: NavKey | undefined; ch
   const { message } = App.useApp();
   const narrow = useIsNarrow(992);
   const [drawer, setDrawer] = useState(false);
+  // The phone's menu drawer is mounted from its first opening on (and fetched ahead, when idle).
+  const [drawerUsed, setDrawerUsed] = useState(false);
+  useWhenIdle(narrow, preloadNavDrawer);
   const allowed = navFor(user.role);
 
   const item = (key: NavKey) => ({ key, icon: ICONS[key], label: <span data-testid={navTestId(key)}>{t(`nav.${key}`)}</span> });
@@ -144,14 +138,28 @@ export function AppLayout({ active, children }: { active: NavKey | undefined; ch
           </div>
           {menu}
         </Layout.Sider>
-      ) : (
-        <Drawer open={drawer} onClose={() => setDrawer(false)} placement="left" size={260} title={t('app.name')} styles={{ body: { padding: 0 } }}>
-          {menu}
-        </Drawer>
-      )}
+      ) : drawerUsed ? (
+        <Suspense fallback={null}>
+          <NavDrawer open={drawer} onClose={() => setDrawer(false)} title={t('app.name')}>
+            {menu}
+          </NavDrawer>
+        </Suspense>
+      ) : null}
       <Layout>
         <Layout.Header className="app-header">
-          {narrow ? <Button type="text" icon={<MenuOutlined />} aria-label={t('nav.menu')} onClick={() => setDrawer(true)} data-testid="nav-toggle" /> : null}
+          {narrow ? (
+            <Button
+              type="text"
+              icon={<MenuOutlined />}
+              aria-label={t('nav.menu')}
+              onPointerDown={preloadNavDrawer}
+              onClick={() => {
+                setDrawerUsed(true);
+                setDrawer(true);
+              }}
+              data-testid="nav-toggle"
+            />
+          ) : null}
           {narrow ? (
             <div className="app-brand">
               <span className="app-brand-mark">考</span>

@@ -98,3 +98,27 @@ export function useStored<T>(key: string, initial: T): [T, (v: T) => void] {
   );
   return [value, set];
 }
+
+/**
+ * Runs `work` once, when `ready` has turned true and the browser is next idle (within two seconds;
+ * after one on a browser without requestIdleCallback): fetching what a page may need next without
+ * competing with what it shows first.
+ */
+export function useWhenIdle(ready: boolean, work: () => void): void {
+  const done = useRef(false);
+  const latest = useRef(work);
+  latest.current = work;
+  useEffect(() => {
+    if (!ready || done.current) return;
+    const run = () => {
+      done.current = true;
+      latest.current();
+    };
+    if (typeof window.requestIdleCallback === 'function') {
+      const id = window.requestIdleCallback(run, { timeout: 2000 });
+      return () => window.cancelIdleCallback(id);
+    }
+    const t = setTimeout(run, 1000);
+    return () => clearTimeout(t);
+  }, [ready]);
+}

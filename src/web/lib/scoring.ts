@@ -1,10 +1,13 @@
 /**
  * The live score: the very engine the server scores with (src/core/scoring), run in the browser
- * on the campaign's frozen scheme, so an inspector sees a finding's effect before saving it.
+ * on the campaign's frozen scheme, so an inspector sees a finding's effect before saving it. The
+ * scheme comes as the data the server loaded and validated from the stored text; the browser
+ * builds the model from it with core's own builder (core/scheme/build.ts), without the YAML
+ * reader and the shape validator (yaml and zod stay out of the assessment page's first load).
  */
-import { parseScheme } from '../../core/scheme/load.ts';
+import { schemeFromData, type RawScheme } from '../../core/scheme/build.ts';
 import type { Scheme, SchemeNode } from '../../core/scheme/model.ts';
-import type { SchemeProblem } from '../../core/scheme/problems.ts';
+import type { SchemeVersionAnswer } from '../../contract/schemes.ts';
 import { FindingsError, resultToJson, score, type Finding, type FindingProblem, type ScoreResult, type Unit } from '../../core/scoring/score.ts';
 import { explain, type ExplanationLine } from '../../core/scoring/explain.ts';
 import { api } from './api.ts';
@@ -58,48 +61,23 @@ export function unitOf(village: {
   return { name: village.name, attributes };
 }
 
-/** The scheme text of an API answer about a scheme version (whichever name the field has). */
-export function sourceTextOf(body: unknown): string | undefined {
-  if (typeof body === 'string') return body;
-  if (!body || typeof body !== 'object') return undefined;
-  const b = body as Record<string, unknown>;
-  for (const k of ['sourceText', 'source_text', 'text', 'yaml', 'source']) {
-    const v = b[k];
-    // `source` is also a scheme's provenance line: only a multi-line text is a scheme file.
-    if (typeof v === 'string' && v.includes('\n')) return v;
+/** The scheme of a stored version's answer: built from the data the server validated. */
+export function schemeOfVersion(body: Pick<SchemeVersionAnswer, 'id' | 'scheme'>): Scheme {
+  try {
+    return schemeFromData(body.scheme as unknown as RawScheme);
+  } catch (e) {
+    const first = e instanceof Error ? (e.message.split('\n')[1] ?? e.message).trim() : String(e);
+    throw new Error(`scheme version ${body.id}: ${first || 'not a valid scheme'}`);
   }
-  for (const k of ['version', 'schemeVersion']) if (b[k] && typeof b[k] === 'object') return sourceTextOf(b[k]);
-  return undefined;
 }
 
-/** The derivation rules' text of a scheme version answer, if any. */
-export function deriveTextOf(body: unknown): string | undefined {
-  if (!body || typeof body !== 'object') return undefined;
-  const b = body as Record<string, unknown>;
-  for (const k of ['deriveText', 'derive_text']) if (typeof b[k] === 'string') return b[k] as string;
-  for (const k of ['version', 'schemeVersion']) if (b[k] && typeof b[k] === 'object') return deriveTextOf(b[k]);
-  return undefined;
-}
+const versionCache = new Map<number, Promise<{ scheme: Scheme; body: SchemeVersionAnswer }>>();
 
-/** A scheme from its text, as the server would load it (problems with lines when it is not valid). */
-export function schemeFromText(text: string): { scheme?: Scheme; problems: SchemeProblem[] } {
-  return parseScheme(text);
-}
-
-const versionCache = new Map<number, Promise<{ scheme: Scheme; text: string; deriveText?: string; body: unknown }>>();
-
-/** A stored scheme version, parsed in the browser (cached: versions never change). */
-export function fetchSchemeVersion(versionId: number): Promise<{ scheme: Scheme; text: string; deriveText?: string; body: unknown }> {
+/** A stored scheme version, built in the browser (cached: versions never change). */
+export function fetchSchemeVersion(versionId: number): Promise<{ scheme: Scheme; body: SchemeVersionAnswer }> {
   let hit = versionCache.get(versionId);
   if (!hit) {
-    hit = api.get<unknown>(`/scheme-versions/${versionId}`).then((body) => {
-      const text = sourceTextOf(body);
-      if (!text) throw new Error(`scheme version ${versionId}: the answer has no scheme text`);
-      const parsed = parseScheme(text);
-      if (!parsed.scheme) throw new Error(`scheme version ${versionId}: ${parsed.problems[0]?.message ?? 'not a valid scheme'}`);
-      const deriveText = deriveTextOf(body);
-      return { scheme: parsed.scheme, text, body, ...(deriveText ? { deriveText } : {}) };
-    });
+    hit = api.get<SchemeVersionAnswer>(`/scheme-versions/${versionId}`).then((body) => ({ scheme: schemeOfVersion(body), body }));
     hit.catch(() => versionCache.delete(versionId));
     versionCache.set(versionId, hit);
   }

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { Alert, Button, Card, DatePicker, Descriptions, Input, InputNumber, Select, Space, Table, Tag } from 'antd';
 import type { Dayjs } from 'dayjs';
+import '../lib/dayjs-locale.ts';
 import { DownloadOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';

@@ -4,7 +4,7 @@ import { Alert, App, Button, Card, Form, Input } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useAuth, useUser } from '../lib/auth.tsx';
 import { ApiError, errorText } from '../lib/api.ts';
-import { LanguageSwitch } from '../components/AppLayout.tsx';
+import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 import { PageHeader } from '../components/common.tsx';
 import { navigate, pathTo } from '../lib/router.tsx';
 import { homeFor } from '../lib/roles.ts';

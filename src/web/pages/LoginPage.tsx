@@ -2,11 +2,17 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Form, Input } from 'antd';
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
-import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../lib/auth.tsx';
 import { ApiError, errorText } from '../lib/api.ts';
-import { LanguageSwitch } from '../components/AppLayout.tsx';
+import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
+
+/** A moment as local time, 2020-06-01 08:30:00 (without dayjs, which the sign-in page goes without). */
+function localTime(iso: string): string {
+  const d = new Date(iso);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
 
 /** Until when a refused sign-in must wait (the server's details.until), if it said. */
 function untilOf(e: ApiError): string | null {
@@ -28,7 +34,7 @@ export function LoginPage() {
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) setError(t('auth.wrongPassword'));
       else if (e instanceof ApiError && (e.code === 'locked' || e.code === 'rate-limited') && untilOf(e)) {
-        setError(t(e.code === 'locked' ? 'auth.lockedUntil' : 'auth.waitUntil', { time: dayjs(untilOf(e)).format('YYYY-MM-DD HH:mm:ss') }));
+        setError(t(e.code === 'locked' ? 'auth.lockedUntil' : 'auth.waitUntil', { time: localTime(untilOf(e)!) }));
       } else if (e instanceof ApiError && e.status === 429) setError(t('auth.tooManyAttempts'));
       else if (e instanceof ApiError && e.code === 'busy') setError(t('auth.busy'));
       else setError(errorText(e));

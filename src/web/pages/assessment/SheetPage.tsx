@@ -10,7 +10,7 @@ import { PrinterOutlined, ArrowLeftOutlined, FilePdfOutlined } from '@ant-design
 import { useTranslation } from 'react-i18next';
 import { ErrorView, Loading } from '../../components/common.tsx';
 import { reportUrl } from '../../components/ReportDownloads.tsx';
-import { LanguageSwitch } from '../../components/AppLayout.tsx';
+import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
 import { useApi } from '../../lib/hooks.ts';
 import { useFormat } from '../../lib/format.ts';
 import { Link, pathTo, useRoute } from '../../lib/router.tsx';

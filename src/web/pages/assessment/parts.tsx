@@ -1,12 +1,47 @@
 /** Pieces of the assessment page: evidence, the live score panel, uploads, edit conflicts. */
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { App, Button, Image, Modal, Space, Spin, Tag, Tooltip } from 'antd';
-import { FilePdfOutlined, PaperClipOutlined, CameraOutlined } from '@ant-design/icons';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { App, Button, Modal, Space, Spin, Tag, Tooltip } from 'antd';
+import { FilePdfOutlined, PaperClipOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, errorText } from '../../lib/api.ts';
 import { useFormat } from '../../lib/format.ts';
 import type { EvidenceRow, ScoreJson } from '../../lib/types.ts';
 import type { ExplanationLine } from '../../lib/scoring.ts';
+
+/** What a photo's thumbnail shows (EvidencePhoto.tsx). */
+export interface PhotoProps {
+  src: string;
+  alt: string;
+  info: string;
+  withdrawn: boolean;
+  testId: string;
+}
+
+const loadEvidencePhoto = () => import('./EvidencePhoto.tsx');
+// A photo whose preview cannot be fetched (a new build meanwhile) stays a plain thumbnail.
+const EvidencePhoto = lazy(() => loadEvidencePhoto().catch(() => ({ default: PlainPhoto })));
+/** Fetches the photo preview's chunk ahead of its first use. */
+export const preloadEvidencePhoto = () => void loadEvidencePhoto().catch(() => undefined);
+
+/**
+ * The thumbnail as Ant Design's Image lays it out (a 56 px box), without its preview: shown until
+ * the preview's chunk is there, so the photos of a finding show with the page.
+ */
+function PlainPhoto({ src, alt, info, withdrawn, testId }: PhotoProps) {
+  return (
+    <Tooltip title={info}>
+      <span style={{ display: 'inline-block', position: 'relative', width: 56, height: 56 }} data-testid={testId}>
+        <img
+          src={src}
+          alt={alt}
+          width={56}
+          height={56}
+          style={{ width: '100%', height: 56, verticalAlign: 'middle', objectFit: 'cover', borderRadius: 4, opacity: withdrawn ? 0.4 : 1 }}
+        />
+      </span>
+    </Tooltip>
+  );
+}
 
 /** Thumbnails (photos) and links (PDFs) of evidence files. */
 export function EvidenceList({ items }: { items: EvidenceRow[] }) {
@@ -19,17 +54,11 @@ export function EvidenceList({ items }: { items: EvidenceRow[] }) {
         const url = e.url ?? `/api/evidence/${e.id}`;
         const info = [e.filename, fmt.size(e.size), e.takenAt ? t('evidence.takenAt', { at: fmt.dateTime(e.takenAt) }) : null].filter(Boolean).join(' · ');
         if (e.mime.startsWith('image/') && e.mime !== 'image/heic') {
+          const photo: PhotoProps = { src: url, alt: e.filename, info, withdrawn: e.status === 'withdrawn', testId: `evidence-${e.id}` };
           return (
-            <Tooltip key={e.id} title={info}>
-              <Image
-                src={url}
-                width={56}
-                height={56}
-                style={{ objectFit: 'cover', borderRadius: 4, opacity: e.status === 'withdrawn' ? 0.4 : 1 }}
-                alt={e.filename}
-                data-testid={`evidence-${e.id}`}
-              />
-            </Tooltip>
+            <Suspense key={e.id} fallback={<PlainPhoto {...photo} />}>
+              <EvidencePhoto {...photo} />
+            </Suspense>
           );
         }
         return (
@@ -41,53 +70,6 @@ export function EvidenceList({ items }: { items: EvidenceRow[] }) {
         );
       })}
     </Space>
-  );
-}
-
-export const EVIDENCE_ACCEPT = 'image/*,application/pdf';
-
-/**
- * A file input that opens the phone's camera (capture="environment") and takes PDFs too.
- * `testId` marks the input itself, so a test can set files on it.
- */
-export function EvidencePicker({ files, onChange, testId, label }: { files: File[]; onChange: (files: File[]) => void; testId: string; label?: string }) {
-  const { t } = useTranslation();
-  const fmt = useFormat();
-  return (
-    <div>
-      <label
-        className="ant-btn ant-btn-default ant-btn-sm"
-        style={{ display: 'inline-flex', alignItems: 'center', gap: 6, cursor: 'pointer', padding: '4px 10px', border: '1px dashed #d9d9d9', borderRadius: 6 }}
-      >
-        <CameraOutlined />
-        <span>{label ?? t('evidence.add')}</span>
-        <input
-          type="file"
-          accept={EVIDENCE_ACCEPT}
-          capture="environment"
-          multiple
-          data-testid={testId}
-          style={{ position: 'absolute', width: 1, height: 1, opacity: 0, overflow: 'hidden' }}
-          onChange={(e) => {
-            const list = Array.from(e.target.files ?? []);
-            onChange([...files, ...list]);
-            e.target.value = '';
-          }}
-        />
-      </label>
-      {files.length ? (
-        <div style={{ marginTop: 6 }}>
-          {files.map((f, i) => (
-            <Tag key={`${f.name}-${i}`} closable onClose={() => onChange(files.filter((_, j) => j !== i))}>
-              {f.name} ({fmt.size(f.size)})
-            </Tag>
-          ))}
-        </div>
-      ) : null}
-      <div className="muted" style={{ fontSize: 12, marginTop: 4 }}>
-        {t('evidence.help')}
-      </div>
-    </div>
   );
 }
 

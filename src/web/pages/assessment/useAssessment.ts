@@ -1,6 +1,7 @@
 /**
  * Loading one village's assessment with what the live score needs: the campaign's frozen scheme
- * (parsed in the browser) and the village's attributes (the unit the engine scores).
+ * (built in the browser from the data the server validated) and the village's attributes (the
+ * unit the engine scores).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, type ApiError } from '../../lib/api.ts';
@@ -16,6 +17,19 @@ export interface AssessmentState {
   error: ApiError | Error | undefined;
   loading: boolean;
   reload: () => Promise<void>;
+}
+
+/** The village as the engine needs it: from the registry, else as the assessment names it. */
+async function villageOf(a: AssessmentDetail): Promise<Parameters<typeof unitOf>[0]> {
+  try {
+    const v = await api.get<{ name: string; povertyVillage?: boolean; plannedExitYear?: number | null; exitYear?: number | null; population?: number | null }>(
+      `/villages/${a.village.code}`,
+    );
+    return { ...v, name: a.village.name };
+  } catch {
+    // Readers outside the registry's reach score with what the assessment says of the village.
+    return { name: a.village.name, povertyVillage: a.village.povertyVillage };
+  }
 }
 
 /** Loads by assessment id, or by campaign and village code (the route /campaigns/:id/villages/:code). */
@@ -38,26 +52,15 @@ export function useAssessment(target: { id: number } | { campaignId: number; vil
       if (ticket !== latest.current) return;
       setAssessment(a);
       setError(undefined);
-      // The scheme and the village change rarely: fetched once per assessment.
-      if (!scheme || scheme.id !== a.scheme.id || scheme.version !== a.scheme.version) {
-        const s = await schemeForAssessment(a);
-        if (ticket !== latest.current) return;
+      // The scheme and the village change rarely: fetched once per assessment, side by side.
+      const needScheme = !scheme || scheme.id !== a.scheme.id || scheme.version !== a.scheme.version;
+      const [s, village] = await Promise.all([needScheme ? schemeForAssessment(a) : undefined, unit ? undefined : villageOf(a)]);
+      if (ticket !== latest.current) return;
+      if (s) {
         setScheme(s.scheme);
         setSchemeVersionId(s.versionId);
       }
-      if (!unit) {
-        let village: Parameters<typeof unitOf>[0] = { name: a.village.name, povertyVillage: a.village.povertyVillage };
-        try {
-          const v = await api.get<{ name: string; povertyVillage?: boolean; plannedExitYear?: number | null; exitYear?: number | null; population?: number | null }>(
-            `/villages/${a.village.code}`,
-          );
-          village = { ...v, name: a.village.name };
-        } catch {
-          // Readers outside the registry's reach score with what the assessment says of the village.
-        }
-        if (ticket !== latest.current) return;
-        setUnit(unitOf(village));
-      }
+      if (village) setUnit(unitOf(village));
     } catch (e) {
       if (ticket !== latest.current) return;
       setError(e instanceof Error ? e : new Error(String(e)));

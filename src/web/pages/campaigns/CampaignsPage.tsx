@@ -3,6 +3,7 @@ import { useMemo, useState, type ReactNode } from 'react';
 import { Alert, App, Button, Card, DatePicker, Divider, Empty, Form, Input, InputNumber, Modal, Progress, Select, Space, Table, Tag, TreeSelect } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
+import '../../lib/dayjs-locale.ts';
 import { useTranslation } from 'react-i18next';
 import { ErrorView, PageHeader } from '../../components/common.tsx';
 import { useCampaigns } from '../../components/CampaignPicker.tsx';

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { Card, DatePicker, Select, Space, Table } from 'antd';
 import type { Dayjs } from 'dayjs';
+import '../../lib/dayjs-locale.ts';
 import { useTranslation } from 'react-i18next';
 import { ErrorView, PageHeader } from '../../components/common.tsx';
 import { useApi } from '../../lib/hooks.ts';

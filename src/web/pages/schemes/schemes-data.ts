@@ -1,5 +1,5 @@
 /** What GET /api/schemes answers, and helpers on it. */
-import { parseScheme } from '../../../core/scheme/load.ts';
+import { schemeFromData as buildFromData, type RawScheme } from '../../../core/scheme/build.ts';
 import type { Scheme } from '../../../core/scheme/model.ts';
 import type { BuiltinSchemeAnswer, SchemesAnswer, SchemeVersionAnswer } from '../../../contract/schemes.ts';
 
@@ -16,7 +16,14 @@ export function schemeVersionOptions(data: SchemesAnswer | undefined, _lang: str
     .map((v) => ({ value: v.id, label: `${v.title}（${v.schemeId} v${v.version}）` }));
 }
 
-/** A scheme from its file data (as GET /api/schemes/:id gives it: points as decimals); JSON is YAML. */
+/**
+ * A scheme from its file data (as GET /api/schemes/:id gives it: points as decimals, validated
+ * by the server), built by core without the YAML reader; undefined when it is not valid.
+ */
 export function schemeFromData(data: unknown): Scheme | undefined {
-  return parseScheme(JSON.stringify(data)).scheme;
+  try {
+    return buildFromData(data as RawScheme);
+  } catch {
+    return undefined;
+  }
 }
