@@ -286,6 +286,21 @@ describe.skipIf(!available)('browser: accessibility (axe-core, headings, focus)'
           await p.goto(`${app.url}${visit.path}`);
           failing.push(...(await scan(p, 'inspector', 'phone', visit)));
         }
+        // The phone form's main actions come first in the tab order: from the top of the draft
+        // assessment, the bottom bar's add button within a few Tab presses (it was 49 stops away,
+        // after every item of the list).
+        await p.getByTestId('finding-add-mobile').waitFor(UI);
+        // A click on the title starts the keyboard's way through the page from there.
+        await p.locator('[data-testid=assessment-page] .page-header h1').click();
+        const stops: string[] = [];
+        for (let i = 0; i < 40; i++) {
+          await p.keyboard.press('Tab');
+          const at = await p.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.getAttribute('data-testid') ?? null);
+          stops.push(at ?? '?');
+          if (at === 'finding-add-mobile') break;
+        }
+        expect(stops.at(-1), stops.join(' ')).toBe('finding-add-mobile');
+        expect(stops.length, stops.join(' ')).toBeLessThanOrEqual(12);
       } finally {
         await ctx.close();
       }

@@ -90,6 +90,11 @@ describe.skipIf(!available)('browser: appeals, each role its part', () => {
         // The list's button opens, it does not offer a decision.
         expect(await page.getByTestId(`appeal-open-${appealId}`).innerText()).not.toContain('处理');
         await shot(page, 'appeals-reviewer');
+        // The assessment's appeals tab says the same: the appeal awaits the office, no decide button.
+        await note.getByTestId('appeal-note-assessment').click();
+        await page.getByTestId(`appeal-awaiting-${appealId}`).waitFor(UI);
+        expect(await page.getByTestId(`appeal-awaiting-${appealId}`).innerText()).toBe('申诉待县扶贫办裁定');
+        expect(await page.getByTestId(`appeal-decide-${appealId}`).count()).toBe(0);
       } finally {
         await page.context().close();
       }

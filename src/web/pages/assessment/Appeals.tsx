@@ -100,7 +100,12 @@ export default function Appeals({
               <Button style={{ marginTop: 8 }} onClick={() => setDeciding(ap)} data-testid={`appeal-decide-${ap.id}`}>
                 {t('appeals.decide')}
               </Button>
-            ) : null}
+            ) : (
+              // Anyone else who reads an open appeal here is told whose decision it awaits.
+              <div className="muted" style={{ marginTop: 8 }} data-testid={`appeal-awaiting-${ap.id}`}>
+                {t('appeals.part.awaitingTitle')}
+              </div>
+            )}
           </Card>
         ))
       )}

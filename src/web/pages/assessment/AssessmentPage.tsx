@@ -272,6 +272,25 @@ export default function AssessmentPage() {
           </>
         }
       />
+      {/* On a phone the bar sits fixed at the bottom, but comes right after the title in the page: its add and submit are the first Tab stops, not the last after every item. */}
+      {narrow ? (
+        <div className="mobile-score-bar" data-testid="mobile-score-bar">
+          <div>
+            <div className="muted" style={{ fontSize: 12 }}>
+              {t('score.total')}
+            </div>
+            <b style={{ fontSize: 20 }}>{fmt.points(shown.total)}</b>
+          </div>
+          <Space>
+            {editable ? (
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => openDraft({ count: 1 })} {...preloadOnIntent} data-testid="finding-add-mobile">
+                {t('assessment.addShort')}
+              </Button>
+            ) : null}
+            {workflow}
+          </Space>
+        </div>
+      ) : null}
       {a.comment && a.status === 'draft' ? (
         <Alert type="warning" showIcon title={t('assessment.sentBackComment')} description={a.comment} style={{ marginBottom: 12 }} data-testid="sendback-comment-shown" />
       ) : null}
@@ -305,25 +324,6 @@ export default function AssessmentPage() {
           </Card>
         ) : null}
       </div>
-
-      {narrow ? (
-        <div className="mobile-score-bar" data-testid="mobile-score-bar">
-          <div>
-            <div className="muted" style={{ fontSize: 12 }}>
-              {t('score.total')}
-            </div>
-            <b style={{ fontSize: 20 }}>{fmt.points(shown.total)}</b>
-          </div>
-          <Space>
-            {editable ? (
-              <Button type="primary" icon={<PlusOutlined />} onClick={() => openDraft({ count: 1 })} {...preloadOnIntent} data-testid="finding-add-mobile">
-                {t('assessment.addShort')}
-              </Button>
-            ) : null}
-            {workflow}
-          </Space>
-        </div>
-      ) : null}
 
       {draft ? (
         // No fallback: the form is fetched ahead (idle, or the button pointed at), else it opens when it arrives.
