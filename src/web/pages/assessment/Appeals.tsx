@@ -16,25 +16,11 @@ import { itemsOf, nodeIndex, type Finding, type liveScore, type Scheme } from '.
 import { schemeLang } from '../../i18n/index.ts';
 import type { AppealRow, AssessmentDetail } from '../../lib/types.ts';
 import type { AppealCreated, AppealDecided, AppealRequest } from '../../../contract/index.ts';
-import { EvidenceList, uploadEvidence, type useChanges } from './parts.tsx';
+import { EvidenceList, uploadEvidence, type AssessmentTabProps, type useChanges } from './parts.tsx';
 import { EvidencePicker } from './EvidencePicker.tsx';
 import { decisionBody, decisionReady, DecisionFields, NEW_DECISION, useConfirmDecision, useDecisionEffect, type Decision } from './AppealDecision.tsx';
 
-export default function Appeals({
-  a,
-  scheme,
-  saved,
-  unit,
-  run,
-  busy,
-}: {
-  a: AssessmentDetail;
-  scheme: Scheme;
-  saved: Finding[];
-  unit: Parameters<typeof liveScore>[1];
-  run: ReturnType<typeof useChanges>['run'];
-  busy: boolean;
-}) {
+export default function Appeals({ a, scheme, saved, unit, run, busy }: AssessmentTabProps) {
   const { t, i18n } = useTranslation();
   const lang = schemeLang(i18n.language);
   const fmt = useFormat();

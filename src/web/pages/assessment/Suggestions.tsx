@@ -9,9 +9,9 @@ import { useTranslation } from 'react-i18next';
 import { textOf } from '../../../core/scheme/model.ts';
 import { api } from '../../lib/api.ts';
 import { useFormat } from '../../lib/format.ts';
-import { liveScore, nodeIndex, type Finding, type Scheme } from '../../lib/scoring.ts';
+import { liveScore, nodeIndex, type Finding } from '../../lib/scoring.ts';
 import { schemeLang } from '../../i18n/index.ts';
-import type { AssessmentDetail, SuggestionRow } from '../../lib/types.ts';
+import type { SuggestionRow } from '../../lib/types.ts';
 import type {
   AcceptRequest,
   AssessmentChanged,
@@ -22,25 +22,9 @@ import type {
   SuggestionsDecided,
   SuggestionsDerived,
 } from '../../../contract/index.ts';
-import type { useChanges } from './parts.tsx';
+import type { AssessmentTabProps } from './parts.tsx';
 
-export default function Suggestions({
-  a,
-  scheme,
-  saved,
-  unit,
-  editable,
-  run,
-  busy,
-}: {
-  a: AssessmentDetail;
-  scheme: Scheme;
-  saved: Finding[];
-  unit: Parameters<typeof liveScore>[1];
-  editable: boolean;
-  run: ReturnType<typeof useChanges>['run'];
-  busy: boolean;
-}) {
+export default function Suggestions({ a, scheme, saved, unit, editable, run, busy }: AssessmentTabProps & { editable: boolean }) {
   const { t, i18n } = useTranslation();
   const lang = schemeLang(i18n.language);
   const fmt = useFormat();

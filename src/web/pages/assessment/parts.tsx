@@ -5,8 +5,8 @@ import { FilePdfOutlined, PaperClipOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, errorText } from '../../lib/api.ts';
 import { useFormat } from '../../lib/format.ts';
-import type { EvidenceRow, ScoreJson } from '../../lib/types.ts';
-import type { ExplanationLine } from '../../lib/scoring.ts';
+import type { AssessmentDetail, EvidenceRow, ScoreJson } from '../../lib/types.ts';
+import type { ExplanationLine, Finding, liveScore, Scheme } from '../../lib/scoring.ts';
 
 /** What a photo's thumbnail shows (EvidencePhoto.tsx). */
 export interface PhotoProps {
@@ -88,6 +88,16 @@ export interface ChangeOptions {
   tag?: string;
   /** The inspector gives the change up (放弃我的修改): close its form. */
   onDiscard?: () => void;
+}
+
+/** What the assessment page hands each of its lazily loaded tabs (suggestions, appeals). */
+export interface AssessmentTabProps {
+  a: AssessmentDetail;
+  scheme: Scheme;
+  saved: Finding[];
+  unit: Parameters<typeof liveScore>[1];
+  run: ReturnType<typeof useChanges>['run'];
+  busy: boolean;
 }
 
 /**
