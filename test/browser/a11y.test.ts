@@ -301,6 +301,15 @@ describe.skipIf(!available)('browser: accessibility (axe-core, headings, focus)'
         }
         expect(stops.at(-1), stops.join(' ')).toBe('finding-add-mobile');
         expect(stops.length, stops.join(' ')).toBeLessThanOrEqual(12);
+        // The finding form itself, opened from the bar, gets the same scan.
+        await p.keyboard.press('Enter');
+        failing.push(
+          ...(await scan(p, 'inspector', 'phone', {
+            name: 'finding form (draft assessment)',
+            path: `/campaigns/${campaignId}/villages/${draft.code}`,
+            ready: '[data-testid=finding-drawer] [data-testid=finding-preview]',
+          })),
+        );
       } finally {
         await ctx.close();
       }

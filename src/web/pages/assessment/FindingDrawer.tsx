@@ -115,8 +115,9 @@ export default function FindingDrawer({
       }
     >
       <Form layout="vertical">
-        <Form.Item label={t('finding.item')} required>
+        <Form.Item label={t('finding.item')} required htmlFor="finding-item">
           <Select
+            id="finding-item"
             showSearch
             optionFilterProp="label"
             options={items}
@@ -177,8 +178,9 @@ export default function FindingDrawer({
           </Form.Item>
         )}
         {node?.checklist?.length ? (
-          <Form.Item label={t('finding.element')}>
+          <Form.Item label={t('finding.element')} htmlFor="finding-element">
             <Select
+              id="finding-element"
               allowClear
               value={draft.element}
               onChange={(element) => onChange({ ...draft, element })}
@@ -188,8 +190,9 @@ export default function FindingDrawer({
             />
           </Form.Item>
         ) : null}
-        <Form.Item label={t('finding.household')} extra={t('finding.householdHelp')}>
+        <Form.Item label={t('finding.household')} extra={t('finding.householdHelp')} htmlFor="finding-household">
           <AutoComplete
+            id="finding-household"
             value={draft.household}
             options={households}
             onSearch={setHouseholdQuery}
@@ -198,8 +201,15 @@ export default function FindingDrawer({
             data-testid="finding-household"
           />
         </Form.Item>
-        <Form.Item label={t('finding.note')}>
-          <Input.TextArea rows={3} value={draft.note} onChange={(e) => onChange({ ...draft, note: e.target.value })} maxLength={2000} data-testid="finding-note" />
+        <Form.Item label={t('finding.note')} htmlFor="finding-note">
+          <Input.TextArea
+            id="finding-note"
+            rows={3}
+            value={draft.note}
+            onChange={(e) => onChange({ ...draft, note: e.target.value })}
+            maxLength={2000}
+            data-testid="finding-note"
+          />
         </Form.Item>
         <Form.Item label={t('evidence.title')}>
           <EvidencePicker files={files} onChange={onFiles} testId="evidence-input" />
