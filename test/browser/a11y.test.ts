@@ -360,6 +360,10 @@ describe.skipIf(!available)('browser: accessibility (axe-core, headings, focus)'
         await p.keyboard.press('Enter');
         await p.getByTestId('team-name').waitFor(UI);
         await expect.poll(focused, UI).not.toBe('team-create');
+        // The dialog itself, scanned like a page.
+        const inDialog = await scan(p, 'admin', 'desktop', { name: 'new team dialog', path: `/campaigns/${campaignId}?tab=teams`, ready: '[data-testid=team-name]' });
+        expect(inDialog, inDialog.join('\n')).toEqual([]);
+        await p.getByTestId('team-name').focus();
         await p.keyboard.press('Escape');
         await expect.poll(() => p.getByTestId('team-name').count(), UI).toBe(0);
         await expect.poll(focused, UI).toBe('team-create');
