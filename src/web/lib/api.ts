@@ -5,6 +5,7 @@
 import i18next from 'i18next';
 import { isErrorCode } from '../../core/errors.ts';
 import { ERROR_MESSAGES } from '../../core/error-messages.ts';
+import { fieldLabel } from './api-fields.ts';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -51,15 +52,12 @@ const SHOWS_PLACE: ReadonlySet<string> = new Set([
  * for the server's code, followed by the server's message where it names what to fix; a network
  * or client error's own message otherwise.
  */
-/**
- * The first refused field of a validation error, with its sentence in the request's language
- * (the server sends it as `text`); the field without the "body." / "query." the API puts before it.
- */
+/** The first refused field of a validation error, with its sentence in the request's language (the server sends it as `text`). */
 function fieldDetail(details: unknown): { field: string; text: string } | undefined {
   const d = Array.isArray(details) ? (details[0] as unknown) : undefined;
   if (d === null || typeof d !== 'object' || typeof (d as { text?: unknown }).text !== 'string') return undefined;
   const { field, text } = d as { field?: unknown; text: string };
-  return { field: typeof field === 'string' ? field.replace(/^(body|query|params)\./, '') : '', text };
+  return { field: typeof field === 'string' ? field : '', text };
 }
 
 export function errorText(error: unknown, lang: string = i18next.language): string {
@@ -69,7 +67,8 @@ export function errorText(error: unknown, lang: string = i18next.language): stri
     if (!SHOWS_PLACE.has(error.code) || !error.message) return text;
     const field = fieldDetail(error.details);
     if (field) {
-      const said = field.field ? (en ? `${field.field}: ${field.text}` : `${field.field}：${field.text}`) : field.text;
+      const label = fieldLabel(field.field, en);
+      const said = label ? (en ? `${label}: ${field.text}` : `${label}：${field.text}`) : field.text;
       return en ? `${text} (${said})` : `${text}（${said}）`;
     }
     return en ? `${text} (${error.message})` : `${text}（${error.message}）`;
