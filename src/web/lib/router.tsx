@@ -4,35 +4,9 @@
  */
 import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent, type ReactNode } from 'react';
 
-export const ROUTES = {
-  login: '/login',
-  password: '/account/password',
-  overview: '/',
-  villages: '/registry/villages',
-  households: '/registry/households',
-  workTeams: '/registry/work-teams',
-  helpers: '/registry/helpers',
-  records: '/registry/records',
-  imports: '/registry/import',
-  exports: '/registry/export',
-  schemes: '/schemes',
-  schemeEdit: '/schemes/edit',
-  schemeVersion: '/schemes/versions/:vid',
-  scheme: '/schemes/:id',
-  myVillages: '/my-villages',
-  campaigns: '/campaigns',
-  campaign: '/campaigns/:id',
-  villageAssessment: '/campaigns/:id/villages/:code',
-  assessment: '/assessments/:id',
-  sheet: '/assessments/:id/sheet',
-  review: '/review',
-  rankings: '/rankings',
-  appeals: '/appeals',
-  audit: '/audit',
-  users: '/users',
-} as const;
+import { ROUTES, type RouteName } from './routes.ts';
 
-export type RouteName = keyof typeof ROUTES;
+export { ROUTES, type RouteName };
 
 export interface Match {
   name: RouteName | 'notFound';

@@ -27,6 +27,10 @@ function Json({ value }: { value: unknown }) {
   );
 }
 
+/** A filter's searchable select, named by its placeholder. */
+const searchFilter = (label: string) =>
+  ({ allowClear: true, showSearch: true, optionFilterProp: 'label', 'aria-label': label, placeholder: label, style: { width: 180 } }) as const;
+
 export default function AuditPage() {
   const { t, i18n } = useTranslation();
   const fmt = useFormat();
@@ -119,12 +123,7 @@ export default function AuditPage() {
       <Card size="small">
         <Space wrap style={{ marginBottom: 12 }}>
           <Select
-            allowClear
-            showSearch
-            optionFilterProp="label"
-            aria-label={t('audit.actor')}
-            placeholder={t('audit.actor')}
-            style={{ width: 180 }}
+            {...searchFilter(t('audit.actor'))}
             value={actor}
             onChange={setActor}
             loading={users.loading}
@@ -134,19 +133,7 @@ export default function AuditPage() {
             ]}
             data-testid="audit-actor"
           />
-          <Select
-            allowClear
-            showSearch
-            optionFilterProp="label"
-            aria-label={t('common.village')}
-            placeholder={t('common.village')}
-            style={{ width: 180 }}
-            value={village}
-            onChange={setVillage}
-            loading={places.loading}
-            options={places.villages}
-            data-testid="audit-village"
-          />
+          <Select {...searchFilter(t('common.village'))} value={village} onChange={setVillage} loading={places.loading} options={places.villages} data-testid="audit-village" />
           <DatePicker.RangePicker
             allowEmpty={[true, true]}
             value={days}

@@ -1,0 +1,30 @@
+/** The app's pages by name: path patterns with `:param` segments (router.tsx matches them; the browser tests visit them). */
+export const ROUTES = {
+  login: '/login',
+  password: '/account/password',
+  overview: '/',
+  villages: '/registry/villages',
+  households: '/registry/households',
+  workTeams: '/registry/work-teams',
+  helpers: '/registry/helpers',
+  records: '/registry/records',
+  imports: '/registry/import',
+  exports: '/registry/export',
+  schemes: '/schemes',
+  schemeEdit: '/schemes/edit',
+  schemeVersion: '/schemes/versions/:vid',
+  scheme: '/schemes/:id',
+  myVillages: '/my-villages',
+  campaigns: '/campaigns',
+  campaign: '/campaigns/:id',
+  villageAssessment: '/campaigns/:id/villages/:code',
+  assessment: '/assessments/:id',
+  sheet: '/assessments/:id/sheet',
+  review: '/review',
+  rankings: '/rankings',
+  appeals: '/appeals',
+  audit: '/audit',
+  users: '/users',
+} as const;
+
+export type RouteName = keyof typeof ROUTES;
