@@ -2,7 +2,7 @@
  * The shell: a menu by role (a drawer on a phone), the language switch, the user's menu. A chunk
  * of its own (App.tsx): the sign-in page does without it, a signed-in page fetches it beside its own.
  */
-import { lazy, Suspense, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { errorText } from '../lib/api.ts';
 import { App, Button, Dropdown, Layout, Menu, type MenuProps } from 'antd';
 import {
@@ -33,6 +33,8 @@ import { useAuth, useUser } from '../lib/auth.tsx';
 import { navigate, pathTo, type RouteName } from '../lib/router.tsx';
 import { navFor, type NavKey } from '../lib/roles.ts';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
+import { SyncStatus } from './SyncStatus.tsx';
+import { startOffline, useOfflineStatus } from '../offline/runner.ts';
 import { useIsNarrow, useWhenIdle } from '../lib/hooks.ts';
 
 const ICONS: Record<NavKey, ReactNode> = {
@@ -67,8 +69,11 @@ export function AppLayout({ active, children }: { active: NavKey | undefined; ch
   const { t } = useTranslation();
   const user = useUser();
   const { signOut } = useAuth();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const narrow = useIsNarrow(992);
+  const offline = useOfflineStatus();
+  // The phone's queue is sent for this user whenever the server can be reached.
+  useEffect(() => startOffline(user), [user]);
   const [drawer, setDrawer] = useState(false);
   // The phone's menu drawer is mounted from its first opening on (and fetched ahead, when idle).
   const [drawerUsed, setDrawerUsed] = useState(false);
@@ -105,6 +110,16 @@ export function AppLayout({ active, children }: { active: NavKey | undefined; ch
   );
 
   const onSignOut = async () => {
+    // Signing out deletes what the phone keeps: changes not yet sent are named first.
+    if (offline.waiting > 0) {
+      const go = await modal.confirm({
+        title: t('offline.signOutTitle'),
+        content: t('offline.signOutWaiting', { count: offline.waiting }),
+        okText: t('auth.signOut'),
+        okButtonProps: { danger: true, 'data-testid': 'signout-confirm' } as { danger: true },
+      });
+      if (!go) return;
+    }
     try {
       await signOut();
       navigate('/login', { replace: true });
@@ -171,6 +186,7 @@ export function AppLayout({ active, children }: { active: NavKey | undefined; ch
             </div>
           )}
           <div className="app-header-spacer" />
+          <SyncStatus />
           <LanguageSwitch />
           <Dropdown
             trigger={['click']}

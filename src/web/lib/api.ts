@@ -119,13 +119,26 @@ async function toError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, code, message, details);
 }
 
-async function request<T>(method: string, path: string, options: { query?: Query; body?: unknown; form?: FormData; signal?: AbortSignal } = {}): Promise<T> {
+interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  form?: FormData;
+  /** Raw bytes (application/octet-stream), e.g. a part of an upload. */
+  raw?: Blob;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   // Refusals come back in the app's language (the browser's own may differ).
-  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': i18next.language === 'en' ? 'en' : 'zh-CN' };
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': i18next.language === 'en' ? 'en' : 'zh-CN', ...options.headers };
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let body: BodyInit | undefined;
   if (options.form) body = options.form;
-  else if (options.body !== undefined || method === 'POST' || method === 'PUT' || method === 'PATCH') {
+  else if (options.raw) {
+    headers['content-type'] = 'application/octet-stream';
+    body = options.raw;
+  } else if (options.body !== undefined || method === 'POST' || method === 'PUT' || method === 'PATCH') {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(options.body ?? {});
   }
@@ -155,4 +168,6 @@ export const api = {
   del: <T>(path: string) => request<T>('DELETE', path),
   /** multipart/form-data (file uploads); the browser sets the boundary. */
   upload: <T>(path: string, form: FormData, query?: Query) => request<T>('POST', path, { form, query }),
+  /** Any request with headers of its own (an idempotency key) or raw bytes (a part of an upload). */
+  send: <T>(method: 'GET' | 'POST' | 'PUT', path: string, options: Pick<RequestOptions, 'body' | 'raw' | 'headers'>) => request<T>(method, path, options),
 };

@@ -3,6 +3,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { api, ApiError, onUnauthenticated, setCsrfToken } from './api.ts';
 import type { Session, User } from './types.ts';
 import type { LoginRequest, Ok, PasswordChangeRequest } from '../../contract/index.ts';
+import { forgetOffline, keptUser, setReachable } from '../offline/runner.ts';
 
 interface AuthState {
   /** undefined while asking the server; null when nobody is signed in. */
@@ -32,7 +33,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         setPasswordMinLength(s.passwordMinLength);
         setUser(s.user);
       })
-      .catch(() => live && setUser(null));
+      .catch(async (e: unknown) => {
+        // No network: the user kept on the phone at the last sign-in opens the app (field work offline).
+        const kept = e instanceof ApiError && e.status === 0 ? await keptUser() : undefined;
+        if (kept) setReachable(false);
+        if (live) setUser(kept ?? null);
+      });
     const off = onUnauthenticated(() => {
       setCsrfToken(null);
       setUser(null);
@@ -55,8 +61,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     try {
       await api.post('/auth/logout');
     } catch (e) {
-      if (!(e instanceof ApiError) || e.status !== 401) throw e;
+      // Signed out on the phone without a network too: what it kept is deleted all the same.
+      if (!(e instanceof ApiError) || (e.status !== 401 && e.status !== 0)) throw e;
     }
+    await forgetOffline();
     setCsrfToken(null);
     setUser(null);
   }, []);

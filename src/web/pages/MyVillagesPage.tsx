@@ -3,13 +3,22 @@
  * in the order of what to do next (sent back, drafts with most left, submitted, reviewed,
  * published), each with its state, what is left (items not looked at, suggestions open, the
  * reviewer's comment) and a link to its assessment; the campaign's figures over these villages.
- * Made for a phone first: one card per village.
+ * Made for a phone first: one card per village. The list is kept on the phone and shown from it
+ * without a network; 下载离线包 keeps every assessment of the list for field work offline.
  */
-import { Alert, Card, Col, Empty, Progress, Row, Space, Statistic, Tag } from 'antd';
+import { useEffect, useState } from 'react';
+import { Alert, App, Button, Card, Col, Empty, Progress, Row, Space, Statistic, Tag } from 'antd';
+import { CloudDownloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { CampaignPicker, useCampaigns } from '../components/CampaignPicker.tsx';
+import { CampaignPicker, toCampaigns } from '../components/CampaignPicker.tsx';
 import { ErrorView, Loading, PageHeader, StatusTag } from '../components/common.tsx';
-import { useApi } from '../lib/hooks.ts';
+import { errorText } from '../lib/api.ts';
+import { useUser } from '../lib/auth.tsx';
+import { schemeLang } from '../i18n/index.ts';
+import { useKeptApi } from '../offline/kept-api.ts';
+import { downloadPackage } from '../offline/package.ts';
+import { getMeta } from '../offline/store.ts';
+import type { CampaignSummary } from '../lib/types.ts';
 import { useFormat } from '../lib/format.ts';
 import { Link, pathTo, setQuery, useRoute } from '../lib/router.tsx';
 import type { MyVillage, MyVillagesAnswer } from '../../contract/index.ts';
@@ -18,12 +27,12 @@ export default function MyVillagesPage() {
   const { t } = useTranslation();
   const fmt = useFormat();
   const route = useRoute();
-  const campaigns = useCampaigns();
+  const campaigns = useKeptApi<CampaignSummary[]>('/campaigns', undefined, toCampaigns);
   // The campaign asked for, else the newest one with villages of the reader's, else the newest.
   const asked = Number(route.query.get('campaign') ?? NaN);
   const list = campaigns.data ?? [];
   const current = list.find((c) => c.id === asked) ?? list.find((c) => c.progress.total > 0) ?? list[0];
-  const mine = useApi<MyVillagesAnswer>(current ? `/campaigns/${current.id}/my-villages` : null);
+  const mine = useKeptApi<MyVillagesAnswer>(current ? `/campaigns/${current.id}/my-villages` : null);
 
   if (campaigns.error) return <ErrorView error={campaigns.error} onRetry={campaigns.reload} />;
   if (campaigns.loading && !campaigns.data) return <Loading />;
@@ -41,8 +50,16 @@ export default function MyVillagesPage() {
       <PageHeader
         title={t('myVillages.title')}
         sub={current ? t('myVillages.sub', { campaign: current.name }) : undefined}
-        extra={list.length > 1 ? <CampaignPicker campaigns={list} value={current?.id} onChange={(id) => setQuery({ campaign: id })} /> : null}
+        extra={
+          <Space wrap>
+            {list.length > 1 ? <CampaignPicker campaigns={list} value={current?.id} onChange={(id) => setQuery({ campaign: id })} /> : null}
+            {data && data.villages.length && !mine.keptAt ? <DownloadPackage ids={data.villages.map((v) => v.id)} /> : null}
+          </Space>
+        }
       />
+      {mine.keptAt ? (
+        <Alert type="info" showIcon title={t('offline.listOffline', { at: fmt.dateTime(mine.keptAt) })} style={{ marginBottom: 12 }} data-testid="my-villages-offline" />
+      ) : null}
       {!current ? <Empty description={t('myVillages.noCampaign')} /> : null}
       {mine.error ? <ErrorView error={mine.error} onRetry={mine.reload} /> : null}
       {current && !data && !mine.error ? <Loading /> : null}
@@ -125,5 +142,44 @@ function VillageCard({ v, campaignId }: { v: MyVillage; campaignId: number }) {
         <Alert type="warning" showIcon style={{ marginTop: 8 }} title={t('assessment.sentBackComment')} description={v.comment} data-testid={`my-village-comment-${v.village}`} />
       ) : null}
     </Card>
+  );
+}
+
+/** 下载离线包: every assessment of the list kept on the phone, with when it was last done. */
+function DownloadPackage({ ids }: { ids: number[] }) {
+  const { t, i18n } = useTranslation();
+  const fmt = useFormat();
+  const user = useUser();
+  const { message } = App.useApp();
+  const [done, setDone] = useState<number | null>(null);
+  const [last, setLast] = useState<{ count: number; at: string }>();
+  useEffect(() => {
+    void getMeta('package')
+      .then(setLast)
+      .catch(() => undefined);
+  }, []);
+  const run = async () => {
+    setDone(0);
+    try {
+      const count = await downloadPackage(user.id, ids, schemeLang(i18n.language), setDone);
+      setLast({ count, at: new Date().toISOString() });
+      message.success(t('offline.downloaded', { count }));
+    } catch (e) {
+      message.error(errorText(e));
+    } finally {
+      setDone(null);
+    }
+  };
+  return (
+    <Space size={4} wrap>
+      <Button icon={<CloudDownloadOutlined />} loading={done !== null} onClick={() => void run()} data-testid="offline-download">
+        {done !== null ? t('offline.downloading', { done, total: ids.length }) : t('offline.download')}
+      </Button>
+      {last ? (
+        <span className="muted" style={{ fontSize: 12 }} data-testid="offline-package">
+          {t('offline.downloadedAt', { count: last.count, at: fmt.dateTime(last.at) })}
+        </span>
+      ) : null}
+    </Space>
   );
 }

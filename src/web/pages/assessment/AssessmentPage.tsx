@@ -9,14 +9,14 @@
  * person's change (useChanges).
  */
 import { cloneElement, lazy, Suspense, useEffect, useMemo, useState, type ReactElement, type ReactNode } from 'react';
-import { Alert, Button, Card, Checkbox, Collapse, Input, Modal, Space, Switch, Tabs, Tag } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Collapse, Input, Modal, Space, Switch, Tabs, Tag } from 'antd';
 import { PlusOutlined, PrinterOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { textOf } from '../../../core/scheme/model.ts';
 import { findingProblemText } from '../../../core/scoring/score.ts';
 import { ErrorView, Loading, PageHeader, StatusTag } from '../../components/common.tsx';
 import { ruleWords } from '../../lib/rule-words.ts';
-import { api } from '../../lib/api.ts';
+import { api, ApiError, errorText } from '../../lib/api.ts';
 import { useUser } from '../../lib/auth.tsx';
 import { useIsNarrow, useWhenIdle } from '../../lib/hooks.ts';
 import { useFormat } from '../../lib/format.ts';
@@ -36,7 +36,10 @@ import type {
   WithdrawRequest,
 } from '../../../contract/index.ts';
 import { useAssessment } from './useAssessment.ts';
-import { EvidenceList, preloadEvidencePhoto, ScorePanel, uploadEvidence, useChanges } from './parts.tsx';
+import { EvidenceList, preloadEvidencePhoto, ScorePanel, uploadEvidence, useChanges, type ChangeOptions } from './parts.tsx';
+import { localFindingId, newKey, waiting, type Change, type ChangeBody } from '../../offline/changes.ts';
+import { editQueued, keepPhotos, queueChange, setReachable } from '../../offline/runner.ts';
+import { OfflineChanges } from './OfflineChanges.tsx';
 import { countOk, type Draft } from './draft.ts';
 
 /**
@@ -122,9 +125,12 @@ export default function AssessmentPage() {
   const fmt = useFormat();
   const narrow = useIsNarrow();
   const target = route.name === 'villageAssessment' ? { campaignId: Number(route.params.id), village: route.params.code! } : { id: Number(route.params.id) };
-  const { assessment: a, scheme, unit, error, loading, reload } = useAssessment(target, lang);
-  const { run, busy, conflictTag, renderConflict } = useChanges(reload, a?.version);
+  const { assessment: a, server, changes, offline, savedAt, scheme, unit, error, loading, reload, relay } = useAssessment(target, lang);
+  const { run, busy, conflictTag, renderConflict } = useChanges(reload, server?.version);
+  const { message } = App.useApp();
   const [draft, setDraft] = useState<Draft | null>(null);
+  // A queued finding not yet sent, being changed on the phone (修改).
+  const [editing, setEditing] = useState<Change | null>(null);
   // The photos chosen in the finding form: kept here, so an edit conflict shows them and loses none.
   const [draftFiles, setDraftFiles] = useState<File[]>([]);
   const [withdrawing, setWithdrawing] = useState<FindingRow | null>(null);
@@ -155,13 +161,75 @@ export default function AssessmentPage() {
     preloadEvidencePhoto();
   });
 
+  // No network and no copy on the phone: said as such, not as a failed request.
+  if (error instanceof ApiError && error.status === 0)
+    return (
+      <Alert
+        type="warning"
+        showIcon
+        title={t('offline.offline')}
+        description={t('offline.notKept')}
+        action={<Button onClick={() => void reload()}>{t('common.reload')}</Button>}
+        data-testid="assessment-not-kept"
+      />
+    );
   if (error) return <ErrorView error={error} onRetry={() => void reload()} />;
   if (!a || !scheme || !unit) return <Loading />;
 
   const editable = mayRecord;
   const shown = live?.json ?? savedLive?.json ?? a.score;
-  // The browser's engine and the server's stored score should agree on the saved findings.
-  const disagrees = savedLive?.json && Math.abs(savedLive.json.total - a.score.total) > 0.001;
+  // Changes waiting on the phone: further changes queue behind them, in order.
+  const waitingHere = changes.filter(waiting);
+  const queueMode = offline || waitingHere.length > 0;
+  // The browser's engine and the server's stored score should agree on the saved findings (the queue's are not on the server yet).
+  const disagrees = changes.length === 0 && savedLive?.json && Math.abs(savedLive.json.total - a.score.total) > 0.001;
+  const pendingOf = (findingId: number) => changes.find((c) => c.body.kind === 'add' && (c.findingId ?? localFindingId(c)) === findingId);
+
+  /** Keeps a change (and its photos) in the phone's queue; the queue sends it when the server answers. */
+  const queue = async (body: ChangeBody, files: File[] = [], key?: string, baseVersion = server?.version ?? a.version): Promise<boolean> => {
+    try {
+      const photos = files.length ? await keepPhotos(files) : { refs: [], kept: [] };
+      const b: ChangeBody = body.kind === 'add' || body.kind === 'photos' ? { ...body, photos: photos.refs } : body;
+      await queueChange(user, a.id, baseVersion, b, photos.kept, key);
+      message.success(t('offline.savedOnPhone'));
+      await relay();
+      return true;
+    } catch (e) {
+      message.error(errorText(e));
+      return false;
+    }
+  };
+  /**
+   * A change: sent at once while the server answers and nothing waits on the phone, with an
+   * idempotency key; queued (with the same key) when the network fails on the way.
+   */
+  const change = async (
+    body: ChangeBody,
+    files: File[],
+    online: (version: number, key: string) => Promise<unknown>,
+    success: string,
+    options?: ChangeOptions,
+  ): Promise<boolean> => {
+    if (queueMode) return queue(body, files);
+    const key = newKey();
+    let queued = false;
+    const ok = await run(
+      async (version) => {
+        try {
+          await online(version, key);
+        } catch (e) {
+          if (!(e instanceof ApiError) || e.status !== 0) throw e;
+          setReachable(false);
+          queued = await queue(body, files, key, version);
+        }
+      },
+      undefined,
+      options,
+    );
+    if (ok && !queued) message.success(success);
+    return ok;
+  };
+  const idem = (key: string) => ({ 'idempotency-key': key });
   const openSuggestions = a.suggestions.filter((s) => s.status === 'open');
   const openAppeals = a.appeals.filter((x) => x.status === 'open');
   const index = nodeIndex(scheme);
@@ -178,15 +246,32 @@ export default function AssessmentPage() {
     );
 
   const setChecked = (item: string, checked: boolean) =>
-    run(
-      (version) => api.post<AssessmentChanged>(`/assessments/${a.id}/checks`, { version, item, checked } satisfies CheckRequest),
+    change(
+      { kind: 'check', item, checked },
+      [],
+      (version, key) => api.send<AssessmentChanged>('POST', `/assessments/${a.id}/checks`, { body: { version, item, checked } satisfies CheckRequest, headers: idem(key) }),
       t(checked ? 'assessment.marked' : 'assessment.unmarked'),
     );
+
+  /** Photos added to a finding: a queued one's wait with it; without a network they queue. */
+  const addEvidence = async (findingId: number, files: File[]): Promise<boolean> => {
+    const pending = pendingOf(findingId);
+    if (pending?.body.kind === 'add') {
+      const kept = await keepPhotos(files);
+      if (pending.findingId === undefined && (await editQueued(pending, { ...pending.body, photos: [...pending.body.photos, ...kept.refs] }, kept.kept))) {
+        message.success(t('offline.savedOnPhone'));
+        await relay();
+        return true;
+      }
+      return queue({ kind: 'photos', finding: pending.body.ref, photos: [] }, files);
+    }
+    return change({ kind: 'photos', finding: findingId, photos: [] }, files, () => uploadEvidence({ findingId }, files), t('evidence.uploaded'));
+  };
 
   const addComment = (findingId: number, text: string) =>
     run(() => api.post<CommentAdded>(`/findings/${findingId}/comments`, { text } satisfies CommentRequest), t('finding.commentSaved'));
 
-  const workflow = <Workflow a={a} scheme={scheme} busy={busy} onStep={transition} />;
+  const workflow = <Workflow a={a} scheme={scheme} busy={busy} onStep={transition} waitingOnPhone={queueMode ? waitingHere.length || -1 : 0} />;
   const panel = (
     <ScorePanel
       score={live?.json}
@@ -209,7 +294,14 @@ export default function AssessmentPage() {
           editable={editable}
           onAdd={(item) => openDraft({ item, count: 1 })}
           onWithdraw={setWithdrawing}
-          onEvidence={(findingId, files) => run(() => uploadEvidence({ findingId }, files), t('evidence.uploaded'))}
+          onEvidence={addEvidence}
+          pendingOf={pendingOf}
+          onEditPending={(c) => {
+            if (c.body.kind !== 'add') return;
+            setDraftFiles([]);
+            setEditing(c);
+            setDraft({ item: c.body.item, count: c.body.count, element: c.body.element, household: c.body.household, note: c.body.note });
+          }}
           onCheck={setChecked}
           onComment={addComment}
           busy={busy}
@@ -291,6 +383,19 @@ export default function AssessmentPage() {
           </Space>
         </div>
       ) : null}
+      {offline ? (
+        <Alert
+          type="info"
+          showIcon
+          title={t('offline.pageOffline')}
+          description={t('offline.pageOfflineHelp', { at: savedAt ? fmt.dateTime(savedAt) : '—' })}
+          style={{ marginBottom: 12 }}
+          data-testid="assessment-offline"
+        />
+      ) : null}
+      {server && changes.some((c) => c.state === 'conflict' || c.state === 'refused') ? (
+        <OfflineChanges server={server} scheme={scheme} changes={changes} onDecided={() => void reload()} />
+      ) : null}
       {a.comment && a.status === 'draft' ? (
         <Alert type="warning" showIcon title={t('assessment.sentBackComment')} description={a.comment} style={{ marginBottom: 12 }} data-testid="sendback-comment-shown" />
       ) : null}
@@ -337,7 +442,10 @@ export default function AssessmentPage() {
             onFiles={setDraftFiles}
             live={live}
             savedTotal={savedLive?.json?.total ?? a.score.total}
-            onClose={() => setDraft(null)}
+            onClose={() => {
+              setDraft(null);
+              setEditing(null);
+            }}
             busy={busy}
             onSave={async () => {
               const d = draft;
@@ -345,19 +453,39 @@ export default function AssessmentPage() {
               if (!d.item || !countOk(d.count)) return;
               // An all-or-nothing item is "not met" or not recorded: its count is 1.
               const count = index.get(d.item)?.rule?.kind === 'allOrNothing' ? 1 : d.count!;
+              const body = {
+                item: d.item,
+                count,
+                ...(d.element ? { element: d.element } : {}),
+                ...(d.note?.trim() ? { note: d.note.trim() } : {}),
+                ...(d.household?.trim() ? { household: d.household.trim() } : {}),
+              };
+              // A queued finding changed before it was sent: the queue's copy is replaced.
+              if (editing?.body.kind === 'add') {
+                const kept = await keepPhotos(files);
+                if (await editQueued(editing, { kind: 'add', ref: editing.body.ref, ...body, photos: [...editing.body.photos, ...kept.refs] }, kept.kept)) {
+                  message.success(t('offline.savedOnPhone'));
+                  await relay();
+                } else message.warning(t('offline.alreadySent'));
+                setDraft(null);
+                setEditing(null);
+                return;
+              }
               let findingId: number | undefined;
-              const ok = await run(
-                async (version) => {
-                  const r = await api.post<FindingAdded>(`/assessments/${a.id}/findings`, {
-                    version,
-                    item: d.item,
-                    count,
-                    ...(d.element ? { element: d.element } : {}),
-                    ...(d.note?.trim() ? { note: d.note.trim() } : {}),
-                    ...(d.household?.trim() ? { household: d.household.trim() } : {}),
-                  });
+              const ok = await change(
+                { kind: 'add', ref: newKey(), ...body, photos: [] },
+                files,
+                async (version, key) => {
+                  const r = await api.send<FindingAdded>('POST', `/assessments/${a.id}/findings`, { body: { version, ...body }, headers: idem(key) });
                   findingId = r.id;
-                  await uploadEvidence({ findingId: r.id }, files);
+                  try {
+                    await uploadEvidence({ findingId: r.id }, files);
+                  } catch (e) {
+                    // The finding is saved; its photos wait on the phone for the network.
+                    if (!(e instanceof ApiError) || e.status !== 0) throw e;
+                    setReachable(false);
+                    await queue({ kind: 'photos', finding: r.id, photos: [] }, files);
+                  }
                 },
                 t(isBonus(d.item) ? 'assessment.bonusSaved' : 'assessment.findingSaved'),
                 { tag: 'finding', onDiscard: () => setDraft(null) },
@@ -381,11 +509,24 @@ export default function AssessmentPage() {
             })()}
             onClose={() => setWithdrawing(null)}
             onConfirm={async (reason) => {
-              const ok = await run(
-                (version) => api.post<AssessmentChanged>(`/assessments/${a.id}/findings/${withdrawing.id}/withdraw`, { version, reason } satisfies WithdrawRequest),
-                t(isBonus(withdrawing.item) ? 'assessment.bonusWithdrawn' : 'assessment.withdrawn'),
-                { onDiscard: () => setWithdrawing(null) },
-              );
+              const pending = pendingOf(withdrawing.id);
+              let ok: boolean;
+              if (pending?.body.kind === 'add') {
+                // Not sent yet: it is taken out of the queue; sent already: withdrawn on the server in turn.
+                ok = (await editQueued(pending, null)) || (await queue({ kind: 'withdraw', finding: pending.body.ref, reason }));
+                if (ok) await relay();
+              } else
+                ok = await change(
+                  { kind: 'withdraw', finding: withdrawing.id, reason },
+                  [],
+                  (version, key) =>
+                    api.send<AssessmentChanged>('POST', `/assessments/${a.id}/findings/${withdrawing.id}/withdraw`, {
+                      body: { version, reason } satisfies WithdrawRequest,
+                      headers: idem(key),
+                    }),
+                  t(isBonus(withdrawing.item) ? 'assessment.bonusWithdrawn' : 'assessment.withdrawn'),
+                  { onDiscard: () => setWithdrawing(null) },
+                );
               if (ok) setWithdrawing(null);
             }}
             busy={busy}
@@ -411,11 +552,14 @@ function Workflow({
   scheme,
   busy,
   onStep,
+  waitingOnPhone,
 }: {
   a: AssessmentDetail;
   scheme: Scheme;
   busy: boolean;
   onStep: (step: 'submit' | 'sendBack' | 'review' | 'publish', comment?: string) => Promise<boolean>;
+  /** Changes waiting on the phone (-1: none, but no network): the assessment is submitted once they are on the server. */
+  waitingOnPhone: number;
 }) {
   const { t } = useTranslation();
   const user = useUser();
@@ -425,7 +569,19 @@ function Workflow({
   const buttons = [];
   // Items not looked at or suggestions open: the inspector is asked first, with them named (the server accepts the submit all the same).
   const leftToDo = !!a.progress && (a.progress.left.length > 0 || a.progress.openSuggestions > 0);
-  if (a.status === 'draft' && can.record(user.role)) {
+  if (a.status === 'draft' && can.record(user.role) && waitingOnPhone !== 0) {
+    buttons.push(
+      <Button
+        key="submit"
+        type="primary"
+        disabled
+        data-testid="submit-assessment"
+        title={waitingOnPhone > 0 ? t('offline.submitAfterSync', { count: waitingOnPhone }) : t('offline.submitOnline')}
+      >
+        {t('assessment.submit')}
+      </Button>,
+    );
+  } else if (a.status === 'draft' && can.record(user.role)) {
     buttons.push(
       leftToDo ? (
         <Button key="submit" type="primary" loading={busy} data-testid="submit-assessment" onClick={() => setAsking(true)}>
@@ -512,6 +668,8 @@ function ItemsTree({
   onCheck,
   onComment,
   busy,
+  pendingOf,
+  onEditPending,
 }: {
   scheme: Scheme;
   a: AssessmentDetail;
@@ -523,6 +681,9 @@ function ItemsTree({
   onCheck: (item: string, checked: boolean) => Promise<boolean>;
   onComment: (findingId: number, text: string) => Promise<boolean>;
   busy: boolean;
+  /** The queued add a finding shown is (not on the server yet), if it is one. */
+  pendingOf: (findingId: number) => Change | undefined;
+  onEditPending: (change: Change) => void;
 }) {
   const { t, i18n } = useTranslation();
   const lang = schemeLang(i18n.language);
@@ -649,6 +810,8 @@ function ItemsTree({
             onComment={onComment}
             busy={busy}
             amount={s?.findings?.find((d) => activeIds[d.finding] === f.id)?.amount}
+            pending={pendingOf(f.id)}
+            onEditPending={onEditPending}
           />
         ))}
       </div>
@@ -747,7 +910,11 @@ function FindingLine({
   onComment,
   busy,
   amount,
+  pending,
+  onEditPending,
 }: {
+  pending: Change | undefined;
+  onEditPending: (change: Change) => void;
   f: FindingRow;
   node: SchemeNode;
   evidence: EvidenceRow[];
@@ -795,9 +962,14 @@ function FindingLine({
           {f.createdBy} · {fmt.dateTime(f.createdAt)}
           {f.status === 'withdrawn' ? ` · ${t('finding.withdrawnBy', { by: f.withdrawnBy ?? '', reason: f.withdrawReason ?? '' })}` : ''}
           {f.status === 'superseded' ? ` · ${t('finding.superseded')}` : ''}
+          {pending ? (
+            <Tag color={pending.state === 'conflict' ? 'error' : 'warning'} style={{ marginInlineStart: 6 }} data-testid={`finding-pending-${f.id}`}>
+              {t(`offline.state.${pending.state}`)}
+            </Tag>
+          ) : null}
         </div>
         <EvidenceList items={evidence} />
-        <FindingComments findingId={f.id} comments={comments} mayComment={can.review(user.role)} onComment={onComment} busy={busy} />
+        <FindingComments findingId={f.id} comments={comments} mayComment={can.review(user.role) && f.id > 0} onComment={onComment} busy={busy} />
       </div>
       {editable && active ? (
         <Space orientation="vertical" size={4} align="end">
@@ -817,6 +989,11 @@ function FindingLine({
               }}
             />
           </label>
+          {pending && pending.state === 'pending' && pending.findingId === undefined ? (
+            <Button size="small" type="link" onClick={() => onEditPending(pending)} data-testid={`finding-edit-${f.id}`} style={{ paddingInline: 0 }}>
+              {t('offline.edit')}
+            </Button>
+          ) : null}
           <Button size="small" type="link" danger onClick={() => onWithdraw(f)} data-testid={`finding-withdraw-${f.id}`} style={{ paddingInline: 0 }}>
             {t('assessment.withdraw')}
           </Button>
