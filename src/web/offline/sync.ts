@@ -136,7 +136,13 @@ async function syncAssessment(t: Transport, assessmentId: number, changes: Chang
     }
   } finally {
     // The server's copy read again: what was applied is in it, and a conflict is shown against it.
-    if (touched) await refresh(t, assessmentId).catch(() => undefined);
+    const now = touched ? await refresh(t, assessmentId).catch(() => undefined) : undefined;
+    // Submitted, reviewed or published meanwhile: no change of the phone's can be applied, and each says why.
+    if (now && now.status !== 'draft') {
+      for (const c of (await store.queued()).filter((x) => x.assessmentId === assessmentId && waiting(x))) {
+        await store.updateChange({ ...c, state: 'refused', problem: { code: 'invalid-state', message: `the assessment is ${now.status}: it can no longer be changed` } });
+      }
+    }
   }
   return applied;
 }
