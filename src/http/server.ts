@@ -273,7 +273,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     return reply.status(answer.status).send(answer.body);
   });
   app.setNotFoundHandler((req, reply) => {
-    // A missing /sw.js is a 404, never the page: a browser then unregisters the worker it has.
+    // A missing /sw.js or manifest is a 404, never the page (which would be taken for them).
     if (req.url.startsWith('/api/') || req.url.startsWith('/assets/') || !hasWeb || Object.hasOwn(SHELL_TYPES, req.url.split('?')[0]!)) {
       const answer = errorResponse(new KaoheError('not-found', `no route ${req.method} ${req.url.split('?')[0]}`), requestLanguage(req));
       return reply.status(answer.status).send(answer.body);
