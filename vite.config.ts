@@ -65,7 +65,9 @@ function lazyResultIllustrations(): Plugin {
 export default defineConfig({
   root: here('./src/web'),
   base: '/',
-  publicDir: false,
+  // Copied as they are to dist/web's root: the installed app's manifest and icons (stable names,
+  // revalidated; the service worker's precache holds them too).
+  publicDir: here('./src/web/public'),
   plugins: [react(), lazyResultIllustrations()],
   build: {
     outDir: here('./dist/web'),

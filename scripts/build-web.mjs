@@ -5,7 +5,9 @@
  * of its sources against the build's stamp), so `npm start` stays fast. Then writes a brotli and
  * a gzip copy beside every file that compresses (scripts/compress-assets.mjs), which the server
  * sends as they are, and moves Vite's manifest out of the served folder (dist/web-manifest.json,
- * read by scripts/page-weights.mjs and bench/web.ts).
+ * read by scripts/page-weights.mjs and bench/web.ts). The service worker (src/web/sw.ts) is
+ * built last, into dist/web/sw.js, with the list of the build's files to precache
+ * (scripts/service-worker.mjs).
  *
  *   node scripts/build-web.mjs           build when needed
  *   node scripts/build-web.mjs --force   always build
@@ -15,6 +17,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wr
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compressAssets } from './compress-assets.mjs';
+import { buildServiceWorker } from './service-worker.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'dist', 'web');
@@ -24,7 +27,7 @@ const manifestFile = join(root, 'dist', 'web-manifest.json');
 
 /** What the bundle is made of: the app, the core it imports, and the build's own configuration. */
 const INPUT_DIRS = ['src/web', 'src/core'];
-const INPUT_FILES = ['vite.config.ts', 'scripts/build-web.mjs', 'scripts/compress-assets.mjs', 'package-lock.json'];
+const INPUT_FILES = ['vite.config.ts', 'scripts/build-web.mjs', 'scripts/compress-assets.mjs', 'scripts/service-worker.mjs', 'package-lock.json'];
 const SKIP = /(\.test\.tsx?$)|(^|[\\/])(node_modules|\.git)([\\/]|$)/;
 
 function newestInput() {
@@ -91,6 +94,15 @@ if (existsSync(viteManifest)) {
   renameSync(viteManifest, manifestFile);
   rmSync(join(outDir, '.vite'), { recursive: true, force: true });
 }
+let worker;
+try {
+  // After the app's files are all there (it lists them), before compression (sw.js is compressed too).
+  worker = await buildServiceWorker({ root, outDir });
+} catch (e) {
+  process.stderr.write(`web app: service worker build failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+}
+process.stdout.write(`web app: service worker sw.js precaches ${worker.files} files (shell ${worker.version})\n`);
 const compressed = compressAssets(outDir);
 const kib = (n) => `${Math.round(n / 1024)} KiB`;
 process.stdout.write(`web app: ${compressed.files} files compressed: ${kib(compressed.bytes)} → ${kib(compressed.gzip)} gzip, ${kib(compressed.brotli)} brotli\n`);

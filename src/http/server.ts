@@ -22,7 +22,7 @@ import { csrfTokenFor } from '../services/user.service.ts';
 import { compose, type Services } from '../compose.ts';
 import type { Store } from '../store/db.ts';
 import { registerRoutes } from './routes/index.ts';
-import { registerApiCompression, registerWebAssets } from './web-assets.ts';
+import { registerApiCompression, registerWebAssets, SHELL_TYPES } from './web-assets.ts';
 
 export const SESSION_COOKIE = 'kaohe_session';
 
@@ -226,6 +226,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         imgSrc: ["'self'", 'data:', 'blob:'],
         styleSrc: ["'self'", "'unsafe-inline'"],
         scriptSrc: ["'self'"],
+        // The installed app's service worker (/sw.js) and manifest (/manifest.webmanifest).
+        workerSrc: ["'self'"],
+        manifestSrc: ["'self'"],
         // Offices often open the app over plain HTTP on their own network: no upgrade to HTTPS.
         upgradeInsecureRequests: null,
       },
@@ -270,7 +273,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     return reply.status(answer.status).send(answer.body);
   });
   app.setNotFoundHandler((req, reply) => {
-    if (req.url.startsWith('/api/') || req.url.startsWith('/assets/') || !hasWeb) {
+    // A missing /sw.js or manifest is a 404, never the page (which would be taken for them).
+    if (req.url.startsWith('/api/') || req.url.startsWith('/assets/') || !hasWeb || Object.hasOwn(SHELL_TYPES, req.url.split('?')[0]!)) {
       const answer = errorResponse(new KaoheError('not-found', `no route ${req.method} ${req.url.split('?')[0]}`), requestLanguage(req));
       return reply.status(answer.status).send(answer.body);
     }

@@ -20,6 +20,8 @@ import { buildServer } from './server.ts';
 import { cacheControlFor, chooseEncoding, IMMUTABLE, REVALIDATE } from './web-assets.ts';
 
 const PAGE = `<!doctype html><html><head><script type="module" src="/assets/index-AbC_12-z.js"></script></head><body>${'<div>考核</div>'.repeat(200)}</body></html>`;
+const WORKER = `self.addEventListener('fetch', () => undefined);\n// ${'考核 '.repeat(400)}\n`;
+const MANIFEST = JSON.stringify({ name: '考核', start_url: '/', icons: [] });
 const SCRIPT = `export const words = ${JSON.stringify(Array.from({ length: 400 }, (_, i) => `word ${i} 考核`))};\n`;
 
 describe('cacheControlFor and chooseEncoding', () => {
@@ -31,6 +33,10 @@ describe('cacheControlFor and chooseEncoding', () => {
     expect(cacheControlFor('index.html.br')).toBe(REVALIDATE);
     expect(cacheControlFor('favicon-6eWh7spX.js')).toBe(REVALIDATE);
     expect(cacheControlFor('assets/logo.svg')).toBe(REVALIDATE);
+    // The service worker is asked about every time, never kept for a year.
+    expect(cacheControlFor('sw.js')).toBe(REVALIDATE);
+    expect(cacheControlFor('sw.js.br')).toBe(REVALIDATE);
+    expect(cacheControlFor('manifest.webmanifest')).toBe(REVALIDATE);
   });
   it('prefers brotli, then gzip, and honours q=0', () => {
     expect(chooseEncoding('gzip, deflate, br, zstd')).toBe('br');
@@ -60,12 +66,15 @@ describe('web assets and API compression (SQLite)', () => {
     const files: Array<[string, string]> = [
       ['index.html', PAGE],
       ['assets/index-AbC_12-z.js', SCRIPT],
+      ['sw.js', WORKER],
     ];
     for (const [name, text] of files) {
       writeFileSync(join(web, name), text);
       writeFileSync(join(web, `${name}.br`), brotliCompressSync(text));
       writeFileSync(join(web, `${name}.gz`), gzipSync(text));
     }
+    // Too small to compress, as the build leaves it.
+    writeFileSync(join(web, 'manifest.webmanifest'), MANIFEST);
     store = await storeTargets()[0]!.open();
     // The demo's photos go to the evidence store the servers read.
     const evidence = new EvidenceStore(join(dir, 'evidence'));
@@ -127,6 +136,52 @@ describe('web assets and API compression (SQLite)', () => {
     const again = await app.inject({ method: 'GET', url: '/index.html', headers: { 'accept-encoding': 'br', 'if-none-match': String(page.headers.etag) } });
     expect(again.statusCode).toBe(304);
     expect(again.rawPayload.length).toBe(0);
+  });
+
+  it('sends the service worker as text/javascript, revalidated, and the manifest as application/manifest+json, CSP allowing both', async () => {
+    for (const encoding of ['br', 'gzip', 'identity']) {
+      const worker = await get(app, '/sw.js', encoding);
+      expect(worker.statusCode).toBe(200);
+      expect(worker.headers['content-type']).toBe('text/javascript; charset=utf-8');
+      expect(worker.headers['cache-control']).toBe('no-cache');
+      expect(worker.headers['cache-control']).not.toMatch(/immutable|max-age/);
+      expect(worker.headers.etag).toBeTruthy();
+      const body = encoding === 'br' ? brotliDecompressSync(worker.rawPayload) : encoding === 'gzip' ? gunzipSync(worker.rawPayload) : worker.rawPayload;
+      expect(body.toString()).toBe(WORKER);
+    }
+    const manifest = await get(app, '/manifest.webmanifest', 'br');
+    expect(manifest.statusCode).toBe(200);
+    expect(manifest.headers['content-type']).toBe('application/manifest+json; charset=utf-8');
+    expect(manifest.headers['cache-control']).toBe('no-cache');
+    expect(JSON.parse(manifest.body)).toEqual(JSON.parse(MANIFEST));
+    // Plain mode (the bench's baseline) gives them the same types.
+    expect((await get(plain, '/sw.js')).headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect((await get(plain, '/manifest.webmanifest')).headers['content-type']).toBe('application/manifest+json; charset=utf-8');
+
+    const csp = String((await get(app, '/')).headers['content-security-policy']);
+    expect(csp).toContain("worker-src 'self'");
+    expect(csp).toContain("manifest-src 'self'");
+  });
+
+  it('answers 404 for a service worker or manifest the build does not have, never the page', async () => {
+    rmSync(join(dir, 'web', 'sw.js'));
+    rmSync(join(dir, 'web', 'sw.js.br'));
+    rmSync(join(dir, 'web', 'sw.js.gz'));
+    rmSync(join(dir, 'web', 'manifest.webmanifest'));
+    try {
+      for (const url of ['/sw.js', '/manifest.webmanifest', '/sw.js?v=2']) {
+        const missing = await get(app, url, 'br');
+        expect(missing.statusCode, url).toBe(404);
+        expect(missing.headers['content-type']).toMatch(/application\/json/);
+      }
+      // Any other path is still the app's page.
+      expect((await get(app, '/villages/1')).headers['content-type']).toMatch(/text\/html/);
+    } finally {
+      writeFileSync(join(dir, 'web', 'sw.js'), WORKER);
+      writeFileSync(join(dir, 'web', 'sw.js.br'), brotliCompressSync(WORKER));
+      writeFileSync(join(dir, 'web', 'sw.js.gz'), gzipSync(WORKER));
+      writeFileSync(join(dir, 'web', 'manifest.webmanifest'), MANIFEST);
+    }
   });
 
   it('sends everything as before in plain mode (the bench baseline)', async () => {

@@ -22,6 +22,16 @@ export const REVALIDATE = 'no-cache';
 /** JSON answers smaller than this go out as they are: compressing would save too little. */
 export const COMPRESS_FROM = 1024;
 
+/**
+ * The installed app's two files whose type matters to the browser, whatever @fastify/send's
+ * table says (`application/javascript` for .js): the service worker (which must never be kept
+ * unasked: its Cache-Control is REVALIDATE, as a name without a hash gets) and the manifest.
+ */
+export const SHELL_TYPES: Readonly<Record<string, string>> = {
+  '/sw.js': 'text/javascript; charset=utf-8',
+  '/manifest.webmanifest': 'application/manifest+json; charset=utf-8',
+};
+
 /** Vite's `[name]-[hash].[ext]`: eight characters of URL-safe base64 before the extension. */
 const HASHED_NAME = /-[A-Za-z0-9_-]{8}\.[A-Za-z0-9]+$/;
 
@@ -83,6 +93,12 @@ export interface WebAssetsOptions {
  * served without a restart; its new hashed names never collide with what browsers have kept.
  */
 export async function registerWebAssets(app: FastifyInstance, options: WebAssetsOptions): Promise<void> {
+  // After @fastify/static's own Content-Type, which it sets again for a compressed copy.
+  app.addHook('onSend', async (req, reply, payload) => {
+    const type = SHELL_TYPES[req.url.split('?')[0]!];
+    if (type !== undefined && reply.statusCode < 400) reply.header('content-type', type);
+    return payload;
+  });
   if (options.plain) {
     await app.register(fastifyStatic, { root: options.root, prefix: '/', wildcard: true, index: 'index.html' });
     return;

@@ -7,6 +7,7 @@ import { useAntdLocale } from './i18n/index.ts';
 import './styles.css';
 import { AuthProvider } from './lib/auth.tsx';
 import { App } from './App.tsx';
+import { registerServiceWorker } from './lib/pwa.ts';
 
 /** Fields' hover and focus outline (the brand red, colorPrimary, would read as an error). */
 const FOCUS = { activeBorderColor: '#1677ff', hoverBorderColor: '#4096ff', activeShadow: '0 0 0 2px rgba(5, 145, 255, 0.15)' };
@@ -87,3 +88,5 @@ createRoot(document.getElementById('root')!).render(
     <Root />
   </StrictMode>,
 );
+// The installed app's shell works without a network once the worker has cached it (lib/pwa.ts).
+void registerServiceWorker();
