@@ -139,7 +139,12 @@ describe.each(storeTargets())('the offline queue against the server ($dialect)',
         const ref = newKey();
         refs.push(ref);
         const own = i < 3 ? [photos[i]!] : [];
-        await queue(a1, base.version, { kind: 'add', ref, item: items[i % items.length]!, count: 1 + (i % 3), note: `第${i + 1}条`, photos: own.map((p) => p.ref) }, own.map((p) => p.kept));
+        await queue(
+          a1,
+          base.version,
+          { kind: 'add', ref, item: items[i % items.length]!, count: 1 + (i % 3), note: `第${i + 1}条`, photos: own.map((p) => p.ref) },
+          own.map((p) => p.kept),
+        );
       }
       await queue(a1, base.version, { kind: 'withdraw', finding: refs[4]!, reason: '记错了' });
       await queue(a1, base.version, { kind: 'withdraw', finding: server1.id, reason: '重复' });
