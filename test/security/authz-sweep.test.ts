@@ -767,7 +767,7 @@ describe.each(storeTargets())('authorisation sweep ($dialect)', (target) => {
   let server: TestServer;
   let f: Fixture;
   const sessions = new Map<CallerName, Record<string, string>>();
-  const userIds = new Map<string, number>();
+  const userIds = new Map<string, { id: number; role: Role }>();
 
   const sessionOf = async (name: CallerName): Promise<Record<string, string>> => {
     const token = await server.app.services.users.startSession(userIds.get(name)!);
@@ -777,7 +777,7 @@ describe.each(storeTargets())('authorisation sweep ($dialect)', (target) => {
   beforeAll(async () => {
     server = await startServer(target);
     f = await buildFixture(server);
-    for (const u of await server.app.services.users.list({ user: 'admin', role: 'admin' })) userIds.set(u.username, u.id);
+    for (const u of await server.app.services.users.list({ user: 'admin', role: 'admin' })) userIds.set(u.username, { id: u.id, role: u.role });
     for (const c of CALLERS) if (c.role) sessions.set(c.name, await sessionOf(c.name));
     // An errors file of the office's (a dry run of a sheet with a bad row): the token is the object.
     const bad = multipart([
@@ -998,7 +998,7 @@ describe.each(storeTargets())('authorisation sweep ($dialect)', (target) => {
     const cookieOnly = { cookie: admin.cookie! };
     // A user who still holds a one-time password (the office's role: every route is open to it).
     const otp = await server.app.services.users.create({ user: 'admin', role: 'admin' }, { username: 'otp-office', role: 'admin' });
-    const otpSession = await server.app.services.users.startSession(otp.user.id);
+    const otpSession = await server.app.services.users.startSession(otp.user);
     const otpHeaders = { cookie: `${SESSION_COOKIE}=${otpSession}`, 'x-csrf-token': csrfTokenFor(otpSession) };
     const openToOtp = new Set(['POST /api/auth/login', 'POST /api/auth/logout', 'GET /api/auth/me', 'POST /api/auth/password']);
     const before = await stateDigest(server);
