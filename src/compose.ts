@@ -10,12 +10,14 @@ import { campaignServices, type CampaignServices } from './services/campaign/ind
 import { EvidenceStore, defaultEvidenceRoot, evidenceLimitsFromEnv } from './services/evidence/evidence-store.ts';
 import { tidyEvidence, type Tidied } from './services/evidence/housekeeping.ts';
 import { Thumbnails } from './services/evidence/thumbnails.ts';
+import { Uploads } from './services/evidence/uploads.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { mayJoinInspectionTeams } from './services/policies.ts';
 import { registryServices, type RegistryServices } from './services/registry/index.ts';
 import { ReportDocuments } from './services/report-documents.ts';
 import { ReportService } from './services/report.service.ts';
 import { UserService } from './services/user.service.ts';
+import { IdempotencyService } from './services/idempotency.service.ts';
 import { openStore, type Store, type StoreOptions } from './store/db.ts';
 import { unitOfWork } from './store/unit-of-work.ts';
 
@@ -32,6 +34,10 @@ export interface Services {
   reports: ReportDocuments;
   /** Where evidence files are kept (content-addressed). */
   evidenceStore: EvidenceStore;
+  /** Evidence files uploaded in parts, by SHA-256 (offline capture). */
+  uploads: Uploads;
+  /** Changes sent again under their Idempotency-Key answered once (offline capture). */
+  idempotency: IdempotencyService;
   clock: () => Date;
   /** Removes what a crash or a kill left in the evidence store (half-written uploads, files no row names). */
   tidyEvidence(): Promise<Tidied>;
@@ -50,6 +56,7 @@ export function compose(options: ComposeOptions): Services {
   const clock = options.clock ?? (() => new Date());
   const evidenceStore = options.evidence ?? new EvidenceStore(defaultEvidenceRoot(), evidenceLimitsFromEnv());
   const uow = unitOfWork(store);
+  const uploads = new Uploads(evidenceStore, clock);
   const { users: userRepository, throttle, areas } = uow.read;
   const users = new UserService({ users: userRepository, throttle, areas, clock });
   const campaigns = campaignServices({
@@ -66,8 +73,10 @@ export function compose(options: ComposeOptions): Services {
     registry: registryServices({ repositories: uow.read, store, clock }),
     reports: new ReportDocuments({ reports: new ReportService({ repository: uow.read.reports, campaigns, clock }), campaigns, present, thumbnails: new Thumbnails(evidenceStore) }),
     evidenceStore,
+    uploads,
+    idempotency: new IdempotencyService({ keys: uow.read.idempotency, clock }),
     clock,
-    tidyEvidence: () => tidyEvidence(store.db, evidenceStore),
+    tidyEvidence: async () => ({ ...(await tidyEvidence(store.db, evidenceStore)), uploads: await uploads.sweep() }),
   };
 }
 

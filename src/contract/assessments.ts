@@ -120,9 +120,38 @@ export interface WithdrawRequest {
   reason: string;
 }
 
-/** POST /api/findings/:fid/evidence, POST /api/appeals/:id/evidence (201; multipart, parts named `file`) */
+/**
+ * POST /api/findings/:fid/evidence, POST /api/appeals/:id/evidence (201; multipart, parts named `file`);
+ * POST /api/findings/:fid/evidence/uploaded (201; files uploaded in parts).
+ */
 export interface EvidenceUploaded {
   evidence: EvidenceRow[];
+}
+
+/** POST /api/uploads: start (or resume) an upload in parts of a file named by its SHA-256. */
+export interface UploadStart {
+  /** 64 lowercase hexadecimal digits. */
+  sha256: string;
+  /** Bytes, 1 to the evidence size limit. */
+  size: number;
+  filename: string;
+}
+
+/**
+ * The answer of POST /api/uploads, PUT /api/uploads/:sha256?offset=N (a part: the raw bytes,
+ * application/octet-stream, at most 1 MiB) and GET /api/uploads/:sha256. The next part starts
+ * at `received`; `complete` once the whole file is here (its hash checked) or was stored already.
+ */
+export interface UploadState {
+  sha256: string;
+  size: number;
+  received: number;
+  complete: boolean;
+}
+
+/** POST /api/findings/:fid/evidence/uploaded: attach files uploaded in parts (1 to 20). */
+export interface EvidenceFromUploads {
+  files: Array<{ sha256: string; filename: string; /** ISO 8601; used when the photo's EXIF has no time. */ takenAt?: string }>;
 }
 
 /** POST /api/assessments/:id/suggestions/derive */

@@ -138,6 +138,18 @@ export const ERROR_MESSAGES: Record<ErrorCode, ErrorText> = {
     zh: '找不到这份佐证材料，请刷新页面后重试。',
     en: 'This evidence file was not found: reload the page and try again.',
   },
+  'upload-offset': {
+    zh: '照片上传的进度与服务器不一致，将从服务器已收到的位置继续上传。',
+    en: 'The upload is not where the server has it: it goes on from the bytes the server holds.',
+  },
+  'upload-hash-mismatch': {
+    zh: '上传的照片与原文件不一致（校验值不符），已丢弃，请重新上传。',
+    en: 'The uploaded file does not match its checksum: it was discarded; upload it again.',
+  },
+  'upload-incomplete': {
+    zh: '照片还没有上传完成，请等上传完成后再保存。',
+    en: 'The file has not been uploaded completely yet: wait for the upload to finish, then save.',
+  },
   'ranking-bad-points': {
     zh: '排名所用的分数有误，请联系管理员。',
     en: 'A score used for the ranking is not valid: tell the administrator.',
@@ -193,6 +205,14 @@ export const ERROR_MESSAGES: Record<ErrorCode, ErrorText> = {
   'registry-not-empty': {
     zh: '系统中已有数据，演示数据只能生成到空的系统中。',
     en: 'The registry already holds data: demo data is only generated into an empty registry.',
+  },
+  'idempotency-mismatch': {
+    zh: '这条待同步的修改与已经提交的内容不一致，未能保存，请联系管理员。',
+    en: 'This queued change does not match the one already sent under its key: it was not saved; tell the administrator.',
+  },
+  'idempotency-pending': {
+    zh: '这条修改正在保存中，请稍后再试。',
+    en: 'This change is still being saved: try again shortly.',
   },
   'rate-limited': {
     zh: '尝试次数太多，请稍等一会儿再试。',

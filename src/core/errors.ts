@@ -37,6 +37,10 @@ export const ERROR_CODES = [
   'evidence-empty',
   'evidence-unreadable',
   'evidence-bad-id',
+  // Uploads in parts (offline capture: POST /api/uploads).
+  'upload-offset',
+  'upload-hash-mismatch',
+  'upload-incomplete',
   // Rankings.
   'ranking-bad-points',
   'ranking-duplicate-village',
@@ -55,6 +59,9 @@ export const ERROR_CODES = [
   'invalid-state',
   'scheme-version-exists',
   'registry-not-empty',
+  // A change sent again under its Idempotency-Key.
+  'idempotency-mismatch',
+  'idempotency-pending',
   // Waits.
   'rate-limited',
   'locked',

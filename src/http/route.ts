@@ -9,6 +9,7 @@ import { KaoheError } from '../core/errors.ts';
 import { textCharacterIssue } from '../core/registry/cell-text.ts';
 import { problemText } from '../core/registry/problems.ts';
 import { issueText } from '../core/field-issue.ts';
+import { IDEMPOTENCY_KEY } from '../services/idempotency.service.ts';
 import type { RolePolicy } from '../services/policies.ts';
 import type { User } from '../services/user.service.ts';
 
@@ -34,7 +35,29 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
    * password change); every other route answers them 403 `password-change-required`.
    */
   whileMustChangePassword?: boolean;
+  /**
+   * Honours an `Idempotency-Key` header (services/idempotency.service.ts): a change sent again
+   * under its key gets the first answer (header `idempotent-replayed: true`) and is not applied
+   * twice. `replay` makes the answer from what the change's transaction returned, for the rare
+   * key whose answer was never stored (the process stopped right after the commit); `status` is
+   * that answer's status (default 200). Without the header the route works as without this.
+   */
+  idempotent?: {
+    status?: number;
+    replay: (ctx: { params: z.infer<P>; body: z.infer<B>; user: User; result: unknown }) => Promise<unknown>;
+  };
   handler: (ctx: { req: FastifyRequest; reply: FastifyReply; params: z.infer<P>; query: z.infer<Q>; body: z.infer<B>; user: User }) => Promise<unknown>;
+}
+
+/** The request's Idempotency-Key, checked; undefined without one. */
+function idempotencyKey(req: FastifyRequest): string | undefined {
+  const value = req.headers['idempotency-key'];
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && IDEMPOTENCY_KEY.test(value)) return value;
+  const field = 'headers.idempotency-key';
+  const en = 'the Idempotency-Key header is 1 to 100 letters, digits, "_" or "-" (a UUID)';
+  const zh = '幂等键（Idempotency-Key）应为1至100个字母、数字、“_”或“-”';
+  throw new KaoheError('validation', `${field}: ${en}`, [{ field, message: en, zh, en }]);
 }
 
 declare module 'fastify' {
@@ -111,6 +134,21 @@ export function route<P extends z.ZodType = z.ZodType<Record<string, never>>, Q 
       const params = parse('params', spec.params, req.params);
       const query = parse('query', spec.query, req.query);
       const body = spec.multipart ? (undefined as z.infer<B>) : parse('body', spec.body, req.body);
+      const key = spec.idempotent && user ? idempotencyKey(req) : undefined;
+      if (key !== undefined) {
+        const { replay, status = 200 } = spec.idempotent!;
+        const answer = await app.services.idempotency.run(
+          { userId: user!.id, key, method: req.method, path: req.url.split('?')[0]!, body: req.body ?? null },
+          async () => {
+            const result = (await spec.handler({ req, reply, params, query, body, user: user! })) ?? { ok: true };
+            return { statusCode: reply.statusCode, body: result };
+          },
+          async (result) => ({ statusCode: status, body: await replay({ params, body, user: user!, result }) }),
+        );
+        if (answer.replayed) reply.header('idempotent-replayed', 'true');
+        reply.code(answer.statusCode);
+        return answer.body;
+      }
       const result = await spec.handler({ req, reply, params, query, body, user: user! });
       if (reply.sent) return reply;
       return result ?? { ok: true };

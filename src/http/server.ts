@@ -103,6 +103,9 @@ export const STATUS: Record<ErrorCode, number> = {
   'evidence-empty': 400,
   'evidence-unreadable': 400,
   'evidence-bad-id': 400,
+  'upload-offset': 409,
+  'upload-hash-mismatch': 400,
+  'upload-incomplete': 409,
   'ranking-bad-points': 400,
   'ranking-duplicate-village': 400,
   'ranking-overflow': 400,
@@ -117,6 +120,8 @@ export const STATUS: Record<ErrorCode, number> = {
   'invalid-state': 409,
   'scheme-version-exists': 409,
   'registry-not-empty': 409,
+  'idempotency-mismatch': 409,
+  'idempotency-pending': 409,
   'rate-limited': 429,
   locked: 429,
   busy: 503,
@@ -124,7 +129,17 @@ export const STATUS: Record<ErrorCode, number> = {
 };
 
 /** Codes whose details are sent to the client (what to fix, or until when to wait). */
-const DETAILED: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['validation', 'weak-password', 'locked', 'rate-limited', 'busy', 'invalid-derive-config']);
+const DETAILED: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'validation',
+  'weak-password',
+  'locked',
+  'rate-limited',
+  'busy',
+  'invalid-derive-config',
+  // Where an upload goes on from, and which file is not uploaded yet.
+  'upload-offset',
+  'upload-incomplete',
+]);
 
 const INTERNAL_MESSAGE = 'an internal error: the office has been told (see the server log)';
 

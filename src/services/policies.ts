@@ -106,6 +106,14 @@ export const mayAppeal: RolePolicy = (who) => who.role === 'admin' || who.role =
 /** Deciding an appeal. */
 export const mayDecideAppeals: RolePolicy = isOffice;
 
+/**
+ * How long a sign-in lasts, in hours: a day for an inspector (a day in the field offline,
+ * docs/offline.md), half a day for everyone else. The session cookie lasts as long.
+ */
+export function sessionHours(role: Role): number {
+  return role === 'inspector' ? 24 : 12;
+}
+
 /** What a decision about one village's assessment needs to know. */
 export interface AssessmentContext {
   villageCode: string;

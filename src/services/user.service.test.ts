@@ -7,7 +7,7 @@ import { storeTargets } from '../../test/stores.ts';
 import { verifyAudit } from '../store/audit.repository.ts';
 import type { Store } from '../store/db.ts';
 import { firstStart } from './bootstrap.service.ts';
-import { mayManageUsers, ROLES, type Actor } from './policies.ts';
+import { mayManageUsers, ROLES, sessionHours, type Actor } from './policies.ts';
 import type { UserService } from './user.service.ts';
 import { compose } from '../compose.ts';
 
@@ -47,6 +47,24 @@ describe.each(storeTargets())('UserService.create ($dialect)', (target) => {
     users = compose({ store }).users;
   }, 60_000);
   afterAll(() => store?.close());
+
+  it("lasts a day for an inspector's session (a day offline) and half a day for every other role", async () => {
+    expect(ROLES.map((r) => [r, sessionHours(r)])).toEqual(ROLES.map((r) => [r, r === 'inspector' ? 24 : 12]));
+    let now = new Date('2021-03-01T08:00:00Z');
+    const timed = compose({ store, clock: () => now }).users;
+    const { user: inspector } = await users.create(office, { username: 'field-he', role: 'inspector', password: 'copper-kettle-2021' });
+    const { user: viewer } = await users.create(office, { username: 'desk-he', role: 'viewer', password: 'copper-kettle-2021' });
+    const tokens = { inspector: await timed.startSession(inspector), viewer: await timed.startSession(viewer) };
+    now = new Date('2021-03-01T19:59:00Z');
+    expect(await timed.sessionUser(tokens.viewer)).not.toBeNull();
+    now = new Date('2021-03-01T20:00:01Z');
+    expect(await timed.sessionUser(tokens.viewer)).toBeNull();
+    expect(await timed.sessionUser(tokens.inspector)).toMatchObject({ username: 'field-he' });
+    now = new Date('2021-03-02T07:59:00Z');
+    expect(await timed.sessionUser(tokens.inspector)).toMatchObject({ username: 'field-he' });
+    now = new Date('2021-03-02T08:00:01Z');
+    expect(await timed.sessionUser(tokens.inspector)).toBeNull();
+  });
 
   it('writes an audit entry naming the creator, the user and their role, without the password or its hash', async () => {
     const password = 'copper-kettle-2021';
@@ -211,7 +229,7 @@ describe.each(storeTargets())('UserService: managing users ($dialect)', (target)
 
   it('resets a password: a one-time password returned once, to change at the next sign-in, the old one and the sessions gone, audited without it', async () => {
     const { user } = await users.create(office, { username: 'yuan', role: 'viewer', password });
-    const token = await users.startSession(user.id);
+    const token = await users.startSession(user);
     expect(await users.sessionUser(token)).not.toBeNull();
     const { user: after, password: once } = await users.resetPassword(office, user.id);
     expect(once).toMatch(/^[A-Za-z0-9]{12}$/);
@@ -229,7 +247,7 @@ describe.each(storeTargets())('UserService: managing users ($dialect)', (target)
 
   it('disables a user: sign-in refused as account-disabled (a wrong password still as unauthenticated), sessions ended; enabling lets them in again', async () => {
     const { user } = await users.create(office, { username: 'xu', role: 'village', village: VILLAGE, password });
-    const tokens = [await users.startSession(user.id), await users.startSession(user.id)];
+    const tokens = [await users.startSession(user), await users.startSession(user)];
     const disabled = await users.disable(office, user.id);
     expect(disabled).toMatchObject({ id: user.id, disabled: true });
     for (const token of tokens) expect(await users.sessionUser(token)).toBeNull();

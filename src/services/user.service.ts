@@ -9,7 +9,7 @@ import type { LoginThrottleRepository } from '../store/login-throttle.repository
 import type { UserRepository, User, UserListed, UserScope, UserWork } from '../store/user.repository.ts';
 import { HashGate } from './hash-gate.ts';
 import { PASSWORD_MAX_LENGTH, passwordMinLength, weakPasswordMessage, weakPasswordReason } from './password-policy.ts';
-import { assertManageUsers, ROLES, type Actor, type Role } from './policies.ts';
+import { assertManageUsers, ROLES, sessionHours, type Actor, type Role } from './policies.ts';
 
 export type { User, UserListed } from '../store/user.repository.ts';
 
@@ -55,7 +55,6 @@ export function actorOf(user: User): Actor {
   return actor;
 }
 
-const SESSION_HOURS = 12;
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**
@@ -373,11 +372,12 @@ export class UserService {
     });
   }
 
-  /** Starts a session; returns the token for the cookie. */
-  async startSession(userId: number): Promise<string> {
+  /** Starts a session, as long as the user's role has them (sessionHours); returns the token for the cookie. */
+  async startSession(user: Pick<User, 'id' | 'role'>): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = this.clock();
-    await this.users.insertSession({ id: tokenHash(token), userId, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + SESSION_HOURS * 3_600_000).toISOString() });
+    const expiresAt = new Date(now.getTime() + sessionHours(user.role) * 3_600_000).toISOString();
+    await this.users.insertSession({ id: tokenHash(token), userId: user.id, createdAt: now.toISOString(), expiresAt });
     return token;
   }
 

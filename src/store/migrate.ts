@@ -12,6 +12,7 @@ import { dutyLeave } from './migrations/0008-duty-leave.ts';
 import { userAdmin } from './migrations/0009-user-admin.ts';
 import { itemChecks } from './migrations/0010-item-checks.ts';
 import { findingComments } from './migrations/0011-finding-comments.ts';
+import { idempotency } from './migrations/0012-idempotency.ts';
 
 /** Every migration, in order. Static imports, so they work under tsx, in workers and in bundles. */
 function migrations(store: Store): Record<string, Migration> {
@@ -27,6 +28,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0009-user-admin': userAdmin,
     '0010-item-checks': itemChecks,
     '0011-finding-comments': findingComments(store.dialect),
+    '0012-idempotency': idempotency,
   };
 }
 

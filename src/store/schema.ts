@@ -442,6 +442,19 @@ export interface SessionsTable {
   expires_at: string;
 }
 
+/** A change sent with an Idempotency-Key, per user and key (migration 0012). */
+export interface IdempotencyKeysTable {
+  user_id: number;
+  key: string;
+  request_hash: string;
+  /** JSON: what the transaction that applied the change returned (written in it). */
+  result: string | null;
+  /** The HTTP answer, written right after the commit; null until then. */
+  status_code: number | null;
+  answer: string | null;
+  created_at: string;
+}
+
 export interface DB {
   areas: AreasTable;
   code_lists: CodeListsTable;
@@ -481,4 +494,5 @@ export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
   login_throttle: LoginThrottleTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

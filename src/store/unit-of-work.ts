@@ -16,6 +16,7 @@ import { EvidenceRepository } from './evidence.repository.ts';
 import type { Executor } from './executor.ts';
 import { FindingRepository } from './finding.repository.ts';
 import { FindingCommentRepository } from './finding-comment.repository.ts';
+import { IdempotencyKeyTaken, IdempotencyRepository, idempotencyClaims } from './idempotency.repository.ts';
 import { ItemCheckRepository } from './item-check.repository.ts';
 import { RankingSnapshotRepository } from './ranking-snapshot.repository.ts';
 import { loadVillageRecords } from './records.repository.ts';
@@ -54,6 +55,8 @@ export class Repositories {
   readonly reports: ReportRepository;
   /** The registry as its API reads it (areas, villages, households, work teams, helpers, records). */
   readonly registry: RegistryRepository;
+  /** Keys of changes sent with an Idempotency-Key (migration 0012). */
+  readonly idempotency: IdempotencyRepository;
 
   constructor(db: Executor, store: Pick<Store, 'dialect' | 'auditKey'>) {
     this.schemeVersions = new SchemeVersionRepository(db);
@@ -73,6 +76,7 @@ export class Repositories {
     this.throttle = new LoginThrottleRepository(db);
     this.reports = new ReportRepository(db);
     this.registry = new RegistryRepository(db);
+    this.idempotency = new IdempotencyRepository(db);
   }
 }
 
@@ -83,9 +87,37 @@ export interface UnitOfWork<R = Repositories> {
   transaction<T>(work: (tx: R) => Promise<T>): Promise<T>;
 }
 
+/**
+ * The unit of work over a store. Inside a request that carries an Idempotency-Key
+ * (`idempotencyClaims`), the request's first transaction also writes the key's row, first (so
+ * a second send of the key waits for it, then gives way: `IdempotencyKeyTaken` rolls it back),
+ * and the result of `work` on it last: the change and its key commit together.
+ */
 export function unitOfWork(store: Store): UnitOfWork<Repositories> {
+  const plain = <T>(work: (tx: Repositories) => Promise<T>) => store.db.transaction().execute((trx) => work(new Repositories(trx, store)));
   return {
     read: new Repositories(store.db, store),
-    transaction: (work) => store.db.transaction().execute((trx) => work(new Repositories(trx, store))),
+    transaction: async (work) => {
+      const claim = idempotencyClaims.getStore();
+      if (!claim || claim.state !== 'open') return plain(work);
+      claim.state = 'taking';
+      try {
+        const result = await plain(async (tx) => {
+          if (!(await tx.idempotency.take({ userId: claim.userId, key: claim.key, requestHash: claim.requestHash, createdAt: claim.at }))) {
+            claim.state = 'lost';
+            throw new IdempotencyKeyTaken(claim.key);
+          }
+          const result = await work(tx);
+          await tx.idempotency.saveResult(claim.userId, claim.key, JSON.stringify(result ?? null));
+          return result;
+        });
+        claim.state = 'taken';
+        return result;
+      } catch (e) {
+        // A change refused (or rolled back) leaves the key free for the next send.
+        if (claim.state === 'taking') claim.state = 'open';
+        throw e;
+      }
+    },
   };
 }

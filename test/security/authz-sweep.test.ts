@@ -21,6 +21,7 @@
  * destructive one on a fresh object (a new finding to withdraw, a new appeal to decide, the
  * workflow villages A3/B3 set to the step about to be taken). See docs/security-authz.md.
  */
+import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
@@ -179,6 +180,8 @@ interface Entry {
   body?: (f: Fixture, ask: Ask) => unknown;
   /** A multipart upload: the parts. */
   upload?: (f: Fixture, ask: Ask) => Part[];
+  /** A raw body (application/octet-stream): a part of an upload by SHA-256. */
+  raw?: (f: Fixture, ask: Ask) => Buffer;
   /** Before an allowed request: make the fresh object it changes; returns values to use instead. */
   prepare?: (f: Fixture, ask: Ask) => Promise<Values | void>;
   /** The status of an allowed request (default: any 2xx). */
@@ -195,6 +198,7 @@ interface Entry {
 const ROLES_RESIDENTS: Role[] = ['admin', 'reviewer', 'inspector', 'village'];
 
 const png = tinyPng();
+const PNG_SHA = createHash('sha256').update(png).digest('hex');
 const photo = (): Part[] => [{ name: 'file', filename: `${TYPED_ID}.png`, type: 'image/png', data: png }];
 
 /** The assessments read by id, in the order tried. */
@@ -326,6 +330,22 @@ const TABLE: Record<string, Entry> = {
     subject: (f) => ({ reach: 'assessment', targets: [A2, B2, A1, B1].map((v) => ({ label: v, village: v, values: { fid: f.finding[v]! } })) }),
     upload: () => photo(),
   },
+  'POST /api/findings/{fid}/evidence/uploaded': {
+    roles: ['admin', 'inspector'],
+    subject: (f) => ({ reach: 'assessment', targets: [A2, B2, A1, B1].map((v) => ({ label: v, village: v, values: { fid: f.finding[v]! } })) }),
+    // The fixture's evidence is this PNG: the store holds it, so it is cited without an upload.
+    body: () => ({ files: [{ sha256: PNG_SHA, filename: `${TYPED_ID}.png` }] }),
+  },
+  'POST /api/uploads': {
+    roles: ['admin', 'inspector'],
+    body: () => {
+      const file = Buffer.concat([png, Buffer.from(unique('upload-'))]);
+      return { sha256: createHash('sha256').update(file).digest('hex'), size: file.length, filename: 'IMG_0001.png' };
+    },
+  },
+  'GET /api/uploads/{sha256}': { roles: ['admin', 'inspector'], fixed: () => ({ sha256: PNG_SHA }) },
+  // A part past the end of a file the store holds: answered with its state, nothing written.
+  'PUT /api/uploads/{sha256}': { roles: ['admin', 'inspector'], fixed: () => ({ sha256: PNG_SHA, offset: png.length }), raw: () => Buffer.from([0]) },
   'GET /api/evidence/{id}': {
     roles: 'any',
     subject: (f) => ({
@@ -767,7 +787,7 @@ describe.each(storeTargets())('authorisation sweep ($dialect)', (target) => {
   let server: TestServer;
   let f: Fixture;
   const sessions = new Map<CallerName, Record<string, string>>();
-  const userIds = new Map<string, number>();
+  const userIds = new Map<string, { id: number; role: Role }>();
 
   const sessionOf = async (name: CallerName): Promise<Record<string, string>> => {
     const token = await server.app.services.users.startSession(userIds.get(name)!);
@@ -777,7 +797,7 @@ describe.each(storeTargets())('authorisation sweep ($dialect)', (target) => {
   beforeAll(async () => {
     server = await startServer(target);
     f = await buildFixture(server);
-    for (const u of await server.app.services.users.list({ user: 'admin', role: 'admin' })) userIds.set(u.username, u.id);
+    for (const u of await server.app.services.users.list({ user: 'admin', role: 'admin' })) userIds.set(u.username, { id: u.id, role: u.role });
     for (const c of CALLERS) if (c.role) sessions.set(c.name, await sessionOf(c.name));
     // An errors file of the office's (a dry run of a sheet with a bad row): the token is the object.
     const bad = multipart([
@@ -905,6 +925,9 @@ describe.each(storeTargets())('authorisation sweep ($dialect)', (target) => {
         const m = multipart(entry.upload(f, ask));
         payload = m.payload;
         Object.assign(headers, m.headers);
+      } else if (entry.raw) {
+        payload = entry.raw(f, ask);
+        headers['content-type'] = 'application/octet-stream';
       } else if (method !== 'GET') {
         payload = JSON.stringify((await entry.body?.(f, ask)) ?? {});
         headers['content-type'] = 'application/json';
@@ -998,7 +1021,7 @@ describe.each(storeTargets())('authorisation sweep ($dialect)', (target) => {
     const cookieOnly = { cookie: admin.cookie! };
     // A user who still holds a one-time password (the office's role: every route is open to it).
     const otp = await server.app.services.users.create({ user: 'admin', role: 'admin' }, { username: 'otp-office', role: 'admin' });
-    const otpSession = await server.app.services.users.startSession(otp.user.id);
+    const otpSession = await server.app.services.users.startSession(otp.user);
     const otpHeaders = { cookie: `${SESSION_COOKIE}=${otpSession}`, 'x-csrf-token': csrfTokenFor(otpSession) };
     const openToOtp = new Set(['POST /api/auth/login', 'POST /api/auth/logout', 'GET /api/auth/me', 'POST /api/auth/password']);
     const before = await stateDigest(server);

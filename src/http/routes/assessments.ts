@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { KaoheError } from '../../core/errors.ts';
 import type { AssessmentView, EvidenceRoom, EvidenceTarget } from '../../services/campaign/index.ts';
+import { attachUploads } from '../../services/evidence/uploads.ts';
 import { evidenceQuotaError, INLINE_EVIDENCE_TYPES, shortBytes, type EvidenceStore, type StagedEvidence } from '../../services/evidence/evidence-store.ts';
 import { actorOf, type User } from '../../services/user.service.ts';
 import {
@@ -50,6 +51,7 @@ import {
   presentSuggestionRecords,
 } from '../presenters/assessments.ts';
 import { DivisionCode, Flag, Version } from './campaigns.ts';
+import { Sha256 } from './uploads.ts';
 
 const Lang = z.object({ lang: z.enum(['zh', 'en']).default('zh') });
 const AssessmentParams = z.object({ id: Id });
@@ -236,6 +238,10 @@ export function assessmentsRoutes(app: FastifyInstance): void {
       note: z.string().max(2000).optional(),
       household: z.string().trim().max(60).optional(),
     }),
+    idempotent: {
+      status: 201,
+      replay: async ({ user, params, result }): Promise<FindingAdded> => present(user, { id: result as number, assessment: await state(user, params.id) }),
+    },
     handler: async ({ user, params, body, reply }): Promise<FindingAdded> => {
       const input: Parameters<typeof campaigns.findings.addFinding>[3] = { item: body.item };
       if (body.count !== undefined) input.count = body.count;
@@ -256,6 +262,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     access: mayRecordFindings,
     params: z.object({ id: Id, fid: Id }),
     body: z.object({ version: Version, reason: Reason }),
+    idempotent: { replay: async ({ user, params }) => changed(user, params.id) },
     handler: async ({ user, params, body }) => {
       await campaigns.findings.withdrawFinding(actorOf(user), params.id, body.version, params.fid, body.reason);
       return changed(user, params.id);
@@ -274,6 +281,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
       item: z.string().trim().min(1, 'the item of the scheme (e.g. 3.2.1)').max(40),
       checked: z.boolean({ error: 'checked: true to mark the item checked, false to take the mark back' }),
     }),
+    idempotent: { replay: async ({ user, params }) => changed(user, params.id) },
     handler: async ({ user, params, body }) => {
       await campaigns.checks.setChecked(actorOf(user), params.id, body.version, body.item, body.checked);
       return changed(user, params.id);
@@ -292,6 +300,41 @@ export function assessmentsRoutes(app: FastifyInstance): void {
       const rows = await upload(user, req, reply, { findingId: params.fid });
       reply.code(201);
       return present(user, { evidence: rows });
+    },
+  });
+
+  /** The evidence rows of a finding with these ids, as its reader sees them. */
+  const findingEvidence = async (user: User, findingId: number, ids: number[]) =>
+    (await campaigns.evidence.evidenceOf(actorOf(user), { findingId })).filter((r) => ids.includes(r.id)).map(presentEvidenceRow);
+
+  route(app, {
+    method: 'POST',
+    url: '/findings/:fid/evidence/uploaded',
+    summary: 'Attach files uploaded in parts (POST /api/uploads) to a finding, by their SHA-256',
+    tags,
+    access: mayRecordFindings,
+    params: z.object({ fid: Id }),
+    body: z.object({
+      files: z
+        .array(
+          z.object({
+            sha256: Sha256,
+            filename: z.string().trim().min(1, 'the name of the file').max(255),
+            takenAt: z.iso.datetime({ offset: true, local: true, error: 'when the photo was taken, ISO 8601 (e.g. 2020-06-15T10:30:00+08:00)' }).optional(),
+          }),
+        )
+        .min(1, 'name at least one uploaded file')
+        .max(20, 'at most 20 files at once'),
+    }),
+    idempotent: {
+      status: 201,
+      replay: async ({ user, params, result }): Promise<EvidenceUploaded> => present(user, { evidence: await findingEvidence(user, params.fid, result as number[]) }),
+    },
+    handler: async ({ user, params, body, reply }): Promise<EvidenceUploaded> => {
+      const files = body.files.map((f) => ({ sha256: f.sha256, filename: f.filename, ...(f.takenAt !== undefined ? { takenAt: f.takenAt } : {}) }));
+      const ids = await attachUploads({ uploads: app.services.uploads, evidence: campaigns.evidence }, actorOf(user), user.id, { findingId: params.fid }, files);
+      reply.code(201);
+      return present(user, { evidence: await findingEvidence(user, params.fid, ids) });
     },
   });
 
@@ -418,6 +461,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     access: mayMoveAssessments,
     params: AssessmentParams,
     body: z.object({ version: Version, step: z.enum(['submit', 'sendBack', 'review', 'publish']), comment: z.string().trim().max(2000).optional() }),
+    idempotent: { replay: async ({ user, params }) => changed(user, params.id) },
     handler: async ({ user, params, body }) => {
       await campaigns.workflow.transition(actorOf(user), params.id, body.version, body.step, body.comment || undefined);
       return changed(user, params.id);

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { passwordMinLength } from '../../services/password-policy.ts';
+import { sessionHours, type Role } from '../../services/policies.ts';
 import { csrfTokenFor, signInKey } from '../../services/user.service.ts';
 import { route } from '../route.ts';
 import { SESSION_COOKIE } from '../server.ts';
@@ -13,7 +14,8 @@ export interface AuthOptions {
 
 export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
   const { users } = app.services;
-  const cookieOptions = { path: '/', httpOnly: true, sameSite: 'strict' as const, secure: options.secureCookies, maxAge: 12 * 3600 };
+  // The cookie lasts as long as the session (a day for an inspector, see sessionHours).
+  const cookieOptions = (role: Role) => ({ path: '/', httpOnly: true, sameSite: 'strict' as const, secure: options.secureCookies, maxAge: sessionHours(role) * 3600 });
 
   route(app, {
     method: 'POST',
@@ -38,8 +40,8 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
     handler: async ({ body, reply, req }) => {
       const user = await users.signIn(body.username, body.password, { ip: req.ip });
       await users.endSession(req.sessionToken);
-      const token = await users.startSession(user.id);
-      reply.setCookie(SESSION_COOKIE, token, cookieOptions);
+      const token = await users.startSession(user);
+      reply.setCookie(SESSION_COOKIE, token, cookieOptions(user.role));
       return { user, csrfToken: csrfTokenFor(token), passwordMinLength: passwordMinLength() };
     },
   });

@@ -6,6 +6,7 @@ import { campaignsRoutes } from './campaigns.ts';
 import { registryRoutes } from './registry.ts';
 import { reportsRoutes } from './reports.ts';
 import { schemesRoutes } from './schemes.ts';
+import { uploadsRoutes } from './uploads.ts';
 import { usersRoutes } from './users.ts';
 
 export async function registerRoutes(app: FastifyInstance, options: AuthOptions): Promise<void> {
@@ -15,6 +16,7 @@ export async function registerRoutes(app: FastifyInstance, options: AuthOptions)
   schemesRoutes(app);
   campaignsRoutes(app);
   assessmentsRoutes(app);
+  await uploadsRoutes(app);
   reportsRoutes(app);
   app.get('/health', { schema: { summary: 'Liveness', tags: ['system'] } }, async () => ({ ok: true }));
 }

@@ -14,6 +14,8 @@ export interface Tidied {
   temporary: number;
   /** Stored files no row named, removed. */
   orphans: number;
+  /** Uploads in parts left for 7 days, removed (uploads.ts; counted by the composition root's tidying). */
+  uploads?: number;
 }
 
 const BATCH = 500;
