@@ -126,6 +126,8 @@ export interface WithdrawRequest {
  */
 export interface EvidenceUploaded {
   evidence: EvidenceRow[];
+  /** A finding's assessment after the files were added (its version moves); absent for an appeal's evidence. */
+  assessment?: AssessmentState;
 }
 
 /** POST /api/uploads: start (or resume) an upload in parts of a file named by its SHA-256. */

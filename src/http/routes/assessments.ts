@@ -299,9 +299,12 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     handler: async ({ user, params, req, reply }): Promise<EvidenceUploaded> => {
       const rows = await upload(user, req, reply, { findingId: params.fid });
       reply.code(201);
-      return present(user, { evidence: rows });
+      return present(user, { evidence: rows, assessment: await findingState(user, params.fid) });
     },
   });
+
+  /** The state of a finding's assessment after evidence was added to it (the version moved). */
+  const findingState = async (user: User, findingId: number) => state(user, (await campaigns.evidence.evidenceRoom(actorOf(user), { findingId })).assessmentId);
 
   /** The evidence rows of a finding with these ids, as its reader sees them. */
   const findingEvidence = async (user: User, findingId: number, ids: number[]) =>
@@ -328,13 +331,14 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     }),
     idempotent: {
       status: 201,
-      replay: async ({ user, params, result }): Promise<EvidenceUploaded> => present(user, { evidence: await findingEvidence(user, params.fid, result as number[]) }),
+      replay: async ({ user, params, result }): Promise<EvidenceUploaded> =>
+        present(user, { evidence: await findingEvidence(user, params.fid, result as number[]), assessment: await findingState(user, params.fid) }),
     },
     handler: async ({ user, params, body, reply }): Promise<EvidenceUploaded> => {
       const files = body.files.map((f) => ({ sha256: f.sha256, filename: f.filename, ...(f.takenAt !== undefined ? { takenAt: f.takenAt } : {}) }));
       const ids = await attachUploads({ uploads: app.services.uploads, evidence: campaigns.evidence }, actorOf(user), user.id, { findingId: params.fid }, files);
       reply.code(201);
-      return present(user, { evidence: await findingEvidence(user, params.fid, ids) });
+      return present(user, { evidence: await findingEvidence(user, params.fid, ids), assessment: await findingState(user, params.fid) });
     },
   });
 

@@ -12,17 +12,11 @@
  * the same code runs in Chromium and in Node.
  */
 import { ApiError } from '../lib/api.ts';
-import type { AssessmentChanged, AssessmentDetail, FindingAdded } from '../../contract/index.ts';
+import type { AssessmentChanged, AssessmentDetail, EvidenceUploaded, FindingAdded, UploadState } from '../../contract/index.ts';
+
+export type { UploadState };
 import { versionToSend, waiting, type Change, type PhotoRef } from './changes.ts';
 import * as store from './store.ts';
-
-/** What the server holds of a photo's upload (POST /api/uploads, PUT /api/uploads/:sha256). */
-export interface UploadState {
-  sha256: string;
-  size: number;
-  received: number;
-  complete: boolean;
-}
 
 /** Bytes per part of a photo's upload: small enough to get through a weak line between drops. */
 export const PART_BYTES = 256 * 1024;
@@ -87,7 +81,7 @@ export async function syncQueue(transport: Transport, userId: number, onProgress
   try {
     for (const assessmentId of order) {
       const changes = all.filter((c) => c.assessmentId === assessmentId);
-      outcome.applied += await syncAssessment(t, assessmentId, changes, onProgress);
+      await syncAssessment(t, assessmentId, changes, outcome, onProgress);
     }
   } catch (e) {
     if (!(e instanceof Stop)) throw e;
@@ -102,11 +96,10 @@ export async function syncQueue(transport: Transport, userId: number, onProgress
   return outcome;
 }
 
-/** One assessment's changes, in order; resolves with how many were applied. */
-async function syncAssessment(t: Transport, assessmentId: number, changes: Change[], onProgress?: () => void): Promise<number> {
+/** One assessment's changes, in order; counts those applied in `outcome` (also when the network stops it). */
+async function syncAssessment(t: Transport, assessmentId: number, changes: Change[], outcome: SyncOutcome, onProgress?: () => void): Promise<void> {
   const kept = await store.keptAssessment(assessmentId);
   const moved: Record<number, number> = { ...(kept?.moved ?? {}) };
-  let applied = 0;
   let touched = false;
   try {
     for (const change of changes) {
@@ -118,7 +111,7 @@ async function syncAssessment(t: Transport, assessmentId: number, changes: Chang
         change.state = 'synced';
         delete change.problem;
         await store.updateChange(change);
-        applied++;
+        outcome.applied++;
         touched = true;
       } catch (e) {
         const kind = classify(e);
@@ -144,7 +137,6 @@ async function syncAssessment(t: Transport, assessmentId: number, changes: Chang
       }
     }
   }
-  return applied;
 }
 
 /** Sends one change (an add in two steps: the finding, then its photos). */
@@ -158,6 +150,13 @@ async function send(t: Transport, change: Change, all: Change[], moved: Record<n
     await store.recordMoved(assessmentId, version, r.assessment.version);
     return 'id' in r ? r.id : 0;
   };
+  // Evidence added moves the version too: the next change is sent on the version it made.
+  const moveTo = async (to: number) => {
+    const from = versionToSend(change.baseVersion, moved);
+    if (from === to) return;
+    moved[from] = to;
+    await store.recordMoved(assessmentId, from, to);
+  };
   if (b.kind === 'add') {
     if (change.findingId === undefined) {
       const body: Record<string, unknown> = { item: b.item, count: b.count };
@@ -168,14 +167,14 @@ async function send(t: Transport, change: Change, all: Change[], moved: Record<n
       // Kept at once: if the photos fail now, the finding is not sent again.
       await store.updateChange(change);
     }
-    if (b.photos.length) await attach(t, change.findingId, b.photos, `${change.key}-photos`);
+    if (b.photos.length) await attach(t, change.findingId, b.photos, `${change.key}-photos`, moveTo);
   } else if (b.kind === 'withdraw') {
     const fid = findingIdOf(b.finding, all);
     await step(`/assessments/${assessmentId}/findings/${fid}/withdraw`, { reason: b.reason });
   } else if (b.kind === 'check') {
     await step(`/assessments/${assessmentId}/checks`, { item: b.item, checked: b.checked });
   } else {
-    await attach(t, findingIdOf(b.finding, all), b.photos, change.key);
+    await attach(t, findingIdOf(b.finding, all), b.photos, change.key, moveTo);
   }
 }
 
@@ -188,9 +187,15 @@ function findingIdOf(ref: number | string, all: Change[]): number {
 }
 
 /** Uploads the photos (resumed where the server stopped) and names them as the finding's evidence. */
-async function attach(t: Transport, findingId: number, photos: PhotoRef[], key: string): Promise<void> {
+async function attach(t: Transport, findingId: number, photos: PhotoRef[], key: string, moveTo: (version: number) => Promise<void>): Promise<void> {
   for (const p of photos) await upload(t, p);
-  await t.json('POST', `/findings/${findingId}/evidence/uploaded`, { files: photos.map((p) => ({ sha256: p.sha256, filename: p.name })) }, { 'idempotency-key': key });
+  const r = await t.json<EvidenceUploaded>(
+    'POST',
+    `/findings/${findingId}/evidence/uploaded`,
+    { files: photos.map((p) => ({ sha256: p.sha256, filename: p.name })) },
+    { 'idempotency-key': key },
+  );
+  if (r.assessment) await moveTo(r.assessment.version);
 }
 
 /** One photo: the server says how much it holds; the rest goes in parts. */
