@@ -45,6 +45,7 @@ const SHOWS_PLACE: ReadonlySet<string> = new Set([
   'weak-password',
   'evidence-too-large',
   'evidence-quota',
+  'upload-incomplete',
 ]);
 
 /**
