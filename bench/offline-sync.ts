@@ -86,8 +86,9 @@ function transport(cut: () => boolean = () => false): Transport {
 }
 
 // The inspector's draft assessments of the demo campaign: one for the queue, one for the baseline, one for the weak line.
-const campaign = (await (await fetch(`${base}/api/campaigns`, { headers })).json()) as Array<{ id: number; name: string }>;
-const campaignId = (campaign.find((c) => c.name === DEMO_CAMPAIGN) ?? campaign[0]!).id;
+const listed = (await (await fetch(`${base}/api/campaigns`, { headers })).json()) as { campaigns?: Array<{ id: number; name: string }> } | Array<{ id: number; name: string }>;
+const campaigns = Array.isArray(listed) ? listed : (listed.campaigns ?? []);
+const campaignId = (campaigns.find((c) => c.name === DEMO_CAMPAIGN) ?? campaigns[0]!).id;
 const mine = (await (await fetch(`${base}/api/campaigns/${campaignId}/my-villages`, { headers })).json()) as { villages: Array<{ id: number; status: string }> };
 const [qa, ba, wa] = mine.villages.filter((v) => v.status === 'draft').map((v) => v.id);
 if (!qa || !ba || !wa) throw new Error('the demo inspector needs three draft assessments');
@@ -95,22 +96,25 @@ const ITEMS = ['2.1.1', '2.1.2', '2.1.3', '2.1.4', '2.1.5', '2.2.1', '2.2.2', '2
 
 /** Photos of about PHOTO_BYTES (noise: JPEG cannot shrink it), each different. */
 async function makePhoto(i: number): Promise<{ ref: PhotoRef; bytes: Buffer }> {
-  const side = Math.round(Math.sqrt(PHOTO_BYTES / 1.1));
+  // Noise at quality 92 takes about 0.8 bytes a pixel.
+  const side = Math.round(Math.sqrt(PHOTO_BYTES / 0.8));
   const bytes = await sharp({ create: { width: side, height: side, channels: 3, background: '#777', noise: { type: 'gaussian', mean: 90 + i, sigma: 60 } } })
     .jpeg({ quality: 92 })
     .toBuffer();
   return { ref: { sha256: createHash('sha256').update(bytes).digest('hex'), name: `IMG_${i}.jpg`, type: 'image/jpeg', size: bytes.length }, bytes };
 }
-console.log(`making ${PHOTOS} photos of about ${args['photo-mib']} MiB…`);
-const photos = await Promise.all(Array.from({ length: PHOTOS }, (_, i) => makePhoto(i)));
-const photoMiB = photos.reduce((n, p) => n + p.ref.size, 0) / 1048576;
+console.log(`making 3 × ${PHOTOS} photos of about ${args['photo-mib']} MiB…`);
+// Each run its own photos: the server keeps a file once, and would not take the same one again.
+const sets: Array<Array<{ ref: PhotoRef; bytes: Buffer }>> = [];
+for (let s = 0; s < 3; s++) sets.push(await Promise.all(Array.from({ length: PHOTOS }, (_, i) => makePhoto(s * PHOTOS + i))));
+const photoMiB = sets[0]!.reduce((n, p) => n + p.ref.size, 0) / 1048576;
 
 async function detail(id: number) {
   return (await (await fetch(`${base}/api/assessments/${id}`, { headers })).json()) as { version: number; findings: unknown[]; evidence: unknown[] };
 }
 
 /** Queues FINDINGS findings (the first PHOTOS with a photo each) for assessment `id` on the phone. */
-async function fillQueue(id: number): Promise<void> {
+async function fillQueue(id: number, photos: Array<{ ref: PhotoRef; bytes: Buffer }>): Promise<void> {
   await phone.clearOffline();
   const d = await detail(id);
   await phone.keepAssessment({
@@ -122,7 +126,6 @@ async function fillQueue(id: number): Promise<void> {
     schemeVersion: {} as never,
     village: { name: '' },
     savedAt: '',
-    moved: {},
   });
   for (let i = 0; i < FINDINGS; i++) {
     const p = photos[i];
@@ -142,7 +145,7 @@ async function fillQueue(id: number): Promise<void> {
 }
 
 // --- the queue ---
-await fillQueue(qa);
+await fillQueue(qa, sets[0]!);
 Object.assign(counter, { requests: 0, bytes: 0 });
 let t0 = performance.now();
 const outcome = await syncQueue(transport(), me.user.id);
@@ -159,19 +162,19 @@ for (let i = 0; i < FINDINGS; i++) {
     await call('POST', `/assessments/${ba}/findings`, JSON.stringify({ version, item: ITEMS[i % ITEMS.length], count: 1, note: `离线记录${i + 1}` }), 'application/json')
   ).json()) as { id: number; assessment: { version: number } };
   version = r.assessment.version;
-  const p = photos[i];
+  const p = sets[1]![i];
   if (p) {
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(p.bytes)], { type: 'image/jpeg' }), p.ref.name);
     counter.bytes += p.ref.size;
-    await call('POST', `/findings/${r.id}/evidence`, form);
+    version = ((await (await call('POST', `/findings/${r.id}/evidence`, form)).json()) as { assessment: { version: number } }).assessment.version;
   }
 }
 const baseMs = performance.now() - t0;
 const baseCounts = { ...counter };
 
 // --- the queue on a weak line: every 7th request cut, synced again until done ---
-await fillQueue(wa);
+await fillQueue(wa, sets[2]!);
 Object.assign(counter, { requests: 0, bytes: 0 });
 let n = 0;
 let rounds = 0;

@@ -155,10 +155,11 @@ export class Uploads {
           );
         }
       }
+      // Not synced to disk part by part: after a crash the file holds what it holds, the next part
+      // is answered 409 upload-offset with that, and the phone goes on from there.
       const handle = await open(p.part, 'a');
       try {
         await handle.write(bytes);
-        await handle.sync();
       } finally {
         await handle.close();
       }

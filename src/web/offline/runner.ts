@@ -188,7 +188,6 @@ export function setReachable(reachable: boolean): void {
 
 /** Keeps the server's copy of an assessment, with what scoring it needs, for opening it offline. */
 export async function keepForOffline(userId: number, detail: AssessmentDetail, schemeVersion: SchemeVersionAnswer, village: store.KeptAssessment['village']): Promise<void> {
-  const before = await store.keptAssessment(detail.id).catch(() => undefined);
   await store
     .keepAssessment({
       id: detail.id,
@@ -199,7 +198,6 @@ export async function keepForOffline(userId: number, detail: AssessmentDetail, s
       schemeVersion,
       village,
       savedAt: new Date().toISOString(),
-      moved: before?.moved ?? {},
     })
     .catch(() => undefined);
 }

@@ -28,8 +28,6 @@ export interface KeptAssessment {
   /** The village's attributes the engine scores (povertyVillage, exit years, population). */
   village: { name: string; povertyVillage?: boolean; plannedExitYear?: number | null; exitYear?: number | null; population?: number | null };
   savedAt: string;
-  /** Which version each change the queue sent became (see versionToSend). */
-  moved: Record<number, number>;
 }
 
 export interface KeptPhoto {
@@ -121,14 +119,21 @@ export function keptAssessments(): Promise<KeptAssessment[]> {
   return tx(['assessments'], 'readonly', (t) => promised(t.objectStore('assessments').getAll() as IDBRequest<KeptAssessment[]>));
 }
 
+/**
+ * Which version each change the queue sent for an assessment became (see versionToSend): kept
+ * in `meta` on its own, small, beside the assessment's copy (not rewritten with it).
+ */
+export async function movedOf(assessmentId: number): Promise<Record<number, number>> {
+  return (await getMeta(`moved:${assessmentId}`)) ?? {};
+}
+
 /** Records which version a sent change became (the next change of the visit is sent on it). */
 export function recordMoved(assessmentId: number, from: number, to: number): Promise<void> {
-  return tx(['assessments'], 'readwrite', async (t) => {
-    const s = t.objectStore('assessments');
-    const a = (await promised(s.get(assessmentId))) as KeptAssessment | undefined;
-    if (!a) return;
-    a.moved = { ...a.moved, [from]: to };
-    await promised(s.put(a));
+  return tx(['meta'], 'readwrite', async (t) => {
+    const s = t.objectStore('meta');
+    const key = `moved:${assessmentId}`;
+    const row = (await promised(s.get(key))) as { value: Record<number, number> } | undefined;
+    await promised(s.put({ key, value: { ...row?.value, [from]: to } }));
   });
 }
 
@@ -213,6 +218,8 @@ export interface Meta {
   lastSync: string;
   /** A list page's last answer (the campaigns, the inspector's villages), for showing it offline. */
   [key: `kept:${string}`]: { value: unknown; at: string };
+  /** Which version each sent change of an assessment became. */
+  [key: `moved:${number}`]: Record<number, number>;
   /** The last offline package: how many assessments, when. */
   package: { count: number; at: string };
 }
