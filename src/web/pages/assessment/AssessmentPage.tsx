@@ -319,7 +319,9 @@ export default function AssessmentPage() {
             ),
             children: (
               <Suspense fallback={<Loading />}>
-                <Suggestions a={a} scheme={scheme} saved={saved} unit={unit} editable={editable} run={run} busy={busy} />
+                {/* Deciding a suggestion needs the server, after the phone's queue: not while changes wait or the network is gone. */}
+                {editable && queueMode ? <Alert type="info" showIcon title={t('offline.suggestionsOnline')} style={{ marginBottom: 8 }} data-testid="suggestions-offline" /> : null}
+                <Suggestions a={a} scheme={scheme} saved={saved} unit={unit} editable={editable && !queueMode} run={run} busy={busy} />
               </Suspense>
             ),
           },
