@@ -164,6 +164,7 @@ export function startOffline(u: User | null): () => void {
     window.removeEventListener('online', online);
     window.removeEventListener('offline', offline);
     clearInterval(timer);
+    if (user === u) user = null;
   };
 }
 
