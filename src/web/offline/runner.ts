@@ -108,6 +108,12 @@ async function syncNow(): Promise<void> {
   await refreshStatus(me.id);
   if (status.waiting === 0 && !status.signedOut) return;
   set({ syncing: true });
+  // The pages read the assessment again only when the sync changed what they show (a change applied,
+  // a conflict or a refusal found): a sync that changed nothing (all behind a conflict the inspector
+  // has not decided, or a photo that cannot get through) must not start a load, whose answer (the
+  // server reachable) would start another sync, and so on without end.
+  const stoppedBefore = status.conflicts + status.refused;
+  let changed = false;
   try {
     // The page may have started without a network: the session's CSRF token is asked for first.
     try {
@@ -124,12 +130,13 @@ async function syncNow(): Promise<void> {
       return;
     }
     const outcome = await syncQueue(browserTransport, me.id, () => void refreshStatus(me.id));
+    changed = outcome.applied > 0 || outcome.conflicts + outcome.refused !== stoppedBefore;
     set({ online: outcome.stopped !== 'offline', signedOut: outcome.stopped === 'signed-out' });
     if (!outcome.stopped && outcome.waiting === 0) await store.forgetDiscarded().catch(() => undefined);
   } finally {
     await refreshStatus(me.id);
     set({ syncing: false });
-    for (const l of queueListeners) l();
+    if (changed) for (const l of queueListeners) l();
   }
 }
 
@@ -188,7 +195,6 @@ export function setReachable(reachable: boolean): void {
 
 /** Keeps the server's copy of an assessment, with what scoring it needs, for opening it offline. */
 export async function keepForOffline(userId: number, detail: AssessmentDetail, schemeVersion: SchemeVersionAnswer, village: store.KeptAssessment['village']): Promise<void> {
-  const before = await store.keptAssessment(detail.id).catch(() => undefined);
   await store
     .keepAssessment({
       id: detail.id,
@@ -199,7 +205,8 @@ export async function keepForOffline(userId: number, detail: AssessmentDetail, s
       schemeVersion,
       village,
       savedAt: new Date().toISOString(),
-      moved: before?.moved ?? {},
+      // What the queue recorded is kept (keepAssessment merges it).
+      moved: {},
     })
     .catch(() => undefined);
 }

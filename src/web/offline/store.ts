@@ -105,8 +105,18 @@ async function tx<T>(stores: StoreName[], mode: IDBTransactionMode, work: (t: ID
 
 // --- assessments ------------------------------------------------------------------------------
 
+/**
+ * Keeps an assessment's copy. Which versions the sent changes became (`moved`) is merged with what
+ * is stored, in the same transaction: a copy read before a change was sent (the page's load, a
+ * sync's refresh running beside a decision) must not take back a step recorded meanwhile, or the
+ * next change would be sent on an old version and conflict with the phone's own change.
+ */
 export function keepAssessment(a: KeptAssessment): Promise<void> {
-  return tx(['assessments'], 'readwrite', (t) => promised(t.objectStore('assessments').put(a)).then(() => undefined));
+  return tx(['assessments'], 'readwrite', async (t) => {
+    const s = t.objectStore('assessments');
+    const now = (await promised(s.get(a.id))) as KeptAssessment | undefined;
+    await promised(s.put({ ...a, moved: { ...a.moved, ...now?.moved } }));
+  });
 }
 
 export function keptAssessment(id: number): Promise<KeptAssessment | undefined> {
