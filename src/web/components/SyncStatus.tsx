@@ -60,7 +60,9 @@ export function SyncStatus() {
         <div style={{ marginTop: 6 }}>{t('offline.nothingWaiting')}</div>
       )}
       {s.waiting > 0 ? (
-        <Button size="small" type="primary" disabled={!s.online} loading={s.syncing} onClick={() => void kickSync()} data-testid="sync-now">
+        // Disabled only without a network: after an attempt that failed on the way (a photo's part
+        // cut), trying again at once is what the button is for (the 20-second retry aside).
+        <Button size="small" type="primary" disabled={!navigator.onLine} loading={s.syncing} onClick={() => void kickSync()} data-testid="sync-now">
           {t('offline.syncNow')}
         </Button>
       ) : null}

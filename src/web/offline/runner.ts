@@ -108,6 +108,12 @@ async function syncNow(): Promise<void> {
   await refreshStatus(me.id);
   if (status.waiting === 0 && !status.signedOut) return;
   set({ syncing: true });
+  // The pages read the assessment again only when the sync changed what they show (a change applied,
+  // a conflict or a refusal found): a sync that changed nothing (all behind a conflict the inspector
+  // has not decided, or a photo that cannot get through) must not start a load, whose answer (the
+  // server reachable) would start another sync, and so on without end.
+  const stoppedBefore = status.conflicts + status.refused;
+  let changed = false;
   try {
     // The page may have started without a network: the session's CSRF token is asked for first.
     try {
@@ -124,12 +130,13 @@ async function syncNow(): Promise<void> {
       return;
     }
     const outcome = await syncQueue(browserTransport, me.id, () => void refreshStatus(me.id));
+    changed = outcome.applied > 0 || outcome.conflicts + outcome.refused !== stoppedBefore;
     set({ online: outcome.stopped !== 'offline', signedOut: outcome.stopped === 'signed-out' });
     if (!outcome.stopped && outcome.waiting === 0) await store.forgetDiscarded().catch(() => undefined);
   } finally {
     await refreshStatus(me.id);
     set({ syncing: false });
-    for (const l of queueListeners) l();
+    if (changed) for (const l of queueListeners) l();
   }
 }
 

@@ -103,6 +103,11 @@ async function tx<T>(stores: StoreName[], mode: IDBTransactionMode, work: (t: ID
 
 // --- assessments ------------------------------------------------------------------------------
 
+/**
+ * Keeps an assessment's copy. Which versions the sent changes became is kept apart (`movedOf`),
+ * so a copy read before a change was sent (the page's load, a sync's refresh beside a decision)
+ * cannot take back a step recorded meanwhile.
+ */
 export function keepAssessment(a: KeptAssessment): Promise<void> {
   return tx(['assessments'], 'readwrite', (t) => promised(t.objectStore('assessments').put(a)).then(() => undefined));
 }
