@@ -17,6 +17,8 @@ import sharp from 'sharp';
 import type { Browser, BrowserContext, Page, Request, Route } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { chromiumAvailable, launchBrowser, NEW_PASSWORD, shot, signIn, startApp, type App } from './helpers.ts';
+import { checkCharacter } from '../../src/core/ids/gb11643.ts';
+import { compose } from '../../src/compose.ts';
 
 /** The phone's upload part (PART_BYTES of src/web/offline/sync.ts, whose browser types the test's project does not have). */
 const PART = 512 * 1024;
@@ -35,6 +37,9 @@ const WITHDRAWN = 5;
 
 /** A full 18-digit resident ID number (the last may be X). */
 const FULL_ID = /\d{17}[\dXx]/;
+/** A resident's ID number the office writes into a finding's note: the phone must keep it masked only. */
+const RESIDENT_ID = `52242519600101123${checkCharacter('52242519600101123')}`;
+const MASKED_ID = `${RESIDENT_ID.slice(0, 6)}${'*'.repeat(8)}${RESIDENT_ID.slice(-4)}`;
 
 interface Recorded {
   item: string;
@@ -205,6 +210,15 @@ describe.skipIf(!available)('browser: field capture without a network on a phone
       const cards = p.locator('[data-testid^="my-village-open-"]');
       await expect.poll(() => cards.count(), UI).toBeGreaterThan(1);
       const villages = await cards.count();
+      // The office has recorded a finding naming a resident by ID number on the first village (the server masks it for an inspector).
+      {
+        const href = (await cards.first().getAttribute('href'))!;
+        const [, , campaign, , village] = href.split('/');
+        const services = compose({ store: app.store }).campaigns;
+        const id = await services.assessments.assessmentId(Number(campaign), village!);
+        const a = await app.store.db.selectFrom('assessments').select('version').where('id', '=', id).executeTakeFirstOrThrow();
+        await services.findings.addFinding({ user: 'admin', role: 'admin' }, id, Number(a.version), { item: '2.2.1', count: 1, note: `户主${RESIDENT_ID}未签字` });
+      }
       await p.getByTestId('offline-download').click();
       await p.getByTestId('offline-package').waitFor(UI);
       expect(await p.getByTestId('offline-package').innerText()).toContain(`${villages}个村`);
@@ -283,8 +297,9 @@ describe.skipIf(!available)('browser: field capture without a network on a phone
       phoneTotal = await barTotal();
       // Nothing reached the server (the test's own API client is not cut by setOffline).
       const there = await serverDetail();
-      expect(there.findings).toEqual([]);
-      expect(there.version).toBe(1);
+      // Only the office's finding of before (version 1 → 2): nothing of the phone's.
+      expect(there.findings.map((f) => f.note)).toEqual([`户主${MASKED_ID}未签字`]);
+      expect(there.version).toBe(2);
       await p.getByTestId(`finding-${recorded[0]!.localId}`).scrollIntoViewIfNeeded();
       await shot(p, 'offline-01-pending');
     },
@@ -351,6 +366,8 @@ describe.skipIf(!available)('browser: field capture without a network on a phone
       // The app's own hex names (SHA-256 of photos, UUID keys) are not ID numbers: taken out first.
       const scrubbed = dump.replace(/[0-9a-f]{64}/g, '#').replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '#');
       expect(scrubbed.match(FULL_ID)?.[0], 'a full ID number kept on the phone').toBeUndefined();
+      // The office's note naming a resident is there, masked as the server sent it.
+      expect(dump).toContain(`户主${MASKED_ID}未签字`);
       await p.getByTestId(`finding-${recorded[0]!.localId}`).scrollIntoViewIfNeeded();
       await shot(p, 'offline-02-reopened');
     },
@@ -376,7 +393,9 @@ describe.skipIf(!available)('browser: field capture without a network on a phone
       await expect.poll(() => panel.isVisible(), UI).toBe(false);
 
       const d = await serverDetail();
-      const active = d.findings.filter((f) => f.status === 'active');
+      // The phone's findings (the office's of before aside).
+      const active = d.findings.filter((f) => f.status === 'active' && f.createdBy !== 'admin');
+      expect(d.findings.filter((f) => f.createdBy === 'admin').map((f) => f.note)).toEqual([`户主${MASKED_ID}未签字`]);
       expect(active.map((f) => ({ item: f.item, count: f.count, note: f.note })).sort((a, b) => a.note!.localeCompare(b.note!))).toEqual(
         expectedActive()
           .map(({ item, count, note }) => ({ item, count, note }))
@@ -385,7 +404,7 @@ describe.skipIf(!available)('browser: field capture without a network on a phone
       expect(active.every((f) => f.createdBy === 'inspector')).toBe(true);
       // The withdrawn queued finding never reached the server.
       expect(d.findings.some((f) => f.note === recorded[WITHDRAWN]!.note)).toBe(false);
-      expect(d.findings).toHaveLength(FINDINGS - 1);
+      expect(d.findings).toHaveLength(FINDINGS - 1 + 1);
       // Each photo on its finding, the same bytes as the file chosen.
       expect(d.evidence).toHaveLength(3);
       for (const r of recorded.filter((x) => x.photo !== undefined)) {
