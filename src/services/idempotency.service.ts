@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { KaoheError } from '../core/errors.ts';
 import { idempotencyClaims, type IdempotencyClaim, type IdempotencyRecord, type IdempotencyRepository } from '../store/idempotency.repository.ts';
 import type { Clock } from './campaign/shared.ts';
+import { canonicalJson } from '../core/canonical-json.ts';
 
 /** An answer as sent: status and JSON body. */
 export interface IdempotentAnswer {
@@ -33,17 +34,6 @@ const IN_FLIGHT_MS = 30_000;
 const FORGET_EVERY_MS = 60 * 60 * 1000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** JSON with the keys of every object sorted: the same value always gives the same text. */
-export function canonicalJson(value: unknown): string {
-  if (value === undefined) return 'null';
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
 
 /** The hash a request is known by: SHA-256 of its method, path and canonical JSON body. */
 export function requestHash(method: string, path: string, body: unknown): string {

@@ -18,6 +18,9 @@ import type { Dialect } from './db.ts';
 
 export type { AuditAnchor } from '../core/audit-anchor.ts';
 import type { DB } from './schema.ts';
+import { canonicalJson } from '../core/canonical-json.ts';
+
+export { canonicalJson };
 
 export const GENESIS = '0'.repeat(64);
 
@@ -29,17 +32,6 @@ export interface AuditInput {
   entityId: string | number;
   before?: unknown;
   after?: unknown;
-}
-
-/** JSON with sorted keys, so the same content always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (value === undefined) return 'null';
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
 type EntryContent = { at: string; actor: string; action: string; entity: string; entity_id: string; before: string | null; after: string | null };

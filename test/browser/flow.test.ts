@@ -18,7 +18,7 @@ import type { Browser, BrowserContext, Download, FileChooser, Page } from 'playw
 import { pdfText, popplerAvailable, squeeze } from '../reports/pdf/poppler.ts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { checkCharacter } from '../../src/core/ids/gb11643.ts';
-import { chromiumAvailable, chooseOption, confirmPopover, launchBrowser, NEW_PASSWORD, points, shot, signIn, startApp, tinyPng, type App } from './helpers.ts';
+import { type App, chooseOption, chromiumAvailable, confirmPopover, launchBrowser, NEW_PASSWORD, phoneContext, points, shot, signIn, startApp, tinyPng } from './helpers.ts';
 
 const available = chromiumAvailable();
 const STEP = 120_000;
@@ -317,15 +317,7 @@ describe.skipIf(!available)('browser: the assessment flow', () => {
   test(
     '4) the inspector assesses the village on a phone: suggestion, finding with photo, live score, submit',
     async () => {
-      const phone = await browser.newContext({
-        viewport: { width: 390, height: 844 },
-        isMobile: true,
-        hasTouch: true,
-        deviceScaleFactor: 2,
-        locale: 'zh-CN',
-        timezoneId: 'Asia/Shanghai',
-      });
-      phone.setDefaultTimeout(45_000);
+      const phone = await phoneContext(browser);
       const p = await phone.newPage();
       shown = p;
       try {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { buildServer } from '../../src/http/server.ts';
 import { firstStart, type Credential } from '../../src/services/bootstrap.service.ts';
@@ -45,6 +45,16 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** A phone as the field's tests hold it: 390×844, touch, Chinese, China's time. */
+export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' } as const;
+
+/** A new phone context (PHONE), each action given 45 s: other CPU-heavy tests may run beside it on 2 cores. */
+export async function phoneContext(browser: Browser): Promise<BrowserContext> {
+  const phone = await browser.newContext(PHONE);
+  phone.setDefaultTimeout(45_000);
+  return phone;
 }
 
 export interface App {

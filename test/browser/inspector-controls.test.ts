@@ -12,13 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { chromiumAvailable, launchBrowser, NEW_PASSWORD, shot, signIn, startApp, tinyPng, type App } from './helpers.ts';
+import { type App, chromiumAvailable, launchBrowser, NEW_PASSWORD, PHONE, shot, signIn, startApp, tinyPng } from './helpers.ts';
 
 const available = chromiumAvailable();
 const STEP = 120_000;
 // Generous: other CPU-heavy work may run beside this on 2 cores.
 const UI = { timeout: 45_000 };
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
 
 interface View {
   version: number;

@@ -8,7 +8,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { chromiumAvailable, launchBrowser, shot, signIn, startApp, type App } from './helpers.ts';
+import { type App, chromiumAvailable, launchBrowser, phoneContext, shot, signIn, startApp } from './helpers.ts';
 
 const available = chromiumAvailable();
 const STEP = 120_000;
@@ -30,15 +30,7 @@ describe.skipIf(!available)("browser: the inspector's day on a phone", () => {
   beforeAll(async () => {
     app = await startApp();
     browser = await launchBrowser();
-    const phone = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-      deviceScaleFactor: 2,
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
-    phone.setDefaultTimeout(45_000);
+    const phone = await phoneContext(browser);
     p = await phone.newPage();
   }, STEP);
 

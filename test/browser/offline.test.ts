@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Browser, BrowserContext, Page, Request, Route } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { chromiumAvailable, launchBrowser, NEW_PASSWORD, shot, signIn, startApp, type App } from './helpers.ts';
+import { type App, chromiumAvailable, launchBrowser, NEW_PASSWORD, phoneContext, shot, signIn, startApp } from './helpers.ts';
 import { checkCharacter } from '../../src/core/ids/gb11643.ts';
 import { compose } from '../../src/compose.ts';
 
@@ -169,15 +169,7 @@ describe.skipIf(!available)('browser: field capture without a network on a phone
     bigPhoto = await jpeg('photo-big.jpg', 2200, 1600, 35);
     app = await startApp();
     browser = await launchBrowser();
-    phone = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-      deviceScaleFactor: 2,
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
-    phone.setDefaultTimeout(45_000);
+    phone = await phoneContext(browser);
     p = await phone.newPage();
   }, STEP);
 

@@ -15,7 +15,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { chromiumAvailable, launchBrowser, shot, signIn, startApp, type App } from './helpers.ts';
+import { type App, chromiumAvailable, launchBrowser, phoneContext, shot, signIn, startApp } from './helpers.ts';
 
 const available = chromiumAvailable();
 const STEP = 120_000;
@@ -114,15 +114,7 @@ describe.skipIf(!available)('browser: the installed app shell works without a ne
     await relay.open();
     base = `http://127.0.0.1:${relay.port}`;
     browser = await launchBrowser();
-    phone = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-      deviceScaleFactor: 2,
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
-    phone.setDefaultTimeout(45_000);
+    phone = await phoneContext(browser);
     p = await phone.newPage();
   }, STEP);
 
