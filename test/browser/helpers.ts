@@ -31,8 +31,14 @@ export function chromiumAvailable(): boolean {
   return false;
 }
 
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+/**
+ * Chromium as the tests drive it. Its contexts block the app's service worker unless
+ * `serviceWorkers: 'allow'` (the app shell's and the offline tests): installed, the worker
+ * fetches and caches the whole build (2.5 MB) in every new context, work the other tests do not
+ * test and pay for on a 2-core machine.
+ */
+export async function launchBrowser(options: { serviceWorkers?: 'allow' | 'block' } = {}): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
       '--headless=new',
@@ -45,6 +51,12 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+  const serviceWorkers = options.serviceWorkers ?? 'block';
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = (o = {}) => newContext({ serviceWorkers, ...o });
+  const newPage = browser.newPage.bind(browser);
+  browser.newPage = (o = {}) => newPage({ serviceWorkers, ...o });
+  return browser;
 }
 
 /** A phone as the field's tests hold it: 390×844, touch, Chinese, China's time. */

@@ -168,7 +168,7 @@ describe.skipIf(!available)('browser: field capture without a network on a phone
     photos.push(await jpeg('photo-1.jpg', 960, 720, 30), await jpeg('photo-2.jpg', 1000, 750, 40), await jpeg('photo-3.jpg', 1040, 780, 25));
     bigPhoto = await jpeg('photo-big.jpg', 2200, 1600, 35);
     app = await startApp();
-    browser = await launchBrowser();
+    browser = await launchBrowser({ serviceWorkers: 'allow' });
     phone = await phoneContext(browser);
     p = await phone.newPage();
   }, STEP);
