@@ -15,6 +15,7 @@ import type { Unit } from '../../../core/scoring/score.ts';
 import type { Change } from '../../offline/changes.ts';
 import { keepForOffline, keptCopy, localView, onQueueChanged, setReachable } from '../../offline/runner.ts';
 import { villageOf } from '../../offline/package.ts';
+import type { KeptAssessment } from '../../offline/store.ts';
 
 export interface AssessmentState {
   /** The assessment as shown: the server's copy with the phone's queued changes over it. */
@@ -53,6 +54,8 @@ export function useAssessment(target: { id: number } | { campaignId: number; vil
   const key = 'id' in target ? `a${target.id}` : `c${target.campaignId}v${target.village}`;
   const latest = useRef(0);
   const serverRef = useRef<AssessmentDetail | undefined>(undefined);
+  // The village as read once (the unit is made from it), also kept with each copy on the phone.
+  const villageRef = useRef<KeptAssessment['village'] | undefined>(undefined);
   const keeps = can.record(user.role);
 
   const show = useCallback(
@@ -73,6 +76,7 @@ export function useAssessment(target: { id: number } | { campaignId: number; vil
       if (!kept || kept.userId !== user.id || ticket !== latest.current) return false;
       setScheme(schemeOfVersion(kept.schemeVersion));
       setSchemeVersionId(kept.schemeVersion.id);
+      villageRef.current = kept.village;
       setUnit(unitOf(kept.village));
       setOffline(true);
       setSavedAt(kept.savedAt);
@@ -91,19 +95,24 @@ export function useAssessment(target: { id: number } | { campaignId: number; vil
       const a = await api.get<AssessmentDetail>(path, { lang });
       if (ticket !== latest.current) return;
       setReachable(true);
-      // The scheme and the village change rarely: fetched once per assessment, side by side.
-      const needScheme = !scheme || scheme.id !== a.scheme.id || scheme.version !== a.scheme.version;
-      const [s, village] = await Promise.all([needScheme || keeps ? schemeForAssessment(a) : undefined, unit && !keeps ? undefined : villageOf(a)]);
+      // The scheme and the village change rarely: fetched once per assessment, side by side (not
+      // again at each reload after a change; the scheme version's data is cached in the page).
+      const needScheme = !scheme || schemeVersionId === undefined || scheme.id !== a.scheme.id || scheme.version !== a.scheme.version;
+      const [s, village] = await Promise.all([needScheme ? schemeForAssessment(a) : undefined, villageRef.current ? undefined : villageOf(a)]);
       if (ticket !== latest.current) return;
       if (s) {
         setScheme(s.scheme);
         setSchemeVersionId(s.versionId);
       }
-      if (village) setUnit(unitOf(village));
+      if (village) {
+        villageRef.current = village;
+        setUnit(unitOf(village));
+      }
       setOffline(false);
       setSavedAt(undefined);
       setError(undefined);
-      if (keeps && s && village) await keepForOffline(user.id, a, (await fetchSchemeVersion(s.versionId)).body, village);
+      const versionId = s?.versionId ?? schemeVersionId;
+      if (keeps && versionId !== undefined && villageRef.current) await keepForOffline(user.id, a, (await fetchSchemeVersion(versionId)).body, villageRef.current);
       await show(a, ticket);
     } catch (e) {
       if (ticket !== latest.current) return;
@@ -120,7 +129,7 @@ export function useAssessment(target: { id: number } | { campaignId: number; vil
       if (ticket === latest.current) setLoading(false);
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, lang, scheme, unit, keeps, fromPhone, show]);
+  }, [key, lang, scheme, schemeVersionId, keeps, fromPhone, show]);
 
   const relay = useCallback(async () => {
     if (serverRef.current) await show(serverRef.current, latest.current);
