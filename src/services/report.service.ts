@@ -550,6 +550,10 @@ function unitCents(node: SchemeNode | undefined): Cents | null {
     case 'allOrNothing':
       return node!.points ?? 0;
     case 'veto':
+    case 'range':
+    case 'measured':
+    case 'parts':
+      // No one amount per occurrence: each finding carries its own (see its deduction).
       return null;
   }
 }

@@ -18,6 +18,25 @@ export interface Finding {
   /** Household or person concerned, if any (an id or name, shown as given). */
   household?: string;
   id?: string;
+  /** A measured item: the value measured (one value finding per item). */
+  value?: MeasuredValue;
+  /** A discretionary (range) rule: the amount picked per occurrence, within the rule's range; the note gives the reason. */
+  amount?: Cents;
+  /** An item with several rules: the code of the part this finding is about. */
+  part?: string;
+}
+
+/**
+ * A measured value. A rate is given as counts (`num`, one number or the counts of the measure's
+ * terms by code, and the denominator `of`) or as `percent` (hundredths of a percent); an amount
+ * or a count as `amount` (hundredths of the measure's unit); a rating as the level's code.
+ */
+export interface MeasuredValue {
+  num?: number | Record<string, number>;
+  of?: number;
+  percent?: Cents;
+  amount?: Cents;
+  level?: string;
 }
 
 export interface Unit {
