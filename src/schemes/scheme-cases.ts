@@ -19,17 +19,9 @@ export interface Totals {
   grade: string | null;
 }
 
-/** The result's totals (read by name: `penalty` and `converted` are the issue-18 fields). */
+/** The result's totals. */
 export function totalsOf(r: ScoreResult): Totals {
-  const extra = r as ScoreResult & { penalty?: number; converted?: number | null };
-  return {
-    base: r.base,
-    bonus: r.bonus,
-    penalty: extra.penalty ?? 0,
-    converted: extra.converted ?? null,
-    total: r.total,
-    grade: r.grade ? r.grade.title.zh : null,
-  };
+  return { base: r.base, bonus: r.bonus, penalty: r.penalty, converted: r.converted, total: r.total, grade: r.grade ? r.grade.title.zh : null };
 }
 
 /** Scores the findings and checks the totals. */

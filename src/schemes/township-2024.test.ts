@@ -175,8 +175,8 @@ describe('township-2024: hand-computed cases (one assessment)', () => {
       grade: '好',
     });
     expect(nodeOf(r, '1.1').score).toBe(500);
-    expect((r as typeof r & { unmeasured?: string[] }).unmeasured).toEqual(expect.arrayContaining(['1.2', '1.3', '2.2', '3.1', '3.3', '4.3']));
-    expect((r as typeof r & { unmeasured?: string[] }).unmeasured).not.toContain('1.1');
+    expect(r.unmeasured).toEqual(expect.arrayContaining(['1.2', '1.3', '2.2', '3.1', '3.3', '4.3']));
+    expect(r.unmeasured).not.toContain('1.1');
   });
 
   describe('vetoes', () => {
