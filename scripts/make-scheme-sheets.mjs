@@ -52,8 +52,26 @@ function penaltyWording(s) {
   return s.penaltyCap !== undefined ? `扣分项从总分中扣除，最多扣${pts(s.penaltyCap)}分` : '扣分项从总分中扣除，不受单项分值限制';
 }
 
-/** The 说明 lines below the table: the scheme's rules that are not in the table's rows. */
+/**
+ * The 说明 lines below the table: the scheme's rules that are not in the table's rows (grades,
+ * periods, conversion, ranking). A scheme that has such rules and a note says them in the
+ * note, in the office's words, one sentence a line; otherwise they are written from the data.
+ * The seed has none (its note is about its source, not a rule), so its sheet has no 说明.
+ */
 function explanations(scheme) {
+  const hasRules = (scheme.grades ?? []).length > 0 || scheme.periods || scheme.convert !== undefined || scheme.ranking;
+  if (!hasRules) return [];
+  if (scheme.note) {
+    return zh(scheme.note)
+      .replace(/\s+/g, '')
+      .split(/(?<=。)/)
+      .filter((line) => line !== '');
+  }
+  return rulesFromData(scheme);
+}
+
+/** The 说明 lines written from the scheme's data, where it has no note. */
+function rulesFromData(scheme) {
   const lines = [];
   if (scheme.periods) {
     const parts = scheme.periods.map((p) => `${zh(p.title)}×${pts(p.weight)}%`).join('＋');
