@@ -15,10 +15,12 @@
  * Reads the YAML files directly (plain data, no checks: `kaohe scheme lint` checks them) and
  * writes src/schemes/sheets/<id>.xlsx.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
+// JSZip comes with exceljs (which zips with it); only this script, run by hand, uses it directly.
+import JSZip from 'jszip';
 import { parse } from 'yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -209,7 +211,15 @@ async function makeSheet(id) {
 
   const out = join(root, 'src/schemes/sheets', `${id}.xlsx`);
   mkdirSync(dirname(out), { recursive: true });
-  await workbook.xlsx.writeFile(out);
+  // The zip's entries carry the time they were written: set them to a fixed date so that
+  // making the sheets again changes no byte where the schemes did not change.
+  // (Copied entry by entry: JSZip adds folder entries on reading, which an xlsx does not have.)
+  const written = await JSZip.loadAsync(await workbook.xlsx.writeBuffer());
+  const zip = new JSZip();
+  for (const entry of Object.values(written.files)) {
+    if (!entry.dir) zip.file(entry.name, await entry.async('uint8array'), { date: FIXED_DATE, createFolders: false });
+  }
+  writeFileSync(out, await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
   return out;
 }
 
