@@ -6,7 +6,9 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { schemeFromData, type RawScheme } from '../core/scheme/build.ts';
 import type { Scheme } from '../core/scheme/model.ts';
+import { schemeToData } from '../core/scheme/serialize.ts';
 import { BUILTIN_DIR, builtinScheme, loadSchemeFile } from './index.ts';
 import { nodeOf, scoreCase, scoresOf } from './scheme-cases.ts';
 
@@ -37,6 +39,8 @@ describe('township-2024: the scheme', () => {
       scoring: { by: 'shortfall', target: 10000, step: 100, amount: 50, rounding: 'up', floor: 9000 },
     });
     expect(builtinScheme('township-2024')).toEqual(scheme);
+    // Stored with a campaign as data and read back (the browser's copy): the same scheme.
+    expect(schemeFromData(schemeToData(scheme) as unknown as RawScheme)).toEqual(scheme);
   });
 });
 
@@ -177,6 +181,46 @@ describe('township-2024: hand-computed cases (one assessment)', () => {
     expect(nodeOf(r, '1.1').score).toBe(500);
     expect(r.unmeasured).toEqual(expect.arrayContaining(['1.2', '1.3', '2.2', '3.1', '3.3', '4.3']));
     expect(r.unmeasured).not.toContain('1.1');
+  });
+
+  it('工作评价 较好 and 一般; 社会帮扶资金 counted in whole 10万元 only', () => {
+    // 4.3 “较好” → 4 (5 − 1); 其余未测, 保留分值 → 基础分 99
+    // 5.2 9.99万元: 不足10万元 → 0;  19.99万元 → 1 × 0.5 = 0.5
+    const better = scoreCase(
+      scheme,
+      TOWNSHIP,
+      [
+        { item: '4.3', value: { level: 'b' } },
+        { item: '5.2', value: { amount: 999 } },
+      ],
+      {
+        base: 9900,
+        bonus: 0,
+        penalty: 0,
+        converted: null,
+        total: 9900,
+        grade: '好',
+      },
+    );
+    expect(nodeOf(better, '4.3').score).toBe(400);
+    // 4.3 “一般” → 3 → 基础分 98; 加0.5 → 98.5
+    const fair = scoreCase(
+      scheme,
+      TOWNSHIP,
+      [
+        { item: '4.3', value: { level: 'c' } },
+        { item: '5.2', value: { amount: 1999 } },
+      ],
+      {
+        base: 9800,
+        bonus: 50,
+        penalty: 0,
+        converted: null,
+        total: 9850,
+        grade: '好',
+      },
+    );
+    expect(scoresOf(fair, ['4.3', '5.2'])).toEqual({ '4.3': 300, '5.2': 50 });
   });
 
   describe('vetoes', () => {

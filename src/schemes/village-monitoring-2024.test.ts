@@ -7,7 +7,9 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { schemeFromData, type RawScheme } from '../core/scheme/build.ts';
 import type { Scheme } from '../core/scheme/model.ts';
+import { schemeToData } from '../core/scheme/serialize.ts';
 import { FindingsError, score } from '../core/scoring/score.ts';
 import { BUILTIN_DIR, builtinScheme, loadSchemeFile } from './index.ts';
 import { nodeOf, scoreCase, scoresOf } from './scheme-cases.ts';
@@ -31,6 +33,8 @@ describe('village-monitoring-2024: the scheme', () => {
     expect(scheme.sections[2]!.appliesIf).toEqual({ povertyVillage: true });
     expect(scheme.sections[5]).toMatchObject({ penalty: true, penaltyCap: 1000 });
     expect(builtinScheme('village-monitoring-2024')).toEqual(scheme);
+    // Stored with a campaign as data and read back (the browser's copy): the same scheme.
+    expect(schemeFromData(schemeToData(scheme) as unknown as RawScheme)).toEqual(scheme);
   });
 });
 
@@ -163,6 +167,26 @@ describe('village-monitoring-2024: hand-computed cases', () => {
       grade: '差',
     });
     expect(r.veto).toMatchObject({ items: ['6.3'], effect: 'zero' });
+  });
+
+  it('a discretionary deduction needs a reason and an amount within its range and steps; a part must be named', () => {
+    try {
+      score(scheme, POVERTY_VILLAGE, [
+        { item: '1.3', amount: 80 },
+        { item: '1.3', amount: 120, note: '每处扣0.5-1分, 不能扣1.2分' },
+        { item: '2.1', amount: 120, note: '视情况扣1—3分, 以0.5分为单位' },
+        { item: '1.2', count: 1 },
+      ]);
+      expect.unreachable('expected a FindingsError');
+    } catch (e) {
+      expect(e).toBeInstanceOf(FindingsError);
+      expect((e as FindingsError).problems.map((p) => [p.index, p.item, p.code])).toEqual([
+        [0, '1.3', 'missing-reason'],
+        [1, '1.3', 'bad-amount'],
+        [2, '2.1', 'bad-amount'],
+        [3, '1.2', 'missing-part'],
+      ]);
+    }
   });
 
   it('a finding on section 三 of a village that is not a 脱贫村 is refused, never scored', () => {

@@ -5,7 +5,9 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { schemeFromData, type RawScheme } from '../core/scheme/build.ts';
 import type { Scheme } from '../core/scheme/model.ts';
+import { schemeToData } from '../core/scheme/serialize.ts';
 import { BUILTIN_DIR, builtinScheme, loadSchemeFile } from './index.ts';
 import { nodeOf, scoreCase, scoresOf } from './scheme-cases.ts';
 
@@ -33,6 +35,8 @@ describe('village-team-2024: the scheme', () => {
       ['较差', 0],
     ]);
     expect(builtinScheme('village-team-2024')).toEqual(scheme);
+    // Stored with a campaign as data and read back (the browser's copy): the same scheme.
+    expect(schemeFromData(schemeToData(scheme) as unknown as RawScheme)).toEqual(scheme);
   });
 });
 
