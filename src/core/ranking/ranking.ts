@@ -29,6 +29,19 @@ export interface RankInput {
   periods?: Record<string, Cents>;
   /** Scores of the nodes the tie-breaks name, by node code. */
   nodes?: Record<string, Cents>;
+  /** A combined result (a final campaign): each period's part, as core/scoring/combine.ts gives it. */
+  combined?: CombinedParts;
+}
+
+/** The parts of a combined result shown beside its total. */
+export interface CombinedParts {
+  /** Each period: its assessments' values (in order), the period's value and its weighted part. */
+  periods: Array<{ code: string; count: number; values: Cents[]; value: Cents | null; weighted: Cents }>;
+  weighted: Cents;
+  bonusRaw: Cents;
+  bonusMax: Cents;
+  penalty: Cents;
+  veto: { items: string[]; effect: 'zero' | 'grade' | 'ceiling'; grade?: string } | null;
 }
 
 /** A village's place in the previous campaign. */
