@@ -171,7 +171,7 @@ export interface RankedRow {
     bonusMax: number;
     penalty: number;
     /** The most severe veto of any of the assessments. */
-    veto: { items: string[]; effect: 'zero' | 'grade' | 'ceiling'; grade?: string } | null;
+    veto: { items: string[]; effect: 'zero' | 'grade' | 'ceiling'; grade?: string; ceiling?: string } | null;
   };
   countyRank: number;
   townshipRank: number;

@@ -41,7 +41,7 @@ export interface CombinedParts {
   bonusRaw: Cents;
   bonusMax: Cents;
   penalty: Cents;
-  veto: { items: string[]; effect: 'zero' | 'grade' | 'ceiling'; grade?: string } | null;
+  veto: { items: string[]; effect: 'zero' | 'grade' | 'ceiling'; grade?: string; ceiling?: string } | null;
 }
 
 /** A village's place in the previous campaign. */

@@ -86,7 +86,7 @@ describe('combine: hand-computed', () => {
     const high = { daily: [s(9500, { veto: ceiling('fair', '4.2') })], final: [s(9600)] };
     const capped = combine(scheme, high);
     expect(capped.total).toBe(9570);
-    expect(capped.veto).toEqual({ items: ['4.2'], effect: 'ceiling', grade: 'fair' });
+    expect(capped.veto).toEqual({ items: ['4.2'], effect: 'ceiling', grade: 'fair', ceiling: 'fair' });
     expect(capped.grade?.code).toBe('fair');
     expect(explainCombined(capped, scheme, 'zh').find((l) => l.kind === 'veto')!.text).toBe('4.2：至多评为较好');
     // Two ceilings: the lowest wins.
@@ -100,8 +100,14 @@ describe('combine: hand-computed', () => {
       daily: [s(9500, { veto: { items: ['4.3'], effect: 'zero' } })],
       final: [s(9600, { veto: { items: ['4.5'], effect: 'grade', grade: 'average' } })],
     });
-    expect([zero.veto, zero.total, zero.grade?.code]).toEqual([{ items: ['4.3'], effect: 'zero' }, 0, undefined]);
-    expect(explainCombined(zero, scheme, 'zh').find((l) => l.kind === 'veto')!.text).toBe('一票否决（4.3）：综合得分计0分');
+    expect([zero.veto, zero.total, zero.grade?.code]).toEqual([{ items: ['4.3', '4.5'], effect: 'zero' }, 0, undefined]);
+    expect(explainCombined(zero, scheme, 'zh').find((l) => l.kind === 'veto')!.text).toBe('一票否决（4.3、4.5）：综合得分计0分');
+    // A ceiling caps a forced grade above it (as score.ts does for one result).
+    const forcedHigh = combine(scheme, {
+      daily: [s(5000, { veto: { items: ['4.2'], effect: 'ceiling', grade: 'average', ceiling: 'average' } })],
+      final: [s(5000, { veto: { items: ['4.6'], effect: 'grade', grade: 'fair' } })],
+    });
+    expect([forcedHigh.veto, forcedHigh.grade?.code]).toEqual([{ items: ['4.2', '4.6'], effect: 'grade', grade: 'fair', ceiling: 'average' }, 'average']);
   });
 
   it('refuses a scheme without periods and a period the scheme does not have', () => {

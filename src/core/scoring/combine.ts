@@ -35,7 +35,7 @@ export interface PeriodScore {
   penalty?: Cents;
   /** The base converted (按实得分÷应得分×100折算), or null/absent without conversion. */
   converted?: Cents | null;
-  veto: { items: string[]; effect: string; grade?: string } | null;
+  veto: { items: string[]; effect: string; grade?: string; ceiling?: string } | null;
   /** How the explanation names the assessment (a campaign's name), if at all. */
   label?: string;
 }
@@ -54,7 +54,8 @@ export interface CombinedPeriod {
   weighted: Cents;
 }
 
-export type CombinedVeto = { items: string[]; effect: 'zero' | 'grade' | 'ceiling'; grade?: string };
+/** As a result's veto (score.ts): the most severe effect, every vetoing item, the lowest ceiling. */
+export type CombinedVeto = { items: string[]; effect: 'zero' | 'grade' | 'ceiling'; grade?: string; ceiling?: string };
 
 export interface CombinedResult {
   periods: CombinedPeriod[];
@@ -124,28 +125,38 @@ function gradeIndex(scheme: Scheme, code: string | undefined): number {
   return i < 0 ? scheme.grades.length : i;
 }
 
-/** The most severe veto of the assessments: zero > forced grade (lowest) > ceiling (lowest). */
+/**
+ * The vetoes of the assessments together, as score.ts words one result's: the most severe effect
+ * (zero, then the lowest forced grade, then the lowest ceiling), every vetoing item, and the lowest
+ * ceiling of any (which also caps a forced grade).
+ */
 function severest(scheme: Scheme, scores: readonly PeriodScore[]): CombinedVeto | null {
   const vetoes = scores.map((s) => s.veto).filter((v): v is NonNullable<PeriodScore['veto']> => v !== null);
   if (vetoes.length === 0) return null;
-  const items = (effect: string, grade?: string) => [...new Set(vetoes.filter((v) => v.effect === effect && (grade === undefined || v.grade === grade)).flatMap((v) => v.items))];
-  if (vetoes.some((v) => v.effect === 'zero')) return { items: items('zero'), effect: 'zero' };
-  for (const effect of ['grade', 'ceiling'] as const) {
-    const of = vetoes.filter((v) => v.effect === effect);
-    if (of.length === 0) continue;
-    const lowest = of.reduce((a, v) => (gradeIndex(scheme, v.grade) > gradeIndex(scheme, a.grade) ? v : a));
-    return { items: items(effect, lowest.grade), effect, ...(lowest.grade !== undefined ? { grade: lowest.grade } : {}) };
-  }
-  return null;
+  const items = [...new Set(vetoes.flatMap((v) => v.items))];
+  const lowest = (grades: Array<string | undefined>) =>
+    grades
+      .filter((g): g is string => g !== undefined)
+      .reduce<string | undefined>((low, g) => (low === undefined || gradeIndex(scheme, g) > gradeIndex(scheme, low) ? g : low), undefined);
+  const ceiling = lowest(vetoes.flatMap((v) => [v.ceiling, v.effect === 'ceiling' ? v.grade : undefined]));
+  const withCeiling = ceiling !== undefined ? { ceiling } : {};
+  if (vetoes.some((v) => v.effect === 'zero')) return { items, effect: 'zero', ...withCeiling };
+  const forced = lowest(vetoes.map((v) => (v.effect === 'grade' ? v.grade : undefined)));
+  if (forced !== undefined) return { items, effect: 'grade', grade: forced, ...withCeiling };
+  return { items, effect: 'ceiling', grade: ceiling!, ...withCeiling };
 }
 
 function gradeOf(scheme: Scheme, total: Cents, weighted: Cents, max: Cents, veto: CombinedVeto | null): GradeBand | null {
   if (scheme.grades.length === 0) return null;
-  if (veto?.effect === 'grade') return scheme.grades.find((g) => g.code === veto.grade) ?? null;
-  const value = scheme.gradeBasis === 'percent' ? (percentCents(weighted, max) ?? 0) : scheme.gradeBasis === 'base' ? weighted : total;
-  const band = scheme.grades.find((g) => value >= g.min) ?? null;
-  if (veto?.effect === 'ceiling' && band && gradeIndex(scheme, band.code) < gradeIndex(scheme, veto.grade)) {
-    return scheme.grades.find((g) => g.code === veto.grade) ?? band;
+  let band: GradeBand | null;
+  if (veto?.effect === 'grade') band = scheme.grades.find((g) => g.code === veto.grade) ?? null;
+  else {
+    const value = scheme.gradeBasis === 'percent' ? (percentCents(weighted, max) ?? 0) : scheme.gradeBasis === 'base' ? weighted : total;
+    band = scheme.grades.find((g) => value >= g.min) ?? null;
+  }
+  // A ceiling (不得评为“好”等次) lowers a grade above it to it.
+  if (veto?.ceiling !== undefined && band && gradeIndex(scheme, band.code) < gradeIndex(scheme, veto.ceiling)) {
+    band = scheme.grades.find((g) => g.code === veto.ceiling) ?? band;
   }
   return band;
 }

@@ -4,9 +4,9 @@
  * the overview page's figures.
  */
 import type { AssessmentStatus, CampaignRecord } from '../../core/campaign/records.ts';
-import { fromCents } from '../../core/numbers.ts';
+import { formatPoints, fromCents } from '../../core/numbers.ts';
 import { rank, type RankInput } from '../../core/ranking/ranking.ts';
-import type { Scheme } from '../../core/scheme/model.ts';
+import { textOf, type Lang, type Scheme } from '../../core/scheme/model.ts';
 import { combine, explainCombined, type CombinedResult, type PeriodScore } from '../../core/scoring/combine.ts';
 import { score } from '../../core/scoring/score.ts';
 import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
@@ -34,7 +34,7 @@ interface StoredResult {
   bonusMax?: number;
   penalty?: number;
   converted?: number | null;
-  veto?: { items: string[]; effect: string; grade?: string } | null;
+  veto?: { items: string[]; effect: string; grade?: string; ceiling?: string } | null;
   nodes?: Record<string, { score: number }>;
   grade?: { code: string } | null;
 }
@@ -133,7 +133,7 @@ export class RankingService {
     const rules = !scheme.periods?.length || combined ? scheme.ranking : undefined;
     const combinedOf = combined ? await this.combinedResults(tx, campaign, scheme, basis, partCampaigns, rows, parts) : new Map<string, CombinedVillage>();
     const input = rows.map((r): RankInput => {
-      const { sections, grade, penalty, nodes, period } = parts.get(r.id)!;
+      const { sections, grade, penalty, nodes } = parts.get(r.id)!;
       const row: RankInput = {
         village: r.villageCode,
         name: r.villageName,
@@ -258,8 +258,23 @@ export class RankingService {
       countyRank: row.countyRank,
       townshipRank: row.townshipRank,
       rankPoints: row.rankPoints ?? null,
-      explanation: { zh: explainCombined(c.result, scheme, 'zh'), en: explainCombined(c.result, scheme, 'en') },
+      explanation: { zh: this.explainWithQuota(c.result, scheme, row, 'zh'), en: this.explainWithQuota(c.result, scheme, row, 'en') },
     };
+  }
+
+  /** The combination's lines, and the grade the ranking's quotas gave where it differs from the grade as scored. */
+  private explainWithQuota(result: CombinedResult, scheme: Scheme, row: { grade?: string | null; scoredGrade?: string | null }, lang: Lang): string[] {
+    const lines = explainCombined(result, scheme, lang).map((l) => l.text);
+    if (row.scoredGrade === undefined || row.scoredGrade === row.grade) return lines;
+    const title = (code: string | null | undefined) => textOf(scheme.grades.find((g) => g.code === code)?.title, lang) || (code ?? '—');
+    const quota = scheme.ranking?.quotas?.find((q) => q.grade === row.scoredGrade);
+    const share = quota ? formatPoints(quota.share) : '';
+    lines.push(
+      lang === 'zh'
+        ? `按等次比例（${title(row.scoredGrade)}不超过${share}%）确定为${title(row.grade)}`
+        : `graded ${title(row.grade)} by the quota (${title(row.scoredGrade)} at most ${share}%)`,
+    );
+    return lines;
   }
 
   /**

@@ -7,7 +7,7 @@
 import type { Kysely, Migration } from 'kysely';
 
 export const campaignPeriods: Migration = {
-  async up(db: Kysely<any>) {
+  async up(db: Kysely<unknown>) {
     await db.schema.alterTable('campaigns').addColumn('period', 'text').execute();
     await db.schema
       .createTable('campaign_parts')
@@ -17,7 +17,7 @@ export const campaignPeriods: Migration = {
       .execute();
     await db.schema.createIndex('campaign_parts_part').on('campaign_parts').column('part_campaign_id').execute();
   },
-  async down(db: Kysely<any>) {
+  async down(db: Kysely<unknown>) {
     await db.schema.dropTable('campaign_parts').ifExists().execute();
     await db.schema.alterTable('campaigns').dropColumn('period').execute();
   },
