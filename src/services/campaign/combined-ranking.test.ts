@@ -3,9 +3,11 @@
  * (综合得分＝平时考核×30%＋年终考核×70%＋加分－扣分), ranked by the scheme's rules (tie-break by the
  * year-end score, 好 at most 25%, points from rank), on every database (test/stores.ts).
  */
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTORS, buildRegistry, harness, SEED_TEXT, V1, V2, V3, V4, VILLAGES, versionOf, type Harness } from '../../../test/campaign-fixtures.ts';
 import { storeTargets } from '../../../test/stores.ts';
+import { compose } from '../../compose.ts';
 import type { Store } from '../../store/db.ts';
 
 const HOOK = 240_000;
@@ -188,6 +190,35 @@ for (const target of storeTargets()) {
         '加分 +2',
         '综合得分 29.66 + 66.5 + 2 = 98.16',
       ]);
+    });
+
+    it('the ranking report shows the combined columns: each period weighted, bonus, deductions, combined score, both grades, rank points', async () => {
+      const file = await compose({ store }).reports.make(admin, finalId, 'ranking');
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(file.body as unknown as ExcelJS.Buffer);
+      const sheet = book.worksheets[0]!;
+      const texts: string[][] = [];
+      sheet.eachRow((row) => texts.push((row.values as unknown[]).slice(1).map((v) => (v === null || v === undefined ? '' : String(v)))));
+      // Two header rows: the periods' group over their columns, then each column.
+      expect(texts.find((r) => r.includes('综合得分'))!.slice(0, 4)).toEqual(['乡镇', '村', '各阶段得分（已乘权重）', '各阶段得分（已乘权重）']);
+      const header = texts.find((r) => r.includes('平时考核×30%'))!;
+      expect(header).toEqual([
+        '乡镇',
+        '村',
+        '平时考核×30%',
+        '年终考核×70%',
+        '加分（5）',
+        '扣分',
+        '综合得分',
+        '评定等次',
+        '确定等次（按比例）',
+        '名次分',
+        '乡镇排名',
+        '全县排名',
+        '区划代码',
+      ]);
+      const v4 = texts.find((r) => r.includes(V4))!;
+      expect(v4.slice(2, 12)).toEqual(['27.9', '65.1', '0', '0', '93', '好', '较好', '57', '1', '2']);
     });
 
     it('ranks a quarter as scored: no rules, no combination', async () => {
