@@ -325,12 +325,15 @@ export function addCampaignCommands(cli: Command): void {
     .option('--preview', 'internal preview (内部预览): rank submitted and reviewed results too, provisionally')
     .action(async (campaign: string, opts: { json?: boolean; published?: boolean; preview?: boolean }) => {
       await withService(async (service) => {
-        const r = await service.rankings.ranking(CLI_ADMIN, await campaignId(service, campaign), { preview: !!opts.preview, publishedOnly: !!opts.published });
+        const id = await campaignId(service, campaign);
+        const r = await service.rankings.ranking(CLI_ADMIN, id, { preview: !!opts.preview, publishedOnly: !!opts.published });
         if (opts.json) return out(JSON.stringify(r, null, 2));
         out(`${r.campaign.name} (${r.scheme.id} v${r.scheme.version})${r.basis === 'preview' ? ' 内部预览 (internal preview: provisional ranks)' : ', published results'}`);
         // A final campaign: each period's weighted part, bonus and deductions beside the combined score.
         const periods = 'periods' in r ? (r.periods ?? []) : [];
         const graded = r.county.some((row) => row.grade != null);
+        const { scheme } = await service.schemes.schemeOf((await service.setup.campaignDetail(CLI_ADMIN, id)).scheme.versionId);
+        const gradeTitle = (code: string | null | undefined) => (code ? (scheme.grades.find((g) => g.code === code)?.title.zh ?? code) : '—');
         const ranked = r.county.some((row) => row.rankPoints !== undefined);
         if (periods.length) out(`综合得分＝${periods.map((p) => `${p.title.zh}×${fp(p.weight)}%`).join('＋')}＋加分－扣分`);
         out(
@@ -347,7 +350,11 @@ export function addCampaignCommands(cli: Command): void {
         );
         for (const row of r.county) {
           const delta = row.change?.totalDelta == null ? '—' : (row.change.totalDelta >= 0 ? '+' : '') + fp(row.change.totalDelta);
-          const grade = !graded ? '' : row.scoredGrade !== undefined && row.scoredGrade !== row.grade ? `${row.scoredGrade ?? '—'}→${row.grade ?? '—'}` : (row.grade ?? '—');
+          const grade = !graded
+            ? ''
+            : row.scoredGrade !== undefined && row.scoredGrade !== row.grade
+              ? `${gradeTitle(row.scoredGrade)}→${gradeTitle(row.grade)}`
+              : gradeTitle(row.grade);
           out(
             padEnd(String(row.countyRank), 8) +
               padEnd(String(row.townshipRank), 10) +
