@@ -72,11 +72,15 @@ for (const target of storeTargets()) {
     let quarters: number[];
     let finalId: number;
 
-    const run = async (campaignId: number, plan: Plan) => {
+    /** V3's result of the fourth quarter, published only after the year-end (see the last test). */
+    let late: number;
+    const run = async (campaignId: number, plan: Plan, holdBack?: string) => {
       for (const v of VILLAGES) {
         const id = await h.service.assessments.assessmentId(campaignId, v);
         for (const [item, count] of plan[v] ?? []) await h.service.findings.addFinding(admin, id, await versionOf(store, id), { item, count });
-        for (const step of ['submit', 'review', 'publish'] as const) await h.service.workflow.transition(admin, id, await versionOf(store, id), step);
+        const steps = v === holdBack ? (['submit', 'review'] as const) : (['submit', 'review', 'publish'] as const);
+        for (const step of steps) await h.service.workflow.transition(admin, id, await versionOf(store, id), step);
+        if (v === holdBack) late = id;
       }
     };
 
@@ -98,7 +102,7 @@ for (const target of storeTargets()) {
           to: `2024-${String(i * 3 + 3).padStart(2, '0')}-28`,
         });
         quarters.push(id);
-        await run(id, plan);
+        await run(id, plan, i === 3 ? V3 : undefined);
       }
       finalId = await h.service.setup.createCampaign(admin, { name: '2024年度考核', year: 2024, schemeVersionId, villages: [...VILLAGES], period: 'final', parts: quarters });
       await run(finalId, YEAR_END);
@@ -237,6 +241,20 @@ for (const target of storeTargets()) {
       expect(d.schemePeriod).toEqual({ code: 'final', title: { zh: '年终考核' } });
       expect(d.parts.map((p) => [p.id, p.period])).toEqual(quarters.map((q) => [q, 'daily']));
       expect((await h.service.setup.campaignDetail(admin, quarters[1]!)).combinedIn).toEqual([{ id: finalId, name: '2024年度考核' }]);
+    });
+
+    it('a result of a quarter published after the year-end snapshots the year-end ranking again', async () => {
+      const before = await h.service.rankings.snapshots(finalId);
+      const count = (data: unknown) =>
+        (data as { county: Array<{ village: string; combined: { periods: Array<{ count: number }> } }> }).county.find((x) => x.village === V3)!.combined.periods[0]!.count;
+      expect(count(before.at(-1)!.data)).toBe(3);
+      await h.service.workflow.transition(admin, late, await versionOf(store, late), 'publish');
+      const after = await h.service.rankings.snapshots(finalId);
+      expect(after).toHaveLength(before.length + 1);
+      expect(after.at(-1)!.reason).toBe(`publish ${V3}`);
+      expect(count(after.at(-1)!.data)).toBe(4);
+      // V3's quarters are all 100: its combined score stays 93.
+      expect((await h.service.rankings.rankingFor(admin, finalId)).county.find((x) => x.village === V3)!.total).toBe(9300);
     });
 
     it('refuses a campaign without its period, with a period the scheme lacks, and parts that do not fit', async () => {

@@ -313,6 +313,15 @@ export class RankingService {
 
   /** Snapshots the published ranking in the caller's transaction, anchored to the audit log's head with its own entry. */
   async snapshot(tx: Repos, actor: Actor, campaignId: number, reason: string): Promise<number> {
+    const id = await this.snapshotOne(tx, actor, campaignId, reason);
+    // A final campaign combining this one ranks anew too (once it has published results of its own).
+    for (const final of await tx.campaigns.combinedIn(campaignId)) {
+      if ((await tx.assessments.publishedTotals(final.id)).length > 0) await this.snapshotOne(tx, actor, final.id, reason);
+    }
+    return id;
+  }
+
+  private async snapshotOne(tx: Repos, actor: Actor, campaignId: number, reason: string): Promise<number> {
     const { basis: _basis, unranked: _unranked, ...data } = await this.computeRanking(tx, campaignId, 'published');
     const id = await tx.snapshots.insert({ campaignId, createdAt: this.deps.clock().toISOString(), createdBy: actor.user, reason, data });
     await audit(tx, this.deps.clock, actor, { action: 'ranking.snapshot', entity: 'ranking_snapshot', entityId: id, after: { campaignId, reason, villages: data.county.length } });
