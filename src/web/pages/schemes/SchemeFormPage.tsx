@@ -171,7 +171,9 @@ export default function SchemeFormPage() {
       const field = key && i18n.exists(`schemeForm.fields.${key}`) ? t(`schemeForm.fields.${key}`) : t('schemeForm.fields.scheme');
       return `${field}：${String(p.params.zh)}`;
     }
-    return schemeProblemText(p, lang);
+    const said = schemeProblemText(p, lang);
+    // A sentence naming a field of the file (unevenChildren) names the form's field instead.
+    return lang === 'zh' ? said.replace(/\b[a-zA-Z]{4,}\b/g, (w) => (i18n.exists(`schemeForm.fields.${w}`) ? `“${t(`schemeForm.fields.${w}`)}”` : w)) : said;
   };
   const problemRow = (p: SchemeTextProblem, i: number, withNode: boolean) => (
     <div

@@ -51,7 +51,7 @@ export function Num({
       value={n === undefined || Number.isNaN(n) ? null : n}
       min={min}
       max={max}
-      step={0.5}
+      step={1}
       style={{ width }}
       suffix={suffix}
       onChange={(v) => onChange(v === null || v === undefined ? undefined : v)}
