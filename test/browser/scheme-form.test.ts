@@ -233,4 +233,94 @@ describe.skipIf(!available)('browser: the scheme form editor', () => {
     },
     STEP,
   );
+
+  test(
+    '5) the import page’s handover: the draft opens in the form, unread lines beside their nodes until corrected; kept on reload; to YAML and back',
+    async () => {
+      const draft = {
+        id: 'import-test',
+        version: 1,
+        title: '导入的细则',
+        sections: [
+          {
+            code: '1',
+            title: '动态监测',
+            points: 20,
+            children: [
+              {
+                code: '1.1',
+                title: '应纳尽纳',
+                points: 10,
+                rule: {
+                  kind: 'parts',
+                  parts: [
+                    { code: 'a', title: '应纳未纳', rule: { kind: 'perOccurrence', amount: 2 } },
+                    { code: 'b', title: '帮扶措施不落实', rule: { kind: 'perOccurrence', amount: 1 } },
+                  ],
+                },
+              },
+              { code: '1.2', title: '档案资料', points: 10, ruleText: '资料不全的，酌情扣分', rule: { kind: 'allOrNothing' } },
+            ],
+          },
+        ],
+      };
+      const unread = [
+        { node: '1.2', row: 7, message: '“资料不全的，酌情扣分”未能识别为评分规则' },
+        { row: 12, message: '第12行的分值“十分”不是数字' },
+      ];
+      await page.goto(`${app.url}/schemes`);
+      await page.getByTestId('schemes-page').waitFor(UI);
+      // As the import page does it: navigate('/schemes/new/form', { state: { draft, unread } }).
+      await page.evaluate(
+        (state) => {
+          // In the page (the tests are type-checked without the DOM library).
+          const w = globalThis as unknown as {
+            history: { pushState(s: unknown, t: string, u: string): void };
+            dispatchEvent(e: unknown): void;
+            PopStateEvent: new (type: string) => unknown;
+          };
+          w.history.pushState(state, '', '/schemes/new/form');
+          w.dispatchEvent(new w.PopStateEvent('popstate'));
+        },
+        { draft, unread },
+      );
+      await page.getByTestId('scheme-form').waitFor(UI);
+      const list = page.getByTestId('form-unread-list');
+      await expect.poll(() => list.locator('[data-testid=form-unread]').count(), UI).toBe(2);
+      expect(await list.innerText()).toContain('第7行');
+      expect(await list.innerText()).toContain('第12行的分值“十分”不是数字');
+      await page.getByTestId('form-node-1.2').waitFor(UI);
+      expect(await page.getByTestId('form-node-1.2').innerText()).toContain('1 处未识别');
+      await select('1.2');
+      expect(await page.getByTestId('form-node-unread').innerText()).toContain('未能识别为评分规则');
+      await checked(0);
+      await shot(page, 'scheme-form-04-handover');
+      // The office picks the rule the line meant, and marks the line corrected.
+      await pickRule('视情况扣N—M分');
+      await page.getByTestId('form-node-unread').getByRole('button', { name: '已改正' }).click();
+      await expect.poll(() => list.locator('[data-testid=form-unread]').count(), UI).toBe(1);
+      expect(await page.getByTestId('form-node-1.2').innerText()).not.toContain('未识别');
+      await checked(0);
+
+      // A reload keeps the work (the history entry's state follows the edits).
+      await page.waitForTimeout(600);
+      await page.reload();
+      await page.getByTestId('scheme-form').waitFor(UI);
+      await select('1.2');
+      await expect.poll(() => page.getByTestId('form-rule-kind').innerText(), UI).toContain('视情况扣N—M分');
+      expect(await page.getByTestId('form-unread-list').locator('[data-testid=form-unread]').count()).toBe(1);
+
+      // To the YAML editor and back, the same scheme.
+      await page.getByTestId('form-to-yaml').click();
+      await page.getByTestId('scheme-editor').waitFor(UI);
+      await expect.poll(() => page.getByTestId('scheme-problems').getAttribute('data-errors'), UI).toBe('0');
+      expect(await page.getByTestId('scheme-yaml').inputValue()).toContain('id: import-test');
+      await page.getByTestId('scheme-to-form').click();
+      await page.getByTestId('scheme-form').waitFor(UI);
+      await page.getByTestId('form-node-1.1').waitFor(UI);
+      await select('1.1');
+      expect(await page.locator('input#form-rule-parts-1-title').inputValue()).toBe('帮扶措施不落实');
+    },
+    STEP,
+  );
 });
