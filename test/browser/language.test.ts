@@ -29,7 +29,7 @@ const PAGES: Record<Role, string[]> = {
     '/registry/import',
     '/registry/export',
     '/schemes',
-    '/schemes/new/form?from=builtin:seed-2020',
+    '/schemes/new/form',
     '/campaigns',
     '/campaigns/:c',
     '/assessments/:a',

@@ -482,7 +482,7 @@ export default function SchemeFormPage() {
                     children: (
                       <>
                         <div style={{ marginBottom: 8 }}>
-                          <b>{textOf(built.title, lang)}</b> <span className="mono">{built.id}</span> v{built.version}
+                          <b>{textOf(built.title, lang)}</b> v{built.version}
                           {totals ? <span className="muted"> · {t('schemes.totals', { base: fmt.cents(totals.base), bonus: fmt.cents(totals.bonus) })}</span> : null}
                         </div>
                         <SchemeTree scheme={built} testId="form-preview" />
