@@ -516,7 +516,8 @@ export function score(scheme: Scheme, unit: Unit, findings: readonly Finding[]):
   const unmeasured: string[] = [];
   const zeroUnmeasured = scheme.unmeasured === 'zero';
   for (const i of compiled.measured) {
-    if (counts[i]! > 0 || !applicable[i]) continue;
+    // A bonus measured without a value simply adds nothing: only an item that can lose is waiting for its value.
+    if (counts[i]! > 0 || !applicable[i] || nodes[i]!.adds) continue;
     unmeasured.push(nodes[i]!.code);
     // Not measured: the item keeps its points (as any item without findings) unless the scheme says it earns nothing.
     if (zeroUnmeasured && !nodes[i]!.adds && !nodes[i]!.inPenalty) raw[i] = max[i]!;
@@ -663,7 +664,7 @@ export function score(scheme: Scheme, unit: Unit, findings: readonly Finding[]):
       if (c.poolCodes) entry.pools = c.poolCodes;
       entry.deductions = deductions[i] ?? [];
       if (c.isVeto) entry.vetoed = counts[i]! > 0;
-      if (c.node.rule!.kind === 'measured' && counts[i] === 0 && applicable[i]) entry.unmeasured = true;
+      if (c.node.rule!.kind === 'measured' && counts[i] === 0 && applicable[i] && !c.adds) entry.unmeasured = true;
       if (outranked.has(i)) entry.outranked = true;
     }
     result[code] = entry;
