@@ -122,3 +122,27 @@ describe('rules, texts and cleaning', () => {
     ]);
   });
 });
+
+describe('the built-in schemes in the form', () => {
+  it('lose nothing: the form’s data of each is its file’s data, and builds the same scheme', async () => {
+    const { builtinScheme, builtinSchemeIds } = await import('../../../../schemes/index.ts');
+    const { schemeToData } = await import('../../../../core/scheme/serialize.ts');
+    const { schemeFromData } = await import('../../../../core/scheme/build.ts');
+    const ids = builtinSchemeIds();
+    expect(ids.length).toBeGreaterThan(1);
+    for (const id of ids) {
+      const scheme = builtinScheme(id);
+      const data = schemeToData(scheme) as unknown as DraftScheme;
+      const cleaned = cleanScheme(structuredClone(data));
+      expect(cleaned, id).toEqual(data);
+      expect(schemeFromData(JSON.parse(JSON.stringify(cleaned))), id).toEqual(scheme);
+      // Every rule of it is one the picker offers.
+      const walk = (list: DraftScheme['sections']): void =>
+        list.forEach((n) => {
+          if (n.rule) expect(choiceOf(n.rule), `${id} ${n.code}`).toBeDefined();
+          walk(n.children ?? []);
+        });
+      walk(data.sections);
+    }
+  });
+});
