@@ -72,11 +72,14 @@ export interface LintAnswer {
   scheme: { id: string; version: number; title: LangText } | null;
 }
 
-/** POST /api/scheme-versions */
-export interface StoreSchemeRequest {
-  text: string;
+/**
+ * POST /api/scheme-versions: the scheme as YAML text (the YAML editor), or as the data of a
+ * scheme file (the form editor; points as decimals), which the server writes out as YAML and
+ * stores as that text. One of the two.
+ */
+export type StoreSchemeRequest = ({ text: string; data?: undefined } | { data: SchemeData; text?: undefined }) & {
   deriveText?: string | null;
-}
+};
 
 /** POST /api/scheme-versions: 201 when stored, 200 when the same text was stored before. */
 export interface SchemeVersionStored {

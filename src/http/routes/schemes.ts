@@ -23,6 +23,8 @@ import { Id, route } from '../route.ts';
 const LangParam = z.enum(['zh', 'en']).default('zh');
 /** Scheme files are a few hundred KB at most. */
 const SchemeText = z.string().min(1, 'the scheme text is empty').max(1_000_000);
+/** A scheme file's data (the form editor's), as JSON: checked as the text it is written out to. */
+const SchemeData = z.record(z.string(), z.unknown());
 
 export function schemesRoutes(app: FastifyInstance): void {
   const { campaigns } = app.services;
@@ -109,12 +111,19 @@ export function schemesRoutes(app: FastifyInstance): void {
   route(app, {
     method: 'POST',
     url: '/scheme-versions',
-    summary: 'Store a scheme version (with its derivation rules)',
+    summary: 'Store a scheme version (with its derivation rules), given as YAML text or as the data of a scheme file',
     tags: ['schemes'],
     access: mayStoreSchemeVersions,
-    body: z.object({ text: SchemeText, deriveText: z.string().max(1_000_000).nullish() }),
+    body: z
+      .object({ text: SchemeText.optional(), data: SchemeData.optional(), deriveText: z.string().max(1_000_000).nullish() })
+      .refine((b) => (b.text === undefined) !== (b.data === undefined), { path: ['text'], message: 'give the scheme either as text or as data, not both' }),
     handler: async ({ user, body, reply }) => {
-      const stored = await campaigns.schemes.storeSchemeVersion(actorOf(user), body.text, body.deriveText || null, 'scheme');
+      const actor = actorOf(user);
+      const deriveText = body.deriveText || null;
+      const stored =
+        body.data !== undefined
+          ? await campaigns.schemes.storeSchemeData(actor, body.data, deriveText, 'scheme')
+          : await campaigns.schemes.storeSchemeVersion(actor, body.text!, deriveText, 'scheme');
       reply.status(stored.created ? 201 : 200);
       return presentSchemeVersionStored(stored);
     },
