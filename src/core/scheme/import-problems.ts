@@ -77,10 +77,6 @@ export const IMPORT_PROBLEM_TEXT = {
     zh: (p) => `编号“${p.number}”之前缺少上一级标题：已归入上一节`,
     en: (p) => `the numbering "${p.number}" has no heading of the level above: put under the section before`,
   },
-  'item-without-section': {
-    zh: () => '本行在第一个标题之前：已单独成节',
-    en: () => 'this line comes before the first heading: made a section of its own',
-  },
   'no-title': { zh: () => '未填写考核内容', en: () => 'no 考核内容 (what is assessed)' },
 } satisfies Record<string, { zh: Sentence; en: Sentence }>;
 
