@@ -29,3 +29,22 @@ export function schemeSheet(scheme: Scheme): SheetGrid {
   });
   return { cells, merges };
 }
+
+/** What importing keeps of a scheme: the tree, codes, titles, points, pools, bonus, wording and rule. */
+export function shape(scheme: Scheme): unknown[] {
+  const node = (n: SchemeNode): unknown => ({
+    code: n.code,
+    // An item's 考核内容 is its text where the scheme has one.
+    title: n.children.length === 0 ? (n.text ?? n.title).zh : n.title.zh,
+    points: n.points,
+    pool: n.pool,
+    bonus: n.bonus,
+    ruleText: n.children.length === 0 ? n.ruleText?.zh : undefined,
+    rule: n.rule,
+    children: n.children.map(node),
+  });
+  return scheme.sections.map(node);
+}
+
+/** Sub-sections whose one item has all their points: the seed makes them pools, its wording does not say so (the same scores). */
+export const SEED_POOLS_NOT_WORDED = ['2.4', '3.3', '3.4', '3.5'];

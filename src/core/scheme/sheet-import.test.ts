@@ -2,26 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { builtinScheme } from '../../schemes/index.ts';
 import { loadScheme } from './load.ts';
-import type { Scheme, SchemeNode } from './model.ts';
+import type { SchemeNode } from './model.ts';
+import { score } from '../scoring/score.ts';
 import { importProblemLine } from './import-problems.ts';
-import { schemeSheet } from './seed-sheet.ts';
+import { SEED_POOLS_NOT_WORDED, schemeSheet, shape } from './seed-sheet.ts';
 import { importSheet, numbering, type SchemeFileNode, type SheetGrid } from './sheet-import.ts';
-
-/** What importing keeps of a scheme: the tree, codes, titles, points, pools, bonus, wording and rule. */
-export function shape(scheme: Scheme): unknown[] {
-  const node = (n: SchemeNode): unknown => ({
-    code: n.code,
-    // An item's 考核内容 is its text where the scheme has one.
-    title: n.children.length === 0 ? (n.text ?? n.title).zh : n.title.zh,
-    points: n.points,
-    pool: n.pool,
-    bonus: n.bonus,
-    ruleText: n.children.length === 0 ? n.ruleText?.zh : undefined,
-    rule: n.rule,
-    children: n.children.map(node),
-  });
-  return scheme.sections.map(node);
-}
 
 const find = (nodes: SchemeFileNode[], code: string): SchemeFileNode | undefined => {
   for (const n of nodes) {
@@ -31,9 +16,6 @@ const find = (nodes: SchemeFileNode[], code: string): SchemeFileNode | undefined
   }
   return undefined;
 };
-
-/** Sub-sections whose one item has all their points: the seed makes them pools, its wording does not say so (the same scores). */
-export const SEED_POOLS_NOT_WORDED = ['2.4', '3.3', '3.4', '3.5'];
 
 describe('importing the seed scheme laid out as an office lays it', () => {
   const seed = builtinScheme('seed-2020');
@@ -55,6 +37,21 @@ describe('importing the seed scheme laid out as an office lays it', () => {
       }));
     expect(shape(imported)).toEqual(unPool(want));
     expect(imported.title.zh).toBe(seed.title.zh);
+  });
+
+  it('scores as the seed: the pools the wording does not name change no score', () => {
+    const imported = loadScheme(stringify(scheme));
+    const items: string[] = [];
+    const collect = (n: SchemeNode) => (n.children.length === 0 ? items.push(n.code) : n.children.forEach(collect));
+    seed.sections.forEach(collect);
+    for (const count of [1, 2, 3, 6]) {
+      const findings = items.map((item) => ({ item, count }));
+      const unit = { attributes: { povertyVillage: true } };
+      const a = score(seed, unit, findings);
+      const b = score(imported, unit, findings);
+      expect([b.base, b.bonus, b.total], `count ${count}`).toEqual([a.base, a.bonus, a.total]);
+      for (const code of a.order) expect(b.nodes[code]!.score, `${code} count ${count}`).toBe(a.nodes[code]!.score);
+    }
   });
 });
 

@@ -1,0 +1,81 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { loadScheme } from '../core/scheme/load.ts';
+import { SEED_POOLS_NOT_WORDED, schemeSheet, shape } from '../core/scheme/seed-sheet.ts';
+import type { SheetGrid } from '../core/scheme/sheet-import.ts';
+import { builtinScheme } from '../schemes/index.ts';
+import { importSchemeFile, importSchemeUpload } from './scheme-sheet.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'kaohe-scheme-sheet-test-'));
+
+/** Writes a grid as an office's workbook: numbers as numbers, merged ranges merged, a notes sheet first where asked. */
+export async function writeSheet(grid: SheetGrid, path: string, options: { sheetName?: string; notesFirst?: boolean } = {}): Promise<string> {
+  const wb = new ExcelJS.Workbook();
+  if (options.notesFirst) wb.addWorksheet('填表说明').addRow(['本表为填表说明，不是细则']);
+  const ws = wb.addWorksheet(options.sheetName ?? 'Sheet1');
+  grid.cells.forEach((row) => ws.addRow(row.map((c) => (/^\d+(\.\d+)?$/.test(c) ? Number(c) : c))));
+  for (const m of grid.merges ?? []) ws.mergeCells(m.top + 1, m.left + 1, m.bottom + 1, m.right + 1);
+  ws.getColumn(2).width = 60;
+  await wb.xlsx.writeFile(path);
+  return path;
+}
+
+describe('a scheme table from its .xlsx file', () => {
+  it('the seed laid out as an office lays it imports to the seed: structure, codes, points and rules', async () => {
+    const seed = builtinScheme('seed-2020');
+    const file = await writeSheet(schemeSheet(seed), join(dir, '评分细则.xlsx'), { sheetName: '考核细则', notesFirst: true });
+    const { scheme, problems, sheet } = await importSchemeFile(file, { id: 'seed-2020' });
+    expect(sheet).toBe('考核细则');
+    expect(problems.filter((p) => p.severity === 'unread')).toEqual([]);
+    const imported = loadScheme(stringify(scheme));
+    const unPool = (nodes: unknown[]): unknown[] =>
+      (nodes as Array<Record<string, unknown>>).map((n) => ({
+        ...n,
+        pool: SEED_POOLS_NOT_WORDED.includes(n.code as string) ? false : n.pool,
+        children: unPool(n.children as unknown[]),
+      }));
+    expect(shape(imported)).toEqual(unPool(shape(seed)));
+    expect(imported.title.zh).toBe(seed.title.zh);
+    expect(scheme.source).toBe('评分细则.xlsx');
+  });
+
+  it('an upload in memory, named as the office knows it', async () => {
+    const file = await writeSheet(
+      {
+        cells: [
+          ['序号', '考核内容', '分值', '评分标准'],
+          ['1', '台账', '10', '没有不得分'],
+        ],
+      },
+      join(dir, 'upload.xlsx'),
+    );
+    const { readFileSync } = await import('node:fs');
+    const { scheme } = await importSchemeUpload(readFileSync(file), '我的细则.xlsx');
+    expect(scheme.title).toBe('我的细则');
+    expect(scheme.sections[0]).toMatchObject({ code: '1', title: '台账', points: 10, rule: { kind: 'allOrNothing' } });
+  });
+
+  it('refuses a file it cannot read, naming it', async () => {
+    const text = join(dir, 'text.xlsx');
+    writeFileSync(text, '序号,考核内容\n1,台账\n');
+    await expect(importSchemeFile(text, { name: '细则.xlsx' })).rejects.toThrow(/^细则\.xlsx: not a \.xlsx workbook/);
+    const empty = join(dir, 'empty.xlsx');
+    writeFileSync(empty, '');
+    await expect(importSchemeFile(empty)).rejects.toThrow('empty.xlsx: the file is empty (0 bytes)');
+    await expect(importSchemeFile(join(dir, 'none.xlsx'))).rejects.toThrow('cannot read none.xlsx: ENOENT');
+    const word = join(dir, '细则.docx');
+    writeFileSync(word, 'PK');
+    await expect(importSchemeFile(word)).rejects.toThrow(/细则\.docx: Word tables are not read/);
+    const noHeader = await writeSheet({ cells: [['名单'], ['张三']] }, join(dir, 'names.xlsx'));
+    await expect(importSchemeFile(noHeader)).rejects.toMatchObject({
+      code: 'missing-header',
+      message: expect.stringMatching(/^names\.xlsx: worksheet "Sheet1": no header row found/),
+    });
+    const blank = await writeSheet({ cells: [[''], ['']] }, join(dir, 'blank.xlsx'));
+    await expect(importSchemeFile(blank)).rejects.toMatchObject({ code: 'empty-file' });
+  });
+});
