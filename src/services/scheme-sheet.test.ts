@@ -1,28 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadScheme } from '../core/scheme/load.ts';
 import { SEED_POOLS_NOT_WORDED, schemeSheet, shape } from '../core/scheme/seed-sheet.ts';
-import type { SheetGrid } from '../core/scheme/sheet-import.ts';
 import { builtinScheme } from '../schemes/index.ts';
 import { importSchemeFile, importSchemeUpload } from './scheme-sheet.ts';
+import { writeSheet } from '../../test/scheme-sheets.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kaohe-scheme-sheet-test-'));
-
-/** Writes a grid as an office's workbook: numbers as numbers, merged ranges merged, a notes sheet first where asked. */
-export async function writeSheet(grid: SheetGrid, path: string, options: { sheetName?: string; notesFirst?: boolean } = {}): Promise<string> {
-  const wb = new ExcelJS.Workbook();
-  if (options.notesFirst) wb.addWorksheet('填表说明').addRow(['本表为填表说明，不是细则']);
-  const ws = wb.addWorksheet(options.sheetName ?? 'Sheet1');
-  grid.cells.forEach((row) => ws.addRow(row.map((c) => (/^\d+(\.\d+)?$/.test(c) ? Number(c) : c))));
-  for (const m of grid.merges ?? []) ws.mergeCells(m.top + 1, m.left + 1, m.bottom + 1, m.right + 1);
-  ws.getColumn(2).width = 60;
-  await wb.xlsx.writeFile(path);
-  return path;
-}
 
 describe('a scheme table from its .xlsx file', () => {
   it('the seed laid out as an office lays it imports to the seed: structure, codes, points and rules', async () => {

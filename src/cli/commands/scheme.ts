@@ -1,4 +1,4 @@
-/** `kaohe scheme list|show|lint|export`. */
+/** `kaohe scheme list|show|lint|export|import`. */
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { KaoheError } from '../../core/errors.ts';
@@ -9,6 +9,7 @@ import { parseScheme } from '../../core/scheme/load.ts';
 import { textOf, type Lang, type Rule, type Scheme, type SchemeNode } from '../../core/scheme/model.ts';
 import { formatProblem } from '../../core/scheme/problems.ts';
 import { schemeToData } from '../../core/scheme/serialize.ts';
+import { importProblemLine } from '../../core/scheme/import-problems.ts';
 import { builtinScheme, builtinSchemeIds, DEFAULT_SCHEME_ID, resolveScheme } from '../../schemes/index.ts';
 
 /** Lists the built-in schemes. */
@@ -89,4 +90,33 @@ export function runSchemeLint(file: string, lang: Lang): { stdout: string; statu
 export function runSchemeExport(ref: string | undefined, format: 'yaml' | 'json'): string {
   const data = schemeToData(resolveScheme(ref));
   return format === 'json' ? JSON.stringify(data, null, 2) + '\n' : stringify(data, { lineWidth: 0 });
+}
+
+/**
+ * Reads an office's scheme table (.xlsx) into a scheme file: the YAML (to `out`, or as `stdout`)
+ * and every line not read, with its row, column and node (on `report`: stdout when the YAML goes
+ * to a file, else stderr). Throws a KaoheError naming the file when it cannot be read at all.
+ */
+export async function runSchemeImport(file: string, opts: { out?: string; id?: string; lang: Lang }): Promise<{ yaml: string; report: string }> {
+  const { importSchemeFile } = await import('../../services/scheme-sheet.ts');
+  const { scheme, problems, sheet } = await importSchemeFile(file, { id: opts.id });
+  const zh = opts.lang === 'zh';
+  const unread = problems.filter((p) => p.severity === 'unread');
+  const checks = problems.length - unread.length;
+  let items = 0;
+  const count = (n: { children?: unknown[] }) => (n.children ? (n.children as Array<{ children?: unknown[] }>).forEach(count) : items++);
+  scheme.sections.forEach(count);
+  const lines = problems.map((p) => {
+    const tag = p.severity === 'unread' ? (zh ? '未识别' : 'not read') : zh ? '请核对' : 'check';
+    return `${file}: ${tag}: ${importProblemLine(p, opts.lang)}`;
+  });
+  lines.push(
+    zh
+      ? `${file}（工作表“${sheet}”）：${items}项；${unread.length}处未识别，${checks}处请核对${unread.length ? '；未识别的项没有规则，请在表单编辑器中补上，或编辑文件后用 kaohe scheme lint 检查' : ''}`
+      : `${file} (worksheet "${sheet}"): ${items} item${items === 1 ? '' : 's'}; ${unread.length} not read, ${checks} to check${unread.length ? '; an item not read has no rule: add it in the form editor, or in the file and check it with kaohe scheme lint' : ''}`,
+  );
+  const header = zh
+    ? `# 由 kaohe scheme import 从 ${file} 导入；${unread.length}处未识别（这些项没有规则，请补上）。\n`
+    : `# Imported by kaohe scheme import from ${file}; ${unread.length} line(s) not read (those items have no rule: add one).\n`;
+  return { yaml: header + stringify(scheme, { lineWidth: 0 }), report: lines.join('\n') + '\n' };
 }
