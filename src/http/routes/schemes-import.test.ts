@@ -2,7 +2,7 @@
  * POST /api/schemes/import: an office's scheme table (.xlsx) to a draft scheme and the lines not
  * read, in the reader's language; the office's only (as storing a version is); bad files refused.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
