@@ -66,11 +66,16 @@ function subscribe(listener: () => void): () => void {
 
 const snapshot = () => window.location.pathname + window.location.search;
 
-/** Goes to a path (pushes a history entry, or replaces the current one). */
-export function navigate(to: string, options: { replace?: boolean } = {}): void {
-  if (to === snapshot()) return;
-  if (options.replace) window.history.replaceState(null, '', to);
-  else window.history.pushState(null, '', to);
+/**
+ * Goes to a path (pushes a history entry, or replaces the current one). `state` goes with the
+ * entry (window.history.state): what a page hands the next one without the address, e.g. an
+ * imported draft for the form editor.
+ */
+export function navigate(to: string, options: { replace?: boolean; state?: unknown } = {}): void {
+  if (to === snapshot() && options.state === undefined) return;
+  const state = options.state ?? null;
+  if (options.replace) window.history.replaceState(state, '', to);
+  else window.history.pushState(state, '', to);
   window.scrollTo(0, 0);
   notify();
 }

@@ -12,6 +12,7 @@ export const ROUTES = {
   exports: '/registry/export',
   schemes: '/schemes',
   schemeEdit: '/schemes/edit',
+  schemeImport: '/schemes/import',
   schemeVersion: '/schemes/versions/:vid',
   scheme: '/schemes/:id',
   myVillages: '/my-villages',
