@@ -174,10 +174,10 @@ describe('the table', () => {
     expect(scheme.sections[2]).toMatchObject({ code: '3', penalty: true });
     expect(scheme.sections[2]!.points).toBeUndefined();
     expect(find(scheme.sections, '3.1')!.rule).toEqual({ kind: 'perOccurrence', amount: 2 });
-    expect(find(scheme.sections, '3.2')!.rule).toEqual({ kind: 'veto', effect: 'ceiling', grade: '好' });
+    // 不得评为“好”等次 needs the scheme's grades: without them, no rule, and said.
+    expect(find(scheme.sections, '3.2')!.rule).toBeUndefined();
     expect(find(scheme.sections, '4.1')!.rule).toEqual({ kind: 'veto', effect: 'zero' });
     expect(find(scheme.sections, '4.2')!.rule).toEqual({ kind: 'veto', effect: 'zero' });
-    // The grade must be one of the scheme's: said, with its row.
     expect(problems.map((p) => [p.code, p.row, p.column, p.node])).toEqual([['grade-unknown', 9, 'D', '3.2']]);
   });
 
@@ -265,5 +265,36 @@ describe('numbering', () => {
     expect(numbering('①政策')).toMatchObject({ style: 'circled' });
     expect(numbering('100%完成')).toBeUndefined();
     expect(numbering('2.5万元')).toBeUndefined();
+  });
+});
+
+describe('grades from the notes under the table', () => {
+  it('reads them, and a ceiling is the grade below the one a unit may not reach', () => {
+    const { scheme, problems } = importSheet(
+      grid(
+        [
+          ['序号', '考核内容', '分值', '评分标准'],
+          ['一、扣分项', '', '', '扣分项从总分中扣除，最多扣10分'],
+          ['1', '被通报批评', '', '被通报批评的，不得评为“好”等次'],
+          ['2', '擅自离岗', '', '擅自离岗的，确定为“差”等次'],
+          ['3', '不得评为最低', '', '不得评为“差”等次'],
+          ['说明：1. 考核结果分为好（90分及以上）、较好（80分—89.99分）、一般（60分—79.99分）、差（60分以下）四个等次。', '', '', ''],
+          ['2. 本行是说明，不是细则的一项。', '', '', ''],
+        ],
+        [{ top: 1, left: 0, bottom: 1, right: 1 }],
+      ),
+    );
+    expect(scheme.grades).toEqual([
+      { code: '好', title: '好', min: 90 },
+      { code: '较好', title: '较好', min: 80 },
+      { code: '一般', title: '一般', min: 60 },
+      { code: '差', title: '差', min: 0 },
+    ]);
+    expect(scheme.sections).toHaveLength(1);
+    expect(scheme.sections[0]).toMatchObject({ penalty: true, penaltyCap: 10 });
+    expect(find(scheme.sections, '1.1')!.rule).toEqual({ kind: 'veto', effect: 'ceiling', grade: '较好' });
+    expect(find(scheme.sections, '1.2')!.rule).toEqual({ kind: 'veto', effect: 'grade', grade: '差' });
+    // Below the lowest grade there is none: said.
+    expect(problems.map((p) => [p.code, p.node])).toEqual([['grade-unknown', '1.3']]);
   });
 });

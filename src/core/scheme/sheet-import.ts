@@ -32,6 +32,7 @@ export interface SchemeFileNode {
   bonus?: boolean;
   penalty?: boolean;
   penaltyCap?: number;
+  highestOnly?: boolean;
   unevenChildren?: string;
   dataSource?: string;
   department?: string;
@@ -46,6 +47,8 @@ export interface SchemeFileData {
   version: number;
   title: string;
   source?: string;
+  /** Read from the notes under the table (考核结果分为好（90分及以上）、较好（80分—89.99分）…): the grade's title is its code. */
+  grades?: Array<{ code: string; title: string; min: number }>;
   sections: SchemeFileNode[];
 }
 
@@ -122,12 +125,20 @@ function numberCell(text: string): Numbering | undefined {
   return numbering(t);
 }
 
+/** The place a number gives in its list: 3 for 3. (3) 三 ③ 1.3; undefined when it has none. */
+function ordinal(n: Numbering): number | undefined {
+  if (n.style === 'cn' || n.style === 'cnParen') return chineseNumber(n.number);
+  if (n.style === 'circled') return n.number.codePointAt(0)! - 0x2460 + 1;
+  const last = n.number.split(/[.．]/).pop()!;
+  return /^\d+$/.test(last) ? Number(last) : undefined;
+}
+
 /** "组织领导（20分）" → 20; also （最高加10分） and （加分上限10分） for a bonus section's cap. */
 function titlePoints(title: string): { title: string; points?: number; cap?: number; penaltyCap?: number } {
   const t = title.trim();
   let m = /\s*[（(]\s*(?:共|满分)?(\d+(?:\.\d+)?)\s*分\s*[）)]\s*[。.]?\s*$/.exec(t.normalize('NFKC'));
   if (m) return { title: t.normalize('NFKC').slice(0, m.index).trim(), points: Number(m[1]) };
-  m = /\s*[（(]\s*(?:最高|最多|累计最高|上限)?(?:加分上限|加)(?:为)?(\d+(?:\.\d+)?)\s*分\s*[）)]\s*[。.]?\s*$/.exec(t.normalize('NFKC'));
+  m = /\s*[（(]\s*(?:(?:最高|最多|累计最高|上限)(?:加分上限|加)?|加分上限|加)(?:为)?(\d+(?:\.\d+)?)\s*分\s*[）)]\s*[。.]?\s*$/.exec(t.normalize('NFKC'));
   if (m) return { title: t.normalize('NFKC').slice(0, m.index).trim(), cap: Number(m[1]) };
   m = /\s*[（(]\s*(?:最高|最多|累计最高|累计最多)扣(\d+(?:\.\d+)?)\s*分\s*[）)]\s*[。.]?\s*$/.exec(t.normalize('NFKC'));
   if (m) return { title: t.normalize('NFKC').slice(0, m.index).trim(), penaltyCap: Number(m[1]) };
@@ -158,6 +169,7 @@ interface Draft {
   pointsColumn?: string;
   cap?: number;
   penaltyCap?: number;
+  penaltyWording?: boolean;
   dataSource?: string;
   department?: string;
   note?: string;
@@ -167,6 +179,24 @@ interface Draft {
   parent?: Draft;
   code: string;
   out?: SchemeFileNode;
+}
+
+/**
+ * The grades the notes under a table name: 考核结果分为优秀（90分及以上）、良好（80分—89.99分）、
+ * 一般（60分—79.99分）、较差（60分以下）四个等次 → highest first, each title its own code.
+ */
+export function gradesOf(notes: string): Array<{ code: string; title: string; min: number }> {
+  const m = /分为(.+?)[二三四五六七]个等次/.exec(notes.normalize('NFKC'));
+  if (!m) return [];
+  const grades: Array<{ code: string; title: string; min: number }> = [];
+  for (const part of m[1]!.split('、')) {
+    const g = /^["“]?(.+?)["”]?\((\d+(?:\.\d+)?)分(及以上|以上|以下|-|—|至)?(?:(\d+(?:\.\d+)?)分)?(?:以下)?\)$/.exec(part.trim());
+    if (!g) return [];
+    const below = g[3] === '以下';
+    grades.push({ code: g[1]!, title: g[1]!, min: below ? 0 : Number(g[2]) });
+  }
+  grades.sort((a, b) => b.min - a.min);
+  return new Set(grades.map((g) => g.min)).size === grades.length ? grades : [];
 }
 
 /** Reads a scheme table into the data of a scheme file, and every line it could not read. */
@@ -233,7 +263,7 @@ export function importSheet(grid: SheetGrid, options: SheetImportOptions = {}): 
   };
 
   const roots: Draft[] = [];
-  const stack: Array<{ style: Style; draft: Draft }> = [];
+  const stack: Array<{ style: Style; draft: Draft; number?: string }> = [];
   let groupSection: { draft: Draft; bottom: number } | undefined;
 
   const attach = (d: Draft, parent: Draft | undefined) => {
@@ -241,9 +271,16 @@ export function importSheet(grid: SheetGrid, options: SheetImportOptions = {}): 
     (parent ? parent.children : roots).push(d);
   };
 
+  const notes: string[] = [];
   for (let r = header + 1; r < cells.length; r++) {
     const row = cells[r]!;
     if (row.slice(0, width).every((c) => !c)) continue;
+    // 说明：… under the table: notes, not lines of the scheme (its grades are read from them).
+    const first = row.find(Boolean)!;
+    if (notes.length > 0 || /^(?:说明|备注|注)\s*[:：]/.test(first)) {
+      notes.push(row.filter(Boolean).join(' '));
+      continue;
+    }
     const rowNo = r + 1;
     const merge = mergeAt(r, 0) ?? mergeAt(r, col('no') ?? 0) ?? mergeAt(r, col('content')!);
     const spansAcross = !!merge && merge.top === r && merge.bottom === r && merge.right - merge.left + 1 >= Math.min(3, width);
@@ -251,7 +288,10 @@ export function importSheet(grid: SheetGrid, options: SheetImportOptions = {}): 
 
     // A heading merged across the table (一、组织领导（20分））, or a line with one text only.
     const noText = at(r, col('no'));
-    const content = at(r, col('content'));
+    // A cell merged across from the 序号 column (一、组织建设 over 序号 and 考核内容) is the line's text.
+    const contentMerge = mergeAt(r, col('content')!);
+    const mergedFromNo = !!contentMerge && contentMerge.top === r && contentMerge.left < col('content')! && contentMerge.left === (col('no') ?? -1);
+    const content = at(r, col('content')) || (contentMerge && contentMerge.top === r ? at(r, contentMerge.left) : '');
     const groupText = at(r, col('group'));
     const ruleText = spread(r, col('rule'));
     const pointsText = at(r, col('points'));
@@ -280,7 +320,7 @@ export function importSheet(grid: SheetGrid, options: SheetImportOptions = {}): 
 
     const heading = spansAcross || (nonEmpty.length === 1 && !ruleText && !pointsText);
     const lineText = spansAcross ? at(merge!.top, merge!.left) : content || (heading ? nonEmpty[0]! : '');
-    let num = noText ? numberCell(noText) : undefined;
+    let num = noText && !mergedFromNo ? numberCell(noText) : undefined;
     let text = lineText;
     if (!num || spansAcross) {
       const inText = numbering(lineText);
@@ -300,6 +340,12 @@ export function importSheet(grid: SheetGrid, options: SheetImportOptions = {}): 
       const gn = numbering(groupText);
       draft.title = titlePoints(gn ? gn.rest : groupText).title;
       if (tp.title) draft.text = tp.title;
+    }
+    // 年度工作计划：结合村情实际制定… → the item's name, and its requirement.
+    const named = !draft.heading && !draft.text ? /^([^：:，。,；;（）()]{1,16})[：:](.+)$/s.exec(draft.title) : null;
+    if (named) {
+      draft.title = named[1]!.trim();
+      draft.text = named[2]!.trim();
     }
     if (!draft.title) {
       if (draft.text) {
@@ -334,10 +380,22 @@ export function importSheet(grid: SheetGrid, options: SheetImportOptions = {}): 
     // nearest heading, or at the top if it is a heading itself.
     if (num) {
       const open = stack.findIndex((s) => s.style === num.style);
-      if (open >= 0) stack.length = open;
-      const parent = stack[stack.length - 1]?.draft;
+      let parent: Draft | undefined;
+      if (open >= 0) {
+        // 1. 2. 3. under （一）, then 2.: the number goes on the list of the level above, not this one.
+        const n = ordinal(num);
+        const previous = ordinal({ ...num, number: stack[open]!.number ?? '' });
+        const above = n !== undefined && previous !== undefined && n !== previous + 1 ? stack.slice(0, open).findLastIndex((e) => e.draft.children.length === n - 1) : -1;
+        if (above >= 0) {
+          stack.length = above + 1;
+          parent = stack[above]!.draft;
+        } else {
+          stack.length = open;
+          parent = stack[stack.length - 1]?.draft;
+        }
+      } else parent = stack[stack.length - 1]?.draft;
       attach(draft, parent);
-      stack.push({ style: num.style, draft });
+      stack.push({ style: num.style, draft, number: num.number });
     } else if (draft.heading) {
       const top = groupSection && r <= groupSection.bottom ? groupSection.draft : undefined;
       stack.length = top ? 1 : 0;
@@ -377,6 +435,18 @@ export function importSheet(grid: SheetGrid, options: SheetImportOptions = {}): 
   };
   scheme.sections = roots.map(nodeOf);
 
+  // What a section's own wording says of it: 扣分项从总分中扣除，最多扣10分 / 同一事项按最高级别计分 / 最高加5分.
+  const containers = (list: Draft[]): Draft[] => list.flatMap((d) => (d.children.length ? [d, ...containers(d.children)] : []));
+  for (const d of containers(roots)) {
+    const w = (d.ruleText ?? '').normalize('NFKC');
+    if (!w) continue;
+    if (!d.parent && /从总分中?扣除|倒扣/.test(w)) d.penaltyWording = true;
+    const cap = /最多扣(\d+(?:\.\d+)?)分|扣分(?:不超过|最多)(\d+(?:\.\d+)?)分/.exec(w);
+    if (!d.parent && cap) d.penaltyCap = Number(cap[1] ?? cap[2]);
+    if (/按最高级别计分|不重复加分|只计最高/.test(w)) d.out!.highestOnly = true;
+    const bonusCap = /最高加(\d+(?:\.\d+)?)分|加分(?:最高|上限为?|不超过)(\d+(?:\.\d+)?)分/.exec(w);
+    if (!d.parent && bonusCap && d.cap === undefined) d.cap = Number(bonusCap[1] ?? bonusCap[2]);
+  }
   for (const s of roots) {
     const n = s.out!;
     if (BONUS_TITLE.test(s.title) || s.cap !== undefined) {
@@ -384,13 +454,15 @@ export function importSheet(grid: SheetGrid, options: SheetImportOptions = {}): 
       if (s.cap !== undefined) n.points = s.cap;
       if (n.points === undefined) say('cap-without-points', undefined, { row: s.row, node: s.code }, 'unread');
     }
-    if (PENALTY_TITLE.test(s.title)) {
+    if (PENALTY_TITLE.test(s.title) || s.penaltyWording) {
       n.penalty = true;
       if (!n.bonus) delete n.points;
       if (s.penaltyCap !== undefined) n.penaltyCap = s.penaltyCap;
     }
   }
 
+  const grades = gradesOf(notes.join('\n'));
+  if (grades.length) scheme.grades = grades;
   const sectionOf = (d: Draft): Draft => (d.parent ? sectionOf(d.parent) : d);
   const itemPools: Array<{ d: Draft }> = [];
   const walk = (d: Draft) => {
@@ -410,8 +482,18 @@ export function importSheet(grid: SheetGrid, options: SheetImportOptions = {}): 
       return;
     }
     const { rule, pool, cap, fullPoints } = result.read;
+    if (rule.kind === 'veto' && rule.effect !== 'zero') {
+      // 不得评为“好”等次: at most the grade below 好; 确定为“较差”等次: that grade. Both need the scheme's grades.
+      const at = grades.findIndex((g) => g.title === rule.grade);
+      const grade = rule.effect === 'ceiling' ? grades[at + 1] : grades[at];
+      if (at < 0 || !grade) {
+        say('grade-unknown', { grade: rule.grade }, { row: d.row, column: d.ruleColumn, node: d.code });
+        return;
+      }
+      n.rule = { ...rule, grade: grade.code };
+      return;
+    }
     n.rule = rule;
-    if (rule.kind === 'veto' && rule.effect !== 'zero') say('grade-unknown', { grade: rule.grade }, { row: d.row, column: d.ruleColumn, node: d.code });
     const own = cap ?? fullPoints;
     if (own !== undefined) {
       if (n.points === undefined) n.points = own;

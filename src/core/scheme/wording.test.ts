@@ -140,8 +140,8 @@ describe('the wordings of the table in docs/schemes.md', () => {
         measure: {
           kind: 'rate',
           terms: [
-            { code: 'a', title: '满意', weight: 1 },
-            { code: 'b', title: '基本满意', weight: 0.5 },
+            { code: 'satisfied', title: '满意', weight: 1 },
+            { code: 'basic', title: '基本满意', weight: 0.5 },
           ],
           of: '有效票',
         },

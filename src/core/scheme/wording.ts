@@ -36,6 +36,10 @@ export type RuleData =
   | SimpleRuleData
   | { kind: 'bonus'; amount: number }
   | { kind: 'veto'; effect: 'zero' }
+  /**
+   * 不得评为“好”等次 (ceiling) / 确定为“较差”等次 (grade): read from a wording, `grade` is the grade's
+   * title as written (the importer turns it into the scheme's grade: for a ceiling, the one below it).
+   */
   | { kind: 'veto'; effect: 'grade' | 'ceiling'; grade: string }
   | { kind: 'measured'; measure: MeasureData; scoring: ScoringData; pool?: string }
   | { kind: 'parts'; parts: Array<{ code: string; title: string; rule: SimpleRuleData }>; pool?: string };
@@ -117,7 +121,7 @@ const num = (s: string | undefined): number => Number(s);
 function readVeto(s: string): WordingResult | undefined {
   const ceiling = new RegExp(String.raw`不得(?:评为|评定为|定为|确定为|列为)["']?([^"',;。]{1,6}?)["']?(?:等次|等级|档次)(?:及以上)?`).exec(s);
   if (ceiling) return ok({ rule: { kind: 'veto', effect: 'ceiling', grade: ceiling[1]! } });
-  const forced = new RegExp(String.raw`(?:直接|一律)(?:评为|定为|确定为)["']?([^"',;。]{1,6}?)["']?(?:等次|等级|档次)`).exec(s);
+  const forced = new RegExp(String.raw`(?<!不得)(?:直接|一律)?(?:评为|定为|确定为)["']?([^"',;。]{1,6}?)["']?(?:等次|等级|档次)`).exec(s);
   if (forced) return ok({ rule: { kind: 'veto', effect: 'grade', grade: forced[1]! } });
   if (/一票否决/.test(s)) return ok({ rule: { kind: 'veto', effect: 'zero' } });
   return undefined;
@@ -176,6 +180,9 @@ function readShortfall(text: string): WordingResult | undefined {
   });
 }
 
+/** The usual counts of a satisfaction survey, by the codes schemes give them. */
+const TERM_CODES: Record<string, string> = { 满意: 'satisfied', 基本满意: 'basic', 不满意: 'unsatisfied', 非常满意: 'very', 比较满意: 'fairly' };
+
 function readProportional(text: string): WordingResult | undefined {
   if (/^(?:按|依)(?:实际)?(?:任务)?(?:完成|落实|实施)?(?:比例|进度|率)(?:得分|计分|计算得分|折算得分|赋分)$/.test(text)) {
     return ok({ rule: { kind: 'measured', measure: { kind: 'rate' }, scoring: { by: 'proportional' } } });
@@ -187,7 +194,7 @@ function readProportional(text: string): WordingResult | undefined {
   for (const [i, part] of f[1]!.split('+').entries()) {
     const t = new RegExp(String.raw`^([^×\d]+?)(?:×${N})?$`).exec(part);
     if (!t) return fail('partly-read', { rest: part });
-    terms.push({ code: String.fromCharCode(97 + i), title: t[1]!, weight: t[2] ? num(t[2]) : 1 });
+    terms.push({ code: TERM_CODES[t[1]!] ?? String.fromCharCode(97 + i), title: t[1]!, weight: t[2] ? num(t[2]) : 1 });
   }
   const measure: MeasureData = terms.length === 1 && terms[0]!.weight === 1 ? { kind: 'rate', title: terms[0]!.title, of: f[2]! } : { kind: 'rate', terms, of: f[2]! };
   return ok({ rule: { kind: 'measured', measure, scoring: { by: 'proportional' } }, fullPoints: num(f[3]) });
@@ -410,8 +417,10 @@ function readClauses(text: string): WordingResult {
 function partTitle(condition: string): string {
   return condition
     .replace(/^(?:每|发现|凡)/, '')
-    .replace(/(?:每|发现)?[\d一二两三四五六七八九十]*(?:户|处|项|次|例|个|人|条|起)$/, '')
+    .replace(/[的，,]*(?:视情况|酌情|视情节|视程度)$/, '')
+    .replace(/[的，,]*(?:每|发现)?[\d一二两三四五六七八九十]*(?:户|处|项|次|例|个|人|条|起|天|篇|件|人次)$/, '')
     .replace(/[的，,]+$/, '')
+    .replace(/"([^"]*)"/g, '“$1”')
     .trim();
 }
 
