@@ -11,6 +11,7 @@
  * office picks one in the form editor (where the missing rule is shown beside the node).
  */
 import { toCents } from '../numbers.ts';
+import type { RawScheme } from './build.ts';
 import { importProblem, type ImportProblem, type ImportProblemCode, type ImportProblemParams } from './import-problems.ts';
 import { chineseNumber, readWording, type RuleData } from './wording.ts';
 
@@ -51,6 +52,9 @@ export interface SchemeFileData {
   grades?: Array<{ code: string; title: string; min: number }>;
   sections: SchemeFileNode[];
 }
+
+/** The importer's data is a scheme file's data (checked when compiling). */
+export const asRawScheme = (data: SchemeFileData): RawScheme => data;
 
 export interface SheetImportOptions {
   /** The scheme's id (default `imported`). */
