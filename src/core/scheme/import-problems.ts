@@ -41,6 +41,10 @@ export const IMPORT_PROBLEM_TEXT = {
     zh: (p) => `分档不连续：${p.at}处既不属于上一档也不属于下一档`,
     en: (p) => `the tiers leave a gap at ${p.at}: it is in neither the tier above nor the one below`,
   },
+  'tiers-overlap': {
+    zh: (p) => `分档重叠：${p.at}既属于上一档也属于下一档（“以上”“至”都包含本数）：请在一档上注明“（含）”，或在表单中选择`,
+    en: (p) => `the tiers overlap: ${p.at} is in the tier above and the one below (以上 and 至 both include it): mark one bound （含）, or pick in the form`,
+  },
   'tiers-unit': { zh: () => '各档的单位不一致', en: () => 'the tiers are not in one unit' },
   // The table (sheet-import.ts).
   'no-header': {

@@ -94,15 +94,8 @@ describe('the wordings of the table in docs/schemes.md', () => {
         ],
       },
     });
-    // No （含） anywhere: 以上 includes the number.
-    expect(read('10万元以上得7分，5万元至10万元得5分').rule).toMatchObject({
-      scoring: {
-        tiers: [
-          { min: 10, points: 7 },
-          { min: 5, points: 5 },
-        ],
-      },
-    });
+    // （含） on both lower bounds: each tier from its number up.
+    expect(read('10万元（含）以上得7分，5万元（含）至10万元得5分').rule).toMatchObject({ scoring: { tiers: [{ min: 10 }, { min: 5 }] } });
     expect(read('超过10万元得7分，5—10万元得5分').rule).toMatchObject({
       scoring: {
         tiers: [
@@ -111,7 +104,10 @@ describe('the wordings of the table in docs/schemes.md', () => {
         ],
       },
     });
-    expect(read('90%以上得10分，80%至90%得6分，不足80%得0分').rule).toMatchObject({ measure: { kind: 'rate' } });
+    expect(read('90%（含）以上得10分，80%（含）至90%得6分，不足80%得0分').rule).toMatchObject({
+      measure: { kind: 'rate' },
+      scoring: { tiers: [{ min: 90 }, { min: 80 }, { min: 0 }] },
+    });
     expect(read('10万元以上得7分，5万元（含）至10万元得5分').fullPoints).toBe(7);
   });
 
@@ -223,6 +219,9 @@ describe('wordings that must not be read', () => {
     expect(refused('每处扣1分，由考核组认定').code).toBe('partly-read');
     // Tiers with a gap.
     expect(refused('10万元以上得7分，3万元至5万元得5分').code).toBe('tiers-gap');
+    // Tiers that both claim a bound: 10万元 is 以上 and 至10万元 alike.
+    expect(refused('10万元以上得7分，5万元至10万元得5分').code).toBe('tiers-overlap');
+    expect(refused('90%以上得10分，80%至90%得6分').code).toBe('tiers-overlap');
     // Tiers in two units.
     expect(refused('10万元以上得7分，5户至10户得5分').code).toBe('tiers-unit');
     // A cap on a deduction is no bonus cap.

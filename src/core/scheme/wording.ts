@@ -242,6 +242,7 @@ function readTiers(text: string): WordingResult | undefined {
   if (clauses.length < 2) return undefined;
   const marks = /\(含\)/.test(text);
   const lowerInclusive = (b: Bound) => (b.inclusive !== undefined ? b.inclusive : !marks);
+  const upperInclusive = (b: Bound) => (b.inclusive !== undefined ? b.inclusive : !marks);
   interface Tier {
     min: Bound | null;
     max: Bound | null;
@@ -287,6 +288,8 @@ function readTiers(text: string): WordingResult | undefined {
     const t = sorted[i]!;
     if (t.max && above.min && t.max.value !== above.min.value) return fail('tiers-gap', { at: `${t.max.value}${unit}` });
     if (!t.min && i !== sorted.length - 1) return fail('tiers-gap', { at: `${t.max?.value ?? ''}${unit}` });
+    // 10万元以上 and 5万元至10万元, no bound marked: 10万元 is in both (以上 and 至 include it).
+    if (t.max && above.min && upperInclusive(t.max) && lowerInclusive(above.min)) return fail('tiers-overlap', { at: `${t.max.value}${unit}` });
   }
   const out = sorted.map((t) => {
     const min = t.min ? t.min.value : 0;
