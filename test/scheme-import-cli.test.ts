@@ -79,7 +79,10 @@ describe('kaohe scheme import', () => {
     );
     const zh = await kaohe('scheme', 'import', 'part.xlsx', '-o', 'part.yaml');
     expect(zh.stdout).toContain('part.xlsx: 未识别: 第5行D列，1.2：未能识别评分标准“由考核组综合评定”：请在表单中选择规则\n');
-    expect(readFileSync(join(dir, 'part.yaml'), 'utf8')).toContain('ruleText: 由考核组综合评定');
+    const written = readFileSync(join(dir, 'part.yaml'), 'utf8');
+    expect(written).toContain('ruleText: 由考核组综合评定');
+    // Said again above the node, where the office edits it.
+    expect(written).toContain('      # 未识别: 第5行D列，1.2：未能识别评分标准“由考核组综合评定”：请在表单中选择规则\n      - code: "1.2"\n');
   });
 
   it('a file it cannot read at all: a message naming it, exit status 2, nothing written', async () => {

@@ -1,6 +1,6 @@
 /** `kaohe scheme list|show|lint|export|import`. */
 import { readFileSync } from 'node:fs';
-import { stringify } from 'yaml';
+import { Document, isNode, stringify } from 'yaml';
 import { KaoheError } from '../../core/errors.ts';
 import { formatPoints as fp } from '../../core/numbers.ts';
 import { describeCondition } from '../../core/scheme/conditions.ts';
@@ -105,5 +105,22 @@ export async function runSchemeImport(file: string, opts: { out?: string; id?: s
   const header = zh
     ? `# 由 kaohe scheme import 从 ${file} 导入；${unread.length}处未识别（这些项没有规则，请补上）。\n`
     : `# Imported by kaohe scheme import from ${file}; ${unread.length} line(s) not read (those items have no rule: add one).\n`;
-  return { yaml: header + stringify(scheme, { lineWidth: 0 }), report: lines.join('\n') + '\n' };
+  // Each line not read is said again above its node in the file, where the office will edit it.
+  const doc = new Document(scheme);
+  const pathOf = new Map<string, Array<string | number>>();
+  const walkPaths = (nodes: Array<{ code: string; children?: unknown[] }>, path: Array<string | number>) =>
+    nodes.forEach((n, i) => {
+      pathOf.set(n.code, [...path, i]);
+      if (n.children) walkPaths(n.children as Array<{ code: string; children?: unknown[] }>, [...path, i, 'children']);
+    });
+  walkPaths(scheme.sections, ['sections']);
+  for (const p of unread) {
+    const path = p.node ? pathOf.get(p.node) : undefined;
+    const node = path ? doc.getIn(path, true) : undefined;
+    if (isNode(node)) {
+      const said = ` ${zh ? '未识别' : 'not read'}: ${importProblemLine(p, opts.lang)}`;
+      node.commentBefore = [node.commentBefore, said].filter(Boolean).join('\n');
+    }
+  }
+  return { yaml: header + doc.toString({ lineWidth: 0 }), report: lines.join('\n') + '\n' };
 }

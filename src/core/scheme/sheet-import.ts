@@ -547,6 +547,32 @@ export function importSheet(grid: SheetGrid, options: SheetImportOptions = {}): 
     if (rules.some((r) => DEDUCTS.has(r.kind))) n.penalty = true;
   }
 
+  // Fields in the order a scheme file has them (some were set after the children).
+  const ORDER = [
+    'code',
+    'title',
+    'text',
+    'ruleText',
+    'points',
+    'pool',
+    'bonus',
+    'penalty',
+    'penaltyCap',
+    'highestOnly',
+    'unevenChildren',
+    'dataSource',
+    'department',
+    'note',
+    'rule',
+    'children',
+  ];
+  const ordered = (n: SchemeFileNode): SchemeFileNode => {
+    const out: Record<string, unknown> = {};
+    for (const k of ORDER)
+      if ((n as unknown as Record<string, unknown>)[k] !== undefined) out[k] = k === 'children' ? n.children!.map(ordered) : (n as unknown as Record<string, unknown>)[k];
+    return out as unknown as SchemeFileNode;
+  };
+  scheme.sections = scheme.sections.map(ordered);
   problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
   return { scheme, problems };
 }
