@@ -102,3 +102,26 @@ export interface SchemeVersionDiff extends SchemeDiff {
   from: SchemeVersionRef;
   to: SchemeVersionRef;
 }
+
+/** A line of an imported scheme table not read (or to check): where it is, the node it would be, why (in the reader's language). */
+export interface SchemeImportLine {
+  code: string;
+  node?: string;
+  row?: number;
+  column?: string;
+  message: string;
+}
+
+/**
+ * POST /api/schemes/import (multipart: file): the draft scheme read from the table, every line
+ * not read (those items have no rule: the office picks one in the form editor) and every line
+ * read with a doubt worth a look.
+ */
+export interface SchemeImportAnswer {
+  draft: SchemeData;
+  unread: SchemeImportLine[];
+  checks: SchemeImportLine[];
+  /** The file's name and the worksheet read. */
+  file: string;
+  sheet: string;
+}

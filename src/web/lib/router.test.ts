@@ -4,6 +4,7 @@ import { matchPath, navigate, pathTo, routeState, setQuery } from './router.tsx'
 describe('router', () => {
   it('matches paths with parameters, the more specific first', () => {
     expect(matchPath('/schemes/edit').name).toBe('schemeEdit');
+    expect(matchPath('/schemes/import').name).toBe('schemeImport');
     expect(matchPath('/schemes/seed-2020')).toMatchObject({ name: 'scheme', params: { id: 'seed-2020' } });
     expect(matchPath('/schemes/versions/3')).toMatchObject({ name: 'schemeVersion', params: { vid: '3' } });
     expect(matchPath('/campaigns/1/villages/522425100201')).toMatchObject({ name: 'villageAssessment', params: { id: '1', code: '522425100201' } });

@@ -13,6 +13,7 @@ export const ROUTES = {
   schemes: '/schemes',
   schemeEdit: '/schemes/edit',
   schemeForm: '/schemes/new/form',
+  schemeImport: '/schemes/import',
   schemeVersion: '/schemes/versions/:vid',
   scheme: '/schemes/:id',
   myVillages: '/my-villages',

@@ -1,7 +1,7 @@
 /** Schemes: the built-in ones and every stored version (campaigns freeze one); view, compare, edit a copy. */
 import { useState } from 'react';
 import { Button, Card, Empty, Select, Space, Table, Tag } from 'antd';
-import { DiffOutlined, EditOutlined, FormOutlined } from '@ant-design/icons';
+import { DiffOutlined, EditOutlined, FileExcelOutlined, FormOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { textOf } from '../../../core/scheme/model.ts';
 import { ErrorView, PageHeader } from '../../components/common.tsx';
@@ -30,14 +30,17 @@ export default function SchemesPage() {
         sub={t('schemes.help')}
         extra={
           can.editScheme(user.role) ? (
-            <>
+            <Space wrap>
+              <Button icon={<FileExcelOutlined />} onClick={() => navigate(pathTo('schemeImport'))} data-testid="scheme-import-link">
+                {t('schemeImport.link')}
+              </Button>
               <Button icon={<EditOutlined />} onClick={() => navigate(pathTo('schemeEdit'))} data-testid="scheme-new">
                 {t('schemes.newScheme')}
               </Button>
               <Button type="primary" icon={<FormOutlined />} onClick={() => navigate(pathTo('schemeForm'))} data-testid="scheme-new-form">
                 {t('schemeForm.newForm')}
               </Button>
-            </>
+            </Space>
           ) : null
         }
       />
