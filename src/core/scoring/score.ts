@@ -149,6 +149,8 @@ export interface ScoreResult {
   base: Cents;
   /** The base converted to the scheme's `convert` points (按实得分÷应得分×100折算); null without conversion. */
   converted: Cents | null;
+  /** What the base is converted to (the scheme's `convert`, 10000 = 100 points); null without conversion. */
+  convertTo: Cents | null;
   bonus: Cents;
   /** Deductions from the total (penalty sections). */
   penalty: Cents;
@@ -693,6 +695,7 @@ export function score(scheme: Scheme, unit: Unit, findings: readonly Finding[]):
     unit: unit.name !== undefined ? { name: unit.name } : {},
     base,
     converted,
+    convertTo: scheme.convert ?? null,
     bonus,
     penalty,
     total,
@@ -781,6 +784,7 @@ export interface ScoreJson {
   unit: { name?: string };
   base: number;
   converted: number | null;
+  convertTo: number | null;
   bonus: number;
   penalty: number;
   total: number;
@@ -820,6 +824,7 @@ export function resultToJson(result: ScoreResult): ScoreJson {
     unit: result.unit,
     base: fromCents(result.base),
     converted: result.converted === null ? null : fromCents(result.converted),
+    convertTo: result.convertTo === null ? null : fromCents(result.convertTo),
     bonus: fromCents(result.bonus),
     penalty: fromCents(result.penalty),
     total: fromCents(result.total),

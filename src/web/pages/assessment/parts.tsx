@@ -202,7 +202,7 @@ export function ScorePanel({
         <span className="score-big" data-testid="score-total" data-total={s.total}>
           {fmt.points(s.total)}
         </span>
-        <span className="muted">/ {fmt.points(s.max + s.bonusMax)}</span>
+        <span className="muted">/ {fmt.points((s.convertTo ?? s.max) + s.bonusMax)}</span>
         {preview ? (
           <Tag color="orange" data-testid="score-preview">
             {t('assessment.previewUnsaved')} {delta !== 0 ? <b className={delta < 0 ? 'score-delta-down' : 'score-delta-up'}>{fmt.delta(delta)}</b> : null}
@@ -210,14 +210,22 @@ export function ScorePanel({
         ) : null}
       </div>
       <div className="muted" style={{ fontSize: 13, marginTop: 2 }}>
-        {t('score.base')} {fmt.points(s.base)} / {fmt.points(s.max)} · {t('score.bonus')} {fmt.points(s.bonus)} / {fmt.points(s.bonusMax)}
+        {t('score.base')} {fmt.points(s.base)} / {fmt.points(s.max)}
+        {s.converted !== null ? <span data-testid="score-converted"> · {t('score.converted', { points: fmt.points(s.converted) })}</span> : null} · {t('score.bonus')}{' '}
+        {fmt.points(s.bonus)} / {fmt.points(s.bonusMax)}
+        {s.penalty > 0 ? <span data-testid="score-penalty"> · {t('score.penalty', { points: fmt.points(s.penalty) })}</span> : null}
         {s.percent !== null ? ` · ${fmt.points(s.percent)}%` : ''}
         {s.grade ? ` · ${t('score.grade')} ${gradeTitle}` : ''}
       </div>
       {s.veto ? (
         <Tag color="error" style={{ marginTop: 6 }}>
-          {t('score.veto', { items: s.veto.items.join(', ') })}
+          {s.veto.effect === 'ceiling' ? t('score.vetoCeiling', { items: s.veto.items.join(', ') }) : t('score.veto', { items: s.veto.items.join(', ') })}
         </Tag>
+      ) : null}
+      {s.unmeasured?.length ? (
+        <div className="muted" style={{ fontSize: 12, marginTop: 4 }} data-testid="score-unmeasured">
+          {t('score.unmeasured', { items: s.unmeasured.join('、') })}
+        </div>
       ) : null}
       {problems.length ? (
         <div style={{ marginTop: 8 }}>
