@@ -22,6 +22,9 @@ const finding = (id: number, item: string): FindingRow => ({
   withdrawnAt: null,
   withdrawnBy: null,
   withdrawReason: null,
+  value: null,
+  amount: null,
+  part: null,
 });
 
 const detail = (): AssessmentDetail =>
