@@ -413,7 +413,7 @@ describe.concurrent('kaohe score: choosing the scheme', SLOW, () => {
     expect(j.veto).toEqual({ items: ['2.3'], effect: 'grade', grade: 'fail' });
     expect(j.grade?.code).toBe('fail');
     expect(j.nodes['2.3']).toMatchObject({ kind: 'item', vetoed: true });
-    expect(j.explanation.at(-1)).toBe('一票否决：2.3');
+    expect(j.explanation.at(-1)).toBe('一票否决：2.3（等次定为不合格）');
     const text = await kaohe(['score', 'assessments/custom-veto.yaml', '--scheme', 'schemes/county-2021.yaml', '--lang', 'en']);
     expect(lines(text.stdout)).toContain('Base 100/100   Bonus 5/5   Total 105   Grade Fail');
     expect(lines(text.stdout)).toContain('Veto: 2.3');
@@ -514,7 +514,7 @@ describe.concurrent('kaohe scheme', SLOW, () => {
       'schemes/county-2021.yaml: note: base 100 points, bonus up to 5, total at most 105',
       'schemes/county-2021.yaml: note node 1.1: item 1.1 (20 points) can lose up to 40: its pool is section 1',
       'schemes/county-2021.yaml: note node 2.2: 2.2 applies only when povertyVillage = true; where it does not apply, it leaves the maximum and scores are a percentage of what applies',
-      'schemes/county-2021.yaml: note node 2.3: 2.3 is a veto: the grade becomes fail',
+      'schemes/county-2021.yaml: note node 2.3: 2.3 is a veto: the grade becomes Fail',
       'schemes/county-2021.yaml: note node 3: 3 is a bonus section added on top of the base, capped at 5 (one occurrence of each item would give 1.5)',
       '0 errors, 0 warnings',
       '',
@@ -526,7 +526,7 @@ describe.concurrent('kaohe scheme', SLOW, () => {
     expect(r.status).toBe(1);
     const out = r.stdout.split('\n');
     expect(out).toContain(
-      'schemes/broken.yaml:14:23: error [unknown-rule-kind] node 1.1: unknown rule kind "perOccurence" (known: perOccurrence, allOrNothing, fixedPenalty, bonus, veto)',
+      'schemes/broken.yaml:14:23: error [unknown-rule-kind] node 1.1: unknown rule kind "perOccurence" (known: perOccurrence, allOrNothing, fixedPenalty, bonus, veto, range, measured, parts)',
     );
     expect(out).toContain('schemes/broken.yaml:18:55: error [pool-not-ancestor] node 1.2: pool 2 is not 1.2 itself or a node above it');
     expect(out).toContain('schemes/broken.yaml:23:15: error [duplicate-code] node 1.1: code 1.1 is used twice (first at sections.0.children.0)');

@@ -2,7 +2,7 @@
  * Reading YAML (or JSON) data files so that every problem can name its line: scheme files,
  * derivation rules and assessment files share this.
  */
-import { isMap, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 
 export interface Place {
@@ -45,6 +45,8 @@ export function readYaml(text: string, codeKeys: ReadonlySet<string> = new Set()
         if (isScalar(pair.key) && codeKeys.has(String(pair.key.value)) && isScalar(pair.value)) {
           const v = pair.value;
           if (typeof v.value === 'number') v.value = v.source ?? String(v.value);
+        } else if (isScalar(pair.key) && codeKeys.has(String(pair.key.value)) && isSeq(pair.value)) {
+          for (const item of pair.value.items) if (isScalar(item) && typeof item.value === 'number') item.value = item.source ?? String(item.value);
         }
       },
     });

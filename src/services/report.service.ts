@@ -63,6 +63,7 @@ const WORDS = {
     veto: (effect: string) => `一票否决：${effect}`,
     vetoZero: '总分计0分',
     vetoGrade: (grade: string) => `等次定为${grade}`,
+    vetoCeiling: (grade: string) => `不得评为高于${grade}的等次`,
     join: '；',
   },
   en: {
@@ -84,6 +85,7 @@ const WORDS = {
     veto: (effect: string) => `veto: ${effect}`,
     vetoZero: 'total set to 0',
     vetoGrade: (grade: string) => `grade set to ${grade}`,
+    vetoCeiling: (grade: string) => `grade at most ${grade}`,
     join: '; ',
   },
 } as const;
@@ -579,7 +581,8 @@ export function poolEffectOf(result: ScoreResult, scheme: Scheme, item: string, 
   if (!n) return '';
   const parts: string[] = [];
   if (n.vetoed) {
-    parts.push(words.veto(result.veto?.effect === 'grade' ? words.vetoGrade(result.veto.grade ?? '') : words.vetoZero));
+    const v = result.veto;
+    parts.push(words.veto(v?.effect === 'grade' ? words.vetoGrade(v.grade ?? '') : v?.effect === 'ceiling' ? words.vetoCeiling(v.grade ?? '') : words.vetoZero));
   }
   for (const p of n.pools ?? []) {
     const pn = result.nodes[p]!;

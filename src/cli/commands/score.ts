@@ -66,6 +66,8 @@ const LABELS = {
     score: '得分',
     base: '基础分',
     bonus: '加分',
+    penalty: '扣分项',
+    converted: '折算',
     total: '总分',
     grade: '等级',
     none: '无',
@@ -84,6 +86,8 @@ const LABELS = {
     score: 'Score',
     base: 'Base',
     bonus: 'Bonus',
+    penalty: 'Penalties',
+    converted: 'converted',
     total: 'Total',
     grade: 'Grade',
     none: 'none',
@@ -101,11 +105,14 @@ export function scoreSheet(scheme: Scheme, result: ScoreResult, explanation: str
   out.push(`${L.scheme}: ${scheme.id} v${scheme.version} ${textOf(scheme.title, lang)}`);
   out.push(`${L.unit}: ${result.unit.name ?? ''}`);
   out.push('');
-  const W = { code: 8, title: 36, num: 7 };
+  // Number columns are kept apart by a space even when a value is wider than its column
+  // ("100 14.6→13.6", never "10014.6→13.6").
+  const W = { code: 8, title: 36, num: 7, lost: 12 };
   const row = (code: string, title: string, max: string, lost: string, sc: string) =>
-    padEnd(code, W.code) + padEnd(title, W.title) + padStart(max, W.num) + padStart(lost, W.num) + padStart(sc, W.num);
+    padEnd(code, W.code) + padEnd(title, W.title) + padStart(max, W.num) + ' ' + padStart(lost, W.lost) + ' ' + padStart(sc, W.num);
+  const width = W.code + W.title + 2 * W.num + W.lost + 2;
   out.push(row(L.code, L.item, L.max, L.deducted, L.score));
-  out.push('-'.repeat(W.code + W.title + 3 * W.num));
+  out.push('-'.repeat(width));
   walk(scheme, (node, ancestors) => {
     const n = result.nodes[node.code]!;
     const indent = '  '.repeat(ancestors.length);
@@ -113,16 +120,23 @@ export function scoreSheet(scheme: Scheme, result: ScoreResult, explanation: str
     const max = node.points === null && n.max === 0 ? '—' : fp(n.max);
     if (!n.applicable) {
       out.push(row(node.code, title, max, '', L.na));
-    } else if (n.added !== undefined) {
+    } else if (n.added !== undefined && n.deductedRaw === 0) {
       out.push(row(node.code, title, max, n.addedRaw ? `+${fp(n.addedRaw)}` : '', n.added ? `+${fp(n.added)}` : ''));
+    } else if (n.added !== undefined || node.penalty || ancestors[0]?.penalty) {
+      // Bonus and penalty sections: what they add less what they deduct from the total.
+      out.push(row(node.code, title, node.points === null ? '—' : max, n.deductedRaw ? `−${fp(n.deducted)}` : '', n.score ? fp(n.score) : ''));
     } else {
       const lost = n.deductedRaw === 0 ? '' : n.deducted === n.deductedRaw ? fp(n.deducted) : `${fp(n.deductedRaw)}→${fp(n.deducted)}`;
       out.push(row(node.code, title, max, lost, node.points === null && n.kind === 'item' ? '' : fp(n.score)));
     }
   });
-  out.push('-'.repeat(W.code + W.title + 3 * W.num));
+  out.push('-'.repeat(width));
   const grade = result.grade ? textOf(result.grade.title, lang) : L.none;
-  out.push(`${L.base} ${fp(result.base)}/${fp(result.max)}   ${L.bonus} ${fp(result.bonus)}/${fp(result.bonusMax)}   ${L.total} ${fp(result.total)}   ${L.grade} ${grade}`);
+  const converted = result.converted !== null ? ` (${L.converted} ${fp(result.converted)})` : '';
+  const penalty = result.penalty > 0 ? `   ${L.penalty} −${fp(result.penalty)}` : '';
+  out.push(
+    `${L.base} ${fp(result.base)}/${fp(result.max)}${converted}   ${L.bonus} ${fp(result.bonus)}/${fp(result.bonusMax)}${penalty}   ${L.total} ${fp(result.total)}   ${L.grade} ${grade}`,
+  );
   if (result.veto) out.push(`${L.veto}: ${result.veto.items.join(', ')}`);
   out.push('');
   out.push(`${L.explanation}:`);

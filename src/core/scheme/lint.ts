@@ -63,7 +63,13 @@ export function lintNotes(scheme: Scheme, lang: Lang = 'en'): LintNote[] {
       });
     }
     if (node.bonus) {
-      const perRound = node.children.reduce((s, c) => s + (c.rule?.kind === 'bonus' ? c.rule.amount : 0), 0);
+      // Every bonus item under the section, however deep (a group of 表彰 levels sits one level down).
+      let perRound = 0;
+      const collect = (n: SchemeNode) => {
+        if (n.rule?.kind === 'bonus') perRound += n.rule.amount;
+        n.children.forEach(collect);
+      };
+      node.children.forEach(collect);
       notes.push({
         node: node.code,
         message: zh
@@ -72,12 +78,47 @@ export function lintNotes(scheme: Scheme, lang: Lang = 'en'): LintNote[] {
       });
     }
     if (rule?.kind === 'veto') {
+      const grade = textOf(scheme.grades.find((g) => g.code === rule.grade)?.title, lang) || (rule.grade ?? '');
+      const effect = zh
+        ? rule.effect === 'zero'
+          ? '总分计0分'
+          : rule.effect === 'grade'
+            ? `等次定为${grade}`
+            : `不得评为高于${grade}的等次`
+        : rule.effect === 'zero'
+          ? 'the total becomes 0'
+          : rule.effect === 'grade'
+            ? `the grade becomes ${grade}`
+            : `the grade is at most ${grade}`;
+      notes.push({ node: node.code, message: zh ? `${node.code} 为一票否决项：${effect}` : `${node.code} is a veto: ${effect}` });
+    }
+    if (node.penalty) {
+      const cap = node.penaltyCap !== undefined ? fp(node.penaltyCap) : null;
       notes.push({
         node: node.code,
-        message: zh ? `${node.code} 为一票否决项` : `${node.code} is a veto: ${rule.effect === 'zero' ? 'the total becomes 0' : `the grade becomes ${rule.grade}`}`,
+        message: zh
+          ? `${node.code} ${textOf(node.title, lang)} 为扣分项：从总分中扣除，不受单项分值限制${cap !== null ? `，最多扣${cap}分` : ''}`
+          : `${node.code} deducts from the total, not limited by item points${cap !== null ? `, at most ${cap}` : ''}`,
+      });
+    }
+    if (node.highestOnly) {
+      notes.push({
+        node: node.code,
+        message: zh ? `${node.code} 同一事项按最高级别计分，不重复加分` : `${node.code}: only the highest of its items counts`,
       });
     }
   });
+  if (scheme.convert !== undefined) {
+    notes.push({
+      message: zh
+        ? `基础分按实得分÷应得分×${fp(scheme.convert)}折算，再计算加分和扣分`
+        : `the base is converted to ${fp(scheme.convert)} points of what applies before bonus and penalties`,
+    });
+  }
+  if (scheme.periods) {
+    const parts = scheme.periods.map((p) => `${textOf(p.title, lang)}×${fp(p.weight)}%`).join(zh ? '＋' : ' + ');
+    notes.push({ message: zh ? `综合得分＝${parts}＋加分－扣分` : `combined score = ${parts} + bonus − penalties` });
+  }
   if (scheme.grades.length === 0) notes.push({ message: zh ? '本细则未设等级' : 'the scheme has no grade bands' });
   if (scheme.note) notes.push({ message: (zh ? '细则说明：' : 'scheme note: ') + textOf(scheme.note, lang) });
   return notes;

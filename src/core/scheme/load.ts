@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { Document } from 'yaml';
 import { readYaml } from '../yaml-source.ts';
-import { buildScheme, type RawNode } from './build.ts';
+import { buildScheme, type RawNode, type RawRule } from './build.ts';
 import type { Scheme } from './model.ts';
 import { SchemeError, type SchemeProblem } from './problems.ts';
 import { schemeProblemMessage, type SchemeProblemCode, type SchemeProblemParams } from './problem-text.ts';
@@ -22,13 +22,39 @@ const AttributeTestSchema = z.union([
   z.strictObject({ gte: z.number() }),
   z.strictObject({ lte: z.number() }),
 ]);
-const RuleSchema = z.strictObject({
+const MeasureSchema = z.strictObject({
   kind: z.string(),
-  amount: PointsSchema.optional(),
-  pool: z.string().optional(),
-  effect: z.enum(['zero', 'grade']).optional(),
-  grade: z.string().optional(),
+  title: TextSchema.optional(),
+  unit: TextSchema.optional(),
+  terms: z.array(z.strictObject({ code: z.string().min(1), title: TextSchema, weight: PointsSchema })).optional(),
+  of: TextSchema.optional(),
+  levels: z.array(z.strictObject({ code: z.string().min(1), title: TextSchema, points: PointsSchema })).optional(),
 });
+const ScoringSchema = z.strictObject({
+  by: z.string(),
+  target: PointsSchema.optional(),
+  step: PointsSchema.optional(),
+  amount: PointsSchema.optional(),
+  rounding: z.string().optional(),
+  floor: PointsSchema.optional(),
+  tiers: z.array(z.strictObject({ min: PointsSchema, points: PointsSchema, above: z.boolean().optional() })).optional(),
+  unit: PointsSchema.optional(),
+});
+const RuleSchema: z.ZodType<RawRule> = z.lazy(() =>
+  z.strictObject({
+    kind: z.string(),
+    amount: PointsSchema.optional(),
+    pool: z.string().optional(),
+    effect: z.enum(['zero', 'grade', 'ceiling']).optional(),
+    grade: z.string().optional(),
+    min: PointsSchema.optional(),
+    max: PointsSchema.optional(),
+    step: PointsSchema.optional(),
+    measure: MeasureSchema.optional(),
+    scoring: ScoringSchema.optional(),
+    parts: z.array(z.strictObject({ code: z.string().min(1), title: TextSchema, rule: RuleSchema })).optional(),
+  }),
+);
 const NodeSchema: z.ZodType<RawNode> = z.lazy(() =>
   z.strictObject({
     code: z.string().min(1),
@@ -38,6 +64,11 @@ const NodeSchema: z.ZodType<RawNode> = z.lazy(() =>
     points: PointsSchema.nullable().optional(),
     pool: z.boolean().optional(),
     bonus: z.boolean().optional(),
+    penalty: z.boolean().optional(),
+    penaltyCap: PointsSchema.optional(),
+    highestOnly: z.boolean().optional(),
+    dataSource: TextSchema.optional(),
+    department: TextSchema.optional(),
     rule: RuleSchema.optional(),
     appliesIf: z.record(z.string().min(1), AttributeTestSchema).optional(),
     checklist: z.array(z.strictObject({ code: z.string().min(1), title: TextSchema })).optional(),
@@ -55,11 +86,25 @@ const SchemeFileSchema = z.strictObject({
   notApplicable: z.enum(['keep', 'exclude']).optional(),
   gradeBasis: z.enum(['total', 'base', 'percent']).optional(),
   grades: z.array(z.strictObject({ code: z.string().min(1), title: TextSchema, min: PointsSchema })).optional(),
+  convert: PointsSchema.optional(),
+  unmeasured: z.enum(['full', 'zero']).optional(),
+  periods: z
+    .array(z.strictObject({ code: z.string().min(1), title: TextSchema, weight: PointsSchema, combine: z.enum(['average', 'sum', 'last']).optional() }))
+    .min(1)
+    .optional(),
+  ranking: z
+    .strictObject({
+      quotas: z.array(z.strictObject({ grade: z.string().min(1), share: PointsSchema, otherwise: z.string().min(1) })).optional(),
+      tieBreak: z.array(z.string().min(1)).optional(),
+      rankPoints: z.array(PointsSchema).min(1).optional(),
+      rankPointsRest: PointsSchema.optional(),
+    })
+    .optional(),
   sections: z.array(NodeSchema).min(1),
 });
 
 /** Keys whose values are codes: a plain `1.10` in YAML must stay "1.10", not become 1.1. */
-const CODE_KEYS = new Set(['code', 'pool', 'grade']);
+const CODE_KEYS = new Set(['code', 'pool', 'grade', 'otherwise', 'tieBreak']);
 
 export interface LoadResult {
   scheme?: Scheme;

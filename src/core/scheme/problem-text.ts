@@ -17,7 +17,35 @@ const KIND_ZH: Record<string, string> = {
   allOrNothing: '全项扣分',
   veto: '一票否决',
   bonus: '加分',
+  range: '视情况扣分',
+  measured: '按实测值计分',
+  parts: '多项评分标准',
+  shortfall: '每低…扣…',
+  tiers: '按档次得分',
+  rating: '按评价等次得分',
+  proportional: '按比例得分',
+  perUnit: '每…计…分',
 };
+/** Fields of the new rule kinds as the office names them. */
+const FIELD_ZH: Record<string, string> = {
+  min: '最低扣分',
+  max: '最高扣分',
+  step: '步长',
+  measure: '计量方式',
+  scoring: '计分方式',
+  parts: '各项评分标准',
+  terms: '分子各项',
+  of: '分母',
+  levels: '评价等次',
+  unit: '单位',
+  target: '目标值',
+  amount: '分值',
+  rounding: '不足部分的计法',
+  floor: '不得分线',
+  tiers: '档次',
+  convert: '折算分',
+};
+const fieldZh = (f: unknown) => FIELD_ZH[String(f)] ?? String(f);
 const kindZh = (k: unknown) => KIND_ZH[String(k)] ?? String(k);
 const pts = (cents: unknown) => String(Number(cents) / 100);
 
@@ -88,7 +116,10 @@ export const SCHEME_PROBLEM_TEXT = {
   'unexpected-pool': { zh: (p) => `${kindZh(p.kind)}规则不计入扣分池`, en: (p) => `a ${p.kind} rule draws on no pool` },
   'all-or-nothing-without-points': { zh: () => '全项扣分的考核项目须有自己的分值', en: () => 'an all-or-nothing item needs points of its own to lose' },
   'veto-with-points': { zh: () => '一票否决项目不设分值', en: () => 'a veto item has no points' },
-  'missing-effect': { zh: () => '一票否决规则须说明后果：得0分（zero）或定为某等级（grade）', en: () => 'a veto rule needs an effect: zero or grade' },
+  'missing-effect': {
+    zh: () => '一票否决规则须说明后果：得0分（zero）、定为某等级（grade）或不得评为高于某等级（ceiling）',
+    en: () => 'a veto rule needs an effect: zero, grade or ceiling',
+  },
   'missing-grade': { zh: () => '后果为定等级的一票否决须写明等级', en: () => 'a veto with effect "grade" names the grade it forces' },
   'unknown-grade': { zh: (p) => `等级 ${p.grade} 不在本细则的等级中`, en: (p) => `grade ${p.grade} is not among the scheme's grades` },
   'unexpected-effect': { zh: (p) => `${kindZh(p.kind)}规则不填后果或等级`, en: (p) => `a ${p.kind} rule takes no effect or grade` },
@@ -99,6 +130,93 @@ export const SCHEME_PROBLEM_TEXT = {
   },
   'pool-without-points': { zh: (p) => `扣分池 ${p.pool} 没有分值可扣`, en: (p) => `pool ${p.pool} has no points to draw on` },
   'bonus-pool': { zh: () => '加分项不能同时是扣分池', en: () => 'a bonus section cannot also be a deduction pool' },
+  'missing-field': { zh: (p) => `须填写${fieldZh(p.field)}（${p.field}）`, en: (p) => `${p.field} is required here` },
+  'zero-field': { zh: (p) => `${fieldZh(p.field)}须大于0`, en: (p) => `${p.field} must be more than 0` },
+  'unexpected-field': {
+    zh: (p) => `${kindZh(p.kind)}不填${fieldZh(p.field)}（${p.field}）`,
+    en: (p) => `${p.field} does not belong to ${p.kind}`,
+  },
+  'nested-penalty': { zh: () => '只有一级部分可以是扣分项（从总分中扣除）', en: () => 'only a top-level section can be a penalty section' },
+  'penalty-pool': { zh: () => '扣分项（从总分中扣除）不受扣分池限制，不能设扣分池', en: () => 'a penalty section and its items draw on no pool' },
+  'penalty-with-points': {
+    zh: () => '扣分项（从总分中扣除）不设分值；要限制扣分总额，请填扣分上限（penaltyCap）',
+    en: () => 'a penalty section has no points; to cap its deductions, give penaltyCap',
+  },
+  'penalty-cap-outside-penalty': { zh: () => '只有扣分项（从总分中扣除）才有扣分上限', en: () => 'penaltyCap belongs to a penalty section' },
+  'highest-only-outside-bonus': {
+    zh: () => '“按最高级别计分，不重复加分”只用于加分项中',
+    en: () => 'highestOnly belongs to a node in a bonus section',
+  },
+  'highest-only-on-item': { zh: () => '“按最高级别计分”须设在有下级的项目上', en: () => 'highestOnly belongs to a node with items under it' },
+  'part-kind': {
+    zh: (p) => `多项评分标准中的每一项只能是按次扣分、按项扣分、全项扣分或视情况扣分，不能是${kindZh(p.kind)}`,
+    en: (p) => `a part's rule is perOccurrence, fixedPenalty, allOrNothing or range, not ${p.kind}`,
+  },
+  'part-pool': { zh: () => '扣分池设在整个考核项目上，不设在其中一项', en: () => 'the pool belongs to the whole item, not to one part' },
+  'duplicate-part': { zh: (p) => `评分标准 ${p.part} 列了两次`, en: (p) => `part ${p.part} is listed twice` },
+  'all-or-nothing-in-penalty': {
+    zh: () => '扣分项（从总分中扣除）中的全项扣分须有分值：即扣除的分数',
+    en: () => 'an all-or-nothing item in a penalty section needs points: what it deducts',
+  },
+  'range-order': { zh: (p) => `最低扣分${pts(p.min)}分高于最高扣分${pts(p.max)}分`, en: (p) => `min ${pts(p.min)} is above max ${pts(p.max)}` },
+  'range-step': {
+    zh: (p) => `${pts(p.min)}至${pts(p.max)}分之间不能按${pts(p.step)}分一档划分`,
+    en: (p) => `${pts(p.min)} to ${pts(p.max)} is not divided by steps of ${pts(p.step)}`,
+  },
+  'range-above-points': {
+    zh: (p) => `每处最多扣${pts(p.max)}分，高于本项分值${pts(p.points)}分（扣完为止）`,
+    en: (p) => `up to ${pts(p.max)} per occurrence, more than the item's ${pts(p.points)} (it stops at them)`,
+  },
+  'unknown-measure-kind': {
+    zh: (p) => `不认识的计量方式“${p.kind}”（可用：比率 rate、金额 amount、数量 count、评价 rating）`,
+    en: (p) => `unknown measure kind "${p.kind}" (known: ${p.known})`,
+  },
+  'duplicate-term': { zh: (p) => `分子项 ${p.term} 列了两次`, en: (p) => `term ${p.term} is listed twice` },
+  'duplicate-level': { zh: (p) => `评价等次 ${p.level} 列了两次`, en: (p) => `level ${p.level} is listed twice` },
+  'unknown-scoring': {
+    zh: (p) => `不认识的计分方式“${p.by}”（可用：${String(p.known).split(', ').map(kindZh).join('、')}）`,
+    en: (p) => `unknown scoring "${p.by}" (known: ${p.known})`,
+  },
+  'earning-in-penalty': {
+    zh: (p) => `扣分项（从总分中扣除）中不能${kindZh(p.by)}：只能扣分`,
+    en: (p) => `a penalty section only deducts: ${p.by} earns points`,
+  },
+  'measured-without-points': { zh: (p) => `${kindZh(p.by)}的考核项目须有自己的分值`, en: (p) => `an item scored by ${p.by} needs points of its own` },
+  'scoring-measure': {
+    zh: (p) => `${kindZh(p.by)}不适用于计量方式 ${p.kind}（适用：${p.kinds}）`,
+    en: (p) => `${p.by} does not apply to a ${p.kind} measure (it applies to ${p.kinds})`,
+  },
+  'unknown-rounding': {
+    zh: (p) => `不认识的计法“${p.rounding}”（可用：${p.known}；up 为不足一档按一档计，exact 为按实际差值计算，down 为只计整档）`,
+    en: (p) => `unknown rounding "${p.rounding}" (known: ${p.known})`,
+  },
+  'floor-above-target': {
+    zh: (p) => `不得分线${pts(p.floor)}不低于目标值${pts(p.target)}`,
+    en: (p) => `the floor ${pts(p.floor)} is not below the target ${pts(p.target)}`,
+  },
+  'floor-in-penalty': { zh: () => '扣分项（从总分中扣除）中不设不得分线', en: () => 'a penalty section has no floor: it only deducts' },
+  'tier-order': {
+    zh: (p) => `第${p.tier}档：各档须按下限从高到低排列`,
+    en: (p) => `tier ${p.tier}: tiers are listed from the highest minimum down`,
+  },
+  'tier-above-points': {
+    zh: (p) => `第${p.tier}档的得分高于本项分值${pts(p.points)}分`,
+    en: (p) => `tier ${p.tier} earns more than the item's ${pts(p.points)} points`,
+  },
+  'duplicate-period': { zh: (p) => `考核阶段 ${p.period} 列了两次`, en: (p) => `period ${p.period} is listed twice` },
+  'period-weights': {
+    zh: (p) => `各考核阶段的权重合计${pts(p.sum)}%，应为100%`,
+    en: (p) => `the periods' weights add up to ${pts(p.sum)}%, not 100%`,
+  },
+  'bad-share': { zh: (p) => `比例须大于0且不超过100%（${pts(p.share)}%）`, en: (p) => `a share is more than 0 and at most 100% (${pts(p.share)}%)` },
+  'quota-otherwise': {
+    zh: (p) => `超出“${p.grade}”比例的单位须定为更低的等级，${p.otherwise} 不低于 ${p.grade}`,
+    en: (p) => `units beyond the quota of ${p.grade} go to a lower grade; ${p.otherwise} is not below it`,
+  },
+  'unknown-tie-break': {
+    zh: (p) => `并列时的排序依据“${p.key}”不是 base、bonus、penalty、考核阶段或考核项目的编号`,
+    en: (p) => `tie-break "${p.key}" is not base, bonus, penalty, a period or a node code`,
+  },
   'grade-basis-without-grades': { zh: () => '设了等级依据（gradeBasis），但细则没有等级', en: () => 'gradeBasis is set but the scheme has no grades' },
 } satisfies Record<string, { zh: Sentence; en: Sentence }>;
 

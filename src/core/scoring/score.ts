@@ -5,7 +5,8 @@
 import { KaoheError } from '../errors.ts';
 import { fromCents, percentCents, type Cents } from '../numbers.ts';
 import { holds, type Attributes } from '../scheme/conditions.ts';
-import type { GradeBand, Rule, Scheme, SchemeNode, Text } from '../scheme/model.ts';
+import type { GradeBand, Rule, Scheme, SchemeNode, SimpleRule, Text } from '../scheme/model.ts';
+import { measuredEffect, valueProblem, type MeasuredEffect } from './measure.ts';
 
 /** One occurrence (or `count` occurrences) of a shortcoming or merit named by an item. */
 export interface Finding {
@@ -48,7 +49,7 @@ export interface FindingProblem {
   /** Position of the finding in the list given (0-based). */
   index: number;
   item: unknown;
-  field: 'item' | 'count' | 'element';
+  field: 'item' | 'count' | 'element' | 'value' | 'amount' | 'part' | 'note';
   code: string;
   /** The English sentence; `findingProblemText` says it in either language. */
   message: string;
@@ -65,6 +66,21 @@ const FINDING_PROBLEM_ZH: Record<string, (item: string, p: Readonly<Record<strin
   'no-checklist': (item) => `考核项目 ${item} 没有要素清单`,
   'unknown-element': (item, p) => `考核项目 ${item} 没有要素 ${p.element}（要素：${p.elements}）`,
   'not-applicable': (item) => `考核项目 ${item} 不适用于本村`,
+  'missing-value': (item) => `考核项目 ${item} 按实测值计分：须填写测得的数值`,
+  'unexpected-value': (item) => `考核项目 ${item} 不按实测值计分，不填数值`,
+  'value-kind': (item, p) => `考核项目 ${item} 的数值填法不对：不填 ${p.field}`,
+  'bad-value': (item, p) => `考核项目 ${item} 的数值 ${p.field} 须为不小于0的数（比率的分母须大于0）`,
+  'unknown-term': (item, p) => `考核项目 ${item} 没有分子项 ${p.term}（分子项：${p.terms}）`,
+  'unknown-level': (item, p) => `考核项目 ${item} 没有评价等次 ${p.level}（等次：${p.levels}）`,
+  'measured-twice': (item) => `考核项目 ${item} 只记一个实测值：已有一个`,
+  'measured-count': (item) => `考核项目 ${item} 按实测值计分，次数只能为1`,
+  'missing-amount': (item, p) => `考核项目 ${item} 视情况扣分：须在${p.min}至${p.max}分之间选定每处扣分`,
+  'bad-amount': (item, p) => `考核项目 ${item} 每处扣分须在${p.min}至${p.max}分之间${p.step ? `，按${p.step}分一档` : ''}，不能是 ${p.amount}`,
+  'unexpected-amount': (item) => `考核项目 ${item} 的扣分由规则确定，不另填分值`,
+  'missing-reason': (item) => `考核项目 ${item} 视情况扣分：须写明理由`,
+  'missing-part': (item, p) => `考核项目 ${item} 有多项评分标准：须选择其中一项（${p.parts}）`,
+  'unknown-part': (item, p) => `考核项目 ${item} 没有评分标准 ${p.part}（可选：${p.parts}）`,
+  'unexpected-part': (item) => `考核项目 ${item} 只有一项评分标准，不选分项`,
 };
 
 /** A finding problem's sentence in a language (an unknown code gives its English message). */
@@ -92,6 +108,13 @@ export interface Deduction {
   household?: string;
   /** Points this finding deducts (or adds, for a bonus) before any pool or cap. */
   amount: Cents;
+  /** The part of a several-rule item the finding is about. */
+  part?: string;
+  /** A discretionary rule: the amount picked per occurrence. */
+  picked?: Cents;
+  /** A measured item: the value and what it did. */
+  value?: MeasuredValue;
+  measured?: MeasuredEffect;
 }
 
 export interface NodeScore {
@@ -114,20 +137,36 @@ export interface NodeScore {
   deductions?: Deduction[];
   /** Items: a veto item that was triggered. */
   vetoed?: boolean;
+  /** Measured items: no value recorded yet. */
+  unmeasured?: boolean;
+  /** Items in a bonus group that counts only its highest addition, which this one is not. */
+  outranked?: boolean;
 }
 
 export interface ScoreResult {
   scheme: { id: string; version: number };
   unit: { name?: string };
   base: Cents;
+  /** The base converted to the scheme's `convert` points (按实得分÷应得分×100折算); null without conversion. */
+  converted: Cents | null;
   bonus: Cents;
+  /** Deductions from the total (penalty sections). */
+  penalty: Cents;
+  /** (converted ?? base) + bonus − penalty, not below 0; 0 under a veto that zeroes it. */
   total: Cents;
   max: Cents;
   bonusMax: Cents;
   /** Base as a percentage of the applicable maximum, in hundredths of a percent. */
   percent: Cents | null;
   grade: GradeBand | null;
-  veto: { items: string[]; effect: 'zero' | 'grade'; grade?: string } | null;
+  /**
+   * Vetoes triggered, by severity: `effect` is the most severe ('zero' > 'grade' > 'ceiling'),
+   * `grade` the grade it forces or caps at (the lowest of its kind), `ceiling` a grade cap that
+   * applies beside a more severe effect.
+   */
+  veto: { items: string[]; effect: 'zero' | 'grade' | 'ceiling'; grade?: string; ceiling?: string } | null;
+  /** Measured items that apply and have no value yet. */
+  unmeasured: string[];
   nodes: Record<string, NodeScore>;
   /** Node codes in scheme order. */
   order: string[];
@@ -142,18 +181,26 @@ interface CompiledNode {
   isItem: boolean;
   isVeto: boolean;
   inBonus: boolean;
+  /** In a penalty section (扣分项从总分中扣除). */
+  inPenalty: boolean;
+  /** The item's rule adds points (a bonus section's) rather than deducts. */
+  adds: boolean;
   /** Items with a deduction rule: indices of the pools they draw on, innermost first. */
   poolChain: number[];
   /** The same pools by code, shared by every result. */
   poolCodes: string[] | undefined;
+  /** The nearest node above whose items count only their highest addition; -1 if none. */
+  highestGroup: number;
 }
 
 interface Compiled {
   nodes: CompiledNode[];
   byCode: Map<string, number>;
   conditional: boolean;
-  /** Bonus sections, each with its bonus items in scheme order. */
+  /** Bonus sections, each with its adding items in scheme order. */
   bonusSections: Array<{ section: number; items: number[] }>;
+  /** Measured items, in scheme order. */
+  measured: number[];
   /** Every node applies (shared, never written to). */
   allApplicable: Uint8Array;
   /**
@@ -174,15 +221,26 @@ interface Compiled {
 
 const compiledCache = new WeakMap<Scheme, Compiled>();
 
+/** Whether a rule adds points where it sits (as build.ts decides it for the same place). */
+function ruleAdds(rule: Rule, bonus: boolean, penalty: boolean): boolean {
+  if (rule.kind === 'bonus') return true;
+  if (!bonus) return false;
+  if (rule.kind === 'measured') return rule.scoring.by !== 'shortfall';
+  return rule.kind === 'range' && !penalty;
+}
+
 /** Flattens a scheme into arrays once; reused for every unit scored with it. */
 function compile(scheme: Scheme): Compiled {
   const cached = compiledCache.get(scheme);
   if (cached) return cached;
   const nodes: CompiledNode[] = [];
   const byCode = new Map<string, number>();
+  const measured: number[] = [];
   let conditional = false;
-  const add = (node: SchemeNode, parent: number, inBonus: boolean, lineage: number[]) => {
+  const add = (node: SchemeNode, parent: number, inBonus: boolean, inPenalty: boolean, group: number, lineage: number[]) => {
     const index = nodes.length;
+    const bonus = inBonus || node.bonus;
+    const penalty = inPenalty || node.penalty === true;
     const entry: CompiledNode = {
       node,
       code: node.code,
@@ -191,29 +249,39 @@ function compile(scheme: Scheme): Compiled {
       points: node.points ?? 0,
       isItem: node.rule !== undefined,
       isVeto: node.rule?.kind === 'veto',
-      inBonus: inBonus || node.bonus,
+      inBonus: bonus,
+      inPenalty: penalty,
+      adds: node.rule !== undefined && ruleAdds(node.rule, bonus, penalty),
       poolChain: [],
       poolCodes: undefined,
+      highestGroup: group,
     };
     nodes.push(entry);
     byCode.set(node.code, index);
     if (node.appliesIf) conditional = true;
     if (parent >= 0) nodes[parent]!.children.push(index);
+    if (node.rule?.kind === 'measured') measured.push(index);
     const here = [...lineage, index];
-    if (node.rule && isDeduction(node.rule)) {
-      entry.poolChain = poolChainOf(node.rule, here, nodes);
+    if (node.rule && !entry.adds && node.rule.kind !== 'bonus' && node.rule.kind !== 'veto') {
+      if (penalty) {
+        // Deductions from the total stop at nothing but the section's own cap, where it has one.
+        const section = here[0]!;
+        if (nodes[section]!.node.penaltyCap !== undefined) entry.poolChain = [section];
+      } else {
+        entry.poolChain = poolChainOf(node.rule, here, nodes);
+      }
       entry.poolCodes = Object.freeze(entry.poolChain.map((p) => nodes[p]!.code)) as string[];
     }
-    for (const child of node.children) add(child, index, entry.inBonus, here);
+    for (const child of node.children) add(child, index, bonus, penalty, node.highestOnly ? index : group, here);
   };
-  for (const section of scheme.sections) add(section, -1, false, []);
+  for (const section of scheme.sections) add(section, -1, false, false, -1, []);
   const n = nodes.length;
   const bonusSections: Compiled['bonusSections'] = [];
   nodes.forEach((c, i) => {
     if (!c.node.bonus) return;
     const items: number[] = [];
     const collect = (j: number) => {
-      if (nodes[j]!.isItem) items.push(j);
+      if (nodes[j]!.isItem && nodes[j]!.adds) items.push(j);
       for (const child of nodes[j]!.children) collect(child);
     };
     collect(i);
@@ -224,6 +292,7 @@ function compile(scheme: Scheme): Compiled {
     byCode,
     conditional,
     bonusSections,
+    measured,
     allApplicable: new Uint8Array(n).fill(1),
     scratch: {
       counts: new Float64Array(n),
@@ -240,16 +309,13 @@ function compile(scheme: Scheme): Compiled {
   return compiled;
 }
 
-function isDeduction(rule: Rule): rule is Extract<Rule, { kind: 'perOccurrence' | 'allOrNothing' | 'fixedPenalty' }> {
-  return rule.kind === 'perOccurrence' || rule.kind === 'allOrNothing' || rule.kind === 'fixedPenalty';
-}
-
 /** The designated pool (explicit, else the nearest pool at or above the item, else the item itself) and every pool above it. */
-function poolChainOf(rule: Rule & { pool?: string }, lineage: number[], nodes: CompiledNode[]): number[] {
+function poolChainOf(rule: Rule, lineage: number[], nodes: CompiledNode[]): number[] {
+  const designated = 'pool' in rule ? rule.pool : undefined;
   let start = -1;
   for (let i = lineage.length - 1; i >= 0; i--) {
     const n = nodes[lineage[i]!]!.node;
-    if (rule.pool !== undefined ? n.code === rule.pool : n.pool) {
+    if (designated !== undefined ? n.code === designated : n.pool) {
       start = i;
       break;
     }
@@ -265,11 +331,41 @@ export function checkFindings(scheme: Scheme, unit: Unit, findings: readonly Fin
   const compiled = compile(scheme);
   const applicable = applicability(compiled, unit);
   const problems: FindingProblem[] = [];
+  const valued = new Set<number>();
   for (let i = 0; i < findings.length; i++) {
-    const p = problemOf(compiled, applicable, findings[i]!, i);
+    const p = problemOf(compiled, applicable, findings[i]!, i) ?? twiceMeasured(compiled, findings[i]!, i, valued);
     if (p) problems.push(p);
   }
   return problems;
+}
+
+/** A second value for a measured item (one value per item), or null; records the item in `valued`. */
+function twiceMeasured(compiled: Compiled, f: Finding, index: number, valued: Set<number>): FindingProblem | null {
+  const at = compiled.byCode.get(f.item)!;
+  if (compiled.nodes[at]!.node.rule?.kind !== 'measured' || (f.count ?? 1) === 0) return null;
+  if (valued.has(at)) return { index, item: f.item, field: 'value', code: 'measured-twice', message: `item ${f.item} takes one measured value, and has one already` };
+  valued.add(at);
+  return null;
+}
+
+const fmt = (cents: Cents) => String(cents / 100);
+
+/** The problem with a finding's amount under a discretionary rule, or null. */
+function rangeProblem(rule: Extract<SimpleRule, { kind: 'range' }>, f: Finding, index: number, item: string): FindingProblem | null {
+  const params = { min: fmt(rule.min), max: fmt(rule.max), step: rule.step !== undefined ? fmt(rule.step) : '', amount: String(f.amount) };
+  if (f.amount === undefined) {
+    return { index, item, field: 'amount', code: 'missing-amount', message: `item ${item} deducts as judged: pick an amount from ${params.min} to ${params.max}`, params };
+  }
+  const a = f.amount;
+  if (!Number.isSafeInteger(a) || a < rule.min || a > rule.max || (rule.step !== undefined && (a - rule.min) % rule.step !== 0)) {
+    params.amount = typeof a === 'number' ? fmt(a) : String(a);
+    const step = rule.step !== undefined ? ` in steps of ${params.step}` : '';
+    return { index, item, field: 'amount', code: 'bad-amount', message: `item ${item} deducts ${params.min} to ${params.max}${step} per occurrence, not ${params.amount}`, params };
+  }
+  if (typeof f.note !== 'string' || f.note.trim() === '') {
+    return { index, item, field: 'note', code: 'missing-reason', message: `item ${item} deducts as judged: give the reason in the note` };
+  }
+  return null;
 }
 
 /** The problem with one finding, or null when it can be scored. (No closures: this runs for every finding.) */
@@ -303,6 +399,37 @@ function problemOf(compiled: Compiled, applicable: Uint8Array, f: Finding, index
     }
   }
   if (!applicable[at]) return { index, item, field: 'item', code: 'not-applicable', message: `item ${item} does not apply to this unit` };
+  const rule = entry.node.rule!;
+  // The fields of the newer rule kinds: present exactly where the item's rule takes them.
+  if (rule.kind === 'measured') {
+    if (count > 1) return { index, item, field: 'count', code: 'measured-count', message: `item ${item} is measured: its count is 1` };
+    if (f.value === undefined) return { index, item, field: 'value', code: 'missing-value', message: `item ${item} is measured: give the value measured` };
+    const wrong = valueProblem(rule.measure, f.value);
+    if (wrong)
+      return {
+        index,
+        item,
+        field: 'value',
+        code: wrong.code,
+        message: `item ${item}: the value is not one of its measure (${wrong.code})`,
+        ...(wrong.params ? { params: wrong.params } : {}),
+      };
+  } else if (f.value !== undefined) {
+    return { index, item, field: 'value', code: 'unexpected-value', message: `item ${item} is not measured: it takes no value` };
+  }
+  let simple: SimpleRule | undefined = rule.kind === 'perOccurrence' || rule.kind === 'fixedPenalty' || rule.kind === 'allOrNothing' || rule.kind === 'range' ? rule : undefined;
+  if (rule.kind === 'parts') {
+    const parts = rule.parts.map((p) => p.code).join('、');
+    if (f.part === undefined) return { index, item, field: 'part', code: 'missing-part', message: `item ${item} has several rules: name the part (${parts})`, params: { parts } };
+    const part = rule.parts.find((p) => p.code === f.part);
+    if (!part)
+      return { index, item, field: 'part', code: 'unknown-part', message: `item ${item} has no part ${String(f.part)} (parts: ${parts})`, params: { part: String(f.part), parts } };
+    simple = part.rule;
+  } else if (f.part !== undefined) {
+    return { index, item, field: 'part', code: 'unexpected-part', message: `item ${item} has one rule: it takes no part` };
+  }
+  if (simple?.kind === 'range') return count === 0 && f.amount === undefined ? null : rangeProblem(simple, f, index, item);
+  if (f.amount !== undefined) return { index, item, field: 'amount', code: 'unexpected-amount', message: `item ${item}'s rule sets the amount: it takes none` };
   return null;
 }
 
@@ -319,6 +446,19 @@ function applicability(compiled: Compiled, unit: Unit): Uint8Array {
   return out;
 }
 
+/** What one finding of a simple rule deducts before caps; `carried` tells whether an all-or-nothing loss is already counted. */
+function simpleAmount(rule: SimpleRule, points: Cents, d: Deduction, f: Finding, carried: boolean): Cents {
+  switch (rule.kind) {
+    case 'perOccurrence':
+    case 'fixedPenalty':
+      return d.count * rule.amount;
+    case 'allOrNothing':
+      return !carried && d.count > 0 ? points : 0;
+    case 'range':
+      return d.count * (f.amount ?? 0);
+  }
+}
+
 /** Scores one unit's findings by the scheme; throws FindingsError naming every bad finding. */
 export function score(scheme: Scheme, unit: Unit, findings: readonly Finding[]): ScoreResult {
   const compiled = compile(scheme);
@@ -333,10 +473,12 @@ export function score(scheme: Scheme, unit: Unit, findings: readonly Finding[]):
   added.fill(0);
 
   let problems: FindingProblem[] | undefined;
+  let valued: Set<number> | undefined;
   const deductions: Array<Deduction[] | undefined> = new Array(n);
   for (let i = 0; i < findings.length; i++) {
     const f = findings[i]!;
-    const problem = problemOf(compiled, applicable, f, i);
+    let problem = problemOf(compiled, applicable, f, i);
+    if (!problem && f.value !== undefined) problem = twiceMeasured(compiled, f, i, (valued ??= new Set()));
     if (problem) {
       (problems ??= []).push(problem);
       continue;
@@ -348,6 +490,9 @@ export function score(scheme: Scheme, unit: Unit, findings: readonly Finding[]):
     if (f.element !== undefined) d.element = f.element;
     if (f.note !== undefined) d.note = f.note;
     if (f.household !== undefined) d.household = f.household;
+    if (f.part !== undefined) d.part = f.part;
+    if (f.amount !== undefined) d.picked = f.amount;
+    if (f.value !== undefined) d.value = f.value;
     const list = deductions[at];
     if (list) list.push(d);
     else deductions[at] = [d];
@@ -365,29 +510,65 @@ export function score(scheme: Scheme, unit: Unit, findings: readonly Finding[]):
     max[i] = c.points - x;
   }
   remaining.set(max);
+  for (const s of scheme.sections) if (s.penaltyCap !== undefined) remaining[compiled.byCode.get(s.code)!] = s.penaltyCap;
 
-  const vetoItems: string[] = [];
-  let vetoRule: Extract<Rule, { kind: 'veto' }> | null = null;
+  const vetoes: Array<{ code: string; rule: Extract<Rule, { kind: 'veto' }> }> = [];
+  const unmeasured: string[] = [];
+  const zeroUnmeasured = scheme.unmeasured === 'zero';
+  for (const i of compiled.measured) {
+    // A bonus measured without a value simply adds nothing: only an item that can lose is waiting for its value.
+    if (counts[i]! > 0 || !applicable[i] || nodes[i]!.adds) continue;
+    unmeasured.push(nodes[i]!.code);
+    // Not measured: the item keeps its points (as any item without findings) unless the scheme says it earns nothing.
+    if (zeroUnmeasured && !nodes[i]!.adds && !nodes[i]!.inPenalty) raw[i] = max[i]!;
+  }
 
   for (let i = 0; i < n; i++) {
     const count = counts[i]!;
-    if (count === 0) continue;
+    if (count === 0 && raw[i] === 0) continue;
     const c = nodes[i]!;
     const rule = c.node.rule!;
-    const list = deductions[i]!;
+    const list = deductions[i] ?? [];
     switch (rule.kind) {
       case 'perOccurrence':
       case 'fixedPenalty':
-        raw[i] = count * rule.amount;
-        for (const d of list) d.amount = d.count * rule.amount;
+      case 'range': {
+        let sum = 0;
+        for (const d of list) sum += d.amount = simpleAmount(rule, c.points, d, findings[d.finding]!, false);
+        if (c.adds) addedRaw[i] = sum;
+        else raw[i] = sum;
         break;
+      }
       case 'allOrNothing': {
         raw[i] = c.points;
         // The item is lost once, whatever the count: the first finding that says "not met" carries it.
         let carried = false;
         for (const d of list) {
-          d.amount = !carried && d.count > 0 ? c.points : 0;
+          d.amount = simpleAmount(rule, c.points, d, findings[d.finding]!, carried);
           if (d.amount > 0) carried = true;
+        }
+        break;
+      }
+      case 'parts': {
+        let sum = 0;
+        let carried = false;
+        for (const d of list) {
+          const part = rule.parts.find((p) => p.code === d.part)!;
+          d.amount = simpleAmount(part.rule, c.points, d, findings[d.finding]!, carried);
+          if (part.rule.kind === 'allOrNothing' && d.amount > 0) carried = true;
+          sum += d.amount;
+        }
+        raw[i] = sum;
+        break;
+      }
+      case 'measured': {
+        for (const d of list) {
+          if (d.count === 0 || d.value === undefined) continue;
+          const effect = measuredEffect(rule, c.node.points, d.value, c.adds);
+          d.measured = effect;
+          d.amount = effect.amount;
+          if (c.adds) addedRaw[i] = effect.amount;
+          else raw[i] = effect.amount;
         }
         break;
       }
@@ -396,8 +577,7 @@ export function score(scheme: Scheme, unit: Unit, findings: readonly Finding[]):
         for (const d of list) d.amount = d.count * rule.amount;
         break;
       case 'veto':
-        vetoItems.push(c.code);
-        vetoRule ??= rule;
+        vetoes.push({ code: c.code, rule });
         break;
     }
     if (raw[i]! > 0) {
@@ -410,13 +590,32 @@ export function score(scheme: Scheme, unit: Unit, findings: readonly Finding[]):
     }
   }
 
-  // Bonus: item caps (an item's own points, where it has them), then the section's cap, in scheme order.
+  // Bonus: item caps (an item's own points, where it has them), then the highest-only groups,
+  // then the section's cap, in scheme order.
+  const outranked = new Set<number>();
   for (const { section, items } of compiled.bonusSections) {
-    let room = max[section]!;
+    const capped = new Map<number, Cents>();
     for (const j of items) {
       if (addedRaw[j]! === 0) continue;
-      const capped = nodes[j]!.node.points !== null ? Math.min(addedRaw[j]!, max[j]!) : addedRaw[j]!;
-      added[j] = Math.min(capped, room);
+      capped.set(j, nodes[j]!.node.points !== null ? Math.min(addedRaw[j]!, max[j]!) : addedRaw[j]!);
+    }
+    const best = new Map<number, number>();
+    for (const [j, v] of capped) {
+      const g = nodes[j]!.highestGroup;
+      if (g < 0) continue;
+      const b = best.get(g);
+      if (b === undefined || v > capped.get(b)!) best.set(g, j);
+    }
+    let room = max[section]!;
+    for (const j of items) {
+      const v = capped.get(j);
+      if (v === undefined) continue;
+      const g = nodes[j]!.highestGroup;
+      if (g >= 0 && best.get(g) !== j) {
+        outranked.add(j);
+        continue;
+      }
+      added[j] = Math.min(v, room);
       room -= added[j]!;
     }
   }
@@ -439,12 +638,14 @@ export function score(scheme: Scheme, unit: Unit, findings: readonly Finding[]):
   let baseMax = 0;
   let bonus = 0;
   let bonusMax = 0;
+  let penalty = 0;
   for (let i = 0; i < n; i++) {
     const c = nodes[i]!;
     const code = c.code;
     order[i] = code;
     // An item's score reflects its own findings (an all-or-nothing item not met scores 0 even
-    // when the pool gave up less for it); a section's score is what its pool gave up.
+    // when the pool gave up less for it); a section's score is what its pool gave up. In a
+    // bonus or penalty section a node's score is what it adds less what it deducts.
     const lost = c.isItem ? raw[i]! : after[i]!;
     const entry: NodeScore = {
       code,
@@ -453,7 +654,7 @@ export function score(scheme: Scheme, unit: Unit, findings: readonly Finding[]):
       max: max[i]!,
       deductedRaw: raw[i]!,
       deducted: after[i]!,
-      score: c.inBonus ? added[i]! : Math.max(0, max[i]! - lost),
+      score: c.inBonus || c.inPenalty ? added[i]! - after[i]! : Math.max(0, max[i]! - lost),
     };
     if (c.inBonus) {
       entry.addedRaw = addedRaw[i]!;
@@ -463,12 +664,17 @@ export function score(scheme: Scheme, unit: Unit, findings: readonly Finding[]):
       if (c.poolCodes) entry.pools = c.poolCodes;
       entry.deductions = deductions[i] ?? [];
       if (c.isVeto) entry.vetoed = counts[i]! > 0;
+      if (c.node.rule!.kind === 'measured' && counts[i] === 0 && applicable[i] && !c.adds) entry.unmeasured = true;
+      if (outranked.has(i)) entry.outranked = true;
     }
     result[code] = entry;
     if (c.parent < 0) {
-      if (c.node.bonus) {
-        bonus += entry.score;
-        bonusMax += max[i]!;
+      if (c.node.bonus || c.node.penalty) {
+        if (c.node.bonus) {
+          bonus += added[i]!;
+          bonusMax += max[i]!;
+        }
+        penalty += after[i]!;
       } else {
         base += entry.score;
         baseMax += max[i]!;
@@ -476,35 +682,64 @@ export function score(scheme: Scheme, unit: Unit, findings: readonly Finding[]):
     }
   }
 
-  let total = base + bonus;
-  let veto: ScoreResult['veto'] = null;
-  if (vetoRule) {
-    veto = vetoRule.effect === 'grade' ? { items: vetoItems, effect: 'grade', grade: vetoRule.grade } : { items: vetoItems, effect: 'zero' };
-    if (vetoRule.effect === 'zero') total = 0;
-  }
+  const converted = scheme.convert === undefined ? null : baseMax === 0 ? 0 : Number((2n * BigInt(base) * BigInt(scheme.convert) + BigInt(baseMax)) / (2n * BigInt(baseMax)));
+  let total = Math.max(0, (converted ?? base) + bonus - penalty);
+  const veto = vetoOf(scheme, vetoes);
+  if (veto?.effect === 'zero') total = 0;
   const percent = percentCents(base, baseMax);
-  const grade = gradeOf(scheme, { total, base, percent }, veto);
+  const grade = gradeOf(scheme, { total, base: converted ?? base, percent }, veto);
   return {
     scheme: { id: scheme.id, version: scheme.version },
     unit: unit.name !== undefined ? { name: unit.name } : {},
     base,
+    converted,
     bonus,
+    penalty,
     total,
     max: baseMax,
     bonusMax,
     percent,
     grade,
     veto,
+    unmeasured,
     nodes: result,
     order,
   };
 }
 
+/** The vetoes triggered, the most severe effect first: zero, then a forced grade (the lowest), then a ceiling (the lowest). */
+function vetoOf(scheme: Scheme, vetoes: Array<{ code: string; rule: Extract<Rule, { kind: 'veto' }> }>): ScoreResult['veto'] {
+  if (vetoes.length === 0) return null;
+  const rank = (g: string | undefined) => scheme.grades.findIndex((b) => b.code === g);
+  const lowest = (effect: 'grade' | 'ceiling') =>
+    vetoes
+      .filter((v) => v.rule.effect === effect)
+      .map((v) => v.rule.grade)
+      .reduce<string | undefined>((low, g) => (low === undefined || rank(g) > rank(low) ? g : low), undefined);
+  const items = vetoes.map((v) => v.code);
+  const forced = lowest('grade');
+  const ceiling = lowest('ceiling');
+  const withCeiling = ceiling !== undefined ? { ceiling } : {};
+  if (vetoes.some((v) => v.rule.effect === 'zero')) return { items, effect: 'zero', ...withCeiling };
+  if (forced !== undefined) return { items, effect: 'grade', grade: forced, ...withCeiling };
+  return { items, effect: 'ceiling', grade: ceiling!, ...withCeiling };
+}
+
 function gradeOf(scheme: Scheme, values: { total: Cents; base: Cents; percent: Cents | null }, veto: ScoreResult['veto']): GradeBand | null {
   if (scheme.grades.length === 0) return null;
-  if (veto?.effect === 'grade') return scheme.grades.find((g) => g.code === veto.grade) ?? null;
-  const value = scheme.gradeBasis === 'percent' ? (values.percent ?? 0) : scheme.gradeBasis === 'base' ? values.base : values.total;
-  return scheme.grades.find((g) => value >= g.min) ?? null;
+  let grade: GradeBand | null;
+  if (veto?.effect === 'grade') grade = scheme.grades.find((g) => g.code === veto.grade) ?? null;
+  else {
+    const value = scheme.gradeBasis === 'percent' ? (values.percent ?? 0) : scheme.gradeBasis === 'base' ? values.base : values.total;
+    grade = scheme.grades.find((g) => value >= g.min) ?? null;
+  }
+  // A ceiling (不得评为“好”等次) lowers a grade above it to it.
+  const ceiling = veto?.ceiling;
+  if (ceiling !== undefined && grade) {
+    const at = scheme.grades.findIndex((g) => g.code === ceiling);
+    if (scheme.grades.indexOf(grade) < at) grade = scheme.grades[at]!;
+  }
+  return grade;
 }
 
 /** A finding's effect on its item in a result's JSON (points as decimals). */
@@ -515,6 +750,12 @@ export interface DeductionJson {
   note?: string;
   household?: string;
   amount: number;
+  part?: string;
+  /** A discretionary rule's amount picked per occurrence, in points. */
+  picked?: number;
+  /** A measured item's value as recorded (core's hundredths, see MeasuredValue) and the value shown, in its unit. */
+  value?: MeasuredValue;
+  shown?: number | null;
 }
 
 /** A node of a result's JSON (points as decimals). */
@@ -529,6 +770,8 @@ export interface ScoreNodeJson {
   added?: number;
   pools?: string[];
   vetoed?: boolean;
+  unmeasured?: boolean;
+  outranked?: boolean;
   findings?: DeductionJson[];
 }
 
@@ -537,13 +780,16 @@ export interface ScoreJson {
   scheme: { id: string; version: number };
   unit: { name?: string };
   base: number;
+  converted: number | null;
   bonus: number;
+  penalty: number;
   total: number;
   max: number;
   bonusMax: number;
   percent: number | null;
   grade: { code: string; title: Text; min: number } | null;
   veto: ScoreResult['veto'];
+  unmeasured: string[];
   nodes: Record<string, ScoreNodeJson>;
 }
 
@@ -564,20 +810,33 @@ export function resultToJson(result: ScoreResult): ScoreJson {
     if (n.added !== undefined) out.added = fromCents(n.added);
     if (n.pools) out.pools = n.pools;
     if (n.vetoed !== undefined) out.vetoed = n.vetoed;
-    if (n.deductions) out.findings = n.deductions.map((d) => ({ ...d, amount: fromCents(d.amount) }));
+    if (n.unmeasured) out.unmeasured = true;
+    if (n.outranked) out.outranked = true;
+    if (n.deductions) out.findings = n.deductions.map(deductionJson);
     nodes[code] = out;
   }
   return {
     scheme: result.scheme,
     unit: result.unit,
     base: fromCents(result.base),
+    converted: result.converted === null ? null : fromCents(result.converted),
     bonus: fromCents(result.bonus),
+    penalty: fromCents(result.penalty),
     total: fromCents(result.total),
     max: fromCents(result.max),
     bonusMax: fromCents(result.bonusMax),
     percent: result.percent === null ? null : fromCents(result.percent),
     grade: result.grade ? { code: result.grade.code, title: result.grade.title, min: fromCents(result.grade.min) } : null,
     veto: result.veto,
+    unmeasured: result.unmeasured,
     nodes,
   };
+}
+
+function deductionJson(d: Deduction): DeductionJson {
+  const { measured, picked, ...rest } = d;
+  const out: DeductionJson = { ...rest, amount: fromCents(d.amount) };
+  if (picked !== undefined) out.picked = fromCents(picked);
+  if (measured) out.shown = measured.shown === null ? null : fromCents(measured.shown);
+  return out;
 }

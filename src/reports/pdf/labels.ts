@@ -34,7 +34,7 @@ export interface Labels {
   grade: string;
   rank: string;
   veto: string;
-  vetoText: (items: string, effect: 'zero' | 'grade', grade?: string) => string;
+  vetoText: (items: string, effect: 'zero' | 'grade' | 'ceiling', grade?: string) => string;
   outOf: (max: string) => string;
   bonusCap: (max: string) => string;
   rankText: (county: number, countyOf: number, township: number | null, townshipOf: number | null, townshipName: string | null) => string;
@@ -111,7 +111,7 @@ const zh: Labels = {
   grade: '等次',
   rank: '排名',
   veto: '一票否决',
-  vetoText: (items, effect, grade) => `${items}：${effect === 'zero' ? '总分计0分' : `等次定为${grade ?? ''}`}`,
+  vetoText: (items, effect, grade) => `${items}：${effect === 'zero' ? '总分计0分' : effect === 'ceiling' ? `不得评为高于${grade ?? ''}的等次` : `等次定为${grade ?? ''}`}`,
   outOf: (max) => `满分${max}`,
   bonusCap: (max) => `上限${max}`,
   rankText: (c, cOf, t, tOf, tName) => `全县第${c}名（共${cOf}个村）` + (t !== null ? `；${tName ?? '乡镇'}第${t}名${tOf !== null ? `（共${tOf}个村）` : ''}` : ''),
@@ -182,7 +182,7 @@ const en: Labels = {
   grade: 'Grade',
   rank: 'Rank',
   veto: 'Veto',
-  vetoText: (items, effect, grade) => `${items}: ${effect === 'zero' ? 'total set to 0' : `grade set to ${grade ?? ''}`}`,
+  vetoText: (items, effect, grade) => `${items}: ${effect === 'zero' ? 'total set to 0' : effect === 'ceiling' ? `grade at most ${grade ?? ''}` : `grade set to ${grade ?? ''}`}`,
   outOf: (max) => `out of ${max}`,
   bonusCap: (max) => `cap ${max}`,
   rankText: (c, cOf, t, tOf, tName) => `${c} of ${cOf} in the county` + (t !== null ? `; ${t}${tOf !== null ? ` of ${tOf}` : ''} in ${tName ?? 'the township'}` : ''),
