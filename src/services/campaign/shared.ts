@@ -137,7 +137,9 @@ export function findingRefused(problems: readonly FindingProblem[]): KaoheError 
   const details = problems.map((p) => {
     const item = String(p.item);
     // The client names the field by its label (api-fields.ts); the sentence names the item.
-    return { ...p, zh: `考核项目 ${item}：${findingProblemText(p, 'zh')}`, en: `item ${item}: ${findingProblemText(p, 'en')}` };
+    const zh = findingProblemText(p, 'zh');
+    const en = findingProblemText(p, 'en');
+    return { ...p, zh: zh.includes(item) ? zh : `考核项目 ${item}：${zh}`, en: en.includes(item) ? en : `item ${item}: ${en}` };
   });
   return new KaoheError('validation', problems.map((p) => `${String(p.field)}: ${p.message}`).join('; '), details);
 }
