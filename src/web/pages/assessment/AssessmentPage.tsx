@@ -148,6 +148,8 @@ export default function AssessmentPage() {
     if (draft.element) f.element = draft.element;
     if (draft.household) f.household = draft.household;
     if (draft.note) f.note = draft.note;
+    // A range's reason still being written: the preview scores the amount already (the form asks for the reason, and saves only with it).
+    if (missing === 'note') f.note = '…';
     return Object.assign(f, engineValues(values));
   }, [draft, scheme]);
   const live = useMemo(() => {
