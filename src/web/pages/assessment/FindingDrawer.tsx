@@ -405,19 +405,22 @@ function MeasuredInput({
                       else next[term.code] = n;
                       set({ ...v, num: next });
                     },
-                    { label: textOf(term.title, lang) },
+                    { label: textOf(term.title, lang), precision: 0 },
                   )}
                 </div>
               ))
             ) : (
               <div>
                 <span className="muted">{t('finding.numerator')}</span>
-                {box('finding-value-num', typeof v.num === 'number' ? v.num : undefined, (n) => set({ ...v, num: n } as Draft['value']), { label: t('finding.numerator') })}
+                {box('finding-value-num', typeof v.num === 'number' ? v.num : undefined, (n) => set({ ...v, num: n } as Draft['value']), {
+                  label: t('finding.numerator'),
+                  precision: 0,
+                })}
               </div>
             )}
             <div>
               <span className="muted">{ofLabel}</span>
-              {box('finding-value-of', v.of, (n) => set({ ...v, of: n } as Draft['value']), { label: ofLabel })}
+              {box('finding-value-of', v.of, (n) => set({ ...v, of: n } as Draft['value']), { label: ofLabel, precision: 0 })}
             </div>
           </>
         )}
