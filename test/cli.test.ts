@@ -341,14 +341,14 @@ describe.concurrent('kaohe score: bad input exits 2, names the finding or field,
   it('an unknown built-in scheme id via --scheme', async () => {
     await expectBadInput(
       ['score', 'assessments/clean.json', '--scheme', 'seed-1999'],
-      'kaohe: no built-in scheme "seed-1999" (built-in: seed-2020); give a file path to use your own\n',
+      'kaohe: no built-in scheme "seed-1999" (built-in: seed-2020, township-2024, village-monitoring-2024, village-team-2024); give a file path to use your own\n',
     );
   });
 
   it('an unknown scheme named by the file itself', async () => {
     await expectBadInput(
       ['score', 'assessments/scheme-field-unknown.json'],
-      'kaohe: assessments/scheme-field-unknown.json: scheme "no-such-scheme": no built-in scheme "no-such-scheme" (built-in: seed-2020); give a file path to use your own\n',
+      'kaohe: assessments/scheme-field-unknown.json: scheme "no-such-scheme": no built-in scheme "no-such-scheme" (built-in: seed-2020, township-2024, village-monitoring-2024, village-team-2024); give a file path to use your own\n',
     );
     // --scheme overrides the file's own field, so the same file scores with an explicit scheme.
     const r = await kaohe(['score', 'assessments/scheme-field-unknown.json', '--scheme', 'seed-2020', '--json']);
@@ -449,9 +449,24 @@ describe.concurrent('kaohe scheme', SLOW, () => {
   it('list shows seed-2020 as the default', async () => {
     const zh = await kaohe(['scheme', 'list']);
     expect(zh.status).toBe(0);
-    expect(zh.stdout).toBe('seed-2020\tv1\t脱贫攻坚考核方案考核细则（默认）\n');
+    expect(zh.stdout.split('\n')).toEqual([
+      'seed-2020\tv1\t脱贫攻坚考核方案考核细则（默认）',
+      'township-2024\tv1\t乡镇巩固拓展脱贫攻坚成果同乡村振兴有效衔接考核细则（2024年度）',
+      'village-monitoring-2024\tv1\t村级防止返贫动态监测和帮扶工作考核细则（2024年度）',
+      'village-team-2024\tv1\t驻村工作队年度考核细则（2024年度）',
+      '',
+    ]);
     const en = await kaohe(['scheme', 'list', '--lang', 'en']);
-    expect(en.stdout).toBe('seed-2020\tv1\tPoverty-alleviation campaign assessment scheme, detailed scoring rules (default)\n');
+    expect(en.stdout.split('\n')[0]).toBe('seed-2020\tv1\tPoverty-alleviation campaign assessment scheme, detailed scoring rules (default)');
+  });
+
+  it('show: the rule kinds offices write, in their words', async () => {
+    const r = await kaohe(['scheme', 'show', 'township-2024']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('1.1 贫困人口漏评率 [10]  达到100%得满分，每低1个百分点扣0.5分（不足一档按一档计），低于90%不得分');
+    expect(r.stdout).toContain('2.1 应纳尽纳 [10]  应纳未纳：每处扣2分；帮扶措施不落实：每处扣1分');
+    expect(r.stdout.split('\n')).toContain('└─ 6 扣分项 [—]  从总分中扣除');
+    expect(r.stdout).toContain('5.1 获得表彰 [—]  按最高级别计分，不重复加分');
   });
 
   it('show: the default tree in Chinese, --lang en in English', async () => {
@@ -482,7 +497,7 @@ describe.concurrent('kaohe scheme', SLOW, () => {
         '├─ 2 Results [60]',
         '│  ├─ 2.1 Home visits [30]  −3 each',
         '│  ├─ 2.2 Village exit [30]  −30 per failure; applies if povertyVillage = true',
-        '│  └─ 2.3 Falsified records [—]  veto',
+        '│  └─ 2.3 Falsified records [—]  veto (grade Fail)',
         '└─ 3 Bonus [5]  bonus, cap 5',
         '   └─ 3.1 Practice adopted elsewhere [—]  +1.5 each',
         '',

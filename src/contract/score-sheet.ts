@@ -84,7 +84,8 @@ export interface ScoreSheet {
   nodes: ScoreSheetNode[];
   deductions: ScoreSheetDeduction[];
   explanation: string[];
-  totals: { base: number; bonus: number; total: number; max: number; bonusMax: number; percent: number | null };
+  /** `converted`: the base converted (按实得分÷应得分×100折算), null without; `penalty`: deductions from the total. */
+  totals: { base: number; converted: number | null; bonus: number; penalty: number; total: number; max: number; bonusMax: number; percent: number | null };
   grade: { code: string; title: string } | null;
   veto: ScoreResult['veto'];
   rank: ScoreSheetRank | null;

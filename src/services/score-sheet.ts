@@ -107,7 +107,9 @@ export function buildScoreSheet(input: ScoreSheetInput): ScoreSheet {
     explanation: lines.map((l) => l.text),
     totals: {
       base: fromCents(result.base),
+      converted: result.converted === null ? null : fromCents(result.converted),
       bonus: fromCents(result.bonus),
+      penalty: fromCents(result.penalty),
       total: fromCents(result.total),
       max: fromCents(result.max),
       bonusMax: fromCents(result.bonusMax),

@@ -6,7 +6,8 @@ import { formatPoints as fp } from '../../core/numbers.ts';
 import { describeCondition } from '../../core/scheme/conditions.ts';
 import { lintNotes } from '../../core/scheme/lint.ts';
 import { parseScheme } from '../../core/scheme/load.ts';
-import { textOf, type Lang, type Rule, type Scheme, type SchemeNode } from '../../core/scheme/model.ts';
+import { textOf, type Lang, type Scheme, type SchemeNode } from '../../core/scheme/model.ts';
+import { ruleSummary } from '../../core/scheme/rule-summary.ts';
 import { formatProblem } from '../../core/scheme/problems.ts';
 import { schemeToData } from '../../core/scheme/serialize.ts';
 import { builtinScheme, builtinSchemeIds, DEFAULT_SCHEME_ID, resolveScheme } from '../../schemes/index.ts';
@@ -24,23 +25,6 @@ export function runSchemeList(lang: Lang): string {
   );
 }
 
-function ruleSummary(rule: Rule, node: SchemeNode, lang: Lang): string {
-  const zh = lang === 'zh';
-  switch (rule.kind) {
-    case 'perOccurrence':
-      return zh ? `每处扣${fp(rule.amount)}分` : `−${fp(rule.amount)} each`;
-    case 'fixedPenalty':
-      return zh ? `每次扣${fp(rule.amount)}分` : `−${fp(rule.amount)} per failure`;
-    case 'allOrNothing':
-      return zh ? '不达标不得分' : 'all or nothing';
-    case 'bonus':
-      return zh ? `每次加${fp(rule.amount)}分` : `+${fp(rule.amount)} each`;
-    case 'veto':
-      return zh ? '一票否决' : 'veto';
-  }
-  return node.code;
-}
-
 /** Prints a scheme as a tree with points, rules, pools and applicability. */
 export function runSchemeShow(ref: string | undefined, lang: Lang, json: boolean): string {
   const scheme = resolveScheme(ref);
@@ -55,7 +39,10 @@ export function schemeTree(scheme: Scheme, lang: Lang): string {
     const tags: string[] = [];
     if (node.pool) tags.push(zh ? '扣分池' : 'pool');
     if (node.bonus) tags.push(zh ? `加分上限${fp(node.points ?? 0)}` : `bonus, cap ${fp(node.points ?? 0)}`);
-    if (node.rule) tags.push(ruleSummary(node.rule, node, lang));
+    if (node.penalty) tags.push(zh ? '从总分中扣除' : 'deducted from the total');
+    if (node.penaltyCap !== undefined) tags.push(zh ? `最多扣${fp(node.penaltyCap)}分` : `at most ${fp(node.penaltyCap)}`);
+    if (node.highestOnly) tags.push(zh ? '按最高级别计分，不重复加分' : 'highest level only');
+    if (node.rule) tags.push(ruleSummary(node.rule, lang, scheme));
     if (node.rule && 'pool' in node.rule && node.rule.pool) tags.push((zh ? '扣分池 ' : 'pool ') + node.rule.pool);
     if (node.appliesIf) tags.push((zh ? '适用：' : 'applies if ') + describeCondition(node.appliesIf));
     if (node.checklist) tags.push((zh ? '清单：' : 'checklist: ') + node.checklist.map((e) => textOf(e.title, lang)).join(zh ? '、' : ', '));

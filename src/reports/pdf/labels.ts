@@ -34,6 +34,8 @@ export interface Labels {
   grade: string;
   rank: string;
   veto: string;
+  converted: string;
+  penalty: string;
   vetoText: (items: string, effect: 'zero' | 'grade' | 'ceiling', grade?: string) => string;
   outOf: (max: string) => string;
   bonusCap: (max: string) => string;
@@ -111,6 +113,8 @@ const zh: Labels = {
   grade: '等次',
   rank: '排名',
   veto: '一票否决',
+  converted: '折算得分',
+  penalty: '扣分项',
   vetoText: (items, effect, grade) => `${items}：${effect === 'zero' ? '总分计0分' : effect === 'ceiling' ? `不得评为高于${grade ?? ''}的等次` : `等次定为${grade ?? ''}`}`,
   outOf: (max) => `满分${max}`,
   bonusCap: (max) => `上限${max}`,
@@ -182,6 +186,8 @@ const en: Labels = {
   grade: 'Grade',
   rank: 'Rank',
   veto: 'Veto',
+  converted: 'Converted base',
+  penalty: 'Penalties',
   vetoText: (items, effect, grade) => `${items}: ${effect === 'zero' ? 'total set to 0' : effect === 'ceiling' ? `grade at most ${grade ?? ''}` : `grade set to ${grade ?? ''}`}`,
   outOf: (max) => `out of ${max}`,
   bonusCap: (max) => `cap ${max}`,

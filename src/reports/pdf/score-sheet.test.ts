@@ -114,6 +114,31 @@ describe('score sheet layout', () => {
   });
 });
 
+describe.skipIf(!poppler)('score sheet PDF of a scheme that converts and deducts from the total', () => {
+  it('prints the converted base and the deductions from the total beside the base and the bonus', async () => {
+    const monitoring = builtinScheme('village-monitoring-2024');
+    const base = shiqiao();
+    const sheet = buildScoreSheet({
+      scheme: monitoring,
+      unit: { name: '石桥村', attributes: { povertyVillage: false } },
+      findings: [
+        { id: '1', item: '1.3', amount: 100, note: '两户信息未更新' },
+        { id: '2', item: '6.1', count: 2, note: '被约谈两次' },
+      ],
+      evidence: [],
+      header: { ...base.header, scheme: { id: monitoring.id, version: monitoring.version, title: monitoring.title.zh } },
+      rank: null,
+      lang: 'zh',
+    });
+    // Section 3 does not apply: 1.3 loses 1 of the 80 that apply → 79 ÷ 80 × 100 = 98.75; 6.1 ×2 = −4 → 94.75
+    expect(sheet.totals).toMatchObject({ base: 79, max: 80, converted: 98.75, penalty: 4, total: 94.75 });
+    const text = pdfText(await scoreSheetPdf(sheet, { lang: 'zh' }));
+    expect(text).toMatch(/折算得分\s+98\.75/);
+    expect(text).toMatch(/扣分项\s+−4/);
+    expect(text).toMatch(/总分\s+94\.75/);
+  });
+});
+
 describe.skipIf(!poppler)('score sheet PDF, read back with poppler', () => {
   let sheet: ScoreSheet;
   let pdf: Buffer;

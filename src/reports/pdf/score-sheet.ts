@@ -157,13 +157,22 @@ export function layoutScoreSheet(m: Measurer, sheet: ScoreSheet, options: ScoreS
       ],
     ),
   ];
-  if (sheet.veto) totalsRows.push(pair([L.veto, L.vetoText(sheet.veto.items.join(', '), sheet.veto.effect, sheet.veto.grade)], ['', '']));
+  // Schemes that convert the base or deduct from the total say so beside the base and the bonus.
+  if (t.converted !== null || t.penalty > 0) {
+    totalsRows.splice(1, 0, pair([L.converted, t.converted === null ? '—' : points(t.converted)], [L.penalty, t.penalty > 0 ? `−${points(t.penalty)}` : '0']));
+  }
+  if (sheet.veto) {
+    const v = sheet.veto;
+    const text =
+      L.vetoText(v.items.join(', '), v.effect, v.grade) + (v.ceiling && v.effect !== 'ceiling' ? L.paren(L.vetoText('', 'ceiling', v.ceiling).replace(/^[：:] ?/, '')) : '');
+    totalsRows.push(pair([L.veto, text], ['', '']));
+  }
   for (const r of totalsRows) {
     r.cells[0]!.font = FONT_BOLD;
     r.cells[2]!.font = FONT_BOLD;
   }
   // The total itself in bold.
-  totalsRows[1]!.cells[1]!.font = FONT_BOLD;
+  totalsRows.find((r) => r.cells[0]!.text === L.total)!.cells[1]!.font = FONT_BOLD;
   table(flow, pairColumns, totalsRows, { size: 9.5, padY: 3.5, keepTogether: true });
   flow.y += 8;
 

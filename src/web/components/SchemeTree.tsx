@@ -47,6 +47,16 @@ export function SchemeTree({ scheme, testId, compact }: { scheme: Scheme; testId
               {t('scheme.bonusSection')}
             </Tag>
           ) : null}
+          {r.node.penalty ? (
+            <Tag color="red" style={{ marginInlineStart: 6 }}>
+              {r.node.penaltyCap !== undefined ? t('scheme.penaltySectionCap', { points: fmt.cents(r.node.penaltyCap) }) : t('scheme.penaltySection')}
+            </Tag>
+          ) : null}
+          {r.node.highestOnly ? (
+            <Tag color="gold" style={{ marginInlineStart: 6 }}>
+              {t('scheme.highestOnly')}
+            </Tag>
+          ) : null}
           {r.node.pool ? (
             <Tooltip title={t('scheme.poolHelp', { points: fmt.cents(r.node.points ?? 0) })}>
               <Tag color="volcano" style={{ marginInlineStart: 6 }}>
@@ -89,6 +99,16 @@ export function SchemeTree({ scheme, testId, compact }: { scheme: Scheme; testId
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {textOf(r.node.ruleText, lang)}
             </Typography.Text>
+          ) : null}
+          {!compact && (r.node.dataSource || r.node.department) ? (
+            <div className="muted" style={{ fontSize: 12 }} data-testid={`source-${r.node.code}`}>
+              {[
+                r.node.dataSource ? t('scheme.dataSource', { source: textOf(r.node.dataSource, lang) }) : '',
+                r.node.department ? t('scheme.department', { department: textOf(r.node.department, lang) }) : '',
+              ]
+                .filter(Boolean)
+                .join(lang === 'zh' ? '；' : '; ')}
+            </div>
           ) : null}
           {r.node.appliesIf ? (
             <div>
