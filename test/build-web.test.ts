@@ -127,5 +127,7 @@ describe('the first load of the built web app', () => {
       expect(file, `${what}: a chunk of its own`).toBeDefined();
       for (const [page, w] of Object.entries(weights)) expect(w.files, `${what} in the ${page} page's first load`).not.toContain(file);
     }
+    // The scheme form editor builds and scores the scheme from its data: no YAML reader, no zod.
+    expect(pageFiles(manifest, 'pages/schemes/SchemeFormPage.tsx'), "the form editor's chunks").not.toContain(onDemand.schemeReader);
   }, 180_000);
 });

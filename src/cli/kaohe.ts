@@ -5,7 +5,7 @@ import { KaoheError } from '../core/errors.ts';
 import { SchemeError } from '../core/scheme/problems.ts';
 import { KINDS } from '../core/registry/kinds.ts';
 import { runScore } from './commands/score.ts';
-import { runSchemeExport, runSchemeLint, runSchemeList, runSchemeShow } from './commands/scheme.ts';
+import { runSchemeExport, runSchemeImport, runSchemeLint, runSchemeList, runSchemeShow } from './commands/scheme.ts';
 
 // The registry commands pull in the database drivers and exceljs: load them only when used,
 // so that `kaohe score` starts fast.
@@ -71,6 +71,26 @@ function program(): Command {
       const text = runSchemeExport(ref, opts.format);
       if (opts.out) writeFileSync(opts.out, text);
       else process.stdout.write(text);
+    });
+  scheme
+    .command('import')
+    .description('read a scheme table as offices keep it (.xlsx: 序号 | 考核内容 | 分值 | 评分标准) into a scheme file; prints every line not read with its row')
+    .argument('<file>', 'the table (.xlsx; the sheet named like 考核细则 or 评分细则, else the first)')
+    .option('-o, --out <file>', 'write the scheme file (YAML) here instead of standard output')
+    .option('--id <id>', 'the scheme id: letters, digits, . _ - (default: imported)', (v: string) => {
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v)) throw new InvalidArgumentError('letters, digits, dot, dash or underscore, starting with a letter or digit');
+      return v;
+    })
+    .addOption(langOption())
+    .action(async (file: string, opts: { out?: string; id?: string; lang: 'zh' | 'en' }) => {
+      const { yaml, report } = await runSchemeImport(file, opts);
+      if (opts.out) {
+        writeFileSync(opts.out, yaml);
+        process.stdout.write(report);
+      } else {
+        process.stdout.write(yaml);
+        process.stderr.write(report);
+      }
     });
 
   cli

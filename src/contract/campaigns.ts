@@ -21,6 +21,8 @@ export interface CampaignSummary {
   year: number;
   /** "seed-2020 v1" */
   scheme: string;
+  /** The scheme's period the campaign is for (a scheme with periods), else null. */
+  period: string | null;
   villages: number;
   /** Over the villages the reader may list. */
   progress: Progress;
@@ -41,6 +43,10 @@ export interface CreateCampaignRequest {
   from?: string;
   to?: string;
   appealDays?: number;
+  /** The scheme's period the campaign is for (平时考核 daily, 年终考核 final…): required when the scheme has periods. */
+  period?: string;
+  /** A final campaign: the campaigns (ids) whose results it combines with its own; each of the same scheme and one of its periods. */
+  parts?: number[];
 }
 
 /** An inspection team of a campaign with the villages the reader may list. */
@@ -80,6 +86,12 @@ export interface CampaignDetail {
   createdAt: string;
   createdBy: string;
   scheme: { versionId: number; id: string; version: number; title: string };
+  /** The scheme's period the campaign is for, or null (a scheme without periods). */
+  schemePeriod: { code: string; title: LangText } | null;
+  /** The campaigns a final campaign combines with its own (empty for others). */
+  parts: Array<{ id: number; name: string; period: string | null }>;
+  /** The final campaigns combining this one. */
+  combinedIn: Array<{ id: number; name: string }>;
   scope: { villages: number };
   progress: Progress;
   teams: Team[];
@@ -137,7 +149,30 @@ export interface RankedRow {
   bonus: number;
   /** Score of each section, by section code. */
   sections: Record<string, number>;
+  /** The grade after the scheme's quotas (where it has any; else as scored). */
   grade?: string | null;
+  /** With quotas: the grade as scored, before them. */
+  scoredGrade?: string | null;
+  /** Deductions from the total (penalty sections; a combined result: all its assessments'). */
+  penalty?: number;
+  /** With points from rank (排名1—5名依次得60、57…分): the points the county rank earns. */
+  rankPoints?: number;
+  /**
+   * A final campaign's combined result (综合得分＝平时考核×30%＋年终考核×70%＋加分－扣分): each
+   * period's value (average, sum or last of its assessments; null: none) and weighted part;
+   * `total` is then the combined score, `base` the weighted sum, `bonus` the capped bonus.
+   */
+  combined?: {
+    /** `values`: each assessment's base (after conversion) in the order combined, the last the latest. */
+    periods: Array<{ code: string; count: number; values: number[]; value: number | null; weighted: number }>;
+    weighted: number;
+    /** The assessments' bonuses summed, and the cap (the scheme's bonus maximum); `bonus` is the capped sum. */
+    bonusRaw: number;
+    bonusMax: number;
+    penalty: number;
+    /** The most severe veto of any of the assessments. */
+    veto: { items: string[]; effect: 'zero' | 'grade' | 'ceiling'; grade?: string; ceiling?: string } | null;
+  };
   countyRank: number;
   townshipRank: number;
   /** Against the previous campaign: null where the village was not in it. */
@@ -168,6 +203,12 @@ export interface RankingData {
   county: RankedRow[];
   countySummary: RankSummary;
   townships: TownshipRanking[];
+  /** A final campaign: the scheme's periods (weight in percent) whose results it combines. */
+  periods?: Array<{ code: string; title: LangText; weight: number; combine: 'average' | 'sum' | 'last' }>;
+  /** A final campaign: the campaigns combined with its own results. */
+  parts?: Array<{ id: number; name: string; period: string | null }>;
+  /** The scheme's ranking rules applied (quota shares in percent, points as decimals). */
+  rules?: { quotas: Array<{ grade: string; share: number; otherwise: string }>; tieBreak: string[]; rankPoints: number[]; rankPointsRest: number | null };
 }
 
 /** A village of the campaign listed without a rank: no result handed in (未考核) or one not yet published (未发布). */

@@ -72,11 +72,14 @@ export interface LintAnswer {
   scheme: { id: string; version: number; title: LangText } | null;
 }
 
-/** POST /api/scheme-versions */
-export interface StoreSchemeRequest {
-  text: string;
+/**
+ * POST /api/scheme-versions: the scheme as YAML text (the YAML editor), or as the data of a
+ * scheme file (the form editor; points as decimals), which the server writes out as YAML and
+ * stores as that text. One of the two.
+ */
+export type StoreSchemeRequest = ({ text: string; data?: undefined } | { data: SchemeData; text?: undefined }) & {
   deriveText?: string | null;
-}
+};
 
 /** POST /api/scheme-versions: 201 when stored, 200 when the same text was stored before. */
 export interface SchemeVersionStored {
@@ -98,4 +101,27 @@ export interface SchemeVersionRef {
 export interface SchemeVersionDiff extends SchemeDiff {
   from: SchemeVersionRef;
   to: SchemeVersionRef;
+}
+
+/** A line of an imported scheme table not read (or to check): where it is, the node it would be, why (in the reader's language). */
+export interface SchemeImportLine {
+  code: string;
+  node?: string;
+  row?: number;
+  column?: string;
+  message: string;
+}
+
+/**
+ * POST /api/schemes/import (multipart: file): the draft scheme read from the table, every line
+ * not read (those items have no rule: the office picks one in the form editor) and every line
+ * read with a doubt worth a look.
+ */
+export interface SchemeImportAnswer {
+  draft: SchemeData;
+  unread: SchemeImportLine[];
+  checks: SchemeImportLine[];
+  /** The file's name and the worksheet read. */
+  file: string;
+  sheet: string;
 }

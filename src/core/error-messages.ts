@@ -162,6 +162,14 @@ export const ERROR_MESSAGES: Record<ErrorCode, ErrorText> = {
     zh: '排名的分数超出范围，请联系管理员。',
     en: 'A score in the ranking is out of range: tell the administrator.',
   },
+  'combine-no-periods': {
+    zh: '考核细则没有设置考核阶段（如平时考核、年终考核），无法计算综合得分。',
+    en: 'The scheme sets no periods (such as quarterly and year-end assessments): there is no combined score to compute.',
+  },
+  'combine-unknown-period': {
+    zh: '考核工作所属的考核阶段不在考核细则中，请检查考核工作的设置。',
+    en: "A campaign's period is not one of the scheme's periods: check the campaign's settings.",
+  },
   unauthenticated: {
     zh: '尚未登录或登录已过期，请重新登录。',
     en: 'You are not signed in, or your session has ended: sign in again.',

@@ -45,6 +45,9 @@ export const ERROR_CODES = [
   'ranking-bad-points',
   'ranking-duplicate-village',
   'ranking-overflow',
+  // Combining a unit's assessments by the scheme's periods.
+  'combine-no-periods',
+  'combine-unknown-period',
   // Who is asking.
   'unauthenticated',
   'csrf',

@@ -109,6 +109,8 @@ export const STATUS: Record<ErrorCode, number> = {
   'ranking-bad-points': 400,
   'ranking-duplicate-village': 400,
   'ranking-overflow': 400,
+  'combine-no-periods': 400,
+  'combine-unknown-period': 400,
   unauthenticated: 401,
   csrf: 403,
   forbidden: 403,

@@ -65,7 +65,16 @@ export interface RankingReportRow {
   base: number;
   bonus: number;
   total: number;
+  /** The grade after the scheme's quotas, where it has any. */
   grade: { code: string; title: string } | null;
+  /** With quotas: the grade as scored (else the same as `grade`). */
+  scoredGrade?: { code: string; title: string } | null;
+  /** Deductions from the total (penalty sections; a combined result: all its assessments'). */
+  penalty?: number;
+  /** A combined result: each period's weighted part, by period code. */
+  periods?: Record<string, number>;
+  /** With points from rank: the points the county rank earns. */
+  rankPoints?: number | null;
   townshipRank: number;
   countyRank: number;
   change: ReportChange;
@@ -99,6 +108,12 @@ export interface RankingReport {
   grades: Array<{ code: string; title: string }>;
   /** The campaign the change columns compare with (the latest earlier year), or null. */
   previous: { id: number; name: string; year: number } | null;
+  /** A final campaign: the periods it combines (weight in percent), shown instead of the sections. */
+  periods?: Array<{ code: string; title: string; weight: number }>;
+  /** The scheme's quotas apply (a column for the grade as scored beside the grade after them). */
+  quotas?: boolean;
+  /** The scheme gives points from rank (a column for them). */
+  rankPoints?: boolean;
   /** Every ranked village shown, from county rank 1 down (one township's when cut to it). */
   rows: RankingReportRow[];
   /** Townships by code, each with its villages. */

@@ -270,6 +270,12 @@ export class ReportService {
       bonus: fromCents(r.bonus),
       total: fromCents(r.total),
       grade: r.grade ? { code: r.grade, title: gradeTitle.get(r.grade) ?? r.grade } : null,
+      scoredGrade: (r.scoredGrade !== undefined ? r.scoredGrade : r.grade)
+        ? { code: (r.scoredGrade ?? r.grade)!, title: gradeTitle.get((r.scoredGrade ?? r.grade)!) ?? (r.scoredGrade ?? r.grade)! }
+        : null,
+      penalty: fromCents(r.penalty ?? 0),
+      ...(r.combined ? { periods: Object.fromEntries(r.combined.periods.map((p) => [p.code, fromCents(p.weighted)])) } : {}),
+      rankPoints: r.rankPoints === undefined ? null : fromCents(r.rankPoints),
       townshipRank: r.townshipRank,
       countyRank: r.countyRank,
       change: {
@@ -319,6 +325,9 @@ export class ReportService {
       maxBonus: fromCents(scheme.sections.filter((s) => s.bonus).reduce((n, s) => n + (s.points ?? 0), 0)),
       grades: scheme.grades.map((g) => ({ code: g.code, title: textOf(g.title, lang) })),
       previous,
+      ...(whole.periods ? { periods: whole.periods.map((p) => ({ code: p.code, title: textOf(p.title, lang), weight: fromCents(p.weight) })) } : {}),
+      quotas: (whole.rules?.quotas.length ?? 0) > 0,
+      rankPoints: whole.county.some((r) => r.rankPoints !== undefined),
       rows,
       townships,
       county: summaryOf(whole.countySummary),

@@ -14,6 +14,7 @@ const campaignOf = (c: Selectable<CampaignsTable>): CampaignRecord => ({
   appealDays: Number(c.appeal_days),
   createdAt: c.created_at,
   createdBy: c.created_by,
+  period: c.period ?? null,
 });
 
 const schemeVersionOf = (r: Selectable<SchemeVersionsTable>): SchemeVersionRecord => ({
@@ -68,7 +69,7 @@ export class CampaignRepository {
     return (await this.db.selectFrom('campaigns').select('id').where('name', '=', name).executeTakeFirst())?.id;
   }
 
-  async insert(c: Omit<CampaignRecord, 'id'>): Promise<number> {
+  async insert(c: Omit<CampaignRecord, 'id' | 'period'> & { period?: string | null }): Promise<number> {
     const row = await this.db
       .insertInto('campaigns')
       .values({
@@ -80,6 +81,7 @@ export class CampaignRepository {
         appeal_days: c.appealDays,
         created_at: c.createdAt,
         created_by: c.createdBy,
+        period: c.period ?? null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -87,15 +89,48 @@ export class CampaignRepository {
   }
 
   /** Every campaign with its scheme's id and version, newest year first. */
-  async listWithScheme(): Promise<Array<{ id: number; name: string; year: number; schemeId: string; schemeVersion: number }>> {
+  async listWithScheme(): Promise<Array<{ id: number; name: string; year: number; schemeId: string; schemeVersion: number; period: string | null }>> {
     const rows = await this.db
       .selectFrom('campaigns as c')
       .innerJoin('scheme_versions as s', 's.id', 'c.scheme_version_id')
-      .select(['c.id', 'c.name', 'c.year', 's.scheme_id', 's.version'])
+      .select(['c.id', 'c.name', 'c.year', 'c.period', 's.scheme_id', 's.version'])
       .orderBy('c.year', 'desc')
       .orderBy('c.id', 'desc')
       .execute();
-    return rows.map((r) => ({ id: r.id, name: r.name, year: Number(r.year), schemeId: r.scheme_id, schemeVersion: Number(r.version) }));
+    return rows.map((r) => ({ id: r.id, name: r.name, year: Number(r.year), schemeId: r.scheme_id, schemeVersion: Number(r.version), period: r.period ?? null }));
+  }
+
+  /** Records the campaigns whose results a final campaign combines with its own. */
+  async insertParts(campaignId: number, partIds: readonly number[]): Promise<void> {
+    if (partIds.length)
+      await this.db
+        .insertInto('campaign_parts')
+        .values(partIds.map((p) => ({ campaign_id: campaignId, part_campaign_id: p })))
+        .execute();
+  }
+
+  /** The campaigns a final campaign combines, in the order of their periods' start (then id). */
+  async parts(campaignId: number): Promise<CampaignRecord[]> {
+    const rows = await this.db
+      .selectFrom('campaign_parts as p')
+      .innerJoin('campaigns as c', 'c.id', 'p.part_campaign_id')
+      .selectAll('c')
+      .where('p.campaign_id', '=', campaignId)
+      .orderBy('c.period_from')
+      .orderBy('c.id')
+      .execute();
+    return rows.map(campaignOf);
+  }
+
+  /** The final campaigns that combine this one's results. */
+  async combinedIn(campaignId: number): Promise<Array<{ id: number; name: string }>> {
+    return this.db
+      .selectFrom('campaign_parts as p')
+      .innerJoin('campaigns as c', 'c.id', 'p.campaign_id')
+      .select(['c.id', 'c.name'])
+      .where('p.part_campaign_id', '=', campaignId)
+      .orderBy('c.id')
+      .execute();
   }
 
   async setSchemeVersion(campaignId: number, schemeVersionId: number): Promise<void> {

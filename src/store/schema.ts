@@ -256,6 +256,14 @@ export interface CampaignsTable {
   appeal_days: Generated<number>;
   created_at: string;
   created_by: string;
+  /** The scheme's period the campaign is for (migration 0013); null for a scheme without periods. */
+  period: string | null;
+}
+
+/** The campaigns whose results a final campaign combines with its own (migration 0013). */
+export interface CampaignPartsTable {
+  campaign_id: number;
+  part_campaign_id: number;
 }
 
 export interface InspectionTeamsTable {
@@ -484,6 +492,7 @@ export interface DB {
   leader_duties: LeaderDutiesTable;
   scheme_versions: SchemeVersionsTable;
   campaigns: CampaignsTable;
+  campaign_parts: CampaignPartsTable;
   change_counters: ChangeCountersTable;
   inspection_teams: InspectionTeamsTable;
   inspection_team_members: InspectionTeamMembersTable;

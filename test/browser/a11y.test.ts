@@ -171,6 +171,7 @@ describe.skipIf(!available)('browser: accessibility (axe-core, headings, focus)'
     if (role === 'admin') {
       more.push(
         { name: 'scheme editor', path: '/schemes/edit?from=builtin%3Aseed-2020' },
+        { name: 'scheme form', path: '/schemes/new/form?from=builtin%3Aseed-2020', ready: '[data-testid=form-settings]' },
         { name: 'appeals, one open', path: `/appeals?status=all&appeal=${appealId}`, ready: '[data-testid=appeal-drawer] .ant-descriptions' },
       );
     }

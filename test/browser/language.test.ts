@@ -29,6 +29,7 @@ const PAGES: Record<Role, string[]> = {
     '/registry/import',
     '/registry/export',
     '/schemes',
+    '/schemes/new/form',
     '/campaigns',
     '/campaigns/:c',
     '/assessments/:a',

@@ -198,6 +198,16 @@ interface Entry {
 const ROLES_RESIDENTS: Role[] = ['admin', 'reviewer', 'inspector', 'village'];
 
 const png = tinyPng();
+/** A scheme table as an office keeps it (POST /api/schemes/import). */
+const SCHEME_TABLE = await (async () => {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('考核细则');
+  ws.addRow(['序号', '考核内容', '分值', '评分标准']);
+  ws.addRow(['一、基础工作（10分）']);
+  ws.mergeCells(2, 1, 2, 4);
+  ws.addRow([1, '台账', 10, '每缺少一项扣2分，扣完10分为止']);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+})();
 const PNG_SHA = createHash('sha256').update(png).digest('hex');
 const photo = (): Part[] => [{ name: 'file', filename: `${TYPED_ID}.png`, type: 'image/png', data: png }];
 
@@ -273,6 +283,11 @@ const TABLE: Record<string, Entry> = {
   },
   'GET /api/scheme-versions/{vid}': { roles: 'any', subject: (f) => ({ reach: 'open', targets: [{ label: 'version', values: { vid: f.schemeVersionId } }] }) },
   'POST /api/schemes/lint': { roles: 'any', body: () => ({ text: 'id: x\n' }) },
+  // Importing a table prepares a version to store: the office's, as storing is.
+  'POST /api/schemes/import': {
+    roles: ['admin'],
+    upload: () => [{ name: 'file', filename: `${TYPED_ID}.xlsx`, type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', data: SCHEME_TABLE }],
+  },
   // The stored text again: answered with the stored version (200), nothing added.
   'POST /api/scheme-versions': { roles: ['admin'], body: () => ({ text: SEED_TEXT, deriveText: DERIVE_TEXT }) },
   'GET /api/scheme-versions/{a}/diff/{b}': {

@@ -71,29 +71,46 @@ export function addCampaignCommands(cli: Command): void {
       .requiredOption('--year <year>', 'the assessed year', int('--year'))
       .option('--scheme <id|path>', 'built-in scheme id or scheme file (its rules: FILE.derive.yaml beside it)')
       .option('--villages <codes>', 'comma-separated village codes (default: every village)')
-      .option('--appeal-days <n>', 'days after publication a village may appeal (default 10)', int('--appeal-days')),
-  ).action(async (name: string, opts: { year: number; scheme?: string; villages?: string; appealDays?: number; user?: string }) => {
-    await withService(async (service) => {
-      const actor = actorOf(opts);
-      const src = schemeSource(opts.scheme);
-      const version = await service.schemes.storeSchemeVersion(actor, src.text, src.derive, src.file);
-      const id = await service.setup.createCampaign(actor, {
-        name,
-        year: opts.year,
-        schemeVersionId: version.id,
-        ...(opts.villages
-          ? {
-              villages: opts.villages
-                .split(',')
-                .map((v) => v.trim())
-                .filter(Boolean),
-            }
-          : {}),
-        ...(opts.appealDays !== undefined ? { appealDays: opts.appealDays } : {}),
+      .option('--appeal-days <n>', 'days after publication a village may appeal (default 10)', int('--appeal-days'))
+      .option('--from <date>', 'start of the inspection period, YYYY-MM-DD (default: 1 January of the year)')
+      .option('--to <date>', 'end of the inspection period, YYYY-MM-DD (default: 31 December of the year)')
+      .option('--period <code>', "the scheme's period the campaign is for (平时考核 daily, 年终考核 final…): required when the scheme has periods")
+      .option('--parts <names>', 'a final campaign: comma-separated names of the campaigns whose results it combines with its own'),
+  ).action(
+    async (
+      name: string,
+      opts: { year: number; scheme?: string; villages?: string; appealDays?: number; from?: string; to?: string; period?: string; parts?: string; user?: string },
+    ) => {
+      await withService(async (service) => {
+        const actor = actorOf(opts);
+        const src = schemeSource(opts.scheme);
+        const version = await service.schemes.storeSchemeVersion(actor, src.text, src.derive, src.file);
+        const parts: number[] = [];
+        for (const part of (opts.parts ?? '').split(',').map((p) => p.trim())) if (part) parts.push(await service.setup.campaignByName(part));
+        const id = await service.setup.createCampaign(actor, {
+          name,
+          year: opts.year,
+          schemeVersionId: version.id,
+          ...(opts.villages
+            ? {
+                villages: opts.villages
+                  .split(',')
+                  .map((v) => v.trim())
+                  .filter(Boolean),
+              }
+            : {}),
+          ...(opts.appealDays !== undefined ? { appealDays: opts.appealDays } : {}),
+          ...(opts.from ? { from: opts.from } : {}),
+          ...(opts.to ? { to: opts.to } : {}),
+          ...(opts.period ? { period: opts.period } : {}),
+          ...(parts.length ? { parts } : {}),
+        });
+        out(
+          `campaign ${id} "${name}" (${opts.year}${opts.period ? `, ${opts.period}` : ''}) by ${version.schemeId} v${version.version}${version.created ? ' (scheme version stored)' : ''}`,
+        );
       });
-      out(`campaign ${id} "${name}" (${opts.year}) by ${version.schemeId} v${version.version}${version.created ? ' (scheme version stored)' : ''}`);
-    });
-  });
+    },
+  );
 
   c.command('list')
     .description('campaigns with their progress')
@@ -342,18 +359,46 @@ export function addCampaignCommands(cli: Command): void {
     .option('--preview', 'internal preview (内部预览): rank submitted and reviewed results too, provisionally')
     .action(async (campaign: string, opts: { json?: boolean; published?: boolean; preview?: boolean }) => {
       await withService(async (service) => {
-        const r = await service.rankings.ranking(CLI_ADMIN, await campaignId(service, campaign), { preview: !!opts.preview, publishedOnly: !!opts.published });
+        const id = await campaignId(service, campaign);
+        const r = await service.rankings.ranking(CLI_ADMIN, id, { preview: !!opts.preview, publishedOnly: !!opts.published });
         if (opts.json) return out(JSON.stringify(r, null, 2));
         out(`${r.campaign.name} (${r.scheme.id} v${r.scheme.version})${r.basis === 'preview' ? ' 内部预览 (internal preview: provisional ranks)' : ', published results'}`);
-        out(padEnd('县排名', 8) + padEnd('乡镇排名', 10) + padEnd('村', 14) + padEnd('乡镇', 12) + padStart('总分', 8) + padStart('变化', 8));
+        // A final campaign: each period's weighted part, bonus and deductions beside the combined score.
+        const periods = 'periods' in r ? (r.periods ?? []) : [];
+        const graded = r.county.some((row) => row.grade != null);
+        const { scheme } = await service.schemes.schemeOf((await service.setup.campaignDetail(CLI_ADMIN, id)).scheme.versionId);
+        const gradeTitle = (code: string | null | undefined) => (code ? (scheme.grades.find((g) => g.code === code)?.title.zh ?? code) : '—');
+        const ranked = r.county.some((row) => row.rankPoints !== undefined);
+        if (periods.length) out(`综合得分＝${periods.map((p) => `${p.title.zh}×${fp(p.weight)}%`).join('＋')}＋加分－扣分`);
+        out(
+          padEnd('县排名', 8) +
+            padEnd('乡镇排名', 10) +
+            padEnd('村', 14) +
+            padEnd('乡镇', 12) +
+            periods.map((p) => padStart(p.title.zh, 10)).join('') +
+            (periods.length ? padStart('加分', 8) + padStart('扣分', 8) : '') +
+            padStart(periods.length ? '综合得分' : '总分', 10) +
+            (graded ? padStart('等次', 10) : '') +
+            (ranked ? padStart('名次分', 8) : '') +
+            padStart('变化', 8),
+        );
         for (const row of r.county) {
           const delta = row.change?.totalDelta == null ? '—' : (row.change.totalDelta >= 0 ? '+' : '') + fp(row.change.totalDelta);
+          const grade = !graded
+            ? ''
+            : row.scoredGrade !== undefined && row.scoredGrade !== row.grade
+              ? `${gradeTitle(row.scoredGrade)}→${gradeTitle(row.grade)}`
+              : gradeTitle(row.grade);
           out(
             padEnd(String(row.countyRank), 8) +
               padEnd(String(row.townshipRank), 10) +
               padEnd(row.name, 14) +
               padEnd(row.townshipName, 12) +
-              padStart(fp(row.total), 8) +
+              periods.map((p) => padStart(fp(row.combined?.periods.find((x) => x.code === p.code)?.weighted ?? 0), 10)).join('') +
+              (periods.length ? padStart(fp(row.bonus), 8) + padStart(fp(row.combined?.penalty ?? 0), 8) : '') +
+              padStart(fp(row.total), 10) +
+              (graded ? padStart(grade, 10) : '') +
+              (ranked ? padStart(row.rankPoints === undefined ? '—' : fp(row.rankPoints), 8) : '') +
               padStart(delta, 8),
           );
         }

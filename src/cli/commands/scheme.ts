@@ -1,6 +1,6 @@
-/** `kaohe scheme list|show|lint|export`. */
+/** `kaohe scheme list|show|lint|export|import`. */
 import { readFileSync } from 'node:fs';
-import { stringify } from 'yaml';
+import { Document, isNode, stringify } from 'yaml';
 import { KaoheError } from '../../core/errors.ts';
 import { formatPoints as fp } from '../../core/numbers.ts';
 import { describeCondition } from '../../core/scheme/conditions.ts';
@@ -10,6 +10,7 @@ import { textOf, type Lang, type Scheme, type SchemeNode } from '../../core/sche
 import { ruleSummary } from '../../core/scheme/rule-summary.ts';
 import { formatProblem } from '../../core/scheme/problems.ts';
 import { schemeToData } from '../../core/scheme/serialize.ts';
+import { importProblemLine } from '../../core/scheme/import-problems.ts';
 import { builtinScheme, builtinSchemeIds, DEFAULT_SCHEME_ID, resolveScheme } from '../../schemes/index.ts';
 
 /** Lists the built-in schemes. */
@@ -76,4 +77,50 @@ export function runSchemeLint(file: string, lang: Lang): { stdout: string; statu
 export function runSchemeExport(ref: string | undefined, format: 'yaml' | 'json'): string {
   const data = schemeToData(resolveScheme(ref));
   return format === 'json' ? JSON.stringify(data, null, 2) + '\n' : stringify(data, { lineWidth: 0 });
+}
+
+/**
+ * Reads an office's scheme table (.xlsx) into a scheme file: the YAML (to `out`, or as `stdout`)
+ * and every line not read, with its row, column and node (on `report`: stdout when the YAML goes
+ * to a file, else stderr). Throws a KaoheError naming the file when it cannot be read at all.
+ */
+export async function runSchemeImport(file: string, opts: { out?: string; id?: string; lang: Lang }): Promise<{ yaml: string; report: string }> {
+  const { importSchemeFile } = await import('../../services/scheme-sheet.ts');
+  const { scheme, problems, sheet } = await importSchemeFile(file, { id: opts.id });
+  const zh = opts.lang === 'zh';
+  const unread = problems.filter((p) => p.severity === 'unread');
+  const checks = problems.length - unread.length;
+  let items = 0;
+  const count = (n: { children?: unknown[] }) => (n.children ? (n.children as Array<{ children?: unknown[] }>).forEach(count) : items++);
+  scheme.sections.forEach(count);
+  const lines = problems.map((p) => {
+    const tag = p.severity === 'unread' ? (zh ? '未识别' : 'not read') : zh ? '请核对' : 'check';
+    return `${file}: ${tag}: ${importProblemLine(p, opts.lang)}`;
+  });
+  lines.push(
+    zh
+      ? `${file}（工作表“${sheet}”）：${items}项；${unread.length}处未识别，${checks}处请核对${unread.length ? '；未识别的项没有规则，请在表单编辑器中补上，或编辑文件后用 kaohe scheme lint 检查' : ''}`
+      : `${file} (worksheet "${sheet}"): ${items} item${items === 1 ? '' : 's'}; ${unread.length} not read, ${checks} to check${unread.length ? '; an item not read has no rule: add it in the form editor, or in the file and check it with kaohe scheme lint' : ''}`,
+  );
+  const header = zh
+    ? `# 由 kaohe scheme import 从 ${file} 导入；${unread.length}处未识别（这些项没有规则，请补上）。\n`
+    : `# Imported by kaohe scheme import from ${file}; ${unread.length} line(s) not read (those items have no rule: add one).\n`;
+  // Each line not read is said again above its node in the file, where the office will edit it.
+  const doc = new Document(scheme);
+  const pathOf = new Map<string, Array<string | number>>();
+  const walkPaths = (nodes: Array<{ code: string; children?: unknown[] }>, path: Array<string | number>) =>
+    nodes.forEach((n, i) => {
+      pathOf.set(n.code, [...path, i]);
+      if (n.children) walkPaths(n.children as Array<{ code: string; children?: unknown[] }>, [...path, i, 'children']);
+    });
+  walkPaths(scheme.sections, ['sections']);
+  for (const p of unread) {
+    const path = p.node ? pathOf.get(p.node) : undefined;
+    const node = path ? doc.getIn(path, true) : undefined;
+    if (isNode(node)) {
+      const said = ` ${zh ? '未识别' : 'not read'}: ${importProblemLine(p, opts.lang)}`;
+      node.commentBefore = [node.commentBefore, said].filter(Boolean).join('\n');
+    }
+  }
+  return { yaml: header + doc.toString({ lineWidth: 0 }), report: lines.join('\n') + '\n' };
 }

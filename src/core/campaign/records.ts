@@ -33,6 +33,8 @@ export interface CampaignRecord {
   appealDays: number;
   createdAt: string;
   createdBy: string;
+  /** The scheme's period the campaign is for (平时考核, 年终考核); null for a scheme without periods. */
+  period: string | null;
 }
 
 export interface TeamRecord {

@@ -5,6 +5,9 @@
  */
 import { KaoheError } from '../errors.ts';
 import type { Cents } from '../numbers.ts';
+import { applyQuotas, compareTieKeys, pointsOfRank, tieKeys, type RankingRulesInput } from './rules.ts';
+
+export type { QuotaRule, RankingRulesInput } from './rules.ts';
 
 /** One village's result in a campaign, as ranked. */
 export interface RankInput {
@@ -20,6 +23,25 @@ export interface RankInput {
   sections: Record<string, Cents>;
   /** Grade code, when the scheme has grades. */
   grade?: string | null;
+  /** Deductions from the total (penalty sections), for the 'penalty' tie-break. */
+  penalty?: Cents;
+  /** A combined result: each period's value (before its weight), by period code, for tie-breaks. */
+  periods?: Record<string, Cents>;
+  /** Scores of the nodes the tie-breaks name, by node code. */
+  nodes?: Record<string, Cents>;
+  /** A combined result (a final campaign): each period's part, as core/scoring/combine.ts gives it. */
+  combined?: CombinedParts;
+}
+
+/** The parts of a combined result shown beside its total. */
+export interface CombinedParts {
+  /** Each period: its assessments' values (in order), the period's value and its weighted part. */
+  periods: Array<{ code: string; count: number; values: Cents[]; value: Cents | null; weighted: Cents }>;
+  weighted: Cents;
+  bonusRaw: Cents;
+  bonusMax: Cents;
+  penalty: Cents;
+  veto: { items: string[]; effect: 'zero' | 'grade' | 'ceiling'; grade?: string; ceiling?: string } | null;
 }
 
 /** A village's place in the previous campaign. */
@@ -31,6 +53,8 @@ export interface PreviousPlace {
 export interface RankOptions {
   /** The previous campaign's results by village code. */
   previous?: ReadonlyMap<string, PreviousPlace>;
+  /** The scheme's ranking rules: tie-breaks, quotas, points from rank (see rules.ts). */
+  rules?: RankingRulesInput;
 }
 
 export interface RankChange {
@@ -41,8 +65,15 @@ export interface RankChange {
 }
 
 export interface RankedRow extends RankInput {
-  /** Competition rank in the county: 1 + number of villages with a strictly higher total. */
+  /**
+   * Competition rank in the county: 1 + number of villages with a strictly higher total (or, with
+   * tie-breaks, ahead of it on the total and then the tie-break keys).
+   */
   countyRank: number;
+  /** With quotas: the grade as scored; `grade` is then the grade after the quotas. */
+  scoredGrade?: string | null;
+  /** With points from rank: the points the county rank earns. */
+  rankPoints?: Cents;
   /** Competition rank among the villages of the same township. */
   townshipRank: number;
   change: RankChange;
@@ -87,8 +118,11 @@ export interface Rankings {
 /** Ranks villages by total in the county and in their township (competition ranking: 1, 2, 2, 4). */
 export function rank(rows: readonly RankInput[], options: RankOptions = {}): Rankings {
   check(rows);
-  const sorted = [...rows].sort(byTotalThenVillage);
-  const countyRanks = competitionRanks(sorted);
+  const rules = options.rules;
+  const keys = new Map(rows.map((r) => [r.village, tieKeys(r, rules?.tieBreak)]));
+  const ahead = (a: RankInput, b: RankInput) => b.total - a.total || compareTieKeys(keys.get(a.village)!, keys.get(b.village)!);
+  const sorted = [...rows].sort((a, b) => ahead(a, b) || compareCodes(a.village, b.village));
+  const countyRanks = competitionRanks(sorted, ahead);
 
   const byTownship = new Map<string, number[]>();
   sorted.forEach((row, i) => {
@@ -98,16 +132,28 @@ export function rank(rows: readonly RankInput[], options: RankOptions = {}): Ran
   });
   const townshipRanks = new Array<number>(sorted.length);
   for (const indices of byTownship.values()) {
-    const ranks = competitionRanks(indices.map((i) => sorted[i]!));
+    const ranks = competitionRanks(
+      indices.map((i) => sorted[i]!),
+      ahead,
+    );
     indices.forEach((i, k) => (townshipRanks[i] = ranks[k]!));
   }
 
   const previous = options.previous;
+  const quotaGrades = rules?.quotas?.length
+    ? applyQuotas(
+        sorted.map((row, i) => ({ rank: countyRanks[i]!, grade: row.grade ?? null })),
+        rules.quotas,
+      )
+    : null;
   const county: RankedRow[] = sorted.map((row, i) => {
     const countyRank = countyRanks[i]!;
     const before = previous?.get(row.village);
+    const points = pointsOfRank(countyRank, rules);
     return {
       ...row,
+      ...(quotaGrades ? { scoredGrade: row.grade ?? null, grade: quotaGrades[i]! } : {}),
+      ...(points !== null ? { rankPoints: points } : {}),
       countyRank,
       townshipRank: townshipRanks[i]!,
       change: before ? { totalDelta: row.total - before.total, rankDelta: before.countyRank - countyRank } : { totalDelta: null, rankDelta: null },
@@ -151,6 +197,9 @@ function check(rows: readonly RankInput[]): void {
       ['base', row.base],
       ['bonus', row.bonus],
       ...Object.entries(row.sections).map(([code, v]) => [`sections.${code}`, v] as const),
+      ...(row.penalty !== undefined ? [['penalty', row.penalty] as const] : []),
+      ...Object.entries(row.periods ?? {}).map(([code, v]) => [`periods.${code}`, v] as const),
+      ...Object.entries(row.nodes ?? {}).map(([code, v]) => [`nodes.${code}`, v] as const),
     ] as const) {
       if (!Number.isSafeInteger(value)) {
         throw new KaoheError('ranking-bad-points', `village ${row.village} (${row.name}), ${field}: ${String(value)} is not a whole number of hundredths of a point`);
@@ -159,21 +208,16 @@ function check(rows: readonly RankInput[]): void {
   }
 }
 
-/** Higher total first; equal totals by village code, so the order never depends on the input's. */
-function byTotalThenVillage(a: RankInput, b: RankInput): number {
-  return b.total - a.total || compareCodes(a.village, b.village);
-}
-
 /** Code order by UTF-16 code units: the same in every locale (localeCompare is not). */
 function compareCodes(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Ranks of rows sorted by total descending: equal totals share a rank, the next one skips. */
-function competitionRanks(sorted: readonly RankInput[]): number[] {
+/** Ranks of sorted rows: rows neither ahead of the other (equal totals and tie keys) share a rank, the next one skips. */
+function competitionRanks(sorted: readonly RankInput[], ahead: (a: RankInput, b: RankInput) => number): number[] {
   const ranks: number[] = [];
   sorted.forEach((row, i) => {
-    ranks.push(i > 0 && sorted[i - 1]!.total === row.total ? ranks[i - 1]! : i + 1);
+    ranks.push(i > 0 && ahead(sorted[i - 1]!, row) === 0 ? ranks[i - 1]! : i + 1);
   });
   return ranks;
 }

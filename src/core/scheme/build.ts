@@ -103,7 +103,7 @@ export interface RawScheme {
   unmeasured?: 'full' | 'zero';
   periods?: Array<{ code: string; title: RawText; weight: RawPoints; combine?: 'average' | 'sum' | 'last' }>;
   ranking?: {
-    quotas?: Array<{ grade: string; share: RawPoints; otherwise: string }>;
+    quotas?: Array<{ grade: string; share: RawPoints; otherwise: string; rounding?: 'down' | 'halfUp' | 'up'; boundaryTies?: 'demote' | 'keep' }>;
     tieBreak?: string[];
     rankPoints?: RawPoints[];
     rankPointsRest?: RawPoints;
@@ -637,7 +637,7 @@ export function buildScheme(raw: RawScheme, report: Report, lineOf: (path: Array
         const at = grades.findIndex((g) => g.code === q.grade);
         const below = grades.findIndex((g) => g.code === q.otherwise);
         if (at >= 0 && below >= 0 && below <= at) error(['ranking', 'quotas', i, 'otherwise'], 'quota-otherwise', { grade: q.grade, otherwise: q.otherwise });
-        return { grade: q.grade, share, otherwise: q.otherwise };
+        return { grade: q.grade, share, otherwise: q.otherwise, ...(q.rounding ? { rounding: q.rounding } : {}), ...(q.boundaryTies ? { boundaryTies: q.boundaryTies } : {}) };
       });
     }
     if (r.tieBreak) {

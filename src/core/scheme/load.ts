@@ -94,7 +94,17 @@ const SchemeFileSchema = z.strictObject({
     .optional(),
   ranking: z
     .strictObject({
-      quotas: z.array(z.strictObject({ grade: z.string().min(1), share: PointsSchema, otherwise: z.string().min(1) })).optional(),
+      quotas: z
+        .array(
+          z.strictObject({
+            grade: z.string().min(1),
+            share: PointsSchema,
+            otherwise: z.string().min(1),
+            rounding: z.enum(['down', 'halfUp', 'up']).optional(),
+            boundaryTies: z.enum(['demote', 'keep']).optional(),
+          }),
+        )
+        .optional(),
       tieBreak: z.array(z.string().min(1)).optional(),
       rankPoints: z.array(PointsSchema).min(1).optional(),
       rankPointsRest: PointsSchema.optional(),

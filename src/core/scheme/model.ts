@@ -209,7 +209,15 @@ export interface Period {
 /** Rules a ranking applies to a scheme's results. */
 export interface RankingRules {
   /** '好'等次不超过20%，按综合得分从高到低确定，超出比例的确定为'较好'. */
-  quotas?: Array<{ grade: string; share: Cents; otherwise: string }>;
+  quotas?: Array<{
+    grade: string;
+    share: Cents;
+    otherwise: string;
+    /** How share × count becomes a number of units: 'down' (不超过, the default), 'halfUp' or 'up'. */
+    rounding?: 'down' | 'halfUp' | 'up';
+    /** Units tied at the quota's boundary: 'demote' all of them (the default, strict 不超过) or 'keep' them all. */
+    boundaryTies?: 'demote' | 'keep';
+  }>;
   /**
    * Ties on the total are broken by these, in order (综合得分相同的，年终考核得分高者排名在前):
    * 'base', 'bonus', 'penalty' (lower first), a period code or a node code (its score).

@@ -94,7 +94,15 @@ export function schemeToData(scheme: Scheme): Data {
   if (scheme.ranking) {
     const r = scheme.ranking;
     const ranking: Data = {};
-    if (r.quotas) ranking.quotas = r.quotas.map((q) => ({ grade: q.grade, share: fromCents(q.share), otherwise: q.otherwise }));
+    if (r.quotas) {
+      ranking.quotas = r.quotas.map((q) => ({
+        grade: q.grade,
+        share: fromCents(q.share),
+        otherwise: q.otherwise,
+        ...(q.rounding ? { rounding: q.rounding } : {}),
+        ...(q.boundaryTies ? { boundaryTies: q.boundaryTies } : {}),
+      }));
+    }
     if (r.tieBreak) ranking.tieBreak = r.tieBreak;
     if (r.rankPoints) ranking.rankPoints = r.rankPoints.map(fromCents);
     if (r.rankPointsRest !== undefined) ranking.rankPointsRest = fromCents(r.rankPointsRest);

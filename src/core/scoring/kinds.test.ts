@@ -353,6 +353,32 @@ grades:`,
     expect(found.map((p) => p[0])).toEqual(expect.arrayContaining(['quota-otherwise', 'unknown-tie-break']));
   });
 
+  it('keeps the rounding and boundary ties of a quota, and reads the periods and ranking rules back', () => {
+    const withRules = loadScheme(
+      SCHEME.replace(
+        'grades:',
+        `periods:
+  - { code: daily, title: 平时考核, weight: 30 }
+  - { code: final, title: 年终考核, weight: 70, combine: last }
+ranking:
+  quotas: [{ grade: good, share: 20, otherwise: fair, rounding: halfUp, boundaryTies: keep }]
+  tieBreak: [final, 1.1]
+  rankPoints: [60, 57.5]
+grades:`,
+      ),
+    );
+    expect(withRules.periods).toEqual([
+      { code: 'daily', title: { zh: '平时考核' }, weight: 3000, combine: 'average' },
+      { code: 'final', title: { zh: '年终考核' }, weight: 7000, combine: 'last' },
+    ]);
+    expect(withRules.ranking).toEqual({
+      quotas: [{ grade: 'good', share: 2000, otherwise: 'fair', rounding: 'halfUp', boundaryTies: 'keep' }],
+      tieBreak: ['final', '1.1'],
+      rankPoints: [6000, 5750],
+    });
+    expect(schemeFromData(schemeToData(withRules) as unknown as RawScheme)).toEqual(withRules);
+  });
+
   it('round-trips through the data of a file: serialize, load again, same scheme and scores', () => {
     const data = schemeToData(scheme) as unknown as RawScheme;
     const again = schemeFromData(data);

@@ -4,6 +4,7 @@
  * (src/contract/campaigns.ts, src/contract/audit.ts), points as decimals.
  */
 import { fromCents } from '../../core/numbers.ts';
+import type { Text as LangText } from '../../core/scheme/model.ts';
 import type { RankedRow as RankedCents, RankSummary as SummaryCents, TownshipRanking as TownshipCents } from '../../core/ranking/ranking.ts';
 import type { AuditEntry, AuditVerification } from '../../contract/audit.ts';
 import type {
@@ -35,7 +36,7 @@ export function presentProgress(p: Progress): Progress {
 
 /** A campaign of GET /api/campaigns. */
 export function presentCampaignSummary(c: Result<'listCampaignsFor'>[number]): CampaignSummary {
-  return { id: c.id, name: c.name, year: c.year, scheme: c.scheme, villages: c.villages, progress: presentProgress(c.progress) };
+  return { id: c.id, name: c.name, year: c.year, scheme: c.scheme, period: c.period, villages: c.villages, progress: presentProgress(c.progress) };
 }
 
 /** An assessment as a row of a campaign's lists. */
@@ -104,6 +105,9 @@ export function presentCampaignDetail(c: Result<'campaignDetail'>): CampaignDeta
     createdAt: c.createdAt,
     createdBy: c.createdBy,
     scheme: { versionId: c.scheme.versionId, id: c.scheme.id, version: c.scheme.version, title: c.scheme.title },
+    schemePeriod: c.schemePeriod,
+    parts: c.parts,
+    combinedIn: c.combinedIn,
     scope: { villages: c.scope.villages },
     progress: presentProgress(c.progress),
     teams: c.teams.map((t) => ({ id: t.id, name: t.name, ...(t.members !== undefined ? { members: t.members } : {}), villages: t.villages })),
@@ -123,6 +127,27 @@ function presentRankedRow(r: RankedCents): RankedRow {
     bonus: fromCents(r.bonus),
     sections: points(r.sections),
     ...(r.grade !== undefined ? { grade: r.grade } : {}),
+    ...(r.scoredGrade !== undefined ? { scoredGrade: r.scoredGrade } : {}),
+    ...(r.penalty !== undefined ? { penalty: fromCents(r.penalty) } : {}),
+    ...(r.rankPoints !== undefined ? { rankPoints: fromCents(r.rankPoints) } : {}),
+    ...(r.combined
+      ? {
+          combined: {
+            periods: r.combined.periods.map((p) => ({
+              code: p.code,
+              count: p.count,
+              values: p.values.map(fromCents),
+              value: p.value === null ? null : fromCents(p.value),
+              weighted: fromCents(p.weighted),
+            })),
+            weighted: fromCents(r.combined.weighted),
+            bonusRaw: fromCents(r.combined.bonusRaw),
+            bonusMax: fromCents(r.combined.bonusMax),
+            penalty: fromCents(r.combined.penalty),
+            veto: r.combined.veto,
+          },
+        }
+      : {}),
     countyRank: r.countyRank,
     townshipRank: r.townshipRank,
     change: { totalDelta: r.change.totalDelta === null ? null : fromCents(r.change.totalDelta), rankDelta: r.change.rankDelta },
@@ -152,6 +177,9 @@ interface RankingCents {
   county: RankedCents[];
   countySummary: SummaryCents;
   townships: TownshipCents[];
+  periods?: Array<{ code: string; title: LangText; weight: number; combine: 'average' | 'sum' | 'last' }>;
+  parts?: Array<{ id: number; name: string; period: string | null }>;
+  rules?: { quotas: Array<{ grade: string; share: number; otherwise: string }>; tieBreak: string[]; rankPoints: number[]; rankPointsRest: number | null };
 }
 
 /** A ranking in points (a snapshot's data). */
@@ -163,6 +191,18 @@ export function presentRankingData(r: RankingCents): RankingData {
     county: r.county.map(presentRankedRow),
     countySummary: presentRankSummary(r.countySummary),
     townships: r.townships.map(presentTownshipRanking),
+    ...(r.periods ? { periods: r.periods.map((p) => ({ code: p.code, title: p.title, weight: fromCents(p.weight), combine: p.combine })) } : {}),
+    ...(r.parts ? { parts: r.parts } : {}),
+    ...(r.rules
+      ? {
+          rules: {
+            quotas: r.rules.quotas.map((q) => ({ grade: q.grade, share: fromCents(q.share), otherwise: q.otherwise })),
+            tieBreak: r.rules.tieBreak,
+            rankPoints: r.rules.rankPoints.map(fromCents),
+            rankPointsRest: r.rules.rankPointsRest === null ? null : fromCents(r.rules.rankPointsRest),
+          },
+        }
+      : {}),
   };
 }
 

@@ -115,6 +115,8 @@ export function campaignsRoutes(app: FastifyInstance): void {
       from: z.iso.date().optional(),
       to: z.iso.date().optional(),
       appealDays: z.number().int().min(0).max(365).optional(),
+      period: z.string().trim().min(1).max(50).optional(),
+      parts: z.array(z.number().int().positive()).max(50).optional(),
     }),
     handler: async ({ user, body, reply }): Promise<CampaignCreated> => {
       const input: Parameters<typeof campaigns.setup.createCampaign>[1] = { name: body.name, year: body.year, schemeVersionId: body.schemeVersionId };
@@ -122,6 +124,8 @@ export function campaignsRoutes(app: FastifyInstance): void {
       if (body.from) input.from = body.from;
       if (body.to) input.to = body.to;
       if (body.appealDays !== undefined) input.appealDays = body.appealDays;
+      if (body.period) input.period = body.period;
+      if (body.parts) input.parts = body.parts;
       const id = await campaigns.setup.createCampaign(actorOf(user), input);
       reply.code(201);
       return { id, campaign: presentCampaignDetail(await campaigns.setup.campaignDetail(actorOf(user), id)) };

@@ -234,6 +234,63 @@ describe.each(storeTargets())('scheme API ($dialect)', (target) => {
       expectValidation(await as.admin.post('/api/scheme-versions', { text: seedText, deriveText: 7 }), 'body.deriveText');
     });
 
+    it('stores a scheme given as data (the form editor), written out as YAML the YAML editor opens', async () => {
+      const data = (await as.admin.get('/api/schemes/seed-2020')).json().scheme as Record<string, unknown>;
+      const v6 = { ...data, version: 6, title: '表单编辑的细则' };
+      const res = await as.admin.post('/api/scheme-versions', { data: v6, deriveText: null });
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.json()).toMatchObject({ schemeId: 'seed-2020', version: 6, created: true });
+      const stored = (await as.admin.get(`/api/scheme-versions/${res.json().id}`)).json();
+      // YAML, not JSON: an office opens it in the YAML editor.
+      expect(stored.sourceText).toMatch(/^id: seed-2020\nversion: 6\ntitle: 表单编辑的细则\n/);
+      expect(stored.sourceText).not.toContain('{"');
+      expect(loadScheme(stored.sourceText)).toEqual({ ...loadScheme(seedText), version: 6, title: { zh: '表单编辑的细则' } });
+      expect(stored.scheme).toEqual(v6);
+      // The same data again is the same version; other data under it is refused.
+      const again = await as.admin.post('/api/scheme-versions', { data: v6 });
+      expect(again.statusCode).toBe(200);
+      expect(again.json()).toMatchObject({ id: res.json().id, created: false });
+      expectCode(await as.admin.post('/api/scheme-versions', { data: { ...v6, title: '另一个标题' } }), 409, 'scheme-version-exists');
+    });
+
+    it('refuses bad data with the problems bad text gets, and stores nothing', async () => {
+      const data = (await as.admin.get('/api/schemes/seed-2020')).json().scheme as { sections: Array<{ children: Array<{ code: string }> }> };
+      const before = (await as.admin.get('/api/schemes')).json().versions.length;
+      const dup = structuredClone(data);
+      dup.sections[0]!.children[1]!.code = dup.sections[0]!.children[0]!.code;
+      const byData = await as.admin.post('/api/scheme-versions', { data: { ...dup, version: 7 } });
+      const byText = await as.admin.post('/api/scheme-versions', { text: seedText.replace('code: "1.2"', 'code: "1.1"').replace(/^version: 1$/m, 'version: 7') });
+      expectCode(byData, 400, 'invalid-scheme');
+      expectCode(byText, 400, 'invalid-scheme');
+      const what = (r: LightMyRequestResponse) => r.json().error.details.map((p: { code: string; node?: string; severity: string }) => [p.severity, p.code, p.node]);
+      expect(what(byData)).toEqual(what(byText));
+      expect(what(byData)).toContainEqual(['error', 'duplicate-code', '1.1']);
+      // A shape problem (a rule kind misspelled, a title missing) names the node too.
+      const shape = structuredClone(data) as unknown as { version: number; sections: Array<{ title?: unknown; children: Array<{ rule: { kind: string } }> }> };
+      shape.version = 8;
+      shape.sections[0]!.children[0]!.rule.kind = 'perOccurence';
+      delete shape.sections[1]!.title;
+      const bad = await as.admin.post('/api/scheme-versions', { data: shape });
+      expectCode(bad, 400, 'invalid-scheme');
+      expect(bad.json().error.details.map((p: { code: string }) => p.code)).toContain('shape');
+      expect((await as.admin.get('/api/schemes')).json().versions.length).toBe(before);
+    });
+
+    it('takes the scheme as text or as data, not both, not neither; data is an object', async () => {
+      expectValidation(await as.admin.post('/api/scheme-versions', { text: seedText, data: { id: 'x' } }), 'body.text');
+      expectValidation(await as.admin.post('/api/scheme-versions', { deriveText: null }), 'body.text');
+      expectValidation(await as.admin.post('/api/scheme-versions', { data: [1, 2] }), 'body.data');
+      expectValidation(await as.admin.post('/api/scheme-versions', { data: 'id: x' }), 'body.data');
+    });
+
+    it('stores data for the office only', async () => {
+      const data = (await as.admin.get('/api/schemes/seed-2020')).json().scheme as Record<string, unknown>;
+      for (const role of ROLES.filter((r) => r !== 'admin')) {
+        expectCode(await as[role].post('/api/scheme-versions', { data: { ...data, version: 9 } }), 403, 'forbidden');
+      }
+      expectCode(await anon('/api/scheme-versions', 'POST', { data }), 401, 'unauthenticated');
+    });
+
     it('diffs two stored versions, for every role', async () => {
       for (const role of ROLES) {
         const res = await as[role].get(`/api/scheme-versions/${seedVersionId}/diff/${v2}`);

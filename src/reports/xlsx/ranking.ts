@@ -34,6 +34,13 @@ const WORDS = {
     bonus: '加分',
     total: '总分',
     grade: '等次',
+    period: (title: string, weight: number) => `${title}×${formatPoints(Math.round(weight * 100))}%`,
+    periodsGroup: '各阶段得分（已乘权重）',
+    penalty: '扣分',
+    combinedTotal: '综合得分',
+    scoredGrade: '评定等次',
+    quotaGrade: '确定等次（按比例）',
+    rankPoints: '名次分',
     townshipRank: '乡镇排名',
     countyRank: '全县排名',
     changeGroup: '较上年变化',
@@ -85,6 +92,13 @@ const WORDS = {
     bonus: 'Bonus',
     total: 'Total',
     grade: 'Grade',
+    period: (title: string, weight: number) => `${title} × ${formatPoints(Math.round(weight * 100))}%`,
+    periodsGroup: 'Stage scores (weighted)',
+    penalty: 'Deductions',
+    combinedTotal: 'Combined score',
+    scoredGrade: 'Grade as scored',
+    quotaGrade: 'Grade (quotas applied)',
+    rankPoints: 'Rank points',
     townshipRank: 'Rank in township',
     countyRank: 'Rank in county',
     changeGroup: 'Change since last year',
@@ -138,6 +152,32 @@ function rankingColumns(report: RankingReport): Array<ColumnSpec & { value: (r: 
   const w = WORDS[report.header.lang];
   const base = report.sections.filter((s) => !s.bonus);
   const hasBonus = report.sections.some((s) => s.bonus);
+  const periods = report.periods ?? [];
+  const withPenalty = periods.length > 0 || report.rows.some((r) => (r.penalty ?? 0) > 0);
+  const grades = report.grades.length
+    ? report.quotas
+      ? [
+          { header: w.scoredGrade, align: 'center' as const, value: (r: RankingReportRow) => (r.scoredGrade ?? r.grade)?.title ?? null },
+          { header: w.quotaGrade, align: 'center' as const, value: (r: RankingReportRow) => r.grade?.title ?? null },
+        ]
+      : [{ header: w.grade, align: 'center' as const, value: (r: RankingReportRow) => r.grade?.title ?? null }]
+    : [];
+  if (periods.length) {
+    // A final campaign: 综合得分＝平时考核×30%＋年终考核×70%＋加分－扣分, part by part.
+    return [
+      { header: w.township, value: (r) => r.townshipName },
+      { header: w.village, value: (r) => r.name },
+      ...periods.map((p) => ({ header: w.period(p.title, p.weight), group: w.periodsGroup, numFmt: POINTS, value: (r: RankingReportRow) => r.periods?.[p.code] ?? null })),
+      { header: w.points(w.bonus, report.maxBonus), numFmt: POINTS, value: (r) => r.bonus, average: (x) => x.bonus },
+      { header: w.penalty, numFmt: POINTS, value: (r) => r.penalty ?? 0 },
+      { header: w.combinedTotal, numFmt: POINTS, value: (r) => r.total, average: (x) => x.total },
+      ...grades,
+      ...(report.rankPoints ? [{ header: w.rankPoints, numFmt: POINTS, value: (r: RankingReportRow) => r.rankPoints ?? null }] : []),
+      { header: w.townshipRank, numFmt: WHOLE, align: 'center', value: (r) => r.townshipRank },
+      { header: w.countyRank, numFmt: WHOLE, align: 'center', value: (r) => r.countyRank },
+      { header: w.code, value: (r) => r.village },
+    ];
+  }
   return [
     { header: w.township, value: (r) => r.townshipName },
     { header: w.village, value: (r) => r.name },
@@ -150,8 +190,10 @@ function rankingColumns(report: RankingReport): Array<ColumnSpec & { value: (r: 
     })),
     { header: w.points(w.base, report.maxBase), numFmt: POINTS, value: (r) => r.base, average: (x) => x.base },
     ...(hasBonus ? [{ header: w.points(w.bonus, report.maxBonus), numFmt: POINTS, value: (r: RankingReportRow) => r.bonus, average: (x: ReportSummary) => x.bonus }] : []),
+    ...(withPenalty ? [{ header: w.penalty, numFmt: POINTS, value: (r: RankingReportRow) => r.penalty ?? 0 }] : []),
     { header: w.total, numFmt: POINTS, value: (r) => r.total, average: (x) => x.total },
-    ...(report.grades.length ? [{ header: w.grade, align: 'center' as const, value: (r: RankingReportRow) => r.grade?.title ?? null }] : []),
+    ...grades,
+    ...(report.rankPoints ? [{ header: w.rankPoints, numFmt: POINTS, value: (r: RankingReportRow) => r.rankPoints ?? null }] : []),
     { header: w.townshipRank, numFmt: WHOLE, align: 'center', value: (r) => r.townshipRank },
     { header: w.countyRank, numFmt: WHOLE, align: 'center', value: (r) => r.countyRank },
     ...(report.previous

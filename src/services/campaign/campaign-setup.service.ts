@@ -3,7 +3,7 @@
  * draft assessment each, inspection teams and their villages — and the campaign lists and pages,
  * each cut to what its reader may see.
  */
-import type { AssessmentStatus, TeamRecord } from '../../core/campaign/records.ts';
+import type { AssessmentStatus, CampaignRecord, TeamRecord } from '../../core/campaign/records.ts';
 import { KaoheError } from '../../core/errors.ts';
 import { fromCents } from '../../core/numbers.ts';
 import { resultToJson, score } from '../../core/scoring/score.ts';
@@ -44,7 +44,19 @@ export class CampaignSetupService {
   /** Creates a campaign with a frozen scheme version and a draft assessment for every village in scope. */
   async createCampaign(
     actor: Actor,
-    input: { name: string; year: number; schemeVersionId: number; villages?: string[]; from?: string; to?: string; appealDays?: number },
+    input: {
+      name: string;
+      year: number;
+      schemeVersionId: number;
+      villages?: string[];
+      from?: string;
+      to?: string;
+      appealDays?: number;
+      /** The scheme's period the campaign is for: required when the scheme has periods. */
+      period?: string;
+      /** The campaigns whose results this (final) campaign combines with its own. */
+      parts?: number[];
+    },
   ): Promise<number> {
     assertManageCampaigns(actor);
     if (!input.name.trim()) throw new KaoheError('validation', 'name: a campaign needs a name');
@@ -57,6 +69,27 @@ export class CampaignSetupService {
     const appealDays = input.appealDays ?? 10;
     if (!Number.isInteger(appealDays) || appealDays < 0 || appealDays > 365) throw new KaoheError('validation', 'appealDays: 0 to 365 days');
     const { scheme } = await this.deps.schemes.schemeOf(input.schemeVersionId);
+    const period = input.period?.trim() || null;
+    const periods = scheme.periods ?? [];
+    const periodList = periods.map((p) => `${p.code} ${p.title.zh}`).join(', ');
+    if (periods.length === 0 && period !== null) throw new KaoheError('validation', `period: scheme ${scheme.id} v${scheme.version} has no periods`);
+    if (periods.length > 0 && period === null)
+      throw new KaoheError('validation', `period: scheme ${scheme.id} v${scheme.version} has periods (${periodList}): name the one this campaign is for`);
+    if (period !== null && !periods.some((p) => p.code === period)) throw new KaoheError('validation', `period: ${period} is not a period of scheme ${scheme.id} (${periodList})`);
+    const partIds = [...new Set(input.parts ?? [])];
+    if (partIds.length > 0 && periods.length === 0) throw new KaoheError('validation', `parts: scheme ${scheme.id} v${scheme.version} has no periods to combine`);
+    const parts: CampaignRecord[] = [];
+    for (const [i, id] of partIds.entries()) {
+      const part = await this.deps.uow.read.campaigns.byId(id);
+      if (!part) throw new KaoheError('validation', `parts.${i}: there is no campaign ${id}`);
+      const { scheme: partScheme } = await this.deps.schemes.schemeOf(part.schemeVersionId);
+      if (partScheme.id !== scheme.id) throw new KaoheError('validation', `parts.${i}: campaign "${part.name}" is scored by scheme ${partScheme.id}, not ${scheme.id}`);
+      if (part.period === null || !periods.some((p) => p.code === part.period)) {
+        throw new KaoheError('validation', `parts.${i}: campaign "${part.name}" is for no period of scheme ${scheme.id} (${periodList})`);
+      }
+      if ((await this.deps.uow.read.campaigns.parts(id)).length > 0) throw new KaoheError('validation', `parts.${i}: campaign "${part.name}" combines others itself`);
+      parts.push(part);
+    }
     const { clock } = this.deps;
     return this.deps.uow.transaction(async (tx) => {
       if ((await tx.campaigns.idByName(input.name)) !== undefined) throw new KaoheError('validation', `name: a campaign "${input.name}" exists already`);
@@ -77,7 +110,9 @@ export class CampaignSetupService {
         appealDays,
         createdAt: now,
         createdBy: actor.user,
+        period,
       });
+      await tx.campaigns.insertParts(campaignId, partIds);
       const empty = score(scheme, { name: '' }, []);
       await tx.assessments.insertDrafts(campaignId, villages, now, { base: empty.base, bonus: empty.bonus, total: empty.total, result: JSON.stringify(resultToJson(empty)) });
       await audit(tx, clock, actor, {
@@ -93,20 +128,30 @@ export class CampaignSetupService {
           scheme: `${scheme.id} v${scheme.version}`,
           villages: villages.length,
           appealDays,
+          ...(period !== null ? { period } : {}),
+          ...(parts.length ? { parts: parts.map((p) => ({ id: p.id, name: p.name, period: p.period })) } : {}),
         },
       });
       return campaignId;
     });
   }
 
-  async listCampaigns(): Promise<Array<{ id: number; name: string; year: number; scheme: string; villages: number; byStatus: Record<string, number> }>> {
+  async listCampaigns(): Promise<Array<{ id: number; name: string; year: number; scheme: string; period: string | null; villages: number; byStatus: Record<string, number> }>> {
     const read = this.deps.uow.read;
     const campaigns = await read.campaigns.listWithScheme();
     const counts = await read.assessments.statusCounts();
     return campaigns.map((c) => {
       const byStatus: Record<string, number> = {};
       for (const r of counts) if (r.campaignId === c.id) byStatus[r.status] = r.n;
-      return { id: c.id, name: c.name, year: c.year, scheme: `${c.schemeId} v${c.schemeVersion}`, villages: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus };
+      return {
+        id: c.id,
+        name: c.name,
+        year: c.year,
+        scheme: `${c.schemeId} v${c.schemeVersion}`,
+        period: c.period,
+        villages: Object.values(byStatus).reduce((a, b) => a + b, 0),
+        byStatus,
+      };
     });
   }
 
@@ -206,7 +251,7 @@ export class CampaignSetupService {
         const teams = await this.teamsOf(c.id);
         progress = progressOf((await this.campaignRows(c.id, teams)).filter((r) => listsRow(actor, r.policy)).map((r) => r.row));
       }
-      out.push({ id: c.id, name: c.name, year: c.year, scheme: c.scheme, villages: c.villages, progress });
+      out.push({ id: c.id, name: c.name, year: c.year, scheme: c.scheme, period: c.period, villages: c.villages, progress });
     }
     return out;
   }
@@ -230,6 +275,12 @@ export class CampaignSetupService {
       createdAt: c.createdAt,
       createdBy: c.createdBy,
       scheme: { versionId: sv.id, id: sv.schemeId, version: sv.version, title: sv.title },
+      schemePeriod:
+        c.period === null
+          ? null
+          : { code: c.period, title: (await this.deps.schemes.schemeOf(c.schemeVersionId)).scheme.periods?.find((p) => p.code === c.period)?.title ?? { zh: c.period } },
+      parts: (await this.deps.uow.read.campaigns.parts(campaignId)).map((p) => ({ id: p.id, name: p.name, period: p.period })),
+      combinedIn: await this.deps.uow.read.campaigns.combinedIn(campaignId),
       scope: { villages: all.length },
       progress: progressOf(rows),
       teams: shownTeams.map((t) => ({

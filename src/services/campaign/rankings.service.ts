@@ -3,10 +3,11 @@
  * campaign; as each reader may see them; snapshots taken when results are published or change;
  * the overview page's figures.
  */
-import type { AssessmentStatus } from '../../core/campaign/records.ts';
-import { fromCents } from '../../core/numbers.ts';
-import { rank } from '../../core/ranking/ranking.ts';
-import type { Scheme } from '../../core/scheme/model.ts';
+import type { AssessmentStatus, CampaignRecord } from '../../core/campaign/records.ts';
+import { formatPoints, fromCents } from '../../core/numbers.ts';
+import { rank, type RankInput } from '../../core/ranking/ranking.ts';
+import { textOf, type Lang, type Scheme } from '../../core/scheme/model.ts';
+import { combine, explainCombined, type CombinedResult, type PeriodScore } from '../../core/scoring/combine.ts';
 import { score } from '../../core/scoring/score.ts';
 import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
 import { listsRow, needsTeam, rankingBasis, seesUnrankedState, seesWholeCampaign, type Actor, type RankingBasis } from '../policies.ts';
@@ -16,7 +17,53 @@ import { audit, notFound, type Clock } from './shared.ts';
 
 type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'snapshots' | 'schemeVersions' | 'audit'>;
 
-type Parts = { sections: Record<string, number>; grade: string | null };
+/** What a ranking reads of a stored result (points in cents). */
+type Parts = { sections: Record<string, number>; grade: string | null; penalty: number; nodes: Record<string, number>; period: PeriodScore };
+
+/** A village's combined result with the campaigns whose assessments went into each period. */
+interface CombinedVillage {
+  result: CombinedResult;
+  assessments: Record<string, Array<{ campaign: string; value: number }>>;
+}
+
+/** A stored result (its JSON: points as decimals), as far as a ranking reads it. */
+interface StoredResult {
+  base?: number;
+  bonus?: number;
+  max?: number;
+  bonusMax?: number;
+  penalty?: number;
+  converted?: number | null;
+  veto?: { items: string[]; effect: string; grade?: string; ceiling?: string } | null;
+  nodes?: Record<string, { score: number }>;
+  grade?: { code: string } | null;
+}
+
+const cents = (points: number | null | undefined) => Math.round((points ?? 0) * 100);
+
+/** The parts of a stored result a ranking reads; node scores only of the codes named (tie-breaks). */
+export function partsOfResult(result: StoredResult | null, scheme: Scheme, nodeCodes: readonly string[] = []): Parts {
+  const sections: Record<string, number> = {};
+  for (const s of scheme.sections) sections[s.code] = cents(result?.nodes?.[s.code]?.score);
+  const nodes: Record<string, number> = {};
+  for (const code of nodeCodes) if (result?.nodes?.[code]) nodes[code] = cents(result.nodes[code].score);
+  const penalty = cents(result?.penalty);
+  return {
+    sections,
+    grade: result?.grade?.code ?? null,
+    penalty,
+    nodes,
+    period: {
+      base: cents(result?.base),
+      bonus: cents(result?.bonus),
+      max: cents(result?.max),
+      bonusMax: cents(result?.bonusMax),
+      penalty,
+      converted: result?.converted === undefined || result.converted === null ? null : cents(result.converted),
+      veto: result?.veto ?? null,
+    },
+  };
+}
 /** Why a village of the campaign has no rank: no result handed in (未考核) or one not yet published (未发布). */
 export type UnrankedState = 'unassessed' | 'unpublished';
 /** A village of the campaign a ranking lists without a rank. */
@@ -79,9 +126,15 @@ export class RankingService {
       }));
     const parts = await this.resultParts(tx, scheme, versionId, rows);
     const previous = await this.previousTotals(tx, campaign.year, campaignId);
-    const input = rows.map((r) => {
-      const { sections, grade } = parts.get(r.id)!;
-      return {
+    // Ranking rules apply to a campaign's own results where the scheme has no periods, and to a
+    // final campaign's combined results; a campaign of one period (a quarter) ranks as scored.
+    const partCampaigns = (scheme.periods?.length ?? 0) > 0 ? await tx.campaigns.parts(campaignId) : [];
+    const combined = partCampaigns.length > 0;
+    const rules = !scheme.periods?.length || combined ? scheme.ranking : undefined;
+    const combinedOf = combined ? await this.combinedResults(tx, campaign, scheme, basis, partCampaigns, rows, parts) : new Map<string, CombinedVillage>();
+    const input = rows.map((r): RankInput => {
+      const { sections, grade, penalty, nodes } = parts.get(r.id)!;
+      const row: RankInput = {
         village: r.villageCode,
         name: r.villageName,
         township: r.townshipCode ?? '',
@@ -91,6 +144,27 @@ export class RankingService {
         bonus: r.bonus,
         sections,
         grade,
+        penalty,
+        nodes,
+      };
+      if (!combined) return row;
+      const c = combinedOf.get(r.villageCode)!.result;
+      return {
+        ...row,
+        total: c.total,
+        base: c.weighted,
+        bonus: c.bonus,
+        penalty: c.penalty,
+        grade: c.grade?.code ?? null,
+        periods: Object.fromEntries(c.periods.filter((p) => p.value !== null).map((p) => [p.code, p.value!])),
+        combined: {
+          periods: c.periods.map((p) => ({ code: p.code, count: p.values.length, values: p.values, value: p.value, weighted: p.weighted })),
+          weighted: c.weighted,
+          bonusRaw: c.bonusRaw,
+          bonusMax: c.bonusMax,
+          penalty: c.penalty,
+          veto: c.veto,
+        },
       };
     });
     return {
@@ -99,8 +173,108 @@ export class RankingService {
       publishedOnly: basis === 'published',
       basis,
       unranked,
-      ...rank(input, { previous }),
+      ...(combined
+        ? {
+            periods: (scheme.periods ?? []).map((p) => ({ code: p.code, title: p.title, weight: p.weight, combine: p.combine })),
+            parts: partCampaigns.map((p) => ({ id: p.id, name: p.name, period: p.period })),
+          }
+        : {}),
+      ...(rules ? { rules: { quotas: rules.quotas ?? [], tieBreak: rules.tieBreak ?? [], rankPoints: rules.rankPoints ?? [], rankPointsRest: rules.rankPointsRest ?? null } } : {}),
+      ...rank(input, rules ? { previous, rules } : { previous }),
     };
+  }
+
+  /**
+   * A final campaign's villages combined: for each of its counted results, the part campaigns'
+   * counted results of the same village by period (in the parts' order), its own last in its period.
+   */
+  private async combinedResults(
+    tx: Repos,
+    campaign: { name: string; period: string | null },
+    scheme: Scheme,
+    basis: RankingBasis,
+    partCampaigns: readonly CampaignRecord[],
+    rows: ReadonlyArray<{ id: number; villageCode: string }>,
+    parts: ReadonlyMap<number, Parts>,
+  ): Promise<Map<string, CombinedVillage>> {
+    const byVillage = new Map<string, Array<{ period: string; campaign: string; score: PeriodScore }>>();
+    for (const part of partCampaigns) {
+      const { scheme: partScheme } = await this.deps.schemes.schemeOf(part.schemeVersionId, tx);
+      const partRows = (await tx.assessments.forRanking(part.id, basis === 'published')).filter((r) => counted(r.status, basis));
+      const partParts = await this.resultParts(tx, partScheme, part.schemeVersionId, partRows);
+      for (const r of partRows) {
+        const list = byVillage.get(r.villageCode) ?? [];
+        list.push({ period: part.period!, campaign: part.name, score: partParts.get(r.id)!.period });
+        byVillage.set(r.villageCode, list);
+      }
+    }
+    const out = new Map<string, CombinedVillage>();
+    for (const r of rows) {
+      const inputs = [...(byVillage.get(r.villageCode) ?? []), { period: campaign.period!, campaign: campaign.name, score: parts.get(r.id)!.period }];
+      const byPeriod: Record<string, PeriodScore[]> = {};
+      for (const p of inputs) (byPeriod[p.period] ??= []).push(p.score);
+      const result = combine(scheme, byPeriod);
+      // The assessments of each period with their campaigns, in the order combined.
+      const assessments: CombinedVillage['assessments'] = {};
+      for (const p of inputs) (assessments[p.period] ??= []).push({ campaign: p.campaign, value: p.score.converted ?? p.score.base });
+      out.set(r.villageCode, { result, assessments });
+    }
+    return out;
+  }
+
+  /**
+   * One village's combined result in a final campaign, part by part with the campaigns combined
+   * and the explanation in both languages: for whoever may read the campaign's ranking (it shows
+   * that village's row), on the same basis (published results, or the office's preview).
+   */
+  async combinedResult(actor: Actor, campaignId: number, village: string, options: Pick<RankingOptions, 'preview'> = {}) {
+    const ranking = await this.rankingFor(actor, campaignId, options);
+    const row = ranking.county.find((r) => r.village === village);
+    if (!row || !row.combined) throw notFound(`village ${village} in the combined ranking of campaign ${campaignId}`);
+    const tx = this.deps.uow.read;
+    const campaign = (await tx.campaigns.byId(campaignId))!;
+    const { scheme } = await this.deps.schemes.schemeOf(campaign.schemeVersionId);
+    const own = (await tx.assessments.forRanking(campaignId, ranking.basis === 'published')).filter((r) => r.villageCode === village && counted(r.status, ranking.basis));
+    const parts = await this.resultParts(tx, scheme, campaign.schemeVersionId, own);
+    const partCampaigns = await tx.campaigns.parts(campaignId);
+    const c = (await this.combinedResults(tx, campaign, scheme, ranking.basis, partCampaigns, own, parts)).get(village)!;
+    return {
+      campaign: { id: campaign.id, name: campaign.name, year: campaign.year },
+      basis: ranking.basis,
+      village: row.village,
+      name: row.name,
+      township: row.township,
+      townshipName: row.townshipName,
+      periods: c.result.periods.map((p) => ({ ...p, assessments: c.assessments[p.code] ?? [] })),
+      weighted: c.result.weighted,
+      bonusRaw: c.result.bonusRaw,
+      bonus: c.result.bonus,
+      bonusMax: c.result.bonusMax,
+      penalty: c.result.penalty,
+      total: c.result.total,
+      veto: c.result.veto,
+      grade: row.grade ?? null,
+      scoredGrade: row.scoredGrade !== undefined ? row.scoredGrade : (row.grade ?? null),
+      countyRank: row.countyRank,
+      townshipRank: row.townshipRank,
+      rankPoints: row.rankPoints ?? null,
+      explanation: { zh: this.explainWithQuota(c.result, scheme, row, 'zh'), en: this.explainWithQuota(c.result, scheme, row, 'en') },
+    };
+  }
+
+  /** The combination's lines, and the grade the ranking's quotas gave where it differs from the grade as scored. */
+  private explainWithQuota(result: CombinedResult, scheme: Scheme, row: { grade?: string | null; scoredGrade?: string | null }, lang: Lang): string[] {
+    const lines = explainCombined(result, scheme, lang).map((l) => l.text);
+    if (row.scoredGrade === undefined || row.scoredGrade === row.grade) return lines;
+    const title = (code: string | null | undefined) => textOf(scheme.grades.find((g) => g.code === code)?.title, lang) || (code ?? '—');
+    const quota = scheme.ranking?.quotas?.find((q) => q.grade === row.scoredGrade);
+    const share = quota ? formatPoints(quota.share) : '';
+    lines.push(
+      lang === 'zh'
+        ? `按等次比例（${title(row.scoredGrade)}不超过${share}%）确定为${title(row.grade)}`
+        : `graded ${title(row.grade)} by the quota (${title(row.scoredGrade)} at most ${share}%)`,
+    );
+    return lines;
   }
 
   /**
@@ -117,11 +291,9 @@ export class RankingService {
       if (hit && hit.version === r.version && hit.schemeVersionId === schemeVersionId) out.set(r.id, hit.parts);
       else missing.push(r.id);
     }
+    const tieNodes = (scheme.ranking?.tieBreak ?? []).filter((k) => k !== 'base' && k !== 'bonus' && k !== 'penalty' && !scheme.periods?.some((p) => p.code === k));
     for (const r of await tx.assessments.results(missing)) {
-      const result = r.result as { nodes: Record<string, { score: number }>; grade: { code: string } | null } | null;
-      const sections: Record<string, number> = {};
-      for (const s of scheme.sections) sections[s.code] = Math.round((result?.nodes[s.code]?.score ?? 0) * 100);
-      const parts = { sections, grade: result?.grade?.code ?? null };
+      const parts = partsOfResult(r.result as StoredResult | null, scheme, tieNodes);
       out.set(r.id, parts);
       if (cached) this.partsCache.set(r.id, { version: r.version, schemeVersionId, parts });
     }
@@ -141,6 +313,15 @@ export class RankingService {
 
   /** Snapshots the published ranking in the caller's transaction, anchored to the audit log's head with its own entry. */
   async snapshot(tx: Repos, actor: Actor, campaignId: number, reason: string): Promise<number> {
+    const id = await this.snapshotOne(tx, actor, campaignId, reason);
+    // A final campaign combining this one ranks anew too (once it has published results of its own).
+    for (const final of await tx.campaigns.combinedIn(campaignId)) {
+      if ((await tx.assessments.publishedTotals(final.id)).length > 0) await this.snapshotOne(tx, actor, final.id, reason);
+    }
+    return id;
+  }
+
+  private async snapshotOne(tx: Repos, actor: Actor, campaignId: number, reason: string): Promise<number> {
     const { basis: _basis, unranked: _unranked, ...data } = await this.computeRanking(tx, campaignId, 'published');
     const id = await tx.snapshots.insert({ campaignId, createdAt: this.deps.clock().toISOString(), createdBy: actor.user, reason, data });
     await audit(tx, this.deps.clock, actor, { action: 'ranking.snapshot', entity: 'ranking_snapshot', entityId: id, after: { campaignId, reason, villages: data.county.length } });

@@ -1,4 +1,5 @@
 /** Scheme versions: stored once, frozen, parsed once per version and kept. */
+import { stringify } from 'yaml';
 import { KaoheError } from '../../core/errors.ts';
 import { DeriveConfigError, loadDeriveConfig } from '../../core/derivation/config.ts';
 import { loadScheme } from '../../core/scheme/load.ts';
@@ -58,6 +59,21 @@ export class SchemeVersions {
     });
   }
 
+  /**
+   * Stores a scheme given as its file's data (the form editor's): written out as YAML, so the
+   * stored text is one an office can still open in the YAML editor, then checked and stored as
+   * any text is (storeSchemeVersion: the same problems, the same permission).
+   */
+  async storeSchemeData(
+    actor: Actor,
+    data: Record<string, unknown>,
+    deriveText?: string | null,
+    file = '<scheme>',
+  ): Promise<{ id: number; schemeId: string; version: number; created: boolean }> {
+    assertManageSchemes(actor);
+    return this.storeSchemeVersion(actor, schemeDataToYaml(data), deriveText, file);
+  }
+
   listSchemeVersions(): Promise<Array<{ id: number; schemeId: string; version: number; title: string; createdAt: string }>> {
     return this.deps.uow.read.schemeVersions.list();
   }
@@ -79,4 +95,9 @@ export class SchemeVersions {
     this.cache.set(versionId, loaded);
     return loaded;
   }
+}
+
+/** A scheme file's data as the YAML text an office reads (as `kaohe scheme export` writes it). */
+export function schemeDataToYaml(data: Record<string, unknown>): string {
+  return stringify(data, { lineWidth: 0 });
 }

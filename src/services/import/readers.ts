@@ -388,7 +388,7 @@ function tooLarge(path: string, what: string, limit: number, declared?: number):
   );
 }
 
-interface ZipEntry {
+export interface ZipEntry {
   name: string;
   compressed: number;
   uncompressed: number;
@@ -400,7 +400,7 @@ interface ZipEntry {
  * whose declared sizes pass xlsxLimits. The sizes are the archive's word; the inflating is
  * guarded too (InflateGuard).
  */
-function checkZipDirectory(path: string, size: number): ZipEntry[] {
+export function checkZipDirectory(path: string, size: number): ZipEntry[] {
   if (size === 0) throw new KaoheError('empty-file', `${path}: the file is empty (0 bytes)`);
   const fd = openSync(path, 'r');
   try {

@@ -66,11 +66,17 @@ function subscribe(listener: () => void): () => void {
 
 const snapshot = () => window.location.pathname + window.location.search;
 
-/** Goes to a path (pushes a history entry, or replaces the current one). */
-export function navigate(to: string, options: { replace?: boolean } = {}): void {
-  if (to === snapshot()) return;
-  if (options.replace) window.history.replaceState(null, '', to);
-  else window.history.pushState(null, '', to);
+/**
+ * Goes to a path (pushes a history entry, or replaces the current one). `state` travels with the
+ * entry (a draft handed from one page to the next, see `routeState`): kept on reload and on going
+ * back, never in the address.
+ */
+export function navigate(to: string, options: { replace?: boolean; state?: unknown } = {}): void {
+  if (to === snapshot() && options.state === undefined) return;
+  // Replacing the entry (a filter in the query) keeps its state.
+  const state = options.state !== undefined ? options.state : options.replace ? (window.history.state as unknown) : null;
+  if (options.replace) window.history.replaceState(state, '', to);
+  else window.history.pushState(state, '', to);
   window.scrollTo(0, 0);
   notify();
 }
@@ -84,6 +90,11 @@ export function setQuery(changes: Record<string, string | number | undefined | n
   }
   const s = q.toString();
   navigate(window.location.pathname + (s ? `?${s}` : ''), { replace: true });
+}
+
+/** The state the current history entry was given by `navigate(to, { state })`, or undefined. */
+export function routeState<T>(): T | undefined {
+  return typeof window === 'undefined' ? undefined : ((window.history.state as T | null) ?? undefined);
 }
 
 /** The current route; re-renders on navigation. */

@@ -12,6 +12,8 @@ export const ROUTES = {
   exports: '/registry/export',
   schemes: '/schemes',
   schemeEdit: '/schemes/edit',
+  schemeForm: '/schemes/new/form',
+  schemeImport: '/schemes/import',
   schemeVersion: '/schemes/versions/:vid',
   scheme: '/schemes/:id',
   myVillages: '/my-villages',

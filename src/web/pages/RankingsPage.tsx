@@ -9,6 +9,7 @@ import { ArrowDownOutlined, ArrowUpOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { textOf, type Scheme } from '../../core/scheme/model.ts';
+import { explainCombined, type CombinedResult } from '../../core/scoring/combine.ts';
 import { ErrorView, Loading, PageHeader } from '../components/common.tsx';
 import { CampaignPicker, useCurrentCampaign } from '../components/CampaignPicker.tsx';
 import { ReportDownloads } from '../components/ReportDownloads.tsx';
@@ -24,6 +25,41 @@ import type { RankedRow, Ranking, UnrankedVillage } from '../lib/types.ts';
 import type { SchemesAnswer } from './schemes/schemes-data.ts';
 
 type RankingAnswer = Ranking;
+
+/** A combined row's result in cents, as core/scoring/combine.ts explains it. */
+function combinedOfRow(r: RankedRow, scheme: Scheme): CombinedResult | null {
+  if (!r.combined || !scheme.periods) return null;
+  const c = (v: number) => Math.round(v * 100);
+  const periods = r.combined.periods.flatMap((p) => {
+    const def = scheme.periods!.find((x) => x.code === p.code);
+    return def
+      ? [
+          {
+            code: p.code,
+            title: def.title,
+            weight: def.weight,
+            combine: def.combine,
+            values: p.values.map(c),
+            value: p.value === null ? null : c(p.value),
+            weighted: c(p.weighted),
+          },
+        ]
+      : [];
+  });
+  const grade = r.scoredGrade !== undefined ? r.scoredGrade : r.grade;
+  return {
+    periods,
+    weighted: c(r.combined.weighted),
+    bonusRaw: c(r.combined.bonusRaw),
+    bonus: c(r.bonus),
+    bonusMax: c(r.combined.bonusMax),
+    penalty: c(r.combined.penalty),
+    total: c(r.total),
+    max: 0,
+    veto: r.combined.veto,
+    grade: scheme.grades.find((g) => g.code === grade) ?? null,
+  };
+}
 
 /** A section's title short enough for its column (the tooltip has it whole): 6 characters, or in English whole words up to 14 letters, with … when cut. */
 function shortTitle(title: string, lang: 'zh' | 'en'): string {
@@ -69,6 +105,56 @@ export default function RankingsPage() {
   const scheme = useCampaignScheme(current?.scheme);
   const townships = useMemo(() => ((township ? all.data : data)?.townships ?? []).map((x) => ({ value: x.township, label: x.townshipName })), [data, all.data, township]);
   const sections = scheme?.sections ?? (data?.county[0] ? Object.keys(data.county[0].sections).map((code) => ({ code, title: { zh: code }, bonus: false, points: null })) : []);
+  // A final campaign (综合得分＝平时考核×30%＋年终考核×70%＋加分－扣分): its periods' parts instead of the sections.
+  const periods = data?.periods ?? [];
+  const combined = periods.length > 0;
+  const gradeTitle = (code: string | null | undefined) => (code ? textOf(scheme?.grades.find((g) => g.code === code)?.title, lang) || code : '—');
+  const quotaShare = (code: string | null | undefined) => data?.rules?.quotas.find((q) => q.grade === code)?.share;
+  const gradeCell = (r: RankedRow) =>
+    r.scoredGrade !== undefined && r.scoredGrade !== r.grade ? (
+      <Tooltip title={t('rankings.quotaApplied', { from: gradeTitle(r.scoredGrade), share: fmt.points(quotaShare(r.scoredGrade)), to: gradeTitle(r.grade) })}>
+        <span data-testid={`grade-${r.village}`}>
+          <span className="muted">{gradeTitle(r.scoredGrade)}</span> → {gradeTitle(r.grade)}
+        </span>
+      </Tooltip>
+    ) : (
+      <span data-testid={`grade-${r.village}`}>{gradeTitle(r.grade)}</span>
+    );
+  const sectionColumns = combined
+    ? periods.map((p) => ({
+        title: t('rankings.periodColumn', { title: textOf(p.title, lang), weight: fmt.points(p.weight) }),
+        key: `p${p.code}`,
+        width: 110,
+        align: 'right' as const,
+        render: (_: unknown, r: RankedRow) => {
+          const part = r.combined?.periods.find((x) => x.code === p.code);
+          return part ? (
+            <Tooltip title={t('rankings.periodPart', { count: part.count, value: fmt.points(part.value) })}>
+              <span>{fmt.points(part.weighted)}</span>
+            </Tooltip>
+          ) : (
+            fmt.points(null)
+          );
+        },
+        sorter: (a: RankedRow, b: RankedRow) =>
+          (a.combined?.periods.find((x) => x.code === p.code)?.weighted ?? 0) - (b.combined?.periods.find((x) => x.code === p.code)?.weighted ?? 0),
+      }))
+    : sections.map((s) => ({
+        title: (
+          <Tooltip title={textOf(s.title, lang)}>
+            <span>
+              {s.code} {shortTitle(textOf(s.title, lang), lang)}
+            </span>
+          </Tooltip>
+        ),
+        key: `s${s.code}`,
+        width: 96,
+        align: 'right' as const,
+        render: (_: unknown, r: RankedRow) => fmt.points(r.sections[s.code]),
+        sorter: (a: RankedRow, b: RankedRow) => (a.sections[s.code] ?? 0) - (b.sections[s.code] ?? 0),
+      }));
+  const withPenalty = data?.county.some((r) => (r.penalty ?? 0) > 0) ?? false;
+  const withRankPoints = data?.county.some((r) => r.rankPoints !== undefined) ?? false;
 
   // On a phone: rank, village, total and change, no sideways scrolling; the sections are on the village's sheet.
   const narrow = useIsNarrow();
@@ -84,24 +170,54 @@ export default function RankingsPage() {
       sorter: (a, b) => a.name.localeCompare(b.name, 'zh-CN'),
     },
     { title: t('common.township'), dataIndex: 'townshipName', width: 100, sorter: (a, b) => a.township.localeCompare(b.township) },
-    ...sections.map((s) => ({
-      title: (
-        <Tooltip title={textOf(s.title, lang)}>
-          <span>
-            {s.code} {shortTitle(textOf(s.title, lang), lang)}
-          </span>
-        </Tooltip>
-      ),
-      key: `s${s.code}`,
-      width: 96,
-      align: 'right' as const,
-      render: (_: unknown, r: RankedRow) => fmt.points(r.sections[s.code]),
-      sorter: (a: RankedRow, b: RankedRow) => (a.sections[s.code] ?? 0) - (b.sections[s.code] ?? 0),
-    })),
-    { title: t('score.base'), dataIndex: 'base', width: 80, align: 'right', render: (v: number) => fmt.points(v), sorter: (a, b) => a.base - b.base },
+    ...sectionColumns,
+    ...(combined
+      ? []
+      : [
+          {
+            title: t('score.base'),
+            dataIndex: 'base',
+            width: 80,
+            align: 'right' as const,
+            render: (v: number) => fmt.points(v),
+            sorter: (a: RankedRow, b: RankedRow) => a.base - b.base,
+          },
+        ]),
     { title: t('score.bonus'), dataIndex: 'bonus', width: 70, align: 'right', render: (v: number) => fmt.points(v), sorter: (a, b) => a.bonus - b.bonus },
-    { title: t('score.total'), dataIndex: 'total', width: 80, align: 'right', render: (v: number) => <b>{fmt.points(v)}</b>, sorter: (a, b) => a.total - b.total },
-    ...(data?.county.some((r) => r.grade) ? [{ title: t('score.grade'), dataIndex: 'grade', width: 80 }] : []),
+    ...(withPenalty || combined
+      ? [
+          {
+            title: t('rankings.penalty'),
+            key: 'penalty',
+            width: 70,
+            align: 'right' as const,
+            render: (_: unknown, r: RankedRow) => fmt.points(r.penalty ?? 0),
+            sorter: (a: RankedRow, b: RankedRow) => (a.penalty ?? 0) - (b.penalty ?? 0),
+          },
+        ]
+      : []),
+    {
+      title: combined ? t('rankings.combinedTotal') : t('score.total'),
+      dataIndex: 'total',
+      key: 'total',
+      width: 80,
+      align: 'right',
+      render: (v: number) => <b>{fmt.points(v)}</b>,
+      sorter: (a, b) => a.total - b.total,
+    },
+    ...(data?.county.some((r) => r.grade) ? [{ title: t('score.grade'), key: 'grade', width: 100, render: (_: unknown, r: RankedRow) => gradeCell(r) }] : []),
+    ...(withRankPoints
+      ? [
+          {
+            title: t('rankings.rankPoints'),
+            key: 'rankPoints',
+            width: 80,
+            align: 'right' as const,
+            render: (_: unknown, r: RankedRow) => fmt.points(r.rankPoints),
+            sorter: (a: RankedRow, b: RankedRow) => (a.rankPoints ?? 0) - (b.rankPoints ?? 0),
+          },
+        ]
+      : []),
     {
       title: t('rankings.change'),
       key: 'change',
@@ -176,6 +292,28 @@ export default function RankingsPage() {
           {...(narrow ? {} : { scroll: { x: 900 }, tableLayout: 'auto' as const })}
           data-testid="ranking-table"
           locale={{ emptyText: <Empty description={t('rankings.empty')} /> }}
+          // A combined result opens to its explanation, part by part.
+          {...(combined && scheme
+            ? {
+                expandable: {
+                  expandedRowRender: (r: RankedRow) => {
+                    const result = combinedOfRow(r, scheme);
+                    if (!result) return null;
+                    const lines = explainCombined(result, scheme, lang).map((l) => l.text);
+                    if (r.scoredGrade !== undefined && r.scoredGrade !== r.grade) {
+                      lines.push(t('rankings.quotaApplied', { from: gradeTitle(r.scoredGrade), share: fmt.points(quotaShare(r.scoredGrade)), to: gradeTitle(r.grade) }));
+                    }
+                    return (
+                      <div data-testid={`combined-${r.village}`}>
+                        {lines.map((line, i) => (
+                          <div key={i}>{line}</div>
+                        ))}
+                      </div>
+                    );
+                  },
+                },
+              }
+            : {})}
         />
       </Card>
       {data && data.unranked.length > 0 ? (

@@ -17,6 +17,8 @@ import { useUser } from '../../lib/auth.tsx';
 import { can } from '../../lib/roles.ts';
 import { Link, pathTo, useRoute } from '../../lib/router.tsx';
 import { useFormat } from '../../lib/format.ts';
+import { textOf } from '../../../core/scheme/model.ts';
+import { schemeLang } from '../../i18n/index.ts';
 import { STATUSES, type AssessmentRow, type CampaignDetail } from '../../lib/types.ts';
 import { useReturnFocus } from '../../lib/a11y.tsx';
 import type {
@@ -35,7 +37,7 @@ import type {
 import type { SchemesAnswer } from '../schemes/schemes-data.ts';
 
 export default function CampaignPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const user = useUser();
   const fmt = useFormat();
   const route = useRoute();
@@ -67,6 +69,36 @@ export default function CampaignPage() {
               {data.scheme.title}
               {fmt.paren(`${data.scheme.id} v${data.scheme.version}`)}
             </Link>
+            {data.schemePeriod ? (
+              <span data-testid="campaign-scheme-period">
+                {' · '}
+                {t('campaign.schemePeriod', { title: textOf(data.schemePeriod.title, schemeLang(i18n.language)) })}
+              </span>
+            ) : null}
+            {data.parts.length ? (
+              <span data-testid="campaign-parts">
+                {' · '}
+                {t('campaign.combines')}
+                {data.parts.map((p, i) => (
+                  <span key={p.id}>
+                    {i > 0 ? t('campaign.listSeparator') : ''}
+                    <Link to={pathTo('campaign', { id: p.id })}>{p.name}</Link>
+                  </span>
+                ))}
+              </span>
+            ) : null}
+            {data.combinedIn.length ? (
+              <span data-testid="campaign-combined-in">
+                {' · '}
+                {t('campaign.combinedIn')}
+                {data.combinedIn.map((p, i) => (
+                  <span key={p.id}>
+                    {i > 0 ? t('campaign.listSeparator') : ''}
+                    <Link to={pathTo('campaign', { id: p.id })}>{p.name}</Link>
+                  </span>
+                ))}
+              </span>
+            ) : null}
           </span>
         }
         extra={

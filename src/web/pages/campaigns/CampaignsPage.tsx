@@ -1,5 +1,5 @@
 /** Campaigns: the list with each one's progress; the office creates one (scheme version, period, scope). */
-import { useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Alert, App, Button, Card, DatePicker, Divider, Empty, Form, Input, InputNumber, Modal, Progress, Select, Space, Table, Tag, TreeSelect } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
@@ -13,6 +13,9 @@ import { useUser } from '../../lib/auth.tsx';
 import { can } from '../../lib/roles.ts';
 import { Link, navigate, pathTo } from '../../lib/router.tsx';
 import { useFormat } from '../../lib/format.ts';
+import { fetchSchemeVersion } from '../../lib/scoring.ts';
+import { textOf, type Period } from '../../../core/scheme/model.ts';
+import { schemeLang } from '../../i18n/index.ts';
 import { STATUSES, type Area, type CampaignSummary } from '../../lib/types.ts';
 import { useReturnFocus } from '../../lib/a11y.tsx';
 import type { AreasAnswer, AssignRequest, Assigned, CampaignCreated, CreateCampaignRequest, TeamRequest, TeamSet, UsersAnswer } from '../../../contract/index.ts';
@@ -151,6 +154,10 @@ interface CreateValues {
   year: number;
   schemeVersionId: number;
   period?: [Dayjs, Dayjs];
+  /** The scheme's period the campaign is for (a scheme with periods). */
+  schemePeriod?: string;
+  /** A final campaign: the campaigns it combines. */
+  parts?: number[];
   appealDays?: number;
   villages?: string[];
   /** A first inspection team, assigned every village in scope (optional). */
@@ -201,6 +208,30 @@ function CreateCampaign({ onClose, onCreated }: { onClose: () => void; onCreated
   const users = useApi<UsersAnswer>('/users');
   const fmt = useFormat();
   const versions = useMemo(() => schemeVersionOptions(schemes.data, i18n.language), [schemes.data, i18n.language]);
+  // A scheme with periods (平时考核, 年终考核): the campaign is for one of them, and a final one combines others.
+  const versionId = Form.useWatch('schemeVersionId', form);
+  const [periods, setPeriods] = useState<Period[]>([]);
+  useEffect(() => {
+    let live = true;
+    if (!versionId) setPeriods([]);
+    else
+      fetchSchemeVersion(versionId)
+        .then(({ scheme }) => live && setPeriods(scheme.periods ?? []))
+        .catch(() => live && setPeriods([]));
+    return () => {
+      live = false;
+    };
+  }, [versionId]);
+  const campaigns = useCampaigns();
+  const lang = schemeLang(i18n.language);
+  const schemeId = schemes.data?.versions.find((v) => v.id === versionId)?.schemeId;
+  const periodTitle = (code: string | null) => {
+    const p = periods.find((x) => x.code === code);
+    return p ? textOf(p.title, lang) : (code ?? '');
+  };
+  const partOptions = (campaigns.data ?? [])
+    .filter((c) => c.period !== null && schemeId !== undefined && c.scheme.startsWith(`${schemeId} v`))
+    .map((c) => ({ value: c.id, label: `${c.name}${fmt.paren(periodTitle(c.period))}` }));
 
   const submit = async (v: CreateValues) => {
     setBusy(true);
@@ -212,6 +243,8 @@ function CreateCampaign({ onClose, onCreated }: { onClose: () => void; onCreated
         body.to = v.period[1].format('YYYY-MM-DD');
       }
       if (v.appealDays !== undefined && v.appealDays !== null) body.appealDays = v.appealDays;
+      if (periods.length && v.schemePeriod) body.period = v.schemePeriod;
+      if (periods.length && v.parts?.length) body.parts = v.parts;
       if (v.villages?.length) body.villages = villagesUnder(areas.data?.areas, v.villages);
       const r = await api.post<CampaignCreated>('/campaigns', body);
       message.success(t('campaigns.created'));
@@ -260,6 +293,19 @@ function CreateCampaign({ onClose, onCreated }: { onClose: () => void; onCreated
         <Form.Item name="schemeVersionId" label={t('campaigns.schemeVersion')} rules={[{ required: true, message: t('common.required') }]} extra={t('campaigns.schemeFrozen')}>
           <Select options={versions} loading={schemes.loading} data-testid="campaign-scheme" />
         </Form.Item>
+        {periods.length ? (
+          <>
+            <Form.Item name="schemePeriod" label={t('campaigns.schemePeriod')} rules={[{ required: true, message: t('common.required') }]} extra={t('campaigns.schemePeriodHelp')}>
+              <Select
+                data-testid="campaign-scheme-period"
+                options={periods.map((p) => ({ value: p.code, label: t('campaigns.periodOption', { title: textOf(p.title, lang), weight: fmt.points(p.weight / 100) }) }))}
+              />
+            </Form.Item>
+            <Form.Item name="parts" label={t('campaigns.parts')} extra={t('campaigns.partsHelp')}>
+              <Select mode="multiple" data-testid="campaign-parts" options={partOptions} loading={campaigns.loading} />
+            </Form.Item>
+          </>
+        ) : null}
         <Form.Item name="period" label={t('campaigns.period')} extra={t('campaigns.periodHelp')}>
           <DatePicker.RangePicker style={{ width: '100%' }} />
         </Form.Item>

@@ -6,11 +6,12 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, App, Button, Card, Collapse, Empty, Input, Space, Tabs, Tag } from 'antd';
-import { SaveOutlined, CheckOutlined } from '@ant-design/icons';
+import { SaveOutlined, CheckOutlined, FormOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { stringify } from 'yaml';
 import { parseScheme } from '../../../core/scheme/load.ts';
 import { lintNotes } from '../../../core/scheme/lint.ts';
+import { schemeToData } from '../../../core/scheme/serialize.ts';
 import { textOf } from '../../../core/scheme/model.ts';
 import type { SchemeProblem } from '../../../core/scheme/problems.ts';
 import { schemeProblemText } from '../../../core/scheme/problem-text.ts';
@@ -20,7 +21,7 @@ import { SchemeTree, schemeTotals } from '../../components/SchemeTree.tsx';
 import { api, errorText } from '../../lib/api.ts';
 import { useDebounced } from '../../lib/hooks.ts';
 import { useFormat } from '../../lib/format.ts';
-import { navigate, pathTo, useRoute } from '../../lib/router.tsx';
+import { navigate, pathTo, routeState, useRoute } from '../../lib/router.tsx';
 import { schemeLang } from '../../i18n/index.ts';
 import type { BuiltinAnswer, SchemesAnswer, VersionAnswer } from './schemes-data.ts';
 import type { LintAnswer, LintRequest, SchemeVersionStored, StoreSchemeRequest } from '../../../contract/index.ts';
@@ -50,8 +51,10 @@ export default function SchemeEditorPage() {
   const { message } = App.useApp();
   const route = useRoute();
   const from = route.query.get('from');
-  const [text, setText] = useState<string | null>(from ? null : TEMPLATE);
-  const [deriveText, setDeriveText] = useState<string>('');
+  // The form editor hands its scheme over as the history entry's state: `{ draft, deriveText }`.
+  const [handed] = useState(() => (from ? undefined : routeState<{ draft?: unknown; deriveText?: string | null }>()));
+  const [text, setText] = useState<string | null>(from ? null : handed?.draft ? stringify(handed.draft, { lineWidth: 0 }) : TEMPLATE);
+  const [deriveText, setDeriveText] = useState<string>(handed?.deriveText ?? '');
   const [loadError, setLoadError] = useState<Error | null>(null);
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
@@ -156,6 +159,14 @@ export default function SchemeEditorPage() {
         sub={t('schemes.editorHelp')}
         extra={
           <>
+            <Button
+              icon={<FormOutlined />}
+              disabled={!parsed.scheme}
+              onClick={() => parsed.scheme && navigate(pathTo('schemeForm'), { state: { draft: schemeToData(parsed.scheme), deriveText: deriveText.trim() ? deriveText : null } })}
+              data-testid="scheme-to-form"
+            >
+              {t('schemeForm.toForm')}
+            </Button>
             <Button icon={<CheckOutlined />} onClick={checkOnServer} data-testid="scheme-lint-server">
               {t('schemes.checkOnServer')}
             </Button>

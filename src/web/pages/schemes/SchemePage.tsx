@@ -5,7 +5,7 @@
  */
 import { useMemo, useState } from 'react';
 import { Alert, Button, Card, Descriptions, Empty, Space, Table, Tabs, Tag, Typography } from 'antd';
-import { EditOutlined } from '@ant-design/icons';
+import { EditOutlined, FormOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { textOf } from '../../../core/scheme/model.ts';
 import { ErrorView, Loading, NoteList, PageHeader } from '../../components/common.tsx';
@@ -99,9 +99,14 @@ export default function SchemePage() {
         }
         extra={
           can.editScheme(user.role) ? (
-            <Button icon={<EditOutlined />} onClick={() => navigate(pathTo('schemeEdit', {}, { from: editFrom }))} data-testid="scheme-edit-copy">
-              {t('schemes.editCopy')}
-            </Button>
+            <>
+              <Button icon={<EditOutlined />} onClick={() => navigate(pathTo('schemeEdit', {}, { from: editFrom }))} data-testid="scheme-edit-copy">
+                {t('schemes.editCopy')}
+              </Button>
+              <Button icon={<FormOutlined />} onClick={() => navigate(pathTo('schemeForm', {}, { from: editFrom }))} data-testid="scheme-form-copy">
+                {t('schemeForm.toForm')}
+              </Button>
+            </>
           ) : null
         }
       />

@@ -1,7 +1,7 @@
 /** Schemes: the built-in ones and every stored version (campaigns freeze one); view, compare, edit a copy. */
 import { useState } from 'react';
 import { Button, Card, Empty, Select, Space, Table, Tag } from 'antd';
-import { DiffOutlined, EditOutlined } from '@ant-design/icons';
+import { DiffOutlined, EditOutlined, FileExcelOutlined, FormOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { textOf } from '../../../core/scheme/model.ts';
 import { ErrorView, PageHeader } from '../../components/common.tsx';
@@ -30,9 +30,17 @@ export default function SchemesPage() {
         sub={t('schemes.help')}
         extra={
           can.editScheme(user.role) ? (
-            <Button type="primary" icon={<EditOutlined />} onClick={() => navigate(pathTo('schemeEdit'))} data-testid="scheme-new">
-              {t('schemes.newScheme')}
-            </Button>
+            <Space wrap>
+              <Button icon={<FileExcelOutlined />} onClick={() => navigate(pathTo('schemeImport'))} data-testid="scheme-import-link">
+                {t('schemeImport.link')}
+              </Button>
+              <Button icon={<EditOutlined />} onClick={() => navigate(pathTo('schemeEdit'))} data-testid="scheme-new">
+                {t('schemes.newScheme')}
+              </Button>
+              <Button type="primary" icon={<FormOutlined />} onClick={() => navigate(pathTo('schemeForm'))} data-testid="scheme-new-form">
+                {t('schemeForm.newForm')}
+              </Button>
+            </Space>
           ) : null
         }
       />
@@ -52,12 +60,22 @@ export default function SchemesPage() {
             {
               title: '',
               key: 'actions',
-              width: 140,
+              width: 240,
               render: (_, s) =>
                 can.editScheme(user.role) ? (
-                  <Button size="small" icon={<EditOutlined />} onClick={() => navigate(pathTo('schemeEdit', {}, { from: `builtin:${s.id}` }))}>
-                    {t('schemes.editCopy')}
-                  </Button>
+                  <Space size={4}>
+                    <Button size="small" icon={<EditOutlined />} onClick={() => navigate(pathTo('schemeEdit', {}, { from: `builtin:${s.id}` }))}>
+                      {t('schemes.editCopy')}
+                    </Button>
+                    <Button
+                      size="small"
+                      icon={<FormOutlined />}
+                      onClick={() => navigate(pathTo('schemeForm', {}, { from: `builtin:${s.id}` }))}
+                      data-testid={`scheme-form-s-${s.id}`}
+                    >
+                      {t('schemeForm.toForm')}
+                    </Button>
+                  </Space>
                 ) : null,
             },
           ]}
@@ -115,12 +133,22 @@ export default function SchemesPage() {
             {
               title: '',
               key: 'actions',
-              width: 140,
+              width: 240,
               render: (_, v) =>
                 can.editScheme(user.role) ? (
-                  <Button size="small" icon={<EditOutlined />} onClick={() => navigate(pathTo('schemeEdit', {}, { from: `version:${v.id}` }))}>
-                    {t('schemes.editCopy')}
-                  </Button>
+                  <Space size={4}>
+                    <Button size="small" icon={<EditOutlined />} onClick={() => navigate(pathTo('schemeEdit', {}, { from: `version:${v.id}` }))}>
+                      {t('schemes.editCopy')}
+                    </Button>
+                    <Button
+                      size="small"
+                      icon={<FormOutlined />}
+                      onClick={() => navigate(pathTo('schemeForm', {}, { from: `version:${v.id}` }))}
+                      data-testid={`scheme-form-v-${v.id}`}
+                    >
+                      {t('schemeForm.toForm')}
+                    </Button>
+                  </Space>
                 ) : null,
             },
           ]}
