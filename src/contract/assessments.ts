@@ -7,12 +7,17 @@
 import type { ScoreJson } from '../core/scoring/score.ts';
 import type { AppealRecord, AppealStatus, EvidenceRecord, FindingCommentRecord, FindingRecord, ItemCheckRecord, SuggestionRecord } from '../core/campaign/records.ts';
 import type { LookProgress } from '../core/campaign/progress.ts';
+import type { FindingValues, MeasuredValueJson } from './finding-values.ts';
 import type { AssessmentStatus } from './common.ts';
 
 export type { DeductionJson, ScoreJson, ScoreNodeJson } from '../core/scoring/score.ts';
 
-/** A recorded finding (a deduction, or a bonus, on an item of the scheme): its stored record. */
-export type FindingRow = FindingRecord;
+/**
+ * A recorded finding (a deduction, or a bonus, on an item of the scheme): its stored record, with
+ * a measured item's value, a range rule's picked amount and a several-rule item's part (null
+ * where the finding has none), in decimals.
+ */
+export type FindingRow = FindingRecord & FindingValues;
 
 /** An evidence file of a finding or an appeal. */
 export interface EvidenceRow extends EvidenceRecord {
@@ -106,6 +111,16 @@ export interface FindingRequest {
   note?: string;
   /** The household's number. */
   household?: string;
+  /**
+   * A measured item's value, in decimals: `{ num: 93, of: 100 }`, `{ num: { satisfied: 80, basic: 10 }, of: 100 }`,
+   * `{ percent: 95.5 }`, `{ amount: 12.5 }` (in the measure's unit), `{ level: 'a' }`. An item holds one
+   * value: a new one supersedes the value recorded before (kept, marked superseded).
+   */
+  value?: MeasuredValueJson;
+  /** A discretionary (range) rule: the points picked per occurrence, within the rule's range; `note` gives the reason (required). */
+  amount?: number;
+  /** An item with several rules: the code of the part the finding is about (required there). */
+  part?: string;
 }
 
 /** POST /api/assessments/:id/findings (201) */

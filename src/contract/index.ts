@@ -11,3 +11,4 @@ export type * from './campaigns.ts';
 export type * from './assessments.ts';
 export type * from './audit.ts';
 export type * from './score-sheet.ts';
+export type * from './finding-values.ts';

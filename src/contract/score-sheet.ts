@@ -58,6 +58,13 @@ export interface ScoreSheetDeduction {
   /** Points this finding takes off (or adds, for a bonus item), before any pool cap. */
   amount: number;
   bonus: boolean;
+  /** A measured item's value in words (93 / 抽查户数 100; 95.5%; 12.5万元; 好); null for other findings. */
+  value: string | null;
+  /** A discretionary (range) rule's points picked per occurrence (the reason is `note`); null for other findings. */
+  picked: number | null;
+  /** The part of a several-rule item the finding is about, and its title; null for other findings. */
+  part: string | null;
+  partTitle: string | null;
   /** The explanation line of this finding. */
   reason: string;
   evidence: ScoreSheetEvidence[];

@@ -157,6 +157,13 @@ export interface DeductionRow {
   rule: string;
   element: string | null;
   elementTitle: string | null;
+  /** A measured item's value in words (93 / 抽查户数 100; 95.5%; 12.5万元; 好); null for other findings. */
+  value: string | null;
+  /** A discretionary (range) rule's points picked per occurrence (the reason is `note`); null for other findings. */
+  picked: number | null;
+  /** The part of a several-rule item the finding is about, and its title; null for other findings. */
+  part: string | null;
+  partTitle: string | null;
   count: number;
   /** What the item is: a deduction, a bonus, or a veto. */
   kind: 'deduction' | 'bonus' | 'veto';

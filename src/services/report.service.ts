@@ -15,6 +15,8 @@ import type { CampaignServices } from './campaign/index.ts';
 import { canRead, forbidden, type Actor, type AssessmentContext } from './policies.ts';
 import { formatAnchor } from '../core/audit-anchor.ts';
 import { buildScoreSheet, unitOfVillage, type ScoreSheet } from './score-sheet.ts';
+import { valueFromCents, valueWords } from '../contract/finding-values.ts';
+import { engineValues } from './campaign/shared.ts';
 import type {
   ReportSection,
   RankingReportRow,
@@ -196,6 +198,7 @@ export class ReportService {
       if (f.element) out.element = f.element;
       if (f.note) out.note = f.note;
       if (f.householdNo) out.household = f.householdNo;
+      Object.assign(out, engineValues(f));
       (findingsOf.get(f.assessmentId) ?? findingsOf.set(f.assessmentId, []).get(f.assessmentId)!).push(out);
     }
     const evidence = await this.repository.activeEvidence(campaignId, whole ? null : ids);
@@ -401,7 +404,8 @@ export class ReportService {
       const engineFindings: Finding[] = active.map((f) => {
         const out: Finding = { item: f.item, count: f.count, id: String(f.id) };
         if (f.element) out.element = f.element;
-        return out;
+        if (f.note) out.note = f.note;
+        return Object.assign(out, engineValues(f));
       });
       const result = score(scheme, unitOfVillage(a), engineFindings);
       const amountOf = new Map<number, Cents>();
@@ -411,7 +415,9 @@ export class ReportService {
         const node = nodes.get(f.item);
         const rule = node?.rule;
         const kind: DeductionRow['kind'] = rule?.kind === 'bonus' ? 'bonus' : rule?.kind === 'veto' ? 'veto' : 'deduction';
-        const unit = unitCents(node);
+        const part = f.part && rule?.kind === 'parts' ? rule.parts.find((p) => p.code === f.part) : undefined;
+        // A range finding's unit is the amount picked; a part's, its own rule's.
+        const unit = f.amount !== null ? f.amount : part ? unitCents({ ...node!, rule: part.rule }) : unitCents(node);
         // allOrNothing: the item is lost once; any count ≥ 1 records its points.
         const recordedCents = f.status === 'active' ? (amountOf.get(f.id) ?? 0) : rule?.kind === 'allOrNothing' ? (f.count > 0 ? (unit ?? 0) : 0) : f.count * (unit ?? 0);
         const status: FindingStatusKind = f.status === 'active' ? 'accepted' : f.status === 'withdrawn' ? 'withdrawn' : 'adjusted-on-appeal';
@@ -446,6 +452,10 @@ export class ReportService {
           rule: node?.ruleText ? textOf(node.ruleText, lang) : '',
           element: f.element,
           elementTitle: element ? textOf(element.title, lang) : null,
+          value: f.value ? valueWords(valueFromCents(f.value), rule?.kind === 'measured' ? rule.measure : undefined, lang) : null,
+          picked: f.amount === null ? null : fromCents(f.amount),
+          part: f.part,
+          partTitle: part ? textOf(part.title, lang) : null,
           count: f.count,
           kind,
           unitPoints: unit === null ? null : fromCents(unit),

@@ -8,6 +8,7 @@ import { textOf, walk, type Lang, type Scheme, type SchemeNode } from '../core/s
 import { explain } from '../core/scoring/explain.ts';
 import { score, type Finding, type Unit } from '../core/scoring/score.ts';
 import type { VillageAttributes } from '../core/campaign/records.ts';
+import { valueFromCents, valueWords } from '../contract/finding-values.ts';
 import type { ScoreSheet, ScoreSheetDeduction, ScoreSheetEvidence, ScoreSheetHeader, ScoreSheetNode, ScoreSheetRank } from '../contract/score-sheet.ts';
 
 /** The scoring unit of a village: the attributes the scheme's conditions test. */
@@ -77,6 +78,8 @@ export function buildScoreSheet(input: ScoreSheetInput): ScoreSheet {
       if (d.count === 0) continue;
       const f = findings[d.finding]!;
       const element = d.element ? node.checklist?.find((e) => e.code === d.element) : undefined;
+      const rule = node.rule;
+      const part = f.part && rule?.kind === 'parts' ? rule.parts.find((p) => p.code === f.part) : undefined;
       deductions.push({
         item: code,
         title: textOf(node.title, lang),
@@ -88,6 +91,10 @@ export function buildScoreSheet(input: ScoreSheetInput): ScoreSheet {
         household: d.household ?? null,
         amount: fromCents(d.amount),
         bonus: node.rule?.kind === 'bonus',
+        value: f.value ? valueWords(valueFromCents(f.value), rule?.kind === 'measured' ? rule.measure : undefined, lang) : null,
+        picked: f.amount !== undefined ? fromCents(f.amount) : null,
+        part: f.part ?? null,
+        partTitle: part ? textOf(part.title, lang) : null,
         reason: queue.get(code)?.shift() ?? '',
         evidence: evidenceOf.get(Number(f.id)) ?? [],
       });

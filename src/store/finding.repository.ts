@@ -1,10 +1,23 @@
 /** Findings of assessments: recorded, withdrawn, superseded (never deleted). */
 import type { Selectable } from 'kysely';
 import type { FindingRecord, FindingSource, FindingStatus } from '../core/campaign/records.ts';
+import type { Cents } from '../core/numbers.ts';
+import type { MeasuredValue } from '../core/scoring/score.ts';
 import type { Executor } from './executor.ts';
 import type { FindingsTable } from './schema.ts';
 
-export const findingOf = (f: Selectable<FindingsTable>): FindingRecord => ({
+/**
+ * A stored finding: its record, and the fields of the rule kinds of issue 18 as the engine takes
+ * them, in hundredths: a measured item's value, a range rule's amount picked per occurrence, a
+ * several-rule item's part (null where the finding has none). The API's decimals are the
+ * presenter's (src/contract/finding-values.ts).
+ */
+export type StoredFinding = FindingRecord & { value: MeasuredValue | null; amount: Cents | null; part: string | null };
+
+/** A stored value column: core's MeasuredValue as JSON text. */
+export const valueOf = (text: string | null | undefined): MeasuredValue | null => (text === null || text === undefined ? null : (JSON.parse(text) as MeasuredValue));
+
+export const findingOf = (f: Selectable<FindingsTable>): StoredFinding => ({
   id: f.id,
   assessmentId: f.assessment_id,
   item: f.item,
@@ -23,6 +36,9 @@ export const findingOf = (f: Selectable<FindingsTable>): FindingRecord => ({
   withdrawnAt: f.withdrawn_at,
   withdrawnBy: f.withdrawn_by,
   withdrawReason: f.withdraw_reason,
+  value: valueOf(f.value),
+  amount: f.amount_cents === null || f.amount_cents === undefined ? null : Number(f.amount_cents),
+  part: f.part ?? null,
 });
 
 export interface NewFinding {
@@ -39,18 +55,23 @@ export interface NewFinding {
   supersedesId: number | null;
   createdAt: string;
   createdBy: string;
+  /** A measured value, in core's hundredths. */
+  value?: MeasuredValue | null;
+  /** A range amount per occurrence, in hundredths of a point. */
+  amount?: Cents | null;
+  part?: string | null;
 }
 
 export class FindingRepository {
   constructor(private readonly db: Executor) {}
 
   /** Every finding of an assessment, by id. */
-  async ofAssessment(assessmentId: number): Promise<FindingRecord[]> {
+  async ofAssessment(assessmentId: number): Promise<StoredFinding[]> {
     return (await this.db.selectFrom('findings').selectAll().where('assessment_id', '=', assessmentId).orderBy('id').execute()).map(findingOf);
   }
 
   /** The active findings of an assessment (or of one of its items), by id. */
-  async active(assessmentId: number, item?: string): Promise<FindingRecord[]> {
+  async active(assessmentId: number, item?: string): Promise<StoredFinding[]> {
     let q = this.db.selectFrom('findings').selectAll().where('assessment_id', '=', assessmentId).where('status', '=', 'active');
     if (item !== undefined) q = q.where('item', '=', item);
     return (await q.orderBy('id').execute()).map(findingOf);
@@ -72,7 +93,7 @@ export class FindingRepository {
     return out;
   }
 
-  async byId(assessmentId: number, findingId: number): Promise<FindingRecord | undefined> {
+  async byId(assessmentId: number, findingId: number): Promise<StoredFinding | undefined> {
     const f = await this.db.selectFrom('findings').selectAll().where('id', '=', findingId).where('assessment_id', '=', assessmentId).executeTakeFirst();
     return f && findingOf(f);
   }
@@ -100,6 +121,9 @@ export class FindingRepository {
         supersedes_id: f.supersedesId,
         created_at: f.createdAt,
         created_by: f.createdBy,
+        value: f.value ? JSON.stringify(f.value) : null,
+        amount_cents: f.amount ?? null,
+        part: f.part ?? null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();

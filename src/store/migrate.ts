@@ -14,6 +14,7 @@ import { itemChecks } from './migrations/0010-item-checks.ts';
 import { findingComments } from './migrations/0011-finding-comments.ts';
 import { idempotency } from './migrations/0012-idempotency.ts';
 import { campaignPeriods } from './migrations/0013-campaign-periods.ts';
+import { findingValues } from './migrations/0014-finding-values.ts';
 
 /** Every migration, in order. Static imports, so they work under tsx, in workers and in bundles. */
 function migrations(store: Store): Record<string, Migration> {
@@ -31,6 +32,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0011-finding-comments': findingComments(store.dialect),
     '0012-idempotency': idempotency,
     '0013-campaign-periods': campaignPeriods,
+    '0014-finding-values': findingValues,
   };
 }
 

@@ -7,9 +7,11 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { AssessmentStatus, DB } from './schema.ts';
-import type { CampaignRecord, FindingRecord } from '../core/campaign/records.ts';
+import type { CampaignRecord } from '../core/campaign/records.ts';
 import { CampaignRepository } from './campaign.repository.ts';
-import { findingOf } from './finding.repository.ts';
+import { findingOf, valueOf, type StoredFinding } from './finding.repository.ts';
+import type { Cents } from '../core/numbers.ts';
+import type { MeasuredValue } from '../core/scoring/score.ts';
 
 export type { CampaignRecord };
 
@@ -48,6 +50,10 @@ export interface ActiveFinding {
   element: string | null;
   note: string | null;
   householdNo: string | null;
+  /** A measured value, a range amount and a part (issue 18's kinds), in hundredths; null where none. */
+  value: MeasuredValue | null;
+  amount: Cents | null;
+  part: string | null;
 }
 
 /** Active evidence of an active finding. */
@@ -64,8 +70,8 @@ export interface ActiveEvidence {
   assessmentId: number;
 }
 
-/** A finding in any status, with who recorded or withdrew it: the finding's record. */
-export type { FindingRecord };
+/** A finding in any status, with who recorded or withdrew it: the finding's record (with its value, amount and part). */
+export type FindingRecord = StoredFinding;
 
 /** Evidence of a finding, active or withdrawn. */
 export interface FindingEvidence {
@@ -152,7 +158,7 @@ export class ReportRepository {
       let q = this.db
         .selectFrom('findings as f')
         .innerJoin('assessments as a', 'a.id', 'f.assessment_id')
-        .select(['f.id', 'f.assessment_id', 'f.item', 'f.count', 'f.element', 'f.note', 'f.household_no'])
+        .select(['f.id', 'f.assessment_id', 'f.item', 'f.count', 'f.element', 'f.note', 'f.household_no', 'f.value', 'f.amount_cents', 'f.part'])
         .where('a.campaign_id', '=', campaignId)
         .where('f.status', '=', 'active');
       if (part) q = q.where('f.assessment_id', 'in', part);
@@ -166,6 +172,9 @@ export class ReportRepository {
       element: f.element,
       note: f.note,
       householdNo: f.household_no,
+      value: valueOf(f.value),
+      amount: f.amount_cents === null ? null : num(f.amount_cents),
+      part: f.part,
     }));
   }
 
@@ -200,7 +209,7 @@ export class ReportRepository {
   }
 
   /** Every finding of the campaign (or of some assessments), withdrawn and superseded ones too, by id. */
-  async findings(campaignId: number, assessmentIds: readonly number[] | null): Promise<FindingRecord[]> {
+  async findings(campaignId: number, assessmentIds: readonly number[] | null): Promise<StoredFinding[]> {
     const rows = await byChunks(assessmentIds, (part) => {
       let q = this.db.selectFrom('findings as f').innerJoin('assessments as a', 'a.id', 'f.assessment_id').selectAll('f').where('a.campaign_id', '=', campaignId);
       if (part) q = q.where('f.assessment_id', 'in', part);

@@ -319,6 +319,12 @@ export interface FindingsTable {
   withdrawn_at: string | null;
   withdrawn_by: string | null;
   withdraw_reason: string | null;
+  /** A measured item's value: the JSON of core's MeasuredValue, in hundredths (migration 0014). */
+  value: string | null;
+  /** A range rule's amount picked per occurrence, in hundredths of a point. */
+  amount_cents: number | null;
+  /** The part of a several-rule item the finding is about. */
+  part: string | null;
 }
 
 export interface EvidenceTable {

@@ -8,9 +8,10 @@ import { KaoheError } from '../../core/errors.ts';
 import { formatPoints as fp } from '../../core/numbers.ts';
 import { BUILTIN_DIR, DEFAULT_SCHEME_ID } from '../../schemes/index.ts';
 import { openServices } from '../../compose.ts';
-import type { CampaignServices, EvidenceFile } from '../../services/campaign/index.ts';
+import type { CampaignServices, EvidenceFile, FindingInput } from '../../services/campaign/index.ts';
 import { CLI_ADMIN, type Actor } from '../../services/policies.ts';
 import { padEnd, padStart } from '../../core/text-width.ts';
+import { amountToCents, valueFromCents, valueToCents, type MeasuredValueJson } from '../../contract/finding-values.ts';
 
 /** Runs a command with the campaign side's services (the composition root's) over the configured store. */
 async function withService<T>(work: (service: CampaignServices) => Promise<T>): Promise<T> {
@@ -163,7 +164,10 @@ export function addCampaignCommands(cli: Command): void {
         out(`total ${s.total} = base ${s.base}/${s.max} + bonus ${s.bonus}`);
         if (a.comment) out(`comment: ${a.comment}`);
         out('findings:');
-        for (const f of a.findings) out(`  #${f.id} ${f.item}${f.element ? `/${f.element}` : ''} ×${f.count} [${f.status}, ${f.source}]${f.note ? ` ${f.note}` : ''}`);
+        for (const f of a.findings) {
+          const extra = `${f.part ? ` part ${f.part}` : ''}${f.value ? ` value ${JSON.stringify(valueFromCents(f.value))}` : ''}${f.amount !== null ? ` amount ${fp(f.amount)}` : ''}`;
+          out(`  #${f.id} ${f.item}${f.element ? `/${f.element}` : ''} ×${f.count}${extra} [${f.status}, ${f.source}]${f.note ? ` ${f.note}` : ''}`);
+        }
         const open = a.suggestions.filter((x) => x.status === 'open');
         out(`suggestions: ${a.suggestions.length} (${open.length} open)`);
         for (const x of open.slice(0, 30)) out(`  #${x.id} ${x.item} ×${x.count} ${x.summaryZh}`);
@@ -227,19 +231,49 @@ export function addCampaignCommands(cli: Command): void {
       .option('--element <code>', 'the checklist element that failed')
       .option('--note <text>')
       .option('--household <no>', 'household number concerned')
+      .option(
+        '--value <json>',
+        'a measured item\'s value, as the API takes it: \'{"num":93,"of":100}\', \'{"percent":95.5}\', \'{"amount":12.5}\', \'{"level":"a"}\'; replaces the value recorded before',
+      )
+      .option('--amount <points>', 'a discretionary (range) item: the points picked per occurrence (give the reason with --note)')
+      .option('--part <code>', 'an item with several rules: the part the finding is about')
       .option('--evidence <files...>', 'photos, scans or PDFs'),
   ).action(
-    async (campaign: string, village: string, item: string, opts: { count?: number; element?: string; note?: string; household?: string; evidence?: string[]; user?: string }) => {
+    async (
+      campaign: string,
+      village: string,
+      item: string,
+      opts: { count?: number; element?: string; note?: string; household?: string; value?: string; amount?: string; part?: string; evidence?: string[]; user?: string },
+    ) => {
       await withService(async (service) => {
         const a = await assessmentOf(service, campaign, village);
         const files = opts.evidence ?? [];
-        const input = {
+        const input: FindingInput = {
           item,
           ...(opts.count !== undefined ? { count: opts.count } : {}),
           ...(opts.element ? { element: opts.element } : {}),
           ...(opts.note ? { note: opts.note } : {}),
           ...(opts.household ? { household: opts.household } : {}),
+          ...(opts.part ? { part: opts.part } : {}),
         };
+        if (opts.value !== undefined) {
+          let json: unknown;
+          try {
+            json = JSON.parse(opts.value);
+          } catch {
+            throw new KaoheError('validation', `--value: not JSON: ${opts.value}`);
+          }
+          if (json === null || typeof json !== 'object' || Array.isArray(json))
+            throw new KaoheError('validation', `--value: an object such as {"percent":95.5}, not ${opts.value}`);
+          const v = valueToCents(json as MeasuredValueJson);
+          if ('problem' in v) throw new KaoheError('validation', `--value: ${v.problem.en}`);
+          input.value = v.value;
+        }
+        if (opts.amount !== undefined) {
+          const v = amountToCents(Number(opts.amount));
+          if ('problem' in v || opts.amount.trim() === '') throw new KaoheError('validation', `--amount: points with at most two decimals, not ${opts.amount}`);
+          input.amount = v.amount;
+        }
         const id = await service.findings.addFinding(actorOf(opts), a.id, a.version, input, evidenceFiles(files));
         out(`finding ${id} recorded${files.length ? ` with ${files.length} evidence file(s)` : ''}`);
       });

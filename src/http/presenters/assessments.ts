@@ -18,6 +18,8 @@ import type {
   SuggestionRow,
 } from '../../contract/assessments.ts';
 import type { ScoreSheet } from '../../contract/score-sheet.ts';
+import { valueFromCents } from '../../contract/finding-values.ts';
+import { fromCents } from '../../core/numbers.ts';
 import type { AssessmentView } from '../../services/campaign/index.ts';
 import type { Result } from './results.ts';
 
@@ -55,6 +57,10 @@ export function presentFindingRow(f: FindingSource): FindingRow {
     withdrawnAt: f.withdrawnAt,
     withdrawnBy: f.withdrawnBy,
     withdrawReason: f.withdrawReason,
+    // Issue 18's kinds: hundredths as stored, decimals in the API.
+    value: f.value && valueFromCents(f.value),
+    amount: f.amount === null ? null : fromCents(f.amount),
+    part: f.part,
   };
 }
 

@@ -10,6 +10,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { KaoheError } from '../../core/errors.ts';
+import { amountToCents, valueToCents, type ValueProblem } from '../../contract/finding-values.ts';
 import type { AssessmentView, EvidenceRoom, EvidenceTarget } from '../../services/campaign/index.ts';
 import { attachUploads } from '../../services/evidence/uploads.ts';
 import { evidenceQuotaError, INLINE_EVIDENCE_TYPES, shortBytes, type EvidenceStore, type StagedEvidence } from '../../services/evidence/evidence-store.ts';
@@ -54,6 +55,10 @@ import { DivisionCode, Flag, Version } from './campaigns.ts';
 import { Sha256 } from './uploads.ts';
 
 const Lang = z.object({ lang: z.enum(['zh', 'en']).default('zh') });
+
+/** A finding's value or amount that is not a number of hundredths: refused naming the field and the item, in both languages. */
+const refusedField = (p: ValueProblem, item: string) =>
+  new KaoheError('validation', `${p.field}: ${p.en}`, [{ field: p.field, item, zh: `考核项目 ${item}：${p.zh}`, en: `item ${item}: ${p.en}` }]);
 const AssessmentParams = z.object({ id: Id });
 const Reason = z.string().trim().min(1, 'give a reason').max(2000);
 /** Assessments as JSON, by the service's view object and the reader's kind (see sendView). */
@@ -237,6 +242,19 @@ export function assessmentsRoutes(app: FastifyInstance): void {
       element: z.string().trim().min(1).max(60).optional(),
       note: z.string().max(2000).optional(),
       household: z.string().trim().max(60).optional(),
+      // Issue 18's kinds, in decimals (converted to hundredths below; what fits the item is the engine's to say).
+      value: z
+        .object({
+          num: z.union([z.number().min(0).max(1e9), z.record(z.string().min(1).max(40), z.number().min(0).max(1e9))]).optional(),
+          of: z.number().min(0).max(1e9).optional(),
+          percent: z.number().min(0).max(1e6).optional(),
+          amount: z.number().min(0).max(1e12).optional(),
+          level: z.string().trim().min(1).max(40).optional(),
+        })
+        .strict()
+        .optional(),
+      amount: z.number().min(0).max(1e6).optional(),
+      part: z.string().trim().min(1).max(40).optional(),
     }),
     idempotent: {
       status: 201,
@@ -248,6 +266,17 @@ export function assessmentsRoutes(app: FastifyInstance): void {
       if (body.element) input.element = body.element;
       if (body.note) input.note = body.note;
       if (body.household) input.household = body.household;
+      if (body.value) {
+        const v = valueToCents(body.value);
+        if ('problem' in v) throw refusedField(v.problem, body.item);
+        input.value = v.value;
+      }
+      if (body.amount !== undefined) {
+        const v = amountToCents(body.amount);
+        if ('problem' in v) throw refusedField(v.problem, body.item);
+        input.amount = v.amount;
+      }
+      if (body.part) input.part = body.part;
       const id = await campaigns.findings.addFinding(actorOf(user), params.id, body.version, input);
       reply.code(201);
       return present(user, { id, assessment: await state(user, params.id) });

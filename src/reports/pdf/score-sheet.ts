@@ -304,7 +304,15 @@ function layoutPhotos(flow: Flow, sheet: ScoreSheet, photos: Images, L: Labels, 
 
 /** One finding in the reasons cell: what, who, how often, how many points, the note and the evidence. */
 export function reasonText(d: ScoreSheetDeduction, L: Labels, lang: Lang): string {
-  const what = d.elementTitle ? L.missing(d.elementTitle) : '';
+  // Issue 18's kinds: the part found short, the value measured, the amount picked within a range.
+  const what = [
+    d.elementTitle ? L.missing(d.elementTitle) : '',
+    d.partTitle ?? d.part ?? '',
+    d.value !== null ? (lang === 'zh' ? `测量值${d.value}` : `measured ${d.value}`) : '',
+    d.picked !== null ? (lang === 'zh' ? `每处${points(d.picked)}分` : `${points(d.picked)} each`) : '',
+  ]
+    .filter(Boolean)
+    .join(lang === 'zh' ? '，' : ', ');
   const who = d.household ? (lang === 'zh' ? `［${d.household}］` : `[${d.household}]`) : '';
   const amount = lang === 'zh' ? `${d.bonus ? '加' : '扣'}${points(d.amount)}分` : `${d.bonus ? '+' : '−'}${points(d.amount)}`;
   const head = [what, who].filter(Boolean).join(lang === 'zh' ? '' : ' ');

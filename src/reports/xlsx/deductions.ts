@@ -67,6 +67,7 @@ const WORDS = {
         .filter(Boolean)
         .join('　　') + '\n扣分：有效记录按每处分值×次数计（扣分池封顶见“扣分池影响”）；已撤回和被申诉裁定取代的记录计0分。',
     none: '无扣分记录',
+    measured: (value: string) => `测量值：${value}`,
   },
   en: {
     detail: 'Deductions',
@@ -120,6 +121,7 @@ const WORDS = {
         .filter(Boolean)
         .join('    ') + '\nDeducted: count × points each for accepted findings (pool caps under "Pool effect"); withdrawn and superseded findings count 0.',
     none: 'no findings',
+    measured: (value: string) => `measured: ${value}`,
   },
 } as const;
 
@@ -163,7 +165,8 @@ function detailSheet(book: Book, detail: DeductionDetail, name: string): void {
     r.item,
     r.title,
     r.rule,
-    r.elementTitle,
+    // The element missing; for issue 18's kinds the part found short, and the value measured.
+    [r.elementTitle, r.partTitle ?? r.part, r.value !== null ? w.measured(r.value) : null].filter(Boolean).join(lang === 'zh' ? '；' : '; ') || null,
     r.count,
     r.unitPoints,
     r.kind === 'bonus' ? null : r.points,

@@ -9,7 +9,19 @@ import { unitOfVillage } from '../score-sheet.ts';
 import type { EvidenceFile, EvidenceService } from './evidence.service.ts';
 import type { RankingService } from './rankings.service.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
-import { appealDeadline, assessmentContext, audit, hiddenAssessment, insertFinding, invalidState, notFound, rescore, type Clock, type FindingInput } from './shared.ts';
+import {
+  appealDeadline,
+  assessmentContext,
+  audit,
+  engineValues,
+  hiddenAssessment,
+  insertFinding,
+  invalidState,
+  notFound,
+  rescore,
+  type Clock,
+  type FindingInput,
+} from './shared.ts';
 
 type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'findings' | 'appeals' | 'snapshots' | 'schemeVersions' | 'audit'>;
 
@@ -136,6 +148,8 @@ export class AppealService {
         const input: FindingInput = { item: ap.item, count, note: `申诉${decision.outcome === 'upheld' ? '成立' : '调整'}：${decision.reason}` };
         if (first?.element) input.element = first.element;
         if (first?.householdNo) input.household = first.householdNo;
+        // The new count applies to what was found: a measured value, a picked amount, a part (issue 18's kinds) carry over.
+        Object.assign(input, first ? engineValues(first) : {});
         const findingId = await insertFinding(tx, schemes, clock, actor, a, input, 'appeal', { appealId, ...(first ? { supersedes: first.id } : {}) });
         await audit(tx, clock, actor, {
           action: 'finding.supersede',

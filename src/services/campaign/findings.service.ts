@@ -1,5 +1,6 @@
 /** Recording findings on a draft assessment, and withdrawing them (kept, with who, when and why). */
 import { KaoheError } from '../../core/errors.ts';
+import { valueFromCents } from '../../contract/finding-values.ts';
 import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
 import type { Actor } from '../policies.ts';
 import type { EvidenceFile, EvidenceService } from './evidence.service.ts';
@@ -15,6 +16,11 @@ export class FindingService {
    * Records a finding on a draft assessment. Evidence files given with it are checked (type,
    * size, content, the assessment's quota) before the finding is recorded: a bad file leaves no
    * finding behind.
+   *
+   * A measured item holds one value: a finding with a `value` on an item that has one already
+   * replaces it, as an appeal's decision replaces findings: the earlier value finding is kept,
+   * marked superseded, and the new one names it (`supersedesId`); the audit log has both. A new
+   * value is measured again, not a second occurrence, so it is never refused for being the second.
    */
   async addFinding(actor: Actor, assessmentId: number, expectedVersion: number, input: FindingInput, files: EvidenceFile[] = []): Promise<number> {
     // A finding records at least one occurrence: an item looked at and found in order is marked
@@ -33,7 +39,19 @@ export class FindingService {
         const id = await uow.transaction(async (tx) => {
           const a = await draftToRecord(tx, actor, assessmentId);
           await takeEditToken(tx, clock, assessmentId, expectedVersion);
-          const id = await insertFinding(tx, schemes, clock, actor, a, input, 'inspector');
+          const replaced = input.value === undefined ? [] : (await tx.findings.active(assessmentId, input.item)).filter((f) => f.value !== null);
+          // A refused value rolls the transaction back: the value before stands.
+          await tx.findings.supersede(replaced.map((f) => f.id));
+          const id = await insertFinding(tx, schemes, clock, actor, a, input, 'inspector', replaced[0] ? { supersedes: replaced[0].id } : {});
+          if (replaced.length > 0) {
+            await audit(tx, clock, actor, {
+              action: 'finding.supersede',
+              entity: 'finding',
+              entityId: id,
+              before: { findings: replaced.map((f) => ({ id: f.id, value: f.value && valueFromCents(f.value) })) },
+              after: { value: input.value ? valueFromCents(input.value) : null },
+            });
+          }
           await rescore(tx, schemes, clock, actor, assessmentId);
           return id;
         });
@@ -60,7 +78,14 @@ export class FindingService {
         action: 'finding.withdraw',
         entity: 'finding',
         entityId: findingId,
-        before: { status: 'active', item: f.item, count: f.count },
+        before: {
+          status: 'active',
+          item: f.item,
+          count: f.count,
+          ...(f.value ? { value: f.value } : {}),
+          ...(f.amount !== null ? { amount: f.amount } : {}),
+          ...(f.part ? { part: f.part } : {}),
+        },
         after: { status: 'withdrawn', reason },
       });
       await rescore(tx, schemes, clock, actor, assessmentId);

@@ -3,12 +3,24 @@
  * with what its policies need, the edit token, recording a finding and rescoring. Every write
  * here runs in the caller's transaction (its repositories are bound to it).
  */
-import type { AssessmentContextRecord, AssessmentStatus, FindingRecord, FindingSource } from '../../core/campaign/records.ts';
+import type { AssessmentContextRecord, AssessmentStatus, FindingSource } from '../../core/campaign/records.ts';
 import { itemsToLook, lookProgress, type LookProgress } from '../../core/campaign/progress.ts';
 import { KaoheError } from '../../core/errors.ts';
-import { fromCents } from '../../core/numbers.ts';
+import { fromCents, type Cents } from '../../core/numbers.ts';
 import type { Scheme } from '../../core/scheme/model.ts';
-import { checkFindings, resultToJson, score, type Finding, type ScoreResult, type Unit } from '../../core/scoring/score.ts';
+import {
+  checkFindings,
+  findingProblemText,
+  resultToJson,
+  score,
+  type Finding,
+  type FindingProblem,
+  type MeasuredValue,
+  type ScoreResult,
+  type Unit,
+} from '../../core/scoring/score.ts';
+import { valueFromCents } from '../../contract/finding-values.ts';
+import type { StoredFinding } from '../../store/finding.repository.ts';
 import type { AuditInput } from '../../store/audit.repository.ts';
 import type { Repositories } from '../../store/unit-of-work.ts';
 import { assertRecord, type Actor, type AssessmentContext } from '../policies.ts';
@@ -81,11 +93,20 @@ export function assertDraft(status: AssessmentStatus): void {
 }
 
 /** A stored finding as the scoring engine takes it. */
-export function engineFinding(f: FindingRecord): Finding {
+export function engineFinding(f: StoredFinding): Finding {
   const out: Finding = { item: f.item, count: f.count, id: String(f.id) };
   if (f.element) out.element = f.element;
   if (f.note) out.note = f.note;
   if (f.householdNo) out.household = f.householdNo;
+  return Object.assign(out, engineValues(f));
+}
+
+/** A stored finding's fields of issue 18's kinds as the engine takes them (both in hundredths). */
+export function engineValues(f: { value: MeasuredValue | null; amount: Cents | null; part: string | null }): Pick<Finding, 'value' | 'amount' | 'part'> {
+  const out: Pick<Finding, 'value' | 'amount' | 'part'> = {};
+  if (f.value) out.value = f.value;
+  if (f.amount !== null) out.amount = f.amount;
+  if (f.part) out.part = f.part;
   return out;
 }
 
@@ -100,6 +121,33 @@ export interface FindingInput {
   note?: string;
   household?: string;
   person?: string;
+  /** A measured item's value, in core's hundredths (the route converts the API's decimals). */
+  value?: MeasuredValue;
+  /** A range rule's amount per occurrence, in hundredths of a point. */
+  amount?: Cents;
+  /** The part of a several-rule item. */
+  part?: string;
+}
+
+/**
+ * A finding the engine refuses: a validation error whose details give, per problem, its field and
+ * a sentence naming the item in both languages (the error answer keeps the reader's: `text`).
+ */
+export function findingRefused(problems: readonly FindingProblem[]): KaoheError {
+  const details = problems.map((p) => {
+    const item = String(p.item);
+    // The client names the field by its label (api-fields.ts); the sentence names the item.
+    const zh = findingProblemText(p, 'zh');
+    const en = findingProblemText(p, 'en');
+    return { ...p, zh: zh.includes(item) ? zh : `考核项目 ${item}：${zh}`, en: en.includes(item) ? en : `item ${item}: ${en}` };
+  });
+  return new KaoheError('validation', problems.map((p) => `${String(p.field)}: ${p.message}`).join('; '), details);
+}
+
+/** The finding input as the audit log keeps it: a value and an amount in decimals, as the API gives them. */
+function auditedInput(input: FindingInput): Record<string, unknown> {
+  const { value, amount, ...rest } = input;
+  return { ...rest, ...(value ? { value: valueFromCents(value) } : {}), ...(amount !== undefined ? { amount: fromCents(amount) } : {}) };
 }
 
 type WriteRepos = Pick<Repositories, 'assessments' | 'campaigns' | 'findings' | 'schemeVersions' | 'audit'>;
@@ -118,8 +166,12 @@ export async function insertFinding(
   const { scheme } = await schemes.schemeOf(a.schemeVersionId, tx);
   const finding: Finding = { item: input.item, count: input.count ?? 1 };
   if (input.element !== undefined) finding.element = input.element;
+  if (input.note !== undefined) finding.note = input.note;
+  if (input.value !== undefined) finding.value = input.value;
+  if (input.amount !== undefined) finding.amount = input.amount;
+  if (input.part !== undefined) finding.part = input.part;
   const problems = checkFindings(scheme, unitOfVillage(a), [finding]);
-  if (problems.length) throw new KaoheError('validation', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
+  if (problems.length) throw findingRefused(problems);
   const id = await tx.findings.insert({
     assessmentId: a.id,
     item: input.item,
@@ -134,8 +186,16 @@ export async function insertFinding(
     supersedesId: links.supersedes ?? null,
     createdAt: clock().toISOString(),
     createdBy: actor.user,
+    value: input.value ?? null,
+    amount: input.amount ?? null,
+    part: input.part ?? null,
   });
-  await audit(tx, clock, actor, { action: 'finding.add', entity: 'finding', entityId: id, after: { assessmentId: a.id, source, ...input, count: input.count ?? 1, ...links } });
+  await audit(tx, clock, actor, {
+    action: 'finding.add',
+    entity: 'finding',
+    entityId: id,
+    after: { assessmentId: a.id, source, ...auditedInput(input), count: input.count ?? 1, ...links },
+  });
   return id;
 }
 

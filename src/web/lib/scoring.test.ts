@@ -30,6 +30,9 @@ const row = (id: number, item: string, count: number, status: FindingRow['status
   withdrawnAt: null,
   withdrawnBy: null,
   withdrawReason: null,
+  value: null,
+  amount: null,
+  part: null,
   ...extra,
 });
 

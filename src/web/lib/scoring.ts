@@ -10,6 +10,7 @@ import type { Scheme, SchemeNode } from '../../core/scheme/model.ts';
 import type { SchemeVersionAnswer } from '../../contract/schemes.ts';
 import { FindingsError, resultToJson, score, type Finding, type FindingProblem, type ScoreResult, type Unit } from '../../core/scoring/score.ts';
 import { explain, type ExplanationLine } from '../../core/scoring/explain.ts';
+import { engineValues } from '../../contract/finding-values.ts';
 import { api } from './api.ts';
 import type { AssessmentDetail, CampaignDetail, FindingRow, ScoreJson } from './types.ts';
 
@@ -42,7 +43,8 @@ export function engineFindings(rows: readonly FindingRow[]): Finding[] {
       if (f.element) out.element = f.element;
       if (f.note) out.note = f.note;
       if (f.householdNo) out.household = f.householdNo;
-      return out;
+      // A measured value, a picked amount, a part: the API's decimals in the engine's hundredths.
+      return Object.assign(out, engineValues(f));
     });
 }
 

@@ -2,6 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import type { AssessmentDetail, FindingRow } from '../lib/types.ts';
 import { applyChanges, localFindingId, newKey, photosIn, versionToSend, type Change, type ChangeBody } from './changes.ts';
+import kindsText from '../../../test/fixtures/schemes/finding-kinds.yaml?raw';
+import { loadScheme } from '../../core/scheme/load.ts';
+import { score } from '../../core/scoring/score.ts';
+import { engineFindings } from '../lib/scoring.ts';
 
 const finding = (id: number, item: string): FindingRow => ({
   id,
@@ -22,6 +26,9 @@ const finding = (id: number, item: string): FindingRow => ({
   withdrawnAt: null,
   withdrawnBy: null,
   withdrawReason: null,
+  value: null,
+  amount: null,
+  part: null,
 });
 
 const detail = (): AssessmentDetail =>
@@ -113,6 +120,41 @@ describe('applyChanges', () => {
       [11, 'b'],
     ]);
     expect(photosIn([change({ kind: 'photos', finding: 11, photos: [photo] })])).toEqual(new Set([photo.sha256]));
+  });
+});
+
+describe("applyChanges with issue 18's kinds", () => {
+  it('carries a measured value, a range amount with its reason and a part unchanged; a new value supersedes the one shown; the phone scores as the server', () => {
+    const server = { ...detail(), findings: [{ ...finding(11, '1.1'), value: { num: 93, of: 100 } }] };
+    const view = applyChanges(
+      server,
+      [
+        change({ kind: 'add', ref: 'v1', item: '1.1', count: 1, value: { percent: 95.5 }, photos: [] }),
+        change({ kind: 'add', ref: 'v2', item: '1.2', count: 1, value: { num: { satisfied: 80, basic: 10 }, of: 100 }, photos: [] }),
+        change({ kind: 'add', ref: 'r1', item: '2.2', count: 2, amount: 1.5, note: '两户档案缺收入台账', photos: [] }),
+        change({ kind: 'add', ref: 'p1', item: '2.1', count: 1, part: 'b', photos: [] }),
+      ],
+      { username: 'insp1' },
+    );
+    expect(view.findings.map((f) => [f.item, f.status, f.value, f.amount, f.part, f.note])).toEqual([
+      ['1.1', 'superseded', { num: 93, of: 100 }, null, null, null],
+      ['1.1', 'active', { percent: 95.5 }, null, null, null],
+      ['1.2', 'active', { num: { satisfied: 80, basic: 10 }, of: 100 }, null, null, null],
+      ['2.2', 'active', null, 1.5, null, '两户档案缺收入台账'],
+      ['2.1', 'active', null, null, 'b', null],
+    ]);
+    expect(view.findings[1]!.supersedesId).toBe(11);
+    // The browser's engine on the rows as shown gives what the server computes from what it stores (hundredths).
+    const scheme = loadScheme(kindsText);
+    const phone = score(scheme, { name: '甲村' }, engineFindings(view.findings)).total;
+    const stored = score(scheme, { name: '甲村' }, [
+      { item: '1.1', count: 1, value: { percent: 9550 } },
+      { item: '1.2', count: 1, value: { num: { satisfied: 80, basic: 10 }, of: 100 } },
+      { item: '2.2', count: 2, amount: 150, note: '两户档案缺收入台账' },
+      { item: '2.1', count: 1, part: 'b' },
+    ]).total;
+    // 100 − 2.5 (95.5%: 5 steps of 0.5) − 3 (17 of 20) − 3 (2 × 1.5) − 1 (part b).
+    expect([phone, stored]).toEqual([9050, 9050]);
   });
 });
 

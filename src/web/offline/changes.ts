@@ -4,7 +4,7 @@
  * server's last copy with the queued changes laid over it. Pure: no storage, no network.
  */
 import type { AssessmentDetail, EvidenceRow, FindingRow } from '../lib/types.ts';
-import type { ItemCheckRow } from '../../contract/index.ts';
+import type { ItemCheckRow, MeasuredValueJson } from '../../contract/index.ts';
 
 /** A photo kept on the phone until it is uploaded: named by its SHA-256, as the server names evidence. */
 export interface PhotoRef {
@@ -23,6 +23,10 @@ export interface AddBody {
   element?: string;
   note?: string;
   household?: string;
+  /** A measured item's value, a range rule's picked amount, a several-rule item's part: as the API takes them (decimals), unchanged. */
+  value?: MeasuredValueJson;
+  amount?: number;
+  part?: string;
   photos: PhotoRef[];
 }
 
@@ -157,6 +161,9 @@ export function applyChanges(detail: AssessmentDetail, changes: readonly Change[
         addPhotos(there.id, b.photos, c.createdAt);
         continue;
       }
+      // A measured item holds one value: a new one supersedes the one shown, as the server does.
+      const replaced = b.value ? findings.filter((x) => x.item === b.item && x.status === 'active' && x.value !== null) : [];
+      for (const x of replaced) x.status = 'superseded';
       const f: FindingRow = {
         id: c.findingId ?? localFindingId(c),
         assessmentId: detail.id,
@@ -169,13 +176,16 @@ export function applyChanges(detail: AssessmentDetail, changes: readonly Change[
         source: 'inspector',
         suggestionId: null,
         appealId: null,
-        supersedesId: null,
+        supersedesId: replaced[0]?.id ?? null,
         status: 'active',
         createdAt: c.createdAt,
         createdBy: who.username,
         withdrawnAt: null,
         withdrawnBy: null,
         withdrawReason: null,
+        value: b.value ?? null,
+        amount: b.amount ?? null,
+        part: b.part ?? null,
       };
       findings.push(f);
       byRef.set(b.ref, f);

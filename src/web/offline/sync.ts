@@ -162,6 +162,10 @@ async function send(t: Transport, change: Change, all: Change[], moved: Record<n
       if (b.element) body.element = b.element;
       if (b.note?.trim()) body.note = b.note.trim();
       if (b.household?.trim()) body.household = b.household.trim();
+      // Issue 18's kinds, unchanged: the server stores and scores what the phone scored.
+      if (b.value) body.value = b.value;
+      if (b.amount !== undefined) body.amount = b.amount;
+      if (b.part) body.part = b.part;
       change.findingId = await step(`/assessments/${assessmentId}/findings`, body);
       // Kept at once: if the photos fail now, the finding is not sent again.
       await store.updateChange(change);

@@ -40,7 +40,8 @@ import { EvidenceList, preloadEvidencePhoto, ScorePanel, uploadEvidence, useChan
 import { localFindingId, newKey, waiting, type Change, type ChangeBody } from '../../offline/changes.ts';
 import { editQueued, keepPhotos, queueChange, setReachable } from '../../offline/runner.ts';
 import { OfflineChanges } from './OfflineChanges.tsx';
-import { countOk, type Draft } from './draft.ts';
+import { countOk, draftValues, type Draft } from './draft.ts';
+import { engineValues, valueWords } from '../../../contract/finding-values.ts';
 
 /**
  * What the page shows first (the score, the items and their findings) is in this chunk; the
@@ -138,17 +139,24 @@ export default function AssessmentPage() {
 
   const saved = useMemo(() => (a ? engineFindings(a.findings) : []), [a]);
   const draftFinding = useMemo<Finding | null>(() => {
-    // No preview of a count the form refuses (0 or empty).
-    if (!draft?.item || !countOk(draft.count)) return null;
-    const f: Finding = { item: draft.item, count: draft.count ?? 1 };
+    // No preview of a count the form refuses (0 or empty), nor of a value, amount or part not filled in yet.
+    if (!draft?.item || !countOk(draft.count) || !scheme) return null;
+    const node = nodeIndex(scheme).get(draft.item);
+    const { values, missing } = draftValues(draft, node);
+    if (missing && missing !== 'note') return null;
+    const f: Finding = { item: draft.item, count: node?.rule?.kind === 'measured' ? 1 : draft.count };
     if (draft.element) f.element = draft.element;
     if (draft.household) f.household = draft.household;
     if (draft.note) f.note = draft.note;
-    return f;
-  }, [draft]);
+    // A range's reason still being written: the preview scores the amount already (the form asks for the reason, and saves only with it).
+    if (missing === 'note') f.note = '…';
+    return Object.assign(f, engineValues(values));
+  }, [draft, scheme]);
   const live = useMemo(() => {
     if (!scheme || !unit) return null;
-    return liveScore(scheme, unit, draftFinding ? [...saved, draftFinding] : saved, lang);
+    // A new value replaces the item's value (as the server supersedes it): the preview leaves the old one out.
+    const kept = draftFinding?.value ? saved.filter((f) => !(f.item === draftFinding.item && f.value)) : saved;
+    return liveScore(scheme, unit, draftFinding ? [...kept, draftFinding] : saved, lang);
   }, [scheme, unit, saved, draftFinding, lang]);
   const savedLive = useMemo(() => (scheme && unit ? liveScore(scheme, unit, saved, lang) : null), [scheme, unit, saved, lang]);
   const mayRecord = !!a && a.status === 'draft' && can.record(user.role);
@@ -300,7 +308,17 @@ export default function AssessmentPage() {
             if (c.body.kind !== 'add') return;
             setDraftFiles([]);
             setEditing(c);
-            setDraft({ item: c.body.item, count: c.body.count, element: c.body.element, household: c.body.household, note: c.body.note });
+            setDraft({
+              item: c.body.item,
+              count: c.body.count,
+              element: c.body.element,
+              household: c.body.household,
+              note: c.body.note,
+              value: c.body.value,
+              asPercent: c.body.value?.percent !== undefined,
+              amount: c.body.amount,
+              part: c.body.part,
+            });
           }}
           onCheck={setChecked}
           onComment={addComment}
@@ -453,11 +471,15 @@ export default function AssessmentPage() {
               const d = draft;
               const files = draftFiles;
               if (!d.item || !countOk(d.count)) return;
-              // An all-or-nothing item is "not met" or not recorded: its count is 1.
-              const count = index.get(d.item)?.rule?.kind === 'allOrNothing' ? 1 : d.count!;
+              const kind = index.get(d.item)?.rule?.kind;
+              const { values, missing } = draftValues(d, index.get(d.item));
+              if (missing) return;
+              // An all-or-nothing item is "not met" or not recorded, a measured item holds one value: their count is 1.
+              const count = kind === 'allOrNothing' || kind === 'measured' ? 1 : d.count!;
               const body = {
                 item: d.item,
                 count,
+                ...values,
                 ...(d.element ? { element: d.element } : {}),
                 ...(d.note?.trim() ? { note: d.note.trim() } : {}),
                 ...(d.household?.trim() ? { household: d.household.trim() } : {}),
@@ -933,6 +955,7 @@ function FindingLine({
   const fmt = useFormat();
   const user = useUser();
   const element = f.element ? node.checklist?.find((e) => e.code === f.element) : undefined;
+  const part = f.part && node.rule?.kind === 'parts' ? node.rule.parts.find((p) => p.code === f.part) : undefined;
   const active = f.status === 'active';
   const bonus = node.rule?.kind === 'bonus';
   return (
@@ -945,7 +968,16 @@ function FindingLine({
               {t('finding.bonusTag')}
             </Tag>
           ) : null}
-          {element ? <b>{t('finding.missing', { what: textOf(element.title, lang) })} </b> : null}×{f.count}
+          {element ? <b>{t('finding.missing', { what: textOf(element.title, lang) })} </b> : null}
+          {part ? <b data-testid={`finding-part-${f.id}`}>{textOf(part.title, lang)} </b> : null}
+          {f.value ? (
+            <b data-testid={`finding-value-${f.id}`}>
+              {t('finding.valueShown', { value: valueWords(f.value, node.rule?.kind === 'measured' ? node.rule.measure : undefined, lang) })}{' '}
+            </b>
+          ) : (
+            <>×{f.count}</>
+          )}
+          {f.amount !== null ? <span data-testid={`finding-picked-${f.id}`}> · {t('finding.picked', { points: fmt.points(f.amount) })}</span> : null}
           {amount !== undefined && active ? (
             <b className={bonus ? 'score-delta-up' : 'score-delta-down'} data-testid={`finding-amount-${f.id}`}>
               {' '}
@@ -963,7 +995,7 @@ function FindingLine({
         <div className="muted" style={{ fontSize: 12 }}>
           {f.createdBy} · {fmt.dateTime(f.createdAt)}
           {f.status === 'withdrawn' ? ` · ${t('finding.withdrawnBy', { by: f.withdrawnBy ?? '', reason: f.withdrawReason ?? '' })}` : ''}
-          {f.status === 'superseded' ? ` · ${t('finding.superseded')}` : ''}
+          {f.status === 'superseded' ? ` · ${t(f.value !== null && f.source !== 'appeal' ? 'finding.valueSuperseded' : 'finding.superseded')}` : ''}
           {pending ? (
             <Tag color={pending.state === 'conflict' ? 'error' : 'warning'} style={{ marginInlineStart: 6 }} data-testid={`finding-pending-${f.id}`}>
               {t(`offline.state.${pending.state}`)}

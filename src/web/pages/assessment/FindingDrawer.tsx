@@ -4,8 +4,8 @@
  * item's findings as they are now. A chunk of its own: the assessment page shows first and
  * fetches this when idle, or when the add button is pointed at (AssessmentPage.tsx).
  */
-import { useEffect, useMemo, useState } from 'react';
-import { Alert, AutoComplete, Button, Card, Drawer, Form, Input, InputNumber, Select, Space, Switch } from 'antd';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Alert, AutoComplete, Button, Card, Drawer, Form, Input, InputNumber, Radio, Select, Space, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { textOf } from '../../../core/scheme/model.ts';
 import { ruleWords } from '../../lib/rule-words.ts';
@@ -18,7 +18,9 @@ import { itemsOf, nodeIndex, type liveScore, type Scheme } from '../../lib/scori
 import { schemeLang } from '../../i18n/index.ts';
 import type { AssessmentDetail } from '../../lib/types.ts';
 import { EvidencePicker } from './EvidencePicker.tsx';
-import { countOk, type Draft } from './draft.ts';
+import { countOk, draftValues, ruleOfDraft, type Draft } from './draft.ts';
+import { valueWords } from '../../../contract/finding-values.ts';
+import type { Measure } from '../../../core/scheme/model.ts';
 
 export default function FindingDrawer({
   a,
@@ -78,10 +80,20 @@ export default function FindingDrawer({
     (l) => draft.item && (l.code === draft.item || (node && live?.json?.nodes[draft.item]?.pools?.includes(l.code)) || (l.kind === 'bonus' && draft.item.startsWith(`${l.code}.`))),
   );
   const problem = live?.problems[0] ? findingProblemText(live.problems[0], lang) : undefined;
-  const allOrNothing = node?.rule?.kind === 'allOrNothing';
+  const rule = ruleOfDraft(node, draft.part);
+  const allOrNothing = rule?.kind === 'allOrNothing';
   const bonus = node?.rule?.kind === 'bonus';
+  // A measured item records one value (its count is 1); a range rule's amount is picked per occurrence, with a reason.
+  const measured = node?.rule?.kind === 'measured' ? node.rule : undefined;
+  const range = rule?.kind === 'range' ? rule : undefined;
+  const parts = node?.rule?.kind === 'parts' ? node.rule.parts : undefined;
   // A count of 0 or none is refused here, naming the field; an all-or-nothing item is recorded only when "not met" is on.
-  const countError = countOk(draft.count) ? undefined : allOrNothing ? t('finding.notMetOff') : t('finding.countRequired');
+  const countError = measured || countOk(draft.count) ? undefined : allOrNothing ? t('finding.notMetOff') : t('finding.countRequired');
+  const { missing } = draftValues(draft, node);
+  const missingText = missing ? t(`finding.${missing === 'note' ? 'reasonRequired' : `${missing}Required`}`) : undefined;
+  // The value recorded before on a measured item: the new one replaces it.
+  const before = measured ? a.findings.find((f) => f.item === draft.item && f.status === 'active' && f.value !== null) : undefined;
+  const itemScore = draft.item ? live?.json?.nodes[draft.item]?.score : undefined;
 
   return (
     <Drawer
@@ -107,7 +119,7 @@ export default function FindingDrawer({
           </div>
           <Space>
             <Button onClick={onClose}>{t('common.cancel')}</Button>
-            <Button type="primary" loading={busy} disabled={!draft.item || !!problem || !!countError} onClick={() => void onSave()} data-testid="finding-save">
+            <Button type="primary" loading={busy} disabled={!draft.item || !!problem || !!countError || !!missing} onClick={() => void onSave()} data-testid="finding-save">
               {t('common.save')}
             </Button>
           </Space>
@@ -123,7 +135,18 @@ export default function FindingDrawer({
             options={items}
             value={draft.item}
             // An all-or-nothing item starts "not met" (count 1), as a new finding starts at 1.
-            onChange={(item) => onChange({ ...draft, item, element: undefined, ...(index.get(item)?.rule?.kind === 'allOrNothing' ? { count: 1 } : {}) })}
+            onChange={(item) =>
+              onChange({
+                ...draft,
+                item,
+                element: undefined,
+                value: undefined,
+                asPercent: undefined,
+                amount: undefined,
+                part: undefined,
+                ...(index.get(item)?.rule?.kind === 'allOrNothing' || index.get(item)?.rule?.kind === 'measured' ? { count: 1 } : {}),
+              })
+            }
             placeholder={t('finding.chooseItem')}
             data-testid="finding-item"
           />
@@ -141,7 +164,63 @@ export default function FindingDrawer({
             description={node.ruleText ? textOf(node.ruleText, lang) : node.text ? textOf(node.text, lang) : undefined}
           />
         ) : null}
-        {allOrNothing ? (
+        {parts ? (
+          <Form.Item
+            label={t('finding.part')}
+            required
+            htmlFor="finding-part"
+            validateStatus={missing === 'part' ? 'error' : undefined}
+            help={missing === 'part' ? missingText : undefined}
+          >
+            <Select
+              id="finding-part"
+              value={draft.part}
+              onChange={(part) => onChange({ ...draft, part, amount: undefined, count: draft.count ?? 1 })}
+              options={parts.map((p) => ({ value: p.code, label: `${textOf(p.title, lang)}（${ruleWords(p.rule, t, fmt)}）` }))}
+              placeholder={t('finding.choosePart')}
+              data-testid="finding-part"
+            />
+          </Form.Item>
+        ) : null}
+        {measured ? (
+          <MeasuredInput
+            measure={measured.measure}
+            draft={draft}
+            onChange={onChange}
+            missing={missing === 'value' ? missingText : undefined}
+            replaces={before?.value ? valueWords(before.value, measured.measure, lang) : undefined}
+            itemScore={itemScore}
+          />
+        ) : null}
+        {range ? (
+          <Form.Item
+            label={t('finding.rangeAmount')}
+            required
+            htmlFor="finding-amount"
+            validateStatus={missing === 'amount' ? 'error' : undefined}
+            help={
+              <span data-testid="finding-amount-help">
+                {missing === 'amount'
+                  ? missingText
+                  : t('finding.rangeHelp', { min: fmt.cents(range.min), max: fmt.cents(range.max) }) + (range.step ? t('finding.rangeStep', { step: fmt.cents(range.step) }) : '')}
+              </span>
+            }
+          >
+            <InputNumber
+              id="finding-amount"
+              min={range.min / 100}
+              max={range.max / 100}
+              step={(range.step ?? 1) / 100}
+              precision={2}
+              value={draft.amount ?? null}
+              onChange={(v) => onChange({ ...draft, amount: v === null ? null : Number(v) })}
+              style={{ width: '100%' }}
+              inputMode="decimal"
+              data-testid="finding-amount"
+            />
+          </Form.Item>
+        ) : null}
+        {measured ? null : allOrNothing ? (
           <Form.Item
             label={t('finding.notMet')}
             htmlFor="finding-not-met"
@@ -201,7 +280,13 @@ export default function FindingDrawer({
             data-testid="finding-household"
           />
         </Form.Item>
-        <Form.Item label={t('finding.note')} htmlFor="finding-note">
+        <Form.Item
+          label={range ? t('finding.reason') : t('finding.note')}
+          required={!!range}
+          htmlFor="finding-note"
+          validateStatus={missing === 'note' ? 'error' : undefined}
+          help={missing === 'note' ? <span data-testid="finding-note-help">{missingText}</span> : undefined}
+        >
           <Input.TextArea
             id="finding-note"
             rows={3}
@@ -226,6 +311,136 @@ export default function FindingDrawer({
         </Card>
       ) : null}
     </Drawer>
+  );
+}
+
+/**
+ * A measured item's value, as its measure needs it: a rate as counts (numerator, or each weighted
+ * term's count, and the denominator) or as a percentage; an amount or a count in its unit; a
+ * rating as one of its levels. Beside it, the item's score the value gives (the live score).
+ */
+function MeasuredInput({
+  measure,
+  draft,
+  onChange,
+  missing,
+  replaces,
+  itemScore,
+}: {
+  measure: Measure;
+  draft: Draft;
+  onChange: (d: Draft) => void;
+  missing: string | undefined;
+  replaces: string | undefined;
+  itemScore: number | undefined;
+}) {
+  const { t, i18n } = useTranslation();
+  const lang = schemeLang(i18n.language);
+  const fmt = useFormat();
+  const v = draft.value ?? {};
+  const set = (value: Draft['value']) => onChange({ ...draft, value, count: 1 });
+  const num = (n: number | string | null) => (n === null || n === '' ? undefined : Number(n));
+  const box = (id: string, value: number | undefined, on: (n: number | undefined) => void, extra: { suffix?: string; precision?: number; label?: string } = {}) => (
+    <InputNumber
+      id={id}
+      min={0}
+      precision={extra.precision ?? 2}
+      value={value ?? null}
+      onChange={(n) => on(num(n))}
+      style={{ width: '100%' }}
+      inputMode="decimal"
+      data-testid={id}
+      {...(extra.suffix ? { suffix: extra.suffix } : {})}
+      {...(extra.label ? { 'aria-label': extra.label } : {})}
+    />
+  );
+  const title = measure.title ? textOf(measure.title, lang) : t('finding.value');
+  let input: ReactNode;
+  if (measure.kind === 'rating') {
+    input = (
+      <Radio.Group
+        id="finding-value-level"
+        value={v.level}
+        onChange={(e) => set({ level: String(e.target.value) })}
+        options={(measure.levels ?? []).map((l) => ({ value: l.code, label: t('finding.levelPoints', { title: textOf(l.title, lang), points: fmt.cents(l.points) }) }))}
+        data-testid="finding-value-level"
+      />
+    );
+  } else if (measure.kind === 'amount' || measure.kind === 'count') {
+    input = box('finding-value-amount', v.amount, (n) => set(n === undefined ? {} : { amount: n }), {
+      ...(measure.unit ? { suffix: textOf(measure.unit, lang) } : {}),
+      precision: measure.kind === 'count' ? 0 : 2,
+      label: title,
+    });
+  } else {
+    const terms = measure.terms ?? [];
+    const counts = typeof v.num === 'object' ? v.num : {};
+    const ofLabel = measure.of ? textOf(measure.of, lang) : t('finding.denominator');
+    input = (
+      <Space orientation="vertical" style={{ width: '100%' }}>
+        <Radio.Group
+          value={draft.asPercent ? 'percent' : 'counts'}
+          onChange={(e) => onChange({ ...draft, asPercent: e.target.value === 'percent', value: undefined, count: 1 })}
+          optionType="button"
+          options={[
+            { value: 'counts', label: t('finding.byCounts') },
+            { value: 'percent', label: t('finding.byPercent') },
+          ]}
+          data-testid="finding-value-mode"
+        />
+        {draft.asPercent ? (
+          box('finding-value-percent', v.percent, (n) => set(n === undefined ? {} : { percent: n }), { suffix: '%', label: t('finding.percent') })
+        ) : (
+          <>
+            {terms.length ? (
+              terms.map((term) => (
+                <div key={term.code}>
+                  <span className="muted">{textOf(term.title, lang)}</span>
+                  {box(
+                    `finding-value-num-${term.code}`,
+                    counts[term.code],
+                    (n) => {
+                      const next = { ...counts };
+                      if (n === undefined) delete next[term.code];
+                      else next[term.code] = n;
+                      set({ ...v, num: next });
+                    },
+                    { label: textOf(term.title, lang), precision: 0 },
+                  )}
+                </div>
+              ))
+            ) : (
+              <div>
+                <span className="muted">{t('finding.numerator')}</span>
+                {box('finding-value-num', typeof v.num === 'number' ? v.num : undefined, (n) => set({ ...v, num: n } as Draft['value']), {
+                  label: t('finding.numerator'),
+                  precision: 0,
+                })}
+              </div>
+            )}
+            <div>
+              <span className="muted">{ofLabel}</span>
+              {box('finding-value-of', v.of, (n) => set({ ...v, of: n } as Draft['value']), { label: ofLabel, precision: 0 })}
+            </div>
+          </>
+        )}
+      </Space>
+    );
+  }
+  return (
+    <Form.Item
+      label={title}
+      required
+      validateStatus={missing ? 'error' : undefined}
+      help={
+        <span data-testid="finding-value-help">
+          {missing ?? (itemScore !== undefined ? t('finding.itemScore', { points: fmt.points(itemScore) }) : '')}
+          {replaces ? <div className="muted">{t('finding.valueReplaces', { value: replaces })}</div> : null}
+        </span>
+      }
+    >
+      {input}
+    </Form.Item>
   );
 }
 

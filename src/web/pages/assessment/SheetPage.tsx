@@ -167,7 +167,10 @@ export default function SheetPage() {
                     <div>
                       {d.title}
                       {d.elementTitle ? `${fmt.colon}${t('finding.missing', { what: d.elementTitle })}` : ''}
+                      {d.partTitle || d.part ? `${fmt.colon}${d.partTitle ?? d.part}` : ''}
                     </div>
+                    {d.value !== null ? <div data-testid={`sheet-value-${d.findingId}`}>{t('finding.valueShown', { value: d.value })}</div> : null}
+                    {d.picked !== null ? <div data-testid={`sheet-picked-${d.findingId}`}>{t('finding.picked', { points: fmt.points(d.picked) })}</div> : null}
                     {d.household ? (
                       <div>
                         {t('finding.household')}
