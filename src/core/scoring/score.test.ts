@@ -430,8 +430,8 @@ sections:
     expect(r.grade?.code).toBe('D');
     expect(node(r, '1.2')).toMatchObject({ vetoed: true, deducted: 0, score: 0 });
     expect(node(r, '1')).toMatchObject({ score: 9500 });
-    expect(lines(r, scheme).at(-1)).toBe('一票否决：1.2');
-    expect(lines(r, scheme, 'en').at(-1)).toBe('veto: 1.2');
+    expect(lines(r, scheme).at(-1)).toBe('一票否决：1.2（总分计0分）');
+    expect(lines(r, scheme, 'en').at(-1)).toBe('veto: 1.2 (total set to 0)');
   });
 
   it('effect grade: the grade is forced, the total stays', () => {
