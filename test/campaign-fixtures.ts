@@ -325,3 +325,12 @@ export function saver(save: () => Promise<unknown>, everyMs: number) {
     },
   };
 }
+
+/**
+ * The small township scheme with periods and ranking rules (test/fixtures/schemes/township-periods.yaml)
+ * under its own id, with extra sections appended where a test needs them.
+ */
+export function periodsScheme(id: string, extraSections = ''): string {
+  const text = readFileSync(new URL('./fixtures/schemes/township-periods.yaml', import.meta.url), 'utf8');
+  return text.replace(/^id: township-periods$/m, `id: ${id}`) + extraSections;
+}

@@ -8,26 +8,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kaoheIn } from './kaohe-cli.ts';
+import { periodsScheme } from './campaign-fixtures.ts';
 
-const SCHEME = `id: township-periods-cli
-version: 1
-title: 测试镇综合考核
-periods:
-  - { code: daily, title: 平时考核, weight: 30, combine: average }
-  - { code: final, title: 年终考核, weight: 70, combine: last }
-ranking:
-  quotas: [{ grade: good, share: 50, otherwise: fair }]
-  rankPoints: [60, 57]
-grades:
-  - { code: good, title: 好, min: 90 }
-  - { code: fair, title: 较好, min: 80 }
-sections:
-  - code: "1"
-    title: 工作落实
-    points: 100
-    children:
-      - { code: "1.1", title: 工作台账, points: 100, rule: { kind: perOccurrence, amount: 0.5 } }
-`;
+const SCHEME = periodsScheme('township-periods-cli');
 
 describe('kaohe campaign create --period --parts and the combined ranking (child processes, SQLite)', { timeout: 180_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'kaohe-periods-cli-'));

@@ -10,30 +10,13 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { compose } from '../../src/compose.ts';
 import type { Actor } from '../../src/services/policies.ts';
 import { chooseOption, chromiumAvailable, launchBrowser, shot, signIn, startApp, type App } from './helpers.ts';
+import { periodsScheme } from '../campaign-fixtures.ts';
 
 const available = chromiumAvailable();
 const STEP = 180_000;
 const UI = { timeout: 45_000 };
 const SYSTEM: Actor = { user: 'system', role: 'admin' };
-const SCHEME = `id: township-periods-web
-version: 1
-title: 测试镇综合考核
-periods:
-  - { code: daily, title: 平时考核, weight: 30, combine: average }
-  - { code: final, title: 年终考核, weight: 70, combine: last }
-ranking:
-  quotas: [{ grade: good, share: 50, otherwise: fair }]
-  rankPoints: [60, 57]
-grades:
-  - { code: good, title: 好, min: 90 }
-  - { code: fair, title: 较好, min: 80 }
-sections:
-  - code: "1"
-    title: 工作落实
-    points: 100
-    children:
-      - { code: "1.1", title: 工作台账, points: 100, rule: { kind: perOccurrence, amount: 0.5 } }
-`;
+const SCHEME = periodsScheme('township-periods-web');
 
 describe.skipIf(!available)('browser: a combined ranking', () => {
   let app: App;

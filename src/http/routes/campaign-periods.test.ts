@@ -12,32 +12,18 @@ import type { CampaignCreated, Ranking } from '../../contract/campaigns.ts';
 import { firstStart } from '../../services/bootstrap.service.ts';
 import type { CampaignServices } from '../../services/campaign/index.ts';
 import type { Actor } from '../../services/policies.ts';
+import { periodsScheme } from '../../../test/campaign-fixtures.ts';
 
 const SYSTEM: Actor = { user: 'system', role: 'admin' };
-const SCHEME = `id: township-periods-http
-version: 1
-title: 测试镇综合考核
-periods:
-  - { code: daily, title: 平时考核, weight: 30, combine: average }
-  - { code: final, title: 年终考核, weight: 70, combine: last }
-ranking:
-  quotas: [{ grade: good, share: 50, otherwise: fair }]
-  rankPoints: [60, 57]
-grades:
-  - { code: good, title: 好, min: 90 }
-  - { code: fair, title: 较好, min: 80 }
-sections:
-  - code: "1"
-    title: 工作落实
-    points: 100
-    children:
-      - { code: "1.1", title: 工作台账, points: 100, rule: { kind: perOccurrence, amount: 0.5 } }
-  - code: "2"
+const SCHEME = periodsScheme(
+  'township-periods-http',
+  `  - code: "2"
     title: 扣分项
     penalty: true
     children:
       - { code: "2.1", title: 被约谈, rule: { kind: fixedPenalty, amount: 1.5 } }
-`;
+`,
+);
 
 describe.each(storeTargets())('campaigns with periods over HTTP ($dialect)', (target) => {
   let server: TestServer;
