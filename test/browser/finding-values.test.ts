@@ -6,11 +6,11 @@
  * the phone scored. Screenshots go to test-output/screenshots/.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACTORS } from '../campaign-fixtures.ts';
 import { FINDING_KINDS_TEXT } from '../finding-kinds.ts';
 import { compose } from '../../src/compose.ts';
-import { type App, chromiumAvailable, launchBrowser, phoneContext, shot, signIn, startApp } from './helpers.ts';
+import { type App, chromiumAvailable, launchBrowser, phoneContext, shot, signIn, startApp, stopAfterFailure } from './helpers.ts';
 
 const available = chromiumAvailable();
 const STEP = 120_000;
@@ -28,7 +28,6 @@ describe.skipIf(!available)('browser: a measured value and a discretionary deduc
   let phone: BrowserContext;
   let p: Page;
   let assessmentId: number;
-  let broken = false;
 
   const view = async (): Promise<View> => {
     const r = await p.request.get(`${app.url}/api/assessments/${assessmentId}`);
@@ -54,14 +53,7 @@ describe.skipIf(!available)('browser: a measured value and a discretionary deduc
     p = await phone.newPage();
   }, STEP);
 
-  beforeEach((ctx) => {
-    if (broken) ctx.skip();
-  });
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail') return;
-    broken = true;
-    if (p && !p.isClosed()) await shot(p, `failed-finding-values-${ctx.task.name.slice(0, 2).replace(/\W/g, '')}`).catch(() => undefined);
-  });
+  stopAfterFailure('failed-finding-values-', () => p);
   afterAll(async () => {
     await browser?.close();
     await app?.close();

@@ -16,9 +16,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Download, FileChooser, Page } from 'playwright-core';
 import { pdfText, popplerAvailable, squeeze } from '../reports/pdf/poppler.ts';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { checkCharacter } from '../../src/core/ids/gb11643.ts';
-import { type App, chooseOption, chromiumAvailable, confirmPopover, launchBrowser, NEW_PASSWORD, phoneContext, points, shot, signIn, startApp, tinyPng } from './helpers.ts';
+import {
+  type App,
+  chooseOption,
+  chromiumAvailable,
+  confirmPopover,
+  launchBrowser,
+  NEW_PASSWORD,
+  phoneContext,
+  points,
+  shot,
+  signIn,
+  startApp,
+  tinyPng,
+  stopAfterFailure,
+} from './helpers.ts';
 
 const available = chromiumAvailable();
 const STEP = 120_000;
@@ -62,7 +76,6 @@ describe.skipIf(!available)('browser: the assessment flow', () => {
   let item: string;
   let appealId: number;
   /** A step failed: the later steps depend on it and are skipped. */
-  let broken = false;
   /** The page a step works on (for a screenshot if it fails). */
   let shown: Page | undefined;
 
@@ -112,15 +125,7 @@ describe.skipIf(!available)('browser: the assessment flow', () => {
     shown = page;
   }, STEP);
 
-  beforeEach((ctx) => {
-    if (broken) ctx.skip();
-  });
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail') return;
-    broken = true;
-    // What the page looked like when the step failed.
-    if (shown && !shown.isClosed()) await shot(shown, `failed-${ctx.task.name.slice(0, 2).replace(/\W/g, '')}`).catch(() => undefined);
-  });
+  stopAfterFailure('failed-', () => shown);
 
   afterAll(async () => {
     await browser?.close();

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { buildServer } from '../../src/http/server.ts';
 import { firstStart, type Credential } from '../../src/services/bootstrap.service.ts';
 import { EvidenceStore } from '../../src/services/evidence/evidence-store.ts';
@@ -120,6 +120,24 @@ export async function signIn(page: Page, base: string, username: string, passwor
     await expect.poll(() => page.getByTestId('must-change-password').count(), { timeout: 45_000 }).toBe(0);
   }
   await page.waitForURL((u) => !u.pathname.startsWith('/login') && !u.pathname.startsWith('/account'), { timeout: 45_000 });
+}
+
+/**
+ * The steps of a story build on each other: once one fails, the rest are skipped (they would only
+ * fail in its wake), and the page is shot as it was, as `NAME<step number>.png`. Call it inside
+ * the story's describe.
+ */
+export function stopAfterFailure(name: string, page: () => Page | undefined): void {
+  let broken = false;
+  beforeEach((ctx) => {
+    if (broken) ctx.skip();
+  });
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    broken = true;
+    const p = page();
+    if (p && !p.isClosed()) await shot(p, `${name}${ctx.task.name.slice(0, 2).replace(/\W/g, '')}`).catch(() => undefined);
+  });
 }
 
 export async function shot(page: Page, name: string): Promise<void> {

@@ -11,8 +11,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { type App, chromiumAvailable, launchBrowser, NEW_PASSWORD, PHONE, shot, signIn, startApp, tinyPng } from './helpers.ts';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type App, chromiumAvailable, launchBrowser, NEW_PASSWORD, PHONE, shot, signIn, startApp, tinyPng, stopAfterFailure } from './helpers.ts';
 
 const available = chromiumAvailable();
 const STEP = 120_000;
@@ -36,7 +36,6 @@ describe.skipIf(!available)("browser: the inspector's controls on a phone", () =
   /** The finding saved on top of the office's change (commented on by the reviewer). */
   let savedFinding: number;
   /** A step failed: the later steps depend on it and are skipped. */
-  let broken = false;
 
   const view = async (): Promise<View> => {
     const r = await p.request.get(`${app.url}/api/assessments/${assessmentId}`);
@@ -66,14 +65,7 @@ describe.skipIf(!available)("browser: the inspector's controls on a phone", () =
     assessmentId = row.id;
   }, STEP);
 
-  beforeEach((ctx) => {
-    if (broken) ctx.skip();
-  });
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail') return;
-    broken = true;
-    if (p && !p.isClosed()) await shot(p, `failed-inspector-controls-${ctx.task.name.slice(0, 2).replace(/\W/g, '')}`).catch(() => undefined);
-  });
+  stopAfterFailure('failed-inspector-controls-', () => p);
   afterAll(async () => {
     await browser?.close();
     await app?.close();

@@ -7,8 +7,8 @@
  * test-output/screenshots/.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { type App, chromiumAvailable, launchBrowser, phoneContext, shot, signIn, startApp } from './helpers.ts';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type App, chromiumAvailable, launchBrowser, phoneContext, shot, signIn, startApp, stopAfterFailure } from './helpers.ts';
 
 const available = chromiumAvailable();
 const STEP = 120_000;
@@ -23,7 +23,6 @@ describe.skipIf(!available)("browser: the inspector's day on a phone", () => {
   let p: Page;
   let village: { code: string; name: string };
   /** A step failed: the later steps depend on it and are skipped. */
-  let broken = false;
 
   const progress = async () => Number(await p.getByTestId('check-progress').getAttribute('data-done'));
 
@@ -34,14 +33,7 @@ describe.skipIf(!available)("browser: the inspector's day on a phone", () => {
     p = await phone.newPage();
   }, STEP);
 
-  beforeEach((ctx) => {
-    if (broken) ctx.skip();
-  });
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail') return;
-    broken = true;
-    if (p && !p.isClosed()) await shot(p, `failed-inspector-day-${ctx.task.name.slice(0, 2).replace(/\W/g, '')}`).catch(() => undefined);
-  });
+  stopAfterFailure('failed-inspector-day-', () => p);
   afterAll(async () => {
     await browser?.close();
     await app?.close();

@@ -14,8 +14,8 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { type App, chromiumAvailable, launchBrowser, phoneContext, shot, signIn, startApp } from './helpers.ts';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type App, chromiumAvailable, launchBrowser, phoneContext, shot, signIn, startApp, stopAfterFailure } from './helpers.ts';
 
 const available = chromiumAvailable();
 const STEP = 120_000;
@@ -106,7 +106,6 @@ describe.skipIf(!available)('browser: the installed app shell works without a ne
   let phone: BrowserContext;
   let p: Page;
   let base: string;
-  let broken = false;
 
   beforeAll(async () => {
     app = await startApp();
@@ -118,14 +117,7 @@ describe.skipIf(!available)('browser: the installed app shell works without a ne
     p = await phone.newPage();
   }, STEP);
 
-  beforeEach((ctx) => {
-    if (broken) ctx.skip();
-  });
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail') return;
-    broken = true;
-    if (p && !p.isClosed()) await shot(p, `failed-pwa-${ctx.task.name.slice(0, 2).replace(/\W/g, '')}`).catch(() => undefined);
-  });
+  stopAfterFailure('failed-pwa-', () => p);
   afterAll(async () => {
     await browser?.close();
     await relay?.cut();

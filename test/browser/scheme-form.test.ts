@@ -6,8 +6,8 @@
  * to test-output/screenshots/.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { type App, chooseOption, chromiumAvailable, launchBrowser, shot, signIn, startApp } from './helpers.ts';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type App, chooseOption, chromiumAvailable, launchBrowser, shot, signIn, startApp, stopAfterFailure } from './helpers.ts';
 
 const available = chromiumAvailable();
 const STEP = 180_000;
@@ -20,7 +20,6 @@ describe.skipIf(!available)('browser: the scheme form editor', () => {
   let page: Page;
   let versionId: number;
   let village: { code: string; name: string };
-  let broken = false;
 
   const field = (id: string) => page.locator(`input#${id}, textarea#${id}`);
   const select = async (node: string) => {
@@ -46,14 +45,7 @@ describe.skipIf(!available)('browser: the scheme form editor', () => {
     page = await context.newPage();
   }, STEP);
 
-  beforeEach((ctx) => {
-    if (broken) ctx.skip();
-  });
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail') return;
-    broken = true;
-    if (page && !page.isClosed()) await shot(page, `failed-scheme-form-${ctx.task.name.slice(0, 2).replace(/\W/g, '')}`).catch(() => undefined);
-  });
+  stopAfterFailure('failed-scheme-form-', () => page);
   afterAll(async () => {
     await browser?.close();
     await app?.close();

@@ -6,9 +6,9 @@
  * test-output/screenshots/ (users-*.png).
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ERROR_MESSAGES } from '../../src/core/error-messages.ts';
-import { chooseOption, chromiumAvailable, confirmPopover, launchBrowser, shot, signIn, startApp, type App } from './helpers.ts';
+import { chooseOption, chromiumAvailable, confirmPopover, launchBrowser, shot, signIn, startApp, type App, stopAfterFailure } from './helpers.ts';
 
 const available = chromiumAvailable();
 const STEP = 120_000;
@@ -22,7 +22,6 @@ describe.skipIf(!available)('browser: managing users', () => {
   let page: Page;
   let village: { code: string; name: string };
   let oneTime = '';
-  let broken = false;
   let shown: Page | undefined;
 
   const desktop = async () => {
@@ -42,14 +41,7 @@ describe.skipIf(!available)('browser: managing users', () => {
     shown = page;
   }, STEP);
 
-  beforeEach((ctx) => {
-    if (broken) ctx.skip();
-  });
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail') return;
-    broken = true;
-    if (shown && !shown.isClosed()) await shot(shown, `users-failed-${ctx.task.name.slice(0, 2).replace(/\W/g, '')}`).catch(() => undefined);
-  });
+  stopAfterFailure('users-failed-', () => shown);
   afterAll(async () => {
     await browser?.close();
     await app?.close();
