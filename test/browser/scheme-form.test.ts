@@ -199,7 +199,7 @@ describe.skipIf(!available)('browser: the scheme form editor', () => {
   );
 
   test(
-    "4) a campaign with that version scores a village by it: 1.1 twice costs 4, the village's total on its page",
+    "4) a campaign with that version scores a village by it: 1.1 twice, 1.2 judged at 2, 2.1 at 97.5%: the village's total on its page",
     async () => {
       const me = (await (await page.request.get(`${app.url}/api/auth/me`)).json()) as { csrfToken: string };
       const headers = { 'x-csrf-token': me.csrfToken };
@@ -215,12 +215,22 @@ describe.skipIf(!available)('browser: the scheme form editor', () => {
         headers,
       });
       expect(finding.status(), await finding.text()).toBe(201);
+      // The new kinds by the same route: 1.2 judged at 2 with its reason, 2.1 measured at 97.5% (3 steps short × 0.5).
+      const version = async () => ((await (await page.request.get(`${app.url}/api/assessments/${a.id}`)).json()) as { version: number }).version;
+      for (const data of [
+        { item: '1.2', amount: 2, note: '资料不全' },
+        { item: '2.1', value: { percent: 97.5 } },
+      ]) {
+        const made = await page.request.post(`${app.url}/api/assessments/${a.id}/findings`, { data: { version: await version(), ...data }, headers });
+        expect(made.status(), await made.text()).toBe(201);
+      }
 
       await page.goto(`${app.url}/campaigns/${campaignId}/villages/${village.code}`);
       await page.getByTestId('assessment-page').waitFor(UI);
       const total = page.getByTestId('score-total');
-      await expect.poll(() => total.getAttribute('data-total'), UI).toBe('26');
-      expect(await total.innerText()).toBe('26');
+      // 20 − 4 − 2 = 14, 10 − 1.5 = 8.5: 22.5.
+      await expect.poll(() => total.getAttribute('data-total'), UI).toBe('22.5');
+      expect(await total.innerText()).toBe('22.5');
       await shot(page, 'scheme-form-03-village');
     },
     STEP,
