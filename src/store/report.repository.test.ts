@@ -99,6 +99,7 @@ for (const target of storeTargets()) {
         year: 2020,
         periodFrom: '2020-01-01',
         periodTo: '2020-12-31',
+        period: null,
         schemeVersionId: expect.any(Number),
         appealDays: expect.any(Number),
         createdAt: AT,
@@ -138,7 +139,7 @@ for (const target of storeTargets()) {
       const campaign = id['2020']!;
       const ids = [id['520100000201']!, id['520100000202']!];
       expect(await repo.activeFindings(campaign, null)).toEqual([
-        { id: id.f1, assessmentId: id['520100000201'], item: '1.1', count: 2, element: null, note: null, householdNo: 'H1' },
+        { id: id.f1, assessmentId: id['520100000201'], item: '1.1', count: 2, element: null, note: null, householdNo: 'H1', value: null, amount: null, part: null },
       ]);
       expect(await repo.activeEvidence(campaign, null)).toEqual([
         {

@@ -55,7 +55,8 @@ const PAGES: Record<Role, string[]> = {
 const ALLOWED: RegExp[] = [
   /\bKaohe\b/g,
   /\b[\w.-]+\.(png|jpe?g|webp|heic|pdf|xlsx|csv)\b/gi,
-  /\bseed-\d{4}\b/g,
+  // Scheme ids, which are codes: seed-2020, village-monitoring-2024 …
+  /\b[a-z]+(?:-[a-z]+)*-\d{4}\b/g,
   /\bv\d+\b/g,
   /\b(admin|reviewer|inspector|village|viewer|system)\b/g,
   /\b\d+(\.\d+)?\s?(KiB|MiB|GiB|KB|MB|GB)\b/g,
