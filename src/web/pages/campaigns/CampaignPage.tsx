@@ -75,30 +75,8 @@ export default function CampaignPage() {
                 {t('campaign.schemePeriod', { title: textOf(data.schemePeriod.title, schemeLang(i18n.language)) })}
               </span>
             ) : null}
-            {data.parts.length ? (
-              <span data-testid="campaign-parts">
-                {' · '}
-                {t('campaign.combines')}
-                {data.parts.map((p, i) => (
-                  <span key={p.id}>
-                    {i > 0 ? t('campaign.listSeparator') : ''}
-                    <Link to={pathTo('campaign', { id: p.id })}>{p.name}</Link>
-                  </span>
-                ))}
-              </span>
-            ) : null}
-            {data.combinedIn.length ? (
-              <span data-testid="campaign-combined-in">
-                {' · '}
-                {t('campaign.combinedIn')}
-                {data.combinedIn.map((p, i) => (
-                  <span key={p.id}>
-                    {i > 0 ? t('campaign.listSeparator') : ''}
-                    <Link to={pathTo('campaign', { id: p.id })}>{p.name}</Link>
-                  </span>
-                ))}
-              </span>
-            ) : null}
+            <CampaignLinks testId="campaign-parts" label={t('campaign.combines')} campaigns={data.parts} />
+            <CampaignLinks testId="campaign-combined-in" label={t('campaign.combinedIn')} campaigns={data.combinedIn} />
           </span>
         }
         extra={
@@ -564,5 +542,23 @@ function RescoreTab({ campaign, onApplied }: { campaign: CampaignDetail; onAppli
         </>
       ) : null}
     </div>
+  );
+}
+
+/** Campaigns named by link after a label (" · 综合：第一季度、第二季度"); nothing when there are none. */
+function CampaignLinks({ testId, label, campaigns }: { testId: string; label: string; campaigns: ReadonlyArray<{ id: number; name: string }> }) {
+  const { t } = useTranslation();
+  if (campaigns.length === 0) return null;
+  return (
+    <span data-testid={testId}>
+      {' · '}
+      {label}
+      {campaigns.map((p, i) => (
+        <span key={p.id}>
+          {i > 0 ? t('campaign.listSeparator') : ''}
+          <Link to={pathTo('campaign', { id: p.id })}>{p.name}</Link>
+        </span>
+      ))}
+    </span>
   );
 }
