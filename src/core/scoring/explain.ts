@@ -3,9 +3,9 @@
  * "1.1 缺少工作计划 ×2: −4" and "扣分池 1（20分）：共扣18分 → 得2分".
  */
 import { formatPoints as fp, type Cents } from '../numbers.ts';
-import { textOf, type Lang, type Rule, type Scheme, type SchemeNode } from '../scheme/model.ts';
+import { textOf, type Lang, type Scheme, type SchemeNode } from '../scheme/model.ts';
 import type { MeasuredEffect } from './measure.ts';
-import type { Deduction, ScoreResult } from './score.ts';
+import { ruleAdds, type Deduction, type ScoreResult } from './score.ts';
 
 export interface ExplanationLine {
   /** The node the line is about. */
@@ -14,14 +14,19 @@ export interface ExplanationLine {
   text: string;
 }
 
-function nodeIndex(scheme: Scheme): Map<string, SchemeNode> {
-  const map = new Map<string, SchemeNode>();
-  const go = (n: SchemeNode) => {
-    map.set(n.code, n);
-    n.children.forEach(go);
-  };
-  scheme.sections.forEach(go);
-  return map;
+/** Every node by code, and the top-level section each one sits in. */
+function nodeIndex(scheme: Scheme): { nodes: Map<string, SchemeNode>; sectionOf: Map<string, SchemeNode> } {
+  const nodes = new Map<string, SchemeNode>();
+  const sectionOf = new Map<string, SchemeNode>();
+  for (const section of scheme.sections) {
+    const go = (n: SchemeNode) => {
+      nodes.set(n.code, n);
+      sectionOf.set(n.code, section);
+      n.children.forEach(go);
+    };
+    go(section);
+  }
+  return { nodes, sectionOf };
 }
 
 const WORDS = {
@@ -82,7 +87,7 @@ const WORDS = {
 /** One line per finding and per pool, cap, bonus or veto that shaped the score, in scheme order. */
 export function explain(result: ScoreResult, scheme: Scheme, lang: Lang = 'zh'): ExplanationLine[] {
   const words = WORDS[lang];
-  const index = nodeIndex(scheme);
+  const { nodes: index, sectionOf } = nodeIndex(scheme);
   const lines: ExplanationLine[] = [];
   // A pool's line comes after the last item that draws on it.
   const lastItemOfPool = new Map<string, string>();
@@ -99,12 +104,14 @@ export function explain(result: ScoreResult, scheme: Scheme, lang: Lang = 'zh'):
     }
     if (n.kind !== 'item') continue;
     if (n.unmeasured) lines.push({ code, kind: 'unmeasured', text: words.unmeasured(code, textOf(node.title, lang), scheme.unmeasured === 'zero') });
+    const top = sectionOf.get(code)!;
+    const adds = node.rule !== undefined && ruleAdds(node.rule, top.bonus, top.penalty === true);
     for (const d of n.deductions ?? []) {
       if (d.count === 0) continue;
       lines.push({
         code,
-        kind: node.rule?.kind === 'veto' ? 'veto' : n.added !== undefined && d.amount > 0 && addsIn(node.rule) ? 'bonus' : 'finding',
-        text: findingText(code, node, d, lang, n.added !== undefined),
+        kind: node.rule?.kind === 'veto' ? 'veto' : d.amount > 0 && adds ? 'bonus' : 'finding',
+        text: findingText(code, node, d, lang, adds),
       });
     }
     if (n.outranked) lines.push({ code, kind: 'outranked', text: words.outranked(code, textOf(node.title, lang)) });
@@ -149,11 +156,6 @@ function gradeTitle(scheme: Scheme, code: string | undefined, lang: Lang): strin
   return grade ? textOf(grade.title, lang) : (code ?? '');
 }
 
-/** Whether an item's rule, in a bonus section, adds (a bonus, or a measured or discretionary one there). */
-function addsIn(rule: Rule | undefined): boolean {
-  return rule?.kind === 'bonus' || rule?.kind === 'measured' || rule?.kind === 'range';
-}
-
 /** The value measured and what it did, in words. */
 function measuredText(node: SchemeNode, m: MeasuredEffect, lang: Lang): string {
   const words = WORDS[lang];
@@ -173,14 +175,13 @@ function measuredText(node: SchemeNode, m: MeasuredEffect, lang: Lang): string {
   return out;
 }
 
-function findingText(code: string, node: SchemeNode, d: Deduction, lang: Lang, inBonus: boolean): string {
+function findingText(code: string, node: SchemeNode, d: Deduction, lang: Lang, adds: boolean): string {
   const words = WORDS[lang];
   const element = d.element ? node.checklist?.find((e) => e.code === d.element) : undefined;
   const rule = node.rule;
   const part = rule?.kind === 'parts' ? rule.parts.find((p) => p.code === d.part) : undefined;
   const what = element ? words.missing(textOf(element.title, lang)) : part ? `${textOf(node.title, lang)}·${textOf(part.title, lang)}` : textOf(node.title, lang);
   const simple = part ? part.rule : rule;
-  const adds = inBonus && addsIn(rule);
   let effect: string;
   if (rule?.kind === 'veto') effect = '';
   else if (adds) effect = `: +${fp(d.amount)}`;

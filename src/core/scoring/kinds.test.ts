@@ -275,6 +275,34 @@ sections:
     expect(zh).toContain('3 其他扣分：从总分中扣除，记录3.5分，最多扣3分，实扣3分');
   });
 
+  it('a section that both adds and deducts (其他奖惩办法): its bonus adds, its judged deduction comes off the total, each explained with its sign', () => {
+    const mixed = loadScheme(`
+id: mixed
+version: 1
+title: 奖惩
+sections:
+  - code: "1"
+    title: 基础工作
+    points: 10
+    children:
+      - { code: "1.1", title: 台账, points: 10, rule: { kind: perOccurrence, amount: 1 } }
+  - code: "2"
+    title: 其他奖惩办法
+    points: 3
+    bonus: true
+    penalty: true
+    children:
+      - { code: "2.1", title: 经验推广, rule: { kind: bonus, amount: 2 } }
+      - { code: "2.2", title: 工作失误, rule: { kind: range, min: 1, max: 3 } }
+`);
+    const r = score(mixed, unit, [{ item: '2.1' }, { item: '2.2', amount: 150, note: '报表错报' }]);
+    // 10 + 2 − 1.5 = 10.5
+    expect([pts(r.base), pts(r.bonus), pts(r.penalty), pts(r.total)]).toEqual([10, 2, 1.5, 10.5]);
+    const lines = explain(r, mixed, 'zh');
+    expect(lines.find((l) => l.code === '2.1')).toMatchObject({ kind: 'bonus', text: '2.1 经验推广 ×1: +2' });
+    expect(lines.find((l) => l.code === '2.2')).toMatchObject({ kind: 'finding', text: '2.2 工作失误 ×1 每处扣1.5分: −1.5（报表错报）' });
+  });
+
   it('the total is never below 0', () => {
     const penalties = loadScheme(SCHEME.replace('rule: { kind: fixedPenalty, amount: 2 }', 'rule: { kind: fixedPenalty, amount: 30 }'));
     const r = score(penalties, unit, [{ item: '4.1', count: 5 }]);

@@ -223,8 +223,8 @@ interface Compiled {
 
 const compiledCache = new WeakMap<Scheme, Compiled>();
 
-/** Whether a rule adds points where it sits (as build.ts decides it for the same place). */
-function ruleAdds(rule: Rule, bonus: boolean, penalty: boolean): boolean {
+/** Whether a rule adds points where it sits (in a bonus section, which may also deduct), rather than deducts. */
+export function ruleAdds(rule: Rule, bonus: boolean, penalty: boolean): boolean {
   if (rule.kind === 'bonus') return true;
   if (!bonus) return false;
   if (rule.kind === 'measured') return rule.scoring.by !== 'shortfall';
