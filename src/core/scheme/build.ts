@@ -8,6 +8,7 @@
 import { toCents, type Cents } from '../numbers.ts';
 import {
   RULE_KINDS,
+  ruleAdds,
   type AttributeTest,
   type ChecklistElement,
   type GradeBand,
@@ -312,8 +313,7 @@ export function buildScheme(raw: RawScheme, report: Report, lineOf: (path: Array
   }
 
   /** Whether a rule of this kind adds in this place (a bonus section's) rather than deducts. */
-  const adds = (kind: string, place: Place, rawRule: RawRule) =>
-    kind === 'bonus' || (place.bonus && !place.mixed && (kind === 'range' || kind === 'measured')) || (place.mixed && kind === 'measured' && rawRule.scoring?.by !== 'shortfall');
+  const adds = (kind: string, place: Place, rawRule: RawRule) => ruleAdds(kind, rawRule.scoring?.by, place.bonus, place.penalty);
 
   const buildRule = (rawRule: RawRule, path: Array<string | number>, node: SchemeNode, lineage: SchemeNode[], place: Place, inParts = false): Rule | undefined => {
     const code = node.code;

@@ -248,3 +248,16 @@ export function walk(scheme: Scheme, visit: (node: SchemeNode, ancestors: Scheme
 export function isItem(node: SchemeNode): boolean {
   return node.rule !== undefined;
 }
+
+/**
+ * Whether a rule of this kind adds points where it sits rather than deducts: a bonus; in a bonus
+ * section also a measured value that earns (not a shortfall), and a judged range unless the
+ * section deducts too (其他奖惩办法), where a range is a deduction. The engine and the checks of
+ * a scheme file both decide it here.
+ */
+export function ruleAdds(kind: string, scoringBy: string | undefined, bonus: boolean, penalty: boolean): boolean {
+  if (kind === 'bonus') return true;
+  if (!bonus) return false;
+  if (kind === 'measured') return scoringBy !== 'shortfall';
+  return kind === 'range' && !penalty;
+}

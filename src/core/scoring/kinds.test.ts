@@ -365,6 +365,11 @@ describe('the scheme file: new kinds checked and kept', () => {
     expect(found.find((p) => p[0] === 'unknown-scoring')![2]).toMatch(/^不认识的计分方式“percent”/);
   });
 
+  it('a shortfall in a bonus section is a deduction there, and refused as one (the engine and the check agree)', () => {
+    const bad = SCHEME.replace('scoring: { by: perUnit, unit: 10, amount: 0.5, rounding: down }', 'scoring: { by: shortfall, target: 10, step: 1, amount: 0.5 }');
+    expect(codes(bad)).toContainEqual(['deduction-in-bonus-section', '3.2', '加分项中只能有加分规则']);
+  });
+
   it('checks periods and ranking rules', () => {
     const withRules = SCHEME.replace(
       'grades:',

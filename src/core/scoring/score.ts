@@ -5,7 +5,7 @@
 import { KaoheError } from '../errors.ts';
 import { fromCents, percentCents, type Cents } from '../numbers.ts';
 import { holds, type Attributes } from '../scheme/conditions.ts';
-import type { GradeBand, Rule, Scheme, SchemeNode, SimpleRule, Text } from '../scheme/model.ts';
+import { ruleAdds as addsWhere, type GradeBand, type Rule, type Scheme, type SchemeNode, type SimpleRule, type Text } from '../scheme/model.ts';
 import { measuredEffect, valueProblem, type MeasuredEffect } from './measure.ts';
 
 /** One occurrence (or `count` occurrences) of a shortcoming or merit named by an item. */
@@ -225,10 +225,7 @@ const compiledCache = new WeakMap<Scheme, Compiled>();
 
 /** Whether a rule adds points where it sits (in a bonus section, which may also deduct), rather than deducts. */
 export function ruleAdds(rule: Rule, bonus: boolean, penalty: boolean): boolean {
-  if (rule.kind === 'bonus') return true;
-  if (!bonus) return false;
-  if (rule.kind === 'measured') return rule.scoring.by !== 'shortfall';
-  return rule.kind === 'range' && !penalty;
+  return addsWhere(rule.kind, rule.kind === 'measured' ? rule.scoring.by : undefined, bonus, penalty);
 }
 
 /** Flattens a scheme into arrays once; reused for every unit scored with it. */
