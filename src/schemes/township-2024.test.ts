@@ -29,7 +29,7 @@ describe('township-2024: the scheme', () => {
       { code: 'daily', title: { zh: '平时考核' }, weight: 3000, combine: 'average' },
       { code: 'final', title: { zh: '年终考核' }, weight: 7000, combine: 'last' },
     ]);
-    expect(scheme.ranking).toEqual({ quotas: [{ grade: 'good', share: 2000, otherwise: 'fair' }], tieBreak: ['final', 'base'] });
+    expect(scheme.ranking).toEqual({ quotas: [{ grade: 'good', share: 2000, otherwise: 'fair' }], tieBreak: ['final'] });
     const item = scheme.sections[0]!.children[0]!;
     expect(item.dataSource).toEqual({ zh: '以县级交叉考核入户抽样调查结果为准' });
     expect(item.department).toEqual({ zh: '县乡村振兴局' });

@@ -169,12 +169,12 @@ describe('village-monitoring-2024: hand-computed cases', () => {
     expect(r.veto).toMatchObject({ items: ['6.3'], effect: 'zero' });
   });
 
-  it('a discretionary deduction needs a reason and an amount within its range and steps; a part must be named', () => {
+  it('a discretionary deduction needs a reason and an amount within its range (any amount in it: the wording states no steps); a part must be named', () => {
     try {
       score(scheme, POVERTY_VILLAGE, [
         { item: '1.3', amount: 80 },
         { item: '1.3', amount: 120, note: '每处扣0.5-1分, 不能扣1.2分' },
-        { item: '2.1', amount: 120, note: '视情况扣1—3分, 以0.5分为单位' },
+        { item: '2.1', amount: 350, note: '视情况扣1—3分, 不能扣3.5分' },
         { item: '1.2', count: 1 },
       ]);
       expect.unreachable('expected a FindingsError');

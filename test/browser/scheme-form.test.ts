@@ -131,6 +131,8 @@ describe.skipIf(!available)('browser: the scheme form editor', () => {
         await add.click();
         await page.getByTestId(`form-sample-${i}-item`).click();
         await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title^="${code} "]`).click();
+        // The chosen list fades out; the next row's list must not be confused with it.
+        await expect.poll(() => page.locator('.ant-select-dropdown:visible').count(), UI).toBe(0);
       };
       await item(0, '1.1');
       await field('form-sample-0-count').fill('3');

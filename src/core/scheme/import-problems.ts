@@ -69,6 +69,10 @@ export const IMPORT_PROBLEM_TEXT = {
     zh: (p) => `本节的扣分项没有单独分值，已设为扣分池（共用本节${p.points}分）：请核对`,
     en: (p) => `the section's deductions have no points of their own: it was made a pool (sharing its ${p.points} points); check it`,
   },
+  'note-unread': {
+    zh: (p) => `说明中的“${p.text}”未能识别为规则（等次比例、排名、综合得分或折算）：请在表单中设置`,
+    en: (p) => `"${p.text}" in the notes was not read as a rule (a grade quota, a tie-break, the combined score or a conversion): set it in the form`,
+  },
   'grade-unknown': {
     zh: (p) => `等次“${p.grade}”：请在方案的等次中添加此等次，再在此选择`,
     en: (p) => `grade "${p.grade}": add it to the scheme's grades, then pick it here`,

@@ -284,17 +284,71 @@ describe('grades from the notes under the table', () => {
         [{ top: 1, left: 0, bottom: 1, right: 1 }],
       ),
     );
+    // Codes as offices' grades have them (好 good, 较好 fair, 一般 average, 差 poor).
     expect(scheme.grades).toEqual([
-      { code: '好', title: '好', min: 90 },
-      { code: '较好', title: '较好', min: 80 },
-      { code: '一般', title: '一般', min: 60 },
-      { code: '差', title: '差', min: 0 },
+      { code: 'good', title: '好', min: 90 },
+      { code: 'fair', title: '较好', min: 80 },
+      { code: 'average', title: '一般', min: 60 },
+      { code: 'poor', title: '差', min: 0 },
     ]);
+    expect(scheme.note).toBe('考核结果分为好（90分及以上）、较好（80分—89.99分）、一般（60分—79.99分）、差（60分以下）四个等次。本行是说明，不是细则的一项。');
     expect(scheme.sections).toHaveLength(1);
     expect(scheme.sections[0]).toMatchObject({ penalty: true, penaltyCap: 10 });
-    expect(find(scheme.sections, '1.1')!.rule).toEqual({ kind: 'veto', effect: 'ceiling', grade: '较好' });
-    expect(find(scheme.sections, '1.2')!.rule).toEqual({ kind: 'veto', effect: 'grade', grade: '差' });
+    expect(find(scheme.sections, '1.1')!.rule).toEqual({ kind: 'veto', effect: 'ceiling', grade: 'fair' });
+    expect(find(scheme.sections, '1.2')!.rule).toEqual({ kind: 'veto', effect: 'grade', grade: 'poor' });
     // Below the lowest grade there is none: said.
     expect(problems.map((p) => [p.code, p.node])).toEqual([['grade-unknown', '1.3']]);
+  });
+});
+
+describe('rules from the notes under the table', () => {
+  const table = (notes: string[], section = ['一、基础工作', '', '10', '']) =>
+    importSheet(
+      grid(
+        [['序号', '考核内容', '分值', '评分标准'], section, ['1', '台账', '10', '缺一项扣1分，扣完为止'], ...notes.map((n) => [n, '', '', ''])],
+        [{ top: 1, left: 0, bottom: 1, right: 1 }],
+      ),
+    );
+  const GRADES = '考核结果分为好（90分及以上）、较好（80分—89.99分）、一般（60分—79.99分）、差（60分以下）四个等次';
+
+  it('periods, their weights and how each combines; a quota of a grade; tie-breaks by a period', () => {
+    const { scheme, problems } = table([
+      '说明：1. 综合得分＝平时考核×30%＋年终考核×70%＋加分－扣分，保留两位小数（四舍五入）。',
+      '2. 平时考核为四个季度督查得分的平均分。',
+      `3. ${GRADES}，“好”等次不超过参加考核乡镇总数的20%，按综合得分从高到低确定，超出比例的确定为“较好”；综合得分相同的，年终考核得分高者排名在前。`,
+    ]);
+    expect(problems).toEqual([]);
+    expect(scheme.periods).toEqual([
+      { code: 'daily', title: '平时考核', weight: 30, combine: 'average' },
+      { code: 'final', title: '年终考核', weight: 70, combine: 'last' },
+    ]);
+    expect(scheme.ranking).toEqual({ quotas: [{ grade: 'good', share: 20, otherwise: 'fair' }], tieBreak: ['final'] });
+    expect(() => loadScheme(stringify(scheme))).not.toThrow();
+  });
+
+  it('conversion (按实得分÷应得分×100折算) and applicability (仅对脱贫村考核) from a section’s wording', () => {
+    const { scheme, problems } = table([], ['一、脱贫村专项', '', '10', '仅对脱贫村考核；非脱贫村本项不参与考核，按实得分÷应得分×100折算']);
+    expect(problems).toEqual([]);
+    expect(scheme).toMatchObject({ convert: 100, notApplicable: 'exclude' });
+    expect(scheme.sections[0]).toMatchObject({ appliesIf: { povertyVillage: true }, note: '仅对脱贫村考核；非脱贫村本项不参与考核，按实得分÷应得分×100折算' });
+    expect(scheme.sections[0]!.ruleText).toBeUndefined();
+    const built = loadScheme(stringify(scheme));
+    expect(built.sections[0]!.appliesIf).toEqual({ povertyVillage: true });
+  });
+
+  it('a sentence naming such a rule but not read whole is said with its row, never guessed', () => {
+    const { scheme, problems } = table([`说明：${GRADES}。“优秀”等次不超过20%，超出比例的确定为“较好”。综合得分＝平时考核×30%＋其他。`]);
+    expect(scheme.ranking).toBeUndefined();
+    expect(scheme.periods).toBeUndefined();
+    expect(problems.map((p) => [p.code, p.row])).toEqual([
+      ['note-unread', 4],
+      ['note-unread', 4],
+    ]);
+    expect(importProblemLine(problems[0]!, 'zh')).toContain('未能识别为规则');
+  });
+
+  it('grades a scheme would have two codes for keep their titles as codes', () => {
+    const { scheme } = table(['说明：考核结果分为好（90分及以上）、良好（80分—89.99分）、差（80分以下）三个等次。']);
+    expect(scheme.grades!.map((g) => g.code)).toEqual(['好', '良好', '差']);
   });
 });

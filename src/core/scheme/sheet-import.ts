@@ -13,7 +13,10 @@
 import { toCents } from '../numbers.ts';
 import type { RawScheme } from './build.ts';
 import { importProblem, type ImportProblem, type ImportProblemCode, type ImportProblemParams } from './import-problems.ts';
+import { applicabilityOf, conversionOf, noteRules, type NotePeriod } from './sheet-notes.ts';
 import { chineseNumber, readWording, type RuleData } from './wording.ts';
+
+export { gradesOf } from './sheet-notes.ts';
 
 /** A sheet as cell texts, rows × columns (0 = the sheet's first row, column A), with its merged ranges. */
 export interface SheetGrid {
@@ -38,6 +41,8 @@ export interface SchemeFileNode {
   dataSource?: string;
   department?: string;
   note?: string;
+  /** 仅对脱贫村考核: the attributes a unit needs for the node to apply. */
+  appliesIf?: Record<string, boolean>;
   rule?: RuleData;
   children?: SchemeFileNode[];
 }
@@ -48,8 +53,17 @@ export interface SchemeFileData {
   version: number;
   title: string;
   source?: string;
-  /** Read from the notes under the table (考核结果分为好（90分及以上）、较好（80分—89.99分）…): the grade's title is its code. */
+  /** The 说明 lines under the table, as the office wrote them. */
+  note?: string;
+  /** 按实得分÷应得分×100折算 (from the notes or a section's wording): what does not apply leaves the maximum. */
+  notApplicable?: 'exclude';
+  convert?: number;
+  /** Read from the notes under the table (考核结果分为好（90分及以上）、较好（80分—89.99分）…). */
   grades?: Array<{ code: string; title: string; min: number }>;
+  /** 综合得分＝平时考核×30%＋年终考核×70%… (from the notes). */
+  periods?: NotePeriod[];
+  /** “好”等次不超过20%…; 综合得分相同的，年终考核得分高者排名在前 (from the notes). */
+  ranking?: { quotas?: Array<{ grade: string; share: number; otherwise: string }>; tieBreak?: string[] };
   sections: SchemeFileNode[];
 }
 
@@ -183,24 +197,6 @@ interface Draft {
   parent?: Draft;
   code: string;
   out?: SchemeFileNode;
-}
-
-/**
- * The grades the notes under a table name: 考核结果分为优秀（90分及以上）、良好（80分—89.99分）、
- * 一般（60分—79.99分）、较差（60分以下）四个等次 → highest first, each title its own code.
- */
-export function gradesOf(notes: string): Array<{ code: string; title: string; min: number }> {
-  const m = /分为(.+?)[二三四五六七]个等次/.exec(notes.normalize('NFKC'));
-  if (!m) return [];
-  const grades: Array<{ code: string; title: string; min: number }> = [];
-  for (const part of m[1]!.split('、')) {
-    const g = /^["“]?(.+?)["”]?\((\d+(?:\.\d+)?)分(及以上|以上|以下|-|—|至)?(?:(\d+(?:\.\d+)?)分)?(?:以下)?\)$/.exec(part.trim());
-    if (!g) return [];
-    const below = g[3] === '以下';
-    grades.push({ code: g[1]!, title: g[1]!, min: below ? 0 : Number(g[2]) });
-  }
-  grades.sort((a, b) => b.min - a.min);
-  return new Set(grades.map((g) => g.min)).size === grades.length ? grades : [];
 }
 
 /** Reads a scheme table into the data of a scheme file, and every line it could not read. */
@@ -444,12 +440,24 @@ export function importSheet(grid: SheetGrid, options: SheetImportOptions = {}): 
   for (const d of containers(roots)) {
     const w = (d.ruleText ?? '').normalize('NFKC');
     if (!w) continue;
-    if (!d.parent && /从总分中?扣除|倒扣/.test(w)) d.penaltyWording = true;
+    let said = false;
+    if (!d.parent && /从总分中?扣除|倒扣/.test(w)) said = d.penaltyWording = true;
     const cap = /最多扣(\d+(?:\.\d+)?)分|扣分(?:不超过|最多)(\d+(?:\.\d+)?)分/.exec(w);
     if (!d.parent && cap) d.penaltyCap = Number(cap[1] ?? cap[2]);
     if (/按最高级别计分|不重复加分|只计最高/.test(w)) d.out!.highestOnly = true;
     const bonusCap = /最高加(\d+(?:\.\d+)?)分|加分(?:最高|上限为?|不超过)(\d+(?:\.\d+)?)分/.exec(w);
     if (!d.parent && bonusCap && d.cap === undefined) d.cap = Number(bonusCap[1] ?? bonusCap[2]);
+    const applies = applicabilityOf(w);
+    if (applies) {
+      d.out!.appliesIf = applies;
+      said = true;
+    }
+    if (conversionOf(w) !== undefined) said = true;
+    // What the wording says of the section itself (扣分项从总分中扣除 / 仅对脱贫村考核) is its note, not an item's scoring.
+    if (said && !d.out!.note) {
+      d.out!.note = d.ruleText;
+      delete d.out!.ruleText;
+    }
   }
   for (const s of roots) {
     const n = s.out!;
@@ -465,8 +473,26 @@ export function importSheet(grid: SheetGrid, options: SheetImportOptions = {}): 
     }
   }
 
-  const grades = gradesOf(notes.join('\n'));
+  // The rules the 说明 lines state; a sentence naming such a rule but not read is said.
+  const notesText = notes.join('\n');
+  const rules = noteRules(notesText);
+  const grades = rules.grades;
+  if (notes.length) scheme.note = notes.map((n) => n.replace(/^(?:说明|备注|注)\s*[:：]\s*/, '').replace(/^\d+[.．、]\s*/, '')).join('');
   if (grades.length) scheme.grades = grades;
+  if (rules.periods) scheme.periods = rules.periods;
+  if (rules.ranking) scheme.ranking = rules.ranking;
+  const noteRow = header + 1 + cells.slice(header + 1).findIndex((row) => /^(?:说明|备注|注)\s*[:：]/.test(row.find(Boolean) ?? ''));
+  for (const sentence of rules.unread) say('note-unread', { text: sentence }, { row: noteRow + 1 });
+  const convert =
+    rules.convert ??
+    containers(roots)
+      .map((d) => conversionOf(d.ruleText ?? ''))
+      .find((c) => c !== undefined);
+  if (convert !== undefined) {
+    scheme.notApplicable = 'exclude';
+    scheme.convert = convert;
+  }
+
   const sectionOf = (d: Draft): Draft => (d.parent ? sectionOf(d.parent) : d);
   const itemPools: Array<{ d: Draft }> = [];
   const walk = (d: Draft) => {
@@ -563,6 +589,7 @@ export function importSheet(grid: SheetGrid, options: SheetImportOptions = {}): 
     'dataSource',
     'department',
     'note',
+    'appliesIf',
     'rule',
     'children',
   ];
