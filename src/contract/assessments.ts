@@ -261,8 +261,14 @@ export interface AppealCreated {
 export interface AppealDecisionRequest {
   outcome: 'upheld' | 'adjusted' | 'rejected';
   reason: string;
-  /** The new count, for an adjustment. */
+  /** The new count, for an adjustment (not of a measured item). */
   count?: number;
+  /** The value the appeal established, of a measured item (upheld or adjusted), in decimals. */
+  value?: MeasuredValueJson;
+  /** A discretionary (range) item's amount per occurrence, of an adjustment, in points. */
+  amount?: number;
+  /** The part an adjustment of a several-rule item adjusts. */
+  part?: string;
 }
 
 /** POST /api/appeals/:id/decide */
@@ -282,6 +288,8 @@ export interface AppealListed {
   item: string;
   /** The item's title in the language asked for. */
   itemTitle: string | null;
+  /** A measured item: decided by a value, not a count. */
+  measured: boolean;
   reason: string;
   status: AppealStatus;
   decisionReason: string | null;

@@ -172,6 +172,7 @@ export function presentAppealListed(a: Result<'listAppeals'>[number]): AppealLis
     townshipName: a.townshipName,
     item: a.item,
     itemTitle: a.itemTitle,
+    measured: a.measured,
     reason: a.reason,
     status: a.status,
     decisionReason: a.decisionReason,

@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { KaoheError } from '../../core/errors.ts';
 import { amountToCents, valueToCents, type ValueProblem } from '../../contract/finding-values.ts';
+import type { MeasuredValue } from '../../core/scoring/score.ts';
 import type { AssessmentView, EvidenceRoom, EvidenceTarget } from '../../services/campaign/index.ts';
 import { attachUploads } from '../../services/evidence/uploads.ts';
 import { evidenceQuotaError, INLINE_EVIDENCE_TYPES, shortBytes, type EvidenceStore, type StagedEvidence } from '../../services/evidence/evidence-store.ts';
@@ -163,6 +164,39 @@ function finishRefusedUpload(req: FastifyRequest, reply: FastifyReply, store: Ev
   raw.resume();
 }
 
+/** The values of issue 18's kinds a finding or a decision gives, in the API's decimals. */
+const KindValues = {
+  value: z
+    .object({
+      num: z.union([z.number().min(0).max(1e9), z.record(z.string().min(1).max(40), z.number().min(0).max(1e9))]).optional(),
+      of: z.number().min(0).max(1e9).optional(),
+      percent: z.number().min(0).max(1e6).optional(),
+      amount: z.number().min(0).max(1e12).optional(),
+      level: z.string().trim().min(1).max(40).optional(),
+    })
+    .strict()
+    .optional(),
+  amount: z.number().min(0).max(1e6).optional(),
+  part: z.string().trim().min(1).max(40).optional(),
+};
+
+/** Those values in core's hundredths; one that does not convert is refused naming its field and the item. */
+function kindValues(body: { value?: Parameters<typeof valueToCents>[0]; amount?: number; part?: string }, item: string) {
+  const out: { value?: MeasuredValue; amount?: number; part?: string } = {};
+  if (body.value) {
+    const v = valueToCents(body.value);
+    if ('problem' in v) throw refusedField(v.problem, item);
+    out.value = v.value;
+  }
+  if (body.amount !== undefined) {
+    const v = amountToCents(body.amount);
+    if ('problem' in v) throw refusedField(v.problem, item);
+    out.amount = v.amount;
+  }
+  if (body.part) out.part = body.part;
+  return out;
+}
+
 export function assessmentsRoutes(app: FastifyInstance): void {
   const { campaigns, evidenceStore: evidence } = app.services;
   const tags = ['assessments'];
@@ -243,18 +277,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
       note: z.string().max(2000).optional(),
       household: z.string().trim().max(60).optional(),
       // Issue 18's kinds, in decimals (converted to hundredths below; what fits the item is the engine's to say).
-      value: z
-        .object({
-          num: z.union([z.number().min(0).max(1e9), z.record(z.string().min(1).max(40), z.number().min(0).max(1e9))]).optional(),
-          of: z.number().min(0).max(1e9).optional(),
-          percent: z.number().min(0).max(1e6).optional(),
-          amount: z.number().min(0).max(1e12).optional(),
-          level: z.string().trim().min(1).max(40).optional(),
-        })
-        .strict()
-        .optional(),
-      amount: z.number().min(0).max(1e6).optional(),
-      part: z.string().trim().min(1).max(40).optional(),
+      ...KindValues,
     }),
     idempotent: {
       status: 201,
@@ -266,17 +289,7 @@ export function assessmentsRoutes(app: FastifyInstance): void {
       if (body.element) input.element = body.element;
       if (body.note) input.note = body.note;
       if (body.household) input.household = body.household;
-      if (body.value) {
-        const v = valueToCents(body.value);
-        if ('problem' in v) throw refusedField(v.problem, body.item);
-        input.value = v.value;
-      }
-      if (body.amount !== undefined) {
-        const v = amountToCents(body.amount);
-        if ('problem' in v) throw refusedField(v.problem, body.item);
-        input.amount = v.amount;
-      }
-      if (body.part) input.part = body.part;
+      Object.assign(input, kindValues(body, body.item));
       const id = await campaigns.findings.addFinding(actorOf(user), params.id, body.version, input);
       reply.code(201);
       return present(user, { id, assessment: await state(user, params.id) });
@@ -557,12 +570,19 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     tags: ['appeals'],
     access: mayDecideAppeals,
     params: z.object({ id: Id }),
+    // A measured item is decided by its value, a range item may be adjusted to another amount, a
+    // several-rule item is adjusted one part at a time (what fits the item is the service's to say).
     body: z
-      .object({ outcome: z.enum(['upheld', 'adjusted', 'rejected']), reason: Reason, count: z.number().int().min(0).max(100_000).optional() })
-      .refine((b) => b.outcome !== 'adjusted' || b.count !== undefined, { path: ['count'], message: 'an adjustment gives the new count (a whole number ≥ 0)' }),
+      .object({ outcome: z.enum(['upheld', 'adjusted', 'rejected']), reason: Reason, count: z.number().int().min(0).max(100_000).optional(), ...KindValues })
+      .refine((b) => b.outcome !== 'adjusted' || b.count !== undefined || b.value !== undefined, {
+        path: ['count'],
+        message: 'an adjustment gives the new count (a whole number ≥ 0)',
+      }),
     handler: async ({ user, params, body }): Promise<AppealDecided> => {
       const decision: Parameters<typeof campaigns.appeals.decideAppeal>[2] = { outcome: body.outcome, reason: body.reason };
       if (body.count !== undefined) decision.count = body.count;
+      const target = await campaigns.appeals.appealInfo(actorOf(user), params.id);
+      Object.assign(decision, kindValues(body, target.item));
       await campaigns.appeals.decideAppeal(actorOf(user), params.id, decision);
       const appeal = presentAppealRow(await campaigns.appeals.appealInfo(actorOf(user), params.id));
       return { appeal, assessment: await state(user, appeal.assessmentId) };

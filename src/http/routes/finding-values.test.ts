@@ -47,6 +47,8 @@ describe.each(storeTargets())('findings of the new kinds over HTTP ($dialect)', 
     await service.setup.setTeam(admin, c.campaignId, 'A', ['inspA']);
     a1 = c.assessments[V1]!;
     insp = await signIn(server.app, 'inspA', PASSWORD);
+    await server.app.services.users.create(admin, { username: 'officeA', role: 'admin', password: PASSWORD });
+    await server.app.services.users.create(admin, { username: 'villageA', role: 'village', village: V1, password: PASSWORD });
   }, HOOK);
   afterAll(() => server?.close());
 
@@ -97,5 +99,33 @@ describe.each(storeTargets())('findings of the new kinds over HTTP ($dialect)', 
     expect(two.statusCode).toBe(400);
     const after = await view();
     expect([after.version, after.findings.length, after.score.total]).toEqual([before.version, before.findings.length, before.score.total]);
+  });
+
+  it('decides an appeal on a measured item by the value the appeal established; without one refused in the reader’s language', async () => {
+    const service = compose({ store: server.store }).campaigns;
+    for (const step of ['submit', 'review', 'publish'] as const) await service.workflow.transition(ACTORS.admin, a1, (await view()).version, step);
+    const office = await signIn(server.app, 'officeA', PASSWORD);
+    const village = await signIn(server.app, 'villageA', PASSWORD);
+    const opened = await village.post(`/api/assessments/${a1}/appeals`, { item: '1.1', reason: '抽查户中有户已核实为准确' });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const id = json<{ id: number }>(opened).id;
+    const listed = json<{ appeals: Array<{ id: number; measured: boolean }> }>(
+      await office.get(
+        `/api/campaigns/${(await server.store.db.selectFrom('assessments').select('campaign_id').where('id', '=', a1).executeTakeFirstOrThrow()).campaign_id}/appeals`,
+      ),
+    );
+    expect(listed.appeals.find((x) => x.id === id)).toMatchObject({ measured: true });
+    const before = await view();
+    const noValue = await office.request('POST', `/api/appeals/${id}/decide`, { outcome: 'upheld', reason: '核实' }, { 'accept-language': 'zh' });
+    expect(noValue.statusCode).toBe(400);
+    expect(json<{ error: { code: string; details?: Array<{ field: string }>; message: string } }>(noValue).error.code).toBe('validation');
+    expect((await view()).score.total).toBe(before.score.total);
+    const decided = await office.post(`/api/appeals/${id}/decide`, { outcome: 'adjusted', reason: '复核为98%', value: { percent: 98 } });
+    expect(decided.statusCode, decided.body).toBe(200);
+    const after = json<{ appeal: { status: string; adjustedCount: number | null }; assessment: { total: number } }>(decided);
+    expect(after.appeal).toMatchObject({ status: 'adjusted', adjustedCount: null });
+    // 27.5 at 95.5% → 29 at 98%.
+    expect((await view()).score.nodes['1.1']!.score).toBe(29);
+    expect(after.assessment.total).toBe(before.score.total + 1.5);
   });
 });

@@ -1,8 +1,9 @@
 /** Appeals: a village appeals an item of its published result; the office decides (upheld, adjusted, rejected). */
 import { KaoheError } from '../../core/errors.ts';
-import { fromCents } from '../../core/numbers.ts';
-import { textOf, walk, type Lang } from '../../core/scheme/model.ts';
-import { checkFindings } from '../../core/scoring/score.ts';
+import { valueFromCents } from '../../contract/finding-values.ts';
+import { fromCents, type Cents } from '../../core/numbers.ts';
+import { textOf, walk, type Lang, type Rule, type Scheme } from '../../core/scheme/model.ts';
+import { checkFindings, type MeasuredValue } from '../../core/scoring/score.ts';
 import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
 import { appealsCut, assertAppeal, assertDecideAppeal, assertListAppeals, assertRead, type Actor } from '../policies.ts';
 import { unitOfVillage } from '../score-sheet.ts';
@@ -22,6 +23,29 @@ import {
   type Clock,
   type FindingInput,
 } from './shared.ts';
+
+/** The office's decision on an appeal (value and amount in core's hundredths). */
+export interface AppealDecision {
+  outcome: 'upheld' | 'adjusted' | 'rejected';
+  reason: string;
+  /** The new count of an adjustment (not of a measured item). */
+  count?: number;
+  /** The value the appeal established, of a measured item (upheld or adjusted). */
+  value?: MeasuredValue;
+  /** A range rule's amount per occurrence, of an adjustment. */
+  amount?: Cents;
+  /** The part an adjustment of a several-rule item adjusts. */
+  part?: string;
+}
+
+/** The rule of an item of the scheme (undefined if there is no such item). */
+function ruleOf(scheme: Scheme, code: string): Rule | undefined {
+  let rule: Rule | undefined;
+  walk(scheme, (n) => {
+    if (n.code === code && n.rule) rule = n.rule;
+  });
+  return rule;
+}
 
 type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'findings' | 'appeals' | 'snapshots' | 'schemeVersions' | 'audit'>;
 
@@ -49,7 +73,9 @@ export class AppealService {
           const deadline = appealDeadline(a)!;
           if (clock() > deadline) throw invalidState(`the appeal window closed on ${deadline.toISOString().slice(0, 10)} (${a.appealDays} days after publication)`);
           const { scheme } = await schemes.schemeOf(a.schemeVersionId, tx);
-          if (checkFindings(scheme, unitOfVillage(a), [{ item: input.item, count: 0 }]).length)
+          // Whether the item is one that applies; what a finding of it would need (a value, a part) is the decision's.
+          const ITEM_PROBLEMS = ['missing-item', 'unknown-item', 'not-an-item', 'not-applicable'];
+          if (checkFindings(scheme, unitOfVillage(a), [{ item: input.item, count: 0 }]).some((p) => ITEM_PROBLEMS.includes(p.code)))
             throw new KaoheError('validation', `item: ${input.item} is not an item of the scheme that applies to this village`);
           // An appeal is part of the assessment's page: its version moves (see takeEditToken).
           // The row is ours from here, so two appeals of one item cannot both pass the check below.
@@ -92,7 +118,11 @@ export class AppealService {
     }
     const counts = await read.findings.activeCounts([...new Set(rows.map((r) => r.assessmentId))]);
     const titles = new Map<string, string>();
-    walk(scheme, (node) => titles.set(node.code, textOf(node.title, lang)));
+    const measured = new Set<string>();
+    walk(scheme, (node) => {
+      titles.set(node.code, textOf(node.title, lang));
+      if (node.rule?.kind === 'measured') measured.add(node.code);
+    });
     return rows
       .map((r) => ({
         id: r.id,
@@ -103,6 +133,7 @@ export class AppealService {
         townshipName: r.townshipName,
         item: r.item,
         itemTitle: titles.get(r.item) ?? null,
+        measured: measured.has(r.item),
         reason: r.reason,
         status: r.status,
         decisionReason: r.decisionReason,
@@ -122,11 +153,17 @@ export class AppealService {
    * The office decides an appeal. Upheld: the item's findings are superseded by a count of 0;
    * adjusted: by a new finding with the adjusted count; rejected: nothing changes. Superseded
    * findings are kept; the ranking is snapshotted again.
+   *
+   * Issue 18's kinds: a measured item is decided by the value the appeal established (`value`,
+   * upheld or adjusted alike: there is no count to cancel); a discretionary (range) item may be
+   * adjusted to another amount per occurrence (`amount`, else the one picked stands); an item of
+   * several rules is adjusted one part at a time (`part`: only that part's findings are
+   * superseded), and upheld as a whole.
    */
-  async decideAppeal(actor: Actor, appealId: number, decision: { outcome: 'upheld' | 'adjusted' | 'rejected'; reason: string; count?: number }): Promise<void> {
+  async decideAppeal(actor: Actor, appealId: number, decision: AppealDecision): Promise<void> {
     assertDecideAppeal(actor);
     if (!decision.reason.trim()) throw new KaoheError('validation', 'reason: a decision gives its reasons');
-    if (decision.outcome === 'adjusted' && (!Number.isInteger(decision.count) || decision.count! < 0)) {
+    if (decision.outcome === 'adjusted' && decision.count !== undefined && (!Number.isInteger(decision.count) || decision.count < 0)) {
       throw new KaoheError('validation', 'count: an adjustment gives the new count (a whole number ≥ 0)');
     }
     const { uow, clock, schemes, rankings } = this.deps;
@@ -140,29 +177,62 @@ export class AppealService {
       if (ap.status !== 'open') throw invalidState(`appeal ${appealId} is ${ap.status} already`);
       const { a } = await assessmentContext(tx, ap.assessmentId);
       const before = (await tx.assessments.totals(ap.assessmentId))!;
+      const { scheme } = await schemes.schemeOf(a.schemeVersionId, tx);
+      const rule = ruleOf(scheme, ap.item);
+      const measured = rule?.kind === 'measured';
       if (decision.outcome !== 'rejected') {
-        const old = await tx.findings.active(ap.assessmentId, ap.item);
-        const count = decision.outcome === 'upheld' ? 0 : decision.count!;
+        if (measured && !decision.value) throw new KaoheError('validation', `value: a decision on the measured item ${ap.item} gives the value the appeal established`);
+        if (!measured && decision.value) throw new KaoheError('validation', `value: item ${ap.item} is not measured`);
+        if (decision.outcome === 'adjusted' && !measured && decision.count === undefined) {
+          throw new KaoheError('validation', 'count: an adjustment gives the new count (a whole number ≥ 0)');
+        }
+        if (decision.outcome === 'adjusted' && rule?.kind === 'parts' && !rule.parts.some((x) => x.code === decision.part)) {
+          throw new KaoheError('validation', `part: an adjustment of item ${ap.item} names the part it adjusts (${rule.parts.map((x) => x.code).join(', ')})`);
+        }
+        if (decision.amount !== undefined && decision.outcome !== 'adjusted') throw new KaoheError('validation', 'amount: only an adjustment gives an amount');
+      }
+      let count: number | null = null;
+      if (decision.outcome !== 'rejected') {
+        const all = await tx.findings.active(ap.assessmentId, ap.item);
+        // An adjustment of one part supersedes that part's findings only.
+        const old = decision.outcome === 'adjusted' && decision.part !== undefined ? all.filter((f) => f.part === decision.part) : all;
+        count = measured ? 1 : decision.outcome === 'upheld' ? 0 : decision.count!;
         await tx.findings.supersede(old.map((f) => f.id));
         const first = old[0];
         const input: FindingInput = { item: ap.item, count, note: `申诉${decision.outcome === 'upheld' ? '成立' : '调整'}：${decision.reason}` };
         if (first?.element) input.element = first.element;
         if (first?.householdNo) input.household = first.householdNo;
-        // The new count applies to what was found: a measured value, a picked amount, a part (issue 18's kinds) carry over.
+        // What was found carries over (a picked amount, a part), unless the decision says otherwise.
         Object.assign(input, first ? engineValues(first) : {});
+        if (rule?.kind === 'parts' && !input.part) input.part = decision.part ?? rule.parts[0]!.code;
+        if (decision.part !== undefined) input.part = decision.part;
+        if (decision.value) input.value = decision.value;
+        if (decision.amount !== undefined) input.amount = decision.amount;
         const findingId = await insertFinding(tx, schemes, clock, actor, a, input, 'appeal', { appealId, ...(first ? { supersedes: first.id } : {}) });
         await audit(tx, clock, actor, {
           action: 'finding.supersede',
           entity: 'finding',
           entityId: findingId,
-          before: { findings: old.map((f) => ({ id: f.id, count: f.count })) },
-          after: { count },
+          before: {
+            findings: old.map((f) => ({
+              id: f.id,
+              count: f.count,
+              ...(f.value ? { value: valueFromCents(f.value) } : {}),
+              ...(f.amount !== null ? { amount: fromCents(f.amount) } : {}),
+            })),
+          },
+          after: {
+            count,
+            ...(input.value ? { value: valueFromCents(input.value) } : {}),
+            ...(input.amount !== undefined ? { amount: fromCents(input.amount) } : {}),
+            ...(input.part ? { part: input.part } : {}),
+          },
         });
       }
       await tx.appeals.decide(appealId, {
         status: decision.outcome,
         reason: decision.reason,
-        adjustedCount: decision.outcome === 'adjusted' ? decision.count! : null,
+        adjustedCount: decision.outcome === 'adjusted' && !measured ? count : null,
         at: clock().toISOString(),
         by: actor.user,
       });
@@ -172,7 +242,15 @@ export class AppealService {
         entity: 'appeal',
         entityId: appealId,
         before: { status: 'open', total: fromCents(before.total) },
-        after: { status: decision.outcome, reason: decision.reason, total: fromCents(result.total), ...(decision.count !== undefined ? { count: decision.count } : {}) },
+        after: {
+          status: decision.outcome,
+          reason: decision.reason,
+          total: fromCents(result.total),
+          ...(decision.count !== undefined ? { count: decision.count } : {}),
+          ...(decision.value ? { value: valueFromCents(decision.value) } : {}),
+          ...(decision.amount !== undefined ? { amount: fromCents(decision.amount) } : {}),
+          ...(decision.part !== undefined ? { part: decision.part } : {}),
+        },
       });
       if (decision.outcome !== 'rejected') await rankings.snapshot(tx, actor, a.campaignId, `appeal ${appealId}`);
     });

@@ -141,6 +141,53 @@ for (const target of storeTargets()) {
       expect(byItem['2.3']).toBe('7.5万元');
     });
 
+    it('decides appeals on the new kinds: a measured item by its value, a range item by another amount, a part by itself; refused ones change nothing', async () => {
+      const { villageV1, villageV2 } = ACTORS;
+      for (const id of [a[V1]!, a[V2]!]) for (const step of ['submit', 'review', 'publish'] as const) await service.workflow.transition(admin, id, await version(id), step);
+      const state = async (id: number) => ({ rows: (await rows(id)).length, version: await version(id), total: await total(id) });
+
+      // V1's 1.1 stands at 95.5% (27.5). The village shows that 98 of 100 were right.
+      const ap1 = await service.appeals.appeal(villageV1, a[V1]!, { item: '1.1', reason: '抽查的100户中有98户识别准确' });
+      const v1 = await state(a[V1]!);
+      await refused(service.appeals.decideAppeal(admin, ap1, { outcome: 'upheld', reason: '核实' }), 'validation'); // a measured item: the value
+      await refused(service.appeals.decideAppeal(admin, ap1, { outcome: 'adjusted', reason: '核实', count: 0 }), 'validation');
+      await refused(service.appeals.decideAppeal(admin, ap1, { outcome: 'adjusted', reason: '核实', value: { num: 98 } }), 'validation'); // no denominator
+      expect(await state(a[V1]!)).toEqual(v1);
+      await service.appeals.decideAppeal(admin, ap1, { outcome: 'adjusted', reason: '复核为98户准确', value: { num: 98, of: 100 } });
+      // 2 points short at 0.5 each: 29, up 1.5.
+      expect(await total(a[V1]!)).toBe(v1.total + 150);
+      const view1 = await service.assessments.getAssessment(admin, a[V1]!);
+      expect(view1.score.nodes['1.1']!.score).toBe(29);
+      expect(view1.findings.filter((f) => f.item === '1.1' && f.status === 'active')).toEqual([expect.objectContaining({ value: { num: 98, of: 100 }, source: 'appeal' })]);
+      expect(view1.appeals.find((x) => x.id === ap1)).toMatchObject({ status: 'adjusted', adjustedCount: null });
+      const decided = await store.db.selectFrom('audit_log').selectAll().where('action', '=', 'appeal.adjusted').where('entity_id', '=', String(ap1)).executeTakeFirstOrThrow();
+      expect(JSON.parse(decided.after!)).toMatchObject({ status: 'adjusted', value: { num: 98, of: 100 } });
+
+      // V2's 2.2: two households at 1.5 each (3). Adjusted to 1 each, the count kept; off the step refused.
+      const ap2 = await service.appeals.appeal(villageV2, a[V2]!, { item: '2.2', reason: '档案已补齐大部分' });
+      const v2 = await state(a[V2]!);
+      await refused(service.appeals.decideAppeal(admin, ap2, { outcome: 'adjusted', reason: '核实', count: 2, amount: 120 }), 'validation');
+      await refused(service.appeals.decideAppeal(admin, ap2, { outcome: 'adjusted', reason: '核实', count: 2, value: { percent: 10000 } }), 'validation'); // not measured
+      expect(await state(a[V2]!)).toEqual(v2);
+      await service.appeals.decideAppeal(admin, ap2, { outcome: 'adjusted', reason: '酌情改为每户扣1分', count: 2, amount: 100 });
+      expect(await total(a[V2]!)).toBe(v2.total + 100);
+      const active22 = (await service.assessments.getAssessment(admin, a[V2]!)).findings.filter((f) => f.item === '2.2' && f.status === 'active');
+      expect(active22).toEqual([expect.objectContaining({ count: 2, amount: 100, source: 'appeal' })]);
+
+      // V2's 2.1: part a ×2 (4) and part b ×1 (1). Part b adjusted to none; part a stands.
+      const ap3 = await service.appeals.appeal(villageV2, a[V2]!, { item: '2.1', reason: '帮扶措施已落实' });
+      const v3 = await state(a[V2]!);
+      await refused(service.appeals.decideAppeal(admin, ap3, { outcome: 'adjusted', reason: '核实', count: 0 }), 'validation'); // which part
+      expect(await state(a[V2]!)).toEqual(v3);
+      await service.appeals.decideAppeal(admin, ap3, { outcome: 'adjusted', reason: '帮扶措施已落实', count: 0, part: 'b' });
+      expect(await total(a[V2]!)).toBe(v3.total + 100);
+      const active21 = (await service.assessments.getAssessment(admin, a[V2]!)).findings.filter((f) => f.item === '2.1' && f.status === 'active');
+      expect(active21.map((f) => [f.part, f.count, f.source])).toEqual([
+        ['a', 2, 'inspector'],
+        ['b', 0, 'appeal'],
+      ]);
+    });
+
     it('keeps the suggestion-free paths: a finding of an old kind carries none of the new fields', async () => {
       const id = a[V2]!;
       const view = await service.assessments.getAssessment(zhang, id);

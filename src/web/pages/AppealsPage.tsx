@@ -22,11 +22,11 @@ import { useApi, useIsNarrow } from '../lib/hooks.ts';
 import { appealPart, type AppealPart } from '../lib/roles.ts';
 import { Link, pathTo, setQuery, useRoute } from '../lib/router.tsx';
 import { useFormat } from '../lib/format.ts';
-import { engineFindings } from '../lib/scoring.ts';
+import { engineFindings, nodeIndex } from '../lib/scoring.ts';
 import type { AppealListed, AppealsAnswer, CampaignDetail } from '../lib/types.ts';
 import { escapeCloses, useReturnFocus } from '../lib/a11y.tsx';
 import type { AppealDecided } from '../../contract/index.ts';
-import { decisionBody, decisionReady, DecisionFields, NEW_DECISION, useConfirmDecision, useDecisionEffect, type Decision } from './assessment/AppealDecision.tsx';
+import { decisionBody, decisionReady, DecisionFields, NEW_DECISION, outcomeTitle, useConfirmDecision, useDecisionEffect, type Decision } from './assessment/AppealDecision.tsx';
 import { EvidenceList, useChanges } from './assessment/parts.tsx';
 import { useAssessment } from './assessment/useAssessment.ts';
 
@@ -119,7 +119,7 @@ export default function AppealsPage() {
       title: t('appeals.decision'),
       key: 'decision',
       className: 'hide-narrow',
-      render: (_, r) => (r.status === 'open' ? null : <span>{t(`appeals.outcome.${r.status}`, { count: r.adjustedCount ?? 0 })}</span>),
+      render: (_, r) => (r.status === 'open' ? null : <span>{outcomeTitle(t, r.status, r.adjustedCount, r.measured)}</span>),
     },
     {
       title: '',
@@ -207,6 +207,7 @@ function AppealDrawer({ appeal, onClose, onDecided }: { appeal: AppealListed; on
   const [decision, setDecision] = useState<Decision>(NEW_DECISION);
   const saved = useMemo(() => (a ? engineFindings(a.findings) : []), [a]);
   const after = useDecisionEffect(decision, appeal.item, scheme, unit, saved, a?.score.total ?? appeal.total);
+  const node = scheme ? nodeIndex(scheme).get(appeal.item) : undefined;
   const confirmDecision = useConfirmDecision();
   // The appeal as the assessment has it now (it may have been decided meanwhile).
   const now = a?.appeals.find((x) => x.id === appeal.id);
@@ -280,21 +281,21 @@ function AppealDrawer({ appeal, onClose, onDecided }: { appeal: AppealListed; on
         <Alert
           style={{ marginTop: 12 }}
           type={state === 'rejected' ? 'warning' : 'success'}
-          title={t(`appeals.outcome.${state}`, { count: now?.adjustedCount ?? appeal.adjustedCount ?? 0 })}
+          title={outcomeTitle(t, state, now?.adjustedCount ?? appeal.adjustedCount, appeal.measured)}
           description={`${now?.decisionReason ?? appeal.decisionReason ?? ''}${fmt.paren(`${now?.decidedBy ?? appeal.decidedBy ?? ''} · ${fmt.dateTime(now?.decidedAt ?? appeal.decidedAt)}`)}`}
           data-testid="appeal-decision"
         />
       ) : part === 'decide' ? (
         <Card size="small" style={{ marginTop: 12 }} title={t('appeals.decide')} data-testid="appeal-decision-form">
-          <DecisionFields value={decision} onChange={setDecision} before={a?.score.total ?? appeal.total} after={a ? after : null} />
+          <DecisionFields value={decision} onChange={setDecision} before={a?.score.total ?? appeal.total} after={a ? after : null} node={node} />
           <Button
             type="primary"
-            disabled={!decisionReady(decision) || !a}
+            disabled={!decisionReady(decision, node) || !a}
             loading={busy}
             data-testid="appeal-decide"
             onClick={async () => {
-              if (!decisionReady(decision) || !(await confirmDecision(decision, a?.score.total ?? appeal.total, a ? after : null))) return;
-              const ok = await run(() => api.post<AppealDecided>(`/appeals/${appeal.id}/decide`, decisionBody(decision)), t('appeals.decided'));
+              if (!decisionReady(decision, node) || !(await confirmDecision(decision, a?.score.total ?? appeal.total, a ? after : null))) return;
+              const ok = await run(() => api.post<AppealDecided>(`/appeals/${appeal.id}/decide`, decisionBody(decision, node)), t('appeals.decided'));
               if (ok) onDecided();
             }}
           >

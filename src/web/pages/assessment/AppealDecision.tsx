@@ -2,15 +2,22 @@
  * Deciding an appeal — upheld (the item's deduction cancelled), adjusted (a new count) or
  * rejected, always with a reason, no outcome chosen in advance, confirmed before it is sent —
  * with the total it would give, computed in the browser by the engine: the item's findings
- * replaced by one of the new count, as the server will do.
+ * replaced by one of the new count, as the server will do. A measured item is decided by the
+ * value the appeal established (upheld or adjusted); a discretionary item may be adjusted to
+ * another amount per occurrence; an item of several rules is adjusted one part at a time.
  */
 import { useMemo } from 'react';
-import { App, Form, Input, InputNumber, Radio } from 'antd';
+import { App, Form, Input, InputNumber, Radio, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { textOf, type SchemeNode } from '../../../core/scheme/model.ts';
 import { schemeLang } from '../../i18n/index.ts';
 import { useFormat } from '../../lib/format.ts';
-import { liveScore, type Finding, type Scheme } from '../../lib/scoring.ts';
-import type { AppealDecisionRequest } from '../../../contract/index.ts';
+import { ruleWords } from '../../lib/rule-words.ts';
+import { liveScore, nodeIndex, type Finding, type Scheme } from '../../lib/scoring.ts';
+import { engineValues } from '../../../contract/finding-values.ts';
+import type { AppealDecisionRequest, AppealStatus } from '../../../contract/index.ts';
+import { draftValues, ruleOfDraft, type Draft } from './draft.ts';
+import { MeasuredInput } from './MeasuredInput.tsx';
 
 export type Outcome = 'upheld' | 'adjusted' | 'rejected';
 
@@ -20,18 +27,51 @@ export interface Decision {
   /** The new count of an adjustment (null while not typed). */
   count: number | null;
   reason: string;
+  /** Of issue 18's kinds, as the finding form holds them: a measured value, a new amount, the part adjusted. */
+  kind: Pick<Draft, 'value' | 'asPercent' | 'amount' | 'part'>;
 }
 
-export const NEW_DECISION: Decision = { outcome: null, count: null, reason: '' };
+export const NEW_DECISION: Decision = { outcome: null, count: null, reason: '', kind: {} };
 
-/** Whether the decision can be sent: an outcome chosen, a reason, and a count for an adjustment. */
-export function decisionReady(d: Decision): d is Decision & { outcome: Outcome } {
-  return d.outcome !== null && d.reason.trim() !== '' && (d.outcome !== 'adjusted' || d.count !== null);
+/** What the decision sends of the item's kind (the API's decimals), or null while something it needs is missing. */
+function kindValues(d: Decision, node: SchemeNode | undefined): { value?: AppealDecisionRequest['value']; amount?: number; part?: string } | null {
+  const rule = node?.rule;
+  if (d.outcome === 'rejected' || !rule) return {};
+  if (rule.kind === 'measured') {
+    const { values, missing } = draftValues({ ...d.kind, item: node.code }, node);
+    return missing ? null : { value: values.value! };
+  }
+  if (d.outcome !== 'adjusted') return {};
+  const out: { amount?: number; part?: string } = {};
+  if (rule.kind === 'parts') {
+    if (!d.kind.part) return null;
+    out.part = d.kind.part;
+  }
+  if (ruleOfDraft(node, d.kind.part)?.kind === 'range' && typeof d.kind.amount === 'number') out.amount = d.kind.amount;
+  return out;
+}
+
+/** Whether the decision can be sent: an outcome chosen, a reason, and what the outcome needs (a count, a value, a part). */
+export function decisionReady(d: Decision, node?: SchemeNode): d is Decision & { outcome: Outcome } {
+  if (d.outcome === null || d.reason.trim() === '' || kindValues(d, node) === null) return false;
+  return d.outcome !== 'adjusted' || node?.rule?.kind === 'measured' || d.count !== null;
 }
 
 /** The body of POST /appeals/:id/decide (of a decision that is ready). */
-export function decisionBody(d: Decision & { outcome: Outcome }): AppealDecisionRequest {
-  return { outcome: d.outcome, reason: d.reason.trim(), ...(d.outcome === 'adjusted' ? { count: d.count ?? 0 } : {}) };
+export function decisionBody(d: Decision & { outcome: Outcome }, node?: SchemeNode): AppealDecisionRequest {
+  const measured = node?.rule?.kind === 'measured';
+  return { outcome: d.outcome, reason: d.reason.trim(), ...(d.outcome === 'adjusted' && !measured ? { count: d.count ?? 0 } : {}), ...kindValues(d, node) };
+}
+
+/** The title of a decided appeal: a measured item's decision names the value, not a count. */
+export function outcomeTitle(
+  t: (key: string, o?: Record<string, unknown>) => string,
+  status: Exclude<AppealStatus, 'open'>,
+  adjustedCount: number | null,
+  measured: boolean,
+): string {
+  if (measured && status !== 'rejected') return t(`appeals.outcome.${status}Value`);
+  return t(`appeals.outcome.${status}`, { count: adjustedCount ?? 0 });
 }
 
 /**
@@ -56,7 +96,7 @@ export function useConfirmDecision(): (d: Decision, before: number, after: numbe
     });
 }
 
-/** The total after the decision (null when the engine cannot score it). */
+/** The total after the decision (null when the engine cannot score it, or while it is not complete). */
 export function useDecisionEffect(
   decision: Decision,
   item: string,
@@ -66,21 +106,50 @@ export function useDecisionEffect(
   savedTotal: number,
 ): number | null {
   const { i18n } = useTranslation();
-  const { outcome, count } = decision;
   return useMemo(() => {
+    const { outcome, count } = decision;
     if (outcome === null) return null;
     if (outcome === 'rejected') return savedTotal;
     if (!scheme || !unit) return null;
-    const rest = saved.filter((f) => f.item !== item);
-    const r = liveScore(scheme, unit, [...rest, { item, count: outcome === 'upheld' ? 0 : (count ?? 0) }], schemeLang(i18n.language));
+    const node = nodeIndex(scheme).get(item);
+    const values = kindValues(decision, node);
+    if (values === null) return null;
+    // As the server does it: the item's findings (of the part adjusted) replaced by one, what was found carried over.
+    const replaced = (f: Finding) => f.item === item && (values.part === undefined || outcome !== 'adjusted' || f.part === values.part);
+    const first = saved.find(replaced);
+    const measured = node?.rule?.kind === 'measured';
+    const f: Finding = { item, count: measured ? 1 : outcome === 'upheld' ? 0 : (count ?? 0), note: '…' };
+    if (first?.part) f.part = first.part;
+    if (first?.amount !== undefined) f.amount = first.amount;
+    if (node?.rule?.kind === 'parts' && !f.part) f.part = node.rule.parts[0]!.code;
+    Object.assign(f, engineValues(values));
+    const r = liveScore(scheme, unit, [...saved.filter((x) => !replaced(x)), f], schemeLang(i18n.language));
     return r.json?.total ?? null;
-  }, [outcome, count, saved, item, scheme, unit, savedTotal, i18n.language]);
+  }, [decision, saved, item, scheme, unit, savedTotal, i18n.language]);
 }
 
 /** The fields of a decision and the total it would give. */
-export function DecisionFields({ value, onChange, before, after }: { value: Decision; onChange: (d: Decision) => void; before: number; after: number | null }) {
-  const { t } = useTranslation();
+export function DecisionFields({
+  value,
+  onChange,
+  before,
+  after,
+  node,
+}: {
+  value: Decision;
+  onChange: (d: Decision) => void;
+  before: number;
+  after: number | null;
+  node?: SchemeNode | undefined;
+}) {
+  const { t, i18n } = useTranslation();
+  const lang = schemeLang(i18n.language);
   const fmt = useFormat();
+  const rule = node?.rule;
+  const measured = rule?.kind === 'measured' ? rule : undefined;
+  const parts = rule?.kind === 'parts' ? rule.parts : undefined;
+  const range = value.outcome === 'adjusted' ? ruleOfDraft(node, value.kind.part) : undefined;
+  const setKind = (kind: Decision['kind']) => onChange({ ...value, kind });
   return (
     <>
       <Form layout="vertical">
@@ -94,9 +163,52 @@ export function DecisionFields({ value, onChange, before, after }: { value: Deci
             data-testid="appeal-outcome"
           />
         </Form.Item>
-        {value.outcome === 'adjusted' ? (
+        {measured && value.outcome !== null && value.outcome !== 'rejected' ? (
+          <>
+            <p className="muted">{t('appeals.valueHelp')}</p>
+            <MeasuredInput
+              measure={measured.measure}
+              draft={{ ...value.kind, item: node!.code, count: 1 }}
+              onChange={(d) => setKind({ value: d.value, asPercent: d.asPercent, amount: d.amount, part: d.part })}
+              missing={undefined}
+              replaces={undefined}
+              itemScore={undefined}
+            />
+          </>
+        ) : null}
+        {parts && value.outcome === 'adjusted' ? (
+          <Form.Item label={t('appeals.partAdjusted')} required htmlFor="appeal-part">
+            <Select
+              id="appeal-part"
+              value={value.kind.part}
+              onChange={(part) => setKind({ ...value.kind, part, amount: undefined })}
+              options={parts.map((p) => ({ value: p.code, label: `${textOf(p.title, lang)}（${ruleWords(p.rule, t, fmt)}）` }))}
+              data-testid="appeal-part"
+            />
+          </Form.Item>
+        ) : null}
+        {value.outcome === 'adjusted' && !measured ? (
           <Form.Item label={t('appeals.newCount')} required>
             <InputNumber min={0} precision={0} value={value.count} onChange={(v) => onChange({ ...value, count: v === null ? null : Number(v) })} data-testid="appeal-count" />
+          </Form.Item>
+        ) : null}
+        {range?.kind === 'range' ? (
+          <Form.Item
+            label={t('appeals.newAmount')}
+            help={t('finding.rangeHelp', { min: fmt.cents(range.min), max: fmt.cents(range.max) }) + t('appeals.amountHelp')}
+            htmlFor="appeal-amount"
+          >
+            <InputNumber
+              id="appeal-amount"
+              min={range.min / 100}
+              max={range.max / 100}
+              step={(range.step ?? 1) / 100}
+              precision={2}
+              value={value.kind.amount ?? null}
+              onChange={(v) => setKind({ ...value.kind, amount: v === null ? null : Number(v) })}
+              inputMode="decimal"
+              data-testid="appeal-amount"
+            />
           </Form.Item>
         ) : null}
         <Form.Item label={t('appeals.decisionReason')} required>

@@ -18,7 +18,7 @@ import type { AppealRow, AssessmentDetail } from '../../lib/types.ts';
 import type { AppealCreated, AppealDecided, AppealRequest } from '../../../contract/index.ts';
 import { EvidenceList, uploadEvidence, type AssessmentTabProps, type useChanges } from './parts.tsx';
 import { EvidencePicker } from './EvidencePicker.tsx';
-import { decisionBody, decisionReady, DecisionFields, NEW_DECISION, useConfirmDecision, useDecisionEffect, type Decision } from './AppealDecision.tsx';
+import { decisionBody, decisionReady, DecisionFields, NEW_DECISION, outcomeTitle, useConfirmDecision, useDecisionEffect, type Decision } from './AppealDecision.tsx';
 
 export default function Appeals({ a, scheme, saved, unit, run, busy }: AssessmentTabProps) {
   const { t, i18n } = useTranslation();
@@ -79,7 +79,7 @@ export default function Appeals({ a, scheme, saved, unit, run, busy }: Assessmen
               <Alert
                 style={{ marginTop: 8 }}
                 type={ap.status === 'rejected' ? 'warning' : 'success'}
-                title={t(`appeals.outcome.${ap.status}`, { count: ap.adjustedCount ?? 0 })}
+                title={outcomeTitle(t, ap.status, ap.adjustedCount, index.get(ap.item)?.rule?.kind === 'measured')}
                 description={`${ap.decisionReason ?? ''}${fmt.paren(`${ap.decidedBy ?? ''} · ${fmt.dateTime(ap.decidedAt)}`)}`}
               />
             ) : can.decideAppeal(user.role) ? (
@@ -170,6 +170,7 @@ function DecideModal({
   const { t } = useTranslation();
   const [decision, setDecision] = useState<Decision>(NEW_DECISION);
   const after = useDecisionEffect(decision, appeal.item, scheme, unit, saved, savedTotal);
+  const node = nodeIndex(scheme).get(appeal.item);
   const confirmDecision = useConfirmDecision();
   return (
     <Modal
@@ -177,15 +178,15 @@ function DecideModal({
       title={t('appeals.decideTitle', { item: appeal.item })}
       onCancel={onClose}
       confirmLoading={busy}
-      okButtonProps={{ disabled: !decisionReady(decision), 'data-testid': 'appeal-decide' }}
+      okButtonProps={{ disabled: !decisionReady(decision, node), 'data-testid': 'appeal-decide' }}
       onOk={async () => {
-        if (!decisionReady(decision) || !(await confirmDecision(decision, savedTotal, after))) return;
-        const ok = await run(() => api.post<AppealDecided>(`/appeals/${appeal.id}/decide`, decisionBody(decision)), t('appeals.decided'));
+        if (!decisionReady(decision, node) || !(await confirmDecision(decision, savedTotal, after))) return;
+        const ok = await run(() => api.post<AppealDecided>(`/appeals/${appeal.id}/decide`, decisionBody(decision, node)), t('appeals.decided'));
         if (ok) onClose();
       }}
     >
       <p>{appeal.reason}</p>
-      <DecisionFields value={decision} onChange={setDecision} before={savedTotal} after={after} />
+      <DecisionFields value={decision} onChange={setDecision} before={savedTotal} after={after} node={node} />
     </Modal>
   );
 }
