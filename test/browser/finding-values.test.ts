@@ -28,6 +28,7 @@ describe.skipIf(!available)('browser: a measured value and a discretionary deduc
   let phone: BrowserContext;
   let p: Page;
   let assessmentId: number;
+  let villageCode: string;
 
   const view = async (): Promise<View> => {
     const r = await p.request.get(`${app.url}/api/assessments/${assessmentId}`);
@@ -48,6 +49,7 @@ describe.skipIf(!available)('browser: a measured value and a discretionary deduc
     await campaigns.setup.setTeam(admin, campaignId, '监测组', ['inspector']);
     await campaigns.setup.assignVillages(admin, campaignId, '监测组', [village.code]);
     assessmentId = await campaigns.assessments.assessmentId(campaignId, village.code);
+    villageCode = village.code;
     browser = await launchBrowser();
     phone = await phoneContext(browser);
     p = await phone.newPage();
@@ -116,6 +118,41 @@ describe.skipIf(!available)('browser: a measured value and a discretionary deduc
       await expect.poll(() => p.getByTestId(`finding-picked-${f.id}`).innerText(), UI).toContain('每处2分');
       await p.getByTestId(`finding-${f.id}`).scrollIntoViewIfNeeded();
       await shot(p, 'finding-values-03-recorded');
+    },
+    STEP,
+  );
+
+  test(
+    '3) the office decides an appeal on the measured item by the value found on review: no count asked, the effect shown before sending',
+    async () => {
+      const campaigns = compose({ store: app.store }).campaigns;
+      for (const step of ['submit', 'review', 'publish'] as const) await campaigns.workflow.transition(ACTORS.admin, assessmentId, (await view()).version, step);
+      const appealId = await campaigns.appeals.appeal({ user: 'cun', role: 'village', village: villageCode }, assessmentId, { item: '1.1', reason: '抽查的100户中98户识别准确' });
+      const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+      const page = await ctx.newPage();
+      try {
+        await signIn(page, app.url, 'admin', app.passwords.admin!, true);
+        await page.goto(`${app.url}/assessments/${assessmentId}?tab=appeals`);
+        await page.getByTestId(`appeal-decide-${appealId}`).click();
+        const modal = page.locator('.ant-modal:visible');
+        await modal.getByTestId('appeal-outcome').getByText('调整扣分').click();
+        // A measured item: the value, not a count.
+        expect(await modal.getByTestId('appeal-count').count()).toBe(0);
+        await modal.getByTestId('finding-value-num').fill('98');
+        await modal.getByTestId('finding-value-of').fill('100');
+        await modal.getByTestId('appeal-decision-reason').fill('复核为98户准确');
+        // 1.1 from 26.5 (93%) to 29 (98%): 94.5 → 97.
+        await expect.poll(() => modal.getByTestId('appeal-effect').innerText(), UI).toContain('97');
+        await shot(page, 'finding-values-04-appeal-value');
+        await modal.getByTestId('appeal-decide').click();
+        await page.getByTestId('appeal-confirm').click();
+        await expect.poll(async () => (await view()).score.total, UI).toBe(97);
+        const f = (await view()).findings.filter((x) => x.item === '1.1' && x.status === 'active');
+        expect(f).toEqual([expect.objectContaining({ value: { num: 98, of: 100 } })]);
+        await expect.poll(() => page.getByTestId(`appeal-${appealId}`).innerText(), UI).toContain('已按复核的实测值调整');
+      } finally {
+        await ctx.close();
+      }
     },
     STEP,
   );
