@@ -8,24 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTORS, buildRegistry, harness, setUpCampaign, totalOf, V1, V2, versionOf, type Harness } from '../../../test/campaign-fixtures.ts';
 import { FINDING_KINDS_TEXT } from '../../../test/finding-kinds.ts';
 import { storeTargets } from '../../../test/stores.ts';
-import { KaoheError } from '../../core/errors.ts';
 import type { Store } from '../../store/db.ts';
 import type { CampaignServices } from './index.ts';
+import { refused } from '../../../test/refused.ts';
 
 const { admin, zhang } = ACTORS;
 const HOOK = 60_000;
-
-async function refused(p: Promise<unknown>, code: string): Promise<KaoheError> {
-  const e = await p.then(
-    () => {
-      throw new Error(`expected KaoheError ${code}, but the call succeeded`);
-    },
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(KaoheError);
-  expect((e as KaoheError).code, (e as Error).message).toBe(code);
-  return e as KaoheError;
-}
 
 for (const target of storeTargets()) {
   describe(`findings of the new kinds on ${target.dialect}`, () => {

@@ -8,26 +8,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTORS, buildRegistry, harness, setUpCampaign, V1, V2, V3, V4, versionOf, type Harness } from '../../../test/campaign-fixtures.ts';
 import { storeTargets } from '../../../test/stores.ts';
-import { KaoheError } from '../../core/errors.ts';
 import type { Store } from '../../store/db.ts';
 import type { CampaignServices } from './index.ts';
 import { byWhatToDoNext } from './worklist.service.ts';
+import { refused } from '../../../test/refused.ts';
 
 const { admin, zhang, wang, li, reviewerT1, villageV1, viewer } = ACTORS;
 const HOOK = 60_000;
-
-async function refused(p: Promise<unknown>, code: string, message?: RegExp): Promise<KaoheError> {
-  const e = await p.then(
-    () => {
-      throw new Error(`expected KaoheError ${code}, but the call succeeded`);
-    },
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(KaoheError);
-  expect((e as KaoheError).code, (e as Error).message).toBe(code);
-  if (message) expect((e as Error).message).toMatch(message);
-  return e as KaoheError;
-}
 
 for (const target of storeTargets()) {
   describe(`the inspector's day on ${target.dialect}`, () => {
