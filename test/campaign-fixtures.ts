@@ -258,7 +258,7 @@ export async function countRows(store: Store, table: 'audit_log' | 'findings' | 
 /** A campaign over the four villages with team A (zhang: V1, V2) and team B (wang: V3, V4). */
 export async function setUpCampaign(
   service: CampaignServices,
-  options: { name?: string; year?: number; appealDays?: number; schemeVersionId?: number } = {},
+  options: { name?: string; year?: number; appealDays?: number; schemeVersionId?: number; period?: string } = {},
 ): Promise<{ campaignId: number; schemeVersionId: number; assessments: Record<string, number> }> {
   const admin = ACTORS.admin;
   const schemeVersionId = options.schemeVersionId ?? (await service.schemes.storeSchemeVersion(admin, SEED_TEXT, DERIVE_TEXT, 'seed-2020.yaml')).id;
@@ -269,6 +269,7 @@ export async function setUpCampaign(
     schemeVersionId,
     villages: [...VILLAGES],
     ...(options.appealDays !== undefined ? { appealDays: options.appealDays } : {}),
+    ...(options.period !== undefined ? { period: options.period } : {}),
   });
   await service.setup.setTeam(admin, campaignId, 'A', [ACTORS.zhang.user]);
   await service.setup.setTeam(admin, campaignId, 'B', [ACTORS.wang.user]);

@@ -15,6 +15,7 @@ import { findingComments } from './migrations/0011-finding-comments.ts';
 import { idempotency } from './migrations/0012-idempotency.ts';
 import { campaignPeriods } from './migrations/0013-campaign-periods.ts';
 import { findingValues } from './migrations/0014-finding-values.ts';
+import { suggestionValues } from './migrations/0015-suggestion-values.ts';
 
 /** Every migration, in order. Static imports, so they work under tsx, in workers and in bundles. */
 function migrations(store: Store): Record<string, Migration> {
@@ -33,6 +34,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0012-idempotency': idempotency,
     '0013-campaign-periods': campaignPeriods,
     '0014-finding-values': findingValues,
+    '0015-suggestion-values': suggestionValues,
   };
 }
 

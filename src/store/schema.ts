@@ -360,6 +360,8 @@ export interface SuggestionsTable {
   created_at: string;
   decided_at: string | null;
   decided_by: string | null;
+  /** A measured value the registry gives: the JSON of core's MeasuredValue (migration 0015). */
+  value: string | null;
 }
 
 /** An item marked "checked, no deduction" on an assessment (migration 0010). */

@@ -1,6 +1,8 @@
 /** Suggested findings derived from the registry, with the records they rest on. */
 import type { Selectable } from 'kysely';
 import type { SuggestionRecord } from '../core/campaign/records.ts';
+import type { MeasuredValue } from '../core/scoring/score.ts';
+import { valueOf } from './finding.repository.ts';
 import type { Executor } from './executor.ts';
 import type { SuggestionsTable } from './schema.ts';
 
@@ -20,6 +22,7 @@ const suggestionOf = (s: Selectable<SuggestionsTable>): SuggestionRecord => ({
   summaryZh: s.summary_zh,
   summaryEn: s.summary_en,
   records: recordsOf(s.records),
+  value: valueOf(s.value),
   status: s.status,
   reason: s.reason,
   findingId: s.finding_id,
@@ -37,6 +40,7 @@ export interface NewSuggestion {
   summaryZh: string;
   summaryEn: string;
   records: unknown;
+  value?: MeasuredValue | null;
 }
 
 export class SuggestionRepository {
@@ -85,6 +89,7 @@ export class SuggestionRepository {
             summary_zh: s.summaryZh,
             summary_en: s.summaryEn,
             records: JSON.stringify(s.records),
+            value: s.value ? JSON.stringify(s.value) : null,
             created_at: now,
           })),
         )

@@ -12,6 +12,7 @@ import type { CampaignServices, EvidenceFile, FindingInput } from '../../service
 import { CLI_ADMIN, type Actor } from '../../services/policies.ts';
 import { padEnd, padStart } from '../../core/text-width.ts';
 import { amountToCents, valueFromCents, valueToCents, type MeasuredValueJson } from '../../contract/finding-values.ts';
+import type { MeasuredValue } from '../../core/scoring/score.ts';
 
 /** Runs a command with the campaign side's services (the composition root's) over the configured store. */
 async function withService<T>(work: (service: CampaignServices) => Promise<T>): Promise<T> {
@@ -40,6 +41,29 @@ function schemeSource(ref: string | undefined): { text: string; derive: string |
   if (!existsSync(file)) throw new KaoheError('unknown-scheme', isPath ? `cannot read scheme file ${name}` : `no built-in scheme "${name}"`);
   const deriveFile = join(dirname(file), `${basename(file, extname(file))}.derive.yaml`);
   return { text: readFileSync(file, 'utf8'), derive: existsSync(deriveFile) ? readFileSync(deriveFile, 'utf8') : null, file };
+}
+
+/** --value (a measured value as the API takes it, JSON) and --amount (points) in core's hundredths; bad ones refused naming the option. */
+function kindOptions(opts: { value?: string; amount?: string }): { value?: MeasuredValue; amount?: number } {
+  const out: { value?: MeasuredValue; amount?: number } = {};
+  if (opts.value !== undefined) {
+    let json: unknown;
+    try {
+      json = JSON.parse(opts.value);
+    } catch {
+      throw new KaoheError('validation', `--value: not JSON: ${opts.value}`);
+    }
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new KaoheError('validation', `--value: an object such as {"percent":95.5}, not ${opts.value}`);
+    const v = valueToCents(json as MeasuredValueJson);
+    if ('problem' in v) throw new KaoheError('validation', `--value: ${v.problem.en}`);
+    out.value = v.value;
+  }
+  if (opts.amount !== undefined) {
+    const v = amountToCents(Number(opts.amount));
+    if ('problem' in v || opts.amount.trim() === '') throw new KaoheError('validation', `--amount: points with at most two decimals, not ${opts.amount}`);
+    out.amount = v.amount;
+  }
+  return out;
 }
 
 const int = (name: string) => (v: string) => {
@@ -256,24 +280,7 @@ export function addCampaignCommands(cli: Command): void {
           ...(opts.household ? { household: opts.household } : {}),
           ...(opts.part ? { part: opts.part } : {}),
         };
-        if (opts.value !== undefined) {
-          let json: unknown;
-          try {
-            json = JSON.parse(opts.value);
-          } catch {
-            throw new KaoheError('validation', `--value: not JSON: ${opts.value}`);
-          }
-          if (json === null || typeof json !== 'object' || Array.isArray(json))
-            throw new KaoheError('validation', `--value: an object such as {"percent":95.5}, not ${opts.value}`);
-          const v = valueToCents(json as MeasuredValueJson);
-          if ('problem' in v) throw new KaoheError('validation', `--value: ${v.problem.en}`);
-          input.value = v.value;
-        }
-        if (opts.amount !== undefined) {
-          const v = amountToCents(Number(opts.amount));
-          if ('problem' in v || opts.amount.trim() === '') throw new KaoheError('validation', `--amount: points with at most two decimals, not ${opts.amount}`);
-          input.amount = v.amount;
-        }
+        Object.assign(input, kindOptions(opts));
         const id = await service.findings.addFinding(actorOf(opts), a.id, a.version, input, evidenceFiles(files));
         out(`finding ${id} recorded${files.length ? ` with ${files.length} evidence file(s)` : ''}`);
       });
@@ -337,16 +344,25 @@ export function addCampaignCommands(cli: Command): void {
   user(
     c
       .command('decide')
-      .description('decide an appeal: upheld, adjusted (with --count) or rejected')
+      .description('decide an appeal: upheld, adjusted (with --count) or rejected; a measured item by --value, a range item may take --amount, a several-rule item --part')
       .argument('<appeal>', 'appeal id', int('appeal'))
       .argument('<outcome>', 'upheld | adjusted | rejected')
       .requiredOption('--reason <text>')
-      .option('--count <n>', 'the adjusted count', int('--count')),
-  ).action(async (appeal: number, outcome: string, opts: { reason: string; count?: number; user?: string }) => {
+      .option('--count <n>', 'the adjusted count', int('--count'))
+      .option('--value <json>', 'a measured item: the value the appeal established, as the API takes it (\'{"num":98,"of":100}\', \'{"percent":98}\')')
+      .option('--amount <points>', 'a discretionary (range) item: the adjusted points per occurrence')
+      .option('--part <code>', 'an item with several rules: the part adjusted'),
+  ).action(async (appeal: number, outcome: string, opts: { reason: string; count?: number; value?: string; amount?: string; part?: string; user?: string }) => {
     if (outcome !== 'upheld' && outcome !== 'adjusted' && outcome !== 'rejected')
       throw new KaoheError('validation', `outcome must be upheld, adjusted or rejected, not "${outcome}"`);
     await withService(async (service) => {
-      await service.appeals.decideAppeal(actorOf(opts), appeal, { outcome, reason: opts.reason, ...(opts.count !== undefined ? { count: opts.count } : {}) });
+      await service.appeals.decideAppeal(actorOf(opts), appeal, {
+        outcome,
+        reason: opts.reason,
+        ...(opts.count !== undefined ? { count: opts.count } : {}),
+        ...(opts.part ? { part: opts.part } : {}),
+        ...kindOptions(opts),
+      });
       out(`appeal ${appeal}: ${outcome}`);
     });
   });

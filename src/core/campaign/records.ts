@@ -3,6 +3,7 @@
  * normalised (SQLite's 0/1, PostgreSQL's numeric strings), JSON columns parsed. Points are
  * integer hundredths (cents) as the scoring engine keeps them.
  */
+import type { MeasuredValue } from '../scoring/score.ts';
 
 export type AssessmentStatus = 'draft' | 'submitted' | 'reviewed' | 'published';
 export type FindingSource = 'inspector' | 'suggestion' | 'appeal';
@@ -129,6 +130,8 @@ export interface SuggestionRecord {
   summaryEn: string;
   /** The registry records the suggestion rests on (always a list). */
   records: unknown[];
+  /** A measured value the records give (a rate's counts), recorded with the finding when accepted. */
+  value: MeasuredValue | null;
   status: SuggestionStatus;
   /** Why it was dismissed. */
   reason: string | null;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { builtinScheme } from '../../schemes/index.ts';
 import { formatProblem } from '../scheme/problems.ts';
+import { deriveProblemText } from './problem-text.ts';
 import { checkDeriveConfig, DeriveConfigError, loadDeriveConfig, parseDeriveConfig, RULE_NAMES, type DeriveConfig, type DeriveProblem } from './config.ts';
 
 const SEED_DERIVE = readFileSync(new URL('../../schemes/seed-2020.derive.yaml', import.meta.url), 'utf8');
@@ -35,7 +36,8 @@ describe('the seed derivation configuration', () => {
 
   it('switches on every rule, on the items READING.md names', () => {
     const config = loadDeriveConfig(SEED_DERIVE, { scheme: seed });
-    expect(Object.keys(config.rules).sort()).toEqual([...RULE_NAMES].sort());
+    // satisfactionRate measures a rate: the seed has no item scored by one.
+    expect(Object.keys(config.rules).sort()).toEqual(RULE_NAMES.filter((n) => n !== 'satisfactionRate').sort());
     const items = Object.fromEntries(Object.entries(config.rules).map(([name, rule]) => [name, rule.item]));
     expect(items).toEqual({
       topicMeetings: '1.3',
@@ -262,5 +264,30 @@ describe('checkDeriveConfig on a configuration built in code', () => {
       ['unknown-element', ['rules', 'leaderMeetings', 'element'], undefined],
       ['not-an-item', ['rules', 'reports', 'item'], undefined],
     ]);
+  });
+});
+
+describe('satisfactionRate: a measured rate from the surveys', () => {
+  const township = builtinScheme('township-2024');
+  const text = (rule: string) => `scheme: township-2024\nrules:\n  satisfactionRate: ${rule}\n`;
+
+  it('the township scheme’s own file: 1.3 群众认可度 by its terms', () => {
+    const result = parseDeriveConfig(readFileSync(new URL('../../schemes/township-2024.derive.yaml', import.meta.url), 'utf8'), { scheme: township });
+    expect(result.problems).toEqual([]);
+    expect(result.config!.rules.satisfactionRate).toEqual({ item: '1.3', sample: 'latest-per-household', terms: { satisfied: 'satisfied', basic: 'basic' } });
+  });
+
+  it('refuses an item not scored by a rate, and terms that are not the measure’s, naming the rule and the item', () => {
+    const notRate = parseDeriveConfig(text('{ item: "4.3", terms: { a: satisfied } }'), { scheme: township });
+    expect(notRate.problems.map((p) => [p.code, p.node])).toEqual([['not-a-rate', '4.3']]);
+    const missing = parseDeriveConfig(text('{ item: "1.3", terms: { satisfied: satisfied } }'), { scheme: township });
+    expect(missing.problems.map((p) => [p.code, p.line])).toEqual([['rate-terms', 3]]);
+    expect(deriveProblemText(missing.problems[0]!, 'zh')).toContain('satisfied, basic');
+    const plain = parseDeriveConfig(text('{ item: "2.2", numerator: [satisfied] }'), { scheme: township });
+    expect(plain.problems).toEqual([]);
+    const both = parseDeriveConfig(text('{ item: "2.2", numerator: [satisfied], terms: { x: basic } }'), { scheme: township });
+    expect(both.problems.map((p) => p.code)).toEqual(['rate-terms']);
+    const badAnswer = parseDeriveConfig(text('{ item: "1.3", terms: { satisfied: happy, basic: basic } }'), { scheme: township });
+    expect(badAnswer.problems.map((p) => p.code)).toEqual(['shape']);
   });
 });

@@ -31,6 +31,9 @@ export type VisitPeriod = (typeof VISIT_PERIODS)[number];
 export const SURVEY_SAMPLES = ['latest-per-household', 'whole-period'] as const;
 export type SurveySample = (typeof SURVEY_SAMPLES)[number];
 export const PUBLICITY_UNITS = ['element', 'case'] as const;
+/** The answers of a satisfaction survey (surveys.answer, kind satisfaction). */
+export const SATISFACTION_ANSWERS = ['satisfied', 'basic', 'dissatisfied'] as const;
+export type SatisfactionAnswer = (typeof SATISFACTION_ANSWERS)[number];
 
 export interface DeriveRules {
   /** 1.3: months with no topic meeting (element), months whose topic meetings all lack minutes (minutesElement). */
@@ -55,6 +58,13 @@ export interface DeriveRules {
   homeVisits?: RuleBase & { helperVisits: number; helperEvery: VisitPeriod; leaderVisits: number; leaderEvery: VisitPeriod; minShareMet: number };
   /** 2.5.5 (all-or-nothing): ONE suggestion when the share of sampled households answering 基本满意 or 不满意 exceeds maxShareBelow (0: any). */
   satisfaction?: RuleBase & { sample: SurveySample; maxShareBelow: number };
+  /**
+   * A measured rate from the satisfaction surveys (（满意＋基本满意×0.5）÷有效票): ONE suggestion
+   * carrying the value — each of the measure's terms counts the answers mapped to it (`terms`:
+   * term code → answer), or a plain rate counts the `numerator` answers; 有效票 are all the
+   * sample's answers. Accepted, it records the value (replacing the item's value, as any).
+   */
+  satisfactionRate?: Omit<RuleBase, 'element'> & { sample: SurveySample; terms?: Record<string, SatisfactionAnswer>; numerator?: SatisfactionAnswer[] };
   /** 2.6.1: a poverty village planned to exit in the period's year that did not. */
   villageExit?: RuleBase;
   /** 2.6.2: one per household planned to exit in the period's year that did not. */
@@ -81,6 +91,7 @@ export const RULE_NAMES: readonly RuleName[] = [
   'rainDew',
   'homeVisits',
   'satisfaction',
+  'satisfactionRate',
   'villageExit',
   'householdExit',
   'publicity',
@@ -131,6 +142,14 @@ const RulesSchema = z.strictObject({
     })
     .optional(),
   satisfaction: z.strictObject({ ...base, sample: z.enum(SURVEY_SAMPLES).default('latest-per-household'), maxShareBelow: Share.default(0) }).optional(),
+  satisfactionRate: z
+    .strictObject({
+      item: Code,
+      sample: z.enum(SURVEY_SAMPLES).default('latest-per-household'),
+      terms: z.record(Code, z.enum(SATISFACTION_ANSWERS)).optional(),
+      numerator: uniqueList(z.enum(SATISFACTION_ANSWERS)).optional(),
+    })
+    .optional(),
   villageExit: z.strictObject(base).optional(),
   householdExit: z.strictObject({ ...base, exitedStatus: Code.default('exited') }).optional(),
   publicity: z.strictObject({ item: Code, per: z.enum(PUBLICITY_UNITS).default('element') }).optional(),
@@ -192,7 +211,7 @@ export function parseDeriveConfig(source: string, options: DeriveLoadOptions = {
   }
   const config: DeriveConfig = parsed.data;
   for (const name of RULE_NAMES) {
-    for (const list of ['fields', 'sources', 'statuses', 'kinds'] as const) {
+    for (const list of ['fields', 'sources', 'statuses', 'kinds', 'numerator'] as const) {
       const values = (config.rules[name] as Record<string, unknown> | undefined)?.[list];
       if (!Array.isArray(values)) continue;
       values.forEach((v, i) => {
@@ -269,6 +288,27 @@ export function checkDeriveConfig(config: DeriveConfig, scheme: Scheme): DeriveP
       } else if (!codes.includes(element)) {
         error(['rules', name, key], 'unknown-element', { rule: name, item: rule.item, element, codes: codes.join(', ') }, rule.item);
       }
+    }
+    if (name === 'satisfactionRate') {
+      // A measured rate, and its terms (or numerator) as the measure has them.
+      const r = config.rules.satisfactionRate!;
+      const measure = node.rule?.kind === 'measured' ? node.rule.measure : undefined;
+      if (measure?.kind !== 'rate') {
+        error(['rules', name, 'item'], 'not-a-rate', { rule: name, item: rule.item, kind: measure ? `measured ${measure.kind}` : String(node.rule?.kind) }, rule.item);
+        continue;
+      }
+      const want = (measure.terms ?? []).map((t) => t.code);
+      const given = Object.keys(r.terms ?? {});
+      const fits = want.length > 0 ? !r.numerator && given.length === want.length && want.every((c) => given.includes(c)) : !!r.numerator && given.length === 0;
+      if (!fits) {
+        error(
+          ['rules', name, want.length > 0 ? 'terms' : 'numerator'],
+          'rate-terms',
+          { rule: name, item: rule.item, terms: want.join(', '), answers: SATISFACTION_ANSWERS.join(', ') },
+          rule.item,
+        );
+      }
+      continue;
     }
     if (ONE_SUGGESTION_RULES.includes(name) && node.rule?.kind !== 'allOrNothing') {
       problems.push({

@@ -6,6 +6,7 @@ import { Random } from '../random.ts';
 import { walk, type Scheme } from '../scheme/model.ts';
 import { DeriveConfigError, loadDeriveConfig, type DeriveConfig, type DeriveRules, type RuleName } from './config.ts';
 import { deriveSuggestions } from './derive.ts';
+import { score } from '../scoring/score.ts';
 import type {
   AttendanceRow,
   DutyDayRow,
@@ -896,6 +897,40 @@ describe('2.5.5 satisfaction: the survey sample, literally or at a rate', () => 
     expect(deriveSuggestions(only('satisfaction'), seed, rows, YEAR)).toEqual([]);
     const whole = deriveSuggestions(only('satisfaction', { sample: 'whole-period' }), seed, rows, YEAR);
     expect(whole.map((s) => s.records.map((r) => r.id))).toEqual([[earlier.id]]);
+  });
+});
+
+describe('satisfactionRate: the survey sample as a measured rate', () => {
+  const township = builtinScheme('township-2024');
+  const config: DeriveConfig = {
+    scheme: 'township-2024',
+    rules: { satisfactionRate: { item: '1.3', sample: 'latest-per-household', terms: { satisfied: 'satisfied', basic: 'basic' } } },
+  };
+  const ten = Array.from({ length: 10 }, (_, i) => household(i + 1));
+  // Seven satisfied, two basically satisfied, one dissatisfied at the assessment's visit; an earlier 不满意 of household 1.
+  const answer = (id: number) => (id <= 7 ? 'satisfied' : id <= 9 ? 'basic' : 'dissatisfied');
+  const visit = ten.map((h) => survey(h.id, 'satisfaction', answer(h.id), '2020-11-20', `户主${h.id}`, '帮扶工作'));
+  const earlier = survey(1, 'satisfaction', 'dissatisfied', '2020-04-02', '户主1', '帮扶工作');
+
+  it('one suggestion carrying the counts over 有效票; accepted, it scores (7 + 2 × 0.5) ÷ 10 × 20 = 16', () => {
+    const out = deriveSuggestions(config, township, records({ households: ten, surveys: [earlier, ...visit] }), YEAR);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ item: '1.3', key: '1.3:satisfaction-rate', count: 1, value: { num: { satisfied: 7, basic: 2 }, of: 10 } });
+    expect(out[0]!.summary.zh).toBe('满意度调查（各户最近一次调查，10户）：有效票10票，其中满意7票、基本满意2票、不满意1票；按调查结果录入实测值');
+    expect(out[0]!.records).toHaveLength(10);
+    const r = score(township, { attributes: {} }, [{ item: '1.3', count: 1, value: out[0]!.value! }]);
+    expect(r.nodes['1.3']!.score).toBe(1600);
+  });
+
+  it('the whole period counts every answer; no survey in the period measures nothing', () => {
+    const whole = deriveSuggestions(
+      { ...config, rules: { satisfactionRate: { ...config.rules.satisfactionRate!, sample: 'whole-period' } } },
+      township,
+      records({ households: ten, surveys: [earlier, ...visit] }),
+      YEAR,
+    );
+    expect(whole[0]!.value).toEqual({ num: { satisfied: 7, basic: 2 }, of: 11 });
+    expect(deriveSuggestions(config, township, records({ households: ten, surveys: [survey(1, 'satisfaction', 'satisfied', '2019-11-20')] }), YEAR)).toEqual([]);
   });
 });
 

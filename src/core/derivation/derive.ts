@@ -11,7 +11,16 @@
 import { KaoheError } from '../errors.ts';
 import { maskIdNumber } from '../ids/gb11643.ts';
 import { walk, type Scheme, type SchemeNode } from '../scheme/model.ts';
-import { checkDeriveConfig, DeriveConfigError, type DeriveConfig, type DeriveRules, type ReportStatus, type SurveySample, type VisitPeriod } from './config.ts';
+import {
+  checkDeriveConfig,
+  DeriveConfigError,
+  SATISFACTION_ANSWERS,
+  type DeriveConfig,
+  type DeriveRules,
+  type ReportStatus,
+  type SurveySample,
+  type VisitPeriod,
+} from './config.ts';
 import type {
   ComparedField,
   DutyDayRow,
@@ -43,6 +52,7 @@ export function deriveSuggestions(config: DeriveConfig, scheme: Scheme, records:
   if (r.rainDew) out.push(...rainDew(ctx, r.rainDew));
   if (r.homeVisits) out.push(...homeVisits(ctx, r.homeVisits));
   if (r.satisfaction) out.push(...satisfaction(ctx, r.satisfaction));
+  if (r.satisfactionRate) out.push(...satisfactionRate(ctx, r.satisfactionRate));
   if (r.villageExit) out.push(...villageExit(ctx, r.villageExit));
   if (r.householdExit) out.push(...householdExit(ctx, r.householdExit));
   if (r.publicity) out.push(...publicity(ctx, r.publicity));
@@ -507,6 +517,46 @@ function satisfaction(ctx: Context, rule: Rule<'satisfaction'>): Suggestion[] {
         en: `Satisfaction survey (${SAMPLE_TEXT[rule.sample].en}): ${households.size} of ${sampled.size} households (${rate}) answered "basically satisfied" or "dissatisfied" (${below.length} answers); the item is lost when ${rule.maxShareBelow === 0 ? 'any household' : `more than ${percent(rule.maxShareBelow, 1)}`} does`,
       },
       records: below.map((s) => ({
+        table: 'surveys',
+        id: s.id,
+        label: `${s.date} 户 ${ctx.household(s.household_id)!.household_no} ${s.respondent} 对${clip(s.topic)}：${SATISFACTION_ZH[s.answer] ?? s.answer}`,
+      })),
+    },
+  ];
+}
+
+/**
+ * A measured rate from the satisfaction surveys: ONE suggestion carrying the value (each term's
+ * count of answers, or the numerator's, over 有效票: every answer of the sample). No survey in the
+ * period: nothing is measured, and nothing suggested (the item keeps its points until measured,
+ * or earns none, as the scheme's `unmeasured` says).
+ */
+function satisfactionRate(ctx: Context, rule: Rule<'satisfactionRate'>): Suggestion[] {
+  const sample = sortBy(
+    surveySample(ctx, 'satisfaction', rule.sample),
+    (s) => ctx.household(s.household_id)!.household_no,
+    (s) => s.date,
+    (s) => s.respondent,
+    (s) => s.topic,
+    id,
+  );
+  if (sample.length === 0) return [];
+  const of = (answer: string) => sample.filter((s) => s.answer === answer).length;
+  const counts = SATISFACTION_ANSWERS.map((a) => `${SATISFACTION_ZH[a]}${of(a)}票`).join('、');
+  const countsEn = SATISFACTION_ANSWERS.map((a) => `${of(a)} ${a}`).join(', ');
+  const households = new Set(sample.map((s) => s.household_id)).size;
+  const num = rule.terms ? Object.fromEntries(Object.entries(rule.terms).map(([term, answer]) => [term, of(answer)])) : rule.numerator!.reduce((n, a) => n + of(a), 0);
+  return [
+    {
+      item: rule.item,
+      key: `${rule.item}:satisfaction-rate`,
+      count: 1,
+      value: { num, of: sample.length },
+      summary: {
+        zh: `满意度调查（${SAMPLE_TEXT[rule.sample].zh}，${households}户）：有效票${sample.length}票，其中${counts}；按调查结果录入实测值`,
+        en: `Satisfaction survey (${SAMPLE_TEXT[rule.sample].en}, ${households} household${households === 1 ? '' : 's'}): ${sample.length} valid answers, ${countsEn}; recorded as the measured value`,
+      },
+      records: sample.map((s) => ({
         table: 'surveys',
         id: s.id,
         label: `${s.date} 户 ${ctx.household(s.household_id)!.household_no} ${s.respondent} 对${clip(s.topic)}：${SATISFACTION_ZH[s.answer] ?? s.answer}`,

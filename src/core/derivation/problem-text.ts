@@ -31,6 +31,20 @@ export const DERIVE_PROBLEM_TEXT = {
     zh: (p) => `${p.rule} 对整个考核期只给一条建议扣分，适用于全项扣分的考核项目；${p.item} 的规则是 ${p.kind}`,
     en: (p) => `${p.rule} gives one suggestion for the whole period, meant for an all-or-nothing item; ${p.item} is ${p.kind}`,
   },
+  'not-a-rate': {
+    zh: (p) => `${p.rule} 给出实测的比率，适用于按比率计分的考核项目；${p.item} 的规则是 ${p.kind}`,
+    en: (p) => `${p.rule} gives a measured rate, for an item scored by a rate; ${p.item} is ${p.kind}`,
+  },
+  'rate-terms': {
+    zh: (p) =>
+      p.terms
+        ? `${p.rule}：考核项目 ${p.item} 的比率按 ${p.terms} 计：terms 须为每一项写明对应的回答（${p.answers}），不写 numerator`
+        : `${p.rule}：考核项目 ${p.item} 的比率不分项：用 numerator 列出计入分子的回答（${p.answers}），不写 terms`,
+    en: (p) =>
+      p.terms
+        ? `${p.rule}: item ${p.item}'s rate counts ${p.terms}: map each of them to an answer (${p.answers}) under terms, without numerator`
+        : `${p.rule}: item ${p.item}'s rate has no terms: list the answers that count under numerator (${p.answers}), without terms`,
+  },
 } satisfies Record<string, { zh: Sentence; en: Sentence }>;
 
 export type DeriveProblemCode = keyof typeof DERIVE_PROBLEM_TEXT;

@@ -7,6 +7,8 @@
  * Flags are 0/1, dates 'YYYY-MM-DD', months 'YYYY-MM'.
  */
 
+import type { MeasuredValue } from '../scoring/score.ts';
+
 /** 0 or 1, as both databases store flags. */
 type Flag = number;
 
@@ -222,4 +224,6 @@ export interface Suggestion {
   household?: string;
   summary: { zh: string; en: string };
   records: SuggestionRecord[];
+  /** A measured item's value the records give (a rate's counts), recorded with the finding when accepted. */
+  value?: MeasuredValue;
 }

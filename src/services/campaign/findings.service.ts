@@ -1,11 +1,10 @@
 /** Recording findings on a draft assessment, and withdrawing them (kept, with who, when and why). */
 import { KaoheError } from '../../core/errors.ts';
-import { valueFromCents } from '../../contract/finding-values.ts';
 import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
 import type { Actor } from '../policies.ts';
 import type { EvidenceFile, EvidenceService } from './evidence.service.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
-import { audit, draftToRecord, insertFinding, invalidState, notFound, rescore, takeEditToken, type Clock, type FindingInput } from './shared.ts';
+import { audit, draftToRecord, insertReplacingValue, invalidState, notFound, rescore, takeEditToken, type Clock, type FindingInput } from './shared.ts';
 
 type Repos = Pick<Repositories, 'assessments' | 'campaigns' | 'findings' | 'evidence' | 'suggestions' | 'schemeVersions' | 'audit'>;
 
@@ -39,19 +38,7 @@ export class FindingService {
         const id = await uow.transaction(async (tx) => {
           const a = await draftToRecord(tx, actor, assessmentId);
           await takeEditToken(tx, clock, assessmentId, expectedVersion);
-          const replaced = input.value === undefined ? [] : (await tx.findings.active(assessmentId, input.item)).filter((f) => f.value !== null);
-          // A refused value rolls the transaction back: the value before stands.
-          await tx.findings.supersede(replaced.map((f) => f.id));
-          const id = await insertFinding(tx, schemes, clock, actor, a, input, 'inspector', replaced[0] ? { supersedes: replaced[0].id } : {});
-          if (replaced.length > 0) {
-            await audit(tx, clock, actor, {
-              action: 'finding.supersede',
-              entity: 'finding',
-              entityId: id,
-              before: { findings: replaced.map((f) => ({ id: f.id, value: f.value && valueFromCents(f.value) })) },
-              after: { value: input.value ? valueFromCents(input.value) : null },
-            });
-          }
+          const id = await insertReplacingValue(tx, schemes, clock, actor, a, input, 'inspector');
           await rescore(tx, schemes, clock, actor, assessmentId);
           return id;
         });

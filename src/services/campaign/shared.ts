@@ -199,6 +199,38 @@ export async function insertFinding(
   return id;
 }
 
+/**
+ * Records a finding as insertFinding does; one with a measured `value` replaces the item's value
+ * before, as an appeal's decision replaces findings: the earlier value finding is kept, marked
+ * superseded, the new one names it, and the audit log has both. (A new value is measured again,
+ * not a second occurrence.) A refused value throws, and the transaction rolls back: the value
+ * before stands.
+ */
+export async function insertReplacingValue(
+  tx: WriteRepos,
+  schemes: SchemeVersions,
+  clock: Clock,
+  actor: Actor,
+  a: AssessmentContextRecord,
+  input: FindingInput,
+  source: FindingSource,
+  links: { suggestionId?: number } = {},
+): Promise<number> {
+  const replaced = input.value === undefined ? [] : (await tx.findings.active(a.id, input.item)).filter((f) => f.value !== null);
+  await tx.findings.supersede(replaced.map((f) => f.id));
+  const id = await insertFinding(tx, schemes, clock, actor, a, input, source, { ...links, ...(replaced[0] ? { supersedes: replaced[0].id } : {}) });
+  if (replaced.length > 0) {
+    await audit(tx, clock, actor, {
+      action: 'finding.supersede',
+      entity: 'finding',
+      entityId: id,
+      before: { findings: replaced.map((f) => ({ id: f.id, value: f.value && valueFromCents(f.value) })) },
+      after: { value: input.value ? valueFromCents(input.value) : null },
+    });
+  }
+  return id;
+}
+
 /** Recomputes and stores the score of an assessment from its active findings; a score that moves is audited, before and after. */
 export async function rescore(tx: WriteRepos, schemes: SchemeVersions, clock: Clock, actor: Actor, assessmentId: number, schemeVersionId?: number): Promise<ScoreResult> {
   const { a } = await assessmentContext(tx, assessmentId);

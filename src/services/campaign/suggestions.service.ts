@@ -11,7 +11,7 @@ import {
   audit,
   draftToRecord,
   hiddenAssessment,
-  insertFinding,
+  insertReplacingValue,
   invalidState,
   notFound,
   rescore,
@@ -71,6 +71,7 @@ export class SuggestionService {
           summaryZh: s.summary.zh,
           summaryEn: s.summary.en,
           records: s.records,
+          value: s.value ?? null,
         })),
         now,
       );
@@ -148,7 +149,9 @@ export class SuggestionService {
     const input: FindingInput = { item: s.item, count: s.count, note: note ?? s.summaryZh };
     if (s.element) input.element = s.element;
     if (s.householdNo) input.household = s.householdNo;
-    const findingId = await insertFinding(tx, schemes, clock, actor, a, input, 'suggestion', { suggestionId: s.id });
+    // A measured value the records give replaces the item's value before, as an inspector's does.
+    if (s.value) input.value = s.value;
+    const findingId = await insertReplacingValue(tx, schemes, clock, actor, a, input, 'suggestion', { suggestionId: s.id });
     await tx.suggestions.accept(s.id, findingId, clock().toISOString(), actor.user);
     await audit(tx, clock, actor, {
       action: 'suggestion.accept',

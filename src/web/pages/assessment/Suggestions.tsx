@@ -23,6 +23,7 @@ import type {
   SuggestionsDerived,
 } from '../../../contract/index.ts';
 import type { AssessmentTabProps } from './parts.tsx';
+import { engineValues, valueWords } from '../../../contract/finding-values.ts';
 
 export default function Suggestions({ a, scheme, saved, unit, editable, run, busy }: AssessmentTabProps & { editable: boolean }) {
   const { t, i18n } = useTranslation();
@@ -38,7 +39,10 @@ export default function Suggestions({ a, scheme, saved, unit, editable, run, bus
   const effect = (s: SuggestionRow) => {
     const f: Finding = { item: s.item, count: s.count };
     if (s.element) f.element = s.element;
-    const r = liveScore(scheme, unit, [...saved, f], lang);
+    // A measured value the records give replaces the item's value, as accepting it will.
+    if (s.value) Object.assign(f, engineValues({ value: s.value }));
+    const kept = s.value ? saved.filter((x) => !(x.item === s.item && x.value)) : saved;
+    const r = liveScore(scheme, unit, [...kept, f], lang);
     return r.json ? r.json.total - base : null;
   };
   const open = a.suggestions.filter((s) => s.status === 'open');
@@ -94,6 +98,10 @@ export default function Suggestions({ a, scheme, saved, unit, editable, run, bus
               <Tag color="blue" data-testid={`suggestion-note-${s.id}`}>
                 {t('suggestion.note')}
               </Tag>
+            ) : s.value ? (
+              <b data-testid={`suggestion-value-${s.id}`}>
+                {t('finding.valueShown', { value: valueWords(s.value, node?.rule?.kind === 'measured' ? node.rule.measure : undefined, lang) })}
+              </b>
             ) : (
               <>×{s.count}</>
             )}
