@@ -30,9 +30,11 @@ export interface EvidenceRow extends EvidenceRecord {
  * viewers not). `records` are the first records behind it (GET …/suggestions/:sid/records gives
  * them all).
  */
-export interface SuggestionRow extends SuggestionRecord {
+export interface SuggestionRow extends Omit<SuggestionRecord, 'value'> {
   /** How many records there are in all. */
   recordCount: number;
+  /** A measured value the records give, in the API's decimals (as a finding's). */
+  value: MeasuredValueJson | null;
 }
 
 export type { AppealStatus };
@@ -67,6 +69,8 @@ export interface AssessmentDetail {
   publishedAt: string | null;
   /** When the village's appeal window closes (publication + the campaign's appeal days); null before publication. */
   appealsUntil: string | null;
+  /** The campaign combines other campaigns' results (a final one): GET /api/campaigns/:id/combined/:village explains this village's. */
+  combines: boolean;
   scheme: { id: string; version: number };
   findings: FindingRow[];
   evidence: EvidenceRow[];

@@ -353,3 +353,19 @@ export interface MyVillagesAnswer {
   };
   villages: MyVillage[];
 }
+
+/** GET /api/campaigns/:id/combined/:village: a village's combined result in a final campaign, explained part by part. */
+export interface CombinedAnswer {
+  campaignId: number;
+  /** Published results (everyone), or the office's preview. */
+  basis: 'published' | 'preview';
+  village: string;
+  name: string;
+  total: number;
+  /** The grade after the ranking's quotas (a code of the scheme's grades). */
+  grade: string | null;
+  countyRank: number;
+  townshipRank: number;
+  /** The lines of the combination: each period weighted, bonus, deductions, the combined score, the grade. */
+  explanation: { zh: string[]; en: string[] };
+}

@@ -98,4 +98,28 @@ describe.skipIf(!available)('browser: a combined ranking', () => {
     },
     STEP,
   );
+
+  test(
+    "a village's own page in the final campaign shows its combined score beside its score, part by part",
+    async () => {
+      const service = compose({ store: app.store }).campaigns;
+      const id = await service.assessments.assessmentId(finalId, villages[0]!.code);
+      await page.goto(`${app.url}/assessments/${id}`);
+      const combined = page.getByTestId('combined-result');
+      await combined.waitFor(UI);
+      expect(await page.getByTestId('combined-total').innerText()).toBe('99.63');
+      const text = await combined.innerText();
+      expect(text).toContain('综合得分');
+      expect(text).toContain('全县第1名');
+      expect(text).toContain('平时考核 4次平均 98.75（99.5、99、98.5、98） ×30% = 29.63');
+      expect(text).toContain('综合得分 29.63 + 70 = 99.63');
+      await shot(page, 'combined-03-village-page');
+      // A quarter's page combines nothing: no combined score there.
+      const quarter = (await app.store.db.selectFrom('campaigns').select('id').where('name', '=', '2024年第1季度督查').executeTakeFirstOrThrow()).id;
+      await page.goto(`${app.url}/assessments/${await service.assessments.assessmentId(quarter, villages[0]!.code)}`);
+      await page.getByTestId('assessment-page').waitFor(UI);
+      expect(await page.getByTestId('combined-result').count()).toBe(0);
+    },
+    STEP,
+  );
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, startServer, type Client, type TestServer } from '../../../test/http.ts';
 import { storeTargets } from '../../../test/stores.ts';
 import { compose } from '../../compose.ts';
-import type { CampaignCreated, Ranking } from '../../contract/campaigns.ts';
+import type { CampaignCreated, CombinedAnswer, Ranking } from '../../contract/campaigns.ts';
 import { firstStart } from '../../services/bootstrap.service.ts';
 import type { CampaignServices } from '../../services/campaign/index.ts';
 import type { Actor } from '../../services/policies.ts';
@@ -103,6 +103,21 @@ describe.each(storeTargets())('campaigns with periods over HTTP ($dialect)', (ta
       penalty: 1.5,
       veto: null,
     });
+
+    // One village's combined result, explained part by part: for whoever reads the ranking.
+    const c = await viewer.get(`/api/campaigns/${final.id}/combined/${villages[0]}`);
+    expect(c.statusCode, c.body).toBe(200);
+    expect(json<CombinedAnswer>(c)).toMatchObject({ campaignId: final.id, basis: 'published', village: villages[0], total: 97.9, grade: 'good', countyRank: 1 });
+    expect(json<CombinedAnswer>(c).explanation.zh).toEqual(['平时考核 98 ×30% = 29.4', '年终考核 100 ×70% = 70', '扣分 −1.5', '综合得分 29.4 + 70 − 1.5 = 97.9', '等次：好']);
+    const en = json<CombinedAnswer>(await viewer.get(`/api/campaigns/${final.id}/combined/${villages[1]}`)).explanation.en;
+    expect(en.at(-1)).toBe('graded 较好 by the quota (好 at most 50%)');
+    // A quarter combines nothing; a village not in the campaign has no combined result; no session, no answer.
+    expect((await viewer.get(`/api/campaigns/${quarter.id}/combined/${villages[0]}`)).statusCode).toBe(404);
+    expect((await viewer.get(`/api/campaigns/${final.id}/combined/999999999999`)).statusCode).toBe(404);
+    expect((await viewer.get(`/api/campaigns/${final.id}/combined/12`)).statusCode).toBe(400);
+    expect((await server.app.inject({ method: 'GET', url: `/api/campaigns/${final.id}/combined/${villages[0]}` })).statusCode).toBe(401);
+    const doc = json<{ paths: Record<string, Record<string, { security?: unknown }>> }>(await server.app.inject({ method: 'GET', url: '/api/docs' }));
+    expect(doc.paths['/api/campaigns/{id}/combined/{village}']?.get?.security).toEqual([{ session: [] }]);
   });
 
   it('refuses a campaign of a scheme with periods without its period (400, naming the field), and anyone but the office', async () => {

@@ -29,7 +29,8 @@ import {
   presentRescorePreview,
   presentSnapshot,
 } from '../presenters/campaigns.ts';
-import type { Assigned, CampaignCreated, TeamSet } from '../../contract/campaigns.ts';
+import type { Assigned, CampaignCreated, CombinedAnswer, TeamSet } from '../../contract/campaigns.ts';
+import { fromCents } from '../../core/numbers.ts';
 import { Id, route } from '../route.ts';
 
 /** A division code (县/乡/村: 12 digits). */
@@ -215,6 +216,31 @@ export function campaignsRoutes(app: FastifyInstance): void {
       // (as this reader may see it) is made once.
       const ranking = await campaigns.rankings.rankingFor(actorOf(user), params.id, options);
       return rankingJson.send(req, reply, ranking, readerKind(user), () => present(user, presentRanking(ranking)));
+    },
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/campaigns/:id/combined/:village',
+    summary: "A village's combined result in a final campaign (平时考核×30%＋年终考核×70%＋加分－扣分), part by part, explained",
+    tags,
+    access: 'any',
+    params: z.object({ id: Id, village: DivisionCode }),
+    // Published results, as the ranking shows them to everyone; the office may ask for its preview.
+    query: z.object({ preview: Flag }),
+    handler: async ({ user, params, query }): Promise<CombinedAnswer> => {
+      const c = await campaigns.rankings.combinedResult(actorOf(user), params.id, params.village, { preview: query.preview });
+      return present(user, {
+        campaignId: c.campaign.id,
+        basis: c.basis,
+        village: c.village,
+        name: c.name,
+        total: fromCents(c.total),
+        grade: c.grade,
+        countyRank: c.countyRank,
+        townshipRank: c.townshipRank,
+        explanation: c.explanation,
+      });
     },
   });
 

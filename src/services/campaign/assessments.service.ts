@@ -111,6 +111,8 @@ export class AssessmentService {
       comment: a.comment,
       publishedAt: a.publishedAt,
       appealsUntil: appealDeadline(a)?.toISOString() ?? null,
+      // A final campaign combining others' results (平时考核×30%＋年终考核×70%): the page shows the combined result too.
+      combines: (await read.campaigns.parts(a.campaignId)).length > 0,
       scheme: { id: scheme.id, version: scheme.version },
       findings,
       evidence,

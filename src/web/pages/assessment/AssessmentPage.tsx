@@ -37,6 +37,7 @@ import type {
 } from '../../../contract/index.ts';
 import { useAssessment } from './useAssessment.ts';
 import { EvidenceList, preloadEvidencePhoto, ScorePanel, uploadEvidence, useChanges, type ChangeOptions } from './parts.tsx';
+import { CombinedResult } from './CombinedResult.tsx';
 import { localFindingId, newKey, waiting, type Change, type ChangeBody } from '../../offline/changes.ts';
 import { editQueued, keepPhotos, queueChange, setReachable } from '../../offline/runner.ts';
 import { OfflineChanges } from './OfflineChanges.tsx';
@@ -281,13 +282,16 @@ export default function AssessmentPage() {
 
   const workflow = <Workflow a={a} scheme={scheme} busy={busy} onStep={transition} waitingOnPhone={queueMode ? waitingHere.length || -1 : 0} />;
   const panel = (
-    <ScorePanel
-      score={live?.json}
-      saved={savedLive?.json ?? (a.score as ScoreJson)}
-      lines={live?.lines ?? []}
-      preview={!!draftFinding}
-      problems={live?.problems.map((p) => findingProblemText(p, lang)) ?? []}
-    />
+    <>
+      <ScorePanel
+        score={live?.json}
+        saved={savedLive?.json ?? (a.score as ScoreJson)}
+        lines={live?.lines ?? []}
+        preview={!!draftFinding}
+        problems={live?.problems.map((p) => findingProblemText(p, lang)) ?? []}
+      />
+      <CombinedResult a={a} />
+    </>
   );
 
   const tabs = [
