@@ -74,8 +74,8 @@ function program(): Command {
     });
   scheme
     .command('import')
-    .description('read a scheme table as offices keep it (.xlsx: 序号 | 考核内容 | 分值 | 评分标准) into a scheme file; prints every line not read with its row')
-    .argument('<file>', 'the table (.xlsx; the sheet named like 考核细则 or 评分细则, else the first)')
+    .description('read a scheme table as offices keep it (.xlsx or .docx: 序号 | 考核内容 | 分值 | 评分标准) into a scheme file; prints every line not read with its row')
+    .argument('<file>', "the table (.xlsx: the sheet named like 考核细则 or 评分细则, else the first; .docx: the document's scheme table)")
     .option('-o, --out <file>', 'write the scheme file (YAML) here instead of standard output')
     .option('--id <id>', 'the scheme id: letters, digits, . _ - (default: imported)', (v: string) => {
       if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v)) throw new InvalidArgumentError('letters, digits, dot, dash or underscore, starting with a letter or digit');

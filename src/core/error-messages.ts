@@ -70,6 +70,10 @@ export const ERROR_MESSAGES: Record<ErrorCode, ErrorText> = {
     zh: '这个电子表格文件读不出来，可能已损坏，请用表格软件重新保存后再上传。',
     en: 'The workbook could not be read (it may be damaged): save it again from your spreadsheet program and upload it.',
   },
+  'unreadable-docx': {
+    zh: '这个文档读不出来，可能已损坏，请用文字处理软件重新保存后再上传。',
+    en: 'The Word document could not be read (it may be damaged): save it again as .docx and upload it.',
+  },
   'unreadable-csv': {
     zh: '这个逗号分隔文件读不出来，请检查引号和分隔符，或另存为电子表格后再上传。',
     en: 'The CSV file could not be read: check its quotes and separators, or save it as a workbook and upload that.',

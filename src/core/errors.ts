@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   // Files brought in: imports, assessments, evidence.
   'unreadable-file',
   'unreadable-xlsx',
+  'unreadable-docx',
   'unreadable-csv',
   'unsupported-format',
   'unsupported-encoding',

@@ -86,6 +86,7 @@ export const STATUS: Record<ErrorCode, number> = {
   'weak-password': 400,
   'unreadable-file': 400,
   'unreadable-xlsx': 400,
+  'unreadable-docx': 400,
   'unreadable-csv': 400,
   'unsupported-format': 400,
   'unsupported-encoding': 400,

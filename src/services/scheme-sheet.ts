@@ -1,12 +1,10 @@
 /**
  * Reading an office's scheme table from its file (.xlsx: the sheet named like 考核细则 or
- * 评分细则, else the first) into the grid core's importSheet reads (cell texts with the merged
- * ranges), and importing it. A file that cannot be read (not a .xlsx workbook, empty, without a
- * header row) is refused with a KaoheError naming the file; lines of the table that cannot be
- * read are the import's problems, not an error.
- *
- * Word tables (.docx) are not read: save the table as .xlsx (WPS and Word copy a table into
- * Excel as it is, merged cells too).
+ * 评分细则, else the first; .docx: the document's table, scheme-docx.ts) into the grid core's
+ * importSheet reads (cell texts with the merged ranges), and importing it. A file that cannot be
+ * read (not a workbook or a Word document, empty, without a header row) is refused with a
+ * KaoheError naming the file; lines of the table that cannot be read are the import's problems,
+ * not an error. The old binary formats (.xls, .doc, .wps) are refused: save them as .xlsx or .docx.
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +15,7 @@ import { quoteCell } from '../core/registry/cell-text.ts';
 import { importProblemText } from '../core/scheme/import-problems.ts';
 import { importSheet, type SheetGrid, type SheetImportOptions, type SheetImportResult } from '../core/scheme/sheet-import.ts';
 import { checkZipDirectory } from './import/readers.ts';
+import { readSchemeDocx } from './scheme-docx.ts';
 
 /** A scheme table is a few hundred rows: a larger file is not one. */
 export const SCHEME_SHEET_MAX_BYTES = 10 * 1024 * 1024;
@@ -61,19 +60,24 @@ export async function readSchemeSheet(path: string, name = basename(path)): Prom
   }
   const ext = extname(name).toLowerCase();
   if (ext === '.xls') throw new KaoheError('unsupported-format', `${name}: the old .xls format is not read; open it in Excel or WPS and save it as .xlsx`);
-  if (ext === '.docx' || ext === '.doc' || ext === '.wps') {
-    throw new KaoheError('unsupported-format', `${name}: Word tables are not read; copy the table into Excel or WPS and save it as .xlsx`);
+  if (ext === '.doc' || ext === '.wps') {
+    throw new KaoheError('unsupported-format', `${name}: the old Word format is not read; open it in Word or WPS and save it as .docx`);
   }
-  if (ext !== '.xlsx') throw new KaoheError('unsupported-format', `${name}: not a .xlsx workbook; a scheme table is read from .xlsx`);
+  if (ext !== '.xlsx' && ext !== '.docx') throw new KaoheError('unsupported-format', `${name}: not a .xlsx workbook or a .docx document; a scheme table is read from those`);
   if (size === 0) throw new KaoheError('empty-file', `${name}: the file is empty (0 bytes)`);
   if (size > SCHEME_SHEET_MAX_BYTES) {
     throw new KaoheError('xlsx-too-large', `${name}: ${Math.round(size / 1024 / 1024)} MiB, more than the ${SCHEME_SHEET_MAX_BYTES / 1024 / 1024} MiB a scheme table may be`);
   }
   try {
-    checkZipDirectory(path, size);
+    checkZipDirectory(path, size, { worksheet: ext !== '.docx' });
   } catch (e) {
+    // The zip's checks speak of a workbook: a Word document's damage is said as its own.
+    if (ext === '.docx' && e instanceof KaoheError) {
+      throw new KaoheError('unreadable-docx', `${name}: not a readable Word document (.docx): ${e.message.split(`${path}: `).join('')}`);
+    }
     throw relabel(e);
   }
+  if (ext === '.docx') return readSchemeDocx(path, name);
   const { default: Excel } = await import('exceljs');
   const workbook = new Excel.Workbook();
   try {

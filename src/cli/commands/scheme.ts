@@ -80,7 +80,7 @@ export function runSchemeExport(ref: string | undefined, format: 'yaml' | 'json'
 }
 
 /**
- * Reads an office's scheme table (.xlsx) into a scheme file: the YAML (to `out`, or as `stdout`)
+ * Reads an office's scheme table (.xlsx or .docx) into a scheme file: the YAML (to `out`, or as `stdout`)
  * and every line not read, with its row, column and node (on `report`: stdout when the YAML goes
  * to a file, else stderr). Throws a KaoheError naming the file when it cannot be read at all.
  */

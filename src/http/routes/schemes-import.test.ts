@@ -1,5 +1,5 @@
 /**
- * POST /api/schemes/import: an office's scheme table (.xlsx) to a draft scheme and the lines not
+ * POST /api/schemes/import: an office's scheme table (.xlsx or .docx) to a draft scheme and the lines not
  * read, in the reader's language; the office's only (as storing a version is); bad files refused.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { multipart, signIn, startServer, type Client, type TestServer } from '../../../test/http.ts';
+import { docxOf, splitSheet } from '../../../test/docx.ts';
 import { writeSheet } from '../../../test/scheme-sheets.ts';
 import { storeTargets } from '../../../test/stores.ts';
 import type { SchemeImportAnswer } from '../../contract/schemes.ts';
@@ -75,6 +76,17 @@ describe.each(storeTargets())('POST /api/schemes/import ($dialect)', (target) =>
     expect(shape(imported)).toEqual(unPool(shape(seed)));
   });
 
+  it('reads the same table kept in Word (.docx) into the same draft', async () => {
+    const grid = schemeSheet(builtinScheme('seed-2020'));
+    const docx = await docxOf(splitSheet(grid, 1));
+    const res = await upload(as.admin, docx, '评分细则.docx');
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json() as SchemeImportAnswer;
+    expect(body).toMatchObject({ file: '评分细则.docx', sheet: 'Word 表格', unread: [] });
+    const fromExcel = (await upload(as.admin, seedXlsx, '评分细则.xlsx')).json() as SchemeImportAnswer;
+    expect({ ...body.draft, source: null }).toEqual({ ...fromExcel.draft, source: null });
+  });
+
   it('lists every line not read with its row, column and node, in the reader’s language', async () => {
     const zh = (await upload(as.admin, partXlsx, 'part.xlsx')).json() as SchemeImportAnswer;
     expect(zh.unread).toEqual([{ code: 'unknown-wording', node: '1.2', row: 4, column: 'D', message: '未能识别评分标准“由考核组综合评定”：请在表单中选择规则' }]);
@@ -101,7 +113,9 @@ describe.each(storeTargets())('POST /api/schemes/import ($dialect)', (target) =>
     expect(text.statusCode).toBe(400);
     expect(text.json().error).toMatchObject({ code: 'unreadable-xlsx', message: expect.stringMatching(/^细则\.xlsx: not a \.xlsx workbook/) });
     const word = await upload(as.admin, 'PK', '细则.docx');
-    expect(word.json().error).toMatchObject({ code: 'unsupported-format', message: expect.stringMatching(/^细则\.docx: Word tables are not read/) });
+    expect(word.json().error).toMatchObject({ code: 'unreadable-docx', message: expect.stringMatching(/^细则\.docx: not a readable Word document/) });
+    const old = await upload(as.admin, 'x', '细则.doc');
+    expect(old.json().error).toMatchObject({ code: 'unsupported-format', message: expect.stringMatching(/^细则\.doc: the old Word format is not read/) });
     const names = readFileSync(await writeSheet({ cells: [['名单'], ['张三']] }, join(dir, 'names.xlsx')));
     const noHeader = await upload(as.admin, names, 'names.xlsx');
     expect(noHeader.statusCode).toBe(400);

@@ -138,7 +138,7 @@ export function schemesRoutes(app: FastifyInstance): void {
       options.schema.body = {
         type: 'object',
         required: ['file'],
-        properties: { file: { type: 'string', format: 'binary', description: 'the scheme table: .xlsx (序号 | 考核内容 | 分值 | 评分标准)' } },
+        properties: { file: { type: 'string', format: 'binary', description: 'the scheme table: .xlsx or .docx (序号 | 考核内容 | 分值 | 评分标准)' } },
       };
     }
   });
@@ -146,7 +146,7 @@ export function schemesRoutes(app: FastifyInstance): void {
   route(app, {
     method: 'POST',
     url: '/schemes/import',
-    summary: 'Import a scheme table (.xlsx): a draft scheme and every line not read',
+    summary: 'Import a scheme table (.xlsx or .docx): a draft scheme and every line not read',
     tags: ['schemes'],
     // Importing prepares a version to store: the office's, as storing is.
     access: mayStoreSchemeVersions,
@@ -154,8 +154,8 @@ export function schemesRoutes(app: FastifyInstance): void {
     query: z.object({ lang: z.enum(['zh', 'en']).optional() }),
     handler: async ({ req, query }): Promise<SchemeImportAnswer> => {
       const missingFile = () =>
-        new KaoheError('validation', 'body.file: a .xlsx file is required (multipart/form-data, part "file")', [
-          { field: 'body.file', message: 'required', zh: '请选择要导入的 .xlsx 文件', en: 'choose the .xlsx file to import' },
+        new KaoheError('validation', 'body.file: a .xlsx or .docx file is required (multipart/form-data, part "file")', [
+          { field: 'body.file', message: 'required', zh: '请选择要导入的评分细则表（.xlsx 或 .docx）', en: 'choose the .xlsx or .docx file to import' },
         ]);
       if (!req.isMultipart()) throw missingFile();
       let upload: { data: Buffer; name: string } | undefined;

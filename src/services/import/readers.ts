@@ -398,9 +398,10 @@ export interface ZipEntry {
  * Reads a .xlsx file's zip directory (its last bytes: cheap) and refuses, before anything is
  * inflated: a file that is not a zip, or is cut short; a workbook without a worksheet part; one
  * whose declared sizes pass xlsxLimits. The sizes are the archive's word; the inflating is
- * guarded too (InflateGuard).
+ * guarded too (InflateGuard). A Word document (.docx, `worksheet: false`) is checked alike, but
+ * for the worksheet.
  */
-export function checkZipDirectory(path: string, size: number): ZipEntry[] {
+export function checkZipDirectory(path: string, size: number, options: { worksheet?: boolean } = {}): ZipEntry[] {
   if (size === 0) throw new KaoheError('empty-file', `${path}: the file is empty (0 bytes)`);
   const fd = openSync(path, 'r');
   try {
@@ -476,7 +477,7 @@ export function checkZipDirectory(path: string, size: number): ZipEntry[] {
       }
     }
     if (total > xlsxLimits.maxInflatedBytes) throw tooLarge(path, 'the workbook', xlsxLimits.maxInflatedBytes, total);
-    if (!entries.some((e) => WORKSHEET.test(e.name))) throw noWorksheet(path);
+    if (options.worksheet !== false && !entries.some((e) => WORKSHEET.test(e.name))) throw noWorksheet(path);
     return entries;
   } finally {
     closeSync(fd);

@@ -1,5 +1,5 @@
 /**
- * Importing a scheme from the table an office keeps (评分细则.xlsx): upload it, see what was read
+ * Importing a scheme from the table an office keeps (评分细则.xlsx or .docx): upload it, see what was read
  * and every line not read with its row, and open the draft in the form editor to complete it
  * before saving (`navigate('/schemes/new/form', { state: { draft, unread } })`). Nothing is stored here.
  */
@@ -72,7 +72,7 @@ export default function SchemeImportPage() {
       <Card size="small" style={{ marginBottom: 12 }}>
         <div data-testid="scheme-import-dropzone" onKeyDown={spaceOpens}>
           <Upload.Dragger
-            accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            accept=".xlsx,.docx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             multiple={false}
             showUploadList={false}
             disabled={busy}
