@@ -304,6 +304,13 @@ const TABLE: Record<string, Entry> = {
   'GET /api/campaigns/{id}/assessments': { roles: 'any', subject: campaign },
   'GET /api/campaigns/{id}/ranking': { roles: 'any', subject: campaign },
   'GET /api/campaigns/{id}/snapshots': { roles: 'any', subject: campaign },
+  // The sweep's campaign combines none: every caller is told so alike (404), as for the ranking it
+  // rests on (everyone's); the combined result itself: src/http/routes/campaign-periods.test.ts.
+  'GET /api/campaigns/{id}/combined/{village}': {
+    roles: 'any',
+    subject: (f) => ({ reach: 'open', targets: [{ label: 'campaign', values: { id: f.campaignId, village: A1 } }] }),
+    ok: [404],
+  },
   'POST /api/campaigns/{id}/publish': { roles: ['admin'], subject: scratch },
   'POST /api/campaigns/{id}/rescore/preview': { roles: ['admin'], subject: scratch, body: (f) => ({ schemeVersionId: f.schemeVersionId }) },
   'POST /api/campaigns/{id}/rescore': { roles: ['admin'], subject: scratch, body: (f) => ({ schemeVersionId: f.schemeVersionId }) },
