@@ -1,5 +1,5 @@
 /**
- * Importing a scheme from Excel in real Chromium: the office opens 方案 → 从Excel导入, uploads a
+ * Importing a scheme from its scoring table in real Chromium: the office opens 方案 → 导入评分细则表, uploads a
  * scoring table laid out as an office lays it, sees the lines not read with their rows, and opens
  * the draft in the form editor (the history entry's state carries the draft and the lines).
  * Screenshots go to test-output/screenshots/ (scheme-import-*.png).

@@ -25,6 +25,7 @@ import {
   FileTextOutlined,
   MenuFoldOutlined,
   MenuUnfoldOutlined,
+  OrderedListOutlined,
   PlusOutlined,
   SaveOutlined,
   SettingOutlined,
@@ -50,6 +51,7 @@ import {
   nodeAt,
   pathOf,
   removeNode,
+  renumber,
   updateNode,
   zhOf,
   type AddWhere,
@@ -239,6 +241,7 @@ export default function SchemeFormPage() {
     setDraft(removeNode(draft, selected));
     setSelected(null);
   };
+  const renumbered = renumber(draft);
   const setNode = (n: DraftNode) => selected && setDraft(updateNode(draft, selected, () => n));
 
   const keyOf = (p: NodePath) => p.join('-');
@@ -407,6 +410,15 @@ export default function SchemeFormPage() {
                   data-testid="form-move-out"
                 />
               </Tooltip>
+              <Popconfirm
+                title={t('schemeForm.renumberConfirm', { changes: renumbered.changed.map(([from, to]) => `${from}→${to}`).join('、') })}
+                onConfirm={() => setDraft(renumbered.scheme)}
+                disabled={renumbered.changed.length === 0}
+              >
+                <Button size="small" icon={<OrderedListOutlined />} disabled={renumbered.changed.length === 0} data-testid="form-renumber">
+                  {t('schemeForm.renumber')}
+                </Button>
+              </Popconfirm>
               <Popconfirm title={t('schemeForm.removeConfirm', { code: node?.code ?? '' })} onConfirm={remove} disabled={!selected}>
                 <Button size="small" danger icon={<DeleteOutlined />} disabled={!selected} data-testid="form-remove">
                   {t('schemeForm.remove')}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addNode, canMove, choiceOf, cleanScheme, moveNode, nodeAt, pathOf, removeNode, ruleFor, sampleFindings, withZh, zhOf, type DraftScheme } from './draft.ts';
+import { addNode, canMove, choiceOf, cleanScheme, moveNode, nodeAt, pathOf, removeNode, renumber, ruleFor, sampleFindings, withZh, zhOf, type DraftScheme } from './draft.ts';
 
 const names = { section: '新的一节', item: '新的考核项目' };
 
@@ -144,5 +144,41 @@ describe('the built-in schemes in the form', () => {
         });
       walk(data.sections);
     }
+  });
+});
+
+describe('renumbering', () => {
+  it('numbers every node by its place after moves, says what changed, and a tie-break follows its node', () => {
+    const scheme: DraftScheme = {
+      id: 'x',
+      version: 1,
+      title: 'x',
+      ranking: { tieBreak: ['final', '2.3'] },
+      sections: [
+        { code: '2', title: '二', children: [{ code: '2.3', title: 'a', points: 5, rule: { kind: 'perOccurrence', amount: 1 } }] },
+        {
+          code: '1',
+          title: '一',
+          children: [
+            { code: '1.1', title: 'b', points: 5, rule: { kind: 'perOccurrence', amount: 1 } },
+            { code: '2.1', title: 'c', points: 5, rule: { kind: 'perOccurrence', amount: 1 } },
+          ],
+        },
+      ],
+    };
+    const { scheme: out, changed } = renumber(scheme);
+    expect(out.sections.map((s) => [s.code, (s.children ?? []).map((c) => c.code)])).toEqual([
+      ['1', ['1.1']],
+      ['2', ['2.1', '2.2']],
+    ]);
+    expect(changed).toEqual([
+      ['2', '1'],
+      ['2.3', '1.1'],
+      ['1', '2'],
+      ['1.1', '2.1'],
+      ['2.1', '2.2'],
+    ]);
+    expect(out.ranking!.tieBreak).toEqual(['final', '1.1']);
+    expect(renumber(out).changed).toEqual([]);
   });
 });

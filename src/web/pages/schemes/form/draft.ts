@@ -213,6 +213,27 @@ export function addNode(scheme: DraftScheme, where: AddWhere, at: NodePath | und
   return { scheme: editList(scheme, parentPath, (list) => (list.splice(i, 0, node), list)), path: [...parentPath, i] };
 }
 
+/**
+ * Codes from the tree as it stands (1, 1.1, 1.1.1, as the seed's), after moves left them as they
+ * were: every node numbered by its place. A tie-break naming a node follows it to its new code.
+ * Answers the scheme and the codes changed, old → new.
+ */
+export function renumber(scheme: DraftScheme): { scheme: DraftScheme; changed: Array<[string, string]> } {
+  const changed: Array<[string, string]> = [];
+  const map = new Map<string, string>();
+  const go = (list: DraftNode[], prefix: string): DraftNode[] =>
+    list.map((n, i) => {
+      const code = prefix ? `${prefix}.${i + 1}` : String(i + 1);
+      if (code !== n.code) changed.push([n.code, code]);
+      if (!map.has(n.code)) map.set(n.code, code);
+      return { ...n, code, ...(n.children ? { children: go(n.children, code) } : {}) };
+    });
+  const sections = go(scheme.sections, '');
+  const next: DraftScheme = { ...scheme, sections };
+  if (scheme.ranking?.tieBreak) next.ranking = { ...scheme.ranking, tieBreak: scheme.ranking.tieBreak.map((k) => map.get(k) ?? k) };
+  return { scheme: next, changed };
+}
+
 export function removeNode(scheme: DraftScheme, at: NodePath): DraftScheme {
   return editList(scheme, at.slice(0, -1), (list) => (list.splice(at.at(-1)!, 1), list));
 }
