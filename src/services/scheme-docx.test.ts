@@ -10,23 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { docxOf, splitSheet } from '../../test/docx.ts';
-import { KaoheError } from '../core/errors.ts';
+import { refused } from '../../test/refused.ts';
 import { BUILTIN_DIR } from '../schemes/index.ts';
 import { blocksOf, gridOfBlocks } from './scheme-docx.ts';
 import { importSchemeFile, readSchemeSheet } from './scheme-sheet.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kaohe-docx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function refused(p: Promise<unknown>, code: string): Promise<KaoheError> {
-  const e = await p.then(
-    () => new Error('expected a refusal'),
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(KaoheError);
-  expect((e as KaoheError).code, (e as Error).message).toBe(code);
-  return e as KaoheError;
-}
 
 describe.each(['seed-2020', 'village-team-2024', 'township-2024', 'village-monitoring-2024'])('sheets/%s.xlsx laid out as a Word document', (id) => {
   it('imports to the same scheme, with the same lines unread', async () => {
