@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadScheme } from '../src/core/scheme/load.ts';
-import { SEED_POOLS_NOT_WORDED, schemeSheet, shape } from '../src/core/scheme/seed-sheet.ts';
+import { schemeSheet, seedShapeAsWorded, shape } from '../src/core/scheme/seed-sheet.ts';
 import { builtinScheme } from '../src/schemes/index.ts';
 import { writeSheet } from './scheme-sheets.ts';
 
@@ -56,13 +56,7 @@ describe('kaohe scheme import', () => {
     const seed = builtinScheme('seed-2020');
     const imported = loadScheme(readFileSync(join(dir, 'seed.yaml'), 'utf8'), 'seed.yaml');
     expect(imported.id).toBe('seed-2020');
-    const unPool = (nodes: unknown[]): unknown[] =>
-      (nodes as Array<Record<string, unknown>>).map((n) => ({
-        ...n,
-        pool: SEED_POOLS_NOT_WORDED.includes(n.code as string) ? false : n.pool,
-        children: unPool(n.children as unknown[]),
-      }));
-    expect(shape(imported)).toEqual(unPool(shape(seed)));
+    expect(shape(imported)).toEqual(seedShapeAsWorded(seed));
     // And the file passes the linter.
     const lint = await kaohe('scheme', 'lint', 'seed.yaml');
     expect(lint.status).toBe(0);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadScheme } from '../core/scheme/load.ts';
-import { SEED_POOLS_NOT_WORDED, schemeSheet, shape } from '../core/scheme/seed-sheet.ts';
+import { schemeSheet, seedShapeAsWorded, shape } from '../core/scheme/seed-sheet.ts';
 import { BUILTIN_DIR, builtinScheme } from '../schemes/index.ts';
 import type { Rule, Scheme, SchemeNode } from '../core/scheme/model.ts';
 import { importSchemeFile, importSchemeUpload } from './scheme-sheet.ts';
@@ -20,13 +20,7 @@ describe('a scheme table from its .xlsx file', () => {
     expect(sheet).toBe('考核细则');
     expect(problems.filter((p) => p.severity === 'unread')).toEqual([]);
     const imported = loadScheme(stringify(scheme));
-    const unPool = (nodes: unknown[]): unknown[] =>
-      (nodes as Array<Record<string, unknown>>).map((n) => ({
-        ...n,
-        pool: SEED_POOLS_NOT_WORDED.includes(n.code as string) ? false : n.pool,
-        children: unPool(n.children as unknown[]),
-      }));
-    expect(shape(imported)).toEqual(unPool(shape(seed)));
+    expect(shape(imported)).toEqual(seedShapeAsWorded(seed));
     expect(imported.title.zh).toBe(seed.title.zh);
     expect(scheme.source).toBe('评分细则.xlsx');
   });

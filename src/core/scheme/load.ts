@@ -9,7 +9,7 @@ import { readYaml } from '../yaml-source.ts';
 import { buildScheme, type RawNode, type RawRule } from './build.ts';
 import type { Scheme } from './model.ts';
 import { SchemeError, type SchemeProblem } from './problems.ts';
-import { schemeProblemMessage, type SchemeProblemCode, type SchemeProblemParams } from './problem-text.ts';
+import { schemeProblemMessage } from './problem-text.ts';
 import { issueText } from '../field-issue.ts';
 
 const TextSchema = z.union([z.string().min(1), z.strictObject({ zh: z.string().min(1), en: z.string().min(1).optional() })]);

@@ -48,3 +48,14 @@ export function shape(scheme: Scheme): unknown[] {
 
 /** Sub-sections whose one item has all their points: the seed makes them pools, its wording does not say so (the same scores). */
 export const SEED_POOLS_NOT_WORDED = ['2.4', '3.3', '3.4', '3.5'];
+
+/** The seed's shape as its sheet's wording gives it: the sub-sections the wording does not make pools are not (the same scores). */
+export function seedShapeAsWorded(seed: Scheme): unknown[] {
+  const unPool = (nodes: unknown[]): unknown[] =>
+    (nodes as Array<Record<string, unknown>>).map((n) => ({
+      ...n,
+      pool: SEED_POOLS_NOT_WORDED.includes(n.code as string) ? false : n.pool,
+      children: unPool(n.children as unknown[]),
+    }));
+  return unPool(shape(seed));
+}

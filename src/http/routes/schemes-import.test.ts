@@ -13,7 +13,7 @@ import { writeSheet } from '../../../test/scheme-sheets.ts';
 import { storeTargets } from '../../../test/stores.ts';
 import type { SchemeImportAnswer } from '../../contract/schemes.ts';
 import { loadScheme } from '../../core/scheme/load.ts';
-import { SEED_POOLS_NOT_WORDED, schemeSheet, shape } from '../../core/scheme/seed-sheet.ts';
+import { schemeSheet, seedShapeAsWorded, shape } from '../../core/scheme/seed-sheet.ts';
 import { builtinScheme } from '../../schemes/index.ts';
 import { firstStart } from '../../services/bootstrap.service.ts';
 import type { Role } from '../../services/policies.ts';
@@ -67,13 +67,7 @@ describe.each(storeTargets())('POST /api/schemes/import ($dialect)', (target) =>
     expect(body).toMatchObject({ file: '评分细则.xlsx', sheet: '考核细则' });
     const seed = builtinScheme('seed-2020');
     const imported = loadScheme(stringify(body.draft));
-    const unPool = (nodes: unknown[]): unknown[] =>
-      (nodes as Array<Record<string, unknown>>).map((n) => ({
-        ...n,
-        pool: SEED_POOLS_NOT_WORDED.includes(n.code as string) ? false : n.pool,
-        children: unPool(n.children as unknown[]),
-      }));
-    expect(shape(imported)).toEqual(unPool(shape(seed)));
+    expect(shape(imported)).toEqual(seedShapeAsWorded(seed));
   });
 
   it('reads the same table kept in Word (.docx) into the same draft', async () => {

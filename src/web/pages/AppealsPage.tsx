@@ -207,7 +207,7 @@ function AppealDrawer({ appeal, onClose, onDecided }: { appeal: AppealListed; on
   const [decision, setDecision] = useState<Decision>(NEW_DECISION);
   const saved = useMemo(() => (a ? engineFindings(a.findings) : []), [a]);
   const after = useDecisionEffect(decision, appeal.item, scheme, unit, saved, a?.score.total ?? appeal.total);
-  const node = scheme ? nodeIndex(scheme).get(appeal.item) : undefined;
+  const node = useMemo(() => (scheme ? nodeIndex(scheme).get(appeal.item) : undefined), [scheme, appeal.item]);
   const confirmDecision = useConfirmDecision();
   // The appeal as the assessment has it now (it may have been decided meanwhile).
   const now = a?.appeals.find((x) => x.id === appeal.id);

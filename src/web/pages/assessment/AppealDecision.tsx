@@ -17,7 +17,7 @@ import { liveScore, nodeIndex, type Finding, type Scheme } from '../../lib/scori
 import { engineValues } from '../../../contract/finding-values.ts';
 import type { AppealDecisionRequest, AppealStatus } from '../../../contract/index.ts';
 import { draftValues, ruleOfDraft, type Draft } from './draft.ts';
-import { MeasuredInput } from './MeasuredInput.tsx';
+import { MeasuredInput, RangeAmountInput } from './MeasuredInput.tsx';
 
 export type Outcome = 'upheld' | 'adjusted' | 'rejected';
 
@@ -198,17 +198,7 @@ export function DecisionFields({
             help={t('finding.rangeHelp', { min: fmt.cents(range.min), max: fmt.cents(range.max) }) + t('appeals.amountHelp')}
             htmlFor="appeal-amount"
           >
-            <InputNumber
-              id="appeal-amount"
-              min={range.min / 100}
-              max={range.max / 100}
-              step={(range.step ?? 1) / 100}
-              precision={2}
-              value={value.kind.amount ?? null}
-              onChange={(v) => setKind({ ...value.kind, amount: v === null ? null : Number(v) })}
-              inputMode="decimal"
-              data-testid="appeal-amount"
-            />
+            <RangeAmountInput id="appeal-amount" range={range} value={value.kind.amount} onChange={(amount) => setKind({ ...value.kind, amount })} />
           </Form.Item>
         ) : null}
         <Form.Item label={t('appeals.decisionReason')} required>

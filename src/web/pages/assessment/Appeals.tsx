@@ -170,7 +170,7 @@ function DecideModal({
   const { t } = useTranslation();
   const [decision, setDecision] = useState<Decision>(NEW_DECISION);
   const after = useDecisionEffect(decision, appeal.item, scheme, unit, saved, savedTotal);
-  const node = nodeIndex(scheme).get(appeal.item);
+  const node = useMemo(() => nodeIndex(scheme).get(appeal.item), [scheme, appeal.item]);
   const confirmDecision = useConfirmDecision();
   return (
     <Modal

@@ -19,7 +19,7 @@ import { schemeLang } from '../../i18n/index.ts';
 import type { AssessmentDetail } from '../../lib/types.ts';
 import { EvidencePicker } from './EvidencePicker.tsx';
 import { countOk, draftValues, ruleOfDraft, type Draft } from './draft.ts';
-import { MeasuredInput } from './MeasuredInput.tsx';
+import { MeasuredInput, RangeAmountInput } from './MeasuredInput.tsx';
 import { valueWords } from '../../../contract/finding-values.ts';
 
 export default function FindingDrawer({
@@ -206,18 +206,7 @@ export default function FindingDrawer({
               </span>
             }
           >
-            <InputNumber
-              id="finding-amount"
-              min={range.min / 100}
-              max={range.max / 100}
-              step={(range.step ?? 1) / 100}
-              precision={2}
-              value={draft.amount ?? null}
-              onChange={(v) => onChange({ ...draft, amount: v === null ? null : Number(v) })}
-              style={{ width: '100%' }}
-              inputMode="decimal"
-              data-testid="finding-amount"
-            />
+            <RangeAmountInput id="finding-amount" range={range} value={draft.amount} onChange={(amount) => onChange({ ...draft, amount })} style={{ width: '100%' }} />
           </Form.Item>
         ) : null}
         {measured ? null : allOrNothing ? (

@@ -1,8 +1,8 @@
-/** A measured item's value as the finding form and an appeal's decision take it. */
-import type { ReactNode } from 'react';
+/** A measured item's value, and a discretionary item's amount, as the finding form and an appeal's decision take them. */
+import type { CSSProperties, ReactNode } from 'react';
 import { Form, InputNumber, Radio, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { textOf, type Measure } from '../../../core/scheme/model.ts';
+import { textOf, type Measure, type SimpleRule } from '../../../core/scheme/model.ts';
 import { schemeLang } from '../../i18n/index.ts';
 import { useFormat } from '../../lib/format.ts';
 import type { Draft } from './draft.ts';
@@ -134,5 +134,35 @@ export function MeasuredInput({
     >
       {input}
     </Form.Item>
+  );
+}
+
+/** A discretionary (range) rule's amount per occurrence, in points: within the range, in its steps; `id` is also the test id. */
+export function RangeAmountInput({
+  id,
+  range,
+  value,
+  onChange,
+  style,
+}: {
+  id: string;
+  range: Extract<SimpleRule, { kind: 'range' }>;
+  value: number | null | undefined;
+  onChange: (amount: number | null) => void;
+  style?: CSSProperties;
+}) {
+  return (
+    <InputNumber
+      id={id}
+      min={range.min / 100}
+      max={range.max / 100}
+      step={(range.step ?? 1) / 100}
+      precision={2}
+      value={value ?? null}
+      onChange={(v) => onChange(v === null ? null : Number(v))}
+      inputMode="decimal"
+      data-testid={id}
+      {...(style ? { style } : {})}
+    />
   );
 }
