@@ -42,6 +42,9 @@ const listeners = new Set<() => void>();
 
 function set(next: Partial<OfflineStatus>): void {
   status = { ...status, ...next };
+  // An answer that arrives just after the browser lost its network (a request under way when the
+  // 'offline' event came) must not show 在线 again: online needs the browser's network too.
+  if (status.online && typeof navigator !== 'undefined' && !navigator.onLine) status = { ...status, online: false };
   for (const l of listeners) l();
 }
 
