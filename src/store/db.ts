@@ -24,6 +24,11 @@ export interface Store {
    * without holding the thread (sqlite-driver.ts).
    */
   sqlite?: Database.Database;
+  /**
+   * The PostgreSQL pool (PostgreSQL only), for an import's COPY into its staging table: a client
+   * taken from it for the import's whole run (import-stage.ts). Everything else goes through `db`.
+   */
+  pgPool?: pg.Pool;
   /** Where the data lives, for messages: a file path or a URL without password. */
   location: string;
   /** What the store was opened with, so another thread or process can open the same database. */
@@ -84,7 +89,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
-    store = { db, dialect: 'postgres', url, pgSchema: schema ?? 'public', auditKey, location: url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@'), close: () => db.destroy() };
+    store = { db, dialect: 'postgres', pgPool: pool, url, pgSchema: schema ?? 'public', auditKey, location: url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@'), close: () => db.destroy() };
   } else {
     if (url !== ':memory:') mkdirSync(dirname(resolve(url)), { recursive: true });
     const sqlite = new Database(url);

@@ -124,6 +124,49 @@ for (const target of storeTargets()) {
       });
     });
 
+    it('keeps text as it was: tabs, line breaks, backslashes, \\N and empty text are not read as COPY syntax, null stays null', async () => {
+      const odd = ['a\tb', 'two\nlines\r\n', 'back\\slash \\N', '\\N', '', '户主\\t名'];
+      await withStage(store, householdPlan, async (stage) => {
+        await stage.append(odd.flatMap((text, i) => household(30 + i, text)));
+        await stage.append(household(36, null));
+        await stage.merge();
+      });
+      const got = await store.db
+        .selectFrom('households')
+        .select(['household_no', 'phone'])
+        .where('household_no', 'in', [...odd.map((_, i) => `H${30 + i}`), 'H36'])
+        .orderBy('id')
+        .execute();
+      expect(got.map((h) => h.phone)).toEqual([...odd, null]);
+    });
+
+    it('PostgreSQL: a value the server refuses in the COPY fails the import whole, and the connection is usable after it', async () => {
+      if (store.dialect !== 'postgres') return;
+      const was = await phones(store);
+      await expect(
+        withStage(store, householdPlan, async (stage) => {
+          for (let b = 0; b < 20; b++) await stage.append(Array.from({ length: 500 }, (_, r) => household(1000 + b * 500 + r, 'copied')).flat());
+          // A year that is not a number: COPY stops at it.
+          const bad = household(99_999, 'bad');
+          bad[2] = 'nineteen';
+          await stage.append(bad);
+          await stage.merge();
+        }),
+      ).rejects.toThrow(/integer/);
+      expect(await phones(store)).toEqual(was);
+      expect(await stagings(store)).toEqual([]);
+      // Every connection of the pool answers after it.
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          store.db
+            .selectFrom('households')
+            .select((e) => e.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow(),
+        ),
+      );
+      expect(new Set(answers.map((a) => Number(a.n)))).toEqual(new Set([was.length]));
+    });
+
     it('defers the non-unique indexes during the merge (SQLite), and builds them again before it commits', async () => {
       if (store.dialect === 'sqlite') {
         const raw = store.sqlite!;

@@ -13,16 +13,17 @@
  *   or /tmp), so not even a kill -9 leaves it behind, and it is never visible to another connection.
  * - PostgreSQL: a TEMP table on a connection the import keeps for its whole run: invisible to other
  *   sessions, not written to the WAL, dropped at the end and by the server with the session
- *   should the process die.
+ *   should the process die. The rows go in through one COPY … FROM STDIN for the whole import.
  *
  * The merge holds the write lock (SQLite) for as long as it runs: under two seconds for 300,000
  * new households on a busy two-core machine, about four for a million (docs/operations.md);
  * other connections wait for it (sqlite-driver.ts, up to a busy timeout well beyond that)
  * instead of failing.
  */
-import { CompiledQuery, type Kysely } from 'kysely';
+import type { Writable } from 'node:stream';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { Store } from './db.ts';
-import type { DB } from './schema.ts';
 
 export type Value = string | number | null;
 
@@ -92,15 +93,17 @@ export async function withStage<T>(store: Store, plan: StagePlan, work: (stage: 
       await stage.drop();
     }
   }
-  // One connection for the whole import: the TEMP table is that session's.
-  return store.db.connection().execute(async (db) => {
-    const stage = new PostgresStage(db, plan);
-    try {
-      return await work(stage);
-    } finally {
-      await stage.drop();
-    }
-  });
+  // One connection for the whole import: the TEMP table and the COPY are that session's.
+  if (!store.pgPool) throw new Error('a PostgreSQL store without its pool');
+  const client = await store.pgPool.connect();
+  const stage = new PostgresStage(client, plan);
+  try {
+    return await work(stage);
+  } finally {
+    await stage.drop();
+    // A connection left in a COPY that did not end is closed, not handed to the next query.
+    client.release(stage.broken || undefined);
+  }
 }
 
 /** The SQL of the merge, statement by statement, from the staged rows in `source`, in the order of `seq`. */
@@ -253,58 +256,110 @@ class SqliteStage implements Stage {
   }
 }
 
+/** A value in COPY's text format: \N for null, backslash, tab and line breaks escaped. */
+export function copyText(v: Value | undefined): string {
+  if (v === null || v === undefined) return '\\N';
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Error(`not a number PostgreSQL can store: ${v}`);
+    return String(v);
+  }
+  return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : v;
+}
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/**
+ * PostgreSQL: the rows go into a TEMP table through one COPY … FROM STDIN for the whole import
+ * (pg-copy-streams), a batch a write: the server parses them as it does a file, with no statement
+ * a batch and no parameters. The COPY ends when the merge begins; a stage dropped before that
+ * (a problem in the file, an error) aborts it, and the server keeps none of its rows.
+ */
 class PostgresStage implements Stage {
   rows = 0;
   private readonly name = `import_stage_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   /** Named with its schema: a table of the search path never stands in for it. */
   private readonly table = `pg_temp.${ident(this.name)}`;
   private created = false;
-  /** The staging table's column types (seq first), for the arrays appended. */
-  private types: string[] = [];
+  private copy: Writable | undefined;
+  /** Settles when the COPY is done (after end()) or failed. */
+  private copied: Promise<void> | undefined;
+  private failed: Error | undefined;
+  /** The connection is in a state no one should reuse (an aborted COPY that did not settle). */
+  broken = false;
 
   constructor(
     /** The import's own connection. */
-    private readonly db: Kysely<DB>,
+    private readonly client: pg.PoolClient,
     private readonly plan: StagePlan,
   ) {}
-
-  private run(text: string, params: unknown[] = []) {
-    return this.db.executeQuery(CompiledQuery.raw(text, params));
-  }
 
   async append(values: readonly Value[]): Promise<void> {
     const width = this.plan.columns.length;
     if (values.length === 0) return;
+    if (this.failed) throw this.failed;
     if (!this.created) {
-      await this.run(`create temp table ${ident(this.name)} as ${shapeOf(this.plan, '', '0::bigint as seq, ')} with no data`);
+      await this.client.query(`create temp table ${ident(this.name)} as ${shapeOf(this.plan, '', '0::bigint as seq, ')} with no data`);
       this.created = true;
-      const types = await this.run(
-        `select format_type(atttypid, atttypmod) as type from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped order by attnum`,
-        [this.table],
-      );
-      this.types = (types.rows as Array<{ type: string }>).map((r) => r.type);
     }
-    // One array a column, unnested into rows: one parameter a column, where a VALUES list takes
-    // one a cell (and PostgreSQL spends its time parsing them).
+    if (!this.copy) {
+      const copy = this.client.query(copyFrom(`copy ${this.table} (seq, ${this.plan.columns.map(ident).join(', ')}) from stdin`));
+      this.copied = new Promise<void>((resolve, reject) => {
+        copy.on('finish', resolve);
+        copy.on('error', (e: Error) => {
+          this.failed = e;
+          reject(e);
+        });
+      });
+      // Seen by the next append or the merge.
+      this.copied.catch(() => undefined);
+      this.copy = copy;
+    }
     const rows = values.length / width;
-    const columns: Value[][] = [Array.from({ length: rows }, (_, r) => this.rows + r + 1)];
-    for (let c = 0; c < width; c++) {
-      const column: Value[] = new Array(rows);
-      for (let r = 0; r < rows; r++) column[r] = values[r * width + c] ?? null;
-      columns.push(column);
+    let text = '';
+    for (let r = 0, i = 0; r < rows; r++) {
+      text += this.rows + r + 1;
+      for (let c = 0; c < width; c++, i++) text += '\t' + copyText(values[i]);
+      text += '\n';
     }
-    const unnest = this.types.map((t, i) => `$${i + 1}::${t}[]`).join(', ');
-    await this.run(`insert into ${this.table} (seq, ${this.plan.columns.map(ident).join(', ')}) select * from unnest(${unnest})`, columns);
+    if (!this.copy.write(text)) await this.drained(this.copy);
+    if (this.failed) throw this.failed;
     this.rows += rows;
+  }
+
+  /** Waits until the COPY takes more (the socket drained), or fails. */
+  private drained(copy: Writable): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const done = () => {
+        copy.off('drain', done);
+        copy.off('error', fail);
+        resolve();
+      };
+      const fail = (e: Error) => {
+        copy.off('drain', done);
+        reject(e);
+      };
+      copy.on('drain', done);
+      copy.once('error', fail);
+    });
   }
 
   async merge(): Promise<void> {
     if (!this.created || this.rows === 0) return;
+    const copy = this.copy;
+    if (copy) {
+      this.copy = undefined;
+      copy.end();
+      await this.copied;
+    }
     const statements = mergeStatements(this.plan, 'postgres', this.table, 'seq');
     try {
-      await this.db.transaction().execute(async (trx) => {
-        for (const s of statements) await trx.executeQuery(CompiledQuery.raw(s));
-      });
+      await this.client.query('begin');
+      try {
+        for (const s of statements) await this.client.query(s);
+        await this.client.query('commit');
+      } catch (e) {
+        await this.client.query('rollback');
+        throw e;
+      }
     } catch (e) {
       if (isForeignKeyViolation(e)) throw new StaleReference(e);
       throw e;
@@ -312,9 +367,26 @@ class PostgresStage implements Stage {
   }
 
   async drop(): Promise<void> {
+    const copy = this.copy;
+    if (copy) {
+      // Not merged: a CopyFail, and the server throws away what it received.
+      this.copy = undefined;
+      copy.destroy();
+      const settled = await Promise.race([
+        this.copied!.then(
+          () => true,
+          () => true,
+        ),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 10_000).unref()),
+      ]);
+      if (!settled) this.broken = true;
+    }
     if (!this.created) return;
     this.created = false;
     // A connection that broke took the table with it.
-    await this.run(`drop table if exists ${this.table}`).catch(() => {});
+    if (!this.broken)
+      await this.client.query(`drop table if exists ${this.table}`).catch(() => {
+        this.broken = true;
+      });
   }
 }
