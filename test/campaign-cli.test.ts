@@ -123,7 +123,8 @@ describe('kaohe campaign and audit (child processes, SQLite)', { timeout: 120_00
     // The log as sentences, and exported with its verification.
     const log = await ok('audit', 'log', '--limit', '3');
     expect(log.trim().split('\n')).toHaveLength(3);
-    expect(log).toMatch(/^\d+\t\S+\t.*[\u4e00-\u9fff]/m);
+    // Each entry at the office's time (Asia/Shanghai), to the second.
+    expect(log).toMatch(/^\d+\t\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\t.*[\u4e00-\u9fff]/m);
     expect(await ok('audit', 'export', '-o', join(dir, 'audit.xlsx'))).toBe(`${join(dir, 'audit.xlsx')}: ${n} entries verified\n`);
     expect(existsSync(join(dir, 'audit.xlsx'))).toBe(true);
     // An anchor as a report prints it: the head now fits; another hash, or more entries than the log holds, do not.

@@ -26,6 +26,8 @@ export interface Session {
   csrfToken: string;
   /** The least number of characters a new password must have (the server's policy). */
   passwordMinLength: number;
+  /** The office's time zone (KAOHE_TIME_ZONE, an IANA name; Asia/Shanghai by default): the web shows times in it. */
+  timeZone: string;
 }
 
 /** POST /api/auth/password */

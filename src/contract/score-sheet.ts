@@ -13,8 +13,10 @@ export interface ScoreSheetHeader {
   scheme: { id: string; version: number; title: string };
   status: string;
   publishedAt: string | null;
-  /** The day the sheet was produced (YYYY-MM-DD). */
+  /** The day the sheet was produced (YYYY-MM-DD, in the office's time zone). */
   date: string;
+  /** The office's time zone (an IANA name), in which the sheet prints its times. */
+  timeZone: string;
   /** The audit log's head when the sheet was produced, `N:HEX` (审计锚点): kept on paper, checked by `kaohe audit verify --anchor`. */
   auditAnchor: string | null;
 }

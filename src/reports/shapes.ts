@@ -187,6 +187,7 @@ export interface DeductionRow {
   /** Why withdrawn (reason, who, when) or how the appeal changed it; '' for an accepted finding. */
   statusNote: string;
   appealId: number | null;
+  /** When it was recorded, in the office's time zone ("YYYY-MM-DD HH:MM"). */
   createdAt: string;
   createdBy: string;
 }

@@ -14,6 +14,8 @@ import type { AssessmentStatus } from '../store/schema.ts';
 import type { CampaignServices } from './campaign/index.ts';
 import { canRead, forbidden, type Actor, type AssessmentContext } from './policies.ts';
 import { formatAnchor } from '../core/audit-anchor.ts';
+import { localDate, localDateTime } from '../core/time-zone.ts';
+import { officeTimeZone, officeToday } from './time-zone.ts';
 import { buildScoreSheet, unitOfVillage, type ScoreSheet } from './score-sheet.ts';
 import { valueFromCents, valueWords } from '../contract/finding-values.ts';
 import { engineValues } from './campaign/shared.ts';
@@ -109,7 +111,7 @@ export class ReportService {
   }
 
   private today(): string {
-    return this.clock().toISOString().slice(0, 10);
+    return officeToday(this.clock);
   }
 
   private async auditAnchor(): Promise<string | null> {
@@ -233,6 +235,7 @@ export class ReportService {
           status: a.status,
           publishedAt: a.publishedAt,
           date,
+          timeZone: officeTimeZone(),
           auditAnchor,
         },
         rank: p
@@ -425,7 +428,7 @@ export class ReportService {
         let statusNote = '';
         let appealId: number | null = f.appealId;
         if (f.status === 'withdrawn') {
-          statusNote = words.withdrawn(recordedText, f.withdrawReason ?? '', f.withdrawnBy ?? '', (f.withdrawnAt ?? '').slice(0, 10));
+          statusNote = words.withdrawn(recordedText, f.withdrawReason ?? '', f.withdrawnBy ?? '', f.withdrawnAt ? localDate(f.withdrawnAt, officeTimeZone()) : '');
         } else if (f.status === 'superseded') {
           const ap =
             appealById.get(supersededBy.get(f.id) ?? -1) ??
@@ -472,7 +475,7 @@ export class ReportService {
           statusLabel: words.status[status],
           statusNote,
           appealId,
-          createdAt: f.createdAt,
+          createdAt: localDateTime(f.createdAt, officeTimeZone()),
           createdBy: f.createdBy,
         };
       });

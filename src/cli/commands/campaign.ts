@@ -1,4 +1,6 @@
 /** `kaohe campaign …` and `kaohe audit …`: campaigns for scripted use. Acts as the county office (admin). */
+import { localDateTime } from '../../core/time-zone.ts';
+import { officeTimeZone } from '../../services/time-zone.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
@@ -485,7 +487,8 @@ export function addCampaignCommands(cli: Command): void {
       await withService(async (service) => {
         for (const e of await service.audit.auditLogWithSentences(CLI_ADMIN, { limit: opts.limit }, lang)) {
           if (opts.details) out(`${e.id}\t${e.at}\t${e.actor}\t${e.action}\t${e.entity} ${e.entityId}\t${e.after === null ? '' : JSON.stringify(e.after)}`);
-          else out(`${e.id}\t${e.at}\t${e.sentence}`);
+          // The sentence view in the office's time; --details keeps the instant as stored (UTC).
+          else out(`${e.id}\t${localDateTime(e.at, officeTimeZone(), { seconds: true })}\t${e.sentence}`);
         }
       });
     });

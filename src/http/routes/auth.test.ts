@@ -31,7 +31,7 @@ describe.each(storeTargets())('auth and users ($dialect)', (target) => {
     expect(body.csrfToken.length).toBeGreaterThan(20);
     expect(JSON.stringify(body)).not.toContain(passwords.reviewer!);
     expect(JSON.stringify(body)).not.toMatch(/hash|scrypt/i);
-    expect(body).toMatchObject({ passwordMinLength: 10 });
+    expect(body).toMatchObject({ passwordMinLength: 10, timeZone: 'Asia/Shanghai' });
   });
 
   it('refuses a wrong password or an unknown user alike, with a JSON error', async () => {

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { passwordMinLength } from '../../services/password-policy.ts';
+import { officeTimeZone } from '../../services/time-zone.ts';
 import { sessionHours, type Role } from '../../services/policies.ts';
 import { csrfTokenFor, signInKey } from '../../services/user.service.ts';
 import { route } from '../route.ts';
@@ -42,7 +43,7 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
       await users.endSession(req.sessionToken);
       const token = await users.startSession(user);
       reply.setCookie(SESSION_COOKIE, token, cookieOptions(user.role));
-      return { user, csrfToken: csrfTokenFor(token), passwordMinLength: passwordMinLength() };
+      return { user, csrfToken: csrfTokenFor(token), passwordMinLength: passwordMinLength(), timeZone: officeTimeZone() };
     },
   });
 
@@ -67,7 +68,7 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
     tags: ['auth'],
     access: 'any',
     whileMustChangePassword: true,
-    handler: async ({ user, req }) => ({ user, csrfToken: csrfTokenFor(req.sessionToken!), passwordMinLength: passwordMinLength() }),
+    handler: async ({ user, req }) => ({ user, csrfToken: csrfTokenFor(req.sessionToken!), passwordMinLength: passwordMinLength(), timeZone: officeTimeZone() }),
   });
 
   route(app, {

@@ -54,8 +54,10 @@ function shiqiao(lang: 'zh' | 'en' = 'zh', extra: Finding[] = [], extraEvidence:
       team: lang === 'en' ? 'Team 1' : '第一考核组',
       scheme: { id: scheme.id, version: scheme.version, title: lang === 'en' ? scheme.title.en! : scheme.title.zh },
       status: 'published',
-      publishedAt: '2021-01-10T08:00:00.000Z',
+      // Late in the UTC day: the 11th in the office's time zone.
+      publishedAt: '2021-01-10T20:00:00.000Z',
       date: '2021-01-15',
+      timeZone: 'Asia/Shanghai',
       auditAnchor: '57:a1b2c3d4e5f60718',
     },
     rank: { basis: 'all', county: 7, countyOf: 30, township: 3, townshipOf: 10 },
@@ -156,6 +158,8 @@ describe.skipIf(!poppler)('score sheet PDF, read back with poppler', () => {
     for (const s of ['石桥村考核扣分明细表', '南明县', '龙场镇', '第一考核组', '2020年度考核', '2021-01-15', '脱贫攻坚考核方案考核细则', '2020-01-01至2020-12-31', '已发布']) {
       expect(flat).toContain(s);
     }
+    // Published at 20:00 UTC on the 10th: the 11th in the office's time zone.
+    expect(flat).toContain('已发布（2021-01-11）');
     expect(text).toMatch(/基础分\s+169（满分200）/);
     expect(text).toMatch(/加分\s+4（上限10）/);
     expect(text).toMatch(/总分\s+173\b/);
@@ -258,7 +262,7 @@ describe.skipIf(!poppler)('score sheet PDF with evidence photos', () => {
     plain = await scoreSheetPdf(sheet, { lang: 'zh' });
   });
 
-  it('draws each photo as an image, under its deduction, with its name, time and place', () => {
+  it("draws each photo as an image, under its deduction, with its name, time (in the office's time zone) and place", () => {
     const images = pdfImages(pdf);
     // The PNG is drawn with its own image; JPEGs stay JPEG (DCT).
     expect(images.filter((i) => i.encoding === 'jpeg').length).toBe(2);
@@ -266,7 +270,9 @@ describe.skipIf(!poppler)('score sheet PDF with evidence photos', () => {
     const flat = squeeze(pdfText(pdf));
     expect(flat).toContain('扣分证据照片');
     expect(flat).toContain('#12photo.jpg');
-    expect(flat).toContain('2020-11-0209:00');
+    // A time with its zone (09:00 UTC) in the office's time zone, Asia/Shanghai: 17:00.
+    expect(flat).toContain('2020-11-0217:00');
+    expect(flat).not.toContain('2020-11-0209:00');
     expect(flat).toContain('26.57120,106.71350');
     expect(flat).toContain('#14张三家门口.png');
     expect(flat).toContain('2020-12-0115:30');

@@ -8,6 +8,7 @@
  */
 import { PassThrough } from 'node:stream';
 import { KaoheError } from '../../core/errors.ts';
+import { localDate, localDateTime } from '../../core/time-zone.ts';
 import type { Lang } from '../../core/scheme/model.ts';
 import type { ScoreSheet, ScoreSheetDeduction, ScoreSheetEvidence, ScoreSheetNode } from '../../contract/score-sheet.ts';
 import { FONT_BOLD, FONT_REGULAR } from './fonts.ts';
@@ -105,7 +106,7 @@ export function layoutScoreSheet(m: Measurer, sheet: ScoreSheet, options: ScoreS
   const pair = (a: [string, string], b: [string, string]): Row => ({
     cells: [{ text: a[0], fill: LABEL_FILL }, { text: a[1] }, { text: b[0], fill: LABEL_FILL }, { text: b[1] }],
   });
-  const status = (L.statuses[h.status] ?? h.status) + (h.publishedAt ? L.paren(h.publishedAt.slice(0, 10)) : '');
+  const status = (L.statuses[h.status] ?? h.status) + (h.publishedAt ? L.paren(localDate(h.publishedAt, h.timeZone)) : '');
   table(
     flow,
     pairColumns,
@@ -255,10 +256,10 @@ function nodeRow(n: ScoreSheetNode, deductions: readonly ScoreSheetDeduction[], 
 }
 
 /** Where and when a photo was taken, as its caption prints it ('' when it carries neither). */
-export function photoCaption(e: ScoreSheetEvidence): string[] {
+export function photoCaption(e: ScoreSheetEvidence, timeZone: string): string[] {
   const lines: string[] = [];
-  // Kept as recorded (the camera's local time): the first 16 characters, "YYYY-MM-DD HH:MM".
-  if (e.takenAt) lines.push(e.takenAt.slice(0, 16).replace('T', ' '));
+  // "YYYY-MM-DD HH:MM": the camera's local time as recorded; a time with its zone (the phone's) in the office's.
+  if (e.takenAt) lines.push(localDateTime(e.takenAt, timeZone));
   if (e.latitude !== null && e.longitude !== null) lines.push(`${e.latitude.toFixed(5)}, ${e.longitude.toFixed(5)}`);
   return lines;
 }
@@ -292,7 +293,7 @@ function layoutPhotos(flow: Flow, sheet: ScoreSheet, photos: Images, L: Labels, 
         flow.add({ op: 'rect', x, y: top, w: thumbW, h: THUMB_HEIGHT, fill: '#f6f6f6' });
         flow.add({ op: 'image', key: e.sha256, x, y: top, w: thumbW, h: THUMB_HEIGHT });
         const name = flow.m.wrap(`#${e.id} ${e.filename}`, FONT_REGULAR, caption.size, thumbW)[0] ?? '';
-        const texts = [name, ...photoCaption(e)];
+        const texts = [name, ...photoCaption(e, sheet.header.timeZone)];
         texts.forEach((t, k) => flow.textAt(t, x, top + THUMB_HEIGHT + 3 + k * caption.lineHeight, { ...caption, width: thumbW }));
       });
       flow.y = top + cellH + THUMB_GAP;

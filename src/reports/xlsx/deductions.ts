@@ -180,7 +180,7 @@ function detailSheet(book: Book, detail: DeductionDetail, name: string): void {
     r.statusNote || null,
     r.findingId,
     r.createdBy,
-    r.createdAt.slice(0, 16).replace('T', ' '),
+    r.createdAt,
   ];
   const rows: TableRow[] = [];
   for (const v of detail.villages) {

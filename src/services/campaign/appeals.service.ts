@@ -1,5 +1,7 @@
 /** Appeals: a village appeals an item of its published result; the office decides (upheld, adjusted, rejected). */
 import { KaoheError } from '../../core/errors.ts';
+import { localDate } from '../../core/time-zone.ts';
+import { officeTimeZone } from '../time-zone.ts';
 import { valueFromCents } from '../../contract/finding-values.ts';
 import { fromCents, type Cents } from '../../core/numbers.ts';
 import { textOf, walk, type Lang, type Rule, type Scheme } from '../../core/scheme/model.ts';
@@ -71,7 +73,7 @@ export class AppealService {
           assertAppeal(actor, ctx, hiddenAssessment(assessmentId));
           if (a.status !== 'published') throw invalidState('only a published result can be appealed');
           const deadline = appealDeadline(a)!;
-          if (clock() > deadline) throw invalidState(`the appeal window closed on ${deadline.toISOString().slice(0, 10)} (${a.appealDays} days after publication)`);
+          if (clock() > deadline) throw invalidState(`the appeal window closed on ${localDate(deadline, officeTimeZone())} (${a.appealDays} days after publication)`);
           const { scheme } = await schemes.schemeOf(a.schemeVersionId, tx);
           // Whether the item is one that applies; what a finding of it would need (a value, a part) is the decision's.
           const ITEM_PROBLEMS = ['missing-item', 'unknown-item', 'not-an-item', 'not-applicable'];

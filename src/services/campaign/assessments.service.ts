@@ -3,6 +3,7 @@
  * score and explanation), its state after a change, and its printable score sheet.
  */
 import { formatAnchor } from '../../core/audit-anchor.ts';
+import { officeTimeZone, officeToday } from '../time-zone.ts';
 import { itemsToLook, lookProgress } from '../../core/campaign/progress.ts';
 import type { AssessmentContextRecord } from '../../core/campaign/records.ts';
 import type { KaoheError } from '../../core/errors.ts';
@@ -171,7 +172,8 @@ export class AssessmentService {
         scheme: { id: scheme.id, version: scheme.version, title: textOf(scheme.title, lang) },
         status: a.status,
         publishedAt: a.publishedAt,
-        date: this.deps.clock().toISOString().slice(0, 10),
+        date: officeToday(this.deps.clock),
+        timeZone: officeTimeZone(),
         auditAnchor: head ? formatAnchor(head) : null,
       },
       rank: placed

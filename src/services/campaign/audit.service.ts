@@ -1,5 +1,7 @@
 /** The audit log: verifying the chain and its anchors, the head to print on reports, the office's reading of it, its export. */
 import { formatAnchor } from '../../core/audit-anchor.ts';
+import { localDateTime } from '../../core/time-zone.ts';
+import { officeTimeZone } from '../time-zone.ts';
 import { auditSentence, type AuditNames } from '../../core/audit-sentence.ts';
 import type { AuditEntryRecord } from '../../core/campaign/records.ts';
 import type { Lang } from '../../core/scheme/model.ts';
@@ -55,10 +57,10 @@ export class AuditService {
     const verification = await this.verifyAudit();
     const head = await this.auditAnchor();
     const entries = await this.auditLogWithSentences(actor, { ...query, limit: AUDIT_EXPORT_MAX }, lang);
-    const date = (this.deps.clock?.() ?? new Date()).toISOString();
+    const date = localDateTime(this.deps.clock?.() ?? new Date(), officeTimeZone(), { seconds: true });
     const body = await auditXlsx({
       lang,
-      date: date.replace('T', ' ').slice(0, 19),
+      date,
       verification,
       anchor: head ? formatAnchor(head) : null,
       entries: entries.map((e) => ({ id: e.id, at: e.at, actor: e.actor, action: e.action, entity: e.entity, entityId: e.entityId, sentence: e.sentence })),

@@ -17,6 +17,7 @@ import type { ImportReport as ContractImportReport } from '../../contract/regist
 import { openSheet, type Sheet } from './readers.ts';
 import { recordMaker, validateSheet, type SheetResult, type ValidationData, type Value } from './validate.ts';
 import { startValidationWorker } from './validate-in-worker.ts';
+import { officeToday } from '../time-zone.ts';
 
 export type { ImportProblem } from './validate.ts';
 export { normaliseHeader } from './validate.ts';
@@ -75,7 +76,7 @@ export async function importFile(store: Store, kind: string, file: string, optio
   if (!spec) throw new KaoheError('unknown-kind', `no record kind "${kind}" (kinds: ${KINDS.map((k) => k.kind).join(', ')})`);
   const sheet = openSheet(file);
   const started = Date.now();
-  const today = options.today ?? new Date().toISOString().slice(0, 10);
+  const today = options.today ?? officeToday();
   const maxProblems = options.maxProblems ?? 1000;
   const report: ImportReport = {
     kind,

@@ -2,6 +2,7 @@
  * What the registry's services share: the page they answer with, the record kinds listed by
  * village, the files they hand out, ID masking in free text and who may see ID numbers in full.
  */
+import { officeToday } from '../time-zone.ts';
 import { KaoheError } from '../../core/errors.ts';
 import { maskIdNumber } from '../../core/ids/gb11643.ts';
 import type { ImportReport } from '../import/import.service.ts';
@@ -67,7 +68,7 @@ export function showFullIds(actor: Actor, asked: boolean | undefined): boolean {
   return true;
 }
 
-/** The clock's day, as YYYY-MM-DD (UTC). */
+/** The clock's day in the office's time zone, as YYYY-MM-DD. */
 export function today(clock: Clock): string {
-  return clock().toISOString().slice(0, 10);
+  return officeToday(clock);
 }

@@ -1,4 +1,5 @@
 /** The signed-in user for the whole app: who it is, the CSRF token, signing in and out. */
+import { setOfficeTimeZone } from './format.ts';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, ApiError, onUnauthenticated, setCsrfToken } from './api.ts';
 import type { Session, User } from './types.ts';
@@ -31,6 +32,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         if (!live) return;
         setCsrfToken(s.csrfToken);
         setPasswordMinLength(s.passwordMinLength);
+        setOfficeTimeZone(s.timeZone);
         setUser(s.user);
       })
       .catch(async (e: unknown) => {
@@ -53,6 +55,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     const s = await api.post<Session>('/auth/login', { username, password } satisfies LoginRequest);
     setCsrfToken(s.csrfToken);
     setPasswordMinLength(s.passwordMinLength);
+    setOfficeTimeZone(s.timeZone);
     setUser(s.user);
     return s.user;
   }, []);

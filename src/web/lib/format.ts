@@ -4,7 +4,7 @@
  * that could show 0.30000000000000004.
  */
 import { useTranslation } from 'react-i18next';
-import { useMemo } from 'react';
+import { useMemo, useSyncExternalStore } from 'react';
 
 export interface Formatter {
   lang: string;
@@ -33,15 +33,44 @@ export interface Formatter {
 
 const cache = new Map<string, Formatter>();
 
-/** A formatter for a language (cached). */
-export function formatterFor(lang: string): Formatter {
-  const hit = cache.get(lang);
+/** The office's time zone (the server's KAOHE_TIME_ZONE, from the session), kept for opening the app offline. */
+const ZONE_KEY = 'kaohe.timeZone';
+let officeZone = (typeof localStorage !== 'undefined' && localStorage.getItem(ZONE_KEY)) || 'Asia/Shanghai';
+const zoneListeners = new Set<() => void>();
+
+/** Times are shown in this zone from now on (the session says which). A name the browser does not know is ignored. */
+export function setOfficeTimeZone(zone: string | undefined): void {
+  if (!zone || zone === officeZone) return;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    return;
+  }
+  officeZone = zone;
+  try {
+    localStorage.setItem(ZONE_KEY, zone);
+  } catch {
+    // A private mode: kept for this page only.
+  }
+  for (const l of zoneListeners) l();
+}
+
+export function officeTimeZone(): string {
+  return officeZone;
+}
+
+/** A formatter for a language, times in the office's time zone (cached). */
+export function formatterFor(lang: string, timeZone: string = officeZone): Formatter {
+  const key = `${lang}|${timeZone}`;
+  const hit = cache.get(key);
   if (hit) return hit;
   const locale = lang.startsWith('en') ? 'en-GB' : 'zh-CN';
   const pts = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
   const int = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
-  const d = new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit' });
-  const dt = new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  // A calendar day is read and shown in UTC (no zone can move it); an instant in the office's zone.
+  const day = new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'UTC' });
+  const d = new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', timeZone });
+  const dt = new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
   const money = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const dash = '—';
   const f: Formatter = {
@@ -60,8 +89,11 @@ export function formatterFor(lang: string): Formatter {
     date: (v) => {
       if (!v) return dash;
       // A plain date is a calendar day: show it as such, whatever the time zone.
-      const plain = /^\d{4}-\d{2}-\d{2}$/.test(v);
-      const t = plain ? new Date(`${v}T12:00:00`) : new Date(v);
+      if (/^\d{4}-\d{2}-\d{2}$/.test(v)) {
+        const t = new Date(`${v}T12:00:00Z`);
+        return Number.isNaN(t.getTime()) ? v : day.format(t);
+      }
+      const t = new Date(v);
       return Number.isNaN(t.getTime()) ? v : d.format(t);
     },
     dateTime: (v) => {
@@ -80,12 +112,19 @@ export function formatterFor(lang: string): Formatter {
     colon: locale === 'zh-CN' ? '：' : ': ',
     join: (items) => items.join(locale === 'zh-CN' ? '、' : ', '),
   };
-  cache.set(lang, f);
+  cache.set(key, f);
   return f;
 }
 
-/** The formatter of the current language (re-renders on a language switch). */
+/** The formatter of the current language and the office's time zone (re-renders when either changes). */
 export function useFormat(): Formatter {
   const { i18n } = useTranslation();
-  return useMemo(() => formatterFor(i18n.language), [i18n.language]);
+  const zone = useSyncExternalStore(
+    (l) => {
+      zoneListeners.add(l);
+      return () => zoneListeners.delete(l);
+    },
+    () => officeZone,
+  );
+  return useMemo(() => formatterFor(i18n.language, zone), [i18n.language, zone]);
 }

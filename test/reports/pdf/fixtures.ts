@@ -87,6 +87,7 @@ export function syntheticCampaign(scheme: Scheme, options: { villages: number; s
     status: 'published',
     publishedAt: '2021-01-10T08:00:00.000Z',
     date: '2021-01-15',
+    timeZone: 'Asia/Shanghai',
     auditAnchor: '1234:0123456789abcdef',
   });
   const unit = (v: (typeof villages)[number]) => ({ name: v.name, attributes: { povertyVillage: v.poverty } });
