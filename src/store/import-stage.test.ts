@@ -126,18 +126,30 @@ for (const target of storeTargets()) {
 
     it('keeps text as it was: tabs, line breaks, backslashes, \\N and empty text are not read as COPY syntax, null stays null', async () => {
       const odd = ['a\tb', 'two\nlines\r\n', 'back\\slash \\N', '\\N', '', '户主\\t名'];
-      await withStage(store, householdPlan, async (stage) => {
-        await stage.append(odd.flatMap((text, i) => household(30 + i, text)));
-        await stage.append(household(36, null));
-        await stage.merge();
-      });
-      const got = await store.db
-        .selectFrom('households')
-        .select(['household_no', 'phone'])
-        .where('household_no', 'in', [...odd.map((_, i) => `H${30 + i}`), 'H36'])
-        .orderBy('id')
-        .execute();
-      expect(got.map((h) => h.phone)).toEqual([...odd, null]);
+      // PostgreSQL's two ways in: COPY (the default) and the batched INSERT before it.
+      for (const [k, pgStaging] of (['copy', 'insert'] as const).entries()) {
+        const at = 30 + k * 10;
+        await withStage(
+          store,
+          householdPlan,
+          async (stage) => {
+            await stage.append(odd.flatMap((text, i) => household(at + i, text)));
+            await stage.append(household(at + 6, null));
+            await stage.merge();
+          },
+          { pgStaging },
+        );
+        const got = await store.db
+          .selectFrom('households')
+          .select(['household_no', 'phone'])
+          .where('household_no', 'in', [...odd.map((_, i) => `H${at + i}`), `H${at + 6}`])
+          .orderBy('id')
+          .execute();
+        expect(
+          got.map((h) => h.phone),
+          pgStaging,
+        ).toEqual([...odd, null]);
+      }
     });
 
     it('PostgreSQL: a value the server refuses in the COPY fails the import whole, and the connection is usable after it', async () => {

@@ -43,6 +43,17 @@ export interface StagePlan {
   parent?: { table: string; fields: string[]; key: string[]; foreignKey: string };
 }
 
+/**
+ * How rows reach PostgreSQL's staging table: `copy`, one COPY … FROM STDIN for the whole import
+ * (the default); `insert`, an INSERT … SELECT FROM unnest(…) of each batch, one array a column
+ * (the path before COPY, kept for `npm run bench:province` to measure against).
+ */
+export type PgStaging = 'copy' | 'insert';
+
+export interface StageOptions {
+  pgStaging?: PgStaging;
+}
+
 export interface MergeOptions {
   /**
    * SQLite: drop the table's non-unique indexes for the merge and build them again (from their
@@ -82,7 +93,7 @@ const ident = (name: string) => {
  * Runs `work` with a new, empty staging table for `plan`; the table is dropped afterwards however
  * `work` ends. Nothing is staged until the first append (a dry run or an empty file creates nothing).
  */
-export async function withStage<T>(store: Store, plan: StagePlan, work: (stage: Stage) => Promise<T>): Promise<T> {
+export async function withStage<T>(store: Store, plan: StagePlan, work: (stage: Stage) => Promise<T>, options: StageOptions = {}): Promise<T> {
   const known = new Set([...plan.columns, ...(plan.parent ? [plan.parent.foreignKey] : [])]);
   for (const c of [...plan.conflict, ...(plan.parent?.fields ?? [])]) if (!known.has(c)) throw new Error(`staging ${plan.table}: no column ${c}`);
   if (store.dialect === 'sqlite') {
@@ -96,7 +107,7 @@ export async function withStage<T>(store: Store, plan: StagePlan, work: (stage: 
   // One connection for the whole import: the TEMP table and the COPY are that session's.
   if (!store.pgPool) throw new Error('a PostgreSQL store without its pool');
   const client = await store.pgPool.connect();
-  const stage = new PostgresStage(client, plan);
+  const stage = new PostgresStage(client, plan, options.pgStaging ?? 'copy');
   try {
     return await work(stage);
   } finally {
@@ -290,7 +301,31 @@ class PostgresStage implements Stage {
     /** The import's own connection. */
     private readonly client: pg.PoolClient,
     private readonly plan: StagePlan,
+    private readonly how: PgStaging,
   ) {}
+
+  /** The staging table's column types (seq first), for the arrays of `insert`. */
+  private types: string[] = [];
+
+  /** The `insert` path: one array a column, unnested into rows (a parameter a column, not one a cell). */
+  private async insertBatch(values: readonly Value[], rows: number): Promise<void> {
+    const width = this.plan.columns.length;
+    if (this.types.length === 0) {
+      const types = await this.client.query<{ type: string }>(
+        `select format_type(atttypid, atttypmod) as type from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped order by attnum`,
+        [this.table],
+      );
+      this.types = types.rows.map((r) => r.type);
+    }
+    const columns: Value[][] = [Array.from({ length: rows }, (_, r) => this.rows + r + 1)];
+    for (let c = 0; c < width; c++) {
+      const column: Value[] = new Array(rows);
+      for (let r = 0; r < rows; r++) column[r] = values[r * width + c] ?? null;
+      columns.push(column);
+    }
+    const unnest = this.types.map((t, i) => `$${i + 1}::${t}[]`).join(', ');
+    await this.client.query(`insert into ${this.table} (seq, ${this.plan.columns.map(ident).join(', ')}) select * from unnest(${unnest})`, columns);
+  }
 
   async append(values: readonly Value[]): Promise<void> {
     const width = this.plan.columns.length;
@@ -299,6 +334,12 @@ class PostgresStage implements Stage {
     if (!this.created) {
       await this.client.query(`create temp table ${ident(this.name)} as ${shapeOf(this.plan, '', '0::bigint as seq, ')} with no data`);
       this.created = true;
+    }
+    if (this.how === 'insert') {
+      const rows = values.length / width;
+      await this.insertBatch(values, rows);
+      this.rows += rows;
+      return;
     }
     if (!this.copy) {
       const copy = this.client.query(copyFrom(`copy ${this.table} (seq, ${this.plan.columns.map(ident).join(', ')}) from stdin`));

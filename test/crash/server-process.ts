@@ -36,12 +36,13 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts `bin/kaohe serve` on KAOHE_DATA_DIR=data and waits until it answers. */
+/** Starts `bin/kaohe serve` on KAOHE_DATA_DIR=data (SQLite there, unless `env` names a DATABASE_URL) and waits until it answers. */
 export async function startServerProcess(dir: string, data: string, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const port = await freePort();
   const started = Date.now();
   const childEnv: NodeJS.ProcessEnv = { ...process.env, KAOHE_DATA_DIR: data, KAOHE_LOG: '0', NO_COLOR: '1', ...env };
-  delete childEnv.DATABASE_URL;
+  // SQLite under `data` unless the test names a database itself (never one from outside).
+  if (!env.DATABASE_URL) delete childEnv.DATABASE_URL;
   const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--host', '127.0.0.1', '--no-demo'], { cwd: dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));

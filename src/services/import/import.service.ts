@@ -11,7 +11,7 @@
 import { KaoheError } from '../../core/errors.ts';
 import { kindSpec, KINDS, type KindSpec } from '../../core/registry/kinds.ts';
 import type { Store } from '../../store/db.ts';
-import { StaleReference, withStage, type Stage, type StagePlan } from '../../store/import-stage.ts';
+import { StaleReference, withStage, type PgStaging, type Stage, type StagePlan } from '../../store/import-stage.ts';
 import { IMPORT_KEY_SEPARATOR, readImportLookups, type ImportLookups } from '../../store/import-lookups.ts';
 import type { ImportReport as ContractImportReport } from '../../contract/registry.ts';
 import { openSheet, type Sheet } from './readers.ts';
@@ -63,6 +63,8 @@ export const importTuning = {
    * the worker's start (about a quarter of a second).
    */
   workerMinBytes: 4 * 1024 * 1024,
+  /** How rows reach PostgreSQL's staging table (store/import-stage.ts): COPY, or the batched INSERT before it (for the benchmark). */
+  pgStaging: 'copy' as PgStaging,
 };
 
 /** What the import reads of the registry before the file (store/import-lookups.ts). */
@@ -95,26 +97,31 @@ export async function importFile(store: Store, kind: string, file: string, optio
     elapsedMs: 0,
   };
   const dryRun = !!options.dryRun;
-  await withStage(store, stagePlan(spec), async (stage) => {
-    const lookups = await runImport(spec, sheet, file, store, stage, report, { today, maxProblems, onProgress: options.onProgress, started, dryRun });
-    if (report.problems.length > 0) {
-      // Nothing is written: counts of the rows before the first problem would say otherwise.
-      report.inserted = 0;
-      report.updated = 0;
-      return;
-    }
-    if (dryRun) return;
-    try {
-      await stage.merge({ deferIndexes: stage.rows >= importTuning.deferIndexesAt && stage.rows * 4 >= lookups.existing.size });
-    } catch (e) {
-      if (!(e instanceof StaleReference)) throw e;
-      throw new KaoheError(
-        'conflict',
-        `${file}: a household or area the file refers to was removed from the registry while the file was being imported; nothing was imported: import the file again`,
-      );
-    }
-    report.committed = true;
-  });
+  await withStage(
+    store,
+    stagePlan(spec),
+    async (stage) => {
+      const lookups = await runImport(spec, sheet, file, store, stage, report, { today, maxProblems, onProgress: options.onProgress, started, dryRun });
+      if (report.problems.length > 0) {
+        // Nothing is written: counts of the rows before the first problem would say otherwise.
+        report.inserted = 0;
+        report.updated = 0;
+        return;
+      }
+      if (dryRun) return;
+      try {
+        await stage.merge({ deferIndexes: stage.rows >= importTuning.deferIndexesAt && stage.rows * 4 >= lookups.existing.size });
+      } catch (e) {
+        if (!(e instanceof StaleReference)) throw e;
+        throw new KaoheError(
+          'conflict',
+          `${file}: a household or area the file refers to was removed from the registry while the file was being imported; nothing was imported: import the file again`,
+        );
+      }
+      report.committed = true;
+    },
+    { pgStaging: importTuning.pgStaging },
+  );
   report.elapsedMs = Date.now() - started;
   return report;
 }
