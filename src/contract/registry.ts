@@ -10,7 +10,7 @@ import type { LangText } from './common.ts';
 export interface Area {
   code: string;
   name: string;
-  level: 'county' | 'township' | 'village';
+  level: 'province' | 'city' | 'county' | 'township' | 'village';
   povertyVillage?: boolean;
   plannedExitYear?: number | null;
   exitYear?: number | null;

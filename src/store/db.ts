@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { KaoheError } from '../core/errors.ts';
 import type { DB } from './schema.ts';
 import { migrateToLatest } from './migrate.ts';
 import { resolveAuditKey } from './audit-key.ts';
@@ -71,6 +72,18 @@ export function configuredUrl(env: NodeJS.ProcessEnv = process.env): string {
   return join(resolve(env.KAOHE_DATA_DIR ?? 'data'), 'kaohe.db');
 }
 
+/**
+ * The PostgreSQL schema the environment asks for (KAOHE_PG_SCHEMA; default: the server's search
+ * path, normally public): several Kaohe databases in one PostgreSQL, or several servers on one.
+ */
+export function configuredPgSchema(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const v = env.KAOHE_PG_SCHEMA?.trim();
+  if (!v) return undefined;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(v))
+    throw new KaoheError('validation', `KAOHE_PG_SCHEMA: "${v}" is not a schema name Kaohe uses (lower-case letters, digits and _, not starting with a digit)`);
+  return v;
+}
+
 // pg returns bigint (count, sum) as strings; counts here fit a double.
 pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
@@ -81,7 +94,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const auditKey = options.auditKey ?? resolveAuditKey(url);
   let store: Store;
   if (/^postgres(ql)?:\/\//.test(url)) {
-    const schema = options.pgSchema;
+    const schema = options.pgSchema ?? configuredPgSchema();
     const pool = new pg.Pool({
       connectionString: url,
       max: 10,
@@ -89,7 +102,16 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
-    store = { db, dialect: 'postgres', pgPool: pool, url, pgSchema: schema ?? 'public', auditKey, location: url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@'), close: () => db.destroy() };
+    store = {
+      db,
+      dialect: 'postgres',
+      pgPool: pool,
+      url,
+      pgSchema: schema ?? 'public',
+      auditKey,
+      location: url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@'),
+      close: () => db.destroy(),
+    };
   } else {
     if (url !== ':memory:') mkdirSync(dirname(resolve(url)), { recursive: true });
     const sqlite = new Database(url);

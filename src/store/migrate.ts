@@ -16,6 +16,7 @@ import { idempotency } from './migrations/0012-idempotency.ts';
 import { campaignPeriods } from './migrations/0013-campaign-periods.ts';
 import { findingValues } from './migrations/0014-finding-values.ts';
 import { suggestionValues } from './migrations/0015-suggestion-values.ts';
+import { areaLevels } from './migrations/0016-area-levels.ts';
 
 /** Every migration, in order. Static imports, so they work under tsx, in workers and in bundles. */
 function migrations(store: Store): Record<string, Migration> {
@@ -35,6 +36,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0013-campaign-periods': campaignPeriods,
     '0014-finding-values': findingValues,
     '0015-suggestion-values': suggestionValues,
+    '0016-area-levels': areaLevels(store),
   };
 }
 

@@ -55,7 +55,7 @@ export async function villagesOfInspector(db: Kysely<DB>, username: string): Pro
 
 export interface AreaRow {
   code: string;
-  level: 'county' | 'township' | 'village';
+  level: 'province' | 'city' | 'county' | 'township' | 'village';
   name: string;
   parent_code: string | null;
   poverty_village: number;

@@ -23,7 +23,7 @@ export interface UpperArea {
   code: string;
   name: string;
   parent: string | null;
-  level: 'county' | 'township' | 'village';
+  level: 'province' | 'city' | 'county' | 'township' | 'village';
 }
 
 /** An assessment of a campaign with the village it assesses. */

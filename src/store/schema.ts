@@ -5,7 +5,7 @@ type Flag = number;
 
 export interface AreasTable {
   code: string;
-  level: 'county' | 'township' | 'village';
+  level: 'province' | 'city' | 'county' | 'township' | 'village';
   name: string;
   parent_code: string | null;
   poverty_village: Generated<Flag>;

@@ -79,7 +79,7 @@ export const KINDS: KindSpec[] = [
     refs: { parent_code: 'area' },
     fields: [
       f('code', '区划代码', 'division code', { kind: 'divisionCode' }, '12位统计用区划代码', { ...req, aliases: ['统计用区划代码'], example: '522425100201' }),
-      f('name', '名称', 'name', text, '县、乡镇或村的名称', { ...req, aliases: ['村名', '单位名称'], example: '石桥村' }),
+      f('name', '名称', 'name', text, '省、市州、县、乡镇或村的名称', { ...req, aliases: ['村名', '单位名称'], example: '石桥村' }),
       f(
         'level',
         '级别',
@@ -87,17 +87,26 @@ export const KINDS: KindSpec[] = [
         {
           kind: 'enum',
           values: [
-            { value: 'county', labels: ['县', '县级', 'county'] },
+            { value: 'province', labels: ['省', '省级', '自治区', 'province'] },
+            { value: 'city', labels: ['市', '市州', '地级市', '州', '地区', '盟', 'city', 'prefecture'] },
+            { value: 'county', labels: ['县', '县级', '县区', '区', '县级市', '旗', 'county'] },
             { value: 'township', labels: ['乡镇', '乡', '镇', 'township'] },
             { value: 'village', labels: ['村', '行政村', 'village'] },
           ],
         },
-        '县、乡镇或村',
+        '省、市（州）、县、乡镇或村',
         { ...req, example: '村' },
       ),
-      f('parent_code', '上级区划代码', 'parent division code', { kind: 'divisionCode' }, '上级（县或乡镇）的区划代码；县可空；上级须已在区划中或在本表的前面行', {
-        example: '522425100000',
-      }),
+      f(
+        'parent_code',
+        '上级区划代码',
+        'parent division code',
+        { kind: 'divisionCode' },
+        '上级（省、市州、县或乡镇）的区划代码；省、市州、县可空；上级须已在区划中或在本表的前面行',
+        {
+          example: '522425100000',
+        },
+      ),
       f('poverty_village', '是否贫困村', 'poverty village', bool, '是或否（仅村）；空为否', { example: '是', default: 0 }),
       f('planned_exit_year', '计划出列年度', 'planned exit year', plannedYear, '贫困村计划出列的年份（最晚为今后10年内）', { example: '2020' }),
       f('exit_year', '出列年度', 'exit year', pastYear, '贫困村实际出列的年份，不晚于今年；未出列留空', { example: '2019' }),
@@ -105,7 +114,7 @@ export const KINDS: KindSpec[] = [
     ],
     check: (r) => {
       const out: RowProblem[] = [];
-      if (r.level !== 'county' && r.parent_code === null) out.push({ field: 'parent_code', ...problem('parent-needed') });
+      if ((r.level === 'township' || r.level === 'village') && r.parent_code === null) out.push({ field: 'parent_code', ...problem('parent-needed') });
       if (r.level !== 'village' && r.poverty_village === 1) out.push({ field: 'poverty_village', ...problem('poverty-village-only-village') });
       if (r.exit_year !== null && r.poverty_village !== 1) out.push({ field: 'exit_year', ...problem('exit-poverty-village-only') });
       return out;

@@ -10,7 +10,7 @@ export type ProblemParams = Readonly<Record<string, string | number>>;
 
 type Sentence = (p: ProblemParams) => string;
 
-const LEVEL_ZH: Record<string, string> = { county: '县', township: '乡镇', village: '行政村' };
+const LEVEL_ZH: Record<string, string> = { province: '省', city: '市州', county: '县', township: '乡镇', village: '行政村' };
 
 const plural = (n: number | string, word: string) => `${n} ${word}${Number(n) === 1 ? '' : 's'}`;
 
@@ -61,7 +61,7 @@ export const PROBLEM_TEXT = {
     zh: (p) => `${LEVEL_ZH[p.own!] ?? p.own}的上级应为${LEVEL_ZH[p.want!] ?? p.want}，不是${LEVEL_ZH[p.level!] ?? p.level}`,
     en: (p) => `the parent of a ${p.own} must be a ${p.want}, not a ${p.level}`,
   },
-  'county-no-parent': { zh: () => '县级区划在此不填上级', en: () => 'a county has no parent here' },
+  'province-no-parent': { zh: () => '省级区划没有上级，此处不填', en: () => 'a province has no parent here' },
   'no-such-household': { zh: () => '基础数据中没有这户（请先导入贫困户）', en: () => 'no such household in the registry (import households first)' },
   'same-head-as-row': { zh: (p) => `户主身份证号与第${p.row}行相同`, en: (p) => `the same head ID number as row ${p.row}` },
   'head-of-other-household': { zh: (p) => `已是基础数据中户 ${p.household} 的户主`, en: (p) => `already the head of household ${p.household} in the registry` },

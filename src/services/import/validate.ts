@@ -16,6 +16,9 @@ import { columnLetter, type Sheet, type SheetRow } from './readers.ts';
 import type { ImportProblem } from '../../contract/registry.ts';
 
 /** A parsed field's value: what is stored. */
+/** The level an area's parent has (province → city → county → township → village); a province has none. */
+const PARENT_LEVEL: Record<string, string | undefined> = { village: 'township', township: 'county', county: 'city', city: 'province' };
+
 export type Value = string | number | null;
 
 /** A problem of the file: its row and column, or the whole file (the API's shape). */
@@ -363,10 +366,10 @@ export class RowValidator {
       } else if (ref === 'area') {
         const level = areas.get(String(value));
         const own = this.levelAt === -1 ? undefined : values[this.levelAt];
-        const wantParent = own === 'village' ? 'township' : own === 'township' ? 'county' : undefined;
+        const wantParent = own === undefined ? undefined : PARENT_LEVEL[String(own)];
         if (!level) this.fail(field, value, problem('no-such-area'));
         else if (wantParent && level !== wantParent) this.fail(field, value, problem('wrong-parent-level', { own: String(own), want: wantParent, level }));
-        else if (!wantParent) this.fail(field, value, problem('county-no-parent'));
+        else if (!wantParent) this.fail(field, value, problem('province-no-parent'));
       } else if (ref === 'household' && !households.has(String(value))) {
         this.fail(field, value, problem('no-such-household'));
       }
