@@ -152,6 +152,38 @@ for (const target of storeTargets()) {
       }
     });
 
+    it('PostgreSQL: into an empty table, drops its indexes and constraints for the merge and makes them again; a bad reference still fails it whole', async () => {
+      if (store.dialect !== 'postgres') return;
+      const plan: StagePlan = { table: 'work_teams', columns: ['village_code', 'sending_unit', 'start_date', 'end_date'], conflict: ['village_code', 'sending_unit'] };
+      const shape = async () => {
+        const c = await sql<{
+          def: string;
+        }>`select conname || ' ' || pg_get_constraintdef(oid) as def from pg_constraint where conrelid = 'work_teams'::regclass order by conname`.execute(store.db);
+        return [...(await indexes(store, 'work_teams')), ...c.rows.map((r) => r.def)];
+      };
+      const was = await shape();
+      expect(was.some((d) => /foreign key/i.test(d))).toBe(true);
+      expect(was.some((d) => /unique/i.test(d))).toBe(true);
+      const team = (unit: string, village = VILLAGE): Value[] => [village, unit, '2020-01-01', null];
+      // A village that is not there: the foreign key made again refuses it; nothing is merged.
+      await expect(
+        withStage(store, plan, async (stage) => {
+          await stage.append([...team('县发改局'), ...team('县财政局', '522425100299')]);
+          await stage.merge({ deferIndexes: true });
+        }),
+      ).rejects.toBeInstanceOf(StaleReference);
+      expect(await store.db.selectFrom('work_teams').select('id').execute()).toEqual([]);
+      expect(await shape()).toEqual(was);
+      await withStage(store, plan, async (stage) => {
+        await stage.append([...team('县发改局'), ...team('县财政局'), ...team('县教育局')]);
+        await stage.merge({ deferIndexes: true });
+      });
+      expect((await store.db.selectFrom('work_teams').select('sending_unit').orderBy('id').execute()).map((t) => t.sending_unit)).toEqual(['县发改局', '县财政局', '县教育局']);
+      expect(await shape()).toEqual(was);
+      // The constraints hold again: the same team twice is refused.
+      await expect(store.db.insertInto('work_teams').values({ village_code: VILLAGE, sending_unit: '县发改局' }).execute()).rejects.toThrow(/unique|duplicate/i);
+    });
+
     it('PostgreSQL: a value the server refuses in the COPY fails the import whole, and the connection is usable after it', async () => {
       if (store.dialect !== 'postgres') return;
       const was = await phones(store);

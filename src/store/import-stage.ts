@@ -59,7 +59,11 @@ export interface MergeOptions {
    * SQLite: drop the table's non-unique indexes for the merge and build them again (from their
    * own SQL) before it commits: for a merge of many rows into a table not much larger, building an
    * index from all its rows at once costs less than keeping it up to date row by row. UNIQUE
-   * indexes stay. PostgreSQL: ignored (dropping an index would lock the table for everyone).
+   * indexes stay.
+   * PostgreSQL: only into a table that is empty (a first load, a province's households): the merge
+   * locks it against other writers, finds it empty, drops its non-unique indexes, inserts without
+   * ON CONFLICT and builds the indexes again before it commits. Readers of that table wait for the
+   * merge (dropping an index locks the table); into a table with rows nothing changes (no one waits).
    */
   deferIndexes?: boolean;
 }
@@ -118,9 +122,11 @@ export async function withStage<T>(store: Store, plan: StagePlan, work: (stage: 
 }
 
 /** The SQL of the merge, statement by statement, from the staged rows in `source`, in the order of `seq`. */
-function mergeStatements(plan: StagePlan, dialect: Store['dialect'], source: string, seq: string): string[] {
+function mergeStatements(plan: StagePlan, dialect: Store['dialect'], source: string, seq: string, into: 'upsert' | 'insert' = 'upsert'): string[] {
   const list = (cols: string[], prefix = '') => cols.map((c) => prefix + ident(c)).join(', ');
   const upsert = (table: string, columns: string[], conflict: string[]) => {
+    // Into a table found empty under a lock (PostgresStage.merge): nothing to conflict with.
+    if (into === 'insert' && table === plan.table) return '';
     const update = columns.filter((c) => !conflict.includes(c));
     if (update.length === 0) return `on conflict (${list(conflict)}) do nothing`;
     // A row that is there already with the same values is left alone: re-importing a file writes
@@ -383,7 +389,7 @@ class PostgresStage implements Stage {
     });
   }
 
-  async merge(): Promise<void> {
+  async merge(options: MergeOptions = {}): Promise<void> {
     if (!this.created || this.rows === 0) return;
     const copy = this.copy;
     if (copy) {
@@ -391,11 +397,42 @@ class PostgresStage implements Stage {
       copy.end();
       await this.copied;
     }
-    const statements = mergeStatements(this.plan, 'postgres', this.table, 'seq');
+    const table = ident(this.plan.table);
     try {
       await this.client.query('begin');
       try {
+        // Into an empty table: its secondary indexes, unique and foreign-key constraints are dropped
+        // and made again after the rows are in, each from all the rows at once (a foreign key checked
+        // by one join instead of a trigger a row); a violation fails the merge, and a rollback brings
+        // them all back as they were.
+        let indexes: string[] = [];
+        let constraints: Array<{ name: string; def: string }> = [];
+        let empty = false;
+        if (options.deferIndexes) {
+          // Other writers wait from here; readers go on until an index is dropped.
+          await this.client.query(`lock table ${table} in share row exclusive mode`);
+          empty = (await this.client.query<{ empty: boolean }>(`select not exists (select 1 from ${table}) as empty`)).rows[0]!.empty;
+          if (empty) {
+            constraints = (
+              await this.client.query<{ name: string; def: string }>(
+                `select conname as name, pg_get_constraintdef(oid) as def from pg_constraint where conrelid = $1::regclass and contype in ('u', 'f') order by contype desc, conname`,
+                [this.plan.table],
+              )
+            ).rows;
+            const found = await this.client.query<{ name: string; def: string }>(
+              `select i.relname as name, pg_get_indexdef(i.oid) as def from pg_index x join pg_class i on i.oid = x.indexrelid ` +
+                `where x.indrelid = $1::regclass and not x.indisunique and not x.indisprimary order by i.relname`,
+              [this.plan.table],
+            );
+            for (const c of constraints) await this.client.query(`alter table ${table} drop constraint ${ident(c.name)}`);
+            for (const i of found.rows) await this.client.query(`drop index ${ident(i.name)}`);
+            indexes = found.rows.map((i) => i.def);
+          }
+        }
+        const statements = mergeStatements(this.plan, 'postgres', this.table, 'seq', empty ? 'insert' : 'upsert');
         for (const s of statements) await this.client.query(s);
+        for (const def of indexes) await this.client.query(def);
+        for (const c of constraints) await this.client.query(`alter table ${table} add constraint ${ident(c.name)} ${c.def}`);
         await this.client.query('commit');
       } catch (e) {
         await this.client.query('rollback');
