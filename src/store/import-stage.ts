@@ -20,9 +20,8 @@
  * other connections wait for it (sqlite-driver.ts, up to a busy timeout well beyond that)
  * instead of failing.
  */
-import type { Writable } from 'node:stream';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { copyText, CopyIn, ident, setAsideIfEmpty } from './pg-bulk.ts';
 import type { Store } from './db.ts';
 
 export type Value = string | number | null;
@@ -87,11 +86,6 @@ export class StaleReference extends Error {
     this.name = 'StaleReference';
   }
 }
-
-const ident = (name: string) => {
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad identifier ${name}`);
-  return `"${name}"`;
-};
 
 /**
  * Runs `work` with a new, empty staging table for `plan`; the table is dropped afterwards however
@@ -273,17 +267,6 @@ class SqliteStage implements Stage {
   }
 }
 
-/** A value in COPY's text format: \N for null, backslash, tab and line breaks escaped. */
-export function copyText(v: Value | undefined): string {
-  if (v === null || v === undefined) return '\\N';
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new Error(`not a number PostgreSQL can store: ${v}`);
-    return String(v);
-  }
-  return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : v;
-}
-const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
 /**
  * PostgreSQL: the rows go into a TEMP table through one COPY … FROM STDIN for the whole import
  * (pg-copy-streams), a batch a write: the server parses them as it does a file, with no statement
@@ -296,10 +279,7 @@ class PostgresStage implements Stage {
   /** Named with its schema: a table of the search path never stands in for it. */
   private readonly table = `pg_temp.${ident(this.name)}`;
   private created = false;
-  private copy: Writable | undefined;
-  /** Settles when the COPY is done (after end()) or failed. */
-  private copied: Promise<void> | undefined;
-  private failed: Error | undefined;
+  private copy: CopyIn | undefined;
   /** The connection is in a state no one should reuse (an aborted COPY that did not settle). */
   broken = false;
 
@@ -336,7 +316,6 @@ class PostgresStage implements Stage {
   async append(values: readonly Value[]): Promise<void> {
     const width = this.plan.columns.length;
     if (values.length === 0) return;
-    if (this.failed) throw this.failed;
     if (!this.created) {
       await this.client.query(`create temp table ${ident(this.name)} as ${shapeOf(this.plan, '', '0::bigint as seq, ')} with no data`);
       this.created = true;
@@ -347,19 +326,7 @@ class PostgresStage implements Stage {
       this.rows += rows;
       return;
     }
-    if (!this.copy) {
-      const copy = this.client.query(copyFrom(`copy ${this.table} (seq, ${this.plan.columns.map(ident).join(', ')}) from stdin`));
-      this.copied = new Promise<void>((resolve, reject) => {
-        copy.on('finish', resolve);
-        copy.on('error', (e: Error) => {
-          this.failed = e;
-          reject(e);
-        });
-      });
-      // Seen by the next append or the merge.
-      this.copied.catch(() => undefined);
-      this.copy = copy;
-    }
+    this.copy ??= new CopyIn(this.client, this.table, ['seq', ...this.plan.columns]);
     const rows = values.length / width;
     let text = '';
     for (let r = 0, i = 0; r < rows; r++) {
@@ -367,26 +334,8 @@ class PostgresStage implements Stage {
       for (let c = 0; c < width; c++, i++) text += '\t' + copyText(values[i]);
       text += '\n';
     }
-    if (!this.copy.write(text)) await this.drained(this.copy);
-    if (this.failed) throw this.failed;
+    await this.copy.write(text);
     this.rows += rows;
-  }
-
-  /** Waits until the COPY takes more (the socket drained), or fails. */
-  private drained(copy: Writable): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const done = () => {
-        copy.off('drain', done);
-        copy.off('error', fail);
-        resolve();
-      };
-      const fail = (e: Error) => {
-        copy.off('drain', done);
-        reject(e);
-      };
-      copy.on('drain', done);
-      copy.once('error', fail);
-    });
   }
 
   async merge(options: MergeOptions = {}): Promise<void> {
@@ -394,45 +343,16 @@ class PostgresStage implements Stage {
     const copy = this.copy;
     if (copy) {
       this.copy = undefined;
-      copy.end();
-      await this.copied;
+      await copy.end();
     }
-    const table = ident(this.plan.table);
     try {
       await this.client.query('begin');
       try {
-        // Into an empty table: its secondary indexes, unique and foreign-key constraints are dropped
-        // and made again after the rows are in, each from all the rows at once (a foreign key checked
-        // by one join instead of a trigger a row); a violation fails the merge, and a rollback brings
-        // them all back as they were.
-        let indexes: string[] = [];
-        let constraints: Array<{ name: string; def: string }> = [];
-        let empty = false;
-        if (options.deferIndexes) {
-          // Other writers wait from here; readers go on until an index is dropped.
-          await this.client.query(`lock table ${table} in share row exclusive mode`);
-          empty = (await this.client.query<{ empty: boolean }>(`select not exists (select 1 from ${table}) as empty`)).rows[0]!.empty;
-          if (empty) {
-            constraints = (
-              await this.client.query<{ name: string; def: string }>(
-                `select conname as name, pg_get_constraintdef(oid) as def from pg_constraint where conrelid = $1::regclass and contype in ('u', 'f') order by contype desc, conname`,
-                [this.plan.table],
-              )
-            ).rows;
-            const found = await this.client.query<{ name: string; def: string }>(
-              `select i.relname as name, pg_get_indexdef(i.oid) as def from pg_index x join pg_class i on i.oid = x.indexrelid ` +
-                `where x.indrelid = $1::regclass and not x.indisunique and not x.indisprimary order by i.relname`,
-              [this.plan.table],
-            );
-            for (const c of constraints) await this.client.query(`alter table ${table} drop constraint ${ident(c.name)}`);
-            for (const i of found.rows) await this.client.query(`drop index ${ident(i.name)}`);
-            indexes = found.rows.map((i) => i.def);
-          }
-        }
-        const statements = mergeStatements(this.plan, 'postgres', this.table, 'seq', empty ? 'insert' : 'upsert');
+        // Into an empty table (a first load): its indexes and constraints made again from all the rows.
+        const aside = options.deferIndexes ? await setAsideIfEmpty(this.client, this.plan.table) : undefined;
+        const statements = mergeStatements(this.plan, 'postgres', this.table, 'seq', aside ? 'insert' : 'upsert');
         for (const s of statements) await this.client.query(s);
-        for (const def of indexes) await this.client.query(def);
-        for (const c of constraints) await this.client.query(`alter table ${table} add constraint ${ident(c.name)} ${c.def}`);
+        await aside?.restore();
         await this.client.query('commit');
       } catch (e) {
         await this.client.query('rollback');
@@ -449,15 +369,7 @@ class PostgresStage implements Stage {
     if (copy) {
       // Not merged: a CopyFail, and the server throws away what it received.
       this.copy = undefined;
-      copy.destroy();
-      const settled = await Promise.race([
-        this.copied!.then(
-          () => true,
-          () => true,
-        ),
-        new Promise<boolean>((r) => setTimeout(() => r(false), 10_000).unref()),
-      ]);
-      if (!settled) this.broken = true;
+      if (!(await copy.abort())) this.broken = true;
     }
     if (!this.created) return;
     this.created = false;

@@ -1,0 +1,148 @@
+/**
+ * PostgreSQL in bulk, for the imports' staging (import-stage.ts) and a generated province
+ * (province-load.ts): rows through COPY … FROM STDIN (pg-copy-streams) in COPY's text format, and
+ * an empty table's secondary indexes, unique and foreign-key constraints set aside while it is
+ * filled and made again afterwards from all its rows at once (an index built in one pass, a foreign
+ * key checked by one join instead of a trigger a row). All of it inside the caller's transaction:
+ * a failure, including a constraint the rows break, rolls back to the table as it was.
+ */
+import type { Writable } from 'node:stream';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+export type CopyValue = string | number | null;
+
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** A value in COPY's text format: \N for null, backslash, tab and line breaks escaped. */
+export function copyText(v: CopyValue | undefined): string {
+  if (v === null || v === undefined) return '\\N';
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Error(`not a number PostgreSQL can store: ${v}`);
+    return String(v);
+  }
+  return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : v;
+}
+
+export const ident = (name: string) => {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad identifier ${name}`);
+  return `"${name}"`;
+};
+
+/** One COPY … FROM STDIN, written to as the rows come, ended (or aborted) once. */
+export class CopyIn {
+  private readonly stream: Writable;
+  private readonly done: Promise<void>;
+  private failed: Error | undefined;
+
+  constructor(client: pg.PoolClient, table: string, columns: readonly string[]) {
+    this.stream = client.query(copyFrom(`copy ${table} (${columns.map(ident).join(', ')}) from stdin`));
+    this.done = new Promise<void>((resolve, reject) => {
+      this.stream.on('finish', resolve);
+      this.stream.on('error', (e: Error) => {
+        this.failed = e;
+        reject(e);
+      });
+    });
+    // Seen by the next write or the end.
+    this.done.catch(() => undefined);
+  }
+
+  /** Writes lines of COPY text (each ending in \n); waits while the server is behind. */
+  async write(text: string): Promise<void> {
+    if (this.failed) throw this.failed;
+    if (!this.stream.write(text)) {
+      await new Promise<void>((resolve, reject) => {
+        const drained = () => {
+          this.stream.off('error', fail);
+          resolve();
+        };
+        const fail = (e: Error) => {
+          this.stream.off('drain', drained);
+          reject(e);
+        };
+        this.stream.once('drain', drained);
+        this.stream.once('error', fail);
+      });
+    }
+    if (this.failed) throw this.failed;
+  }
+
+  /** Ends the COPY: resolves when the server has every row. */
+  async end(): Promise<void> {
+    this.stream.end();
+    await this.done;
+  }
+
+  /**
+   * Aborts the COPY (a CopyFail: the server keeps none of its rows). False if it did not settle
+   * within `ms`: the connection is then in no state to reuse.
+   */
+  async abort(ms = 10_000): Promise<boolean> {
+    this.stream.destroy();
+    return Promise.race([
+      this.done.then(
+        () => true,
+        () => true,
+      ),
+      new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref()),
+    ]);
+  }
+}
+
+/** Rows as COPY text: `width` values a row, written to the COPY a megabyte at a time. */
+export async function copyRows(copy: CopyIn, rows: Iterable<readonly CopyValue[]>): Promise<number> {
+  let text = '';
+  let n = 0;
+  for (const row of rows) {
+    let line = copyText(row[0]);
+    for (let c = 1; c < row.length; c++) line += '\t' + copyText(row[c]);
+    text += line + '\n';
+    n++;
+    if (text.length >= 1 << 20) {
+      await copy.write(text);
+      text = '';
+    }
+  }
+  if (text) await copy.write(text);
+  return n;
+}
+
+/** What `setAside` took off a table, to be made again by `restore`. */
+export interface SetAside {
+  restore(): Promise<void>;
+}
+
+/**
+ * If `table` is empty (checked under a lock that keeps other writers out until the transaction
+ * ends), drops its non-unique indexes, unique and foreign-key constraints (not its primary key);
+ * `restore` makes them again, indexes first. Undefined if the table has rows: nothing is dropped.
+ * Readers of the table wait from the first drop to the commit.
+ */
+export async function setAsideIfEmpty(client: pg.PoolClient, table: string): Promise<SetAside | undefined> {
+  const t = ident(table);
+  await client.query(`lock table ${t} in share row exclusive mode`);
+  const empty = (await client.query<{ empty: boolean }>(`select not exists (select 1 from ${t}) as empty`)).rows[0]!.empty;
+  if (!empty) return undefined;
+  const constraints = (
+    await client.query<{ name: string; def: string }>(
+      `select conname as name, pg_get_constraintdef(oid) as def from pg_constraint where conrelid = $1::regclass and contype in ('u', 'f') order by contype desc, conname`,
+      [table],
+    )
+  ).rows;
+  const indexes = (
+    await client.query<{ name: string; def: string }>(
+      `select i.relname as name, pg_get_indexdef(i.oid) as def from pg_index x join pg_class i on i.oid = x.indexrelid ` +
+        `where x.indrelid = $1::regclass and not x.indisunique and not x.indisprimary order by i.relname`,
+      [table],
+    )
+  ).rows;
+  for (const c of constraints) await client.query(`alter table ${t} drop constraint ${ident(c.name)}`);
+  for (const i of indexes) await client.query(`drop index ${ident(i.name)}`);
+  return {
+    async restore() {
+      for (const i of indexes) await client.query(i.def);
+      for (const c of constraints) await client.query(`alter table ${t} add constraint ${ident(c.name)} ${c.def}`);
+    },
+  };
+}
