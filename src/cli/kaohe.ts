@@ -139,8 +139,17 @@ function program(): Command {
     .option('--seed <n>', 'generator seed', whole('--seed'))
     .option('--households <n>', 'households in the county (default 3000)', whole('--households'))
     .option('--year <year>', 'assessment year the records cover (default 2020)', whole('--year'))
-    .action(async (opts: { seed?: number; households?: number; year?: number }) => {
-      await (await registry()).runDemo(opts);
+    .option('--province', 'a province instead (PostgreSQL only): 16 cities, 110 counties, 50,000 villages, 10,000,000 households, written through COPY')
+    .option('--cities <n>', 'with --province: prefectures/cities (default 16)', whole('--cities'))
+    .option('--counties <n>', 'with --province: counties in all (default 110)', whole('--counties'))
+    .option('--villages <n>', 'with --province: villages in all (default 50000)', whole('--villages'))
+    .action(async (opts: { seed?: number; households?: number; year?: number; province?: boolean; cities?: number; counties?: number; villages?: number }) => {
+      if (opts.province) await (await registry()).runProvinceDemo(opts);
+      else {
+        for (const flag of ['cities', 'counties', 'villages'] as const)
+          if (opts[flag] !== undefined) throw new KaoheError('demo-option', `--${flag} is for a province: add --province`);
+        await (await registry()).runDemo(opts);
+      }
     });
   cli
     .command('serve')

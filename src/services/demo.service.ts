@@ -12,6 +12,8 @@ import { KaoheError } from '../core/errors.ts';
 import type { Store } from '../store/db.ts';
 import { DemoLoadRepository } from '../store/demo-load.repository.ts';
 import { buildDemo } from './demo/build.ts';
+import { provincePlan, provinceTables, type ProvinceOptions } from './demo/province.ts';
+import { loadEmptyTables } from '../store/pg-bulk.ts';
 import type { DemoOptions, DemoSummary } from './demo/model.ts';
 
 export { buildDemo } from './demo/build.ts';
@@ -109,4 +111,39 @@ export async function generateDemo(deps: DemoDeps, options: DemoOptions = {}): P
     await trx.insert('leader_duties', data.leaderDuties);
   });
   return data.summary;
+}
+
+/** What a generated province holds, and how long it took. */
+export interface ProvinceSummary {
+  options: Required<ProvinceOptions>;
+  cities: number;
+  counties: number;
+  townships: number;
+  villages: number;
+  /** Rows written per table. */
+  counts: Record<string, number>;
+  ms: number;
+}
+
+/**
+ * Fills an empty PostgreSQL registry with a generated province (services/demo/province.ts),
+ * through COPY, in one transaction: all of it or nothing. Refuses a registry that holds data,
+ * and SQLite (a province is what PostgreSQL is for).
+ */
+export async function generateProvince(store: Store, options: ProvinceOptions = {}, progress?: (table: string, rows: number, ms: number) => void): Promise<ProvinceSummary> {
+  if (store.dialect !== 'postgres' || !store.pgPool)
+    throw new KaoheError('demo-option', `a province is generated into PostgreSQL only (DATABASE_URL=postgres://…); ${store.location} is SQLite: use \`kaohe demo\` for a county`);
+  const started = Date.now();
+  const plan = provincePlan(options);
+  await assertEmpty(new DemoLoadRepository(store.db));
+  const counts = await loadEmptyTables(store.pgPool, provinceTables(plan), progress);
+  return {
+    options: plan.options,
+    cities: plan.cities.length,
+    counties: plan.counties.length,
+    townships: plan.townships.length,
+    villages: plan.villages.length,
+    counts,
+    ms: Date.now() - started,
+  };
 }

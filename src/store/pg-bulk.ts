@@ -9,6 +9,7 @@
 import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { KaoheError } from '../core/errors.ts';
 
 export type CopyValue = string | number | null;
 
@@ -145,4 +146,54 @@ export async function setAsideIfEmpty(client: pg.PoolClient, table: string): Pro
       for (const c of constraints) await client.query(`alter table ${t} add constraint ${ident(c.name)} ${c.def}`);
     },
   };
+}
+
+/** A table to fill: its columns, its rows (generated as they are written), and whether they carry their own ids. */
+export interface TableLoad {
+  table: string;
+  columns: readonly string[];
+  rows: () => Iterable<readonly CopyValue[]>;
+  /** The rows give `id`: the table's sequence is moved past the largest afterwards. */
+  ids?: boolean;
+}
+
+/**
+ * Fills empty registry tables through COPY, one after another, in one transaction on one
+ * connection: all of them or, on any error (a constraint the rows break included), none. Each
+ * table's indexes and constraints are set aside while it fills (setAsideIfEmpty) and made again
+ * before the next; statistics are gathered after the commit. Refuses a table that has rows.
+ */
+export async function loadEmptyTables(pool: pg.Pool, tables: readonly TableLoad[], progress?: (table: string, rows: number, ms: number) => void): Promise<Record<string, number>> {
+  const client = await pool.connect();
+  const counts: Record<string, number> = {};
+  let broken = false;
+  try {
+    await client.query('begin');
+    try {
+      for (const t of tables) {
+        const started = Date.now();
+        const aside = await setAsideIfEmpty(client, t.table);
+        if (!aside) throw new KaoheError('registry-not-empty', `${t.table} already holds rows: a generated data set is only written into an empty registry`);
+        const copy = new CopyIn(client, ident(t.table), t.columns);
+        try {
+          counts[t.table] = await copyRows(copy, t.rows());
+          await copy.end();
+        } catch (e) {
+          if (!(await copy.abort())) broken = true;
+          throw e;
+        }
+        await aside.restore();
+        if (t.ids) await client.query(`select setval(pg_get_serial_sequence($1, 'id'), greatest((select max(id) from ${ident(t.table)}), 1))`, [t.table]);
+        progress?.(t.table, counts[t.table]!, Date.now() - started);
+      }
+      await client.query('commit');
+    } catch (e) {
+      if (!broken) await client.query('rollback').catch(() => (broken = true));
+      throw e;
+    }
+    for (const t of tables) await client.query(`analyze ${ident(t.table)}`);
+    return counts;
+  } finally {
+    client.release(broken || undefined);
+  }
 }

@@ -96,6 +96,22 @@ export function assertKind(kind: string): void {
   if (!KINDS.some((k) => k.kind === kind)) throw new KaoheError('unknown-kind', `no record kind "${kind}"; kinds: ${KINDS.map((k) => k.kind).join(', ')}`);
 }
 
+export async function runProvinceDemo(opts: { seed?: number; households?: number; year?: number; cities?: number; counties?: number; villages?: number }): Promise<void> {
+  const { generateProvince } = await import('../../services/demo.service.ts');
+  await withStore(async (store) => {
+    const options = Object.fromEntries(Object.entries(opts).filter(([k, v]) => v !== undefined && k !== 'province'));
+    const s = await generateProvince(store, options, (table, rows, ms) =>
+      process.stderr.write(`  ${table}: ${rows.toLocaleString('en-US')} rows in ${(ms / 1000).toFixed(1)} s\n`),
+    );
+    const c = s.counts;
+    process.stdout.write(
+      `${store.location}: demo province, seed ${s.options.seed}, year ${s.options.year}, in ${(s.ms / 1000).toFixed(1)} s\n` +
+        `  ${s.cities} cities, ${s.counties} counties, ${s.townships} townships, ${s.villages} villages\n` +
+        `  ${c.households} households, ${c.members} members, ${c.helpers} helpers, ${c.visits} visits, ${c.meetings} meetings, ${c.duty_days} duty-day rows, ${c.reports} reports, ${c.surveys} survey answers\n`,
+    );
+  });
+}
+
 export async function runDemo(opts: { seed?: number; households?: number; year?: number }): Promise<void> {
   const { generateDemo } = await import('../../services/demo.service.ts');
   await withStore(async (store) => {
