@@ -214,11 +214,11 @@ if (!args.skip.includes('province')) {
     const app = await buildServer({ store, webRoot: null, logger: false, loginRateLimit: 1000 });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-    await services.users.create(system, { username: 'bench', role: 'admin', password: 'bench-desk-lamp-2021' });
+    await services.users.create(system, { username: 'province-office', role: 'admin', password: 'quiet-river-lamp-2021' });
     const login = await fetch(`${base}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'bench', password: 'bench-desk-lamp-2021' }),
+      body: JSON.stringify({ username: 'province-office', password: 'quiet-river-lamp-2021' }),
     });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
     const lists: Array<[string, string]> = [

@@ -5,6 +5,8 @@ import type { Executor } from './executor.ts';
 /** A stored score: totals in cents and the engine's result as JSON text. */
 export interface StoredScore extends Totals {
   result: string;
+  /** What a ranking reads of it (services/campaign/ranking-parts.ts), JSON. */
+  parts: string;
 }
 
 /** An assessment as the campaign's lists and rankings show it. */
@@ -50,7 +52,16 @@ export class AssessmentRepository {
         .values(
           villages
             .slice(i, i + 500)
-            .map((v) => ({ campaign_id: campaignId, village_code: v, updated_at: now, base: empty.base, bonus: empty.bonus, total: empty.total, result: empty.result })),
+            .map((v) => ({
+              campaign_id: campaignId,
+              village_code: v,
+              updated_at: now,
+              base: empty.base,
+              bonus: empty.bonus,
+              total: empty.total,
+              result: empty.result,
+              parts: empty.parts,
+            })),
         )
         .execute();
     }
@@ -186,7 +197,7 @@ export class AssessmentRepository {
   }
 
   async saveScore(id: number, s: StoredScore): Promise<void> {
-    await this.db.updateTable('assessments').set({ base: s.base, bonus: s.bonus, total: s.total, result: s.result }).where('id', '=', id).execute();
+    await this.db.updateTable('assessments').set({ base: s.base, bonus: s.bonus, total: s.total, result: s.result, parts: s.parts }).where('id', '=', id).execute();
   }
 
   async setStep(id: number, step: StepStamp): Promise<void> {
@@ -301,6 +312,20 @@ export class AssessmentRepository {
       exitYear: a.exit_year,
       population: a.population,
     }));
+  }
+
+  /** What rankings read of some assessments' results (JSON text, null when not stored), with their versions. */
+  async rankingParts(ids: readonly number[]): Promise<Array<{ id: number; version: number; parts: string | null }>> {
+    const out: Array<{ id: number; version: number; parts: string | null }> = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('assessments')
+        .select(['id', 'version', 'parts'])
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute();
+      for (const r of rows) out.push({ id: r.id, version: Number(r.version), parts: r.parts });
+    }
+    return out;
   }
 
   /** The stored results (engine JSON, parsed) of some assessments, with their versions. */

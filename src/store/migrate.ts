@@ -17,6 +17,7 @@ import { campaignPeriods } from './migrations/0013-campaign-periods.ts';
 import { findingValues } from './migrations/0014-finding-values.ts';
 import { suggestionValues } from './migrations/0015-suggestion-values.ts';
 import { areaLevels } from './migrations/0016-area-levels.ts';
+import { assessmentParts } from './migrations/0017-assessment-parts.ts';
 
 /** Every migration, in order. Static imports, so they work under tsx, in workers and in bundles. */
 function migrations(store: Store): Record<string, Migration> {
@@ -37,6 +38,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0014-finding-values': findingValues,
     '0015-suggestion-values': suggestionValues,
     '0016-area-levels': areaLevels(store),
+    '0017-assessment-parts': assessmentParts,
   };
 }
 

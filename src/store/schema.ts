@@ -291,6 +291,8 @@ export interface AssessmentsTable {
   bonus: Generated<number>;
   total: Generated<number>;
   result: string | null;
+  /** What a ranking reads of the result (migration 0017), JSON; null on rows scored before it. */
+  parts: string | null;
   updated_at: string;
   submitted_at: string | null;
   submitted_by: string | null;

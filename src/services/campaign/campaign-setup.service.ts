@@ -3,6 +3,7 @@
  * draft assessment each, inspection teams and their villages — and the campaign lists and pages,
  * each cut to what its reader may see.
  */
+import { storedParts } from './ranking-parts.ts';
 import type { AssessmentStatus, CampaignRecord, TeamRecord } from '../../core/campaign/records.ts';
 import { KaoheError } from '../../core/errors.ts';
 import { fromCents } from '../../core/numbers.ts';
@@ -114,7 +115,14 @@ export class CampaignSetupService {
       });
       await tx.campaigns.insertParts(campaignId, partIds);
       const empty = score(scheme, { name: '' }, []);
-      await tx.assessments.insertDrafts(campaignId, villages, now, { base: empty.base, bonus: empty.bonus, total: empty.total, result: JSON.stringify(resultToJson(empty)) });
+      const emptyJson = resultToJson(empty);
+      await tx.assessments.insertDrafts(campaignId, villages, now, {
+        base: empty.base,
+        bonus: empty.bonus,
+        total: empty.total,
+        result: JSON.stringify(emptyJson),
+        parts: storedParts(emptyJson, scheme, input.schemeVersionId),
+      });
       await audit(tx, clock, actor, {
         action: 'campaign.create',
         entity: 'campaign',

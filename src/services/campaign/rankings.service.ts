@@ -14,11 +14,9 @@ import { listsRow, needsTeam, rankingBasis, seesUnrankedState, seesWholeCampaign
 import { progressOf } from './campaign-setup.service.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
 import { audit, notFound, type Clock } from './shared.ts';
+import { partsOfResult, readStoredParts, tieNodesOf, type Parts, type StoredResult } from './ranking-parts.ts';
 
 type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'snapshots' | 'schemeVersions' | 'audit'>;
-
-/** What a ranking reads of a stored result (points in cents). */
-type Parts = { sections: Record<string, number>; grade: string | null; penalty: number; nodes: Record<string, number>; period: PeriodScore };
 
 /** A village's combined result with the campaigns whose assessments went into each period. */
 interface CombinedVillage {
@@ -26,44 +24,6 @@ interface CombinedVillage {
   assessments: Record<string, Array<{ campaign: string; value: number }>>;
 }
 
-/** A stored result (its JSON: points as decimals), as far as a ranking reads it. */
-interface StoredResult {
-  base?: number;
-  bonus?: number;
-  max?: number;
-  bonusMax?: number;
-  penalty?: number;
-  converted?: number | null;
-  veto?: { items: string[]; effect: string; grade?: string; ceiling?: string } | null;
-  nodes?: Record<string, { score: number }>;
-  grade?: { code: string } | null;
-}
-
-const cents = (points: number | null | undefined) => Math.round((points ?? 0) * 100);
-
-/** The parts of a stored result a ranking reads; node scores only of the codes named (tie-breaks). */
-export function partsOfResult(result: StoredResult | null, scheme: Scheme, nodeCodes: readonly string[] = []): Parts {
-  const sections: Record<string, number> = {};
-  for (const s of scheme.sections) sections[s.code] = cents(result?.nodes?.[s.code]?.score);
-  const nodes: Record<string, number> = {};
-  for (const code of nodeCodes) if (result?.nodes?.[code]) nodes[code] = cents(result.nodes[code].score);
-  const penalty = cents(result?.penalty);
-  return {
-    sections,
-    grade: result?.grade?.code ?? null,
-    penalty,
-    nodes,
-    period: {
-      base: cents(result?.base),
-      bonus: cents(result?.bonus),
-      max: cents(result?.max),
-      bonusMax: cents(result?.bonusMax),
-      penalty,
-      converted: result?.converted === undefined || result.converted === null ? null : cents(result.converted),
-      veto: result?.veto ?? null,
-    },
-  };
-}
 /** Why a village of the campaign has no rank: no result handed in (未考核) or one not yet published (未发布). */
 export type UnrankedState = 'unassessed' | 'unpublished';
 /** A village of the campaign a ranking lists without a rank. */
@@ -291,8 +251,19 @@ export class RankingService {
       if (hit && hit.version === r.version && hit.schemeVersionId === schemeVersionId) out.set(r.id, hit.parts);
       else missing.push(r.id);
     }
-    const tieNodes = (scheme.ranking?.tieBreak ?? []).filter((k) => k !== 'base' && k !== 'bonus' && k !== 'penalty' && !scheme.periods?.some((p) => p.code === k));
-    for (const r of await tx.assessments.results(missing)) {
+    // What each score stored for rankings; the whole result only where it was stored before that.
+    const whole: number[] = [];
+    for (const r of await tx.assessments.rankingParts(missing)) {
+      const parts = readStoredParts(r.parts, schemeVersionId);
+      if (!parts) {
+        whole.push(r.id);
+        continue;
+      }
+      out.set(r.id, parts);
+      if (cached) this.partsCache.set(r.id, { version: r.version, schemeVersionId, parts });
+    }
+    const tieNodes = tieNodesOf(scheme);
+    for (const r of await tx.assessments.results(whole)) {
       const parts = partsOfResult(r.result as StoredResult | null, scheme, tieNodes);
       out.set(r.id, parts);
       if (cached) this.partsCache.set(r.id, { version: r.version, schemeVersionId, parts });

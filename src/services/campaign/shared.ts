@@ -3,6 +3,7 @@
  * with what its policies need, the edit token, recording a finding and rescoring. Every write
  * here runs in the caller's transaction (its repositories are bound to it).
  */
+import { storedParts } from './ranking-parts.ts';
 import type { AssessmentContextRecord, AssessmentStatus, FindingSource } from '../../core/campaign/records.ts';
 import { itemsToLook, lookProgress, type LookProgress } from '../../core/campaign/progress.ts';
 import { KaoheError } from '../../core/errors.ts';
@@ -237,7 +238,9 @@ export async function rescore(tx: WriteRepos, schemes: SchemeVersions, clock: Cl
   const { scheme } = await schemes.schemeOf(schemeVersionId ?? a.schemeVersionId, tx);
   const prev = (await tx.assessments.totals(assessmentId))!;
   const result = score(scheme, unitOfVillage(a), await activeFindings(tx, assessmentId));
-  await tx.assessments.saveScore(assessmentId, { base: result.base, bonus: result.bonus, total: result.total, result: JSON.stringify(resultToJson(result)) });
+  const json = resultToJson(result);
+  const parts = storedParts(json, scheme, schemeVersionId ?? a.schemeVersionId);
+  await tx.assessments.saveScore(assessmentId, { base: result.base, bonus: result.bonus, total: result.total, result: JSON.stringify(json), parts });
   if (prev.base !== result.base || prev.bonus !== result.bonus || prev.total !== result.total) {
     const points = (x: { base: number; bonus: number; total: number }) => ({ base: fromCents(x.base), bonus: fromCents(x.bonus), total: fromCents(x.total) });
     await audit(tx, clock, actor, {
