@@ -364,11 +364,10 @@ export class AssessmentRepository {
    * and the change counters of areas (village names, townships) and campaigns, which triggers
    * move on every write (migration 0007), from whichever process.
    */
-  async versionStamp(): Promise<string> {
-    const s = await this.db
-      .selectFrom('assessments')
-      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('version').as('v')])
-      .executeTakeFirstOrThrow();
+  async versionStamp(campaignIds?: readonly number[]): Promise<string> {
+    let q = this.db.selectFrom('assessments').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('version').as('v')]);
+    if (campaignIds) q = q.where('campaign_id', 'in', campaignIds.length ? campaignIds : [-1]);
+    const s = await q.executeTakeFirstOrThrow();
     const counters = await this.db.selectFrom('change_counters').select(['name', 'value']).orderBy('name').execute();
     return [`${s.n}|${s.v}`, ...counters.map((c) => `${c.name}:${c.value}`)].join('|');
   }

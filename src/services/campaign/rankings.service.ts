@@ -282,6 +282,15 @@ export class RankingService {
     return out;
   }
 
+  /** The campaigns whose assessments a ranking of this one reads: itself, its parts, the previous year's. */
+  private async readsCampaigns(campaignId: number): Promise<number[]> {
+    const read = this.deps.uow.read;
+    const c = await read.campaigns.byId(campaignId);
+    if (!c) return [campaignId];
+    const prev = await read.campaigns.previous(c.year, campaignId);
+    return [campaignId, ...(await read.campaigns.parts(campaignId)).map((p) => p.id), ...(prev ? [prev.id] : [])];
+  }
+
   /** Snapshots the published ranking in the caller's transaction, anchored to the audit log's head with its own entry. */
   async snapshot(tx: Repos, actor: Actor, campaignId: number, reason: string): Promise<number> {
     const id = await this.snapshotOne(tx, actor, campaignId, reason);
@@ -319,7 +328,9 @@ export class RankingService {
     // (names, townships) and campaigns: the stamp says whether a ranking computed before is still
     // the ranking (two cheap queries instead of all), whichever process wrote. The actor's scope
     // (role, township, team) shapes only the unranked villages' states (unrankedAsSeenBy).
-    const stamp = await this.deps.uow.read.assessments.versionStamp();
+    // Only the assessments the ranking reads: the campaign's, its parts' and the previous year's
+    // (the change column): a province's other campaigns are not counted on every request.
+    const stamp = await this.deps.uow.read.assessments.versionStamp(await this.readsCampaigns(campaignId));
     // What a ranking holds depends only on the basis (every reader of a basis sees the same results).
     const cacheKey = `${campaignId}|${basis}|${stamp}|${options.township ?? ''}`;
     const hit = this.rankings.get(cacheKey);
