@@ -50,18 +50,16 @@ export class AssessmentRepository {
       await this.db
         .insertInto('assessments')
         .values(
-          villages
-            .slice(i, i + 500)
-            .map((v) => ({
-              campaign_id: campaignId,
-              village_code: v,
-              updated_at: now,
-              base: empty.base,
-              bonus: empty.bonus,
-              total: empty.total,
-              result: empty.result,
-              parts: empty.parts,
-            })),
+          villages.slice(i, i + 500).map((v) => ({
+            campaign_id: campaignId,
+            village_code: v,
+            updated_at: now,
+            base: empty.base,
+            bonus: empty.bonus,
+            total: empty.total,
+            result: empty.result,
+            parts: empty.parts,
+          })),
         )
         .execute();
     }
