@@ -26,9 +26,20 @@ describe.skipIf(!available)('browser: the scheme form editor', () => {
     await page.getByTestId(`form-node-${node}`).click();
     await expect.poll(() => page.getByTestId('form-panel').locator('.ant-card-head-title').innerText(), UI).toContain(node);
   };
+  /**
+   * Picks a rule kind and waits until the select shows it. Under load the list of the select
+   * before may still be fading out when this one opens: a pick that did not take is made again.
+   */
   const pickRule = async (label: string) => {
-    await page.getByTestId('form-rule-kind').click();
-    await chooseOption(page, label);
+    const root = page.getByTestId('form-rule-kind').locator('xpath=ancestor-or-self::*[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]');
+    for (let attempt = 1; ; attempt++) {
+      await expect.poll(() => page.locator('.ant-select-dropdown:visible').count(), UI).toBe(0);
+      await page.getByTestId('form-rule-kind').click();
+      await chooseOption(page, label);
+      await expect.poll(() => page.locator('.ant-select-dropdown:visible').count(), UI).toBe(0);
+      if ((await root.innerText()).includes(label) || attempt === 3) break;
+    }
+    await expect.poll(() => root.innerText(), UI).toContain(label);
   };
   /** The server has checked the latest change (the debounce and the lint's answer). */
   const checked = async (errors: number) => {
