@@ -221,6 +221,19 @@ class CountyIds {
   }
 }
 
+/** The villages in order, each with its county's ID numbers (counted afresh from each county's first village). */
+function* villagesWithIds(plan: ProvincePlan): Generator<{ v: PlannedVillage; ids: CountyIds }> {
+  let county = -1;
+  let ids: CountyIds | undefined;
+  for (const v of plan.villages) {
+    if (v.county !== county) {
+      county = v.county;
+      ids = new CountyIds(v.area);
+    }
+    yield { v, ids: ids! };
+  }
+}
+
 const name = (r: Random, surname: string, male: boolean) => surname + r.pick(male ? MALE_CHARS : FEMALE_CHARS) + (r.chance(0.7) ? r.pick(male ? MALE_CHARS : FEMALE_CHARS) : '');
 
 /** One household as drawn: the same draws for every table that needs it. */
@@ -238,13 +251,7 @@ const CAUSES = ['illness', 'disability', 'schooling', 'disaster', 'land', 'water
 /** Walks every household of the province, village by village, with its members: the one source of households and members. */
 function* drawHouseholds(plan: ProvincePlan): Generator<{ village: PlannedVillage; household: DrawnHousehold }> {
   const { seed, year } = plan.options;
-  let county = -1;
-  let ids: CountyIds | undefined;
-  for (const v of plan.villages) {
-    if (v.county !== county) {
-      county = v.county;
-      ids = new CountyIds(v.area);
-    }
+  for (const { v, ids } of villagesWithIds(plan)) {
     const r = new Random(seed).fork(`households:${v.code}`);
     const local = r.sample(SURNAMES, 3);
     const surname = () => (r.chance(0.6) ? r.pick(local) : r.pick(SURNAMES));
@@ -252,7 +259,7 @@ function* drawHouseholds(plan: ProvincePlan): Generator<{ village: PlannedVillag
       const id = v.firstHousehold + h;
       const no = `${v.code}${pad(h + 1, 4)}`;
       const family = surname();
-      const headId = ids!.adult();
+      const headId = ids.adult();
       const head = { name: name(r, family, headId.male), id: headId.id };
       const size = r.weighted([
         [1, 2],
@@ -266,7 +273,7 @@ function* drawHouseholds(plan: ProvincePlan): Generator<{ village: PlannedVillag
       let workers = 1;
       for (let m = 1; m < size; m++) {
         const spouse = m === 1 && r.chance(0.8);
-        const who = spouse ? ids!.adult() : ids!.child();
+        const who = spouse ? ids.adult() : ids.child();
         const relation = spouse ? 'spouse' : who.male ? 'son' : 'daughter';
         if (spouse) workers++;
         members.push([
@@ -371,16 +378,10 @@ export function* memberRows(plan: ProvincePlan): Generator<Cell[]> {
 
 /** Each village's helpers: county cadres, their ID numbers from the cadres' slots of the county. */
 function* drawHelpers(plan: ProvincePlan): Generator<{ village: PlannedVillage; id: number; name: string; idNumber: string; row: Cell[] }> {
-  let county = -1;
-  let ids: CountyIds | undefined;
-  for (const v of plan.villages) {
-    if (v.county !== county) {
-      county = v.county;
-      ids = new CountyIds(v.area);
-    }
+  for (const { v, ids } of villagesWithIds(plan)) {
     const r = new Random(plan.options.seed).fork(`helpers:${v.code}`);
     for (let k = 0; k < v.helpers; k++) {
-      const who = ids!.cadre();
+      const who = ids.cadre();
       const n = name(r, r.pick(SURNAMES), who.male);
       yield {
         village: v,

@@ -3,6 +3,7 @@
  * line breaks and commas, without csv-parse) must give exactly the rows csv-parse gives; and the
  * xlsx reader must not break a character that straddles two inflated chunks of the sheet's XML.
  */
+import { mulberry32 } from '../../../bench/fixtures/households-csv.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,18 +42,6 @@ function colName(i: number): string {
   return i < 26 ? String.fromCharCode(65 + i) : `${colName(Math.floor(i / 26) - 1)}${String.fromCharCode(65 + (i % 26))}`;
 }
 
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('CSV fast path', () => {
   it.each([
     ['LF lines', 'a,b\n1,2\n'],
@@ -84,7 +73,7 @@ describe('CSV fast path', () => {
   });
 
   it('matches csv-parse on generated files', async () => {
-    const rand = prng(11643);
+    const rand = mulberry32(11643);
     const tokens = ['a', '1', ' ', ',', ',', '中', '文', '\t', '\uFEFF'];
     for (let i = 0; i < 300; i++) {
       const eol = i % 3 === 0 ? '\r\n' : '\n';
@@ -97,7 +86,7 @@ describe('CSV fast path', () => {
 
   /** A UTF-8 file of about 1.3 MB: lines of words, some empty; with `bad`, a truncated sequence and a stray byte on one line past the 64 KiB sample. */
   function bigFile(eol: string, bad: boolean): { bytes: Buffer; badLine: number } {
-    const rand = prng(2020);
+    const rand = mulberry32(2020);
     const words = ['522425100201', '王大山', '自身发展动力不足', '缺技术、缺资金', '', '5230.50', '是'];
     const parts: Buffer[] = [];
     let size = 0;
@@ -173,7 +162,7 @@ describe('xlsx reader', () => {
       () => true,
       () => true,
     );
-    const rand = prng(7);
+    const rand = mulberry32(7);
     const variants = [
       render(
         () => false,
