@@ -1,6 +1,7 @@
 /** Assessments: one per village and campaign, with its status, edit version and stored score. */
 import type { AssessmentContextRecord, AssessmentStatus, Totals, VillageAttributes } from '../core/campaign/records.ts';
 import type { Executor } from './executor.ts';
+import { readInChunks } from './in-chunks.ts';
 
 /** A stored score: totals in cents and the engine's result as JSON text. */
 export interface StoredScore extends Totals {
@@ -314,30 +315,14 @@ export class AssessmentRepository {
 
   /** What rankings read of some assessments' results (JSON text, null when not stored), with their versions. */
   async rankingParts(ids: readonly number[]): Promise<Array<{ id: number; version: number; parts: string | null }>> {
-    const out: Array<{ id: number; version: number; parts: string | null }> = [];
-    for (let i = 0; i < ids.length; i += 500) {
-      const rows = await this.db
-        .selectFrom('assessments')
-        .select(['id', 'version', 'parts'])
-        .where('id', 'in', ids.slice(i, i + 500))
-        .execute();
-      for (const r of rows) out.push({ id: r.id, version: Number(r.version), parts: r.parts });
-    }
-    return out;
+    const rows = await readInChunks(ids, (chunk) => this.db.selectFrom('assessments').select(['id', 'version', 'parts']).where('id', 'in', chunk).execute());
+    return rows.map((r) => ({ id: r.id, version: Number(r.version), parts: r.parts }));
   }
 
   /** The stored results (engine JSON, parsed) of some assessments, with their versions. */
   async results(ids: readonly number[]): Promise<Array<{ id: number; version: number; result: unknown }>> {
-    const out: Array<{ id: number; version: number; result: unknown }> = [];
-    for (let i = 0; i < ids.length; i += 500) {
-      const rows = await this.db
-        .selectFrom('assessments')
-        .select(['id', 'version', 'result'])
-        .where('id', 'in', ids.slice(i, i + 500))
-        .execute();
-      for (const r of rows) out.push({ id: r.id, version: Number(r.version), result: r.result ? (JSON.parse(r.result) as unknown) : null });
-    }
-    return out;
+    const rows = await readInChunks(ids, (chunk) => this.db.selectFrom('assessments').select(['id', 'version', 'result']).where('id', 'in', chunk).execute());
+    return rows.map((r) => ({ id: r.id, version: Number(r.version), result: r.result ? (JSON.parse(r.result) as unknown) : null }));
   }
 
   /** Published totals of a campaign by village. */
@@ -362,10 +347,12 @@ export class AssessmentRepository {
    * and the change counters of areas (village names, townships) and campaigns, which triggers
    * move on every write (migration 0007), from whichever process.
    */
-  async versionStamp(campaignIds?: readonly number[]): Promise<string> {
-    let q = this.db.selectFrom('assessments').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('version').as('v')]);
-    if (campaignIds) q = q.where('campaign_id', 'in', campaignIds.length ? campaignIds : [-1]);
-    const s = await q.executeTakeFirstOrThrow();
+  async versionStamp(campaignIds: readonly number[]): Promise<string> {
+    const s = await this.db
+      .selectFrom('assessments')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('version').as('v')])
+      .where('campaign_id', 'in', campaignIds.length ? campaignIds : [-1])
+      .executeTakeFirstOrThrow();
     const counters = await this.db.selectFrom('change_counters').select(['name', 'value']).orderBy('name').execute();
     return [`${s.n}|${s.v}`, ...counters.map((c) => `${c.name}:${c.value}`)].join('|');
   }

@@ -1,4 +1,5 @@
 /** Findings of assessments: recorded, withdrawn, superseded (never deleted). */
+import { readInChunks } from './in-chunks.ts';
 import type { Selectable } from 'kysely';
 import type { FindingRecord, FindingSource, FindingStatus } from '../core/campaign/records.ts';
 import type { Cents } from '../core/numbers.ts';
@@ -79,18 +80,10 @@ export class FindingRepository {
 
   /** The items of some assessments that have a finding not withdrawn (one query per 500 ids). */
   async itemsOf(assessmentIds: readonly number[]): Promise<Array<{ assessmentId: number; item: string }>> {
-    const out: Array<{ assessmentId: number; item: string }> = [];
-    for (let i = 0; i < assessmentIds.length; i += 500) {
-      const rows = await this.db
-        .selectFrom('findings')
-        .select(['assessment_id', 'item'])
-        .distinct()
-        .where('assessment_id', 'in', assessmentIds.slice(i, i + 500))
-        .where('status', '!=', 'withdrawn')
-        .execute();
-      for (const r of rows) out.push({ assessmentId: Number(r.assessment_id), item: r.item });
-    }
-    return out;
+    const rows = await readInChunks(assessmentIds, (chunk) =>
+      this.db.selectFrom('findings').select(['assessment_id', 'item']).distinct().where('assessment_id', 'in', chunk).where('status', '!=', 'withdrawn').execute(),
+    );
+    return rows.map((r) => ({ assessmentId: Number(r.assessment_id), item: r.item }));
   }
 
   async byId(assessmentId: number, findingId: number): Promise<StoredFinding | undefined> {

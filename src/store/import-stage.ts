@@ -60,8 +60,9 @@ export interface MergeOptions {
    * index from all its rows at once costs less than keeping it up to date row by row. UNIQUE
    * indexes stay.
    * PostgreSQL: only into a table that is empty (a first load, a province's households): the merge
-   * locks it against other writers, finds it empty, drops its non-unique indexes, inserts without
-   * ON CONFLICT and builds the indexes again before it commits. Readers of that table wait for the
+   * locks it against other writers, finds it empty, sets aside its non-unique indexes, unique and
+   * foreign-key constraints (pg-bulk.ts, setAsideIfEmpty), inserts without ON CONFLICT and makes
+   * them again from all the rows before it commits. Readers of that table wait for the
    * merge (dropping an index locks the table); into a table with rows nothing changes (no one waits).
    */
   deferIndexes?: boolean;
@@ -320,14 +321,13 @@ class PostgresStage implements Stage {
       await this.client.query(`create temp table ${ident(this.name)} as ${shapeOf(this.plan, '', '0::bigint as seq, ')} with no data`);
       this.created = true;
     }
+    const rows = values.length / width;
     if (this.how === 'insert') {
-      const rows = values.length / width;
       await this.insertBatch(values, rows);
       this.rows += rows;
       return;
     }
     this.copy ??= new CopyIn(this.client, this.table, ['seq', ...this.plan.columns]);
-    const rows = values.length / width;
     let text = '';
     for (let r = 0, i = 0; r < rows; r++) {
       text += this.rows + r + 1;

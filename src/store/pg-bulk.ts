@@ -1,10 +1,11 @@
 /**
  * PostgreSQL in bulk, for the imports' staging (import-stage.ts) and a generated province
- * (province-load.ts): rows through COPY … FROM STDIN (pg-copy-streams) in COPY's text format, and
- * an empty table's secondary indexes, unique and foreign-key constraints set aside while it is
- * filled and made again afterwards from all its rows at once (an index built in one pass, a foreign
- * key checked by one join instead of a trigger a row). All of it inside the caller's transaction:
- * a failure, including a constraint the rows break, rolls back to the table as it was.
+ * (services/demo/province.ts, through loadEmptyTables): rows through COPY … FROM STDIN
+ * (pg-copy-streams) in COPY's text format, and an empty table's secondary indexes, unique and
+ * foreign-key constraints set aside while it is filled and made again afterwards from all its
+ * rows at once (an index built in one pass, a foreign key checked by one join instead of a
+ * trigger a row). All of it inside the caller's transaction: a failure, including a constraint
+ * the rows break, rolls back to the table as it was.
  */
 import type { Writable } from 'node:stream';
 import type pg from 'pg';

@@ -1,4 +1,5 @@
 /** Suggested findings derived from the registry, with the records they rest on. */
+import { readInChunks } from './in-chunks.ts';
 import type { Selectable } from 'kysely';
 import type { SuggestionRecord } from '../core/campaign/records.ts';
 import type { MeasuredValue } from '../core/scoring/score.ts';
@@ -57,16 +58,10 @@ export class SuggestionRepository {
 
   /** The item and status of every suggestion of some assessments, without their records (one query per 500 ids). */
   async statusesOf(assessmentIds: readonly number[]): Promise<Array<{ assessmentId: number; item: string; status: SuggestionRecord['status'] }>> {
-    const out: Array<{ assessmentId: number; item: string; status: SuggestionRecord['status'] }> = [];
-    for (let i = 0; i < assessmentIds.length; i += 500) {
-      const rows = await this.db
-        .selectFrom('suggestions')
-        .select(['assessment_id', 'item', 'status'])
-        .where('assessment_id', 'in', assessmentIds.slice(i, i + 500))
-        .execute();
-      for (const r of rows) out.push({ assessmentId: Number(r.assessment_id), item: r.item, status: r.status });
-    }
-    return out;
+    const rows = await readInChunks(assessmentIds, (chunk) =>
+      this.db.selectFrom('suggestions').select(['assessment_id', 'item', 'status']).where('assessment_id', 'in', chunk).execute(),
+    );
+    return rows.map((r) => ({ assessmentId: Number(r.assessment_id), item: r.item, status: r.status }));
   }
 
   /** The keys of the suggestions an assessment has (decided or not). */
