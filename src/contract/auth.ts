@@ -10,6 +10,8 @@ export interface User {
   township: string | null;
   /** Village user: their village's division code. */
   village: string | null;
+  /** Office, viewer, inspector: the area (province, city or county division code) of their office; null: the whole database. */
+  area: string | null;
   /** Holds a one-time password: every route but sign-in/out, me and the password change answers 403. */
   mustChangePassword: boolean;
 }
@@ -20,9 +22,18 @@ export interface LoginRequest {
   password: string;
 }
 
+/** The area of an office above or at the county (its division code, name and level). */
+export interface SessionArea {
+  code: string;
+  name: string;
+  level: 'province' | 'city' | 'county';
+}
+
 /** POST /api/auth/login, GET /api/auth/me */
 export interface Session {
   user: User;
+  /** The area the signed-in user's office sees and ranks; null: the whole database. */
+  area: SessionArea | null;
   csrfToken: string;
   /** The least number of characters a new password must have (the server's policy). */
   passwordMinLength: number;
@@ -55,6 +66,8 @@ export interface UpdateUserRequest {
   role: Role;
   township?: string;
   village?: string;
+  /** Office, viewer, inspector: their office's area (absent: the area of the office making the change, or none). */
+  area?: string;
 }
 
 /** PATCH /api/users/:id, POST /api/users/:id/disable, POST /api/users/:id/enable */
@@ -75,6 +88,8 @@ export interface CreateUserRequest {
   displayName?: string;
   township?: string;
   village?: string;
+  /** Office, viewer, inspector: their office's area (absent: the area of the office creating them, or none). */
+  area?: string;
 }
 
 /** POST /api/users: the one-time password is shown once, to the office that created the user. */

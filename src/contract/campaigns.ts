@@ -195,6 +195,16 @@ export interface TownshipRanking extends RankSummary {
   rows: RankedRow[];
 }
 
+/**
+ * A county of a city's or a province's ranking: its ranked villages' averages, the counties
+ * ranked by average total (equal averages share a rank). The scheme ranks villages, not counties.
+ */
+export interface CountyRanking extends RankSummary {
+  county: string;
+  name: string;
+  rank: number;
+}
+
 /** A ranking as a snapshot keeps it. */
 export interface RankingData {
   campaign: { id: number; name: string; year: number };
@@ -203,6 +213,8 @@ export interface RankingData {
   county: RankedRow[];
   countySummary: RankSummary;
   townships: TownshipRanking[];
+  /** The counties of the villages ranked, by average (one, in a county's own campaign; absent in snapshots taken before). */
+  counties?: CountyRanking[];
   /** A final campaign: the scheme's periods (weight in percent) whose results it combines. */
   periods?: Array<{ code: string; title: LangText; weight: number; combine: 'average' | 'sum' | 'last' }>;
   /** A final campaign: the campaigns combined with its own results. */
@@ -227,6 +239,8 @@ export interface Ranking extends RankingData {
    * submitted, reviewed and published results, 内部预览; `?preview=1`).
    */
   basis: 'published' | 'preview';
+  /** The office's area whose villages are ranked among themselves; null: the whole campaign. */
+  area: { code: string; level: 'province' | 'city' | 'county' } | null;
   /** The campaign's villages without a counted result, by code (cut to the township asked for). */
   unranked: UnrankedVillage[];
 }
@@ -307,6 +321,8 @@ export interface Overview {
   sections: Array<{ code: string; title: LangText; max: number | null; bonus: boolean }>;
   county: { count: number; averageTotal: number; averages: Record<string, number>; gradeCounts: Record<string, number> | null };
   townships: Array<{ township: string; name: string; count: number; averageTotal: number; averages: Record<string, number> }>;
+  /** The counties of the villages counted, ranked by average total (see CountyRanking). */
+  counties: Array<{ county: string; name: string; rank: number; count: number; averageTotal: number; averages: Record<string, number> }>;
   top: OverviewPlace[];
   bottom: OverviewPlace[];
 }

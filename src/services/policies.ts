@@ -20,6 +20,41 @@ export interface Actor {
   township?: string;
   /** Village user: their village's division code. */
   village?: string;
+  /**
+   * Office (admin), viewer, inspector of a province, city or county office: the area they act
+   * in. Absent: the whole database (the office that keeps it, as on a county's own laptop).
+   */
+  area?: AreaScope;
+}
+
+/**
+ * An office's area and what it reaches (resolved down the area tree when the session is read):
+ * a province or city office sees and ranks the counties under it, a county office its own.
+ */
+export interface AreaScope {
+  code: string;
+  name: string;
+  level: 'province' | 'city' | 'county';
+  counties: ReadonlySet<string>;
+  townships: ReadonlySet<string>;
+  /** Whether the area holds every township of the registry (a province's office on its own database). */
+  whole: boolean;
+}
+
+/** Whether a village of this township is within the actor's area (always, for an actor without one). */
+export function inArea(actor: Actor, townshipCode: string | null): boolean {
+  return townshipInArea(actor.area, townshipCode);
+}
+
+/** Whether a village of this township is within an area (always, without one). */
+export function townshipInArea(area: AreaScope | undefined, townshipCode: string | null): boolean {
+  return area === undefined || area.whole || (townshipCode !== null && area.townships.has(townshipCode));
+}
+
+/** Whether this area (a county, township, or one of the actor's own level) is within the actor's area. */
+export function areaInReach(actor: Actor, code: string): boolean {
+  const a = actor.area;
+  return a === undefined || a.code === code || a.counties.has(code) || a.townships.has(code);
 }
 
 /** The command line acts as the county office unless told otherwise. */
@@ -69,7 +104,7 @@ export const mayPublishCampaigns: RolePolicy = isOffice;
 /** Previewing and applying another scheme version to a campaign. */
 export const mayRescoreCampaigns: RolePolicy = isOffice;
 
-/** Reading and verifying the audit log. */
+/** Reading and verifying the audit log (the whole database's: the office without an area, see assertReadAuditLog). */
 export const mayReadAudit: RolePolicy = isOffice;
 
 /** Who can be a member of an inspection team: inspectors. */
@@ -146,6 +181,7 @@ export function assertManageUsers(actor: Actor): void {
 
 /** Reading an assessment: its findings, evidence, suggestions and score. */
 export function canRead(actor: Actor, a: AssessmentContext): boolean {
+  if (!inArea(actor, a.townshipCode)) return false;
   switch (actor.role) {
     case 'admin':
       return true;
@@ -236,6 +272,8 @@ export function assertRescore(actor: Actor): void {
 /** Reading the audit log: the office. */
 export function assertReadAuditLog(actor: Actor): void {
   requirePolicy(actor, mayReadAudit);
+  // The log is one chain over the whole database; an entry is not marked with an area.
+  if (actor.area) throw forbidden(`${actor.user} (${actor.role}) may not read the audit log: it covers the whole database, whose office reads it`);
 }
 
 /** Listing a campaign's appeals: everyone but viewers (each sees those within reach, see appealsCut). */
@@ -261,9 +299,31 @@ export function canSeeTeamMembers(actor: Actor): boolean {
   return actor.role === 'admin' || actor.role === 'reviewer' || actor.role === 'inspector';
 }
 
-/** The office sees a campaign whole: every team and the villages not yet assigned. */
+/**
+ * The office sees a campaign whole: every team and the villages not yet assigned. An office of
+ * an area sees the campaign's villages in its area (and the teams assigned to them), and manages
+ * a campaign only if every village of it is in its area (assertOwnCampaign).
+ */
 export function seesWholeCampaign(actor: Actor): boolean {
-  return actor.role === 'admin';
+  return actor.role === 'admin' && actor.area === undefined;
+}
+
+/** Whether an office of an area (or none) sees a campaign at all: one of its villages is in the area. */
+export function seesCampaign(actor: Actor, townships: readonly (string | null)[]): boolean {
+  return actor.area === undefined || townships.some((t) => inArea(actor, t));
+}
+
+/**
+ * Managing a whole campaign (its teams and assignments, publishing it at once, rescoring it):
+ * the office whose area holds every village of it. A county office does its own villages' work
+ * in a city's or province's campaign (findings, reviews, appeals) but leaves the campaign's
+ * set-up and its publication to the office that made it.
+ */
+export function assertOwnCampaign(actor: Actor, townships: readonly (string | null)[], hidden: () => KaoheError): void {
+  if (actor.area === undefined) return;
+  const inside = townships.filter((t) => inArea(actor, t)).length;
+  if (inside === 0) throw hidden();
+  if (inside < townships.length) throw forbidden(`${actor.user} (${actor.role}) may not manage this campaign: it assesses villages outside ${actor.area.code}, whose office manages it`);
 }
 
 /** Whether an inspector's access to an assessment depends on its team (only then are the members read). */
@@ -277,6 +337,7 @@ export function needsTeam(actor: Actor): boolean {
  * published results.
  */
 export function listsRow(actor: Actor, row: { status: AssessmentContext['status']; townshipCode: string | null; inspectors: readonly string[] }): boolean {
+  if (!inArea(actor, row.townshipCode)) return false;
   switch (actor.role) {
     case 'admin':
       return true;

@@ -6,12 +6,23 @@ import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type Scry
 import { KaoheError } from '../core/errors.ts';
 import type { AreaRepository } from '../store/area.repository.ts';
 import type { LoginThrottleRepository } from '../store/login-throttle.repository.ts';
-import type { UserRepository, User, UserListed, UserScope, UserWork } from '../store/user.repository.ts';
+import type { UserRepository, User as StoredUser, UserListed, UserScope, UserWork } from '../store/user.repository.ts';
 import { HashGate } from './hash-gate.ts';
 import { PASSWORD_MAX_LENGTH, passwordMinLength, weakPasswordMessage, weakPasswordReason } from './password-policy.ts';
-import { assertManageUsers, ROLES, sessionHours, type Actor, type Role } from './policies.ts';
+import { areaInReach, assertManageUsers, ROLES, sessionHours, type Actor, type AreaScope, type Role } from './policies.ts';
 
-export type { User, UserListed } from '../store/user.repository.ts';
+export type { UserListed } from '../store/user.repository.ts';
+
+/** A signed-in user: the stored user with what their office's area reaches (resolved when the session is read). */
+export type User = StoredUser & { areaScope?: AreaScope };
+
+/** The roles an office's area applies to: the office, viewers, inspectors (reviewers and villages have their township or village). */
+export const AREA_ROLES: readonly Role[] = ['admin', 'viewer', 'inspector'];
+
+const OFFICE_LEVELS = ['province', 'city', 'county'] as const;
+
+/** A scope as the audit log records it: the area only where there is one (entries before areas read alike). */
+const logged = ({ area, ...rest }: UserScope) => (area ? { ...rest, area } : rest);
 
 function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))));
@@ -52,6 +63,8 @@ export function actorOf(user: User): Actor {
   const actor: Actor = { user: user.username, role: user.role };
   if (user.township) actor.township = user.township;
   if (user.village) actor.village = user.village;
+  // A user of an area whose reach was not read reaches nothing, never the whole database.
+  if (user.area) actor.area = user.areaScope ?? { code: user.area, name: user.area, level: 'county', counties: new Set(), townships: new Set(), whole: false };
   return actor;
 }
 
@@ -89,6 +102,8 @@ export interface NewUserInput {
   displayName?: string;
   township?: string;
   village?: string;
+  /** Office, viewer, inspector: the area (province, city, county) of their office; absent: the creator's (none: the whole database). */
+  area?: string;
   /** Without one, a one-time password is generated (to be changed at first sign-in). */
   password?: string;
 }
@@ -98,6 +113,7 @@ export interface UserScopeInput {
   role: Role;
   township?: string;
   village?: string;
+  area?: string;
 }
 
 export interface UserServiceDeps {
@@ -140,7 +156,7 @@ export class UserService {
     assertManageUsers(actor);
     const username = input.username.trim();
     if (!/^[\p{L}\p{N}._-]{2,40}$/u.test(username)) throw new KaoheError('validation', 'username: 2 to 40 letters, digits, dot, dash or underscore');
-    const scope = await this.checkScope(input);
+    const scope = await this.checkScope(actor, input);
     if (await this.users.exists(username)) throw new KaoheError('validation', `username: ${username} exists already`);
     if (input.password !== undefined) checkNewPassword(input.password, username, 'password');
     const password = input.password ?? generatePassword();
@@ -162,6 +178,7 @@ export class UserService {
         role: created.role,
         township: created.township,
         village: created.village,
+        ...(created.area ? { area: created.area } : {}),
         mustChangePassword: created.mustChangePassword,
       };
       await tx.audit({ at, actor: actor.user, action: 'user.create', entity: 'user', entityId: created.id, after });
@@ -172,30 +189,57 @@ export class UserService {
 
   /**
    * The role and scope a user may be given, checked: a reviewer needs a township and a village
-   * user a village of the registry; inspectors (scoped by their campaign teams), viewers and the
-   * office have none, and a scope given to them is dropped.
+   * user a village of the registry; the office, viewers and inspectors may have an area (a
+   * province, city or county: their office's), and a scope of another role's is dropped. An
+   * office of an area gives only scopes within it, and its own area to whom it names none.
    */
-  private async checkScope(input: UserScopeInput): Promise<UserScope> {
+  private async checkScope(actor: Actor, input: UserScopeInput): Promise<UserScope> {
     if (!ROLES.includes(input.role)) throw new KaoheError('validation', `role: one of ${ROLES.join(', ')}`);
     if (input.role === 'reviewer' && !input.township) throw new KaoheError('validation', 'township: a reviewer reviews the villages of a township (its division code)');
     if (input.role === 'village' && !input.village) throw new KaoheError('validation', 'village: a village user belongs to a village (its division code)');
-    if (input.township && (await this.areas.levelOf(input.township)) !== 'township') {
-      throw new KaoheError('validation', `township: ${input.township} is not a township in the registry`);
+    const outside = (field: string, code: string) => new KaoheError('validation', `${field}: ${code} is not within your area ${actor.area?.code}`);
+    const township = input.role === 'reviewer' ? input.township! : null;
+    const village = input.role === 'village' ? input.village! : null;
+    const area = AREA_ROLES.includes(input.role) ? (input.area ?? actor.area?.code ?? null) : null;
+    if (township !== null) {
+      if ((await this.areas.levelOf(township)) !== 'township') throw new KaoheError('validation', `township: ${township} is not a township in the registry`);
+      if (!areaInReach(actor, township)) throw outside('township', township);
     }
-    if (input.village && (await this.areas.levelOf(input.village)) !== 'village') {
-      throw new KaoheError('validation', `village: ${input.village} is not a village in the registry`);
+    if (village !== null) {
+      const v = await this.areas.byCode(village);
+      if (v?.level !== 'village') throw new KaoheError('validation', `village: ${village} is not a village in the registry`);
+      if (!areaInReach(actor, v.parentCode ?? '')) throw outside('village', village);
     }
-    return {
-      role: input.role,
-      township: input.role === 'reviewer' ? input.township! : null,
-      village: input.role === 'village' ? input.village! : null,
-    };
+    if (area !== null) {
+      const level = await this.areas.levelOf(area);
+      if (!level || !(OFFICE_LEVELS as readonly string[]).includes(level)) throw new KaoheError('validation', `area: ${area} is not a province, city or county in the registry`);
+      if (!areaInReach(actor, area)) throw outside('area', area);
+    }
+    return { role: input.role, township, village, area };
+  }
+
+  /** Whether a user is within an office's area: their own area, township or village is. */
+  private async reaches(actor: Actor, user: Pick<User, 'role' | 'township' | 'village' | 'area'>, villageTownship?: ReadonlyMap<string, string | null>): Promise<boolean> {
+    if (!actor.area) return true;
+    if (user.township) return areaInReach(actor, user.township);
+    if (user.village) {
+      const t = villageTownship ? villageTownship.get(user.village) : (await this.areas.byCode(user.village))?.parentCode;
+      return t != null && areaInReach(actor, t);
+    }
+    // A user of the whole database (no area) is the top office's, not an area's.
+    return user.area !== null && areaInReach(actor, user.area);
   }
 
   /** Every user, disabled ones too, with the disabled and one-time-password flags and the last sign-in: for the office only. */
   async list(actor: Actor): Promise<UserListed[]> {
     assertManageUsers(actor);
-    return this.users.listAll();
+    const all = await this.users.listAll();
+    if (!actor.area) return all;
+    const villages = all.flatMap((u) => (u.village ? [u.village] : []));
+    const townships = await this.areas.parentsOf(villages);
+    const out: UserListed[] = [];
+    for (const u of all) if (await this.reaches(actor, u, townships)) out.push(u);
+    return out;
   }
 
   /**
@@ -205,12 +249,12 @@ export class UserService {
    */
   async updateScope(actor: Actor, id: number, input: UserScopeInput): Promise<UserListed> {
     assertManageUsers(actor);
-    const scope = await this.checkScope(input);
+    const scope = await this.checkScope(actor, input);
     return this.users.transaction(async (tx) => {
-      const before = await this.target(tx, id);
-      const was: UserScope = { role: before.role, township: before.township, village: before.village };
-      if (was.role === scope.role && was.township === scope.township && was.village === scope.village) return before;
-      if (was.role === 'admin' && scope.role !== 'admin' && !before.disabled)
+      const before = await this.target(tx, actor, id);
+      const was: UserScope = { role: before.role, township: before.township, village: before.village, area: before.area };
+      if (was.role === scope.role && was.township === scope.township && was.village === scope.village && was.area === scope.area) return before;
+      if (was.role === 'admin' && was.area === null && (scope.role !== 'admin' || scope.area !== null) && !before.disabled)
         await this.keepAnAdmin(tx, before, 'role: the last active administrator keeps the office role (give another user the role first)');
       await tx.users.setScope(id, scope);
       await tx.audit({
@@ -219,8 +263,8 @@ export class UserService {
         action: 'user.update',
         entity: 'user',
         entityId: id,
-        before: { username: before.username, ...was },
-        after: { username: before.username, ...scope },
+        before: { username: before.username, ...logged(was) },
+        after: { username: before.username, ...logged(scope) },
       });
       return { ...before, ...scope };
     });
@@ -235,7 +279,7 @@ export class UserService {
     const password = generatePassword();
     const passwordHash = await this.gate.run(() => hashPassword(password));
     const user = await this.users.transaction(async (tx) => {
-      const before = await this.target(tx, id);
+      const before = await this.target(tx, actor, id);
       await tx.users.setOneTimePassword(id, passwordHash);
       await tx.users.deleteSessionsOf(id);
       await tx.audit({
@@ -260,7 +304,7 @@ export class UserService {
   async disable(actor: Actor, id: number): Promise<UserListed> {
     assertManageUsers(actor);
     return this.users.transaction(async (tx) => {
-      const before = await this.target(tx, id);
+      const before = await this.target(tx, actor, id);
       if (before.disabled) return before;
       if (before.role === 'admin')
         await this.keepAnAdmin(tx, before, `${before.username} is the last active administrator and cannot be disabled: make another user an administrator first`);
@@ -283,7 +327,7 @@ export class UserService {
   async enable(actor: Actor, id: number): Promise<UserListed> {
     assertManageUsers(actor);
     return this.users.transaction(async (tx) => {
-      const before = await this.target(tx, id);
+      const before = await this.target(tx, actor, id);
       if (!before.disabled) return before;
       await tx.users.setDisabled(id, false);
       await tx.audit({
@@ -300,15 +344,18 @@ export class UserService {
   }
 
   /** The user an office's change is about, or `not-found`. */
-  private async target(tx: UserWork, id: number): Promise<UserListed> {
+  private async target(tx: UserWork, actor: Actor, id: number): Promise<UserListed> {
     const user = await tx.users.byId(id);
-    if (!user) throw new KaoheError('not-found', `user ${id} not found`);
+    // A user outside an office's area is not there for it.
+    if (!user || !(await this.reaches(actor, user))) throw new KaoheError('not-found', `user ${id} not found`);
     return user;
   }
 
   /** Refuses a change that would leave no administrator who may sign in. */
   private async keepAnAdmin(tx: UserWork, user: UserListed, message: string): Promise<void> {
-    const others = (await tx.users.activeAdminIds()).filter((adminId) => adminId !== user.id);
+    // The office of the whole database keeps one of its own: an area's office cannot stand in for it.
+    if (user.area !== null) return;
+    const others = (await tx.users.activeAdminIds({ wholeDatabase: true })).filter((adminId) => adminId !== user.id);
     if (others.length === 0) throw new KaoheError('invalid-state', message);
   }
 
@@ -346,7 +393,7 @@ export class UserService {
       // Only once the password is right: a refusal of a wrong one never tells that the name exists.
       if (found.disabled) throw new KaoheError('account-disabled', `the account ${found.user.username} is disabled`);
       await this.users.recordSignIn(found.user.id, now.toISOString());
-      return found.user;
+      return this.withReach(found.user);
     }
     await this.failedSignIn(key, context);
     throw new KaoheError('unauthenticated', 'wrong username or password');
@@ -386,7 +433,19 @@ export class UserService {
     if (!token) return null;
     const owner = await this.users.sessionOwner(tokenHash(token));
     if (!owner || owner.disabled || owner.expiresAt <= this.clock().toISOString()) return null;
-    return owner.user;
+    return this.withReach(owner.user);
+  }
+
+  /**
+   * A user with what their office's area reaches, read now (an area's tree can change under a
+   * session; nothing is cached between requests, so every server process answers alike).
+   */
+  async withReach(user: StoredUser): Promise<User> {
+    if (!user.area) return user;
+    const [reach, area] = await Promise.all([this.areas.reachOf(user.area), this.areas.byCode(user.area)]);
+    const level = reach?.level;
+    if (!reach || !area || (level !== 'province' && level !== 'city' && level !== 'county')) return user;
+    return { ...user, areaScope: { code: user.area, name: area.name, level, counties: new Set(reach.counties), townships: new Set(reach.townships), whole: reach.whole } };
   }
 
   async endSession(token: string | undefined): Promise<void> {

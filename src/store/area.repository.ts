@@ -3,7 +3,8 @@
  * own API need them: to check a division code a user is scoped to, to set up the first start,
  * the villages a campaign assesses, the names up the tree on a score sheet.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { readInChunks } from './in-chunks.ts';
 import type { AreasTable, DB } from './schema.ts';
 
 export type AreaLevel = AreasTable['level'];
@@ -52,6 +53,32 @@ export class AreaRepository {
     return rows.map(toArea);
   }
 
+  /** The parent (a village's township) of each of some areas. */
+  async parentsOf(codes: readonly string[]): Promise<Map<string, string | null>> {
+    const rows = await readInChunks([...new Set(codes)], (chunk) => this.db.selectFrom('areas').select(['code', 'parent_code']).where('code', 'in', chunk).execute());
+    return new Map(rows.map((r) => [r.code, r.parent_code]));
+  }
+
+  /** The county (code and name) of each of some townships; a township not under a county is absent. */
+  async countiesOf(townships: readonly string[]): Promise<Map<string, { code: string; name: string }>> {
+    const rows = await readInChunks([...new Set(townships)], (chunk) =>
+      this.db
+        .selectFrom('areas as t')
+        .innerJoin('areas as c', 'c.code', 't.parent_code')
+        .select(['t.code as township', 'c.code', 'c.name'])
+        .where('t.code', 'in', chunk)
+        .where('c.level', '=', 'county')
+        .execute(),
+    );
+    return new Map(rows.map((r) => [r.township, { code: r.code, name: r.name }]));
+  }
+
+  /** Every village with its township, in code order. */
+  async villages(): Promise<Array<{ code: string; township: string | null }>> {
+    const rows = await this.db.selectFrom('areas').select(['code', 'parent_code']).where('level', '=', 'village').orderBy('code').execute();
+    return rows.map((r) => ({ code: r.code, township: r.parent_code }));
+  }
+
   /** Every village's code, in code order. */
   async villageCodes(): Promise<string[]> {
     return (await this.db.selectFrom('areas').select('code').where('level', '=', 'village').orderBy('code').execute()).map((v) => v.code);
@@ -60,5 +87,33 @@ export class AreaRepository {
   async byCode(code: string): Promise<Area | undefined> {
     const row = await this.db.selectFrom('areas').select(AREA_COLUMNS).where('code', '=', code).executeTakeFirst();
     return row && toArea(row);
+  }
+
+  /**
+   * What an office's area reaches: the counties and townships under a province, a city or a
+   * county (a county reaches itself), walked down the tree by parent (not by the codes' digits,
+   * which an office's registry need not follow). Villages are not walked: a village is reached
+   * through its township. Undefined when there is no such area.
+   */
+  async reachOf(code: string): Promise<{ level: AreaLevel; counties: string[]; townships: string[]; whole: boolean } | undefined> {
+    const level = await this.levelOf(code);
+    if (!level) return undefined;
+    const rows = await sql<{ code: string; level: AreaLevel }>`
+      with recursive under_area(code, level) as (
+        select code, level from areas where code = ${code}
+        union all
+        select a.code, a.level from areas a join under_area u on a.parent_code = u.code
+        where u.level in ('province', 'city', 'county')
+      )
+      select code, level from under_area where level in ('county', 'township')`.execute(this.db);
+    const counties: string[] = [];
+    const townships: string[] = [];
+    for (const r of rows.rows) (r.level === 'county' ? counties : townships).push(r.code);
+    const { n } = await this.db
+      .selectFrom('areas')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('level', '=', 'township')
+      .executeTakeFirstOrThrow();
+    return { level, counties: counties.sort(), townships: townships.sort(), whole: Number(n) === townships.length };
   }
 }

@@ -70,6 +70,18 @@ export class AssessmentRepository {
     return (await this.db.selectFrom('assessments').select('village_code').where('campaign_id', '=', campaignId).execute()).map((a) => a.village_code);
   }
 
+  /** The township of every village a campaign assesses, each once (null: a village without one). */
+  async townships(campaignId: number): Promise<(string | null)[]> {
+    const rows = await this.db
+      .selectFrom('assessments as s')
+      .innerJoin('areas as v', 'v.code', 's.village_code')
+      .select('v.parent_code')
+      .distinct()
+      .where('s.campaign_id', '=', campaignId)
+      .execute();
+    return rows.map((r) => r.parent_code);
+  }
+
   async ids(campaignId: number): Promise<number[]> {
     return (await this.db.selectFrom('assessments').select('id').where('campaign_id', '=', campaignId).orderBy('id').execute()).map((r) => r.id);
   }

@@ -18,6 +18,7 @@ import { findingValues } from './migrations/0014-finding-values.ts';
 import { suggestionValues } from './migrations/0015-suggestion-values.ts';
 import { areaLevels } from './migrations/0016-area-levels.ts';
 import { assessmentParts } from './migrations/0017-assessment-parts.ts';
+import { userAreas } from './migrations/0018-user-areas.ts';
 
 /** Every migration, in order. Static imports, so they work under tsx, in workers and in bundles. */
 function migrations(store: Store): Record<string, Migration> {
@@ -39,6 +40,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0015-suggestion-values': suggestionValues,
     '0016-area-levels': areaLevels(store),
     '0017-assessment-parts': assessmentParts,
+    '0018-user-areas': userAreas,
   };
 }
 

@@ -4,6 +4,7 @@
  * and paged. Rows come back as the tables hold them; the service shapes and masks them.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { readInChunks } from './in-chunks.ts';
 import type { DB } from './schema.ts';
 
 /** Villages a read is narrowed to; null: every village. */
@@ -36,6 +37,12 @@ function likeEscape(s: string): string {
 export async function villagesOfTownship(db: Kysely<DB>, township: string): Promise<string[]> {
   const rows = await db.selectFrom('areas').select('code').where('level', '=', 'village').where('parent_code', '=', township).execute();
   return rows.map((r) => r.code);
+}
+
+/** The villages of some townships (an office's area), in code order. */
+export async function villagesOfTownships(db: Kysely<DB>, townships: readonly string[]): Promise<string[]> {
+  const rows = await readInChunks(townships, (chunk) => db.selectFrom('areas').select('code').where('level', '=', 'village').where('parent_code', 'in', chunk).execute());
+  return rows.map((r) => r.code).sort();
 }
 
 /** The villages assigned, in any campaign, to an inspection team the user is a member of. */

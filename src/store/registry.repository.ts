@@ -23,6 +23,7 @@ import {
   teamMembers,
   villagesOfInspector,
   villagesOfTownship,
+  villagesOfTownships,
   visitsOf,
   workTeams,
   type AreaRow,
@@ -53,6 +54,11 @@ export class RegistryRepository {
   }
 
   /** The villages assigned, in any campaign, to an inspection team the user is a member of. */
+  /** The villages of some townships (an office's area), in code order. */
+  villagesOfTownships(townships: readonly string[]): Promise<string[]> {
+    return villagesOfTownships(this.db, townships);
+  }
+
   villagesOfInspector(username: string): Promise<string[]> {
     return villagesOfInspector(this.db, username);
   }

@@ -451,6 +451,8 @@ export interface UsersTable {
   created_at: string;
   /** When the user last signed in (ISO time); null: never (migration 0009). */
   last_sign_in_at: string | null;
+  /** An administrator's, viewer's or inspector's area (province, city, county); null: the whole database (migration 0018). */
+  area_code: string | null;
 }
 
 export interface SessionsTable {

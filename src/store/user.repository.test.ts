@@ -15,6 +15,7 @@ const newUser = (username: string, more: Partial<NewUser> = {}): NewUser => ({
   role: 'viewer',
   township: null,
   village: null,
+  area: null,
   passwordHash: `not-a-real-hash-of-${username}`,
   mustChangePassword: true,
   createdAt: '2021-03-01T08:00:00.000Z',
@@ -32,7 +33,7 @@ describe.each(storeTargets())('UserRepository ($dialect)', (target) => {
 
   it('maps rows to users, with the one-time flag a boolean, and keeps the hash to the reads that check a password', async () => {
     const ma = await users.insert(newUser('ma', { displayName: '马', mustChangePassword: false }));
-    expect(ma).toEqual({ id: expect.any(Number), username: 'ma', displayName: '马', role: 'viewer', township: null, village: null, mustChangePassword: false });
+    expect(ma).toEqual({ id: expect.any(Number), username: 'ma', displayName: '马', role: 'viewer', township: null, village: null, area: null, mustChangePassword: false });
     expect(await users.count()).toBe(1);
     expect(await users.exists('ma')).toBe(true);
     expect(await users.exists('MA')).toBe(false);
@@ -52,7 +53,7 @@ describe.each(storeTargets())('UserRepository ($dialect)', (target) => {
     expect(await users.byId(lu.id)).toEqual({ ...lu, disabled: false, lastSignInAt: null, createdAt: '2021-03-01T08:00:00.000Z' });
     expect(await users.byId(999_999)).toBeUndefined();
     await users.recordSignIn(lu.id, '2021-03-02T09:30:00.000Z');
-    await users.setScope(lu.id, { role: 'reviewer', township: null, village: null });
+    await users.setScope(lu.id, { role: 'reviewer', township: null, village: null, area: null });
     await users.setOneTimePassword(lu.id, 'one-time-hash');
     await users.setDisabled(lu.id, true);
     const listed = (await users.listAll()).find((u) => u.id === lu.id);

@@ -29,6 +29,8 @@ export interface User {
   township: string | null;
   /** Village user: their village (division code). */
   village: string | null;
+  /** Administrator, viewer, inspector: the area (province, city, county) of their office; null: the whole database. */
+  area: string | null;
   mustChangePassword: boolean;
 }
 
@@ -45,6 +47,7 @@ export interface UserScope {
   role: UserRole;
   township: string | null;
   village: string | null;
+  area: string | null;
 }
 
 export interface NewUser {
@@ -53,6 +56,7 @@ export interface NewUser {
   role: UserRole;
   township: string | null;
   village: string | null;
+  area: string | null;
   passwordHash: string;
   mustChangePassword: boolean;
   createdAt: string;
@@ -81,9 +85,9 @@ export interface UserWork {
   audit(entry: AuditInput): Promise<void>;
 }
 
-type UserColumns = Pick<Selectable<UsersTable>, 'id' | 'username' | 'display_name' | 'role' | 'township_code' | 'village_code' | 'must_change_password'>;
+type UserColumns = Pick<Selectable<UsersTable>, 'id' | 'username' | 'display_name' | 'role' | 'township_code' | 'village_code' | 'area_code' | 'must_change_password'>;
 
-const USER_COLUMNS = ['id', 'username', 'display_name', 'role', 'township_code', 'village_code', 'must_change_password'] as const;
+const USER_COLUMNS = ['id', 'username', 'display_name', 'role', 'township_code', 'village_code', 'area_code', 'must_change_password'] as const;
 
 const LISTED_COLUMNS = [...USER_COLUMNS, 'disabled', 'last_sign_in_at', 'created_at'] as const;
 
@@ -101,6 +105,7 @@ function toUser(r: UserColumns): User {
     role: r.role,
     township: r.township_code,
     village: r.village_code,
+    area: r.area_code,
     mustChangePassword: Number(r.must_change_password) === 1,
   };
 }
@@ -151,6 +156,7 @@ export class UserRepository {
         role: user.role,
         township_code: user.township,
         village_code: user.village,
+        area_code: user.area,
         password_hash: user.passwordHash,
         must_change_password: user.mustChangePassword ? 1 : 0,
         created_at: user.createdAt,
@@ -183,8 +189,9 @@ export class UserRepository {
    * locked (FOR UPDATE), so two offices demoting or disabling each other at once cannot both pass
    * a "not the last one" check; SQLite's transactions are serial already.
    */
-  async activeAdminIds(): Promise<number[]> {
+  async activeAdminIds(options: { wholeDatabase?: boolean } = {}): Promise<number[]> {
     let q = this.db.selectFrom('users').select('id').where('role', '=', 'admin').where('disabled', '=', 0).orderBy('id');
+    if (options.wholeDatabase) q = q.where('area_code', 'is', null);
     if (this.signing.dialect === 'postgres' && this.db.isTransaction) q = q.forUpdate();
     return (await q.execute()).map((r) => r.id);
   }
@@ -204,7 +211,7 @@ export class UserRepository {
 
   /** A new role and scope (the fields of the other roles' scopes cleared by the service). */
   async setScope(userId: number, scope: UserScope): Promise<void> {
-    await this.db.updateTable('users').set({ role: scope.role, township_code: scope.township, village_code: scope.village }).where('id', '=', userId).execute();
+    await this.db.updateTable('users').set({ role: scope.role, township_code: scope.township, village_code: scope.village, area_code: scope.area }).where('id', '=', userId).execute();
   }
 
   /** Disables or enables a user (a disabled user's sessions are ended by the service, in the same transaction). */
@@ -246,7 +253,7 @@ export class UserRepository {
     const row = await this.db
       .selectFrom('sessions as s')
       .innerJoin('users as u', 'u.id', 's.user_id')
-      .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.township_code', 'u.village_code', 'u.must_change_password', 'u.disabled', 's.expires_at'])
+      .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.township_code', 'u.village_code', 'u.area_code', 'u.must_change_password', 'u.disabled', 's.expires_at'])
       .where('s.id', '=', sessionId)
       .executeTakeFirst();
     return row ? { user: toUser(row), disabled: Number(row.disabled) === 1, expiresAt: row.expires_at } : undefined;

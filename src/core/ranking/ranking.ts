@@ -177,6 +177,38 @@ export function rank(rows: readonly RankInput[], options: RankOptions = {}): Ran
   return { county, countySummary: summarise(county, grades), townships };
 }
 
+/** A group of ranked villages above the township (a county, in a city's or province's ranking), by its average. */
+export interface GroupRanking extends RankSummary {
+  code: string;
+  name: string;
+  /** Competition rank by average total (equal averages share a rank); the order shown, then by code. */
+  rank: number;
+}
+
+/**
+ * Groups of ranked villages (a city's or a province's counties) ranked by their villages'
+ * average total: the scheme ranks villages, not counties, so this compares the counties'
+ * averages and says nothing a scheme did not (docs/roles.md, "Offices above the county").
+ * A village whose group is unknown is left out.
+ */
+export function rankGroups(rows: readonly RankedRow[], groupOf: (row: RankedRow) => { code: string; name: string } | undefined): GroupRanking[] {
+  const groups = new Map<string, { name: string; rows: RankedRow[] }>();
+  for (const row of rows) {
+    const g = groupOf(row);
+    if (!g) continue;
+    const entry = groups.get(g.code);
+    if (entry) entry.rows.push(row);
+    else groups.set(g.code, { name: g.name, rows: [row] });
+  }
+  const grades = gradesSeen(rows);
+  const sorted = [...groups.entries()]
+    .map(([code, g]) => ({ code, name: g.name, ...summarise(g.rows, grades) }))
+    .sort((a, b) => b.averageTotal - a.averageTotal || compareCodes(a.code, b.code));
+  const ranks: number[] = [];
+  sorted.forEach((g, i) => ranks.push(i > 0 && sorted[i - 1]!.averageTotal === g.averageTotal ? ranks[i - 1]! : i + 1));
+  return sorted.map((g, i) => ({ ...g, rank: ranks[i]! }));
+}
+
 /** Rounds n / d to the nearest integer, halves away from zero, exactly (d > 0, integers). */
 export function divideRounded(n: number, d: number): number {
   const remainder = n % d;

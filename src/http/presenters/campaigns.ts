@@ -177,6 +177,7 @@ interface RankingCents {
   county: RankedCents[];
   countySummary: SummaryCents;
   townships: TownshipCents[];
+  counties?: Array<SummaryCents & { code: string; name: string; rank: number }>;
   periods?: Array<{ code: string; title: LangText; weight: number; combine: 'average' | 'sum' | 'last' }>;
   parts?: Array<{ id: number; name: string; period: string | null }>;
   rules?: { quotas: Array<{ grade: string; share: number; otherwise: string }>; tieBreak: string[]; rankPoints: number[]; rankPointsRest: number | null };
@@ -191,6 +192,7 @@ export function presentRankingData(r: RankingCents): RankingData {
     county: r.county.map(presentRankedRow),
     countySummary: presentRankSummary(r.countySummary),
     townships: r.townships.map(presentTownshipRanking),
+    ...(r.counties ? { counties: r.counties.map((c) => ({ ...presentRankSummary(c), county: c.code, name: c.name, rank: c.rank })) } : {}),
     ...(r.periods ? { periods: r.periods.map((p) => ({ code: p.code, title: p.title, weight: fromCents(p.weight), combine: p.combine })) } : {}),
     ...(r.parts ? { parts: r.parts } : {}),
     ...(r.rules
@@ -211,6 +213,7 @@ export function presentRanking(r: Result<'rankingFor'>): Ranking {
   return {
     ...presentRankingData(r),
     basis: r.basis,
+    area: r.area,
     unranked: r.unranked.map((u) => ({ village: u.village, name: u.name, township: u.township, townshipName: u.townshipName, state: u.state })),
   };
 }
@@ -263,6 +266,7 @@ export function presentOverview(o: Result<'overview'>): Overview {
     sections: o.sections.map((s) => ({ code: s.code, title: s.title, max: s.max, bonus: s.bonus })),
     county: { count: o.county.count, averageTotal: o.county.averageTotal, averages: o.county.averages, gradeCounts: o.county.gradeCounts },
     townships: o.townships.map((t) => ({ township: t.township, name: t.name, count: t.count, averageTotal: t.averageTotal, averages: t.averages })),
+    counties: o.counties.map((c) => ({ county: c.county, name: c.name, rank: c.rank, count: c.count, averageTotal: c.averageTotal, averages: c.averages })),
     top: o.top.map(presentOverviewPlace),
     bottom: o.bottom.map(presentOverviewPlace),
   };

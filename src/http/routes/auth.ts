@@ -5,6 +5,7 @@ import { passwordMinLength } from '../../services/password-policy.ts';
 import { officeTimeZone } from '../../services/time-zone.ts';
 import { sessionHours, type Role } from '../../services/policies.ts';
 import { csrfTokenFor, signInKey } from '../../services/user.service.ts';
+import { presentArea, presentUser } from '../presenters/users.ts';
 import { route } from '../route.ts';
 import { SESSION_COOKIE } from '../server.ts';
 
@@ -43,7 +44,7 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
       await users.endSession(req.sessionToken);
       const token = await users.startSession(user);
       reply.setCookie(SESSION_COOKIE, token, cookieOptions(user.role));
-      return { user, csrfToken: csrfTokenFor(token), passwordMinLength: passwordMinLength(), timeZone: officeTimeZone() };
+      return { user: presentUser(user), area: presentArea(user), csrfToken: csrfTokenFor(token), passwordMinLength: passwordMinLength(), timeZone: officeTimeZone() };
     },
   });
 
@@ -68,7 +69,13 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
     tags: ['auth'],
     access: 'any',
     whileMustChangePassword: true,
-    handler: async ({ user, req }) => ({ user, csrfToken: csrfTokenFor(req.sessionToken!), passwordMinLength: passwordMinLength(), timeZone: officeTimeZone() }),
+    handler: async ({ user, req }) => ({
+      user: presentUser(user),
+      area: presentArea(user),
+      csrfToken: csrfTokenFor(req.sessionToken!),
+      passwordMinLength: passwordMinLength(),
+      timeZone: officeTimeZone(),
+    }),
   });
 
   route(app, {

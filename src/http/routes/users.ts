@@ -42,6 +42,7 @@ export function usersRoutes(app: FastifyInstance): void {
       displayName: z.string().max(100).optional(),
       township: Code,
       village: Code,
+      area: Code,
     }),
     handler: async ({ user: admin, body }) => {
       const { user, password } = await users.create(actorOf(admin), body as NewUserInput);
@@ -57,7 +58,7 @@ export function usersRoutes(app: FastifyInstance): void {
     tags: ['users'],
     access: mayManageUsers,
     params: UserParams,
-    body: z.object({ role: Role, township: Code, village: Code }),
+    body: z.object({ role: Role, township: Code, village: Code, area: Code }),
     handler: async ({ user, params, body }) => ({ user: presentUserListed(await users.updateScope(actorOf(user), params.id, body as UserScopeInput)) }),
   });
 

@@ -7,7 +7,7 @@ import { fromCents, type Cents } from '../../core/numbers.ts';
 import { textOf, walk, type Lang, type Rule, type Scheme } from '../../core/scheme/model.ts';
 import { checkFindings, type MeasuredValue } from '../../core/scoring/score.ts';
 import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
-import { appealsCut, assertAppeal, assertDecideAppeal, assertListAppeals, assertRead, type Actor } from '../policies.ts';
+import { appealsCut, assertAppeal, assertDecideAppeal, assertListAppeals, assertRead, inArea, type Actor } from '../policies.ts';
 import { unitOfVillage } from '../score-sheet.ts';
 import type { EvidenceFile, EvidenceService } from './evidence.service.ts';
 import type { RankingService } from './rankings.service.ts';
@@ -49,7 +49,7 @@ function ruleOf(scheme: Scheme, code: string): Rule | undefined {
   return rule;
 }
 
-type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'findings' | 'appeals' | 'snapshots' | 'schemeVersions' | 'audit'>;
+type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'findings' | 'appeals' | 'snapshots' | 'schemeVersions' | 'audit' | 'areas'>;
 
 /** Which appeals a list shows: open, decided (any outcome) or one outcome. */
 export type AppealFilter = 'open' | 'decided' | 'upheld' | 'adjusted' | 'rejected';
@@ -112,8 +112,9 @@ export class AppealService {
       ...(cut.township !== undefined ? { township: cut.township } : {}),
       ...(filter.status ? { status: filter.status } : {}),
     });
-    // A township filter on top of the reader's own cut.
+    // A township filter on top of the reader's own cut, and an office's area.
     if (filter.township) rows = rows.filter((r) => r.townshipCode === filter.township);
+    if (actor.area) rows = rows.filter((r) => inArea(actor, r.townshipCode));
     if (cut.byTeamOf !== undefined) {
       const mine = new Set((await read.campaigns.teams(campaignId)).filter((t) => t.members.includes(cut.byTeamOf!)).map((t) => t.id));
       rows = rows.filter((r) => r.teamId !== null && mine.has(r.teamId));
@@ -176,8 +177,10 @@ export class AppealService {
       // and the appeal is read again once it is ours.
       await tx.assessments.touch(target.assessmentId, clock().toISOString());
       const ap = (await tx.appeals.byId(appealId))!;
+      const { a, ctx } = await assessmentContext(tx, ap.assessmentId);
+      // An office of an area decides its own villages' appeals (an appeal elsewhere is not there).
+      assertRead(actor, ctx, () => notFound(`appeal ${appealId}`));
       if (ap.status !== 'open') throw invalidState(`appeal ${appealId} is ${ap.status} already`);
-      const { a } = await assessmentContext(tx, ap.assessmentId);
       const before = (await tx.assessments.totals(ap.assessmentId))!;
       const { scheme } = await schemes.schemeOf(a.schemeVersionId, tx);
       const rule = ruleOf(scheme, ap.item);

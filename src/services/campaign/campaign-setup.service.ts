@@ -9,9 +9,9 @@ import { KaoheError } from '../../core/errors.ts';
 import { fromCents } from '../../core/numbers.ts';
 import { resultToJson, score } from '../../core/scoring/score.ts';
 import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
-import { assertManageCampaigns, assertTeamMembers, canSeeTeamMembers, listsRow, seesWholeCampaign, type Actor } from '../policies.ts';
+import { assertManageCampaigns, assertTeamMembers, canSeeTeamMembers, inArea, listsRow, seesCampaign, seesWholeCampaign, type Actor } from '../policies.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
-import { audit, notFound, type Clock } from './shared.ts';
+import { assertOwnsCampaign, assertSeesCampaign, audit, notFound, type Clock } from './shared.ts';
 
 type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'areas' | 'schemeVersions' | 'audit'>;
 
@@ -94,13 +94,15 @@ export class CampaignSetupService {
     const { clock } = this.deps;
     return this.deps.uow.transaction(async (tx) => {
       if ((await tx.campaigns.idByName(input.name)) !== undefined) throw new KaoheError('validation', `name: a campaign "${input.name}" exists already`);
-      const all = await tx.areas.villageCodes();
+      // An office of an area assesses the villages in it: all of them by default, no others.
+      const all = (await tx.areas.villages()).filter((v) => inArea(actor, v.township)).map((v) => v.code);
       // A village named twice is assessed once.
       const villages = input.villages ? [...new Set(input.villages)] : all;
-      if (villages.length === 0) throw new KaoheError('validation', 'villages: no villages in the registry to assess (import areas first)');
+      const where = actor.area ? `of area ${actor.area.code}` : 'in the registry';
+      if (villages.length === 0) throw new KaoheError('validation', `villages: no villages ${where} to assess (import areas first)`);
       const known = new Set(all);
       const unknown = villages.filter((v) => !known.has(v));
-      if (unknown.length) throw new KaoheError('validation', `villages: not villages in the registry: ${unknown.slice(0, 10).join(', ')}`);
+      if (unknown.length) throw new KaoheError('validation', `villages: not villages ${where}: ${unknown.slice(0, 10).join(', ')}`);
       const now = clock().toISOString();
       const campaignId = await tx.campaigns.insert({
         name: input.name,
@@ -178,6 +180,7 @@ export class CampaignSetupService {
     const { clock } = this.deps;
     return this.deps.uow.transaction(async (tx) => {
       await this.campaign(tx, campaignId);
+      await assertOwnsCampaign(tx, actor, campaignId);
       let teamId = await tx.campaigns.teamId(campaignId, name);
       const before = teamId === undefined ? undefined : await tx.campaigns.teamMembers(teamId);
       if (teamId === undefined) teamId = await tx.campaigns.insertTeam(campaignId, name);
@@ -198,6 +201,7 @@ export class CampaignSetupService {
     assertManageCampaigns(actor);
     const { clock } = this.deps;
     await this.deps.uow.transaction(async (tx) => {
+      await assertOwnsCampaign(tx, actor, campaignId);
       const teamId = await tx.campaigns.teamId(campaignId, teamName);
       if (teamId === undefined) throw notFound(`team "${teamName}" in campaign ${campaignId}`);
       const inScope = new Set(await tx.assessments.villageCodes(campaignId));
@@ -250,6 +254,7 @@ export class CampaignSetupService {
     const campaigns = await this.listCampaigns();
     const out = [];
     for (const c of campaigns) {
+      if (actor.area && !seesCampaign(actor, await this.deps.uow.read.assessments.townships(c.id))) continue;
       let progress: Progress;
       if (seesWholeCampaign(actor)) {
         progress = emptyProgress();
@@ -259,7 +264,8 @@ export class CampaignSetupService {
         const teams = await this.teamsOf(c.id);
         progress = progressOf((await this.campaignRows(c.id, teams)).filter((r) => listsRow(actor, r.policy)).map((r) => r.row));
       }
-      out.push({ id: c.id, name: c.name, year: c.year, scheme: c.scheme, period: c.period, villages: c.villages, progress });
+      // An office of an area counts the villages in its area.
+      out.push({ id: c.id, name: c.name, year: c.year, scheme: c.scheme, period: c.period, villages: actor.area ? progress.total : c.villages, progress });
     }
     return out;
   }
@@ -267,6 +273,7 @@ export class CampaignSetupService {
   /** A campaign: period, scheme, teams (members for office roles) with their villages, and a progress row per village the actor may list. */
   async campaignDetail(actor: Actor, campaignId: number) {
     const c = await this.campaign(this.deps.uow.read, campaignId);
+    await assertSeesCampaign(this.deps.uow.read, actor, campaignId);
     const sv = await this.deps.schemes.schemeVersion(c.schemeVersionId);
     const teams = await this.teamsOf(campaignId);
     const all = await this.campaignRows(campaignId, teams);
@@ -289,7 +296,7 @@ export class CampaignSetupService {
           : { code: c.period, title: (await this.deps.schemes.schemeOf(c.schemeVersionId)).scheme.periods?.find((p) => p.code === c.period)?.title ?? { zh: c.period } },
       parts: (await this.deps.uow.read.campaigns.parts(campaignId)).map((p) => ({ id: p.id, name: p.name, period: p.period })),
       combinedIn: await this.deps.uow.read.campaigns.combinedIn(campaignId),
-      scope: { villages: all.length },
+      scope: { villages: actor.area ? all.filter((r) => inArea(actor, r.policy.townshipCode)).length : all.length },
       progress: progressOf(rows),
       teams: shownTeams.map((t) => ({
         id: t.id,
@@ -305,6 +312,7 @@ export class CampaignSetupService {
   /** The assessments of a campaign the actor may list, optionally of one township or status. */
   async listAssessments(actor: Actor, campaignId: number, filter: { township?: string; status?: AssessmentStatus } = {}) {
     await this.requireCampaign(campaignId);
+    await assertSeesCampaign(this.deps.uow.read, actor, campaignId);
     const teams = await this.teamsOf(campaignId);
     return (await this.campaignRows(campaignId, teams))
       .filter((r) => listsRow(actor, r.policy))

@@ -5,18 +5,18 @@
  */
 import type { AssessmentStatus, CampaignRecord } from '../../core/campaign/records.ts';
 import { formatPoints, fromCents } from '../../core/numbers.ts';
-import { rank, type RankInput } from '../../core/ranking/ranking.ts';
+import { rank, rankGroups, type RankInput } from '../../core/ranking/ranking.ts';
 import { textOf, type Lang, type Scheme } from '../../core/scheme/model.ts';
 import { combine, explainCombined, type CombinedResult, type PeriodScore } from '../../core/scoring/combine.ts';
 import { score } from '../../core/scoring/score.ts';
 import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
-import { listsRow, needsTeam, rankingBasis, seesUnrankedState, seesWholeCampaign, type Actor, type RankingBasis } from '../policies.ts';
+import { listsRow, needsTeam, rankingBasis, seesUnrankedState, seesWholeCampaign, townshipInArea, type Actor, type AreaScope, type RankingBasis } from '../policies.ts';
 import { progressOf } from './campaign-setup.service.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
 import { audit, notFound, type Clock } from './shared.ts';
 import { partsOfResult, readStoredParts, tieNodesOf, type Parts, type StoredResult } from './ranking-parts.ts';
 
-type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'snapshots' | 'schemeVersions' | 'audit'>;
+type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'snapshots' | 'schemeVersions' | 'audit' | 'areas'>;
 
 /** A village's combined result with the campaigns whose assessments went into each period. */
 interface CombinedVillage {
@@ -63,18 +63,24 @@ export class RankingService {
   /** The campaign's ranking now: county and per township, competition ranks, change vs the previous campaign. */
   async ranking(actor: Actor, campaignId: number, options: Pick<RankingOptions, 'preview' | 'publishedOnly'> = {}) {
     // Published results only, unless the office asks for a preview (refused to anyone else).
-    return this.computeRanking(this.deps.uow.read, campaignId, rankingBasis(actor, !!options.preview && !options.publishedOnly));
+    return this.computeRanking(this.deps.uow.read, campaignId, rankingBasis(actor, !!options.preview && !options.publishedOnly), undefined, actor.area);
   }
 
-  private async computeRanking(tx: Repos, campaignId: number, basis: RankingBasis, schemeVersionId?: number) {
+  /**
+   * A campaign's ranking on a basis; within an office's area (`area`) when given: its villages
+   * ranked among themselves (a county office ranks its own, a city's its counties'), and the
+   * counties' averages ranked when there are several (rankGroups). Snapshots rank the whole campaign.
+   */
+  private async computeRanking(tx: Repos, campaignId: number, basis: RankingBasis, schemeVersionId?: number, area?: AreaScope) {
     const campaign = await tx.campaigns.byId(campaignId);
     if (!campaign) throw notFound(`campaign ${campaignId}`);
     const versionId = schemeVersionId ?? campaign.schemeVersionId;
     const { scheme } = await this.deps.schemes.schemeOf(versionId, tx);
-    const all = await tx.assessments.forRanking(campaignId, basis === 'published');
+    const here = <T extends { townshipCode: string | null }>(list: T[]) => (area && !area.whole ? list.filter((r) => townshipInArea(area, r.townshipCode)) : list);
+    const all = here(await tx.assessments.forRanking(campaignId, basis === 'published'));
     const rows = all.filter((r) => counted(r.status, basis));
     // The villages without a counted result are listed, without a rank (the snapshot's data leaves them out).
-    const unranked: UnrankedVillage[] = (basis === 'published' ? await tx.assessments.forRanking(campaignId, false) : all)
+    const unranked: UnrankedVillage[] = (basis === 'published' ? here(await tx.assessments.forRanking(campaignId, false)) : all)
       .filter((r) => !counted(r.status, basis))
       .sort((x, y) => (x.villageCode < y.villageCode ? -1 : x.villageCode > y.villageCode ? 1 : 0))
       .map((r) => ({
@@ -85,7 +91,8 @@ export class RankingService {
         state: r.status === 'draft' ? 'unassessed' : 'unpublished',
       }));
     const parts = await this.resultParts(tx, scheme, versionId, rows);
-    const previous = await this.previousTotals(tx, campaign.year, campaignId);
+    // An area's ranks change against the previous campaign's ranks of the same area's villages.
+    const previous = await this.previousTotals(tx, campaign.year, campaignId, area && !area.whole ? new Set([...rows.map((r) => r.villageCode), ...unranked.map((u) => u.village)]) : undefined);
     // Ranking rules apply to a campaign's own results where the scheme has no periods, and to a
     // final campaign's combined results; a campaign of one period (a quarter) ranks as scored.
     const partCampaigns = (scheme.periods?.length ?? 0) > 0 ? await tx.campaigns.parts(campaignId) : [];
@@ -127,9 +134,12 @@ export class RankingService {
         },
       };
     });
+    const ranked = rank(input, rules ? { previous, rules } : { previous });
+    const countyOf = await tx.areas.countiesOf([...new Set(rows.map((r) => r.townshipCode).filter((t): t is string => t !== null))]);
     return {
       campaign: { id: campaign.id, name: campaign.name, year: campaign.year },
       scheme: { id: scheme.id, version: scheme.version },
+      area: area ? { code: area.code, level: area.level } : null,
       publishedOnly: basis === 'published',
       basis,
       unranked,
@@ -140,7 +150,8 @@ export class RankingService {
           }
         : {}),
       ...(rules ? { rules: { quotas: rules.quotas ?? [], tieBreak: rules.tieBreak ?? [], rankPoints: rules.rankPoints ?? [], rankPointsRest: rules.rankPointsRest ?? null } } : {}),
-      ...rank(input, rules ? { previous, rules } : { previous }),
+      ...ranked,
+      counties: rankGroups(ranked.county, (r) => countyOf.get(r.township)),
     };
   }
 
@@ -272,11 +283,11 @@ export class RankingService {
   }
 
   /** Totals and county ranks of the latest earlier campaign (by year), for the change column. */
-  private async previousTotals(tx: Repos, year: number, campaignId: number) {
+  private async previousTotals(tx: Repos, year: number, campaignId: number, villages?: ReadonlySet<string>) {
     const prev = await tx.campaigns.previous(year, campaignId);
     const out = new Map<string, { total: number; countyRank: number }>();
     if (!prev) return out;
-    const rows = await tx.assessments.publishedTotals(prev.id);
+    const rows = (await tx.assessments.publishedTotals(prev.id)).filter((r) => !villages || villages.has(r.villageCode));
     const totals = rows.map((r) => r.total).sort((x, y) => y - x);
     for (const r of rows) out.set(r.villageCode, { total: r.total, countyRank: 1 + totals.filter((t) => t > r.total).length });
     return out;
@@ -332,10 +343,11 @@ export class RankingService {
     // (the change column): a province's other campaigns are not counted on every request.
     const stamp = await this.deps.uow.read.assessments.versionStamp(await this.readsCampaigns(campaignId));
     // What a ranking holds depends only on the basis (every reader of a basis sees the same results).
-    const cacheKey = `${campaignId}|${basis}|${stamp}|${options.township ?? ''}`;
+    // ... and on the office's area, whose villages are ranked among themselves.
+    const cacheKey = `${campaignId}|${basis}|${stamp}|${options.township ?? ''}|${actor.area?.code ?? ''}`;
     const hit = this.rankings.get(cacheKey);
     if (hit) return this.unrankedAsSeenBy(actor, campaignId, hit);
-    const r = await this.computeRanking(this.deps.uow.read, campaignId, basis);
+    const r = await this.computeRanking(this.deps.uow.read, campaignId, basis, undefined, actor.area);
     const view = !options.township
       ? r
       : {
@@ -364,7 +376,7 @@ export class RankingService {
       const teamOf = new Map((await this.deps.uow.read.assessments.list(campaignId)).map((a) => [a.villageCode, a.teamId]));
       inspectorsOf = (village) => teams.get(teamOf.get(village) ?? -1) ?? [];
     }
-    const scope = needsTeam(actor) ? null : `${actor.role}|${actor.township ?? ''}`;
+    const scope = needsTeam(actor) ? null : `${actor.role}|${actor.township ?? ''}|${actor.area?.code ?? ''}`;
     const kept = scope ? this.seen.get(view)?.get(scope) : undefined;
     if (kept) return kept;
     const seen: RankingView = {
@@ -431,6 +443,7 @@ export class RankingService {
         averageTotal: fromCents(t.averageTotal),
         averages: points(t.averages),
       })),
+      counties: ranking.counties.map((g) => ({ county: g.code, name: g.name, rank: g.rank, count: g.count, averageTotal: fromCents(g.averageTotal), averages: points(g.averages) })),
       top: ranking.county.slice(0, 5).map(place),
       bottom: ranking.county.slice(-5).reverse().map(place),
     };

@@ -7,9 +7,9 @@ import { assertRescore, type Actor } from '../policies.ts';
 import { unitOfVillage } from '../score-sheet.ts';
 import type { RankingService } from './rankings.service.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
-import { activeFindings, audit, notFound, rescore, type Clock } from './shared.ts';
+import { activeFindings, assertOwnsCampaign, audit, notFound, rescore, type Clock } from './shared.ts';
 
-type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'findings' | 'snapshots' | 'schemeVersions' | 'audit'>;
+type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'findings' | 'snapshots' | 'schemeVersions' | 'audit' | 'areas'>;
 
 export class RescoringService {
   constructor(private readonly deps: { uow: UnitOfWork<Repos>; clock: Clock; schemes: SchemeVersions; rankings: RankingService }) {}
@@ -20,6 +20,7 @@ export class RescoringService {
     const read = this.deps.uow.read;
     const campaign = await read.campaigns.byId(campaignId);
     if (!campaign) throw notFound(`campaign ${campaignId}`);
+    await assertOwnsCampaign(read, actor, campaignId);
     const { scheme: oldScheme } = await this.deps.schemes.schemeOf(campaign.schemeVersionId);
     const { scheme: newScheme } = await this.deps.schemes.schemeOf(schemeVersionId);
     if (newScheme.id !== oldScheme.id) throw new KaoheError('validation', `scheme version ${schemeVersionId} is ${newScheme.id}, not a version of ${oldScheme.id}`);

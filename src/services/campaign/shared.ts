@@ -24,7 +24,7 @@ import { valueFromCents } from '../../contract/finding-values.ts';
 import type { StoredFinding } from '../../store/finding.repository.ts';
 import type { AuditInput } from '../../store/audit.repository.ts';
 import type { Repositories } from '../../store/unit-of-work.ts';
-import { assertRecord, type Actor, type AssessmentContext } from '../policies.ts';
+import { assertOwnCampaign, assertRecord, seesCampaign, type Actor, type AssessmentContext } from '../policies.ts';
 import { unitOfVillage } from '../score-sheet.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
 
@@ -42,6 +42,20 @@ const conflict = (current: number, expected: number) =>
 /** Appends an audit entry by an actor, now. */
 export function audit(tx: Pick<Repositories, 'audit'>, clock: Clock, actor: Actor, e: Omit<AuditInput, 'at' | 'actor'>): Promise<void> {
   return tx.audit.append({ at: clock().toISOString(), actor: actor.user, ...e });
+}
+
+/**
+ * Refuses an office of an area a campaign that is not wholly in its area (see assertOwnCampaign):
+ * not found when none of its villages is, 403 when some are. Nothing is read for an office
+ * without an area.
+ */
+export async function assertOwnsCampaign(tx: Pick<Repositories, 'assessments'>, actor: Actor, campaignId: number): Promise<void> {
+  if (actor.area) assertOwnCampaign(actor, await tx.assessments.townships(campaignId), () => notFound(`campaign ${campaignId}`));
+}
+
+/** Refuses (as not found) a campaign none of whose villages is in the actor's area. */
+export async function assertSeesCampaign(tx: Pick<Repositories, 'assessments'>, actor: Actor, campaignId: number): Promise<void> {
+  if (actor.area && !seesCampaign(actor, await tx.assessments.townships(campaignId))) throw notFound(`campaign ${campaignId}`);
 }
 
 /**

@@ -5,9 +5,9 @@ import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
 import { assertPublish, assertPublishCampaign, assertRecord, assertReview, type Actor } from '../policies.ts';
 import type { RankingService } from './rankings.service.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
-import { assessmentContext, audit, hiddenAssessment, invalidState, notFound, progressOf, takeEditToken, type Clock } from './shared.ts';
+import { assessmentContext, assertOwnsCampaign, audit, hiddenAssessment, invalidState, notFound, progressOf, takeEditToken, type Clock } from './shared.ts';
 
-type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'snapshots' | 'schemeVersions' | 'findings' | 'suggestions' | 'checks' | 'audit'>;
+type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'snapshots' | 'schemeVersions' | 'findings' | 'suggestions' | 'checks' | 'audit' | 'areas'>;
 
 export type Step = 'submit' | 'sendBack' | 'review' | 'publish';
 
@@ -70,6 +70,7 @@ export class WorkflowService {
     const { uow, clock, rankings } = this.deps;
     return uow.transaction(async (tx) => {
       if (!(await tx.campaigns.byId(campaignId))) throw notFound(`campaign ${campaignId}`);
+      await assertOwnsCampaign(tx, actor, campaignId);
       const reviewed = await tx.assessments.reviewedIds(campaignId);
       const now = clock().toISOString();
       // Every assessment row before the audit head (see takeEditToken); one published meanwhile is left alone.

@@ -64,7 +64,8 @@ export class RegistryReadService {
     switch (actor.role) {
       case 'admin':
       case 'viewer':
-        return null;
+        // An office of an area: its villages (all of them when its area is the whole tree).
+        return actor.area && !actor.area.whole ? this.registry.villagesOfTownships([...actor.area.townships]) : null;
       case 'reviewer':
         return actor.township ? this.registry.villagesOfTownship(actor.township) : [];
       case 'inspector':
@@ -93,8 +94,9 @@ export class RegistryReadService {
     const [areas, counts] = await Promise.all([this.registry.allAreas(), this.registry.householdCounts(scope)]);
     const byCode = new Map(areas.map((a) => [a.code, a]));
     const visible = new Set<string>();
+    const reach = scope === null ? null : new Set(scope);
     for (const a of areas) {
-      if (a.level !== 'village' || (scope !== null && !scope.includes(a.code))) continue;
+      if (a.level !== 'village' || (reach !== null && !reach.has(a.code))) continue;
       // A village and its ancestors (a cycle in the data would stop at a code seen before).
       for (let at: AreaRow | undefined = a; at && !visible.has(at.code); at = at.parent_code ? byCode.get(at.parent_code) : undefined) visible.add(at.code);
     }
