@@ -269,11 +269,21 @@ export function assertRescore(actor: Actor): void {
   requirePolicy(actor, mayRescoreCampaigns);
 }
 
+/**
+ * What the office of the whole database alone does: the registry's imports and whole-kind
+ * exports (the registry is kept in one place, loaded from the national system's exports), and the
+ * audit log. An office of an area reads the registry of its villages (RegistryReadService).
+ */
+export function assertWholeDatabaseOffice(actor: Actor, what: string): void {
+  if (actor.area)
+    throw forbidden(`${actor.user} (${actor.role}) may not ${what}: the office of the whole database does, an office of an area (${actor.area.code}) reads its own villages`);
+}
+
 /** Reading the audit log: the office. */
 export function assertReadAuditLog(actor: Actor): void {
   requirePolicy(actor, mayReadAudit);
   // The log is one chain over the whole database; an entry is not marked with an area.
-  if (actor.area) throw forbidden(`${actor.user} (${actor.role}) may not read the audit log: it covers the whole database, whose office reads it`);
+  assertWholeDatabaseOffice(actor, 'read the audit log');
 }
 
 /** Listing a campaign's appeals: everyone but viewers (each sees those within reach, see appealsCut). */
@@ -323,7 +333,8 @@ export function assertOwnCampaign(actor: Actor, townships: readonly (string | nu
   if (actor.area === undefined) return;
   const inside = townships.filter((t) => inArea(actor, t)).length;
   if (inside === 0) throw hidden();
-  if (inside < townships.length) throw forbidden(`${actor.user} (${actor.role}) may not manage this campaign: it assesses villages outside ${actor.area.code}, whose office manages it`);
+  if (inside < townships.length)
+    throw forbidden(`${actor.user} (${actor.role}) may not manage this campaign: it assesses villages outside ${actor.area.code}, whose office manages it`);
 }
 
 /** Whether an inspector's access to an assessment depends on its team (only then are the members read). */

@@ -211,7 +211,11 @@ export class UserRepository {
 
   /** A new role and scope (the fields of the other roles' scopes cleared by the service). */
   async setScope(userId: number, scope: UserScope): Promise<void> {
-    await this.db.updateTable('users').set({ role: scope.role, township_code: scope.township, village_code: scope.village, area_code: scope.area }).where('id', '=', userId).execute();
+    await this.db
+      .updateTable('users')
+      .set({ role: scope.role, township_code: scope.township, village_code: scope.village, area_code: scope.area })
+      .where('id', '=', userId)
+      .execute();
   }
 
   /** Disables or enables a user (a disabled user's sessions are ended by the service, in the same transaction). */

@@ -6,7 +6,16 @@ import type { SessionArea, User, UserListed } from '../../contract/auth.ts';
 import type { User as UserRecord, UserListed as UserListedRecord } from '../../services/user.service.ts';
 
 export function presentUser(u: UserRecord): User {
-  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, township: u.township, village: u.village, area: u.area, mustChangePassword: u.mustChangePassword };
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    role: u.role,
+    township: u.township,
+    village: u.village,
+    area: u.area,
+    mustChangePassword: u.mustChangePassword,
+  };
 }
 
 export function presentUserListed(u: UserListedRecord): UserListed {

@@ -92,7 +92,12 @@ export class RankingService {
       }));
     const parts = await this.resultParts(tx, scheme, versionId, rows);
     // An area's ranks change against the previous campaign's ranks of the same area's villages.
-    const previous = await this.previousTotals(tx, campaign.year, campaignId, area && !area.whole ? new Set([...rows.map((r) => r.villageCode), ...unranked.map((u) => u.village)]) : undefined);
+    const previous = await this.previousTotals(
+      tx,
+      campaign.year,
+      campaignId,
+      area && !area.whole ? new Set([...rows.map((r) => r.villageCode), ...unranked.map((u) => u.village)]) : undefined,
+    );
     // Ranking rules apply to a campaign's own results where the scheme has no periods, and to a
     // final campaign's combined results; a campaign of one period (a quarter) ranks as scored.
     const partCampaigns = (scheme.periods?.length ?? 0) > 0 ? await tx.campaigns.parts(campaignId) : [];
@@ -443,7 +448,14 @@ export class RankingService {
         averageTotal: fromCents(t.averageTotal),
         averages: points(t.averages),
       })),
-      counties: ranking.counties.map((g) => ({ county: g.code, name: g.name, rank: g.rank, count: g.count, averageTotal: fromCents(g.averageTotal), averages: points(g.averages) })),
+      counties: ranking.counties.map((g) => ({
+        county: g.code,
+        name: g.name,
+        rank: g.rank,
+        count: g.count,
+        averageTotal: fromCents(g.averageTotal),
+        averages: points(g.averages),
+      })),
       top: ranking.county.slice(0, 5).map(place),
       bottom: ranking.county.slice(-5).reverse().map(place),
     };

@@ -22,7 +22,7 @@ import type { Store } from '../../store/db.ts';
 import { writeTemplate } from '../import/export.service.ts';
 import type { ImportReport } from '../import/import.service.ts';
 import { importInWorker } from '../import/import-in-worker.ts';
-import { mayExportRegistry, mayImportRegistry, requirePolicy, type Actor } from '../policies.ts';
+import { assertWholeDatabaseOffice, mayExportRegistry, mayImportRegistry, requirePolicy, type Actor } from '../policies.ts';
 import { CONTENT_TYPES, maskIdsInText, notFound, showFullIds, today, type Clock, type FileOut, type ImportResult } from './shared.ts';
 
 /** Where the store is, for a worker thread to open its own connection. */
@@ -97,6 +97,7 @@ export class RegistryFileService {
    */
   async importUpload(actor: Actor, kind: string, path: string, originalName: string, dryRun: boolean): Promise<ImportResult> {
     requirePolicy(actor, mayImportRegistry);
+    assertWholeDatabaseOffice(actor, 'import registry sheets');
     if (!kindSpec(kind)) throw new KaoheError('unknown-kind', `no record kind "${kind}" (kinds: ${KINDS.map((k) => k.kind).join(', ')})`);
     // The name as the office knows it, as messages and the errors file's name quote it: one line, not too long.
     const name = quoteCell(basename(originalName).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '_'), 100) || 'upload';
@@ -165,6 +166,7 @@ export class RegistryFileService {
   /** Every row of a kind as .xlsx or .csv, written in a worker thread; ID numbers masked unless asked for. */
   async exportFile(actor: Actor, kind: string, format: 'xlsx' | 'csv', showIdsAsked: boolean): Promise<FileOut> {
     requirePolicy(actor, mayExportRegistry);
+    assertWholeDatabaseOffice(actor, 'export whole registry kinds');
     const showIds = showFullIds(actor, showIdsAsked);
     const spec = specOf(kind);
     const out = join(this.tempDir(), `export-${randomUUID()}.${format}`);
