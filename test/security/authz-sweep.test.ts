@@ -1,6 +1,7 @@
 /**
  * The authorisation sweep: every operation of the OpenAPI document (`app.swagger()`), asked by
- * every kind of caller — no session, the office, a reviewer of township A and of B, an inspector
+ * every kind of caller — no session, the office, the office of township A's county (an office
+ * with an area: township B is another county's), a reviewer of township A and of B, an inspector
  * of team 1 and of team 2, the village users of A1 and B1, a viewer — about an object in the
  * caller's reach, every object out of it (another village, another team, another township, an
  * unpublished result) and a missing id. For each request:
@@ -26,7 +27,7 @@ import ExcelJS from 'exceljs';
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRegistry, DERIVE_TEXT, H1, H3, SEED_TEXT, T1, T2, tinyPng, V1, V2, V3, V4 } from '../campaign-fixtures.ts';
+import { buildRegistry, COUNTY, DERIVE_TEXT, H1, H3, SEED_TEXT, T1, T2, tinyPng, V1, V2, V3, V4 } from '../campaign-fixtures.ts';
 import { multipart, startServer, type Part, type TestServer } from '../http.ts';
 import { storeTargets } from '../stores.ts';
 import { checkCharacter } from '../../src/core/ids/gb11643.ts';
@@ -45,6 +46,10 @@ const poppler = popplerAvailable();
 
 const TA = T1;
 const TB = T2;
+/** Township A's county; township B is moved under another county of the same city (buildMore). */
+const COUNTY_A = COUNTY;
+const COUNTY_B = '522401000000';
+const CITY = '522400000000';
 const A1 = V2;
 const A2 = V1;
 const A3 = '522425100203';
@@ -84,10 +89,12 @@ const MISSING: Record<string, string | number> = {
 // ---------------------------------------------------------------------------------------------
 // Callers
 
-type CallerName = 'none' | 'admin' | 'reviewerA' | 'reviewerB' | 'inspector1' | 'inspector2' | 'villageA1' | 'villageB1' | 'viewer';
+type CallerName = 'none' | 'admin' | 'officeA' | 'reviewerA' | 'reviewerB' | 'inspector1' | 'inspector2' | 'villageA1' | 'villageB1' | 'viewer';
 interface Caller {
   name: CallerName;
   role: Role | null;
+  /** An office of an area: the county of township A (B is another county's). */
+  area?: string;
   township?: string;
   team?: 1 | 2;
   village?: string;
@@ -95,6 +102,7 @@ interface Caller {
 const CALLERS: Caller[] = [
   { name: 'none', role: null },
   { name: 'admin', role: 'admin' },
+  { name: 'officeA', role: 'admin', area: COUNTY_A },
   { name: 'reviewerA', role: 'reviewer', township: TA },
   { name: 'reviewerB', role: 'reviewer', township: TB },
   { name: 'inspector1', role: 'inspector', team: 1 },
@@ -104,7 +112,7 @@ const CALLERS: Caller[] = [
   { name: 'viewer', role: 'viewer' },
 ];
 /** Who may see whole ID numbers (canSeeFullIds in src/services/policies.ts: the office). */
-const SEES_FULL_IDS: readonly CallerName[] = ['admin'];
+const SEES_FULL_IDS: readonly CallerName[] = ['admin', 'officeA'];
 
 /**
  * Reach, as docs/api.md and docs/campaigns.md describe it (written out here, not taken from
@@ -114,6 +122,8 @@ const SEES_FULL_IDS: readonly CallerName[] = ['admin'];
  * published; a viewer published results.
  */
 function readsAssessment(c: Caller, village: string, status: string): boolean {
+  // An office of an area: what its area holds, as the office does (docs/security-authz.md).
+  if (c.area) return TOWNSHIP_OF[village] === TA;
   switch (c.role) {
     case 'admin':
       return true;
@@ -132,6 +142,7 @@ function readsAssessment(c: Caller, village: string, status: string): boolean {
 
 /** A registry village (and its households, work teams, helpers, records): the office and viewers all; a reviewer the township; an inspector the team's villages; a village its own. */
 function reachesVillage(c: Caller, village: string): boolean {
+  if (c.area) return TOWNSHIP_OF[village] === TA;
   switch (c.role) {
     case 'admin':
     case 'viewer':
@@ -158,8 +169,8 @@ interface Target {
   values: Values;
 }
 interface Subject {
-  /** assessment: reach by readsAssessment; village: by reachesVillage; open: everyone's. */
-  reach: 'assessment' | 'village' | 'open';
+  /** assessment: reach by readsAssessment; village: by reachesVillage; open: everyone's; whole: every caller's but an office of an area (a user of the whole database's office). */
+  reach: 'assessment' | 'village' | 'open' | 'whole';
   targets: Target[];
   /** The values of a missing object (default: MISSING for each name). */
   missing?: Values;
@@ -184,6 +195,8 @@ interface Entry {
   raw?: (f: Fixture, ask: Ask) => Buffer;
   /** Before an allowed request: make the fresh object it changes; returns values to use instead. */
   prepare?: (f: Fixture, ask: Ask) => Promise<Values | void>;
+  /** The office of the whole database's alone: an office of an area gets 403 (assertWholeDatabaseOffice). */
+  wholeOffice?: true;
   /** The status of an allowed request (default: any 2xx). */
   ok?: number[];
   /** Send it on a session of its own (signing out ends the session it is sent on). */
@@ -218,7 +231,7 @@ const draftTargets = (f: Fixture): Target[] => [A2, B2, A1, B1].map((v) => ({ la
 const byCode = (name: 'code' | 'village', villages: string[]) => (): Target[] => villages.map((v) => ({ label: v, village: v, values: { [name]: v } }));
 const campaign = (f: Fixture): Subject => ({ reach: 'open', targets: [{ label: 'campaign', values: { id: f.campaignId } }] });
 /** A user the office manages (the refusals are asked about it; an allowed change gets a fresh one: prepare). */
-const user = (f: Fixture): Subject => ({ reach: 'open', targets: [{ label: 'user', values: { id: f.sweptUser } }] });
+const user = (f: Fixture): Subject => ({ reach: 'whole', targets: [{ label: 'user', values: { id: f.sweptUser } }] });
 /** The campaign the office's campaign-wide changes are tried on (so the main one stays as built). */
 const scratch = (f: Fixture): Subject => ({ reach: 'open', targets: [{ label: 'scratch campaign', values: { id: f.scratchId } }] });
 const version = (f: Fixture, ask: Ask) => f.versionOf(Number(ask.values.id));
@@ -265,14 +278,19 @@ const TABLE: Record<string, Entry> = {
   'GET /api/kinds': { roles: 'any' },
   'POST /api/imports/{kind}': {
     roles: ['admin'],
+    wholeOffice: true,
     fixed: () => ({ kind: 'areas' }),
     upload: () => [
       { name: 'dryRun', data: 'true' },
       { name: 'file', filename: 'areas.csv', type: 'text/csv', data: `区划代码,名称,级别,上级区划代码\n${A3},松林村,村,${TA}\n` },
     ],
   },
-  'GET /api/imports/errors/{token}': { roles: ['admin'], subject: (f) => ({ reach: 'open', targets: [{ label: 'errors file', values: { token: f.errorsToken } }] }) },
-  'GET /api/exports/{kind}': { roles: ['admin'], fixed: () => ({ kind: 'households', format: 'csv' }) },
+  'GET /api/imports/errors/{token}': {
+    roles: ['admin'],
+    wholeOffice: true,
+    subject: (f) => ({ reach: 'open', targets: [{ label: 'errors file', values: { token: f.errorsToken } }] }),
+  },
+  'GET /api/exports/{kind}': { roles: ['admin'], wholeOffice: true, fixed: () => ({ kind: 'households', format: 'csv' }) },
   'GET /api/templates/{kind}': { roles: 'any', fixed: () => ({ kind: 'households' }) },
 
   // schemes
@@ -317,9 +335,9 @@ const TABLE: Record<string, Entry> = {
   'GET /api/campaigns/{id}/overview': { roles: 'any', subject: campaign },
   // The list of one's villages (我的考核村): inspectors (their teams' villages) and the office.
   'GET /api/campaigns/{id}/my-villages': { roles: ['admin', 'inspector'], subject: campaign },
-  'GET /api/audit': { roles: ['admin'] },
-  'GET /api/audit/verify': { roles: ['admin'] },
-  'GET /api/audit/export.xlsx': { roles: ['admin'] },
+  'GET /api/audit': { roles: ['admin'], wholeOffice: true },
+  'GET /api/audit/verify': { roles: ['admin'], wholeOffice: true },
+  'GET /api/audit/export.xlsx': { roles: ['admin'], wholeOffice: true },
 
   // assessments
   'GET /api/assessments/{id}': { roles: 'any', subject: (f) => ({ reach: 'assessment', targets: readTargets(f) }) },
@@ -486,6 +504,16 @@ interface Fixture {
 /** The registry beyond test/campaign-fixtures.ts: A3, B3, households in B1 and B2, members, helpers, work teams, visits — ID numbers everywhere. */
 async function buildMore(server: TestServer): Promise<void> {
   const db = server.store.db;
+  // A city above the county, and township B moved under a second county of it.
+  await db
+    .insertInto('areas')
+    .values([
+      { code: CITY, level: 'city', name: '毕节市', parent_code: null, poverty_village: 0, planned_exit_year: null, exit_year: null, population: null },
+      { code: COUNTY_B, level: 'county', name: '七星关区', parent_code: CITY, poverty_village: 0, planned_exit_year: null, exit_year: null, population: null },
+    ])
+    .execute();
+  await db.updateTable('areas').set({ parent_code: CITY }).where('code', '=', COUNTY_A).execute();
+  await db.updateTable('areas').set({ parent_code: COUNTY_B }).where('code', '=', TB).execute();
   await db
     .insertInto('areas')
     .values([
@@ -616,7 +644,10 @@ async function buildFixture(server: TestServer): Promise<Fixture> {
     if (!c.role) continue;
     const township = c.township;
     const village = c.village;
-    await users.create({ user: 'admin', role: 'admin' }, { username: c.name, role: c.role, password, ...(township ? { township } : {}), ...(village ? { village } : {}) });
+    await users.create(
+      { user: 'admin', role: 'admin' },
+      { username: c.name, role: c.role, password, ...(township ? { township } : {}), ...(village ? { village } : {}), ...(c.area ? { area: c.area } : {}) },
+    );
   }
 
   const schemeVersionId = (await campaigns.schemes.storeSchemeVersion(office, SEED_TEXT, DERIVE_TEXT, 'seed-2020.yaml')).id;
@@ -696,7 +727,14 @@ async function buildFixture(server: TestServer): Promise<Fixture> {
       return s.id;
     },
     openNote: async (id) => {
-      const s = await db.selectFrom('suggestions').select('id').where('assessment_id', '=', id).where('status', '=', 'open').orderBy('count').orderBy('id').executeTakeFirst();
+      const open = () => db.selectFrom('suggestions').select('id').where('assessment_id', '=', id).where('status', '=', 'open').orderBy('count').orderBy('id').executeTakeFirst();
+      let s = await open();
+      if (!s) {
+        // Every caller in reach dismisses one: a dismissed note is opened again (a test's shortcut).
+        const dismissed = await db.selectFrom('suggestions').select('id').where('assessment_id', '=', id).where('status', '=', 'dismissed').orderBy('id').executeTakeFirst();
+        if (dismissed) await db.updateTable('suggestions').set({ status: 'open', reason: null, decided_at: null, decided_by: null }).where('id', '=', dismissed.id).execute();
+        s = await open();
+      }
       if (!s) throw new Error(`no open suggestion left on assessment ${id}: the sweep needs more`);
       return s.id;
     },
@@ -871,7 +909,8 @@ describe.each(storeTargets())('authorisation sweep ($dialect)', (target) => {
       missingValues?: Values;
     }
 
-    const roleAllowed = (entry: Entry, c: Caller) => entry.roles === 'public' || (c.role !== null && (entry.roles === 'any' || entry.roles.includes(c.role)));
+    const roleAllowed = (entry: Entry, c: Caller) =>
+      entry.roles === 'public' || (c.role !== null && (entry.roles === 'any' || entry.roles.includes(c.role)) && !(entry.wholeOffice && c.area));
 
     // Which requests to make: refusals first (on the fixture as built), then the allowed ones.
     const plan = async (): Promise<Planned[]> => {
@@ -910,7 +949,12 @@ describe.each(storeTargets())('authorisation sweep ($dialect)', (target) => {
           let firstIn = true;
           for (const t of subject.targets) {
             const inReach =
-              subject.reach === 'open' || (subject.reach === 'village' ? reachesVillage(caller, t.village!) : readsAssessment(caller, t.village!, await f.statusOf(t.village!)));
+              subject.reach === 'open' ||
+              (subject.reach === 'whole'
+                ? !caller.area
+                : subject.reach === 'village'
+                  ? reachesVillage(caller, t.village!)
+                  : readsAssessment(caller, t.village!, await f.statusOf(t.village!)));
             objects.add(`${inReach ? 'in' : 'out'}:${t.label}`);
             if (inReach) {
               // Every object in reach is read; a change is made once, on the first.

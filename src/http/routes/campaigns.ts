@@ -341,7 +341,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
     tags: ['audit'],
     access: mayReadAudit,
     query: z.object({ anchor: z.union([z.string(), z.array(z.string())]).optional() }),
-    handler: async ({ query }) => {
+    handler: async ({ user, query }) => {
       const given = query.anchor === undefined ? [] : Array.isArray(query.anchor) ? query.anchor : [query.anchor];
       const anchors = given.map((text, i) => {
         const a = parseAnchor(text, `the printed anchor ${text}`);
@@ -352,7 +352,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
           );
         return a;
       });
-      return presentAuditVerification(await campaigns.audit.verifyAudit(anchors));
+      return presentAuditVerification(await campaigns.audit.verifyAuditFor(actorOf(user), anchors));
     },
   });
 }

@@ -23,6 +23,12 @@ export class AuditService {
     return this.deps.uow.read.audit.verify(anchors);
   }
 
+  /** The verification, for a reader of the log (the office of the whole database, assertReadAuditLog). */
+  verifyAuditFor(actor: Actor, anchors: AuditAnchor[] = []): Promise<AuditVerification> {
+    assertReadAuditLog(actor);
+    return this.verifyAudit(anchors);
+  }
+
   /** The audit log's head now, to print on a report as an anchor (`N:first 16 hex digits`). */
   auditAnchor(): Promise<{ entries: number; hash: string } | null> {
     return this.deps.uow.read.audit.head();

@@ -157,6 +157,7 @@ export class RegistryFileService {
   /** An import's errors file, for the administrator who imported, within the hour. */
   errorsFile(actor: Actor, token: string): FileOut {
     requirePolicy(actor, mayImportRegistry);
+    assertWholeDatabaseOffice(actor, 'read import errors files');
     this.sweep();
     const f = this.errorFiles.get(token);
     if (!f || f.owner !== actor.user) throw notFound('errors file (they are kept for an hour)');
