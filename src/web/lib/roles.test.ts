@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appealPart, can } from './roles.ts';
+import { appealPart, can, navFor } from './roles.ts';
 
 describe('roles', () => {
   it("reads each role's part in appeals off its permissions", () => {
@@ -14,5 +14,14 @@ describe('roles', () => {
     for (const role of ['admin', 'reviewer', 'inspector', 'village', 'viewer'] as const) {
       expect(appealPart(role) === 'decide', role).toBe(can.decideAppeal(role));
     }
+  });
+
+  it("leaves the whole database's pages (imports, exports, the audit log) out of an area office's menu", () => {
+    expect(navFor('admin')).toEqual(expect.arrayContaining(['imports', 'exports', 'audit', 'users', 'rankings']));
+    const area = navFor('admin', true);
+    expect(area).not.toEqual(expect.arrayContaining(['imports']));
+    expect(area.filter((k) => ['imports', 'exports', 'audit'].includes(k))).toEqual([]);
+    expect(area).toEqual(navFor('admin').filter((k) => !['imports', 'exports', 'audit'].includes(k)));
+    expect(navFor('viewer', true)).toEqual(navFor('viewer'));
   });
 });

@@ -51,8 +51,13 @@ const NAV: Record<Role, NavKey[]> = {
   viewer: ['overview', 'campaigns', 'rankings'],
 };
 
-export function navFor(role: Role): NavKey[] {
-  return NAV[role] ?? [];
+/** What the office of the whole database alone does (an office of an area does not: assertWholeDatabaseOffice). */
+const WHOLE_DATABASE: readonly NavKey[] = ['imports', 'exports', 'audit'];
+
+/** The menu of a role; of an office of an area (`area`), without the whole database's pages. */
+export function navFor(role: Role, area = false): NavKey[] {
+  const nav = NAV[role] ?? [];
+  return area ? nav.filter((k) => !WHOLE_DATABASE.includes(k)) : nav;
 }
 
 /** The page a role starts on. */
