@@ -62,6 +62,7 @@ export function storedParts(result: StoredResult, scheme: Scheme, schemeVersionI
 /** Stored parts, if they were read by this scheme version. */
 export function readStoredParts(text: string | null, schemeVersionId: number): Parts | undefined {
   if (!text) return undefined;
-  const { v, ...parts } = JSON.parse(text) as Parts & { v: number };
-  return v === schemeVersionId ? parts : undefined;
+  const p = JSON.parse(text) as Parts & { v: number };
+  // Field by field, not a rest pattern: V8 copies 50,000 of them several times faster so.
+  return p.v === schemeVersionId ? { sections: p.sections, grade: p.grade, penalty: p.penalty, nodes: p.nodes, period: p.period } : undefined;
 }

@@ -77,10 +77,11 @@ export class RankingService {
     const versionId = schemeVersionId ?? campaign.schemeVersionId;
     const { scheme } = await this.deps.schemes.schemeOf(versionId, tx);
     const here = <T extends { townshipCode: string | null }>(list: T[]) => (area && !area.whole ? list.filter((r) => townshipInArea(area, r.townshipCode)) : list);
-    const all = here(await tx.assessments.forRanking(campaignId, basis === 'published'));
+    // Every village of the campaign, read once: the counted results, and the others listed unranked.
+    const all = here(await tx.assessments.forRanking(campaignId, false));
     const rows = all.filter((r) => counted(r.status, basis));
     // The villages without a counted result are listed, without a rank (the snapshot's data leaves them out).
-    const unranked: UnrankedVillage[] = (basis === 'published' ? here(await tx.assessments.forRanking(campaignId, false)) : all)
+    const unranked: UnrankedVillage[] = all
       .filter((r) => !counted(r.status, basis))
       .sort((x, y) => (x.villageCode < y.villageCode ? -1 : x.villageCode > y.villageCode ? 1 : 0))
       .map((r) => ({
@@ -90,7 +91,7 @@ export class RankingService {
         townshipName: r.townshipName ?? '',
         state: r.status === 'draft' ? 'unassessed' : 'unpublished',
       }));
-    const parts = await this.resultParts(tx, scheme, versionId, rows);
+    const parts = await this.resultParts(tx, scheme, versionId, rows, campaignId);
     // An area's ranks change against the previous campaign's ranks of the same area's villages.
     const previous = await this.previousTotals(
       tx,
@@ -177,7 +178,7 @@ export class RankingService {
     for (const part of partCampaigns) {
       const { scheme: partScheme } = await this.deps.schemes.schemeOf(part.schemeVersionId, tx);
       const partRows = (await tx.assessments.forRanking(part.id, basis === 'published')).filter((r) => counted(r.status, basis));
-      const partParts = await this.resultParts(tx, partScheme, part.schemeVersionId, partRows);
+      const partParts = await this.resultParts(tx, partScheme, part.schemeVersionId, partRows, part.id);
       for (const r of partRows) {
         const list = byVillage.get(r.villageCode) ?? [];
         list.push({ period: part.period!, campaign: part.name, score: partParts.get(r.id)!.period });
@@ -258,7 +259,7 @@ export class RankingService {
    * kept per assessment and version (every change that rescores moves the version), so a
    * ranking does not parse every village's whole result each time it is asked for.
    */
-  private async resultParts(tx: Repos, scheme: Scheme, schemeVersionId: number, rows: ReadonlyArray<{ id: number; version: number }>) {
+  private async resultParts(tx: Repos, scheme: Scheme, schemeVersionId: number, rows: ReadonlyArray<{ id: number; version: number }>, campaignId?: number) {
     const out = new Map<number, Parts>();
     const cached = tx === this.deps.uow.read;
     const missing: number[] = [];
@@ -268,8 +269,14 @@ export class RankingService {
       else missing.push(r.id);
     }
     // What each score stored for rankings; the whole result only where it was stored before that.
+    // Most of a campaign missing (a cold start): its rows in one statement.
     const whole: number[] = [];
-    for (const r of await tx.assessments.rankingParts(missing)) {
+    const wanted = new Set(missing);
+    const stored =
+      campaignId !== undefined && missing.length > 2000
+        ? (await tx.assessments.rankingPartsOfCampaign(campaignId)).filter((r) => wanted.has(r.id))
+        : await tx.assessments.rankingParts(missing);
+    for (const r of stored) {
       const parts = readStoredParts(r.parts, schemeVersionId);
       if (!parts) {
         whole.push(r.id);
