@@ -331,6 +331,12 @@ export class AssessmentRepository {
     return rows.map((r) => ({ id: r.id, version: Number(r.version), parts: r.parts }));
   }
 
+  /** What the rankings read of every assessment of a campaign (one statement, not one per 500 ids: a province's 50,000). */
+  async rankingPartsOfCampaign(campaignId: number): Promise<Array<{ id: number; version: number; parts: string | null }>> {
+    const rows = await this.db.selectFrom('assessments').select(['id', 'version', 'parts']).where('campaign_id', '=', campaignId).execute();
+    return rows.map((r) => ({ id: r.id, version: Number(r.version), parts: r.parts }));
+  }
+
   /** The stored results (engine JSON, parsed) of some assessments, with their versions. */
   async results(ids: readonly number[]): Promise<Array<{ id: number; version: number; result: unknown }>> {
     const rows = await readInChunks(ids, (chunk) => this.db.selectFrom('assessments').select(['id', 'version', 'result']).where('id', 'in', chunk).execute());
