@@ -4,7 +4,7 @@
  */
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { errorText } from '../lib/api.ts';
-import { App, Button, Dropdown, Layout, Menu, type MenuProps } from 'antd';
+import { App, Button, Dropdown, Layout, Menu, Tag, Tooltip, type MenuProps } from 'antd';
 import {
   ApartmentOutlined,
   AuditOutlined,
@@ -68,7 +68,7 @@ export const navTestId = (key: NavKey) => `nav-${key.replace(/[A-Z]/g, (c) => `-
 export function AppLayout({ active, children }: { active: NavKey | undefined; children: ReactNode }) {
   const { t } = useTranslation();
   const user = useUser();
-  const { signOut } = useAuth();
+  const { signOut, area } = useAuth();
   const { message, modal } = App.useApp();
   const narrow = useIsNarrow(992);
   const offline = useOfflineStatus();
@@ -78,7 +78,7 @@ export function AppLayout({ active, children }: { active: NavKey | undefined; ch
   // The phone's menu drawer is mounted from its first opening on (and fetched ahead, when idle).
   const [drawerUsed, setDrawerUsed] = useState(false);
   useWhenIdle(narrow, preloadNavDrawer);
-  const allowed = navFor(user.role);
+  const allowed = navFor(user.role, user.area !== null && user.area !== undefined);
 
   const item = (key: NavKey) => ({ key, icon: ICONS[key], label: <span data-testid={navTestId(key)}>{t(`nav.${key}`)}</span> });
   const items: MenuProps['items'] = [];
@@ -135,6 +135,7 @@ export function AppLayout({ active, children }: { active: NavKey | undefined; ch
       label: (
         <span>
           {user.displayName ?? user.username} · {t(`roles.${user.role}`)}
+          {area ? ` · ${area.name}` : ''}
         </span>
       ),
     },
@@ -188,6 +189,17 @@ export function AppLayout({ active, children }: { active: NavKey | undefined; ch
           <div className="app-header-spacer" />
           <SyncStatus />
           <LanguageSwitch />
+          {area ? (
+            // An office of an area (a city's, a county's) is told which villages it is looking at.
+            <Tooltip title={t('app.areaHelp', { name: area.name })}>
+              <span data-testid="session-area" style={{ display: 'inline-flex', alignItems: 'center', whiteSpace: 'nowrap', maxWidth: 200, overflow: 'hidden' }}>
+                <span data-testid="session-area-name">{area.name}</span>
+                <Tag className="hide-narrow" style={{ marginInlineStart: 6, marginInlineEnd: 0 }} data-testid="session-area-level">
+                  {t(`app.areaLevels.${area.level}`)}
+                </Tag>
+              </span>
+            </Tooltip>
+          ) : null}
           <Dropdown
             trigger={['click']}
             menu={{

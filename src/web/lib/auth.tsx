@@ -3,7 +3,7 @@ import { setOfficeTimeZone } from './format.ts';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, ApiError, onUnauthenticated, setCsrfToken } from './api.ts';
 import type { Session, User } from './types.ts';
-import type { LoginRequest, Ok, PasswordChangeRequest } from '../../contract/index.ts';
+import type { LoginRequest, Ok, PasswordChangeRequest, SessionArea } from '../../contract/index.ts';
 import { forgetOffline, keptUser, setReachable } from '../offline/runner.ts';
 
 interface AuthState {
@@ -16,6 +16,8 @@ interface AuthState {
   expire(): void;
   /** The least number of characters of a new password, as the server said (10 until it did). */
   passwordMinLength: number;
+  /** The area the office sees and ranks (its name for the header); null: the whole database, or not known offline. */
+  area: SessionArea | null;
 }
 
 const AuthContext = createContext<AuthState | null>(null);
@@ -23,6 +25,7 @@ const AuthContext = createContext<AuthState | null>(null);
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null | undefined>(undefined);
   const [passwordMinLength, setPasswordMinLength] = useState(10);
+  const [area, setArea] = useState<SessionArea | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -33,6 +36,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         setCsrfToken(s.csrfToken);
         setPasswordMinLength(s.passwordMinLength);
         setOfficeTimeZone(s.timeZone);
+        setArea(s.area ?? null);
         setUser(s.user);
       })
       .catch(async (e: unknown) => {
@@ -43,6 +47,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       });
     const off = onUnauthenticated(() => {
       setCsrfToken(null);
+      setArea(null);
       setUser(null);
     });
     return () => {
@@ -56,6 +61,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setCsrfToken(s.csrfToken);
     setPasswordMinLength(s.passwordMinLength);
     setOfficeTimeZone(s.timeZone);
+    setArea(s.area ?? null);
     setUser(s.user);
     return s.user;
   }, []);
@@ -69,6 +75,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     }
     await forgetOffline();
     setCsrfToken(null);
+    setArea(null);
     setUser(null);
   }, []);
 
@@ -82,10 +89,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const expire = useCallback(() => {
     setCsrfToken(null);
+    setArea(null);
     setUser(null);
   }, []);
 
-  const value = useMemo(() => ({ user, signIn, signOut, changePassword, expire, passwordMinLength }), [user, signIn, signOut, changePassword, expire, passwordMinLength]);
+  const value = useMemo(
+    () => ({ user, signIn, signOut, changePassword, expire, passwordMinLength, area }),
+    [user, signIn, signOut, changePassword, expire, passwordMinLength, area],
+  );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 
@@ -100,4 +111,9 @@ export function useUser(): User {
   const { user } = useAuth();
   if (!user) throw new Error('no user signed in');
   return user;
+}
+
+/** The area of the signed-in office (its code, name and level); null: the whole database. */
+export function useSessionArea(): SessionArea | null {
+  return useAuth().area;
 }

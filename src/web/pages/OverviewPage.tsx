@@ -1,7 +1,7 @@
 /**
  * The overview of the current campaign: progress of the villages' assessments, the score
- * distribution, the points lost on average in each section by township, and the
- * top and bottom villages.
+ * distribution, the points lost on average in each section by township, the counties' averages
+ * (an office over several counties), and the top and bottom villages.
  */
 import { useMemo } from 'react';
 import { Alert, Card, Col, Empty, Progress as AntProgress, Row, Statistic, Table, Tag } from 'antd';
@@ -107,6 +107,20 @@ export default function OverviewPage() {
       })),
     };
   }, [data, fmt, lang, t]);
+
+  type CountyRow = Overview['counties'][number];
+  const countyColumns = [
+    { title: t('rankings.place'), dataIndex: 'rank', key: 'rank', width: 64, fixed: 'left' as const },
+    { title: t('rankings.countyName'), dataIndex: 'name', key: 'name', fixed: 'left' as const },
+    { title: t('rankings.countyVillages'), dataIndex: 'count', key: 'count', align: 'right' as const },
+    { title: t('rankings.averageTotal'), dataIndex: 'averageTotal', key: 'averageTotal', align: 'right' as const, render: (v: number) => <b>{fmt.points(v)}</b> },
+    ...(data?.sections ?? []).map((s) => ({
+      title: s.code,
+      key: `s${s.code}`,
+      align: 'right' as const,
+      render: (_: unknown, r: CountyRow) => fmt.points(r.averages[s.code]),
+    })),
+  ];
 
   const placeColumns = [
     { title: t('rankings.countyRank'), dataIndex: 'countyRank', width: 64 },
@@ -219,6 +233,22 @@ export default function OverviewPage() {
                 {sectionOption ? <EChart option={sectionOption} height={340} testId="chart-sections" /> : <Empty description={t('overview.noScores')} />}
               </Card>
             </Col>
+            {(data.counties?.length ?? 0) > 1 ? (
+              <Col xs={24}>
+                <Card size="small" title={t('overview.countyAverages')}>
+                  <Table<CountyRow>
+                    size="small"
+                    rowKey="county"
+                    pagination={false}
+                    scroll={{ x: 600 }}
+                    columns={countyColumns}
+                    dataSource={data.counties}
+                    onRow={(r) => ({ 'data-testid': `overview-county-${r.county}` }) as object}
+                    data-testid="overview-counties"
+                  />
+                </Card>
+              </Col>
+            ) : null}
             <Col xs={24} md={12}>
               <Card
                 size="small"

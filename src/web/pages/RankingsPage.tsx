@@ -1,7 +1,8 @@
 /**
  * Rankings of a campaign: county and township ranks (competition ranking), section scores,
  * change against the previous campaign; filter by township, sort by any column, the reports in one download menu;
- * the report files (workbooks, PDFs) of the township shown.
+ * the report files (workbooks, PDFs) of the township shown. An office of an area (a city, a
+ * province) sees its villages ranked among themselves, and its counties ranked by average.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { Card, Empty, Select, Space, Table, Tag, Tooltip } from 'antd';
@@ -16,12 +17,13 @@ import { ReportDownloads } from '../components/ReportDownloads.tsx';
 import { PreviewBanner, PreviewSwitch, usePreview } from '../components/RankingPreview.tsx';
 import { can } from '../lib/roles.ts';
 import { useApi, useIsNarrow } from '../lib/hooks.ts';
-import { useUser } from '../lib/auth.tsx';
+import { useSessionArea, useUser } from '../lib/auth.tsx';
 import { Link, pathTo, setQuery, useRoute } from '../lib/router.tsx';
 import { useFormat } from '../lib/format.ts';
 import { fetchSchemeVersion } from '../lib/scoring.ts';
 import { schemeLang } from '../i18n/index.ts';
 import type { RankedRow, Ranking, UnrankedVillage } from '../lib/types.ts';
+import type { CountyRanking } from '../../contract/index.ts';
 import type { SchemesAnswer } from './schemes/schemes-data.ts';
 
 type RankingAnswer = Ranking;
@@ -93,6 +95,7 @@ export default function RankingsPage() {
   const lang = schemeLang(i18n.language);
   const fmt = useFormat();
   const user = useUser();
+  const sessionArea = useSessionArea();
   const route = useRoute();
   const { campaigns, current, setCurrent, error: listError, loading: listLoading } = useCurrentCampaign();
   const township = route.query.get('township') ?? undefined;
@@ -159,7 +162,15 @@ export default function RankingsPage() {
   // On a phone: rank, village, total and change, no sideways scrolling; the sections are on the village's sheet.
   const narrow = useIsNarrow();
   const wide: ColumnsType<RankedRow> = [
-    { title: t('rankings.countyRank'), dataIndex: 'countyRank', width: 74, fixed: 'left', sorter: (a, b) => a.countyRank - b.countyRank, defaultSortOrder: 'ascend' },
+    {
+      // Villages of several counties (a city's, a province's) are ranked across them: not a county's rank.
+      title: (data?.counties?.length ?? 0) > 1 ? t('rankings.areaRank') : t('rankings.countyRank'),
+      dataIndex: 'countyRank',
+      width: 74,
+      fixed: 'left',
+      sorter: (a, b) => a.countyRank - b.countyRank,
+      defaultSortOrder: 'ascend',
+    },
     { title: t('rankings.townshipRank'), dataIndex: 'townshipRank', width: 74, sorter: (a, b) => a.townshipRank - b.townshipRank || a.township.localeCompare(b.township) },
     {
       title: t('common.village'),
@@ -242,13 +253,25 @@ export default function RankingsPage() {
     ? wide.filter((c) => ['countyRank', 'name', 'total', 'change'].includes(String(c.key ?? (c as { dataIndex?: string }).dataIndex))).map((c) => ({ ...c, fixed: undefined }))
     : wide;
 
+  // The office's area whose villages are ranked among themselves, named as the session names it.
+  const areaName = data?.area ? (sessionArea?.code === data.area.code ? sessionArea.name : data.area.code) : null;
+  const counties = data?.counties ?? [];
+  const basis = data?.basis ? t(`overview.basisKinds.${data.basis}`, { defaultValue: data.basis }) : null;
+
   if (listError) return <ErrorView error={listError} />;
   if (listLoading) return <Loading />;
   return (
     <div data-testid="rankings-page">
       <PageHeader
         title={t('nav.rankings')}
-        sub={data?.basis ? t(`overview.basisKinds.${data.basis}`, { defaultValue: data.basis }) : undefined}
+        sub={
+          areaName || basis ? (
+            <>
+              {areaName ? <div data-testid="ranking-area">{t('rankings.withinArea', { name: areaName })}</div> : null}
+              {basis ? <div>{basis}</div> : null}
+            </>
+          ) : undefined
+        }
         extra={
           <>
             <CampaignPicker campaigns={campaigns} value={current?.id} onChange={setCurrent} />
@@ -341,6 +364,31 @@ export default function RankingsPage() {
                 key: 'state',
                 render: (_, r) => <Tag color={r.state === 'unpublished' ? 'blue' : 'default'}>{t(`rankings.states.${r.state}`)}</Tag>,
               },
+            ]}
+          />
+        </Card>
+      ) : null}
+      {counties.length > 1 ? (
+        <Card size="small" title={t('rankings.countyRanking')} style={{ marginTop: 12 }}>
+          <Table<CountyRanking>
+            rowKey="county"
+            size="small"
+            pagination={false}
+            dataSource={counties}
+            scroll={{ x: 600 }}
+            data-testid="ranking-counties"
+            onRow={(r) => ({ 'data-testid': `county-row-${r.county}` }) as object}
+            columns={[
+              { title: t('rankings.place'), dataIndex: 'rank', key: 'rank', width: 64, fixed: 'left' as const },
+              { title: t('rankings.countyName'), dataIndex: 'name', key: 'name', fixed: 'left' as const },
+              { title: t('rankings.countyVillages'), dataIndex: 'count', key: 'count', align: 'right' as const },
+              { title: t('rankings.averageTotal'), dataIndex: 'averageTotal', key: 'averageTotal', align: 'right' as const, render: (v: number) => <b>{fmt.points(v)}</b> },
+              ...sections.map((s) => ({
+                title: `${s.code}`,
+                key: s.code,
+                align: 'right' as const,
+                render: (_: unknown, r: CountyRanking) => fmt.points(r.averages[s.code]),
+              })),
             ]}
           />
         </Card>

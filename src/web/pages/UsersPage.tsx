@@ -2,9 +2,11 @@
  * 用户管理, for the office: every user with role, scope (by name), state, last sign-in and the
  * one-time-password flag; adding a user, changing the role and scope, resetting a password (the
  * one-time password shown once, with a copy button) and disabling / enabling with confirmation.
- * The server decides again (policies, the last administrator) and audits each change.
+ * An office, a viewer and an inspector may be given an area (所属区域: a province, city or
+ * county), whose villages alone they see. The server decides again (policies, the last
+ * administrator, the office's own area) and audits each change.
  */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { CopyOutlined, PlusOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
@@ -12,14 +14,28 @@ import { useTranslation } from 'react-i18next';
 import { ErrorView, PageHeader } from '../components/common.tsx';
 import { api, errorText } from '../lib/api.ts';
 import { useApi } from '../lib/hooks.ts';
-import { useUser } from '../lib/auth.tsx';
+import { useSessionArea, useUser } from '../lib/auth.tsx';
 import { useFormat } from '../lib/format.ts';
-import { usePlaces, type Places } from '../lib/places.ts';
-import type { CreateUserRequest, PasswordReset, UpdateUserRequest, UserAnswer, UserCreated, UserListed, UsersAnswer } from '../../contract/index.ts';
+import type { Places } from '../lib/places.ts';
+import type {
+  Area,
+  AreasAnswer,
+  CreateUserRequest,
+  PasswordReset,
+  SessionArea,
+  UpdateUserRequest,
+  UserAnswer,
+  UserCreated,
+  UserListed,
+  UsersAnswer,
+} from '../../contract/index.ts';
 import { useReturnFocus } from '../lib/a11y.tsx';
 import type { Role } from '../../core/roles.ts';
 
 const ROLE_ORDER: Role[] = ['admin', 'reviewer', 'inspector', 'village', 'viewer'];
+/** The roles an area (所属区域) is given to: an office, a viewer, an inspector. */
+const AREA_ROLES: ReadonlySet<Role> = new Set(['admin', 'viewer', 'inspector']);
+const OFFICE_LEVELS: ReadonlySet<Area['level']> = new Set(['province', 'city', 'county']);
 
 interface ScopeValues {
   username?: string;
@@ -27,31 +43,90 @@ interface ScopeValues {
   role: Role;
   township?: string;
   village?: string;
+  /** '' : none chosen (the office's own area, or the whole database). */
+  area?: string;
+}
+
+/** An area an office may be given: a province, city or county of the registry, indented by its depth. */
+interface OfficeArea {
+  code: string;
+  name: string;
+  level: SessionArea['level'];
+  depth: number;
+}
+
+interface UserPlaces extends Places {
+  loading: boolean;
+  levels: Map<string, Area['level']>;
+  /** The provinces, cities and counties within the office's reach, depth first (its own area first). */
+  offices: OfficeArea[];
+}
+
+/**
+ * The registry's area tree read once: the townships and villages of the scope selects (as
+ * lib/places.ts makes them), names and levels by code, and the areas above the township an
+ * office, a viewer or an inspector may be given, cut to the signed-in office's own area.
+ */
+function useUserPlaces(own: SessionArea | null): UserPlaces {
+  const { data, loading } = useApi<AreasAnswer>('/areas');
+  const places = useMemo(() => {
+    const names = new Map<string, string>();
+    const levels = new Map<string, Area['level']>();
+    const townships: Places['townships'] = [];
+    const villages: Places['villages'] = [];
+    const offices: OfficeArea[] = [];
+    const go = (a: Area, depth: number, within: boolean) => {
+      names.set(a.code, a.name);
+      levels.set(a.code, a.level);
+      const inside = within || a.code === own?.code;
+      if (a.level === 'township') {
+        townships.push({ value: a.code, label: a.name });
+        const here = (a.children ?? []).filter((c) => c.level === 'village');
+        here.forEach((c) => {
+          names.set(c.code, c.name);
+          levels.set(c.code, c.level);
+        });
+        if (here.length) villages.push({ label: a.name, options: here.map((c) => ({ value: c.code, label: c.name })) });
+        return;
+      }
+      if (inside && OFFICE_LEVELS.has(a.level)) offices.push({ code: a.code, name: a.name, level: a.level as SessionArea['level'], depth });
+      a.children?.forEach((c) => go(c, inside && OFFICE_LEVELS.has(a.level) ? depth + 1 : depth, inside));
+    };
+    (data?.areas ?? []).forEach((a) => go(a, 0, own === null));
+    return { names, levels, townships, villages, offices };
+  }, [data, own]);
+  return { ...places, loading };
 }
 
 /** The form of a new user, or of a user's role and scope (`editing`): the scope select follows the role. */
-function UserForm({
-  editing,
-  places,
-  onDone,
-  onCancel,
-}: {
-  editing: UserListed | null;
-  places: Places & { loading: boolean };
-  onDone: (created?: UserCreated) => void;
-  onCancel: () => void;
-}) {
+function UserForm({ editing, places, onDone, onCancel }: { editing: UserListed | null; places: UserPlaces; onDone: (created?: UserCreated) => void; onCancel: () => void }) {
   useReturnFocus();
   const { t } = useTranslation();
+  const own = useSessionArea();
   const [form] = Form.useForm<ScopeValues>();
   const role = Form.useWatch('role', form);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // The empty choice: the office's own area, or for the office of the whole database, every village.
+  const noArea = own ? t('users.areaOwn', { name: own.name }) : t('users.areaAll');
+  const areaOptions = [
+    { value: '', label: noArea, title: noArea, name: noArea, depth: 0 },
+    ...places.offices.map((a) => ({ value: a.code, label: `${a.name} ${a.code}`, title: a.name, name: a.name, depth: a.depth })),
+    // A user's area the office's list does not hold (outside the registry's tree as read): kept, by code.
+    ...(editing?.area && !places.offices.some((a) => a.code === editing.area)
+      ? [{ value: editing.area, label: places.names.get(editing.area) ?? editing.area, title: editing.area, name: places.names.get(editing.area) ?? editing.area, depth: 0 }]
+      : []),
+  ];
 
   const submit = async (v: ScopeValues) => {
     setBusy(true);
     setError(null);
-    const scope = { ...(v.role === 'reviewer' && v.township ? { township: v.township } : {}), ...(v.role === 'village' && v.village ? { village: v.village } : {}) };
+    const scope = {
+      ...(v.role === 'reviewer' && v.township ? { township: v.township } : {}),
+      ...(v.role === 'village' && v.village ? { village: v.village } : {}),
+      // None chosen: the server gives the office's own area (or none, to the office of the whole database).
+      ...(AREA_ROLES.has(v.role) && v.area ? { area: v.area } : {}),
+    };
     try {
       if (editing) {
         await api.patch<UserAnswer>(`/users/${editing.id}`, { role: v.role, ...scope } satisfies UpdateUserRequest);
@@ -82,7 +157,9 @@ function UserForm({
         form={form}
         layout="vertical"
         onFinish={submit}
-        initialValues={editing ? { role: editing.role, township: editing.township ?? undefined, village: editing.village ?? undefined } : { role: 'village' }}
+        initialValues={
+          editing ? { role: editing.role, township: editing.township ?? undefined, village: editing.village ?? undefined, area: editing.area ?? '' } : { role: 'village', area: '' }
+        }
         data-testid="user-form"
       >
         {editing ? null : (
@@ -114,6 +191,28 @@ function UserForm({
         {role === 'village' ? (
           <Form.Item name="village" label={t('users.village')} rules={[{ required: true, message: t('common.required') }]}>
             <Select aria-label={t('users.village')} showSearch optionFilterProp="label" loading={places.loading} options={places.villages} data-testid="user-village" />
+          </Form.Item>
+        ) : null}
+        {role && AREA_ROLES.has(role) ? (
+          <Form.Item name="area" label={t('users.area')} extra={t('users.areaHelp', { own: noArea })}>
+            <Select
+              aria-label={t('users.area')}
+              showSearch
+              optionFilterProp="label"
+              loading={places.loading}
+              options={areaOptions}
+              classNames={{ popup: { root: 'user-area-popup' } }}
+              optionRender={(o) =>
+                o.value === '' ? (
+                  <span>{o.label}</span>
+                ) : (
+                  <span style={{ paddingInlineStart: 16 * (Number(o.data.depth) || 0) }}>
+                    {o.data.name} <span className="muted">{o.value}</span>
+                  </span>
+                )
+              }
+              data-testid="user-area"
+            />
           </Form.Item>
         ) : null}
       </Form>
@@ -163,7 +262,7 @@ export default function UsersPage() {
   const fmt = useFormat();
   const { message } = App.useApp();
   const { data, error, loading, reload } = useApi<UsersAnswer>('/users');
-  const places = usePlaces();
+  const places = useUserPlaces(useSessionArea());
   const [form, setForm] = useState<{ editing: UserListed | null } | null>(null);
   const [shown, setShown] = useState<{ username: string; password: string; reset: boolean } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -191,6 +290,15 @@ export default function UsersPage() {
     });
 
   const scopeOf = (u: UserListed) => {
+    if (AREA_ROLES.has(u.role) && u.area) {
+      const name = places.names.get(u.area);
+      return (
+        <span data-testid="user-area-name">
+          {name ?? u.area}
+          {name ? <span className="muted"> {u.area}</span> : null}
+        </span>
+      );
+    }
     const code = u.role === 'reviewer' ? u.township : u.role === 'village' ? u.village : null;
     if (code) {
       const name = places.names.get(code);
@@ -202,6 +310,12 @@ export default function UsersPage() {
       );
     }
     return <span className="muted">{t(`users.scopeNone.${u.role}`)}</span>;
+  };
+
+  // An office above the county is not the county office: it is named by its area's level (市州办公室).
+  const roleOf = (u: UserListed) => {
+    const level = u.role === 'admin' && u.area ? places.levels.get(u.area) : undefined;
+    return level === 'province' || level === 'city' ? t('users.areaOffice', { level: t(`app.areaLevels.${level}`) }) : t(`roles.${u.role}`);
   };
 
   const columns: ColumnsType<UserListed> = [
@@ -216,7 +330,7 @@ export default function UsersPage() {
         </span>
       ),
     },
-    { title: t('users.role'), dataIndex: 'role', width: 120, render: (r: Role) => t(`roles.${r}`) },
+    { title: t('users.role'), dataIndex: 'role', width: 120, render: (_: Role, u) => roleOf(u) },
     { title: t('users.scope'), key: 'scope', render: (_, u) => scopeOf(u) },
     {
       title: t('common.status'),
