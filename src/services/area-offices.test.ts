@@ -23,6 +23,7 @@ import {
   provinceServices,
   publishedProvinceCampaign,
   T11,
+  T21,
   T31,
 } from '../../test/area-fixtures.ts';
 import { ACTORS } from '../../test/campaign-fixtures.ts';
@@ -152,9 +153,20 @@ describe.each(storeTargets())('offices above the county ($dialect)', (target) =>
       [K2, 2, 197],
     ]);
     expect(overview.county.count).toBe(4);
-    // A snapshot ranks the whole campaign, whoever published.
+    // A snapshot ranks the whole campaign, whoever published; an office reads its own villages' rows of it, ranks as recorded.
     const [snapshot] = (await service.rankings.snapshots(campaignId)).slice(-1);
     expect((snapshot!.data as { county: unknown[] }).county).toHaveLength(6);
+    const [mine] = (await service.rankings.snapshotsFor(city, campaignId)).slice(-1);
+    const data = mine!.data as { county: Array<{ village: string; countyRank: number }>; townships: Array<{ township: string }>; counties: Array<{ code: string }> };
+    expect(data.county.map((r) => [r.village, r.countyRank])).toEqual([
+      [A2, 1],
+      [B2, 3],
+      [A1, 4],
+      [B1, 6],
+    ]);
+    expect(data.townships.map((t) => t.township).sort()).toEqual([T11, T21].sort());
+    expect(data.counties.map((c) => c.code)).toEqual([K1, K2]);
+    expect(await service.rankings.snapshotsFor(office, campaignId)).toEqual(await service.rankings.snapshots(campaignId));
   });
 
   it("leaves a campaign's set-up and publication to the office whose area holds all of it", async () => {

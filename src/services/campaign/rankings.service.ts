@@ -13,7 +13,7 @@ import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
 import { listsRow, needsTeam, rankingBasis, seesUnrankedState, seesWholeCampaign, townshipInArea, type Actor, type AreaScope, type RankingBasis } from '../policies.ts';
 import { progressOf } from './campaign-setup.service.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
-import { audit, notFound, type Clock } from './shared.ts';
+import { assertSeesCampaign, audit, notFound, type Clock } from './shared.ts';
 import { partsOfResult, readStoredParts, tieNodesOf, type Parts, type StoredResult } from './ranking-parts.ts';
 
 type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'snapshots' | 'schemeVersions' | 'audit' | 'areas'>;
@@ -332,6 +332,34 @@ export class RankingService {
     const head = await tx.audit.head();
     if (head) await tx.snapshots.anchor(id, head);
     return id;
+  }
+
+  /**
+   * The snapshots as an actor may read them: every one of a campaign it sees (else not found); an
+   * office of an area gets the rows of its own villages, townships and counties, with the ranks the
+   * snapshot recorded (the campaign's: a snapshot is a record, not ranked again), and the campaign's
+   * summary as recorded.
+   */
+  async snapshotsFor(actor: Actor, campaignId: number) {
+    const read = this.deps.uow.read;
+    if (!(await read.campaigns.byId(campaignId))) throw notFound(`campaign ${campaignId}`);
+    await assertSeesCampaign(read, actor, campaignId);
+    const all = await this.snapshots(campaignId);
+    const area = actor.area;
+    if (!area || area.whole) return all;
+    type Data = { county?: Array<{ township: string }>; townships?: Array<{ township: string }>; counties?: Array<{ code: string }> };
+    return all.map((snap) => {
+      const data = snap.data as Data;
+      return {
+        ...snap,
+        data: {
+          ...data,
+          ...(data.county ? { county: data.county.filter((r) => townshipInArea(area, r.township || null)) } : {}),
+          ...(data.townships ? { townships: data.townships.filter((t) => townshipInArea(area, t.township || null)) } : {}),
+          ...(data.counties ? { counties: data.counties.filter((c) => area.counties.has(c.code)) } : {}),
+        },
+      };
+    });
   }
 
   async snapshots(campaignId: number) {
