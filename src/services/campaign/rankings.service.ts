@@ -77,8 +77,9 @@ export class RankingService {
     const versionId = schemeVersionId ?? campaign.schemeVersionId;
     const { scheme } = await this.deps.schemes.schemeOf(versionId, tx);
     const here = <T extends { townshipCode: string | null }>(list: T[]) => (area && !area.whole ? list.filter((r) => townshipInArea(area, r.townshipCode)) : list);
-    // Every village of the campaign, read once: the counted results, and the others listed unranked.
-    const all = here(await tx.assessments.forRanking(campaignId, false));
+    // Every village of the campaign, read once with what its score stored for rankings: the counted
+    // results, and the others listed unranked.
+    const all = here(await tx.assessments.forRankingWithParts(campaignId));
     const rows = all.filter((r) => counted(r.status, basis));
     // The villages without a counted result are listed, without a rank (the snapshot's data leaves them out).
     const unranked: UnrankedVillage[] = all
@@ -91,7 +92,7 @@ export class RankingService {
         townshipName: r.townshipName ?? '',
         state: r.status === 'draft' ? 'unassessed' : 'unpublished',
       }));
-    const parts = await this.resultParts(tx, scheme, versionId, rows, campaignId);
+    const parts = await this.resultParts(tx, scheme, versionId, rows);
     // An area's ranks change against the previous campaign's ranks of the same area's villages.
     const previous = await this.previousTotals(
       tx,
@@ -177,8 +178,8 @@ export class RankingService {
     const byVillage = new Map<string, Array<{ period: string; campaign: string; score: PeriodScore }>>();
     for (const part of partCampaigns) {
       const { scheme: partScheme } = await this.deps.schemes.schemeOf(part.schemeVersionId, tx);
-      const partRows = (await tx.assessments.forRanking(part.id, basis === 'published')).filter((r) => counted(r.status, basis));
-      const partParts = await this.resultParts(tx, partScheme, part.schemeVersionId, partRows, part.id);
+      const partRows = (await tx.assessments.forRankingWithParts(part.id)).filter((r) => counted(r.status, basis));
+      const partParts = await this.resultParts(tx, partScheme, part.schemeVersionId, partRows);
       for (const r of partRows) {
         const list = byVillage.get(r.villageCode) ?? [];
         list.push({ period: part.period!, campaign: part.name, score: partParts.get(r.id)!.period });
@@ -259,23 +260,23 @@ export class RankingService {
    * kept per assessment and version (every change that rescores moves the version), so a
    * ranking does not parse every village's whole result each time it is asked for.
    */
-  private async resultParts(tx: Repos, scheme: Scheme, schemeVersionId: number, rows: ReadonlyArray<{ id: number; version: number }>, campaignId?: number) {
+  private async resultParts(tx: Repos, scheme: Scheme, schemeVersionId: number, rows: ReadonlyArray<{ id: number; version: number; parts?: string | null }>) {
     const out = new Map<number, Parts>();
     const cached = tx === this.deps.uow.read;
-    const missing: number[] = [];
+    const missing: Array<{ id: number; version: number; parts?: string | null }> = [];
     for (const r of rows) {
       const hit = cached ? this.partsCache.get(r.id) : undefined;
       if (hit && hit.version === r.version && hit.schemeVersionId === schemeVersionId) out.set(r.id, hit.parts);
-      else missing.push(r.id);
+      else missing.push(r);
     }
-    // What each score stored for rankings; the whole result only where it was stored before that.
-    // Most of a campaign missing (a cold start): its rows in one statement.
+    // What each score stored for rankings (read with the rows where they were, else now); the whole
+    // result only where it was stored before that.
     const whole: number[] = [];
-    const wanted = new Set(missing);
-    const stored =
-      campaignId !== undefined && missing.length > 2000
-        ? (await tx.assessments.rankingPartsOfCampaign(campaignId)).filter((r) => wanted.has(r.id))
-        : await tx.assessments.rankingParts(missing);
+    const unread = missing.filter((r) => r.parts === undefined).map((r) => r.id);
+    const stored = [
+      ...missing.filter((r) => r.parts !== undefined).map((r) => ({ id: r.id, version: r.version, parts: r.parts! })),
+      ...(unread.length === 0 ? [] : await tx.assessments.rankingParts(unread)),
+    ];
     for (const r of stored) {
       const parts = readStoredParts(r.parts, schemeVersionId);
       if (!parts) {
