@@ -309,7 +309,13 @@ export interface AppealListed {
   decidedBy: string | null;
 }
 
-/** GET /api/campaigns/:id/appeals */
+/** GET /api/campaigns/:id/appeals (`?limit=` pages it: docs/api.md, "Paged lists") */
 export interface AppealsAnswer {
   appeals: AppealListed[];
+  /** A paged answer: the `after` of the next page (the last row's cursor, e.g. `0.17`), null on the last page. */
+  next?: string | null;
+  /** A paged answer: the appeals under the filters within the caller's reach, on every page. */
+  total?: number;
+  /** A paged answer: those appeals by status, the status filter aside (for a page's status tabs). */
+  counts?: Record<AppealStatus, number>;
 }

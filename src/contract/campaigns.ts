@@ -133,9 +133,15 @@ export interface Assigned {
   villages: number;
 }
 
-/** GET /api/campaigns/:id/assessments */
+/** GET /api/campaigns/:id/assessments (`?limit=` pages it: docs/api.md, "Paged lists") */
 export interface AssessmentsAnswer {
   assessments: AssessmentRow[];
+  /** A paged answer: the `after` of the next page (the last row's village code), null on the last page. */
+  next?: string | null;
+  /** A paged answer: the rows under the filters within the caller's reach, on every page. */
+  total?: number;
+  /** A paged answer: those rows by status, the status filter aside (for a page's status tabs). */
+  counts?: Record<AssessmentStatus, number>;
 }
 
 /** A village's place in a ranking. */
@@ -241,8 +247,17 @@ export interface Ranking extends RankingData {
   basis: 'published' | 'preview';
   /** The office's area whose villages are ranked among themselves; null: the whole campaign. */
   area: { code: string; level: 'province' | 'city' | 'county' } | null;
-  /** The campaign's villages without a counted result, by code (cut to the township asked for). */
+  /** The campaign's villages without a counted result, by code (cut to the township asked for; and to `q`, when paged). */
   unranked: UnrankedVillage[];
+  /**
+   * A paged answer (`?limit=`): `county` is one page of the ranked rows (in rank order, after
+   * the village `after`, matching `q`), each township's `rows` that page's rows of the township;
+   * every summary stays whole. `next`: the `after` of the next page (the last row's village
+   * code), null on the last page.
+   */
+  next?: string | null;
+  /** A paged answer: the ranked rows matching `q` (all of them without it). */
+  total?: number;
 }
 
 /** A dated ranking snapshot (published results). */

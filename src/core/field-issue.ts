@@ -27,6 +27,8 @@ const OWN_SENTENCES_ZH: Record<string, string> = {
   'a built-in scheme id such as seed-2020': '应为内置考核细则的编号，如 seed-2020',
   'a token from an import': '应为导入时给出的凭据',
   'letters, digits, dot, dash or underscore': '只能包含字母、数字、点、连字符或下划线',
+  'after and q go with a page: give limit (1 to 1000) too': '翻页和搜索须同时给出每页条数（1至1000）',
+  "the previous page's next (rank.id, e.g. 0.17)": '应为上一页给出的翻页位置（如 0.17）',
 };
 
 const TYPE_ZH: Record<string, string> = {

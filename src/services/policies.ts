@@ -410,3 +410,51 @@ export function appealsCut(actor: Actor): { village?: string; township?: string;
       return {};
   }
 }
+
+/** The townships an actor's area cuts a list to: undefined without an area, or with a whole one (no cut). */
+export function areaTownships(actor: Actor): readonly string[] | undefined {
+  const area = actor.area;
+  return area === undefined || area.whole ? undefined : [...area.townships].sort();
+}
+
+/**
+ * What a campaign's list query may show an actor, said so the store can cut it in SQL before it
+ * pages: exactly the rows `listsRow` lets through (list-paging.test.ts walks both for every
+ * role). `townships`: only villages whose township is one of these (an area's; absent, no cut;
+ * empty, none); `township`: only this township's villages (a reviewer's; '' when they have none,
+ * which matches no village); `teamMember`: only villages of the campaign's teams this user is a
+ * member of (an inspector's); `publishedOnly`: published results only (village users, viewers).
+ */
+export interface ListCut {
+  townships?: readonly string[];
+  township?: string;
+  teamMember?: string;
+  publishedOnly?: boolean;
+}
+
+/** The cut of a campaign's lists (assessments) for an actor, as `listsRow` decides row by row. */
+export function listCut(actor: Actor): ListCut {
+  const townships = areaTownships(actor);
+  const area: ListCut = townships === undefined ? {} : { townships };
+  switch (actor.role) {
+    case 'admin':
+      return area;
+    case 'reviewer':
+      return { ...area, township: actor.township ?? '' };
+    case 'inspector':
+      return { ...area, teamMember: actor.user };
+    case 'village':
+    case 'viewer':
+      return { ...area, publishedOnly: true };
+  }
+}
+
+/**
+ * The cut of a campaign's appeals for an actor, all of it in the query (for paging): appealsCut
+ * with an inspector's team membership and an office's area said as the store cuts them.
+ */
+export function appealsListCut(actor: Actor): { village?: string; township?: string; teamMember?: string; townships?: readonly string[] } {
+  const { byTeamOf, ...cut } = appealsCut(actor);
+  const townships = areaTownships(actor);
+  return { ...cut, ...(byTeamOf !== undefined ? { teamMember: byTeamOf } : {}), ...(townships !== undefined ? { townships } : {}) };
+}

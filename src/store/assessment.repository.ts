@@ -1,7 +1,9 @@
 /** Assessments: one per village and campaign, with its status, edit version and stored score. */
 import type { AssessmentContextRecord, AssessmentStatus, Totals, VillageAttributes } from '../core/campaign/records.ts';
+import { sql, type SqlBool } from 'kysely';
 import type { Executor } from './executor.ts';
 import { readInChunks } from './in-chunks.ts';
+import { allOf, reachConditions, villageMatches, type ReachCut } from './list-cut.ts';
 
 /** A stored score: totals in cents and the engine's result as JSON text. */
 export interface StoredScore extends Totals {
@@ -240,6 +242,48 @@ export class AssessmentRepository {
     return this.listed(campaignId, false, true);
   }
 
+  /**
+   * A page of a campaign's list: the rows within the reader's reach (`cut`) and the filters, by
+   * village code after `after` (the previous page's last), at most `limit`; `next` is the last
+   * row's village code when more follow. `counts` are the rows by status under the cut, the
+   * township and `q` (the status filter aside), so a page can say how many each status has.
+   */
+  async page(
+    campaignId: number,
+    cut: ReachCut,
+    filter: { township?: string; status?: AssessmentStatus; q?: string },
+    page: { after?: string; limit: number },
+  ): Promise<{ rows: AssessmentListRecord[]; next: string | null; counts: Record<AssessmentStatus, number> }> {
+    const rows = (await this.pageQuery(campaignId, cut, filter, page).execute()).map(toListRecord);
+    const more = rows.length > page.limit;
+    if (more) rows.length = page.limit;
+    const counted = await this.db
+      .selectFrom('assessments as a')
+      .innerJoin('areas as v', 'v.code', 'a.village_code')
+      .select(['a.status', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('a.campaign_id', '=', campaignId)
+      .where(allOf(pageConditions(cut, { ...filter, status: undefined })))
+      .groupBy('a.status')
+      .execute();
+    const counts: Record<AssessmentStatus, number> = { draft: 0, submitted: 0, reviewed: 0, published: 0 };
+    for (const c of counted) counts[c.status] = Number(c.n);
+    return { rows, next: more ? rows[rows.length - 1]!.villageCode : null, counts };
+  }
+
+  /**
+   * The query of a page (one row more than `limit`, to tell whether another page follows): by
+   * village code, so that the unique (campaign_id, village_code) index (assessments_nk) walks a
+   * campaign in order and each page starts where the last ended (list-paging.test.ts).
+   */
+  pageQuery(campaignId: number, cut: ReachCut, filter: { township?: string; status?: AssessmentStatus; q?: string }, page: { after?: string; limit: number }) {
+    const conditions = pageConditions(cut, filter);
+    if (page.after !== undefined) conditions.push(sql<SqlBool>`${sql.ref('a.village_code')} > ${page.after}`);
+    return this.listQuery(campaignId)
+      .where(allOf(conditions))
+      .orderBy('a.village_code')
+      .limit(page.limit + 1);
+  }
+
   /** The assessments a ranking is computed from (all, or published ones), in the store's order. */
   async forRanking(campaignId: number, publishedOnly: boolean): Promise<AssessmentListRecord[]> {
     return this.listed(campaignId, publishedOnly, false);
@@ -377,6 +421,15 @@ export class AssessmentRepository {
     const counters = await this.db.selectFrom('change_counters').select(['name', 'value']).orderBy('name').execute();
     return [`${s.n}|${s.v}`, ...counters.map((c) => `${c.name}:${c.value}`)].join('|');
   }
+}
+
+/** The conditions of a page: the reader's reach, then the township, status and search asked for. */
+function pageConditions(cut: ReachCut, filter: { township?: string | undefined; status?: AssessmentStatus | undefined; q?: string | undefined }) {
+  const out = reachConditions(cut);
+  if (filter.township !== undefined) out.push(sql<SqlBool>`${sql.ref('v.parent_code')} = ${filter.township}`);
+  if (filter.status !== undefined) out.push(sql<SqlBool>`${sql.ref('a.status')} = ${filter.status}`);
+  if (filter.q) out.push(villageMatches(filter.q));
+  return out;
 }
 
 /** A row of listQuery as the list's record. */

@@ -19,6 +19,7 @@ import { suggestionValues } from './migrations/0015-suggestion-values.ts';
 import { areaLevels } from './migrations/0016-area-levels.ts';
 import { assessmentParts } from './migrations/0017-assessment-parts.ts';
 import { userAreas } from './migrations/0018-user-areas.ts';
+import { listIndexes } from './migrations/0019-list-indexes.ts';
 
 /** Every migration, in order. Static imports, so they work under tsx, in workers and in bundles. */
 function migrations(store: Store): Record<string, Migration> {
@@ -41,6 +42,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0016-area-levels': areaLevels(store),
     '0017-assessment-parts': assessmentParts,
     '0018-user-areas': userAreas,
+    '0019-list-indexes': listIndexes,
   };
 }
 

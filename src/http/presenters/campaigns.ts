@@ -3,6 +3,7 @@
  * field by field from what the campaign services return, in the contract's camelCase
  * (src/contract/campaigns.ts, src/contract/audit.ts), points as decimals.
  */
+import { KaoheError } from '../../core/errors.ts';
 import { fromCents } from '../../core/numbers.ts';
 import type { Text as LangText } from '../../core/scheme/model.ts';
 import type { RankedRow as RankedCents, RankSummary as SummaryCents, TownshipRanking as TownshipCents } from '../../core/ranking/ranking.ts';
@@ -216,6 +217,38 @@ export function presentRanking(r: Result<'rankingFor'>): Ranking {
     area: r.area,
     unranked: r.unranked.map((u) => ({ village: u.village, name: u.name, township: u.township, townshipName: u.townshipName, state: u.state })),
   };
+}
+
+/** Whether a village (a ranked row, an unranked one) matches a search: its code begins with `q` or its name holds it. */
+export function villageMatches(v: { village: string; name: string }, q: string | undefined): boolean {
+  return !q || v.village.startsWith(q) || v.name.includes(q);
+}
+
+/**
+ * GET /api/campaigns/:id/ranking?limit=N&after=V&q=Q: one page of the ranked rows, in rank order
+ * after the row of village `after` (the previous page's `next`), matching `q`; each township's
+ * rows are that page's of the township, every summary (county, townships, counties) is whole,
+ * the unranked villages are those matching `q`. An `after` the ranking no longer holds (it
+ * changed between two pages) is refused: the reader starts again rather than miss rows.
+ */
+export function presentRankingPage(r: Result<'rankingFor'>, page: { limit: number; after?: string | undefined; q?: string | undefined }): Ranking {
+  let i = 0;
+  if (page.after !== undefined) {
+    i = r.county.findIndex((row) => row.village === page.after) + 1;
+    if (i === 0) throw new KaoheError('validation', `query.after: village ${page.after} is not ranked here (the ranking changed since the last page): start again without after`);
+  }
+  const rows: RankedCents[] = [];
+  for (; i < r.county.length && rows.length < page.limit; i++) if (villageMatches(r.county[i]!, page.q)) rows.push(r.county[i]!);
+  let more = false;
+  for (; i < r.county.length && !more; i++) more = villageMatches(r.county[i]!, page.q);
+  const shown = new Set(rows.map((row) => row.village));
+  const ranking = presentRanking({
+    ...r,
+    county: rows,
+    townships: r.townships.map((t) => ({ ...t, rows: t.rows.filter((row) => shown.has(row.village)) })),
+    unranked: page.q ? r.unranked.filter((u) => villageMatches(u, page.q)) : r.unranked,
+  });
+  return { ...ranking, next: more ? rows[rows.length - 1]!.village : null, total: page.q ? r.county.filter((row) => villageMatches(row, page.q)).length : r.county.length };
 }
 
 /** A dated snapshot of the published ranking (its data as stored: a ranking in hundredths). */

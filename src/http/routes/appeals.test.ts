@@ -210,6 +210,6 @@ describe.each(storeTargets())('appeals list ($dialect)', (target) => {
     const doc = json<{ paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }> }>> }>(await server.app.inject({ method: 'GET', url: '/api/docs' }));
     const op = doc.paths['/api/campaigns/{id}/appeals']?.get;
     expect(op).toBeDefined();
-    expect(op!.parameters!.map((p) => `${p.in}:${p.name}`).sort()).toEqual(['path:id', 'query:lang', 'query:status', 'query:township']);
+    expect(op!.parameters!.map((p) => `${p.in}:${p.name}`).sort()).toEqual(['path:id', 'query:after', 'query:lang', 'query:limit', 'query:q', 'query:status', 'query:township']);
   });
 });

@@ -52,10 +52,16 @@ import {
   presentScoreSheet,
   presentSuggestionRecords,
 } from '../presenters/assessments.ts';
-import { DivisionCode, Flag, Version } from './campaigns.ts';
+import { DivisionCode, Flag, Paging, pagingNeedsLimit, Version } from './campaigns.ts';
 import { Sha256 } from './uploads.ts';
 
 const Lang = z.object({ lang: z.enum(['zh', 'en']).default('zh') });
+
+/** Where a page of appeals starts, as the previous answer's `next` says it: rank (0 open, 1 decided), a dot, the last appeal's id. */
+const AppealCursorText = z
+  .string()
+  .regex(/^[01]\.\d{1,15}$/, "the previous page's next (rank.id, e.g. 0.17)")
+  .transform((v) => ({ rank: (v[0] === '0' ? 0 : 1) as 0 | 1, id: Number(v.slice(2)) }));
 
 /** A finding's value or amount that is not a number of hundredths: refused naming the field and the item, in both languages. */
 const refusedField = (p: ValueProblem, item: string) =>
@@ -521,15 +527,27 @@ export function assessmentsRoutes(app: FastifyInstance): void {
     tags: ['appeals'],
     access: mayListAppeals,
     params: z.object({ id: Id }),
+    // `limit` pages the list, open appeals first then by id (docs/api.md, "Paged lists"); without it, every appeal as before.
     query: Lang.extend({
       status: z.enum(['open', 'decided', 'upheld', 'adjusted', 'rejected']).optional(),
       township: DivisionCode.optional(),
-    }),
+      after: AppealCursorText.optional(),
+      ...Paging,
+    }).refine(...pagingNeedsLimit),
     handler: async ({ user, params, query }): Promise<AppealsAnswer> => {
-      const filter: Parameters<typeof campaigns.appeals.listAppeals>[2] = {};
+      const filter: Parameters<typeof campaigns.appeals.pageAppeals>[2] = {};
       if (query.status) filter.status = query.status;
       if (query.township) filter.township = query.township;
-      return present(user, { appeals: (await campaigns.appeals.listAppeals(actorOf(user), params.id, filter, query.lang)).map(presentAppealListed) });
+      if (query.limit === undefined)
+        return present(user, { appeals: (await campaigns.appeals.listAppeals(actorOf(user), params.id, filter, query.lang)).map(presentAppealListed) });
+      if (query.q) filter.q = query.q;
+      const page = await campaigns.appeals.pageAppeals(actorOf(user), params.id, filter, { limit: query.limit, ...(query.after ? { after: query.after } : {}) }, query.lang);
+      return present(user, {
+        appeals: page.rows.map(presentAppealListed),
+        next: page.next && `${page.next.rank}.${page.next.id}`,
+        total: page.total,
+        counts: { ...page.counts },
+      });
     },
   });
 

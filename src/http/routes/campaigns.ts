@@ -25,11 +25,12 @@ import {
   presentOverview,
   presentPublished,
   presentRanking,
+  presentRankingPage,
   presentRescored,
   presentRescorePreview,
   presentSnapshot,
 } from '../presenters/campaigns.ts';
-import type { Assigned, CampaignCreated, CombinedAnswer, TeamSet } from '../../contract/campaigns.ts';
+import type { AssessmentsAnswer, Assigned, CampaignCreated, CombinedAnswer, TeamSet } from '../../contract/campaigns.ts';
 import { fromCents } from '../../core/numbers.ts';
 import { Id, route } from '../route.ts';
 
@@ -81,6 +82,26 @@ export const Flag = z
   .enum(['1', '0', 'true', 'false'])
   .optional()
   .transform((v) => v === '1' || v === 'true');
+
+/** The most rows a page of a list holds (`limit`). */
+export const PAGE_LIMIT_MAX = 1000;
+
+/**
+ * A list's paging parameters: `limit` (1 to 1000) asks for a page; `after` (the previous answer's
+ * `next`, each list its own kind) and `q` (a village code's beginning or a part of a village's
+ * name) go with it. Without `limit` a list answers every row as it always did, so neither is
+ * taken alone (`pagingNeedsLimit`).
+ */
+export const Paging = {
+  limit: z.coerce.number().int().min(1).max(PAGE_LIMIT_MAX).optional(),
+  q: z.string().trim().max(50).optional(),
+};
+
+/** The refinement of a paged list's query: `after` and `q` only with `limit`. */
+export const pagingNeedsLimit: [(v: { limit?: number | undefined; after?: unknown; q?: string | undefined }) => boolean, { message: string; path: string[] }] = [
+  (v) => v.limit !== undefined || (v.after === undefined && !v.q),
+  { message: `after and q go with a page: give limit (1 to ${PAGE_LIMIT_MAX}) too`, path: ['limit'] },
+];
 
 /** Presented rankings, by the service's ranking object and the reader's kind. */
 const rankingJson = new KeptJson<ReaderKind>();
@@ -181,12 +202,16 @@ export function campaignsRoutes(app: FastifyInstance): void {
     tags,
     access: 'any',
     params: CampaignParams,
-    query: z.object({ township: DivisionCode.optional(), status: AssessmentStatusSchema.optional() }),
-    handler: async ({ user, params, query }) => {
-      const filter: { township?: string; status?: 'draft' | 'submitted' | 'reviewed' | 'published' } = {};
+    // `limit` pages the list by village code (docs/api.md, "Paged lists"); without it, every row as before.
+    query: z.object({ township: DivisionCode.optional(), status: AssessmentStatusSchema.optional(), after: DivisionCode.optional(), ...Paging }).refine(...pagingNeedsLimit),
+    handler: async ({ user, params, query }): Promise<AssessmentsAnswer> => {
+      const filter: { township?: string; status?: 'draft' | 'submitted' | 'reviewed' | 'published'; q?: string } = {};
       if (query.township) filter.township = query.township;
       if (query.status) filter.status = query.status;
-      return present(user, { assessments: (await campaigns.setup.listAssessments(actorOf(user), params.id, filter)).map(presentAssessmentRow) });
+      if (query.limit === undefined) return present(user, { assessments: (await campaigns.setup.listAssessments(actorOf(user), params.id, filter)).map(presentAssessmentRow) });
+      if (query.q) filter.q = query.q;
+      const page = await campaigns.setup.pageAssessments(actorOf(user), params.id, filter, { limit: query.limit, ...(query.after ? { after: query.after } : {}) });
+      return present(user, { assessments: page.rows.map(presentAssessmentRow), next: page.next, total: page.total, counts: { ...page.counts } });
     },
   });
 
@@ -208,13 +233,16 @@ export function campaignsRoutes(app: FastifyInstance): void {
     access: 'any',
     params: CampaignParams,
     // Published results unless the office asks for a preview; `published` is kept for old clients (and wins).
-    query: z.object({ township: DivisionCode.optional(), published: Flag, preview: Flag }),
+    // `limit` pages the ranked rows in rank order (docs/api.md, "Paged lists"); without it, the whole ranking.
+    query: z.object({ township: DivisionCode.optional(), published: Flag, preview: Flag, after: DivisionCode.optional(), ...Paging }).refine(...pagingNeedsLimit),
     handler: async ({ user, params, query, req, reply }) => {
       const options: { township?: string; publishedOnly?: boolean; preview?: boolean } = { publishedOnly: query.published, preview: query.preview };
       if (query.township) options.township = query.township;
       // While no assessment changed, the service hands back the same ranking object: its JSON
-      // (as this reader may see it) is made once.
+      // (as this reader may see it) is made once. A page is made for each request, never kept
+      // there: it is a small part of the ranking, and the kept body is the whole one.
       const ranking = await campaigns.rankings.rankingFor(actorOf(user), params.id, options);
+      if (query.limit !== undefined) return present(user, presentRankingPage(ranking, { limit: query.limit, after: query.after, q: query.q }));
       return rankingJson.send(req, reply, ranking, readerKind(user), () => present(user, presentRanking(ranking)));
     },
   });
@@ -252,8 +280,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
     access: 'any',
     params: CampaignParams,
     handler: async ({ user, params }) => {
-      await campaigns.setup.requireCampaign(params.id);
-      const snapshots = await campaigns.rankings.snapshots(params.id);
+      const snapshots = await campaigns.rankings.snapshotsFor(actorOf(user), params.id);
       return present(user, { snapshots: snapshots.map(presentSnapshot) });
     },
   });

@@ -48,7 +48,19 @@ describe.each(storeTargets())('user administration routes ($dialect)', (target) 
     expect(res.statusCode).toBe(200);
     const body = res.json() as { users: Array<Record<string, unknown>> };
     const village = body.users.find((u) => u.username === 'the-village')!;
-    expect(Object.keys(village).sort()).toEqual(['area', 'createdAt', 'disabled', 'displayName', 'id', 'lastSignInAt', 'mustChangePassword', 'role', 'township', 'username', 'village']);
+    expect(Object.keys(village).sort()).toEqual([
+      'area',
+      'createdAt',
+      'disabled',
+      'displayName',
+      'id',
+      'lastSignInAt',
+      'mustChangePassword',
+      'role',
+      'township',
+      'username',
+      'village',
+    ]);
     expect(village).toMatchObject({ role: 'village', village: VILLAGE, disabled: false, mustChangePassword: false });
     expect(village.lastSignInAt).toEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
     expect(res.body).not.toMatch(/scrypt|hash/i);

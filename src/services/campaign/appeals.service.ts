@@ -6,8 +6,9 @@ import { valueFromCents } from '../../contract/finding-values.ts';
 import { fromCents, type Cents } from '../../core/numbers.ts';
 import { textOf, walk, type Lang, type Rule, type Scheme } from '../../core/scheme/model.ts';
 import { checkFindings, type MeasuredValue } from '../../core/scoring/score.ts';
+import type { AppealCursor, AppealListRecord } from '../../store/appeal.repository.ts';
 import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
-import { appealsCut, assertAppeal, assertDecideAppeal, assertListAppeals, assertRead, inArea, type Actor } from '../policies.ts';
+import { appealsCut, appealsListCut, assertAppeal, assertDecideAppeal, assertListAppeals, assertRead, inArea, type Actor } from '../policies.ts';
 import { unitOfVillage } from '../score-sheet.ts';
 import type { EvidenceFile, EvidenceService } from './evidence.service.ts';
 import type { RankingService } from './rankings.service.ts';
@@ -119,6 +120,41 @@ export class AppealService {
       const mine = new Set((await read.campaigns.teams(campaignId)).filter((t) => t.members.includes(cut.byTeamOf!)).map((t) => t.id));
       rows = rows.filter((r) => r.teamId !== null && mine.has(r.teamId));
     }
+    return (await this.listed(rows, scheme, lang)).sort((x, y) => Number(x.status !== 'open') - Number(y.status !== 'open') || x.id - y.id);
+  }
+
+  /**
+   * A page of the appeals of a campaign the actor may see (as listAppeals, the reader's reach
+   * cut in the query: appealsListCut), in the list's order — open first, then by id — after the
+   * previous page's last (`after`, the answer's `next`), optionally of one status, one township
+   * and a search (`q`: a village code's beginning or a part of its name). `total` counts the
+   * appeals under every filter, `counts` them by status (the status filter aside).
+   */
+  async pageAppeals(
+    actor: Actor,
+    campaignId: number,
+    filter: { status?: AppealFilter; township?: string; q?: string },
+    page: { after?: AppealCursor; limit: number },
+    lang: Lang = 'zh',
+  ) {
+    assertListAppeals(actor);
+    const read = this.deps.uow.read;
+    const c = await read.campaigns.byId(campaignId);
+    if (!c) throw notFound(`campaign ${campaignId}`);
+    const { scheme } = await this.deps.schemes.schemeOf(c.schemeVersionId);
+    const { rows, next, counts } = await read.appeals.page(campaignId, appealsListCut(actor), filter, page);
+    const total =
+      filter.status === undefined
+        ? counts.open + counts.upheld + counts.adjusted + counts.rejected
+        : filter.status === 'decided'
+          ? counts.upheld + counts.adjusted + counts.rejected
+          : counts[filter.status];
+    return { rows: await this.listed(rows, scheme, lang), next, total, counts };
+  }
+
+  /** Appeals as a list gives them: each with the item's title, whether it is measured, and its count as it stands. */
+  private async listed(rows: AppealListRecord[], scheme: Scheme, lang: Lang) {
+    const read = this.deps.uow.read;
     const counts = await read.findings.activeCounts([...new Set(rows.map((r) => r.assessmentId))]);
     const titles = new Map<string, string>();
     const measured = new Set<string>();
@@ -126,30 +162,28 @@ export class AppealService {
       titles.set(node.code, textOf(node.title, lang));
       if (node.rule?.kind === 'measured') measured.add(node.code);
     });
-    return rows
-      .map((r) => ({
-        id: r.id,
-        assessmentId: r.assessmentId,
-        village: r.villageCode,
-        villageName: r.villageName,
-        township: r.townshipCode,
-        townshipName: r.townshipName,
-        item: r.item,
-        itemTitle: titles.get(r.item) ?? null,
-        measured: measured.has(r.item),
-        reason: r.reason,
-        status: r.status,
-        decisionReason: r.decisionReason,
-        adjustedCount: r.adjustedCount,
-        currentCount: counts.get(`${r.assessmentId}|${r.item}`) ?? 0,
-        total: fromCents(r.total),
-        evidenceCount: r.evidenceCount,
-        createdAt: r.createdAt,
-        createdBy: r.createdBy,
-        decidedAt: r.decidedAt,
-        decidedBy: r.decidedBy,
-      }))
-      .sort((x, y) => Number(x.status !== 'open') - Number(y.status !== 'open') || x.id - y.id);
+    return rows.map((r) => ({
+      id: r.id,
+      assessmentId: r.assessmentId,
+      village: r.villageCode,
+      villageName: r.villageName,
+      township: r.townshipCode,
+      townshipName: r.townshipName,
+      item: r.item,
+      itemTitle: titles.get(r.item) ?? null,
+      measured: measured.has(r.item),
+      reason: r.reason,
+      status: r.status,
+      decisionReason: r.decisionReason,
+      adjustedCount: r.adjustedCount,
+      currentCount: counts.get(`${r.assessmentId}|${r.item}`) ?? 0,
+      total: fromCents(r.total),
+      evidenceCount: r.evidenceCount,
+      createdAt: r.createdAt,
+      createdBy: r.createdBy,
+      decidedAt: r.decidedAt,
+      decidedBy: r.decidedBy,
+    }));
   }
 
   /**

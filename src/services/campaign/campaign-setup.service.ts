@@ -9,7 +9,7 @@ import { KaoheError } from '../../core/errors.ts';
 import { fromCents } from '../../core/numbers.ts';
 import { resultToJson, score } from '../../core/scoring/score.ts';
 import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
-import { assertManageCampaigns, assertTeamMembers, canSeeTeamMembers, inArea, listsRow, seesCampaign, seesWholeCampaign, type Actor } from '../policies.ts';
+import { assertManageCampaigns, assertTeamMembers, canSeeTeamMembers, inArea, listCut, listsRow, seesCampaign, seesWholeCampaign, type Actor } from '../policies.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
 import { assertOwnsCampaign, assertSeesCampaign, audit, notFound, type Clock } from './shared.ts';
 
@@ -318,5 +318,46 @@ export class CampaignSetupService {
       .filter((r) => listsRow(actor, r.policy))
       .map((r) => r.row)
       .filter((r) => (!filter.township || r.township === filter.township) && (!filter.status || r.status === filter.status));
+  }
+
+  /**
+   * A page of the assessments of a campaign the actor may list, by village code: cut to the
+   * actor's reach in the query (listCut: the same rows listAssessments lists) before it is paged,
+   * optionally to one township, one status and a search (`q`: a village code's beginning or a
+   * part of a village's name). `after` is the previous page's `next`; `total` counts the rows
+   * under every filter, `counts` them by status (the status filter aside).
+   */
+  async pageAssessments(
+    actor: Actor,
+    campaignId: number,
+    filter: { township?: string; status?: AssessmentStatus; q?: string },
+    page: { after?: string; limit: number },
+  ): Promise<{ rows: Awaited<ReturnType<CampaignSetupService['listAssessments']>>; next: string | null; total: number; counts: Record<AssessmentStatus, number> }> {
+    await this.requireCampaign(campaignId);
+    await assertSeesCampaign(this.deps.uow.read, actor, campaignId);
+    const teams = new Map((await this.teamsOf(campaignId)).map((t) => [t.id, t.name]));
+    const { rows, next, counts } = await this.deps.uow.read.assessments.page(campaignId, listCut(actor), filter, page);
+    const total = filter.status ? counts[filter.status] : Object.values(counts).reduce((a, b) => a + b, 0);
+    return {
+      rows: rows.map((r) => ({
+        id: r.id,
+        village: r.villageCode,
+        villageName: r.villageName,
+        township: r.townshipCode,
+        townshipName: r.townshipName,
+        status: r.status,
+        version: r.version,
+        base: fromCents(r.base),
+        bonus: fromCents(r.bonus),
+        total: fromCents(r.total),
+        team: (r.teamId === null ? undefined : teams.get(r.teamId)) ?? null,
+        teamId: r.teamId,
+        updatedAt: r.updatedAt,
+        publishedAt: r.publishedAt,
+      })),
+      next,
+      total,
+      counts,
+    };
   }
 }

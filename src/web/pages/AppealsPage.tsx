@@ -6,10 +6,11 @@
  * those of their villages, and are told, where the office has the form, that the office decides;
  * a village sees its own with the decisions, and appeals from its result's page. Which of these
  * a reader is, and so what the page says, is their part (appealPart, from the `can` mirrors of
- * the server's policies).
+ * the server's policies). The server filters (status, township, a search) and pages the list:
+ * 200 appeals at a time, 加载更多 for the next.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, Button, Card, Descriptions, Drawer, Empty, Segmented, Select, Space, Table, Tag } from 'antd';
+import { Alert, Button, Card, Descriptions, Drawer, Empty, Input, Segmented, Select, Space, Table, Tag } from 'antd';
 import { PaperClipOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
@@ -18,7 +19,9 @@ import { CampaignPicker, useCurrentCampaign } from '../components/CampaignPicker
 import { schemeLang } from '../i18n/index.ts';
 import { api, ApiError } from '../lib/api.ts';
 import { useUser } from '../lib/auth.tsx';
-import { useApi, useIsNarrow } from '../lib/hooks.ts';
+import { useApi, useDebounced, useIsNarrow } from '../lib/hooks.ts';
+import { usePagedList } from '../lib/paged.ts';
+import { LoadMore } from '../components/LoadMore.tsx';
 import { appealPart, type AppealPart } from '../lib/roles.ts';
 import { Link, pathTo, setQuery, useRoute } from '../lib/router.tsx';
 import { useFormat } from '../lib/format.ts';
@@ -33,6 +36,9 @@ import { useAssessment } from './assessment/useAssessment.ts';
 type StatusFilter = 'open' | 'decided' | 'all';
 const STATUS_FILTERS: StatusFilter[] = ['open', 'decided', 'all'];
 const fits = (a: AppealListed, s: StatusFilter) => s === 'all' || (s === 'open' ? a.status === 'open' : a.status !== 'open');
+/** How many appeals a filter shows, of the answer's counts by status. */
+const countOf = (counts: AppealsAnswer['counts'], s: StatusFilter) =>
+  counts === undefined ? 0 : s === 'open' ? counts.open : counts.upheld + counts.adjusted + counts.rejected + (s === 'all' ? counts.open : 0);
 
 export default function AppealsPage() {
   const { t, i18n } = useTranslation();
@@ -41,12 +47,16 @@ export default function AppealsPage() {
   const user = useUser();
   const route = useRoute();
   const { campaigns, current, setCurrent, error: listError, loading: listLoading } = useCurrentCampaign();
-  const { data, error, loading, reload } = useApi<AppealsAnswer>(current ? `/campaigns/${current.id}/appeals` : null, { lang });
   const part = appealPart(user.role);
   // Who decides starts on what waits for them; everyone else on every appeal.
   const status = (STATUS_FILTERS as string[]).includes(route.query.get('status') ?? '') ? (route.query.get('status') as StatusFilter) : part === 'decide' ? 'open' : 'all';
   const township = route.query.get('township') ?? undefined;
   const opened = Number(route.query.get('appeal') ?? NaN);
+  const [search, setSearch] = useState('');
+  const q = useDebounced(search.trim(), 300);
+  const query = useMemo(() => ({ lang, status: status === 'all' ? undefined : status, township, q }), [lang, status, township, q]);
+  const list = usePagedList<AppealListed, AppealsAnswer>(current ? `/campaigns/${current.id}/appeals` : null, query, (a) => a.appeals);
+  const { error, loading, reload } = list;
 
   // A village's own result: whether it is published yet (appeals open only then).
   const [villageState, setVillageState] = useState<'published' | 'unpublished' | undefined>();
@@ -63,23 +73,25 @@ export default function AppealsPage() {
     };
   }, [current, user.role, user.village]);
 
-  const all = useMemo(() => data?.appeals ?? [], [data]);
-  const inTownship = all.filter((a) => !township || a.township === township);
-  const rows = inTownship.filter((a) => fits(a, status));
-  // The campaign's townships (those of the villages the reader may list), with their appeals.
+  // The server has filtered them; a row decided meanwhile leaves its filter on the next reload.
+  const all = list.rows;
+  const rows = all.filter((a) => (!township || a.township === township) && fits(a, status));
+  // The campaign's townships (those of the villages the reader may list, and of the appeals shown).
   const detail = useApi<CampaignDetail>(current && user.role !== 'village' ? `/campaigns/${current.id}` : null);
   const townships = useMemo(() => {
-    const seen = new Map<string, { name: string; count: number }>();
-    for (const v of detail.data?.villages ?? []) if (v.township) seen.set(v.township, { name: v.townshipName ?? v.township, count: 0 });
-    for (const a of all) {
-      if (!a.township) continue;
-      const entry = seen.get(a.township) ?? { name: a.townshipName ?? a.township, count: 0 };
-      entry.count++;
-      seen.set(a.township, entry);
-    }
-    return [...seen].sort(([x], [y]) => x.localeCompare(y)).map(([code, v]) => ({ value: code, label: `${v.name}${fmt.paren(v.count)}` }));
-  }, [all, detail.data, fmt]);
-  const selected = all.find((a) => a.id === opened);
+    const seen = new Map<string, string>();
+    for (const v of detail.data?.villages ?? []) if (v.township) seen.set(v.township, v.townshipName ?? v.township);
+    for (const a of all) if (a.township && !seen.has(a.township)) seen.set(a.township, a.townshipName ?? a.township);
+    return [...seen].sort(([x], [y]) => x.localeCompare(y)).map(([code, name]) => ({ value: code, label: name }));
+  }, [all, detail.data]);
+  // The appeal opened stays open when a reload leaves it out of the filter (decided, it is no
+  // longer among the open ones): the drawer reads it as it stands from its assessment.
+  const found = all.find((a) => a.id === opened);
+  const [kept, setKept] = useState<AppealListed | undefined>();
+  useEffect(() => {
+    if (found) setKept(found);
+  }, [found]);
+  const selected = found ?? (kept?.id === opened ? kept : undefined);
   const open = (a: AppealListed | null) => setQuery({ appeal: a?.id });
   const decides = (a: AppealListed) => a.status === 'open' && part === 'decide';
 
@@ -161,7 +173,7 @@ export default function AppealsPage() {
           <Segmented
             value={status}
             onChange={(v) => setQuery({ status: String(v), appeal: undefined })}
-            options={STATUS_FILTERS.map((s) => ({ value: s, label: `${t(`appeals.filters.${s}`)}${fmt.paren(inTownship.filter((a) => fits(a, s)).length)}` }))}
+            options={STATUS_FILTERS.map((s) => ({ value: s, label: `${t(`appeals.filters.${s}`)}${fmt.paren(countOf(list.answer?.counts, s))}` }))}
             data-testid="appeals-status"
           />
           {user.role !== 'village' ? (
@@ -176,6 +188,15 @@ export default function AppealsPage() {
               aria-label={t('common.township')}
             />
           ) : null}
+          <Input.Search
+            allowClear
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            placeholder={t('paging.search')}
+            aria-label={t('paging.search')}
+            style={{ width: 220 }}
+            data-testid="appeals-search"
+          />
         </Space>
         <Table<AppealListed>
           rowKey="id"
@@ -188,6 +209,7 @@ export default function AppealsPage() {
           data-testid="appeals-table"
           locale={{ emptyText: <Empty description={t('appeals.none')} /> }}
         />
+        <LoadMore shown={rows.length} total={list.answer?.total} hasMore={list.hasMore} loading={list.loadingMore} onMore={list.loadMore} testId="appeals-paging" />
       </Card>
       {selected ? <AppealDrawer key={selected.id} appeal={selected} onClose={() => open(null)} onDecided={reload} /> : null}
     </div>

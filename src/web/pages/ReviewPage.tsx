@@ -1,15 +1,19 @@
 /**
  * Review and publication: the campaign's submitted assessments to review (or send back with a
- * comment) and the reviewed ones to publish, one by one or all at once (office).
+ * comment) and the reviewed ones to publish, one by one or all at once (office). The server
+ * pages the list (200 rows at a time, 加载更多 for the next) by status and search, and counts
+ * each status for the tabs.
  */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { App, Button, Card, Empty, Input, Modal, Popconfirm, Segmented, Space, Table } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { ErrorView, Loading, PageHeader, StatusTag } from '../components/common.tsx';
 import { CampaignPicker, useCurrentCampaign } from '../components/CampaignPicker.tsx';
 import { api, ApiError, errorText } from '../lib/api.ts';
-import { useApi } from '../lib/hooks.ts';
+import { useDebounced } from '../lib/hooks.ts';
+import { usePagedList } from '../lib/paged.ts';
+import { LoadMore } from '../components/LoadMore.tsx';
 import { useUser } from '../lib/auth.tsx';
 import { can } from '../lib/roles.ts';
 import { Link, pathTo } from '../lib/router.tsx';
@@ -25,14 +29,18 @@ export default function ReviewPage() {
   const { message, modal } = App.useApp();
   const { campaigns, current, setCurrent, error: listError, loading: listLoading } = useCurrentCampaign();
   const [status, setStatus] = useState<AssessmentStatus>('submitted');
-  const { data, error, loading, reload } = useApi<AssessmentsAnswer>(current ? `/campaigns/${current.id}/assessments` : null);
+  const [search, setSearch] = useState('');
+  const q = useDebounced(search.trim(), 300);
+  const query = useMemo(() => ({ status, q }), [status, q]);
+  const list = usePagedList<AssessmentRow, AssessmentsAnswer>(current ? `/campaigns/${current.id}/assessments` : null, query, (a) => a.assessments);
+  const { error, loading, reload } = list;
   const [busy, setBusy] = useState<number | null>(null);
   const [sendBack, setSendBack] = useState<AssessmentRow | null>(null);
   const [comment, setComment] = useState('');
   const [selected, setSelected] = useState<number[]>([]);
 
-  const rows = (data?.assessments ?? []).filter((r) => r.status === status);
-  const counts = (s: AssessmentStatus) => (data?.assessments ?? []).filter((r) => r.status === s).length;
+  const rows = list.rows.filter((r) => r.status === status);
+  const counts = (s: AssessmentStatus) => list.answer?.counts?.[s] ?? 0;
 
   const step = async (r: AssessmentRow, s: 'review' | 'publish' | 'sendBack', text?: string) => {
     setBusy(r.id);
@@ -122,6 +130,15 @@ export default function ReviewPage() {
             options={(['submitted', 'reviewed', 'published', 'draft'] as const).map((s) => ({ value: s, label: `${t(`status.${s}`)} (${counts(s)})` }))}
             data-testid="review-status"
           />
+          <Input.Search
+            allowClear
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            placeholder={t('paging.search')}
+            aria-label={t('paging.search')}
+            style={{ width: 220 }}
+            data-testid="review-search"
+          />
           {bulkAllowed ? (
             <Popconfirm title={t('review.bulkConfirm', { count: selected.length })} onConfirm={bulk} disabled={selected.length === 0}>
               <Button disabled={selected.length === 0} data-testid="review-bulk">
@@ -144,6 +161,7 @@ export default function ReviewPage() {
           }
           locale={{ emptyText: <Empty description={t('review.empty')} /> }}
         />
+        <LoadMore shown={rows.length} total={list.answer?.total} hasMore={list.hasMore} loading={list.loadingMore} onMore={list.loadMore} testId="review-paging" />
       </Card>
       <Modal
         open={sendBack !== null}

@@ -1,0 +1,112 @@
+/**
+ * Lists the server pages (issue 11), as the review and appeals pages use them: the first page,
+ * 加载更多 for the next (the page size cut to 5 here by rewriting the requests' `limit`, since
+ * the demo county has 30 villages and a page is 200), the status tabs counted by the server,
+ * and the search box (搜索村名或代码) asking the server.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { chromiumAvailable, launchBrowser, shot, signIn, startApp, type App } from './helpers.ts';
+
+const available = chromiumAvailable();
+const STEP = 240_000;
+const UI = { timeout: 45_000 };
+
+describe.skipIf(!available)('browser: paged lists', () => {
+  let app: App;
+  let browser: Browser;
+  let page: Page;
+  const asked: URL[] = [];
+
+  beforeAll(async () => {
+    app = await startApp({ inProgress: true });
+    browser = await launchBrowser();
+    const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
+    page = await ctx.newPage();
+    // Pages of 5 rows instead of 200.
+    await page.route(/\/api\/campaigns\/\d+\/(assessments|appeals)\?/, async (route) => {
+      const url = new URL(route.request().url());
+      asked.push(url);
+      if (url.searchParams.get('limit') === '200') url.searchParams.set('limit', '5');
+      await route.continue({ url: url.toString() });
+    });
+  }, STEP);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  const tableRows = () => page.getByTestId('review-table').locator('tbody tr.ant-table-row');
+
+  test(
+    'the review page loads a page, then the next with 加载更多, and counts every status',
+    async () => {
+      await signIn(page, app.url, 'admin', app.passwords.admin!, true);
+      await page.goto(`${app.url}/review`);
+      await page.getByTestId('review-page').waitFor(UI);
+      // The demo's 2020 campaign: 2 submitted, 2 reviewed, 4 published, 22 drafts.
+      await expect.poll(() => page.getByTestId('review-status').innerText(), UI).toContain('草稿 (22)');
+      expect(await page.getByTestId('review-status').innerText()).toContain('已提交 (2)');
+      await page.getByTestId('review-status').getByText('草稿 (22)').click();
+      await expect.poll(() => page.getByTestId('review-paging').innerText(), UI).toContain('已显示 5 条，共 22 条');
+      expect(await tableRows().count()).toBe(5);
+      const first = await tableRows().allInnerTexts();
+      await page.getByTestId('review-paging-more').click();
+      await expect.poll(() => page.getByTestId('review-paging').innerText(), UI).toContain('已显示 10 条，共 22 条');
+      // The rows already shown stay, the next page follows them (the table shows 50 a page).
+      expect((await tableRows().allInnerTexts()).slice(0, 5)).toEqual(first);
+      expect(await tableRows().count()).toBe(10);
+      const more = asked.filter((u) => u.searchParams.get('after'));
+      expect(more.at(-1)!.searchParams.get('status')).toBe('draft');
+      await shot(page, 'paging-review');
+    },
+    STEP,
+  );
+
+  test(
+    'the search box asks the server for the villages whose name or code matches',
+    async () => {
+      const name = (await tableRows().nth(2).locator('a').first().innerText()).trim();
+      await page.getByTestId('review-search').locator('input').fill(name);
+      await expect.poll(async () => (await tableRows().allInnerTexts()).length, UI).toBe(1);
+      expect(await tableRows().first().innerText()).toContain(name);
+      expect(asked.at(-1)!.searchParams.get('q')).toBe(name);
+      await expect.poll(() => page.getByTestId('review-paging').innerText(), UI).toContain('共 1 条');
+      expect(await page.getByTestId('review-paging-more').count()).toBe(0);
+      await page.getByTestId('review-search').locator('input').fill('');
+      await expect.poll(() => page.getByTestId('review-paging').innerText(), UI).toContain('共 22 条');
+    },
+    STEP,
+  );
+
+  test(
+    'the appeals page asks the server by status and counts the tabs from its answer',
+    async () => {
+      await page.goto(`${app.url}/appeals?status=all`);
+      await page.getByTestId('appeals-page').waitFor(UI);
+      // The demo has one decided appeal.
+      await expect.poll(() => page.getByTestId('appeals-status').innerText(), UI).toContain('全部');
+      await expect.poll(() => page.getByTestId('appeals-paging').innerText(), UI).toContain('共 1 条');
+      expect(
+        asked
+          .filter((u) => u.pathname.endsWith('/appeals'))
+          .at(-1)!
+          .searchParams.get('status'),
+      ).toBeNull();
+      await page.getByTestId('appeals-search').locator('input').fill('没有这个村');
+      await expect
+        .poll(
+          () =>
+            asked
+              .filter((u) => u.pathname.endsWith('/appeals'))
+              .at(-1)!
+              .searchParams.get('q'),
+          UI,
+        )
+        .toBe('没有这个村');
+      await expect.poll(() => page.getByTestId('appeals-table').innerText(), UI).toContain('没有申诉');
+    },
+    STEP,
+  );
+});
