@@ -242,6 +242,15 @@ if (!args.skip.includes('province')) {
       ['overview', `/api/campaigns/${campaignId}/overview`],
       ['assessments list', `/api/campaigns/${campaignId}/assessments`],
       ['appeals list', `/api/campaigns/${campaignId}/appeals`],
+      // The pages the web app asks for (200 rows), first and deep in the list.
+      ['ranking, a page of 200', `/api/campaigns/${campaignId}/ranking?limit=200`],
+      ['assessments, a page of 200', `/api/campaigns/${campaignId}/assessments?limit=200`],
+      [
+        'assessments, a page of 200 after the 40,000th village',
+        `/api/campaigns/${campaignId}/assessments?limit=200&after=${(await sql<{ code: string }>`select village_code as code from assessments where campaign_id = ${campaignId} order by village_code offset 40000 limit 1`.execute(store.db)).rows[0]?.code ?? ''}`,
+      ],
+      ['assessments, a page of 200 published', `/api/campaigns/${campaignId}/assessments?limit=200&status=published`],
+      ['appeals, a page of 200', `/api/campaigns/${campaignId}/appeals?limit=200`],
       [
         'households of a village',
         `/api/households?village=${encodeURIComponent((await sql<{ code: string }>`select code from areas where level = 'village' order by code limit 1`.execute(store.db)).rows[0]!.code)}`,

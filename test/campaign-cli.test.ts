@@ -209,4 +209,15 @@ describe('kaohe campaign and audit (child processes, SQLite)', { timeout: 120_00
     }, false);
     expect((await kaohe('audit', 'verify')).status).toBe(0);
   });
+
+  it('gives a user the area of their office from the command line, and refuses an area that is not a province, city or county', async () => {
+    const county = one<{ code: string }>("select code from areas where level = 'county'").code;
+    expect(await ok('user', 'add', 'county-office', '--role', 'admin', '--area', county)).toMatch(new RegExp(`county-office \\(admin, area ${county}\\)`));
+    expect(one<{ area_code: string }>("select area_code from users where username = 'county-office'").area_code).toBe(county);
+    const township = one<{ code: string }>("select code from areas where level = 'township' order by code").code;
+    const r = await kaohe('user', 'add', 'township-office', '--role', 'admin', '--area', township);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(township);
+    expect(one<{ n: number }>("select count(*) n from users where username = 'township-office'").n).toBe(0);
+  });
 });

@@ -168,8 +168,9 @@ function program(): Command {
     .requiredOption('--role <role>', 'admin, reviewer, inspector, village or viewer')
     .option('--township <code>', 'reviewer: the township reviewed')
     .option('--village <code>', 'village user: the village')
+    .option('--area <code>', 'office, viewer, inspector: the province, city or county of their office (none: the whole database)')
     .option('--display-name <text>', 'name shown in the app')
-    .action(async (name: string, opts: { role: string; township?: string; village?: string; displayName?: string }) => {
+    .action(async (name: string, opts: { role: string; township?: string; village?: string; area?: string; displayName?: string }) => {
       await (await import('./commands/serve.ts')).runUserAdd(name, opts);
     });
   cli

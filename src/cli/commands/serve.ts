@@ -33,7 +33,7 @@ export async function runServe(opts: { port: number; host: string; demo: boolean
   process.stdout.write(lines.join('\n') + '\n\n');
 }
 
-export async function runUserAdd(name: string, opts: { role: string; township?: string; village?: string; displayName?: string }): Promise<void> {
+export async function runUserAdd(name: string, opts: { role: string; township?: string; village?: string; area?: string; displayName?: string }): Promise<void> {
   if (!ROLES.includes(opts.role as Role)) throw new KaoheError('validation', `--role must be one of ${ROLES.join(', ')}`);
   const services = await openServices();
   try {
@@ -44,9 +44,10 @@ export async function runUserAdd(name: string, opts: { role: string; township?: 
       role: opts.role as Role,
       ...(opts.township ? { township: opts.township } : {}),
       ...(opts.village ? { village: opts.village } : {}),
+      ...(opts.area ? { area: opts.area } : {}),
       ...(opts.displayName ? { displayName: opts.displayName } : {}),
     });
-    process.stdout.write(`user ${user.username} (${user.role}) created; one-time password: ${password}\n`);
+    process.stdout.write(`user ${user.username} (${user.role}${user.area ? `, area ${user.area}` : ''}) created; one-time password: ${password}\n`);
   } finally {
     await services.close();
   }
