@@ -93,6 +93,9 @@ async function expectAssessmentPagesAsListed(service: CampaignServices, campaign
         expect(walked.counts, `${name} ${JSON.stringify(filter)}`).toEqual(byStatus);
       }
     }
+    // The campaigns list's progress is counted under the same cut: the unpaged list's, by status.
+    const listed = (await service.setup.listCampaignsFor(actor)).find((c) => c.id === campaignId);
+    expect(listed?.progress, `${name}: the campaigns list's progress`).toEqual(progressOf(await service.setup.listAssessments(actor, campaignId)));
   }
 }
 
@@ -116,6 +119,9 @@ async function expectAppealPagesAsListed(service: CampaignServices, campaignId: 
         expect(walked.counts, `${name} ${JSON.stringify(filter)}`).toEqual(byStatus);
       }
     }
+    // The campaigns list's progress is counted under the same cut: the unpaged list's, by status.
+    const listed = (await service.setup.listCampaignsFor(actor)).find((c) => c.id === campaignId);
+    expect(listed?.progress, `${name}: the campaigns list's progress`).toEqual(progressOf(await service.setup.listAssessments(actor, campaignId)));
   }
 }
 
