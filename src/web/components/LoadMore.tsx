@@ -1,5 +1,8 @@
-/** Under a list the server pages: how many rows are shown of how many, and 加载更多 while more remain. */
-import { Button, Space } from 'antd';
+/**
+ * Under a list the server pages: how many rows are shown of how many, and 加载更多 while more
+ * remain; above it, the search box (搜索村名或代码) whose text the server searches.
+ */
+import { Button, Input, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../lib/format.ts';
 
@@ -30,5 +33,21 @@ export function LoadMore({
         </Button>
       ) : null}
     </Space>
+  );
+}
+
+/** The search box of a list the server pages (搜索村名或代码): the page debounces the text and sends it as `q`. */
+export function PagingSearch({ value, onChange, testId, width = 220 }: { value: string; onChange: (text: string) => void; testId: string; width?: number }) {
+  const { t } = useTranslation();
+  return (
+    <Input.Search
+      allowClear
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      placeholder={t('paging.search')}
+      aria-label={t('paging.search')}
+      style={{ width }}
+      data-testid={testId}
+    />
   );
 }

@@ -80,6 +80,12 @@ export function usePagedList<T, A extends PagedAnswer>(path: string | null, quer
       })
       .catch((e: unknown) => {
         if (controller.signal.aborted || request !== latest.current.request) return;
+        // The list changed since the last page (a ranking after a publication): its `after` is
+        // no longer in it, so the server refuses it; start again from the first page.
+        if (append && after !== null && e instanceof ApiError && e.code === 'validation' && e.message.startsWith('query.after')) {
+          fetchPage(limit, null, false);
+          return;
+        }
         setError(e instanceof ApiError ? e : new ApiError(0, 'client', e instanceof Error ? e.message : String(e)));
       })
       .finally(() => {

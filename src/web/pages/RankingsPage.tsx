@@ -3,6 +3,9 @@
  * change against the previous campaign; filter by township, sort by any column, the reports in one download menu;
  * the report files (workbooks, PDFs) of the township shown. An office of an area (a city, a
  * province) sees its villages ranked among themselves, and its counties ranked by average.
+ * The ranked rows come 200 at a time in rank order (加载更多 for the next, the search asked of
+ * the server): a province's 50,000 villages are never sent at once. The summaries (county,
+ * townships, counties) of every page are whole.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { Card, Empty, Select, Space, Table, Tag, Tooltip } from 'antd';
@@ -16,7 +19,9 @@ import { CampaignPicker, useCurrentCampaign } from '../components/CampaignPicker
 import { ReportDownloads } from '../components/ReportDownloads.tsx';
 import { PreviewBanner, PreviewSwitch, usePreview } from '../components/RankingPreview.tsx';
 import { can } from '../lib/roles.ts';
-import { useApi, useIsNarrow } from '../lib/hooks.ts';
+import { useApi, useDebounced, useIsNarrow } from '../lib/hooks.ts';
+import { usePagedList } from '../lib/paged.ts';
+import { LoadMore, PagingSearch } from '../components/LoadMore.tsx';
 import { useSessionArea, useUser } from '../lib/auth.tsx';
 import { Link, pathTo, setQuery, useRoute } from '../lib/router.tsx';
 import { useFormat } from '../lib/format.ts';
@@ -102,12 +107,33 @@ export default function RankingsPage() {
   // Published results are ranked; the office may ask for its provisional ranking (内部预览).
   const mayPreview = can.previewRanking(user.role);
   const [preview, setPreview] = usePreview(user.role);
-  const { data, error, loading, reload } = useApi<RankingAnswer>(current ? `/campaigns/${current.id}/ranking` : null, { township, preview: preview ? '1' : undefined });
-  // The township list comes from the whole ranking, so choosing one still lists the others.
-  const all = useApi<RankingAnswer>(current && township ? `/campaigns/${current.id}/ranking` : null, { preview: preview ? '1' : undefined });
+  const [search, setSearch] = useState('');
+  const q = useDebounced(search.trim(), 300);
+  const query = useMemo(() => ({ township, preview: preview ? '1' : undefined, q: q || undefined }), [township, preview, q]);
+  // One page of the ranked rows at a time; the answer's summaries are whole.
+  const list = usePagedList<RankedRow, RankingAnswer>(current ? `/campaigns/${current.id}/ranking` : null, query, (a) => a.county);
+  const { answer: data, error, loading, reload } = list;
+  const rows = list.rows;
+  // The township list: the townships' summaries of an answer for every township (whole on every
+  // page). With a township chosen, the answer has its own only: the list is the one kept from
+  // an answer without it, or (a link straight to a township) a page of one row asked for it.
+  const listKey = current ? `${current.id}|${preview ? 1 : 0}` : null;
+  const [known, setKnown] = useState<{ key: string; townships: Array<{ value: string; label: string }> } | null>(null);
+  const fromAnswer = useMemo(() => (township || !data ? null : data.townships.map((x) => ({ value: x.township, label: x.townshipName }))), [data, township]);
+  const [all, setAll] = useState<RankingAnswer | undefined>();
+  const one = useApi<RankingAnswer>(current && township && known?.key !== listKey ? `/campaigns/${current.id}/ranking` : null, { preview: preview ? '1' : undefined, limit: 1 });
+  useEffect(() => {
+    if (one.data) setAll(one.data);
+  }, [one.data]);
+  useEffect(() => {
+    if (listKey && fromAnswer && !list.loading) setKnown({ key: listKey, townships: fromAnswer });
+  }, [listKey, fromAnswer, list.loading]);
+  const townships = useMemo(
+    () => (known?.key === listKey ? known.townships : (all?.townships ?? []).map((x) => ({ value: x.township, label: x.townshipName }))),
+    [known, listKey, all],
+  );
   const scheme = useCampaignScheme(current?.scheme);
-  const townships = useMemo(() => ((township ? all.data : data)?.townships ?? []).map((x) => ({ value: x.township, label: x.townshipName })), [data, all.data, township]);
-  const sections = scheme?.sections ?? (data?.county[0] ? Object.keys(data.county[0].sections).map((code) => ({ code, title: { zh: code }, bonus: false, points: null })) : []);
+  const sections = scheme?.sections ?? (rows[0] ? Object.keys(rows[0].sections).map((code) => ({ code, title: { zh: code }, bonus: false, points: null })) : []);
   // A final campaign (综合得分＝平时考核×30%＋年终考核×70%＋加分－扣分): its periods' parts instead of the sections.
   const periods = data?.periods ?? [];
   const combined = periods.length > 0;
@@ -156,8 +182,8 @@ export default function RankingsPage() {
         render: (_: unknown, r: RankedRow) => fmt.points(r.sections[s.code]),
         sorter: (a: RankedRow, b: RankedRow) => (a.sections[s.code] ?? 0) - (b.sections[s.code] ?? 0),
       }));
-  const withPenalty = data?.county.some((r) => (r.penalty ?? 0) > 0) ?? false;
-  const withRankPoints = data?.county.some((r) => r.rankPoints !== undefined) ?? false;
+  const withPenalty = rows.some((r) => (r.penalty ?? 0) > 0);
+  const withRankPoints = rows.some((r) => r.rankPoints !== undefined);
 
   // On a phone: rank, village, total and change, no sideways scrolling; the sections are on the village's sheet.
   const narrow = useIsNarrow();
@@ -216,7 +242,7 @@ export default function RankingsPage() {
       render: (v: number) => <b>{fmt.points(v)}</b>,
       sorter: (a, b) => a.total - b.total,
     },
-    ...(data?.county.some((r) => r.grade) ? [{ title: t('score.grade'), key: 'grade', width: 100, render: (_: unknown, r: RankedRow) => gradeCell(r) }] : []),
+    ...(rows.some((r) => r.grade) ? [{ title: t('score.grade'), key: 'grade', width: 100, render: (_: unknown, r: RankedRow) => gradeCell(r) }] : []),
     ...(withRankPoints
       ? [
           {
@@ -301,6 +327,7 @@ export default function RankingsPage() {
             aria-label={t('common.township')}
           />
           {mayPreview ? <PreviewSwitch checked={preview} onChange={setPreview} /> : null}
+          <PagingSearch value={search} onChange={setSearch} testId="ranking-search" />
           {data ? <span className="muted">{t('rankings.summary', { count: data.countySummary.count, average: fmt.points(data.countySummary.averageTotal) })}</span> : null}
         </Space>
         <Table<RankedRow>
@@ -308,7 +335,7 @@ export default function RankingsPage() {
           size="small"
           loading={loading}
           columns={columns}
-          dataSource={data?.county ?? []}
+          dataSource={rows}
           pagination={{ pageSize: 100, hideOnSinglePage: true }}
           // Laid out by content, not by the widths alone (which fixed columns would otherwise
           // impose): a column is never narrower than its header's longest word ("Township rank").
@@ -338,6 +365,7 @@ export default function RankingsPage() {
               }
             : {})}
         />
+        <LoadMore shown={rows.length} total={data?.total} hasMore={list.hasMore} loading={list.loadingMore} onMore={list.loadMore} testId="ranking-paging" />
       </Card>
       {data && data.unranked.length > 0 ? (
         <Card

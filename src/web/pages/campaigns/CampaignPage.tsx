@@ -1,9 +1,10 @@
 /**
  * One campaign: its period, frozen scheme and scope; progress per village (each opens the
- * village's assessment); inspection teams and their villages; ranking snapshots; rescoring
- * with a corrected scheme version (office).
+ * village's assessment), paged by the server 200 at a time (加载更多, filters and search the
+ * server's); inspection teams and their villages; ranking snapshots; rescoring with a
+ * corrected scheme version (office).
  */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, App, Button, Card, Descriptions, Empty, Form, Input, Modal, Popconfirm, Select, Space, Statistic, Table, Tabs, Tag, Row, Col } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
@@ -12,16 +13,19 @@ import { ReportDownloads } from '../../components/ReportDownloads.tsx';
 import { PreviewBanner, PreviewSwitch, usePreview } from '../../components/RankingPreview.tsx';
 import { snapshotReason } from '../../../core/campaign/snapshot-reason.ts';
 import { api, errorText } from '../../lib/api.ts';
-import { useApi } from '../../lib/hooks.ts';
+import { useApi, useDebounced } from '../../lib/hooks.ts';
+import { usePagedList } from '../../lib/paged.ts';
+import { LoadMore, PagingSearch } from '../../components/LoadMore.tsx';
 import { useUser } from '../../lib/auth.tsx';
 import { can } from '../../lib/roles.ts';
 import { Link, pathTo, useRoute } from '../../lib/router.tsx';
 import { useFormat } from '../../lib/format.ts';
 import { textOf } from '../../../core/scheme/model.ts';
 import { schemeLang } from '../../i18n/index.ts';
-import { STATUSES, type AssessmentRow, type CampaignDetail } from '../../lib/types.ts';
+import { STATUSES, type AssessmentRow, type AssessmentStatus, type CampaignDetail } from '../../lib/types.ts';
 import { useReturnFocus } from '../../lib/a11y.tsx';
 import type {
+  AssessmentsAnswer,
   Assigned,
   AssignRequest,
   Published,
@@ -153,17 +157,27 @@ function PublishAll({ campaign, onDone }: { campaign: CampaignDetail; onDone: ()
 function VillagesTab({ campaign }: { campaign: CampaignDetail }) {
   const { t } = useTranslation();
   const fmt = useFormat();
-  const [status, setStatus] = useState<string | undefined>();
+  const [status, setStatus] = useState<AssessmentStatus | undefined>();
   const [township, setTownship] = useState<string | undefined>();
-  const [q, setQ] = useState('');
+  const [search, setSearch] = useState('');
+  const q = useDebounced(search.trim(), 300);
+  // The server pages the villages (by code), filters them and searches them.
+  const query = useMemo(() => ({ township, status, q: q || undefined }), [township, status, q]);
+  const list = usePagedList<AssessmentRow, AssessmentsAnswer>(`/campaigns/${campaign.id}/assessments`, query, (a) => a.assessments);
+  // The campaign read again (a team assigned, results published): its villages' rows too.
+  const { reload } = list;
+  const first = useRef(campaign);
+  useEffect(() => {
+    if (first.current !== campaign) reload();
+  }, [campaign, reload]);
+  // The townships of the campaign's villages (the detail still lists them for the teams tab).
   const townships = useMemo(() => {
     const seen = new Map<string, string>();
     for (const v of campaign.villages) if (v.township) seen.set(v.township, v.townshipName ?? v.township);
     return [...seen].map(([value, label]) => ({ value, label }));
   }, [campaign.villages]);
-  const rows = campaign.villages.filter(
-    (v) => (!status || v.status === status) && (!township || v.township === township) && (!q || v.villageName.includes(q.trim()) || v.village.includes(q.trim())),
-  );
+  const counts = list.answer?.counts;
+  const rows = list.rows;
   const columns: ColumnsType<AssessmentRow> = [
     {
       title: t('common.village'),
@@ -189,7 +203,7 @@ function VillagesTab({ campaign }: { campaign: CampaignDetail }) {
   return (
     <>
       <Space wrap style={{ marginBottom: 12 }}>
-        <Input.Search placeholder={t('campaign.searchVillage')} allowClear onChange={(e) => setQ(e.target.value)} style={{ width: 200 }} />
+        <PagingSearch value={search} onChange={setSearch} testId="campaign-villages-search" width={200} />
         <Select
           allowClear
           placeholder={t('common.township')}
@@ -203,7 +217,7 @@ function VillagesTab({ campaign }: { campaign: CampaignDetail }) {
           allowClear
           placeholder={t('common.status')}
           aria-label={t('common.status')}
-          options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
+          options={STATUSES.map((s) => ({ value: s, label: counts ? `${t(`status.${s}`)} (${fmt.int(counts[s] ?? 0)})` : t(`status.${s}`) }))}
           value={status}
           onChange={setStatus}
           style={{ width: 140 }}
@@ -214,10 +228,13 @@ function VillagesTab({ campaign }: { campaign: CampaignDetail }) {
         size="small"
         columns={columns}
         dataSource={rows}
+        loading={list.loading}
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
         scroll={{ x: 480 }}
         data-testid="campaign-villages"
       />
+      {list.error ? <ErrorView error={list.error} onRetry={reload} compact /> : null}
+      <LoadMore shown={rows.length} total={list.answer?.total} hasMore={list.hasMore} loading={list.loadingMore} onMore={list.loadMore} testId="campaign-villages-paging" />
     </>
   );
 }
