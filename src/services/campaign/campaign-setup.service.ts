@@ -8,6 +8,7 @@ import type { AssessmentStatus, CampaignRecord, TeamRecord } from '../../core/ca
 import { KaoheError } from '../../core/errors.ts';
 import { fromCents } from '../../core/numbers.ts';
 import { resultToJson, score } from '../../core/scoring/score.ts';
+import type { AssessmentListRecord } from '../../store/assessment.repository.ts';
 import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
 import { assertManageCampaigns, assertTeamMembers, canSeeTeamMembers, inArea, listCut, listsRow, seesCampaign, seesWholeCampaign, type Actor } from '../policies.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
@@ -31,6 +32,26 @@ export function progressOf(rows: ReadonlyArray<{ status: AssessmentStatus }>): P
     p.total++;
   }
   return p;
+}
+
+/** An assessment as the campaign's lists show it (the store's list record, points as decimals, its team's name). */
+function listRow(r: AssessmentListRecord, team: string | null) {
+  return {
+    id: r.id,
+    village: r.villageCode,
+    villageName: r.villageName,
+    township: r.townshipCode,
+    townshipName: r.townshipName,
+    status: r.status,
+    version: r.version,
+    base: fromCents(r.base),
+    bonus: fromCents(r.bonus),
+    total: fromCents(r.total),
+    team,
+    teamId: r.teamId,
+    updatedAt: r.updatedAt,
+    publishedAt: r.publishedAt,
+  };
 }
 
 export class CampaignSetupService {
@@ -228,22 +249,7 @@ export class CampaignSetupService {
     return (await this.deps.uow.read.assessments.list(campaignId)).map((r) => {
       const team = r.teamId === null ? undefined : byId.get(r.teamId);
       return {
-        row: {
-          id: r.id,
-          village: r.villageCode,
-          villageName: r.villageName,
-          township: r.townshipCode,
-          townshipName: r.townshipName,
-          status: r.status,
-          version: r.version,
-          base: fromCents(r.base),
-          bonus: fromCents(r.bonus),
-          total: fromCents(r.total),
-          team: team?.name ?? null,
-          teamId: r.teamId,
-          updatedAt: r.updatedAt,
-          publishedAt: r.publishedAt,
-        },
+        row: listRow(r, team?.name ?? null),
         policy: { status: r.status, townshipCode: r.townshipCode, inspectors: team?.members ?? [] },
       };
     });
@@ -345,22 +351,7 @@ export class CampaignSetupService {
     const { rows, next, counts } = await this.deps.uow.read.assessments.page(campaignId, listCut(actor), filter, page);
     const total = filter.status ? counts[filter.status] : Object.values(counts).reduce((a, b) => a + b, 0);
     return {
-      rows: rows.map((r) => ({
-        id: r.id,
-        village: r.villageCode,
-        villageName: r.villageName,
-        township: r.townshipCode,
-        townshipName: r.townshipName,
-        status: r.status,
-        version: r.version,
-        base: fromCents(r.base),
-        bonus: fromCents(r.bonus),
-        total: fromCents(r.total),
-        team: (r.teamId === null ? undefined : teams.get(r.teamId)) ?? null,
-        teamId: r.teamId,
-        updatedAt: r.updatedAt,
-        publishedAt: r.publishedAt,
-      })),
+      rows: rows.map((r) => listRow(r, (r.teamId === null ? undefined : teams.get(r.teamId)) ?? null)),
       next,
       total,
       counts,

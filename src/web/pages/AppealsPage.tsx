@@ -10,7 +10,7 @@
  * 200 appeals at a time, 加载更多 for the next.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, Button, Card, Descriptions, Drawer, Empty, Input, Segmented, Select, Space, Table, Tag } from 'antd';
+import { Alert, Button, Card, Descriptions, Drawer, Empty, Segmented, Select, Space, Table, Tag } from 'antd';
 import { PaperClipOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
@@ -21,7 +21,7 @@ import { api, ApiError } from '../lib/api.ts';
 import { useUser } from '../lib/auth.tsx';
 import { useApi, useDebounced, useIsNarrow } from '../lib/hooks.ts';
 import { usePagedList } from '../lib/paged.ts';
-import { LoadMore } from '../components/LoadMore.tsx';
+import { LoadMore, PagingSearch } from '../components/LoadMore.tsx';
 import { appealPart, type AppealPart } from '../lib/roles.ts';
 import { Link, pathTo, setQuery, useRoute } from '../lib/router.tsx';
 import { useFormat } from '../lib/format.ts';
@@ -188,15 +188,7 @@ export default function AppealsPage() {
               aria-label={t('common.township')}
             />
           ) : null}
-          <Input.Search
-            allowClear
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-            placeholder={t('paging.search')}
-            aria-label={t('paging.search')}
-            style={{ width: 220 }}
-            data-testid="appeals-search"
-          />
+          <PagingSearch value={search} onChange={setSearch} testId="appeals-search" />
         </Space>
         <Table<AppealListed>
           rowKey="id"

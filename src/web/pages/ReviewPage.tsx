@@ -13,7 +13,7 @@ import { CampaignPicker, useCurrentCampaign } from '../components/CampaignPicker
 import { api, ApiError, errorText } from '../lib/api.ts';
 import { useDebounced } from '../lib/hooks.ts';
 import { usePagedList } from '../lib/paged.ts';
-import { LoadMore } from '../components/LoadMore.tsx';
+import { LoadMore, PagingSearch } from '../components/LoadMore.tsx';
 import { useUser } from '../lib/auth.tsx';
 import { can } from '../lib/roles.ts';
 import { Link, pathTo } from '../lib/router.tsx';
@@ -130,15 +130,7 @@ export default function ReviewPage() {
             options={(['submitted', 'reviewed', 'published', 'draft'] as const).map((s) => ({ value: s, label: `${t(`status.${s}`)} (${counts(s)})` }))}
             data-testid="review-status"
           />
-          <Input.Search
-            allowClear
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-            placeholder={t('paging.search')}
-            aria-label={t('paging.search')}
-            style={{ width: 220 }}
-            data-testid="review-search"
-          />
+          <PagingSearch value={search} onChange={setSearch} testId="review-search" />
           {bulkAllowed ? (
             <Popconfirm title={t('review.bulkConfirm', { count: selected.length })} onConfirm={bulk} disabled={selected.length === 0}>
               <Button disabled={selected.length === 0} data-testid="review-bulk">
