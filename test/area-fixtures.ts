@@ -39,7 +39,8 @@ export const D1 = '520102100201';
 export const D2 = '520102100202';
 export const AREA_VILLAGES = [A1, A2, B1, B2, D1, D2] as const;
 
-const area = (code: string, level: 'province' | 'city' | 'county' | 'township' | 'village', name: string, parent: string | null) => ({
+/** An area row as the registry keeps it (no village attributes). */
+export const area = (code: string, level: 'province' | 'city' | 'county' | 'township' | 'village', name: string, parent: string | null) => ({
   code,
   level,
   name,

@@ -9,6 +9,7 @@
  */
 import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { area } from '../../test/area-fixtures.ts';
 import { ACTORS, DERIVE_TEXT, SEED_TEXT } from '../../test/campaign-fixtures.ts';
 import { storeTargets } from '../../test/stores.ts';
 import { compose } from '../compose.ts';
@@ -57,16 +58,6 @@ describe.each(storeTargets())('the page query of a campaign’s assessments uses
 
   beforeAll(async () => {
     store = await target.open();
-    const area = (code: string, level: 'county' | 'township' | 'village', name: string, parent: string | null) => ({
-      code,
-      level,
-      name,
-      parent_code: parent,
-      poverty_village: 0,
-      planned_exit_year: null,
-      exit_year: null,
-      population: null,
-    });
     const rows = [area(COUNTY, 'county', '青山县', null), ...TOWNSHIPS.map((t, i) => area(t, 'township', `第${i + 1}镇`, COUNTY))];
     rows.push(...VILLAGES.map((v, i) => area(v, 'village', `第${i + 1}村`, `${v.slice(0, 9)}000`)));
     for (let i = 0; i < rows.length; i += 500)
