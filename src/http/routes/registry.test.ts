@@ -638,7 +638,9 @@ describe.each(storeTargets())('registry API ($dialect)', (target) => {
       expect(xlsx.statusCode).toBe(200);
       expect(xlsx.headers['content-type']).toContain('spreadsheetml');
       expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
-    });
+      // Three exports, each a worker thread that loads the TypeScript sources (8 s alone; past 30 s
+      // once on a loaded two-core CI machine).
+    }, 120_000);
 
     it('refuses exports (and full IDs) to every other role', async () => {
       for (const c of [as.reviewer, as.inspector, as.village, as.viewer]) {
