@@ -442,10 +442,10 @@ export class UserService {
    */
   async withReach(user: StoredUser): Promise<User> {
     if (!user.area) return user;
-    const [reach, area] = await Promise.all([this.areas.reachOf(user.area), this.areas.byCode(user.area)]);
+    const reach = await this.areas.reachOf(user.area);
     const level = reach?.level;
-    if (!reach || !area || (level !== 'province' && level !== 'city' && level !== 'county')) return user;
-    return { ...user, areaScope: { code: user.area, name: area.name, level, counties: new Set(reach.counties), townships: new Set(reach.townships), whole: reach.whole } };
+    if (!reach || (level !== 'province' && level !== 'city' && level !== 'county')) return user;
+    return { ...user, areaScope: { code: user.area, name: reach.name, level, counties: new Set(reach.counties), townships: new Set(reach.townships), whole: reach.whole } };
   }
 
   async endSession(token: string | undefined): Promise<void> {

@@ -95,9 +95,9 @@ export class AreaRepository {
    * which an office's registry need not follow). Villages are not walked: a village is reached
    * through its township. Undefined when there is no such area.
    */
-  async reachOf(code: string): Promise<{ level: AreaLevel; counties: string[]; townships: string[]; whole: boolean } | undefined> {
-    const level = await this.levelOf(code);
-    if (!level) return undefined;
+  async reachOf(code: string): Promise<{ name: string; level: AreaLevel; counties: string[]; townships: string[]; whole: boolean } | undefined> {
+    const area = await this.byCode(code);
+    if (!area) return undefined;
     const rows = await sql<{ code: string; level: AreaLevel }>`
       with recursive under_area(code, level) as (
         select code, level from areas where code = ${code}
@@ -114,6 +114,6 @@ export class AreaRepository {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('level', '=', 'township')
       .executeTakeFirstOrThrow();
-    return { level, counties: counties.sort(), townships: townships.sort(), whole: Number(n) === townships.length };
+    return { name: area.name, level: area.level, counties: counties.sort(), townships: townships.sort(), whole: Number(n) === townships.length };
   }
 }
