@@ -5,7 +5,7 @@
  * package, plus a few Chinese habits that list lacks), that contain the user name, or that are
  * one character repeated. The reason is a stable code the web shows in the user's language.
  */
-import { dictionary } from '@zxcvbn-ts/language-common';
+import { createRequire } from 'node:module';
 
 export type WeakPasswordReason = 'too-short' | 'too-long' | 'blank' | 'common' | 'contains-username' | 'too-few-different';
 
@@ -61,7 +61,10 @@ const CHINESE_HABITS = [
 
 let common: Set<string> | undefined;
 function commonPasswords(): Set<string> {
-  common ??= new Set([...(dictionary['passwords-common'] as string[]), ...CHINESE_HABITS].map((p) => p.toLowerCase()));
+  if (common) return common;
+  // Loaded (and its compressed lists unpacked) with the first password checked, not at start.
+  const { dictionary } = createRequire(import.meta.url)('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+  common = new Set([...(dictionary['passwords-common'] as string[]), ...CHINESE_HABITS].map((p) => p.toLowerCase()));
   return common;
 }
 

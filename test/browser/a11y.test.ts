@@ -15,7 +15,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { navFor, type NavKey, type Role } from '../../src/web/lib/roles.ts';
 import { ROUTES } from '../../src/web/lib/routes.ts';
-import { chromiumAvailable, launchBrowser, NEW_PASSWORD, ROOT, shot, startApp, type App } from './helpers.ts';
+import { chromiumAvailable, launchBrowser, limited, NEW_PASSWORD, ROOT, shot, startApp, type App } from './helpers.ts';
 
 const available = chromiumAvailable();
 const STEP = 300_000;
@@ -94,13 +94,25 @@ describe.skipIf(!available)('browser: accessibility (axe-core, headings, focus)'
     return ctx;
   };
 
+  /**
+   * Waits until `done` holds, trying every 100 ms for UI.timeout (expect.poll belongs to one
+   * test: the roles' sweeps run as concurrent tests, and scan for each of them).
+   */
+  const until = async (done: () => Promise<boolean>, what: string) => {
+    const end = Date.now() + UI.timeout;
+    while (!(await done())) {
+      if (Date.now() > end) throw new Error(`waited ${UI.timeout} ms for ${what}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
   /** Waits for the page and its data: the ready element, then no spinner for a moment. */
   const settle = async (p: Page, ready: string) => {
     await p.locator(ready).first().waitFor(UI);
-    await expect.poll(() => p.locator('.ant-spin-spinning:visible, .ant-skeleton-active:visible').count(), UI).toBe(0);
+    await until(async () => (await p.locator('.ant-spin-spinning:visible, .ant-skeleton-active:visible').count()) === 0, 'no spinner');
     // Entrance animations (a tag fading in is "low contrast" half-way through).
     await p.waitForTimeout(400);
-    await expect.poll(() => p.locator('.ant-spin-spinning:visible').count(), UI).toBe(0);
+    await until(async () => (await p.locator('.ant-spin-spinning:visible').count()) === 0, 'no spinner');
   };
 
   /** Runs axe over the page; records every violation; checks the one h1. Returns the failing ones. */
@@ -153,7 +165,7 @@ describe.skipIf(!available)('browser: accessibility (axe-core, headings, focus)'
     await p.getByTestId('password-new').fill(NEW_PASSWORD);
     await p.getByTestId('password-confirm').fill(NEW_PASSWORD);
     await p.getByTestId('password-submit').click();
-    await expect.poll(() => p.getByTestId('must-change-password').count(), UI).toBe(0);
+    await until(async () => (await p.getByTestId('must-change-password').count()) === 0, 'the password changed');
     await p.waitForURL((u) => !u.pathname.startsWith('/login') && !u.pathname.startsWith('/account'), UI);
   };
 
@@ -237,11 +249,14 @@ describe.skipIf(!available)('browser: accessibility (axe-core, headings, focus)'
     await app?.close();
   });
 
+  // The roles' sweeps two at a time (concurrent tests, each waiting its turn): they wait on the
+  // network and the page's settling most of their time.
+  const two = limited(2);
   for (const role of ['admin', 'reviewer', 'inspector', 'village', 'viewer'] as const) {
-    test(
+    test.concurrent(
       `${role}: every page it reaches has no critical or serious violation and one h1`,
-      async () => {
-        const failing = await scanRole(role);
+      async ({ expect }) => {
+        const failing = await two(() => scanRole(role));
         expect(failing, failing.join('\n')).toEqual([]);
       },
       STEP,

@@ -199,3 +199,23 @@ export async function chooseOption(page: Page, label: string): Promise<void> {
 export function points(v: number): string {
   return new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 2 }).format(Math.round(v * 100) / 100);
 }
+
+/**
+ * Runs at most `n` of the tasks given to it at once (the others wait their turn): a browser
+ * test's independent sweeps (each role's pages) overlap their waits for the network and the
+ * layout without loading a two-core machine with all of them.
+ */
+export function limited(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (running >= n) await new Promise<void>((go) => waiting.push(go));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}

@@ -8,7 +8,8 @@
  * stay whole, closing punctuation never starts a line; widths come from the embedded font and
  * are cached per token, so laying out a thousand sheets measures each word once.
  */
-import PDFDocument from 'pdfkit';
+import { createRequire } from 'node:module';
+import type PDFKitDocument from 'pdfkit';
 import { FONT_BOLD, FONT_REGULAR, registerCjkFonts, type FontName } from './fonts.ts';
 
 export type Doc = PDFKit.PDFDocument;
@@ -70,12 +71,22 @@ export interface PagePlan {
   ops: Op[];
 }
 
+/**
+ * pdfkit, loaded when the first report is drawn (required, as its CommonJS build is what an
+ * import gives too): a command or a server process that draws none starts without it and fontkit.
+ */
+let loaded: typeof PDFKitDocument | undefined;
+function pdfkit(): typeof PDFKitDocument {
+  return (loaded ??= createRequire(import.meta.url)('pdfkit') as typeof PDFKitDocument);
+}
+
 /** A new pdfkit document for reports: A4, no automatic first page, the CJK fonts registered. */
 export function createReportDocument(info: { title?: string; author?: string; subject?: string } = {}): Doc {
   const meta: PDFKit.DocumentInfo = { Creator: 'Kaohe 考核' };
   if (info.title) meta.Title = info.title;
   if (info.author) meta.Author = info.author;
   if (info.subject) meta.Subject = info.subject;
+  const PDFDocument = pdfkit();
   const doc = new PDFDocument({ size: 'A4', autoFirstPage: false, margin: 0, bufferPages: false, info: meta });
   registerCjkFonts(doc);
   return doc;

@@ -9,7 +9,6 @@
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import type { EvidenceStore } from './evidence-store.ts';
 
 /** The long edge of a thumbnail, in pixels: sharp enough for a 4-across row on A4 and for a zoom on screen. */
@@ -54,6 +53,8 @@ export class Thumbnails {
   private async make(sha256: string, path: string): Promise<Buffer | null> {
     let body: Buffer;
     try {
+      // Loaded with the first thumbnail: a process that makes none starts without libvips.
+      const { default: sharp } = await import('sharp');
       body = await sharp(this.store.pathOf(sha256), { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
         .rotate()
         .resize({ width: THUMB_EDGE, height: THUMB_EDGE, fit: 'inside', withoutEnlargement: true })

@@ -1,5 +1,4 @@
 /** A copy of an imported file with an error column and its bad cells marked, so an office can fix its sheet row by row. */
-import ExcelJS from 'exceljs';
 import { quoteCell } from '../../core/registry/cell-text.ts';
 import { problemText } from '../../core/registry/problems.ts';
 import type { ImportProblem } from './import.service.ts';
@@ -33,7 +32,8 @@ export async function writeErrorsFile(file: string, out: string, problems: Impor
   // stray cells past the header wider): the file is read twice.
   let width = 0;
   for await (const { cells } of openSheet(file).rows()) width = Math.max(width, cells.length);
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: out, useSharedStrings: true, useStyles: true });
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.stream.xlsx.WorkbookWriter({ filename: out, useSharedStrings: true, useStyles: true });
   const sheet = workbook.addWorksheet('导入错误', { views: [{ state: 'frozen', ySplit: options.headerRow ?? 1 }] });
   let first = true;
   for await (const { row, cells } of openSheet(file).rows()) {

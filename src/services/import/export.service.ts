@@ -6,7 +6,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { stringify } from 'csv-stringify';
-import ExcelJS from 'exceljs';
 import { KaoheError } from '../../core/errors.ts';
 import { maskIdNumber } from '../../core/ids/gb11643.ts';
 import { exportText } from '../../core/registry/cell-text.ts';
@@ -96,7 +95,8 @@ export async function exportKind(store: Store, kind: string, out: string, option
     await once(file, 'close');
     return count;
   }
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: out, useSharedStrings: true, useStyles: true });
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.stream.xlsx.WorkbookWriter({ filename: out, useSharedStrings: true, useStyles: true });
   const sheet = workbook.addWorksheet(s.title.zh, { views: [{ state: 'frozen', ySplit: 1 }] });
   const widths = headers.map((h) => displayWidthOf(h) + 2);
   sheet.columns = s.fields.map((f, i) => ({ header: f.header, key: f.key, width: Math.min(40, Math.max(widths[i]!, f.type.kind === 'idNumber' ? 21 : 10)) }));
@@ -114,7 +114,8 @@ export async function exportKind(store: Store, kind: string, out: string, option
 /** Writes an empty import template: the headers, and a sheet (说明) explaining each column. */
 export async function writeTemplate(kind: string, out: string): Promise<void> {
   const s = spec(kind);
-  const workbook = new ExcelJS.Workbook();
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   const data = workbook.addWorksheet(s.title.zh, { views: [{ state: 'frozen', ySplit: 1 }] });
   data.columns = s.fields.map((f) => ({ header: f.header, key: f.key, width: Math.max(displayWidthOf(f.header) + 4, f.type.kind === 'idNumber' ? 21 : 12) }));
   const header = data.getRow(1);

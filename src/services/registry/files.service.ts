@@ -14,7 +14,6 @@ import { basename, extname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
-import ExcelJS from 'exceljs';
 import { KaoheError, errorFromWorker, isErrorCode } from '../../core/errors.ts';
 import { quoteCell } from '../../core/registry/cell-text.ts';
 import { kindSpec, KINDS, type KindSpec } from '../../core/registry/kinds.ts';
@@ -204,7 +203,8 @@ export class RegistryFileService {
 
 /** Masks every ID number in the text cells of a small workbook, in place (rewritten only if one was found). */
 async function maskWorkbookIds(path: string): Promise<void> {
-  const book = new ExcelJS.Workbook();
+  const { default: Excel } = await import('exceljs');
+  const book = new Excel.Workbook();
   await book.xlsx.readFile(path);
   let masked = false;
   for (const sheet of book.worksheets) {
