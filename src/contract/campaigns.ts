@@ -49,13 +49,25 @@ export interface CreateCampaignRequest {
   parts?: number[];
 }
 
+/** Villages of a campaign in one township (null: villages without one). */
+export interface TownshipCount {
+  code: string | null;
+  name: string | null;
+  villages: number;
+}
+
 /** An inspection team of a campaign with the villages the reader may list. */
 export interface Team {
   id: number;
   name: string;
   /** Shown to the office's roles only. */
   members?: string[];
-  villages: string[];
+  /** How many of the campaign's villages it has. */
+  villageCount: number;
+  /** Its villages counted by township. */
+  townships: TownshipCount[];
+  /** Its villages' codes; absent with `?villages=false`. */
+  villages?: string[];
 }
 
 /** One village's assessment as a row of a campaign's lists. */
@@ -94,13 +106,21 @@ export interface CampaignDetail {
   combinedIn: Array<{ id: number; name: string }>;
   scope: { villages: number };
   progress: Progress;
+  /** The villages the reader may list, counted by township. */
+  townships: TownshipCount[];
   teams: Team[];
-  /** Villages of no team: the office only. */
+  /** How many villages are of no team: the office only. */
+  unassignedCount?: number;
+  /** Villages of no team: the office only; absent with `?villages=false`. */
   unassigned?: string[];
-  villages: AssessmentRow[];
+  /**
+   * A row per village the reader may list; absent with `?villages=false` (what the web app asks
+   * for: a province's campaign has 50,000; `GET /api/campaigns/:id/assessments?limit=` pages them).
+   */
+  villages?: AssessmentRow[];
 }
 
-/** POST /api/campaigns (201) */
+/** POST /api/campaigns (201): the campaign as `GET /api/campaigns/:id?villages=false` gives it. */
 export interface CampaignCreated {
   id: number;
   campaign: CampaignDetail;
@@ -120,10 +140,15 @@ export interface TeamSet {
   members: string[];
 }
 
-/** POST /api/campaigns/:id/assign */
+/**
+ * POST /api/campaigns/:id/assign: the villages named, every village of the campaign in the
+ * townships named, or (`all`) every village of the campaign, moved to the team.
+ */
 export interface AssignRequest {
   team: string;
-  villages: string[];
+  villages?: string[];
+  townships?: string[];
+  all?: boolean;
 }
 
 /** POST /api/campaigns/:id/assign */
@@ -203,11 +228,16 @@ export interface TownshipRanking extends RankSummary {
 
 /**
  * A county of a city's or a province's ranking: its ranked villages' averages, the counties
- * ranked by average total (equal averages share a rank). The scheme ranks villages, not counties.
+ * ranked by average total, or by median total where the office says so (KAOHE_COUNTY_RANKING;
+ * equal values share a rank). The scheme ranks villages, not counties.
  */
 export interface CountyRanking extends RankSummary {
   county: string;
   name: string;
+  /** The median of its villages' totals (absent in snapshots taken before it was kept). */
+  medianTotal?: number;
+  /** What the counties are ranked by: the office's KAOHE_COUNTY_RANKING, `average` unless set (absent in snapshots taken before: average). */
+  basis?: 'average' | 'median';
   rank: number;
 }
 
@@ -219,7 +249,7 @@ export interface RankingData {
   county: RankedRow[];
   countySummary: RankSummary;
   townships: TownshipRanking[];
-  /** The counties of the villages ranked, by average (one, in a county's own campaign; absent in snapshots taken before). */
+  /** The counties of the villages ranked, by average or median (one, in a county's own campaign; absent in snapshots taken before). */
   counties?: CountyRanking[];
   /** A final campaign: the scheme's periods (weight in percent) whose results it combines. */
   periods?: Array<{ code: string; title: LangText; weight: number; combine: 'average' | 'sum' | 'last' }>;
@@ -247,8 +277,14 @@ export interface Ranking extends RankingData {
   basis: 'published' | 'preview';
   /** The office's area whose villages are ranked among themselves; null: the whole campaign. */
   area: { code: string; level: 'province' | 'city' | 'county' } | null;
-  /** The campaign's villages without a counted result, by code (cut to the township asked for; and to `q`, when paged). */
+  /**
+   * The campaign's villages without a counted result, by code (cut to the township asked for).
+   * A paged answer holds only the first `limit` of those matching `q`, on its first page (none
+   * on the next ones): `GET …/ranking/unranked` pages them all.
+   */
   unranked: UnrankedVillage[];
+  /** A paged answer: the unranked villages matching `q`. */
+  unrankedTotal?: number;
   /**
    * A paged answer (`?limit=`): `county` is one page of the ranked rows (in rank order, after
    * the village `after`, matching `q`), each township's `rows` that page's rows of the township;
@@ -258,6 +294,18 @@ export interface Ranking extends RankingData {
   next?: string | null;
   /** A paged answer: the ranked rows matching `q` (all of them without it). */
   total?: number;
+}
+
+/**
+ * GET /api/campaigns/:id/ranking/unranked?limit=N[&after=CODE][&q=TEXT][&township=CODE][&preview=1]:
+ * a page of the ranking's unranked villages, by code, matching `q`.
+ */
+export interface UnrankedAnswer {
+  unranked: UnrankedVillage[];
+  /** The `after` of the next page (the last village's code), null on the last page. */
+  next: string | null;
+  /** The unranked villages matching `q`. */
+  total: number;
 }
 
 /** A dated ranking snapshot (published results). */
@@ -336,8 +384,17 @@ export interface Overview {
   sections: Array<{ code: string; title: LangText; max: number | null; bonus: boolean }>;
   county: { count: number; averageTotal: number; averages: Record<string, number>; gradeCounts: Record<string, number> | null };
   townships: Array<{ township: string; name: string; count: number; averageTotal: number; averages: Record<string, number> }>;
-  /** The counties of the villages counted, ranked by average total (see CountyRanking). */
-  counties: Array<{ county: string; name: string; rank: number; count: number; averageTotal: number; averages: Record<string, number> }>;
+  /** The counties of the villages counted, ranked by average or median total (see CountyRanking). */
+  counties: Array<{
+    county: string;
+    name: string;
+    rank: number;
+    count: number;
+    averageTotal: number;
+    medianTotal: number;
+    basis: 'average' | 'median';
+    averages: Record<string, number>;
+  }>;
   top: OverviewPlace[];
   bottom: OverviewPlace[];
 }

@@ -89,6 +89,16 @@ const CASES: Array<[AuditSentenceEntry, string, string]> = [
   ],
   [e('campaign.assign', 'inspection_team', '2', null, { campaignId: 1, villages: ['a', 'b'] }), '张三 给考核组 #2 分配了 2 个村', 'zhang assigned 2 villages to team #2'],
   [
+    e('campaign.assign', 'inspection_team', '2', null, { campaignId: 1, villages: ['a'], townships: ['t1', 't2'], count: 40 }),
+    '张三 给考核组 #2 分配了 40 个村（含 2 个乡镇的全部村）',
+    'zhang assigned 40 villages to team #2 (every village of 2 townships among them)',
+  ],
+  [
+    e('campaign.assign', 'inspection_team', '2', null, { campaignId: 1, villages: [], all: true, count: 500 }),
+    '张三 给考核组 #2 分配了全部 500 个村',
+    'zhang assigned all 500 villages to team #2',
+  ],
+  [
     e('campaign.rescore', 'campaign', '1', {}, { scheme: 'seed-2020 v2', changed: 3 }),
     '张三 将考核 #1 改用方案 seed-2020 v2 重新计分，3 个村得分变化',
     'zhang rescored campaign #1 under scheme seed-2020 v2: 3 villages changed',

@@ -116,7 +116,15 @@ export function auditSentence(entry: AuditSentenceEntry, lang: Lang, names: Audi
         : `${who} set the members of team "${str(a.name) ?? id}": ${members.join(', ') || '(none)'}`;
     }
     case 'campaign.assign': {
-      const n = Array.isArray(a.villages) ? a.villages.length : '?';
+      // `count` since assignments by township or of the whole campaign (then `villages` holds only those named by code).
+      const n = typeof a.count === 'number' ? a.count : Array.isArray(a.villages) ? a.villages.length : '?';
+      if (a.all === true) return zh ? `${who} 给考核组 #${id} 分配了全部 ${n} 个村` : `${who} assigned all ${n} villages to team #${id}`;
+      if (Array.isArray(a.townships) && a.townships.length) {
+        const t = a.townships.length;
+        return zh
+          ? `${who} 给考核组 #${id} 分配了 ${n} 个村（含 ${t} 个乡镇的全部村）`
+          : `${who} assigned ${n} villages to team #${id} (every village of ${t} townships among them)`;
+      }
       return zh ? `${who} 给考核组 #${id} 分配了 ${n} 个村` : `${who} assigned ${n} villages to team #${id}`;
     }
     case 'campaign.rescore':

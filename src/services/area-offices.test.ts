@@ -98,7 +98,7 @@ describe.each(storeTargets())('offices above the county ($dialect)', (target) =>
     expect(c).toMatchObject({ id: campaignId, villages: 2, progress: { total: 2, published: 2 } });
     const detail = await service.setup.campaignDetail(city, campaignId);
     expect(detail.scope.villages).toBe(4);
-    expect(detail.villages.map((v) => v.village).sort()).toEqual([A1, A2, B1, B2].sort());
+    expect(detail.villages!.map((v) => v.village).sort()).toEqual([A1, A2, B1, B2].sort());
     expect(detail).not.toHaveProperty('unassigned');
     expect((await service.setup.campaignDetail(office, campaignId)).scope.villages).toBe(6);
   });
@@ -167,6 +167,29 @@ describe.each(storeTargets())('offices above the county ($dialect)', (target) =>
     expect(data.townships.map((t) => t.township).sort()).toEqual([T11, T21].sort());
     expect(data.counties.map((c) => c.code)).toEqual([K1, K2]);
     expect(await service.rankings.snapshotsFor(office, campaignId)).toEqual(await service.rankings.snapshots(campaignId));
+  });
+
+  it('ranks the counties by their median total where the office says so (KAOHE_COUNTY_RANKING), by their average otherwise', async () => {
+    expect((await service.rankings.rankingFor(office, campaignId)).counties.map((c) => c.basis)).toEqual(['average', 'average', 'average']);
+    process.env.KAOHE_COUNTY_RANKING = 'median';
+    // New services: nothing kept from the rankings above.
+    const fresh = provinceServices(store);
+    try {
+      const whole = await fresh.service.rankings.rankingFor(office, campaignId);
+      // Two villages a county: the median is their mean, as the average.
+      expect(whole.counties.map((c) => [c.code, c.rank, c.medianTotal, c.basis])).toEqual([
+        [K1, 1, pts(199), 'median'],
+        [K3, 2, pts(198), 'median'],
+        [K2, 3, pts(197), 'median'],
+      ]);
+      expect((await fresh.service.rankings.overview(city, campaignId)).counties.map((c) => [c.county, c.rank, c.medianTotal, c.basis])).toEqual([
+        [K1, 1, 199, 'median'],
+        [K2, 2, 197, 'median'],
+      ]);
+    } finally {
+      delete process.env.KAOHE_COUNTY_RANKING;
+      fresh.cleanup();
+    }
   });
 
   it("leaves a campaign's set-up and publication to the office whose area holds all of it", async () => {

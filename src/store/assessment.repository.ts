@@ -13,6 +13,15 @@ export interface StoredScore extends Totals {
 }
 
 /** An assessment as the campaign's lists and rankings show it. */
+/** A count of a campaign's assessments of one team (null: none), township and status. */
+export interface AssessmentGroup {
+  teamId: number | null;
+  townshipCode: string | null;
+  townshipName: string | null;
+  status: AssessmentStatus;
+  n: number;
+}
+
 export interface AssessmentListRecord extends Totals {
   id: number;
   villageCode: string;
@@ -72,6 +81,40 @@ export class AssessmentRepository {
     return (await this.db.selectFrom('assessments').select('village_code').where('campaign_id', '=', campaignId).execute()).map((a) => a.village_code);
   }
 
+  /** The campaign's villages in these townships, by code. */
+  async villagesIn(campaignId: number, townships: readonly string[]): Promise<Array<{ code: string; township: string }>> {
+    if (townships.length === 0) return [];
+    const rows = await readInChunks(townships, (chunk) =>
+      this.db
+        .selectFrom('assessments as a')
+        .innerJoin('areas as v', 'v.code', 'a.village_code')
+        .select(['a.village_code', 'v.parent_code'])
+        .where('a.campaign_id', '=', campaignId)
+        .where('v.parent_code', 'in', chunk)
+        .execute(),
+    );
+    return rows.map((r) => ({ code: r.village_code, township: r.parent_code! }));
+  }
+
+  /**
+   * A campaign's assessments under a reader's cut, counted by team, township and status: the
+   * campaign page's progress, townships and teams without the campaign's rows (a province's
+   * 50,000 come to a few thousand groups).
+   */
+  async groups(campaignId: number, cut: ReachCut): Promise<AssessmentGroup[]> {
+    const rows = await this.db
+      .selectFrom('assessments as a')
+      .innerJoin('areas as v', 'v.code', 'a.village_code')
+      .leftJoin('areas as t', 't.code', 'v.parent_code')
+      .select(['a.team_id', 'v.parent_code', 't.name as township_name', 'a.status', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('a.campaign_id', '=', campaignId)
+      .where(allOf(reachConditions(cut)))
+      .groupBy(['a.team_id', 'v.parent_code', 't.name', 'a.status'])
+      .orderBy('v.parent_code')
+      .execute();
+    return rows.map((r) => ({ teamId: r.team_id, townshipCode: r.parent_code, townshipName: r.township_name, status: r.status, n: Number(r.n) }));
+  }
+
   /** The township of every village a campaign assesses, each once (null: a village without one). */
   async townships(campaignId: number): Promise<(string | null)[]> {
     const rows = await this.db
@@ -88,8 +131,17 @@ export class AssessmentRepository {
     return (await this.db.selectFrom('assessments').select('id').where('campaign_id', '=', campaignId).orderBy('id').execute()).map((r) => r.id);
   }
 
-  async assignTeam(campaignId: number, teamId: number, villages: readonly string[]): Promise<void> {
-    await this.db.updateTable('assessments').set({ team_id: teamId }).where('campaign_id', '=', campaignId).where('village_code', 'in', villages).execute();
+  /** Gives a team these villages of the campaign (a statement for every 500 codes), or every one of them (`all`). */
+  async assignTeam(campaignId: number, teamId: number, villages: readonly string[] | 'all'): Promise<void> {
+    const set = () => this.db.updateTable('assessments').set({ team_id: teamId }).where('campaign_id', '=', campaignId);
+    if (villages === 'all') {
+      await set().execute();
+      return;
+    }
+    await readInChunks(villages, async (chunk) => {
+      await set().where('village_code', 'in', chunk).execute();
+      return [];
+    });
   }
 
   async idOf(campaignId: number, villageCode: string): Promise<number | undefined> {

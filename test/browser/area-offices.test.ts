@@ -128,6 +128,10 @@ describe.skipIf(!available)('browser: offices above the county', () => {
         '2',
         points(197),
       ]);
+      // The median beside the average (of two villages, the same), and what the counties are ranked by.
+      expect(await first.nth(4).innerText()).toBe(points(199));
+      expect(await counties.locator('thead').innerText()).toContain('总分中位数');
+      expect((await p.getByTestId('ranking-counties-basis').innerText()).trim()).toBe('按参评村平均总分排名');
       // Shown in rank order: 织金县 above 七星关区.
       expect((await counties.locator('tbody tr.ant-table-row').first().innerText()).includes('织金县')).toBe(true);
       // No Latin text in the new parts of the Chinese screen.

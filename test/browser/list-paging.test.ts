@@ -109,4 +109,68 @@ describe.skipIf(!available)('browser: paged lists', () => {
     },
     STEP,
   );
+
+  test(
+    "the campaign page reads the campaign without its rows; a team gets a whole township and a village found by the server's search",
+    async () => {
+      type Detail = {
+        id: number;
+        name: string;
+        townships: Array<{ code: string; name: string; villages: number }>;
+        teams: Array<{ id: number; name: string; villageCount: number; townships: Array<{ code: string; name: string; villages: number }>; villages?: string[] }>;
+        villages?: Array<{ village: string; villageName: string; township: string }>;
+      };
+      const campaigns = (await (await page.request.get(`${app.url}/api/campaigns`)).json()) as { campaigns: Array<{ id: number; year: number }> };
+      const id = campaigns.campaigns.find((c) => c.year === 2020)!.id;
+      const full = async () => (await (await page.request.get(`${app.url}/api/campaigns/${id}`)).json()) as Detail;
+      const before = await full();
+      const team = before.teams[0]!;
+      // A township none of whose villages the team has, and a village of yet another township not the team's.
+      const township = before.townships.find((t) => !team.townships.some((x) => x.code === t.code))!;
+      const village = before.villages!.find((v) => v.township !== township.code && !team.villages!.includes(v.village))!;
+      const details: URL[] = [];
+      page.on('request', (r) => {
+        const u = new URL(r.url());
+        if (/^\/api\/campaigns\/\d+$/.test(u.pathname)) details.push(u);
+      });
+      await page.goto(`${app.url}/campaigns/${id}?tab=teams`);
+      await page.getByTestId('teams-table').waitFor(UI);
+      // Its villages by township: 某镇 N.
+      await expect.poll(() => page.getByTestId(`team-villages-${team.id}`).innerText(), UI).toContain(`${team.villageCount} 个村：`);
+      expect(await page.getByTestId(`team-villages-${team.id}`).innerText()).toContain(`${team.townships[0]!.name} ${team.townships[0]!.villages}`);
+      expect(details.length).toBeGreaterThan(0);
+      expect(details.every((u) => u.searchParams.get('villages') === 'false')).toBe(true);
+
+      await page.getByTestId(`team-assign-${team.id}`).click();
+      await page.getByTestId('assign-townships').click();
+      await page.keyboard.type(township.name);
+      await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title^="${township.name}"]`).click();
+      await page.keyboard.press('Escape');
+      await page.getByTestId('assign-villages').click();
+      await page.keyboard.type(village.villageName);
+      // Found by the server: the search asks for 50 rows matching the text.
+      await expect
+        .poll(
+          () =>
+            asked
+              .filter((u) => u.searchParams.get('limit') === '50')
+              .at(-1)
+              ?.searchParams.get('q'),
+          UI,
+        )
+        .toBe(village.villageName);
+      await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title^="${village.villageName}"]`).first().click();
+      await page.keyboard.press('Escape');
+      await shot(page, 'paging-assign');
+      await page.getByTestId('assign-save').click();
+      const expected = township.villages + 1;
+      await expect.poll(async () => (await full()).teams.find((t) => t.id === team.id)!.villageCount, UI).toBe(team.villageCount + expected);
+      const after = await full();
+      const theirs = new Set(after.teams.find((t) => t.id === team.id)!.villages);
+      expect(after.villages!.filter((v) => v.township === township.code).every((v) => theirs.has(v.village))).toBe(true);
+      expect(theirs.has(village.village)).toBe(true);
+      await expect.poll(() => page.getByTestId(`team-villages-${team.id}`).innerText(), UI).toContain(`${team.villageCount + expected} 个村：`);
+    },
+    STEP,
+  );
 });

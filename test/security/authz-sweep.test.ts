@@ -321,6 +321,10 @@ const TABLE: Record<string, Entry> = {
   'POST /api/campaigns/{id}/assign': { roles: ['admin'], subject: scratch, body: () => ({ team: '临时组', villages: [A1] }) },
   'GET /api/campaigns/{id}/assessments': { roles: 'any', subject: campaign },
   'GET /api/campaigns/{id}/ranking': { roles: 'any', subject: campaign },
+  'GET /api/campaigns/{id}/ranking/unranked': {
+    roles: 'any',
+    subject: (f) => ({ reach: 'open', targets: [{ label: 'campaign', values: { id: f.campaignId, limit: 50 } }], missing: { id: 999999, limit: 50 } }),
+  },
   'GET /api/campaigns/{id}/snapshots': { roles: 'any', subject: campaign },
   // The sweep's campaign combines none: every caller is told so alike (404), as for the ranking it
   // rests on (everyone's); the combined result itself: src/http/routes/campaign-periods.test.ts.

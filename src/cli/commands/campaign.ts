@@ -165,14 +165,27 @@ export function addCampaignCommands(cli: Command): void {
     });
   });
 
-  user(c.command('assign').description('assign villages to an inspection team').argument('<campaign>').argument('<team>').argument('<villages...>')).action(
-    async (campaign: string, team: string, villages: string[], opts: { user?: string }) => {
-      await withService(async (service) => {
-        await service.setup.assignVillages(actorOf(opts), await campaignId(service, campaign), team, villages);
-        out(`${villages.length} villages assigned to ${team}`);
-      });
-    },
-  );
+  user(
+    c
+      .command('assign')
+      .description('assign villages to an inspection team (moving them from another): by code, every village of townships, or all')
+      .argument('<campaign>')
+      .argument('<team>')
+      .argument('[villages...]')
+      .option('--township <codes>', 'comma-separated township codes: every village of the campaign in them')
+      .option('--all', 'every village of the campaign'),
+  ).action(async (campaign: string, team: string, villages: string[], opts: { township?: string; all?: boolean; user?: string }) => {
+    await withService(async (service) => {
+      const townships = opts.township
+        ? opts.township
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean)
+        : [];
+      const n = await service.setup.assignVillages(actorOf(opts), await campaignId(service, campaign), team, { villages, townships, all: opts.all === true });
+      out(`${n} villages assigned to ${team}`);
+    });
+  });
 
   c.command('show')
     .description("one village's assessment: status, findings, suggestions, appeals, score and its explanation")

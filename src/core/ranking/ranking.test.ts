@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KaoheError } from '../errors.ts';
-import { divideRounded, rank, type RankInput } from './ranking.ts';
+import { divideRounded, medianOf, rank, rankGroups, type RankInput } from './ranking.ts';
 
 /** A village result; sections default to the total in one section. */
 function village(code: string, total: number, extra: Partial<RankInput> = {}): RankInput {
@@ -258,5 +258,48 @@ describe('rank: properties', () => {
         expect(2 * Math.abs(avg * totals.length - sum)).toBeLessThanOrEqual(totals.length);
       }),
     );
+  });
+});
+
+describe('rankGroups: counties by their villages, by average or by median', () => {
+  // County K1: 190, 180, 100 (one village far behind); K2: 170, 170, 170; K3: 185, 175.
+  const county: Record<string, string> = { T1: 'K1', T2: 'K2', T3: 'K3' };
+  const ranked = rank([
+    village('1', 19000, { township: 'T1' }),
+    village('2', 18000, { township: 'T1' }),
+    village('3', 10000, { township: 'T1' }),
+    village('4', 17000, { township: 'T2' }),
+    village('5', 17000, { township: 'T2' }),
+    village('6', 17000, { township: 'T2' }),
+    village('7', 18500, { township: 'T3' }),
+    village('8', 17500, { township: 'T3' }),
+  ]).county;
+  const groupOf = (r: { township: string }) => ({ code: county[r.township]!, name: `县${county[r.township]}` });
+
+  it('ranks by the average total unless told otherwise, one village far behind pulling its county down', () => {
+    const groups = rankGroups(ranked, groupOf);
+    expect(groups.map((g) => [g.code, g.rank, g.averageTotal, g.medianTotal, g.basis])).toEqual([
+      ['K3', 1, 18000, 18000, 'average'],
+      ['K2', 2, 17000, 17000, 'average'],
+      ['K1', 3, 15667, 18000, 'average'],
+    ]);
+  });
+
+  it('ranks by the median total when the office says so: equal medians share a rank, by code', () => {
+    const groups = rankGroups(ranked, groupOf, 'median');
+    expect(groups.map((g) => [g.code, g.rank, g.medianTotal, g.averageTotal, g.basis])).toEqual([
+      ['K1', 1, 18000, 15667, 'median'],
+      ['K3', 1, 18000, 18000, 'median'],
+      ['K2', 3, 17000, 17000, 'median'],
+    ]);
+  });
+
+  it('takes the median of an even number as the mean of the middle two, rounded half away from zero', () => {
+    expect(medianOf([])).toBe(0);
+    expect(medianOf([5])).toBe(5);
+    expect(medianOf([3, 1, 2])).toBe(2);
+    expect(medianOf([1, 2])).toBe(2);
+    expect(medianOf([10000, 19999, 1, 30000])).toBe(15000);
+    expect(medianOf([-3, -2])).toBe(-3);
   });
 });

@@ -195,21 +195,42 @@ interface Entry {
 }
 const NO_KEYS: readonly (Cents | null)[] = [];
 
-/** A group of ranked villages above the township (a county, in a city's or province's ranking), by its average. */
+/**
+ * What counties are ranked by (the scheme ranks villages, not counties: this is Kaohe's summary,
+ * chosen by the office, KAOHE_COUNTY_RANKING): `average`, their ranked villages' average total
+ * (the default); `median`, the median total, which one village far below or above the others
+ * moves less. docs/security-authz.md, "Offices above the county", lists the alternatives.
+ */
+export type GroupBasis = 'average' | 'median';
+export const GROUP_BASES: readonly GroupBasis[] = ['average', 'median'];
+
+/** A group of ranked villages above the township (a county, in a city's or province's ranking), by its average or median. */
 export interface GroupRanking extends RankSummary {
   code: string;
   name: string;
-  /** Competition rank by average total (equal averages share a rank); the order shown, then by code. */
+  /** The median of its villages' totals (of an even number, the two middle ones' mean, rounded half away from zero). */
+  medianTotal: Cents;
+  /** What it is ranked by. */
+  basis: GroupBasis;
+  /** Competition rank by the basis (equal values share a rank); the order shown, then by code. */
   rank: number;
+}
+
+/** The median of whole numbers of hundredths (0 of none). */
+export function medianOf(values: readonly Cents[]): Cents {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : divideRounded(sorted[mid - 1]! + sorted[mid]!, 2);
 }
 
 /**
  * Groups of ranked villages (a city's or a province's counties) ranked by their villages'
- * average total: the scheme ranks villages, not counties, so this compares the counties'
- * averages and says nothing a scheme did not (docs/roles.md, "Offices above the county").
- * A village whose group is unknown is left out.
+ * average total, or their median (`basis`): the scheme ranks villages, not counties, so this
+ * compares the counties' figures and says nothing a scheme did not. A village whose group is
+ * unknown is left out.
  */
-export function rankGroups(rows: readonly RankedRow[], groupOf: (row: RankedRow) => { code: string; name: string } | undefined): GroupRanking[] {
+export function rankGroups(rows: readonly RankedRow[], groupOf: (row: RankedRow) => { code: string; name: string } | undefined, basis: GroupBasis = 'average'): GroupRanking[] {
   const groups = new Map<string, { name: string; rows: RankedRow[] }>();
   for (const row of rows) {
     const g = groupOf(row);
@@ -220,11 +241,12 @@ export function rankGroups(rows: readonly RankedRow[], groupOf: (row: RankedRow)
   }
   const grades = gradesSeen(rows);
   const codes = sectionCodes(rows);
+  const by = (g: { averageTotal: Cents; medianTotal: Cents }) => (basis === 'median' ? g.medianTotal : g.averageTotal);
   const sorted = [...groups.entries()]
-    .map(([code, g]) => ({ code, name: g.name, ...summarise(g.rows, grades, codes) }))
-    .sort((a, b) => b.averageTotal - a.averageTotal || compareCodes(a.code, b.code));
+    .map(([code, g]) => ({ code, name: g.name, ...summarise(g.rows, grades, codes), medianTotal: medianOf(g.rows.map((r) => r.total)), basis }))
+    .sort((a, b) => by(b) - by(a) || compareCodes(a.code, b.code));
   const ranks: number[] = [];
-  sorted.forEach((g, i) => ranks.push(i > 0 && sorted[i - 1]!.averageTotal === g.averageTotal ? ranks[i - 1]! : i + 1));
+  sorted.forEach((g, i) => ranks.push(i > 0 && by(sorted[i - 1]!) === by(g) ? ranks[i - 1]! : i + 1));
   return sorted.map((g, i) => ({ ...g, rank: ranks[i]! }));
 }
 

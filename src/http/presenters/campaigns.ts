@@ -25,7 +25,10 @@ import type {
   Rescored,
   RescorePreview,
   Snapshot,
+  TownshipCount,
   TownshipRanking,
+  UnrankedAnswer,
+  UnrankedVillage,
 } from '../../contract/campaigns.ts';
 import type { Result } from './results.ts';
 
@@ -95,7 +98,11 @@ export function presentMyVillages(w: Result<'myVillages'>): MyVillagesAnswer {
   };
 }
 
-/** GET /api/campaigns/:id: teams' members and unassigned villages only where the service gives them. */
+function presentTownshipCount(t: { code: string | null; name: string | null; villages: number }): TownshipCount {
+  return { code: t.code, name: t.name, villages: t.villages };
+}
+
+/** GET /api/campaigns/:id: teams' members, unassigned villages and the rows only where the service gives them. */
 export function presentCampaignDetail(c: Result<'campaignDetail'>): CampaignDetail {
   return {
     id: c.id,
@@ -111,9 +118,18 @@ export function presentCampaignDetail(c: Result<'campaignDetail'>): CampaignDeta
     combinedIn: c.combinedIn,
     scope: { villages: c.scope.villages },
     progress: presentProgress(c.progress),
-    teams: c.teams.map((t) => ({ id: t.id, name: t.name, ...(t.members !== undefined ? { members: t.members } : {}), villages: t.villages })),
+    townships: c.townships.map(presentTownshipCount),
+    teams: c.teams.map((t) => ({
+      id: t.id,
+      name: t.name,
+      ...(t.members !== undefined ? { members: t.members } : {}),
+      villageCount: t.villageCount,
+      townships: t.townships.map(presentTownshipCount),
+      ...(t.villages !== undefined ? { villages: t.villages } : {}),
+    })),
+    ...(c.unassignedCount !== undefined ? { unassignedCount: c.unassignedCount } : {}),
     ...(c.unassigned !== undefined ? { unassigned: c.unassigned } : {}),
-    villages: c.villages.map(presentAssessmentRow),
+    ...(c.villages !== undefined ? { villages: c.villages.map(presentAssessmentRow) } : {}),
   };
 }
 
@@ -178,7 +194,7 @@ interface RankingCents {
   county: RankedCents[];
   countySummary: SummaryCents;
   townships: TownshipCents[];
-  counties?: Array<SummaryCents & { code: string; name: string; rank: number }>;
+  counties?: Array<SummaryCents & { code: string; name: string; rank: number; medianTotal?: number; basis?: 'average' | 'median' }>;
   periods?: Array<{ code: string; title: LangText; weight: number; combine: 'average' | 'sum' | 'last' }>;
   parts?: Array<{ id: number; name: string; period: string | null }>;
   rules?: { quotas: Array<{ grade: string; share: number; otherwise: string }>; tieBreak: string[]; rankPoints: number[]; rankPointsRest: number | null };
@@ -193,7 +209,18 @@ export function presentRankingData(r: RankingCents): RankingData {
     county: r.county.map(presentRankedRow),
     countySummary: presentRankSummary(r.countySummary),
     townships: r.townships.map(presentTownshipRanking),
-    ...(r.counties ? { counties: r.counties.map((c) => ({ ...presentRankSummary(c), county: c.code, name: c.name, rank: c.rank })) } : {}),
+    ...(r.counties
+      ? {
+          counties: r.counties.map((c) => ({
+            ...presentRankSummary(c),
+            county: c.code,
+            name: c.name,
+            ...(c.medianTotal !== undefined ? { medianTotal: fromCents(c.medianTotal) } : {}),
+            ...(c.basis !== undefined ? { basis: c.basis } : {}),
+            rank: c.rank,
+          })),
+        }
+      : {}),
     ...(r.periods ? { periods: r.periods.map((p) => ({ code: p.code, title: p.title, weight: fromCents(p.weight), combine: p.combine })) } : {}),
     ...(r.parts ? { parts: r.parts } : {}),
     ...(r.rules
@@ -215,8 +242,12 @@ export function presentRanking(r: Result<'rankingFor'>): Ranking {
     ...presentRankingData(r),
     basis: r.basis,
     area: r.area,
-    unranked: r.unranked.map((u) => ({ village: u.village, name: u.name, township: u.township, townshipName: u.townshipName, state: u.state })),
+    unranked: r.unranked.map(presentUnranked),
   };
+}
+
+function presentUnranked(u: Result<'rankingFor'>['unranked'][number]): UnrankedVillage {
+  return { village: u.village, name: u.name, township: u.township, townshipName: u.townshipName, state: u.state };
 }
 
 /** Whether a village (a ranked row, an unranked one) matches a search: its code begins with `q` or its name holds it. */
@@ -246,9 +277,43 @@ export function presentRankingPage(r: Result<'rankingFor'>, page: { limit: numbe
     ...r,
     county: rows,
     townships: r.townships.map((t) => ({ ...t, rows: t.rows.filter((row) => shown.has(row.village)) })),
-    unranked: page.q ? r.unranked.filter((u) => villageMatches(u, page.q)) : r.unranked,
+    // The first page of the unranked villages (a province's 50,000 before publication), with the first page of the ranked.
+    unranked: page.after === undefined ? unrankedMatching(r, page.q).slice(0, page.limit) : [],
   });
-  return { ...ranking, next: more ? rows[rows.length - 1]!.village : null, total: page.q ? r.county.filter((row) => villageMatches(row, page.q)).length : r.county.length };
+  return {
+    ...ranking,
+    next: more ? rows[rows.length - 1]!.village : null,
+    total: page.q ? r.county.filter((row) => villageMatches(row, page.q)).length : r.county.length,
+    unrankedTotal: unrankedMatching(r, page.q).length,
+  };
+}
+
+function unrankedMatching(r: Result<'rankingFor'>, q: string | undefined) {
+  return q ? r.unranked.filter((u) => villageMatches(u, q)) : r.unranked;
+}
+
+/**
+ * GET /api/campaigns/:id/ranking/unranked: a page of the unranked villages matching `q`, by code
+ * (the ranking keeps them in that order), after the village `after` (which need not be one of them).
+ */
+export function presentUnrankedPage(r: Result<'rankingFor'>, page: { limit: number; after?: string | undefined; q?: string | undefined }): UnrankedAnswer {
+  const matching = unrankedMatching(r, page.q);
+  let lo = 0;
+  if (page.after !== undefined) {
+    // The first village after `after`, by binary search of the sorted codes.
+    let hi = matching.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (matching[mid]!.village <= page.after) lo = mid + 1;
+      else hi = mid;
+    }
+  }
+  const rows = matching.slice(lo, lo + page.limit);
+  return {
+    unranked: rows.map(presentUnranked),
+    next: lo + page.limit < matching.length ? rows[rows.length - 1]!.village : null,
+    total: matching.length,
+  };
 }
 
 /** A dated snapshot of the published ranking (its data as stored: a ranking in hundredths). */
@@ -299,7 +364,16 @@ export function presentOverview(o: Result<'overview'>): Overview {
     sections: o.sections.map((s) => ({ code: s.code, title: s.title, max: s.max, bonus: s.bonus })),
     county: { count: o.county.count, averageTotal: o.county.averageTotal, averages: o.county.averages, gradeCounts: o.county.gradeCounts },
     townships: o.townships.map((t) => ({ township: t.township, name: t.name, count: t.count, averageTotal: t.averageTotal, averages: t.averages })),
-    counties: o.counties.map((c) => ({ county: c.county, name: c.name, rank: c.rank, count: c.count, averageTotal: c.averageTotal, averages: c.averages })),
+    counties: o.counties.map((c) => ({
+      county: c.county,
+      name: c.name,
+      rank: c.rank,
+      count: c.count,
+      averageTotal: c.averageTotal,
+      medianTotal: c.medianTotal,
+      basis: c.basis,
+      averages: c.averages,
+    })),
     top: o.top.map(presentOverviewPlace),
     bottom: o.bottom.map(presentOverviewPlace),
   };

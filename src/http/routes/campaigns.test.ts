@@ -12,6 +12,7 @@ import { storeTargets } from '../../../test/stores.ts';
 import { DEMO_CAMPAIGN, firstStart } from '../../services/bootstrap.service.ts';
 import { type CampaignServices } from '../../services/campaign/index.ts';
 import type { Actor } from '../../services/policies.ts';
+import type { TownshipCount } from '../../contract/campaigns.ts';
 import { compose } from '../../compose.ts';
 
 const HOOK = 120_000;
@@ -139,6 +140,14 @@ describe.each(storeTargets())('campaign routes ($dialect)', (target) => {
       expectError(await as.admin.post(url('/assign'), { villages: [t2[0]] }), 400, 'validation', /^body\.team:/);
       expectError(await as.admin.post(url('/assign'), { team: '第二考核组', villages: ['522425999999'] }), 400, 'validation', /^villages: not in the campaign's scope/);
       expectError(await as.admin.post(url('/assign'), { team: '没有这个组', villages: [t2[0]] }), 404, 'not-found');
+      expectError(await as.admin.post(url('/assign'), { team: '第二考核组', townships: ['12'] }), 400, 'validation', /^body\.townships\.0:/);
+      expectError(await as.admin.post(url('/assign'), { team: '第二考核组', all: 'yes' }), 400, 'validation', /^body\.all:/);
+      expectError(
+        await as.admin.post(url('/assign'), { team: '第二考核组', townships: ['522425199000'] }),
+        400,
+        'validation',
+        /^townships: no village of the campaign in: 522425199000$/,
+      );
     });
 
     it('refuses teams and assignments to everyone but the office', async () => {
@@ -185,7 +194,9 @@ describe.each(storeTargets())('campaign routes ($dialect)', (target) => {
           appealDays: number;
           scheme: { id: string };
           scope: { villages: number };
-          teams: Array<{ name: string; members?: string[]; villages: string[] }>;
+          teams: Array<{ name: string; members?: string[]; villageCount: number; townships: TownshipCount[]; villages?: string[] }>;
+          townships: TownshipCount[];
+          unassignedCount?: number;
           unassigned?: string[];
           villages: Row[];
         }>(res);
@@ -193,11 +204,23 @@ describe.each(storeTargets())('campaign routes ($dialect)', (target) => {
       const admin = await detail('admin');
       expect(admin).toMatchObject({ name: DEMO_CAMPAIGN, period: { from: '2020-01-01', to: '2020-12-31' }, appealDays: 15, scheme: { id: 'seed-2020' }, scope: { villages: 30 } });
       expect(admin.villages).toHaveLength(30);
+      const township = (code: string, villages: number) => ({ code, name: expect.any(String), villages });
       expect(admin.teams).toEqual([
-        { id: expect.any(Number), name: '第一考核组', members: ['inspector'], villages: t1 },
-        { id: expect.any(Number), name: '第二考核组', members: ['inspector2'], villages: t2.slice(0, 4) },
+        { id: expect.any(Number), name: '第一考核组', members: ['inspector'], villageCount: t1.length, townships: [township(T1, t1.length)], villages: t1 },
+        { id: expect.any(Number), name: '第二考核组', members: ['inspector2'], villageCount: 4, townships: [township(T2, 4)], villages: t2.slice(0, 4) },
       ]);
       expect(admin.unassigned).toHaveLength(16);
+      expect(admin.unassignedCount).toBe(16);
+      expect(admin.townships.reduce((n, x) => n + x.villages, 0)).toBe(30);
+      // Without its rows (the web app's): the same counts, no row, no code lists.
+      const light = json<typeof admin>(await as.admin.get(url('?villages=false')));
+      expect(light.villages).toBeUndefined();
+      expect(light.unassigned).toBeUndefined();
+      expect(light.teams.map((t) => t.villages)).toEqual([undefined, undefined]);
+      const { villages: _v, unassigned: _u, teams: _t, ...rest } = admin;
+      expect(light).toMatchObject(rest);
+      expect(light.teams).toEqual(admin.teams.map(({ villages: _x, ...t }) => t));
+      expectError(await as.admin.get(url('?villages=no')), 400, 'validation', /^query\.villages:/);
       const a = admin.villages.find((r) => r.village === t1[0])!;
       expect(a).toMatchObject({ id: ids[t1[0]!], township: T1, status: 'published', team: '第一考核组' });
       expect(a.total).toBe(197);
@@ -208,7 +231,10 @@ describe.each(storeTargets())('campaign routes ($dialect)', (target) => {
       expect(reviewer.teams.map((t) => t.name)).toEqual(['第一考核组']);
       const inspector2 = await detail('inspector2');
       expect(inspector2.villages.map((r) => r.village)).toEqual(t2.slice(0, 4));
-      expect(inspector2.teams).toEqual([{ id: expect.any(Number), name: '第二考核组', members: ['inspector2'], villages: t2.slice(0, 4) }]);
+      expect(inspector2.teams).toEqual([
+        { id: expect.any(Number), name: '第二考核组', members: ['inspector2'], villageCount: 4, townships: [township(T2, 4)], villages: t2.slice(0, 4) },
+      ]);
+      expect(inspector2.townships).toEqual([township(T2, 4)]);
       for (const who of ['village', 'viewer', 'village2'] as const) {
         const d = await detail(who);
         expect(d.villages.map((r) => r.village)).toEqual([t1[0], t2[0]]);

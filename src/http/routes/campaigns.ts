@@ -26,11 +26,12 @@ import {
   presentPublished,
   presentRanking,
   presentRankingPage,
+  presentUnrankedPage,
   presentRescored,
   presentRescorePreview,
   presentSnapshot,
 } from '../presenters/campaigns.ts';
-import type { AssessmentsAnswer, Assigned, CampaignCreated, CombinedAnswer, TeamSet } from '../../contract/campaigns.ts';
+import type { AssessmentsAnswer, Assigned, CampaignCreated, CombinedAnswer, TeamSet, UnrankedAnswer } from '../../contract/campaigns.ts';
 import { fromCents } from '../../core/numbers.ts';
 import { Id, route } from '../route.ts';
 
@@ -150,18 +151,20 @@ export function campaignsRoutes(app: FastifyInstance): void {
       if (body.parts) input.parts = body.parts;
       const id = await campaigns.setup.createCampaign(actorOf(user), input);
       reply.code(201);
-      return { id, campaign: presentCampaignDetail(await campaigns.setup.campaignDetail(actorOf(user), id)) };
+      return { id, campaign: presentCampaignDetail(await campaigns.setup.campaignDetail(actorOf(user), id, { villages: false })) };
     },
   });
 
   route(app, {
     method: 'GET',
     url: '/campaigns/:id',
-    summary: 'A campaign: scope, teams, assignments and progress per village',
+    summary: 'A campaign: scope, teams, townships and progress, and (unless ?villages=false) a row per village',
     tags,
     access: 'any',
     params: CampaignParams,
-    handler: async ({ user, params }) => present(user, presentCampaignDetail(await campaigns.setup.campaignDetail(actorOf(user), params.id))),
+    query: z.object({ villages: z.enum(['true', 'false']).optional() }),
+    handler: async ({ user, params, query }) =>
+      present(user, presentCampaignDetail(await campaigns.setup.campaignDetail(actorOf(user), params.id, { villages: query.villages !== 'false' }))),
   });
 
   route(app, {
@@ -188,10 +191,24 @@ export function campaignsRoutes(app: FastifyInstance): void {
     tags,
     access: mayManageCampaigns,
     params: CampaignParams,
-    body: z.object({ team: z.string().trim().min(1).max(100), villages: z.array(DivisionCode).min(1).max(20_000) }),
+    body: z
+      .object({
+        team: z.string().trim().min(1).max(100),
+        villages: z.array(DivisionCode).max(20_000).optional(),
+        townships: z.array(DivisionCode).max(5_000).optional(),
+        all: z.boolean().optional(),
+      })
+      .refine((b) => b.all === true || (b.villages?.length ?? 0) > 0 || (b.townships?.length ?? 0) > 0, {
+        message: 'name the villages or townships to assign, or all',
+        path: ['villages'],
+      }),
     handler: async ({ user, params, body }): Promise<Assigned> => {
-      await campaigns.setup.assignVillages(actorOf(user), params.id, body.team, [...new Set(body.villages)]);
-      return { ok: true, team: body.team, villages: body.villages.length };
+      const villages = await campaigns.setup.assignVillages(actorOf(user), params.id, body.team, {
+        villages: [...new Set(body.villages ?? [])],
+        townships: body.townships ?? [],
+        all: body.all === true,
+      });
+      return { ok: true, team: body.team, villages };
     },
   });
 
@@ -244,6 +261,22 @@ export function campaignsRoutes(app: FastifyInstance): void {
       const ranking = await campaigns.rankings.rankingFor(actorOf(user), params.id, options);
       if (query.limit !== undefined) return present(user, presentRankingPage(ranking, { limit: query.limit, after: query.after, q: query.q }));
       return rankingJson.send(req, reply, ranking, readerKind(user), () => present(user, presentRanking(ranking)));
+    },
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/campaigns/:id/ranking/unranked',
+    summary: "A page of the ranking's unranked villages (未考核, 未发布), by code",
+    tags,
+    access: 'any',
+    params: CampaignParams,
+    query: z.object({ township: DivisionCode.optional(), published: Flag, preview: Flag, after: DivisionCode.optional(), ...Paging, limit: Paging.limit.unwrap() }),
+    handler: async ({ user, params, query }): Promise<UnrankedAnswer> => {
+      const options: { township?: string; publishedOnly?: boolean; preview?: boolean } = { publishedOnly: query.published, preview: query.preview };
+      if (query.township) options.township = query.township;
+      const ranking = await campaigns.rankings.rankingFor(actorOf(user), params.id, options);
+      return present(user, presentUnrankedPage(ranking, { limit: query.limit, after: query.after, q: query.q }));
     },
   });
 

@@ -10,7 +10,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { signIn, startServer, type Client, type TestServer } from '../../../test/http.ts';
 import { storeTargets } from '../../../test/stores.ts';
 import type { AppealsAnswer } from '../../contract/assessments.ts';
-import type { AssessmentsAnswer, Ranking } from '../../contract/campaigns.ts';
+import type { AssessmentsAnswer, Ranking, UnrankedAnswer } from '../../contract/campaigns.ts';
 import { DEMO_CAMPAIGN, firstStart } from '../../services/bootstrap.service.ts';
 
 const HOOK = 180_000;
@@ -149,7 +149,9 @@ describe.each(storeTargets())('paged lists over HTTP ($dialect)', (target) => {
           expect(page.total).toBe(whole.county.length);
           expect(page.countySummary).toEqual(whole.countySummary);
           expect(page.counties).toEqual(whole.counties);
-          expect(page.unranked).toEqual(whole.unranked);
+          // The unranked villages' first page with the ranked rows' first (…/ranking/unranked pages them).
+          expect(page.unranked).toEqual(after ? [] : whole.unranked.slice(0, 3));
+          expect(page.unrankedTotal).toBe(whole.unranked.length);
           expect(page.townships.map(({ rows: _rows, ...summary }) => summary)).toEqual(whole.townships.map(({ rows: _rows, ...summary }) => summary));
           expect(page.townships.flatMap((t) => t.rows.map((r) => r.village)).sort()).toEqual(page.county.map((r) => r.village).sort());
           rows.push(...page.county);
@@ -161,6 +163,39 @@ describe.each(storeTargets())('paged lists over HTTP ($dialect)', (target) => {
         // And the whole ranking after the pages is still whole (served from what was kept).
         expect(json<Ranking>(await as.admin.get(url(`/ranking?${query.replace(/&$/, '')}`)))).toEqual(whole);
       }
+    });
+
+    it('pages the unranked villages by code, searched and by township, as the whole ranking lists them', async () => {
+      for (const query of ['', 'preview=1']) {
+        const whole = json<Ranking>(await as.admin.get(url(`/ranking?${query}`)));
+        expect(whole.unranked.length, query).toBeGreaterThan(4);
+        const township = whole.unranked[0]!.township;
+        const name = whole.unranked[1]!.name.slice(0, 2);
+        for (const [filter, expected] of [
+          ['', whole.unranked],
+          [`township=${township}`, whole.unranked.filter((u) => u.township === township)],
+          [`q=${encodeURIComponent(name)}`, whole.unranked.filter((u) => u.name.includes(name) || u.village.startsWith(name))],
+        ] as const) {
+          const rows = [];
+          let after = '';
+          for (let i = 0; i < 40; i++) {
+            const page = json<UnrankedAnswer>(await as.admin.get(url(`/ranking/unranked?${[query, filter, 'limit=4', after ? `after=${after}` : ''].filter(Boolean).join('&')}`)));
+            expect(page.total, `${query} ${filter}`).toBe(expected.length);
+            expect(page.unranked.length).toBeLessThanOrEqual(4);
+            rows.push(...page.unranked);
+            if (page.next === null) break;
+            expect(page.next).toBe(page.unranked.at(-1)!.village);
+            after = page.next;
+          }
+          expect(rows, `${query} ${filter}`).toEqual(expected);
+        }
+        // After a code that is not one of them: the next ones by code.
+        const between = String(BigInt(whole.unranked[2]!.village) - 1n).padStart(12, '0');
+        const from = json<UnrankedAnswer>(await as.admin.get(url(`/ranking/unranked?${query ? `${query}&` : ''}limit=2&after=${between}`)));
+        expect(from.unranked).toEqual(whole.unranked.filter((u) => u.village > between).slice(0, 2));
+      }
+      expectValidation(await as.admin.get(url('/ranking/unranked')), 'query.limit');
+      expectValidation(await as.admin.get(url('/ranking/unranked?limit=0')), 'query.limit');
     });
 
     it('searches the ranked rows, and refuses an after the ranking does not hold', async () => {

@@ -8,9 +8,9 @@ import type { AssessmentStatus, CampaignRecord, TeamRecord } from '../../core/ca
 import { KaoheError } from '../../core/errors.ts';
 import { fromCents } from '../../core/numbers.ts';
 import { resultToJson, score } from '../../core/scoring/score.ts';
-import type { AssessmentListRecord } from '../../store/assessment.repository.ts';
+import type { AssessmentGroup, AssessmentListRecord } from '../../store/assessment.repository.ts';
 import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
-import { assertManageCampaigns, assertTeamMembers, canSeeTeamMembers, inArea, listCut, listsRow, seesCampaign, seesWholeCampaign, type Actor } from '../policies.ts';
+import { areaTownships, assertManageCampaigns, assertTeamMembers, canSeeTeamMembers, inArea, listCut, listsRow, seesCampaign, seesWholeCampaign, type Actor } from '../policies.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
 import { assertOwnsCampaign, assertSeesCampaign, audit, notFound, type Clock } from './shared.ts';
 
@@ -52,6 +52,17 @@ function listRow(r: AssessmentListRecord, team: string | null) {
     updatedAt: r.updatedAt,
     publishedAt: r.publishedAt,
   };
+}
+
+/** Villages counted by township, in the order of the townships' codes (a village without one last). */
+function townshipCounts(groups: readonly AssessmentGroup[]): Array<{ code: string | null; name: string | null; villages: number }> {
+  const by = new Map<string | null, { code: string | null; name: string | null; villages: number }>();
+  for (const g of groups) {
+    const t = by.get(g.townshipCode);
+    if (t) t.villages += g.n;
+    else by.set(g.townshipCode, { code: g.townshipCode, name: g.townshipName, villages: g.n });
+  }
+  return [...by.values()].sort((a, b) => (a.code === null ? 1 : b.code === null ? -1 : a.code.localeCompare(b.code)));
 }
 
 export class CampaignSetupService {
@@ -217,19 +228,59 @@ export class CampaignSetupService {
     });
   }
 
-  /** Assigns villages of the campaign to a team. */
-  async assignVillages(actor: Actor, campaignId: number, teamName: string, villages: string[]): Promise<void> {
+  /**
+   * Assigns villages of the campaign to a team (moving them from another): the villages named,
+   * every village of the campaign in the townships named, or every village of the campaign.
+   * Returns how many villages the team was given.
+   */
+  async assignVillages(
+    actor: Actor,
+    campaignId: number,
+    teamName: string,
+    choice: readonly string[] | { villages?: readonly string[]; townships?: readonly string[]; all?: boolean },
+  ): Promise<number> {
     assertManageCampaigns(actor);
+    const {
+      villages: named = [],
+      townships = [],
+      all = false,
+    } = Array.isArray(choice) ? { villages: choice as readonly string[] } : (choice as { villages?: string[]; townships?: string[]; all?: boolean });
+    if (!all && named.length === 0 && townships.length === 0) throw new KaoheError('validation', 'villages: name the villages or townships to assign');
     const { clock } = this.deps;
-    await this.deps.uow.transaction(async (tx) => {
+    return this.deps.uow.transaction(async (tx) => {
       await assertOwnsCampaign(tx, actor, campaignId);
       const teamId = await tx.campaigns.teamId(campaignId, teamName);
       if (teamId === undefined) throw notFound(`team "${teamName}" in campaign ${campaignId}`);
-      const inScope = new Set(await tx.assessments.villageCodes(campaignId));
-      const outside = villages.filter((v) => !inScope.has(v));
+      const inScope = await tx.assessments.villageCodes(campaignId);
+      const scope = new Set(inScope);
+      const outside = named.filter((v) => !scope.has(v));
       if (outside.length) throw new KaoheError('validation', `villages: not in the campaign's scope: ${outside.join(', ')}`);
-      await tx.assessments.assignTeam(campaignId, teamId, villages);
-      await audit(tx, clock, actor, { action: 'campaign.assign', entity: 'inspection_team', entityId: teamId, after: { campaignId, villages } });
+      const chosen = new Set(all ? inScope : named);
+      if (!all && townships.length) {
+        const wanted = [...new Set(townships)];
+        const found = await tx.assessments.villagesIn(campaignId, wanted);
+        const reached = new Set(found.map((v) => v.township));
+        const empty = wanted.filter((t) => !reached.has(t));
+        if (empty.length) throw new KaoheError('validation', `townships: no village of the campaign in: ${empty.join(', ')}`);
+        for (const v of found) chosen.add(v.code);
+      }
+      const villages = [...chosen].sort();
+      await tx.assessments.assignTeam(campaignId, teamId, all ? 'all' : villages);
+      // What was asked and how many villages it came to (every village named by code: a
+      // township's or a campaign's thousands are the campaign's to read back).
+      await audit(tx, clock, actor, {
+        action: 'campaign.assign',
+        entity: 'inspection_team',
+        entityId: teamId,
+        after: {
+          campaignId,
+          villages: all || townships.length ? named : villages,
+          ...(townships.length ? { townships: [...new Set(townships)] } : {}),
+          ...(all ? { all } : {}),
+          count: villages.length,
+        },
+      });
+      return villages.length;
     });
   }
 
@@ -282,17 +333,36 @@ export class CampaignSetupService {
     return out;
   }
 
-  /** A campaign: period, scheme, teams (members for office roles) with their villages, and a progress row per village the actor may list. */
-  async campaignDetail(actor: Actor, campaignId: number) {
-    const c = await this.campaign(this.deps.uow.read, campaignId);
-    await assertSeesCampaign(this.deps.uow.read, actor, campaignId);
+  /**
+   * A campaign: period, scheme, teams (members for office roles), and over the villages the actor
+   * may list: the progress, the townships and each team's townships, counted in SQL. With
+   * `villages` (the default) also a row per village, each team's village codes and the
+   * unassigned ones; without, none of the campaign's rows are read (a province's page asks so,
+   * and pages the villages through pageAssessments).
+   */
+  async campaignDetail(actor: Actor, campaignId: number, options: { villages?: boolean } = {}) {
+    const read = this.deps.uow.read;
+    const c = await this.campaign(read, campaignId);
+    await assertSeesCampaign(read, actor, campaignId);
     const sv = await this.deps.schemes.schemeVersion(c.schemeVersionId);
     const teams = await this.teamsOf(campaignId);
-    const all = await this.campaignRows(campaignId, teams);
-    const rows = all.filter((r) => listsRow(actor, r.policy)).map((r) => r.row);
+    const cut = listCut(actor);
+    const groups = await read.assessments.groups(campaignId, cut);
+    // The villages in the actor's scope, the role's cut aside: the area's, or the whole campaign's.
+    const townships = areaTownships(actor);
+    const scopeCut = townships === undefined ? {} : { townships };
+    const inScope = JSON.stringify(scopeCut) === JSON.stringify(cut) ? groups : await read.assessments.groups(campaignId, scopeCut);
+    const scope = inScope.reduce((n, g) => n + g.n, 0);
+    const rows = options.villages === false ? undefined : (await this.campaignRows(campaignId, teams)).filter((r) => listsRow(actor, r.policy)).map((r) => r.row);
     const seesMembers = canSeeTeamMembers(actor);
     const whole = seesWholeCampaign(actor);
-    const shownTeams = whole ? teams : teams.filter((t) => rows.some((r) => r.teamId === t.id));
+    const listed = new Set(groups.map((g) => g.teamId));
+    const shownTeams = whole ? teams : teams.filter((t) => listed.has(t.id));
+    const progress = emptyProgress();
+    for (const g of groups) {
+      progress[g.status] += g.n;
+      progress.total += g.n;
+    }
     return {
       id: c.id,
       name: c.name,
@@ -306,18 +376,29 @@ export class CampaignSetupService {
         c.period === null
           ? null
           : { code: c.period, title: (await this.deps.schemes.schemeOf(c.schemeVersionId)).scheme.periods?.find((p) => p.code === c.period)?.title ?? { zh: c.period } },
-      parts: (await this.deps.uow.read.campaigns.parts(campaignId)).map((p) => ({ id: p.id, name: p.name, period: p.period })),
-      combinedIn: await this.deps.uow.read.campaigns.combinedIn(campaignId),
-      scope: { villages: actor.area ? all.filter((r) => inArea(actor, r.policy.townshipCode)).length : all.length },
-      progress: progressOf(rows),
-      teams: shownTeams.map((t) => ({
-        id: t.id,
-        name: t.name,
-        ...(seesMembers ? { members: t.members } : {}),
-        villages: rows.filter((r) => r.teamId === t.id).map((r) => r.village),
-      })),
-      ...(whole ? { unassigned: rows.filter((r) => r.teamId === null).map((r) => r.village) } : {}),
-      villages: rows,
+      parts: (await read.campaigns.parts(campaignId)).map((p) => ({ id: p.id, name: p.name, period: p.period })),
+      combinedIn: await read.campaigns.combinedIn(campaignId),
+      scope: { villages: scope },
+      progress,
+      townships: townshipCounts(groups),
+      teams: shownTeams.map((t) => {
+        const own = groups.filter((g) => g.teamId === t.id);
+        return {
+          id: t.id,
+          name: t.name,
+          ...(seesMembers ? { members: t.members } : {}),
+          villageCount: own.reduce((n, g) => n + g.n, 0),
+          townships: townshipCounts(own),
+          ...(rows ? { villages: rows.filter((r) => r.teamId === t.id).map((r) => r.village) } : {}),
+        };
+      }),
+      ...(whole
+        ? {
+            unassignedCount: groups.filter((g) => g.teamId === null).reduce((n, g) => n + g.n, 0),
+            ...(rows ? { unassigned: rows.filter((r) => r.teamId === null).map((r) => r.village) } : {}),
+          }
+        : {}),
+      ...(rows ? { villages: rows } : {}),
     };
   }
 

@@ -132,6 +132,41 @@ for (const target of storeTargets()) {
       await refused(service.setup.assignVillages(admin, c2020, 'Z', [V1]), 'not-found');
     });
 
+    it('assigns whole townships or every village, and refuses a township without villages of the campaign, changing nothing', async () => {
+      const teams = async () => {
+        const rows = await store.db
+          .selectFrom('assessments as a')
+          .innerJoin('inspection_teams as t', 't.id', 'a.team_id')
+          .select(['a.village_code', 't.name'])
+          .where('a.campaign_id', '=', c2020)
+          .orderBy('a.village_code')
+          .execute();
+        return rows.map((r) => r.name);
+      };
+      const entries = await countRows(store, 'audit_log');
+      await refused(service.setup.assignVillages(admin, c2020, 'A', { townships: [T2, '522425199000'] }), 'validation', /townships: no village of the campaign in: 522425199000$/);
+      await refused(service.setup.assignVillages(admin, c2020, 'A', {}), 'validation', /name the villages or townships/);
+      await refused(service.setup.assignVillages(zhang, c2020, 'A', { all: true }), 'forbidden');
+      expect(await teams()).toEqual(['A', 'A', 'B', 'B']);
+      expect(await countRows(store, 'audit_log')).toBe(entries);
+      expect(await service.setup.assignVillages(admin, c2020, 'A', { townships: [T2] })).toBe(2);
+      expect(await teams()).toEqual(['A', 'A', 'A', 'A']);
+      expect(await service.setup.assignVillages(admin, c2020, 'B', { all: true })).toBe(4);
+      expect(await teams()).toEqual(['B', 'B', 'B', 'B']);
+      // A village named and in a township named counts once.
+      expect(await service.setup.assignVillages(admin, c2020, 'A', { villages: [V1], townships: [T1] })).toBe(2);
+      expect(await teams()).toEqual(['A', 'A', 'B', 'B']);
+      const last = await store.db.selectFrom('audit_log').select(['action', 'after']).orderBy('id', 'desc').executeTakeFirstOrThrow();
+      expect(last.action).toBe('campaign.assign');
+      expect(JSON.parse(last.after!)).toEqual({ campaignId: c2020, villages: [V1], townships: [T1], count: 2 });
+      const detail = await service.setup.campaignDetail(admin, c2020, { villages: false });
+      expect(detail.teams.map((t) => [t.name, t.villageCount, t.townships.map((x) => [x.code, x.villages])])).toEqual([
+        ['A', 2, [[T1, 2]]],
+        ['B', 2, [[T2, 2]]],
+      ]);
+      expect(detail.unassignedCount).toBe(0);
+    });
+
     it("derives V1's suggestions from the registry, once", async () => {
       const r = await service.suggestions.deriveSuggestions(zhang, a[V1]!);
       expect(r).toEqual({ added: V1_SUGGESTIONS_2020.length, total: V1_SUGGESTIONS_2020.length });

@@ -96,7 +96,50 @@ async function expectAssessmentPagesAsListed(service: CampaignServices, campaign
     // The campaigns list's progress is counted under the same cut: the unpaged list's, by status.
     const listed = (await service.setup.listCampaignsFor(actor)).find((c) => c.id === campaignId);
     expect(listed?.progress, `${name}: the campaigns list's progress`).toEqual(progressOf(await service.setup.listAssessments(actor, campaignId)));
+    await expectDetailCountsAsRows(service, campaignId, name, actor);
   }
+}
+
+/** Villages counted by township, as the detail counts them, from rows. */
+function byTownship(rows: ReadonlyArray<{ township: string | null; townshipName: string | null }>) {
+  const out = new Map<string | null, { code: string | null; name: string | null; villages: number }>();
+  for (const r of rows) {
+    const t = out.get(r.township) ?? { code: r.township, name: r.townshipName, villages: 0 };
+    t.villages++;
+    out.set(r.township, t);
+  }
+  return [...out.values()].sort((a, b) => (a.code === null ? 1 : b.code === null ? -1 : a.code.localeCompare(b.code)));
+}
+
+/**
+ * The campaign without its rows (`villages: false`, the web app's) counts in SQL what the full
+ * detail's rows say: the progress, the townships, each team's villages and townships, the
+ * unassigned; everything else the same.
+ */
+async function expectDetailCountsAsRows(service: CampaignServices, campaignId: number, name: string, actor: Actor) {
+  const full = await service.setup.campaignDetail(actor, campaignId);
+  const light = await service.setup.campaignDetail(actor, campaignId, { villages: false });
+  const rows = full.villages!;
+  expect(light.villages, name).toBeUndefined();
+  expect(light.progress, `${name}: progress`).toEqual(progressOf(rows));
+  expect(light.townships, `${name}: townships`).toEqual(byTownship(rows));
+  expect(full.townships, `${name}: townships`).toEqual(light.townships);
+  expect(light.scope, `${name}: scope`).toEqual(full.scope);
+  expect(
+    light.teams.map((t) => t.name),
+    `${name}: teams`,
+  ).toEqual(full.teams.map((t) => t.name));
+  for (const t of full.teams) {
+    const own = rows.filter((r) => r.teamId === t.id);
+    expect(t.villages, `${name}: team ${t.name}`).toEqual(own.map((r) => r.village));
+    const l = light.teams.find((x) => x.id === t.id)!;
+    expect(l.villages, name).toBeUndefined();
+    expect(l.villageCount, `${name}: team ${t.name}`).toBe(own.length);
+    expect(l.townships, `${name}: team ${t.name}`).toEqual(byTownship(own));
+    expect(l.members, name).toEqual(t.members);
+  }
+  expect(light.unassignedCount, `${name}: unassigned`).toBe(full.unassigned?.length);
+  expect(light.unassigned, name).toBeUndefined();
 }
 
 async function expectAppealPagesAsListed(service: CampaignServices, campaignId: number, actors: Record<string, Actor>, filters: AppealsFilter[]) {

@@ -3,6 +3,7 @@
  * campaign; as each reader may see them; snapshots taken when results are published or change;
  * the overview page's figures.
  */
+import { countyRankingBasis } from '../county-basis.ts';
 import type { AssessmentStatus, CampaignRecord } from '../../core/campaign/records.ts';
 import { formatPoints, fromCents } from '../../core/numbers.ts';
 import { rank, rankGroups, type RankInput } from '../../core/ranking/ranking.ts';
@@ -158,7 +159,7 @@ export class RankingService {
         : {}),
       ...(rules ? { rules: { quotas: rules.quotas ?? [], tieBreak: rules.tieBreak ?? [], rankPoints: rules.rankPoints ?? [], rankPointsRest: rules.rankPointsRest ?? null } } : {}),
       ...ranked,
-      counties: rankGroups(ranked.county, (r) => countyOf.get(r.township)),
+      counties: rankGroups(ranked.county, (r) => countyOf.get(r.township), countyRankingBasis()),
     };
   }
 
@@ -490,6 +491,8 @@ export class RankingService {
         rank: g.rank,
         count: g.count,
         averageTotal: fromCents(g.averageTotal),
+        medianTotal: fromCents(g.medianTotal),
+        basis: g.basis,
         averages: points(g.averages),
       })),
       top: ranking.county.slice(0, 5).map(place),

@@ -77,10 +77,10 @@ export default function AppealsPage() {
   const all = list.rows;
   const rows = all.filter((a) => (!township || a.township === township) && fits(a, status));
   // The campaign's townships (those of the villages the reader may list, and of the appeals shown).
-  const detail = useApi<CampaignDetail>(current && user.role !== 'village' ? `/campaigns/${current.id}` : null);
+  const detail = useApi<CampaignDetail>(current && user.role !== 'village' ? `/campaigns/${current.id}?villages=false` : null);
   const townships = useMemo(() => {
     const seen = new Map<string, string>();
-    for (const v of detail.data?.villages ?? []) if (v.township) seen.set(v.township, v.townshipName ?? v.township);
+    for (const x of detail.data?.townships ?? []) if (x.code) seen.set(x.code, x.name ?? x.code);
     for (const a of all) if (a.township && !seen.has(a.township)) seen.set(a.township, a.townshipName ?? a.township);
     return [...seen].sort(([x], [y]) => x.localeCompare(y)).map(([code, name]) => ({ value: code, label: name }));
   }, [all, detail.data]);

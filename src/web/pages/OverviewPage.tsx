@@ -19,6 +19,7 @@ import { Link, pathTo } from '../lib/router.tsx';
 import { schemeLang } from '../i18n/index.ts';
 import { STATUSES, type Overview, type OverviewPlace } from '../lib/types.ts';
 import { textOf } from '../../core/scheme/model.ts';
+import { countyTotalColumns } from '../components/county-columns.tsx';
 
 const STATUS_COLOURS = { draft: '#bfbfbf', submitted: '#1677ff', reviewed: '#faad14', published: '#52c41a' };
 
@@ -113,7 +114,7 @@ export default function OverviewPage() {
     { title: t('rankings.place'), dataIndex: 'rank', key: 'rank', width: 64, fixed: 'left' as const },
     { title: t('rankings.countyName'), dataIndex: 'name', key: 'name', fixed: 'left' as const },
     { title: t('rankings.countyVillages'), dataIndex: 'count', key: 'count', align: 'right' as const },
-    { title: t('rankings.averageTotal'), dataIndex: 'averageTotal', key: 'averageTotal', align: 'right' as const, render: (v: number) => <b>{fmt.points(v)}</b> },
+    ...countyTotalColumns(data?.counties[0]?.basis ?? 'average', t, fmt),
     ...(data?.sections ?? []).map((s) => ({
       title: s.code,
       key: `s${s.code}`,
@@ -235,7 +236,15 @@ export default function OverviewPage() {
             </Col>
             {(data.counties?.length ?? 0) > 1 ? (
               <Col xs={24}>
-                <Card size="small" title={t('overview.countyAverages')}>
+                <Card
+                  size="small"
+                  title={t('overview.countyAverages')}
+                  extra={
+                    <span className="muted">
+                      {t('rankings.countyBasis', { what: t((data.counties[0]?.basis ?? 'average') === 'median' ? 'rankings.medianTotal' : 'rankings.averageTotal') })}
+                    </span>
+                  }
+                >
                   <Table<CountyRow>
                     size="small"
                     rowKey="county"

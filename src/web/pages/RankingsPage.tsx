@@ -22,13 +22,14 @@ import { can } from '../lib/roles.ts';
 import { useApi, useDebounced, useIsNarrow } from '../lib/hooks.ts';
 import { usePagedList } from '../lib/paged.ts';
 import { LoadMore, PagingSearch } from '../components/LoadMore.tsx';
+import { countyTotalColumns } from '../components/county-columns.tsx';
 import { useSessionArea, useUser } from '../lib/auth.tsx';
 import { Link, pathTo, setQuery, useRoute } from '../lib/router.tsx';
 import { useFormat } from '../lib/format.ts';
 import { fetchSchemeVersion } from '../lib/scoring.ts';
 import { schemeLang } from '../i18n/index.ts';
 import type { RankedRow, Ranking, UnrankedVillage } from '../lib/types.ts';
-import type { CountyRanking } from '../../contract/index.ts';
+import type { CountyRanking, UnrankedAnswer } from '../../contract/index.ts';
 import type { SchemesAnswer } from './schemes/schemes-data.ts';
 
 type RankingAnswer = Ranking;
@@ -114,6 +115,10 @@ export default function RankingsPage() {
   const list = usePagedList<RankedRow, RankingAnswer>(current ? `/campaigns/${current.id}/ranking` : null, query, (a) => a.county);
   const { answer: data, error, loading, reload } = list;
   const rows = list.rows;
+  // The villages without a rank (all of a province's 50,000 before publication): paged too, by code.
+  const unrankedList = usePagedList<UnrankedVillage, UnrankedAnswer>(current ? `/campaigns/${current.id}/ranking/unranked` : null, query, (a) => a.unranked);
+  const unranked = unrankedList.rows;
+  const unrankedTotal = unrankedList.answer?.total ?? 0;
   // The township list: the townships' summaries of an answer for every township (whole on every
   // page). With a township chosen, the answer has its own only: the list is the one kept from
   // an answer without it, or (a link straight to a township) a page of one row asked for it.
@@ -367,10 +372,10 @@ export default function RankingsPage() {
         />
         <LoadMore shown={rows.length} total={data?.total} hasMore={list.hasMore} loading={list.loadingMore} onMore={list.loadMore} testId="ranking-paging" />
       </Card>
-      {data && data.unranked.length > 0 ? (
+      {data && unrankedTotal > 0 ? (
         <Card
           size="small"
-          title={t('rankings.unranked', { count: data.unranked.length })}
+          title={t('rankings.unranked', { count: unrankedTotal })}
           extra={<span className="muted hide-narrow">{t(data.basis === 'preview' ? 'rankings.unrankedHelpPreview' : 'rankings.unrankedHelp')}</span>}
           style={{ marginTop: 12 }}
         >
@@ -378,7 +383,7 @@ export default function RankingsPage() {
             rowKey="village"
             size="small"
             pagination={{ pageSize: 50, hideOnSinglePage: true }}
-            dataSource={data.unranked}
+            dataSource={unranked}
             data-testid="ranking-unranked"
             columns={[
               {
@@ -394,10 +399,27 @@ export default function RankingsPage() {
               },
             ]}
           />
+          <LoadMore
+            shown={unranked.length}
+            total={unrankedTotal}
+            hasMore={unrankedList.hasMore}
+            loading={unrankedList.loadingMore}
+            onMore={unrankedList.loadMore}
+            testId="ranking-unranked-paging"
+          />
         </Card>
       ) : null}
       {counties.length > 1 ? (
-        <Card size="small" title={t('rankings.countyRanking')} style={{ marginTop: 12 }}>
+        <Card
+          size="small"
+          title={t('rankings.countyRanking')}
+          extra={
+            <span className="muted" data-testid="ranking-counties-basis">
+              {t('rankings.countyBasis', { what: t((counties[0]?.basis ?? 'average') === 'median' ? 'rankings.medianTotal' : 'rankings.averageTotal') })}
+            </span>
+          }
+          style={{ marginTop: 12 }}
+        >
           <Table<CountyRanking>
             rowKey="county"
             size="small"
@@ -410,7 +432,7 @@ export default function RankingsPage() {
               { title: t('rankings.place'), dataIndex: 'rank', key: 'rank', width: 64, fixed: 'left' as const },
               { title: t('rankings.countyName'), dataIndex: 'name', key: 'name', fixed: 'left' as const },
               { title: t('rankings.countyVillages'), dataIndex: 'count', key: 'count', align: 'right' as const },
-              { title: t('rankings.averageTotal'), dataIndex: 'averageTotal', key: 'averageTotal', align: 'right' as const, render: (v: number) => <b>{fmt.points(v)}</b> },
+              ...countyTotalColumns(counties[0]?.basis ?? 'average', t, fmt),
               ...sections.map((s) => ({
                 title: `${s.code}`,
                 key: s.code,

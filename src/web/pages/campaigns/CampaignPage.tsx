@@ -46,7 +46,8 @@ export default function CampaignPage() {
   const fmt = useFormat();
   const route = useRoute();
   const id = Number(route.params.id);
-  const { data, error, loading, reload } = useApi<CampaignDetail>(`/campaigns/${id}`);
+  // Without its rows: a province's campaign has 50,000 villages; the villages tab pages them.
+  const { data, error, loading, reload } = useApi<CampaignDetail>(`/campaigns/${id}?villages=false`);
   const [tab, setTab] = useState(route.query.get('tab') ?? 'villages');
   // The office may ask for the ranking reports and the ranking as its provisional ones (内部预览).
   const [preview, setPreview] = usePreview(user.role);
@@ -170,12 +171,8 @@ function VillagesTab({ campaign }: { campaign: CampaignDetail }) {
   useEffect(() => {
     if (first.current !== campaign) reload();
   }, [campaign, reload]);
-  // The townships of the campaign's villages (the detail still lists them for the teams tab).
-  const townships = useMemo(() => {
-    const seen = new Map<string, string>();
-    for (const v of campaign.villages) if (v.township) seen.set(v.township, v.townshipName ?? v.township);
-    return [...seen].map(([value, label]) => ({ value, label }));
-  }, [campaign.villages]);
+  // The townships of the villages the reader may list (counted by the server).
+  const townships = useMemo(() => campaign.townships.flatMap((x) => (x.code ? [{ value: x.code, label: x.name ?? x.code }] : [])), [campaign.townships]);
   const counts = list.answer?.counts;
   const rows = list.rows;
   const columns: ColumnsType<AssessmentRow> = [
@@ -246,7 +243,6 @@ function TeamsTab({ campaign, onChanged }: { campaign: CampaignDetail; onChanged
   const admin = can.manage(user.role);
   const [editing, setEditing] = useState<{ name: string; members: string[] } | null>(null);
   const [assigning, setAssigning] = useState<string | null>(null);
-  const names = new Map(campaign.villages.map((v) => [v.village, v.villageName]));
   return (
     <>
       {admin ? (
@@ -254,7 +250,11 @@ function TeamsTab({ campaign, onChanged }: { campaign: CampaignDetail; onChanged
           <Button type="primary" onClick={() => setEditing({ name: '', members: [] })} data-testid="team-create">
             {t('campaign.newTeam')}
           </Button>
-          {campaign.unassigned?.length ? <Tag color="warning">{t('campaign.unassignedCount', { count: campaign.unassigned.length })}</Tag> : null}
+          {campaign.unassignedCount ? (
+            <Tag color="warning" data-testid="campaign-unassigned">
+              {t('campaign.unassignedCount', { count: campaign.unassignedCount })}
+            </Tag>
+          ) : null}
         </Space>
       ) : null}
       <Table
@@ -271,10 +271,16 @@ function TeamsTab({ campaign, onChanged }: { campaign: CampaignDetail; onChanged
           {
             title: t('campaign.assignedVillages'),
             key: 'villages',
+            // By township (a province's team can have hundreds of villages): 某镇 12 个村, …
             render: (_: unknown, r: CampaignDetail['teams'][number]) => (
-              <span>
-                {fmt.join(r.villages.slice(0, 8).map((v) => names.get(v) ?? v))}
-                {r.villages.length > 8 ? ` … (${r.villages.length})` : ''}
+              <span data-testid={`team-villages-${r.id}`}>
+                {r.townships.length
+                  ? t('campaign.teamVillagesIn', {
+                      count: r.villageCount,
+                      list: fmt.join(r.townships.slice(0, 6).map((x) => `${x.name ?? '—'} ${fmt.int(x.villages)}`)),
+                      more: r.townships.length > 6 ? t('campaign.moreTownships', { count: r.townships.length - 6 }) : '',
+                    })
+                  : t('overview.villagesCount', { count: r.villageCount })}
               </span>
             ),
           },
@@ -357,31 +363,48 @@ function TeamModal({ campaignId, initial, onClose, onSaved }: { campaignId: numb
   );
 }
 
+/**
+ * Villages for a team: whole townships (every village of the campaign in them) and villages
+ * found by the server's search (code or name), for a campaign of any size. The team's villages
+ * stay its own; those chosen here join it, leaving any other team.
+ */
 function AssignModal({ campaign, team, onClose, onSaved }: { campaign: CampaignDetail; team: string; onClose: () => void; onSaved: () => void }) {
   useReturnFocus();
   const { t } = useTranslation();
   const fmt = useFormat();
   const { message } = App.useApp();
-  const [chosen, setChosen] = useState<string[]>(campaign.teams.find((x) => x.name === team)?.villages ?? []);
+  const current = campaign.teams.find((x) => x.name === team);
+  const [townships, setTownships] = useState<string[]>([]);
+  const [villages, setVillages] = useState<string[]>([]);
+  const [labels, setLabels] = useState<Map<string, string>>(new Map());
+  const [search, setSearch] = useState('');
+  const q = useDebounced(search.trim(), 300);
+  const found = useApi<AssessmentsAnswer>(q ? `/campaigns/${campaign.id}/assessments?limit=50&q=${encodeURIComponent(q)}` : null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const options = campaign.villages.map((v) => ({
-    value: v.village,
-    label: `${v.villageName}${fmt.paren(`${v.townshipName ?? ''}${v.team && v.team !== team ? ` · ${v.team}` : ''}`)}`,
-  }));
+  const label = (v: AssessmentRow) => `${v.villageName}${fmt.paren(`${v.townshipName ?? ''}${v.team && v.team !== team ? ` · ${v.team}` : ''}`)}`;
+  const villageOptions = [
+    // The chosen ones stay listed (with their labels) whatever the search shows.
+    ...villages.filter((v) => !found.data?.assessments.some((r) => r.village === v)).map((v) => ({ value: v, label: labels.get(v) ?? v })),
+    ...(found.data?.assessments ?? []).map((v) => ({ value: v.village, label: label(v) })),
+  ];
+  const townshipOptions = campaign.townships.flatMap((x) =>
+    x.code ? [{ value: x.code, label: `${x.name ?? x.code}${fmt.paren(t('overview.villagesCount', { count: x.villages }))}` }] : [],
+  );
+  const chosen = townships.length + villages.length;
   return (
     <Modal
       open
       title={t('campaign.assignTo', { team })}
       onCancel={onClose}
       confirmLoading={busy}
-      okButtonProps={{ disabled: chosen.length === 0, 'data-testid': 'assign-save' }}
+      okButtonProps={{ disabled: chosen === 0, 'data-testid': 'assign-save' }}
       onOk={async () => {
         setBusy(true);
         setError(null);
         try {
-          await api.post<Assigned>(`/campaigns/${campaign.id}/assign`, { team, villages: chosen } satisfies AssignRequest);
-          message.success(t('common.saved'));
+          const r = await api.post<Assigned>(`/campaigns/${campaign.id}/assign`, { team, villages, townships } satisfies AssignRequest);
+          message.success(t('campaign.assigned', { team, count: r.villages }));
           onSaved();
         } catch (e) {
           setError(errorText(e));
@@ -391,18 +414,45 @@ function AssignModal({ campaign, team, onClose, onSaved }: { campaign: CampaignD
       }}
     >
       {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} /> : null}
-      <p className="muted">{t('campaign.assignHelp')}</p>
-      <Select
-        mode="multiple"
-        style={{ width: '100%' }}
-        value={chosen}
-        onChange={setChosen}
-        options={options}
-        optionFilterProp="label"
-        maxTagCount={12}
-        data-testid="assign-villages"
-        aria-label={t('campaign.assignTo', { team })}
-      />
+      <p className="muted">
+        {t('campaign.assignHelp')}
+        {current ? ` ${t('campaign.assignedVillages')}：${t('overview.villagesCount', { count: current.villageCount })}` : null}
+      </p>
+      <Form layout="vertical">
+        <Form.Item label={t('campaign.assignTownships')}>
+          <Select
+            mode="multiple"
+            value={townships}
+            onChange={setTownships}
+            options={townshipOptions}
+            optionFilterProp="label"
+            maxTagCount={12}
+            data-testid="assign-townships"
+            aria-label={t('campaign.assignTownships')}
+          />
+        </Form.Item>
+        <Form.Item label={t('campaign.assignVillages')} extra={t('campaign.assignVillagesHelp')}>
+          <Select
+            mode="multiple"
+            value={villages}
+            onChange={(v: string[]) => {
+              setVillages(v);
+              setLabels((m) => {
+                const next = new Map(m);
+                for (const r of found.data?.assessments ?? []) if (v.includes(r.village)) next.set(r.village, label(r));
+                return next;
+              });
+            }}
+            options={villageOptions}
+            showSearch={{ filterOption: false, onSearch: setSearch, searchValue: search }}
+            loading={found.loading}
+            notFoundContent={q ? found.loading ? <Loading /> : undefined : t('campaign.assignVillagesHelp')}
+            maxTagCount={12}
+            data-testid="assign-villages"
+            aria-label={t('campaign.assignVillages')}
+          />
+        </Form.Item>
+      </Form>
     </Modal>
   );
 }

@@ -253,8 +253,8 @@ function CreateCampaign({ onClose, onCreated }: { onClose: () => void; onCreated
         // The team is a second step: the campaign stands even if it fails (teams are set on its page too).
         try {
           await api.post<TeamSet>(`/campaigns/${r.id}/teams`, { name: team, members: v.teamMembers } satisfies TeamRequest);
-          await api.post<Assigned>(`/campaigns/${r.id}/assign`, { team, villages: r.campaign.villages.map((x) => x.village) } satisfies AssignRequest);
-          message.success(t('campaigns.teamCreated', { team, count: r.campaign.villages.length }));
+          const assigned = await api.post<Assigned>(`/campaigns/${r.id}/assign`, { team, all: true } satisfies AssignRequest);
+          message.success(t('campaigns.teamCreated', { team, count: assigned.villages }));
         } catch (e) {
           message.error(t('campaigns.teamFailed', { message: errorText(e) }));
         }
