@@ -251,6 +251,10 @@ if (!args.skip.includes('province')) {
       ],
       ['assessments, a page of 200 published', `/api/campaigns/${campaignId}/assessments?limit=200&status=published`],
       ['appeals, a page of 200', `/api/campaigns/${campaignId}/appeals?limit=200`],
+      // The campaign page: the campaign with every village's row, and without (what the web app asks for).
+      ['the campaign, with its rows', `/api/campaigns/${campaignId}`],
+      ['the campaign without its rows (?villages=false)', `/api/campaigns/${campaignId}?villages=false`],
+      ['the unranked villages, a page of 200', `/api/campaigns/${campaignId}/ranking/unranked?limit=200`],
       [
         'households of a village',
         `/api/households?village=${encodeURIComponent((await sql<{ code: string }>`select code from areas where level = 'village' order by code limit 1`.execute(store.db)).rows[0]!.code)}`,
