@@ -273,18 +273,19 @@ export function presentRankingPage(r: Result<'rankingFor'>, page: { limit: numbe
   let more = false;
   for (; i < r.county.length && !more; i++) more = villageMatches(r.county[i]!, page.q);
   const shown = new Set(rows.map((row) => row.village));
+  const unranked = unrankedMatching(r, page.q);
   const ranking = presentRanking({
     ...r,
     county: rows,
     townships: r.townships.map((t) => ({ ...t, rows: t.rows.filter((row) => shown.has(row.village)) })),
     // The first page of the unranked villages (a province's 50,000 before publication), with the first page of the ranked.
-    unranked: page.after === undefined ? unrankedMatching(r, page.q).slice(0, page.limit) : [],
+    unranked: page.after === undefined ? unranked.slice(0, page.limit) : [],
   });
   return {
     ...ranking,
     next: more ? rows[rows.length - 1]!.village : null,
     total: page.q ? r.county.filter((row) => villageMatches(row, page.q)).length : r.county.length,
-    unrankedTotal: unrankedMatching(r, page.q).length,
+    unrankedTotal: unranked.length,
   };
 }
 

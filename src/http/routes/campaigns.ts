@@ -104,6 +104,13 @@ export const pagingNeedsLimit: [(v: { limit?: number | undefined; after?: unknow
   { message: `after and q go with a page: give limit (1 to ${PAGE_LIMIT_MAX}) too`, path: ['limit'] },
 ];
 
+/** The ranking a request asks for: a township's, published results (kept for old clients) or the office's preview. */
+function rankingOptions(query: { township?: string | undefined; published?: boolean | undefined; preview?: boolean | undefined }) {
+  const options: { township?: string; publishedOnly?: boolean; preview?: boolean } = { publishedOnly: query.published, preview: query.preview };
+  if (query.township) options.township = query.township;
+  return options;
+}
+
 /** Presented rankings, by the service's ranking object and the reader's kind. */
 const rankingJson = new KeptJson<ReaderKind>();
 
@@ -253,8 +260,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
     // `limit` pages the ranked rows in rank order (docs/api.md, "Paged lists"); without it, the whole ranking.
     query: z.object({ township: DivisionCode.optional(), published: Flag, preview: Flag, after: DivisionCode.optional(), ...Paging }).refine(...pagingNeedsLimit),
     handler: async ({ user, params, query, req, reply }) => {
-      const options: { township?: string; publishedOnly?: boolean; preview?: boolean } = { publishedOnly: query.published, preview: query.preview };
-      if (query.township) options.township = query.township;
+      const options = rankingOptions(query);
       // While no assessment changed, the service hands back the same ranking object: its JSON
       // (as this reader may see it) is made once. A page is made for each request, never kept
       // there: it is a small part of the ranking, and the kept body is the whole one.
@@ -273,9 +279,7 @@ export function campaignsRoutes(app: FastifyInstance): void {
     params: CampaignParams,
     query: z.object({ township: DivisionCode.optional(), published: Flag, preview: Flag, after: DivisionCode.optional(), ...Paging, limit: Paging.limit.unwrap() }),
     handler: async ({ user, params, query }): Promise<UnrankedAnswer> => {
-      const options: { township?: string; publishedOnly?: boolean; preview?: boolean } = { publishedOnly: query.published, preview: query.preview };
-      if (query.township) options.township = query.township;
-      const ranking = await campaigns.rankings.rankingFor(actorOf(user), params.id, options);
+      const ranking = await campaigns.rankings.rankingFor(actorOf(user), params.id, rankingOptions(query));
       return present(user, presentUnrankedPage(ranking, { limit: query.limit, after: query.after, q: query.q }));
     },
   });

@@ -251,7 +251,8 @@ export class CampaignSetupService {
       await assertOwnsCampaign(tx, actor, campaignId);
       const teamId = await tx.campaigns.teamId(campaignId, teamName);
       if (teamId === undefined) throw notFound(`team "${teamName}" in campaign ${campaignId}`);
-      const inScope = await tx.assessments.villageCodes(campaignId);
+      // The campaign's codes only when some are named or all are asked for (not for townships alone).
+      const inScope = named.length > 0 || all ? await tx.assessments.villageCodes(campaignId) : [];
       const scope = new Set(inScope);
       const outside = named.filter((v) => !scope.has(v));
       if (outside.length) throw new KaoheError('validation', `villages: not in the campaign's scope: ${outside.join(', ')}`);
