@@ -22,3 +22,8 @@ export function countyTotalColumns(basis: 'average' | 'median', t: (key: string)
     },
   ];
 }
+
+/** What the counties are ranked by, in words (按参评村平均总分排名 / 按参评村总分中位数排名). */
+export function countyBasisText(basis: 'average' | 'median' | undefined, t: (key: string, options?: Record<string, unknown>) => string): string {
+  return t('rankings.countyBasis', { what: t(basis === 'median' ? 'rankings.medianTotal' : 'rankings.averageTotal') });
+}

@@ -19,7 +19,7 @@ import { Link, pathTo } from '../lib/router.tsx';
 import { schemeLang } from '../i18n/index.ts';
 import { STATUSES, type Overview, type OverviewPlace } from '../lib/types.ts';
 import { textOf } from '../../core/scheme/model.ts';
-import { countyTotalColumns } from '../components/county-columns.tsx';
+import { countyBasisText, countyTotalColumns } from '../components/county-columns.tsx';
 
 const STATUS_COLOURS = { draft: '#bfbfbf', submitted: '#1677ff', reviewed: '#faad14', published: '#52c41a' };
 
@@ -236,15 +236,7 @@ export default function OverviewPage() {
             </Col>
             {(data.counties?.length ?? 0) > 1 ? (
               <Col xs={24}>
-                <Card
-                  size="small"
-                  title={t('overview.countyAverages')}
-                  extra={
-                    <span className="muted">
-                      {t('rankings.countyBasis', { what: t((data.counties[0]?.basis ?? 'average') === 'median' ? 'rankings.medianTotal' : 'rankings.averageTotal') })}
-                    </span>
-                  }
-                >
+                <Card size="small" title={t('overview.countyAverages')} extra={<span className="muted">{countyBasisText(data.counties[0]?.basis, t)}</span>}>
                   <Table<CountyRow>
                     size="small"
                     rowKey="county"

@@ -22,7 +22,7 @@ import { can } from '../lib/roles.ts';
 import { useApi, useDebounced, useIsNarrow } from '../lib/hooks.ts';
 import { usePagedList } from '../lib/paged.ts';
 import { LoadMore, PagingSearch } from '../components/LoadMore.tsx';
-import { countyTotalColumns } from '../components/county-columns.tsx';
+import { countyBasisText, countyTotalColumns } from '../components/county-columns.tsx';
 import { useSessionArea, useUser } from '../lib/auth.tsx';
 import { Link, pathTo, setQuery, useRoute } from '../lib/router.tsx';
 import { useFormat } from '../lib/format.ts';
@@ -415,7 +415,7 @@ export default function RankingsPage() {
           title={t('rankings.countyRanking')}
           extra={
             <span className="muted" data-testid="ranking-counties-basis">
-              {t('rankings.countyBasis', { what: t((counties[0]?.basis ?? 'average') === 'median' ? 'rankings.medianTotal' : 'rankings.averageTotal') })}
+              {countyBasisText(counties[0]?.basis, t)}
             </span>
           }
           style={{ marginTop: 12 }}
