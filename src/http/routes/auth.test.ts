@@ -366,19 +366,36 @@ describe.each(storeTargets())('sign-in limits ($dialect)', (target) => {
     const gate = server.app.services.users.gate;
     let most = 0;
     const run = gate.run.bind(gate);
-    // Each hash held a while (a test hash takes milliseconds): every request of a burst arrives
-    // before the first is done, as with production hashes, so the counts below do not race.
-    gate.run = async (work, key) =>
-      run(async () => {
+    // Each hash is held until every request of the burst has reached the gate (a test hash takes
+    // milliseconds, and on a loaded machine a burst's requests can arrive further apart than any
+    // fixed delay): the gate decides each request's fate as it arrives, so the counts below do not
+    // race. A burst that never fully arrives is let go after ten seconds and fails the counts.
+    let expected = 0;
+    let entered = 0;
+    let open = () => {};
+    let opened = Promise.resolve();
+    const burst = (size: number) => {
+      expected = size;
+      entered = 0;
+      opened = new Promise<void>((resolve) => {
+        open = resolve;
+        setTimeout(resolve, 10_000).unref();
+      });
+    };
+    gate.run = async (work, key) => {
+      if (++entered >= expected) open();
+      return run(async () => {
         most = Math.max(most, gate.load().active);
-        await new Promise((resolve) => setTimeout(resolve, 150));
+        await opened;
         return work();
       }, key);
+    };
     const from = (address: string, username: string, password: string) =>
       server.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: address, payload: { username, password } });
     const codeOf = (r: { statusCode: number; json(): unknown }) => `${r.statusCode} ${(r.json() as { error?: { code: string } }).error?.code ?? 'ok'}`;
     try {
       later(3600);
+      burst(25);
       // 24 at once from one address, with unknown names (each its own: no per-name delay): two are checked.
       const one = await Promise.all([...Array.from({ length: 24 }, (_, i) => from('10.9.9.9', `flood${i}`, 'guess')), from('10.1.1.1', 'liu', 'river-stone-2021')]);
       const codes = one.map(codeOf);
@@ -389,14 +406,17 @@ describe.each(storeTargets())('sign-in limits ($dialect)', (target) => {
       expect(codes[24]).toBe('200 ok');
       // 24 at once from 24 addresses: two run, eight wait, the rest are told the server is busy.
       later(3600);
+      burst(24);
       const many = (await Promise.all(Array.from({ length: 24 }, (_, i) => from(`10.8.0.${i + 1}`, `spread${i}`, 'guess')))).map(codeOf);
       expect(many.filter((c) => c === '401 unauthenticated')).toHaveLength(gate.concurrent + gate.queued);
       expect(many.filter((c) => c === '503 busy')).toHaveLength(24 - gate.concurrent - gate.queued);
       expect(most).toBeLessThanOrEqual(gate.concurrent);
+      burst(12);
       const busy = await Promise.all(Array.from({ length: 12 }, (_, i) => from(`10.7.0.${i + 1}`, `again${i}`, 'guess')));
       expect(busy.find((r) => r.statusCode === 503)?.headers['retry-after']).toBe('2');
       expect(gate.load()).toEqual({ active: 0, waiting: 0, keys: 0 });
       // Once the flood has passed, the real user signs in.
+      burst(1);
       expect((await from('10.1.1.1', 'liu', 'river-stone-2021')).statusCode).toBe(200);
     } finally {
       gate.run = run;
