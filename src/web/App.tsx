@@ -3,7 +3,7 @@ import { Component, lazy, Suspense, useEffect, type ComponentType, type LazyExot
 import { Button } from 'antd';
 import { Result, Spin } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { useLangReady } from './i18n/index.ts';
+import { loadMoreStrings, useLangReady } from './i18n/index.ts';
 import { useAuth } from './lib/auth.tsx';
 import { navigate, pathTo, useRoute, type RouteName } from './lib/router.tsx';
 import { homeFor, navFor, type NavKey } from './lib/roles.ts';
@@ -14,6 +14,12 @@ import { ChangePasswordPage } from './pages/ChangePasswordPage.tsx';
 type Page = LazyExoticComponent<ComponentType>;
 type PageModule = () => Promise<{ default: ComponentType }>;
 
+/** A page whose labels are among the Chinese strings that load apart (i18n/index.ts): its code and those strings, together. */
+const withMoreStrings =
+  (load: PageModule): PageModule =>
+  () =>
+    Promise.all([load(), loadMoreStrings()]).then(([page]) => page);
+
 /** Each page's chunk: loaded on first visit, so the sign-in page carries neither the charts nor the editor. */
 const PAGE_MODULES: Partial<Record<RouteName, PageModule>> = {
   overview: () => import('./pages/OverviewPage.tsx'),
@@ -21,15 +27,15 @@ const PAGE_MODULES: Partial<Record<RouteName, PageModule>> = {
   households: () => import('./pages/registry/HouseholdsPage.tsx'),
   workTeams: () => import('./pages/registry/WorkTeamsPage.tsx'),
   helpers: () => import('./pages/registry/HelpersPage.tsx'),
-  records: () => import('./pages/registry/RecordsPage.tsx'),
-  imports: () => import('./pages/registry/ImportWizardPage.tsx'),
-  exports: () => import('./pages/registry/ExportsPage.tsx'),
-  schemes: () => import('./pages/schemes/SchemesPage.tsx'),
-  scheme: () => import('./pages/schemes/SchemePage.tsx'),
-  schemeVersion: () => import('./pages/schemes/SchemePage.tsx'),
-  schemeEdit: () => import('./pages/schemes/SchemeEditorPage.tsx'),
-  schemeForm: () => import('./pages/schemes/SchemeFormPage.tsx'),
-  schemeImport: () => import('./pages/schemes/SchemeImportPage.tsx'),
+  records: withMoreStrings(() => import('./pages/registry/RecordsPage.tsx')),
+  imports: withMoreStrings(() => import('./pages/registry/ImportWizardPage.tsx')),
+  exports: withMoreStrings(() => import('./pages/registry/ExportsPage.tsx')),
+  schemes: withMoreStrings(() => import('./pages/schemes/SchemesPage.tsx')),
+  scheme: withMoreStrings(() => import('./pages/schemes/SchemePage.tsx')),
+  schemeVersion: withMoreStrings(() => import('./pages/schemes/SchemePage.tsx')),
+  schemeEdit: withMoreStrings(() => import('./pages/schemes/SchemeEditorPage.tsx')),
+  schemeForm: withMoreStrings(() => import('./pages/schemes/SchemeFormPage.tsx')),
+  schemeImport: withMoreStrings(() => import('./pages/schemes/SchemeImportPage.tsx')),
   campaigns: () => import('./pages/campaigns/CampaignsPage.tsx'),
   campaign: () => import('./pages/campaigns/CampaignPage.tsx'),
   villageAssessment: () => import('./pages/assessment/AssessmentPage.tsx'),
@@ -37,9 +43,9 @@ const PAGE_MODULES: Partial<Record<RouteName, PageModule>> = {
   review: () => import('./pages/ReviewPage.tsx'),
   rankings: () => import('./pages/RankingsPage.tsx'),
   appeals: () => import('./pages/AppealsPage.tsx'),
-  audit: () => import('./pages/AuditPage.tsx'),
+  audit: withMoreStrings(() => import('./pages/AuditPage.tsx')),
   sheet: () => import('./pages/assessment/SheetPage.tsx'),
-  users: () => import('./pages/UsersPage.tsx'),
+  users: withMoreStrings(() => import('./pages/UsersPage.tsx')),
   myVillages: () => import('./pages/MyVillagesPage.tsx'),
 };
 const PAGES: Partial<Record<RouteName, Page>> = Object.fromEntries(Object.entries(PAGE_MODULES).map(([name, load]) => [name, lazy(load)]));

@@ -6,6 +6,12 @@
  * Design's en_US locale) is a chunk of its own, fetched when it is chosen or was chosen before:
  * a phone on weak data loads one language, not two. A switch takes effect once the strings are
  * there (no keys shown meanwhile); at start, the app waits for them (`useLangReady`).
+ *
+ * The Chinese strings are in two files: zh-CN.json, bundled, and zh-CN.more.json, the strings
+ * of pages that neither the sign-in nor the assessment page needs (the scheme editor, imports and
+ * exports, users, the audit log), fetched with those pages (`withMoreStrings` in App.tsx), so
+ * that the first load of a phone stays within its budget. English is one file: it is fetched
+ * whole when chosen.
  */
 import i18next from 'i18next';
 import { useSyncExternalStore } from 'react';
@@ -85,6 +91,20 @@ if (startLang !== 'zh-CN') {
       if (wanted === startLang) void i18next.changeLanguage('zh-CN');
     },
   );
+}
+
+let more: Promise<void> | undefined;
+/**
+ * Fetches the Chinese strings of the pages that load apart (zh-CN.more.json), once; a page that
+ * needs them waits for them with its code (App.tsx), so it never shows a key. A failed fetch is
+ * tried again by the next page that asks.
+ */
+export function loadMoreStrings(): Promise<void> {
+  more ??= import('./zh-CN.more.json').then((strings) => {
+    i18next.addResourceBundle('zh-CN', 'translation', strings.default, true, false);
+  });
+  more.catch(() => (more = undefined));
+  return more;
 }
 
 /** The active language, as the app names it. */
