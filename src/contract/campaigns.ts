@@ -423,9 +423,11 @@ export interface MyVillage {
 }
 
 /**
- * GET /api/campaigns/:id/my-villages: the caller's villages (an inspector's teams', the office's
- * every one) ordered by what to do next — sent back, drafts with most left, submitted, reviewed,
- * published — and the figures over them.
+ * GET /api/campaigns/:id/my-villages[?township=CODE]: the caller's villages (an inspector's
+ * teams', the office's every one; of one township if asked) ordered by what to do next — sent
+ * back, drafts with most left, submitted, reviewed, published — and the figures over them.
+ * More than `max` villages (a province's office): `tooMany`, no villages, the figures counted
+ * from the list alone (`items` and `openSuggestions` null); take them by township.
  */
 export interface MyVillagesAnswer {
   campaign: { id: number; name: string; year: number };
@@ -436,10 +438,16 @@ export interface MyVillagesAnswer {
     reviewed: number;
     published: number;
     sentBack: number;
-    items: { done: number; total: number };
-    openSuggestions: number;
+    /** Null when the list is tooMany to read village by village. */
+    items: { done: number; total: number } | null;
+    openSuggestions: number | null;
   };
   villages: MyVillage[];
+  /** The townships of the caller's villages (all of them, whatever `township` asked), by code. */
+  townships: Array<{ code: string; name: string; villages: number }>;
+  /** The list (of the township asked, if any) has more than `max` villages: they are not listed. */
+  tooMany: boolean;
+  max: number;
 }
 
 /** GET /api/campaigns/:id/combined/:village: a village's combined result in a final campaign, explained part by part. */

@@ -6,6 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { worklistTuning } from '../../src/services/campaign/worklist.service.ts';
 import { chromiumAvailable, launchBrowser, shot, signIn, startApp, type App } from './helpers.ts';
 
 const available = chromiumAvailable();
@@ -170,6 +171,51 @@ describe.skipIf(!available)('browser: paged lists', () => {
       expect(after.villages!.filter((v) => v.township === township.code).every((v) => theirs.has(v.village))).toBe(true);
       expect(theirs.has(village.village)).toBe(true);
       await expect.poll(() => page.getByTestId(`team-villages-${team.id}`).innerText(), UI).toContain(`${team.villageCount + expected} 个村：`);
+    },
+    STEP,
+  );
+
+  test(
+    '我的考核村 of the office: a list longer than the server lists says so and is taken a township at a time',
+    async () => {
+      // The demo county's 30 villages, more than the server lists one by one (cut to 29 here; 2,000 in use).
+      const was = worklistTuning.max;
+      worklistTuning.max = 29;
+      try {
+        await page.goto(`${app.url}/my-villages`);
+        await page.getByTestId('my-villages-page').waitFor(UI);
+        await expect.poll(() => page.getByTestId('my-villages-too-many').innerText(), UI).toContain('共 30 个村，多于 29 个');
+        expect(await page.locator('[data-testid^="my-village-open-"]').count()).toBe(0);
+        expect(await page.getByTestId('my-figure-villages').innerText()).toContain('30');
+        // The figures that need every village's findings are not shown.
+        expect(await page.getByTestId('my-figure-items').count()).toBe(0);
+        const townships = await app.store.db
+          .selectFrom('areas as t')
+          .innerJoin('areas as v', 'v.parent_code', 't.code')
+          .select(['t.code', 't.name', (e) => e.fn.countAll<number>().as('n')])
+          .where('t.level', '=', 'township')
+          .groupBy(['t.code', 't.name'])
+          .orderBy('t.code')
+          .execute();
+        const township = townships[1]!;
+        await page.getByTestId('my-villages-township').click();
+        await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${township.name}（${township.n} 个村）"]`).click();
+        await page.waitForURL((u) => u.searchParams.get('township') === township.code, UI);
+        const cards = page.locator('[data-testid^="my-village-open-"]');
+        await expect.poll(() => cards.count(), UI).toBe(Number(township.n));
+        expect(await page.getByTestId('my-villages-too-many').count()).toBe(0);
+        expect(await page.getByTestId('my-figure-villages').innerText()).toContain(String(township.n));
+        expect(await page.getByTestId('my-figure-items').innerText()).toMatch(/\d+\/\d+/);
+        // Every card is of that township.
+        const codes = (await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice('my-village-open-'.length)))).sort();
+        const mine = (await app.store.db.selectFrom('areas').select('code').where('parent_code', '=', township.code).orderBy('code').execute()).map((v) => v.code);
+        expect(codes).toEqual(mine);
+        // No Latin letters on the Chinese screen (codes and numbers aside).
+        expect((await page.getByTestId('my-villages-page').innerText()).replace(/\d+/g, '')).not.toMatch(/[A-Za-z]/);
+        await shot(page, 'paging-my-villages-township');
+      } finally {
+        worklistTuning.max = was;
+      }
     },
     STEP,
   );

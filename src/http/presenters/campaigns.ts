@@ -75,9 +75,12 @@ export function presentMyVillages(w: Result<'myVillages'>): MyVillagesAnswer {
       reviewed: f.reviewed,
       published: f.published,
       sentBack: f.sentBack,
-      items: { done: f.items.done, total: f.items.total },
+      items: f.items ? { done: f.items.done, total: f.items.total } : null,
       openSuggestions: f.openSuggestions,
     },
+    townships: w.townships.map((t) => ({ code: t.code, name: t.name, villages: t.villages })),
+    tooMany: w.tooMany,
+    max: w.max,
     villages: w.villages.map((v): MyVillage => ({
       id: v.id,
       village: v.village,

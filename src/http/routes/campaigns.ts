@@ -242,11 +242,14 @@ export function campaignsRoutes(app: FastifyInstance): void {
   route(app, {
     method: 'GET',
     url: '/campaigns/:id/my-villages',
-    summary: "The caller's villages (an inspector's teams', the office's all) with what is left in each, ordered by what to do next, and the figures over them",
+    summary:
+      "The caller's villages (an inspector's teams', the office's all; one township's with ?township=) with what is left in each, ordered by what to do next, and the figures over them; more than `max` villages: tooMany, take them by township",
     tags,
     access: mayListMyVillages,
     params: CampaignParams,
-    handler: async ({ user, params }) => present(user, presentMyVillages(await campaigns.worklist.myVillages(actorOf(user), params.id))),
+    query: z.object({ township: DivisionCode.optional() }),
+    handler: async ({ user, params, query }) =>
+      present(user, presentMyVillages(await campaigns.worklist.myVillages(actorOf(user), params.id, query.township ? { township: query.township } : {}))),
   });
 
   route(app, {

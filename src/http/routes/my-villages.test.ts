@@ -12,6 +12,7 @@ import { storeTargets } from '../../../test/stores.ts';
 import type { AssessmentDetail, MyVillagesAnswer } from '../../contract/index.ts';
 import { DEMO_CAMPAIGN, firstStart } from '../../services/bootstrap.service.ts';
 import type { CampaignServices } from '../../services/campaign/index.ts';
+import { worklistTuning } from '../../services/campaign/worklist.service.ts';
 import type { Actor } from '../../services/policies.ts';
 import { compose } from '../../compose.ts';
 
@@ -84,10 +85,45 @@ describe.each(storeTargets())('my villages and checked items over HTTP ($dialect
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     expect(body.figures.villages).toBe(t1.length);
     expect(body.figures.draft + body.figures.submitted + body.figures.reviewed + body.figures.published).toBe(t1.length);
-    expect(body.figures.items.total).toBe(body.villages.reduce((n, v) => n + v.items.total, 0));
+    expect(body.figures.items!.total).toBe(body.villages.reduce((n, v) => n + v.items.total, 0));
     const d = body.villages.find((v) => v.village === draft)!;
     expect(d).toMatchObject({ id: draftId, status: 'draft', sentBack: false, comment: null });
     expect(d.items.left.length).toBe(d.items.total - d.items.done);
+  });
+
+  it("takes one township's villages (?township=), names the townships, and answers a list longer than the server lists village by village with its counts alone", async () => {
+    const all = (await as.admin.get(url())).json<MyVillagesAnswer>();
+    expect(all.tooMany).toBe(false);
+    expect(all.max).toBe(worklistTuning.max);
+    // Every township of the office's list, by code, with its villages.
+    const byTownship = new Map<string, number>();
+    for (const v of all.villages) byTownship.set(v.township!, (byTownship.get(v.township!) ?? 0) + 1);
+    expect(all.townships.map((t) => [t.code, t.villages])).toEqual([...byTownship].sort(([a], [b]) => (a < b ? -1 : 1)));
+    expect(all.townships.every((t) => t.name && t.name !== t.code)).toBe(true);
+    // One township: its villages in the same order, the figures over them, the townships still all named.
+    const first = all.townships[0]!.code;
+    const one = (await as.admin.get(`${url()}?township=${first}`)).json<MyVillagesAnswer>();
+    expect(one.villages.map((v) => v.village)).toEqual(all.villages.filter((v) => v.township === first).map((v) => v.village));
+    expect(one.figures.villages).toBe(byTownship.get(first));
+    expect(one.figures.items!.done).toBe(one.villages.reduce((n, v) => n + v.items.done, 0));
+    expect(one.townships).toEqual(all.townships);
+    // The inspector's list narrowed to a township not theirs: empty; a code that is not one: 400 naming it.
+    expect((await as.inspector.get(`${url()}?township=${t2[0]!.slice(0, 9)}000`)).json<MyVillagesAnswer>().villages).toEqual([]);
+    expectError(await as.admin.get(`${url()}?township=abc`), 400, 'validation', /township/);
+    // More villages than the server lists one by one: no villages, the counts from the list, the rest left out.
+    const was = worklistTuning.max;
+    worklistTuning.max = all.villages.length - 1;
+    try {
+      const many = (await as.admin.get(url())).json<MyVillagesAnswer>();
+      expect(many).toMatchObject({ tooMany: true, max: all.villages.length - 1, villages: [], townships: all.townships });
+      const { items, openSuggestions, ...counts } = all.figures;
+      expect(many.figures).toEqual({ ...counts, items: null, openSuggestions: null });
+      expect([items, openSuggestions].every((x) => x !== null)).toBe(true);
+      // A township of it is listed village by village as before.
+      expect((await as.admin.get(`${url()}?township=${first}`)).json<MyVillagesAnswer>()).toEqual({ ...one, max: all.villages.length - 1 });
+    } finally {
+      worklistTuning.max = was;
+    }
   });
 
   it("an inspector of another team sees none of this team's villages; the office sees every one", async () => {

@@ -5,6 +5,13 @@
  * next. The office gets every village of the campaign. A constant number of queries whatever
  * the number of villages: the list, the teams, and one read each of findings, suggestions and
  * marks for all of them.
+ *
+ * A province's office would get 50,000 villages: a list longer than `worklistTuning.max` (2,000,
+ * several counties' worth) is not read village by village. Its answer says so (`tooMany`), counts
+ * the villages by status from the list alone, leaves the figures that need every village's
+ * findings (items looked at, suggestions open) out, and names the townships (`townships`, each
+ * with its number of villages) for the reader to take one at a time (`township`), as a county's
+ * inspector takes theirs. An inspector's own list is a few dozen villages.
  */
 import { lookProgress } from '../../core/campaign/progress.ts';
 import type { AssessmentStatus } from '../../core/campaign/records.ts';
@@ -38,21 +45,61 @@ export function byWhatToDoNext(a: WorklistVillage, b: WorklistVillage): number {
   return a.village < b.village ? -1 : a.village > b.village ? 1 : 0;
 }
 
+/** A draft a reviewer sent back (with a comment). */
+const isSentBack = (r: { status: AssessmentStatus; comment: string | null }) => r.status === 'draft' && !!r.comment?.trim();
+
+/** Lists longer than `max` are answered by township (see the top of the file); tests lower it. */
+export const worklistTuning = { max: 2000 };
+
 export class WorklistService {
   constructor(private readonly deps: { uow: UnitOfWork<Repos>; schemes: SchemeVersions }) {}
 
-  /** The actor's villages in a campaign with what is left in each, and the figures over them. */
-  async myVillages(actor: Actor, campaignId: number) {
+  /**
+   * The actor's villages in a campaign with what is left in each, and the figures over them;
+   * `township`: only that township's.
+   */
+  async myVillages(actor: Actor, campaignId: number, options: { township?: string } = {}) {
     requirePolicy(actor, mayListMyVillages);
     const read = this.deps.uow.read;
     const c = await read.campaigns.byId(campaignId);
     if (!c) throw notFound(`campaign ${campaignId}`);
     const { scheme } = await this.deps.schemes.schemeOf(c.schemeVersionId);
     const teams = new Map((await read.campaigns.teams(campaignId)).map((t) => [t.id, t]));
-    const rows = (await read.assessments.worklist(campaignId)).filter((r) => {
+    const all = (await read.assessments.worklist(campaignId)).filter((r) => {
       const team = r.teamId === null ? undefined : teams.get(r.teamId);
       return listsRow(actor, { status: r.status, townshipCode: r.townshipCode, inspectors: team?.members ?? [] });
     });
+    // The townships of the reader's villages, by code, each with its number of villages.
+    const townships = new Map<string, { code: string; name: string; villages: number }>();
+    for (const r of all) {
+      if (r.townshipCode === null) continue;
+      const t = townships.get(r.townshipCode) ?? townships.set(r.townshipCode, { code: r.townshipCode, name: r.townshipName ?? r.townshipCode, villages: 0 }).get(r.townshipCode)!;
+      t.villages++;
+    }
+    const rows = options.township === undefined ? all : all.filter((r) => r.townshipCode === options.township);
+    const campaign = { id: c.id, name: c.name, year: c.year };
+    const townshipList = [...townships.values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+    if (rows.length > worklistTuning.max) {
+      // Too many to read village by village: counted from the list, the rest by township.
+      const count = (s: AssessmentStatus) => rows.filter((r) => r.status === s).length;
+      return {
+        campaign,
+        figures: {
+          villages: rows.length,
+          draft: count('draft'),
+          submitted: count('submitted'),
+          reviewed: count('reviewed'),
+          published: count('published'),
+          sentBack: rows.filter(isSentBack).length,
+          items: null,
+          openSuggestions: null,
+        },
+        villages: [] as WorklistVillage[],
+        townships: townshipList,
+        tooMany: true,
+        max: worklistTuning.max,
+      };
+    }
     const ids = rows.map((r) => r.id);
     const findings = groupItems(await read.findings.itemsOf(ids));
     const checks = groupItems(await read.checks.itemsOf(ids));
@@ -65,7 +112,7 @@ export class WorklistService {
         suggestions: suggestions.get(r.id) ?? [],
         checks: checks.get(r.id) ?? [],
       });
-      const sentBack = r.status === 'draft' && !!r.comment?.trim();
+      const sentBack = isSentBack(r);
       return {
         id: r.id,
         village: r.villageCode,
@@ -88,7 +135,7 @@ export class WorklistService {
 
     const count = (s: AssessmentStatus) => villages.filter((v) => v.status === s).length;
     return {
-      campaign: { id: c.id, name: c.name, year: c.year },
+      campaign,
       figures: {
         villages: villages.length,
         draft: count('draft'),
@@ -100,6 +147,9 @@ export class WorklistService {
         openSuggestions: villages.reduce((n, v) => n + v.openSuggestions, 0),
       },
       villages,
+      townships: townshipList,
+      tooMany: false,
+      max: worklistTuning.max,
     };
   }
 }

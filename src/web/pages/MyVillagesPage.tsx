@@ -5,9 +5,11 @@
  * reviewer's comment) and a link to its assessment; the campaign's figures over these villages.
  * Made for a phone first: one card per village. The list is kept on the phone and shown from it
  * without a network; 下载离线包 keeps every assessment of the list for field work offline.
+ * A list of several townships can be narrowed to one (乡镇); one longer than the server lists
+ * village by village (a province's office) asks for a township first.
  */
 import { useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Col, Empty, Progress, Row, Space, Statistic, Tag } from 'antd';
+import { Alert, App, Button, Card, Col, Empty, Progress, Row, Select, Space, Statistic, Tag } from 'antd';
 import { CloudDownloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { CampaignPicker, toCampaigns } from '../components/CampaignPicker.tsx';
@@ -32,7 +34,9 @@ export default function MyVillagesPage() {
   const asked = Number(route.query.get('campaign') ?? NaN);
   const list = campaigns.data ?? [];
   const current = list.find((c) => c.id === asked) ?? list.find((c) => c.progress.total > 0) ?? list[0];
-  const mine = useKeptApi<MyVillagesAnswer>(current ? `/campaigns/${current.id}/my-villages` : null);
+  // One township's villages (?township=): a province's office takes its list a township at a time.
+  const township = route.query.get('township') ?? undefined;
+  const mine = useKeptApi<MyVillagesAnswer>(current ? `/campaigns/${current.id}/my-villages${township ? `?township=${encodeURIComponent(township)}` : ''}` : null);
 
   if (campaigns.error) return <ErrorView error={campaigns.error} onRetry={campaigns.reload} />;
   if (campaigns.loading && !campaigns.data) return <Loading />;
@@ -52,7 +56,21 @@ export default function MyVillagesPage() {
         sub={current ? t('myVillages.sub', { campaign: current.name }) : undefined}
         extra={
           <Space wrap>
-            {list.length > 1 ? <CampaignPicker campaigns={list} value={current?.id} onChange={(id) => setQuery({ campaign: id })} /> : null}
+            {list.length > 1 ? <CampaignPicker campaigns={list} value={current?.id} onChange={(id) => setQuery({ campaign: id, township: undefined })} /> : null}
+            {data && (data.townships.length > 1 || township) ? (
+              <Select
+                allowClear
+                showSearch
+                optionFilterProp="label"
+                style={{ minWidth: 200 }}
+                placeholder={t('myVillages.allTownships')}
+                value={township}
+                onChange={(v?: string) => setQuery({ township: v })}
+                options={data.townships.map((x) => ({ value: x.code, label: t('myVillages.townshipOption', { name: x.name, count: x.villages }) }))}
+                data-testid="my-villages-township"
+                aria-label={t('common.township')}
+              />
+            ) : null}
             {data && data.villages.length && !mine.keptAt ? <DownloadPackage ids={data.villages.map((v) => v.id)} /> : null}
           </Space>
         }
@@ -72,12 +90,21 @@ export default function MyVillagesPage() {
             {figure('submitted', t('status.submitted'), f.submitted)}
             {figure('reviewed', t('status.reviewed'), f.reviewed)}
             {figure('published', t('status.published'), f.published)}
-            {figure('items', t('myVillages.checked'), `${fmt.int(f.items.done)}/${fmt.int(f.items.total)}`)}
-            {figure('suggestions', t('myVillages.openSuggestions'), f.openSuggestions)}
+            {f.items ? figure('items', t('myVillages.checked'), `${fmt.int(f.items.done)}/${fmt.int(f.items.total)}`) : null}
+            {f.openSuggestions !== null ? figure('suggestions', t('myVillages.openSuggestions'), f.openSuggestions) : null}
           </Row>
         </Card>
       ) : null}
-      {data && data.villages.length === 0 ? <Empty description={t('myVillages.none')} /> : null}
+      {data?.tooMany ? (
+        <Alert
+          type="info"
+          showIcon
+          title={t('myVillages.tooMany', { count: fmt.int(data.figures.villages), max: fmt.int(data.max) })}
+          style={{ marginBottom: 12 }}
+          data-testid="my-villages-too-many"
+        />
+      ) : null}
+      {data && !data.tooMany && data.villages.length === 0 ? <Empty description={t('myVillages.none')} /> : null}
       {data ? (
         <Space orientation="vertical" style={{ width: '100%' }} data-testid="my-villages">
           {data.villages.map((v) => (
