@@ -82,7 +82,11 @@ export function compose(options: ComposeOptions): Services {
 
 /** Opens the store (migrated) and builds the services over it; `close()` releases both. */
 export async function openServices(options: Omit<ComposeOptions, 'store'> & { store?: StoreOptions } = {}): Promise<Services & { close(): Promise<void> }> {
-  const store = await openStore(options.store ?? {});
+  return servicesOver(await openStore(options.store ?? {}), options);
+}
+
+/** Builds the services over a store already open (a read replica's: report.worker.ts); `close()` releases both. */
+export function servicesOver(store: Store, options: Omit<ComposeOptions, 'store'> = {}): Services & { close(): Promise<void> } {
   const services = compose({ ...options, store });
   return {
     ...services,

@@ -1,5 +1,6 @@
 /** The `kaohe` command line. Thin: parse arguments, call the core or a service, print. */
 import { countyRankingBasis } from '../services/county-basis.ts';
+import { configuredReportReplica } from '../services/report-replica.ts';
 import { officeTimeZone } from '../services/time-zone.ts';
 import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -187,9 +188,10 @@ function program(): Command {
 
 async function main(argv: string[]): Promise<void> {
   try {
-    // A time zone the runtime does not know, or a county ranking basis not Kaohe's, stops every command (the server too) before it starts.
+    // A time zone the runtime does not know, a county ranking basis not Kaohe's, or a report replica that is not PostgreSQL's, stops every command (the server too) before it starts.
     officeTimeZone();
     countyRankingBasis();
+    configuredReportReplica();
     const cli = program();
     // Campaign commands need the database and evidence store: loaded only when asked for.
     if (argv[0] === 'campaign' || argv[0] === 'audit') (await import('./commands/campaign.ts')).addCampaignCommands(cli);

@@ -3,6 +3,8 @@
  * worker thread with its own database connection, so the server's event loop keeps answering
  * while thousands of pages are laid out. The worker first reads and checks everything (a
  * refusal comes back before any byte, as an error), then streams the file back in chunks.
+ * With a read replica (KAOHE_REPORTS_DATABASE_URL) the worker reads there instead, once the
+ * replica has caught up with the primary as of the request (store/replica.ts).
  */
 import { PassThrough } from 'node:stream';
 import { Worker } from 'node:worker_threads';
@@ -22,10 +24,24 @@ export interface ReportJob {
   now: string;
   /** The server's evidence folder: the photos on the sheets are read (as thumbnails) from it. */
   evidenceRoot: string;
+  /**
+   * A read replica to draw the report on (KAOHE_REPORTS_DATABASE_URL), once it has replayed the
+   * primary's WAL position at the request (`lsn`), waiting at most `waitMs`; otherwise, or if it
+   * cannot be reached, the report is drawn on the primary.
+   */
+  replica?: { url: string; lsn: string | null; waitMs: number };
+}
+
+/** Where a report was read: the primary, or the read replica (and how long it was waited for). */
+export interface ReadFrom {
+  source: 'primary' | 'replica';
+  waitedMs: number;
+  /** Why not the replica, when one was configured and the primary was read instead. */
+  reason?: string;
 }
 
 export type WorkerMessage =
-  | { type: 'ready'; filename: string; contentType: string }
+  | { type: 'ready'; filename: string; contentType: string; readFrom: ReadFrom }
   | { type: 'data'; chunk: Uint8Array }
   | { type: 'progress'; done: number }
   | { type: 'done'; pages?: number }
@@ -34,6 +50,8 @@ export type WorkerMessage =
 export interface StreamedReport {
   filename: string;
   contentType: string;
+  /** Where it was read (a report drawn on the server's thread: the primary). */
+  readFrom: ReadFrom;
   /** The file's bytes as they are drawn; destroyed with an error if the worker fails midway. */
   body: PassThrough;
   /** Settles when the worker is done (rejects when it failed after `ready`). */
@@ -72,7 +90,7 @@ export function reportInWorker(store: Pick<Store, 'url' | 'pgSchema'>, job: Omit
       switch (m.type) {
         case 'ready':
           started = true;
-          resolve({ filename: m.filename, contentType: m.contentType, body, finished });
+          resolve({ filename: m.filename, contentType: m.contentType, readFrom: m.readFrom, body, finished });
           break;
         case 'data':
           body.write(Buffer.from(m.chunk.buffer, m.chunk.byteOffset, m.chunk.byteLength));

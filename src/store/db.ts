@@ -48,6 +48,11 @@ export interface StoreOptions {
   pgSchema?: string;
   /** Apply migrations on open (default true). */
   migrate?: boolean;
+  /**
+   * A read-only server (a PostgreSQL standby, a read replica): nothing is created or migrated on
+   * open; the schema must be there (the primary's, replicated).
+   */
+  readOnly?: boolean;
   /** The audit key; default from the environment or the key file (resolveAuditKey). */
   auditKey?: Buffer;
   /**
@@ -101,7 +106,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-    if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+    if (schema && !options.readOnly) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
     store = {
       db,
       dialect: 'postgres',
@@ -125,7 +130,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     const db = new Kysely<DB>({ dialect: new WaitingSqliteDialect(sqlite, busyMs) });
     store = { db, dialect: 'sqlite', sqlite, url, auditKey, location: url, close: () => db.destroy() };
   }
-  if (options.migrate !== false) await migrateToLatest(store);
+  if (options.migrate !== false && !options.readOnly) await migrateToLatest(store);
   return store;
 }
 

@@ -5,7 +5,8 @@
  * detail; a viewer: published results, no deduction detail); resident ID numbers typed into
  * notes are masked for everyone but the office. The county summary and the whole campaign are
  * drawn in a worker thread (the event loop stays free) and streamed as they are drawn, at most
- * two at a time.
+ * two at a time; on a read replica when one is configured (KAOHE_REPORTS_DATABASE_URL), once it
+ * has caught up with the request (the answer's x-kaohe-read-from says where it was read).
  */
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
@@ -14,6 +15,8 @@ import { KaoheError } from '../../core/errors.ts';
 import { PDF, type ReportKind, type ReportRequest } from '../../services/report-documents.ts';
 import { actorOf } from '../../services/user.service.ts';
 import { contentDisposition } from '../content-disposition.ts';
+import { configuredReportReplica } from '../../services/report-replica.ts';
+import { primaryPosition } from '../../services/replica-reads.ts';
 import { reportInWorker, workerCanOpen, type StreamedReport } from '../report-in-worker.ts';
 import { Id, route } from '../route.ts';
 import { DivisionCode, Flag } from './campaigns.ts';
@@ -41,6 +44,9 @@ export function reportsRoutes(app: FastifyInstance): void {
   const { store, reports: docs } = app.services;
   const tags = ['reports'];
   let drawing = 0;
+  // A read replica for the long reports (docs/scaling.md): checked when the server starts.
+  const replica = configuredReportReplica();
+  if (replica && store.dialect !== 'postgres') throw new KaoheError('validation', 'KAOHE_REPORTS_DATABASE_URL: the database is SQLite; a read replica is for PostgreSQL');
 
   const file = (kind: ReportKind, name: string, summary: string, query: typeof RankingQuery | typeof DeductionsQuery | typeof SheetQuery) =>
     route(app, {
@@ -97,11 +103,18 @@ export function reportsRoutes(app: FastifyInstance): void {
                 request: query,
                 now: app.services.clock().toISOString(),
                 evidenceRoot: app.services.evidenceStore.root,
+                // The primary's position now: the replica is read once it has replayed it.
+                ...(replica ? { replica: { url: replica.url, waitMs: replica.waitMs, lsn: await primaryPosition(store) } } : {}),
               })
             : await inProcess(kind, actorOf(user), params.id, query);
         } catch (e) {
           drawing--;
           throw e;
+        }
+        if (replica) {
+          const { source, waitedMs, reason } = streamed.readFrom;
+          if (reason) app.log.warn({ report: kind, source, waitedMs, reason }, `${kind} PDF drawn on the primary, not the read replica`);
+          else app.log.info({ report: kind, source, waitedMs }, `${kind} PDF drawn on the read replica`);
         }
         streamed.finished
           .catch((e: unknown) => app.log.error({ err: e instanceof Error ? { message: e.message, name: e.name } : String(e) }, `${kind} PDF failed while streaming`))
@@ -110,6 +123,7 @@ export function reportsRoutes(app: FastifyInstance): void {
           .header('content-type', PDF)
           .header('content-disposition', contentDisposition('attachment', streamed.filename, `${kind}.pdf`))
           .header('cache-control', 'no-store')
+          .header('x-kaohe-read-from', streamed.readFrom.source)
           .send(streamed.body);
       },
     });
@@ -120,7 +134,7 @@ export function reportsRoutes(app: FastifyInstance): void {
     const body = new PassThrough();
     const finished = prepared.write(body);
     finished.catch((e: unknown) => body.destroy(e instanceof Error ? e : new Error(String(e))));
-    return { filename: prepared.filename, contentType: prepared.contentType, body, finished };
+    return { filename: prepared.filename, contentType: prepared.contentType, readFrom: { source: 'primary', waitedMs: 0 }, body, finished };
   };
 
   long('summary', 'The county summary PDF: figures, averages by township, charts, top and bottom villages');
