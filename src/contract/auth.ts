@@ -34,6 +34,11 @@ export interface Session {
   user: User;
   /** The area the signed-in user's office sees and ranks; null: the whole database. */
   area: SessionArea | null;
+  /**
+   * The level the whole database starts at (its registry's top area: a province's, a city's or a
+   * county's), which names the office of the whole database (省/市州/县); null for an empty registry.
+   */
+  databaseLevel: SessionArea['level'] | null;
   csrfToken: string;
   /** The least number of characters a new password must have (the server's policy). */
   passwordMinLength: number;

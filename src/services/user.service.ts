@@ -420,6 +420,16 @@ export class UserService {
   }
 
   /** Starts a session, as long as the user's role has them (sessionHours); returns the token for the cookie. */
+  /**
+   * The level the whole database starts at (its registry's top: a province, a city or a county),
+   * for naming the office of the whole database (省/市州/县); undefined for an empty registry or
+   * one that starts below the county.
+   */
+  async databaseLevel(): Promise<'province' | 'city' | 'county' | undefined> {
+    const top = await this.areas.topLevel();
+    return top === 'province' || top === 'city' || top === 'county' ? top : undefined;
+  }
+
   async startSession(user: Pick<User, 'id' | 'role'>): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = this.clock();

@@ -41,6 +41,16 @@ export class AreaRepository {
     return (await this.db.selectFrom('areas').select('level').where('code', '=', code).executeTakeFirst())?.level;
   }
 
+  /**
+   * The highest level among the registry's areas that have no parent (its roots): a province's
+   * registry starts at the province, a county's at the county; undefined when it is empty.
+   */
+  async topLevel(): Promise<AreaLevel | undefined> {
+    const rows = await this.db.selectFrom('areas').select('level').distinct().where('parent_code', 'is', null).execute();
+    const order: readonly AreaLevel[] = ['province', 'city', 'county', 'township', 'village'];
+    return order.find((l) => rows.some((r) => r.level === l));
+  }
+
   /** The township with the lowest code, if there is one. */
   async firstTownship(): Promise<Area | undefined> {
     const row = await this.db.selectFrom('areas').select(AREA_COLUMNS).where('level', '=', 'township').orderBy('code').executeTakeFirst();

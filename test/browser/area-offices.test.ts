@@ -95,6 +95,10 @@ describe.skipIf(!available)('browser: offices above the county', () => {
       await p.getByTestId('session-area').waitFor(UI);
       expect((await p.getByTestId('session-area-name').innerText()).trim()).toBe('毕节市');
       expect((await p.getByTestId('session-area-level').innerText()).trim()).toBe('市州');
+      // Named as the office of its level, not the county's 县扶贫办.
+      await p.getByTestId('user-menu').click();
+      await expect.poll(async () => (await p.getByTestId('user-who').innerText()).trim(), UI).toBe('毕节市办公室 · 市州办公室 · 毕节市');
+      await p.keyboard.press('Escape');
       // The whole database's pages (imports, exports, the audit log) are not offered to an office of an area.
       await p.getByTestId('nav-rankings').waitFor(UI);
       for (const key of ['imports', 'exports', 'audit']) expect(await p.getByTestId(`nav-${key}`).count(), key).toBe(0);
@@ -172,14 +176,19 @@ describe.skipIf(!available)('browser: offices above the county', () => {
     'c) the office of the whole database gives a new viewer the area 贵阳市 through the form; the list names it',
     async () => {
       const p = await signedIn('sheng');
-      // The office of the whole database has no area to name.
+      // The office of the whole database has no area to name; its database starts at the province: 省办公室.
       expect(await p.getByTestId('session-area').count()).toBe(0);
+      await p.getByTestId('user-menu').click();
+      await expect.poll(async () => (await p.getByTestId('user-who').innerText()).trim(), UI).toBe('示范省办公室 · 省办公室');
+      await p.keyboard.press('Escape');
       await p.goto(`${url}/users`);
       await p.getByTestId('users-page').waitFor(UI);
       await expect.poll(() => p.getByTestId('user-row-bijie').count(), UI).toBe(1);
       // The city office is an office of its area, named so in the list.
       expect(await p.getByTestId('user-row-bijie').innerText()).toContain('毕节市');
       expect(await p.getByTestId('user-row-bijie').innerText()).toContain('市州办公室');
+      expect(await p.getByTestId('user-row-sheng').innerText()).toContain('省办公室');
+      expect(await p.getByTestId('user-row-zhijin').innerText()).toContain('县扶贫办');
 
       await p.getByTestId('user-add').click();
       await p.getByTestId('user-username').fill(NEW_VIEWER);

@@ -44,7 +44,14 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
       await users.endSession(req.sessionToken);
       const token = await users.startSession(user);
       reply.setCookie(SESSION_COOKIE, token, cookieOptions(user.role));
-      return { user: presentUser(user), area: presentArea(user), csrfToken: csrfTokenFor(token), passwordMinLength: passwordMinLength(), timeZone: officeTimeZone() };
+      return {
+        user: presentUser(user),
+        area: presentArea(user),
+        databaseLevel: (await users.databaseLevel()) ?? null,
+        csrfToken: csrfTokenFor(token),
+        passwordMinLength: passwordMinLength(),
+        timeZone: officeTimeZone(),
+      };
     },
   });
 
@@ -72,6 +79,7 @@ export function authRoutes(app: FastifyInstance, options: AuthOptions): void {
     handler: async ({ user, req }) => ({
       user: presentUser(user),
       area: presentArea(user),
+      databaseLevel: (await users.databaseLevel()) ?? null,
       csrfToken: csrfTokenFor(req.sessionToken!),
       passwordMinLength: passwordMinLength(),
       timeZone: officeTimeZone(),

@@ -29,7 +29,7 @@ import {
   UsergroupAddOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { useAuth, useUser } from '../lib/auth.tsx';
+import { useAuth, useRoleName, useUser } from '../lib/auth.tsx';
 import { navigate, pathTo, type RouteName } from '../lib/router.tsx';
 import { navFor, type NavKey } from '../lib/roles.ts';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
@@ -68,6 +68,7 @@ export const navTestId = (key: NavKey) => `nav-${key.replace(/[A-Z]/g, (c) => `-
 export function AppLayout({ active, children }: { active: NavKey | undefined; children: ReactNode }) {
   const { t } = useTranslation();
   const user = useUser();
+  const roleName = useRoleName();
   const { signOut, area } = useAuth();
   const { message, modal } = App.useApp();
   const narrow = useIsNarrow(992);
@@ -133,8 +134,8 @@ export function AppLayout({ active, children }: { active: NavKey | undefined; ch
       key: 'who',
       disabled: true,
       label: (
-        <span>
-          {user.displayName ?? user.username} · {t(`roles.${user.role}`)}
+        <span data-testid="user-who">
+          {user.displayName ?? user.username} · {roleName(user.role)}
           {area ? ` · ${area.name}` : ''}
         </span>
       ),

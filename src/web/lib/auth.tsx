@@ -1,9 +1,11 @@
 /** The signed-in user for the whole app: who it is, the CSRF token, signing in and out. */
 import { setOfficeTimeZone } from './format.ts';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import { api, ApiError, onUnauthenticated, setCsrfToken } from './api.ts';
 import type { Session, User } from './types.ts';
-import type { LoginRequest, Ok, PasswordChangeRequest, SessionArea } from '../../contract/index.ts';
+import type { LoginRequest, Ok, PasswordChangeRequest, Role, SessionArea } from '../../contract/index.ts';
 import { forgetOffline, keptUser, setReachable } from '../offline/runner.ts';
 
 interface AuthState {
@@ -18,6 +20,8 @@ interface AuthState {
   passwordMinLength: number;
   /** The area the office sees and ranks (its name for the header); null: the whole database, or not known offline. */
   area: SessionArea | null;
+  /** The level the whole database starts at (the registry's top: province, city, county); null: not known. */
+  databaseLevel: SessionArea['level'] | null;
 }
 
 const AuthContext = createContext<AuthState | null>(null);
@@ -26,6 +30,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null | undefined>(undefined);
   const [passwordMinLength, setPasswordMinLength] = useState(10);
   const [area, setArea] = useState<SessionArea | null>(null);
+  const [databaseLevel, setDatabaseLevel] = useState<SessionArea['level'] | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -37,6 +42,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         setPasswordMinLength(s.passwordMinLength);
         setOfficeTimeZone(s.timeZone);
         setArea(s.area ?? null);
+        setDatabaseLevel(s.databaseLevel ?? null);
         setUser(s.user);
       })
       .catch(async (e: unknown) => {
@@ -62,6 +68,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setPasswordMinLength(s.passwordMinLength);
     setOfficeTimeZone(s.timeZone);
     setArea(s.area ?? null);
+    setDatabaseLevel(s.databaseLevel ?? null);
     setUser(s.user);
     return s.user;
   }, []);
@@ -94,8 +101,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const value = useMemo(
-    () => ({ user, signIn, signOut, changePassword, expire, passwordMinLength, area }),
-    [user, signIn, signOut, changePassword, expire, passwordMinLength, area],
+    () => ({ user, signIn, signOut, changePassword, expire, passwordMinLength, area, databaseLevel }),
+    [user, signIn, signOut, changePassword, expire, passwordMinLength, area, databaseLevel],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
@@ -116,4 +123,20 @@ export function useUser(): User {
 /** The area of the signed-in office (its code, name and level); null: the whole database. */
 export function useSessionArea(): SessionArea | null {
   return useAuth().area;
+}
+
+/**
+ * A role's name as the app shows it. An office is named by the level it works at: one above the
+ * county (its area's, or the whole database's when that starts at a province or a city) is 省办公室
+ * or 市州办公室, not 县扶贫办.
+ */
+export function roleName(t: TFunction, role: Role, level: SessionArea['level'] | null | undefined): string {
+  return role === 'admin' && (level === 'province' || level === 'city') ? t('roles.areaOffice', { level: t(`app.areaLevels.${level}`) }) : t(`roles.${role}`);
+}
+
+/** The signed-in user's role name (roleName): their office's area's level, else the whole database's. */
+export function useRoleName(): (role: Role) => string {
+  const { area, databaseLevel } = useAuth();
+  const { t } = useTranslation();
+  return (role) => roleName(t, role, area?.level ?? databaseLevel);
 }

@@ -18,7 +18,7 @@ import { AppealStatusTag, ErrorView, Loading, PageHeader } from '../components/c
 import { CampaignPicker, useCurrentCampaign } from '../components/CampaignPicker.tsx';
 import { schemeLang } from '../i18n/index.ts';
 import { api, ApiError } from '../lib/api.ts';
-import { useUser } from '../lib/auth.tsx';
+import { useRoleName, useUser } from '../lib/auth.tsx';
 import { useApi, useDebounced, useIsNarrow } from '../lib/hooks.ts';
 import { usePagedList } from '../lib/paged.ts';
 import { LoadMore, PagingSearch } from '../components/LoadMore.tsx';
@@ -45,6 +45,7 @@ export default function AppealsPage() {
   const lang = schemeLang(i18n.language);
   const fmt = useFormat();
   const user = useUser();
+  const roleName = useRoleName();
   const route = useRoute();
   const { campaigns, current, setCurrent, error: listError, loading: listLoading } = useCurrentCampaign();
   const part = appealPart(user.role);
@@ -154,7 +155,7 @@ export default function AppealsPage() {
     <div data-testid="appeals-page">
       <PageHeader
         title={t('nav.appeals')}
-        sub={<span data-testid="appeals-part">{partText(part, t(`roles.${user.role}`), t)}</span>}
+        sub={<span data-testid="appeals-part">{partText(part, roleName(user.role), t)}</span>}
         extra={<CampaignPicker campaigns={campaigns} value={current?.id} onChange={setCurrent} />}
       />
       {error ? <ErrorView error={error} onRetry={reload} /> : null}

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { Alert, App, Button, Card, Form, Input } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { useAuth, useUser } from '../lib/auth.tsx';
+import { useAuth, useRoleName, useUser } from '../lib/auth.tsx';
 import { ApiError, errorText } from '../lib/api.ts';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 import { PageHeader } from '../components/common.tsx';
@@ -18,6 +18,7 @@ interface Values {
 export function ChangePasswordPage({ forced }: { forced?: boolean }) {
   const { t } = useTranslation();
   const user = useUser();
+  const roleName = useRoleName();
   const { changePassword, signOut, passwordMinLength } = useAuth();
   const { message } = App.useApp();
   const [error, setError] = useState<string | null>(null);
@@ -89,7 +90,7 @@ export function ChangePasswordPage({ forced }: { forced?: boolean }) {
   if (!forced) {
     return (
       <>
-        <PageHeader title={t('auth.changePassword')} sub={`${user.displayName ?? user.username} · ${t(`roles.${user.role}`)}`} />
+        <PageHeader title={t('auth.changePassword')} sub={`${user.displayName ?? user.username} · ${roleName(user.role)}`} />
         <Card>{body}</Card>
       </>
     );
@@ -98,7 +99,7 @@ export function ChangePasswordPage({ forced }: { forced?: boolean }) {
     <div className="login-wrap">
       <Card className="login-card" title={<h1 className="card-title">{t('auth.changePassword')}</h1>} extra={<LanguageSwitch />} data-testid="password-page">
         <div className="muted" style={{ marginBottom: 12 }}>
-          {user.displayName ?? user.username} · {t(`roles.${user.role}`)}
+          {user.displayName ?? user.username} · {roleName(user.role)}
         </div>
         {body}
       </Card>

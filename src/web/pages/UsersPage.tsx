@@ -14,7 +14,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorView, PageHeader } from '../components/common.tsx';
 import { api, errorText } from '../lib/api.ts';
 import { useApi } from '../lib/hooks.ts';
-import { useSessionArea, useUser } from '../lib/auth.tsx';
+import { roleName, useAuth, useSessionArea, useUser } from '../lib/auth.tsx';
 import { useFormat } from '../lib/format.ts';
 import type { Places } from '../lib/places.ts';
 import type {
@@ -259,6 +259,7 @@ function OneTimePassword({ shown, onClose }: { shown: { username: string; passwo
 export default function UsersPage() {
   const { t } = useTranslation();
   const me = useUser();
+  const { databaseLevel } = useAuth();
   const fmt = useFormat();
   const { message } = App.useApp();
   const { data, error, loading, reload } = useApi<UsersAnswer>('/users');
@@ -312,10 +313,11 @@ export default function UsersPage() {
     return <span className="muted">{t(`users.scopeNone.${u.role}`)}</span>;
   };
 
-  // An office above the county is not the county office: it is named by its area's level (市州办公室).
+  // An office above the county is not the county office: it is named by its area's level (市州办公室),
+  // or the whole database's for an office without an area.
   const roleOf = (u: UserListed) => {
-    const level = u.role === 'admin' && u.area ? places.levels.get(u.area) : undefined;
-    return level === 'province' || level === 'city' ? t('users.areaOffice', { level: t(`app.areaLevels.${level}`) }) : t(`roles.${u.role}`);
+    const level = u.area ? places.levels.get(u.area) : databaseLevel;
+    return roleName(t, u.role, level === 'province' || level === 'city' || level === 'county' ? level : null);
   };
 
   const columns: ColumnsType<UserListed> = [
