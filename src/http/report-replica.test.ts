@@ -157,7 +157,8 @@ describe.skipIf(!!why)('long reports on a real streaming standby', () => {
       const lsn = await walPosition(server.store);
       const r = await reportInWorker(server.store, { ...job(), replica: { url: 'postgres://postgres@127.0.0.1:1/postgres', lsn, waitMs: 5_000 } });
       expect(r.readFrom).toMatchObject({ source: 'primary', reason: expect.stringMatching(/could not be read/) });
-      expect((await drain(r)).subarray(0, 5).toString()).toBe('%PDF-');
+      // Where it was read is known before the first byte: the drawing is not waited for.
+      r.body.destroy();
     },
     STEP,
   );

@@ -355,6 +355,8 @@ describe.skipIf(!available)('browser: field capture without a network on a phone
       expect(kept.photos).toHaveLength(3);
       expect((kept.photos as Array<{ blob: { blob: number } }>).map((ph) => ph.blob.blob).sort()).toEqual(photos.map((ph) => ph.bytes.length).sort());
       expect(kept.assessments!.length).toBeGreaterThan(1);
+      // The user's place is kept with them (the header offline): no area, a county's database.
+      expect((kept.meta as Array<{ key: string; value: unknown }>).find((m) => m.key === 'place')?.value).toEqual({ area: null, databaseLevel: 'county' });
       // The app's own hex names (SHA-256 of photos, UUID keys) are not ID numbers: taken out first.
       const scrubbed = dump.replace(/[0-9a-f]{64}/g, '#').replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '#');
       expect(scrubbed.match(FULL_ID)?.[0], 'a full ID number kept on the phone').toBeUndefined();

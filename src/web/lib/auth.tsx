@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiError, onUnauthenticated, setCsrfToken } from './api.ts';
 import type { Session, User } from './types.ts';
 import type { LoginRequest, Ok, PasswordChangeRequest, Role, SessionArea } from '../../contract/index.ts';
-import { forgetOffline, keptUser, setReachable } from '../offline/runner.ts';
+import { forgetOffline, keepPlace, keptPlace, keptUser, setReachable } from '../offline/runner.ts';
 
 interface AuthState {
   /** undefined while asking the server; null when nobody is signed in. */
@@ -18,7 +18,7 @@ interface AuthState {
   expire(): void;
   /** The least number of characters of a new password, as the server said (10 until it did). */
   passwordMinLength: number;
-  /** The area the office sees and ranks (its name for the header); null: the whole database, or not known offline. */
+  /** The area the office sees and ranks (its name for the header); null: the whole database (offline: as kept at the last sign-in). */
   area: SessionArea | null;
   /** The level the whole database starts at (the registry's top: province, city, county); null: not known. */
   databaseLevel: SessionArea['level'] | null;
@@ -43,13 +43,21 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         setOfficeTimeZone(s.timeZone);
         setArea(s.area ?? null);
         setDatabaseLevel(s.databaseLevel ?? null);
+        keepPlace({ area: s.area ?? null, databaseLevel: s.databaseLevel ?? null });
         setUser(s.user);
       })
       .catch(async (e: unknown) => {
-        // No network: the user kept on the phone at the last sign-in opens the app (field work offline).
+        // No network: the user kept on the phone at the last sign-in opens the app (field work
+        // offline), with the area and the level kept with them.
         const kept = e instanceof ApiError && e.status === 0 ? await keptUser() : undefined;
+        const place = kept ? await keptPlace() : undefined;
         if (kept) setReachable(false);
-        if (live) setUser(kept ?? null);
+        if (!live) return;
+        if (place) {
+          setArea(place.area);
+          setDatabaseLevel(place.databaseLevel);
+        }
+        setUser(kept ?? null);
       });
     const off = onUnauthenticated(() => {
       setCsrfToken(null);
@@ -69,6 +77,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setOfficeTimeZone(s.timeZone);
     setArea(s.area ?? null);
     setDatabaseLevel(s.databaseLevel ?? null);
+    keepPlace({ area: s.area ?? null, databaseLevel: s.databaseLevel ?? null });
     setUser(s.user);
     return s.user;
   }, []);

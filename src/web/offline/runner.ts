@@ -183,6 +183,18 @@ export function keptUser(): Promise<User | undefined> {
   return store.getMeta('user').catch(() => undefined);
 }
 
+type Place = store.Meta['place'];
+
+/** Keeps the signed-in office's area and the database's level on the phone (the header offline). */
+export function keepPlace(place: Place): void {
+  void store.setMeta('place', place).catch(() => undefined);
+}
+
+/** The area and level kept at the last sign-in, if any. */
+export function keptPlace(): Promise<Place | undefined> {
+  return store.getMeta('place').catch(() => undefined);
+}
+
 /** Deletes what the phone keeps (sign-out). */
 export async function forgetOffline(): Promise<void> {
   await store.clearOffline();

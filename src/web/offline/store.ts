@@ -10,7 +10,7 @@
  * Everything is deleted at sign-out (`clearOffline`).
  */
 import type { AssessmentDetail, User } from '../lib/types.ts';
-import type { SchemeVersionAnswer } from '../../contract/index.ts';
+import type { SchemeVersionAnswer, SessionArea } from '../../contract/index.ts';
 import type { Change, Discarded } from './changes.ts';
 
 const DB_NAME = 'kaohe-offline';
@@ -219,6 +219,8 @@ export function keptPhoto(sha256: string): Promise<KeptPhoto | undefined> {
 export interface Meta {
   /** The user signed in on this phone, for opening the app without a network. */
   user: User;
+  /** Their office's area and the whole database's level, for the header without a network. */
+  place: { area: SessionArea | null; databaseLevel: SessionArea['level'] | null };
   /** When the queue last emptied, or the last assessment was read from the server. */
   lastSync: string;
   /** A list page's last answer (the campaigns, the inspector's villages), for showing it offline. */
