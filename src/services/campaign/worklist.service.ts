@@ -79,18 +79,22 @@ export class WorklistService {
     const rows = options.township === undefined ? all : all.filter((r) => r.townshipCode === options.township);
     const campaign = { id: c.id, name: c.name, year: c.year };
     const townshipList = [...townships.values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+    // The villages by status, from the list alone (the same whether they are then read one by one or not).
+    const count = (s: AssessmentStatus) => rows.filter((r) => r.status === s).length;
+    const counts = {
+      villages: rows.length,
+      draft: count('draft'),
+      submitted: count('submitted'),
+      reviewed: count('reviewed'),
+      published: count('published'),
+      sentBack: rows.filter(isSentBack).length,
+    };
     if (rows.length > worklistTuning.max) {
-      // Too many to read village by village: counted from the list, the rest by township.
-      const count = (s: AssessmentStatus) => rows.filter((r) => r.status === s).length;
+      // Too many to read village by village: the counts, and the rest by township.
       return {
         campaign,
         figures: {
-          villages: rows.length,
-          draft: count('draft'),
-          submitted: count('submitted'),
-          reviewed: count('reviewed'),
-          published: count('published'),
-          sentBack: rows.filter(isSentBack).length,
+          ...counts,
           items: null,
           openSuggestions: null,
         },
@@ -133,16 +137,10 @@ export class WorklistService {
     });
     villages.sort(byWhatToDoNext);
 
-    const count = (s: AssessmentStatus) => villages.filter((v) => v.status === s).length;
     return {
       campaign,
       figures: {
-        villages: villages.length,
-        draft: count('draft'),
-        submitted: count('submitted'),
-        reviewed: count('reviewed'),
-        published: count('published'),
-        sentBack: villages.filter((v) => v.sentBack).length,
+        ...counts,
         items: { done: villages.reduce((n, v) => n + v.items.done, 0), total: villages.reduce((n, v) => n + v.items.total, 0) },
         openSuggestions: villages.reduce((n, v) => n + v.openSuggestions, 0),
       },
