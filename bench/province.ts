@@ -255,6 +255,12 @@ if (!args.skip.includes('province')) {
       ['the campaign, with its rows', `/api/campaigns/${campaignId}`],
       ['the campaign without its rows (?villages=false)', `/api/campaigns/${campaignId}?villages=false`],
       ['the unranked villages, a page of 200', `/api/campaigns/${campaignId}/ranking/unranked?limit=200`],
+      // 我的考核村 of the office: the whole province is more than it lists one by one (counts and townships), then a township's villages.
+      ['my villages (the office: tooMany)', `/api/campaigns/${campaignId}/my-villages`],
+      [
+        "my villages, a township's",
+        `/api/campaigns/${campaignId}/my-villages?township=${(await sql<{ code: string }>`select code from areas where level = 'township' order by code limit 1`.execute(store.db)).rows[0]!.code}`,
+      ],
       [
         'households of a village',
         `/api/households?village=${encodeURIComponent((await sql<{ code: string }>`select code from areas where level = 'village' order by code limit 1`.execute(store.db)).rows[0]!.code)}`,

@@ -4,6 +4,7 @@
  * tree when the session is read. Offices are real users made through the user service.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { worklistTuning } from './campaign/worklist.service.ts';
 import {
   A1,
   A2,
@@ -101,6 +102,29 @@ describe.each(storeTargets())('offices above the county ($dialect)', (target) =>
     expect(detail.villages!.map((v) => v.village).sort()).toEqual([A1, A2, B1, B2].sort());
     expect(detail).not.toHaveProperty('unassigned');
     expect((await service.setup.campaignDetail(office, campaignId)).scope.villages).toBe(6);
+  });
+
+  it("gives an office's 我的考核村 its own villages only, counted alike whether listed one by one or not", async () => {
+    const mine = await service.worklist.myVillages(city, campaignId);
+    expect(mine.villages.map((v) => v.village).sort()).toEqual([A1, A2, B1, B2].sort());
+    expect(mine.townships.reduce((n, t) => n + t.villages, 0)).toBe(4);
+    const was = worklistTuning.max;
+    worklistTuning.max = 3;
+    try {
+      const many = await service.worklist.myVillages(city, campaignId);
+      expect(many).toMatchObject({ tooMany: true, villages: [], townships: mine.townships });
+      expect({ ...many.figures, items: mine.figures.items, openSuggestions: mine.figures.openSuggestions }).toEqual(mine.figures);
+      // One township of it: its villages only, listed one by one.
+      const one = await service.worklist.myVillages(city, campaignId, { township: mine.townships[0]!.code });
+      expect(one.tooMany).toBe(false);
+      expect(one.villages.map((v) => v.village)).toEqual(mine.villages.filter((v) => v.township === mine.townships[0]!.code).map((v) => v.village));
+    } finally {
+      worklistTuning.max = was;
+    }
+    // The county's office: its two villages; a township of another county gives none.
+    expect((await service.worklist.myVillages(county, campaignId)).villages.map((v) => v.village).sort()).toEqual([A1, A2].sort());
+    const elsewhere = mine.townships.find((t) => !t.code.startsWith(K1.slice(0, 6)))!;
+    expect((await service.worklist.myVillages(county, campaignId, { township: elsewhere.code })).villages).toEqual([]);
   });
 
   it("ranks an area's villages among themselves, and the counties by their average", async () => {

@@ -115,6 +115,20 @@ export class AssessmentRepository {
     return rows.map((r) => ({ teamId: r.team_id, townshipCode: r.parent_code, townshipName: r.township_name, status: r.status, n: Number(r.n) }));
   }
 
+  /** The comments of a campaign's drafts that have one, under a reader's cut (the sent-back drafts are among them). */
+  async draftComments(campaignId: number, cut: ReachCut): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('assessments as a')
+      .innerJoin('areas as v', 'v.code', 'a.village_code')
+      .select('a.comment')
+      .where('a.campaign_id', '=', campaignId)
+      .where('a.status', '=', 'draft')
+      .where('a.comment', 'is not', null)
+      .where(allOf(reachConditions(cut)))
+      .execute();
+    return rows.map((r) => r.comment ?? '');
+  }
+
   /** The township of every village a campaign assesses, each once (null: a village without one). */
   async townships(campaignId: number): Promise<(string | null)[]> {
     const rows = await this.db
@@ -381,10 +395,14 @@ export class AssessmentRepository {
     return (await q.execute()).map(toListRecord);
   }
 
-  /** Every assessment of a campaign with its comment and its village's attributes, in one query, by village code (an inspector's list of villages). */
-  async worklist(campaignId: number): Promise<WorklistRecord[]> {
+  /**
+   * Every assessment of a campaign under a reader's cut with its comment and its village's
+   * attributes, in one query, by village code (an inspector's list of villages).
+   */
+  async worklist(campaignId: number, cut: ReachCut = {}): Promise<WorklistRecord[]> {
     const rows = await this.listQuery(campaignId)
       .select(['a.comment', 'a.submitted_at', 'v.poverty_village', 'v.planned_exit_year', 'v.exit_year', 'v.population'])
+      .where(allOf(reachConditions(cut)))
       .orderBy('a.village_code')
       .execute();
     return rows.map((r) => ({

@@ -8,16 +8,16 @@
  *
  * A province's office would get 50,000 villages: a list longer than `worklistTuning.max` (2,000,
  * several counties' worth) is not read village by village. Its answer says so (`tooMany`), counts
- * the villages by status from the list alone, leaves the figures that need every village's
- * findings (items looked at, suggestions open) out, and names the townships (`townships`, each
- * with its number of villages) for the reader to take one at a time (`township`), as a county's
- * inspector takes theirs. An inspector's own list is a few dozen villages.
+ * the villages by status in SQL, leaves the figures that need every village's findings (items
+ * looked at, suggestions open) out, and names the townships (`townships`, each with its number of
+ * villages, also counted in SQL) for the reader to take one at a time (`township`, cut in SQL),
+ * as a county's inspector takes theirs. An inspector's own list is a few dozen villages.
  */
 import { lookProgress } from '../../core/campaign/progress.ts';
 import type { AssessmentStatus } from '../../core/campaign/records.ts';
 import { fromCents } from '../../core/numbers.ts';
 import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
-import { listsRow, mayListMyVillages, requirePolicy, type Actor } from '../policies.ts';
+import { listCut, listsRow, mayListMyVillages, requirePolicy, type Actor } from '../policies.ts';
 import { unitOfVillage } from '../score-sheet.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
 import { itemsForUnit, notFound } from './shared.ts';
@@ -65,36 +65,33 @@ export class WorklistService {
     if (!c) throw notFound(`campaign ${campaignId}`);
     const { scheme } = await this.deps.schemes.schemeOf(c.schemeVersionId);
     const teams = new Map((await read.campaigns.teams(campaignId)).map((t) => [t.id, t]));
-    const all = (await read.assessments.worklist(campaignId)).filter((r) => {
-      const team = r.teamId === null ? undefined : teams.get(r.teamId);
-      return listsRow(actor, { status: r.status, townshipCode: r.townshipCode, inspectors: team?.members ?? [] });
-    });
-    // The townships of the reader's villages, by code, each with its number of villages.
+    // Counted in SQL under the reader's cut (by team, township and status): a province's 50,000
+    // villages are not read to name their townships or to find that they are too many.
+    const cut = listCut(actor);
+    const groups = await read.assessments.groups(campaignId, cut);
     const townships = new Map<string, { code: string; name: string; villages: number }>();
-    for (const r of all) {
-      if (r.townshipCode === null) continue;
-      const t = townships.get(r.townshipCode) ?? townships.set(r.townshipCode, { code: r.townshipCode, name: r.townshipName ?? r.townshipCode, villages: 0 }).get(r.townshipCode)!;
-      t.villages++;
+    for (const g of groups) {
+      if (g.townshipCode === null) continue;
+      const t = townships.get(g.townshipCode) ?? townships.set(g.townshipCode, { code: g.townshipCode, name: g.townshipName ?? g.townshipCode, villages: 0 }).get(g.townshipCode)!;
+      t.villages += g.n;
     }
-    const rows = options.township === undefined ? all : all.filter((r) => r.townshipCode === options.township);
     const campaign = { id: c.id, name: c.name, year: c.year };
     const townshipList = [...townships.values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-    // The villages by status, from the list alone (the same whether they are then read one by one or not).
-    const count = (s: AssessmentStatus) => rows.filter((r) => r.status === s).length;
-    const counts = {
-      villages: rows.length,
-      draft: count('draft'),
-      submitted: count('submitted'),
-      reviewed: count('reviewed'),
-      published: count('published'),
-      sentBack: rows.filter(isSentBack).length,
-    };
-    if (rows.length > worklistTuning.max) {
-      // Too many to read village by village: the counts, and the rest by township.
+    const asked = options.township === undefined ? cut : { ...cut, township: options.township };
+    const inList = options.township === undefined ? groups : groups.filter((g) => g.townshipCode === options.township);
+    const listed = inList.reduce((n, g) => n + g.n, 0);
+    if (listed > worklistTuning.max) {
+      // Too many to read village by village: the counts by status, and the rest by township.
+      const count = (s: AssessmentStatus) => inList.reduce((n, g) => n + (g.status === s ? g.n : 0), 0);
       return {
         campaign,
         figures: {
-          ...counts,
+          villages: listed,
+          draft: count('draft'),
+          submitted: count('submitted'),
+          reviewed: count('reviewed'),
+          published: count('published'),
+          sentBack: (await read.assessments.draftComments(campaignId, asked)).filter((comment) => isSentBack({ status: 'draft', comment })).length,
           items: null,
           openSuggestions: null,
         },
@@ -104,6 +101,20 @@ export class WorklistService {
         max: worklistTuning.max,
       };
     }
+    // The list itself, cut in SQL (the township asked too), and checked row by row by the policy.
+    const rows = (await read.assessments.worklist(campaignId, asked)).filter((r) => {
+      const team = r.teamId === null ? undefined : teams.get(r.teamId);
+      return listsRow(actor, { status: r.status, townshipCode: r.townshipCode, inspectors: team?.members ?? [] });
+    });
+    const count = (s: AssessmentStatus) => rows.filter((r) => r.status === s).length;
+    const counts = {
+      villages: rows.length,
+      draft: count('draft'),
+      submitted: count('submitted'),
+      reviewed: count('reviewed'),
+      published: count('published'),
+      sentBack: rows.filter(isSentBack).length,
+    };
     const ids = rows.map((r) => r.id);
     const findings = groupItems(await read.findings.itemsOf(ids));
     const checks = groupItems(await read.checks.itemsOf(ids));
