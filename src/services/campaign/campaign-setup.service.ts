@@ -55,7 +55,7 @@ function listRow(r: AssessmentListRecord, team: string | null) {
 }
 
 /** Villages counted by township, in the order of the townships' codes (a village without one last). */
-function townshipCounts(groups: readonly AssessmentGroup[]): Array<{ code: string | null; name: string | null; villages: number }> {
+export function townshipCounts(groups: readonly AssessmentGroup[]): Array<{ code: string | null; name: string | null; villages: number }> {
   const by = new Map<string | null, { code: string | null; name: string | null; villages: number }>();
   for (const g of groups) {
     const t = by.get(g.townshipCode);

@@ -20,6 +20,7 @@ import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
 import { listCut, listsRow, mayListMyVillages, requirePolicy, type Actor } from '../policies.ts';
 import { unitOfVillage } from '../score-sheet.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
+import { townshipCounts } from './campaign-setup.service.ts';
 import { itemsForUnit, notFound } from './shared.ts';
 import type { MyVillage } from '../../contract/campaigns.ts';
 
@@ -63,20 +64,13 @@ export class WorklistService {
     const read = this.deps.uow.read;
     const c = await read.campaigns.byId(campaignId);
     if (!c) throw notFound(`campaign ${campaignId}`);
-    const { scheme } = await this.deps.schemes.schemeOf(c.schemeVersionId);
-    const teams = new Map((await read.campaigns.teams(campaignId)).map((t) => [t.id, t]));
     // Counted in SQL under the reader's cut (by team, township and status): a province's 50,000
     // villages are not read to name their townships or to find that they are too many.
     const cut = listCut(actor);
     const groups = await read.assessments.groups(campaignId, cut);
-    const townships = new Map<string, { code: string; name: string; villages: number }>();
-    for (const g of groups) {
-      if (g.townshipCode === null) continue;
-      const t = townships.get(g.townshipCode) ?? townships.set(g.townshipCode, { code: g.townshipCode, name: g.townshipName ?? g.townshipCode, villages: 0 }).get(g.townshipCode)!;
-      t.villages += g.n;
-    }
     const campaign = { id: c.id, name: c.name, year: c.year };
-    const townshipList = [...townships.values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+    // The townships of the reader's villages, by code, each with its number of villages.
+    const townshipList = townshipCounts(groups).flatMap((t) => (t.code === null ? [] : [{ code: t.code, name: t.name ?? t.code, villages: t.villages }]));
     const asked = options.township === undefined ? cut : { ...cut, township: options.township };
     const inList = options.township === undefined ? groups : groups.filter((g) => g.townshipCode === options.township);
     const listed = inList.reduce((n, g) => n + g.n, 0);
@@ -102,6 +96,8 @@ export class WorklistService {
       };
     }
     // The list itself, cut in SQL (the township asked too), and checked row by row by the policy.
+    const { scheme } = await this.deps.schemes.schemeOf(c.schemeVersionId);
+    const teams = new Map((await read.campaigns.teams(campaignId)).map((t) => [t.id, t]));
     const rows = (await read.assessments.worklist(campaignId, asked)).filter((r) => {
       const team = r.teamId === null ? undefined : teams.get(r.teamId);
       return listsRow(actor, { status: r.status, townshipCode: r.townshipCode, inspectors: team?.members ?? [] });
