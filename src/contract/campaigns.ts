@@ -279,8 +279,8 @@ export interface Ranking extends RankingData {
   area: { code: string; level: 'province' | 'city' | 'county' } | null;
   /**
    * The campaign's villages without a counted result, by code (cut to the township asked for).
-   * A paged answer holds only the first `limit` of those matching `q`, on its first page (none
-   * on the next ones): `GET …/ranking/unranked` pages them all.
+   * A paged answer holds none of them (`unrankedTotal` counts them): `GET …/ranking/unranked`
+   * pages them.
    */
   unranked: UnrankedVillage[];
   /** A paged answer: the unranked villages matching `q`. */

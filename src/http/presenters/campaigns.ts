@@ -262,7 +262,7 @@ export function villageMatches(v: { village: string; name: string }, q: string |
  * GET /api/campaigns/:id/ranking?limit=N&after=V&q=Q: one page of the ranked rows, in rank order
  * after the row of village `after` (the previous page's `next`), matching `q`; each township's
  * rows are that page's of the township, every summary (county, townships, counties) is whole,
- * the unranked villages are those matching `q`. An `after` the ranking no longer holds (it
+ * the unranked villages matching `q` are counted, not listed. An `after` the ranking no longer holds (it
  * changed between two pages) is refused: the reader starts again rather than miss rows.
  */
 export function presentRankingPage(r: Result<'rankingFor'>, page: { limit: number; after?: string | undefined; q?: string | undefined }): Ranking {
@@ -281,8 +281,9 @@ export function presentRankingPage(r: Result<'rankingFor'>, page: { limit: numbe
     ...r,
     county: rows,
     townships: r.townships.map((t) => ({ ...t, rows: t.rows.filter((row) => shown.has(row.village)) })),
-    // The first page of the unranked villages (a province's 50,000 before publication), with the first page of the ranked.
-    unranked: page.after === undefined ? unranked.slice(0, page.limit) : [],
+    // The unranked villages (a province's 50,000 before publication) are counted, not listed:
+    // GET …/ranking/unranked pages them.
+    unranked: [],
   });
   return {
     ...ranking,
