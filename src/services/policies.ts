@@ -9,6 +9,7 @@
  * not do it at all; its message never names an object outside the caller's reach.
  */
 import { KaoheError } from '../core/errors.ts';
+import type { KindSpec } from '../core/registry/kinds.ts';
 import { ROLES, type Role } from '../core/roles.ts';
 
 export { ROLES, type Role };
@@ -277,6 +278,24 @@ export function assertRescore(actor: Actor): void {
 export function assertWholeDatabaseOffice(actor: Actor, what: string): void {
   if (actor.area)
     throw forbidden(`${actor.user} (${actor.role}) may not ${what}: the office of the whole database does, an office of an area (${actor.area.code}) reads its own villages`);
+}
+
+/**
+ * Whether an office of an area may import a kind: its rows name a village or a household, so each
+ * can be checked to lie in the area (import.service.ts). The division tree, the code lists and
+ * the poverty lines are the whole database's office's.
+ */
+export function importableInArea(spec: Pick<KindSpec, 'refs'>): boolean {
+  return Object.values(spec.refs).some((r) => r === 'village' || r === 'household');
+}
+
+/** Importing a sheet of a kind: the office; an office of an area only the kinds placed in its villages. */
+export function assertImportKind(actor: Actor, spec: KindSpec): void {
+  requirePolicy(actor, mayImportRegistry);
+  if (actor.area && !importableInArea(spec))
+    throw forbidden(
+      `${actor.user} (${actor.role}) may not import ${spec.kind}: an office of an area (${actor.area.code}) imports its own villages' records; the office of the whole database imports ${spec.kind}`,
+    );
 }
 
 /** Reading the audit log: the office. */

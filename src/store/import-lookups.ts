@@ -5,7 +5,7 @@
  * IMPORT_KEY_SEPARATOR. Records keep their kind's field names (`label_zh` …): they are the
  * registry's vocabulary, shared with the files and core's field checks, not rows of a table.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { KindSpec } from '../core/registry/kinds.ts';
 import type { DB } from './schema.ts';
 
@@ -33,6 +33,22 @@ export interface ImportLookups {
   existing: Set<string>;
   /** The kind's parents already in the registry: key values (joined by IMPORT_KEY_SEPARATOR) → id. */
   parents: Map<string, number>;
+  /** An import by an office of an area: the villages in it (and `households` holds only theirs). */
+  villagesInArea?: Set<string>;
+}
+
+/**
+ * The areas under `area` and itself, as a recursive common table expression `sub(code)` down the
+ * area tree (SQLite and PostgreSQL alike); `param` is the dialect's placeholder for the code.
+ */
+export function areaSubtree(param: string): string {
+  return `with recursive sub(code) as (select code from areas where code = ${param} union all select a.code from areas a join sub on a.parent_code = sub.code)`;
+}
+
+/** areaSubtree for a Kysely query, with `area` bound. */
+function underArea(area: string) {
+  const [head, tail] = areaSubtree('\u0000').split('\u0000');
+  return sql`${sql.raw(head!)}${area}${sql.raw(tail!)}`;
 }
 
 /**
@@ -41,7 +57,7 @@ export interface ImportLookups {
  * meanwhile can make the counts of new and updated rows a little off, and a reference removed
  * meanwhile makes the merge refuse the file (StaleReference).
  */
-export async function readImportLookups(db: Kysely<DB>, spec: KindSpec): Promise<ImportLookups> {
+export async function readImportLookups(db: Kysely<DB>, spec: KindSpec, area?: string): Promise<ImportLookups> {
   const SEP = IMPORT_KEY_SEPARATOR;
   // In a stable order (older entries first, then as listed): PostgreSQL returns an updated row
   // last, which reordered the labels in messages.
@@ -51,9 +67,20 @@ export async function readImportLookups(db: Kysely<DB>, spec: KindSpec): Promise
   if (needsAreas || spec.kind === 'areas') {
     for (const a of await db.selectFrom('areas').select(['code', 'level']).execute()) areas.set(a.code, a.level);
   }
+  let villagesInArea: Set<string> | undefined;
+  if (area !== undefined) {
+    const under = await sql<{ code: string }>`${underArea(area)} select s.code from sub s join areas a on a.code = s.code where a.level = 'village'`.execute(db);
+    villagesInArea = new Set(under.rows.map((r) => r.code));
+  }
   const households = new Map<string, number>();
   if (Object.values(spec.refs).includes('household')) {
-    for (const h of await db.selectFrom('households').select(['household_no', 'id']).execute()) households.set(h.household_no, h.id);
+    // An office of an area looks up its own households only: the others are not its to name.
+    const found =
+      area === undefined
+        ? await db.selectFrom('households').select(['household_no', 'id']).execute()
+        : (await sql<{ household_no: string; id: number }>`${underArea(area)} select h.household_no, h.id from households h join sub on sub.code = h.village_code`.execute(db))
+            .rows;
+    for (const h of found) households.set(h.household_no, h.id);
   }
   const heads = new Map<string, string>();
   if (spec.kind === 'households') {
@@ -81,5 +108,6 @@ export async function readImportLookups(db: Kysely<DB>, spec: KindSpec): Promise
     heads,
     existing,
     parents,
+    ...(villagesInArea ? { villagesInArea } : {}),
   };
 }

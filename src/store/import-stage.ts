@@ -23,6 +23,7 @@
 import type pg from 'pg';
 import { copyText, CopyIn, ident, setAsideIfEmpty } from './pg-bulk.ts';
 import type { Store } from './db.ts';
+import { areaSubtree } from './import-lookups.ts';
 
 export type Value = string | number | null;
 
@@ -68,6 +69,41 @@ export interface MergeOptions {
   deferIndexes?: boolean;
 }
 
+/**
+ * An import by an office of an area: which staged rows have a natural key that is a row of the
+ * table placed outside the area (Stage.outsideArea). Only for a table whose key does not place
+ * its rows itself (a household's number, a member's ID number).
+ */
+export interface AreaCheck {
+  /** The area's code. */
+  code: string;
+  /** Where a row of the table is: its own village_code, or its household's. */
+  placeBy: 'village' | 'household';
+  /** Clashing rows found, at most. */
+  limit: number;
+}
+
+/** A staged row (by its place in the staging order, from 1) and its key's values. */
+export interface OutsideRow {
+  seq: number;
+  key: string[];
+}
+
+/** The query for Stage.outsideArea over the staging table `source` (its order in `seq`); `param` is the area's placeholder. */
+function outsideAreaQuery(plan: StagePlan, source: string, seq: string, check: AreaCheck, param: string): string {
+  const on = plan.conflict.map((c) => `t.${ident(c)} = s.${ident(c)}`).join(' and ');
+  const place = check.placeBy === 'village' ? 't.village_code' : 'h.village_code';
+  const join = check.placeBy === 'village' ? '' : ' join households h on h.id = t.household_id';
+  return (
+    `${areaSubtree(param)} select s.${seq} as seq, ${plan.conflict.map((c, i) => `s.${ident(c)} as k${i}`).join(', ')} ` +
+    `from ${source} s join ${ident(plan.table)} t on ${on}${join} where not exists (select 1 from sub where sub.code = ${place}) order by s.${seq} limit ${Math.max(1, Math.floor(check.limit))}`
+  );
+}
+
+function outsideRows(plan: StagePlan, found: Array<Record<string, unknown>>): OutsideRow[] {
+  return found.map((r) => ({ seq: Number(r.seq), key: plan.conflict.map((_, i) => String(r[`k${i}`])) }));
+}
+
 export interface Stage {
   /** Rows appended so far. */
   readonly rows: number;
@@ -75,6 +111,8 @@ export interface Stage {
   append(values: readonly Value[]): Promise<void>;
   /** Merges every staged row into the registry, in one transaction; all of them or, on any error, none. */
   merge(options?: MergeOptions): Promise<void>;
+  /** The staged rows that would change a row of the table outside an area (in staging order, at most `check.limit`). */
+  outsideArea(check: AreaCheck): Promise<OutsideRow[]>;
 }
 
 /**
@@ -261,6 +299,12 @@ class SqliteStage implements Stage {
     }
   }
 
+  async outsideArea(check: AreaCheck): Promise<OutsideRow[]> {
+    if (!this.created || this.rows === 0) return [];
+    const query = outsideAreaQuery(this.plan, this.table, 'rowid', check, '?');
+    return outsideRows(this.plan, await this.exclusive(() => this.raw.prepare(query).all(check.code) as Array<Record<string, unknown>>));
+  }
+
   async drop(): Promise<void> {
     if (!this.created) return;
     this.created = false;
@@ -338,13 +382,25 @@ class PostgresStage implements Stage {
     this.rows += rows;
   }
 
-  async merge(options: MergeOptions = {}): Promise<void> {
-    if (!this.created || this.rows === 0) return;
+  /** Ends the COPY, if one is open: the staged rows are then there to read. */
+  private async endCopy(): Promise<void> {
     const copy = this.copy;
     if (copy) {
       this.copy = undefined;
       await copy.end();
     }
+  }
+
+  async outsideArea(check: AreaCheck): Promise<OutsideRow[]> {
+    if (!this.created || this.rows === 0) return [];
+    await this.endCopy();
+    const found = await this.client.query(outsideAreaQuery(this.plan, this.table, 'seq', check, '$1'), [check.code]);
+    return outsideRows(this.plan, found.rows);
+  }
+
+  async merge(options: MergeOptions = {}): Promise<void> {
+    if (!this.created || this.rows === 0) return;
+    await this.endCopy();
     try {
       await this.client.query('begin');
       try {

@@ -287,8 +287,8 @@ const TABLE: Record<string, Entry> = {
   },
   'GET /api/imports/errors/{token}': {
     roles: ['admin'],
-    wholeOffice: true,
-    subject: (f) => ({ reach: 'open', targets: [{ label: 'errors file', values: { token: f.errorsToken } }] }),
+    // The importer's alone: the fixture's is the whole database's office's (an office of an area imports its own villages' records).
+    subject: (f) => ({ reach: 'whole', targets: [{ label: 'errors file', values: { token: f.errorsToken } }] }),
   },
   'GET /api/exports/{kind}': { roles: ['admin'], wholeOffice: true, fixed: () => ({ kind: 'households', format: 'csv' }) },
   'GET /api/templates/{kind}': { roles: 'any', fixed: () => ({ kind: 'households' }) },

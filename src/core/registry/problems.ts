@@ -63,6 +63,19 @@ export const PROBLEM_TEXT = {
   },
   'province-no-parent': { zh: () => '省级区划没有上级，此处不填', en: () => 'a province has no parent here' },
   'no-such-household': { zh: () => '基础数据中没有这户（请先导入贫困户）', en: () => 'no such household in the registry (import households first)' },
+  // An office of an area imports its own villages' rows only.
+  'village-outside-area': {
+    zh: (p) => `该村不在${p.area}范围内：${p.area}的办公室只能导入本区域各村的记录`,
+    en: (p) => `the village is not in ${p.area}: an office of ${p.area} imports only its own villages' rows`,
+  },
+  'household-outside-area': {
+    zh: (p) => `${p.area}的基础数据中没有这户：${p.area}的办公室只能导入本区域贫困户的记录`,
+    en: (p) => `no such household in ${p.area}'s registry: an office of ${p.area} imports only its own households' records`,
+  },
+  'record-outside-area': {
+    zh: (p) => `基础数据中已有这一记录，属于${p.area}以外的村：${p.area}的办公室不能修改`,
+    en: (p) => `the registry has this record in a village outside ${p.area}: an office of ${p.area} cannot change it`,
+  },
   'same-head-as-row': { zh: (p) => `户主身份证号与第${p.row}行相同`, en: (p) => `the same head ID number as row ${p.row}` },
   'head-of-other-household': { zh: (p) => `已是基础数据中户 ${p.household} 的户主`, en: (p) => `already the head of household ${p.household} in the registry` },
   'duplicate-row': { zh: (p) => `与第${p.first}行重复`, en: (p) => `duplicate of row ${p.first}` },

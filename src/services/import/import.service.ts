@@ -9,9 +9,12 @@
  * import and an inspector's saves go on side by side; the registry never holds half a file.
  */
 import { KaoheError } from '../../core/errors.ts';
+import { maskIdNumber } from '../../core/ids/gb11643.ts';
+import { problem } from '../../core/registry/problems.ts';
+import { importableInArea } from '../policies.ts';
 import { kindSpec, KINDS, type KindSpec } from '../../core/registry/kinds.ts';
 import type { Store } from '../../store/db.ts';
-import { StaleReference, withStage, type PgStaging, type Stage, type StagePlan } from '../../store/import-stage.ts';
+import { StaleReference, withStage, type AreaCheck, type OutsideRow, type PgStaging, type Stage, type StagePlan } from '../../store/import-stage.ts';
 import { IMPORT_KEY_SEPARATOR, readImportLookups, type ImportLookups } from '../../store/import-lookups.ts';
 import type { ImportReport as ContractImportReport } from '../../contract/registry.ts';
 import { openSheet, type Sheet } from './readers.ts';
@@ -36,6 +39,28 @@ export interface ImportOptions {
   onProgress?: (p: ImportProgress) => void;
   /** Stop collecting problems after this many (validation of the file stops too). */
   maxProblems?: number;
+  /**
+   * An import by an office of an area (a province's, a city's, a county's): every row must be
+   * of a village in it (by its village, or its household's), and no row may change a record of
+   * another area. Kinds that are not placed in a village (areas, code lists, poverty lines) are
+   * the whole database's office's to import (policies.ts, importableInArea).
+   */
+  area?: { code: string; name: string };
+}
+
+/**
+ * How an office of an area's import finds the rows it may not change (AreaCheck): none when the
+ * kind's natural key places a row by itself (it holds the village or the household, which the
+ * row's references were checked to be in the area); else by the table's village, or its
+ * household's. A parent (a helper, a work team) is the kind's to share: a helper's details are
+ * the person's, whichever county's file names them.
+ */
+function areaPlacement(spec: KindSpec): AreaCheck['placeBy'] | undefined {
+  const columns = TableWriter.columnsOf(spec);
+  if (spec.conflict.includes('village_code') || spec.conflict.includes('household_id') || spec.parent) return undefined;
+  if (columns.includes('village_code')) return 'village';
+  if (columns.includes('household_id')) return 'household';
+  return undefined;
 }
 
 /** What an import did or would do (the API's answer, less the errors file's token, which the registry's file service adds). */
@@ -76,6 +101,8 @@ const SEP = IMPORT_KEY_SEPARATOR;
 export async function importFile(store: Store, kind: string, file: string, options: ImportOptions = {}): Promise<ImportReport> {
   const spec = kindSpec(kind);
   if (!spec) throw new KaoheError('unknown-kind', `no record kind "${kind}" (kinds: ${KINDS.map((k) => k.kind).join(', ')})`);
+  if (options.area && !importableInArea(spec))
+    throw new KaoheError('forbidden', `${kind}: an office of an area (${options.area.code}) does not import this kind; the office of the whole database does`);
   const sheet = openSheet(file);
   const started = Date.now();
   const today = options.today ?? officeToday();
@@ -101,7 +128,21 @@ export async function importFile(store: Store, kind: string, file: string, optio
     store,
     stagePlan(spec),
     async (stage) => {
-      const lookups = await runImport(spec, sheet, file, store, stage, report, { today, maxProblems, onProgress: options.onProgress, started, dryRun });
+      const { lookups, rowNumbers } = await runImport(spec, sheet, file, store, stage, report, {
+        today,
+        maxProblems,
+        onProgress: options.onProgress,
+        started,
+        dryRun,
+        area: options.area,
+      });
+      const placeBy = options.area ? areaPlacement(spec) : undefined;
+      if (options.area && placeBy && report.problems.length === 0) {
+        // A record of another area the file would change: found in SQL, against the staged rows.
+        const outside = await stage.outsideArea({ code: options.area.code, placeBy, limit: maxProblems });
+        if (outside.length > 0) outsideProblems(spec, outside, rowNumbers!, options.area.name, report);
+        if (outside.length >= maxProblems) report.truncated = true;
+      }
       if (report.problems.length > 0) {
         // Nothing is written: counts of the rows before the first problem would say otherwise.
         report.inserted = 0;
@@ -142,8 +183,8 @@ async function runImport(
   store: Store,
   stage: Stage,
   report: ImportReport,
-  opts: { today: string; maxProblems: number; onProgress: ImportOptions['onProgress']; started: number; dryRun: boolean },
-): Promise<Lookups> {
+  opts: { today: string; maxProblems: number; onProgress: ImportOptions['onProgress']; started: number; dryRun: boolean; area: ImportOptions['area'] },
+): Promise<{ lookups: Lookups; rowNumbers: number[] | undefined }> {
   const progress = (rows: number, bytesRead: number) => {
     opts.onProgress?.({ rows, bytesRead, totalBytes: sheet.size, elapsedMs: Date.now() - opts.started });
   };
@@ -152,15 +193,27 @@ async function runImport(
     report.headerRow = m.headerRow;
   };
   // A worker is started first: it gets going while the lookups load.
+  // An office of an area: each staged row's line in the file, for the rows the merge may not write (outsideProblems).
+  const rowNumbers = opts.area ? [] : undefined;
   const worker =
-    sheet.size >= importTuning.workerMinBytes ? startValidationWorker(spec, file, { today: opts.today, maxProblems: opts.maxProblems, batch: importTuning.batch }) : undefined;
+    sheet.size >= importTuning.workerMinBytes
+      ? startValidationWorker(spec, file, { today: opts.today, maxProblems: opts.maxProblems, batch: importTuning.batch, rowNumbers: rowNumbers !== undefined })
+      : undefined;
   try {
-    const lookups = await readImportLookups(store.db, spec);
-    const table = new TableWriter(spec, lookups, opts.dryRun ? undefined : stage, report);
-    const data: ValidationData = { codeRows: lookups.codeRows, areas: lookups.areas, households: lookups.households, heads: lookups.heads };
+    const lookups = await readImportLookups(store.db, spec, opts.area?.code);
+    // A dry run by an office of an area stages its rows too: the check of the records of other areas reads them.
+    const staged = !opts.dryRun || (opts.area !== undefined && areaPlacement(spec) !== undefined);
+    const table = new TableWriter(spec, lookups, staged ? stage : undefined, report, rowNumbers);
+    const data: ValidationData = {
+      codeRows: lookups.codeRows,
+      areas: lookups.areas,
+      households: lookups.households,
+      heads: lookups.heads,
+      ...(opts.area && lookups.villagesInArea ? { area: { name: opts.area.name, villages: lookups.villagesInArea } } : {}),
+    };
     let result: SheetResult & { bytesRead: number };
     if (worker) {
-      result = await worker.run(data, report.problems, { header, rows: (values, count) => table.addMany(values, count), progress });
+      result = await worker.run(data, report.problems, { header, rows: (values, count, rows) => table.addMany(values, count, rows), progress });
     } else {
       const done = await validateSheet(
         spec,
@@ -170,7 +223,7 @@ async function runImport(
         { today: opts.today, maxProblems: opts.maxProblems, problems: report.problems },
         {
           header,
-          row: (values) => table.add(values),
+          row: (values, row) => table.add(values, row),
           progress: (rows) => progress(rows, sheet.bytesRead()),
         },
       );
@@ -180,7 +233,7 @@ async function runImport(
     report.truncated = result.truncated;
     await table.flush();
     progress(report.rows, result.bytesRead);
-    return lookups;
+    return { lookups, rowNumbers };
   } finally {
     await worker?.stop();
   }
@@ -221,6 +274,8 @@ class TableWriter {
     /** Where the rows go; none for a dry run. */
     private readonly stage: Stage | undefined,
     private readonly report: ImportReport,
+    /** Each staged row's line in the file, in staging order (kept when asked for). */
+    private readonly rowNumbers?: number[],
   ) {
     this.direct = !spec.parent && !spec.transform;
     this.householdAt = spec.refs.household_no === 'household' ? spec.fields.findIndex((f) => f.key === 'household_no') : -1;
@@ -231,8 +286,9 @@ class TableWriter {
     this.parentKeyAt = spec.parent ? spec.parent.key.map((k) => columns.indexOf(k)) : [];
   }
 
-  /** One valid row. */
-  async add(values: Value[]): Promise<void> {
+  /** One valid row (`line`: its line in the file). */
+  async add(values: Value[], line?: number): Promise<void> {
+    this.rowNumbers?.push(line!);
     let row: Value[];
     if (this.direct) {
       if (this.householdAt >= 0) {
@@ -264,9 +320,13 @@ class TableWriter {
     return !existing.has(this.conflictAt.map((i) => String(i < 0 ? parentId : row[i])).join(SEP));
   }
 
-  /** `count` valid rows, their values one after another in one array. */
-  async addMany(values: Value[], count: number): Promise<void> {
+  /** `count` valid rows, their values one after another in one array (`lines`: their lines in the file). */
+  async addMany(values: Value[], count: number, lines?: ArrayLike<number>): Promise<void> {
     const width = this.spec.fields.length;
+    if (this.rowNumbers) {
+      for (let r = 0; r < count; r++) await this.add(values.slice(r * width, (r + 1) * width), lines![r]);
+      return;
+    }
     if (this.direct && this.householdAt < 0 && this.lookups.existing.size === 0) {
       // All new, staged as parsed: the values are the batch's.
       this.report.inserted += count;
@@ -298,4 +358,23 @@ function rowOf(spec: KindSpec, record: Record<string, Value>, households: Map<st
     out.household_id = no === null ? null : households.get(String(no))!;
   }
   return spec.transform ? spec.transform(out) : out;
+}
+
+/**
+ * The problems of an office of an area's file whose rows would change records of other areas:
+ * each on its line, naming the key's columns and (masked) values.
+ */
+function outsideProblems(spec: KindSpec, outside: OutsideRow[], rowNumbers: number[], area: string, report: ImportReport): void {
+  // The key's columns as the file names them: the staged conflict columns are the kind's fields (household_id is its household_no).
+  const fields = spec.conflict.map((c) => spec.fields.find((f) => f.key === (c === 'household_id' ? 'household_no' : c))!);
+  const why = problem('record-outside-area', { area });
+  for (const o of outside) {
+    report.problems.push({
+      row: rowNumbers[o.seq - 1]!,
+      column: fields.map((f) => f.header).join(' + '),
+      value: o.key.map((v, i) => (fields[i]!.type.kind === 'idNumber' ? maskIdNumber(v) : v)).join(' / '),
+      message: why.message,
+      reason: { code: why.code, params: { area } },
+    });
+  }
 }

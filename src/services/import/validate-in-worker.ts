@@ -20,14 +20,21 @@ export interface ValidationJob {
   batch: number;
   /** Batches sent and not yet written, at most. */
   inFlight: number;
+  /** Send each row's line in the file with the batch. */
+  rowNumbers: boolean;
 }
 
 export type ToWorker =
-  { type: 'job'; job: ValidationJob; data: { codeRows: CodeRow[]; areas: Map<string, string>; households: string[]; heads: Map<string, string> } } | { type: 'ack' };
+  | {
+      type: 'job';
+      job: ValidationJob;
+      data: { codeRows: CodeRow[]; areas: Map<string, string>; households: string[]; heads: Map<string, string>; area?: ValidationData['area'] };
+    }
+  | { type: 'ack' };
 
 export type FromWorker =
   | { type: 'header'; headerRow: number; ignored: string[] }
-  | { type: 'rows'; batch: ValueBatch; problems: ImportProblem[] }
+  | { type: 'rows'; batch: ValueBatch; lines?: Int32Array; problems: ImportProblem[] }
   | { type: 'problems'; problems: ImportProblem[] }
   | { type: 'progress'; rows: number; bytesRead: number; problems: ImportProblem[] }
   | { type: 'done'; rows: number; truncated: boolean; bytesRead: number; problems: ImportProblem[] }
@@ -35,8 +42,8 @@ export type FromWorker =
 
 export interface ValidationHandlers {
   header(m: { headerRow: number; ignored: string[] }): void;
-  /** `count` valid rows, values in the order of the kind's fields, one row after another. */
-  rows(values: Value[], count: number): Promise<void>;
+  /** `count` valid rows, values in the order of the kind's fields, one row after another (and their lines in the file, when the job asks). */
+  rows(values: Value[], count: number, lines?: Int32Array): Promise<void>;
   progress(rows: number, bytesRead: number): void;
 }
 
@@ -100,8 +107,8 @@ function keepWorker(worker: Worker): void {
  * Gets a worker for `file` (one kept from an earlier import, or a new one, which loads while the
  * caller reads the lookups).
  */
-export function startValidationWorker(spec: KindSpec, file: string, opts: { today: string; maxProblems: number; batch: number }): ValidationWorker {
-  const job: ValidationJob = { kind: spec.kind, file, today: opts.today, maxProblems: opts.maxProblems, batch: opts.batch, inFlight: 3 };
+export function startValidationWorker(spec: KindSpec, file: string, opts: { today: string; maxProblems: number; batch: number; rowNumbers?: boolean }): ValidationWorker {
+  const job: ValidationJob = { kind: spec.kind, file, today: opts.today, maxProblems: opts.maxProblems, batch: opts.batch, inFlight: 3, rowNumbers: !!opts.rowNumbers };
   const worker = takeWorker();
   const inbox: Inbox[] = [];
   let wake: (() => void) | undefined;
@@ -136,7 +143,7 @@ export function startValidationWorker(spec: KindSpec, file: string, opts: { toda
       const start: ToWorker = {
         type: 'job',
         job,
-        data: { codeRows: data.codeRows, areas: data.areas, households: [...keysOf(data.households)], heads: data.heads },
+        data: { codeRows: data.codeRows, areas: data.areas, households: [...keysOf(data.households)], heads: data.heads, ...(data.area ? { area: data.area } : {}) },
       };
       worker.postMessage(start);
       for (;;) {
@@ -147,7 +154,7 @@ export function startValidationWorker(spec: KindSpec, file: string, opts: { toda
             handlers.header(m);
             break;
           case 'rows':
-            if (problems.length === 0) await handlers.rows(decodeValueBatch(m.batch), m.batch.count);
+            if (problems.length === 0) await handlers.rows(decodeValueBatch(m.batch), m.batch.count, m.lines);
             worker.postMessage({ type: 'ack' } satisfies ToWorker);
             break;
           case 'problems':

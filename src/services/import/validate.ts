@@ -43,6 +43,11 @@ export interface ValidationData {
   households: { has(no: string): boolean };
   /** head ID number → household_no, for households. */
   heads: Map<string, string>;
+  /**
+   * An import by an office of an area: its name and villages. A row's village must be one of
+   * them, and `households` holds only theirs.
+   */
+  area?: { name: string; villages: Set<string> };
 }
 
 /** Header text compared loosely: no spaces, ASCII brackets, no required-marker asterisk. */
@@ -357,12 +362,14 @@ export class RowValidator {
     if (this.bad) return undefined;
 
     // References to the registry (and, for areas, to rows above in this file).
-    const { areas, households } = this.data;
+    const { areas, households, area } = this.data;
     for (const { index, ref, field } of this.refs) {
       const value = values[index];
       if (value === null || value === undefined) continue;
       if (ref === 'village' && areas.get(String(value)) !== 'village') {
         this.fail(field, value, areas.has(String(value)) ? problem('not-a-village', { value: String(value), level: areas.get(String(value))! }) : problem('no-such-village'));
+      } else if (ref === 'village' && area && !area.villages.has(String(value))) {
+        this.fail(field, value, problem('village-outside-area', { area: area.name }));
       } else if (ref === 'area') {
         const level = areas.get(String(value));
         const own = this.levelAt === -1 ? undefined : values[this.levelAt];
@@ -371,7 +378,7 @@ export class RowValidator {
         else if (wantParent && level !== wantParent) this.fail(field, value, problem('wrong-parent-level', { own: String(own), want: wantParent, level }));
         else if (!wantParent) this.fail(field, value, problem('province-no-parent'));
       } else if (ref === 'household' && !households.has(String(value))) {
-        this.fail(field, value, problem('no-such-household'));
+        this.fail(field, value, area ? problem('household-outside-area', { area: area.name }) : problem('no-such-household'));
       }
     }
     if (spec.check) {
@@ -423,8 +430,8 @@ export class RowValidator {
 export interface RowSink {
   /** The header row was found (before any row). */
   header(mapping: Mapping): void;
-  /** A row to write. A promise when the sink wants the reading to wait. */
-  row(values: Value[]): void | Promise<void>;
+  /** A row to write, and its line in the file. A promise when the sink wants the reading to wait. */
+  row(values: Value[], row: number): void | Promise<void>;
   /** Every 10,000 rows read. */
   progress(rows: number): void;
 }
@@ -449,7 +456,7 @@ export async function validateSheet(spec: KindSpec, sheet: Sheet, file: string, 
       if (rows % 10_000 === 0) sink.progress(rows);
       const values = validator.validate(row, cells);
       if (values !== undefined) {
-        const wait = sink.row(values);
+        const wait = sink.row(values, row);
         if (wait) await wait;
       }
     }

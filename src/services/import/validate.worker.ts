@@ -50,27 +50,32 @@ async function run({ job, data }: Extract<ToWorker, { type: 'job' }>): Promise<v
       return p;
     };
     const encoder = new ValueBatchEncoder(spec.fields.length, job.batch);
+    // Each row's line in the file, when the job asks (an office of an area's import).
+    let lines: number[] = [];
     const sendRows = async () => {
       const batch = encoder.take();
+      const batchLines = job.rowNumbers ? Int32Array.from(lines) : undefined;
+      lines = [];
       // Past a problem nothing is written: the rows are not sent.
       if (problems.length > 0) {
         post({ type: 'problems', problems: news() });
         return;
       }
       unacknowledged++;
-      post({ type: 'rows', batch, problems: news() }, transferables(batch));
+      post({ type: 'rows', batch, ...(batchLines ? { lines: batchLines } : {}), problems: news() }, [...transferables(batch), ...(batchLines ? [batchLines.buffer] : [])]);
       await settle(job.inFlight);
     };
     const result = await validateSheet(
       spec,
       sheet,
       job.file,
-      { codeRows: data.codeRows, areas: data.areas, households: new Set(data.households), heads: data.heads },
+      { codeRows: data.codeRows, areas: data.areas, households: new Set(data.households), heads: data.heads, ...(data.area ? { area: data.area } : {}) },
       { today: job.today, maxProblems: job.maxProblems, problems },
       {
         header: (m) => post({ type: 'header', headerRow: m.headerRow, ignored: m.ignored }),
-        row: (values) => {
+        row: (values, row) => {
           encoder.add(values);
+          if (job.rowNumbers) lines.push(row);
           if (encoder.full) return sendRows();
         },
         progress: (rows) => post({ type: 'progress', rows, bytesRead: sheet.bytesRead(), problems: news() }),

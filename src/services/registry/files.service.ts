@@ -21,7 +21,7 @@ import type { Store } from '../../store/db.ts';
 import { writeTemplate } from '../import/export.service.ts';
 import type { ImportReport } from '../import/import.service.ts';
 import { importInWorker } from '../import/import-in-worker.ts';
-import { assertWholeDatabaseOffice, mayExportRegistry, mayImportRegistry, requirePolicy, type Actor } from '../policies.ts';
+import { assertImportKind, assertWholeDatabaseOffice, mayExportRegistry, mayImportRegistry, requirePolicy, type Actor } from '../policies.ts';
 import { CONTENT_TYPES, maskIdsInText, notFound, showFullIds, today, type Clock, type FileOut, type ImportResult } from './shared.ts';
 
 /** Where the store is, for a worker thread to open its own connection. */
@@ -96,8 +96,11 @@ export class RegistryFileService {
    */
   async importUpload(actor: Actor, kind: string, path: string, originalName: string, dryRun: boolean): Promise<ImportResult> {
     requirePolicy(actor, mayImportRegistry);
-    assertWholeDatabaseOffice(actor, 'import registry sheets');
-    if (!kindSpec(kind)) throw new KaoheError('unknown-kind', `no record kind "${kind}" (kinds: ${KINDS.map((k) => k.kind).join(', ')})`);
+    const spec = kindSpec(kind);
+    if (!spec) throw new KaoheError('unknown-kind', `no record kind "${kind}" (kinds: ${KINDS.map((k) => k.kind).join(', ')})`);
+    // An office of an area imports its own villages' records (import.service.ts checks each row).
+    assertImportKind(actor, spec);
+    const area = actor.area && !actor.area.whole ? { code: actor.area.code, name: actor.area.name } : undefined;
     // The name as the office knows it, as messages and the errors file's name quote it: one line, not too long.
     const name = quoteCell(basename(originalName).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '_'), 100) || 'upload';
     // Messages name the file as the office knows it, not the temporary copy.
@@ -105,7 +108,7 @@ export class RegistryFileService {
     try {
       let report: ImportReport;
       try {
-        report = await importInWorker(this.store, kind, path, { dryRun, today: this.today() });
+        report = await importInWorker(this.store, kind, path, { dryRun, today: this.today(), ...(area ? { area } : {}) });
       } catch (e) {
         if (e instanceof KaoheError && TABLE_REFUSALS.has(e.code)) {
           return {
@@ -156,7 +159,6 @@ export class RegistryFileService {
   /** An import's errors file, for the administrator who imported, within the hour. */
   errorsFile(actor: Actor, token: string): FileOut {
     requirePolicy(actor, mayImportRegistry);
-    assertWholeDatabaseOffice(actor, 'read import errors files');
     this.sweep();
     const f = this.errorFiles.get(token);
     if (!f || f.owner !== actor.user) throw notFound('errors file (they are kept for an hour)');
