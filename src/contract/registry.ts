@@ -138,6 +138,12 @@ export interface Kind {
   key: string[];
   /** Listed by GET /api/records/:kind. */
   records: boolean;
+  /**
+   * An office of an area (a province's, a city's, a county's) imports it: its rows are of
+   * villages or households, each checked to be in the area. The division tree, the code lists
+   * and the poverty lines only the office of the whole database imports.
+   */
+  areaImport: boolean;
   fields: KindField[];
 }
 

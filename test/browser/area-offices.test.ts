@@ -9,7 +9,7 @@
  * Screenshots: test-output/screenshots/area-*.png.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,8 @@ import type { Actor } from '../../src/services/policies.ts';
 import { EvidenceStore } from '../../src/services/evidence/evidence-store.ts';
 import { openStore } from '../../src/store/db.ts';
 import { ACTORS } from '../campaign-fixtures.ts';
-import { buildProvince, C1, C2, K1, K2, provinceServices, publishedProvinceCampaign } from '../area-fixtures.ts';
+import { checkCharacter } from '../../src/core/ids/gb11643.ts';
+import { A1, B1, buildProvince, C1, C2, K1, K2, provinceServices, publishedProvinceCampaign } from '../area-fixtures.ts';
 import { chooseOption, chromiumAvailable, launchBrowser, points, ROOT, shot, signIn } from './helpers.ts';
 
 const available = chromiumAvailable();
@@ -99,10 +100,11 @@ describe.skipIf(!available)('browser: offices above the county', () => {
       await p.getByTestId('user-menu').click();
       await expect.poll(async () => (await p.getByTestId('user-who').innerText()).trim(), UI).toBe('毕节市办公室 · 市州办公室 · 毕节市');
       await p.keyboard.press('Escape');
-      // The whole database's pages (imports, exports, the audit log) are not offered to an office of an area.
+      // The whole database's pages (exports, the audit log) are not offered to an office of an area; its imports are.
       await p.getByTestId('nav-rankings').waitFor(UI);
-      for (const key of ['imports', 'exports', 'audit']) expect(await p.getByTestId(`nav-${key}`).count(), key).toBe(0);
+      for (const key of ['exports', 'audit']) expect(await p.getByTestId(`nav-${key}`).count(), key).toBe(0);
       expect(await p.getByTestId('nav-users').count()).toBe(1);
+      expect(await p.getByTestId('nav-imports').count()).toBe(1);
 
       await p.goto(`${url}/rankings`);
       await p.getByTestId('rankings-page').waitFor(UI);
@@ -233,6 +235,62 @@ describe.skipIf(!available)('browser: offices above the county', () => {
       const offered = () => p.locator('.user-area-popup .ant-select-item-option').evaluateAll((els) => els.map((e) => e.getAttribute('title')));
       await expect.poll(offered, UI).toEqual(['本办公室的区域（毕节市）', '毕节市', '七星关区', '织金县']);
       await shot(p, 'area-06-city-area-choices');
+    },
+    STEP,
+  );
+
+  test(
+    "e) the county office imports its own villages' households; a row of another county's village is refused on its line",
+    async () => {
+      const p = await signedIn('zhijin');
+      const dir = mkdtempSync(join(tmpdir(), 'kaohe-browser-area-import-'));
+      try {
+        const id = (area: string, seq: string) => {
+          const first17 = `${area}19800101${seq}`;
+          return first17 + checkCharacter(first17);
+        };
+        const csv = [
+          '户编号,村区划代码,年度,户主姓名,户主身份证号,家庭人口数,贫困户属性,主要致贫原因,贫困户状态,识别年度',
+          `${A1}0001,${A1},2020,石桥户主,${id('522425', '001')},3,一般贫困户,因病,未脱贫,2016`,
+          `${B1}0001,${B1},2020,红星户主,${id('522401', '003')},2,一般贫困户,因病,未脱贫,2016`,
+        ].join('\r\n');
+        const path = join(dir, 'households.csv');
+        writeFileSync(path, '\uFEFF' + csv + '\r\n', 'utf8');
+        await p.goto(`${url}/registry/import`);
+        await p.getByTestId('import-wizard').waitFor(UI);
+        // What it may import, said on the page; the division tree is not offered.
+        expect((await p.getByTestId('import-area-only').innerText()).trim()).toContain('只能导入织金县各村的记录');
+        await p.getByTestId('import-kind').click();
+        const offered = () => p.locator('.ant-select-item-option').evaluateAll((els) => els.map((e) => e.getAttribute('title')));
+        await expect.poll(async () => (await offered()).length, UI).toBeGreaterThan(5);
+        expect(await offered()).toContain('贫困户');
+        expect(await offered()).not.toContain('行政区划');
+        await chooseOption(p, '贫困户');
+        await p.getByTestId('import-fields').waitFor(UI);
+        await p.getByTestId('import-file').setInputFiles(path);
+        await p.getByTestId('import-columns-ok').waitFor(UI);
+        await p.getByTestId('import-dry-run').click();
+        await p.getByTestId('import-dry-result').waitFor(UI);
+        await expect.poll(() => p.getByTestId('import-problem-count').innerText(), UI).toBe('1');
+        const problems = p.getByTestId('import-problems');
+        await expect.poll(() => problems.innerText(), UI).toContain('该村不在织金县范围内');
+        expect(await problems.innerText()).toContain('3');
+        expect(await p.getByTestId('import-confirm').count()).toBe(0);
+        await shot(p, 'area-07-county-import-refused');
+
+        // Its own village's row alone goes in.
+        writeFileSync(path, '\uFEFF' + csv.split('\r\n').slice(0, 2).join('\r\n') + '\r\n', 'utf8');
+        await p.getByTestId('import-file').setInputFiles(path);
+        await p.getByTestId('import-columns-ok').waitFor(UI);
+        await p.getByTestId('import-dry-run').click();
+        await expect.poll(() => p.getByTestId('import-problem-count').innerText(), UI).toBe('0');
+        await p.getByTestId('import-confirm').click();
+        await p.getByTestId('import-result').waitFor(UI);
+        expect(await p.getByTestId('import-result').innerText()).toMatch(/新增\s*1/);
+        await shot(p, 'area-08-county-import-done');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
     STEP,
   );

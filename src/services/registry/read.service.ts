@@ -16,7 +16,7 @@ import type { FieldSpec } from '../../core/registry/fields.ts';
 import { kindSpec, KINDS, type KindSpec } from '../../core/registry/kinds.ts';
 import type { AreaRow, HouseholdSearch, PageRequest, TeamMemberRow, VillageSet, WorkTeamRow } from '../../store/registry.repository.ts';
 import type { Repositories } from '../../store/unit-of-work.ts';
-import { canSeeFullIds, mayReadResidents, requirePolicy, type Actor } from '../policies.ts';
+import { canSeeFullIds, importableInArea, mayReadResidents, requirePolicy, type Actor } from '../policies.ts';
 import { notFound, propertyName, RECORD_KINDS, showFullIds, today, type Clock, type Page, type RecordKind } from './shared.ts';
 
 type Repos = Pick<Repositories, 'registry'>;
@@ -300,6 +300,8 @@ export class RegistryReadService {
         key: k.key,
         /** Listed by GET /api/records/:kind. */
         records: (RECORD_KINDS as readonly string[]).includes(k.kind),
+        /** An office of an area imports it (its rows are of villages); else only the whole database's office. */
+        areaImport: importableInArea(k),
         fields: k.fields.map((f) => ({
           key: f.key,
           property: propertyName(f.key),

@@ -51,8 +51,12 @@ const NAV: Record<Role, NavKey[]> = {
   viewer: ['overview', 'campaigns', 'rankings'],
 };
 
-/** What the office of the whole database alone does (an office of an area does not: assertWholeDatabaseOffice). */
-const WHOLE_DATABASE: readonly NavKey[] = ['imports', 'exports', 'audit'];
+/**
+ * What the office of the whole database alone does (an office of an area does not:
+ * assertWholeDatabaseOffice). An office of an area imports its own villages' records (the
+ * import wizard offers it the kinds it may: `areaImport`).
+ */
+const WHOLE_DATABASE: readonly NavKey[] = ['exports', 'audit'];
 
 /** The menu of a role; of an office of an area (`area`), without the whole database's pages. */
 export function navFor(role: Role, area = false): NavKey[] {

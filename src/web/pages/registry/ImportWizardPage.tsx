@@ -11,6 +11,7 @@ import { textOf } from '../../../core/scheme/model.ts';
 import { problemText } from '../../../core/registry/problems.ts';
 import { ErrorView, PageHeader } from '../../components/common.tsx';
 import { api, apiUrl, errorText } from '../../lib/api.ts';
+import { useSessionArea } from '../../lib/auth.tsx';
 import { useFormat } from '../../lib/format.ts';
 import { Link, pathTo } from '../../lib/router.tsx';
 import { schemeLang } from '../../i18n/index.ts';
@@ -25,6 +26,8 @@ export default function ImportWizardPage() {
   const lang = schemeLang(i18n.language);
   const fmt = useFormat();
   const kinds = useKinds();
+  // An office of an area imports its own villages' records (the server checks each row).
+  const area = useSessionArea();
   const [kind, setKind] = useState<string | undefined>();
   const [file, setFile] = useState<File | null>(null);
   const [check, setCheck] = useState<(HeaderCheck & { format: string; encoding?: string }) | null>(null);
@@ -95,6 +98,7 @@ export default function ImportWizardPage() {
   return (
     <div data-testid="import-wizard">
       <PageHeader title={t('nav.imports')} sub={t('imports.help')} />
+      {area ? <Alert type="info" showIcon title={t('imports.areaOnly', { area: area.name })} style={{ marginBottom: 12 }} data-testid="import-area-only" /> : null}
       {kinds.error ? <ErrorView error={kinds.error} onRetry={kinds.reload} /> : null}
       <Card size="small" style={{ marginBottom: 12 }}>
         <Steps
@@ -118,7 +122,7 @@ export default function ImportWizardPage() {
             placeholder={t('imports.chooseKind')}
             value={kind}
             onChange={(k) => (reset(false), setKind(k))}
-            options={(kinds.data?.kinds ?? []).map((k) => ({ value: k.kind, label: textOf(k.title, lang) }))}
+            options={(kinds.data?.kinds ?? []).filter((k) => !area || k.areaImport).map((k) => ({ value: k.kind, label: textOf(k.title, lang) }))}
             loading={kinds.loading}
             data-testid="import-kind"
             aria-label={t('imports.kind')}
