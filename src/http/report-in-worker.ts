@@ -10,6 +10,7 @@ import { PassThrough } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { KaoheError, errorFromWorker } from '../core/errors.ts';
 import type { Actor } from '../services/policies.ts';
+import type { WalPosition } from '../services/replica-reads.ts';
 import type { ReportKind, ReportRequest } from '../services/report-documents.ts';
 import type { Store } from '../store/db.ts';
 
@@ -29,7 +30,7 @@ export interface ReportJob {
    * primary's WAL position at the request (`lsn`), waiting at most `waitMs`; otherwise, or if it
    * cannot be reached, the report is drawn on the primary.
    */
-  replica?: { url: string; lsn: string | null; waitMs: number };
+  replica?: { url: string; lsn: WalPosition | null; waitMs: number };
 }
 
 /** Where a report was read: the primary, or the read replica (and how long it was waited for). */

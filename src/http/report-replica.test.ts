@@ -13,7 +13,7 @@ import { storeTargets } from '../../test/stores.ts';
 import { DEMO_CAMPAIGN, firstStart } from '../services/bootstrap.service.ts';
 import { openStore } from '../store/db.ts';
 import { configuredReportReplica, DEFAULT_REPLICA_WAIT_MS } from '../services/report-replica.ts';
-import { hasReplayed, walPosition } from '../store/replica.ts';
+import { replayState, walPosition } from '../store/replica.ts';
 import { reportInWorker, type StreamedReport } from './report-in-worker.ts';
 
 const HOOK = 180_000;
@@ -61,8 +61,8 @@ describe.skipIf(!!why)('long reports on a real streaming standby', () => {
     const lsn = (await walPosition(server.store))!;
     const standby = await openStore({ url: pair.standby, pgSchema: schema, readOnly: true });
     try {
-      for (let i = 0; i < 300 && !(await hasReplayed(standby, lsn)); i++) await new Promise((r) => setTimeout(r, 100));
-      expect(await hasReplayed(standby, lsn)).toBe(true);
+      for (let i = 0; i < 300 && (await replayState(standby, lsn)) !== 'yes'; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await replayState(standby, lsn)).toBe('yes');
     } finally {
       await standby.close();
     }
@@ -130,7 +130,7 @@ describe.skipIf(!!why)('long reports on a real streaming standby', () => {
           .where('id', '=', campaignId)
           .execute();
         const lsn = await walPosition(server.store);
-        expect(lsn).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
+        expect(lsn).toMatchObject({ lsn: expect.stringMatching(/^[0-9A-F]+\/[0-9A-F]+$/), system: expect.stringMatching(/^\d+$/), timeline: 1 });
         const behind = await reportInWorker(server.store, { ...job(), replica: { url: pair.standby, lsn, waitMs: 600 } });
         expect(behind.readFrom).toMatchObject({ source: 'primary', reason: expect.stringMatching(/had not replayed/) });
         expect(behind.readFrom.waitedMs).toBeGreaterThanOrEqual(600);
@@ -152,6 +152,25 @@ describe.skipIf(!!why)('long reports on a real streaming standby', () => {
   );
 
   it(
+    'takes the primary itself as up to date, and refuses a server of another cluster at once',
+    async () => {
+      const lsn = await walPosition(server.store);
+      const itself = await reportInWorker(server.store, { ...job(), replica: { url: pair.primary, lsn, waitMs: 5_000 } });
+      expect(itself.readFrom.source).toBe('replica');
+      expect((await drain(itself)).subarray(0, 5).toString()).toBe('%PDF-');
+      // The tests' own server is another cluster: whatever its position, it is not this database's copy.
+      const other = process.env.KAOHE_TEST_PG;
+      if (other) {
+        const r = await reportInWorker(server.store, { ...job(), replica: { url: other, lsn, waitMs: 5_000 } });
+        expect(r.readFrom).toMatchObject({ source: 'primary', reason: expect.stringMatching(/not a standby of this database/) });
+        expect(r.readFrom.waitedMs).toBeLessThan(5_000);
+        r.body.destroy();
+      }
+    },
+    STEP,
+  );
+
+  it(
     'draws on the primary when the replica cannot be reached, saying why',
     async () => {
       const lsn = await walPosition(server.store);
@@ -159,6 +178,26 @@ describe.skipIf(!!why)('long reports on a real streaming standby', () => {
       expect(r.readFrom).toMatchObject({ source: 'primary', reason: expect.stringMatching(/could not be read/) });
       // Where it was read is known before the first byte: the drawing is not waited for.
       r.body.destroy();
+    },
+    STEP,
+  );
+
+  // Last: it ends the pair's replication.
+  it(
+    'refuses the standby once promoted: it no longer follows the primary',
+    async () => {
+      pair.onStandby('select pg_promote()');
+      // A change the promoted server will never see.
+      await server.store.db
+        .updateTable('campaigns')
+        .set({ name: `${DEMO_CAMPAIGN}（终审）` })
+        .where('id', '=', campaignId)
+        .execute();
+      const lsn = await walPosition(server.store);
+      const r = await reportInWorker(server.store, { ...job(), replica: { url: pair.standby, lsn, waitMs: 5_000 } });
+      expect(r.readFrom).toMatchObject({ source: 'primary', reason: expect.stringMatching(/standby promoted since/) });
+      expect(r.filename).toContain('终审');
+      expect((await drain(r)).subarray(0, 5).toString()).toBe('%PDF-');
     },
     STEP,
   );

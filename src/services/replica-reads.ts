@@ -5,7 +5,9 @@
  */
 import { resolveAuditKey } from '../store/audit-key.ts';
 import { openStore, type Store } from '../store/db.ts';
-import { hasReplayed, walPosition } from '../store/replica.ts';
+import { replayState, walPosition, type WalPosition } from '../store/replica.ts';
+
+export type { WalPosition };
 
 /** The primary's WAL position now (null for SQLite): what a replica must have replayed. */
 export const primaryPosition = walPosition;
@@ -17,7 +19,7 @@ export const primaryPosition = walPosition;
  * same whichever copy it is read from.
  */
 export async function openCaughtUpReplica(
-  replica: { url: string; lsn: string | null; waitMs: number },
+  replica: { url: string; lsn: WalPosition | null; waitMs: number },
   options: { primaryUrl: string; pgSchema?: string },
 ): Promise<{ store?: Store; waitedMs: number; reason?: string }> {
   const started = Date.now();
@@ -25,12 +27,20 @@ export async function openCaughtUpReplica(
   try {
     store = await openStore({ url: replica.url, ...(options.pgSchema ? { pgSchema: options.pgSchema } : {}), readOnly: true, auditKey: resolveAuditKey(options.primaryUrl) });
     for (;;) {
-      if (replica.lsn === null || (await hasReplayed(store, replica.lsn))) return { store, waitedMs: Date.now() - started };
+      const state = replica.lsn === null ? 'yes' : await replayState(store, replica.lsn);
+      if (state === 'yes') return { store, waitedMs: Date.now() - started };
+      if (state === 'other') {
+        await store.close();
+        return {
+          waitedMs: Date.now() - started,
+          reason: 'the replica is not a standby of this database, nor the primary itself (another cluster, or a standby promoted since): what it shows may be old',
+        };
+      }
       if (Date.now() - started >= replica.waitMs) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await store.close();
-    return { waitedMs: Date.now() - started, reason: `the replica had not replayed ${replica.lsn} after ${replica.waitMs} ms` };
+    return { waitedMs: Date.now() - started, reason: `the replica had not replayed ${replica.lsn!.lsn} after ${replica.waitMs} ms` };
   } catch (e) {
     await store?.close().catch(() => undefined);
     return { waitedMs: Date.now() - started, reason: `the replica could not be read: ${e instanceof Error ? e.message : String(e)}` };
