@@ -265,10 +265,10 @@ describe.each(storeTargets())('offices above the county ($dialect)', (target) =>
     expect(await services.registry.read.villageScope(city)).toEqual([B1, B2, A1, A2].sort());
   });
 
-  it("keeps the division tree's imports, whole exports and the audit log with the office of the whole database", async () => {
-    // Its own villages' records it imports (registry/area-imports.test.ts); the division tree it does not.
+  it("keeps the division tree's imports and exports, and the audit log, with the office of the whole database", async () => {
+    // Its own villages' records it imports and exports (registry/area-imports.test.ts); the division tree it does not.
     await refused(services.registry.files.importUpload(city, 'areas', '/nonexistent.csv', 'areas.csv', true), 'forbidden', /may not import areas/);
-    await refused(services.registry.files.exportFile(county, 'households', 'csv', false), 'forbidden');
+    await refused(services.registry.files.exportFile(county, 'areas', 'csv', false), 'forbidden', /may not export areas/);
     await refused(service.audit.auditLog(city), 'forbidden', /audit log/);
   });
 

@@ -298,6 +298,15 @@ export function assertImportKind(actor: Actor, spec: KindSpec): void {
     );
 }
 
+/** Exporting a kind: the office; an office of an area only the kinds placed in its villages (its own villages' rows). */
+export function assertExportKind(actor: Actor, spec: KindSpec): void {
+  requirePolicy(actor, mayExportRegistry);
+  if (actor.area && !importableInArea(spec))
+    throw forbidden(
+      `${actor.user} (${actor.role}) may not export ${spec.kind}: an office of an area (${actor.area.code}) exports its own villages' records; the office of the whole database exports ${spec.kind}`,
+    );
+}
+
 /** Reading the audit log: the office. */
 export function assertReadAuditLog(actor: Actor): void {
   requirePolicy(actor, mayReadAudit);

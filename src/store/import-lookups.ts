@@ -6,6 +6,7 @@
  * registry's vocabulary, shared with the files and core's field checks, not rows of a table.
  */
 import { sql, type Kysely } from 'kysely';
+import { underArea } from './area-subtree.ts';
 import type { KindSpec } from '../core/registry/kinds.ts';
 import type { DB } from './schema.ts';
 
@@ -35,20 +36,6 @@ export interface ImportLookups {
   parents: Map<string, number>;
   /** An import by an office of an area: the villages in it (and `households` holds only theirs). */
   villagesInArea?: Set<string>;
-}
-
-/**
- * The areas under `area` and itself, as a recursive common table expression `sub(code)` down the
- * area tree (SQLite and PostgreSQL alike); `param` is the dialect's placeholder for the code.
- */
-export function areaSubtree(param: string): string {
-  return `with recursive sub(code) as (select code from areas where code = ${param} union all select a.code from areas a join sub on a.parent_code = sub.code)`;
-}
-
-/** areaSubtree for a Kysely query, with `area` bound. */
-function underArea(area: string) {
-  const [head, tail] = areaSubtree('\u0000').split('\u0000');
-  return sql`${sql.raw(head!)}${area}${sql.raw(tail!)}`;
 }
 
 /**

@@ -23,7 +23,7 @@
 import type pg from 'pg';
 import { copyText, CopyIn, ident, setAsideIfEmpty } from './pg-bulk.ts';
 import type { Store } from './db.ts';
-import { areaSubtree } from './import-lookups.ts';
+import { areaSubtree } from './area-subtree.ts';
 
 export type Value = string | number | null;
 

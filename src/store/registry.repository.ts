@@ -5,7 +5,9 @@
  * `village_code`, …): the registry services show them by the dictionary, so they are not mapped
  * to other names here.
  */
+import { sql } from 'kysely';
 import type { KindSpec } from '../core/registry/kinds.ts';
+import { underArea } from './area-subtree.ts';
 import type { Store } from './db.ts';
 import type { Executor } from './executor.ts';
 import {
@@ -135,9 +137,25 @@ export class RegistryRepository {
 const PAGE = 5000;
 const WITHOUT_ID = new Set(['areas', 'code_lists', 'poverty_lines']);
 
-/** Every row of a kind, page by page, in a stable order. */
-export async function* registryRows(store: Store, spec: KindSpec): AsyncGenerator<Record<string, unknown>> {
+/**
+ * Where a kind's row is: the column of its village (its own, its parent's, or its household's);
+ * undefined for a kind not placed in a village (areas, code lists, poverty lines).
+ */
+function villageColumn(spec: KindSpec): string | undefined {
+  if (spec.parent?.fields.includes('village_code')) return 'p.village_code';
+  if (spec.fields.some((f) => f.key === 'village_code')) return 't.village_code';
+  if (spec.refs.household_no === 'household') return 'h.village_code';
+  return undefined;
+}
+
+/**
+ * Every row of a kind, page by page, in a stable order; with `area`, only the rows of its villages
+ * (an office of an area's export; a kind not placed in a village has none).
+ */
+export async function* registryRows(store: Store, spec: KindSpec, area?: string): AsyncGenerator<Record<string, unknown>> {
   const db = store.db as unknown as import('kysely').Kysely<any>;
+  const village = area === undefined ? undefined : villageColumn(spec);
+  if (area !== undefined && village === undefined) return;
   const base = () => {
     let q = db.selectFrom(`${spec.table} as t`).selectAll('t');
     if (spec.parent) {
@@ -147,6 +165,7 @@ export async function* registryRows(store: Store, spec: KindSpec): AsyncGenerato
     if (spec.refs.household_no === 'household') {
       q = q.leftJoin('households as h', 'h.id', 't.household_id').select('h.household_no as household_no');
     }
+    if (area !== undefined) q = q.where(sql<boolean>`${sql.ref(village!)} in (${underArea(area)} select code from sub)`);
     return q;
   };
   const shape = (r: Record<string, unknown>) => {

@@ -100,11 +100,10 @@ describe.skipIf(!available)('browser: offices above the county', () => {
       await p.getByTestId('user-menu').click();
       await expect.poll(async () => (await p.getByTestId('user-who').innerText()).trim(), UI).toBe('毕节市办公室 · 市州办公室 · 毕节市');
       await p.keyboard.press('Escape');
-      // The whole database's pages (exports, the audit log) are not offered to an office of an area; its imports are.
+      // The whole database's audit log is not offered to an office of an area; its imports and exports are.
       await p.getByTestId('nav-rankings').waitFor(UI);
-      for (const key of ['exports', 'audit']) expect(await p.getByTestId(`nav-${key}`).count(), key).toBe(0);
-      expect(await p.getByTestId('nav-users').count()).toBe(1);
-      expect(await p.getByTestId('nav-imports').count()).toBe(1);
+      expect(await p.getByTestId('nav-audit').count()).toBe(0);
+      for (const key of ['users', 'imports', 'exports']) expect(await p.getByTestId(`nav-${key}`).count(), key).toBe(1);
 
       await p.goto(`${url}/rankings`);
       await p.getByTestId('rankings-page').waitFor(UI);
@@ -240,7 +239,7 @@ describe.skipIf(!available)('browser: offices above the county', () => {
   );
 
   test(
-    "e) the county office imports its own villages' households; a row of another county's village is refused on its line",
+    "e) the county office imports its own villages' households (a row of another county's village refused on its line) and exports its own records",
     async () => {
       const p = await signedIn('zhijin');
       const dir = mkdtempSync(join(tmpdir(), 'kaohe-browser-area-import-'));
@@ -288,6 +287,13 @@ describe.skipIf(!available)('browser: offices above the county', () => {
         await p.getByTestId('import-result').waitFor(UI);
         expect(await p.getByTestId('import-result').innerText()).toMatch(/新增\s*1/);
         await shot(p, 'area-08-county-import-done');
+
+        // Its exports: its own villages' records, of the kinds it imports.
+        await p.getByTestId('nav-exports').click();
+        await p.getByTestId('exports-page').waitFor(UI);
+        expect((await p.getByTestId('export-area-only').innerText()).trim()).toContain('导出的是织金县各村的记录');
+        await p.getByTestId('export-households').waitFor(UI);
+        expect(await p.getByTestId('export-areas').count()).toBe(0);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

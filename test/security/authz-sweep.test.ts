@@ -290,7 +290,8 @@ const TABLE: Record<string, Entry> = {
     // The importer's alone: the fixture's is the whole database's office's (an office of an area imports its own villages' records).
     subject: (f) => ({ reach: 'whole', targets: [{ label: 'errors file', values: { token: f.errorsToken } }] }),
   },
-  'GET /api/exports/{kind}': { roles: ['admin'], wholeOffice: true, fixed: () => ({ kind: 'households', format: 'csv' }) },
+  // An office of an area exports its own villages' households (the sweep scans the file for whole ID numbers).
+  'GET /api/exports/{kind}': { roles: ['admin'], fixed: () => ({ kind: 'households', format: 'csv' }) },
   'GET /api/templates/{kind}': { roles: 'any', fixed: () => ({ kind: 'households' }) },
 
   // schemes

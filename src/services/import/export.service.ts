@@ -20,6 +20,8 @@ export interface ExportOptions {
   format: 'xlsx' | 'csv';
   /** Show resident ID numbers in full (a role that needs them); masked otherwise. */
   showIds?: boolean;
+  /** Only the rows of this area's villages (an office of an area's export). */
+  area?: string;
 }
 
 type Value = string | number | null;
@@ -69,7 +71,7 @@ function safeText(v: Value): Value {
   return typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
 }
 
-/** Writes every row of a kind to a file; returns the number of rows written. */
+/** Writes every row of a kind (of an area's villages, when asked) to a file; returns the number of rows written. */
 export async function exportKind(store: Store, kind: string, out: string, options: ExportOptions): Promise<number> {
   const s = spec(kind);
   // A code that changed its name is written with its latest one, as the registry's API shows it.
@@ -87,7 +89,7 @@ export async function exportKind(store: Store, kind: string, out: string, option
       if (!csv.write(row)) await once(csv, 'drain');
     };
     await write(headers);
-    for await (const r of registryRows(store, s)) {
+    for await (const r of registryRows(store, s, options.area)) {
       await write(s.fields.map((f) => safeText(cleanPresent(f, r[f.key], labels, showIds))));
       count++;
     }
@@ -102,7 +104,7 @@ export async function exportKind(store: Store, kind: string, out: string, option
   sheet.columns = s.fields.map((f, i) => ({ header: f.header, key: f.key, width: Math.min(40, Math.max(widths[i]!, f.type.kind === 'idNumber' ? 21 : 10)) }));
   sheet.getRow(1).font = { bold: true };
   sheet.getRow(1).commit();
-  for await (const r of registryRows(store, s)) {
+  for await (const r of registryRows(store, s, options.area)) {
     sheet.addRow(s.fields.map((f) => cleanPresent(f, r[f.key], labels, showIds))).commit();
     count++;
   }

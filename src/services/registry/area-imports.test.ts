@@ -5,10 +5,12 @@
  * The division tree, the code lists and the poverty lines stay with the office of the whole
  * database.
  */
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { A1, A2, B1, buildProvince, C2, K1, officeOf, provinceServices } from '../../../test/area-fixtures.ts';
+import { ACTORS } from '../../../test/campaign-fixtures.ts';
 import { refused } from '../../../test/refused.ts';
 import { H1, H2, idNumber, tempDir, TODAY, VALID, withCell, withRows, writeCsv, type Table } from '../../../test/registry-fixtures.ts';
 import { storeTargets } from '../../../test/stores.ts';
@@ -160,5 +162,32 @@ describe.each(storeTargets())('imports by an office of an area ($dialect)', (tar
     const ok = await services.registry.files.importUpload(county, 'households', file(VALID.households), '户表.csv', false);
     expect(ok.committed, JSON.stringify(ok.problems)).toBe(true);
     expect(await villageOf(H1)).toBe(A1);
+  });
+
+  it("exports its own villages' records, named with its area, and not the division tree", async () => {
+    const out = await services.registry.files.exportFile(county, 'households', 'csv', false);
+    try {
+      expect(out.filename).toBe('贫困户（织金县）.csv');
+      const text = readFileSync(out.path, 'utf8');
+      expect(text).toContain(H1);
+      expect(text).toContain(H2);
+      expect(text).not.toContain(HB);
+      // The whole database's office exports every household.
+      const whole = await services.registry.files.exportFile(ACTORS.admin as Actor, 'households', 'csv', false);
+      expect(readFileSync(whole.path, 'utf8')).toContain(HB);
+      rmSync(whole.path, { force: true });
+    } finally {
+      rmSync(out.path, { force: true });
+    }
+    // A kind placed by its household: 织金县's households' members only.
+    const members = await services.registry.files.exportFile(county, 'members', 'csv', false);
+    try {
+      const text = readFileSync(members.path, 'utf8');
+      expect(text).toContain('王大山');
+      expect(text).not.toContain('杨春');
+    } finally {
+      rmSync(members.path, { force: true });
+    }
+    await refused(services.registry.files.exportFile(otherCity, 'areas', 'xlsx', false), 'forbidden', /may not export areas/);
   });
 });

@@ -21,7 +21,7 @@ import type { Store } from '../../store/db.ts';
 import { writeTemplate } from '../import/export.service.ts';
 import type { ImportReport } from '../import/import.service.ts';
 import { importInWorker } from '../import/import-in-worker.ts';
-import { assertImportKind, assertWholeDatabaseOffice, mayExportRegistry, mayImportRegistry, requirePolicy, type Actor } from '../policies.ts';
+import { assertExportKind, assertImportKind, mayExportRegistry, mayImportRegistry, requirePolicy, type Actor } from '../policies.ts';
 import { CONTENT_TYPES, maskIdsInText, notFound, showFullIds, today, type Clock, type FileOut, type ImportResult } from './shared.ts';
 
 /** Where the store is, for a worker thread to open its own connection. */
@@ -165,20 +165,34 @@ export class RegistryFileService {
     return { path: f.path, filename: f.filename, contentType: CONTENT_TYPES.xlsx, temporary: false };
   }
 
-  /** Every row of a kind as .xlsx or .csv, written in a worker thread; ID numbers masked unless asked for. */
+  /**
+   * Every row of a kind as .xlsx or .csv, written in a worker thread; ID numbers masked unless
+   * asked for. An office of an area gets its own villages' rows, of the kinds it may import (the
+   * file can be edited and imported again), named with its area.
+   */
   async exportFile(actor: Actor, kind: string, format: 'xlsx' | 'csv', showIdsAsked: boolean): Promise<FileOut> {
     requirePolicy(actor, mayExportRegistry);
-    assertWholeDatabaseOffice(actor, 'export whole registry kinds');
-    const showIds = showFullIds(actor, showIdsAsked);
     const spec = specOf(kind);
+    assertExportKind(actor, spec);
+    const area = actor.area && !actor.area.whole ? actor.area : undefined;
+    const showIds = showFullIds(actor, showIdsAsked);
     const out = join(this.tempDir(), `export-${randomUUID()}.${format}`);
     try {
-      await runFileTask({ type: 'export', url: this.store.url, ...(this.store.pgSchema ? { pgSchema: this.store.pgSchema } : {}), kind, out, format, showIds });
+      await runFileTask({
+        type: 'export',
+        url: this.store.url,
+        ...(this.store.pgSchema ? { pgSchema: this.store.pgSchema } : {}),
+        kind,
+        out,
+        format,
+        showIds,
+        ...(area ? { area: area.code } : {}),
+      });
     } catch (e) {
       rmSync(out, { force: true });
       throw e;
     }
-    return { path: out, filename: `${spec.title.zh}.${format}`, contentType: CONTENT_TYPES[format], temporary: true };
+    return { path: out, filename: `${spec.title.zh}${area ? `（${area.name}）` : ''}.${format}`, contentType: CONTENT_TYPES[format], temporary: true };
   }
 
   /**
@@ -235,7 +249,7 @@ function specOf(kind: string): KindSpec {
 
 type FileTask =
   | { type: 'errors-file'; file: string; out: string; problems: ImportReport['problems']; headerRow: number | undefined }
-  | { type: 'export'; url: string; pgSchema?: string; kind: string; out: string; format: 'xlsx' | 'csv'; showIds: boolean };
+  | { type: 'export'; url: string; pgSchema?: string; kind: string; out: string; format: 'xlsx' | 'csv'; showIds: boolean; area?: string };
 
 const MODULES = {
   errors: new URL('../import/errors-file.ts', import.meta.url).href,
@@ -257,7 +271,7 @@ try {
     const { exportKind } = await import(${JSON.stringify(MODULES.exporter)});
     const store = await openStore(task.pgSchema ? { url: task.url, pgSchema: task.pgSchema } : { url: task.url });
     try {
-      const rows = await exportKind(store, task.kind, task.out, { format: task.format, showIds: task.showIds });
+      const rows = await exportKind(store, task.kind, task.out, { format: task.format, showIds: task.showIds, ...(task.area ? { area: task.area } : {}) });
       parentPort.postMessage({ ok: true, rows });
     } finally {
       await store.close();

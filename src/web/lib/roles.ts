@@ -53,10 +53,10 @@ const NAV: Record<Role, NavKey[]> = {
 
 /**
  * What the office of the whole database alone does (an office of an area does not:
- * assertWholeDatabaseOffice). An office of an area imports its own villages' records (the
- * import wizard offers it the kinds it may: `areaImport`).
+ * assertWholeDatabaseOffice). An office of an area imports and exports its own villages' records
+ * (the pages offer it the kinds it may: `areaImport`).
  */
-const WHOLE_DATABASE: readonly NavKey[] = ['exports', 'audit'];
+const WHOLE_DATABASE: readonly NavKey[] = ['audit'];
 
 /** The menu of a role; of an office of an area (`area`), without the whole database's pages. */
 export function navFor(role: Role, area = false): NavKey[] {
