@@ -263,6 +263,15 @@ if (!args.skip.includes('province')) {
         "my villages, a township's",
         `/api/campaigns/${campaignId}/my-villages?township=${(await sql<{ code: string }>`select code from areas where level = 'township' order by code limit 1`.execute(store.db)).rows[0]!.code}`,
       ],
+      // The registry's long lists: a keyset page, first and deep, beside the page by number as deep (the baseline).
+      ['households, a page of 200', '/api/households?limit=200'],
+      [
+        'households, a page of 200 after the 150,000th',
+        `/api/households?limit=200&after=${(await sql<{ no: string }>`select household_no as no from households order by household_no offset 150000 limit 1`.execute(store.db)).rows[0]?.no ?? ''}`,
+      ],
+      ['households, page 751 of 200 by number (the same depth)', '/api/households?page=751&pageSize=200'],
+      ['home visits, a page of 200', '/api/records/visits?limit=200'],
+      ['home visits, page 1,000 of 200 by number', '/api/records/visits?page=1000&pageSize=200'],
       [
         'households of a village',
         `/api/households?village=${encodeURIComponent((await sql<{ code: string }>`select code from areas where level = 'village' order by code limit 1`.execute(store.db)).rows[0]!.code)}`,

@@ -21,15 +21,23 @@ export interface Ok {
 /** One page of a list. */
 export interface Page<T> {
   items: T[];
+  /** Rows in all; of a keyset page, counted up to 100,000 (`totalCapped` when there are more). */
   total: number;
-  page: number;
-  pageSize: number;
+  /** A page by number: its number and size. */
+  page?: number;
+  pageSize?: number;
+  /** A keyset page (`limit`, `after`): the cursor of its last row when more follow; null at the end. */
+  next?: string | null;
+  /** A keyset page: `total` is the count's cap (100,000), and there are more. */
+  totalCapped?: true;
 }
 
-/** Paging of a list request (query). */
+/** Paging of a list request (query): by number, or (households, records) a keyset page of `limit` after `after`. */
 export interface PageQuery {
   page?: number;
   pageSize?: number;
+  limit?: number;
+  after?: string;
 }
 
 /** Every refusal and failure: a stable code, an English message naming the place, the catalogue's text in the request's language. */

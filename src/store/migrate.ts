@@ -20,6 +20,7 @@ import { areaLevels } from './migrations/0016-area-levels.ts';
 import { assessmentParts } from './migrations/0017-assessment-parts.ts';
 import { userAreas } from './migrations/0018-user-areas.ts';
 import { listIndexes } from './migrations/0019-list-indexes.ts';
+import { recordIndexes } from './migrations/0020-record-indexes.ts';
 
 /** Every migration, in order. Static imports, so they work under tsx, in workers and in bundles. */
 function migrations(store: Store): Record<string, Migration> {
@@ -43,6 +44,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0017-assessment-parts': assessmentParts,
     '0018-user-areas': userAreas,
     '0019-list-indexes': listIndexes,
+    '0020-record-indexes': recordIndexes,
   };
 }
 

@@ -15,9 +15,41 @@ export interface PageRequest {
   pageSize: number;
 }
 
+/**
+ * A keyset page (households and dated records, the lists a province counts in millions): at most
+ * `limit` rows after the row `after` names (the previous page's `next`), found by an index
+ * however deep the page; the total is counted up to COUNT_CAP.
+ */
+export interface KeysetRequest {
+  limit: number;
+  after?: string | undefined;
+}
+
 export interface PageOf<T> {
   rows: T[];
   total: number;
+}
+
+export interface KeysetPageOf<T> extends PageOf<T> {
+  /** The cursor of the page's last row when more follow; null at the end. */
+  next: string | null;
+  /** `total` is COUNT_CAP and there are more (counting them all would read them all). */
+  totalCapped: boolean;
+}
+
+/** Rows a keyset page's total counts at most (a few milliseconds; a province's ten million would take a second). */
+export const registryPaging = { countCap: 100_000 };
+
+/** The rows of a query (with no select yet) counted up to the cap: `count(*)` of at most countCap + 1 of them. */
+async function cappedCount(db: AnyDb, q: any): Promise<{ total: number; totalCapped: boolean }> {
+  const cap = registryPaging.countCap;
+  const inner = q.select(sql`1`.as('one')).limit(cap + 1);
+  const { n } = (await db
+    .selectFrom(inner.as('c'))
+    .select(sql<number>`count(*)`.as('n'))
+    .executeTakeFirstOrThrow()) as { n: number };
+  const counted = Number(n);
+  return counted > cap ? { total: cap, totalCapped: true } : { total: counted, totalCapped: false };
 }
 
 // Dynamic table names (a record kind's table) are outside Kysely's typed schema.
@@ -230,9 +262,9 @@ export interface HouseholdSearch {
 
 export type HouseholdRow = Selectable<DB['households']> & { village_name: string };
 
-/** Households matching a search, by household number, a page of them. */
-export async function searchHouseholds(db: Kysely<DB>, search: HouseholdSearch, page: PageRequest): Promise<PageOf<HouseholdRow>> {
-  if (search.villages && search.villages.length === 0) return { rows: [], total: 0 };
+/** The households matching a search (with no select yet); undefined when no village is in reach. */
+function householdQuery(db: Kysely<DB>, search: HouseholdSearch) {
+  if (search.villages && search.villages.length === 0) return undefined;
   let q = db.selectFrom('households as h').innerJoin('areas as a', 'a.code', 'h.village_code');
   if (search.villages) q = q.where('h.village_code', 'in', search.villages);
   if (search.status) q = q.where('h.status', '=', search.status);
@@ -255,9 +287,39 @@ export async function searchHouseholds(db: Kysely<DB>, search: HouseholdSearch, 
     ...idMatch(search.idSuffix === undefined ? undefined : `%${likeEscape(search.idSuffix)}`, false),
   ];
   if (anyOf.length > 0) q = q.where(sql<boolean>`(${sql.join(anyOf, sql` or `)})`);
+  return q;
+}
+
+/** Households matching a search, by household number, a page of them. */
+export async function searchHouseholds(db: Kysely<DB>, search: HouseholdSearch, page: PageRequest): Promise<PageOf<HouseholdRow>> {
+  const q = householdQuery(db, search);
+  if (!q) return { rows: [], total: 0 };
   const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const rows = await q.selectAll('h').select('a.name as village_name').orderBy('h.household_no').limit(page.pageSize).offset(offset(page)).execute();
   return { rows: rows as HouseholdRow[], total: Number(n) };
+}
+
+/** The query of a keyset page of households (`limit` + 1 rows, to tell whether more follow); undefined when no village is in reach. */
+export function householdPageQuery(db: Kysely<DB>, search: HouseholdSearch, page: KeysetRequest) {
+  const q = householdQuery(db, search);
+  if (!q) return undefined;
+  const from = page.after === undefined ? q : q.where('h.household_no', '>', page.after);
+  return from
+    .selectAll('h')
+    .select('a.name as village_name')
+    .orderBy('h.household_no')
+    .limit(page.limit + 1);
+}
+
+/** Households matching a search, by household number: a keyset page after the household `after`. */
+export async function householdsAfter(db: Kysely<DB>, search: HouseholdSearch, page: KeysetRequest): Promise<KeysetPageOf<HouseholdRow>> {
+  const q = householdQuery(db, search);
+  if (!q) return { rows: [], total: 0, next: null, totalCapped: false };
+  const counted = await cappedCount(db as unknown as AnyDb, q);
+  const rows = (await householdPageQuery(db, search, page)!.execute()) as HouseholdRow[];
+  const more = rows.length > page.limit;
+  if (more) rows.pop();
+  return { rows, ...counted, next: more ? rows[rows.length - 1]!.household_no : null };
 }
 
 export async function householdByNo(db: Kysely<DB>, householdNo: string): Promise<HouseholdRow | undefined> {
@@ -318,9 +380,9 @@ export interface RecordQuery {
   dated?: { column: string; from?: string | number; to?: string | number };
 }
 
-/** A page of a kind's records (newest first), each with `village_code` and, where it has one, `household_no`. */
-export async function recordRows(db: Kysely<DB>, query: RecordQuery, page: PageRequest): Promise<PageOf<Record<string, unknown>>> {
-  if (query.villages && query.villages.length === 0) return { rows: [], total: 0 };
+/** A kind's records matching the query (with no select yet); undefined when no village is in reach. */
+function recordQuery(db: Kysely<DB>, query: RecordQuery): any {
+  if (query.villages && query.villages.length === 0) return undefined;
   const any = db as unknown as AnyDb;
   let q: any = any.selectFrom(`${query.table} as t`);
   if (query.hasHousehold) q = q.leftJoin('households as h', 'h.id', 't.household_id');
@@ -331,13 +393,77 @@ export async function recordRows(db: Kysely<DB>, query: RecordQuery, page: PageR
     if (query.dated.from !== undefined) q = q.where(c, '>=', query.dated.from);
     if (query.dated.to !== undefined) q = q.where(c, '<=', query.dated.to);
   }
-  const { n } = (await q.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()) as { n: number };
-  let rows: any = q.selectAll('t');
+  return q;
+}
+
+/** The records' columns: the table's, the household number and the village where it comes from the household. */
+function recordColumns(q: any, query: RecordQuery): any {
+  let rows = q.selectAll('t');
   if (query.hasHousehold) rows = rows.select('h.household_no as household_no');
   if (!query.byVillage) rows = rows.select('h.village_code as village_code');
+  return rows;
+}
+
+/** A page of a kind's records (newest first), each with `village_code` and, where it has one, `household_no`. */
+export async function recordRows(db: Kysely<DB>, query: RecordQuery, page: PageRequest): Promise<PageOf<Record<string, unknown>>> {
+  const q = recordQuery(db, query);
+  if (!q) return { rows: [], total: 0 };
+  const { n } = (await q.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()) as { n: number };
+  let rows = recordColumns(q, query);
   if (query.dated) rows = rows.orderBy(`t.${query.dated.column}`, 'desc');
   const result = await rows.orderBy('t.id', 'desc').limit(page.pageSize).offset(offset(page)).execute();
   return { rows: result as Array<Record<string, unknown>>, total: Number(n) };
+}
+
+/** The query of a keyset page of records (`limit` + 1 rows); undefined when no village is in reach. */
+export function recordPageQuery(db: Kysely<DB>, query: RecordQuery, page: KeysetRequest): any {
+  const q = recordQuery(db, query);
+  if (!q) return undefined;
+  const column = query.dated ? `t.${query.dated.column}` : undefined;
+  let from = q;
+  if (page.after !== undefined) {
+    const m = /^(?:(.{1,20})~)?(\d{1,15})$/.exec(page.after);
+    if (!m || (column !== undefined) !== (m[1] !== undefined)) throw new KeysetCursorError(page.after);
+    const id = Number(m[2]);
+    if (column === undefined) from = q.where('t.id', '<', id);
+    else {
+      // A year is a number (school_year, year); a date or a month is text.
+      const numeric = /year$/.test(query.dated!.column);
+      if (numeric && !/^\d{1,4}$/.test(m[1]!)) throw new KeysetCursorError(page.after);
+      const value = numeric ? Number(m[1]) : m[1]!;
+      // `<=` first: the range an index on the date reads; the rest within the date.
+      from = q.where(column, '<=', value).where(sql<boolean>`(${sql.ref(column)} < ${value} or t.id < ${id})`);
+    }
+  }
+  let rows = recordColumns(from, query);
+  if (column) rows = rows.orderBy(column, 'desc');
+  return rows.orderBy('t.id', 'desc').limit(page.limit + 1);
+}
+
+/**
+ * A keyset page of a kind's records, newest first (by its date, then id): after the record the
+ * cursor names, `DATE~ID` (or `ID` for a kind without a date), as the previous page's `next`.
+ * A cursor that is not one is refused (KeysetCursorError).
+ */
+export async function recordsAfter(db: Kysely<DB>, query: RecordQuery, page: KeysetRequest): Promise<KeysetPageOf<Record<string, unknown>>> {
+  const q = recordQuery(db, query);
+  if (!q) return { rows: [], total: 0, next: null, totalCapped: false };
+  const built = recordPageQuery(db, query, page);
+  const counted = await cappedCount(db as unknown as AnyDb, q);
+  const result = (await built.execute()) as Array<Record<string, unknown>>;
+  const more = result.length > page.limit;
+  if (more) result.pop();
+  const last = result[result.length - 1];
+  const cursor = (r: Record<string, unknown>) => (query.dated ? `${String(r[query.dated.column])}~${String(r.id)}` : String(r.id));
+  return { rows: result, ...counted, next: more && last ? cursor(last) : null };
+}
+
+/** A keyset cursor that is not one of the list's (`after`). */
+export class KeysetCursorError extends Error {
+  constructor(readonly after: string) {
+    super(`"${after}" is not a cursor of this list`);
+    this.name = 'KeysetCursorError';
+  }
 }
 
 /** The labels of code-list codes (Chinese, and English where the list has one), by list and code (the latest where a code changed its name). */

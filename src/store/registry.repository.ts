@@ -32,6 +32,12 @@ import {
   type HelperRow,
   type HouseholdRow,
   type HouseholdSearch,
+  householdsAfter,
+  recordsAfter,
+  KeysetCursorError,
+  registryPaging,
+  type KeysetPageOf,
+  type KeysetRequest,
   type PageOf,
   type PageRequest,
   type RecordQuery,
@@ -40,7 +46,8 @@ import {
   type WorkTeamRow,
 } from './registry-queries.ts';
 
-export type { AreaRow, HelperRow, HouseholdRow, HouseholdSearch, PageOf, PageRequest, RecordQuery, TeamMemberRow, VillageSet, WorkTeamRow };
+export type { AreaRow, HelperRow, HouseholdRow, HouseholdSearch, KeysetPageOf, KeysetRequest, PageOf, PageRequest, RecordQuery, TeamMemberRow, VillageSet, WorkTeamRow };
+export { KeysetCursorError, registryPaging };
 
 /**
  * The registry's reads (store/registry-queries.ts) over the database or a transaction: the area
@@ -104,6 +111,11 @@ export class RegistryRepository {
     return searchHouseholds(this.db, search, page);
   }
 
+  /** Households matching a search, by household number: a keyset page. */
+  householdsAfter(search: HouseholdSearch, page: KeysetRequest): Promise<KeysetPageOf<HouseholdRow>> {
+    return householdsAfter(this.db, search, page);
+  }
+
   householdByNo(householdNo: string): Promise<HouseholdRow | undefined> {
     return householdByNo(this.db, householdNo);
   }
@@ -126,6 +138,11 @@ export class RegistryRepository {
   /** A page of a kind's records (newest first), each with `village_code` and, where it has one, `household_no`. */
   recordRows(query: RecordQuery, page: PageRequest): Promise<PageOf<Record<string, unknown>>> {
     return recordRows(this.db, query, page);
+  }
+
+  /** A keyset page of a kind's records, newest first. */
+  recordsAfter(query: RecordQuery, page: KeysetRequest): Promise<KeysetPageOf<Record<string, unknown>>> {
+    return recordsAfter(this.db, query, page);
   }
 
   /** The labels of code-list codes, by list and code. */

@@ -2,7 +2,8 @@
  * Lists the server pages (issue 11), as the review and appeals pages use them: the first page,
  * 加载更多 for the next (the page size cut to 5 here by rewriting the requests' `limit`, since
  * the demo county has 30 villages and a page is 200), the status tabs counted by the server,
- * and the search box (搜索村名或代码) asking the server.
+ * and the search box (搜索村名或代码) asking the server; the registry's households and home
+ * visits the same way (by household number; newest first).
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -25,7 +26,7 @@ describe.skipIf(!available)('browser: paged lists', () => {
     const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
     page = await ctx.newPage();
     // Pages of 5 rows instead of 200.
-    await page.route(/\/api\/campaigns\/\d+\/(assessments|appeals)\?/, async (route) => {
+    await page.route(/\/api\/(campaigns\/\d+\/(assessments|appeals)|households|records\/[a-z-]+)\?/, async (route) => {
       const url = new URL(route.request().url());
       asked.push(url);
       if (url.searchParams.get('limit') === '200') url.searchParams.set('limit', '5');
@@ -216,6 +217,49 @@ describe.skipIf(!available)('browser: paged lists', () => {
       } finally {
         worklistTuning.max = was;
       }
+    },
+    STEP,
+  );
+
+  test(
+    "the registry's households and home visits load a page, then the next with 加载更多, in order",
+    async () => {
+      await page.goto(`${app.url}/registry/households`);
+      await page.getByTestId('households-page').waitFor(UI);
+      const rows = page.getByTestId('households-table').locator('tbody tr.ant-table-row');
+      await expect.poll(() => rows.count(), UI).toBe(5);
+      const total = Number(
+        (
+          await app.store.db
+            .selectFrom('households')
+            .select((e) => e.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+      expect(total).toBeGreaterThan(10);
+      await expect.poll(() => page.getByTestId('households-paging').innerText(), UI).toContain(`已显示 5 条，共 ${total.toLocaleString('en-US')} 条`);
+      await page.getByTestId('households-paging-more').click();
+      await expect.poll(() => rows.count(), UI).toBe(10);
+      // By household number, none twice: the ten first of the registry.
+      const shown = await page
+        .locator('[data-testid="households-table"] [data-testid^="household-"]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice('household-'.length)));
+      const first = (await app.store.db.selectFrom('households').select('household_no').orderBy('household_no').limit(10).execute()).map((h) => h.household_no);
+      expect(shown).toEqual(first);
+      expect(asked.some((u) => u.pathname === '/api/households' && u.searchParams.get('after') === first[4])).toBe(true);
+      await shot(page, 'paging-households');
+
+      await page.goto(`${app.url}/registry/records?kind=visits`);
+      await page.getByTestId('records-page').waitFor(UI);
+      const visits = page.getByTestId('records-table').locator('tbody tr.ant-table-row');
+      await expect.poll(() => visits.count(), UI).toBe(5);
+      await page.getByTestId('records-paging-more').click();
+      await expect.poll(() => visits.count(), UI).toBe(10);
+      // The cursor of the fifth newest visit: its date and id.
+      const newest = await app.store.db.selectFrom('visits').select(['id', 'date']).orderBy('date', 'desc').orderBy('id', 'desc').limit(10).execute();
+      expect(asked.some((u) => u.pathname === '/api/records/visits' && u.searchParams.get('after') === `${newest[4]!.date}~${newest[4]!.id}`)).toBe(true);
+      const ids = await visits.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-row-key'))));
+      expect(ids).toEqual(newest.map((v) => v.id));
     },
     STEP,
   );

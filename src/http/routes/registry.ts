@@ -39,6 +39,14 @@ const Paging = {
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 };
+/** A keyset page (households, records; docs/api.md "Paged lists"): `limit` rows after `after` (the previous page's `next`). */
+const Keyset = {
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  after: z.string().min(1).max(80).optional(),
+};
+/** The page a list request asks for: a keyset page when it names `limit`, else by number. */
+const pageOf = (q: { page: number; pageSize: number; limit?: number | undefined; after?: string | undefined }) =>
+  q.limit !== undefined ? { limit: q.limit, after: q.after } : { page: q.page, pageSize: q.pageSize };
 const KindName = z.enum(KINDS.map((k) => k.kind) as [string, ...string[]], { message: `one of ${KINDS.map((k) => k.kind).join(', ')}` });
 
 function sendFile(reply: FastifyReply, files: RegistryFileService, file: FileOut, fallback: string) {
@@ -107,10 +115,11 @@ export function registryRoutes(app: FastifyInstance): void {
       status: z.string().min(1).max(40).optional(),
       showIds: Flag,
       ...Paging,
+      ...Keyset,
     }),
     handler: async ({ user, query }) => {
-      const { page, pageSize, ...filter } = query;
-      return shown(user, filter.showIds, presentHouseholds(await read.households(actorOf(user), filter, { page, pageSize })));
+      const { page, pageSize, limit, after, ...filter } = query;
+      return shown(user, filter.showIds, presentHouseholds(await read.households(actorOf(user), filter, pageOf({ page, pageSize, limit, after }))));
     },
   });
 
@@ -159,11 +168,11 @@ export function registryRoutes(app: FastifyInstance): void {
     access: mayReadResidents,
     params: z.object({ kind: z.enum(RECORD_KINDS, { message: `one of ${RECORD_KINDS.join(', ')}` }) }),
     query: z
-      .object({ village: VillageCode.optional(), from: DateText.optional(), to: DateText.optional(), showIds: Flag, ...Paging })
+      .object({ village: VillageCode.optional(), from: DateText.optional(), to: DateText.optional(), showIds: Flag, ...Paging, ...Keyset })
       .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'before from', path: ['to'] }),
     handler: async ({ user, params, query }) => {
-      const { page, pageSize, ...filter } = query;
-      return shown(user, filter.showIds, presentRecords(await read.records(actorOf(user), params.kind, filter, { page, pageSize })));
+      const { page, pageSize, limit, after, ...filter } = query;
+      return shown(user, filter.showIds, presentRecords(await read.records(actorOf(user), params.kind, filter, pageOf({ page, pageSize, limit, after }))));
     },
   });
 

@@ -11,10 +11,20 @@
  * - village: its own village.
  * A village outside the caller's reach is "not found", so its existence does not leak.
  */
+import { KaoheError } from '../../core/errors.ts';
 import { maskIdNumber } from '../../core/ids/gb11643.ts';
 import type { FieldSpec } from '../../core/registry/fields.ts';
 import { kindSpec, KINDS, type KindSpec } from '../../core/registry/kinds.ts';
-import type { AreaRow, HouseholdSearch, PageRequest, TeamMemberRow, VillageSet, WorkTeamRow } from '../../store/registry.repository.ts';
+import {
+  KeysetCursorError,
+  type AreaRow,
+  type HouseholdSearch,
+  type KeysetRequest,
+  type PageRequest,
+  type TeamMemberRow,
+  type VillageSet,
+  type WorkTeamRow,
+} from '../../store/registry.repository.ts';
 import type { Repositories } from '../../store/unit-of-work.ts';
 import { canSeeFullIds, importableInArea, mayReadResidents, requirePolicy, type Actor } from '../policies.ts';
 import { notFound, propertyName, RECORD_KINDS, showFullIds, today, type Clock, type Page, type RecordKind } from './shared.ts';
@@ -184,7 +194,7 @@ export class RegistryReadService {
    * number; the others by a whole one, or by the parts a masked number shows anyway (the first
    * six characters, the last four), so a search cannot be used to read a masked number digit by digit.
    */
-  async households(actor: Actor, filter: { village?: string; q?: string; status?: string; showIds?: boolean }, page: PageRequest): Promise<Page<unknown>> {
+  async households(actor: Actor, filter: { village?: string; q?: string; status?: string; showIds?: boolean }, page: PageRequest | KeysetRequest): Promise<Page<unknown>> {
     requirePolicy(actor, mayReadResidents);
     const showIds = showFullIds(actor, filter.showIds);
     const search: HouseholdSearch = { villages: await this.narrow(actor, filter.village) };
@@ -202,13 +212,19 @@ export class RegistryReadService {
         }
       }
     }
-    const [result, labels] = await Promise.all([this.registry.searchHouseholds(search, page), this.registry.codeLabels()]);
     const spec = kindSpec('households')!;
-    return {
-      items: result.rows.map((h) => ({ id: h.id, ...present(spec, h, labels, showIds), villageName: h.village_name })),
-      total: result.total,
-      ...page,
-    };
+    const labels = await this.registry.codeLabels();
+    const item = (h: Awaited<ReturnType<typeof this.registry.searchHouseholds>>['rows'][number]) => ({
+      id: h.id,
+      ...present(spec, h, labels, showIds),
+      villageName: h.village_name,
+    });
+    if ('limit' in page) {
+      const result = await this.registry.householdsAfter(search, page);
+      return { items: result.rows.map(item), total: result.total, next: result.next, ...(result.totalCapped ? { totalCapped: true } : {}) };
+    }
+    const result = await this.registry.searchHouseholds(search, page);
+    return { items: result.rows.map(item), total: result.total, ...page };
   }
 
   /** One household: its record, members, helpers (now and before) and latest visits. */
@@ -260,7 +276,12 @@ export class RegistryReadService {
   // Dated records
 
   /** A kind's records by village and period (inclusive), newest first. */
-  async records(actor: Actor, kind: RecordKind, filter: { village?: string; from?: string; to?: string; showIds?: boolean }, page: PageRequest): Promise<Page<unknown>> {
+  async records(
+    actor: Actor,
+    kind: RecordKind,
+    filter: { village?: string; from?: string; to?: string; showIds?: boolean },
+    page: PageRequest | KeysetRequest,
+  ): Promise<Page<unknown>> {
     requirePolicy(actor, mayReadResidents);
     const showIds = showFullIds(actor, filter.showIds);
     const spec = kindSpec(kind)!;
@@ -272,22 +293,27 @@ export class RegistryReadService {
     };
     const byVillage = spec.refs.village_code === 'village';
     const hasHousehold = spec.refs.household_no === 'household';
-    const result = await this.registry.recordRows(
-      {
-        table: spec.table,
-        byVillage,
-        hasHousehold,
-        villages,
-        ...(dating ? { dated: { column: dating.column, from: bound(filter.from), to: bound(filter.to) } } : {}),
-      },
-      page,
-    );
-    const labels = await this.registry.codeLabels();
-    return {
-      items: result.rows.map((r) => ({ id: r.id as number, villageCode: r.village_code as string, ...present(spec, r, labels, showIds) })),
-      total: result.total,
-      ...page,
+    const query = {
+      table: spec.table,
+      byVillage,
+      hasHousehold,
+      villages,
+      ...(dating ? { dated: { column: dating.column, from: bound(filter.from), to: bound(filter.to) } } : {}),
     };
+    const labels = await this.registry.codeLabels();
+    const item = (r: Record<string, unknown>) => ({ id: r.id as number, villageCode: r.village_code as string, ...present(spec, r, labels, showIds) });
+    if ('limit' in page) {
+      let result;
+      try {
+        result = await this.registry.recordsAfter(query, page);
+      } catch (e) {
+        if (e instanceof KeysetCursorError) throw new KaoheError('validation', `query.after: ${e.message} (the previous page's next)`);
+        throw e;
+      }
+      return { items: result.rows.map(item), total: result.total, next: result.next, ...(result.totalCapped ? { totalCapped: true } : {}) };
+    }
+    const result = await this.registry.recordRows(query, page);
+    return { items: result.rows.map(item), total: result.total, ...page };
   }
 
   /** Record kinds with their Chinese headers and what each column takes (for the import wizard). */

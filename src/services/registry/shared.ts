@@ -10,11 +10,16 @@ import { canSeeFullIds, forbidden, type Actor } from '../policies.ts';
 
 export type Clock = () => Date;
 
+/** A page of a list: by number (`page`, `pageSize`), or a keyset page (`next`; households and records with `limit`). */
 export interface Page<T> {
   items: T[];
   total: number;
-  page: number;
-  pageSize: number;
+  page?: number;
+  pageSize?: number;
+  /** A keyset page: the cursor of its last row when more follow (the next page's `after`); null at the end. */
+  next?: string | null;
+  /** A keyset page: `total` is the count's cap, and there are more. */
+  totalCapped?: true;
 }
 
 /** Kinds of dated operational records listed by village. */

@@ -13,9 +13,12 @@ export function LoadMore({
   loading,
   onMore,
   testId,
+  capped = false,
 }: {
   shown: number;
+  /** Of a list counted up to a cap (`capped`): at least this many. */
   total: number | undefined;
+  capped?: boolean | undefined;
   hasMore: boolean;
   loading: boolean;
   onMore: () => void;
@@ -26,7 +29,7 @@ export function LoadMore({
   if (total === undefined || (total === 0 && !hasMore)) return null;
   return (
     <Space style={{ marginTop: 12 }} wrap data-testid={testId}>
-      <span className="muted">{t('paging.shown', { shown: fmt.int(shown), total: fmt.int(total) })}</span>
+      <span className="muted">{t(capped ? 'paging.shownCapped' : 'paging.shown', { shown: fmt.int(shown), total: fmt.int(total) })}</span>
       {hasMore ? (
         <Button onClick={onMore} loading={loading} data-testid={`${testId}-more`}>
           {t('paging.loadMore')}

@@ -3,13 +3,15 @@
  * by village and status; ID numbers masked. A household opens with its members, helpers and
  * recent home visits.
  */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Card, Descriptions, Drawer, Empty, Input, Select, Space, Table, Tag } from 'antd';
 import { SearchOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { ErrorView, PageHeader } from '../../components/common.tsx';
 import { useApi, useDebounced, useIsNarrow } from '../../lib/hooks.ts';
+import { usePagedList } from '../../lib/paged.ts';
+import { LoadMore } from '../../components/LoadMore.tsx';
 import { useFormat } from '../../lib/format.ts';
 import { setQuery, useRoute } from '../../lib/router.tsx';
 import { escapeCloses, useReturnFocus } from '../../lib/a11y.tsx';
@@ -30,10 +32,11 @@ export default function HouseholdsPage() {
   const [text, setText] = useState(route.query.get('q') ?? '');
   const q = useDebounced(text.trim(), 350);
   const [status, setStatus] = useState<string | undefined>();
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
   const [open, setOpen] = useState<string | null>(null);
-  const { data, error, loading, reload } = useApi<Page<Row>>('/households', { village, q: q || undefined, status, page, pageSize });
+  // A page at a time from the server (a province's ten million households), 加载更多 for the next.
+  const query = useMemo(() => ({ village, q: q || undefined, status }), [village, q, status]);
+  const list = usePagedList<Row, Page<Row>>('/households', query, (a) => a.items);
+  const { answer: data, error, loading, reload } = list;
 
   const columns: ColumnsType<Row> = [
     {
@@ -75,38 +78,30 @@ export default function HouseholdsPage() {
             placeholder={t('household.search')}
             allowClear
             value={text}
-            onChange={(e) => (setText(e.target.value), setPage(1))}
+            onChange={(e) => setText(e.target.value)}
             style={{ width: 260 }}
             data-testid="household-search"
           />
-          <VillageSelect value={village} onChange={(v) => (setQuery({ village: v }), setPage(1))} />
+          <VillageSelect value={village} onChange={(v) => setQuery({ village: v })} />
           <Select
             allowClear
             placeholder={t('common.status')}
             aria-label={t('common.status')}
             value={status}
-            onChange={(v) => (setStatus(v), setPage(1))}
+            onChange={(v) => setStatus(v)}
             options={STATUSES.map((s) => ({ value: s, label: t(`household.statuses.${s}`) }))}
             style={{ width: 130 }}
           />
         </Space>
-        <Table<Row>
-          rowKey="id"
-          size="small"
-          loading={loading}
-          columns={columns}
-          dataSource={data?.items ?? []}
-          scroll={{ x: 640 }}
-          data-testid="households-table"
-          pagination={{
-            current: page,
-            pageSize,
-            total: data?.total ?? 0,
-            showSizeChanger: true,
-            pageSizeOptions: [20, 50, 100],
-            onChange: (p, s) => (setPage(p), setPageSize(s)),
-            showTotal: (n) => t('common.totalRows', { count: n }),
-          }}
+        <Table<Row> rowKey="id" size="small" loading={loading} columns={columns} dataSource={list.rows} scroll={{ x: 640 }} data-testid="households-table" pagination={false} />
+        <LoadMore
+          shown={list.rows.length}
+          total={data?.total}
+          capped={data?.totalCapped}
+          hasMore={list.hasMore}
+          loading={list.loadingMore}
+          onMore={list.loadMore}
+          testId="households-paging"
         />
       </Card>
       {open ? <HouseholdDrawer no={open} onClose={() => setOpen(null)} /> : null}

@@ -1,11 +1,12 @@
 /** Dated records by kind (visits, meetings, duty days, reports, surveys …), by village and period. */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Card, DatePicker, Select, Space, Table } from 'antd';
 import type { Dayjs } from 'dayjs';
 import '../../lib/dayjs-locale.ts';
 import { useTranslation } from 'react-i18next';
 import { ErrorView, PageHeader } from '../../components/common.tsx';
-import { useApi } from '../../lib/hooks.ts';
+import { usePagedList } from '../../lib/paged.ts';
+import { LoadMore } from '../../components/LoadMore.tsx';
 import { useFormat } from '../../lib/format.ts';
 import { setQuery, useRoute } from '../../lib/router.tsx';
 import { schemeLang } from '../../i18n/index.ts';
@@ -24,11 +25,12 @@ export default function RecordsPage() {
   const kind = route.query.get('kind') ?? recordKinds[0]?.kind;
   const village = route.query.get('village') ?? undefined;
   const [period, setPeriod] = useState<[Dayjs | null, Dayjs | null] | null>(null);
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(50);
   const from = period?.[0]?.format('YYYY-MM-DD');
   const to = period?.[1]?.format('YYYY-MM-DD');
-  const { data, error, loading, reload } = useApi<Page<Record<string, unknown> & { id: number }>>(kind ? `/records/${kind}` : null, { village, from, to, page, pageSize });
+  // Newest first, a page at a time from the server (a province's twelve million home visits).
+  const query = useMemo(() => ({ village, from, to }), [village, from, to]);
+  const list = usePagedList<Record<string, unknown> & { id: number }, Page<Record<string, unknown> & { id: number }>>(kind ? `/records/${kind}` : null, query, (a) => a.items);
+  const { answer: data, error, loading, reload } = list;
   const spec = recordKinds.find((k) => k.kind === kind);
   const fields = (spec?.fields ?? []).filter((f) => !(village && f.key === 'village_code'));
   return (
@@ -41,24 +43,33 @@ export default function RecordsPage() {
           <Select
             style={{ width: 200 }}
             value={kind}
-            onChange={(k) => (setQuery({ kind: k }), setPage(1))}
+            onChange={(k) => setQuery({ kind: k })}
             options={recordKinds.map((k) => ({ value: k.kind, label: textOf(k.title, lang) }))}
             loading={kinds.loading}
             data-testid="records-kind"
             aria-label={t('imports.kind')}
           />
-          <VillageSelect value={village} onChange={(v) => (setQuery({ village: v }), setPage(1))} />
-          <DatePicker.RangePicker allowEmpty={[true, true]} value={period} onChange={(v) => (setPeriod(v as [Dayjs | null, Dayjs | null] | null), setPage(1))} />
+          <VillageSelect value={village} onChange={(v) => setQuery({ village: v })} />
+          <DatePicker.RangePicker allowEmpty={[true, true]} value={period} onChange={(v) => setPeriod(v as [Dayjs | null, Dayjs | null] | null)} />
         </Space>
         <Table
           rowKey="id"
           size="small"
           loading={loading || kinds.loading}
-          dataSource={data?.items ?? []}
+          dataSource={list.rows}
           scroll={{ x: Math.max(600, fields.length * 120) }}
           data-testid="records-table"
           columns={fields.map((f) => ({ title: fieldLabel(f, lang), key: f.key, render: (_: unknown, r: Record<string, unknown>) => fieldValue(f, r, lang, fmt, t) }))}
-          pagination={{ current: page, pageSize, total: data?.total ?? 0, onChange: (p, s) => (setPage(p), setPageSize(s)), showTotal: (n) => t('common.totalRows', { count: n }) }}
+          pagination={false}
+        />
+        <LoadMore
+          shown={list.rows.length}
+          total={data?.total}
+          capped={data?.totalCapped}
+          hasMore={list.hasMore}
+          loading={list.loadingMore}
+          onMore={list.loadMore}
+          testId="records-paging"
         />
       </Card>
     </div>

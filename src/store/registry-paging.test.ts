@@ -1,0 +1,160 @@
+/**
+ * Keyset pages of the registry's two long lists (issue 11: a province's ten million households
+ * and twelve million home visits), on every database: walked a few rows at a time, with and
+ * without filters, they give the same rows in the same order as the pages by number; the total
+ * is counted up to its cap; a cursor that is not one is refused. On PostgreSQL the page queries
+ * use their indexes (households by number; records by date and id, migration 0020).
+ */
+import { join } from 'node:path';
+import { CompiledQuery, sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTORS } from '../../test/campaign-fixtures.ts';
+import { refused } from '../../test/refused.ts';
+import { manyHouseholds, seed, tempDir, TODAY, VILLAGE, VILLAGE2, writeCsv } from '../../test/registry-fixtures.ts';
+import { storeTargets } from '../../test/stores.ts';
+import { compose, type Services } from '../compose.ts';
+import { importFile } from '../services/import/import.service.ts';
+import type { Actor } from '../services/policies.ts';
+import type { Store } from './db.ts';
+import { RECORD_DATE_COLUMNS } from './migrations/0020-record-indexes.ts';
+import { householdPageQuery, recordPageQuery, registryPaging } from './registry-queries.ts';
+
+const HOOK = 240_000;
+const HOUSEHOLDS = 240;
+const office = ACTORS.admin as Actor;
+
+interface Listed {
+  items: Array<{ id: number } & Record<string, unknown>>;
+  total: number;
+  next?: string | null;
+  totalCapped?: true;
+}
+
+describe.each(storeTargets())('keyset pages of households and records ($dialect)', (target) => {
+  let store: Store;
+  let services: Services;
+  const dir = tempDir('kaohe-registry-paging-');
+
+  /** Every row of a list, `limit` at a time, following `next`. */
+  const walk = async (list: (page: { limit: number; after?: string }) => Promise<Listed>, limit: number) => {
+    const rows: number[] = [];
+    let after: string | undefined;
+    let total = -1;
+    for (let pages = 0; pages < 1000; pages++) {
+      const page = await list({ limit, ...(after ? { after } : {}) });
+      expect(page.items.length).toBeLessThanOrEqual(limit);
+      if (total === -1) total = page.total;
+      expect(page.total).toBe(total);
+      rows.push(...page.items.map((r) => r.id));
+      if (!page.next) return { rows, total };
+      expect(page.items.length).toBe(limit);
+      after = page.next;
+    }
+    throw new Error('no end');
+  };
+  /** Every row of a list by page numbers (the order the keyset pages must keep). */
+  const byNumber = async (list: (page: { page: number; pageSize: number }) => Promise<Listed>) => {
+    const rows: number[] = [];
+    for (let page = 1; ; page++) {
+      const p = await list({ page, pageSize: 200 });
+      rows.push(...p.items.map((r) => r.id));
+      if (rows.length >= p.total) return { rows, total: p.total };
+    }
+  };
+
+  beforeAll(async () => {
+    store = await target.open();
+    services = compose({ store });
+    await seed(store, dir.dir, ['areas', 'households', 'members', 'students', 'duty-days']);
+    const many = await importFile(store, 'households', writeCsv(join(dir.dir, 'many.csv'), manyHouseholds(HOUSEHOLDS)), { today: TODAY });
+    expect(many.committed, JSON.stringify(many.problems.slice(0, 2))).toBe(true);
+    // Home visits: every household on each of twelve dates, so that pages end inside a day (and
+    // the table is large enough for PostgreSQL to page it by its index).
+    const ids = (await store.db.selectFrom('households').select('id').orderBy('id').execute()).map((r) => r.id);
+    const visits = ids.flatMap((household_id, i) =>
+      Array.from({ length: 12 }, (_, d) => ({
+        household_id,
+        visitor_role: 'helper',
+        visitor_name: `走访人${i % 7}`,
+        visitor_id_number: null,
+        date: `2020-${String(1 + d).padStart(2, '0')}-1${i % 3}`,
+        content: `第${i}户第${d}次走访`,
+      })),
+    );
+    for (let i = 0; i < visits.length; i += 500)
+      await store.db
+        .insertInto('visits')
+        .values(visits.slice(i, i + 500) as never)
+        .execute();
+    await sql`analyze`.execute(store.db).catch(() => undefined);
+  }, HOOK);
+
+  afterAll(async () => {
+    await store?.close();
+    dir.remove();
+  });
+
+  it('walks the households a few at a time in the order of the pages by number, with and without filters', async () => {
+    for (const filter of [{}, { village: VILLAGE2 }, { status: 'exited' }, { q: '户主1' }, { village: VILLAGE, q: '5224251002' }]) {
+      const keyset = await walk((page) => services.registry.read.households(office, filter, page) as Promise<Listed>, 7);
+      const numbered = await byNumber((page) => services.registry.read.households(office, filter, page) as Promise<Listed>);
+      expect(keyset.rows.length, JSON.stringify(filter)).toBeGreaterThan(0);
+      expect(keyset, JSON.stringify(filter)).toEqual(numbered);
+    }
+  });
+
+  it('walks the home visits newest first, pages ending inside a day, as the pages by number list them', async () => {
+    for (const filter of [{}, { village: VILLAGE2 }, { from: '2020-02-01', to: '2020-04-30' }]) {
+      const keyset = await walk((page) => services.registry.read.records(office, 'visits', filter, page) as Promise<Listed>, 50);
+      const numbered = await byNumber((page) => services.registry.read.records(office, 'visits', filter, page) as Promise<Listed>);
+      expect(keyset.rows.length, JSON.stringify(filter)).toBeGreaterThan(100);
+      expect(keyset, JSON.stringify(filter)).toEqual(numbered);
+    }
+    // A kind dated by a year (a number) and one by a month page too.
+    for (const kind of ['students', 'duty-days'] as const) {
+      const keyset = await walk((page) => services.registry.read.records(office, kind, {}, page) as Promise<Listed>, 1);
+      expect(keyset.rows.length, kind).toBeGreaterThan(1);
+      expect(keyset).toEqual(await byNumber((page) => services.registry.read.records(office, kind, {}, page) as Promise<Listed>));
+    }
+  });
+
+  it('counts the total up to its cap', async () => {
+    const was = registryPaging.countCap;
+    registryPaging.countCap = 50;
+    try {
+      const page = (await services.registry.read.households(office, {}, { limit: 10 })) as Listed;
+      expect(page).toMatchObject({ total: 50, totalCapped: true });
+      expect(page.items).toHaveLength(10);
+      const village = (await services.registry.read.households(office, { village: VILLAGE, status: 'relapsed' }, { limit: 10 })) as Listed;
+      expect(village.totalCapped).toBeUndefined();
+      expect(village.total).toBeLessThan(50);
+    } finally {
+      registryPaging.countCap = was;
+    }
+  });
+
+  it('refuses a cursor that is not one, naming after', async () => {
+    await refused(services.registry.read.records(office, 'visits', {}, { limit: 5, after: 'abc' }), 'validation', /query\.after/);
+    await refused(services.registry.read.records(office, 'visits', {}, { limit: 5, after: '17' }), 'validation', /query\.after/);
+    await refused(services.registry.read.records(office, 'students', {}, { limit: 5, after: '2020-01-01~3' }), 'validation', /query\.after/);
+  });
+
+  it.runIf(target.dialect === 'postgres')('finds a page by an index: households by number, records by date and id', async () => {
+    const plan = async (q: CompiledQuery) => {
+      const r = await store.db.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain ${q.sql}`, [...q.parameters]));
+      return r.rows.map((x) => x['QUERY PLAN']).join('\n');
+    };
+    // The page queries as the store runs them, deep in the list.
+    const households = householdPageQuery(store.db, { villages: null }, { limit: 20, after: '5224251002000100' })!.compile();
+    expect(await plan(households)).toMatch(/Index Scan using households_household_no_key/);
+    const visits = recordPageQuery(
+      store.db,
+      { table: 'visits', byVillage: false, hasHousehold: true, villages: null, dated: { column: 'date' } },
+      { limit: 20, after: '2020-06-11~400' },
+    ).compile();
+    expect(await plan(visits)).toMatch(/Index Scan Backward using visits_date_id/);
+    // Every dated record table has its (date, id) index.
+    const indexes = await sql<{ indexname: string }>`select indexname from pg_indexes where schemaname = current_schema()`.execute(store.db);
+    for (const [table, column] of RECORD_DATE_COLUMNS) expect(indexes.rows.map((r) => r.indexname)).toContain(`${table}_${column}_id`);
+  });
+});
