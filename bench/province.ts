@@ -272,6 +272,8 @@ if (!args.skip.includes('province')) {
       ['households, page 751 of 200 by number (the same depth)', '/api/households?page=751&pageSize=200'],
       ['home visits, a page of 200', '/api/records/visits?limit=200'],
       ['home visits, page 1,000 of 200 by number', '/api/records/visits?page=1000&pageSize=200'],
+      ['helpers, a page of 200', '/api/helpers?limit=200'],
+      ['helpers, page 1 of 200 by number', '/api/helpers?page=1&pageSize=200'],
       [
         'households of a village',
         `/api/households?village=${encodeURIComponent((await sql<{ code: string }>`select code from areas where level = 'village' order by code limit 1`.execute(store.db)).rows[0]!.code)}`,

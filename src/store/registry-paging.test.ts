@@ -17,7 +17,7 @@ import { importFile } from '../services/import/import.service.ts';
 import type { Actor } from '../services/policies.ts';
 import type { Store } from './db.ts';
 import { RECORD_DATE_COLUMNS } from './migrations/0020-record-indexes.ts';
-import { householdPageQuery, recordPageQuery, registryPaging } from './registry-queries.ts';
+import { helperPageQuery, householdPageQuery, recordPageQuery, registryPaging } from './registry-queries.ts';
 
 const HOOK = 240_000;
 const HOUSEHOLDS = 240;
@@ -65,7 +65,7 @@ describe.each(storeTargets())('keyset pages of households and records ($dialect)
   beforeAll(async () => {
     store = await target.open();
     services = compose({ store });
-    await seed(store, dir.dir, ['areas', 'households', 'members', 'students', 'duty-days']);
+    await seed(store, dir.dir, ['areas', 'households', 'members', 'helpers', 'students', 'duty-days']);
     const many = await importFile(store, 'households', writeCsv(join(dir.dir, 'many.csv'), manyHouseholds(HOUSEHOLDS)), { today: TODAY });
     expect(many.committed, JSON.stringify(many.problems.slice(0, 2))).toBe(true);
     // Home visits: every household on each of twelve dates, so that pages end inside a day (and
@@ -85,6 +85,34 @@ describe.each(storeTargets())('keyset pages of households and records ($dialect)
       await store.db
         .insertInto('visits')
         .values(visits.slice(i, i + 500) as never)
+        .execute();
+    // Helpers: 300 more, some of the same name, each helping a household or two.
+    const helperRows = Array.from({ length: 300 }, (_, i) => ({
+      id_number: `52242519800101${String(1000 + i)}`,
+      name: `帮扶人${i % 40}`,
+      unit: '县直单位',
+      position: null,
+      phone: null,
+    }));
+    for (let i = 0; i < helperRows.length; i += 100)
+      await store.db
+        .insertInto('helpers')
+        .values(helperRows.slice(i, i + 100))
+        .execute();
+    const helperIds = (await store.db.selectFrom('helpers').select('id').where('unit', '=', '县直单位').orderBy('id').execute()).map((r) => r.id);
+    const assignments = helperIds.flatMap((helper_id, i) =>
+      [ids[i % ids.length]!, ...(i % 3 === 0 ? [ids[(i * 7) % ids.length]!] : [])].map((household_id) => ({
+        helper_id,
+        household_id,
+        start_date: '2018-01-01',
+        end_date: i % 5 === 0 ? '2019-12-31' : null,
+      })),
+    );
+    for (let i = 0; i < assignments.length; i += 200)
+      await store.db
+        .insertInto('helper_assignments')
+        .values(assignments.slice(i, i + 200))
+        .onConflict((oc) => oc.doNothing())
         .execute();
     await sql`analyze`.execute(store.db).catch(() => undefined);
   }, HOOK);
@@ -118,6 +146,19 @@ describe.each(storeTargets())('keyset pages of households and records ($dialect)
     }
   });
 
+  it('walks the helpers by name, each with the households they help, as the pages by number list them', async () => {
+    for (const filter of [{}, { village: VILLAGE2 }]) {
+      const list = (page: { limit: number; after?: string } | { page: number; pageSize: number }) => services.registry.read.helpers(office, filter, page) as Promise<Listed>;
+      const keyset = await walk(list, 9);
+      expect(keyset.rows.length, JSON.stringify(filter)).toBeGreaterThan(20);
+      expect(keyset, JSON.stringify(filter)).toEqual(await byNumber(list));
+      // The counts are the same on both: every helper's households, now and ever.
+      const all = (await list({ limit: 1000 })).items;
+      const numbered = (await list({ page: 1, pageSize: 200 })).items.concat((await list({ page: 2, pageSize: 200 })).items);
+      expect(all).toEqual(numbered);
+    }
+  });
+
   it('counts the total up to its cap', async () => {
     const was = registryPaging.countCap;
     registryPaging.countCap = 50;
@@ -137,6 +178,7 @@ describe.each(storeTargets())('keyset pages of households and records ($dialect)
     await refused(services.registry.read.records(office, 'visits', {}, { limit: 5, after: 'abc' }), 'validation', /query\.after/);
     await refused(services.registry.read.records(office, 'visits', {}, { limit: 5, after: '17' }), 'validation', /query\.after/);
     await refused(services.registry.read.records(office, 'students', {}, { limit: 5, after: '2020-01-01~3' }), 'validation', /query\.after/);
+    await refused(services.registry.read.helpers(office, {}, { limit: 5, after: '李明' }), 'validation', /query\.after/);
   });
 
   it.runIf(target.dialect === 'postgres')('finds a page by an index: households by number, records by date and id', async () => {
@@ -153,6 +195,8 @@ describe.each(storeTargets())('keyset pages of households and records ($dialect)
       { limit: 20, after: '2020-06-11~400' },
     ).compile();
     expect(await plan(visits)).toMatch(/Index Scan Backward using visits_date_id/);
+    const helpers = helperPageQuery(store.db, null, { limit: 20, after: '5~帮扶人2' })!.compile();
+    expect(await plan(helpers)).toMatch(/Index Scan using helpers_name_id/);
     // Every dated record table has its (date, id) index.
     const indexes = await sql<{ indexname: string }>`select indexname from pg_indexes where schemaname = current_schema()`.execute(store.db);
     for (const [table, column] of RECORD_DATE_COLUMNS) expect(indexes.rows.map((r) => r.indexname)).toContain(`${table}_${column}_id`);

@@ -242,6 +242,85 @@ export async function helpers(db: Kysely<DB>, villages: VillageSet, today: strin
   return { rows: rows.map((r) => ({ ...r, households: Number(r.households), current_households: Number(r.current_households ?? 0) })), total: Number(n) };
 }
 
+/** The helpers assigned (now or before) to households of the villages (with no select yet); undefined when none is in reach. */
+function helperQuery(db: Kysely<DB>, villages: VillageSet) {
+  if (villages && villages.length === 0) return undefined;
+  return db.selectFrom('helpers as p').where((eb) => {
+    let assigned = eb
+      .selectFrom('helper_assignments as a')
+      .select(sql`1`.as('one'))
+      .whereRef('a.helper_id', '=', 'p.id');
+    if (villages) assigned = assigned.innerJoin('households as h', 'h.id', 'a.household_id').where('h.village_code', 'in', villages);
+    return eb.exists(assigned);
+  });
+}
+
+/** The query of a keyset page of helpers by name and id (`limit` + 1 rows); undefined when none is in reach. */
+export function helperPageQuery(db: Kysely<DB>, villages: VillageSet, page: KeysetRequest) {
+  let q = helperQuery(db, villages);
+  if (!q) return undefined;
+  if (page.after !== undefined) {
+    const m = /^(\d{1,15})~(.{1,60})$/s.exec(page.after);
+    if (!m) throw new KeysetCursorError(page.after);
+    const [id, name] = [Number(m[1]), m[2]!];
+    // `>=` first: the range the (name, id) index reads; the rest within the name.
+    q = q.where('p.name', '>=', name).where(sql<boolean>`(p.name > ${name} or p.id > ${id})`);
+  }
+  return q
+    .select(['p.id', 'p.name', 'p.id_number', 'p.unit', 'p.position', 'p.phone'])
+    .orderBy('p.name')
+    .orderBy('p.id')
+    .limit(page.limit + 1);
+}
+
+/**
+ * Helpers assigned to households of the villages, by name: a keyset page after the helper the
+ * cursor (`ID~NAME`) names, each with how many of those households they help (now and ever),
+ * counted for the page's helpers only.
+ */
+export async function helpersAfter(db: Kysely<DB>, villages: VillageSet, today: string, page: KeysetRequest): Promise<KeysetPageOf<HelperRow>> {
+  const q = helperQuery(db, villages);
+  if (!q) return { rows: [], total: 0, next: null, totalCapped: false };
+  const built = helperPageQuery(db, villages, page)!;
+  const counted = await cappedCount(db as unknown as AnyDb, q);
+  const found = await built.execute();
+  const more = found.length > page.limit;
+  if (more) found.pop();
+  const counts = new Map<number, { households: number; current: number }>();
+  if (found.length > 0) {
+    let assigned = db.selectFrom('helper_assignments as a').where(
+      'a.helper_id',
+      'in',
+      found.map((h) => h.id),
+    );
+    if (villages) assigned = assigned.innerJoin('households as h', 'h.id', 'a.household_id').where('h.village_code', 'in', villages);
+    const rows = await assigned
+      .select((eb) => [
+        'a.helper_id',
+        eb.fn.count<number>('a.household_id').distinct().as('households'),
+        eb.fn
+          .sum<number>(
+            eb
+              .case()
+              .when(eb.and([eb('a.start_date', '<=', today), eb.or([eb('a.end_date', 'is', null), eb('a.end_date', '>=', today)])]))
+              .then(1)
+              .else(0)
+              .end(),
+          )
+          .as('current'),
+      ])
+      .groupBy('a.helper_id')
+      .execute();
+    for (const r of rows) counts.set(r.helper_id, { households: Number(r.households), current: Number(r.current ?? 0) });
+  }
+  const last = found[found.length - 1];
+  return {
+    rows: found.map((h) => ({ ...h, households: counts.get(h.id)?.households ?? 0, current_households: counts.get(h.id)?.current ?? 0 })),
+    ...counted,
+    next: more && last ? `${last.id}~${last.name}` : null,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Households
 

@@ -33,6 +33,7 @@ import {
   type HouseholdRow,
   type HouseholdSearch,
   householdsAfter,
+  helpersAfter,
   recordsAfter,
   KeysetCursorError,
   registryPaging,
@@ -109,6 +110,11 @@ export class RegistryRepository {
   /** Households matching a search, by household number, a page of them. */
   searchHouseholds(search: HouseholdSearch, page: PageRequest): Promise<PageOf<HouseholdRow>> {
     return searchHouseholds(this.db, search, page);
+  }
+
+  /** Helpers of the villages' households, by name: a keyset page. */
+  helpersAfter(villages: VillageSet, today: string, page: KeysetRequest): Promise<KeysetPageOf<HelperRow>> {
+    return helpersAfter(this.db, villages, today, page);
   }
 
   /** Households matching a search, by household number: a keyset page. */

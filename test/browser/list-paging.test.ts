@@ -26,7 +26,7 @@ describe.skipIf(!available)('browser: paged lists', () => {
     const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
     page = await ctx.newPage();
     // Pages of 5 rows instead of 200.
-    await page.route(/\/api\/(campaigns\/\d+\/(assessments|appeals)|households|records\/[a-z-]+)\?/, async (route) => {
+    await page.route(/\/api\/(campaigns\/\d+\/(assessments|appeals)|households|helpers|records\/[a-z-]+)\?/, async (route) => {
       const url = new URL(route.request().url());
       asked.push(url);
       if (url.searchParams.get('limit') === '200') url.searchParams.set('limit', '5');
@@ -222,7 +222,7 @@ describe.skipIf(!available)('browser: paged lists', () => {
   );
 
   test(
-    "the registry's households and home visits load a page, then the next with 加载更多, in order",
+    "the registry's households, home visits and helpers load a page, then the next with 加载更多, in order",
     async () => {
       await page.goto(`${app.url}/registry/households`);
       await page.getByTestId('households-page').waitFor(UI);
@@ -260,6 +260,17 @@ describe.skipIf(!available)('browser: paged lists', () => {
       expect(asked.some((u) => u.pathname === '/api/records/visits' && u.searchParams.get('after') === `${newest[4]!.date}~${newest[4]!.id}`)).toBe(true);
       const ids = await visits.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-row-key'))));
       expect(ids).toEqual(newest.map((v) => v.id));
+
+      // The helpers, by name.
+      await page.goto(`${app.url}/registry/helpers`);
+      await page.getByTestId('helpers-page').waitFor(UI);
+      const helpers = page.getByTestId('helpers-table').locator('tbody tr.ant-table-row');
+      await expect.poll(() => helpers.count(), UI).toBe(5);
+      await page.getByTestId('helpers-paging-more').click();
+      await expect.poll(() => helpers.count(), UI).toBe(10);
+      expect(asked.some((u) => u.pathname === '/api/helpers' && /^\d+~/.test(u.searchParams.get('after') ?? ''))).toBe(true);
+      const helperIds = await helpers.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-row-key'))));
+      expect(new Set(helperIds).size).toBe(10);
     },
     STEP,
   );

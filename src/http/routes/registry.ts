@@ -153,10 +153,10 @@ export function registryRoutes(app: FastifyInstance): void {
     summary: 'Helpers of the villages’ households',
     tags: ['registry'],
     access: mayReadResidents,
-    query: z.object({ village: VillageCode.optional(), showIds: Flag, ...Paging }),
+    query: z.object({ village: VillageCode.optional(), showIds: Flag, ...Paging, ...Keyset }),
     handler: async ({ user, query }) => {
-      const { page, pageSize, ...filter } = query;
-      return shown(user, filter.showIds, presentHelpers(await read.helpers(actorOf(user), filter, { page, pageSize })));
+      const { page, pageSize, limit, after, ...filter } = query;
+      return shown(user, filter.showIds, presentHelpers(await read.helpers(actorOf(user), filter, pageOf({ page, pageSize, limit, after }))));
     },
   });
 

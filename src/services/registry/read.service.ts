@@ -164,25 +164,26 @@ export class RegistryReadService {
     }));
   }
 
-  async helpers(actor: Actor, filter: { village?: string; showIds?: boolean }, page: PageRequest): Promise<Page<unknown>> {
+  async helpers(actor: Actor, filter: { village?: string; showIds?: boolean }, page: PageRequest | KeysetRequest): Promise<Page<unknown>> {
     requirePolicy(actor, mayReadResidents);
     const showIds = showFullIds(actor, filter.showIds);
     const villages = await this.narrow(actor, filter.village);
+    const item = (h: Awaited<ReturnType<typeof this.registry.helpers>>['rows'][number]) => ({
+      id: h.id,
+      name: h.name,
+      idNumber: showIds ? h.id_number : maskIdNumber(h.id_number),
+      unit: h.unit,
+      position: h.position,
+      phone: h.phone,
+      households: h.households,
+      currentHouseholds: h.current_households,
+    });
+    if ('limit' in page) {
+      const result = await keysetPage(() => this.registry.helpersAfter(villages, this.today(), page));
+      return { items: result.rows.map(item), total: result.total, next: result.next, ...(result.totalCapped ? { totalCapped: true } : {}) };
+    }
     const result = await this.registry.helpers(villages, this.today(), page);
-    return {
-      items: result.rows.map((h) => ({
-        id: h.id,
-        name: h.name,
-        idNumber: showIds ? h.id_number : maskIdNumber(h.id_number),
-        unit: h.unit,
-        position: h.position,
-        phone: h.phone,
-        households: h.households,
-        currentHouseholds: h.current_households,
-      })),
-      total: result.total,
-      ...page,
-    };
+    return { items: result.rows.map(item), total: result.total, ...page };
   }
 
   // ------------------------------------------------------------------------------------------
@@ -303,13 +304,7 @@ export class RegistryReadService {
     const labels = await this.registry.codeLabels();
     const item = (r: Record<string, unknown>) => ({ id: r.id as number, villageCode: r.village_code as string, ...present(spec, r, labels, showIds) });
     if ('limit' in page) {
-      let result;
-      try {
-        result = await this.registry.recordsAfter(query, page);
-      } catch (e) {
-        if (e instanceof KeysetCursorError) throw new KaoheError('validation', `query.after: ${e.message} (the previous page's next)`);
-        throw e;
-      }
+      const result = await keysetPage(() => this.registry.recordsAfter(query, page));
       return { items: result.rows.map(item), total: result.total, next: result.next, ...(result.totalCapped ? { totalCapped: true } : {}) };
     }
     const result = await this.registry.recordRows(query, page);
@@ -414,5 +409,15 @@ function value(f: FieldSpec, v: unknown, showIds: boolean): unknown {
       return Number(v);
     default:
       return v;
+  }
+}
+
+/** A keyset page; a cursor that is not one of the list's is refused, naming the query's `after`. */
+async function keysetPage<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    if (e instanceof KeysetCursorError) throw new KaoheError('validation', `query.after: ${e.message} (the previous page's next)`);
+    throw e;
   }
 }

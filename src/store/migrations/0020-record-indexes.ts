@@ -2,7 +2,8 @@
  * Keyset pages of the registry's dated records (issue 11, docs/scaling.md "List pages"): each kind
  * listed newest first, by its date and then id (a province's home visits are twelve million).
  * An index on (date, id) finds a page after any record at once, in order; without it every page
- * sorts the table. Kinds without a date page by id (the primary key).
+ * sorts the table. Kinds without a date page by id (the primary key). The helpers, by name and
+ * id.
  */
 import type { Kysely, Migration } from 'kysely';
 
@@ -23,8 +24,11 @@ export const RECORD_DATE_COLUMNS = [
 export const recordIndexes: Migration = {
   async up(db: Kysely<unknown>) {
     for (const [table, column] of RECORD_DATE_COLUMNS) await db.schema.createIndex(`${table}_${column}_id`).on(table).columns([column, 'id']).execute();
+    // The helpers list goes by name (a province has over a million helpers).
+    await db.schema.createIndex('helpers_name_id').on('helpers').columns(['name', 'id']).execute();
   },
   async down(db: Kysely<unknown>) {
     for (const [table, column] of RECORD_DATE_COLUMNS) await db.schema.dropIndex(`${table}_${column}_id`).execute();
+    await db.schema.dropIndex('helpers_name_id').execute();
   },
 };

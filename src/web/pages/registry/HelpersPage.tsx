@@ -1,10 +1,11 @@
 /** Helpers (帮扶责任人) of the villages' households, with how many households each helps now. */
-import { useState } from 'react';
+import { useMemo } from 'react';
 import { Card, Space, Table } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { ErrorView, PageHeader } from '../../components/common.tsx';
-import { useApi } from '../../lib/hooks.ts';
+import { usePagedList } from '../../lib/paged.ts';
+import { LoadMore } from '../../components/LoadMore.tsx';
 import { useFormat } from '../../lib/format.ts';
 import { setQuery, useRoute } from '../../lib/router.tsx';
 import type { Helper, Page } from '../../../contract/index.ts';
@@ -15,9 +16,10 @@ export default function HelpersPage() {
   const fmt = useFormat();
   const route = useRoute();
   const village = route.query.get('village') ?? undefined;
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(50);
-  const { data, error, loading, reload } = useApi<Page<Helper>>('/helpers', { village, page, pageSize });
+  // By name, a page at a time from the server (a province has over a million helpers).
+  const query = useMemo(() => ({ village }), [village]);
+  const list = usePagedList<Helper, Page<Helper>>('/helpers', query, (a) => a.items);
+  const { answer: data, error, loading, reload } = list;
   const columns: ColumnsType<Helper> = [
     { title: t('person.name'), dataIndex: 'name' },
     { title: t('person.idNumber'), dataIndex: 'idNumber', className: 'mono' },
@@ -33,17 +35,17 @@ export default function HelpersPage() {
       {error ? <ErrorView error={error} onRetry={reload} /> : null}
       <Card size="small">
         <Space wrap style={{ marginBottom: 12 }}>
-          <VillageSelect value={village} onChange={(v) => (setQuery({ village: v }), setPage(1))} />
+          <VillageSelect value={village} onChange={(v) => setQuery({ village: v })} />
         </Space>
-        <Table<Helper>
-          rowKey="id"
-          size="small"
-          loading={loading}
-          columns={columns}
-          dataSource={data?.items ?? []}
-          scroll={{ x: 560 }}
-          data-testid="helpers-table"
-          pagination={{ current: page, pageSize, total: data?.total ?? 0, onChange: (p, s) => (setPage(p), setPageSize(s)), showTotal: (n) => t('common.totalRows', { count: n }) }}
+        <Table<Helper> rowKey="id" size="small" loading={loading} columns={columns} dataSource={list.rows} scroll={{ x: 560 }} data-testid="helpers-table" pagination={false} />
+        <LoadMore
+          shown={list.rows.length}
+          total={data?.total}
+          capped={data?.totalCapped}
+          hasMore={list.hasMore}
+          loading={list.loadingMore}
+          onMore={list.loadMore}
+          testId="helpers-paging"
         />
       </Card>
     </div>
