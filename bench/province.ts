@@ -171,7 +171,11 @@ if (!args.skip.includes('import')) {
 // [B] Province
 
 if (!args.skip.includes('province')) {
-  log(`\n[B] a province of ${VILLAGES.toLocaleString('en-US')} villages and ${HOUSEHOLDS.toLocaleString('en-US')} households`);
+  log(
+    args.schema
+      ? `\n[B] the province an earlier run kept in schema ${args.schema}`
+      : `\n[B] a province of ${VILLAGES.toLocaleString('en-US')} villages and ${HOUSEHOLDS.toLocaleString('en-US')} households`,
+  );
   const store = args.schema ? await openStore({ url: PG, pgSchema: args.schema }) : await freshStore('province');
   try {
     if (!args.schema) {
