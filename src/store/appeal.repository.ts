@@ -5,7 +5,7 @@ import type { Executor } from './executor.ts';
 import { allOf, reachConditions, villageMatches, type ReachCut } from './list-cut.ts';
 import type { AppealsTable } from './schema.ts';
 
-const appealOf = (a: Selectable<AppealsTable>): AppealRecord => ({
+export const appealOf = (a: Selectable<AppealsTable>): AppealRecord => ({
   id: a.id,
   assessmentId: a.assessment_id,
   item: a.item,

@@ -4,7 +4,7 @@ import type { EvidenceRecord } from '../core/campaign/records.ts';
 import type { Executor } from './executor.ts';
 import type { EvidenceTable } from './schema.ts';
 
-const evidenceOf = (e: Selectable<EvidenceTable>): EvidenceRecord => ({
+export const evidenceOf = (e: Selectable<EvidenceTable>): EvidenceRecord => ({
   id: e.id,
   findingId: e.finding_id,
   appealId: e.appeal_id,

@@ -2,6 +2,15 @@
 import type { FindingCommentRecord } from '../core/campaign/records.ts';
 import type { Executor } from './executor.ts';
 
+/** A comment as its row holds it (the columns ofAssessment reads). */
+export const commentOf = (r: { id: number; finding_id: number; author: string; text: string; created_at: string }): FindingCommentRecord => ({
+  id: Number(r.id),
+  findingId: Number(r.finding_id),
+  author: r.author,
+  text: r.text,
+  createdAt: r.created_at,
+});
+
 export class FindingCommentRepository {
   constructor(private readonly db: Executor) {}
 
@@ -14,7 +23,7 @@ export class FindingCommentRepository {
       .where('f.assessment_id', '=', assessmentId)
       .orderBy('c.id')
       .execute();
-    return rows.map((r) => ({ id: Number(r.id), findingId: Number(r.finding_id), author: r.author, text: r.text, createdAt: r.created_at }));
+    return rows.map(commentOf);
   }
 
   /**

@@ -5,13 +5,21 @@ import type { Executor } from './executor.ts';
 /** Ids per query of the batched reads (well under either database's parameter limit). */
 const CHUNK = 500;
 
+/** A mark as its row holds it. */
+export const itemCheckOf = (r: { assessment_id: number; item: string; checked_by: string; checked_at: string }): ItemCheckRecord => ({
+  assessmentId: r.assessment_id,
+  item: r.item,
+  checkedBy: r.checked_by,
+  checkedAt: r.checked_at,
+});
+
 export class ItemCheckRepository {
   constructor(private readonly db: Executor) {}
 
   /** The marks of an assessment, by item. */
   async ofAssessment(assessmentId: number): Promise<ItemCheckRecord[]> {
     const rows = await this.db.selectFrom('item_checks').selectAll().where('assessment_id', '=', assessmentId).orderBy('item').execute();
-    return rows.map((r) => ({ assessmentId: r.assessment_id, item: r.item, checkedBy: r.checked_by, checkedAt: r.checked_at }));
+    return rows.map(itemCheckOf);
   }
 
   /** The marked items of some assessments (one query per 500 ids). */

@@ -12,7 +12,7 @@ const recordsOf = (text: string): unknown[] => {
   return Array.isArray(records) ? records : [records];
 };
 
-const suggestionOf = (s: Selectable<SuggestionsTable>): SuggestionRecord => ({
+export const suggestionOf = (s: Selectable<SuggestionsTable>): SuggestionRecord => ({
   id: s.id,
   assessmentId: s.assessment_id,
   key: s.key,

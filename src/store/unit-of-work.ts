@@ -5,6 +5,7 @@
  * the repositories it uses as a Pick of `Repositories`; the composition root hands every service
  * the same unit of work.
  */
+import { AssessmentViewRepository } from './assessment-view.repository.ts';
 import type { Period, VillageRecords } from '../core/derivation/types.ts';
 import { AppealRepository } from './appeal.repository.ts';
 import { AreaRepository } from './area.repository.ts';
@@ -57,6 +58,8 @@ export class Repositories {
   readonly registry: RegistryRepository;
   /** Keys of changes sent with an Idempotency-Key (migration 0012). */
   readonly idempotency: IdempotencyRepository;
+  /** What an assessment's view reads, in one round trip on PostgreSQL. */
+  readonly views: AssessmentViewRepository;
 
   constructor(db: Executor, store: Pick<Store, 'dialect' | 'auditKey'>) {
     this.schemeVersions = new SchemeVersionRepository(db);
@@ -77,6 +80,7 @@ export class Repositories {
     this.reports = new ReportRepository(db);
     this.registry = new RegistryRepository(db);
     this.idempotency = new IdempotencyRepository(db);
+    this.views = new AssessmentViewRepository(db, store.dialect, this);
   }
 }
 

@@ -18,7 +18,10 @@ import type { RankingService } from './rankings.service.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
 import { activeFindings, appealDeadline, assessmentContext, engineFinding, hiddenAssessment, notFound, type Clock } from './shared.ts';
 
-type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'areas' | 'findings' | 'evidence' | 'suggestions' | 'checks' | 'comments' | 'appeals' | 'schemeVersions' | 'audit'>;
+type Repos = Pick<
+  Repositories,
+  'campaigns' | 'assessments' | 'areas' | 'findings' | 'evidence' | 'suggestions' | 'checks' | 'comments' | 'appeals' | 'schemeVersions' | 'audit' | 'views'
+>;
 
 /** Who reads an assessment: the office, reviewers and inspectors see the working material (suggestions); a village and viewers the result. */
 type AssessmentReader = 'work' | 'result';
@@ -84,14 +87,10 @@ export class AssessmentService {
   private async assessmentView(a: AssessmentContextRecord, lang: Lang, sees: AssessmentReader) {
     const read = this.deps.uow.read;
     const { scheme } = await this.deps.schemes.schemeOf(a.schemeVersionId);
-    const findings = await read.findings.ofAssessment(a.id);
-    const evidence = await read.evidence.ofAssessment(a.id);
-    const suggestions = sees === 'work' ? await read.suggestions.ofAssessment(a.id) : [];
-    // The marks "checked, no deduction" and the progress are working material too, like suggestions.
-    const checks = sees === 'work' ? await read.checks.ofAssessment(a.id) : [];
-    const appeals = await read.appeals.ofAssessment(a.id);
-    // Reviewers' comments on findings: working material too (maySeeFindingComments: the readers of suggestions).
-    const comments = sees === 'work' ? await read.comments.ofAssessment(a.id) : [];
+    // Suggestions, the marks "checked, no deduction", the progress and reviewers' comments on
+    // findings are working material (maySeeFindingComments: the readers of suggestions).
+    // All of it in one round trip on PostgreSQL (store/assessment-view.repository.ts).
+    const { findings, evidence, suggestions, checks, appeals, comments, combines } = await read.views.rowsOf(a.id, a.campaignId, sees === 'work');
     // Scored from the findings read here (not the stored result), so the view agrees with its findings.
     const result = score(scheme, unitOfVillage(a), findings.filter((f) => f.status === 'active').map(engineFinding));
     const progress =
@@ -113,7 +112,7 @@ export class AssessmentService {
       publishedAt: a.publishedAt,
       appealsUntil: appealDeadline(a)?.toISOString() ?? null,
       // A final campaign combining others' results (平时考核×30%＋年终考核×70%): the page shows the combined result too.
-      combines: (await read.campaigns.parts(a.campaignId)).length > 0,
+      combines,
       scheme: { id: scheme.id, version: scheme.version },
       findings,
       evidence,
