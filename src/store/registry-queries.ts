@@ -3,7 +3,7 @@
  * dated records, each narrowed to a set of villages (the caller's reach, decided by the service)
  * and paged. Rows come back as the tables hold them; the service shapes and masks them.
  */
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import { readInChunks } from './in-chunks.ts';
 import type { DB } from './schema.ts';
 
@@ -206,6 +206,18 @@ export interface HelperRow {
   current_households: number;
 }
 
+/** How many of a helper's assignments (`a`) run on `today`: the households they help now. */
+function currentHouseholds(eb: ExpressionBuilder<DB & { a: DB['helper_assignments'] }, 'a'>, today: string) {
+  return eb.fn.sum<number>(
+    eb
+      .case()
+      .when(eb.and([eb('a.start_date', '<=', today), eb.or([eb('a.end_date', 'is', null), eb('a.end_date', '>=', today)])]))
+      .then(1)
+      .else(0)
+      .end(),
+  );
+}
+
 /** Helpers assigned (now or before) to households of the villages, with how many households, a page of them. */
 export async function helpers(db: Kysely<DB>, villages: VillageSet, today: string, page: PageRequest): Promise<PageOf<HelperRow>> {
   if (villages && villages.length === 0) return { rows: [], total: 0 };
@@ -222,16 +234,7 @@ export async function helpers(db: Kysely<DB>, villages: VillageSet, today: strin
       'p.position',
       'p.phone',
       eb.fn.count<number>('a.household_id').distinct().as('households'),
-      eb.fn
-        .sum<number>(
-          eb
-            .case()
-            .when(eb.and([eb('a.start_date', '<=', today), eb.or([eb('a.end_date', 'is', null), eb('a.end_date', '>=', today)])]))
-            .then(1)
-            .else(0)
-            .end(),
-        )
-        .as('current_households'),
+      currentHouseholds(eb, today).as('current_households'),
     ])
     .groupBy(['p.id', 'p.name', 'p.id_number', 'p.unit', 'p.position', 'p.phone'])
     .orderBy('p.name')
@@ -295,20 +298,7 @@ export async function helpersAfter(db: Kysely<DB>, villages: VillageSet, today: 
     );
     if (villages) assigned = assigned.innerJoin('households as h', 'h.id', 'a.household_id').where('h.village_code', 'in', villages);
     const rows = await assigned
-      .select((eb) => [
-        'a.helper_id',
-        eb.fn.count<number>('a.household_id').distinct().as('households'),
-        eb.fn
-          .sum<number>(
-            eb
-              .case()
-              .when(eb.and([eb('a.start_date', '<=', today), eb.or([eb('a.end_date', 'is', null), eb('a.end_date', '>=', today)])]))
-              .then(1)
-              .else(0)
-              .end(),
-          )
-          .as('current'),
-      ])
+      .select((eb) => ['a.helper_id', eb.fn.count<number>('a.household_id').distinct().as('households'), currentHouseholds(eb, today).as('current')])
       .groupBy('a.helper_id')
       .execute();
     for (const r of rows) counts.set(r.helper_id, { households: Number(r.households), current: Number(r.current ?? 0) });

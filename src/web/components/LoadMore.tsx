@@ -5,6 +5,7 @@
 import { Button, Input, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../lib/format.ts';
+import type { PagedList } from '../lib/paged.ts';
 
 export function LoadMore({
   shown,
@@ -36,6 +37,21 @@ export function LoadMore({
         </Button>
       ) : null}
     </Space>
+  );
+}
+
+/** LoadMore under a list of usePagedList whose answer counts its rows (up to a cap: `totalCapped`). */
+export function LoadMoreOf({ list, testId }: { list: PagedList<unknown, { total?: number; totalCapped?: boolean }>; testId: string }) {
+  return (
+    <LoadMore
+      shown={list.rows.length}
+      total={list.answer?.total}
+      capped={list.answer?.totalCapped}
+      hasMore={list.hasMore}
+      loading={list.loadingMore}
+      onMore={list.loadMore}
+      testId={testId}
+    />
   );
 }
 

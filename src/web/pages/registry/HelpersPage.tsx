@@ -5,7 +5,7 @@ import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { ErrorView, PageHeader } from '../../components/common.tsx';
 import { usePagedList } from '../../lib/paged.ts';
-import { LoadMore } from '../../components/LoadMore.tsx';
+import { LoadMoreOf } from '../../components/LoadMore.tsx';
 import { useFormat } from '../../lib/format.ts';
 import { setQuery, useRoute } from '../../lib/router.tsx';
 import type { Helper, Page } from '../../../contract/index.ts';
@@ -19,7 +19,7 @@ export default function HelpersPage() {
   // By name, a page at a time from the server (a province has over a million helpers).
   const query = useMemo(() => ({ village }), [village]);
   const list = usePagedList<Helper, Page<Helper>>('/helpers', query, (a) => a.items);
-  const { answer: data, error, loading, reload } = list;
+  const { error, loading, reload } = list;
   const columns: ColumnsType<Helper> = [
     { title: t('person.name'), dataIndex: 'name' },
     { title: t('person.idNumber'), dataIndex: 'idNumber', className: 'mono' },
@@ -38,15 +38,7 @@ export default function HelpersPage() {
           <VillageSelect value={village} onChange={(v) => setQuery({ village: v })} />
         </Space>
         <Table<Helper> rowKey="id" size="small" loading={loading} columns={columns} dataSource={list.rows} scroll={{ x: 560 }} data-testid="helpers-table" pagination={false} />
-        <LoadMore
-          shown={list.rows.length}
-          total={data?.total}
-          capped={data?.totalCapped}
-          hasMore={list.hasMore}
-          loading={list.loadingMore}
-          onMore={list.loadMore}
-          testId="helpers-paging"
-        />
+        <LoadMoreOf list={list} testId="helpers-paging" />
       </Card>
     </div>
   );

@@ -11,7 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorView, PageHeader } from '../../components/common.tsx';
 import { useApi, useDebounced, useIsNarrow } from '../../lib/hooks.ts';
 import { usePagedList } from '../../lib/paged.ts';
-import { LoadMore } from '../../components/LoadMore.tsx';
+import { LoadMoreOf } from '../../components/LoadMore.tsx';
 import { useFormat } from '../../lib/format.ts';
 import { setQuery, useRoute } from '../../lib/router.tsx';
 import { escapeCloses, useReturnFocus } from '../../lib/a11y.tsx';
@@ -36,7 +36,7 @@ export default function HouseholdsPage() {
   // A page at a time from the server (a province's ten million households), 加载更多 for the next.
   const query = useMemo(() => ({ village, q: q || undefined, status }), [village, q, status]);
   const list = usePagedList<Row, Page<Row>>('/households', query, (a) => a.items);
-  const { answer: data, error, loading, reload } = list;
+  const { error, loading, reload } = list;
 
   const columns: ColumnsType<Row> = [
     {
@@ -94,15 +94,7 @@ export default function HouseholdsPage() {
           />
         </Space>
         <Table<Row> rowKey="id" size="small" loading={loading} columns={columns} dataSource={list.rows} scroll={{ x: 640 }} data-testid="households-table" pagination={false} />
-        <LoadMore
-          shown={list.rows.length}
-          total={data?.total}
-          capped={data?.totalCapped}
-          hasMore={list.hasMore}
-          loading={list.loadingMore}
-          onMore={list.loadMore}
-          testId="households-paging"
-        />
+        <LoadMoreOf list={list} testId="households-paging" />
       </Card>
       {open ? <HouseholdDrawer no={open} onClose={() => setOpen(null)} /> : null}
     </div>

@@ -6,7 +6,7 @@ import '../../lib/dayjs-locale.ts';
 import { useTranslation } from 'react-i18next';
 import { ErrorView, PageHeader } from '../../components/common.tsx';
 import { usePagedList } from '../../lib/paged.ts';
-import { LoadMore } from '../../components/LoadMore.tsx';
+import { LoadMoreOf } from '../../components/LoadMore.tsx';
 import { useFormat } from '../../lib/format.ts';
 import { setQuery, useRoute } from '../../lib/router.tsx';
 import { schemeLang } from '../../i18n/index.ts';
@@ -30,7 +30,7 @@ export default function RecordsPage() {
   // Newest first, a page at a time from the server (a province's twelve million home visits).
   const query = useMemo(() => ({ village, from, to }), [village, from, to]);
   const list = usePagedList<Record<string, unknown> & { id: number }, Page<Record<string, unknown> & { id: number }>>(kind ? `/records/${kind}` : null, query, (a) => a.items);
-  const { answer: data, error, loading, reload } = list;
+  const { error, loading, reload } = list;
   const spec = recordKinds.find((k) => k.kind === kind);
   const fields = (spec?.fields ?? []).filter((f) => !(village && f.key === 'village_code'));
   return (
@@ -62,15 +62,7 @@ export default function RecordsPage() {
           columns={fields.map((f) => ({ title: fieldLabel(f, lang), key: f.key, render: (_: unknown, r: Record<string, unknown>) => fieldValue(f, r, lang, fmt, t) }))}
           pagination={false}
         />
-        <LoadMore
-          shown={list.rows.length}
-          total={data?.total}
-          capped={data?.totalCapped}
-          hasMore={list.hasMore}
-          loading={list.loadingMore}
-          onMore={list.loadMore}
-          testId="records-paging"
-        />
+        <LoadMoreOf list={list} testId="records-paging" />
       </Card>
     </div>
   );
