@@ -14,20 +14,19 @@
  * [B] Province: `kaohe demo --province`'s data written through COPY (per table), a campaign over
  *     every village, results recorded and published, then the ranking cold (a new process's
  *     services, nothing kept) and warm, the list pages, and the HTTP endpoints under 200 clients
- *     (autocannon): the village assessment (random villages) back to back, then arriving at
- *     random at a quarter, half and three quarters of that pace (an open loop); the list pages.
+ *     (bench/load.ts, in a process of its own): the village assessment (random villages) back to
+ *     back, then arriving at random at a quarter, half and three quarters of that pace (an open
+ *     loop); the list pages.
  *
  * Environment: KAOHE_BENCH_PG (else KAOHE_TEST_PG, else postgres://postgres@127.0.0.1:5432/test).
  * Schemas kaohe_bench_province_<pid>_* are dropped at the end unless --keep.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
+import { parseArgs, promisify } from 'node:util';
 import { sql } from 'kysely';
 import { compose } from '../src/compose.ts';
 import { buildServer } from '../src/http/server.ts';
@@ -36,6 +35,7 @@ import { generateProvince } from '../src/services/demo.service.ts';
 import { importFile, importTuning } from '../src/services/import/import.service.ts';
 import { openStore, type Store } from '../src/store/db.ts';
 import { areas, households, HEADERS, mulberry32, writeCsv } from './fixtures/households-csv.ts';
+import type { LoadResult } from './load.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -52,6 +52,7 @@ const { values: args } = parseArgs({
   },
 });
 const num = (v: string) => Number(v.replace(/[_,]/g, ''));
+const run = promisify(execFile);
 const ROWS = num(args.rows);
 const HOUSEHOLDS = num(args.households);
 const VILLAGES = num(args.villages);
@@ -293,82 +294,33 @@ if (!args.skip.includes('province')) {
     }
     const seconds = num(args.seconds);
     const connections = num(args.connections);
-    const random = mulberry32(7);
-    const assessmentPath = () => `/api/assessments/${ids[Math.floor(random() * ids.length)]}`;
+    // The load comes from another process (bench/load.ts): the server has its event loop to itself.
+    const jobFile = join(dir, 'load.json');
+    const load = async (rate?: number): Promise<LoadResult> => {
+      writeFileSync(jobFile, JSON.stringify({ base, cookie, ids, connections, seconds, seed: 7, ...(rate ? { rate } : {}) }));
+      // Asynchronously: this process's server answers meanwhile.
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'load.ts'), jobFile], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      return JSON.parse(stdout.trim().split('\n').pop()!) as LoadResult;
+    };
     // The clients ask back to back (the issue's measure).
-    const result = await autocannon({
-      url: base,
-      connections,
-      duration: seconds,
-      headers: { cookie, 'accept-encoding': 'gzip' },
-      requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: assessmentPath() }) }],
-    });
+    const result = await load();
     log(
-      `  GET /api/assessments/:id (random of ${ids.length.toLocaleString('en-US')}), ${connections} clients back to back, ${seconds} s: ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms (target < 50: ${result.latency.p99 < 50 ? 'met' : 'MISSED'}), ${result.non2xx} non-2xx, ${result.errors} errors`,
+      `  GET /api/assessments/:id (random of ${ids.length.toLocaleString('en-US')}), ${connections} clients back to back, ${seconds} s: ${Math.round(result.perSecond)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms (target < 50: ${result.p99 < 50 ? 'met' : 'MISSED'}), ${result.failed} failed`,
     );
     // Then at a set pace, as people at their screens ask: requests arriving at random (Poisson)
     // at RATE a second in all over the same number of connections, each timed from when it was
     // due (a request that waits for a free connection counts its wait).
     for (const share of [0.25, 0.5, 0.75]) {
-      const rate = Math.max(1, Math.round(result.requests.average * share));
-      const paced = await openLoop(base, cookie, assessmentPath, { rate, seconds, connections, random });
+      const rate = Math.max(1, Math.round(result.perSecond * share));
+      const paced = await load(rate);
       log(
-        `  … requests arriving at random, ${rate} req/s (${Math.round(share * 100)}% of back to back) over ${connections} connections: p50 ${paced.p50.toFixed(1)} ms, p99 ${paced.p99.toFixed(1)} ms (${paced.p99 < 50 ? 'under' : 'over'} 50 ms), ${paced.count} requests, ${paced.failed} failed`,
+        `  … requests arriving at random, ${rate} req/s (${Math.round(share * 100)}% of back to back) over ${connections} connections: p50 ${paced.p50.toFixed(1)} ms, p90 ${paced.p90.toFixed(1)} ms, p99 ${paced.p99.toFixed(1)} ms (${paced.p99 < 50 ? 'under' : 'over'} 50 ms), ${paced.count} requests, ${paced.failed} failed`,
       );
     }
     await app.close();
   } finally {
     await store.close();
   }
-}
-
-/**
- * An open-loop load: requests due at random (exponential gaps, `rate` a second on average) for
- * `seconds`, sent over at most `connections` kept-alive connections; each timed from when it was
- * due, so a request kept waiting by the ones before it counts its wait (no coordinated omission).
- */
-async function openLoop(
-  base: string,
-  cookie: string,
-  path: () => string,
-  o: { rate: number; seconds: number; connections: number; random: () => number },
-): Promise<{ p50: number; p99: number; count: number; failed: number }> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections });
-  const url = new URL(base);
-  const times: number[] = [];
-  let failed = 0;
-  const pending: Array<Promise<void>> = [];
-  const start = performance.now();
-  let due = start;
-  const end = start + o.seconds * 1000;
-  for (;;) {
-    due += (-Math.log(1 - o.random()) / o.rate) * 1000;
-    if (due >= end) break;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    const at = due;
-    pending.push(
-      new Promise<void>((resolve) => {
-        const req = http.get({ host: url.hostname, port: url.port, path: path(), agent, headers: { cookie, 'accept-encoding': 'gzip' } }, (res) => {
-          res.resume();
-          res.on('end', () => {
-            if (res.statusCode === 200) times.push(performance.now() - at);
-            else failed++;
-            resolve();
-          });
-        });
-        req.on('error', () => {
-          failed++;
-          resolve();
-        });
-      }),
-    );
-  }
-  await Promise.all(pending);
-  agent.destroy();
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? NaN;
-  return { p50: at(0.5), p99: at(0.99), count: times.length, failed };
 }
 
 log(`\npeak RSS of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
