@@ -33,6 +33,7 @@ const PARAMS = {
   month: '2020-04',
   all: 32,
   deadline: '2020-07-05',
+  area: '织金县',
 };
 
 describe('problem catalogue', () => {
