@@ -160,6 +160,11 @@ const CASES: Array<[AuditSentenceEntry, string, string]> = [
   // An entry without the user name (written by hand, or damaged) names the user by id.
   [e('user.disable', 'user', '8', null, null), '张三 停用了用户 8', 'zhang disabled user 8'],
   [e('user.lockout', 'user', 'li', null, { failures: 5, minutes: 15 }), '用户 li 登录失败 5 次，被锁定 15 分钟', 'user li was locked out for 15 minutes after 5 failed sign-ins'],
+  [
+    e('registry.import', 'registry', 'households', null, { kind: 'households', file: '户表.xlsx', rows: 3, inserted: 1, updated: 2, area: '522425000000', areaName: '织金县' }),
+    '张三（织金县） 导入了贫困户：文件 户表.xlsx，3 行，新增 1 条，更新 2 条',
+    'zhang (织金县) imported households: file 户表.xlsx, 3 rows, 1 added, 2 updated',
+  ],
 ];
 
 describe('auditSentence', () => {

@@ -5,6 +5,7 @@
  * Unknown actions get a plain fallback sentence, never an error.
  */
 import type { AuditEntryRecord } from './campaign/records.ts';
+import { kindSpec } from './registry/kinds.ts';
 import type { Lang } from './scheme/model.ts';
 
 /** What a sentence is built from: an audit entry's fields. */
@@ -183,6 +184,14 @@ export function auditSentence(entry: AuditSentenceEntry, lang: Lang, names: Audi
       return zh ? `${who} 停用了用户 ${str(a.username) ?? id}` : `${who} disabled user ${str(a.username) ?? id}`;
     case 'user.enable':
       return zh ? `${who} 启用了用户 ${str(a.username) ?? id}` : `${who} enabled user ${str(a.username) ?? id}`;
+    case 'registry.import': {
+      const title = kindSpec(str(a.kind) ?? id)?.title;
+      const kind = title ? (zh ? title.zh : (title.en ?? title.zh).toLowerCase()) : (str(a.kind) ?? id);
+      const area = str(a.areaName) ? (zh ? `（${str(a.areaName)}）` : ` (${str(a.areaName)})`) : '';
+      return zh
+        ? `${who}${area} 导入了${kind}：文件 ${str(a.file) ?? '?'}，${str(a.rows) ?? '?'} 行，新增 ${str(a.inserted) ?? '?'} 条，更新 ${str(a.updated) ?? '?'} 条`
+        : `${who}${area} imported ${kind}: file ${str(a.file) ?? '?'}, ${str(a.rows) ?? '?'} rows, ${str(a.inserted) ?? '?'} added, ${str(a.updated) ?? '?'} updated`;
+    }
     case 'user.lockout':
       return zh
         ? `用户 ${id} 登录失败 ${str(a.failures) ?? '?'} 次，被锁定 ${str(a.minutes) ?? '?'} 分钟`

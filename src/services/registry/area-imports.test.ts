@@ -161,6 +161,11 @@ describe.each(storeTargets())('imports by an office of an area ($dialect)', (tar
     expect(() => services.registry.files.errorsFile(otherCity, r.errorsFile!)).toThrow(/errors file/);
     const ok = await services.registry.files.importUpload(county, 'households', file(VALID.households), '户表.csv', false);
     expect(ok.committed, JSON.stringify(ok.problems)).toBe(true);
+    // Who imported what into whose villages: in the audit log (the refused file is not).
+    const entries = (await services.campaigns.audit.auditLog(ACTORS.admin as Actor)).filter((x) => x.action === 'registry.import');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ actor: 'zhijin', entity: 'registry', entityId: 'households' });
+    expect(entries[0]!.after).toMatchObject({ kind: 'households', file: '户表.csv', rows: 3, inserted: 0, updated: 3, area: K1, areaName: '织金县' });
     expect(await villageOf(H1)).toBe(A1);
   });
 

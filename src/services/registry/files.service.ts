@@ -17,6 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { KaoheError, errorFromWorker, isErrorCode } from '../../core/errors.ts';
 import { quoteCell } from '../../core/registry/cell-text.ts';
 import { kindSpec, KINDS, type KindSpec } from '../../core/registry/kinds.ts';
+import type { AuditInput } from '../../store/audit.repository.ts';
 import type { Store } from '../../store/db.ts';
 import { writeTemplate } from '../import/export.service.ts';
 import type { ImportReport } from '../import/import.service.ts';
@@ -39,11 +40,14 @@ export interface RegistryFileServiceDeps {
   /** Where the store is: the import and export workers open their own connection to it. */
   store: StoreLocation;
   clock?: Clock;
+  /** Appends an entry to the audit log: a committed import's (who, which kind and file, how many rows, for which area). */
+  audit?: (entry: AuditInput) => Promise<void>;
 }
 
 export class RegistryFileService {
   private readonly store: StoreLocation;
   private readonly clock: Clock;
+  private readonly audit: ((entry: AuditInput) => Promise<void>) | undefined;
   private dir: string | undefined;
   private readonly errorFiles = new Map<string, { path: string; filename: string; owner: string; expires: number }>();
   private sweeper: NodeJS.Timeout | undefined;
@@ -51,6 +55,7 @@ export class RegistryFileService {
   constructor(deps: RegistryFileServiceDeps) {
     this.store = { url: deps.store.url, ...(deps.store.pgSchema ? { pgSchema: deps.store.pgSchema } : {}) };
     this.clock = deps.clock ?? (() => new Date());
+    this.audit = deps.audit;
   }
 
   private today(): string {
@@ -132,6 +137,16 @@ export class RegistryFileService {
         if (e instanceof KaoheError) throw new KaoheError(e.code, relabel(e.message), e.details);
         throw e;
       }
+      if (report.committed)
+        // After the import's own transaction (in its worker): the rows are in; the entry says who put them there.
+        await this.audit?.({
+          at: this.clock().toISOString(),
+          actor: actor.user,
+          action: 'registry.import',
+          entity: 'registry',
+          entityId: kind,
+          after: { kind, file: name, rows: report.rows, inserted: report.inserted, updated: report.updated, ...(area ? { area: area.code, areaName: area.name } : {}) },
+        });
       const result: ImportResult = {
         ...report,
         file: name,

@@ -15,7 +15,7 @@ import type { AuditEntry, AuditVerification } from '../lib/types.ts';
 import { usePlaces } from '../lib/places.ts';
 import type { UsersAnswer } from '../../contract/index.ts';
 
-const ENTITIES = ['assessment', 'finding', 'evidence', 'suggestion', 'appeal', 'campaign', 'inspection_team', 'scheme_version', 'ranking_snapshot', 'user'];
+const ENTITIES = ['assessment', 'finding', 'evidence', 'suggestion', 'appeal', 'campaign', 'inspection_team', 'scheme_version', 'ranking_snapshot', 'user', 'registry'];
 
 function Json({ value }: { value: unknown }) {
   if (value === null || value === undefined) return <span className="muted">—</span>;
