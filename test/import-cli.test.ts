@@ -109,6 +109,20 @@ describe('kaohe import / export on one database', SLOW, () => {
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/imported 5 members rows: 0 new, 5 updated/);
     expect(await counts(data, 'areas', 'households', 'members')).toEqual([4, 3, 5]);
+    // Each committed import is in the audit log (the refused file and the dry run are not).
+    const store = await openStore({ url: join(data, 'kaohe.db') });
+    try {
+      const entries = await store.db.selectFrom('audit_log').select(['actor', 'entity_id', 'after']).where('action', '=', 'registry.import').orderBy('id').execute();
+      expect(entries.map((e) => [e.actor, e.entity_id])).toEqual([
+        ['cli', 'areas'],
+        ['cli', 'households'],
+        ['cli', 'members'],
+        ['cli', 'members'],
+      ]);
+      expect(JSON.parse(entries[3]!.after!)).toEqual({ kind: 'members', file: 'members.csv', rows: 5, inserted: 0, updated: 5 });
+    } finally {
+      await store.close();
+    }
 
     const [masked, full] = await Promise.all([
       kaohe(['export', 'members', '--format', 'csv', '-o', 'members-out.csv'], cwd),

@@ -1,21 +1,23 @@
 /** `kaohe import|template|export|db migrate`: the registry from the command line. */
+import { basename } from 'node:path';
 import cliProgress from 'cli-progress';
 import { KaoheError } from '../../core/errors.ts';
 import { KINDS } from '../../core/registry/kinds.ts';
 import { writeErrorsFile } from '../../services/import/errors-file.ts';
 import { exportKind, writeTemplate } from '../../services/import/export.service.ts';
 import { importFile, type ImportReport } from '../../services/import/import.service.ts';
-import { migrateConfiguredStore, openServices } from '../../compose.ts';
+import { migrateConfiguredStore, openServices, type Services } from '../../compose.ts';
+import { actorOf } from './campaign.ts';
 import type { Store } from '../../store/db.ts';
 
 /** Exit status of an import whose file was rejected (bad rows): nothing was written. */
 export const EXIT_REJECTED = 1;
 
 /** Runs a command over the configured store, opened (and migrated) by the composition root. */
-export async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
+export async function withStore<T>(work: (store: Store, services: Services) => Promise<T>): Promise<T> {
   const services = await openServices();
   try {
-    return await work(services.store);
+    return await work(services.store, services);
   } finally {
     await services.close();
   }
@@ -41,7 +43,7 @@ function describe(report: ImportReport, shown: number): string {
 }
 
 export async function runImport(kind: string, file: string, opts: { dryRun?: boolean; errors?: string; show: number }): Promise<number> {
-  return withStore(async (store) => {
+  return withStore(async (store, services) => {
     const tty = process.stderr.isTTY;
     const bar = tty
       ? new cliProgress.SingleBar(
@@ -70,6 +72,8 @@ export async function runImport(kind: string, file: string, opts: { dryRun?: boo
       }
       return EXIT_REJECTED;
     }
+    // Who imported it (KAOHE_USER, else cli), in the audit log as an import through the server is.
+    await services.registry.files.recordImport(actorOf({}), report, basename(file));
     process.stdout.write(describe(report, opts.show));
     return 0;
   });

@@ -137,16 +137,7 @@ export class RegistryFileService {
         if (e instanceof KaoheError) throw new KaoheError(e.code, relabel(e.message), e.details);
         throw e;
       }
-      if (report.committed)
-        // After the import's own transaction (in its worker): the rows are in; the entry says who put them there.
-        await this.audit?.({
-          at: this.clock().toISOString(),
-          actor: actor.user,
-          action: 'registry.import',
-          entity: 'registry',
-          entityId: kind,
-          after: { kind, file: name, rows: report.rows, inserted: report.inserted, updated: report.updated, ...(area ? { area: area.code, areaName: area.name } : {}) },
-        });
+      await this.recordImport(actor, report, name);
       const result: ImportResult = {
         ...report,
         file: name,
@@ -169,6 +160,31 @@ export class RegistryFileService {
     } finally {
       this.discard(path);
     }
+  }
+
+  /**
+   * A committed import's audit entry (`registry.import`): who, the kind, the file's name, the rows
+   * added and updated, the office's area. Written after the import's own transaction (in its
+   * worker thread, or the CLI's); a dry run or a refused file writes none.
+   */
+  async recordImport(actor: Actor, report: Pick<ImportReport, 'kind' | 'committed' | 'rows' | 'inserted' | 'updated'>, file: string): Promise<void> {
+    if (!report.committed) return;
+    const area = actor.area && !actor.area.whole ? actor.area : undefined;
+    await this.audit?.({
+      at: this.clock().toISOString(),
+      actor: actor.user,
+      action: 'registry.import',
+      entity: 'registry',
+      entityId: report.kind,
+      after: {
+        kind: report.kind,
+        file,
+        rows: report.rows,
+        inserted: report.inserted,
+        updated: report.updated,
+        ...(area ? { area: area.code, areaName: area.name } : {}),
+      },
+    });
   }
 
   /** An import's errors file, for the administrator who imported, within the hour. */
