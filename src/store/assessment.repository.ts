@@ -163,7 +163,7 @@ export class AssessmentRepository {
   }
 
   /** The assessment with its village and campaign. */
-  async context(id: number): Promise<AssessmentContextRecord | undefined> {
+  async context(id: number, options: { commentStamp?: boolean } = {}): Promise<(AssessmentContextRecord & { commentStamp?: string }) | undefined> {
     const a = await this.db
       .selectFrom('assessments as a')
       .innerJoin('areas as v', 'v.code', 'a.village_code')
@@ -190,6 +190,24 @@ export class AssessmentRepository {
         'c.appeal_days',
         'c.name as campaign_name',
       ])
+      // What changes when a comment is added to its findings (their number and the last id): a
+      // view of the assessment is kept while this and the row are unchanged. In the same round trip.
+      .$if(!!options.commentStamp, (q) =>
+        q.select((eb) => [
+          eb
+            .selectFrom('finding_comments as fc')
+            .innerJoin('findings as ff', 'ff.id', 'fc.finding_id')
+            .whereRef('ff.assessment_id', '=', 'a.id')
+            .select((sub) => sub.fn.countAll().as('n'))
+            .as('comment_count'),
+          eb
+            .selectFrom('finding_comments as fc')
+            .innerJoin('findings as ff', 'ff.id', 'fc.finding_id')
+            .whereRef('ff.assessment_id', '=', 'a.id')
+            .select((sub) => sub.fn.max('fc.id').as('m'))
+            .as('comment_last'),
+        ]),
+      )
       .where('a.id', '=', id)
       .executeTakeFirst();
     if (!a) return undefined;
@@ -214,6 +232,7 @@ export class AssessmentRepository {
       periodTo: a.period_to,
       appealDays: Number(a.appeal_days),
       campaignName: a.campaign_name,
+      ...(options.commentStamp ? { commentStamp: `${Number(a.comment_count ?? 0)}:${Number(a.comment_last ?? 0)}` } : {}),
     };
   }
 

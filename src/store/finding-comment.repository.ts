@@ -26,20 +26,6 @@ export class FindingCommentRepository {
     return rows.map(commentOf);
   }
 
-  /**
-   * What changes when a comment is added to an assessment's findings: their number and the last
-   * id (an assessment view is kept while this and the assessment row are unchanged).
-   */
-  async stampOf(assessmentId: number): Promise<string> {
-    const r = await this.db
-      .selectFrom('finding_comments as c')
-      .innerJoin('findings as f', 'f.id', 'c.finding_id')
-      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('c.id').as('last')])
-      .where('f.assessment_id', '=', assessmentId)
-      .executeTakeFirst();
-    return `${Number(r?.n ?? 0)}:${Number(r?.last ?? 0)}`;
-  }
-
   async insert(c: Omit<FindingCommentRecord, 'id'>): Promise<number> {
     const r = await this.db
       .insertInto('finding_comments')

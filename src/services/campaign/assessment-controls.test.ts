@@ -142,6 +142,8 @@ for (const target of storeTargets()) {
       expect(c).toMatchObject({ findingId: f.id, author: reviewerT1.user, text: '照片看不清，请补拍' });
       await service.comments.addComment(admin, f.id, '同意审核意见');
       expect(await version(id)).toBe(before);
+      // The view read before the comments is not the one kept: the comments' stamp moved with them.
+      expect((await service.assessments.getAssessment(zhang, id)).comments.map((x) => x.text)).toEqual(['照片看不清，请补拍', '同意审核意见']);
       const [entry] = (await auditOf('finding.comment')).slice(0, 1);
       expect(entry).toMatchObject({ actor: reviewerT1.user, entity: 'finding', entity_id: String(f.id) });
       expect(JSON.parse(entry!.after!)).toMatchObject({ assessmentId: id, item: f.item, commentId: c.id, text: '照片看不清，请补拍' });

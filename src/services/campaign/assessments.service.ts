@@ -64,12 +64,13 @@ export class AssessmentService {
    * must not be modified.
    */
   async getAssessment(actor: Actor, assessmentId: number, lang: Lang = 'zh', hidden: () => KaoheError = hiddenAssessment(assessmentId)): Promise<AssessmentView> {
-    const { a, ctx } = await assessmentContext(this.deps.uow.read, assessmentId, needsTeam(actor));
-    assertRead(actor, ctx, hidden);
     // Suggestions are the inspectors' working material, not part of a village's result.
     const sees: AssessmentReader = maySeeSuggestions(actor) ? 'work' : 'result';
+    // For those who read the comments, their stamp comes with the row (one round trip).
+    const { a, ctx } = await assessmentContext(this.deps.uow.read, assessmentId, needsTeam(actor), sees === 'work');
+    assertRead(actor, ctx, hidden);
     const key = `${assessmentId}|${sees}|${lang}`;
-    const stamp = JSON.stringify(a) + (sees === 'work' ? `|${await this.deps.uow.read.comments.stampOf(assessmentId)}` : '');
+    const stamp = JSON.stringify(a);
     const hit = this.views.get(key);
     if (hit && hit.stamp === stamp) {
       // Most recently used last, so the oldest entry is the first one dropped.

@@ -66,8 +66,10 @@ export async function assessmentContext(
   tx: Pick<Repositories, 'assessments' | 'campaigns'>,
   assessmentId: number,
   withInspectors = true,
-): Promise<{ a: AssessmentContextRecord; ctx: AssessmentContext }> {
-  const a = await tx.assessments.context(assessmentId);
+  /** Read the comments' stamp with the row (`a.commentStamp`). */
+  commentStamp = false,
+): Promise<{ a: AssessmentContextRecord & { commentStamp?: string }; ctx: AssessmentContext }> {
+  const a = await tx.assessments.context(assessmentId, { commentStamp });
   if (!a) throw notFound(`assessment ${assessmentId}`);
   const inspectors = a.teamId === null || !withInspectors ? [] : await tx.campaigns.teamMembers(a.teamId);
   return { a, ctx: { villageCode: a.villageCode, townshipCode: a.townshipCode, status: a.status, inspectors } };
