@@ -36,7 +36,6 @@ import {
   helpersAfter,
   recordsAfter,
   KeysetCursorError,
-  registryPaging,
   type KeysetPageOf,
   type KeysetRequest,
   type PageOf,
@@ -48,7 +47,7 @@ import {
 } from './registry-queries.ts';
 
 export type { AreaRow, HelperRow, HouseholdRow, HouseholdSearch, KeysetPageOf, KeysetRequest, PageOf, PageRequest, RecordQuery, TeamMemberRow, VillageSet, WorkTeamRow };
-export { KeysetCursorError, registryPaging };
+export { KeysetCursorError };
 
 /**
  * The registry's reads (store/registry-queries.ts) over the database or a transaction: the area

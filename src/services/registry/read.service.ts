@@ -18,7 +18,9 @@ import { kindSpec, KINDS, type KindSpec } from '../../core/registry/kinds.ts';
 import {
   KeysetCursorError,
   type AreaRow,
+  type HouseholdRow,
   type HouseholdSearch,
+  type KeysetPageOf,
   type KeysetRequest,
   type PageRequest,
   type TeamMemberRow,
@@ -180,7 +182,7 @@ export class RegistryReadService {
     });
     if ('limit' in page) {
       const result = await keysetPage(() => this.registry.helpersAfter(villages, this.today(), page));
-      return { items: result.rows.map(item), total: result.total, next: result.next, ...(result.totalCapped ? { totalCapped: true } : {}) };
+      return keysetAnswer(result, item);
     }
     const result = await this.registry.helpers(villages, this.today(), page);
     return { items: result.rows.map(item), total: result.total, ...page };
@@ -214,18 +216,15 @@ export class RegistryReadService {
       }
     }
     const spec = kindSpec('households')!;
-    const labels = await this.registry.codeLabels();
-    const item = (h: Awaited<ReturnType<typeof this.registry.searchHouseholds>>['rows'][number]) => ({
-      id: h.id,
-      ...present(spec, h, labels, showIds),
-      villageName: h.village_name,
-    });
+    // The labels are read beside the rows, not after them.
+    const labelsRead = this.registry.codeLabels();
+    const itemOf = (labels: Awaited<typeof labelsRead>) => (h: HouseholdRow) => ({ id: h.id, ...present(spec, h, labels, showIds), villageName: h.village_name });
     if ('limit' in page) {
-      const result = await this.registry.householdsAfter(search, page);
-      return { items: result.rows.map(item), total: result.total, next: result.next, ...(result.totalCapped ? { totalCapped: true } : {}) };
+      const [labels, result] = await Promise.all([labelsRead, this.registry.householdsAfter(search, page)]);
+      return keysetAnswer(result, itemOf(labels));
     }
-    const result = await this.registry.searchHouseholds(search, page);
-    return { items: result.rows.map(item), total: result.total, ...page };
+    const [labels, result] = await Promise.all([labelsRead, this.registry.searchHouseholds(search, page)]);
+    return { items: result.rows.map(itemOf(labels)), total: result.total, ...page };
   }
 
   /** One household: its record, members, helpers (now and before) and latest visits. */
@@ -305,7 +304,7 @@ export class RegistryReadService {
     const item = (r: Record<string, unknown>) => ({ id: r.id as number, villageCode: r.village_code as string, ...present(spec, r, labels, showIds) });
     if ('limit' in page) {
       const result = await keysetPage(() => this.registry.recordsAfter(query, page));
-      return { items: result.rows.map(item), total: result.total, next: result.next, ...(result.totalCapped ? { totalCapped: true } : {}) };
+      return keysetAnswer(result, item);
     }
     const result = await this.registry.recordRows(query, page);
     return { items: result.rows.map(item), total: result.total, ...page };
@@ -420,4 +419,9 @@ async function keysetPage<T>(read: () => Promise<T>): Promise<T> {
     if (e instanceof KeysetCursorError) throw new KaoheError('validation', `query.after: ${e.message} (the previous page's next)`);
     throw e;
   }
+}
+
+/** A keyset page's answer: its items, total, next cursor, and whether the total is the count's cap. */
+function keysetAnswer<R, T>(result: KeysetPageOf<R>, item: (row: R) => T): Page<T> {
+  return { items: result.rows.map(item), total: result.total, next: result.next, ...(result.totalCapped ? { totalCapped: true as const } : {}) };
 }
