@@ -70,7 +70,7 @@ export function compose(options: ComposeOptions): Services {
     users,
     campaigns,
     bootstrap: new BootstrapService({ users, areas, campaigns, generateDemo: () => generateDemo({ store }) }),
-    registry: registryServices({ repositories: uow.read, store, clock, audit: (entry) => uow.transaction((tx) => tx.audit.append(entry)) }),
+    registry: registryServices({ repositories: uow.read, store, clock }),
     reports: new ReportDocuments({ reports: new ReportService({ repository: uow.read.reports, campaigns, clock }), campaigns, present, thumbnails: new Thumbnails(evidenceStore) }),
     evidenceStore,
     uploads,

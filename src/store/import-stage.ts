@@ -20,9 +20,11 @@
  * other connections wait for it (sqlite-driver.ts, up to a busy timeout well beyond that)
  * instead of failing.
  */
+import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import { copyText, CopyIn, ident, setAsideIfEmpty } from './pg-bulk.ts';
 import type { Store } from './db.ts';
+import type { DB } from './schema.ts';
 import { areaSubtree } from './area-subtree.ts';
 
 export type Value = string | number | null;
@@ -67,6 +69,22 @@ export interface MergeOptions {
    * merge (dropping an index locks the table); into a table with rows nothing changes (no one waits).
    */
   deferIndexes?: boolean;
+  /**
+   * An import by an office of an area: the staged rows that would change a row of the table
+   * outside the area are looked for inside the merge's transaction, under a lock that keeps other
+   * writers of the table (and of the households, for a table placed by its household) out until
+   * it ends (SQLite's write lock; PostgreSQL's SHARE ROW EXCLUSIVE): no row can be moved to another
+   * area between the check and the merge. If any is found, nothing is merged (`outside` lists them).
+   */
+  areaCheck?: AreaCheck;
+  /** Written in the merge's transaction, after the rows (the import's audit entry): both or neither. */
+  within?: (db: Kysely<DB>) => Promise<void>;
+}
+
+/** What a merge did: `outside`, the rows its area check found (nothing was merged then). */
+export interface MergeResult {
+  merged: boolean;
+  outside: OutsideRow[];
 }
 
 /**
@@ -109,8 +127,8 @@ export interface Stage {
   readonly rows: number;
   /** Appends rows given as one flat array of values, `columns.length` to a row; in one transaction of the staging database. */
   append(values: readonly Value[]): Promise<void>;
-  /** Merges every staged row into the registry, in one transaction; all of them or, on any error, none. */
-  merge(options?: MergeOptions): Promise<void>;
+  /** Merges every staged row into the registry, in one transaction; all of them or, on any error (or a row outside the area), none. */
+  merge(options?: MergeOptions): Promise<MergeResult>;
   /** The staged rows that would change a row of the table outside an area (in staging order, at most `check.limit`). */
   outsideArea(check: AreaCheck): Promise<OutsideRow[]>;
 }
@@ -273,13 +291,20 @@ class SqliteStage implements Stage {
     this.rows += values.length / width;
   }
 
-  async merge(options: MergeOptions = {}): Promise<void> {
-    if (!this.created || this.rows === 0) return;
+  async merge(options: MergeOptions = {}): Promise<MergeResult> {
+    if (!this.created || this.rows === 0) return { merged: false, outside: [] };
     const raw = this.raw;
     const statements = mergeStatements(this.plan, 'sqlite', this.table, 'rowid');
     try {
       // BEGIN IMMEDIATE (db.ts): the write lock from the start, waited for if someone has it.
-      await this.store.db.transaction().execute(async () => {
+      return await this.store.db.transaction().execute(async (trx): Promise<MergeResult> => {
+        if (options.areaCheck) {
+          const outside = outsideRows(
+            this.plan,
+            raw.prepare(outsideAreaQuery(this.plan, this.table, 'rowid', options.areaCheck, '?')).all(options.areaCheck.code) as Array<Record<string, unknown>>,
+          );
+          if (outside.length > 0) return { merged: false, outside };
+        }
         const indexes = options.deferIndexes
           ? (
               raw.prepare(`select name, sql from main.sqlite_master where type = 'index' and tbl_name = ? and sql is not null`).all(this.plan.table) as Array<{
@@ -292,6 +317,8 @@ class SqliteStage implements Stage {
         for (const i of indexes) raw.exec(`drop index main."${i.name.replace(/"/g, '""')}"`);
         for (const s of statements) raw.exec(s);
         for (const i of indexes) raw.exec(i.sql);
+        await options.within?.(trx);
+        return { merged: true, outside: [] };
       });
     } catch (e) {
       if (isForeignKeyViolation(e)) throw new StaleReference(e);
@@ -398,18 +425,32 @@ class PostgresStage implements Stage {
     return outsideRows(this.plan, found.rows);
   }
 
-  async merge(options: MergeOptions = {}): Promise<void> {
-    if (!this.created || this.rows === 0) return;
+  async merge(options: MergeOptions = {}): Promise<MergeResult> {
+    if (!this.created || this.rows === 0) return { merged: false, outside: [] };
     await this.endCopy();
     try {
       await this.client.query('begin');
       try {
+        const check = options.areaCheck;
+        if (check) {
+          // Other writers of the table (and of the households that place its rows, locked first: the
+          // parent before its rows, the order the registry's writes take) wait for the merge.
+          for (const t of check.placeBy === 'household' && this.plan.table !== 'households' ? ['households', this.plan.table] : [this.plan.table])
+            await this.client.query(`lock table ${ident(t)} in share row exclusive mode`);
+          const outside = outsideRows(this.plan, (await this.client.query(outsideAreaQuery(this.plan, this.table, 'seq', check, '$1'), [check.code])).rows);
+          if (outside.length > 0) {
+            await this.client.query('rollback');
+            return { merged: false, outside };
+          }
+        }
         // Into an empty table (a first load): its indexes and constraints made again from all the rows.
         const aside = options.deferIndexes ? await setAsideIfEmpty(this.client, this.plan.table) : undefined;
         const statements = mergeStatements(this.plan, 'postgres', this.table, 'seq', aside ? 'insert' : 'upsert');
         for (const s of statements) await this.client.query(s);
         await aside?.restore();
+        if (options.within) await options.within(onClient(this.client));
         await this.client.query('commit');
+        return { merged: true, outside: [] };
       } catch (e) {
         await this.client.query('rollback');
         throw e;
@@ -435,4 +476,13 @@ class PostgresStage implements Stage {
         this.broken = true;
       });
   }
+}
+
+/**
+ * A Kysely over one connection already in a transaction (the merge's): every query on it runs in
+ * that transaction. Nothing is released or ended by it.
+ */
+function onClient(client: pg.PoolClient): Kysely<DB> {
+  const connection = { query: client.query.bind(client), release: () => undefined } as unknown as pg.PoolClient;
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: { connect: async () => connection, end: async () => undefined } as unknown as pg.Pool }) });
 }

@@ -54,6 +54,8 @@ export async function runImport(kind: string, file: string, opts: { dryRun?: boo
     let started = false;
     const report = await importFile(store, kind, file, {
       dryRun: !!opts.dryRun,
+      // Who imported it (KAOHE_USER, else cli): the entry is written with the rows, as an import through the server's is.
+      ...(opts.dryRun ? {} : { audit: services.registry.files.importAudit(actorOf({}), kind, basename(file)) }),
       onProgress: (p) => {
         if (!bar) return;
         if (!started) {
@@ -72,8 +74,6 @@ export async function runImport(kind: string, file: string, opts: { dryRun?: boo
       }
       return EXIT_REJECTED;
     }
-    // Who imported it (KAOHE_USER, else cli), in the audit log as an import through the server is.
-    await services.registry.files.recordImport(actorOf({}), report, basename(file));
     process.stdout.write(describe(report, opts.show));
     return 0;
   });

@@ -15,6 +15,7 @@ import { importableInArea } from '../policies.ts';
 import { kindSpec, KINDS, type KindSpec } from '../../core/registry/kinds.ts';
 import type { Store } from '../../store/db.ts';
 import { StaleReference, withStage, type AreaCheck, type OutsideRow, type PgStaging, type Stage, type StagePlan } from '../../store/import-stage.ts';
+import { appendAudit, type AuditInput } from '../../store/audit.repository.ts';
 import { IMPORT_KEY_SEPARATOR, readImportLookups, type ImportLookups } from '../../store/import-lookups.ts';
 import type { ImportReport as ContractImportReport } from '../../contract/registry.ts';
 import { openSheet, type Sheet } from './readers.ts';
@@ -46,6 +47,12 @@ export interface ImportOptions {
    * the whole database's office's to import (policies.ts, importableInArea).
    */
   area?: { code: string; name: string };
+  /**
+   * The audit entry of the import (who, which file, …), written in the merge's transaction with the
+   * rows, `after` completed with the rows read, added and updated: a committed import always has
+   * its entry, and an entry always its rows. None for a dry run or a refused file.
+   */
+  audit?: AuditInput & { after: Record<string, unknown> };
 }
 
 /**
@@ -137,11 +144,16 @@ export async function importFile(store: Store, kind: string, file: string, optio
         area: options.area,
       });
       const placeBy = options.area ? areaPlacement(spec) : undefined;
-      if (options.area && placeBy && report.problems.length === 0) {
-        // A record of another area the file would change: found in SQL, against the staged rows.
-        const outside = await stage.outsideArea({ code: options.area.code, placeBy, limit: maxProblems });
-        if (outside.length > 0) outsideProblems(spec, outside, rowNumbers!, options.area.name, report);
+      const areaCheck = options.area && placeBy ? { code: options.area.code, placeBy, limit: maxProblems } : undefined;
+      const outsideFound = (outside: OutsideRow[]) => {
+        outsideProblems(spec, outside, rowNumbers!, options.area!.name, report);
         if (outside.length >= maxProblems) report.truncated = true;
+      };
+      if (areaCheck && dryRun && report.problems.length === 0) {
+        // A record of another area the file would change: found in SQL, against the staged rows.
+        // (An import that writes looks inside the merge's transaction, below.)
+        const outside = await stage.outsideArea(areaCheck);
+        if (outside.length > 0) outsideFound(outside);
       }
       if (report.problems.length > 0) {
         // Nothing is written: counts of the rows before the first problem would say otherwise.
@@ -150,8 +162,21 @@ export async function importFile(store: Store, kind: string, file: string, optio
         return;
       }
       if (dryRun) return;
+      const audit = options.audit;
       try {
-        await stage.merge({ deferIndexes: stage.rows >= importTuning.deferIndexesAt && stage.rows * 4 >= lookups.existing.size });
+        const merged = await stage.merge({
+          deferIndexes: stage.rows >= importTuning.deferIndexesAt && stage.rows * 4 >= lookups.existing.size,
+          ...(areaCheck ? { areaCheck } : {}),
+          ...(audit
+            ? { within: (db) => appendAudit(db, store, { ...audit, after: { ...audit.after, rows: report.rows, inserted: report.inserted, updated: report.updated } }) }
+            : {}),
+        });
+        if (merged.outside.length > 0) {
+          outsideFound(merged.outside);
+          report.inserted = 0;
+          report.updated = 0;
+          return;
+        }
       } catch (e) {
         if (!(e instanceof StaleReference)) throw e;
         throw new KaoheError(

@@ -169,6 +169,39 @@ describe.each(storeTargets())('imports by an office of an area ($dialect)', (tar
     expect(await villageOf(H1)).toBe(A1);
   });
 
+  it('writes an import and its audit entry in one transaction: when the entry cannot be written, no row is', async () => {
+    const entry = services.registry.files.importAudit(county, 'households', '户表.csv');
+    const moved = household('5224251002020008', A2, idNumber('522425', '19760606', '035'));
+    const file1 = withRows(withCell(VALID.households, 0, '家庭人口数', '6'), moved);
+    const entries = async () => Number((await sql<{ n: number }>`select count(*) as n from audit_log where action = 'registry.import'`.execute(store.db)).rows[0]!.n);
+    const before = { households: await count('households'), entries: await entries() };
+    const head = await store.db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+    // The log's head gone: appending to the log fails, after the rows were merged in the same transaction.
+    await store.db.deleteFrom('audit_head').execute();
+    try {
+      await expect(run('households', file1, { area: K1_AREA, audit: entry })).rejects.toThrow(/audit log has no head row/);
+    } finally {
+      await store.db.insertInto('audit_head').values(head).execute();
+    }
+    expect(await count('households')).toBe(before.households);
+    expect(await entries()).toBe(before.entries);
+    const sizeOfH1 = async () => (await store.db.selectFrom('households').select('size').where('household_no', '=', H1).executeTakeFirst())?.size;
+    expect(await sizeOfH1()).not.toBe(6);
+    // With the head back, both go in; the entry counts the rows.
+    const ok = await run('households', file1, { area: K1_AREA, audit: entry });
+    expect(ok.committed, JSON.stringify(ok.problems)).toBe(true);
+    expect(await count('households')).toBe(before.households + 1);
+    expect(await sizeOfH1()).toBe(6);
+    const last = await store.db.selectFrom('audit_log').select(['actor', 'after']).where('action', '=', 'registry.import').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(last.actor).toBe('zhijin');
+    expect(JSON.parse(last.after!)).toEqual({ kind: 'households', file: '户表.csv', rows: 4, inserted: 1, updated: 3, area: K1, areaName: '织金县' });
+    // A refused file (a record of another area, found inside the merge's transaction) writes neither.
+    const refusedFile = await run('households', withRows(VALID.households, household(HB, A1, HB_HEAD)), { area: K1_AREA, audit: entry });
+    expect(refusedFile.problems.map((p) => [p.row, p.reason?.code])).toEqual([[5, 'record-outside-area']]);
+    expect(await entries()).toBe(before.entries + 1);
+    expect(await services.campaigns.audit.verifyAudit()).toMatchObject({ ok: true });
+  });
+
   it("exports its own villages' records, named with its area, and not the division tree", async () => {
     const out = await services.registry.files.exportFile(county, 'households', 'csv', false);
     try {

@@ -40,14 +40,11 @@ export interface RegistryFileServiceDeps {
   /** Where the store is: the import and export workers open their own connection to it. */
   store: StoreLocation;
   clock?: Clock;
-  /** Appends an entry to the audit log: a committed import's (who, which kind and file, how many rows, for which area). */
-  audit?: (entry: AuditInput) => Promise<void>;
 }
 
 export class RegistryFileService {
   private readonly store: StoreLocation;
   private readonly clock: Clock;
-  private readonly audit: ((entry: AuditInput) => Promise<void>) | undefined;
   private dir: string | undefined;
   private readonly errorFiles = new Map<string, { path: string; filename: string; owner: string; expires: number }>();
   private sweeper: NodeJS.Timeout | undefined;
@@ -55,7 +52,6 @@ export class RegistryFileService {
   constructor(deps: RegistryFileServiceDeps) {
     this.store = { url: deps.store.url, ...(deps.store.pgSchema ? { pgSchema: deps.store.pgSchema } : {}) };
     this.clock = deps.clock ?? (() => new Date());
-    this.audit = deps.audit;
   }
 
   private today(): string {
@@ -113,7 +109,12 @@ export class RegistryFileService {
     try {
       let report: ImportReport;
       try {
-        report = await importInWorker(this.store, kind, path, { dryRun, today: this.today(), ...(area ? { area } : {}) });
+        report = await importInWorker(this.store, kind, path, {
+          dryRun,
+          today: this.today(),
+          ...(area ? { area } : {}),
+          ...(dryRun ? {} : { audit: this.importAudit(actor, kind, name) }),
+        });
       } catch (e) {
         if (e instanceof KaoheError && TABLE_REFUSALS.has(e.code)) {
           return {
@@ -137,7 +138,6 @@ export class RegistryFileService {
         if (e instanceof KaoheError) throw new KaoheError(e.code, relabel(e.message), e.details);
         throw e;
       }
-      await this.recordImport(actor, report, name);
       const result: ImportResult = {
         ...report,
         file: name,
@@ -163,28 +163,21 @@ export class RegistryFileService {
   }
 
   /**
-   * A committed import's audit entry (`registry.import`): who, the kind, the file's name, the rows
-   * added and updated, the office's area. Written after the import's own transaction (in its
-   * worker thread, or the CLI's); a dry run or a refused file writes none.
+   * A committed import's audit entry (`registry.import`): who, the kind, the file's name, the
+   * office's area; the import adds the rows read, added and updated, and writes it in the
+   * transaction that merges them (import.service.ts, ImportOptions.audit). A dry run or a refused
+   * file writes none.
    */
-  async recordImport(actor: Actor, report: Pick<ImportReport, 'kind' | 'committed' | 'rows' | 'inserted' | 'updated'>, file: string): Promise<void> {
-    if (!report.committed) return;
+  importAudit(actor: Actor, kind: string, file: string): AuditInput & { after: Record<string, unknown> } {
     const area = actor.area && !actor.area.whole ? actor.area : undefined;
-    await this.audit?.({
+    return {
       at: this.clock().toISOString(),
       actor: actor.user,
       action: 'registry.import',
       entity: 'registry',
-      entityId: report.kind,
-      after: {
-        kind: report.kind,
-        file,
-        rows: report.rows,
-        inserted: report.inserted,
-        updated: report.updated,
-        ...(area ? { area: area.code, areaName: area.name } : {}),
-      },
-    });
+      entityId: kind,
+      after: { kind, file, ...(area ? { area: area.code, areaName: area.name } : {}) },
+    };
   }
 
   /** An import's errors file, for the administrator who imported, within the hour. */

@@ -3,7 +3,6 @@
  * over the unit of work's registry repository) and its files — imports, errors files, exports,
  * templates (RegistryFileService, whose workers open their own connection to the store).
  */
-import type { AuditInput } from '../../store/audit.repository.ts';
 import type { Repositories } from '../../store/unit-of-work.ts';
 import { RegistryFileService, type StoreLocation } from './files.service.ts';
 import { RegistryReadService } from './read.service.ts';
@@ -21,14 +20,12 @@ export interface RegistryServicesDeps {
   /** Where the store is, for the file workers' own connections. */
   store: StoreLocation;
   clock?: Clock;
-  /** Appends an entry to the audit log, in a transaction of its own (a committed import's). */
-  audit?: (entry: AuditInput) => Promise<void>;
 }
 
 export function registryServices(deps: RegistryServicesDeps): RegistryServices {
   const clock = deps.clock ?? (() => new Date());
   const read = new RegistryReadService({ repositories: deps.repositories, clock });
-  const files = new RegistryFileService({ store: deps.store, clock, ...(deps.audit ? { audit: deps.audit } : {}) });
+  const files = new RegistryFileService({ store: deps.store, clock });
   return { read, files, close: () => files.close() };
 }
 
