@@ -6,10 +6,11 @@
  *   tsx bench/province.ts --skip import    (or --skip province; --schema NAME reuses a generated province)
  *
  * [A] Import: one deterministic CSV of valid households (bench/fixtures/households-csv.ts), into a
- *     fresh schema each time, three ways side by side: Kaohe's import with COPY (full validation,
- *     staged, merged in one transaction), Kaohe's import the way before COPY (batched INSERT …
- *     unnest), and the baseline, psql's \copy of the same CSV into a plain table of its 21 text
- *     columns; and sqlite3's .import of it (the issue's "within 2×" baseline). Then the same file
+ *     fresh schema each time, four ways side by side: Kaohe's import with COPY (full validation;
+ *     a first load, straight into the empty table in one transaction), the same staged and merged
+ *     (the path of a table with rows; --no-staged-path skips it), Kaohe's import the way before
+ *     COPY (batched INSERT … unnest; --no-insert-path skips it), and the baseline, psql's \copy
+ *     of the same CSV into a plain table of its 21 text columns; and sqlite3's .import of it (the issue's "within 2×" baseline). Then the same file
  *     with its last row bad: nothing may be left in the table. Ratios and peak memory printed.
  * [B] Province: `kaohe demo --province`'s data written through COPY (per table), a campaign over
  *     every village, results recorded and published, then the ranking cold (a new process's
@@ -48,6 +49,7 @@ const { values: args } = parseArgs({
     schema: { type: 'string' },
     campaign: { type: 'string' },
     'no-insert-path': { type: 'boolean', default: false },
+    'no-staged-path': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -110,9 +112,10 @@ if (!args.skip.includes('import')) {
   const written = await measure(() => writeCsv(csv, households(a.villages, ROWS, 20200101)));
   log(`  CSV: ${(statSync(csv).size / MiB).toFixed(0)} MiB written in ${secs(written.ms)} (untimed below)`);
 
-  const kaohe = async (how: 'copy' | 'insert') => {
+  const kaohe = async (how: 'copy' | 'insert', firstLoad = true) => {
     importTuning.pgStaging = how;
-    const store = await freshStore(`import_${how}`);
+    if (!firstLoad) importTuning.firstLoadMinBytes = Infinity;
+    const store = await freshStore(`import_${how}${firstLoad ? '' : '_staged'}`);
     try {
       await importFile(store, 'areas', areasCsv, { today: TODAY });
       const m = await measure(() => importFile(store, 'households', csv, { today: TODAY }));
@@ -120,11 +123,19 @@ if (!args.skip.includes('import')) {
       return m;
     } finally {
       importTuning.pgStaging = 'copy';
+      importTuning.firstLoadMinBytes = firstLoadMinBytes;
       await store.close();
     }
   };
+  const firstLoadMinBytes = importTuning.firstLoadMinBytes;
   const copy = await kaohe('copy');
-  log(`  Kaohe, COPY:            ${secs(copy.ms)} (${rate(ROWS, copy.ms)}), peak RSS ${(copy.peakRss / MiB).toFixed(0)} MiB`);
+  log(`  Kaohe, COPY:            ${secs(copy.ms)} (${rate(ROWS, copy.ms)}), peak RSS ${(copy.peakRss / MiB).toFixed(0)} MiB (a first load: straight into the empty table)`);
+  // The same through a staging table and the merge's INSERT … SELECT (the path of a table with rows, and of a first load before).
+  const staged = args['no-staged-path'] ? undefined : await kaohe('copy', false);
+  if (staged)
+    log(
+      `  Kaohe, COPY, staged:    ${secs(staged.ms)} (${rate(ROWS, staged.ms)}), peak RSS ${(staged.peakRss / MiB).toFixed(0)} MiB (staged / first load ${(staged.ms / copy.ms).toFixed(2)}×)`,
+    );
   const insert = args['no-insert-path'] ? undefined : await kaohe('insert');
   if (insert) log(`  Kaohe, batched INSERT:  ${secs(insert.ms)} (${rate(ROWS, insert.ms)}), peak RSS ${(insert.peakRss / MiB).toFixed(0)} MiB`);
 

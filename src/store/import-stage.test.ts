@@ -184,6 +184,100 @@ for (const target of storeTargets()) {
       await expect(store.db.insertInto('work_teams').values({ village_code: VILLAGE, sending_unit: '县发改局' }).execute()).rejects.toThrow(/unique|duplicate/i);
     });
 
+    it('PostgreSQL: a first load goes straight into the empty table, all or nothing; into a table with rows, it is staged', async () => {
+      if (store.dialect !== 'postgres') return;
+      const plan: StagePlan = { table: 'work_teams', columns: ['village_code', 'sending_unit', 'start_date', 'end_date'], conflict: ['village_code', 'sending_unit'] };
+      const shape = async () => {
+        const c = await sql<{
+          def: string;
+        }>`select conname || ' ' || pg_get_constraintdef(oid) as def from pg_constraint where conrelid = 'work_teams'::regclass order by conname`.execute(store.db);
+        return [...(await indexes(store, 'work_teams')), ...c.rows.map((r) => r.def)];
+      };
+      const units = async () => (await store.db.selectFrom('work_teams').select('sending_unit').orderBy('id').execute()).map((t) => t.sending_unit);
+      await store.db.deleteFrom('work_teams').execute();
+      const was = await shape();
+      const team = (unit: string, village = VILLAGE): Value[] => [village, unit, '2020-01-01', null];
+      // What the rows' transaction holds: the table itself, no staging table; another session waits for it.
+      const locks = async () =>
+        (
+          await sql<{
+            mode: string;
+          }>`select l.mode from pg_locks l join pg_class c on c.oid = l.relation where c.relname = 'work_teams' and l.pid <> pg_backend_pid() and l.granted`.execute(store.db)
+        ).rows.map((r) => r.mode);
+      // A problem found after rows went in (the work throws): nothing is left, the table as it was.
+      await expect(
+        withStage(
+          store,
+          plan,
+          async (stage) => {
+            await stage.append([...team('县发改局'), ...team('县财政局')]);
+            expect(await stagings(store)).toEqual([]);
+            expect(await locks()).toContain('AccessExclusiveLock');
+            throw new Error('a problem in the file');
+          },
+          { firstLoad: true },
+        ),
+      ).rejects.toThrow('a problem in the file');
+      expect(await units()).toEqual([]);
+      expect(await shape()).toEqual(was);
+      expect(await locks()).toEqual([]);
+      // A village that is not there: the foreign key made again at the merge refuses it, nothing is in.
+      await expect(
+        withStage(
+          store,
+          plan,
+          async (stage) => {
+            await stage.append([...team('县发改局'), ...team('县财政局', '522425100299')]);
+            await stage.merge();
+          },
+          { firstLoad: true },
+        ),
+      ).rejects.toBeInstanceOf(StaleReference);
+      expect(await units()).toEqual([]);
+      expect(await shape()).toEqual(was);
+      // The first load merged, with what is written in its transaction (an import's audit entry).
+      let within = 0;
+      await withStage(
+        store,
+        plan,
+        async (stage) => {
+          for (let b = 0; b < 4; b++) await stage.append(Array.from({ length: 250 }, (_, r) => team(`单位${b * 250 + r}`)).flat());
+          const r = await stage.merge({
+            within: async (db) => {
+              within = Number(
+                (
+                  await db
+                    .selectFrom('work_teams')
+                    .select((e) => e.fn.countAll<number>().as('n'))
+                    .executeTakeFirstOrThrow()
+                ).n,
+              );
+            },
+          });
+          expect(r).toEqual({ merged: true, outside: [] });
+        },
+        { firstLoad: true },
+      );
+      expect(within).toBe(1000);
+      expect(await units()).toEqual(Array.from({ length: 1000 }, (_, i) => `单位${i}`));
+      expect(await shape()).toEqual(was);
+      await expect(store.db.insertInto('work_teams').values({ village_code: VILLAGE, sending_unit: '单位0' }).execute()).rejects.toThrow(/unique|duplicate/i);
+      // The table has rows now: the next file is staged and upserted (a staging table, no lock on the table before the merge).
+      await withStage(
+        store,
+        plan,
+        async (stage) => {
+          await stage.append([...team('单位0'), ...team('县农业局')]);
+          expect(await stagings(store)).toHaveLength(1);
+          expect(await locks()).toEqual([]);
+          await stage.merge();
+        },
+        { firstLoad: true },
+      );
+      expect((await units()).slice(-2)).toEqual(['单位999', '县农业局']);
+      await store.db.deleteFrom('work_teams').execute();
+    });
+
     it('PostgreSQL: a value the server refuses in the COPY fails the import whole, and the connection is usable after it', async () => {
       if (store.dialect !== 'postgres') return;
       const was = await phones(store);

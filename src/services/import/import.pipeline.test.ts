@@ -183,6 +183,39 @@ for (const target of storeTargets()) {
       }
     });
 
+    it('a first load (PostgreSQL: straight into the empty table) reports and writes what the staged import does; a bad file leaves nothing', async () => {
+      if (target.dialect !== 'postgres') return;
+      const saved = { ...importTuning };
+      const direct = await target.open();
+      const staged = await target.open();
+      opened.push(direct, staged);
+      for (const store of [direct, staged]) await seed(store, tmp.dir, ['areas']);
+      const load = async (store: Store, file: string, firstLoadMinBytes: number) => {
+        Object.assign(importTuning, { workerMinBytes: 0, batch: 997, firstLoadMinBytes });
+        try {
+          const { elapsedMs: _, ...report } = await importFile(store, 'households', file, { today: TODAY });
+          return report;
+        } finally {
+          Object.assign(importTuning, saved);
+        }
+      };
+      const bad = writeCsv(join(tmp.dir, 'first-spoiled.csv'), households(30_000, spoiled));
+      const refused = await load(direct, bad, 1);
+      expect(refused).toEqual(await load(staged, bad, Infinity));
+      expect(refused.problems).toHaveLength(7);
+      expect(await stored(direct, 'households')).toEqual([]);
+      expect(await indexes(direct)).toEqual(await indexes(staged));
+      const file = writeCsv(join(tmp.dir, 'first-valid.csv'), households(12_000));
+      const first = await load(direct, file, 1);
+      expect(first).toMatchObject({ rows: 12_000, inserted: 12_000, committed: true, problems: [] });
+      expect(first).toEqual(await load(staged, file, Infinity));
+      expect(await stored(direct, 'households')).toEqual(await stored(staged, 'households'));
+      // The same ids, in the order of the file.
+      const ids = async (store: Store) => (await store.db.selectFrom('households').select(['id', 'household_no']).orderBy('id').execute()).map((h) => h.household_no);
+      expect(await ids(direct)).toEqual(await ids(staged));
+      expect(await indexes(direct)).toEqual(await indexes(staged));
+    });
+
     it('the file as a whole: a missing column is the same error', async () => {
       const s = await stores();
       const table = households(10);

@@ -97,6 +97,12 @@ export const importTuning = {
   workerMinBytes: 4 * 1024 * 1024,
   /** How rows reach PostgreSQL's staging table (store/import-stage.ts): COPY, or the batched INSERT before it (for the benchmark). */
   pgStaging: 'copy' as PgStaging,
+  /**
+   * PostgreSQL: a file of at least this many bytes, into a table found empty when its first rows
+   * come, goes straight into the table (StageOptions.firstLoad: no staging table, no INSERT …
+   * SELECT; the table's readers and writers wait from the first rows to the commit). 0: never.
+   */
+  firstLoadMinBytes: 4 * 1024 * 1024,
 };
 
 /** What the import reads of the registry before the file (store/import-lookups.ts). */
@@ -186,7 +192,10 @@ export async function importFile(store: Store, kind: string, file: string, optio
       }
       report.committed = true;
     },
-    { pgStaging: importTuning.pgStaging },
+    {
+      pgStaging: importTuning.pgStaging,
+      firstLoad: !dryRun && importTuning.firstLoadMinBytes > 0 && sheet.size >= importTuning.firstLoadMinBytes,
+    },
   );
   report.elapsedMs = Date.now() - started;
   return report;
