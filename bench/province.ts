@@ -10,8 +10,10 @@
  *     a first load, straight into the empty table in one transaction), the same staged and merged
  *     (the path of a table with rows; --no-staged-path skips it), Kaohe's import the way before
  *     COPY (batched INSERT … unnest; --no-insert-path skips it), and the baseline, psql's \copy
- *     of the same CSV into a plain table of its 21 text columns; and sqlite3's .import of it (the issue's "within 2×" baseline). Then the same file
- *     with its last row bad: nothing may be left in the table. Ratios and peak memory printed.
+ *     of the same CSV into a plain table of its 21 text columns; and sqlite3's .import of it (the
+ *     issue's "within 2×" baseline); and the validation alone (a dry run: no database work). Then
+ *     the same file with its last row bad: nothing may be left in the table. Ratios and peak
+ *     memory printed.
  * [B] Province: `kaohe demo --province`'s data written through COPY (per table), a campaign over
  *     every village, results recorded and published, then the ranking cold (a new process's
  *     services, nothing kept) and warm, the list pages, and the HTTP endpoints under 200 clients
@@ -138,6 +140,17 @@ if (!args.skip.includes('import')) {
     );
   const insert = args['no-insert-path'] ? undefined : await kaohe('insert');
   if (insert) log(`  Kaohe, batched INSERT:  ${secs(insert.ms)} (${rate(ROWS, insert.ms)}), peak RSS ${(insert.peakRss / MiB).toFixed(0)} MiB`);
+  // What no database work is in: the file read and validated on its thread, nothing written (a dry run).
+  const dry = await (async () => {
+    const store = await freshStore('import_dry');
+    try {
+      await importFile(store, 'areas', areasCsv, { today: TODAY });
+      return await measure(() => importFile(store, 'households', csv, { today: TODAY, dryRun: true }));
+    } finally {
+      await store.close();
+    }
+  })();
+  log(`  validation alone:       ${secs(dry.ms)} (${rate(ROWS, dry.ms)}; a dry run: the file read and validated, nothing written)`);
 
   // The baseline: psql's \copy of the same CSV into a plain table (no validation, no indexes).
   const plain = `kaohe_bench_province_${process.pid}_plain`;
@@ -156,7 +169,7 @@ if (!args.skip.includes('import')) {
   if (sqlite.status !== 0) log(`  sqlite3 .import failed: ${sqlite.stderr}`);
   else log(`  sqlite3 .import:        ${secs(sqliteMs)} (${rate(ROWS, sqliteMs)})`);
   log(
-    `  ratios: COPY / psql \\copy ${(copy.ms / psqlMs).toFixed(2)}×, COPY / sqlite3 .import ${(copy.ms / sqliteMs).toFixed(2)}×${insert ? `, INSERT / COPY ${(insert.ms / copy.ms).toFixed(2)}×` : ''}`,
+    `  ratios: COPY / psql \\copy ${(copy.ms / psqlMs).toFixed(2)}×, COPY / sqlite3 .import ${(copy.ms / sqliteMs).toFixed(2)}×, validation alone / sqlite3 .import ${(dry.ms / sqliteMs).toFixed(2)}×${insert ? `, INSERT / COPY ${(insert.ms / copy.ms).toFixed(2)}×` : ''}`,
   );
   log(
     `  targets: ${ROWS >= 10_000_000 ? `10M in < 120 s: ${copy.ms < 120_000 ? 'met' : 'MISSED'}` : `within 2× of sqlite3 .import: ${copy.ms <= 2 * sqliteMs ? 'met' : 'MISSED'}`}`,
