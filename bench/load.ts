@@ -2,8 +2,10 @@
  * The HTTP load of `npm run bench:province` (its "[B]" figures of the assessment endpoint), in a
  * process of its own so that the server under test has its event loop to itself:
  *
- *   tsx bench/load.ts JOB.json      (JOB: { base, cookie, ids, connections, seconds, seed, rate? })
+ *   tsx bench/load.ts JOB.json      (JOB: { base, cookie, ids, connections, seconds, seed, rate?, path? })
  *
+ * `path` asks one path every time instead of a random village's assessment (the floor beside it:
+ * an answer with only the session looked up, or with nothing looked up at all).
  * Without `rate`, `connections` clients ask back to back (autocannon); with it, requests arrive
  * at random (exponential gaps, `rate` a second on average) over at most `connections` kept-alive
  * connections, each timed from when it was due, so a request kept waiting by the ones before it
@@ -23,6 +25,7 @@ interface Job {
   seconds: number;
   seed: number;
   rate?: number;
+  path?: string;
 }
 
 export interface LoadResult {
@@ -36,7 +39,8 @@ export interface LoadResult {
 
 const job = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Job;
 const random = mulberry32(job.seed);
-const path = () => `/api/assessments/${job.ids[Math.floor(random() * job.ids.length)]}`;
+const fixed = job.path;
+const path = fixed !== undefined ? () => fixed : () => `/api/assessments/${job.ids[Math.floor(random() * job.ids.length)]}`;
 const headers = { cookie: job.cookie, 'accept-encoding': 'gzip' };
 
 async function backToBack(): Promise<LoadResult> {

@@ -18,8 +18,9 @@
  *     every village, results recorded and published, then the ranking cold (a new process's
  *     services, nothing kept) and warm, the list pages, and the HTTP endpoints under 200 clients
  *     (bench/load.ts, in a process of its own): the village assessment (random villages) back to
- *     back, then arriving at random at a quarter, half and three quarters of that pace (an open
- *     loop); the list pages.
+ *     back, beside the floor of this machine (the session alone, and no database), then
+ *     arriving at random at a quarter, half and three quarters of that pace (an open loop); the
+ *     list pages.
  *
  * Environment: KAOHE_BENCH_PG (else KAOHE_TEST_PG, else postgres://postgres@127.0.0.1:5432/test).
  * Schemas kaohe_bench_province_<pid>_* are dropped at the end unless --keep.
@@ -320,8 +321,8 @@ if (!args.skip.includes('province')) {
     const connections = num(args.connections);
     // The load comes from another process (bench/load.ts): the server has its event loop to itself.
     const jobFile = join(dir, 'load.json');
-    const load = async (rate?: number): Promise<LoadResult> => {
-      writeFileSync(jobFile, JSON.stringify({ base, cookie, ids, connections, seconds, seed: 7, ...(rate ? { rate } : {}) }));
+    const load = async (rate?: number, path?: string): Promise<LoadResult> => {
+      writeFileSync(jobFile, JSON.stringify({ base, cookie, ids, connections, seconds, seed: 7, ...(rate ? { rate } : {}), ...(path ? { path } : {}) }));
       // Asynchronously: this process's server answers meanwhile.
       const { stdout } = await run(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'load.ts'), jobFile], { encoding: 'utf8', maxBuffer: 1 << 20 });
       return JSON.parse(stdout.trim().split('\n').pop()!) as LoadResult;
@@ -331,6 +332,18 @@ if (!args.skip.includes('province')) {
     log(
       `  GET /api/assessments/:id (random of ${ids.length.toLocaleString('en-US')}), ${connections} clients back to back, ${seconds} s: ${Math.round(result.perSecond)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms (target < 50: ${result.p99 < 50 ? 'met' : 'MISSED'}), ${result.failed} failed`,
     );
+    // The floor on this machine, the same clients back to back: an answer that only looks up who
+    // is asking (the session: one query), and one that looks up nothing (no database). No
+    // endpoint that checks who is asking answers faster than the first.
+    for (const [name, path] of [
+      ['GET /api/auth/me (the session only)', '/api/auth/me'],
+      ['GET /api/health (no database)', '/api/health'],
+    ] as const) {
+      const floor = await load(undefined, path);
+      log(
+        `  ${name}, ${connections} clients back to back: ${Math.round(floor.perSecond)} req/s, p50 ${floor.p50} ms, p99 ${floor.p99} ms (${floor.p99 < 50 ? 'under' : 'over'} 50 ms), ${floor.failed} failed`,
+      );
+    }
     // Then at a set pace, as people at their screens ask: requests arriving at random (Poisson)
     // at RATE a second in all over the same number of connections, each timed from when it was
     // due (a request that waits for a free connection counts its wait).
