@@ -195,3 +195,32 @@ export interface ImportReport {
   /** The token of the errors file (GET /api/imports/errors/:token), when rows have problems. */
   errorsFile?: string;
 }
+
+/** A committed import, as its audit entry (`registry.import`) records it. */
+export interface ImportHistoryEntry {
+  /** The audit entry's id. */
+  id: number;
+  /** When it was asked for (ISO, UTC). */
+  at: string;
+  /** Who imported (a user name; `cli` for the command line without KAOHE_USER). */
+  actor: string;
+  kind: string;
+  /** The file's name as uploaded. */
+  file: string;
+  rows: number;
+  inserted: number;
+  updated: number;
+  /** The office's area, for an office of an area. */
+  area?: string;
+  areaName?: string;
+}
+
+/**
+ * GET /api/imports?limit=&after=: committed imports, newest first (20 a page, at most 100): every
+ * import for the whole database's office, those of offices of its area (and the areas under it)
+ * for an office of an area. `next`: the `after` of the next page, null at the end.
+ */
+export interface ImportHistory {
+  items: ImportHistoryEntry[];
+  next: string | null;
+}

@@ -9,7 +9,7 @@
  * concurrent writers never fork the chain.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { AuditAnchor } from '../core/audit-anchor.ts';
 import type { AuditEntryRecord, AuditQuery } from '../core/campaign/records.ts';
 
@@ -19,6 +19,7 @@ import type { Dialect } from './db.ts';
 export type { AuditAnchor } from '../core/audit-anchor.ts';
 import type { DB } from './schema.ts';
 import { canonicalJson } from '../core/canonical-json.ts';
+import { underArea } from './area-subtree.ts';
 
 export { canonicalJson };
 
@@ -263,6 +264,19 @@ export class AuditRepository {
   }
 
   /**
+   * Committed registry imports (`registry.import`), newest first, before the entry `before` (an
+   * id) if given; of offices of `area` and the areas under it only, if given (an entry made by an
+   * office of an area names it in `after.area`; one by the whole database's office names none).
+   */
+  async imports(options: { area?: string; before?: number; limit: number }): Promise<AuditEntryRecord[]> {
+    const areaOf = this.store.dialect === 'postgres' ? sql<string | null>`(cast(after as jsonb) ->> 'area')` : sql<string | null>`json_extract(after, '$.area')`;
+    let q = this.db.selectFrom('audit_log').selectAll().where('action', '=', 'registry.import').where('entity', '=', 'registry').orderBy('id', 'desc').limit(options.limit);
+    if (options.before !== undefined) q = q.where('id', '<', options.before);
+    if (options.area !== undefined) q = q.where(areaOf, 'in', sql<string>`(${underArea(options.area)} select code from sub)`);
+    return (await q.execute()).map(entryOf);
+  }
+
+  /**
    * The latest entries, newest first, optionally of one entity, by one person, between two times
    * (ISO, inclusive), or about one village: its assessments and their findings, evidence,
    * suggestions, appeals and checked items.
@@ -313,18 +327,21 @@ export class AuditRepository {
         ]),
       );
     }
-    const rows = await q.execute();
-    return rows.map((r) => ({
-      id: r.id,
-      at: r.at,
-      actor: r.actor,
-      action: r.action,
-      entity: r.entity,
-      entityId: r.entity_id,
-      before: r.before === null ? null : (JSON.parse(r.before) as unknown),
-      after: r.after === null ? null : (JSON.parse(r.after) as unknown),
-      prevHash: r.prev_hash,
-      hash: r.hash,
-    }));
+    return (await q.execute()).map(entryOf);
   }
+}
+
+function entryOf(r: Selectable<DB['audit_log']>): AuditEntryRecord {
+  return {
+    id: r.id,
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    entity: r.entity,
+    entityId: r.entity_id,
+    before: r.before === null ? null : (JSON.parse(r.before) as unknown),
+    after: r.after === null ? null : (JSON.parse(r.after) as unknown),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
 }

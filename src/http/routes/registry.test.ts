@@ -557,6 +557,21 @@ describe.each(storeTargets())('registry API ($dialect)', (target) => {
       expect(real.json().errorsFile).toBeUndefined();
       const after = await server.store.db.selectFrom('visits').select('household_id').where('visitor_name', '=', '导入测试').execute();
       expect(after).toEqual([{ household_id: ownHousehold.id }]);
+      // The imports so far, newest first: the committed one (the dry run is not one).
+      const history = await as.admin.get('/api/imports');
+      expect(history.statusCode, history.body).toBe(200);
+      expect(history.json().items[0]).toMatchObject({ kind: 'visits', file: '走访.csv', rows: 1, inserted: 1, updated: 0 });
+      expect(history.json().items.filter((e: { file: string }) => e.file === '走访.csv')).toHaveLength(1);
+      await upload(as.admin, 'visits', multipart({}, { name: '走访2.csv', content: csv }));
+      const first = (await as.admin.get('/api/imports?limit=1')).json();
+      expect(first.items.map((e: { file: string }) => e.file)).toEqual(['走访2.csv']);
+      expect(first.next).toMatch(/^\d+$/);
+      const second = (await as.admin.get(`/api/imports?limit=1&after=${first.next}`)).json();
+      expect(second.items[0]).toMatchObject({ file: '走访.csv', inserted: 1 });
+      expectValidation(await as.admin.get('/api/imports?after=abc'), 'query.after');
+      expectValidation(await as.admin.get('/api/imports?limit=0'), 'query.limit');
+      for (const c of [as.reviewer, as.inspector, as.village, as.viewer]) expectCode(await c.get('/api/imports'), 403, 'forbidden');
+      expectCode(await anon('/api/imports'), 401, 'unauthenticated');
     });
 
     it('answers a rejected file with its problems (IDs masked) and an errors file for the importer', async () => {

@@ -26,6 +26,7 @@ import {
 } from '../presenters/registry.ts';
 import { canSeeFullIds, mayExportRegistry, mayImportRegistry, mayReadResidents } from '../../services/policies.ts';
 import { route } from '../route.ts';
+import type { ImportHistory } from '../../contract/registry.ts';
 import { contentDisposition } from '../content-disposition.ts';
 
 const VillageCode = z.string().regex(/^\d{12}$/, 'a 12-digit division code');
@@ -219,6 +220,23 @@ export function registryRoutes(app: FastifyInstance): void {
       const isDry = flag.data === 'true' || flag.data === '1' || flag.data === 'on';
       return presentImportReport(await files.importUpload(actorOf(user), params.kind, upload.path, upload.name, isDry));
     },
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/imports',
+    summary: 'Committed imports, newest first (an office of an area: its own and its areas’)',
+    tags: ['imports'],
+    access: mayImportRegistry,
+    query: z.object({
+      limit: z.coerce.number().int('a whole number').min(1, 'at least 1').max(100, 'at most 100').optional(),
+      after: z
+        .string()
+        .regex(/^[1-9]\d{0,11}$/, 'the next of a page of imports')
+        .transform(Number)
+        .optional(),
+    }),
+    handler: async ({ user, query }): Promise<ImportHistory> => read.importHistory(actorOf(user), query),
   });
 
   route(app, {

@@ -9,7 +9,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { A1, A2, B1, buildProvince, C2, K1, officeOf, provinceServices } from '../../../test/area-fixtures.ts';
+import { A1, A2, B1, buildProvince, C1, C2, K1, officeOf, provinceServices } from '../../../test/area-fixtures.ts';
 import { ACTORS } from '../../../test/campaign-fixtures.ts';
 import { refused } from '../../../test/refused.ts';
 import { H1, H2, idNumber, tempDir, TODAY, VALID, withCell, withRows, writeCsv, type Table } from '../../../test/registry-fixtures.ts';
@@ -200,6 +200,37 @@ describe.each(storeTargets())('imports by an office of an area ($dialect)', (tar
     expect(refusedFile.problems.map((p) => [p.row, p.reason?.code])).toEqual([[5, 'record-outside-area']]);
     expect(await entries()).toBe(before.entries + 1);
     expect(await services.campaigns.audit.verifyAudit()).toMatchObject({ ok: true });
+  });
+
+  it("lists the imports so far: an office of an area its own and its areas' offices', the whole database's office every one", async () => {
+    const city = await officeOf(services.users, 'bijie', 'admin', C1);
+    const entry = (actor: Actor, file: string) => services.registry.files.importAudit(actor, 'households', file);
+    // 织金县's office, then 毕节市's (织金县's city: none of its villages here but those of 织金县), then the whole database's.
+    expect((await run('households', VALID.households, { area: K1_AREA, audit: entry(county, '织金.csv') })).committed).toBe(true);
+    expect((await run('households', VALID.households, { area: { code: C1, name: '毕节市' }, audit: entry(city, '毕节.csv') })).committed).toBe(true);
+    expect((await run('households', VALID.households, { audit: entry(ACTORS.admin as Actor, '全部.csv') })).committed).toBe(true);
+    const files = async (actor: Actor) => (await services.registry.read.importHistory(actor, { limit: 100 })).items.map((e) => e.file);
+    const whole = await files(ACTORS.admin as Actor);
+    expect(whole.slice(0, 3)).toEqual(['全部.csv', '毕节.csv', '织金.csv']);
+    // 织金县 sees its own office's imports only; 毕节市 its own and 织金县's (under it); 贵阳市 none of them.
+    expect((await files(county)).slice(0, 1)).toEqual(['织金.csv']);
+    expect(await files(county)).not.toContain('毕节.csv');
+    expect(await files(county)).not.toContain('全部.csv');
+    expect((await files(city)).slice(0, 2)).toEqual(['毕节.csv', '织金.csv']);
+    expect(await files(city)).not.toContain('全部.csv');
+    expect(await files(otherCity)).toEqual([]);
+    const mine = (await services.registry.read.importHistory(county, { limit: 1 })).items[0]!;
+    expect(mine).toMatchObject({ actor: 'zhijin', kind: 'households', rows: 3, inserted: 0, updated: 3, area: K1, areaName: '织金县' });
+    // A page at a time, newest first, to the end.
+    const pages: string[] = [];
+    for (let after: number | undefined, n = 0; n < 50; n++) {
+      const page = await services.registry.read.importHistory(ACTORS.admin as Actor, { limit: 2, ...(after !== undefined ? { after } : {}) });
+      pages.push(...page.items.map((e) => e.file));
+      if (page.next === null) break;
+      after = Number(page.next);
+    }
+    expect(pages).toEqual(whole);
+    await refused(services.registry.read.importHistory(ACTORS.viewer as Actor), 'forbidden');
   });
 
   it("exports its own villages' records, named with its area, and not the division tree", async () => {

@@ -28,10 +28,11 @@ import {
   type WorkTeamRow,
 } from '../../store/registry.repository.ts';
 import type { Repositories } from '../../store/unit-of-work.ts';
-import { canSeeFullIds, importableInArea, mayReadResidents, requirePolicy, type Actor } from '../policies.ts';
+import type { ImportHistory, ImportHistoryEntry } from '../../contract/registry.ts';
+import { canSeeFullIds, importableInArea, mayImportRegistry, mayReadResidents, requirePolicy, type Actor } from '../policies.ts';
 import { notFound, propertyName, RECORD_KINDS, showFullIds, today, type Clock, type Page, type RecordKind } from './shared.ts';
 
-type Repos = Pick<Repositories, 'registry'>;
+type Repos = Pick<Repositories, 'registry' | 'audit'>;
 
 /** The column that dates a record of each kind, and its form; household-sources are not dated. */
 const RECORD_DATES: Record<RecordKind, { column: string; form: 'date' | 'month' | 'year' } | null> = {
@@ -57,15 +58,45 @@ export interface RegistryReadServiceDeps {
 
 export class RegistryReadService {
   private readonly registry: Repos['registry'];
+  private readonly audit: Repos['audit'];
   private readonly clock: Clock;
 
   constructor(deps: RegistryReadServiceDeps) {
     this.registry = deps.repositories.registry;
+    this.audit = deps.repositories.audit;
     this.clock = deps.clock ?? (() => new Date());
   }
 
   private today(): string {
     return today(this.clock);
+  }
+
+  /**
+   * Committed imports, newest first (their audit entries): every one for the whole database's
+   * office; for an office of an area, those of offices of its area and the areas under it (an
+   * import by the whole database's office, or by another area's, is not its to read).
+   */
+  async importHistory(actor: Actor, options: { limit?: number; after?: number } = {}): Promise<ImportHistory> {
+    requirePolicy(actor, mayImportRegistry);
+    const limit = Math.min(Math.max(1, Math.floor(options.limit ?? 20)), 100);
+    const area = actor.area && !actor.area.whole ? actor.area.code : undefined;
+    const entries = await this.audit.imports({ limit: limit + 1, ...(options.after !== undefined ? { before: options.after } : {}), ...(area ? { area } : {}) });
+    const items = entries.slice(0, limit).map((e): ImportHistoryEntry => {
+      const after = (e.after ?? {}) as Partial<Record<'kind' | 'file' | 'area' | 'areaName', string> & Record<'rows' | 'inserted' | 'updated', number>>;
+      return {
+        id: e.id,
+        at: e.at,
+        actor: e.actor,
+        kind: after.kind ?? String(e.entityId),
+        file: after.file ?? '',
+        rows: after.rows ?? 0,
+        inserted: after.inserted ?? 0,
+        updated: after.updated ?? 0,
+        ...(after.area ? { area: after.area } : {}),
+        ...(after.areaName ? { areaName: after.areaName } : {}),
+      };
+    });
+    return { items, next: entries.length > limit ? String(items[items.length - 1]!.id) : null };
   }
 
   // ------------------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ export type {
   EvidenceRow,
   FindingRow,
   ImportProblem,
+  ImportHistory,
+  ImportHistoryEntry,
   ImportReport,
   LangText,
   Overview,

@@ -18,6 +18,7 @@ import { schemeLang } from '../../i18n/index.ts';
 import { checkHeaders, columnLetter, readFirstRows, type HeaderCheck } from '../../lib/sheet-headers.ts';
 import type { ImportProblem, ImportReport } from '../../lib/types.ts';
 import { fieldLabel, useKinds, type KindFieldInfo } from './kinds.tsx';
+import { ImportHistoryCard } from './ImportHistory.tsx';
 
 type Report = ImportReport;
 
@@ -36,6 +37,8 @@ export default function ImportWizardPage() {
   const [result, setResult] = useState<Report | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error | null>(null);
+  // Bumped when an import commits: the history shows it.
+  const [imported, setImported] = useState(0);
   const spec = kinds.data?.kinds.find((k) => k.kind === kind);
 
   const step = result ? 4 : dry ? 3 : file ? 2 : kind ? 1 : 0;
@@ -72,7 +75,10 @@ export default function ImportWizardPage() {
       form.append('file', file, file.name);
       const r = await api.upload<Report>(`/imports/${kind}`, form);
       if (dryRun) setDry(r);
-      else setResult(r);
+      else {
+        setResult(r);
+        if (r.committed) setImported((n) => n + 1);
+      }
     } catch (e) {
       setError(e instanceof Error ? e : new Error(String(e)));
     } finally {
@@ -295,6 +301,7 @@ export default function ImportWizardPage() {
         </Card>
       ) : null}
       {!kind && !kinds.loading ? <Empty description={t('imports.startHere')} /> : null}
+      <ImportHistoryCard kinds={kinds.data?.kinds} area={area} reloadKey={imported} />
     </div>
   );
 }
