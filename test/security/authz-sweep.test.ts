@@ -285,6 +285,8 @@ const TABLE: Record<string, Entry> = {
       { name: 'file', filename: 'areas.csv', type: 'text/csv', data: `区划代码,名称,级别,上级区划代码\n${A3},松林村,村,${TA}\n` },
     ],
   },
+  // The imports so far: an office of an area gets those of its own area's offices.
+  'GET /api/imports': { roles: ['admin'] },
   'GET /api/imports/errors/{token}': {
     roles: ['admin'],
     // The importer's alone: the fixture's is the whole database's office's (an office of an area imports its own villages' records).
