@@ -288,11 +288,11 @@ describe.skipIf(!available)('browser: offices above the county', () => {
         expect(await p.getByTestId('import-result').innerText()).toMatch(/新增\s*1/);
         // The imports so far: this one, by 织金县's office, at the top (the refused file is not one).
         const history = p.getByTestId('import-history');
-        await expect.poll(() => history.locator('tbody tr').first().innerText(), UI).toContain('households.csv');
-        const top = await history.locator('tbody tr').first().innerText();
+        await expect.poll(() => history.locator('tbody tr.ant-table-row').first().innerText(), UI).toContain('households.csv');
+        const top = await history.locator('tbody tr.ant-table-row').first().innerText();
         expect(top).toContain('zhijin');
         expect(top).toContain('贫困户');
-        expect(await history.locator('tbody tr').count()).toBe(1);
+        expect(await history.locator('tbody tr.ant-table-row').count()).toBe(1);
         await shot(p, 'area-08-county-import-done');
 
         // Its exports: its own villages' records, of the kinds it imports.
