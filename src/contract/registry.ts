@@ -204,6 +204,8 @@ export interface ImportHistoryEntry {
   at: string;
   /** Who imported (a user name; `cli` for the command line without KAOHE_USER). */
   actor: string;
+  /** Their display name, if they have one (张三). */
+  actorName?: string;
   kind: string;
   /** The file's name as uploaded. */
   file: string;

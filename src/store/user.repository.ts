@@ -172,6 +172,18 @@ export class UserRepository {
     return rows.map(toUser);
   }
 
+  /** The display names of these user names (disabled users' too); a user without one is left out. */
+  async displayNames(usernames: readonly string[]): Promise<Map<string, string>> {
+    if (usernames.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('users')
+      .select(['username', 'display_name'])
+      .where('username', 'in', [...new Set(usernames)])
+      .where('display_name', 'is not', null)
+      .execute();
+    return new Map(rows.map((r) => [r.username, r.display_name!]));
+  }
+
   /** Every user, disabled ones too, with their flags and last sign-in, in the order they were created. */
   async listAll(): Promise<UserListed[]> {
     const rows = await this.db.selectFrom('users').select(LISTED_COLUMNS).orderBy('id').execute();

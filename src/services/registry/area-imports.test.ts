@@ -221,6 +221,10 @@ describe.each(storeTargets())('imports by an office of an area ($dialect)', (tar
     expect(await files(otherCity)).toEqual([]);
     const mine = (await services.registry.read.importHistory(county, { limit: 1 })).items[0]!;
     expect(mine).toMatchObject({ actor: 'zhijin', kind: 'households', rows: 3, inserted: 0, updated: 3, area: K1, areaName: '织金县' });
+    expect(mine.actorName).toBeUndefined();
+    // Who imported, by their display name once they have one.
+    await store.db.updateTable('users').set({ display_name: '王织金' }).where('username', '=', 'zhijin').execute();
+    expect((await services.registry.read.importHistory(county, { limit: 1 })).items[0]).toMatchObject({ actor: 'zhijin', actorName: '王织金' });
     // A page at a time, newest first, to the end.
     const pages: string[] = [];
     for (let after: number | undefined, n = 0; n < 50; n++) {

@@ -16,7 +16,7 @@ export interface RegistryServices {
 }
 
 export interface RegistryServicesDeps {
-  repositories: Pick<Repositories, 'registry' | 'audit'>;
+  repositories: Pick<Repositories, 'registry' | 'audit' | 'users'>;
   /** Where the store is, for the file workers' own connections. */
   store: StoreLocation;
   clock?: Clock;

@@ -32,7 +32,7 @@ import type { ImportHistory, ImportHistoryEntry } from '../../contract/registry.
 import { canSeeFullIds, importableInArea, mayImportRegistry, mayReadResidents, requirePolicy, type Actor } from '../policies.ts';
 import { notFound, propertyName, RECORD_KINDS, showFullIds, today, type Clock, type Page, type RecordKind } from './shared.ts';
 
-type Repos = Pick<Repositories, 'registry' | 'audit'>;
+type Repos = Pick<Repositories, 'registry' | 'audit' | 'users'>;
 
 /** The column that dates a record of each kind, and its form; household-sources are not dated. */
 const RECORD_DATES: Record<RecordKind, { column: string; form: 'date' | 'month' | 'year' } | null> = {
@@ -59,11 +59,13 @@ export interface RegistryReadServiceDeps {
 export class RegistryReadService {
   private readonly registry: Repos['registry'];
   private readonly audit: Repos['audit'];
+  private readonly users: Repos['users'];
   private readonly clock: Clock;
 
   constructor(deps: RegistryReadServiceDeps) {
     this.registry = deps.repositories.registry;
     this.audit = deps.repositories.audit;
+    this.users = deps.repositories.users;
     this.clock = deps.clock ?? (() => new Date());
   }
 
@@ -81,12 +83,15 @@ export class RegistryReadService {
     const limit = Math.min(Math.max(1, Math.floor(options.limit ?? 20)), 100);
     const area = actor.area && !actor.area.whole ? actor.area.code : undefined;
     const entries = await this.audit.imports({ limit: limit + 1, ...(options.after !== undefined ? { before: options.after } : {}), ...(area ? { area } : {}) });
+    // Who imported, by the name the office knows them by (a user name only when they have none).
+    const names = await this.users.displayNames(entries.map((e) => e.actor));
     const items = entries.slice(0, limit).map((e): ImportHistoryEntry => {
       const after = (e.after ?? {}) as Partial<Record<'kind' | 'file' | 'area' | 'areaName', string> & Record<'rows' | 'inserted' | 'updated', number>>;
       return {
         id: e.id,
         at: e.at,
         actor: e.actor,
+        ...(names.has(e.actor) ? { actorName: names.get(e.actor)! } : {}),
         kind: after.kind ?? String(e.entityId),
         file: after.file ?? '',
         rows: after.rows ?? 0,

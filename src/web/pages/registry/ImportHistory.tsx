@@ -46,7 +46,7 @@ export function ImportHistoryCard({ kinds, area, reloadKey }: { kinds: KindInfo[
         data-testid="import-history"
         columns={[
           { title: t('imports.historyAt'), dataIndex: 'at', width: 150, render: (v: string) => fmt.dateTime(v) },
-          { title: t('imports.historyActor'), dataIndex: 'actor', width: 110 },
+          { title: t('imports.historyActor'), key: 'actor', width: 110, render: (_: unknown, e: ImportHistoryEntry) => e.actorName ?? e.actor },
           ...(area ? [] : [{ title: t('imports.historyArea'), key: 'area', width: 110, render: (_: unknown, e: ImportHistoryEntry) => e.areaName ?? '—' }]),
           { title: t('imports.kind'), dataIndex: 'kind', width: 120, render: (v: string) => title(v) },
           { title: t('imports.historyFile'), dataIndex: 'file', ellipsis: true },
