@@ -197,12 +197,12 @@ for (const target of storeTargets()) {
       await store.db.deleteFrom('work_teams').execute();
       const was = await shape();
       const team = (unit: string, village = VILLAGE): Value[] => [village, unit, '2020-01-01', null];
-      // What the rows' transaction holds: the table itself, no staging table; another session waits for it.
+      // What the rows' transaction holds on this schema's table (other tests' schemas have theirs): the table itself, no staging table.
       const locks = async () =>
         (
           await sql<{
             mode: string;
-          }>`select l.mode from pg_locks l join pg_class c on c.oid = l.relation where c.relname = 'work_teams' and l.pid <> pg_backend_pid() and l.granted`.execute(store.db)
+          }>`select l.mode from pg_locks l where l.relation = 'work_teams'::regclass and l.pid <> pg_backend_pid() and l.granted`.execute(store.db)
         ).rows.map((r) => r.mode);
       // A problem found after rows went in (the work throws): nothing is left, the table as it was.
       await expect(
