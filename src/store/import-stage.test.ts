@@ -27,6 +27,14 @@ const indexes = async (store: Store, table: string): Promise<string[]> => {
   return r.rows.map((x) => `${x.indexname}: ${x.indexdef}`);
 };
 
+/** A PostgreSQL table's indexes and constraints, as their definitions. */
+const tableShape = async (store: Store, table: 'work_teams'): Promise<string[]> => {
+  const c = await sql<{ def: string }>`select conname || ' ' || pg_get_constraintdef(oid) as def from pg_constraint where conrelid = ${table}::regclass order by conname`.execute(
+    store.db,
+  );
+  return [...(await indexes(store, table)), ...c.rows.map((r) => r.def)];
+};
+
 /** Staging tables (or databases) that exist now: SQLite's attached databases; PostgreSQL's TEMP tables of this process's imports. */
 const stagings = async (store: Store): Promise<string[]> => {
   if (store.dialect === 'sqlite') return (store.sqlite!.pragma('database_list') as Array<{ name: string }>).map((d) => d.name).filter((n) => n !== 'main' && n !== 'temp');
@@ -155,12 +163,7 @@ for (const target of storeTargets()) {
     it('PostgreSQL: into an empty table, drops its indexes and constraints for the merge and makes them again; a bad reference still fails it whole', async () => {
       if (store.dialect !== 'postgres') return;
       const plan: StagePlan = { table: 'work_teams', columns: ['village_code', 'sending_unit', 'start_date', 'end_date'], conflict: ['village_code', 'sending_unit'] };
-      const shape = async () => {
-        const c = await sql<{
-          def: string;
-        }>`select conname || ' ' || pg_get_constraintdef(oid) as def from pg_constraint where conrelid = 'work_teams'::regclass order by conname`.execute(store.db);
-        return [...(await indexes(store, 'work_teams')), ...c.rows.map((r) => r.def)];
-      };
+      const shape = () => tableShape(store, 'work_teams');
       const was = await shape();
       expect(was.some((d) => /foreign key/i.test(d))).toBe(true);
       expect(was.some((d) => /unique/i.test(d))).toBe(true);
@@ -187,12 +190,7 @@ for (const target of storeTargets()) {
     it('PostgreSQL: a first load goes straight into the empty table, all or nothing; into a table with rows, it is staged', async () => {
       if (store.dialect !== 'postgres') return;
       const plan: StagePlan = { table: 'work_teams', columns: ['village_code', 'sending_unit', 'start_date', 'end_date'], conflict: ['village_code', 'sending_unit'] };
-      const shape = async () => {
-        const c = await sql<{
-          def: string;
-        }>`select conname || ' ' || pg_get_constraintdef(oid) as def from pg_constraint where conrelid = 'work_teams'::regclass order by conname`.execute(store.db);
-        return [...(await indexes(store, 'work_teams')), ...c.rows.map((r) => r.def)];
-      };
+      const shape = () => tableShape(store, 'work_teams');
       const units = async () => (await store.db.selectFrom('work_teams').select('sending_unit').orderBy('id').execute()).map((t) => t.sending_unit);
       await store.db.deleteFrom('work_teams').execute();
       const was = await shape();

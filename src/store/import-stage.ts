@@ -473,37 +473,25 @@ class PostgresStage implements Stage {
     if (!this.created || this.rows === 0) return { merged: false, outside: [] };
     if (this.direct) return this.mergeDirect(this.direct, options);
     await this.endCopy();
-    try {
-      await this.client.query('begin');
-      try {
-        const check = options.areaCheck;
-        if (check) {
-          // Other writers of the table (and of the households that place its rows, locked first: the
-          // parent before its rows, the order the registry's writes take) wait for the merge.
-          for (const t of check.placeBy === 'household' && this.plan.table !== 'households' ? ['households', this.plan.table] : [this.plan.table])
-            await this.client.query(`lock table ${ident(t)} in share row exclusive mode`);
-          const outside = outsideRows(this.plan, (await this.client.query(outsideAreaQuery(this.plan, this.table, 'seq', check, '$1'), [check.code])).rows);
-          if (outside.length > 0) {
-            await this.client.query('rollback');
-            return { merged: false, outside };
-          }
-        }
-        // Into an empty table (a first load): its indexes and constraints made again from all the rows.
-        const aside = options.deferIndexes ? await setAsideIfEmpty(this.client, this.plan.table) : undefined;
-        const statements = mergeStatements(this.plan, 'postgres', this.table, 'seq', aside ? 'insert' : 'upsert');
-        for (const s of statements) await this.client.query(s);
-        await aside?.restore();
-        if (options.within) await options.within(onClient(this.client));
-        await this.client.query('commit');
-        return { merged: true, outside: [] };
-      } catch (e) {
-        await this.client.query('rollback');
-        throw e;
+    await this.client.query('begin');
+    return this.ending(async () => {
+      const check = options.areaCheck;
+      if (check) {
+        // Other writers of the table (and of the households that place its rows, locked first: the
+        // parent before its rows, the order the registry's writes take) wait for the merge.
+        for (const t of check.placeBy === 'household' && this.plan.table !== 'households' ? ['households', this.plan.table] : [this.plan.table])
+          await this.client.query(`lock table ${ident(t)} in share row exclusive mode`);
+        const outside = outsideRows(this.plan, (await this.client.query(outsideAreaQuery(this.plan, this.table, 'seq', check, '$1'), [check.code])).rows);
+        if (outside.length > 0) return { merged: false, outside };
       }
-    } catch (e) {
-      if (isForeignKeyViolation(e)) throw new StaleReference(e);
-      throw e;
-    }
+      // Into an empty table (a first load): its indexes and constraints made again from all the rows.
+      const aside = options.deferIndexes ? await setAsideIfEmpty(this.client, this.plan.table) : undefined;
+      const statements = mergeStatements(this.plan, 'postgres', this.table, 'seq', aside ? 'insert' : 'upsert');
+      for (const s of statements) await this.client.query(s);
+      await aside?.restore();
+      if (options.within) await options.within(onClient(this.client));
+      return { merged: true, outside: [] };
+    });
   }
 
   /**
@@ -512,20 +500,32 @@ class PostgresStage implements Stage {
    * `within` work done, and the whole committed. No row of another area can be among them: the
    * table had none.
    */
-  private async mergeDirect(aside: SetAside, options: MergeOptions): Promise<MergeResult> {
+  private mergeDirect(aside: SetAside, options: MergeOptions): Promise<MergeResult> {
     this.direct = undefined;
     this.created = false;
+    return this.ending(async () => {
+      await this.endCopy();
+      await aside.restore();
+      if (options.within) await options.within(onClient(this.client));
+      return { merged: true, outside: [] };
+    });
+  }
+
+  /**
+   * Ends the transaction open on the connection with `work`: committed if it merged, else (nothing
+   * merged, or it threw) rolled back. A row that names one no longer there: StaleReference.
+   */
+  private async ending(work: () => Promise<MergeResult>): Promise<MergeResult> {
     try {
+      let result: MergeResult;
       try {
-        await this.endCopy();
-        await aside.restore();
-        if (options.within) await options.within(onClient(this.client));
-        await this.client.query('commit');
-        return { merged: true, outside: [] };
+        result = await work();
       } catch (e) {
         await this.client.query('rollback');
         throw e;
       }
+      await this.client.query(result.merged ? 'commit' : 'rollback');
+      return result;
     } catch (e) {
       if (isForeignKeyViolation(e)) throw new StaleReference(e);
       throw e;
