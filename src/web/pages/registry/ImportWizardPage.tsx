@@ -385,7 +385,7 @@ function ImportHistoryCard({ kinds, area, reloadKey }: { kinds: KindInfo[] | und
         dataSource={list.rows}
         pagination={false}
         scroll={{ x: 640 }}
-        locale={{ emptyText: t('imports.historyEmpty') }}
+        locale={{ emptyText: <Empty description={t('imports.historyEmpty')} /> }}
         data-testid="import-history"
         columns={[
           { title: t('imports.historyAt'), dataIndex: 'at', width: 150, render: (v: string) => fmt.dateTime(v) },
