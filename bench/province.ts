@@ -6,9 +6,11 @@
  *   tsx bench/province.ts --skip import    (or --skip province; --schema NAME reuses a generated province)
  *
  * [A] Import: one deterministic CSV of valid households (bench/fixtures/households-csv.ts), into a
- *     fresh schema each time, four ways side by side: Kaohe's import with COPY (full validation;
- *     a first load, straight into the empty table in one transaction), the same staged and merged
- *     (the path of a table with rows; --no-staged-path skips it), Kaohe's import the way before
+ *     fresh schema each time, five ways side by side: Kaohe's import with COPY (full validation;
+ *     a first load, straight into the empty table in one transaction, the validating worker
+ *     encoding the COPY lines), the same with the rows handed over as values (--no-values-path
+ *     skips it), the same staged and merged (the path of a table with rows; --no-staged-path
+ *     skips it), Kaohe's import the way before
  *     COPY (batched INSERT … unnest; --no-insert-path skips it), and the baseline, psql's \copy
  *     of the same CSV into a plain table of its 21 text columns; and sqlite3's .import of it (the
  *     issue's "within 2×" baseline); and the validation alone (a dry run: no database work). Then
@@ -53,6 +55,7 @@ const { values: args } = parseArgs({
     campaign: { type: 'string' },
     'no-insert-path': { type: 'boolean', default: false },
     'no-staged-path': { type: 'boolean', default: false },
+    'no-values-path': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -115,10 +118,11 @@ if (!args.skip.includes('import')) {
   const written = await measure(() => writeCsv(csv, households(a.villages, ROWS, 20200101)));
   log(`  CSV: ${(statSync(csv).size / MiB).toFixed(0)} MiB written in ${secs(written.ms)} (untimed below)`);
 
-  const kaohe = async (how: 'copy' | 'insert', firstLoad = true) => {
+  const kaohe = async (how: 'copy' | 'insert', firstLoad = true, copyLines = true) => {
     importTuning.pgStaging = how;
+    importTuning.copyLines = copyLines;
     if (!firstLoad) importTuning.firstLoadMinBytes = Infinity;
-    const store = await freshStore(`import_${how}${firstLoad ? '' : '_staged'}`);
+    const store = await freshStore(`import_${how}${firstLoad ? '' : '_staged'}${copyLines ? '' : '_values'}`);
     try {
       await importFile(store, 'areas', areasCsv, { today: TODAY });
       const m = await measure(() => importFile(store, 'households', csv, { today: TODAY }));
@@ -126,6 +130,7 @@ if (!args.skip.includes('import')) {
       return m;
     } finally {
       importTuning.pgStaging = 'copy';
+      importTuning.copyLines = true;
       importTuning.firstLoadMinBytes = firstLoadMinBytes;
       await store.close();
     }
@@ -133,8 +138,14 @@ if (!args.skip.includes('import')) {
   const firstLoadMinBytes = importTuning.firstLoadMinBytes;
   const copy = await kaohe('copy');
   log(`  Kaohe, COPY:            ${secs(copy.ms)} (${rate(ROWS, copy.ms)}), peak RSS ${(copy.peakRss / MiB).toFixed(0)} MiB (a first load: straight into the empty table)`);
-  // The same through a staging table and the merge's INSERT … SELECT (the path of a table with rows, and of a first load before).
-  const staged = args['no-staged-path'] ? undefined : await kaohe('copy', false);
+  // The same with the rows handed over as values, made into COPY lines on the importing thread (before the worker encoded them).
+  const values = args['no-values-path'] ? undefined : await kaohe('copy', true, false);
+  if (values)
+    log(
+      `  Kaohe, COPY, as values: ${secs(values.ms)} (${rate(ROWS, values.ms)}), peak RSS ${(values.peakRss / MiB).toFixed(0)} MiB (the worker's rows as values, not COPY lines: ${(values.ms / copy.ms).toFixed(2)}×)`,
+    );
+  // The same through a staging table and the merge's INSERT … SELECT, rows as values (the path of a table with rows, and of a first load before).
+  const staged = args['no-staged-path'] ? undefined : await kaohe('copy', false, false);
   if (staged)
     log(
       `  Kaohe, COPY, staged:    ${secs(staged.ms)} (${rate(ROWS, staged.ms)}), peak RSS ${(staged.peakRss / MiB).toFixed(0)} MiB (staged / first load ${(staged.ms / copy.ms).toFixed(2)}×)`,

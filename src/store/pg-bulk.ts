@@ -11,20 +11,7 @@ import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { KaoheError } from '../core/errors.ts';
-
-export type CopyValue = string | number | null;
-
-const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
-/** A value in COPY's text format: \N for null, backslash, tab and line breaks escaped. */
-export function copyText(v: CopyValue | undefined): string {
-  if (v === null || v === undefined) return '\\N';
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new Error(`not a number PostgreSQL can store: ${v}`);
-    return String(v);
-  }
-  return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : v;
-}
+import { copyText, type CopyValue } from './copy-text.ts';
 
 export const ident = (name: string) => {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad identifier ${name}`);
@@ -50,8 +37,8 @@ export class CopyIn {
     this.done.catch(() => undefined);
   }
 
-  /** Writes lines of COPY text (each ending in \n); waits while the server is behind. */
-  async write(text: string): Promise<void> {
+  /** Writes lines of COPY text (each ending in \n; or their UTF-8 bytes); waits while the server is behind. */
+  async write(text: string | Uint8Array): Promise<void> {
     if (this.failed) throw this.failed;
     if (!this.stream.write(text)) {
       await new Promise<void>((resolve, reject) => {

@@ -188,12 +188,14 @@ for (const target of storeTargets()) {
       const saved = { ...importTuning };
       const direct = await target.open();
       const staged = await target.open();
-      opened.push(direct, staged);
-      for (const store of [direct, staged]) await seed(store, tmp.dir, ['areas']);
-      const load = async (store: Store, file: string, firstLoadMinBytes: number) => {
-        Object.assign(importTuning, { workerMinBytes: 0, batch: 997, firstLoadMinBytes });
+      // The rows handed over as values, not as the worker's COPY lines.
+      const values = await target.open();
+      opened.push(direct, staged, values);
+      for (const store of [direct, staged, values]) await seed(store, tmp.dir, ['areas']);
+      const load = async (store: Store, file: string, firstLoadMinBytes: number, copyLines = true, options: ImportOptions = {}, workerMinBytes = 0) => {
+        Object.assign(importTuning, { workerMinBytes, batch: 997, firstLoadMinBytes, copyLines });
         try {
-          const { elapsedMs: _, ...report } = await importFile(store, 'households', file, { today: TODAY });
+          const { elapsedMs: _, ...report } = await importFile(store, 'households', file, { today: TODAY, ...options });
           return report;
         } finally {
           Object.assign(importTuning, saved);
@@ -205,14 +207,29 @@ for (const target of storeTargets()) {
       expect(refused.problems).toHaveLength(7);
       expect(await stored(direct, 'households')).toEqual([]);
       expect(await indexes(direct)).toEqual(await indexes(staged));
-      const file = writeCsv(join(tmp.dir, 'first-valid.csv'), households(12_000));
+      // A name with a backslash (escaped in COPY's text) and a character outside the BMP (four bytes of UTF-8).
+      const file = writeCsv(
+        join(tmp.dir, 'first-valid.csv'),
+        households(12_000, (i, r) => {
+          if (i === 10) r[col('户主姓名')] = '王\\𠮷';
+        }),
+      );
+      // A dry run into the empty table: the worker only counts the rows; the same report as this thread's.
+      const dry = await load(direct, file, 1, true, { dryRun: true });
+      expect(dry).toMatchObject({ rows: 12_000, inserted: 12_000, committed: false, problems: [] });
+      expect(dry).toEqual(await load(direct, file, 1, true, { dryRun: true }, Infinity));
+      expect(await load(direct, bad, 1, true, { dryRun: true })).toEqual(await load(direct, bad, 1, true, { dryRun: true }, Infinity));
       const first = await load(direct, file, 1);
       expect(first).toMatchObject({ rows: 12_000, inserted: 12_000, committed: true, problems: [] });
       expect(first).toEqual(await load(staged, file, Infinity));
+      expect(first).toEqual(await load(values, file, Infinity, false));
       expect(await stored(direct, 'households')).toEqual(await stored(staged, 'households'));
+      expect(await stored(values, 'households')).toEqual(await stored(staged, 'households'));
       // The same ids, in the order of the file.
       const ids = async (store: Store) => (await store.db.selectFrom('households').select(['id', 'household_no']).orderBy('id').execute()).map((h) => h.household_no);
       expect(await ids(direct)).toEqual(await ids(staged));
+      expect(await ids(values)).toEqual(await ids(staged));
+      expect((await stored(direct, 'households')).map((h) => h.head_name)).toContain('王\\𠮷');
       expect(await indexes(direct)).toEqual(await indexes(staged));
     });
 

@@ -95,6 +95,12 @@ export const importTuning = {
    * the worker's start (about a quarter of a second).
    */
   workerMinBytes: 4 * 1024 * 1024,
+  /**
+   * PostgreSQL, a table empty when the import begins: the validating worker hands the rows over
+   * as the bytes of their COPY lines, which this thread passes on (TableWriter.takesCopyLines);
+   * false: as values, made into COPY lines here (for the benchmark and the tests, side by side).
+   */
+  copyLines: true,
   /** How rows reach PostgreSQL's staging table (store/import-stage.ts): COPY, or the batched INSERT before it (for the benchmark). */
   pgStaging: 'copy' as PgStaging,
   /**
@@ -247,7 +253,18 @@ async function runImport(
     };
     let result: SheetResult & { bytesRead: number };
     if (worker) {
-      result = await worker.run(data, report.problems, { header, rows: (values, count, rows) => table.addMany(values, count, rows), progress });
+      result = await worker.run(
+        data,
+        report.problems,
+        {
+          header,
+          rows: (values, count, rows) => table.addMany(values, count, rows),
+          copyLines: (bytes, count) => table.addCopyLines(bytes, count),
+          counted: (count) => table.counted(count),
+          progress,
+        },
+        { rowsAs: table.takesCopyLines ? 'copy' : table.takesCountOnly ? 'count' : 'values' },
+      );
     } else {
       const done = await validateSheet(
         spec,
@@ -339,6 +356,35 @@ class TableWriter {
     for (let i = 0; i < row.length; i++) this.values.push(row[i]!);
     this.count++;
     if (this.count >= importTuning.batch) await this.flush();
+  }
+
+  /**
+   * Whether the rows can come as the stage's COPY lines, encoded by the validating thread
+   * (addCopyLines): staged as parsed (no parent, no transform, no household number to look up),
+   * all new (the table was empty when the import began), their lines in the file not kept, and a
+   * stage that takes COPY lines (PostgreSQL's).
+   */
+  get takesCopyLines(): boolean {
+    return importTuning.copyLines && !!this.stage?.takesCopyLines && this.direct && this.householdAt < 0 && this.lookups.existing.size === 0 && !this.rowNumbers;
+  }
+
+  /**
+   * Whether the rows need not come at all, only their count (counted): nothing to stage (a dry
+   * run), all new (the table was empty when the import began), their lines in the file not kept.
+   */
+  get takesCountOnly(): boolean {
+    return !this.stage && this.lookups.existing.size === 0 && !this.rowNumbers;
+  }
+
+  /** `count` valid rows, none of them in the table (takesCountOnly). */
+  counted(count: number): void {
+    this.report.inserted += count;
+  }
+
+  /** `count` valid rows as the UTF-8 bytes of their COPY lines (takesCopyLines). */
+  async addCopyLines(bytes: Uint8Array, count: number): Promise<void> {
+    this.report.inserted += count;
+    if (this.report.problems.length === 0) await this.stage!.appendCopy(bytes, count);
   }
 
   /** Whether the row's natural key was not in the table when the import began. */

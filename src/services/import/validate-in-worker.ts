@@ -22,7 +22,18 @@ export interface ValidationJob {
   inFlight: number;
   /** Send each row's line in the file with the batch. */
   rowNumbers: boolean;
+  /** How the valid rows are handed over (RowsAs). */
+  rowsAs: RowsAs;
 }
+
+/**
+ * How a worker hands the valid rows over: `values` (packed: value-batch.ts); `copy`, the UTF-8
+ * bytes of their lines in COPY's text format (store/copy-text.ts), their values in the order of
+ * the kind's fields, as a stage that takes them so stages them (Stage.appendCopy: the importing
+ * thread only passes the bytes on); `count`, not at all, only how many there were (a dry run
+ * that needs no row's values).
+ */
+export type RowsAs = 'values' | 'copy' | 'count';
 
 export type ToWorker =
   | {
@@ -35,15 +46,20 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'header'; headerRow: number; ignored: string[] }
   | { type: 'rows'; batch: ValueBatch; lines?: Int32Array; problems: ImportProblem[] }
+  | { type: 'copy'; count: number; bytes: Uint8Array; problems: ImportProblem[] }
   | { type: 'problems'; problems: ImportProblem[] }
   | { type: 'progress'; rows: number; bytesRead: number; problems: ImportProblem[] }
-  | { type: 'done'; rows: number; truncated: boolean; bytesRead: number; problems: ImportProblem[] }
+  | { type: 'done'; rows: number; truncated: boolean; bytesRead: number; problems: ImportProblem[]; counted: number }
   | { type: 'error'; error: { code?: string; message: string; stack?: string } };
 
 export interface ValidationHandlers {
   header(m: { headerRow: number; ignored: string[] }): void;
   /** `count` valid rows, values in the order of the kind's fields, one row after another (and their lines in the file, when the job asks). */
   rows(values: Value[], count: number, lines?: Int32Array): Promise<void>;
+  /** `count` valid rows as COPY lines (when the run asks for them so: ValidationRun.rowsAs). */
+  copyLines?(bytes: Uint8Array, count: number): Promise<void>;
+  /** How many valid rows there were, at the end (when the run asks for them so). */
+  counted?(count: number): void;
   progress(rows: number, bytesRead: number): void;
 }
 
@@ -52,9 +68,15 @@ export interface ValidationWorker {
    * Hands the worker the lookups, then takes its messages until the file is read: the problems go
    * into `problems` (the report's), the rows to `handlers.rows` while `problems` is empty.
    */
-  run(data: ValidationData, problems: ImportProblem[], handlers: ValidationHandlers): Promise<SheetResult & { bytesRead: number }>;
+  run(data: ValidationData, problems: ImportProblem[], handlers: ValidationHandlers, how?: ValidationRun): Promise<SheetResult & { bytesRead: number }>;
   /** Ends the worker (done or not). */
   stop(): Promise<void>;
+}
+
+/** How a run hands its rows over, decided once the lookups are read. */
+export interface ValidationRun {
+  /** `values` (the default, to handlers.rows), `copy` (to handlers.copyLines) or `count` (to handlers.counted). */
+  rowsAs?: RowsAs;
 }
 
 type Inbox = FromWorker | { type: 'crash'; error: Error } | { type: 'exit'; code: number };
@@ -108,7 +130,16 @@ function keepWorker(worker: Worker): void {
  * caller reads the lookups).
  */
 export function startValidationWorker(spec: KindSpec, file: string, opts: { today: string; maxProblems: number; batch: number; rowNumbers?: boolean }): ValidationWorker {
-  const job: ValidationJob = { kind: spec.kind, file, today: opts.today, maxProblems: opts.maxProblems, batch: opts.batch, inFlight: 3, rowNumbers: !!opts.rowNumbers };
+  const job: ValidationJob = {
+    kind: spec.kind,
+    file,
+    today: opts.today,
+    maxProblems: opts.maxProblems,
+    batch: opts.batch,
+    inFlight: 3,
+    rowNumbers: !!opts.rowNumbers,
+    rowsAs: 'values',
+  };
   const worker = takeWorker();
   const inbox: Inbox[] = [];
   let wake: (() => void) | undefined;
@@ -139,10 +170,13 @@ export function startValidationWorker(spec: KindSpec, file: string, opts: { toda
   let stopped = false;
 
   return {
-    async run(data, problems, handlers) {
+    async run(data, problems, handlers, how = {}) {
+      const rowsAs = how.rowsAs ?? 'values';
+      if ((rowsAs === 'copy' && !handlers.copyLines) || (rowsAs === 'count' && !handlers.counted) || (rowsAs !== 'values' && job.rowNumbers))
+        throw new Error(`rows as ${rowsAs}: a handler for them, and no row numbers`);
       const start: ToWorker = {
         type: 'job',
-        job,
+        job: { ...job, rowsAs },
         data: { codeRows: data.codeRows, areas: data.areas, households: [...keysOf(data.households)], heads: data.heads, ...(data.area ? { area: data.area } : {}) },
       };
       worker.postMessage(start);
@@ -157,12 +191,17 @@ export function startValidationWorker(spec: KindSpec, file: string, opts: { toda
             if (problems.length === 0) await handlers.rows(decodeValueBatch(m.batch), m.batch.count, m.lines);
             worker.postMessage({ type: 'ack' } satisfies ToWorker);
             break;
+          case 'copy':
+            if (problems.length === 0) await handlers.copyLines!(m.bytes, m.count);
+            worker.postMessage({ type: 'ack' } satisfies ToWorker);
+            break;
           case 'problems':
             break;
           case 'progress':
             handlers.progress(m.rows, m.bytesRead);
             break;
           case 'done':
+            if (rowsAs === 'count' && problems.length === 0) handlers.counted!(m.counted);
             clean = m.bytesRead <= KEEP_AFTER_BYTES_MAX;
             return { rows: m.rows, truncated: m.truncated, bytesRead: m.bytesRead };
           case 'error': {

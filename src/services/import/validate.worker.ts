@@ -10,6 +10,7 @@ import { kindSpec } from '../../core/registry/kinds.ts';
 import { openSheet } from './readers.ts';
 import { validateSheet, type ImportProblem } from './validate.ts';
 import { transferables, ValueBatchEncoder } from './value-batch.ts';
+import { CopyLinesEncoder } from '../../store/copy-text.ts';
 import type { FromWorker, ToWorker } from './validate-in-worker.ts';
 
 const port = parentPort!;
@@ -49,20 +50,29 @@ async function run({ job, data }: Extract<ToWorker, { type: 'job' }>): Promise<v
       sent = problems.length;
       return p;
     };
-    const encoder = new ValueBatchEncoder(spec.fields.length, job.batch);
+    const encoder = job.rowsAs === 'copy' ? new CopyLinesEncoder(spec.fields.length, job.batch) : new ValueBatchEncoder(spec.fields.length, job.batch);
+    /** Valid rows handed over (or, rows as `count`, that would have been). */
+    let counted = 0;
     // Each row's line in the file, when the job asks (an office of an area's import).
     let lines: number[] = [];
     const sendRows = async () => {
-      const batch = encoder.take();
-      const batchLines = job.rowNumbers ? Int32Array.from(lines) : undefined;
-      lines = [];
       // Past a problem nothing is written: the rows are not sent.
       if (problems.length > 0) {
+        encoder.take();
+        lines = [];
         post({ type: 'problems', problems: news() });
         return;
       }
       unacknowledged++;
-      post({ type: 'rows', batch, ...(batchLines ? { lines: batchLines } : {}), problems: news() }, [...transferables(batch), ...(batchLines ? [batchLines.buffer] : [])]);
+      if (encoder instanceof CopyLinesEncoder) {
+        const { count, bytes } = encoder.take();
+        post({ type: 'copy', count, bytes, problems: news() }, [bytes.buffer as ArrayBuffer]);
+      } else {
+        const batch = encoder.take();
+        const batchLines = job.rowNumbers ? Int32Array.from(lines) : undefined;
+        lines = [];
+        post({ type: 'rows', batch, ...(batchLines ? { lines: batchLines } : {}), problems: news() }, [...transferables(batch), ...(batchLines ? [batchLines.buffer] : [])]);
+      }
       await settle(job.inFlight);
     };
     const result = await validateSheet(
@@ -74,6 +84,8 @@ async function run({ job, data }: Extract<ToWorker, { type: 'job' }>): Promise<v
       {
         header: (m) => post({ type: 'header', headerRow: m.headerRow, ignored: m.ignored }),
         row: (values, row) => {
+          counted++;
+          if (job.rowsAs === 'count') return;
           encoder.add(values);
           if (job.rowNumbers) lines.push(row);
           if (encoder.full) return sendRows();
@@ -84,7 +96,7 @@ async function run({ job, data }: Extract<ToWorker, { type: 'job' }>): Promise<v
     if (encoder.count > 0) await sendRows();
     // Every batch written: no word of this job comes after its end.
     await settle(1);
-    post({ type: 'done', rows: result.rows, truncated: result.truncated, bytesRead: sheet.bytesRead(), problems: news() });
+    post({ type: 'done', rows: result.rows, truncated: result.truncated, bytesRead: sheet.bytesRead(), problems: news(), counted });
   } catch (e) {
     post({
       type: 'error',
