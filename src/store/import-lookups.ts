@@ -1,7 +1,8 @@
 /**
  * What an import reads of the registry before the file, once: the code lists, areas, households
- * and head ID numbers validation looks up, and the keys already there (to tell new rows from
- * updates, and to find a parent's id). Keys of more than one column are joined by
+ * and head ID numbers validation looks up, the parents' keys (to find a parent's id) and whether
+ * the table has rows. Whether a row of the file is new or an update is asked once the file is
+ * read, for the file's keys only (existingKeys). Keys of more than one column are joined by
  * IMPORT_KEY_SEPARATOR. Records keep their kind's field names (`label_zh` …): they are the
  * registry's vocabulary, shared with the files and core's field checks, not rows of a table.
  */
@@ -9,6 +10,7 @@ import { sql, type Kysely } from 'kysely';
 import { underArea } from './area-subtree.ts';
 import type { KindSpec } from '../core/registry/kinds.ts';
 import type { DB } from './schema.ts';
+import type { Store } from './db.ts';
 
 /** Joins the values of a key of several columns into one string (no value holds it). */
 export const IMPORT_KEY_SEPARATOR = '\u0001';
@@ -30,8 +32,12 @@ export interface ImportLookups {
   households: Map<string, number>;
   /** head ID number → household_no, for households. */
   heads: Map<string, string>;
-  /** Existing conflict keys of the kind's table, to tell inserts from updates. */
-  existing: Set<string>;
+  /**
+   * Whether the kind's table had no row (every row of the file is then new). Whether the rows of
+   * a table with rows are new or updates is asked once the file is read, for its own keys
+   * (existingKeys): not the whole table's keys, which a province's tables have by the ten million.
+   */
+  tableEmpty: boolean;
   /** The kind's parents already in the registry: key values (joined by IMPORT_KEY_SEPARATOR) → id. */
   parents: Map<string, number>;
   /** An import by an office of an area: the villages in it (and `households` holds only theirs). */
@@ -73,12 +79,12 @@ export async function readImportLookups(db: Kysely<DB>, spec: KindSpec, area?: s
   if (spec.kind === 'households') {
     for (const h of await db.selectFrom('households').select(['household_no', 'head_id_number']).execute()) heads.set(h.head_id_number, h.household_no);
   }
-  const existing = new Set<string>();
-  const rows = await db
-    .selectFrom(spec.table as 'areas')
-    .select(spec.conflict as never[])
-    .execute();
-  for (const r of rows as Array<Record<string, unknown>>) existing.add(spec.conflict.map((c) => String(r[c])).join(SEP));
+  const tableEmpty =
+    (await db
+      .selectFrom(spec.table as 'areas')
+      .select(sql<number>`1`.as('one'))
+      .limit(1)
+      .executeTakeFirst()) === undefined;
   const parents = new Map<string, number>();
   if (spec.parent) {
     const p = spec.parent;
@@ -93,8 +99,53 @@ export async function readImportLookups(db: Kysely<DB>, spec: KindSpec, area?: s
     areas,
     households,
     heads,
-    existing,
+    tableEmpty,
     parents,
     ...(villagesInArea ? { villagesInArea } : {}),
   };
+}
+
+/** Keys a query of existingKeys asks for at most: a JSON parameter of a few hundred KiB. */
+const KEYS_A_QUERY = 5000;
+
+/**
+ * How many of the keys `values` holds (the values of `columns` a key, one key after another: the
+ * conflict key of rows as staged) are in `table` already: the rows of an import that will be
+ * updates. Asked in parts of a few thousand keys, each found through the key's unique index; the
+ * keys are unique (the file's duplicates are refused). A key with a null matches nothing (as in
+ * ON CONFLICT).
+ */
+export async function existingKeys(store: Store, table: string, columns: readonly string[], values: ReadonlyArray<string | number | null>): Promise<number> {
+  const t = sql.table(table);
+  const width = columns.length;
+  let found = 0;
+  for (let from = 0; from < values.length; from += KEYS_A_QUERY * width) {
+    const part: Array<Array<string | number | null>> = [];
+    for (let i = from; i < Math.min(values.length, from + KEYS_A_QUERY * width); i += width) part.push(values.slice(i, i + width));
+    let query;
+    if (store.dialect === 'postgres') {
+      // The keys as rows of the table's own type: each value compared as its column's type, by the index.
+      const json = JSON.stringify(part.map((k) => Object.fromEntries(columns.map((c, i) => [c, k[i]]))));
+      const on = sql.join(
+        columns.map((c) => sql`x.${sql.ref(c)} = k.${sql.ref(c)}`),
+        sql` and `,
+      );
+      query = sql<{ n: string | number }>`select count(*) as n from json_populate_recordset(null::${t}, ${json}::json) k join ${t} x on ${on}`;
+    } else {
+      const json = JSON.stringify(part);
+      const on = sql.join(
+        columns.map((c, i) => sql`x.${sql.ref(c)} = json_extract(k.value, ${`$[${i}]`})`),
+        sql` and `,
+      );
+      query = sql<{ n: string | number }>`select count(*) as n from json_each(${json}) k join ${t} x on ${on}`;
+    }
+    found += Number((await query.execute(store.db)).rows[0]!.n);
+  }
+  return found;
+}
+
+/** The rows of `table`, counted up to `most` (more: `most`). */
+export async function tableRowsUpTo(store: Store, table: string, most: number): Promise<number> {
+  const r = await sql<{ n: string | number }>`select count(*) as n from (select 1 from ${sql.table(table)} limit ${most}) s`.execute(store.db);
+  return Number(r.rows[0]!.n);
 }

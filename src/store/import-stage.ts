@@ -147,6 +147,8 @@ export interface Stage {
    * or the other.
    */
   appendCopy(bytes: Uint8Array, rows: number): Promise<void>;
+  /** The rows went straight into the table, which was empty when they began (a first load): every one of them is new. */
+  readonly intoEmptyTable: boolean;
   /** Whether appendCopy takes rows (else only append does). */
   readonly takesCopyLines: boolean;
   /** Merges every staged row into the registry, in one transaction; all of them or, on any error (or a row outside the area), none. */
@@ -284,6 +286,7 @@ class SqliteStage implements Stage {
   }
 
   readonly takesCopyLines = false;
+  readonly intoEmptyTable = false;
 
   appendCopy(): Promise<void> {
     return Promise.reject(new Error('appendCopy: SQLite takes rows as values'));
@@ -475,6 +478,10 @@ class PostgresStage implements Stage {
 
   get takesCopyLines(): boolean {
     return this.how === 'copy';
+  }
+
+  get intoEmptyTable(): boolean {
+    return this.direct !== undefined;
   }
 
   async appendCopy(bytes: Uint8Array, rows: number): Promise<void> {

@@ -16,7 +16,7 @@ import { kindSpec, KINDS, type KindSpec } from '../../core/registry/kinds.ts';
 import type { Store } from '../../store/db.ts';
 import { StaleReference, withStage, type AreaCheck, type OutsideRow, type PgStaging, type Stage, type StagePlan } from '../../store/import-stage.ts';
 import { appendAudit, type AuditInput } from '../../store/audit.repository.ts';
-import { IMPORT_KEY_SEPARATOR, readImportLookups, type ImportLookups } from '../../store/import-lookups.ts';
+import { existingKeys, IMPORT_KEY_SEPARATOR, readImportLookups, tableRowsUpTo, type ImportLookups } from '../../store/import-lookups.ts';
 import type { ImportReport as ContractImportReport } from '../../contract/registry.ts';
 import { openSheet, type Sheet } from './readers.ts';
 import { recordMaker, validateSheet, type SheetResult, type ValidationData, type Value } from './validate.ts';
@@ -177,7 +177,7 @@ export async function importFile(store: Store, kind: string, file: string, optio
       const audit = options.audit;
       try {
         const merged = await stage.merge({
-          deferIndexes: stage.rows >= importTuning.deferIndexesAt && stage.rows * 4 >= lookups.existing.size,
+          deferIndexes: stage.rows >= importTuning.deferIndexesAt && (lookups.tableEmpty || (await tableRowsUpTo(store, spec.table, stage.rows * 4 + 1)) <= stage.rows * 4),
           ...(areaCheck ? { areaCheck } : {}),
           ...(audit
             ? { within: (db) => appendAudit(db, store, { ...audit, after: { ...audit.after, rows: report.rows, inserted: report.inserted, updated: report.updated } }) }
@@ -283,6 +283,7 @@ async function runImport(
     report.rows = result.rows;
     report.truncated = result.truncated;
     await table.flush();
+    if (report.problems.length === 0) await table.countUpdates(store, stage);
     progress(report.rows, result.bytesRead);
     return { lookups, rowNumbers };
   } finally {
@@ -351,8 +352,7 @@ class TableWriter {
       const out = rowOf(this.spec, this.makeRecord(values), this.lookups.households);
       row = this.columns.map((c) => out[c] ?? null);
     }
-    if (this.isNew(row)) this.report.inserted++;
-    else this.report.updated++;
+    this.count1(row);
     for (let i = 0; i < row.length; i++) this.values.push(row[i]!);
     this.count++;
     if (this.count >= importTuning.batch) await this.flush();
@@ -365,7 +365,7 @@ class TableWriter {
    * stage that takes COPY lines (PostgreSQL's).
    */
   get takesCopyLines(): boolean {
-    return importTuning.copyLines && !!this.stage?.takesCopyLines && this.direct && this.householdAt < 0 && this.lookups.existing.size === 0 && !this.rowNumbers;
+    return importTuning.copyLines && !!this.stage?.takesCopyLines && this.direct && this.householdAt < 0 && this.lookups.tableEmpty && !this.rowNumbers;
   }
 
   /**
@@ -373,7 +373,7 @@ class TableWriter {
    * run), all new (the table was empty when the import began), their lines in the file not kept.
    */
   get takesCountOnly(): boolean {
-    return !this.stage && this.lookups.existing.size === 0 && !this.rowNumbers;
+    return !this.stage && this.lookups.tableEmpty && !this.rowNumbers;
   }
 
   /** `count` valid rows, none of them in the table (takesCountOnly). */
@@ -387,17 +387,44 @@ class TableWriter {
     if (this.report.problems.length === 0) await this.stage!.appendCopy(bytes, count);
   }
 
-  /** Whether the row's natural key was not in the table when the import began. */
-  private isNew(row: Value[]): boolean {
-    const existing = this.lookups.existing;
-    if (existing.size === 0) return true;
+  /**
+   * Counts a row new when its natural key cannot be in the table (the table was empty when the
+   * import began, or its parent is new); else keeps the key, to be asked for once the file is
+   * read (countUpdates).
+   */
+  private count1(row: Value[]): void {
+    if (this.lookups.tableEmpty) {
+      this.report.inserted++;
+      return;
+    }
     let parentId: number | undefined;
     if (this.spec.parent) {
       parentId = this.lookups.parents.get(this.parentKeyAt.map((i) => String(row[i])).join(SEP));
       // A parent the file brings: its rows are new.
-      if (parentId === undefined) return true;
+      if (parentId === undefined) {
+        this.report.inserted++;
+        return;
+      }
     }
-    return !existing.has(this.conflictAt.map((i) => String(i < 0 ? parentId : row[i])).join(SEP));
+    for (const i of this.conflictAt) this.keys.push(i < 0 ? parentId! : (row[i] ?? null));
+  }
+
+  /** The conflict keys of the rows not yet known new or updated (count1), one after another. */
+  private keys: Value[] = [];
+
+  /**
+   * Of the rows whose keys were kept, those in the table are updates, the others new: asked for
+   * their keys only (store/import-lookups.ts, existingKeys). Rows that went straight into the
+   * empty table (a first load) are all new.
+   */
+  async countUpdates(store: Store, stage: Stage): Promise<void> {
+    const width = this.spec.conflict.length;
+    const kept = this.keys.length / width;
+    if (kept === 0) return;
+    const updated = stage.intoEmptyTable ? 0 : await existingKeys(store, this.spec.table, this.spec.conflict, this.keys);
+    this.keys = [];
+    this.report.updated += updated;
+    this.report.inserted += kept - updated;
   }
 
   /** `count` valid rows, their values one after another in one array (`lines`: their lines in the file). */
@@ -407,7 +434,7 @@ class TableWriter {
       for (let r = 0; r < count; r++) await this.add(values.slice(r * width, (r + 1) * width), lines![r]);
       return;
     }
-    if (this.direct && this.householdAt < 0 && this.lookups.existing.size === 0) {
+    if (this.direct && this.householdAt < 0 && this.lookups.tableEmpty) {
       // All new, staged as parsed: the values are the batch's.
       this.report.inserted += count;
       if (this.count === 0) this.values = values;
