@@ -107,6 +107,11 @@ export async function readImportLookups(db: Kysely<DB>, spec: KindSpec, area?: s
 
 /** Keys a query of existingKeys asks for at most: a JSON parameter of a few hundred KiB. */
 const KEYS_A_QUERY = 5000;
+/** existingKeys' choice, lowered by the tests to take small tables down the path of large ones. */
+export const existingKeysTuning = {
+  /** A table of at most this many times the file's keys has its keys read whole. */
+  wholeTableAt: 4,
+};
 
 /**
  * How many of the keys `values` holds (the values of `columns` a key, one key after another: the
@@ -118,6 +123,28 @@ const KEYS_A_QUERY = 5000;
 export async function existingKeys(store: Store, table: string, columns: readonly string[], values: ReadonlyArray<string | number | null>): Promise<number> {
   const t = sql.table(table);
   const width = columns.length;
+  const kept = values.length / width;
+  if (kept === 0) return 0;
+  // A table not much larger than the file (at most wholeTableAt times its keys): its keys read
+  // whole, once, cost less than the file's keys asked for a part at a time.
+  const most = kept * existingKeysTuning.wholeTableAt;
+  const rows = await tableRowsUpTo(store, table, most + 1);
+  if (rows === 0) return 0;
+  if (rows <= most) {
+    const there = new Set<string>();
+    const all = await store.db
+      .selectFrom(table as 'areas')
+      .select(columns as never[])
+      .execute();
+    for (const r of all as Array<Record<string, unknown>>) there.add(columns.map((c) => String(r[c])).join(IMPORT_KEY_SEPARATOR));
+    let found = 0;
+    for (let i = 0; i < values.length; i += width) {
+      let key = String(values[i]);
+      for (let c = 1; c < width; c++) key += IMPORT_KEY_SEPARATOR + String(values[i + c]);
+      if (there.has(key)) found++;
+    }
+    return found;
+  }
   let found = 0;
   for (let from = 0; from < values.length; from += KEYS_A_QUERY * width) {
     const part: Array<Array<string | number | null>> = [];

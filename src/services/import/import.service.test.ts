@@ -49,6 +49,7 @@ import {
 } from '../../../test/registry-fixtures.ts';
 import { BAD_FILL, writeErrorsFile } from './errors-file.ts';
 import { importFile, type ImportReport } from './import.service.ts';
+import { existingKeysTuning } from '../../store/import-lookups.ts';
 
 /** What each kind's valid rows look like once stored (surrogate ids as natural keys, see `stored`). */
 const STORED: Record<KindName, { table: string; rows: Array<Record<string, unknown>> }> = {
@@ -1061,9 +1062,17 @@ for (const target of targets) {
           const table = TABLE[kind];
           const before = await stored(store, table);
           const parents = kind === 'helpers' ? await count(store, 'helpers') : kind === 'team-members' ? await count(store, 'work_teams') : 0;
-          // Each row's key asked for in the table (a key of several columns, of dates and ids): found, an update; a dry run counts the same.
-          const dry = await importFile(store, kind, csv(VALID[kind]), { today: TODAY, dryRun: true });
-          expect(dry, kind).toMatchObject({ rows: VALID[kind].rows.length, inserted: 0, updated: VALID[kind].rows.length, committed: false });
+          // Each row's key found in the table (a key of several columns, of dates and ids): an update; a dry run counts the same,
+          // the table's keys read whole or the file's asked for.
+          for (const wholeTableAt of [4, 0]) {
+            existingKeysTuning.wholeTableAt = wholeTableAt;
+            try {
+              const dry = await importFile(store, kind, csv(VALID[kind]), { today: TODAY, dryRun: true });
+              expect(dry, `${kind}, ${wholeTableAt}`).toMatchObject({ rows: VALID[kind].rows.length, inserted: 0, updated: VALID[kind].rows.length, committed: false });
+            } finally {
+              existingKeysTuning.wholeTableAt = 4;
+            }
+          }
           const r = await importFile(store, kind, csv(VALID[kind]), { today: TODAY });
           expect(r, kind).toMatchObject({ rows: VALID[kind].rows.length, inserted: 0, updated: VALID[kind].rows.length, committed: true });
           expect(await stored(store, table), kind).toEqual(before);
