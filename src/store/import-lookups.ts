@@ -30,7 +30,7 @@ export interface ImportLookups {
   /** area code → level, including areas added earlier in this file. */
   areas: Map<string, string>;
   households: Map<string, number>;
-  /** head ID number → household_no, for households. */
+  /** head ID number → household_no, for households (unless read a batch at a time: headsOf). */
   heads: Map<string, string>;
   /**
    * Whether the kind's table had no row (every row of the file is then new). Whether the rows of
@@ -50,7 +50,13 @@ export interface ImportLookups {
  * meanwhile can make the counts of new and updated rows a little off, and a reference removed
  * meanwhile makes the merge refuse the file (StaleReference).
  */
-export async function readImportLookups(db: Kysely<DB>, spec: KindSpec, area?: string): Promise<ImportLookups> {
+export async function readImportLookups(
+  db: Kysely<DB>,
+  spec: KindSpec,
+  area?: string,
+  /** Households: read the registry's head ID numbers whole (else a batch of the file's at a time: headsOf). */
+  headsWhole = true,
+): Promise<ImportLookups> {
   const SEP = IMPORT_KEY_SEPARATOR;
   // In a stable order (older entries first, then as listed): PostgreSQL returns an updated row
   // last, which reordered the labels in messages.
@@ -76,7 +82,7 @@ export async function readImportLookups(db: Kysely<DB>, spec: KindSpec, area?: s
     for (const h of found) households.set(h.household_no, h.id);
   }
   const heads = new Map<string, string>();
-  if (spec.kind === 'households') {
+  if (spec.kind === 'households' && headsWhole) {
     for (const h of await db.selectFrom('households').select(['household_no', 'head_id_number']).execute()) heads.set(h.head_id_number, h.household_no);
   }
   const tableEmpty =
@@ -175,4 +181,18 @@ export async function existingKeys(store: Store, table: string, columns: readonl
 export async function tableRowsUpTo(store: Store, table: string, most: number): Promise<number> {
   const r = await sql<{ n: string | number }>`select count(*) as n from (select 1 from ${sql.table(table)} limit ${most}) s`.execute(store.db);
   return Number(r.rows[0]!.n);
+}
+
+/** Head ID numbers a query of headsOf asks for at most. */
+const HEADS_A_QUERY = 1000;
+
+/** Which of `heads` (ID numbers) head a household in the registry: head ID number → household number. */
+export async function headsOf(db: Kysely<DB>, heads: readonly string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (let from = 0; from < heads.length; from += HEADS_A_QUERY) {
+    const part = heads.slice(from, from + HEADS_A_QUERY);
+    for (const h of await db.selectFrom('households').select(['household_no', 'head_id_number']).where('head_id_number', 'in', part).execute())
+      found.set(h.head_id_number, h.household_no);
+  }
+  return found;
 }

@@ -24,6 +24,8 @@ export interface ValidationJob {
   rowNumbers: boolean;
   /** How the valid rows are handed over (RowsAs). */
   rowsAs: RowsAs;
+  /** The registry's heads asked for a batch at a time (ValidationData.headsOf): 'heads?' to this thread, 'heads' back. */
+  headsByBatch: boolean;
 }
 
 /**
@@ -41,13 +43,16 @@ export type ToWorker =
       job: ValidationJob;
       data: { codeRows: CodeRow[]; areas: Map<string, string>; households: string[]; heads: Map<string, string>; area?: ValidationData['area'] };
     }
-  | { type: 'ack' };
+  | { type: 'ack' }
+  /** The heads among a 'heads?' message's ID numbers: head ID number and household number, one pair after another. */
+  | { type: 'heads'; found: string[] };
 
 export type FromWorker =
   | { type: 'header'; headerRow: number; ignored: string[] }
   | { type: 'rows'; batch: ValueBatch; lines?: Int32Array; problems: ImportProblem[] }
   | { type: 'copy'; count: number; bytes: Uint8Array; problems: ImportProblem[] }
   | { type: 'problems'; problems: ImportProblem[] }
+  | { type: 'heads?'; heads: string[] }
   | { type: 'progress'; rows: number; bytesRead: number; problems: ImportProblem[] }
   | { type: 'done'; rows: number; truncated: boolean; bytesRead: number; problems: ImportProblem[]; counted: number }
   | { type: 'error'; error: { code?: string; message: string; stack?: string } };
@@ -139,6 +144,7 @@ export function startValidationWorker(spec: KindSpec, file: string, opts: { toda
     inFlight: 3,
     rowNumbers: !!opts.rowNumbers,
     rowsAs: 'values',
+    headsByBatch: false,
   };
   const worker = takeWorker();
   const inbox: Inbox[] = [];
@@ -176,7 +182,7 @@ export function startValidationWorker(spec: KindSpec, file: string, opts: { toda
         throw new Error(`rows as ${rowsAs}: a handler for them, and no row numbers`);
       const start: ToWorker = {
         type: 'job',
-        job: { ...job, rowsAs },
+        job: { ...job, rowsAs, headsByBatch: data.headsOf !== undefined },
         data: { codeRows: data.codeRows, areas: data.areas, households: [...keysOf(data.households)], heads: data.heads, ...(data.area ? { area: data.area } : {}) },
       };
       worker.postMessage(start);
@@ -197,6 +203,12 @@ export function startValidationWorker(spec: KindSpec, file: string, opts: { toda
             break;
           case 'problems':
             break;
+          case 'heads?': {
+            const found: string[] = [];
+            for (const [head, household] of await data.headsOf!(m.heads)) found.push(head, household);
+            worker.postMessage({ type: 'heads', found } satisfies ToWorker);
+            break;
+          }
           case 'progress':
             handlers.progress(m.rows, m.bytesRead);
             break;

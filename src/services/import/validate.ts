@@ -44,6 +44,12 @@ export interface ValidationData {
   /** head ID number → household_no, for households. */
   heads: Map<string, string>;
   /**
+   * Households, the registry's heads asked for a batch of rows at a time (a province's ten
+   * million are not read whole for a county's file): the heads among these ID numbers, before
+   * the batch's rows are checked. `heads` is then not used.
+   */
+  headsOf?: (heads: string[]) => Promise<Map<string, string>>;
+  /**
    * An import by an office of an area: its name and villages. A row's village must be one of
    * them, and `households` holds only theirs.
    */
@@ -278,6 +284,8 @@ export class RowValidator {
   private readonly codeAt: number;
   private row = 0;
   private bad = false;
+  /** The registry's heads (all of them, or those of the batch at hand: prepare). */
+  private heads: Map<string, string>;
 
   constructor(
     private readonly spec: KindSpec,
@@ -302,6 +310,25 @@ export class RowValidator {
     this.householdNoAt = at('household_no');
     this.codeAt = at('code');
     this.makeRecord = recordMaker(spec);
+    this.heads = data.heads;
+  }
+
+  /**
+   * Before a batch of rows (the registry's heads asked for a batch at a time: ValidationData.headsOf):
+   * the heads among the batch's head ID numbers, as the field reads them.
+   */
+  async prepare(rows: readonly SheetRow[]): Promise<void> {
+    const headsOf = this.data.headsOf;
+    if (!headsOf || this.headAt < 0 || this.truncated) return;
+    const at = this.at[this.headAt]!;
+    if (at < 0) return;
+    const parse = this.parsers[this.headAt]!;
+    const wanted = new Set<string>();
+    for (const { cells } of rows) {
+      const v = parse(cells[at], undefined);
+      if (typeof v === 'string') wanted.add(v);
+    }
+    this.heads = wanted.size === 0 ? new Map() : await headsOf([...wanted]);
   }
 
   private columnName(f: FieldSpec): string {
@@ -407,7 +434,7 @@ export class RowValidator {
     if (spec.kind === 'households') {
       const head = String(values[this.headAt]);
       const field = fields[this.headAt]!;
-      const other = this.data.heads.get(head);
+      const other = this.heads.get(head);
       if (other !== undefined && other !== values[this.householdNoAt]) {
         const firstRow = this.seenHeads.get(head);
         if (firstRow !== undefined) this.fail(field, head, problem('same-head-as-row', { row: firstRow }));
@@ -449,7 +476,11 @@ export async function validateSheet(spec: KindSpec, sheet: Sheet, file: string, 
   sink.header(mapping);
   const validator = new RowValidator(spec, mapping, data, opts);
   let rows = 0;
-  for (let batch = await reader.rest(); batch !== undefined; batch = await reader.rest()) {
+  // The registry's heads asked for a batch at a time: batches of a few thousand rows (a sheet's
+  // reader may give a row at a time), each asked for once.
+  const next = data.headsOf ? () => gathered(reader, HEADS_BATCH_ROWS) : () => reader.rest();
+  for (let batch = await next(); batch !== undefined; batch = await next()) {
+    await validator.prepare(batch);
     for (const { row, cells } of batch) {
       if (cells.every(blank)) continue;
       rows++;
@@ -463,6 +494,21 @@ export async function validateSheet(spec: KindSpec, sheet: Sheet, file: string, 
   }
   if (rows === 0) throw new KaoheError('no-data-rows', `${file}: no rows with data below the header (row ${mapping.headerRow}): nothing to import`);
   return { rows, truncated: validator.truncated };
+}
+
+/** Rows a batch of the registry's heads is asked for (ValidationData.headsOf), at least (but at the file's end). */
+const HEADS_BATCH_ROWS = 2000;
+
+/** The reader's next rows, at least `rows` of them (fewer at the end); undefined at the end. */
+async function gathered(reader: RowReader, rows: number): Promise<SheetRow[] | undefined> {
+  let out = await reader.rest();
+  if (out === undefined) return undefined;
+  while (out.length < rows) {
+    const more = await reader.rest();
+    if (more === undefined) break;
+    out = out.concat(more);
+  }
+  return out;
 }
 
 /** A problem's code and values, as an import problem carries them (its sentence in either language: problemText). */

@@ -29,10 +29,24 @@ const settle = async (most: number) => {
   while (unacknowledged >= most) await new Promise<void>((resolve) => (wake = resolve));
 };
 
+/** The answer awaited to a 'heads?' (one at a time). */
+let headsAnswer: ((found: Map<string, string>) => void) | undefined;
+const headsOf = (heads: string[]) =>
+  new Promise<Map<string, string>>((resolve) => {
+    headsAnswer = resolve;
+    post({ type: 'heads?', heads });
+  });
+
 let queue = Promise.resolve();
 port.on('message', (m: ToWorker) => {
   if (m.type === 'ack') acknowledged();
-  else queue = queue.then(() => run(m));
+  else if (m.type === 'heads') {
+    const found = new Map<string, string>();
+    for (let i = 0; i < m.found.length; i += 2) found.set(m.found[i]!, m.found[i + 1]!);
+    const answer = headsAnswer;
+    headsAnswer = undefined;
+    answer?.(found);
+  } else queue = queue.then(() => run(m));
 });
 
 async function run({ job, data }: Extract<ToWorker, { type: 'job' }>): Promise<void> {
@@ -79,7 +93,14 @@ async function run({ job, data }: Extract<ToWorker, { type: 'job' }>): Promise<v
       spec,
       sheet,
       job.file,
-      { codeRows: data.codeRows, areas: data.areas, households: new Set(data.households), heads: data.heads, ...(data.area ? { area: data.area } : {}) },
+      {
+        codeRows: data.codeRows,
+        areas: data.areas,
+        households: new Set(data.households),
+        heads: data.heads,
+        ...(job.headsByBatch ? { headsOf } : {}),
+        ...(data.area ? { area: data.area } : {}),
+      },
       { today: job.today, maxProblems: job.maxProblems, problems },
       {
         header: (m) => post({ type: 'header', headerRow: m.headerRow, ignored: m.ignored }),
