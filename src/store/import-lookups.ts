@@ -54,8 +54,8 @@ export async function readImportLookups(
   db: Kysely<DB>,
   spec: KindSpec,
   area?: string,
-  /** Households: read the registry's head ID numbers whole (else a batch of the file's at a time: headsOf). */
-  headsWhole = true,
+  /** What to read whole (else a batch of the file's at a time: headsOf, householdsOf): the registry's head ID numbers (households), its households (kinds that refer to one). */
+  whole: { heads: boolean; households: boolean } = { heads: true, households: true },
 ): Promise<ImportLookups> {
   const SEP = IMPORT_KEY_SEPARATOR;
   // In a stable order (older entries first, then as listed): PostgreSQL returns an updated row
@@ -72,7 +72,7 @@ export async function readImportLookups(
     villagesInArea = new Set(under.rows.map((r) => r.code));
   }
   const households = new Map<string, number>();
-  if (Object.values(spec.refs).includes('household')) {
+  if (Object.values(spec.refs).includes('household') && whole.households) {
     // An office of an area looks up its own households only: the others are not its to name.
     const found =
       area === undefined
@@ -82,7 +82,7 @@ export async function readImportLookups(
     for (const h of found) households.set(h.household_no, h.id);
   }
   const heads = new Map<string, string>();
-  if (spec.kind === 'households' && headsWhole) {
+  if (spec.kind === 'households' && whole.heads) {
     for (const h of await db.selectFrom('households').select(['household_no', 'head_id_number']).execute()) heads.set(h.head_id_number, h.household_no);
   }
   const tableEmpty =
@@ -183,7 +183,7 @@ export async function tableRowsUpTo(store: Store, table: string, most: number): 
   return Number(r.rows[0]!.n);
 }
 
-/** Head ID numbers a query of headsOf asks for at most. */
+/** Keys a query of headsOf or householdsOf asks for at most. */
 const HEADS_A_QUERY = 1000;
 
 /** Which of `heads` (ID numbers) head a household in the registry: head ID number → household number. */
@@ -193,6 +193,28 @@ export async function headsOf(db: Kysely<DB>, heads: readonly string[]): Promise
     const part = heads.slice(from, from + HEADS_A_QUERY);
     for (const h of await db.selectFrom('households').select(['household_no', 'head_id_number']).where('head_id_number', 'in', part).execute())
       found.set(h.head_id_number, h.household_no);
+  }
+  return found;
+}
+
+/**
+ * Which of `households` (household numbers) are in the registry (of the area, for an office of
+ * an area: the others are not its to name): household number → id.
+ */
+export async function householdsOf(db: Kysely<DB>, households: readonly string[], area?: string): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  for (let from = 0; from < households.length; from += HEADS_A_QUERY) {
+    const part = households.slice(from, from + HEADS_A_QUERY);
+    const rows =
+      area === undefined
+        ? await db.selectFrom('households').select(['household_no', 'id']).where('household_no', 'in', part).execute()
+        : (
+            await sql<{
+              household_no: string;
+              id: number;
+            }>`${underArea(area)} select h.household_no, h.id from households h join sub on sub.code = h.village_code where h.household_no in (${sql.join(part)})`.execute(db)
+          ).rows;
+    for (const h of rows) found.set(h.household_no, h.id);
   }
   return found;
 }

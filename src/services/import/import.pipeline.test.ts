@@ -107,13 +107,13 @@ for (const target of storeTargets()) {
       expect(progress).toEqual([10_000, 20_000, 29_999]);
       expect(await stored(s['one thread'], 'households')).toHaveLength(3);
       // The registry's heads asked for a batch of rows at a time (a county's file into a province's table), not read whole: the same.
-      const headsWholePerByte = importTuning.headsWholePerByte;
-      importTuning.headsWholePerByte = 0;
+      const readWholePerByte = importTuning.readWholePerByte;
+      importTuning.readWholePerByte = 0;
       try {
         const byBatch = await both(s, file);
         expect(byBatch.report).toEqual(report);
       } finally {
-        importTuning.headsWholePerByte = headsWholePerByte;
+        importTuning.readWholePerByte = readWholePerByte;
       }
       // Cut off after a few: the same few.
       const few = await both(s, file, { maxProblems: 3 });

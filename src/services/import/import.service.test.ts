@@ -48,7 +48,7 @@ import {
   type Table,
 } from '../../../test/registry-fixtures.ts';
 import { BAD_FILL, writeErrorsFile } from './errors-file.ts';
-import { importFile, type ImportReport } from './import.service.ts';
+import { importFile, importTuning, type ImportReport } from './import.service.ts';
 import { existingKeysTuning } from '../../store/import-lookups.ts';
 
 /** What each kind's valid rows look like once stored (surrogate ids as natural keys, see `stored`). */
@@ -407,6 +407,46 @@ for (const target of targets) {
     afterAll(async () => {
       for (const s of stores) await s.close();
       tmp.remove();
+    });
+
+    it('asks the registry for the households a file names, or the heads it has, a batch of rows at a time: the same reports and rows as read whole, on this thread and on the worker', async () => {
+      const saved = { ...importTuning };
+      const members = withCell(withCell(VALID.members, 1, '户编号', '522425100201999999'), 2, '户编号', '522425100201999999'); // no such household, twice
+      const households = withCell(VALID.households, 2, '户主身份证号', record(VALID.households, 0)['户主身份证号']!); // the head of the first
+      const outcome = async (tuning: Partial<typeof importTuning>) => {
+        const store = await open(['areas', 'households']);
+        stores.push(store);
+        Object.assign(importTuning, tuning);
+        try {
+          const report = async (kind: KindName, table: Table) => {
+            const { elapsedMs: _, file: __, ...r } = await importFile(store, kind, csv(table), { today: TODAY });
+            return r;
+          };
+          const bad = [await report('members', members), await report('households', households)];
+          const good = [await report('members', VALID.members), await report('households', withCell(VALID.households, 1, '联系电话', '13912345678'))];
+          return { bad, good, members: await stored(store, 'members'), households: await stored(store, 'households') };
+        } finally {
+          Object.assign(importTuning, saved);
+        }
+      };
+      const whole = await outcome({ readWholePerByte: Infinity, workerMinBytes: Infinity });
+      expect(whole.bad.map((r) => r.problems.map((p) => [p.row, p.reason?.code]))).toEqual([
+        [
+          [3, 'no-such-household'],
+          [4, 'no-such-household'],
+        ],
+        [[4, 'same-head-as-row']],
+      ]);
+      expect(whole.good.map((r) => [r.committed, r.inserted, r.updated])).toEqual([
+        [true, VALID.members.rows.length, 0],
+        [true, 0, 3],
+      ]);
+      for (const tuning of [
+        { readWholePerByte: 0, workerMinBytes: Infinity },
+        { readWholePerByte: 0, workerMinBytes: 0, batch: 2 },
+        { readWholePerByte: Infinity, workerMinBytes: 0, batch: 2 },
+      ])
+        expect(await outcome(tuning), JSON.stringify(tuning)).toEqual(whole);
     });
 
     describe('every kind, from CSV, in order', () => {

@@ -16,7 +16,7 @@ import { kindSpec, KINDS, type KindSpec } from '../../core/registry/kinds.ts';
 import type { Store } from '../../store/db.ts';
 import { StaleReference, withStage, type AreaCheck, type OutsideRow, type PgStaging, type Stage, type StagePlan } from '../../store/import-stage.ts';
 import { appendAudit, type AuditInput } from '../../store/audit.repository.ts';
-import { existingKeys, headsOf, IMPORT_KEY_SEPARATOR, readImportLookups, tableRowsUpTo, type ImportLookups } from '../../store/import-lookups.ts';
+import { existingKeys, headsOf, householdsOf, IMPORT_KEY_SEPARATOR, readImportLookups, tableRowsUpTo, type ImportLookups } from '../../store/import-lookups.ts';
 import type { ImportReport as ContractImportReport } from '../../contract/registry.ts';
 import { openSheet, type Sheet } from './readers.ts';
 import { recordMaker, validateSheet, type SheetResult, type ValidationData, type Value } from './validate.ts';
@@ -110,12 +110,13 @@ export const importTuning = {
    */
   firstLoadMinBytes: 4 * 1024 * 1024,
   /**
-   * A households import reads the registry's head ID numbers whole when the table has at most this
-   * many rows for each byte of the file (0.025: some four times the file's rows, at about 170 bytes
-   * a household); else it asks for the heads of a few thousand rows at a time (a county's file
-   * into a province's table: not its ten million heads). 0: always a batch at a time.
+   * An import reads the registry's head ID numbers (households) and its households (kinds that
+   * refer to one) whole when the households table has at most this many rows for each byte of the
+   * file (0.025: some four times a households file's rows, at about 170 bytes a household); else
+   * it asks for those of a few thousand rows at a time (a county's file into a province's table:
+   * not its ten million). 0: always a batch at a time; Infinity: always whole.
    */
-  headsWholePerByte: 0.025,
+  readWholePerByte: 0.025,
 };
 
 /** What the import reads of the registry before the file (store/import-lookups.ts). */
@@ -247,10 +248,12 @@ async function runImport(
       ? startValidationWorker(spec, file, { today: opts.today, maxProblems: opts.maxProblems, batch: importTuning.batch, rowNumbers: rowNumbers !== undefined })
       : undefined;
   try {
-    // The registry's heads (households): whole for a table not much larger than the file.
-    const most = Math.floor(sheet.size * importTuning.headsWholePerByte);
-    const headsWhole = spec.kind !== 'households' || (await tableRowsUpTo(store, 'households', most + 1)) <= most;
-    const lookups = await readImportLookups(store.db, spec, opts.area?.code, headsWhole);
+    // The registry's heads (households) and households (kinds that refer to one): whole for a
+    // table not much larger than the file, else asked for a batch of rows at a time.
+    const asks = spec.kind === 'households' || Object.values(spec.refs).includes('household');
+    const most = Math.floor(sheet.size * importTuning.readWholePerByte);
+    const whole = !asks || !Number.isFinite(most) || (await tableRowsUpTo(store, 'households', most + 1)) <= most;
+    const lookups = await readImportLookups(store.db, spec, opts.area?.code, { heads: whole, households: whole });
     // A dry run by an office of an area stages its rows too: the check of the records of other areas reads them.
     const staged = !opts.dryRun || (opts.area !== undefined && areaPlacement(spec) !== undefined);
     const table = new TableWriter(spec, lookups, staged ? stage : undefined, report, rowNumbers);
@@ -259,7 +262,17 @@ async function runImport(
       areas: lookups.areas,
       households: lookups.households,
       heads: lookups.heads,
-      ...(headsWhole ? {} : { headsOf: (heads: string[]) => headsOf(store.db, heads) }),
+      ...(whole
+        ? {}
+        : {
+            headsOf: (heads: string[]) => headsOf(store.db, heads),
+            // The households found are kept for the rows' household ids (TableWriter): the file's, not the registry's.
+            householdsOf: async (nos: string[]) => {
+              const found = await householdsOf(store.db, nos, opts.area?.code);
+              for (const [no, id] of found) lookups.households.set(no, id);
+              return new Set(found.keys());
+            },
+          }),
       ...(opts.area && lookups.villagesInArea ? { area: { name: opts.area.name, villages: lookups.villagesInArea } } : {}),
     };
     let result: SheetResult & { bytesRead: number };

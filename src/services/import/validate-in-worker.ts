@@ -24,8 +24,8 @@ export interface ValidationJob {
   rowNumbers: boolean;
   /** How the valid rows are handed over (RowsAs). */
   rowsAs: RowsAs;
-  /** The registry's heads asked for a batch at a time (ValidationData.headsOf): 'heads?' to this thread, 'heads' back. */
-  headsByBatch: boolean;
+  /** What of the registry is asked for a batch at a time (ValidationData.headsOf, householdsOf): 'find' to this thread, 'found' back. */
+  asked: { heads: boolean; households: boolean };
 }
 
 /**
@@ -44,15 +44,18 @@ export type ToWorker =
       data: { codeRows: CodeRow[]; areas: Map<string, string>; households: string[]; heads: Map<string, string>; area?: ValidationData['area'] };
     }
   | { type: 'ack' }
-  /** The heads among a 'heads?' message's ID numbers: head ID number and household number, one pair after another. */
-  | { type: 'heads'; found: string[] };
+  /**
+   * The answer to a 'find': the heads among its ID numbers (head ID number and household number,
+   * one pair after another), or the households among its household numbers.
+   */
+  | { type: 'found'; found: string[] };
 
 export type FromWorker =
   | { type: 'header'; headerRow: number; ignored: string[] }
   | { type: 'rows'; batch: ValueBatch; lines?: Int32Array; problems: ImportProblem[] }
   | { type: 'copy'; count: number; bytes: Uint8Array; problems: ImportProblem[] }
   | { type: 'problems'; problems: ImportProblem[] }
-  | { type: 'heads?'; heads: string[] }
+  | { type: 'find'; what: 'heads' | 'households'; keys: string[] }
   | { type: 'progress'; rows: number; bytesRead: number; problems: ImportProblem[] }
   | { type: 'done'; rows: number; truncated: boolean; bytesRead: number; problems: ImportProblem[]; counted: number }
   | { type: 'error'; error: { code?: string; message: string; stack?: string } };
@@ -144,7 +147,7 @@ export function startValidationWorker(spec: KindSpec, file: string, opts: { toda
     inFlight: 3,
     rowNumbers: !!opts.rowNumbers,
     rowsAs: 'values',
-    headsByBatch: false,
+    asked: { heads: false, households: false },
   };
   const worker = takeWorker();
   const inbox: Inbox[] = [];
@@ -182,8 +185,14 @@ export function startValidationWorker(spec: KindSpec, file: string, opts: { toda
         throw new Error(`rows as ${rowsAs}: a handler for them, and no row numbers`);
       const start: ToWorker = {
         type: 'job',
-        job: { ...job, rowsAs, headsByBatch: data.headsOf !== undefined },
-        data: { codeRows: data.codeRows, areas: data.areas, households: [...keysOf(data.households)], heads: data.heads, ...(data.area ? { area: data.area } : {}) },
+        job: { ...job, rowsAs, asked: { heads: data.headsOf !== undefined, households: data.householdsOf !== undefined } },
+        data: {
+          codeRows: data.codeRows,
+          areas: data.areas,
+          households: data.householdsOf ? [] : [...keysOf(data.households)],
+          heads: data.heads,
+          ...(data.area ? { area: data.area } : {}),
+        },
       };
       worker.postMessage(start);
       for (;;) {
@@ -203,10 +212,11 @@ export function startValidationWorker(spec: KindSpec, file: string, opts: { toda
             break;
           case 'problems':
             break;
-          case 'heads?': {
+          case 'find': {
             const found: string[] = [];
-            for (const [head, household] of await data.headsOf!(m.heads)) found.push(head, household);
-            worker.postMessage({ type: 'heads', found } satisfies ToWorker);
+            if (m.what === 'heads') for (const [head, household] of await data.headsOf!(m.keys)) found.push(head, household);
+            else found.push(...(await data.householdsOf!(m.keys)));
+            worker.postMessage({ type: 'found', found } satisfies ToWorker);
             break;
           }
           case 'progress':

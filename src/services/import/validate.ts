@@ -50,6 +50,12 @@ export interface ValidationData {
    */
   headsOf?: (heads: string[]) => Promise<Map<string, string>>;
   /**
+   * Kinds that refer to a household, the registry's households asked for a batch of rows at a
+   * time: those of these household numbers in the registry (of the area, for an office of an
+   * area). `households` is then not used.
+   */
+  householdsOf?: (households: string[]) => Promise<Set<string>>;
+  /**
    * An import by an office of an area: its name and villages. A row's village must be one of
    * them, and `households` holds only theirs.
    */
@@ -286,6 +292,8 @@ export class RowValidator {
   private bad = false;
   /** The registry's heads (all of them, or those of the batch at hand: prepare). */
   private heads: Map<string, string>;
+  /** The registry's households (all of them, or those the batch at hand names: prepare). */
+  private households: { has(no: string): boolean };
 
   constructor(
     private readonly spec: KindSpec,
@@ -311,24 +319,40 @@ export class RowValidator {
     this.codeAt = at('code');
     this.makeRecord = recordMaker(spec);
     this.heads = data.heads;
+    this.households = data.households;
   }
 
   /**
-   * Before a batch of rows (the registry's heads asked for a batch at a time: ValidationData.headsOf):
-   * the heads among the batch's head ID numbers, as the field reads them.
+   * Before a batch of rows, where the registry is asked a batch at a time (ValidationData.headsOf,
+   * householdsOf): the heads among the batch's head ID numbers, the households among the
+   * household numbers it names, each as its field reads it.
    */
   async prepare(rows: readonly SheetRow[]): Promise<void> {
-    const headsOf = this.data.headsOf;
-    if (!headsOf || this.headAt < 0 || this.truncated) return;
-    const at = this.at[this.headAt]!;
-    if (at < 0) return;
-    const parse = this.parsers[this.headAt]!;
-    const wanted = new Set<string>();
+    if (this.truncated) return;
+    const { headsOf, householdsOf } = this.data;
+    if (headsOf && this.headAt >= 0) {
+      const wanted = this.read(rows, this.headAt);
+      this.heads = wanted.length === 0 ? new Map() : await headsOf(wanted);
+    }
+    if (householdsOf) {
+      const wanted = new Set<string>();
+      for (const { index, ref } of this.refs) if (ref === 'household') for (const no of this.read(rows, index)) wanted.add(no);
+      this.households = wanted.size === 0 ? new Set() : await householdsOf([...wanted]);
+    }
+  }
+
+  /** The distinct values of a field in rows, as it reads them (the cells it cannot read left out). */
+  private read(rows: readonly SheetRow[], field: number): string[] {
+    const at = this.at[field]!;
+    if (at < 0) return [];
+    const parse = this.parsers[field]!;
+    const out = new Set<string>();
     for (const { cells } of rows) {
       const v = parse(cells[at], undefined);
-      if (typeof v === 'string') wanted.add(v);
+      if (typeof v === 'string') out.add(v);
+      else if (typeof v === 'number') out.add(String(v));
     }
-    this.heads = wanted.size === 0 ? new Map() : await headsOf([...wanted]);
+    return [...out];
   }
 
   private columnName(f: FieldSpec): string {
@@ -389,7 +413,8 @@ export class RowValidator {
     if (this.bad) return undefined;
 
     // References to the registry (and, for areas, to rows above in this file).
-    const { areas, households, area } = this.data;
+    const { areas, area } = this.data;
+    const households = this.households;
     for (const { index, ref, field } of this.refs) {
       const value = values[index];
       if (value === null || value === undefined) continue;
@@ -476,9 +501,9 @@ export async function validateSheet(spec: KindSpec, sheet: Sheet, file: string, 
   sink.header(mapping);
   const validator = new RowValidator(spec, mapping, data, opts);
   let rows = 0;
-  // The registry's heads asked for a batch at a time: batches of a few thousand rows (a sheet's
-  // reader may give a row at a time), each asked for once.
-  const next = data.headsOf ? () => gathered(reader, HEADS_BATCH_ROWS) : () => reader.rest();
+  // The registry asked a batch at a time: batches of a few thousand rows (a sheet's reader may
+  // give a row at a time), each asked for once.
+  const next = data.headsOf || data.householdsOf ? () => gathered(reader, ASKED_BATCH_ROWS) : () => reader.rest();
   for (let batch = await next(); batch !== undefined; batch = await next()) {
     await validator.prepare(batch);
     for (const { row, cells } of batch) {
@@ -496,8 +521,8 @@ export async function validateSheet(spec: KindSpec, sheet: Sheet, file: string, 
   return { rows, truncated: validator.truncated };
 }
 
-/** Rows a batch of the registry's heads is asked for (ValidationData.headsOf), at least (but at the file's end). */
-const HEADS_BATCH_ROWS = 2000;
+/** Rows the registry is asked for at a time (ValidationData.headsOf, householdsOf), at least (but at the file's end). */
+const ASKED_BATCH_ROWS = 2000;
 
 /** The reader's next rows, at least `rows` of them (fewer at the end); undefined at the end. */
 async function gathered(reader: RowReader, rows: number): Promise<SheetRow[] | undefined> {

@@ -29,23 +29,28 @@ const settle = async (most: number) => {
   while (unacknowledged >= most) await new Promise<void>((resolve) => (wake = resolve));
 };
 
-/** The answer awaited to a 'heads?' (one at a time). */
-let headsAnswer: ((found: Map<string, string>) => void) | undefined;
-const headsOf = (heads: string[]) =>
-  new Promise<Map<string, string>>((resolve) => {
-    headsAnswer = resolve;
-    post({ type: 'heads?', heads });
+/** The answer awaited to a 'find' (one at a time). */
+let answer: ((found: string[]) => void) | undefined;
+const find = (what: 'heads' | 'households', keys: string[]) =>
+  new Promise<string[]>((resolve) => {
+    answer = resolve;
+    post({ type: 'find', what, keys });
   });
+const headsOf = async (heads: string[]) => {
+  const found = await find('heads', heads);
+  const out = new Map<string, string>();
+  for (let i = 0; i < found.length; i += 2) out.set(found[i]!, found[i + 1]!);
+  return out;
+};
+const householdsOf = async (households: string[]) => new Set(await find('households', households));
 
 let queue = Promise.resolve();
 port.on('message', (m: ToWorker) => {
   if (m.type === 'ack') acknowledged();
-  else if (m.type === 'heads') {
-    const found = new Map<string, string>();
-    for (let i = 0; i < m.found.length; i += 2) found.set(m.found[i]!, m.found[i + 1]!);
-    const answer = headsAnswer;
-    headsAnswer = undefined;
-    answer?.(found);
+  else if (m.type === 'found') {
+    const a = answer;
+    answer = undefined;
+    a?.(m.found);
   } else queue = queue.then(() => run(m));
 });
 
@@ -98,7 +103,8 @@ async function run({ job, data }: Extract<ToWorker, { type: 'job' }>): Promise<v
         areas: data.areas,
         households: new Set(data.households),
         heads: data.heads,
-        ...(job.headsByBatch ? { headsOf } : {}),
+        ...(job.asked.heads ? { headsOf } : {}),
+        ...(job.asked.households ? { householdsOf } : {}),
         ...(data.area ? { area: data.area } : {}),
       },
       { today: job.today, maxProblems: job.maxProblems, problems },
