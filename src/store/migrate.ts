@@ -21,6 +21,7 @@ import { assessmentParts } from './migrations/0017-assessment-parts.ts';
 import { userAreas } from './migrations/0018-user-areas.ts';
 import { listIndexes } from './migrations/0019-list-indexes.ts';
 import { recordIndexes } from './migrations/0020-record-indexes.ts';
+import { workTeamIndex } from './migrations/0021-work-team-index.ts';
 
 /** Every migration, in order. Static imports, so they work under tsx, in workers and in bundles. */
 function migrations(store: Store): Record<string, Migration> {
@@ -45,6 +46,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0018-user-areas': userAreas,
     '0019-list-indexes': listIndexes,
     '0020-record-indexes': recordIndexes,
+    '0021-work-team-index': workTeamIndex,
   };
 }
 

@@ -17,7 +17,7 @@ import { importFile } from '../services/import/import.service.ts';
 import type { Actor } from '../services/policies.ts';
 import type { Store } from './db.ts';
 import { RECORD_DATE_COLUMNS } from './migrations/0020-record-indexes.ts';
-import { helperPageQuery, householdPageQuery, recordPageQuery, registryPaging } from './registry-queries.ts';
+import { helperPageQuery, householdPageQuery, recordPageQuery, registryPaging, workTeamPageQuery } from './registry-queries.ts';
 
 const HOOK = 240_000;
 const HOUSEHOLDS = 240;
@@ -114,6 +114,19 @@ describe.each(storeTargets())('keyset pages of households and records ($dialect)
         .values(assignments.slice(i, i + 200))
         .onConflict((oc) => oc.doNothing())
         .execute();
+    // Work teams: 600 of them over the villages, to be paged by village and id.
+    const villageCodes = (await store.db.selectFrom('areas').select('code').where('level', '=', 'village').orderBy('code').execute()).map((r) => r.code);
+    const teams = Array.from({ length: 600 }, (_, i) => ({
+      village_code: villageCodes[(i * 7) % villageCodes.length]!,
+      sending_unit: `派出单位${i}`,
+      start_date: '2018-03-01',
+      end_date: null,
+    }));
+    for (let i = 0; i < teams.length; i += 200)
+      await store.db
+        .insertInto('work_teams')
+        .values(teams.slice(i, i + 200))
+        .execute();
     await sql`analyze`.execute(store.db).catch(() => undefined);
   }, HOOK);
 
@@ -159,6 +172,17 @@ describe.each(storeTargets())('keyset pages of households and records ($dialect)
     }
   });
 
+  it('walks the work teams by village and team, each with its members, as the pages by number list them', async () => {
+    for (const filter of [{}, { village: VILLAGE2 }]) {
+      const list = (page: { limit: number; after?: string } | { page: number; pageSize: number }) => services.registry.read.workTeams(office, filter, page) as Promise<Listed>;
+      const keyset = await walk(list, 7);
+      expect(keyset.rows.length, JSON.stringify(filter)).toBeGreaterThanOrEqual(filter.village ? 2 : 600);
+      expect(keyset, JSON.stringify(filter)).toEqual(await byNumber(list));
+      // The teams as the pages by number give them, members and all.
+      expect((await list({ limit: 200 })).items).toEqual((await list({ page: 1, pageSize: 200 })).items);
+    }
+  });
+
   it('counts the total up to its cap', async () => {
     const was = registryPaging.countCap;
     registryPaging.countCap = 50;
@@ -179,9 +203,11 @@ describe.each(storeTargets())('keyset pages of households and records ($dialect)
     await refused(services.registry.read.records(office, 'visits', {}, { limit: 5, after: '17' }), 'validation', /query\.after/);
     await refused(services.registry.read.records(office, 'students', {}, { limit: 5, after: '2020-01-01~3' }), 'validation', /query\.after/);
     await refused(services.registry.read.helpers(office, {}, { limit: 5, after: '李明' }), 'validation', /query\.after/);
+    await refused(services.registry.read.workTeams(office, {}, { limit: 5, after: '5224251002~3' }), 'validation', /query\.after/);
+    await refused(services.registry.read.workTeams(office, {}, { limit: 5, after: `${VILLAGE}~x` }), 'validation', /query\.after/);
   });
 
-  it.runIf(target.dialect === 'postgres')('finds a page by an index: households by number, records by date and id', async () => {
+  it.runIf(target.dialect === 'postgres')('finds a page by an index: households by number, records by date and id, helpers by name, work teams by village', async () => {
     const plan = async (q: CompiledQuery) => {
       const r = await store.db.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain ${q.sql}`, [...q.parameters]));
       return r.rows.map((x) => x['QUERY PLAN']).join('\n');
@@ -197,6 +223,8 @@ describe.each(storeTargets())('keyset pages of households and records ($dialect)
     expect(await plan(visits)).toMatch(/Index Scan Backward using visits_date_id/);
     const helpers = helperPageQuery(store.db, null, { limit: 20, after: '5~帮扶人2' })!.compile();
     expect(await plan(helpers)).toMatch(/Index Scan using helpers_name_id/);
+    const teams = workTeamPageQuery(store.db, null, { limit: 20, after: `${VILLAGE2}~100` })!.compile();
+    expect(await plan(teams)).toMatch(/Index Scan using work_teams_village_id/);
     // Every dated record table has its (date, id) index.
     const indexes = await sql<{ indexname: string }>`select indexname from pg_indexes where schemaname = current_schema()`.execute(store.db);
     for (const [table, column] of RECORD_DATE_COLUMNS) expect(indexes.rows.map((r) => r.indexname)).toContain(`${table}_${column}_id`);

@@ -180,6 +180,43 @@ export async function workTeams(db: Kysely<DB>, villages: VillageSet, page: Page
   return { rows, total: Number(n) };
 }
 
+/** The query of a keyset page of work teams, by village and id (`limit` + 1 rows); undefined when no village is in reach. */
+export function workTeamPageQuery(db: Kysely<DB>, villages: VillageSet, page: KeysetRequest) {
+  if (villages && villages.length === 0) return undefined;
+  let q = db.selectFrom('work_teams as t').innerJoin('areas as a', 'a.code', 't.village_code');
+  if (villages) q = q.where('t.village_code', 'in', villages);
+  if (page.after !== undefined) {
+    const m = /^(\d{12})~(\d{1,15})$/.exec(page.after);
+    if (!m) throw new KeysetCursorError(page.after);
+    const [village, id] = [m[1]!, Number(m[2])];
+    // `>=` first: the range the index on (village, id) reads; the rest within the village.
+    q = q.where('t.village_code', '>=', village).where((eb) => eb.or([eb('t.village_code', '>', village), eb('t.id', '>', id)]));
+  }
+  return q
+    .select(['t.id', 't.village_code', 'a.name as village_name', 't.sending_unit', 't.start_date', 't.end_date'])
+    .orderBy('t.village_code')
+    .orderBy('t.id')
+    .limit(page.limit + 1);
+}
+
+/**
+ * Work teams of the villages, by village and then team: a keyset page after the team the cursor
+ * names (`VILLAGE~ID`, the previous page's `next`). A cursor that is not one is refused
+ * (KeysetCursorError).
+ */
+export async function workTeamsAfter(db: Kysely<DB>, villages: VillageSet, page: KeysetRequest): Promise<KeysetPageOf<WorkTeamRow>> {
+  const built = workTeamPageQuery(db, villages, page);
+  if (!built) return { rows: [], total: 0, next: null, totalCapped: false };
+  let q = db.selectFrom('work_teams as t');
+  if (villages) q = q.where('t.village_code', 'in', villages);
+  const counted = await cappedCount(db as unknown as AnyDb, q);
+  const rows = await built.execute();
+  const more = rows.length > page.limit;
+  if (more) rows.pop();
+  const last = rows[rows.length - 1];
+  return { rows, ...counted, next: more && last ? `${last.village_code}~${last.id}` : null };
+}
+
 /** Members of the teams, leaders first, then by start date. */
 export async function teamMembers(db: Kysely<DB>, teamIds: number[]): Promise<TeamMemberRow[]> {
   if (teamIds.length === 0) return [];

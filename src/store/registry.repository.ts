@@ -34,6 +34,7 @@ import {
   type HouseholdSearch,
   householdsAfter,
   helpersAfter,
+  workTeamsAfter,
   recordsAfter,
   KeysetCursorError,
   type KeysetPageOf,
@@ -94,6 +95,11 @@ export class RegistryRepository {
   /** Work teams of the villages (by village, then team), a page of them. */
   workTeams(villages: VillageSet, page: PageRequest): Promise<PageOf<WorkTeamRow>> {
     return workTeams(this.db, villages, page);
+  }
+
+  /** Work teams of the villages, by village and then team: a keyset page (registry-queries.ts, workTeamsAfter). */
+  workTeamsAfter(villages: VillageSet, page: KeysetRequest): Promise<KeysetPageOf<WorkTeamRow>> {
+    return workTeamsAfter(this.db, villages, page);
   }
 
   /** Members of the teams, leaders first, then by start date. */

@@ -390,6 +390,22 @@ describe.each(storeTargets())('registry API ($dialect)', (target) => {
       expect(reviewer.items.every((t: { villageCode: string }) => firstTownshipVillages.includes(t.villageCode))).toBe(true);
       const one = (await as.admin.get(`/api/work-teams?village=${foreign}`)).json();
       expect(one.items.every((t: { villageCode: string }) => t.villageCode === foreign)).toBe(true);
+      // Keyset pages (a province's teams): the same teams, members and all, in the same order; a reviewer's only in reach.
+      for (const [who, by] of [
+        [as.admin, all],
+        [as.reviewer, reviewer],
+      ] as const) {
+        const walked: unknown[] = [];
+        let after = '';
+        for (let pages = 0; pages < 100; pages++) {
+          const page = (await who.get(`/api/work-teams?limit=4${after ? `&after=${after}` : ''}`)).json();
+          expect(page.total).toBe(by.total);
+          walked.push(...page.items);
+          if (!page.next) break;
+          after = page.next;
+        }
+        expect(walked).toEqual(by.items);
+      }
     });
 
     it('lists helpers with their households counts, IDs masked', async () => {
@@ -423,6 +439,8 @@ describe.each(storeTargets())('registry API ($dialect)', (target) => {
       for (const url of ['/api/work-teams', '/api/helpers']) {
         expectValidation(await as.admin.get(`${url}?pageSize=0`), 'query.pageSize');
         expectValidation(await as.admin.get(`${url}?village=1`), 'query.village');
+        expectValidation(await as.admin.get(`${url}?limit=5&after=abc`), 'query.after');
+        expectValidation(await as.admin.get(`${url}?limit=0`), 'query.limit');
       }
     });
 

@@ -141,10 +141,10 @@ export function registryRoutes(app: FastifyInstance): void {
     summary: 'Village work teams and their members',
     tags: ['registry'],
     access: 'any',
-    query: z.object({ village: VillageCode.optional(), showIds: Flag, ...Paging }),
+    query: z.object({ village: VillageCode.optional(), showIds: Flag, ...Paging, ...Keyset }),
     handler: async ({ user, query }) => {
-      const { page, pageSize, ...filter } = query;
-      return shown(user, filter.showIds, presentWorkTeams(await read.workTeams(actorOf(user), filter, { page, pageSize })));
+      const { page, pageSize, limit, after, ...filter } = query;
+      return shown(user, filter.showIds, presentWorkTeams(await read.workTeams(actorOf(user), filter, pageOf({ page, pageSize, limit, after }))));
     },
   });
 

@@ -181,9 +181,13 @@ export class RegistryReadService {
     };
   }
 
-  async workTeams(actor: Actor, filter: { village?: string; showIds?: boolean }, page: PageRequest): Promise<Page<unknown>> {
+  async workTeams(actor: Actor, filter: { village?: string; showIds?: boolean }, page: PageRequest | KeysetRequest): Promise<Page<unknown>> {
     const showIds = showFullIds(actor, filter.showIds);
     const villages = await this.narrow(actor, filter.village);
+    if ('limit' in page) {
+      const result = await keysetPage(() => this.registry.workTeamsAfter(villages, page));
+      return keysetAnswer({ ...result, rows: await this.withMembers(result.rows, showIds) }, (team) => team);
+    }
     const teams = await this.registry.workTeams(villages, page);
     return { items: await this.withMembers(teams.rows, showIds), total: teams.total, ...page };
   }

@@ -1,10 +1,11 @@
 /** Work teams sent to the villages (驻村工作队), with their members (ID numbers masked). */
-import { useState } from 'react';
+import { useMemo } from 'react';
 import { Card, Space, Table, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { ErrorView, PageHeader } from '../../components/common.tsx';
-import { useApi } from '../../lib/hooks.ts';
+import { usePagedList } from '../../lib/paged.ts';
+import { LoadMoreOf } from '../../components/LoadMore.tsx';
 import { useFormat } from '../../lib/format.ts';
 import { setQuery, useRoute } from '../../lib/router.tsx';
 import type { Page, TeamMember, WorkTeam } from '../../../contract/index.ts';
@@ -38,8 +39,10 @@ export default function WorkTeamsPage() {
   const fmt = useFormat();
   const route = useRoute();
   const village = route.query.get('village') ?? undefined;
-  const [page, setPage] = useState(1);
-  const { data, error, loading, reload } = useApi<Page<WorkTeam>>('/work-teams', { village, page, pageSize: 20 });
+  // By village, a page at a time from the server (a province has one or two teams a village, 50,000 villages).
+  const query = useMemo(() => ({ village }), [village]);
+  const list = usePagedList<WorkTeam, Page<WorkTeam>>('/work-teams', query, (a) => a.items);
+  const { error, loading, reload } = list;
   const columns: ColumnsType<WorkTeam> = [
     { title: t('common.village'), dataIndex: 'villageName' },
     { title: t('workTeam.sendingUnit'), dataIndex: 'sendingUnit' },
@@ -53,19 +56,20 @@ export default function WorkTeamsPage() {
       {error ? <ErrorView error={error} onRetry={reload} /> : null}
       <Card size="small">
         <Space wrap style={{ marginBottom: 12 }}>
-          <VillageSelect value={village} onChange={(v) => (setQuery({ village: v }), setPage(1))} />
+          <VillageSelect value={village} onChange={(v) => setQuery({ village: v })} />
         </Space>
         <Table<WorkTeam>
           rowKey="id"
           size="small"
           loading={loading}
           columns={columns}
-          dataSource={data?.items ?? []}
+          dataSource={list.rows}
           expandable={{ expandedRowRender: (x) => <TeamMembers members={x.members} /> }}
-          pagination={{ current: page, pageSize: 20, total: data?.total ?? 0, onChange: setPage, showSizeChanger: false, hideOnSinglePage: true }}
+          pagination={false}
           scroll={{ x: 560 }}
           data-testid="work-teams-table"
         />
+        <LoadMoreOf list={list} testId="work-teams-paging" />
       </Card>
     </div>
   );
