@@ -26,7 +26,7 @@ describe.skipIf(!available)('browser: paged lists', () => {
     const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
     page = await ctx.newPage();
     // Pages of 5 rows instead of 200.
-    await page.route(/\/api\/(campaigns\/\d+\/(assessments|appeals)|households|helpers|records\/[a-z-]+)\?/, async (route) => {
+    await page.route(/\/api\/(campaigns\/\d+\/(assessments|appeals)|households|helpers|work-teams|records\/[a-z-]+)\?/, async (route) => {
       const url = new URL(route.request().url());
       asked.push(url);
       if (url.searchParams.get('limit') === '200') url.searchParams.set('limit', '5');
@@ -222,7 +222,7 @@ describe.skipIf(!available)('browser: paged lists', () => {
   );
 
   test(
-    "the registry's households, home visits and helpers load a page, then the next with 加载更多, in order",
+    "the registry's households, home visits, helpers and work teams load a page, then the next with 加载更多, in order",
     async () => {
       await page.goto(`${app.url}/registry/households`);
       await page.getByTestId('households-page').waitFor(UI);
@@ -271,6 +271,19 @@ describe.skipIf(!available)('browser: paged lists', () => {
       expect(asked.some((u) => u.pathname === '/api/helpers' && /^\d+~/.test(u.searchParams.get('after') ?? ''))).toBe(true);
       const helperIds = await helpers.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-row-key'))));
       expect(new Set(helperIds).size).toBe(10);
+
+      // The work teams, by village and id.
+      await page.goto(`${app.url}/registry/work-teams`);
+      await page.getByTestId('work-teams-page').waitFor(UI);
+      const teams = page.getByTestId('work-teams-table').locator('tbody tr.ant-table-row');
+      await expect.poll(() => teams.count(), UI).toBe(5);
+      const firstTeams = await app.store.db.selectFrom('work_teams').select(['id', 'village_code']).orderBy('village_code').orderBy('id').limit(10).execute();
+      expect(firstTeams.length).toBeGreaterThan(5);
+      await page.getByTestId('work-teams-paging-more').click();
+      await expect.poll(() => teams.count(), UI).toBe(firstTeams.length);
+      expect(asked.some((u) => u.pathname === '/api/work-teams' && u.searchParams.get('after') === `${firstTeams[4]!.village_code}~${firstTeams[4]!.id}`)).toBe(true);
+      expect(await teams.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-row-key'))))).toEqual(firstTeams.map((t) => t.id));
+      await shot(page, 'paging-work-teams');
     },
     STEP,
   );
