@@ -54,8 +54,8 @@ export async function readImportLookups(
   db: Kysely<DB>,
   spec: KindSpec,
   area?: string,
-  /** What to read whole (else a batch of the file's at a time: headsOf, householdsOf): the registry's head ID numbers (households), its households (kinds that refer to one). */
-  whole: { heads: boolean; households: boolean } = { heads: true, households: true },
+  /** Read the registry's head ID numbers (households) and its households (kinds that refer to one) whole; else a batch of the file's at a time (headsOf, householdsOf). */
+  whole = true,
 ): Promise<ImportLookups> {
   const SEP = IMPORT_KEY_SEPARATOR;
   // In a stable order (older entries first, then as listed): PostgreSQL returns an updated row
@@ -72,7 +72,7 @@ export async function readImportLookups(
     villagesInArea = new Set(under.rows.map((r) => r.code));
   }
   const households = new Map<string, number>();
-  if (Object.values(spec.refs).includes('household') && whole.households) {
+  if (Object.values(spec.refs).includes('household') && whole) {
     // An office of an area looks up its own households only: the others are not its to name.
     const found =
       area === undefined
@@ -82,7 +82,7 @@ export async function readImportLookups(
     for (const h of found) households.set(h.household_no, h.id);
   }
   const heads = new Map<string, string>();
-  if (spec.kind === 'households' && whole.heads) {
+  if (spec.kind === 'households' && whole) {
     for (const h of await db.selectFrom('households').select(['household_no', 'head_id_number']).execute()) heads.set(h.head_id_number, h.household_no);
   }
   const tableEmpty =

@@ -253,7 +253,7 @@ async function runImport(
     const asks = spec.kind === 'households' || Object.values(spec.refs).includes('household');
     const most = Math.floor(sheet.size * importTuning.readWholePerByte);
     const whole = !asks || !Number.isFinite(most) || (await tableRowsUpTo(store, 'households', most + 1)) <= most;
-    const lookups = await readImportLookups(store.db, spec, opts.area?.code, { heads: whole, households: whole });
+    const lookups = await readImportLookups(store.db, spec, opts.area?.code, whole);
     // A dry run by an office of an area stages its rows too: the check of the records of other areas reads them.
     const staged = !opts.dryRun || (opts.area !== undefined && areaPlacement(spec) !== undefined);
     const table = new TableWriter(spec, lookups, staged ? stage : undefined, report, rowNumbers);
