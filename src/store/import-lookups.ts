@@ -1,8 +1,8 @@
 /**
  * What an import reads of the registry before the file, once: the code lists, areas, households
- * and head ID numbers validation looks up, the parents' keys (to find a parent's id) and whether
- * the table has rows. Whether a row of the file is new or an update is asked once the file is
- * read, for the file's keys only (existingKeys). Keys of more than one column are joined by
+ * and head ID numbers validation looks up, and whether the table has rows. Whether a row of the
+ * file is new or an update is asked once the file is read, for the file's keys only
+ * (existingKeys; its parents' ids too: idsOfKeys). Keys of more than one column are joined by
  * IMPORT_KEY_SEPARATOR. Records keep their kind's field names (`label_zh` …): they are the
  * registry's vocabulary, shared with the files and core's field checks, not rows of a table.
  */
@@ -38,8 +38,6 @@ export interface ImportLookups {
    * (existingKeys): not the whole table's keys, which a province's tables have by the ten million.
    */
   tableEmpty: boolean;
-  /** The kind's parents already in the registry: key values (joined by IMPORT_KEY_SEPARATOR) → id. */
-  parents: Map<string, number>;
   /** An import by an office of an area: the villages in it (and `households` holds only theirs). */
   villagesInArea?: Set<string>;
 }
@@ -57,7 +55,6 @@ export async function readImportLookups(
   /** Read the registry's head ID numbers (households) and its households (kinds that refer to one) whole; else a batch of the file's at a time (headsOf, householdsOf). */
   whole = true,
 ): Promise<ImportLookups> {
-  const SEP = IMPORT_KEY_SEPARATOR;
   // In a stable order (older entries first, then as listed): PostgreSQL returns an updated row
   // last, which reordered the labels in messages.
   const codeRows = await db.selectFrom('code_lists').selectAll().orderBy('valid_from').orderBy('sort').orderBy('list').orderBy('code').execute();
@@ -91,22 +88,12 @@ export async function readImportLookups(
       .select(sql<number>`1`.as('one'))
       .limit(1)
       .executeTakeFirst()) === undefined;
-  const parents = new Map<string, number>();
-  if (spec.parent) {
-    const p = spec.parent;
-    const found = await db
-      .selectFrom(p.table as 'helpers')
-      .select(['id', ...p.key] as never[])
-      .execute();
-    for (const r of found as Array<Record<string, unknown>>) parents.set(p.key.map((k) => String(r[k])).join(SEP), r.id as number);
-  }
   return {
     codeRows: codeRows.map((r) => ({ list: r.list, code: r.code, label_zh: r.label_zh, label_en: r.label_en, valid_from: r.valid_from, valid_to: r.valid_to })),
     areas,
     households,
     heads,
     tableEmpty,
-    parents,
     ...(villagesInArea ? { villagesInArea } : {}),
   };
 }
@@ -127,34 +114,77 @@ export const existingKeysTuning = {
  * ON CONFLICT).
  */
 export async function existingKeys(store: Store, table: string, columns: readonly string[], values: ReadonlyArray<string | number | null>): Promise<number> {
+  return (await matchKeys(store, table, columns, values, false)).count;
+}
+
+/**
+ * The ids of the rows of `table` whose keys (`columns`) `values` holds, a key after another (a
+ * kind's parents the file names: helpers by ID number, work teams by village and sending unit):
+ * key (its values joined by IMPORT_KEY_SEPARATOR) → id. Keys not in the table are not in the map.
+ * Asked for as existingKeys asks: not the whole table's, which a province has by the million.
+ */
+export async function idsOfKeys(store: Store, table: string, columns: readonly string[], values: ReadonlyArray<string | number | null>): Promise<Map<string, number>> {
+  return (await matchKeys(store, table, columns, values, true)).ids;
+}
+
+/** A key's values joined as the maps of idsOfKeys hold them (`width` values from `from`). */
+export function joinedKey(values: ReadonlyArray<unknown>, from: number, width: number): string {
+  let key = String(values[from]);
+  for (let c = 1; c < width; c++) key += IMPORT_KEY_SEPARATOR + String(values[from + c]);
+  return key;
+}
+
+/**
+ * The keys of `values` found in `table`: counted, and with `withIds` each with its row's id (by
+ * the key as `values` spells it). A table of at most wholeTableAt times the keys is read whole; a
+ * larger one is asked for the keys, KEYS_A_QUERY a query, through the key's unique index.
+ */
+async function matchKeys(
+  store: Store,
+  table: string,
+  columns: readonly string[],
+  values: ReadonlyArray<string | number | null>,
+  withIds: boolean,
+): Promise<{ count: number; ids: Map<string, number> }> {
   const t = sql.table(table);
   const width = columns.length;
   const kept = values.length / width;
-  if (kept === 0) return 0;
+  const ids = new Map<string, number>();
+  let count = 0;
+  if (kept === 0) return { count, ids };
   // A table not much larger than the file (at most wholeTableAt times its keys): its keys read
   // whole, once, cost less than the file's keys asked for a part at a time.
   const most = kept * existingKeysTuning.wholeTableAt;
   const rows = await tableRowsUpTo(store, table, most + 1);
-  if (rows === 0) return 0;
+  if (rows === 0) return { count, ids };
   if (rows <= most) {
-    const there = new Set<string>();
+    const there = new Map<string, number>();
     const all = await store.db
       .selectFrom(table as 'areas')
-      .select(columns as never[])
+      .select((withIds ? ['id', ...columns] : columns) as never[])
       .execute();
-    for (const r of all as Array<Record<string, unknown>>) there.add(columns.map((c) => String(r[c])).join(IMPORT_KEY_SEPARATOR));
-    let found = 0;
+    for (const r of all as Array<Record<string, unknown>>)
+      there.set(
+        joinedKey(
+          columns.map((c) => r[c]),
+          0,
+          width,
+        ),
+        withIds ? Number(r.id) : 0,
+      );
     for (let i = 0; i < values.length; i += width) {
-      let key = String(values[i]);
-      for (let c = 1; c < width; c++) key += IMPORT_KEY_SEPARATOR + String(values[i + c]);
-      if (there.has(key)) found++;
+      const key = joinedKey(values, i, width);
+      const id = there.get(key);
+      if (id === undefined) continue;
+      count++;
+      if (withIds) ids.set(key, id);
     }
-    return found;
+    return { count, ids };
   }
-  let found = 0;
   for (let from = 0; from < values.length; from += KEYS_A_QUERY * width) {
     const part: Array<Array<string | number | null>> = [];
     for (let i = from; i < Math.min(values.length, from + KEYS_A_QUERY * width); i += width) part.push(values.slice(i, i + width));
+    // With ids, each found key's place in the part (0 on): the key as the file spells it.
     let query;
     if (store.dialect === 'postgres') {
       // The keys as rows of the table's own type: each value compared as its column's type, by the index.
@@ -163,18 +193,29 @@ export async function existingKeys(store: Store, table: string, columns: readonl
         columns.map((c) => sql`x.${sql.ref(c)} = k.${sql.ref(c)}`),
         sql` and `,
       );
-      query = sql<{ n: string | number }>`select count(*) as n from json_populate_recordset(null::${t}, ${json}::json) k join ${t} x on ${on}`;
+      const select = withIds ? sql`x.id, k.ordinality - 1 as at` : sql`count(*) as n`;
+      query = sql<{
+        n?: string | number;
+        id?: string | number;
+        at?: string | number;
+      }>`select ${select} from json_populate_recordset(null::${t}, ${json}::json) with ordinality k join ${t} x on ${on}`;
     } else {
       const json = JSON.stringify(part);
       const on = sql.join(
         columns.map((c, i) => sql`x.${sql.ref(c)} = json_extract(k.value, ${`$[${i}]`})`),
         sql` and `,
       );
-      query = sql<{ n: string | number }>`select count(*) as n from json_each(${json}) k join ${t} x on ${on}`;
+      const select = withIds ? sql`x.id, k.key as at` : sql`count(*) as n`;
+      query = sql<{ n?: string | number; id?: string | number; at?: string | number }>`select ${select} from json_each(${json}) k join ${t} x on ${on}`;
     }
-    found += Number((await query.execute(store.db)).rows[0]!.n);
+    const got = (await query.execute(store.db)).rows;
+    if (!withIds) count += Number(got[0]!.n);
+    else {
+      count += got.length;
+      for (const r of got) ids.set(joinedKey(part[Number(r.at)]!, 0, width), Number(r.id));
+    }
   }
-  return found;
+  return { count, ids };
 }
 
 /** The rows of `table`, counted up to `most` (more: `most`). */

@@ -1149,9 +1149,35 @@ for (const target of targets) {
         const r = await importFile(store, 'helpers', csv(VALID.helpers), { today: TODAY });
         expect(r).toMatchObject({ inserted: 3, updated: 0, committed: true });
         const more = withRows(VALID.helpers, [IDS.liMing, '李明', '县教育局', '科员', '13900000000', H3, '2020-01-01', '']);
+        // A helper new to the registry: its rows are new too. The parents (helpers, work teams) read
+        // whole and asked for by the file's keys count alike.
+        const newHelper = withRows(more, [IDS.wuFang, '吴芳', '县财政局', '科员', '', H1, '2021-01-01', ''], [IDS.wuFang, '吴芳', '县财政局', '科员', '', H2, '2021-01-01', '']);
+        const newTeam = withRows(VALID['team-members'], [VILLAGE2, '县林业局', '王军', IDS.zhaoLei, '队员', '', '2021-01-01', '']);
+        for (const wholeTableAt of [4, 0]) {
+          existingKeysTuning.wholeTableAt = wholeTableAt;
+          try {
+            expect(await importFile(store, 'helpers', csv(newHelper), { today: TODAY, dryRun: true }), `${wholeTableAt}`).toMatchObject({ inserted: 3, updated: 3 });
+            expect(await importFile(store, 'team-members', csv(VALID['team-members']), { today: TODAY, dryRun: true }), `${wholeTableAt}`).toMatchObject({
+              inserted: 3,
+              updated: 0,
+            });
+          } finally {
+            existingKeysTuning.wholeTableAt = 4;
+          }
+        }
         expect(await importFile(store, 'helpers', csv(more), { today: TODAY })).toMatchObject({ inserted: 1, updated: 3 });
         expect(await count(store, 'helpers')).toBe(2);
         expect(await count(store, 'helper_assignments')).toBe(4);
+        expect(await importFile(store, 'team-members', csv(VALID['team-members']), { today: TODAY })).toMatchObject({ inserted: 3, updated: 0 });
+        for (const wholeTableAt of [4, 0]) {
+          existingKeysTuning.wholeTableAt = wholeTableAt;
+          try {
+            expect(await importFile(store, 'helpers', csv(newHelper), { today: TODAY, dryRun: true }), `${wholeTableAt}`).toMatchObject({ inserted: 2, updated: 4 });
+            expect(await importFile(store, 'team-members', csv(newTeam), { today: TODAY, dryRun: true }), `${wholeTableAt}`).toMatchObject({ inserted: 1, updated: 3 });
+          } finally {
+            existingKeysTuning.wholeTableAt = 4;
+          }
+        }
       });
     });
 

@@ -16,7 +16,7 @@ import { kindSpec, KINDS, type KindSpec } from '../../core/registry/kinds.ts';
 import type { Store } from '../../store/db.ts';
 import { StaleReference, withStage, type AreaCheck, type OutsideRow, type PgStaging, type Stage, type StagePlan } from '../../store/import-stage.ts';
 import { appendAudit, type AuditInput } from '../../store/audit.repository.ts';
-import { existingKeys, headsOf, householdsOf, IMPORT_KEY_SEPARATOR, readImportLookups, tableRowsUpTo, type ImportLookups } from '../../store/import-lookups.ts';
+import { existingKeys, headsOf, householdsOf, idsOfKeys, joinedKey, readImportLookups, tableRowsUpTo, type ImportLookups } from '../../store/import-lookups.ts';
 import type { ImportReport as ContractImportReport } from '../../contract/registry.ts';
 import { openSheet, type Sheet } from './readers.ts';
 import { recordMaker, validateSheet, type SheetResult, type ValidationData, type Value } from './validate.ts';
@@ -121,8 +121,6 @@ export const importTuning = {
 
 /** What the import reads of the registry before the file (store/import-lookups.ts). */
 type Lookups = ImportLookups;
-
-const SEP = IMPORT_KEY_SEPARATOR;
 
 /** Imports one file of a kind. Writes nothing unless every row is valid (and not a dry run). */
 export async function importFile(store: Store, kind: string, file: string, options: ImportOptions = {}): Promise<ImportReport> {
@@ -413,40 +411,63 @@ class TableWriter {
 
   /**
    * Counts a row new when its natural key cannot be in the table (the table was empty when the
-   * import began, or its parent is new); else keeps the key, to be asked for once the file is
-   * read (countUpdates).
+   * import began); else keeps the key (and its parent's, to find the parent's id), to be asked for
+   * once the file is read (countUpdates).
    */
   private count1(row: Value[]): void {
     if (this.lookups.tableEmpty) {
       this.report.inserted++;
       return;
     }
-    let parentId: number | undefined;
-    if (this.spec.parent) {
-      parentId = this.lookups.parents.get(this.parentKeyAt.map((i) => String(row[i])).join(SEP));
-      // A parent the file brings: its rows are new.
-      if (parentId === undefined) {
-        this.report.inserted++;
-        return;
-      }
-    }
-    for (const i of this.conflictAt) this.keys.push(i < 0 ? parentId! : (row[i] ?? null));
+    for (const i of this.conflictAt) this.keys.push(i < 0 ? null : (row[i] ?? null));
+    for (const i of this.parentKeyAt) this.parentKeys.push(row[i] ?? null);
   }
 
-  /** The conflict keys of the rows not yet known new or updated (count1), one after another. */
+  /** The conflict keys of the rows not yet known new or updated (count1), one after another; null for the parent's id. */
   private keys: Value[] = [];
+  /** The parents' keys of those rows, one after another. */
+  private parentKeys: Value[] = [];
 
   /**
    * Of the rows whose keys were kept, those in the table are updates, the others new: asked for
-   * their keys only (store/import-lookups.ts, existingKeys). Rows that went straight into the
-   * empty table (a first load) are all new.
+   * their keys only (store/import-lookups.ts, existingKeys), once their parents' ids are found the
+   * same way (idsOfKeys: a row whose parent is not in the registry is new). Rows that went
+   * straight into the empty table (a first load) are all new.
    */
   async countUpdates(store: Store, stage: Stage): Promise<void> {
     const width = this.spec.conflict.length;
-    const kept = this.keys.length / width;
+    let kept = this.keys.length / width;
     if (kept === 0) return;
-    const updated = stage.intoEmptyTable ? 0 : await existingKeys(store, this.spec.table, this.spec.conflict, this.keys);
+    let keys = this.keys;
+    const parentKeys = this.parentKeys;
     this.keys = [];
+    this.parentKeys = [];
+    const parent = this.spec.parent;
+    if (parent && !stage.intoEmptyTable) {
+      const parentWidth = parent.key.length;
+      // Each parent asked for once.
+      const asked = new Set<string>();
+      const distinct: Value[] = [];
+      for (let i = 0; i < parentKeys.length; i += parentWidth) {
+        const key = joinedKey(parentKeys, i, parentWidth);
+        if (asked.has(key)) continue;
+        asked.add(key);
+        for (let c = 0; c < parentWidth; c++) distinct.push(parentKeys[i + c]!);
+      }
+      const ids = await idsOfKeys(store, parent.table, parent.key, distinct);
+      const at = this.conflictAt.indexOf(-1);
+      const known: Value[] = [];
+      for (let r = 0; r < kept; r++) {
+        const id = ids.get(joinedKey(parentKeys, r * parentWidth, parentWidth));
+        // A parent the file brings: its rows are new.
+        if (id === undefined) continue;
+        for (let c = 0; c < width; c++) known.push(c === at ? id : keys[r * width + c]!);
+      }
+      this.report.inserted += kept - known.length / width;
+      keys = known;
+      kept = known.length / width;
+    }
+    const updated = stage.intoEmptyTable || kept === 0 ? 0 : await existingKeys(store, this.spec.table, this.spec.conflict, keys);
     this.report.updated += updated;
     this.report.inserted += kept - updated;
   }
