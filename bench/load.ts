@@ -41,7 +41,8 @@ const job = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Job;
 const random = mulberry32(job.seed);
 const fixed = job.path;
 const path = fixed !== undefined ? () => fixed : () => `/api/assessments/${job.ids[Math.floor(random() * job.ids.length)]}`;
-const headers = { cookie: job.cookie, 'accept-encoding': 'gzip' };
+// No cookie (an empty `cookie`): the server looks no session up.
+const headers: Record<string, string> = job.cookie ? { cookie: job.cookie, 'accept-encoding': 'gzip' } : { 'accept-encoding': 'gzip' };
 
 async function backToBack(): Promise<LoadResult> {
   const r = await autocannon({

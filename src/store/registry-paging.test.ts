@@ -221,7 +221,7 @@ describe.each(storeTargets())('keyset pages of households and records ($dialect)
       { limit: 20, after: '2020-06-11~400' },
     ).compile();
     expect(await plan(visits)).toMatch(/Index Scan Backward using visits_date_id/);
-    const helpers = helperPageQuery(store.db, null, { limit: 20, after: '5~帮扶人2' })!.compile();
+    const helpers = helperPageQuery(store.db, null, { limit: 20, after: '5~帮扶人2' }, store.dialect)!.compile();
     expect(await plan(helpers)).toMatch(/Index Scan using helpers_name_id/);
     const teams = workTeamPageQuery(store.db, null, { limit: 20, after: `${VILLAGE2}~100` })!.compile();
     expect(await plan(teams)).toMatch(/Index Scan using work_teams_village_id/);

@@ -8,7 +8,7 @@
 import { sql } from 'kysely';
 import type { KindSpec } from '../core/registry/kinds.ts';
 import { underArea } from './area-subtree.ts';
-import type { Store } from './db.ts';
+import type { Dialect, Store } from './db.ts';
 import type { Executor } from './executor.ts';
 import {
   allAreas,
@@ -56,7 +56,10 @@ export { KeysetCursorError };
  * villages and paged, as the tables hold them.
  */
 export class RegistryRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: Dialect,
+  ) {}
 
   /** The villages of a township. */
   villagesOfTownship(township: string): Promise<string[]> {
@@ -109,7 +112,7 @@ export class RegistryRepository {
 
   /** Helpers assigned (now or before) to households of the villages, with how many households, a page of them. */
   helpers(villages: VillageSet, today: string, page: PageRequest): Promise<PageOf<HelperRow>> {
-    return helpers(this.db, villages, today, page);
+    return helpers(this.db, villages, today, page, this.dialect);
   }
 
   /** Households matching a search, by household number, a page of them. */
@@ -119,7 +122,7 @@ export class RegistryRepository {
 
   /** Helpers of the villages' households, by name: a keyset page. */
   helpersAfter(villages: VillageSet, today: string, page: KeysetRequest): Promise<KeysetPageOf<HelperRow>> {
-    return helpersAfter(this.db, villages, today, page);
+    return helpersAfter(this.db, villages, today, page, this.dialect);
   }
 
   /** Households matching a search, by household number: a keyset page. */

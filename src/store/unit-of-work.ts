@@ -78,7 +78,7 @@ export class Repositories {
     this.users = new UserRepository(db, store);
     this.throttle = new LoginThrottleRepository(db);
     this.reports = new ReportRepository(db);
-    this.registry = new RegistryRepository(db);
+    this.registry = new RegistryRepository(db, store.dialect);
     this.idempotency = new IdempotencyRepository(db);
     this.views = new AssessmentViewRepository(db, store.dialect, this);
   }
