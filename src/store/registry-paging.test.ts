@@ -62,6 +62,16 @@ describe.each(storeTargets())('keyset pages of households and records ($dialect)
     }
   };
 
+  /** Inserts rows into a table `size` a statement; a row whose key is there already is skipped. */
+  const insertAll = async (table: 'visits' | 'helpers' | 'helper_assignments' | 'work_teams', rows: readonly object[], size: number) => {
+    for (let i = 0; i < rows.length; i += size)
+      await store.db
+        .insertInto(table)
+        .values(rows.slice(i, i + size) as never)
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+  };
+
   beforeAll(async () => {
     store = await target.open();
     services = compose({ store });
@@ -81,11 +91,7 @@ describe.each(storeTargets())('keyset pages of households and records ($dialect)
         content: `第${i}户第${d}次走访`,
       })),
     );
-    for (let i = 0; i < visits.length; i += 500)
-      await store.db
-        .insertInto('visits')
-        .values(visits.slice(i, i + 500) as never)
-        .execute();
+    await insertAll('visits', visits, 500);
     // Helpers: 300 more, some of the same name, each helping a household or two.
     const helperRows = Array.from({ length: 300 }, (_, i) => ({
       id_number: `52242519800101${String(1000 + i)}`,
@@ -94,11 +100,7 @@ describe.each(storeTargets())('keyset pages of households and records ($dialect)
       position: null,
       phone: null,
     }));
-    for (let i = 0; i < helperRows.length; i += 100)
-      await store.db
-        .insertInto('helpers')
-        .values(helperRows.slice(i, i + 100))
-        .execute();
+    await insertAll('helpers', helperRows, 100);
     const helperIds = (await store.db.selectFrom('helpers').select('id').where('unit', '=', '县直单位').orderBy('id').execute()).map((r) => r.id);
     const assignments = helperIds.flatMap((helper_id, i) =>
       [ids[i % ids.length]!, ...(i % 3 === 0 ? [ids[(i * 7) % ids.length]!] : [])].map((household_id) => ({
@@ -108,12 +110,7 @@ describe.each(storeTargets())('keyset pages of households and records ($dialect)
         end_date: i % 5 === 0 ? '2019-12-31' : null,
       })),
     );
-    for (let i = 0; i < assignments.length; i += 200)
-      await store.db
-        .insertInto('helper_assignments')
-        .values(assignments.slice(i, i + 200))
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+    await insertAll('helper_assignments', assignments, 200);
     // Work teams: 600 of them over the villages, to be paged by village and id.
     const villageCodes = (await store.db.selectFrom('areas').select('code').where('level', '=', 'village').orderBy('code').execute()).map((r) => r.code);
     const teams = Array.from({ length: 600 }, (_, i) => ({
@@ -122,11 +119,7 @@ describe.each(storeTargets())('keyset pages of households and records ($dialect)
       start_date: '2018-03-01',
       end_date: null,
     }));
-    for (let i = 0; i < teams.length; i += 200)
-      await store.db
-        .insertInto('work_teams')
-        .values(teams.slice(i, i + 200))
-        .execute();
+    await insertAll('work_teams', teams, 200);
     await sql`analyze`.execute(store.db).catch(() => undefined);
   }, HOOK);
 

@@ -445,11 +445,13 @@ class TableWriter {
     const parent = this.spec.parent;
     if (parent && !stage.intoEmptyTable) {
       const parentWidth = parent.key.length;
-      // Each parent asked for once.
+      // Each row's parent key, joined once; each parent asked for once.
+      const rowParents: string[] = [];
       const asked = new Set<string>();
       const distinct: Value[] = [];
       for (let i = 0; i < parentKeys.length; i += parentWidth) {
         const key = joinedKey(parentKeys, i, parentWidth);
+        rowParents.push(key);
         if (asked.has(key)) continue;
         asked.add(key);
         for (let c = 0; c < parentWidth; c++) distinct.push(parentKeys[i + c]!);
@@ -458,7 +460,7 @@ class TableWriter {
       const at = this.conflictAt.indexOf(-1);
       const known: Value[] = [];
       for (let r = 0; r < kept; r++) {
-        const id = ids.get(joinedKey(parentKeys, r * parentWidth, parentWidth));
+        const id = ids.get(rowParents[r]!);
         // A parent the file brings: its rows are new.
         if (id === undefined) continue;
         for (let c = 0; c < width; c++) known.push(c === at ? id : keys[r * width + c]!);
