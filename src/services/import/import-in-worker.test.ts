@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { checkCharacter } from '../../core/ids/gb11643.ts';
 import { storeTargets } from '../../../test/stores.ts';
+import type { Store } from '../../store/db.ts';
 import { importFile } from './import.service.ts';
-import { importInWorker } from './import-in-worker.ts';
+import { endIdleImportWorker, importInWorker, importWorkerCounts, importWorkerTuning } from './import-in-worker.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kaohe-worker-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -69,5 +70,68 @@ describe.each(storeTargets())('import in a worker thread ($dialect)', (target) =
     } finally {
       await store.close();
     }
+  });
+
+  describe('the worker kept between imports', () => {
+    const keep = { ...importWorkerTuning };
+    afterEach(() => {
+      Object.assign(importWorkerTuning, keep);
+      endIdleImportWorker();
+    });
+    const count = async (store: Store, table: 'areas' | 'households') =>
+      Number(
+        (
+          await store.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+
+    it('takes the next import, of either of two databases, each into its own, and after a refused file too', async () => {
+      const [one, two] = [await target.open(), await target.open()];
+      try {
+        const { areas, households } = files(40);
+        endIdleImportWorker();
+        const started = importWorkerCounts.started;
+        expect((await importInWorker(one, 'areas', areas, { today: '2026-01-01' })).inserted).toBe(3);
+        expect((await importInWorker(two, 'areas', areas, { today: '2026-01-01' })).inserted).toBe(3);
+        await expect(importInWorker(one, 'households', join(dir, 'missing.csv'))).rejects.toMatchObject({ code: 'unreadable-file' });
+        expect((await importInWorker(two, 'households', households, { today: '2026-01-01' })).inserted).toBe(40);
+        // A dry run into the first: nothing written there, nor into the second.
+        expect(await importInWorker(one, 'households', households, { today: '2026-01-01', dryRun: true })).toMatchObject({ committed: false, inserted: 40 });
+        expect(importWorkerCounts.started).toBe(started + 1);
+        expect([await count(one, 'areas'), await count(one, 'households'), await count(two, 'areas'), await count(two, 'households')]).toEqual([3, 0, 3, 40]);
+      } finally {
+        await one.close();
+        await two.close();
+      }
+    });
+
+    it('gives imports at the same time a worker each, and ends a kept one after a while', async () => {
+      const store = await target.open();
+      try {
+        const { areas, households } = files(50);
+        await importFile(store, 'areas', areas, { today: '2026-01-01' });
+        endIdleImportWorker();
+        const started = importWorkerCounts.started;
+        const reports = await Promise.all([
+          importInWorker(store, 'households', households, { today: '2026-01-01', dryRun: true }),
+          importInWorker(store, 'households', households, { today: '2026-01-01', dryRun: true }),
+        ]);
+        expect(reports.map((r) => r.inserted)).toEqual([50, 50]);
+        expect(importWorkerCounts.started).toBe(started + 2);
+        // One of the two is kept, for a while only.
+        importWorkerTuning.keepIdleMs = 50;
+        await importInWorker(store, 'households', households, { today: '2026-01-01' });
+        expect(importWorkerCounts.started).toBe(started + 2);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect((await importInWorker(store, 'households', households, { today: '2026-01-01' })).updated).toBe(50);
+        expect(importWorkerCounts.started).toBe(started + 3);
+        expect(await count(store, 'households')).toBe(50);
+      } finally {
+        await store.close();
+      }
+    });
   });
 });

@@ -1,7 +1,15 @@
 /**
  * Runs an import in a worker thread, so a long import (a million rows) never holds the web
  * server's event loop; progress comes back as messages.
+ *
+ * A worker that finished its import is kept for the next one a while (`importWorkerTuning`),
+ * with the database connections it opened: a worker's start (its modules loaded, the store
+ * opened and its migrations checked) took 1–2 s of every upload, longer than a small file's
+ * import. One job at a time a worker; imports at the same time each get a worker of their own.
+ * A worker whose import failed outside the import's own error handling (it crashed), or that read
+ * a large file (its heap grew with the file's keys), is not kept.
  */
+import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { KaoheError, errorFromWorker } from '../../core/errors.ts';
 import type { Store } from '../../store/db.ts';
@@ -15,34 +23,114 @@ export interface WorkerJob {
   options: Omit<ImportOptions, 'onProgress'>;
 }
 
+export type ToImportWorker = { type: 'job'; job: WorkerJob } | { type: 'end' };
+export type FromImportWorker =
+  | { type: 'progress'; progress: ImportProgress }
+  | { type: 'done'; report: ImportReport }
+  | { type: 'error'; error: { code: string; message: string } }
+  /** After an 'end': the worker's stores are closed, and it stops. */
+  | { type: 'ended' };
+
+export const importWorkerTuning = {
+  /** How long a worker is kept after its import (it does not keep the process alive). */
+  keepIdleMs: 10_000,
+  /** A worker that imported a larger file is not kept. */
+  keepAfterBytesMax: 64 * 1024 * 1024,
+};
+
+/** Workers started so far (tests read it to see one kept). */
+export const importWorkerCounts = { started: 0 };
+
+let idle: { worker: Worker; timer: NodeJS.Timeout } | undefined;
+
+function takeWorker(): Worker {
+  if (idle) {
+    const { worker, timer } = idle;
+    idle = undefined;
+    clearTimeout(timer);
+    worker.ref();
+    return worker;
+  }
+  importWorkerCounts.started++;
+  const worker = new Worker(new URL('../worker-boot.mjs', import.meta.url), {
+    workerData: { module: new URL('./import.worker.ts', import.meta.url).href },
+  });
+  worker.once('exit', () => {
+    if (idle?.worker === worker) {
+      clearTimeout(idle.timer);
+      idle = undefined;
+    }
+  });
+  return worker;
+}
+
+/** Asks a worker to close its stores and stop; stops it outright if it does not within a few seconds. */
+function endWorker(worker: Worker): void {
+  const timer = setTimeout(() => void worker.terminate(), 5_000);
+  timer.unref();
+  worker.once('exit', () => clearTimeout(timer));
+  worker.postMessage({ type: 'end' } satisfies ToImportWorker);
+}
+
+/** Keeps a worker that ended its import cleanly for the next one (one at most), for a while. */
+function keepWorker(worker: Worker): void {
+  if (idle) return endWorker(worker);
+  worker.unref();
+  const timer = setTimeout(() => {
+    if (idle?.worker === worker) idle = undefined;
+    endWorker(worker);
+  }, importWorkerTuning.keepIdleMs);
+  timer.unref();
+  idle = { worker, timer };
+}
+
+/** Ends the kept worker now, if there is one (tests; a server's shutdown). */
+export function endIdleImportWorker(): void {
+  if (!idle) return;
+  const { worker, timer } = idle;
+  idle = undefined;
+  clearTimeout(timer);
+  endWorker(worker);
+}
+
 /** Imports `file` into the store's database from a worker thread (with its own connection). */
 export function importInWorker(store: Pick<Store, 'url' | 'pgSchema'>, kind: string, file: string, options: ImportOptions = {}): Promise<ImportReport> {
   const { onProgress, ...rest } = options;
   const job: WorkerJob = { url: store.url, kind, file, options: rest, ...(store.pgSchema ? { pgSchema: store.pgSchema } : {}) };
-  const worker = new Worker(new URL('../worker-boot.mjs', import.meta.url), {
-    workerData: { module: new URL('./import.worker.ts', import.meta.url).href, job },
-  });
-  return new Promise((resolve, reject) => {
+  const worker = takeWorker();
+  return new Promise<ImportReport>((resolve, reject) => {
+    const onMessage = (m: FromImportWorker) => {
+      if (m.type === 'progress') onProgress?.(m.progress);
+      else if (m.type === 'done') settle(() => resolve(m.report), true);
+      else if (m.type === 'error') settle(() => reject(errorFromWorker(m.error.code, m.error.message)), true);
+    };
+    const onError = (e: Error) => settle(() => reject(new KaoheError('internal', `the import worker failed: ${e.message}`)), false);
+    const onExit = (code: number) => settle(() => reject(new KaoheError('internal', `the import worker stopped (exit code ${code})`)), false);
     let settled = false;
-    worker.on(
-      'message',
-      (m: { type: 'progress'; progress: ImportProgress } | { type: 'done'; report: ImportReport } | { type: 'error'; error: { code: string; message: string } }) => {
-        if (m.type === 'progress') onProgress?.(m.progress);
-        else if (m.type === 'done') {
-          settled = true;
-          resolve(m.report);
-        } else {
-          settled = true;
-          reject(errorFromWorker(m.error.code, m.error.message));
-        }
-      },
-    );
-    worker.on('error', (e) => {
+    /** Ends the wait; a worker that answered (done, or the import's own error) may take the next import. */
+    const settle = (answer: () => void, answered: boolean) => {
+      if (settled) return;
       settled = true;
-      reject(new KaoheError('internal', `the import worker failed: ${e.message}`));
-    });
-    worker.on('exit', (code) => {
-      if (!settled) reject(new KaoheError('internal', `the import worker stopped (exit code ${code})`));
-    });
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      if (answered && sizeOf(file) <= importWorkerTuning.keepAfterBytesMax) keepWorker(worker);
+      else if (answered) endWorker(worker);
+      else void worker.terminate();
+      answer();
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage({ type: 'job', job } satisfies ToImportWorker);
   });
+}
+
+/** The file's size in bytes (0 when it cannot be read: the import said why). */
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
