@@ -20,7 +20,8 @@
  *     every village, results recorded and published, then the ranking cold (a new process's
  *     services, nothing kept) and warm, the list pages, and the HTTP endpoints under 200 clients
  *     (bench/load.ts, in a process of its own): the village assessment (random villages) back to
- *     back, beside the floor of this machine (the session alone, and no database), then
+ *     back, beside the same on a server whose statements all go unnamed (the baseline of
+ *     store/pg-prepared.ts) and the floor of this machine (the session alone, and no database), then
  *     arriving at random at a quarter, half and three quarters of that pace (an open loop); the
  *     list pages.
  *
@@ -40,6 +41,7 @@ import { BUILTIN_DIR, DEFAULT_SCHEME_ID } from '../src/schemes/index.ts';
 import { generateProvince } from '../src/services/demo.service.ts';
 import { importFile, importTuning } from '../src/services/import/import.service.ts';
 import { openStore, type Store } from '../src/store/db.ts';
+import { preparedTuning } from '../src/store/pg-prepared.ts';
 import { areas, households, HEADERS, mulberry32, writeCsv } from './fixtures/households-csv.ts';
 import type { LoadResult } from './load.ts';
 
@@ -355,8 +357,11 @@ if (!args.skip.includes('province')) {
     const connections = num(args.connections);
     // The load comes from another process (bench/load.ts): the server has its event loop to itself.
     const jobFile = join(dir, 'load.json');
-    const load = async (rate?: number, path?: string, signedIn = true): Promise<LoadResult> => {
-      writeFileSync(jobFile, JSON.stringify({ base, cookie: signedIn ? cookie : '', ids, connections, seconds, seed: 7, ...(rate ? { rate } : {}), ...(path ? { path } : {}) }));
+    const load = async (rate?: number, path?: string, signedIn = true, at = base): Promise<LoadResult> => {
+      writeFileSync(
+        jobFile,
+        JSON.stringify({ base: at, cookie: signedIn ? cookie : '', ids, connections, seconds, seed: 7, ...(rate ? { rate } : {}), ...(path ? { path } : {}) }),
+      );
       // Asynchronously: this process's server answers meanwhile.
       const { stdout } = await run(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'load.ts'), jobFile], { encoding: 'utf8', maxBuffer: 1 << 20 });
       return JSON.parse(stdout.trim().split('\n').pop()!) as LoadResult;
@@ -366,6 +371,25 @@ if (!args.skip.includes('province')) {
     log(
       `  GET /api/assessments/:id (random of ${ids.length.toLocaleString('en-US')}), ${connections} clients back to back, ${seconds} s: ${Math.round(result.perSecond)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms (target < 50: ${result.p99 < 50 ? 'met' : 'MISSED'}), ${result.failed} failed`,
     );
+    // The baseline: the same load on a server of its own whose connections send every statement
+    // unnamed, parsed and planned each time (as before store/pg-prepared.ts).
+    {
+      const after = preparedTuning.after;
+      preparedTuning.after = Infinity;
+      const plainStore = await openStore({ url: PG, pgSchema: store.pgSchema!, migrate: false });
+      const plainApp = await buildServer({ store: plainStore, webRoot: null, logger: false, loginRateLimit: 1000 });
+      try {
+        await plainApp.listen({ port: 0, host: '127.0.0.1' });
+        const plain = await load(undefined, undefined, true, `http://127.0.0.1:${(plainApp.server.address() as { port: number }).port}`);
+        log(
+          `  … the same, every statement unnamed (the baseline): ${Math.round(plain.perSecond)} req/s, p50 ${plain.p50} ms, p99 ${plain.p99} ms, ${plain.failed} failed (named / unnamed: ${(result.perSecond / plain.perSecond).toFixed(2)}× the answers a second)`,
+        );
+      } finally {
+        await plainApp.close();
+        await plainStore.close();
+        preparedTuning.after = after;
+      }
+    }
     // The floor on this machine, the same clients back to back: an answer that only looks up who
     // is asking (the session: one query; every request with a session cookie looks it up, even
     // /api/health's), and one that looks up nothing (no cookie: no database). No endpoint that

@@ -12,6 +12,7 @@ import type { DB } from './schema.ts';
 import { migrateToLatest } from './migrate.ts';
 import { resolveAuditKey } from './audit-key.ts';
 import { WaitingSqliteDriver } from './sqlite-driver.ts';
+import { prepareRepeated } from './pg-prepared.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -105,6 +106,8 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       max: 10,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
+    // The reads made over and over are parsed and planned once a connection (pg-prepared.ts).
+    if (configuredNamedStatements()) prepareRepeated(pool);
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     if (schema && !options.readOnly) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
     store = {
@@ -132,6 +135,19 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   }
   if (options.migrate !== false && !options.readOnly) await migrateToLatest(store);
   return store;
+}
+
+/**
+ * Whether a PostgreSQL connection names the statements it runs over and over (pg-prepared.ts):
+ * KAOHE_PG_NAMED_STATEMENTS `on` (the default) or `off` (for a pooler in front of PostgreSQL that
+ * hands one client's statements to different server connections: PgBouncer's transaction mode
+ * before its `max_prepared_statements`).
+ */
+export function configuredNamedStatements(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = env.KAOHE_PG_NAMED_STATEMENTS?.trim().toLowerCase();
+  if (!v || v === 'on') return true;
+  if (v === 'off') return false;
+  throw new KaoheError('validation', `KAOHE_PG_NAMED_STATEMENTS: "${env.KAOHE_PG_NAMED_STATEMENTS}" is neither on nor off`);
 }
 
 /**
