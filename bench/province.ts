@@ -20,8 +20,8 @@
  *     every village, results recorded and published, then the ranking cold (a new process's
  *     services, nothing kept) and warm, the list pages, and the HTTP endpoints under 200 clients
  *     (bench/load.ts, in a process of its own): the village assessment (random villages) back to
- *     back, beside the same on a server whose statements all go unnamed (the baseline of
- *     store/pg-prepared.ts) and the floor of this machine (the session alone, and no database), then
+ *     back, beside the same on fresh servers whose statements go unnamed (the baseline of
+ *     store/pg-prepared.ts) and named, and the floor of this machine (the session alone, and no database), then
  *     arriving at random at a quarter, half and three quarters of that pace (an open loop); the
  *     list pages.
  *
@@ -41,7 +41,6 @@ import { BUILTIN_DIR, DEFAULT_SCHEME_ID } from '../src/schemes/index.ts';
 import { generateProvince } from '../src/services/demo.service.ts';
 import { importFile, importTuning } from '../src/services/import/import.service.ts';
 import { openStore, type Store } from '../src/store/db.ts';
-import { preparedTuning } from '../src/store/pg-prepared.ts';
 import { areas, households, HEADERS, mulberry32, writeCsv } from './fixtures/households-csv.ts';
 import type { LoadResult } from './load.ts';
 
@@ -371,23 +370,35 @@ if (!args.skip.includes('province')) {
     log(
       `  GET /api/assessments/:id (random of ${ids.length.toLocaleString('en-US')}), ${connections} clients back to back, ${seconds} s: ${Math.round(result.perSecond)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms (target < 50: ${result.p99 < 50 ? 'met' : 'MISSED'}), ${result.failed} failed`,
     );
-    // The baseline: the same load on a server of its own whose connections send every statement
-    // unnamed, parsed and planned each time (as before store/pg-prepared.ts).
+    // The baseline: the same load on two fresh servers of their own, one whose connections send
+    // every statement unnamed, parsed and planned each time (as before store/pg-prepared.ts), and
+    // one whose connections name the statements they run over and over; asked in the order
+    // unnamed, named, named, unnamed (the second server's run came out slower than the first's
+    // with both unnamed: 1.35×, the drift of the machine and this process).
     {
-      const after = preparedTuning.after;
-      preparedTuning.after = Infinity;
-      const plainStore = await openStore({ url: PG, pgSchema: store.pgSchema!, migrate: false });
-      const plainApp = await buildServer({ store: plainStore, webRoot: null, logger: false, loginRateLimit: 1000 });
+      const serverOn = async (named: boolean) => {
+        const env = process.env.KAOHE_PG_NAMED_STATEMENTS;
+        process.env.KAOHE_PG_NAMED_STATEMENTS = named ? 'on' : 'off';
+        const s = await openStore({ url: PG, pgSchema: store.pgSchema!, migrate: false });
+        if (env === undefined) delete process.env.KAOHE_PG_NAMED_STATEMENTS;
+        else process.env.KAOHE_PG_NAMED_STATEMENTS = env;
+        const a = await buildServer({ store: s, webRoot: null, logger: false, loginRateLimit: 1000 });
+        await a.listen({ port: 0, host: '127.0.0.1' });
+        return { at: `http://127.0.0.1:${(a.server.address() as { port: number }).port}`, close: async () => (await a.close(), await s.close()) };
+      };
+      const servers = { unnamed: await serverOn(false), named: await serverOn(true) };
       try {
-        await plainApp.listen({ port: 0, host: '127.0.0.1' });
-        const plain = await load(undefined, undefined, true, `http://127.0.0.1:${(plainApp.server.address() as { port: number }).port}`);
-        log(
-          `  … the same, every statement unnamed (the baseline): ${Math.round(plain.perSecond)} req/s, p50 ${plain.p50} ms, p99 ${plain.p99} ms, ${plain.failed} failed (named / unnamed: ${(result.perSecond / plain.perSecond).toFixed(2)}× the answers a second)`,
-        );
+        const runs: Record<'unnamed' | 'named', LoadResult[]> = { unnamed: [], named: [] };
+        for (const which of ['unnamed', 'named', 'named', 'unnamed'] as const) runs[which].push(await load(undefined, undefined, true, servers[which].at));
+        const rate = (rs: LoadResult[]) => rs.reduce((sum, r) => sum + r.perSecond, 0) / rs.length;
+        for (const which of ['unnamed', 'named'] as const)
+          log(
+            `  … the same on a fresh server, statements ${which === 'named' ? 'named (as kept)' : 'all unnamed (the baseline)'}: ${runs[which].map((r) => `${Math.round(r.perSecond)} req/s, p99 ${r.p99} ms`).join('; ')}`,
+          );
+        log(`  … named / unnamed: ${(rate(runs.named) / rate(runs.unnamed)).toFixed(2)}× the answers a second`);
       } finally {
-        await plainApp.close();
-        await plainStore.close();
-        preparedTuning.after = after;
+        await servers.unnamed.close();
+        await servers.named.close();
       }
     }
     // The floor on this machine, the same clients back to back: an answer that only looks up who
