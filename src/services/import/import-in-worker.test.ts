@@ -6,7 +6,7 @@ import { checkCharacter } from '../../core/ids/gb11643.ts';
 import { storeTargets } from '../../../test/stores.ts';
 import type { Store } from '../../store/db.ts';
 import { importFile } from './import.service.ts';
-import { endIdleImportWorker, importInWorker, importWorkerCounts, importWorkerTuning } from './import-in-worker.ts';
+import { endIdleImportWorker, importInWorker, importWorkerStarts, importWorkerTuning } from './import-in-worker.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kaohe-worker-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -93,14 +93,14 @@ describe.each(storeTargets())('import in a worker thread ($dialect)', (target) =
       try {
         const { areas, households } = files(40);
         endIdleImportWorker();
-        const started = importWorkerCounts.started;
+        const started = importWorkerStarts();
         expect((await importInWorker(one, 'areas', areas, { today: '2026-01-01' })).inserted).toBe(3);
         expect((await importInWorker(two, 'areas', areas, { today: '2026-01-01' })).inserted).toBe(3);
         await expect(importInWorker(one, 'households', join(dir, 'missing.csv'))).rejects.toMatchObject({ code: 'unreadable-file' });
         expect((await importInWorker(two, 'households', households, { today: '2026-01-01' })).inserted).toBe(40);
         // A dry run into the first: nothing written there, nor into the second.
         expect(await importInWorker(one, 'households', households, { today: '2026-01-01', dryRun: true })).toMatchObject({ committed: false, inserted: 40 });
-        expect(importWorkerCounts.started).toBe(started + 1);
+        expect(importWorkerStarts()).toBe(started + 1);
         expect([await count(one, 'areas'), await count(one, 'households'), await count(two, 'areas'), await count(two, 'households')]).toEqual([3, 0, 3, 40]);
       } finally {
         await one.close();
@@ -114,20 +114,20 @@ describe.each(storeTargets())('import in a worker thread ($dialect)', (target) =
         const { areas, households } = files(50);
         await importFile(store, 'areas', areas, { today: '2026-01-01' });
         endIdleImportWorker();
-        const started = importWorkerCounts.started;
+        const started = importWorkerStarts();
         const reports = await Promise.all([
           importInWorker(store, 'households', households, { today: '2026-01-01', dryRun: true }),
           importInWorker(store, 'households', households, { today: '2026-01-01', dryRun: true }),
         ]);
         expect(reports.map((r) => r.inserted)).toEqual([50, 50]);
-        expect(importWorkerCounts.started).toBe(started + 2);
+        expect(importWorkerStarts()).toBe(started + 2);
         // One of the two is kept, for a while only.
         importWorkerTuning.keepIdleMs = 50;
         await importInWorker(store, 'households', households, { today: '2026-01-01' });
-        expect(importWorkerCounts.started).toBe(started + 2);
+        expect(importWorkerStarts()).toBe(started + 2);
         await new Promise((resolve) => setTimeout(resolve, 300));
         expect((await importInWorker(store, 'households', households, { today: '2026-01-01' })).updated).toBe(50);
-        expect(importWorkerCounts.started).toBe(started + 3);
+        expect(importWorkerStarts()).toBe(started + 3);
         expect(await count(store, 'households')).toBe(50);
       } finally {
         await store.close();

@@ -10,9 +10,9 @@
  * a large file (its heap grew with the file's keys), is not kept.
  */
 import { statSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { KaoheError, errorFromWorker } from '../../core/errors.ts';
 import type { Store } from '../../store/db.ts';
+import { WorkerKeeper } from '../kept-worker.ts';
 import type { ImportOptions, ImportProgress, ImportReport } from './import.service.ts';
 
 export interface WorkerJob {
@@ -38,66 +38,23 @@ export const importWorkerTuning = {
   keepAfterBytesMax: 64 * 1024 * 1024,
 };
 
+const keeper = new WorkerKeeper({
+  module: new URL('./import.worker.ts', import.meta.url).href,
+  keepIdleMs: () => importWorkerTuning.keepIdleMs,
+  endMessage: { type: 'end' } satisfies ToImportWorker,
+});
+
 /** Workers started so far (tests read it to see one kept). */
-export const importWorkerCounts = { started: 0 };
+export const importWorkerStarts = (): number => keeper.started;
 
-let idle: { worker: Worker; timer: NodeJS.Timeout } | undefined;
-
-function takeWorker(): Worker {
-  if (idle) {
-    const { worker, timer } = idle;
-    idle = undefined;
-    clearTimeout(timer);
-    worker.ref();
-    return worker;
-  }
-  importWorkerCounts.started++;
-  const worker = new Worker(new URL('../worker-boot.mjs', import.meta.url), {
-    workerData: { module: new URL('./import.worker.ts', import.meta.url).href },
-  });
-  worker.once('exit', () => {
-    if (idle?.worker === worker) {
-      clearTimeout(idle.timer);
-      idle = undefined;
-    }
-  });
-  return worker;
-}
-
-/** Asks a worker to close its stores and stop; stops it outright if it does not within a few seconds. */
-function endWorker(worker: Worker): void {
-  const timer = setTimeout(() => void worker.terminate(), 5_000);
-  timer.unref();
-  worker.once('exit', () => clearTimeout(timer));
-  worker.postMessage({ type: 'end' } satisfies ToImportWorker);
-}
-
-/** Keeps a worker that ended its import cleanly for the next one (one at most), for a while. */
-function keepWorker(worker: Worker): void {
-  if (idle) return endWorker(worker);
-  worker.unref();
-  const timer = setTimeout(() => {
-    if (idle?.worker === worker) idle = undefined;
-    endWorker(worker);
-  }, importWorkerTuning.keepIdleMs);
-  timer.unref();
-  idle = { worker, timer };
-}
-
-/** Ends the kept worker now, if there is one (tests; a server's shutdown). */
-export function endIdleImportWorker(): void {
-  if (!idle) return;
-  const { worker, timer } = idle;
-  idle = undefined;
-  clearTimeout(timer);
-  endWorker(worker);
-}
+/** Ends the kept worker now, if there is one (tests). */
+export const endIdleImportWorker = (): void => keeper.endIdle();
 
 /** Imports `file` into the store's database from a worker thread (with its own connection). */
 export function importInWorker(store: Pick<Store, 'url' | 'pgSchema'>, kind: string, file: string, options: ImportOptions = {}): Promise<ImportReport> {
   const { onProgress, ...rest } = options;
   const job: WorkerJob = { url: store.url, kind, file, options: rest, ...(store.pgSchema ? { pgSchema: store.pgSchema } : {}) };
-  const worker = takeWorker();
+  const worker = keeper.take();
   return new Promise<ImportReport>((resolve, reject) => {
     const onMessage = (m: FromImportWorker) => {
       if (m.type === 'progress') onProgress?.(m.progress);
@@ -114,8 +71,8 @@ export function importInWorker(store: Pick<Store, 'url' | 'pgSchema'>, kind: str
       worker.off('message', onMessage);
       worker.off('error', onError);
       worker.off('exit', onExit);
-      if (answered && sizeOf(file) <= importWorkerTuning.keepAfterBytesMax) keepWorker(worker);
-      else if (answered) endWorker(worker);
+      if (answered && sizeOf(file) <= importWorkerTuning.keepAfterBytesMax) keeper.keep(worker);
+      else if (answered) keeper.end(worker);
       else void worker.terminate();
       answer();
     };

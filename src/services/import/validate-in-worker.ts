@@ -5,11 +5,11 @@
  * of the file; the problems come with the rows or before them, so nothing past a problem is
  * written. The same validation runs on this thread for a small file (validateSheet).
  */
-import { Worker } from 'node:worker_threads';
 import { KaoheError, errorFromWorker } from '../../core/errors.ts';
 import type { KindSpec } from '../../core/registry/kinds.ts';
 import type { CodeRow, ImportProblem, SheetResult, ValidationData, Value } from './validate.ts';
 import { decodeValueBatch, type ValueBatch } from './value-batch.ts';
+import { WorkerKeeper } from '../kept-worker.ts';
 
 export interface ValidationJob {
   kind: string;
@@ -89,49 +89,16 @@ export interface ValidationRun {
 
 type Inbox = FromWorker | { type: 'crash'; error: Error } | { type: 'exit'; code: number };
 
-/** How long a worker is kept after its job, for the next import (it does not keep the process alive). */
-const KEEP_IDLE_MS = 10_000;
 /** A worker that read a larger file is not kept: its heap grew with the file's keys, and the next import can wait a quarter of a second. */
 const KEEP_AFTER_BYTES_MAX = 64 * 1024 * 1024;
-let idle: { worker: Worker; timer: NodeJS.Timeout } | undefined;
-
-function takeWorker(): Worker {
-  if (idle) {
-    const { worker, timer } = idle;
-    idle = undefined;
-    clearTimeout(timer);
-    worker.ref();
-    return worker;
-  }
-  const worker = new Worker(new URL('../worker-boot.mjs', import.meta.url), {
-    workerData: { module: new URL('./validate.worker.ts', import.meta.url).href },
-    // Nearly all it makes is garbage a row old: a young generation larger than the default is
-    // collected less often, for less (a second of the collector's threads in a million rows).
-    resourceLimits: { maxYoungGenerationSizeMb: 64 },
-  });
-  worker.once('exit', () => {
-    if (idle?.worker === worker) {
-      clearTimeout(idle.timer);
-      idle = undefined;
-    }
-  });
-  return worker;
-}
-
-/** Keeps a worker that finished its job cleanly for the next one (one at most), for a while. */
-function keepWorker(worker: Worker): void {
-  if (idle) {
-    void worker.terminate();
-    return;
-  }
-  worker.unref();
-  const timer = setTimeout(() => {
-    if (idle?.worker === worker) idle = undefined;
-    void worker.terminate();
-  }, KEEP_IDLE_MS);
-  timer.unref();
-  idle = { worker, timer };
-}
+/** A worker kept after its job for the next import, 10 s. */
+const keeper = new WorkerKeeper({
+  module: new URL('./validate.worker.ts', import.meta.url).href,
+  // Nearly all it makes is garbage a row old: a young generation larger than the default is
+  // collected less often, for less (a second of the collector's threads in a million rows).
+  resourceLimits: { maxYoungGenerationSizeMb: 64 },
+  keepIdleMs: () => 10_000,
+});
 
 /**
  * Gets a worker for `file` (one kept from an earlier import, or a new one, which loads while the
@@ -149,7 +116,7 @@ export function startValidationWorker(spec: KindSpec, file: string, opts: { toda
     rowsAs: 'values',
     asked: { heads: false, households: false },
   };
-  const worker = takeWorker();
+  const worker = keeper.take();
   const inbox: Inbox[] = [];
   let wake: (() => void) | undefined;
   const arrive = (m: Inbox) => {
@@ -246,7 +213,7 @@ export function startValidationWorker(spec: KindSpec, file: string, opts: { toda
       worker.off('error', onError);
       worker.off('exit', onExit);
       // A job that did not end cleanly (an error here or there) may have left the worker mid-file.
-      if (clean && inbox.length === head) keepWorker(worker);
+      if (clean && inbox.length === head) keeper.keep(worker);
       else await worker.terminate();
     },
   };

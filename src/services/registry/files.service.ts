@@ -13,7 +13,6 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Worker } from 'node:worker_threads';
 import { KaoheError, errorFromWorker, isErrorCode } from '../../core/errors.ts';
 import { quoteCell } from '../../core/registry/cell-text.ts';
 import { kindSpec, KINDS, type KindSpec } from '../../core/registry/kinds.ts';
@@ -22,6 +21,8 @@ import type { Store } from '../../store/db.ts';
 import { writeTemplate } from '../import/export.service.ts';
 import type { ImportReport } from '../import/import.service.ts';
 import { importInWorker } from '../import/import-in-worker.ts';
+import { WorkerKeeper } from '../kept-worker.ts';
+import type { FromFileWorker, ToFileWorker } from './file-task.worker.ts';
 import { assertExportKind, assertImportKind, mayExportRegistry, mayImportRegistry, requirePolicy, type Actor } from '../policies.ts';
 import { CONTENT_TYPES, maskIdsInText, notFound, showFullIds, today, type Clock, type FileOut, type ImportResult } from './shared.ts';
 
@@ -271,59 +272,54 @@ function specOf(kind: string): KindSpec {
 // ---------------------------------------------------------------------------------------------
 // File work in a worker thread (never on the server's event loop)
 
-type FileTask =
+export type FileTask =
   | { type: 'errors-file'; file: string; out: string; problems: ImportReport['problems']; headerRow: number | undefined }
   | { type: 'export'; url: string; pgSchema?: string; kind: string; out: string; format: 'xlsx' | 'csv'; showIds: boolean; area?: string };
 
-const MODULES = {
-  errors: new URL('../import/errors-file.ts', import.meta.url).href,
-  exporter: new URL('../import/export.service.ts', import.meta.url).href,
-  db: new URL('../../store/db.ts', import.meta.url).href,
-};
+/** The worker of the file tasks, kept for the next task 10 s with the stores it opened. */
+const keeper = new WorkerKeeper({
+  module: new URL('./file-task.worker.ts', import.meta.url).href,
+  keepIdleMs: () => 10_000,
+  endMessage: { type: 'end' } satisfies ToFileWorker,
+});
 
-// The worker's module, inline: worker-boot.mjs registers tsx, then imports this from a data: URL.
-const TASK_MODULE = `
-import { parentPort, workerData } from 'node:worker_threads';
-const task = workerData.task;
-try {
-  if (task.type === 'errors-file') {
-    const { writeErrorsFile } = await import(${JSON.stringify(MODULES.errors)});
-    await writeErrorsFile(task.file, task.out, task.problems, task.headerRow === undefined ? {} : { headerRow: task.headerRow });
-    parentPort.postMessage({ ok: true });
-  } else {
-    const { openStore } = await import(${JSON.stringify(MODULES.db)});
-    const { exportKind } = await import(${JSON.stringify(MODULES.exporter)});
-    const store = await openStore(task.pgSchema ? { url: task.url, pgSchema: task.pgSchema } : { url: task.url });
-    try {
-      const rows = await exportKind(store, task.kind, task.out, { format: task.format, showIds: task.showIds, ...(task.area ? { area: task.area } : {}) });
-      parentPort.postMessage({ ok: true, rows });
-    } finally {
-      await store.close();
-    }
-  }
-} catch (e) {
-  parentPort.postMessage({ ok: false, code: typeof e?.code === 'string' ? e.code : 'internal', message: e instanceof Error ? e.message : String(e) });
-}
-`;
+/** Workers of the file tasks started so far (tests read it to see one kept). */
+export const fileWorkerStarts = (): number => keeper.started;
+
+/** Ends the kept worker of the file tasks now, if there is one (tests). */
+export const endIdleFileWorker = (): void => keeper.endIdle();
 
 function runFileTask(task: FileTask): Promise<void> {
-  const worker = new Worker(new URL('../worker-boot.mjs', import.meta.url), {
-    workerData: { module: `data:text/javascript,${encodeURIComponent(TASK_MODULE)}`, task },
-  });
+  const worker = keeper.take();
   return new Promise((resolve, reject) => {
     let settled = false;
-    worker.on('message', (m: { ok: true } | { ok: false; code: string; message: string }) => {
-      settled = true;
+    const onMessage = (m: FromFileWorker) => {
+      settle(true);
       if (m.ok) resolve();
       // An internal error's message stays in the server (it may name paths); the client gets the code.
       else reject(!isErrorCode(m.code) || m.code === 'internal' ? new Error(`file worker: ${maskIdsInText(m.message)}`) : errorFromWorker(m.code, m.message));
-    });
-    worker.on('error', (e) => {
-      settled = true;
+    };
+    const onError = (e: Error) => {
+      settle(false);
       reject(e);
-    });
-    worker.on('exit', (code) => {
-      if (!settled) reject(new Error(`the file worker stopped (exit code ${code})`));
-    });
+    };
+    const onExit = (code: number) => {
+      settle(false);
+      reject(new Error(`the file worker stopped (exit code ${code})`));
+    };
+    /** A worker that answered may take the next task; one that crashed is ended. */
+    const settle = (answered: boolean) => {
+      if (settled) return;
+      settled = true;
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      if (answered) keeper.keep(worker);
+      else void worker.terminate();
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage(task satisfies ToFileWorker);
   });
 }

@@ -1,0 +1,84 @@
+/**
+ * A worker thread kept for the next job a while after its last one: a worker's start (tsx
+ * registered, its modules loaded, a store opened) takes 1–2 s, longer than a small job. One worker
+ * is kept at most a kind; a job that comes while it works gets a new one. A kept worker does not
+ * keep the process alive.
+ */
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+
+export interface KeeperOptions {
+  /** The TypeScript (or data:) module the worker runs (through worker-boot.mjs). */
+  module: string;
+  resourceLimits?: ResourceLimits;
+  /** How long a worker is kept after its job, in ms (read at each keep). */
+  keepIdleMs: () => number;
+  /**
+   * How a worker no longer kept is ended: by default terminated; a worker holding connections is
+   * asked to close them (the message), and terminated if it has not stopped within 5 s.
+   */
+  endMessage?: unknown;
+}
+
+export class WorkerKeeper {
+  /** Workers started so far (tests read it to see one kept). */
+  started = 0;
+  private idle: { worker: Worker; timer: NodeJS.Timeout } | undefined;
+
+  constructor(private readonly options: KeeperOptions) {}
+
+  /** The kept worker, or a new one. */
+  take(): Worker {
+    if (this.idle) {
+      const { worker, timer } = this.idle;
+      this.idle = undefined;
+      clearTimeout(timer);
+      worker.ref();
+      return worker;
+    }
+    this.started++;
+    const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
+      workerData: { module: this.options.module },
+      ...(this.options.resourceLimits ? { resourceLimits: this.options.resourceLimits } : {}),
+    });
+    worker.once('exit', () => {
+      if (this.idle?.worker === worker) {
+        clearTimeout(this.idle.timer);
+        this.idle = undefined;
+      }
+    });
+    return worker;
+  }
+
+  /** Keeps a worker that ended its job cleanly for the next one, for a while (or ends it, if one is kept already). */
+  keep(worker: Worker): void {
+    if (this.idle) return this.end(worker);
+    worker.unref();
+    const timer = setTimeout(() => {
+      if (this.idle?.worker === worker) this.idle = undefined;
+      this.end(worker);
+    }, this.options.keepIdleMs());
+    timer.unref();
+    this.idle = { worker, timer };
+  }
+
+  /** Ends a worker (see KeeperOptions.endMessage). */
+  end(worker: Worker): void {
+    if (this.options.endMessage === undefined) {
+      void worker.terminate();
+      return;
+    }
+    const timer = setTimeout(() => void worker.terminate(), 5_000);
+    timer.unref();
+    worker.once('exit', () => clearTimeout(timer));
+    worker.postMessage(this.options.endMessage);
+  }
+
+  /** Ends the kept worker now, if there is one. */
+  endIdle(): void {
+    if (!this.idle) return;
+    const { worker, timer } = this.idle;
+    this.idle = undefined;
+    clearTimeout(timer);
+    this.end(worker);
+  }
+}
