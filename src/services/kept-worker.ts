@@ -5,6 +5,7 @@
  * keep the process alive.
  */
 import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { openStore, type Store } from '../store/db.ts';
 
 export interface KeeperOptions {
   /** The TypeScript (or data:) module the worker runs (through worker-boot.mjs). */
@@ -80,5 +81,31 @@ export class WorkerKeeper {
     this.idle = undefined;
     clearTimeout(timer);
     this.end(worker);
+  }
+}
+
+/**
+ * Worker side: the stores a kept worker opened, one a database (URL and PostgreSQL schema), kept
+ * while the worker is; a store that could not be opened is tried again by the next job.
+ */
+export class WorkerStores {
+  private readonly stores = new Map<string, Promise<Store>>();
+
+  of(url: string, pgSchema: string | undefined): Promise<Store> {
+    const key = `${url}\u0000${pgSchema ?? ''}`;
+    let store = this.stores.get(key);
+    if (!store) {
+      store = openStore(pgSchema ? { url, pgSchema } : { url });
+      store.catch(() => this.stores.delete(key));
+      this.stores.set(key, store);
+    }
+    return store;
+  }
+
+  /** Closes them all (the worker is no longer kept). */
+  async close(): Promise<void> {
+    const open = [...this.stores.values()];
+    this.stores.clear();
+    await Promise.allSettled(open.map(async (s) => (await s).close()));
   }
 }

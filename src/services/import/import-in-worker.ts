@@ -25,11 +25,7 @@ export interface WorkerJob {
 
 export type ToImportWorker = { type: 'job'; job: WorkerJob } | { type: 'end' };
 export type FromImportWorker =
-  | { type: 'progress'; progress: ImportProgress }
-  | { type: 'done'; report: ImportReport }
-  | { type: 'error'; error: { code: string; message: string } }
-  /** After an 'end': the worker's stores are closed, and it stops. */
-  | { type: 'ended' };
+  { type: 'progress'; progress: ImportProgress } | { type: 'done'; report: ImportReport } | { type: 'error'; error: { code: string; message: string } };
 
 export const importWorkerTuning = {
   /** How long a worker is kept after its import (it does not keep the process alive). */

@@ -5,29 +5,17 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { KaoheError } from '../../core/errors.ts';
-import { openStore, type Store } from '../../store/db.ts';
+import { WorkerStores } from '../kept-worker.ts';
 import { importFile } from './import.service.ts';
 import type { FromImportWorker, ToImportWorker, WorkerJob } from './import-in-worker.ts';
 
 const port = parentPort!;
 const post = (m: FromImportWorker) => port.postMessage(m);
-const stores = new Map<string, Promise<Store>>();
-
-function storeFor(job: WorkerJob): Promise<Store> {
-  const key = `${job.url}\u0000${job.pgSchema ?? ''}`;
-  let store = stores.get(key);
-  if (!store) {
-    store = openStore({ url: job.url, ...(job.pgSchema ? { pgSchema: job.pgSchema } : {}) });
-    // A store that could not be opened is tried again by the next job.
-    store.catch(() => stores.delete(key));
-    stores.set(key, store);
-  }
-  return store;
-}
+const stores = new WorkerStores();
 
 async function run(job: WorkerJob): Promise<void> {
   try {
-    const store = await storeFor(job);
+    const store = await stores.of(job.url, job.pgSchema);
     const report = await importFile(store, job.kind, job.file, {
       ...job.options,
       onProgress: (progress) => post({ type: 'progress', progress }),
@@ -40,10 +28,7 @@ async function run(job: WorkerJob): Promise<void> {
 }
 
 async function end(): Promise<void> {
-  const open = [...stores.values()];
-  stores.clear();
-  await Promise.allSettled(open.map(async (s) => (await s).close()));
-  post({ type: 'ended' });
+  await stores.close();
   port.close();
 }
 

@@ -4,7 +4,7 @@
  * kept, one a database (URL and schema), and closed on 'end', when it stops.
  */
 import { parentPort } from 'node:worker_threads';
-import { openStore, type Store } from '../../store/db.ts';
+import { WorkerStores } from '../kept-worker.ts';
 import { writeErrorsFile } from '../import/errors-file.ts';
 import { exportKind } from '../import/export.service.ts';
 import type { FileTask } from './files.service.ts';
@@ -13,19 +13,7 @@ export type ToFileWorker = FileTask | { type: 'end' };
 export type FromFileWorker = { ok: true; rows?: number } | { ok: false; code: string; message: string };
 
 const port = parentPort!;
-const stores = new Map<string, Promise<Store>>();
-
-function storeFor(url: string, pgSchema: string | undefined): Promise<Store> {
-  const key = `${url}\u0000${pgSchema ?? ''}`;
-  let store = stores.get(key);
-  if (!store) {
-    store = openStore(pgSchema ? { url, pgSchema } : { url });
-    // A store that could not be opened is tried again by the next task.
-    store.catch(() => stores.delete(key));
-    stores.set(key, store);
-  }
-  return store;
-}
+const stores = new WorkerStores();
 
 async function run(task: FileTask): Promise<FromFileWorker> {
   try {
@@ -33,7 +21,7 @@ async function run(task: FileTask): Promise<FromFileWorker> {
       await writeErrorsFile(task.file, task.out, task.problems, task.headerRow === undefined ? {} : { headerRow: task.headerRow });
       return { ok: true };
     }
-    const store = await storeFor(task.url, task.pgSchema);
+    const store = await stores.of(task.url, task.pgSchema);
     const rows = await exportKind(store, task.kind, task.out, { format: task.format, showIds: task.showIds, ...(task.area ? { area: task.area } : {}) });
     return { ok: true, rows };
   } catch (e) {
@@ -43,9 +31,7 @@ async function run(task: FileTask): Promise<FromFileWorker> {
 }
 
 async function end(): Promise<void> {
-  const open = [...stores.values()];
-  stores.clear();
-  await Promise.allSettled(open.map(async (s) => (await s).close()));
+  await stores.close();
   port.close();
 }
 
