@@ -377,11 +377,7 @@ if (!args.skip.includes('province')) {
     // with both unnamed: 1.35×, the drift of the machine and this process).
     {
       const serverOn = async (named: boolean) => {
-        const env = process.env.KAOHE_PG_NAMED_STATEMENTS;
-        process.env.KAOHE_PG_NAMED_STATEMENTS = named ? 'on' : 'off';
-        const s = await openStore({ url: PG, pgSchema: store.pgSchema!, migrate: false });
-        if (env === undefined) delete process.env.KAOHE_PG_NAMED_STATEMENTS;
-        else process.env.KAOHE_PG_NAMED_STATEMENTS = env;
+        const s = await openStore({ url: PG, pgSchema: store.pgSchema!, migrate: false, namedStatements: named });
         const a = await buildServer({ store: s, webRoot: null, logger: false, loginRateLimit: 1000 });
         await a.listen({ port: 0, host: '127.0.0.1' });
         return { at: `http://127.0.0.1:${(a.server.address() as { port: number }).port}`, close: async () => (await a.close(), await s.close()) };

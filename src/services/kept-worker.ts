@@ -50,6 +50,49 @@ export class WorkerKeeper {
     return worker;
   }
 
+  /**
+   * Runs one job on the kept worker or a new one: posts `message`, hands each message of the
+   * worker to `job.onMessage` until it answers (`answer.resolve` with the result, or
+   * `answer.reject` with the job's own error), then keeps the worker for the next job, or ends it
+   * where `job.keepAfter` says not to keep it. A worker that fails or stops before answering is
+   * terminated and the job rejected with `job.failed`'s error.
+   */
+  run<M, T>(
+    message: unknown,
+    job: {
+      onMessage: (m: M, answer: { resolve: (value: T) => void; reject: (error: unknown) => void }) => void;
+      failed: (why: { error: Error } | { exitCode: number }) => Error;
+      keepAfter?: () => boolean;
+    },
+  ): Promise<T> {
+    const worker = this.take();
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const settle = (answered: boolean, done: () => void) => {
+        if (settled) return;
+        settled = true;
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        if (!answered) void worker.terminate();
+        else if (job.keepAfter?.() ?? true) this.keep(worker);
+        else this.end(worker);
+        done();
+      };
+      const answer = {
+        resolve: (value: T) => settle(true, () => resolve(value)),
+        reject: (error: unknown) => settle(true, () => reject(error)),
+      };
+      const onMessage = (m: M) => job.onMessage(m, answer);
+      const onError = (error: Error) => settle(false, () => reject(job.failed({ error })));
+      const onExit = (exitCode: number) => settle(false, () => reject(job.failed({ exitCode })));
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      worker.postMessage(message);
+    });
+  }
+
   /** Keeps a worker that ended its job cleanly for the next one, for a while (or ends it, if one is kept already). */
   keep(worker: Worker): void {
     if (this.idle) return this.end(worker);

@@ -61,6 +61,11 @@ export interface StoreOptions {
    * process's save) before it fails, in ms. Default: KAOHE_SQLITE_BUSY_MS, else 30,000.
    */
   busyTimeoutMs?: number;
+  /**
+   * PostgreSQL: name the statements a connection runs over and over (pg-prepared.ts). Default:
+   * KAOHE_PG_NAMED_STATEMENTS, else on.
+   */
+  namedStatements?: boolean;
 }
 
 /** SQLite's wait for the write lock when neither the options nor KAOHE_SQLITE_BUSY_MS say. */
@@ -107,7 +112,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
     // The reads made over and over are parsed and planned once a connection (pg-prepared.ts).
-    if (configuredNamedStatements()) prepareRepeated(pool);
+    if (options.namedStatements ?? configuredNamedStatements()) prepareRepeated(pool);
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     if (schema && !options.readOnly) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
     store = {

@@ -72,6 +72,14 @@ describe.skipIf(!pg)('named statements (PostgreSQL)', () => {
     });
   });
 
+  /** Runs the probe's query five times on one connection of `off` and reads what is named there. */
+  const namedOn = (off: Store) =>
+    off.db.connection().execute(async (conn) => {
+      const db = conn as unknown as Kysely<Probe>;
+      for (let i = 0; i < 5; i++) await db.selectFrom('prepared_probe').select('name').where('id', '<>', i).execute();
+      return preparedOn(db);
+    });
+
   it('names nothing on a store opened with KAOHE_PG_NAMED_STATEMENTS=off', async () => {
     preparedTuning.after = 1;
     const before = process.env.KAOHE_PG_NAMED_STATEMENTS;
@@ -80,13 +88,26 @@ describe.skipIf(!pg)('named statements (PostgreSQL)', () => {
     if (before === undefined) delete process.env.KAOHE_PG_NAMED_STATEMENTS;
     else process.env.KAOHE_PG_NAMED_STATEMENTS = before;
     try {
-      await off.db.connection().execute(async (conn) => {
-        const db = conn as unknown as Kysely<Probe>;
-        for (let i = 0; i < 5; i++) await db.selectFrom('prepared_probe').select('name').where('id', '<>', i).execute();
-        expect(await preparedOn(db)).toEqual([]);
-      });
+      expect(await namedOn(off)).toEqual([]);
     } finally {
       await off.close();
+    }
+  });
+
+  it('names nothing on a store opened with namedStatements false, whatever the environment says', async () => {
+    preparedTuning.after = 1;
+    const before = process.env.KAOHE_PG_NAMED_STATEMENTS;
+    process.env.KAOHE_PG_NAMED_STATEMENTS = 'on';
+    const off = await openStore({ url: store.url, pgSchema: store.pgSchema!, migrate: false, namedStatements: false });
+    const on = await openStore({ url: store.url, pgSchema: store.pgSchema!, migrate: false, namedStatements: true });
+    if (before === undefined) delete process.env.KAOHE_PG_NAMED_STATEMENTS;
+    else process.env.KAOHE_PG_NAMED_STATEMENTS = before;
+    try {
+      expect(await namedOn(off)).toEqual([]);
+      expect((await namedOn(on)).length).toBe(1);
+    } finally {
+      await off.close();
+      await on.close();
     }
   });
 

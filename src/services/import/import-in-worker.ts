@@ -50,32 +50,15 @@ export const endIdleImportWorker = (): void => keeper.endIdle();
 export function importInWorker(store: Pick<Store, 'url' | 'pgSchema'>, kind: string, file: string, options: ImportOptions = {}): Promise<ImportReport> {
   const { onProgress, ...rest } = options;
   const job: WorkerJob = { url: store.url, kind, file, options: rest, ...(store.pgSchema ? { pgSchema: store.pgSchema } : {}) };
-  const worker = keeper.take();
-  return new Promise<ImportReport>((resolve, reject) => {
-    const onMessage = (m: FromImportWorker) => {
+  return keeper.run<FromImportWorker, ImportReport>({ type: 'job', job } satisfies ToImportWorker, {
+    onMessage: (m, answer) => {
       if (m.type === 'progress') onProgress?.(m.progress);
-      else if (m.type === 'done') settle(() => resolve(m.report), true);
-      else if (m.type === 'error') settle(() => reject(errorFromWorker(m.error.code, m.error.message)), true);
-    };
-    const onError = (e: Error) => settle(() => reject(new KaoheError('internal', `the import worker failed: ${e.message}`)), false);
-    const onExit = (code: number) => settle(() => reject(new KaoheError('internal', `the import worker stopped (exit code ${code})`)), false);
-    let settled = false;
-    /** Ends the wait; a worker that answered (done, or the import's own error) may take the next import. */
-    const settle = (answer: () => void, answered: boolean) => {
-      if (settled) return;
-      settled = true;
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-      if (answered && sizeOf(file) <= importWorkerTuning.keepAfterBytesMax) keeper.keep(worker);
-      else if (answered) keeper.end(worker);
-      else void worker.terminate();
-      answer();
-    };
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.on('exit', onExit);
-    worker.postMessage({ type: 'job', job } satisfies ToImportWorker);
+      else if (m.type === 'done') answer.resolve(m.report);
+      else if (m.type === 'error') answer.reject(errorFromWorker(m.error.code, m.error.message));
+    },
+    failed: (why) => new KaoheError('internal', 'error' in why ? `the import worker failed: ${why.error.message}` : `the import worker stopped (exit code ${why.exitCode})`),
+    // A worker that answered (done, or the import's own error) takes the next import, unless it read a large file.
+    keepAfter: () => sizeOf(file) <= importWorkerTuning.keepAfterBytesMax,
   });
 }
 

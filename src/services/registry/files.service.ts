@@ -290,36 +290,12 @@ export const fileWorkerStarts = (): number => keeper.started;
 export const endIdleFileWorker = (): void => keeper.endIdle();
 
 function runFileTask(task: FileTask): Promise<void> {
-  const worker = keeper.take();
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const onMessage = (m: FromFileWorker) => {
-      settle(true);
-      if (m.ok) resolve();
+  return keeper.run<FromFileWorker, void>(task satisfies ToFileWorker, {
+    onMessage: (m, answer) => {
+      if (m.ok) answer.resolve();
       // An internal error's message stays in the server (it may name paths); the client gets the code.
-      else reject(!isErrorCode(m.code) || m.code === 'internal' ? new Error(`file worker: ${maskIdsInText(m.message)}`) : errorFromWorker(m.code, m.message));
-    };
-    const onError = (e: Error) => {
-      settle(false);
-      reject(e);
-    };
-    const onExit = (code: number) => {
-      settle(false);
-      reject(new Error(`the file worker stopped (exit code ${code})`));
-    };
-    /** A worker that answered may take the next task; one that crashed is ended. */
-    const settle = (answered: boolean) => {
-      if (settled) return;
-      settled = true;
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-      if (answered) keeper.keep(worker);
-      else void worker.terminate();
-    };
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.on('exit', onExit);
-    worker.postMessage(task satisfies ToFileWorker);
+      else answer.reject(!isErrorCode(m.code) || m.code === 'internal' ? new Error(`file worker: ${maskIdsInText(m.message)}`) : errorFromWorker(m.code, m.message));
+    },
+    failed: (why) => ('error' in why ? why.error : new Error(`the file worker stopped (exit code ${why.exitCode})`)),
   });
 }
