@@ -280,15 +280,28 @@ if (!args.skip.includes('province')) {
         }
       });
       log(`  ${Math.ceil(ids.length / 10).toLocaleString('en-US')} findings recorded in ${secs(f.ms)}`);
-      await sql`update assessments set status = 'published', published_at = ${new Date().toISOString()}, version = version + 1 where campaign_id = ${campaignId}`.execute(store.db);
+      // Every assessment reviewed at once in SQL (the bench's shortcut past 50,000 reviews), then
+      // the campaign published through the service, as the office does (audited, snapshotted,
+      // the table's statistics read again after).
+      await sql`update assessments set status = 'reviewed', reviewed_at = ${new Date().toISOString()}, reviewed_by = 'bench', version = version + 1 where campaign_id = ${campaignId}`.execute(
+        store.db,
+      );
+      const p = await measure(() => services.campaigns.workflow.publishCampaign(system, campaignId));
+      log(`  the campaign published (${p.value.published.toLocaleString('en-US')} villages, each audited, the ranking snapshotted) in ${secs(p.ms)}`);
     }
-    // The ranking: cold (new services, nothing kept in memory), then warm.
+    // The ranking: cold (new services, nothing kept in memory), then warm. The first ranking of
+    // this process also runs the ranking's code for the first time (the JIT cold, as after a
+    // server's start); a server that has ranked before (after a publication: every result's
+    // version moved) recomputes with its code warm: new services again, three times.
     const cold = compose({ store });
     const r1 = await measure(() => cold.campaigns.rankings.rankingFor(system, campaignId));
     const r2 = await measure(() => cold.campaigns.rankings.rankingFor(system, campaignId));
     log(
       `  ranking of ${r1.value.county.length.toLocaleString('en-US')} villages: cold ${r1.ms.toFixed(0)} ms (target < 1,000: ${r1.ms < 1000 ? 'met' : 'MISSED'}), warm ${r2.ms.toFixed(1)} ms (target < 50: ${r2.ms < 50 ? 'met' : 'MISSED'})`,
     );
+    const recomputed: number[] = [];
+    for (let i = 0; i < 3; i++) recomputed.push((await measure(() => compose({ store }).campaigns.rankings.rankingFor(system, campaignId))).ms);
+    log(`  … cold again, its code run before (new services, nothing kept): ${recomputed.map((ms) => ms.toFixed(0)).join(' / ')} ms`);
 
     // HTTP under CONNECTIONS clients.
     process.env.KAOHE_SCRYPT_LOG2N ??= '14';

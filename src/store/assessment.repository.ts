@@ -1,6 +1,7 @@
 /** Assessments: one per village and campaign, with its status, edit version and stored score. */
 import type { AssessmentContextRecord, AssessmentStatus, Totals, VillageAttributes } from '../core/campaign/records.ts';
 import { sql, type SqlBool } from 'kysely';
+import type { Dialect } from './db.ts';
 import type { Executor } from './executor.ts';
 import { readInChunks } from './in-chunks.ts';
 import { allOf, reachConditions, villageMatches, type ReachCut } from './list-cut.ts';
@@ -54,7 +55,10 @@ export interface StepStamp {
 }
 
 export class AssessmentRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: Dialect = 'sqlite',
+  ) {}
 
   /** Draft assessments for the villages of a new campaign, each with the empty score. */
   async insertDrafts(campaignId: number, villages: readonly string[], now: string, empty: StoredScore): Promise<void> {
@@ -305,6 +309,17 @@ export class AssessmentRepository {
     if (step.publishedAt !== undefined) Object.assign(set, { published_at: step.publishedAt, published_by: step.publishedBy });
     if (step.comment !== undefined) set.comment = step.comment;
     await this.db.updateTable('assessments').set(set).where('id', '=', id).execute();
+  }
+
+  /**
+   * After a write of a whole campaign's rows (a campaign created over a province's 50,000 villages,
+   * a campaign published at once): PostgreSQL's statistics of the table read again (ANALYZE,
+   * outside the write's transaction), so the next ranking is planned for 50,000 rows, not for the
+   * few hundred the old statistics said (a nested loop of 50,000 lookups: 0.28 s against 0.10 s).
+   * Autovacuum would, a minute or more later. SQLite plans these reads by their indexes alone.
+   */
+  async refreshStatistics(): Promise<void> {
+    if (this.dialect === 'postgres') await sql`analyze assessments`.execute(this.db);
   }
 
   async reviewedIds(campaignId: number): Promise<number[]> {

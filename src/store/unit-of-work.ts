@@ -65,7 +65,7 @@ export class Repositories {
     this.schemeVersions = new SchemeVersionRepository(db);
     this.campaigns = new CampaignRepository(db);
     this.areas = new AreaRepository(db);
-    this.assessments = new AssessmentRepository(db);
+    this.assessments = new AssessmentRepository(db, store.dialect);
     this.findings = new FindingRepository(db);
     this.evidence = new EvidenceRepository(db);
     this.suggestions = new SuggestionRepository(db);

@@ -265,17 +265,23 @@ function check(rows: readonly RankInput[]): void {
       throw new KaoheError('ranking-duplicate-village', `village ${row.village} (${row.name}) appears more than once in the results to rank`);
     }
     seen.add(row.village);
-    const bad = (field: string, value: unknown) => {
-      throw new KaoheError('ranking-bad-points', `village ${row.village} (${row.name}), ${field}: ${String(value)} is not a whole number of hundredths of a point`);
-    };
-    if (!Number.isSafeInteger(row.total)) bad('total', row.total);
-    if (!Number.isSafeInteger(row.base)) bad('base', row.base);
-    if (!Number.isSafeInteger(row.bonus)) bad('bonus', row.bonus);
-    for (const code in row.sections) if (!Number.isSafeInteger(row.sections[code])) bad(`sections.${code}`, row.sections[code]);
-    if (row.penalty !== undefined && !Number.isSafeInteger(row.penalty)) bad('penalty', row.penalty);
-    for (const code in row.periods ?? {}) if (!Number.isSafeInteger(row.periods![code])) bad(`periods.${code}`, row.periods![code]);
-    for (const code in row.nodes ?? {}) if (!Number.isSafeInteger(row.nodes![code])) bad(`nodes.${code}`, row.nodes![code]);
+    // No closure or empty object made per row: at a province's 50,000 rows they were most of the check's time.
+    if (!Number.isSafeInteger(row.total)) badPoints(row, 'total', row.total);
+    if (!Number.isSafeInteger(row.base)) badPoints(row, 'base', row.base);
+    if (!Number.isSafeInteger(row.bonus)) badPoints(row, 'bonus', row.bonus);
+    checkPoints(row, 'sections', row.sections);
+    if (row.penalty !== undefined && !Number.isSafeInteger(row.penalty)) badPoints(row, 'penalty', row.penalty);
+    if (row.periods) checkPoints(row, 'periods', row.periods);
+    if (row.nodes) checkPoints(row, 'nodes', row.nodes);
   }
+}
+
+function checkPoints(row: RankInput, field: string, points: Record<string, Cents>): void {
+  for (const code in points) if (!Number.isSafeInteger(points[code])) badPoints(row, `${field}.${code}`, points[code]);
+}
+
+function badPoints(row: RankInput, field: string, value: unknown): never {
+  throw new KaoheError('ranking-bad-points', `village ${row.village} (${row.name}), ${field}: ${String(value)} is not a whole number of hundredths of a point`);
 }
 
 /** Code order by UTF-16 code units: the same in every locale (localeCompare is not). */

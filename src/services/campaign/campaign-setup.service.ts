@@ -12,7 +12,7 @@ import type { AssessmentGroup, AssessmentListRecord } from '../../store/assessme
 import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
 import { areaTownships, assertManageCampaigns, assertTeamMembers, canSeeTeamMembers, inArea, listCut, listsRow, seesCampaign, seesWholeCampaign, type Actor } from '../policies.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
-import { assertOwnsCampaign, assertSeesCampaign, audit, notFound, type Clock } from './shared.ts';
+import { assertOwnsCampaign, assertSeesCampaign, audit, notFound, statisticsTuning, type Clock } from './shared.ts';
 
 type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'areas' | 'schemeVersions' | 'audit'>;
 
@@ -124,7 +124,8 @@ export class CampaignSetupService {
       parts.push(part);
     }
     const { clock } = this.deps;
-    return this.deps.uow.transaction(async (tx) => {
+    let rows = 0;
+    const created = await this.deps.uow.transaction(async (tx) => {
       if ((await tx.campaigns.idByName(input.name)) !== undefined) throw new KaoheError('validation', `name: a campaign "${input.name}" exists already`);
       // An office of an area assesses the villages in it: all of them by default, no others.
       const all = (await tx.areas.villages()).filter((v) => inArea(actor, v.township)).map((v) => v.code);
@@ -150,6 +151,7 @@ export class CampaignSetupService {
       await tx.campaigns.insertParts(campaignId, partIds);
       const empty = score(scheme, { name: '' }, []);
       const emptyJson = resultToJson(empty);
+      rows = villages.length;
       await tx.assessments.insertDrafts(campaignId, villages, now, {
         base: empty.base,
         bonus: empty.bonus,
@@ -176,6 +178,8 @@ export class CampaignSetupService {
       });
       return campaignId;
     });
+    if (rows >= statisticsTuning.afterRows) await this.deps.uow.read.assessments.refreshStatistics();
+    return created;
   }
 
   async listCampaigns(): Promise<Array<{ id: number; name: string; year: number; scheme: string; period: string | null; villages: number; byStatus: Record<string, number> }>> {

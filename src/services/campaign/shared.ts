@@ -30,6 +30,13 @@ import type { SchemeVersions } from './scheme-versions.service.ts';
 
 export type Clock = () => Date;
 
+/**
+ * A write of at least this many of a campaign's rows at once (a campaign created, a campaign
+ * published) has the database's statistics of them read again after it commits
+ * (AssessmentRepository.refreshStatistics): the next ranking is planned for the rows there are.
+ */
+export const statisticsTuning = { afterRows: 1_000 };
+
 export const notFound = (what: string) => new KaoheError('not-found', `${what} not found`);
 /** What a caller who may not see an assessment is told: what a missing one gets (see policies.ts). */
 export const hiddenAssessment = (assessmentId: number) => () => notFound(`assessment ${assessmentId}`);

@@ -5,7 +5,7 @@ import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
 import { assertPublish, assertPublishCampaign, assertRecord, assertReview, type Actor } from '../policies.ts';
 import type { RankingService } from './rankings.service.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
-import { assessmentContext, assertOwnsCampaign, audit, hiddenAssessment, invalidState, notFound, progressOf, takeEditToken, type Clock } from './shared.ts';
+import { assessmentContext, assertOwnsCampaign, audit, hiddenAssessment, invalidState, notFound, progressOf, statisticsTuning, takeEditToken, type Clock } from './shared.ts';
 
 type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'snapshots' | 'schemeVersions' | 'findings' | 'suggestions' | 'checks' | 'audit' | 'areas'>;
 
@@ -68,7 +68,7 @@ export class WorkflowService {
   async publishCampaign(actor: Actor, campaignId: number): Promise<{ published: number; snapshotId: number }> {
     assertPublishCampaign(actor);
     const { uow, clock, rankings } = this.deps;
-    return uow.transaction(async (tx) => {
+    const done = await uow.transaction(async (tx) => {
       if (!(await tx.campaigns.byId(campaignId))) throw notFound(`campaign ${campaignId}`);
       await assertOwnsCampaign(tx, actor, campaignId);
       const reviewed = await tx.assessments.reviewedIds(campaignId);
@@ -82,5 +82,7 @@ export class WorkflowService {
       const snapshotId = await rankings.snapshot(tx, actor, campaignId, 'publish');
       return { published: published.length, snapshotId };
     });
+    if (done.published >= statisticsTuning.afterRows) await uow.read.assessments.refreshStatistics();
+    return done;
   }
 }
