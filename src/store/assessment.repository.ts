@@ -322,19 +322,20 @@ export class AssessmentRepository {
     if (this.dialect === 'postgres') await sql`analyze assessments`.execute(this.db);
   }
 
-  async reviewedIds(campaignId: number): Promise<number[]> {
-    return (await this.db.selectFrom('assessments').select('id').where('campaign_id', '=', campaignId).where('status', '=', 'reviewed').orderBy('id').execute()).map((r) => r.id);
-  }
-
-  /** Publishes an assessment that is still reviewed (moving its version); false when it is not. */
-  async publishIfReviewed(id: number, now: string, by: string): Promise<boolean> {
-    const u = await this.db
-      .updateTable('assessments')
-      .set((eb) => ({ status: 'published', published_at: now, published_by: by, version: eb('version', '+', 1), updated_at: now }))
-      .where('id', '=', id)
-      .where('status', '=', 'reviewed')
-      .executeTakeFirst();
-    return Number(u.numUpdatedRows) === 1;
+  /**
+   * Publishes every assessment of a campaign that is reviewed (moving each one's version), in one
+   * statement; the ids published, in order. On PostgreSQL the rows are locked in id order first
+   * (two publications of one campaign at once wait on each other, never deadlock), and one that
+   * another transaction moved on meanwhile is left alone.
+   */
+  async publishReviewed(campaignId: number, now: string, by: string): Promise<number[]> {
+    const set = { status: 'published' as const, published_at: now, published_by: by, version: sql<number>`version + 1`, updated_at: now };
+    let q = this.db.updateTable('assessments').set(set).where('campaign_id', '=', campaignId).where('status', '=', 'reviewed');
+    if (this.dialect === 'postgres') {
+      const locked = this.db.selectFrom('assessments').select('id').where('campaign_id', '=', campaignId).where('status', '=', 'reviewed').orderBy('id').forUpdate();
+      q = q.where('id', 'in', locked);
+    }
+    return (await q.returning('id').execute()).map((r) => r.id).sort((a, b) => a - b);
   }
 
   /** Every assessment of a campaign with its village and township, by village code. */

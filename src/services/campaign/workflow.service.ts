@@ -71,14 +71,20 @@ export class WorkflowService {
     const done = await uow.transaction(async (tx) => {
       if (!(await tx.campaigns.byId(campaignId))) throw notFound(`campaign ${campaignId}`);
       await assertOwnsCampaign(tx, actor, campaignId);
-      const reviewed = await tx.assessments.reviewedIds(campaignId);
-      const now = clock().toISOString();
-      // Every assessment row before the audit head (see takeEditToken); one published meanwhile is left alone.
-      const published: number[] = [];
-      for (const id of reviewed) if (await tx.assessments.publishIfReviewed(id, now, actor.user)) published.push(id);
-      for (const id of published) {
-        await audit(tx, clock, actor, { action: 'assessment.publish', entity: 'assessment', entityId: id, before: { status: 'reviewed' }, after: { status: 'published' } });
-      }
+      const at = clock().toISOString();
+      // Every reviewed row locked and published in one statement, before the audit head (see takeEditToken).
+      const published = await tx.assessments.publishReviewed(campaignId, at, actor.user);
+      await tx.audit.appendMany(
+        published.map((id) => ({
+          at,
+          actor: actor.user,
+          action: 'assessment.publish',
+          entity: 'assessment',
+          entityId: id,
+          before: { status: 'reviewed' },
+          after: { status: 'published' },
+        })),
+      );
       const snapshotId = await rankings.snapshot(tx, actor, campaignId, 'publish');
       return { published: published.length, snapshotId };
     });
