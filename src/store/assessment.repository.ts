@@ -323,19 +323,22 @@ export class AssessmentRepository {
   }
 
   /**
-   * Publishes every assessment of a campaign that is reviewed (moving each one's version), in one
-   * statement; the ids published, in order. On PostgreSQL the rows are locked in id order first
-   * (two publications of one campaign at once wait on each other, never deadlock), and one that
-   * another transaction moved on meanwhile is left alone.
+   * Publishes every assessment of a campaign that is reviewed (moving each one's version); the
+   * ids published, in order. The rows are locked in id order first on PostgreSQL (two
+   * publications of one campaign at once wait on each other, never deadlock), then published 500
+   * a statement by id: a plan that reads them by id whatever the statistics say (one statement
+   * joining the campaign's rows to themselves, planned on statistics that counted one reviewed
+   * row, took 545 s for 50,000). One another transaction moved on meanwhile is left alone.
    */
   async publishReviewed(campaignId: number, now: string, by: string): Promise<number[]> {
+    let reviewed = this.db.selectFrom('assessments').select('id').where('campaign_id', '=', campaignId).where('status', '=', 'reviewed').orderBy('id');
+    if (this.dialect === 'postgres') reviewed = reviewed.forUpdate();
+    const ids = (await reviewed.execute()).map((r) => r.id);
     const set = { status: 'published' as const, published_at: now, published_by: by, version: sql<number>`version + 1`, updated_at: now };
-    let q = this.db.updateTable('assessments').set(set).where('campaign_id', '=', campaignId).where('status', '=', 'reviewed');
-    if (this.dialect === 'postgres') {
-      const locked = this.db.selectFrom('assessments').select('id').where('campaign_id', '=', campaignId).where('status', '=', 'reviewed').orderBy('id').forUpdate();
-      q = q.where('id', 'in', locked);
-    }
-    return (await q.returning('id').execute()).map((r) => r.id).sort((a, b) => a - b);
+    const published = await readInChunks(ids, (chunk) =>
+      this.db.updateTable('assessments').set(set).where('id', 'in', chunk).where('status', '=', 'reviewed').returning('id').execute(),
+    );
+    return published.map((r) => r.id).sort((a, b) => a - b);
   }
 
   /** Every assessment of a campaign with its village and township, by village code. */
