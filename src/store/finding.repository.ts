@@ -78,6 +78,21 @@ export class FindingRepository {
     return (await q.orderBy('id').execute()).map(findingOf);
   }
 
+  /** The active findings of some assessments (one query per 500 ids), each assessment's by id. */
+  async activeOf(assessmentIds: readonly number[]): Promise<Map<number, StoredFinding[]>> {
+    const rows = await readInChunks(assessmentIds, (chunk) =>
+      this.db.selectFrom('findings').selectAll().where('assessment_id', 'in', chunk).where('status', '=', 'active').orderBy('assessment_id').orderBy('id').execute(),
+    );
+    const out = new Map<number, StoredFinding[]>();
+    for (const r of rows) {
+      const f = findingOf(r);
+      const list = out.get(f.assessmentId);
+      if (list) list.push(f);
+      else out.set(f.assessmentId, [f]);
+    }
+    return out;
+  }
+
   /** The items of some assessments that have a finding not withdrawn (one query per 500 ids). */
   async itemsOf(assessmentIds: readonly number[]): Promise<Array<{ assessmentId: number; item: string }>> {
     const rows = await readInChunks(assessmentIds, (chunk) =>

@@ -72,7 +72,7 @@ describe.each(storeTargets())('the page query of a campaign’s assessments uses
     for (const year of [2019, 2020, 2021]) ids.push(await campaigns.setup.createCampaign(admin, { name: `${year}年度考核`, year, schemeVersionId }));
     campaignId = ids[1]!;
     await sql`analyze`.execute(store.db);
-    repo = new AssessmentRepository(store.db);
+    repo = new AssessmentRepository(store.db, store.dialect);
   }, HOOK);
 
   afterAll(async () => {

@@ -514,6 +514,21 @@ for (const target of storeTargets()) {
           { village: V4, from: 180, to: 175 },
         ],
       });
+      // Each score that moved audited, before and after, in the villages' order; the others not.
+      const scored = await store.db
+        .selectFrom('audit_log')
+        .select(['entity_id', 'before', 'after'])
+        .where('action', '=', 'assessment.score')
+        .where('at', '=', '2021-02-01T00:00:00.000Z')
+        .orderBy('id')
+        .execute();
+      expect(scored.map((e) => [e.entity_id, JSON.parse(e.before!), JSON.parse(e.after!)])).toEqual([
+        [String(a[V3]!), { base: 182, bonus: 0, total: 182 }, { base: 175, bonus: 0, total: 175, scheme: 'seed-2020 v2' }],
+        [String(a[V4]!), { base: 180, bonus: 0, total: 180 }, { base: 175, bonus: 0, total: 175, scheme: 'seed-2020 v2' }],
+      ]);
+      expect((await service.audit.verifyAudit()).ok).toBe(true);
+      // What rankings read of each result, stored for the new version.
+      for (const row of await store.db.selectFrom('assessments').select('parts').where('campaign_id', '=', c2020).execute()) expect(JSON.parse(row.parts!).v).toBe(v2.id);
       expect(await countRows(store, 'ranking_snapshots')).toBe(snapshots + 1);
       const ranking = await service.rankings.ranking(admin, c2020);
       expect(ranking.scheme).toEqual({ id: 'seed-2020', version: 2 });

@@ -1,13 +1,28 @@
 /** Rescoring a campaign with a corrected version of its scheme: a preview first, then the change. */
 import { KaoheError } from '../../core/errors.ts';
 import { fromCents } from '../../core/numbers.ts';
-import { score } from '../../core/scoring/score.ts';
+import { resultToJson, score } from '../../core/scoring/score.ts';
+import type { StoredScore } from '../../store/assessment.repository.ts';
+import type { AuditInput } from '../../store/audit.repository.ts';
 import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
 import { assertRescore, type Actor } from '../policies.ts';
 import { unitOfVillage } from '../score-sheet.ts';
 import type { RankingService } from './rankings.service.ts';
+import { storedParts } from './ranking-parts.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
-import { activeFindings, assertOwnsCampaign, audit, notFound, rescore, type Clock } from './shared.ts';
+import { activeFindingsOf, assertOwnsCampaign, audit, notFound, scoreChange, type Clock } from './shared.ts';
+
+/** Competition ranks of totals (1 + how many are higher; null stays null), by one sort, not a count a value. */
+function rankOf(values: ReadonlyArray<number | null>): Array<number | null> {
+  const first = new Map<number, number>();
+  values
+    .filter((v): v is number => v !== null)
+    .sort((a, b) => b - a)
+    .forEach((v, i) => {
+      if (!first.has(v)) first.set(v, i + 1);
+    });
+  return values.map((v) => (v === null ? null : first.get(v)!));
+}
 
 type Repos = Pick<Repositories, 'campaigns' | 'assessments' | 'findings' | 'snapshots' | 'schemeVersions' | 'audit' | 'areas'>;
 
@@ -25,18 +40,22 @@ export class RescoringService {
     const { scheme: newScheme } = await this.deps.schemes.schemeOf(schemeVersionId);
     if (newScheme.id !== oldScheme.id) throw new KaoheError('validation', `scheme version ${schemeVersionId} is ${newScheme.id}, not a version of ${oldScheme.id}`);
     const rows = [];
-    for (const a of await read.assessments.withVillages(campaignId)) {
-      const findings = await activeFindings(read, a.id);
+    // The campaign's findings read 500 villages a statement, not one village at a time (a province's 50,000).
+    const assessments = await read.assessments.withVillages(campaignId);
+    const findings = await activeFindingsOf(
+      read,
+      assessments.map((a) => a.id),
+    );
+    for (const a of assessments) {
       let total: number | null = null;
       let error: string | undefined;
       try {
-        total = score(newScheme, unitOfVillage(a), findings).total;
+        total = score(newScheme, unitOfVillage(a), findings.get(a.id) ?? []).total;
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
       }
       rows.push({ village: a.villageCode, name: a.villageName, oldTotal: a.total, newTotal: total, error });
     }
-    const rankOf = (values: Array<number | null>) => values.map((v) => (v === null ? null : 1 + values.filter((o) => o !== null && o > v).length));
     const oldRanks = rankOf(rows.map((r) => r.oldTotal));
     const newRanks = rankOf(rows.map((r) => r.newTotal));
     return {
@@ -66,7 +85,35 @@ export class RescoringService {
       await tx.campaigns.setSchemeVersion(campaignId, schemeVersionId);
       // Every assessment row before the audit head (see takeEditToken).
       await tx.assessments.touchCampaign(campaignId, clock().toISOString());
-      for (const id of await tx.assessments.ids(campaignId)) await rescore(tx, schemes, clock, actor, id, schemeVersionId);
+      // Every village scored by the new version from its findings (read 500 villages a statement);
+      // each score that moved audited, the entries written together (appendMany).
+      const { scheme } = await schemes.schemeOf(schemeVersionId, tx);
+      const assessments = await tx.assessments.withVillages(campaignId);
+      const findings = await activeFindingsOf(
+        tx,
+        assessments.map((a) => a.id),
+      );
+      const at = clock().toISOString();
+      const moved: AuditInput[] = [];
+      const scores: Array<StoredScore & { id: number }> = [];
+      for (const a of assessments) {
+        const result = score(scheme, unitOfVillage(a), findings.get(a.id) ?? []);
+        const json = resultToJson(result);
+        scores.push({
+          id: a.id,
+          base: result.base,
+          bonus: result.bonus,
+          total: result.total,
+          result: JSON.stringify(json),
+          parts: storedParts(json, scheme, schemeVersionId),
+        });
+        const change = scoreChange(a.id, a, result, scheme);
+        if (change) moved.push({ at, actor: actor.user, ...change });
+        // Written 500 at a time: a province's 50,000 results (some 5 KB each) are not held at once.
+        if (scores.length === 500) await tx.assessments.saveScores(scores.splice(0));
+      }
+      await tx.assessments.saveScores(scores);
+      await tx.audit.appendMany(moved);
       const changed = preview.rows.filter((r) => r.newTotal !== r.oldTotal).length;
       await audit(tx, clock, actor, {
         action: 'campaign.rescore',

@@ -138,6 +138,13 @@ export async function activeFindings(tx: Pick<Repositories, 'findings'>, assessm
   return (await tx.findings.active(assessmentId)).map(engineFinding);
 }
 
+/** The active findings of some assessments as the engine takes them, by assessment id (none: no entry). */
+export async function activeFindingsOf(tx: Pick<Repositories, 'findings'>, assessmentIds: readonly number[]): Promise<Map<number, Finding[]>> {
+  const out = new Map<number, Finding[]>();
+  for (const [id, list] of await tx.findings.activeOf(assessmentIds)) out.set(id, list.map(engineFinding));
+  return out;
+}
+
 export interface FindingInput {
   item: string;
   count?: number;
@@ -264,17 +271,27 @@ export async function rescore(tx: WriteRepos, schemes: SchemeVersions, clock: Cl
   const json = resultToJson(result);
   const parts = storedParts(json, scheme, schemeVersionId ?? a.schemeVersionId);
   await tx.assessments.saveScore(assessmentId, { base: result.base, bonus: result.bonus, total: result.total, result: JSON.stringify(json), parts });
-  if (prev.base !== result.base || prev.bonus !== result.bonus || prev.total !== result.total) {
-    const points = (x: { base: number; bonus: number; total: number }) => ({ base: fromCents(x.base), bonus: fromCents(x.bonus), total: fromCents(x.total) });
-    await audit(tx, clock, actor, {
-      action: 'assessment.score',
-      entity: 'assessment',
-      entityId: assessmentId,
-      before: points(prev),
-      after: { ...points(result), scheme: `${scheme.id} v${scheme.version}` },
-    });
-  }
+  const change = scoreChange(assessmentId, prev, result, scheme);
+  if (change) await audit(tx, clock, actor, change);
   return result;
+}
+
+/** The audit entry of an assessment's score moved by a rescoring (none when its points are the same). */
+export function scoreChange(
+  assessmentId: number,
+  prev: { base: Cents; bonus: Cents; total: Cents },
+  result: { base: Cents; bonus: Cents; total: Cents },
+  scheme: Scheme,
+): Omit<AuditInput, 'at' | 'actor'> | null {
+  if (prev.base === result.base && prev.bonus === result.bonus && prev.total === result.total) return null;
+  const points = (x: { base: number; bonus: number; total: number }) => ({ base: fromCents(x.base), bonus: fromCents(x.bonus), total: fromCents(x.total) });
+  return {
+    action: 'assessment.score',
+    entity: 'assessment',
+    entityId: assessmentId,
+    before: points(prev),
+    after: { ...points(result), scheme: `${scheme.id} v${scheme.version}` },
+  };
 }
 
 /**
