@@ -10,7 +10,7 @@
  */
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ACTORS, buildRegistry, DERIVE_TEXT, harness, SEED_TEXT, versionOf, type Harness } from '../../../test/campaign-fixtures.ts';
+import { ACTORS, buildRegistry, countRows, DERIVE_TEXT, harness, SEED_TEXT, versionOf, type Harness } from '../../../test/campaign-fixtures.ts';
 import { storeTargets } from '../../../test/stores.ts';
 import { verifyAudit } from '../../store/audit.repository.ts';
 import type { Store } from '../../store/db.ts';
@@ -45,14 +45,7 @@ for (const target of storeTargets()) {
       for (const [i, id] of ids.entries())
         for (const step of i < 3 ? (['submit', 'review'] as const) : (['submit'] as const)) await h.service.workflow.transition(admin, id, await versionOf(store, id), step);
       const before = await rows();
-      const entries = Number(
-        (
-          await store.db
-            .selectFrom('audit_log')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+      const entries = await countRows(store, 'audit_log');
       h.clock.set('2021-01-15T02:00:00.000Z');
 
       expect(await h.service.workflow.publishCampaign(admin, campaignId)).toMatchObject({ published: 3 });
@@ -67,16 +60,7 @@ for (const target of storeTargets()) {
         ids.slice(0, 3).map((id) => ({ entity_id: String(id), before: '{"status":"reviewed"}', after: '{"status":"published"}', at: '2021-01-15T02:00:00.000Z' })),
       );
       // The three publications and the ranking's snapshot.
-      expect(
-        Number(
-          (
-            await store.db
-              .selectFrom('audit_log')
-              .select((eb) => eb.fn.countAll<number>().as('n'))
-              .executeTakeFirstOrThrow()
-          ).n,
-        ),
-      ).toBe(entries + 4);
+      expect(await countRows(store, 'audit_log')).toBe(entries + 4);
       expect(await verifyAudit(store.db, store.auditKey)).toMatchObject({ ok: true, entries: entries + 4 });
       // Nothing left to publish.
       expect(await h.service.workflow.publishCampaign(admin, campaignId)).toMatchObject({ published: 0 });
