@@ -3,7 +3,7 @@ import type { AssessmentContextRecord, AssessmentStatus, Totals, VillageAttribut
 import { sql, type SqlBool } from 'kysely';
 import type { Dialect } from './db.ts';
 import type { Executor } from './executor.ts';
-import { readInChunks } from './in-chunks.ts';
+import { readInChunks, writeInChunks } from './in-chunks.ts';
 import { allOf, reachConditions, villageMatches, type ReachCut } from './list-cut.ts';
 
 /** A stored score: totals in cents and the engine's result as JSON text. */
@@ -311,13 +311,12 @@ export class AssessmentRepository {
       for (const s of scores) await this.saveScore(s.id, s);
       return;
     }
-    await readInChunks(scores, async (chunk) => {
-      // The chunk as one JSON parameter (serialised natively), not six arrays of text that the driver escapes element by element.
-      await sql`update assessments as a set base = v.base, bonus = v.bonus, total = v.total, result = v.result, parts = v.parts
+    // Each chunk as one JSON parameter (serialised natively), not six arrays of text that the driver escapes element by element.
+    await writeInChunks(scores, (chunk) =>
+      sql`update assessments as a set base = v.base, bonus = v.bonus, total = v.total, result = v.result, parts = v.parts
         from json_to_recordset(${JSON.stringify(chunk)}::json) as v(id integer, base integer, bonus integer, total integer, result text, parts text)
-        where a.id = v.id`.execute(this.db);
-      return [];
-    });
+        where a.id = v.id`.execute(this.db),
+    );
   }
 
   async setStep(id: number, step: StepStamp): Promise<void> {

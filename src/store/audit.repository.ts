@@ -20,6 +20,7 @@ export type { AuditAnchor } from '../core/audit-anchor.ts';
 import type { DB } from './schema.ts';
 import { canonicalJson } from '../core/canonical-json.ts';
 import { underArea } from './area-subtree.ts';
+import { writeInChunks } from './in-chunks.ts';
 
 export { canonicalJson };
 
@@ -63,9 +64,6 @@ export function appendAudit(trx: Transaction<DB> | Kysely<DB>, store: { dialect:
   return appendAuditEntries(trx, store, [input]);
 }
 
-/** Entries a statement when many are appended at once (9 values each: within SQLite's and PostgreSQL's limits). */
-const ENTRIES_A_STATEMENT = 500;
-
 /**
  * Appends entries in their order inside the caller's transaction: chained one after the other
  * in memory, written a few hundred a statement, the head moved once (a province's 50,000
@@ -95,11 +93,7 @@ export async function appendAuditEntries(trx: Transaction<DB> | Kysely<DB>, stor
     return Object.assign(row, { prev_hash: prev, hash });
   });
   // Ids are given in the order of the values: the chain's order (verifyAudit walks by id).
-  for (let i = 0; i < rows.length; i += ENTRIES_A_STATEMENT)
-    await trx
-      .insertInto('audit_log')
-      .values(rows.slice(i, i + ENTRIES_A_STATEMENT))
-      .execute();
+  await writeInChunks(rows, (chunk) => trx.insertInto('audit_log').values(chunk).execute());
   await trx
     .updateTable('audit_head')
     .set({ hash, entries: seq, mac: headMac(store.auditKey, seq, hash) })

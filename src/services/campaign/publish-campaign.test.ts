@@ -1,6 +1,6 @@
 /**
- * Publishing a campaign at once, on every database: its reviewed assessments published in one
- * statement (each one's version moved), the others left as they are, one audit entry each in the
+ * Publishing a campaign at once, on every database: its reviewed assessments published (each
+ * one's version moved), the others left as they are, one audit entry each in the
  * order of their ids, the chain whole after.
  *
  * A write of a whole campaign's rows (a campaign created, a campaign published at once) has

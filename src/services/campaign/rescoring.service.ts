@@ -1,16 +1,15 @@
 /** Rescoring a campaign with a corrected version of its scheme: a preview first, then the change. */
 import { KaoheError } from '../../core/errors.ts';
 import { fromCents } from '../../core/numbers.ts';
-import { resultToJson, score } from '../../core/scoring/score.ts';
+import { score } from '../../core/scoring/score.ts';
 import type { StoredScore } from '../../store/assessment.repository.ts';
 import type { AuditInput } from '../../store/audit.repository.ts';
 import type { Repositories, UnitOfWork } from '../../store/unit-of-work.ts';
 import { assertRescore, type Actor } from '../policies.ts';
 import { unitOfVillage } from '../score-sheet.ts';
 import type { RankingService } from './rankings.service.ts';
-import { storedParts } from './ranking-parts.ts';
 import type { SchemeVersions } from './scheme-versions.service.ts';
-import { activeFindingsOf, assertOwnsCampaign, audit, notFound, scoreChange, type Clock } from './shared.ts';
+import { activeFindingsOf, assertOwnsCampaign, audit, notFound, scoreChange, storedScore, type Clock } from './shared.ts';
 
 /** Competition ranks of totals (1 + how many are higher; null stays null), by one sort, not a count a value. */
 function rankOf(values: ReadonlyArray<number | null>): Array<number | null> {
@@ -98,15 +97,7 @@ export class RescoringService {
       const scores: Array<StoredScore & { id: number }> = [];
       for (const a of assessments) {
         const result = score(scheme, unitOfVillage(a), findings.get(a.id) ?? []);
-        const json = resultToJson(result);
-        scores.push({
-          id: a.id,
-          base: result.base,
-          bonus: result.bonus,
-          total: result.total,
-          result: JSON.stringify(json),
-          parts: storedParts(json, scheme, schemeVersionId),
-        });
+        scores.push({ id: a.id, ...storedScore(result, scheme, schemeVersionId) });
         const change = scoreChange(a.id, a, result, scheme);
         if (change) moved.push({ at, actor: actor.user, ...change });
         // Written 500 at a time: a province's 50,000 results (some 5 KB each) are not held at once.

@@ -22,6 +22,7 @@ import {
 } from '../../core/scoring/score.ts';
 import { valueFromCents } from '../../contract/finding-values.ts';
 import type { StoredFinding } from '../../store/finding.repository.ts';
+import type { StoredScore } from '../../store/assessment.repository.ts';
 import type { AuditInput } from '../../store/audit.repository.ts';
 import type { Repositories } from '../../store/unit-of-work.ts';
 import { assertOwnCampaign, assertRecord, seesCampaign, type Actor, type AssessmentContext } from '../policies.ts';
@@ -268,12 +269,16 @@ export async function rescore(tx: WriteRepos, schemes: SchemeVersions, clock: Cl
   const { scheme } = await schemes.schemeOf(schemeVersionId ?? a.schemeVersionId, tx);
   const prev = (await tx.assessments.totals(assessmentId))!;
   const result = score(scheme, unitOfVillage(a), await activeFindings(tx, assessmentId));
-  const json = resultToJson(result);
-  const parts = storedParts(json, scheme, schemeVersionId ?? a.schemeVersionId);
-  await tx.assessments.saveScore(assessmentId, { base: result.base, bonus: result.bonus, total: result.total, result: JSON.stringify(json), parts });
+  await tx.assessments.saveScore(assessmentId, storedScore(result, scheme, schemeVersionId ?? a.schemeVersionId));
   const change = scoreChange(assessmentId, prev, result, scheme);
   if (change) await audit(tx, clock, actor, change);
   return result;
+}
+
+/** A score as stored: its points, the result's JSON and what rankings read of it (for the scheme version). */
+export function storedScore(result: ScoreResult, scheme: Scheme, schemeVersionId: number): StoredScore {
+  const json = resultToJson(result);
+  return { base: result.base, bonus: result.bonus, total: result.total, result: JSON.stringify(json), parts: storedParts(json, scheme, schemeVersionId) };
 }
 
 /** The audit entry of an assessment's score moved by a rescoring (none when its points are the same). */

@@ -72,7 +72,7 @@ export class WorkflowService {
       if (!(await tx.campaigns.byId(campaignId))) throw notFound(`campaign ${campaignId}`);
       await assertOwnsCampaign(tx, actor, campaignId);
       const at = clock().toISOString();
-      // Every reviewed row locked and published in one statement, before the audit head (see takeEditToken).
+      // Every reviewed row locked (in id order) and published before the audit head (see takeEditToken).
       const published = await tx.assessments.publishReviewed(campaignId, at, actor.user);
       await tx.audit.appendMany(
         published.map((id) => ({
